@@ -1,0 +1,426 @@
+#include "feed.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+
+/* Limits that keep a hostile document from filling the disk or memory of
+ * a kiosk; every one is in docs/FEED.md. */
+#define MAX_NAME 400
+#define MAX_TITLE 1000
+#define MAX_BODY (2 * 1024 * 1024)
+#define MAX_UNIT 250
+#define MAX_CAPTION 500
+#define MAX_NOTICE 1000
+#define MAX_QUESTION 2000
+#define MAX_ANSWER 4000
+#define MAX_HREF 1000
+#define MAX_ATTACHMENTS 32
+#define MAX_ATTACHMENT_SIZE (32LL * 1024 * 1024)
+
+/* Each check reports "where: what", where is a path into the document. */
+typedef struct {
+    Err *err;
+    json_t *seen;         /* ids met so far in the current section */
+} Ctx;
+
+static int fail(Ctx *c, const char *where, const char *key, const char *what)
+{
+    if (key) return err_set(c->err, "%s.%s: %s", where, key, what);
+    return err_set(c->err, "%s: %s", where, what);
+}
+
+/* Text fields: no control characters but newline and tab (the latter only
+ * where `multiline`), at most `max` bytes.  UTF-8 validity is checked by
+ * jansson when it loads the document. */
+static int get_text(Ctx *c, json_t *obj, const char *where, const char *key, bool required, size_t max,
+                    bool multiline, const char **out)
+{
+    json_t *v = json_object_get(obj, key);
+    *out = NULL;
+    if (!v || json_is_null(v)) {
+        if (!required) return 0;
+        return fail(c, where, key, "is missing");
+    }
+    if (!json_is_string(v)) return fail(c, where, key, "must be a string");
+    const char *s = json_string_value(v);
+    size_t len = json_string_length(v);
+    if (len > max) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "is %zu bytes long; at most %zu are allowed", len, max);
+        return fail(c, where, key, msg);
+    }
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch >= 0x20 && ch != 0x7f) continue;
+        if (multiline && (ch == '\n' || ch == '\t' || ch == '\r')) continue;
+        return fail(c, where, key, "contains a control character");
+    }
+    if (required && len == 0) return fail(c, where, key, "must not be empty");
+    *out = s;
+    return 0;
+}
+
+static int get_int(Ctx *c, json_t *obj, const char *where, const char *key, bool required, int64_t lo, int64_t hi,
+                   int64_t *out)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!v) {
+        if (!required) return 0;
+        return fail(c, where, key, "is missing");
+    }
+    if (!json_is_integer(v)) return fail(c, where, key, "must be a whole number");
+    int64_t n = json_integer_value(v);
+    if (n < lo || n > hi) return fail(c, where, key, "is out of range");
+    *out = n;
+    return 0;
+}
+
+static int get_bool(Ctx *c, json_t *obj, const char *where, const char *key, bool *out)
+{
+    json_t *v = json_object_get(obj, key);
+    *out = false;
+    if (!v) return 0;
+    if (!json_is_boolean(v)) return fail(c, where, key, "must be true or false");
+    *out = json_is_true(v);
+    return 0;
+}
+
+static int get_time(Ctx *c, json_t *obj, const char *where, const char *key, bool required, int64_t *out)
+{
+    const char *s;
+    *out = 0;
+    if (get_text(c, obj, where, key, required, 64, false, &s)) return -1;
+    if (!s) return 0;
+    if (feed_parse_time(s, out) != 0) return fail(c, where, key, "is not a time like 2026-11-01T09:00:00+08:00");
+    return 0;
+}
+
+static int get_enum(Ctx *c, json_t *obj, const char *where, const char *key, bool required, int dflt,
+                    int (*parse)(const char *), const char *allowed, int *out)
+{
+    const char *s;
+    *out = dflt;
+    if (get_text(c, obj, where, key, required, 32, false, &s)) return -1;
+    if (!s) return 0;
+    int v = parse(s);
+    if (v < 0) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "must be one of %s, not \"%s\"", allowed, s);
+        return fail(c, where, key, msg);
+    }
+    *out = v;
+    return 0;
+}
+
+static bool valid_id(const char *id)
+{
+    size_t n = strlen(id);
+    if (n == 0 || n >= STORE_ID_MAX) return false;
+    for (size_t i = 0; i < n; i++) {
+        char ch = id[i];
+        bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' ||
+                  ch == '_' || ch == '.';
+        if (!ok) return false;
+    }
+    return true;
+}
+
+/* The id of an entry, checked for form and for being used twice in one
+ * section of the document. */
+static int get_id(Ctx *c, json_t *obj, const char *where, const char *key, bool unique, const char **out)
+{
+    if (get_text(c, obj, where, key, true, STORE_ID_MAX, false, out)) return -1;
+    if (!valid_id(*out)) return fail(c, where, key, "must be 1-63 characters of A-Z a-z 0-9 - _ .");
+    if (!unique) return 0;
+    if (json_object_get(c->seen, *out)) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "\"%s\" appears twice in this section", *out);
+        return fail(c, where, key, msg);
+    }
+    json_object_set_new(c->seen, *out, json_true());
+    return 0;
+}
+
+static bool valid_sha256(const char *s)
+{
+    if (strlen(s) != 64) return false;
+    for (int i = 0; i < 64; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) return false;
+    return true;
+}
+
+/* ---- one entry of each kind ------------------------------------------ */
+
+static int apply_category(Ctx *c, Store *s, json_t *o, const char *where)
+{
+    StoreCategoryIn in = {0};
+    int64_t sort = 0;
+    if (get_id(c, o, where, "id", true, &in.id) || get_text(c, o, where, "parent", false, STORE_ID_MAX, false, &in.parent_id) ||
+        get_text(c, o, where, "name", true, MAX_NAME, false, &in.name) ||
+        get_text(c, o, where, "icon", false, 60, false, &in.icon) ||
+        get_int(c, o, where, "sort", false, -1000000, 1000000, &sort))
+        return -1;
+    if (in.parent_id && *in.parent_id && !valid_id(in.parent_id)) return fail(c, where, "parent", "is not a valid id");
+    if (in.parent_id && strcmp(in.parent_id, in.id) == 0) return fail(c, where, "parent", "is the category itself");
+    in.sort = (int)sort;
+    return store_category_upsert(s, &in, c->err);
+}
+
+static int read_attachments(Ctx *c, json_t *o, const char *where, StoreAttachmentIn *out, int *count)
+{
+    json_t *list = json_object_get(o, "attachments");
+    *count = 0;
+    if (!list) return 0;
+    if (!json_is_array(list)) return fail(c, where, "attachments", "must be an array");
+    if (json_array_size(list) > MAX_ATTACHMENTS) return fail(c, where, "attachments", "has too many entries (at most 32)");
+    size_t i;
+    json_t *a;
+    json_array_foreach(list, i, a) {
+        char at[160];
+        snprintf(at, sizeof at, "%s.attachments[%zu]", where, i);
+        if (!json_is_object(a)) return fail(c, at, NULL, "must be an object");
+        StoreAttachmentIn *in = &out[i];
+        if (get_text(c, a, at, "sha256", true, 64, false, &in->sha256) ||
+            get_text(c, a, at, "type", true, 32, false, &in->mime) ||
+            get_text(c, a, at, "caption", false, MAX_CAPTION, false, &in->caption) ||
+            get_text(c, a, at, "href", false, MAX_HREF, false, &in->href) ||
+            get_int(c, a, at, "size", true, 1, MAX_ATTACHMENT_SIZE, &in->size))
+            return -1;
+        if (!valid_sha256(in->sha256)) return fail(c, at, "sha256", "must be 64 lowercase hexadecimal digits");
+        if (strcmp(in->mime, "image/png") != 0 && strcmp(in->mime, "image/jpeg") != 0)
+            return fail(c, at, "type", "must be image/png or image/jpeg");
+        (*count)++;
+    }
+    return 0;
+}
+
+static int apply_item(Ctx *c, Store *s, json_t *o, const char *where)
+{
+    StoreItemIn in = {0};
+    StoreAttachmentIn atts[MAX_ATTACHMENTS] = {{0}};
+    int period, scope;
+    if (get_id(c, o, where, "id", true, &in.id) || get_id(c, o, where, "category", false, &in.category_id) ||
+        get_text(c, o, where, "title", true, MAX_TITLE, false, &in.title) ||
+        get_text(c, o, where, "body", true, MAX_BODY, true, &in.body) ||
+        get_text(c, o, where, "unit", false, MAX_UNIT, false, &in.unit) ||
+        get_time(c, o, where, "published_at", true, &in.published_at) ||
+        get_time(c, o, where, "expires_at", false, &in.expires_at) ||
+        get_enum(c, o, where, "period", true, 0, period_parse, "long_term, periodic, phased, immediate", &period) ||
+        get_enum(c, o, where, "scope", true, 0, scope_parse, "public, internal", &scope) ||
+        get_bool(c, o, where, "pinned", &in.pinned) || get_bool(c, o, where, "urgent", &in.urgent) ||
+        get_int(c, o, where, "revision", false, 0, INT64_MAX, &in.revision) ||
+        read_attachments(c, o, where, atts, &in.attachment_count))
+        return -1;
+    if (in.expires_at && in.expires_at <= in.published_at)
+        return fail(c, where, "expires_at", "must be later than published_at");
+    in.period = (Period)period;
+    in.scope = (Scope)scope;
+    in.attachments = atts;
+    return store_item_upsert(s, &in, c->err);
+}
+
+static int apply_notice(Ctx *c, Store *s, json_t *o, const char *where)
+{
+    StoreNoticeIn in = {0};
+    int period;
+    int64_t sort = 0;
+    if (get_id(c, o, where, "id", true, &in.id) || get_text(c, o, where, "text", true, MAX_NOTICE, false, &in.text) ||
+        get_bool(c, o, where, "urgent", &in.urgent) ||
+        get_enum(c, o, where, "period", false, PERIOD_IMMEDIATE, period_parse, "long_term, periodic, phased, immediate",
+                 &period) ||
+        get_time(c, o, where, "starts_at", false, &in.starts_at) || get_time(c, o, where, "ends_at", false, &in.ends_at) ||
+        get_int(c, o, where, "sort", false, -1000000, 1000000, &sort))
+        return -1;
+    if (in.ends_at && in.ends_at <= in.starts_at) return fail(c, where, "ends_at", "must be later than starts_at");
+    in.period = (Period)period;
+    in.sort = (int)sort;
+    return store_notice_upsert(s, &in, c->err);
+}
+
+static int apply_answer(Ctx *c, Store *s, json_t *o, const char *where)
+{
+    StoreAnswerIn in = {0};
+    if (get_id(c, o, where, "id", true, &in.id) ||
+        get_text(c, o, where, "question", true, MAX_QUESTION, true, &in.question) ||
+        get_text(c, o, where, "answer", true, MAX_ANSWER, true, &in.answer) ||
+        get_text(c, o, where, "item", false, STORE_ID_MAX, false, &in.item_id) ||
+        get_time(c, o, where, "asked_at", false, &in.asked_at) ||
+        get_time(c, o, where, "answered_at", true, &in.answered_at))
+        return -1;
+    return store_answer_upsert(s, &in, c->err);
+}
+
+typedef int (*ApplyFn)(Ctx *c, Store *s, json_t *entry, const char *where);
+typedef int (*DeleteFn)(Store *s, const char *id, Err *err);
+
+typedef struct {
+    const char *name;
+    ApplyFn apply;
+    DeleteFn remove;
+} Section;
+
+static const Section sections[] = {
+    {"categories", apply_category, store_category_delete},
+    {"items", apply_item, store_item_delete},
+    {"notices", apply_notice, store_notice_delete},
+    {"answers", apply_answer, store_answer_delete},
+};
+
+static int apply_section(Ctx *c, Store *s, json_t *root, const Section *sec, FeedResult *res)
+{
+    json_t *part = json_object_get(root, sec->name);
+    if (!part) return 0;
+    if (!json_is_object(part)) return fail(c, sec->name, NULL, "must be an object with \"upsert\" and \"delete\"");
+    json_t *ups = json_object_get(part, "upsert");
+    json_t *dels = json_object_get(part, "delete");
+    if (ups && !json_is_array(ups)) return fail(c, sec->name, "upsert", "must be an array");
+    if (dels && !json_is_array(dels)) return fail(c, sec->name, "delete", "must be an array");
+
+    json_object_clear(c->seen);
+    size_t i;
+    json_t *e;
+    json_array_foreach(ups, i, e) {
+        char where[96];
+        snprintf(where, sizeof where, "%s.upsert[%zu]", sec->name, i);
+        if (!json_is_object(e)) return fail(c, where, NULL, "must be an object");
+        if (sec->apply(c, s, e, where)) return -1;
+        res->upserts++;
+    }
+    json_array_foreach(dels, i, e) {
+        char where[96];
+        snprintf(where, sizeof where, "%s.delete[%zu]", sec->name, i);
+        if (!json_is_string(e) || !valid_id(json_string_value(e))) return fail(c, where, NULL, "must be an id string");
+        if (json_object_get(c->seen, json_string_value(e)))
+            return fail(c, where, NULL, "is both upserted and deleted in one document");
+        if (sec->remove(s, json_string_value(e), c->err)) return -1;
+        res->deletes++;
+    }
+    return 0;
+}
+
+/* The header: format, version, kind, revision and, for a delta, the
+ * revision it starts from. */
+static int read_header(Ctx *c, json_t *root, bool *snapshot, int64_t *base, int64_t *revision)
+{
+    const char *format, *kind;
+    int64_t version = 0;
+    if (get_text(c, root, "document", "format", true, 32, false, &format)) return -1;
+    if (strcmp(format, FEED_FORMAT) != 0) return fail(c, "document", "format", "must be \"" FEED_FORMAT "\"");
+    if (get_int(c, root, "document", "version", true, 0, 1000, &version)) return -1;
+    if (version != FEED_VERSION) return fail(c, "document", "version", "is not 1, the only version this kiosk reads");
+    if (get_text(c, root, "document", "kind", true, 16, false, &kind)) return -1;
+    if (strcmp(kind, "snapshot") != 0 && strcmp(kind, "delta") != 0)
+        return fail(c, "document", "kind", "must be \"snapshot\" or \"delta\"");
+    *snapshot = strcmp(kind, "snapshot") == 0;
+    if (get_int(c, root, "document", "revision", true, 0, INT64_MAX, revision)) return -1;
+    *base = 0;
+    if (!*snapshot && get_int(c, root, "document", "base_revision", true, 0, INT64_MAX, base)) return -1;
+    if (!*snapshot && *revision <= *base) return fail(c, "document", "revision", "must be greater than base_revision");
+    return 0;
+}
+
+static int apply_document(Ctx *c, Store *s, json_t *root, FeedResult *res)
+{
+    int64_t base, revision;
+    if (!json_is_object(root)) return fail(c, "document", NULL, "must be a JSON object");
+    if (read_header(c, root, &res->snapshot, &base, &revision)) return -1;
+
+    if (store_write_begin(s, c->err)) return -1;
+    int64_t current = store_revision(s);
+    if (!res->snapshot && current >= revision) {
+        /* A delta we already applied (a retried download): nothing to do. */
+        store_write_rollback(s);
+        res->unchanged = true;
+        res->revision = current;
+        return 0;
+    }
+    if (!res->snapshot && base != current) {
+        store_write_rollback(s);
+        return err_set(c->err, "document.base_revision: this delta applies to revision %lld, but the store is at %lld",
+                       (long long)base, (long long)current);
+    }
+    if (res->snapshot && store_mark_all_deleted(s, c->err)) goto fail;
+    for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
+        if (apply_section(c, s, root, &sections[i], res)) goto fail;
+    if (store_check_integrity(s, c->err) || store_set_revision(s, revision, c->err) || store_write_commit(s, c->err))
+        goto fail;
+    res->revision = revision;
+    return 0;
+fail:
+    store_write_rollback(s);
+    return -1;
+}
+
+int feed_import_buffer(Store *s, const char *data, size_t len, FeedResult *res, Err *err)
+{
+    memset(res, 0, sizeof *res);
+    if (len > FEED_MAX_BYTES) return err_set(err, "document is %zu bytes; at most %d are accepted", len, FEED_MAX_BYTES);
+    json_error_t jerr;
+    json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root) return err_set(err, "line %d, column %d: %s", jerr.line, jerr.column, jerr.text);
+    Ctx c = {.err = err, .seen = json_object()};
+    int rc = c.seen ? apply_document(&c, s, root, res) : err_set(err, "out of memory");
+    json_decref(c.seen);
+    json_decref(root);
+    return rc;
+}
+
+int feed_import_file(Store *s, const char *path, FeedResult *res, Err *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return err_set(err, "%s: cannot open: %s", path, strerror(errno));
+    long size = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+    if (size < 0 || size > FEED_MAX_BYTES) {
+        fclose(f);
+        return size < 0 ? err_set(err, "%s: cannot read its size", path)
+                        : err_set(err, "%s: larger than %d bytes", path, FEED_MAX_BYTES);
+    }
+    rewind(f);
+    char *buf = malloc((size_t)size + 1);
+    size_t got = buf ? fread(buf, 1, (size_t)size, f) : 0;
+    fclose(f);
+    int rc;
+    if (!buf) rc = err_set(err, "out of memory");
+    else if (got != (size_t)size) rc = err_set(err, "%s: read error", path);
+    else if ((rc = feed_import_buffer(s, buf, got, res, err)) != 0) err_prefix(err, "%s: ", path);
+    free(buf);
+    return rc;
+}
+
+int feed_parse_time(const char *text, int64_t *out)
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    const char *end = strptime(text, "%Y-%m-%dT%H:%M:%S", &tm);
+    if (!end) return -1;
+    long offset;
+    if (strcmp(end, "Z") == 0) {
+        offset = 0;
+    } else {
+        int sign, hh, mm, n = 0;
+        if ((end[0] != '+' && end[0] != '-') || sscanf(end + 1, "%2d:%2d%n", &hh, &mm, &n) != 2 || end[1 + n] != '\0' ||
+            hh > 14 || mm > 59)
+            return -1;
+        sign = end[0] == '-' ? -1 : 1;
+        offset = sign * (hh * 3600L + mm * 60L);
+    }
+    if (tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
+        tm.tm_sec > 60)
+        return -1;
+    *out = (int64_t)timegm(&tm) - offset;
+    return 0;
+}
+
+void feed_format_time(int64_t t, char *buf, size_t size)
+{
+    time_t local = (time_t)(t + 8 * 3600);
+    struct tm tm;
+    gmtime_r(&local, &tm);
+    strftime(buf, size, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
+}

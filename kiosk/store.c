@@ -1,0 +1,782 @@
+#include "store.h"
+
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+struct Store {
+    sqlite3 *db;
+    char path[1024];
+};
+
+/* ---- the visibility rule ---------------------------------------------
+ * An item may reach a screen only if it is public (社会), not deleted, in
+ * a live category, inside its publication window at :now, and every image
+ * it has is on disk and verified.  Internal (党内) items may be stored (a
+ * snapshot can hold them) but no query for a screen can return them. */
+#define VISIBLE_ITEM(i)                                                              \
+    " " i ".scope = 'public' AND " i ".deleted = 0"                                  \
+    " AND " i ".published_at <= :now"                                                \
+    " AND (" i ".expires_at = 0 OR " i ".expires_at > :now)"                         \
+    " AND EXISTS (SELECT 1 FROM categories vc WHERE vc.id = " i ".category_id"       \
+    "             AND vc.deleted = 0)"                                               \
+    " AND NOT EXISTS (SELECT 1 FROM attachments va WHERE va.item_id = " i ".id"      \
+    "                 AND va.sha256 NOT IN (SELECT sha256 FROM blobs)) "
+
+/* ---- enums ------------------------------------------------------------ */
+
+static const char *const period_words[] = {"long_term", "periodic", "phased", "immediate"};
+static const char *const period_labels[] = {"长期", "定期", "分期", "即时"};
+static const char *const scope_words[] = {"public", "internal"};
+static const char *const feedback_words[] = {"rating", "comment", "request"};
+
+static int word_index(const char *const *words, int n, const char *word)
+{
+    for (int i = 0; word && i < n; i++)
+        if (strcmp(words[i], word) == 0) return i;
+    return -1;
+}
+
+int period_parse(const char *word) { return word_index(period_words, 4, word); }
+const char *period_word(Period p) { return (unsigned)p < 4 ? period_words[p] : NULL; }
+const char *period_label(Period p) { return (unsigned)p < 4 ? period_labels[p] : NULL; }
+int scope_parse(const char *word) { return word_index(scope_words, 2, word); }
+const char *scope_word(Scope s) { return (unsigned)s < 2 ? scope_words[s] : NULL; }
+const char *feedback_kind_word(FeedbackKind k) { return (unsigned)k < 3 ? feedback_words[k] : NULL; }
+int feedback_kind_parse(const char *word) { return word_index(feedback_words, 3, word); }
+
+/* ---- migrations --------------------------------------------------------
+ * migrations[i] brings user_version i to i+1.  Append only: a shipped
+ * step is never edited, so every kiosk in the field ends on one schema. */
+static const char *const migrations[] = {
+    /* 0 -> 1 */
+    "CREATE TABLE categories ("
+    "  id TEXT PRIMARY KEY, parent_id TEXT, name TEXT NOT NULL, icon TEXT NOT NULL DEFAULT '',"
+    "  sort INTEGER NOT NULL DEFAULT 0, deleted INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX categories_parent ON categories(parent_id);"
+    "CREATE TABLE items ("
+    "  id TEXT PRIMARY KEY, category_id TEXT NOT NULL, title TEXT NOT NULL, body TEXT NOT NULL,"
+    "  unit TEXT NOT NULL DEFAULT '', published_at INTEGER NOT NULL, expires_at INTEGER NOT NULL DEFAULT 0,"
+    "  period TEXT NOT NULL CHECK (period IN ('long_term','periodic','phased','immediate')),"
+    "  scope TEXT NOT NULL CHECK (scope IN ('public','internal')),"
+    "  pinned INTEGER NOT NULL DEFAULT 0, urgent INTEGER NOT NULL DEFAULT 0,"
+    "  revision INTEGER NOT NULL DEFAULT 0, deleted INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX items_category ON items(category_id, published_at);"
+    "CREATE TABLE attachments ("
+    "  item_id TEXT NOT NULL, seq INTEGER NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL,"
+    "  mime TEXT NOT NULL, caption TEXT NOT NULL DEFAULT '', href TEXT NOT NULL DEFAULT '',"
+    "  PRIMARY KEY (item_id, seq));"
+    "CREATE INDEX attachments_sha ON attachments(sha256);"
+    "CREATE TABLE blobs (sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, verified_at INTEGER NOT NULL);"
+    "CREATE TABLE notices ("
+    "  id TEXT PRIMARY KEY, text TEXT NOT NULL, urgent INTEGER NOT NULL DEFAULT 0,"
+    "  period TEXT NOT NULL DEFAULT 'immediate', starts_at INTEGER NOT NULL DEFAULT 0,"
+    "  ends_at INTEGER NOT NULL DEFAULT 0, sort INTEGER NOT NULL DEFAULT 0, deleted INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE answers ("
+    "  id TEXT PRIMARY KEY, question TEXT NOT NULL, answer TEXT NOT NULL, item_id TEXT NOT NULL DEFAULT '',"
+    "  asked_at INTEGER NOT NULL DEFAULT 0, answered_at INTEGER NOT NULL DEFAULT 0,"
+    "  deleted INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE feedback_outbox ("
+    "  id TEXT PRIMARY KEY, kind TEXT NOT NULL, target_item TEXT NOT NULL DEFAULT '',"
+    "  target_category TEXT NOT NULL DEFAULT '', rating INTEGER NOT NULL DEFAULT 0,"
+    "  rating_levels INTEGER NOT NULL DEFAULT 5, reasons TEXT NOT NULL DEFAULT '[]',"
+    "  comment TEXT NOT NULL DEFAULT '', name TEXT NOT NULL DEFAULT '', phone TEXT NOT NULL DEFAULT '',"
+    "  created_at INTEGER NOT NULL, sent_at INTEGER, attempts INTEGER NOT NULL DEFAULT 0,"
+    "  last_error TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX feedback_unsent ON feedback_outbox(sent_at, created_at);"
+    "CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE view_counts (item_id TEXT PRIMARY KEY, count INTEGER NOT NULL DEFAULT 0);",
+};
+#define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
+_Static_assert(MIGRATION_COUNT == STORE_SCHEMA_VERSION, "one migration per schema version");
+
+static int db_error(Store *s, Err *err, const char *what)
+{
+    return err_set(err, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+}
+
+static int exec_sql(Store *s, const char *sql, Err *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) == SQLITE_OK) return 0;
+    err_set(err, "%s: %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
+    sqlite3_free(msg);
+    return -1;
+}
+
+static int pragma_int(Store *s, const char *sql)
+{
+    sqlite3_stmt *st;
+    int v = -1;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return -1;
+    if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+int store_schema_version(Store *s) { return pragma_int(s, "PRAGMA user_version"); }
+
+static int migrate(Store *s, Err *err)
+{
+    int version = store_schema_version(s);
+    if (version < 0) return db_error(s, err, "reading the schema version");
+    if (version > STORE_SCHEMA_VERSION)
+        return err_set(err, "%s: schema version %d is newer than this program knows (%d); upgrade the kiosk",
+                       s->path, version, STORE_SCHEMA_VERSION);
+    while (version < MIGRATION_COUNT) {
+        char bump[64];
+        snprintf(bump, sizeof bump, "PRAGMA user_version = %d;", version + 1);
+        if (exec_sql(s, "BEGIN IMMEDIATE", err)) return -1;
+        if (exec_sql(s, migrations[version], err) || exec_sql(s, bump, err)) {
+            exec_sql(s, "ROLLBACK", NULL);
+            return err_prefix(err, "migration to schema %d failed: ", version + 1);
+        }
+        if (exec_sql(s, "COMMIT", err)) return -1;
+        log_info("store: %s migrated to schema %d", s->path, version + 1);
+        version++;
+    }
+    return 0;
+}
+
+int store_open(const char *path, Store **out, Err *err)
+{
+    Store *s = calloc(1, sizeof *s);
+    if (!s) return err_set(err, "out of memory");
+    snprintf(s->path, sizeof s->path, "%s", path);
+    if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK) {
+        err_set(err, "%s: cannot open database: %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        store_close(s);
+        return -1;
+    }
+    sqlite3_busy_timeout(s->db, 5000);
+    sqlite3_extended_result_codes(s->db, 1);
+    if (exec_sql(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;", err) ||
+        migrate(s, err)) {
+        store_close(s);
+        return -1;
+    }
+    *out = s;
+    return 0;
+}
+
+void store_close(Store *s)
+{
+    if (!s) return;
+    sqlite3_close(s->db);
+    free(s);
+}
+
+void store_free(void *array) { free(array); }
+
+/* ---- statement helpers -------------------------------------------------
+ * bind_args() binds a list described by a format string, so each query
+ * is one line of SQL and one line of arguments:
+ *   s = text (NULL binds NULL), i = int64, d = int.  Named ":now" is bound
+ *   by bind_now(). */
+static int bind_args(sqlite3_stmt *st, const char *fmt, va_list ap)
+{
+    for (int i = 0; fmt && fmt[i]; i++) {
+        int rc;
+        switch (fmt[i]) {
+        case 's': {
+            const char *v = va_arg(ap, const char *);
+            rc = v ? sqlite3_bind_text(st, i + 1, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i + 1);
+            break;
+        }
+        case 'i': rc = sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t)); break;
+        case 'd': rc = sqlite3_bind_int(st, i + 1, va_arg(ap, int)); break;
+        default: return SQLITE_MISUSE;
+        }
+        if (rc != SQLITE_OK) return rc;
+    }
+    return SQLITE_OK;
+}
+
+static sqlite3_stmt *prepare(Store *s, Err *err, const char *sql, const char *fmt, ...)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        db_error(s, err, "preparing a query");
+        return NULL;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = bind_args(st, fmt, ap);
+    va_end(ap);
+    if (rc != SQLITE_OK) {
+        db_error(s, err, "binding a query");
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    return st;
+}
+
+static void bind_now(sqlite3_stmt *st, int64_t now)
+{
+    int idx = sqlite3_bind_parameter_index(st, ":now");
+    if (idx > 0) sqlite3_bind_int64(st, idx, now);
+}
+
+/* Runs a statement that returns no rows. */
+static int run(Store *s, Err *err, const char *sql, const char *fmt, ...)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return db_error(s, err, "preparing a write");
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = bind_args(st, fmt, ap);
+    va_end(ap);
+    if (rc == SQLITE_OK) rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW && rc != SQLITE_OK) return db_error(s, err, "writing");
+    return 0;
+}
+
+static void copy_col(char *dst, size_t size, sqlite3_stmt *st, int col)
+{
+    const unsigned char *v = sqlite3_column_text(st, col);
+    snprintf(dst, size, "%s", v ? (const char *)v : "");
+}
+
+/* Collects rows into a growing array: each call to grow() gives room for
+ * one more element. */
+static void *grow(void **array, int *count, int *cap, size_t elem)
+{
+    if (*count == *cap) {
+        int ncap = *cap ? *cap * 2 : 16;
+        void *n = realloc(*array, (size_t)ncap * elem);
+        if (!n) return NULL;
+        *array = n;
+        *cap = ncap;
+    }
+    void *slot = (char *)*array + (size_t)(*count)++ * elem;
+    memset(slot, 0, elem);
+    return slot;
+}
+
+typedef void (*RowReader)(sqlite3_stmt *st, void *slot);
+
+/* Steps through st, reading each row into a new array element. */
+static int collect(Store *s, sqlite3_stmt *st, size_t elem, RowReader read, void **out, int *count, Err *err)
+{
+    void *array = NULL;
+    int n = 0, cap = 0, rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        void *slot = grow(&array, &n, &cap, elem);
+        if (!slot) { rc = SQLITE_NOMEM; break; }
+        read(st, slot);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        free(array);
+        return rc == SQLITE_NOMEM ? err_set(err, "out of memory") : db_error(s, err, "reading");
+    }
+    *out = array;
+    *count = n;
+    return 0;
+}
+
+/* ---- reads ------------------------------------------------------------ */
+
+static void read_category(sqlite3_stmt *st, void *slot)
+{
+    StoreCategory *c = slot;
+    copy_col(c->id, sizeof c->id, st, 0);
+    copy_col(c->parent_id, sizeof c->parent_id, st, 1);
+    copy_col(c->name, sizeof c->name, st, 2);
+    copy_col(c->icon, sizeof c->icon, st, 3);
+    c->sort = sqlite3_column_int(st, 4);
+    c->level = sqlite3_column_int(st, 5);
+    c->item_count = sqlite3_column_int(st, 6);
+    c->new_count = sqlite3_column_int(st, 7);
+}
+
+int store_catalog(Store *s, int64_t now, StoreCategory **out, int *count, Err *err)
+{
+    /* tree: every live category with its level; anc: each category paired
+     * with itself and all its descendants, to count items below it. */
+    static const char sql[] =
+        "WITH RECURSIVE tree(id, level) AS ("
+        "  SELECT id, 1 FROM categories WHERE deleted = 0 AND (parent_id IS NULL OR parent_id = '')"
+        "  UNION ALL SELECT c.id, t.level + 1 FROM categories c JOIN tree t ON c.parent_id = t.id"
+        "  WHERE c.deleted = 0 AND t.level < 3),"
+        " anc(top, id) AS ("
+        "  SELECT id, id FROM tree"
+        "  UNION ALL SELECT a.top, c.id FROM categories c JOIN anc a ON c.parent_id = a.id WHERE c.deleted = 0),"
+        " counts AS ("
+        "  SELECT a.top AS id, COUNT(i.id) AS n,"
+        "         SUM(i.published_at > :now - 86400 * 7) AS fresh"
+        "  FROM anc a JOIN items i ON i.category_id = a.id"
+        "  WHERE" VISIBLE_ITEM("i") "GROUP BY a.top)"
+        "SELECT c.id, COALESCE(c.parent_id, ''), c.name, c.icon, c.sort, t.level, n.n, COALESCE(n.fresh, 0)"
+        " FROM categories c JOIN tree t ON t.id = c.id JOIN counts n ON n.id = c.id"
+        " ORDER BY t.level, c.sort, c.name";
+    sqlite3_stmt *st = prepare(s, err, sql, NULL);
+    if (!st) return -1;
+    bind_now(st, now);
+    return collect(s, st, sizeof(StoreCategory), read_category, (void **)out, count, err);
+}
+
+#define SUMMARY_COLUMNS                                                                \
+    "i.id, i.category_id, i.title, i.published_at, i.period, i.pinned, i.urgent,"      \
+    " i.published_at > :now - 86400 * 7,"                                              \
+    " (SELECT COUNT(*) FROM attachments a WHERE a.item_id = i.id)"
+
+static void read_summary(sqlite3_stmt *st, void *slot)
+{
+    StoreItemSummary *it = slot;
+    copy_col(it->id, sizeof it->id, st, 0);
+    copy_col(it->category_id, sizeof it->category_id, st, 1);
+    copy_col(it->title, sizeof it->title, st, 2);
+    it->published_at = sqlite3_column_int64(st, 3);
+    int p = period_parse((const char *)sqlite3_column_text(st, 4));
+    it->period = p < 0 ? PERIOD_LONG_TERM : (Period)p;
+    it->pinned = sqlite3_column_int(st, 5);
+    it->urgent = sqlite3_column_int(st, 6);
+    it->is_new = sqlite3_column_int(st, 7);
+    it->image_count = sqlite3_column_int(st, 8);
+}
+
+#define SUBTREE_CTE                                                                    \
+    "WITH RECURSIVE sub(id, depth) AS (SELECT id, 1 FROM categories WHERE id = :cat AND deleted = 0" \
+    " UNION ALL SELECT c.id, sub.depth + 1 FROM categories c JOIN sub ON c.parent_id = sub.id"       \
+    " WHERE c.deleted = 0 AND sub.depth < 3) "
+
+int store_items_page(Store *s, const char *category_id, int64_t now, int offset, int limit,
+                     StoreItemSummary **out, int *count, int *total, Err *err)
+{
+    static const char count_sql[] =
+        SUBTREE_CTE "SELECT COUNT(*) FROM items i WHERE i.category_id IN (SELECT id FROM sub) AND" VISIBLE_ITEM("i");
+    static const char page_sql[] =
+        SUBTREE_CTE "SELECT " SUMMARY_COLUMNS " FROM items i WHERE i.category_id IN (SELECT id FROM sub) AND"
+        VISIBLE_ITEM("i") "ORDER BY i.pinned DESC, i.published_at DESC, i.id LIMIT :limit OFFSET :offset";
+    sqlite3_stmt *st = prepare(s, err, count_sql, NULL);
+    if (!st) return -1;
+    bind_now(st, now);
+    sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":cat"), category_id, -1, SQLITE_TRANSIENT);
+    *total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    sqlite3_finalize(st);
+
+    st = prepare(s, err, page_sql, NULL);
+    if (!st) return -1;
+    bind_now(st, now);
+    sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":cat"), category_id, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":limit"), limit);
+    sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":offset"), offset);
+    return collect(s, st, sizeof(StoreItemSummary), read_summary, (void **)out, count, err);
+}
+
+int store_items_pinned(Store *s, int64_t now, int limit, StoreItemSummary **out, int *count, Err *err)
+{
+    static const char sql[] = "SELECT " SUMMARY_COLUMNS " FROM items i WHERE i.pinned = 1 AND" VISIBLE_ITEM("i")
+                              "ORDER BY i.published_at DESC, i.id LIMIT ?1";
+    sqlite3_stmt *st = prepare(s, err, sql, "d", limit);
+    if (!st) return -1;
+    bind_now(st, now);
+    return collect(s, st, sizeof(StoreItemSummary), read_summary, (void **)out, count, err);
+}
+
+static void read_image(sqlite3_stmt *st, void *slot)
+{
+    StoreImage *im = slot;
+    copy_col(im->sha256, sizeof im->sha256, st, 0);
+    copy_col(im->mime, sizeof im->mime, st, 1);
+    copy_col(im->caption, sizeof im->caption, st, 2);
+    im->size = sqlite3_column_int64(st, 3);
+}
+
+int store_item_get(Store *s, const char *id, int64_t now, StoreItem *out, Err *err)
+{
+    static const char sql[] = "SELECT " SUMMARY_COLUMNS ", i.unit, i.expires_at, i.revision, i.body"
+                              " FROM items i WHERE i.id = ?1 AND" VISIBLE_ITEM("i");
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st = prepare(s, err, sql, "s", id);
+    if (!st) return -1;
+    bind_now(st, now);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        return rc == SQLITE_DONE ? 1 : db_error(s, err, "reading an item");
+    }
+    read_summary(st, &out->s);
+    copy_col(out->unit, sizeof out->unit, st, 9);
+    out->expires_at = sqlite3_column_int64(st, 10);
+    out->revision = sqlite3_column_int64(st, 11);
+    const char *body = (const char *)sqlite3_column_text(st, 12);
+    out->body = strdup(body ? body : "");
+    sqlite3_finalize(st);
+    if (!out->body) return err_set(err, "out of memory");
+
+    st = prepare(s, err, "SELECT sha256, mime, caption, size FROM attachments WHERE item_id = ?1 ORDER BY seq", "s", id);
+    int n = 0;
+    if (!st || collect(s, st, sizeof(StoreImage), read_image, (void **)&out->images, &n, err)) {
+        store_item_free(out);
+        return -1;
+    }
+    out->s.image_count = n;
+    return 0;
+}
+
+void store_item_free(StoreItem *item)
+{
+    free(item->body);
+    free(item->images);
+    item->body = NULL;
+    item->images = NULL;
+}
+
+static void read_notice(sqlite3_stmt *st, void *slot)
+{
+    StoreNotice *n = slot;
+    copy_col(n->id, sizeof n->id, st, 0);
+    copy_col(n->text, sizeof n->text, st, 1);
+    n->urgent = sqlite3_column_int(st, 2);
+    int p = period_parse((const char *)sqlite3_column_text(st, 3));
+    n->period = p < 0 ? PERIOD_IMMEDIATE : (Period)p;
+}
+
+int store_notices(Store *s, int64_t now, StoreNotice **out, int *count, Err *err)
+{
+    static const char sql[] =
+        "SELECT id, text, urgent, period FROM notices"
+        " WHERE deleted = 0 AND starts_at <= :now AND (ends_at = 0 OR ends_at > :now)"
+        " ORDER BY urgent DESC, period = 'immediate' DESC, sort, starts_at DESC, id";
+    sqlite3_stmt *st = prepare(s, err, sql, NULL);
+    if (!st) return -1;
+    bind_now(st, now);
+    return collect(s, st, sizeof(StoreNotice), read_notice, (void **)out, count, err);
+}
+
+static void read_answer(sqlite3_stmt *st, void *slot)
+{
+    StoreAnswer *a = slot;
+    copy_col(a->id, sizeof a->id, st, 0);
+    copy_col(a->question, sizeof a->question, st, 1);
+    copy_col(a->answer, sizeof a->answer, st, 2);
+    a->asked_at = sqlite3_column_int64(st, 3);
+    a->answered_at = sqlite3_column_int64(st, 4);
+    copy_col(a->item_id, sizeof a->item_id, st, 5);
+}
+
+int store_answers(Store *s, int offset, int limit, StoreAnswer **out, int *count, int *total, Err *err)
+{
+    *total = pragma_int(s, "SELECT COUNT(*) FROM answers WHERE deleted = 0");
+    sqlite3_stmt *st = prepare(s, err,
+                               "SELECT id, question, answer, asked_at, answered_at, item_id FROM answers"
+                               " WHERE deleted = 0 ORDER BY answered_at DESC, id LIMIT ?1 OFFSET ?2",
+                               "dd", limit, offset);
+    if (!st) return -1;
+    return collect(s, st, sizeof(StoreAnswer), read_answer, (void **)out, count, err);
+}
+
+int store_item_viewed(Store *s, const char *id, Err *err)
+{
+    return run(s, err,
+               "INSERT INTO view_counts(item_id, count) VALUES (?1, 1)"
+               " ON CONFLICT(item_id) DO UPDATE SET count = count + 1",
+               "s", id);
+}
+
+static int64_t query_int(Store *s, const char *sql, const char *fmt, ...)
+{
+    sqlite3_stmt *st;
+    int64_t v = -1;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return -1;
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = bind_args(st, fmt, ap);
+    va_end(ap);
+    if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+int store_view_count(Store *s, const char *id)
+{
+    return (int)query_int(s, "SELECT COALESCE((SELECT count FROM view_counts WHERE item_id = ?1), 0)", "s", id);
+}
+
+/* ---- state ------------------------------------------------------------ */
+
+int store_state_get(Store *s, const char *key, char *buf, size_t size)
+{
+    sqlite3_stmt *st = prepare(s, NULL, "SELECT value FROM sync_state WHERE key = ?1", "s", key);
+    if (size) buf[0] = '\0';
+    if (!st) return -1;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) copy_col(buf, size, st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : 1;
+}
+
+int store_state_set(Store *s, const char *key, const char *value, Err *err)
+{
+    return run(s, err, "INSERT OR REPLACE INTO sync_state(key, value) VALUES (?1, ?2)", "ss", key, value);
+}
+
+int64_t store_revision(Store *s)
+{
+    char buf[32];
+    if (store_state_get(s, "revision", buf, sizeof buf) != 0) return 0;
+    return strtoll(buf, NULL, 10);
+}
+
+int store_set_revision(Store *s, int64_t revision, Err *err)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%lld", (long long)revision);
+    return store_state_set(s, "revision", buf, err);
+}
+
+/* ---- writes ----------------------------------------------------------- */
+
+int store_write_begin(Store *s, Err *err) { return exec_sql(s, "BEGIN IMMEDIATE", err); }
+int store_write_commit(Store *s, Err *err) { return exec_sql(s, "COMMIT", err); }
+
+void store_write_rollback(Store *s)
+{
+    if (!sqlite3_get_autocommit(s->db)) exec_sql(s, "ROLLBACK", NULL);
+}
+
+int store_mark_all_deleted(Store *s, Err *err)
+{
+    return exec_sql(s,
+                    "UPDATE categories SET deleted = 1; UPDATE items SET deleted = 1;"
+                    "UPDATE notices SET deleted = 1; UPDATE answers SET deleted = 1;",
+                    err);
+}
+
+int store_category_upsert(Store *s, const StoreCategoryIn *c, Err *err)
+{
+    return run(s, err,
+               "INSERT INTO categories(id, parent_id, name, icon, sort, deleted) VALUES (?1, NULLIF(?2, ''), ?3, ?4, ?5, 0)"
+               " ON CONFLICT(id) DO UPDATE SET parent_id = excluded.parent_id, name = excluded.name,"
+               " icon = excluded.icon, sort = excluded.sort, deleted = 0",
+               "ssssd", c->id, c->parent_id ? c->parent_id : "", c->name, c->icon ? c->icon : "", c->sort);
+}
+
+#define CATEGORY_AND_BELOW \
+    "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION SELECT c.id FROM categories c JOIN sub ON c.parent_id = sub.id) "
+
+int store_category_delete(Store *s, const char *id, Err *err)
+{
+    if (run(s, err, CATEGORY_AND_BELOW "UPDATE items SET deleted = 1 WHERE category_id IN (SELECT id FROM sub)", "s", id))
+        return -1;
+    return run(s, err, CATEGORY_AND_BELOW "UPDATE categories SET deleted = 1 WHERE id IN (SELECT id FROM sub)", "s", id);
+}
+
+int store_item_upsert(Store *s, const StoreItemIn *it, Err *err)
+{
+    if (run(s, err,
+            "INSERT INTO items(id, category_id, title, body, unit, published_at, expires_at, period, scope,"
+            " pinned, urgent, revision, deleted) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 0)"
+            " ON CONFLICT(id) DO UPDATE SET category_id = excluded.category_id, title = excluded.title,"
+            " body = excluded.body, unit = excluded.unit, published_at = excluded.published_at,"
+            " expires_at = excluded.expires_at, period = excluded.period, scope = excluded.scope,"
+            " pinned = excluded.pinned, urgent = excluded.urgent, revision = excluded.revision, deleted = 0",
+            "sssssiissddi", it->id, it->category_id, it->title, it->body, it->unit ? it->unit : "",
+            it->published_at, it->expires_at, period_word(it->period), scope_word(it->scope),
+            (int)it->pinned, (int)it->urgent, it->revision))
+        return -1;
+    if (run(s, err, "DELETE FROM attachments WHERE item_id = ?1", "s", it->id)) return -1;
+    for (int i = 0; i < it->attachment_count; i++) {
+        const StoreAttachmentIn *a = &it->attachments[i];
+        if (run(s, err,
+                "INSERT INTO attachments(item_id, seq, sha256, size, mime, caption, href)"
+                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "sdsisss", it->id, i, a->sha256, a->size, a->mime, a->caption ? a->caption : "",
+                a->href ? a->href : ""))
+            return -1;
+    }
+    return 0;
+}
+
+int store_item_delete(Store *s, const char *id, Err *err)
+{
+    return run(s, err, "UPDATE items SET deleted = 1 WHERE id = ?1", "s", id);
+}
+
+int store_notice_upsert(Store *s, const StoreNoticeIn *n, Err *err)
+{
+    return run(s, err,
+               "INSERT INTO notices(id, text, urgent, period, starts_at, ends_at, sort, deleted)"
+               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0)"
+               " ON CONFLICT(id) DO UPDATE SET text = excluded.text, urgent = excluded.urgent,"
+               " period = excluded.period, starts_at = excluded.starts_at, ends_at = excluded.ends_at,"
+               " sort = excluded.sort, deleted = 0",
+               "ssdsiid", n->id, n->text, (int)n->urgent, period_word(n->period), n->starts_at, n->ends_at, n->sort);
+}
+
+int store_notice_delete(Store *s, const char *id, Err *err)
+{
+    return run(s, err, "UPDATE notices SET deleted = 1 WHERE id = ?1", "s", id);
+}
+
+int store_answer_upsert(Store *s, const StoreAnswerIn *a, Err *err)
+{
+    return run(s, err,
+               "INSERT INTO answers(id, question, answer, item_id, asked_at, answered_at, deleted)"
+               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0)"
+               " ON CONFLICT(id) DO UPDATE SET question = excluded.question, answer = excluded.answer,"
+               " item_id = excluded.item_id, asked_at = excluded.asked_at,"
+               " answered_at = excluded.answered_at, deleted = 0",
+               "ssssii", a->id, a->question, a->answer, a->item_id ? a->item_id : "", a->asked_at, a->answered_at);
+}
+
+int store_answer_delete(Store *s, const char *id, Err *err)
+{
+    return run(s, err, "UPDATE answers SET deleted = 1 WHERE id = ?1", "s", id);
+}
+
+/* Reports the first id a check query returns, if any. */
+static int check_none(Store *s, Err *err, const char *sql, const char *what)
+{
+    sqlite3_stmt *st = prepare(s, err, sql, NULL);
+    if (!st) return -1;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        err_set(err, "%s \"%s\"", what, (const char *)sqlite3_column_text(st, 0));
+        sqlite3_finalize(st);
+        return -1;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : db_error(s, err, "checking the catalog");
+}
+
+int store_check_integrity(Store *s, Err *err)
+{
+    /* depth(id, d, path): walk up from every live category; a walk longer
+     * than the deepest legal tree means a cycle or a fourth level. */
+    static const char depth_sql[] =
+        "WITH RECURSIVE up(start, id, d) AS ("
+        "  SELECT id, parent_id, 1 FROM categories WHERE deleted = 0"
+        "  UNION ALL SELECT up.start, c.parent_id, up.d + 1 FROM up JOIN categories c ON c.id = up.id"
+        "  WHERE up.id IS NOT NULL AND up.d <= 4)"
+        "SELECT start FROM up WHERE d > 3 AND id IS NOT NULL LIMIT 1";
+    if (check_none(s, err,
+                   "SELECT c.id FROM categories c WHERE c.deleted = 0 AND c.parent_id IS NOT NULL"
+                   " AND NOT EXISTS (SELECT 1 FROM categories p WHERE p.id = c.parent_id AND p.deleted = 0) LIMIT 1",
+                   "its parent category does not exist: category"))
+        return -1;
+    if (check_none(s, err, depth_sql, "the catalog is deeper than three levels (or has a cycle) at category"))
+        return -1;
+    return check_none(s, err,
+                      "SELECT i.id FROM items i WHERE i.deleted = 0 AND NOT EXISTS"
+                      " (SELECT 1 FROM categories c WHERE c.id = i.category_id AND c.deleted = 0) LIMIT 1",
+                      "its category does not exist: item");
+}
+
+/* ---- attachments ------------------------------------------------------ */
+
+static void read_blobref(sqlite3_stmt *st, void *slot)
+{
+    StoreBlobRef *b = slot;
+    copy_col(b->sha256, sizeof b->sha256, st, 0);
+    copy_col(b->href, sizeof b->href, st, 1);
+    b->size = sqlite3_column_int64(st, 2);
+}
+
+int store_blobs_missing(Store *s, StoreBlobRef **out, int *count, Err *err)
+{
+    sqlite3_stmt *st = prepare(s, err,
+                               "SELECT a.sha256, MIN(a.href), MAX(a.size) FROM attachments a JOIN items i ON i.id = a.item_id"
+                               " WHERE i.deleted = 0 AND i.scope = 'public' AND a.sha256 NOT IN (SELECT sha256 FROM blobs)"
+                               " GROUP BY a.sha256 ORDER BY a.sha256",
+                               NULL);
+    if (!st) return -1;
+    return collect(s, st, sizeof(StoreBlobRef), read_blobref, (void **)out, count, err);
+}
+
+int store_blob_set_present(Store *s, const char *sha256, bool present, Err *err)
+{
+    if (!present) return run(s, err, "DELETE FROM blobs WHERE sha256 = ?1", "s", sha256);
+    return run(s, err,
+               "INSERT OR REPLACE INTO blobs(sha256, size, verified_at)"
+               " VALUES (?1, COALESCE((SELECT MAX(size) FROM attachments WHERE sha256 = ?1), 0), strftime('%s','now'))",
+               "s", sha256);
+}
+
+int store_blob_referenced(Store *s, const char *sha256)
+{
+    return query_int(s,
+                     "SELECT EXISTS (SELECT 1 FROM attachments a JOIN items i ON i.id = a.item_id"
+                     " WHERE a.sha256 = ?1 AND i.deleted = 0)",
+                     "s", sha256) > 0;
+}
+
+/* ---- feedback outbox -------------------------------------------------- */
+
+int store_feedback_add(Store *s, const StoreFeedback *f, Err *err)
+{
+    /* synchronous=FULL (set at open) makes this COMMIT reach the disk
+     * before we return, so 提交成功 is only shown for what survives a
+     * power cut. */
+    return run(s, err,
+               "INSERT INTO feedback_outbox(id, kind, target_item, target_category, rating, rating_levels,"
+               " reasons, comment, name, phone, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+               "ssssddssssi", f->id, feedback_kind_word(f->kind), f->target_item, f->target_category, f->rating,
+               f->rating_levels, f->reasons[0] ? f->reasons : "[]", f->comment, f->name, f->phone, f->created_at);
+}
+
+static void read_feedback(sqlite3_stmt *st, void *slot)
+{
+    StoreFeedback *f = slot;
+    copy_col(f->id, sizeof f->id, st, 0);
+    int k = feedback_kind_parse((const char *)sqlite3_column_text(st, 1));
+    f->kind = k < 0 ? FEEDBACK_COMMENT : (FeedbackKind)k;
+    copy_col(f->target_item, sizeof f->target_item, st, 2);
+    copy_col(f->target_category, sizeof f->target_category, st, 3);
+    f->rating = sqlite3_column_int(st, 4);
+    f->rating_levels = sqlite3_column_int(st, 5);
+    copy_col(f->reasons, sizeof f->reasons, st, 6);
+    copy_col(f->comment, sizeof f->comment, st, 7);
+    copy_col(f->name, sizeof f->name, st, 8);
+    copy_col(f->phone, sizeof f->phone, st, 9);
+    f->created_at = sqlite3_column_int64(st, 10);
+    f->attempts = sqlite3_column_int(st, 11);
+}
+
+int store_feedback_pending(Store *s, int max, StoreFeedback **out, int *count, Err *err)
+{
+    sqlite3_stmt *st = prepare(s, err,
+                               "SELECT id, kind, target_item, target_category, rating, rating_levels, reasons, comment,"
+                               " name, phone, created_at, attempts FROM feedback_outbox WHERE sent_at IS NULL"
+                               " ORDER BY created_at, id LIMIT ?1",
+                               "d", max);
+    if (!st) return -1;
+    return collect(s, st, sizeof(StoreFeedback), read_feedback, (void **)out, count, err);
+}
+
+int store_feedback_mark_sent(Store *s, const char *id, int64_t now, Err *err)
+{
+    return run(s, err, "UPDATE feedback_outbox SET sent_at = ?2, name = '', phone = '' WHERE id = ?1", "si", id, now);
+}
+
+int store_feedback_note_attempt(Store *s, const char *id, const char *error, Err *err)
+{
+    return run(s, err, "UPDATE feedback_outbox SET attempts = attempts + 1, last_error = ?2 WHERE id = ?1", "ss", id,
+               error ? error : "");
+}
+
+int store_feedback_outbox_length(Store *s)
+{
+    return (int)query_int(s, "SELECT COUNT(*) FROM feedback_outbox WHERE sent_at IS NULL", NULL);
+}
+
+int store_feedback_count_since(Store *s, int64_t since)
+{
+    return (int)query_int(s, "SELECT COUNT(*) FROM feedback_outbox WHERE created_at >= ?1", "i", since);
+}
+
+int store_feedback_duplicate(Store *s, const StoreFeedback *f, int64_t since)
+{
+    return query_int(s,
+                     "SELECT EXISTS (SELECT 1 FROM feedback_outbox WHERE created_at >= ?1 AND kind = ?2"
+                     " AND target_item = ?3 AND target_category = ?4 AND rating = ?5 AND comment = ?6)",
+                     "isssds", since, feedback_kind_word(f->kind), f->target_item, f->target_category, f->rating,
+                     f->comment) > 0;
+}

@@ -1,0 +1,245 @@
+/* store.h — the kiosk's local content cache (SQLite).
+ *
+ * Owns the schema and its migrations, and every SQL statement the kiosk
+ * runs.  Each thread opens its own Store (own connection); the database in
+ * WAL mode is the only state the UI thread and the sync thread share.
+ *
+ * The rule that only public (社会), non-deleted items inside their
+ * publication window and with all images present are ever shown lives
+ * here, in one place: VISIBLE_ITEM in store.c.  Every read that feeds a
+ * screen goes through it.
+ *
+ * Conventions: functions return 0 on success and -1 on error (Err filled);
+ * lookups of one thing return 1 when it is not there or not visible.
+ * Arrays handed out are freed with the matching store_free_* function. */
+#ifndef KIOSK_STORE_H
+#define KIOSK_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "err.h"
+
+#define STORE_SCHEMA_VERSION 1
+#define STORE_ID_MAX 64          /* ids: 1..63 bytes of [A-Za-z0-9_.-] */
+#define STORE_MAX_DEPTH 3        /* 一级/二级/三级目录 */
+#define STORE_NEW_DAYS 7         /* the 新 badge */
+
+typedef struct Store Store;
+
+typedef enum { PERIOD_LONG_TERM, PERIOD_PERIODIC, PERIOD_PHASED, PERIOD_IMMEDIATE } Period;
+typedef enum { SCOPE_PUBLIC, SCOPE_INTERNAL } Scope;
+
+/* "long_term" <-> PERIOD_LONG_TERM (the feed's words), and the label a
+ * visitor reads (长期/定期/分期/即时). -1 / NULL when unknown. */
+int period_parse(const char *word);
+const char *period_word(Period p);
+const char *period_label(Period p);
+int scope_parse(const char *word);
+const char *scope_word(Scope s);
+
+typedef struct StoreCategory {
+    char id[STORE_ID_MAX];
+    char parent_id[STORE_ID_MAX];    /* "" for a first-level category */
+    char name[256];
+    char icon[64];
+    int sort;
+    int level;                       /* 1, 2 or 3 */
+    int item_count;                  /* visible items here and below */
+    int new_count;                   /* of those, published in the last 7 days */
+} StoreCategory;
+
+typedef struct StoreItemSummary {
+    char id[STORE_ID_MAX];
+    char category_id[STORE_ID_MAX];
+    char title[1024];
+    int64_t published_at;
+    Period period;
+    bool pinned, urgent, is_new;
+    int image_count;
+} StoreItemSummary;
+
+typedef struct StoreImage {
+    char sha256[65];
+    char mime[32];
+    char caption[512];
+    int64_t size;
+} StoreImage;
+
+typedef struct StoreItem {
+    StoreItemSummary s;
+    char unit[256];                  /* publishing unit */
+    int64_t expires_at;              /* 0 = no end */
+    int64_t revision;
+    char *body;                      /* malloc'd UTF-8 */
+    StoreImage *images;              /* malloc'd, image_count of them (s.image_count) */
+} StoreItem;
+
+typedef struct StoreNotice {
+    char id[STORE_ID_MAX];
+    char text[1024];
+    bool urgent;
+    Period period;
+} StoreNotice;
+
+typedef struct StoreAnswer {
+    char id[STORE_ID_MAX];
+    char question[2048];
+    char answer[4096];
+    int64_t asked_at, answered_at;
+    char item_id[STORE_ID_MAX];      /* "" when about the organisation in general */
+} StoreAnswer;
+
+/* ---- opening ---------------------------------------------------------- */
+
+/* Opens (creating if needed) and migrates the database to
+ * STORE_SCHEMA_VERSION.  WAL mode, synchronous=FULL, a busy timeout so the
+ * two threads wait for each other's short transactions. */
+int store_open(const char *path, Store **out, Err *err);
+void store_close(Store *s);
+int store_schema_version(Store *s);
+
+/* ---- reads for the screens (all apply the visibility rule at `now`) ---- */
+
+/* The catalog: categories that have at least one visible item in their
+ * subtree, ordered by level, sort, name. */
+int store_catalog(Store *s, int64_t now, StoreCategory **out, int *count, Err *err);
+/* Visible items of a category and its descendants, pinned first, newest
+ * first; `total` receives the number of all of them. */
+int store_items_page(Store *s, const char *category_id, int64_t now, int offset, int limit,
+                     StoreItemSummary **out, int *count, int *total, Err *err);
+/* Visible pinned items (for the attract loop), newest first. */
+int store_items_pinned(Store *s, int64_t now, int limit, StoreItemSummary **out, int *count, Err *err);
+/* One visible item with its body and images; 1 when it is not visible. */
+int store_item_get(Store *s, const char *id, int64_t now, StoreItem *out, Err *err);
+void store_item_free(StoreItem *item);
+/* Ticker notices inside their window: urgent and 即时 first. */
+int store_notices(Store *s, int64_t now, StoreNotice **out, int *count, Err *err);
+/* Public answers to feedback, newest first. */
+int store_answers(Store *s, int offset, int limit, StoreAnswer **out, int *count, int *total, Err *err);
+/* Counts a view of an item (for the admins' statistics). */
+int store_item_viewed(Store *s, const char *id, Err *err);
+int store_view_count(Store *s, const char *id);
+
+/* The content revision the store is at (0 when empty). */
+int64_t store_revision(Store *s);
+
+void store_free(void *array);    /* frees any array handed out above */
+
+/* ---- key/value state (sync bookkeeping, settings from the server) ----- */
+
+/* Copies the value into buf; 1 when the key is absent (buf = ""). */
+int store_state_get(Store *s, const char *key, char *buf, size_t size);
+int store_state_set(Store *s, const char *key, const char *value, Err *err);
+
+/* ---- writes for the importer (feed.c) --------------------------------- */
+/* All of these run inside store_write_begin()/store_write_commit(); a
+ * failure anywhere is followed by store_write_rollback(). */
+
+int store_write_begin(Store *s, Err *err);       /* BEGIN IMMEDIATE */
+int store_write_commit(Store *s, Err *err);
+void store_write_rollback(Store *s);
+
+/* A snapshot replaces everything: mark all content deleted, then the
+ * upserts of the snapshot bring back what it still holds. */
+int store_mark_all_deleted(Store *s, Err *err);
+
+typedef struct StoreCategoryIn {
+    const char *id, *parent_id, *name, *icon;   /* parent_id NULL or "" = top */
+    int sort;
+} StoreCategoryIn;
+int store_category_upsert(Store *s, const StoreCategoryIn *c, Err *err);
+/* Deletes the category, its descendants and their items. */
+int store_category_delete(Store *s, const char *id, Err *err);
+
+typedef struct StoreAttachmentIn {
+    const char *sha256, *mime, *caption, *href;
+    int64_t size;
+} StoreAttachmentIn;
+
+typedef struct StoreItemIn {
+    const char *id, *category_id, *title, *body, *unit;
+    int64_t published_at, expires_at;            /* expires_at 0 = no end */
+    Period period;
+    Scope scope;
+    bool pinned, urgent;
+    int64_t revision;
+    const StoreAttachmentIn *attachments;
+    int attachment_count;
+} StoreItemIn;
+int store_item_upsert(Store *s, const StoreItemIn *it, Err *err);
+int store_item_delete(Store *s, const char *id, Err *err);
+
+typedef struct StoreNoticeIn {
+    const char *id, *text;
+    bool urgent;
+    Period period;
+    int64_t starts_at, ends_at;                  /* ends_at 0 = no end */
+    int sort;
+} StoreNoticeIn;
+int store_notice_upsert(Store *s, const StoreNoticeIn *n, Err *err);
+int store_notice_delete(Store *s, const char *id, Err *err);
+
+typedef struct StoreAnswerIn {
+    const char *id, *question, *answer, *item_id;
+    int64_t asked_at, answered_at;
+} StoreAnswerIn;
+int store_answer_upsert(Store *s, const StoreAnswerIn *a, Err *err);
+int store_answer_delete(Store *s, const char *id, Err *err);
+
+/* Checks the whole tree after the writes of one document: every live item
+ * in a live category, no category deeper than three levels, no cycles. */
+int store_check_integrity(Store *s, Err *err);
+int store_set_revision(Store *s, int64_t revision, Err *err);
+
+/* ---- attachments (the on-disk files are blobs.c's) -------------------- */
+
+typedef struct StoreBlobRef {
+    char sha256[65];
+    char href[1024];
+    int64_t size;
+} StoreBlobRef;
+/* Attachments of live items whose file is not yet present and verified. */
+int store_blobs_missing(Store *s, StoreBlobRef **out, int *count, Err *err);
+/* Marks every attachment with this hash present (or absent again). */
+int store_blob_set_present(Store *s, const char *sha256, bool present, Err *err);
+/* 1 if a live item still refers to the hash, 0 if not. */
+int store_blob_referenced(Store *s, const char *sha256);
+
+/* ---- feedback outbox -------------------------------------------------- */
+
+typedef enum { FEEDBACK_RATING, FEEDBACK_COMMENT, FEEDBACK_REQUEST } FeedbackKind;
+
+typedef struct StoreFeedback {
+    char id[40];                     /* UUID made by the kiosk */
+    FeedbackKind kind;
+    char target_item[STORE_ID_MAX];  /* "" = not about one item */
+    char target_category[STORE_ID_MAX];
+    int rating;                      /* 0 = none, else 1..levels (1 = best) */
+    int rating_levels;
+    char reasons[512];               /* JSON array of strings */
+    char comment[4096];
+    char name[128];
+    char phone[32];
+    int64_t created_at;
+    int attempts;
+} StoreFeedback;
+
+const char *feedback_kind_word(FeedbackKind k);  /* "rating", "comment", "request" */
+int feedback_kind_parse(const char *word);
+
+/* Commits the submission durably (fsync'd) before returning. */
+int store_feedback_add(Store *s, const StoreFeedback *f, Err *err);
+/* The oldest unsent submissions, at most `max`. */
+int store_feedback_pending(Store *s, int max, StoreFeedback **out, int *count, Err *err);
+/* After the server acknowledged: mark sent and erase the contact details. */
+int store_feedback_mark_sent(Store *s, const char *id, int64_t now, Err *err);
+int store_feedback_note_attempt(Store *s, const char *id, const char *error, Err *err);
+int store_feedback_outbox_length(Store *s);
+/* How many submissions were made since `since` (for the rate limit), and
+ * whether the same text was already sent since `since` (duplicates). */
+int store_feedback_count_since(Store *s, int64_t since);
+int store_feedback_duplicate(Store *s, const StoreFeedback *f, int64_t since);
+
+#endif

@@ -1,0 +1,36 @@
+#!/bin/sh
+# Installs the Debian packages the kiosk needs to build, run and test.
+# Called by `make deps` (and so by `make run` and `make test`).  Installs
+# only what is missing; as a normal user it prints the exact command to run.
+set -eu
+
+PACKAGES="gcc make pkg-config
+libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev
+libsqlite3-dev sqlite3 libcurl4-openssl-dev libssl-dev
+libinih-dev libunibreak-dev libjansson-dev libcmocka-dev libmicrohttpd-dev
+librime-dev librime-data rime-data-luna-pinyin libzinnia-dev tegaki-zinnia-simplified-chinese
+fonts-noto-cjk fonts-dejavu-core"
+
+missing=""
+for p in $PACKAGES; do
+    status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+    case "$status" in
+        *"install ok installed"*) ;;
+        *) missing="$missing $p" ;;
+    esac
+done
+
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+    echo "Missing Debian packages:$missing" >&2
+    echo "Install them as root, then run make again:" >&2
+    echo "    sudo apt-get install -y$missing" >&2
+    exit 1
+fi
+
+echo "Installing Debian packages:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing
