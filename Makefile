@@ -101,12 +101,16 @@ $(BUILD)/bench/%: $(BUILD)/bench/%.o $(BUILD)/libkiosk.a
 # Fonts come from Debian packages (fonts-noto-cjk, fonts-dejavu-core), with
 # their licences beside them; nothing is downloaded.
 fonts/NotoSansCJK-%.ttc: $(FONT_SRC)/NotoSansCJK-%.ttc
+	@mkdir -p fonts
 	cp $< $@
 fonts/DejaVuSans.ttf: /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+	@mkdir -p fonts
 	cp $< $@
 fonts/LICENSE-noto-cjk.txt: /usr/share/doc/fonts-noto-cjk/copyright
+	@mkdir -p fonts
 	cp $< $@
 fonts/LICENSE-dejavu.txt: /usr/share/doc/fonts-dejavu-core/copyright
+	@mkdir -p fonts
 	cp $< $@
 
 clean:
