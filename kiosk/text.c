@@ -546,24 +546,25 @@ SDL_Texture *text_render(SDL_Renderer *r, Fonts *f, const TextBlock *b, int firs
     }
     int w = b->width > 0 ? b->width : 1;
     int h = count * b->line_height;
-    SDL_Surface *dst = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
-    if (!dst) {
-        err_set(err, "text: cannot make a %dx%d surface: %s", w, h, SDL_GetError());
+    SDL_Surface *canvas = fonts_canvas(f, w, h);
+    SDL_Texture *tex = canvas ? SDL_CreateTexture(r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC, w, h) : NULL;
+    if (!tex) {
+        err_set(err, "text: cannot make a %dx%d texture: %s", w, h, SDL_GetError());
         return NULL;
     }
     /* Transparent pixels already carry the text colour, so that blending
      * the glyphs in leaves no dark fringe around them. */
+    SDL_Rect area = { 0, 0, w, h };
+    SDL_SetClipRect(canvas, &area);
     SDL_Color c = b->style.color;
-    SDL_FillRect(dst, NULL, SDL_MapRGBA(dst->format, c.r, c.g, c.b, 0));
-    Painter pt = { .f = f, .st = &b->style, .dst = dst };
+    SDL_FillRect(canvas, &area, SDL_MapRGBA(canvas->format, c.r, c.g, c.b, 0));
+    Painter pt = { .f = f, .st = &b->style, .dst = canvas };
     int top0 = b->lines[first].y;
     for (int i = first; i < first + count; i++) paint_line(&pt, b, &b->lines[i], b->lines[i].y - top0);
     if (pt.failures) log_warn("text: %d runs could not be drawn: %s", pt.failures, TTF_GetError());
-
-    SDL_Texture *tex = SDL_CreateTextureFromSurface(r, dst);
-    SDL_FreeSurface(dst);
-    if (!tex) {
-        err_set(err, "text: cannot make a %dx%d texture: %s", w, h, SDL_GetError());
+    if (SDL_UpdateTexture(tex, NULL, canvas->pixels, canvas->pitch) != 0) {
+        err_set(err, "text: cannot fill a %dx%d texture: %s", w, h, SDL_GetError());
+        SDL_DestroyTexture(tex);
         return NULL;
     }
     SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
