@@ -303,17 +303,37 @@ static int shorten(const Para *p, int from, int end)
     return c > from ? c : next_cluster(p, from);
 }
 
-/* The end of the line starting at from, checked against the exact width. */
+/* The end of the next break opportunity after end (n when none). */
+static int next_break_end(const Para *p, int end)
+{
+    for (int b = end; b < p->n; b++)
+        if (p->break_after[b]) return b + 1;
+    return p->n;
+}
+
+/* The end of the line starting at from, settled on the exact width: the
+ * estimate ignores kerning and emboldening, so the line is shortened while
+ * too wide, or else lengthened while the next word still fits. */
 static int fit_line(Layout *L, int from, int avail, int *width)
 {
     const Para *p = &L->para;
     int end = fit_estimate(L, from, avail);
+    bool shortened = false;
     for (;;) {
         int visible = trim_trailing_spaces(p, from, end);
         *width = range_width(L, from, visible);
-        if (*width <= avail || next_cluster(p, from) >= visible) return end;
+        if (*width <= avail || next_cluster(p, from) >= visible) break;
         end = shorten(p, from, end);
+        shortened = true;
     }
+    while (!shortened && end < p->n) {
+        int longer = next_break_end(p, end);
+        int w = range_width(L, from, trim_trailing_spaces(p, from, longer));
+        if (w > avail) break;
+        end = longer;
+        *width = w;
+    }
+    return end;
 }
 
 /* The last allowed line: as many clusters as fit before an added "…";

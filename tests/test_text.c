@@ -332,6 +332,76 @@ static void test_latin_words_and_numbers_stay_whole(void **state)
     text_block_free(&b);
 }
 
+/* Lays every chunk of the corpus out at exactly its measured width (one
+ * line) and one pixel less (more lines, each fitting): the layout packs by
+ * the exact width, not by a sum of advances that ignores kerning and
+ * emboldening. */
+static void check_exact_fit(Fonts *fonts, const TextStyle *st, const char *chunk)
+{
+    int w = text_measure(fonts, chunk, st);
+    TextBlock b;
+    Err err;
+    assert_int_equal(text_layout(fonts, chunk, st, w, 0, 0, &b, &err), 0);
+    if (b.line_count != 1) fail_msg("\"%s\" is %d px wide but did not fit in %d px", chunk, w, w);
+    text_block_free(&b);
+    assert_int_equal(text_layout(fonts, chunk, st, w - 1, 0, 0, &b, &err), 0);
+    if (b.line_count < 2) fail_msg("\"%s\" is %d px wide but fit in %d px", chunk, w, w - 1);
+    for (int i = 0; i < b.line_count; i++) assert_true(b.lines[i].width <= w - 1);
+    text_block_free(&b);
+}
+
+static void check_exact_fit_corpus(Fonts *fonts, const TextStyle *st)
+{
+    const char *extra[] = { "AVAVAV Wafj", "ffffff jjjj ///", "საქართველო ქართული", "党务ქართ公开fj" };
+    for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++) check_exact_fit(fonts, st, extra[i]);
+    const uint8_t *s = (const uint8_t *)fx.corpus;
+    size_t n = strlen(fx.corpus);
+    for (size_t at = 0; at < n; at += 37) {
+        while (at < n && (s[at] & 0xC0) == 0x80) at++;
+        char chunk[96];
+        size_t len = 0;
+        const uint8_t *p = s + at;
+        for (int k = 0; k < 12 && p + len < s + n; k++) {
+            int cl = u8_mblen(p + len, (size_t)(s + n - p - len));
+            if (cl < 1 || len + (size_t)cl >= sizeof chunk) break;
+            len += (size_t)cl;
+        }
+        memcpy(chunk, p, len);
+        chunk[len] = '\0';
+        if (strchr(chunk, '\n') || chunk[0] == ' ' || chunk[len - 1] == ' ') continue;
+        if (in_list(cp_of(chunk), NO_START, sizeof NO_START / sizeof NO_START[0])) continue;
+        check_exact_fit(fonts, st, chunk);
+    }
+}
+
+static void test_lines_packed_by_exact_width(void **state)
+{
+    (void)state;
+    TextStyle regular = { .size_px = 40 }, bold = { .size_px = 40, .bold = true };
+    check_exact_fit_corpus(fx.fonts, &regular);
+    check_exact_fit_corpus(fx.fonts, &bold);
+
+    Config cfg = fx.cfg;
+    snprintf(cfg.font_bold, sizeof cfg.font_bold, "/nonexistent/bold.ttc");
+    Fonts *emboldened;
+    Err err;
+    assert_int_equal(fonts_open(&cfg, &emboldened, &err), 0);
+    check_exact_fit_corpus(emboldened, &bold);
+    fonts_close(emboldened);
+
+    /* DejaVu Sans as the main font: some of its glyphs reach past their
+     * advance, so a sum of advances is narrower than the drawn line. */
+    cfg = fx.cfg;
+    snprintf(cfg.font_regular, sizeof cfg.font_regular, "%s", fx.cfg.font_fallback[0]);
+    cfg.font_face_index = 0;
+    Fonts *latin;
+    assert_int_equal(fonts_open(&cfg, &latin, &err), 0);
+    TextStyle odd = { .size_px = 37 };
+    check_exact_fit(latin, &odd, "ffffff jjjj ///");
+    check_exact_fit_corpus(latin, &regular);
+    fonts_close(latin);
+}
+
 static void test_indent_on_every_paragraph(void **state)
 {
     (void)state;
@@ -600,6 +670,7 @@ int main(void)
         cmocka_unit_test(test_corpus_rules_at_many_widths),
         cmocka_unit_test(test_punctuation_pulls_previous_character_down),
         cmocka_unit_test(test_latin_words_and_numbers_stay_whole),
+        cmocka_unit_test(test_lines_packed_by_exact_width),
         cmocka_unit_test(test_indent_on_every_paragraph),
         cmocka_unit_test(test_ellipsis),
         cmocka_unit_test(test_invalid_utf8),
