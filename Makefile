@@ -25,7 +25,7 @@ CFLAGS  ?= -O2 -g
 # -Wno-format-truncation: snprintf into fixed buffers truncates on purpose.
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-truncation -Ikiosk -Isync $(PKG_CFLAGS) $(SANITIZE)
 LDFLAGS += $(SANITIZE)
-LDLIBS  += $(PKG_LIBS) -lzinnia -lpthread -lm
+LDLIBS  += $(PKG_LIBS) -lzinnia -lunistring -lpthread -lm
 
 CORE_SRC     := $(filter-out kiosk/main.c,$(wildcard kiosk/*.c)) $(wildcard sync/*.c)
 KIOSKCTL_SRC := $(wildcard sync/kioskctl/*.c)
