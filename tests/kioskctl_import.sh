@@ -16,15 +16,15 @@ cat > "$T/feed/feed.json" <<JSON
    "published_at":"2026-01-01T08:00:00+08:00","period":"long_term","scope":"public",
    "attachments":[{"sha256":"$sha","size":$size,"type":"image/png","href":"img/a.png"}]}]}}
 JSON
-out=$(bin/kioskctl import "$T/feed/feed.json" --db "$T/k.db" --cache "$T/cache")
+out=$("$BIN"/kioskctl import "$T/feed/feed.json" --db "$T/k.db" --cache "$T/cache")
 echo "$out" | grep -q "snapshot to revision 7, 2 upserts, 0 deletions, 1 attachments ready" || fail "unexpected output: $out"
 [ -f "$T/cache/$(echo "$sha" | cut -c1-2)/$sha" ] || fail "image not in the cache"
 
 printf '{"format":"dangwu-feed","version":1,"kind":"snapshot","revision":8,"items":{"upsert":[{"id":"x"}]}}' > "$T/bad.json"
-if bin/kioskctl import "$T/bad.json" --db "$T/k.db" --cache "$T/cache" 2> "$T/err"; then fail "bad feed accepted"; fi
+if "$BIN"/kioskctl import "$T/bad.json" --db "$T/k.db" --cache "$T/cache" 2> "$T/err"; then fail "bad feed accepted"; fi
 grep -q "nothing was changed: .*bad.json: items.upsert\[0\].category: is missing" "$T/err" || fail "message: $(cat "$T/err")"
 [ "$(sqlite3 "$T/k.db" "select value from sync_state where key='revision'")" = 7 ] || fail "revision changed"
 
-if bin/kioskctl import 2>/dev/null; then fail "no arguments accepted"; fi
-if bin/kioskctl frobnicate 2>/dev/null; then fail "unknown command accepted"; fi
+if "$BIN"/kioskctl import 2>/dev/null; then fail "no arguments accepted"; fi
+if "$BIN"/kioskctl frobnicate 2>/dev/null; then fail "unknown command accepted"; fi
 echo "kioskctl import: ok"

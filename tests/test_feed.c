@@ -305,6 +305,9 @@ static void times_parse_with_offsets(void **state)
     assert_int_equal(feed_parse_time("2026-11-22T14:05:00+8", &t), -1);
     assert_int_equal(feed_parse_time("2026-13-22T14:05:00Z", &t), -1);
     assert_int_equal(feed_parse_time("2026-11-22T14:05:00Zjunk", &t), -1);
+    assert_int_equal(feed_parse_time("2026-02-30T00:00:00Z", &t), -1);
+    assert_int_equal(feed_parse_time("2026-1-22T14:05:00Z", &t), -1);
+    assert_int_equal(feed_parse_time(" 2026-11-22T14:05:00Z", &t), -1);
     char buf[40];
     feed_format_time(1795327500, buf, sizeof buf);
     assert_string_equal(buf, "2026-11-22T14:05:00+08:00");
