@@ -59,13 +59,15 @@ static const char *const migrations[] = {
     "  sort INTEGER NOT NULL DEFAULT 0, deleted INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX categories_parent ON categories(parent_id);"
     "CREATE TABLE items ("
-    "  id TEXT PRIMARY KEY, category_id TEXT NOT NULL, title TEXT NOT NULL, body TEXT NOT NULL,"
+    /* body last: columns after a large value are reached only through its
+     * overflow pages, and every list query reads the columns before it. */
+    "  id TEXT PRIMARY KEY, category_id TEXT NOT NULL, title TEXT NOT NULL,"
     "  unit TEXT NOT NULL DEFAULT '', published_at INTEGER NOT NULL, expires_at INTEGER NOT NULL DEFAULT 0,"
     "  period TEXT NOT NULL CHECK (period IN ('long_term','periodic','phased','immediate')),"
     "  scope TEXT NOT NULL CHECK (scope IN ('public','internal')),"
     "  pinned INTEGER NOT NULL DEFAULT 0, urgent INTEGER NOT NULL DEFAULT 0,"
-    "  revision INTEGER NOT NULL DEFAULT 0, deleted INTEGER NOT NULL DEFAULT 0);"
-    "CREATE INDEX items_category ON items(category_id, published_at);"
+    "  revision INTEGER NOT NULL DEFAULT 0, deleted INTEGER NOT NULL DEFAULT 0, body TEXT NOT NULL);"
+    "CREATE INDEX items_visible ON items(category_id, scope, deleted, published_at, expires_at, id);"
     "CREATE TABLE attachments ("
     "  item_id TEXT NOT NULL, seq INTEGER NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL,"
     "  mime TEXT NOT NULL, caption TEXT NOT NULL DEFAULT '', href TEXT NOT NULL DEFAULT '',"
@@ -310,22 +312,24 @@ static void read_category(sqlite3_stmt *st, void *slot)
 
 int store_catalog(Store *s, int64_t now, StoreCategory **out, int *count, Err *err)
 {
-    /* tree: every live category with its level; anc: each category paired
-     * with itself and all its descendants, to count items below it. */
+    /* vis: visible items counted once per category (one pass over the
+     * items); tree: live categories with their level; anc: each category
+     * paired with itself and its descendants (a few hundred rows), to roll
+     * the counts up the tree. */
     static const char sql[] =
-        "WITH RECURSIVE tree(id, level) AS ("
+        "WITH RECURSIVE vis(cat, n, fresh) AS ("
+        "  SELECT i.category_id, COUNT(*), SUM(i.published_at > :now - 86400 * 7)"
+        "  FROM items i WHERE" VISIBLE_ITEM("i") "GROUP BY i.category_id),"
+        " tree(id, level) AS ("
         "  SELECT id, 1 FROM categories WHERE deleted = 0 AND (parent_id IS NULL OR parent_id = '')"
         "  UNION ALL SELECT c.id, t.level + 1 FROM categories c JOIN tree t ON c.parent_id = t.id"
         "  WHERE c.deleted = 0 AND t.level < 3),"
         " anc(top, id) AS ("
         "  SELECT id, id FROM tree"
         "  UNION ALL SELECT a.top, c.id FROM categories c JOIN anc a ON c.parent_id = a.id WHERE c.deleted = 0),"
-        " counts AS ("
-        "  SELECT a.top AS id, COUNT(i.id) AS n,"
-        "         SUM(i.published_at > :now - 86400 * 7) AS fresh"
-        "  FROM anc a JOIN items i ON i.category_id = a.id"
-        "  WHERE" VISIBLE_ITEM("i") "GROUP BY a.top)"
-        "SELECT c.id, COALESCE(c.parent_id, ''), c.name, c.icon, c.sort, t.level, n.n, COALESCE(n.fresh, 0)"
+        " counts(id, n, fresh) AS ("
+        "  SELECT a.top, SUM(v.n), SUM(v.fresh) FROM anc a JOIN vis v ON v.cat = a.id GROUP BY a.top)"
+        "SELECT c.id, COALESCE(c.parent_id, ''), c.name, c.icon, c.sort, t.level, n.n, n.fresh"
         " FROM categories c JOIN tree t ON t.id = c.id JOIN counts n ON n.id = c.id"
         " ORDER BY t.level, c.sort, c.name";
     sqlite3_stmt *st = prepare(s, err, sql, NULL);
