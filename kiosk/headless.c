@@ -508,6 +508,13 @@ static int run_line(Run *r, int argc, char **argv)
         if (app_dump(app, path, &err)) return fail(r, "%s", err.msg);
         return 0;
     }
+    if (strcmp(cmd, "lose-textures") == 0) {
+        SDL_Event e = {.type = SDL_RENDER_TARGETS_RESET};
+        SDL_PushEvent(&e);
+        drain(app);
+        app_advance(app, 0);
+        return 0;
+    }
     if (strcmp(cmd, "import") == 0) {
         if (need(r, argc, 1, "import FILE")) return -1;
         return import_feed(r, argv[1]);
