@@ -387,6 +387,22 @@ static int import_feed(Run *r, const char *file)
     return 0;
 }
 
+/* Writes a sync_state key as the sync thread does (own connection), then
+ * raises the status event. */
+static int set_state(Run *r, const char *key, const char *value)
+{
+    Store *s;
+    Err err;
+    if (store_open(r->cfg->db_path, &s, &err)) return fail(r, "state: %s", err.msg);
+    int rc = store_state_set(s, key, value, &err);
+    store_close(s);
+    if (rc) return fail(r, "state: %s", err.msg);
+    app_sync_notify(NULL, SYNC_STATUS_CHANGED);
+    drain(r->app);
+    app_advance(r->app, 0);
+    return 0;
+}
+
 static int out_path(Run *r, const char *name, const char *ext, char *buf, size_t size)
 {
     Err err;
@@ -507,6 +523,10 @@ static int run_line(Run *r, int argc, char **argv)
         if (out_path(r, argv[1], ".json", path, sizeof path)) return -1;
         if (app_dump(app, path, &err)) return fail(r, "%s", err.msg);
         return 0;
+    }
+    if (strcmp(cmd, "state") == 0) {
+        if (need(r, argc, 2, "state KEY VALUE")) return -1;
+        return set_state(r, argv[1], argv[2]);
     }
     if (strcmp(cmd, "lose-textures") == 0) {
         SDL_Event e = {.type = SDL_RENDER_TARGETS_RESET};
