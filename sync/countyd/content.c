@@ -347,9 +347,15 @@ int content_notice_put(Cdb *db, const char *admin, const char *id, json_t *notic
     }
     char *text = content_canonical(clean);
     json_decref(clean);
-    char target[128];
+    char target[128], old[4096];
     snprintf(target, sizeof target, "notice:%s", id);
     int rc = cdb_begin(db, err);
+    if (!rc && cdb_text(db, old, sizeof old, err, "SELECT doc FROM notices WHERE id = ?", "s", id) == 0 &&
+        strcmp(old, text) == 0) {
+        free(text);
+        cdb_rollback(db);
+        return 0;
+    }
     if (!rc)
         rc = cdb_exec(db, err, "INSERT OR REPLACE INTO notices (id, doc, updated_at, updated_by) VALUES (?, ?, ?, ?)",
                       "ssis", id, text, now_s(), admin);

@@ -4,6 +4,7 @@
  * publish/update read an authoring folder with sync/authoring.c and send
  * only what the server does not have yet: missing images, then the
  * category tree, items and notices; countyd itself decides what changed. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -284,10 +285,13 @@ static int push_through(AdminClient *c, const char *id, const char *state, const
     static const char *const order[][2] = {{"drafted", "review"}, {"reviewed", "approve"}, {"approved", "publish"}};
     char now[32];
     snprintf(now, sizeof now, "%s", state);
+    bool moved = false;
     for (size_t i = 0; i < 3; i++) {
         if (strcmp(now, order[i][0]) != 0) continue;
         if (item_step(c, id, order[i][1], note, now, sizeof now, err)) return -1;
+        moved = true;
     }
+    if (moved) printf("  %-24s %s\n", id, now);
     return 0;
 }
 
@@ -303,7 +307,7 @@ static int send_items(AdminClient *c, json_t *items, int approve, const char *no
         if (admin_call(c, "PUT", path, it, &ans, err)) return err_prefix(err, "item %s: ", id);
         if (json_is_true(json_object_get(ans, "changed"))) {
             (*changed)++;
-            printf("  %-24s %s\n", id, approve ? "changed, publishing" : "changed, drafted");
+            printf("  %-24s %s\n", id, "changed");
         }
         int rc = 0;
         const char *state = text_of(ans, "state");
