@@ -1,5 +1,6 @@
 #include "blobs.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -218,7 +219,10 @@ int blobs_collect_garbage(Store *s, const char *cache_dir, int64_t budget_bytes,
     int64_t kept = 0;
     struct dirent *d;
     while ((d = readdir(top)) != NULL) {
-        if (strlen(d->d_name) != 2) continue;
+        /* Only the CACHE/ab folders: ".." also has two characters, and
+         * following it would clean the folder the cache lives in. */
+        if (strlen(d->d_name) != 2 || !isxdigit((unsigned char)d->d_name[0]) || !isxdigit((unsigned char)d->d_name[1]))
+            continue;
         char sub[1100];
         snprintf(sub, sizeof sub, "%s/%s", cache_dir, d->d_name);
         DIR *dir = opendir(sub);
