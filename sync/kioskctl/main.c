@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "blobs.h"
+#include "commands.h"
 #include "err.h"
 #include "feed.h"
 #include "log.h"
@@ -65,6 +66,8 @@ static int cmd_import(int argc, char **argv)
 
 static const Command commands[] = {
     {"import", "import FILE [--db DB] [--cache DIR]", "apply a feed document to a kiosk database", cmd_import},
+    {"sync", "sync [--config FILE] [--server URL] [--once]", "sync with the county server (or a file:// folder)",
+     cmd_sync},
 };
 
 static void usage(void)
