@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "log.h"
 
@@ -19,7 +20,10 @@ struct HttpClient {
     char auth[300], kiosk[160], agent[128];
     HttpOptions opt;
     /* per transfer */
-    bool interruptible, too_large;
+    bool interruptible, too_large, stalled;
+    int stall_limit_s;
+    curl_off_t seen_down, seen_up;
+    struct timespec last_move;
     size_t max_bytes;
     char *buf;
     size_t len, cap;
@@ -60,14 +64,32 @@ static size_t on_data(char *data, size_t size, size_t n, void *userp)
     return add;
 }
 
+static double seconds_since(const struct timespec *t)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
 /* libcurl calls this about once a second even when nothing moves, so a
- * raised flag ends the transfer within a second. */
+ * raised flag ends the transfer within a second.  It also ends a transfer
+ * on which no byte has moved for the stall limit: libcurl's own low-speed
+ * check averages over several seconds, so after a quick request a silent
+ * server would be noticed only seconds later. */
 static int on_progress(void *userp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
 {
-    (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+    (void)dltotal, (void)ultotal;
     HttpClient *c = userp;
     if (c->opt.stop && atomic_load(c->opt.stop)) return 1;
     if (c->interruptible && c->opt.poke && atomic_load(c->opt.poke)) return 1;
+    if (dlnow != c->seen_down || ulnow != c->seen_up) {
+        c->seen_down = dlnow;
+        c->seen_up = ulnow;
+        clock_gettime(CLOCK_MONOTONIC, &c->last_move);
+    } else if (seconds_since(&c->last_move) > c->stall_limit_s) {
+        c->stalled = true;
+        return 1;
+    }
     return 0;
 }
 
@@ -162,8 +184,9 @@ static int configure(HttpClient *c, const HttpRequest *req, struct curl_slist **
     curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, (long)(c->opt.connect_timeout_s > 0 ? c->opt.connect_timeout_s : 10));
+    c->stall_limit_s = stall + (req->wait_s > 0 ? req->wait_s : 0);
     curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, (long)HTTP_LOW_SPEED_BYTES);
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, (long)(stall + (req->wait_s > 0 ? req->wait_s : 0)));
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, (long)c->stall_limit_s);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
     if (c->opt.ca_file && *c->opt.ca_file) curl_easy_setopt(h, CURLOPT_CAINFO, c->opt.ca_file);
@@ -187,6 +210,9 @@ int http_send(HttpClient *c, const HttpRequest *req, HttpResponse *resp, Err *er
     memset(resp, 0, sizeof *resp);
     c->len = 0;
     c->too_large = false;
+    c->stalled = false;
+    c->seen_down = c->seen_up = 0;
+    clock_gettime(CLOCK_MONOTONIC, &c->last_move);
     c->interruptible = req->interruptible;
     c->max_bytes = req->max_bytes ? req->max_bytes : 1024 * 1024;
     c->curl_error[0] = '\0';
@@ -198,8 +224,10 @@ int http_send(HttpClient *c, const HttpRequest *req, HttpResponse *resp, Err *er
     CURLcode rc = curl_easy_perform(c->curl);
     curl_slist_free_all(headers);
     if (rc != CURLE_OK) {
-        resp->aborted = rc == CURLE_ABORTED_BY_CALLBACK;
-        resp->unreachable = network_failure(rc);
+        resp->aborted = rc == CURLE_ABORTED_BY_CALLBACK && !c->stalled;
+        resp->unreachable = network_failure(rc) || c->stalled;
+        if (c->stalled)
+            return err_set(err, "%s: nothing came from the server for %d s; gave up", req->path, c->stall_limit_s);
         if (c->too_large) return err_set(err, "%s: the answer is larger than the %zu bytes allowed", req->path, c->max_bytes);
         return err_set(err, "%s: %s", req->path, c->curl_error[0] ? c->curl_error : curl_easy_strerror(rc));
     }

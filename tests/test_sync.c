@@ -55,7 +55,7 @@ typedef struct Server {
     int blob_count;
     Behaviour behaviour;
     atomic_bool release;             /* ends hanging requests */
-    int drop_feedback_left;          /* store the batch, then close without answer */
+    bool drop_feedback;              /* store the batch, then close without answer */
     char stored[64][40];             /* feedback ids stored, once each */
     int stored_count, feedback_posts, ids_received;
     int heartbeats, content_requests;
@@ -105,10 +105,6 @@ static enum MHD_Result misbehave(struct MHD_Connection *c, Behaviour b)
     }
     return MHD_NO;
 }
-
-typedef struct Truncated {
-    const Blob *blob;
-} Truncated;
 
 static ssize_t send_half(void *cls, uint64_t pos, char *buf, size_t max)
 {
@@ -182,7 +178,7 @@ static enum MHD_Result serve_content(struct MHD_Connection *c)
     return rc;
 }
 
-/* Stores each new id once; with drop_feedback_left, closes the connection
+/* Stores each new id once; with drop_feedback, closes the connection
  * after storing, as if the network broke on the way back. */
 static enum MHD_Result serve_feedback(struct MHD_Connection *c, const Upload *up)
 {
@@ -207,8 +203,7 @@ static enum MHD_Result serve_feedback(struct MHD_Connection *c, const Upload *up
         if (!known && srv.stored_count < 64) snprintf(srv.stored[srv.stored_count++], 40, "%s", id);
         json_array_append_new(acked, json_string(id));
     }
-    bool drop = srv.drop_feedback_left > 0;
-    if (drop) srv.drop_feedback_left--;
+    bool drop = srv.drop_feedback;
     pthread_mutex_unlock(&srv.lock);
     json_t *ans = json_pack("{s:o, s:[]}", "acknowledged", acked, "rejected");
     char *text = json_dumps(ans, JSON_COMPACT);
@@ -394,7 +389,7 @@ static Store *open_store(void)
     Err err;
     char path[1100];
     snprintf(path, sizeof path, "%s/kiosk.db", tmp);
-    assert_int_equal(store_open(path, &s, &err), 0);
+    if (store_open(path, &s, &err) != 0) fail_msg("%s", err.msg);
     return s;
 }
 
@@ -619,17 +614,29 @@ static void test_feedback_exactly_once_after_dropped_answer(void **state)
     add_feedback(s, "0b9d2c1e-0000-4000-8000-000000000002", "字再大一点就好了");
     add_feedback(s, "0b9d2c1e-0000-4000-8000-000000000003", "谢谢");
     store_close(s);
-    srv.drop_feedback_left = 1;
+    srv.drop_feedback = true;
     assert_int_equal(run_once(), -1);
+    srv.drop_feedback = false;
     assert_int_equal(srv.stored_count, 3);
-    assert_int_equal(outbox_length(), 3);   /* not acknowledged: kept */
+    assert_int_equal(outbox_length(), 3);    /* not acknowledged: kept */
+    int posts = srv.feedback_posts;          /* libcurl may retry a dropped reused connection once */
+    assert_true(posts >= 1);
     assert_int_equal(run_once(), 0);
     assert_int_equal(outbox_length(), 0);
-    assert_int_equal(srv.feedback_posts, 2);
-    assert_int_equal(srv.ids_received, 6);   /* the batch was sent again, same ids */
+    assert_int_equal(srv.feedback_posts, posts + 1);
+    assert_int_equal(srv.ids_received, 3 * (posts + 1)); /* the same ids every time */
     assert_int_equal(srv.stored_count, 3);   /* and stored once */
     assert_int_equal(run_once(), 0);
-    assert_int_equal(srv.feedback_posts, 2); /* nothing left to send */
+    assert_int_equal(srv.feedback_posts, posts + 1); /* nothing left to send */
+    /* Sent entries lost the visitor's contact details. */
+    Store *st = open_store();
+    StoreFeedback *left;
+    int n;
+    Err err;
+    assert_int_equal(store_feedback_pending(st, 10, &left, &n, &err), 0);
+    assert_int_equal(n, 0);
+    store_free(left);
+    store_close(st);
 }
 
 static void test_delta_that_does_not_apply_gets_snapshot(void **state)
