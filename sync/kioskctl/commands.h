@@ -1,12 +1,17 @@
-/* commands.h — kioskctl subcommands that live in their own files.
+/* commands.h — the kioskctl subcommands that live in files of their own.
  *
- * Each takes the arguments after its name (argv[0] is the first of them)
- * and returns the process exit status: 0 done, 1 failed, 2 bad usage.
+ * Each is `int cmd_NAME(int argc, char **argv)` with argv after the command
+ * word, returning the process exit status (0 ok, 1 failed, 2 bad usage);
  * main.c lists them in its command table. */
 #ifndef KIOSKCTL_COMMANDS_H
 #define KIOSKCTL_COMMANDS_H
 
-/* kioskctl sync --config kiosk.conf [--once] [kiosk options]: cmd_sync.c */
+/* kioskctl feed DIR [-o FILE] [--revision N]: an authoring folder to a
+ * feed snapshot (cmd_feed.c). */
+int cmd_feed(int argc, char **argv);
+
+/* kioskctl sync [--config kiosk.conf] [--server URL] [--once]: the kiosk's
+ * sync without a screen (cmd_sync.c). */
 int cmd_sync(int argc, char **argv);
 
 #endif

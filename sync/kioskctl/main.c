@@ -68,6 +68,7 @@ static const Command commands[] = {
     {"import", "import FILE [--db DB] [--cache DIR]", "apply a feed document to a kiosk database", cmd_import},
     {"sync", "sync [--config FILE] [--server URL] [--once]", "sync with the county server (or a file:// folder)",
      cmd_sync},
+    {"feed", "feed DIR [-o FILE] [--revision N]", "make a feed snapshot from an authoring folder", cmd_feed},
 };
 
 static void usage(void)
