@@ -10,7 +10,7 @@
 #include <stddef.h>
 
 #include "err.h"
-#include "http.h"
+#include "httpd.h"
 
 extern const Route api_routes[];
 extern const size_t api_route_count;

@@ -17,7 +17,7 @@
 #include "app.h"
 #include "blobs.h"
 #include "cdb.h"
-#include "http.h"
+#include "httpd.h"
 #include "log.h"
 #include "longpoll.h"
 

@@ -10,6 +10,10 @@
  * feed snapshot (cmd_feed.c). */
 int cmd_feed(int argc, char **argv);
 
+/* kioskctl sync [--config kiosk.conf] [--server URL] [--once]: the kiosk's
+ * sync without a screen (cmd_sync.c). */
+int cmd_sync(int argc, char **argv);
+
 /* Admin commands, talking to countyd (cmd_admin.c; docs/ADMIN.md). */
 int cmd_kiosk_add(int argc, char **argv);
 int cmd_kiosks(int argc, char **argv);

@@ -66,6 +66,8 @@ static int cmd_import(int argc, char **argv)
 
 static const Command commands[] = {
     {"import", "import FILE [--db DB] [--cache DIR]", "apply a feed document to a kiosk database", cmd_import},
+    {"sync", "sync [--config FILE] [--server URL] [--once]", "sync with the county server (or a file:// folder)",
+     cmd_sync},
     {"feed", "feed DIR [-o FILE] [--revision N]", "make a feed snapshot from an authoring folder", cmd_feed},
     {"kiosk-add", "kiosk-add ID [--name TEXT] [--unit TEXT]", "register a kiosk with countyd, print its token", cmd_kiosk_add},
     {"kiosks", "kiosks [--silent-minutes N]", "kiosks with last heartbeat, revision, outbox", cmd_kiosks},

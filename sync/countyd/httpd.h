@@ -1,4 +1,4 @@
-/* http.h — countyd's HTTP layer on libmicrohttpd.
+/* httpd.h — countyd's HTTP layer on libmicrohttpd.
  *
  * Owns the daemon, request bodies (with per-route size limits), routing
  * by method and path pattern, authentication hooks and every way to answer:
@@ -9,8 +9,8 @@
  * long-poll handler simply blocks in longpoll_wait(); the handler closes
  * its database connection before it waits, so a held request costs a
  * socket and a sleeping thread. */
-#ifndef COUNTYD_HTTP_H
-#define COUNTYD_HTTP_H
+#ifndef COUNTYD_HTTPD_H
+#define COUNTYD_HTTPD_H
 
 #include <jansson.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-#include "http.h"
+#include "httpd.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
