@@ -373,10 +373,13 @@ int store_items_page(Store *s, const char *category_id, int64_t now, int offset,
 int store_items_pinned(Store *s, int64_t now, int limit, StoreItemSummary **out, int *count, Err *err)
 {
     static const char sql[] = "SELECT " SUMMARY_COLUMNS " FROM items i WHERE i.pinned = 1 AND" VISIBLE_ITEM("i")
-                              "ORDER BY i.published_at DESC, i.id LIMIT ?1";
-    sqlite3_stmt *st = prepare(s, err, sql, "d", limit);
+                              "ORDER BY i.published_at DESC, i.id LIMIT :limit";
+    /* Named, not ?1: SUMMARY_COLUMNS's :now comes first in the text and
+     * would take parameter number 1. */
+    sqlite3_stmt *st = prepare(s, err, sql, NULL);
     if (!st) return -1;
     bind_now(st, now);
+    sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":limit"), limit);
     return collect(s, st, sizeof(StoreItemSummary), read_summary, (void **)out, count, err);
 }
 
@@ -392,11 +395,12 @@ static void read_image(sqlite3_stmt *st, void *slot)
 int store_item_get(Store *s, const char *id, int64_t now, StoreItem *out, Err *err)
 {
     static const char sql[] = "SELECT " SUMMARY_COLUMNS ", i.unit, i.expires_at, i.revision, i.body"
-                              " FROM items i WHERE i.id = ?1 AND" VISIBLE_ITEM("i");
+                              " FROM items i WHERE i.id = :id AND" VISIBLE_ITEM("i");
     memset(out, 0, sizeof *out);
-    sqlite3_stmt *st = prepare(s, err, sql, "s", id);
+    sqlite3_stmt *st = prepare(s, err, sql, NULL);
     if (!st) return -1;
     bind_now(st, now);
+    sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":id"), id, -1, SQLITE_TRANSIENT);
     int rc = sqlite3_step(st);
     if (rc != SQLITE_ROW) {
         sqlite3_finalize(st);
