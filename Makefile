@@ -118,6 +118,11 @@ sample: bin/kioskctl $(FONTS)
 	$(BUILD)/sample_images assets/sample/content fonts/NotoSansCJK-Regular.ttc fonts/NotoSansCJK-Bold.ttc
 	bin/kioskctl feed assets/sample/content -o assets/sample/feed.json
 
+# countyd with the sample content and a kiosk synced to it (scripts/demo.sh).
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@sh scripts/demo.sh
+
 clean:
 	rm -rf build build-asan bin
 
