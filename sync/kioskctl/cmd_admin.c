@@ -91,11 +91,12 @@ static void print_kiosk(json_t *k, long long server_rev)
         snprintf(behind, sizeof behind, " (%lld behind)", server_rev - (long long)json_integer_value(r));
     age_text(k, age, sizeof age);
     json_t *disk = json_object_get(k, "free_disk");
-    printf("%-6s %-18s heartbeat %s  revision %s%s  outbox %s  version %s  free disk %s%lld MB\n",
+    char disk_text[32] = "-";
+    if (json_is_integer(disk)) snprintf(disk_text, sizeof disk_text, "%lld MB", (long long)(json_integer_value(disk) / (1024 * 1024)));
+    printf("%-6s %-18s heartbeat %s  revision %s%s  outbox %s  version %s  free disk %s\n",
            json_integer_value(json_object_get(k, "silent")) ? "SILENT" : "ok", text_of(k, "id"), age,
            int_text(k, "revision", rev, sizeof rev), behind, int_text(k, "outbox", outbox, sizeof outbox),
-           text_of(k, "app_version")[0] ? text_of(k, "app_version") : "-", json_is_integer(disk) ? "" : "? ",
-           (long long)(json_integer_value(disk) / (1024 * 1024)));
+           text_of(k, "app_version")[0] ? text_of(k, "app_version") : "-", disk_text);
     if (text_of(k, "last_error")[0]) printf("       last error: %s\n", text_of(k, "last_error"));
 }
 
@@ -123,6 +124,21 @@ int cmd_kiosks(int argc, char **argv)
     return 0;
 }
 
+/* "内容清楚,更新及时" (ASCII or full-width commas) -> ["内容清楚","更新及时"]. */
+static json_t *reasons_list(const char *text)
+{
+    json_t *list = json_array();
+    while (*text) {
+        const char *ascii = strchr(text, ','), *wide = strstr(text, "\xef\xbc\x8c");
+        const char *end = ascii && (!wide || ascii < wide) ? ascii : wide;
+        size_t n = end ? (size_t)(end - text) : strlen(text);
+        if (n) json_array_append_new(list, json_stringn(text, n));
+        if (!end) break;
+        text = end + (end == ascii ? 1 : 3);
+    }
+    return list;
+}
+
 /* kiosk-set ID|all KEY VALUE: unit_name, ticker_speed, screen_on, reasons (comma-separated). */
 int cmd_kiosk_set(int argc, char **argv)
 {
@@ -134,11 +150,7 @@ int cmd_kiosk_set(int argc, char **argv)
     if (strcmp(value, "-") == 0) v = json_null();
     else if (strcmp(key, "ticker_speed") == 0) v = json_integer(atoi(value));
     else if (strcmp(key, "reasons") == 0) {
-        v = json_array();
-        char copy[1024];
-        snprintf(copy, sizeof copy, "%s", value);
-        for (char *save = NULL, *t = strtok_r(copy, ",，", &save); t; t = strtok_r(NULL, ",，", &save))
-            json_array_append_new(v, json_string(t));
+        v = reasons_list(value);
     } else v = json_string(value);
     AdminClient *c = admin_client_open(argc, argv);
     if (!c) {
