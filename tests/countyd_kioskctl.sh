@@ -82,6 +82,14 @@ urgent: 是
 本周五上午九点主题党日活动。
 TXT
 
+cat > "$C/answers.txt" <<'TXT'
+id: ans-1
+question: 党费使用情况在哪里能看到？
+answered: 2026-11-12 10:00
+
+在本屏“党费收缴和使用”栏目每季度公布。
+TXT
+
 kiosk() { curl -sS -H "Authorization: Bearer $KTOKEN" -H "X-Kiosk-Id: hall-1" "$@"; }
 
 "$BIN"/kioskctl publish "$C" > "$T/pub1.txt" || fail "publish: $(cat "$T/pub1.txt")"
@@ -89,6 +97,7 @@ grep -q "1 image(s) uploaded" "$T/pub1.txt" || fail "publish output: $(cat "$T/p
 grep -q "3 item(s) wait for review" "$T/pub1.txt" || fail "publish output: $(cat "$T/pub1.txt")"
 kiosk "$URL/v1/content?since=0" > "$T/snap1.json"
 grep -q "本周五上午九点" "$T/snap1.json" || fail "the notice is not live"
+grep -q "每季度公布。" "$T/snap1.json" || fail "the authored answer is not live"
 if grep -q "召开党员大会" "$T/snap1.json"; then fail "a draft reached the kiosk"; fi
 
 # The review cycle, one step at a time, in order only.
@@ -137,6 +146,11 @@ kiosk -X POST -H "Content-Type: application/json" \
 grep -q "^ok .*hall-1.*revision 3 .*outbox 2" "$T/kiosks.txt" || fail "kiosks: $(cat "$T/kiosks.txt")"
 "$BIN"/kioskctl kiosk-add hall-2 > /dev/null
 "$BIN"/kioskctl kiosks | grep -q "^SILENT hall-2 .*never heard from" || fail "a silent kiosk is not flagged"
+
+# Feedback reasons pushed to all kiosks, full-width commas allowed.
+"$BIN"/kioskctl kiosk-set all reasons "内容清楚，更新及时,看不明白" > /dev/null || fail kiosk-set
+kiosk -X POST -H "Content-Type: application/json" -d '{}' "$URL/v1/heartbeat" |
+    grep -q '"reasons":\["内容清楚","更新及时","看不明白"\]' || fail "reasons not pushed"
 
 # Feedback: list, CSV export (contact details kept for the admins), a public reply without them.
 kiosk -X POST -H "Content-Type: application/json" -d '{"submissions":[

@@ -501,6 +501,23 @@ static void public_reply_becomes_an_answer_without_contact(void **state)
     reply_free(&r);
     r = countyd_admin(&srv, "POST", "/v1/admin/feedback/no-such-feedback/reply", "{\"text\":\"x\"}");
     expect_error(&r, 404, "not_found");
+    /* Answers written by the county (answers.txt) travel the same way. */
+    before = server_revision();
+    json_decref(countyd_admin_ok(&srv, "PUT", "/v1/admin/answers/ans-1",
+                                 "{\"question\":\"路灯什么时候修好？\",\"answer\":\"本月底前修好。\","
+                                 "\"answered_at\":\"2026-11-12T10:00:00+08:00\"}"));
+    json_t *doc = content_since(before);
+    assert_true(lists(doc, "answers", "upsert", "ans-1"));
+    json_decref(doc);
+    before = server_revision();
+    json_decref(countyd_admin_ok(&srv, "DELETE", "/v1/admin/answers/ans-1", NULL));
+    doc = content_since(before);
+    assert_true(lists(doc, "answers", "delete", "ans-1"));
+    json_decref(doc);
+    r = countyd_admin(&srv, "PUT", "/v1/admin/answers/answer-1", "{\"question\":\"q\",\"answer\":\"a\",\"answered_at\":\"2026-11-12T10:00:00+08:00\"}");
+    expect_error(&r, 400, "bad_request");
+    r = countyd_admin(&srv, "PUT", "/v1/admin/answers/ans-2", "{\"question\":\"q\"}");
+    expect_error(&r, 400, "bad_request");
 }
 
 static void heartbeat_is_stored_and_answered(void **state)

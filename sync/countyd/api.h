@@ -40,6 +40,8 @@ void api_admin_item_put(Request *r);
 void api_admin_item_step(Request *r);
 void api_admin_notice_put(Request *r);
 void api_admin_notice_delete(Request *r);
+void api_admin_answer_put(Request *r);
+void api_admin_answer_delete(Request *r);
 void api_admin_feedback(Request *r);
 void api_admin_reply(Request *r);
 void api_admin_audit(Request *r);

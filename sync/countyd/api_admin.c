@@ -214,27 +214,32 @@ void api_admin_item_step(Request *r)
     reply_revision(r, 200, json_pack("{s:s,s:s}", "id", r->params[0], "state", state));
 }
 
-void api_admin_notice_put(Request *r)
+static void doc_put(Request *r, DocKind kind)
 {
     Cdb *db;
     json_t *body = body_and_db(r, &db);
     if (!body) return;
     Err err;
-    int rc = content_notice_put(db, r->actor, r->params[0], body, &err);
+    int rc = content_doc_put(db, r->actor, kind, r->params[0], body, &err);
     json_decref(body);
     if (rc) return api_reply_failure(r, rc, &err);
     reply_revision(r, 200, json_pack("{s:s}", "id", r->params[0]));
 }
 
-void api_admin_notice_delete(Request *r)
+static void doc_delete(Request *r, DocKind kind)
 {
     Cdb *db = http_db(r);
     if (!db) return;
     Err err;
-    int rc = content_notice_delete(db, r->actor, r->params[0], &err);
+    int rc = content_doc_delete(db, r->actor, kind, r->params[0], &err);
     if (rc) return api_reply_failure(r, rc, &err);
     reply_revision(r, 200, json_pack("{s:s}", "id", r->params[0]));
 }
+
+void api_admin_notice_put(Request *r) { doc_put(r, DOC_NOTICE); }
+void api_admin_notice_delete(Request *r) { doc_delete(r, DOC_NOTICE); }
+void api_admin_answer_put(Request *r) { doc_put(r, DOC_ANSWER); }
+void api_admin_answer_delete(Request *r) { doc_delete(r, DOC_ANSWER); }
 
 void api_admin_feedback(Request *r)
 {

@@ -18,7 +18,7 @@
 
 #include "err.h"
 
-#define CDB_SCHEMA_VERSION 1
+#define CDB_SCHEMA_VERSION 2
 
 typedef struct Cdb Cdb;
 

@@ -333,48 +333,65 @@ int content_item_get(Cdb *db, const char *id, json_t **out, Err *err)
     return 0;
 }
 
-/* ---- notices -------------------------------------------------------------------- */
+/* ---- notices and authored answers ------------------------------------------------ */
 
-int content_notice_put(Cdb *db, const char *admin, const char *id, json_t *notice, Err *err)
+/* Entries that go live at once, without the review cycle: ticker notices,
+ * and public answers written in the authoring folder (answers.txt). */
+static const struct {
+    const char *entity, *section, *get_sql, *put_sql, *del_sql;
+} doc_kinds[] = {
+    [DOC_NOTICE] = {"notice", "notices", "SELECT doc FROM notices WHERE id = ?",
+                    "INSERT OR REPLACE INTO notices (id, doc, updated_at, updated_by) VALUES (?, ?, ?, ?)",
+                    "DELETE FROM notices WHERE id = ?"},
+    [DOC_ANSWER] = {"answer", "answers", "SELECT doc FROM answers WHERE id = ?",
+                    "INSERT OR REPLACE INTO answers (id, doc, updated_at, updated_by) VALUES (?, ?, ?, ?)",
+                    "DELETE FROM answers WHERE id = ?"},
+};
+
+static int check_doc(DocKind kind, const char *id, json_t *entry, char **text, Err *err)
 {
     if (!validate_id(id)) return REFUSE(APP_BAD_REQUEST, "\"%s\" is not an id (1-63 of A-Z a-z 0-9 - _ .)", id);
-    if (!json_is_object(notice)) return REFUSE(APP_BAD_REQUEST, "the body must be a feed notice object");
-    json_t *clean = json_deep_copy(notice);
+    if (kind == DOC_ANSWER && strncmp(id, "answer-", 7) == 0)
+        return REFUSE(APP_BAD_REQUEST, "ids starting with answer- are kept for replies to feedback");
+    if (!json_is_object(entry)) return REFUSE(APP_BAD_REQUEST, "the body must be one feed %s entry", doc_kinds[kind].entity);
+    json_t *clean = json_deep_copy(entry);
     json_object_set_new(clean, "id", json_string(id));
-    if (validate_with_kiosk_importer(NULL, "notices", clean, err)) {
-        json_decref(clean);
-        return APP_BAD_REQUEST;
-    }
-    char *text = content_canonical(clean);
+    int rc = validate_with_kiosk_importer(NULL, doc_kinds[kind].section, clean, err) ? APP_BAD_REQUEST : 0;
+    if (!rc) *text = content_canonical(clean);
     json_decref(clean);
-    char target[128], old[4096];
-    snprintf(target, sizeof target, "notice:%s", id);
-    int rc = cdb_begin(db, err);
-    if (!rc && cdb_text(db, old, sizeof old, err, "SELECT doc FROM notices WHERE id = ?", "s", id) == 0 &&
-        strcmp(old, text) == 0) {
+    return rc;
+}
+
+int content_doc_put(Cdb *db, const char *admin, DocKind kind, const char *id, json_t *entry, Err *err)
+{
+    char *text = NULL;
+    int rc = check_doc(kind, id, entry, &text, err);
+    if (rc) return rc;
+    char target[128], old[8192];
+    snprintf(target, sizeof target, "%s:%s", doc_kinds[kind].entity, id);
+    rc = cdb_begin(db, err);
+    if (!rc && cdb_text(db, old, sizeof old, err, doc_kinds[kind].get_sql, "s", id) == 0 && strcmp(old, text) == 0) {
         free(text);
         cdb_rollback(db);
         return 0;
     }
-    if (!rc)
-        rc = cdb_exec(db, err, "INSERT OR REPLACE INTO notices (id, doc, updated_at, updated_by) VALUES (?, ?, ?, ?)",
-                      "ssis", id, text, now_s(), admin);
-    if (!rc) rc = cdb_mark_changed(db, "notice", id, err);
-    if (!rc) rc = cdb_audit(db, admin, "notice-put", target, text, err);
+    if (!rc) rc = cdb_exec(db, err, doc_kinds[kind].put_sql, "ssis", id, text, now_s(), admin);
+    if (!rc) rc = cdb_mark_changed(db, doc_kinds[kind].entity, id, err);
+    if (!rc) rc = cdb_audit(db, admin, "put", target, text, err);
     free(text);
     if (rc) return fail_rollback(db, rc);
     return commit_and_announce(db, err);
 }
 
-int content_notice_delete(Cdb *db, const char *admin, const char *id, Err *err)
+int content_doc_delete(Cdb *db, const char *admin, DocKind kind, const char *id, Err *err)
 {
     char target[128];
-    snprintf(target, sizeof target, "notice:%s", id);
+    snprintf(target, sizeof target, "%s:%s", doc_kinds[kind].entity, id);
     int rc = cdb_begin(db, err);
-    if (!rc) rc = cdb_exec(db, err, "DELETE FROM notices WHERE id = ?", "s", id);
-    if (!rc && cdb_changes(db) == 0) rc = REFUSE(APP_NOT_FOUND, "there is no notice %s", id);
-    if (!rc) rc = cdb_mark_changed(db, "notice", id, err);
-    if (!rc) rc = cdb_audit(db, admin, "notice-delete", target, "", err);
+    if (!rc) rc = cdb_exec(db, err, doc_kinds[kind].del_sql, "s", id);
+    if (!rc && cdb_changes(db) == 0) rc = REFUSE(APP_NOT_FOUND, "there is no %s %s", doc_kinds[kind].entity, id);
+    if (!rc) rc = cdb_mark_changed(db, doc_kinds[kind].entity, id, err);
+    if (!rc) rc = cdb_audit(db, admin, "delete", target, "", err);
     if (rc) return fail_rollback(db, rc);
     return commit_and_announce(db, err);
 }

@@ -1,6 +1,7 @@
 /* content.h — the county's content and its review cycle.
  *
- * Owns categories, items, notices and the attachment files' records, and
+ * Owns categories, items, notices, authored answers and the attachment
+ * files' records, and
  * the cycle every item goes through (提出 drafted -> 审核 reviewed ->
  * 审批 approved -> 实施公开 published, and withdrawn).  Only this module
  * decides what is "live" for kiosks: a published item whose scope is
@@ -33,8 +34,11 @@ int content_item_step(Cdb *db, const char *admin, const char *id, ReviewStep ste
 int content_items_list(Cdb *db, json_t **out, Err *err);
 int content_item_get(Cdb *db, const char *id, json_t **out, Err *err);
 
-int content_notice_put(Cdb *db, const char *admin, const char *id, json_t *notice, Err *err);
-int content_notice_delete(Cdb *db, const char *admin, const char *id, Err *err);
+/* Notices and authored public answers go live at once (audited, no review
+ * cycle).  Answer ids starting with "answer-" are kept for replies. */
+typedef enum { DOC_NOTICE, DOC_ANSWER } DocKind;
+int content_doc_put(Cdb *db, const char *admin, DocKind kind, const char *id, json_t *entry, Err *err);
+int content_doc_delete(Cdb *db, const char *admin, DocKind kind, const char *id, Err *err);
 
 /* Attachment files: the bytes live in blob_dir (kiosk/blobs.c's layout). */
 int content_blob_put(Cdb *db, const char *blob_dir, const char *admin, const char *sha256, const char *type,

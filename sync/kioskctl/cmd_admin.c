@@ -331,14 +331,15 @@ static int send_items(AdminClient *c, json_t *items, int approve, const char *no
     return 0;
 }
 
-static int send_notices(AdminClient *c, json_t *notices, Err *err)
+/* Notices and public answers: live at once; unchanged ones change nothing. */
+static int send_entries(AdminClient *c, const char *section, json_t *entries, Err *err)
 {
     size_t i;
     json_t *n;
-    json_array_foreach(notices, i, n) {
+    json_array_foreach(entries, i, n) {
         char path[256];
-        snprintf(path, sizeof path, "/v1/admin/notices/%s", text_of(n, "id"));
-        if (admin_call(c, "PUT", path, n, NULL, err)) return err_prefix(err, "notice %s: ", text_of(n, "id"));
+        snprintf(path, sizeof path, "/v1/admin/%s/%s", section, text_of(n, "id"));
+        if (admin_call(c, "PUT", path, n, NULL, err)) return err_prefix(err, "%s %s: ", section, text_of(n, "id"));
     }
     return 0;
 }
@@ -382,12 +383,14 @@ static int publish_folder(int argc, char **argv, const char *usage)
     const char *note = admin_opt(argc, argv, "--note", NULL);
     json_t *items = upserts(doc, "items"), *ans = NULL;
     json_t *cats = json_pack("{s:O}", "categories", upserts(doc, "categories"));
-    printf("publishing %s: %zu categories, %zu items, %zu notices\n", dir, json_array_size(upserts(doc, "categories")),
-           json_array_size(items), json_array_size(upserts(doc, "notices")));
+    printf("publishing %s: %zu categories, %zu items, %zu notices, %zu public answers\n", dir,
+           json_array_size(upserts(doc, "categories")), json_array_size(items), json_array_size(upserts(doc, "notices")),
+           json_array_size(upserts(doc, "answers")));
     int rc = upload_images(c, dir, items, &uploaded, &err);
     if (!rc) rc = admin_call(c, "PUT", "/v1/admin/categories", cats, &ans, &err);
     if (!rc) rc = send_items(c, items, approve, note, &changed, &pending, &err);
-    if (!rc) rc = send_notices(c, upserts(doc, "notices"), &err);
+    if (!rc) rc = send_entries(c, "notices", upserts(doc, "notices"), &err);
+    if (!rc) rc = send_entries(c, "answers", upserts(doc, "answers"), &err);
     json_decref(cats);
     if (!rc) {
         printf("%d image(s) uploaded, %lld categor%s changed, %d item(s) changed\n", uploaded,
