@@ -324,3 +324,11 @@ int cdb_audit(Cdb *db, const char *admin, const char *action, const char *target
     return cdb_exec(db, err, "INSERT INTO audit (at, admin, action, target, detail) VALUES (?, ?, ?, ?, ?)", "issss",
                     (int64_t)time(NULL), admin, action, target, detail ? detail : "");
 }
+
+int cdb_audit_list(Cdb *db, int limit, json_t **out, Err *err)
+{
+    return cdb_rows(db, out, err,
+                    "SELECT * FROM (SELECT seq, strftime('%Y-%m-%dT%H:%M:%S+08:00', at, 'unixepoch', '+8 hours') AS at,"
+                    " admin, action, target, detail FROM audit ORDER BY seq DESC LIMIT ?) ORDER BY seq",
+                    "d", limit);
+}

@@ -43,6 +43,9 @@ int cdb_mark_changed(Cdb *db, const char *entity, const char *id, Err *err);
 /* 归档: who did what to what, and when. */
 int cdb_audit(Cdb *db, const char *admin, const char *action, const char *target, const char *detail, Err *err);
 
+/* The latest `limit` audit entries, oldest first. */
+int cdb_audit_list(Cdb *db, int limit, json_t **out, Err *err);
+
 /* Runs a statement that returns no rows. */
 int cdb_exec(Cdb *db, Err *err, const char *sql, const char *fmt, ...);
 /* Rows changed by the last cdb_exec. */

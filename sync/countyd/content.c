@@ -181,9 +181,11 @@ static int normalize_item(Cdb *db, const char *id, json_t *item, json_t **out, E
     return 0;
 }
 
-int content_item_put(Cdb *db, const char *admin, const char *id, json_t *item, bool *changed, Err *err)
+int content_item_put(Cdb *db, const char *admin, const char *id, json_t *item, bool *changed, char *state,
+                     size_t state_size, Err *err)
 {
     *changed = false;
+    snprintf(state, state_size, "drafted");
     json_t *clean;
     int rc = normalize_item(db, id, item, &clean, err);
     if (rc) return rc;
@@ -196,6 +198,7 @@ int content_item_put(Cdb *db, const char *admin, const char *id, json_t *item, b
     const char *old_state = old ? json_string_value(json_object_get(old, "state")) : NULL;
     const char *old_text = old ? json_string_value(json_object_get(old, "content")) : NULL;
     if (old && strcmp(old_text, text) == 0 && strcmp(old_state, "withdrawn") != 0) {
+        snprintf(state, state_size, "%s", old_state);
         cdb_rollback(db);
         rc = 0;
         goto done;
@@ -305,6 +308,11 @@ int content_items_list(Cdb *db, json_t **out, Err *err)
                     "SELECT id, title, category, scope, state, published_revision, live AS on_kiosks, "
                     SQL_TIME("updated_at") " AS updated_at, updated_by FROM items ORDER BY category, id",
                     NULL);
+}
+
+int content_items_by_state(Cdb *db, json_t **out, Err *err)
+{
+    return cdb_rows(db, out, err, "SELECT state, count(*) AS n FROM items GROUP BY state ORDER BY state", NULL);
 }
 
 int content_item_get(Cdb *db, const char *id, json_t **out, Err *err)

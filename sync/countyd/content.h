@@ -22,8 +22,10 @@
 /* Replaces the whole category tree (feed category objects). */
 int content_categories_put(Cdb *db, const char *admin, json_t *categories, int *changed, Err *err);
 
-/* Stores new content as the item's working version (state drafted). */
-int content_item_put(Cdb *db, const char *admin, const char *id, json_t *item, bool *changed, Err *err);
+/* Stores new content as the item's working version (state drafted);
+ * `state` receives the item's state afterwards. */
+int content_item_put(Cdb *db, const char *admin, const char *id, json_t *item, bool *changed, char *state,
+                     size_t state_size, Err *err);
 
 typedef enum { STEP_REVIEW, STEP_APPROVE, STEP_PUBLISH, STEP_WITHDRAW } ReviewStep;
 int review_step_parse(const char *word);
@@ -32,6 +34,8 @@ int content_item_step(Cdb *db, const char *admin, const char *id, ReviewStep ste
                       size_t state_size, Err *err);
 
 int content_items_list(Cdb *db, json_t **out, Err *err);
+/* [{"state", "n"}] for the status page. */
+int content_items_by_state(Cdb *db, json_t **out, Err *err);
 int content_item_get(Cdb *db, const char *id, json_t **out, Err *err);
 
 /* Notices and authored public answers go live at once (audited, no review
