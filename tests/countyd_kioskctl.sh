@@ -166,9 +166,15 @@ kiosk "$URL/v1/content?since=0" > "$T/snap3.json"
 grep -q "每季度公布一次。" "$T/snap3.json" || fail "the public answer is not in the feed"
 if grep -q "李大姐\|13900000000" "$T/snap3.json"; then fail "contact details reached the kiosk"; fi
 
-# Stops cleanly on SIGTERM.
+# Stops cleanly on SIGTERM; a kiosk's held long-poll is answered 503, not cut off.
+REV=$(kiosk "$URL/v1/content?since=0" | sed -n 's/.*"revision":\([0-9]*\).*/\1/p' | head -1)
+kiosk -o "$T/held.json" -w '%{http_code}' "$URL/v1/content?since=$REV&wait=60" > "$T/held.status" &
+CURL=$!
+sleep 0.5
 kill -TERM $PID
 wait $PID || fail "countyd exited with $?"
 trap - EXIT
+wait $CURL || true
+[ "$(cat "$T/held.status")" = 503 ] && grep -q '"code":"unavailable"' "$T/held.json" || fail "held long-poll: $(cat "$T/held.status") $(cat "$T/held.json")"
 grep -q "countyd: stopped" "$T/countyd.log" || fail "no clean stop in the log"
 echo "countyd + kioskctl: ok"

@@ -138,7 +138,8 @@ void http_reply_error(Request *r, int status, const char *code, const char *fmt,
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    if (status >= 500) log_error("%s %s: %s", r->method, r->path, msg);
+    if (status == 503) log_warn("%s %s: %s", r->method, r->path, msg);
+    else if (status >= 500) log_error("%s %s: %s", r->method, r->path, msg);
     else log_info("%s %s: %d %s: %s", r->method, r->path, status, code, msg);
     http_reply_json(r, status, json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", msg));
 }
@@ -395,6 +396,12 @@ int http_port(HttpServer *s)
 {
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
     return di ? di->port : 0;
+}
+
+void http_quiesce(HttpServer *s)
+{
+    MHD_socket fd = MHD_quiesce_daemon(s->daemon);
+    if (fd != MHD_INVALID_SOCKET) close(fd);
 }
 
 void http_stop(HttpServer *s)

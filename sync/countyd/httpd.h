@@ -64,6 +64,8 @@ typedef struct HttpServer HttpServer;
 int http_start(const HttpConf *conf, HttpServer **out, Err *err);
 /* The port actually bound (useful with port 0). */
 int http_port(HttpServer *s);
+/* Stops accepting new connections; running requests go on. */
+void http_quiesce(HttpServer *s);
 void http_stop(HttpServer *s);
 
 /* ---- for handlers ------------------------------------------------------ */

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "admins.h"
 #include "api.h"
@@ -184,7 +185,12 @@ static int serve(Settings *s, Cdb *db)
     int sig = 0;
     sigwait(&stop, &sig);
     log_info("countyd: %s received, stopping", strsignal(sig));
+    /* Quiet first (no new connections), release the held long-polls, and
+     * give their 503 answers a moment to leave before the sockets close. */
+    http_quiesce(server);
     longpoll_shutdown();
+    struct timespec flush = {0, 300 * 1000000L};
+    nanosleep(&flush, NULL);
     http_stop(server);
     log_info("countyd: stopped");
     return 0;
