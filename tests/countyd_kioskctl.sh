@@ -90,6 +90,7 @@ answered: 2026-11-12 10:00
 在本屏“党费收缴和使用”栏目每季度公布。
 TXT
 
+server_rev() { "$BIN"/kioskctl items | sed -n 's/^content revision //p'; }
 kiosk() { curl -sS -H "Authorization: Bearer $KTOKEN" -H "X-Kiosk-Id: hall-1" "$@"; }
 
 "$BIN"/kioskctl publish "$C" > "$T/pub1.txt" || fail "publish: $(cat "$T/pub1.txt")"
@@ -120,7 +121,7 @@ kiosk -o "$T/chart.png" "$URL/v1/blobs/$SHA"
 cmp -s "$T/chart.png" "$C/chart.png" || fail "the image served differs"
 
 # update: only the changed item goes through again.
-REV=$(sed -n 's/.*"revision":\([0-9]*\).*/\1/p' "$T/snap2.json" | head -1)
+REV=$(server_rev)
 sed -i 's/全部按时收缴/全部按时足额收缴/' "$C/dues.txt"
 "$BIN"/kioskctl update "$C" --approve > "$T/upd.txt" || fail "update"
 grep -q "1 item(s) changed" "$T/upd.txt" || fail "update output: $(cat "$T/upd.txt")"
@@ -130,7 +131,7 @@ grep -q "足额" "$T/delta.json" || fail "delta lacks the change"
 if grep -q "召开党员大会" "$T/delta.json"; then fail "the delta carries an unchanged item"; fi
 
 # withdraw: the kiosk is told to delete it.
-REV=$(sed -n 's/.*"revision":\([0-9]*\).*/\1/p' "$T/delta.json" | head -1)
+REV=$(server_rev)
 "$BIN"/kioskctl withdraw meeting --note "已过期" | grep -q "withdrawn" || fail withdraw
 kiosk "$URL/v1/content?since=$REV" | grep -q '"delete":\["meeting"\]' || fail "withdraw not in the delta"
 
@@ -167,7 +168,7 @@ grep -q "每季度公布一次。" "$T/snap3.json" || fail "the public answer is
 if grep -q "李大姐\|13900000000" "$T/snap3.json"; then fail "contact details reached the kiosk"; fi
 
 # Stops cleanly on SIGTERM; a kiosk's held long-poll is answered 503, not cut off.
-REV=$(kiosk "$URL/v1/content?since=0" | sed -n 's/.*"revision":\([0-9]*\).*/\1/p' | head -1)
+REV=$(server_rev)
 kiosk -o "$T/held.json" -w '%{http_code}' "$URL/v1/content?since=$REV&wait=60" > "$T/held.status" &
 CURL=$!
 sleep 0.5
