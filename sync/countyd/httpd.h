@@ -85,6 +85,8 @@ json_t *http_body_json(Request *r);
 void http_add_header(Request *r, const char *name, const char *value);
 /* Steals `body`. */
 void http_reply_json(Request *r, int status, json_t *body);
+/* Sends malloc'd text (the reply frees it). */
+void http_reply_text(Request *r, int status, char *text, size_t len, const char *content_type);
 void http_reply_error(Request *r, int status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* Logs the error and answers 500 internal. */
