@@ -21,6 +21,7 @@
 #include "httpd.h"
 #include "log.h"
 #include "longpoll.h"
+#include "validate.h"
 
 typedef struct {
     App app;
@@ -192,6 +193,7 @@ static int serve(Settings *s, Cdb *db)
     struct timespec flush = {0, 300 * 1000000L};
     nanosleep(&flush, NULL);
     http_stop(server);
+    validate_shutdown();
     log_info("countyd: stopped");
     return 0;
 }
