@@ -84,7 +84,8 @@ static int text_read(TextFile *t, const char *path, size_t max, Err *err)
 {
     memset(t, 0, sizeof *t);
     snprintf(t->path, sizeof t->path, "%s", path);
-    int fd = open(path, O_RDONLY);
+    /* O_NONBLOCK: a FIFO named like an item must not hang the tool. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK);
     if (fd < 0) return err_set(err, "%s: cannot open: %s", path, strerror(errno));
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -638,7 +639,9 @@ static const char *image_type(const char *path)
 /* "image: chart.png | caption" -> one attachment. */
 static int image_attachment(Load *L, Record *r, Field *f, json_t *list, Err *err)
 {
-    char value[1200];
+    char value[MAX_HREF + MAX_CAPTION + 16];
+    if (strlen(f->value) >= sizeof value)
+        return rec_fail(r, f->line, err, "image: the line is longer than %zu bytes", sizeof value - 1);
     snprintf(value, sizeof value, "%s", f->value);
     char *cols[2];
     int n = split_columns(value, cols, 2);

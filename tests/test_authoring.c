@@ -360,6 +360,21 @@ static void test_huge_file(void **state)
     expect_failure(NULL, NULL, "huge.txt: is 3221225472 bytes; at most");
 }
 
+static void test_fifo_and_long_image_line(void **state)
+{
+    (void)state;
+    char path[2048];
+    snprintf(path, sizeof path, "%s/pipe.txt", dir);
+    assert_int_equal(mkfifo(path, 0644), 0);   /* nobody writes to it: reading it would hang */
+    expect_failure(NULL, NULL, "pipe.txt: is not a regular file");
+    assert_int_equal(unlink(path), 0);
+
+    char text[4096] = "category: jc\ntitle: t\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\nimage: photo.png | ";
+    for (int i = 0; i < 1600; i++) strcat(text, "x");
+    strcat(text, "\n\nt\n");
+    expect_failure("x.txt", text, "x.txt:6: image: the line is longer than");
+}
+
 static void test_bad_catalog(void **state)
 {
     (void)state;
@@ -415,6 +430,7 @@ int main(void)
         cmocka_unit_test_setup(test_too_many_images, setup),
         cmocka_unit_test_setup(test_unknown_key_lists_known_ones, setup),
         cmocka_unit_test_setup(test_huge_file, setup),
+        cmocka_unit_test_setup(test_fifo_and_long_image_line, setup),
         cmocka_unit_test_setup(test_bad_catalog, setup),
         cmocka_unit_test_setup(test_missing_catalog, setup),
         cmocka_unit_test_setup(test_bad_notices_and_answers, setup),
