@@ -167,10 +167,12 @@ static char *trim(char *s)
     return s;
 }
 
-static bool has_control(const char *s)
+/* Tabs are allowed only in texts of several paragraphs (bodies, answers),
+ * as in the feed. */
+static bool has_control(const char *s, bool allow_tab)
 {
     for (; *s; s++)
-        if (((unsigned char)*s < 0x20 && *s != '\t') || *s == 0x7f) return true;
+        if (((unsigned char)*s < 0x20 && !(allow_tab && *s == '\t')) || *s == 0x7f) return true;
     return false;
 }
 
@@ -218,7 +220,6 @@ static const char *const bool_spellings[] = {
 typedef struct {
     char *key, *value;
     int line;
-    bool used;
 } Field;
 
 typedef struct {
@@ -277,7 +278,8 @@ static int parse_field(Record *r, char *line, Err *err)
         return rec_fail(r, r->file->line, err, "\"%s\" is not a key (keys are lower-case words like title)", key);
     if (r->nfields == MAX_FIELDS) return rec_fail(r, r->file->line, err, "too many header lines (at most %d)", MAX_FIELDS);
     char *value = trim(colon + skip);
-    if (has_control(value)) return rec_fail(r, r->file->line, err, "%s: contains a control character", key);
+    if (has_control(value, false))
+        return rec_fail(r, r->file->line, err, "%s: contains a tab or another control character", key);
     r->fields[r->nfields++] = (Field){.key = key, .value = value, .line = r->file->line};
     return 0;
 }
@@ -328,7 +330,7 @@ static int record_read(TextFile *t, bool multi, Record *r, Err *err)
         }
         char *para = trim(line);
         if (!*para) continue;
-        if (has_control(para)) return rec_fail(r, t->line, err, "the text contains a control character");
+        if (has_control(para, true)) return rec_fail(r, t->line, err, "the text contains a control character");
         if (!r->body_line) r->body_line = t->line;
         if (body_append(r, &len, &cap, para, err)) return -1;
     }
@@ -568,9 +570,9 @@ static int catalog_line(Load *L, TextFile *t, CatalogStack *st, char *raw, Err *
     if (seen)
         return err_set(err, "%s:%d: the id \"%s\" is already used on line %d", t->path, t->line, id,
                        (int)json_integer_value(seen));
-    if (strlen(name) > MAX_NAME || has_control(name))
-        return err_set(err, "%s:%d: the name is longer than %d bytes or has a control character", t->path, t->line,
-                       MAX_NAME);
+    if (strlen(name) > MAX_NAME || has_control(name, false))
+        return err_set(err, "%s:%d: the name is longer than %d bytes or has a tab or control character", t->path,
+                       t->line, MAX_NAME);
     if (strlen(icon) > MAX_ICON || strspn(icon, "abcdefghijklmnopqrstuvwxyz0123456789-_") != strlen(icon))
         return err_set(err, "%s:%d: the icon \"%s\" is not an icon name (lower-case letters, digits, - and _)", t->path,
                        t->line, icon);
@@ -851,6 +853,7 @@ static int notice_build(Load *L, Record *r, json_t *seen, json_t *n, Err *err)
         return -1;
     if (!r->body) return rec_fail(r, r->line, err, "the notice has no text after its header");
     if (strchr(r->body, '\n')) return rec_fail(r, r->body_line, err, "a notice is one line of text");
+    if (strchr(r->body, '\t')) return rec_fail(r, r->body_line, err, "a notice must not contain a tab");
     if (strlen(r->body) > MAX_NOTICE)
         return rec_fail(r, r->body_line, err, "the notice is longer than %d bytes", MAX_NOTICE);
     if (starts && ends && ends <= starts) return rec_fail(r, record_field(r, "ends")->line, err, "ends: must be after starts");

@@ -310,6 +310,8 @@ static void test_bad_items(void **state)
          "x.txt:1: the id \"jc-hy-10\" is already used by jc-hy-10.txt"},
         {"x.txt", "", "x.txt: is empty"},
         {"x.txt", "\xe9\x83\xa8\xe9\x97\xa8\n", "x.txt:1: expected \"key: value\""},
+        {"x.txt", "category: jc\ntitle: a\ttab\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n\nt\n",
+         "x.txt:2: title: contains a tab"},
         {"x.txt", "category: jc\ntitle: t\npinned: maybe\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n\nt\n",
          "x.txt:3: pinned: must be one of yes, no"},
         {"x.txt", "category: jc\ntitle: t\npublished: 2026-11-18\nperiod: 即时\n\nt\n", "x.txt:1: scope: is missing"},
@@ -388,6 +390,7 @@ static void test_bad_catalog(void **state)
         {AUTHORING_CATALOG, "jc | 决议 | decision | first\n", "catalog.txt:1: the order \"first\" is not a whole number"},
         {AUTHORING_CATALOG, "jc | 决\xff议\n", "catalog.txt:1: is not valid UTF-8"},
         {AUTHORING_CATALOG, "# only a comment\n", "catalog.txt: holds no categories"},
+        {AUTHORING_CATALOG, "jc | 决\t议\n", "catalog.txt:1: the name is longer than 400 bytes or has a tab"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) expect_failure(cases[i].file, cases[i].text, cases[i].expect);
 }
@@ -408,6 +411,7 @@ static void test_bad_notices_and_answers(void **state)
         {AUTHORING_NOTICES, "id: n1\n\n第一行\n第二行\n", "notices.txt:3: a notice is one line of text"},
         {AUTHORING_NOTICES, "id: n1\n\n一\n===\nid: n1\n\n二\n", "notices.txt:5: the id \"n1\" is already used on line 1"},
         {AUTHORING_NOTICES, "id: n1\nstarts: 2026-11-20\nends: 2026-11-01\n\n一\n", "notices.txt:3: ends: must be after"},
+        {AUTHORING_NOTICES, "id: n1\n\n有\t制表符\n", "notices.txt:3: a notice must not contain a tab"},
         {AUTHORING_NOTICES, "id: n1\nurgent: 是\n", "notices.txt:1: the notice has no text"},
         {AUTHORING_NOTICES, "id: n1\ntext: 一\n\n一\n", "notices.txt:2: unknown key \"text\""},
         {AUTHORING_ANSWERS, "id: a1\nquestion: 问？\nitem: nothing\nanswered: 2026-11-10\n\n答。\n",
