@@ -5,7 +5,7 @@
 # FILE:LINE message and exit status 1, writing nothing.
 set -eu
 top=$(pwd)
-ctl="$top/bin/kioskctl"
+case "${BIN:-bin}" in /*) ctl="$BIN/kioskctl" ;; *) ctl="$top/${BIN:-bin}/kioskctl" ;; esac
 tmp=${KIOSK_TEST_TMP:?}
 fail() { echo "FAIL: $*"; exit 1; }
 
