@@ -1,5 +1,6 @@
 #include "authoring.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -229,6 +230,8 @@ typedef struct {
     int nfields;
     char *body;                /* paragraphs joined by "\n"; malloc'd */
     int body_line;             /* first line of the body, 0 when empty */
+    int last_figure;           /* the highest N of a "[图N]" paragraph, 0 when none */
+    int last_figure_line;
 } Record;
 
 static void record_free(Record *r)
@@ -300,6 +303,25 @@ static int body_append(Record *r, size_t *len, size_t *cap, const char *para, Er
     return 0;
 }
 
+#define FIGURE_SIMPLIFIED "\xe5\x9b\xbe"   /* 图 */
+#define FIGURE_TRADITIONAL "\xe5\x9c\x96"  /* 圖 */
+
+/* A paragraph that is exactly "[图N]" places image N there (docs/FEED.md).
+ * Authors writing Traditional characters type 圖; the kiosk looks for 图,
+ * so it is rewritten in place (both are three bytes). */
+static void note_figure(Record *r, char *para, int line)
+{
+    int n = 0, end = 0;
+    if (strlen(para) < 6 || para[0] != '[' || !isdigit((unsigned char)para[4])) return;
+    if (sscanf(para + 4, "%d]%n", &n, &end) != 1 || end == 0 || para[4 + end] != '\0' || n < 1) return;
+    if (strncmp(para + 1, FIGURE_TRADITIONAL, 3) == 0) memcpy(para + 1, FIGURE_SIMPLIFIED, 3);
+    else if (strncmp(para + 1, FIGURE_SIMPLIFIED, 3) != 0) return;
+    if (n > r->last_figure) {
+        r->last_figure = n;
+        r->last_figure_line = line;
+    }
+}
+
 /* Reads one record from the current position.  The header runs to a blank
  * line or "---"; the body to the end of the file, or to a "===" line when
  * `multi` (files with several records).  Each non-empty body line is one
@@ -331,6 +353,7 @@ static int record_read(TextFile *t, bool multi, Record *r, Err *err)
         char *para = trim(line);
         if (!*para) continue;
         if (has_control(para, true)) return rec_fail(r, t->line, err, "the text contains a control character");
+        note_figure(r, para, t->line);
         if (!r->body_line) r->body_line = t->line;
         if (body_append(r, &len, &cap, para, err)) return -1;
     }
@@ -698,6 +721,11 @@ static int item_attachments(Load *L, Record *r, json_t *item, Err *err)
             json_decref(list);
             return -1;
         }
+    }
+    if (r->last_figure > count) {
+        json_decref(list);
+        return rec_fail(r, r->last_figure_line, err, "[图%d] places image %d, but the item has %d image line(s)",
+                        r->last_figure, r->last_figure, count);
     }
     if (count) json_object_set_new(item, "attachments", list);
     else json_decref(list);

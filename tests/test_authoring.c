@@ -82,8 +82,11 @@ static const char good_item_crlf[] = "\xef\xbb\xbfid: sx-2026.02\r\n"
                                      "period: 長期\r\n"
                                      "scope: 黨內\r\n"
                                      "urgent: yes\r\n"
+                                     "image: photo.png\r\n"
                                      "---\r\n"
-                                     "正文一行。\r\n";
+                                     "正文一行。\r\n"
+                                     "[圖1]\r\n"
+                                     "[圖片說明]\r\n";
 
 static const char good_notices[] = "id: n1\n"
                                    "urgent: 是\n"
@@ -185,7 +188,7 @@ static void test_good_folder(void **state)
     assert_string_equal(str(it, "title"), "學習計劃");
     assert_string_equal(str(it, "period"), "long_term");
     assert_string_equal(str(it, "scope"), "internal");
-    assert_string_equal(str(it, "body"), "正文一行。");
+    assert_string_equal(str(it, "body"), "正文一行。\n[图1]\n[圖片說明]");
     assert_true(json_is_true(json_object_get(it, "urgent")));
     assert_null(json_object_get(it, "expires_at"));
 
@@ -312,6 +315,8 @@ static void test_bad_items(void **state)
         {"x.txt", "\xe9\x83\xa8\xe9\x97\xa8\n", "x.txt:1: expected \"key: value\""},
         {"x.txt", "category: jc\ntitle: a\ttab\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n\nt\n",
          "x.txt:2: title: contains a tab"},
+        {"x.txt", "category: jc\ntitle: t\nimage: photo.png\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n\n一\n[图1]\n[圖2]\n",
+         "x.txt:10: [图2] places image 2, but the item has 1 image line(s)"},
         {"x.txt", "category: jc\ntitle: t\npinned: maybe\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n\nt\n",
          "x.txt:3: pinned: must be one of yes, no"},
         {"x.txt", "category: jc\ntitle: t\npublished: 2026-11-18\nperiod: 即时\n\nt\n", "x.txt:1: scope: is missing"},
