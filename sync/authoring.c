@@ -542,11 +542,15 @@ static int split_columns(char *line, char **cols, int max)
     return n;
 }
 
+/* Columns of indentation: a space 1, a tab 4, a full-width space 2. */
 static int indent_width(const char *line)
 {
     int w = 0;
-    for (; *line == ' ' || *line == '\t'; line++) w += *line == '\t' ? 4 : 1;
-    return w;
+    for (;;) {
+        if (*line == ' ' || *line == '\t') w += *line++ == '\t' ? 4 : 1;
+        else if (strncmp(line, IDEOGRAPHIC_SPACE, 3) == 0) line += 3, w += 2;
+        else return w;
+    }
 }
 
 typedef struct {

@@ -53,8 +53,8 @@ static void copy_file(const char *from, const char *name)
 static const char good_catalog[] = "# a comment\n"
                                    "jc | 党组织决议、决定及执行情况 | decision\n"
                                    "  jc-hy | 会议决定\n"
-                                   "    jc-hy-dw | 党委会议 | | 7\n"
-                                   "  jc-jh | 工作计划\n"
+                                   "\t jc-hy-dw ｜ 党委会议 | | 7\n"
+                                   "\xe3\x80\x80jc-jh | 工作计划\n"
                                    "\n"
                                    "sx | 党的思想建设情况 | study | 5\n";
 
