@@ -53,8 +53,8 @@ static void copy_file(const char *from, const char *name)
 static const char good_catalog[] = "# a comment\n"
                                    "jc | 党组织决议、决定及执行情况 | decision\n"
                                    "  jc-hy | 会议决定\n"
-                                   "    jc-hy-dw | 党委会议 | | 7\n"
-                                   "  jc-jh | 工作计划\n"
+                                   "\t jc-hy-dw ｜ 党委会议 | | 7\n"
+                                   "\xe3\x80\x80jc-jh | 工作计划\n"
                                    "\n"
                                    "sx | 党的思想建设情况 | study | 5\n";
 
@@ -82,8 +82,11 @@ static const char good_item_crlf[] = "\xef\xbb\xbfid: sx-2026.02\r\n"
                                      "period: 長期\r\n"
                                      "scope: 黨內\r\n"
                                      "urgent: yes\r\n"
+                                     "image: photo.png\r\n"
                                      "---\r\n"
-                                     "正文一行。\r\n";
+                                     "正文一行。\r\n"
+                                     "[圖1]\r\n"
+                                     "[圖片說明]\r\n";
 
 static const char good_notices[] = "id: n1\n"
                                    "urgent: 是\n"
@@ -185,7 +188,7 @@ static void test_good_folder(void **state)
     assert_string_equal(str(it, "title"), "學習計劃");
     assert_string_equal(str(it, "period"), "long_term");
     assert_string_equal(str(it, "scope"), "internal");
-    assert_string_equal(str(it, "body"), "正文一行。");
+    assert_string_equal(str(it, "body"), "正文一行。\n[图1]\n[圖片說明]");
     assert_true(json_is_true(json_object_get(it, "urgent")));
     assert_null(json_object_get(it, "expires_at"));
 
@@ -310,6 +313,10 @@ static void test_bad_items(void **state)
          "x.txt:1: the id \"jc-hy-10\" is already used by jc-hy-10.txt"},
         {"x.txt", "", "x.txt: is empty"},
         {"x.txt", "\xe9\x83\xa8\xe9\x97\xa8\n", "x.txt:1: expected \"key: value\""},
+        {"x.txt", "category: jc\ntitle: a\ttab\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n\nt\n",
+         "x.txt:2: title: contains a tab"},
+        {"x.txt", "category: jc\ntitle: t\nimage: photo.png\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n\n一\n[图1]\n[圖2]\n",
+         "x.txt:10: [图2] places image 2, but the item has 1 image line(s)"},
         {"x.txt", "category: jc\ntitle: t\npinned: maybe\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n\nt\n",
          "x.txt:3: pinned: must be one of yes, no"},
         {"x.txt", "category: jc\ntitle: t\npublished: 2026-11-18\nperiod: 即时\n\nt\n", "x.txt:1: scope: is missing"},
@@ -360,6 +367,21 @@ static void test_huge_file(void **state)
     expect_failure(NULL, NULL, "huge.txt: is 3221225472 bytes; at most");
 }
 
+static void test_fifo_and_long_image_line(void **state)
+{
+    (void)state;
+    char path[2048];
+    snprintf(path, sizeof path, "%s/pipe.txt", dir);
+    assert_int_equal(mkfifo(path, 0644), 0);   /* nobody writes to it: reading it would hang */
+    expect_failure(NULL, NULL, "pipe.txt: is not a regular file");
+    assert_int_equal(unlink(path), 0);
+
+    char text[4096] = "category: jc\ntitle: t\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\nimage: photo.png | ";
+    for (int i = 0; i < 1600; i++) strcat(text, "x");
+    strcat(text, "\n\nt\n");
+    expect_failure("x.txt", text, "x.txt:6: image: the line is longer than");
+}
+
 static void test_bad_catalog(void **state)
 {
     (void)state;
@@ -373,6 +395,7 @@ static void test_bad_catalog(void **state)
         {AUTHORING_CATALOG, "jc | 决议 | decision | first\n", "catalog.txt:1: the order \"first\" is not a whole number"},
         {AUTHORING_CATALOG, "jc | 决\xff议\n", "catalog.txt:1: is not valid UTF-8"},
         {AUTHORING_CATALOG, "# only a comment\n", "catalog.txt: holds no categories"},
+        {AUTHORING_CATALOG, "jc | 决\t议\n", "catalog.txt:1: the name is longer than 400 bytes or has a tab"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) expect_failure(cases[i].file, cases[i].text, cases[i].expect);
 }
@@ -393,6 +416,7 @@ static void test_bad_notices_and_answers(void **state)
         {AUTHORING_NOTICES, "id: n1\n\n第一行\n第二行\n", "notices.txt:3: a notice is one line of text"},
         {AUTHORING_NOTICES, "id: n1\n\n一\n===\nid: n1\n\n二\n", "notices.txt:5: the id \"n1\" is already used on line 1"},
         {AUTHORING_NOTICES, "id: n1\nstarts: 2026-11-20\nends: 2026-11-01\n\n一\n", "notices.txt:3: ends: must be after"},
+        {AUTHORING_NOTICES, "id: n1\n\n有\t制表符\n", "notices.txt:3: a notice must not contain a tab"},
         {AUTHORING_NOTICES, "id: n1\nurgent: 是\n", "notices.txt:1: the notice has no text"},
         {AUTHORING_NOTICES, "id: n1\ntext: 一\n\n一\n", "notices.txt:2: unknown key \"text\""},
         {AUTHORING_ANSWERS, "id: a1\nquestion: 问？\nitem: nothing\nanswered: 2026-11-10\n\n答。\n",
@@ -415,6 +439,7 @@ int main(void)
         cmocka_unit_test_setup(test_too_many_images, setup),
         cmocka_unit_test_setup(test_unknown_key_lists_known_ones, setup),
         cmocka_unit_test_setup(test_huge_file, setup),
+        cmocka_unit_test_setup(test_fifo_and_long_image_line, setup),
         cmocka_unit_test_setup(test_bad_catalog, setup),
         cmocka_unit_test_setup(test_missing_catalog, setup),
         cmocka_unit_test_setup(test_bad_notices_and_answers, setup),
