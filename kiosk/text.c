@@ -303,11 +303,17 @@ static int shorten(const Para *p, int from, int end)
     return c > from ? c : next_cluster(p, from);
 }
 
-/* The end of the next break opportunity after end (n when none). */
-static int next_break_end(const Para *p, int end)
+/* The end of the next break opportunity after end, or -1 when the line
+ * up to it would be wider than limit by the advance estimate (the scan
+ * stops there, so a paragraph without breaks is never walked to its end). */
+static int next_break_within(const Para *p, int from, int end, int limit)
 {
-    for (int b = end; b < p->n; b++)
-        if (p->break_after[b]) return b + 1;
+    int w = 0;
+    for (int i = from; i < p->n; i++) {
+        w += p->adv[i];
+        if (w > limit) return -1;
+        if (i >= end && p->break_after[i]) return i + 1;
+    }
     return p->n;
 }
 
@@ -326,8 +332,12 @@ static int fit_line(Layout *L, int from, int avail, int *width)
         end = shorten(p, from, end);
         shortened = true;
     }
+    /* The estimate is off by kerning and emboldening, a few per cent;
+     * what the estimate puts far beyond the line is not measured. */
+    int limit = avail + avail / 4 + L->st->size_px;
     while (!shortened && end < p->n) {
-        int longer = next_break_end(p, end);
+        int longer = next_break_within(p, from, end, limit);
+        if (longer < 0) break;
         int w = range_width(L, from, trim_trailing_spaces(p, from, longer));
         if (w > avail) break;
         end = longer;
