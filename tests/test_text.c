@@ -589,6 +589,48 @@ static bool ink_at(SDL_Surface *s, int x, int y)
     return r < 160 && g < 160 && b < 160;
 }
 
+static int count_ink(SDL_Surface *s, int w, int h)
+{
+    int n = 0;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) n += ink_at(s, x, y);
+    return n;
+}
+
+typedef struct LineCase {
+    Fonts *fonts;
+    bool bold;
+} LineCase;
+
+static SDL_Texture *make_weighted_line(SDL_Renderer *r, void *ctx)
+{
+    LineCase *lc = ctx;
+    TextStyle st = { .size_px = 48, .bold = lc->bold, .color = { 0, 0, 0, 255 } };
+    Err err;
+    return text_render_line(r, lc->fonts, "党务公开栏", &st, 600, NULL, NULL, &err);
+}
+
+/* No bold file configured: bold is still visibly bolder than regular. */
+static void test_bold_without_bold_file(void **state)
+{
+    (void)state;
+    Config cfg = fx.cfg;
+    cfg.font_bold[0] = '\0';
+    Fonts *f;
+    Err err;
+    assert_int_equal(fonts_open(&cfg, &f, &err), 0);
+    int ink[2], tw, th;
+    for (int bold = 0; bold < 2; bold++) {
+        LineCase lc = { f, bold };
+        SDL_Surface *canvas = draw_on_canvas(make_weighted_line, &lc, 600, 100, &tw, &th);
+        ink[bold] = count_ink(canvas, tw, th);
+        SDL_FreeSurface(canvas);
+    }
+    fonts_close(f);
+    assert_true(ink[0] > 0);
+    assert_true(ink[1] * 10 > ink[0] * 12);
+}
+
 typedef struct RenderCase {
     const TextBlock *b;
     int first, count;
@@ -677,6 +719,7 @@ int main(void)
         cmocka_unit_test(test_no_tofu_simplified_and_traditional),
         cmocka_unit_test(test_fallback_font_chain),
         cmocka_unit_test(test_fonts_open_errors),
+        cmocka_unit_test(test_bold_without_bold_file),
         cmocka_unit_test(test_measure),
         cmocka_unit_test(test_render_block),
         cmocka_unit_test(test_render_line_ellipsized),
