@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <unictype.h>
 #include <unistr.h>
 
 #include "log.h"
@@ -244,8 +245,10 @@ int fonts_missing_glyphs(Fonts *f, const char *utf8, uint32_t *first_missing)
         int len = u8_mbtouc(&cp, s, n);
         s += len;
         n -= (size_t)len;
-        /* Control characters are never drawn (the layout drops them). */
-        if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) continue;
+        /* Control characters are never drawn (the layout drops them), and
+         * invisible ones (zero-width space and joiner, variation selectors)
+         * need no glyph. */
+        if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || uc_is_property_default_ignorable_code_point(cp)) continue;
         if (fonts_has_glyph(f, cp)) continue;
         if (missing == 0 && first_missing) *first_missing = cp;
         missing++;

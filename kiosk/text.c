@@ -72,8 +72,9 @@ static bool is_break_space(uint32_t cp) { return cp == ' ' || cp == 0x3000; }
 /* ---- input cleaning ---- */
 
 /* A private copy in which every invalid sequence is U+FFFD, tabs are
- * spaces, CR and other control characters are gone and U+2028/2029 are
- * '\n', so that everything after this works on clean UTF-8. */
+ * spaces, CR, other control characters and byte-order marks are gone and
+ * U+2028/2029 are '\n', so that everything after this works on clean
+ * UTF-8. */
 static char *sanitize(const char *utf8)
 {
     size_t n = strlen(utf8);
@@ -89,7 +90,7 @@ static char *sanitize(const char *utf8)
         n -= (size_t)len;
         if (cp == '\t') cp = ' ';
         if (cp == 0x2028 || cp == 0x2029) cp = '\n';
-        if (cp != '\n' && (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))) continue;
+        if (cp != '\n' && (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || cp == 0xFEFF)) continue;
         o += (size_t)u8_uctomb(out + o, cp, 4);
     }
     out[o] = '\0';
