@@ -463,6 +463,12 @@ static void test_ellipsis(void **state)
     assert_int_equal(b.line_count, 1);
     assert_false(b.lines[0].ellipsized);
     text_block_free(&b);
+    /* Cut at a blank line: the blank line shows the … */
+    assert_int_equal(text_layout(fx.fonts, "标题\n\n正文", &st, 900, 2, TEXT_ELLIPSIZE, &b, &err), 0);
+    assert_int_equal(b.line_count, 2);
+    assert_true(b.lines[1].ellipsized);
+    assert_true(b.lines[1].width > 0);
+    text_block_free(&b);
     /* Without the flag, max_lines only cuts. */
     assert_int_equal(text_layout(fx.fonts, title, &st, 300, 2, 0, &b, &err), 0);
     assert_int_equal(b.line_count, 2);
