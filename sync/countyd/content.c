@@ -181,28 +181,22 @@ static int normalize_item(Cdb *db, const char *id, json_t *item, json_t **out, E
     return 0;
 }
 
-int content_item_put(Cdb *db, const char *admin, const char *id, json_t *item, bool *changed, char *state,
-                     size_t state_size, Err *err)
+/* Writes the working version in an open transaction; 1 when it equals
+ * what is stored already (and the item is not withdrawn): nothing to do. */
+static int store_working_version(Cdb *db, const char *admin, const char *id, json_t *clean, const char *text,
+                                 char *state, size_t state_size, Err *err)
 {
-    *changed = false;
-    snprintf(state, state_size, "drafted");
-    json_t *clean;
-    int rc = normalize_item(db, id, item, &clean, err);
-    if (rc) return rc;
-    char *text = content_canonical(clean);
-    const char *title = json_string_value(json_object_get(clean, "title"));
     json_t *old = NULL;
-    rc = cdb_begin(db, err);
-    if (!rc) rc = cdb_row(db, &old, err, "SELECT state, content FROM items WHERE id = ?", "s", id);
-    if (rc < 0) goto done;
+    int rc = cdb_row(db, &old, err, "SELECT state, content FROM items WHERE id = ?", "s", id);
+    if (rc < 0) return -1;
     const char *old_state = old ? json_string_value(json_object_get(old, "state")) : NULL;
-    const char *old_text = old ? json_string_value(json_object_get(old, "content")) : NULL;
-    if (old && strcmp(old_text, text) == 0 && strcmp(old_state, "withdrawn") != 0) {
+    if (old && strcmp(json_string_value(json_object_get(old, "content")), text) == 0 &&
+        strcmp(old_state, "withdrawn") != 0) {
         snprintf(state, state_size, "%s", old_state);
-        cdb_rollback(db);
-        rc = 0;
-        goto done;
+        json_decref(old);
+        return 1;
     }
+    const char *title = json_string_value(json_object_get(clean, "title"));
     char target[128];
     snprintf(target, sizeof target, "item:%s", id);
     rc = cdb_exec(db, err,
@@ -214,12 +208,28 @@ int content_item_put(Cdb *db, const char *admin, const char *id, json_t *item, b
                   "sssssis", id, json_string_value(json_object_get(clean, "category")), title,
                   json_string_value(json_object_get(clean, "scope")), text, now_s(), admin);
     if (!rc) rc = cdb_audit(db, admin, old ? "edit" : "draft", target, title, err);
-    if (!rc) rc = commit_and_announce(db, err);
-    else cdb_rollback(db);
-    *changed = rc == 0;
-done:
-    if (rc < 0) cdb_rollback(db);
     json_decref(old);
+    return rc;
+}
+
+int content_item_put(Cdb *db, const char *admin, const char *id, json_t *item, bool *changed, char *state,
+                     size_t state_size, Err *err)
+{
+    *changed = false;
+    snprintf(state, state_size, "drafted");
+    json_t *clean;
+    int rc = normalize_item(db, id, item, &clean, err);
+    if (rc) return rc;
+    char *text = content_canonical(clean);
+    rc = text ? cdb_begin(db, err) : err_set(err, "out of memory");
+    if (!rc) rc = store_working_version(db, admin, id, clean, text, state, state_size, err);
+    if (rc == 0) {
+        rc = commit_and_announce(db, err);
+        *changed = rc == 0;
+    } else {
+        cdb_rollback(db);
+        if (rc == 1) rc = 0;
+    }
     json_decref(clean);
     free(text);
     return rc;
