@@ -135,6 +135,11 @@ REV=$(server_rev)
 "$BIN"/kioskctl withdraw meeting --note "已过期" | grep -q "withdrawn" || fail withdraw
 kiosk "$URL/v1/content?since=$REV" | grep -q '"delete":\["meeting"\]' || fail "withdraw not in the delta"
 
+# The audit trail names who did each step.
+"$BIN"/kioskctl audit --limit 500 > "$T/audit.txt"
+grep -q "zhang *review *item:meeting  内容属实" "$T/audit.txt" || fail "audit: $(cat "$T/audit.txt")"
+grep -q "zhang *withdraw *item:meeting  已过期" "$T/audit.txt" || fail "audit lacks the withdrawal"
+
 # A ticker notice from the command line.
 "$BIN"/kioskctl notice-add "今晚停电检修" --id power --urgent > /dev/null || fail notice-add
 kiosk "$URL/v1/content?since=0" | grep -q "今晚停电检修" || fail "notice not live"

@@ -622,3 +622,29 @@ int cmd_reply(int argc, char **argv)
     admin_client_close(c);
     return 0;
 }
+
+/* ---- the audit trail (归档) --------------------------------------------------------------------- */
+
+int cmd_audit(int argc, char **argv)
+{
+    AdminClient *c = admin_client_open(argc, argv);
+    if (!c) return 1;
+    char path[128];
+    snprintf(path, sizeof path, "/v1/admin/audit?limit=%d", atoi(admin_opt(argc, argv, "--limit", "50")));
+    json_t *ans;
+    Err err;
+    if (admin_call(c, "GET", path, NULL, &ans, &err)) return failed(c, &err);
+    size_t i;
+    json_t *a;
+    json_array_foreach(json_object_get(ans, "audit"), i, a) {
+        const char *detail = text_of(a, "detail");
+        size_t n = strlen(detail), shown = n;
+        if (n > 120) /* cut long details at a character boundary, not inside a UTF-8 sequence */
+            for (shown = 120; shown > 0 && ((unsigned char)detail[shown] & 0xC0) == 0x80; shown--) continue;
+        printf("%s  %-10s %-15s %s%s%.*s%s\n", text_of(a, "at"), text_of(a, "admin"), text_of(a, "action"),
+               text_of(a, "target"), *detail ? "  " : "", (int)shown, detail, shown < n ? "…" : "");
+    }
+    json_decref(ans);
+    admin_client_close(c);
+    return 0;
+}

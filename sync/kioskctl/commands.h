@@ -30,5 +30,6 @@ int cmd_notice_delete(int argc, char **argv);
 int cmd_feedback(int argc, char **argv);
 int cmd_feedback_export(int argc, char **argv);
 int cmd_reply(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 #endif

@@ -85,6 +85,7 @@ static const Command commands[] = {
     {"feedback", "feedback [--since TIME]", "list visitors' feedback with replies", cmd_feedback},
     {"feedback-export", "feedback-export --csv FILE [--since TIME]", "write feedback as CSV (UTF-8)", cmd_feedback_export},
     {"reply", "reply FEEDBACK-ID TEXT [--public] [--question TEXT]", "answer feedback; --public shows it on kiosks", cmd_reply},
+    {"audit", "audit [--limit N]", "归档: who changed what, and when", cmd_audit},
 };
 
 static void usage(void)
