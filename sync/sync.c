@@ -46,6 +46,7 @@ typedef struct Session {
     SyncNotify notify;
     void *ctx;
     bool want_snapshot;               /* a resync command, or a delta that did not apply */
+    bool recheck_cache;               /* a resync command: hash every cached file again */
     bool idle_quick;                  /* the last content answer came at once with nothing new */
     time_t started_at, heartbeat_at, gc_at;
     time_t feed_mtime;                /* file://: the feed.json last imported */
@@ -245,6 +246,27 @@ static RoundResult fetch_blobs(Session *ss, atomic_bool *stop, bool *changed)
         *changed = true;
     }
     return worst;
+}
+
+/* After a resync: every cached file is hashed again, and one that no
+ * longer matches (a failing disk, a hand-edited cache) is fetched anew. */
+static RoundResult recheck_cache(Session *ss, bool *changed)
+{
+    StoreBlobRef *refs;
+    int n, bad = 0;
+    Err e;
+    if (store_blobs_present(ss->store, &refs, &n, &e)) return fail(ss, ROUND_ERROR, "%s", e.msg);
+    for (int i = 0; i < n; i++) {
+        if (blobs_verify(ss->cfg->cache_dir, refs[i].sha256, &e) == 0) continue;
+        log_warn("sync: cached file no longer good, fetching it again: %s", e.msg);
+        store_blob_set_present(ss->store, refs[i].sha256, false, NULL);
+        bad++;
+    }
+    free(refs);
+    ss->recheck_cache = false;
+    if (bad > 0) *changed = true;   /* items using them are hidden until the new copy is in */
+    log_info("sync: re-checked %d cached file(s), %d bad", n, bad);
+    return ROUND_OK;
 }
 
 static void collect_garbage(Session *ss, bool content_changed)
@@ -448,8 +470,9 @@ static void apply_commands(Session *ss, json_t *commands)
     {
         const char *cmd = json_string_value(v);
         if (cmd && strcmp(cmd, "resync") == 0) {
-            log_info("sync: the server asked for a resync; fetching a full snapshot");
+            log_info("sync: the server asked for a resync; re-checking the cache and fetching a full snapshot");
             ss->want_snapshot = true;
+            ss->recheck_cache = true;
         } else {
             log_warn("sync: unknown command from the server ignored");
         }
@@ -584,6 +607,7 @@ static RoundResult sync_round(Session *ss, int wait_s, bool force_heartbeat, ato
     } else {
         r = send_heartbeat(ss, force_heartbeat);
         if (round_goes_on(r)) r = worse(r, push_feedback(ss));
+        if (round_goes_on(r) && ss->recheck_cache) r = worse(r, recheck_cache(ss, &changed));
         if (round_goes_on(r)) r = worse(r, pull_content(ss, wait_s, &changed));
         if (round_goes_on(r) && !atomic_load(stop)) r = worse(r, fetch_blobs(ss, stop, &changed));
     }

@@ -478,6 +478,14 @@ static int outbox_length(void)
     return n;
 }
 
+static void write_file(const char *path, const void *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    fclose(f);
+}
+
 /* ---- the tests ---------------------------------------------------------------- */
 
 static void test_publish_update_withdraw(void **state)
@@ -668,10 +676,18 @@ static void test_heartbeat_settings_and_resync(void **state)
 {
     (void)state;
     assert_int_equal(run_once(), 0);
+    /* The cached image goes bad on disk; the resync must notice. */
+    Config cfg;
+    kiosk_config(&cfg);
+    char path[1300];
+    blobs_path(cfg.cache_dir, srv.blobs[0].sha, path, sizeof path);
+    write_file(path, "rotten", 6);
     srv.heartbeat_extra = "\"settings\":{\"unit_name\":\"中共青禾镇委员会\",\"ticker_speed\":90,\"screen_on\":\"07:00-20:00\","
                           "\"reasons\":[\"内容清楚\",\"看不明白\"]},\"commands\":[\"resync\"]";
     assert_int_equal(run_once(), 0);
     assert_int_equal(srv.last_since, 0);
+    assert_int_equal(blobs_verify(cfg.cache_dir, srv.blobs[0].sha, NULL), 0);
+    assert_true(visible("gk-001", NULL, 0));
     char v[256];
     state_of("setting.unit_name", v, sizeof v);
     assert_string_equal(v, "中共青禾镇委员会");
@@ -790,14 +806,6 @@ static void test_thread_backoff_recovery_and_stop_mid_transfer(void **state)
 }
 
 /* ---- a folder (file://, a USB stick) ----------------------------------------- */
-
-static void write_file(const char *path, const void *data, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(data, 1, len, f), len);
-    fclose(f);
-}
 
 static void test_folder_source(void **state)
 {
