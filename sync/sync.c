@@ -169,7 +169,8 @@ static RoundResult request_content(Session *ss, int64_t since, int wait_s, bool 
         r = answer_failed(ss, "content", &resp);
     } else if (apply_feed(ss, resp.body ? resp.body : "", resp.len, changed, &e) != ROUND_OK) {
         if (since > 0) {
-            log_warn("sync: the server's delta does not apply (%s); asking for a snapshot", e.msg);
+            log_warn("sync: the server's changes do not apply to revision %lld (%s); asking for a snapshot",
+                     (long long)since, e.msg);
             ss->want_snapshot = true;
             r = ROUND_ABORTED;      /* the caller asks again at once with since=0 */
         } else {
@@ -666,9 +667,6 @@ int sync_run_once(const Config *cfg, Err *err)
     Session ss;
     if (session_open(&ss, cfg, NULL, NULL, &stop, &poke, err)) return -1;
     RoundResult r = sync_round(&ss, 0, true, &stop);
-    /* A delta that did not apply was answered by a snapshot request only
-     * in the same round; the attachments of that snapshot come now. */
-    if (r == ROUND_OK && ss.want_snapshot) r = sync_round(&ss, 0, false, &stop);
     int rc = r == ROUND_OK ? 0 : err_set(err, "%s", ss.error[0] ? ss.error : "sync interrupted");
     session_close(&ss);
     return rc;
