@@ -26,7 +26,7 @@ OPT     ?= -O2 -g
 # -Wno-format-truncation: snprintf into fixed buffers truncates on purpose.
 CFLAGS  += $(OPT) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-truncation -Ikiosk -Isync $(PKG_CFLAGS) $(SANITIZE)
 LDFLAGS += $(SANITIZE)
-LDLIBS  += $(PKG_LIBS) -lzinnia -lpthread -lm
+LDLIBS  += $(PKG_LIBS) -lzinnia -lunistring -lpthread -lm
 
 CORE_SRC     := $(filter-out kiosk/main.c,$(wildcard kiosk/*.c)) $(wildcard sync/*.c)
 KIOSKCTL_SRC := $(wildcard sync/kioskctl/*.c)
@@ -102,21 +102,25 @@ $(BUILD)/bench/%: $(BUILD)/bench/%.o $(BUILD)/libkiosk.a
 # Fonts come from Debian packages (fonts-noto-cjk, fonts-dejavu-core), with
 # their licences beside them; nothing is downloaded.
 fonts/NotoSansCJK-%.ttc: $(FONT_SRC)/NotoSansCJK-%.ttc
+	@mkdir -p fonts
 	cp $< $@
 fonts/DejaVuSans.ttf: /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+	@mkdir -p fonts
 	cp $< $@
 fonts/LICENSE-noto-cjk.txt: /usr/share/doc/fonts-noto-cjk/copyright
+	@mkdir -p fonts
 	cp $< $@
 fonts/LICENSE-dejavu.txt: /usr/share/doc/fonts-dejavu-core/copyright
+	@mkdir -p fonts
 	cp $< $@
 
 # The sample content (docs/AUTHORING.md): redraws its images, then rebuilds
 # assets/sample/feed.json from assets/sample/content.  Both are committed.
-sample: bin/kioskctl $(FONTS)
+sample: $(BIN)/kioskctl $(FONTS)
 	@mkdir -p $(BUILD)
 	$(CC) $(CFLAGS) -o $(BUILD)/sample_images scripts/sample_images.c $(LDFLAGS) $(LDLIBS)
 	$(BUILD)/sample_images assets/sample/content fonts/NotoSansCJK-Regular.ttc fonts/NotoSansCJK-Bold.ttc
-	bin/kioskctl feed assets/sample/content -o assets/sample/feed.json
+	$(BIN)/kioskctl feed assets/sample/content -o assets/sample/feed.json
 
 clean:
 	rm -rf build build-asan bin
