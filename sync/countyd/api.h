@@ -10,7 +10,7 @@
 #include <stddef.h>
 
 #include "err.h"
-#include "http.h"
+#include "httpd.h"
 
 extern const Route api_routes[];
 extern const size_t api_route_count;
@@ -40,6 +40,8 @@ void api_admin_item_put(Request *r);
 void api_admin_item_step(Request *r);
 void api_admin_notice_put(Request *r);
 void api_admin_notice_delete(Request *r);
+void api_admin_answer_put(Request *r);
+void api_admin_answer_delete(Request *r);
 void api_admin_feedback(Request *r);
 void api_admin_reply(Request *r);
 void api_admin_audit(Request *r);

@@ -42,11 +42,8 @@ void api_admin_status(Request *r)
     if (!db) return;
     json_t *counts;
     Err err;
-    if (cdb_rows(db, &counts, &err, "SELECT state, count(*) AS n FROM items GROUP BY state ORDER BY state", NULL))
-        return http_reply_internal(r, &err);
-    reply_revision(r, 200,
-                   json_pack("{s:s,s:I,s:o}", "admin", r->actor, "kiosks",
-                             (json_int_t)cdb_int(db, 0, "SELECT count(*) FROM kiosks", NULL), "items", counts));
+    if (content_items_by_state(db, &counts, &err)) return http_reply_internal(r, &err);
+    reply_revision(r, 200, json_pack("{s:s,s:i,s:o}", "admin", r->actor, "kiosks", kiosks_count(db), "items", counts));
 }
 
 void api_admin_kiosk_add(Request *r)
@@ -187,12 +184,11 @@ void api_admin_item_put(Request *r)
     json_t *body = body_and_db(r, &db);
     if (!body) return;
     bool changed;
+    char state[32];
     Err err;
-    int rc = content_item_put(db, r->actor, r->params[0], body, &changed, &err);
+    int rc = content_item_put(db, r->actor, r->params[0], body, &changed, state, sizeof state, &err);
     json_decref(body);
     if (rc) return api_reply_failure(r, rc, &err);
-    char state[32] = "";
-    cdb_text(db, state, sizeof state, NULL, "SELECT state FROM items WHERE id = ?", "s", r->params[0]);
     reply_revision(r, 200, json_pack("{s:s,s:s,s:b}", "id", r->params[0], "state", state, "changed", changed));
 }
 
@@ -214,27 +210,32 @@ void api_admin_item_step(Request *r)
     reply_revision(r, 200, json_pack("{s:s,s:s}", "id", r->params[0], "state", state));
 }
 
-void api_admin_notice_put(Request *r)
+static void doc_put(Request *r, DocKind kind)
 {
     Cdb *db;
     json_t *body = body_and_db(r, &db);
     if (!body) return;
     Err err;
-    int rc = content_notice_put(db, r->actor, r->params[0], body, &err);
+    int rc = content_doc_put(db, r->actor, kind, r->params[0], body, &err);
     json_decref(body);
     if (rc) return api_reply_failure(r, rc, &err);
     reply_revision(r, 200, json_pack("{s:s}", "id", r->params[0]));
 }
 
-void api_admin_notice_delete(Request *r)
+static void doc_delete(Request *r, DocKind kind)
 {
     Cdb *db = http_db(r);
     if (!db) return;
     Err err;
-    int rc = content_notice_delete(db, r->actor, r->params[0], &err);
+    int rc = content_doc_delete(db, r->actor, kind, r->params[0], &err);
     if (rc) return api_reply_failure(r, rc, &err);
     reply_revision(r, 200, json_pack("{s:s}", "id", r->params[0]));
 }
+
+void api_admin_notice_put(Request *r) { doc_put(r, DOC_NOTICE); }
+void api_admin_notice_delete(Request *r) { doc_delete(r, DOC_NOTICE); }
+void api_admin_answer_put(Request *r) { doc_put(r, DOC_ANSWER); }
+void api_admin_answer_delete(Request *r) { doc_delete(r, DOC_ANSWER); }
 
 void api_admin_feedback(Request *r)
 {
@@ -278,9 +279,6 @@ void api_admin_audit(Request *r)
     if (limit <= 0 || limit > 10000) limit = 100;
     json_t *rows = NULL;
     Err err;
-    int rc = cdb_rows(db, &rows, &err,
-                      "SELECT * FROM (SELECT seq, " SQL_TIME("at") " AS at, admin, action, target, detail FROM audit"
-                      " ORDER BY seq DESC LIMIT ?) ORDER BY seq",
-                      "d", limit);
+    int rc = cdb_audit_list(db, limit, &rows, &err);
     reply_rows(r, "audit", rc, rows, &err);
 }

@@ -13,6 +13,7 @@
 #include "blobs.h"
 #include "content.h"
 #include "feedback.h"
+#include "feedcache.h"
 #include "feedgen.h"
 #include "kiosks.h"
 #include "longpoll.h"
@@ -53,6 +54,25 @@ static void set_etag(Request *r, const char *value)
     http_add_header(r, "ETag", tag);
 }
 
+/* The feed text for a kiosk at `since` when the server is at `rev`: from
+ * the cache, or built and cached.  *text is NULL when nothing is newer. */
+static int content_text(Request *r, int64_t since, int64_t *rev, char **text, size_t *len, Err *err)
+{
+    int64_t key = since <= 0 || since > *rev ? 0 : since;
+    if ((*text = feedcache_get(key, *rev, len))) return 0;
+    Cdb *db = http_db(r);
+    if (!db) return 1;
+    json_t *doc;
+    if (feedgen_build(db, since, &doc, rev, err)) return -1;
+    if (!doc) return 0;
+    *text = json_dumps(doc, JSON_COMPACT);
+    json_decref(doc);
+    if (!*text) return err_set(err, "out of memory");
+    *len = strlen(*text);
+    feedcache_put(since <= 0 || since > *rev ? 0 : since, *rev, *text, *len);
+    return 0;
+}
+
 void api_content(Request *r)
 {
     App *app = r->app;
@@ -60,26 +80,27 @@ void api_content(Request *r)
     if (query_int(r, "since", 0, INT64_MAX, -1, &since) || query_int(r, "wait", 0, 120, 0, &wait)) return;
     if (since < 0) since = etag_revision(r) >= 0 ? etag_revision(r) : 0;
     if (wait > app->max_wait_s) wait = app->max_wait_s;
-    Cdb *db = http_db(r);
-    json_t *doc;
-    int64_t rev;
-    Err err;
-    if (!db) return;
-    if (feedgen_build(db, since, &doc, &rev, &err)) return http_reply_internal(r, &err);
-    if (!doc && wait > 0) {
+    int64_t rev = longpoll_current();
+    if (rev == since && wait > 0) {
         /* Nothing new: hold the request without a database connection. */
         http_db_release(r);
-        longpoll_wait(since, (int)wait * 1000);
+        rev = longpoll_wait(since, (int)wait * 1000);
         if (longpoll_stopping()) return http_reply_error(r, 503, "unavailable", "the server is stopping");
-        if (!(db = http_db(r))) return;
-        if (feedgen_build(db, since, &doc, &rev, &err)) return http_reply_internal(r, &err);
+    }
+    char *text = NULL;
+    size_t len = 0;
+    Err err;
+    if (rev != since) {
+        int rc = content_text(r, since, &rev, &text, &len, &err);
+        if (rc > 0) return;
+        if (rc < 0) return http_reply_internal(r, &err);
     }
     char tag[32];
     snprintf(tag, sizeof tag, "%lld", (long long)rev);
     set_etag(r, tag);
     http_add_header(r, "Cache-Control", "no-store");
-    if (!doc) return http_reply_empty(r, 304);
-    http_reply_json(r, 200, doc);
+    if (!text) return http_reply_empty(r, 304);
+    http_reply_text(r, 200, text, len, "application/json; charset=utf-8");
 }
 
 void api_blob(Request *r)

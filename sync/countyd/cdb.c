@@ -59,7 +59,13 @@ static const char *const migrations[] = {
     "CREATE TABLE replies (id INTEGER PRIMARY KEY, feedback TEXT NOT NULL, text TEXT NOT NULL,"
     "  question TEXT NOT NULL DEFAULT '', public INTEGER NOT NULL, admin TEXT NOT NULL, at INTEGER NOT NULL);"
     "CREATE INDEX replies_feedback ON replies(feedback);",
+    /* 1 -> 2: public answers written by the county (answers.txt), beside
+     * those that come from replies to feedback. */
+    "CREATE TABLE answers (id TEXT PRIMARY KEY, doc TEXT NOT NULL, updated_at INTEGER NOT NULL,"
+    "  updated_by TEXT NOT NULL);",
 };
+
+_Static_assert(sizeof migrations / sizeof migrations[0] == CDB_SCHEMA_VERSION, "one migration per schema version");
 
 static int exec_script(Cdb *db, const char *sql, Err *err)
 {
@@ -317,4 +323,12 @@ int cdb_audit(Cdb *db, const char *admin, const char *action, const char *target
 {
     return cdb_exec(db, err, "INSERT INTO audit (at, admin, action, target, detail) VALUES (?, ?, ?, ?, ?)", "issss",
                     (int64_t)time(NULL), admin, action, target, detail ? detail : "");
+}
+
+int cdb_audit_list(Cdb *db, int limit, json_t **out, Err *err)
+{
+    return cdb_rows(db, out, err,
+                    "SELECT * FROM (SELECT seq, strftime('%Y-%m-%dT%H:%M:%S+08:00', at, 'unixepoch', '+8 hours') AS at,"
+                    " admin, action, target, detail FROM audit ORDER BY seq DESC LIMIT ?) ORDER BY seq",
+                    "d", limit);
 }

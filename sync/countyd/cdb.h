@@ -18,7 +18,7 @@
 
 #include "err.h"
 
-#define CDB_SCHEMA_VERSION 1
+#define CDB_SCHEMA_VERSION 2
 
 typedef struct Cdb Cdb;
 
@@ -42,6 +42,9 @@ int64_t cdb_tx_revision(Cdb *db);
 int cdb_mark_changed(Cdb *db, const char *entity, const char *id, Err *err);
 /* 归档: who did what to what, and when. */
 int cdb_audit(Cdb *db, const char *admin, const char *action, const char *target, const char *detail, Err *err);
+
+/* The latest `limit` audit entries, oldest first. */
+int cdb_audit_list(Cdb *db, int limit, json_t **out, Err *err);
 
 /* Runs a statement that returns no rows. */
 int cdb_exec(Cdb *db, Err *err, const char *sql, const char *fmt, ...);

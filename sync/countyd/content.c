@@ -181,25 +181,22 @@ static int normalize_item(Cdb *db, const char *id, json_t *item, json_t **out, E
     return 0;
 }
 
-int content_item_put(Cdb *db, const char *admin, const char *id, json_t *item, bool *changed, Err *err)
+/* Writes the working version in an open transaction; 1 when it equals
+ * what is stored already (and the item is not withdrawn): nothing to do. */
+static int store_working_version(Cdb *db, const char *admin, const char *id, json_t *clean, const char *text,
+                                 char *state, size_t state_size, Err *err)
 {
-    *changed = false;
-    json_t *clean;
-    int rc = normalize_item(db, id, item, &clean, err);
-    if (rc) return rc;
-    char *text = content_canonical(clean);
-    const char *title = json_string_value(json_object_get(clean, "title"));
     json_t *old = NULL;
-    rc = cdb_begin(db, err);
-    if (!rc) rc = cdb_row(db, &old, err, "SELECT state, content FROM items WHERE id = ?", "s", id);
-    if (rc < 0) goto done;
+    int rc = cdb_row(db, &old, err, "SELECT state, content FROM items WHERE id = ?", "s", id);
+    if (rc < 0) return -1;
     const char *old_state = old ? json_string_value(json_object_get(old, "state")) : NULL;
-    const char *old_text = old ? json_string_value(json_object_get(old, "content")) : NULL;
-    if (old && strcmp(old_text, text) == 0 && strcmp(old_state, "withdrawn") != 0) {
-        cdb_rollback(db);
-        rc = 0;
-        goto done;
+    if (old && strcmp(json_string_value(json_object_get(old, "content")), text) == 0 &&
+        strcmp(old_state, "withdrawn") != 0) {
+        snprintf(state, state_size, "%s", old_state);
+        json_decref(old);
+        return 1;
     }
+    const char *title = json_string_value(json_object_get(clean, "title"));
     char target[128];
     snprintf(target, sizeof target, "item:%s", id);
     rc = cdb_exec(db, err,
@@ -211,12 +208,28 @@ int content_item_put(Cdb *db, const char *admin, const char *id, json_t *item, b
                   "sssssis", id, json_string_value(json_object_get(clean, "category")), title,
                   json_string_value(json_object_get(clean, "scope")), text, now_s(), admin);
     if (!rc) rc = cdb_audit(db, admin, old ? "edit" : "draft", target, title, err);
-    if (!rc) rc = commit_and_announce(db, err);
-    else cdb_rollback(db);
-    *changed = rc == 0;
-done:
-    if (rc < 0) cdb_rollback(db);
     json_decref(old);
+    return rc;
+}
+
+int content_item_put(Cdb *db, const char *admin, const char *id, json_t *item, bool *changed, char *state,
+                     size_t state_size, Err *err)
+{
+    *changed = false;
+    snprintf(state, state_size, "drafted");
+    json_t *clean;
+    int rc = normalize_item(db, id, item, &clean, err);
+    if (rc) return rc;
+    char *text = content_canonical(clean);
+    rc = text ? cdb_begin(db, err) : err_set(err, "out of memory");
+    if (!rc) rc = store_working_version(db, admin, id, clean, text, state, state_size, err);
+    if (rc == 0) {
+        rc = commit_and_announce(db, err);
+        *changed = rc == 0;
+    } else {
+        cdb_rollback(db);
+        if (rc == 1) rc = 0;
+    }
     json_decref(clean);
     free(text);
     return rc;
@@ -307,6 +320,11 @@ int content_items_list(Cdb *db, json_t **out, Err *err)
                     NULL);
 }
 
+int content_items_by_state(Cdb *db, json_t **out, Err *err)
+{
+    return cdb_rows(db, out, err, "SELECT state, count(*) AS n FROM items GROUP BY state ORDER BY state", NULL);
+}
+
 int content_item_get(Cdb *db, const char *id, json_t **out, Err *err)
 {
     json_t *row;
@@ -333,42 +351,65 @@ int content_item_get(Cdb *db, const char *id, json_t **out, Err *err)
     return 0;
 }
 
-/* ---- notices -------------------------------------------------------------------- */
+/* ---- notices and authored answers ------------------------------------------------ */
 
-int content_notice_put(Cdb *db, const char *admin, const char *id, json_t *notice, Err *err)
+/* Entries that go live at once, without the review cycle: ticker notices,
+ * and public answers written in the authoring folder (answers.txt). */
+static const struct {
+    const char *entity, *section, *get_sql, *put_sql, *del_sql;
+} doc_kinds[] = {
+    [DOC_NOTICE] = {"notice", "notices", "SELECT doc FROM notices WHERE id = ?",
+                    "INSERT OR REPLACE INTO notices (id, doc, updated_at, updated_by) VALUES (?, ?, ?, ?)",
+                    "DELETE FROM notices WHERE id = ?"},
+    [DOC_ANSWER] = {"answer", "answers", "SELECT doc FROM answers WHERE id = ?",
+                    "INSERT OR REPLACE INTO answers (id, doc, updated_at, updated_by) VALUES (?, ?, ?, ?)",
+                    "DELETE FROM answers WHERE id = ?"},
+};
+
+static int check_doc(DocKind kind, const char *id, json_t *entry, char **text, Err *err)
 {
     if (!validate_id(id)) return REFUSE(APP_BAD_REQUEST, "\"%s\" is not an id (1-63 of A-Z a-z 0-9 - _ .)", id);
-    if (!json_is_object(notice)) return REFUSE(APP_BAD_REQUEST, "the body must be a feed notice object");
-    json_t *clean = json_deep_copy(notice);
+    if (kind == DOC_ANSWER && strncmp(id, "answer-", 7) == 0)
+        return REFUSE(APP_BAD_REQUEST, "ids starting with answer- are kept for replies to feedback");
+    if (!json_is_object(entry)) return REFUSE(APP_BAD_REQUEST, "the body must be one feed %s entry", doc_kinds[kind].entity);
+    json_t *clean = json_deep_copy(entry);
     json_object_set_new(clean, "id", json_string(id));
-    if (validate_with_kiosk_importer(NULL, "notices", clean, err)) {
-        json_decref(clean);
-        return APP_BAD_REQUEST;
-    }
-    char *text = content_canonical(clean);
+    int rc = validate_with_kiosk_importer(NULL, doc_kinds[kind].section, clean, err) ? APP_BAD_REQUEST : 0;
+    if (!rc) *text = content_canonical(clean);
     json_decref(clean);
-    char target[128];
-    snprintf(target, sizeof target, "notice:%s", id);
-    int rc = cdb_begin(db, err);
-    if (!rc)
-        rc = cdb_exec(db, err, "INSERT OR REPLACE INTO notices (id, doc, updated_at, updated_by) VALUES (?, ?, ?, ?)",
-                      "ssis", id, text, now_s(), admin);
-    if (!rc) rc = cdb_mark_changed(db, "notice", id, err);
-    if (!rc) rc = cdb_audit(db, admin, "notice-put", target, text, err);
+    return rc;
+}
+
+int content_doc_put(Cdb *db, const char *admin, DocKind kind, const char *id, json_t *entry, Err *err)
+{
+    char *text = NULL;
+    int rc = check_doc(kind, id, entry, &text, err);
+    if (rc) return rc;
+    char target[128], old[8192];
+    snprintf(target, sizeof target, "%s:%s", doc_kinds[kind].entity, id);
+    rc = cdb_begin(db, err);
+    if (!rc && cdb_text(db, old, sizeof old, err, doc_kinds[kind].get_sql, "s", id) == 0 && strcmp(old, text) == 0) {
+        free(text);
+        cdb_rollback(db);
+        return 0;
+    }
+    if (!rc) rc = cdb_exec(db, err, doc_kinds[kind].put_sql, "ssis", id, text, now_s(), admin);
+    if (!rc) rc = cdb_mark_changed(db, doc_kinds[kind].entity, id, err);
+    if (!rc) rc = cdb_audit(db, admin, "put", target, text, err);
     free(text);
     if (rc) return fail_rollback(db, rc);
     return commit_and_announce(db, err);
 }
 
-int content_notice_delete(Cdb *db, const char *admin, const char *id, Err *err)
+int content_doc_delete(Cdb *db, const char *admin, DocKind kind, const char *id, Err *err)
 {
     char target[128];
-    snprintf(target, sizeof target, "notice:%s", id);
+    snprintf(target, sizeof target, "%s:%s", doc_kinds[kind].entity, id);
     int rc = cdb_begin(db, err);
-    if (!rc) rc = cdb_exec(db, err, "DELETE FROM notices WHERE id = ?", "s", id);
-    if (!rc && cdb_changes(db) == 0) rc = REFUSE(APP_NOT_FOUND, "there is no notice %s", id);
-    if (!rc) rc = cdb_mark_changed(db, "notice", id, err);
-    if (!rc) rc = cdb_audit(db, admin, "notice-delete", target, "", err);
+    if (!rc) rc = cdb_exec(db, err, doc_kinds[kind].del_sql, "s", id);
+    if (!rc && cdb_changes(db) == 0) rc = REFUSE(APP_NOT_FOUND, "there is no %s %s", doc_kinds[kind].entity, id);
+    if (!rc) rc = cdb_mark_changed(db, doc_kinds[kind].entity, id, err);
+    if (!rc) rc = cdb_audit(db, admin, "delete", target, "", err);
     if (rc) return fail_rollback(db, rc);
     return commit_and_announce(db, err);
 }

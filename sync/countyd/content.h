@@ -1,6 +1,7 @@
 /* content.h — the county's content and its review cycle.
  *
- * Owns categories, items, notices and the attachment files' records, and
+ * Owns categories, items, notices, authored answers and the attachment
+ * files' records, and
  * the cycle every item goes through (提出 drafted -> 审核 reviewed ->
  * 审批 approved -> 实施公开 published, and withdrawn).  Only this module
  * decides what is "live" for kiosks: a published item whose scope is
@@ -21,8 +22,10 @@
 /* Replaces the whole category tree (feed category objects). */
 int content_categories_put(Cdb *db, const char *admin, json_t *categories, int *changed, Err *err);
 
-/* Stores new content as the item's working version (state drafted). */
-int content_item_put(Cdb *db, const char *admin, const char *id, json_t *item, bool *changed, Err *err);
+/* Stores new content as the item's working version (state drafted);
+ * `state` receives the item's state afterwards. */
+int content_item_put(Cdb *db, const char *admin, const char *id, json_t *item, bool *changed, char *state,
+                     size_t state_size, Err *err);
 
 typedef enum { STEP_REVIEW, STEP_APPROVE, STEP_PUBLISH, STEP_WITHDRAW } ReviewStep;
 int review_step_parse(const char *word);
@@ -31,10 +34,15 @@ int content_item_step(Cdb *db, const char *admin, const char *id, ReviewStep ste
                       size_t state_size, Err *err);
 
 int content_items_list(Cdb *db, json_t **out, Err *err);
+/* [{"state", "n"}] for the status page. */
+int content_items_by_state(Cdb *db, json_t **out, Err *err);
 int content_item_get(Cdb *db, const char *id, json_t **out, Err *err);
 
-int content_notice_put(Cdb *db, const char *admin, const char *id, json_t *notice, Err *err);
-int content_notice_delete(Cdb *db, const char *admin, const char *id, Err *err);
+/* Notices and authored public answers go live at once (audited, no review
+ * cycle).  Answer ids starting with "answer-" are kept for replies. */
+typedef enum { DOC_NOTICE, DOC_ANSWER } DocKind;
+int content_doc_put(Cdb *db, const char *admin, DocKind kind, const char *id, json_t *entry, Err *err);
+int content_doc_delete(Cdb *db, const char *admin, DocKind kind, const char *id, Err *err);
 
 /* Attachment files: the bytes live in blob_dir (kiosk/blobs.c's layout). */
 int content_blob_put(Cdb *db, const char *blob_dir, const char *admin, const char *sha256, const char *type,

@@ -77,7 +77,8 @@ static int build_snapshot(Cdb *db, json_t *doc, Err *err)
     if (add_docs(db, doc, "categories", "SELECT doc FROM categories ORDER BY id", NULL, NULL, err) ||
         add_docs(db, doc, "items", "SELECT published AS doc FROM items WHERE live = 1 ORDER BY id", NULL, NULL, err) ||
         add_docs(db, doc, "notices", "SELECT doc FROM notices ORDER BY id", NULL, NULL, err) ||
-        add_answers(db, doc, ANSWER_SELECT " ORDER BY r.id", NULL, 0, err))
+        add_answers(db, doc, ANSWER_SELECT " ORDER BY r.id", NULL, 0, err) ||
+        add_docs(db, doc, "answers", "SELECT doc FROM answers ORDER BY id", NULL, NULL, err))
         return -1;
     return 0;
 }
@@ -91,8 +92,10 @@ static int add_change(Cdb *db, json_t *doc, const char *entity, const char *id, 
         {"category", "categories", "SELECT doc FROM categories WHERE id = ?"},
         {"item", "items", "SELECT published AS doc FROM items WHERE id = ? AND live = 1"},
         {"notice", "notices", "SELECT doc FROM notices WHERE id = ?"},
+        {"answer", "answers", "SELECT doc FROM answers WHERE id = ?"},
     };
-    if (strcmp(entity, "answer") == 0) {
+    /* Answers from replies are "answer-N"; other answer ids are authored ones. */
+    if (strcmp(entity, "answer") == 0 && strncmp(id, "answer-", 7) == 0) {
         json_t *a;
         int rc = feedgen_answer(db, strtoll(id + strlen("answer-"), NULL, 10), &a, err);
         if (rc < 0) return -1;

@@ -149,6 +149,9 @@ int kiosk_heartbeat(Cdb *db, const char *id, json_t *beat, const char *address, 
                       " WHERE id = ?",
                       "isiisiiiss", now, b.app_version, b.revision, b.outbox, b.last_error, b.uptime, b.free_disk,
                       b.clock_skew, address, id);
+    if (!rc)
+        rc = cdb_exec(db, err, "DELETE FROM heartbeats WHERE kiosk = ? AND at < ?", "si", id,
+                      now - (int64_t)HEARTBEAT_KEEP_DAYS * 86400);
     if (!rc) rc = settings_for(db, id, &settings, err);
     if (!rc) rc = take_commands(db, id, &commands, err);
     if (!rc) rc = cdb_commit(db, NULL, err);
@@ -176,6 +179,8 @@ int kiosks_list(Cdb *db, int silent_minutes, json_t **out, Err *err)
                     " FROM kiosks ORDER BY id",
                     "iid", now, now, silent_minutes);
 }
+
+int kiosks_count(Cdb *db) { return (int)cdb_int(db, 0, "SELECT count(*) FROM kiosks", NULL); }
 
 /* ---- settings and commands -------------------------------------------------------- */
 

@@ -21,13 +21,17 @@ int kiosk_register(Cdb *db, const char *admin, const char *id, const char *name,
 /* 0 when the id and token belong together, 1 when not. */
 int kiosk_authenticate(Cdb *db, const char *id, const char *token);
 
-/* Stores a heartbeat and builds the answer (settings, commands). */
+/* Stores a heartbeat and builds the answer (settings, commands).  Each
+ * kiosk's heartbeats are kept for HEARTBEAT_KEEP_DAYS. */
+#define HEARTBEAT_KEEP_DAYS 90
 int kiosk_heartbeat(Cdb *db, const char *id, json_t *beat, const char *address, json_t **answer, Err *err);
 
 /* Every kiosk with its last reported state; silent_seconds counts from
  * its last heartbeat, `silent` flags those quiet longer than
  * silent_minutes (and those never heard from). */
 int kiosks_list(Cdb *db, int silent_minutes, json_t **out, Err *err);
+
+int kiosks_count(Cdb *db);
 
 /* id "*" = every kiosk.  A JSON null value removes the key. */
 int kiosk_settings_put(Cdb *db, const char *admin, const char *id, json_t *settings, Err *err);

@@ -21,6 +21,14 @@ void longpoll_init(int64_t revision)
     stopping = false;
 }
 
+int64_t longpoll_current(void)
+{
+    pthread_mutex_lock(&lock);
+    int64_t rev = current;
+    pthread_mutex_unlock(&lock);
+    return rev;
+}
+
 void longpoll_announce(int64_t revision)
 {
     pthread_mutex_lock(&lock);

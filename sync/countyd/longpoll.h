@@ -11,6 +11,8 @@
 #include <stdint.h>
 
 void longpoll_init(int64_t revision);
+/* The content revision as this process last committed it. */
+int64_t longpoll_current(void);
 /* Makes `revision` current (ignored if not newer) and wakes every waiter. */
 void longpoll_announce(int64_t revision);
 /* Waits until the revision is greater than `since`, at most timeout_ms, or

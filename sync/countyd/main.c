@@ -11,15 +11,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <time.h>
 
 #include "admins.h"
 #include "api.h"
 #include "app.h"
 #include "blobs.h"
 #include "cdb.h"
-#include "http.h"
+#include "httpd.h"
 #include "log.h"
 #include "longpoll.h"
+#include "validate.h"
 
 typedef struct {
     App app;
@@ -150,8 +153,26 @@ static int prepare_storage(const Settings *s, Cdb **db)
     return 0;
 }
 
+/* Each connection is a file descriptor, plus a few per request for the
+ * database: raise the soft limit as far as the system allows and say so
+ * when it is still too low for --max-connections. */
+static void raise_file_limit(int max_connections)
+{
+    struct rlimit lim;
+    if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return;
+    lim.rlim_cur = lim.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &lim);
+    getrlimit(RLIMIT_NOFILE, &lim);
+    rlim_t wanted = (rlim_t)max_connections + 64;
+    if (lim.rlim_cur != RLIM_INFINITY && lim.rlim_cur < wanted)
+        log_warn("countyd: the open files limit is %llu, too low for --max-connections %d; raise it (ulimit -n, "
+                 "LimitNOFILE=) or lower --max-connections",
+                 (unsigned long long)lim.rlim_cur, max_connections);
+}
+
 static int serve(Settings *s, Cdb *db)
 {
+    raise_file_limit(s->max_connections);
     longpoll_init(cdb_revision(db));
     if (admin_count(db) == 0)
         log_warn("countyd: there is no admin yet; create one with:  countyd --db %s --add-admin NAME", s->app.db_path);
@@ -184,8 +205,14 @@ static int serve(Settings *s, Cdb *db)
     int sig = 0;
     sigwait(&stop, &sig);
     log_info("countyd: %s received, stopping", strsignal(sig));
+    /* Quiet first (no new connections), release the held long-polls, and
+     * give their 503 answers a moment to leave before the sockets close. */
+    http_quiesce(server);
     longpoll_shutdown();
+    struct timespec flush = {0, 300 * 1000000L};
+    nanosleep(&flush, NULL);
     http_stop(server);
+    validate_shutdown();
     log_info("countyd: stopped");
     return 0;
 }

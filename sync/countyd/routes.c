@@ -30,6 +30,8 @@ const Route api_routes[] = {
     {"POST", "/v1/admin/items/*/*", AUTH_ADMIN, 64 * KIB, api_admin_item_step},
     {"PUT", "/v1/admin/notices/*", AUTH_ADMIN, 64 * KIB, api_admin_notice_put},
     {"DELETE", "/v1/admin/notices/*", AUTH_ADMIN, 0, api_admin_notice_delete},
+    {"PUT", "/v1/admin/answers/*", AUTH_ADMIN, 64 * KIB, api_admin_answer_put},
+    {"DELETE", "/v1/admin/answers/*", AUTH_ADMIN, 0, api_admin_answer_delete},
     {"GET", "/v1/admin/feedback", AUTH_ADMIN, 0, api_admin_feedback},
     {"POST", "/v1/admin/feedback/*/reply", AUTH_ADMIN, 64 * KIB, api_admin_reply},
     {"GET", "/v1/admin/audit", AUTH_ADMIN, 0, api_admin_audit},

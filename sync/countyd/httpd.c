@@ -1,4 +1,4 @@
-#include "http.h"
+#include "httpd.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -113,6 +113,17 @@ void http_add_header(Request *r, const char *name, const char *value)
     p->header_count++;
 }
 
+void http_reply_text(Request *r, int status, char *text, size_t len, const char *content_type)
+{
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+    if (!resp) {
+        free(text);
+        return;
+    }
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+    queue(r, status, resp);
+}
+
 void http_reply_json(Request *r, int status, json_t *body)
 {
     char *text = json_dumps(body, JSON_COMPACT);
@@ -121,14 +132,7 @@ void http_reply_json(Request *r, int status, json_t *body)
         log_error("countyd: out of memory while answering %s", r->path);
         return;
     }
-    size_t len = strlen(text);
-    struct MHD_Response *resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
-    if (!resp) {
-        free(text);
-        return;
-    }
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json; charset=utf-8");
-    queue(r, status, resp);
+    http_reply_text(r, status, text, strlen(text), "application/json; charset=utf-8");
 }
 
 void http_reply_error(Request *r, int status, const char *code, const char *fmt, ...)
@@ -138,7 +142,8 @@ void http_reply_error(Request *r, int status, const char *code, const char *fmt,
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    if (status >= 500) log_error("%s %s: %s", r->method, r->path, msg);
+    if (status == 503) log_warn("%s %s: %s", r->method, r->path, msg);
+    else if (status >= 500) log_error("%s %s: %s", r->method, r->path, msg);
     else log_info("%s %s: %d %s: %s", r->method, r->path, status, code, msg);
     http_reply_json(r, status, json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", msg));
 }
@@ -395,6 +400,12 @@ int http_port(HttpServer *s)
 {
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
     return di ? di->port : 0;
+}
+
+void http_quiesce(HttpServer *s)
+{
+    MHD_socket fd = MHD_quiesce_daemon(s->daemon);
+    if (fd != MHD_INVALID_SOCKET) close(fd);
 }
 
 void http_stop(HttpServer *s)

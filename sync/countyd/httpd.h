@@ -1,4 +1,4 @@
-/* http.h — countyd's HTTP layer on libmicrohttpd.
+/* httpd.h — countyd's HTTP layer on libmicrohttpd.
  *
  * Owns the daemon, request bodies (with per-route size limits), routing
  * by method and path pattern, authentication hooks and every way to answer:
@@ -9,8 +9,8 @@
  * long-poll handler simply blocks in longpoll_wait(); the handler closes
  * its database connection before it waits, so a held request costs a
  * socket and a sleeping thread. */
-#ifndef COUNTYD_HTTP_H
-#define COUNTYD_HTTP_H
+#ifndef COUNTYD_HTTPD_H
+#define COUNTYD_HTTPD_H
 
 #include <jansson.h>
 #include <stddef.h>
@@ -64,6 +64,8 @@ typedef struct HttpServer HttpServer;
 int http_start(const HttpConf *conf, HttpServer **out, Err *err);
 /* The port actually bound (useful with port 0). */
 int http_port(HttpServer *s);
+/* Stops accepting new connections; running requests go on. */
+void http_quiesce(HttpServer *s);
 void http_stop(HttpServer *s);
 
 /* ---- for handlers ------------------------------------------------------ */
@@ -83,6 +85,8 @@ json_t *http_body_json(Request *r);
 void http_add_header(Request *r, const char *name, const char *value);
 /* Steals `body`. */
 void http_reply_json(Request *r, int status, json_t *body);
+/* Sends malloc'd text (the reply frees it). */
+void http_reply_text(Request *r, int status, char *text, size_t len, const char *content_type);
 void http_reply_error(Request *r, int status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* Logs the error and answers 500 internal. */
