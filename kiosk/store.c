@@ -719,6 +719,13 @@ int store_blobs_missing(Store *s, StoreBlobRef **out, int *count, Err *err)
     return collect(s, st, sizeof(StoreBlobRef), read_blobref, (void **)out, count, err);
 }
 
+int store_blobs_present(Store *s, StoreBlobRef **out, int *count, Err *err)
+{
+    sqlite3_stmt *st = prepare(s, err, "SELECT sha256, '', size FROM blobs ORDER BY sha256", NULL);
+    if (!st) return -1;
+    return collect(s, st, sizeof(StoreBlobRef), read_blobref, (void **)out, count, err);
+}
+
 int store_blob_set_present(Store *s, const char *sha256, bool present, Err *err)
 {
     if (!present) return run(s, err, "DELETE FROM blobs WHERE sha256 = ?1", "s", sha256);

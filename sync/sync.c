@@ -46,6 +46,7 @@ typedef struct Session {
     SyncNotify notify;
     void *ctx;
     bool want_snapshot;               /* a resync command, or a delta that did not apply */
+    bool recheck_cache;               /* a resync command: hash every cached file again */
     bool idle_quick;                  /* the last content answer came at once with nothing new */
     time_t started_at, heartbeat_at, gc_at;
     time_t feed_mtime;                /* file://: the feed.json last imported */
@@ -168,7 +169,8 @@ static RoundResult request_content(Session *ss, int64_t since, int wait_s, bool 
         r = answer_failed(ss, "content", &resp);
     } else if (apply_feed(ss, resp.body ? resp.body : "", resp.len, changed, &e) != ROUND_OK) {
         if (since > 0) {
-            log_warn("sync: the server's delta does not apply (%s); asking for a snapshot", e.msg);
+            log_warn("sync: the server's changes do not apply to revision %lld (%s); asking for a snapshot",
+                     (long long)since, e.msg);
             ss->want_snapshot = true;
             r = ROUND_ABORTED;      /* the caller asks again at once with since=0 */
         } else {
@@ -245,6 +247,27 @@ static RoundResult fetch_blobs(Session *ss, atomic_bool *stop, bool *changed)
         *changed = true;
     }
     return worst;
+}
+
+/* After a resync: every cached file is hashed again, and one that no
+ * longer matches (a failing disk, a hand-edited cache) is fetched anew. */
+static RoundResult recheck_cache(Session *ss, bool *changed)
+{
+    StoreBlobRef *refs;
+    int n, bad = 0;
+    Err e;
+    if (store_blobs_present(ss->store, &refs, &n, &e)) return fail(ss, ROUND_ERROR, "%s", e.msg);
+    for (int i = 0; i < n; i++) {
+        if (blobs_verify(ss->cfg->cache_dir, refs[i].sha256, &e) == 0) continue;
+        log_warn("sync: cached file no longer good, fetching it again: %s", e.msg);
+        store_blob_set_present(ss->store, refs[i].sha256, false, NULL);
+        bad++;
+    }
+    free(refs);
+    ss->recheck_cache = false;
+    if (bad > 0) *changed = true;   /* items using them are hidden until the new copy is in */
+    log_info("sync: re-checked %d cached file(s), %d bad", n, bad);
+    return ROUND_OK;
 }
 
 static void collect_garbage(Session *ss, bool content_changed)
@@ -448,8 +471,9 @@ static void apply_commands(Session *ss, json_t *commands)
     {
         const char *cmd = json_string_value(v);
         if (cmd && strcmp(cmd, "resync") == 0) {
-            log_info("sync: the server asked for a resync; fetching a full snapshot");
+            log_info("sync: the server asked for a resync; re-checking the cache and fetching a full snapshot");
             ss->want_snapshot = true;
+            ss->recheck_cache = true;
         } else {
             log_warn("sync: unknown command from the server ignored");
         }
@@ -584,6 +608,7 @@ static RoundResult sync_round(Session *ss, int wait_s, bool force_heartbeat, ato
     } else {
         r = send_heartbeat(ss, force_heartbeat);
         if (round_goes_on(r)) r = worse(r, push_feedback(ss));
+        if (round_goes_on(r) && ss->recheck_cache) r = worse(r, recheck_cache(ss, &changed));
         if (round_goes_on(r)) r = worse(r, pull_content(ss, wait_s, &changed));
         if (round_goes_on(r) && !atomic_load(stop)) r = worse(r, fetch_blobs(ss, stop, &changed));
     }
@@ -642,9 +667,6 @@ int sync_run_once(const Config *cfg, Err *err)
     Session ss;
     if (session_open(&ss, cfg, NULL, NULL, &stop, &poke, err)) return -1;
     RoundResult r = sync_round(&ss, 0, true, &stop);
-    /* A delta that did not apply was answered by a snapshot request only
-     * in the same round; the attachments of that snapshot come now. */
-    if (r == ROUND_OK && ss.want_snapshot) r = sync_round(&ss, 0, false, &stop);
     int rc = r == ROUND_OK ? 0 : err_set(err, "%s", ss.error[0] ? ss.error : "sync interrupted");
     session_close(&ss);
     return rc;

@@ -17,6 +17,8 @@
 #include <jansson.h>
 #include <microhttpd.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -275,20 +277,29 @@ static void request_done(void *cls, struct MHD_Connection *c, void **con_cls, en
     *con_cls = NULL;
 }
 
-/* Starts the server on `port` (0 = any free port). */
-static void server_start(int port)
+/* Starts the server on `port` (0 = any free port); with a key and a
+ * certificate (PEM), it speaks HTTPS. */
+static void server_start_with(int port, const char *key_pem, const char *cert_pem)
 {
     struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     atomic_store(&srv.release, false);
-    srv.daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0, NULL, NULL,
-                                  handle, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-                                  MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE,
-                                  (unsigned)1, MHD_OPTION_END);
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG;
+    if (key_pem)
+        srv.daemon = MHD_start_daemon(flags | MHD_USE_TLS, 0, NULL, NULL, handle, NULL, MHD_OPTION_SOCK_ADDR,
+                                      (struct sockaddr *)&addr, MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL,
+                                      MHD_OPTION_HTTPS_MEM_KEY, key_pem, MHD_OPTION_HTTPS_MEM_CERT, cert_pem,
+                                      MHD_OPTION_END);
+    else
+        srv.daemon = MHD_start_daemon(flags, 0, NULL, NULL, handle, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+                                      MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL,
+                                      MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
     assert_non_null(srv.daemon);
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv.daemon, MHD_DAEMON_INFO_BIND_PORT);
     srv.port = info->port;
 }
+
+static void server_start(int port) { server_start_with(port, NULL, NULL); }
 
 static void server_stop(void)
 {
@@ -465,6 +476,14 @@ static int outbox_length(void)
     int n = store_feedback_outbox_length(s);
     store_close(s);
     return n;
+}
+
+static void write_file(const char *path, const void *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    fclose(f);
 }
 
 /* ---- the tests ---------------------------------------------------------------- */
@@ -657,10 +676,18 @@ static void test_heartbeat_settings_and_resync(void **state)
 {
     (void)state;
     assert_int_equal(run_once(), 0);
+    /* The cached image goes bad on disk; the resync must notice. */
+    Config cfg;
+    kiosk_config(&cfg);
+    char path[1300];
+    blobs_path(cfg.cache_dir, srv.blobs[0].sha, path, sizeof path);
+    write_file(path, "rotten", 6);
     srv.heartbeat_extra = "\"settings\":{\"unit_name\":\"中共青禾镇委员会\",\"ticker_speed\":90,\"screen_on\":\"07:00-20:00\","
                           "\"reasons\":[\"内容清楚\",\"看不明白\"]},\"commands\":[\"resync\"]";
     assert_int_equal(run_once(), 0);
     assert_int_equal(srv.last_since, 0);
+    assert_int_equal(blobs_verify(cfg.cache_dir, srv.blobs[0].sha, NULL), 0);
+    assert_true(visible("gk-001", NULL, 0));
     char v[256];
     state_of("setting.unit_name", v, sizeof v);
     assert_string_equal(v, "中共青禾镇委员会");
@@ -780,14 +807,6 @@ static void test_thread_backoff_recovery_and_stop_mid_transfer(void **state)
 
 /* ---- a folder (file://, a USB stick) ----------------------------------------- */
 
-static void write_file(const char *path, const void *data, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(data, 1, len, f), len);
-    fclose(f);
-}
-
 static void test_folder_source(void **state)
 {
     (void)state;
@@ -824,6 +843,77 @@ static void test_folder_source(void **state)
     state_of("sync.state", st, sizeof st);
     assert_string_equal(st, "offline");
     assert_true(visible("gk-001", NULL, 0));
+}
+
+/* ---- TLS ------------------------------------------------------------------------ */
+
+/* A throw-away certificate authority in one self-signed certificate for
+ * 127.0.0.1, made with libcrypto, as PEM text. */
+static void make_certificate(char **key_pem, char **cert_pem)
+{
+    EVP_PKEY *key = EVP_EC_gen("P-256");
+    assert_non_null(key);
+    X509 *x = X509_new();
+    X509_set_version(x, X509_VERSION_3);
+    ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+    X509_gmtime_adj(X509_getm_notBefore(x), -3600);
+    X509_gmtime_adj(X509_getm_notAfter(x), 86400);
+    X509_set_pubkey(x, key);
+    X509_NAME *name = X509_get_subject_name(x);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)"127.0.0.1", -1, -1, 0);
+    X509_set_issuer_name(x, name);
+    X509V3_CTX ctx;
+    X509V3_set_ctx_nodb(&ctx);
+    X509V3_set_ctx(&ctx, x, x, NULL, NULL, 0);
+    static const char *const exts[][2] = {{"subjectAltName", "IP:127.0.0.1"}, {"basicConstraints", "critical,CA:TRUE"}};
+    for (int i = 0; i < 2; i++) {
+        X509_EXTENSION *e = X509V3_EXT_conf(NULL, &ctx, exts[i][0], exts[i][1]);
+        assert_non_null(e);
+        X509_add_ext(x, e, -1);
+        X509_EXTENSION_free(e);
+    }
+    assert_true(X509_sign(x, key, EVP_sha256()) > 0);
+    BIO *kb = BIO_new(BIO_s_mem()), *cb = BIO_new(BIO_s_mem());
+    PEM_write_bio_PrivateKey(kb, key, NULL, NULL, 0, NULL, NULL);
+    PEM_write_bio_X509(cb, x);
+    char *p;
+    long n = BIO_get_mem_data(kb, &p);
+    *key_pem = strndup(p, (size_t)n);
+    n = BIO_get_mem_data(cb, &p);
+    *cert_pem = strndup(p, (size_t)n);
+    BIO_free(kb);
+    BIO_free(cb);
+    X509_free(x);
+    EVP_PKEY_free(key);
+}
+
+/* TLS is verified: a server whose certificate nothing vouches for is an
+ * error (not "offline"), and the county's CA file makes it trusted. */
+static void test_tls_verified_with_ca_file(void **state)
+{
+    (void)state;
+    char *key, *cert;
+    make_certificate(&key, &cert);
+    server_stop();
+    server_start_with(0, key, cert);
+    Config cfg;
+    Err err;
+    kiosk_config(&cfg);
+    snprintf(cfg.server_url, sizeof cfg.server_url, "https://127.0.0.1:%d", srv.port);
+    assert_int_equal(sync_run_once(&cfg, &err), -1);
+    assert_non_null(strstr(err.msg, "certificate"));
+    char st[32];
+    state_of("sync.state", st, sizeof st);
+    assert_string_equal(st, "error");
+    assert_false(visible("gk-001", NULL, 0));
+
+    snprintf(cfg.ca_file, sizeof cfg.ca_file, "%s/county-ca.pem", tmp);
+    write_file(cfg.ca_file, cert, strlen(cert));
+    assert_int_equal(sync_run_once(&cfg, &err), 0);
+    assert_true(visible("gk-001", NULL, 0));
+    server_stop();
+    free(key);
+    free(cert);
 }
 
 static void test_backoff_schedule(void **state)
@@ -866,6 +956,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_thread_long_poll_poke_and_stop, setup, teardown),
         cmocka_unit_test_setup_teardown(test_thread_backoff_recovery_and_stop_mid_transfer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_folder_source, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tls_verified_with_ca_file, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

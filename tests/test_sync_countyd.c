@@ -538,6 +538,60 @@ static void test_feedback_exactly_once_when_answer_lost(void **state)
     for (int i = 0; i < 2; i++) assert_int_equal(server_feedback_count(ids[i]), 1);
 }
 
+static json_t *find_kiosk(json_t *list, const char *id)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(list, "kiosks"), i, v)
+    {
+        const char *kid = json_string_value(json_object_get(v, "id"));
+        if (kid && strcmp(kid, id) == 0) return v;
+    }
+    return NULL;
+}
+
+static void state_value(const char *key, char *buf, size_t size)
+{
+    Store *s = open_store();
+    store_state_get(s, key, buf, size);
+    store_close(s);
+}
+
+/* The heartbeat reaches the admins' kiosk list, and the settings and the
+ * resync command an admin sets reach the kiosk. */
+static void test_heartbeat_settings_and_commands(void **state)
+{
+    (void)state;
+    publish_item("gk-001", "关于召开党员大会的通知", "public", false);
+    add_feedback("5d1e0c1a-0000-4000-8000-0000000000b1", "留言");
+    assert_int_equal(kiosk_sync(), 0);
+    add_feedback("5d1e0c1a-0000-4000-8000-0000000000b2", "再留一条");   /* waits until the next round */
+    admin_json("PUT", "/v1/admin/kiosks/" KIOSK "/settings",
+               "{\"unit_name\":\"中共青禾镇委员会\",\"ticker_speed\":120,\"screen_on\":\"07:30-19:00\"}", 200);
+    admin_json("POST", "/v1/admin/kiosks/" KIOSK "/commands", "{\"command\":\"resync\"}", 200);
+    assert_int_equal(kiosk_sync(), 0);
+
+    json_t *list = admin("GET", "/v1/admin/kiosks", NULL, 0, NULL, 200);
+    json_t *k = find_kiosk(list, KIOSK);
+    assert_non_null(k);
+    assert_string_equal(json_string_value(json_object_get(k, "app_version")), SYNC_APP_VERSION);
+    Store *s = open_store();
+    assert_int_equal(json_integer_value(json_object_get(k, "revision")), store_revision(s));
+    store_close(s);
+    /* Sent before this round's upload: the second submission was waiting. */
+    assert_int_equal(json_integer_value(json_object_get(k, "outbox")), 1);
+    json_decref(list);
+
+    char v[256];
+    state_value("setting.unit_name", v, sizeof v);
+    assert_string_equal(v, "中共青禾镇委员会");
+    state_value("setting.ticker_speed", v, sizeof v);
+    assert_string_equal(v, "120");
+    state_value("setting.screen_on", v, sizeof v);
+    assert_string_equal(v, "07:30-19:00");
+    assert_true(visible("gk-001", NULL, 0));   /* the resync snapshot kept it */
+}
+
 /* A kiosk that is running: what an admin publishes is on it within
  * seconds (long-poll), and what is withdrawn goes as fast. */
 static void test_running_kiosk_gets_publish_within_seconds(void **state)
@@ -573,6 +627,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_internal_item_never_reaches_kiosk, setup, teardown),
         cmocka_unit_test_setup_teardown(test_server_down_then_back, setup, teardown),
         cmocka_unit_test_setup_teardown(test_feedback_exactly_once_when_answer_lost, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_heartbeat_settings_and_commands, setup, teardown),
         cmocka_unit_test_setup_teardown(test_running_kiosk_gets_publish_within_seconds, setup, teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
