@@ -42,7 +42,7 @@ const char *scope_word(Scope s);
 typedef struct StoreCategory {
     char id[STORE_ID_MAX];
     char parent_id[STORE_ID_MAX];    /* "" for a first-level category */
-    char name[256];
+    char name[512];                  /* the feed allows 400 bytes */
     char icon[64];
     int sort;
     int level;                       /* 1, 2 or 3 */
@@ -202,6 +202,8 @@ typedef struct StoreBlobRef {
 } StoreBlobRef;
 /* Attachments of live items whose file is not yet present and verified. */
 int store_blobs_missing(Store *s, StoreBlobRef **out, int *count, Err *err);
+/* Hashes marked present (href is ""), for re-checking the cache. */
+int store_blobs_present(Store *s, StoreBlobRef **out, int *count, Err *err);
 /* Marks every attachment with this hash present (or absent again). */
 int store_blob_set_present(Store *s, const char *sha256, bool present, Err *err);
 /* 1 if a live item still refers to the hash, 0 if not. */
