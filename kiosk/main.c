@@ -12,6 +12,7 @@
 #include "log.h"
 #include "screens.h"
 #include "store.h"
+#include "sync.h"
 #include "text.h"
 
 typedef struct Kiosk {
@@ -20,10 +21,12 @@ typedef struct Kiosk {
     SDL_Window *win;
     SDL_Renderer *r;
     App *app;
+    SyncThread *sync;
 } Kiosk;
 
 static void kiosk_close(Kiosk *k)
 {
+    if (k->sync) sync_stop(k->sync);
     app_destroy(k->app);
     if (k->r) SDL_DestroyRenderer(k->r);
     if (k->win) SDL_DestroyWindow(k->win);
@@ -74,7 +77,11 @@ static int start(const Config *cfg, Kiosk *k, Err *err)
     if (open_window(cfg, k, err)) return -1;
     if (app_create(cfg, k->store, k->fonts, k->win, k->r, &k->app, err)) return -1;
     screens_register_builtin(k->app);
-    return app_start(k->app, "home") == 0 ? 0 : err_set(err, "the home screen cannot be shown");
+    if (app_start(k->app, "home") != 0) return err_set(err, "the home screen cannot be shown");
+    /* A headless script brings content itself (import), on its own clock. */
+    if (!cfg->headless && sync_start(cfg, app_sync_notify, NULL, &k->sync, err) != 0)
+        log_warn("sync does not start, showing what is stored: %s", err->msg);
+    return 0;
 }
 
 int main(int argc, char **argv)
