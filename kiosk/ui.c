@@ -625,7 +625,7 @@ void ui_image(Ui *ui, const char *id, SDL_Rect r, const char *sha256, const char
     } else {
         ui_round(ui, r, ui_px(ui, 10), ui_theme.card_line);
         TextSpec spec = {.size = ui_font(ui, 32), .color = ui_theme.text_soft, .align = ALIGN_CENTER, .middle = true};
-        ui_text_kind(ui, -1, NULL, r, "图片暂时无法显示", &spec);
+        ui_text_kind(ui, WIDGET_NOTE, NULL, r, "图片暂时无法显示", &spec);
     }
     ui_record(ui, WIDGET_IMAGE, id, caption, shown, id != NULL);
 }
