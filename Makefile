@@ -25,7 +25,7 @@ CFLAGS  ?= -O2 -g
 # -Wno-format-truncation: snprintf into fixed buffers truncates on purpose.
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-truncation -Ikiosk -Isync $(PKG_CFLAGS) $(SANITIZE)
 LDFLAGS += $(SANITIZE)
-LDLIBS  += $(PKG_LIBS) -lzinnia -lpthread -lm
+LDLIBS  += $(PKG_LIBS) -lzinnia -lunistring -lpthread -lm
 
 CORE_SRC     := $(filter-out kiosk/main.c,$(wildcard kiosk/*.c)) $(wildcard sync/*.c)
 KIOSKCTL_SRC := $(wildcard sync/kioskctl/*.c)
@@ -101,12 +101,16 @@ $(BUILD)/bench/%: $(BUILD)/bench/%.o $(BUILD)/libkiosk.a
 # Fonts come from Debian packages (fonts-noto-cjk, fonts-dejavu-core), with
 # their licences beside them; nothing is downloaded.
 fonts/NotoSansCJK-%.ttc: $(FONT_SRC)/NotoSansCJK-%.ttc
+	@mkdir -p fonts
 	cp $< $@
 fonts/DejaVuSans.ttf: /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+	@mkdir -p fonts
 	cp $< $@
 fonts/LICENSE-noto-cjk.txt: /usr/share/doc/fonts-noto-cjk/copyright
+	@mkdir -p fonts
 	cp $< $@
 fonts/LICENSE-dejavu.txt: /usr/share/doc/fonts-dejavu-core/copyright
+	@mkdir -p fonts
 	cp $< $@
 
 clean:

@@ -1,0 +1,292 @@
+/* fonts.c — the font chain: regular, bold and fallback faces from the
+ * config, opened lazily per pixel size and cached with their glyph
+ * advances until fonts_close.  See fonts.h and text.h. */
+#include "fonts.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistr.h>
+
+#include "log.h"
+
+/* Coverage does not depend on the size, so glyph look-ups use one small
+ * instance of each face. */
+#define PROBE_SIZE_PX 16
+#define MAX_SLOTS (1 + CONFIG_MAX_FALLBACK_FONTS)
+#define MIN_SIZE_PX 1
+#define MAX_SIZE_PX 2000
+
+/* Open-addressing map code point -> advance, for the greedy line filler
+ * (SDL_ttf would reload the glyph from FreeType on every metrics call). */
+typedef struct AdvanceMap {
+    uint32_t *keys;            /* cp + 1, 0 = empty */
+    int *advances;
+    int cap, used;
+} AdvanceMap;
+
+typedef struct Face {
+    FontSlot slot;
+    bool bold;
+    int size_px;
+    TTF_Font *font;
+    AdvanceMap advances;
+} Face;
+
+struct Fonts {
+    char main_path[2][1024];   /* [0] regular, [1] bold */
+    bool synthetic_bold;       /* no bold file: regular face with TTF_STYLE_BOLD */
+    int face_index;
+    char fallback_path[CONFIG_MAX_FALLBACK_FONTS][1024];
+    int fallback_count;
+    bool open_failed[2][MAX_SLOTS];
+    TTF_Font *probe[2][MAX_SLOTS];
+    Face *faces;
+    int face_count, face_cap;
+    char *scratch;
+    int scratch_cap;
+};
+
+static int slot_count(const Fonts *f) { return 1 + f->fallback_count; }
+
+static TTF_Font *open_slot(Fonts *f, FontSlot slot, bool bold, int size_px)
+{
+    const char *path = slot == 0 ? f->main_path[bold && !f->synthetic_bold] : f->fallback_path[slot - 1];
+    long index = slot == 0 ? f->face_index : 0;
+    TTF_Font *font = TTF_OpenFontIndex(path, size_px, index);
+    if (!font) {
+        if (!f->open_failed[bold][slot]) log_error("fonts: cannot open %s (face %ld): %s", path, index, TTF_GetError());
+        f->open_failed[bold][slot] = true;
+        return NULL;
+    }
+    /* Faces without a bold file of their own are emboldened by FreeType. */
+    if (bold && (slot > 0 || f->synthetic_bold)) TTF_SetFontStyle(font, TTF_STYLE_BOLD);
+    return font;
+}
+
+static void advance_map_free(AdvanceMap *m)
+{
+    free(m->keys);
+    free(m->advances);
+    memset(m, 0, sizeof *m);
+}
+
+static int *advance_map_slot(AdvanceMap *m, uint32_t cp, bool *found)
+{
+    uint32_t key = cp + 1;
+    uint32_t mask = (uint32_t)m->cap - 1;
+    for (uint32_t i = (key * 2654435761u) & mask;; i = (i + 1) & mask) {
+        if (m->keys[i] == key) {
+            *found = true;
+            return &m->advances[i];
+        }
+        if (m->keys[i] == 0) {
+            *found = false;
+            m->keys[i] = key;
+            m->used++;
+            return &m->advances[i];
+        }
+    }
+}
+
+static int advance_map_grow(AdvanceMap *m)
+{
+    AdvanceMap bigger = { 0 };
+    bigger.cap = m->cap ? m->cap * 2 : 256;
+    bigger.keys = calloc((size_t)bigger.cap, sizeof *bigger.keys);
+    bigger.advances = calloc((size_t)bigger.cap, sizeof *bigger.advances);
+    if (!bigger.keys || !bigger.advances) {
+        advance_map_free(&bigger);
+        return -1;
+    }
+    for (int i = 0; i < m->cap; i++) {
+        if (!m->keys[i]) continue;
+        bool found;
+        *advance_map_slot(&bigger, m->keys[i] - 1, &found) = m->advances[i];
+    }
+    advance_map_free(m);
+    *m = bigger;
+    return 0;
+}
+
+int fonts_open(const Config *cfg, Fonts **out, Err *err)
+{
+    *out = NULL;
+    if (TTF_Init() != 0) return err_set(err, "fonts: SDL_ttf cannot start: %s", TTF_GetError());
+    Fonts *f = calloc(1, sizeof *f);
+    if (!f) {
+        TTF_Quit();
+        return err_set(err, "fonts: out of memory");
+    }
+    snprintf(f->main_path[0], sizeof f->main_path[0], "%s", cfg->font_regular);
+    snprintf(f->main_path[1], sizeof f->main_path[1], "%s", cfg->font_bold[0] ? cfg->font_bold : cfg->font_regular);
+    f->face_index = cfg->font_face_index;
+
+    f->probe[0][0] = open_slot(f, 0, false, PROBE_SIZE_PX);
+    if (!f->probe[0][0]) {
+        err_set(err, "fonts: cannot open the regular font %s (face %d): %s — install fonts-noto-cjk and run make",
+                cfg->font_regular, cfg->font_face_index, TTF_GetError());
+        fonts_close(f);
+        return -1;
+    }
+    f->probe[1][0] = open_slot(f, 0, true, PROBE_SIZE_PX);
+    if (!f->probe[1][0]) {
+        log_warn("fonts: bold font %s unusable, emboldening %s instead", f->main_path[1], f->main_path[0]);
+        f->synthetic_bold = true;
+        f->open_failed[1][0] = false;
+        f->probe[1][0] = open_slot(f, 0, true, PROBE_SIZE_PX);
+    }
+    for (int i = 0; i < cfg->font_fallback_count && i < CONFIG_MAX_FALLBACK_FONTS; i++) {
+        FontSlot slot = 1 + f->fallback_count;
+        snprintf(f->fallback_path[slot - 1], sizeof f->fallback_path[0], "%s", cfg->font_fallback[i]);
+        TTF_Font *regular = open_slot(f, slot, false, PROBE_SIZE_PX);
+        if (!regular) {
+            log_warn("fonts: skipping fallback font %s", cfg->font_fallback[i]);
+            f->open_failed[0][slot] = false;
+            continue;
+        }
+        f->probe[0][slot] = regular;
+        f->probe[1][slot] = open_slot(f, slot, true, PROBE_SIZE_PX);
+        f->fallback_count++;
+    }
+    *out = f;
+    return 0;
+}
+
+void fonts_close(Fonts *f)
+{
+    if (!f) return;
+    for (int i = 0; i < f->face_count; i++) {
+        TTF_CloseFont(f->faces[i].font);
+        advance_map_free(&f->faces[i].advances);
+    }
+    for (int b = 0; b < 2; b++)
+        for (int s = 0; s < MAX_SLOTS; s++)
+            if (f->probe[b][s]) TTF_CloseFont(f->probe[b][s]);
+    free(f->faces);
+    free(f->scratch);
+    free(f);
+    TTF_Quit();
+}
+
+FontSlot fonts_pick(Fonts *f, bool bold, uint32_t cp)
+{
+    for (FontSlot s = 0; s < slot_count(f); s++) {
+        TTF_Font *probe = f->probe[bold][s];
+        if (probe && TTF_GlyphIsProvided32(probe, cp)) return s;
+    }
+    return 0;
+}
+
+bool fonts_has_glyph(Fonts *f, uint32_t codepoint)
+{
+    for (FontSlot s = 0; s < slot_count(f); s++) {
+        TTF_Font *probe = f->probe[0][s];
+        if (probe && TTF_GlyphIsProvided32(probe, codepoint)) return true;
+    }
+    return false;
+}
+
+int fonts_missing_glyphs(Fonts *f, const char *utf8, uint32_t *first_missing)
+{
+    const uint8_t *s = (const uint8_t *)utf8;
+    size_t n = strlen(utf8);
+    int missing = 0;
+    if (first_missing) *first_missing = 0;
+    while (n > 0) {
+        ucs4_t cp;
+        int len = u8_mbtouc(&cp, s, n);
+        s += len;
+        n -= (size_t)len;
+        /* Control characters are never drawn (the layout drops them). */
+        if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) continue;
+        if (fonts_has_glyph(f, cp)) continue;
+        if (missing == 0 && first_missing) *first_missing = cp;
+        missing++;
+    }
+    return missing;
+}
+
+static Face *find_face(Fonts *f, FontSlot slot, bool bold, int size_px)
+{
+    for (int i = 0; i < f->face_count; i++) {
+        Face *face = &f->faces[i];
+        if (face->slot == slot && face->bold == bold && face->size_px == size_px) return face;
+    }
+    return NULL;
+}
+
+static Face *get_face(Fonts *f, FontSlot slot, bool bold, int size_px)
+{
+    if (slot < 0 || slot >= slot_count(f)) slot = 0;
+    if (size_px < MIN_SIZE_PX) size_px = MIN_SIZE_PX;
+    if (size_px > MAX_SIZE_PX) size_px = MAX_SIZE_PX;
+    Face *face = find_face(f, slot, bold, size_px);
+    if (face) return face;
+    if (f->face_count == f->face_cap) {
+        int cap = f->face_cap ? f->face_cap * 2 : 16;
+        Face *faces = realloc(f->faces, (size_t)cap * sizeof *faces);
+        if (!faces) return NULL;
+        f->faces = faces;
+        f->face_cap = cap;
+    }
+    TTF_Font *font = open_slot(f, slot, bold, size_px);
+    if (!font) return NULL;
+    face = &f->faces[f->face_count++];
+    *face = (Face){ .slot = slot, .bold = bold, .size_px = size_px, .font = font };
+    return face;
+}
+
+TTF_Font *fonts_face(Fonts *f, FontSlot slot, bool bold, int size_px)
+{
+    Face *face = get_face(f, slot, bold, size_px);
+    return face ? face->font : NULL;
+}
+
+int fonts_advance(Fonts *f, FontSlot slot, bool bold, int size_px, uint32_t cp)
+{
+    Face *face = get_face(f, slot, bold, size_px);
+    if (!face) return 0;
+    AdvanceMap *m = &face->advances;
+    if ((m->used + 1) * 4 >= m->cap * 3 && advance_map_grow(m) != 0) return size_px;
+    bool found;
+    int *advance = advance_map_slot(m, cp, &found);
+    if (found) return *advance;
+    int value = 0;
+    if (TTF_GlyphMetrics32(face->font, cp, NULL, NULL, NULL, NULL, &value) != 0) value = 0;
+    *advance = value;
+    return value;
+}
+
+/* SDL_ttf takes NUL-terminated strings; runs are slices of a longer text. */
+static const char *terminated(Fonts *f, const char *utf8, int len)
+{
+    if (len + 1 > f->scratch_cap) {
+        int cap = len + 1 > 256 ? len + 1 : 256;
+        char *buf = realloc(f->scratch, (size_t)cap);
+        if (!buf) return NULL;
+        f->scratch = buf;
+        f->scratch_cap = cap;
+    }
+    memcpy(f->scratch, utf8, (size_t)len);
+    f->scratch[len] = '\0';
+    return f->scratch;
+}
+
+int fonts_run_width(Fonts *f, FontSlot slot, bool bold, int size_px, const char *utf8, int len)
+{
+    TTF_Font *font = fonts_face(f, slot, bold, size_px);
+    const char *s = terminated(f, utf8, len);
+    if (!font || !s || len <= 0) return 0;
+    int w = 0;
+    if (TTF_SizeUTF8(font, s, &w, NULL) != 0) return 0;
+    return w;
+}
+
+SDL_Surface *fonts_run_render(Fonts *f, FontSlot slot, bool bold, int size_px, const char *utf8, int len,
+                              SDL_Color color)
+{
+    TTF_Font *font = fonts_face(f, slot, bold, size_px);
+    const char *s = terminated(f, utf8, len);
+    if (!font || !s || len <= 0) return NULL;
+    return TTF_RenderUTF8_Blended(font, s, color);
+}

@@ -1,0 +1,585 @@
+/* text.c — Chinese line layout and block rendering (see text.h).
+ *
+ * Owns the path from a UTF-8 string to laid-out lines and from lines to a
+ * texture.  Break opportunities come from libunibreak (UAX #14, language
+ * "zh"); grapheme clusters and UTF-8 decoding from libunistring.  On top of
+ * them this file applies, by hand, the basic line-start and line-end rules
+ * of the W3C clreq (Requirements for Chinese Text Layout) — no Debian
+ * library implements them — and fits lines greedily against the real font
+ * metrics, so a line is never wider than the width it was given. */
+#include "text.h"
+
+#include <linebreak.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unigbrk.h>
+#include <unistr.h>
+
+#include "fonts.h"
+#include "log.h"
+
+#define ELLIPSIS "\xe2\x80\xa6" /* U+2026 … */
+#define ELLIPSIS_CP 0x2026u
+#define DEFAULT_LINE_SPACING_PCT 150
+/* Where the baseline sits inside the em box (Noto Sans CJK: ideographic
+ * top 880, bottom -120 units per 1000); every font of a line shares it. */
+#define BASELINE_EM_FRACTION 0.88
+
+/* ---- clreq rules (hand-written: libunibreak implements UAX #14 only) ---- */
+
+/* Punctuation that must not begin a line: pause and stop marks, closing
+ * quotes and brackets, the ellipsis, interpuncts and percent signs
+ * (clreq 3.1.7, GB/T 15834). */
+static bool clreq_no_line_start(uint32_t cp)
+{
+    static const uint32_t list[] = {
+        0xFF0C, 0x3002, 0x3001, 0xFF1B, 0xFF1A, 0xFF1F, 0xFF01, 0xFF0E, /* ，。、；：？！． */
+        0xFF09, 0x300D, 0x300F, 0x300B, 0x3009, 0x3011, 0x3015, 0x3017, 0x3019, 0x301B, 0xFF3D, 0xFF5D,
+        0x201D, 0x2019, 0x301E, 0x301F, 0x00BB, 0x203A,                 /* ” ’ 〞 〟 » › */
+        0x2026, 0x2025, 0x22EF, 0x00B7, 0x30FB, 0xFF65, 0x2027,         /* … ‥ ⋯ · ・ */
+        0xFF05, 0x0025, 0x2030, 0x2103, 0xFF5E, 0x301C,                 /* ％ % ‰ ℃ ～ 〜 */
+        0xFE50, 0xFE51, 0xFE52, 0xFE54, 0xFE55, 0xFE56, 0xFE57, 0xFE5A, 0xFE5C, 0xFE5E,
+        0xFF61, 0xFF63, 0xFF64,                                         /* halfwidth 。」、 */
+        ',', '.', ';', ':', '?', '!', ')', ']', '}',
+    };
+    for (size_t i = 0; i < sizeof list / sizeof list[0]; i++)
+        if (list[i] == cp) return true;
+    return false;
+}
+
+/* Opening quotes and brackets must not end a line. */
+static bool clreq_no_line_end(uint32_t cp)
+{
+    static const uint32_t list[] = {
+        0xFF08, 0x300C, 0x300E, 0x300A, 0x3008, 0x3010, 0x3014, 0x3016, 0x3018, 0x301A, 0xFF3B, 0xFF5B,
+        0x201C, 0x2018, 0x301D, 0x00AB, 0x2039, 0xFE59, 0xFE5B, 0xFE5D, 0xFF62,
+        '(', '[', '{',
+    };
+    for (size_t i = 0; i < sizeof list / sizeof list[0]; i++)
+        if (list[i] == cp) return true;
+    return false;
+}
+
+/* The two-character dash —— and ellipsis …… are never split. */
+static bool clreq_inseparable(uint32_t a, uint32_t b)
+{
+    return a == b && (a == 0x2014 || a == 0x2015 || a == 0x2026 || a == 0x22EF || a == 0x2E3A);
+}
+
+static bool is_break_space(uint32_t cp) { return cp == ' ' || cp == 0x3000; }
+
+/* ---- input cleaning ---- */
+
+/* A private copy in which every invalid sequence is U+FFFD, tabs are
+ * spaces, CR and other control characters are gone and U+2028/2029 are
+ * '\n', so that everything after this works on clean UTF-8. */
+static char *sanitize(const char *utf8)
+{
+    size_t n = strlen(utf8);
+    /* An invalid byte (1) becomes 3 bytes at most. */
+    uint8_t *out = malloc(n * 3 + 1);
+    if (!out) return NULL;
+    const uint8_t *s = (const uint8_t *)utf8;
+    size_t o = 0;
+    while (n > 0) {
+        ucs4_t cp;
+        int len = u8_mbtouc(&cp, s, n);
+        s += len;
+        n -= (size_t)len;
+        if (cp == '\t') cp = ' ';
+        if (cp == 0x2028 || cp == 0x2029) cp = '\n';
+        if (cp != '\n' && (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))) continue;
+        o += (size_t)u8_uctomb(out + o, cp, 4);
+    }
+    out[o] = '\0';
+    return (char *)out;
+}
+
+/* ---- runs: consecutive characters drawn by the same font ---- */
+
+typedef void (*RunFn)(void *ctx, FontSlot slot, const char *s, int len, int x);
+
+/* A space keeps the font of the character before it, so that a run of
+ * Latin words is not cut into pieces at every space. */
+static FontSlot char_slot(Fonts *f, bool bold, FontSlot prev, uint32_t cp)
+{
+    if (cp == ' ' && prev >= 0) return prev;
+    return fonts_pick(f, bold, cp);
+}
+
+/* Walks s[0..len) run by run, calls fn (if any) with each run and its x,
+ * and returns the total width.  Measuring and drawing both go through
+ * here, so the width the layout checks is the width that is drawn. */
+static int for_each_run(Fonts *f, const TextStyle *st, const char *s, int len, RunFn fn, void *ctx)
+{
+    int x = 0, run_start = 0;
+    FontSlot run_slot = -1;
+    for (int i = 0; i < len;) {
+        ucs4_t cp;
+        int n = u8_mbtouc(&cp, (const uint8_t *)s + i, (size_t)(len - i));
+        FontSlot slot = char_slot(f, st->bold, run_slot, cp);
+        if (slot != run_slot && run_slot >= 0) {
+            if (fn) fn(ctx, run_slot, s + run_start, i - run_start, x);
+            x += fonts_run_width(f, run_slot, st->bold, st->size_px, s + run_start, i - run_start);
+            run_start = i;
+        }
+        run_slot = slot;
+        i += n;
+    }
+    if (run_slot >= 0 && len > run_start) {
+        if (fn) fn(ctx, run_slot, s + run_start, len - run_start, x);
+        x += fonts_run_width(f, run_slot, st->bold, st->size_px, s + run_start, len - run_start);
+    }
+    return x;
+}
+
+static int ellipsis_width(Fonts *f, const TextStyle *st)
+{
+    return for_each_run(f, st, ELLIPSIS, (int)strlen(ELLIPSIS), NULL, NULL);
+}
+
+/* ---- one paragraph, decoded ---- */
+
+typedef struct Para {
+    int n;                     /* code points */
+    uint32_t *cp;
+    int *off;                  /* byte offset of each code point in the block text; off[n] = end */
+    int *adv;                  /* advance in pixels (an estimate: no kerning) */
+    bool *break_after;         /* a line may end after cp[i] */
+    bool *cluster_start;       /* a grapheme cluster begins at cp[i] */
+    int cap;
+    char *scratch;             /* per-byte results from the libraries */
+    int scratch_cap;
+} Para;
+
+typedef struct Layout {
+    Fonts *f;
+    const TextStyle *st;
+    const char *text;          /* sanitized block text */
+    int max_width, max_lines, flags;
+    int indent_px, ellipsis_px;
+    TextBlock *out;
+    int line_cap;
+    Para para;
+} Layout;
+
+static void para_free(Para *p)
+{
+    free(p->cp);
+    free(p->off);
+    free(p->adv);
+    free(p->break_after);
+    free(p->cluster_start);
+    free(p->scratch);
+}
+
+static int para_reserve(Para *p, int n_cp, int n_bytes)
+{
+    if (n_cp + 1 > p->cap) {
+        int cap = n_cp + 1 > 64 ? n_cp + 1 : 64;
+        uint32_t *cp = realloc(p->cp, (size_t)cap * sizeof *cp);
+        if (cp) p->cp = cp;
+        int *off = realloc(p->off, (size_t)cap * sizeof *off);
+        if (off) p->off = off;
+        int *adv = realloc(p->adv, (size_t)cap * sizeof *adv);
+        if (adv) p->adv = adv;
+        bool *ba = realloc(p->break_after, (size_t)cap * sizeof *ba);
+        if (ba) p->break_after = ba;
+        bool *cs = realloc(p->cluster_start, (size_t)cap * sizeof *cs);
+        if (cs) p->cluster_start = cs;
+        if (!cp || !off || !adv || !ba || !cs) return -1;
+        p->cap = cap;
+    }
+    if (n_bytes + 1 > p->scratch_cap) {
+        char *sc = realloc(p->scratch, (size_t)n_bytes + 1);
+        if (!sc) return -1;
+        p->scratch = sc;
+        p->scratch_cap = n_bytes + 1;
+    }
+    return 0;
+}
+
+/* Decodes text[start..end) and finds where lines may break. */
+static int para_load(Layout *L, int start, int end)
+{
+    Para *p = &L->para;
+    const uint8_t *s = (const uint8_t *)L->text + start;
+    int len = end - start;
+    if (para_reserve(p, len, len) != 0) return -1;
+    p->n = 0;
+    FontSlot prev = -1;
+    for (int i = 0; i < len;) {
+        ucs4_t cp;
+        int n = u8_mbtouc(&cp, s + i, (size_t)(len - i));
+        FontSlot slot = char_slot(L->f, L->st->bold, prev, cp);
+        p->cp[p->n] = cp;
+        p->off[p->n] = start + i;
+        p->adv[p->n] = fonts_advance(L->f, slot, L->st->bold, L->st->size_px, cp);
+        p->n++;
+        prev = slot;
+        i += n;
+    }
+    p->off[p->n] = end;
+    if (len == 0) return 0;
+
+    u8_grapheme_breaks(s, (size_t)len, p->scratch);
+    for (int i = 0; i < p->n; i++) p->cluster_start[i] = p->scratch[p->off[i] - start] != 0;
+
+    set_linebreaks_utf8(s, (size_t)len, "zh", p->scratch);
+    for (int i = 0; i + 1 < p->n; i++) {
+        char lb = p->scratch[p->off[i + 1] - 1 - start];
+        bool allowed = lb == LINEBREAK_ALLOWBREAK || lb == LINEBREAK_MUSTBREAK;
+        p->break_after[i] = allowed && !clreq_no_line_end(p->cp[i]) && !clreq_no_line_start(p->cp[i + 1]) &&
+                            !clreq_inseparable(p->cp[i], p->cp[i + 1]) && p->cluster_start[i + 1];
+    }
+    p->break_after[p->n - 1] = true;
+    return 0;
+}
+
+static int range_width(Layout *L, int from, int to)
+{
+    const Para *p = &L->para;
+    return for_each_run(L->f, L->st, L->text + p->off[from], p->off[to] - p->off[from], NULL, NULL);
+}
+
+/* The next cluster start after i (or n). */
+static int next_cluster(const Para *p, int i)
+{
+    for (i++; i < p->n && !p->cluster_start[i]; i++) {}
+    return i;
+}
+
+/* The last cluster start before i that is not before from (from itself
+ * when there is none). */
+static int cluster_before(const Para *p, int from, int i)
+{
+    for (i--; i > from && !p->cluster_start[i]; i--) {}
+    return i > from ? i : from;
+}
+
+/* A word wider than the whole line is cut between characters, never
+ * inside a cluster, and not right before punctuation that may not start a
+ * line when an earlier cut is possible. */
+static int emergency_end(const Para *p, int from, int overflow_at)
+{
+    int cut = p->cluster_start[overflow_at] ? overflow_at : cluster_before(p, from, overflow_at);
+    if (cut <= from) return next_cluster(p, from);
+    int e = cut;
+    while (e > from && clreq_no_line_start(p->cp[e])) e = cluster_before(p, from, e);
+    return e > from ? e : cut;
+}
+
+/* Greedy fit by the advance estimate: returns the index just past the last
+ * character of the line that starts at from.  Spaces never overflow a
+ * line; they are trimmed from its end. */
+static int fit_estimate(const Layout *L, int from, int avail)
+{
+    const Para *p = &L->para;
+    int w = 0, last_break = -1;
+    for (int i = from; i < p->n; i++) {
+        if (!is_break_space(p->cp[i]) && i > from && w + p->adv[i] > avail) {
+            if (last_break >= from) return last_break + 1;
+            return emergency_end(p, from, i);
+        }
+        w += p->adv[i];
+        if (p->break_after[i]) last_break = i;
+    }
+    return p->n;
+}
+
+static int trim_trailing_spaces(const Para *p, int from, int end)
+{
+    while (end > from + 1 && is_break_space(p->cp[end - 1])) end--;
+    return end;
+}
+
+/* One step shorter: back to the previous break opportunity, or by one
+ * cluster when the line holds a single unbreakable word. */
+static int shorten(const Para *p, int from, int end)
+{
+    for (int b = end - 2; b >= from; b--)
+        if (p->break_after[b]) return b + 1;
+    int c = cluster_before(p, from, end);
+    return c > from ? c : next_cluster(p, from);
+}
+
+/* The end of the line starting at from, checked against the exact width. */
+static int fit_line(Layout *L, int from, int avail, int *width)
+{
+    const Para *p = &L->para;
+    int end = fit_estimate(L, from, avail);
+    for (;;) {
+        int visible = trim_trailing_spaces(p, from, end);
+        *width = range_width(L, from, visible);
+        if (*width <= avail || next_cluster(p, from) >= visible) return end;
+        end = shorten(p, from, end);
+    }
+}
+
+/* The last allowed line: as many clusters as fit before an added "…";
+ * opening punctuation and spaces are not left dangling before it. */
+static int fit_ellipsized(Layout *L, int from, int avail, int *width)
+{
+    const Para *p = &L->para;
+    int room = avail - L->ellipsis_px;
+    int w = 0, end = from;
+    while (end < p->n) {
+        int next = next_cluster(p, end);
+        int add = 0;
+        for (int i = end; i < next; i++) add += p->adv[i];
+        if (w + add > room) break;
+        w += add;
+        end = next;
+    }
+    for (;;) {
+        while (end > from && (is_break_space(p->cp[end - 1]) || clreq_no_line_end(p->cp[end - 1])))
+            end = cluster_before(p, from, end);
+        *width = end > from ? range_width(L, from, end) : 0;
+        if (*width <= room || end == from) break;
+        end = cluster_before(p, from, end);
+    }
+    *width += L->ellipsis_px;
+    return end;
+}
+
+static int add_line(Layout *L, int from, int to, int x, int width, bool para_start, bool ellipsized)
+{
+    TextBlock *b = L->out;
+    if (b->line_count == L->line_cap) {
+        int cap = L->line_cap ? L->line_cap * 2 : 16;
+        TextLine *lines = realloc(b->lines, (size_t)cap * sizeof *lines);
+        if (!lines) return -1;
+        b->lines = lines;
+        L->line_cap = cap;
+    }
+    const Para *p = &L->para;
+    int start = p->n ? p->off[from] : p->off[0];
+    int end = p->n ? p->off[to] : p->off[0];
+    b->lines[b->line_count] = (TextLine){
+        .start = start,
+        .len = end - start,
+        .x = x,
+        .y = b->line_count * b->line_height,
+        .width = width,
+        .paragraph_start = para_start,
+        .ellipsized = ellipsized,
+    };
+    b->line_count++;
+    if (x + width > b->width) b->width = x + width;
+    return 0;
+}
+
+static bool lines_full(const Layout *L) { return L->max_lines > 0 && L->out->line_count >= L->max_lines; }
+
+/* Lays out one paragraph; *more tells whether text follows it. */
+static int layout_paragraph(Layout *L, int start, int stop, bool more_after)
+{
+    if (para_load(L, start, stop) != 0) return -1;
+    const Para *p = &L->para;
+    bool indent = (L->flags & TEXT_INDENT_PARAGRAPHS) != 0;
+    int from = 0;
+    /* Typed indents ("　　" or spaces) would double the automatic one. */
+    if (indent)
+        while (from < p->n && is_break_space(p->cp[from])) from++;
+    if (from == p->n) return add_line(L, from, from, 0, 0, true, false);
+
+    bool first = true;
+    while (from < p->n && !lines_full(L)) {
+        int x = first && indent ? L->indent_px : 0;
+        int avail = L->max_width - x;
+        if (avail < 1) avail = 1;
+        int width;
+        int end = fit_line(L, from, avail, &width);
+        int next = end;
+        while (next < p->n && is_break_space(p->cp[next])) next++;
+        bool last_allowed = L->max_lines > 0 && L->out->line_count + 1 == L->max_lines;
+        if (last_allowed && (L->flags & TEXT_ELLIPSIZE) && (next < p->n || more_after)) {
+            int e = fit_ellipsized(L, from, avail, &width);
+            return add_line(L, from, e, x, width, first, true);
+        }
+        if (add_line(L, from, trim_trailing_spaces(p, from, end), x, width, first, false) != 0) return -1;
+        from = next;
+        first = false;
+    }
+    return 0;
+}
+
+void text_block_free(TextBlock *b)
+{
+    if (!b) return;
+    free(b->text);
+    free(b->lines);
+    memset(b, 0, sizeof *b);
+}
+
+static int line_height_of(const TextStyle *st)
+{
+    int pct = st->line_spacing_pct > 0 ? st->line_spacing_pct : DEFAULT_LINE_SPACING_PCT;
+    int h = st->size_px * pct / 100;
+    return h > 0 ? h : 1;
+}
+
+static int check_style(const TextStyle *st, Err *err)
+{
+    if (!st) return err_set(err, "text: no style given");
+    if (st->size_px < 1 || st->size_px > 2000) return err_set(err, "text: font size %d px is out of range", st->size_px);
+    return 0;
+}
+
+int text_layout(Fonts *f, const char *utf8, const TextStyle *style, int max_width, int max_lines, int flags,
+                TextBlock *out, Err *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!f || !utf8) return err_set(err, "text: layout needs fonts and a text");
+    if (check_style(style, err) != 0) return -1;
+    if (max_width < 1) return err_set(err, "text: line width %d px is too small", max_width);
+
+    static bool linebreak_ready;
+    if (!linebreak_ready) {
+        init_linebreak();
+        linebreak_ready = true;
+    }
+    out->text = sanitize(utf8);
+    if (!out->text) return err_set(err, "text: out of memory");
+    out->style = *style;
+    out->max_width = max_width;
+    out->line_height = line_height_of(style);
+
+    Layout L = {
+        .f = f,
+        .st = style,
+        .text = out->text,
+        .max_width = max_width,
+        .max_lines = max_lines > 0 ? max_lines : 0,
+        .flags = flags,
+        .out = out,
+    };
+    L.indent_px = 2 * fonts_advance(f, fonts_pick(f, style->bold, 0x3000), style->bold, style->size_px, 0x3000);
+    L.ellipsis_px = ellipsis_width(f, style);
+
+    int total = (int)strlen(out->text);
+    int rc = 0;
+    for (int start = 0; start <= total && !lines_full(&L); ) {
+        const char *nl = memchr(out->text + start, '\n', (size_t)(total - start));
+        int end = nl ? (int)(nl - out->text) : total;
+        /* A final '\n' ends the last paragraph; it does not open another. */
+        bool more = nl != NULL && end + 1 < total;
+        rc = layout_paragraph(&L, start, end, more);
+        if (rc != 0 || !more) break;
+        start = end + 1;
+    }
+    para_free(&L.para);
+    if (rc != 0) {
+        text_block_free(out);
+        return err_set(err, "text: out of memory");
+    }
+    out->height = out->line_count * out->line_height;
+    return 0;
+}
+
+int text_measure(Fonts *f, const char *utf8, const TextStyle *style)
+{
+    if (!f || !utf8 || check_style(style, NULL) != 0) return 0;
+    char *clean = sanitize(utf8);
+    if (!clean) return 0;
+    int widest = 0;
+    for (char *p = clean;;) {
+        char *nl = strchr(p, '\n');
+        int len = nl ? (int)(nl - p) : (int)strlen(p);
+        int w = for_each_run(f, style, p, len, NULL, NULL);
+        if (w > widest) widest = w;
+        if (!nl) break;
+        p = nl + 1;
+    }
+    free(clean);
+    return widest;
+}
+
+/* ---- rendering ---- */
+
+typedef struct Painter {
+    Fonts *f;
+    const TextStyle *st;
+    SDL_Surface *dst;
+    int x0, baseline;
+    int failures;
+} Painter;
+
+static void paint_run(void *ctx, FontSlot slot, const char *s, int len, int x)
+{
+    Painter *pt = ctx;
+    SDL_Surface *run = fonts_run_render(pt->f, slot, pt->st->bold, pt->st->size_px, s, len, pt->st->color);
+    if (!run) {
+        pt->failures++;
+        return;
+    }
+    TTF_Font *face = fonts_face(pt->f, slot, pt->st->bold, pt->st->size_px);
+    SDL_Rect at = { pt->x0 + x, pt->baseline - (face ? TTF_FontAscent(face) : 0), run->w, run->h };
+    SDL_SetSurfaceBlendMode(run, SDL_BLENDMODE_BLEND);
+    SDL_BlitSurface(run, NULL, pt->dst, &at);
+    SDL_FreeSurface(run);
+}
+
+static void paint_line(Painter *pt, const TextBlock *b, const TextLine *line, int top)
+{
+    pt->x0 = line->x;
+    pt->baseline = top + (b->line_height - b->style.size_px) / 2 +
+                   (int)(b->style.size_px * BASELINE_EM_FRACTION + 0.5);
+    int w = for_each_run(pt->f, pt->st, b->text + line->start, line->len, paint_run, pt);
+    if (line->ellipsized) {
+        pt->x0 += w;
+        for_each_run(pt->f, pt->st, ELLIPSIS, (int)strlen(ELLIPSIS), paint_run, pt);
+    }
+}
+
+SDL_Texture *text_render(SDL_Renderer *r, Fonts *f, const TextBlock *b, int first, int count, Err *err)
+{
+    if (!r || !f || !b) {
+        err_set(err, "text: render needs a renderer, fonts and a block");
+        return NULL;
+    }
+    if (first < 0) first = 0;
+    if (first + count > b->line_count) count = b->line_count - first;
+    if (count < 1) {
+        err_set(err, "text: no lines to render (first %d of %d)", first, b->line_count);
+        return NULL;
+    }
+    int w = b->width > 0 ? b->width : 1;
+    int h = count * b->line_height;
+    SDL_Surface *dst = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (!dst) {
+        err_set(err, "text: cannot make a %dx%d surface: %s", w, h, SDL_GetError());
+        return NULL;
+    }
+    /* Transparent pixels already carry the text colour, so that blending
+     * the glyphs in leaves no dark fringe around them. */
+    SDL_Color c = b->style.color;
+    SDL_FillRect(dst, NULL, SDL_MapRGBA(dst->format, c.r, c.g, c.b, 0));
+    Painter pt = { .f = f, .st = &b->style, .dst = dst };
+    int top0 = b->lines[first].y;
+    for (int i = first; i < first + count; i++) paint_line(&pt, b, &b->lines[i], b->lines[i].y - top0);
+    if (pt.failures) log_warn("text: %d runs could not be drawn: %s", pt.failures, TTF_GetError());
+
+    SDL_Texture *tex = SDL_CreateTextureFromSurface(r, dst);
+    SDL_FreeSurface(dst);
+    if (!tex) {
+        err_set(err, "text: cannot make a %dx%d texture: %s", w, h, SDL_GetError());
+        return NULL;
+    }
+    SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
+    return tex;
+}
+
+SDL_Texture *text_render_line(SDL_Renderer *r, Fonts *f, const char *utf8, const TextStyle *style, int max_width,
+                              int *w, int *h, Err *err)
+{
+    TextBlock b;
+    if (text_layout(f, utf8, style, max_width, 1, TEXT_ELLIPSIZE, &b, err) != 0) return NULL;
+    SDL_Texture *tex = text_render(r, f, &b, 0, b.line_count, err);
+    if (tex) {
+        if (w) *w = b.width > 0 ? b.width : 1;
+        if (h) *h = b.line_height;
+    }
+    text_block_free(&b);
+    return tex;
+}
