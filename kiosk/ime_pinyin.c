@@ -212,18 +212,18 @@ const char *ime_pinyin_preedit(ImePinyin *p)
     return p->preedit;
 }
 
-int ime_pinyin_candidates(ImePinyin *p, int page, int page_size, ImeCandidates *out, Err *err)
+int ime_pinyin_candidates(ImePinyin *p, int first, int count, ImeCandidates *out, Err *err)
 {
     memset(out, 0, sizeof *out);
-    if (page < 0 || page_size < 1 || page_size > IME_PAGE_MAX)
-        return err_set(err, "candidate page %d of size %d is out of range (size 1..%d)", page, page_size,
+    if (first < 0 || count < 1 || count > IME_PAGE_MAX)
+        return err_set(err, "candidates from %d, %d of them, is out of range (1..%d at a time)", first, count,
                        IME_PAGE_MAX);
-    out->first = page * page_size;
+    out->first = first;
     if (!ime_pinyin_composing(p)) return 0;
     RimeCandidateListIterator it = {0};
     if (!p->api->candidate_list_from_index(p->session, &it, out->first)) return 0;
     while (p->api->candidate_list_next(&it)) {
-        if (out->count == page_size) {
+        if (out->count == count) {
             out->more = true;
             break;
         }

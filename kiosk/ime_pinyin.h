@@ -31,7 +31,7 @@ typedef struct ImePinyin ImePinyin;
 
 typedef struct ImeCandidates {
     char text[IME_PAGE_MAX][IME_CANDIDATE_MAX];
-    int count;                    /* on this page */
+    int count;                    /* in text[] */
     int first;                    /* index of text[0] in the whole list */
     bool more;                    /* a further page exists */
 } ImeCandidates;
@@ -61,9 +61,11 @@ bool ime_pinyin_composing(ImePinyin *p);
  * already chosen followed by the rest ("你hao"); "" when not composing. */
 const char *ime_pinyin_preedit(ImePinyin *p);
 
-/* Page `page` (0-based) of the candidate list, page_size of them (at most
- * IME_PAGE_MAX).  An empty page when not composing or past the end. */
-int ime_pinyin_candidates(ImePinyin *p, int page, int page_size, ImeCandidates *out, Err *err);
+/* Up to `count` candidates (at most IME_PAGE_MAX) starting at index
+ * `first` of the whole list; the keyboard shows as many as fit its bar and
+ * asks for the next ones from where the shown ones end.  Empty when not
+ * composing or past the end. */
+int ime_pinyin_candidates(ImePinyin *p, int first, int count, ImeCandidates *out, Err *err);
 
 /* Chooses candidate `index` of the whole list (ImeCandidates.first + i).
  * When the choice completes the input, the text is committed: copied to

@@ -167,7 +167,7 @@ static void test_pages_do_not_overlap(void **state)
     ImeCandidates a, b;
     Err err;
     assert_int_equal(ime_pinyin_candidates(pinyin, 0, 8, &a, &err), 0);
-    assert_int_equal(ime_pinyin_candidates(pinyin, 1, 8, &b, &err), 0);
+    assert_int_equal(ime_pinyin_candidates(pinyin, 8, 8, &b, &err), 0);
     assert_int_equal(a.count, 8);
     assert_true(a.more);
     assert_int_equal(b.first, 8);
@@ -178,6 +178,7 @@ static void test_pages_do_not_overlap(void **state)
     assert_int_equal(ime_pinyin_choose(pinyin, b.first, out, sizeof out, &err), 1);
     assert_string_equal(out, b.text[0]);
     assert_int_equal(ime_pinyin_candidates(pinyin, 0, IME_PAGE_MAX + 1, &a, &err), -1);
+    assert_int_equal(ime_pinyin_candidates(pinyin, -1, 8, &a, &err), -1);
 }
 
 static void test_keys_that_are_not_pinyin(void **state)
