@@ -15,15 +15,16 @@
 
 CC      ?= cc
 BUILD   ?= build
+BIN     ?= bin
 PKGS    := sdl2 SDL2_ttf SDL2_image sqlite3 libcurl libcrypto inih libunibreak jansson libmicrohttpd rime
 SANITIZE ?=
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
-CFLAGS  ?= -O2 -g
+OPT     ?= -O2 -g
 # -Wno-format-truncation: snprintf into fixed buffers truncates on purpose.
-CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-truncation -Ikiosk -Isync $(PKG_CFLAGS) $(SANITIZE)
+CFLAGS  += $(OPT) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-truncation -Ikiosk -Isync $(PKG_CFLAGS) $(SANITIZE)
 LDFLAGS += $(SANITIZE)
 LDLIBS  += $(PKG_LIBS) -lzinnia -lunistring -lpthread -lm
 
@@ -42,7 +43,7 @@ FONT_SRC := /usr/share/fonts/opentype/noto
 FONTS    := fonts/NotoSansCJK-Regular.ttc fonts/NotoSansCJK-Bold.ttc fonts/DejaVuSans.ttf \
             fonts/LICENSE-noto-cjk.txt fonts/LICENSE-dejavu.txt
 
-BINS := bin/kiosk $(if $(KIOSKCTL_SRC),bin/kioskctl) $(if $(COUNTYD_SRC),bin/countyd)
+BINS := $(BIN)/kiosk $(if $(KIOSKCTL_SRC),$(BIN)/kioskctl) $(if $(COUNTYD_SRC),$(BIN)/countyd)
 
 .PHONY: all deps run test check-tests bench clean screenshots demo asan valgrind
 .DEFAULT_GOAL := all
@@ -58,7 +59,7 @@ run: deps
 
 test: deps
 	@$(MAKE) --no-print-directory all $(TESTS)
-	@sh scripts/run-tests.sh $(TESTS)
+	@BIN=$(BIN) sh scripts/run-tests.sh $(TESTS)
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCHES)
@@ -66,11 +67,11 @@ bench: deps
 
 # Address and undefined-behaviour sanitizers over the whole test suite.
 asan: deps
-	@$(MAKE) --no-print-directory BUILD=build-asan SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer" \
-		CFLAGS="-O1 -g" all build-asan/tests/stamp
+	@$(MAKE) --no-print-directory BUILD=build-asan BIN=build-asan/bin SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer" \
+		OPT="-O1 -g" all build-asan/tests/stamp
 
 $(BUILD)/tests/stamp: $(TESTS)
-	@sh scripts/run-tests.sh $(TESTS)
+	@BIN=$(BIN) sh scripts/run-tests.sh $(TESTS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -80,16 +81,16 @@ $(BUILD)/libkiosk.a: $(CORE_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-bin/kiosk: $(call obj,kiosk/main.c) $(BUILD)/libkiosk.a
-	@mkdir -p bin
+$(BIN)/kiosk: $(call obj,kiosk/main.c) $(BUILD)/libkiosk.a
+	@mkdir -p $(BIN)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-bin/kioskctl: $(call obj,$(KIOSKCTL_SRC)) $(BUILD)/libkiosk.a
-	@mkdir -p bin
+$(BIN)/kioskctl: $(call obj,$(KIOSKCTL_SRC)) $(BUILD)/libkiosk.a
+	@mkdir -p $(BIN)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-bin/countyd: $(call obj,$(COUNTYD_SRC)) $(BUILD)/libkiosk.a
-	@mkdir -p bin
+$(BIN)/countyd: $(call obj,$(COUNTYD_SRC)) $(BUILD)/libkiosk.a
+	@mkdir -p $(BIN)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libkiosk.a

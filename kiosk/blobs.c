@@ -210,6 +210,16 @@ int blobs_fetch_local(Store *s, const char *cache_dir, const char *base_dir, int
     return 0;
 }
 
+static bool all_hex(const char *s, size_t n)
+{
+    if (strlen(s) != n) return false;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) return false;
+    return true;
+}
+
+/* Only names this module writes are ever deleted: CACHE/ab/<sha256> and
+ * CACHE/ab/.tmp-<pid>-<sha256>; anything else in the folder is left alone. */
 int blobs_collect_garbage(Store *s, const char *cache_dir, int64_t budget_bytes, int *removed, Err *err)
 {
     *removed = 0;
@@ -218,7 +228,7 @@ int blobs_collect_garbage(Store *s, const char *cache_dir, int64_t budget_bytes,
     int64_t kept = 0;
     struct dirent *d;
     while ((d = readdir(top)) != NULL) {
-        if (strlen(d->d_name) != 2) continue;
+        if (!all_hex(d->d_name, 2)) continue;
         char sub[1100];
         snprintf(sub, sizeof sub, "%s/%s", cache_dir, d->d_name);
         DIR *dir = opendir(sub);
@@ -228,13 +238,14 @@ int blobs_collect_garbage(Store *s, const char *cache_dir, int64_t budget_bytes,
             char path[1400];
             snprintf(path, sizeof path, "%s/%s", sub, f->d_name);
             struct stat st;
-            if (f->d_name[0] == '.' && strncmp(f->d_name, ".tmp-", 5) != 0) continue;
+            bool temporary = strncmp(f->d_name, ".tmp-", 5) == 0;
+            bool blob = all_hex(f->d_name, 64);
+            if (!temporary && !blob) continue;
             if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) continue;
-            /* Leftover temporaries are from a killed process. */
-            bool stale = strncmp(f->d_name, ".tmp-", 5) == 0 || strlen(f->d_name) != 64 ||
-                         store_blob_referenced(s, f->d_name) == 0;
+            /* A temporary is what a killed process left half written. */
+            bool stale = temporary || store_blob_referenced(s, f->d_name) == 0;
             if (stale && unlink(path) == 0) {
-                if (strlen(f->d_name) == 64) store_blob_set_present(s, f->d_name, false, NULL);
+                if (blob) store_blob_set_present(s, f->d_name, false, NULL);
                 (*removed)++;
                 continue;
             }

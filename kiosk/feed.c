@@ -393,27 +393,30 @@ int feed_import_file(Store *s, const char *path, FeedResult *res, Err *err)
     return rc;
 }
 
+/* RFC 3339 with fixed-width fields.  sscanf + timegm instead of strptime:
+ * strptime accepts single-digit fields and leading blanks, and the
+ * sanitizer's interceptor for it misreports the end pointer. */
 int feed_parse_time(const char *text, int64_t *out)
 {
-    struct tm tm;
-    memset(&tm, 0, sizeof tm);
-    const char *end = strptime(text, "%Y-%m-%dT%H:%M:%S", &tm);
-    if (!end) return -1;
-    long offset;
-    if (strcmp(end, "Z") == 0) {
-        offset = 0;
-    } else {
-        int sign, hh, mm, n = 0;
-        if ((end[0] != '+' && end[0] != '-') || sscanf(end + 1, "%2d:%2d%n", &hh, &mm, &n) != 2 || end[1 + n] != '\0' ||
-            hh > 14 || mm > 59)
+    int y, mo, d, h, mi, sec, n = 0;
+    if (sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 || n != 19) return -1;
+    const char *zone = text + n;
+    long offset = 0;
+    if (strcmp(zone, "Z") != 0) {
+        int hh, mm, zn = 0;
+        if ((zone[0] != '+' && zone[0] != '-') || sscanf(zone + 1, "%2d:%2d%n", &hh, &mm, &zn) != 2 || zn != 5 ||
+            zone[1 + zn] != '\0' || hh > 14 || mm > 59)
             return -1;
-        sign = end[0] == '-' ? -1 : 1;
-        offset = sign * (hh * 3600L + mm * 60L);
+        offset = (zone[0] == '-' ? -1 : 1) * (hh * 3600L + mm * 60L);
     }
-    if (tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
-        tm.tm_sec > 60)
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h, .tm_min = mi, .tm_sec = sec};
+    time_t t = timegm(&tm);
+    /* timegm normalises 2026-02-30 to March 2nd; a changed field means the
+     * date did not exist. */
+    if (tm.tm_year != y - 1900 || tm.tm_mon != mo - 1 || tm.tm_mday != d || tm.tm_hour != h || tm.tm_min != mi ||
+        tm.tm_sec != sec)
         return -1;
-    *out = (int64_t)timegm(&tm) - offset;
+    *out = (int64_t)t - offset;
     return 0;
 }
 

@@ -3,8 +3,12 @@
  * advances until fonts_close.  See fonts.h and text.h. */
 #include "fonts.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <unistr.h>
 
 #include "log.h"
@@ -32,7 +36,20 @@ typedef struct Face {
     AdvanceMap advances;
 } Face;
 
+/* A font file mapped into memory once and shared by every size opened
+ * from it: SDL_ttf reading through a file handle spends most of its time
+ * in lseek/read when glyphs of a CJK font are loaded. */
+typedef struct MappedFile {
+    char path[1024];
+    void *data;
+    size_t size;
+} MappedFile;
+
+#define MAX_FILES (2 + CONFIG_MAX_FALLBACK_FONTS)
+
 struct Fonts {
+    MappedFile files[MAX_FILES];
+    int file_count;
     char main_path[2][1024];   /* [0] regular, [1] bold */
     bool synthetic_bold;       /* no bold file: regular face with TTF_STYLE_BOLD */
     int face_index;
@@ -44,15 +61,39 @@ struct Fonts {
     int face_count, face_cap;
     char *scratch;
     int scratch_cap;
+    SDL_Surface *canvas;
 };
 
 static int slot_count(const Fonts *f) { return 1 + f->fallback_count; }
+
+static const MappedFile *map_file(Fonts *f, const char *path)
+{
+    for (int i = 0; i < f->file_count; i++)
+        if (strcmp(f->files[i].path, path) == 0) return f->files[i].data ? &f->files[i] : NULL;
+    if (f->file_count == MAX_FILES) return NULL;
+    MappedFile *m = &f->files[f->file_count++];
+    snprintf(m->path, sizeof m->path, "%s", path);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return NULL;
+    struct stat st;
+    if (fstat(fd, &st) == 0 && st.st_size > 0) {
+        void *data = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (data != MAP_FAILED) {
+            m->data = data;
+            m->size = (size_t)st.st_size;
+        }
+    }
+    close(fd);
+    return m->data ? m : NULL;
+}
 
 static TTF_Font *open_slot(Fonts *f, FontSlot slot, bool bold, int size_px)
 {
     const char *path = slot == 0 ? f->main_path[bold && !f->synthetic_bold] : f->fallback_path[slot - 1];
     long index = slot == 0 ? f->face_index : 0;
-    TTF_Font *font = TTF_OpenFontIndex(path, size_px, index);
+    const MappedFile *m = map_file(f, path);
+    TTF_Font *font = m ? TTF_OpenFontIndexRW(SDL_RWFromConstMem(m->data, (int)m->size), 1, size_px, index)
+                       : TTF_OpenFontIndex(path, size_px, index);
     if (!font) {
         if (!f->open_failed[bold][slot]) log_error("fonts: cannot open %s (face %ld): %s", path, index, TTF_GetError());
         f->open_failed[bold][slot] = true;
@@ -162,6 +203,9 @@ void fonts_close(Fonts *f)
     for (int b = 0; b < 2; b++)
         for (int s = 0; s < MAX_SLOTS; s++)
             if (f->probe[b][s]) TTF_CloseFont(f->probe[b][s]);
+    for (int i = 0; i < f->file_count; i++)
+        if (f->files[i].data) munmap(f->files[i].data, f->files[i].size);
+    SDL_FreeSurface(f->canvas);
     free(f->faces);
     free(f->scratch);
     free(f);
@@ -289,4 +333,16 @@ SDL_Surface *fonts_run_render(Fonts *f, FontSlot slot, bool bold, int size_px, c
     const char *s = terminated(f, utf8, len);
     if (!font || !s || len <= 0) return NULL;
     return TTF_RenderUTF8_Blended(font, s, color);
+}
+
+SDL_Surface *fonts_canvas(Fonts *f, int w, int h)
+{
+    if (f->canvas && f->canvas->w >= w && f->canvas->h >= h) return f->canvas;
+    int cw = f->canvas && f->canvas->w > w ? f->canvas->w : w;
+    int ch = f->canvas && f->canvas->h > h ? f->canvas->h : h;
+    SDL_Surface *bigger = SDL_CreateRGBSurfaceWithFormat(0, cw, ch, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (!bigger) return NULL;
+    SDL_FreeSurface(f->canvas);
+    f->canvas = bigger;
+    return bigger;
 }

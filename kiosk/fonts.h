@@ -42,4 +42,10 @@ int fonts_run_width(Fonts *f, FontSlot slot, bool bold, int size_px, const char 
 SDL_Surface *fonts_run_render(Fonts *f, FontSlot slot, bool bold, int size_px, const char *utf8, int len,
                               SDL_Color color);
 
+/* A scratch ARGB surface at least w x h on which text.c composes a block
+ * before uploading it; kept (and grown) until fonts_close, because fresh
+ * multi-megabyte buffers for every page cost more than drawing the glyphs.
+ * NULL when out of memory. */
+SDL_Surface *fonts_canvas(Fonts *f, int w, int h);
+
 #endif

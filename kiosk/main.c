@@ -1,9 +1,81 @@
-/* main.c — start-up: config, log, store, then the UI loop. */
+/* main.c — start-up: config, log, store, fonts, window and renderer, the
+ * screens, then the UI loop (or the headless script runner). */
+#include <SDL.h>
+#include <SDL_image.h>
+#include <SDL_ttf.h>
 #include <stdio.h>
 
+#include "app.h"
 #include "config.h"
+#include "headless.h"
+#include "input.h"
 #include "log.h"
+#include "screens.h"
 #include "store.h"
+#include "text.h"
+
+typedef struct Kiosk {
+    Store *store;
+    Fonts *fonts;
+    SDL_Window *win;
+    SDL_Renderer *r;
+    App *app;
+} Kiosk;
+
+static void kiosk_close(Kiosk *k)
+{
+    app_destroy(k->app);
+    if (k->r) SDL_DestroyRenderer(k->r);
+    if (k->win) SDL_DestroyWindow(k->win);
+    fonts_close(k->fonts);
+    store_close(k->store);
+    IMG_Quit();
+    TTF_Quit();
+    SDL_Quit();
+}
+
+/* The window: full screen at the display's size, or a window of the
+ * configured size turned to the configured orientation. */
+static int open_window(const Config *cfg, Kiosk *k, Err *err)
+{
+    int w = cfg->width, h = cfg->height;
+    if ((cfg->orientation == ORIENT_PORTRAIT) != (h > w)) {
+        int t = w;
+        w = h;
+        h = t;
+    }
+    Uint32 flags = SDL_WINDOW_SHOWN | SDL_WINDOW_ALLOW_HIGHDPI;
+    if (cfg->fullscreen && !cfg->headless) flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+    k->win = SDL_CreateWindow("党务公开", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h, flags);
+    if (!k->win) return err_set(err, "cannot open a window: %s", SDL_GetError());
+    Uint32 rflags = cfg->headless ? SDL_RENDERER_SOFTWARE : SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC;
+    k->r = SDL_CreateRenderer(k->win, -1, rflags | SDL_RENDERER_TARGETTEXTURE);
+    if (!k->r) {
+        log_warn("no accelerated renderer (%s); drawing in software", SDL_GetError());
+        k->r = SDL_CreateRenderer(k->win, -1, SDL_RENDERER_SOFTWARE | SDL_RENDERER_TARGETTEXTURE);
+    }
+    if (!k->r) return err_set(err, "cannot draw in the window: %s", SDL_GetError());
+    if (cfg->fullscreen && !cfg->headless) SDL_ShowCursor(SDL_DISABLE);
+    return 0;
+}
+
+static int start(const Config *cfg, Kiosk *k, Err *err)
+{
+    if (cfg->headless) {
+        SDL_SetHint(SDL_HINT_VIDEODRIVER, "dummy");
+        SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
+    }
+    input_set_hints();
+    if (store_open(cfg->db_path, &k->store, err)) return -1;
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) return err_set(err, "cannot start SDL: %s", SDL_GetError());
+    if (TTF_Init() != 0) return err_set(err, "cannot start SDL_ttf: %s", TTF_GetError());
+    IMG_Init(IMG_INIT_PNG | IMG_INIT_JPG);
+    if (fonts_open(cfg, &k->fonts, err)) return err_prefix(err, "the fonts cannot be used, so nothing can be shown: ");
+    if (open_window(cfg, k, err)) return -1;
+    if (app_create(cfg, k->store, k->fonts, k->win, k->r, &k->app, err)) return -1;
+    screens_register_builtin(k->app);
+    return app_start(k->app, "home") == 0 ? 0 : err_set(err, "the home screen cannot be shown");
+}
 
 int main(int argc, char **argv)
 {
@@ -16,11 +88,20 @@ int main(int argc, char **argv)
         return 2;
     }
     log_set_level(cfg.log_level);
-    Store *store;
-    if (store_open(cfg.db_path, &store, &err)) {
+    if (cfg.log_file[0] && log_set_file(cfg.log_file) != 0) log_warn("cannot write the log file %s", cfg.log_file);
+    Kiosk k = {0};
+    if (start(&cfg, &k, &err) != 0) {
         log_error("%s", err.msg);
+        fprintf(stderr, "kiosk: %s\n", err.msg);
+        kiosk_close(&k);
         return 1;
     }
-    store_close(store);
-    return 0;
+    if (cfg.headless) {
+        app_use_script_clock(k.app, (int64_t)time(NULL));
+        rc = headless_run(k.app, &cfg, cfg.headless_script);
+    } else {
+        rc = app_run(k.app);
+    }
+    kiosk_close(&k);
+    return rc;
 }

@@ -59,13 +59,15 @@ static const char *const migrations[] = {
     "  sort INTEGER NOT NULL DEFAULT 0, deleted INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX categories_parent ON categories(parent_id);"
     "CREATE TABLE items ("
-    "  id TEXT PRIMARY KEY, category_id TEXT NOT NULL, title TEXT NOT NULL, body TEXT NOT NULL,"
+    /* body last: columns after a large value are reached only through its
+     * overflow pages, and every list query reads the columns before it. */
+    "  id TEXT PRIMARY KEY, category_id TEXT NOT NULL, title TEXT NOT NULL,"
     "  unit TEXT NOT NULL DEFAULT '', published_at INTEGER NOT NULL, expires_at INTEGER NOT NULL DEFAULT 0,"
     "  period TEXT NOT NULL CHECK (period IN ('long_term','periodic','phased','immediate')),"
     "  scope TEXT NOT NULL CHECK (scope IN ('public','internal')),"
     "  pinned INTEGER NOT NULL DEFAULT 0, urgent INTEGER NOT NULL DEFAULT 0,"
-    "  revision INTEGER NOT NULL DEFAULT 0, deleted INTEGER NOT NULL DEFAULT 0);"
-    "CREATE INDEX items_category ON items(category_id, published_at);"
+    "  revision INTEGER NOT NULL DEFAULT 0, deleted INTEGER NOT NULL DEFAULT 0, body TEXT NOT NULL);"
+    "CREATE INDEX items_visible ON items(category_id, scope, deleted, published_at, expires_at, id);"
     "CREATE TABLE attachments ("
     "  item_id TEXT NOT NULL, seq INTEGER NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL,"
     "  mime TEXT NOT NULL, caption TEXT NOT NULL DEFAULT '', href TEXT NOT NULL DEFAULT '',"
@@ -215,10 +217,23 @@ static sqlite3_stmt *prepare(Store *s, Err *err, const char *sql, const char *fm
     return st;
 }
 
+/* Queries that apply VISIBLE_ITEM use named parameters only (":now",
+ * ":id", ...): SQLite numbers a named parameter after the highest index
+ * seen so far, so mixing it with ?1 would give two names one slot. */
 static void bind_now(sqlite3_stmt *st, int64_t now)
 {
     int idx = sqlite3_bind_parameter_index(st, ":now");
     if (idx > 0) sqlite3_bind_int64(st, idx, now);
+}
+
+static void bind_named_text(sqlite3_stmt *st, const char *name, const char *value)
+{
+    sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, name), value, -1, SQLITE_TRANSIENT);
+}
+
+static void bind_named_int(sqlite3_stmt *st, const char *name, int value)
+{
+    sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, name), value);
 }
 
 /* Runs a statement that returns no rows. */
@@ -297,22 +312,24 @@ static void read_category(sqlite3_stmt *st, void *slot)
 
 int store_catalog(Store *s, int64_t now, StoreCategory **out, int *count, Err *err)
 {
-    /* tree: every live category with its level; anc: each category paired
-     * with itself and all its descendants, to count items below it. */
+    /* vis: visible items counted once per category (one pass over the
+     * items); tree: live categories with their level; anc: each category
+     * paired with itself and its descendants (a few hundred rows), to roll
+     * the counts up the tree. */
     static const char sql[] =
-        "WITH RECURSIVE tree(id, level) AS ("
+        "WITH RECURSIVE vis(cat, n, fresh) AS ("
+        "  SELECT i.category_id, COUNT(*), SUM(i.published_at > :now - 86400 * 7)"
+        "  FROM items i WHERE" VISIBLE_ITEM("i") "GROUP BY i.category_id),"
+        " tree(id, level) AS ("
         "  SELECT id, 1 FROM categories WHERE deleted = 0 AND (parent_id IS NULL OR parent_id = '')"
         "  UNION ALL SELECT c.id, t.level + 1 FROM categories c JOIN tree t ON c.parent_id = t.id"
         "  WHERE c.deleted = 0 AND t.level < 3),"
         " anc(top, id) AS ("
         "  SELECT id, id FROM tree"
         "  UNION ALL SELECT a.top, c.id FROM categories c JOIN anc a ON c.parent_id = a.id WHERE c.deleted = 0),"
-        " counts AS ("
-        "  SELECT a.top AS id, COUNT(i.id) AS n,"
-        "         SUM(i.published_at > :now - 86400 * 7) AS fresh"
-        "  FROM anc a JOIN items i ON i.category_id = a.id"
-        "  WHERE" VISIBLE_ITEM("i") "GROUP BY a.top)"
-        "SELECT c.id, COALESCE(c.parent_id, ''), c.name, c.icon, c.sort, t.level, n.n, COALESCE(n.fresh, 0)"
+        " counts(id, n, fresh) AS ("
+        "  SELECT a.top, SUM(v.n), SUM(v.fresh) FROM anc a JOIN vis v ON v.cat = a.id GROUP BY a.top)"
+        "SELECT c.id, COALESCE(c.parent_id, ''), c.name, c.icon, c.sort, t.level, n.n, n.fresh"
         " FROM categories c JOIN tree t ON t.id = c.id JOIN counts n ON n.id = c.id"
         " ORDER BY t.level, c.sort, c.name";
     sqlite3_stmt *st = prepare(s, err, sql, NULL);
@@ -357,26 +374,27 @@ int store_items_page(Store *s, const char *category_id, int64_t now, int offset,
     sqlite3_stmt *st = prepare(s, err, count_sql, NULL);
     if (!st) return -1;
     bind_now(st, now);
-    sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":cat"), category_id, -1, SQLITE_TRANSIENT);
+    bind_named_text(st, ":cat", category_id);
     *total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
     sqlite3_finalize(st);
 
     st = prepare(s, err, page_sql, NULL);
     if (!st) return -1;
     bind_now(st, now);
-    sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":cat"), category_id, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":limit"), limit);
-    sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":offset"), offset);
+    bind_named_text(st, ":cat", category_id);
+    bind_named_int(st, ":limit", limit);
+    bind_named_int(st, ":offset", offset);
     return collect(s, st, sizeof(StoreItemSummary), read_summary, (void **)out, count, err);
 }
 
 int store_items_pinned(Store *s, int64_t now, int limit, StoreItemSummary **out, int *count, Err *err)
 {
     static const char sql[] = "SELECT " SUMMARY_COLUMNS " FROM items i WHERE i.pinned = 1 AND" VISIBLE_ITEM("i")
-                              "ORDER BY i.published_at DESC, i.id LIMIT ?1";
-    sqlite3_stmt *st = prepare(s, err, sql, "d", limit);
+                              "ORDER BY i.published_at DESC, i.id LIMIT :limit";
+    sqlite3_stmt *st = prepare(s, err, sql, NULL);
     if (!st) return -1;
     bind_now(st, now);
+    bind_named_int(st, ":limit", limit);
     return collect(s, st, sizeof(StoreItemSummary), read_summary, (void **)out, count, err);
 }
 
@@ -392,11 +410,12 @@ static void read_image(sqlite3_stmt *st, void *slot)
 int store_item_get(Store *s, const char *id, int64_t now, StoreItem *out, Err *err)
 {
     static const char sql[] = "SELECT " SUMMARY_COLUMNS ", i.unit, i.expires_at, i.revision, i.body"
-                              " FROM items i WHERE i.id = ?1 AND" VISIBLE_ITEM("i");
+                              " FROM items i WHERE i.id = :id AND" VISIBLE_ITEM("i");
     memset(out, 0, sizeof *out);
-    sqlite3_stmt *st = prepare(s, err, sql, "s", id);
+    sqlite3_stmt *st = prepare(s, err, sql, NULL);
     if (!st) return -1;
     bind_now(st, now);
+    bind_named_text(st, ":id", id);
     int rc = sqlite3_step(st);
     if (rc != SQLITE_ROW) {
         sqlite3_finalize(st);
@@ -649,14 +668,14 @@ static int check_none(Store *s, Err *err, const char *sql, const char *what)
 
 int store_check_integrity(Store *s, Err *err)
 {
-    /* depth(id, d, path): walk up from every live category; a walk longer
-     * than the deepest legal tree means a cycle or a fourth level. */
+    /* up(start, id, d): walk up from every live category; d is the depth
+     * reached.  A walk deeper than three means a fourth level or a cycle. */
     static const char depth_sql[] =
         "WITH RECURSIVE up(start, id, d) AS ("
         "  SELECT id, parent_id, 1 FROM categories WHERE deleted = 0"
         "  UNION ALL SELECT up.start, c.parent_id, up.d + 1 FROM up JOIN categories c ON c.id = up.id"
         "  WHERE up.id IS NOT NULL AND up.d <= 4)"
-        "SELECT start FROM up WHERE d > 3 AND id IS NOT NULL LIMIT 1";
+        "SELECT start FROM up WHERE d > 3 LIMIT 1";
     if (check_none(s, err,
                    "SELECT c.id FROM categories c WHERE c.deleted = 0 AND c.parent_id IS NOT NULL"
                    " AND NOT EXISTS (SELECT 1 FROM categories p WHERE p.id = c.parent_id AND p.deleted = 0) LIMIT 1",

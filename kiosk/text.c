@@ -303,17 +303,37 @@ static int shorten(const Para *p, int from, int end)
     return c > from ? c : next_cluster(p, from);
 }
 
-/* The end of the line starting at from, checked against the exact width. */
+/* The end of the next break opportunity after end (n when none). */
+static int next_break_end(const Para *p, int end)
+{
+    for (int b = end; b < p->n; b++)
+        if (p->break_after[b]) return b + 1;
+    return p->n;
+}
+
+/* The end of the line starting at from, settled on the exact width: the
+ * estimate ignores kerning and emboldening, so the line is shortened while
+ * too wide, or else lengthened while the next word still fits. */
 static int fit_line(Layout *L, int from, int avail, int *width)
 {
     const Para *p = &L->para;
     int end = fit_estimate(L, from, avail);
+    bool shortened = false;
     for (;;) {
         int visible = trim_trailing_spaces(p, from, end);
         *width = range_width(L, from, visible);
-        if (*width <= avail || next_cluster(p, from) >= visible) return end;
+        if (*width <= avail || next_cluster(p, from) >= visible) break;
         end = shorten(p, from, end);
+        shortened = true;
     }
+    while (!shortened && end < p->n) {
+        int longer = next_break_end(p, end);
+        int w = range_width(L, from, trim_trailing_spaces(p, from, longer));
+        if (w > avail) break;
+        end = longer;
+        *width = w;
+    }
+    return end;
 }
 
 /* The last allowed line: as many clusters as fit before an added "…";
@@ -546,24 +566,25 @@ SDL_Texture *text_render(SDL_Renderer *r, Fonts *f, const TextBlock *b, int firs
     }
     int w = b->width > 0 ? b->width : 1;
     int h = count * b->line_height;
-    SDL_Surface *dst = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
-    if (!dst) {
-        err_set(err, "text: cannot make a %dx%d surface: %s", w, h, SDL_GetError());
+    SDL_Surface *canvas = fonts_canvas(f, w, h);
+    SDL_Texture *tex = canvas ? SDL_CreateTexture(r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC, w, h) : NULL;
+    if (!tex) {
+        err_set(err, "text: cannot make a %dx%d texture: %s", w, h, SDL_GetError());
         return NULL;
     }
     /* Transparent pixels already carry the text colour, so that blending
      * the glyphs in leaves no dark fringe around them. */
+    SDL_Rect area = { 0, 0, w, h };
+    SDL_SetClipRect(canvas, &area);
     SDL_Color c = b->style.color;
-    SDL_FillRect(dst, NULL, SDL_MapRGBA(dst->format, c.r, c.g, c.b, 0));
-    Painter pt = { .f = f, .st = &b->style, .dst = dst };
+    SDL_FillRect(canvas, &area, SDL_MapRGBA(canvas->format, c.r, c.g, c.b, 0));
+    Painter pt = { .f = f, .st = &b->style, .dst = canvas };
     int top0 = b->lines[first].y;
     for (int i = first; i < first + count; i++) paint_line(&pt, b, &b->lines[i], b->lines[i].y - top0);
     if (pt.failures) log_warn("text: %d runs could not be drawn: %s", pt.failures, TTF_GetError());
-
-    SDL_Texture *tex = SDL_CreateTextureFromSurface(r, dst);
-    SDL_FreeSurface(dst);
-    if (!tex) {
-        err_set(err, "text: cannot make a %dx%d texture: %s", w, h, SDL_GetError());
+    if (SDL_UpdateTexture(tex, NULL, canvas->pixels, canvas->pitch) != 0) {
+        err_set(err, "text: cannot fill a %dx%d texture: %s", w, h, SDL_GetError());
+        SDL_DestroyTexture(tex);
         return NULL;
     }
     SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);

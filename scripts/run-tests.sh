@@ -9,6 +9,8 @@ failed=0
 failures=""
 export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy SDL_RENDER_DRIVER=software
 top=$(pwd)
+# Shell tests run the programs in $BIN (bin/, or build-asan/bin/ for make asan).
+export BIN="${BIN:-bin}"
 for t in "$@" tests/*.sh; do
     [ -e "$t" ] || continue
     name=$(basename "$t")

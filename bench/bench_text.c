@@ -1,0 +1,145 @@
+/* bench_text.c — how long Chinese layout and page rendering take.
+ *
+ * Lays out a 5,000-character article (the test corpus repeated) at the
+ * 1080p body size in a landscape and a portrait reading column, renders
+ * it page by page into textures with the software renderer, and prints
+ * the times and the memory each cached page texture holds.  Runs in a few
+ * seconds; no display needed. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistr.h>
+
+#include "text.h"
+
+#define CORPUS "tests/corpus/zh_paragraphs.txt"
+#define ARTICLE_CHARS 5000
+#define BODY_PX 44
+#define RUNS 5
+
+static char *read_file(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) return NULL;
+    fseek(fp, 0, SEEK_END);
+    long n = ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    if (buf && fread(buf, 1, (size_t)n, fp) != (size_t)n) {
+        free(buf);
+        buf = NULL;
+    }
+    if (buf) buf[n] = '\0';
+    fclose(fp);
+    return buf;
+}
+
+/* The corpus repeated until the article holds ARTICLE_CHARS code points. */
+static char *make_article(const char *corpus)
+{
+    size_t clen = strlen(corpus);
+    size_t cap = clen * (ARTICLE_CHARS / 100 + 2) + 1;
+    char *out = malloc(cap);
+    size_t o = 0, chars = 0;
+    while (chars < ARTICLE_CHARS) {
+        const uint8_t *s = (const uint8_t *)corpus;
+        while (*s && chars < ARTICLE_CHARS) {
+            int n = u8_mblen(s, strlen((const char *)s));
+            if (n < 1) n = 1;
+            memcpy(out + o, s, (size_t)n);
+            o += (size_t)n;
+            s += n;
+            chars++;
+        }
+    }
+    out[o] = '\0';
+    return out;
+}
+
+static double ms_since(Uint64 t0)
+{
+    return (double)(SDL_GetPerformanceCounter() - t0) * 1000.0 / (double)SDL_GetPerformanceFrequency();
+}
+
+static int bench_column(Fonts *fonts, SDL_Renderer *r, const char *article, const char *name, int column_w,
+                        int page_h)
+{
+    TextStyle body = { .size_px = BODY_PX, .color = { 30, 30, 30, 255 } };
+    TextBlock b;
+    Err err;
+    double first = 0, total = 0;
+    for (int i = 0; i < RUNS; i++) {
+        Uint64 t0 = SDL_GetPerformanceCounter();
+        if (text_layout(fonts, article, &body, column_w, 0, TEXT_INDENT_PARAGRAPHS, &b, &err) != 0) {
+            fprintf(stderr, "layout: %s\n", err.msg);
+            return -1;
+        }
+        double ms = ms_since(t0);
+        if (i == 0) first = ms;
+        total += ms;
+        if (i + 1 < RUNS) text_block_free(&b);
+    }
+    int lines_per_page = page_h / b.line_height;
+    int pages = (b.line_count + lines_per_page - 1) / lines_per_page;
+    printf("%s: %d chars, %d px body, column %d px: %d lines, %d pages of %d lines\n", name, ARTICLE_CHARS, BODY_PX,
+           column_w, b.line_count, pages, lines_per_page);
+    printf("  layout: first %.1f ms, mean of %d %.1f ms\n", first, RUNS, total / RUNS);
+
+    double render_total = 0, render_first = 0;
+    long bytes = 0;
+    for (int p = 0; p < pages; p++) {
+        Uint64 t0 = SDL_GetPerformanceCounter();
+        SDL_Texture *tex = text_render(r, fonts, &b, p * lines_per_page, lines_per_page, &err);
+        double ms = ms_since(t0);
+        if (!tex) {
+            fprintf(stderr, "render: %s\n", err.msg);
+            text_block_free(&b);
+            return -1;
+        }
+        int w, h;
+        SDL_QueryTexture(tex, NULL, NULL, &w, &h);
+        if (p == 0) {
+            render_first = ms;
+            bytes = (long)w * h * 4;
+        }
+        render_total += ms;
+        SDL_DestroyTexture(tex);
+    }
+    printf("  render: first page %.1f ms, mean per page %.1f ms\n", render_first, render_total / pages);
+    printf("  memory: %.2f MB per cached page texture (%d x %d ARGB)\n", (double)bytes / (1024.0 * 1024.0),
+           b.width, lines_per_page * b.line_height);
+    text_block_free(&b);
+    return 0;
+}
+
+int main(void)
+{
+    Config cfg;
+    config_defaults(&cfg);
+    Fonts *fonts;
+    Err err;
+    Uint64 t0 = SDL_GetPerformanceCounter();
+    if (fonts_open(&cfg, &fonts, &err) != 0) {
+        fprintf(stderr, "%s\n", err.msg);
+        return 1;
+    }
+    printf("fonts_open: %.1f ms\n", ms_since(t0));
+    char *corpus = read_file(CORPUS);
+    if (!corpus) {
+        fprintf(stderr, "cannot read %s (run from the top folder)\n", CORPUS);
+        return 1;
+    }
+    char *article = make_article(corpus);
+    SDL_Surface *screen = SDL_CreateRGBSurfaceWithFormat(0, 1920, 1080, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Renderer *r = screen ? SDL_CreateSoftwareRenderer(screen) : NULL;
+    int rc = 1;
+    if (r && bench_column(fonts, r, article, "landscape 1920x1080", 1600, 760) == 0 &&
+        bench_column(fonts, r, article, "portrait 1080x1920", 960, 1500) == 0)
+        rc = 0;
+    if (r) SDL_DestroyRenderer(r);
+    SDL_FreeSurface(screen);
+    free(article);
+    free(corpus);
+    fonts_close(fonts);
+    return rc;
+}

@@ -1,0 +1,2 @@
+build-asan/kiosk/err.o: kiosk/err.c kiosk/err.h
+kiosk/err.h:

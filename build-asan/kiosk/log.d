@@ -1,0 +1,2 @@
+build-asan/kiosk/log.o: kiosk/log.c kiosk/log.h
+kiosk/log.h:

@@ -1,0 +1,716 @@
+#include "app.h"
+
+#include <SDL_image.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "icons.h"
+#include "log.h"
+
+#define MAX_SCREENS 32
+#define MAX_DEPTH 16
+#define TRANSITION_MS 200
+#define TOAST_MS 3500
+#define FRAME_MS 16
+#define DRIFT_PX 3
+#define ATTRACT "attract"
+#define HOME "home"
+
+enum { EVENT_CONTENT, EVENT_STATUS, EVENT_ANSWERS };
+
+typedef struct Visit {
+    const ScreenOps *ops;
+    void *st;
+    char arg[128];
+} Visit;
+
+struct App {
+    const Config *cfg;
+    Store *store;
+    Fonts *fonts;
+    SDL_Window *win;
+    SDL_Renderer *r;
+    Ui *ui;
+    Input input;
+    int w, h;
+    const ScreenOps *screens[MAX_SCREENS];
+    int screen_count;
+    Visit stack[MAX_DEPTH];
+    int depth;
+    bool scripted, dirty, quit;
+    uint32_t clock;
+    int64_t wall_start;
+    uint32_t last_input;
+    SDL_Texture *snap;          /* the last frame of the screen being left */
+    bool in_transition;
+    uint32_t transition_start;
+    int transition_dir;         /* +1 forward, -1 back */
+    char toast[256];
+    uint32_t toast_until;
+    int drift_x, drift_y;
+    int64_t shown_minute;
+    char sync_state[32];
+    char unit_name[256];
+};
+
+static uint32_t event_type;
+
+uint32_t app_event_type(void)
+{
+    if (!event_type) event_type = SDL_RegisterEvents(1);
+    return event_type;
+}
+
+static void post(int code)
+{
+    SDL_Event e = {0};
+    e.type = app_event_type();
+    e.user.code = code;
+    if (SDL_PushEvent(&e) < 0) log_warn("app: cannot queue an update event: %s", SDL_GetError());
+}
+
+void app_post_content_changed(void) { post(EVENT_CONTENT); }
+
+void app_sync_notify(void *ctx, SyncEvent ev)
+{
+    (void)ctx;
+    post(ev == SYNC_CONTENT_CHANGED ? EVENT_CONTENT : ev == SYNC_STATUS_CHANGED ? EVENT_STATUS : EVENT_ANSWERS);
+}
+
+/* ---- what screens read ----------------------------------------------- */
+
+uint32_t app_ms(App *app) { return app->clock; }
+int64_t app_time(App *app)
+{
+    if (app->scripted) return app->wall_start + app->clock / 1000;
+    return (int64_t)time(NULL);
+}
+Store *app_store(App *app) { return app->store; }
+Fonts *app_fonts(App *app) { return app->fonts; }
+Ui *app_ui(App *app) { return app->ui; }
+const Config *app_config(App *app) { return app->cfg; }
+int app_width(App *app) { return app->w; }
+int app_height(App *app) { return app->h; }
+bool app_portrait(App *app) { return app->h > app->w; }
+const char *app_unit_name(App *app) { return app->unit_name; }
+void app_redraw(App *app) { app->dirty = true; }
+int app_depth(App *app) { return app->depth; }
+const char *app_screen_arg(App *app) { return app->depth ? app->stack[app->depth - 1].arg : ""; }
+const char *app_screen_name(App *app) { return app->depth ? app->stack[app->depth - 1].ops->name : ""; }
+
+static void read_status(App *app)
+{
+    if (store_state_get(app->store, "sync.state", app->sync_state, sizeof app->sync_state) != 0 ||
+        !app->sync_state[0])
+        snprintf(app->sync_state, sizeof app->sync_state, "never");
+    if (store_state_get(app->store, "setting.unit_name", app->unit_name, sizeof app->unit_name) != 0 ||
+        !app->unit_name[0])
+        snprintf(app->unit_name, sizeof app->unit_name, "%s", app->cfg->unit_name);
+}
+
+int app_create(const Config *cfg, Store *store, Fonts *fonts, SDL_Window *win, SDL_Renderer *r, App **out, Err *err)
+{
+    App *app = calloc(1, sizeof *app);
+    if (!app) return err_set(err, "out of memory");
+    app->cfg = cfg;
+    app->store = store;
+    app->fonts = fonts;
+    app->win = win;
+    app->r = r;
+    if (SDL_GetRendererOutputSize(r, &app->w, &app->h) != 0) {
+        free(app);
+        return err_set(err, "renderer has no size: %s", SDL_GetError());
+    }
+    if (ui_create(r, fonts, cfg->cache_dir, app->w, app->h, cfg->text_scale_percent, &app->ui, err)) {
+        free(app);
+        return -1;
+    }
+    input_init(&app->input, ui_scale(app->ui));
+    app_event_type();
+    read_status(app);
+    app->dirty = true;
+    *out = app;
+    return 0;
+}
+
+static void pop_one(App *app)
+{
+    Visit *v = &app->stack[--app->depth];
+    if (v->ops->leave) v->ops->leave(app, v->st);
+    free(v->st);
+    v->st = NULL;
+}
+
+void app_destroy(App *app)
+{
+    if (!app) return;
+    while (app->depth) pop_one(app);
+    if (app->snap) SDL_DestroyTexture(app->snap);
+    ui_destroy(app->ui);
+    free(app);
+}
+
+/* ---- screens ---------------------------------------------------------- */
+
+static const ScreenOps *find_screen(App *app, const char *name)
+{
+    for (int i = 0; i < app->screen_count; i++)
+        if (strcmp(app->screens[i]->name, name) == 0) return app->screens[i];
+    return NULL;
+}
+
+bool app_has_screen(App *app, const char *name) { return find_screen(app, name) != NULL; }
+
+int app_register(App *app, const ScreenOps *ops)
+{
+    if (find_screen(app, ops->name)) {
+        log_warn("app: screen \"%s\" registered twice; keeping the first", ops->name);
+        return -1;
+    }
+    if (app->screen_count == MAX_SCREENS) {
+        log_error("app: too many screens");
+        return -1;
+    }
+    app->screens[app->screen_count++] = ops;
+    return 0;
+}
+
+static void draw_toast(App *app)
+{
+    if (!app->toast[0] || app->clock >= app->toast_until) return;
+    Ui *ui = app->ui;
+    Chrome c = app_chrome(app, false);
+    TextSpec spec = {.size = ui_font(ui, 38), .bold = true, .color = ui_theme.header_text, .align = ALIGN_CENTER,
+                     .middle = true, .max_lines = 2};
+    int tw, th, pad = ui_px(ui, 36);
+    ui_text_size(ui, app->toast, &spec, app->w - 4 * pad, ui_px(ui, 200), &tw, &th);
+    SDL_Rect box = {(app->w - tw) / 2 - pad, c.nav.y - th - 2 * pad - ui_px(ui, 40), tw + 2 * pad, th + 2 * pad};
+    ui_round(ui, box, ui_px(ui, 18), (SDL_Color){44, 38, 34, 238});
+    ui_text_kind(ui, WIDGET_NOTE, NULL, box, app->toast, &spec);
+}
+
+/* One complete frame of the top screen into the current render target. */
+static void draw_frame(App *app)
+{
+    ui_begin_frame(app->ui, app->drift_x, app->drift_y);
+    SDL_SetRenderDrawColor(app->r, ui_theme.bg.r, ui_theme.bg.g, ui_theme.bg.b, 255);
+    SDL_RenderClear(app->r);
+    if (app->depth) {
+        Visit *v = &app->stack[app->depth - 1];
+        v->ops->draw(app, v->st, app->ui);
+    }
+    draw_toast(app);
+}
+
+/* Keeps the current picture so the next screen can fade in over it. */
+void app_transition(App *app, int dir)
+{
+    if (!app->depth) return;
+    if (!app->snap) {
+        app->snap = SDL_CreateTexture(app->r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, app->w, app->h);
+        if (!app->snap) {
+            log_warn("app: no texture for transitions: %s", SDL_GetError());
+            return;
+        }
+        SDL_SetTextureBlendMode(app->snap, SDL_BLENDMODE_BLEND);
+    }
+    SDL_SetRenderTarget(app->r, app->snap);
+    draw_frame(app);
+    SDL_SetRenderTarget(app->r, NULL);
+    app->in_transition = true;
+    app->transition_start = app->clock;
+    app->transition_dir = dir;
+    app->dirty = true;
+}
+
+static int push(App *app, const ScreenOps *ops, const char *arg)
+{
+    if (app->depth == MAX_DEPTH) {
+        log_warn("app: too many screens open; going home first");
+        while (app->depth > 1) pop_one(app);
+    }
+    void *st = calloc(1, ops->state_size ? ops->state_size : 1);
+    if (!st) return -1;
+    Visit *v = &app->stack[app->depth];
+    *v = (Visit){ops, st, ""};
+    snprintf(v->arg, sizeof v->arg, "%s", arg ? arg : "");
+    app->depth++;
+    if (ops->enter && ops->enter(app, st, v->arg) != 0) {
+        app->depth--;
+        free(st);
+        return -1;
+    }
+    ui_set_pressed(app->ui, "");
+    app->dirty = true;
+    return 0;
+}
+
+int app_start(App *app, const char *name)
+{
+    const ScreenOps *ops = find_screen(app, name);
+    if (!ops) {
+        log_error("app: no screen named \"%s\"", name);
+        return -1;
+    }
+    while (app->depth) pop_one(app);
+    return push(app, ops, "");
+}
+
+int app_open(App *app, const char *name, const char *arg)
+{
+    const ScreenOps *ops = find_screen(app, name);
+    if (!ops) {
+        app_toast(app, "此功能即将开放，敬请期待");
+        return -1;
+    }
+    app_transition(app, +1);
+    if (push(app, ops, arg) != 0) {
+        app->in_transition = false;
+        app_toast(app, "暂时无法打开，请稍后再试");
+        return -1;
+    }
+    return 0;
+}
+
+void app_back(App *app)
+{
+    if (app->depth <= 1) return;
+    app_transition(app, -1);
+    pop_one(app);
+    ui_set_pressed(app->ui, "");
+    app->dirty = true;
+}
+
+void app_home(App *app)
+{
+    if (app->depth > 1) app_transition(app, -1);
+    while (app->depth > 1) pop_one(app);
+    ui_set_pressed(app->ui, "");
+    app->dirty = true;
+}
+
+void app_toast(App *app, const char *text)
+{
+    snprintf(app->toast, sizeof app->toast, "%s", text);
+    app->toast_until = app->clock + TOAST_MS;
+    app->dirty = true;
+}
+
+/* ---- events ----------------------------------------------------------- */
+
+/* The store changed: every open screen reloads; the first one whose
+ * content is gone is closed with everything above it. */
+static void content_changed(App *app)
+{
+    read_status(app);
+    for (int i = 0; i < app->depth; i++) {
+        Visit *v = &app->stack[i];
+        if (!v->ops->refresh || v->ops->refresh(app, v->st)) continue;
+        if (i == 0) continue; /* the bottom screen (home) always stays */
+        while (app->depth > i) pop_one(app);
+        app_toast(app, "内容已更新，您查看的内容已撤下");
+        break;
+    }
+    ui_set_pressed(app->ui, "");
+    app->dirty = true;
+}
+
+static void dispatch(App *app, const ScreenEvent *ev)
+{
+    if (strcmp(ev->id, NAV_BACK) == 0) {
+        app_back(app);
+        return;
+    }
+    if (strcmp(ev->id, NAV_HOME) == 0) {
+        app_home(app);
+        return;
+    }
+    if (strcmp(ev->id, NAV_FEEDBACK) == 0) {
+        Visit *v = &app->stack[app->depth - 1];
+        char about[192];
+        snprintf(about, sizeof about, "%s:%s", v->ops->name, v->arg);
+        app_open(app, SCREEN_FEEDBACK, about);
+        return;
+    }
+    Visit *v = &app->stack[app->depth - 1];
+    if (v->ops->event) v->ops->event(app, v->st, ev);
+    app->dirty = true;
+}
+
+static void gesture(App *app, const InputEvent *in)
+{
+    app->last_input = app->clock;
+    if (!app->depth) return;
+    const Widget *w;
+    ScreenEvent ev = {in->kind, in->x, in->y, in->dx, in->dy, "", false};
+    switch (in->kind) {
+    case INPUT_PRESS:
+        w = ui_hit(app->ui, in->x, in->y);
+        ui_set_pressed(app->ui, w ? w->id : "");
+        app->dirty = true;
+        return;
+    case INPUT_MOVE:
+        if (app->input.moved && ui_pressed(app->ui)[0]) {
+            ui_set_pressed(app->ui, "");
+            app->dirty = true;
+        }
+        return;
+    case INPUT_CANCEL:
+        ui_set_pressed(app->ui, "");
+        app->dirty = true;
+        return;
+    case INPUT_TAP:
+    case INPUT_LONG_PRESS: {
+        w = ui_hit(app->ui, in->x, in->y);
+        char id[96];
+        snprintf(id, sizeof id, "%s", w ? w->id : "");
+        ui_set_pressed(app->ui, "");
+        ev.id = id;
+        ev.long_press = in->kind == INPUT_LONG_PRESS;
+        if (id[0]) ev.kind = INPUT_TAP;
+        dispatch(app, &ev);
+        app->dirty = true;
+        return;
+    }
+    case INPUT_SWIPE:
+        ui_set_pressed(app->ui, "");
+        dispatch(app, &ev);
+        return;
+    }
+}
+
+static void resize(App *app)
+{
+    int w, h;
+    if (SDL_GetRendererOutputSize(app->r, &w, &h) != 0 || (w == app->w && h == app->h)) return;
+    Ui *ui;
+    Err err;
+    if (ui_create(app->r, app->fonts, app->cfg->cache_dir, w, h, app->cfg->text_scale_percent, &ui, &err)) {
+        log_warn("app: %s", err.msg);
+        return;
+    }
+    ui_destroy(app->ui);
+    app->ui = ui;
+    app->w = w;
+    app->h = h;
+    input_init(&app->input, ui_scale(ui));
+    if (app->snap) SDL_DestroyTexture(app->snap);
+    app->snap = NULL;
+    app->in_transition = false;
+    app->dirty = true;
+}
+
+void app_handle_event(App *app, const SDL_Event *e)
+{
+    if (!app->scripted) app->clock = SDL_GetTicks();
+    if (e->type == SDL_QUIT) {
+        app->quit = true;
+        return;
+    }
+    if (e->type == SDL_RENDER_TARGETS_RESET || e->type == SDL_RENDER_DEVICE_RESET) {
+        log_info("app: the renderer lost its textures; drawing them again");
+        ui_forget_textures(app->ui);
+        if (app->snap) SDL_DestroyTexture(app->snap);
+        app->snap = NULL;
+        app->in_transition = false;
+        app->dirty = true;
+        return;
+    }
+    if (e->type == SDL_WINDOWEVENT) {
+        if (e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) resize(app);
+        app->dirty = true;
+        return;
+    }
+    if (e->type == app_event_type()) {
+        if (e->user.code == EVENT_CONTENT) content_changed(app);
+        else read_status(app);
+        app->dirty = true;
+        return;
+    }
+    InputEvent in;
+    if (input_feed(&app->input, e, app->w, app->h, app->clock, &in)) gesture(app, &in);
+}
+
+/* ---- time ------------------------------------------------------------- */
+
+static void wake_at(int *wake, int ms)
+{
+    if (ms < 0) return;
+    if (*wake < 0 || ms < *wake) *wake = ms;
+}
+
+/* A slow walk of a few pixels so nothing stays on the same pixels for
+ * hours; changes about twice a minute. */
+static void update_drift(App *app, int64_t wall)
+{
+    double t = (double)(wall / 30);
+    int dx = (int)lround(DRIFT_PX * sin(t * 0.37));
+    int dy = (int)lround(DRIFT_PX * cos(t * 0.23));
+    if (dx == app->drift_x && dy == app->drift_y) return;
+    app->drift_x = dx;
+    app->drift_y = dy;
+    app->dirty = true;
+}
+
+static bool top_is(App *app, const char *name) { return app->depth && strcmp(app_screen_name(app), name) == 0; }
+
+/* Runs everything due at app->clock; returns ms until something is next
+ * due (0: animating, -1: nothing). */
+static int step(App *app)
+{
+    int wake = -1;
+    InputEvent in;
+    if (input_tick(&app->input, app->clock, &in)) gesture(app, &in);
+    wake_at(&wake, input_next_deadline(&app->input, app->clock));
+
+    uint32_t idle = app->clock - app->last_input;
+    uint32_t idle_ms = (uint32_t)app->cfg->idle_timeout_s * 1000, attract_ms = (uint32_t)app->cfg->attract_timeout_s * 1000;
+    if (!app->input.down) {
+        if (app->depth > 1 && !top_is(app, ATTRACT) && idle >= idle_ms) app_home(app);
+        if (app->depth == 1 && idle >= attract_ms && find_screen(app, ATTRACT)) app_open(app, ATTRACT, "");
+    }
+    if (app->depth > 1 && !top_is(app, ATTRACT)) wake_at(&wake, idle < idle_ms ? (int)(idle_ms - idle) : 0);
+    if (app->depth == 1) wake_at(&wake, idle < attract_ms ? (int)(attract_ms - idle) : 0);
+
+    if (app->in_transition) {
+        if (app->clock - app->transition_start >= TRANSITION_MS) app->in_transition = false;
+        else wake = 0;
+        app->dirty = true;
+    }
+    if (app->toast[0]) {
+        if (app->clock >= app->toast_until) {
+            app->toast[0] = '\0';
+            app->dirty = true;
+        } else {
+            wake_at(&wake, (int)(app->toast_until - app->clock));
+        }
+    }
+    if (app->depth) {
+        Visit *v = &app->stack[app->depth - 1];
+        int w = -1;
+        if (v->ops->update && v->ops->update(app, v->st, &w)) {
+            wake = 0;
+            app->dirty = true;
+        }
+        wake_at(&wake, w);
+    }
+    int64_t wall = app_time(app);
+    if (wall / 60 != app->shown_minute) {
+        app->shown_minute = wall / 60;
+        read_status(app);
+        app->dirty = true;
+    }
+    update_drift(app, wall);
+    wake_at(&wake, (int)(60 - wall % 60) * 1000);
+    return wake;
+}
+
+static void compose(App *app)
+{
+    draw_frame(app);
+    if (!app->in_transition || !app->snap) return;
+    float t = (app->clock - app->transition_start) / (float)TRANSITION_MS;
+    if (t > 1) t = 1;
+    float ease = 1 - (1 - t) * (1 - t);
+    SDL_SetTextureAlphaMod(app->snap, (Uint8)(255 * (1 - ease)));
+    int shift = (int)(app->transition_dir * -ui_px(app->ui, 80) * ease);
+    SDL_Rect dst = {shift, 0, app->w, app->h};
+    SDL_RenderCopy(app->r, app->snap, NULL, &dst);
+}
+
+void app_render(App *app)
+{
+    compose(app);
+    SDL_RenderPresent(app->r);
+    ui_end_frame(app->ui);
+    app->dirty = false;
+}
+
+int app_run(App *app)
+{
+    app->clock = SDL_GetTicks();
+    app->last_input = app->clock;
+    while (!app->quit) {
+        app->clock = SDL_GetTicks();
+        int wake = step(app);
+        if (app->dirty || wake == 0) app_render(app);
+        int timeout = wake < 0 ? 60000 : wake;
+        if (wake == 0) {
+            /* Animating: hold about 60 frames a second even without vsync. */
+            uint32_t spent = SDL_GetTicks() - app->clock;
+            timeout = spent < FRAME_MS ? (int)(FRAME_MS - spent) : 0;
+        }
+        SDL_Event e;
+        if (SDL_WaitEventTimeout(&e, timeout)) {
+            app_handle_event(app, &e);
+            while (SDL_PollEvent(&e)) app_handle_event(app, &e);
+        }
+    }
+    return 0;
+}
+
+/* ---- the script clock ------------------------------------------------- */
+
+void app_use_script_clock(App *app, int64_t wall_start)
+{
+    app->scripted = true;
+    app->clock = 0;
+    app->wall_start = wall_start;
+    app->last_input = 0;
+    app->shown_minute = wall_start / 60;
+}
+
+void app_set_wall_time(App *app, int64_t wall)
+{
+    app->wall_start = wall - app->clock / 1000;
+    app->dirty = true;
+}
+
+void app_advance(App *app, uint32_t ms)
+{
+    uint32_t end = app->clock + ms;
+    for (;;) {
+        int wake = step(app);
+        if (app->dirty || wake == 0) app_render(app);
+        if (app->clock >= end) break;
+        uint32_t left = end - app->clock;
+        uint32_t d = wake == 0 ? FRAME_MS : wake < 0 ? left : (uint32_t)wake;
+        if (d == 0) d = 1;
+        app->clock += d < left ? d : left;
+    }
+}
+
+int app_screenshot(App *app, const char *path, Err *err)
+{
+    compose(app);
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, app->w, app->h, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (!s) return err_set(err, "no memory for a screenshot: %s", SDL_GetError());
+    int rc = SDL_RenderReadPixels(app->r, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch);
+    if (rc == 0) rc = IMG_SavePNG(s, path);
+    SDL_FreeSurface(s);
+    SDL_RenderPresent(app->r);
+    ui_end_frame(app->ui);
+    if (rc != 0) return err_set(err, "%s: cannot write the screenshot: %s", path, SDL_GetError());
+    return 0;
+}
+
+int app_dump(App *app, const char *path, Err *err)
+{
+    if (app->dirty) app_render(app);
+    return ui_dump_json(app->ui, app_screen_name(app), path, err);
+}
+
+/* ---- the chrome ------------------------------------------------------- */
+
+Chrome app_chrome(App *app, bool with_pager)
+{
+    Ui *ui = app->ui;
+    bool portrait = app_portrait(app);
+    Chrome c = {0};
+    c.header = (SDL_Rect){0, 0, app->w, ui_px(ui, portrait ? 176 : 124)};
+    int nav_h = ui_px(ui, 132);
+    c.nav = (SDL_Rect){0, app->h - nav_h, app->w, nav_h};
+    int bottom = c.nav.y;
+    if (with_pager) {
+        if (portrait) {
+            int ph = ui_px(ui, 124);
+            c.pager = (SDL_Rect){0, c.nav.y - ph, app->w, ph};
+            bottom = c.pager.y;
+        } else {
+            int left = ui_px(ui, 32 + 200 + 24 + 200 + 40), right = ui_px(ui, 32 + 260 + 40);
+            c.pager = (SDL_Rect){left, c.nav.y, app->w - left - right, nav_h};
+        }
+    }
+    c.body = (SDL_Rect){0, c.header.h, app->w, bottom - c.header.h};
+    return c;
+}
+
+static void format_now(App *app, char *buf, size_t size)
+{
+    static const char *const weekdays[] = {"日", "一", "二", "三", "四", "五", "六"};
+    time_t t = (time_t)app_time(app);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    snprintf(buf, size, "%d年%d月%d日 星期%s %02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+             weekdays[tm.tm_wday], tm.tm_hour, tm.tm_min);
+}
+
+static void draw_sync_mark(App *app, Ui *ui, SDL_Rect box)
+{
+    const char *label = "未同步";
+    SDL_Color dot = ui_theme.offline;
+    if (strcmp(app->sync_state, "ok") == 0) label = "已同步", dot = ui_theme.ok;
+    else if (strcmp(app->sync_state, "offline") == 0) label = "离线";
+    else if (strcmp(app->sync_state, "error") == 0) label = "同步异常", dot = ui_theme.error;
+    int r = box.h / 4;
+    TextSpec spec = {.size = ui_font(ui, 26), .color = ui_theme.header_soft, .align = ALIGN_RIGHT, .middle = true,
+                     .max_lines = 1};
+    int tw, th;
+    ui_text_size(ui, label, &spec, box.w - 3 * r, box.h, &tw, &th);
+    ui_disc(ui, box.x + box.w - tw - 2 * r, box.y + box.h / 2, r, dot);
+    SDL_Rect tb = {box.x, box.y, box.w, box.h};
+    ui_text_kind(ui, WIDGET_ICON, "", tb, label, &spec);
+}
+
+void app_draw_header(App *app, Ui *ui, const Chrome *c)
+{
+    SDL_Rect h = c->header;
+    ui_fill_bleed(ui, h, ui_theme.header);
+    bool portrait = app_portrait(app);
+    int m = ui_px(ui, 36);
+    int star = ui_px(ui, 64);
+    int row1_h = portrait ? ui_px(ui, 96) : h.h;
+    icon_draw_star(ui, (SDL_Rect){m, (row1_h - star) / 2 + (portrait ? ui_px(ui, 8) : 0), star, star},
+                   (SDL_Color){255, 214, 102, 255});
+    int name_x = m + star + ui_px(ui, 24);
+    char now[96];
+    format_now(app, now, sizeof now);
+    TextSpec name = {.size = ui_font(ui, 50), .bold = true, .color = ui_theme.header_text, .middle = true,
+                     .max_lines = 1};
+    TextSpec date = {.size = ui_font(ui, 36), .color = ui_theme.header_text, .middle = true, .max_lines = 1};
+    if (portrait) {
+        ui_text(ui, (SDL_Rect){name_x, ui_px(ui, 8), h.w - name_x - m, row1_h}, app->unit_name, &name);
+        SDL_Rect row2 = {name_x, row1_h, h.w - name_x - m, h.h - row1_h - ui_px(ui, 12)};
+        ui_text(ui, (SDL_Rect){row2.x, row2.y, row2.w * 3 / 4, row2.h}, now, &date);
+        draw_sync_mark(app, ui, (SDL_Rect){row2.x + row2.w * 3 / 4, row2.y, row2.w / 4, row2.h});
+        return;
+    }
+    int right_w = ui_px(ui, 560);
+    ui_text(ui, (SDL_Rect){name_x, 0, h.w - name_x - right_w - 2 * m, h.h}, app->unit_name, &name);
+    date.align = ALIGN_RIGHT;
+    ui_text(ui, (SDL_Rect){h.w - m - right_w, ui_px(ui, 14), right_w, ui_px(ui, 58)}, now, &date);
+    draw_sync_mark(app, ui, (SDL_Rect){h.w - m - right_w, ui_px(ui, 72), right_w, ui_px(ui, 40)});
+}
+
+void app_draw_nav(App *app, Ui *ui, const Chrome *c, bool can_go_back)
+{
+    SDL_Rect n = c->nav;
+    ui_fill_bleed(ui, (SDL_Rect){0, n.y, app->w, ui_px(ui, 2)}, ui_theme.card_line);
+    int m = ui_px(ui, 32), bh = ui_px(ui, 96), y = n.y + (n.h - bh) / 2;
+    int bw = ui_px(ui, 200);
+    ui_button(ui, NAV_BACK, (SDL_Rect){m, y, bw, bh}, "返回", BUTTON_SECONDARY, can_go_back);
+    ui_button(ui, NAV_HOME, (SDL_Rect){m + bw + ui_px(ui, 24), y, bw, bh}, "首页", BUTTON_SECONDARY, true);
+    int fw = ui_px(ui, 260);
+    ui_button(ui, NAV_FEEDBACK, (SDL_Rect){app->w - m - fw, y, fw, bh}, "意见建议", BUTTON_PRIMARY, true);
+}
+
+void app_draw_pager(App *app, Ui *ui, const Chrome *c, int page, int pages)
+{
+    (void)app;
+    SDL_Rect p = c->pager;
+    if (p.w <= 0 || pages <= 1) return;
+    int bh = ui_px(ui, 96), bw = ui_px(ui, 230), y = p.y + (p.h - bh) / 2;
+    int side = ui_px(ui, app_portrait(app) ? 32 : 0);
+    ui_button(ui, PAGER_PREV, (SDL_Rect){p.x + side, y, bw, bh}, "上一页", BUTTON_SECONDARY, page > 0);
+    ui_button(ui, PAGER_NEXT, (SDL_Rect){p.x + p.w - side - bw, y, bw, bh}, "下一页", BUTTON_SECONDARY,
+              page < pages - 1);
+    char label[64];
+    snprintf(label, sizeof label, "第 %d/%d 页", page + 1, pages);
+    TextSpec spec = {.size = ui_font(ui, 38), .bold = true, .color = ui_theme.text, .align = ALIGN_CENTER,
+                     .middle = true, .max_lines = 1};
+    SDL_Rect mid = {p.x + side + bw, p.y, p.w - 2 * (side + bw), p.h};
+    ui_text_kind(ui, WIDGET_PAGER, NULL, mid, label, &spec);
+}

@@ -1,0 +1,144 @@
+/* app.h — the kiosk's UI loop and its screens.
+ *
+ * Owns the screen stack and the registry of screens by name, the loop
+ * (which sleeps in SDL_WaitEventTimeout whenever nothing moves), the
+ * clock (real, or driven by a headless script), the idle and attract
+ * timers, screen transitions, the drift against burn-in, short notices
+ * (toasts), and the chrome every screen shares: the red header with the
+ * unit's name, date, time and sync mark, and the bottom bar with 返回,
+ * 首页 and 意见建议.
+ *
+ * A screen is a ScreenOps (a table of functions) plus a block of state the
+ * app allocates for each visit.  New screens (feedback, keyboard, public
+ * answers) are added with app_register() and opened by name with
+ * app_open(); nothing else needs to change.  A name that is not
+ * registered shows a short 即将开放 note. */
+#ifndef KIOSK_APP_H
+#define KIOSK_APP_H
+
+#include <SDL.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "err.h"
+#include "input.h"
+#include "store.h"
+#include "sync.h"
+#include "text.h"
+#include "ui.h"
+
+typedef struct App App;
+
+/* A gesture as a screen sees it.  kind is INPUT_TAP (also for a long
+ * press: an unsteady finger that rests too long still means "this one"),
+ * INPUT_SWIPE (dx/dy), or INPUT_LONG_PRESS only on empty space.  id is the
+ * touched widget's id, "" for none. */
+typedef struct ScreenEvent {
+    InputKind kind;
+    int x, y, dx, dy;
+    const char *id;
+    bool long_press;
+} ScreenEvent;
+
+typedef struct ScreenOps {
+    const char *name;
+    size_t state_size;      /* zeroed block the app gives each visit */
+    /* Set up for arg ("" when none).  Return -1 (with a log line) when
+     * there is nothing to show: the screen is then not opened. */
+    int (*enter)(App *app, void *st, const char *arg);
+    void (*leave)(App *app, void *st);
+    void (*event)(App *app, void *st, const ScreenEvent *ev);
+    /* Advance animations at app_ms().  Return true while something moves
+     * (the loop then draws at 60 fps); otherwise set *wake_ms to when the
+     * screen next needs to change (leave it for "never").  May be NULL. */
+    bool (*update)(App *app, void *st, int *wake_ms);
+    /* Draw everything, recording widgets through ui_*.  Widgets recorded
+     * here are what taps hit and what the headless dump lists. */
+    void (*draw)(App *app, void *st, Ui *ui);
+    /* The store changed: reload, keeping the visitor's place.  Return
+     * false when what the screen shows is gone (it is then closed with a
+     * notice).  May be NULL. */
+    bool (*refresh)(App *app, void *st);
+} ScreenOps;
+
+/* The layout every screen shares, in window pixels (without drift). */
+typedef struct Chrome {
+    SDL_Rect header;
+    SDL_Rect body;      /* between header and bars */
+    SDL_Rect pager;     /* 上一页 第 n/m 页 下一页 (w = 0 when not asked for) */
+    SDL_Rect nav;       /* 返回 首页 … 意见建议 */
+} Chrome;
+
+/* Reserved widget ids the app handles itself on every screen. */
+#define NAV_BACK "nav.back"
+#define NAV_HOME "nav.home"
+#define NAV_FEEDBACK "nav.feedback"
+#define PAGER_PREV "pager.prev"
+#define PAGER_NEXT "pager.next"
+
+/* Names of the screens other modules provide (feedback issue). */
+#define SCREEN_FEEDBACK "feedback"
+#define SCREEN_ANSWERS "answers"
+
+int app_create(const Config *cfg, Store *store, Fonts *fonts, SDL_Window *win, SDL_Renderer *r, App **out, Err *err);
+void app_destroy(App *app);
+
+int app_register(App *app, const ScreenOps *ops);
+bool app_has_screen(App *app, const char *name);
+/* Opens a registered screen on top; an unknown name shows 即将开放. */
+int app_open(App *app, const char *name, const char *arg);
+/* Opens the first screen (home) at the bottom of the stack. */
+int app_start(App *app, const char *name);
+void app_back(App *app);
+void app_home(App *app);
+void app_toast(App *app, const char *text);
+/* Fades (and slides) from the current picture to whatever is drawn next:
+ * dir +1 forward, -1 back.  For page flips inside a screen. */
+void app_transition(App *app, int dir);
+void app_redraw(App *app);
+
+/* The loop for a real display; returns when the window is closed. */
+int app_run(App *app);
+
+/* For the headless runner: a clock it sets, events it feeds. */
+void app_use_script_clock(App *app, int64_t wall_start);
+void app_set_wall_time(App *app, int64_t wall);
+void app_handle_event(App *app, const SDL_Event *e);
+/* Runs timers and animations for ms of script time, drawing frames. */
+void app_advance(App *app, uint32_t ms);
+void app_render(App *app);
+int app_screenshot(App *app, const char *path, Err *err);
+int app_dump(App *app, const char *path, Err *err);
+const char *app_screen_name(App *app);
+/* The argument the top screen was opened with. */
+const char *app_screen_arg(App *app);
+/* How many screens are open (home = 1). */
+int app_depth(App *app);
+
+/* What screens read. */
+uint32_t app_ms(App *app);          /* loop clock, ms */
+int64_t app_time(App *app);         /* wall clock, unix seconds (store queries, dates) */
+Store *app_store(App *app);
+Fonts *app_fonts(App *app);
+Ui *app_ui(App *app);
+const Config *app_config(App *app);
+int app_width(App *app);
+int app_height(App *app);
+bool app_portrait(App *app);
+const char *app_unit_name(App *app);
+
+/* Layout and drawing of the shared chrome. */
+Chrome app_chrome(App *app, bool with_pager);
+void app_draw_header(App *app, Ui *ui, const Chrome *c);
+void app_draw_nav(App *app, Ui *ui, const Chrome *c, bool can_go_back);
+void app_draw_pager(App *app, Ui *ui, const Chrome *c, int page, int pages);
+
+/* Content changed (thread-safe: SDL_PushEvent).  The sync thread calls
+ * app_sync_notify (a SyncNotify) through its callback. */
+void app_post_content_changed(void);
+void app_sync_notify(void *ctx, SyncEvent ev);
+/* The SDL event type those events use (registered on first use). */
+uint32_t app_event_type(void);
+
+#endif

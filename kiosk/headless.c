@@ -1,0 +1,437 @@
+#include "headless.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "blobs.h"
+#include "feed.h"
+#include "log.h"
+
+#define TAP_MS 80
+#define SETTLE_MS 300
+#define MAX_ARGS 8
+
+typedef struct Run {
+    App *app;
+    const Config *cfg;
+    const char *script;
+    int line;
+    char shots[1024];
+    char fail[1024];
+} Run;
+
+static int fail(Run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(Run *r, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->fail, sizeof r->fail, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static void drain(App *app)
+{
+    SDL_Event e;
+    while (SDL_PollEvent(&e)) app_handle_event(app, &e);
+}
+
+static void push_finger(App *app, Uint32 type, SDL_FingerID finger, int x, int y)
+{
+    SDL_Event e = {0};
+    e.type = type;
+    e.tfinger.touchId = 1;
+    e.tfinger.fingerId = finger;
+    e.tfinger.x = (float)x / app_width(app);
+    e.tfinger.y = (float)y / app_height(app);
+    e.tfinger.pressure = 1;
+    SDL_PushEvent(&e);
+    drain(app);
+    app_advance(app, 0);
+}
+
+static void push_mouse(App *app, Uint32 type, int x, int y)
+{
+    SDL_Event e = {0};
+    e.type = type;
+    if (type == SDL_MOUSEMOTION) {
+        e.motion.x = x;
+        e.motion.y = y;
+        e.motion.state = SDL_BUTTON_LMASK;
+    } else {
+        e.button.button = SDL_BUTTON_LEFT;
+        e.button.x = x;
+        e.button.y = y;
+        e.button.state = type == SDL_MOUSEBUTTONDOWN ? SDL_PRESSED : SDL_RELEASED;
+        e.button.clicks = 1;
+    }
+    SDL_PushEvent(&e);
+    drain(app);
+    app_advance(app, 0);
+}
+
+static void tap(App *app, int x, int y)
+{
+    push_finger(app, SDL_FINGERDOWN, 0, x, y);
+    app_advance(app, TAP_MS);
+    push_finger(app, SDL_FINGERUP, 0, x, y);
+    app_advance(app, SETTLE_MS);
+}
+
+static void drag(App *app, int x1, int y1, int x2, int y2, int ms, bool mouse)
+{
+    if (mouse) push_mouse(app, SDL_MOUSEBUTTONDOWN, x1, y1);
+    else push_finger(app, SDL_FINGERDOWN, 0, x1, y1);
+    int steps = ms / 16 > 0 ? ms / 16 : 1;
+    for (int i = 1; i <= steps; i++) {
+        app_advance(app, (uint32_t)(ms / steps));
+        int x = x1 + (x2 - x1) * i / steps, y = y1 + (y2 - y1) * i / steps;
+        if (mouse) push_mouse(app, SDL_MOUSEMOTION, x, y);
+        else push_finger(app, SDL_FINGERMOTION, 0, x, y);
+    }
+    if (mouse) push_mouse(app, SDL_MOUSEBUTTONUP, x2, y2);
+    else push_finger(app, SDL_FINGERUP, 0, x2, y2);
+    app_advance(app, SETTLE_MS);
+}
+
+/* The touchable widget whose id is, or whose text equals, what. */
+static const Widget *find_target(App *app, const char *what)
+{
+    int n;
+    const Widget *w = ui_widgets(app_ui(app), &n);
+    for (int i = 0; i < n; i++)
+        if (w[i].touch && strcmp(w[i].id, what) == 0) return &w[i];
+    for (int i = 0; i < n; i++)
+        if (w[i].touch && strcmp(w[i].text, what) == 0) return &w[i];
+    return NULL;
+}
+
+static bool text_shown(App *app, const char *what)
+{
+    int n;
+    const Widget *w = ui_widgets(app_ui(app), &n);
+    for (int i = 0; i < n; i++)
+        if (strstr(w[i].text, what)) return true;
+    return false;
+}
+
+static bool rect_inside(SDL_Rect in, SDL_Rect out, int slack)
+{
+    return in.x >= out.x - slack && in.y >= out.y - slack && in.x + in.w <= out.x + out.w + slack &&
+           in.y + in.h <= out.y + out.h + slack;
+}
+
+static int check_layout(Run *r)
+{
+    App *app = r->app;
+    int n;
+    const Widget *w = ui_widgets(app_ui(app), &n);
+    int min = ui_px(app_ui(app), UI_MIN_TARGET);
+    SDL_Rect screen = {0, 0, app_width(app), app_height(app)};
+    for (int i = 0; i < n; i++) {
+        const Widget *a = &w[i];
+        if (a->text_rect.w > 0 && !rect_inside(a->text_rect, a->rect, 1))
+            return fail(r, "%s text \"%s\" at %d,%d %dx%d is outside its box %d,%d %dx%d", ui_widget_kind_name(a->kind),
+                        a->text, a->text_rect.x, a->text_rect.y, a->text_rect.w, a->text_rect.h, a->rect.x, a->rect.y,
+                        a->rect.w, a->rect.h);
+        if (!a->touch) continue;
+        if (a->rect.w < min || a->rect.h < min)
+            return fail(r, "touch target \"%s\" (%s) is %dx%d, smaller than %dx%d", a->id, a->text, a->rect.w,
+                        a->rect.h, min, min);
+        if (!rect_inside(a->rect, screen, 0))
+            return fail(r, "touch target \"%s\" is partly off the screen", a->id);
+        for (int j = i + 1; j < n; j++) {
+            SDL_Rect x;
+            if (w[j].touch && SDL_IntersectRect(&a->rect, &w[j].rect, &x))
+                return fail(r, "touch targets \"%s\" and \"%s\" overlap", a->id, w[j].id);
+        }
+    }
+    return 0;
+}
+
+static int check_glyphs(Run *r)
+{
+    int n;
+    const Widget *w = ui_widgets(app_ui(r->app), &n);
+    for (int i = 0; i < n; i++) {
+        uint32_t cp = 0;
+        if (w[i].kind == WIDGET_ICON && !w[i].touch && !w[i].text_rect.w) continue; /* icon names are not shown */
+        if (fonts_missing_glyphs(app_fonts(r->app), w[i].text, &cp) > 0)
+            return fail(r, "no font has U+%04X, shown in \"%s\"", (unsigned)cp, w[i].text);
+    }
+    return 0;
+}
+
+/* Everything but white space, for comparing text across line breaks. */
+static char *squeeze(const char *s)
+{
+    char *out = malloc(strlen(s) + 1), *o = out;
+    if (!out) return NULL;
+    for (; *s; s++)
+        if (*s != ' ' && *s != '\n' && *s != '\t' && *s != '\r') *o++ = *s;
+    *o = '\0';
+    return out;
+}
+
+/* Removes paragraphs that are image markers ([图N]). */
+static void drop_markers(char *s)
+{
+    char *p;
+    while ((p = strstr(s, "[图")) != NULL) {
+        char *end = strchr(p, ']');
+        if (!end) break;
+        memmove(p, end + 1, strlen(end + 1) + 1);
+    }
+}
+
+static int append(char **buf, size_t *len, const char *text)
+{
+    size_t n = strlen(text);
+    char *b = realloc(*buf, *len + n + 1);
+    if (!b) return -1;
+    memcpy(b + *len, text, n + 1);
+    *buf = b;
+    *len += n;
+    return 0;
+}
+
+/* On the reader: pages forward with the 下一页 button to the last page,
+ * and checks that the pages together show the whole body, in order. */
+static int read_item(Run *r)
+{
+    App *app = r->app;
+    if (strcmp(app_screen_name(app), "reader") != 0) return fail(r, "read-item: not on the reader screen");
+    StoreItem it;
+    Err err;
+    if (store_item_get(app_store(app), app_screen_arg(app), app_time(app), &it, &err) != 0)
+        return fail(r, "read-item: the item is not visible");
+    char *seen = NULL;
+    size_t len = 0;
+    int pages = 0, rc = 0;
+    for (;;) {
+        app_render(app);
+        int n;
+        const Widget *w = ui_widgets(app_ui(app), &n);
+        for (int i = 0; i < n; i++)
+            if (strcmp(w[i].id, UI_BODY_ID) == 0) append(&seen, &len, w[i].text);
+        pages++;
+        const Widget *next = find_target(app, PAGER_NEXT);
+        if (!next || pages > 500) break;
+        tap(app, next->rect.x + next->rect.w / 2, next->rect.y + next->rect.h / 2);
+    }
+    char *want = squeeze(it.body), *got = squeeze(seen ? seen : "");
+    if (want) drop_markers(want);
+    if (!want || !got) rc = fail(r, "read-item: out of memory");
+    else if (strcmp(want, got) != 0) {
+        size_t k = 0;
+        while (want[k] && want[k] == got[k]) k++;
+        rc = fail(r, "read-item: %d pages show %zu of %zu bytes of the body; they differ at byte %zu (\"%.30s\")",
+                  pages, strlen(got), strlen(want), k, want + k);
+    } else {
+        log_info("headless: read \"%s\" in %d pages", it.s.id, pages);
+    }
+    free(want);
+    free(got);
+    free(seen);
+    store_item_free(&it);
+    return rc;
+}
+
+/* Applies a feed through a connection of its own, as the sync thread
+ * would, then raises the content-changed event. */
+static int import_feed(Run *r, const char *file)
+{
+    Store *s;
+    Err err;
+    FeedResult res;
+    if (store_open(r->cfg->db_path, &s, &err)) return fail(r, "import: %s", err.msg);
+    int rc = feed_import_file(s, file, &res, &err);
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s", file);
+    int fetched = 0;
+    if (rc == 0 && (blobs_mkdirs(r->cfg->cache_dir, &err) ||
+                    blobs_fetch_local(s, r->cfg->cache_dir, dirname(dir), &fetched, &err)))
+        rc = -1;
+    store_close(s);
+    if (rc) return fail(r, "import %s: %s", file, err.msg);
+    app_post_content_changed();
+    drain(r->app);
+    app_advance(r->app, 0);
+    return 0;
+}
+
+static int out_path(Run *r, const char *name, const char *ext, char *buf, size_t size)
+{
+    Err err;
+    if (blobs_mkdirs(r->shots, &err)) return fail(r, "%s", err.msg);
+    snprintf(buf, size, "%s/%s%s", r->shots, name, ext);
+    return 0;
+}
+
+static int need(Run *r, int argc, int n, const char *usage)
+{
+    if (argc - 1 != n) return fail(r, "usage: %s", usage);
+    return 0;
+}
+
+/* Splits a line into words; the last word takes the rest of the line
+ * for commands whose final argument is text. */
+static int split(char *line, char **argv, int max)
+{
+    int n = 0;
+    char *p = line;
+    while (*p && n < max) {
+        while (*p == ' ' || *p == '\t') p++;
+        if (!*p) break;
+        argv[n++] = p;
+        if (n == 1 && (strncmp(p, "expect-", 7) == 0 || strncmp(p, "tap-text", 8) == 0)) {
+            while (*p && *p != ' ' && *p != '\t') p++;
+            if (*p) *p++ = '\0';
+            while (*p == ' ' || *p == '\t') p++;
+            if (*p) argv[n++] = p;
+            break;
+        }
+        while (*p && *p != ' ' && *p != '\t') p++;
+        if (*p) *p++ = '\0';
+    }
+    return n;
+}
+
+static int run_line(Run *r, int argc, char **argv)
+{
+    App *app = r->app;
+    const char *cmd = argv[0];
+    char path[1200];
+    Err err;
+    if (strcmp(cmd, "tap") == 0 || strcmp(cmd, "click") == 0) {
+        if (need(r, argc, 2, "tap X Y")) return -1;
+        int x = atoi(argv[1]), y = atoi(argv[2]);
+        if (cmd[0] == 't') {
+            tap(app, x, y);
+        } else {
+            push_mouse(app, SDL_MOUSEBUTTONDOWN, x, y);
+            app_advance(app, TAP_MS);
+            push_mouse(app, SDL_MOUSEBUTTONUP, x, y);
+            app_advance(app, SETTLE_MS);
+        }
+        return 0;
+    }
+    if (strcmp(cmd, "tap-text") == 0) {
+        if (argc != 2) return fail(r, "usage: tap-text TEXT-OR-ID");
+        app_render(app);
+        const Widget *w = find_target(app, argv[1]);
+        if (!w) return fail(r, "nothing touchable shows \"%s\" on the %s screen", argv[1], app_screen_name(app));
+        tap(app, w->rect.x + w->rect.w / 2, w->rect.y + w->rect.h / 2);
+        return 0;
+    }
+    if (strcmp(cmd, "multi-tap") == 0) {
+        if (need(r, argc, 4, "multi-tap X Y X2 Y2")) return -1;
+        push_finger(app, SDL_FINGERDOWN, 0, atoi(argv[1]), atoi(argv[2]));
+        push_finger(app, SDL_FINGERDOWN, 1, atoi(argv[3]), atoi(argv[4]));
+        app_advance(app, TAP_MS);
+        push_finger(app, SDL_FINGERUP, 1, atoi(argv[3]), atoi(argv[4]));
+        push_finger(app, SDL_FINGERUP, 0, atoi(argv[1]), atoi(argv[2]));
+        app_advance(app, SETTLE_MS);
+        return 0;
+    }
+    if (strcmp(cmd, "swipe") == 0 || strcmp(cmd, "drag") == 0) {
+        if (need(r, argc, 5, "swipe X1 Y1 X2 Y2 MS")) return -1;
+        drag(app, atoi(argv[1]), atoi(argv[2]), atoi(argv[3]), atoi(argv[4]), atoi(argv[5]), cmd[0] == 'd');
+        return 0;
+    }
+    if (strcmp(cmd, "press") == 0) {
+        if (need(r, argc, 3, "press X Y MS")) return -1;
+        push_finger(app, SDL_FINGERDOWN, 0, atoi(argv[1]), atoi(argv[2]));
+        app_advance(app, (uint32_t)atoi(argv[3]));
+        push_finger(app, SDL_FINGERUP, 0, atoi(argv[1]), atoi(argv[2]));
+        app_advance(app, SETTLE_MS);
+        return 0;
+    }
+    if (strcmp(cmd, "wait") == 0) {
+        if (need(r, argc, 1, "wait MS")) return -1;
+        app_advance(app, (uint32_t)atol(argv[1]));
+        return 0;
+    }
+    if (strcmp(cmd, "clock") == 0) {
+        int64_t t;
+        if (argc != 2 || feed_parse_time(argv[1], &t) != 0)
+            return fail(r, "usage: clock 2026-11-22T14:05:00+08:00");
+        app_set_wall_time(app, t);
+        app_advance(app, 0);
+        return 0;
+    }
+    if (strcmp(cmd, "screenshot") == 0) {
+        if (need(r, argc, 1, "screenshot NAME")) return -1;
+        if (out_path(r, argv[1], ".png", path, sizeof path)) return -1;
+        app_render(app);
+        if (app_screenshot(app, path, &err)) return fail(r, "%s", err.msg);
+        return 0;
+    }
+    if (strcmp(cmd, "dump") == 0) {
+        if (need(r, argc, 1, "dump NAME")) return -1;
+        if (out_path(r, argv[1], ".json", path, sizeof path)) return -1;
+        if (app_dump(app, path, &err)) return fail(r, "%s", err.msg);
+        return 0;
+    }
+    if (strcmp(cmd, "import") == 0) {
+        if (need(r, argc, 1, "import FILE")) return -1;
+        return import_feed(r, argv[1]);
+    }
+    app_render(app);
+    if (strcmp(cmd, "expect-screen") == 0) {
+        if (argc != 2) return fail(r, "usage: expect-screen NAME");
+        if (strcmp(app_screen_name(app), argv[1]) != 0)
+            return fail(r, "expected the %s screen, but the %s screen is shown", argv[1], app_screen_name(app));
+        return 0;
+    }
+    if (strcmp(cmd, "expect-text") == 0 || strcmp(cmd, "expect-no-text") == 0) {
+        if (argc != 2) return fail(r, "usage: %s TEXT", cmd);
+        bool want = strcmp(cmd, "expect-text") == 0;
+        if (text_shown(app, argv[1]) != want)
+            return fail(r, "\"%s\" is %s on the %s screen", argv[1], want ? "not shown" : "shown",
+                        app_screen_name(app));
+        return 0;
+    }
+    if (strcmp(cmd, "expect-depth") == 0) {
+        if (argc != 2) return fail(r, "usage: expect-depth N");
+        if (app_depth(app) != atoi(argv[1]))
+            return fail(r, "%d screens are open, expected %s", app_depth(app), argv[1]);
+        return 0;
+    }
+    if (strcmp(cmd, "check-layout") == 0) return check_layout(r);
+    if (strcmp(cmd, "check-glyphs") == 0) return check_glyphs(r);
+    if (strcmp(cmd, "read-item") == 0) return read_item(r);
+    return fail(r, "unknown command \"%s\" (see docs/HEADLESS.md)", cmd);
+}
+
+int headless_run(App *app, const Config *cfg, const char *script_path)
+{
+    Run r = {.app = app, .cfg = cfg, .script = script_path};
+    snprintf(r.shots, sizeof r.shots, "%s", cfg->screenshot_dir[0] ? cfg->screenshot_dir : ".");
+    FILE *f = fopen(script_path, "r");
+    if (!f) {
+        log_error("headless: %s: %s", script_path, strerror(errno));
+        return 1;
+    }
+    app_advance(app, 0);
+    char line[2048];
+    int rc = 0;
+    while (fgets(line, sizeof line, f)) {
+        r.line++;
+        line[strcspn(line, "\r\n")] = '\0';
+        char *argv[MAX_ARGS];
+        int argc = split(line, argv, MAX_ARGS);
+        if (argc == 0 || argv[0][0] == '#') continue;
+        if (run_line(&r, argc, argv) != 0) {
+            fprintf(stderr, "%s:%d: %s\n", script_path, r.line, r.fail);
+            rc = 1;
+            break;
+        }
+    }
+    fclose(f);
+    if (rc == 0) log_info("headless: %s: %d lines, all checks held", script_path, r.line);
+    return rc;
+}

@@ -1,0 +1,243 @@
+/* screen_home.c — the first screen: a tile per first-level category, the
+ * notices ticker, and the ways to feedback and public answers. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "icons.h"
+#include "log.h"
+#include "screens.h"
+
+#define NOTICE_SHOW_MS 8000      /* a notice that fits stays this long */
+#define TICKER_PAUSE_MS 1500     /* a long one rests this long before it moves */
+#define TICKER_MAX_W 8000        /* px; longer notices are ellipsized */
+#define ANSWERS_ID "home.answers"
+
+typedef struct Home {
+    StoreCategory *cats;         /* first-level only */
+    int cat_count;
+    StoreNotice *notices;
+    int notice_count;
+    int notice;                  /* the one shown */
+    uint32_t notice_since;
+    int notice_w;                /* its width, 0 until drawn */
+    int ticker_w;                /* the room for it */
+    int page, pages, per_page;
+} Home;
+
+static void load(App *app, Home *h)
+{
+    Err err;
+    StoreCategory *all = NULL;
+    int n = 0;
+    free(h->cats);
+    h->cats = NULL;
+    h->cat_count = 0;
+    if (store_catalog(app_store(app), app_time(app), &all, &n, &err) == 0) {
+        h->cats = calloc((size_t)(n ? n : 1), sizeof *h->cats);
+        for (int i = 0; h->cats && i < n; i++)
+            if (all[i].level == 1) h->cats[h->cat_count++] = all[i];
+        store_free(all);
+    } else {
+        log_error("home: %s", err.msg);
+    }
+    store_free(h->notices);
+    h->notices = NULL;
+    h->notice_count = 0;
+    if (store_notices(app_store(app), app_time(app), &h->notices, &h->notice_count, &err) != 0)
+        log_error("home: %s", err.msg);
+    if (h->notice >= h->notice_count) h->notice = 0;
+    h->notice_w = 0;
+}
+
+static int home_enter(App *app, void *st, const char *arg)
+{
+    (void)arg;
+    Home *h = st;
+    load(app, h);
+    h->notice_since = app_ms(app);
+    return 0;
+}
+
+static void home_leave(App *app, void *st)
+{
+    (void)app;
+    Home *h = st;
+    free(h->cats);
+    store_free(h->notices);
+}
+
+static bool home_refresh(App *app, void *st)
+{
+    load(app, st);
+    return true;
+}
+
+static void home_event(App *app, void *st, const ScreenEvent *ev)
+{
+    Home *h = st;
+    if (ev->kind == INPUT_SWIPE && abs(ev->dx) > abs(ev->dy) && h->pages > 1) {
+        int to = h->page + (ev->dx < 0 ? 1 : -1);
+        if (to >= 0 && to < h->pages) {
+            app_transition(app, ev->dx < 0 ? 1 : -1);
+            h->page = to;
+        }
+        return;
+    }
+    if (ev->kind != INPUT_TAP) return;
+    if (strncmp(ev->id, "cat:", 4) == 0) app_open(app, "category", ev->id + 4);
+    else if (strcmp(ev->id, ANSWERS_ID) == 0) app_open(app, SCREEN_ANSWERS, "");
+    else if (strcmp(ev->id, PAGER_PREV) == 0 && h->page > 0) h->page--;
+    else if (strcmp(ev->id, PAGER_NEXT) == 0 && h->page < h->pages - 1) h->page++;
+}
+
+static bool home_update(App *app, void *st, int *wake_ms)
+{
+    Home *h = st;
+    if (h->notice_count == 0) return false;
+    uint32_t shown = app_ms(app) - h->notice_since;
+    bool scrolls = h->notice_w > h->ticker_w && h->ticker_w > 0;
+    int speed = app_config(app)->ticker_speed;
+    uint32_t total = scrolls ? TICKER_PAUSE_MS + (uint32_t)((h->notice_w + h->ticker_w / 3) * 1000LL / speed) +
+                                   TICKER_PAUSE_MS
+                             : NOTICE_SHOW_MS;
+    if (shown >= total) {
+        h->notice = (h->notice + 1) % h->notice_count;
+        h->notice_since = app_ms(app);
+        h->notice_w = 0;
+        app_redraw(app);
+        *wake_ms = 0;
+        return false;
+    }
+    if (scrolls && shown >= TICKER_PAUSE_MS) return true;
+    *wake_ms = (int)((scrolls ? TICKER_PAUSE_MS : total) - shown);
+    return false;
+}
+
+static void draw_tile(Ui *ui, const StoreCategory *c, SDL_Rect r)
+{
+    char id[96];
+    snprintf(id, sizeof id, "cat:%s", c->id);
+    bool pressed = strcmp(ui_pressed(ui), id) == 0;
+    int rad = ui_px(ui, 18), pad = ui_px(ui, 28);
+    ui_round(ui, r, rad, pressed ? ui_theme.pressed_card : ui_theme.card);
+    ui_round_outline(ui, r, rad, ui_px(ui, pressed ? 5 : 2), pressed ? ui_theme.accent : ui_theme.card_line);
+    int icon = r.h * 34 / 100;
+    if (icon > ui_px(ui, 110)) icon = ui_px(ui, 110);
+    SDL_Rect ib = {r.x + pad, r.y + pad, icon, icon};
+    ui_disc(ui, ib.x + icon / 2, ib.y + icon / 2, icon / 2 + ui_px(ui, 6), (SDL_Color){251, 236, 228, 255});
+    SDL_Rect inner = {ib.x + icon / 6, ib.y + icon / 6, icon * 2 / 3, icon * 2 / 3};
+    icon_draw(ui, c->icon, inner, ui_theme.accent, (SDL_Color){251, 236, 228, 255});
+    if (c->new_count > 0) {
+        int bh = ui_px(ui, 48);
+        ui_badge(ui, r.x + r.w - pad - ui_px(ui, 70), r.y + pad, bh, "新", ui_theme.badge_new, ui_theme.header_text);
+    }
+    TextSpec count = {.size = ui_font(ui, 32), .color = ui_theme.text_soft, .max_lines = 1};
+    char label[64];
+    snprintf(label, sizeof label, "共 %d 条", c->item_count);
+    int count_h = ui_font(ui, 32) * 140 / 100;
+    SDL_Rect cb = {r.x + pad, r.y + r.h - pad - count_h, r.w - 2 * pad, count_h};
+    ui_text(ui, cb, label, &count);
+    TextSpec name = {.size = ui_font(ui, 42), .bold = true, .color = ui_theme.text, .max_lines = 2};
+    int top = ib.y + icon + ui_px(ui, 16);
+    SDL_Rect nb = {r.x + pad, top, r.w - 2 * pad, cb.y - top};
+    ui_text(ui, nb, c->name, &name);
+    ui_record(ui, WIDGET_TILE, id, c->name, r, true);
+}
+
+static void draw_empty(Ui *ui, SDL_Rect area)
+{
+    SDL_Rect card = {area.x + area.w / 8, area.y + area.h / 5, area.w * 3 / 4, area.h * 3 / 5};
+    ui_round(ui, card, ui_px(ui, 24), ui_theme.card);
+    ui_round_outline(ui, card, ui_px(ui, 24), ui_px(ui, 2), ui_theme.card_line);
+    TextSpec big = {.size = ui_font(ui, 64), .bold = true, .color = ui_theme.text, .align = ALIGN_CENTER,
+                    .max_lines = 1};
+    TextSpec small = {.size = ui_font(ui, 40), .color = ui_theme.text_soft, .align = ALIGN_CENTER, .max_lines = 2};
+    int big_h = ui_font(ui, 64) * 140 / 100;
+    ui_text_kind(ui, WIDGET_NOTE, NULL, (SDL_Rect){card.x, card.y + card.h / 2 - big_h, card.w, big_h}, "暂无公开内容",
+                 &big);
+    ui_text(ui, (SDL_Rect){card.x + ui_px(ui, 40), card.y + card.h / 2 + ui_px(ui, 20), card.w - ui_px(ui, 80),
+                           ui_font(ui, 40) * 3},
+            "内容发布并同步后，将在这里显示", &small);
+}
+
+static void draw_ticker(App *app, Home *h, Ui *ui, SDL_Rect bar)
+{
+    ui_fill_bleed(ui, bar, (SDL_Color){239, 230, 214, 255});
+    ui_fill_bleed(ui, (SDL_Rect){0, bar.y, bar.w, ui_px(ui, 3)}, ui_theme.header);
+    int m = ui_px(ui, 36), bh = ui_px(ui, 56);
+    int x = m;
+    const StoreNotice *n = h->notice_count ? &h->notices[h->notice] : NULL;
+    bool urgent = n && n->urgent;
+    x += ui_badge(ui, x, bar.y + (bar.h - bh) / 2, bh, urgent ? "紧急通知" : "通知",
+                  urgent ? ui_theme.badge_urgent : ui_theme.header, ui_theme.header_text);
+    x += ui_px(ui, 24);
+    SDL_Rect box = {x, bar.y, bar.w - x - m, bar.h};
+    h->ticker_w = box.w;
+    TextSpec spec = {.size = ui_font(ui, 40), .color = ui_theme.text, .middle = true, .max_lines = 1};
+    const char *text = n ? n->text : "欢迎查阅党务公开信息，轻触栏目即可浏览";
+    int offset = 0;
+    uint32_t shown = app_ms(app) - h->notice_since;
+    if (h->notice_w > box.w && shown > TICKER_PAUSE_MS)
+        offset = (int)((int64_t)(shown - TICKER_PAUSE_MS) * app_config(app)->ticker_speed / 1000);
+    if (offset > h->notice_w - box.w + box.w / 3) offset = h->notice_w - box.w + box.w / 3;
+    if (offset < 0) offset = 0;
+    h->notice_w = ui_text_scroll(ui, box, text, &spec, offset, ui_px(ui, TICKER_MAX_W));
+}
+
+static void home_draw(App *app, void *st, Ui *ui)
+{
+    Home *h = st;
+    bool portrait = app_portrait(app);
+    Chrome c = app_chrome(app, false);
+    app_draw_header(app, ui, &c);
+    int W = app_width(app), H = app_height(app);
+    int m = ui_px(ui, portrait ? 40 : 48), gap = ui_px(ui, portrait ? 28 : 32);
+    int ticker_h = ui_px(ui, 100), action_h = ui_px(ui, 120);
+    SDL_Rect ticker = {0, H - ticker_h, W, ticker_h};
+    SDL_Rect actions = {m, ticker.y - action_h - ui_px(ui, 12), W - 2 * m, action_h};
+    SDL_Rect area = {m, c.header.h + ui_px(ui, 36), W - 2 * m, actions.y - c.header.h - ui_px(ui, 60)};
+
+    int cols = portrait ? 2 : 4, max_rows = portrait ? 5 : 3;
+    h->per_page = cols * max_rows;
+    h->pages = h->cat_count ? (h->cat_count + h->per_page - 1) / h->per_page : 1;
+    if (h->page >= h->pages) h->page = h->pages - 1;
+    int first = h->page * h->per_page;
+    int on_page = h->cat_count - first < h->per_page ? h->cat_count - first : h->per_page;
+    if (h->cat_count == 0) {
+        draw_empty(ui, area);
+    } else {
+        int rows = (on_page + cols - 1) / cols;
+        if (rows < (portrait ? 4 : 2)) rows = portrait ? 4 : 2;
+        int tw = (area.w - (cols - 1) * gap) / cols, th = (area.h - (rows - 1) * gap) / rows;
+        for (int i = 0; i < on_page; i++) {
+            SDL_Rect r = {area.x + (i % cols) * (tw + gap), area.y + (i / cols) * (th + gap), tw, th};
+            draw_tile(ui, &h->cats[first + i], r);
+        }
+    }
+
+    int bw = ui_px(ui, portrait ? 300 : 320), bh = ui_px(ui, 100), by = actions.y + (action_h - bh) / 2;
+    ui_button(ui, NAV_FEEDBACK, (SDL_Rect){actions.x + actions.w - bw, by, bw, bh}, "意见建议", BUTTON_PRIMARY, true);
+    ui_button(ui, ANSWERS_ID, (SDL_Rect){actions.x + actions.w - 2 * bw - gap, by, bw, bh}, "回复公开",
+              BUTTON_SECONDARY, true);
+    int left_w = actions.w - 2 * bw - 2 * gap;
+    if (h->pages > 1) {
+        Chrome pc = {.pager = {actions.x, actions.y, left_w, action_h}};
+        app_draw_pager(app, ui, &pc, h->page, h->pages);
+    } else if (h->cat_count > 0) {
+        TextSpec hint = {.size = ui_font(ui, 36), .color = ui_theme.text_soft, .middle = true, .max_lines = 2};
+        ui_text(ui, (SDL_Rect){actions.x, actions.y, left_w, action_h}, "轻触栏目，查看公开内容", &hint);
+    }
+    draw_ticker(app, h, ui, ticker);
+}
+
+const ScreenOps screen_home = {
+    .name = "home",
+    .state_size = sizeof(Home),
+    .enter = home_enter,
+    .leave = home_leave,
+    .event = home_event,
+    .update = home_update,
+    .draw = home_draw,
+    .refresh = home_refresh,
+};

@@ -1,0 +1,637 @@
+#include "ui.h"
+
+#include <SDL_image.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "blobs.h"
+#include "log.h"
+
+/* Calm and high-contrast: deep red and white for the header, dark text on
+ * a warm off-white page, white cards. */
+const Theme ui_theme = {
+    .bg = {247, 243, 234, 255},
+    .header = {158, 27, 27, 255},
+    .header_text = {255, 255, 255, 255},
+    .header_soft = {250, 222, 196, 255},
+    .text = {33, 29, 26, 255},
+    .text_soft = {92, 82, 72, 255},
+    .card = {255, 255, 255, 255},
+    .card_line = {222, 211, 194, 255},
+    .accent = {168, 32, 32, 255},
+    .accent_dark = {112, 18, 18, 255},
+    .pressed_card = {242, 224, 214, 255},
+    .badge_new = {206, 40, 40, 255},
+    .badge_urgent = {196, 84, 0, 255},
+    .badge_period = {64, 92, 122, 255},
+    .ok = {46, 140, 72, 255},
+    .offline = {150, 150, 150, 255},
+    .error = {214, 150, 20, 255},
+    .disabled = {180, 172, 162, 255},
+};
+
+/* Textures not drawn for this many frames are dropped.  Frames are only
+ * drawn when something changes, so an idle screen keeps its textures. */
+#define EVICT_AFTER_FRAMES 240
+#define IMAGE_MAX_SIDE 2048
+
+typedef struct TexEntry {
+    uint64_t hash;
+    char *key;
+    SDL_Texture *tex;
+    int w, h;
+    unsigned used;
+} TexEntry;
+
+typedef struct ImgEntry {
+    char sha[65];
+    SDL_Texture *tex;   /* NULL when the file could not be read */
+    int w, h;
+    unsigned used;
+} ImgEntry;
+
+struct Ui {
+    SDL_Renderer *r;
+    Fonts *fonts;
+    char image_dir[1024];
+    float scale;
+    int text_scale;
+    int dx, dy;
+    unsigned frame;
+    char pressed[96];
+    Widget *widgets;
+    int widget_count, widget_cap;
+    TexEntry *tex;
+    int tex_count, tex_cap;
+    ImgEntry *img;
+    int img_count, img_cap;
+};
+
+int ui_create(SDL_Renderer *r, Fonts *fonts, const char *image_dir, int win_w, int win_h, int text_scale_percent,
+              Ui **out, Err *err)
+{
+    Ui *ui = calloc(1, sizeof *ui);
+    if (!ui) return err_set(err, "out of memory");
+    ui->r = r;
+    ui->fonts = fonts;
+    snprintf(ui->image_dir, sizeof ui->image_dir, "%s", image_dir);
+    int short_side = win_w < win_h ? win_w : win_h;
+    ui->scale = short_side / 1080.0f;
+    ui->text_scale = text_scale_percent > 0 ? text_scale_percent : 100;
+    *out = ui;
+    return 0;
+}
+
+static void clear_widgets(Ui *ui)
+{
+    for (int i = 0; i < ui->widget_count; i++) free(ui->widgets[i].text);
+    ui->widget_count = 0;
+}
+
+void ui_forget_textures(Ui *ui)
+{
+    for (int i = 0; i < ui->tex_count; i++) {
+        if (ui->tex[i].tex) SDL_DestroyTexture(ui->tex[i].tex);
+        free(ui->tex[i].key);
+    }
+    ui->tex_count = 0;
+    for (int i = 0; i < ui->img_count; i++)
+        if (ui->img[i].tex) SDL_DestroyTexture(ui->img[i].tex);
+    ui->img_count = 0;
+}
+
+void ui_destroy(Ui *ui)
+{
+    if (!ui) return;
+    ui_forget_textures(ui);
+    clear_widgets(ui);
+    free(ui->widgets);
+    free(ui->tex);
+    free(ui->img);
+    free(ui);
+}
+
+SDL_Renderer *ui_renderer(Ui *ui) { return ui->r; }
+Fonts *ui_fonts(Ui *ui) { return ui->fonts; }
+float ui_scale(const Ui *ui) { return ui->scale; }
+int ui_px(const Ui *ui, int v) { return (int)lroundf(v * ui->scale); }
+int ui_font(const Ui *ui, int v) { return (int)lroundf(v * ui->scale * ui->text_scale / 100.0f); }
+
+void ui_begin_frame(Ui *ui, int drift_x, int drift_y)
+{
+    clear_widgets(ui);
+    ui->dx = drift_x;
+    ui->dy = drift_y;
+    ui->frame++;
+}
+
+void ui_end_frame(Ui *ui)
+{
+    int keep = 0;
+    for (int i = 0; i < ui->tex_count; i++) {
+        if (ui->frame - ui->tex[i].used > EVICT_AFTER_FRAMES) {
+            if (ui->tex[i].tex) SDL_DestroyTexture(ui->tex[i].tex);
+            free(ui->tex[i].key);
+            continue;
+        }
+        ui->tex[keep++] = ui->tex[i];
+    }
+    ui->tex_count = keep;
+    keep = 0;
+    for (int i = 0; i < ui->img_count; i++) {
+        if (ui->frame - ui->img[i].used > EVICT_AFTER_FRAMES) {
+            if (ui->img[i].tex) SDL_DestroyTexture(ui->img[i].tex);
+            continue;
+        }
+        ui->img[keep++] = ui->img[i];
+    }
+    ui->img_count = keep;
+}
+
+void ui_set_pressed(Ui *ui, const char *id) { snprintf(ui->pressed, sizeof ui->pressed, "%s", id ? id : ""); }
+const char *ui_pressed(const Ui *ui) { return ui->pressed; }
+
+static bool inside(SDL_Rect r, int x, int y) { return x >= r.x && y >= r.y && x < r.x + r.w && y < r.y + r.h; }
+
+const Widget *ui_hit(const Ui *ui, int x, int y)
+{
+    for (int i = ui->widget_count - 1; i >= 0; i--)
+        if (ui->widgets[i].touch && inside(ui->widgets[i].rect, x, y)) return &ui->widgets[i];
+    return NULL;
+}
+
+const Widget *ui_widgets(const Ui *ui, int *count)
+{
+    *count = ui->widget_count;
+    return ui->widgets;
+}
+
+const char *ui_widget_kind_name(WidgetKind k)
+{
+    static const char *const names[] = {"text", "button", "tile", "tab", "row", "badge", "image", "icon", "note", "pager"};
+    return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
+}
+
+SDL_Rect ui_drift(const Ui *ui, SDL_Rect r) { return (SDL_Rect){r.x + ui->dx, r.y + ui->dy, r.w, r.h}; }
+
+Widget *ui_record(Ui *ui, WidgetKind kind, const char *id, const char *text, SDL_Rect rect, bool touch)
+{
+    if (ui->widget_count == ui->widget_cap) {
+        int cap = ui->widget_cap ? ui->widget_cap * 2 : 64;
+        Widget *w = realloc(ui->widgets, (size_t)cap * sizeof *w);
+        if (!w) return NULL;
+        ui->widgets = w;
+        ui->widget_cap = cap;
+    }
+    Widget *w = &ui->widgets[ui->widget_count++];
+    *w = (Widget){.kind = kind, .rect = ui_drift(ui, rect), .touch = touch};
+    snprintf(w->id, sizeof w->id, "%s", id ? id : "");
+    w->text = strdup(text ? text : "");
+    w->pressed = touch && w->id[0] && strcmp(w->id, ui->pressed) == 0;
+    return w;
+}
+
+static void json_rect(json_t *o, const char *key, SDL_Rect r)
+{
+    json_object_set_new(o, key, json_pack("[iiii]", r.x, r.y, r.w, r.h));
+}
+
+int ui_dump_json(const Ui *ui, const char *screen, const char *path, Err *err)
+{
+    int w = 0, h = 0;
+    SDL_GetRendererOutputSize(ui->r, &w, &h);
+    json_t *root = json_pack("{s:s, s:i, s:i, s:i}", "screen", screen, "width", w, "height", h, "min_target",
+                             ui_px(ui, UI_MIN_TARGET));
+    json_t *list = json_array();
+    for (int i = 0; i < ui->widget_count; i++) {
+        const Widget *wd = &ui->widgets[i];
+        json_t *o = json_pack("{s:s, s:s, s:s, s:b}", "kind", ui_widget_kind_name(wd->kind), "id", wd->id, "text",
+                              wd->text, "touch", wd->touch);
+        json_rect(o, "rect", wd->rect);
+        if (wd->text_rect.w > 0) json_rect(o, "text_rect", wd->text_rect);
+        json_array_append_new(list, o);
+    }
+    json_object_set_new(root, "widgets", list);
+    int rc = json_dump_file(root, path, JSON_INDENT(1));
+    json_decref(root);
+    if (rc) return err_set(err, "%s: cannot write the dump", path);
+    return 0;
+}
+
+/* ---- shapes ------------------------------------------------------------
+ * Rounded boxes, discs and thick lines as triangle lists for
+ * SDL_RenderGeometry (one call each); SDL has no such primitives and
+ * SDL2_gfx draws them point by point. */
+
+#define MAX_PATH 160
+
+static SDL_Vertex vtx(float x, float y, SDL_Color c) { return (SDL_Vertex){{x, y}, c, {0, 0}}; }
+
+static void fan(Ui *ui, float cx, float cy, const SDL_FPoint *pts, int n, SDL_Color c)
+{
+    SDL_Vertex v[MAX_PATH * 3];
+    int k = 0;
+    for (int i = 0; i < n && k + 3 <= MAX_PATH * 3; i++) {
+        const SDL_FPoint *a = &pts[i], *b = &pts[(i + 1) % n];
+        v[k++] = vtx(cx, cy, c);
+        v[k++] = vtx(a->x, a->y, c);
+        v[k++] = vtx(b->x, b->y, c);
+    }
+    SDL_RenderGeometry(ui->r, NULL, v, k, NULL, 0);
+}
+
+/* The outline of a rounded box, clockwise. */
+static int round_path(SDL_FRect r, float rad, SDL_FPoint *out)
+{
+    if (rad > r.w / 2) rad = r.w / 2;
+    if (rad > r.h / 2) rad = r.h / 2;
+    const int seg = 8;
+    const float cx[4] = {r.x + r.w - rad, r.x + r.w - rad, r.x + rad, r.x + rad};
+    const float cy[4] = {r.y + rad, r.y + r.h - rad, r.y + r.h - rad, r.y + rad};
+    int n = 0;
+    for (int c = 0; c < 4; c++) {
+        float start = (float)M_PI * (-0.5f + 0.5f * c);
+        for (int i = 0; i <= seg; i++) {
+            float a = start + (float)M_PI / 2 * i / seg;
+            out[n++] = (SDL_FPoint){cx[c] + rad * cosf(a), cy[c] + rad * sinf(a)};
+        }
+    }
+    return n;
+}
+
+void ui_fill_bleed(Ui *ui, SDL_Rect r, SDL_Color c)
+{
+    SDL_SetRenderDrawBlendMode(ui->r, c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+    SDL_SetRenderDrawColor(ui->r, c.r, c.g, c.b, c.a);
+    SDL_RenderFillRect(ui->r, &r);
+}
+
+void ui_fill(Ui *ui, SDL_Rect r, SDL_Color c) { ui_fill_bleed(ui, ui_drift(ui, r), c); }
+
+void ui_round(Ui *ui, SDL_Rect r, int radius, SDL_Color c)
+{
+    r = ui_drift(ui, r);
+    SDL_FPoint pts[MAX_PATH];
+    int n = round_path((SDL_FRect){(float)r.x, (float)r.y, (float)r.w, (float)r.h}, (float)radius, pts);
+    fan(ui, r.x + r.w / 2.0f, r.y + r.h / 2.0f, pts, n, c);
+}
+
+void ui_round_outline(Ui *ui, SDL_Rect r, int radius, int width, SDL_Color c)
+{
+    r = ui_drift(ui, r);
+    SDL_FPoint outer[MAX_PATH], inner[MAX_PATH];
+    float w = (float)width;
+    int n = round_path((SDL_FRect){(float)r.x, (float)r.y, (float)r.w, (float)r.h}, (float)radius, outer);
+    round_path((SDL_FRect){r.x + w, r.y + w, r.w - 2 * w, r.h - 2 * w}, radius - w > 0 ? radius - w : 0, inner);
+    SDL_Vertex v[MAX_PATH * 6];
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        int j = (i + 1) % n;
+        v[k++] = vtx(outer[i].x, outer[i].y, c);
+        v[k++] = vtx(outer[j].x, outer[j].y, c);
+        v[k++] = vtx(inner[i].x, inner[i].y, c);
+        v[k++] = vtx(inner[i].x, inner[i].y, c);
+        v[k++] = vtx(outer[j].x, outer[j].y, c);
+        v[k++] = vtx(inner[j].x, inner[j].y, c);
+    }
+    SDL_RenderGeometry(ui->r, NULL, v, k, NULL, 0);
+}
+
+void ui_disc(Ui *ui, int cx, int cy, int radius, SDL_Color c)
+{
+    SDL_FPoint pts[48];
+    float x = (float)(cx + ui->dx), y = (float)(cy + ui->dy);
+    for (int i = 0; i < 48; i++) {
+        float a = 2 * (float)M_PI * i / 48;
+        pts[i] = (SDL_FPoint){x + radius * cosf(a), y + radius * sinf(a)};
+    }
+    fan(ui, x, y, pts, 48, c);
+}
+
+void ui_polygon(Ui *ui, const SDL_FPoint *pts, int n, SDL_Color c)
+{
+    if (n < 3 || n > MAX_PATH) return;
+    SDL_FPoint p[MAX_PATH];
+    for (int i = 0; i < n; i++) p[i] = (SDL_FPoint){pts[i].x + ui->dx, pts[i].y + ui->dy};
+    SDL_Vertex v[MAX_PATH * 3];
+    int k = 0;
+    for (int i = 1; i + 1 < n; i++) {
+        v[k++] = vtx(p[0].x, p[0].y, c);
+        v[k++] = vtx(p[i].x, p[i].y, c);
+        v[k++] = vtx(p[i + 1].x, p[i + 1].y, c);
+    }
+    SDL_RenderGeometry(ui->r, NULL, v, k, NULL, 0);
+}
+
+void ui_thick_line(Ui *ui, float x1, float y1, float x2, float y2, float width, SDL_Color c)
+{
+    float dx = x2 - x1, dy = y2 - y1, len = sqrtf(dx * dx + dy * dy);
+    if (len <= 0) return;
+    float nx = -dy / len * width / 2, ny = dx / len * width / 2;
+    SDL_FPoint q[4] = {{x1 + nx, y1 + ny}, {x2 + nx, y2 + ny}, {x2 - nx, y2 - ny}, {x1 - nx, y1 - ny}};
+    ui_polygon(ui, q, 4, c);
+}
+
+/* ---- the texture cache ------------------------------------------------ */
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+static TexEntry *tex_find(Ui *ui, const char *key)
+{
+    uint64_t h = hash_str(key);
+    for (int i = 0; i < ui->tex_count; i++)
+        if (ui->tex[i].hash == h && strcmp(ui->tex[i].key, key) == 0) {
+            ui->tex[i].used = ui->frame;
+            return &ui->tex[i];
+        }
+    return NULL;
+}
+
+static TexEntry *tex_add(Ui *ui, const char *key, SDL_Texture *t, int w, int h)
+{
+    if (ui->tex_count == ui->tex_cap) {
+        int cap = ui->tex_cap ? ui->tex_cap * 2 : 128;
+        TexEntry *n = realloc(ui->tex, (size_t)cap * sizeof *n);
+        if (!n) {
+            if (t) SDL_DestroyTexture(t);
+            return NULL;
+        }
+        ui->tex = n;
+        ui->tex_cap = cap;
+    }
+    TexEntry *e = &ui->tex[ui->tex_count++];
+    *e = (TexEntry){hash_str(key), strdup(key), t, w, h, ui->frame};
+    return e;
+}
+
+static TextStyle style_of(const TextSpec *s)
+{
+    return (TextStyle){.size_px = s->size, .bold = s->bold, .color = s->color, .line_spacing_pct = 135};
+}
+
+static int fit_lines(const TextSpec *spec, int max_h)
+{
+    int lh = spec->size * 135 / 100;
+    int fit = lh > 0 ? max_h / lh : 1;
+    if (fit < 1) fit = 1;
+    return spec->max_lines > 0 && spec->max_lines < fit ? spec->max_lines : fit;
+}
+
+static void text_key(char *buf, size_t size, const char *text, const TextSpec *s, int w, int lines)
+{
+    snprintf(buf, size, "t%d.%d.%02x%02x%02x%02x.%d.%d.%d|%s", s->size, s->bold, s->color.r, s->color.g, s->color.b,
+             s->color.a, w, lines, s->flags, text);
+}
+
+/* The cached texture of text laid out in width w; NULL entry on failure. */
+static TexEntry *text_entry(Ui *ui, const char *text, const TextSpec *spec, int w, int max_h)
+{
+    int lines = fit_lines(spec, max_h);
+    size_t klen = strlen(text) + 96;
+    char *key = malloc(klen);
+    if (!key) return NULL;
+    text_key(key, klen, text, spec, w, lines);
+    TexEntry *e = tex_find(ui, key);
+    if (!e) {
+        TextStyle st = style_of(spec);
+        TextBlock b;
+        Err err;
+        SDL_Texture *t = NULL;
+        int tw = 0, th = 0;
+        if (text_layout(ui->fonts, text, &st, w, lines, spec->flags | TEXT_ELLIPSIZE, &b, &err) == 0) {
+            t = b.line_count > 0 ? text_render(ui->r, ui->fonts, &b, 0, b.line_count, &err) : NULL;
+            if (b.line_count > 0 && !t) log_warn("ui: cannot render text: %s", err.msg);
+            tw = b.width;
+            th = b.line_count * b.line_height;
+            text_block_free(&b);
+        } else {
+            log_warn("ui: cannot lay out text: %s", err.msg);
+        }
+        e = tex_add(ui, key, t, tw, th);
+    }
+    free(key);
+    return e;
+}
+
+void ui_text_size(Ui *ui, const char *text, const TextSpec *spec, int w, int max_h, int *tw, int *th)
+{
+    TexEntry *e = text_entry(ui, text, spec, w, max_h);
+    *tw = e ? e->w : 0;
+    *th = e ? e->h : 0;
+}
+
+int ui_text_kind(Ui *ui, int kind, const char *id, SDL_Rect box, const char *text, const TextSpec *spec)
+{
+    if (!text) text = "";
+    TexEntry *e = text_entry(ui, text, spec, box.w, box.h);
+    if (!e) return 0;
+    int x = box.x, y = box.y;
+    if (spec->align == ALIGN_CENTER) x += (box.w - e->w) / 2;
+    else if (spec->align == ALIGN_RIGHT) x += box.w - e->w;
+    if (spec->middle) y += (box.h - e->h) / 2;
+    SDL_Rect dst = ui_drift(ui, (SDL_Rect){x, y, e->w, e->h});
+    if (e->tex) SDL_RenderCopy(ui->r, e->tex, NULL, &dst);
+    if (kind >= 0) {
+        Widget *w = ui_record(ui, (WidgetKind)kind, id, text, box, id && *id);
+        if (w) w->text_rect = dst;
+    }
+    return e->h;
+}
+
+int ui_text(Ui *ui, SDL_Rect box, const char *text, const TextSpec *spec)
+{
+    return ui_text_kind(ui, WIDGET_TEXT, NULL, box, text, spec);
+}
+
+void ui_block_lines(Ui *ui, const char *key, const TextBlock *b, int first, int count, int x, int y, SDL_Rect box)
+{
+    if (count <= 0 || first < 0 || first + count > b->line_count) return;
+    char k[256];
+    snprintf(k, sizeof k, "b|%s|%d|%d", key, first, count);
+    TexEntry *e = tex_find(ui, k);
+    if (!e) {
+        Err err;
+        SDL_Texture *t = text_render(ui->r, ui->fonts, b, first, count, &err);
+        if (!t) log_warn("ui: cannot render text: %s", err.msg);
+        e = tex_add(ui, k, t, b->width, count * b->line_height);
+    }
+    if (!e) return;
+    int tw = 0, th = 0;
+    if (e->tex) SDL_QueryTexture(e->tex, NULL, NULL, &tw, &th);
+    SDL_Rect dst = ui_drift(ui, (SDL_Rect){x, y, tw, th});
+    if (e->tex) SDL_RenderCopy(ui->r, e->tex, NULL, &dst);
+    const TextLine *a = &b->lines[first], *z = &b->lines[first + count - 1];
+    int start = a->start, end = z->start + z->len;
+    char *text = strndup(b->text + start, (size_t)(end - start));
+    Widget *w = ui_record(ui, WIDGET_TEXT, UI_BODY_ID, text, box, false);
+    free(text);
+    if (w) w->text_rect = dst;
+}
+
+/* ---- widgets ---------------------------------------------------------- */
+
+void ui_button(Ui *ui, const char *id, SDL_Rect r, const char *label, ButtonStyle style, bool enabled)
+{
+    const Theme *t = &ui_theme;
+    bool pressed = enabled && strcmp(id, ui->pressed) == 0;
+    int rad = ui_px(ui, 14);
+    SDL_Color fill = t->card, fg = t->accent;
+    switch (style) {
+    case BUTTON_PRIMARY:
+        fill = pressed ? t->accent_dark : t->accent;
+        fg = t->header_text;
+        break;
+    case BUTTON_SECONDARY:
+        fill = pressed ? t->pressed_card : t->card;
+        break;
+    case BUTTON_QUIET:
+        fill = pressed ? t->pressed_card : t->bg;
+        fg = t->text;
+        break;
+    case BUTTON_ON_HEADER:
+        fill = pressed ? t->accent_dark : (SDL_Color){184, 52, 48, 255};
+        fg = t->header_text;
+        break;
+    }
+    if (!enabled) {
+        fill = style == BUTTON_ON_HEADER ? t->header : t->bg;
+        fg = t->disabled;
+    }
+    ui_round(ui, r, rad, fill);
+    if (style == BUTTON_SECONDARY || style == BUTTON_QUIET || !enabled)
+        ui_round_outline(ui, r, rad, ui_px(ui, pressed ? 4 : 2), enabled ? t->accent : t->disabled);
+    TextSpec spec = {.size = ui_font(ui, 38), .bold = true, .color = fg, .align = ALIGN_CENTER, .middle = true,
+                     .max_lines = 1};
+    int pad = ui_px(ui, 12);
+    SDL_Rect box = {r.x + pad, r.y, r.w - 2 * pad, r.h};
+    TexEntry *e = text_entry(ui, label, &spec, box.w, box.h);
+    SDL_Rect dst = {0};
+    if (e) {
+        dst = ui_drift(ui, (SDL_Rect){box.x + (box.w - e->w) / 2, box.y + (box.h - e->h) / 2, e->w, e->h});
+        if (e->tex) SDL_RenderCopy(ui->r, e->tex, NULL, &dst);
+    }
+    Widget *w = ui_record(ui, WIDGET_BUTTON, id, label, r, enabled);
+    if (w) w->text_rect = dst;
+}
+
+int ui_badge(Ui *ui, int x, int y, int h, const char *text, SDL_Color bg, SDL_Color fg)
+{
+    TextSpec spec = {.size = h * 62 / 100, .bold = true, .color = fg, .max_lines = 1};
+    TexEntry *e = text_entry(ui, text, &spec, ui_px(ui, 400), h);
+    if (!e) return 0;
+    int pad = h / 3;
+    SDL_Rect r = {x, y, e->w + 2 * pad, h};
+    ui_round(ui, r, h / 4, bg);
+    SDL_Rect dst = ui_drift(ui, (SDL_Rect){x + pad, y + (h - e->h) / 2, e->w, e->h});
+    if (e->tex) SDL_RenderCopy(ui->r, e->tex, NULL, &dst);
+    Widget *w = ui_record(ui, WIDGET_BADGE, NULL, text, r, false);
+    if (w) w->text_rect = dst;
+    return r.w;
+}
+
+/* ---- images ----------------------------------------------------------- */
+
+/* Decodes a cached attachment, shrunk to IMAGE_MAX_SIDE so a huge picture
+ * cannot exhaust video memory. */
+static SDL_Texture *load_image(Ui *ui, const char *sha, int *w, int *h)
+{
+    char path[1200];
+    blobs_path(ui->image_dir, sha, path, sizeof path);
+    SDL_Surface *s = IMG_Load(path);
+    if (!s) {
+        log_warn("ui: image %s cannot be shown: %s", sha, IMG_GetError());
+        return NULL;
+    }
+    if (s->w > IMAGE_MAX_SIDE || s->h > IMAGE_MAX_SIDE) {
+        float k = (float)IMAGE_MAX_SIDE / (s->w > s->h ? s->w : s->h);
+        SDL_Surface *small = SDL_CreateRGBSurfaceWithFormat(0, (int)(s->w * k), (int)(s->h * k), 32,
+                                                            SDL_PIXELFORMAT_ARGB8888);
+        if (small && SDL_BlitScaled(s, NULL, small, NULL) == 0) {
+            SDL_FreeSurface(s);
+            s = small;
+        } else if (small) {
+            SDL_FreeSurface(small);
+        }
+    }
+    SDL_Texture *t = SDL_CreateTextureFromSurface(ui->r, s);
+    *w = s->w;
+    *h = s->h;
+    SDL_FreeSurface(s);
+    if (!t) log_warn("ui: image %s: %s", sha, SDL_GetError());
+    return t;
+}
+
+static ImgEntry *image_entry(Ui *ui, const char *sha)
+{
+    for (int i = 0; i < ui->img_count; i++)
+        if (strcmp(ui->img[i].sha, sha) == 0) {
+            ui->img[i].used = ui->frame;
+            return &ui->img[i];
+        }
+    if (ui->img_count == ui->img_cap) {
+        int cap = ui->img_cap ? ui->img_cap * 2 : 16;
+        ImgEntry *n = realloc(ui->img, (size_t)cap * sizeof *n);
+        if (!n) return NULL;
+        ui->img = n;
+        ui->img_cap = cap;
+    }
+    ImgEntry *e = &ui->img[ui->img_count++];
+    *e = (ImgEntry){.used = ui->frame};
+    snprintf(e->sha, sizeof e->sha, "%s", sha);
+    e->tex = load_image(ui, sha, &e->w, &e->h);
+    return e;
+}
+
+int ui_image_size(Ui *ui, const char *sha256, int *w, int *h)
+{
+    ImgEntry *e = image_entry(ui, sha256);
+    if (!e || !e->tex) return -1;
+    *w = e->w;
+    *h = e->h;
+    return 0;
+}
+
+void ui_image(Ui *ui, const char *id, SDL_Rect r, const char *sha256, const char *caption)
+{
+    ImgEntry *e = image_entry(ui, sha256);
+    SDL_Rect shown = r;
+    if (e && e->tex && e->w > 0 && e->h > 0) {
+        float k = fminf((float)r.w / e->w, (float)r.h / e->h);
+        shown.w = (int)(e->w * k);
+        shown.h = (int)(e->h * k);
+        shown.x = r.x + (r.w - shown.w) / 2;
+        shown.y = r.y + (r.h - shown.h) / 2;
+        SDL_Rect dst = ui_drift(ui, shown);
+        SDL_RenderCopy(ui->r, e->tex, NULL, &dst);
+    } else {
+        ui_round(ui, r, ui_px(ui, 10), ui_theme.card_line);
+        TextSpec spec = {.size = ui_font(ui, 32), .color = ui_theme.text_soft, .align = ALIGN_CENTER, .middle = true};
+        ui_text_kind(ui, -1, NULL, r, "图片暂时无法显示", &spec);
+    }
+    ui_record(ui, WIDGET_IMAGE, id, caption, shown, id != NULL);
+}
+
+int ui_text_scroll(Ui *ui, SDL_Rect box, const char *text, const TextSpec *spec, int offset, int max_w)
+{
+    TextSpec one = *spec;
+    one.max_lines = 1;
+    TexEntry *e = text_entry(ui, text, &one, max_w, box.h);
+    if (!e) return 0;
+    SDL_Rect clip = ui_drift(ui, box);
+    SDL_Rect dst = ui_drift(ui, (SDL_Rect){box.x - offset, box.y + (spec->middle ? (box.h - e->h) / 2 : 0), e->w, e->h});
+    SDL_RenderSetClipRect(ui->r, &clip);
+    if (e->tex) SDL_RenderCopy(ui->r, e->tex, NULL, &dst);
+    SDL_RenderSetClipRect(ui->r, NULL);
+    Widget *w = ui_record(ui, WIDGET_TEXT, NULL, text, box, false);
+    SDL_Rect shown;
+    if (w && SDL_IntersectRect(&dst, &clip, &shown)) w->text_rect = shown;
+    return e->w;
+}

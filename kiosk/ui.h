@@ -1,0 +1,149 @@
+/* ui.h — drawing and widgets for the kiosk's screens.
+ *
+ * Owns what ends up on the glass: the colour theme, the scale from the
+ * 1080p design to the actual window, text and image textures (each laid
+ * out and rasterised once, cached, evicted when unused, rebuilt after the
+ * renderer lost its textures), shapes, and the widgets of the current
+ * frame (kind, id, text, rectangle) that touch hit-testing and the headless
+ * JSON dump both read.
+ *
+ * Immediate style: a screen's draw function calls ui_* for what it shows;
+ * touchable widgets carry an id ("item:gk-12", "next") that the screen
+ * receives back when the visitor taps it.  Rectangles are in window pixels;
+ * ui_px() scales a 1080p design value.  Everything except full-bleed
+ * backgrounds is shifted by the frame's drift (a few pixels against
+ * burn-in); recorded rectangles include the drift, so hits stay exact. */
+#ifndef KIOSK_UI_H
+#define KIOSK_UI_H
+
+#include <SDL.h>
+#include <stdbool.h>
+
+#include "err.h"
+#include "text.h"
+
+/* The smallest touch target at 1080p (scaled with the screen). */
+#define UI_MIN_TARGET 80
+
+typedef struct Theme {
+    SDL_Color bg, header, header_text, header_soft, text, text_soft, card, card_line, accent, accent_dark,
+        pressed_card, badge_new, badge_urgent, badge_period, ok, offline, error, disabled;
+} Theme;
+extern const Theme ui_theme;
+
+typedef enum {
+    WIDGET_TEXT,
+    WIDGET_BUTTON,
+    WIDGET_TILE,
+    WIDGET_TAB,
+    WIDGET_ROW,
+    WIDGET_BADGE,
+    WIDGET_IMAGE,
+    WIDGET_ICON,
+    WIDGET_NOTE,
+    WIDGET_PAGER,
+} WidgetKind;
+
+typedef struct Widget {
+    WidgetKind kind;
+    char id[96];            /* what a tap reports; "" for what is not touchable */
+    char *text;             /* what it shows (owned by the frame) */
+    SDL_Rect rect;          /* its box */
+    SDL_Rect text_rect;     /* where its text was drawn (w = 0: none) */
+    bool touch;
+    bool pressed;
+} Widget;
+
+typedef enum { ALIGN_LEFT, ALIGN_CENTER, ALIGN_RIGHT } Align;
+
+typedef struct TextSpec {
+    int size;               /* pixels (already scaled: use ui_font) */
+    bool bold;
+    SDL_Color color;
+    Align align;
+    bool middle;            /* centre vertically in the box */
+    int max_lines;          /* 0 = as many as fit the box */
+    int flags;              /* TEXT_INDENT_PARAGRAPHS ... (TEXT_ELLIPSIZE is always on) */
+} TextSpec;
+
+typedef enum { BUTTON_PRIMARY, BUTTON_SECONDARY, BUTTON_QUIET, BUTTON_ON_HEADER } ButtonStyle;
+
+typedef struct Ui Ui;
+
+int ui_create(SDL_Renderer *r, Fonts *fonts, const char *image_dir, int win_w, int win_h, int text_scale_percent,
+              Ui **out, Err *err);
+void ui_destroy(Ui *ui);
+
+SDL_Renderer *ui_renderer(Ui *ui);
+Fonts *ui_fonts(Ui *ui);
+int ui_px(const Ui *ui, int design_px);       /* 1080p design px -> window px */
+int ui_font(const Ui *ui, int design_px);     /* the same, times the text scale */
+float ui_scale(const Ui *ui);
+
+/* A frame: clears the widget list, sets the drift for this frame. */
+void ui_begin_frame(Ui *ui, int drift_x, int drift_y);
+/* Drops cached textures not used for a while. */
+void ui_end_frame(Ui *ui);
+/* The renderer lost its textures (SDL_RENDER_TARGETS_RESET/DEVICE_RESET):
+ * forget them all; they are made again when next drawn. */
+void ui_forget_textures(Ui *ui);
+
+void ui_set_pressed(Ui *ui, const char *id);  /* "" = nothing pressed */
+const char *ui_pressed(const Ui *ui);
+/* The topmost touchable widget at x,y, or NULL. */
+const Widget *ui_hit(const Ui *ui, int x, int y);
+const Widget *ui_widgets(const Ui *ui, int *count);
+/* Writes {"screen":..., "width":..., "widgets":[{kind,id,text,rect,text_rect,touch}]}. */
+int ui_dump_json(const Ui *ui, const char *screen, const char *path, Err *err);
+const char *ui_widget_kind_name(WidgetKind k);
+
+/* Records a widget without drawing it (the screen drew it). */
+Widget *ui_record(Ui *ui, WidgetKind kind, const char *id, const char *text, SDL_Rect rect, bool touch);
+/* r shifted by the frame's drift. */
+SDL_Rect ui_drift(const Ui *ui, SDL_Rect r);
+
+/* ---- shapes (drifted unless _bleed) ---- */
+void ui_fill_bleed(Ui *ui, SDL_Rect r, SDL_Color c);
+void ui_fill(Ui *ui, SDL_Rect r, SDL_Color c);
+void ui_round(Ui *ui, SDL_Rect r, int radius, SDL_Color c);
+void ui_round_outline(Ui *ui, SDL_Rect r, int radius, int width, SDL_Color c);
+void ui_disc(Ui *ui, int cx, int cy, int radius, SDL_Color c);
+/* A filled polygon (convex or not, as a fan from the first point is fine
+ * for the convex shapes the icons use) in drifted coordinates. */
+void ui_polygon(Ui *ui, const SDL_FPoint *pts, int n, SDL_Color c);
+void ui_thick_line(Ui *ui, float x1, float y1, float x2, float y2, float width, SDL_Color c);
+
+/* ---- text ---- */
+/* Draws text inside box: wrapped to the box width, at most max_lines (or
+ * what fits the box height), ellipsized.  Records a WIDGET_TEXT unless
+ * kind says otherwise (pass -1 to record nothing).  Returns the height used. */
+int ui_text(Ui *ui, SDL_Rect box, const char *text, const TextSpec *spec);
+int ui_text_kind(Ui *ui, int kind, const char *id, SDL_Rect box, const char *text, const TextSpec *spec);
+/* Size the text would take in a box of width w (same rules as ui_text). */
+void ui_text_size(Ui *ui, const char *text, const TextSpec *spec, int w, int max_h, int *tw, int *th);
+
+/* One line at its natural width (at most max_w), shifted left by offset
+ * and clipped to box (a ticker).  Returns the text's width. */
+int ui_text_scroll(Ui *ui, SDL_Rect box, const char *text, const TextSpec *spec, int offset, int max_w);
+
+/* The id of body text recorded by ui_block_lines (not touchable). */
+#define UI_BODY_ID "body"
+
+/* Lines [first, first+count) of a laid-out block at x,y; key names the
+ * block for the cache (a screen's own serial + page).  Records the lines'
+ * text as a WIDGET_TEXT with id UI_BODY_ID in box. */
+void ui_block_lines(Ui *ui, const char *key, const TextBlock *b, int first, int count, int x, int y, SDL_Rect box);
+
+/* ---- widgets ---- */
+void ui_button(Ui *ui, const char *id, SDL_Rect r, const char *label, ButtonStyle style, bool enabled);
+/* A small label on a coloured pill; returns its width. */
+int ui_badge(Ui *ui, int x, int y, int h, const char *text, SDL_Color bg, SDL_Color fg);
+
+/* ---- images (attachments, from the blob cache) ---- */
+/* Natural size; -1 when the file cannot be read as an image. */
+int ui_image_size(Ui *ui, const char *sha256, int *w, int *h);
+/* Fitted inside r, centred; a calm placeholder when unreadable.  Records
+ * a WIDGET_IMAGE (touchable when id is not NULL). */
+void ui_image(Ui *ui, const char *id, SDL_Rect r, const char *sha256, const char *caption);
+
+#endif

@@ -1,0 +1,331 @@
+/* The feed importer: valid documents, invalid ones (nothing applied), and
+ * hostile ones (deep nesting, huge strings, invalid UTF-8, wrong types,
+ * duplicate ids). */
+#include "testutil.h"
+
+#include <sqlite3.h>
+#include <time.h>
+
+#include "feed.h"
+#include "store.h"
+
+#define HEAD "\"format\":\"dangwu-feed\",\"version\":1,"
+#define CATS "\"categories\":{\"upsert\":[{\"id\":\"c1\",\"name\":\"党组织决议\",\"sort\":1}," \
+             "{\"id\":\"c1a\",\"parent\":\"c1\",\"name\":\"重要决策\"}]}"
+#define ITEM_P(id, period, scope, extra)                                                              \
+    "{\"id\":\"" id "\",\"category\":\"c1a\",\"title\":\"标题\",\"body\":\"第一段。\\n第二段。\","           \
+    "\"published_at\":\"2026-11-01T09:00:00+08:00\",\"period\":\"" period "\",\"scope\":\"" scope "\"" extra "}"
+#define ITEM(id, extra) ITEM_P(id, "periodic", "public", extra)
+
+static const char *const valid_snapshot =
+    "{" HEAD "\"kind\":\"snapshot\",\"revision\":10," CATS ","
+    "\"items\":{\"upsert\":[" ITEM("i1", "") "," ITEM("i2", ",\"pinned\":true,\"urgent\":true") "]},"
+    "\"notices\":{\"upsert\":[{\"id\":\"n1\",\"text\":\"本周五为党务公开日\",\"urgent\":true}]},"
+    "\"answers\":{\"upsert\":[{\"id\":\"a1\",\"question\":\"何时公开?\",\"answer\":\"每月一次。\","
+    "\"answered_at\":\"2026-11-02T10:00:00+08:00\"}]}}";
+
+static Store *fresh(const char *name)
+{
+    const char *path = test_path(name);
+    test_remove_db(path);
+    Store *s;
+    Err err;
+    if (store_open(path, &s, &err)) fail_msg("%s", err.msg);
+    return s;
+}
+
+static int import(Store *s, const char *doc, Err *err)
+{
+    FeedResult res;
+    return feed_import_buffer(s, doc, strlen(doc), &res, err);
+}
+
+/* A digest of everything the store holds, to prove "nothing changed". */
+static void fingerprint(Store *s, const char *path, char *out, size_t size)
+{
+    (void)s;
+    sqlite3 *db;
+    sqlite3_open(path, &db);
+    sqlite3_stmt *st;
+    sqlite3_prepare_v2(db,
+                       "SELECT (SELECT group_concat(id || deleted || title || revision) FROM items) || '|' ||"
+                       " (SELECT group_concat(id || deleted || name) FROM categories) || '|' ||"
+                       " (SELECT group_concat(id || deleted || text) FROM notices) || '|' ||"
+                       " (SELECT group_concat(key || value) FROM sync_state)",
+                       -1, &st, NULL);
+    sqlite3_step(st);
+    snprintf(out, size, "%s", sqlite3_column_text(st, 0) ? (const char *)sqlite3_column_text(st, 0) : "");
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
+static void valid_snapshot_is_applied(void **state)
+{
+    (void)state;
+    Store *s = fresh("valid.db");
+    FeedResult res;
+    Err err;
+    assert_int_equal(feed_import_buffer(s, valid_snapshot, strlen(valid_snapshot), &res, &err), 0);
+    assert_true(res.snapshot);
+    assert_int_equal(res.revision, 10);
+    assert_int_equal(res.upserts, 6);
+    assert_int_equal(store_revision(s), 10);
+    int64_t now = time(NULL);
+    StoreItem it;
+    assert_int_equal(store_item_get(s, "i2", now, &it, &err), 0);
+    assert_true(it.s.pinned && it.s.urgent);
+    assert_string_equal(it.body, "第一段。\n第二段。");
+    store_item_free(&it);
+    StoreAnswer *answers;
+    int n, total;
+    assert_int_equal(store_answers(s, 0, 10, &answers, &n, &total, &err), 0);
+    assert_int_equal(total, 1);
+    store_free(answers);
+    store_close(s);
+}
+
+static void snapshot_replaces_everything(void **state)
+{
+    (void)state;
+    Store *s = fresh("replace.db");
+    Err err;
+    assert_int_equal(import(s, valid_snapshot, &err), 0);
+    const char *smaller = "{" HEAD "\"kind\":\"snapshot\",\"revision\":11," CATS ",\"items\":{\"upsert\":[" ITEM("i1", "") "]}}";
+    assert_int_equal(import(s, smaller, &err), 0);
+    StoreItem it;
+    assert_int_equal(store_item_get(s, "i2", time(NULL), &it, &err), 1);
+    StoreNotice *notices;
+    int n;
+    assert_int_equal(store_notices(s, time(NULL), &notices, &n, &err), 0);
+    assert_int_equal(n, 0);
+    store_free(notices);
+    store_close(s);
+}
+
+static void delta_applies_only_on_its_base(void **state)
+{
+    (void)state;
+    Store *s = fresh("delta.db");
+    Err err;
+    FeedResult res;
+    assert_int_equal(import(s, valid_snapshot, &err), 0);
+    const char *delta = "{" HEAD "\"kind\":\"delta\",\"base_revision\":10,\"revision\":12,"
+                        "\"items\":{\"upsert\":[" ITEM("i3", "") "],\"delete\":[\"i1\"]}}";
+    assert_int_equal(feed_import_buffer(s, delta, strlen(delta), &res, &err), 0);
+    assert_int_equal(store_revision(s), 12);
+    StoreItem it;
+    assert_int_equal(store_item_get(s, "i1", time(NULL), &it, &err), 1);
+    assert_int_equal(store_item_get(s, "i3", time(NULL), &it, &err), 0);
+    store_item_free(&it);
+
+    /* The same delta again (a retried download) changes nothing. */
+    assert_int_equal(feed_import_buffer(s, delta, strlen(delta), &res, &err), 0);
+    assert_true(res.unchanged);
+
+    const char *gap = "{" HEAD "\"kind\":\"delta\",\"base_revision\":13,\"revision\":14,\"items\":{\"delete\":[\"i2\"]}}";
+    assert_int_equal(import(s, gap, &err), -1);
+    assert_non_null(strstr(err.msg, "applies to revision 13, but the store is at 12"));
+    store_close(s);
+}
+
+static void load_from_file_names_the_file(void **state)
+{
+    (void)state;
+    Store *s = fresh("file.db");
+    const char *path = test_path("feed.json");
+    test_write_file(path, "{" HEAD "\"kind\":\"snapshot\"}");
+    FeedResult res;
+    Err err;
+    assert_int_equal(feed_import_file(s, path, &res, &err), -1);
+    assert_non_null(strstr(err.msg, path));
+    assert_non_null(strstr(err.msg, "document.revision: is missing"));
+    assert_int_equal(feed_import_file(s, "/nonexistent/feed.json", &res, &err), -1);
+    assert_non_null(strstr(err.msg, "cannot open"));
+    store_close(s);
+}
+
+/* Each bad document must fail, change nothing, and say where. */
+static void invalid_documents_change_nothing(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *doc, *words;
+    } cases[] = {
+        {"", "line 1"},
+        {"[1,2,3]", "must be a JSON object"},
+        {"{\"format\":\"other\"}", "document.format"},
+        {"{" HEAD "\"kind\":\"sideways\",\"revision\":1}", "document.kind"},
+        {"{\"format\":\"dangwu-feed\",\"version\":2,\"kind\":\"snapshot\",\"revision\":1}", "version"},
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":-1}", "document.revision: is out of range"},
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":\"20\"}", "document.revision: must be a whole number"},
+        {"{" HEAD "\"kind\":\"delta\",\"revision\":20}", "base_revision: is missing"},
+        /* partly invalid: valid entries first, one bad one last */
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS ",\"items\":{\"upsert\":[" ITEM("ok1", "") ","
+         ITEM_P("bad", "weekly", "public", "") "]}}", "items.upsert[1].period: must be one of"},
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS ",\"items\":{\"upsert\":[" ITEM("x", "") ","
+         ITEM("x", "") "]}}", "items.upsert[1].id: \"x\" appears twice"},
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS ",\"items\":{\"upsert\":[{\"id\":\"t\",\"category\":\"c1a\","
+         "\"title\":5,\"body\":\"b\",\"published_at\":\"2026-11-01T09:00:00+08:00\",\"period\":\"periodic\",\"scope\":\"public\"}]}}",
+         "items.upsert[0].title: must be a string"},
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS ",\"items\":{\"upsert\":[" ITEM("p", ",\"pinned\":\"yes\"") "]}}",
+         "items.upsert[0].pinned: must be true or false"},
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS ",\"items\":{\"upsert\":[" ITEM("w", ",\"expires_at\":\"2026-10-01T00:00:00+08:00\"") "]}}",
+         "expires_at: must be later than published_at"},
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS ",\"items\":{\"upsert\":[{\"id\":\"t\",\"category\":\"c1a\","
+         "\"title\":\"t\",\"body\":\"b\",\"published_at\":\"yesterday\",\"period\":\"periodic\",\"scope\":\"public\"}]}}",
+         "published_at: is not a time"},
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS ",\"items\":{\"upsert\":[" ITEM_P("s", "periodic", "secret", "") "]}}",
+         "items.upsert[0].scope: must be one of public, internal"},
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS ",\"items\":{\"upsert\":[" ITEM("o", "") "]},\"items\":{}}",
+         "duplicate object key"},
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS ",\"items\":{\"upsert\":[" ITEM("bad id!", "") "]}}",
+         "items.upsert[0].id: must be 1-63 characters"},
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20,\"items\":{\"upsert\":[" ITEM("orphan", "") "]}}",
+         "its category does not exist: item \"orphan\""},
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20,\"categories\":{\"upsert\":[{\"id\":\"a\",\"name\":\"1\"},"
+         "{\"id\":\"b\",\"parent\":\"a\",\"name\":\"2\"},{\"id\":\"c\",\"parent\":\"b\",\"name\":\"3\"},"
+         "{\"id\":\"d\",\"parent\":\"c\",\"name\":\"4\"}]}}", "deeper than three levels"},
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20,\"categories\":{\"upsert\":[{\"id\":\"a\",\"parent\":\"b\",\"name\":\"1\"},"
+         "{\"id\":\"b\",\"parent\":\"a\",\"name\":\"2\"}]}}", "three levels (or has a cycle)"},
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS ",\"items\":{\"upsert\":[" ITEM("img",
+         ",\"attachments\":[{\"sha256\":\"XYZ\",\"size\":5,\"type\":\"image/png\"}]") "]}}", "attachments[0].sha256"},
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS ",\"items\":{\"upsert\":[" ITEM("img",
+         ",\"attachments\":[{\"sha256\":\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\",\"size\":5,"
+         "\"type\":\"application/x-sh\"}]") "]}}", "attachments[0].type"},
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS ",\"items\":{\"upsert\":[{\"id\":\"t\",\"category\":\"c1a\","
+         "\"title\":\"a\\u0007b\",\"body\":\"b\",\"published_at\":\"2026-11-01T09:00:00+08:00\",\"period\":\"periodic\",\"scope\":\"public\"}]}}",
+         "title: contains a control character"},
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS ",\"items\":{\"upsert\":[{\"id\":\"t\",\"category\":\"c1a\","
+         "\"title\":\"a\\u0000b\",\"body\":\"b\",\"published_at\":\"2026-11-01T09:00:00+08:00\",\"period\":\"periodic\",\"scope\":\"public\"}]}}",
+         "\\u0000"},
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20,\"items\":[1]}", "items: must be an object"},
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20,\"notices\":{\"upsert\":[\"text\"]}}", "notices.upsert[0]: must be an object"},
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20,\"notices\":{\"upsert\":[{\"id\":\"n\",\"text\":\"t\"}],"
+         "\"delete\":[\"n\"]}}", "both upserted and deleted"},
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20,\"answers\":{\"upsert\":[{\"id\":\"a\",\"question\":\"q\",\"answer\":\"a\"}]}}",
+         "answers.upsert[0].answered_at: is missing"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        Store *s = fresh("invalid.db");
+        Err err = {{0}};
+        char before[8192], after[8192];
+        assert_int_equal(import(s, valid_snapshot, &err), 0);
+        fingerprint(s, test_path("invalid.db"), before, sizeof before);
+        if (import(s, cases[i].doc, &err) != -1) fail_msg("case %zu was accepted", i);
+        if (!strstr(err.msg, cases[i].words)) fail_msg("case %zu: \"%s\" lacks \"%s\"", i, err.msg, cases[i].words);
+        fingerprint(s, test_path("invalid.db"), after, sizeof after);
+        assert_string_equal(before, after);
+        store_close(s);
+    }
+}
+
+static void invalid_utf8_is_rejected(void **state)
+{
+    (void)state;
+    Store *s = fresh("utf8.db");
+    Err err;
+    const char doc[] = "{" HEAD "\"kind\":\"snapshot\",\"revision\":1,\"notices\":{\"upsert\":[{\"id\":\"n\",\"text\":\"\xe4\xb8\"}]}}";
+    assert_int_equal(import(s, doc, &err), -1);
+    assert_non_null(strstr(err.msg, "line 1"));
+    assert_int_equal(store_revision(s), 0);
+    store_close(s);
+}
+
+static void deep_nesting_is_refused_without_crashing(void **state)
+{
+    (void)state;
+    Store *s = fresh("deep.db");
+    size_t depth = 200000;
+    char *doc = malloc(depth * 2 + 256);
+    size_t n = (size_t)sprintf(doc, "{" HEAD "\"kind\":\"snapshot\",\"revision\":1,\"x\":");
+    memset(doc + n, '[', depth);
+    memset(doc + n + depth, ']', depth);
+    strcpy(doc + n + 2 * depth, "}");
+    Err err;
+    assert_int_equal(import(s, doc, &err), -1);
+    assert_non_null(strstr(err.msg, "depth"));
+    free(doc);
+    store_close(s);
+}
+
+static void huge_strings_are_refused(void **state)
+{
+    (void)state;
+    Store *s = fresh("huge.db");
+    size_t big = 3 * 1024 * 1024;
+    char *doc = malloc(big + 1024);
+    int n = sprintf(doc, "{" HEAD "\"kind\":\"snapshot\",\"revision\":1," CATS ",\"items\":{\"upsert\":[{\"id\":\"h\","
+                         "\"category\":\"c1a\",\"title\":\"t\",\"published_at\":\"2026-11-01T09:00:00+08:00\","
+                         "\"period\":\"periodic\",\"scope\":\"public\",\"body\":\"");
+    memset(doc + n, 'x', big);
+    strcpy(doc + n + big, "\"}]}}");
+    Err err;
+    assert_int_equal(import(s, doc, &err), -1);
+    assert_non_null(strstr(err.msg, "items.upsert[0].body: is 3145728 bytes long"));
+    assert_int_equal(store_revision(s), 0);
+
+    /* A whole document over the limit is refused before parsing. */
+    FeedResult res;
+    assert_int_equal(feed_import_buffer(s, doc, (size_t)FEED_MAX_BYTES + 1, &res, &err), -1);
+    assert_non_null(strstr(err.msg, "at most"));
+    free(doc);
+    store_close(s);
+}
+
+static void internal_items_are_stored_but_never_shown(void **state)
+{
+    (void)state;
+    Store *s = fresh("internal.db");
+    Err err;
+    const char *doc = "{" HEAD "\"kind\":\"snapshot\",\"revision\":3," CATS ",\"items\":{\"upsert\":["
+                      ITEM("pub", "") "," ITEM_P("int", "periodic", "internal", ",\"pinned\":true") "]}}";
+    assert_int_equal(import(s, doc, &err), 0);
+    StoreItem it;
+    assert_int_equal(store_item_get(s, "int", time(NULL), &it, &err), 1);
+    StoreItemSummary *items;
+    int n, total;
+    assert_int_equal(store_items_page(s, "c1", time(NULL), 0, 50, &items, &n, &total, &err), 0);
+    assert_int_equal(total, 1);
+    assert_string_equal(items[0].id, "pub");
+    store_free(items);
+    store_close(s);
+}
+
+static void times_parse_with_offsets(void **state)
+{
+    (void)state;
+    int64_t t;
+    assert_int_equal(feed_parse_time("2026-11-22T14:05:00+08:00", &t), 0);
+    assert_int_equal(t, 1795327500);
+    assert_int_equal(feed_parse_time("2026-11-22T06:05:00Z", &t), 0);
+    assert_int_equal(t, 1795327500);
+    assert_int_equal(feed_parse_time("2026-11-22T01:05:00-05:00", &t), 0);
+    assert_int_equal(t, 1795327500);
+    assert_int_equal(feed_parse_time("2026-11-22 14:05:00", &t), -1);
+    assert_int_equal(feed_parse_time("2026-11-22T14:05:00+8", &t), -1);
+    assert_int_equal(feed_parse_time("2026-13-22T14:05:00Z", &t), -1);
+    assert_int_equal(feed_parse_time("2026-11-22T14:05:00Zjunk", &t), -1);
+    assert_int_equal(feed_parse_time("2026-02-30T00:00:00Z", &t), -1);
+    assert_int_equal(feed_parse_time("2026-1-22T14:05:00Z", &t), -1);
+    assert_int_equal(feed_parse_time(" 2026-11-22T14:05:00Z", &t), -1);
+    char buf[40];
+    feed_format_time(1795327500, buf, sizeof buf);
+    assert_string_equal(buf, "2026-11-22T14:05:00+08:00");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(valid_snapshot_is_applied),
+        cmocka_unit_test(snapshot_replaces_everything),
+        cmocka_unit_test(delta_applies_only_on_its_base),
+        cmocka_unit_test(load_from_file_names_the_file),
+        cmocka_unit_test(invalid_documents_change_nothing),
+        cmocka_unit_test(invalid_utf8_is_rejected),
+        cmocka_unit_test(deep_nesting_is_refused_without_crashing),
+        cmocka_unit_test(huge_strings_are_refused),
+        cmocka_unit_test(internal_items_are_stored_but_never_shown),
+        cmocka_unit_test(times_parse_with_offsets),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

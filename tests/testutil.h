@@ -1,0 +1,48 @@
+/* testutil.h — small helpers shared by the cmocka tests (header-only,
+ * because each test is one program linked against libkiosk.a). */
+#ifndef KIOSK_TESTUTIL_H
+#define KIOSK_TESTUTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+/* A fresh path inside the test's scratch folder ($KIOSK_TEST_TMP, made by
+ * scripts/run-tests.sh; /tmp when a test is run by hand). */
+static inline const char *test_path(const char *name)
+{
+    static char paths[8][1024];
+    static int next;
+    const char *dir = getenv("KIOSK_TEST_TMP");
+    char *p = paths[next++ % 8];
+    snprintf(p, 1024, "%s/%d-%s", dir && *dir ? dir : "/tmp", (int)getpid(), name);
+    return p;
+}
+
+static inline void test_write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Removes a database and its WAL files so each test starts empty. */
+static inline void test_remove_db(const char *path)
+{
+    char buf[1100];
+    unlink(path);
+    snprintf(buf, sizeof buf, "%s-wal", path);
+    unlink(buf);
+    snprintf(buf, sizeof buf, "%s-shm", path);
+    unlink(buf);
+}
+
+#endif
