@@ -464,7 +464,7 @@ static int draw_candidates(Ui *ui, const char *prefix, int first, char texts[][I
 {
     TextSpec spec = {.size = ui_font(ui, 38), .bold = true, .max_lines = 1};
     int shown = 0;
-    for (int i = 0; i < count; i++) {
+    for (int i = 0; i < count && limit - x >= ui_px(ui, MIN_KEY); i++) {
         int tw, th;
         ui_text_size(ui, texts[i], &spec, limit - x, bar.h, &tw, &th);
         int w = tw + ui_px(ui, 44);
@@ -546,20 +546,30 @@ static void draw_latin_bar(Keyboard *kb, Ui *ui, const Rows *g)
               BUTTON_SECONDARY, true);
 }
 
+/* The writing pad: about as wide as it is tall (one character at a time),
+ * centred, with a faint centre cross to write around; 重写 beside it. */
 static void draw_pad(Keyboard *kb, Ui *ui, const Rows *g)
 {
     SDL_Rect top = row_rect(g, 1), bottom = row_rect(g, 3);
     int side_w = ui_px(ui, 180);
-    SDL_Rect pad = {top.x, top.y, top.w - side_w - g->gap, bottom.y + bottom.h - top.y};
+    int h = bottom.y + bottom.h - top.y;
+    int w = h * 3 / 2;
+    if (w > top.w - 2 * (side_w + g->gap)) w = top.w - 2 * (side_w + g->gap);
+    SDL_Rect pad = {top.x + (top.w - w) / 2, top.y, w, h};
     ui_round(ui, pad, ui_px(ui, 14), ui_theme.card);
     ui_round_outline(ui, pad, ui_px(ui, 14), ui_px(ui, 3), ui_theme.card_line);
-    /* A square guide in the middle: write one character at a time. */
-    int side = pad.h - 2 * g->gap;
-    SDL_Rect guide = {pad.x + (pad.w - side) / 2, pad.y + g->gap, side, side};
-    ui_round_outline(ui, guide, ui_px(ui, 8), ui_px(ui, 2), ui_theme.pressed_card);
+    int line = ui_px(ui, 2);
+    ui_fill(ui, (SDL_Rect){pad.x + g->gap, pad.y + pad.h / 2 - line / 2, pad.w - 2 * g->gap, line},
+            ui_theme.pressed_card);
+    ui_fill(ui, (SDL_Rect){pad.x + pad.w / 2 - line / 2, pad.y + g->gap, line, pad.h - 2 * g->gap},
+            ui_theme.pressed_card);
     kb->pad = ui_drift(ui, pad);
-    ui_record(ui, WIDGET_NOTE, "kb.pad", kb->strokes ? "" : "手写区", pad, false);
-    if (kb->strokes == 0) draw_note(ui, (SDL_Rect){guide.x + g->gap, guide.y, guide.w, guide.h}, "请在这里写字");
+    ui_record(ui, WIDGET_NOTE, "kb.pad", kb->strokes ? "" : "请在这里写字", pad, false);
+    if (kb->strokes == 0) {
+        TextSpec spec = {.size = ui_font(ui, 34), .color = ui_theme.text_soft, .align = ALIGN_CENTER, .max_lines = 1};
+        ui_text_kind(ui, -1, NULL, (SDL_Rect){pad.x, pad.y + g->gap, pad.w, ui_font(ui, 34) * 2}, "请在这里写字",
+                     &spec);
+    }
     draw_strokes(kb, ui, kb->pad.x - pad.x, kb->pad.y - pad.y);
     SDL_Rect side_box = {pad.x + pad.w + g->gap, top.y, side_w, g->row_h};
     ui_button(ui, "kb.rewrite", side_box, "重写", BUTTON_SECONDARY, kb->strokes > 0);

@@ -10,6 +10,7 @@
 #include "headless.h"
 #include "input.h"
 #include "log.h"
+#include "screen_feedback.h"
 #include "screens.h"
 #include "store.h"
 #include "text.h"
@@ -25,6 +26,7 @@ typedef struct Kiosk {
 static void kiosk_close(Kiosk *k)
 {
     app_destroy(k->app);
+    feedback_screens_shutdown();
     if (k->r) SDL_DestroyRenderer(k->r);
     if (k->win) SDL_DestroyWindow(k->win);
     fonts_close(k->fonts);
@@ -74,6 +76,7 @@ static int start(const Config *cfg, Kiosk *k, Err *err)
     if (open_window(cfg, k, err)) return -1;
     if (app_create(cfg, k->store, k->fonts, k->win, k->r, &k->app, err)) return -1;
     screens_register_builtin(k->app);
+    if (feedback_screens_register(k->app, err)) return -1;
     return app_start(k->app, "home") == 0 ? 0 : err_set(err, "the home screen cannot be shown");
 }
 

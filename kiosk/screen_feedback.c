@@ -426,17 +426,19 @@ static void draw_form(App *app, Feedback *f, Cursor *c)
         right.area.w = c->area.w - half - c->gap * 2;
         heading(&left, "原因（可多选）", 36, true, ui_theme.text);
         reason_chips(&left, &f->form);
+        message_line(&left, f->message);
+        submit_row(&left);
         field_box(&right, f, FIELD_COMMENT, "意见", ui_px(c->ui, 170));
         field_box(&right, f, FIELD_NAME, "姓名", ui_px(c->ui, 96));
         field_box(&right, f, FIELD_PHONE, "手机", ui_px(c->ui, 96));
         c->y = left.y > right.y ? left.y : right.y;
-    } else {
-        heading(c, "原因（可多选）", 36, true, ui_theme.text);
-        reason_chips(c, &f->form);
-        field_box(c, f, FIELD_COMMENT, "意见", ui_px(c->ui, 220));
-        field_box(c, f, FIELD_NAME, "姓名", ui_px(c->ui, 100));
-        field_box(c, f, FIELD_PHONE, "手机", ui_px(c->ui, 100));
+        return;
     }
+    heading(c, "原因（可多选）", 36, true, ui_theme.text);
+    reason_chips(c, &f->form);
+    field_box(c, f, FIELD_COMMENT, "意见", ui_px(c->ui, 220));
+    field_box(c, f, FIELD_NAME, "姓名", ui_px(c->ui, 100));
+    field_box(c, f, FIELD_PHONE, "手机", ui_px(c->ui, 100));
     message_line(c, f->message);
     submit_row(c);
 }
@@ -460,7 +462,7 @@ static void draw_edit(App *app, Feedback *f, Cursor *c)
     static const char *const titles[FIELD_COUNT] = {"写意见", "填写姓名", "填写手机号码"};
     const char *title = f->editing == FIELD_COMMENT && f->form.request ? "希望公开的事项" : titles[f->editing];
     int kb_h = keyboard_height(ui);
-    SDL_Rect kb_area = {0, c->area.y + c->area.h - kb_h + c->gap, app_width(app), kb_h};
+    SDL_Rect kb_area = {0, c->area.y + c->area.h - kb_h, app_width(app), kb_h};
     size_t size;
     int max_chars;
     const char *text = field_buffer(f, f->editing, &size, &max_chars);
