@@ -415,20 +415,35 @@ KbResult keyboard_tap(Keyboard *kb, const char *id)
 
 /* ---- drawing ---------------------------------------------------------- */
 
-int keyboard_height(const Ui *ui)
+/* Below this width the mode keys get a row of their own (portrait). */
+#define ONE_BOTTOM_ROW_MIN_W 1400
+
+static int row_count(const Ui *ui, int width)
 {
-    return 5 * ui_px(ui, ROW_H) + 6 * ui_px(ui, GAP);
+    return width < ui_px(ui, ONE_BOTTOM_ROW_MIN_W) ? 6 : 5;
+}
+
+int keyboard_height(const Ui *ui, int width)
+{
+    int rows = row_count(ui, width);
+    return rows * ui_px(ui, ROW_H) + (rows + 1) * ui_px(ui, GAP);
 }
 
 typedef struct Rows {
     SDL_Rect area;
     int row_h, gap, key_w;
+    int rows;                     /* 5, or 6 when the mode keys have their own row */
+    int extra;                    /* height beyond keyboard_height() */
+    int shift_from;               /* the first row moved down by extra */
 } Rows;
 
+/* Rows from shift_from on move down by the room the keyboard has beyond
+ * its own height: the keys stay at the bottom, near the finger, and the
+ * handwriting pad (rows 1-3) grows instead. */
 static SDL_Rect row_rect(const Rows *g, int row)
 {
-    return (SDL_Rect){g->area.x + g->gap, g->area.y + g->gap + row * (g->row_h + g->gap), g->area.w - 2 * g->gap,
-                      g->row_h};
+    int y = g->area.y + g->gap + row * (g->row_h + g->gap) + (row >= g->shift_from ? g->extra : 0);
+    return (SDL_Rect){g->area.x + g->gap, y, g->area.w - 2 * g->gap, g->row_h};
 }
 
 /* One row of equal keys, centred, from a space-separated list. */
@@ -552,7 +567,7 @@ static void draw_pad(Keyboard *kb, Ui *ui, const Rows *g)
 {
     SDL_Rect top = row_rect(g, 1), bottom = row_rect(g, 3);
     int side_w = ui_px(ui, 180);
-    int h = bottom.y + bottom.h - top.y;
+    int h = bottom.y + bottom.h + g->extra - top.y;
     int w = h * 3 / 2;
     if (w > top.w - 2 * (side_w + g->gap)) w = top.w - 2 * (side_w + g->gap);
     SDL_Rect pad = {top.x + (top.w - w) / 2, top.y, w, h};
@@ -575,26 +590,47 @@ static void draw_pad(Keyboard *kb, Ui *ui, const Rows *g)
     ui_button(ui, "kb.rewrite", side_box, "重写", BUTTON_SECONDARY, kb->strokes > 0);
 }
 
-static void draw_bottom_row(Keyboard *kb, Ui *ui, const Rows *g)
+static void mode_keys(Keyboard *kb, Ui *ui, SDL_Rect r, int key_w, int gap)
 {
-    SDL_Rect r = row_rect(g, 4);
-    const char *ids[] = {"kb.space", "kb.del", "kb.clear", "kb.done"};
-    const char *labels[] = {"空格", "删除", "清空", "完成"};
-    int mode_w = g->key_w, ctl_w = g->key_w + g->key_w / 3;
-    int space_w = r.w - KB_MODE_COUNT * (mode_w + g->gap) - 3 * (ctl_w + g->gap) - g->gap;
-    if (space_w < ui_px(ui, MIN_KEY)) space_w = ui_px(ui, MIN_KEY);
-    int x = r.x;
-    for (int m = 0; m < KB_MODE_COUNT; m++, x += mode_w + g->gap) {
+    for (int m = 0; m < KB_MODE_COUNT; m++) {
         bool on = kb->mode == (KbMode)m;
-        bool usable = m == KB_PINYIN ? kb->pinyin != NULL && !kb->pinyin_failed : m == KB_HANDWRITING ? kb->hw != NULL : true;
-        ui_button(ui, MODE_ID[m], (SDL_Rect){x, r.y, mode_w, r.h}, MODE_LABEL[m], on ? BUTTON_PRIMARY : BUTTON_QUIET,
-                  usable);
+        bool usable = m == KB_PINYIN       ? kb->pinyin != NULL && !kb->pinyin_failed
+                      : m == KB_HANDWRITING ? kb->hw != NULL
+                                            : true;
+        SDL_Rect k = {r.x + m * (key_w + gap), r.y, key_w, r.h};
+        ui_button(ui, MODE_ID[m], k, MODE_LABEL[m], on ? BUTTON_PRIMARY : BUTTON_QUIET, usable);
     }
-    ui_button(ui, ids[0], (SDL_Rect){x, r.y, space_w, r.h}, labels[0], BUTTON_SECONDARY, true);
-    x += space_w + g->gap;
-    for (int i = 1; i < 4; i++, x += ctl_w + g->gap)
+}
+
+/* 空格 fills what the other keys leave. */
+static void control_keys(Ui *ui, SDL_Rect r, int ctl_w, int gap)
+{
+    static const char *const ids[] = {"kb.space", "kb.del", "kb.clear", "kb.done"};
+    static const char *const labels[] = {"空格", "删除", "清空", "完成"};
+    int space_w = r.w - 3 * (ctl_w + gap);
+    if (space_w < ui_px(ui, MIN_KEY)) space_w = ui_px(ui, MIN_KEY);
+    ui_button(ui, ids[0], (SDL_Rect){r.x, r.y, space_w, r.h}, labels[0], BUTTON_SECONDARY, true);
+    int x = r.x + space_w + gap;
+    for (int i = 1; i < 4; i++, x += ctl_w + gap)
         ui_button(ui, ids[i], (SDL_Rect){x, r.y, ctl_w, r.h}, labels[i], i == 3 ? BUTTON_PRIMARY : BUTTON_SECONDARY,
                   true);
+}
+
+/* The mode keys and 空格 删除 清空 完成: one row when wide, two when narrow. */
+static void draw_bottom_rows(Keyboard *kb, Ui *ui, const Rows *g)
+{
+    SDL_Rect r = row_rect(g, 4);
+    int ctl_w = g->key_w + g->key_w / 3;
+    if (g->rows == 6) {
+        int mode_w = (r.w - (KB_MODE_COUNT - 1) * g->gap) / KB_MODE_COUNT;
+        mode_keys(kb, ui, r, mode_w, g->gap);
+        SDL_Rect r2 = row_rect(g, 5);
+        control_keys(ui, r2, (r2.w - 3 * g->gap) / 4, g->gap);
+        return;
+    }
+    mode_keys(kb, ui, r, g->key_w, g->gap);
+    int used = KB_MODE_COUNT * (g->key_w + g->gap);
+    control_keys(ui, (SDL_Rect){r.x + used, r.y, r.w - used, r.h}, ctl_w, g->gap);
 }
 
 /* The phone keypad: three big columns, 删除 and 清空 beside the 0. */
@@ -631,7 +667,10 @@ void keyboard_draw(Keyboard *kb, Ui *ui, SDL_Rect area)
 {
     keyboard_poll(kb);
     ui_fill(ui, area, ui_theme.card_line);
-    Rows g = {.area = area, .row_h = ui_px(ui, ROW_H), .gap = ui_px(ui, GAP)};
+    Rows g = {.area = area, .row_h = ui_px(ui, ROW_H), .gap = ui_px(ui, GAP), .rows = row_count(ui, area.w)};
+    g.extra = area.h - keyboard_height(ui, area.w);
+    if (g.extra < 0) g.extra = 0;
+    g.shift_from = kb->mode == KB_HANDWRITING && kb->field != KB_FIELD_PHONE ? 4 : 0;
     g.key_w = (area.w - 2 * g.gap - 9 * g.gap) / 10;
     if (g.key_w > ui_px(ui, 150)) g.key_w = ui_px(ui, 150);
     if (g.key_w < ui_px(ui, MIN_KEY)) g.key_w = ui_px(ui, MIN_KEY);
@@ -661,7 +700,7 @@ void keyboard_draw(Keyboard *kb, Ui *ui, SDL_Rect area)
     case KB_MODE_COUNT:
         break;
     }
-    draw_bottom_row(kb, ui, &g);
+    draw_bottom_rows(kb, ui, &g);
     if (kb->mode == KB_PINYIN && kb->pinyin_ready) {
         SDL_Rect r3 = row_rect(&g, 3);
         int x = r3.x + r3.w - g.key_w;

@@ -64,9 +64,11 @@ KbMode keyboard_mode(const Keyboard *kb);
 bool keyboard_mode_available(Keyboard *kb, KbMode mode);
 void keyboard_set_mode(Keyboard *kb, KbMode mode);
 
-/* Height the keyboard needs at this window size. */
-int keyboard_height(const Ui *ui);
-/* Draws the keyboard into area, recording its widgets. */
+/* Height the keyboard needs when it is `width` pixels wide. */
+int keyboard_height(const Ui *ui, int width);
+/* Draws the keyboard into area, recording its widgets.  An area taller
+ * than keyboard_height() makes the handwriting pad taller; the keys stay
+ * at its bottom. */
 void keyboard_draw(Keyboard *kb, Ui *ui, SDL_Rect area);
 
 /* A tap (ScreenEvent.id) on one of the keyboard's widgets. */

@@ -461,13 +461,15 @@ static void draw_edit(App *app, Feedback *f, Cursor *c)
     Ui *ui = c->ui;
     static const char *const titles[FIELD_COUNT] = {"写意见", "填写姓名", "填写手机号码"};
     const char *title = f->editing == FIELD_COMMENT && f->form.request ? "希望公开的事项" : titles[f->editing];
-    int kb_h = keyboard_height(ui);
+    int kb_h = keyboard_height(ui, app_width(app));
+    if (app_portrait(app) && c->area.h * 2 / 3 > kb_h) kb_h = c->area.h * 2 / 3;   /* a taller writing pad */
     SDL_Rect kb_area = {0, c->area.y + c->area.h - kb_h, app_width(app), kb_h};
     size_t size;
     int max_chars;
     const char *text = field_buffer(f, f->editing, &size, &max_chars);
     char title_line[160];
-    snprintf(title_line, sizeof title_line, "%s（%d/%d 字）", title, (int)SDL_utf8strlen(text), max_chars);
+    snprintf(title_line, sizeof title_line, "%s（%d/%d %s）", title, (int)SDL_utf8strlen(text), max_chars,
+             f->editing == FIELD_PHONE ? "位" : "字");
     heading(c, title_line, 38, true, ui_theme.text);
     SDL_Rect box = {c->area.x, c->y, c->area.w, kb_area.y - c->y - c->gap};
     ui_round(ui, box, ui_px(ui, 14), ui_theme.card);
