@@ -327,7 +327,7 @@ void keyboard_set_mode(Keyboard *kb, KbMode mode)
     settle_handwriting(kb);
     reset_pages(kb);
     kb->mode = mode;
-    kb->text_mode = mode;
+    if (mode == KB_PINYIN || mode == KB_HANDWRITING || mode == KB_LATIN) kb->text_mode = mode;
 }
 
 /* ---- keys ------------------------------------------------------------- */

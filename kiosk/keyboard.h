@@ -51,7 +51,7 @@ void keyboard_close(Keyboard *kb);
 
 /* Edits buf (NUL-terminated, size bytes, at most max_chars characters)
  * from now on.  A phone field switches to the keypad; a text field to the
- * last text mode used (拼音 at first). */
+ * last way of writing used (拼音, 手写 or ABC; 拼音 at first). */
 void keyboard_attach(Keyboard *kb, char *buf, size_t size, int max_chars, KbField field);
 /* Stops editing; anything half-typed (pinyin letters, strokes) is dropped. */
 void keyboard_detach(Keyboard *kb);
