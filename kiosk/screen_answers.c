@@ -47,7 +47,7 @@ static int ans_enter(App *app, void *st, const char *arg)
 {
     (void)arg;
     Answers *a = st;
-    a->per_page = app_portrait(app) ? 4 : 3;
+    a->per_page = 4;   /* one column in portrait, two in landscape */
     a->open = -1;
     load(app, a);
     return 0;
@@ -111,7 +111,10 @@ static void draw_card(App *app, Ui *ui, const StoreAnswer *s, SDL_Rect r, const 
     int meta_h = ui_font(ui, 30) * 3 / 2;
     int bottom = r.y + r.h - pad - meta_h;
     ui_badge(ui, x, y, tag, "问", ui_theme.accent, ui_theme.header_text);
-    int qh = ui_text(ui, (SDL_Rect){x + tag + pad / 2, y, w - tag - pad / 2, (bottom - y) / 3}, s->question, &q);
+    int q_room = (bottom - y) / 2, q_line = ui_font(ui, 38) * 3 / 2;
+    if (q_lines > 0 && q_lines * q_line < q_room) q_room = q_lines * q_line;
+    if (q_room < q_line) q_room = q_line;
+    int qh = ui_text(ui, (SDL_Rect){x + tag + pad / 2, y, w - tag - pad / 2, q_room}, s->question, &q);
     y += (qh > tag ? qh : tag) + pad / 2;
     ui_badge(ui, x, y, tag, "答", ui_theme.ok, ui_theme.header_text);
     ui_text(ui, (SDL_Rect){x + tag + pad / 2, y, w - tag - pad / 2, bottom - y}, s->answer, &ans);
@@ -155,11 +158,13 @@ static void ans_draw(App *app, void *st, Ui *ui)
         ui_button(ui, "answers.list", (SDL_Rect){area.x + (area.w - bw) / 2, area.y + area.h - bh, bw, bh}, "返回列表",
                   BUTTON_SECONDARY, true);
     } else {
-        int h = (area.h - (a->per_page - 1) * gap) / a->per_page;
+        int cols = app_portrait(app) ? 1 : 2, rows = a->per_page / cols;
+        int w = (area.w - (cols - 1) * gap) / cols, h = (area.h - (rows - 1) * gap) / rows;
         for (int i = 0; i < a->count; i++) {
             char id[32];
             snprintf(id, sizeof id, "answer:%d", i);
-            draw_card(app, ui, &a->list[i], (SDL_Rect){area.x, area.y + i * (h + gap), area.w, h}, id, 2, 3);
+            SDL_Rect r = {area.x + (i % cols) * (w + gap), area.y + (i / cols) * (h + gap), w, h};
+            draw_card(app, ui, &a->list[i], r, id, 2, 3);
         }
     }
     if (a->open < 0) app_draw_pager(app, ui, &c, a->page, page_count(a));

@@ -272,7 +272,7 @@ static void message_line(Cursor *c, const char *text)
 {
     if (!text[0]) return;
     TextSpec spec = {.size = ui_font(c->ui, 36), .bold = true, .color = ui_theme.accent, .max_lines = 2};
-    int h = ui_text_kind(c->ui, WIDGET_NOTE, "fb.message", (SDL_Rect){c->area.x, c->y, c->area.w, ui_font(c->ui, 36) * 3},
+    int h = ui_text_kind(c->ui, WIDGET_NOTE, NULL, (SDL_Rect){c->area.x, c->y, c->area.w, ui_font(c->ui, 36) * 3},
                          text, &spec);
     c->y += h + c->gap / 2;
 }
@@ -478,7 +478,7 @@ static void draw_edit(App *app, Feedback *f, Cursor *c)
     snprintf(shown, sizeof shown, "%s▏", text);
     TextSpec spec = {.size = ui_font(ui, 40), .color = ui_theme.text};
     int pad = ui_px(ui, 20);
-    ui_text_kind(ui, WIDGET_TEXT, "fb.editing", (SDL_Rect){box.x + pad, box.y + pad, box.w - 2 * pad, box.h - 2 * pad},
+    ui_text_kind(ui, WIDGET_TEXT, NULL, (SDL_Rect){box.x + pad, box.y + pad, box.w - 2 * pad, box.h - 2 * pad},
                  shown, &spec);
     keyboard_draw(keyboard, ui, kb_area);
 }
@@ -496,7 +496,7 @@ static void draw_done(App *app, Feedback *f, Cursor *c)
                   (float)(c->y + mark / 3), (float)ui_px(ui, 14), ui_theme.card);
     c->y += mark + c->gap;
     TextSpec big = {.size = ui_font(ui, 64), .bold = true, .color = ui_theme.text, .align = ALIGN_CENTER, .max_lines = 1};
-    int h = ui_text_kind(ui, WIDGET_NOTE, "fb.done", (SDL_Rect){c->area.x, c->y, c->area.w, ui_font(ui, 64) * 2},
+    int h = ui_text_kind(ui, WIDGET_NOTE, NULL, (SDL_Rect){c->area.x, c->y, c->area.w, ui_font(ui, 64) * 2},
                          f->done_title, &big);
     c->y += h + c->gap;
     TextSpec small = {.size = ui_font(ui, 40), .color = ui_theme.text_soft, .align = ALIGN_CENTER, .max_lines = 3};
