@@ -110,14 +110,15 @@ static void draw_card(App *app, Ui *ui, const StoreAnswer *s, SDL_Rect r, const 
     TextSpec meta = {.size = ui_font(ui, 30), .color = ui_theme.text_soft, .max_lines = 1, .align = ALIGN_RIGHT};
     int meta_h = ui_font(ui, 30) * 3 / 2;
     int bottom = r.y + r.h - pad - meta_h;
-    ui_badge(ui, x, y, tag, "问", ui_theme.accent, ui_theme.header_text);
+    int tag_w = ui_badge(ui, x, y, tag, "问", ui_theme.accent, ui_theme.header_text);
+    int text_x = x + tag_w + pad / 2, text_w = w - tag_w - pad / 2;
     int q_room = (bottom - y) / 2, q_line = ui_font(ui, 38) * 3 / 2;
     if (q_lines > 0 && q_lines * q_line < q_room) q_room = q_lines * q_line;
     if (q_room < q_line) q_room = q_line;
-    int qh = ui_text(ui, (SDL_Rect){x + tag + pad / 2, y, w - tag - pad / 2, q_room}, s->question, &q);
+    int qh = ui_text(ui, (SDL_Rect){text_x, y, text_w, q_room}, s->question, &q);
     y += (qh > tag ? qh : tag) + pad / 2;
     ui_badge(ui, x, y, tag, "答", ui_theme.ok, ui_theme.header_text);
-    ui_text(ui, (SDL_Rect){x + tag + pad / 2, y, w - tag - pad / 2, bottom - y}, s->answer, &ans);
+    ui_text(ui, (SDL_Rect){text_x, y, text_w, bottom - y}, s->answer, &ans);
     char asked[32], answered[32], line[96];
     date_of(s->asked_at, asked, sizeof asked);
     date_of(s->answered_at, answered, sizeof answered);
