@@ -45,7 +45,7 @@ FONTS    := fonts/NotoSansCJK-Regular.ttc fonts/NotoSansCJK-Bold.ttc fonts/DejaV
 
 BINS := $(BIN)/kiosk $(if $(KIOSKCTL_SRC),$(BIN)/kioskctl) $(if $(COUNTYD_SRC),$(BIN)/countyd)
 
-.PHONY: all deps run test check-tests bench clean screenshots demo asan valgrind
+.PHONY: all deps run test check-tests bench clean screenshots demo asan valgrind sample
 .DEFAULT_GOAL := all
 
 all: $(BINS) $(FONTS)
@@ -113,6 +113,14 @@ fonts/LICENSE-noto-cjk.txt: /usr/share/doc/fonts-noto-cjk/copyright
 fonts/LICENSE-dejavu.txt: /usr/share/doc/fonts-dejavu-core/copyright
 	@mkdir -p fonts
 	cp $< $@
+
+# The sample content (docs/AUTHORING.md): redraws its images, then rebuilds
+# assets/sample/feed.json from assets/sample/content.  Both are committed.
+sample: bin/kioskctl $(FONTS)
+	@mkdir -p $(BUILD)
+	$(CC) $(CFLAGS) -o $(BUILD)/sample_images scripts/sample_images.c $(LDFLAGS) $(LDLIBS)
+	$(BUILD)/sample_images assets/sample/content fonts/NotoSansCJK-Regular.ttc fonts/NotoSansCJK-Bold.ttc
+	bin/kioskctl feed assets/sample/content -o assets/sample/feed.json
 
 clean:
 	rm -rf build build-asan bin

@@ -123,7 +123,7 @@ static void draw_other(Ui *ui, float x, float y, float s, SDL_Color c, SDL_Color
     }
 }
 
-/* Unknown names: a flag. */
+/* 班子建设: a flag. */
 static void draw_flag(Ui *ui, float x, float y, float s, SDL_Color c, SDL_Color bg)
 {
     (void)bg;
@@ -131,6 +131,14 @@ static void draw_flag(Ui *ui, float x, float y, float s, SDL_Color c, SDL_Color 
     SDL_FPoint p[4] = {{x + s * .23f, y + s * .12f}, {x + s * .86f, y + s * .2f}, {x + s * .86f, y + s * .56f},
                        {x + s * .23f, y + s * .5f}};
     ui_polygon(ui, p, 4, c);
+}
+
+/* Unknown names: a star in a ring. */
+static void draw_emblem(Ui *ui, float x, float y, float s, SDL_Color c, SDL_Color bg)
+{
+    ui_disc(ui, (int)(x + s * .5f), (int)(y + s * .5f), (int)(s * .44f), c);
+    ui_disc(ui, (int)(x + s * .5f), (int)(y + s * .5f), (int)(s * .36f), bg);
+    star_at(ui, x + s * .5f, y + s * .52f, s * .28f, c);
 }
 
 static const struct {
@@ -144,7 +152,8 @@ static const struct {
     {"shield", draw_integrity},       {"service", draw_service},     {"masses", draw_service},
     {"people", draw_service},         {"finance", draw_finance},     {"dues", draw_finance},
     {"money", draw_finance},          {"other", draw_other},         {"notice", draw_other},
-    {"list", draw_other},
+    {"list", draw_other},             {"leadership", draw_flag},     {"flag", draw_flag},
+    {"team", draw_flag},
 };
 
 static IconFn find(const char *name)
@@ -160,6 +169,6 @@ void icon_draw(Ui *ui, const char *name, SDL_Rect r, SDL_Color c, SDL_Color bg)
 {
     IconFn fn = find(name);
     float s = (float)(r.w < r.h ? r.w : r.h);
-    (fn ? fn : draw_flag)(ui, (float)r.x, (float)r.y, s, c, bg);
+    (fn ? fn : draw_emblem)(ui, (float)r.x, (float)r.y, s, c, bg);
     ui_record(ui, WIDGET_ICON, NULL, name ? name : "", r, false);
 }

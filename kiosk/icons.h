@@ -2,7 +2,7 @@
  *
  * Owns the icon names a feed may give a first-level category (FEED.md
  * "icon"): decision, study, organization, cadre, integrity, service,
- * finance, other (and a few synonyms, see icons.c).  Icons are drawn from
+ * finance, leadership, other (and a few synonyms, see icons.c).  Icons are drawn from
  * discs, rounded boxes and polygons at any size, so they stay sharp on any
  * screen and need no image files.  An unknown name gets a plain emblem. */
 #ifndef KIOSK_ICONS_H

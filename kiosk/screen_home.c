@@ -122,26 +122,28 @@ static void draw_tile(Ui *ui, const StoreCategory *c, SDL_Rect r)
     int rad = ui_px(ui, 18), pad = ui_px(ui, 28);
     ui_round(ui, r, rad, pressed ? ui_theme.pressed_card : ui_theme.card);
     ui_round_outline(ui, r, rad, ui_px(ui, pressed ? 5 : 2), pressed ? ui_theme.accent : ui_theme.card_line);
-    int icon = r.h * 34 / 100;
-    if (icon > ui_px(ui, 110)) icon = ui_px(ui, 110);
+    int icon = r.h * 30 / 100;
+    if (icon > ui_px(ui, 100)) icon = ui_px(ui, 100);
     SDL_Rect ib = {r.x + pad, r.y + pad, icon, icon};
-    ui_disc(ui, ib.x + icon / 2, ib.y + icon / 2, icon / 2 + ui_px(ui, 6), (SDL_Color){251, 236, 228, 255});
-    SDL_Rect inner = {ib.x + icon / 6, ib.y + icon / 6, icon * 2 / 3, icon * 2 / 3};
-    icon_draw(ui, c->icon, inner, ui_theme.accent, (SDL_Color){251, 236, 228, 255});
+    SDL_Color halo = {251, 236, 228, 255};
+    ui_disc(ui, ib.x + icon / 2, ib.y + icon / 2, icon / 2 + ui_px(ui, 6), halo);
+    icon_draw(ui, c->icon, (SDL_Rect){ib.x + icon / 6, ib.y + icon / 6, icon * 2 / 3, icon * 2 / 3}, ui_theme.accent,
+              halo);
+    /* Beside the icon: how many items, and 新 when some are recent. */
+    int side_x = ib.x + icon + ui_px(ui, 24), side_w = r.x + r.w - pad - side_x;
+    int bh = ui_px(ui, 48);
     if (c->new_count > 0) {
-        int bh = ui_px(ui, 48);
-        ui_badge(ui, r.x + r.w - pad - ui_px(ui, 70), r.y + pad, bh, "新", ui_theme.badge_new, ui_theme.header_text);
+        int bw = ui_badge(ui, r.x + r.w - pad - ui_px(ui, 66), ib.y + (icon - bh) / 2, bh, "新", ui_theme.badge_new,
+                          ui_theme.header_text);
+        side_w -= bw + ui_px(ui, 12);
     }
-    TextSpec count = {.size = ui_font(ui, 32), .color = ui_theme.text_soft, .max_lines = 1};
+    TextSpec count = {.size = ui_font(ui, 34), .color = ui_theme.text_soft, .middle = true, .max_lines = 1};
     char label[64];
     snprintf(label, sizeof label, "共 %d 条", c->item_count);
-    int count_h = ui_font(ui, 32) * 140 / 100;
-    SDL_Rect cb = {r.x + pad, r.y + r.h - pad - count_h, r.w - 2 * pad, count_h};
-    ui_text(ui, cb, label, &count);
-    TextSpec name = {.size = ui_font(ui, 42), .bold = true, .color = ui_theme.text, .max_lines = 2};
-    int top = ib.y + icon + ui_px(ui, 16);
-    SDL_Rect nb = {r.x + pad, top, r.w - 2 * pad, cb.y - top};
-    ui_text(ui, nb, c->name, &name);
+    ui_text(ui, (SDL_Rect){side_x, ib.y, side_w, icon}, label, &count);
+    TextSpec name = {.size = ui_font(ui, 42), .bold = true, .color = ui_theme.text, .max_lines = 2, .middle = true};
+    int top = ib.y + icon + ui_px(ui, 12);
+    ui_text(ui, (SDL_Rect){r.x + pad, top, r.w - 2 * pad, r.y + r.h - pad - top}, c->name, &name);
     ui_record(ui, WIDGET_TILE, id, c->name, r, true);
 }
 

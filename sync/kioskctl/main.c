@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "blobs.h"
+#include "commands.h"
 #include "err.h"
 #include "feed.h"
 #include "log.h"
@@ -65,6 +66,7 @@ static int cmd_import(int argc, char **argv)
 
 static const Command commands[] = {
     {"import", "import FILE [--db DB] [--cache DIR]", "apply a feed document to a kiosk database", cmd_import},
+    {"feed", "feed DIR [-o FILE] [--revision N]", "make a feed snapshot from an authoring folder", cmd_feed},
 };
 
 static void usage(void)

@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Writes the screens tests' own content: feed.json (revision 1),
+feed-update.json (revision 2: one item withdrawn, one added, a title
+changed) and two PNG charts drawn here with zlib (no image library).
+
+Run from anywhere: python3 tests/data/make-feed.py.  The outputs are
+committed; the tests never run this script."""
+import hashlib, json, os, struct, zlib
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def png(path, w, h, pixel):
+    rows = b"".join(b"\x00" + b"".join(bytes(pixel(x, y)) for x in range(w)) for y in range(h))
+    def chunk(tag, data):
+        c = struct.pack(">I", len(data)) + tag + data
+        return c + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+    data = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) \
+        + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b"")
+    with open(path, "wb") as f:
+        f.write(data)
+    return {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data), "type": "image/png",
+            "href": os.path.basename(path)}
+
+
+def bars(values):
+    def pixel(x, y):
+        bg, bar, axis = (250, 247, 240), (168, 32, 32), (90, 80, 70)
+        if y > 330 or x < 40:
+            return axis if (y == 331 or x == 40) else bg
+        slot = (x - 40) // 110
+        if slot < len(values) and 20 < (x - 40) % 110 < 90 and y > 330 - values[slot] * 3:
+            return bar
+        return bg
+    return pixel
+
+
+def bands(x, y):
+    return (200 - y // 4, 60 + x // 6, 50) if (x // 40 + y // 40) % 2 else (240, 225, 190)
+
+
+chart = png(os.path.join(HERE, "chart-dues.png"), 600, 360, bars([62, 80, 95, 71, 100]))
+photo = png(os.path.join(HERE, "study-session.png"), 480, 320, bands)
+
+def t(day, hour=9):
+    return "2026-11-%02dT%02d:00:00+08:00" % (day, hour)
+
+categories = [
+    {"id": "c-decision", "name": "党组织决议、决定及执行情况", "icon": "decision", "sort": 1},
+    {"id": "c-decision-meet", "parent": "c-decision", "name": "会议决定", "sort": 1},
+    {"id": "c-decision-done", "parent": "c-decision", "name": "执行落实", "sort": 2},
+    {"id": "c-study", "name": "思想建设与学习教育", "icon": "study", "sort": 2},
+    {"id": "c-org", "name": "组织建设与党员管理", "icon": "organization", "sort": 3},
+    {"id": "c-org-dev", "parent": "c-org", "name": "发展党员", "sort": 1},
+    {"id": "c-org-dev-act", "parent": "c-org-dev", "name": "入党积极分子", "sort": 1},
+    {"id": "c-org-elect", "parent": "c-org", "name": "换届选举", "sort": 2},
+    {"id": "c-cadre", "name": "干部选任与考核", "icon": "cadre", "sort": 4},
+    {"id": "c-clean", "name": "党风廉政建设", "icon": "integrity", "sort": 5},
+    {"id": "c-service", "name": "联系服务党员群众", "icon": "service", "sort": 6},
+    {"id": "c-dues", "name": "党费收缴与经费使用", "icon": "finance", "sort": 7},
+    {"id": "c-other", "name": "其他公开事项", "icon": "other", "sort": 8},
+]
+
+SENTENCES = [
+    "镇党委坚持把群众关心的事项放在公开工作的首位，每月第一个工作日集中更新一次公开内容。",
+    "各村党支部按照“提出、审核、公开、反馈、归档”五个环节办理，确保每一项内容都有据可查。",
+    "对群众在触控屏上留下的意见，党政办公室在五个工作日内登记并转交相关站所办理。",
+    "今年以来，全镇共召开党委会议14次，研究涉及民生的议题37项，其中道路硬化、饮水安全等事项已全部完成。",
+    "公开内容经分管领导审核后发布；涉及个人信息的部分一律作技术处理，不公开身份证号、电话等内容。",
+    "（一）推进情况：截至10月底，12个村（社区）全部完成阵地标准化建设，配备了电子触控屏。",
+    "群众可以在触控屏上按栏目查阅，也可以通过“意见建议”按钮提出问题，工作人员将及时答复。",
+    "下一步，镇党委将继续完善公开目录，做到应公开尽公开，让党员群众看得到、看得懂、能监督。",
+    "Wi-Fi覆盖和4G信号测试已于2026年9月完成，村级便民服务点平均办理时限缩短到1.5个工作日。",
+    "本季度党费收缴率为100%，支出主要用于困难党员慰问、党员教育培训和基层党组织活动。",
+]
+
+
+def long_body(paragraphs):
+    out = []
+    for i in range(paragraphs):
+        s = [SENTENCES[(i * 3 + k) % len(SENTENCES)] for k in range(3)]
+        out.append("第%d部分：" % (i + 1) + "".join(s))
+    return "\n".join(out)
+
+
+def item(id, cat, title, body, day, period="long_term", **kw):
+    d = {"id": id, "category": cat, "title": title, "body": body, "unit": "中共青禾镇委员会",
+         "published_at": t(day), "period": period, "scope": "public"}
+    d.update(kw)
+    return d
+
+
+items = [
+    item("i-long", "c-decision-meet", "青禾镇党委2026年第三季度重要事项决定及执行情况通报",
+         long_body(18), 20, "periodic", pinned=True),
+    item("i-road", "c-decision-done", "关于村组道路硬化工程推进情况的公开", "\n".join(SENTENCES[3:6]), 18, "phased"),
+    item("i-meeting", "c-decision-meet", "镇党委会议研究决定事项（十一月）", "\n".join(SENTENCES[0:3]), 5, "periodic"),
+    item("i-study", "c-study", "开展主题党日活动情况", "本月主题党日活动在镇党群服务中心举行。\n[图1]\n"
+         + "\n".join(SENTENCES[6:8]), 16, "immediate", attachments=[dict(photo, caption="主题党日学习现场（示意图）")]),
+    item("i-trad", "c-study", "學習教育專題報告會舉行", "鎮黨委於本月舉行專題報告會，邀請縣委黨校老師授課。\n"
+         "與會黨員表示，要把學習成果轉化為為群眾辦實事的具體行動，做到「學用結合」。\n"
+         "報告會結束後，各支部分組討論，並提出了十二條改進建議。", 12, "immediate"),
+    item("i-activist", "c-org-dev-act", "2026年下半年入党积极分子确定情况公示",
+         "经支部大会讨论，确定3名同志为入党积极分子，公示期为5个工作日。\n" + SENTENCES[2], 19, "immediate",
+         urgent=True),
+    item("i-elect", "c-org-elect", "青山村党支部换届选举结果公告", SENTENCES[1] + "\n" + SENTENCES[4], 8, "immediate"),
+    item("i-dev", "c-org-dev", "发展党员工作流程说明", "\n".join(SENTENCES[0:5]), 2, "long_term"),
+    item("i-cadre", "c-cadre", "镇机关干部年度考核结果公开", "\n".join(SENTENCES[4:7]), 10, "periodic"),
+    item("i-clean", "c-clean", "落实党风廉政建设责任制情况", "\n".join(SENTENCES[7:10]), 9, "periodic"),
+    item("i-service", "c-service", "为民办实事项目清单（第四季度）", "\n".join(SENTENCES[5:9]), 17, "phased"),
+    item("i-dues", "c-dues", "2026年第三季度党费收缴和使用情况", SENTENCES[9] + "\n[图1]\n" + SENTENCES[7], 15,
+         "periodic", pinned=True, attachments=[dict(chart, caption="第三季度各支部党费收缴情况（示意）")]),
+    item("i-other", "c-other", "党务公开栏目设置说明", "\n".join(SENTENCES[:2]), 1, "long_term"),
+    item("i-internal", "c-other", "内部事项（仅限党内）", "不应在触控屏上出现。", 3, "long_term", scope="internal"),
+    item("i-expired", "c-other", "已过公开期的旧通知", "不应在触控屏上出现。", 1, "immediate",
+         expires_at="2026-11-03T09:00:00+08:00"),
+]
+# More items for a category with several pages.
+for n in range(9):
+    items.append(item("i-meet-%d" % n, "c-decision-meet", "镇党委第%d次会议决定事项" % (n + 1),
+                      SENTENCES[n % len(SENTENCES)], 1 + n, "periodic"))
+
+notices = [
+    {"id": "n-urgent", "text": "紧急通知：11月25日上午镇党群服务中心停电检修，办事请错开时间。", "urgent": True},
+    {"id": "n-day", "text": "每月第一个工作日为党务公开日，欢迎党员群众查阅公开内容并提出意见建议；"
+                             "对公开内容有疑问的，可到镇党政办公室咨询，也可通过本屏“意见建议”留言，我们将在五个工作日内答复。",
+     "period": "periodic"},
+]
+
+answers = [
+    {"id": "a-1", "question": "村里的路什么时候修好？", "answer": "预计12月底前完工，届时将在本屏公开验收情况。",
+     "answered_at": t(18)},
+]
+
+
+def write(name, revision, its):
+    doc = {"format": "dangwu-feed", "version": 1, "kind": "snapshot", "revision": revision,
+           "categories": {"upsert": categories}, "items": {"upsert": its},
+           "notices": {"upsert": notices}, "answers": {"upsert": answers}}
+    with open(os.path.join(HERE, name), "w", encoding="utf-8") as f:
+        json.dump(doc, f, ensure_ascii=False, indent=1)
+        f.write("\n")
+
+
+write("feed.json", 1, items)
+updated = [dict(i) for i in items if i["id"] != "i-long"]
+for i in updated:
+    if i["id"] == "i-road":
+        i["title"] = "关于村组道路硬化工程推进情况的公开（已更新）"
+updated.append(item("i-fresh", "c-service", "新增：冬季供暖保障措施公开", SENTENCES[2], 21, "immediate"))
+write("feed-update.json", 2, updated)
