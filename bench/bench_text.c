@@ -3,8 +3,8 @@
  * Lays out a 5,000-character article (the test corpus repeated) at the
  * 1080p body size in a landscape and a portrait reading column, renders
  * it page by page into textures with the software renderer, and prints
- * the times and the memory each cached page texture holds.  Runs in a few
- * seconds; no display needed. */
+ * the times and the memory each cached page texture holds; then times
+ * hostile input.  Runs in a few seconds; no display needed. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,6 +112,31 @@ static int bench_column(Fonts *fonts, SDL_Renderer *r, const char *article, cons
     return 0;
 }
 
+/* Input nobody should send but somebody will: one word of 50,000 letters,
+ * 50,000 commas (no break allowed anywhere), 50,000 Han characters in one
+ * paragraph, laid out into a 1,600 px column. */
+static void bench_hostile(Fonts *fonts)
+{
+    static const struct {
+        const char *name, *unit;
+    } cases[] = { { "one 50,000-letter word", "a" }, { "50,000 commas", "，" }, { "50,000 Han, one paragraph", "党" } };
+    TextStyle body = { .size_px = BODY_PX };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        size_t ulen = strlen(cases[c].unit);
+        char *text = malloc(50000 * ulen + 1);
+        for (int i = 0; i < 50000; i++) memcpy(text + (size_t)i * ulen, cases[c].unit, ulen);
+        text[50000 * ulen] = '\0';
+        TextBlock b;
+        Err err;
+        Uint64 t0 = SDL_GetPerformanceCounter();
+        int rc = text_layout(fonts, text, &body, 1600, 0, 0, &b, &err);
+        double ms = ms_since(t0);
+        printf("hostile: %s: %.1f ms, %d lines\n", cases[c].name, ms, rc == 0 ? b.line_count : -1);
+        if (rc == 0) text_block_free(&b);
+        free(text);
+    }
+}
+
 int main(void)
 {
     Config cfg;
@@ -136,6 +161,7 @@ int main(void)
     if (r && bench_column(fonts, r, article, "landscape 1920x1080", 1600, 760) == 0 &&
         bench_column(fonts, r, article, "portrait 1080x1920", 960, 1500) == 0)
         rc = 0;
+    bench_hostile(fonts);
     if (r) SDL_DestroyRenderer(r);
     SDL_FreeSurface(screen);
     free(article);

@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <unictype.h>
 #include <unistr.h>
 
 #include "log.h"
@@ -55,7 +56,7 @@ struct Fonts {
     int face_index;
     char fallback_path[CONFIG_MAX_FALLBACK_FONTS][1024];
     int fallback_count;
-    bool open_failed[2][MAX_SLOTS];
+    bool open_failed[2][MAX_SLOTS]; /* logged once */
     TTF_Font *probe[2][MAX_SLOTS];
     Face *faces;
     int face_count, face_cap;
@@ -87,18 +88,19 @@ static const MappedFile *map_file(Fonts *f, const char *path)
     return m->data ? m : NULL;
 }
 
+static const char *slot_path(const Fonts *f, FontSlot slot, bool bold)
+{
+    return slot == 0 ? f->main_path[bold && !f->synthetic_bold] : f->fallback_path[slot - 1];
+}
+
 static TTF_Font *open_slot(Fonts *f, FontSlot slot, bool bold, int size_px)
 {
-    const char *path = slot == 0 ? f->main_path[bold && !f->synthetic_bold] : f->fallback_path[slot - 1];
+    const char *path = slot_path(f, slot, bold);
     long index = slot == 0 ? f->face_index : 0;
     const MappedFile *m = map_file(f, path);
     TTF_Font *font = m ? TTF_OpenFontIndexRW(SDL_RWFromConstMem(m->data, (int)m->size), 1, size_px, index)
                        : TTF_OpenFontIndex(path, size_px, index);
-    if (!font) {
-        if (!f->open_failed[bold][slot]) log_error("fonts: cannot open %s (face %ld): %s", path, index, TTF_GetError());
-        f->open_failed[bold][slot] = true;
-        return NULL;
-    }
+    if (!font) return NULL;
     /* Faces without a bold file of their own are emboldened by FreeType. */
     if (bold && (slot > 0 || f->synthetic_bold)) TTF_SetFontStyle(font, TTF_STYLE_BOLD);
     return font;
@@ -169,11 +171,13 @@ int fonts_open(const Config *cfg, Fonts **out, Err *err)
         fonts_close(f);
         return -1;
     }
+    /* Without a bold file of its own, bold is the regular face emboldened. */
+    f->synthetic_bold = strcmp(f->main_path[0], f->main_path[1]) == 0;
     f->probe[1][0] = open_slot(f, 0, true, PROBE_SIZE_PX);
     if (!f->probe[1][0]) {
-        log_warn("fonts: bold font %s unusable, emboldening %s instead", f->main_path[1], f->main_path[0]);
+        log_warn("fonts: cannot open the bold font %s (%s); emboldening %s instead", f->main_path[1], TTF_GetError(),
+                 f->main_path[0]);
         f->synthetic_bold = true;
-        f->open_failed[1][0] = false;
         f->probe[1][0] = open_slot(f, 0, true, PROBE_SIZE_PX);
     }
     for (int i = 0; i < cfg->font_fallback_count && i < CONFIG_MAX_FALLBACK_FONTS; i++) {
@@ -181,8 +185,8 @@ int fonts_open(const Config *cfg, Fonts **out, Err *err)
         snprintf(f->fallback_path[slot - 1], sizeof f->fallback_path[0], "%s", cfg->font_fallback[i]);
         TTF_Font *regular = open_slot(f, slot, false, PROBE_SIZE_PX);
         if (!regular) {
-            log_warn("fonts: skipping fallback font %s", cfg->font_fallback[i]);
-            f->open_failed[0][slot] = false;
+            log_warn("fonts: cannot open the fallback font %s (%s); skipping it", cfg->font_fallback[i],
+                     TTF_GetError());
             continue;
         }
         f->probe[0][slot] = regular;
@@ -241,8 +245,10 @@ int fonts_missing_glyphs(Fonts *f, const char *utf8, uint32_t *first_missing)
         int len = u8_mbtouc(&cp, s, n);
         s += len;
         n -= (size_t)len;
-        /* Control characters are never drawn (the layout drops them). */
-        if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) continue;
+        /* Control characters are never drawn (the layout drops them), and
+         * invisible ones (zero-width space and joiner, variation selectors)
+         * need no glyph. */
+        if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || uc_is_property_default_ignorable_code_point(cp)) continue;
         if (fonts_has_glyph(f, cp)) continue;
         if (missing == 0 && first_missing) *first_missing = cp;
         missing++;
@@ -274,7 +280,11 @@ static Face *get_face(Fonts *f, FontSlot slot, bool bold, int size_px)
         f->face_cap = cap;
     }
     TTF_Font *font = open_slot(f, slot, bold, size_px);
-    if (!font) return NULL;
+    if (!font) {
+        if (!f->open_failed[bold][slot]) log_error("fonts: cannot open %s at %d px: %s", slot_path(f, slot, bold), size_px, TTF_GetError());
+        f->open_failed[bold][slot] = true;
+        return NULL;
+    }
     face = &f->faces[f->face_count++];
     *face = (Face){ .slot = slot, .bold = bold, .size_px = size_px, .font = font };
     return face;

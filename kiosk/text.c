@@ -10,6 +10,7 @@
 #include "text.h"
 
 #include <linebreak.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unigbrk.h>
@@ -71,8 +72,9 @@ static bool is_break_space(uint32_t cp) { return cp == ' ' || cp == 0x3000; }
 /* ---- input cleaning ---- */
 
 /* A private copy in which every invalid sequence is U+FFFD, tabs are
- * spaces, CR and other control characters are gone and U+2028/2029 are
- * '\n', so that everything after this works on clean UTF-8. */
+ * spaces, CR, other control characters and byte-order marks are gone and
+ * U+2028/2029 are '\n', so that everything after this works on clean
+ * UTF-8. */
 static char *sanitize(const char *utf8)
 {
     size_t n = strlen(utf8);
@@ -88,7 +90,7 @@ static char *sanitize(const char *utf8)
         n -= (size_t)len;
         if (cp == '\t') cp = ' ';
         if (cp == 0x2028 || cp == 0x2029) cp = '\n';
-        if (cp != '\n' && (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))) continue;
+        if (cp != '\n' && (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || cp == 0xFEFF)) continue;
         o += (size_t)u8_uctomb(out + o, cp, 4);
     }
     out[o] = '\0';
@@ -140,14 +142,19 @@ static int ellipsis_width(Fonts *f, const TextStyle *st)
 
 /* ---- one paragraph, decoded ---- */
 
+typedef struct CharInfo {
+    uint32_t cp;
+    int off;                   /* byte offset in the block text */
+    int adv;                   /* advance in pixels (an estimate: no kerning) */
+    bool break_after;          /* a line may end after this character */
+    bool cluster_start;        /* a grapheme cluster begins here */
+} CharInfo;
+
 typedef struct Para {
     int n;                     /* code points */
-    uint32_t *cp;
-    int *off;                  /* byte offset of each code point in the block text; off[n] = end */
-    int *adv;                  /* advance in pixels (an estimate: no kerning) */
-    bool *break_after;         /* a line may end after cp[i] */
-    bool *cluster_start;       /* a grapheme cluster begins at cp[i] */
+    CharInfo *c;
     int cap;
+    int end;                   /* byte offset just past the paragraph */
     char *scratch;             /* per-byte results from the libraries */
     int scratch_cap;
 } Para;
@@ -165,29 +172,17 @@ typedef struct Layout {
 
 static void para_free(Para *p)
 {
-    free(p->cp);
-    free(p->off);
-    free(p->adv);
-    free(p->break_after);
-    free(p->cluster_start);
+    free(p->c);
     free(p->scratch);
 }
 
 static int para_reserve(Para *p, int n_cp, int n_bytes)
 {
-    if (n_cp + 1 > p->cap) {
-        int cap = n_cp + 1 > 64 ? n_cp + 1 : 64;
-        uint32_t *cp = realloc(p->cp, (size_t)cap * sizeof *cp);
-        if (cp) p->cp = cp;
-        int *off = realloc(p->off, (size_t)cap * sizeof *off);
-        if (off) p->off = off;
-        int *adv = realloc(p->adv, (size_t)cap * sizeof *adv);
-        if (adv) p->adv = adv;
-        bool *ba = realloc(p->break_after, (size_t)cap * sizeof *ba);
-        if (ba) p->break_after = ba;
-        bool *cs = realloc(p->cluster_start, (size_t)cap * sizeof *cs);
-        if (cs) p->cluster_start = cs;
-        if (!cp || !off || !adv || !ba || !cs) return -1;
+    if (n_cp > p->cap) {
+        int cap = n_cp > 64 ? n_cp : 64;
+        CharInfo *c = realloc(p->c, (size_t)cap * sizeof *c);
+        if (!c) return -1;
+        p->c = c;
         p->cap = cap;
     }
     if (n_bytes + 1 > p->scratch_cap) {
@@ -199,6 +194,9 @@ static int para_reserve(Para *p, int n_cp, int n_bytes)
     return 0;
 }
 
+/* Byte offset of character i; i == n gives the paragraph end. */
+static int offset_of(const Para *p, int i) { return i < p->n ? p->c[i].off : p->end; }
+
 /* Decodes text[start..end) and finds where lines may break. */
 static int para_load(Layout *L, int start, int end)
 {
@@ -207,45 +205,48 @@ static int para_load(Layout *L, int start, int end)
     int len = end - start;
     if (para_reserve(p, len, len) != 0) return -1;
     p->n = 0;
+    p->end = end;
     FontSlot prev = -1;
     for (int i = 0; i < len;) {
         ucs4_t cp;
         int n = u8_mbtouc(&cp, s + i, (size_t)(len - i));
         FontSlot slot = char_slot(L->f, L->st->bold, prev, cp);
-        p->cp[p->n] = cp;
-        p->off[p->n] = start + i;
-        p->adv[p->n] = fonts_advance(L->f, slot, L->st->bold, L->st->size_px, cp);
-        p->n++;
+        p->c[p->n++] = (CharInfo){
+            .cp = cp,
+            .off = start + i,
+            .adv = fonts_advance(L->f, slot, L->st->bold, L->st->size_px, cp),
+        };
         prev = slot;
         i += n;
     }
-    p->off[p->n] = end;
     if (len == 0) return 0;
 
     u8_grapheme_breaks(s, (size_t)len, p->scratch);
-    for (int i = 0; i < p->n; i++) p->cluster_start[i] = p->scratch[p->off[i] - start] != 0;
+    for (int i = 0; i < p->n; i++) p->c[i].cluster_start = p->scratch[p->c[i].off - start] != 0;
 
     set_linebreaks_utf8(s, (size_t)len, "zh", p->scratch);
     for (int i = 0; i + 1 < p->n; i++) {
-        char lb = p->scratch[p->off[i + 1] - 1 - start];
+        char lb = p->scratch[p->c[i + 1].off - 1 - start];
         bool allowed = lb == LINEBREAK_ALLOWBREAK || lb == LINEBREAK_MUSTBREAK;
-        p->break_after[i] = allowed && !clreq_no_line_end(p->cp[i]) && !clreq_no_line_start(p->cp[i + 1]) &&
-                            !clreq_inseparable(p->cp[i], p->cp[i + 1]) && p->cluster_start[i + 1];
+        uint32_t a = p->c[i].cp, b = p->c[i + 1].cp;
+        p->c[i].break_after = allowed && !clreq_no_line_end(a) && !clreq_no_line_start(b) &&
+                              !clreq_inseparable(a, b) && p->c[i + 1].cluster_start;
     }
-    p->break_after[p->n - 1] = true;
+    p->c[p->n - 1].break_after = true;
     return 0;
 }
 
 static int range_width(Layout *L, int from, int to)
 {
     const Para *p = &L->para;
-    return for_each_run(L->f, L->st, L->text + p->off[from], p->off[to] - p->off[from], NULL, NULL);
+    int start = offset_of(p, from);
+    return for_each_run(L->f, L->st, L->text + start, offset_of(p, to) - start, NULL, NULL);
 }
 
 /* The next cluster start after i (or n). */
 static int next_cluster(const Para *p, int i)
 {
-    for (i++; i < p->n && !p->cluster_start[i]; i++) {}
+    for (i++; i < p->n && !p->c[i].cluster_start; i++) {}
     return i;
 }
 
@@ -253,7 +254,7 @@ static int next_cluster(const Para *p, int i)
  * when there is none). */
 static int cluster_before(const Para *p, int from, int i)
 {
-    for (i--; i > from && !p->cluster_start[i]; i--) {}
+    for (i--; i > from && !p->c[i].cluster_start; i--) {}
     return i > from ? i : from;
 }
 
@@ -262,10 +263,10 @@ static int cluster_before(const Para *p, int from, int i)
  * line when an earlier cut is possible. */
 static int emergency_end(const Para *p, int from, int overflow_at)
 {
-    int cut = p->cluster_start[overflow_at] ? overflow_at : cluster_before(p, from, overflow_at);
+    int cut = p->c[overflow_at].cluster_start ? overflow_at : cluster_before(p, from, overflow_at);
     if (cut <= from) return next_cluster(p, from);
     int e = cut;
-    while (e > from && clreq_no_line_start(p->cp[e])) e = cluster_before(p, from, e);
+    while (e > from && clreq_no_line_start(p->c[e].cp)) e = cluster_before(p, from, e);
     return e > from ? e : cut;
 }
 
@@ -277,19 +278,19 @@ static int fit_estimate(const Layout *L, int from, int avail)
     const Para *p = &L->para;
     int w = 0, last_break = -1;
     for (int i = from; i < p->n; i++) {
-        if (!is_break_space(p->cp[i]) && i > from && w + p->adv[i] > avail) {
+        if (!is_break_space(p->c[i].cp) && i > from && w + p->c[i].adv > avail) {
             if (last_break >= from) return last_break + 1;
             return emergency_end(p, from, i);
         }
-        w += p->adv[i];
-        if (p->break_after[i]) last_break = i;
+        w += p->c[i].adv;
+        if (p->c[i].break_after) last_break = i;
     }
     return p->n;
 }
 
 static int trim_trailing_spaces(const Para *p, int from, int end)
 {
-    while (end > from + 1 && is_break_space(p->cp[end - 1])) end--;
+    while (end > from + 1 && is_break_space(p->c[end - 1].cp)) end--;
     return end;
 }
 
@@ -298,16 +299,22 @@ static int trim_trailing_spaces(const Para *p, int from, int end)
 static int shorten(const Para *p, int from, int end)
 {
     for (int b = end - 2; b >= from; b--)
-        if (p->break_after[b]) return b + 1;
+        if (p->c[b].break_after) return b + 1;
     int c = cluster_before(p, from, end);
     return c > from ? c : next_cluster(p, from);
 }
 
-/* The end of the next break opportunity after end (n when none). */
-static int next_break_end(const Para *p, int end)
+/* The end of the next break opportunity after end, or -1 when the line
+ * up to it would be wider than limit by the advance estimate (the scan
+ * stops there, so a paragraph without breaks is never walked to its end). */
+static int next_break_within(const Para *p, int from, int end, int limit)
 {
-    for (int b = end; b < p->n; b++)
-        if (p->break_after[b]) return b + 1;
+    int w = 0;
+    for (int i = from; i < p->n; i++) {
+        w += p->c[i].adv;
+        if (w > limit) return -1;
+        if (i >= end && p->c[i].break_after) return i + 1;
+    }
     return p->n;
 }
 
@@ -326,8 +333,12 @@ static int fit_line(Layout *L, int from, int avail, int *width)
         end = shorten(p, from, end);
         shortened = true;
     }
+    /* The estimate is off by kerning and emboldening, a few per cent;
+     * what the estimate puts far beyond the line is not measured. */
+    int limit = avail + avail / 4 + L->st->size_px;
     while (!shortened && end < p->n) {
-        int longer = next_break_end(p, end);
+        int longer = next_break_within(p, from, end, limit);
+        if (longer < 0) break;
         int w = range_width(L, from, trim_trailing_spaces(p, from, longer));
         if (w > avail) break;
         end = longer;
@@ -346,13 +357,13 @@ static int fit_ellipsized(Layout *L, int from, int avail, int *width)
     while (end < p->n) {
         int next = next_cluster(p, end);
         int add = 0;
-        for (int i = end; i < next; i++) add += p->adv[i];
+        for (int i = end; i < next; i++) add += p->c[i].adv;
         if (w + add > room) break;
         w += add;
         end = next;
     }
     for (;;) {
-        while (end > from && (is_break_space(p->cp[end - 1]) || clreq_no_line_end(p->cp[end - 1])))
+        while (end > from && (is_break_space(p->c[end - 1].cp) || clreq_no_line_end(p->c[end - 1].cp)))
             end = cluster_before(p, from, end);
         *width = end > from ? range_width(L, from, end) : 0;
         if (*width <= room || end == from) break;
@@ -373,8 +384,8 @@ static int add_line(Layout *L, int from, int to, int x, int width, bool para_sta
         L->line_cap = cap;
     }
     const Para *p = &L->para;
-    int start = p->n ? p->off[from] : p->off[0];
-    int end = p->n ? p->off[to] : p->off[0];
+    int start = offset_of(p, from);
+    int end = offset_of(p, to);
     b->lines[b->line_count] = (TextLine){
         .start = start,
         .len = end - start,
@@ -391,7 +402,8 @@ static int add_line(Layout *L, int from, int to, int x, int width, bool para_sta
 
 static bool lines_full(const Layout *L) { return L->max_lines > 0 && L->out->line_count >= L->max_lines; }
 
-/* Lays out one paragraph; *more tells whether text follows it. */
+/* Lays out text[start..stop), one paragraph; more_after tells whether
+ * text follows it (the last allowed line then ends with … when asked). */
 static int layout_paragraph(Layout *L, int start, int stop, bool more_after)
 {
     if (para_load(L, start, stop) != 0) return -1;
@@ -400,7 +412,7 @@ static int layout_paragraph(Layout *L, int start, int stop, bool more_after)
     int from = 0;
     /* Typed indents ("　　" or spaces) would double the automatic one. */
     if (indent)
-        while (from < p->n && is_break_space(p->cp[from])) from++;
+        while (from < p->n && is_break_space(p->c[from].cp)) from++;
     if (from == p->n) return add_line(L, from, from, 0, 0, true, false);
 
     bool first = true;
@@ -411,7 +423,7 @@ static int layout_paragraph(Layout *L, int start, int stop, bool more_after)
         int width;
         int end = fit_line(L, from, avail, &width);
         int next = end;
-        while (next < p->n && is_break_space(p->cp[next])) next++;
+        while (next < p->n && is_break_space(p->c[next].cp)) next++;
         bool last_allowed = L->max_lines > 0 && L->out->line_count + 1 == L->max_lines;
         if (last_allowed && (L->flags & TEXT_ELLIPSIZE) && (next < p->n || more_after)) {
             int e = fit_ellipsized(L, from, avail, &width);
@@ -454,11 +466,8 @@ int text_layout(Fonts *f, const char *utf8, const TextStyle *style, int max_widt
     if (check_style(style, err) != 0) return -1;
     if (max_width < 1) return err_set(err, "text: line width %d px is too small", max_width);
 
-    static bool linebreak_ready;
-    if (!linebreak_ready) {
-        init_linebreak();
-        linebreak_ready = true;
-    }
+    static pthread_once_t linebreak_ready = PTHREAD_ONCE_INIT;
+    pthread_once(&linebreak_ready, init_linebreak);
     out->text = sanitize(utf8);
     if (!out->text) return err_set(err, "text: out of memory");
     out->style = *style;

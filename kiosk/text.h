@@ -44,7 +44,8 @@ typedef struct TextLine {
 } TextLine;
 
 typedef struct TextBlock {
-    char *text;                /* private copy of the source text */
+    char *text;                /* private, cleaned copy of the source text (invalid UTF-8 as
+                                  U+FFFD, control characters dropped); line ranges index it */
     TextStyle style;
     int max_width;
     int line_height;
@@ -75,7 +76,8 @@ int text_layout(Fonts *f, const char *utf8, const TextStyle *style, int max_widt
 void text_block_free(TextBlock *b);
 
 /* Renders lines [first, first+count) of a block into one texture with
- * alpha (transparent background).  The caller owns the texture. */
+ * alpha (transparent background, blend mode BLEND), b->width wide and
+ * count * b->line_height high.  The caller owns the texture. */
 SDL_Texture *text_render(SDL_Renderer *r, Fonts *f, const TextBlock *b, int first, int count, Err *err);
 
 /* Shortcut for one line of UI text (a button label, a title): lays out,

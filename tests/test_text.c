@@ -474,7 +474,7 @@ static void test_invalid_utf8(void **state)
 {
     (void)state;
     TextStyle st = { .size_px = 40 };
-    const char bad[] = "党务\xff\xfe公开\xc3(\xe4\xb8 truncated\xed\xa0\x80 surrogate\xf4\x90\x80\x80 end\x01\t\r\n下一段\xe4";
+    const char bad[] = "\xef\xbb\xbf党务\xff\xfe公开\xc3(\xe4\xb8 truncated\xed\xa0\x80 surrogate\xf4\x90\x80\x80 end\x01\t\r\n下一段\xe4";
     TextBlock b;
     Err err;
     assert_int_equal(text_layout(fx.fonts, bad, &st, 300, 0, TEXT_INDENT_PARAGRAPHS, &b, &err), 0);
@@ -482,6 +482,7 @@ static void test_invalid_utf8(void **state)
     assert_non_null(strstr(b.text, "\xef\xbf\xbd"));
     assert_null(strchr(b.text, '\r'));
     assert_null(strchr(b.text, '\x01'));
+    assert_null(strstr(b.text, "\xef\xbb\xbf")); /* no byte-order mark */
     assert_true(b.line_count >= 2);
     for (int i = 0; i < b.line_count; i++) assert_true(b.lines[i].x + b.lines[i].width <= 300);
     text_block_free(&b);
@@ -496,6 +497,9 @@ static void test_no_tofu_simplified_and_traditional(void **state)
     assert_int_equal(fonts_missing_glyphs(fx.fonts, fx.corpus, &first), 0);
     const char *traditional = "黨務公開 鄉鎮 發佈 觸控屏 資訊 幹部 審議 體制 龜鬱齣灣裡麵 「」『』《》〈〉";
     assert_int_equal(fonts_missing_glyphs(fx.fonts, traditional, &first), 0);
+    /* Invisible characters need no glyph: zero-width space, joiner,
+     * variation selector. */
+    assert_int_equal(fonts_missing_glyphs(fx.fonts, "党\u200b务\u200d公\ufe0f开", &first), 0);
     /* The check can fail: a private-use and a non-character are missing. */
     assert_int_equal(fonts_missing_glyphs(fx.fonts, "党\xee\x80\x80务\xf4\x8f\xbf\xbd", &first), 2);
     assert_int_equal(first, 0xE000);
@@ -589,6 +593,48 @@ static bool ink_at(SDL_Surface *s, int x, int y)
     return r < 160 && g < 160 && b < 160;
 }
 
+static int count_ink(SDL_Surface *s, int w, int h)
+{
+    int n = 0;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) n += ink_at(s, x, y);
+    return n;
+}
+
+typedef struct LineCase {
+    Fonts *fonts;
+    bool bold;
+} LineCase;
+
+static SDL_Texture *make_weighted_line(SDL_Renderer *r, void *ctx)
+{
+    LineCase *lc = ctx;
+    TextStyle st = { .size_px = 48, .bold = lc->bold, .color = { 0, 0, 0, 255 } };
+    Err err;
+    return text_render_line(r, lc->fonts, "党务公开栏", &st, 600, NULL, NULL, &err);
+}
+
+/* No bold file configured: bold is still visibly bolder than regular. */
+static void test_bold_without_bold_file(void **state)
+{
+    (void)state;
+    Config cfg = fx.cfg;
+    cfg.font_bold[0] = '\0';
+    Fonts *f;
+    Err err;
+    assert_int_equal(fonts_open(&cfg, &f, &err), 0);
+    int ink[2], tw, th;
+    for (int bold = 0; bold < 2; bold++) {
+        LineCase lc = { f, bold };
+        SDL_Surface *canvas = draw_on_canvas(make_weighted_line, &lc, 600, 100, &tw, &th);
+        ink[bold] = count_ink(canvas, tw, th);
+        SDL_FreeSurface(canvas);
+    }
+    fonts_close(f);
+    assert_true(ink[0] > 0);
+    assert_true(ink[1] * 10 > ink[0] * 12);
+}
+
 typedef struct RenderCase {
     const TextBlock *b;
     int first, count;
@@ -677,6 +723,7 @@ int main(void)
         cmocka_unit_test(test_no_tofu_simplified_and_traditional),
         cmocka_unit_test(test_fallback_font_chain),
         cmocka_unit_test(test_fonts_open_errors),
+        cmocka_unit_test(test_bold_without_bold_file),
         cmocka_unit_test(test_measure),
         cmocka_unit_test(test_render_block),
         cmocka_unit_test(test_render_line_ellipsized),
