@@ -192,6 +192,7 @@ static void fb_event(App *app, void *st, const ScreenEvent *ev)
         if (keyboard_tap(keyboard, id) == KB_DONE) end_edit(f);
         return;
     }
+    if (!app_config(app)->feedback_enabled && strcmp(id, "fb.answers") != 0) return;
     if (strncmp(id, "fb.rate:", 8) == 0) {
         int level = atoi(id + 8);
         if (f->view == VIEW_START) {
@@ -379,9 +380,26 @@ static void action_row(Cursor *c, const char *const *ids, const char *const *lab
     c->y += h + c->gap;
 }
 
+/* [feedback] enabled = false: nothing to fill in, only the answers. */
+static void draw_disabled(Cursor *c)
+{
+    heading(c, "本机暂不接受意见建议", 52, true, ui_theme.text);
+    heading(c, "如有意见建议，请到便民服务窗口当面反映。已公开的答复可在“回复公开”中查看。", 38, false,
+            ui_theme.text_soft);
+    c->y += c->gap;
+    static const char *const ids[] = {"fb.answers"}, *const labels[] = {"查看回复公开"};
+    static const ButtonStyle styles[] = {BUTTON_SECONDARY};
+    Cursor narrow = *c;
+    narrow.area.w = ui_px(c->ui, 480);
+    action_row(&narrow, ids, labels, styles, 1);
+}
+
 static void draw_start(App *app, Feedback *f, Cursor *c)
 {
-    (void)app;
+    if (!app_config(app)->feedback_enabled) {
+        draw_disabled(c);
+        return;
+    }
     heading(c, "您对我们的工作满意吗？", 52, true, ui_theme.text);
     char about[600];
     snprintf(about, sizeof about, "评价对象：%s", f->form.target.label);

@@ -36,4 +36,19 @@ echo "$id" | grep -Eq '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[
 # for the taps: the submission carries the time it was made.
 t=$(fb_sql "select created_at from feedback_outbox")
 [ "$t" -ge 1795312800 ] && [ "$t" -lt 1795312860 ] || fail "created_at is $t"
+# With [feedback] enabled = false the screen says so and takes nothing.
+echo "enabled = false" >> "$T/kiosk.conf"
+{
+    fb_script_head
+    cat <<'SCRIPT'
+tap-text nav.feedback
+expect-text 本机暂不接受意见建议
+expect-no-text 非常满意
+check-layout
+tap-text fb.answers
+expect-screen answers
+SCRIPT
+} > "$T/disabled.txt"
+fb_run "$T/disabled.txt"
+[ "$(fb_sql "select count(*) from feedback_outbox")" = 1 ] || fail "a disabled kiosk saved feedback"
 echo "feedback rating: ok"
