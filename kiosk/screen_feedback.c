@@ -132,13 +132,18 @@ static char *field_buffer(Feedback *f, FieldId id, size_t *size, int *max_chars)
     }
 }
 
-static void begin_edit(Feedback *f, FieldId id)
+static void attach_keyboard(Feedback *f, FieldId id)
 {
-    if (!keyboard) return;
     size_t size;
     int max_chars;
     char *buf = field_buffer(f, id, &size, &max_chars);
     keyboard_attach(keyboard, buf, size, max_chars, id == FIELD_PHONE ? KB_FIELD_PHONE : KB_FIELD_TEXT);
+}
+
+static void begin_edit(Feedback *f, FieldId id)
+{
+    if (!keyboard) return;
+    attach_keyboard(f, id);
     f->before_edit = f->view;
     f->editing = id;
     f->view = VIEW_EDIT;
@@ -543,6 +548,9 @@ static void fb_draw(App *app, void *st, Ui *ui)
     c.area = (SDL_Rect){m, chrome.body.y + ui_px(ui, 28), chrome.body.w - 2 * m, chrome.body.h - ui_px(ui, 28)};
     c.y = c.area.y;
     if (f->view == VIEW_EDIT && !keyboard) f->view = f->before_edit;
+    /* Back from a screen opened on top (意见建议 tapped while typing), which
+     * had the one keyboard for itself: take it back. */
+    if (f->view == VIEW_EDIT && !keyboard_attached(keyboard)) attach_keyboard(f, f->editing);
     switch (f->view) {
     case VIEW_START: draw_start(app, f, &c); break;
     case VIEW_FORM: draw_form(app, f, &c); break;

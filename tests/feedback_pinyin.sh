@@ -18,6 +18,12 @@ tap-text fb.rate:4
 tap-text fb.reason:2
 tap-text fb.field:comment
 expect-text 拼音
+# 意见建议 tapped while typing opens another feedback screen; back from it,
+# the keyboard still types here
+tap-text nav.feedback
+expect-depth 3
+tap-text nav.back
+expect-depth 2
 SCRIPT
     fb_keys dangwugongkai
     echo "screenshot feedback-pinyin"
