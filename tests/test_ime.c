@@ -224,6 +224,31 @@ static void test_missing_schema_is_a_clear_error(void **state)
     assert_non_null(strstr(err.msg, "already open"));
 }
 
+/* A restart: a user folder that cannot be made is a clear error; the
+ * real one has the data deployed already, so typing works at once,
+ * without waiting for librime's maintenance thread. */
+static void test_restart(void **state)
+{
+    (void)state;
+    ime_pinyin_close(pinyin);
+    pinyin = NULL;
+    Err err;
+    char path[1200];
+    snprintf(path, sizeof path, "%s/a-file", scratch());
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/a-file/rime", scratch());
+    assert_int_equal(ime_pinyin_open(cfg.rime_shared_dir, path, &pinyin, &err), -1);
+    assert_null(pinyin);
+    assert_non_null(strstr(err.msg, "a-file/rime: cannot create"));
+
+    assert_int_equal(ime_pinyin_open(cfg.rime_shared_dir, user_dir, &pinyin, &err), 0);
+    assert_int_equal(ime_pinyin_ready(pinyin, &err), 1);
+    type_word("nihao");
+    assert_int_equal(find_candidate("你好", 1), 0);
+}
+
 /* ---- handwriting ------------------------------------------------------ */
 
 /* A pad wider than tall, away from the screen's origin, like the
@@ -376,6 +401,7 @@ int main(void)
         cmocka_unit_test_setup(test_keys_that_are_not_pinyin, reset_input),
         cmocka_unit_test_setup(test_no_user_dictionary, reset_input),
         cmocka_unit_test_setup(test_missing_schema_is_a_clear_error, reset_input),
+        cmocka_unit_test_setup(test_restart, reset_input),
         cmocka_unit_test_setup(test_hw_yi, reset_input),
         cmocka_unit_test_setup(test_hw_shi, reset_input),
         cmocka_unit_test_setup(test_hw_ren, reset_input),
