@@ -701,9 +701,12 @@ void keyboard_draw(Keyboard *kb, Ui *ui, SDL_Rect area)
         break;
     }
     draw_bottom_rows(kb, ui, &g);
-    if (kb->mode == KB_PINYIN && kb->pinyin_ready) {
+    if (kb->mode == KB_PINYIN) {
+        /* The two marks a sentence needs most, without a trip to 符号; a
+         * tap takes what is being composed first, as 空格 would. */
         SDL_Rect r3 = row_rect(&g, 3);
-        int x = r3.x + r3.w - g.key_w;
-        ui_button(ui, "kb.char:'", (SDL_Rect){x, r3.y, g.key_w, r3.h}, "'", BUTTON_QUIET, composing(kb));
+        ui_button(ui, "kb.char:，", (SDL_Rect){r3.x, r3.y, g.key_w, r3.h}, "，", BUTTON_SECONDARY, kb->pinyin_ready);
+        ui_button(ui, "kb.char:。", (SDL_Rect){r3.x + r3.w - g.key_w, r3.y, g.key_w, r3.h}, "。", BUTTON_SECONDARY,
+                  kb->pinyin_ready);
     }
 }

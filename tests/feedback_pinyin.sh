@@ -36,10 +36,18 @@ SCRIPT
     echo "tap-text kb.del"
     echo "expect-text tai man"
     echo "tap-text 太慢"
-    echo "tap-text kb.mode:sym"
+    echo "tap-text kb.char:，"
+    fb_keys qing
+    echo "tap-text 请"
+    fb_keys gaijin
+    # 。 takes the first candidate (改进) and adds the mark
     echo "tap-text kb.char:。"
+    fb_keys xiexie
+    echo "tap-text 谢谢"
+    echo "tap-text kb.mode:sym"
+    echo "tap-text kb.char:！"
     echo "tap-text kb.done"
-    echo "expect-text 党务公开更新太慢。"
+    echo "expect-text 党务公开更新太慢，请改进。谢谢！"
     echo "tap-text fb.field:name"
     fb_keys zhangsan
     echo "tap-text 张三"
@@ -69,5 +77,5 @@ SCRIPT
 fb_run "$T/pinyin.txt"
 
 row=$(fb_sql "select kind, rating, reasons, comment, name, phone, target_item from feedback_outbox")
-[ "$row" = 'comment|4|["内容不全"]|党务公开更新太慢。|张三|13812345678|' ] || fail "outbox row: $row"
+[ "$row" = 'comment|4|["内容不全"]|党务公开更新太慢，请改进。谢谢！|张三|13812345678|' ] || fail "outbox row: $row"
 echo "feedback with pinyin: ok"
