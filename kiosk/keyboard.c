@@ -28,6 +28,7 @@ static const char *const SYMBOL_ROWS[3] = {"， 。 、 ？ ！ ： ； “ ” 
 static const char *const KEYPAD_ROWS[4] = {"1 2 3", "4 5 6", "7 8 9", "DEL 0 CLR"};
 
 struct Keyboard {
+    Fonts *fonts;                 /* the ui's, known from the first draw */
     ImePinyin *pinyin;            /* NULL when its data is missing */
     ImeHandwriting *hw;           /* NULL when its model is missing */
     bool pinyin_ready, pinyin_failed;
@@ -41,7 +42,8 @@ struct Keyboard {
 
     /* pinyin candidate bar */
     int cand_first;               /* index of the first shown */
-    int cand_shown;               /* how many fitted at the last draw */
+    int cand_shown;               /* how many the last draw used up */
+    int cand_best;                /* the first one shown, what 空格 takes; -1 = none */
     bool cand_more;
     int page_starts[MAX_PAGES];   /* firsts of the pages before this one */
     int page_depth;
@@ -163,6 +165,7 @@ static void reset_pages(Keyboard *kb)
 {
     kb->cand_first = 0;
     kb->cand_shown = 0;
+    kb->cand_best = -1;
     kb->page_depth = 0;
 }
 
@@ -178,11 +181,25 @@ static void choose_candidate(Keyboard *kb, int index)
 
 /* The visitor moves on (another mode, 完成, a punctuation key): what is
  * being composed is taken as the first candidate, as the space bar does. */
+/* The first candidate the fonts can draw (all of them before the first
+ * draw, when the fonts are not known yet). */
+static int first_drawable(Keyboard *kb)
+{
+    ImeCandidates c;
+    Err err;
+    if (!kb->fonts || ime_pinyin_candidates(kb->pinyin, 0, IME_PAGE_MAX, &c, &err)) return 0;
+    for (int i = 0; i < c.count; i++) {
+        uint32_t missing;
+        if (fonts_missing_glyphs(kb->fonts, c.text[i], &missing) == 0) return i;
+    }
+    return 0;
+}
+
 static void settle_pinyin(Keyboard *kb)
 {
     while (composing(kb)) {
         int before = (int)strlen(ime_pinyin_preedit(kb->pinyin));
-        choose_candidate(kb, 0);
+        choose_candidate(kb, first_drawable(kb));
         if (composing(kb) && (int)strlen(ime_pinyin_preedit(kb->pinyin)) == before) {
             ime_pinyin_clear(kb->pinyin);   /* no candidate at all: drop the letters */
         }
@@ -396,7 +413,7 @@ KbResult keyboard_tap(Keyboard *kb, const char *id)
     else if (strcmp(what, "next") == 0) page_next(kb);
     else if (strcmp(what, "prev") == 0) page_prev(kb);
     else if (strcmp(what, "space") == 0) {
-        if (composing(kb)) choose_candidate(kb, kb->cand_first);
+        if (composing(kb)) choose_candidate(kb, kb->cand_best >= 0 ? kb->cand_best : kb->cand_first);
         else insert_text(kb, " ");
     } else if (strcmp(what, "del") == 0) key_delete(kb);
     else if (strcmp(what, "clear") == 0) key_clear(kb);
@@ -473,26 +490,34 @@ static void draw_note(Ui *ui, SDL_Rect box, const char *text)
     ui_text(ui, box, text, &spec);
 }
 
-/* Candidate buttons from x to limit, as many as fit; returns how many. */
+/* Candidate buttons from x to limit, as many as fit.  A candidate that no
+ * font can draw (librime knows rare characters the kiosk's fonts lack) is
+ * passed over: a visitor must never be offered a box.  Returns how many
+ * of texts were used up, shown or passed over; *first_shown receives the
+ * index of the first one shown (-1 for none). */
 static int draw_candidates(Ui *ui, const char *prefix, int first, char texts[][IME_CANDIDATE_MAX], int count, int x,
-                           int limit, SDL_Rect bar, int gap)
+                           int limit, SDL_Rect bar, int gap, int *first_shown)
 {
     TextSpec spec = {.size = ui_font(ui, 38), .bold = true, .max_lines = 1};
-    int shown = 0;
-    for (int i = 0; i < count && limit - x >= ui_px(ui, MIN_KEY); i++) {
+    *first_shown = -1;
+    int i;
+    for (i = 0; i < count && limit - x >= ui_px(ui, MIN_KEY); i++) {
+        uint32_t missing;
+        if (fonts_missing_glyphs(ui_fonts(ui), texts[i], &missing) > 0) continue;
         int tw, th;
         ui_text_size(ui, texts[i], &spec, limit - x, bar.h, &tw, &th);
         int w = tw + ui_px(ui, 44);
         if (w < ui_px(ui, MIN_KEY)) w = ui_px(ui, MIN_KEY);
-        if (x + w > limit && shown > 0) break;
+        if (x + w > limit && *first_shown >= 0) break;
         if (x + w > limit) w = limit - x;
         char id[96];
         snprintf(id, sizeof id, "%s%d", prefix, first + i);
-        ui_button(ui, id, (SDL_Rect){x, bar.y, w, bar.h}, texts[i], i == 0 ? BUTTON_PRIMARY : BUTTON_SECONDARY, true);
+        bool best = *first_shown < 0;
+        ui_button(ui, id, (SDL_Rect){x, bar.y, w, bar.h}, texts[i], best ? BUTTON_PRIMARY : BUTTON_SECONDARY, true);
+        if (best) *first_shown = first + i;
         x += w + gap;
-        shown++;
     }
-    return shown;
+    return i;
 }
 
 static void draw_pinyin_bar(Keyboard *kb, Ui *ui, const Rows *g)
@@ -515,7 +540,7 @@ static void draw_pinyin_bar(Keyboard *kb, Ui *ui, const Rows *g)
     int arrow = ui_px(ui, MIN_KEY + 16);
     int limit = bar.x + bar.w - 2 * (arrow + g->gap);
     kb->cand_shown = draw_candidates(ui, "kb.cand:", c.first, c.text, c.count, bar.x + pre_w + g->gap, limit, bar,
-                                     g->gap);
+                                     g->gap, &kb->cand_best);
     kb->cand_more = c.more || kb->cand_shown < c.count;
     int x = bar.x + bar.w - 2 * arrow - g->gap;
     ui_button(ui, "kb.prev", (SDL_Rect){x, bar.y, arrow, bar.h}, "◀", BUTTON_QUIET, kb->page_depth > 0);
@@ -531,7 +556,8 @@ static void draw_hw_bar(Keyboard *kb, Ui *ui, const Rows *g)
     }
     char texts[HW_CANDIDATES][IME_CANDIDATE_MAX];
     for (int i = 0; i < kb->hw_count; i++) snprintf(texts[i], IME_CANDIDATE_MAX, "%s", kb->hw_cand[i].text);
-    draw_candidates(ui, "kb.hw:", 0, texts, kb->hw_count, bar.x, bar.x + bar.w, bar, g->gap);
+    int best;
+    draw_candidates(ui, "kb.hw:", 0, texts, kb->hw_count, bar.x, bar.x + bar.w, bar, g->gap, &best);
 }
 
 /* The ink: points are where the finger was (window px); the ui adds the
@@ -665,6 +691,7 @@ static void draw_keypad(Ui *ui, const Rows *g)
 
 void keyboard_draw(Keyboard *kb, Ui *ui, SDL_Rect area)
 {
+    kb->fonts = ui_fonts(ui);
     keyboard_poll(kb);
     ui_fill(ui, area, ui_theme.card_line);
     Rows g = {.area = area, .row_h = ui_px(ui, ROW_H), .gap = ui_px(ui, GAP), .rows = row_count(ui, area.w)};

@@ -28,6 +28,8 @@ SCRIPT
     fb_keys dangwugongkai
     echo "screenshot feedback-pinyin"
     echo "check-layout"
+    # librime offers rare characters the fonts lack; they are not shown
+    echo "check-glyphs"
     echo "tap-text 党务公开"
     fb_keys gengxin
     echo "tap-text 更新"
