@@ -116,11 +116,11 @@ fonts/LICENSE-dejavu.txt: /usr/share/doc/fonts-dejavu-core/copyright
 
 # The sample content (docs/AUTHORING.md): redraws its images, then rebuilds
 # assets/sample/feed.json from assets/sample/content.  Both are committed.
-sample: bin/kioskctl $(FONTS)
+sample: $(BIN)/kioskctl $(FONTS)
 	@mkdir -p $(BUILD)
 	$(CC) $(CFLAGS) -o $(BUILD)/sample_images scripts/sample_images.c $(LDFLAGS) $(LDLIBS)
 	$(BUILD)/sample_images assets/sample/content fonts/NotoSansCJK-Regular.ttc fonts/NotoSansCJK-Bold.ttc
-	bin/kioskctl feed assets/sample/content -o assets/sample/feed.json
+	$(BIN)/kioskctl feed assets/sample/content -o assets/sample/feed.json
 
 clean:
 	rm -rf build build-asan bin

@@ -137,6 +137,32 @@ static void bench_hostile(Fonts *fonts)
     }
 }
 
+static long rss_kb(void)
+{
+    FILE *fp = fopen("/proc/self/status", "r");
+    if (!fp) return -1;
+    char line[256];
+    long kb = -1;
+    while (fgets(line, sizeof line, fp))
+        if (strncmp(line, "VmRSS:", 6) == 0) sscanf(line + 6, "%ld", &kb);
+    fclose(fp);
+    return kb;
+}
+
+/* The screens use a handful of sizes, the large-text toggle more: the
+ * memory the fonts hold must not grow with each size used. */
+static void bench_many_sizes(Fonts *fonts)
+{
+    long before = rss_kb();
+    for (int size = 20; size < 100; size += 4) {
+        for (int bold = 0; bold < 2; bold++) {
+            TextStyle st = { .size_px = size, .bold = bold };
+            text_measure(fonts, "党务公开栏为进一步加强基层党组织建设 WiFi 2026", &st);
+        }
+    }
+    printf("fonts: 20 sizes x 2 weights used: resident memory %+ld kB\n", rss_kb() - before);
+}
+
 int main(void)
 {
     Config cfg;
@@ -162,6 +188,7 @@ int main(void)
         bench_column(fonts, r, article, "portrait 1080x1920", 960, 1500) == 0)
         rc = 0;
     bench_hostile(fonts);
+    bench_many_sizes(fonts);
     if (r) SDL_DestroyRenderer(r);
     SDL_FreeSurface(screen);
     free(article);

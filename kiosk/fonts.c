@@ -1,6 +1,7 @@
 /* fonts.c — the font chain: regular, bold and fallback faces from the
- * config, opened lazily per pixel size and cached with their glyph
- * advances until fonts_close.  See fonts.h and text.h. */
+ * config, each opened once per weight and set to the pixel size a caller
+ * asks for, with a cache of glyph advances per size.  See fonts.h and
+ * text.h. */
 #include "fonts.h"
 
 #include <fcntl.h>
@@ -8,36 +9,19 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <unistd.h>
 #include <unictype.h>
+#include <unistd.h>
 #include <unistr.h>
 
 #include "log.h"
 
-/* Coverage does not depend on the size, so glyph look-ups use one small
- * instance of each face. */
-#define PROBE_SIZE_PX 16
 #define MAX_SLOTS (1 + CONFIG_MAX_FALLBACK_FONTS)
+#define MAX_FILES (2 + CONFIG_MAX_FALLBACK_FONTS)
+#define OPEN_SIZE_PX 40
 #define MIN_SIZE_PX 1
 #define MAX_SIZE_PX 2000
 
-/* Open-addressing map code point -> advance, for the greedy line filler
- * (SDL_ttf would reload the glyph from FreeType on every metrics call). */
-typedef struct AdvanceMap {
-    uint32_t *keys;            /* cp + 1, 0 = empty */
-    int *advances;
-    int cap, used;
-} AdvanceMap;
-
-typedef struct Face {
-    FontSlot slot;
-    bool bold;
-    int size_px;
-    TTF_Font *font;
-    AdvanceMap advances;
-} Face;
-
-/* A font file mapped into memory once and shared by every size opened
+/* A font file mapped into memory once and shared by every face opened
  * from it: SDL_ttf reading through a file handle spends most of its time
  * in lseek/read when glyphs of a CJK font are loaded. */
 typedef struct MappedFile {
@@ -46,7 +30,26 @@ typedef struct MappedFile {
     size_t size;
 } MappedFile;
 
-#define MAX_FILES (2 + CONFIG_MAX_FALLBACK_FONTS)
+/* Open-addressing map code point -> advance for one face at one size, for
+ * the greedy line filler (SDL_ttf would reload the glyph from FreeType on
+ * every metrics call). */
+typedef struct AdvanceMap {
+    FontSlot slot;
+    bool bold;
+    int size_px;
+    uint32_t *keys;            /* cp + 1, 0 = empty */
+    int *advances;
+    int cap, used;
+} AdvanceMap;
+
+/* One TTF_Font per (font, weight), resized with TTF_SetFontSize: a face of
+ * Noto Sans CJK costs about 2.7 MB, so a face per pixel size would grow
+ * with every size the screens use. */
+typedef struct Face {
+    TTF_Font *font;
+    int size_px;
+    bool resize_failed;        /* logged once */
+} Face;
 
 struct Fonts {
     MappedFile files[MAX_FILES];
@@ -56,10 +59,9 @@ struct Fonts {
     int face_index;
     char fallback_path[CONFIG_MAX_FALLBACK_FONTS][1024];
     int fallback_count;
-    bool open_failed[2][MAX_SLOTS]; /* logged once */
-    TTF_Font *probe[2][MAX_SLOTS];
-    Face *faces;
-    int face_count, face_cap;
+    Face faces[2][MAX_SLOTS];  /* [bold][slot] */
+    AdvanceMap *maps;
+    int map_count, map_cap;
     char *scratch;
     int scratch_cap;
     SDL_Surface *canvas;
@@ -93,62 +95,20 @@ static const char *slot_path(const Fonts *f, FontSlot slot, bool bold)
     return slot == 0 ? f->main_path[bold && !f->synthetic_bold] : f->fallback_path[slot - 1];
 }
 
-static TTF_Font *open_slot(Fonts *f, FontSlot slot, bool bold, int size_px)
+/* Opens the face of a slot and weight; false (SDL_ttf's error set) when
+ * the file is missing or not a font. */
+static bool open_face(Fonts *f, FontSlot slot, bool bold)
 {
     const char *path = slot_path(f, slot, bold);
     long index = slot == 0 ? f->face_index : 0;
     const MappedFile *m = map_file(f, path);
-    TTF_Font *font = m ? TTF_OpenFontIndexRW(SDL_RWFromConstMem(m->data, (int)m->size), 1, size_px, index)
-                       : TTF_OpenFontIndex(path, size_px, index);
-    if (!font) return NULL;
+    TTF_Font *font = m ? TTF_OpenFontIndexRW(SDL_RWFromConstMem(m->data, (int)m->size), 1, OPEN_SIZE_PX, index)
+                       : TTF_OpenFontIndex(path, OPEN_SIZE_PX, index);
+    if (!font) return false;
     /* Faces without a bold file of their own are emboldened by FreeType. */
     if (bold && (slot > 0 || f->synthetic_bold)) TTF_SetFontStyle(font, TTF_STYLE_BOLD);
-    return font;
-}
-
-static void advance_map_free(AdvanceMap *m)
-{
-    free(m->keys);
-    free(m->advances);
-    memset(m, 0, sizeof *m);
-}
-
-static int *advance_map_slot(AdvanceMap *m, uint32_t cp, bool *found)
-{
-    uint32_t key = cp + 1;
-    uint32_t mask = (uint32_t)m->cap - 1;
-    for (uint32_t i = (key * 2654435761u) & mask;; i = (i + 1) & mask) {
-        if (m->keys[i] == key) {
-            *found = true;
-            return &m->advances[i];
-        }
-        if (m->keys[i] == 0) {
-            *found = false;
-            m->keys[i] = key;
-            m->used++;
-            return &m->advances[i];
-        }
-    }
-}
-
-static int advance_map_grow(AdvanceMap *m)
-{
-    AdvanceMap bigger = { 0 };
-    bigger.cap = m->cap ? m->cap * 2 : 256;
-    bigger.keys = calloc((size_t)bigger.cap, sizeof *bigger.keys);
-    bigger.advances = calloc((size_t)bigger.cap, sizeof *bigger.advances);
-    if (!bigger.keys || !bigger.advances) {
-        advance_map_free(&bigger);
-        return -1;
-    }
-    for (int i = 0; i < m->cap; i++) {
-        if (!m->keys[i]) continue;
-        bool found;
-        *advance_map_slot(&bigger, m->keys[i] - 1, &found) = m->advances[i];
-    }
-    advance_map_free(m);
-    *m = bigger;
-    return 0;
+    f->faces[bold][slot] = (Face){ .font = font, .size_px = OPEN_SIZE_PX };
+    return true;
 }
 
 int fonts_open(const Config *cfg, Fonts **out, Err *err)
@@ -164,8 +124,7 @@ int fonts_open(const Config *cfg, Fonts **out, Err *err)
     snprintf(f->main_path[1], sizeof f->main_path[1], "%s", cfg->font_bold[0] ? cfg->font_bold : cfg->font_regular);
     f->face_index = cfg->font_face_index;
 
-    f->probe[0][0] = open_slot(f, 0, false, PROBE_SIZE_PX);
-    if (!f->probe[0][0]) {
+    if (!open_face(f, 0, false)) {
         err_set(err, "fonts: cannot open the regular font %s (face %d): %s — install fonts-noto-cjk and run make",
                 cfg->font_regular, cfg->font_face_index, TTF_GetError());
         fonts_close(f);
@@ -173,44 +132,47 @@ int fonts_open(const Config *cfg, Fonts **out, Err *err)
     }
     /* Without a bold file of its own, bold is the regular face emboldened. */
     f->synthetic_bold = strcmp(f->main_path[0], f->main_path[1]) == 0;
-    f->probe[1][0] = open_slot(f, 0, true, PROBE_SIZE_PX);
-    if (!f->probe[1][0]) {
+    if (!open_face(f, 0, true)) {
         log_warn("fonts: cannot open the bold font %s (%s); emboldening %s instead", f->main_path[1], TTF_GetError(),
                  f->main_path[0]);
         f->synthetic_bold = true;
-        f->probe[1][0] = open_slot(f, 0, true, PROBE_SIZE_PX);
+        open_face(f, 0, true);
     }
     for (int i = 0; i < cfg->font_fallback_count && i < CONFIG_MAX_FALLBACK_FONTS; i++) {
         FontSlot slot = 1 + f->fallback_count;
         snprintf(f->fallback_path[slot - 1], sizeof f->fallback_path[0], "%s", cfg->font_fallback[i]);
-        TTF_Font *regular = open_slot(f, slot, false, PROBE_SIZE_PX);
-        if (!regular) {
+        if (!open_face(f, slot, false)) {
             log_warn("fonts: cannot open the fallback font %s (%s); skipping it", cfg->font_fallback[i],
                      TTF_GetError());
             continue;
         }
-        f->probe[0][slot] = regular;
-        f->probe[1][slot] = open_slot(f, slot, true, PROBE_SIZE_PX);
+        open_face(f, slot, true);
         f->fallback_count++;
     }
     *out = f;
     return 0;
 }
 
+static void advance_map_free(AdvanceMap *m)
+{
+    free(m->keys);
+    free(m->advances);
+    m->keys = NULL;
+    m->advances = NULL;
+    m->cap = m->used = 0;
+}
+
 void fonts_close(Fonts *f)
 {
     if (!f) return;
-    for (int i = 0; i < f->face_count; i++) {
-        TTF_CloseFont(f->faces[i].font);
-        advance_map_free(&f->faces[i].advances);
-    }
     for (int b = 0; b < 2; b++)
         for (int s = 0; s < MAX_SLOTS; s++)
-            if (f->probe[b][s]) TTF_CloseFont(f->probe[b][s]);
+            if (f->faces[b][s].font) TTF_CloseFont(f->faces[b][s].font);
+    for (int i = 0; i < f->map_count; i++) advance_map_free(&f->maps[i]);
     for (int i = 0; i < f->file_count; i++)
         if (f->files[i].data) munmap(f->files[i].data, f->files[i].size);
     SDL_FreeSurface(f->canvas);
-    free(f->faces);
+    free(f->maps);
     free(f->scratch);
     free(f);
     TTF_Quit();
@@ -219,8 +181,8 @@ void fonts_close(Fonts *f)
 FontSlot fonts_pick(Fonts *f, bool bold, uint32_t cp)
 {
     for (FontSlot s = 0; s < slot_count(f); s++) {
-        TTF_Font *probe = f->probe[bold][s];
-        if (probe && TTF_GlyphIsProvided32(probe, cp)) return s;
+        TTF_Font *font = f->faces[bold][s].font;
+        if (font && TTF_GlyphIsProvided32(font, cp)) return s;
     }
     return 0;
 }
@@ -228,8 +190,8 @@ FontSlot fonts_pick(Fonts *f, bool bold, uint32_t cp)
 bool fonts_has_glyph(Fonts *f, uint32_t codepoint)
 {
     for (FontSlot s = 0; s < slot_count(f); s++) {
-        TTF_Font *probe = f->probe[0][s];
-        if (probe && TTF_GlyphIsProvided32(probe, codepoint)) return true;
+        TTF_Font *font = f->faces[0][s].font;
+        if (font && TTF_GlyphIsProvided32(font, codepoint)) return true;
     }
     return false;
 }
@@ -256,57 +218,96 @@ int fonts_missing_glyphs(Fonts *f, const char *utf8, uint32_t *first_missing)
     return missing;
 }
 
-static Face *find_face(Fonts *f, FontSlot slot, bool bold, int size_px)
+static int clamp_size(int size_px)
 {
-    for (int i = 0; i < f->face_count; i++) {
-        Face *face = &f->faces[i];
-        if (face->slot == slot && face->bold == bold && face->size_px == size_px) return face;
-    }
-    return NULL;
-}
-
-static Face *get_face(Fonts *f, FontSlot slot, bool bold, int size_px)
-{
-    if (slot < 0 || slot >= slot_count(f)) slot = 0;
-    if (size_px < MIN_SIZE_PX) size_px = MIN_SIZE_PX;
-    if (size_px > MAX_SIZE_PX) size_px = MAX_SIZE_PX;
-    Face *face = find_face(f, slot, bold, size_px);
-    if (face) return face;
-    if (f->face_count == f->face_cap) {
-        int cap = f->face_cap ? f->face_cap * 2 : 16;
-        Face *faces = realloc(f->faces, (size_t)cap * sizeof *faces);
-        if (!faces) return NULL;
-        f->faces = faces;
-        f->face_cap = cap;
-    }
-    TTF_Font *font = open_slot(f, slot, bold, size_px);
-    if (!font) {
-        if (!f->open_failed[bold][slot]) log_error("fonts: cannot open %s at %d px: %s", slot_path(f, slot, bold), size_px, TTF_GetError());
-        f->open_failed[bold][slot] = true;
-        return NULL;
-    }
-    face = &f->faces[f->face_count++];
-    *face = (Face){ .slot = slot, .bold = bold, .size_px = size_px, .font = font };
-    return face;
+    return size_px < MIN_SIZE_PX ? MIN_SIZE_PX : size_px > MAX_SIZE_PX ? MAX_SIZE_PX : size_px;
 }
 
 TTF_Font *fonts_face(Fonts *f, FontSlot slot, bool bold, int size_px)
 {
-    Face *face = get_face(f, slot, bold, size_px);
-    return face ? face->font : NULL;
+    if (slot < 0 || slot >= slot_count(f)) slot = 0;
+    Face *face = &f->faces[bold][slot];
+    if (!face->font) return NULL;
+    size_px = clamp_size(size_px);
+    if (face->size_px == size_px) return face->font;
+    if (TTF_SetFontSize(face->font, size_px) != 0) {
+        if (!face->resize_failed)
+            log_error("fonts: cannot set %s to %d px: %s", slot_path(f, slot, bold), size_px, TTF_GetError());
+        face->resize_failed = true;
+        return NULL;
+    }
+    face->size_px = size_px;
+    return face->font;
+}
+
+static int *advance_map_slot(AdvanceMap *m, uint32_t cp, bool *found)
+{
+    uint32_t key = cp + 1;
+    uint32_t mask = (uint32_t)m->cap - 1;
+    for (uint32_t i = (key * 2654435761u) & mask;; i = (i + 1) & mask) {
+        if (m->keys[i] == key) {
+            *found = true;
+            return &m->advances[i];
+        }
+        if (m->keys[i] == 0) {
+            *found = false;
+            m->keys[i] = key;
+            m->used++;
+            return &m->advances[i];
+        }
+    }
+}
+
+static int advance_map_grow(AdvanceMap *m)
+{
+    AdvanceMap bigger = { .slot = m->slot, .bold = m->bold, .size_px = m->size_px };
+    bigger.cap = m->cap ? m->cap * 2 : 256;
+    bigger.keys = calloc((size_t)bigger.cap, sizeof *bigger.keys);
+    bigger.advances = calloc((size_t)bigger.cap, sizeof *bigger.advances);
+    if (!bigger.keys || !bigger.advances) {
+        advance_map_free(&bigger);
+        return -1;
+    }
+    for (int i = 0; i < m->cap; i++) {
+        if (!m->keys[i]) continue;
+        bool found;
+        *advance_map_slot(&bigger, m->keys[i] - 1, &found) = m->advances[i];
+    }
+    advance_map_free(m);
+    *m = bigger;
+    return 0;
+}
+
+static AdvanceMap *find_map(Fonts *f, FontSlot slot, bool bold, int size_px)
+{
+    for (int i = 0; i < f->map_count; i++) {
+        AdvanceMap *m = &f->maps[i];
+        if (m->slot == slot && m->bold == bold && m->size_px == size_px) return m;
+    }
+    if (f->map_count == f->map_cap) {
+        int cap = f->map_cap ? f->map_cap * 2 : 16;
+        AdvanceMap *maps = realloc(f->maps, (size_t)cap * sizeof *maps);
+        if (!maps) return NULL;
+        f->maps = maps;
+        f->map_cap = cap;
+    }
+    AdvanceMap *m = &f->maps[f->map_count++];
+    *m = (AdvanceMap){ .slot = slot, .bold = bold, .size_px = size_px };
+    return m;
 }
 
 int fonts_advance(Fonts *f, FontSlot slot, bool bold, int size_px, uint32_t cp)
 {
-    Face *face = get_face(f, slot, bold, size_px);
-    if (!face) return 0;
-    AdvanceMap *m = &face->advances;
-    if ((m->used + 1) * 4 >= m->cap * 3 && advance_map_grow(m) != 0) return size_px;
+    if (slot < 0 || slot >= slot_count(f)) slot = 0;
+    size_px = clamp_size(size_px);
+    AdvanceMap *m = find_map(f, slot, bold, size_px);
+    if (!m || ((m->used + 1) * 4 >= m->cap * 3 && advance_map_grow(m) != 0)) return size_px;
     bool found;
     int *advance = advance_map_slot(m, cp, &found);
     if (found) return *advance;
+    TTF_Font *font = fonts_face(f, slot, bold, size_px);
     int value = 0;
-    if (TTF_GlyphMetrics32(face->font, cp, NULL, NULL, NULL, NULL, &value) != 0) value = 0;
+    if (!font || TTF_GlyphMetrics32(font, cp, NULL, NULL, NULL, NULL, &value) != 0) value = 0;
     *advance = value;
     return value;
 }

@@ -1,8 +1,8 @@
 /* fonts.h — the font chain below the text layout (used by text.c only).
  *
  * Owns the TTF_Font handles: the regular and bold faces and the fallback
- * chain from the config, each opened lazily per pixel size and kept until
- * fonts_close, plus a per-face cache of glyph advances.  Answers "which font
+ * chain from the config, one handle per font and weight, set to whatever
+ * pixel size is asked for, plus a cache of glyph advances per size.  Answers "which font
  * of the chain draws this code point" so that text is split into runs, one
  * font per run, and no glyph falls to tofu while some font has it.
  *
@@ -26,8 +26,8 @@ typedef int FontSlot;
  * main face then draws its .notdef box, and fonts_missing_glyphs counts it). */
 FontSlot fonts_pick(Fonts *f, bool bold, uint32_t cp);
 
-/* The face of a slot at a pixel size, opened on first use; NULL when it
- * cannot be opened (logged once). */
+/* The face of a slot set to a pixel size; valid until the next call for
+ * another size.  NULL when the font cannot be used (logged once). */
 TTF_Font *fonts_face(Fonts *f, FontSlot slot, bool bold, int size_px);
 
 /* Horizontal advance of one glyph in pixels (cached). */

@@ -138,7 +138,9 @@ static int migrate(Store *s, Err *err)
             return err_prefix(err, "migration to schema %d failed: ", version + 1);
         }
         if (exec_sql(s, "COMMIT", err)) return -1;
-        log_info("store: %s migrated to schema %d", s->path, version + 1);
+        /* Creating a new database is routine; upgrading one is worth a line. */
+        if (version == 0) log_debug("store: %s created with schema %d", s->path, MIGRATION_COUNT);
+        else log_info("store: %s migrated to schema %d", s->path, version + 1);
         version++;
     }
     return 0;

@@ -42,7 +42,7 @@ const char *scope_word(Scope s);
 typedef struct StoreCategory {
     char id[STORE_ID_MAX];
     char parent_id[STORE_ID_MAX];    /* "" for a first-level category */
-    char name[256];
+    char name[512];                  /* the feed allows 400 bytes */
     char icon[64];
     int sort;
     int level;                       /* 1, 2 or 3 */

@@ -402,6 +402,9 @@ static int add_line(Layout *L, int from, int to, int x, int width, bool para_sta
 
 static bool lines_full(const Layout *L) { return L->max_lines > 0 && L->out->line_count >= L->max_lines; }
 
+/* The next line is the last one max_lines allows. */
+static bool last_line_allowed(const Layout *L) { return L->max_lines > 0 && L->out->line_count + 1 == L->max_lines; }
+
 /* Lays out text[start..stop), one paragraph; more_after tells whether
  * text follows it (the last allowed line then ends with … when asked). */
 static int layout_paragraph(Layout *L, int start, int stop, bool more_after)
@@ -413,7 +416,11 @@ static int layout_paragraph(Layout *L, int start, int stop, bool more_after)
     /* Typed indents ("　　" or spaces) would double the automatic one. */
     if (indent)
         while (from < p->n && is_break_space(p->c[from].cp)) from++;
-    if (from == p->n) return add_line(L, from, from, 0, 0, true, false);
+    bool ellipsize = (L->flags & TEXT_ELLIPSIZE) != 0;
+    if (from == p->n) {
+        bool cut = ellipsize && more_after && last_line_allowed(L);
+        return add_line(L, from, from, 0, cut ? L->ellipsis_px : 0, true, cut);
+    }
 
     bool first = true;
     while (from < p->n && !lines_full(L)) {
@@ -424,8 +431,7 @@ static int layout_paragraph(Layout *L, int start, int stop, bool more_after)
         int end = fit_line(L, from, avail, &width);
         int next = end;
         while (next < p->n && is_break_space(p->c[next].cp)) next++;
-        bool last_allowed = L->max_lines > 0 && L->out->line_count + 1 == L->max_lines;
-        if (last_allowed && (L->flags & TEXT_ELLIPSIZE) && (next < p->n || more_after)) {
+        if (ellipsize && last_line_allowed(L) && (next < p->n || more_after)) {
             int e = fit_ellipsized(L, from, avail, &width);
             return add_line(L, from, e, x, width, first, true);
         }

@@ -364,11 +364,11 @@ static int draw_org_chart(const char *dir, const Fonts *f)
 static int draw_request_flow(const char *dir, const Fonts *f)
 {
     static const char *const steps[5] = {"提出申请", "登记受理", "审核", "答复申请人", "登记归档"};
-    static const char *const notes[5] = {"填写申请表或口头申请", "当场登记、出具回执", "党政办会同承办部门",
-                                         "15个工作日内", "资料立卷保存"};
+    static const char *const notes[5] = {"书面或口头申请", "当场出具回执", "会同承办部门审核", "15个工作日内",
+                                         "资料立卷保存"};
     Canvas c;
     if (canvas_open(&c, W, H, PAPER)) return -1;
-    heading(&c, f, "依申请公开办理流程", "党员、群众均可申请，不需说明用途以外的个人情况");
+    heading(&c, f, "依申请公开办理流程", "党员、群众均可申请，一般在15个工作日内答复");
     for (int i = 0; i < 5; i++) {
         int cx = 130 + i * 235, y = 300;
         box(&c, f, cx, y, 190, steps[i], i == 4 ? GREEN : RED, WHITE);
@@ -376,7 +376,7 @@ static int draw_request_flow(const char *dir, const Fonts *f)
         if (i < 4) arrow(&c, (float)cx + 100, y + 28, (float)cx + 130, y + 28, INK);
     }
     box(&c, f, 600, 520, 420, "不能公开的，书面说明理由", WHITE, INK);
-    thick_line(&c, 600, 356, 600, 510, 4, GREY);
+    thick_line(&c, 600, 430, 600, 510, 4, GREY);
     return canvas_save(&c, dir, "yishenqing-liucheng.png");
 }
 
@@ -422,7 +422,7 @@ static int draw_integrity_month(const char *dir, const Fonts *f)
     for (int i = 0; i < 4; i++) {
         int y = 150 + i * 140;
         disc(&c, 160, (float)y + 45, 44, i < 1 ? RED : PALE_RED);
-        text(&c, f->label, weeks[i][0], 160, y + 28, WHITE, CENTER);
+        text(&c, f->small, weeks[i][0], 160, y + 29, i < 1 ? WHITE : INK, CENTER);
         if (i < 3) fill_rect(&c, 157, y + 90, 6, 94, LINE);
         fill_rect(&c, 240, y + 10, 860, 72, WHITE);
         frame_rect(&c, 240, y + 10, 860, 72, 2, LINE);

@@ -1,5 +1,6 @@
 #include "authoring.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -84,7 +85,8 @@ static int text_read(TextFile *t, const char *path, size_t max, Err *err)
 {
     memset(t, 0, sizeof *t);
     snprintf(t->path, sizeof t->path, "%s", path);
-    int fd = open(path, O_RDONLY);
+    /* O_NONBLOCK: a FIFO named like an item must not hang the tool. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK);
     if (fd < 0) return err_set(err, "%s: cannot open: %s", path, strerror(errno));
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -166,10 +168,12 @@ static char *trim(char *s)
     return s;
 }
 
-static bool has_control(const char *s)
+/* Tabs are allowed only in texts of several paragraphs (bodies, answers),
+ * as in the feed. */
+static bool has_control(const char *s, bool allow_tab)
 {
     for (; *s; s++)
-        if (((unsigned char)*s < 0x20 && *s != '\t') || *s == 0x7f) return true;
+        if (((unsigned char)*s < 0x20 && !(allow_tab && *s == '\t')) || *s == 0x7f) return true;
     return false;
 }
 
@@ -217,7 +221,6 @@ static const char *const bool_spellings[] = {
 typedef struct {
     char *key, *value;
     int line;
-    bool used;
 } Field;
 
 typedef struct {
@@ -227,6 +230,8 @@ typedef struct {
     int nfields;
     char *body;                /* paragraphs joined by "\n"; malloc'd */
     int body_line;             /* first line of the body, 0 when empty */
+    int last_figure;           /* the highest N of a "[图N]" paragraph, 0 when none */
+    int last_figure_line;
 } Record;
 
 static void record_free(Record *r)
@@ -276,7 +281,8 @@ static int parse_field(Record *r, char *line, Err *err)
         return rec_fail(r, r->file->line, err, "\"%s\" is not a key (keys are lower-case words like title)", key);
     if (r->nfields == MAX_FIELDS) return rec_fail(r, r->file->line, err, "too many header lines (at most %d)", MAX_FIELDS);
     char *value = trim(colon + skip);
-    if (has_control(value)) return rec_fail(r, r->file->line, err, "%s: contains a control character", key);
+    if (has_control(value, false))
+        return rec_fail(r, r->file->line, err, "%s: contains a tab or another control character", key);
     r->fields[r->nfields++] = (Field){.key = key, .value = value, .line = r->file->line};
     return 0;
 }
@@ -295,6 +301,25 @@ static int body_append(Record *r, size_t *len, size_t *cap, const char *para, Er
     memcpy(r->body + *len, para, n + 1);
     *len += n;
     return 0;
+}
+
+#define FIGURE_SIMPLIFIED "\xe5\x9b\xbe"   /* 图 */
+#define FIGURE_TRADITIONAL "\xe5\x9c\x96"  /* 圖 */
+
+/* A paragraph that is exactly "[图N]" places image N there (docs/FEED.md).
+ * Authors writing Traditional characters type 圖; the kiosk looks for 图,
+ * so it is rewritten in place (both are three bytes). */
+static void note_figure(Record *r, char *para, int line)
+{
+    int n = 0, end = 0;
+    if (strlen(para) < 6 || para[0] != '[' || !isdigit((unsigned char)para[4])) return;
+    if (sscanf(para + 4, "%d]%n", &n, &end) != 1 || end == 0 || para[4 + end] != '\0' || n < 1) return;
+    if (strncmp(para + 1, FIGURE_TRADITIONAL, 3) == 0) memcpy(para + 1, FIGURE_SIMPLIFIED, 3);
+    else if (strncmp(para + 1, FIGURE_SIMPLIFIED, 3) != 0) return;
+    if (n > r->last_figure) {
+        r->last_figure = n;
+        r->last_figure_line = line;
+    }
 }
 
 /* Reads one record from the current position.  The header runs to a blank
@@ -327,7 +352,8 @@ static int record_read(TextFile *t, bool multi, Record *r, Err *err)
         }
         char *para = trim(line);
         if (!*para) continue;
-        if (has_control(para)) return rec_fail(r, t->line, err, "the text contains a control character");
+        if (has_control(para, true)) return rec_fail(r, t->line, err, "the text contains a control character");
+        note_figure(r, para, t->line);
         if (!r->body_line) r->body_line = t->line;
         if (body_append(r, &len, &cap, para, err)) return -1;
     }
@@ -516,11 +542,15 @@ static int split_columns(char *line, char **cols, int max)
     return n;
 }
 
+/* Columns of indentation: a space 1, a tab 4, a full-width space 2. */
 static int indent_width(const char *line)
 {
     int w = 0;
-    for (; *line == ' ' || *line == '\t'; line++) w += *line == '\t' ? 4 : 1;
-    return w;
+    for (;;) {
+        if (*line == ' ' || *line == '\t') w += *line++ == '\t' ? 4 : 1;
+        else if (strncmp(line, IDEOGRAPHIC_SPACE, 3) == 0) line += 3, w += 2;
+        else return w;
+    }
 }
 
 typedef struct {
@@ -567,9 +597,9 @@ static int catalog_line(Load *L, TextFile *t, CatalogStack *st, char *raw, Err *
     if (seen)
         return err_set(err, "%s:%d: the id \"%s\" is already used on line %d", t->path, t->line, id,
                        (int)json_integer_value(seen));
-    if (strlen(name) > MAX_NAME || has_control(name))
-        return err_set(err, "%s:%d: the name is longer than %d bytes or has a control character", t->path, t->line,
-                       MAX_NAME);
+    if (strlen(name) > MAX_NAME || has_control(name, false))
+        return err_set(err, "%s:%d: the name is longer than %d bytes or has a tab or control character", t->path,
+                       t->line, MAX_NAME);
     if (strlen(icon) > MAX_ICON || strspn(icon, "abcdefghijklmnopqrstuvwxyz0123456789-_") != strlen(icon))
         return err_set(err, "%s:%d: the icon \"%s\" is not an icon name (lower-case letters, digits, - and _)", t->path,
                        t->line, icon);
@@ -638,7 +668,9 @@ static const char *image_type(const char *path)
 /* "image: chart.png | caption" -> one attachment. */
 static int image_attachment(Load *L, Record *r, Field *f, json_t *list, Err *err)
 {
-    char value[1200];
+    char value[MAX_HREF + MAX_CAPTION + 16];
+    if (strlen(f->value) >= sizeof value)
+        return rec_fail(r, f->line, err, "image: the line is longer than %zu bytes", sizeof value - 1);
     snprintf(value, sizeof value, "%s", f->value);
     char *cols[2];
     int n = split_columns(value, cols, 2);
@@ -693,6 +725,11 @@ static int item_attachments(Load *L, Record *r, json_t *item, Err *err)
             json_decref(list);
             return -1;
         }
+    }
+    if (r->last_figure > count) {
+        json_decref(list);
+        return rec_fail(r, r->last_figure_line, err, "[图%d] places image %d, but the item has %d image line(s)",
+                        r->last_figure, r->last_figure, count);
     }
     if (count) json_object_set_new(item, "attachments", list);
     else json_decref(list);
@@ -848,6 +885,7 @@ static int notice_build(Load *L, Record *r, json_t *seen, json_t *n, Err *err)
         return -1;
     if (!r->body) return rec_fail(r, r->line, err, "the notice has no text after its header");
     if (strchr(r->body, '\n')) return rec_fail(r, r->body_line, err, "a notice is one line of text");
+    if (strchr(r->body, '\t')) return rec_fail(r, r->body_line, err, "a notice must not contain a tab");
     if (strlen(r->body) > MAX_NOTICE)
         return rec_fail(r, r->body_line, err, "the notice is longer than %d bytes", MAX_NOTICE);
     if (starts && ends && ends <= starts) return rec_fail(r, record_field(r, "ends")->line, err, "ends: must be after starts");

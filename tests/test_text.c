@@ -463,6 +463,12 @@ static void test_ellipsis(void **state)
     assert_int_equal(b.line_count, 1);
     assert_false(b.lines[0].ellipsized);
     text_block_free(&b);
+    /* Cut at a blank line: the blank line shows the … */
+    assert_int_equal(text_layout(fx.fonts, "标题\n\n正文", &st, 900, 2, TEXT_ELLIPSIZE, &b, &err), 0);
+    assert_int_equal(b.line_count, 2);
+    assert_true(b.lines[1].ellipsized);
+    assert_true(b.lines[1].width > 0);
+    text_block_free(&b);
     /* Without the flag, max_lines only cuts. */
     assert_int_equal(text_layout(fx.fonts, title, &st, 300, 2, 0, &b, &err), 0);
     assert_int_equal(b.line_count, 2);
@@ -488,6 +494,37 @@ static void test_invalid_utf8(void **state)
     text_block_free(&b);
     assert_int_equal(fonts_missing_glyphs(fx.fonts, bad, NULL), 0);
     assert_true(text_measure(fx.fonts, bad, &st) > 0);
+}
+
+/* Columns narrower than one character: one cluster per line, nothing lost,
+ * and the layout ends. */
+static void test_narrower_than_a_character(void **state)
+{
+    (void)state;
+    TextStyle st = { .size_px = 40 };
+    const char *text = "党务，公开「WiFi」2026年……e\xcc\x81t\xc3\xa9";
+    for (int w = 1; w <= 41; w += 20) {
+        TextBlock b;
+        Err err;
+        assert_int_equal(text_layout(fx.fonts, text, &st, w, 0, TEXT_INDENT_PARAGRAPHS, &b, &err), 0);
+        size_t total = 0;
+        for (int i = 0; i < b.line_count; i++) {
+            const TextLine *l = &b.lines[i];
+            assert_true(l->len > 0);
+            total += (size_t)l->len;
+            /* e + combining acute stays one cluster */
+            assert_false(l->start > 0 && (unsigned char)b.text[l->start] == 0xcc);
+        }
+        assert_int_equal(total, strlen(b.text));
+        text_block_free(&b);
+    }
+    TextBlock b;
+    Err err = { { 0 } };
+    assert_int_equal(text_layout(fx.fonts, text, &st, 0, 0, 0, &b, &err), -1);
+    assert_true(strlen(err.msg) > 0);
+    TextStyle none = { .size_px = 0 };
+    assert_int_equal(text_layout(fx.fonts, text, &none, 100, 0, 0, &b, &err), -1);
+    assert_int_equal(text_layout(fx.fonts, NULL, &st, 100, 0, 0, &b, &err), -1);
 }
 
 static void test_no_tofu_simplified_and_traditional(void **state)
@@ -720,6 +757,7 @@ int main(void)
         cmocka_unit_test(test_indent_on_every_paragraph),
         cmocka_unit_test(test_ellipsis),
         cmocka_unit_test(test_invalid_utf8),
+        cmocka_unit_test(test_narrower_than_a_character),
         cmocka_unit_test(test_no_tofu_simplified_and_traditional),
         cmocka_unit_test(test_fallback_font_chain),
         cmocka_unit_test(test_fonts_open_errors),
