@@ -210,7 +210,11 @@ FeedbackResult feedback_form_submit(FeedbackForm *f, Store *store, const Feedbac
     log_info("feedback: %s %s saved", feedback_kind_word(rec.kind), rec.id);
     if (id_out) snprintf(id_out, 37, "%s", rec.id);
     feedback_form_clear(f);
-    snprintf(msg, size, "%s", rec.kind == FEEDBACK_REQUEST ? "提交成功，办理结果将通过您留下的电话告知"
-                                                          : "提交成功，感谢您的意见");
+    static const char *const thanks[] = {
+        [FEEDBACK_RATING] = "感谢您的评价",
+        [FEEDBACK_COMMENT] = "感谢您的意见，我们会认真研究",
+        [FEEDBACK_REQUEST] = "我们审核办理后，会按您留下的电话告知办理结果",
+    };
+    snprintf(msg, size, "%s", thanks[rec.kind]);
     return FEEDBACK_SAVED;
 }

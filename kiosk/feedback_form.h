@@ -86,7 +86,8 @@ int feedback_form_check(const FeedbackForm *f, char *msg, size_t size);
 /* Checks the form, applies the abuse rules and commits the submission
  * (fsync'd) with a new UUID and created_at = now.  On FEEDBACK_SAVED the
  * form is cleared and the id copied to id_out (37 bytes); msg always
- * receives the sentence to show. */
+ * receives the sentence to show (on success the thanks that go under
+ * 提交成功). */
 FeedbackResult feedback_form_submit(FeedbackForm *f, Store *store, const FeedbackRules *rules, int64_t now,
                                     char *id_out, char *msg, size_t size, Err *err);
 

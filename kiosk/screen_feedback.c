@@ -574,8 +574,10 @@ const ScreenOps screen_feedback = {
 
 int feedback_screens_register(App *app, Err *err)
 {
-    if (!keyboard && keyboard_open(app_config(app), &keyboard, err)) return -1;
-    if (app_config(app)->headless) keyboard_wait_ready(keyboard);
+    Err kb_err;
+    if (!keyboard && keyboard_open(app_config(app), &keyboard, &kb_err))
+        log_error("feedback: no on-screen keyboard (%s); ratings still work", kb_err.msg);
+    if (keyboard && app_config(app)->headless) keyboard_wait_ready(keyboard);
     if (app_register(app, &screen_feedback) || app_register(app, &screen_answers))
         return err_set(err, "no room to register the feedback screens");
     return 0;

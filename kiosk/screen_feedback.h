@@ -21,7 +21,9 @@ extern const ScreenOps screen_answers;
 
 /* Registers both screens and opens the keyboard's engines now, so that
  * pinyin has finished deploying (in the background) before a visitor
- * first needs it.  Never fails for missing engine data (logged). */
+ * first needs it.  Missing engine data, even no keyboard at all, is only
+ * logged: ratings work without typing.  Fails only when the screens
+ * cannot be registered. */
 int feedback_screens_register(App *app, Err *err);
 /* Closes the keyboard's engines (at exit). */
 void feedback_screens_shutdown(void);
