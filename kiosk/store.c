@@ -131,8 +131,15 @@ static int migrate(Store *s, Err *err)
                        s->path, version, STORE_SCHEMA_VERSION);
     while (version < MIGRATION_COUNT) {
         char bump[64];
-        snprintf(bump, sizeof bump, "PRAGMA user_version = %d;", version + 1);
         if (exec_sql(s, "BEGIN IMMEDIATE", err)) return -1;
+        /* Another connection (the UI and the sync thread open the same
+         * file at start) may have migrated while we waited for the lock. */
+        version = store_schema_version(s);
+        if (version >= MIGRATION_COUNT) {
+            exec_sql(s, "ROLLBACK", NULL);
+            break;
+        }
+        snprintf(bump, sizeof bump, "PRAGMA user_version = %d;", version + 1);
         if (exec_sql(s, migrations[version], err) || exec_sql(s, bump, err)) {
             exec_sql(s, "ROLLBACK", NULL);
             return err_prefix(err, "migration to schema %d failed: ", version + 1);
@@ -708,6 +715,13 @@ int store_blobs_missing(Store *s, StoreBlobRef **out, int *count, Err *err)
                                " WHERE i.deleted = 0 AND i.scope = 'public' AND a.sha256 NOT IN (SELECT sha256 FROM blobs)"
                                " GROUP BY a.sha256 ORDER BY a.sha256",
                                NULL);
+    if (!st) return -1;
+    return collect(s, st, sizeof(StoreBlobRef), read_blobref, (void **)out, count, err);
+}
+
+int store_blobs_present(Store *s, StoreBlobRef **out, int *count, Err *err)
+{
+    sqlite3_stmt *st = prepare(s, err, "SELECT sha256, '', size FROM blobs ORDER BY sha256", NULL);
     if (!st) return -1;
     return collect(s, st, sizeof(StoreBlobRef), read_blobref, (void **)out, count, err);
 }

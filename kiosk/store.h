@@ -202,6 +202,8 @@ typedef struct StoreBlobRef {
 } StoreBlobRef;
 /* Attachments of live items whose file is not yet present and verified. */
 int store_blobs_missing(Store *s, StoreBlobRef **out, int *count, Err *err);
+/* Hashes marked present (href is ""), for re-checking the cache. */
+int store_blobs_present(Store *s, StoreBlobRef **out, int *count, Err *err);
 /* Marks every attachment with this hash present (or absent again). */
 int store_blob_set_present(Store *s, const char *sha256, bool present, Err *err);
 /* 1 if a live item still refers to the hash, 0 if not. */

@@ -24,6 +24,11 @@
 #include "config.h"
 #include "err.h"
 
+/* Sent in heartbeats and the User-Agent. */
+#ifndef SYNC_APP_VERSION
+#define SYNC_APP_VERSION "1.0.0"
+#endif
+
 typedef enum {
     SYNC_CONTENT_CHANGED,      /* new revision applied, or attachments arrived */
     SYNC_STATUS_CHANGED,       /* online/offline/error changed */

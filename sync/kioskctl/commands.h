@@ -10,4 +10,26 @@
  * feed snapshot (cmd_feed.c). */
 int cmd_feed(int argc, char **argv);
 
+/* kioskctl sync [--config kiosk.conf] [--server URL] [--once]: the kiosk's
+ * sync without a screen (cmd_sync.c). */
+int cmd_sync(int argc, char **argv);
+
+/* Admin commands, talking to countyd (cmd_admin.c; docs/ADMIN.md). */
+int cmd_kiosk_add(int argc, char **argv);
+int cmd_kiosks(int argc, char **argv);
+int cmd_kiosk_set(int argc, char **argv);
+int cmd_resync(int argc, char **argv);
+int cmd_publish(int argc, char **argv);
+int cmd_update(int argc, char **argv);
+int cmd_items(int argc, char **argv);
+int cmd_review(int argc, char **argv);
+int cmd_approve(int argc, char **argv);
+int cmd_withdraw(int argc, char **argv);
+int cmd_notice_add(int argc, char **argv);
+int cmd_notice_delete(int argc, char **argv);
+int cmd_feedback(int argc, char **argv);
+int cmd_feedback_export(int argc, char **argv);
+int cmd_reply(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+
 #endif

@@ -66,7 +66,26 @@ static int cmd_import(int argc, char **argv)
 
 static const Command commands[] = {
     {"import", "import FILE [--db DB] [--cache DIR]", "apply a feed document to a kiosk database", cmd_import},
+    {"sync", "sync [--config FILE] [--server URL] [--once]", "sync with the county server (or a file:// folder)",
+     cmd_sync},
     {"feed", "feed DIR [-o FILE] [--revision N]", "make a feed snapshot from an authoring folder", cmd_feed},
+    {"kiosk-add", "kiosk-add ID [--name TEXT] [--unit TEXT]", "register a kiosk with countyd, print its token", cmd_kiosk_add},
+    {"kiosks", "kiosks [--silent-minutes N]", "kiosks with last heartbeat, revision, outbox", cmd_kiosks},
+    {"kiosk-set", "kiosk-set ID|all KEY VALUE", "push a setting (unit_name, ticker_speed, ...)", cmd_kiosk_set},
+    {"resync", "resync ID|all", "make kiosks fetch all content again", cmd_resync},
+    {"publish", "publish DIR [--approve] [--note TEXT]", "send an authoring folder to countyd", cmd_publish},
+    {"publish", "publish ITEM [--note TEXT]", "实施公开: publish an approved item", cmd_publish},
+    {"update", "update DIR [--approve] [--note TEXT]", "send a changed folder again (only changes count)", cmd_update},
+    {"items", "items", "items on countyd with their review state", cmd_items},
+    {"review", "review ITEM [--note TEXT]", "审核: mark a drafted item reviewed", cmd_review},
+    {"approve", "approve ITEM [--note TEXT]", "审批: approve a reviewed item", cmd_approve},
+    {"withdraw", "withdraw ITEM [--note TEXT]", "take an item off every kiosk", cmd_withdraw},
+    {"notice-add", "notice-add TEXT [--id ID] [--urgent] ...", "put a notice on the kiosks' ticker", cmd_notice_add},
+    {"notice-delete", "notice-delete ID", "remove a ticker notice", cmd_notice_delete},
+    {"feedback", "feedback [--since TIME]", "list visitors' feedback with replies", cmd_feedback},
+    {"feedback-export", "feedback-export --csv FILE [--since TIME]", "write feedback as CSV (UTF-8)", cmd_feedback_export},
+    {"reply", "reply FEEDBACK-ID TEXT [--public] [--question TEXT]", "answer feedback; --public shows it on kiosks", cmd_reply},
+    {"audit", "audit [--limit N]", "归档: who changed what, and when", cmd_audit},
 };
 
 static void usage(void)

@@ -1,0 +1,49 @@
+/* api.h — the HTTP handlers of countyd and its route table.
+ *
+ * api_kiosk.c answers kiosks (docs/PROTOCOL.md, first part), api_admin.c
+ * answers kioskctl (the admin API).  Handlers parse the request, call one
+ * domain module (content, kiosks, feedback, feedgen) and turn its result
+ * into an answer; they hold no SQL. */
+#ifndef COUNTYD_API_H
+#define COUNTYD_API_H
+
+#include <stddef.h>
+
+#include "err.h"
+#include "httpd.h"
+
+extern const Route api_routes[];
+extern const size_t api_route_count;
+
+/* Checks kiosk or admin credentials (the HttpConf authorizer). */
+int api_authorize(Request *r, AuthKind kind);
+
+/* Answers a domain module's result: -1 -> 500, AppResult -> its status. */
+void api_reply_failure(Request *r, int rc, const Err *err);
+
+void api_content(Request *r);
+void api_blob(Request *r);
+void api_feedback(Request *r);
+void api_heartbeat(Request *r);
+
+void api_admin_status(Request *r);
+void api_admin_kiosk_add(Request *r);
+void api_admin_kiosks(Request *r);
+void api_admin_kiosk_settings(Request *r);
+void api_admin_kiosk_command(Request *r);
+void api_admin_categories(Request *r);
+void api_admin_blobs_missing(Request *r);
+void api_admin_blob_put(Request *r);
+void api_admin_items(Request *r);
+void api_admin_item_get(Request *r);
+void api_admin_item_put(Request *r);
+void api_admin_item_step(Request *r);
+void api_admin_notice_put(Request *r);
+void api_admin_notice_delete(Request *r);
+void api_admin_answer_put(Request *r);
+void api_admin_answer_delete(Request *r);
+void api_admin_feedback(Request *r);
+void api_admin_reply(Request *r);
+void api_admin_audit(Request *r);
+
+#endif

@@ -1,0 +1,162 @@
+/* api_kiosk.c — the kiosk side of the protocol: content (with long-poll),
+ * attachment files, feedback batches, heartbeats. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "api.h"
+#include "app.h"
+#include "blobs.h"
+#include "content.h"
+#include "feedback.h"
+#include "feedcache.h"
+#include "feedgen.h"
+#include "kiosks.h"
+#include "longpoll.h"
+
+/* A whole number lo..hi from the query string; dflt when absent. */
+static int query_int(Request *r, const char *name, int64_t lo, int64_t hi, int64_t dflt, int64_t *out)
+{
+    const char *v = http_query(r, name);
+    *out = dflt;
+    if (!v) return 0;
+    char *end;
+    errno = 0;
+    long long n = strtoll(v, &end, 10);
+    if (!*v || *end || errno || n < lo || n > hi) {
+        http_reply_error(r, 400, "bad_request", "%s: must be a whole number %lld..%lld", name, (long long)lo,
+                         (long long)hi);
+        return -1;
+    }
+    *out = n;
+    return 0;
+}
+
+/* The revision in If-None-Match: "41" (or W/"41"); -1 when absent. */
+static int64_t etag_revision(Request *r)
+{
+    const char *v = http_header(r, "If-None-Match");
+    if (!v) return -1;
+    if (strncmp(v, "W/", 2) == 0) v += 2;
+    char *end;
+    long long n = *v == '"' ? strtoll(v + 1, &end, 10) : -1;
+    return n >= 0 && *end == '"' ? n : -1;
+}
+
+static void set_etag(Request *r, const char *value)
+{
+    char tag[80];
+    snprintf(tag, sizeof tag, "\"%s\"", value);
+    http_add_header(r, "ETag", tag);
+}
+
+/* The feed text for a kiosk at `since` when the server is at `rev`: from
+ * the cache, or built and cached.  *text is NULL when nothing is newer. */
+static int content_text(Request *r, int64_t since, int64_t *rev, char **text, size_t *len, Err *err)
+{
+    int64_t key = since <= 0 || since > *rev ? 0 : since;
+    if ((*text = feedcache_get(key, *rev, len))) return 0;
+    Cdb *db = http_db(r);
+    if (!db) return 1;
+    json_t *doc;
+    if (feedgen_build(db, since, &doc, rev, err)) return -1;
+    if (!doc) return 0;
+    *text = json_dumps(doc, JSON_COMPACT);
+    json_decref(doc);
+    if (!*text) return err_set(err, "out of memory");
+    *len = strlen(*text);
+    feedcache_put(since <= 0 || since > *rev ? 0 : since, *rev, *text, *len);
+    return 0;
+}
+
+void api_content(Request *r)
+{
+    App *app = r->app;
+    int64_t since, wait;
+    if (query_int(r, "since", 0, INT64_MAX, -1, &since) || query_int(r, "wait", 0, 120, 0, &wait)) return;
+    if (since < 0) since = etag_revision(r) >= 0 ? etag_revision(r) : 0;
+    if (wait > app->max_wait_s) wait = app->max_wait_s;
+    int64_t rev = longpoll_current();
+    if (rev == since && wait > 0) {
+        /* Nothing new: hold the request without a database connection. */
+        http_db_release(r);
+        rev = longpoll_wait(since, (int)wait * 1000);
+        if (longpoll_stopping()) return http_reply_error(r, 503, "unavailable", "the server is stopping");
+    }
+    char *text = NULL;
+    size_t len = 0;
+    Err err;
+    if (rev != since) {
+        int rc = content_text(r, since, &rev, &text, &len, &err);
+        if (rc > 0) return;
+        if (rc < 0) return http_reply_internal(r, &err);
+    }
+    char tag[32];
+    snprintf(tag, sizeof tag, "%lld", (long long)rev);
+    set_etag(r, tag);
+    http_add_header(r, "Cache-Control", "no-store");
+    if (!text) return http_reply_empty(r, 304);
+    http_reply_text(r, 200, text, len, "application/json; charset=utf-8");
+}
+
+void api_blob(Request *r)
+{
+    App *app = r->app;
+    const char *sha = r->params[0];
+    if (!content_valid_sha256(sha))
+        return http_reply_error(r, 400, "bad_request", "a blob is named by its sha256 in 64 lowercase hex digits");
+    Cdb *db = http_db(r);
+    if (!db) return;
+    char type[32];
+    int64_t size;
+    if (content_blob_info(db, sha, type, sizeof type, &size) || !content_blob_on_kiosks(db, sha))
+        return http_reply_error(r, 404, "not_found", "no published attachment has this sha256");
+    set_etag(r, sha);
+    http_add_header(r, "Cache-Control", "public, max-age=31536000, immutable");
+    const char *inm = http_header(r, "If-None-Match");
+    if (inm && strstr(inm, sha)) return http_reply_empty(r, 304);
+    char path[1200];
+    blobs_path(app->blob_dir, sha, path, sizeof path);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) || st.st_size != size) {
+        if (fd >= 0) close(fd);
+        Err err;
+        err_set(&err, "blob %s is in the database but its file %s is missing or has the wrong size", sha, path);
+        return http_reply_internal(r, &err);
+    }
+    http_reply_file(r, fd, size, type);
+}
+
+void api_feedback(Request *r)
+{
+    json_t *body = http_body_json(r);
+    if (!body) return;
+    Cdb *db = http_db(r);
+    json_t *ack, *rej;
+    Err err;
+    int rc = db ? feedback_store_batch(db, r->actor, json_object_get(body, "submissions"), &ack, &rej, &err) : 0;
+    json_decref(body);
+    if (!db) return;
+    if (rc) return api_reply_failure(r, rc, &err);
+    http_reply_json(r, 200, json_pack("{s:o,s:o}", "acknowledged", ack, "rejected", rej));
+}
+
+void api_heartbeat(Request *r)
+{
+    json_t *body = http_body_json(r);
+    if (!body) return;
+    Cdb *db = http_db(r);
+    json_t *answer;
+    Err err;
+    char addr[64];
+    int rc = db ? kiosk_heartbeat(db, r->actor, body, http_client_address(r, addr, sizeof addr), &answer, &err) : 0;
+    json_decref(body);
+    if (!db) return;
+    if (rc) return api_reply_failure(r, rc, &err);
+    http_reply_json(r, 200, answer);
+}

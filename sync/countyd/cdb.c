@@ -1,0 +1,334 @@
+#include "cdb.h"
+
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct Cdb {
+    sqlite3 *db;
+    int64_t tx_revision;     /* the revision this write transaction created, 0 = none yet */
+};
+
+/* migrations[i] brings user_version i to i+1.  Append only. */
+static const char *const migrations[] = {
+    /* 0 -> 1 */
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+    "INSERT INTO meta VALUES ('revision', 0);"
+    /* The latest revision at which each kiosk-visible entity changed: a
+     * delta from any revision is 'everything changed after it', so the
+     * log needs one row per entity, never more. */
+    "CREATE TABLE changes (entity TEXT NOT NULL, id TEXT NOT NULL, revision INTEGER NOT NULL,"
+    "  PRIMARY KEY (entity, id));"
+    "CREATE INDEX changes_revision ON changes(revision);"
+    "CREATE TABLE audit (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, admin TEXT NOT NULL,"
+    "  action TEXT NOT NULL, target TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '');"
+    "CREATE TABLE admins (name TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL);"
+    "CREATE TABLE kiosks (id TEXT PRIMARY KEY, name TEXT NOT NULL DEFAULT '', token_hash TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL, last_seen INTEGER, app_version TEXT, revision INTEGER, outbox INTEGER,"
+    "  last_error TEXT, uptime INTEGER, free_disk INTEGER, clock_skew INTEGER, address TEXT);"
+    "CREATE TABLE heartbeats (seq INTEGER PRIMARY KEY, kiosk TEXT NOT NULL, at INTEGER NOT NULL,"
+    "  app_version TEXT, revision INTEGER, outbox INTEGER, last_error TEXT, uptime INTEGER, free_disk INTEGER);"
+    "CREATE INDEX heartbeats_kiosk ON heartbeats(kiosk, at);"
+    "CREATE TABLE kiosk_settings (kiosk TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
+    "  PRIMARY KEY (kiosk, key));"
+    "CREATE TABLE kiosk_commands (kiosk TEXT NOT NULL, command TEXT NOT NULL, created_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (kiosk, command));"
+    "CREATE TABLE categories (id TEXT PRIMARY KEY, doc TEXT NOT NULL, updated_at INTEGER NOT NULL,"
+    "  updated_by TEXT NOT NULL);"
+    /* content = the working version; published = what kiosks have (NULL
+     * when nothing is published); live = published and public. */
+    "CREATE TABLE items (id TEXT PRIMARY KEY, category TEXT NOT NULL, title TEXT NOT NULL,"
+    "  scope TEXT NOT NULL CHECK (scope IN ('public','internal')),"
+    "  state TEXT NOT NULL CHECK (state IN ('drafted','reviewed','approved','published','withdrawn')),"
+    "  content TEXT NOT NULL, published TEXT, published_revision INTEGER, live INTEGER NOT NULL DEFAULT 0,"
+    "  updated_at INTEGER NOT NULL, updated_by TEXT NOT NULL);"
+    "CREATE INDEX items_live ON items(live);"
+    "CREATE TABLE notices (id TEXT PRIMARY KEY, doc TEXT NOT NULL, updated_at INTEGER NOT NULL,"
+    "  updated_by TEXT NOT NULL);"
+    "CREATE TABLE blobs (sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, type TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE TABLE feedback (id TEXT PRIMARY KEY, kiosk TEXT NOT NULL, kind TEXT NOT NULL,"
+    "  item TEXT NOT NULL DEFAULT '', category TEXT NOT NULL DEFAULT '', rating INTEGER NOT NULL DEFAULT 0,"
+    "  rating_levels INTEGER NOT NULL DEFAULT 0, reasons TEXT NOT NULL DEFAULT '[]',"
+    "  comment TEXT NOT NULL DEFAULT '', name TEXT NOT NULL DEFAULT '', phone TEXT NOT NULL DEFAULT '',"
+    "  created_at INTEGER NOT NULL, received_at INTEGER NOT NULL);"
+    "CREATE INDEX feedback_received ON feedback(received_at);"
+    "CREATE TABLE replies (id INTEGER PRIMARY KEY, feedback TEXT NOT NULL, text TEXT NOT NULL,"
+    "  question TEXT NOT NULL DEFAULT '', public INTEGER NOT NULL, admin TEXT NOT NULL, at INTEGER NOT NULL);"
+    "CREATE INDEX replies_feedback ON replies(feedback);",
+    /* 1 -> 2: public answers written by the county (answers.txt), beside
+     * those that come from replies to feedback. */
+    "CREATE TABLE answers (id TEXT PRIMARY KEY, doc TEXT NOT NULL, updated_at INTEGER NOT NULL,"
+    "  updated_by TEXT NOT NULL);",
+};
+
+_Static_assert(sizeof migrations / sizeof migrations[0] == CDB_SCHEMA_VERSION, "one migration per schema version");
+
+static int exec_script(Cdb *db, const char *sql, Err *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(db->db, sql, NULL, NULL, &msg) == SQLITE_OK) return 0;
+    err_set(err, "database: %s", msg ? msg : sqlite3_errmsg(db->db));
+    sqlite3_free(msg);
+    return -1;
+}
+
+static int migrate(Cdb *db, Err *err)
+{
+    int version = (int)cdb_int(db, 0, "PRAGMA user_version", NULL);
+    int target = (int)(sizeof migrations / sizeof migrations[0]);
+    if (version > target)
+        return err_set(err, "database schema version %d is newer than this countyd (%d); use a newer countyd", version,
+                       target);
+    while (version < target) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "PRAGMA user_version = %d;", version + 1);
+        if (cdb_begin(db, err)) return -1;
+        if (exec_script(db, migrations[version], err) || exec_script(db, sql, err)) {
+            cdb_rollback(db);
+            return err_prefix(err, "migrating to schema %d: ", version + 1);
+        }
+        if (cdb_commit(db, NULL, err)) return -1;
+        version++;
+    }
+    return 0;
+}
+
+int cdb_open(const char *path, Cdb **out, Err *err)
+{
+    Cdb *db = calloc(1, sizeof *db);
+    if (!db) return err_set(err, "out of memory");
+    if (sqlite3_open_v2(path, &db->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+        err_set(err, "%s: cannot open database: %s", path, db->db ? sqlite3_errmsg(db->db) : "out of memory");
+        cdb_close(db);
+        return -1;
+    }
+    sqlite3_busy_timeout(db->db, 10000);
+    if (exec_script(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", err) || migrate(db, err)) {
+        err_prefix(err, "%s: ", path);
+        cdb_close(db);
+        return -1;
+    }
+    *out = db;
+    return 0;
+}
+
+void cdb_close(Cdb *db)
+{
+    if (!db) return;
+    sqlite3_close(db->db);
+    free(db);
+}
+
+/* ---- statements ------------------------------------------------------- */
+
+static int bind_args(sqlite3_stmt *st, const char *fmt, va_list ap)
+{
+    for (int i = 0; fmt && fmt[i]; i++) {
+        int rc;
+        switch (fmt[i]) {
+        case 's': {
+            const char *v = va_arg(ap, const char *);
+            rc = v ? sqlite3_bind_text(st, i + 1, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i + 1);
+            break;
+        }
+        case 'i': rc = sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t)); break;
+        case 'd': rc = sqlite3_bind_int(st, i + 1, va_arg(ap, int)); break;
+        default: return SQLITE_MISUSE;
+        }
+        if (rc != SQLITE_OK) return rc;
+    }
+    return SQLITE_OK;
+}
+
+static sqlite3_stmt *prepare(Cdb *db, Err *err, const char *sql, const char *fmt, va_list ap)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        err_set(err, "database: %s", sqlite3_errmsg(db->db));
+        return NULL;
+    }
+    if (bind_args(st, fmt, ap) != SQLITE_OK) {
+        err_set(err, "database: cannot bind arguments: %s", sqlite3_errmsg(db->db));
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    return st;
+}
+
+static json_t *column_value(sqlite3_stmt *st, int col)
+{
+    switch (sqlite3_column_type(st, col)) {
+    case SQLITE_INTEGER: return json_integer(sqlite3_column_int64(st, col));
+    case SQLITE_FLOAT: return json_real(sqlite3_column_double(st, col));
+    case SQLITE_NULL: return json_null();
+    default: return json_stringn((const char *)sqlite3_column_text(st, col), (size_t)sqlite3_column_bytes(st, col));
+    }
+}
+
+static json_t *row_object(sqlite3_stmt *st)
+{
+    json_t *o = json_object();
+    for (int c = 0; c < sqlite3_column_count(st); c++) json_object_set_new(o, sqlite3_column_name(st, c), column_value(st, c));
+    return o;
+}
+
+/* Steps through every row; rows_out (when given) collects them. */
+static int run(Cdb *db, Err *err, json_t *rows_out, int limit, const char *sql, const char *fmt, va_list ap)
+{
+    sqlite3_stmt *st = prepare(db, err, sql, fmt, ap);
+    if (!st) return -1;
+    int rc, n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (rows_out && (limit == 0 || n < limit)) json_array_append_new(rows_out, row_object(st));
+        n++;
+    }
+    if (rc != SQLITE_DONE) {
+        err_set(err, "database: %s", sqlite3_errmsg(db->db));
+        sqlite3_finalize(st);
+        return -1;
+    }
+    sqlite3_finalize(st);
+    return 0;
+}
+
+int cdb_exec(Cdb *db, Err *err, const char *sql, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = run(db, err, NULL, 0, sql, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int cdb_changes(Cdb *db) { return sqlite3_changes(db->db); }
+
+int cdb_rows(Cdb *db, json_t **out, Err *err, const char *sql, const char *fmt, ...)
+{
+    json_t *rows = json_array();
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = run(db, err, rows, 0, sql, fmt, ap);
+    va_end(ap);
+    if (rc) {
+        json_decref(rows);
+        return -1;
+    }
+    *out = rows;
+    return 0;
+}
+
+int cdb_row(Cdb *db, json_t **out, Err *err, const char *sql, const char *fmt, ...)
+{
+    json_t *rows = json_array();
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = run(db, err, rows, 1, sql, fmt, ap);
+    va_end(ap);
+    *out = NULL;
+    if (rc == 0 && json_array_size(rows) == 0) rc = 1;
+    if (rc == 0) *out = json_incref(json_array_get(rows, 0));
+    json_decref(rows);
+    return rc;
+}
+
+static int first_column(Cdb *db, Err *err, char *buf, size_t size, int64_t *num, const char *sql, const char *fmt,
+                        va_list ap)
+{
+    sqlite3_stmt *st = prepare(db, err, sql, fmt, ap);
+    if (!st) return -1;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        if (buf) snprintf(buf, size, "%s", sqlite3_column_text(st, 0) ? (const char *)sqlite3_column_text(st, 0) : "");
+        if (num) *num = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+        return 0;
+    }
+    if (rc != SQLITE_DONE) err_set(err, "database: %s", sqlite3_errmsg(db->db));
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 1 : -1;
+}
+
+int cdb_text(Cdb *db, char *buf, size_t size, Err *err, const char *sql, const char *fmt, ...)
+{
+    if (size) buf[0] = '\0';
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = first_column(db, err, buf, size, NULL, sql, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int64_t cdb_int(Cdb *db, int64_t dflt, const char *sql, const char *fmt, ...)
+{
+    int64_t v = dflt;
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = first_column(db, NULL, NULL, 0, &v, sql, fmt, ap);
+    va_end(ap);
+    return rc == 0 ? v : dflt;
+}
+
+/* ---- transactions, revision, audit ------------------------------------ */
+
+int cdb_begin(Cdb *db, Err *err)
+{
+    db->tx_revision = 0;
+    return exec_script(db, "BEGIN IMMEDIATE", err);
+}
+
+int cdb_commit(Cdb *db, int64_t *new_revision, Err *err)
+{
+    if (exec_script(db, "COMMIT", err)) {
+        cdb_rollback(db);
+        return -1;
+    }
+    if (new_revision) *new_revision = db->tx_revision;
+    db->tx_revision = 0;
+    return 0;
+}
+
+void cdb_rollback(Cdb *db)
+{
+    db->tx_revision = 0;
+    if (!sqlite3_get_autocommit(db->db)) sqlite3_exec(db->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int cdb_begin_read(Cdb *db, Err *err) { return exec_script(db, "BEGIN", err); }
+
+void cdb_end_read(Cdb *db)
+{
+    if (!sqlite3_get_autocommit(db->db)) sqlite3_exec(db->db, "COMMIT", NULL, NULL, NULL);
+}
+
+int64_t cdb_revision(Cdb *db) { return cdb_int(db, 0, "SELECT value FROM meta WHERE key = 'revision'", NULL); }
+
+int64_t cdb_tx_revision(Cdb *db) { return db->tx_revision; }
+
+int cdb_mark_changed(Cdb *db, const char *entity, const char *id, Err *err)
+{
+    if (!db->tx_revision) {
+        int64_t next = cdb_revision(db) + 1;
+        if (cdb_exec(db, err, "UPDATE meta SET value = ? WHERE key = 'revision'", "i", next)) return -1;
+        db->tx_revision = next;
+    }
+    return cdb_exec(db, err, "INSERT OR REPLACE INTO changes (entity, id, revision) VALUES (?, ?, ?)", "ssi", entity, id,
+                    db->tx_revision);
+}
+
+int cdb_audit(Cdb *db, const char *admin, const char *action, const char *target, const char *detail, Err *err)
+{
+    return cdb_exec(db, err, "INSERT INTO audit (at, admin, action, target, detail) VALUES (?, ?, ?, ?, ?)", "issss",
+                    (int64_t)time(NULL), admin, action, target, detail ? detail : "");
+}
+
+int cdb_audit_list(Cdb *db, int limit, json_t **out, Err *err)
+{
+    return cdb_rows(db, out, err,
+                    "SELECT * FROM (SELECT seq, strftime('%Y-%m-%dT%H:%M:%S+08:00', at, 'unixepoch', '+8 hours') AS at,"
+                    " admin, action, target, detail FROM audit ORDER BY seq DESC LIMIT ?) ORDER BY seq",
+                    "d", limit);
+}

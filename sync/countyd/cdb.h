@@ -1,0 +1,62 @@
+/* cdb.h — countyd's own SQLite database: schema, migrations, query helpers.
+ *
+ * Owns the county schema (not the kiosk's: the county keeps review states,
+ * kiosks, heartbeats, feedback and an audit trail) and its migrations via
+ * PRAGMA user_version.  Domain modules (content.c, kiosks.c, feedback.c,
+ * feedgen.c) hold their own SQL and run it through the helpers here, which
+ * turn result rows into jansson objects keyed by column name.
+ *
+ * One Cdb per request thread (SQLite connections are cheap to open; WAL
+ * mode lets readers run beside the one writer).  Argument lists are
+ * described by a format string: s = text (NULL binds NULL), i = int64,
+ * d = int. */
+#ifndef COUNTYD_CDB_H
+#define COUNTYD_CDB_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "err.h"
+
+#define CDB_SCHEMA_VERSION 2
+
+typedef struct Cdb Cdb;
+
+int cdb_open(const char *path, Cdb **out, Err *err);
+void cdb_close(Cdb *db);
+
+/* A write transaction (BEGIN IMMEDIATE).  Changes that kiosks can see are
+ * marked with cdb_mark_changed(); the first mark in a transaction takes the
+ * next content revision, later marks share it.  cdb_commit() reports the
+ * revision the transaction created (0 when it marked nothing). */
+int cdb_begin(Cdb *db, Err *err);
+int cdb_commit(Cdb *db, int64_t *new_revision, Err *err);
+void cdb_rollback(Cdb *db);
+/* A read transaction, so that a feed document sees one revision. */
+int cdb_begin_read(Cdb *db, Err *err);
+void cdb_end_read(Cdb *db);
+
+int64_t cdb_revision(Cdb *db);
+/* The revision the current write transaction created, 0 if none yet. */
+int64_t cdb_tx_revision(Cdb *db);
+int cdb_mark_changed(Cdb *db, const char *entity, const char *id, Err *err);
+/* 归档: who did what to what, and when. */
+int cdb_audit(Cdb *db, const char *admin, const char *action, const char *target, const char *detail, Err *err);
+
+/* The latest `limit` audit entries, oldest first. */
+int cdb_audit_list(Cdb *db, int limit, json_t **out, Err *err);
+
+/* Runs a statement that returns no rows. */
+int cdb_exec(Cdb *db, Err *err, const char *sql, const char *fmt, ...);
+/* Rows changed by the last cdb_exec. */
+int cdb_changes(Cdb *db);
+/* All rows as a JSON array of objects. */
+int cdb_rows(Cdb *db, json_t **out, Err *err, const char *sql, const char *fmt, ...);
+/* The first row as an object; 1 (and *out = NULL) when there is none. */
+int cdb_row(Cdb *db, json_t **out, Err *err, const char *sql, const char *fmt, ...);
+/* The first column of the first row as text; 1 when there is no row. */
+int cdb_text(Cdb *db, char *buf, size_t size, Err *err, const char *sql, const char *fmt, ...);
+/* The first column of the first row as an integer (dflt when no row). */
+int64_t cdb_int(Cdb *db, int64_t dflt, const char *sql, const char *fmt, ...);
+
+#endif

@@ -1,0 +1,488 @@
+#include "content.h"
+
+#include <openssl/sha.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "auth.h"
+#include "blobs.h"
+#include "longpoll.h"
+#include "validate.h"
+
+/* Fills Err with a message for the client and yields an AppResult. */
+#define REFUSE(code, ...) (err_set(err, __VA_ARGS__), (code))
+
+char *content_canonical(json_t *v) { return json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY); }
+
+static int64_t now_s(void) { return (int64_t)time(NULL); }
+
+/* Commits and wakes the held kiosk requests if kiosks can see the change. */
+static int commit_and_announce(Cdb *db, Err *err)
+{
+    int64_t rev = 0;
+    if (cdb_commit(db, &rev, err)) return -1;
+    if (rev) longpoll_announce(rev);
+    return 0;
+}
+
+static int fail_rollback(Cdb *db, int rc)
+{
+    cdb_rollback(db);
+    return rc;
+}
+
+static json_t *parse_doc(json_t *row, const char *column)
+{
+    const char *text = json_string_value(json_object_get(row, column));
+    return text ? json_loads(text, 0, NULL) : NULL;
+}
+
+static int all_categories(Cdb *db, json_t **out, Err *err)
+{
+    json_t *rows;
+    if (cdb_rows(db, &rows, err, "SELECT doc FROM categories ORDER BY id", NULL)) return -1;
+    json_t *cats = json_array();
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row) {
+        json_t *c = parse_doc(row, "doc");
+        if (c) json_array_append_new(cats, c);
+    }
+    json_decref(rows);
+    *out = cats;
+    return 0;
+}
+
+/* ---- categories ------------------------------------------------------------ */
+
+static int category_upsert(Cdb *db, const char *admin, json_t *cat, int *changed, Err *err)
+{
+    const char *id = json_string_value(json_object_get(cat, "id"));
+    char *text = content_canonical(cat);
+    char old[8192];
+    int found = cdb_text(db, old, sizeof old, err, "SELECT doc FROM categories WHERE id = ?", "s", id);
+    int rc = 0;
+    if (found < 0) rc = -1;
+    else if (found == 1 || strcmp(old, text) != 0) {
+        rc = cdb_exec(db, err,
+                      "INSERT OR REPLACE INTO categories (id, doc, updated_at, updated_by) VALUES (?, ?, ?, ?)", "ssis",
+                      id, text, now_s(), admin);
+        if (!rc) rc = cdb_mark_changed(db, "category", id, err);
+        char target[128];
+        snprintf(target, sizeof target, "category:%s", id);
+        if (!rc) rc = cdb_audit(db, admin, found == 1 ? "category-add" : "category-edit", target, text, err);
+        (*changed)++;
+    }
+    free(text);
+    return rc;
+}
+
+static bool listed(json_t *categories, const char *id)
+{
+    size_t i;
+    json_t *c;
+    json_array_foreach(categories, i, c) if (strcmp(json_string_value(json_object_get(c, "id")), id) == 0) return true;
+    return false;
+}
+
+static int category_remove_missing(Cdb *db, const char *admin, json_t *categories, int *changed, Err *err)
+{
+    json_t *rows;
+    if (cdb_rows(db, &rows, err, "SELECT id FROM categories", NULL)) return -1;
+    size_t i;
+    json_t *row;
+    int rc = 0;
+    json_array_foreach(rows, i, row) {
+        const char *id = json_string_value(json_object_get(row, "id"));
+        if (listed(categories, id)) continue;
+        int64_t held = cdb_int(db, 0, "SELECT count(*) FROM items WHERE category = ? AND state != 'withdrawn'", "s", id);
+        if (held > 0) {
+            rc = REFUSE(APP_CONFLICT, "category %s still holds %lld item(s) that are not withdrawn; withdraw them or "
+                        "file them under another category first", id, (long long)held);
+            break;
+        }
+        char target[128];
+        snprintf(target, sizeof target, "category:%s", id);
+        if (cdb_exec(db, err, "DELETE FROM categories WHERE id = ?", "s", id) ||
+            cdb_mark_changed(db, "category", id, err) || cdb_audit(db, admin, "category-delete", target, "", err)) {
+            rc = -1;
+            break;
+        }
+        (*changed)++;
+    }
+    json_decref(rows);
+    return rc;
+}
+
+int content_categories_put(Cdb *db, const char *admin, json_t *categories, int *changed, Err *err)
+{
+    *changed = 0;
+    if (!json_is_array(categories)) return REFUSE(APP_BAD_REQUEST, "categories: must be an array of categories");
+    if (validate_with_kiosk_importer(categories, NULL, NULL, err)) return APP_BAD_REQUEST;
+    if (cdb_begin(db, err)) return -1;
+    size_t i;
+    json_t *cat;
+    json_array_foreach(categories, i, cat) if (category_upsert(db, admin, cat, changed, err)) return fail_rollback(db, -1);
+    int rc = category_remove_missing(db, admin, categories, changed, err);
+    if (rc) return fail_rollback(db, rc);
+    return commit_and_announce(db, err);
+}
+
+/* ---- items ------------------------------------------------------------------ */
+
+static int check_attachments(Cdb *db, json_t *item, Err *err)
+{
+    json_t *atts = json_object_get(item, "attachments");
+    size_t i;
+    json_t *a;
+    json_array_foreach(atts, i, a) {
+        json_object_del(a, "href");
+        const char *sha = json_string_value(json_object_get(a, "sha256"));
+        const char *type = json_string_value(json_object_get(a, "type"));
+        char have_type[32];
+        int64_t have_size;
+        if (content_blob_info(db, sha, have_type, sizeof have_type, &have_size))
+            return REFUSE(APP_BAD_REQUEST, "attachments[%zu]: the server has no file %s; upload it first", i, sha);
+        if (have_size != json_integer_value(json_object_get(a, "size")))
+            return REFUSE(APP_BAD_REQUEST, "attachments[%zu]: size says %lld bytes, the file %s has %lld", i,
+                          (long long)json_integer_value(json_object_get(a, "size")), sha, (long long)have_size);
+        if (strcmp(have_type, type) != 0)
+            return REFUSE(APP_BAD_REQUEST, "attachments[%zu]: type says %s, the file %s is %s", i, type, sha, have_type);
+    }
+    return 0;
+}
+
+/* A copy of the item as the server keeps it: the URL's id, no href, no revision. */
+static int normalize_item(Cdb *db, const char *id, json_t *item, json_t **out, Err *err)
+{
+    if (!validate_id(id)) return REFUSE(APP_BAD_REQUEST, "\"%s\" is not an id (1-63 of A-Z a-z 0-9 - _ .)", id);
+    if (!json_is_object(item)) return REFUSE(APP_BAD_REQUEST, "the body must be a feed item object");
+    const char *body_id = json_string_value(json_object_get(item, "id"));
+    if (body_id && strcmp(body_id, id) != 0)
+        return REFUSE(APP_BAD_REQUEST, "the body's id \"%s\" differs from the URL's \"%s\"", body_id, id);
+    json_t *clean = json_deep_copy(item);
+    json_object_set_new(clean, "id", json_string(id));
+    json_object_del(clean, "revision");
+    json_t *cats;
+    if (all_categories(db, &cats, err)) {
+        json_decref(clean);
+        return -1;
+    }
+    int rc = validate_with_kiosk_importer(cats, "items", clean, err) ? APP_BAD_REQUEST : check_attachments(db, clean, err);
+    json_decref(cats);
+    if (rc) {
+        json_decref(clean);
+        return rc;
+    }
+    *out = clean;
+    return 0;
+}
+
+/* Writes the working version in an open transaction; 1 when it equals
+ * what is stored already (and the item is not withdrawn): nothing to do. */
+static int store_working_version(Cdb *db, const char *admin, const char *id, json_t *clean, const char *text,
+                                 char *state, size_t state_size, Err *err)
+{
+    json_t *old = NULL;
+    int rc = cdb_row(db, &old, err, "SELECT state, content FROM items WHERE id = ?", "s", id);
+    if (rc < 0) return -1;
+    const char *old_state = old ? json_string_value(json_object_get(old, "state")) : NULL;
+    if (old && strcmp(json_string_value(json_object_get(old, "content")), text) == 0 &&
+        strcmp(old_state, "withdrawn") != 0) {
+        snprintf(state, state_size, "%s", old_state);
+        json_decref(old);
+        return 1;
+    }
+    const char *title = json_string_value(json_object_get(clean, "title"));
+    char target[128];
+    snprintf(target, sizeof target, "item:%s", id);
+    rc = cdb_exec(db, err,
+                  "INSERT INTO items (id, category, title, scope, state, content, updated_at, updated_by)"
+                  " VALUES (?, ?, ?, ?, 'drafted', ?, ?, ?)"
+                  " ON CONFLICT(id) DO UPDATE SET category = excluded.category, title = excluded.title,"
+                  " scope = excluded.scope, state = 'drafted', content = excluded.content,"
+                  " updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+                  "sssssis", id, json_string_value(json_object_get(clean, "category")), title,
+                  json_string_value(json_object_get(clean, "scope")), text, now_s(), admin);
+    if (!rc) rc = cdb_audit(db, admin, old ? "edit" : "draft", target, title, err);
+    json_decref(old);
+    return rc;
+}
+
+int content_item_put(Cdb *db, const char *admin, const char *id, json_t *item, bool *changed, char *state,
+                     size_t state_size, Err *err)
+{
+    *changed = false;
+    snprintf(state, state_size, "drafted");
+    json_t *clean;
+    int rc = normalize_item(db, id, item, &clean, err);
+    if (rc) return rc;
+    char *text = content_canonical(clean);
+    rc = text ? cdb_begin(db, err) : err_set(err, "out of memory");
+    if (!rc) rc = store_working_version(db, admin, id, clean, text, state, state_size, err);
+    if (rc == 0) {
+        rc = commit_and_announce(db, err);
+        *changed = rc == 0;
+    } else {
+        cdb_rollback(db);
+        if (rc == 1) rc = 0;
+    }
+    json_decref(clean);
+    free(text);
+    return rc;
+}
+
+static const struct {
+    const char *word, *from, *to;
+} steps[] = {
+    [STEP_REVIEW] = {"review", "drafted", "reviewed"},
+    [STEP_APPROVE] = {"approve", "reviewed", "approved"},
+    [STEP_PUBLISH] = {"publish", "approved", "published"},
+    [STEP_WITHDRAW] = {"withdraw", NULL, "withdrawn"},
+};
+
+int review_step_parse(const char *word)
+{
+    for (int i = 0; i < (int)(sizeof steps / sizeof steps[0]); i++)
+        if (word && strcmp(steps[i].word, word) == 0) return i;
+    return -1;
+}
+
+/* 实施公开: the working version becomes what kiosks get, if it is public. */
+static int publish(Cdb *db, const char *id, json_t *row, Err *err)
+{
+    const char *category = json_string_value(json_object_get(row, "category"));
+    if (cdb_int(db, 0, "SELECT count(*) FROM categories WHERE id = ?", "s", category) == 0)
+        return REFUSE(APP_CONFLICT, "item %s is filed under category %s, which no longer exists", id, category);
+    bool public = strcmp(json_string_value(json_object_get(row, "scope")), "public") == 0;
+    bool was_live = json_integer_value(json_object_get(row, "live")) != 0;
+    if ((public || was_live) && cdb_mark_changed(db, "item", id, err)) return -1;
+    int64_t rev = public ? cdb_tx_revision(db) : cdb_revision(db);
+    json_t *doc = parse_doc(row, "content");
+    if (!doc) return err_set(err, "item %s: stored content is not JSON", id);
+    json_object_set_new(doc, "revision", json_integer(rev));
+    char *text = content_canonical(doc);
+    json_decref(doc);
+    int rc = cdb_exec(db, err, "UPDATE items SET published = ?, published_revision = ?, live = ? WHERE id = ?", "sids",
+                      text, rev, public ? 1 : 0, id);
+    free(text);
+    return rc;
+}
+
+static int withdraw(Cdb *db, const char *id, json_t *row, Err *err)
+{
+    if (json_integer_value(json_object_get(row, "live")) && cdb_mark_changed(db, "item", id, err)) return -1;
+    return cdb_exec(db, err, "UPDATE items SET published = NULL, published_revision = NULL, live = 0 WHERE id = ?", "s",
+                    id);
+}
+
+static int apply_step(Cdb *db, const char *id, ReviewStep step, json_t *row, Err *err)
+{
+    const char *state = json_string_value(json_object_get(row, "state"));
+    if (step == STEP_WITHDRAW && strcmp(state, "withdrawn") == 0)
+        return REFUSE(APP_WRONG_STATE, "item %s is already withdrawn", id);
+    if (steps[step].from && strcmp(state, steps[step].from) != 0)
+        return REFUSE(APP_WRONG_STATE, "item %s is %s; it must be %s before it can be %s", id, state, steps[step].from,
+                      steps[step].to);
+    if (step == STEP_PUBLISH) return publish(db, id, row, err);
+    if (step == STEP_WITHDRAW) return withdraw(db, id, row, err);
+    return 0;
+}
+
+int content_item_step(Cdb *db, const char *admin, const char *id, ReviewStep step, const char *note, char *state,
+                      size_t state_size, Err *err)
+{
+    json_t *row = NULL;
+    if (cdb_begin(db, err)) return -1;
+    int rc = cdb_row(db, &row, err, "SELECT state, category, scope, content, live FROM items WHERE id = ?", "s", id);
+    if (rc == 1) rc = REFUSE(APP_NOT_FOUND, "there is no item %s", id);
+    if (!rc) rc = apply_step(db, id, step, row, err);
+    char target[128];
+    snprintf(target, sizeof target, "item:%s", id);
+    if (!rc)
+        rc = cdb_exec(db, err, "UPDATE items SET state = ?, updated_at = ?, updated_by = ? WHERE id = ?", "siss",
+                      steps[step].to, now_s(), admin, id);
+    if (!rc) rc = cdb_audit(db, admin, steps[step].word, target, note, err);
+    json_decref(row);
+    if (rc) return fail_rollback(db, rc);
+    snprintf(state, state_size, "%s", steps[step].to);
+    return commit_and_announce(db, err);
+}
+
+int content_items_list(Cdb *db, json_t **out, Err *err)
+{
+    return cdb_rows(db, out, err,
+                    "SELECT id, title, category, scope, state, published_revision, live AS on_kiosks, "
+                    SQL_TIME("updated_at") " AS updated_at, updated_by FROM items ORDER BY category, id",
+                    NULL);
+}
+
+int content_items_by_state(Cdb *db, json_t **out, Err *err)
+{
+    return cdb_rows(db, out, err, "SELECT state, count(*) AS n FROM items GROUP BY state ORDER BY state", NULL);
+}
+
+int content_item_get(Cdb *db, const char *id, json_t **out, Err *err)
+{
+    json_t *row;
+    int rc = cdb_row(db, &row, err,
+                     "SELECT id, state, scope, published_revision, live AS on_kiosks, content, published, "
+                     SQL_TIME("updated_at") " AS updated_at, updated_by FROM items WHERE id = ?",
+                     "s", id);
+    if (rc == 1) return REFUSE(APP_NOT_FOUND, "there is no item %s", id);
+    if (rc) return -1;
+    json_object_set_new(row, "content", parse_doc(row, "content"));
+    json_t *pub = parse_doc(row, "published");
+    json_object_set_new(row, "published", pub ? pub : json_null());
+    char target[128];
+    snprintf(target, sizeof target, "item:%s", id);
+    json_t *history;
+    if (cdb_rows(db, &history, err,
+                 "SELECT " SQL_TIME("at") " AS at, admin, action, detail FROM audit WHERE target = ? ORDER BY seq",
+                 "s", target)) {
+        json_decref(row);
+        return -1;
+    }
+    json_object_set_new(row, "history", history);
+    *out = row;
+    return 0;
+}
+
+/* ---- notices and authored answers ------------------------------------------------ */
+
+/* Entries that go live at once, without the review cycle: ticker notices,
+ * and public answers written in the authoring folder (answers.txt). */
+static const struct {
+    const char *entity, *section, *get_sql, *put_sql, *del_sql;
+} doc_kinds[] = {
+    [DOC_NOTICE] = {"notice", "notices", "SELECT doc FROM notices WHERE id = ?",
+                    "INSERT OR REPLACE INTO notices (id, doc, updated_at, updated_by) VALUES (?, ?, ?, ?)",
+                    "DELETE FROM notices WHERE id = ?"},
+    [DOC_ANSWER] = {"answer", "answers", "SELECT doc FROM answers WHERE id = ?",
+                    "INSERT OR REPLACE INTO answers (id, doc, updated_at, updated_by) VALUES (?, ?, ?, ?)",
+                    "DELETE FROM answers WHERE id = ?"},
+};
+
+static int check_doc(DocKind kind, const char *id, json_t *entry, char **text, Err *err)
+{
+    if (!validate_id(id)) return REFUSE(APP_BAD_REQUEST, "\"%s\" is not an id (1-63 of A-Z a-z 0-9 - _ .)", id);
+    if (kind == DOC_ANSWER && strncmp(id, "answer-", 7) == 0)
+        return REFUSE(APP_BAD_REQUEST, "ids starting with answer- are kept for replies to feedback");
+    if (!json_is_object(entry)) return REFUSE(APP_BAD_REQUEST, "the body must be one feed %s entry", doc_kinds[kind].entity);
+    json_t *clean = json_deep_copy(entry);
+    json_object_set_new(clean, "id", json_string(id));
+    int rc = validate_with_kiosk_importer(NULL, doc_kinds[kind].section, clean, err) ? APP_BAD_REQUEST : 0;
+    if (!rc) *text = content_canonical(clean);
+    json_decref(clean);
+    return rc;
+}
+
+int content_doc_put(Cdb *db, const char *admin, DocKind kind, const char *id, json_t *entry, Err *err)
+{
+    char *text = NULL;
+    int rc = check_doc(kind, id, entry, &text, err);
+    if (rc) return rc;
+    char target[128], old[8192];
+    snprintf(target, sizeof target, "%s:%s", doc_kinds[kind].entity, id);
+    rc = cdb_begin(db, err);
+    if (!rc && cdb_text(db, old, sizeof old, err, doc_kinds[kind].get_sql, "s", id) == 0 && strcmp(old, text) == 0) {
+        free(text);
+        cdb_rollback(db);
+        return 0;
+    }
+    if (!rc) rc = cdb_exec(db, err, doc_kinds[kind].put_sql, "ssis", id, text, now_s(), admin);
+    if (!rc) rc = cdb_mark_changed(db, doc_kinds[kind].entity, id, err);
+    if (!rc) rc = cdb_audit(db, admin, "put", target, text, err);
+    free(text);
+    if (rc) return fail_rollback(db, rc);
+    return commit_and_announce(db, err);
+}
+
+int content_doc_delete(Cdb *db, const char *admin, DocKind kind, const char *id, Err *err)
+{
+    char target[128];
+    snprintf(target, sizeof target, "%s:%s", doc_kinds[kind].entity, id);
+    int rc = cdb_begin(db, err);
+    if (!rc) rc = cdb_exec(db, err, doc_kinds[kind].del_sql, "s", id);
+    if (!rc && cdb_changes(db) == 0) rc = REFUSE(APP_NOT_FOUND, "there is no %s %s", doc_kinds[kind].entity, id);
+    if (!rc) rc = cdb_mark_changed(db, doc_kinds[kind].entity, id, err);
+    if (!rc) rc = cdb_audit(db, admin, "delete", target, "", err);
+    if (rc) return fail_rollback(db, rc);
+    return commit_and_announce(db, err);
+}
+
+/* ---- attachment files ----------------------------------------------------------- */
+
+int content_valid_sha256(const char *s)
+{
+    if (!s || strlen(s) != 64) return 0;
+    for (int i = 0; i < 64; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) return 0;
+    return 1;
+}
+
+int content_blob_info(Cdb *db, const char *sha256, char *type, size_t type_size, int64_t *size)
+{
+    json_t *row;
+    if (cdb_row(db, &row, NULL, "SELECT type, size FROM blobs WHERE sha256 = ?", "s", sha256)) return 1;
+    snprintf(type, type_size, "%s", json_string_value(json_object_get(row, "type")));
+    *size = json_integer_value(json_object_get(row, "size"));
+    json_decref(row);
+    return 0;
+}
+
+int content_blob_on_kiosks(Cdb *db, const char *sha256)
+{
+    return cdb_int(db, 0,
+                   "SELECT EXISTS (SELECT 1 FROM items, json_each(items.published, '$.attachments') a"
+                   " WHERE items.live = 1 AND json_extract(a.value, '$.sha256') = ?)",
+                   "s", sha256) != 0;
+}
+
+/* The type the first bytes say, so a mislabelled upload is caught here
+ * rather than on a kiosk's screen. */
+static const char *sniff_type(const unsigned char *d, size_t len)
+{
+    if (len >= 8 && memcmp(d, "\x89PNG\r\n\x1a\n", 8) == 0) return "image/png";
+    if (len >= 3 && d[0] == 0xff && d[1] == 0xd8 && d[2] == 0xff) return "image/jpeg";
+    return NULL;
+}
+
+int content_blob_put(Cdb *db, const char *blob_dir, const char *admin, const char *sha256, const char *type,
+                     const char *data, size_t len, bool *created, Err *err)
+{
+    *created = false;
+    if (!content_valid_sha256(sha256)) return REFUSE(APP_BAD_REQUEST, "the name must be a sha256 in 64 lowercase hex digits");
+    if (!type || (strcmp(type, "image/png") != 0 && strcmp(type, "image/jpeg") != 0))
+        return REFUSE(APP_UNSUPPORTED_TYPE, "attachments must be image/png or image/jpeg");
+    if (len == 0) return REFUSE(APP_BAD_REQUEST, "the file is empty");
+    const char *sniffed = sniff_type((const unsigned char *)data, len);
+    if (!sniffed || strcmp(sniffed, type) != 0)
+        return REFUSE(APP_UNSUPPORTED_TYPE, "the bytes are not %s%s%s", type, sniffed ? " but " : "",
+                      sniffed ? sniffed : "");
+    unsigned char md[SHA256_DIGEST_LENGTH];
+    char hex[65];
+    SHA256((const unsigned char *)data, len, md);
+    auth_hex(md, sizeof md, hex);
+    if (strcmp(hex, sha256) != 0)
+        return REFUSE(APP_HASH_MISMATCH, "the bytes hash to %s, not to %s", hex, sha256);
+    char have_type[32];
+    int64_t have_size;
+    if (content_blob_info(db, sha256, have_type, sizeof have_type, &have_size) == 0 &&
+        blobs_verify(blob_dir, sha256, NULL) == 0)
+        return 0;
+    if (blobs_put_buffer(blob_dir, data, len, sha256, (int64_t)len, err)) return -1;
+    char target[128];
+    snprintf(target, sizeof target, "blob:%s", sha256);
+    int rc = cdb_begin(db, err);
+    if (!rc)
+        rc = cdb_exec(db, err, "INSERT OR REPLACE INTO blobs (sha256, size, type, created_at) VALUES (?, ?, ?, ?)", "sisi",
+                      sha256, (int64_t)len, type, now_s());
+    if (!rc) rc = cdb_audit(db, admin, "upload", target, type, err);
+    if (rc) return fail_rollback(db, rc);
+    *created = true;
+    return cdb_commit(db, NULL, err);
+}

@@ -1,0 +1,61 @@
+/* content.h — the county's content and its review cycle.
+ *
+ * Owns categories, items, notices, authored answers and the attachment
+ * files' records, and
+ * the cycle every item goes through (提出 drafted -> 审核 reviewed ->
+ * 审批 approved -> 实施公开 published, and withdrawn).  Only this module
+ * decides what is "live" for kiosks: a published item whose scope is
+ * public.  Every change is written to the audit table with the admin's
+ * name (归档) and, when kiosks can see it, marked in the change log.
+ *
+ * Results: 0, -1 (server fault) or an AppResult (see app.h). */
+#ifndef COUNTYD_CONTENT_H
+#define COUNTYD_CONTENT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cdb.h"
+#include "err.h"
+
+/* Replaces the whole category tree (feed category objects). */
+int content_categories_put(Cdb *db, const char *admin, json_t *categories, int *changed, Err *err);
+
+/* Stores new content as the item's working version (state drafted);
+ * `state` receives the item's state afterwards. */
+int content_item_put(Cdb *db, const char *admin, const char *id, json_t *item, bool *changed, char *state,
+                     size_t state_size, Err *err);
+
+typedef enum { STEP_REVIEW, STEP_APPROVE, STEP_PUBLISH, STEP_WITHDRAW } ReviewStep;
+int review_step_parse(const char *word);
+/* Moves an item one step; `state` receives its new state. */
+int content_item_step(Cdb *db, const char *admin, const char *id, ReviewStep step, const char *note, char *state,
+                      size_t state_size, Err *err);
+
+int content_items_list(Cdb *db, json_t **out, Err *err);
+/* [{"state", "n"}] for the status page. */
+int content_items_by_state(Cdb *db, json_t **out, Err *err);
+int content_item_get(Cdb *db, const char *id, json_t **out, Err *err);
+
+/* Notices and authored public answers go live at once (audited, no review
+ * cycle).  Answer ids starting with "answer-" are kept for replies. */
+typedef enum { DOC_NOTICE, DOC_ANSWER } DocKind;
+int content_doc_put(Cdb *db, const char *admin, DocKind kind, const char *id, json_t *entry, Err *err);
+int content_doc_delete(Cdb *db, const char *admin, DocKind kind, const char *id, Err *err);
+
+/* Attachment files: the bytes live in blob_dir (kiosk/blobs.c's layout). */
+int content_blob_put(Cdb *db, const char *blob_dir, const char *admin, const char *sha256, const char *type,
+                     const char *data, size_t len, bool *created, Err *err);
+/* 0 and type/size filled when the server has it, 1 when not. */
+int content_blob_info(Cdb *db, const char *sha256, char *type, size_t type_size, int64_t *size);
+int content_valid_sha256(const char *s);
+/* 1 when an item kiosks have uses the file (so a 党内 item's images are
+ * never served to kiosks), 0 when none does. */
+int content_blob_on_kiosks(Cdb *db, const char *sha256);
+
+/* Canonical JSON text of a value (sorted keys, compact): equal content
+ * gives equal text.  Free with free(). */
+char *content_canonical(json_t *v);
+
+#endif

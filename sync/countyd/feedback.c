@@ -1,0 +1,215 @@
+#include "feedback.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "feed.h"
+#include "feedgen.h"
+#include "longpoll.h"
+#include "store.h"
+#include "validate.h"
+
+#define REFUSE(code, ...) (err_set(err, __VA_ARGS__), (code))
+
+typedef struct {
+    const char *id, *kind, *item, *category, *comment, *name, *phone;
+    int64_t rating, rating_levels, created_at;
+    char *reasons;   /* JSON text, malloc'd */
+} Submission;
+
+static bool feedback_id_ok(const char *id)
+{
+    size_t n = id ? strlen(id) : 0;
+    if (n < 8 || n > 39) return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = id[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-')) return false;
+    }
+    return true;
+}
+
+static int opt_text(json_t *o, const char *key, size_t max, const char **out, Err *err)
+{
+    json_t *v = json_object_get(o, key);
+    *out = "";
+    if (!v || json_is_null(v)) return 0;
+    if (!json_is_string(v) || json_string_length(v) > max)
+        return err_set(err, "%s: must be a string of at most %zu bytes", key, max);
+    *out = json_string_value(v);
+    return 0;
+}
+
+static int opt_int(json_t *o, const char *key, int64_t lo, int64_t hi, int64_t *out, Err *err)
+{
+    json_t *v = json_object_get(o, key);
+    *out = 0;
+    if (!v || json_is_null(v)) return 0;
+    if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi)
+        return err_set(err, "%s: must be a whole number %lld..%lld", key, (long long)lo, (long long)hi);
+    *out = json_integer_value(v);
+    return 0;
+}
+
+static int check_reasons(json_t *o, char **out, Err *err)
+{
+    json_t *r = json_object_get(o, "reasons");
+    *out = NULL;
+    if (r && !json_is_null(r)) {
+        size_t i;
+        json_t *e;
+        if (!json_is_array(r) || json_array_size(r) > 12) return err_set(err, "reasons: must be an array of at most 12 strings");
+        json_array_foreach(r, i, e) if (!json_is_string(e) || json_string_length(e) > 200)
+            return err_set(err, "reasons[%zu]: must be a string of at most 200 bytes", i);
+    }
+    *out = r && json_is_array(r) ? json_dumps(r, JSON_COMPACT) : strdup("[]");
+    return *out ? 0 : err_set(err, "out of memory");
+}
+
+static int parse_submission(json_t *o, Submission *s, Err *err)
+{
+    memset(s, 0, sizeof *s);
+    if (!json_is_object(o)) return err_set(err, "must be an object");
+    s->id = json_string_value(json_object_get(o, "id"));
+    if (!feedback_id_ok(s->id)) return err_set(err, "id: must be 8-39 characters of A-Z a-z 0-9 -");
+    s->kind = json_string_value(json_object_get(o, "kind"));
+    if (feedback_kind_parse(s->kind) < 0) return err_set(err, "kind: must be rating, comment or request");
+    const char *created = json_string_value(json_object_get(o, "created_at"));
+    if (!created || feed_parse_time(created, &s->created_at))
+        return err_set(err, "created_at: must be a time like 2026-11-01T09:00:00+08:00");
+    if (opt_text(o, "item", STORE_ID_MAX - 1, &s->item, err) || opt_text(o, "category", STORE_ID_MAX - 1, &s->category, err) ||
+        opt_text(o, "comment", 4000, &s->comment, err) || opt_text(o, "name", 127, &s->name, err) ||
+        opt_text(o, "phone", 31, &s->phone, err) || opt_int(o, "rating", 0, 5, &s->rating, err) ||
+        opt_int(o, "rating_levels", 0, 5, &s->rating_levels, err))
+        return -1;
+    if ((*s->item && !validate_id(s->item)) || (*s->category && !validate_id(s->category)))
+        return err_set(err, "item/category: must be ids");
+    if (strcmp(s->kind, "rating") == 0 && (s->rating < 1 || s->rating_levels < 2 || s->rating > s->rating_levels))
+        return err_set(err, "rating: a rating needs rating 1..rating_levels and rating_levels 2..5");
+    return check_reasons(o, &s->reasons, err);
+}
+
+static int store_submission(Cdb *db, const char *kiosk, const Submission *s, int64_t now, Err *err)
+{
+    /* INSERT OR IGNORE: an id already stored (a retried batch) is acknowledged, not stored again. */
+    return cdb_exec(db, err,
+                    "INSERT OR IGNORE INTO feedback (id, kiosk, kind, item, category, rating, rating_levels, reasons,"
+                    " comment, name, phone, created_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "sssssiissssii", s->id, kiosk, s->kind, s->item, s->category, s->rating, s->rating_levels, s->reasons,
+                    s->comment, s->name, s->phone, s->created_at, now);
+}
+
+static void reject(json_t *rejected, json_t *entry, size_t index, const char *message)
+{
+    const char *id = json_string_value(json_object_get(entry, "id"));
+    char where[64];
+    snprintf(where, sizeof where, "submissions[%zu]", index);
+    json_array_append_new(rejected, json_pack("{s:s,s:s,s:s}", "id", id ? id : where, "code", "bad_request", "message", message));
+}
+
+int feedback_store_batch(Cdb *db, const char *kiosk, json_t *submissions, json_t **acknowledged, json_t **rejected,
+                         Err *err)
+{
+    if (!json_is_array(submissions)) return REFUSE(APP_BAD_REQUEST, "submissions: must be an array");
+    if (json_array_size(submissions) > FEEDBACK_MAX_BATCH)
+        return REFUSE(APP_BAD_REQUEST, "submissions: at most %d per batch", FEEDBACK_MAX_BATCH);
+    json_t *ack = json_array(), *rej = json_array();
+    int64_t now = (int64_t)time(NULL);
+    if (cdb_begin(db, err)) goto fail;
+    size_t i;
+    json_t *o;
+    json_array_foreach(submissions, i, o) {
+        Submission s;
+        Err why;
+        if (parse_submission(o, &s, &why)) {
+            reject(rej, o, i, why.msg);
+            free(s.reasons);
+            continue;
+        }
+        int rc = store_submission(db, kiosk, &s, now, err);
+        free(s.reasons);
+        if (rc) {
+            cdb_rollback(db);
+            goto fail;
+        }
+        json_array_append_new(ack, json_string(s.id));
+    }
+    if (cdb_commit(db, NULL, err)) goto fail;
+    *acknowledged = ack;
+    *rejected = rej;
+    return 0;
+fail:
+    json_decref(ack);
+    json_decref(rej);
+    return -1;
+}
+
+int feedback_list(Cdb *db, int64_t since, json_t **out, Err *err)
+{
+    json_t *rows;
+    if (cdb_rows(db, &rows, err,
+                 "SELECT id, kiosk, kind, item, category, rating, rating_levels, reasons, comment, name, phone, "
+                 SQL_TIME("created_at") " AS created_at, " SQL_TIME("received_at") " AS received_at"
+                 " FROM feedback WHERE received_at >= ? ORDER BY received_at, created_at, id",
+                 "i", since))
+        return -1;
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row) {
+        json_t *reasons = json_loads(json_string_value(json_object_get(row, "reasons")), 0, NULL);
+        json_object_set_new(row, "reasons", reasons ? reasons : json_array());
+        json_t *replies;
+        if (cdb_rows(db, &replies, err,
+                     "SELECT id, text, question, public, admin, " SQL_TIME("at") " AS at FROM replies"
+                     " WHERE feedback = ? ORDER BY id",
+                     "s", json_string_value(json_object_get(row, "id")))) {
+            json_decref(rows);
+            return -1;
+        }
+        json_object_set_new(row, "replies", replies);
+    }
+    *out = rows;
+    return 0;
+}
+
+int feedback_reply(Cdb *db, const char *admin, const char *feedback_id, const char *text, bool public,
+                   const char *question, int64_t *reply_id, Err *err)
+{
+    if (!text || !*text || strlen(text) > 4000) return REFUSE(APP_BAD_REQUEST, "text: a reply of 1-4000 bytes is needed");
+    if (question && strlen(question) > 2000) return REFUSE(APP_BAD_REQUEST, "question: at most 2000 bytes");
+    char comment[4096];
+    int found = cdb_text(db, comment, sizeof comment, err, "SELECT comment FROM feedback WHERE id = ?", "s", feedback_id);
+    if (found < 0) return -1;
+    if (found == 1) return REFUSE(APP_NOT_FOUND, "there is no feedback %s", feedback_id);
+    if (public && (!question || !*question) && !*comment)
+        return REFUSE(APP_BAD_REQUEST, "feedback %s has no comment to show as the question; give a question with the "
+                      "public reply", feedback_id);
+    char target[128];
+    snprintf(target, sizeof target, "feedback:%s", feedback_id);
+    if (cdb_begin(db, err)) return -1;
+    int rc = cdb_exec(db, err, "INSERT INTO replies (feedback, text, question, public, admin, at) VALUES (?, ?, ?, ?, ?, ?)",
+                      "sssdsi", feedback_id, text, question ? question : "", public ? 1 : 0, admin, (int64_t)time(NULL));
+    *reply_id = cdb_int(db, 0, "SELECT last_insert_rowid()", NULL);
+    char answer_id[64];
+    snprintf(answer_id, sizeof answer_id, "answer-%lld", (long long)*reply_id);
+    if (!rc && public) {
+        json_t *entry;
+        rc = feedgen_answer(db, *reply_id, &entry, err);
+        if (!rc) {
+            rc = validate_with_kiosk_importer(NULL, "answers", entry, err) ? APP_BAD_REQUEST : 0;
+            json_decref(entry);
+        }
+        if (!rc) rc = cdb_mark_changed(db, "answer", answer_id, err);
+    }
+    if (!rc) rc = cdb_audit(db, admin, public ? "reply-public" : "reply", target, text, err);
+    if (rc) {
+        cdb_rollback(db);
+        return rc;
+    }
+    int64_t rev = 0;
+    if (cdb_commit(db, &rev, err)) return -1;
+    if (rev) longpoll_announce(rev);
+    return 0;
+}

@@ -1,0 +1,35 @@
+/* feedback.h — visitors' feedback as the county receives and answers it.
+ *
+ * Owns the feedback table (deduplicated by the id each kiosk gives a
+ * submission, so a retried upload never stores twice) and the replies
+ * admins write.  A reply marked public becomes an `answers` entry in the
+ * feed (feedgen.c builds it, without name or phone).
+ *
+ * Results: 0, -1 (server fault) or an AppResult (see app.h). */
+#ifndef COUNTYD_FEEDBACK_H
+#define COUNTYD_FEEDBACK_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cdb.h"
+#include "err.h"
+
+#define FEEDBACK_MAX_BATCH 100
+
+/* Stores a batch from one kiosk in one transaction.  `acknowledged`
+ * receives the ids stored now or before, `rejected` the malformed ones
+ * ({"id","code","message"}). */
+int feedback_store_batch(Cdb *db, const char *kiosk, json_t *submissions, json_t **acknowledged, json_t **rejected,
+                         Err *err);
+
+/* Feedback received at or after `since` (unix time), oldest first, with
+ * its replies. */
+int feedback_list(Cdb *db, int64_t since, json_t **out, Err *err);
+
+/* Records a reply; a public one is published to kiosks at once. */
+int feedback_reply(Cdb *db, const char *admin, const char *feedback_id, const char *text, bool public,
+                   const char *question, int64_t *reply_id, Err *err);
+
+#endif

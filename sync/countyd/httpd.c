@@ -1,0 +1,416 @@
+#include "httpd.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+
+struct HttpServer {
+    struct MHD_Daemon *daemon;
+    HttpConf conf;
+};
+
+typedef struct {
+    char name[64], value[256];
+} Header;
+
+struct RequestPrivate {
+    HttpServer *server;
+    struct MHD_Connection *conn;
+    const Route *route;
+    char *body;
+    size_t len, cap, limit;
+    bool too_large;
+    bool answered;
+    bool method_mismatch;
+    char path_copy[1024];
+    Cdb *db;
+    Header headers[HTTP_MAX_HEADERS];
+    int header_count;
+    struct timespec started;
+    int status;
+};
+
+/* ---- routing ------------------------------------------------------------ */
+
+/* Matches "/v1/items/abc/review" against "/v1/items/ * /review" segment by
+ * segment; '*' captures one non-empty segment into r->params. */
+static bool path_matches(const char *pattern, char *path_buf, const char *path, const char **params)
+{
+    snprintf(path_buf, 1024, "%s", path);
+    char *p = path_buf;
+    const char *q = pattern;
+    int n = 0;
+    while (*q) {
+        if (*q == '*') {
+            if (*p == '/' || *p == '\0' || n >= HTTP_MAX_PARAMS) return false;
+            params[n++] = p;
+            while (*p && *p != '/') p++;
+            q++;
+            if (*q == '\0') return *p == '\0';
+            if (*p != '/') return false;
+            *p++ = '\0';
+            q++;
+            continue;
+        }
+        if (*p != *q) return false;
+        p++;
+        q++;
+    }
+    return *p == '\0';
+}
+
+static const Route *find_route(HttpServer *s, Request *r, const char *method, bool *method_mismatch)
+{
+    const char *params[HTTP_MAX_PARAMS];
+    char buf[1024];
+    *method_mismatch = false;
+    if (strlen(r->path) >= sizeof buf) return NULL;
+    for (size_t i = 0; i < s->conf.route_count; i++) {
+        const Route *rt = &s->conf.routes[i];
+        if (!path_matches(rt->pattern, buf, r->path, params)) continue;
+        bool same = strcmp(rt->method, method) == 0 || (strcmp(method, "HEAD") == 0 && strcmp(rt->method, "GET") == 0);
+        if (!same) {
+            *method_mismatch = true;
+            continue;
+        }
+        path_matches(rt->pattern, r->priv->path_copy, r->path, r->params);
+        return rt;
+    }
+    return NULL;
+}
+
+/* ---- answers ------------------------------------------------------------ */
+
+static void queue(Request *r, int status, struct MHD_Response *resp)
+{
+    struct RequestPrivate *p = r->priv;
+    if (p->answered || !resp) {
+        if (resp) MHD_destroy_response(resp);
+        return;
+    }
+    for (int i = 0; i < p->header_count; i++) MHD_add_response_header(resp, p->headers[i].name, p->headers[i].value);
+    MHD_queue_response(p->conn, (unsigned)status, resp);
+    MHD_destroy_response(resp);
+    p->answered = true;
+    p->status = status;
+}
+
+void http_add_header(Request *r, const char *name, const char *value)
+{
+    struct RequestPrivate *p = r->priv;
+    if (p->header_count >= HTTP_MAX_HEADERS) return;
+    snprintf(p->headers[p->header_count].name, sizeof p->headers[0].name, "%s", name);
+    snprintf(p->headers[p->header_count].value, sizeof p->headers[0].value, "%s", value);
+    p->header_count++;
+}
+
+void http_reply_text(Request *r, int status, char *text, size_t len, const char *content_type)
+{
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+    if (!resp) {
+        free(text);
+        return;
+    }
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+    queue(r, status, resp);
+}
+
+void http_reply_json(Request *r, int status, json_t *body)
+{
+    char *text = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    if (!text) {
+        log_error("countyd: out of memory while answering %s", r->path);
+        return;
+    }
+    http_reply_text(r, status, text, strlen(text), "application/json; charset=utf-8");
+}
+
+void http_reply_error(Request *r, int status, const char *code, const char *fmt, ...)
+{
+    char msg[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (status == 503) log_warn("%s %s: %s", r->method, r->path, msg);
+    else if (status >= 500) log_error("%s %s: %s", r->method, r->path, msg);
+    else log_info("%s %s: %d %s: %s", r->method, r->path, status, code, msg);
+    http_reply_json(r, status, json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", msg));
+}
+
+void http_reply_internal(Request *r, const Err *err)
+{
+    log_error("%s %s: %s", r->method, r->path, err->msg);
+    http_reply_json(r, 500, json_pack("{s:{s:s,s:s}}", "error", "code", "internal", "message",
+                                      "the server failed; the details are in its log"));
+}
+
+void http_reply_empty(Request *r, int status)
+{
+    queue(r, status, MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT));
+}
+
+void http_reply_file(Request *r, int fd, int64_t size, const char *content_type)
+{
+    struct MHD_Response *resp = MHD_create_response_from_fd64((uint64_t)size, fd);
+    if (!resp) {
+        close(fd);
+        Err err;
+        err_set(&err, "cannot create a file response");
+        http_reply_internal(r, &err);
+        return;
+    }
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+    queue(r, 200, resp);
+}
+
+/* ---- request data --------------------------------------------------------- */
+
+const char *http_header(Request *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->priv->conn, MHD_HEADER_KIND, name);
+}
+
+const char *http_query(Request *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->priv->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *http_client_address(Request *r, char *buf, size_t size)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->priv->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    snprintf(buf, size, "?");
+    if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, buf, (socklen_t)size);
+    return buf;
+}
+
+Cdb *http_db(Request *r)
+{
+    struct RequestPrivate *p = r->priv;
+    if (p->db) return p->db;
+    Err err;
+    if (cdb_open(p->server->conf.db_path, &p->db, &err)) {
+        log_error("countyd: %s", err.msg);
+        http_reply_error(r, 503, "unavailable", "the database is not available; try again later");
+        return NULL;
+    }
+    return p->db;
+}
+
+void http_db_release(Request *r)
+{
+    cdb_close(r->priv->db);
+    r->priv->db = NULL;
+}
+
+json_t *http_body_json(Request *r)
+{
+    json_error_t je;
+    json_t *doc = json_loadb(r->body ? r->body : "", r->body_len, JSON_REJECT_DUPLICATES, &je);
+    if (!doc) {
+        http_reply_error(r, 400, "bad_json", "line %d, column %d: %s", je.line, je.column, je.text);
+        return NULL;
+    }
+    if (!json_is_object(doc)) {
+        json_decref(doc);
+        http_reply_error(r, 400, "bad_json", "the body must be a JSON object");
+        return NULL;
+    }
+    return doc;
+}
+
+/* ---- the daemon ------------------------------------------------------------ */
+
+static void dispatch(HttpServer *s, Request *r)
+{
+    struct RequestPrivate *p = r->priv;
+    if (!p->route) {
+        if (p->method_mismatch) http_reply_error(r, 405, "method_not_allowed", "%s is not allowed here", r->method);
+        else http_reply_error(r, 404, "not_found", "no such resource");
+        return;
+    }
+    if (p->too_large) {
+        http_reply_error(r, 413, "too_large", "the body is larger than %zu bytes", p->limit);
+        return;
+    }
+    if (p->route->auth != AUTH_NONE && s->conf.authorize(r, p->route->auth)) return;
+    r->body = p->body;
+    r->body_len = p->len;
+    p->route->fn(r);
+    if (!p->answered) {
+        Err err;
+        err_set(&err, "handler gave no answer");
+        http_reply_internal(r, &err);
+    }
+}
+
+static bool append_body(struct RequestPrivate *p, const char *data, size_t n)
+{
+    if (p->too_large || n > p->limit - p->len) {
+        p->too_large = true;
+        return false;
+    }
+    if (p->len + n + 1 > p->cap) {
+        size_t cap = p->cap ? p->cap : 4096;
+        while (cap < p->len + n + 1) cap *= 2;
+        char *nb = realloc(p->body, cap);
+        if (!nb) {
+            p->too_large = true;
+            return false;
+        }
+        p->body = nb;
+        p->cap = cap;
+    }
+    memcpy(p->body + p->len, data, n);
+    p->len += n;
+    p->body[p->len] = '\0';
+    return true;
+}
+
+static Request *request_new(HttpServer *s, struct MHD_Connection *conn, const char *url, const char *method)
+{
+    Request *r = calloc(1, sizeof *r);
+    struct RequestPrivate *p = calloc(1, sizeof *p);
+    if (!r || !p) {
+        free(r);
+        free(p);
+        return NULL;
+    }
+    r->priv = p;
+    r->method = method;
+    r->path = url;
+    r->app = s->conf.app;
+    p->server = s;
+    p->conn = conn;
+    clock_gettime(CLOCK_MONOTONIC, &p->started);
+    p->route = find_route(s, r, method, &p->method_mismatch);
+    p->limit = p->route ? p->route->max_body : 0;
+    const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (cl && strtoull(cl, NULL, 10) > p->limit) p->too_large = true;
+    return r;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+                                  const char *version, const char *upload_data, size_t *upload_size, void **state)
+{
+    (void)version;
+    HttpServer *s = cls;
+    Request *r = *state;
+    if (!r) {
+        r = request_new(s, conn, url, method);
+        if (!r) return MHD_NO;
+        *state = r;
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        /* An oversized body is read and dropped, then answered 413 once. */
+        append_body(r->priv, upload_data, *upload_size);
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    dispatch(s, r);
+    return MHD_YES;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **state, enum MHD_RequestTerminationCode why)
+{
+    (void)cls;
+    (void)conn;
+    Request *r = *state;
+    if (!r) return;
+    struct RequestPrivate *p = r->priv;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long ms = (long)((now.tv_sec - p->started.tv_sec) * 1000 + (now.tv_nsec - p->started.tv_nsec) / 1000000);
+    log_debug("%s %s %s -> %d (%ld ms)%s", r->actor[0] ? r->actor : "-", r->method, r->path, p->status, ms,
+              why == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection ended early)");
+    cdb_close(p->db);
+    free(p->body);
+    free(p);
+    free(r);
+    *state = NULL;
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    char msg[512];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    size_t n = strlen(msg);
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r')) msg[--n] = '\0';
+    log_warn("http: %s", msg);
+}
+
+static int parse_listen(const char *listen, struct sockaddr_in *sa, Err *err)
+{
+    char host[64];
+    const char *colon = strrchr(listen, ':');
+    if (!colon || (size_t)(colon - listen) >= sizeof host)
+        return err_set(err, "listen address \"%s\" is not ADDRESS:PORT, e.g. 127.0.0.1:8750", listen);
+    memcpy(host, listen, (size_t)(colon - listen));
+    host[colon - listen] = '\0';
+    char *end;
+    long port = strtol(colon + 1, &end, 10);
+    if (*end || port < 0 || port > 65535 || colon[1] == '\0')
+        return err_set(err, "listen address \"%s\": the port must be 0..65535", listen);
+    memset(sa, 0, sizeof *sa);
+    sa->sin_family = AF_INET;
+    sa->sin_port = htons((uint16_t)port);
+    if (inet_pton(AF_INET, host[0] ? host : "0.0.0.0", &sa->sin_addr) != 1)
+        return err_set(err, "listen address \"%s\": \"%s\" is not an IPv4 address", listen, host);
+    return 0;
+}
+
+int http_start(const HttpConf *conf, HttpServer **out, Err *err)
+{
+    struct sockaddr_in sa;
+    if (parse_listen(conf->listen, &sa, err)) return -1;
+    HttpServer *s = calloc(1, sizeof *s);
+    if (!s) return err_set(err, "out of memory");
+    s->conf = *conf;
+    unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
+    s->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+                                 MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+                                 MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+                                 MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+                                 MHD_OPTION_CONNECTION_LIMIT, (unsigned)(conf->max_connections > 0 ? conf->max_connections : 1000),
+                                 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)180,
+                                 MHD_OPTION_THREAD_STACK_SIZE, (size_t)(512 * 1024),
+                                 MHD_OPTION_END);
+    if (!s->daemon) {
+        free(s);
+        return err_set(err, "cannot listen on %s (in use, or not an address of this machine?)", conf->listen);
+    }
+    *out = s;
+    return 0;
+}
+
+int http_port(HttpServer *s)
+{
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    return di ? di->port : 0;
+}
+
+void http_quiesce(HttpServer *s)
+{
+    MHD_socket fd = MHD_quiesce_daemon(s->daemon);
+    if (fd != MHD_INVALID_SOCKET) close(fd);
+}
+
+void http_stop(HttpServer *s)
+{
+    if (!s) return;
+    MHD_stop_daemon(s->daemon);
+    free(s);
+}

@@ -1,0 +1,98 @@
+/* httpd.h — countyd's HTTP layer on libmicrohttpd.
+ *
+ * Owns the daemon, request bodies (with per-route size limits), routing
+ * by method and path pattern, authentication hooks and every way to answer:
+ * JSON, the protocol's JSON errors, files, empty 304s.  Handlers never
+ * touch libmicrohttpd themselves.
+ *
+ * One thread per connection (MHD_USE_THREAD_PER_CONNECTION), so a
+ * long-poll handler simply blocks in longpoll_wait(); the handler closes
+ * its database connection before it waits, so a held request costs a
+ * socket and a sleeping thread. */
+#ifndef COUNTYD_HTTPD_H
+#define COUNTYD_HTTPD_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cdb.h"
+#include "err.h"
+
+#define HTTP_MAX_PARAMS 4
+#define HTTP_MAX_HEADERS 8
+
+typedef enum { AUTH_NONE, AUTH_KIOSK, AUTH_ADMIN } AuthKind;
+
+typedef struct Request Request;
+typedef void (*Handler)(Request *r);
+
+typedef struct Route {
+    const char *method;       /* "GET" also answers HEAD */
+    const char *pattern;      /* "/v1/admin/kiosks/ID/settings" with a star for ID: one path segment */
+    AuthKind auth;
+    size_t max_body;          /* bytes; 0 = no body allowed */
+    Handler fn;
+} Route;
+
+/* Checks the credentials for a route; answers 401 itself and returns -1
+ * when they are missing or wrong, fills r->actor on success. */
+typedef int (*Authorizer)(Request *r, AuthKind kind);
+
+typedef struct HttpConf {
+    const char *listen;       /* "127.0.0.1:8750" */
+    const Route *routes;
+    size_t route_count;
+    Authorizer authorize;
+    const char *db_path;      /* each request opens its own connection */
+    void *app;                /* handed to handlers as r->app */
+    int max_connections;
+} HttpConf;
+
+struct Request {
+    const char *method, *path;
+    const char *body;         /* NUL-terminated, body_len bytes */
+    size_t body_len;
+    const char *params[HTTP_MAX_PARAMS];
+    char actor[128];          /* the admin's name or the kiosk's id */
+    void *app;
+    struct RequestPrivate *priv;
+};
+
+typedef struct HttpServer HttpServer;
+
+int http_start(const HttpConf *conf, HttpServer **out, Err *err);
+/* The port actually bound (useful with port 0). */
+int http_port(HttpServer *s);
+/* Stops accepting new connections; running requests go on. */
+void http_quiesce(HttpServer *s);
+void http_stop(HttpServer *s);
+
+/* ---- for handlers ------------------------------------------------------ */
+
+const char *http_header(Request *r, const char *name);
+const char *http_query(Request *r, const char *name);
+const char *http_client_address(Request *r, char *buf, size_t size);
+/* The request's database connection, opened on first use; NULL after
+ * answering 503 when the database cannot be opened. */
+Cdb *http_db(Request *r);
+void http_db_release(Request *r);
+
+/* Parses the body as one JSON object; on failure answers 400 bad_json and
+ * returns NULL. */
+json_t *http_body_json(Request *r);
+
+void http_add_header(Request *r, const char *name, const char *value);
+/* Steals `body`. */
+void http_reply_json(Request *r, int status, json_t *body);
+/* Sends malloc'd text (the reply frees it). */
+void http_reply_text(Request *r, int status, char *text, size_t len, const char *content_type);
+void http_reply_error(Request *r, int status, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Logs the error and answers 500 internal. */
+void http_reply_internal(Request *r, const Err *err);
+void http_reply_empty(Request *r, int status);
+/* Sends an open file (the reply owns and closes fd). */
+void http_reply_file(Request *r, int fd, int64_t size, const char *content_type);
+
+#endif

@@ -1,0 +1,264 @@
+#include "kiosks.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "feed.h"
+#include "validate.h"
+
+#define REFUSE(code, ...) (err_set(err, __VA_ARGS__), (code))
+
+static int fail_rollback(Cdb *db, int rc)
+{
+    cdb_rollback(db);
+    return rc;
+}
+
+int kiosk_register(Cdb *db, const char *admin, const char *id, const char *name, char token[AUTH_TOKEN_LEN + 1],
+                   Err *err)
+{
+    if (!validate_id(id)) return REFUSE(APP_BAD_REQUEST, "\"%s\" is not a kiosk id (1-63 of A-Z a-z 0-9 - _ .)", id);
+    char hash[AUTH_HASH_LEN + 1];
+    if (auth_new_token(token, hash, err)) return -1;
+    char target[128];
+    snprintf(target, sizeof target, "kiosk:%s", id);
+    int rc = cdb_begin(db, err);
+    if (!rc)
+        rc = cdb_exec(db, err,
+                      "INSERT INTO kiosks (id, name, token_hash, created_at) VALUES (?, ?, ?, ?)"
+                      " ON CONFLICT(id) DO UPDATE SET token_hash = excluded.token_hash,"
+                      " name = CASE WHEN excluded.name != '' THEN excluded.name ELSE name END",
+                      "sssi", id, name ? name : "", hash, (int64_t)time(NULL));
+    if (!rc) rc = cdb_audit(db, admin, "kiosk-register", target, name, err);
+    if (rc) return fail_rollback(db, rc);
+    return cdb_commit(db, NULL, err);
+}
+
+int kiosk_authenticate(Cdb *db, const char *id, const char *token)
+{
+    char hash[AUTH_HASH_LEN + 1];
+    if (!id || !token || cdb_text(db, hash, sizeof hash, NULL, "SELECT token_hash FROM kiosks WHERE id = ?", "s", id))
+        return 1;
+    return auth_token_matches(token, hash) ? 0 : 1;
+}
+
+/* ---- heartbeats ------------------------------------------------------------- */
+
+typedef struct {
+    const char *app_version, *last_error;
+    int64_t revision, outbox, uptime, free_disk, clock_skew;
+    bool has_skew;
+} Beat;
+
+static int beat_int(json_t *beat, const char *key, int64_t *out, Err *err)
+{
+    json_t *v = json_object_get(beat, key);
+    *out = -1;
+    if (!v || json_is_null(v)) return 0;
+    if (!json_is_integer(v) || json_integer_value(v) < 0) return REFUSE(APP_BAD_REQUEST, "%s: must be a whole number >= 0", key);
+    *out = json_integer_value(v);
+    return 0;
+}
+
+static int beat_text(json_t *beat, const char *key, size_t max, const char **out, Err *err)
+{
+    json_t *v = json_object_get(beat, key);
+    *out = "";
+    if (!v || json_is_null(v)) return 0;
+    if (!json_is_string(v) || json_string_length(v) > max)
+        return REFUSE(APP_BAD_REQUEST, "%s: must be a string of at most %zu bytes", key, max);
+    *out = json_string_value(v);
+    return 0;
+}
+
+static int parse_beat(json_t *beat, Beat *b, Err *err)
+{
+    memset(b, 0, sizeof *b);
+    int rc;
+    if ((rc = beat_text(beat, "app_version", 64, &b->app_version, err)) ||
+        (rc = beat_text(beat, "last_error", 500, &b->last_error, err)) ||
+        (rc = beat_int(beat, "revision", &b->revision, err)) || (rc = beat_int(beat, "outbox", &b->outbox, err)) ||
+        (rc = beat_int(beat, "uptime", &b->uptime, err)) || (rc = beat_int(beat, "free_disk", &b->free_disk, err)))
+        return rc;
+    json_t *t = json_object_get(beat, "time");
+    if (t && !json_is_null(t)) {
+        int64_t kiosk_time;
+        if (!json_is_string(t) || feed_parse_time(json_string_value(t), &kiosk_time))
+            return REFUSE(APP_BAD_REQUEST, "time: must be a time like 2026-11-01T09:00:00+08:00");
+        b->clock_skew = kiosk_time - (int64_t)time(NULL);
+        b->has_skew = true;
+    }
+    return 0;
+}
+
+/* Settings for one kiosk: the county-wide ones ("*"), then its own. */
+static int settings_for(Cdb *db, const char *id, json_t **out, Err *err)
+{
+    json_t *rows;
+    if (cdb_rows(db, &rows, err,
+                 "SELECT key, value FROM kiosk_settings WHERE kiosk IN ('*', ?) ORDER BY kiosk = '*' DESC", "s", id))
+        return -1;
+    json_t *settings = json_object();
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row) {
+        json_t *v = json_loads(json_string_value(json_object_get(row, "value")), JSON_DECODE_ANY, NULL);
+        if (v) json_object_set_new(settings, json_string_value(json_object_get(row, "key")), v);
+    }
+    json_decref(rows);
+    *out = settings;
+    return 0;
+}
+
+/* Commands waiting for this kiosk, taken off the queue. */
+static int take_commands(Cdb *db, const char *id, json_t **out, Err *err)
+{
+    json_t *rows;
+    if (cdb_rows(db, &rows, err, "SELECT command FROM kiosk_commands WHERE kiosk = ? ORDER BY created_at", "s", id) ||
+        cdb_exec(db, err, "DELETE FROM kiosk_commands WHERE kiosk = ?", "s", id))
+        return -1;
+    json_t *cmds = json_array();
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row) json_array_append(cmds, json_object_get(row, "command"));
+    json_decref(rows);
+    *out = cmds;
+    return 0;
+}
+
+int kiosk_heartbeat(Cdb *db, const char *id, json_t *beat, const char *address, json_t **answer, Err *err)
+{
+    Beat b;
+    int rc = parse_beat(beat, &b, err);
+    if (rc) return rc;
+    int64_t now = (int64_t)time(NULL);
+    json_t *settings = NULL, *commands = NULL;
+    rc = cdb_begin(db, err);
+    if (!rc)
+        rc = cdb_exec(db, err,
+                      "INSERT INTO heartbeats (kiosk, at, app_version, revision, outbox, last_error, uptime, free_disk)"
+                      " VALUES (?, ?, ?, nullif(?, -1), nullif(?, -1), ?, nullif(?, -1), nullif(?, -1))",
+                      "sisiisii", id, now, b.app_version, b.revision, b.outbox, b.last_error, b.uptime, b.free_disk);
+    if (!rc)
+        rc = cdb_exec(db, err,
+                      "UPDATE kiosks SET last_seen = ?, app_version = ?, revision = nullif(?, -1), outbox = nullif(?, -1),"
+                      " last_error = ?, uptime = nullif(?, -1), free_disk = nullif(?, -1), clock_skew = ?, address = ?"
+                      " WHERE id = ?",
+                      "isiisiiiss", now, b.app_version, b.revision, b.outbox, b.last_error, b.uptime, b.free_disk,
+                      b.clock_skew, address, id);
+    if (!rc)
+        rc = cdb_exec(db, err, "DELETE FROM heartbeats WHERE kiosk = ? AND at < ?", "si", id,
+                      now - (int64_t)HEARTBEAT_KEEP_DAYS * 86400);
+    if (!rc) rc = settings_for(db, id, &settings, err);
+    if (!rc) rc = take_commands(db, id, &commands, err);
+    if (!rc) rc = cdb_commit(db, NULL, err);
+    if (rc) {
+        cdb_rollback(db);
+        json_decref(settings);
+        json_decref(commands);
+        return rc;
+    }
+    char now_text[40];
+    feed_format_time(now, now_text, sizeof now_text);
+    *answer = json_pack("{s:s,s:I,s:o,s:o}", "server_time", now_text, "revision", (json_int_t)cdb_revision(db),
+                        "settings", settings, "commands", commands);
+    return 0;
+}
+
+int kiosks_list(Cdb *db, int silent_minutes, json_t **out, Err *err)
+{
+    int64_t now = (int64_t)time(NULL);
+    return cdb_rows(db, out, err,
+                    "SELECT id, name, " SQL_TIME("last_seen") " AS last_seen,"
+                    " CASE WHEN last_seen IS NULL THEN NULL ELSE ? - last_seen END AS silent_seconds,"
+                    " (last_seen IS NULL OR ? - last_seen > ? * 60) AS silent,"
+                    " app_version, revision, outbox, last_error, uptime, free_disk, clock_skew, address"
+                    " FROM kiosks ORDER BY id",
+                    "iid", now, now, silent_minutes);
+}
+
+int kiosks_count(Cdb *db) { return (int)cdb_int(db, 0, "SELECT count(*) FROM kiosks", NULL); }
+
+/* ---- settings and commands -------------------------------------------------------- */
+
+static int check_setting(const char *key, json_t *v, Err *err)
+{
+    if (json_is_null(v)) return 0;
+    if (strcmp(key, "unit_name") == 0) {
+        if (json_is_string(v) && json_string_length(v) > 0 && json_string_length(v) < 256) return 0;
+        return REFUSE(APP_BAD_REQUEST, "unit_name: must be a name of 1-255 bytes");
+    }
+    if (strcmp(key, "ticker_speed") == 0) {
+        if (json_is_integer(v) && json_integer_value(v) >= 20 && json_integer_value(v) <= 400) return 0;
+        return REFUSE(APP_BAD_REQUEST, "ticker_speed: must be 20..400 (pixels per second)");
+    }
+    if (strcmp(key, "screen_on") == 0) {
+        int h1, m1, h2, m2, n = 0;
+        const char *s = json_string_value(v);
+        if (s && (s[0] == '\0' || (sscanf(s, "%2d:%2d-%2d:%2d%n", &h1, &m1, &h2, &m2, &n) == 4 && s[n] == '\0' &&
+                                   h1 < 24 && h2 < 24 && m1 < 60 && m2 < 60 && h1 >= 0 && h2 >= 0 && m1 >= 0 && m2 >= 0)))
+            return 0;
+        return REFUSE(APP_BAD_REQUEST, "screen_on: must be HH:MM-HH:MM, or \"\" for always on");
+    }
+    if (strcmp(key, "reasons") == 0) {
+        size_t i;
+        json_t *r;
+        if (!json_is_array(v) || json_array_size(v) > 12) goto bad_reasons;
+        json_array_foreach(v, i, r) if (!json_is_string(r) || json_string_length(r) == 0 || json_string_length(r) >= 64) goto bad_reasons;
+        return 0;
+    bad_reasons:
+        return REFUSE(APP_BAD_REQUEST, "reasons: must be an array of at most 12 strings of 1-63 bytes");
+    }
+    return REFUSE(APP_BAD_REQUEST, "%s: unknown setting (known: unit_name, ticker_speed, screen_on, reasons)", key);
+}
+
+static int kiosk_known(Cdb *db, const char *id, Err *err)
+{
+    if (strcmp(id, "*") == 0 || cdb_int(db, 0, "SELECT count(*) FROM kiosks WHERE id = ?", "s", id) > 0) return 0;
+    return REFUSE(APP_NOT_FOUND, "there is no kiosk %s", id);
+}
+
+int kiosk_settings_put(Cdb *db, const char *admin, const char *id, json_t *settings, Err *err)
+{
+    int rc = kiosk_known(db, id, err);
+    if (rc) return rc;
+    const char *key;
+    json_t *v;
+    json_object_foreach(settings, key, v) if ((rc = check_setting(key, v, err))) return rc;
+    char target[128];
+    snprintf(target, sizeof target, "kiosk:%s", id);
+    if (cdb_begin(db, err)) return -1;
+    json_object_foreach(settings, key, v) {
+        char *text = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+        rc = json_is_null(v) ? cdb_exec(db, err, "DELETE FROM kiosk_settings WHERE kiosk = ? AND key = ?", "ss", id, key)
+                             : cdb_exec(db, err, "INSERT OR REPLACE INTO kiosk_settings (kiosk, key, value) VALUES (?, ?, ?)",
+                                        "sss", id, key, text);
+        char detail[600];
+        snprintf(detail, sizeof detail, "%s = %s", key, text ? text : "?");
+        if (!rc) rc = cdb_audit(db, admin, "setting", target, detail, err);
+        free(text);
+        if (rc) return fail_rollback(db, rc);
+    }
+    return cdb_commit(db, NULL, err);
+}
+
+int kiosk_command_add(Cdb *db, const char *admin, const char *id, const char *command, Err *err)
+{
+    if (!command || strcmp(command, "resync") != 0) return REFUSE(APP_BAD_REQUEST, "command: the only command is \"resync\"");
+    int rc = kiosk_known(db, id, err);
+    if (rc) return rc;
+    char target[128];
+    snprintf(target, sizeof target, "kiosk:%s", id);
+    int64_t now = (int64_t)time(NULL);
+    rc = cdb_begin(db, err);
+    if (!rc)
+        rc = strcmp(id, "*") == 0
+                 ? cdb_exec(db, err, "INSERT OR REPLACE INTO kiosk_commands SELECT id, ?, ? FROM kiosks", "si", command, now)
+                 : cdb_exec(db, err, "INSERT OR REPLACE INTO kiosk_commands VALUES (?, ?, ?)", "ssi", id, command, now);
+    if (!rc) rc = cdb_audit(db, admin, "command", target, command, err);
+    if (rc) return fail_rollback(db, rc);
+    return cdb_commit(db, NULL, err);
+}

@@ -1,0 +1,40 @@
+/* kiosks.h — the county's register of kiosks.
+ *
+ * Owns kiosk identities and tokens (hashed), their heartbeats and the
+ * latest state each reported, the settings admins push to them and the
+ * one-shot commands waiting for their next heartbeat.
+ *
+ * Results: 0, -1 (server fault) or an AppResult (see app.h). */
+#ifndef COUNTYD_KIOSKS_H
+#define COUNTYD_KIOSKS_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "auth.h"
+#include "cdb.h"
+#include "err.h"
+
+/* Registers a kiosk (or gives an existing one a new token). */
+int kiosk_register(Cdb *db, const char *admin, const char *id, const char *name, char token[AUTH_TOKEN_LEN + 1],
+                   Err *err);
+/* 0 when the id and token belong together, 1 when not. */
+int kiosk_authenticate(Cdb *db, const char *id, const char *token);
+
+/* Stores a heartbeat and builds the answer (settings, commands).  Each
+ * kiosk's heartbeats are kept for HEARTBEAT_KEEP_DAYS. */
+#define HEARTBEAT_KEEP_DAYS 90
+int kiosk_heartbeat(Cdb *db, const char *id, json_t *beat, const char *address, json_t **answer, Err *err);
+
+/* Every kiosk with its last reported state; silent_seconds counts from
+ * its last heartbeat, `silent` flags those quiet longer than
+ * silent_minutes (and those never heard from). */
+int kiosks_list(Cdb *db, int silent_minutes, json_t **out, Err *err);
+
+int kiosks_count(Cdb *db);
+
+/* id "*" = every kiosk.  A JSON null value removes the key. */
+int kiosk_settings_put(Cdb *db, const char *admin, const char *id, json_t *settings, Err *err);
+int kiosk_command_add(Cdb *db, const char *admin, const char *id, const char *command, Err *err);
+
+#endif

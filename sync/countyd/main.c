@@ -1,0 +1,241 @@
+/* countyd — the county server: kiosks sync content from it and report to
+ * it; admins publish through it with kioskctl (docs/ADMIN.md).
+ *
+ * This file owns start-up: the settings (an INI file via inih, overridden
+ * by command-line flags), the one-off --add-admin, and a clean stop on
+ * SIGTERM/SIGINT: held long-polls are released, the daemon's threads are
+ * joined, the database is left consistent. */
+#include <ini.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "admins.h"
+#include "api.h"
+#include "app.h"
+#include "blobs.h"
+#include "cdb.h"
+#include "httpd.h"
+#include "log.h"
+#include "longpoll.h"
+#include "validate.h"
+
+typedef struct {
+    App app;
+    char listen[128];
+    char log_file[1024];
+    int log_level;
+    int max_connections;
+    char add_admin[128];
+    bool blob_dir_set;
+} Settings;
+
+static void usage(void)
+{
+    printf("usage: countyd [options]\n"
+           "  --config FILE         INI file with a [countyd] section (keys as the options, '-' as '_')\n"
+           "  --db FILE             the database (default var/countyd.db)\n"
+           "  --listen ADDR:PORT    where to listen (default 127.0.0.1:8750)\n"
+           "  --blobs DIR           attachment files (default: countyd-blobs beside the database)\n"
+           "  --log-level LEVEL     debug, info, warn or error (default info)\n"
+           "  --log-file FILE       also log to this file\n"
+           "  --max-wait SECONDS    longest long-poll granted to kiosks, 0..120 (default 90)\n"
+           "  --silent-minutes N    flag kiosks without a heartbeat for N minutes (default 30)\n"
+           "  --max-connections N   concurrent connections (default 2000)\n"
+           "  --add-admin NAME      create admin NAME (or give it a new token), print the token, exit\n");
+}
+
+static int set_int(const char *name, const char *value, int lo, int hi, int *out, Err *err)
+{
+    char *end;
+    long v = strtol(value, &end, 10);
+    if (!*value || *end || v < lo || v > hi) return err_set(err, "%s: must be a whole number %d..%d", name, lo, hi);
+    *out = (int)v;
+    return 0;
+}
+
+/* One setting by its name (options without "--", '-' or '_' alike). */
+static int apply_setting(Settings *s, const char *name, const char *value, Err *err)
+{
+    char key[64];
+    snprintf(key, sizeof key, "%s", name);
+    for (char *p = key; *p; p++)
+        if (*p == '_') *p = '-';
+    if (strcmp(key, "db") == 0) snprintf(s->app.db_path, sizeof s->app.db_path, "%s", value);
+    else if (strcmp(key, "listen") == 0) snprintf(s->listen, sizeof s->listen, "%s", value);
+    else if (strcmp(key, "blobs") == 0) {
+        snprintf(s->app.blob_dir, sizeof s->app.blob_dir, "%s", value);
+        s->blob_dir_set = true;
+    } else if (strcmp(key, "log-level") == 0) {
+        if ((s->log_level = log_level_parse(value)) < 0) return err_set(err, "log-level: debug, info, warn or error");
+    } else if (strcmp(key, "log-file") == 0) snprintf(s->log_file, sizeof s->log_file, "%s", value);
+    else if (strcmp(key, "max-wait") == 0) return set_int(key, value, 0, 120, &s->app.max_wait_s, err);
+    else if (strcmp(key, "silent-minutes") == 0) return set_int(key, value, 1, 100000, &s->app.silent_minutes, err);
+    else if (strcmp(key, "max-connections") == 0) return set_int(key, value, 16, 100000, &s->max_connections, err);
+    else return err_set(err, "unknown setting \"%s\" (see countyd --help)", name);
+    return 0;
+}
+
+typedef struct {
+    Settings *s;
+    Err *err;
+    int failed_line;
+} IniCtx;
+
+static int on_ini(void *user, const char *section, const char *name, const char *value)
+{
+    IniCtx *c = user;
+    if (strcmp(section, "countyd") != 0) return 1;
+    return apply_setting(c->s, name, value, c->err) == 0;
+}
+
+static int load_ini(Settings *s, const char *path, Err *err)
+{
+    IniCtx c = {s, err, 0};
+    int line = ini_parse(path, on_ini, &c);
+    if (line < 0) return err_set(err, "%s: cannot read the file", path);
+    if (line > 0) return err_prefix(err, "%s:%d: ", path, line);
+    return 0;
+}
+
+/* Returns 0 to run, 1 after --help, -1 on a bad option. */
+static int parse_args(Settings *s, int argc, char **argv, Err *err)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--config") == 0 && i + 1 < argc && load_ini(s, argv[i + 1], err)) return -1;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            usage();
+            return 1;
+        }
+        if (strncmp(a, "--", 2) != 0 || i + 1 >= argc)
+            return err_set(err, "%s: expected an option with a value (see countyd --help)", a);
+        const char *v = argv[++i];
+        if (strcmp(a, "--config") == 0) continue;
+        if (strcmp(a, "--add-admin") == 0) snprintf(s->add_admin, sizeof s->add_admin, "%s", v);
+        else if (apply_setting(s, a + 2, v, err)) return -1;
+    }
+    if (!s->blob_dir_set) {
+        char copy[1024];
+        snprintf(copy, sizeof copy, "%s", s->app.db_path);
+        snprintf(s->app.blob_dir, sizeof s->app.blob_dir, "%s/countyd-blobs", dirname(copy));
+    }
+    return 0;
+}
+
+static int add_admin(Cdb *db, const char *name)
+{
+    char token[AUTH_TOKEN_LEN + 1];
+    Err err;
+    if (admin_add(db, name, token, &err)) {
+        fprintf(stderr, "countyd: %s\n", err.msg);
+        return 1;
+    }
+    printf("admin %s; token (shown only now, keep it secret):\n%s\n", name, token);
+    printf("use it with:  export KIOSKCTL_TOKEN=%s\n", token);
+    return 0;
+}
+
+static int prepare_storage(const Settings *s, Cdb **db)
+{
+    Err err;
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s", s->app.db_path);
+    if (blobs_mkdirs(dirname(dir), &err) || blobs_mkdirs(s->app.blob_dir, &err) || cdb_open(s->app.db_path, db, &err)) {
+        log_error("countyd: %s", err.msg);
+        return -1;
+    }
+    return 0;
+}
+
+/* Each connection is a file descriptor, plus a few per request for the
+ * database: raise the soft limit as far as the system allows and say so
+ * when it is still too low for --max-connections. */
+static void raise_file_limit(int max_connections)
+{
+    struct rlimit lim;
+    if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return;
+    lim.rlim_cur = lim.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &lim);
+    getrlimit(RLIMIT_NOFILE, &lim);
+    rlim_t wanted = (rlim_t)max_connections + 64;
+    if (lim.rlim_cur != RLIM_INFINITY && lim.rlim_cur < wanted)
+        log_warn("countyd: the open files limit is %llu, too low for --max-connections %d; raise it (ulimit -n, "
+                 "LimitNOFILE=) or lower --max-connections",
+                 (unsigned long long)lim.rlim_cur, max_connections);
+}
+
+static int serve(Settings *s, Cdb *db)
+{
+    raise_file_limit(s->max_connections);
+    longpoll_init(cdb_revision(db));
+    if (admin_count(db) == 0)
+        log_warn("countyd: there is no admin yet; create one with:  countyd --db %s --add-admin NAME", s->app.db_path);
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGHUP);
+    /* Blocked before the daemon starts, so its threads inherit the mask and
+     * only sigwait() below sees the signals. */
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    HttpConf conf = {
+        .listen = s->listen,
+        .routes = api_routes,
+        .route_count = api_route_count,
+        .authorize = api_authorize,
+        .db_path = s->app.db_path,
+        .app = &s->app,
+        .max_connections = s->max_connections,
+    };
+    HttpServer *server;
+    Err err;
+    if (http_start(&conf, &server, &err)) {
+        log_error("countyd: %s", err.msg);
+        return 1;
+    }
+    log_info("countyd: listening on %s (port %d), database %s, revision %lld, attachments in %s", s->listen,
+             http_port(server), s->app.db_path, (long long)cdb_revision(db), s->app.blob_dir);
+    int sig = 0;
+    sigwait(&stop, &sig);
+    log_info("countyd: %s received, stopping", strsignal(sig));
+    /* Quiet first (no new connections), release the held long-polls, and
+     * give their 503 answers a moment to leave before the sockets close. */
+    http_quiesce(server);
+    longpoll_shutdown();
+    struct timespec flush = {0, 300 * 1000000L};
+    nanosleep(&flush, NULL);
+    http_stop(server);
+    validate_shutdown();
+    log_info("countyd: stopped");
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    Settings s = {
+        .app = {.db_path = "var/countyd.db", .max_wait_s = 90, .silent_minutes = 30},
+        .listen = "127.0.0.1:8750",
+        .log_level = LOG_INFO,
+        .max_connections = 2000,
+    };
+    Err err;
+    int rc = parse_args(&s, argc, argv, &err);
+    if (rc) {
+        if (rc < 0) fprintf(stderr, "countyd: %s\n", err.msg);
+        return rc < 0 ? 2 : 0;
+    }
+    log_set_level((LogLevel)s.log_level);
+    if (s.log_file[0] && log_set_file(s.log_file)) log_warn("countyd: cannot open log file %s", s.log_file);
+    Cdb *db;
+    if (prepare_storage(&s, &db)) return 1;
+    rc = s.add_admin[0] ? add_admin(db, s.add_admin) : serve(&s, db);
+    cdb_close(db);
+    return rc;
+}

@@ -1,0 +1,72 @@
+/* routes.c — which handler answers which request, and who may ask. */
+#include <string.h>
+
+#include "admins.h"
+#include "api.h"
+#include "app.h"
+#include "auth.h"
+#include "kiosks.h"
+
+#define KIB 1024
+#define MIB (1024 * 1024)
+
+const Route api_routes[] = {
+    {"GET", "/v1/content", AUTH_KIOSK, 0, api_content},
+    {"GET", "/v1/blobs/*", AUTH_NONE, 0, api_blob},
+    {"POST", "/v1/feedback", AUTH_KIOSK, MIB, api_feedback},
+    {"POST", "/v1/heartbeat", AUTH_KIOSK, 64 * KIB, api_heartbeat},
+
+    {"GET", "/v1/admin/status", AUTH_ADMIN, 0, api_admin_status},
+    {"POST", "/v1/admin/kiosks", AUTH_ADMIN, 64 * KIB, api_admin_kiosk_add},
+    {"GET", "/v1/admin/kiosks", AUTH_ADMIN, 0, api_admin_kiosks},
+    {"PUT", "/v1/admin/kiosks/*/settings", AUTH_ADMIN, 64 * KIB, api_admin_kiosk_settings},
+    {"POST", "/v1/admin/kiosks/*/commands", AUTH_ADMIN, 64 * KIB, api_admin_kiosk_command},
+    {"PUT", "/v1/admin/categories", AUTH_ADMIN, MIB, api_admin_categories},
+    {"POST", "/v1/admin/blobs/missing", AUTH_ADMIN, MIB, api_admin_blobs_missing},
+    {"PUT", "/v1/admin/blobs/*", AUTH_ADMIN, 32 * MIB, api_admin_blob_put},
+    {"GET", "/v1/admin/items", AUTH_ADMIN, 0, api_admin_items},
+    {"GET", "/v1/admin/items/*", AUTH_ADMIN, 0, api_admin_item_get},
+    {"PUT", "/v1/admin/items/*", AUTH_ADMIN, 4 * MIB, api_admin_item_put},
+    {"POST", "/v1/admin/items/*/*", AUTH_ADMIN, 64 * KIB, api_admin_item_step},
+    {"PUT", "/v1/admin/notices/*", AUTH_ADMIN, 64 * KIB, api_admin_notice_put},
+    {"DELETE", "/v1/admin/notices/*", AUTH_ADMIN, 0, api_admin_notice_delete},
+    {"PUT", "/v1/admin/answers/*", AUTH_ADMIN, 64 * KIB, api_admin_answer_put},
+    {"DELETE", "/v1/admin/answers/*", AUTH_ADMIN, 0, api_admin_answer_delete},
+    {"GET", "/v1/admin/feedback", AUTH_ADMIN, 0, api_admin_feedback},
+    {"POST", "/v1/admin/feedback/*/reply", AUTH_ADMIN, 64 * KIB, api_admin_reply},
+    {"GET", "/v1/admin/audit", AUTH_ADMIN, 0, api_admin_audit},
+};
+const size_t api_route_count = sizeof api_routes / sizeof api_routes[0];
+
+int api_authorize(Request *r, AuthKind kind)
+{
+    Cdb *db = http_db(r);
+    if (!db) return -1;
+    const char *token = auth_bearer(http_header(r, "Authorization"));
+    if (kind == AUTH_ADMIN) {
+        if (admin_by_token(db, token, r->actor, sizeof r->actor) == 0) return 0;
+        http_reply_error(r, 401, "unauthorized", token ? "this admin token is not valid" : "an admin token is needed");
+        return -1;
+    }
+    const char *id = http_header(r, "X-Kiosk-Id");
+    if (id && strlen(id) < sizeof r->actor && kiosk_authenticate(db, id, token) == 0) {
+        strcpy(r->actor, id);
+        return 0;
+    }
+    http_reply_error(r, 401, "unauthorized",
+                     id && token ? "unknown kiosk, or a wrong token" : "X-Kiosk-Id and a bearer token are needed");
+    return -1;
+}
+
+void api_reply_failure(Request *r, int rc, const Err *err)
+{
+    switch (rc) {
+    case APP_BAD_REQUEST: http_reply_error(r, 400, "bad_request", "%s", err->msg); break;
+    case APP_NOT_FOUND: http_reply_error(r, 404, "not_found", "%s", err->msg); break;
+    case APP_WRONG_STATE: http_reply_error(r, 409, "wrong_state", "%s", err->msg); break;
+    case APP_CONFLICT: http_reply_error(r, 409, "conflict", "%s", err->msg); break;
+    case APP_HASH_MISMATCH: http_reply_error(r, 422, "hash_mismatch", "%s", err->msg); break;
+    case APP_UNSUPPORTED_TYPE: http_reply_error(r, 415, "unsupported_media_type", "%s", err->msg); break;
+    default: http_reply_internal(r, err); break;
+    }
+}

@@ -1,0 +1,260 @@
+#include "http.h"
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+
+/* Below this many bytes per second for the stall time, a transfer is
+ * given up: a hung server or a dead mobile link. */
+#define HTTP_LOW_SPEED_BYTES 10
+
+struct HttpClient {
+    CURL *curl;
+    char base_url[1024];
+    char auth[300], kiosk[160], agent[128];
+    HttpOptions opt;
+    /* per transfer */
+    bool interruptible, too_large, stalled;
+    int stall_limit_s;
+    curl_off_t seen_down, seen_up;
+    struct timespec last_move;
+    size_t max_bytes;
+    char *buf;
+    size_t len, cap;
+    char curl_error[CURL_ERROR_SIZE];
+};
+
+static pthread_once_t global_once = PTHREAD_ONCE_INIT;
+static CURLcode global_rc;
+
+static void global_init_once(void) { global_rc = curl_global_init(CURL_GLOBAL_DEFAULT); }
+
+int http_global_init(Err *err)
+{
+    pthread_once(&global_once, global_init_once);
+    if (global_rc != CURLE_OK) return err_set(err, "libcurl cannot start: %s", curl_easy_strerror(global_rc));
+    return 0;
+}
+
+static size_t on_data(char *data, size_t size, size_t n, void *userp)
+{
+    HttpClient *c = userp;
+    size_t add = size * n;
+    if (c->len + add > c->max_bytes) {
+        c->too_large = true;
+        return 0;
+    }
+    if (c->len + add + 1 > c->cap) {
+        size_t ncap = c->cap ? c->cap : 16384;
+        while (ncap < c->len + add + 1) ncap *= 2;
+        char *nb = realloc(c->buf, ncap);
+        if (!nb) return 0;
+        c->buf = nb;
+        c->cap = ncap;
+    }
+    memcpy(c->buf + c->len, data, add);
+    c->len += add;
+    c->buf[c->len] = '\0';
+    return add;
+}
+
+static double seconds_since(const struct timespec *t)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+/* libcurl calls this about once a second even when nothing moves, so a
+ * raised flag ends the transfer within a second.  It also ends a transfer
+ * on which no byte has moved for the stall limit: libcurl's own low-speed
+ * check averages over several seconds, so after a quick request a silent
+ * server would be noticed only seconds later. */
+static int on_progress(void *userp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+    (void)dltotal, (void)ultotal;
+    HttpClient *c = userp;
+    if (c->opt.stop && atomic_load(c->opt.stop)) return 1;
+    if (c->interruptible && c->opt.poke && atomic_load(c->opt.poke)) return 1;
+    if (dlnow != c->seen_down || ulnow != c->seen_up) {
+        c->seen_down = dlnow;
+        c->seen_up = ulnow;
+        clock_gettime(CLOCK_MONOTONIC, &c->last_move);
+    } else if (seconds_since(&c->last_move) > c->stall_limit_s) {
+        c->stalled = true;
+        return 1;
+    }
+    return 0;
+}
+
+int http_client_new(const HttpOptions *opt, HttpClient **out, Err *err)
+{
+    if (http_global_init(err)) return -1;
+    HttpClient *c = calloc(1, sizeof *c);
+    if (!c) return err_set(err, "out of memory");
+    c->opt = *opt;
+    snprintf(c->base_url, sizeof c->base_url, "%s", opt->base_url);
+    size_t n = strlen(c->base_url);
+    while (n > 0 && c->base_url[n - 1] == '/') c->base_url[--n] = '\0';
+    snprintf(c->auth, sizeof c->auth, "Authorization: Bearer %s", opt->token ? opt->token : "");
+    snprintf(c->kiosk, sizeof c->kiosk, "X-Kiosk-Id: %s", opt->kiosk_id ? opt->kiosk_id : "");
+    snprintf(c->agent, sizeof c->agent, "%s", opt->user_agent ? opt->user_agent : "dangwu-kiosk");
+    c->curl = curl_easy_init();
+    if (!c->curl) {
+        free(c);
+        return err_set(err, "libcurl cannot create a handle");
+    }
+    *out = c;
+    return 0;
+}
+
+void http_client_free(HttpClient *c)
+{
+    if (!c) return;
+    curl_easy_cleanup(c->curl);
+    free(c->buf);
+    free(c);
+}
+
+void http_response_free(HttpResponse *resp)
+{
+    free(resp->body);
+    resp->body = NULL;
+    resp->len = 0;
+}
+
+static bool network_failure(CURLcode rc)
+{
+    switch (rc) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static void copy_header(CURL *curl, const char *name, char *buf, size_t size)
+{
+    struct curl_header *h;
+    buf[0] = '\0';
+    if (curl_easy_header(curl, name, 0, CURLH_HEADER, -1, &h) == CURLHE_OK) snprintf(buf, size, "%s", h->value);
+}
+
+/* Every option is set again for each transfer (curl_easy_reset keeps the
+ * open connection and the DNS cache), so no request inherits another's. */
+static int configure(HttpClient *c, const HttpRequest *req, struct curl_slist **headers, Err *err)
+{
+    CURL *h = c->curl;
+    char url[2300];
+    if (snprintf(url, sizeof url, "%s%s", c->base_url, req->path) >= (int)sizeof url)
+        return err_set(err, "request address too long");
+    curl_easy_reset(h);
+    struct curl_slist *l = NULL;
+    l = curl_slist_append(l, c->auth);
+    l = curl_slist_append(l, c->kiosk);
+    l = curl_slist_append(l, "Accept: application/json");
+    l = curl_slist_append(l, "Expect:");  /* no 100-continue round trip */
+    if (req->body) l = curl_slist_append(l, "Content-Type: application/json");
+    if (req->if_none_match && *req->if_none_match) {
+        char inm[200];
+        snprintf(inm, sizeof inm, "If-None-Match: %s", req->if_none_match);
+        l = curl_slist_append(l, inm);
+    }
+    *headers = l;
+    if (!l) return err_set(err, "out of memory");
+    int stall = c->opt.stall_timeout_s > 0 ? c->opt.stall_timeout_s : 30;
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, l);
+    curl_easy_setopt(h, CURLOPT_USERAGENT, c->agent);
+    curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, (long)(c->opt.connect_timeout_s > 0 ? c->opt.connect_timeout_s : 10));
+    c->stall_limit_s = stall + (req->wait_s > 0 ? req->wait_s : 0);
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, (long)HTTP_LOW_SPEED_BYTES);
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, (long)c->stall_limit_s);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (c->opt.ca_file && *c->opt.ca_file) curl_easy_setopt(h, CURLOPT_CAINFO, c->opt.ca_file);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, c);
+    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(h, CURLOPT_XFERINFODATA, c);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, c->curl_error);
+    if (req->body) {
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, req->body);
+        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(req->body));
+    }
+    if (req->method && strcmp(req->method, "POST") != 0 && strcmp(req->method, "GET") != 0)
+        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, req->method);
+    return 0;
+}
+
+int http_send(HttpClient *c, const HttpRequest *req, HttpResponse *resp, Err *err)
+{
+    memset(resp, 0, sizeof *resp);
+    c->len = 0;
+    c->too_large = false;
+    c->stalled = false;
+    c->seen_down = c->seen_up = 0;
+    clock_gettime(CLOCK_MONOTONIC, &c->last_move);
+    c->interruptible = req->interruptible;
+    c->max_bytes = req->max_bytes ? req->max_bytes : 1024 * 1024;
+    c->curl_error[0] = '\0';
+    struct curl_slist *headers = NULL;
+    if (configure(c, req, &headers, err)) {
+        curl_slist_free_all(headers);
+        return -1;
+    }
+    CURLcode rc = curl_easy_perform(c->curl);
+    curl_slist_free_all(headers);
+    if (rc != CURLE_OK) {
+        resp->aborted = rc == CURLE_ABORTED_BY_CALLBACK && !c->stalled;
+        resp->unreachable = network_failure(rc) || c->stalled;
+        if (c->stalled)
+            return err_set(err, "%s: nothing came from the server for %d s; gave up", req->path, c->stall_limit_s);
+        if (c->too_large) return err_set(err, "%s: the answer is larger than the %zu bytes allowed", req->path, c->max_bytes);
+        return err_set(err, "%s: %s", req->path, c->curl_error[0] ? c->curl_error : curl_easy_strerror(rc));
+    }
+    curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &resp->status);
+    copy_header(c->curl, "ETag", resp->etag, sizeof resp->etag);
+    copy_header(c->curl, "Content-Type", resp->content_type, sizeof resp->content_type);
+    /* The buffer is handed over: a long-poll answer can be a large
+     * snapshot, and the handle should not keep that much between polls. */
+    if (c->len > 0) {
+        resp->body = c->buf;
+        resp->len = c->len;
+        c->buf = NULL;
+        c->cap = 0;
+    }
+    return 0;
+}
+
+void http_describe_error(const HttpResponse *resp, char *buf, size_t size)
+{
+    json_t *root = resp->body ? json_loadb(resp->body, resp->len, 0, NULL) : NULL;
+    json_t *e = json_object_get(root, "error");
+    const char *code = json_string_value(json_object_get(e, "code"));
+    const char *message = json_string_value(json_object_get(e, "message"));
+    if (code)
+        snprintf(buf, size, "HTTP %ld %s: %s", resp->status, code, message ? message : "");
+    else
+        snprintf(buf, size, "HTTP %ld with %s that is not an error document", resp->status,
+                 resp->content_type[0] ? resp->content_type : "an untyped body");
+    json_decref(root);
+}

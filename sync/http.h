@@ -1,0 +1,68 @@
+/* http.h — the sync thread's HTTP client: one libcurl easy handle.
+ *
+ * Owns the rules every transfer to the county server follows: bearer
+ * token and kiosk id headers, TLS verification (with the county's CA file
+ * when configured), CURLOPT_NOSIGNAL, a connect timeout and a stall
+ * (low-speed) timeout on every request, a size limit on every answer, and
+ * an abort within a fraction of a second when the owner's stop flag (or,
+ * for a long-poll, its poke flag) is raised.  The handle keeps its
+ * connection open between requests.  Not thread-safe: one owner. */
+#ifndef KIOSK_HTTP_H
+#define KIOSK_HTTP_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "err.h"
+
+typedef struct HttpClient HttpClient;
+
+typedef struct HttpOptions {
+    const char *base_url;            /* "https://county.example"; paths are appended */
+    const char *token, *kiosk_id;    /* may be "" */
+    const char *ca_file;             /* "" = the system's CA store */
+    const char *user_agent;
+    int connect_timeout_s;
+    int stall_timeout_s;             /* abort when (almost) nothing arrives this long */
+    const atomic_bool *stop;         /* raised: abort any transfer */
+    const atomic_bool *poke;         /* raised: abort an interruptible transfer */
+} HttpOptions;
+
+typedef struct HttpRequest {
+    const char *method;              /* "GET" or "POST" */
+    const char *path;                /* "/v1/content?since=4" */
+    const char *body;                /* JSON for POST */
+    const char *if_none_match;       /* NULL or an ETag */
+    int wait_s;                      /* a long-poll: the server may be silent this long */
+    bool interruptible;              /* a poke may abort it */
+    size_t max_bytes;                /* a larger answer is an error */
+} HttpRequest;
+
+typedef struct HttpResponse {
+    long status;
+    char *body;                      /* malloc'd, NUL-terminated; NULL when empty */
+    size_t len;
+    char etag[128];
+    char content_type[128];
+    bool unreachable;                /* failed: could not reach the server / network broke */
+    bool aborted;                    /* failed: stopped by the stop or poke flag */
+} HttpResponse;
+
+int http_client_new(const HttpOptions *opt, HttpClient **out, Err *err);
+void http_client_free(HttpClient *c);
+
+/* 0 when the server answered (any status; check resp->status), -1 when no
+ * complete answer arrived (err says why, resp->unreachable/aborted tell
+ * the kind).  Free the response with http_response_free in both cases. */
+int http_send(HttpClient *c, const HttpRequest *req, HttpResponse *resp, Err *err);
+void http_response_free(HttpResponse *resp);
+
+/* The message of an error answer {"error":{"code","message"}}, or a short
+ * description of whatever else came ("HTTP 502, text/html"). */
+void http_describe_error(const HttpResponse *resp, char *buf, size_t size);
+
+/* One-time libcurl set-up; call before any thread starts (idempotent). */
+int http_global_init(Err *err);
+
+#endif

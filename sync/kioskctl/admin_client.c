@@ -1,0 +1,178 @@
+#include "admin_client.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_SERVER "http://127.0.0.1:8750"
+
+struct AdminClient {
+    CURL *curl;
+    char server[1024];
+    char auth[512];
+    char ca_file[1024];
+};
+
+typedef struct {
+    char *data;
+    size_t len;
+} Buffer;
+
+const char *admin_opt(int argc, char **argv, const char *name, const char *dflt)
+{
+    for (int i = 0; i + 1 < argc; i++)
+        if (strcmp(argv[i], name) == 0) return argv[i + 1];
+    return dflt;
+}
+
+int admin_flag(int argc, char **argv, const char *name)
+{
+    for (int i = 0; i < argc; i++)
+        if (strcmp(argv[i], name) == 0) return 1;
+    return 0;
+}
+
+static int takes_value(const char *arg, const char *const *valued)
+{
+    static const char *const connection[] = {"--server", "--token", "--ca-file", NULL};
+    for (int i = 0; connection[i]; i++)
+        if (strcmp(arg, connection[i]) == 0) return 1;
+    for (int i = 0; valued && valued[i]; i++)
+        if (strcmp(arg, valued[i]) == 0) return 1;
+    return 0;
+}
+
+const char *admin_arg(int argc, char **argv, int n, const char *const *valued)
+{
+    for (int i = 0; i < argc; i++) {
+        if (strncmp(argv[i], "--", 2) == 0) {
+            if (takes_value(argv[i], valued)) i++;
+            continue;
+        }
+        if (n-- == 0) return argv[i];
+    }
+    return NULL;
+}
+
+AdminClient *admin_client_open(int argc, char **argv)
+{
+    const char *server = admin_opt(argc, argv, "--server", getenv("KIOSKCTL_SERVER"));
+    const char *token = admin_opt(argc, argv, "--token", getenv("KIOSKCTL_TOKEN"));
+    const char *ca = admin_opt(argc, argv, "--ca-file", getenv("KIOSKCTL_CA_FILE"));
+    if (!token || !*token) {
+        fprintf(stderr, "kioskctl: an admin token is needed: --token TOKEN or KIOSKCTL_TOKEN "
+                        "(made on the server with: countyd --db DB --add-admin NAME)\n");
+        return NULL;
+    }
+    AdminClient *c = calloc(1, sizeof *c);
+    if (!c || !(c->curl = curl_easy_init())) {
+        fprintf(stderr, "kioskctl: cannot start libcurl\n");
+        free(c);
+        return NULL;
+    }
+    snprintf(c->server, sizeof c->server, "%s", server && *server ? server : DEFAULT_SERVER);
+    size_t n = strlen(c->server);
+    while (n && c->server[n - 1] == '/') c->server[--n] = '\0';
+    snprintf(c->auth, sizeof c->auth, "Authorization: Bearer %s", token);
+    snprintf(c->ca_file, sizeof c->ca_file, "%s", ca ? ca : "");
+    return c;
+}
+
+void admin_client_close(AdminClient *c)
+{
+    if (!c) return;
+    curl_easy_cleanup(c->curl);
+    free(c);
+}
+
+static size_t collect(char *ptr, size_t size, size_t nmemb, void *user)
+{
+    Buffer *b = user;
+    size_t n = size * nmemb;
+    char *nd = realloc(b->data, b->len + n + 1);
+    if (!nd) return 0;
+    b->data = nd;
+    memcpy(b->data + b->len, ptr, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return n;
+}
+
+/* One line out of an error answer: "409 wrong_state: item ... is drafted". */
+static int describe_failure(long status, const Buffer *b, Err *err)
+{
+    json_t *doc = b->data ? json_loads(b->data, 0, NULL) : NULL;
+    json_t *e = json_object_get(doc, "error");
+    const char *code = json_string_value(json_object_get(e, "code"));
+    const char *msg = json_string_value(json_object_get(e, "message"));
+    if (code && msg) err_set(err, "the server answered %ld %s: %s", status, code, msg);
+    else err_set(err, "the server answered HTTP %ld without an error description", status);
+    json_decref(doc);
+    return -1;
+}
+
+static int perform(AdminClient *c, const char *method, const char *path, const char *type, const void *data, size_t len,
+                   json_t **answer, Err *err)
+{
+    char url[2048], content_type[128];
+    snprintf(url, sizeof url, "%s%s", c->server, path);
+    snprintf(content_type, sizeof content_type, "Content-Type: %s", type);
+    struct curl_slist *headers = curl_slist_append(NULL, c->auth);
+    headers = curl_slist_append(headers, content_type);
+    headers = curl_slist_append(headers, "Expect:");
+    Buffer b = {0};
+    CURL *h = c->curl;
+    curl_easy_reset(h);
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 15L);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT, 600L);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
+    curl_easy_setopt(h, CURLOPT_USERAGENT, "kioskctl/1");
+    if (c->ca_file[0]) curl_easy_setopt(h, CURLOPT_CAINFO, c->ca_file);
+    if (data) {
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, data);
+        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+    }
+    CURLcode rc = curl_easy_perform(h);
+    curl_slist_free_all(headers);
+    long status = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    int result = 0;
+    if (rc != CURLE_OK) result = err_set(err, "%s: %s", c->server, curl_easy_strerror(rc));
+    else if (status < 200 || status > 299) result = describe_failure(status, &b, err);
+    else if (answer) {
+        json_error_t je;
+        *answer = json_loads(b.data ? b.data : "", 0, &je);
+        if (!*answer) result = err_set(err, "the server's answer is not JSON: %s", je.text);
+    }
+    free(b.data);
+    return result;
+}
+
+int admin_call(AdminClient *c, const char *method, const char *path, json_t *body, json_t **answer, Err *err)
+{
+    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    if (body && !text) return err_set(err, "out of memory");
+    int rc = perform(c, method, path, "application/json", text ? text : (strcmp(method, "GET") ? "" : NULL),
+                     text ? strlen(text) : 0, answer, err);
+    free(text);
+    return rc;
+}
+
+int admin_put_bytes(AdminClient *c, const char *path, const char *type, const void *data, size_t len, Err *err)
+{
+    return perform(c, "PUT", path, type, data, len, NULL, err);
+}
+
+char *admin_escape(AdminClient *c, const char *text)
+{
+    char *e = curl_easy_escape(c->curl, text, 0);
+    char *copy = e ? strdup(e) : NULL;
+    curl_free(e);
+    return copy;
+}

@@ -1,0 +1,650 @@
+/* cmd_admin.c — kioskctl's admin commands: they talk to countyd's admin
+ * API (docs/PROTOCOL.md, docs/ADMIN.md) and print what happened.
+ *
+ * publish/update read an authoring folder with sync/authoring.c and send
+ * only what the server does not have yet: missing images, then the
+ * category tree, items and notices; countyd itself decides what changed. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "admin_client.h"
+#include "authoring.h"
+#include "commands.h"
+#include "feed.h"
+
+#define CONNECTION_HELP "  [--server URL] [--token TOKEN] [--ca-file PEM]  (or KIOSKCTL_SERVER, KIOSKCTL_TOKEN, KIOSKCTL_CA_FILE)\n"
+
+static int usage_error(const char *usage)
+{
+    fprintf(stderr, "usage: kioskctl %s\n" CONNECTION_HELP, usage);
+    return 2;
+}
+
+static int failed(AdminClient *c, const Err *err)
+{
+    fprintf(stderr, "kioskctl: %s\n", err->msg);
+    admin_client_close(c);
+    return 1;
+}
+
+static const char *text_of(json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? s : "";
+}
+
+/* ---- kiosks -------------------------------------------------------------------------------- */
+
+int cmd_kiosk_add(int argc, char **argv)
+{
+    static const char *const valued[] = {"--name", "--unit", NULL};
+    const char *id = admin_arg(argc, argv, 0, valued);
+    if (!id) return usage_error("kiosk-add ID [--name \"WHERE IT STANDS\"] [--unit \"UNIT NAME\"]");
+    AdminClient *c = admin_client_open(argc, argv);
+    if (!c) return 1;
+    json_t *body = json_pack("{s:s,s:s}", "id", id, "name", admin_opt(argc, argv, "--name", ""));
+    const char *unit = admin_opt(argc, argv, "--unit", NULL);
+    if (unit) json_object_set_new(body, "unit_name", json_string(unit));
+    json_t *ans;
+    Err err;
+    int rc = admin_call(c, "POST", "/v1/admin/kiosks", body, &ans, &err);
+    json_decref(body);
+    if (rc) return failed(c, &err);
+    printf("kiosk %s registered. Its token is shown only now; put these lines in the kiosk's kiosk.conf:\n\n"
+           "[sync]\nserver_url = %s\nkiosk_id = %s\ntoken = %s\n",
+           id, admin_opt(argc, argv, "--server", getenv("KIOSKCTL_SERVER") ? getenv("KIOSKCTL_SERVER") : "http://127.0.0.1:8750"),
+           id, text_of(ans, "token"));
+    json_decref(ans);
+    admin_client_close(c);
+    return 0;
+}
+
+/* An integer field as text, "-" when absent. */
+static const char *int_text(json_t *o, const char *key, char *buf, size_t size)
+{
+    json_t *v = json_object_get(o, key);
+    if (json_is_integer(v)) snprintf(buf, size, "%lld", (long long)json_integer_value(v));
+    else snprintf(buf, size, "-");
+    return buf;
+}
+
+static void age_text(json_t *k, char *buf, size_t size)
+{
+    json_t *secs = json_object_get(k, "silent_seconds");
+    long long s = json_integer_value(secs);
+    if (!json_is_integer(secs)) snprintf(buf, size, "never heard from");
+    else if (s < 120) snprintf(buf, size, "%llds ago", s);
+    else if (s < 7200) snprintf(buf, size, "%lld min ago", s / 60);
+    else if (s < 172800) snprintf(buf, size, "%lld h ago", s / 3600);
+    else snprintf(buf, size, "%lld days ago", s / 86400);
+}
+
+static void print_kiosk(json_t *k, long long server_rev)
+{
+    char rev[32], outbox[32], age[32], behind[48] = "";
+    json_t *r = json_object_get(k, "revision");
+    if (json_is_integer(r) && json_integer_value(r) < server_rev)
+        snprintf(behind, sizeof behind, " (%lld behind)", server_rev - (long long)json_integer_value(r));
+    age_text(k, age, sizeof age);
+    json_t *disk = json_object_get(k, "free_disk");
+    char disk_text[32] = "-";
+    if (json_is_integer(disk)) snprintf(disk_text, sizeof disk_text, "%lld MB", (long long)(json_integer_value(disk) / (1024 * 1024)));
+    printf("%-6s %-18s heartbeat %s  revision %s%s  outbox %s  version %s  free disk %s\n",
+           json_integer_value(json_object_get(k, "silent")) ? "SILENT" : "ok", text_of(k, "id"), age,
+           int_text(k, "revision", rev, sizeof rev), behind, int_text(k, "outbox", outbox, sizeof outbox),
+           text_of(k, "app_version")[0] ? text_of(k, "app_version") : "-", disk_text);
+    if (text_of(k, "last_error")[0]) printf("       last error: %s\n", text_of(k, "last_error"));
+}
+
+int cmd_kiosks(int argc, char **argv)
+{
+    AdminClient *c = admin_client_open(argc, argv);
+    if (!c) return 1;
+    char path[128];
+    snprintf(path, sizeof path, "/v1/admin/kiosks?silent_minutes=%d", atoi(admin_opt(argc, argv, "--silent-minutes", "0")));
+    json_t *ans;
+    Err err;
+    if (admin_call(c, "GET", path, NULL, &ans, &err)) return failed(c, &err);
+    long long server_rev = json_integer_value(json_object_get(ans, "revision"));
+    json_t *list = json_object_get(ans, "kiosks");
+    size_t i, silent = 0;
+    json_t *k;
+    printf("server revision %lld, %zu kiosk(s)\n", server_rev, json_array_size(list));
+    json_array_foreach(list, i, k) {
+        print_kiosk(k, server_rev);
+        if (json_integer_value(json_object_get(k, "silent"))) silent++;
+    }
+    if (silent) printf("%zu kiosk(s) silent: check their power and network\n", silent);
+    json_decref(ans);
+    admin_client_close(c);
+    return 0;
+}
+
+/* "内容清楚,更新及时" (ASCII or full-width commas) -> ["内容清楚","更新及时"]. */
+static json_t *reasons_list(const char *text)
+{
+    json_t *list = json_array();
+    while (*text) {
+        const char *ascii = strchr(text, ','), *wide = strstr(text, "\xef\xbc\x8c");
+        const char *end = ascii && (!wide || ascii < wide) ? ascii : wide;
+        size_t n = end ? (size_t)(end - text) : strlen(text);
+        if (n) json_array_append_new(list, json_stringn(text, n));
+        if (!end) break;
+        text = end + (end == ascii ? 1 : 3);
+    }
+    return list;
+}
+
+/* kiosk-set ID|all KEY VALUE: unit_name, ticker_speed, screen_on, reasons (comma-separated). */
+int cmd_kiosk_set(int argc, char **argv)
+{
+    const char *id = admin_arg(argc, argv, 0, NULL), *key = admin_arg(argc, argv, 1, NULL);
+    const char *value = admin_arg(argc, argv, 2, NULL);
+    if (!id || !key || !value)
+        return usage_error("kiosk-set ID|all unit_name|ticker_speed|screen_on|reasons VALUE   (VALUE \"-\" removes it)");
+    json_t *v;
+    if (strcmp(value, "-") == 0) v = json_null();
+    else if (strcmp(key, "ticker_speed") == 0) v = json_integer(atoi(value));
+    else if (strcmp(key, "reasons") == 0) {
+        v = reasons_list(value);
+    } else v = json_string(value);
+    AdminClient *c = admin_client_open(argc, argv);
+    if (!c) {
+        json_decref(v);
+        return 1;
+    }
+    char path[256];
+    snprintf(path, sizeof path, "/v1/admin/kiosks/%s/settings", strcmp(id, "all") == 0 ? "*" : id);
+    json_t *body = json_object();
+    json_object_set_new(body, key, v);
+    Err err;
+    int rc = admin_call(c, "PUT", path, body, NULL, &err);
+    json_decref(body);
+    if (rc) return failed(c, &err);
+    printf("%s: %s set; kiosks pick it up with their next heartbeat\n", id, key);
+    admin_client_close(c);
+    return 0;
+}
+
+int cmd_resync(int argc, char **argv)
+{
+    const char *id = admin_arg(argc, argv, 0, NULL);
+    if (!id) return usage_error("resync ID|all");
+    AdminClient *c = admin_client_open(argc, argv);
+    if (!c) return 1;
+    char path[256];
+    snprintf(path, sizeof path, "/v1/admin/kiosks/%s/commands", strcmp(id, "all") == 0 ? "*" : id);
+    json_t *body = json_pack("{s:s}", "command", "resync");
+    Err err;
+    int rc = admin_call(c, "POST", path, body, NULL, &err);
+    json_decref(body);
+    if (rc) return failed(c, &err);
+    printf("%s will fetch everything again after its next heartbeat\n", id);
+    admin_client_close(c);
+    return 0;
+}
+
+/* ---- the review cycle ------------------------------------------------------------------------ */
+
+static int item_step(AdminClient *c, const char *id, const char *step, const char *note, char *state, size_t size,
+                     Err *err)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/v1/admin/items/%s/%s", id, step);
+    json_t *body = note ? json_pack("{s:s}", "note", note) : json_object();
+    json_t *ans;
+    int rc = admin_call(c, "POST", path, body, &ans, err);
+    json_decref(body);
+    if (rc) return -1;
+    snprintf(state, size, "%s", text_of(ans, "state"));
+    json_decref(ans);
+    return 0;
+}
+
+static int run_step(int argc, char **argv, const char *step)
+{
+    static const char *const valued[] = {"--note", NULL};
+    const char *id = admin_arg(argc, argv, 0, valued);
+    if (!id) {
+        char usage[128];
+        snprintf(usage, sizeof usage, "%s ITEM [--note TEXT]", step);
+        return usage_error(usage);
+    }
+    AdminClient *c = admin_client_open(argc, argv);
+    if (!c) return 1;
+    char state[32];
+    Err err;
+    if (item_step(c, id, step, admin_opt(argc, argv, "--note", NULL), state, sizeof state, &err)) return failed(c, &err);
+    printf("%s is now %s\n", id, state);
+    admin_client_close(c);
+    return 0;
+}
+
+int cmd_review(int argc, char **argv) { return run_step(argc, argv, "review"); }
+int cmd_approve(int argc, char **argv) { return run_step(argc, argv, "approve"); }
+int cmd_withdraw(int argc, char **argv) { return run_step(argc, argv, "withdraw"); }
+
+int cmd_items(int argc, char **argv)
+{
+    AdminClient *c = admin_client_open(argc, argv);
+    if (!c) return 1;
+    json_t *ans;
+    Err err;
+    if (admin_call(c, "GET", "/v1/admin/items", NULL, &ans, &err)) return failed(c, &err);
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(ans, "items"), i, it)
+        printf("%-10s %-9s %-24s %s%s\n", text_of(it, "state"), text_of(it, "scope"), text_of(it, "id"),
+               text_of(it, "title"), json_integer_value(json_object_get(it, "on_kiosks")) ? "  [on kiosks]" : "");
+    printf("content revision %lld\n", (long long)json_integer_value(json_object_get(ans, "revision")));
+    json_decref(ans);
+    admin_client_close(c);
+    return 0;
+}
+
+/* ---- publishing a folder ----------------------------------------------------------------------- */
+
+static json_t *upserts(json_t *doc, const char *section)
+{
+    json_t *a = json_object_get(json_object_get(doc, section), "upsert");
+    return a ? a : json_array();
+}
+
+/* Uploads the images the server does not have yet. */
+static int upload_images(AdminClient *c, const char *dir, json_t *items, int *uploaded, Err *err)
+{
+    json_t *wanted = json_array(), *files = json_object();
+    size_t i, j;
+    json_t *it, *a;
+    json_array_foreach(items, i, it) json_array_foreach(json_object_get(it, "attachments"), j, a) {
+        const char *sha = text_of(a, "sha256");
+        if (json_object_get(files, sha)) continue;
+        json_object_set(files, sha, a);
+        json_array_append_new(wanted, json_string(sha));
+    }
+    json_t *body = json_pack("{s:O}", "sha256", wanted), *ans = NULL;
+    int rc = admin_call(c, "POST", "/v1/admin/blobs/missing", body, &ans, err);
+    json_decref(body);
+    json_t *sha;
+    json_array_foreach(rc ? NULL : json_object_get(ans, "missing"), i, sha) {
+        json_t *att = json_object_get(files, json_string_value(sha));
+        char path[2048], url[128];
+        snprintf(path, sizeof path, "%s/%s", dir, text_of(att, "href"));
+        snprintf(url, sizeof url, "/v1/admin/blobs/%s", json_string_value(sha));
+        FILE *f = fopen(path, "rb");
+        size_t size = (size_t)json_integer_value(json_object_get(att, "size"));
+        char *data = malloc(size ? size : 1);
+        if (!f || !data || fread(data, 1, size, f) != size) rc = err_set(err, "%s: cannot read the image", path);
+        if (f) fclose(f);
+        if (!rc) rc = admin_put_bytes(c, url, text_of(att, "type"), data, size, err);
+        free(data);
+        if (rc) break;
+        (*uploaded)++;
+    }
+    json_decref(ans);
+    json_decref(wanted);
+    json_decref(files);
+    return rc;
+}
+
+/* Takes an item from whatever state it is in to published. */
+static int push_through(AdminClient *c, const char *id, const char *state, const char *note, Err *err)
+{
+    static const char *const order[][2] = {{"drafted", "review"}, {"reviewed", "approve"}, {"approved", "publish"}};
+    char now[32];
+    snprintf(now, sizeof now, "%s", state);
+    bool moved = false;
+    for (size_t i = 0; i < 3; i++) {
+        if (strcmp(now, order[i][0]) != 0) continue;
+        if (item_step(c, id, order[i][1], note, now, sizeof now, err)) return -1;
+        moved = true;
+    }
+    if (moved) printf("  %-24s %s\n", id, now);
+    return 0;
+}
+
+static int send_items(AdminClient *c, json_t *items, int approve, const char *note, int *changed, int *pending, Err *err)
+{
+    size_t i;
+    json_t *it;
+    json_array_foreach(items, i, it) {
+        const char *id = text_of(it, "id");
+        char path[256];
+        snprintf(path, sizeof path, "/v1/admin/items/%s", id);
+        json_t *ans;
+        if (admin_call(c, "PUT", path, it, &ans, err)) return err_prefix(err, "item %s: ", id);
+        if (json_is_true(json_object_get(ans, "changed"))) {
+            (*changed)++;
+            printf("  %-24s %s\n", id, "changed");
+        }
+        int rc = 0;
+        const char *state = text_of(ans, "state");
+        if (approve) rc = push_through(c, id, state, note, err);
+        else if (strcmp(state, "published") != 0 && strcmp(state, "withdrawn") != 0) (*pending)++;
+        json_decref(ans);
+        if (rc) return err_prefix(err, "item %s: ", id);
+    }
+    return 0;
+}
+
+/* Notices and public answers: live at once; unchanged ones change nothing. */
+static int send_entries(AdminClient *c, const char *section, json_t *entries, Err *err)
+{
+    size_t i;
+    json_t *n;
+    json_array_foreach(entries, i, n) {
+        char path[256];
+        snprintf(path, sizeof path, "/v1/admin/%s/%s", section, text_of(n, "id"));
+        if (admin_call(c, "PUT", path, n, NULL, err)) return err_prefix(err, "%s %s: ", section, text_of(n, "id"));
+    }
+    return 0;
+}
+
+/* Items on the server that the folder no longer has (publish never withdraws by itself). */
+static void report_absent(AdminClient *c, json_t *items)
+{
+    json_t *ans;
+    Err err;
+    if (admin_call(c, "GET", "/v1/admin/items", NULL, &ans, &err)) return;
+    size_t i, j;
+    json_t *s, *it;
+    json_array_foreach(json_object_get(ans, "items"), i, s) {
+        if (strcmp(text_of(s, "state"), "withdrawn") == 0) continue;
+        bool found = false;
+        json_array_foreach(items, j, it) if (strcmp(text_of(it, "id"), text_of(s, "id")) == 0) found = true;
+        if (!found) printf("  %-24s is on the server but not in the folder (kioskctl withdraw %s to take it down)\n",
+                           text_of(s, "id"), text_of(s, "id"));
+    }
+    json_decref(ans);
+}
+
+static int publish_folder(int argc, char **argv, const char *usage)
+{
+    static const char *const valued[] = {"--note", NULL};
+    const char *dir = admin_arg(argc, argv, 0, valued);
+    if (!dir) return usage_error(usage);
+    json_t *doc;
+    Err err;
+    AuthoringOptions opt = {.revision = 0, .href_prefix = ""};
+    if (authoring_load(dir, &opt, &doc, &err)) {
+        fprintf(stderr, "kioskctl: %s\n", err.msg);
+        return 1;
+    }
+    AdminClient *c = admin_client_open(argc, argv);
+    if (!c) {
+        json_decref(doc);
+        return 1;
+    }
+    int approve = admin_flag(argc, argv, "--approve"), uploaded = 0, changed = 0, pending = 0;
+    const char *note = admin_opt(argc, argv, "--note", NULL);
+    json_t *items = upserts(doc, "items"), *ans = NULL;
+    json_t *cats = json_pack("{s:O}", "categories", upserts(doc, "categories"));
+    printf("publishing %s: %zu categories, %zu items, %zu notices, %zu public answers\n", dir,
+           json_array_size(upserts(doc, "categories")), json_array_size(items), json_array_size(upserts(doc, "notices")),
+           json_array_size(upserts(doc, "answers")));
+    int rc = upload_images(c, dir, items, &uploaded, &err);
+    if (!rc) rc = admin_call(c, "PUT", "/v1/admin/categories", cats, &ans, &err);
+    if (!rc) rc = send_items(c, items, approve, note, &changed, &pending, &err);
+    if (!rc) rc = send_entries(c, "notices", upserts(doc, "notices"), &err);
+    if (!rc) rc = send_entries(c, "answers", upserts(doc, "answers"), &err);
+    json_decref(cats);
+    if (!rc) {
+        printf("%d image(s) uploaded, %lld categor%s changed, %d item(s) changed\n", uploaded,
+               (long long)json_integer_value(json_object_get(ans, "changed")),
+               json_integer_value(json_object_get(ans, "changed")) == 1 ? "y" : "ies", changed);
+        if (pending) printf("%d item(s) wait for review and approval: kioskctl items; kioskctl review ID; kioskctl approve ID; kioskctl publish ID\n", pending);
+        report_absent(c, items);
+    }
+    json_decref(ans);
+    json_decref(doc);
+    if (rc) return failed(c, &err);
+    admin_client_close(c);
+    return 0;
+}
+
+/* publish DIR sends a folder; publish ITEM is the 实施公开 step of one item. */
+int cmd_publish(int argc, char **argv)
+{
+    static const char *const valued[] = {"--note", NULL};
+    const char *target = admin_arg(argc, argv, 0, valued);
+    struct stat st;
+    if (target && stat(target, &st) == 0 && S_ISDIR(st.st_mode))
+        return publish_folder(argc, argv, "publish DIR [--approve] [--note TEXT]");
+    return run_step(argc, argv, "publish");
+}
+
+int cmd_update(int argc, char **argv)
+{
+    return publish_folder(argc, argv, "update DIR [--approve] [--note TEXT]");
+}
+
+/* ---- notices ------------------------------------------------------------------------------------ */
+
+int cmd_notice_add(int argc, char **argv)
+{
+    static const char *const valued[] = {"--id", "--period", "--starts", "--ends", "--sort", NULL};
+    const char *text = admin_arg(argc, argv, 0, valued);
+    if (!text) return usage_error("notice-add TEXT [--id ID] [--urgent] [--period immediate|periodic|phased|long_term] "
+                                  "[--starts TIME] [--ends TIME] [--sort N]");
+    char id[64];
+    snprintf(id, sizeof id, "%s", admin_opt(argc, argv, "--id", ""));
+    if (!id[0]) snprintf(id, sizeof id, "notice-%lld", (long long)time(NULL));
+    json_t *n = json_pack("{s:s,s:s,s:b,s:s}", "id", id, "text", text, "urgent", admin_flag(argc, argv, "--urgent"),
+                          "period", admin_opt(argc, argv, "--period", "immediate"));
+    if (admin_opt(argc, argv, "--starts", NULL)) json_object_set_new(n, "starts_at", json_string(admin_opt(argc, argv, "--starts", NULL)));
+    if (admin_opt(argc, argv, "--ends", NULL)) json_object_set_new(n, "ends_at", json_string(admin_opt(argc, argv, "--ends", NULL)));
+    if (admin_opt(argc, argv, "--sort", NULL)) json_object_set_new(n, "sort", json_integer(atoi(admin_opt(argc, argv, "--sort", "0"))));
+    AdminClient *c = admin_client_open(argc, argv);
+    if (!c) {
+        json_decref(n);
+        return 1;
+    }
+    char path[128];
+    snprintf(path, sizeof path, "/v1/admin/notices/%s", id);
+    Err err;
+    json_t *ans;
+    int rc = admin_call(c, "PUT", path, n, &ans, &err);
+    json_decref(n);
+    if (rc) return failed(c, &err);
+    printf("notice %s is on the kiosks' ticker (revision %lld)\n", id, (long long)json_integer_value(json_object_get(ans, "revision")));
+    json_decref(ans);
+    admin_client_close(c);
+    return 0;
+}
+
+int cmd_notice_delete(int argc, char **argv)
+{
+    const char *id = admin_arg(argc, argv, 0, NULL);
+    if (!id) return usage_error("notice-delete ID");
+    AdminClient *c = admin_client_open(argc, argv);
+    if (!c) return 1;
+    char path[128];
+    snprintf(path, sizeof path, "/v1/admin/notices/%s", id);
+    Err err;
+    if (admin_call(c, "DELETE", path, NULL, NULL, &err)) return failed(c, &err);
+    printf("notice %s removed\n", id);
+    admin_client_close(c);
+    return 0;
+}
+
+/* ---- feedback ------------------------------------------------------------------------------------ */
+
+static json_t *fetch_feedback(AdminClient *c, int argc, char **argv, Err *err)
+{
+    char path[256] = "/v1/admin/feedback";
+    const char *since = admin_opt(argc, argv, "--since", NULL);
+    if (since) {
+        char *esc = admin_escape(c, since);
+        snprintf(path, sizeof path, "/v1/admin/feedback?since=%s", esc ? esc : "");
+        free(esc);
+    }
+    json_t *ans;
+    if (admin_call(c, "GET", path, NULL, &ans, err)) return NULL;
+    return ans;
+}
+
+static void print_feedback(json_t *f)
+{
+    char rating[48] = "";
+    if (strcmp(text_of(f, "kind"), "rating") == 0)
+        snprintf(rating, sizeof rating, " rating %lld/%lld", (long long)json_integer_value(json_object_get(f, "rating")),
+                 (long long)json_integer_value(json_object_get(f, "rating_levels")));
+    printf("%s  %s  %s%s  kiosk %s%s%s\n", text_of(f, "id"), text_of(f, "created_at"), text_of(f, "kind"), rating,
+           text_of(f, "kiosk"), text_of(f, "item")[0] ? "  about " : "", text_of(f, "item"));
+    json_t *reasons = json_object_get(f, "reasons");
+    if (json_array_size(reasons)) {
+        char *r = json_dumps(reasons, JSON_COMPACT);
+        printf("    reasons: %s\n", r ? r : "");
+        free(r);
+    }
+    if (text_of(f, "comment")[0]) printf("    %s\n", text_of(f, "comment"));
+    if (text_of(f, "name")[0] || text_of(f, "phone")[0])
+        printf("    contact: %s %s\n", text_of(f, "name"), text_of(f, "phone"));
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(f, "replies"), i, r)
+        printf("    reply by %s at %s%s: %s\n", text_of(r, "admin"), text_of(r, "at"),
+               json_integer_value(json_object_get(r, "public")) ? " (public)" : "", text_of(r, "text"));
+}
+
+int cmd_feedback(int argc, char **argv)
+{
+    AdminClient *c = admin_client_open(argc, argv);
+    if (!c) return 1;
+    Err err;
+    json_t *ans = fetch_feedback(c, argc, argv, &err);
+    if (!ans) return failed(c, &err);
+    size_t i;
+    json_t *f;
+    json_t *list = json_object_get(ans, "feedback");
+    json_array_foreach(list, i, f) print_feedback(f);
+    printf("%zu submission(s)\n", json_array_size(list));
+    json_decref(ans);
+    admin_client_close(c);
+    return 0;
+}
+
+/* One CSV field (RFC 4180): quoted when it holds a comma, quote or line break. */
+static void csv_field(FILE *out, const char *s, bool last)
+{
+    if (strpbrk(s, ",\"\r\n")) {
+        fputc('"', out);
+        for (; *s; s++) {
+            if (*s == '"') fputc('"', out);
+            fputc(*s, out);
+        }
+        fputc('"', out);
+    } else fputs(s, out);
+    fputs(last ? "\r\n" : ",", out);
+}
+
+static void csv_row(FILE *out, json_t *f)
+{
+    static const char *const text_cols[] = {"id", "kiosk", "created_at", "received_at", "kind", "item", "category"};
+    for (size_t i = 0; i < sizeof text_cols / sizeof text_cols[0]; i++) csv_field(out, text_of(f, text_cols[i]), false);
+    char num[32];
+    csv_field(out, int_text(f, "rating", num, sizeof num), false);
+    csv_field(out, int_text(f, "rating_levels", num, sizeof num), false);
+    char reasons[1024] = "";
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(f, "reasons"), i, r)
+        snprintf(reasons + strlen(reasons), sizeof reasons - strlen(reasons), "%s%s", i ? "；" : "", json_string_value(r));
+    csv_field(out, reasons, false);
+    csv_field(out, text_of(f, "comment"), false);
+    csv_field(out, text_of(f, "name"), false);
+    csv_field(out, text_of(f, "phone"), false);
+    char replies[8192] = "";
+    json_array_foreach(json_object_get(f, "replies"), i, r)
+        snprintf(replies + strlen(replies), sizeof replies - strlen(replies), "%s%s%s", i ? "\n" : "",
+                 json_integer_value(json_object_get(r, "public")) ? "[公开] " : "", text_of(r, "text"));
+    csv_field(out, replies, true);
+}
+
+int cmd_feedback_export(int argc, char **argv)
+{
+    const char *file = admin_opt(argc, argv, "--csv", NULL);
+    if (!file) return usage_error("feedback-export --csv FILE [--since TIME]");
+    AdminClient *c = admin_client_open(argc, argv);
+    if (!c) return 1;
+    Err err;
+    json_t *ans = fetch_feedback(c, argc, argv, &err);
+    if (!ans) return failed(c, &err);
+    FILE *out = strcmp(file, "-") == 0 ? stdout : fopen(file, "wb");
+    if (!out) {
+        err_set(&err, "%s: cannot write the file", file);
+        json_decref(ans);
+        return failed(c, &err);
+    }
+    /* The byte order mark makes spreadsheet programs read the file as UTF-8. */
+    fputs("\xEF\xBB\xBF", out);
+    fputs("id,kiosk,created_at,received_at,kind,item,category,rating,rating_levels,reasons,comment,name,phone,replies\r\n", out);
+    size_t i;
+    json_t *f, *list = json_object_get(ans, "feedback");
+    json_array_foreach(list, i, f) csv_row(out, f);
+    int bad = out != stdout ? fclose(out) != 0 : fflush(out) != 0;
+    if (bad) {
+        err_set(&err, "%s: writing failed (disk full?)", file);
+        json_decref(ans);
+        return failed(c, &err);
+    }
+    if (out != stdout) printf("%zu submission(s) written to %s\n", json_array_size(list), file);
+    json_decref(ans);
+    admin_client_close(c);
+    return 0;
+}
+
+int cmd_reply(int argc, char **argv)
+{
+    static const char *const valued[] = {"--question", NULL};
+    const char *id = admin_arg(argc, argv, 0, valued), *text = admin_arg(argc, argv, 1, valued);
+    if (!id || !text) return usage_error("reply FEEDBACK-ID TEXT [--public] [--question \"THE QUESTION, RESTATED\"]");
+    AdminClient *c = admin_client_open(argc, argv);
+    if (!c) return 1;
+    int public = admin_flag(argc, argv, "--public");
+    json_t *body = json_pack("{s:s,s:b}", "text", text, "public", public);
+    const char *q = admin_opt(argc, argv, "--question", NULL);
+    if (q) json_object_set_new(body, "question", json_string(q));
+    char path[256];
+    snprintf(path, sizeof path, "/v1/admin/feedback/%s/reply", id);
+    json_t *ans;
+    Err err;
+    int rc = admin_call(c, "POST", path, body, &ans, &err);
+    json_decref(body);
+    if (rc) return failed(c, &err);
+    printf("reply %lld recorded%s\n", (long long)json_integer_value(json_object_get(ans, "reply_id")),
+           public ? "; it is shown on the kiosks as a public answer (without name or phone)" : "");
+    json_decref(ans);
+    admin_client_close(c);
+    return 0;
+}
+
+/* ---- the audit trail (归档) --------------------------------------------------------------------- */
+
+int cmd_audit(int argc, char **argv)
+{
+    AdminClient *c = admin_client_open(argc, argv);
+    if (!c) return 1;
+    char path[128];
+    snprintf(path, sizeof path, "/v1/admin/audit?limit=%d", atoi(admin_opt(argc, argv, "--limit", "50")));
+    json_t *ans;
+    Err err;
+    if (admin_call(c, "GET", path, NULL, &ans, &err)) return failed(c, &err);
+    size_t i;
+    json_t *a;
+    json_array_foreach(json_object_get(ans, "audit"), i, a) {
+        const char *detail = text_of(a, "detail");
+        size_t n = strlen(detail), shown = n;
+        if (n > 120) /* cut long details at a character boundary, not inside a UTF-8 sequence */
+            for (shown = 120; shown > 0 && ((unsigned char)detail[shown] & 0xC0) == 0x80; shown--) continue;
+        printf("%s  %-10s %-15s %s%s%.*s%s\n", text_of(a, "at"), text_of(a, "admin"), text_of(a, "action"),
+               text_of(a, "target"), *detail ? "  " : "", (int)shown, detail, shown < n ? "…" : "");
+    }
+    json_decref(ans);
+    admin_client_close(c);
+    return 0;
+}

@@ -1,0 +1,186 @@
+#!/bin/sh
+# kioskctl's admin commands against the real countyd on a free port: publish
+# an authoring folder (drafts, then --approve), the review cycle, update,
+# withdraw, notices, kiosks with their heartbeat, feedback list, CSV export
+# and a public reply.  The kiosk side is played with the curl command.
+set -eu
+T=${KIOSK_TEST_TMP:-$(mktemp -d)}
+BIN=${BIN:-bin}
+fail() { echo "FAIL: $*"; [ -f "$T/countyd.log" ] && tail -20 "$T/countyd.log"; exit 1; }
+
+"$BIN"/countyd --db "$T/county.db" --add-admin zhang > "$T/admin.txt" || fail "--add-admin"
+KIOSKCTL_TOKEN=$(sed -n 2p "$T/admin.txt")
+export KIOSKCTL_TOKEN
+
+# Port 0: the system picks a free port, countyd logs which.
+"$BIN"/countyd --db "$T/county.db" --listen 127.0.0.1:0 --log-level debug 2> "$T/countyd.log" &
+PID=$!
+trap 'kill $PID 2>/dev/null || true' EXIT
+i=0
+until PORT=$(sed -n 's/.*listening on .*(port \([0-9]*\)).*/\1/p' "$T/countyd.log") && [ -n "$PORT" ]; do
+    i=$((i + 1)); [ $i -lt 100 ] || fail "countyd did not start"; sleep 0.1
+done
+URL="http://127.0.0.1:$PORT"
+KIOSKCTL_SERVER=$URL
+export KIOSKCTL_SERVER
+i=0
+until "$BIN"/kioskctl items > /dev/null 2>&1; do
+    i=$((i + 1)); [ $i -lt 100 ] || fail "countyd did not start"; sleep 0.1
+done
+
+# A wrong token is refused with the server's message.
+if KIOSKCTL_TOKEN=0000 "$BIN"/kioskctl items 2> "$T/err"; then fail "wrong token accepted"; fi
+grep -q "401 unauthorized" "$T/err" || fail "message: $(cat "$T/err")"
+
+# Register a kiosk; the printed kiosk.conf lines carry its token.
+"$BIN"/kioskctl kiosk-add hall-1 --name "青禾镇党群服务中心" --unit "中共青禾镇委员会" > "$T/kiosk.txt" || fail "kiosk-add"
+KTOKEN=$(sed -n 's/^token = //p' "$T/kiosk.txt")
+[ ${#KTOKEN} -eq 64 ] || fail "no token in: $(cat "$T/kiosk.txt")"
+grep -q "kiosk_id = hall-1" "$T/kiosk.txt" || fail "kiosk.conf lines missing"
+
+# An authoring folder: a catalog, two public items (one with an image), one 党内 item, a notice.
+C="$T/content"
+mkdir -p "$C"
+cat > "$C/catalog.txt" <<'TXT'
+dec | 党组织决议、决定 | decision
+fin | 党费收缴和使用
+    fin-2026 | 2026年
+TXT
+printf '\211PNG\r\n\032\nchart bytes' > "$C/chart.png"
+cat > "$C/meeting.txt" <<'TXT'
+category: dec
+title: 关于召开党员大会的决定
+published: 2026-01-05 09:00
+period: 即时
+scope: 社会
+
+定于本月十日召开全体党员大会。
+TXT
+cat > "$C/dues.txt" <<'TXT'
+category: fin-2026
+title: 2026年第一季度党费收缴情况
+published: 2026-04-01
+period: 定期
+scope: 社会
+image: chart.png | 收缴情况图
+
+本季度应缴党费全部按时收缴。
+TXT
+cat > "$C/inner.txt" <<'TXT'
+category: dec
+title: 内部传达事项
+published: 2026-01-05
+period: 即时
+scope: 党内
+
+只在党内传达。
+TXT
+cat > "$C/notices.txt" <<'TXT'
+id: n1
+urgent: 是
+
+本周五上午九点主题党日活动。
+TXT
+
+cat > "$C/answers.txt" <<'TXT'
+id: ans-1
+question: 党费使用情况在哪里能看到？
+answered: 2026-11-12 10:00
+
+在本屏“党费收缴和使用”栏目每季度公布。
+TXT
+
+server_rev() { "$BIN"/kioskctl items | sed -n 's/^content revision //p'; }
+kiosk() { curl -sS -H "Authorization: Bearer $KTOKEN" -H "X-Kiosk-Id: hall-1" "$@"; }
+
+"$BIN"/kioskctl publish "$C" > "$T/pub1.txt" || fail "publish: $(cat "$T/pub1.txt")"
+grep -q "1 image(s) uploaded" "$T/pub1.txt" || fail "publish output: $(cat "$T/pub1.txt")"
+grep -q "3 item(s) wait for review" "$T/pub1.txt" || fail "publish output: $(cat "$T/pub1.txt")"
+kiosk "$URL/v1/content?since=0" > "$T/snap1.json"
+grep -q "本周五上午九点" "$T/snap1.json" || fail "the notice is not live"
+grep -q "每季度公布。" "$T/snap1.json" || fail "the authored answer is not live"
+if grep -q "召开党员大会" "$T/snap1.json"; then fail "a draft reached the kiosk"; fi
+
+# The review cycle, one step at a time, in order only.
+if "$BIN"/kioskctl publish meeting 2> "$T/err"; then fail "publish before review accepted"; fi
+grep -q "409 wrong_state" "$T/err" || fail "message: $(cat "$T/err")"
+"$BIN"/kioskctl review meeting --note "内容属实" > /dev/null || fail review
+"$BIN"/kioskctl approve meeting > /dev/null || fail approve
+"$BIN"/kioskctl publish meeting | grep -q "meeting is now published" || fail publish
+kiosk "$URL/v1/content?since=0" | grep -q "召开党员大会" || fail "published item not in the snapshot"
+
+# --approve takes the rest straight through; the 党内 item is published but never sent.
+"$BIN"/kioskctl publish "$C" --approve > "$T/pub2.txt" || fail "publish --approve: $(cat "$T/pub2.txt")"
+"$BIN"/kioskctl items > "$T/items.txt"
+[ "$(grep -c '^published' "$T/items.txt")" -eq 3 ] || fail "items: $(cat "$T/items.txt")"
+kiosk "$URL/v1/content?since=0" > "$T/snap2.json"
+grep -q "党费收缴情况" "$T/snap2.json" || fail "dues not published"
+if grep -q "内部传达" "$T/snap2.json"; then fail "a 党内 item reached the kiosk"; fi
+SHA=$(sha256sum "$C/chart.png" | cut -d' ' -f1)
+kiosk -o "$T/chart.png" "$URL/v1/blobs/$SHA"
+cmp -s "$T/chart.png" "$C/chart.png" || fail "the image served differs"
+
+# update: only the changed item goes through again.
+REV=$(server_rev)
+sed -i 's/全部按时收缴/全部按时足额收缴/' "$C/dues.txt"
+"$BIN"/kioskctl update "$C" --approve > "$T/upd.txt" || fail "update"
+grep -q "1 item(s) changed" "$T/upd.txt" || fail "update output: $(cat "$T/upd.txt")"
+kiosk "$URL/v1/content?since=$REV" > "$T/delta.json"
+grep -q '"kind":"delta"' "$T/delta.json" || fail "no delta: $(cat "$T/delta.json")"
+grep -q "足额" "$T/delta.json" || fail "delta lacks the change"
+if grep -q "召开党员大会" "$T/delta.json"; then fail "the delta carries an unchanged item"; fi
+
+# withdraw: the kiosk is told to delete it.
+REV=$(server_rev)
+"$BIN"/kioskctl withdraw meeting --note "已过期" | grep -q "withdrawn" || fail withdraw
+kiosk "$URL/v1/content?since=$REV" | grep -q '"delete":\["meeting"\]' || fail "withdraw not in the delta"
+
+# The audit trail names who did each step.
+"$BIN"/kioskctl audit --limit 500 > "$T/audit.txt"
+grep -q "zhang *review *item:meeting  内容属实" "$T/audit.txt" || fail "audit: $(cat "$T/audit.txt")"
+grep -q "zhang *withdraw *item:meeting  已过期" "$T/audit.txt" || fail "audit lacks the withdrawal"
+
+# A ticker notice from the command line.
+"$BIN"/kioskctl notice-add "今晚停电检修" --id power --urgent > /dev/null || fail notice-add
+kiosk "$URL/v1/content?since=0" | grep -q "今晚停电检修" || fail "notice not live"
+
+# Heartbeat and the kiosks list.
+kiosk -X POST -H "Content-Type: application/json" \
+    -d '{"app_version":"1.0.0","revision":3,"outbox":2,"last_error":"","uptime":60,"free_disk":5368709120}' \
+    "$URL/v1/heartbeat" | grep -q '"unit_name":"中共青禾镇委员会"' || fail "heartbeat answer lacks the unit name"
+"$BIN"/kioskctl kiosks > "$T/kiosks.txt"
+grep -q "^ok .*hall-1.*revision 3 .*outbox 2" "$T/kiosks.txt" || fail "kiosks: $(cat "$T/kiosks.txt")"
+"$BIN"/kioskctl kiosk-add hall-2 > /dev/null
+"$BIN"/kioskctl kiosks | grep -q "^SILENT hall-2 .*never heard from" || fail "a silent kiosk is not flagged"
+
+# Feedback reasons pushed to all kiosks, full-width commas allowed.
+"$BIN"/kioskctl kiosk-set all reasons "内容清楚，更新及时,看不明白" > /dev/null || fail kiosk-set
+kiosk -X POST -H "Content-Type: application/json" -d '{}' "$URL/v1/heartbeat" |
+    grep -q '"reasons":\["内容清楚","更新及时","看不明白"\]' || fail "reasons not pushed"
+
+# Feedback: list, CSV export (contact details kept for the admins), a public reply without them.
+kiosk -X POST -H "Content-Type: application/json" -d '{"submissions":[
+  {"id":"11111111-aaaa-4bbb-8ccc-000000000001","kind":"comment","comment":"希望公开党费使用情况, 谢谢",
+   "name":"李大姐","phone":"13900000000","created_at":"2026-11-20T10:00:00+08:00"}]}' \
+    "$URL/v1/feedback" | grep -q '"acknowledged":\["11111111-aaaa-4bbb-8ccc-000000000001"\]' || fail "feedback upload"
+"$BIN"/kioskctl feedback | grep -q "希望公开党费使用情况" || fail "feedback list"
+"$BIN"/kioskctl feedback-export --csv "$T/fb.csv" > /dev/null || fail "export"
+head -c 3 "$T/fb.csv" | od -An -tx1 | grep -q "ef bb bf" || fail "no UTF-8 mark"
+grep -q '"希望公开党费使用情况, 谢谢",李大姐,13900000000' "$T/fb.csv" || fail "csv: $(cat "$T/fb.csv")"
+"$BIN"/kioskctl reply 11111111-aaaa-4bbb-8ccc-000000000001 "每季度公布一次。" --public > /dev/null || fail reply
+kiosk "$URL/v1/content?since=0" > "$T/snap3.json"
+grep -q "每季度公布一次。" "$T/snap3.json" || fail "the public answer is not in the feed"
+if grep -q "李大姐\|13900000000" "$T/snap3.json"; then fail "contact details reached the kiosk"; fi
+
+# Stops cleanly on SIGTERM; a kiosk's held long-poll is answered 503, not cut off.
+REV=$(server_rev)
+kiosk -o "$T/held.json" -w '%{http_code}' "$URL/v1/content?since=$REV&wait=60" > "$T/held.status" &
+CURL=$!
+sleep 0.5
+kill -TERM $PID
+wait $PID || fail "countyd exited with $?"
+trap - EXIT
+wait $CURL || true
+[ "$(cat "$T/held.status")" = 503 ] && grep -q '"code":"unavailable"' "$T/held.json" || fail "held long-poll: $(cat "$T/held.status") $(cat "$T/held.json")"
+grep -q "countyd: stopped" "$T/countyd.log" || fail "no clean stop in the log"
+echo "countyd + kioskctl: ok"

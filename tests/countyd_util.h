@@ -1,0 +1,224 @@
+/* countyd_util.h — runs the real bin/countyd for tests (header-only).
+ *
+ * countyd_start() creates an admin in a fresh database under
+ * $KIOSK_TEST_TMP, starts `$BIN/countyd` on 127.0.0.1 on a free port and
+ * waits until it answers.  countyd_call() sends one HTTP request with
+ * libcurl and keeps status, body and the ETag/Cache-Control headers.
+ * Used by test_countyd.c; the kiosk-side sync tests can use it too. */
+#ifndef KIOSK_COUNTYD_UTIL_H
+#define KIOSK_COUNTYD_UTIL_H
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <jansson.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "testutil.h"
+
+typedef struct {
+    pid_t pid;
+    int port;
+    char dir[1024], db[1100], log[1100];
+    char admin_token[80];
+} Countyd;
+
+typedef struct {
+    long status;
+    char *body;
+    size_t len;
+    char etag[128], cache_control[128];
+} Reply;
+
+static inline int countyd_free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof sa;
+    assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+    close(fd);
+    return ntohs(sa.sin_port);
+}
+
+static inline const char *countyd_bin(const char *name)
+{
+    static char path[8][512];
+    static int next;
+    char *p = path[next++ % 8];
+    const char *bin = getenv("BIN");
+    snprintf(p, 512, "%s/%s", bin && *bin ? bin : "bin", name);
+    return p;
+}
+
+static inline size_t countyd_collect(char *ptr, size_t size, size_t n, void *user)
+{
+    Reply *r = user;
+    size_t add = size * n;
+    r->body = realloc(r->body, r->len + add + 1);
+    memcpy(r->body + r->len, ptr, add);
+    r->len += add;
+    r->body[r->len] = '\0';
+    return add;
+}
+
+static inline size_t countyd_header(char *ptr, size_t size, size_t n, void *user)
+{
+    Reply *r = user;
+    size_t len = size * n;
+    char line[512];
+    snprintf(line, sizeof line, "%.*s", (int)(len < 511 ? len : 511), ptr);
+    line[strcspn(line, "\r\n")] = '\0';
+    if (strncasecmp(line, "ETag: ", 6) == 0) snprintf(r->etag, sizeof r->etag, "%s", line + 6);
+    if (strncasecmp(line, "Cache-Control: ", 15) == 0) snprintf(r->cache_control, sizeof r->cache_control, "%s", line + 15);
+    return len;
+}
+
+/* One request; `headers` is a NULL-terminated list of "Name: value" (may
+ * be NULL), `body` may be NULL. */
+static inline Reply countyd_call(const Countyd *c, const char *method, const char *path, const char *const *headers,
+                                 const char *body, size_t body_len)
+{
+    Reply r = {0};
+    char url[2048];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", c->port, path);
+    CURL *h = curl_easy_init();
+    struct curl_slist *list = curl_slist_append(NULL, "Expect:");
+    for (int i = 0; headers && headers[i]; i++) list = curl_slist_append(list, headers[i]);
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT, 60L);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, countyd_collect);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &r);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, countyd_header);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, &r);
+    if (strcmp(method, "HEAD") == 0) curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+    if (body) {
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+    }
+    CURLcode rc = curl_easy_perform(h);
+    if (rc != CURLE_OK) r.status = -1;
+    else curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r.status);
+    curl_slist_free_all(list);
+    curl_easy_cleanup(h);
+    if (!r.body) r.body = calloc(1, 1);
+    return r;
+}
+
+static inline void reply_free(Reply *r)
+{
+    free(r->body);
+    r->body = NULL;
+}
+
+/* The reply body as JSON (fails the test when it is not). */
+static inline json_t *reply_json(const Reply *r)
+{
+    json_error_t je;
+    json_t *doc = json_loads(r->body, 0, &je);
+    if (!doc) fail_msg("not JSON (%s): %.300s", je.text, r->body);
+    return doc;
+}
+
+/* An admin request with a JSON body (or none). */
+static inline Reply countyd_admin(const Countyd *c, const char *method, const char *path, const char *json)
+{
+    char auth[160];
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", c->admin_token);
+    const char *headers[] = {auth, "Content-Type: application/json", NULL};
+    return countyd_call(c, method, path, headers, json, json ? strlen(json) : 0);
+}
+
+/* Runs an admin request that must succeed; returns its JSON answer. */
+static inline json_t *countyd_admin_ok(const Countyd *c, const char *method, const char *path, const char *json)
+{
+    Reply r = countyd_admin(c, method, path, json);
+    if (r.status < 200 || r.status > 299) fail_msg("%s %s -> %ld %s", method, path, r.status, r.body);
+    json_t *doc = reply_json(&r);
+    reply_free(&r);
+    return doc;
+}
+
+/* Registers a kiosk; its token goes to `token` (at least 80 bytes). */
+static inline void countyd_add_kiosk(const Countyd *c, const char *id, char *token)
+{
+    char body[256];
+    snprintf(body, sizeof body, "{\"id\":\"%s\",\"name\":\"test kiosk\"}", id);
+    json_t *ans = countyd_admin_ok(c, "POST", "/v1/admin/kiosks", body);
+    snprintf(token, 80, "%s", json_string_value(json_object_get(ans, "token")));
+    json_decref(ans);
+}
+
+static inline void countyd_wait_ready(Countyd *c)
+{
+    for (int i = 0; i < 100; i++) {
+        Reply r = countyd_admin(c, "GET", "/v1/admin/status", NULL);
+        long status = r.status;
+        reply_free(&r);
+        if (status == 200) return;
+        struct timespec ts = {0, 50 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    fail_msg("countyd did not start; see %s", c->log);
+}
+
+/* Starts countyd on a fresh database with an admin "tester". */
+static inline void countyd_start(Countyd *c, const char *name)
+{
+    memset(c, 0, sizeof *c);
+    snprintf(c->dir, sizeof c->dir, "%s", test_path(name));
+    char cmd[2600];
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", c->dir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(c->db, sizeof c->db, "%s/county.db", c->dir);
+    snprintf(c->log, sizeof c->log, "%s/countyd.log", c->dir);
+    snprintf(cmd, sizeof cmd, "'%s' --db '%s' --add-admin tester", countyd_bin("countyd"), c->db);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    char line[256];
+    while (fgets(line, sizeof line, p))
+        if (strspn(line, "0123456789abcdef") == 64) snprintf(c->admin_token, sizeof c->admin_token, "%.64s", line);
+    assert_int_equal(pclose(p), 0);
+    assert_int_equal(strlen(c->admin_token), 64);
+    c->port = countyd_free_port();
+    char listen[64];
+    snprintf(listen, sizeof listen, "127.0.0.1:%d", c->port);
+    c->pid = fork();
+    assert_true(c->pid >= 0);
+    if (c->pid == 0) {
+        FILE *log = freopen(c->log, "w", stderr);
+        (void)log;
+        execl(countyd_bin("countyd"), "countyd", "--db", c->db, "--listen", listen, "--log-level", "debug", "--max-wait",
+              "30", (char *)NULL);
+        _exit(127);
+    }
+    countyd_wait_ready(c);
+}
+
+/* SIGTERM, then waits; returns the exit status (-1 if it had to be killed). */
+static inline int countyd_stop(Countyd *c)
+{
+    if (c->pid <= 0) return -1;
+    kill(c->pid, SIGTERM);
+    for (int i = 0; i < 100; i++) {
+        int status;
+        if (waitpid(c->pid, &status, WNOHANG) == c->pid) {
+            c->pid = 0;
+            return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        }
+        struct timespec ts = {0, 50 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    kill(c->pid, SIGKILL);
+    waitpid(c->pid, NULL, 0);
+    c->pid = 0;
+    return -1;
+}
+
+#endif

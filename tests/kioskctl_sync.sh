@@ -1,0 +1,47 @@
+#!/bin/sh
+# kioskctl sync --once from a folder (a USB stick): the content and its image
+# arrive, the same stick again changes nothing, a pulled stick is "offline"
+# with exit status 1 and the content kept, a broken feed is an error.
+set -eu
+T=${KIOSK_TEST_TMP:-$(mktemp -d)}
+fail() { echo "FAIL: $*"; exit 1; }
+
+mkdir -p "$T/usb/img"
+printf 'a picture of the meeting, as bytes' > "$T/usb/img/meeting.png"
+sha=$(sha256sum "$T/usb/img/meeting.png" | cut -d' ' -f1)
+size=$(wc -c < "$T/usb/img/meeting.png")
+cat > "$T/usb/feed.json" <<JSON
+{"format":"dangwu-feed","version":1,"kind":"snapshot","revision":12,
+ "categories":{"upsert":[{"id":"c","name":"党组织建设"}]},
+ "items":{"upsert":[{"id":"i","category":"c","title":"支部换届选举结果","body":"正文",
+   "published_at":"2026-01-01T08:00:00+08:00","period":"immediate","scope":"public",
+   "attachments":[{"sha256":"$sha","size":$size,"type":"image/png","href":"img/meeting.png"}]}]}}
+JSON
+cat > "$T/kiosk.conf" <<CONF
+[store]
+database = $T/k.db
+cache_dir = $T/cache
+[sync]
+server_url = file://$T/usb
+CONF
+
+out=$("$BIN"/kioskctl sync --config "$T/kiosk.conf" --once 2>"$T/log") || fail "sync failed: $(cat "$T/log")"
+echo "$out" | grep -q "sync: ok, content revision 12, 0 feedback" || fail "unexpected output: $out"
+[ -f "$T/cache/$(echo "$sha" | cut -c1-2)/$sha" ] || fail "image not in the cache"
+
+"$BIN"/kioskctl sync --config "$T/kiosk.conf" --once >/dev/null 2>"$T/log" || fail "second sync failed"
+grep -q "applied" "$T/log" && fail "the same stick was applied again"
+
+mv "$T/usb" "$T/usb-out"
+if "$BIN"/kioskctl sync --config "$T/kiosk.conf" --once >"$T/out" 2>"$T/log"; then fail "a missing stick counted as ok"; fi
+grep -q "sync: offline, content revision 12" "$T/out" || fail "status: $(cat "$T/out")"
+grep -q "is the USB stick or folder there" "$T/log" || fail "message: $(cat "$T/log")"
+[ "$(sqlite3 "$T/k.db" "select count(*) from items where deleted = 0")" = 1 ] || fail "content lost"
+
+mv "$T/usb-out" "$T/usb"
+printf '{"format":"dangwu-feed","version":1,"kind":"snapshot","revision":13,"items":{"upsert":[{"id":"x"}]}}' > "$T/usb/feed.json"
+if "$BIN"/kioskctl sync --config "$T/kiosk.conf" --once >"$T/out" 2>"$T/log"; then fail "a broken feed counted as ok"; fi
+grep -q "sync: error, content revision 12" "$T/out" || fail "status: $(cat "$T/out")"
+
+if "$BIN"/kioskctl sync --config "$T/nonexistent.conf" --once 2>/dev/null; then fail "a missing config accepted"; fi
+echo "kioskctl sync: ok"

@@ -1,0 +1,635 @@
+/* countyd end to end: the real bin/countyd on 127.0.0.1 on a free port,
+ * a fresh database, requests over HTTP with libcurl, answers read as JSON. */
+#include "countyd_util.h"
+
+#include <openssl/sha.h>
+#include <pthread.h>
+#include <stdbool.h>
+
+static Countyd srv;
+static char kiosk_token[80];
+
+static const char CATEGORIES[] =
+    "{\"categories\":[{\"id\":\"dec\",\"name\":\"党组织决议、决定\"},"
+    "{\"id\":\"fin\",\"name\":\"党费收缴\",\"sort\":2},{\"id\":\"fin-2026\",\"parent\":\"fin\",\"name\":\"2026年\"}]}";
+
+/* ---- helpers ------------------------------------------------------------- */
+
+static Reply kiosk_get(const char *path, const char *if_none_match)
+{
+    char auth[160], inm[160];
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", kiosk_token);
+    snprintf(inm, sizeof inm, "If-None-Match: %s", if_none_match ? if_none_match : "");
+    const char *headers[] = {auth, "X-Kiosk-Id: hall-1", if_none_match ? inm : NULL, NULL};
+    return countyd_call(&srv, "GET", path, headers, NULL, 0);
+}
+
+static Reply kiosk_post(const char *path, const char *json, size_t len)
+{
+    char auth[160];
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", kiosk_token);
+    const char *headers[] = {auth, "X-Kiosk-Id: hall-1", "Content-Type: application/json", NULL};
+    return countyd_call(&srv, "POST", path, headers, json, len);
+}
+
+static json_t *content_since(long long since)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/v1/content?since=%lld", since);
+    Reply r = kiosk_get(path, NULL);
+    if (r.status != 200) fail_msg("content since %lld -> %ld %s", since, r.status, r.body);
+    json_t *doc = reply_json(&r);
+    reply_free(&r);
+    return doc;
+}
+
+static long long server_revision(void)
+{
+    json_t *s = countyd_admin_ok(&srv, "GET", "/v1/admin/status", NULL);
+    long long rev = json_integer_value(json_object_get(s, "revision"));
+    json_decref(s);
+    return rev;
+}
+
+/* Whether a section's upsert (or delete) list names the id. */
+static bool lists(json_t *doc, const char *section, const char *list, const char *id)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(json_object_get(doc, section), list), i, e) {
+        const char *eid = json_is_string(e) ? json_string_value(e) : json_string_value(json_object_get(e, "id"));
+        if (eid && strcmp(eid, id) == 0) return true;
+    }
+    return false;
+}
+
+static void put_item(const char *id, const char *category, const char *title, const char *scope, const char *extra)
+{
+    char path[128], body[4096];
+    snprintf(path, sizeof path, "/v1/admin/items/%s", id);
+    snprintf(body, sizeof body,
+             "{\"category\":\"%s\",\"title\":\"%s\",\"body\":\"第一段。\\n第二段。\",\"published_at\":\"2026-01-01T09:00:00+08:00\","
+             "\"period\":\"immediate\",\"scope\":\"%s\"%s}",
+             category, title, scope, extra ? extra : "");
+    json_decref(countyd_admin_ok(&srv, "PUT", path, body));
+}
+
+static void step(const char *id, const char *what)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/v1/admin/items/%s/%s", id, what);
+    json_decref(countyd_admin_ok(&srv, "POST", path, "{\"note\":\"ok\"}"));
+}
+
+static void publish_fully(const char *id)
+{
+    step(id, "review");
+    step(id, "approve");
+    step(id, "publish");
+}
+
+static void expect_error(Reply *r, long status, const char *code)
+{
+    if (r->status != status) fail_msg("expected %ld %s, got %ld %s", status, code, r->status, r->body);
+    json_t *doc = reply_json(r);
+    const char *got = json_string_value(json_object_get(json_object_get(doc, "error"), "code"));
+    const char *msg = json_string_value(json_object_get(json_object_get(doc, "error"), "message"));
+    if (!got || strcmp(got, code) != 0) fail_msg("expected code %s: %s", code, r->body);
+    assert_non_null(msg);
+    assert_true(strlen(msg) > 0);
+    json_decref(doc);
+    reply_free(r);
+}
+
+/* A tiny "PNG": the magic bytes countyd checks, then some data. */
+static void make_png(const char *salt, char *data, size_t *len, char sha[65])
+{
+    memcpy(data, "\x89PNG\r\n\x1a\n", 8);
+    *len = 8 + (size_t)snprintf(data + 8, 100, "image data %s", salt);
+    unsigned char md[SHA256_DIGEST_LENGTH];
+    SHA256((const unsigned char *)data, *len, md);
+    for (int i = 0; i < 32; i++) sprintf(sha + 2 * i, "%02x", md[i]);
+}
+
+static void upload_png(const char *data, size_t len, const char *sha)
+{
+    char auth[160], path[128];
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", srv.admin_token);
+    snprintf(path, sizeof path, "/v1/admin/blobs/%s", sha);
+    const char *headers[] = {auth, "Content-Type: image/png", NULL};
+    Reply r = countyd_call(&srv, "PUT", path, headers, data, len);
+    if (r.status != 201 && r.status != 200) fail_msg("upload -> %ld %s", r.status, r.body);
+    reply_free(&r);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    countyd_start(&srv, "countyd");
+    countyd_add_kiosk(&srv, "hall-1", kiosk_token);
+    json_decref(countyd_admin_ok(&srv, "PUT", "/v1/admin/categories", CATEGORIES));
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    int status = countyd_stop(&srv);
+    curl_global_cleanup();
+    if (status != 0) {
+        fprintf(stderr, "countyd did not stop cleanly on SIGTERM (status %d)\n", status);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- tests ---------------------------------------------------------------- */
+
+static void admin_api_needs_an_admin_token(void **state)
+{
+    (void)state;
+    Reply r = countyd_call(&srv, "GET", "/v1/admin/items", NULL, NULL, 0);
+    expect_error(&r, 401, "unauthorized");
+    const char *wrong[] = {"Authorization: Bearer 0000000000000000000000000000000000000000000000000000000000000000", NULL};
+    r = countyd_call(&srv, "GET", "/v1/admin/items", wrong, NULL, 0);
+    expect_error(&r, 401, "unauthorized");
+    /* A kiosk's token is no admin token. */
+    char auth[160];
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", kiosk_token);
+    const char *as_kiosk[] = {auth, NULL};
+    r = countyd_call(&srv, "PUT", "/v1/admin/categories", as_kiosk, CATEGORIES, strlen(CATEGORIES));
+    expect_error(&r, 401, "unauthorized");
+    json_decref(countyd_admin_ok(&srv, "GET", "/v1/admin/items", NULL));
+}
+
+static void review_cycle_is_enforced(void **state)
+{
+    (void)state;
+    put_item("cycle-1", "dec", "关于换届选举的决定", "public", NULL);
+    Reply r = countyd_admin(&srv, "POST", "/v1/admin/items/cycle-1/publish", NULL);
+    expect_error(&r, 409, "wrong_state");
+    r = countyd_admin(&srv, "POST", "/v1/admin/items/cycle-1/approve", NULL);
+    expect_error(&r, 409, "wrong_state");
+    step("cycle-1", "review");
+    r = countyd_admin(&srv, "POST", "/v1/admin/items/cycle-1/review", NULL);
+    expect_error(&r, 409, "wrong_state");
+    r = countyd_admin(&srv, "POST", "/v1/admin/items/cycle-1/publish", NULL);
+    expect_error(&r, 409, "wrong_state");
+    /* Not yet published: kiosks do not get it. */
+    json_t *doc = content_since(0);
+    assert_false(lists(doc, "items", "upsert", "cycle-1"));
+    json_decref(doc);
+    step("cycle-1", "approve");
+    step("cycle-1", "publish");
+    doc = content_since(0);
+    assert_string_equal(json_string_value(json_object_get(doc, "kind")), "snapshot");
+    assert_true(lists(doc, "items", "upsert", "cycle-1"));
+    assert_true(lists(doc, "categories", "upsert", "fin-2026"));
+    json_decref(doc);
+    /* Unknown item and step. */
+    r = countyd_admin(&srv, "POST", "/v1/admin/items/nope/review", NULL);
+    expect_error(&r, 404, "not_found");
+    r = countyd_admin(&srv, "POST", "/v1/admin/items/cycle-1/bless", NULL);
+    expect_error(&r, 404, "not_found");
+    /* Every step is in the audit trail with who did it. */
+    json_t *item = countyd_admin_ok(&srv, "GET", "/v1/admin/items/cycle-1", NULL);
+    json_t *history = json_object_get(item, "history");
+    assert_int_equal(json_array_size(history), 4);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(history, 3), "action")), "publish");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(history, 3), "admin")), "tester");
+    json_decref(item);
+}
+
+static void update_and_withdraw_travel_as_deltas(void **state)
+{
+    (void)state;
+    put_item("wd-1", "dec", "将要撤回的公告", "public", NULL);
+    publish_fully("wd-1");
+    long long before = server_revision();
+    /* An edit goes through review again; kiosks keep the old version meanwhile. */
+    put_item("wd-1", "dec", "修改后的公告", "public", NULL);
+    assert_int_equal(server_revision(), before);
+    json_t *doc = content_since(0);
+    char *text = json_dumps(doc, 0);
+    assert_non_null(strstr(text, "将要撤回的公告"));
+    free(text);
+    json_decref(doc);
+    publish_fully("wd-1");
+    doc = content_since(before);
+    assert_string_equal(json_string_value(json_object_get(doc, "kind")), "delta");
+    assert_int_equal(json_integer_value(json_object_get(doc, "base_revision")), before);
+    assert_true(lists(doc, "items", "upsert", "wd-1"));
+    json_decref(doc);
+    /* The same content again changes nothing. */
+    long long after_update = server_revision();
+    put_item("wd-1", "dec", "修改后的公告", "public", NULL);
+    json_t *item = countyd_admin_ok(&srv, "GET", "/v1/admin/items/wd-1", NULL);
+    assert_string_equal(json_string_value(json_object_get(item, "state")), "published");
+    json_decref(item);
+    step("wd-1", "withdraw");
+    doc = content_since(after_update);
+    assert_true(lists(doc, "items", "delete", "wd-1"));
+    assert_false(lists(doc, "items", "upsert", "wd-1"));
+    json_decref(doc);
+    doc = content_since(0);
+    assert_false(lists(doc, "items", "upsert", "wd-1"));
+    json_decref(doc);
+}
+
+static void internal_items_never_reach_a_kiosk(void **state)
+{
+    (void)state;
+    long long before = server_revision();
+    char png[128], sha[65];
+    size_t len;
+    make_png("internal", png, &len, sha);
+    upload_png(png, len, sha);
+    char extra[256];
+    snprintf(extra, sizeof extra, ",\"attachments\":[{\"sha256\":\"%s\",\"size\":%zu,\"type\":\"image/png\"}]", sha, len);
+    put_item("secret-1", "dec", "党内通报甲", "internal", extra);
+    publish_fully("secret-1");
+    /* A public item made internal later: kiosks are told to delete it. */
+    put_item("turns-1", "dec", "先公开后内部", "public", NULL);
+    publish_fully("turns-1");
+    long long mid = server_revision();
+    put_item("turns-1", "dec", "党内通报乙", "internal", NULL);
+    publish_fully("turns-1");
+
+    long long sinces[] = {0, before, mid};
+    for (int i = 0; i < 3; i++) {
+        char path[128];
+        snprintf(path, sizeof path, "/v1/content?since=%lld", sinces[i]);
+        Reply r = kiosk_get(path, NULL);
+        assert_int_equal(r.status, 200);
+        assert_null(strstr(r.body, "secret-1"));
+        assert_null(strstr(r.body, "党内通报"));
+        assert_null(strstr(r.body, "internal"));
+        json_t *doc = reply_json(&r);
+        assert_false(lists(doc, "items", "upsert", "turns-1"));
+        if (sinces[i] == mid) assert_true(lists(doc, "items", "delete", "turns-1"));
+        json_decref(doc);
+        reply_free(&r);
+    }
+    /* Nor its images. */
+    char path[128];
+    snprintf(path, sizeof path, "/v1/blobs/%s", sha);
+    Reply r = kiosk_get(path, NULL);
+    expect_error(&r, 404, "not_found");
+}
+
+static void since_etag_and_304(void **state)
+{
+    (void)state;
+    long long rev = server_revision();
+    char path[128], tag[64];
+    snprintf(path, sizeof path, "/v1/content?since=%lld", rev);
+    snprintf(tag, sizeof tag, "\"%lld\"", rev);
+    Reply r = kiosk_get(path, NULL);
+    assert_int_equal(r.status, 304);
+    assert_string_equal(r.etag, tag);
+    reply_free(&r);
+    r = kiosk_get("/v1/content", tag);
+    assert_int_equal(r.status, 304);
+    reply_free(&r);
+    r = kiosk_get("/v1/content?since=1", NULL);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.etag, tag);
+    assert_string_equal(r.cache_control, "no-store");
+    reply_free(&r);
+    /* A kiosk ahead of the server (restored backup) gets a snapshot. */
+    snprintf(path, sizeof path, "/v1/content?since=%lld", rev + 1000);
+    r = kiosk_get(path, NULL);
+    assert_int_equal(r.status, 200);
+    json_t *doc = reply_json(&r);
+    assert_string_equal(json_string_value(json_object_get(doc, "kind")), "snapshot");
+    json_decref(doc);
+    reply_free(&r);
+    r = kiosk_get("/v1/content?since=abc", NULL);
+    expect_error(&r, 400, "bad_request");
+    r = kiosk_get("/v1/content?wait=9999", NULL);
+    expect_error(&r, 400, "bad_request");
+}
+
+typedef struct {
+    long long since;
+    Reply reply;
+    struct timespec done;
+} Poll;
+
+static void *long_poll(void *arg)
+{
+    Poll *p = arg;
+    char path[128];
+    snprintf(path, sizeof path, "/v1/content?since=%lld&wait=20", p->since);
+    p->reply = kiosk_get(path, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &p->done);
+    return NULL;
+}
+
+static double seconds_between(struct timespec a, struct timespec b)
+{
+    return (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+}
+
+static void long_poll_answers_within_a_second_of_a_publish(void **state)
+{
+    (void)state;
+    Poll p = {.since = server_revision()};
+    pthread_t t;
+    pthread_create(&t, NULL, long_poll, &p);
+    struct timespec pause = {0, 700 * 1000000L}, published;
+    nanosleep(&pause, NULL);
+    json_decref(countyd_admin_ok(&srv, "PUT", "/v1/admin/notices/lp-1", "{\"text\":\"今天下午三点召开党员大会\",\"urgent\":true}"));
+    clock_gettime(CLOCK_MONOTONIC, &published);
+    pthread_join(t, NULL);
+    assert_int_equal(p.reply.status, 200);
+    json_t *doc = reply_json(&p.reply);
+    assert_true(lists(doc, "notices", "upsert", "lp-1"));
+    json_decref(doc);
+    reply_free(&p.reply);
+    double lag = seconds_between(published, p.done);
+    if (lag > 1.0) fail_msg("the long-poll answered %.2f s after the publish", lag);
+}
+
+static void long_poll_times_out_with_304(void **state)
+{
+    (void)state;
+    char path[128];
+    snprintf(path, sizeof path, "/v1/content?since=%lld&wait=1", server_revision());
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    Reply r = kiosk_get(path, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    assert_int_equal(r.status, 304);
+    assert_true(seconds_between(a, b) >= 0.9);
+    reply_free(&r);
+}
+
+static void blobs_are_served_and_immutable(void **state)
+{
+    (void)state;
+    char png[128], sha[65];
+    size_t len;
+    make_png("public", png, &len, sha);
+    /* Bytes that do not hash to the name are refused. */
+    char auth[160], path[128];
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", srv.admin_token);
+    snprintf(path, sizeof path, "/v1/admin/blobs/%s", sha);
+    const char *headers[] = {auth, "Content-Type: image/png", NULL};
+    Reply r = countyd_call(&srv, "PUT", path, headers, png, len - 1);
+    expect_error(&r, 422, "hash_mismatch");
+    const char *as_text[] = {auth, "Content-Type: text/plain", NULL};
+    r = countyd_call(&srv, "PUT", path, as_text, png, len);
+    expect_error(&r, 415, "unsupported_media_type");
+    /* An item cannot refer to a file the server lacks. */
+    char extra[256];
+    snprintf(extra, sizeof extra, ",\"attachments\":[{\"sha256\":\"%s\",\"size\":%zu,\"type\":\"image/png\",\"caption\":\"图一\"}]",
+             sha, len);
+    char body[1024];
+    snprintf(body, sizeof body,
+             "{\"category\":\"fin-2026\",\"title\":\"党费收缴情况\",\"body\":\"见下图。\",\"published_at\":\"2026-01-01T09:00:00+08:00\","
+             "\"period\":\"periodic\",\"scope\":\"public\"%s}",
+             extra);
+    r = countyd_admin(&srv, "PUT", "/v1/admin/items/pic-1", body);
+    expect_error(&r, 400, "bad_request");
+    upload_png(png, len, sha);
+    put_item("pic-1", "fin-2026", "党费收缴情况", "public", extra);
+    publish_fully("pic-1");
+
+    snprintf(path, sizeof path, "/v1/blobs/%s", sha);
+    r = countyd_call(&srv, "GET", path, NULL, NULL, 0);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(r.len, len);
+    assert_memory_equal(r.body, png, len);
+    assert_non_null(strstr(r.cache_control, "immutable"));
+    assert_non_null(strstr(r.cache_control, "max-age=31536000"));
+    assert_non_null(strstr(r.etag, sha));
+    char inm[128];
+    snprintf(inm, sizeof inm, "If-None-Match: %s", r.etag);
+    reply_free(&r);
+    const char *cond[] = {inm, NULL};
+    r = countyd_call(&srv, "GET", path, cond, NULL, 0);
+    assert_int_equal(r.status, 304);
+    reply_free(&r);
+    /* The feed gives sha256, size, type, caption, and no href. */
+    json_t *doc = content_since(0);
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(json_object_get(doc, "items"), "upsert"), i, it) {
+        if (strcmp(json_string_value(json_object_get(it, "id")), "pic-1") != 0) continue;
+        json_t *a = json_array_get(json_object_get(it, "attachments"), 0);
+        assert_string_equal(json_string_value(json_object_get(a, "sha256")), sha);
+        assert_int_equal(json_integer_value(json_object_get(a, "size")), len);
+        assert_string_equal(json_string_value(json_object_get(a, "caption")), "图一");
+        assert_null(json_object_get(a, "href"));
+    }
+    json_decref(doc);
+    r = countyd_call(&srv, "GET", "/v1/blobs/not-a-hash", NULL, NULL, 0);
+    expect_error(&r, 400, "bad_request");
+    r = countyd_call(&srv, "GET", "/v1/blobs/ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff", NULL, NULL, 0);
+    expect_error(&r, 404, "not_found");
+}
+
+static const char BATCH[] =
+    "{\"submissions\":["
+    "{\"id\":\"6f1c2b9e-6d0a-4b7e-9a51-2c8f0e7d4a10\",\"kind\":\"rating\",\"item\":\"cycle-1\",\"rating\":1,"
+    "\"rating_levels\":3,\"reasons\":[\"内容清楚\"],\"created_at\":\"2026-11-20T10:15:00+08:00\"},"
+    "{\"id\":\"7a2d3c0f-1111-4b7e-9a51-2c8f0e7d4a11\",\"kind\":\"comment\",\"comment\":\"希望公开村务开支明细\","
+    "\"name\":\"王大爷\",\"phone\":\"13800000000\",\"created_at\":\"2026-11-20T10:16:00+08:00\"}]}";
+
+static int count_feedback(const char *id)
+{
+    json_t *all = countyd_admin_ok(&srv, "GET", "/v1/admin/feedback", NULL);
+    size_t i;
+    json_t *f;
+    int n = 0;
+    json_array_foreach(json_object_get(all, "feedback"), i, f) n += strcmp(json_string_value(json_object_get(f, "id")), id) == 0;
+    json_decref(all);
+    return n;
+}
+
+static void feedback_batches_are_idempotent(void **state)
+{
+    (void)state;
+    for (int round = 0; round < 2; round++) {
+        Reply r = kiosk_post("/v1/feedback", BATCH, strlen(BATCH));
+        assert_int_equal(r.status, 200);
+        json_t *doc = reply_json(&r);
+        json_t *ack = json_object_get(doc, "acknowledged");
+        assert_int_equal(json_array_size(ack), 2);
+        assert_int_equal(json_array_size(json_object_get(doc, "rejected")), 0);
+        json_decref(doc);
+        reply_free(&r);
+    }
+    assert_int_equal(count_feedback("6f1c2b9e-6d0a-4b7e-9a51-2c8f0e7d4a10"), 1);
+    assert_int_equal(count_feedback("7a2d3c0f-1111-4b7e-9a51-2c8f0e7d4a11"), 1);
+    /* One malformed submission is rejected; the rest of its batch is stored. */
+    const char mixed[] = "{\"submissions\":[{\"id\":\"bad\",\"kind\":\"rating\"},"
+                         "{\"id\":\"8b3e4d10-2222-4b7e-9a51-2c8f0e7d4a12\",\"kind\":\"request\",\"comment\":\"请公开发展党员名单\","
+                         "\"created_at\":\"2026-11-20T11:00:00+08:00\"}]}";
+    Reply r = kiosk_post("/v1/feedback", mixed, strlen(mixed));
+    assert_int_equal(r.status, 200);
+    json_t *doc = reply_json(&r);
+    assert_int_equal(json_array_size(json_object_get(doc, "acknowledged")), 1);
+    assert_int_equal(json_array_size(json_object_get(doc, "rejected")), 1);
+    json_decref(doc);
+    reply_free(&r);
+    assert_int_equal(count_feedback("8b3e4d10-2222-4b7e-9a51-2c8f0e7d4a12"), 1);
+}
+
+static void public_reply_becomes_an_answer_without_contact(void **state)
+{
+    (void)state;
+    Reply r = kiosk_post("/v1/feedback", BATCH, strlen(BATCH));
+    reply_free(&r);
+    long long before = server_revision();
+    json_decref(countyd_admin_ok(&srv, "POST", "/v1/admin/feedback/7a2d3c0f-1111-4b7e-9a51-2c8f0e7d4a11/reply",
+                                 "{\"text\":\"已在公开栏公布，谢谢。\",\"public\":false}"));
+    assert_int_equal(server_revision(), before);
+    json_decref(countyd_admin_ok(&srv, "POST", "/v1/admin/feedback/7a2d3c0f-1111-4b7e-9a51-2c8f0e7d4a11/reply",
+                                 "{\"text\":\"每季度第一个月公布上季度开支。\",\"public\":true}"));
+    char path[128];
+    snprintf(path, sizeof path, "/v1/content?since=%lld", before);
+    r = kiosk_get(path, NULL);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "希望公开村务开支明细"));
+    assert_non_null(strstr(r.body, "每季度第一个月公布上季度开支。"));
+    assert_null(strstr(r.body, "王大爷"));
+    assert_null(strstr(r.body, "13800000000"));
+    assert_null(strstr(r.body, "已在公开栏公布"));
+    reply_free(&r);
+    r = countyd_admin(&srv, "POST", "/v1/admin/feedback/no-such-feedback/reply", "{\"text\":\"x\"}");
+    expect_error(&r, 404, "not_found");
+    /* Answers written by the county (answers.txt) travel the same way. */
+    before = server_revision();
+    json_decref(countyd_admin_ok(&srv, "PUT", "/v1/admin/answers/ans-1",
+                                 "{\"question\":\"路灯什么时候修好？\",\"answer\":\"本月底前修好。\","
+                                 "\"answered_at\":\"2026-11-12T10:00:00+08:00\"}"));
+    json_t *doc = content_since(before);
+    assert_true(lists(doc, "answers", "upsert", "ans-1"));
+    json_decref(doc);
+    before = server_revision();
+    json_decref(countyd_admin_ok(&srv, "DELETE", "/v1/admin/answers/ans-1", NULL));
+    doc = content_since(before);
+    assert_true(lists(doc, "answers", "delete", "ans-1"));
+    json_decref(doc);
+    r = countyd_admin(&srv, "PUT", "/v1/admin/answers/answer-1", "{\"question\":\"q\",\"answer\":\"a\",\"answered_at\":\"2026-11-12T10:00:00+08:00\"}");
+    expect_error(&r, 400, "bad_request");
+    r = countyd_admin(&srv, "PUT", "/v1/admin/answers/ans-2", "{\"question\":\"q\"}");
+    expect_error(&r, 400, "bad_request");
+}
+
+static void heartbeat_is_stored_and_answered(void **state)
+{
+    (void)state;
+    json_decref(countyd_admin_ok(&srv, "PUT", "/v1/admin/kiosks/*/settings", "{\"ticker_speed\":90}"));
+    json_decref(countyd_admin_ok(&srv, "PUT", "/v1/admin/kiosks/hall-1/settings", "{\"unit_name\":\"中共青禾镇委员会\",\"screen_on\":\"07:00-20:00\"}"));
+    json_decref(countyd_admin_ok(&srv, "POST", "/v1/admin/kiosks/hall-1/commands", "{\"command\":\"resync\"}"));
+    const char beat[] = "{\"app_version\":\"1.2.3\",\"revision\":7,\"outbox\":4,\"last_error\":\"timeout\","
+                        "\"uptime\":3600,\"free_disk\":1073741824,\"time\":\"2026-11-20T10:15:00+08:00\"}";
+    Reply r = kiosk_post("/v1/heartbeat", beat, strlen(beat));
+    assert_int_equal(r.status, 200);
+    json_t *ans = reply_json(&r);
+    json_t *settings = json_object_get(ans, "settings");
+    assert_string_equal(json_string_value(json_object_get(settings, "unit_name")), "中共青禾镇委员会");
+    assert_int_equal(json_integer_value(json_object_get(settings, "ticker_speed")), 90);
+    assert_string_equal(json_string_value(json_array_get(json_object_get(ans, "commands"), 0)), "resync");
+    json_decref(ans);
+    reply_free(&r);
+    /* A command is delivered once. */
+    r = kiosk_post("/v1/heartbeat", beat, strlen(beat));
+    ans = reply_json(&r);
+    assert_int_equal(json_array_size(json_object_get(ans, "commands")), 0);
+    json_decref(ans);
+    reply_free(&r);
+    json_t *list = countyd_admin_ok(&srv, "GET", "/v1/admin/kiosks", NULL);
+    json_t *k = json_array_get(json_object_get(list, "kiosks"), 0);
+    assert_string_equal(json_string_value(json_object_get(k, "id")), "hall-1");
+    assert_int_equal(json_integer_value(json_object_get(k, "revision")), 7);
+    assert_int_equal(json_integer_value(json_object_get(k, "outbox")), 4);
+    assert_string_equal(json_string_value(json_object_get(k, "app_version")), "1.2.3");
+    assert_int_equal(json_integer_value(json_object_get(k, "silent")), 0);
+    json_decref(list);
+    /* Bad types and bad settings are refused. */
+    r = kiosk_post("/v1/heartbeat", "{\"revision\":\"seven\"}", 20);
+    expect_error(&r, 400, "bad_request");
+    r = countyd_admin(&srv, "PUT", "/v1/admin/kiosks/hall-1/settings", "{\"ticker_speed\":100000}");
+    expect_error(&r, 400, "bad_request");
+    r = countyd_admin(&srv, "PUT", "/v1/admin/kiosks/nobody/settings", "{\"ticker_speed\":50}");
+    expect_error(&r, 404, "not_found");
+}
+
+static void garbage_gets_json_errors_and_the_server_lives(void **state)
+{
+    (void)state;
+    Reply r = kiosk_post("/v1/feedback", "{\"submissions\": [", 17);
+    expect_error(&r, 400, "bad_json");
+    r = kiosk_post("/v1/feedback", "\xff\xfe\x00garbage", 10);
+    expect_error(&r, 400, "bad_json");
+    r = kiosk_post("/v1/feedback", "[1,2,3]", 7);
+    expect_error(&r, 400, "bad_json");
+    r = kiosk_post("/v1/feedback", "{\"submissions\":{}}", 18);
+    expect_error(&r, 400, "bad_request");
+    size_t huge = 3 * 1024 * 1024;
+    char *big = malloc(huge);
+    memset(big, '[', huge);
+    r = kiosk_post("/v1/feedback", big, huge);
+    expect_error(&r, 413, "too_large");
+    free(big);
+    char nested[20000];
+    memset(nested, '[', sizeof nested);
+    r = kiosk_post("/v1/heartbeat", nested, sizeof nested);
+    expect_error(&r, 400, "bad_json");
+    r = countyd_admin(&srv, "PUT", "/v1/admin/categories", NULL);
+    expect_error(&r, 400, "bad_json");
+    r = countyd_call(&srv, "POST", "/v1/heartbeat", NULL, "{}", 2);
+    expect_error(&r, 401, "unauthorized");
+    const char *bad_kiosk[] = {"Authorization: Bearer 1234", "X-Kiosk-Id: hall-1", NULL};
+    r = countyd_call(&srv, "GET", "/v1/content", bad_kiosk, NULL, 0);
+    expect_error(&r, 401, "unauthorized");
+    const char *no_id[] = {"Authorization: Bearer 1234", NULL};
+    r = countyd_call(&srv, "GET", "/v1/content", no_id, NULL, 0);
+    expect_error(&r, 401, "unauthorized");
+    r = countyd_call(&srv, "GET", "/v1/nothing/here", NULL, NULL, 0);
+    expect_error(&r, 404, "not_found");
+    r = countyd_call(&srv, "DELETE", "/v1/content", NULL, NULL, 0);
+    expect_error(&r, 405, "method_not_allowed");
+    r = countyd_admin(&srv, "PUT", "/v1/admin/items/bad%20id", "{}");
+    expect_error(&r, 400, "bad_request");
+    r = countyd_admin(&srv, "PUT", "/v1/admin/items/x1", "{\"category\":\"dec\",\"title\":\"t\",\"body\":\"b\",\"published_at\":\"yesterday\",\"period\":\"immediate\",\"scope\":\"public\"}");
+    expect_error(&r, 400, "bad_request");
+    r = countyd_admin(&srv, "PUT", "/v1/admin/items/x1", "{\"category\":\"no-such\",\"title\":\"t\",\"body\":\"b\",\"published_at\":\"2026-01-01T09:00:00+08:00\",\"period\":\"immediate\",\"scope\":\"public\"}");
+    expect_error(&r, 400, "bad_request");
+    /* Removing a category that still holds items is refused. */
+    r = countyd_admin(&srv, "PUT", "/v1/admin/categories", "{\"categories\":[{\"id\":\"fin\",\"name\":\"党费\"}]}");
+    expect_error(&r, 409, "conflict");
+    /* A raw non-HTTP line on the socket. */
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)srv.port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    assert_true(write(fd, "\x01\x02 NOT HTTP\r\n\r\n", 16) == 16);
+    char buf[256];
+    assert_true(read(fd, buf, sizeof buf) >= 0);
+    close(fd);
+    json_decref(countyd_admin_ok(&srv, "GET", "/v1/admin/status", NULL));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(admin_api_needs_an_admin_token),
+        cmocka_unit_test(review_cycle_is_enforced),
+        cmocka_unit_test(update_and_withdraw_travel_as_deltas),
+        cmocka_unit_test(internal_items_never_reach_a_kiosk),
+        cmocka_unit_test(since_etag_and_304),
+        cmocka_unit_test(long_poll_answers_within_a_second_of_a_publish),
+        cmocka_unit_test(long_poll_times_out_with_304),
+        cmocka_unit_test(blobs_are_served_and_immutable),
+        cmocka_unit_test(feedback_batches_are_idempotent),
+        cmocka_unit_test(public_reply_becomes_an_answer_without_contact),
+        cmocka_unit_test(heartbeat_is_stored_and_answered),
+        cmocka_unit_test(garbage_gets_json_errors_and_the_server_lives),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

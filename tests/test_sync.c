@@ -1,0 +1,962 @@
+/* test_sync.c — the kiosk's sync against a real HTTP server on 127.0.0.1.
+ *
+ * The server here is a small libmicrohttpd server run by the test itself,
+ * on a free port, that speaks docs/PROTOCOL.md and can be told to
+ * misbehave: answer HTML or binary garbage, 500s, hang, send a corrupt or
+ * truncated attachment, or drop the connection after it stored a feedback
+ * batch.  The kiosk side is the real sync code (sync_run_once and the
+ * thread) with a real SQLite store and blob cache.  The end-to-end tests
+ * against bin/countyd are in test_sync_countyd.c. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <jansson.h>
+#include <microhttpd.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backoff.h"
+#include "blobs.h"
+#include "config.h"
+#include "store.h"
+#include "sync.h"
+
+#define TOKEN "t0ken-for-tests"
+#define KIOSK "qinghe-01"
+
+typedef enum { SERVE_NORMAL, SERVE_HTML, SERVE_BINARY, SERVE_500, SERVE_HANG } Behaviour;
+
+typedef struct Blob {
+    char sha[65];
+    unsigned char data[4096];
+    size_t len;
+    int corrupt_left, truncate_left;
+} Blob;
+
+typedef struct Server {
+    struct MHD_Daemon *daemon;
+    int port;
+    pthread_mutex_t lock;
+    char *feed;                      /* the snapshot served for since != revision */
+    int64_t revision;
+    char *delta;                     /* served instead when since > 0, if set */
+    Blob blobs[4];
+    int blob_count;
+    Behaviour behaviour;
+    atomic_bool release;             /* ends hanging requests */
+    bool drop_feedback;              /* store the batch, then close without answer */
+    char stored[64][40];             /* feedback ids stored, once each */
+    int stored_count, feedback_posts, ids_received;
+    int heartbeats, content_requests;
+    int64_t last_since;
+    const char *heartbeat_extra;     /* JSON members added to the heartbeat answer */
+    char last_auth[300], last_kiosk[100];
+} Server;
+
+static Server srv;
+static char tmp[1024];
+
+/* ---- the test server ------------------------------------------------------ */
+
+typedef struct Upload {
+    char *data;
+    size_t len;
+} Upload;
+
+static enum MHD_Result answer(struct MHD_Connection *c, int status, const char *type, const void *body, size_t len,
+                              const char *etag)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+    if (type) MHD_add_response_header(r, "Content-Type", type);
+    if (etag) MHD_add_response_header(r, "ETag", etag);
+    enum MHD_Result rc = MHD_queue_response(c, (unsigned)status, r);
+    MHD_destroy_response(r);
+    return rc;
+}
+
+static enum MHD_Result answer_json(struct MHD_Connection *c, int status, const char *json)
+{
+    return answer(c, status, "application/json", json, strlen(json), NULL);
+}
+
+static enum MHD_Result misbehave(struct MHD_Connection *c, Behaviour b)
+{
+    static const char html[] = "<html><body><h1>502 Bad Gateway</h1>\n<p>nginx</p></body></html>";
+    static const unsigned char binary[] = {0xff, 0xfe, 0x00, 0x7b, 0x22, 0xc3, 0x28, 0x0a, 0x01, 0x80, 0x22, 0x3a};
+    switch (b) {
+    case SERVE_HTML: return answer(c, 200, "text/html", html, sizeof html - 1, NULL);
+    case SERVE_BINARY: return answer(c, 200, "application/json", binary, sizeof binary, NULL);
+    case SERVE_500: return answer(c, 500, "text/html", html, sizeof html - 1, NULL);
+    case SERVE_HANG:
+        while (!atomic_load(&srv.release)) usleep(20000);
+        return MHD_NO;
+    case SERVE_NORMAL: break;
+    }
+    return MHD_NO;
+}
+
+static ssize_t send_half(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    const Blob *b = cls;
+    size_t half = b->len / 2;
+    if (pos >= half) return MHD_CONTENT_READER_END_WITH_ERROR;
+    size_t n = half - (size_t)pos < max ? half - (size_t)pos : max;
+    memcpy(buf, b->data + pos, n);
+    return (ssize_t)n;
+}
+
+static enum MHD_Result serve_blob(struct MHD_Connection *c, const char *sha)
+{
+    pthread_mutex_lock(&srv.lock);
+    Blob *b = NULL;
+    for (int i = 0; i < srv.blob_count; i++)
+        if (strcmp(srv.blobs[i].sha, sha) == 0) b = &srv.blobs[i];
+    if (!b) {
+        pthread_mutex_unlock(&srv.lock);
+        return answer_json(c, 404, "{\"error\":{\"code\":\"not_found\",\"message\":\"no such blob\"}}");
+    }
+    unsigned char copy[4096];
+    size_t len = b->len;
+    memcpy(copy, b->data, len);
+    bool truncate = b->truncate_left > 0;
+    if (truncate) b->truncate_left--;
+    if (!truncate && b->corrupt_left > 0) {
+        b->corrupt_left--;
+        copy[len / 2] ^= 0x55;
+    }
+    pthread_mutex_unlock(&srv.lock);
+    if (truncate) {
+        struct MHD_Response *r = MHD_create_response_from_callback(len, 1024, send_half, b, NULL);
+        MHD_add_response_header(r, "Content-Type", "image/png");
+        enum MHD_Result rc = MHD_queue_response(c, 200, r);
+        MHD_destroy_response(r);
+        return rc;
+    }
+    return answer(c, 200, "image/png", copy, len, NULL);
+}
+
+static enum MHD_Result serve_content(struct MHD_Connection *c)
+{
+    const char *since_s = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "since");
+    const char *wait_s = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "wait");
+    int64_t since = since_s ? atoll(since_s) : 0;
+    int wait = wait_s ? atoi(wait_s) : 0;
+    pthread_mutex_lock(&srv.lock);
+    srv.content_requests++;
+    srv.last_since = since;
+    pthread_mutex_unlock(&srv.lock);
+    /* The long-poll: hold while nothing is newer than since. */
+    for (int waited = 0; waited < wait * 50 && !atomic_load(&srv.release); waited++) {
+        pthread_mutex_lock(&srv.lock);
+        bool newer = srv.revision != since;
+        pthread_mutex_unlock(&srv.lock);
+        if (newer) break;
+        usleep(20000);
+    }
+    pthread_mutex_lock(&srv.lock);
+    char etag[32];
+    snprintf(etag, sizeof etag, "\"%lld\"", (long long)srv.revision);
+    enum MHD_Result rc;
+    if (srv.revision == since)
+        rc = answer(c, 304, NULL, "", 0, etag);
+    else if (since > 0 && srv.delta)
+        rc = answer(c, 200, "application/json", srv.delta, strlen(srv.delta), etag);
+    else
+        rc = answer(c, 200, "application/json", srv.feed, strlen(srv.feed), etag);
+    pthread_mutex_unlock(&srv.lock);
+    return rc;
+}
+
+/* Stores each new id once; with drop_feedback, closes the connection
+ * after storing, as if the network broke on the way back. */
+static enum MHD_Result serve_feedback(struct MHD_Connection *c, const Upload *up)
+{
+    json_t *root = json_loadb(up->data ? up->data : "", up->len, 0, NULL);
+    json_t *list = json_object_get(root, "submissions");
+    if (!json_is_array(list)) {
+        json_decref(root);
+        return answer_json(c, 400, "{\"error\":{\"code\":\"bad_json\",\"message\":\"no submissions\"}}");
+    }
+    json_t *acked = json_array();
+    size_t i;
+    json_t *v;
+    pthread_mutex_lock(&srv.lock);
+    srv.feedback_posts++;
+    json_array_foreach(list, i, v)
+    {
+        const char *id = json_string_value(json_object_get(v, "id"));
+        if (!id) continue;
+        srv.ids_received++;
+        bool known = false;
+        for (int k = 0; k < srv.stored_count; k++) known = known || strcmp(srv.stored[k], id) == 0;
+        if (!known && srv.stored_count < 64) snprintf(srv.stored[srv.stored_count++], 40, "%s", id);
+        json_array_append_new(acked, json_string(id));
+    }
+    bool drop = srv.drop_feedback;
+    pthread_mutex_unlock(&srv.lock);
+    json_t *ans = json_pack("{s:o, s:[]}", "acknowledged", acked, "rejected");
+    char *text = json_dumps(ans, JSON_COMPACT);
+    enum MHD_Result rc = drop ? MHD_NO : answer_json(c, 200, text);
+    free(text);
+    json_decref(ans);
+    json_decref(root);
+    return rc;
+}
+
+static enum MHD_Result serve_heartbeat(struct MHD_Connection *c, const Upload *up)
+{
+    json_t *root = json_loadb(up->data ? up->data : "", up->len, 0, NULL);
+    bool ok = json_is_string(json_object_get(root, "app_version")) && json_is_integer(json_object_get(root, "revision"));
+    json_decref(root);
+    if (!ok) return answer_json(c, 400, "{\"error\":{\"code\":\"bad_request\",\"message\":\"fields\"}}");
+    pthread_mutex_lock(&srv.lock);
+    srv.heartbeats++;
+    char body[1024];
+    snprintf(body, sizeof body, "{\"revision\":%lld%s%s}", (long long)srv.revision, srv.heartbeat_extra ? "," : "",
+             srv.heartbeat_extra ? srv.heartbeat_extra : "");
+    srv.heartbeat_extra = NULL;    /* commands are delivered once */
+    pthread_mutex_unlock(&srv.lock);
+    return answer_json(c, 200, body);
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                              const char *version, const char *data, size_t *data_size, void **con_cls)
+{
+    (void)cls, (void)version;
+    Upload *up = *con_cls;
+    if (!up) {
+        *con_cls = calloc(1, sizeof(Upload));
+        return *con_cls ? MHD_YES : MHD_NO;
+    }
+    if (*data_size > 0) {
+        char *n = realloc(up->data, up->len + *data_size + 1);
+        if (!n) return MHD_NO;
+        memcpy(n + up->len, data, *data_size);
+        up->data = n;
+        up->len += *data_size;
+        up->data[up->len] = '\0';
+        *data_size = 0;
+        return MHD_YES;
+    }
+    pthread_mutex_lock(&srv.lock);
+    Behaviour b = srv.behaviour;
+    const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+    const char *kiosk = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Kiosk-Id");
+    snprintf(srv.last_auth, sizeof srv.last_auth, "%s", auth ? auth : "");
+    snprintf(srv.last_kiosk, sizeof srv.last_kiosk, "%s", kiosk ? kiosk : "");
+    pthread_mutex_unlock(&srv.lock);
+    if (b != SERVE_NORMAL) return misbehave(c, b);
+    if (strncmp(url, "/v1/blobs/", 10) == 0) return serve_blob(c, url + 10);
+    if (!auth || strcmp(auth, "Bearer " TOKEN) != 0 || !kiosk || strcmp(kiosk, KIOSK) != 0)
+        return answer_json(c, 401, "{\"error\":{\"code\":\"unauthorized\",\"message\":\"wrong token\"}}");
+    if (strcmp(url, "/v1/content") == 0 && strcmp(method, "GET") == 0) return serve_content(c);
+    if (strcmp(url, "/v1/feedback") == 0 && strcmp(method, "POST") == 0) return serve_feedback(c, up);
+    if (strcmp(url, "/v1/heartbeat") == 0 && strcmp(method, "POST") == 0) return serve_heartbeat(c, up);
+    return answer_json(c, 404, "{\"error\":{\"code\":\"not_found\",\"message\":\"unknown path\"}}");
+}
+
+static void request_done(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+    (void)cls, (void)c, (void)toe;
+    Upload *up = *con_cls;
+    if (up) free(up->data);
+    free(up);
+    *con_cls = NULL;
+}
+
+/* Starts the server on `port` (0 = any free port); with a key and a
+ * certificate (PEM), it speaks HTTPS. */
+static void server_start_with(int port, const char *key_pem, const char *cert_pem)
+{
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    atomic_store(&srv.release, false);
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG;
+    if (key_pem)
+        srv.daemon = MHD_start_daemon(flags | MHD_USE_TLS, 0, NULL, NULL, handle, NULL, MHD_OPTION_SOCK_ADDR,
+                                      (struct sockaddr *)&addr, MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL,
+                                      MHD_OPTION_HTTPS_MEM_KEY, key_pem, MHD_OPTION_HTTPS_MEM_CERT, cert_pem,
+                                      MHD_OPTION_END);
+    else
+        srv.daemon = MHD_start_daemon(flags, 0, NULL, NULL, handle, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+                                      MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL,
+                                      MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
+    assert_non_null(srv.daemon);
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv.daemon, MHD_DAEMON_INFO_BIND_PORT);
+    srv.port = info->port;
+}
+
+static void server_start(int port) { server_start_with(port, NULL, NULL); }
+
+static void server_stop(void)
+{
+    if (!srv.daemon) return;
+    atomic_store(&srv.release, true);
+    MHD_stop_daemon(srv.daemon);
+    srv.daemon = NULL;
+}
+
+static void set_behaviour(Behaviour b)
+{
+    pthread_mutex_lock(&srv.lock);
+    srv.behaviour = b;
+    pthread_mutex_unlock(&srv.lock);
+}
+
+/* ---- content for the server ----------------------------------------------- */
+
+static void sha_hex(const void *data, size_t len, char out[65])
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
+    for (unsigned i = 0; i < n; i++) sprintf(out + 2 * i, "%02x", md[i]);
+}
+
+static Blob *add_blob(const char *seed)
+{
+    Blob *b = &srv.blobs[srv.blob_count++];
+    memset(b, 0, sizeof *b);
+    b->len = 3000;
+    for (size_t i = 0; i < b->len; i++) b->data[i] = (unsigned char)(seed[i % strlen(seed)] + i * 7);
+    sha_hex(b->data, b->len, b->sha);
+    return b;
+}
+
+/* A snapshot with one category and the given items ("id:title:scope:blob"
+ * where blob is an index into srv.blobs or -1). */
+static char *snapshot(int64_t revision, int n, const char *const items[])
+{
+    json_t *list = json_array();
+    for (int i = 0; i < n; i++) {
+        char id[64], title[256], scope[16];
+        int blob = -1;
+        sscanf(items[i], "%63[^:]:%255[^:]:%15[^:]:%d", id, title, scope, &blob);
+        json_t *it = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id", id, "category", "c-org", "title", title,
+                               "body", "第一段。\n第二段。", "published_at", "2026-01-05T09:00:00+08:00", "period",
+                               "long_term", "scope", scope);
+        if (blob >= 0)
+            json_object_set_new(it, "attachments",
+                                json_pack("[{s:s, s:I, s:s}]", "sha256", srv.blobs[blob].sha, "size",
+                                          (json_int_t)srv.blobs[blob].len, "type", "image/png"));
+        json_array_append_new(list, it);
+    }
+    json_t *doc = json_pack("{s:s, s:i, s:s, s:I, s:{s:[{s:s, s:s}]}, s:{s:o}}", "format", "dangwu-feed", "version", 1,
+                            "kind", "snapshot", "revision", (json_int_t)revision, "categories", "upsert", "id", "c-org",
+                            "name", "党组织建设", "items", "upsert", list);
+    char *text = json_dumps(doc, JSON_COMPACT);
+    json_decref(doc);
+    return text;
+}
+
+static void publish(int64_t revision, int n, const char *const items[])
+{
+    char *doc = snapshot(revision, n, items);
+    pthread_mutex_lock(&srv.lock);
+    free(srv.feed);
+    srv.feed = doc;
+    srv.revision = revision;
+    pthread_mutex_unlock(&srv.lock);
+}
+
+/* ---- the kiosk side --------------------------------------------------------- */
+
+static void kiosk_config(Config *cfg)
+{
+    config_defaults(cfg);
+    snprintf(cfg->db_path, sizeof cfg->db_path, "%s/kiosk.db", tmp);
+    snprintf(cfg->cache_dir, sizeof cfg->cache_dir, "%s/cache", tmp);
+    snprintf(cfg->server_url, sizeof cfg->server_url, "http://127.0.0.1:%d/", srv.port);
+    snprintf(cfg->kiosk_id, sizeof cfg->kiosk_id, KIOSK);
+    snprintf(cfg->token, sizeof cfg->token, TOKEN);
+    cfg->connect_timeout_s = 1;
+    cfg->sync_interval_s = 5;
+}
+
+static int run_once(void)
+{
+    Config cfg;
+    Err err;
+    kiosk_config(&cfg);
+    return sync_run_once(&cfg, &err);
+}
+
+static Store *open_store(void)
+{
+    Store *s;
+    Err err;
+    char path[1100];
+    snprintf(path, sizeof path, "%s/kiosk.db", tmp);
+    if (store_open(path, &s, &err) != 0) fail_msg("%s", err.msg);
+    return s;
+}
+
+static bool visible(const char *id, char *title, size_t size)
+{
+    Err err;
+    Store *s = open_store();
+    StoreItem it;
+    int rc = store_item_get(s, id, time(NULL), &it, &err);
+    assert_true(rc == 0 || rc == 1);
+    if (rc == 0 && title) snprintf(title, size, "%s", it.s.title);
+    if (rc == 0) store_item_free(&it);
+    store_close(s);
+    return rc == 0;
+}
+
+static void state_of(const char *key, char *buf, size_t size)
+{
+    Store *s = open_store();
+    store_state_get(s, key, buf, size);
+    store_close(s);
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    static int n;
+    const char *base = getenv("KIOSK_TEST_TMP");
+    snprintf(tmp, sizeof tmp, "%s/sync-%d-%d", base ? base : "/tmp", (int)getpid(), n++);
+    Err err;
+    if (blobs_mkdirs(tmp, &err)) return -1;
+    memset(&srv, 0, sizeof srv);
+    pthread_mutex_init(&srv.lock, NULL);
+    add_blob("图片一");
+    static const char *const items[] = {"gk-001:关于召开党员大会的通知:public:0"};
+    publish(1, 1, items);
+    server_start(0);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    server_stop();
+    free(srv.feed);
+    free(srv.delta);
+    pthread_mutex_destroy(&srv.lock);
+    return 0;
+}
+
+static void add_feedback(Store *s, const char *id, const char *comment)
+{
+    StoreFeedback f = {.kind = FEEDBACK_COMMENT, .rating_levels = 3, .created_at = time(NULL)};
+    snprintf(f.id, sizeof f.id, "%s", id);
+    snprintf(f.reasons, sizeof f.reasons, "[\"内容清楚\"]");
+    snprintf(f.comment, sizeof f.comment, "%s", comment);
+    snprintf(f.name, sizeof f.name, "王大爷");
+    snprintf(f.phone, sizeof f.phone, "13800000000");
+    Err err;
+    assert_int_equal(store_feedback_add(s, &f, &err), 0);
+}
+
+static int outbox_length(void)
+{
+    Store *s = open_store();
+    int n = store_feedback_outbox_length(s);
+    store_close(s);
+    return n;
+}
+
+static void write_file(const char *path, const void *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    fclose(f);
+}
+
+/* ---- the tests ---------------------------------------------------------------- */
+
+static void test_publish_update_withdraw(void **state)
+{
+    (void)state;
+    char title[256] = "";
+    assert_int_equal(run_once(), 0);
+    assert_true(visible("gk-001", title, sizeof title));
+    assert_string_equal(title, "关于召开党员大会的通知");
+    assert_string_equal(srv.last_auth, "Bearer " TOKEN);
+    assert_string_equal(srv.last_kiosk, KIOSK);
+    char st[32];
+    state_of("sync.state", st, sizeof st);
+    assert_string_equal(st, "ok");
+
+    static const char *const updated[] = {"gk-001:关于召开党员大会的通知（更正）:public:0", "gk-002:三季度党费收缴情况:public:-1"};
+    publish(2, 2, updated);
+    assert_int_equal(run_once(), 0);
+    assert_true(visible("gk-001", title, sizeof title));
+    assert_string_equal(title, "关于召开党员大会的通知（更正）");
+    assert_true(visible("gk-002", NULL, 0));
+
+    static const char *const withdrawn[] = {"gk-002:三季度党费收缴情况:public:-1"};
+    publish(3, 1, withdrawn);
+    assert_int_equal(run_once(), 0);
+    assert_false(visible("gk-001", NULL, 0));
+    assert_true(visible("gk-002", NULL, 0));
+    /* Its image is no longer referenced: the cache let it go. */
+    char path[1300];
+    Config cfg;
+    kiosk_config(&cfg);
+    blobs_path(cfg.cache_dir, srv.blobs[0].sha, path, sizeof path);
+    assert_int_not_equal(access(path, F_OK), 0);
+}
+
+static void test_wrong_token_is_an_error(void **state)
+{
+    (void)state;
+    Config cfg;
+    Err err;
+    kiosk_config(&cfg);
+    snprintf(cfg.token, sizeof cfg.token, "stolen");
+    assert_int_equal(sync_run_once(&cfg, &err), -1);
+    assert_non_null(strstr(err.msg, "unauthorized"));
+    char st[32];
+    state_of("sync.state", st, sizeof st);
+    assert_string_equal(st, "error");
+}
+
+static void test_corrupt_attachment_refetched(void **state)
+{
+    (void)state;
+    srv.blobs[0].corrupt_left = 1;
+    assert_int_equal(run_once(), -1);
+    assert_false(visible("gk-001", NULL, 0));
+    char err[512];
+    state_of("sync.last_error", err, sizeof err);
+    assert_non_null(strstr(err, "corrupt"));
+    Config cfg;
+    kiosk_config(&cfg);
+    char path[1300];
+    blobs_path(cfg.cache_dir, srv.blobs[0].sha, path, sizeof path);
+    assert_int_not_equal(access(path, F_OK), 0);
+    assert_int_equal(run_once(), 0);
+    assert_true(visible("gk-001", NULL, 0));
+    assert_int_equal(blobs_verify(cfg.cache_dir, srv.blobs[0].sha, NULL), 0);
+}
+
+static void test_truncated_attachment_refetched(void **state)
+{
+    (void)state;
+    srv.blobs[0].truncate_left = 1;
+    assert_int_equal(run_once(), -1);
+    assert_false(visible("gk-001", NULL, 0));
+    assert_int_equal(run_once(), 0);
+    assert_true(visible("gk-001", NULL, 0));
+}
+
+/* HTML, binary junk and 500s: a log line, an error status, backoff — and
+ * the content the kiosk had stays on screen. */
+static void test_garbage_and_500s(void **state)
+{
+    (void)state;
+    assert_int_equal(run_once(), 0);
+    static const Behaviour bad[] = {SERVE_HTML, SERVE_BINARY, SERVE_500};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        set_behaviour(bad[i]);
+        static const char *const next[] = {"gk-001:改过的标题:public:0"};
+        publish(10 + (int64_t)i, 1, next);
+        assert_int_equal(run_once(), -1);
+        char st[32];
+        state_of("sync.state", st, sizeof st);
+        assert_string_equal(st, "error");
+        char title[256];
+        assert_true(visible("gk-001", title, sizeof title));
+        assert_string_equal(title, "关于召开党员大会的通知");
+    }
+    set_behaviour(SERVE_NORMAL);
+    assert_int_equal(run_once(), 0);
+    char title[256];
+    assert_true(visible("gk-001", title, sizeof title));
+    assert_string_equal(title, "改过的标题");
+}
+
+static void test_hanging_server_times_out(void **state)
+{
+    (void)state;
+    set_behaviour(SERVE_HANG);
+    double t0 = now_s();
+    assert_int_equal(run_once(), -1);
+    double took = now_s() - t0;
+    /* connect timeout 1 s -> stall limit 3 s for the first request, after
+     * which the round gives up on an unreachable server. */
+    assert_true(took < 8.0);
+    char st[32];
+    state_of("sync.state", st, sizeof st);
+    assert_string_equal(st, "offline");
+}
+
+static void test_server_down_content_kept_then_recovers(void **state)
+{
+    (void)state;
+    assert_int_equal(run_once(), 0);
+    int port = srv.port;
+    server_stop();
+    assert_int_equal(run_once(), -1);
+    char st[32];
+    state_of("sync.state", st, sizeof st);
+    assert_string_equal(st, "offline");
+    assert_true(visible("gk-001", NULL, 0));
+    static const char *const next[] = {"gk-001:关于召开党员大会的通知:public:0", "gk-003:恢复后发布:public:-1"};
+    publish(4, 2, next);
+    server_start(port);
+    assert_int_equal(run_once(), 0);
+    assert_true(visible("gk-003", NULL, 0));
+    state_of("sync.state", st, sizeof st);
+    assert_string_equal(st, "ok");
+}
+
+static void test_feedback_exactly_once_after_dropped_answer(void **state)
+{
+    (void)state;
+    Store *s = open_store();
+    add_feedback(s, "0b9d2c1e-0000-4000-8000-000000000001", "希望多公开党费使用情况");
+    add_feedback(s, "0b9d2c1e-0000-4000-8000-000000000002", "字再大一点就好了");
+    add_feedback(s, "0b9d2c1e-0000-4000-8000-000000000003", "谢谢");
+    store_close(s);
+    srv.drop_feedback = true;
+    assert_int_equal(run_once(), -1);
+    srv.drop_feedback = false;
+    assert_int_equal(srv.stored_count, 3);
+    assert_int_equal(outbox_length(), 3);    /* not acknowledged: kept */
+    int posts = srv.feedback_posts;          /* libcurl may retry a dropped reused connection once */
+    assert_true(posts >= 1);
+    assert_int_equal(run_once(), 0);
+    assert_int_equal(outbox_length(), 0);
+    assert_int_equal(srv.feedback_posts, posts + 1);
+    assert_int_equal(srv.ids_received, 3 * (posts + 1)); /* the same ids every time */
+    assert_int_equal(srv.stored_count, 3);   /* and stored once */
+    assert_int_equal(run_once(), 0);
+    assert_int_equal(srv.feedback_posts, posts + 1); /* nothing left to send */
+    /* Sent entries lost the visitor's contact details. */
+    Store *st = open_store();
+    StoreFeedback *left;
+    int n;
+    Err err;
+    assert_int_equal(store_feedback_pending(st, 10, &left, &n, &err), 0);
+    assert_int_equal(n, 0);
+    store_free(left);
+    store_close(st);
+}
+
+static void test_delta_that_does_not_apply_gets_snapshot(void **state)
+{
+    (void)state;
+    assert_int_equal(run_once(), 0);
+    static const char *const next[] = {"gk-001:关于召开党员大会的通知:public:0", "gk-004:快照里的新条目:public:-1"};
+    publish(7, 2, next);
+    pthread_mutex_lock(&srv.lock);
+    srv.delta = strdup("{\"format\":\"dangwu-feed\",\"version\":1,\"kind\":\"delta\",\"base_revision\":5,\"revision\":7}");
+    pthread_mutex_unlock(&srv.lock);
+    assert_int_equal(run_once(), 0);
+    assert_int_equal(srv.last_since, 0);
+    assert_true(visible("gk-004", NULL, 0));
+}
+
+static void test_heartbeat_settings_and_resync(void **state)
+{
+    (void)state;
+    assert_int_equal(run_once(), 0);
+    /* The cached image goes bad on disk; the resync must notice. */
+    Config cfg;
+    kiosk_config(&cfg);
+    char path[1300];
+    blobs_path(cfg.cache_dir, srv.blobs[0].sha, path, sizeof path);
+    write_file(path, "rotten", 6);
+    srv.heartbeat_extra = "\"settings\":{\"unit_name\":\"中共青禾镇委员会\",\"ticker_speed\":90,\"screen_on\":\"07:00-20:00\","
+                          "\"reasons\":[\"内容清楚\",\"看不明白\"]},\"commands\":[\"resync\"]";
+    assert_int_equal(run_once(), 0);
+    assert_int_equal(srv.last_since, 0);
+    assert_int_equal(blobs_verify(cfg.cache_dir, srv.blobs[0].sha, NULL), 0);
+    assert_true(visible("gk-001", NULL, 0));
+    char v[256];
+    state_of("setting.unit_name", v, sizeof v);
+    assert_string_equal(v, "中共青禾镇委员会");
+    state_of("setting.ticker_speed", v, sizeof v);
+    assert_string_equal(v, "90");
+    state_of("setting.screen_on", v, sizeof v);
+    assert_string_equal(v, "07:00-20:00");
+    state_of("setting.reasons", v, sizeof v);
+    assert_string_equal(v, "[\"内容清楚\",\"看不明白\"]");
+    /* A hostile value is refused, the old one kept. */
+    srv.heartbeat_extra = "\"settings\":{\"ticker_speed\":\"fast\",\"screen_on\":\"25:00-99:00\"}";
+    assert_int_equal(run_once(), 0);
+    state_of("setting.ticker_speed", v, sizeof v);
+    assert_string_equal(v, "90");
+    state_of("setting.screen_on", v, sizeof v);
+    assert_string_equal(v, "07:00-20:00");
+}
+
+/* ---- the thread ---------------------------------------------------------------- */
+
+typedef struct Events {
+    atomic_int content, status, answers;
+} Events;
+
+static void on_event(void *ctx, SyncEvent ev)
+{
+    Events *e = ctx;
+    if (ev == SYNC_CONTENT_CHANGED) atomic_fetch_add(&e->content, 1);
+    if (ev == SYNC_STATUS_CHANGED) atomic_fetch_add(&e->status, 1);
+    if (ev == SYNC_ANSWERS_CHANGED) atomic_fetch_add(&e->answers, 1);
+}
+
+static bool wait_until(bool (*cond)(void), double seconds)
+{
+    double end = now_s() + seconds;
+    while (now_s() < end) {
+        if (cond()) return true;
+        usleep(50000);
+    }
+    return cond();
+}
+
+static bool item5_visible(void) { return visible("gk-005", NULL, 0); }
+static bool item1_visible(void) { return visible("gk-001", NULL, 0); }
+static bool outbox_empty(void) { return outbox_length() == 0; }
+
+/* The thread holds a long-poll; a publish reaches it within a second or
+ * two; a poke (new feedback) gets it uploaded at once; stop is prompt. */
+static void test_thread_long_poll_poke_and_stop(void **state)
+{
+    (void)state;
+    Config cfg;
+    Err err;
+    Events ev = {0};
+    SyncThread *t;
+    kiosk_config(&cfg);
+    assert_int_equal(sync_start(&cfg, on_event, &ev, &t, &err), 0);
+    assert_true(wait_until(item1_visible, 10));
+    usleep(300000);   /* now in the long-poll */
+    static const char *const next[] = {"gk-001:关于召开党员大会的通知:public:0", "gk-005:长轮询送达:public:-1"};
+    double t0 = now_s();
+    publish(8, 2, next);
+    assert_true(wait_until(item5_visible, 5));
+    assert_true(now_s() - t0 < 3.0);
+    assert_true(atomic_load(&ev.content) >= 2);
+
+    Store *s = open_store();
+    add_feedback(s, "0b9d2c1e-0000-4000-8000-0000000000a1", "大厅的屏幕很好用");
+    store_close(s);
+    t0 = now_s();
+    sync_poke(t);
+    assert_true(wait_until(outbox_empty, 5));
+    assert_true(now_s() - t0 < 3.0);
+
+    usleep(300000);   /* back in the long-poll */
+    t0 = now_s();
+    sync_stop(t);
+    assert_true(now_s() - t0 < 1.5);
+}
+
+static bool status_ok(void)
+{
+    char st[32];
+    state_of("sync.state", st, sizeof st);
+    return strcmp(st, "ok") == 0;
+}
+
+/* Unreachable at start: the thread backs off; the server comes; it
+ * recovers on the next attempt.  And stop while a request hangs. */
+static void test_thread_backoff_recovery_and_stop_mid_transfer(void **state)
+{
+    (void)state;
+    int port = srv.port;
+    server_stop();
+    Config cfg;
+    Err err;
+    Events ev = {0};
+    SyncThread *t;
+    kiosk_config(&cfg);
+    assert_int_equal(sync_start(&cfg, on_event, &ev, &t, &err), 0);
+    usleep(1500000);
+    char st[32];
+    state_of("sync.state", st, sizeof st);
+    assert_string_equal(st, "offline");
+    assert_true(atomic_load(&ev.status) >= 1);
+    server_start(port);
+    assert_true(wait_until(status_ok, 12));
+    assert_true(wait_until(item1_visible, 5));
+
+    set_behaviour(SERVE_HANG);
+    sync_poke(t);      /* the next request hangs */
+    usleep(800000);
+    double t0 = now_s();
+    sync_stop(t);
+    assert_true(now_s() - t0 < 1.5);
+}
+
+/* ---- a folder (file://, a USB stick) ----------------------------------------- */
+
+static void test_folder_source(void **state)
+{
+    (void)state;
+    char dir[1100], path[1300];
+    snprintf(dir, sizeof dir, "%s/usb", tmp);
+    mkdir(dir, 0755);
+    snprintf(path, sizeof path, "%s/%s.png", dir, srv.blobs[0].sha);
+    write_file(path, srv.blobs[0].data, srv.blobs[0].len);
+    json_t *doc = json_loads(srv.feed, 0, NULL);
+    json_t *att = json_array_get(json_object_get(json_array_get(json_object_get(json_object_get(doc, "items"), "upsert"), 0), "attachments"), 0);
+    char href[100];
+    snprintf(href, sizeof href, "%s.png", srv.blobs[0].sha);
+    json_object_set_new(att, "href", json_string(href));
+    snprintf(path, sizeof path, "%s/feed.json", dir);
+    assert_int_equal(json_dump_file(doc, path, 0), 0);
+    json_decref(doc);
+
+    Config cfg;
+    Err err;
+    kiosk_config(&cfg);
+    snprintf(cfg.server_url, sizeof cfg.server_url, "file://%s", dir);
+    Store *s = open_store();
+    add_feedback(s, "0b9d2c1e-0000-4000-8000-0000000000f1", "没有网络也能留言");
+    store_close(s);
+    assert_int_equal(sync_run_once(&cfg, &err), 0);
+    assert_true(visible("gk-001", NULL, 0));
+    assert_int_equal(outbox_length(), 1);     /* kept for a server */
+    assert_int_equal(srv.content_requests, 0);
+
+    /* The stick is pulled out: offline, content kept. */
+    unlink(path);
+    assert_int_equal(sync_run_once(&cfg, &err), -1);
+    char st[32];
+    state_of("sync.state", st, sizeof st);
+    assert_string_equal(st, "offline");
+    assert_true(visible("gk-001", NULL, 0));
+}
+
+/* ---- TLS ------------------------------------------------------------------------ */
+
+/* A throw-away certificate authority in one self-signed certificate for
+ * 127.0.0.1, made with libcrypto, as PEM text. */
+static void make_certificate(char **key_pem, char **cert_pem)
+{
+    EVP_PKEY *key = EVP_EC_gen("P-256");
+    assert_non_null(key);
+    X509 *x = X509_new();
+    X509_set_version(x, X509_VERSION_3);
+    ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+    X509_gmtime_adj(X509_getm_notBefore(x), -3600);
+    X509_gmtime_adj(X509_getm_notAfter(x), 86400);
+    X509_set_pubkey(x, key);
+    X509_NAME *name = X509_get_subject_name(x);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)"127.0.0.1", -1, -1, 0);
+    X509_set_issuer_name(x, name);
+    X509V3_CTX ctx;
+    X509V3_set_ctx_nodb(&ctx);
+    X509V3_set_ctx(&ctx, x, x, NULL, NULL, 0);
+    static const char *const exts[][2] = {{"subjectAltName", "IP:127.0.0.1"}, {"basicConstraints", "critical,CA:TRUE"}};
+    for (int i = 0; i < 2; i++) {
+        X509_EXTENSION *e = X509V3_EXT_conf(NULL, &ctx, exts[i][0], exts[i][1]);
+        assert_non_null(e);
+        X509_add_ext(x, e, -1);
+        X509_EXTENSION_free(e);
+    }
+    assert_true(X509_sign(x, key, EVP_sha256()) > 0);
+    BIO *kb = BIO_new(BIO_s_mem()), *cb = BIO_new(BIO_s_mem());
+    PEM_write_bio_PrivateKey(kb, key, NULL, NULL, 0, NULL, NULL);
+    PEM_write_bio_X509(cb, x);
+    char *p;
+    long n = BIO_get_mem_data(kb, &p);
+    *key_pem = strndup(p, (size_t)n);
+    n = BIO_get_mem_data(cb, &p);
+    *cert_pem = strndup(p, (size_t)n);
+    BIO_free(kb);
+    BIO_free(cb);
+    X509_free(x);
+    EVP_PKEY_free(key);
+}
+
+/* TLS is verified: a server whose certificate nothing vouches for is an
+ * error (not "offline"), and the county's CA file makes it trusted. */
+static void test_tls_verified_with_ca_file(void **state)
+{
+    (void)state;
+    char *key, *cert;
+    make_certificate(&key, &cert);
+    server_stop();
+    server_start_with(0, key, cert);
+    Config cfg;
+    Err err;
+    kiosk_config(&cfg);
+    snprintf(cfg.server_url, sizeof cfg.server_url, "https://127.0.0.1:%d", srv.port);
+    assert_int_equal(sync_run_once(&cfg, &err), -1);
+    assert_non_null(strstr(err.msg, "certificate"));
+    char st[32];
+    state_of("sync.state", st, sizeof st);
+    assert_string_equal(st, "error");
+    assert_false(visible("gk-001", NULL, 0));
+
+    snprintf(cfg.ca_file, sizeof cfg.ca_file, "%s/county-ca.pem", tmp);
+    write_file(cfg.ca_file, cert, strlen(cert));
+    assert_int_equal(sync_run_once(&cfg, &err), 0);
+    assert_true(visible("gk-001", NULL, 0));
+    server_stop();
+    free(key);
+    free(cert);
+}
+
+static void test_backoff_schedule(void **state)
+{
+    (void)state;
+    Backoff b;
+    backoff_init(&b, 2000, 300000, 42);
+    int expected = 2000;
+    for (int i = 0; i < 12; i++) {
+        int d = backoff_next_ms(&b);
+        assert_true(d >= expected * 3 / 4 && d <= expected * 5 / 4);
+        expected = expected * 2 > 300000 ? 300000 : expected * 2;
+    }
+    backoff_reset(&b);
+    int d = backoff_next_ms(&b);
+    assert_true(d >= 1500 && d <= 2500);
+    /* Two kiosks that failed together do not retry together. */
+    Backoff a, c;
+    backoff_init(&a, 2000, 300000, 1);
+    backoff_init(&c, 2000, 300000, 2);
+    int same = 0;
+    for (int i = 0; i < 8; i++) same += backoff_next_ms(&a) == backoff_next_ms(&c);
+    assert_true(same < 8);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_backoff_schedule),
+        cmocka_unit_test_setup_teardown(test_publish_update_withdraw, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wrong_token_is_an_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_corrupt_attachment_refetched, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_truncated_attachment_refetched, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_garbage_and_500s, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hanging_server_times_out, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_server_down_content_kept_then_recovers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_feedback_exactly_once_after_dropped_answer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_delta_that_does_not_apply_gets_snapshot, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_heartbeat_settings_and_resync, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_thread_long_poll_poke_and_stop, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_thread_backoff_recovery_and_stop_mid_transfer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_folder_source, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tls_verified_with_ca_file, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,637 @@
+/* test_sync_countyd.c — end to end: the real bin/countyd on 127.0.0.1 on a
+ * free port, an admin publishing through its admin API, and the kiosk's
+ * real sync (sync_run_once and the thread) into a real SQLite store.
+ *
+ * Checks the review cycle reaching the kiosk (publish, update, withdraw),
+ * that a 党内 item never reaches the kiosk database, that content stays
+ * when the server is down and sync recovers when it is back, that a
+ * publish reaches a running kiosk within seconds (long-poll), and that
+ * feedback is stored exactly once when the connection drops after the
+ * server stored a batch (a TCP relay in front of countyd swallows the
+ * answer). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <jansson.h>
+#include <netinet/in.h>
+#include <openssl/evp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "blobs.h"
+#include "config.h"
+#include "store.h"
+#include "sync.h"
+
+#define KIOSK "qinghe-01"
+
+static char tmp[1024], bin_dir[1024];
+static int county_port;
+static pid_t county_pid;
+static char admin_token[128], kiosk_token[128];
+
+/* ---- countyd ------------------------------------------------------------- */
+
+static int free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+static bool port_open(int port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bool ok = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
+    close(fd);
+    return ok;
+}
+
+static void county_start(void)
+{
+    char db[1100], listen[64], exe[1100];
+    snprintf(db, sizeof db, "%s/countyd.db", tmp);
+    snprintf(listen, sizeof listen, "127.0.0.1:%d", county_port);
+    snprintf(exe, sizeof exe, "%s/countyd", bin_dir);
+    county_pid = fork();
+    assert_true(county_pid >= 0);
+    if (county_pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGTERM);   /* never outlive a test killed by a timeout */
+        execl(exe, exe, "--db", db, "--listen", listen, "--max-wait", "30", "--log-level", "warn", (char *)NULL);
+        _exit(127);
+    }
+    for (int i = 0; i < 200 && !port_open(county_port); i++) usleep(25000);
+    assert_true(port_open(county_port));
+}
+
+static void county_stop(void)
+{
+    if (county_pid <= 0) return;
+    kill(county_pid, SIGTERM);
+    int status;
+    waitpid(county_pid, &status, 0);
+    county_pid = 0;
+}
+
+/* Runs `countyd --add-admin` and keeps the token it prints. */
+static void make_admin(void)
+{
+    char cmd[2400];
+    snprintf(cmd, sizeof cmd, "'%s/countyd' --db '%s/countyd.db' --add-admin tester", bin_dir, tmp);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    char line[512];
+    admin_token[0] = '\0';
+    while (fgets(line, sizeof line, p)) {
+        line[strcspn(line, "\n")] = '\0';
+        if (strlen(line) >= 20 && !strchr(line, ' ')) snprintf(admin_token, sizeof admin_token, "%s", line);
+    }
+    assert_int_equal(pclose(p), 0);
+    assert_true(admin_token[0] != '\0');
+}
+
+/* ---- the admin API --------------------------------------------------------- */
+
+typedef struct Buf {
+    char *data;
+    size_t len;
+} Buf;
+
+static size_t collect(char *d, size_t size, size_t n, void *u)
+{
+    Buf *b = u;
+    char *nd = realloc(b->data, b->len + size * n + 1);
+    if (!nd) return 0;
+    memcpy(nd + b->len, d, size * n);
+    b->data = nd;
+    b->len += size * n;
+    b->data[b->len] = '\0';
+    return size * n;
+}
+
+/* One admin request; returns the parsed answer (or NULL) and checks the
+ * status. */
+static json_t *admin(const char *method, const char *path, const void *body, size_t len, const char *type,
+                     long want_status)
+{
+    CURL *h = curl_easy_init();
+    char url[512], auth[300], ctype[100];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", county_port, path);
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", admin_token);
+    snprintf(ctype, sizeof ctype, "Content-Type: %s", type ? type : "application/json");
+    struct curl_slist *hd = curl_slist_append(NULL, auth);
+    hd = curl_slist_append(hd, ctype);
+    Buf b = {0};
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT, 10L);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    if (body) {
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)len);
+    }
+    assert_int_equal(curl_easy_perform(h), CURLE_OK);
+    long status = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    if (status != want_status) fail_msg("%s %s: HTTP %ld, wanted %ld: %s", method, path, status, want_status, b.data);
+    json_t *answer = b.data ? json_loads(b.data, 0, NULL) : NULL;
+    free(b.data);
+    curl_slist_free_all(hd);
+    curl_easy_cleanup(h);
+    return answer;
+}
+
+static void admin_json(const char *method, const char *path, const char *json, long want)
+{
+    json_decref(admin(method, path, json, json ? strlen(json) : 0, NULL, want));
+}
+
+typedef struct Image {
+    unsigned char data[2000];
+    size_t len;
+    char sha[65];
+} Image;
+
+static Image image;
+
+static void make_image(void)
+{
+    static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    memcpy(image.data, sig, 8);
+    image.len = sizeof image.data;
+    for (size_t i = 8; i < image.len; i++) image.data[i] = (unsigned char)(i * 31 + 7);
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    EVP_Digest(image.data, image.len, md, &n, EVP_sha256(), NULL);
+    for (unsigned i = 0; i < n; i++) sprintf(image.sha + 2 * i, "%02x", md[i]);
+}
+
+/* Puts an item and takes it through 审核, 审批 and publishing. */
+static void publish_item(const char *id, const char *title, const char *scope, bool with_image)
+{
+    json_t *it = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id", id, "category", "c-org", "title", title,
+                           "body", "会议于十一月召开。\n全体党员参加。", "published_at", "2026-01-05T09:00:00+08:00",
+                           "period", "immediate", "scope", scope);
+    if (with_image)
+        json_object_set_new(it, "attachments",
+                            json_pack("[{s:s, s:I, s:s, s:s}]", "sha256", image.sha, "size", (json_int_t)image.len,
+                                      "type", "image/png", "caption", "会场"));
+    char *text = json_dumps(it, JSON_COMPACT);
+    char path[200];
+    snprintf(path, sizeof path, "/v1/admin/items/%s", id);
+    admin_json("PUT", path, text, 200);
+    free(text);
+    json_decref(it);
+    static const char *const steps[] = {"review", "approve", "publish"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "/v1/admin/items/%s/%s", id, steps[i]);
+        admin_json("POST", path, "{}", 200);
+    }
+}
+
+static void withdraw_item(const char *id)
+{
+    char path[200];
+    snprintf(path, sizeof path, "/v1/admin/items/%s/withdraw", id);
+    admin_json("POST", path, "{\"note\":\"内容有误\"}", 200);
+}
+
+/* ---- a relay that can swallow the answer to a feedback upload ------------- */
+
+typedef struct Relay {
+    int listen_fd, port;
+    atomic_bool drop_feedback_answer, stop;
+    atomic_int dropped;
+    pthread_t thread;
+} Relay;
+
+static Relay relay;
+
+static int connect_county(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)county_port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Relays one connection.  Requests on a connection come one after the
+ * other, so once the kiosk sent a feedback upload, the next bytes from
+ * countyd are its answer — after it stored the batch. */
+static void *relay_connection(void *arg)
+{
+    int client = (int)(intptr_t)arg;
+    int up = connect_county();
+    bool feedback_sent = false;
+    char buf[65536];
+    while (up >= 0 && !atomic_load(&relay.stop)) {
+        struct pollfd p[2] = {{.fd = client, .events = POLLIN}, {.fd = up, .events = POLLIN}};
+        if (poll(p, 2, 200) <= 0) continue;
+        if (p[0].revents) {
+            ssize_t n = recv(client, buf, sizeof buf, 0);
+            if (n <= 0) break;
+            if (memmem(buf, (size_t)n, "POST /v1/feedback", 17)) feedback_sent = true;
+            if (send(up, buf, (size_t)n, MSG_NOSIGNAL) != n) break;
+        }
+        if (p[1].revents) {
+            ssize_t n = recv(up, buf, sizeof buf, 0);
+            if (n <= 0) break;
+            if (feedback_sent && atomic_load(&relay.drop_feedback_answer)) {
+                atomic_fetch_add(&relay.dropped, 1);
+                break;
+            }
+            if (send(client, buf, (size_t)n, MSG_NOSIGNAL) != n) break;
+            feedback_sent = false;
+        }
+    }
+    if (up >= 0) close(up);
+    close(client);
+    return NULL;
+}
+
+static void *relay_main(void *arg)
+{
+    (void)arg;
+    while (!atomic_load(&relay.stop)) {
+        struct pollfd p = {.fd = relay.listen_fd, .events = POLLIN};
+        if (poll(&p, 1, 100) <= 0) continue;
+        int c = accept(relay.listen_fd, NULL, NULL);
+        if (c < 0) continue;
+        pthread_t t;
+        pthread_create(&t, NULL, relay_connection, (void *)(intptr_t)c);
+        pthread_detach(t);
+    }
+    return NULL;
+}
+
+static void relay_start(void)
+{
+    relay.listen_fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    assert_int_equal(bind(relay.listen_fd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(relay.listen_fd, 16), 0);
+    getsockname(relay.listen_fd, (struct sockaddr *)&a, &len);
+    relay.port = ntohs(a.sin_port);
+    atomic_store(&relay.stop, false);
+    pthread_create(&relay.thread, NULL, relay_main, NULL);
+}
+
+static void relay_stop(void)
+{
+    atomic_store(&relay.stop, true);
+    pthread_join(relay.thread, NULL);
+    close(relay.listen_fd);
+    usleep(300000);   /* connection threads notice the stop */
+}
+
+/* ---- the kiosk ------------------------------------------------------------- */
+
+static void kiosk_config(Config *cfg, int port)
+{
+    config_defaults(cfg);
+    snprintf(cfg->db_path, sizeof cfg->db_path, "%s/kiosk.db", tmp);
+    snprintf(cfg->cache_dir, sizeof cfg->cache_dir, "%s/cache", tmp);
+    snprintf(cfg->server_url, sizeof cfg->server_url, "http://127.0.0.1:%d", port);
+    snprintf(cfg->kiosk_id, sizeof cfg->kiosk_id, KIOSK);
+    snprintf(cfg->token, sizeof cfg->token, "%s", kiosk_token);
+    cfg->connect_timeout_s = 2;
+    cfg->sync_interval_s = 5;
+}
+
+static int sync_via(int port)
+{
+    Config cfg;
+    Err err;
+    kiosk_config(&cfg, port);
+    int rc = sync_run_once(&cfg, &err);
+    if (rc) printf("# sync: %s\n", err.msg);
+    return rc;
+}
+
+static int kiosk_sync(void) { return sync_via(county_port); }
+
+static Store *open_store(void)
+{
+    Store *s;
+    Err err;
+    char path[1100];
+    snprintf(path, sizeof path, "%s/kiosk.db", tmp);
+    if (store_open(path, &s, &err)) fail_msg("%s", err.msg);
+    return s;
+}
+
+/* 1 visible with that title, 0 not visible. */
+static bool visible(const char *id, char *title, size_t size)
+{
+    Store *s = open_store();
+    StoreItem it;
+    Err err;
+    int rc = store_item_get(s, id, time(NULL), &it, &err);
+    assert_true(rc == 0 || rc == 1);
+    if (rc == 0 && title) snprintf(title, size, "%s", it.s.title);
+    if (rc == 0) store_item_free(&it);
+    store_close(s);
+    return rc == 0;
+}
+
+/* Counts rows of the kiosk database by raw SQL: stored at all, visible or not. */
+static int count_rows(const char *sql)
+{
+    char path[1100];
+    snprintf(path, sizeof path, "%s/kiosk.db", tmp);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    int n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    static int n;
+    county_stop();   /* left running by a setup that failed half-way */
+    const char *base = getenv("KIOSK_TEST_TMP");
+    snprintf(tmp, sizeof tmp, "%s/county-%d-%d", base ? base : "/tmp", (int)getpid(), n++);
+    Err err;
+    if (blobs_mkdirs(tmp, &err)) return -1;
+    const char *bin = getenv("BIN");
+    snprintf(bin_dir, sizeof bin_dir, "%s", bin && *bin ? bin : "bin");
+    county_port = free_port();
+    make_admin();
+    county_start();
+    static const char kiosk[] = "{\"id\":\"" KIOSK "\",\"name\":\"青禾镇党群服务中心大厅\"}";
+    json_t *k = admin("POST", "/v1/admin/kiosks", kiosk, strlen(kiosk), NULL, 201);
+    snprintf(kiosk_token, sizeof kiosk_token, "%s", json_string_value(json_object_get(k, "token")));
+    json_decref(k);
+    assert_true(kiosk_token[0] != '\0');
+    admin_json("PUT", "/v1/admin/categories", "{\"categories\":[{\"id\":\"c-org\",\"name\":\"党组织建设\"}]}", 200);
+    make_image();
+    char path[128];
+    snprintf(path, sizeof path, "/v1/admin/blobs/%s", image.sha);
+    json_t *b = admin("PUT", path, image.data, image.len, "image/png", 201);
+    json_decref(b);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    county_stop();
+    return 0;
+}
+
+/* ---- the tests ------------------------------------------------------------- */
+
+static void test_publish_update_withdraw(void **state)
+{
+    (void)state;
+    publish_item("gk-001", "关于召开党员大会的通知", "public", true);
+    assert_int_equal(kiosk_sync(), 0);
+    char title[256];
+    assert_true(visible("gk-001", title, sizeof title));
+    assert_string_equal(title, "关于召开党员大会的通知");
+    Config cfg;
+    kiosk_config(&cfg, county_port);
+    assert_int_equal(blobs_verify(cfg.cache_dir, image.sha, NULL), 0);
+
+    publish_item("gk-001", "关于召开党员大会的通知（时间调整）", "public", true);
+    assert_int_equal(kiosk_sync(), 0);
+    assert_true(visible("gk-001", title, sizeof title));
+    assert_string_equal(title, "关于召开党员大会的通知（时间调整）");
+
+    withdraw_item("gk-001");
+    assert_int_equal(kiosk_sync(), 0);
+    assert_false(visible("gk-001", NULL, 0));
+}
+
+static void test_internal_item_never_reaches_kiosk(void **state)
+{
+    (void)state;
+    publish_item("gk-public", "党费收缴情况", "public", false);
+    publish_item("gk-secret", "党内评议材料", "internal", false);
+    assert_int_equal(kiosk_sync(), 0);
+    assert_true(visible("gk-public", NULL, 0));
+    assert_int_equal(count_rows("SELECT COUNT(*) FROM items WHERE id = 'gk-secret' OR title LIKE '%党内评议%'"), 0);
+    /* A public item changed to internal disappears from the kiosk too. */
+    publish_item("gk-public", "党费收缴情况", "internal", false);
+    assert_int_equal(kiosk_sync(), 0);
+    assert_false(visible("gk-public", NULL, 0));
+    assert_int_equal(count_rows("SELECT COUNT(*) FROM items WHERE id IN ('gk-public', 'gk-secret') AND deleted = 0"), 0);
+}
+
+static void test_server_down_then_back(void **state)
+{
+    (void)state;
+    publish_item("gk-001", "关于召开党员大会的通知", "public", true);
+    assert_int_equal(kiosk_sync(), 0);
+    county_stop();
+    double t0 = now_s();
+    assert_int_equal(kiosk_sync(), -1);
+    assert_true(now_s() - t0 < 5.0);
+    assert_true(visible("gk-001", NULL, 0));
+    Store *s = open_store();
+    char st[32];
+    store_state_get(s, "sync.state", st, sizeof st);
+    store_close(s);
+    assert_string_equal(st, "offline");
+    county_start();
+    publish_item("gk-002", "恢复后的第一条公开", "public", false);
+    assert_int_equal(kiosk_sync(), 0);
+    assert_true(visible("gk-001", NULL, 0));
+    assert_true(visible("gk-002", NULL, 0));
+}
+
+static void add_feedback(const char *id, const char *comment)
+{
+    StoreFeedback f = {.kind = FEEDBACK_COMMENT, .rating_levels = 3, .created_at = time(NULL)};
+    snprintf(f.id, sizeof f.id, "%s", id);
+    snprintf(f.reasons, sizeof f.reasons, "[]");
+    snprintf(f.comment, sizeof f.comment, "%s", comment);
+    snprintf(f.name, sizeof f.name, "李阿姨");
+    snprintf(f.phone, sizeof f.phone, "13900000000");
+    Store *s = open_store();
+    Err err;
+    assert_int_equal(store_feedback_add(s, &f, &err), 0);
+    store_close(s);
+}
+
+static int server_feedback_count(const char *id)
+{
+    json_t *list = admin("GET", "/v1/admin/feedback", NULL, 0, NULL, 200);
+    size_t i;
+    json_t *v;
+    int n = 0;
+    json_array_foreach(json_object_get(list, "feedback"), i, v)
+    {
+        const char *fid = json_string_value(json_object_get(v, "id"));
+        if (fid && strcmp(fid, id) == 0) n++;
+    }
+    json_decref(list);
+    return n;
+}
+
+static void test_feedback_exactly_once_when_answer_lost(void **state)
+{
+    (void)state;
+    static const char *const ids[] = {"5d1e0c1a-0000-4000-8000-000000000001", "5d1e0c1a-0000-4000-8000-000000000002"};
+    add_feedback(ids[0], "公开栏的字太小，老人看不清");
+    add_feedback(ids[1], "希望公开村里道路修建的账目");
+    relay_start();
+    atomic_store(&relay.drop_feedback_answer, true);
+    assert_int_equal(sync_via(relay.port), -1);
+    assert_true(atomic_load(&relay.dropped) >= 1);
+    Store *s = open_store();
+    assert_int_equal(store_feedback_outbox_length(s), 2);   /* no acknowledgement: kept */
+    store_close(s);
+    for (int i = 0; i < 2; i++) assert_int_equal(server_feedback_count(ids[i]), 1); /* but the server has them */
+
+    atomic_store(&relay.drop_feedback_answer, false);
+    assert_int_equal(sync_via(relay.port), 0);
+    relay_stop();
+    s = open_store();
+    assert_int_equal(store_feedback_outbox_length(s), 0);
+    store_close(s);
+    for (int i = 0; i < 2; i++) assert_int_equal(server_feedback_count(ids[i]), 1);
+}
+
+static json_t *find_kiosk(json_t *list, const char *id)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(list, "kiosks"), i, v)
+    {
+        const char *kid = json_string_value(json_object_get(v, "id"));
+        if (kid && strcmp(kid, id) == 0) return v;
+    }
+    return NULL;
+}
+
+static void state_value(const char *key, char *buf, size_t size)
+{
+    Store *s = open_store();
+    store_state_get(s, key, buf, size);
+    store_close(s);
+}
+
+/* The heartbeat reaches the admins' kiosk list, and the settings and the
+ * resync command an admin sets reach the kiosk. */
+static void test_heartbeat_settings_and_commands(void **state)
+{
+    (void)state;
+    publish_item("gk-001", "关于召开党员大会的通知", "public", false);
+    add_feedback("5d1e0c1a-0000-4000-8000-0000000000b1", "留言");
+    assert_int_equal(kiosk_sync(), 0);
+    add_feedback("5d1e0c1a-0000-4000-8000-0000000000b2", "再留一条");   /* waits until the next round */
+    admin_json("PUT", "/v1/admin/kiosks/" KIOSK "/settings",
+               "{\"unit_name\":\"中共青禾镇委员会\",\"ticker_speed\":120,\"screen_on\":\"07:30-19:00\"}", 200);
+    admin_json("POST", "/v1/admin/kiosks/" KIOSK "/commands", "{\"command\":\"resync\"}", 200);
+    assert_int_equal(kiosk_sync(), 0);
+
+    json_t *list = admin("GET", "/v1/admin/kiosks", NULL, 0, NULL, 200);
+    json_t *k = find_kiosk(list, KIOSK);
+    assert_non_null(k);
+    assert_string_equal(json_string_value(json_object_get(k, "app_version")), SYNC_APP_VERSION);
+    Store *s = open_store();
+    assert_int_equal(json_integer_value(json_object_get(k, "revision")), store_revision(s));
+    store_close(s);
+    /* Sent before this round's upload: the second submission was waiting. */
+    assert_int_equal(json_integer_value(json_object_get(k, "outbox")), 1);
+    json_decref(list);
+
+    char v[256];
+    state_value("setting.unit_name", v, sizeof v);
+    assert_string_equal(v, "中共青禾镇委员会");
+    state_value("setting.ticker_speed", v, sizeof v);
+    assert_string_equal(v, "120");
+    state_value("setting.screen_on", v, sizeof v);
+    assert_string_equal(v, "07:30-19:00");
+    assert_true(visible("gk-001", NULL, 0));   /* the resync snapshot kept it */
+}
+
+/* A kiosk that is running: what an admin publishes is on it within
+ * seconds (long-poll), and what is withdrawn goes as fast. */
+static void test_running_kiosk_gets_publish_within_seconds(void **state)
+{
+    (void)state;
+    Config cfg;
+    Err err;
+    SyncThread *t;
+    kiosk_config(&cfg, county_port);
+    assert_int_equal(sync_start(&cfg, NULL, NULL, &t, &err), 0);
+    usleep(1500000);   /* first round done, the long-poll is held */
+    double t0 = now_s();
+    publish_item("gk-live", "刚刚发布的公开事项", "public", true);
+    while (!visible("gk-live", NULL, 0) && now_s() - t0 < 10) usleep(100000);
+    double took = now_s() - t0;
+    assert_true(visible("gk-live", NULL, 0));
+    assert_true(took < 4.0);
+    t0 = now_s();
+    withdraw_item("gk-live");
+    while (visible("gk-live", NULL, 0) && now_s() - t0 < 10) usleep(100000);
+    assert_false(visible("gk-live", NULL, 0));
+    assert_true(now_s() - t0 < 4.0);
+    t0 = now_s();
+    sync_stop(t);
+    assert_true(now_s() - t0 < 1.5);
+}
+
+int main(void)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_publish_update_withdraw, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_internal_item_never_reaches_kiosk, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_server_down_then_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_feedback_exactly_once_when_answer_lost, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_heartbeat_settings_and_commands, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_running_kiosk_gets_publish_within_seconds, setup, teardown),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    county_stop();
+    curl_global_cleanup();
+    return rc;
+}
