@@ -65,6 +65,11 @@ bench: deps
 	@$(MAKE) --no-print-directory all $(BENCHES)
 	@for b in $(BENCHES); do echo "== $$b"; $$b || exit 1; done
 
+# A picture of each screen in both orientations (docs/screenshots/), made
+# headless with the real renderer on the sample content.
+screenshots: all
+	@sh scripts/screenshots.sh
+
 # Address and undefined-behaviour sanitizers over the whole test suite.
 asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan BIN=build-asan/bin SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer" \

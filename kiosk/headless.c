@@ -213,6 +213,13 @@ static int read_item(Run *r)
     int pages = 0, rc = 0;
     for (;;) {
         app_render(app);
+        if (check_layout(r) || check_glyphs(r)) {
+            char why[sizeof r->fail];
+            snprintf(why, sizeof why, "%s", r->fail);
+            free(seen);
+            store_item_free(&it);
+            return fail(r, "read-item \"%s\": page %d: %s", it.s.id, pages + 1, why);
+        }
         int n;
         const Widget *w = ui_widgets(app_ui(app), &n);
         for (int i = 0; i < n; i++)
@@ -240,6 +247,123 @@ static int read_item(Run *r)
     return rc;
 }
 
+/* The ids of touchable widgets starting with prefix, in screen order. */
+static int collect_ids(App *app, const char *prefix, char (*ids)[96], int max)
+{
+    int n, count = 0;
+    const Widget *w = ui_widgets(app_ui(app), &n);
+    for (int i = 0; i < n && count < max; i++)
+        if (w[i].touch && strncmp(w[i].id, prefix, strlen(prefix)) == 0) snprintf(ids[count++], 96, "%s", w[i].id);
+    return count;
+}
+
+static int tap_id(Run *r, const char *id)
+{
+    app_render(r->app);
+    const Widget *w = find_target(r->app, id);
+    if (!w) return fail(r, "nothing touchable has the id \"%s\" on the %s screen", id, app_screen_name(r->app));
+    tap(r->app, w->rect.x + w->rect.w / 2, w->rect.y + w->rect.h / 2);
+    return 0;
+}
+
+static int expect_screen(Run *r, const char *name)
+{
+    app_render(r->app);
+    if (strcmp(app_screen_name(r->app), name) != 0)
+        return fail(r, "expected the %s screen, but the %s screen is shown", name, app_screen_name(r->app));
+    return 0;
+}
+
+static int check_screen(Run *r)
+{
+    app_render(r->app);
+    return check_layout(r) || check_glyphs(r) ? -1 : 0;
+}
+
+#define MAX_VISIT 64
+
+/* Every item of the category on screen, page by page: open it, read it
+ * to the end with every page checked, come back. */
+static int visit_category(Run *r, int *items)
+{
+    for (int page = 0;; page++) {
+        if (check_screen(r)) return -1;
+        char rows[MAX_VISIT][96];
+        int n = collect_ids(r->app, "item:", rows, MAX_VISIT);
+        for (int i = 0; i < n; i++) {
+            if (tap_id(r, rows[i]) || expect_screen(r, "reader") || read_item(r)) return -1;
+            (*items)++;
+            if (tap_id(r, NAV_BACK) || expect_screen(r, "category")) return -1;
+        }
+        app_render(r->app);
+        if (!find_target(r->app, PAGER_NEXT)) return 0;
+        if (tap_id(r, PAGER_NEXT)) return -1;
+    }
+}
+
+/* From the home screen: every category, every item, every page. */
+static int visit_all(Run *r)
+{
+    if (expect_screen(r, "home") || check_screen(r)) return -1;
+    char cats[MAX_VISIT][96];
+    int n = collect_ids(r->app, "cat:", cats, MAX_VISIT), items = 0;
+    if (n == 0) return fail(r, "visit-all: the home screen shows no categories");
+    for (int i = 0; i < n; i++) {
+        if (tap_id(r, cats[i]) || expect_screen(r, "category") || visit_category(r, &items)) return -1;
+        if (tap_id(r, NAV_HOME) || expect_screen(r, "home")) return -1;
+    }
+    log_info("headless: visited %d categories and %d items", n, items);
+    return 0;
+}
+
+static int glyphs_of(Run *r, const char *what, const char *text)
+{
+    uint32_t cp = 0;
+    if (text && fonts_missing_glyphs(app_fonts(r->app), text, &cp) > 0)
+        return fail(r, "no font has U+%04X, used in %s", (unsigned)cp, what);
+    return 0;
+}
+
+/* Every visible text in the store (catalog, items with captions,
+ * notices) against the fonts: no tofu anywhere, not only on screen. */
+static int check_content_glyphs(Run *r)
+{
+    Store *s = app_store(r->app);
+    int64_t now = app_time(r->app);
+    Err err;
+    StoreCategory *cats = NULL;
+    int nc = 0, rc = 0, checked = 0;
+    if (store_catalog(s, now, &cats, &nc, &err)) return fail(r, "%s", err.msg);
+    for (int i = 0; i < nc && rc == 0; i++) {
+        rc = glyphs_of(r, cats[i].name, cats[i].name);
+        if (cats[i].level != 1) continue;
+        StoreItemSummary *items = NULL;
+        int ni = 0, total = 0;
+        if (store_items_page(s, cats[i].id, now, 0, 100000, &items, &ni, &total, &err)) {
+            rc = fail(r, "%s", err.msg);
+            break;
+        }
+        for (int j = 0; j < ni && rc == 0; j++) {
+            StoreItem it;
+            if (store_item_get(s, items[j].id, now, &it, &err) != 0) continue;
+            rc = glyphs_of(r, it.s.id, it.s.title) || glyphs_of(r, it.s.id, it.body) || glyphs_of(r, it.s.id, it.unit);
+            for (int k = 0; k < it.s.image_count && rc == 0; k++) rc = glyphs_of(r, it.s.id, it.images[k].caption);
+            store_item_free(&it);
+            checked++;
+        }
+        store_free(items);
+    }
+    store_free(cats);
+    StoreNotice *notices = NULL;
+    int nn = 0;
+    if (rc == 0 && store_notices(s, now, &notices, &nn, &err) == 0)
+        for (int i = 0; i < nn && rc == 0; i++) rc = glyphs_of(r, "a notice", notices[i].text);
+    store_free(notices);
+    if (rc == 0 && checked == 0) return fail(r, "check-content-glyphs: the store shows no items");
+    if (rc == 0) log_info("headless: %d items and %d notices have every glyph", checked, nn);
+    return rc ? -1 : 0;
+}
+
 /* Applies a feed through a connection of its own, as the sync thread
  * would, then raises the content-changed event. */
 static int import_feed(Run *r, const char *file)
@@ -258,6 +382,22 @@ static int import_feed(Run *r, const char *file)
     store_close(s);
     if (rc) return fail(r, "import %s: %s", file, err.msg);
     app_post_content_changed();
+    drain(r->app);
+    app_advance(r->app, 0);
+    return 0;
+}
+
+/* Writes a sync_state key as the sync thread does (own connection), then
+ * raises the status event. */
+static int set_state(Run *r, const char *key, const char *value)
+{
+    Store *s;
+    Err err;
+    if (store_open(r->cfg->db_path, &s, &err)) return fail(r, "state: %s", err.msg);
+    int rc = store_state_set(s, key, value, &err);
+    store_close(s);
+    if (rc) return fail(r, "state: %s", err.msg);
+    app_sync_notify(NULL, SYNC_STATUS_CHANGED);
     drain(r->app);
     app_advance(r->app, 0);
     return 0;
@@ -354,6 +494,14 @@ static int run_line(Run *r, int argc, char **argv)
         }
         return 0;
     }
+    if (strcmp(cmd, "tap-first") == 0) {
+        if (need(r, argc, 1, "tap-first ID-PREFIX")) return -1;
+        app_render(app);
+        char id[1][96];
+        if (collect_ids(app, argv[1], id, 1) != 1)
+            return fail(r, "nothing touchable has an id starting with \"%s\"", argv[1]);
+        return tap_id(r, id[0]);
+    }
     if (strcmp(cmd, "tap-text") == 0) {
         if (argc != 2) return fail(r, "usage: tap-text TEXT-OR-ID");
         app_render(app);
@@ -422,6 +570,17 @@ static int run_line(Run *r, int argc, char **argv)
         if (app_dump(app, path, &err)) return fail(r, "%s", err.msg);
         return 0;
     }
+    if (strcmp(cmd, "state") == 0) {
+        if (need(r, argc, 2, "state KEY VALUE")) return -1;
+        return set_state(r, argv[1], argv[2]);
+    }
+    if (strcmp(cmd, "lose-textures") == 0) {
+        SDL_Event e = {.type = SDL_RENDER_TARGETS_RESET};
+        SDL_PushEvent(&e);
+        drain(app);
+        app_advance(app, 0);
+        return 0;
+    }
     if (strcmp(cmd, "import") == 0) {
         if (need(r, argc, 1, "import FILE")) return -1;
         return import_feed(r, argv[1]);
@@ -429,9 +588,7 @@ static int run_line(Run *r, int argc, char **argv)
     app_render(app);
     if (strcmp(cmd, "expect-screen") == 0) {
         if (argc != 2) return fail(r, "usage: expect-screen NAME");
-        if (strcmp(app_screen_name(app), argv[1]) != 0)
-            return fail(r, "expected the %s screen, but the %s screen is shown", argv[1], app_screen_name(app));
-        return 0;
+        return expect_screen(r, argv[1]);
     }
     if (strcmp(cmd, "expect-text") == 0 || strcmp(cmd, "expect-no-text") == 0) {
         if (argc != 2) return fail(r, "usage: %s TEXT", cmd);
@@ -450,6 +607,17 @@ static int run_line(Run *r, int argc, char **argv)
     if (strcmp(cmd, "check-layout") == 0) return check_layout(r);
     if (strcmp(cmd, "check-glyphs") == 0) return check_glyphs(r);
     if (strcmp(cmd, "read-item") == 0) return read_item(r);
+    if (strcmp(cmd, "visit-all") == 0) return visit_all(r);
+    if (strcmp(cmd, "check-content-glyphs") == 0) return check_content_glyphs(r);
+    if (strcmp(cmd, "expect-screen-or-text") == 0) {
+        char *name = argv[1], *text = argc == 2 ? strchr(argv[1], ' ') : NULL;
+        if (!text) return fail(r, "usage: expect-screen-or-text NAME TEXT");
+        *text++ = '\0';
+        if (strcmp(app_screen_name(app), name) != 0 && !text_shown(app, text))
+            return fail(r, "neither the %s screen nor \"%s\" is shown (the %s screen is)", name, text,
+                        app_screen_name(app));
+        return 0;
+    }
     return fail(r, "unknown command \"%s\" (see docs/HEADLESS.md)", cmd);
 }
 

@@ -1,5 +1,6 @@
 #include "input.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 void input_set_hints(void)
@@ -49,6 +50,13 @@ static int finish(Input *in, int x, int y, InputEvent *out)
     return 1;
 }
 
+/* Finger positions come as 0..1; rounded, so a touch at pixel x is x. */
+static int to_px(float v, int size)
+{
+    int p = (int)lroundf(v * size);
+    return p < 0 ? 0 : p >= size ? size - 1 : p;
+}
+
 static bool same_finger(const Input *in, const SDL_TouchFingerEvent *f)
 {
     return in->down && !in->from_mouse && f->touchId == in->touch && f->fingerId == in->finger;
@@ -62,13 +70,13 @@ int input_feed(Input *in, const SDL_Event *e, int win_w, int win_h, uint32_t now
         in->from_mouse = false;
         in->touch = e->tfinger.touchId;
         in->finger = e->tfinger.fingerId;
-        return begin(in, (int)(e->tfinger.x * win_w), (int)(e->tfinger.y * win_h), now_ms, out);
+        return begin(in, to_px(e->tfinger.x, win_w), to_px(e->tfinger.y, win_h), now_ms, out);
     case SDL_FINGERMOTION:
         if (!same_finger(in, &e->tfinger)) return 0;
-        return move(in, (int)(e->tfinger.x * win_w), (int)(e->tfinger.y * win_h), out);
+        return move(in, to_px(e->tfinger.x, win_w), to_px(e->tfinger.y, win_h), out);
     case SDL_FINGERUP:
         if (!same_finger(in, &e->tfinger)) return 0;
-        return finish(in, (int)(e->tfinger.x * win_w), (int)(e->tfinger.y * win_h), out);
+        return finish(in, to_px(e->tfinger.x, win_w), to_px(e->tfinger.y, win_h), out);
     case SDL_MOUSEBUTTONDOWN:
         if (e->button.which == SDL_TOUCH_MOUSEID || e->button.button != SDL_BUTTON_LEFT || in->down) return 0;
         in->from_mouse = true;

@@ -192,13 +192,13 @@ static void draw_row(App *app, Ui *ui, const StoreItemSummary *it, SDL_Rect r)
     ui_round(ui, r, rad, pressed ? ui_theme.pressed_card : ui_theme.card);
     ui_round_outline(ui, r, rad, ui_px(ui, pressed ? 4 : 2), pressed ? ui_theme.accent : ui_theme.card_line);
     ui_fill(ui, (SDL_Rect){r.x, r.y + rad, ui_px(ui, 8), r.h - 2 * rad}, it->urgent ? ui_theme.badge_urgent : ui_theme.accent);
-    int meta_h = ui_px(ui, 48);
-    int title_h = r.h - 2 * ui_px(ui, 14) - meta_h;
+    int meta_h = ui_px(ui, 44);
     bool portrait = app_portrait(app);
     TextSpec title = {.size = ui_font(ui, 40), .bold = true, .color = ui_theme.text, .max_lines = portrait ? 2 : 1,
                       .middle = true};
-    ui_text(ui, (SDL_Rect){r.x + pad, r.y + ui_px(ui, 10), r.w - 2 * pad, title_h}, it->title, &title);
-    int x = r.x + pad, y = r.y + r.h - meta_h - ui_px(ui, 12);
+    ui_text(ui, (SDL_Rect){r.x + pad, r.y + ui_px(ui, 10), r.w - 2 * pad, r.h - meta_h - ui_px(ui, 22)}, it->title,
+            &title);
+    int x = r.x + pad, y = r.y + r.h - meta_h - ui_px(ui, 10);
     char date[64];
     screens_format_date(it->published_at, date, sizeof date);
     TextSpec meta = {.size = ui_font(ui, 32), .color = ui_theme.text_soft, .middle = true, .max_lines = 1};
@@ -242,7 +242,7 @@ static void category_draw(App *app, void *st, Ui *ui)
     if (used) y += used + ui_px(ui, 16);
     y += ui_px(ui, 8);
 
-    int row_h = ui_px(ui, portrait ? 178 : 132), gap = ui_px(ui, 18);
+    int row_h = ui_px(ui, portrait ? 176 : 124), gap = ui_px(ui, 14);
     int list_h = b.y + b.h - y;
     int per_page = (list_h + gap) / (row_h + gap);
     if (per_page < 1) per_page = 1;

@@ -211,9 +211,16 @@ static void layout(Reader *r, Ui *ui, int w, int h)
             int gap = empty ? 0 : ui_px(ui, 28);
             int iw, ih;
             image_box(ui, im, w, h - cap - ui_px(ui, 8), &iw, &ih);
-            if (!empty && y + gap + ih + cap > h) {
-                new_page(r);
-                y = gap = 0;
+            int room = h - y - gap - cap;
+            if (!empty && ih > room) {
+                /* Shrink it onto this page when that keeps it large enough;
+                 * otherwise it starts the next page. */
+                if (room >= h * 45 / 100) {
+                    image_box(ui, im, w, room, &iw, &ih);
+                } else {
+                    new_page(r);
+                    y = gap = 0;
+                }
             }
             Piece *pc = add_piece(r);
             if (!pc) return;
@@ -350,9 +357,10 @@ static int draw_title(App *app, Reader *r, Ui *ui, SDL_Rect area)
     int bw = ui_px(ui, 230), bh = ui_px(ui, 92);
     ui_button(ui, LARGE_ID, (SDL_Rect){area.x + area.w - bw, area.y, bw, bh}, r->large ? "标准字号" : "大字阅读",
               BUTTON_SECONDARY, true);
-    TextSpec title = {.size = ui_font(ui, 48), .bold = true, .color = ui_theme.text, .max_lines = 2};
+    int lines = app_portrait(app) ? 3 : 2;
+    TextSpec title = {.size = ui_font(ui, 48), .bold = true, .color = ui_theme.text, .max_lines = lines};
     int tw = area.w - bw - ui_px(ui, 32);
-    int th = ui_text(ui, (SDL_Rect){area.x, area.y, tw, ui_font(ui, 48) * 135 / 100 * 2}, r->item.s.title, &title);
+    int th = ui_text(ui, (SDL_Rect){area.x, area.y, tw, ui_font(ui, 48) * 135 / 100 * lines}, r->item.s.title, &title);
     if (th < bh) th = bh;
     char date[64], meta[512];
     screens_format_date(r->item.s.published_at, date, sizeof date);
@@ -364,7 +372,6 @@ static int draw_title(App *app, Reader *r, Ui *ui, SDL_Rect area)
     ui_text(ui, (SDL_Rect){area.x, y, area.w, mh}, meta, &ms);
     y += mh + ui_px(ui, 14);
     ui_fill(ui, (SDL_Rect){area.x, y, area.w, ui_px(ui, 3)}, ui_theme.card_line);
-    (void)app;
     return y + ui_px(ui, 3) - area.y;
 }
 
