@@ -349,9 +349,16 @@ void keyboard_set_mode(Keyboard *kb, KbMode mode)
 
 /* ---- keys ------------------------------------------------------------- */
 
+/* A one-letter key a-z ("q"), which ABC shows and types in upper case
+ * while 大写 is on. */
+static bool is_letter_key(const char *key)
+{
+    return key[0] >= 'a' && key[0] <= 'z' && key[1] == '\0';
+}
+
 static void key_char(Keyboard *kb, const char *text)
 {
-    if (kb->mode == KB_PINYIN && text[1] == '\0' && text[0] >= 'a' && text[0] <= 'z') {
+    if (kb->mode == KB_PINYIN && is_letter_key(text)) {
         if (!kb->pinyin_ready) return;
         if (ime_pinyin_type(kb->pinyin, text[0]) == 0) {
             reset_pages(kb);
@@ -363,7 +370,7 @@ static void key_char(Keyboard *kb, const char *text)
         return;
     }
     settle_pinyin(kb);
-    if (kb->mode == KB_LATIN && kb->caps && text[1] == '\0' && text[0] >= 'a' && text[0] <= 'z') {
+    if (kb->mode == KB_LATIN && kb->caps && is_letter_key(text)) {
         char up[2] = {(char)(text[0] - 'a' + 'A'), 0};
         insert_text(kb, up);
         return;
@@ -463,8 +470,9 @@ static SDL_Rect row_rect(const Rows *g, int row)
     return (SDL_Rect){g->area.x + g->gap, y, g->area.w - 2 * g->gap, g->row_h};
 }
 
-/* One row of equal keys, centred, from a space-separated list. */
-static void draw_key_row(Keyboard *kb, Ui *ui, const Rows *g, int row, const char *keys, bool enabled)
+/* One row of equal keys, centred, from a space-separated list.  DEL and
+ * CLR stand for 删除 and 清空 (the keypad has them beside the 0). */
+static void draw_key_row(Keyboard *kb, Ui *ui, const Rows *g, int row, const char *keys, int key_w, bool enabled)
 {
     char list[256];
     snprintf(list, sizeof list, "%s", keys);
@@ -472,15 +480,23 @@ static void draw_key_row(Keyboard *kb, Ui *ui, const Rows *g, int row, const cha
     int n = 0;
     for (char *k = strtok_r(list, " ", &save); k && n < 16; k = strtok_r(NULL, " ", &save)) names[n++] = k;
     SDL_Rect r = row_rect(g, row);
-    int total = n * g->key_w + (n - 1) * g->gap;
+    int total = n * key_w + (n - 1) * g->gap;
     int x = r.x + (r.w - total) / 2;
-    for (int i = 0; i < n; i++, x += g->key_w + g->gap) {
+    for (int i = 0; i < n; i++, x += key_w + g->gap) {
+        SDL_Rect key = {x, r.y, key_w, r.h};
+        if (strcmp(names[i], "DEL") == 0) {
+            ui_button(ui, "kb.del", key, "删除", BUTTON_SECONDARY, enabled);
+            continue;
+        }
+        if (strcmp(names[i], "CLR") == 0) {
+            ui_button(ui, "kb.clear", key, "清空", BUTTON_SECONDARY, enabled);
+            continue;
+        }
         char id[96], label[32];
         snprintf(id, sizeof id, "kb.char:%s", names[i]);
         snprintf(label, sizeof label, "%s", names[i]);
-        if (kb->mode == KB_LATIN && kb->caps && label[1] == '\0' && label[0] >= 'a' && label[0] <= 'z')
-            label[0] = (char)(label[0] - 'a' + 'A');
-        ui_button(ui, id, (SDL_Rect){x, r.y, g->key_w, r.h}, label, BUTTON_SECONDARY, enabled);
+        if (kb->mode == KB_LATIN && kb->caps && is_letter_key(label)) label[0] = (char)(label[0] - 'a' + 'A');
+        ui_button(ui, id, key, label, BUTTON_SECONDARY, enabled);
     }
 }
 
@@ -660,32 +676,13 @@ static void draw_bottom_rows(Keyboard *kb, Ui *ui, const Rows *g)
 }
 
 /* The phone keypad: three big columns, 删除 and 清空 beside the 0. */
-static void draw_keypad(Ui *ui, const Rows *g)
+static void draw_keypad(Keyboard *kb, Ui *ui, const Rows *g)
 {
     int key_w = ui_px(ui, 240);
-    int total = 3 * key_w + 2 * g->gap;
-    if (total > g->area.w - 2 * g->gap) {
-        key_w = (g->area.w - 4 * g->gap) / 3;
-        total = 3 * key_w + 2 * g->gap;
-    }
-    for (int row = 0; row < 4; row++) {
-        SDL_Rect r = row_rect(g, row);
-        char list[32];
-        snprintf(list, sizeof list, "%s", KEYPAD_ROWS[row]);
-        char *save = NULL;
-        int x = r.x + (r.w - total) / 2;
-        for (char *k = strtok_r(list, " ", &save); k; k = strtok_r(NULL, " ", &save), x += key_w + g->gap) {
-            SDL_Rect kr = {x, r.y, key_w, r.h};
-            if (strcmp(k, "DEL") == 0) ui_button(ui, "kb.del", kr, "删除", BUTTON_SECONDARY, true);
-            else if (strcmp(k, "CLR") == 0) ui_button(ui, "kb.clear", kr, "清空", BUTTON_SECONDARY, true);
-            else {
-                char id[32];
-                snprintf(id, sizeof id, "kb.char:%s", k);
-                ui_button(ui, id, kr, k, BUTTON_SECONDARY, true);
-            }
-        }
-    }
+    if (3 * key_w + 2 * g->gap > g->area.w - 2 * g->gap) key_w = (g->area.w - 4 * g->gap) / 3;
+    for (int row = 0; row < 4; row++) draw_key_row(kb, ui, g, row, KEYPAD_ROWS[row], key_w, true);
     SDL_Rect r = row_rect(g, 4);
+    int total = 3 * key_w + 2 * g->gap;
     ui_button(ui, "kb.done", (SDL_Rect){r.x + (r.w - total) / 2, r.y, total, r.h}, "完成", BUTTON_PRIMARY, true);
 }
 
@@ -702,13 +699,13 @@ void keyboard_draw(Keyboard *kb, Ui *ui, SDL_Rect area)
     if (g.key_w > ui_px(ui, 150)) g.key_w = ui_px(ui, 150);
     if (g.key_w < ui_px(ui, MIN_KEY)) g.key_w = ui_px(ui, MIN_KEY);
     if (kb->field == KB_FIELD_PHONE) {
-        draw_keypad(ui, &g);
+        draw_keypad(kb, ui, &g);
         return;
     }
     switch (kb->mode) {
     case KB_PINYIN:
         draw_pinyin_bar(kb, ui, &g);
-        for (int i = 0; i < 3; i++) draw_key_row(kb, ui, &g, 1 + i, LETTER_ROWS[i], kb->pinyin_ready);
+        for (int i = 0; i < 3; i++) draw_key_row(kb, ui, &g, 1 + i, LETTER_ROWS[i], g.key_w, kb->pinyin_ready);
         break;
     case KB_HANDWRITING:
         draw_hw_bar(kb, ui, &g);
@@ -716,13 +713,13 @@ void keyboard_draw(Keyboard *kb, Ui *ui, SDL_Rect area)
         break;
     case KB_LATIN:
         draw_latin_bar(kb, ui, &g);
-        for (int i = 0; i < 3; i++) draw_key_row(kb, ui, &g, 1 + i, LETTER_ROWS[i], true);
+        for (int i = 0; i < 3; i++) draw_key_row(kb, ui, &g, 1 + i, LETTER_ROWS[i], g.key_w, true);
         break;
     case KB_DIGITS:
-        for (int i = 0; i < 3; i++) draw_key_row(kb, ui, &g, 1 + i, DIGIT_ROWS[i], true);
+        for (int i = 0; i < 3; i++) draw_key_row(kb, ui, &g, 1 + i, DIGIT_ROWS[i], g.key_w, true);
         break;
     case KB_SYMBOLS:
-        for (int i = 0; i < 3; i++) draw_key_row(kb, ui, &g, 1 + i, SYMBOL_ROWS[i], true);
+        for (int i = 0; i < 3; i++) draw_key_row(kb, ui, &g, 1 + i, SYMBOL_ROWS[i], g.key_w, true);
         break;
     case KB_MODE_COUNT:
         break;

@@ -19,7 +19,11 @@ tap-text fb.submit
 expect-text 请写下您希望公开的事项
 tap-text fb.field:comment
 expect-text 希望公开的事项
+tap-text kb.mode:123
 SCRIPT
+    fb_keys 2026
+    echo "tap-text kb.char:年"
+    echo "tap-text kb.mode:pinyin"
     fb_keys cunwu
     echo "tap-text 村务"
     fb_keys caiwu
@@ -28,8 +32,18 @@ SCRIPT
     echo "tap-text fb.submit"
     echo "expect-text 申请公开需要留下姓名"
     echo "tap-text fb.field:name"
-    fb_keys lihua
-    echo "tap-text 李华"
+    # a name in Latin letters: ABC, 大写 for the capitals
+    echo "tap-text kb.mode:abc"
+    echo "tap-text kb.caps"
+    echo "tap-text kb.char:l"
+    echo "tap-text kb.caps"
+    fb_keys i
+    echo "tap-text kb.space"
+    echo "tap-text kb.caps"
+    fb_keys h
+    echo "tap-text kb.caps"
+    fb_keys ua
+    echo "expect-text Li Hua▏"
     echo "tap-text kb.done"
     echo "tap-text fb.submit"
     echo "expect-text 申请公开需要留下手机号码"
@@ -58,5 +72,5 @@ fb_run "$T/request.txt"
 
 [ "$(fb_sql "select count(*) from feedback_outbox")" = 1 ] || fail "expected one submission"
 row=$(fb_sql "select kind, rating, comment, name, phone from feedback_outbox")
-[ "$row" = 'request|0|村务财务|李华|15912340000' ] || fail "outbox row: $row"
+[ "$row" = 'request|0|2026年村务财务|Li Hua|15912340000' ] || fail "outbox row: $row"
 echo "feedback request: ok"
