@@ -340,6 +340,12 @@ void keyboard_set_mode(Keyboard *kb, KbMode mode)
 {
     if (mode < 0 || mode >= KB_MODE_COUNT || kb->field == KB_FIELD_PHONE) return;
     if (mode == KB_HANDWRITING && !kb->hw) return;
+    /* Letters typed as pinyin and then taken to ABC were meant as Latin
+     * text ("wifi"): they go in as typed.  Any other switch takes the
+     * first candidate. */
+    char raw[256];
+    if (mode == KB_LATIN && composing(kb) && ime_pinyin_commit_raw(kb->pinyin, raw, sizeof raw) == 1)
+        insert_text(kb, raw);
     settle_pinyin(kb);
     settle_handwriting(kb);
     reset_pages(kb);

@@ -48,9 +48,16 @@ SCRIPT
     echo "tap-text 谢谢"
     echo "tap-text kb.mode:sym"
     echo "tap-text kb.char:！"
+    # letters typed as pinyin, then ABC: they were meant as Latin
+    echo "tap-text kb.mode:pinyin"
+    fb_keys ok
+    echo "tap-text kb.mode:abc"
     echo "tap-text kb.done"
-    echo "expect-text 党务公开更新太慢，请改进。谢谢！"
+    echo "expect-text 党务公开更新太慢，请改进。谢谢！ok"
     echo "tap-text fb.field:name"
+    # the field opens in the way of writing used last (ABC)
+    echo "expect-text 输入小写字母"
+    echo "tap-text kb.mode:pinyin"
     fb_keys zhangsan
     echo "tap-text 张三"
     echo "tap-text kb.done"
@@ -79,5 +86,5 @@ SCRIPT
 fb_run "$T/pinyin.txt"
 
 row=$(fb_sql "select kind, rating, reasons, comment, name, phone, target_item from feedback_outbox")
-[ "$row" = 'comment|4|["内容不全"]|党务公开更新太慢，请改进。谢谢！|张三|13812345678|' ] || fail "outbox row: $row"
+[ "$row" = 'comment|4|["内容不全"]|党务公开更新太慢，请改进。谢谢！ok|张三|13812345678|' ] || fail "outbox row: $row"
 echo "feedback with pinyin: ok"
