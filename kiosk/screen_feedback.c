@@ -485,7 +485,8 @@ static void draw_edit(App *app, Feedback *f, Cursor *c)
     static const char *const titles[FIELD_COUNT] = {"写意见", "填写姓名", "填写手机号码"};
     const char *title = f->editing == FIELD_COMMENT && f->form.request ? "希望公开的事项" : titles[f->editing];
     int kb_h = keyboard_height(ui, app_width(app));
-    if (app_portrait(app) && c->area.h * 2 / 3 > kb_h) kb_h = c->area.h * 2 / 3;   /* a taller writing pad */
+    bool writing = keyboard_mode(keyboard) == KB_HANDWRITING && f->editing != FIELD_PHONE;
+    if (writing && app_portrait(app) && c->area.h * 2 / 3 > kb_h) kb_h = c->area.h * 2 / 3;   /* a taller pad */
     SDL_Rect kb_area = {0, c->area.y + c->area.h - kb_h, app_width(app), kb_h};
     size_t size;
     int max_chars;
