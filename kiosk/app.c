@@ -344,6 +344,12 @@ static void gesture(App *app, const InputEvent *in)
 {
     app->last_input = app->clock;
     if (!app->depth) return;
+    Visit *top = &app->stack[app->depth - 1];
+    if (top->ops->pointer && top->ops->pointer(app, top->st, in)) {
+        ui_set_pressed(app->ui, "");
+        app->dirty = true;
+        return;
+    }
     const Widget *w;
     ScreenEvent ev = {in->kind, in->x, in->y, in->dx, in->dy, "", false};
     switch (in->kind) {

@@ -60,6 +60,10 @@ typedef struct ScreenOps {
      * false when what the screen shows is gone (it is then closed with a
      * notice).  May be NULL. */
     bool (*refresh)(App *app, void *st);
+    /* Every raw pointer event (press, move, release) before it becomes a
+     * gesture, for writing with a finger (the handwriting pad).  Return
+     * true to take it: the app then makes no gesture of it.  May be NULL. */
+    bool (*pointer)(App *app, void *st, const InputEvent *in);
 } ScreenOps;
 
 /* The layout every screen shares, in window pixels (without drift). */

@@ -57,6 +57,9 @@ static const Key keys[] = {
     OTHER("feedback", "reasons", T_REASONS, reasons),
     INT("feedback", "rate_limit_per_hour", rate_limit_per_hour, 1, 10000),
     INT("feedback", "duplicate_window", duplicate_window_s, 0, 86400),
+    STR("input", "rime_data", rime_shared_dir),
+    STR("input", "rime_user_dir", rime_user_dir),
+    STR("input", "handwriting_model", handwriting_model),
     OTHER("log", "level", T_LOGLEVEL, log_level),
     STR("log", "file", log_file),
 };
@@ -92,6 +95,10 @@ void config_defaults(Config *cfg)
         snprintf(cfg->reasons[i], sizeof cfg->reasons[i], "%s", reasons[i]);
     cfg->rate_limit_per_hour = 30;
     cfg->duplicate_window_s = 600;
+    snprintf(cfg->rime_shared_dir, sizeof cfg->rime_shared_dir, "/usr/share/rime-data");
+    snprintf(cfg->rime_user_dir, sizeof cfg->rime_user_dir, "var/rime");
+    snprintf(cfg->handwriting_model, sizeof cfg->handwriting_model,
+             "/usr/share/tegaki/models/zinnia/handwriting-zh_CN.model");
     cfg->log_level = LOG_INFO;
     snprintf(cfg->config_path, sizeof cfg->config_path, "kiosk.conf");
 }

@@ -60,6 +60,11 @@ typedef struct Config {
     int rate_limit_per_hour;
     int duplicate_window_s;
 
+    /* [input] the on-screen keyboard's engines (data from Debian packages) */
+    char rime_shared_dir[1024];   /* schemas: /usr/share/rime-data (rime-data-luna-pinyin) */
+    char rime_user_dir[1024];     /* engine data deployed there at first start: var/rime */
+    char handwriting_model[1024]; /* zinnia model (tegaki-zinnia-simplified-chinese) */
+
     /* [log] */
     int log_level;                /* LogLevel */
     char log_file[1024];

@@ -427,7 +427,8 @@ static int split(char *line, char **argv, int max)
         while (*p == ' ' || *p == '\t') p++;
         if (!*p) break;
         argv[n++] = p;
-        if (n == 1 && (strncmp(p, "expect-", 7) == 0 || strncmp(p, "tap-text", 8) == 0)) {
+        if (n == 1 && (strncmp(p, "expect-", 7) == 0 || strncmp(p, "tap-text", 8) == 0 ||
+                       strncmp(p, "stroke ", 7) == 0)) {
             while (*p && *p != ' ' && *p != '\t') p++;
             if (*p) *p++ = '\0';
             while (*p == ' ' || *p == '\t') p++;
@@ -438,6 +439,40 @@ static int split(char *line, char **argv, int max)
         if (*p) *p++ = '\0';
     }
     return n;
+}
+
+/* stroke TARGET X,Y X,Y ...: one finger drawn through the points, given in
+ * percent of the box of the widget TARGET (an id, touchable or not), so a
+ * script writes on the handwriting pad in any orientation. */
+static int stroke(Run *r, char *spec)
+{
+    App *app = r->app;
+    app_render(app);
+    char *save = NULL, *target = strtok_r(spec, " \t", &save);
+    int n;
+    const Widget *w = ui_widgets(app_ui(app), &n), *box = NULL;
+    for (int i = 0; target && i < n && !box; i++)
+        if (strcmp(w[i].id, target) == 0) box = &w[i];
+    if (!box) return fail(r, "stroke: no widget \"%s\" on the %s screen", target ? target : "", app_screen_name(app));
+    SDL_Rect b = box->rect;
+    int count = 0, px = 0, py = 0;
+    for (char *pt = strtok_r(NULL, " \t", &save); pt; pt = strtok_r(NULL, " \t", &save)) {
+        int x, y;
+        if (sscanf(pt, "%d,%d", &x, &y) != 2 || x < 0 || x > 100 || y < 0 || y > 100)
+            return fail(r, "stroke: \"%s\" is not X,Y in percent of the box", pt);
+        px = b.x + b.w * x / 100;
+        py = b.y + b.h * y / 100;
+        if (count++ == 0) {
+            push_finger(app, SDL_FINGERDOWN, 0, px, py);
+            continue;
+        }
+        app_advance(app, 16);
+        push_finger(app, SDL_FINGERMOTION, 0, px, py);
+    }
+    if (count < 2) return fail(r, "usage: stroke TARGET X,Y X,Y [X,Y ...]");
+    push_finger(app, SDL_FINGERUP, 0, px, py);
+    app_advance(app, 16);
+    return 0;
 }
 
 static int run_line(Run *r, int argc, char **argv)
@@ -496,6 +531,17 @@ static int run_line(Run *r, int argc, char **argv)
         app_advance(app, (uint32_t)atoi(argv[3]));
         push_finger(app, SDL_FINGERUP, 0, atoi(argv[1]), atoi(argv[2]));
         app_advance(app, SETTLE_MS);
+        return 0;
+    }
+    if (strcmp(cmd, "stroke") == 0) {
+        if (argc != 2) return fail(r, "usage: stroke TARGET X,Y X,Y [X,Y ...]");
+        return stroke(r, argv[1]);
+    }
+    if (strcmp(cmd, "hold") == 0) {
+        /* Real time passes, the script's clock stands still: a test kills
+         * the kiosk during it (tests/feedback_durable.sh). */
+        if (need(r, argc, 1, "hold MS")) return -1;
+        SDL_Delay((Uint32)atol(argv[1]));
         return 0;
     }
     if (strcmp(cmd, "wait") == 0) {

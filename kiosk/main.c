@@ -10,6 +10,7 @@
 #include "headless.h"
 #include "input.h"
 #include "log.h"
+#include "screen_feedback.h"
 #include "screens.h"
 #include "store.h"
 #include "sync.h"
@@ -28,6 +29,7 @@ static void kiosk_close(Kiosk *k)
 {
     if (k->sync) sync_stop(k->sync);
     app_destroy(k->app);
+    feedback_screens_shutdown();
     if (k->r) SDL_DestroyRenderer(k->r);
     if (k->win) SDL_DestroyWindow(k->win);
     fonts_close(k->fonts);
@@ -77,6 +79,7 @@ static int start(const Config *cfg, Kiosk *k, Err *err)
     if (open_window(cfg, k, err)) return -1;
     if (app_create(cfg, k->store, k->fonts, k->win, k->r, &k->app, err)) return -1;
     screens_register_builtin(k->app);
+    if (feedback_screens_register(k->app, err)) return -1;
     if (app_start(k->app, "home") != 0) return err_set(err, "the home screen cannot be shown");
     /* A headless script brings content itself (import), on its own clock. */
     if (!cfg->headless && sync_start(cfg, app_sync_notify, NULL, &k->sync, err) != 0)

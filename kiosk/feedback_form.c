@@ -1,0 +1,220 @@
+#include "feedback_form.h"
+
+#include <jansson.h>
+#include <openssl/rand.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+static const char *const LEVEL_LABELS[6][5] = {
+    [2] = {"满意", "不满意"},
+    [3] = {"满意", "基本满意", "不满意"},
+    [4] = {"非常满意", "满意", "不满意", "非常不满意"},
+    [5] = {"非常满意", "满意", "基本满意", "不满意", "非常不满意"},
+};
+
+const char *feedback_rating_label(int levels, int rating)
+{
+    if (levels < 2 || levels > 5 || rating < 1 || rating > levels) return NULL;
+    return LEVEL_LABELS[levels][rating - 1];
+}
+
+bool feedback_phone_valid(const char *phone)
+{
+    static regex_t re;
+    static bool compiled;
+    if (!compiled) {
+        if (regcomp(&re, "^1[3-9][0-9]{9}$", REG_EXTENDED | REG_NOSUB) != 0) return false;
+        compiled = true;
+    }
+    return regexec(&re, phone, 0, NULL, 0) == 0;
+}
+
+void feedback_phone_mask(const char *phone, char *out, size_t size)
+{
+    size_t n = strlen(phone);
+    char masked[64];
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < sizeof masked - 1; i++) {
+        bool shown = i < 3 || (n == FEEDBACK_PHONE_DIGITS && i >= n - 4);
+        masked[k++] = shown ? phone[i] : '*';
+    }
+    masked[k] = '\0';
+    snprintf(out, size, "%s", masked);
+}
+
+/* The county's list: a JSON array of strings, or "a; b; c". */
+static int parse_reasons(const char *value, char reasons[][64], int max)
+{
+    int n = 0;
+    if (value[0] == '[') {
+        json_error_t jerr;
+        json_t *arr = json_loads(value, 0, &jerr);
+        if (!json_is_array(arr)) {
+            log_warn("feedback: %s is not a JSON array of strings; using kiosk.conf's reasons", FEEDBACK_STATE_REASONS);
+            json_decref(arr);
+            return 0;
+        }
+        for (size_t i = 0; i < json_array_size(arr) && n < max; i++) {
+            const char *s = json_string_value(json_array_get(arr, i));
+            if (s && *s && strlen(s) < 64) snprintf(reasons[n++], 64, "%s", s);
+        }
+        json_decref(arr);
+        return n;
+    }
+    const char *p = value;
+    while (*p && n < max) {
+        while (*p == ' ' || *p == ';') p++;
+        size_t len = strcspn(p, ";");
+        size_t trimmed = len;
+        while (trimmed > 0 && p[trimmed - 1] == ' ') trimmed--;
+        if (trimmed > 0 && trimmed < 64) snprintf(reasons[n++], 64, "%.*s", (int)trimmed, p);
+        p += len;
+    }
+    return n;
+}
+
+void feedback_form_init(FeedbackForm *f, const Config *cfg, Store *store, const FeedbackTarget *target)
+{
+    memset(f, 0, sizeof *f);
+    if (target) f->target = *target;
+    f->rating_levels = cfg->rating_levels;
+    char synced[2048];
+    if (store && store_state_get(store, FEEDBACK_STATE_REASONS, synced, sizeof synced) == 0 && synced[0])
+        f->reason_count = parse_reasons(synced, f->reasons, CONFIG_MAX_REASONS);
+    if (f->reason_count == 0) {
+        for (int i = 0; i < cfg->reason_count; i++) snprintf(f->reasons[i], 64, "%s", cfg->reasons[i]);
+        f->reason_count = cfg->reason_count;
+    }
+}
+
+void feedback_form_clear(FeedbackForm *f)
+{
+    f->request = false;
+    f->rating = 0;
+    memset(f->reason_on, 0, sizeof f->reason_on);
+    memset(f->comment, 0, sizeof f->comment);
+    memset(f->name, 0, sizeof f->name);
+    memset(f->phone, 0, sizeof f->phone);
+}
+
+/* true when the text has something besides spaces (ASCII or U+3000). */
+static bool has_text(const char *s)
+{
+    for (; *s; s++) {
+        if (*s == ' ' || *s == '\n' || *s == '\t') continue;
+        if (strncmp(s, "\u3000", 3) == 0) {
+            s += 2;
+            continue;
+        }
+        return true;
+    }
+    return false;
+}
+
+bool feedback_form_touched(const FeedbackForm *f)
+{
+    for (int i = 0; i < f->reason_count; i++)
+        if (f->reason_on[i]) return true;
+    return f->request || f->rating || f->comment[0] || f->name[0] || f->phone[0];
+}
+
+int feedback_form_check(const FeedbackForm *f, char *msg, size_t size)
+{
+    const char *problem = NULL;
+    if (f->request) {
+        if (!has_text(f->comment)) problem = "请写下您希望公开的事项";
+        else if (!has_text(f->name)) problem = "申请公开需要留下姓名";
+        else if (!f->phone[0]) problem = "申请公开需要留下手机号码，以便告知办理结果";
+    } else if (!f->rating && !has_text(f->comment)) {
+        problem = "请选择满意程度，或写下您的意见";
+    }
+    if (!problem && f->phone[0] && !feedback_phone_valid(f->phone))
+        problem = "手机号码应为11位，以1开头，请检查";
+    if (f->rating < 0 || f->rating > f->rating_levels) problem = "评价等级无效";
+    snprintf(msg, size, "%s", problem ? problem : "");
+    return problem ? -1 : 0;
+}
+
+int feedback_uuid(char out[37], Err *err)
+{
+    unsigned char b[16];
+    if (RAND_bytes(b, sizeof b) != 1) return err_set(err, "OpenSSL could not make random bytes for an id");
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);   /* version 4 */
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);   /* RFC 4122 variant */
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3],
+             b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+    return 0;
+}
+
+static int reasons_json(const FeedbackForm *f, char *out, size_t size, Err *err)
+{
+    json_t *arr = json_array();
+    for (int i = 0; i < f->reason_count; i++)
+        if (f->reason_on[i]) json_array_append_new(arr, json_string(f->reasons[i]));
+    char *text = json_dumps(arr, JSON_COMPACT);
+    json_decref(arr);
+    if (!text) return err_set(err, "out of memory");
+    int fits = strlen(text) < size;
+    snprintf(out, size, "%s", fits ? text : "[]");
+    free(text);
+    return fits ? 0 : err_set(err, "the chosen reasons are too long to store");
+}
+
+static int to_record(const FeedbackForm *f, StoreFeedback *rec, int64_t now, Err *err)
+{
+    memset(rec, 0, sizeof *rec);
+    rec->kind = f->request ? FEEDBACK_REQUEST : has_text(f->comment) ? FEEDBACK_COMMENT : FEEDBACK_RATING;
+    snprintf(rec->target_item, sizeof rec->target_item, "%s", f->target.item_id);
+    snprintf(rec->target_category, sizeof rec->target_category, "%s", f->target.category_id);
+    rec->rating = f->request ? 0 : f->rating;
+    rec->rating_levels = f->rating_levels;
+    snprintf(rec->comment, sizeof rec->comment, "%s", has_text(f->comment) ? f->comment : "");
+    snprintf(rec->name, sizeof rec->name, "%s", f->name);
+    snprintf(rec->phone, sizeof rec->phone, "%s", f->phone);
+    rec->created_at = now;
+    if (reasons_json(f, rec->reasons, sizeof rec->reasons, err)) return -1;
+    return feedback_uuid(rec->id, err);
+}
+
+FeedbackResult feedback_form_submit(FeedbackForm *f, Store *store, const FeedbackRules *rules, int64_t now,
+                                    char *id_out, char *msg, size_t size, Err *err)
+{
+    if (id_out) id_out[0] = '\0';
+    if (feedback_form_check(f, msg, size) != 0) return FEEDBACK_INCOMPLETE;
+    StoreFeedback rec;
+    if (to_record(f, &rec, now, err)) {
+        snprintf(msg, size, "暂时无法提交，请稍后再试");
+        return FEEDBACK_FAILED;
+    }
+    if (rules->duplicate_window_s > 0 && store_feedback_duplicate(store, &rec, now - rules->duplicate_window_s) > 0) {
+        log_info("feedback: identical %s dropped (already saved in the last %d s)", feedback_kind_word(rec.kind),
+                 rules->duplicate_window_s);
+        feedback_form_clear(f);
+        snprintf(msg, size, "相同的内容刚才已经提交过了，无需重复提交");
+        return FEEDBACK_DUPLICATE;
+    }
+    if (store_feedback_count_since(store, now - 3600) >= rules->rate_limit_per_hour) {
+        log_warn("feedback: rate limit of %d an hour reached; submission refused", rules->rate_limit_per_hour);
+        snprintf(msg, size, "本机提交次数已达每小时上限，请稍后再试，或到服务窗口当面反映");
+        return FEEDBACK_RATE_LIMITED;
+    }
+    if (store_feedback_add(store, &rec, err)) {
+        log_error("feedback: not saved: %s", err->msg);
+        snprintf(msg, size, "暂时无法提交，请稍后再试");
+        return FEEDBACK_FAILED;
+    }
+    log_info("feedback: %s %s saved", feedback_kind_word(rec.kind), rec.id);
+    if (id_out) snprintf(id_out, 37, "%s", rec.id);
+    feedback_form_clear(f);
+    static const char *const thanks[] = {
+        [FEEDBACK_RATING] = "感谢您的评价",
+        [FEEDBACK_COMMENT] = "感谢您的意见，我们会认真研究",
+        [FEEDBACK_REQUEST] = "我们审核办理后，会按您留下的电话告知办理结果",
+    };
+    snprintf(msg, size, "%s", thanks[rec.kind]);
+    return FEEDBACK_SAVED;
+}

@@ -1,0 +1,97 @@
+/* feedback_form.h — what a visitor has put into the feedback form, and the
+ * rules for accepting it; no drawing.
+ *
+ * Owns the form's contents (rating, reason chips, comment, name, phone, the
+ * kind of submission and what it is about), their checks (a mainland
+ * mobile number is 1[3-9] and nine more digits; a disclosure request needs
+ * a name and a phone), the abuse rules (a per-kiosk limit per hour and
+ * dropping an identical submission repeated within a short window), and
+ * the hand-over to the durable outbox in store.c with a fresh UUID and the
+ * time of the submission.  screen_feedback.c draws it and routes touches
+ * here; tests drive it directly against a real database. */
+#ifndef KIOSK_FEEDBACK_FORM_H
+#define KIOSK_FEEDBACK_FORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "err.h"
+#include "store.h"
+
+#define FEEDBACK_COMMENT_CHARS 300     /* code points a visitor may write */
+#define FEEDBACK_NAME_CHARS 20
+#define FEEDBACK_PHONE_DIGITS 11
+#define FEEDBACK_STATE_REASONS "setting.reasons"   /* synced from the county server */
+
+typedef struct FeedbackTarget {
+    char item_id[STORE_ID_MAX];        /* "" when not about one item */
+    char category_id[STORE_ID_MAX];    /* "" when about the organisation */
+    char label[512];                   /* what the visitor reads: the title, 栏目 or unit */
+} FeedbackTarget;
+
+typedef struct FeedbackForm {
+    FeedbackTarget target;
+    bool request;                      /* 依申请公开 / 群众点题 rather than an opinion */
+    int rating_levels;                 /* 2..5 */
+    int rating;                        /* 0 = none, 1 = best .. rating_levels */
+    char reasons[CONFIG_MAX_REASONS][64];
+    int reason_count;
+    bool reason_on[CONFIG_MAX_REASONS];
+    char comment[4096];
+    char name[128];
+    char phone[32];                    /* digits only */
+} FeedbackForm;
+
+typedef struct FeedbackRules {
+    int rate_limit_per_hour;
+    int duplicate_window_s;
+} FeedbackRules;
+
+typedef enum {
+    FEEDBACK_SAVED,                    /* committed to the outbox */
+    FEEDBACK_DUPLICATE,                /* the same was saved moments ago; not saved twice */
+    FEEDBACK_RATE_LIMITED,             /* too many from this kiosk in the last hour */
+    FEEDBACK_INCOMPLETE,               /* a check failed; the message says what to fix */
+    FEEDBACK_FAILED,                   /* the database refused; err says why */
+} FeedbackResult;
+
+/* The label of a rating for the configured number of levels: with 5,
+ * 1 = 非常满意 .. 5 = 非常不满意; fewer levels drop the extremes and the
+ * middle in the usual order (3: 满意/基本满意/不满意; 2: 满意/不满意).
+ * NULL when out of range. */
+const char *feedback_rating_label(int levels, int rating);
+
+/* A mainland mobile number: 11 digits, 1[3-9]\d{9}. */
+bool feedback_phone_valid(const char *phone);
+/* "13812345678" -> "138****5678"; shorter input is masked except its
+ * first three digits. */
+void feedback_phone_mask(const char *phone, char *out, size_t size);
+
+/* Empties the form for the next visitor and sets what it is about.  The
+ * reason chips are the county's synced list (FEEDBACK_STATE_REASONS in the
+ * store: a JSON array of strings, or "a; b; c") when there is one, else
+ * the config's.  store may be NULL (the config's list is used). */
+void feedback_form_init(FeedbackForm *f, const Config *cfg, Store *store, const FeedbackTarget *target);
+/* Forgets everything the visitor entered; keeps the target and chips. */
+void feedback_form_clear(FeedbackForm *f);
+/* true when the visitor has entered anything at all (for the idle clear). */
+bool feedback_form_touched(const FeedbackForm *f);
+
+/* Checks the form; 0 when it can be sent, else -1 with a short sentence
+ * for the visitor in msg ("请填写手机号码" ...). */
+int feedback_form_check(const FeedbackForm *f, char *msg, size_t size);
+
+/* Checks the form, applies the abuse rules and commits the submission
+ * (fsync'd) with a new UUID and created_at = now.  On FEEDBACK_SAVED the
+ * form is cleared and the id copied to id_out (37 bytes); msg always
+ * receives the sentence to show (on success the thanks that go under
+ * 提交成功). */
+FeedbackResult feedback_form_submit(FeedbackForm *f, Store *store, const FeedbackRules *rules, int64_t now,
+                                    char *id_out, char *msg, size_t size, Err *err);
+
+/* A random (version 4) UUID from OpenSSL's RAND_bytes, 36 characters. */
+int feedback_uuid(char out[37], Err *err);
+
+#endif

@@ -1,0 +1,147 @@
+#include "ime_handwriting.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <zinnia.h>
+
+struct ImeHandwriting {
+    zinnia_recognizer_t *recognizer;
+    zinnia_character_t *character;
+    int strokes;                  /* strokes begun so far */
+    int points;                   /* points over all strokes */
+};
+
+int ime_handwriting_open(const char *model_path, ImeHandwriting **out, Err *err)
+{
+    *out = NULL;
+    struct stat st;
+    if (stat(model_path, &st) != 0)
+        return err_set(err, "%s: missing; the handwriting model comes from the Debian package "
+                            "tegaki-zinnia-simplified-chinese", model_path);
+    ImeHandwriting *h = calloc(1, sizeof *h);
+    if (!h) return err_set(err, "out of memory");
+    h->recognizer = zinnia_recognizer_new();
+    h->character = zinnia_character_new();
+    if (!h->recognizer || !h->character) {
+        ime_handwriting_close(h);
+        return err_set(err, "out of memory");
+    }
+    if (!zinnia_recognizer_open(h->recognizer, model_path)) {
+        err_set(err, "%s: not a zinnia model: %s", model_path, zinnia_recognizer_strerror(h->recognizer));
+        ime_handwriting_close(h);
+        return -1;
+    }
+    ime_handwriting_clear(h);
+    *out = h;
+    return 0;
+}
+
+void ime_handwriting_close(ImeHandwriting *h)
+{
+    if (!h) return;
+    if (h->character) zinnia_character_destroy(h->character);
+    if (h->recognizer) zinnia_recognizer_destroy(h->recognizer);
+    free(h);
+}
+
+void ime_handwriting_clear(ImeHandwriting *h)
+{
+    zinnia_character_clear(h->character);
+    zinnia_character_set_width(h->character, IME_HW_MODEL_SIZE);
+    zinnia_character_set_height(h->character, IME_HW_MODEL_SIZE);
+    h->strokes = 0;
+    h->points = 0;
+}
+
+int ime_handwriting_stroke_count(const ImeHandwriting *h)
+{
+    return h->strokes;
+}
+
+static int clamp(int v, int lo, int hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* Screen point -> model square.  The pad's longer side maps to the full
+ * model size and the shorter one is centred, so proportions survive. */
+static void to_model(const ImeHwPad *pad, int x, int y, int *mx, int *my)
+{
+    int side = pad->w > pad->h ? pad->w : pad->h;
+    if (side < 1) side = 1;
+    int off_x = (side - pad->w) / 2, off_y = (side - pad->h) / 2;
+    int px = clamp(x - pad->x, 0, pad->w) + off_x;
+    int py = clamp(y - pad->y, 0, pad->h) + off_y;
+    *mx = (int)((long)px * (IME_HW_MODEL_SIZE - 1) / side);
+    *my = (int)((long)py * (IME_HW_MODEL_SIZE - 1) / side);
+}
+
+static int add_to_stroke(ImeHandwriting *h, const ImeHwPad *pad, int x, int y, Err *err)
+{
+    if (h->points >= IME_HW_MAX_POINTS)
+        return err_set(err, "this character already has %d points; clear the pad", IME_HW_MAX_POINTS);
+    int mx, my;
+    to_model(pad, x, y, &mx, &my);
+    if (!zinnia_character_add(h->character, (size_t)(h->strokes - 1), mx, my))
+        return err_set(err, "zinnia did not take the point: %s", zinnia_character_strerror(h->character));
+    h->points++;
+    return 0;
+}
+
+int ime_handwriting_begin_stroke(ImeHandwriting *h, const ImeHwPad *pad, int x, int y, Err *err)
+{
+    if (h->strokes >= IME_HW_MAX_STROKES)
+        return err_set(err, "this character already has %d strokes; clear the pad", IME_HW_MAX_STROKES);
+    h->strokes++;
+    if (add_to_stroke(h, pad, x, y, err) == 0) return 0;
+    h->strokes--;
+    return -1;
+}
+
+int ime_handwriting_add_point(ImeHandwriting *h, const ImeHwPad *pad, int x, int y, Err *err)
+{
+    if (h->strokes == 0) return ime_handwriting_begin_stroke(h, pad, x, y, err);
+    return add_to_stroke(h, pad, x, y, err);
+}
+
+/* zinnia has no call to remove a stroke, so the character is rebuilt from
+ * the strokes that stay. */
+void ime_handwriting_undo_stroke(ImeHandwriting *h)
+{
+    if (h->strokes == 0) return;
+    zinnia_character_t *old = h->character;
+    zinnia_character_t *fresh = zinnia_character_new();
+    if (!fresh) return;
+    zinnia_character_set_width(fresh, IME_HW_MODEL_SIZE);
+    zinnia_character_set_height(fresh, IME_HW_MODEL_SIZE);
+    int kept = h->strokes - 1, points = 0;
+    for (int s = 0; s < kept; s++) {
+        size_t n = zinnia_character_stroke_size(old, (size_t)s);
+        for (size_t i = 0; i < n; i++)
+            zinnia_character_add(fresh, (size_t)s, zinnia_character_x(old, (size_t)s, i),
+                                 zinnia_character_y(old, (size_t)s, i));
+        points += (int)n;
+    }
+    zinnia_character_destroy(old);
+    h->character = fresh;
+    h->strokes = kept;
+    h->points = points;
+}
+
+int ime_handwriting_recognize(ImeHandwriting *h, ImeHwCandidate *out, int max, int *count, Err *err)
+{
+    *count = 0;
+    if (h->strokes == 0 || max <= 0) return 0;
+    zinnia_result_t *result = zinnia_recognizer_classify(h->recognizer, h->character, (size_t)max);
+    if (!result) return err_set(err, "zinnia could not classify: %s", zinnia_recognizer_strerror(h->recognizer));
+    int n = (int)zinnia_result_size(result);
+    for (int i = 0; i < n && i < max; i++) {
+        snprintf(out[i].text, sizeof out[i].text, "%s", zinnia_result_value(result, (size_t)i));
+        out[i].score = zinnia_result_score(result, (size_t)i);
+    }
+    *count = n < max ? n : max;
+    zinnia_result_destroy(result);
+    return 0;
+}

@@ -1,0 +1,31 @@
+/* screen_feedback.h — the feedback screens of the kiosk.
+ *
+ *   feedback (SCREEN_FEEDBACK)  one-tap satisfaction rating; an opinion with
+ *                               reason chips, comment, name and phone; a
+ *                               request for disclosure (依申请公开 / 群众点题);
+ *                               text typed on the on-screen keyboard
+ *   answers  (SCREEN_ANSWERS)   回复公开: the county's public answers, as
+ *                               question and answer, paged, no contact details
+ *
+ * The feedback screen's argument is what the app passes for the 意见建议
+ * button: "SCREEN:ARG" of the screen it was opened from ("reader:ITEM_ID",
+ * "category:CATEGORY_ID", "image:ITEM_ID#N"); anything else means the
+ * organisation in general. */
+#ifndef KIOSK_SCREEN_FEEDBACK_H
+#define KIOSK_SCREEN_FEEDBACK_H
+
+#include "app.h"
+
+extern const ScreenOps screen_feedback;
+extern const ScreenOps screen_answers;
+
+/* Registers both screens and opens the keyboard's engines now, so that
+ * pinyin has finished deploying (in the background) before a visitor
+ * first needs it.  Missing engine data, even no keyboard at all, is only
+ * logged: ratings work without typing.  Fails only when the screens
+ * cannot be registered. */
+int feedback_screens_register(App *app, Err *err);
+/* Closes the keyboard's engines (at exit). */
+void feedback_screens_shutdown(void);
+
+#endif

@@ -1,0 +1,56 @@
+# Shared by the tests/feedback_*.sh scripts: a kiosk.conf in the scratch
+# folder, the headless kiosk run on a script, and reading the outbox with
+# the sqlite3 tool.  Sourced with T (scratch folder) and BIN set.
+
+fail() { echo "FAIL: $*"; exit 1; }
+
+# fb_conf [landscape|portrait] [rate_limit_per_hour]
+fb_conf() {
+    orient=${1:-landscape}
+    limit=${2:-30}
+    if [ "$orient" = portrait ]; then w=1080; h=1920; else w=1920; h=1080; fi
+    cat > "$T/kiosk.conf" <<CONF
+[display]
+fullscreen = false
+width = $w
+height = $h
+orientation = $orient
+[store]
+database = $T/kiosk.db
+cache_dir = $T/cache
+[sync]
+server_url = file://$T/no-feed
+[screen]
+idle_timeout = 90
+attract_timeout = 180
+[input]
+rime_user_dir = $T/rime
+[feedback]
+rate_limit_per_hour = $limit
+duplicate_window = 600
+CONF
+}
+
+# The start every script shares: a fixed clock and the test content.
+fb_script_head() {
+    cat <<SCRIPT
+clock 2026-11-22T10:00:00+08:00
+import tests/feedback/feed.json
+SCRIPT
+}
+
+# fb_run SCRIPT: runs the headless kiosk; fails the test when a check fails.
+fb_run() {
+    "$BIN"/kiosk --config "$T/kiosk.conf" --headless "$1" --shots "$T/shots" > "$T/kiosk.log" 2>&1 ||
+        { tail -20 "$T/kiosk.log"; fail "the headless script $1 failed"; }
+}
+
+# fb_sql QUERY: one value from the kiosk's database.
+fb_sql() {
+    sqlite3 "$T/kiosk.db" "$1"
+}
+
+# Letters typed on the on-screen keyboard, one tap each.
+fb_keys() {
+    echo "$1" | sed 's/./tap-text kb.char:&\n/g' | grep -v '^$'
+}

@@ -1,0 +1,44 @@
+#!/bin/sh
+# 回复公开: the public answers from the feed, newest first, four to a page
+# (two columns in landscape), paged by button and by swipe; a tap
+# shows one answer alone.  Reached from home and from the feedback screen.
+set -eu
+T=${KIOSK_TEST_TMP:-$(mktemp -d)}
+. tests/feedback/lib.sh
+
+for orient in landscape portrait; do
+    fb_conf $orient
+    {
+        fb_script_head
+        cat <<'SCRIPT'
+tap-text home.answers
+expect-screen answers
+expect-text 回复公开（共 5 条）
+expect-text 换届选举的候选人名单什么时候公示？
+expect-text 第 1/2 页
+check-layout
+check-glyphs
+SCRIPT
+        echo "screenshot answers-$orient"
+        cat <<'SCRIPT'
+tap-text pager.next
+expect-text 第 2/2 页
+expect-text 村里的路灯坏了很久，什么时候修？
+expect-no-text 换届选举
+tap-text answer:0
+expect-text 返回列表
+expect-text 已联系供电所
+check-layout
+tap-text answers.list
+swipe 300 700 1000 700 300
+expect-text 第 1/2 页
+tap-text nav.home
+tap-text nav.feedback
+tap-text fb.answers
+expect-screen answers
+SCRIPT
+    } > "$T/answers.txt"
+    rm -f "$T/kiosk.db"*
+    fb_run "$T/answers.txt"
+done
+echo "public answers: ok"

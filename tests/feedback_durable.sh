@@ -1,0 +1,50 @@
+#!/bin/sh
+# Durability: the kiosk is killed (kill -9) the moment 提交成功 is on the
+# screen.  After a restart the submission is in the outbox, whole, once.
+set -eu
+T=${KIOSK_TEST_TMP:-$(mktemp -d)}
+. tests/feedback/lib.sh
+fb_conf landscape
+
+{
+    fb_script_head
+    cat <<'SCRIPT'
+tap-text nav.feedback
+tap-text fb.open_form
+tap-text fb.rate:3
+tap-text fb.field:comment
+SCRIPT
+    fb_keys gongkai
+    cat <<'SCRIPT'
+tap-text 公开
+tap-text kb.done
+tap-text fb.submit
+expect-text 提交成功
+dump submitted
+hold 60000
+SCRIPT
+} > "$T/submit.txt"
+
+"$BIN"/kiosk --config "$T/kiosk.conf" --headless "$T/submit.txt" --shots "$T/shots" > "$T/kiosk.log" 2>&1 &
+pid=$!
+i=0
+while [ ! -s "$T/shots/submitted.json" ]; do
+    kill -0 "$pid" 2>/dev/null || { tail "$T/kiosk.log"; fail "the kiosk ended before 提交成功"; }
+    i=$((i + 1))
+    [ $i -lt 600 ] || { kill -9 "$pid"; fail "提交成功 did not show within 60 s"; }
+    sleep 0.1
+done
+kill -9 "$pid"
+wait "$pid" 2>/dev/null || true
+grep -q '提交成功' "$T/shots/submitted.json" || fail "the dump does not show 提交成功"
+[ -s "$T/kiosk.db-wal" ] || fail "expected the commit in the write-ahead log (the kiosk never closed the database)"
+
+# Restart: the kiosk opens the same database and runs again.
+{
+    fb_script_head
+    echo "expect-screen home"
+} > "$T/restart.txt"
+fb_run "$T/restart.txt"
+row=$(fb_sql "select count(*), kind, rating, comment from feedback_outbox where sent_at is null")
+[ "$row" = '1|comment|3|公开' ] || fail "outbox after restart: $row"
+echo "feedback survives kill -9: ok"

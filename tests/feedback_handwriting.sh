@@ -1,0 +1,56 @@
+#!/bin/sh
+# An opinion written by hand on the pad (portrait screen): strokes drawn
+# with a finger, candidates chosen by a tap, a character taken by itself
+# when the next one starts after a pause, a stroke taken back with 删除;
+# then 提交成功 and the text in the outbox.
+set -eu
+T=${KIOSK_TEST_TMP:-$(mktemp -d)}
+. tests/feedback/lib.sh
+fb_conf portrait
+
+{
+    fb_script_head
+    cat <<'SCRIPT'
+tap-text cat:zuzhi
+expect-screen category
+tap-text nav.feedback
+expect-text 栏目：组织建设
+tap-text fb.open_form
+tap-text fb.field:comment
+tap-text kb.mode:hand
+expect-text 请在这里写字
+check-layout
+# 大: a bar, a falling stroke to the left, one to the right
+stroke kb.pad 15,40 85,40
+stroke kb.pad 50,10 50,40 40,65 15,90
+stroke kb.pad 50,40 65,65 88,90
+screenshot feedback-handwriting
+check-layout
+tap-text 大
+expect-text 大▏
+# 人
+stroke kb.pad 50,10 45,45 30,70 10,90
+stroke kb.pad 48,40 65,65 90,90
+tap-text 人
+# 十, then after a pause 一: 十 is taken by itself when 一 begins
+stroke kb.pad 10,45 90,45
+stroke kb.pad 50,10 50,90
+wait 2000
+stroke kb.pad 10,50 90,50
+expect-text 大人十▏
+tap-text 一
+# a slip of the finger, taken back
+stroke kb.pad 20,20 80,80
+tap-text kb.del
+expect-text 请在这里写字
+tap-text kb.done
+expect-text 大人十一
+tap-text fb.submit
+expect-text 提交成功
+SCRIPT
+} > "$T/hand.txt"
+fb_run "$T/hand.txt"
+
+row=$(fb_sql "select kind, rating, comment, target_item, target_category from feedback_outbox")
+[ "$row" = 'comment|0|大人十一||zuzhi' ] || fail "outbox row: $row"
+echo "feedback by handwriting: ok"

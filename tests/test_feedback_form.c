@@ -1,0 +1,281 @@
+/* test_feedback_form.c — the feedback form's rules against a real SQLite
+ * outbox: checks, phone masking, UUIDs, rate limit, duplicates, clearing. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "feedback_form.h"
+
+#define NOW 1795000000   /* 2026-11-18, a fixed "true time" for the test */
+
+typedef struct {
+    Config cfg;
+    Store *store;
+    FeedbackForm form;
+    FeedbackRules rules;
+    char path[1100];
+} Fixture;
+
+static const FeedbackTarget item = {.item_id = "item-7", .category_id = "cat-2", .label = "《关于换届选举的公告》"};
+
+static int setup(void **state)
+{
+    Fixture *fx = calloc(1, sizeof *fx);
+    static int n;
+    const char *tmp = getenv("KIOSK_TEST_TMP");
+    snprintf(fx->path, sizeof fx->path, "%s/feedback-%d-%d.db", tmp && *tmp ? tmp : "/tmp", (int)getpid(), n++);
+    Err err;
+    if (store_open(fx->path, &fx->store, &err)) {
+        fprintf(stderr, "%s\n", err.msg);
+        return -1;
+    }
+    config_defaults(&fx->cfg);
+    fx->rules.rate_limit_per_hour = 3;
+    fx->rules.duplicate_window_s = 600;
+    feedback_form_init(&fx->form, &fx->cfg, fx->store, &item);
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    Fixture *fx = *state;
+    store_close(fx->store);
+    unlink(fx->path);
+    free(fx);
+    return 0;
+}
+
+static FeedbackResult submit(Fixture *fx, int64_t now, char *id, char *msg)
+{
+    Err err;
+    return feedback_form_submit(&fx->form, fx->store, &fx->rules, now, id, msg, 256, &err);
+}
+
+static StoreFeedback *pending(Fixture *fx, int *count)
+{
+    StoreFeedback *all = NULL;
+    Err err;
+    assert_int_equal(store_feedback_pending(fx->store, 100, &all, count, &err), 0);
+    return all;
+}
+
+static void test_rating_labels(void **state)
+{
+    (void)state;
+    assert_string_equal(feedback_rating_label(5, 1), "非常满意");
+    assert_string_equal(feedback_rating_label(5, 3), "基本满意");
+    assert_string_equal(feedback_rating_label(5, 5), "非常不满意");
+    assert_string_equal(feedback_rating_label(3, 2), "基本满意");
+    assert_string_equal(feedback_rating_label(2, 2), "不满意");
+    assert_null(feedback_rating_label(5, 6));
+    assert_null(feedback_rating_label(6, 1));
+    assert_null(feedback_rating_label(5, 0));
+}
+
+static void test_phone_form_and_mask(void **state)
+{
+    (void)state;
+    assert_true(feedback_phone_valid("13812345678"));
+    assert_true(feedback_phone_valid("19900001111"));
+    assert_false(feedback_phone_valid("12812345678"));   /* 12x is not a mobile prefix */
+    assert_false(feedback_phone_valid("1381234567"));    /* 10 digits */
+    assert_false(feedback_phone_valid("138123456789"));
+    assert_false(feedback_phone_valid("1381234567a"));
+    assert_false(feedback_phone_valid(""));
+    char m[32];
+    feedback_phone_mask("13812345678", m, sizeof m);
+    assert_string_equal(m, "138****5678");
+    feedback_phone_mask("13812", m, sizeof m);
+    assert_string_equal(m, "138**");
+}
+
+static void test_uuid_v4_and_unique(void **state)
+{
+    (void)state;
+    char a[37], b[37];
+    Err err;
+    assert_int_equal(feedback_uuid(a, &err), 0);
+    assert_int_equal(feedback_uuid(b, &err), 0);
+    assert_int_equal(strlen(a), 36);
+    assert_int_equal(a[14], '4');
+    assert_non_null(strchr("89ab", a[19]));
+    assert_string_not_equal(a, b);
+}
+
+/* One tap: a rating alone is a complete submission. */
+static void test_rating_only_is_saved_durably(void **state)
+{
+    Fixture *fx = *state;
+    fx->form.rating = 2;
+    char id[37], msg[256];
+    assert_int_equal(submit(fx, NOW, id, msg), FEEDBACK_SAVED);
+    assert_string_equal(msg, "感谢您的评价");
+    assert_false(feedback_form_touched(&fx->form));
+    assert_string_equal(fx->form.target.item_id, "item-7");
+
+    /* A second connection (as after a restart) sees it. */
+    Store *again;
+    Err err;
+    assert_int_equal(store_open(fx->path, &again, &err), 0);
+    StoreFeedback *all = NULL;
+    int n;
+    assert_int_equal(store_feedback_pending(again, 10, &all, &n, &err), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(all[0].id, id);
+    assert_int_equal(all[0].kind, FEEDBACK_RATING);
+    assert_int_equal(all[0].rating, 2);
+    assert_int_equal(all[0].rating_levels, 5);
+    assert_string_equal(all[0].target_item, "item-7");
+    assert_string_equal(all[0].target_category, "cat-2");
+    assert_int_equal(all[0].created_at, NOW);
+    assert_string_equal(all[0].reasons, "[]");
+    store_free(all);
+    store_close(again);
+}
+
+static void test_comment_with_reasons_and_contact(void **state)
+{
+    Fixture *fx = *state;
+    fx->form.rating = 4;
+    fx->form.reason_on[2] = true;   /* 内容不全 */
+    fx->form.reason_on[4] = true;   /* 看不懂 */
+    snprintf(fx->form.comment, sizeof fx->form.comment, "希望把村务开支写得更细一些，字再大一点。");
+    snprintf(fx->form.name, sizeof fx->form.name, "王大伯");
+    snprintf(fx->form.phone, sizeof fx->form.phone, "13912345678");
+    char id[37], msg[256];
+    assert_int_equal(submit(fx, NOW, id, msg), FEEDBACK_SAVED);
+    int n;
+    StoreFeedback *all = pending(fx, &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(all[0].kind, FEEDBACK_COMMENT);
+    assert_int_equal(all[0].rating, 4);
+    assert_string_equal(all[0].reasons, "[\"内容不全\",\"看不懂\"]");
+    assert_string_equal(all[0].comment, "希望把村务开支写得更细一些，字再大一点。");
+    assert_string_equal(all[0].name, "王大伯");
+    assert_string_equal(all[0].phone, "13912345678");
+    store_free(all);
+    assert_string_equal(fx->form.phone, "");
+    assert_string_equal(fx->form.comment, "");
+}
+
+static void test_checks(void **state)
+{
+    Fixture *fx = *state;
+    char id[37], msg[256];
+    assert_int_equal(submit(fx, NOW, id, msg), FEEDBACK_INCOMPLETE);       /* nothing entered */
+    assert_non_null(strstr(msg, "满意程度"));
+    snprintf(fx->form.comment, sizeof fx->form.comment, "　 ");              /* only spaces */
+    assert_int_equal(submit(fx, NOW, id, msg), FEEDBACK_INCOMPLETE);
+    fx->form.rating = 1;
+    snprintf(fx->form.phone, sizeof fx->form.phone, "1381234");
+    assert_int_equal(submit(fx, NOW, id, msg), FEEDBACK_INCOMPLETE);
+    assert_non_null(strstr(msg, "手机号码"));
+    int n;
+    store_free(pending(fx, &n));
+    assert_int_equal(n, 0);
+    assert_true(feedback_form_touched(&fx->form));   /* nothing lost on a failed check */
+}
+
+static void test_request_needs_name_and_phone(void **state)
+{
+    Fixture *fx = *state;
+    char id[37], msg[256];
+    fx->form.request = true;
+    assert_int_equal(submit(fx, NOW, id, msg), FEEDBACK_INCOMPLETE);
+    snprintf(fx->form.comment, sizeof fx->form.comment, "请公开今年村道修缮的预算和施工单位");
+    assert_int_equal(submit(fx, NOW, id, msg), FEEDBACK_INCOMPLETE);
+    assert_non_null(strstr(msg, "姓名"));
+    snprintf(fx->form.name, sizeof fx->form.name, "李梅");
+    assert_int_equal(submit(fx, NOW, id, msg), FEEDBACK_INCOMPLETE);
+    assert_non_null(strstr(msg, "手机号码"));
+    snprintf(fx->form.phone, sizeof fx->form.phone, "15800001234");
+    fx->form.rating = 3;                              /* a request carries no rating */
+    assert_int_equal(submit(fx, NOW, id, msg), FEEDBACK_SAVED);
+    int n;
+    StoreFeedback *all = pending(fx, &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(all[0].kind, FEEDBACK_REQUEST);
+    assert_int_equal(all[0].rating, 0);
+    assert_string_equal(all[0].name, "李梅");
+    store_free(all);
+    assert_false(fx->form.request);
+}
+
+static void test_identical_submission_dropped(void **state)
+{
+    Fixture *fx = *state;
+    char id[37], msg[256];
+    fx->form.rating = 5;
+    assert_int_equal(submit(fx, NOW, id, msg), FEEDBACK_SAVED);
+    fx->form.rating = 5;
+    assert_int_equal(submit(fx, NOW + 30, id, msg), FEEDBACK_DUPLICATE);
+    assert_false(feedback_form_touched(&fx->form));
+    fx->form.rating = 4;                              /* different: saved */
+    assert_int_equal(submit(fx, NOW + 31, id, msg), FEEDBACK_SAVED);
+    fx->form.rating = 5;                              /* same again, but after the window */
+    assert_int_equal(submit(fx, NOW + 601, id, msg), FEEDBACK_SAVED);
+    int n;
+    store_free(pending(fx, &n));
+    assert_int_equal(n, 3);
+}
+
+static void test_rate_limit_per_hour(void **state)
+{
+    Fixture *fx = *state;
+    char id[37], msg[256];
+    for (int i = 1; i <= 3; i++) {
+        fx->form.rating = i;
+        assert_int_equal(submit(fx, NOW + i, id, msg), FEEDBACK_SAVED);
+    }
+    fx->form.rating = 4;
+    assert_int_equal(submit(fx, NOW + 10, id, msg), FEEDBACK_RATE_LIMITED);
+    assert_non_null(strstr(msg, "上限"));
+    assert_int_equal(fx->form.rating, 4);             /* kept: the visitor may try later */
+    assert_int_equal(submit(fx, NOW + 3602, id, msg), FEEDBACK_SAVED);
+    int n;
+    store_free(pending(fx, &n));
+    assert_int_equal(n, 4);
+}
+
+static void test_synced_reasons_replace_config(void **state)
+{
+    Fixture *fx = *state;
+    Err err;
+    assert_int_equal(store_state_set(fx->store, FEEDBACK_STATE_REASONS, "[\"办事方便\",\"公开及时\",\"\"]", &err), 0);
+    feedback_form_init(&fx->form, &fx->cfg, fx->store, &item);
+    assert_int_equal(fx->form.reason_count, 2);
+    assert_string_equal(fx->form.reasons[1], "公开及时");
+    assert_int_equal(store_state_set(fx->store, FEEDBACK_STATE_REASONS, "态度好; 等太久 ;", &err), 0);
+    feedback_form_init(&fx->form, &fx->cfg, fx->store, &item);
+    assert_int_equal(fx->form.reason_count, 2);
+    assert_string_equal(fx->form.reasons[1], "等太久");
+    assert_int_equal(store_state_set(fx->store, FEEDBACK_STATE_REASONS, "[broken", &err), 0);
+    feedback_form_init(&fx->form, &fx->cfg, fx->store, &item);
+    assert_int_equal(fx->form.reason_count, fx->cfg.reason_count);
+    assert_string_equal(fx->form.reasons[0], fx->cfg.reasons[0]);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_rating_labels),
+        cmocka_unit_test(test_phone_form_and_mask),
+        cmocka_unit_test(test_uuid_v4_and_unique),
+        cmocka_unit_test_setup_teardown(test_rating_only_is_saved_durably, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_comment_with_reasons_and_contact, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_checks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_request_needs_name_and_phone, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_identical_submission_dropped, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rate_limit_per_hour, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_synced_reasons_replace_config, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
