@@ -114,7 +114,6 @@ void ui_destroy(Ui *ui)
     free(ui);
 }
 
-SDL_Renderer *ui_renderer(Ui *ui) { return ui->r; }
 Fonts *ui_fonts(Ui *ui) { return ui->fonts; }
 float ui_scale(const Ui *ui) { return ui->scale; }
 int ui_px(const Ui *ui, int v) { return (int)lroundf(v * ui->scale); }
