@@ -486,6 +486,23 @@ static void write_file(const char *path, const void *data, size_t len)
     fclose(f);
 }
 
+/* The server's threads write these; the test reads and sets them under
+ * the server's lock. */
+static int64_t server_count(const void *field, size_t size)
+{
+    pthread_mutex_lock(&srv.lock);
+    int64_t v = size == sizeof(int64_t) ? *(const int64_t *)field : *(const int *)field;
+    pthread_mutex_unlock(&srv.lock);
+    return v;
+}
+#define SRV(field) server_count(&srv.field, sizeof srv.field)
+#define SRV_SET(field, value)            \
+    do {                                 \
+        pthread_mutex_lock(&srv.lock);   \
+        srv.field = (value);             \
+        pthread_mutex_unlock(&srv.lock); \
+    } while (0)
+
 /* ---- the tests ---------------------------------------------------------------- */
 
 static void test_publish_update_withdraw(void **state)
@@ -495,8 +512,10 @@ static void test_publish_update_withdraw(void **state)
     assert_int_equal(run_once(), 0);
     assert_true(visible("gk-001", title, sizeof title));
     assert_string_equal(title, "关于召开党员大会的通知");
-    assert_string_equal(srv.last_auth, "Bearer " TOKEN);
-    assert_string_equal(srv.last_kiosk, KIOSK);
+    pthread_mutex_lock(&srv.lock);
+    bool sent_credentials = strcmp(srv.last_auth, "Bearer " TOKEN) == 0 && strcmp(srv.last_kiosk, KIOSK) == 0;
+    pthread_mutex_unlock(&srv.lock);
+    assert_true(sent_credentials);
     char st[32];
     state_of("sync.state", st, sizeof st);
     assert_string_equal(st, "ok");
@@ -538,7 +557,7 @@ static void test_wrong_token_is_an_error(void **state)
 static void test_corrupt_attachment_refetched(void **state)
 {
     (void)state;
-    srv.blobs[0].corrupt_left = 1;
+    SRV_SET(blobs[0].corrupt_left, 1);
     assert_int_equal(run_once(), -1);
     assert_false(visible("gk-001", NULL, 0));
     char err[512];
@@ -557,7 +576,7 @@ static void test_corrupt_attachment_refetched(void **state)
 static void test_truncated_attachment_refetched(void **state)
 {
     (void)state;
-    srv.blobs[0].truncate_left = 1;
+    SRV_SET(blobs[0].truncate_left, 1);
     assert_int_equal(run_once(), -1);
     assert_false(visible("gk-001", NULL, 0));
     assert_int_equal(run_once(), 0);
@@ -633,20 +652,20 @@ static void test_feedback_exactly_once_after_dropped_answer(void **state)
     add_feedback(s, "0b9d2c1e-0000-4000-8000-000000000002", "字再大一点就好了");
     add_feedback(s, "0b9d2c1e-0000-4000-8000-000000000003", "谢谢");
     store_close(s);
-    srv.drop_feedback = true;
+    SRV_SET(drop_feedback, true);
     assert_int_equal(run_once(), -1);
-    srv.drop_feedback = false;
-    assert_int_equal(srv.stored_count, 3);
+    SRV_SET(drop_feedback, false);
+    assert_int_equal(SRV(stored_count), 3);
     assert_int_equal(outbox_length(), 3);    /* not acknowledged: kept */
-    int posts = srv.feedback_posts;          /* libcurl may retry a dropped reused connection once */
+    int posts = SRV(feedback_posts);          /* libcurl may retry a dropped reused connection once */
     assert_true(posts >= 1);
     assert_int_equal(run_once(), 0);
     assert_int_equal(outbox_length(), 0);
-    assert_int_equal(srv.feedback_posts, posts + 1);
-    assert_int_equal(srv.ids_received, 3 * (posts + 1)); /* the same ids every time */
-    assert_int_equal(srv.stored_count, 3);   /* and stored once */
+    assert_int_equal(SRV(feedback_posts), posts + 1);
+    assert_int_equal(SRV(ids_received), 3 * (posts + 1)); /* the same ids every time */
+    assert_int_equal(SRV(stored_count), 3);   /* and stored once */
     assert_int_equal(run_once(), 0);
-    assert_int_equal(srv.feedback_posts, posts + 1); /* nothing left to send */
+    assert_int_equal(SRV(feedback_posts), posts + 1); /* nothing left to send */
     /* Sent entries lost the visitor's contact details. */
     Store *st = open_store();
     StoreFeedback *left;
@@ -668,7 +687,7 @@ static void test_delta_that_does_not_apply_gets_snapshot(void **state)
     srv.delta = strdup("{\"format\":\"dangwu-feed\",\"version\":1,\"kind\":\"delta\",\"base_revision\":5,\"revision\":7}");
     pthread_mutex_unlock(&srv.lock);
     assert_int_equal(run_once(), 0);
-    assert_int_equal(srv.last_since, 0);
+    assert_int_equal(SRV(last_since), 0);
     assert_true(visible("gk-004", NULL, 0));
 }
 
@@ -682,10 +701,10 @@ static void test_heartbeat_settings_and_resync(void **state)
     char path[1300];
     blobs_path(cfg.cache_dir, srv.blobs[0].sha, path, sizeof path);
     write_file(path, "rotten", 6);
-    srv.heartbeat_extra = "\"settings\":{\"unit_name\":\"中共青禾镇委员会\",\"ticker_speed\":90,\"screen_on\":\"07:00-20:00\","
-                          "\"reasons\":[\"内容清楚\",\"看不明白\"]},\"commands\":[\"resync\"]";
+    SRV_SET(heartbeat_extra, "\"settings\":{\"unit_name\":\"中共青禾镇委员会\",\"ticker_speed\":90,\"screen_on\":\"07:00-20:00\","
+                          "\"reasons\":[\"内容清楚\",\"看不明白\"]},\"commands\":[\"resync\"]");
     assert_int_equal(run_once(), 0);
-    assert_int_equal(srv.last_since, 0);
+    assert_int_equal(SRV(last_since), 0);
     assert_int_equal(blobs_verify(cfg.cache_dir, srv.blobs[0].sha, NULL), 0);
     assert_true(visible("gk-001", NULL, 0));
     char v[256];
@@ -698,7 +717,7 @@ static void test_heartbeat_settings_and_resync(void **state)
     state_of("setting.reasons", v, sizeof v);
     assert_string_equal(v, "[\"内容清楚\",\"看不明白\"]");
     /* A hostile value is refused, the old one kept. */
-    srv.heartbeat_extra = "\"settings\":{\"ticker_speed\":\"fast\",\"screen_on\":\"25:00-99:00\"}";
+    SRV_SET(heartbeat_extra, "\"settings\":{\"ticker_speed\":\"fast\",\"screen_on\":\"25:00-99:00\"}");
     assert_int_equal(run_once(), 0);
     state_of("setting.ticker_speed", v, sizeof v);
     assert_string_equal(v, "90");
@@ -834,7 +853,7 @@ static void test_folder_source(void **state)
     assert_int_equal(sync_run_once(&cfg, &err), 0);
     assert_true(visible("gk-001", NULL, 0));
     assert_int_equal(outbox_length(), 1);     /* kept for a server */
-    assert_int_equal(srv.content_requests, 0);
+    assert_int_equal(SRV(content_requests), 0);
 
     /* The stick is pulled out: offline, content kept. */
     unlink(path);
