@@ -127,6 +127,10 @@ static RoundResult answer_failed(Session *ss, const char *what, const HttpRespon
 
 static RoundResult worse(RoundResult a, RoundResult b) { return a > b ? a : b; }
 
+/* A network failure or a stop ends the round; a server error in one step
+ * does not keep the other steps from being tried. */
+static bool round_goes_on(RoundResult r) { return r == ROUND_OK || r == ROUND_ERROR; }
+
 static int64_t free_disk_bytes(const char *path)
 {
     struct statvfs v;
@@ -340,7 +344,7 @@ static void note_attempts(Session *ss, const StoreFeedback *batch, int n, const 
     for (int i = 0; i < n; i++) store_feedback_note_attempt(ss->store, batch[i].id, why, NULL);
 }
 
-static RoundResult post_feedback_batch(Session *ss, const StoreFeedback *batch, int n, int *marked)
+static RoundResult post_feedback_batch(Session *ss, const StoreFeedback *batch, int n, int *marked, long *status)
 {
     json_t *list = json_array();
     for (int i = 0; i < n; i++) json_array_append_new(list, feedback_json(&batch[i]));
@@ -354,6 +358,7 @@ static RoundResult post_feedback_batch(Session *ss, const StoreFeedback *batch, 
     int rc = http_send(ss->http, &req, &resp, &e);
     free(body);
     RoundResult r = ROUND_OK;
+    *status = rc == 0 ? resp.status : 0;
     json_t *answer = rc == 0 && resp.status == 200 && resp.body ? json_loadb(resp.body, resp.len, 0, NULL) : NULL;
     if (rc != 0)
         r = transfer_failed(ss, &resp, &e);
@@ -369,6 +374,18 @@ static RoundResult post_feedback_batch(Session *ss, const StoreFeedback *batch, 
     return r;
 }
 
+/* A batch the server refuses as a whole (400) is sent again one by one,
+ * so that one submission it cannot take does not hold up the others. */
+static RoundResult post_feedback(Session *ss, const StoreFeedback *batch, int n, int *marked)
+{
+    long status = 0;
+    RoundResult r = post_feedback_batch(ss, batch, n, marked, &status);
+    if (status != 400 || n == 1) return r;
+    r = ROUND_OK;
+    for (int i = 0; i < n && round_goes_on(r); i++) r = worse(r, post_feedback_batch(ss, batch + i, 1, marked, &status));
+    return r;
+}
+
 static RoundResult push_feedback(Session *ss)
 {
     StoreFeedback *pending;
@@ -378,9 +395,9 @@ static RoundResult push_feedback(Session *ss)
         return fail(ss, ROUND_ERROR, "%s", e.msg);
     RoundResult r = ROUND_OK;
     int marked = 0;
-    for (int first = 0; first < n && r == ROUND_OK; first += SYNC_FEEDBACK_BATCH) {
+    for (int first = 0; first < n && round_goes_on(r); first += SYNC_FEEDBACK_BATCH) {
         int count = n - first < SYNC_FEEDBACK_BATCH ? n - first : SYNC_FEEDBACK_BATCH;
-        r = post_feedback_batch(ss, pending + first, count, &marked);
+        r = worse(r, post_feedback(ss, pending + first, count, &marked));
     }
     store_free(pending);
     if (marked > 0) {
@@ -592,10 +609,6 @@ static void record_status(Session *ss, RoundResult r)
         tell(ss, SYNC_STATUS_CHANGED);
     }
 }
-
-/* A network failure or a stop ends the round; a server error in one step
- * does not keep the other steps from being tried. */
-static bool round_goes_on(RoundResult r) { return r == ROUND_OK || r == ROUND_ERROR; }
 
 static RoundResult sync_round(Session *ss, int wait_s, bool force_heartbeat, atomic_bool *stop)
 {

@@ -193,6 +193,16 @@ static enum MHD_Result serve_feedback(struct MHD_Connection *c, const Upload *up
     json_t *acked = json_array();
     size_t i;
     json_t *v;
+    /* Like a strict server: one submission it cannot take spoils the batch. */
+    json_array_foreach(list, i, v)
+    {
+        const char *comment = json_string_value(json_object_get(v, "comment"));
+        if (comment && strstr(comment, "BAD")) {
+            json_decref(acked);
+            json_decref(root);
+            return answer_json(c, 400, "{\"error\":{\"code\":\"bad_request\",\"message\":\"comment: refused\"}}");
+        }
+    }
     pthread_mutex_lock(&srv.lock);
     srv.feedback_posts++;
     json_array_foreach(list, i, v)
@@ -677,6 +687,31 @@ static void test_feedback_exactly_once_after_dropped_answer(void **state)
     store_close(st);
 }
 
+/* One submission the server refuses does not hold up the rest; it stays
+ * in the outbox. */
+static void test_refused_feedback_does_not_block_others(void **state)
+{
+    (void)state;
+    Store *s = open_store();
+    add_feedback(s, "0b9d2c1e-0000-4000-8000-000000000011", "第一条");
+    add_feedback(s, "0b9d2c1e-0000-4000-8000-000000000012", "BAD 服务器不收这一条");
+    add_feedback(s, "0b9d2c1e-0000-4000-8000-000000000013", "第三条");
+    store_close(s);
+    assert_int_equal(run_once(), -1);
+    assert_int_equal(SRV(stored_count), 2);
+    assert_int_equal(outbox_length(), 1);
+    s = open_store();
+    StoreFeedback *left;
+    int n;
+    Err err;
+    assert_int_equal(store_feedback_pending(s, 10, &left, &n, &err), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(left[0].id, "0b9d2c1e-0000-4000-8000-000000000012");
+    assert_true(left[0].attempts >= 1);
+    store_free(left);
+    store_close(s);
+}
+
 static void test_delta_that_does_not_apply_gets_snapshot(void **state)
 {
     (void)state;
@@ -970,6 +1005,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_hanging_server_times_out, setup, teardown),
         cmocka_unit_test_setup_teardown(test_server_down_content_kept_then_recovers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_feedback_exactly_once_after_dropped_answer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refused_feedback_does_not_block_others, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delta_that_does_not_apply_gets_snapshot, setup, teardown),
         cmocka_unit_test_setup_teardown(test_heartbeat_settings_and_resync, setup, teardown),
         cmocka_unit_test_setup_teardown(test_thread_long_poll_poke_and_stop, setup, teardown),
