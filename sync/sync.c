@@ -455,20 +455,23 @@ static bool setting_text(const char *key, json_t *v, char *buf, size_t size)
     return false;
 }
 
+/* The server sends only the settings an admin has set; one it no longer
+ * sends is cleared to "" (not set: kiosk.conf applies again).  A value the
+ * kiosk cannot accept is ignored and the previous one kept. */
 static void apply_settings(Session *ss, json_t *settings)
 {
     static const char *const keys[] = {"unit_name", "ticker_speed", "screen_on", "reasons"};
     bool changed = false;
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         json_t *v = json_object_get(settings, keys[i]);
-        if (!v) continue;
-        char value[1024], key[64], old[1024];
-        if (!setting_text(keys[i], v, value, sizeof value)) {
+        char value[1024] = "", key[64], old[1024];
+        if (v && !setting_text(keys[i], v, value, sizeof value)) {
             log_warn("sync: the server's setting %s is not acceptable; ignored", keys[i]);
             continue;
         }
         snprintf(key, sizeof key, "setting.%s", keys[i]);
-        if (store_state_get(ss->store, key, old, sizeof old) == 0 && strcmp(old, value) == 0) continue;
+        store_state_get(ss->store, key, old, sizeof old);
+        if (strcmp(old, value) == 0) continue;
         Err e;
         if (store_state_set(ss->store, key, value, &e)) {
             log_warn("sync: %s", e.msg);

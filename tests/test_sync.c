@@ -758,6 +758,9 @@ static void test_heartbeat_settings_and_resync(void **state)
     assert_string_equal(v, "90");
     state_of("setting.screen_on", v, sizeof v);
     assert_string_equal(v, "07:00-20:00");
+    /* No longer sent: cleared, so that kiosk.conf applies again. */
+    state_of("setting.unit_name", v, sizeof v);
+    assert_string_equal(v, "");
 }
 
 /* ---- the thread ---------------------------------------------------------------- */
