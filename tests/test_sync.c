@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <unistr.h>
 
 #include "backoff.h"
 #include "blobs.h"
@@ -37,7 +38,7 @@
 #define TOKEN "t0ken-for-tests"
 #define KIOSK "qinghe-01"
 
-typedef enum { SERVE_NORMAL, SERVE_HTML, SERVE_BINARY, SERVE_500, SERVE_HANG } Behaviour;
+typedef enum { SERVE_NORMAL, SERVE_HTML, SERVE_BINARY, SERVE_500, SERVE_NASTY_500, SERVE_HANG } Behaviour;
 
 typedef struct Blob {
     char sha[65];
@@ -92,6 +93,19 @@ static enum MHD_Result answer_json(struct MHD_Connection *c, int status, const c
     return answer(c, status, "application/json", json, strlen(json), NULL);
 }
 
+/* A 500 whose error message is long, multi-line Chinese (for the
+ * heartbeat) or whose type header is not even UTF-8 (for the rest). */
+static enum MHD_Result nasty_500(struct MHD_Connection *c, const char *url)
+{
+    if (strcmp(url, "/v1/heartbeat") == 0) {
+        char body[4096] = "{\"error\":{\"code\":\"internal\",\"message\":\"第一行\\n";
+        for (int i = 0; i < 300; i++) strcat(body, "错");
+        strcat(body, "\"}}");
+        return answer(c, 500, "application/json", body, strlen(body), NULL);
+    }
+    return answer(c, 500, "text/\xff\xfe\x80html", "<html>", 6, NULL);
+}
+
 static enum MHD_Result misbehave(struct MHD_Connection *c, Behaviour b)
 {
     static const char html[] = "<html><body><h1>502 Bad Gateway</h1>\n<p>nginx</p></body></html>";
@@ -103,7 +117,8 @@ static enum MHD_Result misbehave(struct MHD_Connection *c, Behaviour b)
     case SERVE_HANG:
         while (!atomic_load(&srv.release)) usleep(20000);
         return MHD_NO;
-    case SERVE_NORMAL: break;
+    case SERVE_NORMAL:
+    case SERVE_NASTY_500: break;
     }
     return MHD_NO;
 }
@@ -268,6 +283,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     snprintf(srv.last_auth, sizeof srv.last_auth, "%s", auth ? auth : "");
     snprintf(srv.last_kiosk, sizeof srv.last_kiosk, "%s", kiosk ? kiosk : "");
     pthread_mutex_unlock(&srv.lock);
+    if (b == SERVE_NASTY_500) return nasty_500(c, url);
     if (b != SERVE_NORMAL) return misbehave(c, b);
     if (strncmp(url, "/v1/blobs/", 10) == 0) return serve_blob(c, url + 10);
     if (!auth || strcmp(auth, "Bearer " TOKEN) != 0 || !kiosk || strcmp(kiosk, KIOSK) != 0)
@@ -617,6 +633,24 @@ static void test_garbage_and_500s(void **state)
     char title[256];
     assert_true(visible("gk-001", title, sizeof title));
     assert_string_equal(title, "改过的标题");
+}
+
+/* Whatever a server puts in its error, sync.last_error is one line of
+ * valid UTF-8, short enough for the heartbeat, which then goes through. */
+static void test_hostile_error_messages_are_cleaned(void **state)
+{
+    (void)state;
+    set_behaviour(SERVE_NASTY_500);
+    assert_int_equal(run_once(), -1);
+    char err[600];
+    state_of("sync.last_error", err, sizeof err);
+    assert_non_null(strstr(err, "第一行 错错"));
+    assert_null(strchr(err, '\n'));
+    assert_true(strlen(err) <= 480);
+    assert_null(u8_check((const uint8_t *)err, strlen(err)));
+    set_behaviour(SERVE_NORMAL);
+    assert_int_equal(run_once(), 0);   /* the heartbeat carried that error as valid JSON */
+    assert_true(visible("gk-001", NULL, 0));
 }
 
 static void test_hanging_server_times_out(void **state)
@@ -1005,6 +1039,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_corrupt_attachment_refetched, setup, teardown),
         cmocka_unit_test_setup_teardown(test_truncated_attachment_refetched, setup, teardown),
         cmocka_unit_test_setup_teardown(test_garbage_and_500s, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hostile_error_messages_are_cleaned, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hanging_server_times_out, setup, teardown),
         cmocka_unit_test_setup_teardown(test_server_down_content_kept_then_recovers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_feedback_exactly_once_after_dropped_answer, setup, teardown),
