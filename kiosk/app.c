@@ -17,6 +17,7 @@
 #define FRAME_MS 16
 #define DRIFT_PX 3
 #define ATTRACT "attract"
+#define SLEEP "sleep"
 #define HOME "home"
 
 enum { EVENT_CONTENT, EVENT_STATUS, EVENT_ANSWERS };
@@ -54,6 +55,7 @@ struct App {
     int64_t shown_minute;
     char sync_state[32];
     char unit_name[256];
+    char screen_on[16];         /* "07:00-20:00", "" = always */
 };
 
 static uint32_t event_type;
@@ -109,6 +111,21 @@ static void read_status(App *app)
     if (store_state_get(app->store, "setting.unit_name", app->unit_name, sizeof app->unit_name) != 0 ||
         !app->unit_name[0])
         snprintf(app->unit_name, sizeof app->unit_name, "%s", app->cfg->unit_name);
+    if (store_state_get(app->store, "setting.screen_on", app->screen_on, sizeof app->screen_on) != 0 ||
+        !app->screen_on[0])
+        snprintf(app->screen_on, sizeof app->screen_on, "%s", app->cfg->screen_on);
+}
+
+bool app_screen_hours(App *app)
+{
+    int h1, m1, h2, m2;
+    if (sscanf(app->screen_on, "%d:%d-%d:%d", &h1, &m1, &h2, &m2) != 4) return true;
+    time_t t = (time_t)app_time(app);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    int now = tm.tm_hour * 60 + tm.tm_min, on = h1 * 60 + m1, off = h2 * 60 + m2;
+    if (on == off) return true;
+    return on < off ? now >= on && now < off : now >= on || now < off; /* 20:00-07:00 spans midnight */
 }
 
 int app_create(const Config *cfg, Store *store, Fonts *fonts, SDL_Window *win, SDL_Renderer *r, App **out, Err *err)
@@ -473,11 +490,18 @@ static int step(App *app)
     uint32_t idle = app->clock - app->last_input;
     uint32_t idle_ms = (uint32_t)app->cfg->idle_timeout_s * 1000, attract_ms = (uint32_t)app->cfg->attract_timeout_s * 1000;
     if (!app->input.down) {
-        if (app->depth > 1 && !top_is(app, ATTRACT) && idle >= idle_ms) app_home(app);
-        if (app->depth == 1 && idle >= attract_ms && find_screen(app, ATTRACT)) app_open(app, ATTRACT, "");
+        bool resting = top_is(app, ATTRACT) || top_is(app, SLEEP);
+        if (app->depth > 1 && !resting && idle >= idle_ms) app_home(app);
+        /* Outside the screen's hours an idle kiosk goes dark; inside, it
+         * shows the attract carousel. */
+        bool hours = app_screen_hours(app);
+        if (app->depth == 1 && !hours && idle >= idle_ms && find_screen(app, SLEEP)) app_open(app, SLEEP, "");
+        else if (app->depth == 1 && hours && idle >= attract_ms && find_screen(app, ATTRACT)) app_open(app, ATTRACT, "");
     }
-    if (app->depth > 1 && !top_is(app, ATTRACT)) wake_at(&wake, idle < idle_ms ? (int)(idle_ms - idle) : 0);
+    if (app->depth > 1 && !top_is(app, ATTRACT) && !top_is(app, SLEEP))
+        wake_at(&wake, idle < idle_ms ? (int)(idle_ms - idle) : 0);
     if (app->depth == 1) wake_at(&wake, idle < attract_ms ? (int)(attract_ms - idle) : 0);
+    if (app->depth == 1 && idle < idle_ms) wake_at(&wake, (int)(idle_ms - idle));
 
     if (app->in_transition) {
         if (app->clock - app->transition_start >= TRANSITION_MS) app->in_transition = false;

@@ -1,10 +1,12 @@
-/* screen_attract.c — shown when nobody has touched the screen for a
- * while: a calm carousel of the pinned items (title, the opening of the
+/* screen_attract.c — what an unattended kiosk shows.  Inside the screen's
+ * hours: a calm carousel of the pinned items (title, the opening of the
  * text, the first image), one every ATTRACT_SLIDE_MS with a soft fade.
- * Any touch returns to the home screen. */
+ * Outside them: a dark screen with a dim clock, to spare the panel and the
+ * power at night.  Any touch returns to the home screen. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "log.h"
 #include "screens.h"
@@ -76,6 +78,10 @@ static void attract_event(App *app, void *st, const ScreenEvent *ev)
 static bool attract_update(App *app, void *st, int *wake_ms)
 {
     Attract *a = st;
+    if (!app_screen_hours(app)) {
+        app_home(app); /* the screen's hours ended: home, and from there dark */
+        return false;
+    }
     uint32_t shown = app_ms(app) - a->since;
     if (a->count > 1 && shown >= ATTRACT_SLIDE_MS) {
         app_transition(app, 1);
@@ -173,4 +179,51 @@ const ScreenOps screen_attract = {
     .update = attract_update,
     .draw = attract_draw,
     .refresh = attract_refresh,
+};
+
+/* ---- outside the screen's hours --------------------------------------- */
+
+static void sleep_event(App *app, void *st, const ScreenEvent *ev)
+{
+    (void)st;
+    (void)ev;
+    app_home(app);
+}
+
+static bool sleep_update(App *app, void *st, int *wake_ms)
+{
+    (void)st;
+    (void)wake_ms; /* the app wakes every minute for the clock anyway */
+    if (app_screen_hours(app)) app_home(app);
+    return false;
+}
+
+static void sleep_draw(App *app, void *st, Ui *ui)
+{
+    (void)st;
+    int W = app_width(app), H = app_height(app);
+    ui_fill_bleed(ui, (SDL_Rect){0, 0, W, H}, (SDL_Color){0, 0, 0, 255});
+    time_t t = (time_t)app_time(app);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    char clock[16];
+    snprintf(clock, sizeof clock, "%02d:%02d", tm.tm_hour, tm.tm_min);
+    SDL_Color dim = {96, 92, 88, 255};
+    /* The dim clock wanders with the minute so it never burns in. */
+    int box_w = ui_px(ui, 600), box_h = ui_px(ui, 240);
+    int x = (W - box_w) / 2 + (int)((tm.tm_min % 7) - 3) * ui_px(ui, 40);
+    int y = (H - box_h) / 2 + (int)((tm.tm_min % 5) - 2) * ui_px(ui, 40);
+    TextSpec big = {.size = ui_font(ui, 96), .color = dim, .align = ALIGN_CENTER, .max_lines = 1};
+    TextSpec small = {.size = ui_font(ui, 36), .color = dim, .align = ALIGN_CENTER, .max_lines = 1};
+    int bh = ui_font(ui, 96) * 140 / 100;
+    ui_text(ui, (SDL_Rect){x, y, box_w, bh}, clock, &big);
+    ui_text(ui, (SDL_Rect){x, y + bh + ui_px(ui, 16), box_w, ui_font(ui, 36) * 140 / 100}, "轻触屏幕查看党务公开",
+            &small);
+}
+
+const ScreenOps screen_sleep = {
+    .name = "sleep",
+    .event = sleep_event,
+    .update = sleep_update,
+    .draw = sleep_draw,
 };

@@ -6,6 +6,7 @@
  *   reader    one item laid out into pages, images inline, large-text toggle
  *   image     one image of an item, as large as the screen allows
  *   attract   the calm carousel of pinned items shown when nobody is there
+ *   sleep     a dark screen with a dim clock outside the screen's hours
  *
  * Arguments passed to app_open(): category "CATEGORY_ID", reader "ITEM_ID",
  * image "ITEM_ID#N" (N from 0).  The feedback screens of the feedback
@@ -20,6 +21,7 @@ extern const ScreenOps screen_category;
 extern const ScreenOps screen_reader;
 extern const ScreenOps screen_image;
 extern const ScreenOps screen_attract;
+extern const ScreenOps screen_sleep;
 
 /* Registers the screens above; home is the first screen. */
 void screens_register_builtin(App *app);

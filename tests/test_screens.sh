@@ -4,6 +4,8 @@
 # a fresh database.  input.txt uses fixed coordinates: landscape only.
 # Also checks that a failing check does fail (exit 1, naming the line).
 set -u
+# Dates and the screen's hours are read in China Standard Time.
+export TZ=Asia/Shanghai
 tmp=${KIOSK_TEST_TMP:-/tmp}
 failed=0
 
