@@ -428,6 +428,7 @@ static int split(char *line, char **argv, int max)
         if (!*p) break;
         argv[n++] = p;
         if (n == 1 && (strncmp(p, "expect-", 7) == 0 || strncmp(p, "tap-text", 8) == 0 ||
+                       strncmp(p, "tap-until", 9) == 0 ||
                        strncmp(p, "stroke ", 7) == 0)) {
             while (*p && *p != ' ' && *p != '\t') p++;
             if (*p) *p++ = '\0';
@@ -492,6 +493,17 @@ static int run_line(Run *r, int argc, char **argv)
             push_mouse(app, SDL_MOUSEBUTTONUP, x, y);
             app_advance(app, SETTLE_MS);
         }
+        return 0;
+    }
+    if (strcmp(cmd, "tap-until") == 0) {
+        char *text = argc == 2 ? strchr(argv[1], ' ') : NULL;
+        if (!text) return fail(r, "usage: tap-until ID TEXT");
+        *text++ = '\0';
+        for (int i = 0; i < 20 && !text_shown(app, text); i++) {
+            if (tap_id(r, argv[1])) return -1;
+            app_render(app);
+        }
+        if (!text_shown(app, text)) return fail(r, "\"%s\" not shown after tapping %s 20 times", text, argv[1]);
         return 0;
     }
     if (strcmp(cmd, "tap-first") == 0) {

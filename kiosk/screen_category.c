@@ -9,6 +9,8 @@
 #include "screens.h"
 
 #define MAX_TABS 24
+#define MORE_TABS "more.tabs"
+#define MORE_SUBTABS "more.subtabs"
 
 typedef struct Category {
     StoreCategory root;
@@ -18,6 +20,8 @@ typedef struct Category {
     int subtab_count;
     char tab[STORE_ID_MAX];            /* chosen second level ("" = all) */
     char subtab[STORE_ID_MAX];         /* chosen third level ("" = all of the tab) */
+    int tab_first, tab_next;           /* which tabs show when they need 更多… */
+    int sub_first, sub_next;
     StoreItemSummary *items;
     int item_count, total;
     int page, per_page;
@@ -133,54 +137,94 @@ static void category_event(App *app, void *st, const ScreenEvent *ev)
     if (strcmp(ev->id, PAGER_NEXT) == 0) go_page(app, c, c->page + 1);
     else if (strcmp(ev->id, PAGER_PREV) == 0) go_page(app, c, c->page - 1);
     else if (strncmp(ev->id, "item:", 5) == 0) app_open(app, "reader", ev->id + 5);
+    else if (strcmp(ev->id, MORE_TABS) == 0) c->tab_first = c->tab_next;
+    else if (strcmp(ev->id, MORE_SUBTABS) == 0) c->sub_first = c->sub_next;
     else if (strncmp(ev->id, "tab:", 4) == 0 || strncmp(ev->id, "sub:", 4) == 0) {
         bool sub = ev->id[0] == 's';
         char *dst = sub ? c->subtab : c->tab;
         if (strcmp(dst, ev->id + 4) == 0) return;
         snprintf(dst, STORE_ID_MAX, "%s", ev->id + 4);
-        if (!sub) c->subtab[0] = '\0';
+        if (!sub) {
+            c->subtab[0] = '\0';
+            c->sub_first = 0;
+        }
         c->page = 0;
         load_catalog(app, c);
         load_items(app, c);
     }
 }
 
-/* A row of tabs; returns the height used (0 when there are none). */
-static int draw_tabs(Ui *ui, SDL_Rect row, const char *prefix, const StoreCategory *tabs, int n, const char *chosen,
-                     bool small)
+/* One tab: a pill with its name, recorded as a WIDGET_TAB. */
+static void draw_tab(Ui *ui, SDL_Rect r, const char *wid, const char *name, bool on, TextSpec *spec)
 {
+    bool pressed = strcmp(ui_pressed(ui), wid) == 0;
+    ui_round(ui, r, r.h / 2, on ? ui_theme.accent : pressed ? ui_theme.pressed_card : ui_theme.card);
+    if (!on) ui_round_outline(ui, r, r.h / 2, ui_px(ui, 2), ui_theme.card_line);
+    spec->color = on ? ui_theme.header_text : ui_theme.text;
+    int tw, th;
+    ui_text_size(ui, name, spec, r.w, r.h, &tw, &th);
+    ui_text_kind(ui, -1, NULL, r, name, spec);
+    Widget *wd = ui_record(ui, WIDGET_TAB, wid, name, r, true);
+    if (wd) wd->text_rect = ui_drift(ui, (SDL_Rect){r.x + (r.w - tw) / 2, r.y + (r.h - th) / 2, tw, th});
+}
+
+static int tab_width(Ui *ui, const char *name, const TextSpec *spec, int max_w)
+{
+    int pad = ui_px(ui, 30), tw, th;
+    ui_text_size(ui, name, spec, max_w - 2 * pad, spec->size * 2, &tw, &th);
+    return tw + 2 * pad < ui_px(ui, 140) ? ui_px(ui, 140) : tw + 2 * pad;
+}
+
+/* 全部 and the tabs from first on, in at most max_rows rows; when they do
+ * not all fit, the last place is 更多…, which shows the next ones.  Ids:
+ * prefix + tab id, and more_id for 更多….  *next receives the first tab not
+ * shown (0 when the rest all fit).  Returns the height used (0: none). */
+static int draw_tabs(Ui *ui, SDL_Rect row, const char *prefix, const char *more_id, const StoreCategory *tabs, int n,
+                     const char *chosen, bool small, int max_rows, int first, int *next)
+{
+    *next = 0;
     if (n == 0) return 0;
-    int h = ui_px(ui, small ? 84 : 92), gap = ui_px(ui, 16), pad = ui_px(ui, 30);
+    int h = ui_px(ui, small ? 84 : 92), gap = ui_px(ui, 16);
     TextSpec spec = {.size = ui_font(ui, small ? 34 : 38), .bold = !small, .middle = true, .align = ALIGN_CENTER,
                      .max_lines = 1};
-    int x = row.x, y = row.y, used = h;
+    int more_w = tab_width(ui, "更多…", &spec, row.w);
+    int x = row.x, y = row.y, rows = 1, right = row.x + row.w;
+    int hidden = n; /* the first tab not shown */
     for (int i = -1; i < n; i++) {
+        if (i >= 0 && i < first) continue;
         const char *id = i < 0 ? "" : tabs[i].id;
         const char *name = i < 0 ? "全部" : tabs[i].name;
-        bool on = strcmp(id, chosen) == 0;
-        int tw, th;
-        ui_text_size(ui, name, &spec, row.w - 2 * pad, h, &tw, &th);
-        int w = tw + 2 * pad;
-        if (w < ui_px(ui, 140)) w = ui_px(ui, 140);
-        if (x + w > row.x + row.w && x > row.x) {
+        int w = tab_width(ui, name, &spec, row.w);
+        if (x + w > right && x > row.x && rows < max_rows) {
             x = row.x;
             y += h + gap;
-            used += h + gap;
+            rows++;
+        }
+        bool last = i == n - 1;
+        int room = right - x - (rows == max_rows && !last ? gap + more_w : 0);
+        if (w > room) {
+            /* The first tab of a page always shows (shortened if need be),
+             * so 更多… always moves on. */
+            if (i != first || room < ui_px(ui, 140)) {
+                hidden = i;
+                break;
+            }
+            w = room;
         }
         char wid[96];
         snprintf(wid, sizeof wid, "%s%s", prefix, id);
-        SDL_Rect r = {x, y, w, h};
-        bool pressed = strcmp(ui_pressed(ui), wid) == 0;
-        ui_round(ui, r, h / 2, on ? ui_theme.accent : pressed ? ui_theme.pressed_card : ui_theme.card);
-        if (!on) ui_round_outline(ui, r, h / 2, ui_px(ui, 2), ui_theme.card_line);
-        spec.color = on ? ui_theme.header_text : ui_theme.text;
-        ui_text_kind(ui, -1, NULL, r, name, &spec);
-        Widget *wd = ui_record(ui, WIDGET_TAB, wid, name, r, true);
-        int tx = r.x + (r.w - tw) / 2, ty = r.y + (r.h - th) / 2;
-        if (wd) wd->text_rect = ui_drift(ui, (SDL_Rect){tx, ty, tw, th});
+        draw_tab(ui, (SDL_Rect){x, y, w, h}, wid, name, strcmp(id, chosen) == 0, &spec);
         x += w + gap;
     }
-    return used;
+    if (hidden < n || first > 0) {
+        if (x + more_w > right) { /* only when a single tab fills the last row */
+            x = row.x;
+            y += h + gap;
+        }
+        draw_tab(ui, (SDL_Rect){x, y, more_w, h}, more_id, "更多…", false, &spec);
+        *next = hidden < n ? hidden : 0;
+    }
+    return y + h - row.y;
 }
 
 static void draw_row(App *app, Ui *ui, const StoreItemSummary *it, SDL_Rect r)
@@ -230,10 +274,11 @@ static void category_draw(App *app, void *st, Ui *ui)
     int cw = ui_px(ui, 220);
     ui_text(ui, (SDL_Rect){b.x, b.y, b.w - cw, title_h}, c->root.name, &title);
     int y = b.y + title_h + ui_px(ui, 16);
-    int used = draw_tabs(ui, (SDL_Rect){b.x, y, b.w, 0}, "tab:", c->tabs, c->tab_count, c->tab, false);
+    int used = draw_tabs(ui, (SDL_Rect){b.x, y, b.w, 0}, "tab:", MORE_TABS, c->tabs, c->tab_count, c->tab, false, 2,
+                         c->tab_first, &c->tab_next);
     if (used) y += used + ui_px(ui, 16);
-    used = draw_tabs(ui, (SDL_Rect){b.x + ui_px(ui, 24), y, b.w - ui_px(ui, 24), 0}, "sub:", c->subtabs,
-                     c->subtab_count, c->subtab, true);
+    used = draw_tabs(ui, (SDL_Rect){b.x + ui_px(ui, 24), y, b.w - ui_px(ui, 24), 0}, "sub:", MORE_SUBTABS, c->subtabs,
+                     c->subtab_count, c->subtab, true, 1, c->sub_first, &c->sub_next);
     if (used) y += used + ui_px(ui, 16);
     y += ui_px(ui, 8);
 

@@ -150,9 +150,15 @@ extra_cats = [{"id": "c-extra-%02d" % n, "name": "专项公开栏目%d" % (n + 1
               for n in range(10)]
 extra_items = [item("i-extra-%02d" % n, "c-extra-%02d" % n, "专项公开事项第%d号" % (n + 1), SENTENCES[n], 4, "periodic")
                for n in range(10)]
+# ... and a category with more (and longer) second-level entries than two
+# rows of tabs hold: the tabs page with 更多….
+many_tabs = [{"id": "c-extra-00-%d" % n, "parent": "c-extra-00", "name": "第%d项专项工作推进落实情况公开" % (n + 1),
+              "sort": n} for n in range(9)]
+many_tab_items = [item("i-tab-%d" % n, "c-extra-00-%d" % n, "第%d项专项工作情况说明" % (n + 1), SENTENCES[n], 6,
+                       "phased") for n in range(9)]
 categories_saved = categories
-categories = categories + extra_cats
-write("feed-many.json", 1, items + extra_items)
+categories = categories + extra_cats + many_tabs
+write("feed-many.json", 1, items + extra_items + many_tab_items)
 categories = categories_saved
 
 # An item whose image is not an image (the hash matches the bytes, so the
