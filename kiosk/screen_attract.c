@@ -139,12 +139,12 @@ static void attract_draw(App *app, void *st, Ui *ui)
         return;
     }
     const StoreItem *it = &a->shown;
-    TextSpec label = {.size = ui_font(ui, 36), .bold = true, .color = ui_theme.accent, .max_lines = 1};
-    int lh = ui_font(ui, 36) * 140 / 100;
+    TextSpec label = {.size = ui_read_font(ui, 36), .bold = true, .color = ui_theme.accent, .max_lines = 1};
+    int lh = ui_read_font(ui, 36) * 140 / 100;
     ui_text(ui, (SDL_Rect){area.x, area.y, area.w, lh}, "重要公开", &label);
-    TextSpec title = {.size = ui_font(ui, 64), .bold = true, .color = ui_theme.text, .max_lines = 2};
+    TextSpec title = {.size = ui_read_font(ui, 64), .bold = true, .color = ui_theme.text, .max_lines = 2};
     int y = area.y + lh + ui_px(ui, 16);
-    y += ui_text(ui, (SDL_Rect){area.x, y, area.w, ui_font(ui, 64) * 135 / 100 * 2}, it->s.title, &title);
+    y += ui_text(ui, (SDL_Rect){area.x, y, area.w, ui_read_font(ui, 64) * 135 / 100 * 2}, it->s.title, &title);
     y += ui_px(ui, 40);
     SDL_Rect text = {area.x, y, area.w, area.y + area.h - y};
     if (it->s.image_count > 0) {
@@ -160,7 +160,7 @@ static void attract_draw(App *app, void *st, Ui *ui)
     }
     char body[EXCERPT_BYTES + 8];
     excerpt(it->body ? it->body : "", body, sizeof body);
-    TextSpec bs = {.size = ui_font(ui, 44), .color = ui_theme.text, .flags = TEXT_INDENT_PARAGRAPHS};
+    TextSpec bs = {.size = ui_read_font(ui, 44), .color = ui_theme.text, .flags = TEXT_INDENT_PARAGRAPHS};
     ui_text(ui, text, body, &bs);
     if (a->count > 1) {
         char pos[32];

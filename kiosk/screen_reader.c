@@ -83,7 +83,7 @@ static int image_marker(const char *p, size_t len, int image_count)
 
 static int body_style(Ui *ui, const Reader *r, TextStyle *st)
 {
-    *st = (TextStyle){.size_px = ui_font(ui, r->large ? 54 : 42), .color = ui_theme.text, .line_spacing_pct = 165};
+    *st = (TextStyle){.size_px = ui_read_font(ui, r->large ? 54 : 42), .color = ui_theme.text, .line_spacing_pct = 165};
     return st->size_px;
 }
 
@@ -166,9 +166,9 @@ static void new_page(Reader *r)
 static int caption_height(Ui *ui, const char *caption, int width)
 {
     if (!caption || !*caption) return 0;
-    TextSpec spec = {.size = ui_font(ui, 32), .color = ui_theme.text_soft, .align = ALIGN_CENTER, .max_lines = 2};
+    TextSpec spec = {.size = ui_read_font(ui, 32), .color = ui_theme.text_soft, .align = ALIGN_CENTER, .max_lines = 2};
     int tw, th;
-    ui_text_size(ui, caption, &spec, width, ui_font(ui, 32) * 3, &tw, &th);
+    ui_text_size(ui, caption, &spec, width, ui_read_font(ui, 32) * 3, &tw, &th);
     return th + ui_px(ui, 12);
 }
 
@@ -362,16 +362,16 @@ static int draw_title(App *app, Reader *r, Ui *ui, SDL_Rect area)
     ui_button(ui, LARGE_ID, (SDL_Rect){area.x + area.w - bw, area.y, bw, bh}, r->large ? "标准字号" : "大字阅读",
               BUTTON_SECONDARY, true);
     int lines = app_portrait(app) ? 3 : 2;
-    TextSpec title = {.size = ui_font(ui, 48), .bold = true, .color = ui_theme.text, .max_lines = lines};
+    TextSpec title = {.size = ui_read_font(ui, 48), .bold = true, .color = ui_theme.text, .max_lines = lines};
     int tw = area.w - bw - ui_px(ui, 32);
-    int th = ui_text(ui, (SDL_Rect){area.x, area.y, tw, ui_font(ui, 48) * 135 / 100 * lines}, r->item.s.title, &title);
+    int th = ui_text(ui, (SDL_Rect){area.x, area.y, tw, ui_read_font(ui, 48) * 135 / 100 * lines}, r->item.s.title, &title);
     if (th < bh) th = bh;
     char date[64], meta[512];
     screens_format_date(r->item.s.published_at, date, sizeof date);
     snprintf(meta, sizeof meta, "%s%s%s · %s公开%s", r->item.unit, r->item.unit[0] ? " · " : "", date,
              period_label(r->item.s.period), r->item.s.urgent ? " · 急" : "");
-    TextSpec ms = {.size = ui_font(ui, 32), .color = ui_theme.text_soft, .max_lines = 1};
-    int mh = ui_font(ui, 32) * 135 / 100;
+    TextSpec ms = {.size = ui_read_font(ui, 32), .color = ui_theme.text_soft, .max_lines = 1};
+    int mh = ui_read_font(ui, 32) * 135 / 100;
     int y = area.y + th + ui_px(ui, 10);
     ui_text(ui, (SDL_Rect){area.x, y, area.w, mh}, meta, &ms);
     y += mh + ui_px(ui, 14);
@@ -425,7 +425,7 @@ static void draw_piece(Reader *r, Ui *ui, const Piece *pc, SDL_Rect col)
     snprintf(id, sizeof id, "img:%d", pc->index);
     ui_image(ui, id, (SDL_Rect){col.x, col.y + pc->y, col.w, pc->h - cap}, im->sha256, im->caption);
     if (cap) {
-        TextSpec spec = {.size = ui_font(ui, 32), .color = ui_theme.text_soft, .align = ALIGN_CENTER, .max_lines = 2};
+        TextSpec spec = {.size = ui_read_font(ui, 32), .color = ui_theme.text_soft, .align = ALIGN_CENTER, .max_lines = 2};
         ui_text(ui, (SDL_Rect){col.x, col.y + pc->y + pc->h - cap + ui_px(ui, 8), col.w, cap}, im->caption, &spec);
     }
 }

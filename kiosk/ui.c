@@ -117,7 +117,8 @@ void ui_destroy(Ui *ui)
 Fonts *ui_fonts(Ui *ui) { return ui->fonts; }
 float ui_scale(const Ui *ui) { return ui->scale; }
 int ui_px(const Ui *ui, int v) { return (int)lroundf(v * ui->scale); }
-int ui_font(const Ui *ui, int v) { return (int)lroundf(v * ui->scale * ui->text_scale / 100.0f); }
+int ui_font(const Ui *ui, int v) { return ui_px(ui, v); }
+int ui_read_font(const Ui *ui, int v) { return (int)lroundf(v * ui->scale * ui->text_scale / 100.0f); }
 
 void ui_begin_frame(Ui *ui, int drift_x, int drift_y)
 {

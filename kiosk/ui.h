@@ -76,7 +76,12 @@ void ui_destroy(Ui *ui);
 
 Fonts *ui_fonts(Ui *ui);
 int ui_px(const Ui *ui, int design_px);       /* 1080p design px -> window px */
-int ui_font(const Ui *ui, int design_px);     /* the same, times the text scale */
+/* Type sizes.  ui_font: labels, buttons, titles in fixed boxes (scaled
+ * with the screen only, so every layout holds).  ui_read_font: text that
+ * flows (item titles and bodies in the reader and the carousel), also
+ * times [display] text_scale. */
+int ui_font(const Ui *ui, int design_px);
+int ui_read_font(const Ui *ui, int design_px);
 float ui_scale(const Ui *ui);
 
 /* A frame: clears the widget list, sets the drift for this frame. */

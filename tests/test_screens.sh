@@ -9,11 +9,11 @@ export TZ=Asia/Shanghai
 tmp=${KIOSK_TEST_TMP:-/tmp}
 failed=0
 
-run() { # NAME SCRIPT SIZE ORIENTATION
+run() { # NAME SCRIPT SIZE ORIENTATION [TEXT_SCALE]
     dir="$tmp/$1"
     mkdir -p "$dir"
     sed -e "s#^database = .*#database = $dir/kiosk.db#" -e "s#^cache_dir = .*#cache_dir = $dir/cache#" \
-        kiosk.conf > "$dir/kiosk.conf"
+        -e "s#^text_scale = .*#text_scale = ${5:-100}#" kiosk.conf > "$dir/kiosk.conf"
     bin/kiosk --config "$dir/kiosk.conf" --windowed --size "$3" "--$4" --log-level warn \
         --headless "$2" --shots "$dir/shots"
 }
@@ -30,6 +30,17 @@ for script in tests/headless/*.txt; do
             failed=1
         fi
     done
+done
+
+# [display] text_scale enlarges the reading text: reading still fits.
+for o in landscape portrait; do
+    if [ "$o" = landscape ]; then size=1920x1080; else size=1080x1920; fi
+    if run "read-150-$o" tests/headless/read.txt "$size" "$o" 150; then
+        echo "ok   read at text_scale 150 ($o)"
+    else
+        echo "FAIL read at text_scale 150 ($o)"
+        failed=1
+    fi
 done
 
 # A check that does not hold must fail the run and name the line.
