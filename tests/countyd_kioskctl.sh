@@ -150,6 +150,8 @@ kiosk -X POST -H "Content-Type: application/json" \
     "$URL/v1/heartbeat" | grep -q '"unit_name":"中共青禾镇委员会"' || fail "heartbeat answer lacks the unit name"
 "$BIN"/kioskctl kiosks > "$T/kiosks.txt"
 grep -q "^ok .*hall-1.*revision 3 .*outbox 2" "$T/kiosks.txt" || fail "kiosks: $(cat "$T/kiosks.txt")"
+kiosk -X POST -H "Content-Type: application/json" -d '{"time":"2020-01-01T00:00:00+08:00"}' "$URL/v1/heartbeat" > /dev/null
+"$BIN"/kioskctl kiosks | grep -q "its clock is .* min behind" || fail "a wrong kiosk clock is not flagged"
 "$BIN"/kioskctl kiosk-add hall-2 > /dev/null
 "$BIN"/kioskctl kiosks | grep -q "^SILENT hall-2 .*never heard from" || fail "a silent kiosk is not flagged"
 

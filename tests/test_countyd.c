@@ -615,6 +615,48 @@ static void garbage_gets_json_errors_and_the_server_lives(void **state)
     json_decref(countyd_admin_ok(&srv, "GET", "/v1/admin/status", NULL));
 }
 
+/* Every write route, as admin and as kiosk, with bodies that are not what
+ * it expects: a 4xx JSON error each time, and the server keeps answering. */
+static void every_route_survives_hostile_bodies(void **state)
+{
+    (void)state;
+    static const char *const routes[][2] = {
+        {"POST", "/v1/feedback"}, {"POST", "/v1/heartbeat"}, {"POST", "/v1/admin/kiosks"},
+        {"PUT", "/v1/admin/kiosks/hall-1/settings"}, {"POST", "/v1/admin/kiosks/hall-1/commands"},
+        {"PUT", "/v1/admin/categories"}, {"POST", "/v1/admin/blobs/missing"}, {"PUT", "/v1/admin/items/h1"},
+        {"POST", "/v1/admin/items/cycle-1/review"}, {"PUT", "/v1/admin/notices/h1"}, {"PUT", "/v1/admin/answers/h1"},
+        {"POST", "/v1/admin/feedback/7a2d3c0f-1111-4b7e-9a51-2c8f0e7d4a11/reply"},
+    };
+    static const char *const bodies[] = {
+        "", "\xff\xfe\xfd", "{\"a\":", "null", "{\"categories\":[{\"id\":\"../../etc\",\"name\":1}]}",
+        "{\"submissions\":[null,1,\"x\",{}]}", "{\"id\":\"\\u0000\",\"text\":[]}", "{\"a\":1,\"a\":2}",
+        "{\"title\":\"\\ud800\"}", "{\"revision\":1e999,\"outbox\":-5,\"uptime\":1.5}",
+    };
+    char auth[160];
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", kiosk_token);
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+        bool kiosk_route = strncmp(routes[i][1], "/v1/admin", 9) != 0;
+        for (size_t b = 0; b < sizeof bodies / sizeof bodies[0]; b++) {
+            Reply r;
+            if (kiosk_route) {
+                const char *headers[] = {auth, "X-Kiosk-Id: hall-1", NULL};
+                r = countyd_call(&srv, routes[i][0], routes[i][1], headers, bodies[b], strlen(bodies[b]));
+            } else r = countyd_admin(&srv, routes[i][0], routes[i][1], bodies[b]);
+            /* A body that happens to be acceptable (e.g. an empty heartbeat) is fine too. */
+            if (r.status >= 200 && r.status < 300) {
+                reply_free(&r);
+                continue;
+            }
+            if (r.status < 400 || r.status > 499) fail_msg("%s %s with body %zu -> %ld %s", routes[i][0], routes[i][1], b, r.status, r.body);
+            json_t *doc = reply_json(&r);
+            assert_non_null(json_string_value(json_object_get(json_object_get(doc, "error"), "code")));
+            json_decref(doc);
+            reply_free(&r);
+        }
+    }
+    json_decref(countyd_admin_ok(&srv, "GET", "/v1/admin/status", NULL));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -630,6 +672,7 @@ int main(void)
         cmocka_unit_test(public_reply_becomes_an_answer_without_contact),
         cmocka_unit_test(heartbeat_is_stored_and_answered),
         cmocka_unit_test(garbage_gets_json_errors_and_the_server_lives),
+        cmocka_unit_test(every_route_survives_hostile_bodies),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -98,6 +98,11 @@ static void print_kiosk(json_t *k, long long server_rev)
            int_text(k, "revision", rev, sizeof rev), behind, int_text(k, "outbox", outbox, sizeof outbox),
            text_of(k, "app_version")[0] ? text_of(k, "app_version") : "-", disk_text);
     if (text_of(k, "last_error")[0]) printf("       last error: %s\n", text_of(k, "last_error"));
+    /* A wrong clock shows items outside their publication window, so it is worth a line. */
+    long long skew = json_integer_value(json_object_get(k, "clock_skew"));
+    if (skew > 300 || skew < -300)
+        printf("       its clock is %lld min %s: check its time settings\n", (skew < 0 ? -skew : skew) / 60,
+               skew > 0 ? "ahead" : "behind");
 }
 
 int cmd_kiosks(int argc, char **argv)
