@@ -13,6 +13,7 @@
 #include "screen_feedback.h"
 #include "screens.h"
 #include "store.h"
+#include "sync.h"
 #include "text.h"
 
 typedef struct Kiosk {
@@ -21,10 +22,12 @@ typedef struct Kiosk {
     SDL_Window *win;
     SDL_Renderer *r;
     App *app;
+    SyncThread *sync;
 } Kiosk;
 
 static void kiosk_close(Kiosk *k)
 {
+    if (k->sync) sync_stop(k->sync);
     app_destroy(k->app);
     feedback_screens_shutdown();
     if (k->r) SDL_DestroyRenderer(k->r);
@@ -77,7 +80,11 @@ static int start(const Config *cfg, Kiosk *k, Err *err)
     if (app_create(cfg, k->store, k->fonts, k->win, k->r, &k->app, err)) return -1;
     screens_register_builtin(k->app);
     if (feedback_screens_register(k->app, err)) return -1;
-    return app_start(k->app, "home") == 0 ? 0 : err_set(err, "the home screen cannot be shown");
+    if (app_start(k->app, "home") != 0) return err_set(err, "the home screen cannot be shown");
+    /* A headless script brings content itself (import), on its own clock. */
+    if (!cfg->headless && sync_start(cfg, app_sync_notify, NULL, &k->sync, err) != 0)
+        log_warn("sync does not start, showing what is stored: %s", err->msg);
+    return 0;
 }
 
 int main(int argc, char **argv)

@@ -242,7 +242,7 @@ static void category_draw(App *app, void *st, Ui *ui)
     if (used) y += used + ui_px(ui, 16);
     y += ui_px(ui, 8);
 
-    int row_h = ui_px(ui, portrait ? 176 : 124), gap = ui_px(ui, 14);
+    int row_h = ui_px(ui, portrait ? 188 : 124), gap = ui_px(ui, 14);
     int list_h = b.y + b.h - y;
     int per_page = (list_h + gap) / (row_h + gap);
     if (per_page < 1) per_page = 1;

@@ -11,6 +11,7 @@
 #define NOTICE_SHOW_MS 8000      /* a notice that fits stays this long */
 #define TICKER_PAUSE_MS 1500     /* a long one rests this long before it moves */
 #define TICKER_MAX_W 8000        /* px; longer notices are ellipsized */
+#define TICKER_STEP_MS 33
 #define ANSWERS_ID "home.answers"
 
 typedef struct Home {
@@ -109,7 +110,13 @@ static bool home_update(App *app, void *st, int *wake_ms)
         *wake_ms = 0;
         return false;
     }
-    if (scrolls && shown >= TICKER_PAUSE_MS) return true;
+    /* A scrolling notice is the only thing moving on a still home screen:
+     * 30 steps a second keep it smooth while halving the redraws. */
+    if (scrolls && shown >= TICKER_PAUSE_MS) {
+        *wake_ms = TICKER_STEP_MS;
+        app_redraw(app);
+        return false;
+    }
     *wake_ms = (int)((scrolls ? TICKER_PAUSE_MS : total) - shown);
     return false;
 }

@@ -45,6 +45,8 @@ typedef struct Reader {
     int page;
     int laid_w, laid_h;         /* the column the layout was made for (0 = redo) */
     int anchor;                 /* body offset to keep in view across layouts */
+    int prepared;               /* the page whose text is already in the cache (-1: none) */
+    uint32_t page_since;        /* when the current page was turned to */
 } Reader;
 
 static int next_serial;
@@ -62,6 +64,7 @@ static void free_layout(Reader *r)
     r->page_first = NULL;
     r->block_count = r->seg_count = r->piece_count = r->piece_cap = r->page_count = 0;
     r->laid_w = r->laid_h = 0;
+    r->prepared = -1;
 }
 
 /* "[图3]" alone on a paragraph -> 2 (0-based), else -1. */
@@ -325,6 +328,7 @@ static void go_page(App *app, Reader *r, int page)
     if (page == r->page) return;
     app_transition(app, page > r->page ? 1 : -1);
     r->page = page;
+    r->page_since = app_ms(app);
     set_anchor(r);
 }
 
@@ -375,11 +379,41 @@ static int draw_title(App *app, Reader *r, Ui *ui, SDL_Rect area)
     return y + ui_px(ui, 3) - area.y;
 }
 
+static void piece_key(const Reader *r, const Piece *pc, char *key, size_t size)
+{
+    snprintf(key, size, "r%d.%d", r->serial, pc->index);
+}
+
+/* While the visitor reads a page, the next one is rasterised, so that
+ * turning the page draws only cached textures. */
+#define PREPARE_AFTER_MS 400     /* after the page transition, not during it */
+
+static bool reader_update(App *app, void *st, int *wake_ms)
+{
+    Reader *r = st;
+    int next = r->page + 1;
+    if (r->laid_w == 0 || next >= r->page_count || r->prepared == next) return false;
+    uint32_t shown = app_ms(app) - r->page_since;
+    if (shown < PREPARE_AFTER_MS) {
+        *wake_ms = (int)(PREPARE_AFTER_MS - shown);
+        return false;
+    }
+    r->prepared = next;
+    for (int i = r->page_first[next]; i < page_end(r, next); i++) {
+        const Piece *pc = &r->pieces[i];
+        if (pc->kind != SEG_TEXT) continue;
+        char key[64];
+        piece_key(r, pc, key, sizeof key);
+        ui_block_prepare(app_ui(app), key, &r->blocks[pc->index], pc->first, pc->count);
+    }
+    return false;
+}
+
 static void draw_piece(Reader *r, Ui *ui, const Piece *pc, SDL_Rect col)
 {
     if (pc->kind == SEG_TEXT) {
         char key[64];
-        snprintf(key, sizeof key, "r%d.%d", r->serial, pc->index);
+        piece_key(r, pc, key, sizeof key);
         const TextBlock *b = &r->blocks[pc->index];
         SDL_Rect box = {col.x, col.y + pc->y, col.w, pc->h};
         ui_block_lines(ui, key, b, pc->first, pc->count, col.x, col.y + pc->y, box);
@@ -422,6 +456,7 @@ const ScreenOps screen_reader = {
     .enter = reader_enter,
     .leave = reader_leave,
     .event = reader_event,
+    .update = reader_update,
     .draw = reader_draw,
     .refresh = reader_refresh,
 };

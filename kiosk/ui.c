@@ -451,9 +451,9 @@ int ui_text(Ui *ui, SDL_Rect box, const char *text, const TextSpec *spec)
     return ui_text_kind(ui, WIDGET_TEXT, NULL, box, text, spec);
 }
 
-void ui_block_lines(Ui *ui, const char *key, const TextBlock *b, int first, int count, int x, int y, SDL_Rect box)
+static TexEntry *block_entry(Ui *ui, const char *key, const TextBlock *b, int first, int count)
 {
-    if (count <= 0 || first < 0 || first + count > b->line_count) return;
+    if (count <= 0 || first < 0 || first + count > b->line_count) return NULL;
     char k[256];
     snprintf(k, sizeof k, "b|%s|%d|%d", key, first, count);
     TexEntry *e = tex_find(ui, k);
@@ -463,6 +463,17 @@ void ui_block_lines(Ui *ui, const char *key, const TextBlock *b, int first, int 
         if (!t) log_warn("ui: cannot render text: %s", err.msg);
         e = tex_add(ui, k, t, b->width, count * b->line_height);
     }
+    return e;
+}
+
+void ui_block_prepare(Ui *ui, const char *key, const TextBlock *b, int first, int count)
+{
+    block_entry(ui, key, b, first, count);
+}
+
+void ui_block_lines(Ui *ui, const char *key, const TextBlock *b, int first, int count, int x, int y, SDL_Rect box)
+{
+    TexEntry *e = block_entry(ui, key, b, first, count);
     if (!e) return;
     int tw = 0, th = 0;
     if (e->tex) SDL_QueryTexture(e->tex, NULL, NULL, &tw, &th);
@@ -614,7 +625,7 @@ void ui_image(Ui *ui, const char *id, SDL_Rect r, const char *sha256, const char
     } else {
         ui_round(ui, r, ui_px(ui, 10), ui_theme.card_line);
         TextSpec spec = {.size = ui_font(ui, 32), .color = ui_theme.text_soft, .align = ALIGN_CENTER, .middle = true};
-        ui_text_kind(ui, -1, NULL, r, "图片暂时无法显示", &spec);
+        ui_text_kind(ui, WIDGET_NOTE, NULL, r, "图片暂时无法显示", &spec);
     }
     ui_record(ui, WIDGET_IMAGE, id, caption, shown, id != NULL);
 }

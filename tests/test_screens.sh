@@ -41,4 +41,18 @@ elif ! grep -q "must-fail.txt:2: expected the reader screen" "$tmp/must-fail.err
 else
     echo "ok   a failing check fails"
 fi
+# Fonts that cannot be opened: a clear message and exit status 1, never a
+# blank screen.
+mkdir -p "$tmp/nofont"
+sed -e "s#^regular = .*#regular = $tmp/nofont/missing.ttc#" -e "s#^database = .*#database = $tmp/nofont/kiosk.db#" \
+    kiosk.conf > "$tmp/nofont/kiosk.conf"
+printf 'wait 10\n' > "$tmp/nofont/s.txt"
+bin/kiosk --config "$tmp/nofont/kiosk.conf" --headless "$tmp/nofont/s.txt" 2> "$tmp/nofont/err"
+rc=$?
+if [ $rc -ne 1 ] || ! grep -q "the fonts cannot be used" "$tmp/nofont/err"; then
+    echo "FAIL missing fonts: exit $rc"; cat "$tmp/nofont/err"
+    failed=1
+else
+    echo "ok   missing fonts stop the kiosk with a clear message"
+fi
 exit $failed

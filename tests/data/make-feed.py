@@ -143,6 +143,18 @@ def write(name, revision, its):
 
 
 write("feed.json", 1, items)
+
+# An item whose image is not an image (the hash matches the bytes, so the
+# kiosk accepts the file; decoding it fails): the reader must show a
+# placeholder, not crash or go blank.
+garbage = b"\x89PNG\r\n\x1a\n" + bytes((i * 37) % 256 for i in range(4000))
+with open(os.path.join(HERE, "broken.png"), "wb") as f:
+    f.write(garbage)
+broken = {"sha256": hashlib.sha256(garbage).hexdigest(), "size": len(garbage), "type": "image/png",
+          "href": "broken.png", "caption": "无法解码的图片"}
+write("feed-broken-image.json", 1, items + [item("i-broken", "c-other", "附图无法显示的公开事项",
+                                                  "正文照常显示。\n[图1]\n图片之后的正文。", 20, "immediate",
+                                                  attachments=[broken])])
 updated = [dict(i) for i in items if i["id"] != "i-long"]
 for i in updated:
     if i["id"] == "i-road":
