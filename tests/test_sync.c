@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <unistr.h>
 
 #include "backoff.h"
 #include "blobs.h"
@@ -37,7 +38,7 @@
 #define TOKEN "t0ken-for-tests"
 #define KIOSK "qinghe-01"
 
-typedef enum { SERVE_NORMAL, SERVE_HTML, SERVE_BINARY, SERVE_500, SERVE_HANG } Behaviour;
+typedef enum { SERVE_NORMAL, SERVE_HTML, SERVE_BINARY, SERVE_500, SERVE_NASTY_500, SERVE_HANG } Behaviour;
 
 typedef struct Blob {
     char sha[65];
@@ -92,6 +93,19 @@ static enum MHD_Result answer_json(struct MHD_Connection *c, int status, const c
     return answer(c, status, "application/json", json, strlen(json), NULL);
 }
 
+/* A 500 whose error message is long, multi-line Chinese (for the
+ * heartbeat) or whose type header is not even UTF-8 (for the rest). */
+static enum MHD_Result nasty_500(struct MHD_Connection *c, const char *url)
+{
+    if (strcmp(url, "/v1/heartbeat") == 0) {
+        char body[4096] = "{\"error\":{\"code\":\"internal\",\"message\":\"第一行\\n";
+        for (int i = 0; i < 300; i++) strcat(body, "错");
+        strcat(body, "\"}}");
+        return answer(c, 500, "application/json", body, strlen(body), NULL);
+    }
+    return answer(c, 500, "text/\xff\xfe\x80html", "<html>", 6, NULL);
+}
+
 static enum MHD_Result misbehave(struct MHD_Connection *c, Behaviour b)
 {
     static const char html[] = "<html><body><h1>502 Bad Gateway</h1>\n<p>nginx</p></body></html>";
@@ -103,7 +117,8 @@ static enum MHD_Result misbehave(struct MHD_Connection *c, Behaviour b)
     case SERVE_HANG:
         while (!atomic_load(&srv.release)) usleep(20000);
         return MHD_NO;
-    case SERVE_NORMAL: break;
+    case SERVE_NORMAL:
+    case SERVE_NASTY_500: break;
     }
     return MHD_NO;
 }
@@ -193,6 +208,16 @@ static enum MHD_Result serve_feedback(struct MHD_Connection *c, const Upload *up
     json_t *acked = json_array();
     size_t i;
     json_t *v;
+    /* Like a strict server: one submission it cannot take spoils the batch. */
+    json_array_foreach(list, i, v)
+    {
+        const char *comment = json_string_value(json_object_get(v, "comment"));
+        if (comment && strstr(comment, "BAD")) {
+            json_decref(acked);
+            json_decref(root);
+            return answer_json(c, 400, "{\"error\":{\"code\":\"bad_request\",\"message\":\"comment: refused\"}}");
+        }
+    }
     pthread_mutex_lock(&srv.lock);
     srv.feedback_posts++;
     json_array_foreach(list, i, v)
@@ -258,6 +283,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     snprintf(srv.last_auth, sizeof srv.last_auth, "%s", auth ? auth : "");
     snprintf(srv.last_kiosk, sizeof srv.last_kiosk, "%s", kiosk ? kiosk : "");
     pthread_mutex_unlock(&srv.lock);
+    if (b == SERVE_NASTY_500) return nasty_500(c, url);
     if (b != SERVE_NORMAL) return misbehave(c, b);
     if (strncmp(url, "/v1/blobs/", 10) == 0) return serve_blob(c, url + 10);
     if (!auth || strcmp(auth, "Bearer " TOKEN) != 0 || !kiosk || strcmp(kiosk, KIOSK) != 0)
@@ -284,7 +310,7 @@ static void server_start_with(int port, const char *key_pem, const char *cert_pe
     struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     atomic_store(&srv.release, false);
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION;
     if (key_pem)
         srv.daemon = MHD_start_daemon(flags | MHD_USE_TLS, 0, NULL, NULL, handle, NULL, MHD_OPTION_SOCK_ADDR,
                                       (struct sockaddr *)&addr, MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL,
@@ -486,6 +512,23 @@ static void write_file(const char *path, const void *data, size_t len)
     fclose(f);
 }
 
+/* The server's threads write these; the test reads and sets them under
+ * the server's lock. */
+static int64_t server_count(const void *field, size_t size)
+{
+    pthread_mutex_lock(&srv.lock);
+    int64_t v = size == sizeof(int64_t) ? *(const int64_t *)field : *(const int *)field;
+    pthread_mutex_unlock(&srv.lock);
+    return v;
+}
+#define SRV(field) server_count(&srv.field, sizeof srv.field)
+#define SRV_SET(field, value)            \
+    do {                                 \
+        pthread_mutex_lock(&srv.lock);   \
+        srv.field = (value);             \
+        pthread_mutex_unlock(&srv.lock); \
+    } while (0)
+
 /* ---- the tests ---------------------------------------------------------------- */
 
 static void test_publish_update_withdraw(void **state)
@@ -495,8 +538,10 @@ static void test_publish_update_withdraw(void **state)
     assert_int_equal(run_once(), 0);
     assert_true(visible("gk-001", title, sizeof title));
     assert_string_equal(title, "关于召开党员大会的通知");
-    assert_string_equal(srv.last_auth, "Bearer " TOKEN);
-    assert_string_equal(srv.last_kiosk, KIOSK);
+    pthread_mutex_lock(&srv.lock);
+    bool sent_credentials = strcmp(srv.last_auth, "Bearer " TOKEN) == 0 && strcmp(srv.last_kiosk, KIOSK) == 0;
+    pthread_mutex_unlock(&srv.lock);
+    assert_true(sent_credentials);
     char st[32];
     state_of("sync.state", st, sizeof st);
     assert_string_equal(st, "ok");
@@ -538,7 +583,7 @@ static void test_wrong_token_is_an_error(void **state)
 static void test_corrupt_attachment_refetched(void **state)
 {
     (void)state;
-    srv.blobs[0].corrupt_left = 1;
+    SRV_SET(blobs[0].corrupt_left, 1);
     assert_int_equal(run_once(), -1);
     assert_false(visible("gk-001", NULL, 0));
     char err[512];
@@ -557,7 +602,7 @@ static void test_corrupt_attachment_refetched(void **state)
 static void test_truncated_attachment_refetched(void **state)
 {
     (void)state;
-    srv.blobs[0].truncate_left = 1;
+    SRV_SET(blobs[0].truncate_left, 1);
     assert_int_equal(run_once(), -1);
     assert_false(visible("gk-001", NULL, 0));
     assert_int_equal(run_once(), 0);
@@ -588,6 +633,24 @@ static void test_garbage_and_500s(void **state)
     char title[256];
     assert_true(visible("gk-001", title, sizeof title));
     assert_string_equal(title, "改过的标题");
+}
+
+/* Whatever a server puts in its error, sync.last_error is one line of
+ * valid UTF-8, short enough for the heartbeat, which then goes through. */
+static void test_hostile_error_messages_are_cleaned(void **state)
+{
+    (void)state;
+    set_behaviour(SERVE_NASTY_500);
+    assert_int_equal(run_once(), -1);
+    char err[600];
+    state_of("sync.last_error", err, sizeof err);
+    assert_non_null(strstr(err, "第一行 错错"));
+    assert_null(strchr(err, '\n'));
+    assert_true(strlen(err) <= 480);
+    assert_null(u8_check((const uint8_t *)err, strlen(err)));
+    set_behaviour(SERVE_NORMAL);
+    assert_int_equal(run_once(), 0);   /* the heartbeat carried that error as valid JSON */
+    assert_true(visible("gk-001", NULL, 0));
 }
 
 static void test_hanging_server_times_out(void **state)
@@ -633,20 +696,20 @@ static void test_feedback_exactly_once_after_dropped_answer(void **state)
     add_feedback(s, "0b9d2c1e-0000-4000-8000-000000000002", "字再大一点就好了");
     add_feedback(s, "0b9d2c1e-0000-4000-8000-000000000003", "谢谢");
     store_close(s);
-    srv.drop_feedback = true;
+    SRV_SET(drop_feedback, true);
     assert_int_equal(run_once(), -1);
-    srv.drop_feedback = false;
-    assert_int_equal(srv.stored_count, 3);
+    SRV_SET(drop_feedback, false);
+    assert_int_equal(SRV(stored_count), 3);
     assert_int_equal(outbox_length(), 3);    /* not acknowledged: kept */
-    int posts = srv.feedback_posts;          /* libcurl may retry a dropped reused connection once */
+    int posts = SRV(feedback_posts);          /* libcurl may retry a dropped reused connection once */
     assert_true(posts >= 1);
     assert_int_equal(run_once(), 0);
     assert_int_equal(outbox_length(), 0);
-    assert_int_equal(srv.feedback_posts, posts + 1);
-    assert_int_equal(srv.ids_received, 3 * (posts + 1)); /* the same ids every time */
-    assert_int_equal(srv.stored_count, 3);   /* and stored once */
+    assert_int_equal(SRV(feedback_posts), posts + 1);
+    assert_int_equal(SRV(ids_received), 3 * (posts + 1)); /* the same ids every time */
+    assert_int_equal(SRV(stored_count), 3);   /* and stored once */
     assert_int_equal(run_once(), 0);
-    assert_int_equal(srv.feedback_posts, posts + 1); /* nothing left to send */
+    assert_int_equal(SRV(feedback_posts), posts + 1); /* nothing left to send */
     /* Sent entries lost the visitor's contact details. */
     Store *st = open_store();
     StoreFeedback *left;
@@ -656,6 +719,31 @@ static void test_feedback_exactly_once_after_dropped_answer(void **state)
     assert_int_equal(n, 0);
     store_free(left);
     store_close(st);
+}
+
+/* One submission the server refuses does not hold up the rest; it stays
+ * in the outbox. */
+static void test_refused_feedback_does_not_block_others(void **state)
+{
+    (void)state;
+    Store *s = open_store();
+    add_feedback(s, "0b9d2c1e-0000-4000-8000-000000000011", "第一条");
+    add_feedback(s, "0b9d2c1e-0000-4000-8000-000000000012", "BAD 服务器不收这一条");
+    add_feedback(s, "0b9d2c1e-0000-4000-8000-000000000013", "第三条");
+    store_close(s);
+    assert_int_equal(run_once(), -1);
+    assert_int_equal(SRV(stored_count), 2);
+    assert_int_equal(outbox_length(), 1);
+    s = open_store();
+    StoreFeedback *left;
+    int n;
+    Err err;
+    assert_int_equal(store_feedback_pending(s, 10, &left, &n, &err), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(left[0].id, "0b9d2c1e-0000-4000-8000-000000000012");
+    assert_true(left[0].attempts >= 1);
+    store_free(left);
+    store_close(s);
 }
 
 static void test_delta_that_does_not_apply_gets_snapshot(void **state)
@@ -668,7 +756,7 @@ static void test_delta_that_does_not_apply_gets_snapshot(void **state)
     srv.delta = strdup("{\"format\":\"dangwu-feed\",\"version\":1,\"kind\":\"delta\",\"base_revision\":5,\"revision\":7}");
     pthread_mutex_unlock(&srv.lock);
     assert_int_equal(run_once(), 0);
-    assert_int_equal(srv.last_since, 0);
+    assert_int_equal(SRV(last_since), 0);
     assert_true(visible("gk-004", NULL, 0));
 }
 
@@ -682,10 +770,10 @@ static void test_heartbeat_settings_and_resync(void **state)
     char path[1300];
     blobs_path(cfg.cache_dir, srv.blobs[0].sha, path, sizeof path);
     write_file(path, "rotten", 6);
-    srv.heartbeat_extra = "\"settings\":{\"unit_name\":\"中共青禾镇委员会\",\"ticker_speed\":90,\"screen_on\":\"07:00-20:00\","
-                          "\"reasons\":[\"内容清楚\",\"看不明白\"]},\"commands\":[\"resync\"]";
+    SRV_SET(heartbeat_extra, "\"settings\":{\"unit_name\":\"中共青禾镇委员会\",\"ticker_speed\":90,\"screen_on\":\"07:00-20:00\","
+                          "\"reasons\":[\"内容清楚\",\"看不明白\"]},\"commands\":[\"resync\"]");
     assert_int_equal(run_once(), 0);
-    assert_int_equal(srv.last_since, 0);
+    assert_int_equal(SRV(last_since), 0);
     assert_int_equal(blobs_verify(cfg.cache_dir, srv.blobs[0].sha, NULL), 0);
     assert_true(visible("gk-001", NULL, 0));
     char v[256];
@@ -698,12 +786,15 @@ static void test_heartbeat_settings_and_resync(void **state)
     state_of("setting.reasons", v, sizeof v);
     assert_string_equal(v, "[\"内容清楚\",\"看不明白\"]");
     /* A hostile value is refused, the old one kept. */
-    srv.heartbeat_extra = "\"settings\":{\"ticker_speed\":\"fast\",\"screen_on\":\"25:00-99:00\"}";
+    SRV_SET(heartbeat_extra, "\"settings\":{\"ticker_speed\":\"fast\",\"screen_on\":\"25:00-99:00\"}");
     assert_int_equal(run_once(), 0);
     state_of("setting.ticker_speed", v, sizeof v);
     assert_string_equal(v, "90");
     state_of("setting.screen_on", v, sizeof v);
     assert_string_equal(v, "07:00-20:00");
+    /* No longer sent: cleared, so that kiosk.conf applies again. */
+    state_of("setting.unit_name", v, sizeof v);
+    assert_string_equal(v, "");
 }
 
 /* ---- the thread ---------------------------------------------------------------- */
@@ -834,7 +925,7 @@ static void test_folder_source(void **state)
     assert_int_equal(sync_run_once(&cfg, &err), 0);
     assert_true(visible("gk-001", NULL, 0));
     assert_int_equal(outbox_length(), 1);     /* kept for a server */
-    assert_int_equal(srv.content_requests, 0);
+    assert_int_equal(SRV(content_requests), 0);
 
     /* The stick is pulled out: offline, content kept. */
     unlink(path);
@@ -948,9 +1039,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_corrupt_attachment_refetched, setup, teardown),
         cmocka_unit_test_setup_teardown(test_truncated_attachment_refetched, setup, teardown),
         cmocka_unit_test_setup_teardown(test_garbage_and_500s, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hostile_error_messages_are_cleaned, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hanging_server_times_out, setup, teardown),
         cmocka_unit_test_setup_teardown(test_server_down_content_kept_then_recovers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_feedback_exactly_once_after_dropped_answer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refused_feedback_does_not_block_others, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delta_that_does_not_apply_gets_snapshot, setup, teardown),
         cmocka_unit_test_setup_teardown(test_heartbeat_settings_and_resync, setup, teardown),
         cmocka_unit_test_setup_teardown(test_thread_long_poll_poke_and_stop, setup, teardown),

@@ -590,6 +590,16 @@ static void test_heartbeat_settings_and_commands(void **state)
     state_value("setting.screen_on", v, sizeof v);
     assert_string_equal(v, "07:30-19:00");
     assert_true(visible("gk-001", NULL, 0));   /* the resync snapshot kept it */
+    /* Settings come with every heartbeat; removed on the server, they go. */
+    assert_int_equal(kiosk_sync(), 0);
+    state_value("setting.unit_name", v, sizeof v);
+    assert_string_equal(v, "中共青禾镇委员会");
+    admin_json("PUT", "/v1/admin/kiosks/" KIOSK "/settings", "{\"unit_name\":null}", 200);
+    assert_int_equal(kiosk_sync(), 0);
+    state_value("setting.unit_name", v, sizeof v);
+    assert_string_equal(v, "");
+    state_value("setting.ticker_speed", v, sizeof v);
+    assert_string_equal(v, "120");
 }
 
 /* A kiosk that is running: what an admin publishes is on it within

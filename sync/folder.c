@@ -1,0 +1,60 @@
+/* folder.c — a file:// source: a folder or a USB stick.
+ *
+ * Reads DIR/feed.json when it changed and its revision differs from the
+ * store's, and copies missing attachments from beside it.  There is no way
+ * back: feedback stays in the outbox. */
+#include "session.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "blobs.h"
+#include "feed.h"
+
+static RoundResult read_feed_file(Session *ss, const char *path, const struct stat *st, bool *changed)
+{
+    if (st->st_size > FEED_MAX_BYTES) return session_fail(ss, ROUND_ERROR, "%s: larger than a feed may be", path);
+    FILE *f = fopen(path, "rb");
+    if (!f) return session_fail(ss, ROUND_OFFLINE, "%s: cannot open: %s", path, strerror(errno));
+    char *data = malloc((size_t)st->st_size + 1);
+    size_t len = data ? fread(data, 1, (size_t)st->st_size, f) : 0;
+    fclose(f);
+    if (!data) return session_fail(ss, ROUND_ERROR, "out of memory");
+    /* Import only when the file is at another revision than the store:
+     * a USB stick left in the kiosk is read again and again. */
+    json_t *root = json_loadb(data, len, 0, NULL);
+    json_t *rev = json_object_get(root, "revision");
+    bool same = json_is_integer(rev) && json_integer_value(rev) == store_revision(ss->store) && !ss->want_snapshot;
+    json_decref(root);
+    RoundResult r = ROUND_OK;
+    Err e;
+    if (!same && sync_apply_feed(ss, data, len, changed, &e) != ROUND_OK) r = session_fail(ss, ROUND_ERROR, "%s: %s", path, e.msg);
+    free(data);
+    if (r == ROUND_OK) {
+        ss->feed_mtime = st->st_mtime;
+        ss->feed_size = st->st_size;
+    }
+    return r;
+}
+
+RoundResult sync_folder_round(Session *ss, bool *changed)
+{
+    char path[1100];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/feed.json", ss->folder);
+    if (stat(path, &st) != 0)
+        return session_fail(ss, ROUND_OFFLINE, "%s: %s (is the USB stick or folder there?)", path, strerror(errno));
+    RoundResult r = ROUND_OK;
+    if (st.st_mtime != ss->feed_mtime || st.st_size != ss->feed_size) r = read_feed_file(ss, path, &st, changed);
+    if (r != ROUND_OK) return r;
+    int fetched = 0;
+    Err e;
+    if (blobs_fetch_local(ss->store, ss->cfg->cache_dir, ss->folder, &fetched, &e))
+        return session_fail(ss, ROUND_ERROR, "%s", e.msg);
+    if (fetched > 0) *changed = true;
+    return ROUND_OK;
+}

@@ -1,0 +1,151 @@
+/* heartbeat.c — the kiosk's report to the server, and what comes back.
+ *
+ * Sends version, revision, outbox length, last error, uptime, free disk
+ * and clock; keeps the settings of the answer in sync_state (setting.*)
+ * after checking them, and carries out its commands (resync). */
+#include "session.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "feed.h"
+#include "log.h"
+
+static bool one_line(const char *s, size_t max)
+{
+    if (!s || strlen(s) > max) return false;
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20) return false;
+    return true;
+}
+
+static bool valid_hours(const char *s)
+{
+    int h1, m1, h2, m2;
+    char tail;
+    if (!s || !*s) return s != NULL;
+    return sscanf(s, "%2d:%2d-%2d:%2d%c", &h1, &m1, &h2, &m2, &tail) == 4 && strlen(s) == 11 && h1 < 24 &&
+           h2 < 24 && m1 < 60 && m2 < 60 && h1 >= 0 && h2 >= 0 && m1 >= 0 && m2 >= 0;
+}
+
+static bool valid_reasons(json_t *v)
+{
+    size_t i;
+    json_t *r;
+    if (!json_is_array(v) || json_array_size(v) > CONFIG_MAX_REASONS) return false;
+    json_array_foreach(v, i, r) if (!json_is_string(r) || !one_line(json_string_value(r), 60)) return false;
+    return true;
+}
+
+/* One setting as the text kept in sync_state; false when the server's
+ * value is not acceptable. */
+static bool setting_text(const char *key, json_t *v, char *buf, size_t size)
+{
+    if (strcmp(key, "unit_name") == 0 && json_is_string(v) && one_line(json_string_value(v), 250))
+        return snprintf(buf, size, "%s", json_string_value(v)) > 0;
+    if (strcmp(key, "ticker_speed") == 0 && json_is_integer(v) && json_integer_value(v) >= 20 &&
+        json_integer_value(v) <= 400)
+        return snprintf(buf, size, "%lld", (long long)json_integer_value(v)) > 0;
+    if (strcmp(key, "screen_on") == 0 && json_is_string(v) && valid_hours(json_string_value(v)))
+        return snprintf(buf, size, "%s", json_string_value(v)) >= 0;
+    if (strcmp(key, "reasons") == 0 && valid_reasons(v)) {
+        char *text = json_dumps(v, JSON_COMPACT);
+        bool ok = text && snprintf(buf, size, "%s", text) < (int)size;
+        free(text);
+        return ok;
+    }
+    return false;
+}
+
+/* The server sends only the settings an admin has set; one it no longer
+ * sends is cleared to "" (not set: kiosk.conf applies again).  A value the
+ * kiosk cannot accept is ignored and the previous one kept. */
+static void apply_settings(Session *ss, json_t *settings)
+{
+    static const char *const keys[] = {"unit_name", "ticker_speed", "screen_on", "reasons"};
+    bool changed = false;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        json_t *v = json_object_get(settings, keys[i]);
+        char value[1024] = "", key[64], old[1024];
+        if (v && !setting_text(keys[i], v, value, sizeof value)) {
+            log_warn("sync: the server's setting %s is not acceptable; ignored", keys[i]);
+            continue;
+        }
+        snprintf(key, sizeof key, "setting.%s", keys[i]);
+        store_state_get(ss->store, key, old, sizeof old);
+        if (strcmp(old, value) == 0) continue;
+        Err e;
+        if (store_state_set(ss->store, key, value, &e)) {
+            log_warn("sync: %s", e.msg);
+            continue;
+        }
+        log_info("sync: setting %s is now \"%s\"", keys[i], value);
+        changed = true;
+    }
+    if (changed) session_tell(ss, SYNC_STATUS_CHANGED);
+}
+
+static void apply_commands(Session *ss, json_t *commands)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(commands, i, v)
+    {
+        const char *cmd = json_string_value(v);
+        if (cmd && strcmp(cmd, "resync") == 0) {
+            log_info("sync: the server asked for a resync; re-checking the cache and fetching a full snapshot");
+            ss->want_snapshot = true;
+            ss->recheck_cache = true;
+        } else {
+            log_warn("sync: unknown command from the server ignored");
+        }
+    }
+}
+
+static char *heartbeat_body(Session *ss)
+{
+    char state[32], last_error[512], now_text[40];
+    store_state_get(ss->store, "sync.state", state, sizeof state);
+    store_state_get(ss->store, "sync.last_error", last_error, sizeof last_error);
+    if (strcmp(state, "ok") == 0) last_error[0] = '\0';
+    feed_format_time(time(NULL), now_text, sizeof now_text);
+    json_t *o = json_pack("{s:s, s:I, s:i, s:s, s:I, s:I, s:s}", "app_version", SYNC_APP_VERSION, "revision",
+                          (json_int_t)store_revision(ss->store), "outbox", store_feedback_outbox_length(ss->store),
+                          "last_error", last_error, "uptime", (json_int_t)(time(NULL) - ss->started_at), "free_disk",
+                          (json_int_t)sync_free_disk_bytes(ss->cfg->cache_dir), "time", now_text);
+    char *body = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    return body;
+}
+
+RoundResult sync_send_heartbeat(Session *ss, bool force)
+{
+    time_t now = time(NULL);
+    if (!force && ss->heartbeat_at && now - ss->heartbeat_at < ss->cfg->sync_interval_s) return ROUND_OK;
+    char *body = heartbeat_body(ss);
+    if (!body) return session_fail(ss, ROUND_ERROR, "heartbeat: out of memory");
+    HttpRequest req = {.method = "POST", .path = "/v1/heartbeat", .body = body, .max_bytes = SYNC_JSON_MAX};
+    HttpResponse resp;
+    Err e;
+    int rc = http_send(ss->http, &req, &resp, &e);
+    free(body);
+    json_t *answer = rc == 0 && resp.status == 200 && resp.body ? json_loadb(resp.body, resp.len, 0, NULL) : NULL;
+    RoundResult r = ROUND_OK;
+    if (rc != 0)
+        r = session_transfer_failed(ss, &resp, &e);
+    else if (resp.status != 200)
+        r = session_answer_failed(ss, "heartbeat", &resp);
+    else if (!json_is_object(answer))
+        r = session_fail(ss, ROUND_ERROR, "heartbeat: the server's answer is not the expected JSON");
+    else {
+        ss->heartbeat_at = now;
+        apply_settings(ss, json_object_get(answer, "settings"));
+        apply_commands(ss, json_object_get(answer, "commands"));
+    }
+    json_decref(answer);
+    http_response_free(&resp);
+    return r;
+}

@@ -1,0 +1,74 @@
+/* session.h — what the steps of a sync round share (private to sync/).
+ *
+ * A Session is one sync loop's state: its store connection, its HTTP
+ * client (or the folder of a file:// source), and what it remembers
+ * between rounds.  Each step (content and attachments, the feedback
+ * outbox, the heartbeat, a folder source) lives in its own file and
+ * reports a RoundResult; the first failure of a round is kept in
+ * Session.error for sync.last_error. */
+#ifndef KIOSK_SYNC_SESSION_H
+#define KIOSK_SYNC_SESSION_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "config.h"
+#include "http.h"
+#include "store.h"
+#include "sync.h"
+
+#define SYNC_JSON_MAX (1024 * 1024)   /* any answer but a feed or an image */
+
+/* Ordered by how bad: a round's result is the worst of its steps. */
+typedef enum { ROUND_OK, ROUND_ABORTED, ROUND_ERROR, ROUND_OFFLINE } RoundResult;
+
+typedef struct Session {
+    const Config *cfg;
+    Store *store;
+    HttpClient *http;                 /* NULL for a file:// source */
+    char folder[1024];                /* the file:// source */
+    SyncNotify notify;
+    void *ctx;
+    bool want_snapshot;               /* a resync command, or a delta that did not apply */
+    bool recheck_cache;               /* a resync command: hash every cached file again */
+    bool idle_quick;                  /* the last content answer came at once with nothing new */
+    time_t started_at, heartbeat_at, gc_at;
+    time_t feed_mtime;                /* file://: the feed.json last imported */
+    off_t feed_size;
+    char error[512];                  /* the first failure of the current round */
+} Session;
+
+static inline RoundResult round_worse(RoundResult a, RoundResult b) { return a > b ? a : b; }
+/* A network failure or a stop ends the round; a server error in one step
+ * does not keep the other steps from being tried. */
+static inline bool round_goes_on(RoundResult r) { return r == ROUND_OK || r == ROUND_ERROR; }
+
+void session_tell(Session *ss, SyncEvent ev);
+/* Logs the failure and keeps it (one clean line) if it is the round's first. */
+RoundResult session_fail(Session *ss, RoundResult kind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A transfer that brought no answer: offline, error, or aborted by a stop/poke. */
+RoundResult session_transfer_failed(Session *ss, const HttpResponse *resp, const Err *e);
+/* The server answered with an error status. */
+RoundResult session_answer_failed(Session *ss, const char *what, const HttpResponse *resp);
+int64_t sync_free_disk_bytes(const char *path);
+
+/* pull.c: content (long-poll) and attachments */
+RoundResult sync_apply_feed(Session *ss, const char *data, size_t len, bool *changed, Err *e);
+RoundResult sync_pull_content(Session *ss, int wait_s, bool *changed);
+RoundResult sync_fetch_blobs(Session *ss, atomic_bool *stop, bool *changed);
+RoundResult sync_recheck_cache(Session *ss, bool *changed);
+void sync_collect_garbage(Session *ss, bool content_changed);
+
+/* outbox.c */
+RoundResult sync_push_feedback(Session *ss);
+
+/* heartbeat.c */
+RoundResult sync_send_heartbeat(Session *ss, bool force);
+
+/* folder.c: a file:// source */
+RoundResult sync_folder_round(Session *ss, bool *changed);
+
+#endif
