@@ -162,8 +162,6 @@ static const ScreenOps *find_screen(App *app, const char *name)
     return NULL;
 }
 
-bool app_has_screen(App *app, const char *name) { return find_screen(app, name) != NULL; }
-
 int app_register(App *app, const ScreenOps *ops)
 {
     if (find_screen(app, ops->name)) {

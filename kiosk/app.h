@@ -89,7 +89,6 @@ int app_create(const Config *cfg, Store *store, Fonts *fonts, SDL_Window *win, S
 void app_destroy(App *app);
 
 int app_register(App *app, const ScreenOps *ops);
-bool app_has_screen(App *app, const char *name);
 /* Opens a registered screen on top; an unknown name shows 即将开放. */
 int app_open(App *app, const char *name, const char *arg);
 /* Opens the first screen (home) at the bottom of the stack. */

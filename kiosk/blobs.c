@@ -150,8 +150,8 @@ static int read_whole_file(const char *path, int64_t limit, char **out, size_t *
 
 int blobs_put_file(const char *cache_dir, const char *src, const char *sha256, int64_t size, Err *err)
 {
-    char *data;
-    size_t len;
+    char *data = NULL;
+    size_t len = 0;
     if (read_whole_file(src, 64LL * 1024 * 1024, &data, &len, err)) return -1;
     int rc = blobs_put_buffer(cache_dir, data, len, sha256, size, err);
     free(data);

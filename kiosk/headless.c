@@ -510,6 +510,26 @@ static int run_line(Run *r, int argc, char **argv)
         tap(app, w->rect.x + w->rect.w / 2, w->rect.y + w->rect.h / 2);
         return 0;
     }
+    if (strcmp(cmd, "down") == 0 || strcmp(cmd, "up") == 0) {
+        if (argc != 3 && argc != 4) return fail(r, "usage: down X Y [FINGER] / up X Y [FINGER]");
+        SDL_FingerID finger = argc == 4 ? atoi(argv[3]) : 0;
+        push_finger(app, cmd[0] == 'd' ? SDL_FINGERDOWN : SDL_FINGERUP, finger, atoi(argv[1]), atoi(argv[2]));
+        return 0;
+    }
+    if (strcmp(cmd, "expect-pressed") == 0) {
+        if (argc != 2) return fail(r, "usage: expect-pressed ID (\"\" for none)");
+        /* No render here: the frame drawn right after the touch must
+         * already show it. */
+        const char *want = strcmp(argv[1], "\"\"") == 0 ? "" : argv[1];
+        int n;
+        const Widget *w = ui_widgets(app_ui(app), &n);
+        const char *shown = "";
+        for (int i = 0; i < n; i++)
+            if (w[i].pressed) shown = w[i].id;
+        if (strcmp(shown, want) != 0)
+            return fail(r, "the frame shows \"%s\" pressed, expected \"%s\"", shown, want);
+        return 0;
+    }
     if (strcmp(cmd, "multi-tap") == 0) {
         if (need(r, argc, 4, "multi-tap X Y X2 Y2")) return -1;
         push_finger(app, SDL_FINGERDOWN, 0, atoi(argv[1]), atoi(argv[2]));

@@ -163,8 +163,6 @@ static IconFn find(const char *name)
     return NULL;
 }
 
-bool icon_known(const char *name) { return find(name) != NULL; }
-
 void icon_draw(Ui *ui, const char *name, SDL_Rect r, SDL_Color c, SDL_Color bg)
 {
     IconFn fn = find(name);

@@ -9,7 +9,6 @@
 #define KIOSK_ICONS_H
 
 #include <SDL.h>
-#include <stdbool.h>
 
 #include "ui.h"
 
@@ -17,7 +16,5 @@
 void icon_draw(Ui *ui, const char *name, SDL_Rect r, SDL_Color c, SDL_Color bg);
 /* The five-pointed star of the header. */
 void icon_draw_star(Ui *ui, SDL_Rect r, SDL_Color c);
-/* true when name is one of the icons above (synonyms included). */
-bool icon_known(const char *name);
 
 #endif

@@ -227,13 +227,8 @@ static void category_draw(App *app, void *st, Ui *ui)
     TextSpec title = {.size = ui_font(ui, 52), .bold = true, .color = ui_theme.accent_dark, .middle = true,
                       .max_lines = 1};
     int title_h = ui_px(ui, 84);
-    char count[64];
-    snprintf(count, sizeof count, "共 %d 条", c->total);
-    TextSpec cs = {.size = ui_font(ui, 34), .color = ui_theme.text_soft, .middle = true, .align = ALIGN_RIGHT,
-                   .max_lines = 1};
     int cw = ui_px(ui, 220);
     ui_text(ui, (SDL_Rect){b.x, b.y, b.w - cw, title_h}, c->root.name, &title);
-    ui_text(ui, (SDL_Rect){b.x + b.w - cw, b.y, cw, title_h}, count, &cs);
     int y = b.y + title_h + ui_px(ui, 16);
     int used = draw_tabs(ui, (SDL_Rect){b.x, y, b.w, 0}, "tab:", c->tabs, c->tab_count, c->tab, false);
     if (used) y += used + ui_px(ui, 16);
@@ -254,6 +249,12 @@ static void category_draw(App *app, void *st, Ui *ui)
         c->page = first / per_page;
         load_items(app, c);
     }
+    /* The count after the list is loaded (the first frame loads it). */
+    char count[64];
+    snprintf(count, sizeof count, "共 %d 条", c->total);
+    TextSpec cs = {.size = ui_font(ui, 34), .color = ui_theme.text_soft, .middle = true, .align = ALIGN_RIGHT,
+                   .max_lines = 1};
+    ui_text(ui, (SDL_Rect){b.x + b.w - cw, b.y, cw, title_h}, count, &cs);
     for (int i = 0; i < c->item_count; i++)
         draw_row(app, ui, &c->items[i], (SDL_Rect){b.x, y + i * (row_h + gap), b.w, row_h});
     if (c->total == 0) {

@@ -205,12 +205,17 @@ static void home_draw(App *app, void *st, Ui *ui)
     int ticker_h = ui_px(ui, 100), action_h = ui_px(ui, 120);
     SDL_Rect ticker = {0, H - ticker_h, W, ticker_h};
     SDL_Rect actions = {m, ticker.y - action_h - ui_px(ui, 12), W - 2 * m, action_h};
-    SDL_Rect area = {m, c.header.h + ui_px(ui, 36), W - 2 * m, actions.y - c.header.h - ui_px(ui, 60)};
-
     int cols = portrait ? 2 : 4, max_rows = portrait ? 5 : 3;
     h->per_page = cols * max_rows;
     h->pages = h->cat_count ? (h->cat_count + h->per_page - 1) / h->per_page : 1;
     if (h->page >= h->pages) h->page = h->pages - 1;
+    int bw = ui_px(ui, portrait ? 300 : 320), bh = ui_px(ui, 100), by = actions.y + (action_h - bh) / 2;
+    /* Paged tiles: the pager sits left of the buttons in landscape, on a
+     * row of its own above them in portrait (too narrow beside them). */
+    SDL_Rect pager = {actions.x, actions.y, actions.w - 2 * bw - 2 * gap, action_h};
+    if (h->pages > 1 && portrait) pager = (SDL_Rect){actions.x, actions.y - action_h, actions.w, action_h};
+    int tiles_bottom = h->pages > 1 && portrait ? pager.y : actions.y;
+    SDL_Rect area = {m, c.header.h + ui_px(ui, 36), W - 2 * m, tiles_bottom - c.header.h - ui_px(ui, 60)};
     int first = h->page * h->per_page;
     int on_page = h->cat_count - first < h->per_page ? h->cat_count - first : h->per_page;
     if (h->cat_count == 0) {
@@ -225,17 +230,15 @@ static void home_draw(App *app, void *st, Ui *ui)
         }
     }
 
-    int bw = ui_px(ui, portrait ? 300 : 320), bh = ui_px(ui, 100), by = actions.y + (action_h - bh) / 2;
     ui_button(ui, NAV_FEEDBACK, (SDL_Rect){actions.x + actions.w - bw, by, bw, bh}, "意见建议", BUTTON_PRIMARY, true);
     ui_button(ui, ANSWERS_ID, (SDL_Rect){actions.x + actions.w - 2 * bw - gap, by, bw, bh}, "回复公开",
               BUTTON_SECONDARY, true);
-    int left_w = actions.w - 2 * bw - 2 * gap;
     if (h->pages > 1) {
-        Chrome pc = {.pager = {actions.x, actions.y, left_w, action_h}};
+        Chrome pc = {.pager = pager};
         app_draw_pager(app, ui, &pc, h->page, h->pages);
     } else if (h->cat_count > 0) {
         TextSpec hint = {.size = ui_font(ui, 36), .color = ui_theme.text_soft, .middle = true, .max_lines = 2};
-        ui_text(ui, (SDL_Rect){actions.x, actions.y, left_w, action_h}, "轻触栏目，查看公开内容", &hint);
+        ui_text(ui, pager, "轻触栏目，查看公开内容", &hint);
     }
     draw_ticker(app, h, ui, ticker);
 }

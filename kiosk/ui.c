@@ -114,7 +114,6 @@ void ui_destroy(Ui *ui)
     free(ui);
 }
 
-SDL_Renderer *ui_renderer(Ui *ui) { return ui->r; }
 Fonts *ui_fonts(Ui *ui) { return ui->fonts; }
 float ui_scale(const Ui *ui) { return ui->scale; }
 int ui_px(const Ui *ui, int v) { return (int)lroundf(v * ui->scale); }
@@ -210,6 +209,7 @@ int ui_dump_json(const Ui *ui, const char *screen, const char *path, Err *err)
         const Widget *wd = &ui->widgets[i];
         json_t *o = json_pack("{s:s, s:s, s:s, s:b}", "kind", ui_widget_kind_name(wd->kind), "id", wd->id, "text",
                               wd->text, "touch", wd->touch);
+        if (wd->pressed) json_object_set_new(o, "pressed", json_true());
         json_rect(o, "rect", wd->rect);
         if (wd->text_rect.w > 0) json_rect(o, "text_rect", wd->text_rect);
         json_array_append_new(list, o);

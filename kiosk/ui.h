@@ -74,7 +74,6 @@ int ui_create(SDL_Renderer *r, Fonts *fonts, const char *image_dir, int win_w, i
               Ui **out, Err *err);
 void ui_destroy(Ui *ui);
 
-SDL_Renderer *ui_renderer(Ui *ui);
 Fonts *ui_fonts(Ui *ui);
 int ui_px(const Ui *ui, int design_px);       /* 1080p design px -> window px */
 int ui_font(const Ui *ui, int design_px);     /* the same, times the text scale */

@@ -146,6 +146,50 @@ static void test_small_screen_scales(void **state)
     dump_screens("small", "1280x720", "landscape");
 }
 
+/* The rectangle of the first widget showing text. */
+static SDL_Rect rect_showing(json_t *root, const char *text)
+{
+    size_t i;
+    json_t *wd;
+    json_array_foreach(json_object_get(root, "widgets"), i, wd)
+    {
+        if (strcmp(json_string_value(json_object_get(wd, "text")), text) == 0)
+            return rect_of(json_object_get(wd, "text_rect") ? json_object_get(wd, "text_rect")
+                                                               : json_object_get(wd, "rect"));
+    }
+    fail_msg("\"%s\" is not on screen", text);
+    return (SDL_Rect){0};
+}
+
+/* Against burn-in, what stands still drifts by a few pixels over time. */
+static void test_static_elements_drift(void **state)
+{
+    (void)state;
+    const char *dir = dir_for("drift");
+    char script[1200], text[2048] = "import tests/data/feed.json\n";
+    snprintf(script, sizeof script, "%s/script.txt", dir);
+    for (int m = 0; m < 6; m++) {
+        char line[160];
+        snprintf(line, sizeof line, "clock 2026-11-22T10:%02d:00+08:00\ndump home-%d\n", m * 4, m);
+        strcat(text, line);
+    }
+    test_write_file(script, text);
+    assert_int_equal(run_kiosk(dir, script, "1920x1080", "landscape"), 0);
+    SDL_Rect first = {0};
+    bool moved = false;
+    for (int m = 0; m < 6; m++) {
+        char name[32];
+        snprintf(name, sizeof name, "home-%d", m);
+        json_t *root = load_dump(dir, name);
+        SDL_Rect r = rect_showing(root, "中共青禾镇委员会");
+        json_decref(root);
+        if (m == 0) first = r;
+        assert_true(abs(r.x - first.x) <= 6 && abs(r.y - first.y) <= 6);
+        if (r.x != first.x || r.y != first.y) moved = true;
+    }
+    assert_true(moved);
+}
+
 static void test_a_broken_check_fails(void **state)
 {
     (void)state;
@@ -164,6 +208,7 @@ int main(void)
         cmocka_unit_test(test_landscape),
         cmocka_unit_test(test_portrait),
         cmocka_unit_test(test_small_screen_scales),
+        cmocka_unit_test(test_static_elements_drift),
         cmocka_unit_test(test_a_broken_check_fails),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -144,6 +144,17 @@ def write(name, revision, its):
 
 write("feed.json", 1, items)
 
+# More first-level categories than fit one home screen (a county that
+# adds its own): home pages its tiles.
+extra_cats = [{"id": "c-extra-%02d" % n, "name": "专项公开栏目%d" % (n + 1), "icon": "other", "sort": 20 + n}
+              for n in range(10)]
+extra_items = [item("i-extra-%02d" % n, "c-extra-%02d" % n, "专项公开事项第%d号" % (n + 1), SENTENCES[n], 4, "periodic")
+               for n in range(10)]
+categories_saved = categories
+categories = categories + extra_cats
+write("feed-many.json", 1, items + extra_items)
+categories = categories_saved
+
 # An item whose image is not an image (the hash matches the bytes, so the
 # kiosk accepts the file; decoding it fails): the reader must show a
 # placeholder, not crash or go blank.
