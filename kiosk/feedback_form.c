@@ -180,6 +180,17 @@ static int to_record(const FeedbackForm *f, StoreFeedback *rec, int64_t now, Err
     return feedback_uuid(rec->id, err);
 }
 
+/* A bare rating carries no words: two visitors in a row who both tap 满意
+ * look identical.  Counting the second one matters for the statistics, so
+ * for bare ratings only a repeat within a short time (a double tap, an
+ * impatient second press) counts as the same submission. */
+static int duplicate_window(const StoreFeedback *rec, const FeedbackRules *rules)
+{
+    bool bare = rec->kind == FEEDBACK_RATING && strcmp(rec->reasons, "[]") == 0;
+    if (bare && rules->duplicate_window_s > FEEDBACK_RATING_REPEAT_S) return FEEDBACK_RATING_REPEAT_S;
+    return rules->duplicate_window_s;
+}
+
 FeedbackResult feedback_form_submit(FeedbackForm *f, Store *store, const FeedbackRules *rules, int64_t now,
                                     char *id_out, char *msg, size_t size, Err *err)
 {
@@ -190,9 +201,10 @@ FeedbackResult feedback_form_submit(FeedbackForm *f, Store *store, const Feedbac
         snprintf(msg, size, "暂时无法提交，请稍后再试");
         return FEEDBACK_FAILED;
     }
-    if (rules->duplicate_window_s > 0 && store_feedback_duplicate(store, &rec, now - rules->duplicate_window_s) > 0) {
+    int window = duplicate_window(&rec, rules);
+    if (window > 0 && store_feedback_duplicate(store, &rec, now - window) > 0) {
         log_info("feedback: identical %s dropped (already saved in the last %d s)", feedback_kind_word(rec.kind),
-                 rules->duplicate_window_s);
+                 window);
         feedback_form_clear(f);
         snprintf(msg, size, "相同的内容刚才已经提交过了，无需重复提交");
         return FEEDBACK_DUPLICATE;

@@ -24,6 +24,10 @@
 #define FEEDBACK_NAME_CHARS 20
 #define FEEDBACK_PHONE_DIGITS 11
 #define FEEDBACK_STATE_REASONS "setting.reasons"   /* synced from the county server */
+/* A bare rating (no reasons, no comment) is only dropped as a duplicate
+ * within this many seconds, however long duplicate_window is: the next
+ * visitor may well give the same rating. */
+#define FEEDBACK_RATING_REPEAT_S 60
 
 typedef struct FeedbackTarget {
     char item_id[STORE_ID_MAX];        /* "" when not about one item */

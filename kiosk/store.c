@@ -811,7 +811,8 @@ int store_feedback_duplicate(Store *s, const StoreFeedback *f, int64_t since)
 {
     return query_int(s,
                      "SELECT EXISTS (SELECT 1 FROM feedback_outbox WHERE created_at >= ?1 AND kind = ?2"
-                     " AND target_item = ?3 AND target_category = ?4 AND rating = ?5 AND comment = ?6)",
-                     "isssds", since, feedback_kind_word(f->kind), f->target_item, f->target_category, f->rating,
-                     f->comment) > 0;
+                     " AND target_item = ?3 AND target_category = ?4 AND rating = ?5 AND comment = ?6"
+                     " AND reasons = ?7)",
+                     "isssdss", since, feedback_kind_word(f->kind), f->target_item, f->target_category, f->rating,
+                     f->comment, f->reasons[0] ? f->reasons : "[]") > 0;
 }

@@ -240,7 +240,8 @@ int store_feedback_mark_sent(Store *s, const char *id, int64_t now, Err *err);
 int store_feedback_note_attempt(Store *s, const char *id, const char *error, Err *err);
 int store_feedback_outbox_length(Store *s);
 /* How many submissions were made since `since` (for the rate limit), and
- * whether the same text was already sent since `since` (duplicates). */
+ * whether the same submission (kind, target, rating, reasons, comment) was
+ * already made since `since` (duplicates). */
 int store_feedback_count_since(Store *s, int64_t since);
 int store_feedback_duplicate(Store *s, const StoreFeedback *f, int64_t since);
 

@@ -1,7 +1,8 @@
 #!/bin/sh
 # 回复公开: the public answers from the feed, newest first, four to a page
-# (two columns in landscape), paged by button and by swipe; a tap
-# shows one answer alone.  Reached from home and from the feedback screen.
+# (two columns in landscape), paged by button and by swipe; a tap shows
+# one answer alone, a long one in pages of its own.  Reached from home and
+# from the feedback screen.
 set -eu
 T=${KIOSK_TEST_TMP:-$(mktemp -d)}
 . tests/feedback/lib.sh
@@ -13,7 +14,7 @@ for orient in landscape portrait; do
         cat <<'SCRIPT'
 tap-text home.answers
 expect-screen answers
-expect-text 回复公开（共 5 条）
+expect-text 回复公开（共 6 条）
 expect-text 换届选举的候选人名单什么时候公示？
 expect-text 第 1/2 页
 check-layout
@@ -25,12 +26,35 @@ tap-text pager.next
 expect-text 第 2/2 页
 expect-text 村里的路灯坏了很久，什么时候修？
 expect-no-text 换届选举
-tap-text answer:0
+tap-text answer:1
 expect-text 返回列表
 expect-text 已联系供电所
 check-layout
 tap-text answers.list
 swipe 300 700 1000 700 300
+expect-text 第 1/2 页
+# a long answer is paged on its own
+tap-text answer:0
+expect-text 全镇路灯检修的结果能不能逐条公开？
+expect-text 第1条：
+expect-no-text 第30条：
+expect-no-text 第 1/2 页
+check-layout
+check-glyphs
+SCRIPT
+        echo "screenshot answer-long-$orient"
+        cat <<'SCRIPT'
+swipe 1000 700 300 700 300
+swipe 1000 700 300 700 300
+swipe 1000 700 300 700 300
+swipe 1000 700 300 700 300
+swipe 1000 700 300 700 300
+swipe 1000 700 300 700 300
+swipe 1000 700 300 700 300
+expect-text 第30条：
+expect-no-text 第1条：
+check-layout
+tap-text answers.list
 expect-text 第 1/2 页
 tap-text nav.home
 tap-text nav.feedback

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Durability: the kiosk is killed (kill -9) the moment 提交成功 is on the
 # screen.  After a restart the submission is in the outbox, whole, once.
+# And when the database refuses the write, 提交成功 never shows.
 set -eu
 T=${KIOSK_TEST_TMP:-$(mktemp -d)}
 . tests/feedback/lib.sh
@@ -47,4 +48,29 @@ grep -q '提交成功' "$T/shots/submitted.json" || fail "the dump does not show
 fb_run "$T/restart.txt"
 row=$(fb_sql "select count(*), kind, rating, comment from feedback_outbox where sent_at is null")
 [ "$row" = '1|comment|3|公开' ] || fail "outbox after restart: $row"
+# A database that refuses the write (a full disk, simulated by a trigger):
+# no 提交成功, a clear message, a log line, and the visitor's words stay
+# on the form for another try.
+sqlite3 "$T/kiosk.db" "CREATE TRIGGER disk_full BEFORE INSERT ON feedback_outbox
+    BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END;"
+{
+    fb_script_head
+    cat <<'SCRIPT'
+tap-text nav.feedback
+tap-text fb.open_form
+tap-text fb.field:comment
+SCRIPT
+    fb_keys gongkai
+    cat <<'SCRIPT'
+tap-text 公开
+tap-text kb.done
+tap-text fb.submit
+expect-no-text 提交成功
+expect-text 暂时无法提交，请稍后再试
+expect-text 公开
+SCRIPT
+} > "$T/full.txt"
+fb_run "$T/full.txt"
+grep -q "feedback: not saved: .*database or disk is full" "$T/kiosk.log" || fail "no log line for the refused write"
+[ "$(fb_sql "select count(*) from feedback_outbox")" = 1 ] || fail "the outbox changed"
 echo "feedback survives kill -9: ok"

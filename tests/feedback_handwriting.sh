@@ -1,5 +1,5 @@
 #!/bin/sh
-# An opinion written by hand on the pad (portrait screen): strokes drawn
+# The full opinion form with handwriting (portrait screen): strokes drawn
 # with a finger, candidates chosen by a tap, a character taken by itself
 # when the next one starts after a pause, a stroke taken back with 删除;
 # then 提交成功 and the text in the outbox.
@@ -16,6 +16,8 @@ expect-screen category
 tap-text nav.feedback
 expect-text 栏目：组织建设
 tap-text fb.open_form
+tap-text fb.rate:3
+tap-text fb.reason:5
 tap-text fb.field:comment
 tap-text kb.mode:hand
 expect-text 请在这里写字
@@ -45,12 +47,37 @@ tap-text kb.del
 expect-text 请在这里写字
 tap-text kb.done
 expect-text 大人十一
+# the name written by hand too: 王
+tap-text fb.field:name
+expect-text 请在这里写字
+stroke kb.pad 20,15 80,15
+stroke kb.pad 25,50 75,50
+stroke kb.pad 50,15 50,85
+stroke kb.pad 10,85 90,85
+tap-text 王
+tap-text kb.done
+tap-text fb.field:phone
+tap-text kb.char:1
+tap-text kb.char:8
+tap-text kb.char:6
+tap-text kb.char:0
+tap-text kb.char:0
+tap-text kb.char:0
+tap-text kb.char:0
+tap-text kb.char:1
+tap-text kb.char:2
+tap-text kb.char:3
+tap-text kb.char:4
+tap-text kb.done
+expect-text 186****1234
+check-layout
+screenshot feedback-handwriting-filled
 tap-text fb.submit
 expect-text 提交成功
 SCRIPT
 } > "$T/hand.txt"
 fb_run "$T/hand.txt"
 
-row=$(fb_sql "select kind, rating, comment, target_item, target_category from feedback_outbox")
-[ "$row" = 'comment|0|大人十一||zuzhi' ] || fail "outbox row: $row"
+row=$(fb_sql "select kind, rating, reasons, comment, name, phone, target_item, target_category from feedback_outbox")
+[ "$row" = 'comment|3|["字太小"]|大人十一|王|18600001234||zuzhi' ] || fail "outbox row: $row"
 echo "feedback by handwriting: ok"

@@ -36,6 +36,23 @@ echo "$id" | grep -Eq '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[
 # for the taps: the submission carries the time it was made.
 t=$(fb_sql "select created_at from feedback_outbox")
 [ "$t" -ge 1795312800 ] && [ "$t" -lt 1795312860 ] || fail "created_at is $t"
+# Three levels (rating_levels = 3): 满意 / 基本满意 / 不满意.
+echo "rating_levels = 3" >> "$T/kiosk.conf"
+{
+    fb_script_head
+    cat <<'SCRIPT'
+tap-text nav.feedback
+expect-text 基本满意
+expect-no-text 非常满意
+check-layout
+tap-text 不满意
+expect-text 提交成功
+SCRIPT
+} > "$T/three.txt"
+fb_run "$T/three.txt"
+[ "$(fb_sql "select rating || '/' || rating_levels from feedback_outbox where rating_levels = 3")" = 3/3 ] ||
+    fail "three levels: $(fb_sql "select rating, rating_levels from feedback_outbox")"
+
 # With [feedback] enabled = false the screen says so and takes nothing.
 echo "enabled = false" >> "$T/kiosk.conf"
 {
@@ -50,5 +67,5 @@ expect-screen answers
 SCRIPT
 } > "$T/disabled.txt"
 fb_run "$T/disabled.txt"
-[ "$(fb_sql "select count(*) from feedback_outbox")" = 1 ] || fail "a disabled kiosk saved feedback"
+[ "$(fb_sql "select count(*) from feedback_outbox")" = 2 ] || fail "a disabled kiosk saved feedback"
 echo "feedback rating: ok"

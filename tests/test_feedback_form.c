@@ -213,15 +213,38 @@ static void test_identical_submission_dropped(void **state)
 {
     Fixture *fx = *state;
     char id[37], msg[256];
-    fx->form.rating = 5;
+    snprintf(fx->form.comment, sizeof fx->form.comment, "公告栏的字太小了");
     assert_int_equal(submit(fx, NOW, id, msg), FEEDBACK_SAVED);
-    fx->form.rating = 5;
-    assert_int_equal(submit(fx, NOW + 30, id, msg), FEEDBACK_DUPLICATE);
+    snprintf(fx->form.comment, sizeof fx->form.comment, "公告栏的字太小了");
+    assert_int_equal(submit(fx, NOW + 300, id, msg), FEEDBACK_DUPLICATE);
     assert_false(feedback_form_touched(&fx->form));
-    fx->form.rating = 4;                              /* different: saved */
-    assert_int_equal(submit(fx, NOW + 31, id, msg), FEEDBACK_SAVED);
-    fx->form.rating = 5;                              /* same again, but after the window */
+    snprintf(fx->form.comment, sizeof fx->form.comment, "公告栏的字太小了！");   /* different: saved */
+    assert_int_equal(submit(fx, NOW + 301, id, msg), FEEDBACK_SAVED);
+    snprintf(fx->form.comment, sizeof fx->form.comment, "公告栏的字太小了");     /* after the window */
     assert_int_equal(submit(fx, NOW + 601, id, msg), FEEDBACK_SAVED);
+    int n;
+    store_free(pending(fx, &n));
+    assert_int_equal(n, 3);
+}
+
+/* A bare rating repeated at once is the same visitor's double tap; the
+ * same rating a few minutes later is most likely the next visitor's. */
+static void test_bare_rating_repeat_window(void **state)
+{
+    Fixture *fx = *state;
+    char id[37], msg[256];
+    fx->form.rating = 2;
+    assert_int_equal(submit(fx, NOW, id, msg), FEEDBACK_SAVED);
+    fx->form.rating = 2;
+    assert_int_equal(submit(fx, NOW + 20, id, msg), FEEDBACK_DUPLICATE);
+    fx->form.rating = 2;
+    assert_int_equal(submit(fx, NOW + FEEDBACK_RATING_REPEAT_S + 1, id, msg), FEEDBACK_SAVED);
+    fx->form.rating = 2;                              /* with a reason it is not bare: the full window */
+    fx->form.reason_on[0] = true;
+    assert_int_equal(submit(fx, NOW + 200, id, msg), FEEDBACK_SAVED);
+    fx->form.rating = 2;
+    fx->form.reason_on[0] = true;
+    assert_int_equal(submit(fx, NOW + 500, id, msg), FEEDBACK_DUPLICATE);
     int n;
     store_free(pending(fx, &n));
     assert_int_equal(n, 3);
@@ -274,6 +297,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_checks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_request_needs_name_and_phone, setup, teardown),
         cmocka_unit_test_setup_teardown(test_identical_submission_dropped, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bare_rating_repeat_window, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rate_limit_per_hour, setup, teardown),
         cmocka_unit_test_setup_teardown(test_synced_reasons_replace_config, setup, teardown),
     };

@@ -1,0 +1,133 @@
+/* bench_ime — how quickly the on-screen keyboard's engines answer.
+ *
+ * With the real Debian data, as the kiosk finds it (Config defaults):
+ *   - pinyin: the first deployment into a fresh folder (done on a
+ *     background thread in the kiosk) and a restart over deployed data;
+ *     then one keystroke = one letter typed plus the first page of
+ *     candidates read, over a set of phrases, and choosing a phrase;
+ *   - handwriting: opening the model; one recognition (top 10) of a
+ *     character of 1 to 6 strokes, as after every stroke a visitor draws.
+ * A keystroke or a stroke must answer well inside one frame (16 ms) on a
+ * cheap kiosk PC.  Prints figures; asserts nothing. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "ime_handwriting.h"
+#include "ime_pinyin.h"
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static const char *const PHRASES[] = {"dangwugongkai", "nihao", "cunwucaiwu", "gengxintaiman", "zhiyuanfuwu",
+                                      "xuanjuhouxuanren", "lujiangaizao", "shenqinggongkai"};
+#define ROUNDS 20
+
+static int bench_pinyin(const Config *cfg, const char *dir)
+{
+    ImePinyin *p;
+    Err err;
+    double t0 = now_ms();
+    if (ime_pinyin_open(cfg->rime_shared_dir, dir, &p, &err) || ime_pinyin_wait_ready(p, &err)) {
+        fprintf(stderr, "bench_ime: %s\n", err.msg);
+        return 1;
+    }
+    printf("pinyin: first deployment into a fresh folder: %.0f ms (background thread in the kiosk)\n",
+           now_ms() - t0);
+    ime_pinyin_close(p);
+    t0 = now_ms();
+    if (ime_pinyin_open(cfg->rime_shared_dir, dir, &p, &err) || ime_pinyin_wait_ready(p, &err)) {
+        fprintf(stderr, "bench_ime: %s\n", err.msg);
+        return 1;
+    }
+    printf("pinyin: restart over deployed data: %.1f ms\n", now_ms() - t0);
+
+    double worst = 0, total = 0, choose_total = 0;
+    int keys = 0, chosen = 0;
+    ImeCandidates page;
+    char out[256];
+    for (int r = 0; r < ROUNDS; r++) {
+        for (size_t i = 0; i < sizeof PHRASES / sizeof PHRASES[0]; i++) {
+            for (const char *c = PHRASES[i]; *c; c++) {
+                double k0 = now_ms();
+                ime_pinyin_type(p, *c);
+                ime_pinyin_preedit(p);
+                ime_pinyin_candidates(p, 0, 10, &page, &err);
+                double d = now_ms() - k0;
+                total += d;
+                if (d > worst) worst = d;
+                keys++;
+            }
+            double c0 = now_ms();
+            ime_pinyin_choose(p, 0, out, sizeof out, &err);
+            choose_total += now_ms() - c0;
+            chosen++;
+            ime_pinyin_clear(p);
+        }
+    }
+    printf("pinyin: %d keystrokes (letter + preedit + 10 candidates): mean %.2f ms, worst %.2f ms\n", keys,
+           total / keys, worst);
+    printf("pinyin: choosing a candidate: mean %.3f ms over %d\n", choose_total / chosen, chosen);
+    ime_pinyin_close(p);
+    return 0;
+}
+
+static int bench_handwriting(const Config *cfg)
+{
+    ImeHandwriting *h;
+    Err err;
+    double t0 = now_ms();
+    if (ime_handwriting_open(cfg->handwriting_model, &h, &err)) {
+        fprintf(stderr, "bench_ime: %s\n", err.msg);
+        return 1;
+    }
+    printf("handwriting: opening the model: %.1f ms\n", now_ms() - t0);
+    ImeHwPad pad = {0, 0, 600, 600};
+    ImeHwCandidate c[10];
+    for (int strokes = 1; strokes <= 6; strokes++) {
+        double total = 0, worst = 0;
+        for (int r = 0; r < ROUNDS; r++) {
+            ime_handwriting_clear(h);
+            for (int s = 0; s < strokes; s++) {
+                int y = 60 + s * 90;
+                ime_handwriting_begin_stroke(h, &pad, 60, y, &err);
+                for (int x = 80; x <= 540; x += 20) ime_handwriting_add_point(h, &pad, x, y + (x % 60) / 6, &err);
+            }
+            int n;
+            double k0 = now_ms();
+            ime_handwriting_recognize(h, c, 10, &n, &err);
+            double d = now_ms() - k0;
+            total += d;
+            if (d > worst) worst = d;
+        }
+        printf("handwriting: recognising %d stroke(s), top 10: mean %.2f ms, worst %.2f ms\n", strokes,
+               total / ROUNDS, worst);
+    }
+    ime_handwriting_close(h);
+    return 0;
+}
+
+int main(void)
+{
+    Config cfg;
+    config_defaults(&cfg);
+    char dir[] = "/tmp/bench-ime-XXXXXX";
+    if (!mkdtemp(dir)) {
+        perror("bench_ime: mkdtemp");
+        return 1;
+    }
+    char rime[64];
+    snprintf(rime, sizeof rime, "%s/rime", dir);
+    int rc = bench_pinyin(&cfg, rime) || bench_handwriting(&cfg);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0) fprintf(stderr, "bench_ime: could not remove %s\n", dir);
+    return rc;
+}
