@@ -4,29 +4,9 @@
 # withdraw, notices, kiosks with their heartbeat, feedback list, CSV export
 # and a public reply.  The kiosk side is played with the curl command.
 set -eu
-T=${KIOSK_TEST_TMP:-$(mktemp -d)}
-BIN=${BIN:-bin}
-fail() { echo "FAIL: $*"; [ -f "$T/countyd.log" ] && tail -20 "$T/countyd.log"; exit 1; }
+. tests/lib/common.sh
 
-"$BIN"/countyd --db "$T/county.db" --add-admin zhang > "$T/admin.txt" || fail "--add-admin"
-KIOSKCTL_TOKEN=$(sed -n 2p "$T/admin.txt")
-export KIOSKCTL_TOKEN
-
-# Port 0: the system picks a free port, countyd logs which.
-"$BIN"/countyd --db "$T/county.db" --listen 127.0.0.1:0 --log-level debug 2> "$T/countyd.log" &
-PID=$!
-trap 'kill $PID 2>/dev/null || true' EXIT
-i=0
-until PORT=$(sed -n 's/.*listening on .*(port \([0-9]*\)).*/\1/p' "$T/countyd.log") && [ -n "$PORT" ]; do
-    i=$((i + 1)); [ $i -lt 100 ] || fail "countyd did not start"; sleep 0.1
-done
-URL="http://127.0.0.1:$PORT"
-KIOSKCTL_SERVER=$URL
-export KIOSKCTL_SERVER
-i=0
-until "$BIN"/kioskctl items > /dev/null 2>&1; do
-    i=$((i + 1)); [ $i -lt 100 ] || fail "countyd did not start"; sleep 0.1
-done
+countyd_start zhang
 
 # A wrong token is refused with the server's message.
 if KIOSKCTL_TOKEN=0000 "$BIN"/kioskctl items 2> "$T/err"; then fail "wrong token accepted"; fi
@@ -47,34 +27,10 @@ fin | 党费收缴和使用
     fin-2026 | 2026年
 TXT
 printf '\211PNG\r\n\032\nchart bytes' > "$C/chart.png"
-cat > "$C/meeting.txt" <<'TXT'
-category: dec
-title: 关于召开党员大会的决定
-published: 2026-01-05 09:00
-period: 即时
-scope: 社会
-
-定于本月十日召开全体党员大会。
-TXT
-cat > "$C/dues.txt" <<'TXT'
-category: fin-2026
-title: 2026年第一季度党费收缴情况
-published: 2026-04-01
-period: 定期
-scope: 社会
-image: chart.png | 收缴情况图
-
-本季度应缴党费全部按时收缴。
-TXT
-cat > "$C/inner.txt" <<'TXT'
-category: dec
-title: 内部传达事项
-published: 2026-01-05
-period: 即时
-scope: 党内
-
-只在党内传达。
-TXT
+author_item "$C/meeting.txt" dec 关于召开党员大会的决定 "2026-01-05 09:00" 即时 社会 定于本月十日召开全体党员大会。
+author_item "$C/dues.txt" fin-2026 2026年第一季度党费收缴情况 2026-04-01 定期 社会 本季度应缴党费全部按时收缴。 \
+    "chart.png | 收缴情况图"
+author_item "$C/inner.txt" dec 内部传达事项 2026-01-05 即时 党内 只在党内传达。
 cat > "$C/notices.txt" <<'TXT'
 id: n1
 urgent: 是
@@ -179,9 +135,7 @@ REV=$(server_rev)
 kiosk -o "$T/held.json" -w '%{http_code}' "$URL/v1/content?since=$REV&wait=60" > "$T/held.status" &
 CURL=$!
 sleep 0.5
-kill -TERM $PID
-wait $PID || fail "countyd exited with $?"
-trap - EXIT
+countyd_stop
 wait $CURL || true
 [ "$(cat "$T/held.status")" = 503 ] && grep -q '"code":"unavailable"' "$T/held.json" || fail "held long-poll: $(cat "$T/held.status") $(cat "$T/held.json")"
 grep -q "countyd: stopped" "$T/countyd.log" || fail "no clean stop in the log"

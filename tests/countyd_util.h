@@ -2,9 +2,11 @@
  *
  * countyd_start() creates an admin in a fresh database under
  * $KIOSK_TEST_TMP, starts `$BIN/countyd` on 127.0.0.1 on a free port and
- * waits until it answers.  countyd_call() sends one HTTP request with
- * libcurl and keeps status, body and the ETag/Cache-Control headers.
- * Used by test_countyd.c; the kiosk-side sync tests can use it too. */
+ * waits until it answers; countyd_stop() and countyd_launch() stop it and
+ * start it again on the same port and database.  countyd_call() sends one
+ * HTTP request with libcurl and keeps status, body and the
+ * ETag/Cache-Control headers.  Used by test_countyd.c and
+ * test_sync_countyd.c. */
 #ifndef KIOSK_COUNTYD_UTIL_H
 #define KIOSK_COUNTYD_UTIL_H
 
@@ -13,6 +15,7 @@
 #include <jansson.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -126,13 +129,34 @@ static inline json_t *reply_json(const Reply *r)
     return doc;
 }
 
+/* An admin request with a body of the given Content-Type (or none). */
+static inline Reply countyd_admin_body(const Countyd *c, const char *method, const char *path, const char *type,
+                                       const void *body, size_t len)
+{
+    char auth[160], ctype[128];
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", c->admin_token);
+    snprintf(ctype, sizeof ctype, "Content-Type: %s", type);
+    const char *headers[] = {auth, ctype, NULL};
+    return countyd_call(c, method, path, headers, body, len);
+}
+
 /* An admin request with a JSON body (or none). */
 static inline Reply countyd_admin(const Countyd *c, const char *method, const char *path, const char *json)
 {
-    char auth[160];
-    snprintf(auth, sizeof auth, "Authorization: Bearer %s", c->admin_token);
-    const char *headers[] = {auth, "Content-Type: application/json", NULL};
-    return countyd_call(c, method, path, headers, json, json ? strlen(json) : 0);
+    return countyd_admin_body(c, method, path, "application/json", json, json ? strlen(json) : 0);
+}
+
+/* An admin request that must answer exactly `want_status`; returns its JSON
+ * answer, or NULL when the body is not JSON. */
+static inline json_t *countyd_admin_expect(const Countyd *c, const char *method, const char *path, const char *type,
+                                           const void *body, size_t len, long want_status)
+{
+    Reply r = countyd_admin_body(c, method, path, type, body, len);
+    if (r.status != want_status)
+        fail_msg("%s %s: HTTP %ld, wanted %ld: %s", method, path, r.status, want_status, r.body);
+    json_t *doc = json_loads(r.body, 0, NULL);
+    reply_free(&r);
+    return doc;
 }
 
 /* Runs an admin request that must succeed; returns its JSON answer. */
@@ -168,7 +192,27 @@ static inline void countyd_wait_ready(Countyd *c)
     fail_msg("countyd did not start; see %s", c->log);
 }
 
-/* Starts countyd on a fresh database with an admin "tester". */
+/* Starts countyd on c's database and port; it ends with the test program
+ * (a test killed by a timeout leaves no server behind). */
+static inline void countyd_launch(Countyd *c)
+{
+    char listen[64];
+    snprintf(listen, sizeof listen, "127.0.0.1:%d", c->port);
+    c->pid = fork();
+    assert_true(c->pid >= 0);
+    if (c->pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        FILE *log = freopen(c->log, "a", stderr);
+        (void)log;
+        execl(countyd_bin("countyd"), "countyd", "--db", c->db, "--listen", listen, "--log-level", "debug", "--max-wait",
+              "30", (char *)NULL);
+        _exit(127);
+    }
+    countyd_wait_ready(c);
+}
+
+/* Starts countyd on a fresh database in the scratch folder `name`, with an
+ * admin "tester". */
 static inline void countyd_start(Countyd *c, const char *name)
 {
     memset(c, 0, sizeof *c);
@@ -187,18 +231,7 @@ static inline void countyd_start(Countyd *c, const char *name)
     assert_int_equal(pclose(p), 0);
     assert_int_equal(strlen(c->admin_token), 64);
     c->port = countyd_free_port();
-    char listen[64];
-    snprintf(listen, sizeof listen, "127.0.0.1:%d", c->port);
-    c->pid = fork();
-    assert_true(c->pid >= 0);
-    if (c->pid == 0) {
-        FILE *log = freopen(c->log, "w", stderr);
-        (void)log;
-        execl(countyd_bin("countyd"), "countyd", "--db", c->db, "--listen", listen, "--log-level", "debug", "--max-wait",
-              "30", (char *)NULL);
-        _exit(127);
-    }
-    countyd_wait_ready(c);
+    countyd_launch(c);
 }
 
 /* SIGTERM, then waits; returns the exit status (-1 if it had to be killed). */

@@ -4,13 +4,11 @@
 # one answer alone, a long one in pages of its own.  Reached from home and
 # from the feedback screen.
 set -eu
-T=${KIOSK_TEST_TMP:-$(mktemp -d)}
-. tests/feedback/lib.sh
+. tests/lib/feedback.sh
 
 for orient in landscape portrait; do
     fb_conf $orient
     {
-        fb_script_head
         cat <<'SCRIPT'
 tap-text home.answers
 expect-screen answers
@@ -61,7 +59,7 @@ tap-text nav.feedback
 tap-text fb.answers
 expect-screen answers
 SCRIPT
-    } > "$T/answers.txt"
+    } | fb_script_write answers
     rm -f "$T/kiosk.db"*
     fb_run "$T/answers.txt"
 done

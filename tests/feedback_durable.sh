@@ -3,12 +3,10 @@
 # screen.  After a restart the submission is in the outbox, whole, once.
 # And when the database refuses the write, 提交成功 never shows.
 set -eu
-T=${KIOSK_TEST_TMP:-$(mktemp -d)}
-. tests/feedback/lib.sh
+. tests/lib/feedback.sh
 fb_conf landscape
 
 {
-    fb_script_head
     cat <<'SCRIPT'
 tap-text nav.feedback
 tap-text fb.open_form
@@ -24,9 +22,9 @@ expect-text 提交成功
 dump submitted
 hold 60000
 SCRIPT
-} > "$T/submit.txt"
+} | fb_script_write submit
 
-"$BIN"/kiosk --config "$T/kiosk.conf" --headless "$T/submit.txt" --shots "$T/shots" > "$T/kiosk.log" 2>&1 &
+kiosk_headless "$T/kiosk.conf" "$T/submit.txt" "$T/shots" > "$T/kiosk.log" 2>&1 &
 pid=$!
 i=0
 while [ ! -s "$T/shots/submitted.json" ]; do
@@ -41,11 +39,7 @@ grep -q '提交成功' "$T/shots/submitted.json" || fail "the dump does not show
 [ -s "$T/kiosk.db-wal" ] || fail "expected the commit in the write-ahead log (the kiosk never closed the database)"
 
 # Restart: the kiosk opens the same database and runs again.
-{
-    fb_script_head
-    echo "expect-screen home"
-} > "$T/restart.txt"
-fb_run "$T/restart.txt"
+echo "expect-screen home" | fb_script restart
 row=$(fb_sql "select count(*), kind, rating, comment from feedback_outbox where sent_at is null")
 [ "$row" = '1|comment|3|公开' ] || fail "outbox after restart: $row"
 # A database that refuses the write (a full disk, simulated by a trigger):
@@ -54,7 +48,6 @@ row=$(fb_sql "select count(*), kind, rating, comment from feedback_outbox where 
 sqlite3 "$T/kiosk.db" "CREATE TRIGGER disk_full BEFORE INSERT ON feedback_outbox
     BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END;"
 {
-    fb_script_head
     cat <<'SCRIPT'
 tap-text nav.feedback
 tap-text fb.open_form
@@ -69,8 +62,7 @@ expect-no-text 提交成功
 expect-text 暂时无法提交，请稍后再试
 expect-text 公开
 SCRIPT
-} > "$T/full.txt"
-fb_run "$T/full.txt"
+} | fb_script full
 grep -q "feedback: not saved: .*database or disk is full" "$T/kiosk.log" || fail "no log line for the refused write"
 [ "$(fb_sql "select count(*) from feedback_outbox")" = 1 ] || fail "the outbox changed"
 echo "feedback survives kill -9: ok"

@@ -4,13 +4,10 @@
 # when the next one starts after a pause, a stroke taken back with 删除;
 # then 提交成功 and the text in the outbox.
 set -eu
-T=${KIOSK_TEST_TMP:-$(mktemp -d)}
-. tests/feedback/lib.sh
+. tests/lib/feedback.sh
 fb_conf portrait
 
-{
-    fb_script_head
-    cat <<'SCRIPT'
+fb_script hand <<'SCRIPT'
 tap-text cat:zuzhi
 expect-screen category
 tap-text nav.feedback
@@ -75,8 +72,6 @@ screenshot feedback-handwriting-filled
 tap-text fb.submit
 expect-text 提交成功
 SCRIPT
-} > "$T/hand.txt"
-fb_run "$T/hand.txt"
 
 row=$(fb_sql "select kind, rating, reasons, comment, name, phone, target_item, target_category from feedback_outbox")
 [ "$row" = 'comment|3|["字太小"]|大人十一|王|18600001234||zuzhi' ] || fail "outbox row: $row"

@@ -3,12 +3,10 @@
 # touch the kiosk is back home and the next visitor finds an empty form, no
 # half-typed pinyin, nothing saved.
 set -eu
-T=${KIOSK_TEST_TMP:-$(mktemp -d)}
-. tests/feedback/lib.sh
+. tests/lib/feedback.sh
 fb_conf landscape
 
 {
-    fb_script_head
     cat <<'SCRIPT'
 tap-text nav.feedback
 tap-text fb.open_form
@@ -35,8 +33,7 @@ tap-text fb.field:comment
 expect-no-text wang
 expect-text 0/300
 SCRIPT
-} > "$T/idle.txt"
-fb_run "$T/idle.txt"
+} | fb_script idle
 
 [ "$(fb_sql "select count(*) from feedback_outbox")" = 0 ] || fail "something was saved"
 echo "feedback cleared on idle: ok"

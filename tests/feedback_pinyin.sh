@@ -4,12 +4,10 @@
 # phone number on the keypad (masked once entered); then 提交成功, and the
 # form is empty for the next visitor.
 set -eu
-T=${KIOSK_TEST_TMP:-$(mktemp -d)}
-. tests/feedback/lib.sh
+. tests/lib/feedback.sh
 fb_conf landscape
 
 {
-    fb_script_head
     cat <<'SCRIPT'
 tap-text nav.feedback
 expect-text 中共青禾镇委员会的工作
@@ -82,8 +80,7 @@ tap-text fb.open_form
 expect-no-text 党务公开更新太慢
 expect-no-text 138****5678
 SCRIPT
-} > "$T/pinyin.txt"
-fb_run "$T/pinyin.txt"
+} | fb_script pinyin
 
 row=$(fb_sql "select kind, rating, reasons, comment, name, phone, target_item from feedback_outbox")
 [ "$row" = 'comment|4|["内容不全"]|党务公开更新太慢，请改进。谢谢！ok|张三|13812345678|' ] || fail "outbox row: $row"

@@ -4,13 +4,10 @@
 # the 4th submission is refused with a clear message, and an hour later
 # the kiosk takes submissions again.
 set -eu
-T=${KIOSK_TEST_TMP:-$(mktemp -d)}
-. tests/feedback/lib.sh
+. tests/lib/feedback.sh
 fb_conf landscape 3
 
-{
-    fb_script_head
-    cat <<'SCRIPT'
+fb_script limit <<'SCRIPT'
 tap-text nav.feedback
 tap-text fb.rate:1
 expect-text 提交成功
@@ -38,8 +35,6 @@ clock 2026-11-22T11:01:00+08:00
 tap-text fb.rate:4
 expect-text 提交成功
 SCRIPT
-} > "$T/limit.txt"
-fb_run "$T/limit.txt"
 
 [ "$(fb_sql "select group_concat(rating) from (select rating from feedback_outbox order by created_at, rowid)")" = "1,2,3,4" ] ||
     fail "saved ratings: $(fb_sql "select group_concat(rating) from feedback_outbox")"

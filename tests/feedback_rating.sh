@@ -2,13 +2,10 @@
 # One-tap rating: from an item being read, 意见建议, one tap on 满意 ->
 # 提交成功, and the outbox holds exactly that rating about that item.
 set -eu
-T=${KIOSK_TEST_TMP:-$(mktemp -d)}
-. tests/feedback/lib.sh
+. tests/lib/feedback.sh
 fb_conf landscape
 
-{
-    fb_script_head
-    cat <<'SCRIPT'
+fb_script rating <<'SCRIPT'
 tap-text cat:zuzhi
 tap-text item:fb-test-1
 expect-screen reader
@@ -24,8 +21,6 @@ expect-text 补充原因和意见
 check-layout
 screenshot feedback-rated
 SCRIPT
-} > "$T/rating.txt"
-fb_run "$T/rating.txt"
 
 [ "$(fb_sql "select count(*) from feedback_outbox")" = 1 ] || fail "expected one submission"
 row=$(fb_sql "select kind, rating, rating_levels, target_item, target_category, comment, name, phone from feedback_outbox")
@@ -38,9 +33,7 @@ t=$(fb_sql "select created_at from feedback_outbox")
 [ "$t" -ge 1795312800 ] && [ "$t" -lt 1795312860 ] || fail "created_at is $t"
 # Three levels (rating_levels = 3): 满意 / 基本满意 / 不满意.
 echo "rating_levels = 3" >> "$T/kiosk.conf"
-{
-    fb_script_head
-    cat <<'SCRIPT'
+fb_script three <<'SCRIPT'
 tap-text nav.feedback
 expect-text 基本满意
 expect-no-text 非常满意
@@ -48,16 +41,12 @@ check-layout
 tap-text 不满意
 expect-text 提交成功
 SCRIPT
-} > "$T/three.txt"
-fb_run "$T/three.txt"
 [ "$(fb_sql "select rating || '/' || rating_levels from feedback_outbox where rating_levels = 3")" = 3/3 ] ||
     fail "three levels: $(fb_sql "select rating, rating_levels from feedback_outbox")"
 
 # With [feedback] enabled = false the screen says so and takes nothing.
 echo "enabled = false" >> "$T/kiosk.conf"
-{
-    fb_script_head
-    cat <<'SCRIPT'
+fb_script disabled <<'SCRIPT'
 tap-text nav.feedback
 expect-text 本机暂不接受意见建议
 expect-no-text 非常满意
@@ -65,7 +54,5 @@ check-layout
 tap-text fb.answers
 expect-screen answers
 SCRIPT
-} > "$T/disabled.txt"
-fb_run "$T/disabled.txt"
 [ "$(fb_sql "select count(*) from feedback_outbox")" = 2 ] || fail "a disabled kiosk saved feedback"
 echo "feedback rating: ok"

@@ -3,12 +3,10 @@
 # a name and a valid mobile number are there, each with a message saying
 # what is missing; then saved as a request with its contact details.
 set -eu
-T=${KIOSK_TEST_TMP:-$(mktemp -d)}
-. tests/feedback/lib.sh
+. tests/lib/feedback.sh
 fb_conf landscape
 
 {
-    fb_script_head
     cat <<'SCRIPT'
 tap-text nav.feedback
 tap-text fb.open_request
@@ -67,8 +65,7 @@ tap-text fb.submit
 expect-text 提交成功
 expect-text 办理结果
 SCRIPT
-} > "$T/request.txt"
-fb_run "$T/request.txt"
+} | fb_script request
 
 [ "$(fb_sql "select count(*) from feedback_outbox")" = 1 ] || fail "expected one submission"
 row=$(fb_sql "select kind, rating, comment, name, phone from feedback_outbox")

@@ -6,27 +6,15 @@
 # visitor's name or phone; and the kiosk has erased the contact details
 # once the server confirmed receipt.
 set -eu
-T=${KIOSK_TEST_TMP:-$(mktemp -d)}
-BIN=${BIN:-bin}
-. tests/feedback/lib.sh
+. tests/lib/feedback.sh
 
-"$BIN"/countyd --db "$T/county.db" --add-admin li > "$T/admin.txt"
-KIOSKCTL_TOKEN=$(sed -n 2p "$T/admin.txt")
-export KIOSKCTL_TOKEN
-"$BIN"/countyd --db "$T/county.db" --listen 127.0.0.1:0 2> "$T/countyd.log" &
-PID=$!
-trap 'kill $PID 2>/dev/null || true' EXIT
-i=0
-until PORT=$(sed -n 's/.*listening on .*(port \([0-9]*\)).*/\1/p' "$T/countyd.log") && [ -n "$PORT" ]; do
-    i=$((i + 1)); [ $i -lt 100 ] || fail "countyd did not start"; sleep 0.1
-done
-KIOSKCTL_SERVER="http://127.0.0.1:$PORT"
-export KIOSKCTL_SERVER
+countyd_start li
 
 C="$T/content"
 mkdir -p "$C"
 printf 'zuzhi | 组织建设\n' > "$C/catalog.txt"
-printf 'category: zuzhi\ntitle: 关于开展党员志愿服务活动的通知\npublished: 2026-11-01 09:00\nperiod: 即时\nscope: 社会\n\n每月第一个周六，党员在便民服务中心门前开展志愿服务。\n' > "$C/volunteer.txt"
+author_item "$C/volunteer.txt" zuzhi 关于开展党员志愿服务活动的通知 "2026-11-01 09:00" 即时 社会 \
+    每月第一个周六，党员在便民服务中心门前开展志愿服务。
 "$BIN"/kioskctl publish "$C" --approve > "$T/publish.log" 2>&1 || fail "publish: $(cat "$T/publish.log")"
 
 # The kiosk: registered with countyd, the feedback test settings besides.
@@ -92,7 +80,5 @@ check-layout
 screenshot answers-after-reply
 SCRIPT
 fb_run "$T/public.txt"
-kill -TERM $PID
-wait $PID || fail "countyd exit status $?"
-trap - EXIT
+countyd_stop
 echo "feedback kiosk -> county -> reply -> kiosk: ok"

@@ -4,38 +4,37 @@
 # feed is written), imports with all its images, and mistakes end with a
 # FILE:LINE message and exit status 1, writing nothing.
 set -eu
-top=$(pwd)
-case "${BIN:-bin}" in /*) ctl="$BIN/kioskctl" ;; *) ctl="$top/${BIN:-bin}/kioskctl" ;; esac
-tmp=${KIOSK_TEST_TMP:?}
-fail() { echo "FAIL: $*"; exit 1; }
+. tests/lib/common.sh
+# An absolute path: one run is from inside the scratch folder.
+case "$BIN" in /*) ctl="$BIN/kioskctl" ;; *) ctl="$(pwd)/$BIN/kioskctl" ;; esac
 
-mkdir -p "$tmp/site"
-cp -r assets/sample/content "$tmp/site/content"
+mkdir -p "$T/site"
+cp -r assets/sample/content "$T/site/content"
 
-"$ctl" feed "$tmp/site/content" -o "$tmp/site/feed.json" 2>"$tmp/err" || fail "feed failed: $(cat "$tmp/err")"
-cmp -s "$tmp/site/feed.json" assets/sample/feed.json || fail "the copied folder does not give the committed feed"
-[ ! -e "$tmp/site/feed.json.tmp" ] || fail "temporary file left behind"
+"$ctl" feed "$T/site/content" -o "$T/site/feed.json" 2>"$T/err" || fail "feed failed: $(cat "$T/err")"
+cmp -s "$T/site/feed.json" assets/sample/feed.json || fail "the copied folder does not give the committed feed"
+[ ! -e "$T/site/feed.json.tmp" ] || fail "temporary file left behind"
 
-(cd "$tmp/site" && "$ctl" feed content >"$tmp/stdout.json") || fail "feed to standard output failed"
-cmp -s "$tmp/stdout.json" assets/sample/feed.json || fail "standard output differs from the committed feed"
+(cd "$T/site" && "$ctl" feed content >"$T/stdout.json") || fail "feed to standard output failed"
+cmp -s "$T/stdout.json" assets/sample/feed.json || fail "standard output differs from the committed feed"
 
-"$ctl" feed "$tmp/site/content" -o "$tmp/site/content/inside.json" --revision 9 2>/dev/null || fail "feed inside the folder failed"
-grep -q '"href": "dangfei-2026q3.png"' "$tmp/site/content/inside.json" || fail "href not relative to the feed's folder"
-grep -q '"revision": 9,' "$tmp/site/content/inside.json" || fail "--revision ignored"
-rm "$tmp/site/content/inside.json"
+"$ctl" feed "$T/site/content" -o "$T/site/content/inside.json" --revision 9 2>/dev/null || fail "feed inside the folder failed"
+grep -q '"href": "dangfei-2026q3.png"' "$T/site/content/inside.json" || fail "href not relative to the feed's folder"
+grep -q '"revision": 9,' "$T/site/content/inside.json" || fail "--revision ignored"
+rm "$T/site/content/inside.json"
 
-out=$("$ctl" import "$tmp/site/feed.json" --db "$tmp/k.db" --cache "$tmp/cache" 2>/dev/null) || fail "import failed"
+out=$("$ctl" import "$T/site/feed.json" --db "$T/k.db" --cache "$T/cache" 2>/dev/null) || fail "import failed"
 echo "$out" | grep -q "8 attachments ready" || fail "images not found by import: $out"
 
-mkdir -p "$tmp/elsewhere"
-if "$ctl" feed "$tmp/site/content" -o "$tmp/elsewhere/feed.json" 2>"$tmp/err"; then fail "accepted a feed beside the folder"; fi
-grep -q "a folder above it" "$tmp/err" || fail "unclear message: $(cat "$tmp/err")"
+mkdir -p "$T/elsewhere"
+if "$ctl" feed "$T/site/content" -o "$T/elsewhere/feed.json" 2>"$T/err"; then fail "accepted a feed beside the folder"; fi
+grep -q "a folder above it" "$T/err" || fail "unclear message: $(cat "$T/err")"
 
-printf 'category: zz-df\ntitle: 测试\npublished: 2026-11-20\nperiod: 每季度\nscope: 社会\n\n正文\n' >"$tmp/site/content/zz-bad.txt"
-if "$ctl" feed "$tmp/site/content" -o "$tmp/site/bad.json" 2>"$tmp/err"; then fail "accepted a bad period"; fi
-grep -q "content/zz-bad.txt:4: period: must be one of" "$tmp/err" || fail "no FILE:LINE message: $(cat "$tmp/err")"
-[ ! -e "$tmp/site/bad.json" ] || fail "wrote a feed despite the error"
+printf 'category: zz-df\ntitle: 测试\npublished: 2026-11-20\nperiod: 每季度\nscope: 社会\n\n正文\n' >"$T/site/content/zz-bad.txt"
+if "$ctl" feed "$T/site/content" -o "$T/site/bad.json" 2>"$T/err"; then fail "accepted a bad period"; fi
+grep -q "content/zz-bad.txt:4: period: must be one of" "$T/err" || fail "no FILE:LINE message: $(cat "$T/err")"
+[ ! -e "$T/site/bad.json" ] || fail "wrote a feed despite the error"
 
 if "$ctl" feed 2>/dev/null; then fail "no folder accepted"; fi
-if "$ctl" feed "$tmp/site/content" --revision -3 2>/dev/null; then fail "negative revision accepted"; fi
+if "$ctl" feed "$T/site/content" --revision -3 2>/dev/null; then fail "negative revision accepted"; fi
 echo "kioskctl feed: ok"

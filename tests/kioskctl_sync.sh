@@ -3,20 +3,9 @@
 # arrive, the same stick again changes nothing, a pulled stick is "offline"
 # with exit status 1 and the content kept, a broken feed is an error.
 set -eu
-T=${KIOSK_TEST_TMP:-$(mktemp -d)}
-fail() { echo "FAIL: $*"; exit 1; }
+. tests/lib/common.sh
 
-mkdir -p "$T/usb/img"
-printf 'a picture of the meeting, as bytes' > "$T/usb/img/meeting.png"
-sha=$(sha256sum "$T/usb/img/meeting.png" | cut -d' ' -f1)
-size=$(wc -c < "$T/usb/img/meeting.png")
-cat > "$T/usb/feed.json" <<JSON
-{"format":"dangwu-feed","version":1,"kind":"snapshot","revision":12,
- "categories":{"upsert":[{"id":"c","name":"党组织建设"}]},
- "items":{"upsert":[{"id":"i","category":"c","title":"支部换届选举结果","body":"正文",
-   "published_at":"2026-01-01T08:00:00+08:00","period":"immediate","scope":"public",
-   "attachments":[{"sha256":"$sha","size":$size,"type":"image/png","href":"img/meeting.png"}]}]}}
-JSON
+feed_with_image "$T/usb" img/meeting.png 12 党组织建设 支部换届选举结果 immediate
 cat > "$T/kiosk.conf" <<CONF
 [store]
 database = $T/k.db
@@ -27,7 +16,7 @@ CONF
 
 out=$("$BIN"/kioskctl sync --config "$T/kiosk.conf" --once 2>"$T/log") || fail "sync failed: $(cat "$T/log")"
 echo "$out" | grep -q "sync: ok, content revision 12, 0 feedback" || fail "unexpected output: $out"
-[ -f "$T/cache/$(echo "$sha" | cut -c1-2)/$sha" ] || fail "image not in the cache"
+[ -f "$(cache_file "$SHA")" ] || fail "image not in the cache"
 
 "$BIN"/kioskctl sync --config "$T/kiosk.conf" --once >/dev/null 2>"$T/log" || fail "second sync failed"
 grep -q "applied" "$T/log" && fail "the same stick was applied again"

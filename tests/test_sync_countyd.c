@@ -9,168 +9,29 @@
  * feedback is stored exactly once when the connection drops after the
  * server stored a batch (a TCP relay in front of countyd swallows the
  * answer). */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-
-#include <arpa/inet.h>
-#include <curl/curl.h>
 #include <errno.h>
-#include <jansson.h>
-#include <netinet/in.h>
 #include <openssl/evp.h>
 #include <poll.h>
 #include <pthread.h>
-#include <signal.h>
 #include <sqlite3.h>
 #include <stdatomic.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "blobs.h"
 #include "config.h"
+#include "countyd_util.h"
 #include "store.h"
 #include "sync.h"
 
 #define KIOSK "qinghe-01"
 
-static char tmp[1024], bin_dir[1024];
-static int county_port;
-static pid_t county_pid;
-static char admin_token[128], kiosk_token[128];
-
-/* ---- countyd ------------------------------------------------------------- */
-
-static int free_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET};
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
-    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-    close(fd);
-    return ntohs(a.sin_port);
-}
-
-static bool port_open(int port)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bool ok = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
-    close(fd);
-    return ok;
-}
-
-static void county_start(void)
-{
-    char db[1100], listen[64], exe[1100];
-    snprintf(db, sizeof db, "%s/countyd.db", tmp);
-    snprintf(listen, sizeof listen, "127.0.0.1:%d", county_port);
-    snprintf(exe, sizeof exe, "%s/countyd", bin_dir);
-    county_pid = fork();
-    assert_true(county_pid >= 0);
-    if (county_pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGTERM);   /* never outlive a test killed by a timeout */
-        execl(exe, exe, "--db", db, "--listen", listen, "--max-wait", "30", "--log-level", "warn", (char *)NULL);
-        _exit(127);
-    }
-    for (int i = 0; i < 200 && !port_open(county_port); i++) usleep(25000);
-    assert_true(port_open(county_port));
-}
-
-static void county_stop(void)
-{
-    if (county_pid <= 0) return;
-    kill(county_pid, SIGTERM);
-    int status;
-    waitpid(county_pid, &status, 0);
-    county_pid = 0;
-}
-
-/* Runs `countyd --add-admin` and keeps the token it prints. */
-static void make_admin(void)
-{
-    char cmd[2400];
-    snprintf(cmd, sizeof cmd, "'%s/countyd' --db '%s/countyd.db' --add-admin tester", bin_dir, tmp);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    char line[512];
-    admin_token[0] = '\0';
-    while (fgets(line, sizeof line, p)) {
-        line[strcspn(line, "\n")] = '\0';
-        if (strlen(line) >= 20 && !strchr(line, ' ')) snprintf(admin_token, sizeof admin_token, "%s", line);
-    }
-    assert_int_equal(pclose(p), 0);
-    assert_true(admin_token[0] != '\0');
-}
+static Countyd county;
+static char kiosk_token[128];
 
 /* ---- the admin API --------------------------------------------------------- */
 
-typedef struct Buf {
-    char *data;
-    size_t len;
-} Buf;
-
-static size_t collect(char *d, size_t size, size_t n, void *u)
-{
-    Buf *b = u;
-    char *nd = realloc(b->data, b->len + size * n + 1);
-    if (!nd) return 0;
-    memcpy(nd + b->len, d, size * n);
-    b->data = nd;
-    b->len += size * n;
-    b->data[b->len] = '\0';
-    return size * n;
-}
-
-/* One admin request; returns the parsed answer (or NULL) and checks the
- * status. */
-static json_t *admin(const char *method, const char *path, const void *body, size_t len, const char *type,
-                     long want_status)
-{
-    CURL *h = curl_easy_init();
-    char url[512], auth[300], ctype[100];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", county_port, path);
-    snprintf(auth, sizeof auth, "Authorization: Bearer %s", admin_token);
-    snprintf(ctype, sizeof ctype, "Content-Type: %s", type ? type : "application/json");
-    struct curl_slist *hd = curl_slist_append(NULL, auth);
-    hd = curl_slist_append(hd, ctype);
-    Buf b = {0};
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT, 10L);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    if (body) {
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)len);
-    }
-    assert_int_equal(curl_easy_perform(h), CURLE_OK);
-    long status = 0;
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    if (status != want_status) fail_msg("%s %s: HTTP %ld, wanted %ld: %s", method, path, status, want_status, b.data);
-    json_t *answer = b.data ? json_loads(b.data, 0, NULL) : NULL;
-    free(b.data);
-    curl_slist_free_all(hd);
-    curl_easy_cleanup(h);
-    return answer;
-}
-
 static void admin_json(const char *method, const char *path, const char *json, long want)
 {
-    json_decref(admin(method, path, json, json ? strlen(json) : 0, NULL, want));
+    json_decref(countyd_admin_expect(&county, method, path, "application/json", json, json ? strlen(json) : 0, want));
 }
 
 typedef struct Image {
@@ -237,7 +98,7 @@ static Relay relay;
 static int connect_county(void)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)county_port)};
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)county.port)};
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
         close(fd);
@@ -322,8 +183,8 @@ static void relay_stop(void)
 static void kiosk_config(Config *cfg, int port)
 {
     config_defaults(cfg);
-    snprintf(cfg->db_path, sizeof cfg->db_path, "%s/kiosk.db", tmp);
-    snprintf(cfg->cache_dir, sizeof cfg->cache_dir, "%s/cache", tmp);
+    snprintf(cfg->db_path, sizeof cfg->db_path, "%s/kiosk.db", county.dir);
+    snprintf(cfg->cache_dir, sizeof cfg->cache_dir, "%s/cache", county.dir);
     snprintf(cfg->server_url, sizeof cfg->server_url, "http://127.0.0.1:%d", port);
     snprintf(cfg->kiosk_id, sizeof cfg->kiosk_id, KIOSK);
     snprintf(cfg->token, sizeof cfg->token, "%s", kiosk_token);
@@ -341,14 +202,14 @@ static int sync_via(int port)
     return rc;
 }
 
-static int kiosk_sync(void) { return sync_via(county_port); }
+static int kiosk_sync(void) { return sync_via(county.port); }
 
 static Store *open_store(void)
 {
     Store *s;
     Err err;
     char path[1100];
-    snprintf(path, sizeof path, "%s/kiosk.db", tmp);
+    snprintf(path, sizeof path, "%s/kiosk.db", county.dir);
     if (store_open(path, &s, &err)) fail_msg("%s", err.msg);
     return s;
 }
@@ -371,7 +232,7 @@ static bool visible(const char *id, char *title, size_t size)
 static int count_rows(const char *sql)
 {
     char path[1100];
-    snprintf(path, sizeof path, "%s/kiosk.db", tmp);
+    snprintf(path, sizeof path, "%s/kiosk.db", county.dir);
     sqlite3 *db;
     assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
     sqlite3_stmt *st;
@@ -393,18 +254,12 @@ static int setup(void **state)
 {
     (void)state;
     static int n;
-    county_stop();   /* left running by a setup that failed half-way */
-    const char *base = getenv("KIOSK_TEST_TMP");
-    snprintf(tmp, sizeof tmp, "%s/county-%d-%d", base ? base : "/tmp", (int)getpid(), n++);
-    Err err;
-    if (blobs_mkdirs(tmp, &err)) return -1;
-    const char *bin = getenv("BIN");
-    snprintf(bin_dir, sizeof bin_dir, "%s", bin && *bin ? bin : "bin");
-    county_port = free_port();
-    make_admin();
-    county_start();
+    countyd_stop(&county);   /* left running by a setup that failed half-way */
+    char name[32];
+    snprintf(name, sizeof name, "county-%d", n++);
+    countyd_start(&county, name);
     static const char kiosk[] = "{\"id\":\"" KIOSK "\",\"name\":\"青禾镇党群服务中心大厅\"}";
-    json_t *k = admin("POST", "/v1/admin/kiosks", kiosk, strlen(kiosk), NULL, 201);
+    json_t *k = countyd_admin_expect(&county, "POST", "/v1/admin/kiosks", "application/json", kiosk, strlen(kiosk), 201);
     snprintf(kiosk_token, sizeof kiosk_token, "%s", json_string_value(json_object_get(k, "token")));
     json_decref(k);
     assert_true(kiosk_token[0] != '\0');
@@ -412,7 +267,7 @@ static int setup(void **state)
     make_image();
     char path[128];
     snprintf(path, sizeof path, "/v1/admin/blobs/%s", image.sha);
-    json_t *b = admin("PUT", path, image.data, image.len, "image/png", 201);
+    json_t *b = countyd_admin_expect(&county, "PUT", path, "image/png", image.data, image.len, 201);
     json_decref(b);
     return 0;
 }
@@ -420,7 +275,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    county_stop();
+    countyd_stop(&county);
     return 0;
 }
 
@@ -435,7 +290,7 @@ static void test_publish_update_withdraw(void **state)
     assert_true(visible("gk-001", title, sizeof title));
     assert_string_equal(title, "关于召开党员大会的通知");
     Config cfg;
-    kiosk_config(&cfg, county_port);
+    kiosk_config(&cfg, county.port);
     assert_int_equal(blobs_verify(cfg.cache_dir, image.sha, NULL), 0);
 
     publish_item("gk-001", "关于召开党员大会的通知（时间调整）", "public", true);
@@ -468,7 +323,7 @@ static void test_server_down_then_back(void **state)
     (void)state;
     publish_item("gk-001", "关于召开党员大会的通知", "public", true);
     assert_int_equal(kiosk_sync(), 0);
-    county_stop();
+    countyd_stop(&county);
     double t0 = now_s();
     assert_int_equal(kiosk_sync(), -1);
     assert_true(now_s() - t0 < 5.0);
@@ -478,7 +333,7 @@ static void test_server_down_then_back(void **state)
     store_state_get(s, "sync.state", st, sizeof st);
     store_close(s);
     assert_string_equal(st, "offline");
-    county_start();
+    countyd_launch(&county);
     publish_item("gk-002", "恢复后的第一条公开", "public", false);
     assert_int_equal(kiosk_sync(), 0);
     assert_true(visible("gk-001", NULL, 0));
@@ -501,7 +356,7 @@ static void add_feedback(const char *id, const char *comment)
 
 static int server_feedback_count(const char *id)
 {
-    json_t *list = admin("GET", "/v1/admin/feedback", NULL, 0, NULL, 200);
+    json_t *list = countyd_admin_expect(&county, "GET", "/v1/admin/feedback", "application/json", NULL, 0, 200);
     size_t i;
     json_t *v;
     int n = 0;
@@ -571,7 +426,7 @@ static void test_heartbeat_settings_and_commands(void **state)
     admin_json("POST", "/v1/admin/kiosks/" KIOSK "/commands", "{\"command\":\"resync\"}", 200);
     assert_int_equal(kiosk_sync(), 0);
 
-    json_t *list = admin("GET", "/v1/admin/kiosks", NULL, 0, NULL, 200);
+    json_t *list = countyd_admin_expect(&county, "GET", "/v1/admin/kiosks", "application/json", NULL, 0, 200);
     json_t *k = find_kiosk(list, KIOSK);
     assert_non_null(k);
     assert_string_equal(json_string_value(json_object_get(k, "app_version")), SYNC_APP_VERSION);
@@ -610,7 +465,7 @@ static void test_running_kiosk_gets_publish_within_seconds(void **state)
     Config cfg;
     Err err;
     SyncThread *t;
-    kiosk_config(&cfg, county_port);
+    kiosk_config(&cfg, county.port);
     assert_int_equal(sync_start(&cfg, NULL, NULL, &t, &err), 0);
     usleep(1500000);   /* first round done, the long-poll is held */
     double t0 = now_s();
@@ -641,7 +496,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_running_kiosk_gets_publish_within_seconds, setup, teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
-    county_stop();
+    countyd_stop(&county);
     curl_global_cleanup();
     return rc;
 }

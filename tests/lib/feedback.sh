@@ -1,8 +1,9 @@
-# Shared by the tests/feedback_*.sh scripts: a kiosk.conf in the scratch
-# folder, the headless kiosk run on a script, and reading the outbox with
-# the sqlite3 tool.  Sourced with T (scratch folder) and BIN set.
+# tests/lib/feedback.sh — shared by the tests/feedback_*.sh scripts: a
+# kiosk.conf in the scratch folder, the headless kiosk run on a script,
+# and reading the outbox with the sqlite3 tool.  Sourced from the top of
+# the tree; brings tests/lib/common.sh (T, BIN, fail) with it.
 
-fail() { echo "FAIL: $*"; exit 1; }
+. tests/lib/common.sh
 
 # fb_conf [landscape|portrait] [rate_limit_per_hour]
 fb_conf() {
@@ -41,8 +42,20 @@ SCRIPT
 
 # fb_run SCRIPT: runs the headless kiosk; fails the test when a check fails.
 fb_run() {
-    "$BIN"/kiosk --config "$T/kiosk.conf" --headless "$1" --shots "$T/shots" > "$T/kiosk.log" 2>&1 ||
+    kiosk_headless "$T/kiosk.conf" "$1" "$T/shots" > "$T/kiosk.log" 2>&1 ||
         { tail -20 "$T/kiosk.log"; fail "the headless script $1 failed"; }
+}
+
+# fb_script_write NAME: $T/NAME.txt, the shared start and then the steps
+# read from standard input.
+fb_script_write() {
+    { fb_script_head; cat; } > "$T/$1.txt"
+}
+
+# fb_script NAME: fb_script_write NAME, then fb_run on it.
+fb_script() {
+    fb_script_write "$1"
+    fb_run "$T/$1.txt"
 }
 
 # fb_sql QUERY: one value from the kiosk's database.
