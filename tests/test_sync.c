@@ -32,6 +32,7 @@
 #include "backoff.h"
 #include "blobs.h"
 #include "config.h"
+#include "kiosk_util.h"
 #include "store.h"
 #include "sync.h"
 
@@ -68,7 +69,6 @@ typedef struct Server {
 } Server;
 
 static Server srv;
-static char tmp[1024];
 
 /* ---- the test server ------------------------------------------------------ */
 
@@ -402,14 +402,10 @@ static void publish(int64_t revision, int n, const char *const items[])
 
 static void kiosk_config(Config *cfg)
 {
-    config_defaults(cfg);
-    snprintf(cfg->db_path, sizeof cfg->db_path, "%s/kiosk.db", tmp);
-    snprintf(cfg->cache_dir, sizeof cfg->cache_dir, "%s/cache", tmp);
-    snprintf(cfg->server_url, sizeof cfg->server_url, "http://127.0.0.1:%d/", srv.port);
-    snprintf(cfg->kiosk_id, sizeof cfg->kiosk_id, KIOSK);
-    snprintf(cfg->token, sizeof cfg->token, TOKEN);
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/", srv.port);
+    kiosk_config_at(cfg, url, KIOSK, TOKEN);
     cfg->connect_timeout_s = 1;
-    cfg->sync_interval_s = 5;
 }
 
 static int run_once(void)
@@ -420,51 +416,14 @@ static int run_once(void)
     return sync_run_once(&cfg, &err);
 }
 
-static Store *open_store(void)
-{
-    Store *s;
-    Err err;
-    char path[1100];
-    snprintf(path, sizeof path, "%s/kiosk.db", tmp);
-    if (store_open(path, &s, &err) != 0) fail_msg("%s", err.msg);
-    return s;
-}
-
-static bool visible(const char *id, char *title, size_t size)
-{
-    Err err;
-    Store *s = open_store();
-    StoreItem it;
-    int rc = store_item_get(s, id, time(NULL), &it, &err);
-    assert_true(rc == 0 || rc == 1);
-    if (rc == 0 && title) snprintf(title, size, "%s", it.s.title);
-    if (rc == 0) store_item_free(&it);
-    store_close(s);
-    return rc == 0;
-}
-
-static void state_of(const char *key, char *buf, size_t size)
-{
-    Store *s = open_store();
-    store_state_get(s, key, buf, size);
-    store_close(s);
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static int setup(void **state)
 {
     (void)state;
     static int n;
     const char *base = getenv("KIOSK_TEST_TMP");
-    snprintf(tmp, sizeof tmp, "%s/sync-%d-%d", base ? base : "/tmp", (int)getpid(), n++);
+    snprintf(kiosk_dir, sizeof kiosk_dir, "%s/sync-%d-%d", base ? base : "/kiosk_dir", (int)getpid(), n++);
     Err err;
-    if (blobs_mkdirs(tmp, &err)) return -1;
+    if (blobs_mkdirs(kiosk_dir, &err)) return -1;
     memset(&srv, 0, sizeof srv);
     pthread_mutex_init(&srv.lock, NULL);
     add_blob("图片一");
@@ -482,26 +441,6 @@ static int teardown(void **state)
     free(srv.delta);
     pthread_mutex_destroy(&srv.lock);
     return 0;
-}
-
-static void add_feedback(Store *s, const char *id, const char *comment)
-{
-    StoreFeedback f = {.kind = FEEDBACK_COMMENT, .rating_levels = 3, .created_at = time(NULL)};
-    snprintf(f.id, sizeof f.id, "%s", id);
-    snprintf(f.reasons, sizeof f.reasons, "[\"内容清楚\"]");
-    snprintf(f.comment, sizeof f.comment, "%s", comment);
-    snprintf(f.name, sizeof f.name, "王大爷");
-    snprintf(f.phone, sizeof f.phone, "13800000000");
-    Err err;
-    assert_int_equal(store_feedback_add(s, &f, &err), 0);
-}
-
-static int outbox_length(void)
-{
-    Store *s = open_store();
-    int n = store_feedback_outbox_length(s);
-    store_close(s);
-    return n;
 }
 
 static void write_file(const char *path, const void *data, size_t len)
@@ -536,28 +475,28 @@ static void test_publish_update_withdraw(void **state)
     (void)state;
     char title[256] = "";
     assert_int_equal(run_once(), 0);
-    assert_true(visible("gk-001", title, sizeof title));
+    assert_true(kiosk_visible("gk-001", title, sizeof title));
     assert_string_equal(title, "关于召开党员大会的通知");
     pthread_mutex_lock(&srv.lock);
     bool sent_credentials = strcmp(srv.last_auth, "Bearer " TOKEN) == 0 && strcmp(srv.last_kiosk, KIOSK) == 0;
     pthread_mutex_unlock(&srv.lock);
     assert_true(sent_credentials);
     char st[32];
-    state_of("sync.state", st, sizeof st);
+    kiosk_state("sync.state", st, sizeof st);
     assert_string_equal(st, "ok");
 
     static const char *const updated[] = {"gk-001:关于召开党员大会的通知（更正）:public:0", "gk-002:三季度党费收缴情况:public:-1"};
     publish(2, 2, updated);
     assert_int_equal(run_once(), 0);
-    assert_true(visible("gk-001", title, sizeof title));
+    assert_true(kiosk_visible("gk-001", title, sizeof title));
     assert_string_equal(title, "关于召开党员大会的通知（更正）");
-    assert_true(visible("gk-002", NULL, 0));
+    assert_true(kiosk_visible("gk-002", NULL, 0));
 
     static const char *const withdrawn[] = {"gk-002:三季度党费收缴情况:public:-1"};
     publish(3, 1, withdrawn);
     assert_int_equal(run_once(), 0);
-    assert_false(visible("gk-001", NULL, 0));
-    assert_true(visible("gk-002", NULL, 0));
+    assert_false(kiosk_visible("gk-001", NULL, 0));
+    assert_true(kiosk_visible("gk-002", NULL, 0));
     /* Its image is no longer referenced: the cache let it go. */
     char path[1300];
     Config cfg;
@@ -576,7 +515,7 @@ static void test_wrong_token_is_an_error(void **state)
     assert_int_equal(sync_run_once(&cfg, &err), -1);
     assert_non_null(strstr(err.msg, "unauthorized"));
     char st[32];
-    state_of("sync.state", st, sizeof st);
+    kiosk_state("sync.state", st, sizeof st);
     assert_string_equal(st, "error");
 }
 
@@ -585,9 +524,9 @@ static void test_corrupt_attachment_refetched(void **state)
     (void)state;
     SRV_SET(blobs[0].corrupt_left, 1);
     assert_int_equal(run_once(), -1);
-    assert_false(visible("gk-001", NULL, 0));
+    assert_false(kiosk_visible("gk-001", NULL, 0));
     char err[512];
-    state_of("sync.last_error", err, sizeof err);
+    kiosk_state("sync.last_error", err, sizeof err);
     assert_non_null(strstr(err, "corrupt"));
     Config cfg;
     kiosk_config(&cfg);
@@ -595,7 +534,7 @@ static void test_corrupt_attachment_refetched(void **state)
     blobs_path(cfg.cache_dir, srv.blobs[0].sha, path, sizeof path);
     assert_int_not_equal(access(path, F_OK), 0);
     assert_int_equal(run_once(), 0);
-    assert_true(visible("gk-001", NULL, 0));
+    assert_true(kiosk_visible("gk-001", NULL, 0));
     assert_int_equal(blobs_verify(cfg.cache_dir, srv.blobs[0].sha, NULL), 0);
 }
 
@@ -604,9 +543,9 @@ static void test_truncated_attachment_refetched(void **state)
     (void)state;
     SRV_SET(blobs[0].truncate_left, 1);
     assert_int_equal(run_once(), -1);
-    assert_false(visible("gk-001", NULL, 0));
+    assert_false(kiosk_visible("gk-001", NULL, 0));
     assert_int_equal(run_once(), 0);
-    assert_true(visible("gk-001", NULL, 0));
+    assert_true(kiosk_visible("gk-001", NULL, 0));
 }
 
 /* HTML, binary junk and 500s: a log line, an error status, backoff — and
@@ -622,16 +561,16 @@ static void test_garbage_and_500s(void **state)
         publish(10 + (int64_t)i, 1, next);
         assert_int_equal(run_once(), -1);
         char st[32];
-        state_of("sync.state", st, sizeof st);
+        kiosk_state("sync.state", st, sizeof st);
         assert_string_equal(st, "error");
         char title[256];
-        assert_true(visible("gk-001", title, sizeof title));
+        assert_true(kiosk_visible("gk-001", title, sizeof title));
         assert_string_equal(title, "关于召开党员大会的通知");
     }
     set_behaviour(SERVE_NORMAL);
     assert_int_equal(run_once(), 0);
     char title[256];
-    assert_true(visible("gk-001", title, sizeof title));
+    assert_true(kiosk_visible("gk-001", title, sizeof title));
     assert_string_equal(title, "改过的标题");
 }
 
@@ -643,28 +582,28 @@ static void test_hostile_error_messages_are_cleaned(void **state)
     set_behaviour(SERVE_NASTY_500);
     assert_int_equal(run_once(), -1);
     char err[600];
-    state_of("sync.last_error", err, sizeof err);
+    kiosk_state("sync.last_error", err, sizeof err);
     assert_non_null(strstr(err, "第一行 错错"));
     assert_null(strchr(err, '\n'));
     assert_true(strlen(err) <= 480);
     assert_null(u8_check((const uint8_t *)err, strlen(err)));
     set_behaviour(SERVE_NORMAL);
     assert_int_equal(run_once(), 0);   /* the heartbeat carried that error as valid JSON */
-    assert_true(visible("gk-001", NULL, 0));
+    assert_true(kiosk_visible("gk-001", NULL, 0));
 }
 
 static void test_hanging_server_times_out(void **state)
 {
     (void)state;
     set_behaviour(SERVE_HANG);
-    double t0 = now_s();
+    double t0 = test_now_s();
     assert_int_equal(run_once(), -1);
-    double took = now_s() - t0;
+    double took = test_now_s() - t0;
     /* connect timeout 1 s -> stall limit 3 s for the first request, after
      * which the round gives up on an unreachable server. */
     assert_true(took < 8.0);
     char st[32];
-    state_of("sync.state", st, sizeof st);
+    kiosk_state("sync.state", st, sizeof st);
     assert_string_equal(st, "offline");
 }
 
@@ -676,42 +615,40 @@ static void test_server_down_content_kept_then_recovers(void **state)
     server_stop();
     assert_int_equal(run_once(), -1);
     char st[32];
-    state_of("sync.state", st, sizeof st);
+    kiosk_state("sync.state", st, sizeof st);
     assert_string_equal(st, "offline");
-    assert_true(visible("gk-001", NULL, 0));
+    assert_true(kiosk_visible("gk-001", NULL, 0));
     static const char *const next[] = {"gk-001:关于召开党员大会的通知:public:0", "gk-003:恢复后发布:public:-1"};
     publish(4, 2, next);
     server_start(port);
     assert_int_equal(run_once(), 0);
-    assert_true(visible("gk-003", NULL, 0));
-    state_of("sync.state", st, sizeof st);
+    assert_true(kiosk_visible("gk-003", NULL, 0));
+    kiosk_state("sync.state", st, sizeof st);
     assert_string_equal(st, "ok");
 }
 
 static void test_feedback_exactly_once_after_dropped_answer(void **state)
 {
     (void)state;
-    Store *s = open_store();
-    add_feedback(s, "0b9d2c1e-0000-4000-8000-000000000001", "希望多公开党费使用情况");
-    add_feedback(s, "0b9d2c1e-0000-4000-8000-000000000002", "字再大一点就好了");
-    add_feedback(s, "0b9d2c1e-0000-4000-8000-000000000003", "谢谢");
-    store_close(s);
+    kiosk_add_feedback("0b9d2c1e-0000-4000-8000-000000000001", "希望多公开党费使用情况");
+    kiosk_add_feedback("0b9d2c1e-0000-4000-8000-000000000002", "字再大一点就好了");
+    kiosk_add_feedback("0b9d2c1e-0000-4000-8000-000000000003", "谢谢");
     SRV_SET(drop_feedback, true);
     assert_int_equal(run_once(), -1);
     SRV_SET(drop_feedback, false);
     assert_int_equal(SRV(stored_count), 3);
-    assert_int_equal(outbox_length(), 3);    /* not acknowledged: kept */
+    assert_int_equal(kiosk_outbox_length(), 3);    /* not acknowledged: kept */
     int posts = SRV(feedback_posts);          /* libcurl may retry a dropped reused connection once */
     assert_true(posts >= 1);
     assert_int_equal(run_once(), 0);
-    assert_int_equal(outbox_length(), 0);
+    assert_int_equal(kiosk_outbox_length(), 0);
     assert_int_equal(SRV(feedback_posts), posts + 1);
     assert_int_equal(SRV(ids_received), 3 * (posts + 1)); /* the same ids every time */
     assert_int_equal(SRV(stored_count), 3);   /* and stored once */
     assert_int_equal(run_once(), 0);
     assert_int_equal(SRV(feedback_posts), posts + 1); /* nothing left to send */
     /* Sent entries lost the visitor's contact details. */
-    Store *st = open_store();
+    Store *st = kiosk_store_open();
     StoreFeedback *left;
     int n;
     Err err;
@@ -726,15 +663,13 @@ static void test_feedback_exactly_once_after_dropped_answer(void **state)
 static void test_refused_feedback_does_not_block_others(void **state)
 {
     (void)state;
-    Store *s = open_store();
-    add_feedback(s, "0b9d2c1e-0000-4000-8000-000000000011", "第一条");
-    add_feedback(s, "0b9d2c1e-0000-4000-8000-000000000012", "BAD 服务器不收这一条");
-    add_feedback(s, "0b9d2c1e-0000-4000-8000-000000000013", "第三条");
-    store_close(s);
+    kiosk_add_feedback("0b9d2c1e-0000-4000-8000-000000000011", "第一条");
+    kiosk_add_feedback("0b9d2c1e-0000-4000-8000-000000000012", "BAD 服务器不收这一条");
+    kiosk_add_feedback("0b9d2c1e-0000-4000-8000-000000000013", "第三条");
     assert_int_equal(run_once(), -1);
     assert_int_equal(SRV(stored_count), 2);
-    assert_int_equal(outbox_length(), 1);
-    s = open_store();
+    assert_int_equal(kiosk_outbox_length(), 1);
+    Store *s = kiosk_store_open();
     StoreFeedback *left;
     int n;
     Err err;
@@ -757,7 +692,7 @@ static void test_delta_that_does_not_apply_gets_snapshot(void **state)
     pthread_mutex_unlock(&srv.lock);
     assert_int_equal(run_once(), 0);
     assert_int_equal(SRV(last_since), 0);
-    assert_true(visible("gk-004", NULL, 0));
+    assert_true(kiosk_visible("gk-004", NULL, 0));
 }
 
 static void test_heartbeat_settings_and_resync(void **state)
@@ -775,25 +710,25 @@ static void test_heartbeat_settings_and_resync(void **state)
     assert_int_equal(run_once(), 0);
     assert_int_equal(SRV(last_since), 0);
     assert_int_equal(blobs_verify(cfg.cache_dir, srv.blobs[0].sha, NULL), 0);
-    assert_true(visible("gk-001", NULL, 0));
+    assert_true(kiosk_visible("gk-001", NULL, 0));
     char v[256];
-    state_of("setting.unit_name", v, sizeof v);
+    kiosk_state("setting.unit_name", v, sizeof v);
     assert_string_equal(v, "中共青禾镇委员会");
-    state_of("setting.ticker_speed", v, sizeof v);
+    kiosk_state("setting.ticker_speed", v, sizeof v);
     assert_string_equal(v, "90");
-    state_of("setting.screen_on", v, sizeof v);
+    kiosk_state("setting.screen_on", v, sizeof v);
     assert_string_equal(v, "07:00-20:00");
-    state_of("setting.reasons", v, sizeof v);
+    kiosk_state("setting.reasons", v, sizeof v);
     assert_string_equal(v, "[\"内容清楚\",\"看不明白\"]");
     /* A hostile value is refused, the old one kept. */
     SRV_SET(heartbeat_extra, "\"settings\":{\"ticker_speed\":\"fast\",\"screen_on\":\"25:00-99:00\"}");
     assert_int_equal(run_once(), 0);
-    state_of("setting.ticker_speed", v, sizeof v);
+    kiosk_state("setting.ticker_speed", v, sizeof v);
     assert_string_equal(v, "90");
-    state_of("setting.screen_on", v, sizeof v);
+    kiosk_state("setting.screen_on", v, sizeof v);
     assert_string_equal(v, "07:00-20:00");
     /* No longer sent: cleared, so that kiosk.conf applies again. */
-    state_of("setting.unit_name", v, sizeof v);
+    kiosk_state("setting.unit_name", v, sizeof v);
     assert_string_equal(v, "");
 }
 
@@ -813,17 +748,17 @@ static void on_event(void *ctx, SyncEvent ev)
 
 static bool wait_until(bool (*cond)(void), double seconds)
 {
-    double end = now_s() + seconds;
-    while (now_s() < end) {
+    double end = test_now_s() + seconds;
+    while (test_now_s() < end) {
         if (cond()) return true;
         usleep(50000);
     }
     return cond();
 }
 
-static bool item5_visible(void) { return visible("gk-005", NULL, 0); }
-static bool item1_visible(void) { return visible("gk-001", NULL, 0); }
-static bool outbox_empty(void) { return outbox_length() == 0; }
+static bool item5_visible(void) { return kiosk_visible("gk-005", NULL, 0); }
+static bool item1_visible(void) { return kiosk_visible("gk-001", NULL, 0); }
+static bool outbox_empty(void) { return kiosk_outbox_length() == 0; }
 
 /* The thread holds a long-poll; a publish reaches it within a second or
  * two; a poke (new feedback) gets it uploaded at once; stop is prompt. */
@@ -839,30 +774,28 @@ static void test_thread_long_poll_poke_and_stop(void **state)
     assert_true(wait_until(item1_visible, 10));
     usleep(300000);   /* now in the long-poll */
     static const char *const next[] = {"gk-001:关于召开党员大会的通知:public:0", "gk-005:长轮询送达:public:-1"};
-    double t0 = now_s();
+    double t0 = test_now_s();
     publish(8, 2, next);
     assert_true(wait_until(item5_visible, 5));
-    assert_true(now_s() - t0 < 3.0);
+    assert_true(test_now_s() - t0 < 3.0);
     assert_true(atomic_load(&ev.content) >= 2);
 
-    Store *s = open_store();
-    add_feedback(s, "0b9d2c1e-0000-4000-8000-0000000000a1", "大厅的屏幕很好用");
-    store_close(s);
-    t0 = now_s();
+    kiosk_add_feedback("0b9d2c1e-0000-4000-8000-0000000000a1", "大厅的屏幕很好用");
+    t0 = test_now_s();
     sync_poke(t);
     assert_true(wait_until(outbox_empty, 5));
-    assert_true(now_s() - t0 < 3.0);
+    assert_true(test_now_s() - t0 < 3.0);
 
     usleep(300000);   /* back in the long-poll */
-    t0 = now_s();
+    t0 = test_now_s();
     sync_stop(t);
-    assert_true(now_s() - t0 < 1.5);
+    assert_true(test_now_s() - t0 < 1.5);
 }
 
 static bool status_ok(void)
 {
     char st[32];
-    state_of("sync.state", st, sizeof st);
+    kiosk_state("sync.state", st, sizeof st);
     return strcmp(st, "ok") == 0;
 }
 
@@ -881,7 +814,7 @@ static void test_thread_backoff_recovery_and_stop_mid_transfer(void **state)
     assert_int_equal(sync_start(&cfg, on_event, &ev, &t, &err), 0);
     usleep(1500000);
     char st[32];
-    state_of("sync.state", st, sizeof st);
+    kiosk_state("sync.state", st, sizeof st);
     assert_string_equal(st, "offline");
     assert_true(atomic_load(&ev.status) >= 1);
     server_start(port);
@@ -891,9 +824,9 @@ static void test_thread_backoff_recovery_and_stop_mid_transfer(void **state)
     set_behaviour(SERVE_HANG);
     sync_poke(t);      /* the next request hangs */
     usleep(800000);
-    double t0 = now_s();
+    double t0 = test_now_s();
     sync_stop(t);
-    assert_true(now_s() - t0 < 1.5);
+    assert_true(test_now_s() - t0 < 1.5);
 }
 
 /* ---- a folder (file://, a USB stick) ----------------------------------------- */
@@ -902,7 +835,7 @@ static void test_folder_source(void **state)
 {
     (void)state;
     char dir[1100], path[1300];
-    snprintf(dir, sizeof dir, "%s/usb", tmp);
+    snprintf(dir, sizeof dir, "%s/usb", kiosk_dir);
     mkdir(dir, 0755);
     snprintf(path, sizeof path, "%s/%s.png", dir, srv.blobs[0].sha);
     write_file(path, srv.blobs[0].data, srv.blobs[0].len);
@@ -919,21 +852,19 @@ static void test_folder_source(void **state)
     Err err;
     kiosk_config(&cfg);
     snprintf(cfg.server_url, sizeof cfg.server_url, "file://%s", dir);
-    Store *s = open_store();
-    add_feedback(s, "0b9d2c1e-0000-4000-8000-0000000000f1", "没有网络也能留言");
-    store_close(s);
+    kiosk_add_feedback("0b9d2c1e-0000-4000-8000-0000000000f1", "没有网络也能留言");
     assert_int_equal(sync_run_once(&cfg, &err), 0);
-    assert_true(visible("gk-001", NULL, 0));
-    assert_int_equal(outbox_length(), 1);     /* kept for a server */
+    assert_true(kiosk_visible("gk-001", NULL, 0));
+    assert_int_equal(kiosk_outbox_length(), 1);     /* kept for a server */
     assert_int_equal(SRV(content_requests), 0);
 
     /* The stick is pulled out: offline, content kept. */
     unlink(path);
     assert_int_equal(sync_run_once(&cfg, &err), -1);
     char st[32];
-    state_of("sync.state", st, sizeof st);
+    kiosk_state("sync.state", st, sizeof st);
     assert_string_equal(st, "offline");
-    assert_true(visible("gk-001", NULL, 0));
+    assert_true(kiosk_visible("gk-001", NULL, 0));
 }
 
 /* ---- TLS ------------------------------------------------------------------------ */
@@ -994,14 +925,14 @@ static void test_tls_verified_with_ca_file(void **state)
     assert_int_equal(sync_run_once(&cfg, &err), -1);
     assert_non_null(strstr(err.msg, "certificate"));
     char st[32];
-    state_of("sync.state", st, sizeof st);
+    kiosk_state("sync.state", st, sizeof st);
     assert_string_equal(st, "error");
-    assert_false(visible("gk-001", NULL, 0));
+    assert_false(kiosk_visible("gk-001", NULL, 0));
 
-    snprintf(cfg.ca_file, sizeof cfg.ca_file, "%s/county-ca.pem", tmp);
+    snprintf(cfg.ca_file, sizeof cfg.ca_file, "%s/county-ca.pem", kiosk_dir);
     write_file(cfg.ca_file, cert, strlen(cert));
     assert_int_equal(sync_run_once(&cfg, &err), 0);
-    assert_true(visible("gk-001", NULL, 0));
+    assert_true(kiosk_visible("gk-001", NULL, 0));
     server_stop();
     free(key);
     free(cert);

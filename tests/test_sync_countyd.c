@@ -19,6 +19,7 @@
 #include "blobs.h"
 #include "config.h"
 #include "countyd_util.h"
+#include "kiosk_util.h"
 #include "store.h"
 #include "sync.h"
 
@@ -182,14 +183,10 @@ static void relay_stop(void)
 
 static void kiosk_config(Config *cfg, int port)
 {
-    config_defaults(cfg);
-    snprintf(cfg->db_path, sizeof cfg->db_path, "%s/kiosk.db", county.dir);
-    snprintf(cfg->cache_dir, sizeof cfg->cache_dir, "%s/cache", county.dir);
-    snprintf(cfg->server_url, sizeof cfg->server_url, "http://127.0.0.1:%d", port);
-    snprintf(cfg->kiosk_id, sizeof cfg->kiosk_id, KIOSK);
-    snprintf(cfg->token, sizeof cfg->token, "%s", kiosk_token);
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", port);
+    kiosk_config_at(cfg, url, KIOSK, kiosk_token);
     cfg->connect_timeout_s = 2;
-    cfg->sync_interval_s = 5;
 }
 
 static int sync_via(int port)
@@ -204,35 +201,11 @@ static int sync_via(int port)
 
 static int kiosk_sync(void) { return sync_via(county.port); }
 
-static Store *open_store(void)
-{
-    Store *s;
-    Err err;
-    char path[1100];
-    snprintf(path, sizeof path, "%s/kiosk.db", county.dir);
-    if (store_open(path, &s, &err)) fail_msg("%s", err.msg);
-    return s;
-}
-
-/* 1 visible with that title, 0 not visible. */
-static bool visible(const char *id, char *title, size_t size)
-{
-    Store *s = open_store();
-    StoreItem it;
-    Err err;
-    int rc = store_item_get(s, id, time(NULL), &it, &err);
-    assert_true(rc == 0 || rc == 1);
-    if (rc == 0 && title) snprintf(title, size, "%s", it.s.title);
-    if (rc == 0) store_item_free(&it);
-    store_close(s);
-    return rc == 0;
-}
-
 /* Counts rows of the kiosk database by raw SQL: stored at all, visible or not. */
 static int count_rows(const char *sql)
 {
     char path[1100];
-    snprintf(path, sizeof path, "%s/kiosk.db", county.dir);
+    snprintf(path, sizeof path, "%s/kiosk.db", kiosk_dir);
     sqlite3 *db;
     assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
     sqlite3_stmt *st;
@@ -243,13 +216,6 @@ static int count_rows(const char *sql)
     return n;
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static int setup(void **state)
 {
     (void)state;
@@ -258,6 +224,7 @@ static int setup(void **state)
     char name[32];
     snprintf(name, sizeof name, "county-%d", n++);
     countyd_start(&county, name);
+    snprintf(kiosk_dir, sizeof kiosk_dir, "%s", county.dir);
     static const char kiosk[] = "{\"id\":\"" KIOSK "\",\"name\":\"青禾镇党群服务中心大厅\"}";
     json_t *k = countyd_admin_expect(&county, "POST", "/v1/admin/kiosks", "application/json", kiosk, strlen(kiosk), 201);
     snprintf(kiosk_token, sizeof kiosk_token, "%s", json_string_value(json_object_get(k, "token")));
@@ -287,7 +254,7 @@ static void test_publish_update_withdraw(void **state)
     publish_item("gk-001", "关于召开党员大会的通知", "public", true);
     assert_int_equal(kiosk_sync(), 0);
     char title[256];
-    assert_true(visible("gk-001", title, sizeof title));
+    assert_true(kiosk_visible("gk-001", title, sizeof title));
     assert_string_equal(title, "关于召开党员大会的通知");
     Config cfg;
     kiosk_config(&cfg, county.port);
@@ -295,12 +262,12 @@ static void test_publish_update_withdraw(void **state)
 
     publish_item("gk-001", "关于召开党员大会的通知（时间调整）", "public", true);
     assert_int_equal(kiosk_sync(), 0);
-    assert_true(visible("gk-001", title, sizeof title));
+    assert_true(kiosk_visible("gk-001", title, sizeof title));
     assert_string_equal(title, "关于召开党员大会的通知（时间调整）");
 
     withdraw_item("gk-001");
     assert_int_equal(kiosk_sync(), 0);
-    assert_false(visible("gk-001", NULL, 0));
+    assert_false(kiosk_visible("gk-001", NULL, 0));
 }
 
 static void test_internal_item_never_reaches_kiosk(void **state)
@@ -309,12 +276,12 @@ static void test_internal_item_never_reaches_kiosk(void **state)
     publish_item("gk-public", "党费收缴情况", "public", false);
     publish_item("gk-secret", "党内评议材料", "internal", false);
     assert_int_equal(kiosk_sync(), 0);
-    assert_true(visible("gk-public", NULL, 0));
+    assert_true(kiosk_visible("gk-public", NULL, 0));
     assert_int_equal(count_rows("SELECT COUNT(*) FROM items WHERE id = 'gk-secret' OR title LIKE '%党内评议%'"), 0);
     /* A public item changed to internal disappears from the kiosk too. */
     publish_item("gk-public", "党费收缴情况", "internal", false);
     assert_int_equal(kiosk_sync(), 0);
-    assert_false(visible("gk-public", NULL, 0));
+    assert_false(kiosk_visible("gk-public", NULL, 0));
     assert_int_equal(count_rows("SELECT COUNT(*) FROM items WHERE id IN ('gk-public', 'gk-secret') AND deleted = 0"), 0);
 }
 
@@ -324,34 +291,18 @@ static void test_server_down_then_back(void **state)
     publish_item("gk-001", "关于召开党员大会的通知", "public", true);
     assert_int_equal(kiosk_sync(), 0);
     countyd_stop(&county);
-    double t0 = now_s();
+    double t0 = test_now_s();
     assert_int_equal(kiosk_sync(), -1);
-    assert_true(now_s() - t0 < 5.0);
-    assert_true(visible("gk-001", NULL, 0));
-    Store *s = open_store();
+    assert_true(test_now_s() - t0 < 5.0);
+    assert_true(kiosk_visible("gk-001", NULL, 0));
     char st[32];
-    store_state_get(s, "sync.state", st, sizeof st);
-    store_close(s);
+    kiosk_state("sync.state", st, sizeof st);
     assert_string_equal(st, "offline");
     countyd_launch(&county);
     publish_item("gk-002", "恢复后的第一条公开", "public", false);
     assert_int_equal(kiosk_sync(), 0);
-    assert_true(visible("gk-001", NULL, 0));
-    assert_true(visible("gk-002", NULL, 0));
-}
-
-static void add_feedback(const char *id, const char *comment)
-{
-    StoreFeedback f = {.kind = FEEDBACK_COMMENT, .rating_levels = 3, .created_at = time(NULL)};
-    snprintf(f.id, sizeof f.id, "%s", id);
-    snprintf(f.reasons, sizeof f.reasons, "[]");
-    snprintf(f.comment, sizeof f.comment, "%s", comment);
-    snprintf(f.name, sizeof f.name, "李阿姨");
-    snprintf(f.phone, sizeof f.phone, "13900000000");
-    Store *s = open_store();
-    Err err;
-    assert_int_equal(store_feedback_add(s, &f, &err), 0);
-    store_close(s);
+    assert_true(kiosk_visible("gk-001", NULL, 0));
+    assert_true(kiosk_visible("gk-002", NULL, 0));
 }
 
 static int server_feedback_count(const char *id)
@@ -373,23 +324,19 @@ static void test_feedback_exactly_once_when_answer_lost(void **state)
 {
     (void)state;
     static const char *const ids[] = {"5d1e0c1a-0000-4000-8000-000000000001", "5d1e0c1a-0000-4000-8000-000000000002"};
-    add_feedback(ids[0], "公开栏的字太小，老人看不清");
-    add_feedback(ids[1], "希望公开村里道路修建的账目");
+    kiosk_add_feedback(ids[0], "公开栏的字太小，老人看不清");
+    kiosk_add_feedback(ids[1], "希望公开村里道路修建的账目");
     relay_start();
     atomic_store(&relay.drop_feedback_answer, true);
     assert_int_equal(sync_via(relay.port), -1);
     assert_true(atomic_load(&relay.dropped) >= 1);
-    Store *s = open_store();
-    assert_int_equal(store_feedback_outbox_length(s), 2);   /* no acknowledgement: kept */
-    store_close(s);
+    assert_int_equal(kiosk_outbox_length(), 2);   /* no acknowledgement: kept */
     for (int i = 0; i < 2; i++) assert_int_equal(server_feedback_count(ids[i]), 1); /* but the server has them */
 
     atomic_store(&relay.drop_feedback_answer, false);
     assert_int_equal(sync_via(relay.port), 0);
     relay_stop();
-    s = open_store();
-    assert_int_equal(store_feedback_outbox_length(s), 0);
-    store_close(s);
+    assert_int_equal(kiosk_outbox_length(), 0);
     for (int i = 0; i < 2; i++) assert_int_equal(server_feedback_count(ids[i]), 1);
 }
 
@@ -405,22 +352,15 @@ static json_t *find_kiosk(json_t *list, const char *id)
     return NULL;
 }
 
-static void state_value(const char *key, char *buf, size_t size)
-{
-    Store *s = open_store();
-    store_state_get(s, key, buf, size);
-    store_close(s);
-}
-
 /* The heartbeat reaches the admins' kiosk list, and the settings and the
  * resync command an admin sets reach the kiosk. */
 static void test_heartbeat_settings_and_commands(void **state)
 {
     (void)state;
     publish_item("gk-001", "关于召开党员大会的通知", "public", false);
-    add_feedback("5d1e0c1a-0000-4000-8000-0000000000b1", "留言");
+    kiosk_add_feedback("5d1e0c1a-0000-4000-8000-0000000000b1", "留言");
     assert_int_equal(kiosk_sync(), 0);
-    add_feedback("5d1e0c1a-0000-4000-8000-0000000000b2", "再留一条");   /* waits until the next round */
+    kiosk_add_feedback("5d1e0c1a-0000-4000-8000-0000000000b2", "再留一条");   /* waits until the next round */
     admin_json("PUT", "/v1/admin/kiosks/" KIOSK "/settings",
                "{\"unit_name\":\"中共青禾镇委员会\",\"ticker_speed\":120,\"screen_on\":\"07:30-19:00\"}", 200);
     admin_json("POST", "/v1/admin/kiosks/" KIOSK "/commands", "{\"command\":\"resync\"}", 200);
@@ -430,7 +370,7 @@ static void test_heartbeat_settings_and_commands(void **state)
     json_t *k = find_kiosk(list, KIOSK);
     assert_non_null(k);
     assert_string_equal(json_string_value(json_object_get(k, "app_version")), SYNC_APP_VERSION);
-    Store *s = open_store();
+    Store *s = kiosk_store_open();
     assert_int_equal(json_integer_value(json_object_get(k, "revision")), store_revision(s));
     store_close(s);
     /* Sent before this round's upload: the second submission was waiting. */
@@ -438,22 +378,22 @@ static void test_heartbeat_settings_and_commands(void **state)
     json_decref(list);
 
     char v[256];
-    state_value("setting.unit_name", v, sizeof v);
+    kiosk_state("setting.unit_name", v, sizeof v);
     assert_string_equal(v, "中共青禾镇委员会");
-    state_value("setting.ticker_speed", v, sizeof v);
+    kiosk_state("setting.ticker_speed", v, sizeof v);
     assert_string_equal(v, "120");
-    state_value("setting.screen_on", v, sizeof v);
+    kiosk_state("setting.screen_on", v, sizeof v);
     assert_string_equal(v, "07:30-19:00");
-    assert_true(visible("gk-001", NULL, 0));   /* the resync snapshot kept it */
+    assert_true(kiosk_visible("gk-001", NULL, 0));   /* the resync snapshot kept it */
     /* Settings come with every heartbeat; removed on the server, they go. */
     assert_int_equal(kiosk_sync(), 0);
-    state_value("setting.unit_name", v, sizeof v);
+    kiosk_state("setting.unit_name", v, sizeof v);
     assert_string_equal(v, "中共青禾镇委员会");
     admin_json("PUT", "/v1/admin/kiosks/" KIOSK "/settings", "{\"unit_name\":null}", 200);
     assert_int_equal(kiosk_sync(), 0);
-    state_value("setting.unit_name", v, sizeof v);
+    kiosk_state("setting.unit_name", v, sizeof v);
     assert_string_equal(v, "");
-    state_value("setting.ticker_speed", v, sizeof v);
+    kiosk_state("setting.ticker_speed", v, sizeof v);
     assert_string_equal(v, "120");
 }
 
@@ -468,20 +408,20 @@ static void test_running_kiosk_gets_publish_within_seconds(void **state)
     kiosk_config(&cfg, county.port);
     assert_int_equal(sync_start(&cfg, NULL, NULL, &t, &err), 0);
     usleep(1500000);   /* first round done, the long-poll is held */
-    double t0 = now_s();
+    double t0 = test_now_s();
     publish_item("gk-live", "刚刚发布的公开事项", "public", true);
-    while (!visible("gk-live", NULL, 0) && now_s() - t0 < 10) usleep(100000);
-    double took = now_s() - t0;
-    assert_true(visible("gk-live", NULL, 0));
+    while (!kiosk_visible("gk-live", NULL, 0) && test_now_s() - t0 < 10) usleep(100000);
+    double took = test_now_s() - t0;
+    assert_true(kiosk_visible("gk-live", NULL, 0));
     assert_true(took < 4.0);
-    t0 = now_s();
+    t0 = test_now_s();
     withdraw_item("gk-live");
-    while (visible("gk-live", NULL, 0) && now_s() - t0 < 10) usleep(100000);
-    assert_false(visible("gk-live", NULL, 0));
-    assert_true(now_s() - t0 < 4.0);
-    t0 = now_s();
+    while (kiosk_visible("gk-live", NULL, 0) && test_now_s() - t0 < 10) usleep(100000);
+    assert_false(kiosk_visible("gk-live", NULL, 0));
+    assert_true(test_now_s() - t0 < 4.0);
+    t0 = test_now_s();
     sync_stop(t);
-    assert_true(now_s() - t0 < 1.5);
+    assert_true(test_now_s() - t0 < 1.5);
 }
 
 int main(void)
