@@ -60,10 +60,31 @@ static inline void kiosk_state(const char *key, char *buf, size_t size)
     store_close(s);
 }
 
+/* Checks one sync_state value; a macro, so that a failure names the
+ * test's line. */
+#define kiosk_assert_state(key, want)                    \
+    do {                                                 \
+        char got_[600];                                  \
+        kiosk_state((key), got_, sizeof got_);           \
+        assert_string_equal(got_, (want));               \
+    } while (0)
+
 static inline int kiosk_outbox_length(void)
 {
     Store *s = kiosk_store_open();
     int n = store_feedback_outbox_length(s);
+    store_close(s);
+    return n;
+}
+
+/* The outbox entries not yet sent (at most 10), into *left; returns how
+ * many.  Free *left with store_free. */
+static inline int kiosk_pending(StoreFeedback **left)
+{
+    Store *s = kiosk_store_open();
+    int n;
+    Err err;
+    assert_int_equal(store_feedback_pending(s, 10, left, &n, &err), 0);
     store_close(s);
     return n;
 }

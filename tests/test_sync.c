@@ -481,9 +481,7 @@ static void test_publish_update_withdraw(void **state)
     bool sent_credentials = strcmp(srv.last_auth, "Bearer " TOKEN) == 0 && strcmp(srv.last_kiosk, KIOSK) == 0;
     pthread_mutex_unlock(&srv.lock);
     assert_true(sent_credentials);
-    char st[32];
-    kiosk_state("sync.state", st, sizeof st);
-    assert_string_equal(st, "ok");
+    kiosk_assert_state("sync.state", "ok");
 
     static const char *const updated[] = {"gk-001:关于召开党员大会的通知（更正）:public:0", "gk-002:三季度党费收缴情况:public:-1"};
     publish(2, 2, updated);
@@ -514,9 +512,7 @@ static void test_wrong_token_is_an_error(void **state)
     snprintf(cfg.token, sizeof cfg.token, "stolen");
     assert_int_equal(sync_run_once(&cfg, &err), -1);
     assert_non_null(strstr(err.msg, "unauthorized"));
-    char st[32];
-    kiosk_state("sync.state", st, sizeof st);
-    assert_string_equal(st, "error");
+    kiosk_assert_state("sync.state", "error");
 }
 
 static void test_corrupt_attachment_refetched(void **state)
@@ -560,9 +556,7 @@ static void test_garbage_and_500s(void **state)
         static const char *const next[] = {"gk-001:改过的标题:public:0"};
         publish(10 + (int64_t)i, 1, next);
         assert_int_equal(run_once(), -1);
-        char st[32];
-        kiosk_state("sync.state", st, sizeof st);
-        assert_string_equal(st, "error");
+        kiosk_assert_state("sync.state", "error");
         char title[256];
         assert_true(kiosk_visible("gk-001", title, sizeof title));
         assert_string_equal(title, "关于召开党员大会的通知");
@@ -602,9 +596,7 @@ static void test_hanging_server_times_out(void **state)
     /* connect timeout 1 s -> stall limit 3 s for the first request, after
      * which the round gives up on an unreachable server. */
     assert_true(took < 8.0);
-    char st[32];
-    kiosk_state("sync.state", st, sizeof st);
-    assert_string_equal(st, "offline");
+    kiosk_assert_state("sync.state", "offline");
 }
 
 static void test_server_down_content_kept_then_recovers(void **state)
@@ -614,17 +606,14 @@ static void test_server_down_content_kept_then_recovers(void **state)
     int port = srv.port;
     server_stop();
     assert_int_equal(run_once(), -1);
-    char st[32];
-    kiosk_state("sync.state", st, sizeof st);
-    assert_string_equal(st, "offline");
+    kiosk_assert_state("sync.state", "offline");
     assert_true(kiosk_visible("gk-001", NULL, 0));
     static const char *const next[] = {"gk-001:关于召开党员大会的通知:public:0", "gk-003:恢复后发布:public:-1"};
     publish(4, 2, next);
     server_start(port);
     assert_int_equal(run_once(), 0);
     assert_true(kiosk_visible("gk-003", NULL, 0));
-    kiosk_state("sync.state", st, sizeof st);
-    assert_string_equal(st, "ok");
+    kiosk_assert_state("sync.state", "ok");
 }
 
 static void test_feedback_exactly_once_after_dropped_answer(void **state)
@@ -648,14 +637,9 @@ static void test_feedback_exactly_once_after_dropped_answer(void **state)
     assert_int_equal(run_once(), 0);
     assert_int_equal(SRV(feedback_posts), posts + 1); /* nothing left to send */
     /* Sent entries lost the visitor's contact details. */
-    Store *st = kiosk_store_open();
     StoreFeedback *left;
-    int n;
-    Err err;
-    assert_int_equal(store_feedback_pending(st, 10, &left, &n, &err), 0);
-    assert_int_equal(n, 0);
+    assert_int_equal(kiosk_pending(&left), 0);
     store_free(left);
-    store_close(st);
 }
 
 /* One submission the server refuses does not hold up the rest; it stays
@@ -669,16 +653,11 @@ static void test_refused_feedback_does_not_block_others(void **state)
     assert_int_equal(run_once(), -1);
     assert_int_equal(SRV(stored_count), 2);
     assert_int_equal(kiosk_outbox_length(), 1);
-    Store *s = kiosk_store_open();
     StoreFeedback *left;
-    int n;
-    Err err;
-    assert_int_equal(store_feedback_pending(s, 10, &left, &n, &err), 0);
-    assert_int_equal(n, 1);
+    assert_int_equal(kiosk_pending(&left), 1);
     assert_string_equal(left[0].id, "0b9d2c1e-0000-4000-8000-000000000012");
     assert_true(left[0].attempts >= 1);
     store_free(left);
-    store_close(s);
 }
 
 static void test_delta_that_does_not_apply_gets_snapshot(void **state)
@@ -711,25 +690,17 @@ static void test_heartbeat_settings_and_resync(void **state)
     assert_int_equal(SRV(last_since), 0);
     assert_int_equal(blobs_verify(cfg.cache_dir, srv.blobs[0].sha, NULL), 0);
     assert_true(kiosk_visible("gk-001", NULL, 0));
-    char v[256];
-    kiosk_state("setting.unit_name", v, sizeof v);
-    assert_string_equal(v, "中共青禾镇委员会");
-    kiosk_state("setting.ticker_speed", v, sizeof v);
-    assert_string_equal(v, "90");
-    kiosk_state("setting.screen_on", v, sizeof v);
-    assert_string_equal(v, "07:00-20:00");
-    kiosk_state("setting.reasons", v, sizeof v);
-    assert_string_equal(v, "[\"内容清楚\",\"看不明白\"]");
+    kiosk_assert_state("setting.unit_name", "中共青禾镇委员会");
+    kiosk_assert_state("setting.ticker_speed", "90");
+    kiosk_assert_state("setting.screen_on", "07:00-20:00");
+    kiosk_assert_state("setting.reasons", "[\"内容清楚\",\"看不明白\"]");
     /* A hostile value is refused, the old one kept. */
     SRV_SET(heartbeat_extra, "\"settings\":{\"ticker_speed\":\"fast\",\"screen_on\":\"25:00-99:00\"}");
     assert_int_equal(run_once(), 0);
-    kiosk_state("setting.ticker_speed", v, sizeof v);
-    assert_string_equal(v, "90");
-    kiosk_state("setting.screen_on", v, sizeof v);
-    assert_string_equal(v, "07:00-20:00");
+    kiosk_assert_state("setting.ticker_speed", "90");
+    kiosk_assert_state("setting.screen_on", "07:00-20:00");
     /* No longer sent: cleared, so that kiosk.conf applies again. */
-    kiosk_state("setting.unit_name", v, sizeof v);
-    assert_string_equal(v, "");
+    kiosk_assert_state("setting.unit_name", "");
 }
 
 /* ---- the thread ---------------------------------------------------------------- */
@@ -813,9 +784,7 @@ static void test_thread_backoff_recovery_and_stop_mid_transfer(void **state)
     kiosk_config(&cfg);
     assert_int_equal(sync_start(&cfg, on_event, &ev, &t, &err), 0);
     usleep(1500000);
-    char st[32];
-    kiosk_state("sync.state", st, sizeof st);
-    assert_string_equal(st, "offline");
+    kiosk_assert_state("sync.state", "offline");
     assert_true(atomic_load(&ev.status) >= 1);
     server_start(port);
     assert_true(wait_until(status_ok, 12));
@@ -861,9 +830,7 @@ static void test_folder_source(void **state)
     /* The stick is pulled out: offline, content kept. */
     unlink(path);
     assert_int_equal(sync_run_once(&cfg, &err), -1);
-    char st[32];
-    kiosk_state("sync.state", st, sizeof st);
-    assert_string_equal(st, "offline");
+    kiosk_assert_state("sync.state", "offline");
     assert_true(kiosk_visible("gk-001", NULL, 0));
 }
 
@@ -924,9 +891,7 @@ static void test_tls_verified_with_ca_file(void **state)
     snprintf(cfg.server_url, sizeof cfg.server_url, "https://127.0.0.1:%d", srv.port);
     assert_int_equal(sync_run_once(&cfg, &err), -1);
     assert_non_null(strstr(err.msg, "certificate"));
-    char st[32];
-    kiosk_state("sync.state", st, sizeof st);
-    assert_string_equal(st, "error");
+    kiosk_assert_state("sync.state", "error");
     assert_false(kiosk_visible("gk-001", NULL, 0));
 
     snprintf(cfg.ca_file, sizeof cfg.ca_file, "%s/county-ca.pem", kiosk_dir);

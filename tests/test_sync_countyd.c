@@ -295,9 +295,7 @@ static void test_server_down_then_back(void **state)
     assert_int_equal(kiosk_sync(), -1);
     assert_true(test_now_s() - t0 < 5.0);
     assert_true(kiosk_visible("gk-001", NULL, 0));
-    char st[32];
-    kiosk_state("sync.state", st, sizeof st);
-    assert_string_equal(st, "offline");
+    kiosk_assert_state("sync.state", "offline");
     countyd_launch(&county);
     publish_item("gk-002", "恢复后的第一条公开", "public", false);
     assert_int_equal(kiosk_sync(), 0);
@@ -377,24 +375,17 @@ static void test_heartbeat_settings_and_commands(void **state)
     assert_int_equal(json_integer_value(json_object_get(k, "outbox")), 1);
     json_decref(list);
 
-    char v[256];
-    kiosk_state("setting.unit_name", v, sizeof v);
-    assert_string_equal(v, "中共青禾镇委员会");
-    kiosk_state("setting.ticker_speed", v, sizeof v);
-    assert_string_equal(v, "120");
-    kiosk_state("setting.screen_on", v, sizeof v);
-    assert_string_equal(v, "07:30-19:00");
+    kiosk_assert_state("setting.unit_name", "中共青禾镇委员会");
+    kiosk_assert_state("setting.ticker_speed", "120");
+    kiosk_assert_state("setting.screen_on", "07:30-19:00");
     assert_true(kiosk_visible("gk-001", NULL, 0));   /* the resync snapshot kept it */
     /* Settings come with every heartbeat; removed on the server, they go. */
     assert_int_equal(kiosk_sync(), 0);
-    kiosk_state("setting.unit_name", v, sizeof v);
-    assert_string_equal(v, "中共青禾镇委员会");
+    kiosk_assert_state("setting.unit_name", "中共青禾镇委员会");
     admin_json("PUT", "/v1/admin/kiosks/" KIOSK "/settings", "{\"unit_name\":null}", 200);
     assert_int_equal(kiosk_sync(), 0);
-    kiosk_state("setting.unit_name", v, sizeof v);
-    assert_string_equal(v, "");
-    kiosk_state("setting.ticker_speed", v, sizeof v);
-    assert_string_equal(v, "120");
+    kiosk_assert_state("setting.unit_name", "");
+    kiosk_assert_state("setting.ticker_speed", "120");
 }
 
 /* A kiosk that is running: what an admin publishes is on it within
