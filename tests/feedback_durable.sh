@@ -6,25 +6,26 @@ set -eu
 . tests/lib/feedback.sh
 fb_conf landscape
 
-{
-    cat <<'SCRIPT'
-tap-text nav.feedback
-tap-text fb.open_form
-tap-text fb.rate:3
-tap-text fb.field:comment
-SCRIPT
+# The visitor's comment, 公开, typed by pinyin and sent.
+comment_and_submit() {
+    echo "tap-text fb.field:comment"
     fb_keys gongkai
+    printf 'tap-text 公开\ntap-text kb.done\ntap-text fb.submit\n'
+}
+
+{
+    printf 'tap-text nav.feedback\ntap-text fb.open_form\ntap-text fb.rate:3\n'
+    comment_and_submit
     cat <<'SCRIPT'
-tap-text 公开
-tap-text kb.done
-tap-text fb.submit
 expect-text 提交成功
 dump submitted
 hold 60000
 SCRIPT
 } | fb_script_write submit
 
-kiosk_headless "$T/kiosk.conf" "$T/submit.txt" "$T/shots" > "$T/kiosk.log" 2>&1 &
+# Started directly, not through kiosk_headless: $! must be the kiosk itself
+# (a function in the background is a subshell, and kill -9 would miss it).
+"$BIN"/kiosk --config "$T/kiosk.conf" --headless "$T/submit.txt" --shots "$T/shots" > "$T/kiosk.log" 2>&1 &
 pid=$!
 i=0
 while [ ! -s "$T/shots/submitted.json" ]; do
@@ -48,16 +49,9 @@ row=$(fb_sql "select count(*), kind, rating, comment from feedback_outbox where 
 sqlite3 "$T/kiosk.db" "CREATE TRIGGER disk_full BEFORE INSERT ON feedback_outbox
     BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END;"
 {
+    printf 'tap-text nav.feedback\ntap-text fb.open_form\n'
+    comment_and_submit
     cat <<'SCRIPT'
-tap-text nav.feedback
-tap-text fb.open_form
-tap-text fb.field:comment
-SCRIPT
-    fb_keys gongkai
-    cat <<'SCRIPT'
-tap-text 公开
-tap-text kb.done
-tap-text fb.submit
 expect-no-text 提交成功
 expect-text 暂时无法提交，请稍后再试
 expect-text 公开

@@ -44,6 +44,16 @@ static void tap(const char *id)
     assert_int_not_equal(keyboard_tap(kb, id), KB_IGNORED);
 }
 
+/* Letters typed one key at a time, as a visitor's finger does. */
+static void tap_letters(const char *letters)
+{
+    for (const char *c = letters; *c; c++) {
+        char id[16];
+        snprintf(id, sizeof id, "kb.char:%c", *c);
+        tap(id);
+    }
+}
+
 static void test_limit_counts_characters(void **state)
 {
     (void)state;
@@ -100,22 +110,16 @@ static void test_pinyin_settles_on_switch_and_done(void **state)
     char buf[128] = "";
     keyboard_attach(kb, buf, sizeof buf, 50, KB_FIELD_TEXT);
     keyboard_set_mode(kb, KB_PINYIN);
-    tap("kb.char:n");
-    tap("kb.char:i");
-    tap("kb.char:h");
-    tap("kb.char:a");
-    tap("kb.char:o");
+    tap_letters("nihao");
     assert_string_equal(buf, "");                /* still composing */
     keyboard_set_mode(kb, KB_SYMBOLS);           /* takes the first candidate */
     assert_string_equal(buf, "你好");
     tap("kb.char:！");
     keyboard_set_mode(kb, KB_PINYIN);
-    tap("kb.char:m");
-    tap("kb.char:a");
+    tap_letters("ma");
     assert_int_equal(keyboard_tap(kb, "kb.done"), KB_DONE);
     assert_string_equal(buf, "你好！吗");
-    tap("kb.char:n");
-    tap("kb.char:i");
+    tap_letters("ni");
     keyboard_set_mode(kb, KB_LATIN);             /* letters meant as Latin */
     assert_string_equal(buf, "你好！吗ni");
     tap("kb.caps");
