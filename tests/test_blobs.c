@@ -54,11 +54,8 @@ static void a_damaged_cached_file_fails_verification(void **state)
 
 static Store *store_with_image_item(const char *name, const char *sha, const char *href)
 {
-    const char *db = test_path(name);
-    test_remove_db(db);
-    Store *s;
+    Store *s = test_store_fresh(name);
     Err err;
-    if (store_open(db, &s, &err)) fail_msg("%s", err.msg);
     char doc[2048];
     snprintf(doc, sizeof doc,
              "{\"format\":\"dangwu-feed\",\"version\":1,\"kind\":\"snapshot\",\"revision\":1,"

@@ -24,16 +24,6 @@ static const char *const valid_snapshot =
     "\"answers\":{\"upsert\":[{\"id\":\"a1\",\"question\":\"何时公开?\",\"answer\":\"每月一次。\","
     "\"answered_at\":\"2026-11-02T10:00:00+08:00\"}]}}";
 
-static Store *fresh(const char *name)
-{
-    const char *path = test_path(name);
-    test_remove_db(path);
-    Store *s;
-    Err err;
-    if (store_open(path, &s, &err)) fail_msg("%s", err.msg);
-    return s;
-}
-
 static int import(Store *s, const char *doc, Err *err)
 {
     FeedResult res;
@@ -62,7 +52,7 @@ static void fingerprint(Store *s, const char *path, char *out, size_t size)
 static void valid_snapshot_is_applied(void **state)
 {
     (void)state;
-    Store *s = fresh("valid.db");
+    Store *s = test_store_fresh("valid.db");
     FeedResult res;
     Err err;
     assert_int_equal(feed_import_buffer(s, valid_snapshot, strlen(valid_snapshot), &res, &err), 0);
@@ -87,7 +77,7 @@ static void valid_snapshot_is_applied(void **state)
 static void snapshot_replaces_everything(void **state)
 {
     (void)state;
-    Store *s = fresh("replace.db");
+    Store *s = test_store_fresh("replace.db");
     Err err;
     assert_int_equal(import(s, valid_snapshot, &err), 0);
     const char *smaller = "{" HEAD "\"kind\":\"snapshot\",\"revision\":11," CATS ",\"items\":{\"upsert\":[" ITEM("i1", "") "]}}";
@@ -105,7 +95,7 @@ static void snapshot_replaces_everything(void **state)
 static void delta_applies_only_on_its_base(void **state)
 {
     (void)state;
-    Store *s = fresh("delta.db");
+    Store *s = test_store_fresh("delta.db");
     Err err;
     FeedResult res;
     assert_int_equal(import(s, valid_snapshot, &err), 0);
@@ -131,7 +121,7 @@ static void delta_applies_only_on_its_base(void **state)
 static void load_from_file_names_the_file(void **state)
 {
     (void)state;
-    Store *s = fresh("file.db");
+    Store *s = test_store_fresh("file.db");
     const char *path = test_path("feed.json");
     test_write_file(path, "{" HEAD "\"kind\":\"snapshot\"}");
     FeedResult res;
@@ -206,7 +196,7 @@ static void invalid_documents_change_nothing(void **state)
          "answers.upsert[0].answered_at: is missing"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        Store *s = fresh("invalid.db");
+        Store *s = test_store_fresh("invalid.db");
         Err err = {{0}};
         char before[8192], after[8192];
         assert_int_equal(import(s, valid_snapshot, &err), 0);
@@ -222,7 +212,7 @@ static void invalid_documents_change_nothing(void **state)
 static void invalid_utf8_is_rejected(void **state)
 {
     (void)state;
-    Store *s = fresh("utf8.db");
+    Store *s = test_store_fresh("utf8.db");
     Err err;
     const char doc[] = "{" HEAD "\"kind\":\"snapshot\",\"revision\":1,\"notices\":{\"upsert\":[{\"id\":\"n\",\"text\":\"\xe4\xb8\"}]}}";
     assert_int_equal(import(s, doc, &err), -1);
@@ -234,7 +224,7 @@ static void invalid_utf8_is_rejected(void **state)
 static void deep_nesting_is_refused_without_crashing(void **state)
 {
     (void)state;
-    Store *s = fresh("deep.db");
+    Store *s = test_store_fresh("deep.db");
     size_t depth = 200000;
     char *doc = malloc(depth * 2 + 256);
     size_t n = (size_t)sprintf(doc, "{" HEAD "\"kind\":\"snapshot\",\"revision\":1,\"x\":");
@@ -251,7 +241,7 @@ static void deep_nesting_is_refused_without_crashing(void **state)
 static void huge_strings_are_refused(void **state)
 {
     (void)state;
-    Store *s = fresh("huge.db");
+    Store *s = test_store_fresh("huge.db");
     size_t big = 3 * 1024 * 1024;
     char *doc = malloc(big + 1024);
     int n = sprintf(doc, "{" HEAD "\"kind\":\"snapshot\",\"revision\":1," CATS ",\"items\":{\"upsert\":[{\"id\":\"h\","
@@ -275,7 +265,7 @@ static void huge_strings_are_refused(void **state)
 static void internal_items_are_stored_but_never_shown(void **state)
 {
     (void)state;
-    Store *s = fresh("internal.db");
+    Store *s = test_store_fresh("internal.db");
     Err err;
     const char *doc = "{" HEAD "\"kind\":\"snapshot\",\"revision\":3," CATS ",\"items\":{\"upsert\":["
                       ITEM("pub", "") "," ITEM_P("int", "periodic", "internal", ",\"pinned\":true") "]}}";

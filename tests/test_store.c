@@ -9,16 +9,6 @@
 #define NOW 1795000000LL  /* a fixed "now" (2026-11-19) */
 #define DAY 86400LL
 
-static Store *open_fresh(const char *name)
-{
-    const char *path = test_path(name);
-    test_remove_db(path);
-    Store *s;
-    Err err;
-    if (store_open(path, &s, &err) != 0) fail_msg("%s", err.msg);
-    return s;
-}
-
 static void add_category(Store *s, const char *id, const char *parent)
 {
     Err err;
@@ -57,7 +47,7 @@ static int page_total(Store *s, const char *cat)
 static void migrates_an_empty_database(void **state)
 {
     (void)state;
-    Store *s = open_fresh("migrate.db");
+    Store *s = test_store_fresh("migrate.db");
     assert_int_equal(store_schema_version(s), STORE_SCHEMA_VERSION);
     assert_int_equal(store_revision(s), 0);
     store_close(s);
@@ -72,7 +62,7 @@ static void migrates_an_empty_database(void **state)
 static void refuses_a_newer_schema(void **state)
 {
     (void)state;
-    Store *s = open_fresh("newer.db");
+    Store *s = test_store_fresh("newer.db");
     store_close(s);
     sqlite3 *db;
     assert_int_equal(sqlite3_open(test_path("newer.db"), &db), SQLITE_OK);
@@ -97,7 +87,7 @@ static void refuses_a_file_that_is_not_a_database(void **state)
 static void internal_items_are_never_shown(void **state)
 {
     (void)state;
-    Store *s = open_fresh("scope.db");
+    Store *s = test_store_fresh("scope.db");
     add_category(s, "c1", NULL);
     add_item(s, "public", "c1", SCOPE_PUBLIC, NOW - DAY, 0);
     add_item(s, "internal", "c1", SCOPE_INTERNAL, NOW - DAY, 0);
@@ -121,7 +111,7 @@ static void internal_items_are_never_shown(void **state)
 static void publication_window_is_respected(void **state)
 {
     (void)state;
-    Store *s = open_fresh("window.db");
+    Store *s = test_store_fresh("window.db");
     add_category(s, "c1", NULL);
     add_item(s, "current", "c1", SCOPE_PUBLIC, NOW - DAY, NOW + 15 * DAY);
     add_item(s, "future", "c1", SCOPE_PUBLIC, NOW + DAY, 0);
@@ -138,7 +128,7 @@ static void publication_window_is_respected(void **state)
 static void deleted_items_and_categories_are_hidden(void **state)
 {
     (void)state;
-    Store *s = open_fresh("deleted.db");
+    Store *s = test_store_fresh("deleted.db");
     Err err;
     add_category(s, "top", NULL);
     add_category(s, "mid", "top");
@@ -157,7 +147,7 @@ static void deleted_items_and_categories_are_hidden(void **state)
 static void items_wait_for_their_images(void **state)
 {
     (void)state;
-    Store *s = open_fresh("images.db");
+    Store *s = test_store_fresh("images.db");
     Err err;
     add_category(s, "c1", NULL);
     static const char sha[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
@@ -187,7 +177,7 @@ static void items_wait_for_their_images(void **state)
 static void catalog_lists_only_categories_with_visible_items(void **state)
 {
     (void)state;
-    Store *s = open_fresh("catalog.db");
+    Store *s = test_store_fresh("catalog.db");
     Err err;
     add_category(s, "shown", NULL);
     add_category(s, "shown-child", "shown");
@@ -213,7 +203,7 @@ static void catalog_lists_only_categories_with_visible_items(void **state)
 static void notices_follow_window_and_urgency(void **state)
 {
     (void)state;
-    Store *s = open_fresh("notices.db");
+    Store *s = test_store_fresh("notices.db");
     Err err;
     StoreNoticeIn plain = {.id = "plain", .text = "一般", .period = PERIOD_LONG_TERM, .starts_at = NOW - DAY};
     StoreNoticeIn urgent = {.id = "urgent", .text = "紧急", .urgent = true, .period = PERIOD_LONG_TERM};
@@ -237,7 +227,7 @@ static void notices_follow_window_and_urgency(void **state)
 static void feedback_outbox_keeps_and_then_forgets_contacts(void **state)
 {
     (void)state;
-    Store *s = open_fresh("outbox.db");
+    Store *s = test_store_fresh("outbox.db");
     Err err;
     StoreFeedback f = {.id = "6f1c2b1e-0000-4000-8000-000000000001", .kind = FEEDBACK_REQUEST, .rating_levels = 5,
                        .comment = "请公开村道修缮经费", .name = "王某", .phone = "13800138000", .created_at = NOW};
@@ -271,7 +261,7 @@ static void feedback_outbox_keeps_and_then_forgets_contacts(void **state)
 static void state_and_view_counts(void **state)
 {
     (void)state;
-    Store *s = open_fresh("state.db");
+    Store *s = test_store_fresh("state.db");
     Err err;
     char buf[64];
     assert_int_equal(store_state_get(s, "sync.state", buf, sizeof buf), 1);

@@ -727,6 +727,17 @@ static bool wait_until(bool (*cond)(void), double seconds)
     return cond();
 }
 
+/* The sync thread, as bin/kiosk runs it, reporting into ev. */
+static SyncThread *thread_start(Events *ev)
+{
+    Config cfg;
+    Err err;
+    SyncThread *t;
+    kiosk_config(&cfg);
+    assert_int_equal(sync_start(&cfg, on_event, ev, &t, &err), 0);
+    return t;
+}
+
 static bool item5_visible(void) { return kiosk_visible("gk-005", NULL, 0); }
 static bool item1_visible(void) { return kiosk_visible("gk-001", NULL, 0); }
 static bool outbox_empty(void) { return kiosk_outbox_length() == 0; }
@@ -736,12 +747,8 @@ static bool outbox_empty(void) { return kiosk_outbox_length() == 0; }
 static void test_thread_long_poll_poke_and_stop(void **state)
 {
     (void)state;
-    Config cfg;
-    Err err;
     Events ev = {0};
-    SyncThread *t;
-    kiosk_config(&cfg);
-    assert_int_equal(sync_start(&cfg, on_event, &ev, &t, &err), 0);
+    SyncThread *t = thread_start(&ev);
     assert_true(wait_until(item1_visible, 10));
     usleep(300000);   /* now in the long-poll */
     static const char *const next[] = {"gk-001:关于召开党员大会的通知:public:0", "gk-005:长轮询送达:public:-1"};
@@ -777,12 +784,8 @@ static void test_thread_backoff_recovery_and_stop_mid_transfer(void **state)
     (void)state;
     int port = srv.port;
     server_stop();
-    Config cfg;
-    Err err;
     Events ev = {0};
-    SyncThread *t;
-    kiosk_config(&cfg);
-    assert_int_equal(sync_start(&cfg, on_event, &ev, &t, &err), 0);
+    SyncThread *t = thread_start(&ev);
     usleep(1500000);
     kiosk_assert_state("sync.state", "offline");
     assert_true(atomic_load(&ev.status) >= 1);

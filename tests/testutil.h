@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "store.h"
+
 /* A fresh path inside the test's scratch folder ($KIOSK_TEST_TMP, made by
  * scripts/run-tests.sh; /tmp when a test is run by hand). */
 static inline const char *test_path(const char *name)
@@ -44,6 +46,17 @@ static inline void test_remove_db(const char *path)
     unlink(buf);
     snprintf(buf, sizeof buf, "%s-shm", path);
     unlink(buf);
+}
+
+/* A store on a fresh, empty database file `name` in the scratch folder. */
+static inline Store *test_store_fresh(const char *name)
+{
+    const char *path = test_path(name);
+    test_remove_db(path);
+    Store *s;
+    Err err;
+    if (store_open(path, &s, &err) != 0) fail_msg("%s", err.msg);
+    return s;
 }
 
 /* Seconds on the monotonic clock, for timing what a test waits for. */
