@@ -47,6 +47,8 @@ BINS := $(BIN)/kiosk $(if $(KIOSKCTL_SRC),$(BIN)/kioskctl) $(if $(COUNTYD_SRC),$
 
 .PHONY: all deps run test check-tests bench clean screenshots demo asan valgrind sample
 .DEFAULT_GOAL := all
+# Keep objects of pattern-built programs (tests, benches) between runs.
+.SECONDARY:
 
 all: $(BINS) $(FONTS)
 

@@ -148,7 +148,8 @@ static void draw_tile(Ui *ui, const StoreCategory *c, SDL_Rect r)
     char label[64];
     snprintf(label, sizeof label, "共 %d 条", c->item_count);
     ui_text(ui, (SDL_Rect){side_x, ib.y, side_w, icon}, label, &count);
-    TextSpec name = {.size = ui_font(ui, 42), .bold = true, .color = ui_theme.text, .max_lines = 2, .middle = true};
+    TextSpec name = {.size = ui_font(ui, 42), .bold = true, .color = ui_theme.text, .max_lines = 2, .middle = true,
+                     .flags = TEXT_NO_RUNT};
     int top = ib.y + icon + ui_px(ui, 12);
     ui_text(ui, (SDL_Rect){r.x + pad, top, r.w - 2 * pad, r.y + r.h - pad - top}, c->name, &name);
     ui_record(ui, WIDGET_TILE, id, c->name, r, true);
@@ -237,7 +238,8 @@ static void home_draw(App *app, void *st, Ui *ui)
         Chrome pc = {.pager = pager};
         app_draw_pager(app, ui, &pc, h->page, h->pages);
     } else if (h->cat_count > 0) {
-        TextSpec hint = {.size = ui_font(ui, 36), .color = ui_theme.text_soft, .middle = true, .max_lines = 2};
+        TextSpec hint = {.size = ui_font(ui, 36), .color = ui_theme.text_soft, .middle = true, .max_lines = 2,
+                         .flags = TEXT_NO_RUNT};
         ui_text(ui, pager, "轻触栏目，查看公开内容", &hint);
     }
     draw_ticker(app, h, ui, ticker);
