@@ -98,7 +98,7 @@ static bool home_update(App *app, void *st, int *wake_ms)
     if (h->notice_count == 0) return false;
     uint32_t shown = app_ms(app) - h->notice_since;
     bool scrolls = h->notice_w > h->ticker_w && h->ticker_w > 0;
-    int speed = app_config(app)->ticker_speed;
+    int speed = app_ticker_speed(app);
     uint32_t total = scrolls ? TICKER_PAUSE_MS + (uint32_t)((h->notice_w + h->ticker_w / 3) * 1000LL / speed) +
                                    TICKER_PAUSE_MS
                              : NOTICE_SHOW_MS;
@@ -189,7 +189,7 @@ static void draw_ticker(App *app, Home *h, Ui *ui, SDL_Rect bar)
     int offset = 0;
     uint32_t shown = app_ms(app) - h->notice_since;
     if (h->notice_w > box.w && shown > TICKER_PAUSE_MS)
-        offset = (int)((int64_t)(shown - TICKER_PAUSE_MS) * app_config(app)->ticker_speed / 1000);
+        offset = (int)((int64_t)(shown - TICKER_PAUSE_MS) * app_ticker_speed(app) / 1000);
     if (offset > h->notice_w - box.w + box.w / 3) offset = h->notice_w - box.w + box.w / 3;
     if (offset < 0) offset = 0;
     h->notice_w = ui_text_scroll(ui, box, text, &spec, offset, ui_px(ui, TICKER_MAX_W));
