@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "monoclock.h"
 
 /* Below this many bytes per second for the stall time, a transfer is
  * given up: a hung server or a dead mobile link. */
@@ -23,7 +24,7 @@ struct HttpClient {
     bool interruptible, too_large, stalled;
     int stall_limit_s;
     curl_off_t seen_down, seen_up;
-    struct timespec last_move;
+    double last_move_ms;             /* monoclock_ms() when a byte last moved */
     size_t max_bytes;
     char *buf;
     size_t len, cap;
@@ -64,13 +65,6 @@ static size_t on_data(char *data, size_t size, size_t n, void *userp)
     return add;
 }
 
-static double seconds_since(const struct timespec *t)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
-}
-
 /* libcurl calls this about once a second even when nothing moves, so a
  * raised flag ends the transfer within a second.  It also ends a transfer
  * on which no byte has moved for the stall limit: libcurl's own low-speed
@@ -85,8 +79,8 @@ static int on_progress(void *userp, curl_off_t dltotal, curl_off_t dlnow, curl_o
     if (dlnow != c->seen_down || ulnow != c->seen_up) {
         c->seen_down = dlnow;
         c->seen_up = ulnow;
-        clock_gettime(CLOCK_MONOTONIC, &c->last_move);
-    } else if (seconds_since(&c->last_move) > c->stall_limit_s) {
+        c->last_move_ms = monoclock_ms();
+    } else if ((monoclock_ms() - c->last_move_ms) / 1000 > c->stall_limit_s) {
         c->stalled = true;
         return 1;
     }
@@ -212,7 +206,7 @@ int http_send(HttpClient *c, const HttpRequest *req, HttpResponse *resp, Err *er
     c->too_large = false;
     c->stalled = false;
     c->seen_down = c->seen_up = 0;
-    clock_gettime(CLOCK_MONOTONIC, &c->last_move);
+    c->last_move_ms = monoclock_ms();
     c->interruptible = req->interruptible;
     c->max_bytes = req->max_bytes ? req->max_bytes : 1024 * 1024;
     c->curl_error[0] = '\0';
