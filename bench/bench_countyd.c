@@ -22,11 +22,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bytes.h"
 #include "monoclock.h"
 
 typedef struct {
     char *data;
-    size_t len;
+    size_t len, cap;
 } Buf;
 
 static int port;
@@ -35,13 +36,7 @@ static char admin_auth[128], kiosk_auth[128];
 static size_t collect(char *p, size_t size, size_t n, void *user)
 {
     Buf *b = user;
-    char *grown = realloc(b->data, b->len + size * n + 1);
-    if (!grown) return 0;
-    b->data = grown;
-    memcpy(b->data + b->len, p, size * n);
-    b->len += size * n;
-    b->data[b->len] = '\0';
-    return size * n;
+    return bytes_append(&b->data, &b->len, &b->cap, p, size * n) == 0 ? size * n : 0;
 }
 
 static CURL *request(const char *method, const char *path, const char *auth, const char *kiosk_id, const char *body,

@@ -1,12 +1,12 @@
 #include "feed.h"
 
-#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "bytes.h"
 #include "log.h"
 
 /* Each check reports "where: what", where is a path into the document. */
@@ -359,22 +359,11 @@ int feed_import_buffer(Store *s, const char *data, size_t len, FeedResult *res, 
 
 int feed_import_file(Store *s, const char *path, FeedResult *res, Err *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) return err_set(err, "%s: cannot open: %s", path, strerror(errno));
-    long size = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
-    if (size < 0 || size > FEED_MAX_BYTES) {
-        fclose(f);
-        return size < 0 ? err_set(err, "%s: cannot read its size", path)
-                        : err_set(err, "%s: larger than %d bytes", path, FEED_MAX_BYTES);
-    }
-    rewind(f);
-    char *buf = malloc((size_t)size + 1);
-    size_t got = buf ? fread(buf, 1, (size_t)size, f) : 0;
-    fclose(f);
-    int rc;
-    if (!buf) rc = err_set(err, "out of memory");
-    else if (got != (size_t)size) rc = err_set(err, "%s: read error", path);
-    else if ((rc = feed_import_buffer(s, buf, got, res, err)) != 0) err_prefix(err, "%s: ", path);
+    char *buf;
+    size_t len;
+    if (bytes_read_file(path, FEED_MAX_BYTES, &buf, &len, err)) return -1;
+    int rc = feed_import_buffer(s, buf, len, res, err);
+    if (rc) err_prefix(err, "%s: ", path);
     free(buf);
     return rc;
 }

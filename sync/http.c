@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bytes.h"
 #include "log.h"
 #include "monoclock.h"
 
@@ -51,18 +52,7 @@ static size_t on_data(char *data, size_t size, size_t n, void *userp)
         c->too_large = true;
         return 0;
     }
-    if (c->len + add + 1 > c->cap) {
-        size_t ncap = c->cap ? c->cap : 16384;
-        while (ncap < c->len + add + 1) ncap *= 2;
-        char *nb = realloc(c->buf, ncap);
-        if (!nb) return 0;
-        c->buf = nb;
-        c->cap = ncap;
-    }
-    memcpy(c->buf + c->len, data, add);
-    c->len += add;
-    c->buf[c->len] = '\0';
-    return add;
+    return bytes_append(&c->buf, &c->len, &c->cap, data, add) == 0 ? add : 0;
 }
 
 /* libcurl calls this about once a second even when nothing moves, so a

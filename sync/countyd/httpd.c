@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bytes.h"
 #include "log.h"
 #include "monoclock.h"
 
@@ -262,20 +263,10 @@ static bool append_body(struct RequestPrivate *p, const char *data, size_t n)
         p->too_large = true;
         return false;
     }
-    if (p->len + n + 1 > p->cap) {
-        size_t cap = p->cap ? p->cap : 4096;
-        while (cap < p->len + n + 1) cap *= 2;
-        char *nb = realloc(p->body, cap);
-        if (!nb) {
-            p->too_large = true;
-            return false;
-        }
-        p->body = nb;
-        p->cap = cap;
+    if (bytes_append(&p->body, &p->len, &p->cap, data, n) != 0) {
+        p->too_large = true;
+        return false;
     }
-    memcpy(p->body + p->len, data, n);
-    p->len += n;
-    p->body[p->len] = '\0';
     return true;
 }
 
