@@ -9,7 +9,7 @@
 int bytes_read_file(const char *path, size_t limit, char **out, size_t *len, Err *err)
 {
     struct stat stbuf;
-    if (stat(path, &stbuf) != 0) return err_set(err, "%s: %s", path, strerror(errno));
+    if (stat(path, &stbuf) != 0) return err_set(err, "%s: cannot open: %s", path, strerror(errno));
     if (!S_ISREG(stbuf.st_mode)) return err_set(err, "%s: not a regular file", path);
     if ((unsigned long long)stbuf.st_size > limit)
         return err_set(err, "%s: %lld bytes, more than the %zu allowed", path, (long long)stbuf.st_size, limit);
