@@ -164,7 +164,11 @@ static int read_attachments(Ctx *c, json_t *o, const char *where, StoreAttachmen
     *count = 0;
     if (!list) return 0;
     if (!json_is_array(list)) return fail(c, where, "attachments", "must be an array");
-    if (json_array_size(list) > FEED_MAX_ATTACHMENTS) return fail(c, where, "attachments", "has too many entries (at most 32)");
+    if (json_array_size(list) > FEED_MAX_ATTACHMENTS) {
+        char msg[64];
+        snprintf(msg, sizeof msg, "has too many entries (at most %d)", FEED_MAX_ATTACHMENTS);
+        return fail(c, where, "attachments", msg);
+    }
     size_t i;
     json_t *a;
     json_array_foreach(list, i, a) {
