@@ -45,8 +45,10 @@ FONTS    := fonts/NotoSansCJK-Regular.ttc fonts/NotoSansCJK-Bold.ttc fonts/DejaV
 
 BINS := $(BIN)/kiosk $(if $(KIOSKCTL_SRC),$(BIN)/kioskctl) $(if $(COUNTYD_SRC),$(BIN)/countyd)
 
-.PHONY: all deps run test check-tests bench clean screenshots demo asan valgrind sample
+.PHONY: all deps run test bench clean screenshots demo asan sample
 .DEFAULT_GOAL := all
+# Keep objects of pattern-built programs (tests, benches) between runs.
+.SECONDARY:
 
 all: $(BINS) $(FONTS)
 

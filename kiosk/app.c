@@ -56,6 +56,7 @@ struct App {
     char sync_state[32];
     char unit_name[256];
     char screen_on[16];         /* "07:00-20:00", "" = always */
+    int ticker_speed;           /* pixels per second: the server's setting, else kiosk.conf */
 };
 
 static uint32_t event_type;
@@ -98,6 +99,7 @@ int app_width(App *app) { return app->w; }
 int app_height(App *app) { return app->h; }
 bool app_portrait(App *app) { return app->h > app->w; }
 const char *app_unit_name(App *app) { return app->unit_name; }
+int app_ticker_speed(App *app) { return app->ticker_speed; }
 void app_redraw(App *app) { app->dirty = true; }
 int app_depth(App *app) { return app->depth; }
 const char *app_screen_arg(App *app) { return app->depth ? app->stack[app->depth - 1].arg : ""; }
@@ -114,6 +116,9 @@ static void read_status(App *app)
     if (store_state_get(app->store, "setting.screen_on", app->screen_on, sizeof app->screen_on) != 0 ||
         !app->screen_on[0])
         snprintf(app->screen_on, sizeof app->screen_on, "%s", app->cfg->screen_on);
+    char speed[16];
+    int v = store_state_get(app->store, "setting.ticker_speed", speed, sizeof speed) == 0 ? atoi(speed) : 0;
+    app->ticker_speed = v >= 10 && v <= 1000 ? v : app->cfg->ticker_speed;
 }
 
 bool app_screen_hours(App *app)
@@ -679,7 +684,7 @@ static void draw_sync_mark(App *app, Ui *ui, SDL_Rect box)
     else if (strcmp(app->sync_state, "offline") == 0) label = "离线";
     else if (strcmp(app->sync_state, "error") == 0) label = "同步异常", dot = ui_theme.error;
     int r = ui_px(ui, 9);
-    TextSpec spec = {.size = ui_font(ui, 26), .color = ui_theme.header_soft, .align = ALIGN_RIGHT, .middle = true,
+    TextSpec spec = {.size = ui_font(ui, 28), .color = ui_theme.header_soft, .align = ALIGN_RIGHT, .middle = true,
                      .max_lines = 1};
     int tw, th;
     ui_text_size(ui, label, &spec, box.w - 3 * r, box.h, &tw, &th);

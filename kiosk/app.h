@@ -130,6 +130,8 @@ int app_width(App *app);
 int app_height(App *app);
 bool app_portrait(App *app);
 const char *app_unit_name(App *app);
+/* Notice ticker speed in px/s: the server's setting.ticker_speed, else kiosk.conf. */
+int app_ticker_speed(App *app);
 /* Inside the hours the screen is on ([screen] screen_on, or the server's
  * setting.screen_on); always true when none are set. */
 bool app_screen_hours(App *app);

@@ -14,7 +14,7 @@
 
 /* One row per key: the table is the single place that knows a key's
  * section, type, range and where it lives in Config. */
-typedef enum { T_STR, T_INT, T_BOOL, T_ORIENT, T_LOGLEVEL, T_FONTLIST, T_REASONS, T_HOURS } KeyType;
+typedef enum { T_STR, T_INT, T_BOOL, T_ORIENT, T_LOGLEVEL, T_FONTLIST, T_REASONS, T_HOURS, T_URL } KeyType;
 
 typedef struct {
     const char *section, *name;
@@ -42,7 +42,7 @@ static const Key keys[] = {
     STR("store", "database", db_path),
     STR("store", "cache_dir", cache_dir),
     INT("store", "cache_budget_mb", cache_budget_mb, 16, 1048576),
-    STR("sync", "server_url", server_url),
+    OTHER("sync", "server_url", T_URL, server_url),
     STR("sync", "kiosk_id", kiosk_id),
     STR("sync", "token", token),
     STR("sync", "ca_file", ca_file),
@@ -197,6 +197,12 @@ static int set_value(Config *cfg, const Key *k, const char *value, Err *err)
         cfg->reason_count = n;
         return 0;
     }
+    case T_URL:
+        if (strncmp(value, "https://", 8) != 0 && strncmp(value, "http://", 7) != 0 && strncmp(value, "file://", 7) != 0)
+            return err_set(err, "server_url must start with https://, http:// or file://, not \"%s\"", value);
+        if (strlen(value) >= k->size) return err_set(err, "server_url is too long (at most %zu bytes)", k->size - 1);
+        memcpy(field, value, strlen(value) + 1);
+        return 0;
     case T_HOURS:
         if (!valid_hours(value))
             return err_set(err, "screen_on must look like 07:00-20:00 (or be empty), not \"%s\"", value);

@@ -129,7 +129,7 @@ static Card draw_card_frame(Ui *ui, const StoreAnswer *s, SDL_Rect r, const char
     ui_round(ui, r, rad, pressed ? ui_theme.pressed_card : ui_theme.card);
     ui_round_outline(ui, r, rad, ui_px(ui, pressed ? 5 : 2), pressed ? ui_theme.accent : ui_theme.card_line);
     int x = r.x + pad, w = r.w - 2 * pad, y = r.y + pad;
-    int meta_h = ui_font(ui, 30) * 3 / 2;
+    int meta_h = ui_font(ui, 32) * 3 / 2;
     Card c = {.box = r, .bottom = r.y + r.h - pad - meta_h};
     int tag_w = ui_badge(ui, x, y, tag, "问", ui_theme.accent, ui_theme.header_text);
     c.x = x + tag_w + pad / 2;
@@ -145,7 +145,7 @@ static Card draw_card_frame(Ui *ui, const StoreAnswer *s, SDL_Rect r, const char
     screens_format_date(s->asked_at, asked, sizeof asked);
     screens_format_date(s->answered_at, answered, sizeof answered);
     snprintf(line, sizeof line, "提问 %s　答复 %s", asked, answered);
-    TextSpec meta = {.size = ui_font(ui, 30), .color = ui_theme.text_soft, .max_lines = 1, .align = ALIGN_RIGHT};
+    TextSpec meta = {.size = ui_font(ui, 32), .color = ui_theme.text_soft, .max_lines = 1, .align = ALIGN_RIGHT};
     ui_text(ui, (SDL_Rect){x, c.bottom, w, meta_h}, line, &meta);
     if (id) ui_record(ui, WIDGET_ROW, id, s->question, r, true);
     return c;

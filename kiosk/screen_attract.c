@@ -142,7 +142,7 @@ static void attract_draw(App *app, void *st, Ui *ui)
     TextSpec label = {.size = ui_read_font(ui, 36), .bold = true, .color = ui_theme.accent, .max_lines = 1};
     int lh = ui_read_font(ui, 36) * 140 / 100;
     ui_text(ui, (SDL_Rect){area.x, area.y, area.w, lh}, "重要公开", &label);
-    TextSpec title = {.size = ui_read_font(ui, 64), .bold = true, .color = ui_theme.text, .max_lines = 2};
+    TextSpec title = {.size = ui_read_font(ui, 64), .bold = true, .color = ui_theme.text, .max_lines = 2, .flags = TEXT_NO_RUNT};
     int y = area.y + lh + ui_px(ui, 16);
     y += ui_text(ui, (SDL_Rect){area.x, y, area.w, ui_read_font(ui, 64) * 135 / 100 * 2}, it->s.title, &title);
     y += ui_px(ui, 40);

@@ -239,7 +239,7 @@ static void draw_row(App *app, Ui *ui, const StoreItemSummary *it, SDL_Rect r)
     int meta_h = ui_px(ui, 44);
     bool portrait = app_portrait(app);
     TextSpec title = {.size = ui_font(ui, 40), .bold = true, .color = ui_theme.text, .max_lines = portrait ? 2 : 1,
-                      .middle = true};
+                      .middle = true, .flags = TEXT_NO_RUNT};
     ui_text(ui, (SDL_Rect){r.x + pad, r.y + ui_px(ui, 10), r.w - 2 * pad, r.h - meta_h - ui_px(ui, 22)}, it->title,
             &title);
     int x = r.x + pad, y = r.y + r.h - meta_h - ui_px(ui, 10);

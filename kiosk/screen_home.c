@@ -98,7 +98,7 @@ static bool home_update(App *app, void *st, int *wake_ms)
     if (h->notice_count == 0) return false;
     uint32_t shown = app_ms(app) - h->notice_since;
     bool scrolls = h->notice_w > h->ticker_w && h->ticker_w > 0;
-    int speed = app_config(app)->ticker_speed;
+    int speed = app_ticker_speed(app);
     uint32_t total = scrolls ? TICKER_PAUSE_MS + (uint32_t)((h->notice_w + h->ticker_w / 3) * 1000LL / speed) +
                                    TICKER_PAUSE_MS
                              : NOTICE_SHOW_MS;
@@ -148,7 +148,8 @@ static void draw_tile(Ui *ui, const StoreCategory *c, SDL_Rect r)
     char label[64];
     snprintf(label, sizeof label, "共 %d 条", c->item_count);
     ui_text(ui, (SDL_Rect){side_x, ib.y, side_w, icon}, label, &count);
-    TextSpec name = {.size = ui_font(ui, 42), .bold = true, .color = ui_theme.text, .max_lines = 2, .middle = true};
+    TextSpec name = {.size = ui_font(ui, 42), .bold = true, .color = ui_theme.text, .max_lines = 2, .middle = true,
+                     .flags = TEXT_NO_RUNT};
     int top = ib.y + icon + ui_px(ui, 12);
     ui_text(ui, (SDL_Rect){r.x + pad, top, r.w - 2 * pad, r.y + r.h - pad - top}, c->name, &name);
     ui_record(ui, WIDGET_TILE, id, c->name, r, true);
@@ -188,7 +189,7 @@ static void draw_ticker(App *app, Home *h, Ui *ui, SDL_Rect bar)
     int offset = 0;
     uint32_t shown = app_ms(app) - h->notice_since;
     if (h->notice_w > box.w && shown > TICKER_PAUSE_MS)
-        offset = (int)((int64_t)(shown - TICKER_PAUSE_MS) * app_config(app)->ticker_speed / 1000);
+        offset = (int)((int64_t)(shown - TICKER_PAUSE_MS) * app_ticker_speed(app) / 1000);
     if (offset > h->notice_w - box.w + box.w / 3) offset = h->notice_w - box.w + box.w / 3;
     if (offset < 0) offset = 0;
     h->notice_w = ui_text_scroll(ui, box, text, &spec, offset, ui_px(ui, TICKER_MAX_W));
@@ -237,7 +238,8 @@ static void home_draw(App *app, void *st, Ui *ui)
         Chrome pc = {.pager = pager};
         app_draw_pager(app, ui, &pc, h->page, h->pages);
     } else if (h->cat_count > 0) {
-        TextSpec hint = {.size = ui_font(ui, 36), .color = ui_theme.text_soft, .middle = true, .max_lines = 2};
+        TextSpec hint = {.size = ui_font(ui, 36), .color = ui_theme.text_soft, .middle = true, .max_lines = 2,
+                         .flags = TEXT_NO_RUNT};
         ui_text(ui, pager, "轻触栏目，查看公开内容", &hint);
     }
     draw_ticker(app, h, ui, ticker);

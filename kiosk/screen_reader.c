@@ -362,7 +362,8 @@ static int draw_title(App *app, Reader *r, Ui *ui, SDL_Rect area)
     ui_button(ui, LARGE_ID, (SDL_Rect){area.x + area.w - bw, area.y, bw, bh}, r->large ? "标准字号" : "大字阅读",
               BUTTON_SECONDARY, true);
     int lines = app_portrait(app) ? 3 : 2;
-    TextSpec title = {.size = ui_read_font(ui, 48), .bold = true, .color = ui_theme.text, .max_lines = lines};
+    TextSpec title = {.size = ui_read_font(ui, 48), .bold = true, .color = ui_theme.text, .max_lines = lines,
+                      .flags = TEXT_NO_RUNT};
     int tw = area.w - bw - ui_px(ui, 32);
     int th = ui_text(ui, (SDL_Rect){area.x, area.y, tw, ui_read_font(ui, 48) * 135 / 100 * lines}, r->item.s.title, &title);
     if (th < bh) th = bh;

@@ -464,8 +464,8 @@ static int check_style(const TextStyle *st, Err *err)
     return 0;
 }
 
-int text_layout(Fonts *f, const char *utf8, const TextStyle *style, int max_width, int max_lines, int flags,
-                TextBlock *out, Err *err)
+static int layout_at_width(Fonts *f, const char *utf8, const TextStyle *style, int max_width, int max_lines,
+                           int flags, TextBlock *out, Err *err)
 {
     memset(out, 0, sizeof *out);
     if (!f || !utf8) return err_set(err, "text: layout needs fonts and a text");
@@ -510,6 +510,56 @@ int text_layout(Fonts *f, const char *utf8, const TextStyle *style, int max_widt
     }
     out->height = out->line_count * out->line_height;
     return 0;
+}
+
+static bool block_ellipsized(const TextBlock *b)
+{
+    return b->line_count > 0 && b->lines[b->line_count - 1].ellipsized;
+}
+
+static int last_line_chars(const TextBlock *b)
+{
+    const TextLine *l = &b->lines[b->line_count - 1];
+    int n = 0;
+    for (int i = 0; i < l->len; i++)
+        if (((unsigned char)b->text[l->start + i] & 0xC0) != 0x80) n++;
+    return n;
+}
+
+/* Runt avoidance (no library offers it for our own layout): a wrapped
+ * title whose last line is one lone character (管理情 / 况) is laid out
+ * again one em narrower at a time, keeping the number of lines, until
+ * the last line holds at least two.  Narrowing only as far as needed keeps
+ * the natural breaks (联系和服务党员、/ 群众情况) wherever they are fine. */
+static int layout_without_runt(Fonts *f, const char *utf8, const TextStyle *style, int max_width, int max_lines,
+                               int flags, TextBlock *out, Err *err)
+{
+    if (layout_at_width(f, utf8, style, max_width, max_lines, flags, out, err) != 0) return -1;
+    int lines = out->line_count;
+    if (lines < 2 || block_ellipsized(out) || last_line_chars(out) > 1) return 0;
+    for (int w = max_width - style->size_px; w >= max_width / 2; w -= style->size_px) {
+        TextBlock trial;
+        if (layout_at_width(f, utf8, style, w, max_lines, flags, &trial, err) != 0) return -1;
+        if (trial.line_count != lines || block_ellipsized(&trial)) {
+            text_block_free(&trial);
+            return 0;
+        }
+        if (last_line_chars(&trial) > 1) {
+            text_block_free(out);
+            *out = trial;
+            out->max_width = max_width;
+            return 0;
+        }
+        text_block_free(&trial);
+    }
+    return 0;
+}
+
+int text_layout(Fonts *f, const char *utf8, const TextStyle *style, int max_width, int max_lines, int flags,
+                TextBlock *out, Err *err)
+{
+    if (flags & TEXT_NO_RUNT) return layout_without_runt(f, utf8, style, max_width, max_lines, flags, out, err);
+    return layout_at_width(f, utf8, style, max_width, max_lines, flags, out, err);
 }
 
 int text_measure(Fonts *f, const char *utf8, const TextStyle *style)

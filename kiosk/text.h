@@ -32,6 +32,8 @@ typedef struct TextStyle {
 enum {
     TEXT_INDENT_PARAGRAPHS = 1 << 0,  /* two-character indent at each paragraph start */
     TEXT_ELLIPSIZE = 1 << 1,          /* cut after max_lines, ending the last line with … */
+    TEXT_NO_RUNT = 1 << 2,            /* for titles: never one lone character on the last line
+                                         (may cost a few extra layouts; not for body text) */
 };
 
 typedef struct TextLine {

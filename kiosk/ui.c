@@ -536,7 +536,10 @@ void ui_button(Ui *ui, const char *id, SDL_Rect r, const char *label, ButtonStyl
 
 int ui_badge(Ui *ui, int x, int y, int h, const char *text, SDL_Color bg, SDL_Color fg)
 {
-    TextSpec spec = {.size = h * 62 / 100, .bold = true, .color = fg, .max_lines = 1};
+    /* Never under the 28 px floor of docs/TYPOGRAPHY.md, while it fits. */
+    int size = h * 62 / 100, floor_px = ui_font(ui, 28);
+    if (size < floor_px) size = floor_px < h * 3 / 4 ? floor_px : h * 3 / 4;
+    TextSpec spec = {.size = size, .bold = true, .color = fg, .max_lines = 1};
     TexEntry *e = text_entry(ui, text, &spec, ui_px(ui, 400), h);
     if (!e) return 0;
     int pad = h / 3;

@@ -66,6 +66,8 @@ static void bad_lines_are_reported_with_their_line(void **state)
         {"[log]\nlevel = loud\n", 2, "debug, info, warn or error"},
         {"[screen]\nscreen_on = 7 to 8\n", 2, "07:00-20:00"},
         {"[screen]\nidle_timeout = 5\n", 2, "between 10 and 3600"},
+        {"[sync]\nserver_url = ftp://county.example\n", 2, "https://, http:// or file://"},
+        {"[sync]\nserver_url =\n", 2, "https://, http:// or file://"},
         {"name = x\n", 1, "outside any [section]"},
         {"[unit]\nthis line has no equals sign\n", 2, "not a \"key = value\" line"},
         {"[nosuch]\nkey = 1\n", 2, "unknown key \"key\" in [nosuch]"},

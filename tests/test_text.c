@@ -476,6 +476,54 @@ static void test_ellipsis(void **state)
     text_block_free(&b);
 }
 
+static int chars_in_line(const TextBlock *b, int i)
+{
+    int n = 0;
+    for (int k = 0; k < b->lines[i].len; k++)
+        if (((unsigned char)b->text[b->lines[i].start + k] & 0xC0) != 0x80) n++;
+    return n;
+}
+
+/* A width at which the natural layout leaves one character alone on the
+ * second line; TEXT_NO_RUNT must give the same two lines with at least
+ * two characters on the last, and leave layouts without a runt alone. */
+static void test_titles_never_end_in_one_lone_character(void **state)
+{
+    (void)state;
+    TextStyle st = { .size_px = 42, .bold = true };
+    static const char *const titles[] = {"干部选任和管理情况", "其他应当公开的事项", "黨風廉政建設情況通報"};
+    for (size_t t = 0; t < sizeof titles / sizeof titles[0]; t++) {
+        /* Everything but the last character fits: the last one is a runt. */
+        char head[64];
+        size_t len = strlen(titles[t]);
+        memcpy(head, titles[t], len - 3);
+        head[len - 3] = '\0';
+        int width = text_measure(fx.fonts, head, &st) + 2;
+        TextBlock plain, fixed;
+        Err err;
+        assert_int_equal(text_layout(fx.fonts, titles[t], &st, width, 2, TEXT_ELLIPSIZE, &plain, &err), 0);
+        assert_int_equal(plain.line_count, 2);
+        assert_int_equal(chars_in_line(&plain, 1), 1);
+        assert_int_equal(text_layout(fx.fonts, titles[t], &st, width, 2, TEXT_ELLIPSIZE | TEXT_NO_RUNT, &fixed, &err), 0);
+        assert_int_equal(fixed.line_count, 2);
+        assert_true(chars_in_line(&fixed, 1) >= 2);
+        assert_false(fixed.lines[1].ellipsized);
+        assert_true(fixed.lines[0].width <= width);
+        text_block_free(&plain);
+        text_block_free(&fixed);
+    }
+    /* Natural breaks that leave no runt are kept as they are. */
+    const char *fine = "联系和服务党员、群众情况";
+    int width = text_measure(fx.fonts, "联系和服务党员、", &st) + 2;
+    TextBlock a, b;
+    Err err;
+    assert_int_equal(text_layout(fx.fonts, fine, &st, width, 2, 0, &a, &err), 0);
+    assert_int_equal(text_layout(fx.fonts, fine, &st, width, 2, TEXT_NO_RUNT, &b, &err), 0);
+    assert_int_equal(a.lines[0].len, b.lines[0].len);
+    text_block_free(&a);
+    text_block_free(&b);
+}
+
 static void test_invalid_utf8(void **state)
 {
     (void)state;
@@ -756,6 +804,7 @@ int main(void)
         cmocka_unit_test(test_lines_packed_by_exact_width),
         cmocka_unit_test(test_indent_on_every_paragraph),
         cmocka_unit_test(test_ellipsis),
+        cmocka_unit_test(test_titles_never_end_in_one_lone_character),
         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_narrower_than_a_character),
         cmocka_unit_test(test_no_tofu_simplified_and_traditional),

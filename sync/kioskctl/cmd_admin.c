@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include <openssl/rand.h>
+
 #include "admin_client.h"
 #include "authoring.h"
 #include "commands.h"
@@ -437,7 +439,15 @@ int cmd_notice_add(int argc, char **argv)
                                   "[--starts TIME] [--ends TIME] [--sort N]");
     char id[64];
     snprintf(id, sizeof id, "%s", admin_opt(argc, argv, "--id", ""));
-    if (!id[0]) snprintf(id, sizeof id, "notice-%lld", (long long)time(NULL));
+    /* Random bits beside the time: two notices added in one second must not
+     * share an id, or the second would replace the first. */
+    unsigned char rnd[4] = {0};
+    if (!id[0] && RAND_bytes(rnd, sizeof rnd) != 1) {
+        fprintf(stderr, "kioskctl: cannot draw a random notice id\n");
+        return 1;
+    }
+    if (!id[0])
+        snprintf(id, sizeof id, "notice-%lld-%02x%02x%02x%02x", (long long)time(NULL), rnd[0], rnd[1], rnd[2], rnd[3]);
     json_t *n = json_pack("{s:s,s:s,s:b,s:s}", "id", id, "text", text, "urgent", admin_flag(argc, argv, "--urgent"),
                           "period", admin_opt(argc, argv, "--period", "immediate"));
     if (admin_opt(argc, argv, "--starts", NULL)) json_object_set_new(n, "starts_at", json_string(admin_opt(argc, argv, "--starts", NULL)));
