@@ -22,31 +22,21 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bytes.h"
+#include "monoclock.h"
+
 typedef struct {
     char *data;
-    size_t len;
+    size_t len, cap;
 } Buf;
 
 static int port;
 static char admin_auth[128], kiosk_auth[128];
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 static size_t collect(char *p, size_t size, size_t n, void *user)
 {
     Buf *b = user;
-    char *grown = realloc(b->data, b->len + size * n + 1);
-    if (!grown) return 0;
-    b->data = grown;
-    memcpy(b->data + b->len, p, size * n);
-    b->len += size * n;
-    b->data[b->len] = '\0';
-    return size * n;
+    return bytes_append(&b->data, &b->len, &b->cap, p, size * n) == 0 ? size * n : 0;
 }
 
 static CURL *request(const char *method, const char *path, const char *auth, const char *kiosk_id, const char *body,
@@ -136,7 +126,7 @@ static void publish_items(int n)
     char body_text[3001];
     for (int i = 0; i < 1000; i++) memcpy(body_text + 3 * i, "党", 3);
     body_text[3000] = '\0';
-    double t0 = now_ms();
+    double t0 = monoclock_ms();
     for (int i = 0; i < n; i++) {
         char path[128], id[32], cat[8];
         snprintf(id, sizeof id, "item-%05d", i);
@@ -155,7 +145,7 @@ static void publish_items(int n)
             admin("POST", path, "{}");
         }
     }
-    double ms = now_ms() - t0;
+    double ms = monoclock_ms() - t0;
     printf("publish: %d items through draft/review/approve/publish in %.0f ms (%.0f admin requests/s)\n", n, ms,
            4.0 * n / (ms / 1000.0));
 }
@@ -166,9 +156,9 @@ static void snapshot(void)
     size_t size = 0;
     for (int i = 0; i < 5; i++) {
         Buf b = {0};
-        double t0 = now_ms();
+        double t0 = monoclock_ms();
         call("GET", "/v1/content?since=0", kiosk_auth, "X-Kiosk-Id: bench-kiosk", NULL, &b);
-        double ms = now_ms() - t0;
+        double ms = monoclock_ms() - t0;
         if (i == 0) first = ms;
         else if (ms < best) best = ms;
         size = b.len;
@@ -213,14 +203,14 @@ static void fan_out(pid_t pid, int kiosks)
         curl_multi_add_handle(multi, handles[i]);
     }
     int running = kiosks;
-    double start = now_ms(), published = 0;
+    double start = monoclock_ms(), published = 0;
     int answered = 0, ok = 0;
-    while (running > 0 && now_ms() - start < 90000) {
+    while (running > 0 && monoclock_ms() - start < 90000) {
         curl_multi_perform(multi, &running);
-        if (!published && now_ms() - start > 3000) {
+        if (!published && monoclock_ms() - start > 3000) {
             printf("long-poll: %d kiosks waiting; countyd holds %ld threads, %ld kB resident\n", running,
                    server_value(pid, "Threads:"), server_value(pid, "VmRSS:"));
-            published = now_ms();
+            published = monoclock_ms();
             admin("PUT", "/v1/admin/notices/bench", "{\"text\":\"今天下午三点召开党员大会\"}");
         }
         CURLMsg *m;
@@ -230,7 +220,7 @@ static void fan_out(pid_t pid, int kiosks)
             long i, code = 0;
             curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&i);
             curl_easy_getinfo(m->easy_handle, CURLINFO_RESPONSE_CODE, &code);
-            done[i] = now_ms();
+            done[i] = monoclock_ms();
             answered++;
             ok += code == 200;
         }

@@ -18,13 +18,7 @@
 #include "config.h"
 #include "ime_handwriting.h"
 #include "ime_pinyin.h"
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
+#include "monoclock.h"
 
 static const char *const PHRASES[] = {"dangwugongkai", "nihao", "cunwucaiwu", "gengxintaiman", "zhiyuanfuwu",
                                       "xuanjuhouxuanren", "lujiangaizao", "shenqinggongkai"};
@@ -34,20 +28,20 @@ static int bench_pinyin(const Config *cfg, const char *dir)
 {
     ImePinyin *p;
     Err err;
-    double t0 = now_ms();
+    double t0 = monoclock_ms();
     if (ime_pinyin_open(cfg->rime_shared_dir, dir, &p, &err) || ime_pinyin_wait_ready(p, &err)) {
         fprintf(stderr, "bench_ime: %s\n", err.msg);
         return 1;
     }
     printf("pinyin: first deployment into a fresh folder: %.0f ms (background thread in the kiosk)\n",
-           now_ms() - t0);
+           monoclock_ms() - t0);
     ime_pinyin_close(p);
-    t0 = now_ms();
+    t0 = monoclock_ms();
     if (ime_pinyin_open(cfg->rime_shared_dir, dir, &p, &err) || ime_pinyin_wait_ready(p, &err)) {
         fprintf(stderr, "bench_ime: %s\n", err.msg);
         return 1;
     }
-    printf("pinyin: restart over deployed data: %.1f ms\n", now_ms() - t0);
+    printf("pinyin: restart over deployed data: %.1f ms\n", monoclock_ms() - t0);
 
     double worst = 0, total = 0, choose_total = 0;
     int keys = 0, chosen = 0;
@@ -56,18 +50,18 @@ static int bench_pinyin(const Config *cfg, const char *dir)
     for (int r = 0; r < ROUNDS; r++) {
         for (size_t i = 0; i < sizeof PHRASES / sizeof PHRASES[0]; i++) {
             for (const char *c = PHRASES[i]; *c; c++) {
-                double k0 = now_ms();
+                double k0 = monoclock_ms();
                 ime_pinyin_type(p, *c);
                 ime_pinyin_preedit(p);
                 ime_pinyin_candidates(p, 0, 10, &page, &err);
-                double d = now_ms() - k0;
+                double d = monoclock_ms() - k0;
                 total += d;
                 if (d > worst) worst = d;
                 keys++;
             }
-            double c0 = now_ms();
+            double c0 = monoclock_ms();
             ime_pinyin_choose(p, 0, out, sizeof out, &err);
-            choose_total += now_ms() - c0;
+            choose_total += monoclock_ms() - c0;
             chosen++;
             ime_pinyin_clear(p);
         }
@@ -83,12 +77,12 @@ static int bench_handwriting(const Config *cfg)
 {
     ImeHandwriting *h;
     Err err;
-    double t0 = now_ms();
+    double t0 = monoclock_ms();
     if (ime_handwriting_open(cfg->handwriting_model, &h, &err)) {
         fprintf(stderr, "bench_ime: %s\n", err.msg);
         return 1;
     }
-    printf("handwriting: opening the model: %.1f ms\n", now_ms() - t0);
+    printf("handwriting: opening the model: %.1f ms\n", monoclock_ms() - t0);
     ImeHwPad pad = {0, 0, 600, 600};
     ImeHwCandidate c[10];
     for (int strokes = 1; strokes <= 6; strokes++) {
@@ -101,9 +95,9 @@ static int bench_handwriting(const Config *cfg)
                 for (int x = 80; x <= 540; x += 20) ime_handwriting_add_point(h, &pad, x, y + (x % 60) / 6, &err);
             }
             int n;
-            double k0 = now_ms();
+            double k0 = monoclock_ms();
             ime_handwriting_recognize(h, c, 10, &n, &err);
-            double d = now_ms() - k0;
+            double d = monoclock_ms() - k0;
             total += d;
             if (d > worst) worst = d;
         }

@@ -14,14 +14,8 @@
 #include <unistd.h>
 
 #include "feed.h"
+#include "monoclock.h"
 #include "store.h"
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 static char *build_feed(int items, size_t *len)
 {
@@ -103,13 +97,13 @@ static int q_item(Store *s, void *arg)
 
 static void time_query(Store *s, const char *name, Query q, void *arg, int runs)
 {
-    double start = now_ms();
+    double start = monoclock_ms();
     for (int i = 0; i < runs; i++)
         if (q(s, arg) < 0) {
             printf("%-34s failed\n", name);
             return;
         }
-    printf("%-34s %8.3f ms per call (%d calls)\n", name, (now_ms() - start) / runs, runs);
+    printf("%-34s %8.3f ms per call (%d calls)\n", name, (monoclock_ms() - start) / runs, runs);
 }
 
 int main(int argc, char **argv)
@@ -118,10 +112,10 @@ int main(int argc, char **argv)
     char db[256];
     snprintf(db, sizeof db, "/tmp/bench-store-%d.db", (int)getpid());
     size_t len;
-    double t0 = now_ms();
+    double t0 = monoclock_ms();
     char *feed = build_feed(items, &len);
     printf("feed: %d items, %d categories, %.1f MB of JSON (built in %.0f ms)\n", items, 8 + 48 + 192,
-           len / 1048576.0, now_ms() - t0);
+           len / 1048576.0, monoclock_ms() - t0);
 
     Store *s;
     Err err;
@@ -130,12 +124,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s\n", err.msg);
         return 1;
     }
-    t0 = now_ms();
+    t0 = monoclock_ms();
     if (feed_import_buffer(s, feed, len, &res, &err)) {
         fprintf(stderr, "import failed: %s\n", err.msg);
         return 1;
     }
-    printf("%-34s %8.0f ms\n", "import (one transaction)", now_ms() - t0);
+    printf("%-34s %8.0f ms\n", "import (one transaction)", monoclock_ms() - t0);
     free(feed);
 
     time_query(s, "store_catalog (home screen)", q_catalog, NULL, 20);

@@ -10,29 +10,14 @@
 #include <string.h>
 #include <unistr.h>
 
+#include "bytes.h"
+#include "monoclock.h"
 #include "text.h"
 
 #define CORPUS "tests/corpus/zh_paragraphs.txt"
 #define ARTICLE_CHARS 5000
 #define BODY_PX 44
 #define RUNS 5
-
-static char *read_file(const char *path)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp) return NULL;
-    fseek(fp, 0, SEEK_END);
-    long n = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    if (buf && fread(buf, 1, (size_t)n, fp) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    if (buf) buf[n] = '\0';
-    fclose(fp);
-    return buf;
-}
 
 /* The corpus repeated until the article holds ARTICLE_CHARS code points. */
 static char *make_article(const char *corpus)
@@ -56,11 +41,6 @@ static char *make_article(const char *corpus)
     return out;
 }
 
-static double ms_since(Uint64 t0)
-{
-    return (double)(SDL_GetPerformanceCounter() - t0) * 1000.0 / (double)SDL_GetPerformanceFrequency();
-}
-
 static int bench_column(Fonts *fonts, SDL_Renderer *r, const char *article, const char *name, int column_w,
                         int page_h)
 {
@@ -69,12 +49,12 @@ static int bench_column(Fonts *fonts, SDL_Renderer *r, const char *article, cons
     Err err;
     double first = 0, total = 0;
     for (int i = 0; i < RUNS; i++) {
-        Uint64 t0 = SDL_GetPerformanceCounter();
+        double t0 = monoclock_ms();
         if (text_layout(fonts, article, &body, column_w, 0, TEXT_INDENT_PARAGRAPHS, &b, &err) != 0) {
             fprintf(stderr, "layout: %s\n", err.msg);
             return -1;
         }
-        double ms = ms_since(t0);
+        double ms = monoclock_ms() - t0;
         if (i == 0) first = ms;
         total += ms;
         if (i + 1 < RUNS) text_block_free(&b);
@@ -88,9 +68,9 @@ static int bench_column(Fonts *fonts, SDL_Renderer *r, const char *article, cons
     double render_total = 0, render_first = 0;
     long bytes = 0;
     for (int p = 0; p < pages; p++) {
-        Uint64 t0 = SDL_GetPerformanceCounter();
+        double t0 = monoclock_ms();
         SDL_Texture *tex = text_render(r, fonts, &b, p * lines_per_page, lines_per_page, &err);
-        double ms = ms_since(t0);
+        double ms = monoclock_ms() - t0;
         if (!tex) {
             fprintf(stderr, "render: %s\n", err.msg);
             text_block_free(&b);
@@ -128,9 +108,9 @@ static void bench_hostile(Fonts *fonts)
         text[50000 * ulen] = '\0';
         TextBlock b;
         Err err;
-        Uint64 t0 = SDL_GetPerformanceCounter();
+        double t0 = monoclock_ms();
         int rc = text_layout(fonts, text, &body, 1600, 0, 0, &b, &err);
-        double ms = ms_since(t0);
+        double ms = monoclock_ms() - t0;
         printf("hostile: %s: %.1f ms, %d lines\n", cases[c].name, ms, rc == 0 ? b.line_count : -1);
         if (rc == 0) text_block_free(&b);
         free(text);
@@ -169,15 +149,16 @@ int main(void)
     config_defaults(&cfg);
     Fonts *fonts;
     Err err;
-    Uint64 t0 = SDL_GetPerformanceCounter();
+    double t0 = monoclock_ms();
     if (fonts_open(&cfg, &fonts, &err) != 0) {
         fprintf(stderr, "%s\n", err.msg);
         return 1;
     }
-    printf("fonts_open: %.1f ms\n", ms_since(t0));
-    char *corpus = read_file(CORPUS);
-    if (!corpus) {
-        fprintf(stderr, "cannot read %s (run from the top folder)\n", CORPUS);
+    printf("fonts_open: %.1f ms\n", monoclock_ms() - t0);
+    char *corpus = NULL;
+    size_t corpus_len;
+    if (bytes_read_file(CORPUS, 1024 * 1024, &corpus, &corpus_len, &err)) {
+        fprintf(stderr, "%s (run from the top folder)\n", err.msg);
         return 1;
     }
     char *article = make_article(corpus);

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bytes.h"
 #include "log.h"
 
 void blobs_path(const char *cache_dir, const char *sha256, char *buf, size_t size)
@@ -126,33 +127,11 @@ int blobs_put_buffer(const char *cache_dir, const void *data, size_t len, const 
     return write_atomically(cache_dir, sha256, data, len, err);
 }
 
-static int read_whole_file(const char *path, int64_t limit, char **out, size_t *len, Err *err)
-{
-    struct stat stbuf;
-    if (stat(path, &stbuf) != 0) return err_set(err, "%s: %s", path, strerror(errno));
-    if (!S_ISREG(stbuf.st_mode)) return err_set(err, "%s: not a regular file", path);
-    if (stbuf.st_size > limit) return err_set(err, "%s: %lld bytes, more than the %lld allowed", path,
-                                              (long long)stbuf.st_size, (long long)limit);
-    FILE *f = fopen(path, "rb");
-    if (!f) return err_set(err, "%s: cannot open: %s", path, strerror(errno));
-    char *buf = malloc((size_t)stbuf.st_size + 1);
-    size_t got = buf ? fread(buf, 1, (size_t)stbuf.st_size, f) : 0;
-    fclose(f);
-    if (!buf) return err_set(err, "out of memory");
-    if (got != (size_t)stbuf.st_size) {
-        free(buf);
-        return err_set(err, "%s: read error", path);
-    }
-    *out = buf;
-    *len = got;
-    return 0;
-}
-
 int blobs_put_file(const char *cache_dir, const char *src, const char *sha256, int64_t size, Err *err)
 {
     char *data = NULL;
     size_t len = 0;
-    if (read_whole_file(src, 64LL * 1024 * 1024, &data, &len, err)) return -1;
+    if (bytes_read_file(src, 64 * 1024 * 1024, &data, &len, err)) return -1;
     int rc = blobs_put_buffer(cache_dir, data, len, sha256, size, err);
     free(data);
     return rc;

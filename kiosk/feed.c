@@ -1,27 +1,13 @@
 #include "feed.h"
 
-#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "bytes.h"
 #include "log.h"
-
-/* Limits that keep a hostile document from filling the disk or memory of
- * a kiosk; every one is in docs/FEED.md. */
-#define MAX_NAME 400
-#define MAX_TITLE 1000
-#define MAX_BODY (2 * 1024 * 1024)
-#define MAX_UNIT 250
-#define MAX_CAPTION 500
-#define MAX_NOTICE 1000
-#define MAX_QUESTION 2000
-#define MAX_ANSWER 4000
-#define MAX_HREF 1000
-#define MAX_ATTACHMENTS 32
-#define MAX_ATTACHMENT_SIZE (32LL * 1024 * 1024)
 
 /* Each check reports "where: what", where is a path into the document. */
 typedef struct {
@@ -162,8 +148,8 @@ static int apply_category(Ctx *c, Store *s, json_t *o, const char *where)
     StoreCategoryIn in = {0};
     int64_t sort = 0;
     if (get_id(c, o, where, "id", true, &in.id) || get_text(c, o, where, "parent", false, STORE_ID_MAX, false, &in.parent_id) ||
-        get_text(c, o, where, "name", true, MAX_NAME, false, &in.name) ||
-        get_text(c, o, where, "icon", false, 60, false, &in.icon) ||
+        get_text(c, o, where, "name", true, FEED_MAX_NAME, false, &in.name) ||
+        get_text(c, o, where, "icon", false, FEED_MAX_ICON, false, &in.icon) ||
         get_int(c, o, where, "sort", false, -1000000, 1000000, &sort))
         return -1;
     if (in.parent_id && *in.parent_id && !valid_id(in.parent_id)) return fail(c, where, "parent", "is not a valid id");
@@ -178,7 +164,11 @@ static int read_attachments(Ctx *c, json_t *o, const char *where, StoreAttachmen
     *count = 0;
     if (!list) return 0;
     if (!json_is_array(list)) return fail(c, where, "attachments", "must be an array");
-    if (json_array_size(list) > MAX_ATTACHMENTS) return fail(c, where, "attachments", "has too many entries (at most 32)");
+    if (json_array_size(list) > FEED_MAX_ATTACHMENTS) {
+        char msg[64];
+        snprintf(msg, sizeof msg, "has too many entries (at most %d)", FEED_MAX_ATTACHMENTS);
+        return fail(c, where, "attachments", msg);
+    }
     size_t i;
     json_t *a;
     json_array_foreach(list, i, a) {
@@ -188,9 +178,9 @@ static int read_attachments(Ctx *c, json_t *o, const char *where, StoreAttachmen
         StoreAttachmentIn *in = &out[i];
         if (get_text(c, a, at, "sha256", true, 64, false, &in->sha256) ||
             get_text(c, a, at, "type", true, 32, false, &in->mime) ||
-            get_text(c, a, at, "caption", false, MAX_CAPTION, false, &in->caption) ||
-            get_text(c, a, at, "href", false, MAX_HREF, false, &in->href) ||
-            get_int(c, a, at, "size", true, 1, MAX_ATTACHMENT_SIZE, &in->size))
+            get_text(c, a, at, "caption", false, FEED_MAX_CAPTION, false, &in->caption) ||
+            get_text(c, a, at, "href", false, FEED_MAX_HREF, false, &in->href) ||
+            get_int(c, a, at, "size", true, 1, FEED_MAX_ATTACHMENT_BYTES, &in->size))
             return -1;
         if (!valid_sha256(in->sha256)) return fail(c, at, "sha256", "must be 64 lowercase hexadecimal digits");
         if (strcmp(in->mime, "image/png") != 0 && strcmp(in->mime, "image/jpeg") != 0)
@@ -203,12 +193,12 @@ static int read_attachments(Ctx *c, json_t *o, const char *where, StoreAttachmen
 static int apply_item(Ctx *c, Store *s, json_t *o, const char *where)
 {
     StoreItemIn in = {0};
-    StoreAttachmentIn atts[MAX_ATTACHMENTS] = {{0}};
+    StoreAttachmentIn atts[FEED_MAX_ATTACHMENTS] = {{0}};
     int period, scope;
     if (get_id(c, o, where, "id", true, &in.id) || get_id(c, o, where, "category", false, &in.category_id) ||
-        get_text(c, o, where, "title", true, MAX_TITLE, false, &in.title) ||
-        get_text(c, o, where, "body", true, MAX_BODY, true, &in.body) ||
-        get_text(c, o, where, "unit", false, MAX_UNIT, false, &in.unit) ||
+        get_text(c, o, where, "title", true, FEED_MAX_TITLE, false, &in.title) ||
+        get_text(c, o, where, "body", true, FEED_MAX_BODY, true, &in.body) ||
+        get_text(c, o, where, "unit", false, FEED_MAX_UNIT, false, &in.unit) ||
         get_time(c, o, where, "published_at", true, &in.published_at) ||
         get_time(c, o, where, "expires_at", false, &in.expires_at) ||
         get_enum(c, o, where, "period", true, 0, period_parse, "long_term, periodic, phased, immediate", &period) ||
@@ -230,7 +220,7 @@ static int apply_notice(Ctx *c, Store *s, json_t *o, const char *where)
     StoreNoticeIn in = {0};
     int period;
     int64_t sort = 0;
-    if (get_id(c, o, where, "id", true, &in.id) || get_text(c, o, where, "text", true, MAX_NOTICE, false, &in.text) ||
+    if (get_id(c, o, where, "id", true, &in.id) || get_text(c, o, where, "text", true, FEED_MAX_NOTICE, false, &in.text) ||
         get_bool(c, o, where, "urgent", &in.urgent) ||
         get_enum(c, o, where, "period", false, PERIOD_IMMEDIATE, period_parse, "long_term, periodic, phased, immediate",
                  &period) ||
@@ -247,8 +237,8 @@ static int apply_answer(Ctx *c, Store *s, json_t *o, const char *where)
 {
     StoreAnswerIn in = {0};
     if (get_id(c, o, where, "id", true, &in.id) ||
-        get_text(c, o, where, "question", true, MAX_QUESTION, true, &in.question) ||
-        get_text(c, o, where, "answer", true, MAX_ANSWER, true, &in.answer) ||
+        get_text(c, o, where, "question", true, FEED_MAX_QUESTION, true, &in.question) ||
+        get_text(c, o, where, "answer", true, FEED_MAX_ANSWER, true, &in.answer) ||
         get_text(c, o, where, "item", false, STORE_ID_MAX, false, &in.item_id) ||
         get_time(c, o, where, "asked_at", false, &in.asked_at) ||
         get_time(c, o, where, "answered_at", true, &in.answered_at))
@@ -373,22 +363,11 @@ int feed_import_buffer(Store *s, const char *data, size_t len, FeedResult *res, 
 
 int feed_import_file(Store *s, const char *path, FeedResult *res, Err *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) return err_set(err, "%s: cannot open: %s", path, strerror(errno));
-    long size = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
-    if (size < 0 || size > FEED_MAX_BYTES) {
-        fclose(f);
-        return size < 0 ? err_set(err, "%s: cannot read its size", path)
-                        : err_set(err, "%s: larger than %d bytes", path, FEED_MAX_BYTES);
-    }
-    rewind(f);
-    char *buf = malloc((size_t)size + 1);
-    size_t got = buf ? fread(buf, 1, (size_t)size, f) : 0;
-    fclose(f);
-    int rc;
-    if (!buf) rc = err_set(err, "out of memory");
-    else if (got != (size_t)size) rc = err_set(err, "%s: read error", path);
-    else if ((rc = feed_import_buffer(s, buf, got, res, err)) != 0) err_prefix(err, "%s: ", path);
+    char *buf;
+    size_t len;
+    if (bytes_read_file(path, FEED_MAX_BYTES, &buf, &len, err)) return -1;
+    int rc = feed_import_buffer(s, buf, len, res, err);
+    if (rc) err_prefix(err, "%s: ", path);
     free(buf);
     return rc;
 }

@@ -19,6 +19,24 @@
 #define FEED_VERSION 1
 #define FEED_MAX_BYTES (64 * 1024 * 1024)
 
+/* The feed format's limits on single fields, in bytes unless named
+ * otherwise (docs/FEED.md, the key tables and "Limits").  They keep a
+ * hostile document from filling a kiosk's disk or memory.  The importer
+ * enforces them; the folder authoring reader (sync/authoring.c) checks
+ * the same ones so that an author is told the file and line at fault. */
+#define FEED_MAX_NAME 400
+#define FEED_MAX_ICON 60
+#define FEED_MAX_TITLE 1000
+#define FEED_MAX_BODY (2 * 1024 * 1024)
+#define FEED_MAX_UNIT 250
+#define FEED_MAX_CAPTION 500
+#define FEED_MAX_NOTICE 1000
+#define FEED_MAX_QUESTION 2000
+#define FEED_MAX_ANSWER 4000
+#define FEED_MAX_HREF 1000
+#define FEED_MAX_ATTACHMENTS 32                        /* per item */
+#define FEED_MAX_ATTACHMENT_BYTES (32LL * 1024 * 1024) /* one attachment's size */
+
 typedef struct FeedResult {
     bool snapshot;
     int64_t revision;            /* the store's revision after the import */

@@ -33,10 +33,12 @@ static int fail(Run *r, const char *fmt, ...)
     return -1;
 }
 
-static void drain(App *app)
+/* Hands every queued event to the app and lets it react at once. */
+static void process_events(App *app)
 {
     SDL_Event e;
     while (SDL_PollEvent(&e)) app_handle_event(app, &e);
+    app_advance(app, 0);
 }
 
 static void push_finger(App *app, Uint32 type, SDL_FingerID finger, int x, int y)
@@ -49,8 +51,7 @@ static void push_finger(App *app, Uint32 type, SDL_FingerID finger, int x, int y
     e.tfinger.y = (float)y / app_height(app);
     e.tfinger.pressure = 1;
     SDL_PushEvent(&e);
-    drain(app);
-    app_advance(app, 0);
+    process_events(app);
 }
 
 static void push_mouse(App *app, Uint32 type, int x, int y)
@@ -69,31 +70,43 @@ static void push_mouse(App *app, Uint32 type, int x, int y)
         e.button.clicks = 1;
     }
     SDL_PushEvent(&e);
-    drain(app);
-    app_advance(app, 0);
+    process_events(app);
 }
 
-static void tap(App *app, int x, int y)
+typedef enum { POINTER_DOWN, POINTER_MOVE, POINTER_UP } PointerPhase;
+
+/* One event of the first finger, or of the left mouse button. */
+static void push_pointer(App *app, PointerPhase phase, bool mouse, int x, int y)
 {
-    push_finger(app, SDL_FINGERDOWN, 0, x, y);
-    app_advance(app, TAP_MS);
-    push_finger(app, SDL_FINGERUP, 0, x, y);
+    static const Uint32 finger_types[] = {SDL_FINGERDOWN, SDL_FINGERMOTION, SDL_FINGERUP};
+    static const Uint32 mouse_types[] = {SDL_MOUSEBUTTONDOWN, SDL_MOUSEMOTION, SDL_MOUSEBUTTONUP};
+    if (mouse) push_mouse(app, mouse_types[phase], x, y);
+    else push_finger(app, finger_types[phase], 0, x, y);
+}
+
+/* Down, held for ms, up, then the screen settles: a tap, a click or a
+ * long press. */
+static void press_at(App *app, int x, int y, uint32_t ms, bool mouse)
+{
+    push_pointer(app, POINTER_DOWN, mouse, x, y);
+    app_advance(app, ms);
+    push_pointer(app, POINTER_UP, mouse, x, y);
     app_advance(app, SETTLE_MS);
 }
 
+static void tap(App *app, int x, int y) { press_at(app, x, y, TAP_MS, false); }
+
+static void tap_widget(App *app, const Widget *w) { tap(app, w->rect.x + w->rect.w / 2, w->rect.y + w->rect.h / 2); }
+
 static void drag(App *app, int x1, int y1, int x2, int y2, int ms, bool mouse)
 {
-    if (mouse) push_mouse(app, SDL_MOUSEBUTTONDOWN, x1, y1);
-    else push_finger(app, SDL_FINGERDOWN, 0, x1, y1);
+    push_pointer(app, POINTER_DOWN, mouse, x1, y1);
     int steps = ms / 16 > 0 ? ms / 16 : 1;
     for (int i = 1; i <= steps; i++) {
         app_advance(app, (uint32_t)(ms / steps));
-        int x = x1 + (x2 - x1) * i / steps, y = y1 + (y2 - y1) * i / steps;
-        if (mouse) push_mouse(app, SDL_MOUSEMOTION, x, y);
-        else push_finger(app, SDL_FINGERMOTION, 0, x, y);
+        push_pointer(app, POINTER_MOVE, mouse, x1 + (x2 - x1) * i / steps, y1 + (y2 - y1) * i / steps);
     }
-    if (mouse) push_mouse(app, SDL_MOUSEBUTTONUP, x2, y2);
-    else push_finger(app, SDL_FINGERUP, 0, x2, y2);
+    push_pointer(app, POINTER_UP, mouse, x2, y2);
     app_advance(app, SETTLE_MS);
 }
 
@@ -227,7 +240,7 @@ static int read_item(Run *r)
         pages++;
         const Widget *next = find_target(app, PAGER_NEXT);
         if (!next || pages > 500) break;
-        tap(app, next->rect.x + next->rect.w / 2, next->rect.y + next->rect.h / 2);
+        tap_widget(app, next);
     }
     char *want = squeeze(it.body), *got = squeeze(seen ? seen : "");
     if (want) drop_markers(want);
@@ -262,7 +275,7 @@ static int tap_id(Run *r, const char *id)
     app_render(r->app);
     const Widget *w = find_target(r->app, id);
     if (!w) return fail(r, "nothing touchable has the id \"%s\" on the %s screen", id, app_screen_name(r->app));
-    tap(r->app, w->rect.x + w->rect.w / 2, w->rect.y + w->rect.h / 2);
+    tap_widget(r->app, w);
     return 0;
 }
 
@@ -382,8 +395,7 @@ static int import_feed(Run *r, const char *file)
     store_close(s);
     if (rc) return fail(r, "import %s: %s", file, err.msg);
     app_post_content_changed();
-    drain(r->app);
-    app_advance(r->app, 0);
+    process_events(r->app);
     return 0;
 }
 
@@ -398,8 +410,7 @@ static int set_state(Run *r, const char *key, const char *value)
     store_close(s);
     if (rc) return fail(r, "state: %s", err.msg);
     app_sync_notify(NULL, SYNC_STATUS_CHANGED);
-    drain(r->app);
-    app_advance(r->app, 0);
+    process_events(r->app);
     return 0;
 }
 
@@ -484,15 +495,7 @@ static int run_line(Run *r, int argc, char **argv)
     Err err;
     if (strcmp(cmd, "tap") == 0 || strcmp(cmd, "click") == 0) {
         if (need(r, argc, 2, "tap X Y")) return -1;
-        int x = atoi(argv[1]), y = atoi(argv[2]);
-        if (cmd[0] == 't') {
-            tap(app, x, y);
-        } else {
-            push_mouse(app, SDL_MOUSEBUTTONDOWN, x, y);
-            app_advance(app, TAP_MS);
-            push_mouse(app, SDL_MOUSEBUTTONUP, x, y);
-            app_advance(app, SETTLE_MS);
-        }
+        press_at(app, atoi(argv[1]), atoi(argv[2]), TAP_MS, cmd[0] == 'c');
         return 0;
     }
     if (strcmp(cmd, "tap-until") == 0) {
@@ -519,7 +522,7 @@ static int run_line(Run *r, int argc, char **argv)
         app_render(app);
         const Widget *w = find_target(app, argv[1]);
         if (!w) return fail(r, "nothing touchable shows \"%s\" on the %s screen", argv[1], app_screen_name(app));
-        tap(app, w->rect.x + w->rect.w / 2, w->rect.y + w->rect.h / 2);
+        tap_widget(app, w);
         return 0;
     }
     if (strcmp(cmd, "down") == 0 || strcmp(cmd, "up") == 0) {
@@ -559,10 +562,7 @@ static int run_line(Run *r, int argc, char **argv)
     }
     if (strcmp(cmd, "press") == 0) {
         if (need(r, argc, 3, "press X Y MS")) return -1;
-        push_finger(app, SDL_FINGERDOWN, 0, atoi(argv[1]), atoi(argv[2]));
-        app_advance(app, (uint32_t)atoi(argv[3]));
-        push_finger(app, SDL_FINGERUP, 0, atoi(argv[1]), atoi(argv[2]));
-        app_advance(app, SETTLE_MS);
+        press_at(app, atoi(argv[1]), atoi(argv[2]), (uint32_t)atoi(argv[3]), false);
         return 0;
     }
     if (strcmp(cmd, "stroke") == 0) {
@@ -609,8 +609,7 @@ static int run_line(Run *r, int argc, char **argv)
     if (strcmp(cmd, "lose-textures") == 0) {
         SDL_Event e = {.type = SDL_RENDER_TARGETS_RESET};
         SDL_PushEvent(&e);
-        drain(app);
-        app_advance(app, 0);
+        process_events(app);
         return 0;
     }
     if (strcmp(cmd, "import") == 0) {

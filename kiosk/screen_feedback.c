@@ -432,6 +432,16 @@ static void submit_row(Cursor *c)
     action_row(c, ids, labels, styles, 2);
 }
 
+/* The end of a one-column form: what it is about, who asks, then send. */
+static void fields_and_submit(Cursor *c, const Feedback *f, const char *comment_label)
+{
+    field_box(c, f, FIELD_COMMENT, comment_label, ui_px(c->ui, 220));
+    field_box(c, f, FIELD_NAME, "姓名", ui_px(c->ui, 100));
+    field_box(c, f, FIELD_PHONE, "手机", ui_px(c->ui, 100));
+    message_line(c, f->message);
+    submit_row(c);
+}
+
 static void draw_form(App *app, Feedback *f, Cursor *c)
 {
     heading(c, "写意见建议", 48, true, ui_theme.text);
@@ -459,11 +469,7 @@ static void draw_form(App *app, Feedback *f, Cursor *c)
     }
     heading(c, "原因（可多选）", 36, true, ui_theme.text);
     reason_chips(c, &f->form);
-    field_box(c, f, FIELD_COMMENT, "意见", ui_px(c->ui, 220));
-    field_box(c, f, FIELD_NAME, "姓名", ui_px(c->ui, 100));
-    field_box(c, f, FIELD_PHONE, "手机", ui_px(c->ui, 100));
-    message_line(c, f->message);
-    submit_row(c);
+    fields_and_submit(c, f, "意见");
 }
 
 static void draw_request(App *app, Feedback *f, Cursor *c)
@@ -472,11 +478,7 @@ static void draw_request(App *app, Feedback *f, Cursor *c)
     heading(c, "申请公开 / 群众点题", 48, true, ui_theme.text);
     heading(c, "写下您希望公开的事项，我们审核办理后，会按您留下的电话告知结果。姓名和手机号码只用于答复，不会公开。",
             34, false, ui_theme.text_soft);
-    field_box(c, f, FIELD_COMMENT, "事项", ui_px(c->ui, 220));
-    field_box(c, f, FIELD_NAME, "姓名", ui_px(c->ui, 100));
-    field_box(c, f, FIELD_PHONE, "手机", ui_px(c->ui, 100));
-    message_line(c, f->message);
-    submit_row(c);
+    fields_and_submit(c, f, "事项");
 }
 
 static void draw_edit(App *app, Feedback *f, Cursor *c)

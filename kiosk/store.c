@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "sqlutil.h"
 
 struct Store {
     sqlite3 *db;
@@ -101,26 +102,21 @@ static int db_error(Store *s, Err *err, const char *what)
     return err_set(err, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
 }
 
-static int exec_sql(Store *s, const char *sql, Err *err)
+static int exec_sql(Store *s, const char *sql, Err *err) { return sql_exec_script(s->db, s->path, sql, err); }
+
+/* The first column of the first row as an integer; -1 when there is no
+ * row or the query fails. */
+static int64_t query_int(Store *s, const char *sql, const char *fmt, ...)
 {
-    char *msg = NULL;
-    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) == SQLITE_OK) return 0;
-    err_set(err, "%s: %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
-    sqlite3_free(msg);
-    return -1;
+    int64_t v = -1;
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = sql_first_column(s->db, s->path, NULL, NULL, 0, &v, sql, fmt, ap);
+    va_end(ap);
+    return rc == 0 ? v : -1;
 }
 
-static int pragma_int(Store *s, const char *sql)
-{
-    sqlite3_stmt *st;
-    int v = -1;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return -1;
-    if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
-int store_schema_version(Store *s) { return pragma_int(s, "PRAGMA user_version"); }
+int store_schema_version(Store *s) { return (int)query_int(s, "PRAGMA user_version", NULL); }
 
 static int migrate(Store *s, Err *err)
 {
@@ -184,45 +180,14 @@ void store_close(Store *s)
 void store_free(void *array) { free(array); }
 
 /* ---- statement helpers -------------------------------------------------
- * bind_args() binds a list described by a format string, so each query
- * is one line of SQL and one line of arguments:
- *   s = text (NULL binds NULL), i = int64, d = int.  Named ":now" is bound
- *   by bind_now(). */
-static int bind_args(sqlite3_stmt *st, const char *fmt, va_list ap)
-{
-    for (int i = 0; fmt && fmt[i]; i++) {
-        int rc;
-        switch (fmt[i]) {
-        case 's': {
-            const char *v = va_arg(ap, const char *);
-            rc = v ? sqlite3_bind_text(st, i + 1, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i + 1);
-            break;
-        }
-        case 'i': rc = sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t)); break;
-        case 'd': rc = sqlite3_bind_int(st, i + 1, va_arg(ap, int)); break;
-        default: return SQLITE_MISUSE;
-        }
-        if (rc != SQLITE_OK) return rc;
-    }
-    return SQLITE_OK;
-}
-
+ * Arguments are bound from a format string (sqlutil.h); named ":now" is
+ * bound by bind_now(). */
 static sqlite3_stmt *prepare(Store *s, Err *err, const char *sql, const char *fmt, ...)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        db_error(s, err, "preparing a query");
-        return NULL;
-    }
     va_list ap;
     va_start(ap, fmt);
-    int rc = bind_args(st, fmt, ap);
+    sqlite3_stmt *st = sql_prepare(s->db, s->path, err, sql, fmt, ap);
     va_end(ap);
-    if (rc != SQLITE_OK) {
-        db_error(s, err, "binding a query");
-        sqlite3_finalize(st);
-        return NULL;
-    }
     return st;
 }
 
@@ -248,22 +213,11 @@ static void bind_named_int(sqlite3_stmt *st, const char *name, int value)
 /* Runs a statement that returns no rows. */
 static int run(Store *s, Err *err, const char *sql, const char *fmt, ...)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return db_error(s, err, "preparing a write");
     va_list ap;
     va_start(ap, fmt);
-    int rc = bind_args(st, fmt, ap);
+    int rc = sql_run(s->db, s->path, err, sql, fmt, ap);
     va_end(ap);
-    if (rc == SQLITE_OK) rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW && rc != SQLITE_OK) return db_error(s, err, "writing");
-    return 0;
-}
-
-static void copy_col(char *dst, size_t size, sqlite3_stmt *st, int col)
-{
-    const unsigned char *v = sqlite3_column_text(st, col);
-    snprintf(dst, size, "%s", v ? (const char *)v : "");
+    return rc;
 }
 
 /* Collects rows into a growing array: each call to grow() gives room for
@@ -309,10 +263,10 @@ static int collect(Store *s, sqlite3_stmt *st, size_t elem, RowReader read, void
 static void read_category(sqlite3_stmt *st, void *slot)
 {
     StoreCategory *c = slot;
-    copy_col(c->id, sizeof c->id, st, 0);
-    copy_col(c->parent_id, sizeof c->parent_id, st, 1);
-    copy_col(c->name, sizeof c->name, st, 2);
-    copy_col(c->icon, sizeof c->icon, st, 3);
+    sql_copy_text(c->id, sizeof c->id, st, 0);
+    sql_copy_text(c->parent_id, sizeof c->parent_id, st, 1);
+    sql_copy_text(c->name, sizeof c->name, st, 2);
+    sql_copy_text(c->icon, sizeof c->icon, st, 3);
     c->sort = sqlite3_column_int(st, 4);
     c->level = sqlite3_column_int(st, 5);
     c->item_count = sqlite3_column_int(st, 6);
@@ -355,9 +309,9 @@ int store_catalog(Store *s, int64_t now, StoreCategory **out, int *count, Err *e
 static void read_summary(sqlite3_stmt *st, void *slot)
 {
     StoreItemSummary *it = slot;
-    copy_col(it->id, sizeof it->id, st, 0);
-    copy_col(it->category_id, sizeof it->category_id, st, 1);
-    copy_col(it->title, sizeof it->title, st, 2);
+    sql_copy_text(it->id, sizeof it->id, st, 0);
+    sql_copy_text(it->category_id, sizeof it->category_id, st, 1);
+    sql_copy_text(it->title, sizeof it->title, st, 2);
     it->published_at = sqlite3_column_int64(st, 3);
     int p = period_parse((const char *)sqlite3_column_text(st, 4));
     it->period = p < 0 ? PERIOD_LONG_TERM : (Period)p;
@@ -410,9 +364,9 @@ int store_items_pinned(Store *s, int64_t now, int limit, StoreItemSummary **out,
 static void read_image(sqlite3_stmt *st, void *slot)
 {
     StoreImage *im = slot;
-    copy_col(im->sha256, sizeof im->sha256, st, 0);
-    copy_col(im->mime, sizeof im->mime, st, 1);
-    copy_col(im->caption, sizeof im->caption, st, 2);
+    sql_copy_text(im->sha256, sizeof im->sha256, st, 0);
+    sql_copy_text(im->mime, sizeof im->mime, st, 1);
+    sql_copy_text(im->caption, sizeof im->caption, st, 2);
     im->size = sqlite3_column_int64(st, 3);
 }
 
@@ -431,7 +385,7 @@ int store_item_get(Store *s, const char *id, int64_t now, StoreItem *out, Err *e
         return rc == SQLITE_DONE ? 1 : db_error(s, err, "reading an item");
     }
     read_summary(st, &out->s);
-    copy_col(out->unit, sizeof out->unit, st, 9);
+    sql_copy_text(out->unit, sizeof out->unit, st, 9);
     out->expires_at = sqlite3_column_int64(st, 10);
     out->revision = sqlite3_column_int64(st, 11);
     const char *body = (const char *)sqlite3_column_text(st, 12);
@@ -460,8 +414,8 @@ void store_item_free(StoreItem *item)
 static void read_notice(sqlite3_stmt *st, void *slot)
 {
     StoreNotice *n = slot;
-    copy_col(n->id, sizeof n->id, st, 0);
-    copy_col(n->text, sizeof n->text, st, 1);
+    sql_copy_text(n->id, sizeof n->id, st, 0);
+    sql_copy_text(n->text, sizeof n->text, st, 1);
     n->urgent = sqlite3_column_int(st, 2);
     int p = period_parse((const char *)sqlite3_column_text(st, 3));
     n->period = p < 0 ? PERIOD_IMMEDIATE : (Period)p;
@@ -482,17 +436,17 @@ int store_notices(Store *s, int64_t now, StoreNotice **out, int *count, Err *err
 static void read_answer(sqlite3_stmt *st, void *slot)
 {
     StoreAnswer *a = slot;
-    copy_col(a->id, sizeof a->id, st, 0);
-    copy_col(a->question, sizeof a->question, st, 1);
-    copy_col(a->answer, sizeof a->answer, st, 2);
+    sql_copy_text(a->id, sizeof a->id, st, 0);
+    sql_copy_text(a->question, sizeof a->question, st, 1);
+    sql_copy_text(a->answer, sizeof a->answer, st, 2);
     a->asked_at = sqlite3_column_int64(st, 3);
     a->answered_at = sqlite3_column_int64(st, 4);
-    copy_col(a->item_id, sizeof a->item_id, st, 5);
+    sql_copy_text(a->item_id, sizeof a->item_id, st, 5);
 }
 
 int store_answers(Store *s, int offset, int limit, StoreAnswer **out, int *count, int *total, Err *err)
 {
-    *total = pragma_int(s, "SELECT COUNT(*) FROM answers WHERE deleted = 0");
+    *total = (int)query_int(s, "SELECT COUNT(*) FROM answers WHERE deleted = 0", NULL);
     sqlite3_stmt *st = prepare(s, err,
                                "SELECT id, question, answer, asked_at, answered_at, item_id FROM answers"
                                " WHERE deleted = 0 ORDER BY answered_at DESC, id LIMIT ?1 OFFSET ?2",
@@ -509,20 +463,6 @@ int store_item_viewed(Store *s, const char *id, Err *err)
                "s", id);
 }
 
-static int64_t query_int(Store *s, const char *sql, const char *fmt, ...)
-{
-    sqlite3_stmt *st;
-    int64_t v = -1;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return -1;
-    va_list ap;
-    va_start(ap, fmt);
-    int rc = bind_args(st, fmt, ap);
-    va_end(ap);
-    if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
 int store_view_count(Store *s, const char *id)
 {
     return (int)query_int(s, "SELECT COALESCE((SELECT count FROM view_counts WHERE item_id = ?1), 0)", "s", id);
@@ -530,15 +470,19 @@ int store_view_count(Store *s, const char *id)
 
 /* ---- state ------------------------------------------------------------ */
 
+static int query_text(Store *s, char *buf, size_t size, const char *sql, const char *fmt, ...)
+{
+    if (size) buf[0] = '\0';
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = sql_first_column(s->db, s->path, NULL, buf, size, NULL, sql, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
 int store_state_get(Store *s, const char *key, char *buf, size_t size)
 {
-    sqlite3_stmt *st = prepare(s, NULL, "SELECT value FROM sync_state WHERE key = ?1", "s", key);
-    if (size) buf[0] = '\0';
-    if (!st) return -1;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) copy_col(buf, size, st, 0);
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? 0 : 1;
+    return query_text(s, buf, size, "SELECT value FROM sync_state WHERE key = ?1", "s", key);
 }
 
 int store_state_set(Store *s, const char *key, const char *value, Err *err)
@@ -703,8 +647,8 @@ int store_check_integrity(Store *s, Err *err)
 static void read_blobref(sqlite3_stmt *st, void *slot)
 {
     StoreBlobRef *b = slot;
-    copy_col(b->sha256, sizeof b->sha256, st, 0);
-    copy_col(b->href, sizeof b->href, st, 1);
+    sql_copy_text(b->sha256, sizeof b->sha256, st, 0);
+    sql_copy_text(b->href, sizeof b->href, st, 1);
     b->size = sqlite3_column_int64(st, 2);
 }
 
@@ -760,17 +704,17 @@ int store_feedback_add(Store *s, const StoreFeedback *f, Err *err)
 static void read_feedback(sqlite3_stmt *st, void *slot)
 {
     StoreFeedback *f = slot;
-    copy_col(f->id, sizeof f->id, st, 0);
+    sql_copy_text(f->id, sizeof f->id, st, 0);
     int k = feedback_kind_parse((const char *)sqlite3_column_text(st, 1));
     f->kind = k < 0 ? FEEDBACK_COMMENT : (FeedbackKind)k;
-    copy_col(f->target_item, sizeof f->target_item, st, 2);
-    copy_col(f->target_category, sizeof f->target_category, st, 3);
+    sql_copy_text(f->target_item, sizeof f->target_item, st, 2);
+    sql_copy_text(f->target_category, sizeof f->target_category, st, 3);
     f->rating = sqlite3_column_int(st, 4);
     f->rating_levels = sqlite3_column_int(st, 5);
-    copy_col(f->reasons, sizeof f->reasons, st, 6);
-    copy_col(f->comment, sizeof f->comment, st, 7);
-    copy_col(f->name, sizeof f->name, st, 8);
-    copy_col(f->phone, sizeof f->phone, st, 9);
+    sql_copy_text(f->reasons, sizeof f->reasons, st, 6);
+    sql_copy_text(f->comment, sizeof f->comment, st, 7);
+    sql_copy_text(f->name, sizeof f->name, st, 8);
+    sql_copy_text(f->phone, sizeof f->phone, st, 9);
     f->created_at = sqlite3_column_int64(st, 10);
     f->attempts = sqlite3_column_int(st, 11);
 }

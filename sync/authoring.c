@@ -17,24 +17,12 @@
 #include "feed.h"
 #include "store.h"
 
-/* The limits of docs/FEED.md, checked here too so that an author learns
- * the file and line of a field that is too long. */
-#define MAX_NAME 400
-#define MAX_ICON 60
-#define MAX_TITLE 1000
-#define MAX_BODY (2 * 1024 * 1024)
-#define MAX_UNIT 250
-#define MAX_CAPTION 500
-#define MAX_NOTICE 1000
-#define MAX_QUESTION 2000
-#define MAX_ANSWER 4000
-#define MAX_HREF 1000
-#define MAX_ATTACHMENTS 32
-#define MAX_IMAGE_BYTES (32LL * 1024 * 1024)
-/* Whole files: an item file holds at most one body plus its header; the
- * list files are small by nature.  Bigger files are refused before they
- * are read, so a stray video renamed .txt cannot exhaust memory. */
-#define MAX_ITEM_FILE (MAX_BODY + 64 * 1024)
+/* Field limits are the feed format's (FEED_MAX_* in feed.h).  Whole files
+ * are this reader's own concern: an item file holds at most one body plus
+ * its header; the list files are small by nature.  Bigger files are
+ * refused before they are read, so a stray video renamed .txt cannot
+ * exhaust memory. */
+#define MAX_ITEM_FILE (FEED_MAX_BODY + 64 * 1024)
 #define MAX_LIST_FILE (4 * 1024 * 1024)
 #define MAX_ITEMS 20000
 #define MAX_FIELDS 64
@@ -597,10 +585,10 @@ static int catalog_line(Load *L, TextFile *t, CatalogStack *st, char *raw, Err *
     if (seen)
         return err_set(err, "%s:%d: the id \"%s\" is already used on line %d", t->path, t->line, id,
                        (int)json_integer_value(seen));
-    if (strlen(name) > MAX_NAME || has_control(name, false))
+    if (strlen(name) > FEED_MAX_NAME || has_control(name, false))
         return err_set(err, "%s:%d: the name is longer than %d bytes or has a tab or control character", t->path,
-                       t->line, MAX_NAME);
-    if (strlen(icon) > MAX_ICON || strspn(icon, "abcdefghijklmnopqrstuvwxyz0123456789-_") != strlen(icon))
+                       t->line, FEED_MAX_NAME);
+    if (strlen(icon) > FEED_MAX_ICON || strspn(icon, "abcdefghijklmnopqrstuvwxyz0123456789-_") != strlen(icon))
         return err_set(err, "%s:%d: the icon \"%s\" is not an icon name (lower-case letters, digits, - and _)", t->path,
                        t->line, icon);
     st->depth = level;
@@ -668,7 +656,7 @@ static const char *image_type(const char *path)
 /* "image: chart.png | caption" -> one attachment. */
 static int image_attachment(Load *L, Record *r, Field *f, json_t *list, Err *err)
 {
-    char value[MAX_HREF + MAX_CAPTION + 16];
+    char value[FEED_MAX_HREF + FEED_MAX_CAPTION + 16];
     if (strlen(f->value) >= sizeof value)
         return rec_fail(r, f->line, err, "image: the line is longer than %zu bytes", sizeof value - 1);
     snprintf(value, sizeof value, "%s", f->value);
@@ -678,24 +666,24 @@ static int image_attachment(Load *L, Record *r, Field *f, json_t *list, Err *err
     if (!*name) return rec_fail(r, f->line, err, "image: the file name is missing (image: chart.png | caption)");
     if (!safe_file_name(name))
         return rec_fail(r, f->line, err, "image: \"%s\" must be a file name inside the folder (no /, .. or :)", name);
-    if (strlen(caption) > MAX_CAPTION)
-        return rec_fail(r, f->line, err, "image: the caption is longer than %d bytes", MAX_CAPTION);
+    if (strlen(caption) > FEED_MAX_CAPTION)
+        return rec_fail(r, f->line, err, "image: the caption is longer than %d bytes", FEED_MAX_CAPTION);
     char path[2200];
     join_path(path, sizeof path, L->dir, name);
     struct stat st;
     if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
         return rec_fail(r, f->line, err, "image: \"%s\" is not in the folder %s", name, L->dir);
-    if (st.st_size == 0 || st.st_size > MAX_IMAGE_BYTES)
+    if (st.st_size == 0 || st.st_size > FEED_MAX_ATTACHMENT_BYTES)
         return rec_fail(r, f->line, err, "image: \"%s\" is %lld bytes; it must be 1 byte to 32 MiB", name,
                         (long long)st.st_size);
     const char *type = image_type(path);
     if (!type) return rec_fail(r, f->line, err, "image: \"%s\" is neither a PNG nor a JPEG file", name);
-    char hex[65], href[MAX_HREF + 64];
+    char hex[65], href[FEED_MAX_HREF + 64];
     int64_t size;
     Err e;
     if (blobs_hash_file(path, hex, &size, &e)) return rec_fail(r, f->line, err, "image: %s", e.msg);
     snprintf(href, sizeof href, "%s%s", L->href_prefix, name);
-    if (strlen(href) > MAX_HREF) return rec_fail(r, f->line, err, "image: the path is longer than %d bytes", MAX_HREF);
+    if (strlen(href) > FEED_MAX_HREF) return rec_fail(r, f->line, err, "image: the path is longer than %d bytes", FEED_MAX_HREF);
     json_t *a = json_object();
     json_object_set_new(a, "sha256", json_string(hex));
     json_object_set_new(a, "size", json_integer(size));
@@ -717,9 +705,9 @@ static int item_attachments(Load *L, Record *r, json_t *item, Err *err)
     int count = 0;
     for (int i = 0; i < r->nfields; i++) {
         if (strcmp(r->fields[i].key, "image") != 0) continue;
-        if (++count > MAX_ATTACHMENTS) {
+        if (++count > FEED_MAX_ATTACHMENTS) {
             json_decref(list);
-            return rec_fail(r, r->fields[i].line, err, "image: at most %d images per item", MAX_ATTACHMENTS);
+            return rec_fail(r, r->fields[i].line, err, "image: at most %d images per item", FEED_MAX_ATTACHMENTS);
         }
         if (image_attachment(L, r, &r->fields[i], list, err)) {
             json_decref(list);
@@ -762,8 +750,8 @@ static int item_build(Load *L, Record *r, const char *file_name, json_t *it, Err
     int period, scope;
     bool pinned, urgent;
     if (record_check_keys(r, item_keys, "image", err) || item_id(r, file_name, id, err) ||
-        get_id(r, "category", true, &category, err) || get_text(r, "title", true, MAX_TITLE, &title, err) ||
-        get_text(r, "unit", false, MAX_UNIT, &unit, err) || get_time(r, "published", true, false, &published, err) ||
+        get_id(r, "category", true, &category, err) || get_text(r, "title", true, FEED_MAX_TITLE, &title, err) ||
+        get_text(r, "unit", false, FEED_MAX_UNIT, &unit, err) || get_time(r, "published", true, false, &published, err) ||
         get_time(r, "expires", false, true, &expires, err) ||
         get_word(r, "period", true, 0, period_spellings, 4, "长期, 定期, 分期, 即时 (or long_term, periodic, phased, immediate)",
                  &period, err) ||
@@ -776,9 +764,9 @@ static int item_build(Load *L, Record *r, const char *file_name, json_t *it, Err
     if (expires && expires <= published)
         return rec_fail(r, record_field(r, "expires")->line, err, "expires: must be after published");
     if (!r->body) return rec_fail(r, r->line, err, "the item has no text after its header");
-    if (strlen(r->body) > MAX_BODY)
+    if (strlen(r->body) > FEED_MAX_BODY)
         return rec_fail(r, r->body_line, err, "the text is %zu bytes long; at most %d are allowed", strlen(r->body),
-                        MAX_BODY);
+                        FEED_MAX_BODY);
     json_t *prev = json_object_get(L->item_ids, id);
     if (prev)
         return rec_fail(r, r->line, err, "the id \"%s\" is already used by %s", id, json_string_value(prev));
@@ -886,8 +874,8 @@ static int notice_build(Load *L, Record *r, json_t *seen, json_t *n, Err *err)
     if (!r->body) return rec_fail(r, r->line, err, "the notice has no text after its header");
     if (strchr(r->body, '\n')) return rec_fail(r, r->body_line, err, "a notice is one line of text");
     if (strchr(r->body, '\t')) return rec_fail(r, r->body_line, err, "a notice must not contain a tab");
-    if (strlen(r->body) > MAX_NOTICE)
-        return rec_fail(r, r->body_line, err, "the notice is longer than %d bytes", MAX_NOTICE);
+    if (strlen(r->body) > FEED_MAX_NOTICE)
+        return rec_fail(r, r->body_line, err, "the notice is longer than %d bytes", FEED_MAX_NOTICE);
     if (starts && ends && ends <= starts) return rec_fail(r, record_field(r, "ends")->line, err, "ends: must be after starts");
     json_object_set_new(n, "id", json_string(id));
     json_object_set_new(n, "text", json_string(r->body));
@@ -904,14 +892,14 @@ static int answer_build(Load *L, Record *r, json_t *seen, json_t *a, Err *err)
     const char *id, *question, *item;
     int64_t asked, answered;
     if (record_check_keys(r, answer_keys, NULL, err) || record_unique_id(r, seen, &id, err) ||
-        get_text(r, "question", true, MAX_QUESTION, &question, err) || get_id(r, "item", false, &item, err) ||
+        get_text(r, "question", true, FEED_MAX_QUESTION, &question, err) || get_id(r, "item", false, &item, err) ||
         get_time(r, "asked", false, false, &asked, err) || get_time(r, "answered", true, false, &answered, err))
         return -1;
     if (item && !json_object_get(L->item_ids, item))
         return rec_fail(r, record_field(r, "item")->line, err, "item: there is no item \"%s\" in the folder", item);
     if (!r->body) return rec_fail(r, r->line, err, "the answer text is missing after the header");
-    if (strlen(r->body) > MAX_ANSWER)
-        return rec_fail(r, r->body_line, err, "the answer is longer than %d bytes", MAX_ANSWER);
+    if (strlen(r->body) > FEED_MAX_ANSWER)
+        return rec_fail(r, r->body_line, err, "the answer is longer than %d bytes", FEED_MAX_ANSWER);
     json_object_set_new(a, "id", json_string(id));
     json_object_set_new(a, "question", json_string(question));
     json_object_set_new(a, "answer", json_string(r->body));

@@ -127,25 +127,15 @@ RoundResult sync_send_heartbeat(Session *ss, bool force)
     if (!force && ss->heartbeat_at && now - ss->heartbeat_at < ss->cfg->sync_interval_s) return ROUND_OK;
     char *body = heartbeat_body(ss);
     if (!body) return session_fail(ss, ROUND_ERROR, "heartbeat: out of memory");
-    HttpRequest req = {.method = "POST", .path = "/v1/heartbeat", .body = body, .max_bytes = SYNC_JSON_MAX};
-    HttpResponse resp;
-    Err e;
-    int rc = http_send(ss->http, &req, &resp, &e);
+    long status;
+    json_t *answer;
+    RoundResult r = session_post_json(ss, "heartbeat", "/v1/heartbeat", body, &status, &answer);
     free(body);
-    json_t *answer = rc == 0 && resp.status == 200 && resp.body ? json_loadb(resp.body, resp.len, 0, NULL) : NULL;
-    RoundResult r = ROUND_OK;
-    if (rc != 0)
-        r = session_transfer_failed(ss, &resp, &e);
-    else if (resp.status != 200)
-        r = session_answer_failed(ss, "heartbeat", &resp);
-    else if (!json_is_object(answer))
-        r = session_fail(ss, ROUND_ERROR, "heartbeat: the server's answer is not the expected JSON");
-    else {
+    if (r == ROUND_OK) {
         ss->heartbeat_at = now;
         apply_settings(ss, json_object_get(answer, "settings"));
         apply_commands(ss, json_object_get(answer, "commands"));
     }
     json_decref(answer);
-    http_response_free(&resp);
     return r;
 }

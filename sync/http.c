@@ -8,7 +8,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "bytes.h"
 #include "log.h"
+#include "monoclock.h"
 
 /* Below this many bytes per second for the stall time, a transfer is
  * given up: a hung server or a dead mobile link. */
@@ -23,7 +25,7 @@ struct HttpClient {
     bool interruptible, too_large, stalled;
     int stall_limit_s;
     curl_off_t seen_down, seen_up;
-    struct timespec last_move;
+    double last_move_ms;             /* monoclock_ms() when a byte last moved */
     size_t max_bytes;
     char *buf;
     size_t len, cap;
@@ -50,25 +52,7 @@ static size_t on_data(char *data, size_t size, size_t n, void *userp)
         c->too_large = true;
         return 0;
     }
-    if (c->len + add + 1 > c->cap) {
-        size_t ncap = c->cap ? c->cap : 16384;
-        while (ncap < c->len + add + 1) ncap *= 2;
-        char *nb = realloc(c->buf, ncap);
-        if (!nb) return 0;
-        c->buf = nb;
-        c->cap = ncap;
-    }
-    memcpy(c->buf + c->len, data, add);
-    c->len += add;
-    c->buf[c->len] = '\0';
-    return add;
-}
-
-static double seconds_since(const struct timespec *t)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+    return bytes_append(&c->buf, &c->len, &c->cap, data, add) == 0 ? add : 0;
 }
 
 /* libcurl calls this about once a second even when nothing moves, so a
@@ -85,8 +69,8 @@ static int on_progress(void *userp, curl_off_t dltotal, curl_off_t dlnow, curl_o
     if (dlnow != c->seen_down || ulnow != c->seen_up) {
         c->seen_down = dlnow;
         c->seen_up = ulnow;
-        clock_gettime(CLOCK_MONOTONIC, &c->last_move);
-    } else if (seconds_since(&c->last_move) > c->stall_limit_s) {
+        c->last_move_ms = monoclock_ms();
+    } else if ((monoclock_ms() - c->last_move_ms) / 1000 > c->stall_limit_s) {
         c->stalled = true;
         return 1;
     }
@@ -212,7 +196,7 @@ int http_send(HttpClient *c, const HttpRequest *req, HttpResponse *resp, Err *er
     c->too_large = false;
     c->stalled = false;
     c->seen_down = c->seen_up = 0;
-    clock_gettime(CLOCK_MONOTONIC, &c->last_move);
+    c->last_move_ms = monoclock_ms();
     c->interruptible = req->interruptible;
     c->max_bytes = req->max_bytes ? req->max_bytes : 1024 * 1024;
     c->curl_error[0] = '\0';

@@ -79,25 +79,12 @@ static RoundResult post_feedback_batch(Session *ss, const StoreFeedback *batch, 
     char *body = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
     json_decref(doc);
     if (!body) return session_fail(ss, ROUND_ERROR, "feedback: out of memory");
-    HttpRequest req = {.method = "POST", .path = "/v1/feedback", .body = body, .max_bytes = SYNC_JSON_MAX};
-    HttpResponse resp;
-    Err e;
-    int rc = http_send(ss->http, &req, &resp, &e);
+    json_t *answer;
+    RoundResult r = session_post_json(ss, "feedback", "/v1/feedback", body, status, &answer);
     free(body);
-    RoundResult r = ROUND_OK;
-    *status = rc == 0 ? resp.status : 0;
-    json_t *answer = rc == 0 && resp.status == 200 && resp.body ? json_loadb(resp.body, resp.len, 0, NULL) : NULL;
-    if (rc != 0)
-        r = session_transfer_failed(ss, &resp, &e);
-    else if (resp.status != 200)
-        r = session_answer_failed(ss, "feedback", &resp);
-    else if (!json_is_object(answer))
-        r = session_fail(ss, ROUND_ERROR, "feedback: the server's answer is not the expected JSON");
-    else
-        *marked += apply_feedback_answer(ss, batch, n, answer);
+    if (r == ROUND_OK) *marked += apply_feedback_answer(ss, batch, n, answer);
     if (r != ROUND_OK && r != ROUND_ABORTED) note_attempts(ss, batch, n, ss->error);
     json_decref(answer);
-    http_response_free(&resp);
     return r;
 }
 

@@ -9,6 +9,7 @@
 #ifndef KIOSK_SYNC_SESSION_H
 #define KIOSK_SYNC_SESSION_H
 
+#include <jansson.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -53,6 +54,11 @@ RoundResult session_fail(Session *ss, RoundResult kind, const char *fmt, ...) __
 RoundResult session_transfer_failed(Session *ss, const HttpResponse *resp, const Err *e);
 /* The server answered with an error status. */
 RoundResult session_answer_failed(Session *ss, const char *what, const HttpResponse *resp);
+/* POSTs a JSON body to path and wants a JSON object back: ROUND_OK with
+ * *answer set (json_decref it), or the failure recorded as `what` and
+ * *answer NULL.  *status is the HTTP status, 0 when none came. */
+RoundResult session_post_json(Session *ss, const char *what, const char *path, const char *body, long *status,
+                              json_t **answer);
 int64_t sync_free_disk_bytes(const char *path);
 
 /* pull.c: content (long-poll) and attachments */

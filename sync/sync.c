@@ -21,6 +21,7 @@
 #include "blobs.h"
 #include "http.h"
 #include "log.h"
+#include "monoclock.h"
 #include "session.h"
 #include "store.h"
 
@@ -141,14 +142,7 @@ int sync_run_once(const Config *cfg, Err *err)
 /* Sleeps until the delay is over, a poke or a stop. */
 static void wait_for(SyncThread *t, int delay_ms)
 {
-    struct timespec until;
-    clock_gettime(CLOCK_MONOTONIC, &until);
-    until.tv_sec += delay_ms / 1000;
-    until.tv_nsec += (long)(delay_ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
+    struct timespec until = monoclock_deadline(delay_ms);
     pthread_mutex_lock(&t->lock);
     while (!t->poked && !atomic_load(&t->stop))
         if (pthread_cond_timedwait(&t->cond, &t->lock, &until) == ETIMEDOUT) break;
@@ -212,12 +206,8 @@ int sync_start(const Config *cfg, SyncNotify notify, void *ctx, SyncThread **out
     t->ctx = ctx;
     atomic_init(&t->stop, false);
     atomic_init(&t->poke, false);
-    pthread_condattr_t attr;
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
     pthread_mutex_init(&t->lock, NULL);
-    pthread_cond_init(&t->cond, &attr);
-    pthread_condattr_destroy(&attr);
+    monoclock_cond_init(&t->cond);
     int rc = pthread_create(&t->thread, NULL, sync_main, t);
     if (rc != 0) {
         pthread_cond_destroy(&t->cond);

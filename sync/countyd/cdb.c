@@ -7,6 +7,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "sqlutil.h"
+
+/* How errors name this database (sqlutil.h); cdb_open prefixes the path. */
+#define WHERE "database"
+
 struct Cdb {
     sqlite3 *db;
     int64_t tx_revision;     /* the revision this write transaction created, 0 = none yet */
@@ -67,14 +72,7 @@ static const char *const migrations[] = {
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == CDB_SCHEMA_VERSION, "one migration per schema version");
 
-static int exec_script(Cdb *db, const char *sql, Err *err)
-{
-    char *msg = NULL;
-    if (sqlite3_exec(db->db, sql, NULL, NULL, &msg) == SQLITE_OK) return 0;
-    err_set(err, "database: %s", msg ? msg : sqlite3_errmsg(db->db));
-    sqlite3_free(msg);
-    return -1;
-}
+static int exec_script(Cdb *db, const char *sql, Err *err) { return sql_exec_script(db->db, WHERE, sql, err); }
 
 static int migrate(Cdb *db, Err *err)
 {
@@ -125,40 +123,6 @@ void cdb_close(Cdb *db)
 
 /* ---- statements ------------------------------------------------------- */
 
-static int bind_args(sqlite3_stmt *st, const char *fmt, va_list ap)
-{
-    for (int i = 0; fmt && fmt[i]; i++) {
-        int rc;
-        switch (fmt[i]) {
-        case 's': {
-            const char *v = va_arg(ap, const char *);
-            rc = v ? sqlite3_bind_text(st, i + 1, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i + 1);
-            break;
-        }
-        case 'i': rc = sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t)); break;
-        case 'd': rc = sqlite3_bind_int(st, i + 1, va_arg(ap, int)); break;
-        default: return SQLITE_MISUSE;
-        }
-        if (rc != SQLITE_OK) return rc;
-    }
-    return SQLITE_OK;
-}
-
-static sqlite3_stmt *prepare(Cdb *db, Err *err, const char *sql, const char *fmt, va_list ap)
-{
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        err_set(err, "database: %s", sqlite3_errmsg(db->db));
-        return NULL;
-    }
-    if (bind_args(st, fmt, ap) != SQLITE_OK) {
-        err_set(err, "database: cannot bind arguments: %s", sqlite3_errmsg(db->db));
-        sqlite3_finalize(st);
-        return NULL;
-    }
-    return st;
-}
-
 static json_t *column_value(sqlite3_stmt *st, int col)
 {
     switch (sqlite3_column_type(st, col)) {
@@ -176,30 +140,26 @@ static json_t *row_object(sqlite3_stmt *st)
     return o;
 }
 
-/* Steps through every row; rows_out (when given) collects them. */
-static int run(Cdb *db, Err *err, json_t *rows_out, int limit, const char *sql, const char *fmt, va_list ap)
+/* Steps through every row, collecting the first `limit` (0: all). */
+static int collect(Cdb *db, Err *err, json_t *rows_out, int limit, const char *sql, const char *fmt, va_list ap)
 {
-    sqlite3_stmt *st = prepare(db, err, sql, fmt, ap);
+    sqlite3_stmt *st = sql_prepare(db->db, WHERE, err, sql, fmt, ap);
     if (!st) return -1;
     int rc, n = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (rows_out && (limit == 0 || n < limit)) json_array_append_new(rows_out, row_object(st));
+        if (limit == 0 || n < limit) json_array_append_new(rows_out, row_object(st));
         n++;
     }
-    if (rc != SQLITE_DONE) {
-        err_set(err, "database: %s", sqlite3_errmsg(db->db));
-        sqlite3_finalize(st);
-        return -1;
-    }
+    if (rc != SQLITE_DONE) err_set(err, WHERE ": reading: %s", sqlite3_errmsg(db->db));
     sqlite3_finalize(st);
-    return 0;
+    return rc == SQLITE_DONE ? 0 : -1;
 }
 
 int cdb_exec(Cdb *db, Err *err, const char *sql, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int rc = run(db, err, NULL, 0, sql, fmt, ap);
+    int rc = sql_run(db->db, WHERE, err, sql, fmt, ap);
     va_end(ap);
     return rc;
 }
@@ -211,7 +171,7 @@ int cdb_rows(Cdb *db, json_t **out, Err *err, const char *sql, const char *fmt, 
     json_t *rows = json_array();
     va_list ap;
     va_start(ap, fmt);
-    int rc = run(db, err, rows, 0, sql, fmt, ap);
+    int rc = collect(db, err, rows, 0, sql, fmt, ap);
     va_end(ap);
     if (rc) {
         json_decref(rows);
@@ -226,7 +186,7 @@ int cdb_row(Cdb *db, json_t **out, Err *err, const char *sql, const char *fmt, .
     json_t *rows = json_array();
     va_list ap;
     va_start(ap, fmt);
-    int rc = run(db, err, rows, 1, sql, fmt, ap);
+    int rc = collect(db, err, rows, 1, sql, fmt, ap);
     va_end(ap);
     *out = NULL;
     if (rc == 0 && json_array_size(rows) == 0) rc = 1;
@@ -235,29 +195,12 @@ int cdb_row(Cdb *db, json_t **out, Err *err, const char *sql, const char *fmt, .
     return rc;
 }
 
-static int first_column(Cdb *db, Err *err, char *buf, size_t size, int64_t *num, const char *sql, const char *fmt,
-                        va_list ap)
-{
-    sqlite3_stmt *st = prepare(db, err, sql, fmt, ap);
-    if (!st) return -1;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        if (buf) snprintf(buf, size, "%s", sqlite3_column_text(st, 0) ? (const char *)sqlite3_column_text(st, 0) : "");
-        if (num) *num = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
-        return 0;
-    }
-    if (rc != SQLITE_DONE) err_set(err, "database: %s", sqlite3_errmsg(db->db));
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 1 : -1;
-}
-
 int cdb_text(Cdb *db, char *buf, size_t size, Err *err, const char *sql, const char *fmt, ...)
 {
     if (size) buf[0] = '\0';
     va_list ap;
     va_start(ap, fmt);
-    int rc = first_column(db, err, buf, size, NULL, sql, fmt, ap);
+    int rc = sql_first_column(db->db, WHERE, err, buf, size, NULL, sql, fmt, ap);
     va_end(ap);
     return rc;
 }
@@ -267,7 +210,7 @@ int64_t cdb_int(Cdb *db, int64_t dflt, const char *sql, const char *fmt, ...)
     int64_t v = dflt;
     va_list ap;
     va_start(ap, fmt);
-    int rc = first_column(db, NULL, NULL, 0, &v, sql, fmt, ap);
+    int rc = sql_first_column(db->db, WHERE, NULL, NULL, 0, &v, sql, fmt, ap);
     va_end(ap);
     return rc == 0 ? v : dflt;
 }

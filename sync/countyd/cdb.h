@@ -8,8 +8,8 @@
  *
  * One Cdb per request thread (SQLite connections are cheap to open; WAL
  * mode lets readers run beside the one writer).  Argument lists are
- * described by a format string: s = text (NULL binds NULL), i = int64,
- * d = int. */
+ * described by a format string, as in kiosk/sqlutil.h: s = text (NULL
+ * binds NULL), i = int64, d = int. */
 #ifndef COUNTYD_CDB_H
 #define COUNTYD_CDB_H
 

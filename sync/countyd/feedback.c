@@ -31,17 +31,6 @@ static bool feedback_id_ok(const char *id)
     return true;
 }
 
-static int opt_text(json_t *o, const char *key, size_t max, const char **out, Err *err)
-{
-    json_t *v = json_object_get(o, key);
-    *out = "";
-    if (!v || json_is_null(v)) return 0;
-    if (!json_is_string(v) || json_string_length(v) > max)
-        return err_set(err, "%s: must be a string of at most %zu bytes", key, max);
-    *out = json_string_value(v);
-    return 0;
-}
-
 static int opt_int(json_t *o, const char *key, int64_t lo, int64_t hi, int64_t *out, Err *err)
 {
     json_t *v = json_object_get(o, key);
@@ -79,9 +68,10 @@ static int parse_submission(json_t *o, Submission *s, Err *err)
     const char *created = json_string_value(json_object_get(o, "created_at"));
     if (!created || feed_parse_time(created, &s->created_at))
         return err_set(err, "created_at: must be a time like 2026-11-01T09:00:00+08:00");
-    if (opt_text(o, "item", STORE_ID_MAX - 1, &s->item, err) || opt_text(o, "category", STORE_ID_MAX - 1, &s->category, err) ||
-        opt_text(o, "comment", 4000, &s->comment, err) || opt_text(o, "name", 127, &s->name, err) ||
-        opt_text(o, "phone", 31, &s->phone, err) || opt_int(o, "rating", 0, 5, &s->rating, err) ||
+    if (validate_opt_text(o, "item", STORE_ID_MAX - 1, &s->item, err) ||
+        validate_opt_text(o, "category", STORE_ID_MAX - 1, &s->category, err) ||
+        validate_opt_text(o, "comment", 4000, &s->comment, err) || validate_opt_text(o, "name", 127, &s->name, err) ||
+        validate_opt_text(o, "phone", 31, &s->phone, err) || opt_int(o, "rating", 0, 5, &s->rating, err) ||
         opt_int(o, "rating_levels", 0, 5, &s->rating_levels, err))
         return -1;
     if ((*s->item && !validate_id(s->item)) || (*s->category && !validate_id(s->category)))

@@ -11,7 +11,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bytes.h"
 #include "log.h"
+#include "monoclock.h"
 
 struct HttpServer {
     struct MHD_Daemon *daemon;
@@ -35,7 +37,7 @@ struct RequestPrivate {
     Cdb *db;
     Header headers[HTTP_MAX_HEADERS];
     int header_count;
-    struct timespec started;
+    double started_ms;
     int status;
 };
 
@@ -261,20 +263,10 @@ static bool append_body(struct RequestPrivate *p, const char *data, size_t n)
         p->too_large = true;
         return false;
     }
-    if (p->len + n + 1 > p->cap) {
-        size_t cap = p->cap ? p->cap : 4096;
-        while (cap < p->len + n + 1) cap *= 2;
-        char *nb = realloc(p->body, cap);
-        if (!nb) {
-            p->too_large = true;
-            return false;
-        }
-        p->body = nb;
-        p->cap = cap;
+    if (bytes_append(&p->body, &p->len, &p->cap, data, n) != 0) {
+        p->too_large = true;
+        return false;
     }
-    memcpy(p->body + p->len, data, n);
-    p->len += n;
-    p->body[p->len] = '\0';
     return true;
 }
 
@@ -293,7 +285,7 @@ static Request *request_new(HttpServer *s, struct MHD_Connection *conn, const ch
     r->app = s->conf.app;
     p->server = s;
     p->conn = conn;
-    clock_gettime(CLOCK_MONOTONIC, &p->started);
+    p->started_ms = monoclock_ms();
     p->route = find_route(s, r, method, &p->method_mismatch);
     p->limit = p->route ? p->route->max_body : 0;
     const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -330,9 +322,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state, e
     Request *r = *state;
     if (!r) return;
     struct RequestPrivate *p = r->priv;
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    long ms = (long)((now.tv_sec - p->started.tv_sec) * 1000 + (now.tv_nsec - p->started.tv_nsec) / 1000000);
+    long ms = (long)(monoclock_ms() - p->started_ms);
     log_debug("%s %s %s -> %d (%ld ms)%s", r->actor[0] ? r->actor : "-", r->method, r->path, p->status, ms,
               why == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection ended early)");
     cdb_close(p->db);

@@ -63,24 +63,14 @@ static int beat_int(json_t *beat, const char *key, int64_t *out, Err *err)
     return 0;
 }
 
-static int beat_text(json_t *beat, const char *key, size_t max, const char **out, Err *err)
-{
-    json_t *v = json_object_get(beat, key);
-    *out = "";
-    if (!v || json_is_null(v)) return 0;
-    if (!json_is_string(v) || json_string_length(v) > max)
-        return REFUSE(APP_BAD_REQUEST, "%s: must be a string of at most %zu bytes", key, max);
-    *out = json_string_value(v);
-    return 0;
-}
-
 static int parse_beat(json_t *beat, Beat *b, Err *err)
 {
     memset(b, 0, sizeof *b);
     int rc;
-    if ((rc = beat_text(beat, "app_version", 64, &b->app_version, err)) ||
-        (rc = beat_text(beat, "last_error", 500, &b->last_error, err)) ||
-        (rc = beat_int(beat, "revision", &b->revision, err)) || (rc = beat_int(beat, "outbox", &b->outbox, err)) ||
+    if (validate_opt_text(beat, "app_version", 64, &b->app_version, err) ||
+        validate_opt_text(beat, "last_error", 500, &b->last_error, err))
+        return APP_BAD_REQUEST;
+    if ((rc = beat_int(beat, "revision", &b->revision, err)) || (rc = beat_int(beat, "outbox", &b->outbox, err)) ||
         (rc = beat_int(beat, "uptime", &b->uptime, err)) || (rc = beat_int(beat, "free_disk", &b->free_disk, err)))
         return rc;
     json_t *t = json_object_get(beat, "time");

@@ -4,6 +4,8 @@
 #include <pthread.h>
 #include <time.h>
 
+#include "monoclock.h"
+
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t changed;
 static int64_t current;
@@ -12,11 +14,7 @@ static bool stopping;
 void longpoll_init(int64_t revision)
 {
     /* CLOCK_MONOTONIC, so that setting the wall clock never cuts a wait short or stretches it. */
-    pthread_condattr_t attr;
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(&changed, &attr);
-    pthread_condattr_destroy(&attr);
+    monoclock_cond_init(&changed);
     current = revision;
     stopping = false;
 }
@@ -39,14 +37,7 @@ void longpoll_announce(int64_t revision)
 
 int64_t longpoll_wait(int64_t since, int timeout_ms)
 {
-    struct timespec until;
-    clock_gettime(CLOCK_MONOTONIC, &until);
-    until.tv_sec += timeout_ms / 1000;
-    until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
+    struct timespec until = monoclock_deadline(timeout_ms);
     pthread_mutex_lock(&lock);
     while (current <= since && !stopping)
         if (pthread_cond_timedwait(&changed, &lock, &until) == ETIMEDOUT) break;

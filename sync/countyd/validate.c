@@ -21,6 +21,17 @@ int validate_id(const char *id)
     return 1;
 }
 
+int validate_opt_text(json_t *o, const char *key, size_t max, const char **out, Err *err)
+{
+    json_t *v = json_object_get(o, key);
+    *out = "";
+    if (!v || json_is_null(v)) return 0;
+    if (!json_is_string(v) || json_string_length(v) > max)
+        return err_set(err, "%s: must be a string of at most %zu bytes", key, max);
+    *out = json_string_value(v);
+    return 0;
+}
+
 /* One scratch store for the whole process, used under a lock: importing a
  * snapshot replaces all it holds, so it is as good as a fresh one, and
  * admin requests are rare enough that they may wait for each other. */

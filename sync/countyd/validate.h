@@ -4,7 +4,8 @@
  * would stop every kiosk in the county from syncing.  Instead of a second
  * copy of the feed rules, the server imports each new entry into a
  * scratch in-memory kiosk store (kiosk/feed.c, the same code the kiosks
- * run) before accepting it. */
+ * run) before accepting it.  Also the field checks that several request
+ * handlers share (ids, optional text members). */
 #ifndef COUNTYD_VALIDATE_H
 #define COUNTYD_VALIDATE_H
 
@@ -22,5 +23,10 @@ void validate_shutdown(void);
 
 /* 1..63 characters of A-Z a-z 0-9 - _ . */
 int validate_id(const char *id);
+
+/* An optional string member of a request body (feedback, heartbeats):
+ * *out is "" when it is absent or null; -1 (and Err) when it is not a
+ * string or is longer than `max` bytes. */
+int validate_opt_text(json_t *o, const char *key, size_t max, const char **out, Err *err);
 
 #endif
