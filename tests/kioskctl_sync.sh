@@ -33,4 +33,14 @@ if "$BIN"/kioskctl sync --config "$T/kiosk.conf" --once >"$T/out" 2>"$T/log"; th
 grep -q "sync: error, content revision 12" "$T/out" || fail "status: $(cat "$T/out")"
 
 if "$BIN"/kioskctl sync --config "$T/nonexistent.conf" --once 2>/dev/null; then fail "a missing config accepted"; fi
+
+# Its own usage, not the kiosk's; the screen's options are refused.
+"$BIN"/kioskctl sync --help | grep -q "usage: kioskctl sync" || fail "--help"
+"$BIN"/kioskctl sync --help | grep -q -- "--windowed" && fail "--help lists the kiosk's screen options"
+set +e
+"$BIN"/kioskctl sync --windowed --once 2>"$T/log"
+rc=$?
+set -e
+[ $rc -eq 2 ] || fail "--windowed: exit $rc"
+grep -q "not an option here" "$T/log" || fail "--windowed: $(cat "$T/log")"
 echo "kioskctl sync: ok"

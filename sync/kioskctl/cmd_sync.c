@@ -51,19 +51,37 @@ static int run_foreground(const Config *cfg)
     return 0;
 }
 
+static int sync_usage(FILE *out)
+{
+    fprintf(out, "usage: kioskctl sync [--config FILE] [--server URL] [--db FILE] [--log-level LEVEL] [--once]\n");
+    return out == stdout ? 0 : 2;
+}
+
 int cmd_sync(int argc, char **argv)
 {
-    /* The kiosk's own option parser reads the rest (--config, --server,
-     * --db, --log-level); it wants a program name first. */
+    /* The kiosk's own option parser reads the options that make sense
+     * without a screen; it wants a program name first.  The screen's
+     * options (--windowed, --headless, ...) are refused here. */
+    static const char *const passed[] = {"--config", "--server", "--db", "--log-level"};
     char *args[64];
     int n = 0;
     bool once = false;
     args[n++] = "kioskctl sync";
-    for (int i = 0; i < argc && n < 63; i++) {
-        if (strcmp(argv[i], "--once") == 0)
+    for (int i = 0; i < argc && n < 62; i++) {
+        if (strcmp(argv[i], "--once") == 0) {
             once = true;
-        else
-            args[n++] = argv[i];
+            continue;
+        }
+        if (strcmp(argv[i], "--help") == 0) return sync_usage(stdout);
+        bool known = false;
+        for (size_t k = 0; k < sizeof passed / sizeof passed[0]; k++)
+            known = known || strcmp(argv[i], passed[k]) == 0;
+        if (!known || i + 1 >= argc) {
+            fprintf(stderr, "kioskctl sync: %s %s\n", argv[i], known ? "needs a value" : "is not an option here");
+            return sync_usage(stderr);
+        }
+        args[n++] = argv[i];
+        args[n++] = argv[++i];
     }
     args[n] = NULL;
     Config cfg;
