@@ -93,6 +93,12 @@ static const char *const migrations[] = {
     "CREATE INDEX feedback_unsent ON feedback_outbox(sent_at, created_at);"
     "CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
     "CREATE TABLE view_counts (item_id TEXT PRIMARY KEY, count INTEGER NOT NULL DEFAULT 0);",
+    /* 1 -> 2: how many of an item's views the server has acknowledged.
+     * A running total beside `count` (rather than a row per view or a
+     * reset to 0) keeps store_item_viewed a single upsert, and a view
+     * counted while a heartbeat is in flight is never lost: the
+     * acknowledgement adds exactly what was sent. */
+    "ALTER TABLE view_counts ADD COLUMN reported INTEGER NOT NULL DEFAULT 0;",
 };
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
 _Static_assert(MIGRATION_COUNT == STORE_SCHEMA_VERSION, "one migration per schema version");
@@ -466,6 +472,39 @@ int store_item_viewed(Store *s, const char *id, Err *err)
 int store_view_count(Store *s, const char *id)
 {
     return (int)query_int(s, "SELECT COALESCE((SELECT count FROM view_counts WHERE item_id = ?1), 0)", "s", id);
+}
+
+static void read_views(sqlite3_stmt *st, void *slot)
+{
+    StoreViews *v = slot;
+    sql_copy_text(v->item_id, sizeof v->item_id, st, 0);
+    v->count = sqlite3_column_int64(st, 1);
+}
+
+int store_views_unreported(Store *s, int limit, StoreViews **out, int *count, Err *err)
+{
+    sqlite3_stmt *st = prepare(s, err,
+                               "SELECT item_id, count - reported AS unreported FROM view_counts"
+                               " WHERE count > reported ORDER BY unreported DESC, item_id LIMIT ?1",
+                               "d", limit);
+    if (!st) return -1;
+    return collect(s, st, sizeof(StoreViews), read_views, (void **)out, count, err);
+}
+
+int store_views_mark_reported(Store *s, const StoreViews *views, int count, Err *err)
+{
+    if (store_write_begin(s, err)) return -1;
+    for (int i = 0; i < count; i++)
+        if (run(s, err, "UPDATE view_counts SET reported = min(count, reported + ?2) WHERE item_id = ?1", "si",
+                views[i].item_id, views[i].count)) {
+            store_write_rollback(s);
+            return -1;
+        }
+    if (store_write_commit(s, err)) {
+        store_write_rollback(s);
+        return -1;
+    }
+    return 0;
 }
 
 /* ---- state ------------------------------------------------------------ */

@@ -21,7 +21,7 @@
 
 #include "err.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 #define STORE_ID_MAX 64          /* ids: 1..63 bytes of [A-Za-z0-9_.-] */
 #define STORE_MAX_DEPTH 3        /* 一级/二级/三级目录 */
 #define STORE_NEW_DAYS 7         /* the 新 badge */
@@ -121,6 +121,17 @@ int store_answers(Store *s, int offset, int limit, StoreAnswer **out, int *count
 /* Counts a view of an item (for the admins' statistics). */
 int store_item_viewed(Store *s, const char *id, Err *err);
 int store_view_count(Store *s, const char *id);
+
+/* Views not yet reported to the server, for the heartbeat. */
+typedef struct StoreViews {
+    char item_id[STORE_ID_MAX];
+    int64_t count;                   /* views since the last acknowledged report */
+} StoreViews;
+/* At most `limit` items with unreported views (the most unreported first). */
+int store_views_unreported(Store *s, int limit, StoreViews **out, int *count, Err *err);
+/* After the server acknowledged them: the counts sent are reported (views
+ * counted meanwhile stay unreported).  One transaction. */
+int store_views_mark_reported(Store *s, const StoreViews *views, int count, Err *err);
 
 /* The content revision the store is at (0 when empty). */
 int64_t store_revision(Store *s);

@@ -276,6 +276,64 @@ static void state_and_view_counts(void **state)
     store_close(s);
 }
 
+static void views_are_reported_once(void **state)
+{
+    (void)state;
+    Store *s = test_store_fresh("views.db");
+    Err err;
+    StoreViews *v;
+    int n;
+    for (int i = 0; i < 3; i++) assert_int_equal(store_item_viewed(s, "a", &err), 0);
+    assert_int_equal(store_item_viewed(s, "b", &err), 0);
+    assert_int_equal(store_views_unreported(s, 1, &v, &n, &err), 0);
+    assert_int_equal(n, 1); /* the limit holds; the most viewed first */
+    assert_string_equal(v[0].item_id, "a");
+    assert_int_equal(v[0].count, 3);
+    /* A view while the report is in flight is not swallowed by its acknowledgement. */
+    assert_int_equal(store_item_viewed(s, "a", &err), 0);
+    assert_int_equal(store_views_mark_reported(s, v, n, &err), 0);
+    store_free(v);
+    assert_int_equal(store_views_unreported(s, 500, &v, &n, &err), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(v[0].item_id, "a");
+    assert_int_equal(v[0].count, 1);
+    assert_string_equal(v[1].item_id, "b");
+    assert_int_equal(v[1].count, 1);
+    assert_int_equal(store_views_mark_reported(s, v, n, &err), 0);
+    store_free(v);
+    assert_int_equal(store_views_unreported(s, 500, &v, &n, &err), 0);
+    assert_int_equal(n, 0);
+    store_free(v);
+    assert_int_equal(store_view_count(s, "a"), 4);
+    store_close(s);
+}
+
+/* A kiosk from before view reports keeps its counts, all still to report. */
+static void views_survive_the_migration(void **state)
+{
+    (void)state;
+    Store *s = test_store_fresh("old.db");
+    Err err;
+    assert_int_equal(store_item_viewed(s, "a", &err), 0);
+    store_close(s);
+    const char *path = test_path("old.db");
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "ALTER TABLE view_counts DROP COLUMN reported; PRAGMA user_version = 1", NULL,
+                                  NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_equal(store_open(path, &s, &err), 0);
+    assert_int_equal(store_schema_version(s), STORE_SCHEMA_VERSION);
+    StoreViews *v;
+    int n;
+    assert_int_equal(store_views_unreported(s, 500, &v, &n, &err), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(v[0].count, 1);
+    store_free(v);
+    store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -290,6 +348,8 @@ int main(void)
         cmocka_unit_test(notices_follow_window_and_urgency),
         cmocka_unit_test(feedback_outbox_keeps_and_then_forgets_contacts),
         cmocka_unit_test(state_and_view_counts),
+        cmocka_unit_test(views_are_reported_once),
+        cmocka_unit_test(views_survive_the_migration),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
