@@ -1,7 +1,8 @@
 /* heartbeat.c — the kiosk's report to the server, and what comes back.
  *
- * Sends version, revision, outbox length, last error, uptime, free disk
- * and clock; keeps the settings of the answer in sync_state (setting.*)
+ * Sends version, revision, outbox length, last error, uptime, free disk,
+ * clock and the item views not yet reported (marked reported only after
+ * the server's 200, so a lost answer means they are sent again); keeps the settings of the answer in sync_state (setting.*)
  * after checking them, and carries out its commands (resync). */
 #include "session.h"
 
@@ -105,17 +106,33 @@ static void apply_commands(Session *ss, json_t *commands)
     }
 }
 
-static char *heartbeat_body(Session *ss)
+/* Items per heartbeat: 500 ids of up to 63 bytes stay well under the
+ * server's 64 KiB heartbeat limit; the rest go with the next heartbeats. */
+#define HEARTBEAT_MAX_VIEWS 500
+#define HEARTBEAT_MAX_VIEW_COUNT 1000000   /* per item per heartbeat, as countyd accepts */
+
+static json_t *views_object(StoreViews *views, int count)
+{
+    json_t *o = json_object();
+    for (int i = 0; o && i < count; i++) {
+        if (views[i].count > HEARTBEAT_MAX_VIEW_COUNT) views[i].count = HEARTBEAT_MAX_VIEW_COUNT;
+        json_object_set_new(o, views[i].item_id, json_integer(views[i].count));
+    }
+    return o;
+}
+
+static char *heartbeat_body(Session *ss, StoreViews *views, int view_count)
 {
     char state[32], last_error[512], now_text[40];
     store_state_get(ss->store, "sync.state", state, sizeof state);
     store_state_get(ss->store, "sync.last_error", last_error, sizeof last_error);
     if (strcmp(state, "ok") == 0) last_error[0] = '\0';
     feed_format_time(time(NULL), now_text, sizeof now_text);
-    json_t *o = json_pack("{s:s, s:I, s:i, s:s, s:I, s:I, s:s}", "app_version", SYNC_APP_VERSION, "revision",
+    json_t *o = json_pack("{s:s, s:I, s:i, s:s, s:I, s:I, s:s, s:o}", "app_version", SYNC_APP_VERSION, "revision",
                           (json_int_t)store_revision(ss->store), "outbox", store_feedback_outbox_length(ss->store),
                           "last_error", last_error, "uptime", (json_int_t)(time(NULL) - ss->started_at), "free_disk",
-                          (json_int_t)sync_free_disk_bytes(ss->cfg->cache_dir), "time", now_text);
+                          (json_int_t)sync_free_disk_bytes(ss->cfg->cache_dir), "time", now_text,
+                          "views", views_object(views, view_count));
     char *body = o ? json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
     return body;
@@ -125,17 +142,30 @@ RoundResult sync_send_heartbeat(Session *ss, bool force)
 {
     time_t now = time(NULL);
     if (!force && ss->heartbeat_at && now - ss->heartbeat_at < ss->cfg->sync_interval_s) return ROUND_OK;
-    char *body = heartbeat_body(ss);
-    if (!body) return session_fail(ss, ROUND_ERROR, "heartbeat: out of memory");
+    StoreViews *views = NULL;
+    int view_count = 0;
+    Err e;
+    if (store_views_unreported(ss->store, HEARTBEAT_MAX_VIEWS, &views, &view_count, &e)) {
+        log_warn("sync: views are not reported this time: %s", e.msg);
+        view_count = 0;
+    }
+    char *body = heartbeat_body(ss, views, view_count);
+    if (!body) {
+        store_free(views);
+        return session_fail(ss, ROUND_ERROR, "heartbeat: out of memory");
+    }
     long status;
     json_t *answer;
     RoundResult r = session_post_json(ss, "heartbeat", "/v1/heartbeat", body, &status, &answer);
     free(body);
     if (r == ROUND_OK) {
         ss->heartbeat_at = now;
+        if (store_views_mark_reported(ss->store, views, view_count, &e))
+            log_warn("sync: the server has the views but they stay unreported here (sent again): %s", e.msg);
         apply_settings(ss, json_object_get(answer, "settings"));
         apply_commands(ss, json_object_get(answer, "commands"));
     }
     json_decref(answer);
+    store_free(views);
     return r;
 }

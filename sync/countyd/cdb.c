@@ -68,6 +68,10 @@ static const char *const migrations[] = {
      * those that come from replies to feedback. */
     "CREATE TABLE answers (id TEXT PRIMARY KEY, doc TEXT NOT NULL, updated_at INTEGER NOT NULL,"
     "  updated_by TEXT NOT NULL);",
+    /* 2 -> 3: item views the kiosks report in their heartbeats, summed per
+     * item and kiosk (no foreign key: a withdrawn item keeps its count). */
+    "CREATE TABLE item_views (item TEXT NOT NULL, kiosk TEXT NOT NULL, views INTEGER NOT NULL,"
+    "  PRIMARY KEY (item, kiosk));",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == CDB_SCHEMA_VERSION, "one migration per schema version");

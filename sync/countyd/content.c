@@ -316,7 +316,9 @@ int content_items_list(Cdb *db, json_t **out, Err *err)
 {
     return cdb_rows(db, out, err,
                     "SELECT id, title, category, scope, state, published_revision, live AS on_kiosks, "
-                    SQL_TIME("updated_at") " AS updated_at, updated_by FROM items ORDER BY category, id",
+                    SQL_TIME("updated_at") " AS updated_at, updated_by,"
+                    " coalesce((SELECT sum(views) FROM item_views WHERE item = items.id), 0) AS views"
+                    " FROM items ORDER BY category, id",
                     NULL);
 }
 

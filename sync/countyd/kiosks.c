@@ -51,6 +51,7 @@ typedef struct {
     const char *app_version, *last_error;
     int64_t revision, outbox, uptime, free_disk, clock_skew;
     bool has_skew;
+    json_t *views;                     /* borrowed from the body; NULL when absent */
 } Beat;
 
 static int beat_int(json_t *beat, const char *key, int64_t *out, Err *err)
@@ -63,6 +64,38 @@ static int beat_int(json_t *beat, const char *key, int64_t *out, Err *err)
     return 0;
 }
 
+static int parse_views(json_t *beat, Beat *b, Err *err)
+{
+    json_t *views = json_object_get(beat, "views");
+    if (!views || json_is_null(views)) return 0;
+    if (!json_is_object(views) || json_object_size(views) > HEARTBEAT_MAX_VIEW_ITEMS)
+        return REFUSE(APP_BAD_REQUEST, "views: must be an object of at most %d item ids", HEARTBEAT_MAX_VIEW_ITEMS);
+    const char *id;
+    json_t *n;
+    json_object_foreach(views, id, n) {
+        if (!validate_id(id)) return REFUSE(APP_BAD_REQUEST, "views: \"%.80s\" is not an item id", id);
+        if (!json_is_integer(n) || json_integer_value(n) < 0 || json_integer_value(n) > HEARTBEAT_MAX_VIEWS)
+            return REFUSE(APP_BAD_REQUEST, "views: %s: must be a whole number 0..%d", id, HEARTBEAT_MAX_VIEWS);
+    }
+    b->views = views;
+    return 0;
+}
+
+static int add_views(Cdb *db, const char *kiosk, json_t *views, Err *err)
+{
+    const char *item;
+    json_t *n;
+    json_object_foreach(views, item, n) {
+        if (json_integer_value(n) == 0) continue;
+        if (cdb_exec(db, err,
+                     "INSERT INTO item_views (item, kiosk, views) VALUES (?, ?, ?)"
+                     " ON CONFLICT(item, kiosk) DO UPDATE SET views = views + excluded.views",
+                     "ssi", item, kiosk, (int64_t)json_integer_value(n)))
+            return -1;
+    }
+    return 0;
+}
+
 static int parse_beat(json_t *beat, Beat *b, Err *err)
 {
     memset(b, 0, sizeof *b);
@@ -71,7 +104,8 @@ static int parse_beat(json_t *beat, Beat *b, Err *err)
         validate_opt_text(beat, "last_error", 500, &b->last_error, err))
         return APP_BAD_REQUEST;
     if ((rc = beat_int(beat, "revision", &b->revision, err)) || (rc = beat_int(beat, "outbox", &b->outbox, err)) ||
-        (rc = beat_int(beat, "uptime", &b->uptime, err)) || (rc = beat_int(beat, "free_disk", &b->free_disk, err)))
+        (rc = beat_int(beat, "uptime", &b->uptime, err)) || (rc = beat_int(beat, "free_disk", &b->free_disk, err)) ||
+        (rc = parse_views(beat, b, err)))
         return rc;
     json_t *t = json_object_get(beat, "time");
     if (t && !json_is_null(t)) {
@@ -142,6 +176,7 @@ int kiosk_heartbeat(Cdb *db, const char *id, json_t *beat, const char *address, 
     if (!rc)
         rc = cdb_exec(db, err, "DELETE FROM heartbeats WHERE kiosk = ? AND at < ?", "si", id,
                       now - (int64_t)HEARTBEAT_KEEP_DAYS * 86400);
+    if (!rc) rc = add_views(db, id, b.views, err);
     if (!rc) rc = settings_for(db, id, &settings, err);
     if (!rc) rc = take_commands(db, id, &commands, err);
     if (!rc) rc = cdb_commit(db, NULL, err);

@@ -244,9 +244,12 @@ int cmd_items(int argc, char **argv)
     if (admin_call(c, "GET", "/v1/admin/items", NULL, &ans, &err)) return failed(c, &err);
     size_t i;
     json_t *it;
+    /* 浏览 = views reported by all kiosks (the header is written out: printf pads by bytes, not columns). */
+    printf("state      scope     id                         浏览 title\n");
     json_array_foreach(json_object_get(ans, "items"), i, it)
-        printf("%-10s %-9s %-24s %s%s\n", text_of(it, "state"), text_of(it, "scope"), text_of(it, "id"),
-               text_of(it, "title"), json_integer_value(json_object_get(it, "on_kiosks")) ? "  [on kiosks]" : "");
+        printf("%-10s %-9s %-24s %6lld %s%s\n", text_of(it, "state"), text_of(it, "scope"), text_of(it, "id"),
+               (long long)json_integer_value(json_object_get(it, "views")), text_of(it, "title"),
+               json_integer_value(json_object_get(it, "on_kiosks")) ? "  [on kiosks]" : "");
     printf("content revision %lld\n", (long long)json_integer_value(json_object_get(ans, "revision")));
     json_decref(ans);
     admin_client_close(c);
