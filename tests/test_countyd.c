@@ -1,9 +1,11 @@
 /* countyd end to end: the real bin/countyd on 127.0.0.1 on a free port,
  * a fresh database, requests over HTTP with libcurl, answers read as JSON. */
 #include "countyd_util.h"
+#include "countyd/kiosks.h"
 
 #include <openssl/sha.h>
 #include <pthread.h>
+#include <sqlite3.h>
 #include <stdbool.h>
 
 static Countyd srv;
@@ -560,6 +562,46 @@ static void heartbeat_is_stored_and_answered(void **state)
     expect_error(&r, 404, "not_found");
 }
 
+static void heartbeat_views_are_checked(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {
+        "{\"views\":[1]}", "{\"views\":{\"bad id\":1}}", "{\"views\":{\"gk-1\":-1}}",
+        "{\"views\":{\"gk-1\":1000001}}", "{\"views\":{\"gk-1\":\"3\"}}", "{\"views\":{\"gk-1\":1.5}}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        Reply r = kiosk_post("/v1/heartbeat", bad[i], strlen(bad[i]));
+        expect_error(&r, 400, "bad_request");
+    }
+    /* Too many items in one heartbeat. */
+    size_t cap = 64 * 1024, len = 0;
+    char *many = malloc(cap);
+    len += (size_t)snprintf(many + len, cap - len, "{\"views\":{");
+    for (int i = 0; i <= HEARTBEAT_MAX_VIEW_ITEMS; i++)
+        len += (size_t)snprintf(many + len, cap - len, "%s\"v%d\":1", i ? "," : "", i);
+    len += (size_t)snprintf(many + len, cap - len, "}}");
+    assert_true(len < cap);
+    Reply r = kiosk_post("/v1/heartbeat", many, len);
+    expect_error(&r, 400, "bad_request");
+    free(many);
+    /* A refused heartbeat added nothing; a good one adds, a zero is no row. */
+    const char good[] = "{\"views\":{\"gk-1\":2,\"gk-2\":0}}";
+    for (int i = 0; i < 2; i++) {
+        r = kiosk_post("/v1/heartbeat", good, strlen(good));
+        assert_int_equal(r.status, 200);
+        reply_free(&r);
+    }
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open_v2(srv.db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT group_concat(item || '=' || views) FROM item_views", -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "gk-1=4");
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
 static void garbage_gets_json_errors_and_the_server_lives(void **state)
 {
     (void)state;
@@ -671,6 +713,7 @@ int main(void)
         cmocka_unit_test(feedback_batches_are_idempotent),
         cmocka_unit_test(public_reply_becomes_an_answer_without_contact),
         cmocka_unit_test(heartbeat_is_stored_and_answered),
+        cmocka_unit_test(heartbeat_views_are_checked),
         cmocka_unit_test(garbage_gets_json_errors_and_the_server_lives),
         cmocka_unit_test(every_route_survives_hostile_bodies),
     };

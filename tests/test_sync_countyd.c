@@ -388,6 +388,40 @@ static void test_heartbeat_settings_and_commands(void **state)
     kiosk_assert_state("setting.ticker_speed", "120");
 }
 
+static int64_t server_views(const char *item)
+{
+    json_t *list = countyd_admin_expect(&county, "GET", "/v1/admin/items", "application/json", NULL, 0, 200);
+    size_t i;
+    json_t *v;
+    int64_t n = -1;
+    json_array_foreach(json_object_get(list, "items"), i, v)
+        if (strcmp(json_string_value(json_object_get(v, "id")), item) == 0) n = json_integer_value(json_object_get(v, "views"));
+    json_decref(list);
+    return n;
+}
+
+/* Views counted on the kiosk reach the admins' item list once. */
+static void test_views_reach_the_admins(void **state)
+{
+    (void)state;
+    publish_item("gk-001", "关于召开党员大会的通知", "public", false);
+    assert_int_equal(kiosk_sync(), 0);
+    assert_int_equal(server_views("gk-001"), 0);
+    Store *s = kiosk_store_open();
+    Err err;
+    for (int i = 0; i < 3; i++) assert_int_equal(store_item_viewed(s, "gk-001", &err), 0);
+    store_close(s);
+    assert_int_equal(kiosk_sync(), 0);
+    assert_int_equal(server_views("gk-001"), 3);
+    assert_int_equal(kiosk_sync(), 0);   /* nothing new: nothing added */
+    assert_int_equal(server_views("gk-001"), 3);
+    s = kiosk_store_open();
+    assert_int_equal(store_item_viewed(s, "gk-001", &err), 0);
+    store_close(s);
+    assert_int_equal(kiosk_sync(), 0);
+    assert_int_equal(server_views("gk-001"), 4);
+}
+
 /* A kiosk that is running: what an admin publishes is on it within
  * seconds (long-poll), and what is withdrawn goes as fast. */
 static void test_running_kiosk_gets_publish_within_seconds(void **state)
@@ -425,6 +459,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_feedback_exactly_once_when_answer_lost, setup, teardown),
         cmocka_unit_test_setup_teardown(test_heartbeat_settings_and_commands, setup, teardown),
         cmocka_unit_test_setup_teardown(test_running_kiosk_gets_publish_within_seconds, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_views_reach_the_admins, setup, teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     countyd_stop(&county);
