@@ -145,11 +145,6 @@ int main(int argc, char **argv)
         printf("database kept: %s\n", db);
         return 0;
     }
-    char path[300];
-    unlink(db);
-    snprintf(path, sizeof path, "%s-wal", db);
-    unlink(path);
-    snprintf(path, sizeof path, "%s-shm", db);
-    unlink(path);
+    store_delete_files(db);
     return 0;
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "sqlutil.h"
@@ -181,6 +182,16 @@ void store_close(Store *s)
     if (!s) return;
     sqlite3_close(s->db);
     free(s);
+}
+
+void store_delete_files(const char *path)
+{
+    static const char *const suffixes[] = {"", "-wal", "-shm"};
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        char file[1100];
+        snprintf(file, sizeof file, "%s%s", path, suffixes[i]);
+        unlink(file);
+    }
 }
 
 void store_free(void *array) { free(array); }

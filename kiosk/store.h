@@ -98,6 +98,8 @@ typedef struct StoreAnswer {
  * two threads wait for each other's short transactions. */
 int store_open(const char *path, Store **out, Err *err);
 void store_close(Store *s);
+/* Deletes a closed database and its WAL files (-wal, -shm). */
+void store_delete_files(const char *path);
 int store_schema_version(Store *s);
 
 /* ---- reads for the screens (all apply the visibility rule at `now`) ---- */

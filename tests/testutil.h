@@ -37,22 +37,12 @@ static inline void test_write_file(const char *path, const char *text)
     fclose(f);
 }
 
-/* Removes a database and its WAL files so each test starts empty. */
-static inline void test_remove_db(const char *path)
-{
-    char buf[1100];
-    unlink(path);
-    snprintf(buf, sizeof buf, "%s-wal", path);
-    unlink(buf);
-    snprintf(buf, sizeof buf, "%s-shm", path);
-    unlink(buf);
-}
 
 /* A store on a fresh, empty database file `name` in the scratch folder. */
 static inline Store *test_store_fresh(const char *name)
 {
     const char *path = test_path(name);
-    test_remove_db(path);
+    store_delete_files(path);
     Store *s;
     Err err;
     if (store_open(path, &s, &err) != 0) fail_msg("%s", err.msg);
