@@ -432,6 +432,136 @@ static void a_supervisor_reads_and_changes_nothing(void **state)
                   400, "supervise plus approve");
 }
 
+/* ---- migration of a database made before the organisation tree ---------------- */
+
+/* Every row of `table` as text, its columns as they were at schema 3. */
+static char *table_text(sqlite3 *db, const char *table, const char *columns)
+{
+    char sql[1024];
+    snprintf(sql, sizeof sql, "SELECT coalesce(group_concat(r, char(10)), '') FROM (SELECT %s AS r FROM %s ORDER BY rowid)",
+             columns, table);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    char *text = strdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return text;
+}
+
+/* The schema-3 tables, each with its columns joined into one text per row. */
+static const char *const old_tables[][2] = {
+    {"meta", "quote(key)||quote(value)"},
+    {"audit", "quote(seq)||quote(at)||quote(admin)||quote(action)||quote(target)||quote(detail)"},
+    {"admins", "quote(name)||quote(token_hash)||quote(created_at)"},
+    {"kiosks", "quote(id)||quote(name)||quote(token_hash)||quote(created_at)||quote(last_seen)||quote(app_version)"
+               "||quote(revision)||quote(outbox)||quote(last_error)||quote(uptime)||quote(free_disk)||quote(clock_skew)"
+               "||quote(address)"},
+    {"heartbeats", "quote(seq)||quote(kiosk)||quote(at)||quote(app_version)||quote(revision)||quote(outbox)"},
+    {"kiosk_settings", "quote(kiosk)||quote(key)||quote(value)"},
+    {"kiosk_commands", "quote(kiosk)||quote(command)||quote(created_at)"},
+    {"categories", "quote(id)||quote(doc)||quote(updated_at)||quote(updated_by)"},
+    {"items", "quote(id)||quote(category)||quote(title)||quote(scope)||quote(state)||quote(content)||quote(published)"
+              "||quote(published_revision)||quote(live)||quote(updated_at)||quote(updated_by)"},
+    {"notices", "quote(id)||quote(doc)||quote(updated_at)||quote(updated_by)"},
+    {"blobs", "quote(sha256)||quote(size)||quote(type)||quote(created_at)"},
+    {"feedback", "quote(id)||quote(kiosk)||quote(kind)||quote(item)||quote(category)||quote(rating)||quote(comment)"
+                 "||quote(name)||quote(phone)||quote(created_at)||quote(received_at)"},
+    {"replies", "quote(id)||quote(feedback)||quote(text)||quote(question)||quote(public)||quote(admin)||quote(at)"},
+    {"answers", "quote(id)||quote(doc)||quote(updated_at)||quote(updated_by)"},
+    {"item_views", "quote(item)||quote(kiosk)||quote(views)"},
+};
+#define OLD_TABLES (sizeof old_tables / sizeof old_tables[0])
+
+static void a_database_of_the_previous_countyd_keeps_every_row(void **state)
+{
+    (void)state;
+    Countyd old = {0};
+    snprintf(old.dir, sizeof old.dir, "%s", test_path("migrated"));
+    char cmd[2600];
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", old.dir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(old.db, sizeof old.db, "%s/county.db", old.dir);
+    snprintf(old.log, sizeof old.log, "%s/countyd.log", old.dir);
+    char *dump = NULL;
+    size_t len = 0;
+    FILE *f = fopen("tests/data/countyd-schema3.sql", "rb");
+    assert_non_null(f);
+    FILE *mem = open_memstream(&dump, &len);
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) fwrite(buf, 1, n, mem);
+    fclose(f);
+    fclose(mem);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(old.db, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, dump, NULL, NULL, NULL), SQLITE_OK);
+    free(dump);
+    char *before[OLD_TABLES], *changes_before = table_text(db, "changes", "quote(entity)||quote(id)||quote(revision)");
+    for (size_t i = 0; i < OLD_TABLES; i++) before[i] = table_text(db, old_tables[i][0], old_tables[i][1]);
+    sqlite3_close(db);
+
+    /* Today's countyd opens it (migrating it), gets an admin and serves it. */
+    snprintf(cmd, sizeof cmd, "'%s' --db '%s' --add-admin tester", countyd_bin("countyd"), old.db);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    char line[256];
+    while (fgets(line, sizeof line, p))
+        if (strspn(line, "0123456789abcdef") == 64) snprintf(old.admin_token, sizeof old.admin_token, "%.64s", line);
+    assert_int_equal(pclose(p), 0);
+
+    assert_int_equal(sqlite3_open(old.db, &db), SQLITE_OK);
+    for (size_t i = 0; i < OLD_TABLES; i++) {
+        char *after = table_text(db, old_tables[i][0], old_tables[i][1]);
+        /* audit and admins gained the new admin's rows at the end. */
+        if (strcmp(old_tables[i][0], "audit") == 0 || strcmp(old_tables[i][0], "admins") == 0)
+            assert_int_equal(strncmp(after, before[i], strlen(before[i])), 0);
+        else if (strcmp(after, before[i]) != 0)
+            fail_msg("%s changed in the migration:\n%s\n--- now ---\n%s", old_tables[i][0], before[i], after);
+        free(after);
+        free(before[i]);
+    }
+    char *changes_after = table_text(db, "feed_changes", "quote(entity)||quote(id)||quote(revision)");
+    assert_string_equal(changes_after, changes_before);
+    free(changes_after);
+    free(changes_before);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM items WHERE org != 'root' OR audience != 'subtree'", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+
+    /* Its kiosk still gets what it got before: the live public items, the
+     * notice, the public answer; the root has no name yet, so the kiosk's
+     * own unit_name setting stays its header. */
+    old.port = countyd_free_port();
+    countyd_launch(&old);
+    json_t *ans = countyd_admin_ok(&old, "POST", "/v1/admin/kiosks", "{\"id\":\"hall-1\"}");
+    Kiosk k = {"hall-1", "root", "", ""};
+    snprintf(k.token, sizeof k.token, "%s", json_string_value(json_object_get(ans, "token")));
+    json_decref(ans);
+    Countyd saved = srv;
+    srv = old;
+    snprintf(k.db, sizeof k.db, "%s/hall-1.db", old.dir);
+    sync_kiosk(&k);
+    expect_items(&k, "a1,a2");
+    char ids[256];
+    store_ids(&k, "notices", ids, sizeof ids);
+    assert_string_equal(ids, "n1");
+    store_ids(&k, "answers", ids, sizeof ids);
+    assert_string_equal(ids, "answer-1");
+    Reply r = kiosk_post(&k, "/v1/heartbeat", "{}");
+    json_t *beat = reply_json(&r);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(beat, "settings"), "unit_name")), "中共青禾镇委员会");
+    json_decref(beat);
+    reply_free(&r);
+    json_t *fb = countyd_admin_ok(&old, "GET", "/v1/admin/feedback", NULL);
+    assert_int_equal(json_array_size(json_object_get(fb, "feedback")), 2);
+    json_decref(fb);
+    srv = saved;
+    assert_int_equal(countyd_stop(&old), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -442,6 +572,7 @@ int main(void)
         cmocka_unit_test(long_polls_wake_only_kiosks_whose_feed_changed),
         cmocka_unit_test(an_admin_acts_only_within_its_organisation),
         cmocka_unit_test(a_supervisor_reads_and_changes_nothing),
+        cmocka_unit_test(a_database_of_the_previous_countyd_keeps_every_row),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -43,14 +43,15 @@ static const char *text_of(json_t *o, const char *key)
 
 int cmd_kiosk_add(int argc, char **argv)
 {
-    static const char *const valued[] = {"--name", "--unit", NULL};
+    static const char *const valued[] = {"--name", "--unit", "--org", NULL};
     const char *id = admin_arg(argc, argv, 0, valued);
-    if (!id) return usage_error("kiosk-add ID [--name \"WHERE IT STANDS\"] [--unit \"UNIT NAME\"]");
+    if (!id) return usage_error("kiosk-add ID [--name \"WHERE IT STANDS\"] [--org ORG] [--unit \"UNIT NAME\"]");
     AdminClient *c = admin_client_open(argc, argv);
     if (!c) return 1;
     json_t *body = json_pack("{s:s,s:s}", "id", id, "name", admin_opt(argc, argv, "--name", ""));
-    const char *unit = admin_opt(argc, argv, "--unit", NULL);
+    const char *unit = admin_opt(argc, argv, "--unit", NULL), *org = admin_opt(argc, argv, "--org", NULL);
     if (unit) json_object_set_new(body, "unit_name", json_string(unit));
+    if (org) json_object_set_new(body, "org", json_string(org));
     json_t *ans;
     Err err;
     int rc = admin_call(c, "POST", "/v1/admin/kiosks", body, &ans, &err);
