@@ -16,7 +16,7 @@
 CC      ?= cc
 BUILD   ?= build
 BIN     ?= bin
-PKGS    := sdl2 SDL2_ttf SDL2_image sqlite3 libcurl libcrypto inih libunibreak jansson libmicrohttpd rime
+PKGS    := sdl2 SDL2_ttf SDL2_image sqlite3 libcurl libcrypto inih libunibreak jansson libmicrohttpd rime libsystemd
 SANITIZE ?=
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
