@@ -73,7 +73,7 @@ static const Command commands[] = {
     {"kiosks", "kiosks [--silent-minutes N]", "kiosks with last heartbeat, revision, outbox", cmd_kiosks},
     {"kiosk-set", "kiosk-set ID|all KEY VALUE", "push a setting (unit_name, ticker_speed, ...)", cmd_kiosk_set},
     {"resync", "resync ID|all", "make kiosks fetch all content again", cmd_resync},
-    {"publish", "publish DIR [--approve] [--note TEXT]", "send an authoring folder to countyd", cmd_publish},
+    {"publish", "publish DIR [--approve] [--note TEXT] [--org ORG] [--audience own|subtree]", "send an authoring folder to countyd", cmd_publish},
     {"publish", "publish ITEM [--note TEXT]", "实施公开: publish an approved item", cmd_publish},
     {"update", "update DIR [--approve] [--note TEXT]", "send a changed folder again (only changes count)", cmd_update},
     {"items", "items", "items on countyd with their review state", cmd_items},
