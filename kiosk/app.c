@@ -749,6 +749,6 @@ void app_draw_pager(App *app, Ui *ui, const Chrome *c, int page, int pages)
     snprintf(label, sizeof label, "第 %d/%d 页", page + 1, pages);
     TextSpec spec = {.size = ui_font(ui, 38), .bold = true, .color = ui_theme.text, .align = ALIGN_CENTER,
                      .middle = true, .max_lines = 1};
-    SDL_Rect mid = {p.x + side + bw, p.y, p.w - 2 * (side + bw), p.h};
+    SDL_Rect mid = {p.x + side + bw, p.y, p.w - 2 * (side + bw) - c->pager_extra, p.h};
     ui_text_kind(ui, WIDGET_PAGER, NULL, mid, label, &spec);
 }
