@@ -210,8 +210,7 @@ static void page_content(App *app, int *lines, int *images)
     *lines = *images = 0;
     for (int i = 0; i < n; i++) {
         if (w[i].kind == WIDGET_IMAGE) (*images)++;
-        if (strcmp(w[i].id, UI_BODY_ID) != 0) continue;
-        for (const char *c = w[i].text; *c; c++) *lines += *c == '\n';
+        *lines += w[i].lines;
     }
 }
 

@@ -480,21 +480,14 @@ void ui_block_lines(Ui *ui, const char *key, const TextBlock *b, int first, int 
     if (e->tex) SDL_QueryTexture(e->tex, NULL, NULL, &tw, &th);
     SDL_Rect dst = ui_drift(ui, (SDL_Rect){x, y, tw, th});
     if (e->tex) SDL_RenderCopy(ui->r, e->tex, NULL, &dst);
-    /* The recorded text is the lines as drawn, one '\n' after each, so a
-     * check can count them. */
-    size_t size = 1;
-    for (int i = first; i < first + count; i++) size += (size_t)b->lines[i].len + 1;
-    char *text = malloc(size), *o = text;
-    if (!text) return;
-    for (int i = first; i < first + count; i++) {
-        memcpy(o, b->text + b->lines[i].start, (size_t)b->lines[i].len);
-        o += b->lines[i].len;
-        *o++ = '\n';
-    }
-    *o = '\0';
+    const TextLine *a = &b->lines[first], *z = &b->lines[first + count - 1];
+    int start = a->start, end = z->start + z->len;
+    char *text = strndup(b->text + start, (size_t)(end - start));
     Widget *w = ui_record(ui, WIDGET_TEXT, UI_BODY_ID, text, box, false);
     free(text);
-    if (w) w->text_rect = dst;
+    if (!w) return;
+    w->text_rect = dst;
+    w->lines = count;
 }
 
 /* ---- widgets ---------------------------------------------------------- */
