@@ -213,6 +213,7 @@ int ui_dump_json(const Ui *ui, const char *screen, const char *path, Err *err)
         if (wd->pressed) json_object_set_new(o, "pressed", json_true());
         json_rect(o, "rect", wd->rect);
         if (wd->text_rect.w > 0) json_rect(o, "text_rect", wd->text_rect);
+        if (wd->lines > 0) json_object_set_new(o, "lines", json_integer(wd->lines));
         json_array_append_new(list, o);
     }
     json_object_set_new(root, "widgets", list);
