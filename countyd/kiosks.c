@@ -234,7 +234,7 @@ int kiosk_org(Cdb *db, const char *id, char *org, size_t size, Err *err)
 int kiosk_move(Cdb *db, const char *admin, const char *id, const char *to_org, Err *err)
 {
     if (!org_exists(db, to_org)) return REFUSE(APP_NOT_FOUND, "没有组织 %s", to_org ? to_org : "");
-    char from[CDB_ID_SIZE], target[128], feed[CDB_ID_SIZE + 8];
+    char from[CDB_ID_SIZE] = "", target[128], feed[CDB_ID_SIZE + 8];
     int rc = cdb_begin(db, err);
     if (!rc) rc = kiosk_org(db, id, from, sizeof from, err);
     if (rc == 1) rc = REFUSE(APP_NOT_FOUND, "there is no kiosk %s", id);
