@@ -10,6 +10,7 @@
 #include "audience.h"
 #include "auth.h"
 #include "blobs.h"
+#include "feed.h"
 #include "orgs.h"
 #include "validate.h"
 
@@ -203,7 +204,7 @@ static int store_working_version(Cdb *db, const char *admin, const char *org, co
                   "INSERT INTO items (id, org, category, title, scope, audience, state, content, updated_at, updated_by)"
                   " VALUES (?, ?, ?, ?, ?, ?, 'drafted', ?, ?, ?)"
                   " ON CONFLICT(id) DO UPDATE SET category = excluded.category, title = excluded.title,"
-                  " scope = excluded.scope, audience = excluded.audience, state = 'drafted', content = excluded.content,"
+                  " scope = excluded.scope, audience = excluded.audience, state = 'drafted', content = excluded.content, reviewed_by = NULL,"
                   " updated_at = excluded.updated_at, updated_by = excluded.updated_by",
                   "sssssssis", id, org, json_string_value(json_object_get(clean, "category")), title,
                   json_string_value(json_object_get(clean, "scope")),
@@ -252,9 +253,25 @@ int review_step_parse(const char *word)
     return -1;
 }
 
-/* 实施公开: the working version becomes what kiosks get, if it is public. */
-static int publish(Cdb *db, const char *id, json_t *row, Err *err)
+/* Texts a visitor reads about a change or withdrawal (seed 004: changes and
+ * withdrawals of what was published need a public explanation). */
+#define REASON_MAX 500
+
+static int need_reason(const char *what, const char *id, const char *note, Err *err)
 {
+    if (!note || !*note)
+        return REFUSE(APP_BAD_REQUEST, "%s已公开的事项 %s 须说明理由（note），触控屏会向群众显示", what, id);
+    if (strlen(note) > REASON_MAX) return REFUSE(APP_BAD_REQUEST, "note：理由最多 %d 字节", REASON_MAX);
+    return 0;
+}
+
+/* 实施公开: the working version becomes what kiosks get, if it is public.
+ * Replacing a version that is out already needs a reason, which goes out
+ * with the item ("change_reason", "changed_at"). */
+static int publish(Cdb *db, const char *id, json_t *row, const char *note, Err *err)
+{
+    bool replaces = !json_is_null(json_object_get(row, "published"));
+    if (replaces && need_reason("更改", id, note, err)) return APP_BAD_REQUEST;
     const char *category = json_string_value(json_object_get(row, "category"));
     if (cdb_int(db, 0, "SELECT count(*) FROM categories WHERE id = ?", "s", category) == 0)
         return REFUSE(APP_CONFLICT, "item %s is filed under category %s, which no longer exists", id, category);
@@ -268,6 +285,12 @@ static int publish(Cdb *db, const char *id, json_t *row, Err *err)
     int aud = audience_parse(json_string_value(json_object_get(doc, "audience")));
     if (aud < 0) aud = AUDIENCE_SUBTREE;
     json_object_del(doc, "audience");
+    if (replaces) {
+        char now[40];
+        feed_format_time(now_s(), now, sizeof now);
+        json_object_set_new(doc, "change_reason", json_string(note));
+        json_object_set_new(doc, "changed_at", json_string(now));
+    }
     if ((public || was_live) && audience_mark(db, "item", id, org, was_below || aud == AUDIENCE_SUBTREE, err)) {
         json_decref(doc);
         return -1;
@@ -283,17 +306,21 @@ static int publish(Cdb *db, const char *id, json_t *row, Err *err)
     return rc;
 }
 
-static int withdraw(Cdb *db, const char *id, json_t *row, Err *err)
+static int withdraw(Cdb *db, const char *id, json_t *row, const char *note, Err *err)
 {
+    if (!json_is_null(json_object_get(row, "published")) && need_reason("撤回", id, note, err)) return APP_BAD_REQUEST;
     bool below = strcmp(json_string_value(json_object_get(row, "live_audience")), "subtree") == 0;
     if (json_integer_value(json_object_get(row, "live")) &&
         audience_mark(db, "item", id, json_string_value(json_object_get(row, "org")), below, err))
         return -1;
-    return cdb_exec(db, err, "UPDATE items SET published = NULL, published_revision = NULL, live = 0 WHERE id = ?", "s",
-                    id);
+    return cdb_exec(db, err,
+                    "UPDATE items SET published = NULL, published_revision = NULL, live = 0, withdraw_reason = ?,"
+                    " withdrawn_at = ? WHERE id = ?",
+                    "sis", note, now_s(), id);
 }
 
-static int apply_step(Cdb *db, const char *id, ReviewStep step, json_t *row, Err *err)
+static int apply_step(Cdb *db, const char *admin, const char *id, ReviewStep step, json_t *row, const char *note,
+                      Err *err)
 {
     const char *state = json_string_value(json_object_get(row, "state"));
     if (step == STEP_WITHDRAW && strcmp(state, "withdrawn") == 0)
@@ -301,8 +328,15 @@ static int apply_step(Cdb *db, const char *id, ReviewStep step, json_t *row, Err
     if (steps[step].from && strcmp(state, steps[step].from) != 0)
         return REFUSE(APP_WRONG_STATE, "item %s is %s; it must be %s before it can be %s", id, state, steps[step].from,
                       steps[step].to);
-    if (step == STEP_PUBLISH) return publish(db, id, row, err);
-    if (step == STEP_WITHDRAW) return withdraw(db, id, row, err);
+    const char *reviewer = json_string_value(json_object_get(row, "reviewed_by"));
+    /* Two people see every version before it goes out: whoever reviewed it
+     * may not also approve it. */
+    if (step == STEP_APPROVE && reviewer && strcmp(reviewer, admin) == 0)
+        return REFUSE(APP_FORBIDDEN, "审核人不能审批同一版本：%s 的这一版由 %s 审核，须由另一位有审批权的管理员审批", id,
+                      reviewer);
+    if (step == STEP_REVIEW) return cdb_exec(db, err, "UPDATE items SET reviewed_by = ? WHERE id = ?", "ss", admin, id);
+    if (step == STEP_PUBLISH) return publish(db, id, row, note, err);
+    if (step == STEP_WITHDRAW) return withdraw(db, id, row, note, err);
     return 0;
 }
 
@@ -312,9 +346,11 @@ int content_item_step(Cdb *db, const char *admin, const char *id, ReviewStep ste
     json_t *row = NULL;
     if (cdb_begin(db, err)) return -1;
     int rc = cdb_row(db, &row, err,
-                     "SELECT state, org, category, scope, content, live, live_audience FROM items WHERE id = ?", "s", id);
+                     "SELECT state, org, category, scope, content, published, live, live_audience, reviewed_by FROM items"
+                     " WHERE id = ?",
+                     "s", id);
     if (rc == 1) rc = REFUSE(APP_NOT_FOUND, "there is no item %s", id);
-    if (!rc) rc = apply_step(db, id, step, row, err);
+    if (!rc) rc = apply_step(db, admin, id, step, row, note, err);
     char target[128];
     snprintf(target, sizeof target, "item:%s", id);
     if (!rc)

@@ -320,16 +320,25 @@ static int upload_images(AdminClient *c, const char *dir, json_t *items, int *up
     return rc;
 }
 
-/* Takes an item from whatever state it is in to published. */
-static int push_through(AdminClient *c, const char *id, const char *state, const char *note, Err *err)
+/* Takes an item as far towards published as this admin may: the reviewer
+ * of a version may not approve it (403), so one admin's --approve stops at
+ * "reviewed" and a second admin's --approve takes it the rest of the way.
+ * *waiting is set when it stopped before published. */
+static int push_through(AdminClient *c, const char *id, const char *state, const char *note, bool *waiting, Err *err)
 {
     static const char *const order[][2] = {{"drafted", "review"}, {"reviewed", "approve"}, {"approved", "publish"}};
     char now[32];
     snprintf(now, sizeof now, "%s", state);
     bool moved = false;
+    *waiting = false;
     for (size_t i = 0; i < 3; i++) {
         if (strcmp(now, order[i][0]) != 0) continue;
-        if (item_step(c, id, order[i][1], note, now, sizeof now, err)) return -1;
+        if (item_step(c, id, order[i][1], note, now, sizeof now, err)) {
+            if (!strstr(err->msg, "403 forbidden")) return -1;
+            printf("  %-24s %s（须由另一位管理员%s）\n", id, now, strcmp(order[i][1], "review") == 0 ? "审核" : "审批");
+            *waiting = true;
+            return 0;
+        }
         moved = true;
     }
     if (moved) printf("  %-24s %s\n", id, now);
@@ -351,9 +360,11 @@ static int send_items(AdminClient *c, json_t *items, int approve, const char *no
             printf("  %-24s %s\n", id, "changed");
         }
         int rc = 0;
+        bool waiting = false;
         const char *state = text_of(ans, "state");
-        if (approve) rc = push_through(c, id, state, note, err);
-        else if (strcmp(state, "published") != 0 && strcmp(state, "withdrawn") != 0) (*pending)++;
+        if (approve) rc = push_through(c, id, state, note, &waiting, err);
+        else waiting = strcmp(state, "published") != 0 && strcmp(state, "withdrawn") != 0;
+        if (waiting) (*pending)++;
         json_decref(ans);
         if (rc) return err_prefix(err, "item %s: ", id);
     }
