@@ -125,6 +125,11 @@ static const char *const migrations[] = {
     "ALTER TABLE items ADD COLUMN reviewed_by TEXT;"
     "ALTER TABLE items ADD COLUMN withdraw_reason TEXT;"
     "ALTER TABLE items ADD COLUMN withdrawn_at INTEGER;",
+    /* 5 -> 6: the catalog as the level above sets it: the county's
+     * standard entries (root) and organisations' own additions, each with
+     * its rules (公开形式, 范围, 时限; catalog.h). */
+    "ALTER TABLE categories ADD COLUMN org TEXT NOT NULL DEFAULT 'root';"
+    "ALTER TABLE categories ADD COLUMN rules TEXT NOT NULL DEFAULT '{}';",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == CDB_SCHEMA_VERSION, "one migration per schema version");
