@@ -29,7 +29,8 @@ struct HttpClient {
     int stall_limit_s;
     curl_off_t seen_down, seen_up, declared;
     double last_move_ms;             /* monoclock_ms() when a byte last moved */
-    double started_ms, deadline_ms;  /* deadline_ms 0 = none */
+    double started_ms, first_byte_ms; /* first_byte_ms 0 until the body starts */
+    double deadline_ms, wait_ms;     /* deadline_ms 0 = none */
     size_t max_bytes, sunk;
     const HttpSink *sink;
     Err sink_err;
@@ -88,6 +89,17 @@ static size_t on_data(char *data, size_t size, size_t n, void *userp)
     return bytes_append(&c->buf, &c->len, &c->cap, data, add) == 0 ? add : 0;
 }
 
+/* A long-poll may be silent for its wait; once its answer starts, the body
+ * has the request's deadline from there (plus the byte allowance), so a
+ * server that starts answering and then drips is dropped as soon as for
+ * any other request. */
+static double exchange_deadline_ms(const HttpClient *c, curl_off_t dlnow)
+{
+    double end = c->started_ms + c->wait_ms + c->deadline_ms;
+    if (c->first_byte_ms > 0 && c->first_byte_ms + c->deadline_ms < end) end = c->first_byte_ms + c->deadline_ms;
+    return end + (double)dlnow * 1000 / HTTP_DEADLINE_BYTES_PER_S;
+}
+
 /* libcurl calls this about once a second even when nothing moves, so a
  * raised flag ends the transfer within a second.  It also ends a transfer
  * on which no byte has moved for the stall limit: libcurl's own low-speed
@@ -100,7 +112,8 @@ static int on_progress(void *userp, curl_off_t dltotal, curl_off_t dlnow, curl_o
     if (c->opt.stop && atomic_load(c->opt.stop)) return 1;
     if (c->interruptible && c->opt.poke && atomic_load(c->opt.poke)) return 1;
     double now = monoclock_ms();
-    if (c->deadline_ms > 0 && now - c->started_ms > c->deadline_ms + (double)dlnow * 1000 / HTTP_DEADLINE_BYTES_PER_S) {
+    if (dlnow > 0 && c->first_byte_ms == 0) c->first_byte_ms = now;
+    if (c->deadline_ms > 0 && now > exchange_deadline_ms(c, dlnow)) {
         c->overdue = true;
         return 1;
     }
@@ -255,7 +268,9 @@ int http_send(HttpClient *c, const HttpRequest *req, HttpResponse *resp, Err *er
     c->sink = req->sink;
     c->seen_down = c->seen_up = 0;
     c->started_ms = c->last_move_ms = monoclock_ms();
-    c->deadline_ms = req->deadline_s > 0 ? 1000.0 * (req->deadline_s + (req->wait_s > 0 ? req->wait_s : 0)) : 0;
+    c->first_byte_ms = 0;
+    c->deadline_ms = req->deadline_s > 0 ? 1000.0 * req->deadline_s : 0;
+    c->wait_ms = req->wait_s > 0 ? 1000.0 * req->wait_s : 0;
     c->interruptible = req->interruptible;
     c->max_bytes = req->max_bytes ? req->max_bytes : 1024 * 1024;
     c->curl_error[0] = '\0';
@@ -273,7 +288,7 @@ int http_send(HttpClient *c, const HttpRequest *req, HttpResponse *resp, Err *er
             return err_set(err, "%s: nothing came from the server for %d s; gave up", req->path, c->stall_limit_s);
         if (c->overdue)
             return err_set(err, "%s: the exchange took longer than its %.0f s (%lld bytes arrived); gave up", req->path,
-                           c->deadline_ms / 1000, (long long)c->seen_down);
+                           (monoclock_ms() - c->started_ms) / 1000, (long long)c->seen_down);
         if (c->too_large && c->declared > (curl_off_t)c->max_bytes)
             return err_set(err, "%s: the answer declares %lld bytes, more than the %zu allowed; refused unread", req->path,
                            (long long)c->declared, c->max_bytes);

@@ -9,9 +9,11 @@
  * rule). */
 #include "session.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "blobs.h"
 #include "feed.h"
@@ -57,18 +59,53 @@ static RoundResult prefetch_attachments(Session *ss, const char *data, size_t le
     return worst;
 }
 
+static int file_sink_write(void *ctx, const void *data, size_t n, Err *err)
+{
+    if (fwrite(data, 1, n, ctx) != n) return err_set(err, "cannot keep the feed on disk: %s", strerror(errno));
+    return 0;
+}
+
+/* The feed goes to a file beside the cache while it arrives, so that
+ * whatever a server sends (a body without end, up to the limit) the
+ * kiosk's memory does not grow with it; only a complete answer is read
+ * back, to be applied. */
+static int feed_from_disk(FILE *f, HttpResponse *resp, Err *err)
+{
+    if (resp->status != 200 || resp->body) return 0;
+    if (fflush(f) != 0 || fseek(f, 0, SEEK_SET) != 0) return err_set(err, "cannot read the feed back: %s", strerror(errno));
+    resp->body = malloc(resp->sunk + 1);
+    if (!resp->body) return err_set(err, "out of memory");
+    resp->len = fread(resp->body, 1, resp->sunk, f);
+    resp->body[resp->len] = '\0';
+    if (resp->len != resp->sunk) return err_set(err, "cannot read the feed back: short read");
+    return 0;
+}
+
 static RoundResult request_content(Session *ss, int64_t since, int wait_s, bool *changed)
 {
+    char tmp[1100];
+    snprintf(tmp, sizeof tmp, "%s/.feed-%ld.tmp", ss->cfg->cache_dir, (long)getpid());
+    FILE *f = fopen(tmp, "w+b");
+    if (!f) return session_fail(ss, ROUND_ERROR, "%s: cannot create: %s", tmp, strerror(errno));
+    unlink(tmp);    /* open until closed, gone even if the kiosk is killed */
+    HttpSink sink = {.write = file_sink_write, .ctx = f};
     char path[128], etag[40];
     snprintf(path, sizeof path, "/v1/content?since=%lld&wait=%d", (long long)since, wait_s);
     snprintf(etag, sizeof etag, "\"%lld\"", (long long)since);
     HttpRequest req = {.method = "GET", .path = path, .if_none_match = since > 0 ? etag : NULL,
                        .wait_s = wait_s, .interruptible = wait_s > 0, .max_bytes = FEED_MAX_BYTES,
-                       .deadline_s = ss->deadline_s};
+                       .deadline_s = ss->deadline_s, .sink = &sink};
     HttpResponse resp;
     Err e;
     time_t t0 = time(NULL);
-    if (http_send(ss->http, &req, &resp, &e)) {
+    int rc = http_send(ss->http, &req, &resp, &e);
+    if (rc == 0 && feed_from_disk(f, &resp, &e)) {
+        fclose(f);
+        http_response_free(&resp);
+        return session_fail(ss, ROUND_ERROR, "content: %s", e.msg);
+    }
+    fclose(f);
+    if (rc) {
         http_response_free(&resp);
         return session_transfer_failed(ss, &resp, &e);
     }
