@@ -11,6 +11,7 @@
 #include "bytes.h"
 #include "log.h"
 #include "monoclock.h"
+#include "number.h"
 
 /* Below this many bytes per second for the stall time, a transfer is
  * given up: a hung server or a dead mobile link. */
@@ -195,12 +196,10 @@ static int retry_after_s(CURL *curl)
     char v[128];
     copy_header(curl, "Retry-After", v, sizeof v);
     if (!v[0]) return 0;
-    long long s = -1;
-    if (strspn(v, "0123456789") == strlen(v) && strlen(v) <= 9) {
-        s = atoll(v);
-    } else {
+    int64_t s = -1;
+    if (number_parse(v, 0, INT64_MAX, &s) != 0) {
         time_t at = curl_getdate(v, NULL);
-        if (at != -1) s = (long long)(at - time(NULL));
+        if (at != -1) s = (int64_t)(at - time(NULL));
     }
     if (s <= 0) return 0;
     return s > HTTP_RETRY_AFTER_MAX_S ? HTTP_RETRY_AFTER_MAX_S : (int)s;
