@@ -195,7 +195,7 @@ void api_admin_item_put(Request *r)
 void api_admin_item_step(Request *r)
 {
     int step = review_step_parse(r->params[1]);
-    if (step < 0) return http_reply_error(r, 404, "not_found", "items have review, approve, publish and withdraw");
+    if (step < 0) return http_reply_error(r, 404, "not_found", "items have review, approve, publish, withdraw and return");
     json_t *body = r->body_len ? http_body_json(r) : json_object();
     if (!body) return;
     Cdb *db = http_db(r);

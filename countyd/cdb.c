@@ -72,6 +72,13 @@ static const char *const migrations[] = {
      * item and kiosk (no foreign key: a withdrawn item keeps its count). */
     "CREATE TABLE item_views (item TEXT NOT NULL, kiosk TEXT NOT NULL, views INTEGER NOT NULL,"
     "  PRIMARY KEY (item, kiosk));",
+    /* 3 -> 4: the web console's passwords (argon2id) and sessions
+     * (accounts.c); a session's token is kept only as its SHA-256. */
+    "CREATE TABLE console_passwords (admin TEXT PRIMARY KEY, hash TEXT NOT NULL, must_change INTEGER NOT NULL,"
+    "  failures INTEGER NOT NULL DEFAULT 0, locked_until INTEGER NOT NULL DEFAULT 0, changed_at INTEGER NOT NULL);"
+    "CREATE TABLE console_sessions (token_hash TEXT PRIMARY KEY, admin TEXT NOT NULL, csrf TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);"
+    "CREATE INDEX console_sessions_admin ON console_sessions(admin);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == CDB_SCHEMA_VERSION, "one migration per schema version");

@@ -18,7 +18,7 @@
 
 #include "err.h"
 
-#define CDB_SCHEMA_VERSION 3
+#define CDB_SCHEMA_VERSION 4
 
 typedef struct Cdb Cdb;
 

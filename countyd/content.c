@@ -242,6 +242,9 @@ static const struct {
     [STEP_APPROVE] = {"approve", "reviewed", "approved"},
     [STEP_PUBLISH] = {"publish", "approved", "published"},
     [STEP_WITHDRAW] = {"withdraw", NULL, "withdrawn"},
+    /* 退回: a reviewer or approver sends the working version back to its
+     * author, with a note saying what to change. */
+    [STEP_RETURN] = {"return", NULL, "drafted"},
 };
 
 int review_step_parse(const char *word)
@@ -279,11 +282,15 @@ static int withdraw(Cdb *db, const char *id, json_t *row, Err *err)
                     id);
 }
 
-static int apply_step(Cdb *db, const char *id, ReviewStep step, json_t *row, Err *err)
+static int apply_step(Cdb *db, const char *id, ReviewStep step, const char *note, json_t *row, Err *err)
 {
+    if (step == STEP_RETURN && (!note || !note[0]))
+        return REFUSE(APP_BAD_REQUEST, "note: returning item %s needs a note saying what to change", id);
     const char *state = json_string_value(json_object_get(row, "state"));
     if (step == STEP_WITHDRAW && strcmp(state, "withdrawn") == 0)
         return REFUSE(APP_WRONG_STATE, "item %s is already withdrawn", id);
+    if (step == STEP_RETURN && (strcmp(state, "published") == 0 || strcmp(state, "withdrawn") == 0))
+        return REFUSE(APP_WRONG_STATE, "item %s is %s; only a version in review can be returned", id, state);
     if (steps[step].from && strcmp(state, steps[step].from) != 0)
         return REFUSE(APP_WRONG_STATE, "item %s is %s; it must be %s before it can be %s", id, state, steps[step].from,
                       steps[step].to);
@@ -299,7 +306,7 @@ int content_item_step(Cdb *db, const char *admin, const char *id, ReviewStep ste
     if (cdb_begin(db, err)) return -1;
     int rc = cdb_row(db, &row, err, "SELECT state, category, scope, content, live FROM items WHERE id = ?", "s", id);
     if (rc == 1) rc = REFUSE(APP_NOT_FOUND, "there is no item %s", id);
-    if (!rc) rc = apply_step(db, id, step, row, err);
+    if (!rc) rc = apply_step(db, id, step, note, row, err);
     char target[128];
     snprintf(target, sizeof target, "item:%s", id);
     if (!rc)

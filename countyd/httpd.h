@@ -20,9 +20,11 @@
 #include "err.h"
 
 #define HTTP_MAX_PARAMS 4
-#define HTTP_MAX_HEADERS 8
+#define HTTP_MAX_HEADERS 12
 
-typedef enum { AUTH_NONE, AUTH_KIOSK, AUTH_ADMIN } AuthKind;
+/* AUTH_SESSION: a console session, even one that must first change its
+ * password (checked by the console's own handlers). */
+typedef enum { AUTH_NONE, AUTH_KIOSK, AUTH_ADMIN, AUTH_SESSION } AuthKind;
 
 typedef struct Request Request;
 typedef void (*Handler)(Request *r);
@@ -47,6 +49,9 @@ typedef struct HttpConf {
     const char *db_path;      /* each request opens its own connection */
     void *app;                /* handed to handlers as r->app */
     int max_connections;
+    /* PEM text of a certificate (chain) and its key: HTTPS (GnuTLS inside
+     * libmicrohttpd) when both are set, plain HTTP when both are NULL. */
+    const char *tls_cert_pem, *tls_key_pem;
 } HttpConf;
 
 struct Request {
@@ -73,6 +78,10 @@ void http_stop(HttpServer *s);
 const char *http_header(Request *r, const char *name);
 const char *http_query(Request *r, const char *name);
 const char *http_client_address(Request *r, char *buf, size_t size);
+/* A cookie the request carries, or NULL. */
+const char *http_cookie(Request *r, const char *name);
+/* 1 when the connection is HTTPS. */
+int http_is_tls(Request *r);
 /* The request's database connection, opened on first use; NULL after
  * answering 503 when the database cannot be opened. */
 Cdb *http_db(Request *r);
