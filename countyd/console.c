@@ -152,10 +152,23 @@ int console_authorize(Request *r, AuthKind kind, Session *s)
     return 0;
 }
 
+static int has_route(const char *method, const char *pattern)
+{
+    for (size_t i = 0; i < api_route_count; i++)
+        if (strcmp(api_routes[i].method, method) == 0 && strcmp(api_routes[i].pattern, pattern) == 0) return 1;
+    return 0;
+}
+
+/* The session as the page needs it, with the parts of the admin API this
+ * server has (so the page never asks for what is not there). */
 static json_t *session_json(Request *r, const Session *s)
 {
-    return json_pack("{s:s,s:s,s:b,s:I,s:b}", "admin", s->admin, "csrf", s->csrf, "must_change", s->must_change,
-                     "expires_in", (json_int_t)(s->expires_at - time(NULL)), "https", http_is_tls(r));
+    json_t *features = json_pack("{s:b,s:b,s:b}", "admins", has_route("GET", "/v1/admin/admins"), "audit_verify",
+                                 has_route("GET", "/v1/admin/audit/verify"), "overdue",
+                                 has_route("GET", "/v1/admin/overdue"));
+    return json_pack("{s:b,s:s,s:s,s:b,s:I,s:b,s:o}", "logged_in", 1, "admin", s->admin, "csrf", s->csrf,
+                     "must_change", s->must_change, "expires_in", (json_int_t)(s->expires_at - time(NULL)), "https",
+                     http_is_tls(r), "features", features);
 }
 
 static const char *body_text(json_t *body, const char *key)
@@ -195,10 +208,17 @@ void console_login(Request *r)
     http_reply_json(r, 200, session_json(r, &s));
 }
 
+/* 200 either way: a page opened without a session asks here first, and a
+ * 401 would read as an error in the browser's console. */
 void console_session(Request *r)
 {
     Session s;
-    if (console_authorize(r, AUTH_SESSION, &s)) return;
+    Cdb *db = http_db(r);
+    if (!db) return;
+    Err err;
+    int rc = session_find(db, http_cookie(r, SESSION_COOKIE), &s, &err);
+    if (rc < 0) return http_reply_internal(r, &err);
+    if (rc) return http_reply_json(r, 200, json_pack("{s:b}", "logged_in", 0));
     http_add_header(r, "Cache-Control", "no-store");
     http_reply_json(r, 200, session_json(r, &s));
 }
