@@ -66,8 +66,7 @@ static int store_password(Cdb *db, const char *actor, const char *admin, const c
                  " failures = 0, locked_until = 0, changed_at = ?4",
                  "ssdi", admin, encoded, must_change ? 1 : 0, (int64_t)time(NULL)) ||
         cdb_exec(db, err, "DELETE FROM console_sessions WHERE admin = ?", "s", admin) ||
-        cdb_audit(db, actor, "console-password", admin, must_change ? "set, to be changed at login" : "changed",
-                  err)) {
+        cdb_audit(db, actor, "console-password", admin, must_change ? "set, to be changed at login" : "changed", err)) {
         cdb_rollback(db);
         return -1;
     }
@@ -132,9 +131,10 @@ static int open_session(Cdb *db, const char *name, bool must_change, Session *ou
     if (cdb_exec(db, err, "DELETE FROM console_sessions WHERE expires_at < ? OR created_at < ?", "ii", now,
                  now - SESSION_MAX_SECONDS) ||
         cdb_exec(db, err, "UPDATE console_passwords SET failures = 0, locked_until = 0 WHERE admin = ?", "s", name) ||
-        cdb_exec(db, err,
-                 "INSERT INTO console_sessions (token_hash, admin, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-                 "sssii", hash, name, out->csrf, now, out->expires_at) ||
+        cdb_exec(
+            db, err,
+            "INSERT INTO console_sessions (token_hash, admin, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+            "sssii", hash, name, out->csrf, now, out->expires_at) ||
         cdb_audit(db, name, "console-login", name, "", err)) {
         cdb_rollback(db);
         return -1;
@@ -175,8 +175,7 @@ int account_login(Cdb *db, const char *name, const char *password, Session *out,
     return open_session(db, name, must_change, out, err);
 }
 
-int account_change_password(Cdb *db, const Session *s, const char *old_password, const char *new_password,
-                            Err *err)
+int account_change_password(Cdb *db, const Session *s, const char *old_password, const char *new_password, Err *err)
 {
     char hash[ARGON_ENCODED];
     if (cdb_text(db, hash, sizeof hash, err, "SELECT hash FROM console_passwords WHERE admin = ?", "s", s->admin))
@@ -195,9 +194,10 @@ int account_change_password(Cdb *db, const Session *s, const char *old_password,
     /* store_password ended every session of the admin; this one goes on. */
     char token_hash[AUTH_HASH_LEN + 1];
     auth_hash(s->token, token_hash);
-    return cdb_exec(db, err,
-                    "INSERT INTO console_sessions (token_hash, admin, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-                    "sssii", token_hash, s->admin, s->csrf, (int64_t)time(NULL), s->expires_at);
+    return cdb_exec(
+        db, err,
+        "INSERT INTO console_sessions (token_hash, admin, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+        "sssii", token_hash, s->admin, s->csrf, (int64_t)time(NULL), s->expires_at);
 }
 
 int session_find(Cdb *db, const char *token, Session *out, Err *err)
@@ -249,11 +249,14 @@ bool session_csrf_ok(const Session *s, const char *presented)
 
 int accounts_list(Cdb *db, json_t **out, Err *err)
 {
-    return cdb_rows(db, out, err,
-                    "SELECT a.name, p.admin IS NOT NULL AS has_password, coalesce(p.must_change, 0) AS must_change,"
-                    " coalesce(p.failures, 0) AS failures, CASE WHEN coalesce(p.locked_until, 0) > ?1 THEN "
-                    SQL_TIME("p.locked_until") " ELSE '' END AS locked_until,"
-                    " (SELECT " SQL_TIME("max(at)") " FROM audit WHERE action = 'console-login' AND target = a.name)"
-                    " AS last_login FROM admins a LEFT JOIN console_passwords p ON p.admin = a.name ORDER BY a.name",
-                    "i", (int64_t)time(NULL));
+    return cdb_rows(
+        db, out, err,
+        "SELECT a.name, p.admin IS NOT NULL AS has_password, coalesce(p.must_change, 0) AS must_change,"
+        " coalesce(p.failures, 0) AS failures, CASE WHEN coalesce(p.locked_until, 0) > ?1 THEN " SQL_TIME(
+            "p.locked_until") " ELSE '' END AS locked_until,"
+                              " (SELECT " SQL_TIME(
+                                  "max(at)") " FROM audit WHERE action = 'console-login' AND target = a.name)"
+                                             " AS last_login FROM admins a LEFT JOIN console_passwords p ON p.admin = "
+                                             "a.name ORDER BY a.name",
+        "i", (int64_t)time(NULL));
 }

@@ -22,26 +22,26 @@
 #include "cdb.h"
 #include "err.h"
 
-#define ACCOUNT_MAX_FAILURES 5        /* wrong passwords in a row before the lockout */
+#define ACCOUNT_MAX_FAILURES 5 /* wrong passwords in a row before the lockout */
 #define ACCOUNT_LOCK_SECONDS (15 * 60)
-#define ACCOUNT_MIN_PASSWORD 10       /* characters (bytes of UTF-8 count as one each) */
+#define ACCOUNT_MIN_PASSWORD 10 /* characters (bytes of UTF-8 count as one each) */
 #define ACCOUNT_MAX_PASSWORD 200
 #define SESSION_IDLE_SECONDS (30 * 60)
 #define SESSION_MAX_SECONDS (12 * 60 * 60)
 #define SESSION_COOKIE "dw_session"
 
 typedef enum {
-    ACCOUNT_BAD_LOGIN = 1,    /* 401: unknown name or wrong password (never says which) */
-    ACCOUNT_LOCKED,           /* 429: too many failures; Err says until when */
-    ACCOUNT_WEAK_PASSWORD,    /* 400: the new password breaks a rule; Err says which */
-    ACCOUNT_NO_ADMIN,         /* 404: no such admin */
+    ACCOUNT_BAD_LOGIN = 1, /* 401: unknown name or wrong password (never says which) */
+    ACCOUNT_LOCKED, /* 429: too many failures; Err says until when */
+    ACCOUNT_WEAK_PASSWORD, /* 400: the new password breaks a rule; Err says which */
+    ACCOUNT_NO_ADMIN, /* 404: no such admin */
 } AccountResult;
 
 typedef struct {
-    char token[AUTH_TOKEN_LEN + 1];   /* the cookie's value, known only to the browser */
+    char token[AUTH_TOKEN_LEN + 1]; /* the cookie's value, known only to the browser */
     char csrf[AUTH_TOKEN_LEN + 1];
     char admin[128];
-    bool must_change;                 /* only the password change is allowed */
+    bool must_change; /* only the password change is allowed */
     int64_t expires_at;
 } Session;
 
@@ -57,8 +57,7 @@ int account_initial_password(Cdb *db, const char *actor, const char *admin, char
 int account_login(Cdb *db, const char *name, const char *password, Session *out, Err *err);
 /* Changes the session's admin's own password (the old one must be right);
  * lifts must_change and ends the admin's other sessions. */
-int account_change_password(Cdb *db, const Session *s, const char *old_password, const char *new_password,
-                            Err *err);
+int account_change_password(Cdb *db, const Session *s, const char *old_password, const char *new_password, Err *err);
 /* 0 and the session for a cookie token (extending its idle expiry), 1 when
  * the token is unknown or expired, -1 on a fault. */
 int session_find(Cdb *db, const char *token, Session *out, Err *err);

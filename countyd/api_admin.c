@@ -138,7 +138,7 @@ void api_admin_blobs_missing(Request *r)
     json_t *missing = json_array();
     size_t i;
     json_t *v;
-    json_array_foreach(list, i, v) {
+    json_array_foreach (list, i, v) {
         char type[32];
         int64_t size;
         const char *sha = json_string_value(v);
@@ -200,7 +200,8 @@ void api_admin_item_put(Request *r)
 void api_admin_item_step(Request *r)
 {
     int step = review_step_parse(r->params[1]);
-    if (step < 0) return http_reply_error(r, 404, "not_found", "items have review, approve, publish, withdraw and return");
+    if (step < 0)
+        return http_reply_error(r, 404, "not_found", "items have review, approve, publish, withdraw and return");
     json_t *body = r->body_len ? http_body_json(r) : json_object();
     if (!body) return;
     Cdb *db = http_db(r);

@@ -14,7 +14,7 @@
 
 struct Cdb {
     sqlite3 *db;
-    int64_t tx_revision;     /* the revision this write transaction created, 0 = none yet */
+    int64_t tx_revision; /* the revision this write transaction created, 0 = none yet */
 };
 
 /* migrations[i] brings user_version i to i+1.  Append only. */
@@ -147,7 +147,8 @@ static json_t *column_value(sqlite3_stmt *st, int col)
 static json_t *row_object(sqlite3_stmt *st)
 {
     json_t *o = json_object();
-    for (int c = 0; c < sqlite3_column_count(st); c++) json_object_set_new(o, sqlite3_column_name(st, c), column_value(st, c));
+    for (int c = 0; c < sqlite3_column_count(st); c++)
+        json_object_set_new(o, sqlite3_column_name(st, c), column_value(st, c));
     return o;
 }
 
@@ -269,8 +270,8 @@ int cdb_mark_changed(Cdb *db, const char *entity, const char *id, Err *err)
         if (cdb_exec(db, err, "UPDATE meta SET value = ? WHERE key = 'revision'", "i", next)) return -1;
         db->tx_revision = next;
     }
-    return cdb_exec(db, err, "INSERT OR REPLACE INTO changes (entity, id, revision) VALUES (?, ?, ?)", "ssi", entity, id,
-                    db->tx_revision);
+    return cdb_exec(db, err, "INSERT OR REPLACE INTO changes (entity, id, revision) VALUES (?, ?, ?)", "ssi", entity,
+                    id, db->tx_revision);
 }
 
 int cdb_audit(Cdb *db, const char *admin, const char *action, const char *target, const char *detail, Err *err)

@@ -24,8 +24,8 @@
 
 /* What the browser may load: only this server (no CDN, no inline script),
  * never framed. */
-#define CONSOLE_CSP                                                                                          \
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self';" \
+#define CONSOLE_CSP                                                                                                    \
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self';"         \
     " object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 static const struct {
@@ -110,8 +110,8 @@ void console_static(Request *r)
 static void set_cookie(Request *r, const char *value, int max_age)
 {
     char cookie[256];
-    snprintf(cookie, sizeof cookie, "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", SESSION_COOKIE,
-             value, max_age, http_is_tls(r) ? "; Secure" : "");
+    snprintf(cookie, sizeof cookie, "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", SESSION_COOKIE, value,
+             max_age, http_is_tls(r) ? "; Secure" : "");
     http_add_header(r, "Set-Cookie", cookie);
 }
 
@@ -163,12 +163,12 @@ static int has_route(const char *method, const char *pattern)
  * server has (so the page never asks for what is not there). */
 static json_t *session_json(Request *r, const Session *s)
 {
-    json_t *features = json_pack("{s:b,s:b,s:b}", "admins", has_route("GET", "/v1/admin/admins"), "audit_verify",
-                                 has_route("GET", "/v1/admin/audit/verify"), "overdue",
-                                 has_route("GET", "/v1/admin/overdue"));
-    return json_pack("{s:b,s:s,s:s,s:b,s:I,s:b,s:o}", "logged_in", 1, "admin", s->admin, "csrf", s->csrf,
-                     "must_change", s->must_change, "expires_in", (json_int_t)(s->expires_at - time(NULL)), "https",
-                     http_is_tls(r), "features", features);
+    json_t *features =
+        json_pack("{s:b,s:b,s:b}", "admins", has_route("GET", "/v1/admin/admins"), "audit_verify",
+                  has_route("GET", "/v1/admin/audit/verify"), "overdue", has_route("GET", "/v1/admin/overdue"));
+    return json_pack("{s:b,s:s,s:s,s:b,s:I,s:b,s:o}", "logged_in", 1, "admin", s->admin, "csrf", s->csrf, "must_change",
+                     s->must_change, "expires_in", (json_int_t)(s->expires_at - time(NULL)), "https", http_is_tls(r),
+                     "features", features);
 }
 
 static const char *body_text(json_t *body, const char *key)

@@ -47,7 +47,7 @@ static int all_categories(Cdb *db, json_t **out, Err *err)
     json_t *cats = json_array();
     size_t i;
     json_t *row;
-    json_array_foreach(rows, i, row) {
+    json_array_foreach (rows, i, row) {
         json_t *c = parse_doc(row, "doc");
         if (c) json_array_append_new(cats, c);
     }
@@ -67,9 +67,9 @@ static int category_upsert(Cdb *db, const char *admin, json_t *cat, int *changed
     int rc = 0;
     if (found < 0) rc = -1;
     else if (found == 1 || strcmp(old, text) != 0) {
-        rc = cdb_exec(db, err,
-                      "INSERT OR REPLACE INTO categories (id, doc, updated_at, updated_by) VALUES (?, ?, ?, ?)", "ssis",
-                      id, text, now_s(), admin);
+        rc =
+            cdb_exec(db, err, "INSERT OR REPLACE INTO categories (id, doc, updated_at, updated_by) VALUES (?, ?, ?, ?)",
+                     "ssis", id, text, now_s(), admin);
         if (!rc) rc = cdb_mark_changed(db, "category", id, err);
         char target[128];
         snprintf(target, sizeof target, "category:%s", id);
@@ -84,7 +84,8 @@ static bool listed(json_t *categories, const char *id)
 {
     size_t i;
     json_t *c;
-    json_array_foreach(categories, i, c) if (strcmp(json_string_value(json_object_get(c, "id")), id) == 0) return true;
+    json_array_foreach (categories, i, c)
+        if (strcmp(json_string_value(json_object_get(c, "id")), id) == 0) return true;
     return false;
 }
 
@@ -95,13 +96,16 @@ static int category_remove_missing(Cdb *db, const char *admin, json_t *categorie
     size_t i;
     json_t *row;
     int rc = 0;
-    json_array_foreach(rows, i, row) {
+    json_array_foreach (rows, i, row) {
         const char *id = json_string_value(json_object_get(row, "id"));
         if (listed(categories, id)) continue;
-        int64_t held = cdb_int(db, 0, "SELECT count(*) FROM items WHERE category = ? AND state != 'withdrawn'", "s", id);
+        int64_t held =
+            cdb_int(db, 0, "SELECT count(*) FROM items WHERE category = ? AND state != 'withdrawn'", "s", id);
         if (held > 0) {
-            rc = REFUSE(APP_CONFLICT, "category %s still holds %lld item(s) that are not withdrawn; withdraw them or "
-                        "file them under another category first", id, (long long)held);
+            rc = REFUSE(APP_CONFLICT,
+                        "category %s still holds %lld item(s) that are not withdrawn; withdraw them or "
+                        "file them under another category first",
+                        id, (long long)held);
             break;
         }
         char target[128];
@@ -125,7 +129,8 @@ int content_categories_put(Cdb *db, const char *admin, json_t *categories, int *
     if (cdb_begin(db, err)) return -1;
     size_t i;
     json_t *cat;
-    json_array_foreach(categories, i, cat) if (category_upsert(db, admin, cat, changed, err)) return fail_rollback(db, -1);
+    json_array_foreach (categories, i, cat)
+        if (category_upsert(db, admin, cat, changed, err)) return fail_rollback(db, -1);
     int rc = category_remove_missing(db, admin, categories, changed, err);
     if (rc) return fail_rollback(db, rc);
     return commit_and_announce(db, err);
@@ -138,7 +143,7 @@ static int check_attachments(Cdb *db, json_t *item, Err *err)
     json_t *atts = json_object_get(item, "attachments");
     size_t i;
     json_t *a;
-    json_array_foreach(atts, i, a) {
+    json_array_foreach (atts, i, a) {
         json_object_del(a, "href");
         const char *sha = json_string_value(json_object_get(a, "sha256"));
         const char *type = json_string_value(json_object_get(a, "type"));
@@ -150,7 +155,8 @@ static int check_attachments(Cdb *db, json_t *item, Err *err)
             return REFUSE(APP_BAD_REQUEST, "attachments[%zu]: size says %lld bytes, the file %s has %lld", i,
                           (long long)json_integer_value(json_object_get(a, "size")), sha, (long long)have_size);
         if (strcmp(have_type, type) != 0)
-            return REFUSE(APP_BAD_REQUEST, "attachments[%zu]: type says %s, the file %s is %s", i, type, sha, have_type);
+            return REFUSE(APP_BAD_REQUEST, "attachments[%zu]: type says %s, the file %s is %s", i, type, sha,
+                          have_type);
     }
     return 0;
 }
@@ -171,7 +177,8 @@ static int normalize_item(Cdb *db, const char *id, json_t *item, json_t **out, E
         json_decref(clean);
         return -1;
     }
-    int rc = validate_with_kiosk_importer(cats, "items", clean, err) ? APP_BAD_REQUEST : check_attachments(db, clean, err);
+    int rc =
+        validate_with_kiosk_importer(cats, "items", clean, err) ? APP_BAD_REQUEST : check_attachments(db, clean, err);
     json_decref(cats);
     if (rc) {
         json_decref(clean);
@@ -322,10 +329,10 @@ int content_item_step(Cdb *db, const char *admin, const char *id, ReviewStep ste
 int content_items_list(Cdb *db, json_t **out, Err *err)
 {
     return cdb_rows(db, out, err,
-                    "SELECT id, title, category, scope, state, published_revision, live AS on_kiosks, "
-                    SQL_TIME("updated_at") " AS updated_at, updated_by,"
-                    " coalesce((SELECT sum(views) FROM item_views WHERE item = items.id), 0) AS views"
-                    " FROM items ORDER BY category, id",
+                    "SELECT id, title, category, scope, state, published_revision, live AS on_kiosks, " SQL_TIME(
+                        "updated_at") " AS updated_at, updated_by,"
+                                      " coalesce((SELECT sum(views) FROM item_views WHERE item = items.id), 0) AS views"
+                                      " FROM items ORDER BY category, id",
                     NULL);
 }
 
@@ -338,8 +345,8 @@ int content_item_get(Cdb *db, const char *id, json_t **out, Err *err)
 {
     json_t *row;
     int rc = cdb_row(db, &row, err,
-                     "SELECT id, state, scope, published_revision, live AS on_kiosks, content, published, "
-                     SQL_TIME("updated_at") " AS updated_at, updated_by FROM items WHERE id = ?",
+                     "SELECT id, state, scope, published_revision, live AS on_kiosks, content, published, " SQL_TIME(
+                         "updated_at") " AS updated_at, updated_by FROM items WHERE id = ?",
                      "s", id);
     if (rc == 1) return REFUSE(APP_NOT_FOUND, "there is no item %s", id);
     if (rc) return -1;
@@ -350,8 +357,8 @@ int content_item_get(Cdb *db, const char *id, json_t **out, Err *err)
     snprintf(target, sizeof target, "item:%s", id);
     json_t *history;
     if (cdb_rows(db, &history, err,
-                 "SELECT " SQL_TIME("at") " AS at, admin, action, detail FROM audit WHERE target = ? ORDER BY seq",
-                 "s", target)) {
+                 "SELECT " SQL_TIME("at") " AS at, admin, action, detail FROM audit WHERE target = ? ORDER BY seq", "s",
+                 target)) {
         json_decref(row);
         return -1;
     }
@@ -380,7 +387,8 @@ static int check_doc(DocKind kind, const char *id, json_t *entry, char **text, E
     if (!validate_id(id)) return REFUSE(APP_BAD_REQUEST, "\"%s\" is not an id (1-63 of A-Z a-z 0-9 - _ .)", id);
     if (kind == DOC_ANSWER && strncmp(id, "answer-", 7) == 0)
         return REFUSE(APP_BAD_REQUEST, "ids starting with answer- are kept for replies to feedback");
-    if (!json_is_object(entry)) return REFUSE(APP_BAD_REQUEST, "the body must be one feed %s entry", doc_kinds[kind].entity);
+    if (!json_is_object(entry))
+        return REFUSE(APP_BAD_REQUEST, "the body must be one feed %s entry", doc_kinds[kind].entity);
     json_t *clean = json_deep_copy(entry);
     json_object_set_new(clean, "id", json_string(id));
     int rc = validate_with_kiosk_importer(NULL, doc_kinds[kind].section, clean, err) ? APP_BAD_REQUEST : 0;
@@ -464,7 +472,8 @@ int content_blob_put(Cdb *db, const char *blob_dir, const char *admin, const cha
                      const char *data, size_t len, bool *created, Err *err)
 {
     *created = false;
-    if (!content_valid_sha256(sha256)) return REFUSE(APP_BAD_REQUEST, "the name must be a sha256 in 64 lowercase hex digits");
+    if (!content_valid_sha256(sha256))
+        return REFUSE(APP_BAD_REQUEST, "the name must be a sha256 in 64 lowercase hex digits");
     if (!type || (strcmp(type, "image/png") != 0 && strcmp(type, "image/jpeg") != 0))
         return REFUSE(APP_UNSUPPORTED_TYPE, "attachments must be image/png or image/jpeg");
     if (len == 0) return REFUSE(APP_BAD_REQUEST, "the file is empty");
@@ -476,8 +485,7 @@ int content_blob_put(Cdb *db, const char *blob_dir, const char *admin, const cha
     char hex[65];
     SHA256((const unsigned char *)data, len, md);
     auth_hex(md, sizeof md, hex);
-    if (strcmp(hex, sha256) != 0)
-        return REFUSE(APP_HASH_MISMATCH, "the bytes hash to %s, not to %s", hex, sha256);
+    if (strcmp(hex, sha256) != 0) return REFUSE(APP_HASH_MISMATCH, "the bytes hash to %s, not to %s", hex, sha256);
     char have_type[32];
     int64_t have_size;
     if (content_blob_info(db, sha256, have_type, sizeof have_type, &have_size) == 0 &&
@@ -488,8 +496,8 @@ int content_blob_put(Cdb *db, const char *blob_dir, const char *admin, const cha
     snprintf(target, sizeof target, "blob:%s", sha256);
     int rc = cdb_begin(db, err);
     if (!rc)
-        rc = cdb_exec(db, err, "INSERT OR REPLACE INTO blobs (sha256, size, type, created_at) VALUES (?, ?, ?, ?)", "sisi",
-                      sha256, (int64_t)len, type, now_s());
+        rc = cdb_exec(db, err, "INSERT OR REPLACE INTO blobs (sha256, size, type, created_at) VALUES (?, ?, ?, ?)",
+                      "sisi", sha256, (int64_t)len, type, now_s());
     if (!rc) rc = cdb_audit(db, admin, "upload", target, type, err);
     if (rc) return fail_rollback(db, rc);
     *created = true;

@@ -30,10 +30,10 @@ typedef struct Request Request;
 typedef void (*Handler)(Request *r);
 
 typedef struct Route {
-    const char *method;       /* "GET" also answers HEAD */
-    const char *pattern;      /* "/v1/admin/kiosks/ID/settings" with a star for ID: one path segment */
+    const char *method; /* "GET" also answers HEAD */
+    const char *pattern; /* "/v1/admin/kiosks/ID/settings" with a star for ID: one path segment */
     AuthKind auth;
-    size_t max_body;          /* bytes; 0 = no body allowed */
+    size_t max_body; /* bytes; 0 = no body allowed */
     Handler fn;
 } Route;
 
@@ -42,12 +42,12 @@ typedef struct Route {
 typedef int (*Authorizer)(Request *r, AuthKind kind);
 
 typedef struct HttpConf {
-    const char *listen;       /* "127.0.0.1:8750" */
+    const char *listen; /* "127.0.0.1:8750" */
     const Route *routes;
     size_t route_count;
     Authorizer authorize;
-    const char *db_path;      /* each request opens its own connection */
-    void *app;                /* handed to handlers as r->app */
+    const char *db_path; /* each request opens its own connection */
+    void *app; /* handed to handlers as r->app */
     int max_connections;
     /* PEM text of a certificate (chain) and its key: HTTPS (GnuTLS inside
      * libmicrohttpd) when both are set, plain HTTP when both are NULL. */
@@ -56,10 +56,10 @@ typedef struct HttpConf {
 
 struct Request {
     const char *method, *path;
-    const char *body;         /* NUL-terminated, body_len bytes */
+    const char *body; /* NUL-terminated, body_len bytes */
     size_t body_len;
     const char *params[HTTP_MAX_PARAMS];
-    char actor[128];          /* the admin's name or the kiosk's id */
+    char actor[128]; /* the admin's name or the kiosk's id */
     void *app;
     struct RequestPrivate *priv;
 };

@@ -272,8 +272,9 @@ static int serve(Settings *s, Cdb *db)
         free_pem(cert, key);
         return 1;
     }
-    log_info("countyd: listening on %s (port %d), %s, console %s, database %s, revision %lld, attachments in %s", s->listen,
-             http_port(server), s->tls_cert[0] ? "https" : "http", s->app.console_dir, s->app.db_path, (long long)cdb_revision(db), s->app.blob_dir);
+    log_info("countyd: listening on %s (port %d), %s, console %s, database %s, revision %lld, attachments in %s",
+             s->listen, http_port(server), s->tls_cert[0] ? "https" : "http", s->app.console_dir, s->app.db_path,
+             (long long)cdb_revision(db), s->app.blob_dir);
     int sig = 0;
     sigwait(&stop, &sig);
     log_info("countyd: %s received, stopping", strsignal(sig));

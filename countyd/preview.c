@@ -101,8 +101,7 @@ static int write_config(const App *app, const char *dir, const char *orientation
 {
     char *base;
     size_t len;
-    if (bytes_read_file(app->preview_config, 1 << 20, &base, &len, err))
-        return err_prefix(err, "preview_config: ");
+    if (bytes_read_file(app->preview_config, 1 << 20, &base, &len, err)) return err_prefix(err, "preview_config: ");
     char out_path[PATH_MAX], rime[PATH_MAX];
     snprintf(rime, sizeof rime, "%s/../rime", dir);
     snprintf(out_path, sizeof out_path, "%s/%s.conf", dir, orientation);
@@ -111,7 +110,8 @@ static int write_config(const App *app, const char *dir, const char *orientation
         free(base);
         return err_set(err, "%s: %s", out_path, strerror(errno));
     }
-    for (char *line = strtok(base, "\n"); line; line = strtok(NULL, "\n")) {
+    char *rest = base;
+    for (char *line = strsep(&rest, "\n"); line; line = strsep(&rest, "\n")) {
         if (strncmp(line, "database", 8) == 0) fprintf(f, "database = %s/%s.db\n", dir, orientation);
         else if (strncmp(line, "cache_dir", 9) == 0) fprintf(f, "cache_dir = %s/cache-%s\n", dir, orientation);
         else if (strncmp(line, "rime_user_dir", 13) == 0) fprintf(f, "rime_user_dir = %s\n", rime);
@@ -147,7 +147,7 @@ static int write_feed(Cdb *db, const App *app, const char *dir, json_t *item, Er
     if (!realpath(app->blob_dir, blob_root)) snprintf(blob_root, sizeof blob_root, "%s", app->blob_dir);
     size_t i;
     json_t *a;
-    json_array_foreach(json_object_get(copy, "attachments"), i, a) {
+    json_array_foreach (json_object_get(copy, "attachments"), i, a) {
         const char *sha = json_string_value(json_object_get(a, "sha256"));
         char type[32], src[PATH_MAX], link[PATH_MAX];
         int64_t size;
@@ -182,8 +182,7 @@ static int write_script(const char *dir, const char *orientation, int pages, Err
                      dir);
     if (pages == 0) n += snprintf(text + n, sizeof text - (size_t)n, "dump first\n");
     for (int p = 1; p <= pages; p++)
-        n += snprintf(text + n, sizeof text - (size_t)n, "%sscreenshot p%d\n", p > 1 ? "tap-text pager.next\n" : "",
-                      p);
+        n += snprintf(text + n, sizeof text - (size_t)n, "%sscreenshot p%d\n", p > 1 ? "tap-text pager.next\n" : "", p);
     snprintf(path, sizeof path, "%s/%s-%d.txt", dir, orientation, pages);
     return write_text(path, text, err);
 }
@@ -204,8 +203,21 @@ static pid_t start_kiosk(const App *app, const char *dir, int o, int pages)
     char *folder = dirname(workdir);
     char orientation_flag[32];
     snprintf(orientation_flag, sizeof orientation_flag, "--%s", orientations[o].name);
-    const char *argv[] = {app->preview_kiosk, "--config", conf, "--db", db, "--headless", script, "--shots", shots,
-                          "--windowed", "--size", orientations[o].size, orientation_flag, "--log-level", "warn",
+    const char *argv[] = {app->preview_kiosk,
+                          "--config",
+                          conf,
+                          "--db",
+                          db,
+                          "--headless",
+                          script,
+                          "--shots",
+                          shots,
+                          "--windowed",
+                          "--size",
+                          orientations[o].size,
+                          orientation_flag,
+                          "--log-level",
+                          "warn",
                           NULL};
     size_t n = 0;
     while (environ[n]) n++;
@@ -305,7 +317,7 @@ static int page_count(const char *dir, int o)
     int pages = 1;
     size_t i;
     json_t *w;
-    json_array_foreach(json_object_get(dump, "widgets"), i, w) {
+    json_array_foreach (json_object_get(dump, "widgets"), i, w) {
         const char *kind = json_string_value(json_object_get(w, "kind"));
         const char *text = json_string_value(json_object_get(w, "text"));
         int page, count;

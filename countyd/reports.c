@@ -12,7 +12,7 @@ static int docs(Cdb *db, json_t **out, Err *err, const char *sql)
     *out = json_array();
     size_t i;
     json_t *row;
-    json_array_foreach(rows, i, row) {
+    json_array_foreach (rows, i, row) {
         json_t *doc = json_loads(json_string_value(json_object_get(row, "doc")), 0, NULL);
         if (!doc) continue;
         json_object_set(doc, "updated_at", json_object_get(row, "updated_at"));
@@ -27,14 +27,14 @@ int reports_categories(Cdb *db, json_t **out, Err *err)
 {
     return docs(db, out, err,
                 "SELECT doc, " SQL_TIME("updated_at") " AS updated_at, updated_by FROM categories"
-                " ORDER BY coalesce(json_extract(doc, '$.sort'), 0), id");
+                                                      " ORDER BY coalesce(json_extract(doc, '$.sort'), 0), id");
 }
 
 int reports_notices(Cdb *db, json_t **out, Err *err)
 {
     return docs(db, out, err,
                 "SELECT doc, " SQL_TIME("updated_at") " AS updated_at, updated_by FROM notices"
-                " ORDER BY updated_at DESC, id");
+                                                      " ORDER BY updated_at DESC, id");
 }
 
 int reports_stats(Cdb *db, json_t **out, Err *err)
