@@ -698,8 +698,8 @@ async function pageAccounts() {
   const secret = el("div", { id: "reset-result" });
   const rows = data.accounts.map((a) => el("tr", { "data-account": a.name },
     el("td", {}, el("b", {}, a.name)),
-    el("td", {}, roles[a.name] ? (roles[a.name].roles_label || roles[a.name].roles || "") : ""),
-    el("td", {}, roles[a.name] ? (roles[a.name].org_name || roles[a.name].org || "") : ""),
+    S.features.admins ? el("td", {}, roles[a.name] ? (roles[a.name].roles_label || roles[a.name].roles || "") : "") : null,
+    S.features.admins ? el("td", {}, roles[a.name] ? (roles[a.name].org_name || roles[a.name].org || "") : "") : null,
     el("td", {}, !a.has_password ? "未设置密码" : a.locked_until ? el("span", { class: "state bad" }, "锁定至 " + fmtTime(a.locked_until))
       : a.must_change ? el("span", { class: "state warn" }, "待修改初始密码") : el("span", { class: "state ok" }, "正常")),
     el("td", { class: "wide-only" }, fmtTime(a.last_login)),
@@ -708,7 +708,7 @@ async function pageAccounts() {
       if (r) secret.replaceChildren(el("p", {}, a.name + " 的新初始密码（只显示这一次，请当面交给本人）：", el("span", { class: "secret" }, r.password)));
     } }, "重置密码"))));
   show(el("h1", {}, "账号"), secret,
-    el("div", { class: "card" }, table(["用户名", "角色", "组织", "状态", { label: "最近登录", cls: "wide-only" }, ""], rows)),
+    el("div", { class: "card" }, table(["用户名", ...(S.features.admins ? ["角色", "组织"] : []), "状态", { label: "最近登录", cls: "wide-only" }, ""], rows)),
     el("p", { class: "muted" }, "新的管理员在县服务器上用 countyd --add-admin 创建，再用 countyd --console-password 设初始密码（见 docs/CONSOLE.md）。"));
 }
 
