@@ -538,7 +538,7 @@ async function reviewDetail(id) {
     markedBody(doc.body, findings),
     (doc.attachments || []).length ? el("p", { class: "muted" }, "图片 " + doc.attachments.length + " 张：",
       doc.attachments.map((a) => a.caption || a.sha256.slice(0, 8)).join("；")) : null,
-    el("label", { for: "rv-note" }, "意见或原因"), note,
+    el("label", { for: "rv-note" }, "意见或原因（退回、撤回、更改已公开的内容时必填；撤回和更改的原因会在触控屏上公开）"), note,
     el("div", { class: "actions" },
       next ? el("button", { type: "button", class: "primary", id: "rv-" + next[0], onclick: () => step(next[0], false, next[1] + "：完成") }, next[1]) : null,
       next ? el("button", { type: "button", id: "rv-return", onclick: () => step("return", true, "已退回起草人") }, "退回修改") : null,
@@ -691,15 +691,16 @@ async function pageAudit() {
 
 /* ---- 账号 ------------------------------------------------------------------ */
 
+const ROLE_LABEL = { draft: "起草", review: "审核", approve: "审批", supervise: "监督", manage: "管理" };
+
 async function pageAccounts() {
   const data = await api("GET", "/console/api/accounts");
-  const roles = {};
-  if (S.features.admins) for (const a of (await api("GET", "/v1/admin/admins")).admins || []) roles[a.name] = a;
   const secret = el("div", { id: "reset-result" });
+  const roles = (words) => (words || "").split(",").filter(Boolean).map((w) => ROLE_LABEL[w] || w).join("、");
   const rows = data.accounts.map((a) => el("tr", { "data-account": a.name },
     el("td", {}, el("b", {}, a.name)),
-    S.features.admins ? el("td", {}, roles[a.name] ? (roles[a.name].roles_label || roles[a.name].roles || "") : "") : null,
-    S.features.admins ? el("td", {}, roles[a.name] ? (roles[a.name].org_name || roles[a.name].org || "") : "") : null,
+    el("td", {}, roles(a.roles)),
+    el("td", {}, a.org),
     el("td", {}, !a.has_password ? "未设置密码" : a.locked_until ? el("span", { class: "state bad" }, "锁定至 " + fmtTime(a.locked_until))
       : a.must_change ? el("span", { class: "state warn" }, "待修改初始密码") : el("span", { class: "state ok" }, "正常")),
     el("td", { class: "wide-only" }, fmtTime(a.last_login)),
@@ -708,8 +709,8 @@ async function pageAccounts() {
       if (r) secret.replaceChildren(el("p", {}, a.name + " 的新初始密码（只显示这一次，请当面交给本人）：", el("span", { class: "secret" }, r.password)));
     } }, "重置密码"))));
   show(el("h1", {}, "账号"), secret,
-    el("div", { class: "card" }, table(["用户名", ...(S.features.admins ? ["角色", "组织"] : []), "状态", { label: "最近登录", cls: "wide-only" }, ""], rows)),
-    el("p", { class: "muted" }, "新的管理员在县服务器上用 countyd --add-admin 创建，再用 countyd --console-password 设初始密码（见 docs/CONSOLE.md）。"));
+    el("div", { class: "card" }, table(["用户名", "角色", "组织", "状态", { label: "最近登录", cls: "wide-only" }, ""], rows)),
+    el("p", { class: "muted" }, "管理员由有“管理”角色的管理员用 kioskctl admin-add 创建（或在县服务器上用 countyd --add-admin），再用 countyd --console-password 或本页的“重置密码”设初始密码（见 docs/CONSOLE.md）。"));
 }
 
 /* ---- routing ----------------------------------------------------------------- */

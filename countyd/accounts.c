@@ -7,7 +7,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "admins.h"
 #include "app.h"
+#include "orgs.h"
 
 /* argon2id with the parameters OWASP recommends for interactive logins
  * (19 MiB, 2 passes, 1 lane): about 30 ms here, so a login costs nothing
@@ -50,6 +52,14 @@ static int check_password(const char *password, const char *admin, Err *err)
     return 0;
 }
 
+/* 归档 under the organisation of the admin whose account it is. */
+static int audit(Cdb *db, const char *actor, const char *action, const char *admin, const char *detail, Err *err)
+{
+    char org[CDB_ID_SIZE] = ORG_ROOT;
+    if (admin_org(db, admin, org, sizeof org, err) < 0) return -1;
+    return cdb_audit(db, actor, org, action, admin, detail, err);
+}
+
 static int admin_exists(Cdb *db, const char *admin)
 {
     return cdb_int(db, 0, "SELECT count(*) FROM admins WHERE name = ?", "s", admin) > 0;
@@ -66,7 +76,7 @@ static int store_password(Cdb *db, const char *actor, const char *admin, const c
                  " failures = 0, locked_until = 0, changed_at = ?4",
                  "ssdi", admin, encoded, must_change ? 1 : 0, (int64_t)time(NULL)) ||
         cdb_exec(db, err, "DELETE FROM console_sessions WHERE admin = ?", "s", admin) ||
-        cdb_audit(db, actor, "console-password", admin, must_change ? "set, to be changed at login" : "changed", err)) {
+        audit(db, actor, "console-password", admin, must_change ? "set, to be changed at login" : "changed", err)) {
         cdb_rollback(db);
         return -1;
     }
@@ -111,7 +121,7 @@ static int record_failure(Cdb *db, const char *name, Err *err)
                  "UPDATE console_passwords SET failures = failures + 1,"
                  " locked_until = CASE WHEN failures + 1 >= ?2 THEN ?3 ELSE locked_until END WHERE admin = ?1",
                  "sdi", name, ACCOUNT_MAX_FAILURES, now + ACCOUNT_LOCK_SECONDS) ||
-        cdb_audit(db, name, "console-login-failed", name, "", err)) {
+        audit(db, name, "console-login-failed", name, "", err)) {
         cdb_rollback(db);
         return -1;
     }
@@ -135,7 +145,7 @@ static int open_session(Cdb *db, const char *name, bool must_change, Session *ou
             db, err,
             "INSERT INTO console_sessions (token_hash, admin, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
             "sssii", hash, name, out->csrf, now, out->expires_at) ||
-        cdb_audit(db, name, "console-login", name, "", err)) {
+        audit(db, name, "console-login", name, "", err)) {
         cdb_rollback(db);
         return -1;
     }
@@ -247,16 +257,19 @@ bool session_csrf_ok(const Session *s, const char *presented)
     return CRYPTO_memcmp(s->csrf, presented, AUTH_TOKEN_LEN) == 0;
 }
 
-int accounts_list(Cdb *db, json_t **out, Err *err)
+int accounts_list(Cdb *db, const char *top, json_t **out, Err *err)
 {
     return cdb_rows(
         db, out, err,
-        "SELECT a.name, p.admin IS NOT NULL AS has_password, coalesce(p.must_change, 0) AS must_change,"
-        " coalesce(p.failures, 0) AS failures, CASE WHEN coalesce(p.locked_until, 0) > ?1 THEN " SQL_TIME(
-            "p.locked_until") " ELSE '' END AS locked_until,"
-                              " (SELECT " SQL_TIME(
-                                  "max(at)") " FROM audit WHERE action = 'console-login' AND target = a.name)"
-                                             " AS last_login FROM admins a LEFT JOIN console_passwords p ON p.admin = "
-                                             "a.name ORDER BY a.name",
-        "i", (int64_t)time(NULL));
+        ORGS_SUBTREE_CTE
+        " SELECT a.name, a.org, a.roles, p.admin IS NOT NULL AS has_password,"
+        " coalesce(p.must_change, 0) AS must_change, coalesce(p.failures, 0) AS failures,"
+        " CASE WHEN coalesce(p.locked_until, 0) > ?2 THEN " SQL_TIME(
+            "p.locked_until") " ELSE '' END"
+                              " AS locked_until, (SELECT " SQL_TIME(
+                                  "max(at)") " FROM audit WHERE action = 'console-login'"
+                                             " AND target = a.name) AS last_login FROM admins a LEFT JOIN "
+                                             "console_passwords p ON p.admin = a.name"
+                                             " WHERE a.org IN (SELECT id FROM subtree) ORDER BY a.org, a.name",
+        "si", top, (int64_t)time(NULL));
 }

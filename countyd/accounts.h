@@ -64,7 +64,8 @@ int session_find(Cdb *db, const char *token, Session *out, Err *err);
 int session_end(Cdb *db, const char *token, Err *err);
 /* Constant-time comparison of the CSRF token a request carries. */
 bool session_csrf_ok(const Session *s, const char *presented);
-/* {"name","has_password","must_change","locked_until","failures"} per admin. */
-int accounts_list(Cdb *db, json_t **out, Err *err);
+/* {"name","org","roles","has_password","must_change","locked_until","failures",
+ * "last_login"} per admin of `top` and below. */
+int accounts_list(Cdb *db, const char *top, json_t **out, Err *err);
 
 #endif

@@ -19,12 +19,13 @@ typedef struct App {
 } App;
 
 typedef enum {
-    APP_BAD_REQUEST = 1, /* 400 bad_request */
-    APP_NOT_FOUND, /* 404 not_found */
-    APP_WRONG_STATE, /* 409 wrong_state */
-    APP_CONFLICT, /* 409 conflict */
-    APP_HASH_MISMATCH, /* 422 hash_mismatch */
-    APP_UNSUPPORTED_TYPE, /* 415 unsupported_media_type */
+    APP_BAD_REQUEST = 1,      /* 400 bad_request */
+    APP_NOT_FOUND,            /* 404 not_found */
+    APP_WRONG_STATE,          /* 409 wrong_state */
+    APP_CONFLICT,             /* 409 conflict */
+    APP_HASH_MISMATCH,        /* 422 hash_mismatch */
+    APP_UNSUPPORTED_TYPE,     /* 415 unsupported_media_type */
+    APP_FORBIDDEN,            /* 403 forbidden: outside the admin's organisations, or not the admin's role */
 } AppResult;
 
 /* "2026-11-01T09:00:00+08:00" in SQL, from a unix-time column. */

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "accounts.h"
+#include "admins.h"
 #include "api.h"
 #include "app.h"
 #include "auth.h"
@@ -249,11 +250,12 @@ void console_password(Request *r)
 
 void console_accounts(Request *r)
 {
-    Cdb *db = http_db(r);
-    if (!db) return;
+    Cdb *db;
+    Actor who;
+    if (api_actor(r, &db, &who)) return;
     json_t *rows;
     Err err;
-    if (accounts_list(db, &rows, &err)) return http_reply_internal(r, &err);
+    if (accounts_list(db, who.org, &rows, &err)) return http_reply_internal(r, &err);
     http_reply_json(r, 200, json_pack("{s:o}", "accounts", rows));
 }
 
@@ -261,11 +263,16 @@ void console_accounts(Request *r)
  * it; the admin must change it at the next log-in. */
 void console_account_reset(Request *r)
 {
-    if (!password_transport_ok(r)) return;
-    Cdb *db = http_db(r);
-    if (!db) return;
-    char password[32];
+    Cdb *db;
+    Actor who;
+    char org[CDB_ID_SIZE];
     Err err;
+    if (!password_transport_ok(r) || api_actor(r, &db, &who)) return;
+    int found = admin_org(db, r->params[0], org, sizeof org, &err);
+    if (found < 0) return http_reply_internal(r, &err);
+    if (found) return http_reply_error(r, 404, "not_found", "没有管理员 %s", r->params[0]);
+    if (api_allowed(r, db, &who, AUTHZ_MANAGE, org)) return;
+    char password[32];
     int rc = account_initial_password(db, r->actor, r->params[0], password, sizeof password, &err);
     if (rc) return reply_account_failure(r, rc, &err);
     http_add_header(r, "Cache-Control", "no-store");
@@ -274,17 +281,35 @@ void console_account_reset(Request *r)
 
 /* ---- the console's read-only views (reports.h) ------------------------------ */
 
-static void reply_report(Request *r, const char *key, int (*fn)(Cdb *, json_t **, Err *))
+void console_categories(Request *r)
 {
-    Cdb *db = http_db(r);
-    if (!db) return;
+    Cdb *db;
+    Actor who;
+    if (api_actor(r, &db, &who)) return;
     json_t *v;
     Err err;
-    if (fn(db, &v, &err)) return http_reply_internal(r, &err);
-    if (!key) return http_reply_json(r, 200, v);
-    http_reply_json(r, 200, json_pack("{s:o}", key, v));
+    if (reports_categories(db, &v, &err)) return http_reply_internal(r, &err);
+    http_reply_json(r, 200, json_pack("{s:o}", "categories", v));
 }
 
-void console_categories(Request *r) { reply_report(r, "categories", reports_categories); }
-void console_notices(Request *r) { reply_report(r, "notices", reports_notices); }
-void console_stats(Request *r) { reply_report(r, NULL, reports_stats); }
+void console_notices(Request *r)
+{
+    Cdb *db;
+    Actor who;
+    if (api_actor(r, &db, &who)) return;
+    json_t *v;
+    Err err;
+    if (reports_notices(db, who.org, &v, &err)) return http_reply_internal(r, &err);
+    http_reply_json(r, 200, json_pack("{s:o}", "notices", v));
+}
+
+void console_stats(Request *r)
+{
+    Cdb *db;
+    Actor who;
+    if (api_actor(r, &db, &who)) return;
+    json_t *v;
+    Err err;
+    if (reports_stats(db, who.org, &v, &err)) return http_reply_internal(r, &err);
+    http_reply_json(r, 200, v);
+}

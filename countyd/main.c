@@ -21,12 +21,14 @@
 #include "admins.h"
 #include "api.h"
 #include "app.h"
+#include "authz.h"
 #include "blobs.h"
 #include "bytes.h"
 #include "cdb.h"
 #include "httpd.h"
 #include "log.h"
 #include "longpoll.h"
+#include "orgs.h"
 #include "validate.h"
 
 typedef struct {
@@ -36,6 +38,8 @@ typedef struct {
     int log_level;
     int max_connections;
     char add_admin[128];
+    char admin_org[128];      /* --org: the new admin's organisation (root) */
+    char admin_roles[128];    /* --roles: its roles (all) */
     char console_password[128];
     char tls_cert[1024], tls_key[1024];
     bool blob_dir_set;
@@ -60,6 +64,9 @@ static void usage(void)
            "  --preview-config FILE the kiosk.conf previews start from (default: kiosk.conf above bin/)\n"
            "  --preview-timeout S   stop a preview that takes longer, 5..300 (default 60)\n"
            "  --add-admin NAME      create admin NAME (or give it a new token), print the token, exit\n"
+           "    --org ID            ... of this organisation (default root, the county)\n"
+           "    --roles LIST        ... with these roles: draft,review,approve,supervise,manage\n"
+           "                        (default draft,review,approve,manage)\n"
            "  --console-password NAME  give admin NAME a new first password for the web console, print it, exit\n");
 }
 
@@ -154,6 +161,8 @@ static int parse_args(Settings *s, int argc, char **argv, Err *err)
         const char *v = argv[++i];
         if (strcmp(a, "--config") == 0) continue;
         if (strcmp(a, "--add-admin") == 0) snprintf(s->add_admin, sizeof s->add_admin, "%s", v);
+        else if (strcmp(a, "--org") == 0) snprintf(s->admin_org, sizeof s->admin_org, "%s", v);
+        else if (strcmp(a, "--roles") == 0) snprintf(s->admin_roles, sizeof s->admin_roles, "%s", v);
         else if (strcmp(a, "--console-password") == 0)
             snprintf(s->console_password, sizeof s->console_password, "%s", v);
         else if (apply_setting(s, a + 2, v, err)) return -1;
@@ -169,11 +178,17 @@ static int parse_args(Settings *s, int argc, char **argv, Err *err)
     return 0;
 }
 
-static int add_admin(Cdb *db, const char *name)
+static int add_admin(Cdb *db, const Settings *s)
 {
     char token[AUTH_TOKEN_LEN + 1];
     Err err;
-    if (admin_add(db, name, token, &err)) {
+    unsigned roles = ROLE_DRAFT | ROLE_REVIEW | ROLE_APPROVE | ROLE_MANAGE;
+    if (s->admin_roles[0] && authz_roles_parse(s->admin_roles, &roles, &err)) {
+        fprintf(stderr, "countyd: %s\n", err.msg);
+        return 2;
+    }
+    const char *name = s->add_admin;
+    if (admin_add(db, "countyd", name, s->admin_org[0] ? s->admin_org : ORG_ROOT, roles, token, &err)) {
         fprintf(stderr, "countyd: %s\n", err.msg);
         return 1;
     }
@@ -233,7 +248,7 @@ static void free_pem(char *cert, char *key)
 static int serve(Settings *s, Cdb *db)
 {
     raise_file_limit(s->max_connections);
-    longpoll_init(cdb_revision(db));
+    longpoll_init();
     if (admin_count(db) == 0)
         log_warn("countyd: there is no admin yet; create one with:  countyd --db %s --add-admin NAME", s->app.db_path);
     sigset_t stop;
@@ -309,7 +324,7 @@ int main(int argc, char **argv)
     if (s.log_file[0] && log_set_file(s.log_file)) log_warn("countyd: cannot open log file %s", s.log_file);
     Cdb *db;
     if (prepare_storage(&s, &db)) return 1;
-    if (s.add_admin[0]) rc = add_admin(db, s.add_admin);
+    if (s.add_admin[0]) rc = add_admin(db, &s);
     if (!rc && s.console_password[0]) rc = initial_password(db, s.console_password);
     if (!s.add_admin[0] && !s.console_password[0]) rc = serve(&s, db);
     cdb_close(db);

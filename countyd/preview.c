@@ -358,13 +358,11 @@ static int render(const App *app, Cdb *db, json_t *item, char *id, size_t id_siz
 
 void api_admin_preview(Request *r)
 {
+    Cdb *db;
+    Actor who;
+    if (api_actor(r, &db, &who)) return;
     json_t *item = http_body_json(r);
     if (!item) return;
-    Cdb *db = http_db(r);
-    if (!db) {
-        json_decref(item);
-        return;
-    }
     char id[16];
     json_t *pages = NULL;
     Err err;
@@ -389,6 +387,9 @@ void api_admin_preview_page(Request *r)
         return http_reply_error(r, 404, "not_found", "no such preview page");
     char root[PATH_MAX], path[PATH_MAX];
     Err err;
+    Cdb *db;
+    Actor who;
+    if (api_actor(r, &db, &who)) return;
     if (previews_root(r->app, root, sizeof root, &err)) return http_reply_internal(r, &err);
     snprintf(path, sizeof path, "%s/p-%s/%s/p%d.png", root, id, orientation, page);
     int fd = open(path, O_RDONLY | O_CLOEXEC);

@@ -14,8 +14,9 @@ What it holds the console to:
     from a certificate made here with openssl works and sets a Secure cookie;
   * every page: no console errors, no request to any host but countyd;
   * screenshots of every page (1366x768, and the overview on a phone).
-Organisation scoping and reviewer-is-not-approver come with issue 10's
-roles; where the server has no roles yet those checks say SKIP.
+  * roles and organisations (issue 10) through the console's sessions: the
+    reviewer cannot approve the version they reviewed; a township's account
+    sees its own township's items and not another's (403 when it asks).
 """
 import http.client
 import http.cookiejar
@@ -85,9 +86,10 @@ def countyd_start(name, extra=()):
     return wait_for("countyd to listen", port, 15)
 
 
-def countyd_admin(name):
+def countyd_admin(name, roles, org="root"):
     db = os.path.join(T, "county.db")
-    out = subprocess.check_output([BIN + "/countyd", "--db", db, "--add-admin", name], text=True)
+    out = subprocess.check_output([BIN + "/countyd", "--db", db, "--add-admin", name, "--roles", roles, "--org", org],
+                                  text=True)
     token = out.splitlines()[1].strip()
     out = subprocess.check_output([BIN + "/countyd", "--db", db, "--console-password", name], text=True)
     return token, out.splitlines()[1].strip()
@@ -230,11 +232,16 @@ def kiosk_store_has(db, item_id):
 def main():
     os.makedirs(T, exist_ok=True)
     tokens, passwords = {}, {}
-    for name in ("zhang", "li", "wang"):
-        tokens[name], passwords[name] = countyd_admin(name)
+    # 县委组织部: a drafter, a reviewer who may also approve, an approver who manages.
+    for name, roles in (("zhang", "draft"), ("li", "review,approve"), ("wang", "draft,review,approve,manage")):
+        tokens[name], passwords[name] = countyd_admin(name, roles)
     port = countyd_start("countyd")
     base = "http://127.0.0.1:%d" % port
     env = dict(os.environ, KIOSKCTL_SERVER=base, KIOSKCTL_TOKEN=tokens["wang"])
+    for org, name, short in (("qinghe", "中共青禾镇委员会", "青禾镇"), ("baishi", "中共白石镇委员会", "白石镇")):
+        subprocess.run([BIN + "/kioskctl", "org-add", org, "--name", name, "--short", short, "--parent", "root"], env=env,
+                       check=True, stdout=subprocess.DEVNULL)
+    tokens["qh"], passwords["qh"] = countyd_admin("qh", "draft,review", "qinghe")
 
     # The county's catalog and one published item, sent the usual way.
     content = os.path.join(T, "content")
@@ -245,8 +252,19 @@ def main():
     with open(os.path.join(content, "plan.txt"), "w", encoding="utf-8") as f:
         f.write("category: dec\ntitle: 2026年党建工作要点\npublished: 2026-01-05 09:00\nperiod: 长期\nscope: 社会\n\n"
                 "一、加强政治建设。\n二、加强组织建设。\n")
-    subprocess.run([BIN + "/kioskctl", "publish", content, "--approve"], env=env, check=True, stdout=subprocess.DEVNULL)
-    add = subprocess.check_output([BIN + "/kioskctl", "kiosk-add", "lobby-1", "--name", "青禾镇党群服务中心大厅"],
+    # Two people per version: wang drafts and reviews, li approves and publishes.
+    subprocess.run([BIN + "/kioskctl", "publish", content, "--approve", "--note", "按规定公开"], env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+    for step in ("approve", "publish"):
+        subprocess.run([BIN + "/kioskctl", step, "plan"], env=dict(env, KIOSKCTL_TOKEN=tokens["li"]), check=True,
+                       stdout=subprocess.DEVNULL)
+    # One draft in each township, owned there.
+    for org, item, title in (("qinghe", "qh-2026-12", "青禾镇十二月主题党日安排"), ("baishi", "bs-2026-12", "白石镇十二月党费收缴情况")):
+        doc = {"id": item, "org": org, "category": "dec", "title": title, "body": "正文。", "period": "immediate",
+               "scope": "public", "published_at": "2026-12-01T09:00:00+08:00"}
+        if Client(base).call("PUT", "/v1/admin/items/" + item, doc, token=tokens["wang"])[0] != 200:
+            fail("a township's item could not be stored")
+    add = subprocess.check_output([BIN + "/kioskctl", "kiosk-add", "lobby-1", "--name", "县委党群服务中心大厅"],
                                   env=env, text=True)
     conf = os.path.join(T, "kiosk.conf")
     with open(conf, "w", encoding="utf-8") as f:
@@ -258,7 +276,6 @@ def main():
     wait_for("the kiosk's first sync", lambda: kiosk_store_has(kiosk_db, "plan"))
     ok("countyd, a published item and a syncing kiosk")
 
-    roles = Client(base).call("GET", "/v1/admin/admins", token=tokens["wang"])[0] == 200
 
     # ---- the browser: draft, preview, review, approve --------------------------
     driver = browser()
@@ -330,13 +347,14 @@ def main():
         c.find("tr[data-item=dues-2026q4] .state.reviewed")
         c.check_clean("review")
         ok("a second account reviewed it")
-        if roles:
-            status = Client(base).call("POST", "/v1/admin/items/dues-2026q4/approve", {}, token=tokens["li"])[0]
-            if status not in (403, 409):
-                fail("the reviewer approved their own review (status %d)" % status)
-            ok("the reviewer cannot approve the revision they reviewed")
-        else:
-            print("SKIP the reviewer cannot approve their own review: this countyd has no roles yet (issue 10)")
+        # The same person may approve, but not the version they reviewed: the
+        # console offers the step, the server refuses it, the page says why.
+        c.go("review?item=dues-2026q4", "审核")
+        c.click("#rv-approve")
+        c.wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "#toast"), "审核人不能审批同一版本"))
+        driver.get_log("browser")  # the refused request's 403 is expected here
+        c.find("tr[data-item=dues-2026q4] .state.reviewed")
+        ok("the reviewer cannot approve the version they reviewed (403, shown)")
         c.logout()
 
         # A third approves and publishes.
@@ -397,6 +415,27 @@ def main():
             fail("on a phone the page is %d px wide (scrolls sideways)" % width)
         c.check_clean("phone")
         ok("usable on a phone: no sideways scrolling at 390 px")
+
+        # A township's account: its own township's items, not another's.
+        driver.set_window_size(1366, 768)
+        c.logout()
+        c.login("qh", passwords["qh"])
+        c.change_password(passwords["qh"], "青禾镇党政办密码2026")
+        c.go("content", "内容")
+        c.find("tr[data-item=qh-2026-12]")
+        shown = [e.get_attribute("data-item") for e in driver.find_elements(By.CSS_SELECTOR, "tr[data-item]")]
+        if "bs-2026-12" in shown or "dues-2026q4" in shown:
+            fail("a township account sees items outside its township: %s" % shown)
+        c.shot("township-content")
+        c.check_clean("township content")
+        qh = Client(base)
+        qh.login("qh", "青禾镇党政办密码2026")
+        status = qh.call("GET", "/v1/admin/items/bs-2026-12")[0]
+        if status != 403:
+            fail("a township account read another township's item: status %d" % status)
+        if qh.call("POST", "/v1/admin/items/bs-2026-12/review", {})[0] != 403:
+            fail("a township account reviewed another township's item")
+        ok("a township account sees only its township's items; another's are 403")
     finally:
         driver.quit()
 
