@@ -352,7 +352,7 @@ async function pageEdit(id) {
   let info = null;
   if (id) {
     info = await api("GET", "/v1/admin/items/" + encodeURIComponent(id));
-    item = info.content;
+    item = { ...info.content, org: info.org, audience: info.content.audience || info.audience };
   }
   const images = (item.attachments || []).map((a) => ({ ...a }));
   const f = {
@@ -366,6 +366,9 @@ async function pageEdit(id) {
       el("option", { value: k, selected: k === item.period }, v))),
     scope: el("select", { id: "ed-scope" }, Object.entries(SCOPE_LABEL).map(([k, v]) =>
       el("option", { value: k, selected: k === item.scope }, v + (k === "internal" ? "（不上屏）" : "")))),
+    audience: el("select", { id: "ed-audience" },
+      el("option", { value: "subtree", selected: item.audience !== "own" }, "本组织及下级组织的触控屏"),
+      el("option", { value: "own", selected: item.audience === "own" }, "仅本组织的触控屏")),
     from: el("input", { type: "datetime-local", id: "ed-from", value: toLocalInput(item.published_at) }),
     until: el("input", { type: "datetime-local", id: "ed-until", value: toLocalInput(item.expires_at) }),
     pinned: el("input", { type: "checkbox", id: "ed-pinned", checked: !!item.pinned }),
@@ -379,6 +382,8 @@ async function pageEdit(id) {
     const doc = { id: f.id.value.trim(), category: f.category.value, title: f.title.value.trim(), body: f.body.value,
       period: f.period.value, scope: f.scope.value, published_at: toFeedTime(f.from.value) };
     if (f.unit.value.trim()) doc.unit = f.unit.value.trim();
+    doc.audience = f.audience.value;
+    if (item.org) doc.org = item.org;
     if (f.until.value) doc.expires_at = toFeedTime(f.until.value);
     if (f.pinned.checked) doc.pinned = true;
     if (f.urgent.checked) doc.urgent = true;
@@ -459,7 +464,8 @@ async function pageEdit(id) {
         el("div", {}, el("label", { for: "ed-from" }, "公开开始"), f.from),
         el("div", {}, el("label", { for: "ed-until" }, "公开结束（可不填）"), f.until),
         el("div", {}, el("label", { for: "ed-period" }, "公开时限"), f.period),
-        el("div", {}, el("label", { for: "ed-scope" }, "公开范围"), f.scope)),
+        el("div", {}, el("label", { for: "ed-scope" }, "公开范围"), f.scope),
+        el("div", {}, el("label", { for: "ed-audience" }, "在哪些触控屏上公开"), f.audience)),
       el("div", { style: null }, el("label", { class: "inline" }, f.pinned, "置顶并在待机轮播中展示"),
         el("label", { class: "inline" }, f.urgent, "标为急")),
       el("div", { class: "actions" },
