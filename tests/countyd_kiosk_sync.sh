@@ -28,7 +28,7 @@ printf 'interval = 30\n[store]\ndatabase = %s/kiosk.db\ncache_dir = %s/cache\n' 
 [ "$(q "select count(*) from items where id='inner' or title like '%内部%'")" = 0 ] || fail "a 党内 item reached the kiosk store"
 SHA=$(sha256sum "$C/photo.png" | cut -d' ' -f1)
 cmp -s "$(cache_file "$SHA")" "$C/photo.png" || fail "the image is not in the kiosk's cache"
-"$BIN"/kioskctl kiosks | grep -q "^ok .*lobby-1" || fail "the kiosk's heartbeat is not listed"
+"$BIN"/kioskctl kiosks | grep -q "^正常 lobby-1" || fail "the kiosk's heartbeat is not listed"
 
 # With the sync thread running (as in bin/kiosk), changes arrive within seconds.
 "$BIN"/kioskctl sync --config "$T/kiosk.conf" 2> "$T/sync.log" &

@@ -213,12 +213,17 @@ typedef struct StoreBlobRef {
     char href[1024];
     int64_t size;
 } StoreBlobRef;
-/* Attachments of live items whose file is not yet present and verified. */
+/* Attachments of live items whose file is not yet present and verified:
+ * one row per distinct (sha256, size, href), ordered by sha256, so that
+ * one item declaring a wrong size or href does not stand for the others
+ * that share the image. */
 int store_blobs_missing(Store *s, StoreBlobRef **out, int *count, Err *err);
 /* Hashes marked present (href is ""), for re-checking the cache. */
 int store_blobs_present(Store *s, StoreBlobRef **out, int *count, Err *err);
 /* Marks every attachment with this hash present (or absent again). */
 int store_blob_set_present(Store *s, const char *sha256, bool present, Err *err);
+/* 1 if the hash is marked present, 0 if not. */
+int store_blob_is_present(Store *s, const char *sha256);
 /* 1 if a live item still refers to the hash, 0 if not. */
 int store_blob_referenced(Store *s, const char *sha256);
 
