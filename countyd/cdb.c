@@ -125,6 +125,14 @@ static const char *const migrations[] = {
     "ALTER TABLE items ADD COLUMN reviewed_by TEXT;"
     "ALTER TABLE items ADD COLUMN withdraw_reason TEXT;"
     "ALTER TABLE items ADD COLUMN withdrawn_at INTEGER;",
+    /* 5 -> 6: feedback is known by the kiosk and the id that kiosk gave it
+     * (PROTOCOL.md: "from this kiosk"); two kiosks that happen to send the
+     * same id are both stored.  `id` stays the admins' name for an entry:
+     * the submission id, or "<submission id>.<kiosk>" when another kiosk's
+     * entry has that id already (a submission id has no '.'). */
+    "ALTER TABLE feedback ADD COLUMN submission TEXT NOT NULL DEFAULT '';"
+    "UPDATE feedback SET submission = id;"
+    "CREATE UNIQUE INDEX feedback_kiosk_submission ON feedback(kiosk, submission);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == CDB_SCHEMA_VERSION, "one migration per schema version");
