@@ -14,7 +14,7 @@ FAIL_LOGS="$FAIL_LOGS $T/sync.log"
 C="$T/content"
 mkdir -p "$C"
 printf 'dec | 党组织决议、决定\n' > "$C/catalog.txt"
-printf '\211PNG\r\n\032\nphoto of the meeting' > "$C/photo.png"
+tiny_png "$C/photo.png" 'photo of the meeting'
 author_item "$C/meeting.txt" dec 关于召开党员大会的决定 "2026-01-05 09:00" 即时 社会 定于本月十日召开全体党员大会。 "photo.png | 会场"
 author_item "$C/inner.txt" dec 内部传达事项 2026-01-05 即时 党内 只在党内传达。
 publish_approved "$C"

@@ -28,7 +28,7 @@ dec | 党组织决议、决定 | decision
 fin | 党费收缴和使用
     fin-2026 | 2026年
 TXT
-printf '\211PNG\r\n\032\nchart bytes' > "$C/chart.png"
+tiny_png "$C/chart.png" 'chart bytes'
 author_item "$C/meeting.txt" dec 关于召开党员大会的决定 "2026-01-05 09:00" 即时 社会 定于本月十日召开全体党员大会。
 author_item "$C/dues.txt" fin-2026 2026年第一季度党费收缴情况 2026-04-01 定期 社会 本季度应缴党费全部按时收缴。 \
     "chart.png | 收缴情况图"

@@ -801,17 +801,21 @@ int store_feedback_outbox_length(Store *s)
     return (int)query_int(s, "SELECT COUNT(*) FROM feedback_outbox WHERE sent_at IS NULL", NULL);
 }
 
-int store_feedback_count_since(Store *s, int64_t since)
+/* Both windows are closed at `now` too: submissions stamped in the future
+ * by a clock that ran ahead and was then corrected are not "recent", or a
+ * kiosk would refuse everything until real time caught up with them. */
+int store_feedback_count_since(Store *s, int64_t since, int64_t now)
 {
-    return (int)query_int(s, "SELECT COUNT(*) FROM feedback_outbox WHERE created_at >= ?1", "i", since);
+    return (int)query_int(s, "SELECT COUNT(*) FROM feedback_outbox WHERE created_at BETWEEN ?1 AND ?2", "ii", since,
+                          now);
 }
 
-int store_feedback_duplicate(Store *s, const StoreFeedback *f, int64_t since)
+int store_feedback_duplicate(Store *s, const StoreFeedback *f, int64_t since, int64_t now)
 {
     return query_int(s,
-                     "SELECT EXISTS (SELECT 1 FROM feedback_outbox WHERE created_at >= ?1 AND kind = ?2"
+                     "SELECT EXISTS (SELECT 1 FROM feedback_outbox WHERE created_at BETWEEN ?1 AND ?8 AND kind = ?2"
                      " AND target_item = ?3 AND target_category = ?4 AND rating = ?5 AND comment = ?6"
                      " AND reasons = ?7)",
-                     "isssdss", since, feedback_kind_word(f->kind), f->target_item, f->target_category, f->rating,
-                     f->comment, f->reasons[0] ? f->reasons : "[]") > 0;
+                     "isssdssi", since, feedback_kind_word(f->kind), f->target_item, f->target_category, f->rating,
+                     f->comment, f->reasons[0] ? f->reasons : "[]", now) > 0;
 }

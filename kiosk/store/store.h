@@ -257,10 +257,11 @@ int store_feedback_pending(Store *s, int max, StoreFeedback **out, int *count, E
 int store_feedback_mark_sent(Store *s, const char *id, int64_t now, Err *err);
 int store_feedback_note_attempt(Store *s, const char *id, const char *error, Err *err);
 int store_feedback_outbox_length(Store *s);
-/* How many submissions were made since `since` (for the rate limit), and
- * whether the same submission (kind, target, rating, reasons, comment) was
- * already made since `since` (duplicates). */
-int store_feedback_count_since(Store *s, int64_t since);
-int store_feedback_duplicate(Store *s, const StoreFeedback *f, int64_t since);
+/* How many submissions were made between `since` and `now` (for the rate
+ * limit), and whether the same submission (kind, target, rating, reasons,
+ * comment) was already made between them (duplicates).  Submissions dated
+ * after `now` (a clock that ran ahead, then corrected) count for neither. */
+int store_feedback_count_since(Store *s, int64_t since, int64_t now);
+int store_feedback_duplicate(Store *s, const StoreFeedback *f, int64_t since, int64_t now);
 
 #endif
