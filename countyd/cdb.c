@@ -132,7 +132,15 @@ static const char *const migrations[] = {
     "CREATE TABLE console_sessions (token_hash TEXT PRIMARY KEY, admin TEXT NOT NULL, csrf TEXT NOT NULL,"
     "  created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);"
     "CREATE INDEX console_sessions_admin ON console_sessions(admin);",
-    /* 6 -> 7: the catalog as the level above sets it: the county's
+    /* 6 -> 7: feedback is known by the kiosk and the id that kiosk gave it
+     * (PROTOCOL.md: "from this kiosk"); two kiosks that happen to send the
+     * same id are both stored.  `id` stays the admins' name for an entry:
+     * the submission id, or "<submission id>.<kiosk>" when another kiosk's
+     * entry has that id already (a submission id has no '.'). */
+    "ALTER TABLE feedback ADD COLUMN submission TEXT NOT NULL DEFAULT '';"
+    "UPDATE feedback SET submission = id;"
+    "CREATE UNIQUE INDEX feedback_kiosk_submission ON feedback(kiosk, submission);",
+    /* 7 -> 8: the catalog as the level above sets it: the county's
      * standard entries (root) and organisations' own additions, each with
      * its rules (公开形式, 范围, 时限; catalog.h). */
     "ALTER TABLE categories ADD COLUMN org TEXT NOT NULL DEFAULT 'root';"

@@ -36,7 +36,7 @@ typedef struct {
     char listen[128];
     char log_file[1024];
     int log_level;
-    int max_connections;
+    int max_connections, max_per_address, client_timeout_s;
     char add_admin[128];
     char admin_org[128];      /* --org: the new admin's organisation (root) */
     char admin_roles[128];    /* --roles: its roles (all) */
@@ -57,6 +57,9 @@ static void usage(void)
            "  --max-wait SECONDS    longest long-poll granted to kiosks, 0..120 (default 90)\n"
            "  --silent-minutes N    flag kiosks without a heartbeat for N minutes (default 30)\n"
            "  --max-connections N   concurrent connections (default 2000)\n"
+           "  --max-per-address N   concurrent connections from one address (default 64)\n"
+           "  --client-timeout S    a client silent this long, or sending its request for 3x this, is\n"
+           "                        dropped (default 10)\n"
            "  --tls-cert FILE       serve HTTPS with this PEM certificate (chain) ...\n"
            "  --tls-key FILE        ... and this PEM key (both or neither)\n"
            "  --console-dir DIR     the web console's files (default: console/ beside bin/)\n"
@@ -97,6 +100,8 @@ static int apply_setting(Settings *s, const char *name, const char *value, Err *
     else if (strcmp(key, "max-wait") == 0) return set_int(key, value, 0, 120, &s->app.max_wait_s, err);
     else if (strcmp(key, "silent-minutes") == 0) return set_int(key, value, 1, 100000, &s->app.silent_minutes, err);
     else if (strcmp(key, "max-connections") == 0) return set_int(key, value, 16, 100000, &s->max_connections, err);
+    else if (strcmp(key, "max-per-address") == 0) return set_int(key, value, 2, 100000, &s->max_per_address, err);
+    else if (strcmp(key, "client-timeout") == 0) return set_int(key, value, 2, 600, &s->client_timeout_s, err);
     else if (strcmp(key, "tls-cert") == 0) snprintf(s->tls_cert, sizeof s->tls_cert, "%s", value);
     else if (strcmp(key, "tls-key") == 0) snprintf(s->tls_key, sizeof s->tls_key, "%s", value);
     else if (strcmp(key, "console-dir") == 0) snprintf(s->app.console_dir, sizeof s->app.console_dir, "%s", value);
@@ -268,6 +273,8 @@ static int serve(Settings *s, Cdb *db)
         .db_path = s->app.db_path,
         .app = &s->app,
         .max_connections = s->max_connections,
+        .max_per_address = s->max_per_address,
+        .client_timeout_s = s->client_timeout_s,
     };
     HttpServer *server;
     Err err;
@@ -313,6 +320,8 @@ int main(int argc, char **argv)
         .listen = "127.0.0.1:8750",
         .log_level = LOG_INFO,
         .max_connections = 2000,
+        .max_per_address = 64,
+        .client_timeout_s = 10,
     };
     Err err;
     int rc = parse_args(&s, argc, argv, &err);
