@@ -140,7 +140,12 @@ static const char *const migrations[] = {
     "ALTER TABLE feedback ADD COLUMN submission TEXT NOT NULL DEFAULT '';"
     "UPDATE feedback SET submission = id;"
     "CREATE UNIQUE INDEX feedback_kiosk_submission ON feedback(kiosk, submission);",
-    /* 7 -> 8: the database's identity (PROTOCOL.md "Which database"), made
+    /* 7 -> 8: the catalog as the level above sets it: the county's
+     * standard entries (root) and organisations' own additions, each with
+     * its rules (公开形式, 范围, 时限; catalog.h). */
+    "ALTER TABLE categories ADD COLUMN org TEXT NOT NULL DEFAULT 'root';"
+    "ALTER TABLE categories ADD COLUMN rules TEXT NOT NULL DEFAULT '{}';",
+    /* 8 -> 9: the database's identity (PROTOCOL.md "Which database"), made
      * at random when the database is made and again by --new-identity
      * after a backup is restored, so that a kiosk can tell a server that
      * went back to an older revision from a stale copy of the same one. */
