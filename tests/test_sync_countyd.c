@@ -45,10 +45,10 @@ static Image image;
 
 static void make_image(void)
 {
-    static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-    memcpy(image.data, sig, 8);
+    size_t png = sizeof test_tiny_png - 1;
+    memcpy(image.data, test_tiny_png, png);
     image.len = sizeof image.data;
-    for (size_t i = 8; i < image.len; i++) image.data[i] = (unsigned char)(i * 31 + 7);
+    for (size_t i = png; i < image.len; i++) image.data[i] = (unsigned char)(i * 31 + 7);
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
     EVP_Digest(image.data, image.len, md, &n, EVP_sha256(), NULL);
