@@ -107,7 +107,7 @@ static int add_block(Reader *r, Ui *ui, const char *text, size_t len, int offset
     TextStyle st;
     body_style(ui, r, &st);
     Err err;
-    int rc = text_layout(ui_fonts(ui), copy, &st, width, 0, TEXT_INDENT_PARAGRAPHS, &r->blocks[r->block_count], &err);
+    int rc = text_layout(ui_fonts(ui), copy, &st, width, 0, TEXT_INDENT_PARAGRAPHS | TEXT_JUSTIFY, &r->blocks[r->block_count], &err);
     free(copy);
     if (rc != 0) {
         log_warn("reader: %s: %s", r->item.s.id, err.msg);

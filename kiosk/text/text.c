@@ -195,6 +195,39 @@ static int ellipsis_width(Fonts *f, const TextStyle *st)
     return for_each_run(f, st, ELLIPSIS, (int)strlen(ELLIPSIS), NULL, NULL);
 }
 
+
+/* ---- justification and punctuation compression (clreq 3.1.6, 3.8) ----
+ *
+ * Hand-written like the line rules: no Debian library justifies CJK text
+ * or knows which half of a full-width mark is blank.  A line is cut into
+ * units — one Han character or punctuation mark (with its combining
+ * marks; —— and …… stay one unit), one space, or a whole run of Latin
+ * letters and digits, which is never spread apart.  Adjacent full-width
+ * marks give up one blank half (”。 → ”。 in 1.5 em), an opening mark at the
+ * start of a line and a closing mark at its end give up their outer blank
+ * half, and a full line of a paragraph (not its last) gets the room left
+ * spread evenly over the gaps between its units, so that its right edge
+ * is the column's.  Which half of a mark is blank is read from the glyph
+ * itself, so the SC face (，。 at the bottom left) and the TC face (，。
+ * centred, kept whole) each get what their shapes allow. */
+
+enum { BLANK_LEFT = 1, BLANK_RIGHT = 2 };
+
+typedef struct Unit {
+    int start, len;            /* bytes in the block text */
+    int adv;                   /* natural width */
+    int trim_l, trim_r;        /* blank given up at either side */
+    int x;                     /* where its box (after trimming) starts */
+    bool punct;                /* a full-width CJK punctuation mark */
+    uint8_t blank;             /* BLANK_LEFT / BLANK_RIGHT: a blank half it may give up */
+} Unit;
+
+typedef struct Units {
+    Unit *u;
+    int n, cap;
+} Units;
+
+
 /* ---- one paragraph, decoded ---- */
 
 typedef struct CharInfo {
@@ -223,6 +256,7 @@ typedef struct Layout {
     TextBlock *out;
     int line_cap;
     Para para;
+    Units units;               /* scratch for TEXT_JUSTIFY lines */
 } Layout;
 
 static void para_free(Para *p)
@@ -455,6 +489,150 @@ static int add_line(Layout *L, int from, int to, int x, int width, bool para_sta
     return 0;
 }
 
+/* Characters set on the em grid: Han, kana, Hangul, CJK symbols and
+ * punctuation, full-width forms, and the quotes and dashes a Chinese font
+ * sets full width. */
+static bool is_wide(uint32_t cp)
+{
+    return (cp >= 0x2E80 && cp <= 0x9FFF) || (cp >= 0xAC00 && cp <= 0xD7AF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+           (cp >= 0xFE10 && cp <= 0xFE6F) || (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0xFFE0 && cp <= 0xFFE6) ||
+           (cp >= 0x20000 && cp <= 0x3FFFF) || (cp >= 0x2018 && cp <= 0x201F) || cp == 0x2014 || cp == 0x2015 ||
+           cp == 0x2026 || cp == 0x00B7 || cp == 0xFFFD;
+}
+
+static bool is_mark(uint32_t cp)
+{
+    return cp == 0x200D || uc_is_general_category(cp, UC_CATEGORY_M);
+}
+
+static bool is_cjk_punct(uint32_t cp)
+{
+    return is_wide(cp) && (clreq_no_line_start(cp) || clreq_no_line_end(cp));
+}
+
+/* Which blank half a full-width mark may give up, from its glyph: ink in
+ * the left half only leaves the right half blank, and the other way. */
+static uint8_t punct_blank(Fonts *f, const TextStyle *st, uint32_t cp, int adv)
+{
+    if (adv < st->size_px * 9 / 10) return 0;
+    TTF_Font *face = fonts_face(f, fonts_pick(f, st->bold, cp), st->bold, st->size_px);
+    int minx, maxx, miny, maxy, a;
+    if (!face || TTF_GlyphMetrics32(face, cp, &minx, &maxx, &miny, &maxy, &a) != 0) return 0;
+    int half = adv / 2, slack = adv / 16;
+    if (maxx <= half + slack) return BLANK_RIGHT;
+    if (minx >= half - slack) return BLANK_LEFT;
+    return 0;
+}
+
+static int units_push(Units *us, Unit u)
+{
+    if (us->n == us->cap) {
+        int cap = us->cap ? us->cap * 2 : 64;
+        Unit *n = realloc(us->u, (size_t)cap * sizeof *n);
+        if (!n) return -1;
+        us->u = n;
+        us->cap = cap;
+    }
+    us->u[us->n++] = u;
+    return 0;
+}
+
+static uint32_t cp_at(const char *text, int i, int end, int *len)
+{
+    ucs4_t cp;
+    *len = u8_mbtouc(&cp, (const uint8_t *)text + i, (size_t)(end - i));
+    return cp;
+}
+
+/* Cuts text[start..start+len) into units with their natural widths. */
+static int units_of(Fonts *f, const TextStyle *st, const char *text, int start, int len, Units *us)
+{
+    us->n = 0;
+    int end = start + len;
+    for (int i = start; i < end;) {
+        int n, m;
+        uint32_t cp = cp_at(text, i, end, &n);
+        int j = i + n;
+        if (is_break_space(cp) || is_wide(cp)) {
+            for (; j < end; j += m) {
+                uint32_t next = cp_at(text, j, end, &m);
+                if (!is_mark(next) && !clreq_inseparable(cp, next)) break;
+            }
+        } else {
+            for (; j < end; j += m) {
+                uint32_t next = cp_at(text, j, end, &m);
+                if (is_break_space(next) || is_wide(next)) break;
+            }
+        }
+        Unit u = {.start = i, .len = j - i};
+        if (j == i + n) {
+            u.adv = fonts_advance(f, fonts_pick(f, st->bold, cp), st->bold, st->size_px, cp);
+            u.punct = is_cjk_punct(cp);
+            if (u.punct) u.blank = punct_blank(f, st, cp, u.adv);
+        } else {
+            u.adv = for_each_run(f, st, text + i, j - i, NULL, NULL);
+        }
+        if (units_push(us, u) != 0) return -1;
+        i = j;
+    }
+    return 0;
+}
+
+/* The blank halves a line gives up; returns its width after them. */
+static int compress_units(Units *us, bool paragraph_start, int *compressed)
+{
+    Unit *u = us->u;
+    int n = us->n, count = 0;
+    for (int k = 0; k + 1 < n; k++) {
+        if (!u[k].punct || !u[k + 1].punct) continue;
+        if ((u[k].blank & BLANK_RIGHT) && !u[k].trim_r) u[k].trim_r = u[k].adv / 2, count++;
+        else if ((u[k + 1].blank & BLANK_LEFT) && !u[k + 1].trim_l) u[k + 1].trim_l = u[k + 1].adv / 2, count++;
+    }
+    /* A paragraph's first line keeps its opening mark whole after the indent. */
+    if (n > 0 && !paragraph_start && (u[0].blank & BLANK_LEFT) && !u[0].trim_l) u[0].trim_l = u[0].adv / 2, count++;
+    if (n > 0 && (u[n - 1].blank & BLANK_RIGHT) && !u[n - 1].trim_r) u[n - 1].trim_r = u[n - 1].adv / 2, count++;
+    int w = 0;
+    for (int k = 0; k < n; k++) w += u[k].adv - u[k].trim_l - u[k].trim_r;
+    if (compressed) *compressed = count;
+    return w;
+}
+
+/* Units of a laid-out line with their x: the line's extra room (when it
+ * is justified) goes evenly into the gaps, the remainder pixel by pixel. */
+static int place_units(Fonts *f, const TextStyle *st, const char *text, const TextLine *ln, Units *us)
+{
+    if (units_of(f, st, text, ln->start, ln->len, us) != 0) return -1;
+    int natural = compress_units(us, ln->paragraph_start, NULL);
+    int extra = ln->justified ? ln->width - natural : 0, gaps = us->n - 1, x = ln->x;
+    for (int k = 0; k < us->n; k++) {
+        Unit *u = &us->u[k];
+        u->x = x;
+        x += u->adv - u->trim_l - u->trim_r;
+        if (k < gaps) x += (int)((long)extra * (k + 1) / gaps - (long)extra * k / gaps);
+    }
+    return 0;
+}
+
+/* Sets a TEXT_JUSTIFY line's width: compressed, and justified when it is a
+ * full line of its paragraph and the gaps stay under an em each (a line cut
+ * short by a long word is left ragged rather than torn apart). */
+static int settle_spaced_line(Layout *L, TextLine *ln, bool last_of_paragraph)
+{
+    if (units_of(L->f, L->st, L->text, ln->start, ln->len, &L->units) != 0) return -1;
+    int compressed = 0;
+    int natural = compress_units(&L->units, ln->paragraph_start, &compressed);
+    int avail = L->max_width - ln->x, gaps = L->units.n - 1;
+    ln->spaced = true;
+    ln->compressed = (short)compressed;
+    ln->width = natural;
+    if (!last_of_paragraph && !ln->ellipsized && gaps > 0 && avail - natural <= gaps * L->st->size_px) {
+        ln->justified = true;
+        ln->width = avail;
+    }
+    if (ln->x + ln->width > L->out->width) L->out->width = ln->x + ln->width;
+    return 0;
+}
+
 static bool lines_full(const Layout *L) { return L->max_lines > 0 && L->out->line_count >= L->max_lines; }
 
 /* The next line is the last one max_lines allows. */
@@ -491,6 +669,9 @@ static int layout_paragraph(Layout *L, int start, int stop, bool more_after)
             return add_line(L, from, e, x, width, first, true);
         }
         if (add_line(L, from, trim_trailing_spaces(p, from, end), x, width, first, false) != 0) return -1;
+        if ((L->flags & TEXT_JUSTIFY) &&
+            settle_spaced_line(L, &L->out->lines[L->out->line_count - 1], next >= p->n) != 0)
+            return -1;
         from = next;
         first = false;
     }
@@ -559,6 +740,7 @@ static int layout_at_width(Fonts *f, const char *utf8, const TextStyle *style, i
         start = end + 1;
     }
     para_free(&L.para);
+    free(L.units.u);
     if (rc != 0) {
         text_block_free(out);
         return err_set(err, "text: out of memory");
@@ -635,6 +817,33 @@ int text_measure(Fonts *f, const char *utf8, const TextStyle *style)
     return widest;
 }
 
+
+int text_line_units(Fonts *f, const TextBlock *b, int line, TextUnit *out, int max)
+{
+    if (!f || !b || line < 0 || line >= b->line_count) return 0;
+    const TextLine *ln = &b->lines[line];
+    Units us = {0};
+    TextLine plain = *ln;
+    if (!ln->spaced) plain.justified = false;
+    if (place_units(f, &b->style, b->text, &plain, &us) != 0) {
+        free(us.u);
+        return -1;
+    }
+    if (!ln->spaced)                    /* drawn as runs: no compression */
+        for (int k = 0, x = ln->x; k < us.n; k++) {
+            us.u[k].x = x;
+            us.u[k].trim_l = us.u[k].trim_r = 0;
+            x += us.u[k].adv;
+        }
+    for (int k = 0; k < us.n && k < max; k++) {
+        const Unit *u = &us.u[k];
+        out[k] = (TextUnit){u->start, u->len, u->x, u->adv - u->trim_l - u->trim_r, u->adv};
+    }
+    int n = us.n;
+    free(us.u);
+    return n;
+}
+
 /* ---- rendering ---- */
 
 typedef struct Painter {
@@ -643,6 +852,7 @@ typedef struct Painter {
     SDL_Surface *dst;
     int x0, baseline;
     int failures;
+    Units units;               /* scratch for spaced lines */
 } Painter;
 
 static void paint_run(void *ctx, FontSlot slot, const char *s, int len, int x)
@@ -665,6 +875,18 @@ static void paint_line(Painter *pt, const TextBlock *b, const TextLine *line, in
     pt->x0 = line->x;
     pt->baseline = top + (b->line_height - b->style.size_px) / 2 +
                    (int)(b->style.size_px * BASELINE_EM_FRACTION + 0.5);
+    if (line->spaced) {
+        if (place_units(pt->f, pt->st, b->text, line, &pt->units) != 0) {
+            pt->failures++;
+            return;
+        }
+        for (int k = 0; k < pt->units.n; k++) {
+            const Unit *u = &pt->units.u[k];
+            pt->x0 = u->x - u->trim_l;
+            for_each_run(pt->f, pt->st, b->text + u->start, u->len, paint_run, pt);
+        }
+        return;
+    }
     int w = for_each_run(pt->f, pt->st, b->text + line->start, line->len, paint_run, pt);
     if (line->ellipsized) {
         pt->x0 += w;
@@ -701,6 +923,7 @@ SDL_Texture *text_render(SDL_Renderer *r, Fonts *f, const TextBlock *b, int firs
     Painter pt = { .f = f, .st = &b->style, .dst = canvas };
     int top0 = b->lines[first].y;
     for (int i = first; i < first + count; i++) paint_line(&pt, b, &b->lines[i], b->lines[i].y - top0);
+    free(pt.units.u);
     if (pt.failures) log_warn("text: %d runs could not be drawn: %s", pt.failures, TTF_GetError());
     if (SDL_UpdateTexture(tex, NULL, canvas->pixels, canvas->pitch) != 0) {
         err_set(err, "text: cannot fill a %dx%d texture: %s", w, h, SDL_GetError());

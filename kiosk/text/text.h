@@ -34,6 +34,8 @@ enum {
     TEXT_ELLIPSIZE = 1 << 1,          /* cut after max_lines, ending the last line with … */
     TEXT_NO_RUNT = 1 << 2,            /* for titles: never one lone character on the last line
                                          (may cost a few extra layouts; not for body text) */
+    TEXT_JUSTIFY = 1 << 3,            /* body text: full lines justified (两端对齐), adjacent full-width
+                                         punctuation and line-edge marks compressed (clreq) */
 };
 
 typedef struct TextLine {
@@ -43,6 +45,9 @@ typedef struct TextLine {
     int width;                 /* pixels */
     bool paragraph_start;
     bool ellipsized;           /* this line ends with an added … */
+    bool spaced;               /* drawn unit by unit (TEXT_JUSTIFY): compressed and/or justified */
+    bool justified;            /* its right edge is the column's (x + width == max_width) */
+    short compressed;          /* how many half-em blanks of punctuation it gave up */
 } TextLine;
 
 typedef struct TextBlock {
@@ -84,6 +89,18 @@ int text_measure(Fonts *f, const char *utf8, const TextStyle *style);
 int text_layout(Fonts *f, const char *utf8, const TextStyle *style, int max_width, int max_lines, int flags,
                 TextBlock *out, Err *err);
 void text_block_free(TextBlock *b);
+
+/* Where each unit of a line is drawn (a Han character, a punctuation mark,
+ * a space, or a whole Latin word or number): byte range in the block text,
+ * x from the block's left edge and the width it takes (a compressed mark
+ * takes half its advance).  Returns the number of units (at most max are
+ * written), -1 when out of memory. */
+typedef struct TextUnit {
+    int start, len;
+    int x, width;
+    int advance;               /* its natural width */
+} TextUnit;
+int text_line_units(Fonts *f, const TextBlock *b, int line, TextUnit *out, int max);
 
 /* Renders lines [first, first+count) of a block into one texture with
  * alpha (transparent background, blend mode BLEND), b->width wide and
