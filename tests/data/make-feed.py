@@ -198,4 +198,12 @@ reading = [
     item("i-lines", "c-other", "村级党组织书记联系电话一览", "\n".join(
         "%d. 第%d村党支部书记联系电话：0571-8888%04d" % (k + 1, k + 1, k) for k in range(48)), 19, "long_term"),
 ]
+# The justification corpus of test_text.c as two items, for the pictures in
+# docs/TYPOGRAPHY.md (scripts/typography.txt).
+with open(os.path.join(HERE, "..", "corpus", "justify_zh.txt"), encoding="utf-8") as f:
+    corpus = f.read().split("\n")
+reading += [
+    item("i-justify-sc", "c-other", "两端对齐与标点挤压（简体）", "\n".join(corpus[:6]), 18, "long_term"),
+    item("i-justify-tc", "c-other", "兩端對齊與標點擠壓（繁體）", "\n".join(p for p in corpus[6:] if p), 18, "long_term"),
+]
 write("feed-reading.json", 1, items + reading)
