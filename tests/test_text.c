@@ -980,6 +980,34 @@ static void test_render_justified(void **state)
     SDL_FreeSurface(s);
 }
 
+
+/* zh-Hant text is drawn with the TC face of the collection (faces 2 and 3
+ * of NotoSansCJK-*.ttc are SC and TC), whose ，。 sit in the middle of
+ * the em: they keep their width, while brackets still compress. */
+static void test_traditional_face(void **state)
+{
+    (void)state;
+    assert_string_equal(fonts_family(fx.fonts, TEXT_LANG_HANS), "Noto Sans CJK SC");
+    assert_string_equal(fonts_family(fx.fonts, TEXT_LANG_HANT), "Noto Sans CJK TC");
+    TextStyle sc = { .size_px = 40, .color = { 0, 0, 0, 255 } }, tc = sc;
+    tc.lang = TEXT_LANG_HANT;
+    const char *text = "好。」（一）。";
+    for (int k = 0; k < 2; k++) {
+        TextBlock b;
+        Err err = { { 0 } };
+        assert_int_equal(text_layout(fx.fonts, text, k ? &tc : &sc, 4000, 0, TEXT_JUSTIFY, &b, &err), 0);
+        TextUnit us[16];
+        int n = text_line_units(fx.fonts, &b, 0, us, 16);
+        assert_int_equal(n, 7);
+        /* 。 before 」: half in SC, whole in TC (centred), where 」 gives up nothing; */
+        if (k) assert_int_equal(us[1].width, us[1].advance);
+        else assert_int_equal(us[1].width, us[1].advance / 2);
+        /* 」（ : the closing bracket's blank right half goes in both faces. */
+        assert_int_equal(us[2].width, us[2].advance / 2);
+        text_block_free(&b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1003,6 +1031,7 @@ int main(void)
         cmocka_unit_test(test_justified_corpus),
         cmocka_unit_test(test_compression_of_adjacent_marks),
         cmocka_unit_test(test_render_justified),
+        cmocka_unit_test(test_traditional_face),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

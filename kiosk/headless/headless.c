@@ -214,6 +214,21 @@ static void page_content(App *app, int *lines, int *images)
     }
 }
 
+/* The reader's body text is drawn with the face named (the dump's "face"). */
+static int expect_body_face(Run *r, const char *family)
+{
+    int n, bodies = 0;
+    const Widget *w = ui_widgets(app_ui(r->app), &n);
+    for (int i = 0; i < n; i++) {
+        if (strcmp(w[i].id, UI_BODY_ID) != 0) continue;
+        bodies++;
+        const char *face = fonts_family(app_fonts(r->app), (int)w[i].lang);
+        if (strcmp(face, family) != 0) return fail(r, "the body is drawn with %s, not %s", face, family);
+    }
+    if (bodies == 0) return fail(r, "expect-body-face: no body text on the %s screen", app_screen_name(r->app));
+    return 0;
+}
+
 /* A reader page shows some text or an image: never a blank page. */
 static int check_not_blank(Run *r)
 {
@@ -674,6 +689,10 @@ static int run_line(Run *r, int argc, char **argv)
     if (strcmp(cmd, "check-glyphs") == 0) return check_glyphs(r);
     if (strcmp(cmd, "read-item") == 0) return read_item(r);
     if (strcmp(cmd, "check-not-blank") == 0) return check_not_blank(r);
+    if (strcmp(cmd, "expect-body-face") == 0) {
+        if (argc != 2) return fail(r, "usage: expect-body-face FAMILY");
+        return expect_body_face(r, argv[1]);
+    }
     if (strcmp(cmd, "expect-body-lines") == 0) {
         if (need(r, argc, 1, "expect-body-lines MIN")) return -1;
         int lines, images;

@@ -84,7 +84,8 @@ static int image_marker(const char *p, size_t len, int image_count)
 
 static int body_style(Ui *ui, const Reader *r, TextStyle *st)
 {
-    *st = (TextStyle){.size_px = ui_read_font(ui, r->large ? 54 : 42), .color = ui_theme.text, .line_spacing_pct = 165};
+    *st = (TextStyle){.size_px = ui_read_font(ui, r->large ? 54 : 42), .lang = screens_text_lang(r->item.s.lang),
+                      .color = ui_theme.text, .line_spacing_pct = 165};
     return st->size_px;
 }
 
@@ -164,10 +165,11 @@ static void new_page(Reader *r)
     n[r->page_count++] = r->piece_count;
 }
 
-static int caption_height(Ui *ui, const char *caption, int width)
+static int caption_height(Ui *ui, const char *caption, int width, TextLang lang)
 {
     if (!caption || !*caption) return 0;
-    TextSpec spec = {.size = ui_read_font(ui, 32), .color = ui_theme.text_soft, .align = ALIGN_CENTER, .max_lines = 2};
+    TextSpec spec = {.size = ui_read_font(ui, 32), .color = ui_theme.text_soft, .align = ALIGN_CENTER, .max_lines = 2,
+                     .lang = lang};
     int tw, th;
     ui_text_size(ui, caption, &spec, width, ui_read_font(ui, 32) * 3, &tw, &th);
     return th + ui_px(ui, 12);
@@ -214,7 +216,7 @@ static int place_image(Reader *r, Ui *ui, Pager *pg, const Segment *sg, int w)
 {
     const StoreImage *im = &r->item.images[sg->index];
     int h = page_height(r, pg);
-    int cap = caption_height(ui, im->caption, w);
+    int cap = caption_height(ui, im->caption, w, screens_text_lang(r->item.s.lang));
     int gap = pg->empty ? 0 : ui_px(ui, 28);
     int iw, ih;
     image_box(ui, im, w, h - cap - ui_px(ui, 8), &iw, &ih);
@@ -421,7 +423,7 @@ static int title_block(App *app, Reader *r, Ui *ui, SDL_Rect area, bool draw)
 {
     int lines = app_portrait(app) ? 3 : 2;
     TextSpec title = {.size = ui_read_font(ui, 48), .bold = true, .color = ui_theme.text, .max_lines = lines,
-                      .flags = TEXT_NO_RUNT};
+                      .flags = TEXT_NO_RUNT, .lang = screens_text_lang(r->item.s.lang)};
     int max_h = ui_read_font(ui, 48) * 135 / 100 * lines;
     int tw, th;
     if (draw) th = ui_text(ui, (SDL_Rect){area.x, area.y, area.w, max_h}, r->item.s.title, &title);
@@ -433,7 +435,8 @@ static int title_block(App *app, Reader *r, Ui *ui, SDL_Rect area, bool draw)
         screens_format_date(r->item.s.published_at, date, sizeof date);
         snprintf(meta, sizeof meta, "%s%s%s · %s公开%s", r->item.unit, r->item.unit[0] ? " · " : "", date,
                  period_label(r->item.s.period), r->item.s.urgent ? " · 急" : "");
-        TextSpec ms = {.size = ui_read_font(ui, 32), .color = ui_theme.text_soft, .max_lines = 1};
+        TextSpec ms = {.size = ui_read_font(ui, 32), .color = ui_theme.text_soft, .max_lines = 1,
+                       .lang = screens_text_lang(r->item.s.lang)};
         ui_text(ui, (SDL_Rect){area.x, y, area.w, mh}, meta, &ms);
     }
     y += mh + ui_px(ui, 14);
@@ -448,7 +451,8 @@ static int running_head(Reader *r, Ui *ui, SDL_Rect body, int x, int w, bool dra
     int size = ui_read_font(ui, 30), h = size * 135 / 100;
     int y = body.y + ui_px(ui, 8);
     if (draw) {
-        TextSpec spec = {.size = size, .color = ui_theme.text_soft, .max_lines = 1, .middle = true};
+        TextSpec spec = {.size = size, .color = ui_theme.text_soft, .max_lines = 1, .middle = true,
+                         .lang = screens_text_lang(r->item.s.lang)};
         ui_text(ui, (SDL_Rect){x, y, w, h}, r->item.s.title, &spec);
     }
     y += h + ui_px(ui, 4);
@@ -509,12 +513,13 @@ static void draw_piece(Reader *r, Ui *ui, const Piece *pc, SDL_Rect col)
         return;
     }
     const StoreImage *im = &r->item.images[pc->index];
-    int cap = caption_height(ui, im->caption, col.w);
+    int cap = caption_height(ui, im->caption, col.w, screens_text_lang(r->item.s.lang));
     char id[32];
     snprintf(id, sizeof id, "img:%d", pc->index);
     ui_image(ui, id, (SDL_Rect){col.x, col.y + pc->y, col.w, pc->h - cap}, im->sha256, im->caption);
     if (cap) {
-        TextSpec spec = {.size = ui_read_font(ui, 32), .color = ui_theme.text_soft, .align = ALIGN_CENTER, .max_lines = 2};
+        TextSpec spec = {.size = ui_read_font(ui, 32), .color = ui_theme.text_soft, .align = ALIGN_CENTER, .max_lines = 2,
+                         .lang = screens_text_lang(r->item.s.lang)};
         ui_text(ui, (SDL_Rect){col.x, col.y + pc->y + pc->h - cap + ui_px(ui, 8), col.w, cap}, im->caption, &spec);
     }
 }
@@ -622,6 +627,7 @@ static void image_draw(App *app, void *st, Ui *ui)
     ui_image(ui, "image.close", r, im->sha256, im->caption);
     if (cap) {
         TextSpec spec = {.size = ui_font(ui, 36), .color = ui_theme.header_text, .align = ALIGN_CENTER,
+                         .lang = screens_text_lang(v->item.s.lang),
                          .middle = true, .max_lines = 2};
         ui_text(ui, (SDL_Rect){m, r.y + r.h, r.w, cap}, im->caption, &spec);
     }

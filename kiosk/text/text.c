@@ -156,12 +156,19 @@ char *text_tidy_paragraphs(const char *utf8)
 
 typedef void (*RunFn)(void *ctx, FontSlot slot, const char *s, int len, int x);
 
+/* The chain's slot for cp, the main face being the SC or TC one. */
+static FontSlot style_slot(Fonts *f, const TextStyle *st, uint32_t cp)
+{
+    FontSlot slot = fonts_pick(f, st->bold, cp);
+    return slot == 0 ? fonts_main_slot(f, st->lang) : slot;
+}
+
 /* A space keeps the font of the character before it, so that a run of
  * Latin words is not cut into pieces at every space. */
-static FontSlot char_slot(Fonts *f, bool bold, FontSlot prev, uint32_t cp)
+static FontSlot char_slot(Fonts *f, const TextStyle *st, FontSlot prev, uint32_t cp)
 {
     if (cp == ' ' && prev >= 0) return prev;
-    return fonts_pick(f, bold, cp);
+    return style_slot(f, st, cp);
 }
 
 /* Walks s[0..len) run by run, calls fn (if any) with each run and its x,
@@ -174,7 +181,7 @@ static int for_each_run(Fonts *f, const TextStyle *st, const char *s, int len, R
     for (int i = 0; i < len;) {
         ucs4_t cp;
         int n = u8_mbtouc(&cp, (const uint8_t *)s + i, (size_t)(len - i));
-        FontSlot slot = char_slot(f, st->bold, run_slot, cp);
+        FontSlot slot = char_slot(f, st, run_slot, cp);
         if (slot != run_slot && run_slot >= 0) {
             if (fn) fn(ctx, run_slot, s + run_start, i - run_start, x);
             x += fonts_run_width(f, run_slot, st->bold, st->size_px, s + run_start, i - run_start);
@@ -299,7 +306,7 @@ static int para_load(Layout *L, int start, int end)
     for (int i = 0; i < len;) {
         ucs4_t cp;
         int n = u8_mbtouc(&cp, s + i, (size_t)(len - i));
-        FontSlot slot = char_slot(L->f, L->st->bold, prev, cp);
+        FontSlot slot = char_slot(L->f, L->st, prev, cp);
         p->c[p->n++] = (CharInfo){
             .cp = cp,
             .off = start + i,
@@ -515,7 +522,7 @@ static bool is_cjk_punct(uint32_t cp)
 static uint8_t punct_blank(Fonts *f, const TextStyle *st, uint32_t cp, int adv)
 {
     if (adv < st->size_px * 9 / 10) return 0;
-    TTF_Font *face = fonts_face(f, fonts_pick(f, st->bold, cp), st->bold, st->size_px);
+    TTF_Font *face = fonts_face(f, style_slot(f, st, cp), st->bold, st->size_px);
     int minx, maxx, miny, maxy, a;
     if (!face || TTF_GlyphMetrics32(face, cp, &minx, &maxx, &miny, &maxy, &a) != 0) return 0;
     int half = adv / 2, slack = adv / 16;
@@ -566,7 +573,7 @@ static int units_of(Fonts *f, const TextStyle *st, const char *text, int start, 
         }
         Unit u = {.start = i, .len = j - i};
         if (j == i + n) {
-            u.adv = fonts_advance(f, fonts_pick(f, st->bold, cp), st->bold, st->size_px, cp);
+            u.adv = fonts_advance(f, style_slot(f, st, cp), st->bold, st->size_px, cp);
             u.punct = is_cjk_punct(cp);
             if (u.punct) u.blank = punct_blank(f, st, cp, u.adv);
         } else {
@@ -725,7 +732,7 @@ static int layout_at_width(Fonts *f, const char *utf8, const TextStyle *style, i
         .flags = flags,
         .out = out,
     };
-    L.indent_px = 2 * fonts_advance(f, fonts_pick(f, style->bold, 0x3000), style->bold, style->size_px, 0x3000);
+    L.indent_px = 2 * fonts_advance(f, style_slot(f, style, 0x3000), style->bold, style->size_px, 0x3000);
     L.ellipsis_px = ellipsis_width(f, style);
 
     int total = (int)strlen(out->text);

@@ -22,9 +22,15 @@
 
 typedef struct Fonts Fonts;
 
+/* Which face of the CJK collection draws the text: the SC face (config
+ * face_index) or the TC face (face_index_hant), shapes and punctuation
+ * positions included. */
+typedef enum { TEXT_LANG_HANS, TEXT_LANG_HANT } TextLang;
+
 typedef struct TextStyle {
     int size_px;               /* pixel size of the font */
     bool bold;
+    TextLang lang;
     SDL_Color color;
     int line_spacing_pct;      /* line height as % of size_px; 0 = 150 */
 } TextStyle;
@@ -65,6 +71,9 @@ typedef struct TextBlock {
  * with a clear message when the regular font is missing. */
 int fonts_open(const Config *cfg, Fonts **out, Err *err);
 void fonts_close(Fonts *f);
+
+/* The family name of the main face for a TextLang ("Noto Sans CJK TC"). */
+const char *fonts_family(Fonts *f, int lang);
 
 /* true when some font in the chain has a glyph for the code point. */
 bool fonts_has_glyph(Fonts *f, uint32_t codepoint);

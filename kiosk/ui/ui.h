@@ -53,6 +53,8 @@ typedef struct Widget {
     bool touch;
     bool pressed;
     int lines;              /* lines of body text it shows (ui_block_lines), else 0 */
+    TextLang lang;          /* the face its text is drawn with (text widgets) */
+    bool has_text_face;
 } Widget;
 
 typedef enum { ALIGN_LEFT, ALIGN_CENTER, ALIGN_RIGHT } Align;
@@ -65,6 +67,7 @@ typedef struct TextSpec {
     bool middle;            /* centre vertically in the box */
     int max_lines;          /* 0 = as many as fit the box */
     int flags;              /* TEXT_INDENT_PARAGRAPHS ... (TEXT_ELLIPSIZE is always on) */
+    TextLang lang;          /* SC or TC face */
 } TextSpec;
 
 typedef enum { BUTTON_PRIMARY, BUTTON_SECONDARY, BUTTON_QUIET, BUTTON_ON_HEADER } ButtonStyle;

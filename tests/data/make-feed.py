@@ -192,7 +192,7 @@ reading = [
          "\n".join("第%d部分：鎮黨委堅持把理論學習放在首位，每月集中學習一次，"
                    "各支部書記輪流領學，並結合「三會一課」制度，做到學習有計劃、有記錄、有檢查。"
                    "與會同志圍繞鄉村振興、基層治理等議題深入交流，提出了切實可行的意見。" % (k + 1)
-                   for k in range(14)), 14, "periodic"),
+                   for k in range(14)), 14, "periodic", lang="zh-Hant"),
     # One-line paragraphs: nothing for widow and orphan control to move, so
     # a page shows as many lines as it holds.
     item("i-lines", "c-other", "村级党组织书记联系电话一览", "\n".join(
@@ -204,6 +204,7 @@ with open(os.path.join(HERE, "..", "corpus", "justify_zh.txt"), encoding="utf-8"
     corpus = f.read().split("\n")
 reading += [
     item("i-justify-sc", "c-other", "两端对齐与标点挤压（简体）", "\n".join(corpus[:6]), 18, "long_term"),
-    item("i-justify-tc", "c-other", "兩端對齊與標點擠壓（繁體）", "\n".join(p for p in corpus[6:] if p), 18, "long_term"),
+    item("i-justify-tc", "c-other", "兩端對齊與標點擠壓（繁體）", "\n".join(p for p in corpus[6:] if p), 18, "long_term",
+         lang="zh-Hant"),
 ]
 write("feed-reading.json", 1, items + reading)
