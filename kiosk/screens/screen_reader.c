@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "number.h"
 #include "screens.h"
 
 #define LARGE_ID "reader.large"
@@ -579,7 +580,7 @@ static int image_enter(App *app, void *st, const char *arg)
     const char *hash = strchr(arg, '#');
     if (!hash || (size_t)(hash - arg) >= sizeof id) return -1;
     snprintf(id, sizeof id, "%.*s", (int)(hash - arg), arg);
-    v->index = atoi(hash + 1);
+    if (number_parse_int(hash + 1, 0, 1000000, &v->index)) return -1;
     Err err;
     if (store_item_get(app_store(app), id, app_time(app), &v->item, &err) != 0) return -1;
     if (v->index < 0 || v->index >= v->item.s.image_count) {

@@ -11,6 +11,7 @@
 
 #include "icons.h"
 #include "log.h"
+#include "number.h"
 #include "watchdog.h"
 
 #define MAX_SCREENS 32
@@ -120,8 +121,10 @@ static void read_status(App *app)
         !app->screen_on[0])
         snprintf(app->screen_on, sizeof app->screen_on, "%s", app->cfg->screen_on);
     char speed[16];
-    int v = store_state_get(app->store, "setting.ticker_speed", speed, sizeof speed) == 0 ? atoi(speed) : 0;
-    app->ticker_speed = v >= 10 && v <= 1000 ? v : app->cfg->ticker_speed;
+    int v;
+    bool set = store_state_get(app->store, "setting.ticker_speed", speed, sizeof speed) == 0 &&
+               number_parse_int(speed, 10, 1000, &v) == 0;
+    app->ticker_speed = set ? v : app->cfg->ticker_speed;
 }
 
 bool app_screen_hours(App *app)
@@ -268,6 +271,8 @@ static int push(App *app, const ScreenOps *ops, const char *arg)
     }
     ui_set_pressed(app->ui, "");
     app->dirty = true;
+    /* st is owned by app->stack[] now and freed by pop_one(). */
+    // cppcheck-suppress memleak
     return 0;
 }
 
