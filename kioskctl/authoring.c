@@ -319,6 +319,14 @@ static void note_figure(Record *r, char *para, int line)
     }
 }
 
+/* The record's header says `format: markdown`. */
+static bool markdown_record(const Record *r)
+{
+    for (int i = 0; i < r->nfields; i++)
+        if (strcmp(r->fields[i].key, "format") == 0) return match_word(format_spellings, 2, r->fields[i].value) == 1;
+    return false;
+}
+
 /* Reads one record from the current position.  The header runs to a blank
  * line or "---"; the body to the end of the file, or to a "===" line when
  * `multi` (files with several records).  Each non-empty body line is one
@@ -347,13 +355,23 @@ static int record_read(TextFile *t, bool multi, Record *r, Err *err)
             if (parse_field(r, s, err)) return -1;
             continue;
         }
-        char *para = trim(line);
-        if (!*para) continue;
+        /* Markdown keeps its lines as written: blank lines end paragraphs,
+         * indentation nests lists, table rows are lines. */
+        bool raw = markdown_record(r);
+        char *para = raw ? line : trim(line);
+        if (!*para && (!raw || !r->body)) continue;
         if (has_control(para, true)) return rec_fail(r, t->line, err, "the text contains a control character");
-        note_figure(r, para, t->line);
+        if (raw) {
+            char *mark = trim(para);
+            note_figure(r, mark, t->line);
+        } else {
+            note_figure(r, para, t->line);
+        }
         if (!r->body_line) r->body_line = t->line;
         if (body_append(r, &len, &cap, para, err)) return -1;
     }
+    /* Blank lines at the end of a Markdown body say nothing. */
+    while (r->body && len > 0 && r->body[len - 1] == '\n') r->body[--len] = '\0';
     if (r->nfields == 0 && !r->body) return 1;
     if (r->nfields == 0) return rec_fail(r, r->body_line, err, "text without a header (id:, ... lines) before it");
     return 0;

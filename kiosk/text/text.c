@@ -685,11 +685,46 @@ static int layout_paragraph(Layout *L, int start, int stop, bool more_after)
     return 0;
 }
 
+int text_block_mark(TextBlock *b, const TextMark *marks, int count, SDL_Color color)
+{
+    free(b->marks);
+    b->marks = NULL;
+    b->mark_count = 0;
+    if (count <= 0) return 0;
+    b->marks = malloc((size_t)count * sizeof *marks);
+    if (!b->marks) return -1;
+    memcpy(b->marks, marks, (size_t)count * sizeof *marks);
+    b->mark_count = count;
+    b->mark_color = color;
+    return 0;
+}
+
+static bool marked(const TextBlock *b, int offset)
+{
+    for (int i = 0; i < b->mark_count; i++)
+        if (offset >= b->marks[i].start && offset < b->marks[i].end) return true;
+    return false;
+}
+
+/* Flush-right or centred lines: the room left goes before the line. */
+static void align_lines(TextBlock *b, int flags)
+{
+    if (!(flags & (TEXT_ALIGN_RIGHT | TEXT_ALIGN_CENTER))) return;
+    for (int i = 0; i < b->line_count; i++) {
+        TextLine *l = &b->lines[i];
+        int room = b->max_width - l->x - l->width;
+        if (room <= 0) continue;
+        l->x += flags & TEXT_ALIGN_RIGHT ? room : room / 2;
+        if (l->x + l->width > b->width) b->width = l->x + l->width;
+    }
+}
+
 void text_block_free(TextBlock *b)
 {
     if (!b) return;
     free(b->text);
     free(b->lines);
+    free(b->marks);
     memset(b, 0, sizeof *b);
 }
 
@@ -753,6 +788,7 @@ static int layout_at_width(Fonts *f, const char *utf8, const TextStyle *style, i
         return err_set(err, "text: out of memory");
     }
     out->height = out->line_count * out->line_height;
+    align_lines(out, flags);
     return 0;
 }
 
@@ -859,13 +895,14 @@ typedef struct Painter {
     SDL_Surface *dst;
     int x0, baseline;
     int failures;
+    SDL_Color color;           /* of the run being drawn */
     Units units;               /* scratch for spaced lines */
 } Painter;
 
 static void paint_run(void *ctx, FontSlot slot, const char *s, int len, int x)
 {
     Painter *pt = ctx;
-    SDL_Surface *run = fonts_run_render(pt->f, slot, pt->st->bold, pt->st->size_px, s, len, pt->st->color);
+    SDL_Surface *run = fonts_run_render(pt->f, slot, pt->st->bold, pt->st->size_px, s, len, pt->color);
     if (!run) {
         pt->failures++;
         return;
@@ -890,8 +927,10 @@ static void paint_line(Painter *pt, const TextBlock *b, const TextLine *line, in
         for (int k = 0; k < pt->units.n; k++) {
             const Unit *u = &pt->units.u[k];
             pt->x0 = u->x - u->trim_l;
+            pt->color = b->mark_count && marked(b, u->start) ? b->mark_color : b->style.color;
             for_each_run(pt->f, pt->st, b->text + u->start, u->len, paint_run, pt);
         }
+        pt->color = b->style.color;
         return;
     }
     int w = for_each_run(pt->f, pt->st, b->text + line->start, line->len, paint_run, pt);
@@ -927,7 +966,7 @@ SDL_Texture *text_render(SDL_Renderer *r, Fonts *f, const TextBlock *b, int firs
     SDL_SetClipRect(canvas, &area);
     SDL_Color c = b->style.color;
     SDL_FillRect(canvas, &area, SDL_MapRGBA(canvas->format, c.r, c.g, c.b, 0));
-    Painter pt = { .f = f, .st = &b->style, .dst = canvas };
+    Painter pt = { .f = f, .st = &b->style, .dst = canvas, .color = b->style.color };
     int top0 = b->lines[first].y;
     for (int i = first; i < first + count; i++) paint_line(&pt, b, &b->lines[i], b->lines[i].y - top0);
     free(pt.units.u);

@@ -42,7 +42,14 @@ enum {
                                          (may cost a few extra layouts; not for body text) */
     TEXT_JUSTIFY = 1 << 3,            /* body text: full lines justified (两端对齐), adjacent full-width
                                          punctuation and line-edge marks compressed (clreq) */
+    TEXT_ALIGN_RIGHT = 1 << 4,        /* every line flush right (a signature block, a number column) */
+    TEXT_ALIGN_CENTER = 1 << 5,       /* every line centred */
 };
+
+/* Bytes [start, end) of a block's text drawn in the mark colour (emphasis). */
+typedef struct TextMark {
+    int start, end;
+} TextMark;
 
 typedef struct TextLine {
     int start, len;            /* byte range in the source text */
@@ -65,6 +72,9 @@ typedef struct TextBlock {
     int width, height;         /* of the whole block */
     TextLine *lines;
     int line_count;
+    TextMark *marks;           /* text_block_mark; NULL = none */
+    int mark_count;
+    SDL_Color mark_color;
 } TextBlock;
 
 /* Opens the fonts named in the config (regular, bold, fallbacks).  Fails
@@ -98,6 +108,13 @@ int text_measure(Fonts *f, const char *utf8, const TextStyle *style);
 int text_layout(Fonts *f, const char *utf8, const TextStyle *style, int max_width, int max_lines, int flags,
                 TextBlock *out, Err *err);
 void text_block_free(TextBlock *b);
+
+/* Draws the given byte ranges of a laid-out block (offsets into the text
+ * passed to text_layout, which must be clean UTF-8 without control
+ * characters so that they are the block's own) in another colour.  Only
+ * TEXT_JUSTIFY lines, which are drawn unit by unit, show it.  Copies the
+ * marks; -1 when out of memory. */
+int text_block_mark(TextBlock *b, const TextMark *marks, int count, SDL_Color color);
 
 /* Where each unit of a line is drawn (a Han character, a punctuation mark,
  * a space, or a whole Latin word or number): byte range in the block text,

@@ -479,6 +479,16 @@ void ui_block_prepare(Ui *ui, const char *key, const TextBlock *b, int first, in
     block_entry(ui, key, b, first, count);
 }
 
+void ui_block_draw(Ui *ui, const char *key, const TextBlock *b, int x, int y)
+{
+    TexEntry *e = block_entry(ui, key, b, 0, b->line_count);
+    if (!e || !e->tex) return;
+    int tw = 0, th = 0;
+    SDL_QueryTexture(e->tex, NULL, NULL, &tw, &th);
+    SDL_Rect dst = ui_drift(ui, (SDL_Rect){x, y, tw, th});
+    SDL_RenderCopy(ui->r, e->tex, NULL, &dst);
+}
+
 void ui_block_lines(Ui *ui, const char *key, const TextBlock *b, int first, int count, int x, int y, SDL_Rect box)
 {
     TexEntry *e = block_entry(ui, key, b, first, count);
