@@ -151,7 +151,8 @@ static bool sign_fences(const char *s)
     bool named = (wl == strlen("落款") && strncmp(word, "落款", wl) == 0) ||
                  (wl == strlen("signature") && strncmp(word, "signature", wl) == 0);
     size_t n = strlen(s);
-    return named && nl && n >= 4 && strcmp(s + n - 3, ":::") == 0 && s[n - 4] == SOFT_BREAK;
+    /* ... with at least one line between the fences. */
+    return named && nl && n >= 4 && strcmp(s + n - 3, ":::") == 0 && s[n - 4] == SOFT_BREAK && s + n - 4 > nl;
 }
 
 /* Ends a leaf block (paragraph, heading, list item text) and files it. */
