@@ -8,7 +8,8 @@
 #define KIOSK_READER_TABLE_H
 
 #include "body.h"
-#include "screens.h"
+#include "text.h"
+#include "ui.h"
 
 typedef struct TableLayout {
     const BodyTable *src;
