@@ -1,4 +1,5 @@
 #include "authoring.h"
+#include "catalog_rules.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -609,10 +610,11 @@ static int catalog_line(Load *L, TextFile *t, CatalogStack *st, char *raw, Err *
     int w = indent_width(raw);
     int level = catalog_level(t, st, w, err);
     if (level < 0) return -1;
-    char *cols[6];
-    int n = split_columns(trim(raw), cols, 6);
-    if (n < 2 || n > 5 || !*cols[1])
-        return err_set(err, "%s:%d: expected \"id | name | icon | order | lang\" (all but id and name may be left out)",
+    char *cols[7];
+    int n = split_columns(trim(raw), cols, 7);
+    if (n < 2 || n > 6 || !*cols[1])
+        return err_set(err,
+                       "%s:%d: expected \"id | name | icon | order | rules | lang\" (all but id and name may be left out)",
                        t->path, t->line);
     const char *id = cols[0], *name = cols[1], *icon = n > 2 ? cols[2] : "";
     if (!valid_id(id))
@@ -640,11 +642,11 @@ static int catalog_line(Load *L, TextFile *t, CatalogStack *st, char *raw, Err *
         sort = (int)v;
     }
     Lang lang;
-    if (n > 4 && *cols[4]) {
-        int v = match_word(lang_spellings, 2, cols[4]);
+    if (n > 5 && *cols[5]) {
+        int v = match_word(lang_spellings, 2, cols[5]);
         if (v < 0)
             return err_set(err, "%s:%d: the language \"%s\" is not zh-Hans or zh-Hant (简体, 繁體)", t->path, t->line,
-                           cols[4]);
+                           cols[5]);
         lang = (Lang)v;
     } else if (detect_lang(L, name, &lang, err) != 0) {
         return -1;
@@ -656,6 +658,14 @@ static int catalog_line(Load *L, TextFile *t, CatalogStack *st, char *raw, Err *
     if (*icon) json_object_set_new(c, "icon", json_string(icon));
     json_object_set_new(c, "sort", json_integer(sort));
     json_object_set_new(c, "lang", json_string(lang_word(lang)));
+    if (n > 4 && *cols[4]) {
+        json_t *rules;
+        if (catalog_rules_parse(cols[4], &rules, err)) {
+            json_decref(c);
+            return err_prefix(err, "%s:%d: ", t->path, t->line);
+        }
+        json_object_set_new(c, "rules", rules);
+    }
     json_array_append_new(L->categories, c);
     json_object_set_new(L->category_ids, id, json_integer(t->line));
     return 0;

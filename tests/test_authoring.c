@@ -380,7 +380,7 @@ static void test_too_many_images(void **state)
 static void test_language(void **state)
 {
     (void)state;
-    write_file(AUTHORING_CATALOG, "jc | 党组织决议 | decision\n  jc-a | 會議決定\n  jc-b | 会议决定 | | | 繁體\n");
+    write_file(AUTHORING_CATALOG, "jc | 党组织决议 | decision\n  jc-a | 會議決定\n  jc-b | 会议决定 | | | | 繁體\n");
     write_file("a.txt", "category: jc-a\ntitle: 通知\nlang: zh-Hant\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n\n"
                         "这是简体字写的正文。\n");
     write_file("b.txt", "category: jc-a\ntitle: 學習\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n\n"
@@ -443,7 +443,7 @@ static void test_bad_catalog(void **state)
         {AUTHORING_CATALOG, "jc | 决议\n    jc-a | 二级\n  jc-b | 错位\n", "catalog.txt:3: the indentation does not line up"},
         {AUTHORING_CATALOG, "  jc | 决议\n", "catalog.txt:1: a first-level category must not be indented"},
         {AUTHORING_CATALOG, "jc | 决议\nsx | 思想\njc | 又一个\n", "catalog.txt:3: the id \"jc\" is already used on line 1"},
-        {AUTHORING_CATALOG, "jc\n", "catalog.txt:1: expected \"id | name | icon | order | lang\""},
+        {AUTHORING_CATALOG, "jc\n", "catalog.txt:1: expected \"id | name | icon | order | rules | lang\""},
         {AUTHORING_CATALOG, "jc | 决议 | Decision!\n", "catalog.txt:1: the icon \"Decision!\" is not an icon name"},
         {AUTHORING_CATALOG, "jc | 决议 | decision | first\n", "catalog.txt:1: the order \"first\" is not a whole number"},
         {AUTHORING_CATALOG, "jc | 决\xff议\n", "catalog.txt:1: is not valid UTF-8"},
