@@ -39,12 +39,15 @@ static size_t chars_of(const char *s) { return u8_mbsnlen((const uint8_t *)s, st
 static void add_table(char **s, size_t *len, size_t *cap, int number, int rows)
 {
     char line[512];
-    snprintf(line, sizeof line, "表：第%d张表 各党支部党费收缴情况\n\n| 党支部 | 应交人数 | 实交人数 | 金额（元） | 备注 |\n"
-                                "|:---|---:|---:|---:|:---:|\n", number);
+    snprintf(line, sizeof line,
+             "表：第%d张表 各党支部党费收缴情况\n\n| 党支部 | 应交人数 | 实交人数 | 金额（元） | 备注 |\n"
+             "|:---|---:|---:|---:|:---:|\n",
+             number);
     add(s, len, cap, line);
     for (int k = 0; k < rows; k++) {
-        snprintf(line, sizeof line, "| 第%d党支部（含流动党员%d名） | %d | %d | %d.50 | %s |\n", k + 1, k % 4, 20 + k % 9,
-                 20 + k % 9 - (k % 3 == 0), 1200 + k * 37, k % 3 ? "按时足额" : "1人因外出务工延期，已于季度内补交");
+        snprintf(line, sizeof line, "| 第%d党支部（含流动党员%d名） | %d | %d | %d.50 | %s |\n", k + 1, k % 4,
+                 20 + k % 9, 20 + k % 9 - (k % 3 == 0), 1200 + k * 37,
+                 k % 3 ? "按时足额" : "1人因外出务工延期，已于季度内补交");
         add(s, len, cap, line);
     }
     add(s, len, cap, "\n");

@@ -97,8 +97,16 @@ static void test_plain_blocks(void **state)
 static void test_hostile(void **state)
 {
     (void)state;
-    static const char *const inputs[] = {"", "|", "| a |\n|---|\n", "::: 落款\n:::", "*", "**a", "\xff\xfe\x00",
-                                         "- - - - - - - - - - - - -", "> > > > > 引用", "```\n代码\n```",
+    static const char *const inputs[] = {"",
+                                         "|",
+                                         "| a |\n|---|\n",
+                                         "::: 落款\n:::",
+                                         "*",
+                                         "**a",
+                                         "\xff\xfe\x00",
+                                         "- - - - - - - - - - - - -",
+                                         "> > > > > 引用",
+                                         "```\n代码\n```",
                                          "| a | b |\n|---|---|\n| 1 | 2 | 3 | 4 |\n"};
     for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
         Body b;

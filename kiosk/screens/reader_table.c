@@ -13,13 +13,13 @@
 
 #include "log.h"
 
-#define MIN_CHARS 4             /* a narrow column still holds four characters a line */
+#define MIN_CHARS 4 /* a narrow column still holds four characters a line */
 
 static TextStyle cell_style(const TableLayout *t, int size_px, TextLang lang, int row)
 {
     (void)t;
-    return (TextStyle){.size_px = size_px, .bold = row == 0, .lang = lang, .color = ui_theme.text,
-                       .line_spacing_pct = 140};
+    return (TextStyle){
+        .size_px = size_px, .bold = row == 0, .lang = lang, .color = ui_theme.text, .line_spacing_pct = 140};
 }
 
 static int cell_flags(const BodyTable *t, int col)
@@ -78,7 +78,8 @@ void reader_mark_emphasis(TextBlock *b, const BodyText *t)
     TextMark *m = malloc((size_t)t->span_count * sizeof *m);
     if (!m) return;
     for (int i = 0; i < t->span_count; i++) m[i] = (TextMark){t->spans[i].start, t->spans[i].end};
-    if (text_block_mark(b, m, t->span_count, ui_theme.accent_dark) != 0) log_warn("reader: emphasis lost: out of memory");
+    if (text_block_mark(b, m, t->span_count, ui_theme.accent_dark) != 0)
+        log_warn("reader: emphasis lost: out of memory");
     free(m);
 }
 

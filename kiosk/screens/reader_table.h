@@ -13,13 +13,13 @@
 
 typedef struct TableLayout {
     const BodyTable *src;
-    int cols, rows;             /* row 0 is the header row */
-    int *col_x, *col_w;         /* from the table's left edge */
+    int cols, rows; /* row 0 is the header row */
+    int *col_x, *col_w; /* from the table's left edge */
     int *row_h;
-    TextBlock *cells;           /* rows * cols, row by row */
-    int width;                  /* of the whole table */
-    int pad;                    /* inside each cell */
-    int wider;                  /* its natural width when that exceeds the width it was given, else 0 */
+    TextBlock *cells; /* rows * cols, row by row */
+    int width; /* of the whole table */
+    int pad; /* inside each cell */
+    int wider; /* its natural width when that exceeds the width it was given, else 0 */
 } TableLayout;
 
 /* Lays t out to at most `width` px: columns get their natural width when the

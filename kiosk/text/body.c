@@ -15,7 +15,7 @@
 
 #include "text.h"
 
-#define SOFT_BREAK '\x01'       /* a soft line break, resolved when the block ends */
+#define SOFT_BREAK '\x01' /* a soft line break, resolved when the block ends */
 #define MAX_LISTS 8
 
 typedef struct Buf {
@@ -23,7 +23,7 @@ typedef struct Buf {
     int len, cap;
     BodySpan *spans;
     int span_count, span_cap;
-    int open[4];                /* starts of the emphasis spans still open */
+    int open[4]; /* starts of the emphasis spans still open */
     int open_count;
 } Buf;
 
@@ -37,10 +37,10 @@ typedef struct Parse {
         int next;
     } lists[MAX_LISTS];
     int list_depth;
-    bool item_start;            /* the next leaf is the first of a list item */
+    bool item_start; /* the next leaf is the first of a list item */
     char marker[16];
-    int heading;                /* inside a heading of this level */
-    BodyTable *table;           /* the table being read */
+    int heading; /* inside a heading of this level */
+    BodyTable *table; /* the table being read */
     int row, col;
 } Parse;
 

@@ -13,11 +13,11 @@
 #include "err.h"
 
 typedef enum {
-    BODY_PARA,          /* a paragraph */
-    BODY_HEADING,       /* level 1 or 2 */
-    BODY_ITEM,          /* a list item (level 1 or 2; marker "1." or "•", "" for its later paragraphs) */
-    BODY_SIGN,          /* 落款: lines set flush right */
-    BODY_IMAGE,         /* the item's image `image` (0-based) here */
+    BODY_PARA, /* a paragraph */
+    BODY_HEADING, /* level 1 or 2 */
+    BODY_ITEM, /* a list item (level 1 or 2; marker "1." or "•", "" for its later paragraphs) */
+    BODY_SIGN, /* 落款: lines set flush right */
+    BODY_IMAGE, /* the item's image `image` (0-based) here */
     BODY_TABLE,
 } BodyKind;
 
@@ -29,16 +29,16 @@ typedef struct BodySpan {
 } BodySpan;
 
 typedef struct BodyText {
-    char *text;                 /* clean UTF-8; lines of a BODY_SIGN separated by '\n' */
+    char *text; /* clean UTF-8; lines of a BODY_SIGN separated by '\n' */
     BodySpan *spans;
     int span_count;
 } BodyText;
 
 typedef struct BodyTable {
-    int cols, rows;             /* rows include the header row (row 0) */
-    BodyText *cells;            /* rows * cols, row by row */
-    CellAlign *align;           /* per column */
-    char *caption;              /* "" when none: a paragraph "表：…" just above the table */
+    int cols, rows; /* rows include the header row (row 0) */
+    BodyText *cells; /* rows * cols, row by row */
+    CellAlign *align; /* per column */
+    char *caption; /* "" when none: a paragraph "表：…" just above the table */
 } BodyTable;
 
 typedef struct BodyBlock {
