@@ -69,7 +69,7 @@ static const Command commands[] = {
     {"sync", "sync [--config FILE] [--server URL] [--once]", "sync with the county server (or a file:// folder)",
      cmd_sync},
     {"feed", "feed DIR [-o FILE] [--revision N]", "make a feed snapshot from an authoring folder", cmd_feed},
-    {"kiosk-add", "kiosk-add ID [--name TEXT] [--unit TEXT]", "register a kiosk with countyd, print its token", cmd_kiosk_add},
+    {"kiosk-add", "kiosk-add ID [--name TEXT] [--unit TEXT] [--enrol-file F]", "register a kiosk, print its enrolment command", cmd_kiosk_add},
     {"kiosks", "kiosks [--silent-minutes N]", "kiosks with last heartbeat, revision, outbox", cmd_kiosks},
     {"kiosk-set", "kiosk-set ID|all KEY VALUE", "push a setting (unit_name, ticker_speed, ...)", cmd_kiosk_set},
     {"resync", "resync ID|all", "make kiosks fetch all content again", cmd_resync},

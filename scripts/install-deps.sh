@@ -2,6 +2,12 @@
 # Installs the Debian packages the kiosk needs to build, run and test.
 # Called by `make deps` (and so by `make run` and `make test`).  Installs
 # only what is missing; as a normal user it prints the exact command to run.
+#
+#   sh scripts/install-deps.sh        what building, running and testing need
+#   sh scripts/install-deps.sh deb    also what `make deb` and `make test-deploy`
+#                                     need: debhelper, lintian, and cage and kbd
+#                                     (the programs the kiosk's unit starts, so
+#                                     systemd-analyze verify can check it)
 set -eu
 
 PACKAGES="gcc make pkg-config
@@ -10,6 +16,8 @@ libsqlite3-dev sqlite3 libcurl4-openssl-dev libssl-dev curl libsystemd-dev
 libinih-dev libunibreak-dev libunistring-dev libjansson-dev libcmocka-dev libmicrohttpd-dev
 librime-dev librime-data rime-data-luna-pinyin libzinnia-dev tegaki-zinnia-simplified-chinese
 fonts-noto-cjk fonts-dejavu-core"
+DEB_PACKAGES="dpkg-dev debhelper lintian systemd cage kbd"
+if [ "${1:-}" = deb ]; then PACKAGES="$PACKAGES $DEB_PACKAGES"; fi
 
 missing=""
 for p in $PACKAGES; do

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "log.h"
 
@@ -46,6 +47,7 @@ static const Key keys[] = {
     STR("sync", "kiosk_id", kiosk_id),
     STR("sync", "token", token),
     STR("sync", "ca_file", ca_file),
+    STR("sync", "enrolment", enrolment_file),
     INT("sync", "interval", sync_interval_s, 5, 86400),
     INT("sync", "connect_timeout", connect_timeout_s, 1, 300),
     INT("screen", "idle_timeout", idle_timeout_s, 10, 3600),
@@ -335,11 +337,22 @@ int config_apply_args(Config *cfg, int argc, char **argv, Err *err)
     return 0;
 }
 
+/* The [sync] settings dangwu-kiosk-enrol wrote for this kiosk (its id,
+ * token, server and CA), kept apart from kiosk.conf because the token is
+ * a secret and kiosk.conf a packaged file anyone may read.  Not there yet
+ * means not enrolled yet; there but unreadable or wrong stops start-up. */
+static int load_enrolment(Config *cfg, Err *err)
+{
+    if (!cfg->enrolment_file[0] || access(cfg->enrolment_file, F_OK) != 0) return 0;
+    return config_load_file(cfg, cfg->enrolment_file, err);
+}
+
 int config_init(Config *cfg, int argc, char **argv, Err *err)
 {
     config_defaults(cfg);
     const char *path = config_find_path(argc, argv);
     if (copy_arg(cfg->config_path, sizeof cfg->config_path, path, "--config", err)) return -1;
     if (config_load_file(cfg, path, err) != 0) return -1;
+    if (load_enrolment(cfg, err) != 0) return -1;
     return config_apply_args(cfg, argc, argv, err);
 }

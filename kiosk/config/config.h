@@ -43,6 +43,7 @@ typedef struct Config {
     char kiosk_id[128];
     char token[256];
     char ca_file[1024];
+    char enrolment_file[1024];    /* more [sync] settings, from dangwu-kiosk-enrol */
     int sync_interval_s;
     int connect_timeout_s;
 
