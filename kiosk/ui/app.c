@@ -60,6 +60,7 @@ struct App {
     char unit_name[256];
     char screen_on[16];         /* "07:00-20:00", "" = always */
     int ticker_speed;           /* pixels per second: the server's setting, else kiosk.conf */
+    bool clock_warned;          /* the clock or zone looked wrong, and the log said so */
 };
 
 static uint32_t event_type;
@@ -717,13 +718,39 @@ static void format_now(App *app, char *buf, size_t size)
              weekdays[tm.tm_wday], tm.tm_hour, tm.tm_min);
 }
 
+/* 2026-01-01 00:00 China Standard Time: a clock before it is surely wrong
+ * (a PC whose battery died, no time server reached). */
+#define EARLIEST_PLAUSIBLE_TIME 1767196800
+
+/* Words for an administrator after the sync mark when the kiosk's clock
+ * or time zone look wrong: the header clock, the screen_on hours and the
+ * publication windows all read local time (docs/DEPLOY.md).  "" when
+ * both look right.  Said once in the log as well. */
+static const char *clock_warning(App *app)
+{
+    time_t t = (time_t)app_time(app);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    const char *warning = t < EARLIEST_PLAUSIBLE_TIME ? "时钟有误" : tm.tm_gmtoff != 8 * 3600 ? "时区有误" : "";
+    if (warning[0] && !app->clock_warned)
+        log_warn("app: the %s looks wrong (%04d-%02d-%02d %02d:%02d, UTC%+ld min): set the time zone to "
+                 "Asia/Shanghai and check the time server (docs/DEPLOY.md)",
+                 t < EARLIEST_PLAUSIBLE_TIME ? "clock" : "time zone", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                 tm.tm_hour, tm.tm_min, tm.tm_gmtoff / 60);
+    app->clock_warned = warning[0] != '\0';
+    return warning;
+}
+
 static void draw_sync_mark(App *app, Ui *ui, SDL_Rect box)
 {
-    const char *label = "未同步";
+    const char *state = "未同步";
     SDL_Color dot = ui_theme.offline;
-    if (strcmp(app->sync_state, "ok") == 0) label = "已同步", dot = ui_theme.ok;
-    else if (strcmp(app->sync_state, "offline") == 0) label = "离线";
-    else if (strcmp(app->sync_state, "error") == 0) label = "同步异常", dot = ui_theme.error;
+    if (strcmp(app->sync_state, "ok") == 0) state = "已同步", dot = ui_theme.ok;
+    else if (strcmp(app->sync_state, "offline") == 0) state = "离线";
+    else if (strcmp(app->sync_state, "error") == 0) state = "同步异常", dot = ui_theme.error;
+    const char *warning = clock_warning(app);
+    char label[64];
+    snprintf(label, sizeof label, warning[0] ? "%s · %s" : "%s", state, warning);
     int r = ui_px(ui, 9);
     TextSpec spec = {.size = ui_font(ui, 28), .color = ui_theme.header_soft, .align = ALIGN_RIGHT, .middle = true,
                      .max_lines = 1};
@@ -753,8 +780,11 @@ void app_draw_header(App *app, Ui *ui, const Chrome *c)
     if (portrait) {
         ui_text(ui, (SDL_Rect){name_x, ui_px(ui, 8), h.w - name_x - m, row1_h}, app->unit_name, &name);
         SDL_Rect row2 = {name_x, row1_h, h.w - name_x - m, h.h - row1_h - ui_px(ui, 12)};
-        ui_text(ui, (SDL_Rect){row2.x, row2.y, row2.w * 3 / 4, row2.h}, now, &date);
-        draw_sync_mark(app, ui, (SDL_Rect){row2.x + row2.w * 3 / 4, row2.y, row2.w / 4, row2.h});
+        /* The sync mark takes what the date leaves, room for a warning too. */
+        int dw, dh, gap = ui_px(ui, 24);
+        ui_text_size(ui, now, &date, row2.w * 3 / 4, row2.h, &dw, &dh);
+        ui_text(ui, (SDL_Rect){row2.x, row2.y, dw, row2.h}, now, &date);
+        draw_sync_mark(app, ui, (SDL_Rect){row2.x + dw + gap, row2.y, row2.w - dw - gap, row2.h});
         return;
     }
     int right_w = ui_px(ui, 560);

@@ -1,6 +1,9 @@
 #include "watchdog.h"
 
 #include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include <systemd/sd-daemon.h>
 
 #include "log.h"
@@ -9,12 +12,27 @@ static int interval_ms = -1;
 static bool pinged;
 static uint32_t last_ping;
 
+/* In the kiosk's unit the main process is the compositor (cage) and the
+ * kiosk its child, so WATCHDOG_PID names the parent, and
+ * sd_watchdog_enabled() declines a watchdog meant for someone else.  The
+ * unit's NotifyAccess=all lets the child's pings count, so the parent's
+ * watchdog is taken as this process's own. */
+static uint64_t parent_watchdog_usec(void)
+{
+    const char *pid = getenv("WATCHDOG_PID"), *usec = getenv("WATCHDOG_USEC");
+    if (!pid || !usec || strtol(pid, NULL, 10) != (long)getppid()) return 0;
+    char *end;
+    unsigned long long v = strtoull(usec, &end, 10);
+    return *usec && !*end ? v : 0;
+}
+
 void watchdog_init(void)
 {
     uint64_t usec = 0;
     int rc = sd_watchdog_enabled(0, &usec);
     if (rc < 0) log_warn("watchdog: WATCHDOG_USEC is not usable, running without a watchdog");
-    if (rc <= 0 || usec == 0) return;
+    if (rc == 0) usec = parent_watchdog_usec();
+    if (rc < 0 || usec == 0) return;
     uint64_t ms = usec / 3000;
     interval_ms = ms < 1 ? 1 : ms > 600000 ? 600000 : (int)ms;
     log_info("watchdog: the service manager expects a sign of life every %llu ms; the UI loop pings every %d ms",
