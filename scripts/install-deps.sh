@@ -5,18 +5,18 @@
 #
 #   sh scripts/install-deps.sh        what building, running and testing need
 #   sh scripts/install-deps.sh deb    also what `make deb` and `make test-deploy`
-#                                     need: debhelper, lintian, and cage and kbd
+#                                     need: debhelper, lintian, debootstrap, cage, kbd
 #                                     (the programs the kiosk's unit starts, so
 #                                     systemd-analyze verify can check it)
 set -eu
 
 PACKAGES="gcc make pkg-config
 libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev
-libsqlite3-dev sqlite3 libcurl4-openssl-dev libssl-dev curl libsystemd-dev
+libsqlite3-dev sqlite3 libcurl4-openssl-dev libssl-dev openssl curl libsystemd-dev
 libinih-dev libunibreak-dev libunistring-dev libjansson-dev libcmocka-dev libmicrohttpd-dev
 librime-dev librime-data rime-data-luna-pinyin libzinnia-dev tegaki-zinnia-simplified-chinese
 fonts-noto-cjk fonts-dejavu-core"
-DEB_PACKAGES="dpkg-dev debhelper lintian systemd cage kbd"
+DEB_PACKAGES="dpkg-dev debhelper lintian systemd cage kbd debootstrap"
 if [ "${1:-}" = deb ]; then PACKAGES="$PACKAGES $DEB_PACKAGES"; fi
 
 missing=""
