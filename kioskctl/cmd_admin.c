@@ -16,12 +16,24 @@
 #include <openssl/rand.h>
 
 #include "admin_client.h"
+#include "number.h"
 #include "authoring.h"
 #include "bytes.h"
 #include "commands.h"
 #include "feed.h"
 
 #define CONNECTION_HELP "  [--server URL] [--token TOKEN] [--ca-file PEM]  (or KIOSKCTL_SERVER, KIOSKCTL_TOKEN, KIOSKCTL_CA_FILE)\n"
+
+/* An option that must be a whole number in lo..hi; a typo is refused, not read as 0. */
+static int int_option(int argc, char **argv, const char *name, int dflt, int lo, int hi, int *out)
+{
+    const char *text = admin_opt(argc, argv, name, NULL);
+    *out = dflt;
+    if (!text) return 0;
+    if (number_parse_int(text, lo, hi, out) == 0) return 0;
+    fprintf(stderr, "kioskctl: %s 须为 %d 到 %d 之间的整数，而不是 \"%s\"\n", name, lo, hi, text);
+    return -1;
+}
 
 static int usage_error(const char *usage)
 {
@@ -104,10 +116,10 @@ static int print_enrolment(const char *id, const char *token, const char *server
 
 int cmd_kiosk_add(int argc, char **argv)
 {
-    static const char *const valued[] = {"--name", "--unit", "--kiosk-server", "--kiosk-ca", "--enrol-file", NULL};
+    static const char *const valued[] = {"--name", "--unit", "--org", "--kiosk-server", "--kiosk-ca", "--enrol-file", NULL};
     const char *id = admin_arg(argc, argv, 0, valued);
     if (!id)
-        return usage_error("kiosk-add ID [--name \"WHERE IT STANDS\"] [--unit \"UNIT NAME\"]\n"
+        return usage_error("kiosk-add ID [--name \"WHERE IT STANDS\"] [--org ORG] [--unit \"UNIT NAME\"]\n"
                            "    [--kiosk-server URL] [--kiosk-ca PEM] [--enrol-file FILE]");
     AdminClient *c = admin_client_open(argc, argv);
     if (!c) return 1;
@@ -120,8 +132,9 @@ int cmd_kiosk_add(int argc, char **argv)
     if (ca_base64(ca, &check, &err)) return failed(c, &err); /* before the kiosk gets a token */
     free(check);
     json_t *body = json_pack("{s:s,s:s}", "id", id, "name", admin_opt(argc, argv, "--name", ""));
-    const char *unit = admin_opt(argc, argv, "--unit", NULL);
+    const char *unit = admin_opt(argc, argv, "--unit", NULL), *org = admin_opt(argc, argv, "--org", NULL);
     if (unit) json_object_set_new(body, "unit_name", json_string(unit));
+    if (org) json_object_set_new(body, "org", json_string(org));
     json_t *ans;
     int rc = admin_call(c, "POST", "/v1/admin/kiosks", body, &ans, &err);
     json_decref(body);
@@ -177,10 +190,12 @@ static void print_kiosk(json_t *k, long long server_rev)
 
 int cmd_kiosks(int argc, char **argv)
 {
+    int silent_minutes;
+    if (int_option(argc, argv, "--silent-minutes", 0, 0, 1000000, &silent_minutes)) return 2;
     AdminClient *c = admin_client_open(argc, argv);
     if (!c) return 1;
     char path[128];
-    snprintf(path, sizeof path, "/v1/admin/kiosks?silent_minutes=%d", atoi(admin_opt(argc, argv, "--silent-minutes", "0")));
+    snprintf(path, sizeof path, "/v1/admin/kiosks?silent_minutes=%d", silent_minutes);
     json_t *ans;
     Err err;
     if (admin_call(c, "GET", path, NULL, &ans, &err)) return failed(c, &err);
@@ -223,7 +238,11 @@ int cmd_kiosk_set(int argc, char **argv)
         return usage_error("kiosk-set ID|all unit_name|ticker_speed|screen_on|reasons VALUE   (VALUE \"-\" removes it)");
     json_t *v;
     if (strcmp(value, "-") == 0) v = json_null();
-    else if (strcmp(key, "ticker_speed") == 0) v = json_integer(atoi(value));
+    else if (strcmp(key, "ticker_speed") == 0) {
+        int speed;
+        if (number_parse_int(value, 0, 10000, &speed)) return usage_error("kiosk-set ID ticker_speed PIXELS_PER_SECOND");
+        v = json_integer(speed);
+    }
     else if (strcmp(key, "reasons") == 0) {
         v = reasons_list(value);
     } else v = json_string(value);
@@ -369,16 +388,25 @@ static int upload_images(AdminClient *c, const char *dir, json_t *items, int *up
     return rc;
 }
 
-/* Takes an item from whatever state it is in to published. */
-static int push_through(AdminClient *c, const char *id, const char *state, const char *note, Err *err)
+/* Takes an item as far towards published as this admin may: the reviewer
+ * of a version may not approve it (403), so one admin's --approve stops at
+ * "reviewed" and a second admin's --approve takes it the rest of the way.
+ * *waiting is set when it stopped before published. */
+static int push_through(AdminClient *c, const char *id, const char *state, const char *note, bool *waiting, Err *err)
 {
     static const char *const order[][2] = {{"drafted", "review"}, {"reviewed", "approve"}, {"approved", "publish"}};
     char now[32];
     snprintf(now, sizeof now, "%s", state);
     bool moved = false;
+    *waiting = false;
     for (size_t i = 0; i < 3; i++) {
         if (strcmp(now, order[i][0]) != 0) continue;
-        if (item_step(c, id, order[i][1], note, now, sizeof now, err)) return -1;
+        if (item_step(c, id, order[i][1], note, now, sizeof now, err)) {
+            if (!strstr(err->msg, "403 forbidden")) return -1;
+            printf("  %-24s %s（须由另一位管理员%s）\n", id, now, strcmp(order[i][1], "review") == 0 ? "审核" : "审批");
+            *waiting = true;
+            return 0;
+        }
         moved = true;
     }
     if (moved) printf("  %-24s %s\n", id, now);
@@ -400,9 +428,11 @@ static int send_items(AdminClient *c, json_t *items, int approve, const char *no
             printf("  %-24s %s\n", id, "changed");
         }
         int rc = 0;
+        bool waiting = false;
         const char *state = text_of(ans, "state");
-        if (approve) rc = push_through(c, id, state, note, err);
-        else if (strcmp(state, "published") != 0 && strcmp(state, "withdrawn") != 0) (*pending)++;
+        if (approve) rc = push_through(c, id, state, note, &waiting, err);
+        else waiting = strcmp(state, "published") != 0 && strcmp(state, "withdrawn") != 0;
+        if (waiting) (*pending)++;
         json_decref(ans);
         if (rc) return err_prefix(err, "item %s: ", id);
     }
@@ -422,8 +452,9 @@ static int send_entries(AdminClient *c, const char *section, json_t *entries, Er
     return 0;
 }
 
-/* Items on the server that the folder no longer has (publish never withdraws by itself). */
-static void report_absent(AdminClient *c, json_t *items)
+/* Items of the folder's organisation on the server that the folder no
+ * longer has (publish never withdraws by itself). */
+static void report_absent(AdminClient *c, json_t *items, const char *org)
 {
     json_t *ans;
     Err err;
@@ -431,7 +462,7 @@ static void report_absent(AdminClient *c, json_t *items)
     size_t i, j;
     json_t *s, *it;
     json_array_foreach(json_object_get(ans, "items"), i, s) {
-        if (strcmp(text_of(s, "state"), "withdrawn") == 0) continue;
+        if (strcmp(text_of(s, "state"), "withdrawn") == 0 || strcmp(text_of(s, "org"), org) != 0) continue;
         bool found = false;
         json_array_foreach(items, j, it) if (strcmp(text_of(it, "id"), text_of(s, "id")) == 0) found = true;
         if (!found) printf("  %-24s is on the server but not in the folder (kioskctl withdraw %s to take it down)\n",
@@ -440,9 +471,35 @@ static void report_absent(AdminClient *c, json_t *items)
     json_decref(ans);
 }
 
+/* --org and --audience: who owns what the folder holds, and who sees it. */
+static void set_owner(json_t *entries, const char *org, const char *audience)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach(entries, i, e) {
+        if (org) json_object_set_new(e, "org", json_string(org));
+        if (audience) json_object_set_new(e, "audience", json_string(audience));
+    }
+}
+
+/* The county's catalog is set at the root by those who approve there; a
+ * township's folder brings its items, not a catalog of its own. */
+static bool may_set_catalog(AdminClient *c, char *own_org, size_t size)
+{
+    json_t *ans;
+    Err err;
+    snprintf(own_org, size, "root");
+    if (admin_call(c, "GET", "/v1/admin/status", NULL, &ans, &err)) return true;
+    snprintf(own_org, size, "%s", text_of(json_object_get(ans, "org"), "id"));
+    bool root = strcmp(own_org, "root") == 0;
+    bool approves = strstr(text_of(ans, "roles"), "approve") != NULL;
+    json_decref(ans);
+    return root && approves;
+}
+
 static int publish_folder(int argc, char **argv, const char *usage)
 {
-    static const char *const valued[] = {"--note", NULL};
+    static const char *const valued[] = {"--note", "--org", "--audience", NULL};
     const char *dir = admin_arg(argc, argv, 0, valued);
     if (!dir) return usage_error(usage);
     json_t *doc;
@@ -464,8 +521,14 @@ static int publish_folder(int argc, char **argv, const char *usage)
     printf("publishing %s: %zu categories, %zu items, %zu notices, %zu public answers\n", dir,
            json_array_size(upserts(doc, "categories")), json_array_size(items), json_array_size(upserts(doc, "notices")),
            json_array_size(upserts(doc, "answers")));
+    const char *org = admin_opt(argc, argv, "--org", NULL), *audience = admin_opt(argc, argv, "--audience", NULL);
+    set_owner(items, org, audience);
+    set_owner(upserts(doc, "notices"), org, audience);
+    set_owner(upserts(doc, "answers"), org, audience);
     int rc = upload_images(c, dir, items, &uploaded, &err);
-    if (!rc) rc = admin_call(c, "PUT", "/v1/admin/categories", cats, &ans, &err);
+    char own_org[80] = "root";
+    if (!rc && may_set_catalog(c, own_org, sizeof own_org)) rc = admin_call(c, "PUT", "/v1/admin/categories", cats, &ans, &err);
+    else if (!rc) printf("目录由县委统一设置：catalog.txt 不发送，事项按县里的目录归类\n");
     if (!rc) rc = send_items(c, items, approve, note, &changed, &pending, &err);
     if (!rc) rc = send_entries(c, "notices", upserts(doc, "notices"), &err);
     if (!rc) rc = send_entries(c, "answers", upserts(doc, "answers"), &err);
@@ -475,7 +538,7 @@ static int publish_folder(int argc, char **argv, const char *usage)
                (long long)json_integer_value(json_object_get(ans, "changed")),
                json_integer_value(json_object_get(ans, "changed")) == 1 ? "y" : "ies", changed);
         if (pending) printf("%d item(s) wait for review and approval: kioskctl items; kioskctl review ID; kioskctl approve ID; kioskctl publish ID\n", pending);
-        report_absent(c, items);
+        report_absent(c, items, org ? org : own_org);
     }
     json_decref(ans);
     json_decref(doc);
@@ -491,13 +554,13 @@ int cmd_publish(int argc, char **argv)
     const char *target = admin_arg(argc, argv, 0, valued);
     struct stat st;
     if (target && stat(target, &st) == 0 && S_ISDIR(st.st_mode))
-        return publish_folder(argc, argv, "publish DIR [--approve] [--note TEXT]");
+        return publish_folder(argc, argv, "publish DIR [--approve] [--note TEXT] [--org ORG] [--audience own|subtree]");
     return run_step(argc, argv, "publish");
 }
 
 int cmd_update(int argc, char **argv)
 {
-    return publish_folder(argc, argv, "update DIR [--approve] [--note TEXT]");
+    return publish_folder(argc, argv, "update DIR [--approve] [--note TEXT] [--org ORG] [--audience own|subtree]");
 }
 
 /* ---- notices ------------------------------------------------------------------------------------ */
@@ -523,7 +586,12 @@ int cmd_notice_add(int argc, char **argv)
                           "period", admin_opt(argc, argv, "--period", "immediate"));
     if (admin_opt(argc, argv, "--starts", NULL)) json_object_set_new(n, "starts_at", json_string(admin_opt(argc, argv, "--starts", NULL)));
     if (admin_opt(argc, argv, "--ends", NULL)) json_object_set_new(n, "ends_at", json_string(admin_opt(argc, argv, "--ends", NULL)));
-    if (admin_opt(argc, argv, "--sort", NULL)) json_object_set_new(n, "sort", json_integer(atoi(admin_opt(argc, argv, "--sort", "0"))));
+    int sort;
+    if (int_option(argc, argv, "--sort", 0, -1000000, 1000000, &sort)) {
+        json_decref(n);
+        return 2;
+    }
+    if (admin_opt(argc, argv, "--sort", NULL)) json_object_set_new(n, "sort", json_integer(sort));
     AdminClient *c = admin_client_open(argc, argv);
     if (!c) {
         json_decref(n);
@@ -672,7 +740,9 @@ int cmd_feedback_export(int argc, char **argv)
     size_t i;
     json_t *f, *list = json_object_get(ans, "feedback");
     json_array_foreach(list, i, f) csv_row(out, f);
-    int bad = out != stdout ? fclose(out) != 0 : fflush(out) != 0;
+    int bad;
+    if (out == stdout) bad = fflush(out) != 0;
+    else bad = fclose(out) != 0;
     if (bad) {
         err_set(&err, "%s: writing failed (disk full?)", file);
         json_decref(ans);
@@ -713,10 +783,12 @@ int cmd_reply(int argc, char **argv)
 
 int cmd_audit(int argc, char **argv)
 {
+    int limit;
+    if (int_option(argc, argv, "--limit", 50, 1, 10000, &limit)) return 2;
     AdminClient *c = admin_client_open(argc, argv);
     if (!c) return 1;
     char path[128];
-    snprintf(path, sizeof path, "/v1/admin/audit?limit=%d", atoi(admin_opt(argc, argv, "--limit", "50")));
+    snprintf(path, sizeof path, "/v1/admin/audit?limit=%d", limit);
     json_t *ans;
     Err err;
     if (admin_call(c, "GET", path, NULL, &ans, &err)) return failed(c, &err);

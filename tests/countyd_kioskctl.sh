@@ -7,6 +7,8 @@ set -eu
 . tests/lib/common.sh
 
 countyd_start zhang
+second_admin li
+LI=$SECOND_TOKEN
 
 # A wrong token is refused with the server's message.
 if KIOSKCTL_TOKEN=0000 "$BIN"/kioskctl items 2> "$T/err"; then fail "wrong token accepted"; fi
@@ -61,12 +63,18 @@ if grep -q "召开党员大会" "$T/snap1.json"; then fail "a draft reached the 
 if "$BIN"/kioskctl publish meeting 2> "$T/err"; then fail "publish before review accepted"; fi
 grep -q "409 wrong_state" "$T/err" || fail "message: $(cat "$T/err")"
 "$BIN"/kioskctl review meeting --note "内容属实" > /dev/null || fail review
-"$BIN"/kioskctl approve meeting > /dev/null || fail approve
+# The reviewer may not approve the version it reviewed: another admin does.
+if "$BIN"/kioskctl approve meeting 2> "$T/err"; then fail "the reviewer approved"; fi
+grep -q "403 forbidden" "$T/err" || fail "message: $(cat "$T/err")"
+KIOSKCTL_TOKEN=$LI "$BIN"/kioskctl approve meeting > /dev/null || fail approve
 "$BIN"/kioskctl publish meeting | grep -q "meeting is now published" || fail publish
 kiosk "$URL/v1/content?since=0" | grep -q "召开党员大会" || fail "published item not in the snapshot"
 
-# --approve takes the rest straight through; the 党内 item is published but never sent.
+# --approve takes each item as far as this admin may (it reviews), a second
+# admin's --approve the rest; the 党内 item is published but never sent.
 "$BIN"/kioskctl publish "$C" --approve > "$T/pub2.txt" || fail "publish --approve: $(cat "$T/pub2.txt")"
+grep -q "2 item(s) wait" "$T/pub2.txt" || fail "publish --approve by the reviewer: $(cat "$T/pub2.txt")"
+KIOSKCTL_TOKEN=$LI "$BIN"/kioskctl publish "$C" --approve > "$T/pub2.txt" || fail "publish --approve: $(cat "$T/pub2.txt")"
 "$BIN"/kioskctl items > "$T/items.txt"
 [ "$(grep -c '^published' "$T/items.txt")" -eq 3 ] || fail "items: $(cat "$T/items.txt")"
 kiosk "$URL/v1/content?since=0" > "$T/snap2.json"
@@ -81,6 +89,9 @@ REV=$(server_rev)
 sed -i 's/全部按时收缴/全部按时足额收缴/' "$C/dues.txt"
 "$BIN"/kioskctl update "$C" --approve > "$T/upd.txt" || fail "update"
 grep -q "1 item(s) changed" "$T/upd.txt" || fail "update output: $(cat "$T/upd.txt")"
+# Replacing a published version needs a reason, which goes out with it.
+if KIOSKCTL_TOKEN=$LI "$BIN"/kioskctl update "$C" --approve > "$T/upd2.txt" 2>&1; then fail "a change without a reason"; fi
+KIOSKCTL_TOKEN=$LI "$BIN"/kioskctl update "$C" --approve --note "补充足额" > "$T/upd2.txt" || fail "update: $(cat "$T/upd2.txt")"
 kiosk "$URL/v1/content?since=$REV" > "$T/delta.json"
 grep -q '"kind":"delta"' "$T/delta.json" || fail "no delta: $(cat "$T/delta.json")"
 grep -q "足额" "$T/delta.json" || fail "delta lacks the change"

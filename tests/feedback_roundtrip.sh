@@ -15,7 +15,7 @@ mkdir -p "$C"
 printf 'zuzhi | 组织建设\n' > "$C/catalog.txt"
 author_item "$C/volunteer.txt" zuzhi 关于开展党员志愿服务活动的通知 "2026-11-01 09:00" 即时 社会 \
     每月第一个周六，党员在便民服务中心门前开展志愿服务。
-"$BIN"/kioskctl publish "$C" --approve > "$T/publish.log" 2>&1 || fail "publish: $(cat "$T/publish.log")"
+publish_approved "$C"
 
 # The kiosk: registered with countyd, the feedback test settings besides.
 "$BIN"/kioskctl kiosk-add lobby-1 > "$T/kiosk-add.txt"

@@ -76,11 +76,16 @@ static void put_item(const char *id, const char *category, const char *title, co
     json_decref(countyd_admin_ok(&srv, "PUT", path, body));
 }
 
+/* One review step; "checker" reviews, "tester" does the rest (the reviewer
+ * of a version may not approve it). */
 static void step(const char *id, const char *what)
 {
     char path[128];
     snprintf(path, sizeof path, "/v1/admin/items/%s/%s", id, what);
-    json_decref(countyd_admin_ok(&srv, "POST", path, "{\"note\":\"ok\"}"));
+    Reply r = strcmp(what, "review") == 0 ? countyd_reviewer(&srv, "POST", path, "{\"note\":\"ok\"}")
+                                          : countyd_admin(&srv, "POST", path, "{\"note\":\"ok\"}");
+    if (r.status != 200) fail_msg("%s %s -> %ld %s", what, id, r.status, r.body);
+    reply_free(&r);
 }
 
 static void publish_fully(const char *id)
@@ -110,7 +115,7 @@ static void make_png(const char *salt, char *data, size_t *len, char sha[65])
     *len = 8 + (size_t)snprintf(data + 8, 100, "image data %s", salt);
     unsigned char md[SHA256_DIGEST_LENGTH];
     SHA256((const unsigned char *)data, *len, md);
-    for (int i = 0; i < 32; i++) sprintf(sha + 2 * i, "%02x", md[i]);
+    for (int i = 0; i < 32; i++) snprintf(sha + 2 * i, 3, "%02x", md[i]);
 }
 
 static void upload_png(const char *data, size_t len, const char *sha)
@@ -174,8 +179,11 @@ static void review_cycle_is_enforced(void **state)
     r = countyd_admin(&srv, "POST", "/v1/admin/items/cycle-1/approve", NULL);
     expect_error(&r, 409, "wrong_state");
     step("cycle-1", "review");
-    r = countyd_admin(&srv, "POST", "/v1/admin/items/cycle-1/review", NULL);
+    r = countyd_reviewer(&srv, "POST", "/v1/admin/items/cycle-1/review", NULL);
     expect_error(&r, 409, "wrong_state");
+    /* The reviewer of this version may not approve it. */
+    r = countyd_reviewer(&srv, "POST", "/v1/admin/items/cycle-1/approve", NULL);
+    expect_error(&r, 403, "forbidden");
     r = countyd_admin(&srv, "POST", "/v1/admin/items/cycle-1/publish", NULL);
     expect_error(&r, 409, "wrong_state");
     /* Not yet published: kiosks do not get it. */
