@@ -2,11 +2,11 @@
 
 #include <stdbool.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 #include <systemd/sd-daemon.h>
 
 #include "log.h"
+#include "number.h"
 
 static int interval_ms = -1;
 static bool pinged;
@@ -19,11 +19,10 @@ static uint32_t last_ping;
  * watchdog is taken as this process's own. */
 static uint64_t parent_watchdog_usec(void)
 {
-    const char *pid = getenv("WATCHDOG_PID"), *usec = getenv("WATCHDOG_USEC");
-    if (!pid || !usec || strtol(pid, NULL, 10) != (long)getppid()) return 0;
-    char *end;
-    unsigned long long v = strtoull(usec, &end, 10);
-    return *usec && !*end ? v : 0;
+    int64_t pid, usec;
+    if (number_parse(getenv("WATCHDOG_PID"), 1, INT32_MAX, &pid) || pid != (int64_t)getppid()) return 0;
+    if (number_parse(getenv("WATCHDOG_USEC"), 1, INT64_MAX, &usec)) return 0;
+    return (uint64_t)usec;
 }
 
 void watchdog_init(void)
