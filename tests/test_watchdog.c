@@ -129,7 +129,7 @@ static void kiosk_kill(Kiosk *k)
 static void test_idle_keeps_pinging_hang_stops(void **state)
 {
     (void)state;
-    Kiosk k;
+    Kiosk k = {0};
     kiosk_start(&k, true);
     if (!wait_for(&k, "READY=1", 30)) {
         kiosk_kill(&k);
@@ -158,7 +158,7 @@ static void test_sigterm_stops_cleanly(void **state)
 {
     (void)state;
     /* With WATCHDOG_PID its own (no compositor above it) it pings too. */
-    Kiosk k;
+    Kiosk k = {0};
     kiosk_start(&k, false);
     if (!wait_for(&k, "READY=1", 30)) {
         kiosk_kill(&k);
