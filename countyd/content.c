@@ -11,6 +11,7 @@
 #include "auth.h"
 #include "blobs.h"
 #include "feed.h"
+#include "image.h"
 #include "orgs.h"
 #include "validate.h"
 
@@ -541,15 +542,6 @@ int content_blob_on_kiosks(Cdb *db, const char *sha256)
                    "s", sha256) != 0;
 }
 
-/* The type the first bytes say, so a mislabelled upload is caught here
- * rather than on a kiosk's screen. */
-static const char *sniff_type(const unsigned char *d, size_t len)
-{
-    if (len >= 8 && memcmp(d, "\x89PNG\r\n\x1a\n", 8) == 0) return "image/png";
-    if (len >= 3 && d[0] == 0xff && d[1] == 0xd8 && d[2] == 0xff) return "image/jpeg";
-    return NULL;
-}
-
 int content_blob_put(Cdb *db, const char *blob_dir, const char *admin, const char *sha256, const char *type,
                      const char *data, size_t len, bool *created, Err *err)
 {
@@ -558,10 +550,16 @@ int content_blob_put(Cdb *db, const char *blob_dir, const char *admin, const cha
     if (!type || (strcmp(type, "image/png") != 0 && strcmp(type, "image/jpeg") != 0))
         return REFUSE(APP_UNSUPPORTED_TYPE, "attachments must be image/png or image/jpeg");
     if (len == 0) return REFUSE(APP_BAD_REQUEST, "the file is empty");
-    const char *sniffed = sniff_type((const unsigned char *)data, len);
-    if (!sniffed || strcmp(sniffed, type) != 0)
-        return REFUSE(APP_UNSUPPORTED_TYPE, "the bytes are not %s%s%s", type, sniffed ? " but " : "",
-                      sniffed ? sniffed : "");
+    /* The header says the type, and whether a kiosk can show the image at
+     * all (proto/image.h), so neither a mislabelled upload nor a picture
+     * too large to decode reaches a kiosk's screen. */
+    ImageInfo info;
+    Err why;
+    if (image_probe(data, len, &info, &why))
+        return REFUSE(APP_UNSUPPORTED_TYPE, "the bytes are not %s: %s", type, why.msg);
+    if (strcmp(image_mime(info.format), type) != 0)
+        return REFUSE(APP_UNSUPPORTED_TYPE, "the bytes are not %s but %s", type, image_mime(info.format));
+    if (image_check(data, len, &info, &why)) return REFUSE(APP_BAD_REQUEST, "%s", why.msg);
     unsigned char md[SHA256_DIGEST_LENGTH];
     char hex[65];
     SHA256((const unsigned char *)data, len, md);

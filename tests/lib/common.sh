@@ -37,6 +37,13 @@ cache_file() {
     echo "$T/cache/$(echo "$1" | cut -c1-2)/$1"
 }
 
+# tiny_png FILE TEXT: a real 1 x 1 PNG (countyd and kioskctl read the
+# header of every image), with TEXT after its end so each TEXT gives
+# another file.
+tiny_png() {
+    printf '\211\120\116\107\015\012\032\012\000\000\000\015\111\110\104\122\000\000\000\001\000\000\000\001\010\002\000\000\000\220\167\123\336\000\000\000\014\111\104\101\124\170\234\143\070\221\142\004\000\003\126\001\137\350\027\204\122\000\000\000\000\111\105\116\104\256\102\140\202%s' "$2" > "$1"
+}
+
 # feed_with_image DIR IMAGE REVISION CATEGORY TITLE PERIOD: DIR/feed.json, a
 # snapshot feed (docs/FEED.md) with category "c" named CATEGORY and public
 # item "i" titled TITLE, whose one attachment is DIR/IMAGE, written here.
