@@ -15,7 +15,7 @@ countyd_start zhang
 C="$T/content"
 mkdir -p "$C"
 printf 'dec | 党组织决议、决定 | decision\n' > "$C/catalog.txt"
-printf '\211PNG\r\n\032\nthe bytes of a chart' > "$C/chart.png"
+tiny_png "$C/chart.png" 'the bytes of a chart'
 author_item "$C/meeting.txt" dec 关于召开党员大会的决定 "2026-01-05 09:00" 即时 社会 定于本月十日召开全体党员大会。 \
     "chart.png | 会议通知"
 "$BIN"/kioskctl publish "$C" --approve > "$T/publish.txt" || fail "publish: $(cat "$T/publish.txt")"

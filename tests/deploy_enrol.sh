@@ -41,7 +41,7 @@ fi
 # is not this server's (plain http here), so sync without it.
 sed -i "s#^ca_file = .*#ca_file =#" "$ETC/enrolment.conf"
 "$BIN"/kioskctl sync --config "$ETC/kiosk.conf" --once > "$T/once.txt" 2>&1 || fail "sync --once: $(cat "$T/once.txt")"
-"$BIN"/kioskctl kiosks | grep -q "^ok .*lobby-1" || fail "the enrolled kiosk's heartbeat is not listed"
+"$BIN"/kioskctl kiosks | grep -q "^正常 lobby-1" || fail "the enrolled kiosk's heartbeat is not listed"
 
 # 2. The enrolment file for a USB stick, for a second kiosk.
 "$BIN"/kioskctl kiosk-add lobby-2 --enrol-file "$T/lobby-2.enrol" > "$T/add2.txt" || fail "kiosk-add --enrol-file"
@@ -54,7 +54,7 @@ sh deploy/dangwu-kiosk-enrol "$T/lobby-2.enrol" --no-restart > /dev/null || fail
 grep -qx "kiosk_id = lobby-2" "$ETC/enrolment.conf" || fail "the file's kiosk id is not in enrolment.conf"
 grep -qx "ca_file =" "$ETC/enrolment.conf" || fail "a CA appeared from nowhere"
 "$BIN"/kioskctl sync --config "$ETC/kiosk.conf" --once > "$T/once2.txt" 2>&1 || fail "sync --once as lobby-2"
-"$BIN"/kioskctl kiosks | grep -q "^ok .*lobby-2" || fail "lobby-2's heartbeat is not listed"
+"$BIN"/kioskctl kiosks | grep -q "^正常 lobby-2" || fail "lobby-2's heartbeat is not listed"
 
 # 3. Bad input changes nothing.
 cp "$ETC/enrolment.conf" "$T/good.conf"
