@@ -371,15 +371,25 @@ void api_admin_item_put(Request *r)
     json_decref(body);
 }
 
+/* What a step needs: review for 审核, approve for the others; 退回 is the
+ * reviewer's or the approver's (whichever the admin is). */
+static AuthzAction step_action(Cdb *db, const Actor *who, ReviewStep step, const char *org)
+{
+    if (step == STEP_REVIEW) return AUTHZ_REVIEW;
+    if (step == STEP_RETURN && authz_check(db, who, AUTHZ_REVIEW, org, NULL) == 0) return AUTHZ_REVIEW;
+    return AUTHZ_APPROVE;
+}
+
 void api_admin_item_step(Request *r)
 {
     int step = review_step_parse(r->params[1]);
-    if (step < 0) return http_reply_error(r, 404, "not_found", "items have review, approve, publish and withdraw");
+    if (step < 0)
+        return http_reply_error(r, 404, "not_found", "items have review, approve, publish, withdraw and return");
     Cdb *db;
     Actor who;
     char org[CDB_ID_SIZE];
     if (api_actor(r, &db, &who) || stored_owner(r, db, "item", r->params[0], org, sizeof org) ||
-        api_allowed(r, db, &who, step == STEP_REVIEW ? AUTHZ_REVIEW : AUTHZ_APPROVE, org))
+        api_allowed(r, db, &who, step_action(db, &who, (ReviewStep)step, org), org))
         return;
     json_t *body = r->body_len ? http_body_json(r) : json_object();
     if (!body) return;

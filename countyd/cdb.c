@@ -125,6 +125,21 @@ static const char *const migrations[] = {
     "ALTER TABLE items ADD COLUMN reviewed_by TEXT;"
     "ALTER TABLE items ADD COLUMN withdraw_reason TEXT;"
     "ALTER TABLE items ADD COLUMN withdrawn_at INTEGER;",
+    /* 5 -> 6: the web console's passwords (argon2id) and sessions
+     * (accounts.c); a session's token is kept only as its SHA-256. */
+    "CREATE TABLE console_passwords (admin TEXT PRIMARY KEY, hash TEXT NOT NULL, must_change INTEGER NOT NULL,"
+    "  failures INTEGER NOT NULL DEFAULT 0, locked_until INTEGER NOT NULL DEFAULT 0, changed_at INTEGER NOT NULL);"
+    "CREATE TABLE console_sessions (token_hash TEXT PRIMARY KEY, admin TEXT NOT NULL, csrf TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);"
+    "CREATE INDEX console_sessions_admin ON console_sessions(admin);",
+    /* 6 -> 7: feedback is known by the kiosk and the id that kiosk gave it
+     * (PROTOCOL.md: "from this kiosk"); two kiosks that happen to send the
+     * same id are both stored.  `id` stays the admins' name for an entry:
+     * the submission id, or "<submission id>.<kiosk>" when another kiosk's
+     * entry has that id already (a submission id has no '.'). */
+    "ALTER TABLE feedback ADD COLUMN submission TEXT NOT NULL DEFAULT '';"
+    "UPDATE feedback SET submission = id;"
+    "CREATE UNIQUE INDEX feedback_kiosk_submission ON feedback(kiosk, submission);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == CDB_SCHEMA_VERSION, "one migration per schema version");

@@ -245,6 +245,9 @@ static const struct {
     [STEP_APPROVE] = {"approve", "reviewed", "approved"},
     [STEP_PUBLISH] = {"publish", "approved", "published"},
     [STEP_WITHDRAW] = {"withdraw", NULL, "withdrawn"},
+    /* 退回: a reviewer or approver sends the working version back to its
+     * author, with a note saying what to change. */
+    [STEP_RETURN] = {"return", NULL, "drafted"},
 };
 
 int review_step_parse(const char *word)
@@ -320,12 +323,24 @@ static int withdraw(Cdb *db, const char *id, json_t *row, const char *note, Err 
                     "sis", note, now_s(), id);
 }
 
+/* 退回: the version in review goes back to its author as a draft (and
+ * needs a new review); what kiosks have does not change. */
+static int return_to_author(Cdb *db, const char *id, const char *state, const char *note, Err *err)
+{
+    if (strcmp(state, "published") == 0 || strcmp(state, "withdrawn") == 0)
+        return REFUSE(APP_WRONG_STATE, "item %s is %s; only a version in review can be returned", id, state);
+    if (!note || !note[0])
+        return REFUSE(APP_BAD_REQUEST, "note: returning item %s needs a note saying what to change", id);
+    return cdb_exec(db, err, "UPDATE items SET reviewed_by = NULL WHERE id = ?", "s", id);
+}
+
 static int apply_step(Cdb *db, const char *admin, const char *id, ReviewStep step, json_t *row, const char *note,
                       Err *err)
 {
     const char *state = json_string_value(json_object_get(row, "state"));
     if (step == STEP_WITHDRAW && strcmp(state, "withdrawn") == 0)
         return REFUSE(APP_WRONG_STATE, "item %s is already withdrawn", id);
+    if (step == STEP_RETURN) return return_to_author(db, id, state, note, err);
     if (steps[step].from && strcmp(state, steps[step].from) != 0)
         return REFUSE(APP_WRONG_STATE, "item %s is %s; it must be %s before it can be %s", id, state, steps[step].from,
                       steps[step].to);

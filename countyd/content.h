@@ -30,7 +30,7 @@ int content_categories_put(Cdb *db, const char *admin, json_t *categories, int *
 int content_item_put(Cdb *db, const char *admin, const char *org, const char *id, json_t *item, bool *changed,
                      char *state, size_t state_size, Err *err);
 
-typedef enum { STEP_REVIEW, STEP_APPROVE, STEP_PUBLISH, STEP_WITHDRAW } ReviewStep;
+typedef enum { STEP_REVIEW, STEP_APPROVE, STEP_PUBLISH, STEP_WITHDRAW, STEP_RETURN } ReviewStep;
 int review_step_parse(const char *word);
 /* Moves an item one step; `state` receives its new state. */
 int content_item_step(Cdb *db, const char *admin, const char *id, ReviewStep step, const char *note, char *state,
