@@ -16,7 +16,7 @@
 
 /* One row per key: the table is the single place that knows a key's
  * section, type, range and where it lives in Config. */
-typedef enum { T_STR, T_INT, T_BOOL, T_ORIENT, T_LOGLEVEL, T_FONTLIST, T_REASONS, T_HOURS, T_URL } KeyType;
+typedef enum { T_STR, T_INT, T_BOOL, T_ORIENT, T_TURN, T_LOGLEVEL, T_FONTLIST, T_REASONS, T_HOURS, T_URL } KeyType;
 
 typedef struct {
     const char *section, *name;
@@ -36,6 +36,7 @@ static const Key keys[] = {
     INT("display", "width", width, 320, 7680),
     INT("display", "height", height, 240, 7680),
     OTHER("display", "orientation", T_ORIENT, orientation),
+    OTHER("display", "turn", T_TURN, turn_degrees),
     INT("display", "text_scale", text_scale_percent, 50, 300),
     STR("fonts", "regular", font_regular),
     STR("fonts", "bold", font_bold),
@@ -75,6 +76,7 @@ void config_defaults(Config *cfg)
     cfg->width = 1920;
     cfg->height = 1080;
     cfg->orientation = ORIENT_LANDSCAPE;
+    cfg->turn_degrees = CONFIG_TURN_AUTO;
     cfg->text_scale_percent = 100;
     snprintf(cfg->font_regular, sizeof cfg->font_regular, "fonts/NotoSansCJK-Regular.ttc");
     snprintf(cfg->font_bold, sizeof cfg->font_bold, "fonts/NotoSansCJK-Bold.ttc");
@@ -182,6 +184,13 @@ static int set_value(Config *cfg, const Key *k, const char *value, Err *err)
         if (strcmp(value, "landscape") == 0) cfg->orientation = ORIENT_LANDSCAPE;
         else if (strcmp(value, "portrait") == 0) cfg->orientation = ORIENT_PORTRAIT;
         else return err_set(err, "orientation must be landscape or portrait, not \"%s\"", value);
+        return 0;
+    case T_TURN:
+        if (strcmp(value, "auto") == 0) cfg->turn_degrees = CONFIG_TURN_AUTO;
+        else if (strcmp(value, "0") == 0 || strcmp(value, "90") == 0 || strcmp(value, "180") == 0 ||
+                 strcmp(value, "270") == 0)
+            cfg->turn_degrees = (int)strtol(value, NULL, 10);
+        else return err_set(err, "turn must be auto, 0, 90, 180 or 270, not \"%s\"", value);
         return 0;
     case T_LOGLEVEL:
         if (log_level_parse(value) < 0)
