@@ -140,6 +140,16 @@ static const char *const migrations[] = {
     "ALTER TABLE feedback ADD COLUMN submission TEXT NOT NULL DEFAULT '';"
     "UPDATE feedback SET submission = id;"
     "CREATE UNIQUE INDEX feedback_kiosk_submission ON feedback(kiosk, submission);",
+    /* 7 -> 8: the catalog as the level above sets it: the county's
+     * standard entries (root) and organisations' own additions, each with
+     * its rules (公开形式, 范围, 时限; catalog.h). */
+    "ALTER TABLE categories ADD COLUMN org TEXT NOT NULL DEFAULT 'root';"
+    "ALTER TABLE categories ADD COLUMN rules TEXT NOT NULL DEFAULT '{}';",
+    /* 8 -> 9: the database's identity (PROTOCOL.md "Which database"), made
+     * at random when the database is made and again by --new-identity
+     * after a backup is restored, so that a kiosk can tell a server that
+     * went back to an older revision from a stale copy of the same one. */
+    "INSERT INTO meta (key, value) VALUES ('database_id', random() & 0x7fffffffffffffff);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == CDB_SCHEMA_VERSION, "one migration per schema version");
@@ -328,6 +338,17 @@ void cdb_end_read(Cdb *db)
 }
 
 int64_t cdb_revision(Cdb *db) { return cdb_int(db, 0, "SELECT value FROM meta WHERE key = 'revision'", NULL); }
+
+void cdb_database_id(Cdb *db, char *buf, size_t size)
+{
+    int64_t id = cdb_int(db, 0, "SELECT value FROM meta WHERE key = 'database_id'", NULL);
+    snprintf(buf, size, "%016llx", (unsigned long long)id);
+}
+
+int cdb_new_database_id(Cdb *db, Err *err)
+{
+    return cdb_exec(db, err, "UPDATE meta SET value = random() & 0x7fffffffffffffff WHERE key = 'database_id'", NULL);
+}
 
 int64_t cdb_tx_revision(Cdb *db) { return db->tx_revision; }
 

@@ -43,6 +43,7 @@ typedef struct {
     char console_password[128];
     char tls_cert[1024], tls_key[1024];
     bool blob_dir_set;
+    bool new_identity;        /* --new-identity: after restoring a backup */
 } Settings;
 
 static void usage(void)
@@ -66,6 +67,7 @@ static void usage(void)
            "  --preview-kiosk FILE  the kiosk program that renders previews (default: kiosk beside countyd)\n"
            "  --preview-config FILE the kiosk.conf previews start from (default: kiosk.conf above bin/)\n"
            "  --preview-timeout S   stop a preview that takes longer, 5..300 (default 60)\n"
+           "  --new-identity        give the database a new identity (after restoring a backup), exit\n"
            "  --add-admin NAME      create admin NAME (or give it a new token), print the token, exit\n"
            "    --org ID            ... of this organisation (default root, the county)\n"
            "    --roles LIST        ... with these roles: draft,review,approve,supervise,manage\n"
@@ -150,6 +152,21 @@ static void default_paths(App *app)
     if (!app->preview_config[0]) snprintf(app->preview_config, sizeof app->preview_config, "%s/../kiosk.conf", dir);
 }
 
+/* After a backup was restored: kiosks that saw a later revision of this
+ * database must learn that it is another one, and resync to it. */
+static int new_identity(Cdb *db)
+{
+    Err err;
+    char id[24];
+    if (cdb_new_database_id(db, &err)) {
+        fprintf(stderr, "countyd: %s\n", err.msg);
+        return 1;
+    }
+    cdb_database_id(db, id, sizeof id);
+    printf("the database's identity is now %s; kiosks will fetch a full snapshot from it\n", id);
+    return 0;
+}
+
 /* Returns 0 to run, 1 after --help, -1 on a bad option. */
 static int parse_args(Settings *s, int argc, char **argv, Err *err)
 {
@@ -160,6 +177,10 @@ static int parse_args(Settings *s, int argc, char **argv, Err *err)
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage();
             return 1;
+        }
+        if (strcmp(a, "--new-identity") == 0) {
+            s->new_identity = true;
+            continue;
         }
         if (strncmp(a, "--", 2) != 0 || i + 1 >= argc)
             return err_set(err, "%s: expected an option with a value (see countyd --help)", a);
@@ -333,9 +354,10 @@ int main(int argc, char **argv)
     if (s.log_file[0] && log_set_file(s.log_file)) log_warn("countyd: cannot open log file %s", s.log_file);
     Cdb *db;
     if (prepare_storage(&s, &db)) return 1;
-    if (s.add_admin[0]) rc = add_admin(db, &s);
+    if (s.new_identity) rc = new_identity(db);
+    else if (s.add_admin[0]) rc = add_admin(db, &s);
     if (!rc && s.console_password[0]) rc = initial_password(db, s.console_password);
-    if (!s.add_admin[0] && !s.console_password[0]) rc = serve(&s, db);
+    if (!s.new_identity && !s.add_admin[0] && !s.console_password[0]) rc = serve(&s, db);
     cdb_close(db);
     return rc;
 }

@@ -310,6 +310,52 @@ static void test_server_down_then_back(void **state)
     assert_true(kiosk_visible("gk-002", NULL, 0));
 }
 
+__attribute__((format(printf, 1, 2))) static void shell(const char *fmt, ...)
+{
+    char cmd[3000];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* The county restores a backup: the same database, gone back.  The kiosk
+ * refuses its older revision (it cannot tell it from a stale copy) until
+ * countyd --new-identity says it is another database; then it resyncs to
+ * it: what was published after the backup is gone from the kiosk too. */
+static void test_restored_backup_with_new_identity(void **state)
+{
+    (void)state;
+    publish_item("gk-001", "备份前发布的通知", "public", false);
+    assert_int_equal(kiosk_sync(), 0);
+    char backup[1200];
+    snprintf(backup, sizeof backup, "%s/backup.db", county.dir);
+    countyd_stop(&county);
+    shell("cp '%s' '%s'", county.db, backup);
+    countyd_launch(&county);
+    publish_item("gk-002", "备份后发布的通知", "public", false);
+    assert_int_equal(kiosk_sync(), 0);
+    assert_true(kiosk_visible("gk-002", NULL, 0));
+
+    countyd_stop(&county);
+    shell("cp '%s' '%s'", backup, county.db);
+    shell("rm -f '%s-wal' '%s-shm'", county.db, county.db);
+    countyd_launch(&county);
+    assert_int_equal(kiosk_sync(), -1);
+    assert_true(kiosk_visible("gk-002", NULL, 0));
+
+    countyd_stop(&county);
+    shell("'%s' --db '%s' --new-identity > /dev/null", countyd_bin("countyd"), county.db);
+    countyd_launch(&county);
+    /* Back at the kiosk's revision number: only the identity tells. */
+    publish_item("gk-003", "恢复后发布的通知", "public", false);
+    assert_int_equal(kiosk_sync(), 0);
+    assert_false(kiosk_visible("gk-002", NULL, 0));
+    assert_true(kiosk_visible("gk-001", NULL, 0));
+    assert_true(kiosk_visible("gk-003", NULL, 0));
+}
+
 static int server_feedback_count(const char *id)
 {
     json_t *list = countyd_admin_expect(&county, "GET", "/v1/admin/feedback", "application/json", NULL, 0, 200);
@@ -416,14 +462,14 @@ static void test_views_reach_the_admins(void **state)
     assert_int_equal(server_views("gk-001"), 0);
     Store *s = kiosk_store_open();
     Err err;
-    for (int i = 0; i < 3; i++) assert_int_equal(store_item_viewed(s, "gk-001", &err), 0);
+    for (int i = 0; i < 3; i++) assert_int_equal(store_item_viewed(s, "gk-001", 1, &err), 0);
     store_close(s);
     assert_int_equal(kiosk_sync(), 0);
     assert_int_equal(server_views("gk-001"), 3);
     assert_int_equal(kiosk_sync(), 0);   /* nothing new: nothing added */
     assert_int_equal(server_views("gk-001"), 3);
     s = kiosk_store_open();
-    assert_int_equal(store_item_viewed(s, "gk-001", &err), 0);
+    assert_int_equal(store_item_viewed(s, "gk-001", 1, &err), 0);
     store_close(s);
     assert_int_equal(kiosk_sync(), 0);
     assert_int_equal(server_views("gk-001"), 4);
@@ -463,6 +509,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_publish_update_withdraw, setup, teardown),
         cmocka_unit_test_setup_teardown(test_internal_item_never_reaches_kiosk, setup, teardown),
         cmocka_unit_test_setup_teardown(test_server_down_then_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_restored_backup_with_new_identity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_feedback_exactly_once_when_answer_lost, setup, teardown),
         cmocka_unit_test_setup_teardown(test_heartbeat_settings_and_commands, setup, teardown),
         cmocka_unit_test_setup_teardown(test_running_kiosk_gets_publish_within_seconds, setup, teardown),
