@@ -3,12 +3,14 @@
 # deploy/countyd-restore; docs/DEPLOY.md) on the real countyd: a copy made
 # while countyd runs passes PRAGMA integrity_check and holds the images,
 # only the newest BACKUP_KEEP copies stay, a restore brings the database
-# back to the copy (a kiosk registered after it is gone again) and keeps
+# back to the copy (a kiosk registered after it is gone again) with a new
+# identity (countyd --new-identity) and keeps
 # the replaced one, and a damaged copy is refused with nothing changed.
 set -eu
 . tests/lib/common.sh
 
 export COUNTYD_DB="$T/county.db" COUNTYD_BLOBS="$T/countyd-blobs" BACKUP_DIR="$T/backups" BACKUP_KEEP=2
+export COUNTYD_BIN="$BIN/countyd"
 countyd_start zhang
 
 # Content with an image, and one kiosk, before the backups.
@@ -54,6 +56,9 @@ grep -q "integrity check, nothing was changed" "$T/bad.txt" || fail "message: $(
 rm -rf "$COUNTYD_BLOBS"
 sh deploy/countyd-restore --no-service "$NEWEST" > "$T/restore.txt" 2>&1 || fail "restore: $(cat "$T/restore.txt")"
 cat "$T/restore.txt"
+identity() { sqlite3 "$1" "select value from meta where key = 'database_id';"; }
+[ -n "$(identity "$COUNTYD_DB")" ] || fail "no identity in the restored database's meta table"
+[ "$(identity "$COUNTYD_DB")" != "$(identity "$NEWEST/county.db")" ] || fail "the restored database kept the backup's identity"
 ls "$COUNTYD_DB".before-restore-* > /dev/null 2>&1 || fail "the replaced database was not kept"
 countyd_start zhang
 "$BIN"/kioskctl kiosks > "$T/kiosks-after.txt" || fail "kioskctl kiosks after the restore"
