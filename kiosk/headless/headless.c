@@ -23,6 +23,7 @@ typedef struct Run {
     int line;
     char shots[1024];
     char fail[1024];
+    SyncThread *sync;          /* started by sync-start */
 } Run;
 
 static int fail(Run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -468,6 +469,33 @@ static int set_state(Run *r, const char *key, const char *value)
     return 0;
 }
 
+/* The real sync thread, as bin/kiosk starts it on a screen, for scripts
+ * that follow content or feedback to a server (the script's clock does
+ * not reach it: it runs in real time). */
+static int start_sync(Run *r)
+{
+    if (r->sync) return fail(r, "sync-start: the sync thread runs already");
+    Err err;
+    if (sync_start(r->cfg, app_sync_notify, NULL, &r->sync, &err)) return fail(r, "sync-start: %s", err.msg);
+    app_set_sync(r->app, r->sync);
+    return 0;
+}
+
+/* Waits (real time, up to 30 s) until sync_state KEY is VALUE. */
+static int wait_state(Run *r, const char *key, const char *value)
+{
+    char have[256] = "";
+    for (int waited = 0; waited < 30000; waited += 50) {
+        if (store_state_get(app_store(r->app), key, have, sizeof have) == 0 && strcmp(have, value) == 0) {
+            process_events(r->app);
+            return 0;
+        }
+        hold(r->app, 50);
+        if (app_quitting(r->app)) return 0;
+    }
+    return fail(r, "wait-state: %s is \"%s\" after 30 s, not \"%s\"", key, have, value);
+}
+
 static int out_path(Run *r, const char *name, const char *ext, char *buf, size_t size)
 {
     Err err;
@@ -660,6 +688,11 @@ static int run_line(Run *r, int argc, char **argv)
         if (need(r, argc, 2, "state KEY VALUE")) return -1;
         return set_state(r, argv[1], argv[2]);
     }
+    if (strcmp(cmd, "sync-start") == 0) return start_sync(r);
+    if (strcmp(cmd, "wait-state") == 0) {
+        if (need(r, argc, 2, "wait-state KEY VALUE")) return -1;
+        return wait_state(r, argv[1], argv[2]);
+    }
     if (strcmp(cmd, "lose-textures") == 0) {
         SDL_Event e = {.type = SDL_RENDER_TARGETS_RESET};
         SDL_PushEvent(&e);
@@ -726,11 +759,12 @@ int headless_run(App *app, const Config *cfg, const char *script_path)
     app_advance(app, 0);
     char line[2048];
     int rc = 0;
+    bool stopped = false;
     while (fgets(line, sizeof line, f)) {
         if (quit_asked(app)) {
             log_info("headless: %s: stopped before line %d (SIGTERM or SIGINT)", script_path, r.line + 1);
-            fclose(f);
-            return 0;
+            stopped = true;
+            break;
         }
         r.line++;
         line[strcspn(line, "\r\n")] = '\0';
@@ -744,6 +778,10 @@ int headless_run(App *app, const Config *cfg, const char *script_path)
         }
     }
     fclose(f);
-    if (rc == 0) log_info("headless: %s: %d lines, all checks held", script_path, r.line);
+    if (r.sync) {
+        app_set_sync(app, NULL);
+        sync_stop(r.sync);
+    }
+    if (rc == 0 && !stopped) log_info("headless: %s: %d lines, all checks held", script_path, r.line);
     return rc;
 }

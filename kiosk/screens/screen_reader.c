@@ -352,8 +352,7 @@ static int reader_enter(App *app, void *st, const char *arg)
         log_warn("reader: item \"%s\" is not shown", arg);
         return -1;
     }
-    Err err;
-    if (store_item_viewed(app_store(app), arg, &err) != 0) log_warn("reader: %s", err.msg);
+    app_count_view(app, arg);
     return 0;
 }
 

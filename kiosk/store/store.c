@@ -181,7 +181,7 @@ int store_open(const char *path, Store **out, Err *err)
         store_close(s);
         return -1;
     }
-    sqlite3_busy_timeout(s->db, 5000);
+    sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
     sqlite3_extended_result_codes(s->db, 1);
     /* secure_delete: deleted text (a withdrawn item) is overwritten on
      * disk, not left in free pages. */
@@ -490,12 +490,12 @@ int store_answers(Store *s, int offset, int limit, StoreAnswer **out, int *count
     return collect(s, st, sizeof(StoreAnswer), read_answer, (void **)out, count, err);
 }
 
-int store_item_viewed(Store *s, const char *id, Err *err)
+int store_item_viewed(Store *s, const char *id, int64_t views, Err *err)
 {
     return run(s, err,
-               "INSERT INTO view_counts(item_id, count) VALUES (?1, 1)"
-               " ON CONFLICT(item_id) DO UPDATE SET count = count + 1",
-               "s", id);
+               "INSERT INTO view_counts(item_id, count) VALUES (?1, ?2)"
+               " ON CONFLICT(item_id) DO UPDATE SET count = count + ?2",
+               "si", id, views);
 }
 
 int store_view_count(Store *s, const char *id)
@@ -769,11 +769,23 @@ int store_feedback_add(Store *s, const StoreFeedback *f, Err *err)
     /* synchronous=FULL (set at open) makes this COMMIT reach the disk
      * before we return, so 提交成功 is only shown for what survives a
      * power cut. */
-    return run(s, err,
-               "INSERT INTO feedback_outbox(id, kind, target_item, target_category, rating, rating_levels,"
-               " reasons, comment, name, phone, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-               "ssssddssssi", f->id, feedback_kind_word(f->kind), f->target_item, f->target_category, f->rating,
-               f->rating_levels, f->reasons[0] ? f->reasons : "[]", f->comment, f->name, f->phone, f->created_at);
+    /* A visitor waits for this write: behind the sync thread's snapshot
+     * transaction (seconds, for a large feed) it gives up after
+     * STORE_VISITOR_WAIT_MS, and the screen asks to try again. */
+    sqlite3_busy_timeout(s->db, STORE_VISITOR_WAIT_MS);
+    int rc = run(s, err,
+                 "INSERT INTO feedback_outbox(id, kind, target_item, target_category, rating, rating_levels,"
+                 " reasons, comment, name, phone, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                 "ssssddssssi", f->id, feedback_kind_word(f->kind), f->target_item, f->target_category, f->rating,
+                 f->rating_levels, f->reasons[0] ? f->reasons : "[]", f->comment, f->name, f->phone, f->created_at);
+    sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+    return rc;
+}
+
+bool store_busy(Store *s)
+{
+    int code = sqlite3_errcode(s->db);
+    return code == SQLITE_BUSY || code == SQLITE_LOCKED;
 }
 
 static void read_feedback(sqlite3_stmt *st, void *slot)

@@ -120,8 +120,9 @@ void store_item_free(StoreItem *item);
 int store_notices(Store *s, int64_t now, StoreNotice **out, int *count, Err *err);
 /* Public answers to feedback, newest first. */
 int store_answers(Store *s, int offset, int limit, StoreAnswer **out, int *count, int *total, Err *err);
-/* Counts a view of an item (for the admins' statistics). */
-int store_item_viewed(Store *s, const char *id, Err *err);
+/* Adds `views` views of an item (for the admins' statistics).  Written by
+ * the sync thread: the screen counts views in memory (sync_count_view). */
+int store_item_viewed(Store *s, const char *id, int64_t views, Err *err);
 int store_view_count(Store *s, const char *id);
 
 /* Views not yet reported to the server, for the heartbeat. */
@@ -254,8 +255,16 @@ typedef struct StoreFeedback {
 const char *feedback_kind_word(FeedbackKind k);  /* "rating", "comment", "request" */
 int feedback_kind_parse(const char *word);
 
-/* Commits the submission durably (fsync'd) before returning. */
+/* Commits the submission durably (fsync'd) before returning.  The visitor
+ * waits for it, so it waits at most STORE_VISITOR_WAIT_MS for another
+ * connection's write transaction (the sync thread applying a snapshot);
+ * then it fails and store_busy() says so.  Other writes wait up to
+ * STORE_BUSY_TIMEOUT_MS. */
+#define STORE_VISITOR_WAIT_MS 500
+#define STORE_BUSY_TIMEOUT_MS 5000
 int store_feedback_add(Store *s, const StoreFeedback *f, Err *err);
+/* The last failure on this connection was another connection's lock. */
+bool store_busy(Store *s);
 /* The oldest unsent submissions, at most `max`. */
 int store_feedback_pending(Store *s, int max, StoreFeedback **out, int *count, Err *err);
 /* After the server acknowledged: mark sent and erase the contact details. */

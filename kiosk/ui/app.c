@@ -35,6 +35,7 @@ typedef struct Visit {
 struct App {
     const Config *cfg;
     Store *store;
+    SyncThread *sync;
     Fonts *fonts;
     SDL_Window *win;
     SDL_Renderer *r;
@@ -647,6 +648,10 @@ void app_set_wall_time(App *app, int64_t wall)
     app->wall_start = wall - app->clock / 1000;
     app->dirty = true;
 }
+
+void app_set_sync(App *app, SyncThread *sync) { app->sync = sync; }
+void app_count_view(App *app, const char *item_id) { sync_count_view(app->sync, item_id); }
+void app_poke_sync(App *app) { sync_poke(app->sync); }
 
 bool app_quitting(const App *app) { return app->quit; }
 
