@@ -241,12 +241,16 @@ int cmd_resync(int argc, char **argv)
 
 /* ---- the review cycle ------------------------------------------------------------------------ */
 
+/* --privacy-reason TEXT: why a privacy finding must stay (保密审查), for approve, reply, notice-add. */
+static const char *privacy_reason;
+
 static int item_step(AdminClient *c, const char *id, const char *step, const char *note, char *state, size_t size,
                      Err *err)
 {
     char path[256];
     snprintf(path, sizeof path, "/v1/admin/items/%s/%s", id, step);
     json_t *body = note ? json_pack("{s:s}", "note", note) : json_object();
+    if (privacy_reason) json_object_set_new(body, "privacy_reason", json_string(privacy_reason));
     json_t *ans;
     int rc = admin_call(c, "POST", path, body, &ans, err);
     json_decref(body);
@@ -258,11 +262,12 @@ static int item_step(AdminClient *c, const char *id, const char *step, const cha
 
 static int run_step(int argc, char **argv, const char *step)
 {
-    static const char *const valued[] = {"--note", NULL};
+    static const char *const valued[] = {"--note", "--privacy-reason", NULL};
     const char *id = admin_arg(argc, argv, 0, valued);
+    privacy_reason = admin_opt(argc, argv, "--privacy-reason", NULL);
     if (!id) {
         char usage[128];
-        snprintf(usage, sizeof usage, "%s 事项ID [--note 说明或理由]", step);
+        snprintf(usage, sizeof usage, "%s 事项ID [--note 说明或理由] [--privacy-reason 保留理由]", step);
         return usage_error(usage);
     }
     AdminClient *c = admin_client_open(argc, argv);
@@ -362,6 +367,12 @@ static int push_through(AdminClient *c, const char *id, const char *state, const
     for (size_t i = 0; i < 3; i++) {
         if (strcmp(now, order[i][0]) != 0) continue;
         if (item_step(c, id, order[i][1], note, now, sizeof now, err)) {
+            if (strstr(err->msg, "409 privacy_review")) {
+                /* The approver edits the text, or approves this one item with --privacy-reason. */
+                printf("  %-24s %s（%s）\n", id, state_label(now), strstr(err->msg, "保密审查") ? strstr(err->msg, "保密审查") : err->msg);
+                *waiting = true;
+                return 0;
+            }
             if (!strstr(err->msg, "403 forbidden")) return -1;
             printf("  %-24s %s（须由另一位管理员%s）\n", id, state_label(now), strcmp(order[i][1], "review") == 0 ? "审核" : "审批");
             *waiting = true;
@@ -532,7 +543,8 @@ int cmd_update(int argc, char **argv)
 
 int cmd_notice_add(int argc, char **argv)
 {
-    static const char *const valued[] = {"--id", "--period", "--starts", "--ends", "--sort", "--org", "--audience", NULL};
+    static const char *const valued[] = {"--id",  "--period",   "--starts",          "--ends", "--sort",
+                                         "--org", "--audience", "--privacy-reason", NULL};
     const char *text = admin_arg(argc, argv, 0, valued);
     if (!text) return usage_error("notice-add 通知文字 [--id ID] [--urgent] [--period immediate|periodic|phased|long_term] "
                                   "[--starts 时间] [--ends 时间] [--sort N] [--org 组织ID] [--audience own|subtree]");
@@ -552,6 +564,8 @@ int cmd_notice_add(int argc, char **argv)
     if (admin_opt(argc, argv, "--starts", NULL)) json_object_set_new(n, "starts_at", json_string(admin_opt(argc, argv, "--starts", NULL)));
     if (admin_opt(argc, argv, "--ends", NULL)) json_object_set_new(n, "ends_at", json_string(admin_opt(argc, argv, "--ends", NULL)));
     if (admin_opt(argc, argv, "--org", NULL)) json_object_set_new(n, "org", json_string(admin_opt(argc, argv, "--org", NULL)));
+    if (admin_opt(argc, argv, "--privacy-reason", NULL))
+        json_object_set_new(n, "privacy_reason", json_string(admin_opt(argc, argv, "--privacy-reason", NULL)));
     if (admin_opt(argc, argv, "--audience", NULL))
         json_object_set_new(n, "audience", json_string(admin_opt(argc, argv, "--audience", NULL)));
     int sort;
@@ -724,7 +738,7 @@ int cmd_feedback_export(int argc, char **argv)
 
 int cmd_reply(int argc, char **argv)
 {
-    static const char *const valued[] = {"--question", NULL};
+    static const char *const valued[] = {"--question", "--privacy-reason", NULL};
     const char *id = admin_arg(argc, argv, 0, valued), *text = admin_arg(argc, argv, 1, valued);
     if (!id || !text) return usage_error("reply 意见ID 答复内容 [--public] [--question \"重新表述的问题\"]");
     AdminClient *c = admin_client_open(argc, argv);
@@ -733,6 +747,8 @@ int cmd_reply(int argc, char **argv)
     json_t *body = json_pack("{s:s,s:b}", "text", text, "public", public);
     const char *q = admin_opt(argc, argv, "--question", NULL);
     if (q) json_object_set_new(body, "question", json_string(q));
+    const char *keep = admin_opt(argc, argv, "--privacy-reason", NULL);
+    if (keep) json_object_set_new(body, "privacy_reason", json_string(keep));
     char path[256];
     snprintf(path, sizeof path, "/v1/admin/feedback/%s/reply", id);
     json_t *ans;

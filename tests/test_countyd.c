@@ -596,8 +596,14 @@ static void public_reply_becomes_an_answer_without_contact(void **state)
     json_decref(countyd_admin_ok(&srv, "POST", "/v1/admin/feedback/7a2d3c0f-1111-4b7e-9a51-2c8f0e7d4a11/reply",
                                  "{\"text\":\"已在公开栏公布，谢谢。\",\"public\":false}"));
     assert_int_equal(server_revision(), before);
+    /* A public answer never shows the visitor's own words: it needs the
+     * question as the admin restated it. */
+    r = countyd_admin(&srv, "POST", "/v1/admin/feedback/7a2d3c0f-1111-4b7e-9a51-2c8f0e7d4a11/reply",
+                      "{\"text\":\"每季度第一个月公布上季度开支。\",\"public\":true}");
+    expect_error(&r, 400, "bad_request");
     json_decref(countyd_admin_ok(&srv, "POST", "/v1/admin/feedback/7a2d3c0f-1111-4b7e-9a51-2c8f0e7d4a11/reply",
-                                 "{\"text\":\"每季度第一个月公布上季度开支。\",\"public\":true}"));
+                                 "{\"text\":\"每季度第一个月公布上季度开支。\",\"public\":true,"
+                                 "\"question\":\"希望公开村务开支明细\"}"));
     char path[128];
     snprintf(path, sizeof path, "/v1/content?since=%lld", before);
     r = kiosk_get(path, NULL);
