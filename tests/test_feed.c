@@ -166,6 +166,10 @@ static void invalid_documents_change_nothing(void **state)
          "published_at: is not a time"},
         {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS ",\"items\":{\"upsert\":[" ITEM_P("s", "periodic", "secret", "") "]}}",
          "items.upsert[0].scope: must be one of public, internal"},
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS ",\"items\":{\"upsert\":[" ITEM("l", ",\"lang\":\"zh-CN\"") "]}}",
+         "items.upsert[0].lang: must be one of zh-Hans, zh-Hant"},
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS ",\"items\":{\"upsert\":[" ITEM("f", ",\"body_format\":\"html\"") "]}}",
+         "items.upsert[0].body_format: must be one of plain, markdown"},
         {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS ",\"items\":{\"upsert\":[" ITEM("o", "") "]},\"items\":{}}",
          "duplicate object key"},
         {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS ",\"items\":{\"upsert\":[" ITEM("bad id!", "") "]}}",
@@ -330,7 +334,7 @@ static void internal_and_withdrawn_text_never_on_disk(void **state)
     assert_false(file_holds(path, "DROPPED-BODY-3"));
 }
 
-/* A database from before schema 3 holding an internal item and a deleted
+/* A database from before schema 4 holding an internal item and a deleted
  * one: the migration purges both. */
 static void migration_purges_internal_and_deleted_text(void **state)
 {
@@ -346,7 +350,7 @@ static void migration_purges_internal_and_deleted_text(void **state)
                                   " VALUES ('i1', 'c1', 'OLD-INTERNAL-5', 0, 'periodic', 'internal', 'OLD-INTERNAL-5', 0),"
                                   " ('i2', 'c1', 'OLD-DELETED-6', 0, 'periodic', 'public', 'OLD-DELETED-6', 1),"
                                   " ('i3', 'c1', 'OLD-KEPT-7', 0, 'periodic', 'public', 'OLD-KEPT-7', 0);"
-                                  "PRAGMA user_version = 2",
+                                  "PRAGMA user_version = 3",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
     sqlite3_close(db);

@@ -39,6 +39,7 @@ static const Key keys[] = {
     STR("fonts", "regular", font_regular),
     STR("fonts", "bold", font_bold),
     INT("fonts", "face_index", font_face_index, 0, 64),
+    INT("fonts", "face_index_hant", font_face_index_hant, 0, 64),
     OTHER("fonts", "fallback", T_FONTLIST, font_fallback),
     STR("store", "database", db_path),
     STR("store", "cache_dir", cache_dir),
@@ -77,6 +78,7 @@ void config_defaults(Config *cfg)
     snprintf(cfg->font_regular, sizeof cfg->font_regular, "fonts/NotoSansCJK-Regular.ttc");
     snprintf(cfg->font_bold, sizeof cfg->font_bold, "fonts/NotoSansCJK-Bold.ttc");
     cfg->font_face_index = 2; /* Noto Sans CJK SC inside the collection */
+    cfg->font_face_index_hant = 3; /* Noto Sans CJK TC: items and categories in zh-Hant */
     snprintf(cfg->font_fallback[0], sizeof cfg->font_fallback[0], "fonts/DejaVuSans.ttf");
     cfg->font_fallback_count = 1;
     snprintf(cfg->db_path, sizeof cfg->db_path, "var/kiosk.db");

@@ -30,6 +30,7 @@ typedef struct Config {
     char font_regular[1024];
     char font_bold[1024];
     int font_face_index;          /* face inside a .ttc collection */
+    int font_face_index_hant;     /* the face for Traditional text (zh-Hant) in the same collection */
     char font_fallback[CONFIG_MAX_FALLBACK_FONTS][1024];
     int font_fallback_count;
 
