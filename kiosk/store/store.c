@@ -138,6 +138,16 @@ static int64_t query_int(Store *s, const char *sql, const char *fmt, ...)
     return rc == 0 ? v : -1;
 }
 
+/* query_int with the error reported: 0 with a row, 1 with none, -1 (Err). */
+static int query_int_err(Store *s, Err *err, int64_t *out, const char *sql, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = sql_first_column(s->db, s->path, err, NULL, 0, out, sql, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
 int store_schema_version(Store *s) { return (int)query_int(s, "PRAGMA user_version", NULL); }
 
 static int migrate(Store *s, Err *err)
@@ -488,6 +498,23 @@ int store_answers(Store *s, int offset, int limit, StoreAnswer **out, int *count
                                "dd", limit, offset);
     if (!st) return -1;
     return collect(s, st, sizeof(StoreAnswer), read_answer, (void **)out, count, err);
+}
+
+int store_next_change(Store *s, int64_t now, int64_t *at, Err *err)
+{
+    /* Every instant after `now` at which a screen query's answer can
+     * change with no new content: an item's window opens or closes, its
+     * 新 badge (7 days, as in SUMMARY_COLUMNS and store_catalog) ends, a
+     * notice starts or ends. */
+    static const char sql[] =
+        "SELECT COALESCE(MIN(t), 0) FROM ("
+        " SELECT published_at AS t FROM items WHERE scope = 'public' AND deleted = 0 AND published_at > ?1"
+        " UNION ALL SELECT expires_at FROM items WHERE scope = 'public' AND deleted = 0 AND expires_at > ?1"
+        " UNION ALL SELECT published_at + 86400 * 7 FROM items"
+        "  WHERE scope = 'public' AND deleted = 0 AND published_at + 86400 * 7 > ?1"
+        " UNION ALL SELECT starts_at FROM notices WHERE deleted = 0 AND starts_at > ?1"
+        " UNION ALL SELECT ends_at FROM notices WHERE deleted = 0 AND ends_at > ?1)";
+    return query_int_err(s, err, at, sql, "i", now) < 0 ? -1 : 0;
 }
 
 int store_item_viewed(Store *s, const char *id, int64_t views, Err *err)

@@ -135,6 +135,10 @@ void store_item_free(StoreItem *item);
 int store_notices(Store *s, int64_t now, StoreNotice **out, int *count, Err *err);
 /* Public answers to feedback, newest first. */
 int store_answers(Store *s, int offset, int limit, StoreAnswer **out, int *count, int *total, Err *err);
+/* The next instant after `now` at which what the screens show changes by
+ * itself (a publication window opens or closes, a 新 badge ends, a notice
+ * starts or ends); *at = 0 when nothing is due. */
+int store_next_change(Store *s, int64_t now, int64_t *at, Err *err);
 /* Adds `views` views of an item (for the admins' statistics).  Written by
  * the sync thread: the screen counts views in memory (sync_count_view). */
 int store_item_viewed(Store *s, const char *id, int64_t views, Err *err);
