@@ -41,6 +41,7 @@ struct App {
     SDL_Renderer *r;
     Ui *ui;
     Input input;
+    Pinch pinch;                /* two fingers, for screens that zoom */
     int w, h;
     const ScreenOps *screens[MAX_SCREENS];
     int screen_count;
@@ -438,6 +439,24 @@ static void resize(App *app)
     app->dirty = true;
 }
 
+/* A pinch goes to a screen that zooms; the one-finger gesture it began as
+ * is dropped (no tap, no page turn).  True when the event was a pinch's. */
+static bool two_fingers(App *app, const SDL_Event *e)
+{
+    PinchEvent pe;
+    if (!pinch_feed(&app->pinch, e, app->w, app->h, &pe) || !app->depth) return false;
+    Visit *top = &app->stack[app->depth - 1];
+    if (!top->ops->pinch) return false;
+    app->last_input = app->clock;
+    if (pe.kind == PINCH_BEGIN) {
+        app->input.down = false;
+        ui_set_pressed(app->ui, "");
+    }
+    top->ops->pinch(app, top->st, &pe);
+    app->dirty = true;
+    return true;
+}
+
 void app_handle_event(App *app, const SDL_Event *e)
 {
     if (!app->scripted) app->clock = SDL_GetTicks();
@@ -465,6 +484,7 @@ void app_handle_event(App *app, const SDL_Event *e)
         app->dirty = true;
         return;
     }
+    if (two_fingers(app, e)) return;
     InputEvent in;
     if (input_feed(&app->input, e, app->w, app->h, app->clock, &in)) gesture(app, &in);
 }
