@@ -232,4 +232,20 @@ demo: deps
 clean:
 	rm -rf build build-asan bin
 
+# ---- Debian packages (docs/DEPLOY.md) ------------------------------------
+# make deb: build-deb/*.deb from a copy of the tree, checked by lintian.
+# make test-deploy: those, their units (systemd-analyze verify), and
+# install, upgrade and purge in a clean Debian root (scripts/test-deploy.sh;
+# tests/deploy_packages.sh runs it in make test when the tools are there).
+.PHONY: deb test-deploy clean-deb
+deb:
+	@sh scripts/install-deps.sh deb
+	@sh scripts/make-deb.sh
+test-deploy:
+	@sh scripts/install-deps.sh deb
+	@sh scripts/test-deploy.sh
+clean: clean-deb
+clean-deb:
+	rm -rf build-deb
+
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

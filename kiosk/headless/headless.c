@@ -70,8 +70,8 @@ static void push_finger(App *app, Uint32 type, SDL_FingerID finger, int x, int y
     e.type = type;
     e.tfinger.touchId = 1;
     e.tfinger.fingerId = finger;
-    e.tfinger.x = (float)x / app_width(app);
-    e.tfinger.y = (float)y / app_height(app);
+    int px, py;
+    app_to_output(app, x, y, &e.tfinger.x, &e.tfinger.y, &px, &py);
     e.tfinger.pressure = 1;
     SDL_PushEvent(&e);
     process_events(app);
@@ -81,6 +81,8 @@ static void push_mouse(App *app, Uint32 type, int x, int y)
 {
     SDL_Event e = {0};
     e.type = type;
+    float u, v;
+    app_to_output(app, x, y, &u, &v, &x, &y);
     if (type == SDL_MOUSEMOTION) {
         e.motion.x = x;
         e.motion.y = y;

@@ -162,4 +162,10 @@ void app_poke_sync(App *app);
 /* The SDL event type those events use (registered on first use). */
 uint32_t app_event_type(void);
 
+/* Where the screen's point (x, y) lies on the output, as a touch panel
+ * reports it (u, v in 0..1) and in the output's pixels (px, py): the same
+ * point unless the picture is turned (kiosk/ui/turn.h).  For the headless
+ * runner, whose fingers touch the output as a visitor's would. */
+void app_to_output(App *app, int x, int y, float *u, float *v, int *px, int *py);
+
 #endif

@@ -204,8 +204,7 @@ static void json_rect(json_t *o, const char *key, SDL_Rect r)
 
 int ui_dump_json(const Ui *ui, const char *screen, const char *path, Err *err)
 {
-    int w = 0, h = 0;
-    SDL_GetRendererOutputSize(ui->r, &w, &h);
+    int w = ui->win_w, h = ui->win_h; /* the picture's size, also when it is turned on the output */
     json_t *root = json_pack("{s:s, s:i, s:i, s:i}", "screen", screen, "width", w, "height", h, "min_target",
                              ui_px(ui, UI_MIN_TARGET));
     json_t *list = json_array();
