@@ -491,13 +491,18 @@ function insertAtCursor(area, text) {
 
 /* ---- 审核 ------------------------------------------------------------------ */
 
-/* The body with privacy findings marked, when the server reports them
- * ({"findings": [{"text": "…", "kind": "…"}]}). */
+/* The body with the privacy review's findings marked.  The server sends
+ * each finding masked (138****8000); a mask matches the digits it hides and
+ * the spaces or hyphens people write between groups. */
+function findingPattern(masked) {
+  return Array.from(masked, (ch) => (ch === "*" ? "[0-9Xx]" : ch.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))).join("[ -]?");
+}
+
 function markedBody(body, findings) {
-  const box = el("div", { class: "body-text" });
-  const words = (findings || []).map((x) => x.text || x.match).filter(Boolean);
+  const box = el("div", { class: "body-text", id: "rv-body" });
+  const words = (findings || []).filter((x) => x.field === "正文" || !x.field).map((x) => x.text).filter(Boolean);
   if (!words.length) { box.textContent = body; return box; }
-  const pattern = new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
+  const pattern = new RegExp(words.map(findingPattern).join("|"), "g");
   let last = 0;
   for (const m of body.matchAll(pattern)) {
     box.append(body.slice(last, m.index), el("mark", {}, m[0]));
@@ -534,19 +539,28 @@ async function reviewDetail(id) {
   const doc = info.content;
   const note = el("textarea", { id: "rv-note", style: null, placeholder: "审核意见 / 退回原因 / 撤回原因" });
   note.style.minHeight = "70px";
+  const findings = info.findings || [];
+  const keep = el("input", { type: "text", id: "rv-privacy", placeholder: "例如：任前公示须公布本人姓名" });
   const step = async (word, needsNote, done) => {
     if (needsNote && !note.value.trim()) { toast("请填写原因", true); return; }
-    const r = await attempt(() => api("POST", "/v1/admin/items/" + encodeURIComponent(id) + "/" + word,
-      note.value.trim() ? { note: note.value.trim() } : {}), done);
+    if (word === "approve" && findings.length && !keep.value.trim()) {
+      toast("保密审查发现敏感信息：请先修改正文，或写明必须保留的理由", true);
+      return;
+    }
+    const body = note.value.trim() ? { note: note.value.trim() } : {};
+    if (word === "approve" && keep.value.trim()) body.privacy_reason = keep.value.trim();
+    const r = await attempt(() => api("POST", "/v1/admin/items/" + encodeURIComponent(id) + "/" + word, body), done);
     if (r) route();
   };
   const next = NEXT_STEP[info.state];
-  const findings = info.findings || info.privacy || [];
   return el("div", { class: "card", id: "review-detail" },
     el("h2", {}, doc.title, " ", stateBadge(info.state)),
     el("p", { class: "muted" }, id, " · ", PERIOD_LABEL[doc.period], " · ", SCOPE_LABEL[doc.scope], " · 公开 ", fmtTime(doc.published_at),
       doc.expires_at ? " 至 " + fmtTime(doc.expires_at) : ""),
-    findings.length ? el("p", { class: "error" }, "隐私检查发现 " + findings.length + " 处需要处理（已在正文中标出）") : null,
+    findings.length ? el("div", { class: "card", id: "rv-findings" },
+      el("p", { class: "error" }, "保密审查发现 " + findings.length + " 处敏感信息（正文中已标出）：",
+        findings.map((x) => x.label + " " + x.text + "（" + x.field + "）").join("；")),
+      el("label", { for: "rv-privacy" }, "审批时必须保留的理由（否则请退回修改）"), keep) : null,
     markedBody(doc.body, findings),
     (doc.attachments || []).length ? el("p", { class: "muted" }, "图片 " + doc.attachments.length + " 张：",
       doc.attachments.map((a) => a.caption || a.sha256.slice(0, 8)).join("；")) : null,
