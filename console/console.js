@@ -451,7 +451,7 @@ async function pageEdit(id) {
   drawGallery();
   const history = info ? el("div", { class: "card" }, el("h2", {}, "流程记录"),
     table(["时间", "操作", "人员", "说明"], (info.history || []).map((h) => el("tr", {},
-      el("td", {}, fmtTime(h.at)), el("td", {}, h.action), el("td", {}, h.admin), el("td", {}, h.detail || ""))))) : null;
+      el("td", {}, fmtTime(h.at)), el("td", {}, ACTION_LABEL[h.action] || h.action), el("td", {}, h.admin), el("td", {}, h.detail || ""))))) : null;
   show(el("h1", {}, id ? "编辑：" + item.title : "新建内容", info ? el("span", { style: null }, " ", stateBadge(info.state)) : ""),
     el("div", { class: "card" },
       el("div", { class: "row" },
@@ -573,7 +573,7 @@ async function reviewDetail(id) {
       el("a", { class: "button", href: "#/edit/" + encodeURIComponent(id) }, "打开编辑器（含预览）")),
     el("h3", {}, "流程记录"),
     table(["时间", "操作", "人员", "说明"], (info.history || []).map((h) => el("tr", {},
-      el("td", {}, fmtTime(h.at)), el("td", {}, h.action), el("td", {}, h.admin), el("td", {}, h.detail || "")))));
+      el("td", {}, fmtTime(h.at)), el("td", {}, ACTION_LABEL[h.action] || h.action), el("td", {}, h.admin), el("td", {}, h.detail || "")))));
 }
 
 /* ---- 通知 ------------------------------------------------------------------ */
