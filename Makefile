@@ -69,7 +69,7 @@ kioskctl_PKGS := libcurl jansson sqlite3 libcrypto inih opencc
 # so it may include kiosk/store until the feed rules have moved to proto/.
 countyd_DIRS  := countyd
 countyd_INC   := common proto kiosk/store countyd
-countyd_PKGS  := libmicrohttpd jansson sqlite3 libcrypto inih libargon2
+countyd_PKGS  := libmicrohttpd jansson sqlite3 libcrypto inih libargon2 zlib
 
 define module_rules
 $(1)_SRC := $$(foreach d,$$($(1)_DIRS),$$(wildcard $$(d)/*.c))
