@@ -11,6 +11,7 @@
 
 #include "icons.h"
 #include "log.h"
+#include "monoclock.h"
 #include "turn.h"
 #include "number.h"
 #include "watchdog.h"
@@ -68,6 +69,8 @@ struct App {
     int ticker_speed;           /* pixels per second: the server's setting, else kiosk.conf */
     bool clock_warned;          /* the clock or zone looked wrong, and the log said so */
     Turn turn;                  /* the picture turned on the output (kiosk/ui/turn.h) */
+    AppFrameProbe probe;        /* bench_screens' frame clock; NULL */
+    void *probe_ctx;
 };
 
 static uint32_t event_type;
@@ -681,12 +684,16 @@ int app_run(App *app)
     bool ready = false;
     app->clock = SDL_GetTicks();
     app->last_input = app->clock;
+    double woke = monoclock_ms();
     while (!app->quit) {
         app->clock = SDL_GetTicks();
         hang_if_asked();
         watchdog_ping(app->clock);
         int wake = step(app);
-        if (app->dirty || wake == 0) app_render(app);
+        if (app->dirty || wake == 0) {
+            app_render(app);
+            if (app->probe) app->probe(app->probe_ctx, woke, monoclock_ms());
+        }
         if (!ready) {
             watchdog_ready();
             ready = true;
@@ -700,7 +707,9 @@ int app_run(App *app)
         /* A still screen sleeps, but never past the next ping. */
         if (feed_ms > 0 && timeout > feed_ms) timeout = feed_ms;
         SDL_Event e;
-        if (SDL_WaitEventTimeout(&e, timeout)) {
+        bool got = SDL_WaitEventTimeout(&e, timeout);
+        woke = monoclock_ms();
+        if (got) {
             app_handle_event(app, &e);
             while (SDL_PollEvent(&e)) app_handle_event(app, &e);
         }
@@ -724,6 +733,12 @@ void app_set_wall_time(App *app, int64_t wall)
 {
     app->wall_start = wall - app->clock / 1000;
     app->dirty = true;
+}
+
+void app_set_frame_probe(App *app, AppFrameProbe probe, void *ctx)
+{
+    app->probe = probe;
+    app->probe_ctx = ctx;
 }
 
 void app_set_sync(App *app, SyncThread *sync) { app->sync = sync; }

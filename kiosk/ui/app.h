@@ -110,6 +110,12 @@ void app_redraw(App *app);
 /* The loop for a real display; returns when the window is closed. */
 int app_run(App *app);
 
+/* For bench/bench_screens: called by app_run after each frame it presents,
+ * with the monoclock times (ms) the loop woke for that frame (the event
+ * or the timer that led to it) and SDL_RenderPresent returned. */
+typedef void (*AppFrameProbe)(void *ctx, double woke_ms, double presented_ms);
+void app_set_frame_probe(App *app, AppFrameProbe probe, void *ctx);
+
 /* For the headless runner: a clock it sets, events it feeds. */
 void app_use_script_clock(App *app, int64_t wall_start);
 void app_set_wall_time(App *app, int64_t wall);
