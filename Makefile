@@ -34,7 +34,7 @@ MODULES := common proto kstore kconfig sync kioskui kiosk kioskctl countyd
 
 common_DIRS   := common
 common_INC    := common
-common_PKGS   := sqlite3
+common_PKGS   := sqlite3 libcrypto
 
 proto_DIRS    := proto
 proto_INC     := common proto
@@ -64,10 +64,8 @@ kioskctl_DIRS := kioskctl
 kioskctl_INC  := common proto kiosk/store kiosk/config sync kioskctl
 kioskctl_PKGS := libcurl jansson sqlite3 libcrypto inih
 
-# countyd checks new content with the kiosk's importer (countyd/validate.c),
-# so it may include kiosk/store until the feed rules have moved to proto/.
 countyd_DIRS  := countyd
-countyd_INC   := common proto kiosk/store countyd
+countyd_INC   := common proto countyd
 countyd_PKGS  := libmicrohttpd jansson sqlite3 libcrypto inih
 
 define module_rules
@@ -87,12 +85,12 @@ LIB_kioskui := $(BUILD)/libkioskui.a
 
 KIOSK_LIBS    := $(LIB_kioskui) $(LIB_sync) $(LIB_kstore) $(LIB_kconfig) $(LIB_proto) $(LIB_common)
 KIOSKCTL_LIBS := $(LIB_sync) $(LIB_kstore) $(LIB_kconfig) $(LIB_proto) $(LIB_common)
-COUNTYD_LIBS  := $(LIB_kstore) $(LIB_proto) $(LIB_common)
+COUNTYD_LIBS  := $(LIB_proto) $(LIB_common)
 
 KIOSK_LDLIBS    := $(call pc_libs,$(sort $(kiosk_PKGS) $(sync_PKGS) $(kstore_PKGS) $(kconfig_PKGS))) \
                    -lzinnia -lunistring -lpthread -lm
 KIOSKCTL_LDLIBS := $(call pc_libs,$(sort $(kioskctl_PKGS) $(kstore_PKGS))) -lunistring -lpthread -lm
-COUNTYD_LDLIBS  := $(call pc_libs,$(sort $(countyd_PKGS) $(kstore_PKGS))) -lunistring -lpthread -lm
+COUNTYD_LDLIBS  := $(call pc_libs,$(sort $(countyd_PKGS) $(proto_PKGS) $(common_PKGS))) -lpthread -lm
 
 # Tests and benchmarks see every module (tests/ and bench/ are not modules).
 ALL_INC  := $(sort $(foreach m,$(MODULES),$($(m)_INC))) tests

@@ -8,7 +8,7 @@
 
 int admin_add(Cdb *db, const char *name, char token[AUTH_TOKEN_LEN + 1], Err *err)
 {
-    if (!validate_id(name)) return err_set(err, "\"%s\" is not an admin name (1-63 of A-Z a-z 0-9 - _ .)", name);
+    if (!proto_id_valid(name)) return err_set(err, "\"%s\" is not an admin name (1-63 of A-Z a-z 0-9 - _ .)", name);
     char hash[AUTH_HASH_LEN + 1];
     if (auth_new_token(token, hash, err) || cdb_begin(db, err)) return -1;
     if (cdb_exec(db, err,

@@ -11,6 +11,7 @@
 #include "feed.h"
 #include "feedback.h"
 #include "kiosks.h"
+#include "wire.h"
 
 /* Parses the body, opens the database; NULL (already answered) on failure. */
 static json_t *body_and_db(Request *r, Cdb **db)
@@ -137,7 +138,7 @@ void api_admin_blobs_missing(Request *r)
         char type[32];
         int64_t size;
         const char *sha = json_string_value(v);
-        if (!content_valid_sha256(sha) || content_blob_info(db, sha, type, sizeof type, &size))
+        if (!proto_sha256_valid(sha) || content_blob_info(db, sha, type, sizeof type, &size))
             json_array_append(missing, v);
     }
     json_decref(body);

@@ -10,13 +10,14 @@
 
 #include "api.h"
 #include "app.h"
-#include "blobs.h"
+#include "blobfile.h"
 #include "content.h"
 #include "feedback.h"
 #include "feedcache.h"
 #include "feedgen.h"
 #include "kiosks.h"
 #include "longpoll.h"
+#include "wire.h"
 
 /* A whole number lo..hi from the query string; dflt when absent. */
 static int query_int(Request *r, const char *name, int64_t lo, int64_t hi, int64_t dflt, int64_t *out)
@@ -107,7 +108,7 @@ void api_blob(Request *r)
 {
     App *app = r->app;
     const char *sha = r->params[0];
-    if (!content_valid_sha256(sha))
+    if (!proto_sha256_valid(sha))
         return http_reply_error(r, 400, "bad_request", "a blob is named by its sha256 in 64 lowercase hex digits");
     Cdb *db = http_db(r);
     if (!db) return;

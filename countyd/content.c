@@ -8,7 +8,7 @@
 
 #include "app.h"
 #include "auth.h"
-#include "blobs.h"
+#include "blobfile.h"
 #include "longpoll.h"
 #include "validate.h"
 
@@ -121,7 +121,7 @@ int content_categories_put(Cdb *db, const char *admin, json_t *categories, int *
 {
     *changed = 0;
     if (!json_is_array(categories)) return REFUSE(APP_BAD_REQUEST, "categories: must be an array of categories");
-    if (validate_with_kiosk_importer(categories, NULL, NULL, err)) return APP_BAD_REQUEST;
+    if (validate_feed_entry(categories, NULL, NULL, err)) return APP_BAD_REQUEST;
     if (cdb_begin(db, err)) return -1;
     size_t i;
     json_t *cat;
@@ -158,7 +158,7 @@ static int check_attachments(Cdb *db, json_t *item, Err *err)
 /* A copy of the item as the server keeps it: the URL's id, no href, no revision. */
 static int normalize_item(Cdb *db, const char *id, json_t *item, json_t **out, Err *err)
 {
-    if (!validate_id(id)) return REFUSE(APP_BAD_REQUEST, "\"%s\" is not an id (1-63 of A-Z a-z 0-9 - _ .)", id);
+    if (!proto_id_valid(id)) return REFUSE(APP_BAD_REQUEST, "\"%s\" is not an id (1-63 of A-Z a-z 0-9 - _ .)", id);
     if (!json_is_object(item)) return REFUSE(APP_BAD_REQUEST, "the body must be a feed item object");
     const char *body_id = json_string_value(json_object_get(item, "id"));
     if (body_id && strcmp(body_id, id) != 0)
@@ -171,7 +171,7 @@ static int normalize_item(Cdb *db, const char *id, json_t *item, json_t **out, E
         json_decref(clean);
         return -1;
     }
-    int rc = validate_with_kiosk_importer(cats, "items", clean, err) ? APP_BAD_REQUEST : check_attachments(db, clean, err);
+    int rc = validate_feed_entry(cats, "items", clean, err) ? APP_BAD_REQUEST : check_attachments(db, clean, err);
     json_decref(cats);
     if (rc) {
         json_decref(clean);
@@ -370,13 +370,13 @@ static const struct {
 
 static int check_doc(DocKind kind, const char *id, json_t *entry, char **text, Err *err)
 {
-    if (!validate_id(id)) return REFUSE(APP_BAD_REQUEST, "\"%s\" is not an id (1-63 of A-Z a-z 0-9 - _ .)", id);
+    if (!proto_id_valid(id)) return REFUSE(APP_BAD_REQUEST, "\"%s\" is not an id (1-63 of A-Z a-z 0-9 - _ .)", id);
     if (kind == DOC_ANSWER && strncmp(id, "answer-", 7) == 0)
         return REFUSE(APP_BAD_REQUEST, "ids starting with answer- are kept for replies to feedback");
     if (!json_is_object(entry)) return REFUSE(APP_BAD_REQUEST, "the body must be one feed %s entry", doc_kinds[kind].entity);
     json_t *clean = json_deep_copy(entry);
     json_object_set_new(clean, "id", json_string(id));
-    int rc = validate_with_kiosk_importer(NULL, doc_kinds[kind].section, clean, err) ? APP_BAD_REQUEST : 0;
+    int rc = validate_feed_entry(NULL, doc_kinds[kind].section, clean, err) ? APP_BAD_REQUEST : 0;
     if (!rc) *text = content_canonical(clean);
     json_decref(clean);
     return rc;
@@ -418,14 +418,6 @@ int content_doc_delete(Cdb *db, const char *admin, DocKind kind, const char *id,
 
 /* ---- attachment files ----------------------------------------------------------- */
 
-int content_valid_sha256(const char *s)
-{
-    if (!s || strlen(s) != 64) return 0;
-    for (int i = 0; i < 64; i++)
-        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) return 0;
-    return 1;
-}
-
 int content_blob_info(Cdb *db, const char *sha256, char *type, size_t type_size, int64_t *size)
 {
     json_t *row;
@@ -457,7 +449,7 @@ int content_blob_put(Cdb *db, const char *blob_dir, const char *admin, const cha
                      const char *data, size_t len, bool *created, Err *err)
 {
     *created = false;
-    if (!content_valid_sha256(sha256)) return REFUSE(APP_BAD_REQUEST, "the name must be a sha256 in 64 lowercase hex digits");
+    if (!proto_sha256_valid(sha256)) return REFUSE(APP_BAD_REQUEST, "the name must be a sha256 in 64 lowercase hex digits");
     if (!type || (strcmp(type, "image/png") != 0 && strcmp(type, "image/jpeg") != 0))
         return REFUSE(APP_UNSUPPORTED_TYPE, "attachments must be image/png or image/jpeg");
     if (len == 0) return REFUSE(APP_BAD_REQUEST, "the file is empty");

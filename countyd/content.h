@@ -49,7 +49,6 @@ int content_blob_put(Cdb *db, const char *blob_dir, const char *admin, const cha
                      const char *data, size_t len, bool *created, Err *err);
 /* 0 and type/size filled when the server has it, 1 when not. */
 int content_blob_info(Cdb *db, const char *sha256, char *type, size_t type_size, int64_t *size);
-int content_valid_sha256(const char *s);
 /* 1 when an item kiosks have uses the file (so a 党内 item's images are
  * never served to kiosks), 0 when none does. */
 int content_blob_on_kiosks(Cdb *db, const char *sha256);

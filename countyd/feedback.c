@@ -9,7 +9,6 @@
 #include "feed.h"
 #include "feedgen.h"
 #include "longpoll.h"
-#include "store.h"
 #include "validate.h"
 
 #define REFUSE(code, ...) (err_set(err, __VA_ARGS__), (code))
@@ -19,17 +18,6 @@ typedef struct {
     int64_t rating, rating_levels, created_at;
     char *reasons;   /* JSON text, malloc'd */
 } Submission;
-
-static bool feedback_id_ok(const char *id)
-{
-    size_t n = id ? strlen(id) : 0;
-    if (n < 8 || n > 39) return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = id[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-')) return false;
-    }
-    return true;
-}
 
 static int opt_int(json_t *o, const char *key, int64_t lo, int64_t hi, int64_t *out, Err *err)
 {
@@ -49,9 +37,10 @@ static int check_reasons(json_t *o, char **out, Err *err)
     if (r && !json_is_null(r)) {
         size_t i;
         json_t *e;
-        if (!json_is_array(r) || json_array_size(r) > 12) return err_set(err, "reasons: must be an array of at most 12 strings");
-        json_array_foreach(r, i, e) if (!json_is_string(e) || json_string_length(e) > 200)
-            return err_set(err, "reasons[%zu]: must be a string of at most 200 bytes", i);
+        if (!json_is_array(r) || json_array_size(r) > FEEDBACK_MAX_REASONS)
+            return err_set(err, "reasons: must be an array of at most %d strings", FEEDBACK_MAX_REASONS);
+        json_array_foreach(r, i, e) if (!json_is_string(e) || json_string_length(e) > FEEDBACK_MAX_REASON)
+            return err_set(err, "reasons[%zu]: must be a string of at most %d bytes", i, FEEDBACK_MAX_REASON);
     }
     *out = r && json_is_array(r) ? json_dumps(r, JSON_COMPACT) : strdup("[]");
     return *out ? 0 : err_set(err, "out of memory");
@@ -62,19 +51,22 @@ static int parse_submission(json_t *o, Submission *s, Err *err)
     memset(s, 0, sizeof *s);
     if (!json_is_object(o)) return err_set(err, "must be an object");
     s->id = json_string_value(json_object_get(o, "id"));
-    if (!feedback_id_ok(s->id)) return err_set(err, "id: must be 8-39 characters of A-Z a-z 0-9 -");
+    if (!proto_feedback_id_valid(s->id))
+        return err_set(err, "id: must be %d-%d characters of A-Z a-z 0-9 -", FEEDBACK_ID_MIN, FEEDBACK_ID_MAX);
     s->kind = json_string_value(json_object_get(o, "kind"));
-    if (feedback_kind_parse(s->kind) < 0) return err_set(err, "kind: must be rating, comment or request");
+    if (feedback_kind_parse(s->kind) < 0) return err_set(err, "kind: must be one of " FEEDBACK_KIND_WORDS);
     const char *created = json_string_value(json_object_get(o, "created_at"));
     if (!created || feed_parse_time(created, &s->created_at))
-        return err_set(err, "created_at: must be a time like 2026-11-01T09:00:00+08:00");
-    if (validate_opt_text(o, "item", STORE_ID_MAX - 1, &s->item, err) ||
-        validate_opt_text(o, "category", STORE_ID_MAX - 1, &s->category, err) ||
-        validate_opt_text(o, "comment", 4000, &s->comment, err) || validate_opt_text(o, "name", 127, &s->name, err) ||
-        validate_opt_text(o, "phone", 31, &s->phone, err) || opt_int(o, "rating", 0, 5, &s->rating, err) ||
-        opt_int(o, "rating_levels", 0, 5, &s->rating_levels, err))
+        return err_set(err, "created_at: must be a time like " PROTO_TIME_EXAMPLE);
+    if (validate_opt_text(o, "item", PROTO_ID_MAX - 1, &s->item, err) ||
+        validate_opt_text(o, "category", PROTO_ID_MAX - 1, &s->category, err) ||
+        validate_opt_text(o, "comment", FEEDBACK_MAX_COMMENT, &s->comment, err) ||
+        validate_opt_text(o, "name", FEEDBACK_MAX_NAME, &s->name, err) ||
+        validate_opt_text(o, "phone", FEEDBACK_MAX_PHONE, &s->phone, err) ||
+        opt_int(o, "rating", 0, FEEDBACK_MAX_RATING_LEVELS, &s->rating, err) ||
+        opt_int(o, "rating_levels", 0, FEEDBACK_MAX_RATING_LEVELS, &s->rating_levels, err))
         return -1;
-    if ((*s->item && !validate_id(s->item)) || (*s->category && !validate_id(s->category)))
+    if ((*s->item && !proto_id_valid(s->item)) || (*s->category && !proto_id_valid(s->category)))
         return err_set(err, "item/category: must be ids");
     if (strcmp(s->kind, "rating") == 0 && (s->rating < 1 || s->rating_levels < 2 || s->rating > s->rating_levels))
         return err_set(err, "rating: a rating needs rating 1..rating_levels and rating_levels 2..5");
@@ -167,8 +159,10 @@ int feedback_list(Cdb *db, int64_t since, json_t **out, Err *err)
 int feedback_reply(Cdb *db, const char *admin, const char *feedback_id, const char *text, bool public,
                    const char *question, int64_t *reply_id, Err *err)
 {
-    if (!text || !*text || strlen(text) > 4000) return REFUSE(APP_BAD_REQUEST, "text: a reply of 1-4000 bytes is needed");
-    if (question && strlen(question) > 2000) return REFUSE(APP_BAD_REQUEST, "question: at most 2000 bytes");
+    if (!text || !*text || strlen(text) > FEED_MAX_ANSWER)
+        return REFUSE(APP_BAD_REQUEST, "text: a reply of 1-%d bytes is needed", FEED_MAX_ANSWER);
+    if (question && strlen(question) > FEED_MAX_QUESTION)
+        return REFUSE(APP_BAD_REQUEST, "question: at most %d bytes", FEED_MAX_QUESTION);
     char comment[4096];
     int found = cdb_text(db, comment, sizeof comment, err, "SELECT comment FROM feedback WHERE id = ?", "s", feedback_id);
     if (found < 0) return -1;
@@ -188,7 +182,7 @@ int feedback_reply(Cdb *db, const char *admin, const char *feedback_id, const ch
         json_t *entry;
         rc = feedgen_answer(db, *reply_id, &entry, err);
         if (!rc) {
-            rc = validate_with_kiosk_importer(NULL, "answers", entry, err) ? APP_BAD_REQUEST : 0;
+            rc = validate_feed_entry(NULL, "answers", entry, err) ? APP_BAD_REQUEST : 0;
             json_decref(entry);
         }
         if (!rc) rc = cdb_mark_changed(db, "answer", answer_id, err);

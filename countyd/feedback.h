@@ -16,7 +16,6 @@
 #include "cdb.h"
 #include "err.h"
 
-#define FEEDBACK_MAX_BATCH 100
 
 /* Stores a batch from one kiosk in one transaction.  `acknowledged`
  * receives the ids stored now or before, `rejected` the malformed ones

@@ -20,7 +20,7 @@ static int fail_rollback(Cdb *db, int rc)
 int kiosk_register(Cdb *db, const char *admin, const char *id, const char *name, char token[AUTH_TOKEN_LEN + 1],
                    Err *err)
 {
-    if (!validate_id(id)) return REFUSE(APP_BAD_REQUEST, "\"%s\" is not a kiosk id (1-63 of A-Z a-z 0-9 - _ .)", id);
+    if (!proto_id_valid(id)) return REFUSE(APP_BAD_REQUEST, "\"%s\" is not a kiosk id (" PROTO_ID_RULE ")", id);
     char hash[AUTH_HASH_LEN + 1];
     if (auth_new_token(token, hash, err)) return -1;
     char target[128];
@@ -73,9 +73,9 @@ static int parse_views(json_t *beat, Beat *b, Err *err)
     const char *id;
     json_t *n;
     json_object_foreach(views, id, n) {
-        if (!validate_id(id)) return REFUSE(APP_BAD_REQUEST, "views: \"%.80s\" is not an item id", id);
-        if (!json_is_integer(n) || json_integer_value(n) < 0 || json_integer_value(n) > HEARTBEAT_MAX_VIEWS)
-            return REFUSE(APP_BAD_REQUEST, "views: %s: must be a whole number 0..%d", id, HEARTBEAT_MAX_VIEWS);
+        if (!proto_id_valid(id)) return REFUSE(APP_BAD_REQUEST, "views: \"%.80s\" is not an item id", id);
+        if (!json_is_integer(n) || json_integer_value(n) < 0 || json_integer_value(n) > HEARTBEAT_MAX_VIEWS_PER_ITEM)
+            return REFUSE(APP_BAD_REQUEST, "views: %s: must be a whole number 0..%d", id, HEARTBEAT_MAX_VIEWS_PER_ITEM);
     }
     b->views = views;
     return 0;
@@ -100,8 +100,8 @@ static int parse_beat(json_t *beat, Beat *b, Err *err)
 {
     memset(b, 0, sizeof *b);
     int rc;
-    if (validate_opt_text(beat, "app_version", 64, &b->app_version, err) ||
-        validate_opt_text(beat, "last_error", 500, &b->last_error, err))
+    if (validate_opt_text(beat, "app_version", HEARTBEAT_MAX_APP_VERSION, &b->app_version, err) ||
+        validate_opt_text(beat, "last_error", HEARTBEAT_MAX_LAST_ERROR, &b->last_error, err))
         return APP_BAD_REQUEST;
     if ((rc = beat_int(beat, "revision", &b->revision, err)) || (rc = beat_int(beat, "outbox", &b->outbox, err)) ||
         (rc = beat_int(beat, "uptime", &b->uptime, err)) || (rc = beat_int(beat, "free_disk", &b->free_disk, err)) ||
@@ -111,7 +111,7 @@ static int parse_beat(json_t *beat, Beat *b, Err *err)
     if (t && !json_is_null(t)) {
         int64_t kiosk_time;
         if (!json_is_string(t) || feed_parse_time(json_string_value(t), &kiosk_time))
-            return REFUSE(APP_BAD_REQUEST, "time: must be a time like 2026-11-01T09:00:00+08:00");
+            return REFUSE(APP_BAD_REQUEST, "time: must be a time like " PROTO_TIME_EXAMPLE);
         b->clock_skew = kiosk_time - (int64_t)time(NULL);
         b->has_skew = true;
     }
@@ -231,11 +231,12 @@ static int check_setting(const char *key, json_t *v, Err *err)
     if (strcmp(key, "reasons") == 0) {
         size_t i;
         json_t *r;
-        if (!json_is_array(v) || json_array_size(v) > 12) goto bad_reasons;
-        json_array_foreach(v, i, r) if (!json_is_string(r) || json_string_length(r) == 0 || json_string_length(r) >= 64) goto bad_reasons;
+        if (!json_is_array(v) || json_array_size(v) > FEEDBACK_MAX_REASONS) goto bad_reasons;
+        json_array_foreach(v, i, r) if (!json_is_string(r) || json_string_length(r) == 0 || json_string_length(r) > SETTING_MAX_REASON) goto bad_reasons;
         return 0;
     bad_reasons:
-        return REFUSE(APP_BAD_REQUEST, "reasons: must be an array of at most 12 strings of 1-63 bytes");
+        return REFUSE(APP_BAD_REQUEST, "reasons: must be an array of at most %d strings of 1-%d bytes", FEEDBACK_MAX_REASONS,
+                      SETTING_MAX_REASON);
     }
     return REFUSE(APP_BAD_REQUEST, "%s: unknown setting (known: unit_name, ticker_speed, screen_on, reasons)", key);
 }

@@ -24,12 +24,10 @@ int kiosk_authenticate(Cdb *db, const char *id, const char *token);
 /* Stores a heartbeat and builds the answer (settings, commands).  Each
  * kiosk's heartbeats are kept for HEARTBEAT_KEEP_DAYS.  Its `views`
  * ({"ITEM-ID": n}, at most HEARTBEAT_MAX_VIEW_ITEMS items of 0..
- * HEARTBEAT_MAX_VIEWS views) are added to the per-item, per-kiosk totals
+ * HEARTBEAT_MAX_VIEWS_PER_ITEM views, proto/protolimits.h) are added to the per-item, per-kiosk totals
  * in item_views; a kiosk that lost the answer sends them again (at least
  * once, not exactly once). */
 #define HEARTBEAT_KEEP_DAYS 90
-#define HEARTBEAT_MAX_VIEW_ITEMS 1000
-#define HEARTBEAT_MAX_VIEWS 1000000
 int kiosk_heartbeat(Cdb *db, const char *id, json_t *beat, const char *address, json_t **answer, Err *err);
 
 /* Every kiosk with its last reported state; silent_seconds counts from

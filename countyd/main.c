@@ -17,7 +17,7 @@
 #include "admins.h"
 #include "api.h"
 #include "app.h"
-#include "blobs.h"
+#include "blobfile.h"
 #include "cdb.h"
 #include "httpd.h"
 #include "log.h"
@@ -212,7 +212,6 @@ static int serve(Settings *s, Cdb *db)
     struct timespec flush = {0, 300 * 1000000L};
     nanosleep(&flush, NULL);
     http_stop(server);
-    validate_shutdown();
     log_info("countyd: stopped");
     return 0;
 }

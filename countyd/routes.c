@@ -6,6 +6,7 @@
 #include "app.h"
 #include "auth.h"
 #include "kiosks.h"
+#include "protolimits.h"
 
 #define KIB 1024
 #define MIB (1024 * 1024)
@@ -13,8 +14,8 @@
 const Route api_routes[] = {
     {"GET", "/v1/content", AUTH_KIOSK, 0, api_content},
     {"GET", "/v1/blobs/*", AUTH_NONE, 0, api_blob},
-    {"POST", "/v1/feedback", AUTH_KIOSK, MIB, api_feedback},
-    {"POST", "/v1/heartbeat", AUTH_KIOSK, 64 * KIB, api_heartbeat},
+    {"POST", "/v1/feedback", AUTH_KIOSK, FEEDBACK_MAX_POST_BYTES, api_feedback},
+    {"POST", "/v1/heartbeat", AUTH_KIOSK, HEARTBEAT_MAX_BYTES, api_heartbeat},
 
     {"GET", "/v1/admin/status", AUTH_ADMIN, 0, api_admin_status},
     {"POST", "/v1/admin/kiosks", AUTH_ADMIN, 64 * KIB, api_admin_kiosk_add},
@@ -23,7 +24,7 @@ const Route api_routes[] = {
     {"POST", "/v1/admin/kiosks/*/commands", AUTH_ADMIN, 64 * KIB, api_admin_kiosk_command},
     {"PUT", "/v1/admin/categories", AUTH_ADMIN, MIB, api_admin_categories},
     {"POST", "/v1/admin/blobs/missing", AUTH_ADMIN, MIB, api_admin_blobs_missing},
-    {"PUT", "/v1/admin/blobs/*", AUTH_ADMIN, 32 * MIB, api_admin_blob_put},
+    {"PUT", "/v1/admin/blobs/*", AUTH_ADMIN, FEED_MAX_ATTACHMENT_BYTES, api_admin_blob_put},
     {"GET", "/v1/admin/items", AUTH_ADMIN, 0, api_admin_items},
     {"GET", "/v1/admin/items/*", AUTH_ADMIN, 0, api_admin_item_get},
     {"PUT", "/v1/admin/items/*", AUTH_ADMIN, 4 * MIB, api_admin_item_put},

@@ -106,16 +106,16 @@ static void apply_commands(Session *ss, json_t *commands)
     }
 }
 
-/* Items per heartbeat: 500 ids of up to 63 bytes stay well under the
- * server's 64 KiB heartbeat limit; the rest go with the next heartbeats. */
-#define HEARTBEAT_MAX_VIEWS 500
-#define HEARTBEAT_MAX_VIEW_COUNT 1000000   /* per item per heartbeat, as countyd accepts */
+/* Items this kiosk reports per heartbeat: 500 ids of up to 63 bytes stay
+ * well under HEARTBEAT_MAX_BYTES; the rest go with the next heartbeats. */
+#define SYNC_VIEW_ITEMS_PER_HEARTBEAT 500
+_Static_assert(SYNC_VIEW_ITEMS_PER_HEARTBEAT <= HEARTBEAT_MAX_VIEW_ITEMS, "more view items than countyd accepts");
 
 static json_t *views_object(StoreViews *views, int count)
 {
     json_t *o = json_object();
     for (int i = 0; o && i < count; i++) {
-        if (views[i].count > HEARTBEAT_MAX_VIEW_COUNT) views[i].count = HEARTBEAT_MAX_VIEW_COUNT;
+        if (views[i].count > HEARTBEAT_MAX_VIEWS_PER_ITEM) views[i].count = HEARTBEAT_MAX_VIEWS_PER_ITEM;
         json_object_set_new(o, views[i].item_id, json_integer(views[i].count));
     }
     return o;
@@ -145,7 +145,7 @@ RoundResult sync_send_heartbeat(Session *ss, bool force)
     StoreViews *views = NULL;
     int view_count = 0;
     Err e;
-    if (store_views_unreported(ss->store, HEARTBEAT_MAX_VIEWS, &views, &view_count, &e)) {
+    if (store_views_unreported(ss->store, SYNC_VIEW_ITEMS_PER_HEARTBEAT, &views, &view_count, &e)) {
         log_warn("sync: views are not reported this time: %s", e.msg);
         view_count = 0;
     }

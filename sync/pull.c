@@ -11,12 +11,11 @@
 #include <string.h>
 
 #include "blobs.h"
-#include "feed.h"
+#include "import.h"
 #include "log.h"
 
 #define SYNC_DISK_RESERVE (64LL << 20) /* never fill the disk the database lives on */
 #define SYNC_GC_EVERY_S 3600
-#define SYNC_BLOB_MAX (32LL * 1024 * 1024)
 
 RoundResult sync_apply_feed(Session *ss, const char *data, size_t len, bool *changed, Err *e)
 {
@@ -82,7 +81,7 @@ static RoundResult fetch_blob(Session *ss, const StoreBlobRef *ref)
                     (long long)(free_bytes >> 20));
     char path[128];
     snprintf(path, sizeof path, "/v1/blobs/%s", ref->sha256);
-    int64_t limit = ref->size > 0 && ref->size <= SYNC_BLOB_MAX ? ref->size : SYNC_BLOB_MAX;
+    int64_t limit = ref->size > 0 && ref->size <= FEED_MAX_ATTACHMENT_BYTES ? ref->size : FEED_MAX_ATTACHMENT_BYTES;
     HttpRequest req = {.method = "GET", .path = path, .max_bytes = (size_t)limit};
     HttpResponse resp;
     Err e;

@@ -18,7 +18,7 @@
 
 #include "authoring.h"
 #include "blobs.h"
-#include "feed.h"
+#include "import.h"
 #include "store.h"
 
 #define SAMPLE_PNG "assets/sample/content/ztdr-2026-11.png"

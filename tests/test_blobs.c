@@ -4,7 +4,7 @@
 #include <sys/stat.h>
 
 #include "blobs.h"
-#include "feed.h"
+#include "import.h"
 #include "store.h"
 
 /* A hash nothing in these tests has. */

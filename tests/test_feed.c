@@ -6,7 +6,7 @@
 #include <sqlite3.h>
 #include <time.h>
 
-#include "feed.h"
+#include "import.h"
 #include "store.h"
 
 #define HEAD "\"format\":\"dangwu-feed\",\"version\":1,"

@@ -12,14 +12,14 @@
 static void add_category(Store *s, const char *id, const char *parent)
 {
     Err err;
-    StoreCategoryIn c = {.id = id, .parent_id = parent, .name = id, .icon = ""};
+    FeedCategory c = {.id = id, .parent_id = parent, .name = id, .icon = ""};
     if (store_category_upsert(s, &c, &err)) fail_msg("%s", err.msg);
 }
 
 static void add_item(Store *s, const char *id, const char *cat, Scope scope, int64_t from, int64_t until)
 {
     Err err;
-    StoreItemIn it = {.id = id, .category_id = cat, .title = id, .body = "正文。", .published_at = from,
+    FeedItem it = {.id = id, .category_id = cat, .title = id, .body = "正文。", .published_at = from,
                       .expires_at = until, .period = PERIOD_PERIODIC, .scope = scope};
     if (store_item_upsert(s, &it, &err)) fail_msg("%s", err.msg);
 }
@@ -92,7 +92,7 @@ static void internal_items_are_never_shown(void **state)
     add_item(s, "public", "c1", SCOPE_PUBLIC, NOW - DAY, 0);
     add_item(s, "internal", "c1", SCOPE_INTERNAL, NOW - DAY, 0);
     Err err;
-    StoreItemIn pinned_internal = {.id = "pinned-internal", .category_id = "c1", .title = "t", .body = "b",
+    FeedItem pinned_internal = {.id = "pinned-internal", .category_id = "c1", .title = "t", .body = "b",
                                    .published_at = NOW - DAY, .scope = SCOPE_INTERNAL, .pinned = true};
     assert_int_equal(store_item_upsert(s, &pinned_internal, &err), 0);
 
@@ -151,8 +151,8 @@ static void items_wait_for_their_images(void **state)
     Err err;
     add_category(s, "c1", NULL);
     static const char sha[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
-    StoreAttachmentIn att = {.sha256 = sha, .mime = "image/png", .caption = "图", .href = "x.png", .size = 10};
-    StoreItemIn it = {.id = "pic", .category_id = "c1", .title = "t", .body = "b", .published_at = NOW - DAY,
+    FeedAttachment att = {.sha256 = sha, .mime = "image/png", .caption = "图", .href = "x.png", .size = 10};
+    FeedItem it = {.id = "pic", .category_id = "c1", .title = "t", .body = "b", .published_at = NOW - DAY,
                       .scope = SCOPE_PUBLIC, .attachments = &att, .attachment_count = 1};
     assert_int_equal(store_item_upsert(s, &it, &err), 0);
     assert_false(visible(s, "pic"));
@@ -205,10 +205,10 @@ static void notices_follow_window_and_urgency(void **state)
     (void)state;
     Store *s = test_store_fresh("notices.db");
     Err err;
-    StoreNoticeIn plain = {.id = "plain", .text = "一般", .period = PERIOD_LONG_TERM, .starts_at = NOW - DAY};
-    StoreNoticeIn urgent = {.id = "urgent", .text = "紧急", .urgent = true, .period = PERIOD_LONG_TERM};
-    StoreNoticeIn instant = {.id = "instant", .text = "即时", .period = PERIOD_IMMEDIATE};
-    StoreNoticeIn old = {.id = "old", .text = "过期", .period = PERIOD_IMMEDIATE, .ends_at = NOW - 1};
+    FeedNotice plain = {.id = "plain", .text = "一般", .period = PERIOD_LONG_TERM, .starts_at = NOW - DAY};
+    FeedNotice urgent = {.id = "urgent", .text = "紧急", .urgent = true, .period = PERIOD_LONG_TERM};
+    FeedNotice instant = {.id = "instant", .text = "即时", .period = PERIOD_IMMEDIATE};
+    FeedNotice old = {.id = "old", .text = "过期", .period = PERIOD_IMMEDIATE, .ends_at = NOW - 1};
     assert_int_equal(store_notice_upsert(s, &plain, &err), 0);
     assert_int_equal(store_notice_upsert(s, &urgent, &err), 0);
     assert_int_equal(store_notice_upsert(s, &instant, &err), 0);

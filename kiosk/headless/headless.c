@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "blobs.h"
-#include "feed.h"
+#include "import.h"
 #include "log.h"
 
 #define TAP_MS 80

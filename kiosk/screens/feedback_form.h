@@ -30,8 +30,8 @@
 #define FEEDBACK_RATING_REPEAT_S 60
 
 typedef struct FeedbackTarget {
-    char item_id[STORE_ID_MAX];        /* "" when not about one item */
-    char category_id[STORE_ID_MAX];    /* "" when about the organisation */
+    char item_id[PROTO_ID_MAX];        /* "" when not about one item */
+    char category_id[PROTO_ID_MAX];    /* "" when about the organisation */
     char label[512];                   /* what the visitor reads: the title, 栏目 or unit */
 } FeedbackTarget;
 

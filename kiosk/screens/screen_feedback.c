@@ -71,7 +71,7 @@ static void resolve_target(App *app, const char *arg, FeedbackTarget *t)
 {
     memset(t, 0, sizeof *t);
     while (strncmp(arg, "feedback:", 9) == 0) arg += 9;
-    char id[STORE_ID_MAX];
+    char id[PROTO_ID_MAX];
     if (strncmp(arg, "reader:", 7) == 0 || strncmp(arg, "image:", 6) == 0) {
         snprintf(id, sizeof id, "%s", strchr(arg, ':') + 1);
         id[strcspn(id, "#")] = '\0';

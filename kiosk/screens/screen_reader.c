@@ -306,7 +306,7 @@ static void reader_leave(App *app, void *st)
 static bool reader_refresh(App *app, void *st)
 {
     Reader *r = st;
-    char id[STORE_ID_MAX];
+    char id[PROTO_ID_MAX];
     snprintf(id, sizeof id, "%s", r->item.s.id);
     int64_t rev = r->item.revision;
     size_t body_len = r->item.body ? strlen(r->item.body) : 0;
@@ -472,7 +472,7 @@ typedef struct ImageView {
 static int image_enter(App *app, void *st, const char *arg)
 {
     ImageView *v = st;
-    char id[STORE_ID_MAX];
+    char id[PROTO_ID_MAX];
     const char *hash = strchr(arg, '#');
     if (!hash || (size_t)(hash - arg) >= sizeof id) return -1;
     snprintf(id, sizeof id, "%.*s", (int)(hash - arg), arg);

@@ -29,28 +29,6 @@ struct Store {
     " AND NOT EXISTS (SELECT 1 FROM attachments va WHERE va.item_id = " i ".id"      \
     "                 AND va.sha256 NOT IN (SELECT sha256 FROM blobs)) "
 
-/* ---- enums ------------------------------------------------------------ */
-
-static const char *const period_words[] = {"long_term", "periodic", "phased", "immediate"};
-static const char *const period_labels[] = {"长期", "定期", "分期", "即时"};
-static const char *const scope_words[] = {"public", "internal"};
-static const char *const feedback_words[] = {"rating", "comment", "request"};
-
-static int word_index(const char *const *words, int n, const char *word)
-{
-    for (int i = 0; word && i < n; i++)
-        if (strcmp(words[i], word) == 0) return i;
-    return -1;
-}
-
-int period_parse(const char *word) { return word_index(period_words, 4, word); }
-const char *period_word(Period p) { return (unsigned)p < 4 ? period_words[p] : NULL; }
-const char *period_label(Period p) { return (unsigned)p < 4 ? period_labels[p] : NULL; }
-int scope_parse(const char *word) { return word_index(scope_words, 2, word); }
-const char *scope_word(Scope s) { return (unsigned)s < 2 ? scope_words[s] : NULL; }
-const char *feedback_kind_word(FeedbackKind k) { return (unsigned)k < 3 ? feedback_words[k] : NULL; }
-int feedback_kind_parse(const char *word) { return word_index(feedback_words, 3, word); }
-
 /* ---- migrations --------------------------------------------------------
  * migrations[i] brings user_version i to i+1.  Append only: a shipped
  * step is never edited, so every kiosk in the field ends on one schema. */
@@ -572,7 +550,7 @@ int store_mark_all_deleted(Store *s, Err *err)
                     err);
 }
 
-int store_category_upsert(Store *s, const StoreCategoryIn *c, Err *err)
+int store_category_upsert(Store *s, const FeedCategory *c, Err *err)
 {
     return run(s, err,
                "INSERT INTO categories(id, parent_id, name, icon, sort, deleted) VALUES (?1, NULLIF(?2, ''), ?3, ?4, ?5, 0)"
@@ -591,7 +569,7 @@ int store_category_delete(Store *s, const char *id, Err *err)
     return run(s, err, CATEGORY_AND_BELOW "UPDATE categories SET deleted = 1 WHERE id IN (SELECT id FROM sub)", "s", id);
 }
 
-int store_item_upsert(Store *s, const StoreItemIn *it, Err *err)
+int store_item_upsert(Store *s, const FeedItem *it, Err *err)
 {
     if (run(s, err,
             "INSERT INTO items(id, category_id, title, body, unit, published_at, expires_at, period, scope,"
@@ -606,7 +584,7 @@ int store_item_upsert(Store *s, const StoreItemIn *it, Err *err)
         return -1;
     if (run(s, err, "DELETE FROM attachments WHERE item_id = ?1", "s", it->id)) return -1;
     for (int i = 0; i < it->attachment_count; i++) {
-        const StoreAttachmentIn *a = &it->attachments[i];
+        const FeedAttachment *a = &it->attachments[i];
         if (run(s, err,
                 "INSERT INTO attachments(item_id, seq, sha256, size, mime, caption, href)"
                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -622,7 +600,7 @@ int store_item_delete(Store *s, const char *id, Err *err)
     return run(s, err, "UPDATE items SET deleted = 1 WHERE id = ?1", "s", id);
 }
 
-int store_notice_upsert(Store *s, const StoreNoticeIn *n, Err *err)
+int store_notice_upsert(Store *s, const FeedNotice *n, Err *err)
 {
     return run(s, err,
                "INSERT INTO notices(id, text, urgent, period, starts_at, ends_at, sort, deleted)"
@@ -638,7 +616,7 @@ int store_notice_delete(Store *s, const char *id, Err *err)
     return run(s, err, "UPDATE notices SET deleted = 1 WHERE id = ?1", "s", id);
 }
 
-int store_answer_upsert(Store *s, const StoreAnswerIn *a, Err *err)
+int store_answer_upsert(Store *s, const FeedAnswer *a, Err *err)
 {
     return run(s, err,
                "INSERT INTO answers(id, question, answer, item_id, asked_at, answered_at, deleted)"

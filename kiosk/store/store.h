@@ -20,28 +20,17 @@
 #include <time.h>
 
 #include "err.h"
+#include "feed.h"
+#include "wire.h"
 
 #define STORE_SCHEMA_VERSION 2
-#define STORE_ID_MAX 64          /* ids: 1..63 bytes of [A-Za-z0-9_.-] */
-#define STORE_MAX_DEPTH 3        /* 一级/二级/三级目录 */
 #define STORE_NEW_DAYS 7         /* the 新 badge */
 
 typedef struct Store Store;
 
-typedef enum { PERIOD_LONG_TERM, PERIOD_PERIODIC, PERIOD_PHASED, PERIOD_IMMEDIATE } Period;
-typedef enum { SCOPE_PUBLIC, SCOPE_INTERNAL } Scope;
-
-/* "long_term" <-> PERIOD_LONG_TERM (the feed's words), and the label a
- * visitor reads (长期/定期/分期/即时). -1 / NULL when unknown. */
-int period_parse(const char *word);
-const char *period_word(Period p);
-const char *period_label(Period p);
-int scope_parse(const char *word);
-const char *scope_word(Scope s);
-
 typedef struct StoreCategory {
-    char id[STORE_ID_MAX];
-    char parent_id[STORE_ID_MAX];    /* "" for a first-level category */
+    char id[PROTO_ID_MAX];
+    char parent_id[PROTO_ID_MAX];    /* "" for a first-level category */
     char name[512];                  /* the feed allows 400 bytes */
     char icon[64];
     int sort;
@@ -51,8 +40,8 @@ typedef struct StoreCategory {
 } StoreCategory;
 
 typedef struct StoreItemSummary {
-    char id[STORE_ID_MAX];
-    char category_id[STORE_ID_MAX];
+    char id[PROTO_ID_MAX];
+    char category_id[PROTO_ID_MAX];
     char title[1024];
     int64_t published_at;
     Period period;
@@ -77,18 +66,18 @@ typedef struct StoreItem {
 } StoreItem;
 
 typedef struct StoreNotice {
-    char id[STORE_ID_MAX];
+    char id[PROTO_ID_MAX];
     char text[1024];
     bool urgent;
     Period period;
 } StoreNotice;
 
 typedef struct StoreAnswer {
-    char id[STORE_ID_MAX];
+    char id[PROTO_ID_MAX];
     char question[2048];
     char answer[4096];
     int64_t asked_at, answered_at;
-    char item_id[STORE_ID_MAX];      /* "" when about the organisation in general */
+    char item_id[PROTO_ID_MAX];      /* "" when about the organisation in general */
 } StoreAnswer;
 
 /* ---- opening ---------------------------------------------------------- */
@@ -126,7 +115,7 @@ int store_view_count(Store *s, const char *id);
 
 /* Views not yet reported to the server, for the heartbeat. */
 typedef struct StoreViews {
-    char item_id[STORE_ID_MAX];
+    char item_id[PROTO_ID_MAX];
     int64_t count;                   /* views since the last acknowledged report */
 } StoreViews;
 /* At most `limit` items with unreported views (the most unreported first). */
@@ -146,7 +135,7 @@ void store_free(void *array);    /* frees any array handed out above */
 int store_state_get(Store *s, const char *key, char *buf, size_t size);
 int store_state_set(Store *s, const char *key, const char *value, Err *err);
 
-/* ---- writes for the importer (feed.c) --------------------------------- */
+/* ---- writes for the importer (import.c) --------------------------------- */
 /* All of these run inside store_write_begin()/store_write_commit(); a
  * failure anywhere is followed by store_write_rollback(). */
 
@@ -158,47 +147,18 @@ void store_write_rollback(Store *s);
  * upserts of the snapshot bring back what it still holds. */
 int store_mark_all_deleted(Store *s, Err *err);
 
-typedef struct StoreCategoryIn {
-    const char *id, *parent_id, *name, *icon;   /* parent_id NULL or "" = top */
-    int sort;
-} StoreCategoryIn;
-int store_category_upsert(Store *s, const StoreCategoryIn *c, Err *err);
+/* The entries as proto/feed.h checked them. */
+int store_category_upsert(Store *s, const FeedCategory *c, Err *err);
 /* Deletes the category, its descendants and their items. */
 int store_category_delete(Store *s, const char *id, Err *err);
 
-typedef struct StoreAttachmentIn {
-    const char *sha256, *mime, *caption, *href;
-    int64_t size;
-} StoreAttachmentIn;
-
-typedef struct StoreItemIn {
-    const char *id, *category_id, *title, *body, *unit;
-    int64_t published_at, expires_at;            /* expires_at 0 = no end */
-    Period period;
-    Scope scope;
-    bool pinned, urgent;
-    int64_t revision;
-    const StoreAttachmentIn *attachments;
-    int attachment_count;
-} StoreItemIn;
-int store_item_upsert(Store *s, const StoreItemIn *it, Err *err);
+int store_item_upsert(Store *s, const FeedItem *it, Err *err);
 int store_item_delete(Store *s, const char *id, Err *err);
 
-typedef struct StoreNoticeIn {
-    const char *id, *text;
-    bool urgent;
-    Period period;
-    int64_t starts_at, ends_at;                  /* ends_at 0 = no end */
-    int sort;
-} StoreNoticeIn;
-int store_notice_upsert(Store *s, const StoreNoticeIn *n, Err *err);
+int store_notice_upsert(Store *s, const FeedNotice *n, Err *err);
 int store_notice_delete(Store *s, const char *id, Err *err);
 
-typedef struct StoreAnswerIn {
-    const char *id, *question, *answer, *item_id;
-    int64_t asked_at, answered_at;
-} StoreAnswerIn;
-int store_answer_upsert(Store *s, const StoreAnswerIn *a, Err *err);
+int store_answer_upsert(Store *s, const FeedAnswer *a, Err *err);
 int store_answer_delete(Store *s, const char *id, Err *err);
 
 /* Checks the whole tree after the writes of one document: every live item
@@ -224,13 +184,11 @@ int store_blob_referenced(Store *s, const char *sha256);
 
 /* ---- feedback outbox -------------------------------------------------- */
 
-typedef enum { FEEDBACK_RATING, FEEDBACK_COMMENT, FEEDBACK_REQUEST } FeedbackKind;
-
 typedef struct StoreFeedback {
     char id[40];                     /* UUID made by the kiosk */
     FeedbackKind kind;
-    char target_item[STORE_ID_MAX];  /* "" = not about one item */
-    char target_category[STORE_ID_MAX];
+    char target_item[PROTO_ID_MAX];  /* "" = not about one item */
+    char target_category[PROTO_ID_MAX];
     int rating;                      /* 0 = none, else 1..levels (1 = best) */
     int rating_levels;
     char reasons[512];               /* JSON array of strings */
@@ -240,9 +198,6 @@ typedef struct StoreFeedback {
     int64_t created_at;
     int attempts;
 } StoreFeedback;
-
-const char *feedback_kind_word(FeedbackKind k);  /* "rating", "comment", "request" */
-int feedback_kind_parse(const char *word);
 
 /* Commits the submission durably (fsync'd) before returning. */
 int store_feedback_add(Store *s, const StoreFeedback *f, Err *err);

@@ -1,0 +1,105 @@
+#include "import.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "bytes.h"
+
+typedef struct {
+    Store *store;
+    FeedResult *res;
+    bool in_write;               /* a transaction is open */
+} Import;
+
+/* After the header: open the write, and decide whether a delta applies. */
+static int import_begin(void *ctx, const FeedHeader *h, bool *skip, Err *err)
+{
+    Import *im = ctx;
+    im->res->snapshot = h->snapshot;
+    if (store_write_begin(im->store, err)) return -1;
+    im->in_write = true;
+    int64_t current = store_revision(im->store);
+    if (!h->snapshot && current >= h->revision) {
+        /* A delta we already applied (a retried download): nothing to do. */
+        im->res->unchanged = true;
+        im->res->revision = current;
+        *skip = true;
+        return 0;
+    }
+    if (!h->snapshot && h->base_revision != current)
+        return err_set(err, "document.base_revision: this delta applies to revision %lld, but the store is at %lld",
+                       (long long)h->base_revision, (long long)current);
+    im->res->revision = h->revision;
+    return h->snapshot ? store_mark_all_deleted(im->store, err) : 0;
+}
+
+static int import_category(void *ctx, const FeedCategory *c, Err *err)
+{
+    Import *im = ctx;
+    im->res->upserts++;
+    return store_category_upsert(im->store, c, err);
+}
+
+static int import_item(void *ctx, const FeedItem *it, Err *err)
+{
+    Import *im = ctx;
+    im->res->upserts++;
+    return store_item_upsert(im->store, it, err);
+}
+
+static int import_notice(void *ctx, const FeedNotice *n, Err *err)
+{
+    Import *im = ctx;
+    im->res->upserts++;
+    return store_notice_upsert(im->store, n, err);
+}
+
+static int import_answer(void *ctx, const FeedAnswer *a, Err *err)
+{
+    Import *im = ctx;
+    im->res->upserts++;
+    return store_answer_upsert(im->store, a, err);
+}
+
+static int (*const deleters[FEED_SECTION_COUNT])(Store *, const char *, Err *) = {
+    [FEED_CATEGORIES] = store_category_delete,
+    [FEED_ITEMS] = store_item_delete,
+    [FEED_NOTICES] = store_notice_delete,
+    [FEED_ANSWERS] = store_answer_delete,
+};
+
+static int import_remove(void *ctx, FeedSection section, const char *id, Err *err)
+{
+    Import *im = ctx;
+    im->res->deletes++;
+    return deleters[section](im->store, id, err);
+}
+
+int feed_import_buffer(Store *s, const char *data, size_t len, FeedResult *res, Err *err)
+{
+    memset(res, 0, sizeof *res);
+    Import im = {.store = s, .res = res};
+    const FeedSink sink = {.ctx = &im, .begin = import_begin, .category = import_category, .item = import_item,
+                           .notice = import_notice, .answer = import_answer, .remove = import_remove};
+    int rc = feed_parse(data, len, &sink, err);
+    if (!rc && !res->unchanged)
+        rc = store_check_integrity(s, err) || store_set_revision(s, res->revision, err) ? -1 : 0;
+    if (!rc && res->unchanged) {
+        store_write_rollback(s);
+        return 0;
+    }
+    if (!rc) rc = store_write_commit(s, err);
+    if (rc && im.in_write) store_write_rollback(s);
+    return rc;
+}
+
+int feed_import_file(Store *s, const char *path, FeedResult *res, Err *err)
+{
+    char *buf;
+    size_t len;
+    if (bytes_read_file(path, FEED_MAX_BYTES, &buf, &len, err)) return -1;
+    int rc = feed_import_buffer(s, buf, len, res, err);
+    if (rc) err_prefix(err, "%s: ", path);
+    free(buf);
+    return rc;
+}
