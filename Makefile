@@ -54,7 +54,7 @@ sync_PKGS     := libcurl jansson sqlite3
 
 kioskui_DIRS  := $(UI_DIRS)
 kioskui_INC   := common proto kiosk/store kiosk/config sync $(UI_DIRS)
-kioskui_PKGS  := sdl2 SDL2_ttf SDL2_image sqlite3 jansson libunibreak rime
+kioskui_PKGS  := sdl2 SDL2_ttf SDL2_image sqlite3 jansson libunibreak rime libsystemd
 
 kiosk_DIRS    := kiosk
 kiosk_INC     := $(kioskui_INC)
@@ -107,7 +107,7 @@ FONTS    := fonts/NotoSansCJK-Regular.ttc fonts/NotoSansCJK-Bold.ttc fonts/DejaV
 
 BINS := $(BIN)/kiosk $(BIN)/kioskctl $(BIN)/countyd
 
-.PHONY: all deps run test bench clean screenshots demo asan sample check-boundaries
+.PHONY: all deps run test bench clean screenshots demo asan sample check-boundaries lint format analyze
 .DEFAULT_GOAL := all
 # Keep objects of pattern-built programs (tests, benches) between runs.
 .SECONDARY:
@@ -128,6 +128,18 @@ test: deps
 
 check-boundaries: all
 	@BIN=$(BIN) sh scripts/check-boundaries.sh
+
+# The style check (scripts/lint.sh): formatting, banned calls, cppcheck.
+lint:
+	@sh scripts/lint.sh
+
+format:
+	@clang-format -i $$(git ls-files '*.c' '*.h')
+
+# gcc's static analyzer over every program; its findings are errors
+# (each one fixed, or suppressed where it is with the reason).
+analyze:
+	@$(MAKE) --no-print-directory BUILD=build-analyze BIN=build-analyze/bin OPT="-O1 -fanalyzer" all
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCHES)

@@ -11,6 +11,7 @@
 #include "feed.h"
 #include "feedback.h"
 #include "kiosks.h"
+#include "number.h"
 #include "wire.h"
 
 /* Parses the body, opens the database; NULL (already answered) on failure. */
@@ -79,7 +80,11 @@ void api_admin_kiosks(Request *r)
     json_t *rows = NULL;
     Err err;
     const char *minutes = http_query(r, "silent_minutes");
-    int silent = minutes ? atoi(minutes) : app->silent_minutes;
+    int silent = app->silent_minutes;
+    if (minutes && number_parse_int(minutes, 0, 1000000, &silent)) {
+        http_reply_error(r, 400, "bad_request", "silent_minutes: must be a whole number of minutes");
+        return;
+    }
     int rc = kiosks_list(db, silent > 0 ? silent : app->silent_minutes, &rows, &err);
     reply_rows(r, "kiosks", rc, rows, &err);
 }
@@ -276,8 +281,11 @@ void api_admin_audit(Request *r)
     Cdb *db = http_db(r);
     if (!db) return;
     const char *l = http_query(r, "limit");
-    int limit = l ? atoi(l) : 100;
-    if (limit <= 0 || limit > 10000) limit = 100;
+    int limit = 100;
+    if (l && number_parse_int(l, 1, 10000, &limit)) {
+        http_reply_error(r, 400, "bad_request", "limit: must be a whole number from 1 to 10000");
+        return;
+    }
     json_t *rows = NULL;
     Err err;
     int rc = cdb_audit_list(db, limit, &rows, &err);

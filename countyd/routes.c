@@ -51,7 +51,7 @@ int api_authorize(Request *r, AuthKind kind)
     }
     const char *id = http_header(r, "X-Kiosk-Id");
     if (id && strlen(id) < sizeof r->actor && kiosk_authenticate(db, id, token) == 0) {
-        strcpy(r->actor, id);
+        snprintf(r->actor, sizeof r->actor, "%s", id);
         return 0;
     }
     http_reply_error(r, 401, "unauthorized",

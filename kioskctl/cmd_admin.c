@@ -14,11 +14,23 @@
 #include <openssl/rand.h>
 
 #include "admin_client.h"
+#include "number.h"
 #include "authoring.h"
 #include "commands.h"
 #include "feed.h"
 
 #define CONNECTION_HELP "  [--server URL] [--token TOKEN] [--ca-file PEM]  (or KIOSKCTL_SERVER, KIOSKCTL_TOKEN, KIOSKCTL_CA_FILE)\n"
+
+/* An option that must be a whole number in lo..hi; a typo is refused, not read as 0. */
+static int int_option(int argc, char **argv, const char *name, int dflt, int lo, int hi, int *out)
+{
+    const char *text = admin_opt(argc, argv, name, NULL);
+    *out = dflt;
+    if (!text) return 0;
+    if (number_parse_int(text, lo, hi, out) == 0) return 0;
+    fprintf(stderr, "kioskctl: %s 须为 %d 到 %d 之间的整数，而不是 \"%s\"\n", name, lo, hi, text);
+    return -1;
+}
 
 static int usage_error(const char *usage)
 {
@@ -109,10 +121,12 @@ static void print_kiosk(json_t *k, long long server_rev)
 
 int cmd_kiosks(int argc, char **argv)
 {
+    int silent_minutes;
+    if (int_option(argc, argv, "--silent-minutes", 0, 0, 1000000, &silent_minutes)) return 2;
     AdminClient *c = admin_client_open(argc, argv);
     if (!c) return 1;
     char path[128];
-    snprintf(path, sizeof path, "/v1/admin/kiosks?silent_minutes=%d", atoi(admin_opt(argc, argv, "--silent-minutes", "0")));
+    snprintf(path, sizeof path, "/v1/admin/kiosks?silent_minutes=%d", silent_minutes);
     json_t *ans;
     Err err;
     if (admin_call(c, "GET", path, NULL, &ans, &err)) return failed(c, &err);
@@ -155,7 +169,11 @@ int cmd_kiosk_set(int argc, char **argv)
         return usage_error("kiosk-set ID|all unit_name|ticker_speed|screen_on|reasons VALUE   (VALUE \"-\" removes it)");
     json_t *v;
     if (strcmp(value, "-") == 0) v = json_null();
-    else if (strcmp(key, "ticker_speed") == 0) v = json_integer(atoi(value));
+    else if (strcmp(key, "ticker_speed") == 0) {
+        int speed;
+        if (number_parse_int(value, 0, 10000, &speed)) return usage_error("kiosk-set ID ticker_speed PIXELS_PER_SECOND");
+        v = json_integer(speed);
+    }
     else if (strcmp(key, "reasons") == 0) {
         v = reasons_list(value);
     } else v = json_string(value);
@@ -455,7 +473,12 @@ int cmd_notice_add(int argc, char **argv)
                           "period", admin_opt(argc, argv, "--period", "immediate"));
     if (admin_opt(argc, argv, "--starts", NULL)) json_object_set_new(n, "starts_at", json_string(admin_opt(argc, argv, "--starts", NULL)));
     if (admin_opt(argc, argv, "--ends", NULL)) json_object_set_new(n, "ends_at", json_string(admin_opt(argc, argv, "--ends", NULL)));
-    if (admin_opt(argc, argv, "--sort", NULL)) json_object_set_new(n, "sort", json_integer(atoi(admin_opt(argc, argv, "--sort", "0"))));
+    int sort;
+    if (int_option(argc, argv, "--sort", 0, -1000000, 1000000, &sort)) {
+        json_decref(n);
+        return 2;
+    }
+    if (admin_opt(argc, argv, "--sort", NULL)) json_object_set_new(n, "sort", json_integer(sort));
     AdminClient *c = admin_client_open(argc, argv);
     if (!c) {
         json_decref(n);
@@ -604,7 +627,9 @@ int cmd_feedback_export(int argc, char **argv)
     size_t i;
     json_t *f, *list = json_object_get(ans, "feedback");
     json_array_foreach(list, i, f) csv_row(out, f);
-    int bad = out != stdout ? fclose(out) != 0 : fflush(out) != 0;
+    int bad;
+    if (out == stdout) bad = fflush(out) != 0;
+    else bad = fclose(out) != 0;
     if (bad) {
         err_set(&err, "%s: writing failed (disk full?)", file);
         json_decref(ans);
@@ -645,10 +670,12 @@ int cmd_reply(int argc, char **argv)
 
 int cmd_audit(int argc, char **argv)
 {
+    int limit;
+    if (int_option(argc, argv, "--limit", 50, 1, 10000, &limit)) return 2;
     AdminClient *c = admin_client_open(argc, argv);
     if (!c) return 1;
     char path[128];
-    snprintf(path, sizeof path, "/v1/admin/audit?limit=%d", atoi(admin_opt(argc, argv, "--limit", "50")));
+    snprintf(path, sizeof path, "/v1/admin/audit?limit=%d", limit);
     json_t *ans;
     Err err;
     if (admin_call(c, "GET", path, NULL, &ans, &err)) return failed(c, &err);

@@ -5,10 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "icons.h"
 #include "log.h"
+#include "number.h"
+#include "watchdog.h"
 
 #define MAX_SCREENS 32
 #define MAX_DEPTH 16
@@ -117,8 +121,10 @@ static void read_status(App *app)
         !app->screen_on[0])
         snprintf(app->screen_on, sizeof app->screen_on, "%s", app->cfg->screen_on);
     char speed[16];
-    int v = store_state_get(app->store, "setting.ticker_speed", speed, sizeof speed) == 0 ? atoi(speed) : 0;
-    app->ticker_speed = v >= 10 && v <= 1000 ? v : app->cfg->ticker_speed;
+    int v;
+    bool set = store_state_get(app->store, "setting.ticker_speed", speed, sizeof speed) == 0 &&
+               number_parse_int(speed, 10, 1000, &v) == 0;
+    app->ticker_speed = set ? v : app->cfg->ticker_speed;
 }
 
 bool app_screen_hours(App *app)
@@ -265,6 +271,8 @@ static int push(App *app, const ScreenOps *ops, const char *arg)
     }
     ui_set_pressed(app->ui, "");
     app->dirty = true;
+    /* st is owned by app->stack[] now and freed by pop_one(). */
+    // cppcheck-suppress memleak
     return 0;
 }
 
@@ -562,26 +570,64 @@ void app_render(App *app)
     app->dirty = false;
 }
 
+/* ---- the watchdog and its test ---------------------------------------- */
+
+static volatile sig_atomic_t hang_asked;
+
+static void ask_hang(int sig)
+{
+    (void)sig;
+    hang_asked = 1;
+}
+
+/* SIGUSR1 makes the UI loop stop turning, as a deadlock would: the way to
+ * see the watchdog restart a kiosk (tests/test_watchdog.c, and a
+ * technician's `systemctl kill -s USR1 dangwu-kiosk`, docs/DEPLOY.md).
+ * The sync thread runs on; only the pings from this loop stop, and
+ * SIGTERM no longer ends the program (its SDL_QUIT is never read), just as
+ * with a real hang: the service manager kills it. */
+static void hang_if_asked(void)
+{
+    if (!hang_asked) return;
+    log_warn("app: SIGUSR1: the UI loop stops here on purpose (watchdog test); the watchdog must restart the kiosk");
+    for (;;) pause();
+}
+
 int app_run(App *app)
 {
+    struct sigaction sa = {.sa_handler = ask_hang};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGUSR1, &sa, NULL);
+    watchdog_init();
+    int feed_ms = watchdog_interval_ms();
+    bool ready = false;
     app->clock = SDL_GetTicks();
     app->last_input = app->clock;
     while (!app->quit) {
         app->clock = SDL_GetTicks();
+        hang_if_asked();
+        watchdog_ping(app->clock);
         int wake = step(app);
         if (app->dirty || wake == 0) app_render(app);
+        if (!ready) {
+            watchdog_ready();
+            ready = true;
+        }
         int timeout = wake < 0 ? 60000 : wake;
         if (wake == 0) {
             /* Animating: hold about 60 frames a second even without vsync. */
             uint32_t spent = SDL_GetTicks() - app->clock;
             timeout = spent < FRAME_MS ? (int)(FRAME_MS - spent) : 0;
         }
+        /* A still screen sleeps, but never past the next ping. */
+        if (feed_ms > 0 && timeout > feed_ms) timeout = feed_ms;
         SDL_Event e;
         if (SDL_WaitEventTimeout(&e, timeout)) {
             app_handle_event(app, &e);
             while (SDL_PollEvent(&e)) app_handle_event(app, &e);
         }
     }
+    watchdog_stopping();
     return 0;
 }
 
@@ -749,6 +795,6 @@ void app_draw_pager(App *app, Ui *ui, const Chrome *c, int page, int pages)
     snprintf(label, sizeof label, "第 %d/%d 页", page + 1, pages);
     TextSpec spec = {.size = ui_font(ui, 38), .bold = true, .color = ui_theme.text, .align = ALIGN_CENTER,
                      .middle = true, .max_lines = 1};
-    SDL_Rect mid = {p.x + side + bw, p.y, p.w - 2 * (side + bw), p.h};
+    SDL_Rect mid = {p.x + side + bw, p.y, p.w - 2 * (side + bw) - c->pager_extra, p.h};
     ui_text_kind(ui, WIDGET_PAGER, NULL, mid, label, &spec);
 }
