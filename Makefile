@@ -34,7 +34,7 @@ MODULES := common proto kstore kconfig sync kioskui kiosk kioskctl countyd
 
 common_DIRS   := common
 common_INC    := common
-common_PKGS   := sqlite3 libcrypto
+common_PKGS   := sqlite3 libcrypto inih
 
 proto_DIRS    := proto
 proto_INC     := common proto
@@ -46,7 +46,7 @@ kstore_PKGS   := sqlite3 jansson libcrypto
 
 kconfig_DIRS  := kiosk/config
 kconfig_INC   := common kiosk/config
-kconfig_PKGS  := inih
+kconfig_PKGS  :=
 
 sync_DIRS     := sync
 sync_INC      := common proto kiosk/store kiosk/config sync sync/internal
@@ -62,11 +62,11 @@ kiosk_PKGS    := $(kioskui_PKGS)
 
 kioskctl_DIRS := kioskctl
 kioskctl_INC  := common proto kiosk/store kiosk/config sync kioskctl
-kioskctl_PKGS := libcurl jansson sqlite3 libcrypto inih
+kioskctl_PKGS := libcurl jansson sqlite3 libcrypto
 
 countyd_DIRS  := countyd
 countyd_INC   := common proto countyd
-countyd_PKGS  := libmicrohttpd jansson sqlite3 libcrypto inih
+countyd_PKGS  := libmicrohttpd jansson sqlite3 libcrypto
 
 define module_rules
 $(1)_SRC := $$(foreach d,$$($(1)_DIRS),$$(wildcard $$(d)/*.c))
@@ -87,13 +87,14 @@ KIOSK_LIBS    := $(LIB_kioskui) $(LIB_sync) $(LIB_kstore) $(LIB_kconfig) $(LIB_p
 KIOSKCTL_LIBS := $(LIB_sync) $(LIB_kstore) $(LIB_kconfig) $(LIB_proto) $(LIB_common)
 COUNTYD_LIBS  := $(LIB_proto) $(LIB_common)
 
-KIOSK_LDLIBS    := $(call pc_libs,$(sort $(kiosk_PKGS) $(sync_PKGS) $(kstore_PKGS) $(kconfig_PKGS))) \
+KIOSK_LDLIBS    := $(call pc_libs,$(sort $(kiosk_PKGS) $(sync_PKGS) $(kstore_PKGS) $(kconfig_PKGS) $(proto_PKGS) $(common_PKGS))) \
                    -lzinnia -lunistring -lpthread -lm
-KIOSKCTL_LDLIBS := $(call pc_libs,$(sort $(kioskctl_PKGS) $(kstore_PKGS))) -lunistring -lpthread -lm
+KIOSKCTL_LDLIBS := $(call pc_libs,$(sort $(kioskctl_PKGS) $(kstore_PKGS) $(proto_PKGS) $(common_PKGS))) -lunistring -lpthread -lm
 COUNTYD_LDLIBS  := $(call pc_libs,$(sort $(countyd_PKGS) $(proto_PKGS) $(common_PKGS))) -lpthread -lm
 
 # Tests and benchmarks see every module (tests/ and bench/ are not modules).
-ALL_INC  := $(sort $(foreach m,$(MODULES),$($(m)_INC))) tests
+# countyd's folder comes last: its app.h is not the kiosk's (kiosk/ui/app.h).
+ALL_INC  := $(filter-out countyd,$(sort $(foreach m,$(MODULES),$($(m)_INC)))) countyd tests
 ALL_PKGS := $(sort $(foreach m,$(MODULES),$($(m)_PKGS)))
 TEST_SRC  := $(wildcard tests/test_*.c)
 BENCH_SRC := $(wildcard bench/bench_*.c)

@@ -3,13 +3,35 @@
 #include <stdio.h>
 #include <string.h>
 
-int err_set(Err *err, const char *fmt, ...)
+static int err_vset(Err *err, ErrKind kind, const char *fmt, va_list ap)
 {
     if (!err) return -1;
+    err->kind = kind;
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    return -1;
+}
+
+int err_set(Err *err, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    err_vset(err, ERR_FAULT, fmt, ap);
     va_end(ap);
+    return -1;
+}
+
+int err_refuse(Err *err, ErrKind kind, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    err_vset(err, kind, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int err_mark(Err *err, ErrKind kind)
+{
+    if (err) err->kind = kind;
     return -1;
 }
 

@@ -32,4 +32,4 @@ int admin_by_token(Cdb *db, const char *token, char *name, size_t size)
     return cdb_text(db, name, size, NULL, "SELECT name FROM admins WHERE token_hash = ?", "s", hash) == 0 ? 0 : 1;
 }
 
-int admin_count(Cdb *db) { return (int)cdb_int(db, 0, "SELECT count(*) FROM admins", NULL); }
+int admin_count(Cdb *db, int64_t *out, Err *err) { return cdb_int(db, out, err, "SELECT count(*) FROM admins", NULL); }

@@ -14,6 +14,6 @@
 int admin_add(Cdb *db, const char *name, char token[AUTH_TOKEN_LEN + 1], Err *err);
 /* 0 and the admin's name when the token is an admin's, 1 when not. */
 int admin_by_token(Cdb *db, const char *token, char *name, size_t size);
-int admin_count(Cdb *db);
+int admin_count(Cdb *db, int64_t *out, Err *err);
 
 #endif

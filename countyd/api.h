@@ -18,8 +18,9 @@ extern const size_t api_route_count;
 /* Checks kiosk or admin credentials (the HttpConf authorizer). */
 int api_authorize(Request *r, AuthKind kind);
 
-/* Answers a domain module's result: -1 -> 500, AppResult -> its status. */
-void api_reply_failure(Request *r, int rc, const Err *err);
+/* Answers a domain module's failure by its Err's kind: a refusal gets its
+ * status (400, 404, 409, 415, 422), ERR_FAULT gets 500. */
+void api_reply_failure(Request *r, const Err *err);
 
 void api_content(Request *r);
 void api_blob(Request *r);

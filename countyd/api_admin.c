@@ -26,16 +26,23 @@ static json_t *body_and_db(Request *r, Cdb **db)
     return body;
 }
 
-static void reply_rows(Request *r, const char *key, int rc, json_t *rows, const Err *err)
-{
-    if (rc) return api_reply_failure(r, rc, err);
-    http_reply_json(r, 200, json_pack("{s:o,s:I}", key, rows, "revision", (json_int_t)cdb_revision(http_db(r))));
-}
-
+/* Answers with the server's revision added; 500 when it cannot be read. */
 static void reply_revision(Request *r, int status, json_t *answer)
 {
-    json_object_set_new(answer, "revision", json_integer(cdb_revision(http_db(r))));
+    int64_t revision;
+    Err err;
+    if (cdb_revision(http_db(r), &revision, &err)) {
+        json_decref(answer);
+        return http_reply_internal(r, &err);
+    }
+    json_object_set_new(answer, "revision", json_integer(revision));
     http_reply_json(r, status, answer);
+}
+
+static void reply_rows(Request *r, const char *key, int rc, json_t *rows, const Err *err)
+{
+    if (rc) return api_reply_failure(r, err);
+    reply_revision(r, 200, json_pack("{s:o}", key, rows));
 }
 
 void api_admin_status(Request *r)
@@ -44,8 +51,13 @@ void api_admin_status(Request *r)
     if (!db) return;
     json_t *counts;
     Err err;
+    int64_t kiosks;
     if (content_items_by_state(db, &counts, &err)) return http_reply_internal(r, &err);
-    reply_revision(r, 200, json_pack("{s:s,s:i,s:o}", "admin", r->actor, "kiosks", kiosks_count(db), "items", counts));
+    if (kiosks_count(db, &kiosks, &err)) {
+        json_decref(counts);
+        return http_reply_internal(r, &err);
+    }
+    reply_revision(r, 200, json_pack("{s:s,s:I,s:o}", "admin", r->actor, "kiosks", (json_int_t)kiosks, "items", counts));
 }
 
 void api_admin_kiosk_add(Request *r)
@@ -66,7 +78,7 @@ void api_admin_kiosk_add(Request *r)
     }
     if (rc) {
         json_decref(body);
-        return api_reply_failure(r, rc, &err);
+        return api_reply_failure(r, &err);
     }
     http_reply_json(r, 201, json_pack("{s:s,s:s}", "id", id, "token", token));
     json_decref(body);
@@ -97,7 +109,7 @@ void api_admin_kiosk_settings(Request *r)
     Err err;
     int rc = kiosk_settings_put(db, r->actor, r->params[0], body, &err);
     json_decref(body);
-    if (rc) return api_reply_failure(r, rc, &err);
+    if (rc) return api_reply_failure(r, &err);
     http_reply_json(r, 200, json_pack("{s:s}", "kiosk", r->params[0]));
 }
 
@@ -109,7 +121,7 @@ void api_admin_kiosk_command(Request *r)
     Err err;
     int rc = kiosk_command_add(db, r->actor, r->params[0], json_string_value(json_object_get(body, "command")), &err);
     json_decref(body);
-    if (rc) return api_reply_failure(r, rc, &err);
+    if (rc) return api_reply_failure(r, &err);
     http_reply_json(r, 200, json_pack("{s:s}", "kiosk", r->params[0]));
 }
 
@@ -122,7 +134,7 @@ void api_admin_categories(Request *r)
     int changed;
     int rc = content_categories_put(db, r->actor, json_object_get(body, "categories"), &changed, &err);
     json_decref(body);
-    if (rc) return api_reply_failure(r, rc, &err);
+    if (rc) return api_reply_failure(r, &err);
     reply_revision(r, 200, json_pack("{s:i}", "changed", changed));
 }
 
@@ -143,7 +155,8 @@ void api_admin_blobs_missing(Request *r)
         char type[32];
         int64_t size;
         const char *sha = json_string_value(v);
-        if (!proto_sha256_valid(sha) || content_blob_info(db, sha, type, sizeof type, &size))
+        /* A file the database cannot vouch for counts as missing: uploading it again is harmless. */
+        if (!proto_sha256_valid(sha) || content_blob_info(db, sha, type, sizeof type, &size, NULL))
             json_array_append(missing, v);
     }
     json_decref(body);
@@ -159,7 +172,7 @@ void api_admin_blob_put(Request *r)
     Err err;
     int rc = content_blob_put(db, app->blob_dir, r->actor, r->params[0], http_header(r, "Content-Type"), r->body,
                               r->body_len, &created, &err);
-    if (rc) return api_reply_failure(r, rc, &err);
+    if (rc) return api_reply_failure(r, &err);
     http_reply_json(r, created ? 201 : 200, json_pack("{s:s,s:b}", "sha256", r->params[0], "created", created));
 }
 
@@ -180,7 +193,7 @@ void api_admin_item_get(Request *r)
     json_t *item;
     Err err;
     int rc = content_item_get(db, r->params[0], &item, &err);
-    if (rc) return api_reply_failure(r, rc, &err);
+    if (rc) return api_reply_failure(r, &err);
     http_reply_json(r, 200, item);
 }
 
@@ -194,7 +207,7 @@ void api_admin_item_put(Request *r)
     Err err;
     int rc = content_item_put(db, r->actor, r->params[0], body, &changed, state, sizeof state, &err);
     json_decref(body);
-    if (rc) return api_reply_failure(r, rc, &err);
+    if (rc) return api_reply_failure(r, &err);
     reply_revision(r, 200, json_pack("{s:s,s:s,s:b}", "id", r->params[0], "state", state, "changed", changed));
 }
 
@@ -212,7 +225,7 @@ void api_admin_item_step(Request *r)
                 : 0;
     json_decref(body);
     if (!db) return;
-    if (rc) return api_reply_failure(r, rc, &err);
+    if (rc) return api_reply_failure(r, &err);
     reply_revision(r, 200, json_pack("{s:s,s:s}", "id", r->params[0], "state", state));
 }
 
@@ -224,7 +237,7 @@ static void doc_put(Request *r, DocKind kind)
     Err err;
     int rc = content_doc_put(db, r->actor, kind, r->params[0], body, &err);
     json_decref(body);
-    if (rc) return api_reply_failure(r, rc, &err);
+    if (rc) return api_reply_failure(r, &err);
     reply_revision(r, 200, json_pack("{s:s}", "id", r->params[0]));
 }
 
@@ -234,7 +247,7 @@ static void doc_delete(Request *r, DocKind kind)
     if (!db) return;
     Err err;
     int rc = content_doc_delete(db, r->actor, kind, r->params[0], &err);
-    if (rc) return api_reply_failure(r, rc, &err);
+    if (rc) return api_reply_failure(r, &err);
     reply_revision(r, 200, json_pack("{s:s}", "id", r->params[0]));
 }
 
@@ -272,7 +285,7 @@ void api_admin_reply(Request *r)
     int rc = feedback_reply(db, r->actor, r->params[0], json_string_value(json_object_get(body, "text")),
                             json_is_true(pub), json_string_value(json_object_get(body, "question")), &reply_id, &err);
     json_decref(body);
-    if (rc) return api_reply_failure(r, rc, &err);
+    if (rc) return api_reply_failure(r, &err);
     reply_revision(r, 201, json_pack("{s:I}", "reply_id", (json_int_t)reply_id));
 }
 

@@ -114,7 +114,12 @@ void api_blob(Request *r)
     if (!db) return;
     char type[32];
     int64_t size;
-    if (content_blob_info(db, sha, type, sizeof type, &size) || !content_blob_on_kiosks(db, sha))
+    Err err;
+    int found = content_blob_info(db, sha, type, sizeof type, &size, &err);
+    bool on_kiosks = false;
+    if (found == 0 && content_blob_on_kiosks(db, sha, &on_kiosks, &err)) found = -1;
+    if (found < 0) return http_reply_internal(r, &err);
+    if (found == 1 || !on_kiosks)
         return http_reply_error(r, 404, "not_found", "no published attachment has this sha256");
     set_etag(r, sha);
     http_add_header(r, "Cache-Control", "public, max-age=31536000, immutable");
@@ -126,7 +131,6 @@ void api_blob(Request *r)
     struct stat st;
     if (fd < 0 || fstat(fd, &st) || st.st_size != size) {
         if (fd >= 0) close(fd);
-        Err err;
         err_set(&err, "blob %s is in the database but its file %s is missing or has the wrong size", sha, path);
         return http_reply_internal(r, &err);
     }
@@ -143,7 +147,7 @@ void api_feedback(Request *r)
     int rc = db ? feedback_store_batch(db, r->actor, json_object_get(body, "submissions"), &ack, &rej, &err) : 0;
     json_decref(body);
     if (!db) return;
-    if (rc) return api_reply_failure(r, rc, &err);
+    if (rc) return api_reply_failure(r, &err);
     http_reply_json(r, 200, json_pack("{s:o,s:o}", "acknowledged", ack, "rejected", rej));
 }
 
@@ -158,6 +162,6 @@ void api_heartbeat(Request *r)
     int rc = db ? kiosk_heartbeat(db, r->actor, body, http_client_address(r, addr, sizeof addr), &answer, &err) : 0;
     json_decref(body);
     if (!db) return;
-    if (rc) return api_reply_failure(r, rc, &err);
+    if (rc) return api_reply_failure(r, &err);
     http_reply_json(r, 200, answer);
 }

@@ -12,8 +12,6 @@
 #include "longpoll.h"
 #include "validate.h"
 
-/* Fills Err with a message for the client and yields an AppResult. */
-#define REFUSE(code, ...) (err_set(err, __VA_ARGS__), (code))
 
 char *content_canonical(json_t *v) { return json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY); }
 
@@ -98,9 +96,13 @@ static int category_remove_missing(Cdb *db, const char *admin, json_t *categorie
     json_array_foreach(rows, i, row) {
         const char *id = json_string_value(json_object_get(row, "id"));
         if (listed(categories, id)) continue;
-        int64_t held = cdb_int(db, 0, "SELECT count(*) FROM items WHERE category = ? AND state != 'withdrawn'", "s", id);
+        int64_t held;
+        if (cdb_int(db, &held, err, "SELECT count(*) FROM items WHERE category = ? AND state != 'withdrawn'", "s", id)) {
+            rc = -1;
+            break;
+        }
         if (held > 0) {
-            rc = REFUSE(APP_CONFLICT, "category %s still holds %lld item(s) that are not withdrawn; withdraw them or "
+            rc = err_refuse(err, ERR_CONFLICT, "category %s still holds %lld item(s) that are not withdrawn; withdraw them or "
                         "file them under another category first", id, (long long)held);
             break;
         }
@@ -120,8 +122,8 @@ static int category_remove_missing(Cdb *db, const char *admin, json_t *categorie
 int content_categories_put(Cdb *db, const char *admin, json_t *categories, int *changed, Err *err)
 {
     *changed = 0;
-    if (!json_is_array(categories)) return REFUSE(APP_BAD_REQUEST, "categories: must be an array of categories");
-    if (validate_feed_entry(categories, NULL, NULL, err)) return APP_BAD_REQUEST;
+    if (!json_is_array(categories)) return err_refuse(err, ERR_BAD_REQUEST, "categories: must be an array of categories");
+    if (validate_feed_entry(categories, NULL, NULL, err)) return err_mark(err, ERR_BAD_REQUEST);
     if (cdb_begin(db, err)) return -1;
     size_t i;
     json_t *cat;
@@ -144,13 +146,15 @@ static int check_attachments(Cdb *db, json_t *item, Err *err)
         const char *type = json_string_value(json_object_get(a, "type"));
         char have_type[32];
         int64_t have_size;
-        if (content_blob_info(db, sha, have_type, sizeof have_type, &have_size))
-            return REFUSE(APP_BAD_REQUEST, "attachments[%zu]: the server has no file %s; upload it first", i, sha);
+        int found = content_blob_info(db, sha, have_type, sizeof have_type, &have_size, err);
+        if (found < 0) return -1;
+        if (found == 1)
+            return err_refuse(err, ERR_BAD_REQUEST, "attachments[%zu]: the server has no file %s; upload it first", i, sha);
         if (have_size != json_integer_value(json_object_get(a, "size")))
-            return REFUSE(APP_BAD_REQUEST, "attachments[%zu]: size says %lld bytes, the file %s has %lld", i,
+            return err_refuse(err, ERR_BAD_REQUEST, "attachments[%zu]: size says %lld bytes, the file %s has %lld", i,
                           (long long)json_integer_value(json_object_get(a, "size")), sha, (long long)have_size);
         if (strcmp(have_type, type) != 0)
-            return REFUSE(APP_BAD_REQUEST, "attachments[%zu]: type says %s, the file %s is %s", i, type, sha, have_type);
+            return err_refuse(err, ERR_BAD_REQUEST, "attachments[%zu]: type says %s, the file %s is %s", i, type, sha, have_type);
     }
     return 0;
 }
@@ -158,11 +162,11 @@ static int check_attachments(Cdb *db, json_t *item, Err *err)
 /* A copy of the item as the server keeps it: the URL's id, no href, no revision. */
 static int normalize_item(Cdb *db, const char *id, json_t *item, json_t **out, Err *err)
 {
-    if (!proto_id_valid(id)) return REFUSE(APP_BAD_REQUEST, "\"%s\" is not an id (1-63 of A-Z a-z 0-9 - _ .)", id);
-    if (!json_is_object(item)) return REFUSE(APP_BAD_REQUEST, "the body must be a feed item object");
+    if (!proto_id_valid(id)) return err_refuse(err, ERR_BAD_REQUEST, "\"%s\" is not an id (1-63 of A-Z a-z 0-9 - _ .)", id);
+    if (!json_is_object(item)) return err_refuse(err, ERR_BAD_REQUEST, "the body must be a feed item object");
     const char *body_id = json_string_value(json_object_get(item, "id"));
     if (body_id && strcmp(body_id, id) != 0)
-        return REFUSE(APP_BAD_REQUEST, "the body's id \"%s\" differs from the URL's \"%s\"", body_id, id);
+        return err_refuse(err, ERR_BAD_REQUEST, "the body's id \"%s\" differs from the URL's \"%s\"", body_id, id);
     json_t *clean = json_deep_copy(item);
     json_object_set_new(clean, "id", json_string(id));
     json_object_del(clean, "revision");
@@ -171,7 +175,7 @@ static int normalize_item(Cdb *db, const char *id, json_t *item, json_t **out, E
         json_decref(clean);
         return -1;
     }
-    int rc = validate_feed_entry(cats, "items", clean, err) ? APP_BAD_REQUEST : check_attachments(db, clean, err);
+    int rc = validate_feed_entry(cats, "items", clean, err) ? err_mark(err, ERR_BAD_REQUEST) : check_attachments(db, clean, err);
     json_decref(cats);
     if (rc) {
         json_decref(clean);
@@ -217,7 +221,7 @@ int content_item_put(Cdb *db, const char *admin, const char *id, json_t *item, b
 {
     *changed = false;
     snprintf(state, state_size, "drafted");
-    json_t *clean;
+    json_t *clean = NULL;
     int rc = normalize_item(db, id, item, &clean, err);
     if (rc) return rc;
     char *text = content_canonical(clean);
@@ -255,12 +259,15 @@ int review_step_parse(const char *word)
 static int publish(Cdb *db, const char *id, json_t *row, Err *err)
 {
     const char *category = json_string_value(json_object_get(row, "category"));
-    if (cdb_int(db, 0, "SELECT count(*) FROM categories WHERE id = ?", "s", category) == 0)
-        return REFUSE(APP_CONFLICT, "item %s is filed under category %s, which no longer exists", id, category);
+    int64_t exists;
+    if (cdb_int(db, &exists, err, "SELECT count(*) FROM categories WHERE id = ?", "s", category)) return -1;
+    if (!exists)
+        return err_refuse(err, ERR_CONFLICT, "item %s is filed under category %s, which no longer exists", id, category);
     bool public = strcmp(json_string_value(json_object_get(row, "scope")), "public") == 0;
     bool was_live = json_integer_value(json_object_get(row, "live")) != 0;
     if ((public || was_live) && cdb_mark_changed(db, "item", id, err)) return -1;
-    int64_t rev = public ? cdb_tx_revision(db) : cdb_revision(db);
+    int64_t rev = cdb_tx_revision(db);
+    if (!public && cdb_revision(db, &rev, err)) return -1;
     json_t *doc = parse_doc(row, "content");
     if (!doc) return err_set(err, "item %s: stored content is not JSON", id);
     json_object_set_new(doc, "revision", json_integer(rev));
@@ -283,9 +290,9 @@ static int apply_step(Cdb *db, const char *id, ReviewStep step, json_t *row, Err
 {
     const char *state = json_string_value(json_object_get(row, "state"));
     if (step == STEP_WITHDRAW && strcmp(state, "withdrawn") == 0)
-        return REFUSE(APP_WRONG_STATE, "item %s is already withdrawn", id);
+        return err_refuse(err, ERR_WRONG_STATE, "item %s is already withdrawn", id);
     if (steps[step].from && strcmp(state, steps[step].from) != 0)
-        return REFUSE(APP_WRONG_STATE, "item %s is %s; it must be %s before it can be %s", id, state, steps[step].from,
+        return err_refuse(err, ERR_WRONG_STATE, "item %s is %s; it must be %s before it can be %s", id, state, steps[step].from,
                       steps[step].to);
     if (step == STEP_PUBLISH) return publish(db, id, row, err);
     if (step == STEP_WITHDRAW) return withdraw(db, id, row, err);
@@ -298,7 +305,7 @@ int content_item_step(Cdb *db, const char *admin, const char *id, ReviewStep ste
     json_t *row = NULL;
     if (cdb_begin(db, err)) return -1;
     int rc = cdb_row(db, &row, err, "SELECT state, category, scope, content, live FROM items WHERE id = ?", "s", id);
-    if (rc == 1) rc = REFUSE(APP_NOT_FOUND, "there is no item %s", id);
+    if (rc == 1) rc = err_refuse(err, ERR_NOT_FOUND, "there is no item %s", id);
     if (!rc) rc = apply_step(db, id, step, row, err);
     char target[128];
     snprintf(target, sizeof target, "item:%s", id);
@@ -334,7 +341,7 @@ int content_item_get(Cdb *db, const char *id, json_t **out, Err *err)
                      "SELECT id, state, scope, published_revision, live AS on_kiosks, content, published, "
                      SQL_TIME("updated_at") " AS updated_at, updated_by FROM items WHERE id = ?",
                      "s", id);
-    if (rc == 1) return REFUSE(APP_NOT_FOUND, "there is no item %s", id);
+    if (rc == 1) return err_refuse(err, ERR_NOT_FOUND, "there is no item %s", id);
     if (rc) return -1;
     json_object_set_new(row, "content", parse_doc(row, "content"));
     json_t *pub = parse_doc(row, "published");
@@ -370,13 +377,13 @@ static const struct {
 
 static int check_doc(DocKind kind, const char *id, json_t *entry, char **text, Err *err)
 {
-    if (!proto_id_valid(id)) return REFUSE(APP_BAD_REQUEST, "\"%s\" is not an id (1-63 of A-Z a-z 0-9 - _ .)", id);
+    if (!proto_id_valid(id)) return err_refuse(err, ERR_BAD_REQUEST, "\"%s\" is not an id (1-63 of A-Z a-z 0-9 - _ .)", id);
     if (kind == DOC_ANSWER && strncmp(id, "answer-", 7) == 0)
-        return REFUSE(APP_BAD_REQUEST, "ids starting with answer- are kept for replies to feedback");
-    if (!json_is_object(entry)) return REFUSE(APP_BAD_REQUEST, "the body must be one feed %s entry", doc_kinds[kind].entity);
+        return err_refuse(err, ERR_BAD_REQUEST, "ids starting with answer- are kept for replies to feedback");
+    if (!json_is_object(entry)) return err_refuse(err, ERR_BAD_REQUEST, "the body must be one feed %s entry", doc_kinds[kind].entity);
     json_t *clean = json_deep_copy(entry);
     json_object_set_new(clean, "id", json_string(id));
-    int rc = validate_feed_entry(NULL, doc_kinds[kind].section, clean, err) ? APP_BAD_REQUEST : 0;
+    int rc = validate_feed_entry(NULL, doc_kinds[kind].section, clean, err) ? err_mark(err, ERR_BAD_REQUEST) : 0;
     if (!rc) *text = content_canonical(clean);
     json_decref(clean);
     return rc;
@@ -409,7 +416,7 @@ int content_doc_delete(Cdb *db, const char *admin, DocKind kind, const char *id,
     snprintf(target, sizeof target, "%s:%s", doc_kinds[kind].entity, id);
     int rc = cdb_begin(db, err);
     if (!rc) rc = cdb_exec(db, err, doc_kinds[kind].del_sql, "s", id);
-    if (!rc && cdb_changes(db) == 0) rc = REFUSE(APP_NOT_FOUND, "there is no %s %s", doc_kinds[kind].entity, id);
+    if (!rc && cdb_changes(db) == 0) rc = err_refuse(err, ERR_NOT_FOUND, "there is no %s %s", doc_kinds[kind].entity, id);
     if (!rc) rc = cdb_mark_changed(db, doc_kinds[kind].entity, id, err);
     if (!rc) rc = cdb_audit(db, admin, "delete", target, "", err);
     if (rc) return fail_rollback(db, rc);
@@ -418,22 +425,26 @@ int content_doc_delete(Cdb *db, const char *admin, DocKind kind, const char *id,
 
 /* ---- attachment files ----------------------------------------------------------- */
 
-int content_blob_info(Cdb *db, const char *sha256, char *type, size_t type_size, int64_t *size)
+int content_blob_info(Cdb *db, const char *sha256, char *type, size_t type_size, int64_t *size, Err *err)
 {
     json_t *row;
-    if (cdb_row(db, &row, NULL, "SELECT type, size FROM blobs WHERE sha256 = ?", "s", sha256)) return 1;
+    int rc = cdb_row(db, &row, err, "SELECT type, size FROM blobs WHERE sha256 = ?", "s", sha256);
+    if (rc) return rc;
     snprintf(type, type_size, "%s", json_string_value(json_object_get(row, "type")));
     *size = json_integer_value(json_object_get(row, "size"));
     json_decref(row);
     return 0;
 }
 
-int content_blob_on_kiosks(Cdb *db, const char *sha256)
+int content_blob_on_kiosks(Cdb *db, const char *sha256, bool *out, Err *err)
 {
-    return cdb_int(db, 0,
-                   "SELECT EXISTS (SELECT 1 FROM items, json_each(items.published, '$.attachments') a"
-                   " WHERE items.live = 1 AND json_extract(a.value, '$.sha256') = ?)",
-                   "s", sha256) != 0;
+    int64_t used = 0;
+    int rc = cdb_int(db, &used, err,
+                     "SELECT EXISTS (SELECT 1 FROM items, json_each(items.published, '$.attachments') a"
+                     " WHERE items.live = 1 AND json_extract(a.value, '$.sha256') = ?)",
+                     "s", sha256);
+    *out = rc == 0 && used;
+    return rc;
 }
 
 /* The type the first bytes say, so a mislabelled upload is caught here
@@ -449,23 +460,23 @@ int content_blob_put(Cdb *db, const char *blob_dir, const char *admin, const cha
                      const char *data, size_t len, bool *created, Err *err)
 {
     *created = false;
-    if (!proto_sha256_valid(sha256)) return REFUSE(APP_BAD_REQUEST, "the name must be a sha256 in 64 lowercase hex digits");
+    if (!proto_sha256_valid(sha256)) return err_refuse(err, ERR_BAD_REQUEST, "the name must be a sha256 in 64 lowercase hex digits");
     if (!type || (strcmp(type, "image/png") != 0 && strcmp(type, "image/jpeg") != 0))
-        return REFUSE(APP_UNSUPPORTED_TYPE, "attachments must be image/png or image/jpeg");
-    if (len == 0) return REFUSE(APP_BAD_REQUEST, "the file is empty");
+        return err_refuse(err, ERR_UNSUPPORTED_TYPE, "attachments must be image/png or image/jpeg");
+    if (len == 0) return err_refuse(err, ERR_BAD_REQUEST, "the file is empty");
     const char *sniffed = sniff_type((const unsigned char *)data, len);
     if (!sniffed || strcmp(sniffed, type) != 0)
-        return REFUSE(APP_UNSUPPORTED_TYPE, "the bytes are not %s%s%s", type, sniffed ? " but " : "",
+        return err_refuse(err, ERR_UNSUPPORTED_TYPE, "the bytes are not %s%s%s", type, sniffed ? " but " : "",
                       sniffed ? sniffed : "");
     unsigned char md[SHA256_DIGEST_LENGTH];
     char hex[65];
     SHA256((const unsigned char *)data, len, md);
     auth_hex(md, sizeof md, hex);
     if (strcmp(hex, sha256) != 0)
-        return REFUSE(APP_HASH_MISMATCH, "the bytes hash to %s, not to %s", hex, sha256);
+        return err_refuse(err, ERR_HASH_MISMATCH, "the bytes hash to %s, not to %s", hex, sha256);
     char have_type[32];
     int64_t have_size;
-    if (content_blob_info(db, sha256, have_type, sizeof have_type, &have_size) == 0 &&
+    if (content_blob_info(db, sha256, have_type, sizeof have_type, &have_size, NULL) == 0 &&
         blobs_verify(blob_dir, sha256, NULL) == 0)
         return 0;
     if (blobs_put_buffer(blob_dir, data, len, sha256, (int64_t)len, err)) return -1;

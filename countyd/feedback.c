@@ -11,7 +11,6 @@
 #include "longpoll.h"
 #include "validate.h"
 
-#define REFUSE(code, ...) (err_set(err, __VA_ARGS__), (code))
 
 typedef struct {
     const char *id, *kind, *item, *category, *comment, *name, *phone;
@@ -94,9 +93,9 @@ static void reject(json_t *rejected, json_t *entry, size_t index, const char *me
 int feedback_store_batch(Cdb *db, const char *kiosk, json_t *submissions, json_t **acknowledged, json_t **rejected,
                          Err *err)
 {
-    if (!json_is_array(submissions)) return REFUSE(APP_BAD_REQUEST, "submissions: must be an array");
+    if (!json_is_array(submissions)) return err_refuse(err, ERR_BAD_REQUEST, "submissions: must be an array");
     if (json_array_size(submissions) > FEEDBACK_MAX_BATCH)
-        return REFUSE(APP_BAD_REQUEST, "submissions: at most %d per batch", FEEDBACK_MAX_BATCH);
+        return err_refuse(err, ERR_BAD_REQUEST, "submissions: at most %d per batch", FEEDBACK_MAX_BATCH);
     json_t *ack = json_array(), *rej = json_array();
     int64_t now = (int64_t)time(NULL);
     if (cdb_begin(db, err)) goto fail;
@@ -160,29 +159,29 @@ int feedback_reply(Cdb *db, const char *admin, const char *feedback_id, const ch
                    const char *question, int64_t *reply_id, Err *err)
 {
     if (!text || !*text || strlen(text) > FEED_MAX_ANSWER)
-        return REFUSE(APP_BAD_REQUEST, "text: a reply of 1-%d bytes is needed", FEED_MAX_ANSWER);
+        return err_refuse(err, ERR_BAD_REQUEST, "text: a reply of 1-%d bytes is needed", FEED_MAX_ANSWER);
     if (question && strlen(question) > FEED_MAX_QUESTION)
-        return REFUSE(APP_BAD_REQUEST, "question: at most %d bytes", FEED_MAX_QUESTION);
+        return err_refuse(err, ERR_BAD_REQUEST, "question: at most %d bytes", FEED_MAX_QUESTION);
     char comment[4096];
     int found = cdb_text(db, comment, sizeof comment, err, "SELECT comment FROM feedback WHERE id = ?", "s", feedback_id);
     if (found < 0) return -1;
-    if (found == 1) return REFUSE(APP_NOT_FOUND, "there is no feedback %s", feedback_id);
+    if (found == 1) return err_refuse(err, ERR_NOT_FOUND, "there is no feedback %s", feedback_id);
     if (public && (!question || !*question) && !*comment)
-        return REFUSE(APP_BAD_REQUEST, "feedback %s has no comment to show as the question; give a question with the "
+        return err_refuse(err, ERR_BAD_REQUEST, "feedback %s has no comment to show as the question; give a question with the "
                       "public reply", feedback_id);
     char target[128];
     snprintf(target, sizeof target, "feedback:%s", feedback_id);
     if (cdb_begin(db, err)) return -1;
     int rc = cdb_exec(db, err, "INSERT INTO replies (feedback, text, question, public, admin, at) VALUES (?, ?, ?, ?, ?, ?)",
                       "sssdsi", feedback_id, text, question ? question : "", public ? 1 : 0, admin, (int64_t)time(NULL));
-    *reply_id = cdb_int(db, 0, "SELECT last_insert_rowid()", NULL);
+    *reply_id = cdb_last_insert_id(db);
     char answer_id[64];
     snprintf(answer_id, sizeof answer_id, "answer-%lld", (long long)*reply_id);
     if (!rc && public) {
         json_t *entry;
         rc = feedgen_answer(db, *reply_id, &entry, err);
         if (!rc) {
-            rc = validate_feed_entry(NULL, "answers", entry, err) ? APP_BAD_REQUEST : 0;
+            rc = validate_feed_entry(NULL, "answers", entry, err) ? err_mark(err, ERR_BAD_REQUEST) : 0;
             json_decref(entry);
         }
         if (!rc) rc = cdb_mark_changed(db, "answer", answer_id, err);

@@ -5,7 +5,7 @@
  * admins write.  A reply marked public becomes an `answers` entry in the
  * feed (feedgen.c builds it, without name or phone).
  *
- * Results: 0, -1 (server fault) or an AppResult (see app.h). */
+ * Results: 0, or -1 with Err; a refusal carries its kind (common/err.h). */
 #ifndef COUNTYD_FEEDBACK_H
 #define COUNTYD_FEEDBACK_H
 

@@ -137,7 +137,11 @@ int feedgen_build(Cdb *db, int64_t since, json_t **out, int64_t *revision, Err *
 {
     *out = NULL;
     if (cdb_begin_read(db, err)) return -1;
-    int64_t rev = cdb_revision(db);
+    int64_t rev;
+    if (cdb_revision(db, &rev, err)) {
+        cdb_end_read(db);
+        return -1;
+    }
     *revision = rev;
     if (since == rev) {
         cdb_end_read(db);

@@ -9,7 +9,6 @@
 #include "feed.h"
 #include "validate.h"
 
-#define REFUSE(code, ...) (err_set(err, __VA_ARGS__), (code))
 
 static int fail_rollback(Cdb *db, int rc)
 {
@@ -20,7 +19,7 @@ static int fail_rollback(Cdb *db, int rc)
 int kiosk_register(Cdb *db, const char *admin, const char *id, const char *name, char token[AUTH_TOKEN_LEN + 1],
                    Err *err)
 {
-    if (!proto_id_valid(id)) return REFUSE(APP_BAD_REQUEST, "\"%s\" is not a kiosk id (" PROTO_ID_RULE ")", id);
+    if (!proto_id_valid(id)) return err_refuse(err, ERR_BAD_REQUEST, "\"%s\" is not a kiosk id (" PROTO_ID_RULE ")", id);
     char hash[AUTH_HASH_LEN + 1];
     if (auth_new_token(token, hash, err)) return -1;
     char target[128];
@@ -59,7 +58,7 @@ static int beat_int(json_t *beat, const char *key, int64_t *out, Err *err)
     json_t *v = json_object_get(beat, key);
     *out = -1;
     if (!v || json_is_null(v)) return 0;
-    if (!json_is_integer(v) || json_integer_value(v) < 0) return REFUSE(APP_BAD_REQUEST, "%s: must be a whole number >= 0", key);
+    if (!json_is_integer(v) || json_integer_value(v) < 0) return err_refuse(err, ERR_BAD_REQUEST, "%s: must be a whole number >= 0", key);
     *out = json_integer_value(v);
     return 0;
 }
@@ -69,13 +68,13 @@ static int parse_views(json_t *beat, Beat *b, Err *err)
     json_t *views = json_object_get(beat, "views");
     if (!views || json_is_null(views)) return 0;
     if (!json_is_object(views) || json_object_size(views) > HEARTBEAT_MAX_VIEW_ITEMS)
-        return REFUSE(APP_BAD_REQUEST, "views: must be an object of at most %d item ids", HEARTBEAT_MAX_VIEW_ITEMS);
+        return err_refuse(err, ERR_BAD_REQUEST, "views: must be an object of at most %d item ids", HEARTBEAT_MAX_VIEW_ITEMS);
     const char *id;
     json_t *n;
     json_object_foreach(views, id, n) {
-        if (!proto_id_valid(id)) return REFUSE(APP_BAD_REQUEST, "views: \"%.80s\" is not an item id", id);
+        if (!proto_id_valid(id)) return err_refuse(err, ERR_BAD_REQUEST, "views: \"%.80s\" is not an item id", id);
         if (!json_is_integer(n) || json_integer_value(n) < 0 || json_integer_value(n) > HEARTBEAT_MAX_VIEWS_PER_ITEM)
-            return REFUSE(APP_BAD_REQUEST, "views: %s: must be a whole number 0..%d", id, HEARTBEAT_MAX_VIEWS_PER_ITEM);
+            return err_refuse(err, ERR_BAD_REQUEST, "views: %s: must be a whole number 0..%d", id, HEARTBEAT_MAX_VIEWS_PER_ITEM);
     }
     b->views = views;
     return 0;
@@ -102,7 +101,7 @@ static int parse_beat(json_t *beat, Beat *b, Err *err)
     int rc;
     if (validate_opt_text(beat, "app_version", HEARTBEAT_MAX_APP_VERSION, &b->app_version, err) ||
         validate_opt_text(beat, "last_error", HEARTBEAT_MAX_LAST_ERROR, &b->last_error, err))
-        return APP_BAD_REQUEST;
+        return -1;
     if ((rc = beat_int(beat, "revision", &b->revision, err)) || (rc = beat_int(beat, "outbox", &b->outbox, err)) ||
         (rc = beat_int(beat, "uptime", &b->uptime, err)) || (rc = beat_int(beat, "free_disk", &b->free_disk, err)) ||
         (rc = parse_views(beat, b, err)))
@@ -111,7 +110,7 @@ static int parse_beat(json_t *beat, Beat *b, Err *err)
     if (t && !json_is_null(t)) {
         int64_t kiosk_time;
         if (!json_is_string(t) || feed_parse_time(json_string_value(t), &kiosk_time))
-            return REFUSE(APP_BAD_REQUEST, "time: must be a time like " PROTO_TIME_EXAMPLE);
+            return err_refuse(err, ERR_BAD_REQUEST, "time: must be a time like " PROTO_TIME_EXAMPLE);
         b->clock_skew = kiosk_time - (int64_t)time(NULL);
         b->has_skew = true;
     }
@@ -188,8 +187,14 @@ int kiosk_heartbeat(Cdb *db, const char *id, json_t *beat, const char *address, 
     }
     char now_text[40];
     feed_format_time(now, now_text, sizeof now_text);
-    *answer = json_pack("{s:s,s:I,s:o,s:o}", "server_time", now_text, "revision", (json_int_t)cdb_revision(db),
-                        "settings", settings, "commands", commands);
+    int64_t revision;
+    if (cdb_revision(db, &revision, err)) {
+        json_decref(settings);
+        json_decref(commands);
+        return -1;
+    }
+    *answer = json_pack("{s:s,s:I,s:o,s:o}", "server_time", now_text, "revision", (json_int_t)revision, "settings",
+                        settings, "commands", commands);
     return 0;
 }
 
@@ -205,7 +210,7 @@ int kiosks_list(Cdb *db, int silent_minutes, json_t **out, Err *err)
                     "iid", now, now, silent_minutes);
 }
 
-int kiosks_count(Cdb *db) { return (int)cdb_int(db, 0, "SELECT count(*) FROM kiosks", NULL); }
+int kiosks_count(Cdb *db, int64_t *out, Err *err) { return cdb_int(db, out, err, "SELECT count(*) FROM kiosks", NULL); }
 
 /* ---- settings and commands -------------------------------------------------------- */
 
@@ -214,11 +219,11 @@ static int check_setting(const char *key, json_t *v, Err *err)
     if (json_is_null(v)) return 0;
     if (strcmp(key, "unit_name") == 0) {
         if (json_is_string(v) && json_string_length(v) > 0 && json_string_length(v) < 256) return 0;
-        return REFUSE(APP_BAD_REQUEST, "unit_name: must be a name of 1-255 bytes");
+        return err_refuse(err, ERR_BAD_REQUEST, "unit_name: must be a name of 1-255 bytes");
     }
     if (strcmp(key, "ticker_speed") == 0) {
         if (json_is_integer(v) && json_integer_value(v) >= 20 && json_integer_value(v) <= 400) return 0;
-        return REFUSE(APP_BAD_REQUEST, "ticker_speed: must be 20..400 (pixels per second)");
+        return err_refuse(err, ERR_BAD_REQUEST, "ticker_speed: must be 20..400 (pixels per second)");
     }
     if (strcmp(key, "screen_on") == 0) {
         int h1, m1, h2, m2, n = 0;
@@ -226,7 +231,7 @@ static int check_setting(const char *key, json_t *v, Err *err)
         if (s && (s[0] == '\0' || (sscanf(s, "%2d:%2d-%2d:%2d%n", &h1, &m1, &h2, &m2, &n) == 4 && s[n] == '\0' &&
                                    h1 < 24 && h2 < 24 && m1 < 60 && m2 < 60 && h1 >= 0 && h2 >= 0 && m1 >= 0 && m2 >= 0)))
             return 0;
-        return REFUSE(APP_BAD_REQUEST, "screen_on: must be HH:MM-HH:MM, or \"\" for always on");
+        return err_refuse(err, ERR_BAD_REQUEST, "screen_on: must be HH:MM-HH:MM, or \"\" for always on");
     }
     if (strcmp(key, "reasons") == 0) {
         size_t i;
@@ -235,16 +240,19 @@ static int check_setting(const char *key, json_t *v, Err *err)
         json_array_foreach(v, i, r) if (!json_is_string(r) || json_string_length(r) == 0 || json_string_length(r) > SETTING_MAX_REASON) goto bad_reasons;
         return 0;
     bad_reasons:
-        return REFUSE(APP_BAD_REQUEST, "reasons: must be an array of at most %d strings of 1-%d bytes", FEEDBACK_MAX_REASONS,
+        return err_refuse(err, ERR_BAD_REQUEST, "reasons: must be an array of at most %d strings of 1-%d bytes", FEEDBACK_MAX_REASONS,
                       SETTING_MAX_REASON);
     }
-    return REFUSE(APP_BAD_REQUEST, "%s: unknown setting (known: unit_name, ticker_speed, screen_on, reasons)", key);
+    return err_refuse(err, ERR_BAD_REQUEST, "%s: unknown setting (known: unit_name, ticker_speed, screen_on, reasons)", key);
 }
 
 static int kiosk_known(Cdb *db, const char *id, Err *err)
 {
-    if (strcmp(id, "*") == 0 || cdb_int(db, 0, "SELECT count(*) FROM kiosks WHERE id = ?", "s", id) > 0) return 0;
-    return REFUSE(APP_NOT_FOUND, "there is no kiosk %s", id);
+    int64_t known = 0;
+    if (strcmp(id, "*") == 0) return 0;
+    if (cdb_int(db, &known, err, "SELECT count(*) FROM kiosks WHERE id = ?", "s", id)) return -1;
+    if (known) return 0;
+    return err_refuse(err, ERR_NOT_FOUND, "there is no kiosk %s", id);
 }
 
 int kiosk_settings_put(Cdb *db, const char *admin, const char *id, json_t *settings, Err *err)
@@ -273,7 +281,7 @@ int kiosk_settings_put(Cdb *db, const char *admin, const char *id, json_t *setti
 
 int kiosk_command_add(Cdb *db, const char *admin, const char *id, const char *command, Err *err)
 {
-    if (!command || strcmp(command, "resync") != 0) return REFUSE(APP_BAD_REQUEST, "command: the only command is \"resync\"");
+    if (!command || strcmp(command, "resync") != 0) return err_refuse(err, ERR_BAD_REQUEST, "command: the only command is \"resync\"");
     int rc = kiosk_known(db, id, err);
     if (rc) return rc;
     char target[128];

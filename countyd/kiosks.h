@@ -4,7 +4,7 @@
  * latest state each reported, the settings admins push to them and the
  * one-shot commands waiting for their next heartbeat.
  *
- * Results: 0, -1 (server fault) or an AppResult (see app.h). */
+ * Results: 0, or -1 with Err; a refusal carries its kind (common/err.h). */
 #ifndef COUNTYD_KIOSKS_H
 #define COUNTYD_KIOSKS_H
 
@@ -35,7 +35,7 @@ int kiosk_heartbeat(Cdb *db, const char *id, json_t *beat, const char *address, 
  * silent_minutes (and those never heard from). */
 int kiosks_list(Cdb *db, int silent_minutes, json_t **out, Err *err);
 
-int kiosks_count(Cdb *db);
+int kiosks_count(Cdb *db, int64_t *out, Err *err);
 
 /* id "*" = every kiosk.  A JSON null value removes the key. */
 int kiosk_settings_put(Cdb *db, const char *admin, const char *id, json_t *settings, Err *err);

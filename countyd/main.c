@@ -5,7 +5,6 @@
  * by command-line flags), the one-off --add-admin, and a clean stop on
  * SIGTERM/SIGINT: held long-polls are released, the daemon's threads are
  * joined, the database is left consistent. */
-#include <ini.h>
 #include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
@@ -20,6 +19,7 @@
 #include "blobfile.h"
 #include "cdb.h"
 #include "httpd.h"
+#include "inifile.h"
 #include "log.h"
 #include "longpoll.h"
 #include "validate.h"
@@ -80,26 +80,16 @@ static int apply_setting(Settings *s, const char *name, const char *value, Err *
     return 0;
 }
 
-typedef struct {
-    Settings *s;
-    Err *err;
-    int failed_line;
-} IniCtx;
-
-static int on_ini(void *user, const char *section, const char *name, const char *value)
+/* Keys of [countyd]; other sections are another program's. */
+static int on_ini(void *ctx, const char *section, const char *name, const char *value, Err *err)
 {
-    IniCtx *c = user;
-    if (strcmp(section, "countyd") != 0) return 1;
-    return apply_setting(c->s, name, value, c->err) == 0;
+    if (strcmp(section, "countyd") != 0) return 0;
+    return apply_setting(ctx, name, value, err);
 }
 
 static int load_ini(Settings *s, const char *path, Err *err)
 {
-    IniCtx c = {s, err, 0};
-    int line = ini_parse(path, on_ini, &c);
-    if (line < 0) return err_set(err, "%s: cannot read the file", path);
-    if (line > 0) return err_prefix(err, "%s:%d: ", path, line);
-    return 0;
+    return inifile_load(path, on_ini, s, err);
 }
 
 /* Returns 0 to run, 1 after --help, -1 on a bad option. */
@@ -173,8 +163,14 @@ static void raise_file_limit(int max_connections)
 static int serve(Settings *s, Cdb *db)
 {
     raise_file_limit(s->max_connections);
-    longpoll_init(cdb_revision(db));
-    if (admin_count(db) == 0)
+    int64_t revision, admins;
+    Err err;
+    if (cdb_revision(db, &revision, &err) || admin_count(db, &admins, &err)) {
+        log_error("countyd: %s", err.msg);
+        return 1;
+    }
+    longpoll_init(revision);
+    if (admins == 0)
         log_warn("countyd: there is no admin yet; create one with:  countyd --db %s --add-admin NAME", s->app.db_path);
     sigset_t stop;
     sigemptyset(&stop);
@@ -195,13 +191,12 @@ static int serve(Settings *s, Cdb *db)
         .max_connections = s->max_connections,
     };
     HttpServer *server;
-    Err err;
     if (http_start(&conf, &server, &err)) {
         log_error("countyd: %s", err.msg);
         return 1;
     }
     log_info("countyd: listening on %s (port %d), database %s, revision %lld, attachments in %s", s->listen,
-             http_port(server), s->app.db_path, (long long)cdb_revision(db), s->app.blob_dir);
+             http_port(server), s->app.db_path, (long long)revision, s->app.blob_dir);
     int sig = 0;
     sigwait(&stop, &sig);
     log_info("countyd: %s received, stopping", strsignal(sig));

@@ -59,15 +59,20 @@ int api_authorize(Request *r, AuthKind kind)
     return -1;
 }
 
-void api_reply_failure(Request *r, int rc, const Err *err)
+/* Each kind of refusal and its answer; ERR_FAULT is the server's own (500). */
+static const struct {
+    int status;
+    const char *code;
+} refusals[] = {
+    [ERR_BAD_REQUEST] = {400, "bad_request"},     [ERR_NOT_FOUND] = {404, "not_found"},
+    [ERR_WRONG_STATE] = {409, "wrong_state"},     [ERR_CONFLICT] = {409, "conflict"},
+    [ERR_HASH_MISMATCH] = {422, "hash_mismatch"}, [ERR_UNSUPPORTED_TYPE] = {415, "unsupported_media_type"},
+};
+
+void api_reply_failure(Request *r, const Err *err)
 {
-    switch (rc) {
-    case APP_BAD_REQUEST: http_reply_error(r, 400, "bad_request", "%s", err->msg); break;
-    case APP_NOT_FOUND: http_reply_error(r, 404, "not_found", "%s", err->msg); break;
-    case APP_WRONG_STATE: http_reply_error(r, 409, "wrong_state", "%s", err->msg); break;
-    case APP_CONFLICT: http_reply_error(r, 409, "conflict", "%s", err->msg); break;
-    case APP_HASH_MISMATCH: http_reply_error(r, 422, "hash_mismatch", "%s", err->msg); break;
-    case APP_UNSUPPORTED_TYPE: http_reply_error(r, 415, "unsupported_media_type", "%s", err->msg); break;
-    default: http_reply_internal(r, err); break;
-    }
+    unsigned kind = (unsigned)err->kind;
+    if (kind == ERR_FAULT || kind >= sizeof refusals / sizeof refusals[0] || !refusals[kind].code)
+        return http_reply_internal(r, err);
+    http_reply_error(r, refusals[kind].status, refusals[kind].code, "%s", err->msg);
 }

@@ -11,7 +11,7 @@ int validate_opt_text(json_t *o, const char *key, size_t max, const char **out, 
     *out = "";
     if (!v || json_is_null(v)) return 0;
     if (!json_is_string(v) || json_string_length(v) > max)
-        return err_set(err, "%s: must be a string of at most %zu bytes", key, max);
+        return err_refuse(err, ERR_BAD_REQUEST, "%s: must be a string of at most %zu bytes", key, max);
     *out = json_string_value(v);
     return 0;
 }

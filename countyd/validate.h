@@ -17,12 +17,12 @@
 /* Checks a snapshot made of `categories` (an array, may be NULL) and, when
  * `section` is given, the single `entry` in it ("items", "notices",
  * "answers"). 0 when a kiosk would accept it; else -1 and Err names the
- * fault. */
+ * fault (the caller marks it ERR_BAD_REQUEST: it is the client's). */
 int validate_feed_entry(json_t *categories, const char *section, json_t *entry, Err *err);
 
 /* An optional string member of a request body (feedback, heartbeats):
- * *out is "" when it is absent or null; -1 (and Err) when it is not a
- * string or is longer than `max` bytes. */
+ * *out is "" when it is absent or null; -1 (and Err, ERR_BAD_REQUEST)
+ * when it is not a string or is longer than `max` bytes. */
 int validate_opt_text(json_t *o, const char *key, size_t max, const char **out, Err *err);
 
 #endif

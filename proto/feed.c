@@ -8,9 +8,9 @@
 typedef struct {
     Err *err;
     const FeedSink *sink;
-    json_t *seen;         /* ids met so far in the current section */
-    json_t *parents;      /* a snapshot's categories: id -> parent id (or null) */
-    json_t *item_cats;    /* a snapshot's items: id -> category id */
+    json_t *seen; /* ids met so far in the current section */
+    json_t *parents; /* a snapshot's categories: id -> parent id (or null) */
+    json_t *item_cats; /* a snapshot's items: id -> category id */
     bool snapshot;
 } Ctx;
 
@@ -23,8 +23,8 @@ static int fail(Ctx *c, const char *where, const char *key, const char *what)
 /* Text fields: no control characters but newline and tab (the latter only
  * where `multiline`), at most `max` bytes.  UTF-8 validity is checked by
  * jansson when it loads the document. */
-static int get_text(Ctx *c, json_t *obj, const char *where, const char *key, bool required, size_t max,
-                    bool multiline, const char **out)
+static int get_text(Ctx *c, json_t *obj, const char *where, const char *key, bool required, size_t max, bool multiline,
+                    const char **out)
 {
     json_t *v = json_object_get(obj, key);
     *out = NULL;
@@ -157,7 +157,7 @@ static int read_attachments(Ctx *c, json_t *o, const char *where, FeedAttachment
     }
     size_t i;
     json_t *a;
-    json_array_foreach(list, i, a) {
+    json_array_foreach (list, i, a) {
         char at[160];
         snprintf(at, sizeof at, "%s.attachments[%zu]", where, i);
         if (!json_is_object(a)) return fail(c, at, NULL, "must be an object");
@@ -209,8 +209,8 @@ static int read_notice(Ctx *c, json_t *o, const char *where)
         get_text(c, o, where, "text", true, FEED_MAX_NOTICE, false, &in.text) ||
         get_bool(c, o, where, "urgent", &in.urgent) ||
         get_enum(c, o, where, "period", false, PERIOD_IMMEDIATE, period_parse, PERIOD_WORDS, &period) ||
-        get_time(c, o, where, "starts_at", false, &in.starts_at) || get_time(c, o, where, "ends_at", false, &in.ends_at) ||
-        get_sort(c, o, where, &in.sort))
+        get_time(c, o, where, "starts_at", false, &in.starts_at) ||
+        get_time(c, o, where, "ends_at", false, &in.ends_at) || get_sort(c, o, where, &in.sort))
         return -1;
     if (in.ends_at && in.ends_at <= in.starts_at) return fail(c, where, "ends_at", "must be later than starts_at");
     in.period = (Period)period;
@@ -242,10 +242,7 @@ static const struct {
     [FEED_ANSWERS] = {"answers", read_answer},
 };
 
-const char *feed_section_name(FeedSection s)
-{
-    return (unsigned)s < FEED_SECTION_COUNT ? sections[s].name : NULL;
-}
+const char *feed_section_name(FeedSection s) { return (unsigned)s < FEED_SECTION_COUNT ? sections[s].name : NULL; }
 
 static int read_section(Ctx *c, json_t *root, FeedSection sec)
 {
@@ -261,13 +258,13 @@ static int read_section(Ctx *c, json_t *root, FeedSection sec)
     json_object_clear(c->seen);
     size_t i;
     json_t *e;
-    json_array_foreach(ups, i, e) {
+    json_array_foreach (ups, i, e) {
         char where[96];
         snprintf(where, sizeof where, "%s.upsert[%zu]", name, i);
         if (!json_is_object(e)) return fail(c, where, NULL, "must be an object");
         if (sections[sec].read(c, e, where)) return -1;
     }
-    json_array_foreach(dels, i, e) {
+    json_array_foreach (dels, i, e) {
         char where[96];
         snprintf(where, sizeof where, "%s.delete[%zu]", name, i);
         const char *id = json_string_value(e);
@@ -309,16 +306,17 @@ static int check_catalog(Ctx *c)
 {
     const char *id;
     json_t *parent;
-    json_object_foreach(c->parents, id, parent) {
+    json_object_foreach (c->parents, id, parent) {
         if (json_is_string(parent) && !json_object_get(c->parents, json_string_value(parent)))
             return err_set(c->err, "its parent category does not exist: category \"%s\"", id);
         int depth = 1;
         for (json_t *up = parent; json_is_string(up); up = json_object_get(c->parents, json_string_value(up)))
             if (++depth > FEED_MAX_DEPTH)
-                return err_set(c->err, "the catalog is deeper than three levels (or has a cycle) at category \"%s\"", id);
+                return err_set(c->err, "the catalog is deeper than three levels (or has a cycle) at category \"%s\"",
+                               id);
     }
     json_t *cat;
-    json_object_foreach(c->item_cats, id, cat) {
+    json_object_foreach (c->item_cats, id, cat) {
         if (!json_object_get(c->parents, json_string_value(cat)))
             return err_set(c->err, "its category does not exist: item \"%s\"", id);
     }
@@ -342,11 +340,15 @@ static int read_document(Ctx *c, json_t *root)
 int feed_parse(const char *data, size_t len, const FeedSink *sink, Err *err)
 {
     static const FeedSink check_only = {0};
-    if (len > FEED_MAX_BYTES) return err_set(err, "document is %zu bytes; at most %d are accepted", len, FEED_MAX_BYTES);
+    if (len > FEED_MAX_BYTES)
+        return err_set(err, "document is %zu bytes; at most %d are accepted", len, FEED_MAX_BYTES);
     json_error_t jerr;
     json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!root) return err_set(err, "line %d, column %d: %s", jerr.line, jerr.column, jerr.text);
-    Ctx c = {.err = err, .sink = sink ? sink : &check_only, .seen = json_object(), .parents = json_object(),
+    Ctx c = {.err = err,
+             .sink = sink ? sink : &check_only,
+             .seen = json_object(),
+             .parents = json_object(),
              .item_cats = json_object()};
     int rc = c.seen && c.parents && c.item_cats ? read_document(&c, root) : err_set(err, "out of memory");
     json_decref(c.seen);

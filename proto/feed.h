@@ -26,8 +26,8 @@
 #define FEED_VERSION 1
 
 typedef struct FeedHeader {
-    bool snapshot;                   /* else a delta */
-    int64_t base_revision;           /* a delta's starting revision (0 for a snapshot) */
+    bool snapshot; /* else a delta */
+    int64_t base_revision; /* a delta's starting revision (0 for a snapshot) */
     int64_t revision;
 } FeedHeader;
 
@@ -39,7 +39,7 @@ const char *feed_section_name(FeedSection s);
  * document and live until the sink's callback returns; optional strings
  * are NULL when absent. */
 typedef struct FeedCategory {
-    const char *id, *parent_id, *name, *icon;   /* parent_id NULL or "" = top */
+    const char *id, *parent_id, *name, *icon; /* parent_id NULL or "" = top */
     int sort;
 } FeedCategory;
 
@@ -50,7 +50,7 @@ typedef struct FeedAttachment {
 
 typedef struct FeedItem {
     const char *id, *category_id, *title, *body, *unit;
-    int64_t published_at, expires_at;            /* expires_at 0 = no end */
+    int64_t published_at, expires_at; /* expires_at 0 = no end */
     Period period;
     Scope scope;
     bool pinned, urgent;
@@ -63,7 +63,7 @@ typedef struct FeedNotice {
     const char *id, *text;
     bool urgent;
     Period period;
-    int64_t starts_at, ends_at;                  /* ends_at 0 = no end */
+    int64_t starts_at, ends_at; /* ends_at 0 = no end */
     int sort;
 } FeedNotice;
 

@@ -10,13 +10,13 @@
 #define PROTO_PROTOLIMITS_H
 
 /* ---- ids -------------------------------------------------------------- */
-#define PROTO_ID_MAX 64                  /* buffer size: ids are 1..63 bytes of [A-Za-z0-9_.-] */
-#define PROTO_SHA256_HEX 64              /* lowercase hex digits of an attachment's name */
+#define PROTO_ID_MAX 64 /* buffer size: ids are 1..63 bytes of [A-Za-z0-9_.-] */
+#define PROTO_SHA256_HEX 64 /* lowercase hex digits of an attachment's name */
 
 /* ---- the feed document ------------------------------------------------ */
-#define FEED_MAX_BYTES (64 * 1024 * 1024)  /* one document */
-#define FEED_MAX_DEPTH 3                   /* 一级/二级/三级目录 */
-#define FEED_MAX_NAME 400                  /* category name */
+#define FEED_MAX_BYTES (64 * 1024 * 1024) /* one document */
+#define FEED_MAX_DEPTH 3 /* 一级/二级/三级目录 */
+#define FEED_MAX_NAME 400 /* category name */
 #define FEED_MAX_ICON 60
 #define FEED_MAX_TITLE 1000
 #define FEED_MAX_BODY (2 * 1024 * 1024)
@@ -26,27 +26,27 @@
 #define FEED_MAX_QUESTION 2000
 #define FEED_MAX_ANSWER 4000
 #define FEED_MAX_HREF 1000
-#define FEED_MAX_ATTACHMENTS 32                        /* per item */
+#define FEED_MAX_ATTACHMENTS 32 /* per item */
 #define FEED_MAX_ATTACHMENT_BYTES (32LL * 1024 * 1024) /* one attachment's size */
-#define FEED_SORT_MAX 1000000                          /* sort keys are -FEED_SORT_MAX..FEED_SORT_MAX */
+#define FEED_SORT_MAX 1000000 /* sort keys are -FEED_SORT_MAX..FEED_SORT_MAX */
 
 /* ---- feedback (POST /v1/feedback) -------------------------------------- */
 #define FEEDBACK_MAX_POST_BYTES (1024 * 1024)
-#define FEEDBACK_MAX_BATCH 100             /* submissions per POST */
-#define FEEDBACK_ID_MIN 8                  /* submission ids: 8..39 of [A-Za-z0-9-] (a UUID is 36) */
+#define FEEDBACK_MAX_BATCH 100 /* submissions per POST */
+#define FEEDBACK_ID_MIN 8 /* submission ids: 8..39 of [A-Za-z0-9-] (a UUID is 36) */
 #define FEEDBACK_ID_MAX 39
 #define FEEDBACK_MAX_COMMENT 4000
 #define FEEDBACK_MAX_NAME 127
 #define FEEDBACK_MAX_PHONE 31
-#define FEEDBACK_MAX_REASONS 12            /* reason chips per submission, and in the county's list */
-#define FEEDBACK_MAX_REASON 200            /* one reason's text in a submission */
+#define FEEDBACK_MAX_REASONS 12 /* reason chips per submission, and in the county's list */
+#define FEEDBACK_MAX_REASON 200 /* one reason's text in a submission */
 #define FEEDBACK_MAX_RATING_LEVELS 5
-#define SETTING_MAX_REASON 63             /* one reason chip in the county's pushed "reasons" setting */
+#define SETTING_MAX_REASON 63 /* one reason chip in the county's pushed "reasons" setting */
 
 /* ---- heartbeats (POST /v1/heartbeat) ------------------------------------ */
 #define HEARTBEAT_MAX_BYTES (64 * 1024)
-#define HEARTBEAT_MAX_VIEW_ITEMS 1000          /* item ids in one heartbeat's "views" */
-#define HEARTBEAT_MAX_VIEWS_PER_ITEM 1000000   /* views of one item in one heartbeat */
+#define HEARTBEAT_MAX_VIEW_ITEMS 1000 /* item ids in one heartbeat's "views" */
+#define HEARTBEAT_MAX_VIEWS_PER_ITEM 1000000 /* views of one item in one heartbeat */
 #define HEARTBEAT_MAX_APP_VERSION 64
 #define HEARTBEAT_MAX_LAST_ERROR 500
 

@@ -4,10 +4,7 @@
 #include <string.h>
 #include <time.h>
 
-static bool all_in(const char *s, size_t n, const char *allowed)
-{
-    return strspn(s, allowed) == n;
-}
+static bool all_in(const char *s, size_t n, const char *allowed) { return strspn(s, allowed) == n; }
 
 #define ID_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_."
 #define FEEDBACK_ID_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-"
@@ -49,10 +46,7 @@ static int word_index(const char *const *words, int n, const char *word)
     return -1;
 }
 
-static const char *word_at(const char *const *words, int n, unsigned i)
-{
-    return i < (unsigned)n ? words[i] : NULL;
-}
+static const char *word_at(const char *const *words, int n, unsigned i) { return i < (unsigned)n ? words[i] : NULL; }
 
 int period_parse(const char *word) { return word_index(period_words, COUNT(period_words), word); }
 const char *period_word(Period p) { return word_at(period_words, COUNT(period_words), (unsigned)p); }

@@ -35,7 +35,7 @@ typedef enum { PERIOD_LONG_TERM, PERIOD_PERIODIC, PERIOD_PHASED, PERIOD_IMMEDIAT
 #define PERIOD_WORDS "long_term, periodic, phased, immediate"
 int period_parse(const char *word);
 const char *period_word(Period p);
-const char *period_label(Period p);      /* 长期/定期/分期/即时, what a visitor reads */
+const char *period_label(Period p); /* 长期/定期/分期/即时, what a visitor reads */
 
 typedef enum { SCOPE_PUBLIC, SCOPE_INTERNAL } Scope;
 #define SCOPE_WORDS "public, internal"

@@ -128,8 +128,15 @@ static char *heartbeat_body(Session *ss, StoreViews *views, int view_count)
     store_state_get(ss->store, "sync.last_error", last_error, sizeof last_error);
     if (strcmp(state, "ok") == 0) last_error[0] = '\0';
     feed_format_time(time(NULL), now_text, sizeof now_text);
-    json_t *o = json_pack("{s:s, s:I, s:i, s:s, s:I, s:I, s:s, s:o}", "app_version", SYNC_APP_VERSION, "revision",
-                          (json_int_t)store_revision(ss->store), "outbox", store_feedback_outbox_length(ss->store),
+    /* What the store cannot tell is sent as null (unknown), never as 0. */
+    int64_t revision;
+    int outbox;
+    Err e;
+    json_t *revision_v = store_revision(ss->store, &revision, &e) ? json_null() : json_integer(revision);
+    json_t *outbox_v = store_feedback_outbox_length(ss->store, &outbox, &e) ? json_null() : json_integer(outbox);
+    if (json_is_null(revision_v) || json_is_null(outbox_v)) log_warn("sync: heartbeat without store figures: %s", e.msg);
+    json_t *o = json_pack("{s:s, s:o, s:o, s:s, s:I, s:I, s:s, s:o}", "app_version", SYNC_APP_VERSION, "revision",
+                          revision_v, "outbox", outbox_v,
                           "last_error", last_error, "uptime", (json_int_t)(time(NULL) - ss->started_at), "free_disk",
                           (json_int_t)sync_free_disk_bytes(ss->cfg->cache_dir), "time", now_text,
                           "views", views_object(views, view_count));

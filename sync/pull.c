@@ -67,7 +67,9 @@ static RoundResult request_content(Session *ss, int64_t since, int wait_s, bool 
 
 RoundResult sync_pull_content(Session *ss, int wait_s, bool *changed)
 {
-    int64_t since = ss->want_snapshot ? 0 : store_revision(ss->store);
+    int64_t since = 0;
+    Err e;
+    if (!ss->want_snapshot && store_revision(ss->store, &since, &e)) return session_fail(ss, ROUND_ERROR, "%s", e.msg);
     RoundResult r = request_content(ss, since, wait_s, changed);
     if (r == ROUND_ABORTED && ss->want_snapshot && since > 0) r = request_content(ss, 0, 0, changed);
     return r;

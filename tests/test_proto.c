@@ -8,8 +8,8 @@
 #include "wire.h"
 
 #define HEAD "\"format\":\"dangwu-feed\",\"version\":1,\"kind\":\"snapshot\",\"revision\":3,"
-#define ITEM(id, cat)                                                                                           \
-    "{\"id\":\"" id "\",\"category\":\"" cat "\",\"title\":\"标题\",\"body\":\"正文。\","                        \
+#define ITEM(id, cat)                                                                                                  \
+    "{\"id\":\"" id "\",\"category\":\"" cat "\",\"title\":\"标题\",\"body\":\"正文。\","                         \
     "\"published_at\":\"2026-11-01T09:00:00+08:00\",\"period\":\"periodic\",\"scope\":\"public\"}"
 
 static void ids_and_names_have_one_rule(void **state)
@@ -45,7 +45,8 @@ static void ids_and_names_have_one_rule(void **state)
 static void vocabularies_go_both_ways(void **state)
 {
     (void)state;
-    for (int p = PERIOD_LONG_TERM; p <= PERIOD_IMMEDIATE; p++) assert_int_equal(period_parse(period_word((Period)p)), p);
+    for (int p = PERIOD_LONG_TERM; p <= PERIOD_IMMEDIATE; p++)
+        assert_int_equal(period_parse(period_word((Period)p)), p);
     assert_string_equal(period_label(PERIOD_PHASED), "分期");
     assert_int_equal(scope_parse("internal"), SCOPE_INTERNAL);
     assert_int_equal(feedback_kind_parse("request"), FEEDBACK_REQUEST);
@@ -144,10 +145,12 @@ static void a_snapshot_catalog_is_checked_without_a_store(void **state)
         {"{" HEAD "\"categories\":{\"upsert\":[{\"id\":\"a\",\"parent\":\"b\",\"name\":\"x\"},"
          "{\"id\":\"b\",\"parent\":\"a\",\"name\":\"y\"}]}}",
          "deeper than three levels (or has a cycle)"},
-        {"{" HEAD "\"categories\":{\"upsert\":[{\"id\":\"a\",\"name\":\"1\"},{\"id\":\"b\",\"parent\":\"a\",\"name\":\"2\"},"
+        {"{" HEAD
+         "\"categories\":{\"upsert\":[{\"id\":\"a\",\"name\":\"1\"},{\"id\":\"b\",\"parent\":\"a\",\"name\":\"2\"},"
          "{\"id\":\"c\",\"parent\":\"b\",\"name\":\"3\"},{\"id\":\"d\",\"parent\":\"c\",\"name\":\"4\"}]}}",
          "deeper than three levels"},
-        {"{" HEAD "\"items\":{\"upsert\":[" ITEM("orphan", "nowhere") "]}}", "its category does not exist: item \"orphan\""},
+        {"{" HEAD "\"items\":{\"upsert\":[" ITEM("orphan", "nowhere") "]}}",
+         "its category does not exist: item \"orphan\""},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         assert_int_equal(parse(cases[i].doc, NULL, &err), -1);

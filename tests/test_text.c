@@ -53,7 +53,7 @@ static int setup(void **state)
 {
     (void)state;
     config_defaults(&fx.cfg);
-    Err err = { { 0 } };
+    Err err = {0};
     if (fonts_open(&fx.cfg, &fx.fonts, &err) != 0) {
         fprintf(stderr, "fonts_open: %s\n", err.msg);
         return -1;
@@ -262,7 +262,7 @@ static void check_block(const TextBlock *b, const char *source, const TextStyle 
 static void layout_checked(const char *text, const TextStyle *st, int width, int flags)
 {
     TextBlock b;
-    Err err = { { 0 } };
+    Err err = {0};
     assert_int_equal(text_layout(fx.fonts, text, st, width, 0, flags, &b, &err), 0);
     check_block(&b, text, st, width, (flags & TEXT_INDENT_PARAGRAPHS) != 0);
     text_block_free(&b);
@@ -567,7 +567,7 @@ static void test_narrower_than_a_character(void **state)
         text_block_free(&b);
     }
     TextBlock b;
-    Err err = { { 0 } };
+    Err err = {0};
     assert_int_equal(text_layout(fx.fonts, text, &st, 0, 0, 0, &b, &err), -1);
     assert_true(strlen(err.msg) > 0);
     TextStyle none = { .size_px = 0 };
@@ -619,7 +619,7 @@ static void test_fonts_open_errors(void **state)
     Config cfg = fx.cfg;
     snprintf(cfg.font_regular, sizeof cfg.font_regular, "/nonexistent/font.ttc");
     Fonts *f = (Fonts *)1;
-    Err err = { { 0 } };
+    Err err = {0};
     assert_int_equal(fonts_open(&cfg, &f, &err), -1);
     assert_null(f);
     assert_non_null(strstr(err.msg, "/nonexistent/font.ttc"));

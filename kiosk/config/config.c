@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <ini.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -10,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "inifile.h"
 #include "log.h"
 
 /* One row per key: the table is the single place that knows a key's
@@ -212,38 +212,19 @@ static int set_value(Config *cfg, const Key *k, const char *value, Err *err)
     return err_set(err, "internal: unhandled key type");
 }
 
-typedef struct {
-    Config *cfg;
-    Err first;        /* the first error; inih keeps going, we report one */
-    bool failed;
-} LoadState;
-
-static int on_ini_key(void *user, const char *section, const char *name, const char *value)
+static int on_ini_key(void *ctx, const char *section, const char *name, const char *value, Err *err)
 {
-    LoadState *st = user;
-    if (st->failed) return 0;
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        if (strcmp(keys[i].section, section) != 0 || strcmp(keys[i].name, name) != 0) continue;
-        if (set_value(st->cfg, &keys[i], value, &st->first) == 0) return 1;
-        st->failed = true;
-        return 0;
-    }
-    st->failed = true;
-    if (!*section) err_set(&st->first, "key \"%s\" is outside any [section]", name);
-    else err_set(&st->first, "unknown key \"%s\" in [%s]", name, section);
-    return 0;
+    Config *cfg = ctx;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (strcmp(keys[i].section, section) == 0 && strcmp(keys[i].name, name) == 0)
+            return set_value(cfg, &keys[i], value, err);
+    if (!*section) return err_set(err, "key \"%s\" is outside any [section]", name);
+    return err_set(err, "unknown key \"%s\" in [%s]", name, section);
 }
 
 int config_load_file(Config *cfg, const char *path, Err *err)
 {
-    LoadState st = {.cfg = cfg};
-    int rc = ini_parse(path, on_ini_key, &st);
-    if (rc == -1) return err_set(err, "%s: cannot open: %s", path, strerror(errno));
-    if (rc == -2) return err_set(err, "%s: out of memory while reading", path);
-    if (rc > 0 && st.failed) return err_set(err, "%s:%d: %s", path, rc, st.first.msg);
-    /* inih reports a line it cannot parse at all (no '=', no ']'). */
-    if (rc > 0) return err_set(err, "%s:%d: not a \"key = value\" line or a [section] header", path, rc);
-    return 0;
+    return inifile_load(path, on_ini_key, cfg, err);
 }
 
 const char *config_find_path(int argc, char **argv)

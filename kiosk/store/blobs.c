@@ -85,8 +85,16 @@ int blobs_collect_garbage(Store *s, const char *cache_dir, int64_t budget_bytes,
             bool blob = proto_sha256_valid(f->d_name);
             if (!temporary && !blob) continue;
             if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) continue;
-            /* A temporary is what a killed process left half written. */
-            bool stale = temporary || store_blob_referenced(s, f->d_name) == 0;
+            /* A temporary is what a killed process left half written.  A
+             * file is deleted only when the store says no live item uses
+             * it; when the store cannot say, nothing more is deleted. */
+            bool used = false;
+            if (blob && store_blob_referenced(s, f->d_name, &used, err)) {
+                closedir(dir);
+                closedir(top);
+                return err_prefix(err, "blobs: cannot tell which images are in use, so none are deleted: ");
+            }
+            bool stale = temporary || !used;
             if (stale && unlink(path) == 0) {
                 if (blob) store_blob_set_present(s, f->d_name, false, NULL);
                 (*removed)++;

@@ -22,7 +22,8 @@ int blobs_fetch_local(Store *s, const char *cache_dir, const char *base_dir, int
 
 /* Deletes cached files no live item refers to; then, while the cache is
  * over `budget_bytes`, says so in the log (files in use are never
- * deleted).  `removed` counts deleted files. */
+ * deleted).  `removed` counts deleted files.  When the store cannot say
+ * whether a file is in use, nothing more is deleted and it returns -1. */
 int blobs_collect_garbage(Store *s, const char *cache_dir, int64_t budget_bytes, int *removed, Err *err);
 
 #endif

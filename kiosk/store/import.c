@@ -8,7 +8,7 @@
 typedef struct {
     Store *store;
     FeedResult *res;
-    bool in_write;               /* a transaction is open */
+    bool in_write; /* a transaction is open */
 } Import;
 
 /* After the header: open the write, and decide whether a delta applies. */
@@ -18,7 +18,8 @@ static int import_begin(void *ctx, const FeedHeader *h, bool *skip, Err *err)
     im->res->snapshot = h->snapshot;
     if (store_write_begin(im->store, err)) return -1;
     im->in_write = true;
-    int64_t current = store_revision(im->store);
+    int64_t current;
+    if (store_revision(im->store, &current, err)) return -1;
     if (!h->snapshot && current >= h->revision) {
         /* A delta we already applied (a retried download): nothing to do. */
         im->res->unchanged = true;
@@ -79,8 +80,13 @@ int feed_import_buffer(Store *s, const char *data, size_t len, FeedResult *res, 
 {
     memset(res, 0, sizeof *res);
     Import im = {.store = s, .res = res};
-    const FeedSink sink = {.ctx = &im, .begin = import_begin, .category = import_category, .item = import_item,
-                           .notice = import_notice, .answer = import_answer, .remove = import_remove};
+    const FeedSink sink = {.ctx = &im,
+                           .begin = import_begin,
+                           .category = import_category,
+                           .item = import_item,
+                           .notice = import_notice,
+                           .answer = import_answer,
+                           .remove = import_remove};
     int rc = feed_parse(data, len, &sink, err);
     if (!rc && !res->unchanged)
         rc = store_check_integrity(s, err) || store_set_revision(s, res->revision, err) ? -1 : 0;

@@ -20,9 +20,9 @@
 
 typedef struct FeedResult {
     bool snapshot;
-    int64_t revision;            /* the store's revision after the import */
-    int upserts, deletes;        /* entries applied, all sections together */
-    bool unchanged;              /* a delta the store already had */
+    int64_t revision; /* the store's revision after the import */
+    int upserts, deletes; /* entries applied, all sections together */
+    bool unchanged; /* a delta the store already had */
 } FeedResult;
 
 int feed_import_buffer(Store *s, const char *data, size_t len, FeedResult *res, Err *err);

@@ -89,48 +89,56 @@ static int db_error(Store *s, Err *err, const char *what)
 
 static int exec_sql(Store *s, const char *sql, Err *err) { return sql_exec_script(s->db, s->path, sql, err); }
 
-/* The first column of the first row as an integer; -1 when there is no
- * row or the query fails. */
-static int64_t query_int(Store *s, const char *sql, const char *fmt, ...)
+/* The first column of the first row as an integer into *out: 0, or -1
+ * (and Err) when the query fails or has no row.  For counts and yes/no
+ * questions, whose query always has a row: a failure is never "0". */
+static int query_intv(Store *s, Err *err, int64_t *out, const char *sql, const char *fmt, va_list ap)
 {
-    int64_t v = -1;
-    va_list ap;
-    va_start(ap, fmt);
-    int rc = sql_first_column(s->db, s->path, NULL, NULL, 0, &v, sql, fmt, ap);
-    va_end(ap);
-    return rc == 0 ? v : -1;
+    int rc = sql_first_column(s->db, s->path, err, NULL, 0, out, sql, fmt, ap);
+    if (rc == 1) return err_set(err, "%s: no answer to a query that always has one", s->path);
+    return rc;
 }
 
-int store_schema_version(Store *s) { return (int)query_int(s, "PRAGMA user_version", NULL); }
+static int query_int(Store *s, Err *err, int64_t *out, const char *sql, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = query_intv(s, err, out, sql, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+static int query_count(Store *s, Err *err, int *out, const char *sql, const char *fmt, ...)
+{
+    int64_t v = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = query_intv(s, err, &v, sql, fmt, ap);
+    va_end(ap);
+    if (rc == 0) *out = (int)v;
+    return rc;
+}
+
+static int query_bool(Store *s, Err *err, bool *out, const char *sql, const char *fmt, ...)
+{
+    int64_t v = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = query_intv(s, err, &v, sql, fmt, ap);
+    va_end(ap);
+    if (rc == 0) *out = v != 0;
+    return rc;
+}
+
+int store_schema_version(Store *s, int *out, Err *err) { return query_count(s, err, out, "PRAGMA user_version", NULL); }
 
 static int migrate(Store *s, Err *err)
 {
-    int version = store_schema_version(s);
-    if (version < 0) return db_error(s, err, "reading the schema version");
-    if (version > STORE_SCHEMA_VERSION)
-        return err_set(err, "%s: schema version %d is newer than this program knows (%d); upgrade the kiosk",
-                       s->path, version, STORE_SCHEMA_VERSION);
-    while (version < MIGRATION_COUNT) {
-        char bump[64];
-        if (exec_sql(s, "BEGIN IMMEDIATE", err)) return -1;
-        /* Another connection (the UI and the sync thread open the same
-         * file at start) may have migrated while we waited for the lock. */
-        version = store_schema_version(s);
-        if (version >= MIGRATION_COUNT) {
-            exec_sql(s, "ROLLBACK", NULL);
-            break;
-        }
-        snprintf(bump, sizeof bump, "PRAGMA user_version = %d;", version + 1);
-        if (exec_sql(s, migrations[version], err) || exec_sql(s, bump, err)) {
-            exec_sql(s, "ROLLBACK", NULL);
-            return err_prefix(err, "migration to schema %d failed: ", version + 1);
-        }
-        if (exec_sql(s, "COMMIT", err)) return -1;
-        /* Creating a new database is routine; upgrading one is worth a line. */
-        if (version == 0) log_debug("store: %s created with schema %d", s->path, MIGRATION_COUNT);
-        else log_info("store: %s migrated to schema %d", s->path, version + 1);
-        version++;
-    }
+    int from;
+    if (sql_migrate(s->db, s->path, migrations, MIGRATION_COUNT, "upgrade the kiosk", &from, err)) return -1;
+    /* Creating a new database is routine; upgrading one is worth a line. */
+    if (from == 0) log_debug("store: %s created with schema %d", s->path, MIGRATION_COUNT);
+    else if (from < MIGRATION_COUNT) log_info("store: %s migrated to schema %d", s->path, MIGRATION_COUNT);
     return 0;
 }
 
@@ -441,7 +449,7 @@ static void read_answer(sqlite3_stmt *st, void *slot)
 
 int store_answers(Store *s, int offset, int limit, StoreAnswer **out, int *count, int *total, Err *err)
 {
-    *total = (int)query_int(s, "SELECT COUNT(*) FROM answers WHERE deleted = 0", NULL);
+    if (query_count(s, err, total, "SELECT COUNT(*) FROM answers WHERE deleted = 0", NULL)) return -1;
     sqlite3_stmt *st = prepare(s, err,
                                "SELECT id, question, answer, asked_at, answered_at, item_id FROM answers"
                                " WHERE deleted = 0 ORDER BY answered_at DESC, id LIMIT ?1 OFFSET ?2",
@@ -458,9 +466,9 @@ int store_item_viewed(Store *s, const char *id, Err *err)
                "s", id);
 }
 
-int store_view_count(Store *s, const char *id)
+int store_view_count(Store *s, const char *id, int64_t *out, Err *err)
 {
-    return (int)query_int(s, "SELECT COALESCE((SELECT count FROM view_counts WHERE item_id = ?1), 0)", "s", id);
+    return query_int(s, err, out, "SELECT COALESCE((SELECT count FROM view_counts WHERE item_id = ?1), 0)", "s", id);
 }
 
 static void read_views(sqlite3_stmt *st, void *slot)
@@ -518,11 +526,10 @@ int store_state_set(Store *s, const char *key, const char *value, Err *err)
     return run(s, err, "INSERT OR REPLACE INTO sync_state(key, value) VALUES (?1, ?2)", "ss", key, value);
 }
 
-int64_t store_revision(Store *s)
+int store_revision(Store *s, int64_t *out, Err *err)
 {
-    char buf[32];
-    if (store_state_get(s, "revision", buf, sizeof buf) != 0) return 0;
-    return strtoll(buf, NULL, 10);
+    return query_int(s, err, out, "SELECT COALESCE((SELECT CAST(value AS INTEGER) FROM sync_state WHERE key = 'revision'), 0)",
+                     NULL);
 }
 
 int store_set_revision(Store *s, int64_t revision, Err *err)
@@ -707,12 +714,12 @@ int store_blob_set_present(Store *s, const char *sha256, bool present, Err *err)
                "s", sha256);
 }
 
-int store_blob_referenced(Store *s, const char *sha256)
+int store_blob_referenced(Store *s, const char *sha256, bool *out, Err *err)
 {
-    return query_int(s,
-                     "SELECT EXISTS (SELECT 1 FROM attachments a JOIN items i ON i.id = a.item_id"
-                     " WHERE a.sha256 = ?1 AND i.deleted = 0)",
-                     "s", sha256) > 0;
+    return query_bool(s, err, out,
+                      "SELECT EXISTS (SELECT 1 FROM attachments a JOIN items i ON i.id = a.item_id"
+                      " WHERE a.sha256 = ?1 AND i.deleted = 0)",
+                      "s", sha256);
 }
 
 /* ---- feedback outbox -------------------------------------------------- */
@@ -769,22 +776,22 @@ int store_feedback_note_attempt(Store *s, const char *id, const char *error, Err
                error ? error : "");
 }
 
-int store_feedback_outbox_length(Store *s)
+int store_feedback_outbox_length(Store *s, int *out, Err *err)
 {
-    return (int)query_int(s, "SELECT COUNT(*) FROM feedback_outbox WHERE sent_at IS NULL", NULL);
+    return query_count(s, err, out, "SELECT COUNT(*) FROM feedback_outbox WHERE sent_at IS NULL", NULL);
 }
 
-int store_feedback_count_since(Store *s, int64_t since)
+int store_feedback_count_since(Store *s, int64_t since, int *out, Err *err)
 {
-    return (int)query_int(s, "SELECT COUNT(*) FROM feedback_outbox WHERE created_at >= ?1", "i", since);
+    return query_count(s, err, out, "SELECT COUNT(*) FROM feedback_outbox WHERE created_at >= ?1", "i", since);
 }
 
-int store_feedback_duplicate(Store *s, const StoreFeedback *f, int64_t since)
+int store_feedback_duplicate(Store *s, const StoreFeedback *f, int64_t since, bool *out, Err *err)
 {
-    return query_int(s,
-                     "SELECT EXISTS (SELECT 1 FROM feedback_outbox WHERE created_at >= ?1 AND kind = ?2"
-                     " AND target_item = ?3 AND target_category = ?4 AND rating = ?5 AND comment = ?6"
-                     " AND reasons = ?7)",
-                     "isssdss", since, feedback_kind_word(f->kind), f->target_item, f->target_category, f->rating,
-                     f->comment, f->reasons[0] ? f->reasons : "[]") > 0;
+    return query_bool(s, err, out,
+                      "SELECT EXISTS (SELECT 1 FROM feedback_outbox WHERE created_at >= ?1 AND kind = ?2"
+                      " AND target_item = ?3 AND target_category = ?4 AND rating = ?5 AND comment = ?6"
+                      " AND reasons = ?7)",
+                      "isssdss", since, feedback_kind_word(f->kind), f->target_item, f->target_category, f->rating,
+                      f->comment, f->reasons[0] ? f->reasons : "[]");
 }

@@ -9,9 +9,11 @@
  * here, in one place: VISIBLE_ITEM in store.c.  Every read that feeds a
  * screen goes through it.
  *
- * Conventions: functions return 0 on success and -1 on error (Err filled);
- * lookups of one thing return 1 when it is not there or not visible.
- * Arrays handed out are freed with the matching store_free_* function. */
+ * Conventions (common/err.h): functions return 0 on success and -1 on
+ * error (Err filled); lookups of one thing return 1 when it is not there
+ * or not visible; counts and yes/no questions answer through an out
+ * parameter, so a failed query is never read as "0" or "no".  Arrays
+ * handed out are freed with the matching store_free_* function. */
 #ifndef KIOSK_STORE_H
 #define KIOSK_STORE_H
 
@@ -89,7 +91,7 @@ int store_open(const char *path, Store **out, Err *err);
 void store_close(Store *s);
 /* Deletes a closed database and its WAL files (-wal, -shm). */
 void store_delete_files(const char *path);
-int store_schema_version(Store *s);
+int store_schema_version(Store *s, int *out, Err *err);
 
 /* ---- reads for the screens (all apply the visibility rule at `now`) ---- */
 
@@ -111,7 +113,7 @@ int store_notices(Store *s, int64_t now, StoreNotice **out, int *count, Err *err
 int store_answers(Store *s, int offset, int limit, StoreAnswer **out, int *count, int *total, Err *err);
 /* Counts a view of an item (for the admins' statistics). */
 int store_item_viewed(Store *s, const char *id, Err *err);
-int store_view_count(Store *s, const char *id);
+int store_view_count(Store *s, const char *id, int64_t *out, Err *err);
 
 /* Views not yet reported to the server, for the heartbeat. */
 typedef struct StoreViews {
@@ -125,7 +127,7 @@ int store_views_unreported(Store *s, int limit, StoreViews **out, int *count, Er
 int store_views_mark_reported(Store *s, const StoreViews *views, int count, Err *err);
 
 /* The content revision the store is at (0 when empty). */
-int64_t store_revision(Store *s);
+int store_revision(Store *s, int64_t *out, Err *err);
 
 void store_free(void *array);    /* frees any array handed out above */
 
@@ -179,8 +181,8 @@ int store_blobs_missing(Store *s, StoreBlobRef **out, int *count, Err *err);
 int store_blobs_present(Store *s, StoreBlobRef **out, int *count, Err *err);
 /* Marks every attachment with this hash present (or absent again). */
 int store_blob_set_present(Store *s, const char *sha256, bool present, Err *err);
-/* 1 if a live item still refers to the hash, 0 if not. */
-int store_blob_referenced(Store *s, const char *sha256);
+/* *out: whether a live item still refers to the hash. */
+int store_blob_referenced(Store *s, const char *sha256, bool *out, Err *err);
 
 /* ---- feedback outbox -------------------------------------------------- */
 
@@ -206,11 +208,11 @@ int store_feedback_pending(Store *s, int max, StoreFeedback **out, int *count, E
 /* After the server acknowledged: mark sent and erase the contact details. */
 int store_feedback_mark_sent(Store *s, const char *id, int64_t now, Err *err);
 int store_feedback_note_attempt(Store *s, const char *id, const char *error, Err *err);
-int store_feedback_outbox_length(Store *s);
+int store_feedback_outbox_length(Store *s, int *out, Err *err);
 /* How many submissions were made since `since` (for the rate limit), and
  * whether the same submission (kind, target, rating, reasons, comment) was
  * already made since `since` (duplicates). */
-int store_feedback_count_since(Store *s, int64_t since);
-int store_feedback_duplicate(Store *s, const StoreFeedback *f, int64_t since);
+int store_feedback_count_since(Store *s, int64_t since, int *out, Err *err);
+int store_feedback_duplicate(Store *s, const StoreFeedback *f, int64_t since, bool *out, Err *err);
 
 #endif
