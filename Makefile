@@ -38,7 +38,7 @@ common_PKGS   := sqlite3 libcrypto inih
 
 proto_DIRS    := proto
 proto_INC     := common proto
-proto_PKGS    := jansson libcrypto
+proto_PKGS    := jansson libcrypto libpng libjpeg
 
 kstore_DIRS   := kiosk/store
 kstore_INC    := common proto kiosk/store
@@ -54,7 +54,7 @@ sync_PKGS     := libcurl jansson sqlite3
 
 kioskui_DIRS  := $(UI_DIRS)
 kioskui_INC   := common proto kiosk/store kiosk/config sync $(UI_DIRS)
-kioskui_PKGS  := sdl2 SDL2_ttf SDL2_image sqlite3 jansson libunibreak rime libsystemd
+kioskui_PKGS  := sdl2 SDL2_ttf SDL2_image sqlite3 jansson libunibreak rime libpng libjpeg libsystemd
 
 kiosk_DIRS    := kiosk
 kiosk_INC     := $(kioskui_INC)
@@ -66,7 +66,7 @@ kioskctl_PKGS := libcurl jansson sqlite3 libcrypto
 
 countyd_DIRS  := countyd
 countyd_INC   := common proto countyd
-countyd_PKGS  := libmicrohttpd jansson sqlite3 libcrypto
+countyd_PKGS  := libmicrohttpd jansson sqlite3 libcrypto libargon2
 
 define module_rules
 $(1)_SRC := $$(foreach d,$$($(1)_DIRS),$$(wildcard $$(d)/*.c))
@@ -90,7 +90,7 @@ COUNTYD_LIBS  := $(LIB_proto) $(LIB_common)
 KIOSK_LDLIBS    := $(call pc_libs,$(sort $(kiosk_PKGS) $(sync_PKGS) $(kstore_PKGS) $(kconfig_PKGS) $(proto_PKGS) $(common_PKGS))) \
                    -lzinnia -lunistring -lpthread -lm
 KIOSKCTL_LDLIBS := $(call pc_libs,$(sort $(kioskctl_PKGS) $(kstore_PKGS) $(proto_PKGS) $(common_PKGS))) -lunistring -lpthread -lm
-COUNTYD_LDLIBS  := $(call pc_libs,$(sort $(countyd_PKGS) $(proto_PKGS) $(common_PKGS))) -lpthread -lm
+COUNTYD_LDLIBS  := $(call pc_libs,$(sort $(countyd_PKGS) $(proto_PKGS) $(common_PKGS))) -lunistring -lpthread -lm
 
 # Tests and benchmarks see every module (tests/ and bench/ are not modules).
 # countyd's folder comes last: its app.h is not the kiosk's (kiosk/ui/app.h).
@@ -108,7 +108,7 @@ FONTS    := fonts/NotoSansCJK-Regular.ttc fonts/NotoSansCJK-Bold.ttc fonts/DejaV
 
 BINS := $(BIN)/kiosk $(BIN)/kioskctl $(BIN)/countyd
 
-.PHONY: all deps run test bench clean screenshots demo asan sample check-boundaries lint format analyze
+.PHONY: all deps run test bench clean screenshots console-screenshots demo asan sample check-boundaries lint format analyze
 .DEFAULT_GOAL := all
 # Keep objects of pattern-built programs (tests, benches) between runs.
 .SECONDARY:
@@ -122,7 +122,9 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	@sh scripts/run-kiosk.sh
 
-test: deps
+# The tests also need the console group (headless Chromium for the web console).
+test:
+	@sh scripts/install-deps.sh console
 	@$(MAKE) --no-print-directory all $(TESTS)
 	@BIN=$(BIN) sh scripts/check-boundaries.sh
 	@BIN=$(BIN) sh scripts/run-tests.sh $(TESTS)
@@ -150,6 +152,12 @@ bench: deps
 # headless with the real renderer on the sample content.
 screenshots: all
 	@sh scripts/screenshots.sh
+
+# The web console's pages (docs/screenshots/console/), photographed by its
+# browser test (tests/console_browser.sh) in headless Chromium.
+console-screenshots: all
+	@sh scripts/install-deps.sh console
+	@KIOSK_TEST_TMP=$$(mktemp -d) BIN=$(BIN) sh tests/console_browser.sh --shots $(CURDIR)/docs/screenshots/console
 
 # Address and undefined-behaviour sanitizers over the whole test suite.
 asan: deps

@@ -20,19 +20,17 @@ int err_set(Err *err, const char *fmt, ...)
     return -1;
 }
 
-int err_refuse(Err *err, ErrKind kind, const char *fmt, ...)
+void err_kind_set(Err *err, ErrKind kind, const char *fmt, ...)
 {
+    if (!err) return;
+    if (!fmt) {   /* err_mark: the message is there already */
+        err->kind = kind;
+        return;
+    }
     va_list ap;
     va_start(ap, fmt);
     err_vset(err, kind, fmt, ap);
     va_end(ap);
-    return -1;
-}
-
-int err_mark(Err *err, ErrKind kind)
-{
-    if (err) err->kind = kind;
-    return -1;
 }
 
 int err_prefix(Err *err, const char *fmt, ...)

@@ -28,6 +28,7 @@ typedef enum {
     ERR_FAULT = 0,            /* the program or its environment failed */
     ERR_BAD_REQUEST,          /* the request is malformed or breaks a rule */
     ERR_NOT_FOUND,            /* what the request names does not exist */
+    ERR_FORBIDDEN,            /* the asker may not do this (role, organisation) */
     ERR_WRONG_STATE,          /* not now: the thing is in another state */
     ERR_CONFLICT,             /* it collides with what is already there */
     ERR_HASH_MISMATCH,        /* bytes do not match the hash they came with */
@@ -43,12 +44,15 @@ typedef struct Err {
  * -1, so that a failing path reads `return err_set(err, "...", ...);`. */
 int err_set(Err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* The same with a kind: `return err_refuse(err, ERR_NOT_FOUND, "...")`. */
-int err_refuse(Err *err, ErrKind kind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The same with a kind: `return err_refuse(err, ERR_NOT_FOUND, "...")`.
+ * A macro around err_kind_set so that the compiler sees the -1 (and
+ * knows what follows a refusal is not reached with success). */
+void err_kind_set(Err *err, ErrKind kind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+#define err_refuse(err, kind, ...) (err_kind_set((err), (kind), __VA_ARGS__), -1)
 
 /* Gives an Err already filled a kind, and returns -1: countyd marks the
  * feed rules' message as the client's fault (ERR_BAD_REQUEST). */
-int err_mark(Err *err, ErrKind kind);
+#define err_mark(err, kind) (err_kind_set((err), (kind), NULL), -1)
 
 /* Prefixes the existing message with more context ("feed.json: " + msg);
  * keeps the kind. */

@@ -4,8 +4,9 @@
  * Owns the file's syntax and how its faults read: every "key = value" is
  * handed to the caller, who decides what it means; the first fault ends
  * the load as "PATH:LINE: what", whether it is the caller's ("ticker_speed
- * must be 20..400") or the syntax's (a line that is neither "key = value"
- * nor a [section] header). */
+ * must be 20..400") or the file's: a line that is neither "key = value"
+ * nor a [section] header, a line too long for inih, a NUL byte, invalid
+ * UTF-8, an indented continuation line, a key set twice. */
 #ifndef COMMON_INIFILE_H
 #define COMMON_INIFILE_H
 

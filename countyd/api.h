@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+#include "authz.h"
+#include "accounts.h"
 #include "err.h"
 #include "httpd.h"
 
@@ -18,8 +20,15 @@ extern const size_t api_route_count;
 /* Checks kiosk or admin credentials (the HttpConf authorizer). */
 int api_authorize(Request *r, AuthKind kind);
 
+/* The admin making the request (opens the database); -1 when it has
+ * already been answered. */
+int api_actor(Request *r, Cdb **db, Actor *who);
+/* authz_check(); -1 after answering 403 (or 404 for an unknown
+ * organisation) when the admin may not. */
+int api_allowed(Request *r, Cdb *db, const Actor *who, AuthzAction what, const char *org);
+
 /* Answers a domain module's failure by its Err's kind: a refusal gets its
- * status (400, 404, 409, 415, 422), ERR_FAULT gets 500. */
+ * status (400, 403, 404, 409, 415, 422), ERR_FAULT gets 500. */
 void api_reply_failure(Request *r, const Err *err);
 
 void api_content(Request *r);
@@ -46,5 +55,29 @@ void api_admin_answer_delete(Request *r);
 void api_admin_feedback(Request *r);
 void api_admin_reply(Request *r);
 void api_admin_audit(Request *r);
+void api_admin_orgs(Request *r);
+void api_admin_org_add(Request *r);
+void api_admin_org_put(Request *r);
+void api_admin_admins(Request *r);
+void api_admin_admin_add(Request *r);
+void api_admin_kiosk_move(Request *r);
+void api_admin_preview(Request *r);
+void api_admin_preview_page(Request *r);
+
+/* The web console (console.c).  console_authorize checks the session
+ * cookie (and, for a change, the CSRF header) and fills r->actor; kind
+ * AUTH_ADMIN also refuses a session that must change its password. */
+int console_authorize(Request *r, AuthKind kind, Session *s);
+void console_redirect(Request *r);
+void console_static(Request *r);
+void console_login(Request *r);
+void console_session(Request *r);
+void console_logout(Request *r);
+void console_password(Request *r);
+void console_accounts(Request *r);
+void console_account_reset(Request *r);
+void console_categories(Request *r);
+void console_notices(Request *r);
+void console_stats(Request *r);
 
 #endif

@@ -6,9 +6,10 @@
 #include <time.h>
 
 #include "app.h"
+#include "audience.h"
 #include "feed.h"
 #include "feedgen.h"
-#include "longpoll.h"
+#include "orgs.h"
 #include "validate.h"
 
 
@@ -56,7 +57,7 @@ static int parse_submission(json_t *o, Submission *s, Err *err)
     if (feedback_kind_parse(s->kind) < 0) return err_set(err, "kind: must be one of " FEEDBACK_KIND_WORDS);
     const char *created = json_string_value(json_object_get(o, "created_at"));
     if (!created || feed_parse_time(created, &s->created_at))
-        return err_set(err, "created_at: must be a time like " PROTO_TIME_EXAMPLE);
+        return err_set(err, "created_at: must be a time like 2026-11-01T09:00:00+08:00");
     if (validate_opt_text(o, "item", PROTO_ID_MAX - 1, &s->item, err) ||
         validate_opt_text(o, "category", PROTO_ID_MAX - 1, &s->category, err) ||
         validate_opt_text(o, "comment", FEEDBACK_MAX_COMMENT, &s->comment, err) ||
@@ -74,10 +75,12 @@ static int parse_submission(json_t *o, Submission *s, Err *err)
 
 static int store_submission(Cdb *db, const char *kiosk, const Submission *s, int64_t now, Err *err)
 {
-    /* INSERT OR IGNORE: an id already stored (a retried batch) is acknowledged, not stored again. */
+    /* INSERT OR IGNORE: an id already stored (a retried batch) is acknowledged, not stored again.
+     * The submission goes to the organisation the kiosk belongs to. */
     return cdb_exec(db, err,
                     "INSERT OR IGNORE INTO feedback (id, kiosk, kind, item, category, rating, rating_levels, reasons,"
-                    " comment, name, phone, created_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " comment, name, phone, created_at, received_at, org) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                    " coalesce((SELECT org FROM kiosks WHERE id = ?2), 'root'))",
                     "sssssiissssii", s->id, kiosk, s->kind, s->item, s->category, s->rating, s->rating_levels, s->reasons,
                     s->comment, s->name, s->phone, s->created_at, now);
 }
@@ -127,14 +130,15 @@ fail:
     return -1;
 }
 
-int feedback_list(Cdb *db, int64_t since, json_t **out, Err *err)
+int feedback_list(Cdb *db, const char *top, int64_t since, json_t **out, Err *err)
 {
     json_t *rows;
     if (cdb_rows(db, &rows, err,
-                 "SELECT id, kiosk, kind, item, category, rating, rating_levels, reasons, comment, name, phone, "
-                 SQL_TIME("created_at") " AS created_at, " SQL_TIME("received_at") " AS received_at"
-                 " FROM feedback WHERE received_at >= ? ORDER BY received_at, created_at, id",
-                 "i", since))
+                 ORGS_SUBTREE_CTE " SELECT id, org, kiosk, kind, item, category, rating, rating_levels, reasons, comment,"
+                 " name, phone, " SQL_TIME("created_at") " AS created_at, " SQL_TIME("received_at") " AS received_at"
+                 " FROM feedback WHERE org IN (SELECT id FROM subtree) AND received_at >= ?2"
+                 " ORDER BY received_at, created_at, id",
+                 "si", top, since))
         return -1;
     size_t i;
     json_t *row;
@@ -162,10 +166,14 @@ int feedback_reply(Cdb *db, const char *admin, const char *feedback_id, const ch
         return err_refuse(err, ERR_BAD_REQUEST, "text: a reply of 1-%d bytes is needed", FEED_MAX_ANSWER);
     if (question && strlen(question) > FEED_MAX_QUESTION)
         return err_refuse(err, ERR_BAD_REQUEST, "question: at most %d bytes", FEED_MAX_QUESTION);
-    char comment[4096];
-    int found = cdb_text(db, comment, sizeof comment, err, "SELECT comment FROM feedback WHERE id = ?", "s", feedback_id);
+    json_t *fb;
+    int found = cdb_row(db, &fb, err, "SELECT comment, org FROM feedback WHERE id = ?", "s", feedback_id);
     if (found < 0) return -1;
     if (found == 1) return err_refuse(err, ERR_NOT_FOUND, "there is no feedback %s", feedback_id);
+    char comment[4096], org[CDB_ID_SIZE];
+    snprintf(comment, sizeof comment, "%s", json_string_value(json_object_get(fb, "comment")));
+    snprintf(org, sizeof org, "%s", json_string_value(json_object_get(fb, "org")));
+    json_decref(fb);
     if (public && (!question || !*question) && !*comment)
         return err_refuse(err, ERR_BAD_REQUEST, "feedback %s has no comment to show as the question; give a question with the "
                       "public reply", feedback_id);
@@ -184,15 +192,17 @@ int feedback_reply(Cdb *db, const char *admin, const char *feedback_id, const ch
             rc = validate_feed_entry(NULL, "answers", entry, err) ? err_mark(err, ERR_BAD_REQUEST) : 0;
             json_decref(entry);
         }
-        if (!rc) rc = cdb_mark_changed(db, "answer", answer_id, err);
+        if (!rc) rc = audience_mark(db, "answer", answer_id, org, false, err);
     }
-    if (!rc) rc = cdb_audit(db, admin, public ? "reply-public" : "reply", target, text, err);
+    if (!rc) rc = cdb_audit(db, admin, org, public ? "reply-public" : "reply", target, text, err);
     if (rc) {
         cdb_rollback(db);
         return rc;
     }
-    int64_t rev = 0;
-    if (cdb_commit(db, &rev, err)) return -1;
-    if (rev) longpoll_announce(rev);
-    return 0;
+    return audience_commit(db, err);
+}
+
+int feedback_owner(Cdb *db, const char *feedback_id, char *org, size_t size, Err *err)
+{
+    return cdb_text(db, org, size, err, "SELECT org FROM feedback WHERE id = ?", "s", feedback_id ? feedback_id : "");
 }

@@ -153,8 +153,9 @@ void http_reply_error(Request *r, int status, const char *code, const char *fmt,
 void http_reply_internal(Request *r, const Err *err)
 {
     log_error("%s %s: %s", r->method, r->path, err->msg);
-    http_reply_json(r, 500, json_pack("{s:{s:s,s:s}}", "error", "code", "internal", "message",
-                                      "the server failed; the details are in its log"));
+    http_reply_json(r, 500,
+                    json_pack("{s:{s:s,s:s}}", "error", "code", "internal", "message",
+                              "the server failed; the details are in its log"));
 }
 
 void http_reply_empty(Request *r, int status)
@@ -196,6 +197,13 @@ const char *http_client_address(Request *r, char *buf, size_t size)
         inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, buf, (socklen_t)size);
     return buf;
 }
+
+const char *http_cookie(Request *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->priv->conn, MHD_COOKIE_KIND, name);
+}
+
+int http_is_tls(Request *r) { return r->priv->server->conf.tls_cert_pem != NULL; }
 
 Cdb *http_db(Request *r)
 {
@@ -370,14 +378,20 @@ int http_start(const HttpConf *conf, HttpServer **out, Err *err)
     if (!s) return err_set(err, "out of memory");
     s->conf = *conf;
     unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
-    s->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
-                                 MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-                                 MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-                                 MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-                                 MHD_OPTION_CONNECTION_LIMIT, (unsigned)(conf->max_connections > 0 ? conf->max_connections : 1000),
-                                 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)180,
-                                 MHD_OPTION_THREAD_STACK_SIZE, (size_t)(512 * 1024),
-                                 MHD_OPTION_END);
+    bool tls = conf->tls_cert_pem && conf->tls_key_pem;
+    if (tls && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+        free(s);
+        return err_set(err, "this libmicrohttpd was built without HTTPS support; remove tls_cert/tls_key");
+    }
+    if (tls) flags |= MHD_USE_TLS;
+    /* The TLS options come last: without TLS the list ends before them. */
+    s->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+                                 MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_NOTIFY_COMPLETED,
+                                 on_completed, s, MHD_OPTION_CONNECTION_LIMIT,
+                                 (unsigned)(conf->max_connections > 0 ? conf->max_connections : 1000),
+                                 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)180, MHD_OPTION_THREAD_STACK_SIZE,
+                                 (size_t)(512 * 1024), tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
+                                 conf->tls_cert_pem, MHD_OPTION_HTTPS_MEM_KEY, conf->tls_key_pem, MHD_OPTION_END);
     if (!s->daemon) {
         free(s);
         return err_set(err, "cannot listen on %s (in use, or not an address of this machine?)", conf->listen);

@@ -5,6 +5,7 @@
 #include "api.h"
 #include "app.h"
 #include "auth.h"
+#include "authz.h"
 #include "kiosks.h"
 #include "protolimits.h"
 
@@ -23,6 +24,9 @@ const Route api_routes[] = {
     {"PUT", "/v1/admin/kiosks/*/settings", AUTH_ADMIN, 64 * KIB, api_admin_kiosk_settings},
     {"POST", "/v1/admin/kiosks/*/commands", AUTH_ADMIN, 64 * KIB, api_admin_kiosk_command},
     {"PUT", "/v1/admin/categories", AUTH_ADMIN, MIB, api_admin_categories},
+    {"GET", "/v1/admin/categories", AUTH_ADMIN, 0, console_categories},
+    {"GET", "/v1/admin/notices", AUTH_ADMIN, 0, console_notices},
+    {"GET", "/v1/admin/stats", AUTH_ADMIN, 0, console_stats},
     {"POST", "/v1/admin/blobs/missing", AUTH_ADMIN, MIB, api_admin_blobs_missing},
     {"PUT", "/v1/admin/blobs/*", AUTH_ADMIN, FEED_MAX_ATTACHMENT_BYTES, api_admin_blob_put},
     {"GET", "/v1/admin/items", AUTH_ADMIN, 0, api_admin_items},
@@ -36,6 +40,25 @@ const Route api_routes[] = {
     {"GET", "/v1/admin/feedback", AUTH_ADMIN, 0, api_admin_feedback},
     {"POST", "/v1/admin/feedback/*/reply", AUTH_ADMIN, 64 * KIB, api_admin_reply},
     {"GET", "/v1/admin/audit", AUTH_ADMIN, 0, api_admin_audit},
+    {"GET", "/v1/admin/orgs", AUTH_ADMIN, 0, api_admin_orgs},
+    {"POST", "/v1/admin/orgs", AUTH_ADMIN, 64 * KIB, api_admin_org_add},
+    {"PUT", "/v1/admin/orgs/*", AUTH_ADMIN, 64 * KIB, api_admin_org_put},
+    {"GET", "/v1/admin/admins", AUTH_ADMIN, 0, api_admin_admins},
+    {"POST", "/v1/admin/admins", AUTH_ADMIN, 64 * KIB, api_admin_admin_add},
+    {"POST", "/v1/admin/kiosks/*/move", AUTH_ADMIN, 64 * KIB, api_admin_kiosk_move},
+    {"POST", "/v1/admin/preview", AUTH_ADMIN, 4 * MIB, api_admin_preview},
+    {"GET", "/v1/admin/previews/*/*", AUTH_ADMIN, 0, api_admin_preview_page},
+
+    {"GET", "/", AUTH_NONE, 0, console_redirect},
+    {"GET", "/console", AUTH_NONE, 0, console_redirect},
+    {"GET", "/console/", AUTH_NONE, 0, console_static},
+    {"GET", "/console/*", AUTH_NONE, 0, console_static},
+    {"POST", "/console/api/login", AUTH_NONE, 16 * KIB, console_login},
+    {"GET", "/console/api/session", AUTH_NONE, 0, console_session},
+    {"POST", "/console/api/logout", AUTH_NONE, 0, console_logout},
+    {"POST", "/console/api/password", AUTH_NONE, 16 * KIB, console_password},
+    {"GET", "/console/api/accounts", AUTH_ADMIN, 0, console_accounts},
+    {"POST", "/console/api/accounts/*/reset", AUTH_ADMIN, 0, console_account_reset},
 };
 const size_t api_route_count = sizeof api_routes / sizeof api_routes[0];
 
@@ -44,6 +67,10 @@ int api_authorize(Request *r, AuthKind kind)
     Cdb *db = http_db(r);
     if (!db) return -1;
     const char *token = auth_bearer(http_header(r, "Authorization"));
+    if (kind == AUTH_ADMIN && !token && http_cookie(r, SESSION_COOKIE)) {
+        Session s;
+        return console_authorize(r, AUTH_ADMIN, &s);
+    }
     if (kind == AUTH_ADMIN) {
         if (admin_by_token(db, token, r->actor, sizeof r->actor) == 0) return 0;
         http_reply_error(r, 401, "unauthorized", token ? "this admin token is not valid" : "an admin token is needed");
@@ -59,14 +86,34 @@ int api_authorize(Request *r, AuthKind kind)
     return -1;
 }
 
+int api_actor(Request *r, Cdb **db, Actor *who)
+{
+    if (!(*db = http_db(r))) return -1;
+    Err err;
+    int rc = authz_actor(*db, r->actor, who, &err);
+    if (rc == 0) return 0;
+    if (rc < 0) http_reply_internal(r, &err);
+    else http_reply_error(r, 401, "unauthorized", "this admin no longer exists");
+    return -1;
+}
+
+int api_allowed(Request *r, Cdb *db, const Actor *who, AuthzAction what, const char *org)
+{
+    Err err;
+    int rc = authz_check(db, who, what, org, &err);
+    if (rc) api_reply_failure(r, &err);
+    return rc ? -1 : 0;
+}
+
 /* Each kind of refusal and its answer; ERR_FAULT is the server's own (500). */
 static const struct {
     int status;
     const char *code;
 } refusals[] = {
     [ERR_BAD_REQUEST] = {400, "bad_request"},     [ERR_NOT_FOUND] = {404, "not_found"},
-    [ERR_WRONG_STATE] = {409, "wrong_state"},     [ERR_CONFLICT] = {409, "conflict"},
-    [ERR_HASH_MISMATCH] = {422, "hash_mismatch"}, [ERR_UNSUPPORTED_TYPE] = {415, "unsupported_media_type"},
+    [ERR_FORBIDDEN] = {403, "forbidden"},         [ERR_WRONG_STATE] = {409, "wrong_state"},
+    [ERR_CONFLICT] = {409, "conflict"},           [ERR_HASH_MISMATCH] = {422, "hash_mismatch"},
+    [ERR_UNSUPPORTED_TYPE] = {415, "unsupported_media_type"},
 };
 
 void api_reply_failure(Request *r, const Err *err)

@@ -238,9 +238,9 @@ static void feedback_outbox_keeps_and_then_forgets_contacts(void **state)
     assert_int_equal(test_outbox_length(s), 1);
     int last_hour = 0;
     bool duplicate = false;
-    assert_int_equal(store_feedback_count_since(s, NOW - 3600, &last_hour, &err), 0);
+    assert_int_equal(store_feedback_count_since(s, NOW - 3600, NOW, &last_hour, &err), 0);
     assert_int_equal(last_hour, 1);
-    assert_int_equal(store_feedback_duplicate(s, &f, NOW - 600, &duplicate, &err), 0);
+    assert_int_equal(store_feedback_duplicate(s, &f, NOW - 600, NOW, &duplicate, &err), 0);
     assert_true(duplicate);
 
     StoreFeedback *pending;

@@ -222,7 +222,7 @@ static FeedbackResult abuse_rules(FeedbackForm *f, Store *store, const FeedbackR
     Err cause;
     int window = duplicate_window(rec, rules);
     bool duplicate = false;
-    if (window > 0 && store_feedback_duplicate(store, rec, now - window, &duplicate, &cause))
+    if (window > 0 && store_feedback_duplicate(store, rec, now - window, now, &duplicate, &cause))
         return failed("cannot check for a duplicate, so nothing is saved", &cause, err);
     if (duplicate) {
         log_info("feedback: identical %s dropped (already saved in the last %d s)", feedback_kind_word(rec->kind),
@@ -232,7 +232,7 @@ static FeedbackResult abuse_rules(FeedbackForm *f, Store *store, const FeedbackR
         return FEEDBACK_DUPLICATE;
     }
     int last_hour = 0;
-    if (store_feedback_count_since(store, now - 3600, &last_hour, &cause))
+    if (store_feedback_count_since(store, now - 3600, now, &last_hour, &cause))
         return failed("cannot check the rate limit, so nothing is saved", &cause, err);
     if (last_hour >= rules->rate_limit_per_hour) {
         log_warn("feedback: rate limit of %d an hour reached; submission refused", rules->rate_limit_per_hour);

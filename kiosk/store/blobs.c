@@ -18,39 +18,56 @@ static bool safe_relative(const char *href)
     return true;
 }
 
-int blobs_fetch_local(Store *s, const char *cache_dir, const char *base_dir, int *fetched, Err *err)
+/* One declaration: the file copied in (or found intact) and marked
+ * present; 1 when it cannot be had from this declaration. */
+static int fetch_one_local(Store *s, const char *cache_dir, const char *base_dir, const StoreBlobRef *ref, Err *err)
+{
+    Err e;
+    if (blobs_verify(cache_dir, ref->sha256, &e) != 0) {
+        char src[2100];
+        if (!safe_relative(ref->href)) {
+            log_warn("blobs: attachment %.12s… has no usable local href \"%s\"", ref->sha256, ref->href);
+            return 1;
+        }
+        snprintf(src, sizeof src, "%s/%s", base_dir, ref->href);
+        if (blobs_put_file(cache_dir, src, ref->sha256, ref->size, &e) != 0) {
+            log_warn("blobs: %s", e.msg);
+            return 1;
+        }
+    }
+    return store_blob_set_present(s, ref->sha256, true, err);
+}
+
+int blobs_fetch_local_counted(Store *s, const char *cache_dir, const char *base_dir, int *fetched, int *failed,
+                              Err *err)
 {
     StoreBlobRef *refs;
     int n;
-    *fetched = 0;
+    *fetched = *failed = 0;
     if (store_blobs_missing(s, &refs, &n, err)) return -1;
-    int failures = 0;
     for (int i = 0; i < n; i++) {
-        Err e;
-        if (blobs_verify(cache_dir, refs[i].sha256, &e) != 0) {
-            char src[2100];
-            if (!safe_relative(refs[i].href)) {
-                log_warn("blobs: attachment %.12s… has no usable local href \"%s\"", refs[i].sha256, refs[i].href);
-                failures++;
-                continue;
-            }
-            snprintf(src, sizeof src, "%s/%s", base_dir, refs[i].href);
-            if (blobs_put_file(cache_dir, src, refs[i].sha256, refs[i].size, &e) != 0) {
-                log_warn("blobs: %s", e.msg);
-                failures++;
-                continue;
-            }
-        }
-        if (store_blob_set_present(s, refs[i].sha256, true, &e) != 0) {
+        bool first_of_hash = i == 0 || strcmp(refs[i].sha256, refs[i - 1].sha256) != 0;
+        bool last_of_hash = i == n - 1 || strcmp(refs[i].sha256, refs[i + 1].sha256) != 0;
+        /* Rows of one sha256 are adjacent: another item's declaration may have brought it. */
+        bool present = false;   /* when the store cannot say: copied again, which is harmless */
+        if (!first_of_hash && store_blob_is_present(s, refs[i].sha256, &present, NULL) == 0 && present) continue;
+        int rc = fetch_one_local(s, cache_dir, base_dir, &refs[i], err);
+        if (rc < 0) {
             free(refs);
-            *err = e;
             return -1;
         }
-        (*fetched)++;
+        if (rc == 0) (*fetched)++;
+        else if (last_of_hash) (*failed)++;
     }
     free(refs);
-    if (failures) log_warn("blobs: %d attachment(s) missing; the items that use them stay hidden", failures);
+    if (*failed) log_warn("blobs: %d attachment(s) missing; the items that use them stay hidden", *failed);
     return 0;
+}
+
+int blobs_fetch_local(Store *s, const char *cache_dir, const char *base_dir, int *fetched, Err *err)
+{
+    int failed;
+    return blobs_fetch_local_counted(s, cache_dir, base_dir, fetched, &failed, err);
 }
 
 static bool all_hex(const char *s, size_t n)

@@ -19,6 +19,10 @@
  * the cache, checked and marked present.  A file already cached and
  * intact is marked present without copying. */
 int blobs_fetch_local(Store *s, const char *cache_dir, const char *base_dir, int *fetched, Err *err);
+/* The same, and `failed` counts the images that could not be had (their
+ * items stay hidden), for a caller that must say so. */
+int blobs_fetch_local_counted(Store *s, const char *cache_dir, const char *base_dir, int *fetched, int *failed,
+                              Err *err);
 
 /* Deletes cached files no live item refers to; then, while the cache is
  * over `budget_bytes`, says so in the log (files in use are never

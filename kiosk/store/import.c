@@ -1,5 +1,7 @@
 #include "import.h"
 
+#include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,6 +99,49 @@ int feed_import_buffer(Store *s, const char *data, size_t len, FeedResult *res, 
     if (!rc) rc = store_write_commit(s, err);
     if (rc && im.in_write) store_write_rollback(s);
     return rc;
+}
+
+/* With out NULL, only counts. */
+static void list_item_attachments(json_t *item, FeedImageRef *out, int *count)
+{
+    if (scope_parse(json_string_value(json_object_get(item, "scope"))) != SCOPE_PUBLIC) return;
+    size_t i;
+    json_t *a;
+    json_array_foreach(json_object_get(item, "attachments"), i, a) {
+        const char *sha = json_string_value(json_object_get(a, "sha256"));
+        json_t *size = json_object_get(a, "size");
+        if (i >= FEED_MAX_ATTACHMENTS || !proto_sha256_valid(sha) || !json_is_integer(size)) continue;
+        if (out) {
+            FeedImageRef *f = &out[*count];
+            snprintf(f->sha256, sizeof f->sha256, "%s", sha);
+            f->size = json_integer_value(size);
+        }
+        (*count)++;
+    }
+}
+
+int feed_attachments(const char *data, size_t len, FeedImageRef **out, int *count, Err *err)
+{
+    *out = NULL;
+    *count = 0;
+    if (len > FEED_MAX_BYTES) return err_set(err, "document is %zu bytes; at most %d are accepted", len, FEED_MAX_BYTES);
+    json_error_t jerr;
+    json_t *root = json_loadb(data, len, 0, &jerr);
+    if (!root) return err_set(err, "line %d, column %d: %s", jerr.line, jerr.column, jerr.text);
+    json_t *items = json_object_get(json_object_get(root, "items"), "upsert");
+    size_t i;
+    json_t *it;
+    int n = 0;
+    json_array_foreach(items, i, it) list_item_attachments(it, NULL, &n);
+    FeedImageRef *list = n ? calloc((size_t)n, sizeof *list) : NULL;
+    if (n && !list) {
+        json_decref(root);
+        return err_set(err, "out of memory");
+    }
+    json_array_foreach(items, i, it) list_item_attachments(it, list, count);
+    json_decref(root);
+    *out = list;
+    return 0;
 }
 
 int feed_import_file(Store *s, const char *path, FeedResult *res, Err *err)
