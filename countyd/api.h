@@ -61,6 +61,10 @@ void api_admin_org_put(Request *r);
 void api_admin_admins(Request *r);
 void api_admin_admin_add(Request *r);
 void api_admin_kiosk_move(Request *r);
+void api_admin_category_put(Request *r);
+void api_admin_category_delete(Request *r);
+void api_admin_catalog(Request *r);
+void api_admin_overdue(Request *r);
 void api_admin_preview(Request *r);
 void api_admin_preview_page(Request *r);
 

@@ -101,6 +101,12 @@ void api_content(Request *r)
     if (wait > app->max_wait_s) wait = app->max_wait_s;
     FeedTarget t;
     if (feed_target(r, &t)) return;
+    /* Which database the revisions count in: a kiosk that sees another
+     * one resyncs; one that sees an older revision of the same refuses it. */
+    char database[24];
+    Err err;
+    if (cdb_database_id(http_db(r), database, sizeof database, &err)) return http_reply_internal(r, &err);
+    http_add_header(r, "X-Database-Id", database);
     if (t.revision == since && wait > 0) {
         /* Nothing new: hold the request without a database connection,
          * until this kiosk's own feed changes. */
@@ -112,7 +118,6 @@ void api_content(Request *r)
     int64_t rev = t.revision;
     char *text = NULL;
     size_t len = 0;
-    Err err;
     if (rev != since) {
         int rc = content_text(r, &t, since, &rev, &text, &len, &err);
         if (rc > 0) return;

@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <unistr.h>
+
 #include "bytes.h"
 #include "log.h"
 #include "monoclock.h"
@@ -31,6 +33,7 @@ struct RequestPrivate {
     char *body;
     size_t len, cap, limit;
     bool too_large;
+    bool bad_path;           /* a path segment that is not clean UTF-8 */
     bool answered;
     bool method_mismatch;
     char path_copy[1024];
@@ -70,6 +73,18 @@ static bool path_matches(const char *pattern, char *path_buf, const char *path, 
     return *p == '\0';
 }
 
+/* A path segment that may be looked up: valid UTF-8, no control
+ * characters, no '%' (what unescape_path left of a %00).  Each handler
+ * then checks the form its ids have. */
+static bool clean_segment(const char *seg)
+{
+    size_t n = strlen(seg);
+    if (u8_check((const uint8_t *)seg, n)) return false;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)seg[i] < 0x20 || seg[i] == 0x7f || seg[i] == '%') return false;
+    return true;
+}
+
 static const Route *find_route(HttpServer *s, Request *r, const char *method, bool *method_mismatch)
 {
     const char *params[HTTP_MAX_PARAMS];
@@ -85,6 +100,8 @@ static const Route *find_route(HttpServer *s, Request *r, const char *method, bo
             continue;
         }
         path_matches(rt->pattern, r->priv->path_copy, r->path, r->params);
+        for (int k = 0; k < HTTP_MAX_PARAMS && r->params[k]; k++)
+            if (!clean_segment(r->params[k])) r->priv->bad_path = true;
         return rt;
     }
     return NULL;
@@ -250,6 +267,10 @@ static void dispatch(HttpServer *s, Request *r)
         else http_reply_error(r, 404, "not_found", "no such resource");
         return;
     }
+    if (p->bad_path) {
+        http_reply_error(r, 400, "bad_request", "the path holds an id that is not valid UTF-8, or a control character");
+        return;
+    }
     if (p->too_large) {
         http_reply_error(r, 413, "too_large", "the body is larger than %zu bytes", p->limit);
         return;
@@ -313,6 +334,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *state = r;
         return MHD_YES;
     }
+    struct RequestPrivate *p = r->priv;
+    if (*upload_size && monoclock_ms() - p->started_ms > 3000.0 * s->conf.client_timeout_s + p->len / 16.384) {
+        /* A body trickling in (a few bytes now and then, so never silent for
+         * the connection timeout) holds a thread: dropped.  An honest slow
+         * upload gets a second for every 16 KiB it brought. */
+        log_warn("http: %s %s: the body took longer than %d s; connection dropped", method, url,
+                 3 * s->conf.client_timeout_s);
+        return MHD_NO;
+    }
     if (*upload_size) {
         /* An oversized body is read and dropped, then answered 413 once. */
         append_body(r->priv, upload_data, *upload_size);
@@ -348,6 +378,34 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     size_t n = strlen(msg);
     while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r')) msg[--n] = '\0';
     log_warn("http: %s", msg);
+}
+
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* libmicrohttpd's own unescaping turns %00 into a NUL that cuts the path
+ * short (PUT /v1/admin/items/a%00b would act on item a).  This one decodes
+ * every other %XX and leaves %00 as it is, which no id may contain. */
+static size_t unescape_path(void *cls, struct MHD_Connection *conn, char *s)
+{
+    (void)cls, (void)conn;
+    char *in = s, *out = s;
+    while (*in) {
+        int hi = in[0] == '%' ? hex_digit(in[1]) : -1, lo = hi >= 0 ? hex_digit(in[2]) : -1;
+        if (lo >= 0 && (hi | lo) != 0) {
+            *out++ = (char)(hi * 16 + lo);
+            in += 3;
+        } else {
+            *out++ = *in++;
+        }
+    }
+    *out = '\0';
+    return (size_t)(out - s);
 }
 
 static int parse_listen(const char *listen, struct sockaddr_in *sa, Err *err)
@@ -389,7 +447,11 @@ int http_start(const HttpConf *conf, HttpServer **out, Err *err)
                                  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_NOTIFY_COMPLETED,
                                  on_completed, s, MHD_OPTION_CONNECTION_LIMIT,
                                  (unsigned)(conf->max_connections > 0 ? conf->max_connections : 1000),
-                                 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)180, MHD_OPTION_THREAD_STACK_SIZE,
+                                 MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+                                 (unsigned)(conf->max_per_address > 0 ? conf->max_per_address : 64),
+                                 MHD_OPTION_CONNECTION_TIMEOUT,
+                                 (unsigned)(conf->client_timeout_s > 0 ? conf->client_timeout_s : 10),
+                                 MHD_OPTION_UNESCAPE_CALLBACK, unescape_path, NULL, MHD_OPTION_THREAD_STACK_SIZE,
                                  (size_t)(512 * 1024), tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
                                  conf->tls_cert_pem, MHD_OPTION_HTTPS_MEM_KEY, conf->tls_key_pem, MHD_OPTION_END);
     if (!s->daemon) {

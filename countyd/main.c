@@ -36,13 +36,14 @@ typedef struct {
     char listen[128];
     char log_file[1024];
     int log_level;
-    int max_connections;
+    int max_connections, max_per_address, client_timeout_s;
     char add_admin[128];
     char admin_org[128];      /* --org: the new admin's organisation (root) */
     char admin_roles[128];    /* --roles: its roles (all) */
     char console_password[128];
     char tls_cert[1024], tls_key[1024];
     bool blob_dir_set;
+    bool new_identity;        /* --new-identity: after restoring a backup */
 } Settings;
 
 static void usage(void)
@@ -57,12 +58,16 @@ static void usage(void)
            "  --max-wait SECONDS    longest long-poll granted to kiosks, 0..120 (default 90)\n"
            "  --silent-minutes N    flag kiosks without a heartbeat for N minutes (default 30)\n"
            "  --max-connections N   concurrent connections (default 2000)\n"
+           "  --max-per-address N   concurrent connections from one address (default 64)\n"
+           "  --client-timeout S    a client silent this long, or sending its request for 3x this, is\n"
+           "                        dropped (default 10)\n"
            "  --tls-cert FILE       serve HTTPS with this PEM certificate (chain) ...\n"
            "  --tls-key FILE        ... and this PEM key (both or neither)\n"
            "  --console-dir DIR     the web console's files (default: console/ beside bin/)\n"
            "  --preview-kiosk FILE  the kiosk program that renders previews (default: kiosk beside countyd)\n"
            "  --preview-config FILE the kiosk.conf previews start from (default: kiosk.conf above bin/)\n"
            "  --preview-timeout S   stop a preview that takes longer, 5..300 (default 60)\n"
+           "  --new-identity        give the database a new identity (after restoring a backup), exit\n"
            "  --add-admin NAME      create admin NAME (or give it a new token), print the token, exit\n"
            "    --org ID            ... of this organisation (default root, the county)\n"
            "    --roles LIST        ... with these roles: draft,review,approve,supervise,manage\n"
@@ -97,6 +102,8 @@ static int apply_setting(Settings *s, const char *name, const char *value, Err *
     else if (strcmp(key, "max-wait") == 0) return set_int(key, value, 0, 120, &s->app.max_wait_s, err);
     else if (strcmp(key, "silent-minutes") == 0) return set_int(key, value, 1, 100000, &s->app.silent_minutes, err);
     else if (strcmp(key, "max-connections") == 0) return set_int(key, value, 16, 100000, &s->max_connections, err);
+    else if (strcmp(key, "max-per-address") == 0) return set_int(key, value, 2, 100000, &s->max_per_address, err);
+    else if (strcmp(key, "client-timeout") == 0) return set_int(key, value, 2, 600, &s->client_timeout_s, err);
     else if (strcmp(key, "tls-cert") == 0) snprintf(s->tls_cert, sizeof s->tls_cert, "%s", value);
     else if (strcmp(key, "tls-key") == 0) snprintf(s->tls_key, sizeof s->tls_key, "%s", value);
     else if (strcmp(key, "console-dir") == 0) snprintf(s->app.console_dir, sizeof s->app.console_dir, "%s", value);
@@ -135,6 +142,24 @@ static void default_paths(App *app)
     if (!app->preview_config[0]) snprintf(app->preview_config, sizeof app->preview_config, "%s/../kiosk.conf", dir);
 }
 
+/* After a backup was restored: kiosks that saw a later revision of this
+ * database must learn that it is another one, and resync to it. */
+static int new_identity(Cdb *db)
+{
+    Err err;
+    char id[24];
+    if (cdb_new_database_id(db, &err)) {
+        fprintf(stderr, "countyd: %s\n", err.msg);
+        return 1;
+    }
+    if (cdb_database_id(db, id, sizeof id, &err)) {
+        fprintf(stderr, "countyd: %s\n", err.msg);
+        return 1;
+    }
+    printf("the database's identity is now %s; kiosks will fetch a full snapshot from it\n", id);
+    return 0;
+}
+
 /* Returns 0 to run, 1 after --help, -1 on a bad option. */
 static int parse_args(Settings *s, int argc, char **argv, Err *err)
 {
@@ -145,6 +170,10 @@ static int parse_args(Settings *s, int argc, char **argv, Err *err)
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage();
             return 1;
+        }
+        if (strcmp(a, "--new-identity") == 0) {
+            s->new_identity = true;
+            continue;
         }
         if (strncmp(a, "--", 2) != 0 || i + 1 >= argc)
             return err_set(err, "%s: expected an option with a value (see countyd --help)", a);
@@ -264,6 +293,8 @@ static int serve(Settings *s, Cdb *db)
         .db_path = s->app.db_path,
         .app = &s->app,
         .max_connections = s->max_connections,
+        .max_per_address = s->max_per_address,
+        .client_timeout_s = s->client_timeout_s,
     };
     HttpServer *server;
     char *cert = NULL, *key = NULL;
@@ -307,6 +338,8 @@ int main(int argc, char **argv)
         .listen = "127.0.0.1:8750",
         .log_level = LOG_INFO,
         .max_connections = 2000,
+        .max_per_address = 64,
+        .client_timeout_s = 10,
     };
     Err err;
     int rc = parse_args(&s, argc, argv, &err);
@@ -318,9 +351,10 @@ int main(int argc, char **argv)
     if (s.log_file[0] && log_set_file(s.log_file)) log_warn("countyd: cannot open log file %s", s.log_file);
     Cdb *db;
     if (prepare_storage(&s, &db)) return 1;
-    if (s.add_admin[0]) rc = add_admin(db, &s);
+    if (s.new_identity) rc = new_identity(db);
+    else if (s.add_admin[0]) rc = add_admin(db, &s);
     if (!rc && s.console_password[0]) rc = initial_password(db, s.console_password);
-    if (!s.add_admin[0] && !s.console_password[0]) rc = serve(&s, db);
+    if (!s.new_identity && !s.add_admin[0] && !s.console_password[0]) rc = serve(&s, db);
     cdb_close(db);
     return rc;
 }

@@ -46,6 +46,10 @@ const Route api_routes[] = {
     {"GET", "/v1/admin/admins", AUTH_ADMIN, 0, api_admin_admins},
     {"POST", "/v1/admin/admins", AUTH_ADMIN, 64 * KIB, api_admin_admin_add},
     {"POST", "/v1/admin/kiosks/*/move", AUTH_ADMIN, 64 * KIB, api_admin_kiosk_move},
+    {"PUT", "/v1/admin/categories/*", AUTH_ADMIN, 64 * KIB, api_admin_category_put},
+    {"DELETE", "/v1/admin/categories/*", AUTH_ADMIN, 0, api_admin_category_delete},
+    {"GET", "/v1/admin/catalog", AUTH_ADMIN, 0, api_admin_catalog},
+    {"GET", "/v1/admin/overdue", AUTH_ADMIN, 0, api_admin_overdue},
     {"POST", "/v1/admin/preview", AUTH_ADMIN, 4 * MIB, api_admin_preview},
     {"GET", "/v1/admin/previews/*/*", AUTH_ADMIN, 0, api_admin_preview_page},
 
