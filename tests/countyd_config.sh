@@ -1,7 +1,8 @@
 #!/bin/sh
 # countyd's --config file goes through the one INI reader (common/inifile.h):
 # every fault names the file and line and says what is wrong, a malformed
-# line included; other programs' sections are left alone.
+# line and a key set twice included; other programs' sections are left
+# alone.
 set -eu
 . tests/lib/common.sh
 
@@ -12,7 +13,9 @@ expect_refused() {   # FILE-CONTENT EXPECTED-MESSAGE
 }
 
 expect_refused '[countyd]\nthis line is broken\n' "countyd.ini:2: not a \"key = value\" line or a [section] header"
-expect_refused '[countyd]\nmax_wait = 90\nmax_wait = lots\n' "countyd.ini:3: max-wait: must be a whole number 0..120"
+expect_refused '[countyd]\nmax_wait = lots\n' "countyd.ini:2: max-wait: must be a whole number 0..120"
+expect_refused '[countyd]\nmax_wait = 90\nmax_wait = 5\n' 'countyd.ini:3: "max_wait" in [countyd] is set twice (first on line 2)'
+expect_refused '[countyd]\n  max_wait = 90\n' "countyd.ini:2: "
 expect_refused '[countyd]\nno_such_key = 1\n' 'countyd.ini:2: unknown setting "no_such_key"'
 if "$BIN"/countyd --config "$T/missing.ini" > "$T/out" 2>&1; then fail "a missing file accepted"; fi
 grep -q "missing.ini: cannot open" "$T/out" || fail "missing file: $(cat "$T/out")"
