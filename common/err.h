@@ -31,6 +31,7 @@ typedef enum {
     ERR_FORBIDDEN,            /* the asker may not do this (role, organisation) */
     ERR_WRONG_STATE,          /* not now: the thing is in another state */
     ERR_CONFLICT,             /* it collides with what is already there */
+    ERR_PRIVACY,              /* countyd's privacy review found personal data (privacy.h) */
     ERR_HASH_MISMATCH,        /* bytes do not match the hash they came with */
     ERR_UNSUPPORTED_TYPE,     /* a kind of content that is not accepted */
 } ErrKind;

@@ -10,6 +10,7 @@
 #include "feed.h"
 #include "feedgen.h"
 #include "orgs.h"
+#include "privacy.h"
 #include "validate.h"
 
 
@@ -164,23 +165,31 @@ int feedback_list(Cdb *db, const char *top, int64_t since, json_t **out, Err *er
 }
 
 int feedback_reply(Cdb *db, const char *admin, const char *feedback_id, const char *text, bool public,
-                   const char *question, int64_t *reply_id, Err *err)
+                   const char *question, const char *privacy_reason, int64_t *reply_id, Err *err)
 {
     if (!text || !*text || strlen(text) > FEED_MAX_ANSWER)
         return err_refuse(err, ERR_BAD_REQUEST, "text: a reply of 1-%d bytes is needed", FEED_MAX_ANSWER);
     if (question && strlen(question) > FEED_MAX_QUESTION)
         return err_refuse(err, ERR_BAD_REQUEST, "question: at most %d bytes", FEED_MAX_QUESTION);
     json_t *fb;
-    int found = cdb_row(db, &fb, err, "SELECT comment, org FROM feedback WHERE id = ?", "s", feedback_id);
+    int found = cdb_row(db, &fb, err, "SELECT org FROM feedback WHERE id = ?", "s", feedback_id);
     if (found < 0) return -1;
     if (found == 1) return err_refuse(err, ERR_NOT_FOUND, "there is no feedback %s", feedback_id);
-    char comment[4096], org[CDB_ID_SIZE];
-    snprintf(comment, sizeof comment, "%s", json_string_value(json_object_get(fb, "comment")));
+    char org[CDB_ID_SIZE];
     snprintf(org, sizeof org, "%s", json_string_value(json_object_get(fb, "org")));
     json_decref(fb);
-    if (public && (!question || !*question) && !*comment)
-        return err_refuse(err, ERR_BAD_REQUEST, "feedback %s has no comment to show as the question; give a question with the "
-                      "public reply", feedback_id);
+    /* The visitor's own words never go public: the question shown is the
+     * one the admin wrote (and approves by making the reply public). */
+    if (public && (!question || !*question))
+        return err_refuse(err, ERR_BAD_REQUEST, "question：公开答复须写明经审核的问题（不公开群众原话，也不公开其姓名、电话）");
+    if (public) {
+        json_t *shown = json_pack("{s:s,s:s}", "question", question, "answer", text), *findings = NULL;
+        int rc = privacy_scan_entry(db, org, shown, &findings, err);
+        if (!rc) rc = privacy_verdict(findings, privacy_reason, err);
+        json_decref(shown);
+        json_decref(findings);
+        if (rc) return rc;
+    }
     char target[128];
     snprintf(target, sizeof target, "feedback:%s", feedback_id);
     if (cdb_begin(db, err)) return -1;

@@ -132,11 +132,14 @@ static int get_id(Ctx *c, json_t *obj, const char *where, const char *key, bool 
 static int read_category(Ctx *c, json_t *o, const char *where)
 {
     FeedCategory in = {0};
+    int lang;
     if (get_id(c, o, where, "id", true, &in.id) ||
         get_text(c, o, where, "parent", false, PROTO_ID_MAX, false, &in.parent_id) ||
         get_text(c, o, where, "name", true, FEED_MAX_NAME, false, &in.name) ||
-        get_text(c, o, where, "icon", false, FEED_MAX_ICON, false, &in.icon) || get_sort(c, o, where, &in.sort))
+        get_text(c, o, where, "icon", false, FEED_MAX_ICON, false, &in.icon) || get_sort(c, o, where, &in.sort) ||
+        get_enum(c, o, where, "lang", false, LANG_HANS, lang_parse, LANG_WORDS, &lang))
         return -1;
+    in.lang = (Lang)lang;
     bool has_parent = in.parent_id && *in.parent_id;
     if (has_parent && !proto_id_valid(in.parent_id)) return fail(c, where, "parent", "is not a valid id");
     if (has_parent && strcmp(in.parent_id, in.id) == 0) return fail(c, where, "parent", "is the category itself");
@@ -179,7 +182,7 @@ static int read_item(Ctx *c, json_t *o, const char *where)
 {
     FeedItem in = {0};
     FeedAttachment atts[FEED_MAX_ATTACHMENTS] = {{0}};
-    int period, scope;
+    int period, scope, lang, format;
     if (get_id(c, o, where, "id", true, &in.id) || get_id(c, o, where, "category", false, &in.category_id) ||
         get_text(c, o, where, "title", true, FEED_MAX_TITLE, false, &in.title) ||
         get_text(c, o, where, "body", true, FEED_MAX_BODY, true, &in.body) ||
@@ -190,8 +193,12 @@ static int read_item(Ctx *c, json_t *o, const char *where)
         get_enum(c, o, where, "scope", true, 0, scope_parse, SCOPE_WORDS, &scope) ||
         get_bool(c, o, where, "pinned", &in.pinned) || get_bool(c, o, where, "urgent", &in.urgent) ||
         get_int(c, o, where, "revision", false, 0, INT64_MAX, &in.revision) ||
+        get_enum(c, o, where, "lang", false, LANG_HANS, lang_parse, LANG_WORDS, &lang) ||
+        get_enum(c, o, where, "body_format", false, BODY_PLAIN, body_format_parse, BODY_FORMAT_WORDS, &format) ||
         read_attachments(c, o, where, atts, &in.attachment_count))
         return -1;
+    in.lang = (Lang)lang;
+    in.body_format = (BodyFormat)format;
     if (in.expires_at && in.expires_at <= in.published_at)
         return fail(c, where, "expires_at", "must be later than published_at");
     in.period = (Period)period;

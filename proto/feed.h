@@ -41,6 +41,7 @@ const char *feed_section_name(FeedSection s);
 typedef struct FeedCategory {
     const char *id, *parent_id, *name, *icon; /* parent_id NULL or "" = top */
     int sort;
+    Lang lang;
 } FeedCategory;
 
 typedef struct FeedAttachment {
@@ -55,6 +56,8 @@ typedef struct FeedItem {
     Scope scope;
     bool pinned, urgent;
     int64_t revision;
+    Lang lang;
+    BodyFormat body_format;
     const FeedAttachment *attachments;
     int attachment_count;
 } FeedItem;

@@ -37,6 +37,8 @@ static const char *const period_words[] = {"long_term", "periodic", "phased", "i
 static const char *const period_labels[] = {"长期", "定期", "分期", "即时"};
 static const char *const scope_words[] = {"public", "internal"};
 static const char *const feedback_words[] = {"rating", "comment", "request"};
+static const char *const lang_words[] = {"zh-Hans", "zh-Hant"};
+static const char *const body_format_words[] = {"plain", "markdown"};
 #define COUNT(a) ((int)(sizeof a / sizeof a[0]))
 
 static int word_index(const char *const *words, int n, const char *word)
@@ -53,6 +55,13 @@ const char *period_word(Period p) { return word_at(period_words, COUNT(period_wo
 const char *period_label(Period p) { return word_at(period_labels, COUNT(period_labels), (unsigned)p); }
 int scope_parse(const char *word) { return word_index(scope_words, COUNT(scope_words), word); }
 const char *scope_word(Scope s) { return word_at(scope_words, COUNT(scope_words), (unsigned)s); }
+int lang_parse(const char *word) { return word_index(lang_words, COUNT(lang_words), word); }
+const char *lang_word(Lang l) { return word_at(lang_words, COUNT(lang_words), (unsigned)l); }
+int body_format_parse(const char *word) { return word_index(body_format_words, COUNT(body_format_words), word); }
+const char *body_format_word(BodyFormat f)
+{
+    return word_at(body_format_words, COUNT(body_format_words), (unsigned)f);
+}
 int feedback_kind_parse(const char *word) { return word_index(feedback_words, COUNT(feedback_words), word); }
 const char *feedback_kind_word(FeedbackKind k) { return word_at(feedback_words, COUNT(feedback_words), (unsigned)k); }
 

@@ -42,6 +42,20 @@ typedef enum { SCOPE_PUBLIC, SCOPE_INTERNAL } Scope;
 int scope_parse(const char *word);
 const char *scope_word(Scope s);
 
+/* The script a text is written in (the feed's "lang": BCP 47 "zh-Hans",
+ * "zh-Hant"): it chooses the SC or TC face. */
+typedef enum { LANG_HANS, LANG_HANT } Lang;
+#define LANG_WORDS "zh-Hans, zh-Hant"
+int lang_parse(const char *word);
+const char *lang_word(Lang l);
+
+/* How an item's body is written (the feed's "body_format"): "plain", one
+ * paragraph a line, or "markdown", CommonMark with GFM tables (FEED.md). */
+typedef enum { BODY_PLAIN, BODY_MARKDOWN } BodyFormat;
+#define BODY_FORMAT_WORDS "plain, markdown"
+int body_format_parse(const char *word);
+const char *body_format_word(BodyFormat f);
+
 typedef enum { FEEDBACK_RATING, FEEDBACK_COMMENT, FEEDBACK_REQUEST } FeedbackKind;
 #define FEEDBACK_KIND_WORDS "rating, comment, request"
 int feedback_kind_parse(const char *word);

@@ -252,7 +252,14 @@ FeedbackResult feedback_form_submit(FeedbackForm *f, Store *store, const Feedbac
     if (to_record(f, &rec, now, &cause)) return failed("cannot make the record", &cause, err);
     FeedbackResult r = abuse_rules(f, store, rules, &rec, now, err);
     if (r != FEEDBACK_SAVED) return r;
-    if (store_feedback_add(store, &rec, &cause)) return failed("not saved", &cause, err);
+    if (store_feedback_add(store, &rec, &cause)) {
+        /* The words stay on the form: a second press a moment later saves
+         * them once the update's transaction is over. */
+        if (!store_busy(store)) return failed("not saved", &cause, err);
+        log_error("feedback: not saved (the database was busy with an update): %s", cause.msg);
+        err_set(err, "正在更新内容，请过几秒再按一次提交");
+        return FEEDBACK_FAILED;
+    }
     log_info("feedback: %s %s saved", feedback_kind_word(rec.kind), rec.id);
     if (id_out) snprintf(id_out, 37, "%s", rec.id);
     feedback_form_clear(f);

@@ -49,6 +49,9 @@ static int import_item(void *ctx, const FeedItem *it, Err *err)
 {
     Import *im = ctx;
     im->res->upserts++;
+    /* A 党内 item never reaches a kiosk's disk, not even inside a
+     * transaction; an item that became internal is removed. */
+    if (it->scope != SCOPE_PUBLIC) return store_item_delete(im->store, it->id, err);
     return store_item_upsert(im->store, it, err);
 }
 
@@ -92,8 +95,9 @@ int feed_import_buffer(Store *s, const char *data, size_t len, FeedResult *res, 
                            .answer = import_answer,
                            .remove = import_remove};
     int rc = feed_parse(data, len, &sink, err);
-    if (!rc && !res->unchanged)
-        rc = store_check_integrity(s, err) || store_set_revision(s, res->revision, err) ? -1 : 0;
+    if (!rc && !res->unchanged &&
+        (store_purge_hidden(s, err) || store_check_integrity(s, err) || store_set_revision(s, res->revision, err)))
+        rc = -1;
     if (!rc && res->unchanged) {
         store_write_rollback(s);
         return 0;

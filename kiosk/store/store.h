@@ -25,7 +25,7 @@
 #include "feed.h"
 #include "wire.h"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 4
 #define STORE_NEW_DAYS 7         /* the 新 badge */
 
 typedef struct Store Store;
@@ -39,6 +39,7 @@ typedef struct StoreCategory {
     int level;                       /* 1, 2 or 3 */
     int item_count;                  /* visible items here and below */
     int new_count;                   /* of those, published in the last 7 days */
+    Lang lang;
 } StoreCategory;
 
 typedef struct StoreItemSummary {
@@ -49,6 +50,7 @@ typedef struct StoreItemSummary {
     Period period;
     bool pinned, urgent, is_new;
     int image_count;
+    Lang lang;
 } StoreItemSummary;
 
 typedef struct StoreImage {
@@ -64,6 +66,7 @@ typedef struct StoreItem {
     int64_t expires_at;              /* 0 = no end */
     int64_t revision;
     char *body;                      /* malloc'd UTF-8 */
+    BodyFormat body_format;
     StoreImage *images;              /* malloc'd, image_count of them (s.image_count) */
 } StoreItem;
 
@@ -111,8 +114,13 @@ void store_item_free(StoreItem *item);
 int store_notices(Store *s, int64_t now, StoreNotice **out, int *count, Err *err);
 /* Public answers to feedback, newest first. */
 int store_answers(Store *s, int offset, int limit, StoreAnswer **out, int *count, int *total, Err *err);
-/* Counts a view of an item (for the admins' statistics). */
-int store_item_viewed(Store *s, const char *id, Err *err);
+/* The next instant after `now` at which what the screens show changes by
+ * itself (a publication window opens or closes, a 新 badge ends, a notice
+ * starts or ends); *at = 0 when nothing is due. */
+int store_next_change(Store *s, int64_t now, int64_t *at, Err *err);
+/* Adds `views` views of an item (for the admins' statistics).  Written by
+ * the sync thread: the screen counts views in memory (sync_count_view). */
+int store_item_viewed(Store *s, const char *id, int64_t views, Err *err);
 int store_view_count(Store *s, const char *id, int64_t *out, Err *err);
 
 /* Views not yet reported to the server, for the heartbeat. */
@@ -163,6 +171,11 @@ int store_notice_delete(Store *s, const char *id, Err *err);
 int store_answer_upsert(Store *s, const FeedAnswer *a, Err *err);
 int store_answer_delete(Store *s, const char *id, Err *err);
 
+/* Removes what a kiosk must not keep on its disk: items that are not
+ * public and every deleted row, with their text (run before each
+ * document's commit). */
+int store_purge_hidden(Store *s, Err *err);
+
 /* Checks the whole tree after the writes of one document: every live item
  * in a live category, no category deeper than three levels, no cycles. */
 int store_check_integrity(Store *s, Err *err);
@@ -206,8 +219,16 @@ typedef struct StoreFeedback {
     int attempts;
 } StoreFeedback;
 
-/* Commits the submission durably (fsync'd) before returning. */
+/* Commits the submission durably (fsync'd) before returning.  The visitor
+ * waits for it, so it waits at most STORE_VISITOR_WAIT_MS for another
+ * connection's write transaction (the sync thread applying a snapshot);
+ * then it fails and store_busy() says so.  Other writes wait up to
+ * STORE_BUSY_TIMEOUT_MS. */
+#define STORE_VISITOR_WAIT_MS 500
+#define STORE_BUSY_TIMEOUT_MS 5000
 int store_feedback_add(Store *s, const StoreFeedback *f, Err *err);
+/* The last failure on this connection was another connection's lock. */
+bool store_busy(Store *s);
 /* The oldest unsent submissions, at most `max`. */
 int store_feedback_pending(Store *s, int max, StoreFeedback **out, int *count, Err *err);
 /* After the server acknowledged: mark sent and erase the contact details. */
