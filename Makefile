@@ -104,7 +104,8 @@ $(call obj,$(TEST_SRC) $(BENCH_SRC)): MOD_CFLAGS := $(addprefix -I,$(ALL_INC)) -
 
 FONT_SRC := /usr/share/fonts/opentype/noto
 FONTS    := fonts/NotoSansCJK-Regular.ttc fonts/NotoSansCJK-Bold.ttc fonts/DejaVuSans.ttf \
-            fonts/LICENSE-noto-cjk.txt fonts/LICENSE-dejavu.txt
+            fonts/HanaMinA.ttf fonts/HanaMinB.ttf fonts/Symbola.ttf \
+            fonts/LICENSE-noto-cjk.txt fonts/LICENSE-dejavu.txt fonts/LICENSE-hanazono.txt fonts/LICENSE-symbola.txt
 
 BINS := $(BIN)/kiosk $(BIN)/kioskctl $(BIN)/countyd
 
@@ -212,6 +213,21 @@ fonts/LICENSE-noto-cjk.txt: /usr/share/doc/fonts-noto-cjk/copyright
 	@mkdir -p fonts
 	cp $< $@
 fonts/LICENSE-dejavu.txt: /usr/share/doc/fonts-dejavu-core/copyright
+	@mkdir -p fonts
+	cp $< $@
+# The rare-character fallbacks (docs/TYPOGRAPHY.md): HanaMin A and B from
+# fonts-hanazono (CJK Extensions B-F, compatibility ideographs), Symbola
+# from fonts-symbola (emoji and symbols, monochrome: SDL_ttf draws it).
+fonts/HanaMin%.ttf: /usr/share/fonts/truetype/hanazono/HanaMin%.ttf
+	@mkdir -p fonts
+	cp $< $@
+fonts/Symbola.ttf: /usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf
+	@mkdir -p fonts
+	cp $< $@
+fonts/LICENSE-hanazono.txt: /usr/share/doc/fonts-hanazono/copyright
+	@mkdir -p fonts
+	cp $< $@
+fonts/LICENSE-symbola.txt: /usr/share/doc/fonts-symbola/copyright
 	@mkdir -p fonts
 	cp $< $@
 

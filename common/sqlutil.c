@@ -98,7 +98,7 @@ static int schema_version(sqlite3 *db, const char *where, int *out, Err *err)
 }
 
 int sql_migrate(sqlite3 *db, const char *where, const char *const *steps, int count, const char *newer_hint,
-                int *from, Err *err)
+                SqlMigrateHook after, void *ctx, int *from, Err *err)
 {
     int version;
     if (schema_version(db, where, &version, err)) return -1;
@@ -121,7 +121,8 @@ int sql_migrate(sqlite3 *db, const char *where, const char *const *steps, int co
         }
         char bump[64];
         snprintf(bump, sizeof bump, "PRAGMA user_version = %d;", version + 1);
-        if (sql_exec_script(db, where, steps[version], err) || sql_exec_script(db, where, bump, err)) {
+        if (sql_exec_script(db, where, steps[version], err) || sql_exec_script(db, where, bump, err) ||
+            (after && after(ctx, version + 1, err))) {
             sql_exec_script(db, where, "ROLLBACK", NULL);
             return err_prefix(err, "migration to schema %d failed: ", version + 1);
         }

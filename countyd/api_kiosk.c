@@ -133,7 +133,6 @@ void api_content(Request *r)
 
 void api_blob(Request *r)
 {
-    App *app = r->app;
     const char *sha = r->params[0];
     if (!proto_sha256_valid(sha))
         return http_reply_error(r, 400, "bad_request", "a blob is named by its sha256 in 64 lowercase hex digits");
@@ -148,12 +147,19 @@ void api_blob(Request *r)
     if (found < 0) return http_reply_internal(r, &err);
     if (found == 1 || !on_kiosks)
         return http_reply_error(r, 404, "not_found", "no published attachment has this sha256");
+    api_send_blob(r, sha, type, size);
+}
+
+void api_send_blob(Request *r, const char *sha, const char *type, int64_t size)
+{
+    App *app = r->app;
     set_etag(r, sha);
     http_add_header(r, "Cache-Control", "public, max-age=31536000, immutable");
     const char *inm = http_header(r, "If-None-Match");
     if (inm && strstr(inm, sha)) return http_reply_empty(r, 304);
     char path[1200];
     blobs_path(app->blob_dir, sha, path, sizeof path);
+    Err err;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) || st.st_size != size) {

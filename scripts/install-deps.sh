@@ -19,7 +19,7 @@ libsqlite3-dev sqlite3 libcurl4-openssl-dev libssl-dev openssl curl libsystemd-d
 libinih-dev libunibreak-dev libunistring-dev libjansson-dev libcmocka-dev libmicrohttpd-dev libargon2-dev
 librime-dev librime-data rime-data-luna-pinyin libzinnia-dev tegaki-zinnia-simplified-chinese
 libopencc-dev libopencc-data libmd4c-dev libpoppler-glib-dev libcairo2-dev
-fonts-noto-cjk fonts-dejavu-core
+fonts-noto-cjk fonts-dejavu-core fonts-hanazono fonts-symbola
 clang-format cppcheck"
 CONSOLE_PACKAGES="chromium chromium-driver python3-selenium openssl"
 DEB_PACKAGES="dpkg-dev debhelper lintian systemd cage kbd debootstrap"

@@ -159,7 +159,7 @@ int store_schema_version(Store *s, int *out, Err *err) { return query_count(s, e
 static int migrate(Store *s, Err *err)
 {
     int from;
-    if (sql_migrate(s->db, s->path, migrations, MIGRATION_COUNT, "upgrade the kiosk", &from, err)) return -1;
+    if (sql_migrate(s->db, s->path, migrations, MIGRATION_COUNT, "upgrade the kiosk", NULL, NULL, &from, err)) return -1;
     /* Creating a new database is routine; upgrading one is worth a line. */
     if (from == 0) log_debug("store: %s created with schema %d", s->path, MIGRATION_COUNT);
     else if (from < MIGRATION_COUNT) log_info("store: %s migrated to schema %d", s->path, MIGRATION_COUNT);
