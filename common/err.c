@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static int err_vset(Err *err, ErrKind kind, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static int err_vset(Err *err, ErrKind kind, const char *fmt, va_list ap)
 {
     if (!err) return -1;
     err->kind = kind;
