@@ -67,7 +67,7 @@ kioskctl_PKGS := libcurl jansson sqlite3 libcrypto opencc
 
 countyd_DIRS  := countyd
 countyd_INC   := common proto countyd
-countyd_PKGS  := libmicrohttpd jansson sqlite3 libcrypto libargon2
+countyd_PKGS  := libmicrohttpd jansson sqlite3 libcrypto libargon2 zlib
 
 define module_rules
 $(1)_SRC := $$(foreach d,$$($(1)_DIRS),$$(wildcard $$(d)/*.c))
