@@ -20,6 +20,9 @@
  * fault (the caller marks it ERR_BAD_REQUEST: it is the client's). */
 int validate_feed_entry(json_t *categories, const char *section, json_t *entry, Err *err);
 
+/* The same for many `entries` (an array) of one section at once. */
+int validate_feed_entries(json_t *categories, const char *section, json_t *entries, Err *err);
+
 /* An optional string member of a request body (feedback, heartbeats):
  * *out is "" when it is absent or null; -1 (and Err, ERR_BAD_REQUEST)
  * when it is not a string or is longer than `max` bytes. */
