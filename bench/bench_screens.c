@@ -29,7 +29,7 @@
 
 #include "app.h"
 #include "blobs.h"
-#include "feed.h"
+#include "import.h"
 #include "monoclock.h"
 #include "renderer.h"
 #include "screens.h"
