@@ -11,7 +11,6 @@
 #define NOTICE_SHOW_MS 8000      /* a notice that fits stays this long */
 #define TICKER_PAUSE_MS 1500     /* a long one rests this long before it moves */
 #define TICKER_MAX_W 8000        /* px; longer notices are ellipsized */
-#define TICKER_STEP_MS 33
 #define ANSWERS_ID "home.answers"
 
 typedef struct Home {
@@ -23,6 +22,7 @@ typedef struct Home {
     uint32_t notice_since;
     int notice_w;                /* its width, 0 until drawn */
     int ticker_w;                /* the room for it */
+    SDL_Rect ticker_bar;         /* the strip, as last drawn (h = 0 before) */
     int page, pages, per_page;
 } Home;
 
@@ -92,6 +92,14 @@ static void home_event(App *app, void *st, const ScreenEvent *ev)
     else if (strcmp(ev->id, PAGER_NEXT) == 0 && h->page < h->pages - 1) h->page++;
 }
 
+/* The ticker is all that changes on a still home screen: only its strip
+ * is redrawn (app_redraw_rect), the rest of the frame is left alone. */
+static void redraw_ticker(App *app, Home *h)
+{
+    if (h->ticker_bar.h > 0) app_redraw_rect(app, h->ticker_bar);
+    else app_redraw(app);
+}
+
 static bool home_update(App *app, void *st, int *wake_ms)
 {
     Home *h = st;
@@ -106,15 +114,15 @@ static bool home_update(App *app, void *st, int *wake_ms)
         h->notice = (h->notice + 1) % h->notice_count;
         h->notice_since = app_ms(app);
         h->notice_w = 0;
-        app_redraw(app);
+        redraw_ticker(app, h);
         *wake_ms = 0;
         return false;
     }
-    /* A scrolling notice is the only thing moving on a still home screen:
-     * 30 steps a second keep it smooth while halving the redraws. */
+    /* A scrolling notice moves at the loop's 60 frames a second, each frame
+     * only the strip. */
     if (scrolls && shown >= TICKER_PAUSE_MS) {
-        *wake_ms = TICKER_STEP_MS;
-        app_redraw(app);
+        *wake_ms = 0;
+        redraw_ticker(app, h);
         return false;
     }
     *wake_ms = (int)((scrolls ? TICKER_PAUSE_MS : total) - shown);
@@ -184,6 +192,7 @@ static void draw_ticker(App *app, Home *h, Ui *ui, SDL_Rect bar)
     x += ui_px(ui, 24);
     SDL_Rect box = {x, bar.y, bar.w - x - m, bar.h};
     h->ticker_w = box.w;
+    h->ticker_bar = bar;
     TextSpec spec = {.size = ui_font(ui, 40), .color = ui_theme.text, .middle = true, .max_lines = 1};
     const char *text = n ? n->text : "欢迎查阅党务公开信息，轻触栏目即可浏览";
     int offset = 0;

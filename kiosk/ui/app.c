@@ -21,6 +21,7 @@
 #define TRANSITION_MS 200
 #define TOAST_MS 3500
 #define FRAME_MS 16
+#define FRAME_PERIOD_MS (1000.0 / 60) /* animation frames on a grid from a clock */
 #define DRIFT_PX 3
 #define ATTRACT "attract"
 #define SLEEP "sleep"
@@ -50,6 +51,8 @@ struct App {
     Visit stack[MAX_DEPTH];
     int depth;
     bool scripted, dirty, quit;
+    SDL_Rect damage;            /* what changed when not dirty (window pixels); w = 0 none */
+    bool keeps_picture;         /* the picture drawn last is still there to draw over (software, or turned) */
     uint32_t clock;
     int64_t wall_start;
     uint32_t last_input;
@@ -115,6 +118,17 @@ bool app_portrait(App *app) { return app->h > app->w; }
 const char *app_unit_name(App *app) { return app->unit_name; }
 int app_ticker_speed(App *app) { return app->ticker_speed; }
 void app_redraw(App *app) { app->dirty = true; }
+
+void app_redraw_rect(App *app, SDL_Rect r)
+{
+    /* Everything moves with the drift by up to DRIFT_PX either way. */
+    SDL_Rect moved = {r.x + app->drift_x - DRIFT_PX, r.y + app->drift_y - DRIFT_PX, r.w + 2 * DRIFT_PX,
+                      r.h + 2 * DRIFT_PX};
+    SDL_Rect picture = {0, 0, app->w, app->h}, in;
+    if (!SDL_IntersectRect(&moved, &picture, &in)) return;
+    if (app->damage.w > 0) SDL_UnionRect(&app->damage, &in, &app->damage);
+    else app->damage = in;
+}
 int app_depth(App *app) { return app->depth; }
 const char *app_screen_arg(App *app) { return app->depth ? app->stack[app->depth - 1].arg : ""; }
 const char *app_screen_name(App *app) { return app->depth ? app->stack[app->depth - 1].ops->name : ""; }
@@ -172,6 +186,8 @@ int app_create(const Config *cfg, Store *store, Fonts *fonts, SDL_Window *win, S
     input_init(&app->input, ui_scale(app->ui));
     app_event_type();
     read_status(app);
+    SDL_RendererInfo info;
+    app->keeps_picture = app->turn.tex || (SDL_GetRendererInfo(r, &info) == 0 && strcmp(info.name, "software") == 0);
     app->dirty = true;
     *out = app;
     return 0;
@@ -237,7 +253,9 @@ static void draw_frame(App *app)
 {
     ui_begin_frame(app->ui, app->drift_x, app->drift_y);
     SDL_SetRenderDrawColor(app->r, ui_theme.bg.r, ui_theme.bg.g, ui_theme.bg.b, 255);
-    SDL_RenderClear(app->r);
+    /* Not SDL_RenderClear: it ignores the clip of a partial redraw. */
+    SDL_SetRenderDrawBlendMode(app->r, SDL_BLENDMODE_NONE);
+    SDL_RenderFillRect(app->r, NULL);
     if (app->depth) {
         Visit *v = &app->stack[app->depth - 1];
         v->ops->draw(app, v->st, app->ui);
@@ -641,14 +659,40 @@ static void compose(App *app)
     SDL_RenderCopy(app->r, app->snap, NULL, &dst);
 }
 
-void app_render(App *app)
+/* Only the damage changed (a ticker strip): the whole frame is drawn again
+ * clipped to it, so every widget is recorded as on a full frame and the
+ * pixels are a full frame's, but only the strip's pixels are touched.
+ * Onto the picture the last frame left: the window's surface with the
+ * software renderer (then only the strip is presented), or the turned
+ * picture's texture. */
+static void render_damage(App *app)
 {
     turn_begin(&app->turn, app->r);
-    compose(app);
+    SDL_RenderSetClipRect(app->r, &app->damage);
+    draw_frame(app);
+    SDL_RenderSetClipRect(app->r, NULL);
     turn_end(&app->turn, app->r);
-    SDL_RenderPresent(app->r);
+    if (app->turn.tex || !app->win) {
+        SDL_RenderPresent(app->r);
+    } else {
+        SDL_RenderFlush(app->r);
+        if (SDL_UpdateWindowSurfaceRects(app->win, &app->damage, 1) != 0) SDL_RenderPresent(app->r);
+    }
+}
+
+void app_render(App *app)
+{
+    if (!app->dirty && app->damage.w > 0 && app->keeps_picture) {
+        render_damage(app);
+    } else {
+        turn_begin(&app->turn, app->r);
+        compose(app);
+        turn_end(&app->turn, app->r);
+        SDL_RenderPresent(app->r);
+    }
     ui_end_frame(app->ui);
     app->dirty = false;
+    app->damage.w = 0;
 }
 
 /* ---- the watchdog and its test ---------------------------------------- */
@@ -684,13 +728,13 @@ int app_run(App *app)
     bool ready = false;
     app->clock = SDL_GetTicks();
     app->last_input = app->clock;
-    double woke = monoclock_ms();
+    double woke = monoclock_ms(), frame_at = 0;
     while (!app->quit) {
         app->clock = SDL_GetTicks();
         hang_if_asked();
         watchdog_ping(app->clock);
         int wake = step(app);
-        if (app->dirty || wake == 0) {
+        if (app->dirty || app->damage.w > 0 || wake == 0) {
             app_render(app);
             if (app->probe) app->probe(app->probe_ctx, woke, monoclock_ms());
         }
@@ -700,9 +744,17 @@ int app_run(App *app)
         }
         int timeout = wake < 0 ? 60000 : wake;
         if (wake == 0) {
-            /* Animating: hold about 60 frames a second even without vsync. */
-            uint32_t spent = SDL_GetTicks() - app->clock;
-            timeout = spent < FRAME_MS ? (int)(FRAME_MS - spent) : 0;
+            /* Animating: frames on a grid (t0 + k/60 s) from the clock, so a
+             * frame's own cost does not slow the motion; a late frame skips
+             * the slots it missed. */
+            double now = monoclock_ms();
+            if (frame_at <= 0 || now >= frame_at) {
+                if (frame_at <= 0) frame_at = now;
+                frame_at += FRAME_PERIOD_MS * (floor((now - frame_at) / FRAME_PERIOD_MS) + 1);
+            }
+            timeout = (int)ceil(frame_at - now);
+        } else {
+            frame_at = 0;
         }
         /* A still screen sleeps, but never past the next ping. */
         if (feed_ms > 0 && timeout > feed_ms) timeout = feed_ms;
@@ -756,7 +808,7 @@ void app_advance(App *app, uint32_t ms)
          * show nothing a script can look at, and drawing them in software
          * costs more than everything else in a test. */
         if (app->clock >= end) {
-            if (app->dirty || wake == 0) app_render(app);
+            if (app->dirty || app->damage.w > 0 || wake == 0) app_render(app);
             break;
         }
         uint32_t left = end - app->clock;

@@ -106,6 +106,12 @@ void app_toast(App *app, const char *text);
  * dir +1 forward, -1 back.  For page flips inside a screen. */
 void app_transition(App *app, int dir);
 void app_redraw(App *app);
+/* Only r (screen pixels) changed, e.g. a ticker strip: the next frame
+ * touches only its pixels where the renderer keeps the last picture (the
+ * software renderer, a turned picture), else the whole frame is drawn.
+ * A screen whose only motion is such a strip calls this from update with
+ * *wake_ms = 0 (and returns false): 60 frames a second of that strip. */
+void app_redraw_rect(App *app, SDL_Rect r);
 
 /* The loop for a real display; returns when the window is closed. */
 int app_run(App *app);
