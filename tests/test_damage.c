@@ -1,0 +1,144 @@
+/* test_damage.c — idle is idle (kiosk/ui/app.c, screen_home.c), with the
+ * real app, SDL's software renderer into a (dummy) window's surface and the
+ * screens tests' feed.  The window's pixels are painted over with a colour
+ * the kiosk never uses before each check, so what a frame touched shows:
+ *   - a still home screen draws nothing for seconds;
+ *   - a scrolling notice touches only the ticker strip at the bottom, and
+ *     those pixels are exactly what a full frame draws at the same moment. */
+#include <SDL.h>
+#include <SDL_image.h>
+#include <SDL_ttf.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "blobs.h"
+#include "import.h"
+#include "renderer.h"
+#include "screens.h"
+#include "testutil.h"
+
+#define W 1920
+#define H 1080
+#define WALL 1795309200    /* 2026-11-22 10:00 +08:00, on a minute */
+
+static Config cfg;
+static Store *store;
+static Fonts *fonts;
+static SDL_Window *win;
+static SDL_Renderer *r;
+static App *app;
+
+static int setup(void **state)
+{
+    (void)state;
+    config_defaults(&cfg);
+    snprintf(cfg.db_path, sizeof cfg.db_path, "%s", test_path("damage.db"));
+    snprintf(cfg.cache_dir, sizeof cfg.cache_dir, "%s", test_path("damage-cache"));
+    Err err;
+    FeedResult res;
+    int fetched;
+    if (store_open(cfg.db_path, &store, &err) || feed_import_file(store, "tests/data/feed.json", &res, &err) ||
+        blobs_mkdirs(cfg.cache_dir, &err) || blobs_fetch_local(store, cfg.cache_dir, "tests/data", &fetched, &err))
+        return -1;
+    SDL_SetHint(SDL_HINT_VIDEODRIVER, "dummy");
+    if (SDL_Init(SDL_INIT_VIDEO) || TTF_Init()) return -1;
+    if (fonts_open(&cfg, &fonts, &err)) return -1;
+    win = SDL_CreateWindow("damage", 0, 0, W, H, 0);
+    char why[128] = "";
+    r = win ? renderer_create(win, RENDERER_SOFTWARE, true, why, sizeof why, &err) : NULL;
+    if (!r || app_create(&cfg, store, fonts, win, r, &app, &err)) return -1;
+    screens_register_builtin(app);
+    app_use_script_clock(app, WALL);
+    return app_start(app, "home");
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    app_destroy(app);
+    SDL_DestroyRenderer(r);
+    SDL_DestroyWindow(win);
+    fonts_close(fonts);
+    store_close(store);
+    TTF_Quit();
+    SDL_Quit();
+    return 0;
+}
+
+static SDL_Surface *window_pixels(void)
+{
+    SDL_Surface *s = SDL_GetWindowSurface(win);
+    assert_non_null(s);
+    assert_int_equal(s->format->BytesPerPixel, 4);
+    return s;
+}
+
+static void poison(void)
+{
+    SDL_Surface *s = window_pixels();
+    SDL_SetClipRect(s, NULL); /* the renderer leaves its own clip on the surface */
+    SDL_FillRect(s, NULL, SDL_MapRGB(s->format, 255, 0, 255));
+}
+
+static const Uint32 *row(SDL_Surface *s, int y) { return (const Uint32 *)((const Uint8 *)s->pixels + y * s->pitch); }
+
+static bool row_poisoned(SDL_Surface *s, int y)
+{
+    Uint32 p = SDL_MapRGB(s->format, 255, 0, 255);
+    for (int x = 0; x < s->w; x++)
+        if (row(s, y)[x] != p) return false;
+    return true;
+}
+
+static void test_a_still_home_draws_nothing(void **state)
+{
+    (void)state;
+    app_render(app);
+    app_advance(app, 1000); /* the first notice fits: it stays 8 s */
+    poison();
+    app_advance(app, 5000);
+    SDL_Surface *s = window_pixels();
+    for (int y = 0; y < s->h; y++) assert_true(row_poisoned(s, y));
+}
+
+static void test_a_scrolling_notice_touches_only_its_strip_as_a_full_frame_would(void **state)
+{
+    (void)state;
+    app_advance(app, 11000 - app_ms(app)); /* the long notice, moving since 9.5 s */
+    assert_string_equal(app_screen_name(app), "home");
+    poison();
+    app_advance(app, 400);
+    SDL_Surface *s = window_pixels();
+    size_t bytes = (size_t)s->pitch * s->h;
+    Uint32 *partial = malloc(bytes);
+    assert_non_null(partial);
+    memcpy(partial, s->pixels, bytes);
+    app_redraw(app);
+    app_render(app); /* the same moment, the whole frame */
+    int drawn = 0, first = -1;
+    for (int y = 0; y < s->h; y++) {
+        const Uint32 *p = (const Uint32 *)((const Uint8 *)partial + y * s->pitch);
+        bool untouched = true;
+        for (int x = 0; x < s->w; x++) untouched = untouched && p[x] == SDL_MapRGB(s->format, 255, 0, 255);
+        if (untouched) continue;
+        if (first < 0) first = y;
+        drawn++;
+        assert_memory_equal(p, row(s, y), (size_t)s->w * 4);
+    }
+    /* One strip at the bottom, about the ticker's 100 px (a few more for the drift). */
+    print_message("the frame touched %d rows from %d\n", drawn, first);
+    assert_true(drawn >= 60 && drawn <= 130);
+    assert_int_equal(first + drawn, s->h);
+    assert_false(row_poisoned(s, 0)); /* the full frame drew the rest */
+    free(partial);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_a_still_home_draws_nothing),
+        cmocka_unit_test(test_a_scrolling_notice_touches_only_its_strip_as_a_full_frame_would),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
