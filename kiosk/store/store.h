@@ -21,7 +21,7 @@
 
 #include "err.h"
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 #define STORE_ID_MAX 64          /* ids: 1..63 bytes of [A-Za-z0-9_.-] */
 #define STORE_MAX_DEPTH 3        /* 一级/二级/三级目录 */
 #define STORE_NEW_DAYS 7         /* the 新 badge */
@@ -135,6 +135,10 @@ void store_item_free(StoreItem *item);
 int store_notices(Store *s, int64_t now, StoreNotice **out, int *count, Err *err);
 /* Public answers to feedback, newest first. */
 int store_answers(Store *s, int offset, int limit, StoreAnswer **out, int *count, int *total, Err *err);
+/* The next instant after `now` at which what the screens show changes by
+ * itself (a publication window opens or closes, a 新 badge ends, a notice
+ * starts or ends); *at = 0 when nothing is due. */
+int store_next_change(Store *s, int64_t now, int64_t *at, Err *err);
 /* Adds `views` views of an item (for the admins' statistics).  Written by
  * the sync thread: the screen counts views in memory (sync_count_view). */
 int store_item_viewed(Store *s, const char *id, int64_t views, Err *err);
@@ -219,6 +223,11 @@ typedef struct StoreAnswerIn {
 } StoreAnswerIn;
 int store_answer_upsert(Store *s, const StoreAnswerIn *a, Err *err);
 int store_answer_delete(Store *s, const char *id, Err *err);
+
+/* Removes what a kiosk must not keep on its disk: items that are not
+ * public and every deleted row, with their text (run before each
+ * document's commit). */
+int store_purge_hidden(Store *s, Err *err);
 
 /* Checks the whole tree after the writes of one document: every live item
  * in a live category, no category deeper than three levels, no cycles. */

@@ -42,6 +42,7 @@ struct App {
     SDL_Renderer *r;
     Ui *ui;
     Input input;
+    Pinch pinch;                /* two fingers, for screens that zoom */
     int w, h;
     const ScreenOps *screens[MAX_SCREENS];
     int screen_count;
@@ -59,6 +60,8 @@ struct App {
     uint32_t toast_until;
     int drift_x, drift_y;
     int64_t shown_minute;
+    int64_t next_change;        /* wall time the screens change by themselves; 0 none; -1 to be read */
+    int64_t change_checked_at;  /* the wall time next_change was read at */
     char sync_state[32];
     char unit_name[256];
     char screen_on[16];         /* "07:00-20:00", "" = always */
@@ -150,6 +153,7 @@ int app_create(const Config *cfg, Store *store, Fonts *fonts, SDL_Window *win, S
     app->cfg = cfg;
     app->store = store;
     app->fonts = fonts;
+    app->next_change = -1;
     app->win = win;
     app->r = r;
     if (turn_setup(&app->turn, r, cfg->turn_degrees, cfg->orientation == ORIENT_PORTRAIT, err)) {
@@ -340,6 +344,7 @@ void app_toast(App *app, const char *text)
  * content is gone is closed with everything above it. */
 static void content_changed(App *app)
 {
+    app->next_change = -1;
     read_status(app);
     for (int i = 0; i < app->depth; i++) {
         Visit *v = &app->stack[i];
@@ -448,6 +453,24 @@ static void resize(App *app)
     app->dirty = true;
 }
 
+/* A pinch goes to a screen that zooms; the one-finger gesture it began as
+ * is dropped (no tap, no page turn).  True when the event was a pinch's. */
+static bool two_fingers(App *app, const SDL_Event *e)
+{
+    PinchEvent pe;
+    if (!pinch_feed(&app->pinch, e, app->w, app->h, &pe) || !app->depth) return false;
+    Visit *top = &app->stack[app->depth - 1];
+    if (!top->ops->pinch) return false;
+    app->last_input = app->clock;
+    if (pe.kind == PINCH_BEGIN) {
+        app->input.down = false;
+        ui_set_pressed(app->ui, "");
+    }
+    top->ops->pinch(app, top->st, &pe);
+    app->dirty = true;
+    return true;
+}
+
 void app_handle_event(App *app, const SDL_Event *e)
 {
     if (!app->scripted) app->clock = SDL_GetTicks();
@@ -481,6 +504,7 @@ void app_handle_event(App *app, const SDL_Event *e)
     }
     SDL_Event on_picture = *e;
     turn_event(&app->turn, &on_picture);
+    if (two_fingers(app, &on_picture)) return;
     InputEvent in;
     if (input_feed(&app->input, &on_picture, app->w, app->h, app->clock, &in)) gesture(app, &in);
 }
@@ -517,6 +541,33 @@ static bool top_is(App *app, const char *name) { return app->depth && strcmp(app
 
 /* Runs everything due at app->clock; returns ms until something is next
  * due (0: animating, -1: nothing). */
+/* Publication windows, 新 badges and notices change what the screens show
+ * as time passes, with no new content: at the next such instant the screens
+ * refresh as for new content (an item that closed while being read is
+ * closed with its notice).  Returns the ms until that instant (-1 none). */
+static int time_passes(App *app, int64_t wall)
+{
+    /* A clock set back (NTP, a technician) may hide what was visible. */
+    bool went_back = wall < app->change_checked_at;
+    if (went_back || (app->next_change > 0 && wall >= app->next_change)) {
+        if (went_back) log_info("app: the clock went back; the screens refresh");
+        else log_info("app: a publication window or notice changed at %lld; the screens refresh",
+                      (long long)app->next_change);
+        content_changed(app);
+    }
+    if (app->next_change < 0) {
+        app->change_checked_at = wall;
+        Err err;
+        if (store_next_change(app->store, wall, &app->next_change, &err) != 0) {
+            log_warn("app: %s; the screens refresh every minute instead", err.msg);
+            app->next_change = wall + 60;
+        }
+    }
+    if (app->next_change == 0) return -1;
+    int64_t ms = (app->next_change - wall) * 1000;
+    return ms > INT32_MAX ? INT32_MAX : (int)ms;
+}
+
 static int step(App *app)
 {
     int wake = -1;
@@ -563,6 +614,7 @@ static int step(App *app)
         wake_at(&wake, w);
     }
     int64_t wall = app_time(app);
+    wake_at(&wake, time_passes(app, wall));
     if (wall / 60 != app->shown_minute) {
         app->shown_minute = wall / 60;
         read_status(app);
