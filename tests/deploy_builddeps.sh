@@ -19,8 +19,11 @@ for p in $(sed -n '/^PACKAGES="/,/"$/p' scripts/install-deps.sh | tr -d '"' | se
 done
 [ -z "$missing" ] || fail "debian/control Build-Depends lacks:$missing (scripts/install-deps.sh has them)"
 
-# The installed kiosk.conf's fonts, and the package that has each.
-for font in $(sh deploy/installed-kiosk-conf.sh kiosk.conf | sed -n 's/^\(regular\|bold\|fallback\) = //p' | tr ';' ' '); do
+# The installed kiosk.conf's fonts (the fallbacks through the package's
+# links), and the package that has each.
+conf=$(sh deploy/installed-kiosk-conf.sh kiosk.conf)
+fonts="$(printf '%s\n' "$conf" | sed -n 's/^\(regular\|bold\) = //p') $(sh deploy/installed-kiosk-conf.sh --font-links | cut -d' ' -f2)"
+for font in $fonts; do
     pkg=$(dpkg -S "$font" 2> /dev/null | cut -d: -f1 | head -n 1)
     [ -n "$pkg" ] || fail "$font (installed kiosk.conf) belongs to no installed package"
     printf '%s\n' "$kiosk_depends" | grep -q "[ ,]$pkg,\?\$" || fail "dangwu-kiosk does not depend on $pkg, which has $font"
