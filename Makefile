@@ -288,7 +288,8 @@ sample: $(BIN)/kioskctl $(FONTS)
 	$(BUILD)/sample_images assets/sample/content fonts/NotoSansCJK-Regular.ttc fonts/NotoSansCJK-Bold.ttc
 	$(BIN)/kioskctl feed assets/sample/content -o assets/sample/feed.json
 
-# countyd with the sample content and a kiosk synced to it (scripts/demo.sh).
+# A sample county on this machine: countyd, four organisations, a kiosk
+# each (scripts/demo.sh).
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@sh scripts/demo.sh
