@@ -23,7 +23,7 @@ libinih-dev libunibreak-dev libunistring-dev libjansson-dev libcmocka-dev libmic
 librime-dev librime-data rime-data-luna-pinyin libzinnia-dev tegaki-zinnia-simplified-chinese
 libopencc-dev libopencc-data libmd4c-dev libpoppler-glib-dev libcairo2-dev
 fonts-noto-cjk fonts-dejavu-core fonts-hanazono fonts-symbola
-clang-format cppcheck"
+clang-format cppcheck jq"
 CONSOLE_PACKAGES="chromium chromium-driver python3-selenium openssl"
 FUZZ_PACKAGES="clang libclang-rt-14-dev"
 DEB_PACKAGES="dpkg-dev debhelper lintian systemd cage kbd debootstrap"
