@@ -57,6 +57,7 @@ struct App {
     char unit_name[256];
     char screen_on[16];         /* "07:00-20:00", "" = always */
     int ticker_speed;           /* pixels per second: the server's setting, else kiosk.conf */
+    Urgent urgent;              /* urgent and 即时 notices, on every screen */
 };
 
 static uint32_t event_type;
@@ -119,6 +120,7 @@ static void read_status(App *app)
     char speed[16];
     int v = store_state_get(app->store, "setting.ticker_speed", speed, sizeof speed) == 0 ? atoi(speed) : 0;
     app->ticker_speed = v >= 10 && v <= 1000 ? v : app->cfg->ticker_speed;
+    urgent_load(&app->urgent, app->store, app_time(app), app->clock);
 }
 
 bool app_screen_hours(App *app)
@@ -171,6 +173,7 @@ void app_destroy(App *app)
     if (!app) return;
     while (app->depth) pop_one(app);
     if (app->snap) SDL_DestroyTexture(app->snap);
+    urgent_free(&app->urgent);
     ui_destroy(app->ui);
     free(app);
 }
@@ -530,6 +533,8 @@ static int step(App *app)
         }
         wake_at(&wake, w);
     }
+    if (urgent_turn(&app->urgent, app->clock)) app->dirty = true;
+    wake_at(&wake, urgent_wake(&app->urgent, app->clock));
     int64_t wall = app_time(app);
     if (wall / 60 != app->shown_minute) {
         app->shown_minute = wall / 60;
@@ -651,6 +656,7 @@ Chrome app_chrome(App *app, bool with_pager)
     c.header = (SDL_Rect){0, 0, app->w, ui_px(ui, portrait ? 176 : 124)};
     int nav_h = ui_px(ui, 132);
     c.nav = (SDL_Rect){0, app->h - nav_h, app->w, nav_h};
+    c.urgent = (SDL_Rect){0, c.header.h, app->w, urgent_strip_height(&app->urgent, ui, app->w)};
     int bottom = c.nav.y;
     if (with_pager) {
         if (portrait) {
@@ -662,7 +668,8 @@ Chrome app_chrome(App *app, bool with_pager)
             c.pager = (SDL_Rect){left, c.nav.y, app->w - left - right, nav_h};
         }
     }
-    c.body = (SDL_Rect){0, c.header.h, app->w, bottom - c.header.h};
+    int top = c.urgent.y + c.urgent.h;
+    c.body = (SDL_Rect){0, top, app->w, bottom - top};
     return c;
 }
 
@@ -693,7 +700,22 @@ static void draw_sync_mark(App *app, Ui *ui, SDL_Rect box)
     ui_text_kind(ui, WIDGET_ICON, "", tb, label, &spec);
 }
 
+const StoreNotice *app_urgent_notice(App *app) { return urgent_current(&app->urgent); }
+
+void app_draw_urgent(App *app, Ui *ui, SDL_Rect box, UrgentLook look)
+{
+    urgent_draw(ui, urgent_current(&app->urgent), box, look);
+}
+
+static void draw_header_bar(App *app, Ui *ui, const Chrome *c);
+
 void app_draw_header(App *app, Ui *ui, const Chrome *c)
+{
+    draw_header_bar(app, ui, c);
+    if (c->urgent.h > 0) app_draw_urgent(app, ui, c->urgent, URGENT_STRIP);
+}
+
+static void draw_header_bar(App *app, Ui *ui, const Chrome *c)
 {
     SDL_Rect h = c->header;
     ui_fill_bleed(ui, h, ui_theme.header);

@@ -27,6 +27,7 @@
 #include "sync.h"
 #include "text.h"
 #include "ui.h"
+#include "urgent.h"
 
 typedef struct App App;
 
@@ -69,7 +70,8 @@ typedef struct ScreenOps {
 /* The layout every screen shares, in window pixels (without drift). */
 typedef struct Chrome {
     SDL_Rect header;
-    SDL_Rect body;      /* between header and bars */
+    SDL_Rect urgent;    /* the urgent strip under the header (h = 0 when nothing is urgent) */
+    SDL_Rect body;      /* between header (and urgent strip) and bars */
     SDL_Rect pager;     /* 上一页 第 n/m 页 下一页 (w = 0 when not asked for) */
     SDL_Rect nav;       /* 返回 首页 … 意见建议 */
 } Chrome;
@@ -138,7 +140,13 @@ bool app_screen_hours(App *app);
 
 /* Layout and drawing of the shared chrome. */
 Chrome app_chrome(App *app, bool with_pager);
+/* The header, and under it the urgent strip when c->urgent.h > 0. */
 void app_draw_header(App *app, Ui *ui, const Chrome *c);
+/* The urgent notice shown now (NULL when none) and the one way it is
+ * drawn, into any box: the strip, the sleep screen's calm line, and later
+ * a remote emergency takeover all go through here. */
+const StoreNotice *app_urgent_notice(App *app);
+void app_draw_urgent(App *app, Ui *ui, SDL_Rect box, UrgentLook look);
 void app_draw_nav(App *app, Ui *ui, const Chrome *c, bool can_go_back);
 void app_draw_pager(App *app, Ui *ui, const Chrome *c, int page, int pages);
 

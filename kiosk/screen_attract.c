@@ -128,7 +128,7 @@ static void attract_draw(App *app, void *st, Ui *ui)
     ui_text(ui, hint, "请轻触屏幕，开始浏览党务公开内容", &hs);
 
     int m = ui_px(ui, portrait ? 56 : 96);
-    SDL_Rect area = {m, ch.header.h + ui_px(ui, 56), W - 2 * m, hint.y - ch.header.h - ui_px(ui, 100)};
+    SDL_Rect area = {m, ch.body.y + ui_px(ui, 56), W - 2 * m, hint.y - ch.body.y - ui_px(ui, 100)};
     if (!a->have_shown) {
         TextSpec big = {.size = ui_font(ui, 80), .bold = true, .color = ui_theme.accent_dark, .align = ALIGN_CENTER,
                         .middle = true, .max_lines = 2};
@@ -217,8 +217,17 @@ static void sleep_draw(App *app, void *st, Ui *ui)
     TextSpec small = {.size = ui_font(ui, 36), .color = dim, .align = ALIGN_CENTER, .max_lines = 1};
     int bh = ui_font(ui, 96) * 140 / 100;
     ui_text(ui, (SDL_Rect){x, y, box_w, bh}, clock, &big);
-    ui_text(ui, (SDL_Rect){x, y + bh + ui_px(ui, 16), box_w, ui_font(ui, 36) * 140 / 100}, "轻触屏幕查看党务公开",
-            &small);
+    int hint_y = y + bh + ui_px(ui, 16), hint_h = ui_font(ui, 36) * 140 / 100;
+    ui_text(ui, (SDL_Rect){x, hint_y, box_w, hint_h}, "轻触屏幕查看党务公开", &small);
+    /* Urgent news reaches the dark screen too, as a calm line that moves
+     * with the clock. */
+    if (!app_urgent_notice(app)) return;
+    int m = ui_px(ui, 48), calm_w = W - 2 * m < ui_px(ui, 1300) ? W - 2 * m : ui_px(ui, 1300);
+    int calm_x = x + box_w / 2 - calm_w / 2;
+    if (calm_x < m) calm_x = m;
+    if (calm_x + calm_w > W - m) calm_x = W - m - calm_w;
+    app_draw_urgent(app, ui, (SDL_Rect){calm_x, hint_y + hint_h + ui_px(ui, 40), calm_w, ui_font(ui, 34) * 5},
+                    URGENT_CALM);
 }
 
 const ScreenOps screen_sleep = {

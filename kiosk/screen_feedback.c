@@ -496,8 +496,21 @@ static void draw_edit(App *app, Feedback *f, Cursor *c)
     char title_line[160];
     snprintf(title_line, sizeof title_line, "%s（%d/%d %s）", title, (int)SDL_utf8strlen(text), max_chars,
              f->editing == FIELD_PHONE ? "位" : "字");
-    heading(c, title_line, 38, true, ui_theme.text);
     SDL_Rect box = {c->area.x, c->y, c->area.w, kb_area.y - c->y - c->gap};
+    if (app_portrait(app)) {
+        heading(c, title_line, 38, true, ui_theme.text);
+        box = (SDL_Rect){c->area.x, c->y, c->area.w, kb_area.y - c->y - c->gap};
+    } else {
+        /* Landscape is short: the title beside the text, so the text keeps
+         * two lines above the keyboard even under an urgent strip. */
+        int title_w = ui_px(ui, 300);
+        TextSpec ts = {.size = ui_font(ui, 38), .bold = true, .color = ui_theme.text, .max_lines = 3};
+        snprintf(title_line, sizeof title_line, "%s\n%d/%d %s", title, (int)SDL_utf8strlen(text), max_chars,
+                 f->editing == FIELD_PHONE ? "位" : "字");
+        ui_text(ui, (SDL_Rect){box.x, box.y, title_w - c->gap, box.h}, title_line, &ts);
+        box.x += title_w;
+        box.w -= title_w;
+    }
     ui_round(ui, box, ui_px(ui, 14), ui_theme.card);
     ui_round_outline(ui, box, ui_px(ui, 14), ui_px(ui, 3), ui_theme.accent);
     char shown[4200];

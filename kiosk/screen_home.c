@@ -47,6 +47,12 @@ static void load(App *app, Home *h)
     h->notice_count = 0;
     if (store_notices(app_store(app), app_time(app), &h->notices, &h->notice_count, &err) != 0)
         log_error("home: %s", err.msg);
+    /* Urgent and 即时 notices stand in the strip under the header (urgent.h);
+     * the ticker carries the others. */
+    int kept = 0;
+    for (int i = 0; i < h->notice_count; i++)
+        if (!urgent_notice(&h->notices[i])) h->notices[kept++] = h->notices[i];
+    h->notice_count = kept;
     if (h->notice >= h->notice_count) h->notice = 0;
     h->notice_w = 0;
 }
@@ -178,9 +184,7 @@ static void draw_ticker(App *app, Home *h, Ui *ui, SDL_Rect bar)
     int m = ui_px(ui, 36), bh = ui_px(ui, 56);
     int x = m;
     const StoreNotice *n = h->notice_count ? &h->notices[h->notice] : NULL;
-    bool urgent = n && n->urgent;
-    x += ui_badge(ui, x, bar.y + (bar.h - bh) / 2, bh, urgent ? "紧急通知" : "通知",
-                  urgent ? ui_theme.badge_urgent : ui_theme.header, ui_theme.header_text);
+    x += ui_badge(ui, x, bar.y + (bar.h - bh) / 2, bh, "通知", ui_theme.header, ui_theme.header_text);
     x += ui_px(ui, 24);
     SDL_Rect box = {x, bar.y, bar.w - x - m, bar.h};
     h->ticker_w = box.w;
@@ -216,7 +220,7 @@ static void home_draw(App *app, void *st, Ui *ui)
     SDL_Rect pager = {actions.x, actions.y, actions.w - 2 * bw - 2 * gap, action_h};
     if (h->pages > 1 && portrait) pager = (SDL_Rect){actions.x, actions.y - action_h, actions.w, action_h};
     int tiles_bottom = h->pages > 1 && portrait ? pager.y : actions.y;
-    SDL_Rect area = {m, c.header.h + ui_px(ui, 36), W - 2 * m, tiles_bottom - c.header.h - ui_px(ui, 60)};
+    SDL_Rect area = {m, c.body.y + ui_px(ui, 36), W - 2 * m, tiles_bottom - c.body.y - ui_px(ui, 60)};
     int first = h->page * h->per_page;
     int on_page = h->cat_count - first < h->per_page ? h->cat_count - first : h->per_page;
     if (h->cat_count == 0) {
