@@ -2,50 +2,114 @@
 #
 #   make          build bin/kiosk, bin/kioskctl, bin/countyd (packages must be there)
 #   make run      install missing packages, build, start the kiosk on the sample content
-#   make test     install missing packages, build, run every test
+#   make test     install missing packages, build, check the boundaries, run every test
 #   make clean    remove build outputs (the database in var/ stays)
 #
-# Sources are picked up by folder, so a new module needs no Makefile edit:
-#   kiosk/*.c sync/*.c  -> build/libkiosk.a (everything but the mains)
-#   kiosk/main.c        -> bin/kiosk
-#   sync/kioskctl/*.c   -> bin/kioskctl
-#   sync/countyd/*.c    -> bin/countyd
-#   tests/test_*.c      -> build/tests/test_* (cmocka)
-#   bench/bench_*.c     -> build/bench/bench_*
-
+# The tree is a set of modules, one folder each (docs/ARCHITECTURE.md draws
+# them).  The module table below says, for each module, its folders, the
+# folders its files may include and the packages it compiles against.  A
+# file sees only those include paths, so reaching into another module's
+# headers fails to compile; scripts/check-boundaries.sh checks the rest
+# (relative includes, libraries, ldd of the programs).  Sources are picked
+# up by folder, so a new file needs no Makefile edit.
 CC      ?= cc
 BUILD   ?= build
 BIN     ?= bin
-PKGS    := sdl2 SDL2_ttf SDL2_image sqlite3 libcurl libcrypto inih libunibreak jansson libmicrohttpd rime
 SANITIZE ?=
-
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 OPT     ?= -O2 -g
 # -Wno-format-truncation: snprintf into fixed buffers truncates on purpose.
-CFLAGS  += $(OPT) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-truncation -Ikiosk -Isync $(PKG_CFLAGS) $(SANITIZE)
+WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-truncation
+CFLAGS  += $(OPT) -std=c11 -D_GNU_SOURCE $(WARN) $(SANITIZE)
 LDFLAGS += $(SANITIZE)
-LDLIBS  += $(PKG_LIBS) -lzinnia -lunistring -lpthread -lm
 
-CORE_SRC     := $(filter-out kiosk/main.c,$(wildcard kiosk/*.c)) $(wildcard sync/*.c)
-KIOSKCTL_SRC := $(wildcard sync/kioskctl/*.c)
-COUNTYD_SRC  := $(wildcard sync/countyd/*.c)
-TEST_SRC     := $(wildcard tests/test_*.c)
-BENCH_SRC    := $(wildcard bench/bench_*.c)
+pc_cflags = $(if $(1),$(shell pkg-config --cflags $(1) 2>/dev/null))
+pc_libs   = $(if $(1),$(shell pkg-config --libs $(1) 2>/dev/null))
+obj       = $(patsubst %.c,$(BUILD)/%.o,$(1))
 
-obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
-CORE_OBJ := $(call obj,$(CORE_SRC))
-TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
-BENCHES  := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
+# ---- The module table -------------------------------------------------
+# name | folders | may include | pkg-config packages
+UI_DIRS := kiosk/text kiosk/ui kiosk/screens kiosk/ime kiosk/headless
+MODULES := common proto kstore kconfig sync kioskui kiosk kioskctl countyd
+
+common_DIRS   := common
+common_INC    := common
+common_PKGS   := sqlite3
+
+proto_DIRS    := proto
+proto_INC     := common proto
+proto_PKGS    := jansson libcrypto
+
+kstore_DIRS   := kiosk/store
+kstore_INC    := common proto kiosk/store
+kstore_PKGS   := sqlite3 jansson libcrypto
+
+kconfig_DIRS  := kiosk/config
+kconfig_INC   := common kiosk/config
+kconfig_PKGS  := inih
+
+sync_DIRS     := sync
+sync_INC      := common proto kiosk/store kiosk/config sync sync/internal
+sync_PKGS     := libcurl jansson sqlite3
+
+kioskui_DIRS  := $(UI_DIRS)
+kioskui_INC   := common proto kiosk/store kiosk/config sync $(UI_DIRS)
+kioskui_PKGS  := sdl2 SDL2_ttf SDL2_image sqlite3 jansson libunibreak rime libsystemd
+
+kiosk_DIRS    := kiosk
+kiosk_INC     := $(kioskui_INC)
+kiosk_PKGS    := $(kioskui_PKGS)
+
+kioskctl_DIRS := kioskctl
+kioskctl_INC  := common proto kiosk/store kiosk/config sync kioskctl
+kioskctl_PKGS := libcurl jansson sqlite3 libcrypto inih
+
+# countyd checks new content with the kiosk's importer (countyd/validate.c),
+# so it may include kiosk/store until the feed rules have moved to proto/.
+countyd_DIRS  := countyd
+countyd_INC   := common proto kiosk/store countyd
+countyd_PKGS  := libmicrohttpd jansson sqlite3 libcrypto inih
+
+define module_rules
+$(1)_SRC := $$(foreach d,$$($(1)_DIRS),$$(wildcard $$(d)/*.c))
+$(1)_OBJ := $$(call obj,$$($(1)_SRC))
+$$($(1)_OBJ): MOD_CFLAGS := $$(addprefix -I,$$($(1)_INC)) $$(call pc_cflags,$$($(1)_PKGS))
+endef
+$(foreach m,$(MODULES),$(eval $(call module_rules,$(m))))
+
+# ---- Libraries and programs --------------------------------------------
+LIB_common  := $(BUILD)/libcommon.a
+LIB_proto   := $(if $(proto_OBJ),$(BUILD)/libproto.a)
+LIB_kstore  := $(BUILD)/libkstore.a
+LIB_kconfig := $(BUILD)/libkconfig.a
+LIB_sync    := $(BUILD)/libsync.a
+LIB_kioskui := $(BUILD)/libkioskui.a
+
+KIOSK_LIBS    := $(LIB_kioskui) $(LIB_sync) $(LIB_kstore) $(LIB_kconfig) $(LIB_proto) $(LIB_common)
+KIOSKCTL_LIBS := $(LIB_sync) $(LIB_kstore) $(LIB_kconfig) $(LIB_proto) $(LIB_common)
+COUNTYD_LIBS  := $(LIB_kstore) $(LIB_proto) $(LIB_common)
+
+KIOSK_LDLIBS    := $(call pc_libs,$(sort $(kiosk_PKGS) $(sync_PKGS) $(kstore_PKGS) $(kconfig_PKGS))) \
+                   -lzinnia -lunistring -lpthread -lm
+KIOSKCTL_LDLIBS := $(call pc_libs,$(sort $(kioskctl_PKGS) $(kstore_PKGS))) -lunistring -lpthread -lm
+COUNTYD_LDLIBS  := $(call pc_libs,$(sort $(countyd_PKGS) $(kstore_PKGS))) -lunistring -lpthread -lm
+
+# Tests and benchmarks see every module (tests/ and bench/ are not modules).
+ALL_INC  := $(sort $(foreach m,$(MODULES),$($(m)_INC))) tests
+ALL_PKGS := $(sort $(foreach m,$(MODULES),$($(m)_PKGS)))
+TEST_SRC  := $(wildcard tests/test_*.c)
+BENCH_SRC := $(wildcard bench/bench_*.c)
+TESTS     := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
+BENCHES   := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
+$(call obj,$(TEST_SRC) $(BENCH_SRC)): MOD_CFLAGS := $(addprefix -I,$(ALL_INC)) -I. $(call pc_cflags,$(ALL_PKGS))
 
 FONT_SRC := /usr/share/fonts/opentype/noto
 FONTS    := fonts/NotoSansCJK-Regular.ttc fonts/NotoSansCJK-Bold.ttc fonts/DejaVuSans.ttf \
             fonts/LICENSE-noto-cjk.txt fonts/LICENSE-dejavu.txt
 
-BINS := $(BIN)/kiosk $(if $(KIOSKCTL_SRC),$(BIN)/kioskctl) $(if $(COUNTYD_SRC),$(BIN)/countyd)
+BINS := $(BIN)/kiosk $(BIN)/kioskctl $(BIN)/countyd
 
-.PHONY: all deps run test bench clean screenshots demo asan sample
+.PHONY: all deps run test bench clean screenshots demo asan sample check-boundaries
 .DEFAULT_GOAL := all
 # Keep objects of pattern-built programs (tests, benches) between runs.
 .SECONDARY:
@@ -61,7 +125,11 @@ run: deps
 
 test: deps
 	@$(MAKE) --no-print-directory all $(TESTS)
+	@BIN=$(BIN) sh scripts/check-boundaries.sh
 	@BIN=$(BIN) sh scripts/run-tests.sh $(TESTS)
+
+check-boundaries: all
+	@BIN=$(BIN) sh scripts/check-boundaries.sh
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCHES)
@@ -82,29 +150,36 @@ $(BUILD)/tests/stamp: $(TESTS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(CFLAGS) $(MOD_CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/libkiosk.a: $(CORE_OBJ)
-	@rm -f $@
-	ar rcs $@ $^
+define library_rule
+$$(LIB_$(1)): $$($(1)_OBJ)
+	@rm -f $$@
+	ar rcs $$@ $$^
+endef
+$(foreach m,common proto kstore kconfig sync kioskui,$(if $(LIB_$(m)),$(eval $(call library_rule,$(m)))))
 
-$(BIN)/kiosk: $(call obj,kiosk/main.c) $(BUILD)/libkiosk.a
+$(BIN)/kiosk: $(kiosk_OBJ) $(KIOSK_LIBS)
 	@mkdir -p $(BIN)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(KIOSK_LDLIBS)
 
-$(BIN)/kioskctl: $(call obj,$(KIOSKCTL_SRC)) $(BUILD)/libkiosk.a
+$(BIN)/kioskctl: $(kioskctl_OBJ) $(KIOSKCTL_LIBS)
 	@mkdir -p $(BIN)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(KIOSKCTL_LDLIBS)
 
-$(BIN)/countyd: $(call obj,$(COUNTYD_SRC)) $(BUILD)/libkiosk.a
+$(BIN)/countyd: $(countyd_OBJ) $(COUNTYD_LIBS)
 	@mkdir -p $(BIN)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(COUNTYD_LDLIBS)
 
-$(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libkiosk.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+# kioskctl's authoring reader is its own module; the tests that check it
+# link its objects (all but kioskctl's main).
+KIOSKCTL_TESTABLE := $(filter-out $(BUILD)/kioskctl/main.o,$(kioskctl_OBJ))
 
-$(BUILD)/bench/%: $(BUILD)/bench/%.o $(BUILD)/libkiosk.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(KIOSKCTL_TESTABLE) $(KIOSK_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(KIOSK_LDLIBS) $(call pc_libs,$(ALL_PKGS)) -lcmocka
+
+$(BUILD)/bench/%: $(BUILD)/bench/%.o $(KIOSK_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(KIOSK_LDLIBS) $(call pc_libs,$(ALL_PKGS))
 
 # Fonts come from Debian packages (fonts-noto-cjk, fonts-dejavu-core), with
 # their licences beside them; nothing is downloaded.
@@ -125,7 +200,7 @@ fonts/LICENSE-dejavu.txt: /usr/share/doc/fonts-dejavu-core/copyright
 # assets/sample/feed.json from assets/sample/content.  Both are committed.
 sample: $(BIN)/kioskctl $(FONTS)
 	@mkdir -p $(BUILD)
-	$(CC) $(CFLAGS) -o $(BUILD)/sample_images scripts/sample_images.c $(LDFLAGS) $(LDLIBS)
+	$(CC) $(CFLAGS) $(call pc_cflags,sdl2 SDL2_ttf SDL2_image) -o $(BUILD)/sample_images scripts/sample_images.c $(LDFLAGS) $(call pc_libs,sdl2 SDL2_ttf SDL2_image)
 	$(BUILD)/sample_images assets/sample/content fonts/NotoSansCJK-Regular.ttc fonts/NotoSansCJK-Bold.ttc
 	$(BIN)/kioskctl feed assets/sample/content -o assets/sample/feed.json
 

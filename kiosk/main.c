@@ -4,6 +4,8 @@
 #include <SDL_image.h>
 #include <SDL_ttf.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "app.h"
 #include "config.h"
@@ -64,6 +66,25 @@ static int open_window(const Config *cfg, Kiosk *k, Err *err)
     return 0;
 }
 
+/* SDL falls back to its "offscreen" (or "dummy") driver when no display
+ * answers, and the kiosk would then run unseen for ever.  Those drivers
+ * are for --headless, or for whoever names them in SDL_VIDEODRIVER (the
+ * tests); anything else is a start-up failure, so the service restarts it
+ * once the display is there and the journal says why. */
+static int check_display(const Config *cfg, Err *err)
+{
+    const char *driver = SDL_GetCurrentVideoDriver();
+    const char *asked = getenv("SDL_VIDEODRIVER");
+    if (!driver) return err_set(err, "no display: SDL has no video driver (%s)", SDL_GetError());
+    bool invisible = strcmp(driver, "offscreen") == 0 || strcmp(driver, "dummy") == 0;
+    if (invisible && !cfg->headless && !(asked && strstr(asked, driver)))
+        return err_set(err, "no display to show on (DISPLAY and WAYLAND_DISPLAY are unset or do not answer, and no "
+                            "KMS/DRM screen can be opened); start the kiosk in its session (docs/DEPLOY.md), or use "
+                            "--headless SCRIPT");
+    log_info("display: SDL video driver %s", driver);
+    return 0;
+}
+
 static int start(const Config *cfg, Kiosk *k, Err *err)
 {
     if (cfg->headless) {
@@ -71,8 +92,10 @@ static int start(const Config *cfg, Kiosk *k, Err *err)
         SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
     }
     input_set_hints();
-    if (store_open(cfg->db_path, &k->store, err)) return -1;
-    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) return err_set(err, "cannot start SDL: %s", SDL_GetError());
+    /* The display first: without one nothing else is worth opening. */
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) return err_set(err, "no display: cannot start SDL video: %s", SDL_GetError());
+    if (check_display(cfg, err)) return -1;
+    if (store_open(cfg->db_path, &k->store, err)) return err_prefix(err, "the database cannot be used: ");
     if (TTF_Init() != 0) return err_set(err, "cannot start SDL_ttf: %s", TTF_GetError());
     IMG_Init(IMG_INIT_PNG | IMG_INIT_JPG);
     if (fonts_open(cfg, &k->fonts, err)) return err_prefix(err, "the fonts cannot be used, so nothing can be shown: ");

@@ -1,5 +1,5 @@
 #!/bin/sh
-# kioskctl feed: the command around sync/authoring.c.  A copy of the sample
+# kioskctl feed: the command around kioskctl/authoring.c.  A copy of the sample
 # folder gives the committed feed byte for byte (hrefs relative to where the
 # feed is written), imports with all its images, and mistakes end with a
 # FILE:LINE message and exit status 1, writing nothing.

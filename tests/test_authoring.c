@@ -1,4 +1,4 @@
-/* test_authoring — the authoring folder format (sync/authoring.c).
+/* test_authoring — the authoring folder format (kioskctl/authoring.c).
  *
  * Builds real folders in $KIOSK_TEST_TMP, loads them, imports the result
  * into a real SQLite store, and checks that every kind of mistake is

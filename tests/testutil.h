@@ -1,5 +1,5 @@
 /* testutil.h — small helpers shared by the cmocka tests (header-only,
- * because each test is one program linked against libkiosk.a). */
+ * because each test is one program linked against the module libraries). */
 #ifndef KIOSK_TESTUTIL_H
 #define KIOSK_TESTUTIL_H
 

@@ -1,7 +1,7 @@
 /* sqlutil.h — format-string binding and statement running over sqlite3.
  *
  * Owns the statement helpers that the kiosk's content store (store.c) and
- * the county server's database (sync/countyd/cdb.c) share, so that a query
+ * the county server's database (countyd/cdb.c) share, so that a query
  * there is one line of SQL and one line of arguments.  It knows nothing of
  * either schema; how rows become C structs or JSON stays with each owner.
  *

@@ -22,7 +22,7 @@
 /* The feed format's limits on single fields, in bytes unless named
  * otherwise (docs/FEED.md, the key tables and "Limits").  They keep a
  * hostile document from filling a kiosk's disk or memory.  The importer
- * enforces them; the folder authoring reader (sync/authoring.c) checks
+ * enforces them; the folder authoring reader (kioskctl/authoring.c) checks
  * the same ones so that an author is told the file and line at fault. */
 #define FEED_MAX_NAME 400
 #define FEED_MAX_ICON 60

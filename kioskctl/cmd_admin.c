@@ -1,7 +1,7 @@
 /* cmd_admin.c — kioskctl's admin commands: they talk to countyd's admin
  * API (docs/PROTOCOL.md, docs/ADMIN.md) and print what happened.
  *
- * publish/update read an authoring folder with sync/authoring.c and send
+ * publish/update read an authoring folder with kioskctl/authoring.c and send
  * only what the server does not have yet: missing images, then the
  * category tree, items and notices; countyd itself decides what changed. */
 #include <stdbool.h>

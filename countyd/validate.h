@@ -3,7 +3,7 @@
  * A delta is applied all or nothing, so one entry a kiosk would refuse
  * would stop every kiosk in the county from syncing.  Instead of a second
  * copy of the feed rules, the server imports each new entry into a
- * scratch in-memory kiosk store (kiosk/feed.c, the same code the kiosks
+ * scratch in-memory kiosk store (kiosk/store/feed.c, the same code the kiosks
  * run) before accepting it.  Also the field checks that several request
  * handlers share (ids, optional text members). */
 #ifndef COUNTYD_VALIDATE_H

@@ -8,7 +8,7 @@
  *
  * One Cdb per request thread (SQLite connections are cheap to open; WAL
  * mode lets readers run beside the one writer).  Argument lists are
- * described by a format string, as in kiosk/sqlutil.h: s = text (NULL
+ * described by a format string, as in common/sqlutil.h: s = text (NULL
  * binds NULL), i = int64, d = int. */
 #ifndef COUNTYD_CDB_H
 #define COUNTYD_CDB_H

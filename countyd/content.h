@@ -44,7 +44,7 @@ typedef enum { DOC_NOTICE, DOC_ANSWER } DocKind;
 int content_doc_put(Cdb *db, const char *admin, DocKind kind, const char *id, json_t *entry, Err *err);
 int content_doc_delete(Cdb *db, const char *admin, DocKind kind, const char *id, Err *err);
 
-/* Attachment files: the bytes live in blob_dir (kiosk/blobs.c's layout). */
+/* Attachment files: the bytes live in blob_dir (kiosk/store/blobs.c's layout). */
 int content_blob_put(Cdb *db, const char *blob_dir, const char *admin, const char *sha256, const char *type,
                      const char *data, size_t len, bool *created, Err *err);
 /* 0 and type/size filled when the server has it, 1 when not. */

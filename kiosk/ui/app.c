@@ -5,10 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "icons.h"
 #include "log.h"
+#include "watchdog.h"
 
 #define MAX_SCREENS 32
 #define MAX_DEPTH 16
@@ -567,26 +570,64 @@ void app_render(App *app)
     app->dirty = false;
 }
 
+/* ---- the watchdog and its test ---------------------------------------- */
+
+static volatile sig_atomic_t hang_asked;
+
+static void ask_hang(int sig)
+{
+    (void)sig;
+    hang_asked = 1;
+}
+
+/* SIGUSR1 makes the UI loop stop turning, as a deadlock would: the way to
+ * see the watchdog restart a kiosk (tests/test_watchdog.c, and a
+ * technician's `systemctl kill -s USR1 dangwu-kiosk`, docs/DEPLOY.md).
+ * The sync thread runs on; only the pings from this loop stop, and
+ * SIGTERM no longer ends the program (its SDL_QUIT is never read), just as
+ * with a real hang: the service manager kills it. */
+static void hang_if_asked(void)
+{
+    if (!hang_asked) return;
+    log_warn("app: SIGUSR1: the UI loop stops here on purpose (watchdog test); the watchdog must restart the kiosk");
+    for (;;) pause();
+}
+
 int app_run(App *app)
 {
+    struct sigaction sa = {.sa_handler = ask_hang};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGUSR1, &sa, NULL);
+    watchdog_init();
+    int feed_ms = watchdog_interval_ms();
+    bool ready = false;
     app->clock = SDL_GetTicks();
     app->last_input = app->clock;
     while (!app->quit) {
         app->clock = SDL_GetTicks();
+        hang_if_asked();
+        watchdog_ping(app->clock);
         int wake = step(app);
         if (app->dirty || wake == 0) app_render(app);
+        if (!ready) {
+            watchdog_ready();
+            ready = true;
+        }
         int timeout = wake < 0 ? 60000 : wake;
         if (wake == 0) {
             /* Animating: hold about 60 frames a second even without vsync. */
             uint32_t spent = SDL_GetTicks() - app->clock;
             timeout = spent < FRAME_MS ? (int)(FRAME_MS - spent) : 0;
         }
+        /* A still screen sleeps, but never past the next ping. */
+        if (feed_ms > 0 && timeout > feed_ms) timeout = feed_ms;
         SDL_Event e;
         if (SDL_WaitEventTimeout(&e, timeout)) {
             app_handle_event(app, &e);
             while (SDL_PollEvent(&e)) app_handle_event(app, &e);
         }
     }
+    watchdog_stopping();
     return 0;
 }
 

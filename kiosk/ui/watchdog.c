@@ -1,0 +1,43 @@
+#include "watchdog.h"
+
+#include <stdbool.h>
+#include <systemd/sd-daemon.h>
+
+#include "log.h"
+
+static int interval_ms = -1;
+static bool pinged;
+static uint32_t last_ping;
+
+void watchdog_init(void)
+{
+    uint64_t usec = 0;
+    int rc = sd_watchdog_enabled(0, &usec);
+    if (rc < 0) log_warn("watchdog: WATCHDOG_USEC is not usable, running without a watchdog");
+    if (rc <= 0 || usec == 0) return;
+    uint64_t ms = usec / 3000;
+    interval_ms = ms < 1 ? 1 : ms > 600000 ? 600000 : (int)ms;
+    log_info("watchdog: the service manager expects a sign of life every %llu ms; the UI loop pings every %d ms",
+             (unsigned long long)(usec / 1000), interval_ms);
+}
+
+int watchdog_interval_ms(void) { return interval_ms; }
+
+static void notify(const char *state)
+{
+    int rc = sd_notify(0, state);
+    if (rc < 0) log_warn("watchdog: cannot tell the service manager \"%s\" (error %d)", state, -rc);
+}
+
+void watchdog_ready(void) { notify("READY=1"); }
+
+void watchdog_ping(uint32_t now_ms)
+{
+    if (interval_ms < 0) return;
+    if (pinged && now_ms - last_ping < (uint32_t)interval_ms) return;
+    pinged = true;
+    last_ping = now_ms;
+    notify("WATCHDOG=1");
+}
+
+void watchdog_stopping(void) { notify("STOPPING=1"); }

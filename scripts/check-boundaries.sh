@@ -1,0 +1,42 @@
+#!/bin/sh
+# The module boundaries the compiler's include paths cannot see (the
+# Makefile's module table gives each module only the include paths it may
+# use; docs/ARCHITECTURE.md draws the result):
+#   - no relative or folder-qualified includes ("../x.h", "kiosk/store/x.h")
+#     in the programs' sources, which would step around the include paths;
+#   - libcurl only in the sync client (sync/) and kioskctl's admin client;
+#   - SDL only in the kiosk's screen side (kiosk/text, ui, screens, ime,
+#     headless and kiosk/main.c);
+#   - bin/countyd and bin/kioskctl link no SDL, SDL_ttf, SDL_image, librime
+#     or zinnia (ldd).
+# Prints one line per violation and exits 1 if there is any.
+set -u
+BIN="${BIN:-bin}"
+bad=0
+fail() { echo "boundary: $*" >&2; bad=1; }
+
+sources=$(find common proto kiosk sync kioskctl countyd -name '*.[ch]' 2>/dev/null)
+
+for f in $sources; do
+    grep -n '^[[:space:]]*#[[:space:]]*include[[:space:]]*"[^"]*/' "$f" | while IFS= read -r line; do
+        echo "boundary: $f:${line%%:*}: include by path (use the module's include path): ${line#*:}" >&2
+    done
+    if grep -q '^[[:space:]]*#[[:space:]]*include[[:space:]]*"[^"]*/' "$f"; then bad=1; fi
+    case "$f" in
+        sync/*|kioskctl/admin_client.*) ;;
+        *) grep -qn '#[[:space:]]*include[[:space:]]*<curl/' "$f" && fail "$f: libcurl belongs to sync/ and kioskctl/admin_client" ;;
+    esac
+    case "$f" in
+        kiosk/text/*|kiosk/ui/*|kiosk/screens/*|kiosk/ime/*|kiosk/headless/*|kiosk/main.c) ;;
+        *) grep -qn '#[[:space:]]*include[[:space:]]*<SDL' "$f" && fail "$f: SDL belongs to the kiosk's screen side" ;;
+    esac
+done
+
+for prog in countyd kioskctl; do
+    [ -x "$BIN/$prog" ] || { fail "$BIN/$prog: not built"; continue; }
+    linked=$(ldd "$BIN/$prog" | grep -iE 'libSDL|librime|libzinnia' | awk '{print $1}' | tr '\n' ' ')
+    [ -n "$linked" ] && fail "$BIN/$prog links $linked"
+done
+
+[ $bad -eq 0 ] && echo "boundaries: ok"
+exit $bad
