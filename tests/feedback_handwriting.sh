@@ -44,8 +44,10 @@ tap-text kb.del
 expect-text 请在这里写字
 tap-text kb.done
 expect-text 大人十一
-# the name written by hand too: 王
+# the name written by hand too: 王 (a name opens in 拼音; 手写 is one tap away)
 tap-text fb.field:name
+expect-text 点字母输入拼音
+tap-text kb.mode:hand
 expect-text 请在这里写字
 stroke kb.pad 20,15 80,15
 stroke kb.pad 25,50 75,50

@@ -21,6 +21,8 @@ typedef struct Run {
     int line;
     char shots[1024];
     char fail[1024];
+    char kept_id[96];           /* remember-place: a widget whose place must not change */
+    SDL_Rect kept_rect;
 } Run;
 
 static int fail(Run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -129,6 +131,39 @@ static bool text_shown(App *app, const char *what)
     for (int i = 0; i < n; i++)
         if (strstr(w[i].text, what)) return true;
     return false;
+}
+
+/* The widget (touchable or not) whose id is id, or NULL. */
+static const Widget *widget_by_id(App *app, const char *id)
+{
+    int n;
+    const Widget *w = ui_widgets(app_ui(app), &n);
+    for (int i = 0; i < n; i++)
+        if (strcmp(w[i].id, id) == 0) return &w[i];
+    return NULL;
+}
+
+/* expect-order ID ID ...: the widgets come in reading order, each below the
+ * one before it, or on the same row to its right. */
+static int expect_order(Run *r, char *ids)
+{
+    char *save = NULL, *prev_id = NULL;
+    SDL_Rect prev = {0};
+    for (char *id = strtok_r(ids, " \t", &save); id; id = strtok_r(NULL, " \t", &save)) {
+        const Widget *w = widget_by_id(r->app, id);
+        if (!w) return fail(r, "no widget with the id \"%s\" on the %s screen", id, app_screen_name(r->app));
+        SDL_Rect c = w->rect;
+        if (prev_id) {
+            bool below = c.y >= prev.y + prev.h / 2;
+            bool same_row_right = abs(c.y - prev.y) < prev.h / 2 && c.x >= prev.x + prev.w / 2;
+            if (!below && !same_row_right)
+                return fail(r, "%s (%d,%d) does not come after %s (%d,%d) in reading order", id, c.x, c.y, prev_id,
+                            prev.x, prev.y);
+        }
+        prev_id = id;
+        prev = c;
+    }
+    return 0;
 }
 
 static bool rect_inside(SDL_Rect in, SDL_Rect out, int slack)
@@ -633,6 +668,28 @@ static int run_line(Run *r, int argc, char **argv)
         if (argc != 2) return fail(r, "usage: expect-depth N");
         if (app_depth(app) != atoi(argv[1]))
             return fail(r, "%d screens are open, expected %s", app_depth(app), argv[1]);
+        return 0;
+    }
+    if (strcmp(cmd, "expect-order") == 0) {
+        if (argc != 2) return fail(r, "usage: expect-order ID ID ...");
+        app_render(app);
+        return expect_order(r, argv[1]);
+    }
+    if (strcmp(cmd, "remember-place") == 0 || strcmp(cmd, "expect-unmoved") == 0) {
+        if (need(r, argc, 1, "remember-place ID / expect-unmoved ID")) return -1;
+        app_render(app);
+        const Widget *w = widget_by_id(app, argv[1]);
+        if (!w) return fail(r, "no widget with the id \"%s\" on the %s screen", argv[1], app_screen_name(app));
+        if (cmd[0] == 'r') {
+            snprintf(r->kept_id, sizeof r->kept_id, "%s", argv[1]);
+            r->kept_rect = w->rect;
+            return 0;
+        }
+        if (strcmp(r->kept_id, argv[1]) != 0) return fail(r, "expect-unmoved %s: remember-place it first", argv[1]);
+        SDL_Rect a = r->kept_rect, b = w->rect;
+        /* The drift against burn-in may have moved everything by a few px. */
+        if (abs(a.x - b.x) > 6 || abs(a.y - b.y) > 6 || a.w != b.w || a.h != b.h)
+            return fail(r, "%s moved from %d,%d %dx%d to %d,%d %dx%d", argv[1], a.x, a.y, a.w, a.h, b.x, b.y, b.w, b.h);
         return 0;
     }
     if (strcmp(cmd, "check-layout") == 0) return check_layout(r);

@@ -422,6 +422,30 @@ static TexEntry *text_entry(Ui *ui, const char *text, const TextSpec *spec, int 
     return e;
 }
 
+void ui_picture(Ui *ui, const char *key, SDL_Rect r, UiPaint paint, const void *ctx)
+{
+    if (r.w <= 0 || r.h <= 0) return;
+    char full[160];
+    snprintf(full, sizeof full, "p%dx%d|%s", r.w, r.h, key);
+    TexEntry *e = tex_find(ui, full);
+    if (!e) {
+        SDL_Texture *t = NULL;
+        SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, r.w, r.h, 32, SDL_PIXELFORMAT_ARGB8888);
+        if (s) {
+            SDL_FillRect(s, NULL, 0);
+            paint(s, ctx);
+            t = SDL_CreateTextureFromSurface(ui->r, s);
+            if (t) SDL_SetTextureBlendMode(t, SDL_BLENDMODE_BLEND);
+            SDL_FreeSurface(s);
+        }
+        if (!t) log_warn("ui: cannot make a picture: %s", SDL_GetError());
+        e = tex_add(ui, full, t, r.w, r.h);
+    }
+    if (!e || !e->tex) return;
+    SDL_Rect dst = ui_drift(ui, r);
+    SDL_RenderCopy(ui->r, e->tex, NULL, &dst);
+}
+
 void ui_text_size(Ui *ui, const char *text, const TextSpec *spec, int w, int max_h, int *tw, int *th)
 {
     TexEntry *e = text_entry(ui, text, spec, w, max_h);
