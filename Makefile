@@ -109,7 +109,7 @@ FONTS    := fonts/NotoSansCJK-Regular.ttc fonts/NotoSansCJK-Bold.ttc fonts/DejaV
 
 BINS := $(BIN)/kiosk $(BIN)/kioskctl $(BIN)/countyd
 
-.PHONY: all deps run test bench clean screenshots demo asan sample check-boundaries
+.PHONY: all deps run test bench clean screenshots demo asan sample check-boundaries lint format analyze
 .DEFAULT_GOAL := all
 # Keep objects of pattern-built programs (tests, benches) between runs.
 .SECONDARY:
@@ -130,6 +130,18 @@ test: deps
 
 check-boundaries: all
 	@BIN=$(BIN) sh scripts/check-boundaries.sh
+
+# The style check (scripts/lint.sh): formatting, banned calls, cppcheck.
+lint:
+	@sh scripts/lint.sh
+
+format:
+	@clang-format -i $$(git ls-files '*.c' '*.h')
+
+# gcc's static analyzer over every program; its findings are errors
+# (each one fixed, or suppressed where it is with the reason).
+analyze:
+	@$(MAKE) --no-print-directory BUILD=build-analyze BIN=build-analyze/bin OPT="-O1 -fanalyzer" all
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCHES)

@@ -24,6 +24,7 @@
 
 #include "bytes.h"
 #include "monoclock.h"
+#include "number.h"
 
 typedef struct {
     char *data;
@@ -174,7 +175,7 @@ static long server_value(pid_t pid, const char *key)
     FILE *f = fopen(path, "r");
     long v = -1;
     while (f && fgets(line, sizeof line, f))
-        if (strncmp(line, key, strlen(key)) == 0) v = atol(line + strlen(key));
+        if (strncmp(line, key, strlen(key)) == 0 && sscanf(line + strlen(key), "%ld", &v) != 1) v = -1;
     if (f) fclose(f);
     return v;
 }
@@ -246,7 +247,12 @@ static void fan_out(pid_t pid, int kiosks)
 
 int main(int argc, char **argv)
 {
-    int items = argc > 1 ? atoi(argv[1]) : 1000, kiosks = argc > 2 ? atoi(argv[2]) : 500;
+    int items = 1000, kiosks = 500;
+    if ((argc > 1 && number_parse_int(argv[1], 1, 1000000, &items)) ||
+        (argc > 2 && number_parse_int(argv[2], 1, 100000, &kiosks))) {
+        fprintf(stderr, "usage: bench_countyd [ITEMS [KIOSKS]]\n");
+        return 2;
+    }
     char dir[] = "/tmp/bench-countyd.XXXXXX";
     if (!mkdtemp(dir)) return 1;
     curl_global_init(CURL_GLOBAL_DEFAULT);

@@ -15,6 +15,7 @@
 
 #include "feed.h"
 #include "monoclock.h"
+#include "number.h"
 #include "store.h"
 
 static char *build_feed(int items, size_t *len)
@@ -108,7 +109,11 @@ static void time_query(Store *s, const char *name, Query q, void *arg, int runs)
 
 int main(int argc, char **argv)
 {
-    int items = argc > 1 ? atoi(argv[1]) : 5000;
+    int items = 5000;
+    if (argc > 1 && number_parse_int(argv[1], 1, 10000000, &items)) {
+        fprintf(stderr, "usage: bench_store [ITEMS]\n");
+        return 2;
+    }
     char db[256];
     snprintf(db, sizeof db, "/tmp/bench-store-%d.db", (int)getpid());
     size_t len;

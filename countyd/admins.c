@@ -1,21 +1,34 @@
 #include "admins.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "app.h"
+#include "authz.h"
+#include "orgs.h"
 #include "validate.h"
 
-int admin_add(Cdb *db, const char *name, char token[AUTH_TOKEN_LEN + 1], Err *err)
+#define REFUSE(code, ...) (err_set(err, __VA_ARGS__), (code))
+
+int admin_add(Cdb *db, const char *by, const char *name, const char *org, unsigned roles,
+              char token[AUTH_TOKEN_LEN + 1], Err *err)
 {
-    if (!validate_id(name)) return err_set(err, "\"%s\" is not an admin name (1-63 of A-Z a-z 0-9 - _ .)", name);
-    char hash[AUTH_HASH_LEN + 1];
+    if (!validate_id(name))
+        return REFUSE(APP_BAD_REQUEST, "\"%s\" 不是管理员名（1-63 个 A-Z a-z 0-9 - _ . 字符）", name ? name : "");
+    if (!org_exists(db, org)) return REFUSE(APP_NOT_FOUND, "没有组织 %s", org ? org : "");
+    char role_words[96], detail[200], hash[AUTH_HASH_LEN + 1];
+    authz_roles_format(roles, role_words, sizeof role_words);
+    if (!role_words[0]) return REFUSE(APP_BAD_REQUEST, "roles：至少要有一个角色");
+    snprintf(detail, sizeof detail, "%s %s", org, role_words);
     if (auth_new_token(token, hash, err) || cdb_begin(db, err)) return -1;
     if (cdb_exec(db, err,
-                 "INSERT INTO admins (name, token_hash, created_at) VALUES (?, ?, ?)"
-                 " ON CONFLICT(name) DO UPDATE SET token_hash = excluded.token_hash",
-                 "ssi", name, hash, (int64_t)time(NULL)) ||
-        cdb_audit(db, "countyd", "admin-token", name, "", err)) {
+                 "INSERT INTO admins (name, token_hash, created_at, org, roles) VALUES (?, ?, ?, ?, ?)"
+                 " ON CONFLICT(name) DO UPDATE SET token_hash = excluded.token_hash, org = excluded.org,"
+                 " roles = excluded.roles",
+                 "ssiss", name, hash, (int64_t)time(NULL), org, role_words) ||
+        cdb_audit(db, by, org, "admin-token", name, detail, err)) {
         cdb_rollback(db);
         return -1;
     }
@@ -33,3 +46,16 @@ int admin_by_token(Cdb *db, const char *token, char *name, size_t size)
 }
 
 int admin_count(Cdb *db) { return (int)cdb_int(db, 0, "SELECT count(*) FROM admins", NULL); }
+
+int admins_list(Cdb *db, const char *top, json_t **out, Err *err)
+{
+    return cdb_rows(db, out, err,
+                    ORGS_SUBTREE_CTE " SELECT name, org, roles, " SQL_TIME("created_at") " AS created_at FROM admins"
+                    " WHERE org IN (SELECT id FROM subtree) ORDER BY org, name",
+                    "s", top);
+}
+
+int admin_org(Cdb *db, const char *name, char *org, size_t size, Err *err)
+{
+    return cdb_text(db, org, size, err, "SELECT org FROM admins WHERE name = ?", "s", name ? name : "");
+}

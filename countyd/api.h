@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "authz.h"
 #include "err.h"
 #include "httpd.h"
 
@@ -17,6 +18,13 @@ extern const size_t api_route_count;
 
 /* Checks kiosk or admin credentials (the HttpConf authorizer). */
 int api_authorize(Request *r, AuthKind kind);
+
+/* The admin making the request (opens the database); -1 when it has
+ * already been answered. */
+int api_actor(Request *r, Cdb **db, Actor *who);
+/* authz_check(); -1 after answering 403 (or 404 for an unknown
+ * organisation) when the admin may not. */
+int api_allowed(Request *r, Cdb *db, const Actor *who, AuthzAction what, const char *org);
 
 /* Answers a domain module's result: -1 -> 500, AppResult -> its status. */
 void api_reply_failure(Request *r, int rc, const Err *err);
@@ -45,5 +53,11 @@ void api_admin_answer_delete(Request *r);
 void api_admin_feedback(Request *r);
 void api_admin_reply(Request *r);
 void api_admin_audit(Request *r);
+void api_admin_orgs(Request *r);
+void api_admin_org_add(Request *r);
+void api_admin_org_put(Request *r);
+void api_admin_admins(Request *r);
+void api_admin_admin_add(Request *r);
+void api_admin_kiosk_move(Request *r);
 
 #endif

@@ -1,27 +1,29 @@
 /* api_admin.c — the admin API used by kioskctl (docs/PROTOCOL.md, last
- * part).  Every route here needs an admin token; r->actor is the admin. */
+ * part).  Every route here needs an admin token; r->actor is the admin.
+ * Each handler loads the admin (api_actor), finds the organisation the
+ * request is about, and asks authz.h whether the admin may act there
+ * (api_allowed) before it calls a domain module. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "admins.h"
 #include "api.h"
 #include "app.h"
+#include "authz.h"
 #include "cdb.h"
 #include "content.h"
 #include "feed.h"
 #include "feedback.h"
 #include "kiosks.h"
+#include "number.h"
+#include "orgs.h"
 
-/* Parses the body, opens the database; NULL (already answered) on failure. */
-static json_t *body_and_db(Request *r, Cdb **db)
+/* The admin and the parsed body; NULL (already answered) on failure. */
+static json_t *actor_and_body(Request *r, Cdb **db, Actor *who)
 {
-    json_t *body = http_body_json(r);
-    if (!body) return NULL;
-    if (!(*db = http_db(r))) {
-        json_decref(body);
-        return NULL;
-    }
-    return body;
+    if (api_actor(r, db, who)) return NULL;
+    return http_body_json(r);
 }
 
 static void reply_rows(Request *r, const char *key, int rc, json_t *rows, const Err *err)
@@ -36,94 +38,262 @@ static void reply_revision(Request *r, int status, json_t *answer)
     http_reply_json(r, status, answer);
 }
 
+static const char *body_text(json_t *body, const char *key)
+{
+    return json_string_value(json_object_get(body, key));
+}
+
+/* The organisation that owns (entity, id): the stored owner, or for a new
+ * one the body's "org" or else the admin's own.  -1 after answering. */
+static int owner_of(Request *r, Cdb *db, const Actor *who, const char *entity, const char *id, json_t *body, char *org,
+                    size_t size)
+{
+    Err err;
+    int rc = content_owner(db, entity, id, org, size, &err);
+    if (rc < 0) {
+        http_reply_internal(r, &err);
+        return -1;
+    }
+    const char *asked = body_text(body, "org");
+    if (rc == 0 && asked && strcmp(asked, org) != 0) {
+        http_reply_error(r, 409, "conflict", "%s %s 属于组织 %s；所属组织不能更改", entity, id, org);
+        return -1;
+    }
+    if (rc == 1) snprintf(org, size, "%s", asked ? asked : who->org);
+    return 0;
+}
+
+/* Like owner_of for a stored entity only: 404 when there is none. */
+static int stored_owner(Request *r, Cdb *db, const char *entity, const char *id, char *org, size_t size)
+{
+    Err err;
+    int rc = content_owner(db, entity, id, org, size, &err);
+    if (rc < 0) http_reply_internal(r, &err);
+    if (rc == 1) http_reply_error(r, 404, "not_found", "there is no %s %s", entity, id);
+    return rc ? -1 : 0;
+}
+
 void api_admin_status(Request *r)
 {
-    Cdb *db = http_db(r);
-    if (!db) return;
-    json_t *counts;
+    Cdb *db;
+    Actor who;
+    if (api_actor(r, &db, &who)) return;
+    json_t *counts, *org;
     Err err;
-    if (content_items_by_state(db, &counts, &err)) return http_reply_internal(r, &err);
-    reply_revision(r, 200, json_pack("{s:s,s:i,s:o}", "admin", r->actor, "kiosks", kiosks_count(db), "items", counts));
+    if (content_items_by_state(db, who.org, &counts, &err)) return http_reply_internal(r, &err);
+    if (org_get(db, who.org, &org, &err)) {
+        json_decref(counts);
+        return http_reply_internal(r, &err);
+    }
+    char roles[96];
+    authz_roles_format(who.roles, roles, sizeof roles);
+    reply_revision(r, 200, json_pack("{s:s,s:o,s:s,s:i,s:o}", "admin", who.name, "org", org, "roles", roles, "kiosks",
+                                     kiosks_count(db, who.org), "items", counts));
 }
+
+/* ---- organisations and admins ---------------------------------------------------------- */
+
+void api_admin_orgs(Request *r)
+{
+    Cdb *db;
+    Actor who;
+    if (api_actor(r, &db, &who)) return;
+    json_t *rows = NULL;
+    Err err;
+    int rc = orgs_list(db, who.org, &rows, &err);
+    reply_rows(r, "orgs", rc, rows, &err);
+}
+
+void api_admin_org_add(Request *r)
+{
+    Cdb *db;
+    Actor who;
+    json_t *body = actor_and_body(r, &db, &who);
+    if (!body) return;
+    const char *parent = body_text(body, "parent");
+    if (!parent) parent = who.org;
+    Err err;
+    int rc = api_allowed(r, db, &who, AUTHZ_MANAGE, parent);
+    if (!rc) {
+        rc = org_create(db, who.name, body_text(body, "id"), parent, body_text(body, "name"), body_text(body, "short_name"),
+                        &err);
+        if (rc) api_reply_failure(r, rc, &err);
+        else http_reply_json(r, 201, json_pack("{s:s,s:s}", "id", body_text(body, "id"), "parent", parent));
+    }
+    json_decref(body);
+}
+
+void api_admin_org_put(Request *r)
+{
+    Cdb *db;
+    Actor who;
+    json_t *body = actor_and_body(r, &db, &who);
+    if (!body) return;
+    Err err;
+    int rc = api_allowed(r, db, &who, AUTHZ_MANAGE, r->params[0]);
+    if (!rc && json_object_get(body, "parent"))
+        rc = -1, http_reply_error(r, 400, "bad_request", "parent：组织不能移到别的上级之下");
+    if (!rc) {
+        rc = org_update(db, who.name, r->params[0], body_text(body, "name"), body_text(body, "short_name"), &err);
+        if (rc) api_reply_failure(r, rc, &err);
+        else http_reply_json(r, 200, json_pack("{s:s}", "id", r->params[0]));
+    }
+    json_decref(body);
+}
+
+void api_admin_admins(Request *r)
+{
+    Cdb *db;
+    Actor who;
+    if (api_actor(r, &db, &who)) return;
+    json_t *rows = NULL;
+    Err err;
+    int rc = admins_list(db, who.org, &rows, &err);
+    reply_rows(r, "admins", rc, rows, &err);
+}
+
+void api_admin_admin_add(Request *r)
+{
+    Cdb *db;
+    Actor who;
+    json_t *body = actor_and_body(r, &db, &who);
+    if (!body) return;
+    const char *name = body_text(body, "name"), *org = body_text(body, "org");
+    if (!org) org = who.org;
+    unsigned roles = 0;
+    char existing[CDB_ID_SIZE], token[AUTH_TOKEN_LEN + 1];
+    Err err;
+    int rc = api_allowed(r, db, &who, AUTHZ_MANAGE, org);
+    /* An admin of another organisation is not this manager's to change. */
+    if (!rc && admin_org(db, name, existing, sizeof existing, &err) == 0)
+        rc = api_allowed(r, db, &who, AUTHZ_MANAGE, existing);
+    if (!rc && authz_roles_parse(body_text(body, "roles"), &roles, &err))
+        rc = -1, http_reply_error(r, 400, "bad_request", "%s", err.msg);
+    if (!rc && (rc = admin_add(db, who.name, name, org, roles, token, &err))) api_reply_failure(r, rc, &err);
+    if (!rc) http_reply_json(r, 201, json_pack("{s:s,s:s,s:s}", "name", name, "org", org, "token", token));
+    json_decref(body);
+}
+
+/* ---- kiosks ---------------------------------------------------------------------------- */
 
 void api_admin_kiosk_add(Request *r)
 {
     Cdb *db;
-    json_t *body = body_and_db(r, &db);
+    Actor who;
+    json_t *body = actor_and_body(r, &db, &who);
     if (!body) return;
     char token[AUTH_TOKEN_LEN + 1];
     Err err;
-    const char *id = json_string_value(json_object_get(body, "id"));
-    const char *name = json_string_value(json_object_get(body, "name"));
+    const char *id = body_text(body, "id"), *org = body_text(body, "org");
+    if (!org) org = who.org;
     json_t *unit = json_object_get(body, "unit_name");
-    int rc = kiosk_register(db, r->actor, id ? id : "", name, token, &err);
+    int rc = api_allowed(r, db, &who, AUTHZ_MANAGE, org);
+    if (!rc && (rc = kiosk_register(db, who.name, org, id ? id : "", body_text(body, "name"), token, &err)))
+        api_reply_failure(r, rc, &err);
     if (!rc && unit) {
         json_t *settings = json_pack("{s:O}", "unit_name", unit);
-        rc = kiosk_settings_put(db, r->actor, id, settings, &err);
+        if ((rc = kiosk_settings_put(db, who.name, id, settings, &err))) api_reply_failure(r, rc, &err);
         json_decref(settings);
     }
-    if (rc) {
-        json_decref(body);
-        return api_reply_failure(r, rc, &err);
-    }
-    http_reply_json(r, 201, json_pack("{s:s,s:s}", "id", id, "token", token));
+    if (!rc) http_reply_json(r, 201, json_pack("{s:s,s:s,s:s}", "id", id, "org", org, "token", token));
     json_decref(body);
 }
 
 void api_admin_kiosks(Request *r)
 {
     App *app = r->app;
-    Cdb *db = http_db(r);
-    if (!db) return;
+    Cdb *db;
+    Actor who;
+    if (api_actor(r, &db, &who)) return;
     json_t *rows = NULL;
     Err err;
     const char *minutes = http_query(r, "silent_minutes");
-    int silent = minutes ? atoi(minutes) : app->silent_minutes;
-    int rc = kiosks_list(db, silent > 0 ? silent : app->silent_minutes, &rows, &err);
+    int silent = app->silent_minutes;
+    if (minutes && number_parse_int(minutes, 0, 1000000, &silent)) {
+        http_reply_error(r, 400, "bad_request", "silent_minutes: must be a whole number of minutes");
+        return;
+    }
+    int rc = kiosks_list(db, who.org, silent > 0 ? silent : app->silent_minutes, &rows, &err);
     reply_rows(r, "kiosks", rc, rows, &err);
+}
+
+/* May the admin manage kiosk `id` ("*" = every kiosk of the county)? */
+static int kiosk_allowed(Request *r, Cdb *db, const Actor *who, const char *id)
+{
+    char org[CDB_ID_SIZE];
+    Err err;
+    int rc = strcmp(id, "*") == 0 ? (snprintf(org, sizeof org, "%s", ORG_ROOT), 0) : kiosk_org(db, id, org, sizeof org, &err);
+    if (rc < 0) http_reply_internal(r, &err);
+    if (rc == 1) http_reply_error(r, 404, "not_found", "there is no kiosk %s", id);
+    return rc ? -1 : api_allowed(r, db, who, AUTHZ_MANAGE, org);
 }
 
 void api_admin_kiosk_settings(Request *r)
 {
     Cdb *db;
-    json_t *body = body_and_db(r, &db);
+    Actor who;
+    json_t *body = actor_and_body(r, &db, &who);
     if (!body) return;
     Err err;
-    int rc = kiosk_settings_put(db, r->actor, r->params[0], body, &err);
+    int rc = kiosk_allowed(r, db, &who, r->params[0]);
+    if (!rc && (rc = kiosk_settings_put(db, who.name, r->params[0], body, &err))) api_reply_failure(r, rc, &err);
+    if (!rc) http_reply_json(r, 200, json_pack("{s:s}", "kiosk", r->params[0]));
     json_decref(body);
-    if (rc) return api_reply_failure(r, rc, &err);
-    http_reply_json(r, 200, json_pack("{s:s}", "kiosk", r->params[0]));
 }
 
 void api_admin_kiosk_command(Request *r)
 {
     Cdb *db;
-    json_t *body = body_and_db(r, &db);
+    Actor who;
+    json_t *body = actor_and_body(r, &db, &who);
     if (!body) return;
     Err err;
-    int rc = kiosk_command_add(db, r->actor, r->params[0], json_string_value(json_object_get(body, "command")), &err);
+    int rc = kiosk_allowed(r, db, &who, r->params[0]);
+    if (!rc && (rc = kiosk_command_add(db, who.name, r->params[0], body_text(body, "command"), &err)))
+        api_reply_failure(r, rc, &err);
+    if (!rc) http_reply_json(r, 200, json_pack("{s:s}", "kiosk", r->params[0]));
     json_decref(body);
-    if (rc) return api_reply_failure(r, rc, &err);
-    http_reply_json(r, 200, json_pack("{s:s}", "kiosk", r->params[0]));
 }
+
+void api_admin_kiosk_move(Request *r)
+{
+    Cdb *db;
+    Actor who;
+    json_t *body = actor_and_body(r, &db, &who);
+    if (!body) return;
+    Err err;
+    const char *to = body_text(body, "org");
+    int rc = kiosk_allowed(r, db, &who, r->params[0]);
+    if (!rc && !to) rc = -1, http_reply_error(r, 400, "bad_request", "org：要移到哪个组织？");
+    if (!rc) rc = api_allowed(r, db, &who, AUTHZ_MANAGE, to);
+    if (!rc && (rc = kiosk_move(db, who.name, r->params[0], to, &err))) api_reply_failure(r, rc, &err);
+    if (!rc) reply_revision(r, 200, json_pack("{s:s,s:s}", "kiosk", r->params[0], "org", to));
+    json_decref(body);
+}
+
+/* ---- content --------------------------------------------------------------------------- */
 
 void api_admin_categories(Request *r)
 {
     Cdb *db;
-    json_t *body = body_and_db(r, &db);
+    Actor who;
+    json_t *body = actor_and_body(r, &db, &who);
     if (!body) return;
     Err err;
     int changed;
-    int rc = content_categories_put(db, r->actor, json_object_get(body, "categories"), &changed, &err);
+    /* The catalog is the county's: set by those who approve at the root. */
+    int rc = api_allowed(r, db, &who, AUTHZ_APPROVE, ORG_ROOT);
+    if (!rc && (rc = content_categories_put(db, who.name, json_object_get(body, "categories"), &changed, &err)))
+        api_reply_failure(r, rc, &err);
+    if (!rc) reply_revision(r, 200, json_pack("{s:i}", "changed", changed));
     json_decref(body);
-    if (rc) return api_reply_failure(r, rc, &err);
-    reply_revision(r, 200, json_pack("{s:i}", "changed", changed));
 }
 
 void api_admin_blobs_missing(Request *r)
 {
     Cdb *db;
-    json_t *body = body_and_db(r, &db);
+    Actor who;
+    json_t *body = actor_and_body(r, &db, &who);
     if (!body) return;
     json_t *list = json_object_get(body, "sha256");
     if (!json_is_array(list)) {
@@ -147,11 +317,12 @@ void api_admin_blobs_missing(Request *r)
 void api_admin_blob_put(Request *r)
 {
     App *app = r->app;
-    Cdb *db = http_db(r);
-    if (!db) return;
+    Cdb *db;
+    Actor who;
+    if (api_actor(r, &db, &who) || api_allowed(r, db, &who, AUTHZ_DRAFT, who.org)) return;
     bool created;
     Err err;
-    int rc = content_blob_put(db, app->blob_dir, r->actor, r->params[0], http_header(r, "Content-Type"), r->body,
+    int rc = content_blob_put(db, app->blob_dir, who.name, r->params[0], http_header(r, "Content-Type"), r->body,
                               r->body_len, &created, &err);
     if (rc) return api_reply_failure(r, rc, &err);
     http_reply_json(r, created ? 201 : 200, json_pack("{s:s,s:b}", "sha256", r->params[0], "created", created));
@@ -159,18 +330,23 @@ void api_admin_blob_put(Request *r)
 
 void api_admin_items(Request *r)
 {
-    Cdb *db = http_db(r);
-    if (!db) return;
+    Cdb *db;
+    Actor who;
+    if (api_actor(r, &db, &who)) return;
     json_t *rows = NULL;
     Err err;
-    int rc = content_items_list(db, &rows, &err);
+    int rc = content_items_list(db, who.org, &rows, &err);
     reply_rows(r, "items", rc, rows, &err);
 }
 
 void api_admin_item_get(Request *r)
 {
-    Cdb *db = http_db(r);
-    if (!db) return;
+    Cdb *db;
+    Actor who;
+    char org[CDB_ID_SIZE];
+    if (api_actor(r, &db, &who) || stored_owner(r, db, "item", r->params[0], org, sizeof org) ||
+        api_allowed(r, db, &who, AUTHZ_READ, org))
+        return;
     json_t *item;
     Err err;
     int rc = content_item_get(db, r->params[0], &item, &err);
@@ -181,53 +357,68 @@ void api_admin_item_get(Request *r)
 void api_admin_item_put(Request *r)
 {
     Cdb *db;
-    json_t *body = body_and_db(r, &db);
+    Actor who;
+    json_t *body = actor_and_body(r, &db, &who);
     if (!body) return;
     bool changed;
-    char state[32];
+    char state[32], org[CDB_ID_SIZE];
     Err err;
-    int rc = content_item_put(db, r->actor, r->params[0], body, &changed, state, sizeof state, &err);
+    int rc = owner_of(r, db, &who, "item", r->params[0], body, org, sizeof org);
+    if (!rc) rc = api_allowed(r, db, &who, AUTHZ_DRAFT, org);
+    if (!rc && (rc = content_item_put(db, who.name, org, r->params[0], body, &changed, state, sizeof state, &err)))
+        api_reply_failure(r, rc, &err);
+    if (!rc) reply_revision(r, 200, json_pack("{s:s,s:s,s:s,s:b}", "id", r->params[0], "org", org, "state", state, "changed", changed));
     json_decref(body);
-    if (rc) return api_reply_failure(r, rc, &err);
-    reply_revision(r, 200, json_pack("{s:s,s:s,s:b}", "id", r->params[0], "state", state, "changed", changed));
 }
 
 void api_admin_item_step(Request *r)
 {
     int step = review_step_parse(r->params[1]);
     if (step < 0) return http_reply_error(r, 404, "not_found", "items have review, approve, publish and withdraw");
+    Cdb *db;
+    Actor who;
+    char org[CDB_ID_SIZE];
+    if (api_actor(r, &db, &who) || stored_owner(r, db, "item", r->params[0], org, sizeof org) ||
+        api_allowed(r, db, &who, step == STEP_REVIEW ? AUTHZ_REVIEW : AUTHZ_APPROVE, org))
+        return;
     json_t *body = r->body_len ? http_body_json(r) : json_object();
     if (!body) return;
-    Cdb *db = http_db(r);
     char state[32];
     Err err;
-    int rc = db ? content_item_step(db, r->actor, r->params[0], (ReviewStep)step,
-                                    json_string_value(json_object_get(body, "note")), state, sizeof state, &err)
-                : 0;
+    int rc = content_item_step(db, who.name, r->params[0], (ReviewStep)step, body_text(body, "note"), state,
+                               sizeof state, &err);
     json_decref(body);
-    if (!db) return;
     if (rc) return api_reply_failure(r, rc, &err);
     reply_revision(r, 200, json_pack("{s:s,s:s}", "id", r->params[0], "state", state));
 }
 
+static const char *const doc_entity[] = {[DOC_NOTICE] = "notice", [DOC_ANSWER] = "answer"};
+
 static void doc_put(Request *r, DocKind kind)
 {
     Cdb *db;
-    json_t *body = body_and_db(r, &db);
+    Actor who;
+    json_t *body = actor_and_body(r, &db, &who);
     if (!body) return;
+    char org[CDB_ID_SIZE];
     Err err;
-    int rc = content_doc_put(db, r->actor, kind, r->params[0], body, &err);
+    int rc = owner_of(r, db, &who, doc_entity[kind], r->params[0], body, org, sizeof org);
+    if (!rc) rc = api_allowed(r, db, &who, AUTHZ_DRAFT, org);
+    if (!rc && (rc = content_doc_put(db, who.name, org, kind, r->params[0], body, &err))) api_reply_failure(r, rc, &err);
+    if (!rc) reply_revision(r, 200, json_pack("{s:s,s:s}", "id", r->params[0], "org", org));
     json_decref(body);
-    if (rc) return api_reply_failure(r, rc, &err);
-    reply_revision(r, 200, json_pack("{s:s}", "id", r->params[0]));
 }
 
 static void doc_delete(Request *r, DocKind kind)
 {
-    Cdb *db = http_db(r);
-    if (!db) return;
+    Cdb *db;
+    Actor who;
+    char org[CDB_ID_SIZE];
+    if (api_actor(r, &db, &who) || stored_owner(r, db, doc_entity[kind], r->params[0], org, sizeof org) ||
+        api_allowed(r, db, &who, AUTHZ_DRAFT, org))
+        return;
     Err err;
-    int rc = content_doc_delete(db, r->actor, kind, r->params[0], &err);
+    int rc = content_doc_delete(db, who.name, kind, r->params[0], &err);
     if (rc) return api_reply_failure(r, rc, &err);
     reply_revision(r, 200, json_pack("{s:s}", "id", r->params[0]));
 }
@@ -237,48 +428,59 @@ void api_admin_notice_delete(Request *r) { doc_delete(r, DOC_NOTICE); }
 void api_admin_answer_put(Request *r) { doc_put(r, DOC_ANSWER); }
 void api_admin_answer_delete(Request *r) { doc_delete(r, DOC_ANSWER); }
 
+/* ---- feedback and the audit trail ------------------------------------------------------ */
+
 void api_admin_feedback(Request *r)
 {
-    Cdb *db = http_db(r);
-    if (!db) return;
+    Cdb *db;
+    Actor who;
+    if (api_actor(r, &db, &who)) return;
     int64_t since = 0;
     const char *s = http_query(r, "since");
     if (s && feed_parse_time(s, &since))
         return http_reply_error(r, 400, "bad_request", "since: must be a time like 2026-11-01T00:00:00+08:00");
     json_t *rows = NULL;
     Err err;
-    int rc = feedback_list(db, since, &rows, &err);
+    int rc = feedback_list(db, who.org, since, &rows, &err);
     reply_rows(r, "feedback", rc, rows, &err);
 }
 
 void api_admin_reply(Request *r)
 {
     Cdb *db;
-    json_t *body = body_and_db(r, &db);
+    Actor who;
+    json_t *body = actor_and_body(r, &db, &who);
     if (!body) return;
     json_t *pub = json_object_get(body, "public");
-    if (pub && !json_is_boolean(pub)) {
-        json_decref(body);
-        return http_reply_error(r, 400, "bad_request", "public: must be true or false");
-    }
-    int64_t reply_id;
+    char org[CDB_ID_SIZE];
     Err err;
-    int rc = feedback_reply(db, r->actor, r->params[0], json_string_value(json_object_get(body, "text")),
-                            json_is_true(pub), json_string_value(json_object_get(body, "question")), &reply_id, &err);
+    int rc = feedback_owner(db, r->params[0], org, sizeof org, &err);
+    if (rc < 0) http_reply_internal(r, &err);
+    if (rc == 1) http_reply_error(r, 404, "not_found", "there is no feedback %s", r->params[0]);
+    if (!rc && pub && !json_is_boolean(pub)) rc = -1, http_reply_error(r, 400, "bad_request", "public: must be true or false");
+    /* Writing a reply is drafting; making it public is publishing. */
+    if (!rc) rc = api_allowed(r, db, &who, json_is_true(pub) ? AUTHZ_APPROVE : AUTHZ_DRAFT, org);
+    int64_t reply_id;
+    if (!rc && (rc = feedback_reply(db, who.name, r->params[0], body_text(body, "text"), json_is_true(pub),
+                                    body_text(body, "question"), &reply_id, &err)))
+        api_reply_failure(r, rc, &err);
+    if (!rc) reply_revision(r, 201, json_pack("{s:I}", "reply_id", (json_int_t)reply_id));
     json_decref(body);
-    if (rc) return api_reply_failure(r, rc, &err);
-    reply_revision(r, 201, json_pack("{s:I}", "reply_id", (json_int_t)reply_id));
 }
 
 void api_admin_audit(Request *r)
 {
-    Cdb *db = http_db(r);
-    if (!db) return;
+    Cdb *db;
+    Actor who;
+    if (api_actor(r, &db, &who)) return;
     const char *l = http_query(r, "limit");
-    int limit = l ? atoi(l) : 100;
-    if (limit <= 0 || limit > 10000) limit = 100;
+    int limit = 100;
+    if (l && number_parse_int(l, 1, 10000, &limit)) {
+        http_reply_error(r, 400, "bad_request", "limit: must be a whole number from 1 to 10000");
+        return;
+    }
     json_t *rows = NULL;
     Err err;
-    int rc = cdb_audit_list(db, limit, &rows, &err);
+    int rc = cdb_audit_list(db, who.org, limit, &rows, &err);
     reply_rows(r, "audit", rc, rows, &err);
 }

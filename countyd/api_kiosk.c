@@ -54,23 +54,41 @@ static void set_etag(Request *r, const char *value)
     http_add_header(r, "ETag", tag);
 }
 
-/* The feed text for a kiosk at `since` when the server is at `rev`: from
- * the cache, or built and cached.  *text is NULL when nothing is newer. */
-static int content_text(Request *r, int64_t since, int64_t *rev, char **text, size_t *len, Err *err)
+/* The feed text for the kiosk at `since` when its feed is at t->revision:
+ * from the cache, or built and cached.  *text is NULL when nothing is newer. */
+static int content_text(Request *r, const FeedTarget *t, int64_t since, int64_t *rev, char **text, size_t *len,
+                        Err *err)
 {
+    /* A kiosk moved after `since` gets a delta of its own; the others share
+     * their organisation's. */
+    char feed[FEEDCACHE_FEED_SIZE];
+    if (t->feed_base > since) snprintf(feed, sizeof feed, "kiosk:%s", r->actor);
+    else snprintf(feed, sizeof feed, "%s", t->org);
     int64_t key = since <= 0 || since > *rev ? 0 : since;
-    if ((*text = feedcache_get(key, *rev, len))) return 0;
+    if ((*text = feedcache_get(feed, key, *rev, len))) return 0;
     Cdb *db = http_db(r);
     if (!db) return 1;
     json_t *doc;
-    if (feedgen_build(db, since, &doc, rev, err)) return -1;
+    if (feedgen_build(db, r->actor, since, &doc, rev, err)) return -1;
     if (!doc) return 0;
     *text = json_dumps(doc, JSON_COMPACT);
     json_decref(doc);
     if (!*text) return err_set(err, "out of memory");
     *len = strlen(*text);
-    feedcache_put(since <= 0 || since > *rev ? 0 : since, *rev, *text, *len);
+    feedcache_put(feed, since <= 0 || since > *rev ? 0 : since, *rev, *text, *len);
     return 0;
+}
+
+/* Where the kiosk's feed stands now; -1 after answering. */
+static int feed_target(Request *r, FeedTarget *t)
+{
+    Cdb *db = http_db(r);
+    if (!db) return -1;
+    Err err;
+    int rc = feedgen_target(db, r->actor, t, &err);
+    if (rc < 0) http_reply_internal(r, &err);
+    if (rc > 0) http_reply_error(r, 401, "unauthorized", "kiosk %s is not registered", r->actor);
+    return rc ? -1 : 0;
 }
 
 void api_content(Request *r)
@@ -80,18 +98,22 @@ void api_content(Request *r)
     if (query_int(r, "since", 0, INT64_MAX, -1, &since) || query_int(r, "wait", 0, 120, 0, &wait)) return;
     if (since < 0) since = etag_revision(r) >= 0 ? etag_revision(r) : 0;
     if (wait > app->max_wait_s) wait = app->max_wait_s;
-    int64_t rev = longpoll_current();
-    if (rev == since && wait > 0) {
-        /* Nothing new: hold the request without a database connection. */
+    FeedTarget t;
+    if (feed_target(r, &t)) return;
+    if (t.revision == since && wait > 0) {
+        /* Nothing new: hold the request without a database connection,
+         * until this kiosk's own feed changes. */
         http_db_release(r);
-        rev = longpoll_wait(since, (int)wait * 1000);
+        bool changed = longpoll_wait(t.org, r->actor, since, (int)wait * 1000);
         if (longpoll_stopping()) return http_reply_error(r, 503, "unavailable", "the server is stopping");
+        if (changed && feed_target(r, &t)) return;
     }
+    int64_t rev = t.revision;
     char *text = NULL;
     size_t len = 0;
     Err err;
     if (rev != since) {
-        int rc = content_text(r, since, &rev, &text, &len, &err);
+        int rc = content_text(r, &t, since, &rev, &text, &len, &err);
         if (rc > 0) return;
         if (rc < 0) return http_reply_internal(r, &err);
     }

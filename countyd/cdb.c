@@ -2,19 +2,27 @@
 
 #include <sqlite3.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "orgs.h"
 #include "sqlutil.h"
 
 /* How errors name this database (sqlutil.h); cdb_open prefixes the path. */
 #define WHERE "database"
 
+/* Feeds this transaction changed (for the long-poll). */
+#define CDB_MAX_TX_FEEDS 256
+
 struct Cdb {
     sqlite3 *db;
     int64_t tx_revision;     /* the revision this write transaction created, 0 = none yet */
+    char (*tx_feeds)[CDB_ID_SIZE];
+    size_t n_tx_feeds, cap_tx_feeds;
+    bool tx_feeds_overflow;   /* more than fit: wake every waiter */
 };
 
 /* migrations[i] brings user_version i to i+1.  Append only. */
@@ -72,6 +80,44 @@ static const char *const migrations[] = {
      * item and kiosk (no foreign key: a withdrawn item keeps its count). */
     "CREATE TABLE item_views (item TEXT NOT NULL, kiosk TEXT NOT NULL, views INTEGER NOT NULL,"
     "  PRIMARY KEY (item, kiosk));",
+    /* 3 -> 4: the tree of Party organisations (docs/ADMIN.md "Organisations").
+     * Everything that exists goes to the root organisation, which is named
+     * later (kioskctl org-set root --name ...): while its name is empty the
+     * kiosks keep the name in their kiosk.conf.  Items, notices and answers
+     * get an owner and an audience (own = the owner's kiosks, subtree = also
+     * every organisation below); what was there reached every kiosk, so it
+     * keeps 'subtree'.  The change log becomes per organisation: a kiosk's
+     * delta is what changed in its own organisation's feed. */
+    "CREATE TABLE orgs (id TEXT PRIMARY KEY, parent TEXT, name TEXT NOT NULL, short_name TEXT NOT NULL DEFAULT '',"
+    "  created_at INTEGER NOT NULL, CHECK ((id = 'root') = (parent IS NULL)));"
+    "CREATE INDEX orgs_parent ON orgs(parent);"
+    "INSERT INTO orgs (id, parent, name, short_name, created_at) VALUES ('root', NULL, '', '', strftime('%s', 'now'));"
+    "ALTER TABLE admins ADD COLUMN org TEXT NOT NULL DEFAULT 'root';"
+    "ALTER TABLE admins ADD COLUMN roles TEXT NOT NULL DEFAULT 'draft,review,approve,manage';"
+    "ALTER TABLE kiosks ADD COLUMN org TEXT NOT NULL DEFAULT 'root';"
+    "ALTER TABLE kiosks ADD COLUMN feed_base INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX kiosks_org ON kiosks(org);"
+    "CREATE TABLE kiosk_moves (seq INTEGER PRIMARY KEY, kiosk TEXT NOT NULL, from_org TEXT NOT NULL,"
+    "  to_org TEXT NOT NULL, revision INTEGER NOT NULL, at INTEGER NOT NULL, admin TEXT NOT NULL);"
+    "CREATE INDEX kiosk_moves_kiosk ON kiosk_moves(kiosk, revision);"
+    "ALTER TABLE items ADD COLUMN org TEXT NOT NULL DEFAULT 'root';"
+    "ALTER TABLE items ADD COLUMN audience TEXT NOT NULL DEFAULT 'subtree' CHECK (audience IN ('own','subtree'));"
+    "ALTER TABLE items ADD COLUMN live_audience TEXT NOT NULL DEFAULT 'subtree' CHECK (live_audience IN ('own','subtree'));"
+    "CREATE INDEX items_org_live ON items(org, live);"
+    "ALTER TABLE notices ADD COLUMN org TEXT NOT NULL DEFAULT 'root';"
+    "ALTER TABLE notices ADD COLUMN audience TEXT NOT NULL DEFAULT 'subtree' CHECK (audience IN ('own','subtree'));"
+    "CREATE INDEX notices_org ON notices(org);"
+    "ALTER TABLE answers ADD COLUMN org TEXT NOT NULL DEFAULT 'root';"
+    "ALTER TABLE answers ADD COLUMN audience TEXT NOT NULL DEFAULT 'subtree' CHECK (audience IN ('own','subtree'));"
+    "CREATE INDEX answers_org ON answers(org);"
+    "ALTER TABLE feedback ADD COLUMN org TEXT NOT NULL DEFAULT 'root';"
+    "CREATE INDEX feedback_org ON feedback(org, received_at);"
+    "ALTER TABLE audit ADD COLUMN org TEXT NOT NULL DEFAULT 'root';"
+    "CREATE TABLE feed_changes (org TEXT NOT NULL, entity TEXT NOT NULL, id TEXT NOT NULL, revision INTEGER NOT NULL,"
+    "  PRIMARY KEY (org, entity, id));"
+    "CREATE INDEX feed_changes_revision ON feed_changes(org, revision);"
+    "INSERT INTO feed_changes (org, entity, id, revision) SELECT 'root', entity, id, revision FROM changes;"
+    "DROP TABLE changes;",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == CDB_SCHEMA_VERSION, "one migration per schema version");
@@ -122,6 +168,7 @@ void cdb_close(Cdb *db)
 {
     if (!db) return;
     sqlite3_close(db->db);
+    free(db->tx_feeds);
     free(db);
 }
 
@@ -221,9 +268,16 @@ int64_t cdb_int(Cdb *db, int64_t dflt, const char *sql, const char *fmt, ...)
 
 /* ---- transactions, revision, audit ------------------------------------ */
 
-int cdb_begin(Cdb *db, Err *err)
+static void reset_tx(Cdb *db)
 {
     db->tx_revision = 0;
+    db->n_tx_feeds = 0;
+    db->tx_feeds_overflow = false;
+}
+
+int cdb_begin(Cdb *db, Err *err)
+{
+    reset_tx(db);
     return exec_script(db, "BEGIN IMMEDIATE", err);
 }
 
@@ -240,7 +294,7 @@ int cdb_commit(Cdb *db, int64_t *new_revision, Err *err)
 
 void cdb_rollback(Cdb *db)
 {
-    db->tx_revision = 0;
+    reset_tx(db);
     if (!sqlite3_get_autocommit(db->db)) sqlite3_exec(db->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
@@ -255,27 +309,57 @@ int64_t cdb_revision(Cdb *db) { return cdb_int(db, 0, "SELECT value FROM meta WH
 
 int64_t cdb_tx_revision(Cdb *db) { return db->tx_revision; }
 
-int cdb_mark_changed(Cdb *db, const char *entity, const char *id, Err *err)
+int64_t cdb_take_revision(Cdb *db, Err *err)
 {
     if (!db->tx_revision) {
         int64_t next = cdb_revision(db) + 1;
         if (cdb_exec(db, err, "UPDATE meta SET value = ? WHERE key = 'revision'", "i", next)) return -1;
         db->tx_revision = next;
     }
-    return cdb_exec(db, err, "INSERT OR REPLACE INTO changes (entity, id, revision) VALUES (?, ?, ?)", "ssi", entity, id,
-                    db->tx_revision);
+    return db->tx_revision;
 }
 
-int cdb_audit(Cdb *db, const char *admin, const char *action, const char *target, const char *detail, Err *err)
+void cdb_note_feed(Cdb *db, const char *org)
 {
-    return cdb_exec(db, err, "INSERT INTO audit (at, admin, action, target, detail) VALUES (?, ?, ?, ?, ?)", "issss",
-                    (int64_t)time(NULL), admin, action, target, detail ? detail : "");
+    for (size_t i = 0; i < db->n_tx_feeds; i++)
+        if (strcmp(db->tx_feeds[i], org) == 0) return;
+    if (db->n_tx_feeds == CDB_MAX_TX_FEEDS) {
+        db->tx_feeds_overflow = true;
+        return;
+    }
+    if (db->n_tx_feeds == db->cap_tx_feeds) {
+        size_t cap = db->cap_tx_feeds ? db->cap_tx_feeds * 2 : 8;
+        void *grown = realloc(db->tx_feeds, cap * sizeof *db->tx_feeds);
+        if (!grown) {
+            db->tx_feeds_overflow = true;
+            return;
+        }
+        db->tx_feeds = grown;
+        db->cap_tx_feeds = cap;
+    }
+    snprintf(db->tx_feeds[db->n_tx_feeds++], CDB_ID_SIZE, "%s", org);
 }
 
-int cdb_audit_list(Cdb *db, int limit, json_t **out, Err *err)
+size_t cdb_tx_feeds(Cdb *db, const char *orgs[], size_t max, bool *all)
+{
+    size_t n = db->n_tx_feeds < max ? db->n_tx_feeds : max;
+    for (size_t i = 0; i < n; i++) orgs[i] = db->tx_feeds[i];
+    *all = db->tx_feeds_overflow || db->n_tx_feeds > max;
+    return n;
+}
+
+int cdb_audit(Cdb *db, const char *admin, const char *org, const char *action, const char *target, const char *detail,
+              Err *err)
+{
+    return cdb_exec(db, err, "INSERT INTO audit (at, admin, org, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)",
+                    "isssss", (int64_t)time(NULL), admin, org ? org : "root", action, target, detail ? detail : "");
+}
+
+int cdb_audit_list(Cdb *db, const char *top, int limit, json_t **out, Err *err)
 {
     return cdb_rows(db, out, err,
-                    "SELECT * FROM (SELECT seq, strftime('%Y-%m-%dT%H:%M:%S+08:00', at, 'unixepoch', '+8 hours') AS at,"
-                    " admin, action, target, detail FROM audit ORDER BY seq DESC LIMIT ?) ORDER BY seq",
-                    "d", limit);
+                    ORGS_SUBTREE_CTE " SELECT * FROM (SELECT seq, strftime('%Y-%m-%dT%H:%M:%S+08:00', at, 'unixepoch',"
+                    " '+8 hours') AS at, admin, org, action, target, detail FROM audit"
+                    " WHERE org IN (SELECT id FROM subtree) ORDER BY seq DESC LIMIT ?2) ORDER BY seq",
+                    "sd", top, limit);
 }

@@ -14,11 +14,16 @@
 #define COUNTYD_CDB_H
 
 #include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "err.h"
 
-#define CDB_SCHEMA_VERSION 3
+#define CDB_SCHEMA_VERSION 4
+
+/* Bytes for an id (entity, organisation, admin) with its NUL. */
+#define CDB_ID_SIZE 80
 
 typedef struct Cdb Cdb;
 
@@ -26,9 +31,10 @@ int cdb_open(const char *path, Cdb **out, Err *err);
 void cdb_close(Cdb *db);
 
 /* A write transaction (BEGIN IMMEDIATE).  Changes that kiosks can see are
- * marked with cdb_mark_changed(); the first mark in a transaction takes the
- * next content revision, later marks share it.  cdb_commit() reports the
- * revision the transaction created (0 when it marked nothing). */
+ * marked by audience.c (audience_mark), which takes the next content
+ * revision with cdb_take_revision() (later marks in the transaction share
+ * it) and notes each organisation whose feed changed.  cdb_commit() reports
+ * the revision the transaction created (0 when it marked nothing). */
 int cdb_begin(Cdb *db, Err *err);
 int cdb_commit(Cdb *db, int64_t *new_revision, Err *err);
 void cdb_rollback(Cdb *db);
@@ -39,12 +45,21 @@ void cdb_end_read(Cdb *db);
 int64_t cdb_revision(Cdb *db);
 /* The revision the current write transaction created, 0 if none yet. */
 int64_t cdb_tx_revision(Cdb *db);
-int cdb_mark_changed(Cdb *db, const char *entity, const char *id, Err *err);
-/* 归档: who did what to what, and when. */
-int cdb_audit(Cdb *db, const char *admin, const char *action, const char *target, const char *detail, Err *err);
+/* The revision of this write transaction, taken on first call; -1 on a fault. */
+int64_t cdb_take_revision(Cdb *db, Err *err);
+/* Notes a feed this transaction changed: an organisation's id, or
+ * "kiosk:ID" for a kiosk moved to another organisation. */
+void cdb_note_feed(Cdb *db, const char *feed);
+/* The feeds noted since cdb_begin (valid until the next one); *all is
+ * true when there were more than `max` (then wake everyone). */
+size_t cdb_tx_feeds(Cdb *db, const char *orgs[], size_t max, bool *all);
+/* 归档: who (admin, of organisation org) did what to what, and when. */
+int cdb_audit(Cdb *db, const char *admin, const char *org, const char *action, const char *target, const char *detail,
+              Err *err);
 
-/* The latest `limit` audit entries, oldest first. */
-int cdb_audit_list(Cdb *db, int limit, json_t **out, Err *err);
+/* The latest `limit` audit entries about `top` and the organisations
+ * below it, oldest first. */
+int cdb_audit_list(Cdb *db, const char *top, int limit, json_t **out, Err *err);
 
 /* Runs a statement that returns no rows. */
 int cdb_exec(Cdb *db, Err *err, const char *sql, const char *fmt, ...);

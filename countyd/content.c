@@ -7,9 +7,10 @@
 #include <time.h>
 
 #include "app.h"
+#include "audience.h"
 #include "auth.h"
 #include "blobs.h"
-#include "longpoll.h"
+#include "orgs.h"
 #include "validate.h"
 
 /* Fills Err with a message for the client and yields an AppResult. */
@@ -18,15 +19,6 @@
 char *content_canonical(json_t *v) { return json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY); }
 
 static int64_t now_s(void) { return (int64_t)time(NULL); }
-
-/* Commits and wakes the held kiosk requests if kiosks can see the change. */
-static int commit_and_announce(Cdb *db, Err *err)
-{
-    int64_t rev = 0;
-    if (cdb_commit(db, &rev, err)) return -1;
-    if (rev) longpoll_announce(rev);
-    return 0;
-}
 
 static int fail_rollback(Cdb *db, int rc)
 {
@@ -70,10 +62,10 @@ static int category_upsert(Cdb *db, const char *admin, json_t *cat, int *changed
         rc = cdb_exec(db, err,
                       "INSERT OR REPLACE INTO categories (id, doc, updated_at, updated_by) VALUES (?, ?, ?, ?)", "ssis",
                       id, text, now_s(), admin);
-        if (!rc) rc = cdb_mark_changed(db, "category", id, err);
+        if (!rc) rc = audience_mark(db, "category", id, ORG_ROOT, true, err);
         char target[128];
         snprintf(target, sizeof target, "category:%s", id);
-        if (!rc) rc = cdb_audit(db, admin, found == 1 ? "category-add" : "category-edit", target, text, err);
+        if (!rc) rc = cdb_audit(db, admin, ORG_ROOT, found == 1 ? "category-add" : "category-edit", target, text, err);
         (*changed)++;
     }
     free(text);
@@ -107,7 +99,8 @@ static int category_remove_missing(Cdb *db, const char *admin, json_t *categorie
         char target[128];
         snprintf(target, sizeof target, "category:%s", id);
         if (cdb_exec(db, err, "DELETE FROM categories WHERE id = ?", "s", id) ||
-            cdb_mark_changed(db, "category", id, err) || cdb_audit(db, admin, "category-delete", target, "", err)) {
+            audience_mark(db, "category", id, ORG_ROOT, true, err) ||
+            cdb_audit(db, admin, ORG_ROOT, "category-delete", target, "", err)) {
             rc = -1;
             break;
         }
@@ -128,7 +121,7 @@ int content_categories_put(Cdb *db, const char *admin, json_t *categories, int *
     json_array_foreach(categories, i, cat) if (category_upsert(db, admin, cat, changed, err)) return fail_rollback(db, -1);
     int rc = category_remove_missing(db, admin, categories, changed, err);
     if (rc) return fail_rollback(db, rc);
-    return commit_and_announce(db, err);
+    return audience_commit(db, err);
 }
 
 /* ---- items ------------------------------------------------------------------ */
@@ -163,9 +156,16 @@ static int normalize_item(Cdb *db, const char *id, json_t *item, json_t **out, E
     const char *body_id = json_string_value(json_object_get(item, "id"));
     if (body_id && strcmp(body_id, id) != 0)
         return REFUSE(APP_BAD_REQUEST, "the body's id \"%s\" differs from the URL's \"%s\"", body_id, id);
+    json_t *aud = json_object_get(item, "audience");
+    if (aud && audience_parse(json_string_value(aud)) < 0)
+        return REFUSE(APP_BAD_REQUEST, "audience: must be \"own\" (本组织的触控屏) or \"subtree\" (本组织及下级的触控屏)");
     json_t *clean = json_deep_copy(item);
     json_object_set_new(clean, "id", json_string(id));
     json_object_del(clean, "revision");
+    json_object_del(clean, "org");
+    /* The audience belongs to the working version: changing it is a new
+     * version that goes through review like any other change. */
+    if (!aud) json_object_set_new(clean, "audience", json_string(audience_word(AUDIENCE_SUBTREE)));
     json_t *cats;
     if (all_categories(db, &cats, err)) {
         json_decref(clean);
@@ -183,8 +183,8 @@ static int normalize_item(Cdb *db, const char *id, json_t *item, json_t **out, E
 
 /* Writes the working version in an open transaction; 1 when it equals
  * what is stored already (and the item is not withdrawn): nothing to do. */
-static int store_working_version(Cdb *db, const char *admin, const char *id, json_t *clean, const char *text,
-                                 char *state, size_t state_size, Err *err)
+static int store_working_version(Cdb *db, const char *admin, const char *org, const char *id, json_t *clean,
+                                 const char *text, char *state, size_t state_size, Err *err)
 {
     json_t *old = NULL;
     int rc = cdb_row(db, &old, err, "SELECT state, content FROM items WHERE id = ?", "s", id);
@@ -200,20 +200,21 @@ static int store_working_version(Cdb *db, const char *admin, const char *id, jso
     char target[128];
     snprintf(target, sizeof target, "item:%s", id);
     rc = cdb_exec(db, err,
-                  "INSERT INTO items (id, category, title, scope, state, content, updated_at, updated_by)"
-                  " VALUES (?, ?, ?, ?, 'drafted', ?, ?, ?)"
+                  "INSERT INTO items (id, org, category, title, scope, audience, state, content, updated_at, updated_by)"
+                  " VALUES (?, ?, ?, ?, ?, ?, 'drafted', ?, ?, ?)"
                   " ON CONFLICT(id) DO UPDATE SET category = excluded.category, title = excluded.title,"
-                  " scope = excluded.scope, state = 'drafted', content = excluded.content,"
+                  " scope = excluded.scope, audience = excluded.audience, state = 'drafted', content = excluded.content,"
                   " updated_at = excluded.updated_at, updated_by = excluded.updated_by",
-                  "sssssis", id, json_string_value(json_object_get(clean, "category")), title,
-                  json_string_value(json_object_get(clean, "scope")), text, now_s(), admin);
-    if (!rc) rc = cdb_audit(db, admin, old ? "edit" : "draft", target, title, err);
+                  "sssssssis", id, org, json_string_value(json_object_get(clean, "category")), title,
+                  json_string_value(json_object_get(clean, "scope")),
+                  json_string_value(json_object_get(clean, "audience")), text, now_s(), admin);
+    if (!rc) rc = cdb_audit(db, admin, org, old ? "edit" : "draft", target, title, err);
     json_decref(old);
     return rc;
 }
 
-int content_item_put(Cdb *db, const char *admin, const char *id, json_t *item, bool *changed, char *state,
-                     size_t state_size, Err *err)
+int content_item_put(Cdb *db, const char *admin, const char *org, const char *id, json_t *item, bool *changed,
+                     char *state, size_t state_size, Err *err)
 {
     *changed = false;
     snprintf(state, state_size, "drafted");
@@ -222,9 +223,9 @@ int content_item_put(Cdb *db, const char *admin, const char *id, json_t *item, b
     if (rc) return rc;
     char *text = content_canonical(clean);
     rc = text ? cdb_begin(db, err) : err_set(err, "out of memory");
-    if (!rc) rc = store_working_version(db, admin, id, clean, text, state, state_size, err);
+    if (!rc) rc = store_working_version(db, admin, org, id, clean, text, state, state_size, err);
     if (rc == 0) {
-        rc = commit_and_announce(db, err);
+        rc = audience_commit(db, err);
         *changed = rc == 0;
     } else {
         cdb_rollback(db);
@@ -259,22 +260,35 @@ static int publish(Cdb *db, const char *id, json_t *row, Err *err)
         return REFUSE(APP_CONFLICT, "item %s is filed under category %s, which no longer exists", id, category);
     bool public = strcmp(json_string_value(json_object_get(row, "scope")), "public") == 0;
     bool was_live = json_integer_value(json_object_get(row, "live")) != 0;
-    if ((public || was_live) && cdb_mark_changed(db, "item", id, err)) return -1;
-    int64_t rev = public ? cdb_tx_revision(db) : cdb_revision(db);
+    const char *org = json_string_value(json_object_get(row, "org"));
+    bool was_below = was_live && strcmp(json_string_value(json_object_get(row, "live_audience")), "subtree") == 0;
     json_t *doc = parse_doc(row, "content");
     if (!doc) return err_set(err, "item %s: stored content is not JSON", id);
+    /* The audience decides who gets the item; kiosks never see the word. */
+    int aud = audience_parse(json_string_value(json_object_get(doc, "audience")));
+    if (aud < 0) aud = AUDIENCE_SUBTREE;
+    json_object_del(doc, "audience");
+    if ((public || was_live) && audience_mark(db, "item", id, org, was_below || aud == AUDIENCE_SUBTREE, err)) {
+        json_decref(doc);
+        return -1;
+    }
+    int64_t rev = public ? cdb_tx_revision(db) : cdb_revision(db);
     json_object_set_new(doc, "revision", json_integer(rev));
     char *text = content_canonical(doc);
     json_decref(doc);
-    int rc = cdb_exec(db, err, "UPDATE items SET published = ?, published_revision = ?, live = ? WHERE id = ?", "sids",
-                      text, rev, public ? 1 : 0, id);
+    int rc = cdb_exec(db, err,
+                      "UPDATE items SET published = ?, published_revision = ?, live = ?, live_audience = ? WHERE id = ?",
+                      "sidss", text, rev, public ? 1 : 0, audience_word((Audience)aud), id);
     free(text);
     return rc;
 }
 
 static int withdraw(Cdb *db, const char *id, json_t *row, Err *err)
 {
-    if (json_integer_value(json_object_get(row, "live")) && cdb_mark_changed(db, "item", id, err)) return -1;
+    bool below = strcmp(json_string_value(json_object_get(row, "live_audience")), "subtree") == 0;
+    if (json_integer_value(json_object_get(row, "live")) &&
+        audience_mark(db, "item", id, json_string_value(json_object_get(row, "org")), below, err))
+        return -1;
     return cdb_exec(db, err, "UPDATE items SET published = NULL, published_revision = NULL, live = 0 WHERE id = ?", "s",
                     id);
 }
@@ -297,7 +311,8 @@ int content_item_step(Cdb *db, const char *admin, const char *id, ReviewStep ste
 {
     json_t *row = NULL;
     if (cdb_begin(db, err)) return -1;
-    int rc = cdb_row(db, &row, err, "SELECT state, category, scope, content, live FROM items WHERE id = ?", "s", id);
+    int rc = cdb_row(db, &row, err,
+                     "SELECT state, org, category, scope, content, live, live_audience FROM items WHERE id = ?", "s", id);
     if (rc == 1) rc = REFUSE(APP_NOT_FOUND, "there is no item %s", id);
     if (!rc) rc = apply_step(db, id, step, row, err);
     char target[128];
@@ -305,33 +320,53 @@ int content_item_step(Cdb *db, const char *admin, const char *id, ReviewStep ste
     if (!rc)
         rc = cdb_exec(db, err, "UPDATE items SET state = ?, updated_at = ?, updated_by = ? WHERE id = ?", "siss",
                       steps[step].to, now_s(), admin, id);
-    if (!rc) rc = cdb_audit(db, admin, steps[step].word, target, note, err);
+    if (!rc) rc = cdb_audit(db, admin, json_string_value(json_object_get(row, "org")), steps[step].word, target, note, err);
     json_decref(row);
     if (rc) return fail_rollback(db, rc);
     snprintf(state, state_size, "%s", steps[step].to);
-    return commit_and_announce(db, err);
+    return audience_commit(db, err);
 }
 
-int content_items_list(Cdb *db, json_t **out, Err *err)
+int content_items_list(Cdb *db, const char *top, json_t **out, Err *err)
 {
     return cdb_rows(db, out, err,
-                    "SELECT id, title, category, scope, state, published_revision, live AS on_kiosks, "
-                    SQL_TIME("updated_at") " AS updated_at, updated_by,"
+                    ORGS_SUBTREE_CTE " SELECT id, org, title, category, scope, audience, state, published_revision,"
+                    " live AS on_kiosks, " SQL_TIME("updated_at") " AS updated_at, updated_by,"
                     " coalesce((SELECT sum(views) FROM item_views WHERE item = items.id), 0) AS views"
-                    " FROM items ORDER BY category, id",
-                    NULL);
+                    " FROM items WHERE org IN (SELECT id FROM subtree) ORDER BY category, id",
+                    "s", top);
 }
 
-int content_items_by_state(Cdb *db, json_t **out, Err *err)
+int content_items_by_state(Cdb *db, const char *top, json_t **out, Err *err)
 {
-    return cdb_rows(db, out, err, "SELECT state, count(*) AS n FROM items GROUP BY state ORDER BY state", NULL);
+    return cdb_rows(db, out, err,
+                    ORGS_SUBTREE_CTE " SELECT state, count(*) AS n FROM items WHERE org IN (SELECT id FROM subtree)"
+                    " GROUP BY state ORDER BY state",
+                    "s", top);
+}
+
+/* Which table holds each kind of owned entity. */
+static const char *owner_sql(const char *entity)
+{
+    if (strcmp(entity, "item") == 0) return "SELECT org FROM items WHERE id = ?";
+    if (strcmp(entity, "notice") == 0) return "SELECT org FROM notices WHERE id = ?";
+    if (strcmp(entity, "answer") == 0) return "SELECT org FROM answers WHERE id = ?";
+    return NULL;
+}
+
+int content_owner(Cdb *db, const char *entity, const char *id, char *org, size_t size, Err *err)
+{
+    const char *sql = owner_sql(entity);
+    if (!sql) return err_set(err, "content_owner: unknown entity %s", entity);
+    return cdb_text(db, org, size, err, sql, "s", id ? id : "");
 }
 
 int content_item_get(Cdb *db, const char *id, json_t **out, Err *err)
 {
     json_t *row;
     int rc = cdb_row(db, &row, err,
-                     "SELECT id, state, scope, published_revision, live AS on_kiosks, content, published, "
+                     "SELECT id, org, state, scope, audience, live_audience, published_revision, live AS on_kiosks,"
+                     " content, published, "
                      SQL_TIME("updated_at") " AS updated_at, updated_by FROM items WHERE id = ?",
                      "s", id);
     if (rc == 1) return REFUSE(APP_NOT_FOUND, "there is no item %s", id);
@@ -360,60 +395,86 @@ int content_item_get(Cdb *db, const char *id, json_t **out, Err *err)
 static const struct {
     const char *entity, *section, *get_sql, *put_sql, *del_sql;
 } doc_kinds[] = {
-    [DOC_NOTICE] = {"notice", "notices", "SELECT doc FROM notices WHERE id = ?",
-                    "INSERT OR REPLACE INTO notices (id, doc, updated_at, updated_by) VALUES (?, ?, ?, ?)",
+    [DOC_NOTICE] = {"notice", "notices", "SELECT doc, org, audience FROM notices WHERE id = ?",
+                    "INSERT OR REPLACE INTO notices (id, org, audience, doc, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?)",
                     "DELETE FROM notices WHERE id = ?"},
-    [DOC_ANSWER] = {"answer", "answers", "SELECT doc FROM answers WHERE id = ?",
-                    "INSERT OR REPLACE INTO answers (id, doc, updated_at, updated_by) VALUES (?, ?, ?, ?)",
+    [DOC_ANSWER] = {"answer", "answers", "SELECT doc, org, audience FROM answers WHERE id = ?",
+                    "INSERT OR REPLACE INTO answers (id, org, audience, doc, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?)",
                     "DELETE FROM answers WHERE id = ?"},
 };
 
-static int check_doc(DocKind kind, const char *id, json_t *entry, char **text, Err *err)
+/* The feed entry as kiosks get it (no org, no audience) and its audience. */
+static int check_doc(DocKind kind, const char *id, json_t *entry, char **text, Audience *audience, Err *err)
 {
     if (!validate_id(id)) return REFUSE(APP_BAD_REQUEST, "\"%s\" is not an id (1-63 of A-Z a-z 0-9 - _ .)", id);
     if (kind == DOC_ANSWER && strncmp(id, "answer-", 7) == 0)
         return REFUSE(APP_BAD_REQUEST, "ids starting with answer- are kept for replies to feedback");
     if (!json_is_object(entry)) return REFUSE(APP_BAD_REQUEST, "the body must be one feed %s entry", doc_kinds[kind].entity);
+    json_t *aud = json_object_get(entry, "audience");
+    int a = aud ? audience_parse(json_string_value(aud)) : AUDIENCE_SUBTREE;
+    if (a < 0) return REFUSE(APP_BAD_REQUEST, "audience: must be \"own\" (本组织的触控屏) or \"subtree\" (本组织及下级的触控屏)");
+    *audience = (Audience)a;
     json_t *clean = json_deep_copy(entry);
     json_object_set_new(clean, "id", json_string(id));
+    json_object_del(clean, "audience");
+    json_object_del(clean, "org");
     int rc = validate_with_kiosk_importer(NULL, doc_kinds[kind].section, clean, err) ? APP_BAD_REQUEST : 0;
     if (!rc) *text = content_canonical(clean);
     json_decref(clean);
     return rc;
 }
 
-int content_doc_put(Cdb *db, const char *admin, DocKind kind, const char *id, json_t *entry, Err *err)
+static bool reaches_below(json_t *row)
+{
+    return row && strcmp(json_string_value(json_object_get(row, "audience")), "subtree") == 0;
+}
+
+int content_doc_put(Cdb *db, const char *admin, const char *org, DocKind kind, const char *id, json_t *entry, Err *err)
 {
     char *text = NULL;
-    int rc = check_doc(kind, id, entry, &text, err);
+    Audience audience;
+    int rc = check_doc(kind, id, entry, &text, &audience, err);
     if (rc) return rc;
-    char target[128], old[8192];
+    char target[128];
     snprintf(target, sizeof target, "%s:%s", doc_kinds[kind].entity, id);
+    json_t *old = NULL;
     rc = cdb_begin(db, err);
-    if (!rc && cdb_text(db, old, sizeof old, err, doc_kinds[kind].get_sql, "s", id) == 0 && strcmp(old, text) == 0) {
+    if (!rc && cdb_row(db, &old, err, doc_kinds[kind].get_sql, "s", id) < 0) rc = -1;
+    if (!rc && old && strcmp(json_string_value(json_object_get(old, "doc")), text) == 0 &&
+        strcmp(json_string_value(json_object_get(old, "audience")), audience_word(audience)) == 0) {
+        json_decref(old);
         free(text);
         cdb_rollback(db);
         return 0;
     }
-    if (!rc) rc = cdb_exec(db, err, doc_kinds[kind].put_sql, "ssis", id, text, now_s(), admin);
-    if (!rc) rc = cdb_mark_changed(db, doc_kinds[kind].entity, id, err);
-    if (!rc) rc = cdb_audit(db, admin, "put", target, text, err);
+    if (!rc && old && strcmp(json_string_value(json_object_get(old, "org")), org) != 0)
+        rc = REFUSE(APP_CONFLICT, "%s %s belongs to organisation %s; an owner never changes", doc_kinds[kind].entity, id,
+                    json_string_value(json_object_get(old, "org")));
+    if (!rc) rc = cdb_exec(db, err, doc_kinds[kind].put_sql, "ssssis", id, org, audience_word(audience), text, now_s(), admin);
+    if (!rc)
+        rc = audience_mark(db, doc_kinds[kind].entity, id, org, reaches_below(old) || audience == AUDIENCE_SUBTREE, err);
+    if (!rc) rc = cdb_audit(db, admin, org, "put", target, text, err);
+    json_decref(old);
     free(text);
     if (rc) return fail_rollback(db, rc);
-    return commit_and_announce(db, err);
+    return audience_commit(db, err);
 }
 
 int content_doc_delete(Cdb *db, const char *admin, DocKind kind, const char *id, Err *err)
 {
     char target[128];
     snprintf(target, sizeof target, "%s:%s", doc_kinds[kind].entity, id);
+    json_t *old = NULL;
     int rc = cdb_begin(db, err);
+    if (!rc) rc = cdb_row(db, &old, err, doc_kinds[kind].get_sql, "s", id);
+    if (rc == 1) rc = REFUSE(APP_NOT_FOUND, "there is no %s %s", doc_kinds[kind].entity, id);
+    const char *org = old ? json_string_value(json_object_get(old, "org")) : ORG_ROOT;
     if (!rc) rc = cdb_exec(db, err, doc_kinds[kind].del_sql, "s", id);
-    if (!rc && cdb_changes(db) == 0) rc = REFUSE(APP_NOT_FOUND, "there is no %s %s", doc_kinds[kind].entity, id);
-    if (!rc) rc = cdb_mark_changed(db, doc_kinds[kind].entity, id, err);
-    if (!rc) rc = cdb_audit(db, admin, "delete", target, "", err);
+    if (!rc) rc = audience_mark(db, doc_kinds[kind].entity, id, org, reaches_below(old), err);
+    if (!rc) rc = cdb_audit(db, admin, org, "delete", target, "", err);
+    json_decref(old);
     if (rc) return fail_rollback(db, rc);
-    return commit_and_announce(db, err);
+    return audience_commit(db, err);
 }
 
 /* ---- attachment files ----------------------------------------------------------- */
@@ -483,7 +544,7 @@ int content_blob_put(Cdb *db, const char *blob_dir, const char *admin, const cha
     if (!rc)
         rc = cdb_exec(db, err, "INSERT OR REPLACE INTO blobs (sha256, size, type, created_at) VALUES (?, ?, ?, ?)", "sisi",
                       sha256, (int64_t)len, type, now_s());
-    if (!rc) rc = cdb_audit(db, admin, "upload", target, type, err);
+    if (!rc) rc = cdb_audit(db, admin, ORG_ROOT, "upload", target, type, err);
     if (rc) return fail_rollback(db, rc);
     *created = true;
     return cdb_commit(db, NULL, err);

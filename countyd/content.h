@@ -23,9 +23,12 @@
 int content_categories_put(Cdb *db, const char *admin, json_t *categories, int *changed, Err *err);
 
 /* Stores new content as the item's working version (state drafted);
- * `state` receives the item's state afterwards. */
-int content_item_put(Cdb *db, const char *admin, const char *id, json_t *item, bool *changed, char *state,
-                     size_t state_size, Err *err);
+ * `state` receives the item's state afterwards.  `org` owns the item (the
+ * caller checked the admin may draft there; a stored item keeps its owner).
+ * The body's "audience" ("own" or "subtree", default "subtree") is part of
+ * the working version and takes effect when it is published. */
+int content_item_put(Cdb *db, const char *admin, const char *org, const char *id, json_t *item, bool *changed,
+                     char *state, size_t state_size, Err *err);
 
 typedef enum { STEP_REVIEW, STEP_APPROVE, STEP_PUBLISH, STEP_WITHDRAW } ReviewStep;
 int review_step_parse(const char *word);
@@ -33,15 +36,20 @@ int review_step_parse(const char *word);
 int content_item_step(Cdb *db, const char *admin, const char *id, ReviewStep step, const char *note, char *state,
                       size_t state_size, Err *err);
 
-int content_items_list(Cdb *db, json_t **out, Err *err);
-/* [{"state", "n"}] for the status page. */
-int content_items_by_state(Cdb *db, json_t **out, Err *err);
+/* Items owned by `top` or an organisation below it. */
+int content_items_list(Cdb *db, const char *top, json_t **out, Err *err);
+/* [{"state", "n"}] for the status page, over the same items. */
+int content_items_by_state(Cdb *db, const char *top, json_t **out, Err *err);
+/* The organisation that owns an "item", "notice" or "answer": 0, 1 when
+ * there is none, -1 on a fault. */
+int content_owner(Cdb *db, const char *entity, const char *id, char *org, size_t size, Err *err);
 int content_item_get(Cdb *db, const char *id, json_t **out, Err *err);
 
 /* Notices and authored public answers go live at once (audited, no review
- * cycle).  Answer ids starting with "answer-" are kept for replies. */
+ * cycle).  Answer ids starting with "answer-" are kept for replies.  Each
+ * is owned by `org` and has an "audience" in the body like items. */
 typedef enum { DOC_NOTICE, DOC_ANSWER } DocKind;
-int content_doc_put(Cdb *db, const char *admin, DocKind kind, const char *id, json_t *entry, Err *err);
+int content_doc_put(Cdb *db, const char *admin, const char *org, DocKind kind, const char *id, json_t *entry, Err *err);
 int content_doc_delete(Cdb *db, const char *admin, DocKind kind, const char *id, Err *err);
 
 /* Attachment files: the bytes live in blob_dir (kiosk/store/blobs.c's layout). */

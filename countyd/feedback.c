@@ -7,8 +7,9 @@
 
 #include "app.h"
 #include "feed.h"
+#include "audience.h"
 #include "feedgen.h"
-#include "longpoll.h"
+#include "orgs.h"
 #include "store.h"
 #include "validate.h"
 
@@ -83,10 +84,12 @@ static int parse_submission(json_t *o, Submission *s, Err *err)
 
 static int store_submission(Cdb *db, const char *kiosk, const Submission *s, int64_t now, Err *err)
 {
-    /* INSERT OR IGNORE: an id already stored (a retried batch) is acknowledged, not stored again. */
+    /* INSERT OR IGNORE: an id already stored (a retried batch) is acknowledged, not stored again.
+     * The submission goes to the organisation the kiosk belongs to. */
     return cdb_exec(db, err,
                     "INSERT OR IGNORE INTO feedback (id, kiosk, kind, item, category, rating, rating_levels, reasons,"
-                    " comment, name, phone, created_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " comment, name, phone, created_at, received_at, org) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                    " coalesce((SELECT org FROM kiosks WHERE id = ?2), 'root'))",
                     "sssssiissssii", s->id, kiosk, s->kind, s->item, s->category, s->rating, s->rating_levels, s->reasons,
                     s->comment, s->name, s->phone, s->created_at, now);
 }
@@ -136,14 +139,15 @@ fail:
     return -1;
 }
 
-int feedback_list(Cdb *db, int64_t since, json_t **out, Err *err)
+int feedback_list(Cdb *db, const char *top, int64_t since, json_t **out, Err *err)
 {
     json_t *rows;
     if (cdb_rows(db, &rows, err,
-                 "SELECT id, kiosk, kind, item, category, rating, rating_levels, reasons, comment, name, phone, "
-                 SQL_TIME("created_at") " AS created_at, " SQL_TIME("received_at") " AS received_at"
-                 " FROM feedback WHERE received_at >= ? ORDER BY received_at, created_at, id",
-                 "i", since))
+                 ORGS_SUBTREE_CTE " SELECT id, org, kiosk, kind, item, category, rating, rating_levels, reasons, comment,"
+                 " name, phone, " SQL_TIME("created_at") " AS created_at, " SQL_TIME("received_at") " AS received_at"
+                 " FROM feedback WHERE org IN (SELECT id FROM subtree) AND received_at >= ?2"
+                 " ORDER BY received_at, created_at, id",
+                 "si", top, since))
         return -1;
     size_t i;
     json_t *row;
@@ -169,10 +173,14 @@ int feedback_reply(Cdb *db, const char *admin, const char *feedback_id, const ch
 {
     if (!text || !*text || strlen(text) > 4000) return REFUSE(APP_BAD_REQUEST, "text: a reply of 1-4000 bytes is needed");
     if (question && strlen(question) > 2000) return REFUSE(APP_BAD_REQUEST, "question: at most 2000 bytes");
-    char comment[4096];
-    int found = cdb_text(db, comment, sizeof comment, err, "SELECT comment FROM feedback WHERE id = ?", "s", feedback_id);
+    json_t *fb;
+    int found = cdb_row(db, &fb, err, "SELECT comment, org FROM feedback WHERE id = ?", "s", feedback_id);
     if (found < 0) return -1;
     if (found == 1) return REFUSE(APP_NOT_FOUND, "there is no feedback %s", feedback_id);
+    char comment[4096], org[CDB_ID_SIZE];
+    snprintf(comment, sizeof comment, "%s", json_string_value(json_object_get(fb, "comment")));
+    snprintf(org, sizeof org, "%s", json_string_value(json_object_get(fb, "org")));
+    json_decref(fb);
     if (public && (!question || !*question) && !*comment)
         return REFUSE(APP_BAD_REQUEST, "feedback %s has no comment to show as the question; give a question with the "
                       "public reply", feedback_id);
@@ -191,15 +199,17 @@ int feedback_reply(Cdb *db, const char *admin, const char *feedback_id, const ch
             rc = validate_with_kiosk_importer(NULL, "answers", entry, err) ? APP_BAD_REQUEST : 0;
             json_decref(entry);
         }
-        if (!rc) rc = cdb_mark_changed(db, "answer", answer_id, err);
+        if (!rc) rc = audience_mark(db, "answer", answer_id, org, false, err);
     }
-    if (!rc) rc = cdb_audit(db, admin, public ? "reply-public" : "reply", target, text, err);
+    if (!rc) rc = cdb_audit(db, admin, org, public ? "reply-public" : "reply", target, text, err);
     if (rc) {
         cdb_rollback(db);
         return rc;
     }
-    int64_t rev = 0;
-    if (cdb_commit(db, &rev, err)) return -1;
-    if (rev) longpoll_announce(rev);
-    return 0;
+    return audience_commit(db, err);
+}
+
+int feedback_owner(Cdb *db, const char *feedback_id, char *org, size_t size, Err *err)
+{
+    return cdb_text(db, org, size, err, "SELECT org FROM feedback WHERE id = ?", "s", feedback_id ? feedback_id : "");
 }

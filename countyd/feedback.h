@@ -2,7 +2,8 @@
  *
  * Owns the feedback table (deduplicated by the id each kiosk gives a
  * submission, so a retried upload never stores twice) and the replies
- * admins write.  A reply marked public becomes an `answers` entry in the
+ * admins write.  Each submission belongs to the organisation of the kiosk
+ * it came from.  A reply marked public becomes an `answers` entry in the
  * feed (feedgen.c builds it, without name or phone).
  *
  * Results: 0, -1 (server fault) or an AppResult (see app.h). */
@@ -24,9 +25,12 @@
 int feedback_store_batch(Cdb *db, const char *kiosk, json_t *submissions, json_t **acknowledged, json_t **rejected,
                          Err *err);
 
-/* Feedback received at or after `since` (unix time), oldest first, with
- * its replies. */
-int feedback_list(Cdb *db, int64_t since, json_t **out, Err *err);
+/* Feedback to `top` or an organisation below it, received at or after
+ * `since` (unix time), oldest first, with its replies. */
+int feedback_list(Cdb *db, const char *top, int64_t since, json_t **out, Err *err);
+/* The organisation a submission went to (its kiosk's at the time): 0, 1
+ * when there is no such feedback, -1 on a fault. */
+int feedback_owner(Cdb *db, const char *feedback_id, char *org, size_t size, Err *err);
 
 /* Records a reply; a public one is published to kiosks at once. */
 int feedback_reply(Cdb *db, const char *admin, const char *feedback_id, const char *text, bool public,

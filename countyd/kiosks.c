@@ -6,7 +6,9 @@
 #include <time.h>
 
 #include "app.h"
+#include "audience.h"
 #include "feed.h"
+#include "orgs.h"
 #include "validate.h"
 
 #define REFUSE(code, ...) (err_set(err, __VA_ARGS__), (code))
@@ -17,10 +19,13 @@ static int fail_rollback(Cdb *db, int rc)
     return rc;
 }
 
-int kiosk_register(Cdb *db, const char *admin, const char *id, const char *name, char token[AUTH_TOKEN_LEN + 1],
-                   Err *err)
+int kiosk_register(Cdb *db, const char *admin, const char *org, const char *id, const char *name,
+                   char token[AUTH_TOKEN_LEN + 1], Err *err)
 {
     if (!validate_id(id)) return REFUSE(APP_BAD_REQUEST, "\"%s\" is not a kiosk id (1-63 of A-Z a-z 0-9 - _ .)", id);
+    char have[CDB_ID_SIZE];
+    if (kiosk_org(db, id, have, sizeof have, err) == 0 && strcmp(have, org) != 0)
+        return REFUSE(APP_CONFLICT, "触控屏 %s 属于组织 %s；换组织请用 kiosk-move", id, have);
     char hash[AUTH_HASH_LEN + 1];
     if (auth_new_token(token, hash, err)) return -1;
     char target[128];
@@ -28,11 +33,11 @@ int kiosk_register(Cdb *db, const char *admin, const char *id, const char *name,
     int rc = cdb_begin(db, err);
     if (!rc)
         rc = cdb_exec(db, err,
-                      "INSERT INTO kiosks (id, name, token_hash, created_at) VALUES (?, ?, ?, ?)"
+                      "INSERT INTO kiosks (id, org, name, token_hash, created_at) VALUES (?, ?, ?, ?, ?)"
                       " ON CONFLICT(id) DO UPDATE SET token_hash = excluded.token_hash,"
                       " name = CASE WHEN excluded.name != '' THEN excluded.name ELSE name END",
-                      "sssi", id, name ? name : "", hash, (int64_t)time(NULL));
-    if (!rc) rc = cdb_audit(db, admin, "kiosk-register", target, name, err);
+                      "ssssi", id, org, name ? name : "", hash, (int64_t)time(NULL));
+    if (!rc) rc = cdb_audit(db, admin, org, "kiosk-register", target, name, err);
     if (rc) return fail_rollback(db, rc);
     return cdb_commit(db, NULL, err);
 }
@@ -118,12 +123,17 @@ static int parse_beat(json_t *beat, Beat *b, Err *err)
     return 0;
 }
 
-/* Settings for one kiosk: the county-wide ones ("*"), then its own. */
+/* Settings for one kiosk: the county-wide ones ("*"), then its
+ * organisation's name as unit_name (when it has one), then its own. */
 static int settings_for(Cdb *db, const char *id, json_t **out, Err *err)
 {
     json_t *rows;
     if (cdb_rows(db, &rows, err,
-                 "SELECT key, value FROM kiosk_settings WHERE kiosk IN ('*', ?) ORDER BY kiosk = '*' DESC", "s", id))
+                 "SELECT key, value, 0 AS rank FROM kiosk_settings WHERE kiosk = '*'"
+                 " UNION ALL SELECT 'unit_name', json_quote(o.name), 1 FROM kiosks k JOIN orgs o ON o.id = k.org"
+                 "  WHERE k.id = ?1 AND o.name != ''"
+                 " UNION ALL SELECT key, value, 2 FROM kiosk_settings WHERE kiosk = ?1 ORDER BY rank",
+                 "s", id))
         return -1;
     json_t *settings = json_object();
     size_t i;
@@ -179,33 +189,76 @@ int kiosk_heartbeat(Cdb *db, const char *id, json_t *beat, const char *address, 
     if (!rc) rc = add_views(db, id, b.views, err);
     if (!rc) rc = settings_for(db, id, &settings, err);
     if (!rc) rc = take_commands(db, id, &commands, err);
+    json_t *org = NULL;
+    if (!rc)
+        rc = cdb_row(db, &org, err,
+                     "SELECT o.id, o.name, o.short_name FROM kiosks k JOIN orgs o ON o.id = k.org WHERE k.id = ?", "s", id);
     if (!rc) rc = cdb_commit(db, NULL, err);
     if (rc) {
         cdb_rollback(db);
         json_decref(settings);
         json_decref(commands);
-        return rc;
+        json_decref(org);
+        return rc < 0 ? -1 : REFUSE(APP_NOT_FOUND, "kiosk %s has no organisation", id);
     }
     char now_text[40];
     feed_format_time(now, now_text, sizeof now_text);
-    *answer = json_pack("{s:s,s:I,s:o,s:o}", "server_time", now_text, "revision", (json_int_t)cdb_revision(db),
-                        "settings", settings, "commands", commands);
+    *answer = json_pack("{s:s,s:I,s:o,s:o,s:o}", "server_time", now_text, "revision", (json_int_t)cdb_revision(db),
+                        "settings", settings, "commands", commands, "organisation", org);
     return 0;
 }
 
-int kiosks_list(Cdb *db, int silent_minutes, json_t **out, Err *err)
+int kiosks_list(Cdb *db, const char *top, int silent_minutes, json_t **out, Err *err)
 {
     int64_t now = (int64_t)time(NULL);
     return cdb_rows(db, out, err,
-                    "SELECT id, name, " SQL_TIME("last_seen") " AS last_seen,"
-                    " CASE WHEN last_seen IS NULL THEN NULL ELSE ? - last_seen END AS silent_seconds,"
-                    " (last_seen IS NULL OR ? - last_seen > ? * 60) AS silent,"
+                    ORGS_SUBTREE_CTE " SELECT id, org, name, " SQL_TIME("last_seen") " AS last_seen,"
+                    " CASE WHEN last_seen IS NULL THEN NULL ELSE ?2 - last_seen END AS silent_seconds,"
+                    " (last_seen IS NULL OR ?2 - last_seen > ?3 * 60) AS silent,"
                     " app_version, revision, outbox, last_error, uptime, free_disk, clock_skew, address"
-                    " FROM kiosks ORDER BY id",
-                    "iid", now, now, silent_minutes);
+                    " FROM kiosks WHERE org IN (SELECT id FROM subtree) ORDER BY id",
+                    "sid", top, now, silent_minutes);
 }
 
-int kiosks_count(Cdb *db) { return (int)cdb_int(db, 0, "SELECT count(*) FROM kiosks", NULL); }
+int kiosks_count(Cdb *db, const char *top)
+{
+    return (int)cdb_int(db, 0, ORGS_SUBTREE_CTE " SELECT count(*) FROM kiosks WHERE org IN (SELECT id FROM subtree)",
+                        "s", top);
+}
+
+int kiosk_org(Cdb *db, const char *id, char *org, size_t size, Err *err)
+{
+    return cdb_text(db, org, size, err, "SELECT org FROM kiosks WHERE id = ?", "s", id ? id : "");
+}
+
+int kiosk_move(Cdb *db, const char *admin, const char *id, const char *to_org, Err *err)
+{
+    if (!org_exists(db, to_org)) return REFUSE(APP_NOT_FOUND, "没有组织 %s", to_org ? to_org : "");
+    char from[CDB_ID_SIZE] = "", target[128], feed[CDB_ID_SIZE + 8];
+    int rc = cdb_begin(db, err);
+    if (!rc) rc = kiosk_org(db, id, from, sizeof from, err);
+    if (rc == 1) rc = REFUSE(APP_NOT_FOUND, "there is no kiosk %s", id);
+    if (!rc && strcmp(from, to_org) == 0) {
+        cdb_rollback(db);
+        return 0;
+    }
+    /* The move is a change of this kiosk's feed: it takes a revision of its own. */
+    int64_t rev = rc ? -1 : cdb_take_revision(db, err);
+    if (!rc && rev < 0) rc = -1;
+    snprintf(target, sizeof target, "kiosk:%s", id);
+    if (!rc) rc = cdb_exec(db, err, "UPDATE kiosks SET org = ?, feed_base = ? WHERE id = ?", "sis", to_org, rev, id);
+    if (!rc)
+        rc = cdb_exec(db, err,
+                      "INSERT INTO kiosk_moves (kiosk, from_org, to_org, revision, at, admin) VALUES (?, ?, ?, ?, ?, ?)",
+                      "sssiis", id, from, to_org, rev, (int64_t)time(NULL), admin);
+    char detail[200];
+    snprintf(detail, sizeof detail, "%s -> %s", from, to_org);
+    if (!rc) rc = cdb_audit(db, admin, to_org, "kiosk-move", target, detail, err);
+    if (rc) return fail_rollback(db, rc);
+    snprintf(feed, sizeof feed, "kiosk:%s", id);
+    cdb_note_feed(db, feed);
+    return audience_commit(db, err);
+}
 
 /* ---- settings and commands -------------------------------------------------------- */
 
@@ -240,15 +293,19 @@ static int check_setting(const char *key, json_t *v, Err *err)
     return REFUSE(APP_BAD_REQUEST, "%s: unknown setting (known: unit_name, ticker_speed, screen_on, reasons)", key);
 }
 
-static int kiosk_known(Cdb *db, const char *id, Err *err)
+/* 0 and the kiosk's organisation (root for "*"), or APP_NOT_FOUND. */
+static int kiosk_known(Cdb *db, const char *id, char *org, size_t size, Err *err)
 {
-    if (strcmp(id, "*") == 0 || cdb_int(db, 0, "SELECT count(*) FROM kiosks WHERE id = ?", "s", id) > 0) return 0;
-    return REFUSE(APP_NOT_FOUND, "there is no kiosk %s", id);
+    snprintf(org, size, "%s", ORG_ROOT);
+    if (strcmp(id, "*") == 0) return 0;
+    int rc = kiosk_org(db, id, org, size, err);
+    return rc == 1 ? REFUSE(APP_NOT_FOUND, "there is no kiosk %s", id) : rc;
 }
 
 int kiosk_settings_put(Cdb *db, const char *admin, const char *id, json_t *settings, Err *err)
 {
-    int rc = kiosk_known(db, id, err);
+    char org[CDB_ID_SIZE];
+    int rc = kiosk_known(db, id, org, sizeof org, err);
     if (rc) return rc;
     const char *key;
     json_t *v;
@@ -263,7 +320,7 @@ int kiosk_settings_put(Cdb *db, const char *admin, const char *id, json_t *setti
                                         "sss", id, key, text);
         char detail[600];
         snprintf(detail, sizeof detail, "%s = %s", key, text ? text : "?");
-        if (!rc) rc = cdb_audit(db, admin, "setting", target, detail, err);
+        if (!rc) rc = cdb_audit(db, admin, org, "setting", target, detail, err);
         free(text);
         if (rc) return fail_rollback(db, rc);
     }
@@ -273,7 +330,8 @@ int kiosk_settings_put(Cdb *db, const char *admin, const char *id, json_t *setti
 int kiosk_command_add(Cdb *db, const char *admin, const char *id, const char *command, Err *err)
 {
     if (!command || strcmp(command, "resync") != 0) return REFUSE(APP_BAD_REQUEST, "command: the only command is \"resync\"");
-    int rc = kiosk_known(db, id, err);
+    char org[CDB_ID_SIZE];
+    int rc = kiosk_known(db, id, org, sizeof org, err);
     if (rc) return rc;
     char target[128];
     snprintf(target, sizeof target, "kiosk:%s", id);
@@ -283,7 +341,7 @@ int kiosk_command_add(Cdb *db, const char *admin, const char *id, const char *co
         rc = strcmp(id, "*") == 0
                  ? cdb_exec(db, err, "INSERT OR REPLACE INTO kiosk_commands SELECT id, ?, ? FROM kiosks", "si", command, now)
                  : cdb_exec(db, err, "INSERT OR REPLACE INTO kiosk_commands VALUES (?, ?, ?)", "ssi", id, command, now);
-    if (!rc) rc = cdb_audit(db, admin, "command", target, command, err);
+    if (!rc) rc = cdb_audit(db, admin, org, "command", target, command, err);
     if (rc) return fail_rollback(db, rc);
     return cdb_commit(db, NULL, err);
 }

@@ -1,6 +1,7 @@
 /* kiosks.h — the county's register of kiosks.
  *
- * Owns kiosk identities and tokens (hashed), their heartbeats and the
+ * Owns kiosk identities and tokens (hashed), the organisation each belongs
+ * to (and its moves), their heartbeats and the
  * latest state each reported, the settings admins push to them and the
  * one-shot commands waiting for their next heartbeat.
  *
@@ -15,13 +16,21 @@
 #include "cdb.h"
 #include "err.h"
 
-/* Registers a kiosk (or gives an existing one a new token). */
-int kiosk_register(Cdb *db, const char *admin, const char *id, const char *name, char token[AUTH_TOKEN_LEN + 1],
-                   Err *err);
+/* Registers a kiosk of organisation `org` (or gives an existing one a new
+ * token; one of another organisation is APP_CONFLICT: move it instead). */
+int kiosk_register(Cdb *db, const char *admin, const char *org, const char *id, const char *name,
+                   char token[AUTH_TOKEN_LEN + 1], Err *err);
+/* The kiosk's organisation: 0, 1 when there is no such kiosk, -1 on a fault. */
+int kiosk_org(Cdb *db, const char *id, char *org, size_t size, Err *err);
+/* Moves a kiosk to another organisation: its next content request gets a
+ * delta that leaves it with exactly the new organisation's feed. */
+int kiosk_move(Cdb *db, const char *admin, const char *id, const char *to_org, Err *err);
 /* 0 when the id and token belong together, 1 when not. */
 int kiosk_authenticate(Cdb *db, const char *id, const char *token);
 
-/* Stores a heartbeat and builds the answer (settings, commands).  Each
+/* Stores a heartbeat and builds the answer (settings, commands, and the
+ * kiosk's organisation, whose name is its unit_name unless the kiosk has a
+ * unit_name setting of its own).  Each
  * kiosk's heartbeats are kept for HEARTBEAT_KEEP_DAYS.  Its `views`
  * ({"ITEM-ID": n}, at most HEARTBEAT_MAX_VIEW_ITEMS items of 0..
  * HEARTBEAT_MAX_VIEWS views) are added to the per-item, per-kiosk totals
@@ -32,12 +41,12 @@ int kiosk_authenticate(Cdb *db, const char *id, const char *token);
 #define HEARTBEAT_MAX_VIEWS 1000000
 int kiosk_heartbeat(Cdb *db, const char *id, json_t *beat, const char *address, json_t **answer, Err *err);
 
-/* Every kiosk with its last reported state; silent_seconds counts from
- * its last heartbeat, `silent` flags those quiet longer than
- * silent_minutes (and those never heard from). */
-int kiosks_list(Cdb *db, int silent_minutes, json_t **out, Err *err);
+/* Every kiosk of `top` and below with its last reported state;
+ * silent_seconds counts from its last heartbeat, `silent` flags those
+ * quiet longer than silent_minutes (and those never heard from). */
+int kiosks_list(Cdb *db, const char *top, int silent_minutes, json_t **out, Err *err);
 
-int kiosks_count(Cdb *db);
+int kiosks_count(Cdb *db, const char *top);
 
 /* id "*" = every kiosk.  A JSON null value removes the key. */
 int kiosk_settings_put(Cdb *db, const char *admin, const char *id, json_t *settings, Err *err);

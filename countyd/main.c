@@ -17,11 +17,13 @@
 #include "admins.h"
 #include "api.h"
 #include "app.h"
+#include "authz.h"
 #include "blobs.h"
 #include "cdb.h"
 #include "httpd.h"
 #include "log.h"
 #include "longpoll.h"
+#include "orgs.h"
 #include "validate.h"
 
 typedef struct {
@@ -31,6 +33,8 @@ typedef struct {
     int log_level;
     int max_connections;
     char add_admin[128];
+    char admin_org[128];      /* --org: the new admin's organisation (root) */
+    char admin_roles[128];    /* --roles: its roles (all) */
     bool blob_dir_set;
 } Settings;
 
@@ -46,7 +50,10 @@ static void usage(void)
            "  --max-wait SECONDS    longest long-poll granted to kiosks, 0..120 (default 90)\n"
            "  --silent-minutes N    flag kiosks without a heartbeat for N minutes (default 30)\n"
            "  --max-connections N   concurrent connections (default 2000)\n"
-           "  --add-admin NAME      create admin NAME (or give it a new token), print the token, exit\n");
+           "  --add-admin NAME      create admin NAME (or give it a new token), print the token, exit\n"
+           "    --org ID            ... of this organisation (default root, the county)\n"
+           "    --roles LIST        ... with these roles: draft,review,approve,supervise,manage\n"
+           "                        (default draft,review,approve,manage)\n");
 }
 
 static int set_int(const char *name, const char *value, int lo, int hi, int *out, Err *err)
@@ -118,6 +125,8 @@ static int parse_args(Settings *s, int argc, char **argv, Err *err)
         const char *v = argv[++i];
         if (strcmp(a, "--config") == 0) continue;
         if (strcmp(a, "--add-admin") == 0) snprintf(s->add_admin, sizeof s->add_admin, "%s", v);
+        else if (strcmp(a, "--org") == 0) snprintf(s->admin_org, sizeof s->admin_org, "%s", v);
+        else if (strcmp(a, "--roles") == 0) snprintf(s->admin_roles, sizeof s->admin_roles, "%s", v);
         else if (apply_setting(s, a + 2, v, err)) return -1;
     }
     if (!s->blob_dir_set) {
@@ -128,11 +137,17 @@ static int parse_args(Settings *s, int argc, char **argv, Err *err)
     return 0;
 }
 
-static int add_admin(Cdb *db, const char *name)
+static int add_admin(Cdb *db, const Settings *s)
 {
     char token[AUTH_TOKEN_LEN + 1];
     Err err;
-    if (admin_add(db, name, token, &err)) {
+    unsigned roles = ROLE_DRAFT | ROLE_REVIEW | ROLE_APPROVE | ROLE_MANAGE;
+    if (s->admin_roles[0] && authz_roles_parse(s->admin_roles, &roles, &err)) {
+        fprintf(stderr, "countyd: %s\n", err.msg);
+        return 2;
+    }
+    const char *name = s->add_admin;
+    if (admin_add(db, "countyd", name, s->admin_org[0] ? s->admin_org : ORG_ROOT, roles, token, &err)) {
         fprintf(stderr, "countyd: %s\n", err.msg);
         return 1;
     }
@@ -173,7 +188,7 @@ static void raise_file_limit(int max_connections)
 static int serve(Settings *s, Cdb *db)
 {
     raise_file_limit(s->max_connections);
-    longpoll_init(cdb_revision(db));
+    longpoll_init();
     if (admin_count(db) == 0)
         log_warn("countyd: there is no admin yet; create one with:  countyd --db %s --add-admin NAME", s->app.db_path);
     sigset_t stop;
@@ -235,7 +250,7 @@ int main(int argc, char **argv)
     if (s.log_file[0] && log_set_file(s.log_file)) log_warn("countyd: cannot open log file %s", s.log_file);
     Cdb *db;
     if (prepare_storage(&s, &db)) return 1;
-    rc = s.add_admin[0] ? add_admin(db, s.add_admin) : serve(&s, db);
+    rc = s.add_admin[0] ? add_admin(db, &s) : serve(&s, db);
     cdb_close(db);
     return rc;
 }

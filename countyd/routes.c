@@ -5,6 +5,7 @@
 #include "api.h"
 #include "app.h"
 #include "auth.h"
+#include "authz.h"
 #include "kiosks.h"
 
 #define KIB 1024
@@ -35,6 +36,12 @@ const Route api_routes[] = {
     {"GET", "/v1/admin/feedback", AUTH_ADMIN, 0, api_admin_feedback},
     {"POST", "/v1/admin/feedback/*/reply", AUTH_ADMIN, 64 * KIB, api_admin_reply},
     {"GET", "/v1/admin/audit", AUTH_ADMIN, 0, api_admin_audit},
+    {"GET", "/v1/admin/orgs", AUTH_ADMIN, 0, api_admin_orgs},
+    {"POST", "/v1/admin/orgs", AUTH_ADMIN, 64 * KIB, api_admin_org_add},
+    {"PUT", "/v1/admin/orgs/*", AUTH_ADMIN, 64 * KIB, api_admin_org_put},
+    {"GET", "/v1/admin/admins", AUTH_ADMIN, 0, api_admin_admins},
+    {"POST", "/v1/admin/admins", AUTH_ADMIN, 64 * KIB, api_admin_admin_add},
+    {"POST", "/v1/admin/kiosks/*/move", AUTH_ADMIN, 64 * KIB, api_admin_kiosk_move},
 };
 const size_t api_route_count = sizeof api_routes / sizeof api_routes[0];
 
@@ -50,7 +57,7 @@ int api_authorize(Request *r, AuthKind kind)
     }
     const char *id = http_header(r, "X-Kiosk-Id");
     if (id && strlen(id) < sizeof r->actor && kiosk_authenticate(db, id, token) == 0) {
-        strcpy(r->actor, id);
+        snprintf(r->actor, sizeof r->actor, "%s", id);
         return 0;
     }
     http_reply_error(r, 401, "unauthorized",
@@ -58,11 +65,31 @@ int api_authorize(Request *r, AuthKind kind)
     return -1;
 }
 
+int api_actor(Request *r, Cdb **db, Actor *who)
+{
+    if (!(*db = http_db(r))) return -1;
+    Err err;
+    int rc = authz_actor(*db, r->actor, who, &err);
+    if (rc == 0) return 0;
+    if (rc < 0) http_reply_internal(r, &err);
+    else http_reply_error(r, 401, "unauthorized", "this admin no longer exists");
+    return -1;
+}
+
+int api_allowed(Request *r, Cdb *db, const Actor *who, AuthzAction what, const char *org)
+{
+    Err err;
+    int rc = authz_check(db, who, what, org, &err);
+    if (rc) api_reply_failure(r, rc, &err);
+    return rc ? -1 : 0;
+}
+
 void api_reply_failure(Request *r, int rc, const Err *err)
 {
     switch (rc) {
     case APP_BAD_REQUEST: http_reply_error(r, 400, "bad_request", "%s", err->msg); break;
     case APP_NOT_FOUND: http_reply_error(r, 404, "not_found", "%s", err->msg); break;
+    case APP_FORBIDDEN: http_reply_error(r, 403, "forbidden", "%s", err->msg); break;
     case APP_WRONG_STATE: http_reply_error(r, 409, "wrong_state", "%s", err->msg); break;
     case APP_CONFLICT: http_reply_error(r, 409, "conflict", "%s", err->msg); break;
     case APP_HASH_MISMATCH: http_reply_error(r, 422, "hash_mismatch", "%s", err->msg); break;

@@ -359,10 +359,9 @@ static int record_check_keys(const Record *r, const char *const *known, const ch
         for (int k = 0; known[k]; k++) ok = ok || strcmp(known[k], f->key) == 0;
         if (!ok) {
             char list[300] = "";
-            for (int k = 0; known[k]; k++) {
-                strncat(list, k ? ", " : "", sizeof list - strlen(list) - 1);
-                strncat(list, known[k], sizeof list - strlen(list) - 1);
-            }
+            int used = 0;
+            for (int k = 0; known[k] && used < (int)sizeof list; k++)
+                used += snprintf(list + used, sizeof list - (size_t)used, "%s%s", k ? ", " : "", known[k]);
             return rec_fail(r, f->line, err, "unknown key \"%s\" (known keys: %s)", f->key, list);
         }
         if (repeatable && strcmp(f->key, repeatable) == 0) continue;

@@ -14,11 +14,23 @@
 #include <openssl/rand.h>
 
 #include "admin_client.h"
+#include "number.h"
 #include "authoring.h"
 #include "commands.h"
 #include "feed.h"
 
 #define CONNECTION_HELP "  [--server URL] [--token TOKEN] [--ca-file PEM]  (or KIOSKCTL_SERVER, KIOSKCTL_TOKEN, KIOSKCTL_CA_FILE)\n"
+
+/* An option that must be a whole number in lo..hi; a typo is refused, not read as 0. */
+static int int_option(int argc, char **argv, const char *name, int dflt, int lo, int hi, int *out)
+{
+    const char *text = admin_opt(argc, argv, name, NULL);
+    *out = dflt;
+    if (!text) return 0;
+    if (number_parse_int(text, lo, hi, out) == 0) return 0;
+    fprintf(stderr, "kioskctl: %s 须为 %d 到 %d 之间的整数，而不是 \"%s\"\n", name, lo, hi, text);
+    return -1;
+}
 
 static int usage_error(const char *usage)
 {
@@ -43,14 +55,15 @@ static const char *text_of(json_t *o, const char *key)
 
 int cmd_kiosk_add(int argc, char **argv)
 {
-    static const char *const valued[] = {"--name", "--unit", NULL};
+    static const char *const valued[] = {"--name", "--unit", "--org", NULL};
     const char *id = admin_arg(argc, argv, 0, valued);
-    if (!id) return usage_error("kiosk-add ID [--name \"WHERE IT STANDS\"] [--unit \"UNIT NAME\"]");
+    if (!id) return usage_error("kiosk-add ID [--name \"WHERE IT STANDS\"] [--org ORG] [--unit \"UNIT NAME\"]");
     AdminClient *c = admin_client_open(argc, argv);
     if (!c) return 1;
     json_t *body = json_pack("{s:s,s:s}", "id", id, "name", admin_opt(argc, argv, "--name", ""));
-    const char *unit = admin_opt(argc, argv, "--unit", NULL);
+    const char *unit = admin_opt(argc, argv, "--unit", NULL), *org = admin_opt(argc, argv, "--org", NULL);
     if (unit) json_object_set_new(body, "unit_name", json_string(unit));
+    if (org) json_object_set_new(body, "org", json_string(org));
     json_t *ans;
     Err err;
     int rc = admin_call(c, "POST", "/v1/admin/kiosks", body, &ans, &err);
@@ -109,10 +122,12 @@ static void print_kiosk(json_t *k, long long server_rev)
 
 int cmd_kiosks(int argc, char **argv)
 {
+    int silent_minutes;
+    if (int_option(argc, argv, "--silent-minutes", 0, 0, 1000000, &silent_minutes)) return 2;
     AdminClient *c = admin_client_open(argc, argv);
     if (!c) return 1;
     char path[128];
-    snprintf(path, sizeof path, "/v1/admin/kiosks?silent_minutes=%d", atoi(admin_opt(argc, argv, "--silent-minutes", "0")));
+    snprintf(path, sizeof path, "/v1/admin/kiosks?silent_minutes=%d", silent_minutes);
     json_t *ans;
     Err err;
     if (admin_call(c, "GET", path, NULL, &ans, &err)) return failed(c, &err);
@@ -155,7 +170,11 @@ int cmd_kiosk_set(int argc, char **argv)
         return usage_error("kiosk-set ID|all unit_name|ticker_speed|screen_on|reasons VALUE   (VALUE \"-\" removes it)");
     json_t *v;
     if (strcmp(value, "-") == 0) v = json_null();
-    else if (strcmp(key, "ticker_speed") == 0) v = json_integer(atoi(value));
+    else if (strcmp(key, "ticker_speed") == 0) {
+        int speed;
+        if (number_parse_int(value, 0, 10000, &speed)) return usage_error("kiosk-set ID ticker_speed PIXELS_PER_SECOND");
+        v = json_integer(speed);
+    }
     else if (strcmp(key, "reasons") == 0) {
         v = reasons_list(value);
     } else v = json_string(value);
@@ -354,8 +373,9 @@ static int send_entries(AdminClient *c, const char *section, json_t *entries, Er
     return 0;
 }
 
-/* Items on the server that the folder no longer has (publish never withdraws by itself). */
-static void report_absent(AdminClient *c, json_t *items)
+/* Items of the folder's organisation on the server that the folder no
+ * longer has (publish never withdraws by itself). */
+static void report_absent(AdminClient *c, json_t *items, const char *org)
 {
     json_t *ans;
     Err err;
@@ -363,7 +383,7 @@ static void report_absent(AdminClient *c, json_t *items)
     size_t i, j;
     json_t *s, *it;
     json_array_foreach(json_object_get(ans, "items"), i, s) {
-        if (strcmp(text_of(s, "state"), "withdrawn") == 0) continue;
+        if (strcmp(text_of(s, "state"), "withdrawn") == 0 || strcmp(text_of(s, "org"), org) != 0) continue;
         bool found = false;
         json_array_foreach(items, j, it) if (strcmp(text_of(it, "id"), text_of(s, "id")) == 0) found = true;
         if (!found) printf("  %-24s is on the server but not in the folder (kioskctl withdraw %s to take it down)\n",
@@ -372,9 +392,35 @@ static void report_absent(AdminClient *c, json_t *items)
     json_decref(ans);
 }
 
+/* --org and --audience: who owns what the folder holds, and who sees it. */
+static void set_owner(json_t *entries, const char *org, const char *audience)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach(entries, i, e) {
+        if (org) json_object_set_new(e, "org", json_string(org));
+        if (audience) json_object_set_new(e, "audience", json_string(audience));
+    }
+}
+
+/* The county's catalog is set at the root by those who approve there; a
+ * township's folder brings its items, not a catalog of its own. */
+static bool may_set_catalog(AdminClient *c, char *own_org, size_t size)
+{
+    json_t *ans;
+    Err err;
+    snprintf(own_org, size, "root");
+    if (admin_call(c, "GET", "/v1/admin/status", NULL, &ans, &err)) return true;
+    snprintf(own_org, size, "%s", text_of(json_object_get(ans, "org"), "id"));
+    bool root = strcmp(own_org, "root") == 0;
+    bool approves = strstr(text_of(ans, "roles"), "approve") != NULL;
+    json_decref(ans);
+    return root && approves;
+}
+
 static int publish_folder(int argc, char **argv, const char *usage)
 {
-    static const char *const valued[] = {"--note", NULL};
+    static const char *const valued[] = {"--note", "--org", "--audience", NULL};
     const char *dir = admin_arg(argc, argv, 0, valued);
     if (!dir) return usage_error(usage);
     json_t *doc;
@@ -396,8 +442,14 @@ static int publish_folder(int argc, char **argv, const char *usage)
     printf("publishing %s: %zu categories, %zu items, %zu notices, %zu public answers\n", dir,
            json_array_size(upserts(doc, "categories")), json_array_size(items), json_array_size(upserts(doc, "notices")),
            json_array_size(upserts(doc, "answers")));
+    const char *org = admin_opt(argc, argv, "--org", NULL), *audience = admin_opt(argc, argv, "--audience", NULL);
+    set_owner(items, org, audience);
+    set_owner(upserts(doc, "notices"), org, audience);
+    set_owner(upserts(doc, "answers"), org, audience);
     int rc = upload_images(c, dir, items, &uploaded, &err);
-    if (!rc) rc = admin_call(c, "PUT", "/v1/admin/categories", cats, &ans, &err);
+    char own_org[80] = "root";
+    if (!rc && may_set_catalog(c, own_org, sizeof own_org)) rc = admin_call(c, "PUT", "/v1/admin/categories", cats, &ans, &err);
+    else if (!rc) printf("目录由县委统一设置：catalog.txt 不发送，事项按县里的目录归类\n");
     if (!rc) rc = send_items(c, items, approve, note, &changed, &pending, &err);
     if (!rc) rc = send_entries(c, "notices", upserts(doc, "notices"), &err);
     if (!rc) rc = send_entries(c, "answers", upserts(doc, "answers"), &err);
@@ -407,7 +459,7 @@ static int publish_folder(int argc, char **argv, const char *usage)
                (long long)json_integer_value(json_object_get(ans, "changed")),
                json_integer_value(json_object_get(ans, "changed")) == 1 ? "y" : "ies", changed);
         if (pending) printf("%d item(s) wait for review and approval: kioskctl items; kioskctl review ID; kioskctl approve ID; kioskctl publish ID\n", pending);
-        report_absent(c, items);
+        report_absent(c, items, org ? org : own_org);
     }
     json_decref(ans);
     json_decref(doc);
@@ -423,13 +475,13 @@ int cmd_publish(int argc, char **argv)
     const char *target = admin_arg(argc, argv, 0, valued);
     struct stat st;
     if (target && stat(target, &st) == 0 && S_ISDIR(st.st_mode))
-        return publish_folder(argc, argv, "publish DIR [--approve] [--note TEXT]");
+        return publish_folder(argc, argv, "publish DIR [--approve] [--note TEXT] [--org ORG] [--audience own|subtree]");
     return run_step(argc, argv, "publish");
 }
 
 int cmd_update(int argc, char **argv)
 {
-    return publish_folder(argc, argv, "update DIR [--approve] [--note TEXT]");
+    return publish_folder(argc, argv, "update DIR [--approve] [--note TEXT] [--org ORG] [--audience own|subtree]");
 }
 
 /* ---- notices ------------------------------------------------------------------------------------ */
@@ -455,7 +507,12 @@ int cmd_notice_add(int argc, char **argv)
                           "period", admin_opt(argc, argv, "--period", "immediate"));
     if (admin_opt(argc, argv, "--starts", NULL)) json_object_set_new(n, "starts_at", json_string(admin_opt(argc, argv, "--starts", NULL)));
     if (admin_opt(argc, argv, "--ends", NULL)) json_object_set_new(n, "ends_at", json_string(admin_opt(argc, argv, "--ends", NULL)));
-    if (admin_opt(argc, argv, "--sort", NULL)) json_object_set_new(n, "sort", json_integer(atoi(admin_opt(argc, argv, "--sort", "0"))));
+    int sort;
+    if (int_option(argc, argv, "--sort", 0, -1000000, 1000000, &sort)) {
+        json_decref(n);
+        return 2;
+    }
+    if (admin_opt(argc, argv, "--sort", NULL)) json_object_set_new(n, "sort", json_integer(sort));
     AdminClient *c = admin_client_open(argc, argv);
     if (!c) {
         json_decref(n);
@@ -604,7 +661,9 @@ int cmd_feedback_export(int argc, char **argv)
     size_t i;
     json_t *f, *list = json_object_get(ans, "feedback");
     json_array_foreach(list, i, f) csv_row(out, f);
-    int bad = out != stdout ? fclose(out) != 0 : fflush(out) != 0;
+    int bad;
+    if (out == stdout) bad = fflush(out) != 0;
+    else bad = fclose(out) != 0;
     if (bad) {
         err_set(&err, "%s: writing failed (disk full?)", file);
         json_decref(ans);
@@ -645,10 +704,12 @@ int cmd_reply(int argc, char **argv)
 
 int cmd_audit(int argc, char **argv)
 {
+    int limit;
+    if (int_option(argc, argv, "--limit", 50, 1, 10000, &limit)) return 2;
     AdminClient *c = admin_client_open(argc, argv);
     if (!c) return 1;
     char path[128];
-    snprintf(path, sizeof path, "/v1/admin/audit?limit=%d", atoi(admin_opt(argc, argv, "--limit", "50")));
+    snprintf(path, sizeof path, "/v1/admin/audit?limit=%d", limit);
     json_t *ans;
     Err err;
     if (admin_call(c, "GET", path, NULL, &ans, &err)) return failed(c, &err);

@@ -32,4 +32,12 @@ int cmd_feedback_export(int argc, char **argv);
 int cmd_reply(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 
+/* Organisations, admins and kiosk moves (cmd_orgs.c). */
+int cmd_orgs(int argc, char **argv);
+int cmd_org_add(int argc, char **argv);
+int cmd_org_set(int argc, char **argv);
+int cmd_admins(int argc, char **argv);
+int cmd_admin_add(int argc, char **argv);
+int cmd_kiosk_move(int argc, char **argv);
+
 #endif

@@ -69,11 +69,11 @@ static const Command commands[] = {
     {"sync", "sync [--config FILE] [--server URL] [--once]", "sync with the county server (or a file:// folder)",
      cmd_sync},
     {"feed", "feed DIR [-o FILE] [--revision N]", "make a feed snapshot from an authoring folder", cmd_feed},
-    {"kiosk-add", "kiosk-add ID [--name TEXT] [--unit TEXT]", "register a kiosk with countyd, print its token", cmd_kiosk_add},
+    {"kiosk-add", "kiosk-add ID [--name TEXT] [--org ID] [--unit TEXT]", "register a kiosk with countyd, print its token", cmd_kiosk_add},
     {"kiosks", "kiosks [--silent-minutes N]", "kiosks with last heartbeat, revision, outbox", cmd_kiosks},
     {"kiosk-set", "kiosk-set ID|all KEY VALUE", "push a setting (unit_name, ticker_speed, ...)", cmd_kiosk_set},
     {"resync", "resync ID|all", "make kiosks fetch all content again", cmd_resync},
-    {"publish", "publish DIR [--approve] [--note TEXT]", "send an authoring folder to countyd", cmd_publish},
+    {"publish", "publish DIR [--approve] [--note TEXT] [--org ORG] [--audience own|subtree]", "send an authoring folder to countyd", cmd_publish},
     {"publish", "publish ITEM [--note TEXT]", "实施公开: publish an approved item", cmd_publish},
     {"update", "update DIR [--approve] [--note TEXT]", "send a changed folder again (only changes count)", cmd_update},
     {"items", "items", "items on countyd with their review state", cmd_items},
@@ -86,6 +86,12 @@ static const Command commands[] = {
     {"feedback-export", "feedback-export --csv FILE [--since TIME]", "write feedback as CSV (UTF-8)", cmd_feedback_export},
     {"reply", "reply FEEDBACK-ID TEXT [--public] [--question TEXT]", "answer feedback; --public shows it on kiosks", cmd_reply},
     {"audit", "audit [--limit N]", "归档: who changed what, and when", cmd_audit},
+    {"orgs", "orgs", "组织树：本组织及下级", cmd_orgs},
+    {"org-add", "org-add ID --name 全称 [--short 简称] [--parent ID]", "建立下级组织", cmd_org_add},
+    {"org-set", "org-set ID [--name 全称] [--short 简称]", "修改组织名称（触控屏页头随之更新）", cmd_org_set},
+    {"admins", "admins", "本组织及下级的管理员和角色", cmd_admins},
+    {"admin-add", "admin-add 名字 --roles 角色 [--org ID]", "建立管理员（或换发令牌），授予角色", cmd_admin_add},
+    {"kiosk-move", "kiosk-move 触控屏ID --org ID", "把触控屏划归另一个组织", cmd_kiosk_move},
 };
 
 static void usage(void)

@@ -9,7 +9,8 @@ libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev
 libsqlite3-dev sqlite3 libcurl4-openssl-dev libssl-dev curl libsystemd-dev
 libinih-dev libunibreak-dev libunistring-dev libjansson-dev libcmocka-dev libmicrohttpd-dev
 librime-dev librime-data rime-data-luna-pinyin libzinnia-dev tegaki-zinnia-simplified-chinese
-fonts-noto-cjk fonts-dejavu-core"
+fonts-noto-cjk fonts-dejavu-core
+clang-format cppcheck"
 
 missing=""
 for p in $PACKAGES; do

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "authoring.h"
+#include "testutil.h"
 #include "blobs.h"
 #include "feed.h"
 #include "store.h"
@@ -335,8 +336,8 @@ static void test_title_too_long(void **state)
 {
     (void)state;
     char text[4096] = "category: jc\ntitle: ";
-    for (int i = 0; i < 400; i++) strcat(text, "长");
-    strcat(text, "\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n\nt\n");
+    for (int i = 0; i < 400; i++) test_append(text, sizeof text, "长");
+    test_append(text, sizeof text, "\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n\nt\n");
     expect_failure("x.txt", text, "x.txt:2: title: is 1200 bytes long; at most 1000 are allowed");
 }
 
@@ -344,8 +345,8 @@ static void test_too_many_images(void **state)
 {
     (void)state;
     char text[8192] = "category: jc\ntitle: t\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n";
-    for (int i = 0; i < 33; i++) strcat(text, "image: photo.png\n");
-    strcat(text, "\nt\n");
+    for (int i = 0; i < 33; i++) test_append(text, sizeof text, "image: photo.png\n");
+    test_append(text, sizeof text, "\nt\n");
     expect_failure("x.txt", text, "x.txt:38: image: at most 32 images per item");
 }
 
@@ -377,8 +378,8 @@ static void test_fifo_and_long_image_line(void **state)
     assert_int_equal(unlink(path), 0);
 
     char text[4096] = "category: jc\ntitle: t\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\nimage: photo.png | ";
-    for (int i = 0; i < 1600; i++) strcat(text, "x");
-    strcat(text, "\n\nt\n");
+    for (int i = 0; i < 1600; i++) test_append(text, sizeof text, "x");
+    test_append(text, sizeof text, "\n\nt\n");
     expect_failure("x.txt", text, "x.txt:6: image: the line is longer than");
 }
 

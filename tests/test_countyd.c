@@ -110,7 +110,7 @@ static void make_png(const char *salt, char *data, size_t *len, char sha[65])
     *len = 8 + (size_t)snprintf(data + 8, 100, "image data %s", salt);
     unsigned char md[SHA256_DIGEST_LENGTH];
     SHA256((const unsigned char *)data, *len, md);
-    for (int i = 0; i < 32; i++) sprintf(sha + 2 * i, "%02x", md[i]);
+    for (int i = 0; i < 32; i++) snprintf(sha + 2 * i, 3, "%02x", md[i]);
 }
 
 static void upload_png(const char *data, size_t len, const char *sha)

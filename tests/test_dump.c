@@ -171,7 +171,7 @@ static void test_static_elements_drift(void **state)
     for (int m = 0; m < 6; m++) {
         char line[160];
         snprintf(line, sizeof line, "clock 2026-11-22T10:%02d:00+08:00\ndump home-%d\n", m * 4, m);
-        strcat(text, line);
+        test_append(text, sizeof text, line);
     }
     test_write_file(script, text);
     assert_int_equal(run_kiosk(dir, script, "1920x1080", "landscape"), 0);

@@ -226,11 +226,12 @@ static void deep_nesting_is_refused_without_crashing(void **state)
     (void)state;
     Store *s = test_store_fresh("deep.db");
     size_t depth = 200000;
-    char *doc = malloc(depth * 2 + 256);
-    size_t n = (size_t)sprintf(doc, "{" HEAD "\"kind\":\"snapshot\",\"revision\":1,\"x\":");
+    size_t size = depth * 2 + 256;
+    char *doc = malloc(size);
+    size_t n = (size_t)snprintf(doc, size, "{" HEAD "\"kind\":\"snapshot\",\"revision\":1,\"x\":");
     memset(doc + n, '[', depth);
     memset(doc + n + depth, ']', depth);
-    strcpy(doc + n + 2 * depth, "}");
+    snprintf(doc + n + 2 * depth, size - n - 2 * depth, "}");
     Err err;
     assert_int_equal(import(s, doc, &err), -1);
     assert_non_null(strstr(err.msg, "depth"));
@@ -243,12 +244,13 @@ static void huge_strings_are_refused(void **state)
     (void)state;
     Store *s = test_store_fresh("huge.db");
     size_t big = 3 * 1024 * 1024;
-    char *doc = malloc(big + 1024);
-    int n = sprintf(doc, "{" HEAD "\"kind\":\"snapshot\",\"revision\":1," CATS ",\"items\":{\"upsert\":[{\"id\":\"h\","
+    size_t size = big + 1024;
+    char *doc = malloc(size);
+    int n = snprintf(doc, size, "{" HEAD "\"kind\":\"snapshot\",\"revision\":1," CATS ",\"items\":{\"upsert\":[{\"id\":\"h\","
                          "\"category\":\"c1a\",\"title\":\"t\",\"published_at\":\"2026-11-01T09:00:00+08:00\","
                          "\"period\":\"periodic\",\"scope\":\"public\",\"body\":\"");
     memset(doc + n, 'x', big);
-    strcpy(doc + n + big, "\"}]}}");
+    snprintf(doc + n + big, size - (size_t)n - big, "\"}]}}");
     Err err;
     assert_int_equal(import(s, doc, &err), -1);
     assert_non_null(strstr(err.msg, "items.upsert[0].body: is 3145728 bytes long"));

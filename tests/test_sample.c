@@ -89,8 +89,9 @@ static StoreItemSummary *visible_items(Sample *sm, int64_t now, int *count)
             StoreItemSummary *page;
             int n, total;
             assert_int_equal(store_items_page(sm->store, cats[i].id, now, offset, 5, &page, &n, &total, &err), 0);
-            all = realloc(all, (size_t)(*count + n + 1) * sizeof *all);
-            assert_non_null(all);
+            StoreItemSummary *grown = realloc(all, (size_t)(*count + n + 1) * sizeof *all);
+            assert_non_null(grown);
+            all = grown;
             memcpy(all + *count, page, (size_t)n * sizeof *page);
             *count += n;
             store_free(page);

@@ -33,6 +33,7 @@
 #include "blobs.h"
 #include "config.h"
 #include "kiosk_util.h"
+#include "number.h"
 #include "store.h"
 #include "sync.h"
 
@@ -99,8 +100,8 @@ static enum MHD_Result nasty_500(struct MHD_Connection *c, const char *url)
 {
     if (strcmp(url, "/v1/heartbeat") == 0) {
         char body[4096] = "{\"error\":{\"code\":\"internal\",\"message\":\"第一行\\n";
-        for (int i = 0; i < 300; i++) strcat(body, "错");
-        strcat(body, "\"}}");
+        for (int i = 0; i < 300; i++) test_append(body, sizeof body, "错");
+        test_append(body, sizeof body, "\"}}");
         return answer(c, 500, "application/json", body, strlen(body), NULL);
     }
     return answer(c, 500, "text/\xff\xfe\x80html", "<html>", 6, NULL);
@@ -167,8 +168,10 @@ static enum MHD_Result serve_content(struct MHD_Connection *c)
 {
     const char *since_s = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "since");
     const char *wait_s = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "wait");
-    int64_t since = since_s ? atoll(since_s) : 0;
-    int wait = wait_s ? atoi(wait_s) : 0;
+    int64_t since = 0;
+    int wait = 0;
+    if ((since_s && number_parse(since_s, 0, INT64_MAX, &since)) || (wait_s && number_parse_int(wait_s, 0, 3600, &wait)))
+        return answer(c, 400, "text/plain", "bad query", 9, NULL);
     pthread_mutex_lock(&srv.lock);
     srv.content_requests++;
     srv.last_since = since;
@@ -349,7 +352,7 @@ static void sha_hex(const void *data, size_t len, char out[65])
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
     EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
-    for (unsigned i = 0; i < n; i++) sprintf(out + 2 * i, "%02x", md[i]);
+    for (unsigned i = 0; i < n; i++) snprintf(out + 2 * i, 3, "%02x", md[i]);
 }
 
 static Blob *add_blob(const char *seed)

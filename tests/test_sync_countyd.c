@@ -52,7 +52,7 @@ static void make_image(void)
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
     EVP_Digest(image.data, image.len, md, &n, EVP_sha256(), NULL);
-    for (unsigned i = 0; i < n; i++) sprintf(image.sha + 2 * i, "%02x", md[i]);
+    for (unsigned i = 0; i < n; i++) snprintf(image.sha + 2 * i, 3, "%02x", md[i]);
 }
 
 /* Puts an item and takes it through 审核, 审批 and publishing. */

@@ -795,6 +795,31 @@ static void test_render_line_ellipsized(void **state)
     SDL_FreeSurface(canvas);
 }
 
+
+/* Bodies as clerks paste them: CR LF, runs of blank and white-space-only
+ * lines, indents of every kind, runs of spaces inside a line. */
+static void test_tidy_paragraphs(void **state)
+{
+    (void)state;
+    static const struct { const char *in, *want; } cases[] = {
+        {"\r\n\r\n\r\n一段。\r\n\r\n二段。\r\n", "一段。\n二段。"},
+        {"\r一段。\r\r二段。", "一段。\n二段。"},
+        {"　　一段。\n \t　\n\u00a0\u3000二段。   \n\n\n", "一段。\n二段。"},
+        {"姓名　　张三  \t 李四", "姓名　张三 李四"},
+        {"a \u3000 b", "a b"},
+        {"\u200b\ufeff\n\n  \n", ""},
+        {"", ""},
+        {"[图1]\n\n\n正文", "[图1]\n正文"},
+        {"行尾空格 \u3000\r\n下一行", "行尾空格\n下一行"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *got = text_tidy_paragraphs(cases[i].in);
+        assert_non_null(got);
+        assert_string_equal(got, cases[i].want);
+        free(got);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -814,6 +839,7 @@ int main(void)
         cmocka_unit_test(test_measure),
         cmocka_unit_test(test_render_block),
         cmocka_unit_test(test_render_line_ellipsized),
+        cmocka_unit_test(test_tidy_paragraphs),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -38,6 +38,14 @@ static inline void test_write_file(const char *path, const char *text)
 }
 
 
+/* Appends text to the string in buf (size bytes); the tests' strcat. */
+static inline void test_append(char *buf, size_t size, const char *text)
+{
+    size_t used = strlen(buf);
+    assert_true(used + strlen(text) < size);
+    snprintf(buf + used, size - used, "%s", text);
+}
+
 /* A store on a fresh, empty database file `name` in the scratch folder. */
 static inline Store *test_store_fresh(const char *name)
 {

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unictype.h>
+#include <unistr.h>
 
 #include "blobs.h"
 #include "feed.h"
@@ -213,15 +215,48 @@ static int check_glyphs(Run *r)
     return 0;
 }
 
-/* Everything but white space, for comparing text across line breaks. */
+/* Everything but white space, for comparing text across line breaks: all
+ * Unicode white space (U+3000 indents, no-break spaces, …), which the
+ * layout drops at line ends and paragraph starts. */
 static char *squeeze(const char *s)
 {
-    char *out = malloc(strlen(s) + 1), *o = out;
+    size_t n = strlen(s);
+    char *out = malloc(n + 1), *o = out;
     if (!out) return NULL;
-    for (; *s; s++)
-        if (*s != ' ' && *s != '\n' && *s != '\t' && *s != '\r') *o++ = *s;
+    const uint8_t *p = (const uint8_t *)s, *end = p + n;
+    while (p < end) {
+        ucs4_t cp;
+        int len = u8_mbtouc(&cp, p, (size_t)(end - p));
+        if (!uc_is_property_white_space(cp) && cp != 0x200B && cp != 0xFEFF) {
+            memcpy(o, p, (size_t)len);
+            o += len;
+        }
+        p += len;
+    }
     *o = '\0';
     return out;
+}
+
+/* Lines of body text and images on the current screen. */
+static void page_content(App *app, int *lines, int *images)
+{
+    int n;
+    const Widget *w = ui_widgets(app_ui(app), &n);
+    *lines = *images = 0;
+    for (int i = 0; i < n; i++) {
+        if (w[i].kind == WIDGET_IMAGE) (*images)++;
+        *lines += w[i].lines;
+    }
+}
+
+/* A reader page shows some text or an image: never a blank page. */
+static int check_not_blank(Run *r)
+{
+    if (strcmp(app_screen_name(r->app), "reader") != 0) return fail(r, "check-not-blank: not on the reader screen");
+    int lines, images;
+    page_content(r->app, &lines, &images);
+    if (lines == 0 && images == 0) return fail(r, "the page shows no text and no image");
+    return 0;
 }
 
 /* Removes paragraphs that are image markers ([图N]). */
@@ -261,7 +296,7 @@ static int read_item(Run *r)
     int pages = 0, rc = 0;
     for (;;) {
         app_render(app);
-        if (check_layout(r) || check_glyphs(r)) {
+        if (check_layout(r) || check_glyphs(r) || check_not_blank(r)) {
             char why[sizeof r->fail];
             snprintf(why, sizeof why, "%s", r->fail);
             free(seen);
@@ -695,6 +730,14 @@ static int run_line(Run *r, int argc, char **argv)
     if (strcmp(cmd, "check-layout") == 0) return check_layout(r);
     if (strcmp(cmd, "check-glyphs") == 0) return check_glyphs(r);
     if (strcmp(cmd, "read-item") == 0) return read_item(r);
+    if (strcmp(cmd, "check-not-blank") == 0) return check_not_blank(r);
+    if (strcmp(cmd, "expect-body-lines") == 0) {
+        if (need(r, argc, 1, "expect-body-lines MIN")) return -1;
+        int lines, images;
+        page_content(app, &lines, &images);
+        if (lines < atoi(argv[1])) return fail(r, "the page shows %d lines of text, expected at least %s", lines, argv[1]);
+        return 0;
+    }
     if (strcmp(cmd, "visit-all") == 0) return visit_all(r);
     if (strcmp(cmd, "check-content-glyphs") == 0) return check_content_glyphs(r);
     if (strcmp(cmd, "expect-screen-or-text") == 0) {

@@ -7,6 +7,7 @@
 #include "ime_handwriting.h"
 #include "ime_pinyin.h"
 #include "log.h"
+#include "number.h"
 
 #define ROW_H 96                  /* design px at 1080p */
 #define GAP 10
@@ -416,13 +417,21 @@ static void page_prev(Keyboard *kb)
     if (kb->page_depth > 0) kb->cand_first = kb->page_starts[--kb->page_depth];
 }
 
+/* The number at the end of a widget id ("kb.cand:3"); -1, which no list
+ * holds, when it is not one. */
+static int widget_index(const char *text)
+{
+    int i;
+    return number_parse_int(text, 0, 1000000, &i) == 0 ? i : -1;
+}
+
 KbResult keyboard_tap(Keyboard *kb, const char *id)
 {
     if (strncmp(id, "kb.", 3) != 0 || !kb->buf) return KB_IGNORED;
     const char *what = id + 3;
     if (strncmp(what, "char:", 5) == 0) key_char(kb, what + 5);
-    else if (strncmp(what, "cand:", 5) == 0) choose_candidate(kb, atoi(what + 5));
-    else if (strncmp(what, "hw:", 3) == 0) take_handwritten(kb, atoi(what + 3));
+    else if (strncmp(what, "cand:", 5) == 0) choose_candidate(kb, widget_index(what + 5));
+    else if (strncmp(what, "hw:", 3) == 0) take_handwritten(kb, widget_index(what + 3));
     else if (strcmp(what, "next") == 0) page_next(kb);
     else if (strcmp(what, "prev") == 0) page_prev(kb);
     else if (strcmp(what, "space") == 0) {

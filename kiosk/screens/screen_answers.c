@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "number.h"
 #include "screen_feedback.h"
 #include "screens.h"
 
@@ -106,8 +107,8 @@ static void ans_event(App *app, void *st, const ScreenEvent *ev)
     else if (strcmp(ev->id, PAGER_NEXT) == 0) turn(app, a, 1);
     else if (strcmp(ev->id, "answers.list") == 0) close_answer(a);
     else if (strncmp(ev->id, "answer:", 7) == 0) {
-        int i = atoi(ev->id + 7);
-        if (i >= 0 && i < a->count) {
+        int i;
+        if (number_parse_int(ev->id + 7, 0, a->count - 1, &i) == 0) {
             close_answer(a);
             a->open = i;
         }

@@ -11,6 +11,7 @@
 #include "feedback_form.h"
 #include "keyboard.h"
 #include "log.h"
+#include "number.h"
 #include "shapes.h"
 
 /* A one-tap rating stays marked this long before the thanks replace it,
@@ -248,7 +249,8 @@ static void fb_event(App *app, void *st, const ScreenEvent *ev)
     }
     f->confirm_reset = false;
     if (strncmp(id, "fb.rate:", 8) == 0) {
-        int level = atoi(id + 8);
+        int level;
+        if (number_parse_int(id + 8, 1, f->form.rating_levels, &level)) return;
         if (f->view == VIEW_START) {
             f->form.rating = level;
             submit(app, f, true);
@@ -256,8 +258,8 @@ static void fb_event(App *app, void *st, const ScreenEvent *ev)
             f->form.rating = f->form.rating == level ? 0 : level;
         }
     } else if (strncmp(id, "fb.reason:", 10) == 0) {
-        int i = atoi(id + 10);
-        if (i >= 0 && i < f->form.reason_count) f->form.reason_on[i] = !f->form.reason_on[i];
+        int i;
+        if (number_parse_int(id + 10, 0, f->form.reason_count - 1, &i) == 0) f->form.reason_on[i] = !f->form.reason_on[i];
     } else if (strncmp(id, "fb.field:", 9) == 0) {
         for (int i = 0; i < FIELD_COUNT; i++)
             if (strcmp(id + 9, FIELD_KEY[i]) == 0) begin_edit(f, (FieldId)i);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "number.h"
 #include "screens.h"
 
 #define LARGE_ID "reader.large"
@@ -31,6 +32,7 @@ typedef struct Piece {
 
 typedef struct Reader {
     StoreItem item;
+    char *body;                 /* the item's body, tidied (text_tidy_paragraphs) */
     bool have_item;
     bool large;
     int serial;                 /* names this layout in the texture cache */
@@ -43,7 +45,7 @@ typedef struct Reader {
     int *page_first;            /* first piece of each page */
     int page_count;
     int page;
-    int laid_w, laid_h;         /* the column the layout was made for (0 = redo) */
+    int laid_w, laid_h, laid_h_rest; /* the columns the layout was made for: page 1, later pages (0 = redo) */
     int anchor;                 /* body offset to keep in view across layouts */
     int prepared;               /* the page whose text is already in the cache (-1: none) */
     uint32_t page_since;        /* when the current page was turned to */
@@ -63,7 +65,7 @@ static void free_layout(Reader *r)
     r->pieces = NULL;
     r->page_first = NULL;
     r->block_count = r->seg_count = r->piece_count = r->piece_cap = r->page_count = 0;
-    r->laid_w = r->laid_h = 0;
+    r->laid_w = r->laid_h = r->laid_h_rest = 0;
     r->prepared = -1;
 }
 
@@ -118,7 +120,7 @@ static int add_block(Reader *r, Ui *ui, const char *text, size_t len, int offset
 /* Splits the body into text blocks and images. */
 static void build_segments(Reader *r, Ui *ui, int width)
 {
-    const char *body = r->item.body ? r->item.body : "";
+    const char *body = r->body ? r->body : "";
     int images = r->item.s.image_count;
     bool *placed = calloc((size_t)(images ? images : 1), sizeof *placed);
     const char *run = body, *p = body;
@@ -193,66 +195,114 @@ static void image_box(Ui *ui, const StoreImage *im, int width, int max_h, int *w
     }
 }
 
-/* Lays the whole item out into pages of a column w x h. */
-static void layout(Reader *r, Ui *ui, int w, int h)
+/* Pagination state: the page being filled and how far down it is. */
+typedef struct Pager {
+    int h_first, h_rest;        /* column height on page 1 (under the title) and on later pages */
+    int y;
+    bool empty;                 /* nothing on the current page yet */
+} Pager;
+
+static int page_height(const Reader *r, const Pager *pg) { return r->page_count <= 1 ? pg->h_first : pg->h_rest; }
+
+static void next_page(Reader *r, Pager *pg)
+{
+    new_page(r);
+    pg->y = 0;
+    pg->empty = true;
+}
+
+static int place_image(Reader *r, Ui *ui, Pager *pg, const Segment *sg, int w)
+{
+    const StoreImage *im = &r->item.images[sg->index];
+    int h = page_height(r, pg);
+    int cap = caption_height(ui, im->caption, w);
+    int gap = pg->empty ? 0 : ui_px(ui, 28);
+    int iw, ih;
+    image_box(ui, im, w, h - cap - ui_px(ui, 8), &iw, &ih);
+    int room = h - pg->y - gap - cap;
+    if (!pg->empty && ih > room) {
+        /* Shrink it onto this page when that keeps it large enough;
+         * otherwise it starts the next page. */
+        if (room >= h * 45 / 100) {
+            image_box(ui, im, w, room, &iw, &ih);
+        } else {
+            next_page(r, pg);
+            gap = 0;
+            image_box(ui, im, w, page_height(r, pg) - cap - ui_px(ui, 8), &iw, &ih);
+        }
+    }
+    Piece *pc = add_piece(r);
+    if (!pc) return -1;
+    *pc = (Piece){SEG_IMAGE, sg->index, 0, 0, pg->y + gap, ih + cap, sg->offset};
+    pg->y += gap + ih + cap + ui_px(ui, 28);
+    pg->empty = false;
+    return 0;
+}
+
+/* How many of the `left` remaining lines of a paragraph go on this page,
+ * `room` fitting.  Widow and orphan control: the first line of a paragraph
+ * is never alone at the foot of a page, nor its last line alone at the top
+ * of the next, when moving a line avoids it. */
+static int lines_here(int room, int left, bool para_first, bool page_empty)
+{
+    if (left <= room) return left;
+    int n = room;
+    if (left - n == 1 && n >= 2) n--;           /* would leave a widow */
+    if (n == 1 && para_first) n = 0;            /* would leave an orphan */
+    if (n == 0 && page_empty) n = room > 0 ? room : 1;  /* a page never stays blank */
+    return n;
+}
+
+static int place_paragraph(Reader *r, Pager *pg, const Segment *sg, const TextBlock *b, int from, int to)
+{
+    for (int i = from; i < to;) {
+        int room = (page_height(r, pg) - pg->y) / b->line_height;
+        int n = lines_here(room, to - i, i == from, pg->empty);
+        if (n > 0) {
+            Piece *pc = add_piece(r);
+            if (!pc) return -1;
+            *pc = (Piece){SEG_TEXT, sg->index, i, n, pg->y, n * b->line_height, sg->offset + b->lines[i].start};
+            pg->y += n * b->line_height;
+            pg->empty = false;
+            i += n;
+        }
+        if (i < to) next_page(r, pg);
+    }
+    return 0;
+}
+
+/* Lays the whole item out into pages of a column w wide, h_first high on
+ * page 1 (under the title) and h_rest on later pages (under the running
+ * head).  Paragraphs are set without space between them (the two-em indent
+ * marks them, as in print), which is what gives a landscape page its 11
+ * lines. */
+static void layout(Reader *r, Ui *ui, int w, int h_first, int h_rest)
 {
     free_layout(r);
     r->serial = ++next_serial;
     r->laid_w = w;
-    r->laid_h = h;
+    r->laid_h = h_first;
+    r->laid_h_rest = h_rest;
     build_segments(r, ui, w);
-    TextStyle st;
-    body_style(ui, r, &st);
-    int y = 0;
-    bool empty = true;
+    Pager pg = {.h_first = h_first, .h_rest = h_rest, .empty = true};
     new_page(r);
     for (int s = 0; s < r->seg_count; s++) {
         const Segment *sg = &r->segs[s];
         if (sg->kind == SEG_IMAGE) {
-            const StoreImage *im = &r->item.images[sg->index];
-            int cap = caption_height(ui, im->caption, w);
-            int gap = empty ? 0 : ui_px(ui, 28);
-            int iw, ih;
-            image_box(ui, im, w, h - cap - ui_px(ui, 8), &iw, &ih);
-            int room = h - y - gap - cap;
-            if (!empty && ih > room) {
-                /* Shrink it onto this page when that keeps it large enough;
-                 * otherwise it starts the next page. */
-                if (room >= h * 45 / 100) {
-                    image_box(ui, im, w, room, &iw, &ih);
-                } else {
-                    new_page(r);
-                    y = gap = 0;
-                }
-            }
-            Piece *pc = add_piece(r);
-            if (!pc) return;
-            *pc = (Piece){SEG_IMAGE, sg->index, 0, 0, y + gap, ih + cap, sg->offset};
-            y += gap + ih + cap + ui_px(ui, 28);
-            empty = false;
+            if (place_image(r, ui, &pg, sg, w) != 0) return;
             continue;
         }
         const TextBlock *b = &r->blocks[sg->index];
-        Piece *cur = NULL;
-        for (int i = 0; i < b->line_count; i++) {
-            const TextLine *ln = &b->lines[i];
-            int gap = (ln->paragraph_start && !empty) ? b->line_height / 3 : 0;
-            if (!empty && y + gap + b->line_height > h) {
-                new_page(r);
-                y = gap = 0;
-                cur = NULL;
-            }
-            if (!cur || gap > 0 || ln->paragraph_start) {
-                cur = add_piece(r);
-                if (!cur) return;
-                *cur = (Piece){SEG_TEXT, sg->index, i, 0, y + gap, 0, sg->offset + ln->start};
-            }
-            cur->count++;
-            cur->h += b->line_height;
-            y += gap + b->line_height;
-            empty = false;
+        for (int i = 0; i < b->line_count;) {
+            int j = i + 1;
+            while (j < b->line_count && !b->lines[j].paragraph_start) j++;
+            if (place_paragraph(r, &pg, sg, b, i, j) != 0) return;
+            i = j;
         }
     }
+    /* A layout never ends on an empty page (a trailing image that moved on
+     * is the page's content, so only a page with no piece can be empty). */
+    while (r->page_count > 1 && r->page_first[r->page_count - 1] >= r->piece_count) r->page_count--;
     /* Keep the same text in view after a new layout (large text, update). */
     r->page = 0;
     for (int p = 0; p < r->page_count; p++) {
@@ -276,8 +326,16 @@ static int load_item(App *app, Reader *r, const char *id)
     int rc = store_item_get(app_store(app), id, app_time(app), &it, &err);
     if (rc < 0) log_error("reader: %s", err.msg);
     if (rc != 0) return rc;
+    char *body = text_tidy_paragraphs(it.body ? it.body : "");
+    if (!body) {
+        store_item_free(&it);
+        log_error("reader: out of memory");
+        return -1;
+    }
     if (r->have_item) store_item_free(&r->item);
+    free(r->body);
     r->item = it;
+    r->body = body;
     r->have_item = true;
     return 0;
 }
@@ -301,6 +359,8 @@ static void reader_leave(App *app, void *st)
     Reader *r = st;
     free_layout(r);
     if (r->have_item) store_item_free(&r->item);
+    free(r->body);
+    r->body = NULL;
 }
 
 static bool reader_refresh(App *app, void *st)
@@ -355,29 +415,58 @@ static void reader_event(App *app, void *st, const ScreenEvent *ev)
     }
 }
 
-/* Title, meta line and the large-text button; returns the height used. */
-static int draw_title(App *app, Reader *r, Ui *ui, SDL_Rect area)
+/* Page 1: the title and the meta line above a rule.  Measured (draw
+ * false) before the layout, so that the layout knows page 1's column;
+ * returns the height used either way. */
+static int title_block(App *app, Reader *r, Ui *ui, SDL_Rect area, bool draw)
 {
-    int bw = ui_px(ui, 230), bh = ui_px(ui, 92);
-    ui_button(ui, LARGE_ID, (SDL_Rect){area.x + area.w - bw, area.y, bw, bh}, r->large ? "标准字号" : "大字阅读",
-              BUTTON_SECONDARY, true);
     int lines = app_portrait(app) ? 3 : 2;
     TextSpec title = {.size = ui_read_font(ui, 48), .bold = true, .color = ui_theme.text, .max_lines = lines,
                       .flags = TEXT_NO_RUNT};
-    int tw = area.w - bw - ui_px(ui, 32);
-    int th = ui_text(ui, (SDL_Rect){area.x, area.y, tw, ui_read_font(ui, 48) * 135 / 100 * lines}, r->item.s.title, &title);
-    if (th < bh) th = bh;
-    char date[64], meta[512];
-    screens_format_date(r->item.s.published_at, date, sizeof date);
-    snprintf(meta, sizeof meta, "%s%s%s · %s公开%s", r->item.unit, r->item.unit[0] ? " · " : "", date,
-             period_label(r->item.s.period), r->item.s.urgent ? " · 急" : "");
-    TextSpec ms = {.size = ui_read_font(ui, 32), .color = ui_theme.text_soft, .max_lines = 1};
+    int max_h = ui_read_font(ui, 48) * 135 / 100 * lines;
+    int tw, th;
+    if (draw) th = ui_text(ui, (SDL_Rect){area.x, area.y, area.w, max_h}, r->item.s.title, &title);
+    else ui_text_size(ui, r->item.s.title, &title, area.w, max_h, &tw, &th);
     int mh = ui_read_font(ui, 32) * 135 / 100;
     int y = area.y + th + ui_px(ui, 10);
-    ui_text(ui, (SDL_Rect){area.x, y, area.w, mh}, meta, &ms);
+    if (draw) {
+        char date[64], meta[512];
+        screens_format_date(r->item.s.published_at, date, sizeof date);
+        snprintf(meta, sizeof meta, "%s%s%s · %s公开%s", r->item.unit, r->item.unit[0] ? " · " : "", date,
+                 period_label(r->item.s.period), r->item.s.urgent ? " · 急" : "");
+        TextSpec ms = {.size = ui_read_font(ui, 32), .color = ui_theme.text_soft, .max_lines = 1};
+        ui_text(ui, (SDL_Rect){area.x, y, area.w, mh}, meta, &ms);
+    }
     y += mh + ui_px(ui, 14);
-    ui_fill(ui, (SDL_Rect){area.x, y, area.w, ui_px(ui, 3)}, ui_theme.card_line);
+    if (draw) ui_fill(ui, (SDL_Rect){area.x, y, area.w, ui_px(ui, 3)}, ui_theme.card_line);
     return y + ui_px(ui, 3) - area.y;
+}
+
+/* Later pages: one line with the title over a thin rule, so that the page
+ * keeps its room for the text; returns the height used from the body top. */
+static int running_head(Reader *r, Ui *ui, SDL_Rect body, int x, int w, bool draw)
+{
+    int size = ui_read_font(ui, 30), h = size * 135 / 100;
+    int y = body.y + ui_px(ui, 8);
+    if (draw) {
+        TextSpec spec = {.size = size, .color = ui_theme.text_soft, .max_lines = 1, .middle = true};
+        ui_text(ui, (SDL_Rect){x, y, w, h}, r->item.s.title, &spec);
+    }
+    y += h + ui_px(ui, 4);
+    if (draw) ui_fill(ui, (SDL_Rect){x, y, w, ui_px(ui, 2)}, ui_theme.card_line);
+    return y + ui_px(ui, 2 + 4) - body.y;
+}
+
+/* 大字阅读 / 标准字号 sits in the pager's row, beside the page number, so
+ * that it is in the same place on every page. */
+static void large_button(Reader *r, Ui *ui, Chrome *ch, bool portrait)
+{
+    int bw = ui_px(ui, 230), bh = ui_px(ui, 96), gap = ui_px(ui, 24);
+    int side = portrait ? ui_px(ui, 32) : 0;
+    SDL_Rect p = ch->pager;
+    SDL_Rect at = {p.x + p.w - side - ui_px(ui, 230) - gap - bw, p.y + (p.h - bh) / 2, bw, bh};
+    ui_button(ui, LARGE_ID, at, r->large ? "标准字号" : "大字阅读", BUTTON_SECONDARY, true);
+    ch->pager_extra = bw + gap;
 }
 
 static void piece_key(const Reader *r, const Piece *pc, char *key, size_t size)
@@ -441,12 +530,22 @@ static void reader_draw(App *app, void *st, Ui *ui)
     int width = ch.body.w - 2 * m;
     if (!portrait && width > ui_px(ui, 1560)) width = ui_px(ui, 1560);
     SDL_Rect area = {(app_width(app) - width) / 2, ch.body.y + ui_px(ui, 28), width, ch.body.h - ui_px(ui, 40)};
-    int used = draw_title(app, r, ui, area);
+    int used = title_block(app, r, ui, area, false);
     SDL_Rect col = {area.x, area.y + used + ui_px(ui, 24), area.w, area.h - used - ui_px(ui, 24)};
-    if (r->laid_w != col.w || r->laid_h != col.h) layout(r, ui, col.w, col.h);
+    int head = running_head(r, ui, ch.body, area.x, area.w, false);
+    int h_rest = ch.body.h - head - ui_px(ui, 4);
+    if (r->laid_w != col.w || r->laid_h != col.h || r->laid_h_rest != h_rest) layout(r, ui, col.w, col.h, h_rest);
     if (r->page >= r->page_count) r->page = r->page_count ? r->page_count - 1 : 0;
+    if (r->page == 0) {
+        title_block(app, r, ui, area, true);
+    } else {
+        running_head(r, ui, ch.body, area.x, area.w, true);
+        col.y = ch.body.y + head;
+        col.h = h_rest;
+    }
     for (int i = r->page_count ? r->page_first[r->page] : 0; i < page_end(r, r->page); i++)
         draw_piece(r, ui, &r->pieces[i], col);
+    large_button(r, ui, &ch, portrait);
     app_draw_pager(app, ui, &ch, r->page, r->page_count);
     app_draw_nav(app, ui, &ch, true);
 }
@@ -476,7 +575,7 @@ static int image_enter(App *app, void *st, const char *arg)
     const char *hash = strchr(arg, '#');
     if (!hash || (size_t)(hash - arg) >= sizeof id) return -1;
     snprintf(id, sizeof id, "%.*s", (int)(hash - arg), arg);
-    v->index = atoi(hash + 1);
+    if (number_parse_int(hash + 1, 0, 1000000, &v->index)) return -1;
     Err err;
     if (store_item_get(app_store(app), id, app_time(app), &v->item, &err) != 0) return -1;
     if (v->index < 0 || v->index >= v->item.s.image_count) {

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unigbrk.h>
+#include <unictype.h>
 #include <unistr.h>
 
 #include "fonts.h"
@@ -95,6 +96,60 @@ static char *sanitize(const char *utf8)
     }
     out[o] = '\0';
     return (char *)out;
+}
+
+/* Unicode white space as a reader sees it: what libunistring calls white
+ * space (U+0020, U+3000, U+00A0, U+2000–U+200A, …) plus the invisible
+ * zero-width space and byte-order mark that editors leave behind. */
+static bool is_blank_cp(uint32_t cp)
+{
+    return cp == 0x200B || cp == 0xFEFF || (cp != '\n' && uc_is_property_white_space(cp));
+}
+
+/* Removes the last code point of out[0..*o): the single white space a
+ * collapsed run leaves at a paragraph's end. */
+static void drop_last_char(const char *out, size_t *o)
+{
+    while (*o > 0 && ((unsigned char)out[*o - 1] & 0xC0) == 0x80) (*o)--;
+    if (*o > 0) (*o)--;
+}
+
+char *text_tidy_paragraphs(const char *utf8)
+{
+    size_t n = strlen(utf8);
+    char *out = malloc(n + 1);
+    if (!out) return NULL;
+    const uint8_t *s = (const uint8_t *)utf8, *end = s + n;
+    size_t o = 0, para_start = 0;   /* para_start: where the current paragraph begins in out */
+    bool in_blank = false;          /* the last character copied is white space */
+    while (s < end) {
+        ucs4_t cp;
+        int len = u8_mbtouc(&cp, s, (size_t)(end - s));
+        if (cp == '\r' && s + 1 < end && s[1] == '\n') len = 2;
+        if (cp == '\r' || cp == '\n') {
+            if (in_blank) drop_last_char(out, &o);
+            if (o > para_start) {
+                out[o++] = '\n';
+                para_start = o;
+            }
+            in_blank = false;
+        } else if (is_blank_cp(cp)) {
+            if (o > para_start && !in_blank) {
+                memcpy(out + o, s, (size_t)len);
+                o += (size_t)len;
+                in_blank = true;
+            }
+        } else {
+            memcpy(out + o, s, (size_t)len);
+            o += (size_t)len;
+            in_blank = false;
+        }
+        s += len;
+    }
+    if (in_blank) drop_last_char(out, &o);
+    if (o > 0 && o == para_start) o--;  /* the last paragraph needs no '\n' after it */
+    out[o] = '\0';
+    return out;
 }
 
 /* ---- runs: consecutive characters drawn by the same font ---- */

@@ -67,6 +67,14 @@ bool fonts_has_glyph(Fonts *f, uint32_t codepoint);
  * covers and the first of them in *first_missing. */
 int fonts_missing_glyphs(Fonts *f, const char *utf8, uint32_t *first_missing);
 
+/* A tidied copy of a body for reading (free it): CR LF and lone CR become
+ * '\n', white space at either end of a paragraph is dropped, a run of
+ * white space inside one (spaces, tabs, U+3000, no-break and other Unicode
+ * spaces) becomes its first character, and paragraphs that hold nothing but
+ * white space are removed, so no run of blank lines can make a blank page.
+ * NULL when out of memory. */
+char *text_tidy_paragraphs(const char *utf8);
+
 /* Width in pixels of a single line of text (no breaking). */
 int text_measure(Fonts *f, const char *utf8, const TextStyle *style);
 

@@ -11,6 +11,7 @@
 
 #include "icons.h"
 #include "log.h"
+#include "number.h"
 #include "watchdog.h"
 
 #define MAX_SCREENS 32
@@ -121,8 +122,10 @@ static void read_status(App *app)
         !app->screen_on[0])
         snprintf(app->screen_on, sizeof app->screen_on, "%s", app->cfg->screen_on);
     char speed[16];
-    int v = store_state_get(app->store, "setting.ticker_speed", speed, sizeof speed) == 0 ? atoi(speed) : 0;
-    app->ticker_speed = v >= 10 && v <= 1000 ? v : app->cfg->ticker_speed;
+    int v;
+    bool set = store_state_get(app->store, "setting.ticker_speed", speed, sizeof speed) == 0 &&
+               number_parse_int(speed, 10, 1000, &v) == 0;
+    app->ticker_speed = set ? v : app->cfg->ticker_speed;
     urgent_load(&app->urgent, app->store, app_time(app), app->clock);
 }
 
@@ -271,6 +274,8 @@ static int push(App *app, const ScreenOps *ops, const char *arg)
     }
     ui_set_pressed(app->ui, "");
     app->dirty = true;
+    /* st is owned by app->stack[] now and freed by pop_one(). */
+    // cppcheck-suppress memleak
     return 0;
 }
 
@@ -812,6 +817,6 @@ void app_draw_pager(App *app, Ui *ui, const Chrome *c, int page, int pages)
     snprintf(label, sizeof label, "第 %d/%d 页", page + 1, pages);
     TextSpec spec = {.size = ui_font(ui, 38), .bold = true, .color = ui_theme.text, .align = ALIGN_CENTER,
                      .middle = true, .max_lines = 1};
-    SDL_Rect mid = {p.x + side + bw, p.y, p.w - 2 * (side + bw), p.h};
+    SDL_Rect mid = {p.x + side + bw, p.y, p.w - 2 * (side + bw) - c->pager_extra, p.h};
     ui_text_kind(ui, WIDGET_PAGER, NULL, mid, label, &spec);
 }

@@ -74,6 +74,7 @@ typedef struct Chrome {
     SDL_Rect body;      /* between header (and urgent strip) and bars */
     SDL_Rect pager;     /* 上一页 第 n/m 页 下一页 (w = 0 when not asked for) */
     SDL_Rect nav;       /* 返回 首页 … 意见建议 */
+    int pager_extra;    /* width a screen keeps for its own control at the right of the page number */
 } Chrome;
 
 /* Reserved widget ids the app handles itself on every screen. */

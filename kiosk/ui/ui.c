@@ -213,6 +213,7 @@ int ui_dump_json(const Ui *ui, const char *screen, const char *path, Err *err)
         if (wd->pressed) json_object_set_new(o, "pressed", json_true());
         json_rect(o, "rect", wd->rect);
         if (wd->text_rect.w > 0) json_rect(o, "text_rect", wd->text_rect);
+        if (wd->lines > 0) json_object_set_new(o, "lines", json_integer(wd->lines));
         json_array_append_new(list, o);
     }
     json_object_set_new(root, "widgets", list);
@@ -509,7 +510,9 @@ void ui_block_lines(Ui *ui, const char *key, const TextBlock *b, int first, int 
     char *text = strndup(b->text + start, (size_t)(end - start));
     Widget *w = ui_record(ui, WIDGET_TEXT, UI_BODY_ID, text, box, false);
     free(text);
-    if (w) w->text_rect = dst;
+    if (!w) return;
+    w->text_rect = dst;
+    w->lines = count;
 }
 
 /* ---- widgets ---------------------------------------------------------- */

@@ -52,6 +52,7 @@ typedef struct Widget {
     SDL_Rect text_rect;     /* where its text was drawn (w = 0: none) */
     bool touch;
     bool pressed;
+    int lines;              /* lines of body text it shows (ui_block_lines), else 0 */
 } Widget;
 
 typedef enum { ALIGN_LEFT, ALIGN_CENTER, ALIGN_RIGHT } Align;

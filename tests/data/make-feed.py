@@ -178,3 +178,24 @@ for i in updated:
         i["title"] = "关于村组道路硬化工程推进情况的公开（已更新）"
 updated.append(item("i-fresh", "c-service", "新增：冬季供暖保障措施公开", SENTENCES[2], 21, "immediate"))
 write("feed-update.json", 2, updated)
+
+# Reading (tests/headless/pages.txt): bodies as clerks paste them.  A CRLF
+# body with runs of blank lines before, between and after the text,
+# full-width indents, tabs and runs of spaces, and a last line of white
+# space only: no page may come out blank.
+messy = ("\r\n" * 120 + "　　" + SENTENCES[0] + "\r\n \t \r\n\u3000\u3000\r\n"
+         + "\r\n".join("\u3000\u3000" + long_body(12).split("\n")[k] + "   \t" for k in range(12))
+         + "\r\n" * 60 + "   \u3000\u00a0\r\n")
+reading = [
+    item("i-messy", "c-other", "关于整理粘贴文本的测试公开事项", messy, 20, "immediate"),
+    item("i-long-trad", "c-study", "鎮黨委理論學習中心組學習情況通報",
+         "\n".join("第%d部分：鎮黨委堅持把理論學習放在首位，每月集中學習一次，"
+                   "各支部書記輪流領學，並結合「三會一課」制度，做到學習有計劃、有記錄、有檢查。"
+                   "與會同志圍繞鄉村振興、基層治理等議題深入交流，提出了切實可行的意見。" % (k + 1)
+                   for k in range(14)), 14, "periodic"),
+    # One-line paragraphs: nothing for widow and orphan control to move, so
+    # a page shows as many lines as it holds.
+    item("i-lines", "c-other", "村级党组织书记联系电话一览", "\n".join(
+        "%d. 第%d村党支部书记联系电话：0571-8888%04d" % (k + 1, k + 1, k) for k in range(48)), 19, "long_term"),
+]
+write("feed-reading.json", 1, items + reading)
