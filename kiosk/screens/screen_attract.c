@@ -13,7 +13,7 @@
 
 #define ATTRACT_SLIDE_MS 10000
 #define ATTRACT_MAX 12
-#define EXCERPT_BYTES 900
+#define EXCERPT_BYTES 2400      /* more than any slide holds: the box, not this, cuts it */
 
 typedef struct Attract {
     StoreItemSummary *items;
@@ -94,11 +94,31 @@ static bool attract_update(App *app, void *st, int *wake_ms)
     return false;
 }
 
-/* The opening of the body, without image markers, cut at a character. */
+/* The end of the last whole sentence in out[0..n), or n when none. */
+static size_t sentence_end(const char *out, size_t n)
+{
+    static const char *const stops[] = {"。", "！", "？", "；", "\n"};
+    size_t best = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < sizeof stops / sizeof stops[0]; k++) {
+            size_t len = strlen(stops[k]);
+            if (i + len <= n && memcmp(out + i, stops[k], len) == 0 && i + len > best) best = i + len;
+        }
+    return best ? best : n;
+}
+
+/* The opening of the body, without image markers.  When the body is
+ * longer than EXCERPT_BYTES it ends at a whole sentence, so a slide never
+ * stops mid-sentence; what the box cannot hold is ellipsized there. */
 static void excerpt(const char *body, char *out, size_t size)
 {
     size_t n = 0;
-    for (const char *p = body; *p && n + 5 < size && n < EXCERPT_BYTES; p++) {
+    bool cut = false;
+    for (const char *p = body; *p; p++) {
+        if (n + 5 >= size || n >= EXCERPT_BYTES) {
+            cut = true;
+            break;
+        }
         if (*p == '[' && strncmp(p, "[图", 4) == 0) {
             const char *end = strchr(p, ']');
             if (end) {
@@ -110,6 +130,8 @@ static void excerpt(const char *body, char *out, size_t size)
     }
     while (n > 0 && ((unsigned char)out[n - 1] & 0xC0) == 0x80) n--;
     if (n > 0 && (unsigned char)out[n - 1] >= 0xC0) n--;
+    if (cut) n = sentence_end(out, n);
+    while (n > 0 && out[n - 1] == '\n') n--;
     out[n] = '\0';
 }
 
@@ -160,7 +182,11 @@ static void attract_draw(App *app, void *st, Ui *ui)
     }
     char body[EXCERPT_BYTES + 8];
     excerpt(it->body ? it->body : "", body, sizeof body);
-    TextSpec bs = {.size = ui_read_font(ui, 44), .color = ui_theme.text, .flags = TEXT_INDENT_PARAGRAPHS};
+    /* As many lines as the box holds, ellipsized, never ending on a lone
+     * character (the excerpt is short enough for TEXT_NO_RUNT's extra
+     * layouts). */
+    TextSpec bs = {.size = ui_read_font(ui, 44), .color = ui_theme.text,
+                   .flags = TEXT_INDENT_PARAGRAPHS | TEXT_NO_RUNT};
     ui_text(ui, text, body, &bs);
     if (a->count > 1) {
         char pos[32];

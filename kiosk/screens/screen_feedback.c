@@ -844,7 +844,7 @@ int feedback_screens_register(App *app, Err *err)
     if (!keyboard && keyboard_open(app_config(app), &keyboard, &kb_err))
         log_error("feedback: no on-screen keyboard (%s); ratings still work", kb_err.msg);
     if (keyboard && app_config(app)->headless) keyboard_wait_ready(keyboard);
-    if (app_register(app, &screen_feedback) || app_register(app, &screen_answers))
+    if (app_register(app, &screen_feedback) || app_register(app, &screen_answers) || app_register(app, &screen_answer))
         return err_set(err, "no room to register the feedback screens");
     return 0;
 }

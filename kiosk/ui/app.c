@@ -62,6 +62,7 @@ struct App {
     char screen_on[16];         /* "07:00-20:00", "" = always */
     int ticker_speed;           /* pixels per second: the server's setting, else kiosk.conf */
     Urgent urgent;              /* urgent and 即时 notices, on every screen */
+    bool zone_wrong;            /* the machine's time zone is not China Standard Time */
 };
 
 static uint32_t event_type;
@@ -110,6 +111,17 @@ int app_depth(App *app) { return app->depth; }
 const char *app_screen_arg(App *app) { return app->depth ? app->stack[app->depth - 1].arg : ""; }
 const char *app_screen_name(App *app) { return app->depth ? app->stack[app->depth - 1].ops->name : ""; }
 
+/* Dates, the screen's hours and publication windows are China Standard
+ * Time; a kiosk left on UTC would show 06:05 at 14:05.  Checked at every
+ * minute (a zone can change under a running kiosk). */
+static bool zone_is_wrong(int64_t now)
+{
+    time_t t = (time_t)now;
+    struct tm tm;
+    localtime_r(&t, &tm);
+    return tm.tm_gmtoff != 8 * 3600;
+}
+
 static void read_status(App *app)
 {
     if (store_state_get(app->store, "sync.state", app->sync_state, sizeof app->sync_state) != 0 ||
@@ -127,6 +139,7 @@ static void read_status(App *app)
                number_parse_int(speed, 10, 1000, &v) == 0;
     app->ticker_speed = set ? v : app->cfg->ticker_speed;
     urgent_load(&app->urgent, app->store, app_time(app), app->clock);
+    app->zone_wrong = zone_is_wrong(app_time(app));
 }
 
 bool app_screen_hours(App *app)
@@ -161,6 +174,9 @@ int app_create(const Config *cfg, Store *store, Fonts *fonts, SDL_Window *win, S
     input_init(&app->input, ui_scale(app->ui));
     app_event_type();
     read_status(app);
+    if (app->zone_wrong)
+        log_warn("app: the machine's time zone is not China Standard Time (UTC+8); the clock and the screen's "
+                 "hours are wrong; set it with: timedatectl set-timezone Asia/Shanghai (or TZ=Asia/Shanghai)");
     app->dirty = true;
     *out = app;
     return 0;
@@ -736,6 +752,14 @@ static void draw_sync_mark(App *app, Ui *ui, SDL_Rect box)
     if (strcmp(app->sync_state, "ok") == 0) label = "已同步", dot = ui_theme.ok;
     else if (strcmp(app->sync_state, "offline") == 0) label = "离线";
     else if (strcmp(app->sync_state, "error") == 0) label = "同步异常", dot = ui_theme.error;
+    /* For the administrator, small, in the status line: a visitor does not
+     * need it, a technician walking past does. */
+    char both[64];
+    if (app->zone_wrong) {
+        snprintf(both, sizeof both, "时区非北京时间 · %s", label);
+        label = both;
+        dot = ui_theme.error;
+    }
     int r = ui_px(ui, 9);
     TextSpec spec = {.size = ui_font(ui, 28), .color = ui_theme.header_soft, .align = ALIGN_RIGHT, .middle = true,
                      .max_lines = 1};
@@ -780,8 +804,9 @@ static void draw_header_bar(App *app, Ui *ui, const Chrome *c)
     if (portrait) {
         ui_text(ui, (SDL_Rect){name_x, ui_px(ui, 8), h.w - name_x - m, row1_h}, app->unit_name, &name);
         SDL_Rect row2 = {name_x, row1_h, h.w - name_x - m, h.h - row1_h - ui_px(ui, 12)};
-        ui_text(ui, (SDL_Rect){row2.x, row2.y, row2.w * 3 / 4, row2.h}, now, &date);
-        draw_sync_mark(app, ui, (SDL_Rect){row2.x + row2.w * 3 / 4, row2.y, row2.w / 4, row2.h});
+        int date_w = app->zone_wrong ? row2.w * 3 / 5 : row2.w * 3 / 4;
+        ui_text(ui, (SDL_Rect){row2.x, row2.y, date_w, row2.h}, now, &date);
+        draw_sync_mark(app, ui, (SDL_Rect){row2.x + date_w, row2.y, row2.w - date_w, row2.h});
         return;
     }
     int right_w = ui_px(ui, 560);

@@ -561,12 +561,24 @@ void ui_button(Ui *ui, const char *id, SDL_Rect r, const char *label, ButtonStyl
     if (w) w->text_rect = dst;
 }
 
-int ui_badge(Ui *ui, int x, int y, int h, const char *text, SDL_Color bg, SDL_Color fg)
+static TextSpec badge_spec(Ui *ui, int h, SDL_Color fg)
 {
     /* Never under the 28 px floor of docs/TYPOGRAPHY.md, while it fits. */
     int size = h * 62 / 100, floor_px = ui_font(ui, 28);
     if (size < floor_px) size = floor_px < h * 3 / 4 ? floor_px : h * 3 / 4;
-    TextSpec spec = {.size = size, .bold = true, .color = fg, .max_lines = 1};
+    return (TextSpec){.size = size, .bold = true, .color = fg, .max_lines = 1};
+}
+
+int ui_badge_width(Ui *ui, int h, const char *text)
+{
+    TextSpec spec = badge_spec(ui, h, ui_theme.header_text);
+    TexEntry *e = text_entry(ui, text, &spec, ui_px(ui, 400), h);
+    return e ? e->w + 2 * (h / 3) : 0;
+}
+
+int ui_badge(Ui *ui, int x, int y, int h, const char *text, SDL_Color bg, SDL_Color fg)
+{
+    TextSpec spec = badge_spec(ui, h, fg);
     TexEntry *e = text_entry(ui, text, &spec, ui_px(ui, 400), h);
     if (!e) return 0;
     int pad = h / 3;

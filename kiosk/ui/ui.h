@@ -152,6 +152,8 @@ void ui_block_prepare(Ui *ui, const char *key, const TextBlock *b, int first, in
 void ui_button(Ui *ui, const char *id, SDL_Rect r, const char *label, ButtonStyle style, bool enabled);
 /* A small label on a coloured pill; returns its width. */
 int ui_badge(Ui *ui, int x, int y, int h, const char *text, SDL_Color bg, SDL_Color fg);
+/* The width ui_badge would take. */
+int ui_badge_width(Ui *ui, int h, const char *text);
 
 /* ---- images (attachments, from the blob cache) ---- */
 /* Natural size; -1 when the file cannot be read as an image. */
