@@ -8,7 +8,7 @@
 
 #define STRIP_FONT 40
 #define CALM_FONT 34
-#define STRIP_LINES 2
+#define STRIP_LINES 3           /* an urgent notice is never cut: up to three lines (portrait) */
 
 static const SDL_Color STRIP_BG = {255, 234, 168, 255};   /* warm yellow under the red header */
 static const SDL_Color CALM_TEXT = {150, 138, 116, 255};  /* readable in a dark lobby, not glaring */

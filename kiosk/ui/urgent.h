@@ -42,7 +42,7 @@ bool urgent_turn(Urgent *u, uint32_t ms);
 /* ms until the next turn, -1 when nothing changes by itself. */
 int urgent_wake(const Urgent *u, uint32_t ms);
 /* Height of the strip for a window w wide: enough for the longest notice
- * (at most two lines), so the layout does not jump between turns; 0 when
+ * (at most three lines), so the layout does not jump between turns; 0 when
  * there is nothing urgent. */
 int urgent_strip_height(Urgent *u, Ui *ui, int w);
 /* Draws notice n in box (badge, then text filling the box). */
