@@ -38,7 +38,7 @@ common_PKGS   := sqlite3
 
 proto_DIRS    := proto
 proto_INC     := common proto
-proto_PKGS    := jansson libcrypto
+proto_PKGS    := jansson libcrypto libpng libjpeg
 
 kstore_DIRS   := kiosk/store
 kstore_INC    := common proto kiosk/store
@@ -54,7 +54,7 @@ sync_PKGS     := libcurl jansson sqlite3
 
 kioskui_DIRS  := $(UI_DIRS)
 kioskui_INC   := common proto kiosk/store kiosk/config sync $(UI_DIRS)
-kioskui_PKGS  := sdl2 SDL2_ttf SDL2_image sqlite3 jansson libunibreak rime libsystemd
+kioskui_PKGS  := sdl2 SDL2_ttf SDL2_image sqlite3 jansson libunibreak rime libpng libjpeg libsystemd
 
 kiosk_DIRS    := kiosk
 kiosk_INC     := $(kioskui_INC)
@@ -89,10 +89,10 @@ KIOSK_LIBS    := $(LIB_kioskui) $(LIB_sync) $(LIB_kstore) $(LIB_kconfig) $(LIB_p
 KIOSKCTL_LIBS := $(LIB_sync) $(LIB_kstore) $(LIB_kconfig) $(LIB_proto) $(LIB_common)
 COUNTYD_LIBS  := $(LIB_kstore) $(LIB_proto) $(LIB_common)
 
-KIOSK_LDLIBS    := $(call pc_libs,$(sort $(kiosk_PKGS) $(sync_PKGS) $(kstore_PKGS) $(kconfig_PKGS))) \
+KIOSK_LDLIBS    := $(call pc_libs,$(sort $(kiosk_PKGS) $(sync_PKGS) $(kstore_PKGS) $(kconfig_PKGS) $(proto_PKGS))) \
                    -lzinnia -lunistring -lpthread -lm
-KIOSKCTL_LDLIBS := $(call pc_libs,$(sort $(kioskctl_PKGS) $(kstore_PKGS))) -lunistring -lpthread -lm
-COUNTYD_LDLIBS  := $(call pc_libs,$(sort $(countyd_PKGS) $(kstore_PKGS))) -lunistring -lpthread -lm
+KIOSKCTL_LDLIBS := $(call pc_libs,$(sort $(kioskctl_PKGS) $(kstore_PKGS) $(proto_PKGS))) -lunistring -lpthread -lm
+COUNTYD_LDLIBS  := $(call pc_libs,$(sort $(countyd_PKGS) $(kstore_PKGS) $(proto_PKGS))) -lunistring -lpthread -lm
 
 # Tests and benchmarks see every module (tests/ and bench/ are not modules).
 ALL_INC  := $(sort $(foreach m,$(MODULES),$($(m)_INC))) tests

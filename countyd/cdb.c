@@ -118,6 +118,13 @@ static const char *const migrations[] = {
     "CREATE INDEX feed_changes_revision ON feed_changes(org, revision);"
     "INSERT INTO feed_changes (org, entity, id, revision) SELECT 'root', entity, id, revision FROM changes;"
     "DROP TABLE changes;",
+    /* 4 -> 5: the review cycle with separate people and public reasons.
+     * reviewed_by = who reviewed the current working version (it may not
+     * approve it); a withdrawal keeps its reason and time, which kiosks
+     * show to a visitor who had the item open. */
+    "ALTER TABLE items ADD COLUMN reviewed_by TEXT;"
+    "ALTER TABLE items ADD COLUMN withdraw_reason TEXT;"
+    "ALTER TABLE items ADD COLUMN withdrawn_at INTEGER;",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == CDB_SCHEMA_VERSION, "one migration per schema version");

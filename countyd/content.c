@@ -10,6 +10,8 @@
 #include "audience.h"
 #include "auth.h"
 #include "blobs.h"
+#include "feed.h"
+#include "image.h"
 #include "orgs.h"
 #include "validate.h"
 
@@ -203,7 +205,7 @@ static int store_working_version(Cdb *db, const char *admin, const char *org, co
                   "INSERT INTO items (id, org, category, title, scope, audience, state, content, updated_at, updated_by)"
                   " VALUES (?, ?, ?, ?, ?, ?, 'drafted', ?, ?, ?)"
                   " ON CONFLICT(id) DO UPDATE SET category = excluded.category, title = excluded.title,"
-                  " scope = excluded.scope, audience = excluded.audience, state = 'drafted', content = excluded.content,"
+                  " scope = excluded.scope, audience = excluded.audience, state = 'drafted', content = excluded.content, reviewed_by = NULL,"
                   " updated_at = excluded.updated_at, updated_by = excluded.updated_by",
                   "sssssssis", id, org, json_string_value(json_object_get(clean, "category")), title,
                   json_string_value(json_object_get(clean, "scope")),
@@ -252,9 +254,25 @@ int review_step_parse(const char *word)
     return -1;
 }
 
-/* 实施公开: the working version becomes what kiosks get, if it is public. */
-static int publish(Cdb *db, const char *id, json_t *row, Err *err)
+/* Texts a visitor reads about a change or withdrawal (seed 004: changes and
+ * withdrawals of what was published need a public explanation). */
+#define REASON_MAX 500
+
+static int need_reason(const char *what, const char *id, const char *note, Err *err)
 {
+    if (!note || !*note)
+        return REFUSE(APP_BAD_REQUEST, "%s已公开的事项 %s 须说明理由（note），触控屏会向群众显示", what, id);
+    if (strlen(note) > REASON_MAX) return REFUSE(APP_BAD_REQUEST, "note：理由最多 %d 字节", REASON_MAX);
+    return 0;
+}
+
+/* 实施公开: the working version becomes what kiosks get, if it is public.
+ * Replacing a version that is out already needs a reason, which goes out
+ * with the item ("change_reason", "changed_at"). */
+static int publish(Cdb *db, const char *id, json_t *row, const char *note, Err *err)
+{
+    bool replaces = !json_is_null(json_object_get(row, "published"));
+    if (replaces && need_reason("更改", id, note, err)) return APP_BAD_REQUEST;
     const char *category = json_string_value(json_object_get(row, "category"));
     if (cdb_int(db, 0, "SELECT count(*) FROM categories WHERE id = ?", "s", category) == 0)
         return REFUSE(APP_CONFLICT, "item %s is filed under category %s, which no longer exists", id, category);
@@ -268,6 +286,12 @@ static int publish(Cdb *db, const char *id, json_t *row, Err *err)
     int aud = audience_parse(json_string_value(json_object_get(doc, "audience")));
     if (aud < 0) aud = AUDIENCE_SUBTREE;
     json_object_del(doc, "audience");
+    if (replaces) {
+        char now[40];
+        feed_format_time(now_s(), now, sizeof now);
+        json_object_set_new(doc, "change_reason", json_string(note));
+        json_object_set_new(doc, "changed_at", json_string(now));
+    }
     if ((public || was_live) && audience_mark(db, "item", id, org, was_below || aud == AUDIENCE_SUBTREE, err)) {
         json_decref(doc);
         return -1;
@@ -283,17 +307,21 @@ static int publish(Cdb *db, const char *id, json_t *row, Err *err)
     return rc;
 }
 
-static int withdraw(Cdb *db, const char *id, json_t *row, Err *err)
+static int withdraw(Cdb *db, const char *id, json_t *row, const char *note, Err *err)
 {
+    if (!json_is_null(json_object_get(row, "published")) && need_reason("撤回", id, note, err)) return APP_BAD_REQUEST;
     bool below = strcmp(json_string_value(json_object_get(row, "live_audience")), "subtree") == 0;
     if (json_integer_value(json_object_get(row, "live")) &&
         audience_mark(db, "item", id, json_string_value(json_object_get(row, "org")), below, err))
         return -1;
-    return cdb_exec(db, err, "UPDATE items SET published = NULL, published_revision = NULL, live = 0 WHERE id = ?", "s",
-                    id);
+    return cdb_exec(db, err,
+                    "UPDATE items SET published = NULL, published_revision = NULL, live = 0, withdraw_reason = ?,"
+                    " withdrawn_at = ? WHERE id = ?",
+                    "sis", note, now_s(), id);
 }
 
-static int apply_step(Cdb *db, const char *id, ReviewStep step, json_t *row, Err *err)
+static int apply_step(Cdb *db, const char *admin, const char *id, ReviewStep step, json_t *row, const char *note,
+                      Err *err)
 {
     const char *state = json_string_value(json_object_get(row, "state"));
     if (step == STEP_WITHDRAW && strcmp(state, "withdrawn") == 0)
@@ -301,8 +329,15 @@ static int apply_step(Cdb *db, const char *id, ReviewStep step, json_t *row, Err
     if (steps[step].from && strcmp(state, steps[step].from) != 0)
         return REFUSE(APP_WRONG_STATE, "item %s is %s; it must be %s before it can be %s", id, state, steps[step].from,
                       steps[step].to);
-    if (step == STEP_PUBLISH) return publish(db, id, row, err);
-    if (step == STEP_WITHDRAW) return withdraw(db, id, row, err);
+    const char *reviewer = json_string_value(json_object_get(row, "reviewed_by"));
+    /* Two people see every version before it goes out: whoever reviewed it
+     * may not also approve it. */
+    if (step == STEP_APPROVE && reviewer && strcmp(reviewer, admin) == 0)
+        return REFUSE(APP_FORBIDDEN, "审核人不能审批同一版本：%s 的这一版由 %s 审核，须由另一位有审批权的管理员审批", id,
+                      reviewer);
+    if (step == STEP_REVIEW) return cdb_exec(db, err, "UPDATE items SET reviewed_by = ? WHERE id = ?", "ss", admin, id);
+    if (step == STEP_PUBLISH) return publish(db, id, row, note, err);
+    if (step == STEP_WITHDRAW) return withdraw(db, id, row, note, err);
     return 0;
 }
 
@@ -312,9 +347,11 @@ int content_item_step(Cdb *db, const char *admin, const char *id, ReviewStep ste
     json_t *row = NULL;
     if (cdb_begin(db, err)) return -1;
     int rc = cdb_row(db, &row, err,
-                     "SELECT state, org, category, scope, content, live, live_audience FROM items WHERE id = ?", "s", id);
+                     "SELECT state, org, category, scope, content, published, live, live_audience, reviewed_by FROM items"
+                     " WHERE id = ?",
+                     "s", id);
     if (rc == 1) rc = REFUSE(APP_NOT_FOUND, "there is no item %s", id);
-    if (!rc) rc = apply_step(db, id, step, row, err);
+    if (!rc) rc = apply_step(db, admin, id, step, row, note, err);
     char target[128];
     snprintf(target, sizeof target, "item:%s", id);
     if (!rc)
@@ -505,15 +542,6 @@ int content_blob_on_kiosks(Cdb *db, const char *sha256)
                    "s", sha256) != 0;
 }
 
-/* The type the first bytes say, so a mislabelled upload is caught here
- * rather than on a kiosk's screen. */
-static const char *sniff_type(const unsigned char *d, size_t len)
-{
-    if (len >= 8 && memcmp(d, "\x89PNG\r\n\x1a\n", 8) == 0) return "image/png";
-    if (len >= 3 && d[0] == 0xff && d[1] == 0xd8 && d[2] == 0xff) return "image/jpeg";
-    return NULL;
-}
-
 int content_blob_put(Cdb *db, const char *blob_dir, const char *admin, const char *sha256, const char *type,
                      const char *data, size_t len, bool *created, Err *err)
 {
@@ -522,10 +550,16 @@ int content_blob_put(Cdb *db, const char *blob_dir, const char *admin, const cha
     if (!type || (strcmp(type, "image/png") != 0 && strcmp(type, "image/jpeg") != 0))
         return REFUSE(APP_UNSUPPORTED_TYPE, "attachments must be image/png or image/jpeg");
     if (len == 0) return REFUSE(APP_BAD_REQUEST, "the file is empty");
-    const char *sniffed = sniff_type((const unsigned char *)data, len);
-    if (!sniffed || strcmp(sniffed, type) != 0)
-        return REFUSE(APP_UNSUPPORTED_TYPE, "the bytes are not %s%s%s", type, sniffed ? " but " : "",
-                      sniffed ? sniffed : "");
+    /* The header says the type, and whether a kiosk can show the image at
+     * all (proto/image.h), so neither a mislabelled upload nor a picture
+     * too large to decode reaches a kiosk's screen. */
+    ImageInfo info;
+    Err why;
+    if (image_probe(data, len, &info, &why))
+        return REFUSE(APP_UNSUPPORTED_TYPE, "the bytes are not %s: %s", type, why.msg);
+    if (strcmp(image_mime(info.format), type) != 0)
+        return REFUSE(APP_UNSUPPORTED_TYPE, "the bytes are not %s but %s", type, image_mime(info.format));
+    if (image_check(data, len, &info, &why)) return REFUSE(APP_BAD_REQUEST, "%s", why.msg);
     unsigned char md[SHA256_DIGEST_LENGTH];
     char hex[65];
     SHA256((const unsigned char *)data, len, md);

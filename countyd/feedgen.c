@@ -60,6 +60,27 @@ static void add_delete(json_t *doc, const char *name, const char *id)
     json_array_append_new(json_object_get(section(doc, name), "delete"), json_string(id));
 }
 
+/* Withdrawn items a feed still explains (to a visitor who had one open or
+ * follows a link to it), for WITHDRAWAL_KEEP_DAYS after the withdrawal. */
+#define WITHDRAWAL_KEEP_DAYS "180"
+#define WITHDRAWAL_SELECT                                                                                        \
+    ORGS_LINEAGE_CTE " SELECT id, withdraw_reason AS reason, " SQL_TIME("withdrawn_at") " AS withdrawn_at"       \
+                     " FROM items WHERE state = 'withdrawn' AND withdraw_reason IS NOT NULL"                     \
+                     " AND withdrawn_at > strftime('%s', 'now') - 86400 * " WITHDRAWAL_KEEP_DAYS " AND " AUDIENCE_VISIBLE("org", "live_audience")
+
+static int add_withdrawals(Cdb *db, json_t *doc, const char *org, const char *id, Err *err)
+{
+    json_t *rows;
+    if (id ? cdb_rows(db, &rows, err, WITHDRAWAL_SELECT " AND id = ?2", "ss", org, id)
+           : cdb_rows(db, &rows, err, WITHDRAWAL_SELECT " ORDER BY id", "s", org))
+        return -1;
+    json_t *list = json_object_get(doc, "withdrawals");
+    if (!list) json_object_set_new(doc, "withdrawals", list = json_array());
+    json_array_extend(list, rows);
+    json_decref(rows);
+    return 0;
+}
+
 static json_t *answer_entry(json_t *row)
 {
     json_t *a = json_deep_copy(row);
@@ -106,7 +127,7 @@ static int build_snapshot(Cdb *db, json_t *doc, const char *org, Err *err)
         section(doc, kinds[k].section);
         if (add_docs(db, doc, kinds[k].section, kinds[k].all_sql, org, NULL, &added, err)) return -1;
     }
-    return add_reply_answers(db, doc, org, err);
+    return add_reply_answers(db, doc, org, err) || add_withdrawals(db, doc, org, NULL, err) ? -1 : 0;
 }
 
 /* Answers from replies are "answer-N"; other answer ids are authored ones. */
@@ -130,8 +151,9 @@ static int add_change(Cdb *db, json_t *doc, const char *org, const char *entity,
         if (strcmp(entity, kinds[k].entity) != 0) continue;
         size_t added;
         if (add_docs(db, doc, kinds[k].section, kinds[k].one_sql, org, id, &added, err)) return -1;
-        if (!added) add_delete(doc, kinds[k].section, id);
-        return 0;
+        if (added) return 0;
+        add_delete(doc, kinds[k].section, id);
+        return strcmp(entity, "item") == 0 ? add_withdrawals(db, doc, org, id, err) : 0;
     }
     return err_set(err, "change log: unknown entity \"%s\"", entity);
 }

@@ -215,7 +215,9 @@ int kiosks_list(Cdb *db, const char *top, int silent_minutes, json_t **out, Err 
                     ORGS_SUBTREE_CTE " SELECT id, org, name, " SQL_TIME("last_seen") " AS last_seen,"
                     " CASE WHEN last_seen IS NULL THEN NULL ELSE ?2 - last_seen END AS silent_seconds,"
                     " (last_seen IS NULL OR ?2 - last_seen > ?3 * 60) AS silent,"
-                    " app_version, revision, outbox, last_error, uptime, free_disk, clock_skew, address"
+                    " app_version, revision, outbox, last_error, uptime, free_disk, clock_skew, address,"
+                    " max(feed_base, coalesce((SELECT max(c.revision) FROM feed_changes c WHERE c.org = kiosks.org), 0))"
+                    " AS feed_revision"
                     " FROM kiosks WHERE org IN (SELECT id FROM subtree) ORDER BY id",
                     "sid", top, now, silent_minutes);
 }

@@ -61,13 +61,13 @@ AdminClient *admin_client_open(int argc, char **argv)
     const char *token = admin_opt(argc, argv, "--token", getenv("KIOSKCTL_TOKEN"));
     const char *ca = admin_opt(argc, argv, "--ca-file", getenv("KIOSKCTL_CA_FILE"));
     if (!token || !*token) {
-        fprintf(stderr, "kioskctl: an admin token is needed: --token TOKEN or KIOSKCTL_TOKEN "
-                        "(made on the server with: countyd --db DB --add-admin NAME)\n");
+        fprintf(stderr, "kioskctl：需要管理员令牌：--token 令牌 或环境变量 KIOSKCTL_TOKEN"
+                        "（在服务器上用 countyd --db 数据库 --add-admin 名字 生成，或由管理员用 kioskctl admin-add 建立）\n");
         return NULL;
     }
     AdminClient *c = calloc(1, sizeof *c);
     if (!c || !(c->curl = curl_easy_init())) {
-        fprintf(stderr, "kioskctl: cannot start libcurl\n");
+        fprintf(stderr, "kioskctl：无法启动 libcurl\n");
         free(c);
         return NULL;
     }
@@ -106,8 +106,8 @@ static int describe_failure(long status, const Buffer *b, Err *err)
     json_t *e = json_object_get(doc, "error");
     const char *code = json_string_value(json_object_get(e, "code"));
     const char *msg = json_string_value(json_object_get(e, "message"));
-    if (code && msg) err_set(err, "the server answered %ld %s: %s", status, code, msg);
-    else err_set(err, "the server answered HTTP %ld without an error description", status);
+    if (code && msg) err_set(err, "服务器答复 %ld %s：%s", status, code, msg);
+    else err_set(err, "服务器答复 HTTP %ld，没有说明原因", status);
     json_decref(doc);
     return -1;
 }
@@ -148,7 +148,7 @@ static int perform(AdminClient *c, const char *method, const char *path, const c
     else if (answer) {
         json_error_t je;
         *answer = json_loads(b.data ? b.data : "", 0, &je);
-        if (!*answer) result = err_set(err, "the server's answer is not JSON: %s", je.text);
+        if (!*answer) result = err_set(err, "服务器的答复不是 JSON：%s", je.text);
     }
     free(b.data);
     return result;

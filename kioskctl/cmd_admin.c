@@ -19,7 +19,7 @@
 #include "commands.h"
 #include "feed.h"
 
-#define CONNECTION_HELP "  [--server URL] [--token TOKEN] [--ca-file PEM]  (or KIOSKCTL_SERVER, KIOSKCTL_TOKEN, KIOSKCTL_CA_FILE)\n"
+#define CONNECTION_HELP "  [--server URL] [--token TOKEN] [--ca-file PEM]（或环境变量 KIOSKCTL_SERVER、KIOSKCTL_TOKEN、KIOSKCTL_CA_FILE）\n"
 
 /* An option that must be a whole number in lo..hi; a typo is refused, not read as 0. */
 static int int_option(int argc, char **argv, const char *name, int dflt, int lo, int hi, int *out)
@@ -34,13 +34,13 @@ static int int_option(int argc, char **argv, const char *name, int dflt, int lo,
 
 static int usage_error(const char *usage)
 {
-    fprintf(stderr, "usage: kioskctl %s\n" CONNECTION_HELP, usage);
+    fprintf(stderr, "用法：kioskctl %s\n" CONNECTION_HELP, usage);
     return 2;
 }
 
 static int failed(AdminClient *c, const Err *err)
 {
-    fprintf(stderr, "kioskctl: %s\n", err->msg);
+    fprintf(stderr, "kioskctl：%s\n", err->msg);
     admin_client_close(c);
     return 1;
 }
@@ -51,13 +51,36 @@ static const char *text_of(json_t *o, const char *key)
     return s ? s : "";
 }
 
+/* Chinese names of the machine words countyd sends (each three characters,
+ * so that columns line up). */
+static const char *label_of(const char *const (*table)[2], size_t n, const char *word)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(table[i][0], word) == 0) return table[i][1];
+    return word;
+}
+
+static const char *state_label(const char *state)
+{
+    static const char *const names[][2] = {
+        {"drafted", "待审核"}, {"reviewed", "待审批"}, {"approved", "待发布"}, {"published", "已公开"}, {"withdrawn", "已撤回"},
+    };
+    return label_of(names, sizeof names / sizeof names[0], state);
+}
+
+static const char *kind_label(const char *kind)
+{
+    static const char *const names[][2] = {{"rating", "满意度"}, {"comment", "意见建议"}, {"request", "依申请公开"}};
+    return label_of(names, sizeof names / sizeof names[0], kind);
+}
+
 /* ---- kiosks -------------------------------------------------------------------------------- */
 
 int cmd_kiosk_add(int argc, char **argv)
 {
     static const char *const valued[] = {"--name", "--unit", "--org", NULL};
     const char *id = admin_arg(argc, argv, 0, valued);
-    if (!id) return usage_error("kiosk-add ID [--name \"WHERE IT STANDS\"] [--org ORG] [--unit \"UNIT NAME\"]");
+    if (!id) return usage_error("kiosk-add 触控屏ID [--name \"安放地点\"] [--org 组织ID] [--unit \"页头单位名称\"]");
     AdminClient *c = admin_client_open(argc, argv);
     if (!c) return 1;
     json_t *body = json_pack("{s:s,s:s}", "id", id, "name", admin_opt(argc, argv, "--name", ""));
@@ -69,7 +92,7 @@ int cmd_kiosk_add(int argc, char **argv)
     int rc = admin_call(c, "POST", "/v1/admin/kiosks", body, &ans, &err);
     json_decref(body);
     if (rc) return failed(c, &err);
-    printf("kiosk %s registered. Its token is shown only now; put these lines in the kiosk's kiosk.conf:\n\n"
+    printf("触控屏 %s 已登记。令牌只显示这一次；把下面几行写进这台触控屏的 kiosk.conf：\n\n"
            "[sync]\nserver_url = %s\nkiosk_id = %s\ntoken = %s\n",
            id, admin_opt(argc, argv, "--server", getenv("KIOSKCTL_SERVER") ? getenv("KIOSKCTL_SERVER") : "http://127.0.0.1:8750"),
            id, text_of(ans, "token"));
@@ -91,33 +114,35 @@ static void age_text(json_t *k, char *buf, size_t size)
 {
     json_t *secs = json_object_get(k, "silent_seconds");
     long long s = json_integer_value(secs);
-    if (!json_is_integer(secs)) snprintf(buf, size, "never heard from");
-    else if (s < 120) snprintf(buf, size, "%llds ago", s);
-    else if (s < 7200) snprintf(buf, size, "%lld min ago", s / 60);
-    else if (s < 172800) snprintf(buf, size, "%lld h ago", s / 3600);
-    else snprintf(buf, size, "%lld days ago", s / 86400);
+    if (!json_is_integer(secs)) snprintf(buf, size, "从未联系");
+    else if (s < 120) snprintf(buf, size, "%lld 秒前", s);
+    else if (s < 7200) snprintf(buf, size, "%lld 分钟前", s / 60);
+    else if (s < 172800) snprintf(buf, size, "%lld 小时前", s / 3600);
+    else snprintf(buf, size, "%lld 天前", s / 86400);
 }
 
-static void print_kiosk(json_t *k, long long server_rev)
+static void print_kiosk(json_t *k)
 {
     char rev[32], outbox[32], age[32], behind[48] = "";
+    /* Behind its own organisation's feed, not the county's revision. */
     json_t *r = json_object_get(k, "revision");
-    if (json_is_integer(r) && json_integer_value(r) < server_rev)
-        snprintf(behind, sizeof behind, " (%lld behind)", server_rev - (long long)json_integer_value(r));
+    long long feed_rev = json_integer_value(json_object_get(k, "feed_revision"));
+    if (json_is_integer(r) && json_integer_value(r) < feed_rev)
+        snprintf(behind, sizeof behind, "（落后 %lld）", feed_rev - (long long)json_integer_value(r));
     age_text(k, age, sizeof age);
     json_t *disk = json_object_get(k, "free_disk");
     char disk_text[32] = "-";
     if (json_is_integer(disk)) snprintf(disk_text, sizeof disk_text, "%lld MB", (long long)(json_integer_value(disk) / (1024 * 1024)));
-    printf("%-6s %-18s heartbeat %s  revision %s%s  outbox %s  version %s  free disk %s\n",
-           json_integer_value(json_object_get(k, "silent")) ? "SILENT" : "ok", text_of(k, "id"), age,
+    /* 正常 and 失联 are both two characters wide. */
+    printf("%s %-18s 组织 %s  心跳 %s  版本号 %s%s  待上传 %s  程序 %s  剩余磁盘 %s\n",
+           json_integer_value(json_object_get(k, "silent")) ? "失联" : "正常", text_of(k, "id"), text_of(k, "org"), age,
            int_text(k, "revision", rev, sizeof rev), behind, int_text(k, "outbox", outbox, sizeof outbox),
            text_of(k, "app_version")[0] ? text_of(k, "app_version") : "-", disk_text);
-    if (text_of(k, "last_error")[0]) printf("       last error: %s\n", text_of(k, "last_error"));
+    if (text_of(k, "last_error")[0]) printf("       最近的错误：%s\n", text_of(k, "last_error"));
     /* A wrong clock shows items outside their publication window, so it is worth a line. */
     long long skew = json_integer_value(json_object_get(k, "clock_skew"));
     if (skew > 300 || skew < -300)
-        printf("       its clock is %lld min %s: check its time settings\n", (skew < 0 ? -skew : skew) / 60,
-               skew > 0 ? "ahead" : "behind");
+        printf("       它的时钟%s %lld 分钟：请检查它的时间设置\n", skew > 0 ? "快" : "慢", (skew < 0 ? -skew : skew) / 60);
 }
 
 int cmd_kiosks(int argc, char **argv)
@@ -135,12 +160,12 @@ int cmd_kiosks(int argc, char **argv)
     json_t *list = json_object_get(ans, "kiosks");
     size_t i, silent = 0;
     json_t *k;
-    printf("server revision %lld, %zu kiosk(s)\n", server_rev, json_array_size(list));
+    printf("服务器版本号 %lld，触控屏 %zu 台\n", server_rev, json_array_size(list));
     json_array_foreach(list, i, k) {
-        print_kiosk(k, server_rev);
+        print_kiosk(k);
         if (json_integer_value(json_object_get(k, "silent"))) silent++;
     }
-    if (silent) printf("%zu kiosk(s) silent: check their power and network\n", silent);
+    if (silent) printf("%zu 台触控屏失联：请检查电源和网络\n", silent);
     json_decref(ans);
     admin_client_close(c);
     return 0;
@@ -167,12 +192,12 @@ int cmd_kiosk_set(int argc, char **argv)
     const char *id = admin_arg(argc, argv, 0, NULL), *key = admin_arg(argc, argv, 1, NULL);
     const char *value = admin_arg(argc, argv, 2, NULL);
     if (!id || !key || !value)
-        return usage_error("kiosk-set ID|all unit_name|ticker_speed|screen_on|reasons VALUE   (VALUE \"-\" removes it)");
+        return usage_error("kiosk-set 触控屏ID|all unit_name|ticker_speed|screen_on|reasons 值   （值为 \"-\" 表示删除该设置）");
     json_t *v;
     if (strcmp(value, "-") == 0) v = json_null();
     else if (strcmp(key, "ticker_speed") == 0) {
         int speed;
-        if (number_parse_int(value, 0, 10000, &speed)) return usage_error("kiosk-set ID ticker_speed PIXELS_PER_SECOND");
+        if (number_parse_int(value, 0, 10000, &speed)) return usage_error("kiosk-set 触控屏ID ticker_speed 每秒像素数");
         v = json_integer(speed);
     }
     else if (strcmp(key, "reasons") == 0) {
@@ -191,7 +216,7 @@ int cmd_kiosk_set(int argc, char **argv)
     int rc = admin_call(c, "PUT", path, body, NULL, &err);
     json_decref(body);
     if (rc) return failed(c, &err);
-    printf("%s: %s set; kiosks pick it up with their next heartbeat\n", id, key);
+    printf("%s：%s 已设置；触控屏在下一次心跳时生效\n", id, key);
     admin_client_close(c);
     return 0;
 }
@@ -199,7 +224,7 @@ int cmd_kiosk_set(int argc, char **argv)
 int cmd_resync(int argc, char **argv)
 {
     const char *id = admin_arg(argc, argv, 0, NULL);
-    if (!id) return usage_error("resync ID|all");
+    if (!id) return usage_error("resync 触控屏ID|all");
     AdminClient *c = admin_client_open(argc, argv);
     if (!c) return 1;
     char path[256];
@@ -209,7 +234,7 @@ int cmd_resync(int argc, char **argv)
     int rc = admin_call(c, "POST", path, body, NULL, &err);
     json_decref(body);
     if (rc) return failed(c, &err);
-    printf("%s will fetch everything again after its next heartbeat\n", id);
+    printf("%s 将在下一次心跳后重新下载全部内容\n", id);
     admin_client_close(c);
     return 0;
 }
@@ -237,7 +262,7 @@ static int run_step(int argc, char **argv, const char *step)
     const char *id = admin_arg(argc, argv, 0, valued);
     if (!id) {
         char usage[128];
-        snprintf(usage, sizeof usage, "%s ITEM [--note TEXT]", step);
+        snprintf(usage, sizeof usage, "%s 事项ID [--note 说明或理由]", step);
         return usage_error(usage);
     }
     AdminClient *c = admin_client_open(argc, argv);
@@ -245,7 +270,7 @@ static int run_step(int argc, char **argv, const char *step)
     char state[32];
     Err err;
     if (item_step(c, id, step, admin_opt(argc, argv, "--note", NULL), state, sizeof state, &err)) return failed(c, &err);
-    printf("%s is now %s\n", id, state);
+    printf("%s 现在%s（%s）\n", id, state_label(state), state);
     admin_client_close(c);
     return 0;
 }
@@ -263,13 +288,16 @@ int cmd_items(int argc, char **argv)
     if (admin_call(c, "GET", "/v1/admin/items", NULL, &ans, &err)) return failed(c, &err);
     size_t i;
     json_t *it;
-    /* 浏览 = views reported by all kiosks (the header is written out: printf pads by bytes, not columns). */
-    printf("state      scope     id                         浏览 title\n");
+    /* 浏览 = views reported by all kiosks.  The labels of a column have the
+     * same number of characters, because printf pads by bytes, not columns. */
+    printf("状态   范围 受众   组织         事项ID                     浏览 标题\n");
     json_array_foreach(json_object_get(ans, "items"), i, it)
-        printf("%-10s %-9s %-24s %6lld %s%s\n", text_of(it, "state"), text_of(it, "scope"), text_of(it, "id"),
+        printf("%s %s %s %-12s %-24s %6lld %s%s\n", state_label(text_of(it, "state")),
+               strcmp(text_of(it, "scope"), "public") == 0 ? "社会" : "党内",
+               strcmp(text_of(it, "audience"), "own") == 0 ? "仅本级" : "含下级", text_of(it, "org"), text_of(it, "id"),
                (long long)json_integer_value(json_object_get(it, "views")), text_of(it, "title"),
-               json_integer_value(json_object_get(it, "on_kiosks")) ? "  [on kiosks]" : "");
-    printf("content revision %lld\n", (long long)json_integer_value(json_object_get(ans, "revision")));
+               json_integer_value(json_object_get(it, "on_kiosks")) ? "  [已上屏]" : "");
+    printf("内容版本号 %lld\n", (long long)json_integer_value(json_object_get(ans, "revision")));
     json_decref(ans);
     admin_client_close(c);
     return 0;
@@ -307,7 +335,7 @@ static int upload_images(AdminClient *c, const char *dir, json_t *items, int *up
         FILE *f = fopen(path, "rb");
         size_t size = (size_t)json_integer_value(json_object_get(att, "size"));
         char *data = malloc(size ? size : 1);
-        if (!f || !data || fread(data, 1, size, f) != size) rc = err_set(err, "%s: cannot read the image", path);
+        if (!f || !data || fread(data, 1, size, f) != size) rc = err_set(err, "%s：读不出这张图片", path);
         if (f) fclose(f);
         if (!rc) rc = admin_put_bytes(c, url, text_of(att, "type"), data, size, err);
         free(data);
@@ -320,19 +348,28 @@ static int upload_images(AdminClient *c, const char *dir, json_t *items, int *up
     return rc;
 }
 
-/* Takes an item from whatever state it is in to published. */
-static int push_through(AdminClient *c, const char *id, const char *state, const char *note, Err *err)
+/* Takes an item as far towards published as this admin may: the reviewer
+ * of a version may not approve it (403), so one admin's --approve stops at
+ * "reviewed" and a second admin's --approve takes it the rest of the way.
+ * *waiting is set when it stopped before published. */
+static int push_through(AdminClient *c, const char *id, const char *state, const char *note, bool *waiting, Err *err)
 {
     static const char *const order[][2] = {{"drafted", "review"}, {"reviewed", "approve"}, {"approved", "publish"}};
     char now[32];
     snprintf(now, sizeof now, "%s", state);
     bool moved = false;
+    *waiting = false;
     for (size_t i = 0; i < 3; i++) {
         if (strcmp(now, order[i][0]) != 0) continue;
-        if (item_step(c, id, order[i][1], note, now, sizeof now, err)) return -1;
+        if (item_step(c, id, order[i][1], note, now, sizeof now, err)) {
+            if (!strstr(err->msg, "403 forbidden")) return -1;
+            printf("  %-24s %s（须由另一位管理员%s）\n", id, state_label(now), strcmp(order[i][1], "review") == 0 ? "审核" : "审批");
+            *waiting = true;
+            return 0;
+        }
         moved = true;
     }
-    if (moved) printf("  %-24s %s\n", id, now);
+    if (moved) printf("  %-24s %s\n", id, state_label(now));
     return 0;
 }
 
@@ -348,12 +385,14 @@ static int send_items(AdminClient *c, json_t *items, int approve, const char *no
         if (admin_call(c, "PUT", path, it, &ans, err)) return err_prefix(err, "item %s: ", id);
         if (json_is_true(json_object_get(ans, "changed"))) {
             (*changed)++;
-            printf("  %-24s %s\n", id, "changed");
+            printf("  %-24s %s\n", id, "已更改");
         }
         int rc = 0;
+        bool waiting = false;
         const char *state = text_of(ans, "state");
-        if (approve) rc = push_through(c, id, state, note, err);
-        else if (strcmp(state, "published") != 0 && strcmp(state, "withdrawn") != 0) (*pending)++;
+        if (approve) rc = push_through(c, id, state, note, &waiting, err);
+        else waiting = strcmp(state, "published") != 0 && strcmp(state, "withdrawn") != 0;
+        if (waiting) (*pending)++;
         json_decref(ans);
         if (rc) return err_prefix(err, "item %s: ", id);
     }
@@ -386,7 +425,7 @@ static void report_absent(AdminClient *c, json_t *items, const char *org)
         if (strcmp(text_of(s, "state"), "withdrawn") == 0 || strcmp(text_of(s, "org"), org) != 0) continue;
         bool found = false;
         json_array_foreach(items, j, it) if (strcmp(text_of(it, "id"), text_of(s, "id")) == 0) found = true;
-        if (!found) printf("  %-24s is on the server but not in the folder (kioskctl withdraw %s to take it down)\n",
+        if (!found) printf("  %-24s 在服务器上，但不在文件夹里（要撤下：kioskctl withdraw %s --note 理由）\n",
                            text_of(s, "id"), text_of(s, "id"));
     }
     json_decref(ans);
@@ -439,7 +478,7 @@ static int publish_folder(int argc, char **argv, const char *usage)
     const char *note = admin_opt(argc, argv, "--note", NULL);
     json_t *items = upserts(doc, "items"), *ans = NULL;
     json_t *cats = json_pack("{s:O}", "categories", upserts(doc, "categories"));
-    printf("publishing %s: %zu categories, %zu items, %zu notices, %zu public answers\n", dir,
+    printf("发布 %s：目录 %zu 个，事项 %zu 条，通知 %zu 条，公开答复 %zu 条\n", dir,
            json_array_size(upserts(doc, "categories")), json_array_size(items), json_array_size(upserts(doc, "notices")),
            json_array_size(upserts(doc, "answers")));
     const char *org = admin_opt(argc, argv, "--org", NULL), *audience = admin_opt(argc, argv, "--audience", NULL);
@@ -455,10 +494,11 @@ static int publish_folder(int argc, char **argv, const char *usage)
     if (!rc) rc = send_entries(c, "answers", upserts(doc, "answers"), &err);
     json_decref(cats);
     if (!rc) {
-        printf("%d image(s) uploaded, %lld categor%s changed, %d item(s) changed\n", uploaded,
-               (long long)json_integer_value(json_object_get(ans, "changed")),
-               json_integer_value(json_object_get(ans, "changed")) == 1 ? "y" : "ies", changed);
-        if (pending) printf("%d item(s) wait for review and approval: kioskctl items; kioskctl review ID; kioskctl approve ID; kioskctl publish ID\n", pending);
+        printf("上传图片 %d 张，目录变更 %lld 个，事项变更 %d 条\n", uploaded,
+               (long long)json_integer_value(json_object_get(ans, "changed")), changed);
+        if (pending)
+            printf("%d 条事项等待审核、审批：kioskctl items；kioskctl review ID；kioskctl approve ID；kioskctl publish ID\n",
+                   pending);
         report_absent(c, items, org ? org : own_org);
     }
     json_decref(ans);
@@ -475,30 +515,30 @@ int cmd_publish(int argc, char **argv)
     const char *target = admin_arg(argc, argv, 0, valued);
     struct stat st;
     if (target && stat(target, &st) == 0 && S_ISDIR(st.st_mode))
-        return publish_folder(argc, argv, "publish DIR [--approve] [--note TEXT] [--org ORG] [--audience own|subtree]");
+        return publish_folder(argc, argv, "publish 文件夹 [--approve] [--note 说明] [--org 组织ID] [--audience own|subtree]");
     return run_step(argc, argv, "publish");
 }
 
 int cmd_update(int argc, char **argv)
 {
-    return publish_folder(argc, argv, "update DIR [--approve] [--note TEXT] [--org ORG] [--audience own|subtree]");
+    return publish_folder(argc, argv, "update 文件夹 [--approve] [--note 说明] [--org 组织ID] [--audience own|subtree]");
 }
 
 /* ---- notices ------------------------------------------------------------------------------------ */
 
 int cmd_notice_add(int argc, char **argv)
 {
-    static const char *const valued[] = {"--id", "--period", "--starts", "--ends", "--sort", NULL};
+    static const char *const valued[] = {"--id", "--period", "--starts", "--ends", "--sort", "--org", "--audience", NULL};
     const char *text = admin_arg(argc, argv, 0, valued);
-    if (!text) return usage_error("notice-add TEXT [--id ID] [--urgent] [--period immediate|periodic|phased|long_term] "
-                                  "[--starts TIME] [--ends TIME] [--sort N]");
+    if (!text) return usage_error("notice-add 通知文字 [--id ID] [--urgent] [--period immediate|periodic|phased|long_term] "
+                                  "[--starts 时间] [--ends 时间] [--sort N] [--org 组织ID] [--audience own|subtree]");
     char id[64];
     snprintf(id, sizeof id, "%s", admin_opt(argc, argv, "--id", ""));
     /* Random bits beside the time: two notices added in one second must not
      * share an id, or the second would replace the first. */
     unsigned char rnd[4] = {0};
     if (!id[0] && RAND_bytes(rnd, sizeof rnd) != 1) {
-        fprintf(stderr, "kioskctl: cannot draw a random notice id\n");
+        fprintf(stderr, "kioskctl：无法生成随机的通知编号\n");
         return 1;
     }
     if (!id[0])
@@ -507,6 +547,9 @@ int cmd_notice_add(int argc, char **argv)
                           "period", admin_opt(argc, argv, "--period", "immediate"));
     if (admin_opt(argc, argv, "--starts", NULL)) json_object_set_new(n, "starts_at", json_string(admin_opt(argc, argv, "--starts", NULL)));
     if (admin_opt(argc, argv, "--ends", NULL)) json_object_set_new(n, "ends_at", json_string(admin_opt(argc, argv, "--ends", NULL)));
+    if (admin_opt(argc, argv, "--org", NULL)) json_object_set_new(n, "org", json_string(admin_opt(argc, argv, "--org", NULL)));
+    if (admin_opt(argc, argv, "--audience", NULL))
+        json_object_set_new(n, "audience", json_string(admin_opt(argc, argv, "--audience", NULL)));
     int sort;
     if (int_option(argc, argv, "--sort", 0, -1000000, 1000000, &sort)) {
         json_decref(n);
@@ -525,7 +568,7 @@ int cmd_notice_add(int argc, char **argv)
     int rc = admin_call(c, "PUT", path, n, &ans, &err);
     json_decref(n);
     if (rc) return failed(c, &err);
-    printf("notice %s is on the kiosks' ticker (revision %lld)\n", id, (long long)json_integer_value(json_object_get(ans, "revision")));
+    printf("通知 %s 已上触控屏滚动条（版本号 %lld）\n", id, (long long)json_integer_value(json_object_get(ans, "revision")));
     json_decref(ans);
     admin_client_close(c);
     return 0;
@@ -534,14 +577,14 @@ int cmd_notice_add(int argc, char **argv)
 int cmd_notice_delete(int argc, char **argv)
 {
     const char *id = admin_arg(argc, argv, 0, NULL);
-    if (!id) return usage_error("notice-delete ID");
+    if (!id) return usage_error("notice-delete 通知ID");
     AdminClient *c = admin_client_open(argc, argv);
     if (!c) return 1;
     char path[128];
     snprintf(path, sizeof path, "/v1/admin/notices/%s", id);
     Err err;
     if (admin_call(c, "DELETE", path, NULL, NULL, &err)) return failed(c, &err);
-    printf("notice %s removed\n", id);
+    printf("通知 %s 已删除\n", id);
     admin_client_close(c);
     return 0;
 }
@@ -566,24 +609,24 @@ static void print_feedback(json_t *f)
 {
     char rating[48] = "";
     if (strcmp(text_of(f, "kind"), "rating") == 0)
-        snprintf(rating, sizeof rating, " rating %lld/%lld", (long long)json_integer_value(json_object_get(f, "rating")),
+        snprintf(rating, sizeof rating, " 评价 %lld/%lld", (long long)json_integer_value(json_object_get(f, "rating")),
                  (long long)json_integer_value(json_object_get(f, "rating_levels")));
-    printf("%s  %s  %s%s  kiosk %s%s%s\n", text_of(f, "id"), text_of(f, "created_at"), text_of(f, "kind"), rating,
-           text_of(f, "kiosk"), text_of(f, "item")[0] ? "  about " : "", text_of(f, "item"));
+    printf("%s  %s  %s%s  触控屏 %s%s%s\n", text_of(f, "id"), text_of(f, "created_at"), kind_label(text_of(f, "kind")),
+           rating, text_of(f, "kiosk"), text_of(f, "item")[0] ? "  关于 " : "", text_of(f, "item"));
     json_t *reasons = json_object_get(f, "reasons");
     if (json_array_size(reasons)) {
         char *r = json_dumps(reasons, JSON_COMPACT);
-        printf("    reasons: %s\n", r ? r : "");
+        printf("    理由：%s\n", r ? r : "");
         free(r);
     }
     if (text_of(f, "comment")[0]) printf("    %s\n", text_of(f, "comment"));
     if (text_of(f, "name")[0] || text_of(f, "phone")[0])
-        printf("    contact: %s %s\n", text_of(f, "name"), text_of(f, "phone"));
+        printf("    联系方式：%s %s\n", text_of(f, "name"), text_of(f, "phone"));
     size_t i;
     json_t *r;
     json_array_foreach(json_object_get(f, "replies"), i, r)
-        printf("    reply by %s at %s%s: %s\n", text_of(r, "admin"), text_of(r, "at"),
-               json_integer_value(json_object_get(r, "public")) ? " (public)" : "", text_of(r, "text"));
+        printf("    %s 于 %s 答复%s：%s\n", text_of(r, "admin"), text_of(r, "at"),
+               json_integer_value(json_object_get(r, "public")) ? "（公开）" : "", text_of(r, "text"));
 }
 
 int cmd_feedback(int argc, char **argv)
@@ -597,7 +640,7 @@ int cmd_feedback(int argc, char **argv)
     json_t *f;
     json_t *list = json_object_get(ans, "feedback");
     json_array_foreach(list, i, f) print_feedback(f);
-    printf("%zu submission(s)\n", json_array_size(list));
+    printf("共 %zu 条\n", json_array_size(list));
     json_decref(ans);
     admin_client_close(c);
     return 0;
@@ -643,7 +686,7 @@ static void csv_row(FILE *out, json_t *f)
 int cmd_feedback_export(int argc, char **argv)
 {
     const char *file = admin_opt(argc, argv, "--csv", NULL);
-    if (!file) return usage_error("feedback-export --csv FILE [--since TIME]");
+    if (!file) return usage_error("feedback-export --csv 文件 [--since 时间]");
     AdminClient *c = admin_client_open(argc, argv);
     if (!c) return 1;
     Err err;
@@ -651,7 +694,7 @@ int cmd_feedback_export(int argc, char **argv)
     if (!ans) return failed(c, &err);
     FILE *out = strcmp(file, "-") == 0 ? stdout : fopen(file, "wb");
     if (!out) {
-        err_set(&err, "%s: cannot write the file", file);
+        err_set(&err, "%s：无法写入这个文件", file);
         json_decref(ans);
         return failed(c, &err);
     }
@@ -665,11 +708,11 @@ int cmd_feedback_export(int argc, char **argv)
     if (out == stdout) bad = fflush(out) != 0;
     else bad = fclose(out) != 0;
     if (bad) {
-        err_set(&err, "%s: writing failed (disk full?)", file);
+        err_set(&err, "%s：写入失败（磁盘满了？）", file);
         json_decref(ans);
         return failed(c, &err);
     }
-    if (out != stdout) printf("%zu submission(s) written to %s\n", json_array_size(list), file);
+    if (out != stdout) printf("%zu 条已写入 %s\n", json_array_size(list), file);
     json_decref(ans);
     admin_client_close(c);
     return 0;
@@ -679,7 +722,7 @@ int cmd_reply(int argc, char **argv)
 {
     static const char *const valued[] = {"--question", NULL};
     const char *id = admin_arg(argc, argv, 0, valued), *text = admin_arg(argc, argv, 1, valued);
-    if (!id || !text) return usage_error("reply FEEDBACK-ID TEXT [--public] [--question \"THE QUESTION, RESTATED\"]");
+    if (!id || !text) return usage_error("reply 意见ID 答复内容 [--public] [--question \"重新表述的问题\"]");
     AdminClient *c = admin_client_open(argc, argv);
     if (!c) return 1;
     int public = admin_flag(argc, argv, "--public");
@@ -693,8 +736,8 @@ int cmd_reply(int argc, char **argv)
     int rc = admin_call(c, "POST", path, body, &ans, &err);
     json_decref(body);
     if (rc) return failed(c, &err);
-    printf("reply %lld recorded%s\n", (long long)json_integer_value(json_object_get(ans, "reply_id")),
-           public ? "; it is shown on the kiosks as a public answer (without name or phone)" : "");
+    printf("答复 %lld 已记录%s\n", (long long)json_integer_value(json_object_get(ans, "reply_id")),
+           public ? "；作为公开答复显示在触控屏上（不含姓名和电话）" : "");
     json_decref(ans);
     admin_client_close(c);
     return 0;

@@ -65,40 +65,43 @@ static int cmd_import(int argc, char **argv)
 }
 
 static const Command commands[] = {
-    {"import", "import FILE [--db DB] [--cache DIR]", "apply a feed document to a kiosk database", cmd_import},
-    {"sync", "sync [--config FILE] [--server URL] [--once]", "sync with the county server (or a file:// folder)",
-     cmd_sync},
-    {"feed", "feed DIR [-o FILE] [--revision N]", "make a feed snapshot from an authoring folder", cmd_feed},
-    {"kiosk-add", "kiosk-add ID [--name TEXT] [--org ID] [--unit TEXT]", "register a kiosk with countyd, print its token", cmd_kiosk_add},
-    {"kiosks", "kiosks [--silent-minutes N]", "kiosks with last heartbeat, revision, outbox", cmd_kiosks},
-    {"kiosk-set", "kiosk-set ID|all KEY VALUE", "push a setting (unit_name, ticker_speed, ...)", cmd_kiosk_set},
-    {"resync", "resync ID|all", "make kiosks fetch all content again", cmd_resync},
-    {"publish", "publish DIR [--approve] [--note TEXT] [--org ORG] [--audience own|subtree]", "send an authoring folder to countyd", cmd_publish},
-    {"publish", "publish ITEM [--note TEXT]", "实施公开: publish an approved item", cmd_publish},
-    {"update", "update DIR [--approve] [--note TEXT]", "send a changed folder again (only changes count)", cmd_update},
-    {"items", "items", "items on countyd with their review state", cmd_items},
-    {"review", "review ITEM [--note TEXT]", "审核: mark a drafted item reviewed", cmd_review},
-    {"approve", "approve ITEM [--note TEXT]", "审批: approve a reviewed item", cmd_approve},
-    {"withdraw", "withdraw ITEM [--note TEXT]", "take an item off every kiosk", cmd_withdraw},
-    {"notice-add", "notice-add TEXT [--id ID] [--urgent] ...", "put a notice on the kiosks' ticker", cmd_notice_add},
-    {"notice-delete", "notice-delete ID", "remove a ticker notice", cmd_notice_delete},
-    {"feedback", "feedback [--since TIME]", "list visitors' feedback with replies", cmd_feedback},
-    {"feedback-export", "feedback-export --csv FILE [--since TIME]", "write feedback as CSV (UTF-8)", cmd_feedback_export},
-    {"reply", "reply FEEDBACK-ID TEXT [--public] [--question TEXT]", "answer feedback; --public shows it on kiosks", cmd_reply},
-    {"audit", "audit [--limit N]", "归档: who changed what, and when", cmd_audit},
+    {"import", "import 文件 [--db 数据库] [--cache 目录]", "把一个 feed 文件导入触控屏数据库", cmd_import},
+    {"sync", "sync [--config 文件] [--server URL] [--once]", "与县服务器（或 file:// 文件夹）同步，不开屏幕", cmd_sync},
+    {"feed", "feed 文件夹 [-o 文件] [--revision N]", "把编写文件夹生成 feed 快照", cmd_feed},
     {"orgs", "orgs", "组织树：本组织及下级", cmd_orgs},
     {"org-add", "org-add ID --name 全称 [--short 简称] [--parent ID]", "建立下级组织", cmd_org_add},
     {"org-set", "org-set ID [--name 全称] [--short 简称]", "修改组织名称（触控屏页头随之更新）", cmd_org_set},
     {"admins", "admins", "本组织及下级的管理员和角色", cmd_admins},
     {"admin-add", "admin-add 名字 --roles 角色 [--org ID]", "建立管理员（或换发令牌），授予角色", cmd_admin_add},
+    {"kiosk-add", "kiosk-add 触控屏ID [--name 地点] [--org ID] [--unit 单位名称]", "登记触控屏，显示它的令牌", cmd_kiosk_add},
     {"kiosk-move", "kiosk-move 触控屏ID --org ID", "把触控屏划归另一个组织", cmd_kiosk_move},
+    {"kiosks", "kiosks [--silent-minutes N]", "触控屏：最近心跳、内容版本号、待上传的意见", cmd_kiosks},
+    {"kiosk-set", "kiosk-set 触控屏ID|all 设置 值", "下发设置（unit_name、ticker_speed、screen_on、reasons）", cmd_kiosk_set},
+    {"resync", "resync 触控屏ID|all", "让触控屏重新下载全部内容", cmd_resync},
+    {"publish", "publish 文件夹 [--approve] [--note 说明] [--org ID] [--audience own|subtree]", "把编写文件夹发送到县服务器（提出）",
+     cmd_publish},
+    {"publish", "publish 事项ID [--note 理由]", "实施公开：发布已审批的事项（更改已公开的事项须写理由）", cmd_publish},
+    {"update", "update 文件夹 [--approve] [--note 说明]", "再次发送修改过的文件夹（只有改动的事项重新走流程）", cmd_update},
+    {"items", "items", "服务器上的事项及其状态、浏览量", cmd_items},
+    {"review", "review 事项ID [--note 说明]", "审核：把待审核的事项标为已审核", cmd_review},
+    {"approve", "approve 事项ID [--note 说明]", "审批：审批已审核的事项（审核人不能审批同一版本）", cmd_approve},
+    {"withdraw", "withdraw 事项ID --note 理由", "撤回：从所有触控屏上撤下（理由向群众显示）", cmd_withdraw},
+    {"notice-add", "notice-add 通知文字 [--id ID] [--urgent] ...", "在触控屏滚动条上发布通知", cmd_notice_add},
+    {"notice-delete", "notice-delete 通知ID", "删除滚动条通知", cmd_notice_delete},
+    {"feedback", "feedback [--since 时间]", "群众的意见建议及答复", cmd_feedback},
+    {"feedback-export", "feedback-export --csv 文件 [--since 时间]", "把意见建议导出为 CSV（UTF-8）", cmd_feedback_export},
+    {"reply", "reply 意见ID 答复内容 [--public] [--question 问题]", "答复意见；--public 作为公开答复上屏", cmd_reply},
+    {"audit", "audit [--limit N]", "归档：谁在什么时候改了什么", cmd_audit},
 };
 
 static void usage(void)
 {
-    printf("usage: kioskctl COMMAND [arguments]\n\ncommands:\n");
+    /* Usage and summary on lines of their own: Chinese text does not pad into columns. */
+    printf("用法：kioskctl 命令 [参数]\n\n命令：\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        printf("  %-44s %s\n", commands[i].usage, commands[i].summary);
+        printf("  %s\n      %s\n", commands[i].usage, commands[i].summary);
+    printf("\n连接县服务器的命令都接受 --server URL --token 令牌 [--ca-file PEM]"
+           "（或环境变量 KIOSKCTL_SERVER、KIOSKCTL_TOKEN、KIOSKCTL_CA_FILE）。\n");
 }
 
 int main(int argc, char **argv)
@@ -109,6 +112,6 @@ int main(int argc, char **argv)
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0) return commands[i].run(argc - 2, argv + 2);
-    fprintf(stderr, "kioskctl: unknown command \"%s\" (see kioskctl help)\n", argv[1]);
+    fprintf(stderr, "kioskctl：没有 \"%s\" 这个命令（见 kioskctl help）\n", argv[1]);
     return 2;
 }

@@ -5,7 +5,8 @@
 #   1. a fresh countyd database in var/demo/, an admin "demo", countyd on
 #      127.0.0.1:$DEMO_PORT (default 8750);
 #   2. the sample content (assets/sample/content) published with
-#      `kioskctl publish --approve`;
+#      `kioskctl publish --approve`, reviewed by "demo" and approved by
+#      "demo-approver" (never the same person);
 #   3. a kiosk "demo-1" registered, its kiosk.conf written to var/demo/;
 #   4. the kiosk window syncing from countyd when there is a display, or the
 #      kiosk's sync alone (kioskctl sync) when there is none.
@@ -29,6 +30,9 @@ rm -rf "$DIR"
 mkdir -p "$DIR"
 "$BIN"/countyd --db "$DIR/county.db" --add-admin demo > "$DIR/admin.txt"
 KIOSKCTL_TOKEN=$(sed -n 2p "$DIR/admin.txt")
+# A second admin: the reviewer of a version may not approve it.
+"$BIN"/countyd --db "$DIR/county.db" --add-admin demo-approver > "$DIR/approver.txt"
+APPROVER_TOKEN=$(sed -n 2p "$DIR/approver.txt")
 KIOSKCTL_SERVER=$URL
 export KIOSKCTL_TOKEN KIOSKCTL_SERVER
 
@@ -45,7 +49,8 @@ until "$BIN"/kioskctl items > /dev/null 2>&1; do
 done
 
 echo "== publishing assets/sample/content to countyd ($URL)"
-"$BIN"/kioskctl publish assets/sample/content --approve --note "demo" 2>/dev/null | tail -n 3
+"$BIN"/kioskctl publish assets/sample/content --approve --note "demo" > "$DIR/publish.log" 2>&1
+KIOSKCTL_TOKEN=$APPROVER_TOKEN "$BIN"/kioskctl publish assets/sample/content --approve --note "demo" 2>/dev/null | tail -n 3
 
 "$BIN"/kioskctl kiosk-add demo-1 --name "演示终端" --unit "中共青禾镇委员会" > "$DIR/kiosk-add.txt"
 TOKEN=$(sed -n 's/^token = //p' "$DIR/kiosk-add.txt")

@@ -5,7 +5,7 @@
 set -eu
 
 PACKAGES="gcc make pkg-config
-libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev
+libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libpng-dev libjpeg-dev
 libsqlite3-dev sqlite3 libcurl4-openssl-dev libssl-dev curl libsystemd-dev
 libinih-dev libunibreak-dev libunistring-dev libjansson-dev libcmocka-dev libmicrohttpd-dev
 librime-dev librime-data rime-data-luna-pinyin libzinnia-dev tegaki-zinnia-simplified-chinese

@@ -51,10 +51,13 @@ RoundResult sync_folder_round(Session *ss, bool *changed)
     RoundResult r = ROUND_OK;
     if (st.st_mtime != ss->feed_mtime || st.st_size != ss->feed_size) r = read_feed_file(ss, path, &st, changed);
     if (r != ROUND_OK) return r;
-    int fetched = 0;
+    int fetched = 0, failed = 0;
     Err e;
-    if (blobs_fetch_local(ss->store, ss->cfg->cache_dir, ss->folder, &fetched, &e))
+    if (blobs_fetch_local_counted(ss->store, ss->cfg->cache_dir, ss->folder, &fetched, &failed, &e))
         return session_fail(ss, ROUND_ERROR, "%s", e.msg);
     if (fetched > 0) *changed = true;
+    if (failed > 0)
+        return session_fail(ss, ROUND_ERROR, "%s: %d attachment(s) missing or not matching the feed; the items that use them stay hidden",
+                            ss->folder, failed);
     return ROUND_OK;
 }

@@ -11,10 +11,14 @@
 #include "bytes.h"
 #include "log.h"
 #include "monoclock.h"
+#include "number.h"
 
 /* Below this many bytes per second for the stall time, a transfer is
  * given up: a hung server or a dead mobile link. */
 #define HTTP_LOW_SPEED_BYTES 10
+/* What of an error answer is kept when the body would have gone to a sink:
+ * enough for the error document, not a second copy of an image. */
+#define HTTP_ERROR_BODY_MAX (64 * 1024)
 
 struct HttpClient {
     CURL *curl;
@@ -22,11 +26,15 @@ struct HttpClient {
     char auth[300], kiosk[160], agent[128];
     HttpOptions opt;
     /* per transfer */
-    bool interruptible, too_large, stalled;
+    bool interruptible, too_large, stalled, overdue, body_started, to_sink, sink_failed;
     int stall_limit_s;
-    curl_off_t seen_down, seen_up;
+    curl_off_t seen_down, seen_up, declared;
     double last_move_ms;             /* monoclock_ms() when a byte last moved */
-    size_t max_bytes;
+    double started_ms, first_byte_ms; /* first_byte_ms 0 until the body starts */
+    double deadline_ms, wait_ms;     /* deadline_ms 0 = none */
+    size_t max_bytes, sunk;
+    const HttpSink *sink;
+    Err sink_err;
     char *buf;
     size_t len, cap;
     char curl_error[CURL_ERROR_SIZE];
@@ -44,15 +52,53 @@ int http_global_init(Err *err)
     return 0;
 }
 
+/* At the first byte of the body the status and headers are known: a 2xx
+ * body goes to the sink if there is one, and an answer that declares more
+ * than the limit is refused before any of it is read. */
+static bool body_refused_early(HttpClient *c)
+{
+    long status = 0;
+    curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
+    c->to_sink = c->sink && status >= 200 && status < 300;
+    if (c->sink && !c->to_sink && c->max_bytes > HTTP_ERROR_BODY_MAX) c->max_bytes = HTTP_ERROR_BODY_MAX;
+    c->declared = -1;
+    curl_easy_getinfo(c->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &c->declared);
+    if (c->declared > (curl_off_t)c->max_bytes) c->too_large = true;
+    return c->too_large;
+}
+
 static size_t on_data(char *data, size_t size, size_t n, void *userp)
 {
     HttpClient *c = userp;
     size_t add = size * n;
-    if (c->len + add > c->max_bytes) {
+    if (!c->body_started) {
+        c->body_started = true;
+        if (body_refused_early(c)) return 0;
+    }
+    if (c->len + c->sunk + add > c->max_bytes) {
         c->too_large = true;
         return 0;
     }
+    if (c->to_sink) {
+        if (c->sink->write(c->sink->ctx, data, add, &c->sink_err)) {
+            c->sink_failed = true;
+            return 0;
+        }
+        c->sunk += add;
+        return add;
+    }
     return bytes_append(&c->buf, &c->len, &c->cap, data, add) == 0 ? add : 0;
+}
+
+/* A long-poll may be silent for its wait; once its answer starts, the body
+ * has the request's deadline from there (plus the byte allowance), so a
+ * server that starts answering and then drips is dropped as soon as for
+ * any other request. */
+static double exchange_deadline_ms(const HttpClient *c, curl_off_t dlnow)
+{
+    double end = c->started_ms + c->wait_ms + c->deadline_ms;
+    if (c->first_byte_ms > 0 && c->first_byte_ms + c->deadline_ms < end) end = c->first_byte_ms + c->deadline_ms;
+    return end + (double)dlnow * 1000 / HTTP_DEADLINE_BYTES_PER_S;
 }
 
 /* libcurl calls this about once a second even when nothing moves, so a
@@ -66,11 +112,17 @@ static int on_progress(void *userp, curl_off_t dltotal, curl_off_t dlnow, curl_o
     HttpClient *c = userp;
     if (c->opt.stop && atomic_load(c->opt.stop)) return 1;
     if (c->interruptible && c->opt.poke && atomic_load(c->opt.poke)) return 1;
+    double now = monoclock_ms();
+    if (dlnow > 0 && c->first_byte_ms == 0) c->first_byte_ms = now;
+    if (c->deadline_ms > 0 && now > exchange_deadline_ms(c, dlnow)) {
+        c->overdue = true;
+        return 1;
+    }
     if (dlnow != c->seen_down || ulnow != c->seen_up) {
         c->seen_down = dlnow;
         c->seen_up = ulnow;
-        c->last_move_ms = monoclock_ms();
-    } else if ((monoclock_ms() - c->last_move_ms) / 1000 > c->stall_limit_s) {
+        c->last_move_ms = now;
+    } else if ((now - c->last_move_ms) / 1000 > c->stall_limit_s) {
         c->stalled = true;
         return 1;
     }
@@ -137,6 +189,22 @@ static void copy_header(CURL *curl, const char *name, char *buf, size_t size)
     if (curl_easy_header(curl, name, 0, CURLH_HEADER, -1, &h) == CURLHE_OK) snprintf(buf, size, "%s", h->value);
 }
 
+/* Retry-After (RFC 9110 10.2.3): a number of seconds or an HTTP date;
+ * 0 when absent or not understood, at most HTTP_RETRY_AFTER_MAX_S. */
+static int retry_after_s(CURL *curl)
+{
+    char v[128];
+    copy_header(curl, "Retry-After", v, sizeof v);
+    if (!v[0]) return 0;
+    int64_t s = -1;
+    if (number_parse(v, 0, INT64_MAX, &s) != 0) {
+        time_t at = curl_getdate(v, NULL);
+        if (at != -1) s = (int64_t)(at - time(NULL));
+    }
+    if (s <= 0) return 0;
+    return s > HTTP_RETRY_AFTER_MAX_S ? HTTP_RETRY_AFTER_MAX_S : (int)s;
+}
+
 /* Every option is set again for each transfer (curl_easy_reset keeps the
  * open connection and the DNS cache), so no request inherits another's. */
 static int configure(HttpClient *c, const HttpRequest *req, struct curl_slist **headers, Err *err)
@@ -193,10 +261,15 @@ int http_send(HttpClient *c, const HttpRequest *req, HttpResponse *resp, Err *er
 {
     memset(resp, 0, sizeof *resp);
     c->len = 0;
-    c->too_large = false;
-    c->stalled = false;
+    c->sunk = 0;
+    c->too_large = c->stalled = c->overdue = c->body_started = c->to_sink = c->sink_failed = false;
+    c->declared = -1;
+    c->sink = req->sink;
     c->seen_down = c->seen_up = 0;
-    c->last_move_ms = monoclock_ms();
+    c->started_ms = c->last_move_ms = monoclock_ms();
+    c->first_byte_ms = 0;
+    c->deadline_ms = req->deadline_s > 0 ? 1000.0 * req->deadline_s : 0;
+    c->wait_ms = req->wait_s > 0 ? 1000.0 * req->wait_s : 0;
     c->interruptible = req->interruptible;
     c->max_bytes = req->max_bytes ? req->max_bytes : 1024 * 1024;
     c->curl_error[0] = '\0';
@@ -208,16 +281,25 @@ int http_send(HttpClient *c, const HttpRequest *req, HttpResponse *resp, Err *er
     CURLcode rc = curl_easy_perform(c->curl);
     curl_slist_free_all(headers);
     if (rc != CURLE_OK) {
-        resp->aborted = rc == CURLE_ABORTED_BY_CALLBACK && !c->stalled;
-        resp->unreachable = network_failure(rc) || c->stalled;
+        resp->aborted = rc == CURLE_ABORTED_BY_CALLBACK && !c->stalled && !c->overdue;
+        resp->unreachable = network_failure(rc) || c->stalled || c->overdue;
         if (c->stalled)
             return err_set(err, "%s: nothing came from the server for %d s; gave up", req->path, c->stall_limit_s);
+        if (c->overdue)
+            return err_set(err, "%s: the exchange took longer than its %.0f s (%lld bytes arrived); gave up", req->path,
+                           (monoclock_ms() - c->started_ms) / 1000, (long long)c->seen_down);
+        if (c->too_large && c->declared > (curl_off_t)c->max_bytes)
+            return err_set(err, "%s: the answer declares %lld bytes, more than the %zu allowed; refused unread", req->path,
+                           (long long)c->declared, c->max_bytes);
         if (c->too_large) return err_set(err, "%s: the answer is larger than the %zu bytes allowed", req->path, c->max_bytes);
+        if (c->sink_failed) return err_set(err, "%s: %s", req->path, c->sink_err.msg);
         return err_set(err, "%s: %s", req->path, c->curl_error[0] ? c->curl_error : curl_easy_strerror(rc));
     }
     curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &resp->status);
     copy_header(c->curl, "ETag", resp->etag, sizeof resp->etag);
     copy_header(c->curl, "Content-Type", resp->content_type, sizeof resp->content_type);
+    if (resp->status == 429 || resp->status == 503) resp->retry_after_s = retry_after_s(c->curl);
+    resp->sunk = c->sunk;
     /* The buffer is handed over: a long-poll answer can be a large
      * snapshot, and the handle should not keep that much between polls. */
     if (c->len > 0) {

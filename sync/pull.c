@@ -1,14 +1,19 @@
 /* pull.c — the content long-poll, the attachments, the cache clean-up.
  *
- * Content is applied with the feed importer (one transaction); a delta
- * that does not apply is answered by asking for a snapshot.  Attachments
- * are fetched by sha256 and kept only when size and hash match; an item is
- * shown only when all its images are present (the store's rule). */
+ * Content is applied with the feed importer (one transaction), but only
+ * after the images its items use are on disk: the old version of an item
+ * stays on screen until the new one can be shown whole.  A delta that does
+ * not apply is answered by asking for a snapshot.  Attachments are
+ * streamed to the cache by sha256 and kept only when size and hash match;
+ * an item is shown only when all its images are present (the store's
+ * rule). */
 #include "session.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "blobs.h"
 #include "feed.h"
@@ -16,7 +21,7 @@
 
 #define SYNC_DISK_RESERVE (64LL << 20) /* never fill the disk the database lives on */
 #define SYNC_GC_EVERY_S 3600
-#define SYNC_BLOB_MAX (32LL * 1024 * 1024)
+#define SYNC_BLOB_MAX FEED_MAX_ATTACHMENT_BYTES
 
 RoundResult sync_apply_feed(Session *ss, const char *data, size_t len, bool *changed, Err *e)
 {
@@ -30,26 +35,89 @@ RoundResult sync_apply_feed(Session *ss, const char *data, size_t len, bool *cha
     return ROUND_OK;
 }
 
+static RoundResult obtain_blob(Session *ss, const char *sha256, int64_t size);
+
+/* Every image the document's items use onto disk before the document is
+ * applied.  An image the server cannot give (a refusal, a corrupt copy)
+ * does not hold the document back: its items stay hidden, as they would
+ * be anyway.  A network failure or a stop does: nothing is applied, and
+ * the next round asks for the same changes again. */
+static RoundResult prefetch_attachments(Session *ss, const char *data, size_t len)
+{
+    FeedAttachment *atts;
+    int n;
+    Err e;
+    if (feed_attachments(data, len, &atts, &n, &e)) return ROUND_OK;   /* the import says what is wrong */
+    RoundResult worst = ROUND_OK;
+    for (int i = 0; i < n && round_goes_on(worst); i++) {
+        if (store_blob_is_present(ss->store, atts[i].sha256)) continue;
+        RoundResult r = obtain_blob(ss, atts[i].sha256, atts[i].size);
+        if (r == ROUND_ERROR) ss->blob_failed = true;
+        worst = round_worse(worst, r);
+    }
+    free(atts);
+    return worst;
+}
+
+static int file_sink_write(void *ctx, const void *data, size_t n, Err *err)
+{
+    if (fwrite(data, 1, n, ctx) != n) return err_set(err, "cannot keep the feed on disk: %s", strerror(errno));
+    return 0;
+}
+
+/* The feed goes to a file beside the cache while it arrives, so that
+ * whatever a server sends (a body without end, up to the limit) the
+ * kiosk's memory does not grow with it; only a complete answer is read
+ * back, to be applied. */
+static int feed_from_disk(FILE *f, HttpResponse *resp, Err *err)
+{
+    if (resp->status != 200 || resp->body) return 0;
+    if (fflush(f) != 0 || fseek(f, 0, SEEK_SET) != 0) return err_set(err, "cannot read the feed back: %s", strerror(errno));
+    resp->body = malloc(resp->sunk + 1);
+    if (!resp->body) return err_set(err, "out of memory");
+    resp->len = fread(resp->body, 1, resp->sunk, f);
+    resp->body[resp->len] = '\0';
+    if (resp->len != resp->sunk) return err_set(err, "cannot read the feed back: short read");
+    return 0;
+}
+
 static RoundResult request_content(Session *ss, int64_t since, int wait_s, bool *changed)
 {
+    char tmp[1100];
+    snprintf(tmp, sizeof tmp, "%s/.feed-%ld.tmp", ss->cfg->cache_dir, (long)getpid());
+    FILE *f = fopen(tmp, "w+b");
+    if (!f) return session_fail(ss, ROUND_ERROR, "%s: cannot create: %s", tmp, strerror(errno));
+    unlink(tmp);    /* open until closed, gone even if the kiosk is killed */
+    HttpSink sink = {.write = file_sink_write, .ctx = f};
     char path[128], etag[40];
     snprintf(path, sizeof path, "/v1/content?since=%lld&wait=%d", (long long)since, wait_s);
     snprintf(etag, sizeof etag, "\"%lld\"", (long long)since);
     HttpRequest req = {.method = "GET", .path = path, .if_none_match = since > 0 ? etag : NULL,
-                       .wait_s = wait_s, .interruptible = wait_s > 0, .max_bytes = FEED_MAX_BYTES};
+                       .wait_s = wait_s, .interruptible = wait_s > 0, .max_bytes = FEED_MAX_BYTES,
+                       .deadline_s = ss->deadline_s, .sink = &sink};
     HttpResponse resp;
     Err e;
     time_t t0 = time(NULL);
-    if (http_send(ss->http, &req, &resp, &e)) {
+    int rc = http_send(ss->http, &req, &resp, &e);
+    if (rc == 0 && feed_from_disk(f, &resp, &e)) {
+        fclose(f);
+        http_response_free(&resp);
+        return session_fail(ss, ROUND_ERROR, "content: %s", e.msg);
+    }
+    fclose(f);
+    if (rc) {
         http_response_free(&resp);
         return session_transfer_failed(ss, &resp, &e);
     }
     RoundResult r = ROUND_OK;
+    const char *body = resp.body ? resp.body : "";
     if (resp.status == 304) {
         ss->idle_quick = time(NULL) - t0 < wait_s / 2 || wait_s == 0;
     } else if (resp.status != 200) {
         r = session_answer_failed(ss, "content", &resp);
-    } else if (sync_apply_feed(ss, resp.body ? resp.body : "", resp.len, changed, &e) != ROUND_OK) {
+    } else if (!round_goes_on(r = prefetch_attachments(ss, body, resp.len))) {
+        log_info("sync: revision not applied yet: its images are not all here");
+    } else if (sync_apply_feed(ss, body, resp.len, changed, &e) != ROUND_OK) {
         if (since > 0) {
             log_warn("sync: the server's changes do not apply to revision %lld (%s); asking for a snapshot",
                      (long long)since, e.msg);
@@ -74,31 +142,56 @@ RoundResult sync_pull_content(Session *ss, int wait_s, bool *changed)
     return r;
 }
 
-static RoundResult fetch_blob(Session *ss, const StoreBlobRef *ref)
+static int blob_sink_write(void *ctx, const void *data, size_t n, Err *err)
+{
+    return blobs_writer_write(ctx, data, n, err);
+}
+
+/* Streams the image into the cache: memory stays small whatever its size
+ * (or whatever a hostile server sends), and the hash is checked on the
+ * way. */
+static RoundResult fetch_blob(Session *ss, const char *sha256, int64_t size)
 {
     int64_t free_bytes = sync_free_disk_bytes(ss->cfg->cache_dir);
-    if (free_bytes >= 0 && free_bytes < ref->size + SYNC_DISK_RESERVE)
-        return session_fail(ss, ROUND_ERROR, "attachment %.12s…: only %lld MB free on disk; not downloading", ref->sha256,
+    if (free_bytes >= 0 && free_bytes < size + SYNC_DISK_RESERVE)
+        return session_fail(ss, ROUND_ERROR, "attachment %.12s…: only %lld MB free on disk; not downloading", sha256,
                     (long long)(free_bytes >> 20));
     char path[128];
-    snprintf(path, sizeof path, "/v1/blobs/%s", ref->sha256);
-    int64_t limit = ref->size > 0 && ref->size <= SYNC_BLOB_MAX ? ref->size : SYNC_BLOB_MAX;
-    HttpRequest req = {.method = "GET", .path = path, .max_bytes = (size_t)limit};
-    HttpResponse resp;
+    snprintf(path, sizeof path, "/v1/blobs/%s", sha256);
+    int64_t limit = size > 0 && size <= SYNC_BLOB_MAX ? size : SYNC_BLOB_MAX;
     Err e;
+    BlobWriter *w;
+    if (blobs_writer_open(ss->cfg->cache_dir, sha256, size, &w, &e)) return session_fail(ss, ROUND_ERROR, "%s", e.msg);
+    HttpSink sink = {.write = blob_sink_write, .ctx = w};
+    HttpRequest req = {.method = "GET", .path = path, .max_bytes = (size_t)limit, .deadline_s = ss->deadline_s,
+                       .sink = &sink};
+    HttpResponse resp;
     if (http_send(ss->http, &req, &resp, &e)) {
+        blobs_writer_abort(w);
         http_response_free(&resp);
         return session_transfer_failed(ss, &resp, &e);
     }
     RoundResult r = ROUND_OK;
-    if (resp.status != 200)
+    if (resp.status != 200) {
+        blobs_writer_abort(w);
         r = session_answer_failed(ss, path, &resp);
-    else if (blobs_put_buffer(ss->cfg->cache_dir, resp.body ? resp.body : "", resp.len, ref->sha256, ref->size, &e))
+    } else if (blobs_writer_commit(w, &e)) {
         r = session_fail(ss, ROUND_ERROR, "%s; rejected, it will be fetched again", e.msg);
-    else if (store_blob_set_present(ss->store, ref->sha256, true, &e))
+    } else if (store_blob_set_present(ss->store, sha256, true, &e)) {
         r = session_fail(ss, ROUND_ERROR, "%s", e.msg);
+    }
     http_response_free(&resp);
     return r;
+}
+
+/* One image onto disk and marked present: already there and intact (e.g.
+ * after a resync, or shared with another item), or fetched. */
+static RoundResult obtain_blob(Session *ss, const char *sha256, int64_t size)
+{
+    Err e;
+    if (blobs_verify(ss->cfg->cache_dir, sha256, NULL) != 0) return fetch_blob(ss, sha256, size);
+    if (store_blob_set_present(ss->store, sha256, true, &e)) return session_fail(ss, ROUND_ERROR, "%s", e.msg);
+    return ROUND_OK;
 }
 
 RoundResult sync_fetch_blobs(Session *ss, atomic_bool *stop, bool *changed)
@@ -109,14 +202,12 @@ RoundResult sync_fetch_blobs(Session *ss, atomic_bool *stop, bool *changed)
     if (store_blobs_missing(ss->store, &refs, &n, &e)) return session_fail(ss, ROUND_ERROR, "%s", e.msg);
     RoundResult worst = ROUND_OK;
     int got = 0;
+    /* One row per distinct declaration (sha256, size): the first that
+     * works brings the file for every item that declared it right. */
     for (int i = 0; i < n && !atomic_load(stop); i++) {
-        /* Already on disk and intact (e.g. after a resync): just mark it. */
-        RoundResult r = ROUND_OK;
-        if (blobs_verify(ss->cfg->cache_dir, refs[i].sha256, NULL) == 0) {
-            if (store_blob_set_present(ss->store, refs[i].sha256, true, &e)) r = session_fail(ss, ROUND_ERROR, "%s", e.msg);
-        } else {
-            r = fetch_blob(ss, &refs[i]);
-        }
+        if (i > 0 && strcmp(refs[i].sha256, refs[i - 1].sha256) == 0 && store_blob_is_present(ss->store, refs[i].sha256))
+            continue;
+        RoundResult r = obtain_blob(ss, refs[i].sha256, refs[i].size);
         if (r == ROUND_OK) got++;
         worst = round_worse(worst, r);
         if (r == ROUND_OFFLINE || r == ROUND_ABORTED) break;

@@ -61,6 +61,7 @@ RoundResult session_transfer_failed(Session *ss, const HttpResponse *resp, const
 RoundResult session_answer_failed(Session *ss, const char *what, const HttpResponse *resp)
 {
     char why[400];
+    if (resp->retry_after_s > ss->retry_after_s) ss->retry_after_s = resp->retry_after_s;
     http_describe_error(resp, why, sizeof why);
     return session_fail(ss, ROUND_ERROR, "%s: %s", what, why);
 }
@@ -68,7 +69,8 @@ RoundResult session_answer_failed(Session *ss, const char *what, const HttpRespo
 RoundResult session_post_json(Session *ss, const char *what, const char *path, const char *body, long *status,
                               json_t **answer)
 {
-    HttpRequest req = {.method = "POST", .path = path, .body = body, .max_bytes = SYNC_JSON_MAX};
+    HttpRequest req = {.method = "POST", .path = path, .body = body, .max_bytes = SYNC_JSON_MAX,
+                       .deadline_s = ss->deadline_s};
     HttpResponse resp;
     Err e;
     int rc = http_send(ss->http, &req, &resp, &e);

@@ -67,6 +67,8 @@ static RoundResult sync_round(Session *ss, int wait_s, bool force_heartbeat, ato
     bool changed = false;
     ss->error[0] = '\0';
     ss->idle_quick = true;
+    ss->blob_failed = false;
+    ss->retry_after_s = 0;
     RoundResult r = ROUND_OK;
     if (!ss->http) {
         r = sync_folder_round(ss, &changed);
@@ -75,7 +77,9 @@ static RoundResult sync_round(Session *ss, int wait_s, bool force_heartbeat, ato
         if (round_goes_on(r)) r = round_worse(r, sync_push_feedback(ss));
         if (round_goes_on(r) && ss->recheck_cache) r = round_worse(r, sync_recheck_cache(ss, &changed));
         if (round_goes_on(r)) r = round_worse(r, sync_pull_content(ss, wait_s, &changed));
-        if (round_goes_on(r) && !atomic_load(stop)) r = round_worse(r, sync_fetch_blobs(ss, stop, &changed));
+        /* Images of older revisions still missing; not when one failed just now. */
+        if (round_goes_on(r) && !ss->blob_failed && !atomic_load(stop))
+            r = round_worse(r, sync_fetch_blobs(ss, stop, &changed));
     }
     sync_collect_garbage(ss, changed);
     if (changed) {
@@ -102,6 +106,7 @@ static int session_open(Session *ss, const Config *cfg, SyncNotify notify, void 
     ss->notify = notify;
     ss->ctx = ctx;
     ss->started_at = started_at ? started_at : time(NULL);
+    ss->deadline_s = SYNC_DEADLINE_PER_CONNECT * (cfg->connect_timeout_s > 0 ? cfg->connect_timeout_s : 10);
     if (blobs_mkdirs(cfg->cache_dir, err) || store_open(cfg->db_path, &ss->store, err)) return -1;
     const char *url = cfg->server_url;
     if (strncmp(url, "file://", 7) == 0) {
@@ -160,7 +165,12 @@ static void clear_poke(SyncThread *t)
 static int next_delay_ms(const Session *ss, RoundResult r, Backoff *b)
 {
     if (r == ROUND_ABORTED) return 0;
-    if (r != ROUND_OK) return backoff_next_ms(b);
+    if (r != ROUND_OK) {
+        /* A 429 or 503 that says when to come back is believed (up to an
+         * hour); the back-off goes on growing meanwhile. */
+        int delay = backoff_next_ms(b);
+        return ss->retry_after_s * 1000 > delay ? ss->retry_after_s * 1000 : delay;
+    }
     backoff_reset(b);
     /* A folder has no long-poll, and a server that answers at once
      * without holding the request must not be asked in a tight loop. */

@@ -14,10 +14,10 @@ FAIL_LOGS="$FAIL_LOGS $T/sync.log"
 C="$T/content"
 mkdir -p "$C"
 printf 'dec | 党组织决议、决定\n' > "$C/catalog.txt"
-printf '\211PNG\r\n\032\nphoto of the meeting' > "$C/photo.png"
+tiny_png "$C/photo.png" 'photo of the meeting'
 author_item "$C/meeting.txt" dec 关于召开党员大会的决定 "2026-01-05 09:00" 即时 社会 定于本月十日召开全体党员大会。 "photo.png | 会场"
 author_item "$C/inner.txt" dec 内部传达事项 2026-01-05 即时 党内 只在党内传达。
-"$BIN"/kioskctl publish "$C" --approve > /dev/null 2>&1 || fail "publish"
+publish_approved "$C"
 
 "$BIN"/kioskctl kiosk-add lobby-1 > "$T/kiosk-add.txt"
 sed -n '/^\[sync\]/,$p' "$T/kiosk-add.txt" > "$T/kiosk.conf"
@@ -28,14 +28,14 @@ printf 'interval = 30\n[store]\ndatabase = %s/kiosk.db\ncache_dir = %s/cache\n' 
 [ "$(q "select count(*) from items where id='inner' or title like '%内部%'")" = 0 ] || fail "a 党内 item reached the kiosk store"
 SHA=$(sha256sum "$C/photo.png" | cut -d' ' -f1)
 cmp -s "$(cache_file "$SHA")" "$C/photo.png" || fail "the image is not in the kiosk's cache"
-"$BIN"/kioskctl kiosks | grep -q "^ok .*lobby-1" || fail "the kiosk's heartbeat is not listed"
+"$BIN"/kioskctl kiosks | grep -q "^正常 lobby-1" || fail "the kiosk's heartbeat is not listed"
 
 # With the sync thread running (as in bin/kiosk), changes arrive within seconds.
 "$BIN"/kioskctl sync --config "$T/kiosk.conf" 2> "$T/sync.log" &
 SYNC=$!
 ALSO_KILL=$SYNC
 sleep 1
-"$BIN"/kioskctl withdraw meeting > /dev/null || fail withdraw
+"$BIN"/kioskctl withdraw meeting --note "会议已召开" > /dev/null || fail withdraw
 "$BIN"/kioskctl notice-add "今天下午三点召开党员大会" --id today > /dev/null || fail notice-add
 arrived() {
     [ "$(q "select count(*) from notices where id='today' and deleted=0")" = 1 ] &&

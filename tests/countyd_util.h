@@ -26,7 +26,8 @@ typedef struct {
     pid_t pid;
     int port;
     char dir[1024], db[1100], log[1100];
-    char admin_token[80];
+    char admin_token[80];     /* "tester": every role but supervise, at the root */
+    char reviewer_token[80];  /* "checker": the same; it reviews, so that tester may approve */
 } Countyd;
 
 typedef struct {
@@ -211,8 +212,32 @@ static inline void countyd_launch(Countyd *c)
     countyd_wait_ready(c);
 }
 
-/* Starts countyd on a fresh database in the scratch folder `name`, with an
- * admin "tester". */
+/* Creates (or renews) admin `name` on the database; its token to `token`. */
+static inline void countyd_add_admin(const Countyd *c, const char *name, char token[80])
+{
+    char cmd[2600];
+    snprintf(cmd, sizeof cmd, "'%s' --db '%s' --add-admin %s", countyd_bin("countyd"), c->db, name);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    char line[256];
+    token[0] = '\0';
+    while (fgets(line, sizeof line, p))
+        if (strspn(line, "0123456789abcdef") == 64) snprintf(token, 80, "%.64s", line);
+    assert_int_equal(pclose(p), 0);
+    assert_int_equal(strlen(token), 64);
+}
+
+/* A request as the reviewer (see Countyd). */
+static inline Reply countyd_reviewer(const Countyd *c, const char *method, const char *path, const char *json)
+{
+    char auth[160];
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", c->reviewer_token);
+    const char *headers[] = {auth, "Content-Type: application/json", NULL};
+    return countyd_call(c, method, path, headers, json, json ? strlen(json) : 0);
+}
+
+/* Starts countyd on a fresh database in the scratch folder `name`, with
+ * admins "tester" and "checker" (the reviewer). */
 static inline void countyd_start(Countyd *c, const char *name)
 {
     memset(c, 0, sizeof *c);
@@ -222,14 +247,8 @@ static inline void countyd_start(Countyd *c, const char *name)
     assert_int_equal(system(cmd), 0);
     snprintf(c->db, sizeof c->db, "%s/county.db", c->dir);
     snprintf(c->log, sizeof c->log, "%s/countyd.log", c->dir);
-    snprintf(cmd, sizeof cmd, "'%s' --db '%s' --add-admin tester", countyd_bin("countyd"), c->db);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    char line[256];
-    while (fgets(line, sizeof line, p))
-        if (strspn(line, "0123456789abcdef") == 64) snprintf(c->admin_token, sizeof c->admin_token, "%.64s", line);
-    assert_int_equal(pclose(p), 0);
-    assert_int_equal(strlen(c->admin_token), 64);
+    countyd_add_admin(c, "tester", c->admin_token);
+    countyd_add_admin(c, "checker", c->reviewer_token);
     c->port = countyd_free_port();
     countyd_launch(c);
 }

@@ -15,7 +15,7 @@ mkdir -p "$C"
 printf 'zuzhi | 组织建设\n' > "$C/catalog.txt"
 author_item "$C/volunteer.txt" zuzhi 关于开展党员志愿服务活动的通知 "2026-11-01 09:00" 即时 社会 \
     每月第一个周六，党员在便民服务中心门前开展志愿服务。
-"$BIN"/kioskctl publish "$C" --approve > "$T/publish.log" 2>&1 || fail "publish: $(cat "$T/publish.log")"
+publish_approved "$C"
 
 # The kiosk: registered with countyd, the feedback test settings besides.
 "$BIN"/kioskctl kiosk-add lobby-1 > "$T/kiosk-add.txt"
@@ -59,13 +59,13 @@ ID=$(fb_sql "select id from feedback_outbox")
 "$BIN"/kioskctl feedback > "$T/feedback.txt" 2>&1 || fail "kioskctl feedback: $(cat "$T/feedback.txt")"
 grep -q "活动很好" "$T/feedback.txt" || fail "the admin does not see the comment: $(cat "$T/feedback.txt")"
 grep -q "王芳 13900001111" "$T/feedback.txt" || fail "the admin does not see the contact: $(cat "$T/feedback.txt")"
-grep -q "1 submission(s)" "$T/feedback.txt" || fail "not exactly one submission on the server"
+grep -q "共 1 条" "$T/feedback.txt" || fail "not exactly one submission on the server"
 
 "$BIN"/kioskctl reply "$ID" "谢谢您的肯定，志愿服务会一直坚持下去。" --public --question "志愿服务活动办得好吗？" \
     > "$T/reply.txt" 2>&1 || fail "reply: $(cat "$T/reply.txt")"
 "$BIN"/kioskctl sync --config "$T/kiosk.conf" --once > "$T/sync3.txt" 2>&1 || fail "sync after reply: $(cat "$T/sync3.txt")"
 # A second upload round sends nothing again.
-"$BIN"/kioskctl feedback | grep -q "1 submission(s)" || fail "the submission reached the server more than once"
+"$BIN"/kioskctl feedback | grep -q "共 1 条" || fail "the submission reached the server more than once"
 
 cat > "$T/public.txt" <<'SCRIPT'
 clock 2026-11-22T12:00:00+08:00

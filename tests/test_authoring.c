@@ -21,6 +21,7 @@
 #include "blobs.h"
 #include "feed.h"
 #include "store.h"
+#include "testutil.h"
 
 #define SAMPLE_PNG "assets/sample/content/ztdr-2026-11.png"
 
@@ -298,7 +299,7 @@ static void test_bad_items(void **state)
         {"x.txt", "category: jc\ntitle: t\nimage: ../etc/passwd\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n\nt\n",
          "x.txt:3: image: \"../etc/passwd\" must be a file name inside the folder"},
         {"x.txt", "category: jc\ntitle: t\nimage: catalog.txt\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n\nt\n",
-         "x.txt:3: image: \"catalog.txt\" is neither a PNG nor a JPEG"},
+         "x.txt:3: image: \"catalog.txt\": neither a PNG nor a JPEG"},
         {"x.txt", "category: jc\ntitle t\n", "x.txt:2: expected \"key: value\""},
         {"x.txt", "category: jc\ntitle: t\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n", "x.txt:1: the item has no text"},
         {"x.txt", "category: jc\ntitle: t\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n\nline\nbad \x01 byte\n",
@@ -330,6 +331,18 @@ static void test_bad_items(void **state)
         unlink(path);
         expect_failure(cases[i].file, cases[i].text, cases[i].expect);
     }
+}
+
+/* An image no kiosk can show is refused when the feed is made, with the
+ * rule the kiosks apply (proto/image.h), not published to fail on screen. */
+static void test_image_too_large_for_a_kiosk(void **state)
+{
+    (void)state;
+    char path[2048];
+    snprintf(path, sizeof path, "%s/huge.png", dir);
+    test_write_png(path, 30000, 30000, PNG_COLOR_TYPE_GRAY, 8, false, NULL, NULL, 0);
+    expect_failure("x.txt", "category: jc\ntitle: t\nimage: huge.png\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n\nt\n",
+                   "x.txt:3: image: \"huge.png\": the image is 30000 x 30000 pixels");
 }
 
 static void test_title_too_long(void **state)
@@ -436,6 +449,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_good_folder, setup),
         cmocka_unit_test_setup(test_bad_items, setup),
+        cmocka_unit_test_setup(test_image_too_large_for_a_kiosk, setup),
         cmocka_unit_test_setup(test_title_too_long, setup),
         cmocka_unit_test_setup(test_too_many_images, setup),
         cmocka_unit_test_setup(test_unknown_key_lists_known_ones, setup),

@@ -85,15 +85,73 @@ static void bad_lines_are_reported_with_their_line(void **state)
     }
 }
 
-static void invalid_utf8_value_does_not_derail_parsing(void **state)
+/* Writes `len` bytes (NULs included) as the config file and loads it. */
+static int load_bytes(Config *cfg, const char *bytes, size_t len, Err *err)
+{
+    const char *path = test_path("kiosk.conf");
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(bytes, 1, len, f), len);
+    fclose(f);
+    config_defaults(cfg);
+    return config_load_file(cfg, path, err);
+}
+
+static void assert_refused_at(int rc, const Err *err, int line, const char *words)
+{
+    char where[64];
+    snprintf(where, sizeof where, "kiosk.conf:%d: ", line);
+    assert_int_equal(rc, -1);
+    if (!strstr(err->msg, where) || !strstr(err->msg, words))
+        fail_msg("got \"%s\", wanted \"%s\" and \"%s\"", err->msg, where, words);
+}
+
+/* Bytes a text editor would not save: invalid UTF-8 and NUL are refused
+ * with their line, never passed on to the screen or the server. */
+static void invalid_utf8_and_nul_are_refused(void **state)
 {
     (void)state;
     Config cfg;
     Err err;
-    /* Invalid UTF-8 in a free-text value is the renderer's business (it
-     * shows U+FFFD); the parser must not crash or misread the next line. */
-    assert_int_equal(load_text(&cfg, "[unit]\nname = \xff\xfe\n[screen]\nidle_timeout = 60\n", &err), 0);
+    static const char bad_utf8[] = "[unit]\nname = \xff\xfe\n[screen]\nidle_timeout = 60\n";
+    assert_refused_at(load_bytes(&cfg, bad_utf8, sizeof bad_utf8 - 1, &err), &err, 2, "UTF-8");
+    static const char nul[] = "[sync]\nkiosk_id = kiosk-1\n[unit]\nname = 中共\0青禾镇\n";
+    assert_refused_at(load_bytes(&cfg, nul, sizeof nul - 1, &err), &err, 4, "NUL");
+}
+
+/* inih cuts lines at 200 bytes; the rest of a long line used to be read as
+ * a line of its own, so a crafted token could set a second key, and every
+ * line number after it was off. */
+static void long_lines_are_refused_with_their_line(void **state)
+{
+    (void)state;
+    Config cfg;
+    Err err;
+    char text[8192];
+    char pad[4000];
+    memset(pad, 'a', sizeof pad - 1);
+    pad[sizeof pad - 1] = '\0';
+    /* "token = " and 191 bytes fill inih's buffer: the rest was a key. */
+    snprintf(text, sizeof text, "[sync]\n# a comment\ntoken = %.191sserver_url = http://evil.example\n", pad);
+    assert_refused_at(load_text(&cfg, text, &err), &err, 3, "too long");
+    snprintf(text, sizeof text, "[sync]\ntoken = %.*s\n[screen]\nidle_timeout = 5\n", 3000, pad + 200);
+    assert_refused_at(load_text(&cfg, text, &err), &err, 2, "too long");
+    /* The longest line that fits is read whole. */
+    snprintf(text, sizeof text, "[sync]\ntoken = %.*s\n[screen]\nidle_timeout = 60\n", 198 - 8, pad + 200);
+    assert_int_equal(load_text(&cfg, text, &err), 0);
+    assert_int_equal(strlen(cfg.token), 190);
     assert_int_equal(cfg.idle_timeout_s, 60);
+}
+
+static void duplicate_keys_are_refused(void **state)
+{
+    (void)state;
+    Config cfg;
+    Err err;
+    assert_refused_at(load_text(&cfg, "[screen]\nidle_timeout = 60\n\n[display]\nwidth=1080\n[screen]\n"
+                                      "idle_timeout = 30\n", &err),
+                      &err, 7, "set twice (first on line 2)");
+    assert_refused_at(load_text(&cfg, "[unit]\nname = 中共青禾镇委员会\n  第二行\n", &err), &err, 3, "one line");
 }
 
 static void missing_file_is_an_error(void **state)
@@ -147,7 +205,9 @@ int main(void)
         cmocka_unit_test(shipped_file_states_the_defaults),
         cmocka_unit_test(good_values_are_read),
         cmocka_unit_test(bad_lines_are_reported_with_their_line),
-        cmocka_unit_test(invalid_utf8_value_does_not_derail_parsing),
+        cmocka_unit_test(invalid_utf8_and_nul_are_refused),
+        cmocka_unit_test(long_lines_are_refused_with_their_line),
+        cmocka_unit_test(duplicate_keys_are_refused),
         cmocka_unit_test(missing_file_is_an_error),
         cmocka_unit_test(command_line_overrides_the_file),
         cmocka_unit_test(bad_options_are_refused),

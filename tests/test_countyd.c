@@ -2,6 +2,8 @@
  * a fresh database, requests over HTTP with libcurl, answers read as JSON. */
 #include "countyd_util.h"
 #include "countyd/kiosks.h"
+#include "blobs.h"
+#include "bytes.h"
 
 #include <openssl/sha.h>
 #include <pthread.h>
@@ -76,11 +78,16 @@ static void put_item(const char *id, const char *category, const char *title, co
     json_decref(countyd_admin_ok(&srv, "PUT", path, body));
 }
 
+/* One review step; "checker" reviews, "tester" does the rest (the reviewer
+ * of a version may not approve it). */
 static void step(const char *id, const char *what)
 {
     char path[128];
     snprintf(path, sizeof path, "/v1/admin/items/%s/%s", id, what);
-    json_decref(countyd_admin_ok(&srv, "POST", path, "{\"note\":\"ok\"}"));
+    Reply r = strcmp(what, "review") == 0 ? countyd_reviewer(&srv, "POST", path, "{\"note\":\"ok\"}")
+                                          : countyd_admin(&srv, "POST", path, "{\"note\":\"ok\"}");
+    if (r.status != 200) fail_msg("%s %s -> %ld %s", what, id, r.status, r.body);
+    reply_free(&r);
 }
 
 static void publish_fully(const char *id)
@@ -103,11 +110,17 @@ static void expect_error(Reply *r, long status, const char *code)
     reply_free(r);
 }
 
-/* A tiny "PNG": the magic bytes countyd checks, then some data. */
+/* A 1 x 1 PNG (countyd reads its header), then the salt after its IEND,
+ * so each salt gives another file. */
+static const char tiny_png[] = "\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x01\x00"
+                               "\x00\x00\x01\x08\x02\x00\x00\x00\x90\x77\x53\xde\x00\x00\x00\x0c\x49\x44\x41\x54\x78"
+                               "\x9c\x63\x38\x91\x62\x04\x00\x03\x56\x01\x5f\xe8\x17\x84\x52\x00\x00\x00\x00\x49\x45"
+                               "\x4e\x44\xae\x42\x60\x82";
+
 static void make_png(const char *salt, char *data, size_t *len, char sha[65])
 {
-    memcpy(data, "\x89PNG\r\n\x1a\n", 8);
-    *len = 8 + (size_t)snprintf(data + 8, 100, "image data %s", salt);
+    memcpy(data, tiny_png, sizeof tiny_png - 1);
+    *len = sizeof tiny_png - 1 + (size_t)snprintf(data + sizeof tiny_png - 1, 100, "image data %s", salt);
     unsigned char md[SHA256_DIGEST_LENGTH];
     SHA256((const unsigned char *)data, *len, md);
     for (int i = 0; i < 32; i++) snprintf(sha + 2 * i, 3, "%02x", md[i]);
@@ -174,8 +187,11 @@ static void review_cycle_is_enforced(void **state)
     r = countyd_admin(&srv, "POST", "/v1/admin/items/cycle-1/approve", NULL);
     expect_error(&r, 409, "wrong_state");
     step("cycle-1", "review");
-    r = countyd_admin(&srv, "POST", "/v1/admin/items/cycle-1/review", NULL);
+    r = countyd_reviewer(&srv, "POST", "/v1/admin/items/cycle-1/review", NULL);
     expect_error(&r, 409, "wrong_state");
+    /* The reviewer of this version may not approve it. */
+    r = countyd_reviewer(&srv, "POST", "/v1/admin/items/cycle-1/approve", NULL);
+    expect_error(&r, 403, "forbidden");
     r = countyd_admin(&srv, "POST", "/v1/admin/items/cycle-1/publish", NULL);
     expect_error(&r, 409, "wrong_state");
     /* Not yet published: kiosks do not get it. */
@@ -366,6 +382,35 @@ static void long_poll_times_out_with_304(void **state)
     assert_int_equal(r.status, 304);
     assert_true(seconds_between(a, b) >= 0.9);
     reply_free(&r);
+}
+
+/* An image no kiosk can show (proto/image.h) is refused at upload, with a
+ * message naming its size, and bytes that are no image at all too. */
+static void images_no_kiosk_can_show_are_refused(void **state)
+{
+    (void)state;
+    const char *file = test_path("huge.png");
+    test_write_png(file, 30000, 30000, PNG_COLOR_TYPE_GRAY, 8, false, NULL, NULL, 0);
+    char *data, hex[65], auth[160], path[128];
+    size_t len;
+    int64_t size;
+    Err err;
+    assert_int_equal(bytes_read_file(file, 1 << 20, &data, &len, &err), 0);
+    assert_int_equal(blobs_hash_file(file, hex, &size, &err), 0);
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", srv.admin_token);
+    snprintf(path, sizeof path, "/v1/admin/blobs/%s", hex);
+    const char *headers[] = {auth, "Content-Type: image/png", NULL};
+    Reply r = countyd_call(&srv, "PUT", path, headers, data, len);
+    if (!strstr(r.body, "30000 x 30000 pixels")) fail_msg("%ld %s", r.status, r.body);
+    expect_error(&r, 400, "bad_request");
+    free(data);
+    static const char not_png[] = "\x89PNG\r\n\x1a\nthe rest is not a PNG";
+    unsigned char md[SHA256_DIGEST_LENGTH];
+    SHA256((const unsigned char *)not_png, sizeof not_png - 1, md);
+    for (int i = 0; i < 32; i++) sprintf(hex + 2 * i, "%02x", md[i]);
+    snprintf(path, sizeof path, "/v1/admin/blobs/%s", hex);
+    r = countyd_call(&srv, "PUT", path, headers, not_png, sizeof not_png - 1);
+    expect_error(&r, 415, "unsupported_media_type");
 }
 
 static void blobs_are_served_and_immutable(void **state)
@@ -709,6 +754,7 @@ int main(void)
         cmocka_unit_test(since_etag_and_304),
         cmocka_unit_test(long_poll_answers_within_a_second_of_a_publish),
         cmocka_unit_test(long_poll_times_out_with_304),
+        cmocka_unit_test(images_no_kiosk_can_show_are_refused),
         cmocka_unit_test(blobs_are_served_and_immutable),
         cmocka_unit_test(feedback_batches_are_idempotent),
         cmocka_unit_test(public_reply_becomes_an_answer_without_contact),

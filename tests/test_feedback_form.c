@@ -268,6 +268,30 @@ static void test_rate_limit_per_hour(void **state)
     assert_int_equal(n, 4);
 }
 
+/* A clock that ran months ahead and was then set right: what was stamped
+ * in the "future" neither fills the hourly limit nor makes the same
+ * rating a duplicate now. */
+static void test_clock_corrected_after_running_ahead(void **state)
+{
+    Fixture *fx = *state;
+    char id[37], msg[256];
+    int64_t ahead = NOW + 90 * 86400;
+    for (int i = 0; i < 3; i++) {
+        fx->form.rating = 2;
+        fx->form.reason_on[i] = true;
+        assert_int_equal(submit(fx, ahead + i, id, msg), FEEDBACK_SAVED);
+    }
+    fx->form.rating = 2;
+    fx->form.reason_on[0] = true;
+    assert_int_equal(submit(fx, NOW, id, msg), FEEDBACK_SAVED);
+    fx->form.rating = 2;
+    fx->form.reason_on[0] = true;
+    assert_int_equal(submit(fx, NOW + 1, id, msg), FEEDBACK_DUPLICATE);   /* the true-time one still counts */
+    int n;
+    store_free(pending(fx, &n));
+    assert_int_equal(n, 4);
+}
+
 static void test_synced_reasons_replace_config(void **state)
 {
     Fixture *fx = *state;
@@ -299,6 +323,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_identical_submission_dropped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bare_rating_repeat_window, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rate_limit_per_hour, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clock_corrected_after_running_ahead, setup, teardown),
         cmocka_unit_test_setup_teardown(test_synced_reasons_replace_config, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -74,8 +74,9 @@ static void add_kiosk(Kiosk *k)
     snprintf(k->db, sizeof k->db, "%s/%s.db", srv.dir, k->id);
 }
 
-/* An item owned by `org` for `audience`, taken through the review cycle. */
-static void publish_as(const char *token, const char *id, const char *org, const char *audience)
+/* An item owned by `org` for `audience`, taken through the review cycle:
+ * `token`'s admin drafts, approves and publishes, `reviewer`'s reviews. */
+static void publish_by(const char *token, const char *reviewer, const char *id, const char *org, const char *audience)
 {
     char path[128], body[1024];
     snprintf(path, sizeof path, "/v1/admin/items/%s", id);
@@ -87,13 +88,13 @@ static void publish_as(const char *token, const char *id, const char *org, const
     static const char *const steps[] = {"review", "approve", "publish"};
     for (int i = 0; i < 3; i++) {
         snprintf(path, sizeof path, "/v1/admin/items/%s/%s", id, steps[i]);
-        expect_status(as_admin(token, "POST", path, "{}"), 200, steps[i]);
+        expect_status(as_admin(i == 0 ? reviewer : token, "POST", path, "{\"note\":\"按规定公开\"}"), 200, steps[i]);
     }
 }
 
 static void publish_item(const char *id, const char *org, const char *audience)
 {
-    publish_as(srv.admin_token, id, org, audience);
+    publish_by(srv.admin_token, srv.reviewer_token, id, org, audience);
 }
 
 static void withdraw(const char *id)
@@ -358,8 +359,8 @@ static void an_admin_acts_only_within_its_organisation(void **state)
 {
     (void)state;
     /* Inside its subtree: allowed (qinghe and the village below it). */
-    publish_as(zhang_token, "zhang-1", "qinghe", "subtree");
-    publish_as(zhang_token, "zhang-dc", "dongcun", "own");
+    publish_by(zhang_token, srv.reviewer_token, "zhang-1", "qinghe", "subtree");
+    publish_by(zhang_token, srv.reviewer_token, "zhang-dc", "dongcun", "own");
     /* The other township's things: 403, never 404. */
     expect_status(as_admin(zhang_token, "GET", "/v1/admin/items/bs-all", NULL), 403, "read other's item");
     expect_status(as_admin(zhang_token, "PUT", "/v1/admin/items/bs-all",
@@ -430,6 +431,50 @@ static void a_supervisor_reads_and_changes_nothing(void **state)
     expect_status(as_admin(srv.admin_token, "POST", "/v1/admin/admins",
                            "{\"name\":\"mixed\",\"org\":\"root\",\"roles\":\"supervise,approve\"}"),
                   400, "supervise plus approve");
+}
+
+static void changes_and_withdrawals_carry_a_reason_kiosks_get(void **state)
+{
+    (void)state;
+    sync_all();
+    Store *st;
+    Err err;
+    assert_int_equal(store_open(kiosks[K_QINGHE].db, &st, &err), 0);
+    long long since = store_revision(st);
+    store_close(st);
+    /* A changed version of a published item: review by one, approval by
+     * another, and publishing it needs a reason. */
+    expect_status(as_admin(srv.admin_token, "PUT", "/v1/admin/items/qh-own",
+                           "{\"category\":\"dec\",\"title\":\"qh-own 更正后\",\"body\":\"更正后的正文。\","
+                           "\"published_at\":\"2026-01-01T09:00:00+08:00\",\"period\":\"immediate\",\"scope\":\"public\","
+                           "\"audience\":\"own\"}"),
+                  200, "edit");
+    expect_status(as_admin(srv.reviewer_token, "POST", "/v1/admin/items/qh-own/review", "{}"), 200, "review");
+    expect_status(as_admin(srv.reviewer_token, "POST", "/v1/admin/items/qh-own/approve", "{}"), 403, "reviewer approves");
+    expect_status(as_admin(srv.admin_token, "POST", "/v1/admin/items/qh-own/approve", "{}"), 200, "approve");
+    expect_status(as_admin(srv.admin_token, "POST", "/v1/admin/items/qh-own/publish", "{}"), 400, "change without reason");
+    expect_status(as_admin(srv.admin_token, "POST", "/v1/admin/items/qh-own/publish", "{\"note\":\"原文日期有误\"}"), 200,
+                  "change with reason");
+    expect_status(as_admin(srv.admin_token, "POST", "/v1/admin/items/qh-all/withdraw", "{}"), 400, "withdraw without reason");
+    expect_status(as_admin(srv.admin_token, "POST", "/v1/admin/items/qh-all/withdraw", "{\"note\":\"事项已办结\"}"), 200,
+                  "withdraw");
+    char path[128];
+    snprintf(path, sizeof path, "/v1/content?since=%lld", since);
+    Reply r = kiosk_get(&kiosks[K_QINGHE], path);
+    assert_int_equal(r.status, 200);
+    json_t *doc = reply_json(&r);
+    reply_free(&r);
+    json_t *up = json_array_get(json_object_get(json_object_get(doc, "items"), "upsert"), 0);
+    assert_string_equal(json_string_value(json_object_get(up, "id")), "qh-own");
+    assert_string_equal(json_string_value(json_object_get(up, "change_reason")), "原文日期有误");
+    assert_null(json_object_get(up, "audience"));
+    json_t *w = json_array_get(json_object_get(doc, "withdrawals"), 0);
+    assert_string_equal(json_string_value(json_object_get(w, "id")), "qh-all");
+    assert_string_equal(json_string_value(json_object_get(w, "reason")), "事项已办结");
+    json_decref(doc);
+    sync_all();
+    expect_items(&kiosks[K_QINGHE], "county-all,qh-later,qh-own,zhang-1");
+    expect_items(&kiosks[K_BAISHI], "bs-all,bs-new,county-all");
 }
 
 /* ---- migration of a database made before the organisation tree ---------------- */
@@ -572,6 +617,7 @@ int main(void)
         cmocka_unit_test(long_polls_wake_only_kiosks_whose_feed_changed),
         cmocka_unit_test(an_admin_acts_only_within_its_organisation),
         cmocka_unit_test(a_supervisor_reads_and_changes_nothing),
+        cmocka_unit_test(changes_and_withdrawals_carry_a_reason_kiosks_get),
         cmocka_unit_test(a_database_of_the_previous_countyd_keeps_every_row),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -234,8 +234,8 @@ static void feedback_outbox_keeps_and_then_forgets_contacts(void **state)
     assert_int_equal(store_feedback_add(s, &f, &err), 0);
     assert_int_equal(store_feedback_add(s, &f, &err), -1);  /* same id twice */
     assert_int_equal(store_feedback_outbox_length(s), 1);
-    assert_int_equal(store_feedback_count_since(s, NOW - 3600), 1);
-    assert_true(store_feedback_duplicate(s, &f, NOW - 600));
+    assert_int_equal(store_feedback_count_since(s, NOW - 3600, NOW), 1);
+    assert_true(store_feedback_duplicate(s, &f, NOW - 600, NOW));
 
     StoreFeedback *pending;
     int n;

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -40,7 +41,11 @@
 #define TOKEN "t0ken-for-tests"
 #define KIOSK "qinghe-01"
 
-typedef enum { SERVE_NORMAL, SERVE_HTML, SERVE_BINARY, SERVE_500, SERVE_NASTY_500, SERVE_HANG } Behaviour;
+typedef enum {
+    SERVE_NORMAL, SERVE_HTML, SERVE_BINARY, SERVE_500, SERVE_NASTY_500, SERVE_HANG,
+    SERVE_DRIP,         /* 200 and a body of 20 bytes a second that never ends */
+    SERVE_BUSY,         /* 503 with Retry-After */
+} Behaviour;
 
 typedef struct Blob {
     char sha[65];
@@ -66,6 +71,11 @@ typedef struct Server {
     int heartbeats, content_requests;
     int64_t last_since;
     const char *heartbeat_extra;     /* JSON members added to the heartbeat answer */
+    const char *endless;             /* a path prefix answered with a fast body without end */
+    bool endless_declared;           /* ... that declares 1 GiB in Content-Length */
+    atomic_bool hold_blobs;          /* blob requests wait while raised */
+    int retry_after;                 /* SERVE_BUSY's Retry-After in seconds */
+    int busy_answers;
     char last_auth[300], last_kiosk[100];
 } Server;
 
@@ -107,7 +117,49 @@ static enum MHD_Result nasty_500(struct MHD_Connection *c, const char *url)
     return answer(c, 500, "text/\xff\xfe\x80html", "<html>", 6, NULL);
 }
 
-static enum MHD_Result misbehave(struct MHD_Connection *c, Behaviour b)
+static ssize_t send_drip(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    (void)cls, (void)pos, (void)max;
+    if (atomic_load(&srv.release)) return MHD_CONTENT_READER_END_WITH_ERROR;
+    usleep(50000);
+    buf[0] = ' ';
+    return 1;
+}
+
+static ssize_t send_endless(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    (void)cls, (void)pos;
+    if (atomic_load(&srv.release)) return MHD_CONTENT_READER_END_WITH_ERROR;
+    memset(buf, '[', max);
+    return (ssize_t)max;
+}
+
+static enum MHD_Result answer_stream(struct MHD_Connection *c, uint64_t size, MHD_ContentReaderCallback cb)
+{
+    struct MHD_Response *r = MHD_create_response_from_callback(size, 64 * 1024, cb, NULL, NULL);
+    MHD_add_response_header(r, "Content-Type", "application/json");
+    enum MHD_Result rc = MHD_queue_response(c, 200, r);
+    MHD_destroy_response(r);
+    return rc;
+}
+
+static enum MHD_Result answer_busy(struct MHD_Connection *c, const char *url)
+{
+    static const char body[] = "{\"error\":{\"code\":\"unavailable\",\"message\":\"too busy\"}}";
+    char after[16];
+    pthread_mutex_lock(&srv.lock);
+    if (strcmp(url, "/v1/heartbeat") == 0) srv.busy_answers++;
+    snprintf(after, sizeof after, "%d", srv.retry_after);
+    pthread_mutex_unlock(&srv.lock);
+    struct MHD_Response *r = MHD_create_response_from_buffer(sizeof body - 1, (void *)body, MHD_RESPMEM_PERSISTENT);
+    MHD_add_response_header(r, "Content-Type", "application/json");
+    MHD_add_response_header(r, "Retry-After", after);
+    enum MHD_Result rc = MHD_queue_response(c, 503, r);
+    MHD_destroy_response(r);
+    return rc;
+}
+
+static enum MHD_Result misbehave(struct MHD_Connection *c, const char *url, Behaviour b)
 {
     static const char html[] = "<html><body><h1>502 Bad Gateway</h1>\n<p>nginx</p></body></html>";
     static const unsigned char binary[] = {0xff, 0xfe, 0x00, 0x7b, 0x22, 0xc3, 0x28, 0x0a, 0x01, 0x80, 0x22, 0x3a};
@@ -118,6 +170,8 @@ static enum MHD_Result misbehave(struct MHD_Connection *c, Behaviour b)
     case SERVE_HANG:
         while (!atomic_load(&srv.release)) usleep(20000);
         return MHD_NO;
+    case SERVE_DRIP: return answer_stream(c, MHD_SIZE_UNKNOWN, send_drip);
+    case SERVE_BUSY: return answer_busy(c, url);
     case SERVE_NORMAL:
     case SERVE_NASTY_500: break;
     }
@@ -136,6 +190,7 @@ static ssize_t send_half(void *cls, uint64_t pos, char *buf, size_t max)
 
 static enum MHD_Result serve_blob(struct MHD_Connection *c, const char *sha)
 {
+    while (atomic_load(&srv.hold_blobs) && !atomic_load(&srv.release)) usleep(20000);
     pthread_mutex_lock(&srv.lock);
     Blob *b = NULL;
     for (int i = 0; i < srv.blob_count; i++)
@@ -281,13 +336,16 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     }
     pthread_mutex_lock(&srv.lock);
     Behaviour b = srv.behaviour;
+    bool endless = srv.endless && strncmp(url, srv.endless, strlen(srv.endless)) == 0;
+    bool declared = srv.endless_declared;
     const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
     const char *kiosk = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Kiosk-Id");
     snprintf(srv.last_auth, sizeof srv.last_auth, "%s", auth ? auth : "");
     snprintf(srv.last_kiosk, sizeof srv.last_kiosk, "%s", kiosk ? kiosk : "");
     pthread_mutex_unlock(&srv.lock);
     if (b == SERVE_NASTY_500) return nasty_500(c, url);
-    if (b != SERVE_NORMAL) return misbehave(c, b);
+    if (b != SERVE_NORMAL) return misbehave(c, url, b);
+    if (endless) return answer_stream(c, declared ? (uint64_t)1 << 30 : MHD_SIZE_UNKNOWN, send_endless);
     if (strncmp(url, "/v1/blobs/", 10) == 0) return serve_blob(c, url + 10);
     if (!auth || strcmp(auth, "Bearer " TOKEN) != 0 || !kiosk || strcmp(kiosk, KIOSK) != 0)
         return answer_json(c, 401, "{\"error\":{\"code\":\"unauthorized\",\"message\":\"wrong token\"}}");
@@ -366,14 +424,15 @@ static Blob *add_blob(const char *seed)
 }
 
 /* A snapshot with one category and the given items ("id:title:scope:blob"
- * where blob is an index into srv.blobs or -1). */
+ * or "id:title:scope:blob:blob" where blob is an index into srv.blobs or
+ * -1). */
 static char *snapshot(int64_t revision, int n, const char *const items[])
 {
     json_t *list = json_array();
     for (int i = 0; i < n; i++) {
         char id[64], title[256], scope[16];
-        int blob = -1;
-        sscanf(items[i], "%63[^:]:%255[^:]:%15[^:]:%d", id, title, scope, &blob);
+        int blob = -1, blob2 = -1;
+        sscanf(items[i], "%63[^:]:%255[^:]:%15[^:]:%d:%d", id, title, scope, &blob, &blob2);
         json_t *it = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id", id, "category", "c-org", "title", title,
                                "body", "第一段。\n第二段。", "published_at", "2026-01-05T09:00:00+08:00", "period",
                                "long_term", "scope", scope);
@@ -381,6 +440,10 @@ static char *snapshot(int64_t revision, int n, const char *const items[])
             json_object_set_new(it, "attachments",
                                 json_pack("[{s:s, s:I, s:s}]", "sha256", srv.blobs[blob].sha, "size",
                                           (json_int_t)srv.blobs[blob].len, "type", "image/png"));
+        if (blob2 >= 0)
+            json_array_append_new(json_object_get(it, "attachments"),
+                                  json_pack("{s:s, s:I, s:s}", "sha256", srv.blobs[blob2].sha, "size",
+                                            (json_int_t)srv.blobs[blob2].len, "type", "image/png"));
         json_array_append_new(list, it);
     }
     json_t *doc = json_pack("{s:s, s:i, s:s, s:I, s:{s:[{s:s, s:s}]}, s:{s:o}}", "format", "dangwu-feed", "version", 1,
@@ -602,6 +665,129 @@ static void test_hanging_server_times_out(void **state)
     kiosk_assert_state("sync.state", "offline");
 }
 
+/* The kiosk's peak memory (ru_maxrss) in MB. */
+static double peak_rss_mb(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss / 1024.0;
+}
+
+/* A server that drips 20 bytes a second is never "stalled", but the whole
+ * exchange has a deadline (6 connect timeouts, 6 s here): the round ends
+ * offline, with a message that says why. */
+static void test_dripping_server_dropped_at_deadline(void **state)
+{
+    (void)state;
+    set_behaviour(SERVE_DRIP);
+    double t0 = test_now_s();
+    Config cfg;
+    Err err;
+    kiosk_config(&cfg);
+    assert_int_equal(sync_run_once(&cfg, &err), -1);
+    double took = test_now_s() - t0;
+    assert_true(took >= 5.0 && took < 9.0);
+    assert_non_null(strstr(err.msg, "took longer than"));
+    kiosk_assert_state("sync.state", "offline");
+}
+
+/* Bodies without end, fast: a feed is cut at its limit without growing
+ * memory (it goes to disk while it arrives), an image at its declared
+ * size, and an answer that declares 1 GiB is refused before it is read. */
+static void test_endless_bodies_keep_memory_flat(void **state)
+{
+    (void)state;
+    /* An item whose image is declared at the largest size allowed. */
+    json_t *doc = json_loads(srv.feed, 0, NULL);
+    json_t *att = json_array_get(json_object_get(json_array_get(json_object_get(json_object_get(doc, "items"), "upsert"), 0), "attachments"), 0);
+    json_object_set_new(att, "size", json_integer(32 * 1024 * 1024));
+    char *text = json_dumps(doc, JSON_COMPACT);
+    json_decref(doc);
+    pthread_mutex_lock(&srv.lock);
+    free(srv.feed);
+    srv.feed = text;
+    pthread_mutex_unlock(&srv.lock);
+
+    double before = peak_rss_mb();
+    Config cfg;
+    Err err;
+    kiosk_config(&cfg);
+    SRV_SET(endless, "/v1/blobs/");
+    assert_int_equal(sync_run_once(&cfg, &err), -1);
+    assert_non_null(strstr(err.msg, "larger than the 33554432 bytes allowed"));
+    SRV_SET(endless, "/v1/content");
+    assert_int_equal(sync_run_once(&cfg, &err), -1);
+    assert_non_null(strstr(err.msg, "larger than the 67108864 bytes allowed"));
+    SRV_SET(endless_declared, true);
+    double t0 = test_now_s();
+    assert_int_equal(sync_run_once(&cfg, &err), -1);
+    assert_true(test_now_s() - t0 < 2.0);
+    assert_non_null(strstr(err.msg, "declares 1073741824 bytes"));
+    double after = peak_rss_mb();
+    printf("peak RSS: %.1f MB before, %.1f MB after 64 MiB of feed and 32 MiB of image without end\n", before, after);
+    assert_true(after < 150.0);
+    assert_true(after - before < 16.0);
+    /* Nothing half-downloaded is left in the cache. */
+    char path[1300];
+    blobs_path(cfg.cache_dir, srv.blobs[0].sha, path, sizeof path);
+    assert_int_not_equal(access(path, F_OK), 0);
+}
+
+static void *run_once_thread(void *rc)
+{
+    *(int *)rc = run_once();
+    return NULL;
+}
+
+/* An update that adds an image to a visible item: while the image is on
+ * its way, the old version stays on screen; then the new one replaces it
+ * whole. */
+static void test_update_applied_only_after_its_images(void **state)
+{
+    (void)state;
+    assert_int_equal(run_once(), 0);
+    add_blob("图片二");
+    static const char *const next[] = {"gk-001:关于召开党员大会的通知（附图）:public:0:1"};
+    publish(2, 1, next);
+    atomic_store(&srv.hold_blobs, true);
+    pthread_t t;
+    int rc = -2;
+    assert_int_equal(pthread_create(&t, NULL, run_once_thread, &rc), 0);
+    for (int i = 0; i < 20; i++) {
+        char title[256];
+        assert_true(kiosk_visible("gk-001", title, sizeof title));
+        assert_string_equal(title, "关于召开党员大会的通知");
+        usleep(50000);
+    }
+    atomic_store(&srv.hold_blobs, false);
+    pthread_join(t, NULL);
+    assert_int_equal(rc, 0);
+    char title[256];
+    assert_true(kiosk_visible("gk-001", title, sizeof title));
+    assert_string_equal(title, "关于召开党员大会的通知（附图）");
+}
+
+/* Two items share an image; one declares it with a wrong size.  The other
+ * is shown all the same. */
+static void test_wrong_declaration_hides_only_its_item(void **state)
+{
+    (void)state;
+    static const char *const items[] = {"gk-001:正确的声明:public:0", "gk-002:错误的大小:public:0"};
+    char *text = snapshot(2, 2, items);
+    json_t *doc = json_loads(text, 0, NULL);
+    free(text);
+    json_t *att = json_array_get(json_object_get(json_array_get(json_object_get(json_object_get(doc, "items"), "upsert"), 1), "attachments"), 0);
+    json_object_set_new(att, "size", json_integer((json_int_t)srv.blobs[0].len + 100));
+    pthread_mutex_lock(&srv.lock);
+    free(srv.feed);
+    srv.feed = json_dumps(doc, JSON_COMPACT);
+    srv.revision = 2;
+    pthread_mutex_unlock(&srv.lock);
+    json_decref(doc);
+    run_once();
+    assert_true(kiosk_visible("gk-001", NULL, 0));
+}
+
 static void test_server_down_content_kept_then_recovers(void **state)
 {
     (void)state;
@@ -780,6 +966,47 @@ static bool status_ok(void)
     return strcmp(st, "ok") == 0;
 }
 
+static bool status_not_ok(void) { return !status_ok(); }
+static bool got_busy_twice(void) { return SRV(busy_answers) >= 2; }
+
+/* A server that starts to drip while the kiosk is online: the sync mark
+ * stops saying 已同步 once the exchange's deadline has passed. */
+static void test_thread_mark_not_ok_while_failing(void **state)
+{
+    (void)state;
+    Events ev = {0};
+    SyncThread *t = thread_start(&ev);
+    assert_true(wait_until(status_ok, 10));
+    set_behaviour(SERVE_DRIP);
+    sync_poke(t);
+    double t0 = test_now_s();
+    assert_true(wait_until(status_not_ok, 12));
+    assert_true(test_now_s() - t0 < 10.0);
+    kiosk_assert_state("sync.state", "offline");
+    sync_stop(t);
+}
+
+/* 503 with Retry-After: 5 — the kiosk waits that long (its own back-off
+ * would have been 2 s), then tries again. */
+static void test_thread_honours_retry_after(void **state)
+{
+    (void)state;
+    SRV_SET(retry_after, 5);
+    set_behaviour(SERVE_BUSY);
+    Events ev = {0};
+    SyncThread *t = thread_start(&ev);
+    double t0 = test_now_s();
+    int first = 0;
+    while (first == 0 && test_now_s() - t0 < 5) first = SRV(busy_answers), usleep(20000);
+    assert_true(first >= 1);
+    double t1 = test_now_s();
+    assert_true(wait_until(got_busy_twice, 10));
+    double gap = test_now_s() - t1;
+    printf("second request %.1f s after the 503\n", gap);
+    assert_true(gap >= 4.5);
+    sync_stop(t);
+}
+
 /* Unreachable at start: the thread backs off; the server comes; it
  * recovers on the next attempt.  And stop while a request hangs. */
 static void test_thread_backoff_recovery_and_stop_mid_transfer(void **state)
@@ -838,6 +1065,29 @@ static void test_folder_source(void **state)
     assert_int_equal(sync_run_once(&cfg, &err), -1);
     kiosk_assert_state("sync.state", "offline");
     assert_true(kiosk_visible("gk-001", NULL, 0));
+}
+
+/* A folder whose feed names an image that is not there: the round (and
+ * so `kioskctl sync --once`) fails and says so. */
+static void test_folder_missing_attachment_fails(void **state)
+{
+    (void)state;
+    char dir[1100], path[1300];
+    snprintf(dir, sizeof dir, "%s/usb", kiosk_dir);
+    mkdir(dir, 0755);
+    json_t *doc = json_loads(srv.feed, 0, NULL);
+    json_t *att = json_array_get(json_object_get(json_array_get(json_object_get(json_object_get(doc, "items"), "upsert"), 0), "attachments"), 0);
+    json_object_set_new(att, "href", json_string("missing.png"));
+    snprintf(path, sizeof path, "%s/feed.json", dir);
+    assert_int_equal(json_dump_file(doc, path, 0), 0);
+    json_decref(doc);
+    Config cfg;
+    Err err;
+    kiosk_config(&cfg);
+    snprintf(cfg.server_url, sizeof cfg.server_url, "file://%s", dir);
+    assert_int_equal(sync_run_once(&cfg, &err), -1);
+    assert_non_null(strstr(err.msg, "1 attachment(s) missing"));
+    kiosk_assert_state("sync.state", "error");
 }
 
 /* ---- TLS ------------------------------------------------------------------------ */
@@ -943,6 +1193,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_garbage_and_500s, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hostile_error_messages_are_cleaned, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hanging_server_times_out, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dripping_server_dropped_at_deadline, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_endless_bodies_keep_memory_flat, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_update_applied_only_after_its_images, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wrong_declaration_hides_only_its_item, setup, teardown),
         cmocka_unit_test_setup_teardown(test_server_down_content_kept_then_recovers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_feedback_exactly_once_after_dropped_answer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refused_feedback_does_not_block_others, setup, teardown),
@@ -950,7 +1204,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_heartbeat_settings_and_resync, setup, teardown),
         cmocka_unit_test_setup_teardown(test_thread_long_poll_poke_and_stop, setup, teardown),
         cmocka_unit_test_setup_teardown(test_thread_backoff_recovery_and_stop_mid_transfer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_thread_mark_not_ok_while_failing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_thread_honours_retry_after, setup, teardown),
         cmocka_unit_test_setup_teardown(test_folder_source, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_folder_missing_attachment_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tls_verified_with_ca_file, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

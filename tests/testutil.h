@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <png.h>
+#include <zlib.h>
 
 #include "store.h"
 
@@ -63,6 +65,56 @@ static inline double test_now_s(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* ---- images ---- */
+
+typedef void (*TestRowFn)(int y, uint8_t *row, int w);
+
+/* A PNG of w x h; rows from row_fn (NULL: the header and one row, as a
+ * file cut short).  Z_RLE keeps a huge plain image quick to write. */
+static inline void test_write_png(const char *path, int w, int h, int color, int depth, bool interlace, TestRowFn row_fn,
+                      const png_color *palette, int palette_len)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+    png_infop info = png_create_info_struct(png);
+    assert_non_null(info);
+    if (setjmp(png_jmpbuf(png))) fail_msg("libpng could not write %s", path);
+    png_init_io(png, f);
+    if (row_fn) png_set_compression_strategy(png, Z_RLE);
+    png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, depth, color,
+                 interlace ? PNG_INTERLACE_ADAM7 : PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
+                 PNG_FILTER_TYPE_DEFAULT);
+    if (palette) {
+        png_set_PLTE(png, info, palette, palette_len);
+        png_byte alpha[2] = {0, 255};
+        png_set_tRNS(png, info, alpha, 2, NULL);
+    }
+    if (!row_fn) png_set_compression_level(png, 0);   /* stored: the first row is written out at once */
+    png_write_info(png, info);
+    if (row_fn) {
+        png_set_filter(png, 0, PNG_FILTER_NONE);
+        size_t rowbytes = png_get_rowbytes(png, info);
+        uint8_t *row = calloc(1, rowbytes + (size_t)w * 8);   /* solid_row fills w pixels of up to 8 bytes */
+        int passes = png_set_interlace_handling(png);
+        for (int p = 0; p < passes; p++)
+            for (int y = 0; y < h; y++) {
+                row_fn(y, row, w);
+                png_write_row(png, row);
+            }
+        png_write_end(png, NULL);
+        free(row);
+    } else {
+        size_t rowbytes = png_get_rowbytes(png, info);
+        uint8_t *row = calloc(1, rowbytes);
+        for (size_t done = 0; done < 65536; done += rowbytes) png_write_row(png, row);
+        png_write_flush(png);
+        free(row);
+    }
+    png_destroy_write_struct(&png, &info);
+    fclose(f);
 }
 
 #endif

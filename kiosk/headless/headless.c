@@ -45,6 +45,25 @@ static void process_events(App *app)
     app_advance(app, 0);
 }
 
+/* SIGTERM and SIGINT reach SDL as SDL_QUIT; it is looked for, not taken,
+ * between lines. */
+static bool quit_asked(App *app)
+{
+    SDL_PumpEvents();
+    return app_quitting(app) || SDL_HasEvent(SDL_QUIT);
+}
+
+/* Real time passes in short sleeps, reading events between them, so a
+ * SIGTERM (SDL's SDL_QUIT) ends the hold at once. */
+static void hold(App *app, uint32_t ms)
+{
+    uint32_t start = SDL_GetTicks();
+    while (!app_quitting(app) && SDL_GetTicks() - start < ms) {
+        SDL_Event e;
+        if (SDL_WaitEventTimeout(&e, 50)) app_handle_event(app, &e);
+    }
+}
+
 static void push_finger(App *app, Uint32 type, SDL_FingerID finger, int x, int y)
 {
     SDL_Event e = {0};
@@ -643,7 +662,7 @@ static int run_line(Run *r, int argc, char **argv)
         /* Real time passes, the script's clock stands still: a test kills
          * the kiosk during it (tests/feedback_durable.sh). */
         if (need(r, argc, 1, "hold MS")) return -1;
-        SDL_Delay((Uint32)atol(argv[1]));
+        hold(app, (uint32_t)atol(argv[1]));
         return 0;
     }
     if (strcmp(cmd, "wait") == 0) {
@@ -765,6 +784,11 @@ int headless_run(App *app, const Config *cfg, const char *script_path)
     char line[2048];
     int rc = 0;
     while (fgets(line, sizeof line, f)) {
+        if (quit_asked(app)) {
+            log_info("headless: %s: stopped before line %d (SIGTERM or SIGINT)", script_path, r.line + 1);
+            fclose(f);
+            return 0;
+        }
         r.line++;
         line[strcspn(line, "\r\n")] = '\0';
         char *argv[MAX_ARGS];

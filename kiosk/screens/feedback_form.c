@@ -215,14 +215,14 @@ FeedbackResult feedback_form_submit(FeedbackForm *f, Store *store, const Feedbac
         return FEEDBACK_FAILED;
     }
     int window = duplicate_window(&rec, rules);
-    if (window > 0 && store_feedback_duplicate(store, &rec, now - window) > 0) {
+    if (window > 0 && store_feedback_duplicate(store, &rec, now - window, now) > 0) {
         log_info("feedback: identical %s dropped (already saved in the last %d s)", feedback_kind_word(rec.kind),
                  window);
         feedback_form_clear(f);
         snprintf(msg, size, "相同的内容刚才已经提交过了，无需重复提交");
         return FEEDBACK_DUPLICATE;
     }
-    if (store_feedback_count_since(store, now - 3600) >= rules->rate_limit_per_hour) {
+    if (store_feedback_count_since(store, now - 3600, now) >= rules->rate_limit_per_hour) {
         log_warn("feedback: rate limit of %d an hour reached; submission refused", rules->rate_limit_per_hour);
         snprintf(msg, size, "本机提交次数已达每小时上限，请稍后再试，或到服务窗口当面反映");
         return FEEDBACK_RATE_LIMITED;

@@ -193,6 +193,10 @@ static void image_box(Ui *ui, const StoreImage *im, int width, int max_h, int *w
         *w = (int)((long)*w * max_h / *h);
         *h = max_h;
     }
+    /* A tiny image keeps a box a finger can touch (ui_image centres it). */
+    int min = ui_px(ui, UI_MIN_TARGET);
+    if (*h < min) *h = min < max_h ? min : max_h;
+    if (*w < min) *w = min < width ? min : width;
 }
 
 /* Pagination state: the page being filled and how far down it is. */

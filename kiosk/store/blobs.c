@@ -10,7 +10,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bytes.h"
 #include "log.h"
 
 void blobs_path(const char *cache_dir, const char *sha256, char *buf, size_t size)
@@ -42,14 +41,6 @@ static void to_hex(const unsigned char *md, char hex[65])
     hex[64] = '\0';
 }
 
-static void hash_buffer(const void *data, size_t len, char hex[65])
-{
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
-    EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
-    to_hex(md, hex);
-}
-
 int blobs_hash_file(const char *path, char hex[65], int64_t *size, Err *err)
 {
     FILE *f = fopen(path, "rb");
@@ -79,62 +70,134 @@ int blobs_hash_file(const char *path, char hex[65], int64_t *size, Err *err)
     return 0;
 }
 
-/* Writes to CACHE/ab/.tmp-<pid>-<sha>, fsyncs, renames into place. */
-static int write_atomically(const char *cache_dir, const char *sha256, const void *data, size_t len, Err *err)
+struct BlobWriter {
+    char sha256[65];
+    int64_t size, got;
+    int fd;
+    EVP_MD_CTX *md;
+    char tmp[1300], final[1200];
+};
+
+void blobs_writer_abort(BlobWriter *w)
 {
-    char final[1200], dir[1100], tmp[1300];
-    blobs_path(cache_dir, sha256, final, sizeof final);
+    if (!w) return;
+    if (w->fd >= 0) close(w->fd);
+    unlink(w->tmp);
+    EVP_MD_CTX_free(w->md);
+    free(w);
+}
+
+/* Writes to CACHE/ab/.tmp-<pid>-<sha>; commit fsyncs and renames it into place. */
+int blobs_writer_open(const char *cache_dir, const char *sha256, int64_t size, BlobWriter **out, Err *err)
+{
+    char dir[1100];
+    BlobWriter *w = calloc(1, sizeof *w);
+    if (!w) return err_set(err, "out of memory");
+    w->fd = -1;
+    snprintf(w->sha256, sizeof w->sha256, "%s", sha256);
+    w->size = size;
+    blobs_path(cache_dir, sha256, w->final, sizeof w->final);
     snprintf(dir, sizeof dir, "%s/%.2s", cache_dir, sha256);
-    snprintf(tmp, sizeof tmp, "%s/.tmp-%ld-%s", dir, (long)getpid(), sha256);
-    if (blobs_mkdirs(dir, err)) return -1;
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd < 0) return err_set(err, "%s: cannot create: %s", tmp, strerror(errno));
+    snprintf(w->tmp, sizeof w->tmp, "%s/.tmp-%ld-%s", dir, (long)getpid(), sha256);
+    w->md = EVP_MD_CTX_new();
+    if (!w->md || EVP_DigestInit_ex(w->md, EVP_sha256(), NULL) != 1) {
+        free(w);
+        return err_set(err, "cannot start a sha256 digest");
+    }
+    if (blobs_mkdirs(dir, err)) {
+        EVP_MD_CTX_free(w->md);
+        free(w);
+        return -1;
+    }
+    w->fd = open(w->tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (w->fd < 0) {
+        err_set(err, "%s: cannot create: %s", w->tmp, strerror(errno));
+        blobs_writer_abort(w);
+        return -1;
+    }
+    *out = w;
+    return 0;
+}
+
+int blobs_writer_write(BlobWriter *w, const void *data, size_t n, Err *err)
+{
+    if (w->size > 0 && w->got + (int64_t)n > w->size)
+        return err_set(err, "attachment %.12s…: more than the %lld bytes expected", w->sha256, (long long)w->size);
+    EVP_DigestUpdate(w->md, data, n);
+    w->got += (int64_t)n;
     const char *p = data;
-    size_t left = len;
-    while (left > 0) {
-        ssize_t w = write(fd, p, left);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) {
-            int e = errno;
-            close(fd);
-            unlink(tmp);
-            return err_set(err, "%s: write failed: %s", tmp, strerror(e));
-        }
-        p += w;
-        left -= (size_t)w;
-    }
-    if (fsync(fd) != 0 || close(fd) != 0) {
-        int e = errno;
-        unlink(tmp);
-        return err_set(err, "%s: cannot flush to disk: %s", tmp, strerror(e));
-    }
-    if (rename(tmp, final) != 0) {
-        int e = errno;
-        unlink(tmp);
-        return err_set(err, "%s: cannot rename into place: %s", final, strerror(e));
+    while (n > 0) {
+        ssize_t wr = write(w->fd, p, n);
+        if (wr < 0 && errno == EINTR) continue;
+        if (wr <= 0) return err_set(err, "%s: write failed: %s", w->tmp, strerror(errno));
+        p += wr;
+        n -= (size_t)wr;
     }
     return 0;
 }
 
+int blobs_writer_commit(BlobWriter *w, Err *err)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    char hex[65];
+    EVP_DigestFinal_ex(w->md, md, &mdlen);
+    to_hex(md, hex);
+    int rc = 0;
+    if (w->size > 0 && w->got != w->size)
+        rc = err_set(err, "attachment %.12s…: %lld bytes received, %lld expected", w->sha256, (long long)w->got,
+                     (long long)w->size);
+    else if (strcmp(hex, w->sha256) != 0)
+        rc = err_set(err, "attachment %.12s…: content has sha256 %.12s…, so it is corrupt or truncated", w->sha256, hex);
+    else if (fsync(w->fd) != 0)
+        rc = err_set(err, "%s: cannot flush to disk: %s", w->tmp, strerror(errno));
+    int fd = w->fd;
+    w->fd = -1;
+    if (close(fd) != 0 && rc == 0) rc = err_set(err, "%s: cannot flush to disk: %s", w->tmp, strerror(errno));
+    if (rc == 0 && rename(w->tmp, w->final) != 0)
+        rc = err_set(err, "%s: cannot rename into place: %s", w->final, strerror(errno));
+    blobs_writer_abort(w);   /* frees; the temporary is gone (renamed or removed) */
+    return rc;
+}
+
 int blobs_put_buffer(const char *cache_dir, const void *data, size_t len, const char *sha256, int64_t size, Err *err)
 {
-    char hex[65];
+    BlobWriter *w;
     if (size > 0 && (int64_t)len != size)
         return err_set(err, "attachment %.12s…: %zu bytes received, %lld expected", sha256, len, (long long)size);
-    hash_buffer(data, len, hex);
-    if (strcmp(hex, sha256) != 0)
-        return err_set(err, "attachment %.12s…: content has sha256 %.12s…, so it is corrupt or truncated", sha256, hex);
-    return write_atomically(cache_dir, sha256, data, len, err);
+    if (blobs_writer_open(cache_dir, sha256, size, &w, err)) return -1;
+    if (blobs_writer_write(w, data, len, err)) {
+        blobs_writer_abort(w);
+        return -1;
+    }
+    return blobs_writer_commit(w, err);
 }
 
 int blobs_put_file(const char *cache_dir, const char *src, const char *sha256, int64_t size, Err *err)
 {
-    char *data = NULL;
-    size_t len = 0;
-    if (bytes_read_file(src, 64 * 1024 * 1024, &data, &len, err)) return -1;
-    int rc = blobs_put_buffer(cache_dir, data, len, sha256, size, err);
-    free(data);
-    return rc;
+    FILE *f = fopen(src, "rb");
+    if (!f) return err_set(err, "%s: cannot open: %s", src, strerror(errno));
+    BlobWriter *w;
+    if (blobs_writer_open(cache_dir, sha256, size, &w, err)) {
+        fclose(f);
+        return -1;
+    }
+    unsigned char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+        if (blobs_writer_write(w, buf, n, err)) {
+            fclose(f);
+            blobs_writer_abort(w);
+            return -1;
+        }
+    }
+    bool failed = ferror(f);
+    fclose(f);
+    if (failed) {
+        blobs_writer_abort(w);
+        return err_set(err, "%s: read error", src);
+    }
+    return blobs_writer_commit(w, err);
 }
 
 int blobs_verify(const char *cache_dir, const char *sha256, Err *err)
@@ -154,39 +217,55 @@ static bool safe_relative(const char *href)
     return true;
 }
 
-int blobs_fetch_local(Store *s, const char *cache_dir, const char *base_dir, int *fetched, Err *err)
+/* One declaration: the file copied in (or found intact) and marked
+ * present; 1 when it cannot be had from this declaration. */
+static int fetch_one_local(Store *s, const char *cache_dir, const char *base_dir, const StoreBlobRef *ref, Err *err)
+{
+    Err e;
+    if (blobs_verify(cache_dir, ref->sha256, &e) != 0) {
+        char src[2100];
+        if (!safe_relative(ref->href)) {
+            log_warn("blobs: attachment %.12s… has no usable local href \"%s\"", ref->sha256, ref->href);
+            return 1;
+        }
+        snprintf(src, sizeof src, "%s/%s", base_dir, ref->href);
+        if (blobs_put_file(cache_dir, src, ref->sha256, ref->size, &e) != 0) {
+            log_warn("blobs: %s", e.msg);
+            return 1;
+        }
+    }
+    return store_blob_set_present(s, ref->sha256, true, err);
+}
+
+int blobs_fetch_local_counted(Store *s, const char *cache_dir, const char *base_dir, int *fetched, int *failed,
+                              Err *err)
 {
     StoreBlobRef *refs;
     int n;
-    *fetched = 0;
+    *fetched = *failed = 0;
     if (store_blobs_missing(s, &refs, &n, err)) return -1;
-    int failures = 0;
     for (int i = 0; i < n; i++) {
-        Err e;
-        if (blobs_verify(cache_dir, refs[i].sha256, &e) != 0) {
-            char src[2100];
-            if (!safe_relative(refs[i].href)) {
-                log_warn("blobs: attachment %.12s… has no usable local href \"%s\"", refs[i].sha256, refs[i].href);
-                failures++;
-                continue;
-            }
-            snprintf(src, sizeof src, "%s/%s", base_dir, refs[i].href);
-            if (blobs_put_file(cache_dir, src, refs[i].sha256, refs[i].size, &e) != 0) {
-                log_warn("blobs: %s", e.msg);
-                failures++;
-                continue;
-            }
-        }
-        if (store_blob_set_present(s, refs[i].sha256, true, &e) != 0) {
+        bool first_of_hash = i == 0 || strcmp(refs[i].sha256, refs[i - 1].sha256) != 0;
+        bool last_of_hash = i == n - 1 || strcmp(refs[i].sha256, refs[i + 1].sha256) != 0;
+        /* Rows of one sha256 are adjacent: another item's declaration may have brought it. */
+        if (!first_of_hash && store_blob_is_present(s, refs[i].sha256)) continue;
+        int rc = fetch_one_local(s, cache_dir, base_dir, &refs[i], err);
+        if (rc < 0) {
             free(refs);
-            *err = e;
             return -1;
         }
-        (*fetched)++;
+        if (rc == 0) (*fetched)++;
+        else if (last_of_hash) (*failed)++;
     }
     free(refs);
-    if (failures) log_warn("blobs: %d attachment(s) missing; the items that use them stay hidden", failures);
+    if (*failed) log_warn("blobs: %d attachment(s) missing; the items that use them stay hidden", *failed);
     return 0;
+}
+
+int blobs_fetch_local(Store *s, const char *cache_dir, const char *base_dir, int *fetched, Err *err)
+{
+    int failed;
+    return blobs_fetch_local_counted(s, cache_dir, base_dir, fetched, &failed, err);
 }
 
 static bool all_hex(const char *s, size_t n)

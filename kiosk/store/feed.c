@@ -361,6 +361,49 @@ int feed_import_buffer(Store *s, const char *data, size_t len, FeedResult *res, 
     return rc;
 }
 
+/* With out NULL, only counts. */
+static void list_item_attachments(json_t *item, FeedAttachment *out, int *count)
+{
+    if (scope_parse(json_string_value(json_object_get(item, "scope"))) != SCOPE_PUBLIC) return;
+    size_t i;
+    json_t *a;
+    json_array_foreach(json_object_get(item, "attachments"), i, a) {
+        const char *sha = json_string_value(json_object_get(a, "sha256"));
+        json_t *size = json_object_get(a, "size");
+        if (i >= FEED_MAX_ATTACHMENTS || !sha || !valid_sha256(sha) || !json_is_integer(size)) continue;
+        if (out) {
+            FeedAttachment *f = &out[*count];
+            snprintf(f->sha256, sizeof f->sha256, "%s", sha);
+            f->size = json_integer_value(size);
+        }
+        (*count)++;
+    }
+}
+
+int feed_attachments(const char *data, size_t len, FeedAttachment **out, int *count, Err *err)
+{
+    *out = NULL;
+    *count = 0;
+    if (len > FEED_MAX_BYTES) return err_set(err, "document is %zu bytes; at most %d are accepted", len, FEED_MAX_BYTES);
+    json_error_t jerr;
+    json_t *root = json_loadb(data, len, 0, &jerr);
+    if (!root) return err_set(err, "line %d, column %d: %s", jerr.line, jerr.column, jerr.text);
+    json_t *items = json_object_get(json_object_get(root, "items"), "upsert");
+    size_t i;
+    json_t *it;
+    int n = 0;
+    json_array_foreach(items, i, it) list_item_attachments(it, NULL, &n);
+    FeedAttachment *list = n ? calloc((size_t)n, sizeof *list) : NULL;
+    if (n && !list) {
+        json_decref(root);
+        return err_set(err, "out of memory");
+    }
+    json_array_foreach(items, i, it) list_item_attachments(it, list, count);
+    json_decref(root);
+    *out = list;
+    return 0;
+}
+
 int feed_import_file(Store *s, const char *path, FeedResult *res, Err *err)
 {
     char *buf;

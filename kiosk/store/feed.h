@@ -44,6 +44,16 @@ typedef struct FeedResult {
     bool unchanged;              /* a delta the store already had */
 } FeedResult;
 
+/* The images a document's public items use, read without applying
+ * anything, so that the sync can fetch them before the document changes
+ * what is on screen.  Entries the importer would refuse are skipped here
+ * (the import reports them).  *out is malloc'd (free it), maybe NULL. */
+typedef struct FeedAttachment {
+    char sha256[65];
+    int64_t size;
+} FeedAttachment;
+int feed_attachments(const char *data, size_t len, FeedAttachment **out, int *count, Err *err);
+
 int feed_import_buffer(Store *s, const char *data, size_t len, FeedResult *res, Err *err);
 int feed_import_file(Store *s, const char *path, FeedResult *res, Err *err);
 

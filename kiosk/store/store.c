@@ -705,9 +705,9 @@ static void read_blobref(sqlite3_stmt *st, void *slot)
 int store_blobs_missing(Store *s, StoreBlobRef **out, int *count, Err *err)
 {
     sqlite3_stmt *st = prepare(s, err,
-                               "SELECT a.sha256, MIN(a.href), MAX(a.size) FROM attachments a JOIN items i ON i.id = a.item_id"
+                               "SELECT a.sha256, a.href, a.size FROM attachments a JOIN items i ON i.id = a.item_id"
                                " WHERE i.deleted = 0 AND i.scope = 'public' AND a.sha256 NOT IN (SELECT sha256 FROM blobs)"
-                               " GROUP BY a.sha256 ORDER BY a.sha256",
+                               " GROUP BY a.sha256, a.size, a.href ORDER BY a.sha256, a.size, a.href",
                                NULL);
     if (!st) return -1;
     return collect(s, st, sizeof(StoreBlobRef), read_blobref, (void **)out, count, err);
@@ -727,6 +727,11 @@ int store_blob_set_present(Store *s, const char *sha256, bool present, Err *err)
                "INSERT OR REPLACE INTO blobs(sha256, size, verified_at)"
                " VALUES (?1, COALESCE((SELECT MAX(size) FROM attachments WHERE sha256 = ?1), 0), strftime('%s','now'))",
                "s", sha256);
+}
+
+int store_blob_is_present(Store *s, const char *sha256)
+{
+    return query_int(s, "SELECT EXISTS (SELECT 1 FROM blobs WHERE sha256 = ?1)", "s", sha256) > 0;
 }
 
 int store_blob_referenced(Store *s, const char *sha256)
@@ -796,17 +801,21 @@ int store_feedback_outbox_length(Store *s)
     return (int)query_int(s, "SELECT COUNT(*) FROM feedback_outbox WHERE sent_at IS NULL", NULL);
 }
 
-int store_feedback_count_since(Store *s, int64_t since)
+/* Both windows are closed at `now` too: submissions stamped in the future
+ * by a clock that ran ahead and was then corrected are not "recent", or a
+ * kiosk would refuse everything until real time caught up with them. */
+int store_feedback_count_since(Store *s, int64_t since, int64_t now)
 {
-    return (int)query_int(s, "SELECT COUNT(*) FROM feedback_outbox WHERE created_at >= ?1", "i", since);
+    return (int)query_int(s, "SELECT COUNT(*) FROM feedback_outbox WHERE created_at BETWEEN ?1 AND ?2", "ii", since,
+                          now);
 }
 
-int store_feedback_duplicate(Store *s, const StoreFeedback *f, int64_t since)
+int store_feedback_duplicate(Store *s, const StoreFeedback *f, int64_t since, int64_t now)
 {
     return query_int(s,
-                     "SELECT EXISTS (SELECT 1 FROM feedback_outbox WHERE created_at >= ?1 AND kind = ?2"
+                     "SELECT EXISTS (SELECT 1 FROM feedback_outbox WHERE created_at BETWEEN ?1 AND ?8 AND kind = ?2"
                      " AND target_item = ?3 AND target_category = ?4 AND rating = ?5 AND comment = ?6"
                      " AND reasons = ?7)",
-                     "isssdss", since, feedback_kind_word(f->kind), f->target_item, f->target_category, f->rating,
-                     f->comment, f->reasons[0] ? f->reasons : "[]") > 0;
+                     "isssdssi", since, feedback_kind_word(f->kind), f->target_item, f->target_category, f->rating,
+                     f->comment, f->reasons[0] ? f->reasons : "[]", now) > 0;
 }

@@ -213,12 +213,17 @@ typedef struct StoreBlobRef {
     char href[1024];
     int64_t size;
 } StoreBlobRef;
-/* Attachments of live items whose file is not yet present and verified. */
+/* Attachments of live items whose file is not yet present and verified:
+ * one row per distinct (sha256, size, href), ordered by sha256, so that
+ * one item declaring a wrong size or href does not stand for the others
+ * that share the image. */
 int store_blobs_missing(Store *s, StoreBlobRef **out, int *count, Err *err);
 /* Hashes marked present (href is ""), for re-checking the cache. */
 int store_blobs_present(Store *s, StoreBlobRef **out, int *count, Err *err);
 /* Marks every attachment with this hash present (or absent again). */
 int store_blob_set_present(Store *s, const char *sha256, bool present, Err *err);
+/* 1 if the hash is marked present, 0 if not. */
+int store_blob_is_present(Store *s, const char *sha256);
 /* 1 if a live item still refers to the hash, 0 if not. */
 int store_blob_referenced(Store *s, const char *sha256);
 
@@ -252,10 +257,11 @@ int store_feedback_pending(Store *s, int max, StoreFeedback **out, int *count, E
 int store_feedback_mark_sent(Store *s, const char *id, int64_t now, Err *err);
 int store_feedback_note_attempt(Store *s, const char *id, const char *error, Err *err);
 int store_feedback_outbox_length(Store *s);
-/* How many submissions were made since `since` (for the rate limit), and
- * whether the same submission (kind, target, rating, reasons, comment) was
- * already made since `since` (duplicates). */
-int store_feedback_count_since(Store *s, int64_t since);
-int store_feedback_duplicate(Store *s, const StoreFeedback *f, int64_t since);
+/* How many submissions were made between `since` and `now` (for the rate
+ * limit), and whether the same submission (kind, target, rating, reasons,
+ * comment) was already made between them (duplicates).  Submissions dated
+ * after `now` (a clock that ran ahead, then corrected) count for neither. */
+int store_feedback_count_since(Store *s, int64_t since, int64_t now);
+int store_feedback_duplicate(Store *s, const StoreFeedback *f, int64_t since, int64_t now);
 
 #endif

@@ -669,6 +669,8 @@ void app_set_wall_time(App *app, int64_t wall)
     app->dirty = true;
 }
 
+bool app_quitting(const App *app) { return app->quit; }
+
 void app_advance(App *app, uint32_t ms)
 {
     uint32_t end = app->clock + ms;

@@ -111,6 +111,8 @@ int app_run(App *app);
 void app_use_script_clock(App *app, int64_t wall_start);
 void app_set_wall_time(App *app, int64_t wall);
 void app_handle_event(App *app, const SDL_Event *e);
+/* True once SDL_QUIT arrived (SIGTERM, SIGINT, the window closed). */
+bool app_quitting(const App *app);
 /* Runs timers and animations for ms of script time, drawing frames. */
 void app_advance(App *app, uint32_t ms);
 void app_render(App *app);

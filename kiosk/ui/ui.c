@@ -9,6 +9,7 @@
 
 #include "blobs.h"
 #include "log.h"
+#include "picture.h"
 
 /* Calm and high-contrast: deep red and white for the header, dark text on
  * a warm off-white page, white cards. */
@@ -36,7 +37,6 @@ const Theme ui_theme = {
 /* Textures not drawn for this many frames are dropped.  Frames are only
  * drawn when something changes, so an idle screen keeps its textures. */
 #define EVICT_AFTER_FRAMES 240
-#define IMAGE_MAX_SIDE 2048
 
 typedef struct TexEntry {
     uint64_t hash;
@@ -57,6 +57,7 @@ struct Ui {
     SDL_Renderer *r;
     Fonts *fonts;
     char image_dir[1024];
+    int win_w, win_h;          /* the most an image is decoded to */
     float scale;
     int text_scale;
     int dx, dy;
@@ -78,6 +79,8 @@ int ui_create(SDL_Renderer *r, Fonts *fonts, const char *image_dir, int win_w, i
     ui->r = r;
     ui->fonts = fonts;
     snprintf(ui->image_dir, sizeof ui->image_dir, "%s", image_dir);
+    ui->win_w = win_w;
+    ui->win_h = win_h;
     int short_side = win_w < win_h ? win_w : win_h;
     ui->scale = short_side / 1080.0f;
     ui->text_scale = text_scale_percent > 0 ? text_scale_percent : 100;
@@ -593,27 +596,18 @@ int ui_badge(Ui *ui, int x, int y, int h, const char *text, SDL_Color bg, SDL_Co
 
 /* ---- images ----------------------------------------------------------- */
 
-/* Decodes a cached attachment, shrunk to IMAGE_MAX_SIDE so a huge picture
- * cannot exhaust video memory. */
+/* Decodes a cached attachment once, at no more than the window's size
+ * (picture.h: checked from its header first, then shrunk while it is
+ * decoded), so a huge picture costs neither memory nor video memory. */
 static SDL_Texture *load_image(Ui *ui, const char *sha, int *w, int *h)
 {
     char path[1200];
     blobs_path(ui->image_dir, sha, path, sizeof path);
-    SDL_Surface *s = IMG_Load(path);
+    Err err;
+    SDL_Surface *s = picture_load(path, ui->win_w, ui->win_h, &err);
     if (!s) {
-        log_warn("ui: image %s cannot be shown: %s", sha, IMG_GetError());
+        log_warn("ui: image %s cannot be shown: %s", sha, err.msg);
         return NULL;
-    }
-    if (s->w > IMAGE_MAX_SIDE || s->h > IMAGE_MAX_SIDE) {
-        float k = (float)IMAGE_MAX_SIDE / (s->w > s->h ? s->w : s->h);
-        SDL_Surface *small = SDL_CreateRGBSurfaceWithFormat(0, (int)(s->w * k), (int)(s->h * k), 32,
-                                                            SDL_PIXELFORMAT_ARGB8888);
-        if (small && SDL_BlitScaled(s, NULL, small, NULL) == 0) {
-            SDL_FreeSurface(s);
-            s = small;
-        } else if (small) {
-            SDL_FreeSurface(small);
-        }
     }
     SDL_Texture *t = SDL_CreateTextureFromSurface(ui->r, s);
     *w = s->w;
@@ -653,6 +647,25 @@ int ui_image_size(Ui *ui, const char *sha256, int *w, int *h)
     return 0;
 }
 
+/* rect made at least min x min, centred on itself and kept inside box
+ * (as far as box is large enough). */
+static SDL_Rect grow_within(SDL_Rect rect, SDL_Rect box, int min)
+{
+    if (rect.w < min) {
+        rect.x -= (min - rect.w) / 2;
+        rect.w = min;
+    }
+    if (rect.h < min) {
+        rect.y -= (min - rect.h) / 2;
+        rect.h = min;
+    }
+    if (rect.x + rect.w > box.x + box.w) rect.x = box.x + box.w - rect.w;
+    if (rect.y + rect.h > box.y + box.h) rect.y = box.y + box.h - rect.h;
+    if (rect.x < box.x) rect.x = box.x;
+    if (rect.y < box.y) rect.y = box.y;
+    return rect;
+}
+
 void ui_image(Ui *ui, const char *id, SDL_Rect r, const char *sha256, const char *caption)
 {
     ImgEntry *e = image_entry(ui, sha256);
@@ -670,6 +683,8 @@ void ui_image(Ui *ui, const char *id, SDL_Rect r, const char *sha256, const char
         TextSpec spec = {.size = ui_font(ui, 32), .color = ui_theme.text_soft, .align = ALIGN_CENTER, .middle = true};
         ui_text_kind(ui, WIDGET_NOTE, NULL, r, "图片暂时无法显示", &spec);
     }
+    /* A tiny picture is still a finger's size to touch, inside its box. */
+    if (id) shown = grow_within(shown, r, ui_px(ui, UI_MIN_TARGET));
     ui_record(ui, WIDGET_IMAGE, id, caption, shown, id != NULL);
 }
 

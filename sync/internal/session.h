@@ -22,6 +22,7 @@
 #include "sync.h"
 
 #define SYNC_JSON_MAX (1024 * 1024)   /* any answer but a feed or an image */
+#define SYNC_DEADLINE_PER_CONNECT 6   /* a whole exchange may take this many connect timeouts */
 
 /* Ordered by how bad: a round's result is the worst of its steps. */
 typedef enum { ROUND_OK, ROUND_ABORTED, ROUND_ERROR, ROUND_OFFLINE } RoundResult;
@@ -36,6 +37,9 @@ typedef struct Session {
     bool want_snapshot;               /* a resync command, or a delta that did not apply */
     bool recheck_cache;               /* a resync command: hash every cached file again */
     bool idle_quick;                  /* the last content answer came at once with nothing new */
+    bool blob_failed;                 /* this round: an image could not be had (not tried again) */
+    int deadline_s;                   /* a whole exchange, besides its long-poll wait and byte allowance */
+    int retry_after_s;                /* this round: the longest Retry-After the server asked for */
     time_t started_at, heartbeat_at, gc_at;
     time_t feed_mtime;                /* file://: the feed.json last imported */
     off_t feed_size;

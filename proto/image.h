@@ -1,0 +1,50 @@
+/* image.h — which images a kiosk can show, decided from the file's header
+ * alone, before anything is decoded.
+ *
+ * The rule is shared by everyone who handles an attachment: the kiosk's
+ * image loader (kiosk/ui/picture.c) checks it before decoding, and the
+ * authoring reader (kioskctl) and countyd's image upload check it so an
+ * image no kiosk can show is refused when it is published, with a
+ * sentence the clerk can act on.  No SDL here: the header is read with
+ * libpng and libjpeg themselves (png_read_info, jpeg_read_header), so the
+ * programs without a screen can link it.
+ *
+ *   image_check(data, len, &info, &err)   0: a kiosk can show it;
+ *                                         -1: err says why not
+ *
+ * The limits bound what decoding costs a kiosk: a kiosk decodes an image
+ * row by row straight to the size it shows (memory: the output plus a
+ * few rows), but an interlaced PNG or a progressive JPEG has to be held
+ * whole while it is decoded, so those get a smaller limit. */
+#ifndef KIOSK_IMAGE_H
+#define KIOSK_IMAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "err.h"
+
+#define IMAGE_MAX_SIDE 16384                       /* pixels, either side */
+#define IMAGE_MAX_PIXELS (40 * 1000 * 1000)         /* 40 megapixels: 8000 x 5000 */
+#define IMAGE_MAX_PIXELS_MULTIPASS (8 * 1000 * 1000) /* interlaced PNG, progressive JPEG */
+
+typedef enum { IMAGE_PNG = 1, IMAGE_JPEG } ImageFormat;
+
+typedef struct ImageInfo {
+    ImageFormat format;
+    int width, height;
+    bool multipass;     /* interlaced PNG or progressive JPEG */
+} ImageInfo;
+
+/* The file's type and size from its header; -1 (err) when it is neither
+ * a PNG nor a JPEG, or its header is broken or cut short. */
+int image_probe(const void *data, size_t len, ImageInfo *info, Err *err);
+
+/* image_probe, then the limits above; -1 with a message naming the size
+ * and the limit it breaks. */
+int image_check(const void *data, size_t len, ImageInfo *info, Err *err);
+
+/* "image/png" or "image/jpeg". */
+const char *image_mime(ImageFormat format);
+
+#endif
