@@ -700,7 +700,7 @@ static void draw_form(App *app, Feedback *f, Cursor *c)
     row = labelled(c, "原因", "可多选", label_w, portrait);
     reason_chips(&row, &f->form);
     c->y = row.y;
-    int ch = comment_height(c, portrait, ui_px(c->ui, 120), ui_px(c->ui, portrait ? 360 : 200));
+    int ch = comment_height(c, portrait, ui_px(c->ui, 120), ui_px(c->ui, portrait ? 640 : 200));
     field_box(c, f, FIELD_COMMENT, "意见", (SDL_Rect){c->area.x, c->y, c->area.w, ch}, label_w);
     c->y += ch + c->gap;
     contact_fields(c, f, portrait, label_w);
@@ -714,7 +714,7 @@ static void draw_request(App *app, Feedback *f, Cursor *c)
     heading(c, "申请公开 / 群众点题", 48, true, ui_theme.text);
     heading(c, "写下您希望公开的事项，我们审核办理后，会按您留下的电话告知结果。姓名和手机号码只用于答复，不会公开。",
             34, false, ui_theme.text_soft);
-    int ch = comment_height(c, portrait, ui_px(c->ui, 140), ui_px(c->ui, portrait ? 420 : 300));
+    int ch = comment_height(c, portrait, ui_px(c->ui, 140), ui_px(c->ui, portrait ? 800 : 300));
     field_box(c, f, FIELD_COMMENT, "事项", (SDL_Rect){c->area.x, c->y, c->area.w, ch}, label_w);
     c->y += ch + c->gap;
     contact_fields(c, f, portrait, label_w);
