@@ -68,7 +68,7 @@ kioskctl_PKGS := libcurl jansson sqlite3 libcrypto inih
 # so it may include kiosk/store until the feed rules have moved to proto/.
 countyd_DIRS  := countyd
 countyd_INC   := common proto kiosk/store countyd
-countyd_PKGS  := libmicrohttpd jansson sqlite3 libcrypto inih
+countyd_PKGS  := libmicrohttpd jansson sqlite3 libcrypto inih libargon2
 
 define module_rules
 $(1)_SRC := $$(foreach d,$$($(1)_DIRS),$$(wildcard $$(d)/*.c))
@@ -109,7 +109,7 @@ FONTS    := fonts/NotoSansCJK-Regular.ttc fonts/NotoSansCJK-Bold.ttc fonts/DejaV
 
 BINS := $(BIN)/kiosk $(BIN)/kioskctl $(BIN)/countyd
 
-.PHONY: all deps run test bench clean screenshots demo asan sample check-boundaries lint format analyze
+.PHONY: all deps run test bench clean screenshots console-screenshots demo asan sample check-boundaries lint format analyze
 .DEFAULT_GOAL := all
 # Keep objects of pattern-built programs (tests, benches) between runs.
 .SECONDARY:
@@ -123,7 +123,9 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	@sh scripts/run-kiosk.sh
 
-test: deps
+# The tests also need the console group (headless Chromium for the web console).
+test:
+	@sh scripts/install-deps.sh console
 	@$(MAKE) --no-print-directory all $(TESTS)
 	@BIN=$(BIN) sh scripts/check-boundaries.sh
 	@BIN=$(BIN) sh scripts/run-tests.sh $(TESTS)
@@ -151,6 +153,12 @@ bench: deps
 # headless with the real renderer on the sample content.
 screenshots: all
 	@sh scripts/screenshots.sh
+
+# The web console's pages (docs/screenshots/console/), photographed by its
+# browser test (tests/console_browser.sh) in headless Chromium.
+console-screenshots: all
+	@sh scripts/install-deps.sh console
+	@KIOSK_TEST_TMP=$$(mktemp -d) BIN=$(BIN) sh tests/console_browser.sh --shots $(CURDIR)/docs/screenshots/console
 
 # Address and undefined-behaviour sanitizers over the whole test suite.
 asan: deps

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "authz.h"
+#include "accounts.h"
 #include "err.h"
 #include "httpd.h"
 
@@ -59,5 +60,27 @@ void api_admin_org_put(Request *r);
 void api_admin_admins(Request *r);
 void api_admin_admin_add(Request *r);
 void api_admin_kiosk_move(Request *r);
+void api_admin_category_put(Request *r);
+void api_admin_category_delete(Request *r);
+void api_admin_catalog(Request *r);
+void api_admin_overdue(Request *r);
+void api_admin_preview(Request *r);
+void api_admin_preview_page(Request *r);
+
+/* The web console (console.c).  console_authorize checks the session
+ * cookie (and, for a change, the CSRF header) and fills r->actor; kind
+ * AUTH_ADMIN also refuses a session that must change its password. */
+int console_authorize(Request *r, AuthKind kind, Session *s);
+void console_redirect(Request *r);
+void console_static(Request *r);
+void console_login(Request *r);
+void console_session(Request *r);
+void console_logout(Request *r);
+void console_password(Request *r);
+void console_accounts(Request *r);
+void console_account_reset(Request *r);
+void console_categories(Request *r);
+void console_notices(Request *r);
+void console_stats(Request *r);
 
 #endif

@@ -6,11 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "admins.h"
 #include "api.h"
 #include "app.h"
 #include "authz.h"
+#include "catalog.h"
 #include "cdb.h"
 #include "content.h"
 #include "feed.h"
@@ -283,10 +285,76 @@ void api_admin_categories(Request *r)
     int changed;
     /* The catalog is the county's: set by those who approve at the root. */
     int rc = api_allowed(r, db, &who, AUTHZ_APPROVE, ORG_ROOT);
-    if (!rc && (rc = content_categories_put(db, who.name, json_object_get(body, "categories"), &changed, &err)))
+    if (!rc && (rc = catalog_put_standard(db, who.name, json_object_get(body, "categories"), &changed, &err)))
         api_reply_failure(r, rc, &err);
     if (!rc) reply_revision(r, 200, json_pack("{s:i}", "changed", changed));
     json_decref(body);
+}
+
+/* An organisation's own catalog entry (under the county's catalog). */
+void api_admin_category_put(Request *r)
+{
+    Cdb *db;
+    Actor who;
+    json_t *body = actor_and_body(r, &db, &who);
+    if (!body) return;
+    char org[CDB_ID_SIZE];
+    Err err;
+    int rc = catalog_owner(db, r->params[0], org, sizeof org, &err), changed = 0;
+    if (rc < 0) http_reply_internal(r, &err);
+    const char *asked = body_text(body, "org");
+    if (rc == 1) snprintf(org, sizeof org, "%s", asked ? asked : who.org);
+    if (rc == 0 && strcmp(org, ORG_ROOT) == 0)
+        rc = -1, http_reply_error(r, 409, "conflict", "目录 %s 是县里的标准目录：整体更新用 PUT /v1/admin/categories", r->params[0]);
+    else if (rc >= 0) rc = api_allowed(r, db, &who, AUTHZ_APPROVE, org);
+    if (!rc && (rc = catalog_put_entry(db, who.name, org, r->params[0], body, &changed, &err))) api_reply_failure(r, rc, &err);
+    if (!rc) reply_revision(r, 200, json_pack("{s:s,s:s,s:b}", "id", r->params[0], "org", org, "changed", changed > 0));
+    json_decref(body);
+}
+
+void api_admin_category_delete(Request *r)
+{
+    Cdb *db;
+    Actor who;
+    if (api_actor(r, &db, &who)) return;
+    char org[CDB_ID_SIZE];
+    Err err;
+    int rc = catalog_owner(db, r->params[0], org, sizeof org, &err);
+    if (rc < 0) return http_reply_internal(r, &err);
+    if (rc == 1) return http_reply_error(r, 404, "not_found", "there is no category %s", r->params[0]);
+    if (api_allowed(r, db, &who, AUTHZ_APPROVE, org)) return;
+    if ((rc = catalog_delete_entry(db, who.name, r->params[0], &err))) return api_reply_failure(r, rc, &err);
+    reply_revision(r, 200, json_pack("{s:s}", "id", r->params[0]));
+}
+
+void api_admin_catalog(Request *r)
+{
+    Cdb *db;
+    Actor who;
+    if (api_actor(r, &db, &who)) return;
+    const char *org = http_query(r, "org");
+    if (org && api_allowed(r, db, &who, AUTHZ_READ, org)) return;
+    json_t *rows = NULL;
+    Err err;
+    int rc = catalog_list(db, org ? org : who.org, &rows, &err);
+    reply_rows(r, "catalog", rc, rows, &err);
+}
+
+void api_admin_overdue(Request *r)
+{
+    Cdb *db;
+    Actor who;
+    if (api_actor(r, &db, &who)) return;
+    const char *org = http_query(r, "org");
+    if (org && api_allowed(r, db, &who, AUTHZ_READ, org)) return;
+    int64_t now = (int64_t)time(NULL);
+    const char *at = http_query(r, "at");
+    if (at && feed_parse_time(at, &now))
+        return http_reply_error(r, 400, "bad_request", "at: must be a time like 2026-12-05T09:00:00+08:00");
+    json_t *rows = NULL;
+    Err err;
+    int rc = catalog_overdue(db, org ? org : who.org, now, &rows, &err);
+    reply_rows(r, "overdue", rc, rows, &err);
 }
 
 void api_admin_blobs_missing(Request *r)
@@ -365,21 +433,35 @@ void api_admin_item_put(Request *r)
     Err err;
     int rc = owner_of(r, db, &who, "item", r->params[0], body, org, sizeof org);
     if (!rc) rc = api_allowed(r, db, &who, AUTHZ_DRAFT, org);
-    if (!rc && (rc = content_item_put(db, who.name, org, r->params[0], body, &changed, state, sizeof state, &err)))
+    json_t *warnings = json_array();
+    if (!rc && (rc = content_item_put(db, who.name, org, r->params[0], body, &changed, state, sizeof state, warnings, &err)))
         api_reply_failure(r, rc, &err);
-    if (!rc) reply_revision(r, 200, json_pack("{s:s,s:s,s:s,s:b}", "id", r->params[0], "org", org, "state", state, "changed", changed));
+    if (!rc)
+        reply_revision(r, 200, json_pack("{s:s,s:s,s:s,s:b,s:O}", "id", r->params[0], "org", org, "state", state, "changed",
+                                         changed, "warnings", warnings));
+    json_decref(warnings);
     json_decref(body);
+}
+
+/* What a step needs: review for 审核, approve for the others; 退回 is the
+ * reviewer's or the approver's (whichever the admin is). */
+static AuthzAction step_action(Cdb *db, const Actor *who, ReviewStep step, const char *org)
+{
+    if (step == STEP_REVIEW) return AUTHZ_REVIEW;
+    if (step == STEP_RETURN && authz_check(db, who, AUTHZ_REVIEW, org, NULL) == 0) return AUTHZ_REVIEW;
+    return AUTHZ_APPROVE;
 }
 
 void api_admin_item_step(Request *r)
 {
     int step = review_step_parse(r->params[1]);
-    if (step < 0) return http_reply_error(r, 404, "not_found", "items have review, approve, publish and withdraw");
+    if (step < 0)
+        return http_reply_error(r, 404, "not_found", "items have review, approve, publish, withdraw and return");
     Cdb *db;
     Actor who;
     char org[CDB_ID_SIZE];
     if (api_actor(r, &db, &who) || stored_owner(r, db, "item", r->params[0], org, sizeof org) ||
-        api_allowed(r, db, &who, step == STEP_REVIEW ? AUTHZ_REVIEW : AUTHZ_APPROVE, org))
+        api_allowed(r, db, &who, step_action(db, &who, (ReviewStep)step, org), org))
         return;
     json_t *body = r->body_len ? http_body_json(r) : json_object();
     if (!body) return;

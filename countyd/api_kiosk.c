@@ -100,6 +100,11 @@ void api_content(Request *r)
     if (wait > app->max_wait_s) wait = app->max_wait_s;
     FeedTarget t;
     if (feed_target(r, &t)) return;
+    /* Which database the revisions count in: a kiosk that sees another
+     * one resyncs; one that sees an older revision of the same refuses it. */
+    char database[24];
+    cdb_database_id(http_db(r), database, sizeof database);
+    http_add_header(r, "X-Database-Id", database);
     if (t.revision == since && wait > 0) {
         /* Nothing new: hold the request without a database connection,
          * until this kiosk's own feed changes. */

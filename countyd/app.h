@@ -10,8 +10,12 @@
 typedef struct App {
     char db_path[1024];
     char blob_dir[1024];
-    int max_wait_s;           /* the longest long-poll the server grants */
-    int silent_minutes;       /* kiosks quiet for longer are flagged */
+    int max_wait_s; /* the longest long-poll the server grants */
+    int silent_minutes; /* kiosks quiet for longer are flagged */
+    char console_dir[1024]; /* the web console's files (console/) */
+    char preview_kiosk[1024]; /* bin/kiosk, run headless for previews */
+    char preview_config[1024]; /* the kiosk.conf previews start from (its folder is their working folder) */
+    int preview_timeout_s; /* a preview that takes longer is stopped */
 } App;
 
 typedef enum {

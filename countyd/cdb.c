@@ -125,6 +125,31 @@ static const char *const migrations[] = {
     "ALTER TABLE items ADD COLUMN reviewed_by TEXT;"
     "ALTER TABLE items ADD COLUMN withdraw_reason TEXT;"
     "ALTER TABLE items ADD COLUMN withdrawn_at INTEGER;",
+    /* 5 -> 6: the web console's passwords (argon2id) and sessions
+     * (accounts.c); a session's token is kept only as its SHA-256. */
+    "CREATE TABLE console_passwords (admin TEXT PRIMARY KEY, hash TEXT NOT NULL, must_change INTEGER NOT NULL,"
+    "  failures INTEGER NOT NULL DEFAULT 0, locked_until INTEGER NOT NULL DEFAULT 0, changed_at INTEGER NOT NULL);"
+    "CREATE TABLE console_sessions (token_hash TEXT PRIMARY KEY, admin TEXT NOT NULL, csrf TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);"
+    "CREATE INDEX console_sessions_admin ON console_sessions(admin);",
+    /* 6 -> 7: feedback is known by the kiosk and the id that kiosk gave it
+     * (PROTOCOL.md: "from this kiosk"); two kiosks that happen to send the
+     * same id are both stored.  `id` stays the admins' name for an entry:
+     * the submission id, or "<submission id>.<kiosk>" when another kiosk's
+     * entry has that id already (a submission id has no '.'). */
+    "ALTER TABLE feedback ADD COLUMN submission TEXT NOT NULL DEFAULT '';"
+    "UPDATE feedback SET submission = id;"
+    "CREATE UNIQUE INDEX feedback_kiosk_submission ON feedback(kiosk, submission);",
+    /* 7 -> 8: the catalog as the level above sets it: the county's
+     * standard entries (root) and organisations' own additions, each with
+     * its rules (公开形式, 范围, 时限; catalog.h). */
+    "ALTER TABLE categories ADD COLUMN org TEXT NOT NULL DEFAULT 'root';"
+    "ALTER TABLE categories ADD COLUMN rules TEXT NOT NULL DEFAULT '{}';",
+    /* 8 -> 9: the database's identity (PROTOCOL.md "Which database"), made
+     * at random when the database is made and again by --new-identity
+     * after a backup is restored, so that a kiosk can tell a server that
+     * went back to an older revision from a stale copy of the same one. */
+    "INSERT INTO meta (key, value) VALUES ('database_id', random() & 0x7fffffffffffffff);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == CDB_SCHEMA_VERSION, "one migration per schema version");
@@ -313,6 +338,17 @@ void cdb_end_read(Cdb *db)
 }
 
 int64_t cdb_revision(Cdb *db) { return cdb_int(db, 0, "SELECT value FROM meta WHERE key = 'revision'", NULL); }
+
+void cdb_database_id(Cdb *db, char *buf, size_t size)
+{
+    int64_t id = cdb_int(db, 0, "SELECT value FROM meta WHERE key = 'database_id'", NULL);
+    snprintf(buf, size, "%016llx", (unsigned long long)id);
+}
+
+int cdb_new_database_id(Cdb *db, Err *err)
+{
+    return cdb_exec(db, err, "UPDATE meta SET value = random() & 0x7fffffffffffffff WHERE key = 'database_id'", NULL);
+}
 
 int64_t cdb_tx_revision(Cdb *db) { return db->tx_revision; }
 

@@ -20,7 +20,7 @@
 
 #include "err.h"
 
-#define CDB_SCHEMA_VERSION 5
+#define CDB_SCHEMA_VERSION 9
 
 /* Bytes for an id (entity, organisation, admin) with its NUL. */
 #define CDB_ID_SIZE 80
@@ -43,6 +43,10 @@ int cdb_begin_read(Cdb *db, Err *err);
 void cdb_end_read(Cdb *db);
 
 int64_t cdb_revision(Cdb *db);
+/* The database's identity as 16 hex digits (sent to kiosks as
+ * X-Database-Id), and a new one for a database restored from a backup. */
+void cdb_database_id(Cdb *db, char *buf, size_t size);
+int cdb_new_database_id(Cdb *db, Err *err);
 /* The revision the current write transaction created, 0 if none yet. */
 int64_t cdb_tx_revision(Cdb *db);
 /* The revision of this write transaction, taken on first call; -1 on a fault. */

@@ -10,6 +10,7 @@
 #include "audience.h"
 #include "auth.h"
 #include "blobs.h"
+#include "catalog.h"
 #include "feed.h"
 #include "image.h"
 #include "orgs.h"
@@ -32,98 +33,6 @@ static json_t *parse_doc(json_t *row, const char *column)
 {
     const char *text = json_string_value(json_object_get(row, column));
     return text ? json_loads(text, 0, NULL) : NULL;
-}
-
-static int all_categories(Cdb *db, json_t **out, Err *err)
-{
-    json_t *rows;
-    if (cdb_rows(db, &rows, err, "SELECT doc FROM categories ORDER BY id", NULL)) return -1;
-    json_t *cats = json_array();
-    size_t i;
-    json_t *row;
-    json_array_foreach(rows, i, row) {
-        json_t *c = parse_doc(row, "doc");
-        if (c) json_array_append_new(cats, c);
-    }
-    json_decref(rows);
-    *out = cats;
-    return 0;
-}
-
-/* ---- categories ------------------------------------------------------------ */
-
-static int category_upsert(Cdb *db, const char *admin, json_t *cat, int *changed, Err *err)
-{
-    const char *id = json_string_value(json_object_get(cat, "id"));
-    char *text = content_canonical(cat);
-    char old[8192];
-    int found = cdb_text(db, old, sizeof old, err, "SELECT doc FROM categories WHERE id = ?", "s", id);
-    int rc = 0;
-    if (found < 0) rc = -1;
-    else if (found == 1 || strcmp(old, text) != 0) {
-        rc = cdb_exec(db, err,
-                      "INSERT OR REPLACE INTO categories (id, doc, updated_at, updated_by) VALUES (?, ?, ?, ?)", "ssis",
-                      id, text, now_s(), admin);
-        if (!rc) rc = audience_mark(db, "category", id, ORG_ROOT, true, err);
-        char target[128];
-        snprintf(target, sizeof target, "category:%s", id);
-        if (!rc) rc = cdb_audit(db, admin, ORG_ROOT, found == 1 ? "category-add" : "category-edit", target, text, err);
-        (*changed)++;
-    }
-    free(text);
-    return rc;
-}
-
-static bool listed(json_t *categories, const char *id)
-{
-    size_t i;
-    json_t *c;
-    json_array_foreach(categories, i, c) if (strcmp(json_string_value(json_object_get(c, "id")), id) == 0) return true;
-    return false;
-}
-
-static int category_remove_missing(Cdb *db, const char *admin, json_t *categories, int *changed, Err *err)
-{
-    json_t *rows;
-    if (cdb_rows(db, &rows, err, "SELECT id FROM categories", NULL)) return -1;
-    size_t i;
-    json_t *row;
-    int rc = 0;
-    json_array_foreach(rows, i, row) {
-        const char *id = json_string_value(json_object_get(row, "id"));
-        if (listed(categories, id)) continue;
-        int64_t held = cdb_int(db, 0, "SELECT count(*) FROM items WHERE category = ? AND state != 'withdrawn'", "s", id);
-        if (held > 0) {
-            rc = REFUSE(APP_CONFLICT, "category %s still holds %lld item(s) that are not withdrawn; withdraw them or "
-                        "file them under another category first", id, (long long)held);
-            break;
-        }
-        char target[128];
-        snprintf(target, sizeof target, "category:%s", id);
-        if (cdb_exec(db, err, "DELETE FROM categories WHERE id = ?", "s", id) ||
-            audience_mark(db, "category", id, ORG_ROOT, true, err) ||
-            cdb_audit(db, admin, ORG_ROOT, "category-delete", target, "", err)) {
-            rc = -1;
-            break;
-        }
-        (*changed)++;
-    }
-    json_decref(rows);
-    return rc;
-}
-
-int content_categories_put(Cdb *db, const char *admin, json_t *categories, int *changed, Err *err)
-{
-    *changed = 0;
-    if (!json_is_array(categories)) return REFUSE(APP_BAD_REQUEST, "categories: must be an array of categories");
-    if (validate_with_kiosk_importer(categories, NULL, NULL, err)) return APP_BAD_REQUEST;
-    if (cdb_begin(db, err)) return -1;
-    size_t i;
-    json_t *cat;
-    json_array_foreach(categories, i, cat) if (category_upsert(db, admin, cat, changed, err)) return fail_rollback(db, -1);
-    int rc = category_remove_missing(db, admin, categories, changed, err);
-    if (rc) return fail_rollback(db, rc);
-    return audience_commit(db, err);
 }
 
 /* ---- items ------------------------------------------------------------------ */
@@ -150,8 +59,10 @@ static int check_attachments(Cdb *db, json_t *item, Err *err)
     return 0;
 }
 
-/* A copy of the item as the server keeps it: the URL's id, no href, no revision. */
-static int normalize_item(Cdb *db, const char *id, json_t *item, json_t **out, Err *err)
+/* A copy of the item as the server keeps it: the URL's id, no href, no
+ * revision; checked against the catalog organisation `org` sees. */
+static int normalize_item(Cdb *db, const char *org, const char *id, json_t *item, json_t **out, json_t *warnings,
+                          Err *err)
 {
     if (!validate_id(id)) return REFUSE(APP_BAD_REQUEST, "\"%s\" is not an id (1-63 of A-Z a-z 0-9 - _ .)", id);
     if (!json_is_object(item)) return REFUSE(APP_BAD_REQUEST, "the body must be a feed item object");
@@ -169,11 +80,13 @@ static int normalize_item(Cdb *db, const char *id, json_t *item, json_t **out, E
      * version that goes through review like any other change. */
     if (!aud) json_object_set_new(clean, "audience", json_string(audience_word(AUDIENCE_SUBTREE)));
     json_t *cats;
-    if (all_categories(db, &cats, err)) {
+    int rc = catalog_check_item(db, org, clean, warnings, err);
+    if (!rc) rc = catalog_for_org(db, org, &cats, err);
+    if (rc) {
         json_decref(clean);
-        return -1;
+        return rc;
     }
-    int rc = validate_with_kiosk_importer(cats, "items", clean, err) ? APP_BAD_REQUEST : check_attachments(db, clean, err);
+    rc = validate_with_kiosk_importer(cats, "items", clean, err) ? APP_BAD_REQUEST : check_attachments(db, clean, err);
     json_decref(cats);
     if (rc) {
         json_decref(clean);
@@ -216,12 +129,12 @@ static int store_working_version(Cdb *db, const char *admin, const char *org, co
 }
 
 int content_item_put(Cdb *db, const char *admin, const char *org, const char *id, json_t *item, bool *changed,
-                     char *state, size_t state_size, Err *err)
+                     char *state, size_t state_size, json_t *warnings, Err *err)
 {
     *changed = false;
     snprintf(state, state_size, "drafted");
     json_t *clean;
-    int rc = normalize_item(db, id, item, &clean, err);
+    int rc = normalize_item(db, org, id, item, &clean, warnings, err);
     if (rc) return rc;
     char *text = content_canonical(clean);
     rc = text ? cdb_begin(db, err) : err_set(err, "out of memory");
@@ -245,6 +158,9 @@ static const struct {
     [STEP_APPROVE] = {"approve", "reviewed", "approved"},
     [STEP_PUBLISH] = {"publish", "approved", "published"},
     [STEP_WITHDRAW] = {"withdraw", NULL, "withdrawn"},
+    /* 退回: a reviewer or approver sends the working version back to its
+     * author, with a note saying what to change. */
+    [STEP_RETURN] = {"return", NULL, "drafted"},
 };
 
 int review_step_parse(const char *word)
@@ -320,12 +236,24 @@ static int withdraw(Cdb *db, const char *id, json_t *row, const char *note, Err 
                     "sis", note, now_s(), id);
 }
 
+/* 退回: the version in review goes back to its author as a draft (and
+ * needs a new review); what kiosks have does not change. */
+static int return_to_author(Cdb *db, const char *id, const char *state, const char *note, Err *err)
+{
+    if (strcmp(state, "published") == 0 || strcmp(state, "withdrawn") == 0)
+        return REFUSE(APP_WRONG_STATE, "item %s is %s; only a version in review can be returned", id, state);
+    if (!note || !note[0])
+        return REFUSE(APP_BAD_REQUEST, "note: returning item %s needs a note saying what to change", id);
+    return cdb_exec(db, err, "UPDATE items SET reviewed_by = NULL WHERE id = ?", "s", id);
+}
+
 static int apply_step(Cdb *db, const char *admin, const char *id, ReviewStep step, json_t *row, const char *note,
                       Err *err)
 {
     const char *state = json_string_value(json_object_get(row, "state"));
     if (step == STEP_WITHDRAW && strcmp(state, "withdrawn") == 0)
         return REFUSE(APP_WRONG_STATE, "item %s is already withdrawn", id);
+    if (step == STEP_RETURN) return return_to_author(db, id, state, note, err);
     if (steps[step].from && strcmp(state, steps[step].from) != 0)
         return REFUSE(APP_WRONG_STATE, "item %s is %s; it must be %s before it can be %s", id, state, steps[step].from,
                       steps[step].to);

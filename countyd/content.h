@@ -1,7 +1,7 @@
 /* content.h — the county's content and its review cycle.
  *
- * Owns categories, items, notices, authored answers and the attachment
- * files' records, and
+ * Owns items, notices, authored answers and the attachment files' records
+ * (the catalog is catalog.h's), and
  * the cycle every item goes through (提出 drafted -> 审核 reviewed ->
  * 审批 approved -> 实施公开 published, and withdrawn).  Only this module
  * decides what is "live" for kiosks: a published item whose scope is
@@ -19,18 +19,17 @@
 #include "cdb.h"
 #include "err.h"
 
-/* Replaces the whole category tree (feed category objects). */
-int content_categories_put(Cdb *db, const char *admin, json_t *categories, int *changed, Err *err);
-
 /* Stores new content as the item's working version (state drafted);
  * `state` receives the item's state afterwards.  `org` owns the item (the
  * caller checked the admin may draft there; a stored item keeps its owner).
  * The body's "audience" ("own" or "subtree", default "subtree") is part of
- * the working version and takes effect when it is published. */
+ * the working version and takes effect when it is published.  The item is
+ * checked against its catalog entry (catalog.h); warnings (a 定期 item shown
+ * too briefly) are appended to `warnings` as sentences. */
 int content_item_put(Cdb *db, const char *admin, const char *org, const char *id, json_t *item, bool *changed,
-                     char *state, size_t state_size, Err *err);
+                     char *state, size_t state_size, json_t *warnings, Err *err);
 
-typedef enum { STEP_REVIEW, STEP_APPROVE, STEP_PUBLISH, STEP_WITHDRAW } ReviewStep;
+typedef enum { STEP_REVIEW, STEP_APPROVE, STEP_PUBLISH, STEP_WITHDRAW, STEP_RETURN } ReviewStep;
 int review_step_parse(const char *word);
 /* Moves an item one step; `state` receives its new state. */
 int content_item_step(Cdb *db, const char *admin, const char *id, ReviewStep step, const char *note, char *state,

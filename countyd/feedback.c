@@ -84,11 +84,15 @@ static int parse_submission(json_t *o, Submission *s, Err *err)
 
 static int store_submission(Cdb *db, const char *kiosk, const Submission *s, int64_t now, Err *err)
 {
-    /* INSERT OR IGNORE: an id already stored (a retried batch) is acknowledged, not stored again.
-     * The submission goes to the organisation the kiosk belongs to. */
+    /* OR IGNORE on (kiosk, submission): what this kiosk sent already (a
+     * retried batch) is acknowledged, not stored again; the same id from
+     * another kiosk is another submission, named "<id>.<kiosk>" for the
+     * admins.  It goes to the organisation the kiosk belongs to. */
     return cdb_exec(db, err,
-                    "INSERT OR IGNORE INTO feedback (id, kiosk, kind, item, category, rating, rating_levels, reasons,"
-                    " comment, name, phone, created_at, received_at, org) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                    "INSERT OR IGNORE INTO feedback (id, submission, kiosk, kind, item, category, rating, rating_levels,"
+                    " reasons, comment, name, phone, created_at, received_at, org) VALUES ("
+                    " CASE WHEN EXISTS (SELECT 1 FROM feedback WHERE id = ?1 AND kiosk != ?2) THEN ?1 || '.' || ?2 ELSE ?1 END,"
+                    " ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
                     " coalesce((SELECT org FROM kiosks WHERE id = ?2), 'root'))",
                     "sssssiissssii", s->id, kiosk, s->kind, s->item, s->category, s->rating, s->rating_levels, s->reasons,
                     s->comment, s->name, s->phone, s->created_at, now);

@@ -19,14 +19,15 @@
 #define ANSWER_VISIBLE AUDIENCE_VISIBLE("f.org", "'own'")
 
 /* Each kind of entity: its feed section and how to read the rows a feed
- * for organisation ?1 shows (all of them, or the one with id ?2).  The
- * categories are the county's and every feed shows them (?1 is bound all
- * the same, so that every kind takes the same arguments). */
+ * for organisation ?1 shows (all of them, or the one with id ?2).  Catalog
+ * entries reach the organisations below their owner: the county's reach
+ * every kiosk. */
 static const struct {
     const char *entity, *section, *all_sql, *one_sql;
 } kinds[] = {
-    {"category", "categories", "SELECT doc FROM categories WHERE ?1 IS NOT NULL ORDER BY id",
-     "SELECT doc FROM categories WHERE ?1 IS NOT NULL AND id = ?2"},
+    {"category", "categories",
+     ORGS_LINEAGE_CTE " SELECT doc FROM categories WHERE " AUDIENCE_VISIBLE("org", "'subtree'") " ORDER BY id",
+     ORGS_LINEAGE_CTE " SELECT doc FROM categories WHERE id = ?2 AND " AUDIENCE_VISIBLE("org", "'subtree'")},
     {"item", "items",
      ORGS_LINEAGE_CTE " SELECT published AS doc FROM items WHERE live = 1 AND " AUDIENCE_VISIBLE("org", "live_audience")
                       " ORDER BY id",

@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <unistr.h>
+
 #include "bytes.h"
 #include "log.h"
 #include "monoclock.h"
@@ -31,6 +33,7 @@ struct RequestPrivate {
     char *body;
     size_t len, cap, limit;
     bool too_large;
+    bool bad_path;           /* a path segment that is not clean UTF-8 */
     bool answered;
     bool method_mismatch;
     char path_copy[1024];
@@ -70,6 +73,18 @@ static bool path_matches(const char *pattern, char *path_buf, const char *path, 
     return *p == '\0';
 }
 
+/* A path segment that may be looked up: valid UTF-8, no control
+ * characters, no '%' (what unescape_path left of a %00).  Each handler
+ * then checks the form its ids have. */
+static bool clean_segment(const char *seg)
+{
+    size_t n = strlen(seg);
+    if (u8_check((const uint8_t *)seg, n)) return false;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)seg[i] < 0x20 || seg[i] == 0x7f || seg[i] == '%') return false;
+    return true;
+}
+
 static const Route *find_route(HttpServer *s, Request *r, const char *method, bool *method_mismatch)
 {
     const char *params[HTTP_MAX_PARAMS];
@@ -85,6 +100,8 @@ static const Route *find_route(HttpServer *s, Request *r, const char *method, bo
             continue;
         }
         path_matches(rt->pattern, r->priv->path_copy, r->path, r->params);
+        for (int k = 0; k < HTTP_MAX_PARAMS && r->params[k]; k++)
+            if (!clean_segment(r->params[k])) r->priv->bad_path = true;
         return rt;
     }
     return NULL;
@@ -153,8 +170,9 @@ void http_reply_error(Request *r, int status, const char *code, const char *fmt,
 void http_reply_internal(Request *r, const Err *err)
 {
     log_error("%s %s: %s", r->method, r->path, err->msg);
-    http_reply_json(r, 500, json_pack("{s:{s:s,s:s}}", "error", "code", "internal", "message",
-                                      "the server failed; the details are in its log"));
+    http_reply_json(r, 500,
+                    json_pack("{s:{s:s,s:s}}", "error", "code", "internal", "message",
+                              "the server failed; the details are in its log"));
 }
 
 void http_reply_empty(Request *r, int status)
@@ -196,6 +214,13 @@ const char *http_client_address(Request *r, char *buf, size_t size)
         inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, buf, (socklen_t)size);
     return buf;
 }
+
+const char *http_cookie(Request *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->priv->conn, MHD_COOKIE_KIND, name);
+}
+
+int http_is_tls(Request *r) { return r->priv->server->conf.tls_cert_pem != NULL; }
 
 Cdb *http_db(Request *r)
 {
@@ -240,6 +265,10 @@ static void dispatch(HttpServer *s, Request *r)
     if (!p->route) {
         if (p->method_mismatch) http_reply_error(r, 405, "method_not_allowed", "%s is not allowed here", r->method);
         else http_reply_error(r, 404, "not_found", "no such resource");
+        return;
+    }
+    if (p->bad_path) {
+        http_reply_error(r, 400, "bad_request", "the path holds an id that is not valid UTF-8, or a control character");
         return;
     }
     if (p->too_large) {
@@ -305,6 +334,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *state = r;
         return MHD_YES;
     }
+    struct RequestPrivate *p = r->priv;
+    if (*upload_size && monoclock_ms() - p->started_ms > 3000.0 * s->conf.client_timeout_s + p->len / 16.384) {
+        /* A body trickling in (a few bytes now and then, so never silent for
+         * the connection timeout) holds a thread: dropped.  An honest slow
+         * upload gets a second for every 16 KiB it brought. */
+        log_warn("http: %s %s: the body took longer than %d s; connection dropped", method, url,
+                 3 * s->conf.client_timeout_s);
+        return MHD_NO;
+    }
     if (*upload_size) {
         /* An oversized body is read and dropped, then answered 413 once. */
         append_body(r->priv, upload_data, *upload_size);
@@ -342,6 +380,34 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     log_warn("http: %s", msg);
 }
 
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* libmicrohttpd's own unescaping turns %00 into a NUL that cuts the path
+ * short (PUT /v1/admin/items/a%00b would act on item a).  This one decodes
+ * every other %XX and leaves %00 as it is, which no id may contain. */
+static size_t unescape_path(void *cls, struct MHD_Connection *conn, char *s)
+{
+    (void)cls, (void)conn;
+    char *in = s, *out = s;
+    while (*in) {
+        int hi = in[0] == '%' ? hex_digit(in[1]) : -1, lo = hi >= 0 ? hex_digit(in[2]) : -1;
+        if (lo >= 0 && (hi | lo) != 0) {
+            *out++ = (char)(hi * 16 + lo);
+            in += 3;
+        } else {
+            *out++ = *in++;
+        }
+    }
+    *out = '\0';
+    return (size_t)(out - s);
+}
+
 static int parse_listen(const char *listen, struct sockaddr_in *sa, Err *err)
 {
     char host[64];
@@ -370,14 +436,24 @@ int http_start(const HttpConf *conf, HttpServer **out, Err *err)
     if (!s) return err_set(err, "out of memory");
     s->conf = *conf;
     unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
-    s->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
-                                 MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-                                 MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-                                 MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-                                 MHD_OPTION_CONNECTION_LIMIT, (unsigned)(conf->max_connections > 0 ? conf->max_connections : 1000),
-                                 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)180,
-                                 MHD_OPTION_THREAD_STACK_SIZE, (size_t)(512 * 1024),
-                                 MHD_OPTION_END);
+    bool tls = conf->tls_cert_pem && conf->tls_key_pem;
+    if (tls && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+        free(s);
+        return err_set(err, "this libmicrohttpd was built without HTTPS support; remove tls_cert/tls_key");
+    }
+    if (tls) flags |= MHD_USE_TLS;
+    /* The TLS options come last: without TLS the list ends before them. */
+    s->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+                                 MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_NOTIFY_COMPLETED,
+                                 on_completed, s, MHD_OPTION_CONNECTION_LIMIT,
+                                 (unsigned)(conf->max_connections > 0 ? conf->max_connections : 1000),
+                                 MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+                                 (unsigned)(conf->max_per_address > 0 ? conf->max_per_address : 64),
+                                 MHD_OPTION_CONNECTION_TIMEOUT,
+                                 (unsigned)(conf->client_timeout_s > 0 ? conf->client_timeout_s : 10),
+                                 MHD_OPTION_UNESCAPE_CALLBACK, unescape_path, NULL, MHD_OPTION_THREAD_STACK_SIZE,
+                                 (size_t)(512 * 1024), tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
+                                 conf->tls_cert_pem, MHD_OPTION_HTTPS_MEM_KEY, conf->tls_key_pem, MHD_OPTION_END);
     if (!s->daemon) {
         free(s);
         return err_set(err, "cannot listen on %s (in use, or not an address of this machine?)", conf->listen);

@@ -20,18 +20,20 @@
 #include "err.h"
 
 #define HTTP_MAX_PARAMS 4
-#define HTTP_MAX_HEADERS 8
+#define HTTP_MAX_HEADERS 12
 
-typedef enum { AUTH_NONE, AUTH_KIOSK, AUTH_ADMIN } AuthKind;
+/* AUTH_SESSION: a console session, even one that must first change its
+ * password (checked by the console's own handlers). */
+typedef enum { AUTH_NONE, AUTH_KIOSK, AUTH_ADMIN, AUTH_SESSION } AuthKind;
 
 typedef struct Request Request;
 typedef void (*Handler)(Request *r);
 
 typedef struct Route {
-    const char *method;       /* "GET" also answers HEAD */
-    const char *pattern;      /* "/v1/admin/kiosks/ID/settings" with a star for ID: one path segment */
+    const char *method; /* "GET" also answers HEAD */
+    const char *pattern; /* "/v1/admin/kiosks/ID/settings" with a star for ID: one path segment */
     AuthKind auth;
-    size_t max_body;          /* bytes; 0 = no body allowed */
+    size_t max_body; /* bytes; 0 = no body allowed */
     Handler fn;
 } Route;
 
@@ -40,21 +42,27 @@ typedef struct Route {
 typedef int (*Authorizer)(Request *r, AuthKind kind);
 
 typedef struct HttpConf {
-    const char *listen;       /* "127.0.0.1:8750" */
+    const char *listen; /* "127.0.0.1:8750" */
     const Route *routes;
     size_t route_count;
     Authorizer authorize;
-    const char *db_path;      /* each request opens its own connection */
-    void *app;                /* handed to handlers as r->app */
+    const char *db_path; /* each request opens its own connection */
+    void *app; /* handed to handlers as r->app */
     int max_connections;
+    int max_per_address;      /* connections from one IP address; a flood from one place leaves room for kiosks */
+    int client_timeout_s;     /* a silent client is dropped after this; a request (headers and body) must arrive
+                               * within 3x this */
+    /* PEM text of a certificate (chain) and its key: HTTPS (GnuTLS inside
+     * libmicrohttpd) when both are set, plain HTTP when both are NULL. */
+    const char *tls_cert_pem, *tls_key_pem;
 } HttpConf;
 
 struct Request {
     const char *method, *path;
-    const char *body;         /* NUL-terminated, body_len bytes */
+    const char *body; /* NUL-terminated, body_len bytes */
     size_t body_len;
     const char *params[HTTP_MAX_PARAMS];
-    char actor[128];          /* the admin's name or the kiosk's id */
+    char actor[128]; /* the admin's name or the kiosk's id */
     void *app;
     struct RequestPrivate *priv;
 };
@@ -73,6 +81,10 @@ void http_stop(HttpServer *s);
 const char *http_header(Request *r, const char *name);
 const char *http_query(Request *r, const char *name);
 const char *http_client_address(Request *r, char *buf, size_t size);
+/* A cookie the request carries, or NULL. */
+const char *http_cookie(Request *r, const char *name);
+/* 1 when the connection is HTTPS. */
+int http_is_tls(Request *r);
 /* The request's database connection, opened on first use; NULL after
  * answering 503 when the database cannot be opened. */
 Cdb *http_db(Request *r);

@@ -14,11 +14,16 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include <openssl/crypto.h>
+#include <unistd.h>
+
+#include "accounts.h"
 #include "admins.h"
 #include "api.h"
 #include "app.h"
 #include "authz.h"
 #include "blobs.h"
+#include "bytes.h"
 #include "cdb.h"
 #include "httpd.h"
 #include "log.h"
@@ -31,11 +36,14 @@ typedef struct {
     char listen[128];
     char log_file[1024];
     int log_level;
-    int max_connections;
+    int max_connections, max_per_address, client_timeout_s;
     char add_admin[128];
     char admin_org[128];      /* --org: the new admin's organisation (root) */
     char admin_roles[128];    /* --roles: its roles (all) */
+    char console_password[128];
+    char tls_cert[1024], tls_key[1024];
     bool blob_dir_set;
+    bool new_identity;        /* --new-identity: after restoring a backup */
 } Settings;
 
 static void usage(void)
@@ -50,10 +58,21 @@ static void usage(void)
            "  --max-wait SECONDS    longest long-poll granted to kiosks, 0..120 (default 90)\n"
            "  --silent-minutes N    flag kiosks without a heartbeat for N minutes (default 30)\n"
            "  --max-connections N   concurrent connections (default 2000)\n"
+           "  --max-per-address N   concurrent connections from one address (default 64)\n"
+           "  --client-timeout S    a client silent this long, or sending its request for 3x this, is\n"
+           "                        dropped (default 10)\n"
+           "  --tls-cert FILE       serve HTTPS with this PEM certificate (chain) ...\n"
+           "  --tls-key FILE        ... and this PEM key (both or neither)\n"
+           "  --console-dir DIR     the web console's files (default: console/ beside bin/)\n"
+           "  --preview-kiosk FILE  the kiosk program that renders previews (default: kiosk beside countyd)\n"
+           "  --preview-config FILE the kiosk.conf previews start from (default: kiosk.conf above bin/)\n"
+           "  --preview-timeout S   stop a preview that takes longer, 5..300 (default 60)\n"
+           "  --new-identity        give the database a new identity (after restoring a backup), exit\n"
            "  --add-admin NAME      create admin NAME (or give it a new token), print the token, exit\n"
            "    --org ID            ... of this organisation (default root, the county)\n"
            "    --roles LIST        ... with these roles: draft,review,approve,supervise,manage\n"
-           "                        (default draft,review,approve,manage)\n");
+           "                        (default draft,review,approve,manage)\n"
+           "  --console-password NAME  give admin NAME a new first password for the web console, print it, exit\n");
 }
 
 static int set_int(const char *name, const char *value, int lo, int hi, int *out, Err *err)
@@ -83,6 +102,16 @@ static int apply_setting(Settings *s, const char *name, const char *value, Err *
     else if (strcmp(key, "max-wait") == 0) return set_int(key, value, 0, 120, &s->app.max_wait_s, err);
     else if (strcmp(key, "silent-minutes") == 0) return set_int(key, value, 1, 100000, &s->app.silent_minutes, err);
     else if (strcmp(key, "max-connections") == 0) return set_int(key, value, 16, 100000, &s->max_connections, err);
+    else if (strcmp(key, "max-per-address") == 0) return set_int(key, value, 2, 100000, &s->max_per_address, err);
+    else if (strcmp(key, "client-timeout") == 0) return set_int(key, value, 2, 600, &s->client_timeout_s, err);
+    else if (strcmp(key, "tls-cert") == 0) snprintf(s->tls_cert, sizeof s->tls_cert, "%s", value);
+    else if (strcmp(key, "tls-key") == 0) snprintf(s->tls_key, sizeof s->tls_key, "%s", value);
+    else if (strcmp(key, "console-dir") == 0) snprintf(s->app.console_dir, sizeof s->app.console_dir, "%s", value);
+    else if (strcmp(key, "preview-kiosk") == 0)
+        snprintf(s->app.preview_kiosk, sizeof s->app.preview_kiosk, "%s", value);
+    else if (strcmp(key, "preview-config") == 0)
+        snprintf(s->app.preview_config, sizeof s->app.preview_config, "%s", value);
+    else if (strcmp(key, "preview-timeout") == 0) return set_int(key, value, 5, 300, &s->app.preview_timeout_s, err);
     else return err_set(err, "unknown setting \"%s\" (see countyd --help)", name);
     return 0;
 }
@@ -109,6 +138,35 @@ static int load_ini(Settings *s, const char *path, Err *err)
     return 0;
 }
 
+/* The console and the preview kiosk default to their places in a build
+ * tree or an install: bin/countyd, bin/kiosk, console/, kiosk.conf. */
+static void default_paths(App *app)
+{
+    char exe[1024], dir[1024];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) return;
+    exe[n] = '\0';
+    snprintf(dir, sizeof dir, "%s", dirname(exe));
+    if (!app->console_dir[0]) snprintf(app->console_dir, sizeof app->console_dir, "%s/../console", dir);
+    if (!app->preview_kiosk[0]) snprintf(app->preview_kiosk, sizeof app->preview_kiosk, "%s/kiosk", dir);
+    if (!app->preview_config[0]) snprintf(app->preview_config, sizeof app->preview_config, "%s/../kiosk.conf", dir);
+}
+
+/* After a backup was restored: kiosks that saw a later revision of this
+ * database must learn that it is another one, and resync to it. */
+static int new_identity(Cdb *db)
+{
+    Err err;
+    char id[24];
+    if (cdb_new_database_id(db, &err)) {
+        fprintf(stderr, "countyd: %s\n", err.msg);
+        return 1;
+    }
+    cdb_database_id(db, id, sizeof id);
+    printf("the database's identity is now %s; kiosks will fetch a full snapshot from it\n", id);
+    return 0;
+}
+
 /* Returns 0 to run, 1 after --help, -1 on a bad option. */
 static int parse_args(Settings *s, int argc, char **argv, Err *err)
 {
@@ -120,6 +178,10 @@ static int parse_args(Settings *s, int argc, char **argv, Err *err)
             usage();
             return 1;
         }
+        if (strcmp(a, "--new-identity") == 0) {
+            s->new_identity = true;
+            continue;
+        }
         if (strncmp(a, "--", 2) != 0 || i + 1 >= argc)
             return err_set(err, "%s: expected an option with a value (see countyd --help)", a);
         const char *v = argv[++i];
@@ -127,8 +189,13 @@ static int parse_args(Settings *s, int argc, char **argv, Err *err)
         if (strcmp(a, "--add-admin") == 0) snprintf(s->add_admin, sizeof s->add_admin, "%s", v);
         else if (strcmp(a, "--org") == 0) snprintf(s->admin_org, sizeof s->admin_org, "%s", v);
         else if (strcmp(a, "--roles") == 0) snprintf(s->admin_roles, sizeof s->admin_roles, "%s", v);
+        else if (strcmp(a, "--console-password") == 0)
+            snprintf(s->console_password, sizeof s->console_password, "%s", v);
         else if (apply_setting(s, a + 2, v, err)) return -1;
     }
+    if ((s->tls_cert[0] != 0) != (s->tls_key[0] != 0))
+        return err_set(err, "tls-cert and tls-key go together: give both, or neither for plain HTTP");
+    default_paths(&s->app);
     if (!s->blob_dir_set) {
         char copy[1024];
         snprintf(copy, sizeof copy, "%s", s->app.db_path);
@@ -153,6 +220,18 @@ static int add_admin(Cdb *db, const Settings *s)
     }
     printf("admin %s; token (shown only now, keep it secret):\n%s\n", name, token);
     printf("use it with:  export KIOSKCTL_TOKEN=%s\n", token);
+    return 0;
+}
+
+static int initial_password(Cdb *db, const char *name)
+{
+    char password[32];
+    Err err;
+    if (account_initial_password(db, "countyd", name, password, sizeof password, &err)) {
+        fprintf(stderr, "countyd: %s\n", err.msg);
+        return 1;
+    }
+    printf("管理员 %s 的初始密码（只显示这一次，首次登录时必须修改）：\n%s\n", name, password);
     return 0;
 }
 
@@ -185,6 +264,13 @@ static void raise_file_limit(int max_connections)
                  (unsigned long long)lim.rlim_cur, max_connections);
 }
 
+static void free_pem(char *cert, char *key)
+{
+    if (key) OPENSSL_cleanse(key, strlen(key));
+    free(key);
+    free(cert);
+}
+
 static int serve(Settings *s, Cdb *db)
 {
     raise_file_limit(s->max_connections);
@@ -208,15 +294,30 @@ static int serve(Settings *s, Cdb *db)
         .db_path = s->app.db_path,
         .app = &s->app,
         .max_connections = s->max_connections,
+        .max_per_address = s->max_per_address,
+        .client_timeout_s = s->client_timeout_s,
     };
     HttpServer *server;
     Err err;
-    if (http_start(&conf, &server, &err)) {
+    char *cert = NULL, *key = NULL;
+    size_t len;
+    if (s->tls_cert[0] && (bytes_read_file(s->tls_cert, 1 << 20, &cert, &len, &err) ||
+                           bytes_read_file(s->tls_key, 1 << 20, &key, &len, &err))) {
         log_error("countyd: %s", err.msg);
+        free(cert);
         return 1;
     }
-    log_info("countyd: listening on %s (port %d), database %s, revision %lld, attachments in %s", s->listen,
-             http_port(server), s->app.db_path, (long long)cdb_revision(db), s->app.blob_dir);
+    conf.tls_cert_pem = cert;
+    conf.tls_key_pem = key;
+    /* libmicrohttpd keeps pointers to the PEM text: it lives until the stop. */
+    if (http_start(&conf, &server, &err)) {
+        log_error("countyd: %s", err.msg);
+        free_pem(cert, key);
+        return 1;
+    }
+    log_info("countyd: listening on %s (port %d), %s, console %s, database %s, revision %lld, attachments in %s",
+             s->listen, http_port(server), s->tls_cert[0] ? "https" : "http", s->app.console_dir, s->app.db_path,
+             (long long)cdb_revision(db), s->app.blob_dir);
     int sig = 0;
     sigwait(&stop, &sig);
     log_info("countyd: %s received, stopping", strsignal(sig));
@@ -227,6 +328,7 @@ static int serve(Settings *s, Cdb *db)
     struct timespec flush = {0, 300 * 1000000L};
     nanosleep(&flush, NULL);
     http_stop(server);
+    free_pem(cert, key);
     validate_shutdown();
     log_info("countyd: stopped");
     return 0;
@@ -235,10 +337,12 @@ static int serve(Settings *s, Cdb *db)
 int main(int argc, char **argv)
 {
     Settings s = {
-        .app = {.db_path = "var/countyd.db", .max_wait_s = 90, .silent_minutes = 30},
+        .app = {.db_path = "var/countyd.db", .max_wait_s = 90, .silent_minutes = 30, .preview_timeout_s = 60},
         .listen = "127.0.0.1:8750",
         .log_level = LOG_INFO,
         .max_connections = 2000,
+        .max_per_address = 64,
+        .client_timeout_s = 10,
     };
     Err err;
     int rc = parse_args(&s, argc, argv, &err);
@@ -250,7 +354,10 @@ int main(int argc, char **argv)
     if (s.log_file[0] && log_set_file(s.log_file)) log_warn("countyd: cannot open log file %s", s.log_file);
     Cdb *db;
     if (prepare_storage(&s, &db)) return 1;
-    rc = s.add_admin[0] ? add_admin(db, &s) : serve(&s, db);
+    if (s.new_identity) rc = new_identity(db);
+    else if (s.add_admin[0]) rc = add_admin(db, &s);
+    if (!rc && s.console_password[0]) rc = initial_password(db, s.console_password);
+    if (!s.new_identity && !s.add_admin[0] && !s.console_password[0]) rc = serve(&s, db);
     cdb_close(db);
     return rc;
 }

@@ -23,6 +23,9 @@ const Route api_routes[] = {
     {"PUT", "/v1/admin/kiosks/*/settings", AUTH_ADMIN, 64 * KIB, api_admin_kiosk_settings},
     {"POST", "/v1/admin/kiosks/*/commands", AUTH_ADMIN, 64 * KIB, api_admin_kiosk_command},
     {"PUT", "/v1/admin/categories", AUTH_ADMIN, MIB, api_admin_categories},
+    {"GET", "/v1/admin/categories", AUTH_ADMIN, 0, console_categories},
+    {"GET", "/v1/admin/notices", AUTH_ADMIN, 0, console_notices},
+    {"GET", "/v1/admin/stats", AUTH_ADMIN, 0, console_stats},
     {"POST", "/v1/admin/blobs/missing", AUTH_ADMIN, MIB, api_admin_blobs_missing},
     {"PUT", "/v1/admin/blobs/*", AUTH_ADMIN, 32 * MIB, api_admin_blob_put},
     {"GET", "/v1/admin/items", AUTH_ADMIN, 0, api_admin_items},
@@ -42,6 +45,23 @@ const Route api_routes[] = {
     {"GET", "/v1/admin/admins", AUTH_ADMIN, 0, api_admin_admins},
     {"POST", "/v1/admin/admins", AUTH_ADMIN, 64 * KIB, api_admin_admin_add},
     {"POST", "/v1/admin/kiosks/*/move", AUTH_ADMIN, 64 * KIB, api_admin_kiosk_move},
+    {"PUT", "/v1/admin/categories/*", AUTH_ADMIN, 64 * KIB, api_admin_category_put},
+    {"DELETE", "/v1/admin/categories/*", AUTH_ADMIN, 0, api_admin_category_delete},
+    {"GET", "/v1/admin/catalog", AUTH_ADMIN, 0, api_admin_catalog},
+    {"GET", "/v1/admin/overdue", AUTH_ADMIN, 0, api_admin_overdue},
+    {"POST", "/v1/admin/preview", AUTH_ADMIN, 4 * MIB, api_admin_preview},
+    {"GET", "/v1/admin/previews/*/*", AUTH_ADMIN, 0, api_admin_preview_page},
+
+    {"GET", "/", AUTH_NONE, 0, console_redirect},
+    {"GET", "/console", AUTH_NONE, 0, console_redirect},
+    {"GET", "/console/", AUTH_NONE, 0, console_static},
+    {"GET", "/console/*", AUTH_NONE, 0, console_static},
+    {"POST", "/console/api/login", AUTH_NONE, 16 * KIB, console_login},
+    {"GET", "/console/api/session", AUTH_NONE, 0, console_session},
+    {"POST", "/console/api/logout", AUTH_NONE, 0, console_logout},
+    {"POST", "/console/api/password", AUTH_NONE, 16 * KIB, console_password},
+    {"GET", "/console/api/accounts", AUTH_ADMIN, 0, console_accounts},
+    {"POST", "/console/api/accounts/*/reset", AUTH_ADMIN, 0, console_account_reset},
 };
 const size_t api_route_count = sizeof api_routes / sizeof api_routes[0];
 
@@ -50,6 +70,10 @@ int api_authorize(Request *r, AuthKind kind)
     Cdb *db = http_db(r);
     if (!db) return -1;
     const char *token = auth_bearer(http_header(r, "Authorization"));
+    if (kind == AUTH_ADMIN && !token && http_cookie(r, SESSION_COOKIE)) {
+        Session s;
+        return console_authorize(r, AUTH_ADMIN, &s);
+    }
     if (kind == AUTH_ADMIN) {
         if (admin_by_token(db, token, r->actor, sizeof r->actor) == 0) return 0;
         http_reply_error(r, 401, "unauthorized", token ? "this admin token is not valid" : "an admin token is needed");

@@ -1,4 +1,5 @@
 #include "authoring.h"
+#include "catalog_rules.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -609,11 +610,11 @@ static int catalog_line(Load *L, TextFile *t, CatalogStack *st, char *raw, Err *
     int w = indent_width(raw);
     int level = catalog_level(t, st, w, err);
     if (level < 0) return -1;
-    char *cols[5];
-    int n = split_columns(trim(raw), cols, 5);
-    if (n < 2 || n > 4 || !*cols[1])
-        return err_set(err, "%s:%d: expected \"id | name | icon | order\" (icon and order may be left out)", t->path,
-                       t->line);
+    char *cols[6];
+    int n = split_columns(trim(raw), cols, 6);
+    if (n < 2 || n > 5 || !*cols[1])
+        return err_set(err, "%s:%d: expected \"id | name | icon | order | rules\" (all but id and name may be left out)",
+                       t->path, t->line);
     const char *id = cols[0], *name = cols[1], *icon = n > 2 ? cols[2] : "";
     if (!valid_id(id))
         return err_set(err, "%s:%d: \"%s\" is not an id (1-63 characters of A-Z a-z 0-9 - _ .)", t->path, t->line, id);
@@ -645,6 +646,14 @@ static int catalog_line(Load *L, TextFile *t, CatalogStack *st, char *raw, Err *
     json_object_set_new(c, "name", json_string(name));
     if (*icon) json_object_set_new(c, "icon", json_string(icon));
     json_object_set_new(c, "sort", json_integer(sort));
+    if (n > 4 && *cols[4]) {
+        json_t *rules;
+        if (catalog_rules_parse(cols[4], &rules, err)) {
+            json_decref(c);
+            return err_prefix(err, "%s:%d: ", t->path, t->line);
+        }
+        json_object_set_new(c, "rules", rules);
+    }
     json_array_append_new(L->categories, c);
     json_object_set_new(L->category_ids, id, json_integer(t->line));
     return 0;

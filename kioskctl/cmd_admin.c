@@ -387,6 +387,10 @@ static int send_items(AdminClient *c, json_t *items, int approve, const char *no
             (*changed)++;
             printf("  %-24s %s\n", id, "已更改");
         }
+        size_t w;
+        json_t *warning;
+        json_array_foreach(json_object_get(ans, "warnings"), w, warning)
+            printf("  %-24s 提醒：%s\n", id, json_string_value(warning));
         int rc = 0;
         bool waiting = false;
         const char *state = text_of(ans, "state");

@@ -40,4 +40,10 @@ int cmd_admins(int argc, char **argv);
 int cmd_admin_add(int argc, char **argv);
 int cmd_kiosk_move(int argc, char **argv);
 
+/* The catalog and the overdue list (cmd_catalog.c). */
+int cmd_catalog(int argc, char **argv);
+int cmd_catalog_add(int argc, char **argv);
+int cmd_catalog_delete(int argc, char **argv);
+int cmd_overdue(int argc, char **argv);
+
 #endif

@@ -2,15 +2,26 @@
 # Installs the Debian packages the kiosk needs to build, run and test.
 # Called by `make deps` (and so by `make run` and `make test`).  Installs
 # only what is missing; as a normal user it prints the exact command to run.
+#
+#   sh scripts/install-deps.sh            what building and running need
+#   sh scripts/install-deps.sh console    also what the web console's browser
+#                                         test needs (make test): Chromium, its
+#                                         WebDriver and python3-selenium
 set -eu
 
 PACKAGES="gcc make pkg-config
 libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libpng-dev libjpeg-dev
 libsqlite3-dev sqlite3 libcurl4-openssl-dev libssl-dev curl libsystemd-dev
-libinih-dev libunibreak-dev libunistring-dev libjansson-dev libcmocka-dev libmicrohttpd-dev
+libinih-dev libunibreak-dev libunistring-dev libjansson-dev libcmocka-dev libmicrohttpd-dev libargon2-dev
 librime-dev librime-data rime-data-luna-pinyin libzinnia-dev tegaki-zinnia-simplified-chinese
 fonts-noto-cjk fonts-dejavu-core
 clang-format cppcheck"
+CONSOLE_PACKAGES="chromium chromium-driver python3-selenium openssl"
+for group in "$@"; do
+    case "$group" in
+        console) PACKAGES="$PACKAGES $CONSOLE_PACKAGES" ;;
+    esac
+done
 
 missing=""
 for p in $PACKAGES; do

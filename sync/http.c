@@ -298,6 +298,7 @@ int http_send(HttpClient *c, const HttpRequest *req, HttpResponse *resp, Err *er
     curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &resp->status);
     copy_header(c->curl, "ETag", resp->etag, sizeof resp->etag);
     copy_header(c->curl, "Content-Type", resp->content_type, sizeof resp->content_type);
+    copy_header(c->curl, "X-Database-Id", resp->database_id, sizeof resp->database_id);
     if (resp->status == 429 || resp->status == 503) resp->retry_after_s = retry_after_s(c->curl);
     resp->sunk = c->sunk;
     /* The buffer is handed over: a long-poll answer can be a large

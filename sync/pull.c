@@ -42,21 +42,86 @@ static RoundResult obtain_blob(Session *ss, const char *sha256, int64_t size);
  * does not hold the document back: its items stay hidden, as they would
  * be anyway.  A network failure or a stop does: nothing is applied, and
  * the next round asks for the same changes again. */
-static RoundResult prefetch_attachments(Session *ss, const char *data, size_t len)
+static RoundResult prefetch_attachments(Session *ss, const FeedPeek *pk)
 {
-    FeedAttachment *atts;
-    int n;
-    Err e;
-    if (feed_attachments(data, len, &atts, &n, &e)) return ROUND_OK;   /* the import says what is wrong */
     RoundResult worst = ROUND_OK;
-    for (int i = 0; i < n && round_goes_on(worst); i++) {
-        if (store_blob_is_present(ss->store, atts[i].sha256)) continue;
-        RoundResult r = obtain_blob(ss, atts[i].sha256, atts[i].size);
+    for (int i = 0; i < pk->attachment_count && round_goes_on(worst); i++) {
+        const FeedAttachment *a = &pk->attachments[i];
+        if (store_blob_is_present(ss->store, a->sha256)) continue;
+        RoundResult r = obtain_blob(ss, a->sha256, a->size);
         if (r == ROUND_ERROR) ss->blob_failed = true;
         worst = round_worse(worst, r);
     }
-    free(atts);
     return worst;
+}
+
+/* The database the server's revisions count in (X-Database-Id), against
+ * the one this kiosk's content came from (sync_state "sync.database").
+ * true when the server says it is another database now (restored from a
+ * backup, or set up anew): its revisions are not comparable with ours. */
+static bool database_replaced(Session *ss, const HttpResponse *resp)
+{
+    char known[64];
+    store_state_get(ss->store, "sync.database", known, sizeof known);
+    return known[0] && resp->database_id[0] && strcmp(known, resp->database_id) != 0;
+}
+
+/* Whether a content answer may be applied: a delta from another database
+ * is answered by asking for a snapshot; a snapshot from another database
+ * replaces everything, whatever its revision; an older revision from the
+ * same database (a stale proxy or cache) is refused. */
+static RoundResult judge_document(Session *ss, const HttpResponse *resp, const FeedPeek *pk)
+{
+    int64_t current = store_revision(ss->store);
+    Err e;
+    if (database_replaced(ss, resp)) {
+        if (!pk->snapshot) {
+            log_warn("sync: the server's database is another one now (%s); asking for a full snapshot", resp->database_id);
+            ss->want_snapshot = true;
+            return ROUND_ABORTED;
+        }
+        log_warn("sync: the server's database is another one now (%s); its snapshot at revision %lld replaces revision %lld",
+                 resp->database_id, (long long)pk->revision, (long long)current);
+        if (store_set_revision(ss->store, 0, &e)) return session_fail(ss, ROUND_ERROR, "%s", e.msg);
+        return ROUND_OK;
+    }
+    if (pk->revision >= 0 && pk->revision < current)
+        return session_fail(ss, ROUND_ERROR,
+                            "content: the server sent revision %lld, older than the %lld this kiosk has from the same "
+                            "database (a stale proxy or cache?); not applied",
+                            (long long)pk->revision, (long long)current);
+    return ROUND_OK;
+}
+
+/* A 200 with a feed document: judged, its images fetched, then applied. */
+static RoundResult take_document(Session *ss, int64_t since, const HttpResponse *resp, bool *changed)
+{
+    const char *body = resp->body ? resp->body : "";
+    FeedPeek pk;
+    Err e;
+    RoundResult r = ROUND_OK;
+    if (feed_peek(body, resp->len, &pk, &e) == 0) {
+        r = judge_document(ss, resp, &pk);
+        if (r == ROUND_OK) r = prefetch_attachments(ss, &pk);
+    }
+    feed_peek_free(&pk);
+    if (r == ROUND_ABORTED || r == ROUND_OFFLINE || (r == ROUND_ERROR && !ss->blob_failed)) {
+        if (r == ROUND_OFFLINE) log_info("sync: revision not applied yet: its images are not all here");
+        return r;
+    }
+    if (sync_apply_feed(ss, body, resp->len, changed, &e) != ROUND_OK) {
+        if (since > 0) {
+            log_warn("sync: the server's changes do not apply to revision %lld (%s); asking for a snapshot",
+                     (long long)since, e.msg);
+            ss->want_snapshot = true;
+            return ROUND_ABORTED; /* the caller asks again at once with since=0 */
+        }
+        return session_fail(ss, ROUND_ERROR, "content: the server sent a feed this kiosk cannot apply (%s): %s",
+                            resp->content_type[0] ? resp->content_type : "no type", e.msg);
+    }
+    if (resp->database_id[0] && store_state_set(ss->store, "sync.database", resp->database_id, &e))
+        log_warn("sync: %s", e.msg);
+    return r;
 }
 
 static int file_sink_write(void *ctx, const void *data, size_t n, Err *err)
@@ -110,25 +175,17 @@ static RoundResult request_content(Session *ss, int64_t since, int wait_s, bool 
         return session_transfer_failed(ss, &resp, &e);
     }
     RoundResult r = ROUND_OK;
-    const char *body = resp.body ? resp.body : "";
-    if (resp.status == 304) {
+    if (resp.status == 304 && database_replaced(ss, &resp)) {
+        log_warn("sync: the server's database is another one now (%s); asking for a full snapshot", resp.database_id);
+        ss->want_snapshot = true;
+        r = ROUND_ABORTED;
+    } else if (resp.status == 304) {
         ss->idle_quick = time(NULL) - t0 < wait_s / 2 || wait_s == 0;
     } else if (resp.status != 200) {
         r = session_answer_failed(ss, "content", &resp);
-    } else if (!round_goes_on(r = prefetch_attachments(ss, body, resp.len))) {
-        log_info("sync: revision not applied yet: its images are not all here");
-    } else if (sync_apply_feed(ss, body, resp.len, changed, &e) != ROUND_OK) {
-        if (since > 0) {
-            log_warn("sync: the server's changes do not apply to revision %lld (%s); asking for a snapshot",
-                     (long long)since, e.msg);
-            ss->want_snapshot = true;
-            r = ROUND_ABORTED;      /* the caller asks again at once with since=0 */
-        } else {
-            r = session_fail(ss, ROUND_ERROR, "content: the server sent a feed this kiosk cannot apply (%s): %s",
-                     resp.content_type[0] ? resp.content_type : "no type", e.msg);
-        }
     } else {
-        ss->idle_quick = !*changed && (time(NULL) - t0 < wait_s / 2 || wait_s == 0);
+        r = take_document(ss, since, &resp, changed);
+        if (r == ROUND_OK) ss->idle_quick = !*changed && (time(NULL) - t0 < wait_s / 2 || wait_s == 0);
     }
     http_response_free(&resp);
     return r;

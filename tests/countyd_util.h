@@ -193,24 +193,30 @@ static inline void countyd_wait_ready(Countyd *c)
     fail_msg("countyd did not start; see %s", c->log);
 }
 
-/* Starts countyd on c's database and port; it ends with the test program
- * (a test killed by a timeout leaves no server behind). */
-static inline void countyd_launch(Countyd *c)
+/* Starts countyd on c's database and port, with the options in `extra`
+ * (NULL-terminated, may be NULL); it ends with the test program (a test
+ * killed by a timeout leaves no server behind). */
+static inline void countyd_launch_with(Countyd *c, const char *const *extra)
 {
     char listen[64];
     snprintf(listen, sizeof listen, "127.0.0.1:%d", c->port);
+    const char *argv[32] = {"countyd", "--db", c->db, "--listen", listen, "--log-level", "debug", "--max-wait", "30"};
+    int n = 9;
+    for (int i = 0; extra && extra[i] && n < 31; i++) argv[n++] = extra[i];
+    argv[n] = NULL;
     c->pid = fork();
     assert_true(c->pid >= 0);
     if (c->pid == 0) {
         prctl(PR_SET_PDEATHSIG, SIGTERM);
         FILE *log = freopen(c->log, "a", stderr);
         (void)log;
-        execl(countyd_bin("countyd"), "countyd", "--db", c->db, "--listen", listen, "--log-level", "debug", "--max-wait",
-              "30", (char *)NULL);
+        execv(countyd_bin("countyd"), (char *const *)argv);
         _exit(127);
     }
     countyd_wait_ready(c);
 }
+
+static inline void countyd_launch(Countyd *c) { countyd_launch_with(c, NULL); }
 
 /* Creates (or renews) admin `name` on the database; its token to `token`. */
 static inline void countyd_add_admin(const Countyd *c, const char *name, char token[80])

@@ -432,7 +432,7 @@ static void test_bad_catalog(void **state)
         {AUTHORING_CATALOG, "jc | 决议\n    jc-a | 二级\n  jc-b | 错位\n", "catalog.txt:3: the indentation does not line up"},
         {AUTHORING_CATALOG, "  jc | 决议\n", "catalog.txt:1: a first-level category must not be indented"},
         {AUTHORING_CATALOG, "jc | 决议\nsx | 思想\njc | 又一个\n", "catalog.txt:3: the id \"jc\" is already used on line 1"},
-        {AUTHORING_CATALOG, "jc\n", "catalog.txt:1: expected \"id | name | icon | order\""},
+        {AUTHORING_CATALOG, "jc\n", "catalog.txt:1: expected \"id | name | icon | order | rules\""},
         {AUTHORING_CATALOG, "jc | 决议 | Decision!\n", "catalog.txt:1: the icon \"Decision!\" is not an icon name"},
         {AUTHORING_CATALOG, "jc | 决议 | decision | first\n", "catalog.txt:1: the order \"first\" is not a whole number"},
         {AUTHORING_CATALOG, "jc | 决\xff议\n", "catalog.txt:1: is not valid UTF-8"},

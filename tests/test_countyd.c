@@ -5,6 +5,7 @@
 #include "blobs.h"
 #include "bytes.h"
 
+#include <errno.h>
 #include <openssl/sha.h>
 #include <pthread.h>
 #include <sqlite3.h>
@@ -525,6 +526,72 @@ static void feedback_batches_are_idempotent(void **state)
     assert_int_equal(count_feedback("8b3e4d10-2222-4b7e-9a51-2c8f0e7d4a12"), 1);
 }
 
+/* Two kiosks that send the same submission id: both are stored (the key
+ * is the kiosk and its id), and each retry is still stored once. */
+static void feedback_is_keyed_by_kiosk_and_id(void **state)
+{
+    (void)state;
+    char token2[80], auth[160];
+    countyd_add_kiosk(&srv, "hall-2", token2);
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", token2);
+    const char *headers[] = {auth, "X-Kiosk-Id: hall-2", "Content-Type: application/json", NULL};
+    const char one[] = "{\"submissions\":[{\"id\":\"c011ided-0000-4000-8000-000000000001\",\"kind\":\"comment\","
+                       "\"comment\":\"%s\",\"created_at\":\"2026-11-20T10:15:00+08:00\"}]}";
+    char body[512];
+    for (int round = 0; round < 2; round++) {
+        snprintf(body, sizeof body, one, "一号厅的留言");
+        Reply r = kiosk_post("/v1/feedback", body, strlen(body));
+        assert_int_equal(r.status, 200);
+        reply_free(&r);
+        snprintf(body, sizeof body, one, "二号厅的留言");
+        r = countyd_call(&srv, "POST", "/v1/feedback", headers, body, strlen(body));
+        assert_int_equal(r.status, 200);
+        assert_non_null(strstr(r.body, "c011ided-0000-4000-8000-000000000001"));
+        reply_free(&r);
+    }
+    json_t *all = countyd_admin_ok(&srv, "GET", "/v1/admin/feedback", NULL);
+    size_t i;
+    json_t *f;
+    int from1 = 0, from2 = 0;
+    json_array_foreach(json_object_get(all, "feedback"), i, f) {
+        const char *comment = json_string_value(json_object_get(f, "comment"));
+        from1 += strcmp(comment, "一号厅的留言") == 0;
+        from2 += strcmp(comment, "二号厅的留言") == 0;
+    }
+    json_decref(all);
+    assert_int_equal(from1, 1);
+    assert_int_equal(from2, 1);
+    assert_int_equal(count_feedback("c011ided-0000-4000-8000-000000000001"), 1);
+    assert_int_equal(count_feedback("c011ided-0000-4000-8000-000000000001.hall-2"), 1);
+    /* The admins reach each by its own id. */
+    json_decref(countyd_admin_ok(&srv, "POST", "/v1/admin/feedback/c011ided-0000-4000-8000-000000000001.hall-2/reply",
+                                 "{\"text\":\"收到。\",\"public\":false}"));
+}
+
+/* An id with %00 or bytes that are not UTF-8 is refused with 400 before
+ * any lookup: never a 500, never an action on a shorter id. */
+static void ids_with_nul_or_bad_utf8_are_refused(void **state)
+{
+    (void)state;
+    json_decref(countyd_admin_ok(&srv, "PUT", "/v1/admin/categories", CATEGORIES));
+    static const char item[] = "{\"id\":\"a\",\"category\":\"dec\",\"title\":\"短的\",\"body\":\"正文\","
+                               "\"published_at\":\"2026-01-05T09:00:00+08:00\",\"period\":\"long_term\",\"scope\":\"public\"}";
+    static const char *const paths[][2] = {
+        {"PUT", "/v1/admin/items/a%00b"},        {"GET", "/v1/admin/items/a%00b"},
+        {"GET", "/v1/admin/items/%ff%fe"},       {"PUT", "/v1/admin/items/%c3%28"},
+        {"POST", "/v1/admin/feedback/%ff/reply"}, {"PUT", "/v1/admin/kiosks/k%00/settings"},
+        {"GET", "/v1/blobs/%00"},
+    };
+    for (size_t k = 0; k < sizeof paths / sizeof paths[0]; k++) {
+        Reply r = countyd_admin(&srv, paths[k][0], paths[k][1], item);
+        if (r.status != 400) fail_msg("%s %s -> %ld %s", paths[k][0], paths[k][1], r.status, r.body);
+        expect_error(&r, 400, "bad_request");
+    }
+    /* Nothing was stored under the id cut short. */
+    Reply r = countyd_admin(&srv, "GET", "/v1/admin/items/a", NULL);
+    expect_error(&r, 404, "not_found");
+}
+
 static void public_reply_becomes_an_answer_without_contact(void **state)
 {
     (void)state;
@@ -744,6 +811,75 @@ static void every_route_survives_hostile_bodies(void **state)
     json_decref(countyd_admin_ok(&srv, "GET", "/v1/admin/status", NULL));
 }
 
+/* A connection from `from` (another loopback address) that sends a
+ * request's headers declaring a body, and then nothing. */
+static int slow_client(const char *from, int port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in me = {.sin_family = AF_INET}, to = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    inet_pton(AF_INET, from, &me.sin_addr);
+    inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&me, sizeof me) != 0 || connect(fd, (struct sockaddr *)&to, sizeof to) != 0) {
+        if (fd >= 0) close(fd);
+        return -1;
+    }
+    static const char head[] = "POST /v1/feedback HTTP/1.1\r\nHost: county\r\nContent-Type: application/json\r\n"
+                               "Content-Length: 100000\r\n\r\n";
+    if (write(fd, head, sizeof head - 1) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Whether the server closed the connection (read gives 0 or an error)
+ * within `seconds`. */
+static bool closed_within(int fd, double seconds)
+{
+    struct timeval tv = {.tv_sec = (time_t)seconds, .tv_usec = (suseconds_t)((seconds - (time_t)seconds) * 1e6)};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    char buf[512];
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) > 0) continue;
+    return n == 0 || errno != EAGAIN;
+}
+
+/* A flood of slow clients from one address, as many as the server takes
+ * connections: registered kiosks are served all the same, and a declared
+ * body that never comes is dropped after the client timeout. */
+static void slow_client_flood_leaves_kiosks_served(void **state)
+{
+    (void)state;
+    Countyd small;
+    countyd_start(&small, "countyd-flood");
+    countyd_stop(&small);
+    static const char *const limits[] = {"--max-connections", "40", "--max-per-address", "8", "--client-timeout", "2",
+                                         NULL};
+    countyd_launch_with(&small, limits);
+    char token[80], auth[160];
+    countyd_add_kiosk(&small, "hall-9", token);
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+    const char *headers[] = {auth, "X-Kiosk-Id: hall-9", "Content-Type: application/json", NULL};
+    int flood[60], opened = 0;
+    for (int i = 0; i < 60; i++)
+        if ((flood[i] = slow_client("127.0.0.2", small.port)) >= 0) opened++;
+    assert_true(opened > 40);
+    double t0 = test_now_s();
+    Reply r = countyd_call(&small, "POST", "/v1/heartbeat", headers, "{}", 2);
+    double took = test_now_s() - t0;
+    printf("heartbeat during a flood of %d slow connections: %ld in %.2f s\n", opened, r.status, took);
+    assert_int_equal(r.status, 200);
+    assert_true(took < 1.0);
+    reply_free(&r);
+    /* The first flood connection was taken in; its body never came. */
+    t0 = test_now_s();
+    assert_true(closed_within(flood[0], 8.0));
+    assert_true(test_now_s() - t0 < 6.0);
+    for (int i = 0; i < 60; i++)
+        if (flood[i] >= 0) close(flood[i]);
+    countyd_stop(&small);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -757,11 +893,14 @@ int main(void)
         cmocka_unit_test(images_no_kiosk_can_show_are_refused),
         cmocka_unit_test(blobs_are_served_and_immutable),
         cmocka_unit_test(feedback_batches_are_idempotent),
+        cmocka_unit_test(feedback_is_keyed_by_kiosk_and_id),
+        cmocka_unit_test(ids_with_nul_or_bad_utf8_are_refused),
         cmocka_unit_test(public_reply_becomes_an_answer_without_contact),
         cmocka_unit_test(heartbeat_is_stored_and_answered),
         cmocka_unit_test(heartbeat_views_are_checked),
         cmocka_unit_test(garbage_gets_json_errors_and_the_server_lives),
         cmocka_unit_test(every_route_survives_hostile_bodies),
+        cmocka_unit_test(slow_client_flood_leaves_kiosks_served),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -477,6 +477,115 @@ static void changes_and_withdrawals_carry_a_reason_kiosks_get(void **state)
     expect_items(&kiosks[K_BAISHI], "bs-all,bs-new,county-all");
 }
 
+static void put_item_as(const char *token, const char *id, const char *fields, long want, json_t **answer)
+{
+    char path[128], body[1024];
+    snprintf(path, sizeof path, "/v1/admin/items/%s", id);
+    snprintf(body, sizeof body, "{\"title\":\"%s\",\"body\":\"正文。\",\"period\":\"periodic\",%s}", id, fields);
+    Reply r = as_admin(token, "PUT", path, body);
+    if (r.status != want) fail_msg("put %s: HTTP %ld, wanted %ld: %s", id, r.status, want, r.body);
+    if (answer) *answer = reply_json(&r);
+    reply_free(&r);
+}
+
+static bool feed_has_category(Kiosk *k, const char *id)
+{
+    Reply r = kiosk_get(k, "/v1/content?since=0");
+    json_t *doc = reply_json(&r);
+    reply_free(&r);
+    bool found = false;
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(json_object_get(doc, "categories"), "upsert"), i, c) {
+        assert_null(json_object_get(c, "rules"));
+        if (strcmp(json_string_value(json_object_get(c, "id")), id) == 0) found = true;
+    }
+    json_decref(doc);
+    return found;
+}
+
+static void the_catalog_sets_rules_and_organisations_add_entries(void **state)
+{
+    (void)state;
+    json_decref(root_ok("PUT", "/v1/admin/categories",
+                        "{\"categories\":[{\"id\":\"dec\",\"name\":\"党组织决议、决定\"},"
+                        "{\"id\":\"fin\",\"name\":\"党费收缴\",\"rules\":{\"scope\":\"public\",\"timing\":\"periodic\","
+                        "\"cadence\":\"monthly\",\"days\":[1,10],\"channels\":\"公开栏 触控屏\"}},"
+                        "{\"id\":\"nb\",\"name\":\"党内通报\",\"rules\":{\"scope\":\"internal\",\"timing\":\"anytime\"}}]}"));
+    /* A bad rule is refused with the reason. */
+    expect_status(as_admin(srv.admin_token, "PUT", "/v1/admin/categories",
+                           "{\"categories\":[{\"id\":\"dec\",\"name\":\"x\",\"rules\":{\"timing\":\"sometimes\"}}]}"),
+                  400, "bad rule");
+    /* A township adds an entry under the county's; its kiosks (and the
+     * village's) get it, the other township's do not; rules never reach kiosks. */
+    expect_status(as_admin(zhang_token, "PUT", "/v1/admin/categories/qh-fin",
+                           "{\"parent\":\"fin\",\"name\":\"青禾镇党费专项\"}"),
+                  200, "township entry");
+    expect_status(as_admin(zhang_token, "PUT", "/v1/admin/categories/qh-top", "{\"name\":\"另立一级目录\"}"), 400,
+                  "township first-level entry");
+    expect_status(as_admin(zhang_token, "PUT", "/v1/admin/categories/fin", "{\"parent\":\"dec\",\"name\":\"x\"}"), 409,
+                  "township edits the county's entry");
+    assert_true(feed_has_category(&kiosks[K_QINGHE], "qh-fin"));
+    assert_true(feed_has_category(&kiosks[K_DONGCUN], "qh-fin"));
+    assert_false(feed_has_category(&kiosks[K_BAISHI], "qh-fin"));
+    assert_true(feed_has_category(&kiosks[K_BAISHI], "fin"));
+    /* baishi cannot file under qinghe's entry. */
+    put_item_as(srv.admin_token, "bs-fin",
+                "\"category\":\"qh-fin\",\"scope\":\"public\",\"org\":\"baishi\",\"published_at\":\"2026-12-02T09:00:00+08:00\"",
+                400, NULL);
+    /* 社会 under a 党内-only entry: refused; 党内 there is fine. */
+    put_item_as(srv.admin_token, "nb-1", "\"category\":\"nb\",\"scope\":\"public\",\"published_at\":\"2026-12-02T09:00:00+08:00\"",
+                400, NULL);
+    put_item_as(srv.admin_token, "nb-1", "\"category\":\"nb\",\"scope\":\"internal\",\"published_at\":\"2026-12-02T09:00:00+08:00\"",
+                200, NULL);
+    /* A 定期 item shown for 5 days gets a warning (the rule is 15). */
+    json_t *ans;
+    put_item_as(zhang_token, "qh-fin-12",
+                "\"category\":\"qh-fin\",\"scope\":\"public\",\"published_at\":\"2026-12-02T09:00:00+08:00\","
+                "\"expires_at\":\"2026-12-07T09:00:00+08:00\"",
+                200, &ans);
+    assert_int_equal(json_array_size(json_object_get(ans, "warnings")), 1);
+    assert_non_null(strstr(json_string_value(json_array_get(json_object_get(ans, "warnings"), 0)), "15"));
+    json_decref(ans);
+    put_item_as(zhang_token, "qh-fin-12",
+                "\"category\":\"qh-fin\",\"scope\":\"public\",\"published_at\":\"2026-12-02T09:00:00+08:00\","
+                "\"expires_at\":\"2026-12-31T09:00:00+08:00\"",
+                200, &ans);
+    assert_int_equal(json_array_size(json_object_get(ans, "warnings")), 0);
+    json_decref(ans);
+    /* The overdue list of December: every organisation owes its 党费 disclosure
+     * until it publishes one; qinghe's (under its own entry) counts. */
+    Reply r = as_admin(srv.admin_token, "GET", "/v1/admin/overdue?at=2026-12-05T09:00:00%2B08:00", NULL);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"org\":\"qinghe\""));
+    reply_free(&r);
+    expect_status(as_admin(srv.reviewer_token, "POST", "/v1/admin/items/qh-fin-12/review", "{}"), 200, "review");
+    expect_status(as_admin(zhang_token, "POST", "/v1/admin/items/qh-fin-12/approve", "{}"), 200, "approve");
+    expect_status(as_admin(zhang_token, "POST", "/v1/admin/items/qh-fin-12/publish", "{}"), 200, "publish");
+    r = as_admin(srv.admin_token, "GET", "/v1/admin/overdue?at=2026-12-05T09:00:00%2B08:00", NULL);
+    json_t *doc = reply_json(&r);
+    reply_free(&r);
+    size_t i;
+    json_t *o;
+    int baishi = 0;
+    json_array_foreach(json_object_get(doc, "overdue"), i, o) {
+        assert_string_not_equal(json_string_value(json_object_get(o, "org")), "qinghe");
+        if (strcmp(json_string_value(json_object_get(o, "org")), "baishi") == 0) {
+            baishi++;
+            assert_string_equal(json_string_value(json_object_get(o, "period")), "2026-12");
+            assert_false(json_is_true(json_object_get(o, "late")));
+        }
+    }
+    assert_int_equal(baishi, 1);
+    json_decref(doc);
+    /* After the 10th it is late; zhang sees only its own subtree. */
+    r = as_admin(zhang_token, "GET", "/v1/admin/overdue?at=2026-12-15T09:00:00%2B08:00", NULL);
+    assert_null(strstr(r.body, "baishi"));
+    assert_non_null(strstr(r.body, "\"late\":true"));
+    reply_free(&r);
+    expect_status(as_admin(zhang_token, "GET", "/v1/admin/overdue?org=baishi", NULL), 403, "other's overdue list");
+}
+
 /* ---- migration of a database made before the organisation tree ---------------- */
 
 /* Every row of `table` as text, its columns as they were at schema 3. */
@@ -618,6 +727,7 @@ int main(void)
         cmocka_unit_test(an_admin_acts_only_within_its_organisation),
         cmocka_unit_test(a_supervisor_reads_and_changes_nothing),
         cmocka_unit_test(changes_and_withdrawals_carry_a_reason_kiosks_get),
+        cmocka_unit_test(the_catalog_sets_rules_and_organisations_add_entries),
         cmocka_unit_test(a_database_of_the_previous_countyd_keeps_every_row),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

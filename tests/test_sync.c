@@ -75,6 +75,8 @@ typedef struct Server {
     bool endless_declared;           /* ... that declares 1 GiB in Content-Length */
     atomic_bool hold_blobs;          /* blob requests wait while raised */
     int retry_after;                 /* SERVE_BUSY's Retry-After in seconds */
+    const char *database;            /* X-Database-Id on content answers, if set */
+    bool always_snapshot;            /* no 304: the snapshot even when since is the revision */
     int busy_answers;
     char last_auth[300], last_kiosk[100];
 } Server;
@@ -94,6 +96,7 @@ static enum MHD_Result answer(struct MHD_Connection *c, int status, const char *
     struct MHD_Response *r = MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
     if (type) MHD_add_response_header(r, "Content-Type", type);
     if (etag) MHD_add_response_header(r, "ETag", etag);
+    if (etag && srv.database) MHD_add_response_header(r, "X-Database-Id", srv.database);
     enum MHD_Result rc = MHD_queue_response(c, (unsigned)status, r);
     MHD_destroy_response(r);
     return rc;
@@ -243,7 +246,7 @@ static enum MHD_Result serve_content(struct MHD_Connection *c)
     char etag[32];
     snprintf(etag, sizeof etag, "\"%lld\"", (long long)srv.revision);
     enum MHD_Result rc;
-    if (srv.revision == since)
+    if (srv.revision == since && !srv.always_snapshot)
         rc = answer(c, 304, NULL, "", 0, etag);
     else if (since > 0 && srv.delta)
         rc = answer(c, 200, "application/json", srv.delta, strlen(srv.delta), etag);
@@ -788,6 +791,69 @@ static void test_wrong_declaration_hides_only_its_item(void **state)
     assert_true(kiosk_visible("gk-001", NULL, 0));
 }
 
+static int64_t kiosk_revision(void)
+{
+    Store *s = kiosk_store_open();
+    int64_t rev = store_revision(s);
+    store_close(s);
+    return rev;
+}
+
+/* The same database going back from revision 3 to 2 (a stale proxy or
+ * cache): refused, the kiosk stays at 3 and says why. */
+static void test_older_revision_from_same_database_refused(void **state)
+{
+    (void)state;
+    SRV_SET(database, "00000000000000aa");
+    static const char *const newer[] = {"gk-001:第三版:public:0"};
+    publish(3, 1, newer);
+    assert_int_equal(run_once(), 0);
+    static const char *const older[] = {"gk-001:第二版:public:0"};
+    publish(2, 1, older);
+    Config cfg;
+    Err err;
+    kiosk_config(&cfg);
+    assert_int_equal(sync_run_once(&cfg, &err), -1);
+    assert_non_null(strstr(err.msg, "older than the 3"));
+    assert_int_equal(kiosk_revision(), 3);
+    char title[256];
+    assert_true(kiosk_visible("gk-001", title, sizeof title));
+    assert_string_equal(title, "第三版");
+}
+
+/* A server whose database was replaced (a backup restored, with
+ * countyd --new-identity): its older snapshot replaces everything, and at
+ * the same revision number a 304 from it is not believed either. */
+static void test_replaced_database_resyncs(void **state)
+{
+    (void)state;
+    SRV_SET(database, "00000000000000aa");
+    static const char *const before[] = {"gk-001:旧库的条目:public:0", "gk-002:只在旧库:public:-1"};
+    publish(5, 2, before);
+    assert_int_equal(run_once(), 0);
+    assert_true(kiosk_visible("gk-002", NULL, 0));
+
+    SRV_SET(database, "00000000000000bb");
+    static const char *const restored[] = {"gk-001:恢复的条目:public:0"};
+    publish(2, 1, restored);
+    assert_int_equal(run_once(), 0);
+    assert_int_equal(kiosk_revision(), 2);
+    assert_false(kiosk_visible("gk-002", NULL, 0));
+    char title[256];
+    assert_true(kiosk_visible("gk-001", title, sizeof title));
+    assert_string_equal(title, "恢复的条目");
+    kiosk_assert_state("sync.database", "00000000000000bb");
+
+    /* Another database again, this time at the kiosk's own revision. */
+    SRV_SET(database, "00000000000000cc");
+    static const char *const same_number[] = {"gk-003:同号的新库:public:-1"};
+    publish(2, 1, same_number);
+    assert_int_equal(run_once(), 0);
+    assert_int_equal(SRV(last_since), 0);
+    assert_true(kiosk_visible("gk-003", NULL, 0));
+    assert_false(kiosk_visible("gk-001", NULL, 0));
+}
+
 static void test_server_down_content_kept_then_recovers(void **state)
 {
     (void)state;
@@ -1007,6 +1073,24 @@ static void test_thread_honours_retry_after(void **state)
     sync_stop(t);
 }
 
+/* A server that answers the snapshot at the kiosk's own revision instead
+ * of 304: nothing is applied again, and the thread waits its interval
+ * instead of asking again at once. */
+static void test_thread_snapshot_at_own_revision_not_reapplied(void **state)
+{
+    (void)state;
+    SRV_SET(always_snapshot, true);
+    Events ev = {0};
+    SyncThread *t = thread_start(&ev);
+    assert_true(wait_until(item1_visible, 10));
+    int after_first = SRV(content_requests);
+    usleep(3000000);
+    int more = SRV(content_requests) - after_first;
+    printf("content requests in 3 s at the server's revision: %d\n", more);
+    assert_true(more <= 2);
+    sync_stop(t);
+}
+
 /* Unreachable at start: the thread backs off; the server comes; it
  * recovers on the next attempt.  And stop while a request hangs. */
 static void test_thread_backoff_recovery_and_stop_mid_transfer(void **state)
@@ -1197,6 +1281,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_endless_bodies_keep_memory_flat, setup, teardown),
         cmocka_unit_test_setup_teardown(test_update_applied_only_after_its_images, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wrong_declaration_hides_only_its_item, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_older_revision_from_same_database_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_replaced_database_resyncs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_server_down_content_kept_then_recovers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_feedback_exactly_once_after_dropped_answer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refused_feedback_does_not_block_others, setup, teardown),
@@ -1205,6 +1291,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_thread_long_poll_poke_and_stop, setup, teardown),
         cmocka_unit_test_setup_teardown(test_thread_backoff_recovery_and_stop_mid_transfer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_thread_mark_not_ok_while_failing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_thread_snapshot_at_own_revision_not_reapplied, setup, teardown),
         cmocka_unit_test_setup_teardown(test_thread_honours_retry_after, setup, teardown),
         cmocka_unit_test_setup_teardown(test_folder_source, setup, teardown),
         cmocka_unit_test_setup_teardown(test_folder_missing_attachment_fails, setup, teardown),

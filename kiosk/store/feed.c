@@ -323,8 +323,10 @@ static int apply_document(Ctx *c, Store *s, json_t *root, FeedResult *res)
 
     if (store_write_begin(s, c->err)) return -1;
     int64_t current = store_revision(s);
-    if (!res->snapshot && current >= revision) {
-        /* A delta we already applied (a retried download): nothing to do. */
+    if ((!res->snapshot && current >= revision) || (res->snapshot && current == revision && current > 0)) {
+        /* A delta we already applied (a retried download), or a snapshot at
+         * the revision the store is at: nothing to do, and nothing to tell
+         * the screens (the sync then waits before it asks again). */
         store_write_rollback(s);
         res->unchanged = true;
         res->revision = current;
@@ -380,28 +382,38 @@ static void list_item_attachments(json_t *item, FeedAttachment *out, int *count)
     }
 }
 
-int feed_attachments(const char *data, size_t len, FeedAttachment **out, int *count, Err *err)
+int feed_peek(const char *data, size_t len, FeedPeek *out, Err *err)
 {
-    *out = NULL;
-    *count = 0;
+    memset(out, 0, sizeof *out);
+    out->revision = -1;
     if (len > FEED_MAX_BYTES) return err_set(err, "document is %zu bytes; at most %d are accepted", len, FEED_MAX_BYTES);
     json_error_t jerr;
     json_t *root = json_loadb(data, len, 0, &jerr);
     if (!root) return err_set(err, "line %d, column %d: %s", jerr.line, jerr.column, jerr.text);
+    const char *kind = json_string_value(json_object_get(root, "kind"));
+    out->snapshot = kind && strcmp(kind, "snapshot") == 0;
+    json_t *rev = json_object_get(root, "revision");
+    if (json_is_integer(rev)) out->revision = json_integer_value(rev);
     json_t *items = json_object_get(json_object_get(root, "items"), "upsert");
     size_t i;
     json_t *it;
     int n = 0;
     json_array_foreach(items, i, it) list_item_attachments(it, NULL, &n);
-    FeedAttachment *list = n ? calloc((size_t)n, sizeof *list) : NULL;
-    if (n && !list) {
+    out->attachments = n ? calloc((size_t)n, sizeof *out->attachments) : NULL;
+    if (n && !out->attachments) {
         json_decref(root);
         return err_set(err, "out of memory");
     }
-    json_array_foreach(items, i, it) list_item_attachments(it, list, count);
+    json_array_foreach(items, i, it) list_item_attachments(it, out->attachments, &out->attachment_count);
     json_decref(root);
-    *out = list;
     return 0;
+}
+
+void feed_peek_free(FeedPeek *p)
+{
+    free(p->attachments);
+    p->attachments = NULL;
+    p->attachment_count = 0;
 }
 
 int feed_import_file(Store *s, const char *path, FeedResult *res, Err *err)

@@ -41,18 +41,26 @@ typedef struct FeedResult {
     bool snapshot;
     int64_t revision;            /* the store's revision after the import */
     int upserts, deletes;        /* entries applied, all sections together */
-    bool unchanged;              /* a delta the store already had */
+    bool unchanged;              /* a delta the store already had, or a snapshot at the store's revision */
 } FeedResult;
 
-/* The images a document's public items use, read without applying
- * anything, so that the sync can fetch them before the document changes
- * what is on screen.  Entries the importer would refuse are skipped here
- * (the import reports them).  *out is malloc'd (free it), maybe NULL. */
+/* What a document is and the images its public items use, read without
+ * applying anything, so that the sync can judge its revision and fetch
+ * its images before the document changes what is on screen.  Entries the
+ * importer would refuse are skipped here (the import reports them).
+ * Free with feed_peek_free. */
 typedef struct FeedAttachment {
     char sha256[65];
     int64_t size;
 } FeedAttachment;
-int feed_attachments(const char *data, size_t len, FeedAttachment **out, int *count, Err *err);
+typedef struct FeedPeek {
+    bool snapshot;
+    int64_t revision;            /* -1 when the document has none */
+    FeedAttachment *attachments; /* malloc'd, maybe NULL */
+    int attachment_count;
+} FeedPeek;
+int feed_peek(const char *data, size_t len, FeedPeek *out, Err *err);
+void feed_peek_free(FeedPeek *p);
 
 int feed_import_buffer(Store *s, const char *data, size_t len, FeedResult *res, Err *err);
 int feed_import_file(Store *s, const char *path, FeedResult *res, Err *err);

@@ -64,6 +64,7 @@ typedef struct HttpResponse {
     size_t len;
     char etag[128];
     char content_type[128];
+    char database_id[40];            /* X-Database-Id: which database the server's revisions count in */
     size_t sunk;                     /* bytes handed to the request's sink */
     int retry_after_s;               /* a 429 or 503's Retry-After in seconds, 0 when none */
     bool unreachable;                /* failed: could not reach the server / network broke / too slow */

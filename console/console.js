@@ -1,0 +1,759 @@
+/* console.js — the 管理后台 in the browser: log-in, then one page per menu
+ * entry, each drawn from countyd's admin API (docs/PROTOCOL.md) with the
+ * session cookie.  Plain JavaScript, no library: the pages are tables and
+ * forms, and the few charts are bars drawn as SVG by barChart() below.
+ * Every text from the server goes into the page as text (el() never
+ * parses HTML), so nothing a visitor or an admin typed can run here. */
+"use strict";
+
+const S = { admin: "", csrf: "", mustChange: false, features: {} };
+
+/* ---- small helpers ------------------------------------------------------ */
+
+function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+    else if (k === "class") e.className = v;
+    else e.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    e.append(c instanceof Node ? c : String(c));
+  }
+  return e;
+}
+
+function svg(tag, attrs, ...children) {
+  const e = document.createElementNS("http://www.w3.org/2000/svg", tag);
+  for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
+  for (const c of children.flat()) e.append(c instanceof Node ? c : String(c));
+  return e;
+}
+
+const main = () => document.getElementById("main");
+
+function show(...nodes) {
+  main().replaceChildren(...nodes);
+}
+
+let toastTimer = 0;
+function toast(text, isError) {
+  const t = document.getElementById("toast");
+  t.textContent = text;
+  t.className = isError ? "error" : "";
+  t.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { t.hidden = true; }, 5000);
+}
+
+class ApiError extends Error {
+  constructor(status, code, message) { super(message); this.status = status; this.code = code; }
+}
+
+/* Every call to countyd: JSON both ways, the CSRF token on every change. */
+async function api(method, path, body, type) {
+  const headers = {};
+  if (method !== "GET") headers["X-CSRF-Token"] = S.csrf;
+  let payload;
+  if (body instanceof Blob) { payload = body; headers["Content-Type"] = type; }
+  else if (body !== undefined) { payload = JSON.stringify(body); headers["Content-Type"] = "application/json"; }
+  const res = await fetch(path, { method, headers, body: payload, credentials: "same-origin", cache: "no-store" });
+  const text = await res.text();
+  let doc = {};
+  try { doc = text ? JSON.parse(text) : {}; } catch (e) { doc = {}; }
+  if (!res.ok) {
+    const err = doc.error || {};
+    if (res.status === 401 && !path.startsWith("/console/api/login")) {
+      S.csrf = "";
+      renderLogin(err.message || "请登录");
+    }
+    throw new ApiError(res.status, err.code || "http_" + res.status, err.message || res.statusText);
+  }
+  return doc;
+}
+
+/* Runs an action from a button; a refusal is shown, not thrown. */
+async function attempt(fn, done) {
+  try {
+    const r = await fn();
+    if (done) toast(done);
+    return r;
+  } catch (e) {
+    if (e.status !== 401) toast(e.message, true);
+    return undefined;
+  }
+}
+
+const STATE_LABEL = { drafted: "待审核", reviewed: "待审批", approved: "待发布", published: "已公开", withdrawn: "已撤回" };
+const PERIOD_LABEL = { long_term: "长期", periodic: "定期", phased: "分期", immediate: "即时" };
+const SCOPE_LABEL = { public: "社会", internal: "党内" };
+const KIND_LABEL = { rating: "评价", comment: "留言", request: "依申请公开" };
+
+function stateBadge(state) {
+  return el("span", { class: "state " + state }, STATE_LABEL[state] || state);
+}
+
+function fmtTime(t) {
+  return t ? String(t).replace("T", " ").replace(/:\d\d(\+08:00|Z)$/, "") : "—";
+}
+
+function fmtAgo(seconds) {
+  if (seconds === null || seconds === undefined) return "从未联系";
+  if (seconds < 90) return "刚刚";
+  if (seconds < 5400) return Math.round(seconds / 60) + " 分钟前";
+  if (seconds < 172800) return Math.round(seconds / 3600) + " 小时前";
+  return Math.round(seconds / 86400) + " 天前";
+}
+
+function fmtBytes(n) {
+  if (n === null || n === undefined) return "—";
+  if (n >= 1 << 30) return (n / (1 << 30)).toFixed(1) + " GB";
+  return Math.round(n / (1 << 20)) + " MB";
+}
+
+/* A local time from <input type=datetime-local> as RFC 3339 in China time. */
+function toFeedTime(local) {
+  return local ? local + (local.length === 16 ? ":00" : "") + "+08:00" : undefined;
+}
+
+function toLocalInput(t) {
+  if (!t) return "";
+  const d = new Date(t);
+  const cst = new Date(d.getTime() + 8 * 3600 * 1000);
+  return cst.toISOString().slice(0, 16);
+}
+
+function nowLocal(plusDays) {
+  return toLocalInput(new Date(Date.now() + (plusDays || 0) * 86400 * 1000).toISOString());
+}
+
+function newId(prefix) {
+  const d = nowLocal().slice(0, 10).replace(/-/g, "");
+  const r = Array.from(crypto.getRandomValues(new Uint8Array(3)), (b) => b.toString(16).padStart(2, "0")).join("");
+  return prefix + "-" + d + "-" + r;
+}
+
+function table(headers, rows, empty) {
+  if (!rows.length) return el("p", { class: "muted" }, empty || "没有记录");
+  return el("div", { class: "table-wrap" },
+    el("table", {},
+      el("thead", {}, el("tr", {}, headers.map((h) => el("th", { class: h.cls || null }, h.label || h)))),
+      el("tbody", {}, rows)));
+}
+
+/* A horizontal bar chart: [{label, value}] → SVG, drawn here because a few
+ * bars do not need a chart library. */
+function barChart(data, title, unit) {
+  const rows = data.slice(0, 12);
+  const max = Math.max(1, ...rows.map((d) => d.value));
+  const rowH = 28, labelW = 220, barW = 260, h = rows.length * rowH + 8, w0 = labelW + barW + 70;
+  const chart = svg("svg", { class: "chart", width: w0, height: h, viewBox: `0 0 ${w0} ${h}`, role: "img", "aria-label": title });
+  rows.forEach((d, i) => {
+    const y = 4 + i * rowH;
+    const w = Math.max(2, Math.round((d.value / max) * barW));
+    const label = d.label.length > 15 ? d.label.slice(0, 14) + "…" : d.label;
+    chart.append(svg("text", { x: labelW - 8, y: y + 16, "text-anchor": "end" }, label),
+      svg("rect", { class: d.cls || "bar", x: labelW, y: y + 3, width: w, height: rowH - 8, rx: 2 }),
+      svg("text", { x: labelW + w + 6, y: y + 16 }, d.value + (unit || "")));
+  });
+  return rows.length ? chart : el("p", { class: "muted" }, "暂无数据");
+}
+
+/* A spreadsheet-friendly CSV (UTF-8 with a byte order mark). */
+function downloadCsv(name, header, rows) {
+  const q = (v) => '"' + String(v === null || v === undefined ? "" : v).replace(/"/g, '""') + '"';
+  const text = "\ufeff" + [header, ...rows].map((r) => r.map(q).join(",")).join("\r\n") + "\r\n";
+  const a = el("a", { href: URL.createObjectURL(new Blob([text], { type: "text/csv" })), download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+}
+
+/* ---- log-in, password change, the frame ------------------------------------ */
+
+function frame(loggedIn) {
+  document.getElementById("nav").hidden = !loggedIn;
+  document.getElementById("who").hidden = !loggedIn;
+  document.getElementById("who-name").textContent = S.admin;
+}
+
+function renderLogin(message) {
+  frame(false);
+  const name = el("input", { type: "text", id: "login-name", autocomplete: "username", required: true });
+  const pass = el("input", { type: "password", id: "login-password", autocomplete: "current-password", required: true });
+  const note = el("p", { class: "error", id: "login-error" }, message && message !== "请登录" ? message : "");
+  const form = el("form", { class: "card login", id: "login-form" },
+    el("h1", {}, "登录管理后台"),
+    el("label", { for: "login-name" }, "用户名"), name,
+    el("label", { for: "login-password" }, "密码"), pass,
+    note,
+    el("div", { class: "actions" }, el("button", { class: "primary", type: "submit", id: "login-submit" }, "登录")),
+    el("p", { class: "muted" }, "连续 5 次密码错误将锁定 15 分钟。忘记密码请联系县里的系统管理员。"));
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    try {
+      const s = await api("POST", "/console/api/login", { name: name.value, password: pass.value });
+      startSession(s);
+    } catch (e) {
+      note.textContent = e.message;
+    }
+  });
+  show(form);
+  name.focus();
+}
+
+function renderPasswordChange(forced) {
+  frame(!forced);
+  const old = el("input", { type: "password", id: "pw-old", autocomplete: "current-password" });
+  const fresh = el("input", { type: "password", id: "pw-new", autocomplete: "new-password" });
+  const again = el("input", { type: "password", id: "pw-again", autocomplete: "new-password" });
+  const note = el("p", { class: "error", id: "pw-error" });
+  const form = el("form", { class: "card login", id: "password-form" },
+    el("h1", {}, forced ? "首次登录，请修改密码" : "修改密码"),
+    el("label", { for: "pw-old" }, forced ? "初始密码" : "原密码"), old,
+    el("label", { for: "pw-new" }, "新密码（至少 10 个字符）"), fresh,
+    el("label", { for: "pw-again" }, "再输入一次新密码"), again, note,
+    el("div", { class: "actions" }, el("button", { class: "primary", type: "submit", id: "pw-submit" }, "保存新密码")));
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    if (fresh.value !== again.value) { note.textContent = "两次输入的新密码不一致"; return; }
+    try {
+      const s = await api("POST", "/console/api/password", { old: old.value, new: fresh.value });
+      toast("密码已修改");
+      startSession(s);
+    } catch (e) {
+      note.textContent = e.message;
+    }
+  });
+  show(form);
+  old.focus();
+}
+
+function startSession(s) {
+  S.admin = s.admin;
+  S.csrf = s.csrf;
+  S.mustChange = s.must_change;
+  S.features = s.features || S.features;
+  if (S.mustChange) return renderPasswordChange(true);
+  frame(true);
+  route();
+}
+
+/* ---- 概览 ------------------------------------------------------------------ */
+
+function kioskStatus(k) {
+  if (k.silent) return el("span", { class: "state bad" }, "失联");
+  if (k.silent_seconds > 600) return el("span", { class: "state warn" }, "离线");
+  return el("span", { class: "state ok" }, "在线");
+}
+
+async function pageOverview() {
+  const [kiosks, items, feedback] = await Promise.all([
+    api("GET", "/v1/admin/kiosks"), api("GET", "/v1/admin/items"), api("GET", "/v1/admin/feedback")]);
+  const count = (st) => items.items.filter((i) => i.state === st).length;
+  const week = Date.now() - 7 * 86400 * 1000;
+  const fresh = feedback.feedback.filter((f) => !f.replies.length && f.kind !== "rating" && new Date(f.received_at) > week);
+  const rows = kiosks.kiosks.map((k) => el("tr", { "data-kiosk": k.id },
+    el("td", {}, kioskStatus(k)), el("td", {}, el("b", {}, k.name || k.id), el("div", { class: "muted" }, k.id)),
+    el("td", {}, fmtAgo(k.silent_seconds), el("div", { class: "muted" }, fmtTime(k.last_seen))),
+    el("td", { class: "num" }, k.revision === null ? "—" : k.revision,
+      k.revision !== null && k.revision < kiosks.revision ? el("div", { class: "muted" }, "落后 " + (kiosks.revision - k.revision)) : ""),
+    el("td", { class: "num" }, k.outbox === null ? "—" : k.outbox),
+    el("td", { class: "num wide-only" }, fmtBytes(k.free_disk)),
+    el("td", { class: "wide-only" }, k.last_error || "")));
+  const online = kiosks.kiosks.filter((k) => !k.silent && k.silent_seconds <= 600).length;
+  show(el("h1", {}, "概览"),
+    el("div", { class: "figures" },
+      figure(online + " / " + kiosks.kiosks.length, "触控屏在线"),
+      figure(count("drafted"), "待审核", "#/review"),
+      figure(count("reviewed"), "待审批", "#/review"),
+      figure(count("approved"), "待发布", "#/review"),
+      figure(fresh.length, "近 7 天未回复的意见", "#/feedback"),
+      figure(kiosks.revision, "内容版本")),
+    el("div", { class: "card", style: null },
+      el("h2", {}, "触控屏"),
+      table(["状态", "触控屏", "最后心跳", { label: "内容版本", cls: "num" }, { label: "待上传意见", cls: "num" },
+        { label: "剩余空间", cls: "num wide-only" }, { label: "最近错误", cls: "wide-only" }], rows, "还没有登记触控屏")),
+    el("p", { class: "muted" }, "在线：10 分钟内有心跳；离线：超过 10 分钟；失联：超过服务器设定的失联时间或从未联系。"));
+}
+
+function figure(value, label, href) {
+  const f = el("div", { class: "figure" }, el("b", {}, value), el("span", {}, label));
+  return href ? el("a", { href, style: null, class: "figure-link" }, f) : f;
+}
+
+/* ---- 内容 ------------------------------------------------------------------ */
+
+function categoryTree(categories, selected, onPick) {
+  const children = (parent) => categories.filter((c) => (c.parent || "") === parent);
+  const branch = (parent) => {
+    const kids = children(parent);
+    if (!kids.length) return null;
+    return el("ul", { class: "tree" }, kids.map((c) => el("li", {},
+      el("button", { type: "button", class: c.id === selected ? "active" : null, "data-cat": c.id, onclick: () => onPick(c.id) }, c.name),
+      branch(c.id))));
+  };
+  return el("div", {},
+    el("button", { type: "button", class: selected ? null : "active", onclick: () => onPick("") }, "全部目录"),
+    branch(""));
+}
+
+function categoryName(categories, id) {
+  const c = categories.find((x) => x.id === id);
+  return c ? c.name : id;
+}
+
+async function pageContent(params) {
+  const [cats, items] = await Promise.all([api("GET", "/v1/admin/categories"), api("GET", "/v1/admin/items")]);
+  const state = params.get("state") || "";
+  const cat = params.get("cat") || "";
+  const go = (s, c) => { location.hash = "#/content?state=" + s + "&cat=" + c; };
+  const below = (id) => {
+    const ids = new Set([id]);
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const c of cats.categories) if (ids.has(c.parent) && !ids.has(c.id)) { ids.add(c.id); grew = true; }
+    }
+    return ids;
+  };
+  const inCat = cat ? below(cat) : null;
+  const shown = items.items.filter((i) => (!state || i.state === state) && (!inCat || inCat.has(i.category)));
+  const tabs = el("div", { class: "tabs" }, [["", "全部"], ...Object.entries(STATE_LABEL)].map(([s, label]) =>
+    el("button", { type: "button", class: s === state ? "active" : null, onclick: () => go(s, cat) },
+      label + " " + items.items.filter((i) => !s || i.state === s).length)));
+  const rows = shown.map((i) => el("tr", { "data-item": i.id },
+    el("td", {}, el("a", { href: "#/edit/" + encodeURIComponent(i.id) }, i.title), el("div", { class: "muted" }, i.id)),
+    el("td", {}, categoryName(cats.categories, i.category)),
+    el("td", {}, stateBadge(i.state), i.on_kiosks ? el("div", { class: "muted" }, "在屏上") : ""),
+    el("td", {}, SCOPE_LABEL[i.scope] || i.scope),
+    el("td", { class: "num" }, i.views),
+    el("td", { class: "wide-only" }, fmtTime(i.updated_at), el("div", { class: "muted" }, i.updated_by))));
+  show(el("h1", {}, "内容"),
+    el("div", { class: "cols" },
+      el("div", { class: "card" }, el("h2", {}, "公开目录"), categoryTree(cats.categories, cat, (c) => go(state, c))),
+      el("div", { class: "card" },
+        el("div", { class: "actions", style: null },
+          el("a", { class: "button primary", href: "#/edit/", id: "new-item" }, "新建内容")),
+        tabs,
+        table(["标题", "目录", "状态", "范围", { label: "浏览", cls: "num" }, { label: "最后修改", cls: "wide-only" }], rows,
+          "这里还没有内容"))));
+}
+
+/* The editor: title, body, images, window, period, scope; saving stores a
+ * draft (PUT /v1/admin/items/ID), 预览 asks countyd to draw it with the
+ * kiosk's own renderer. */
+async function pageEdit(id) {
+  const cats = await api("GET", "/v1/admin/categories");
+  let item = { id: id || newId("gk"), title: "", body: "", category: (cats.categories[0] || {}).id || "", period: "immediate",
+    scope: "public", published_at: toFeedTime(nowLocal()), attachments: [] };
+  let info = null;
+  if (id) {
+    info = await api("GET", "/v1/admin/items/" + encodeURIComponent(id));
+    item = { ...info.content, org: info.org, audience: info.content.audience || info.audience };
+  }
+  const images = (item.attachments || []).map((a) => ({ ...a }));
+  const f = {
+    id: el("input", { type: "text", id: "ed-id", value: item.id, readonly: id ? true : null }),
+    title: el("input", { type: "text", id: "ed-title", value: item.title, maxlength: 300 }),
+    category: el("select", { id: "ed-category" }, cats.categories.map((c) =>
+      el("option", { value: c.id, selected: c.id === item.category }, (c.parent ? "　" : "") + c.name))),
+    unit: el("input", { type: "text", id: "ed-unit", value: item.unit || "" }),
+    body: el("textarea", { id: "ed-body", spellcheck: "false" }),
+    period: el("select", { id: "ed-period" }, Object.entries(PERIOD_LABEL).map(([k, v]) =>
+      el("option", { value: k, selected: k === item.period }, v))),
+    scope: el("select", { id: "ed-scope" }, Object.entries(SCOPE_LABEL).map(([k, v]) =>
+      el("option", { value: k, selected: k === item.scope }, v + (k === "internal" ? "（不上屏）" : "")))),
+    audience: el("select", { id: "ed-audience" },
+      el("option", { value: "subtree", selected: item.audience !== "own" }, "本组织及下级组织的触控屏"),
+      el("option", { value: "own", selected: item.audience === "own" }, "仅本组织的触控屏")),
+    from: el("input", { type: "datetime-local", id: "ed-from", value: toLocalInput(item.published_at) }),
+    until: el("input", { type: "datetime-local", id: "ed-until", value: toLocalInput(item.expires_at) }),
+    pinned: el("input", { type: "checkbox", id: "ed-pinned", checked: !!item.pinned }),
+    urgent: el("input", { type: "checkbox", id: "ed-urgent", checked: !!item.urgent }),
+  };
+  f.body.value = item.body;
+  const gallery = el("div", { class: "images", id: "ed-images" });
+  const previewBox = el("div", { id: "preview" });
+
+  const collect = () => {
+    const doc = { id: f.id.value.trim(), category: f.category.value, title: f.title.value.trim(), body: f.body.value,
+      period: f.period.value, scope: f.scope.value, published_at: toFeedTime(f.from.value) };
+    if (f.unit.value.trim()) doc.unit = f.unit.value.trim();
+    doc.audience = f.audience.value;
+    if (item.org) doc.org = item.org;
+    if (f.until.value) doc.expires_at = toFeedTime(f.until.value);
+    if (f.pinned.checked) doc.pinned = true;
+    if (f.urgent.checked) doc.urgent = true;
+    if (images.length) doc.attachments = images.map(({ sha256, size, type, caption }) =>
+      (caption ? { sha256, size, type, caption } : { sha256, size, type }));
+    return doc;
+  };
+
+  const drawGallery = () => {
+    gallery.replaceChildren(...images.map((a, n) => el("figure", { "data-sha": a.sha256 },
+      a.url ? el("img", { src: a.url, alt: "图" + (n + 1) }) : el("div", { class: "muted" }, "图" + (n + 1) + "（已上传）"),
+      el("input", { type: "text", placeholder: "图片说明", value: a.caption || "", class: "caption",
+        oninput: (ev) => { a.caption = ev.target.value; } }),
+      el("div", { class: "actions" },
+        el("button", { type: "button", onclick: () => insertAtCursor(f.body, "\n[图" + (n + 1) + "]\n") }, "插入正文"),
+        el("button", { type: "button", onclick: () => { images.splice(n, 1); drawGallery(); } }, "移除")))));
+  };
+
+  const upload = async (files) => {
+    for (const file of files) {
+      if (!["image/png", "image/jpeg"].includes(file.type)) { toast(file.name + "：只能上传 PNG 或 JPEG 图片", true); continue; }
+      const bytes = await file.arrayBuffer();
+      const digest = await crypto.subtle.digest("SHA-256", bytes);
+      const sha = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+      const ok = await attempt(() => api("PUT", "/v1/admin/blobs/" + sha, new Blob([bytes]), file.type));
+      if (!ok) continue;
+      images.push({ sha256: sha, size: bytes.byteLength, type: file.type, caption: "", url: URL.createObjectURL(file) });
+      drawGallery();
+      toast(file.name + " 已上传");
+    }
+  };
+  const picker = el("input", { type: "file", accept: "image/png,image/jpeg", multiple: true, id: "ed-file", class: "file-input",
+    onchange: (ev) => upload(Array.from(ev.target.files)) });
+  const drop = el("div", { class: "drop", id: "ed-drop" }, "把 PNG 或 JPEG 图片拖到这里，或 ",
+    el("button", { type: "button", class: "link", onclick: () => picker.click() }, "选择文件"), picker);
+  drop.addEventListener("dragover", (ev) => { ev.preventDefault(); drop.classList.add("over"); });
+  drop.addEventListener("dragleave", () => drop.classList.remove("over"));
+  drop.addEventListener("drop", (ev) => { ev.preventDefault(); drop.classList.remove("over"); upload(Array.from(ev.dataTransfer.files)); });
+
+  const save = async () => {
+    const doc = collect();
+    const r = await attempt(() => api("PUT", "/v1/admin/items/" + encodeURIComponent(doc.id), doc),
+      "已保存为草稿，等待审核");
+    if (r && !id) location.hash = "#/edit/" + encodeURIComponent(doc.id);
+    return r;
+  };
+  const preview = async () => {
+    previewBox.replaceChildren(el("p", { class: "muted" }, "正在用触控屏程序生成预览……"));
+    const r = await attempt(() => api("POST", "/v1/admin/preview", collect()));
+    if (!r) { previewBox.replaceChildren(); return; }
+    previewBox.replaceChildren(el("h2", {}, "预览（触控屏实际效果，共 " + r.landscape.length + " 页横屏 / " + r.portrait.length + " 页竖屏）"),
+      el("h3", {}, "横屏 1920×1080"),
+      el("div", { class: "previews landscape" }, r.landscape.map((u, n) => el("img", { src: u, alt: "横屏第 " + (n + 1) + " 页", class: "preview-page" }))),
+      el("h3", {}, "竖屏 1080×1920"),
+      el("div", { class: "previews portrait" }, r.portrait.map((u, n) => el("img", { src: u, alt: "竖屏第 " + (n + 1) + " 页", class: "preview-page" }))));
+  };
+
+  drawGallery();
+  const history = info ? el("div", { class: "card" }, el("h2", {}, "流程记录"),
+    table(["时间", "操作", "人员", "说明"], (info.history || []).map((h) => el("tr", {},
+      el("td", {}, fmtTime(h.at)), el("td", {}, h.action), el("td", {}, h.admin), el("td", {}, h.detail || ""))))) : null;
+  show(el("h1", {}, id ? "编辑：" + item.title : "新建内容", info ? el("span", { style: null }, " ", stateBadge(info.state)) : ""),
+    el("div", { class: "card" },
+      el("div", { class: "row" },
+        el("div", {}, el("label", { for: "ed-title" }, "标题"), f.title),
+        el("div", {}, el("label", { for: "ed-category" }, "目录"), f.category)),
+      el("div", { class: "row" },
+        el("div", {}, el("label", { for: "ed-id" }, "编号"), f.id),
+        el("div", {}, el("label", { for: "ed-unit" }, "公开单位"), f.unit)),
+      el("label", { for: "ed-body" }, "正文（每段一行；单独一行的 [图1] 放置第 1 张图片）"),
+      el("div", { class: "actions" },
+        el("button", { type: "button", id: "ed-insert-table", onclick: () => insertAtCursor(f.body,
+          "\n| 项目 | 金额（元） | 说明 |\n| --- | ---: | --- |\n| 党费收缴 | 12,480 | 第四季度 |\n| 党员教育 | 3,200 | 培训教材 |\n") }, "插入表格"),
+        el("button", { type: "button", onclick: () => insertAtCursor(f.body, "\n一、\n") }, "插入标题")),
+      f.body,
+      el("label", {}, "图片"), drop, gallery,
+      el("div", { class: "row" },
+        el("div", {}, el("label", { for: "ed-from" }, "公开开始"), f.from),
+        el("div", {}, el("label", { for: "ed-until" }, "公开结束（可不填）"), f.until),
+        el("div", {}, el("label", { for: "ed-period" }, "公开时限"), f.period),
+        el("div", {}, el("label", { for: "ed-scope" }, "公开范围"), f.scope),
+        el("div", {}, el("label", { for: "ed-audience" }, "在哪些触控屏上公开"), f.audience)),
+      el("div", { style: null }, el("label", { class: "inline" }, f.pinned, "置顶并在待机轮播中展示"),
+        el("label", { class: "inline" }, f.urgent, "标为急")),
+      el("div", { class: "actions" },
+        el("button", { type: "button", class: "primary", id: "ed-save", onclick: save }, "保存草稿"),
+        el("button", { type: "button", id: "ed-preview", onclick: preview }, "预览"),
+        el("a", { class: "button", href: "#/content" }, "返回列表"))),
+    el("div", { class: "card" }, previewBox),
+    history);
+}
+
+function insertAtCursor(area, text) {
+  const at = area.selectionStart ?? area.value.length;
+  area.value = area.value.slice(0, at) + text + area.value.slice(area.selectionEnd ?? at);
+  area.focus();
+  area.selectionStart = area.selectionEnd = at + text.length;
+}
+
+/* ---- 审核 ------------------------------------------------------------------ */
+
+/* The body with privacy findings marked, when the server reports them
+ * ({"findings": [{"text": "…", "kind": "…"}]}). */
+function markedBody(body, findings) {
+  const box = el("div", { class: "body-text" });
+  const words = (findings || []).map((x) => x.text || x.match).filter(Boolean);
+  if (!words.length) { box.textContent = body; return box; }
+  const pattern = new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
+  let last = 0;
+  for (const m of body.matchAll(pattern)) {
+    box.append(body.slice(last, m.index), el("mark", {}, m[0]));
+    last = m.index + m[0].length;
+  }
+  box.append(body.slice(last));
+  return box;
+}
+
+const NEXT_STEP = { drafted: ["review", "审核通过"], reviewed: ["approve", "审批通过"], approved: ["publish", "发布到触控屏"] };
+
+async function pageReview(params) {
+  const items = await api("GET", "/v1/admin/items");
+  const open = params.get("item");
+  const queue = items.items.filter((i) => NEXT_STEP[i.state]);
+  const published = items.items.filter((i) => i.state === "published");
+  const rows = queue.map((i) => el("tr", { "data-item": i.id, class: i.id === open ? "open" : null },
+    el("td", {}, el("a", { href: "#/review?item=" + encodeURIComponent(i.id) }, i.title)),
+    el("td", {}, stateBadge(i.state)), el("td", {}, SCOPE_LABEL[i.scope]),
+    el("td", { class: "wide-only" }, fmtTime(i.updated_at), " ", i.updated_by)));
+  const parts = [el("h1", {}, "审核"),
+    el("div", { class: "card" }, el("h2", {}, "待办（审核 → 审批 → 发布）"),
+      table(["标题", "状态", "范围", { label: "提交", cls: "wide-only" }], rows, "没有等待处理的内容"))];
+  if (open) parts.push(await reviewDetail(open));
+  parts.push(el("div", { class: "card" }, el("h2", {}, "已公开（可撤回）"),
+    table(["标题", "范围", ""], published.map((i) => el("tr", { "data-item": i.id },
+      el("td", {}, el("a", { href: "#/review?item=" + encodeURIComponent(i.id) }, i.title)), el("td", {}, SCOPE_LABEL[i.scope]),
+      el("td", {}, el("a", { href: "#/review?item=" + encodeURIComponent(i.id) }, "撤回…")))), "没有已公开的内容")));
+  show(...parts);
+}
+
+async function reviewDetail(id) {
+  const info = await api("GET", "/v1/admin/items/" + encodeURIComponent(id));
+  const doc = info.content;
+  const note = el("textarea", { id: "rv-note", style: null, placeholder: "审核意见 / 退回原因 / 撤回原因" });
+  note.style.minHeight = "70px";
+  const step = async (word, needsNote, done) => {
+    if (needsNote && !note.value.trim()) { toast("请填写原因", true); return; }
+    const r = await attempt(() => api("POST", "/v1/admin/items/" + encodeURIComponent(id) + "/" + word,
+      note.value.trim() ? { note: note.value.trim() } : {}), done);
+    if (r) route();
+  };
+  const next = NEXT_STEP[info.state];
+  const findings = info.findings || info.privacy || [];
+  return el("div", { class: "card", id: "review-detail" },
+    el("h2", {}, doc.title, " ", stateBadge(info.state)),
+    el("p", { class: "muted" }, id, " · ", PERIOD_LABEL[doc.period], " · ", SCOPE_LABEL[doc.scope], " · 公开 ", fmtTime(doc.published_at),
+      doc.expires_at ? " 至 " + fmtTime(doc.expires_at) : ""),
+    findings.length ? el("p", { class: "error" }, "隐私检查发现 " + findings.length + " 处需要处理（已在正文中标出）") : null,
+    markedBody(doc.body, findings),
+    (doc.attachments || []).length ? el("p", { class: "muted" }, "图片 " + doc.attachments.length + " 张：",
+      doc.attachments.map((a) => a.caption || a.sha256.slice(0, 8)).join("；")) : null,
+    el("label", { for: "rv-note" }, "意见或原因（退回、撤回、更改已公开的内容时必填；撤回和更改的原因会在触控屏上公开）"), note,
+    el("div", { class: "actions" },
+      next ? el("button", { type: "button", class: "primary", id: "rv-" + next[0], onclick: () => step(next[0], false, next[1] + "：完成") }, next[1]) : null,
+      next ? el("button", { type: "button", id: "rv-return", onclick: () => step("return", true, "已退回起草人") }, "退回修改") : null,
+      info.state !== "withdrawn" ? el("button", { type: "button", id: "rv-withdraw", onclick: () => step("withdraw", true, "已撤回") }, "撤回") : null,
+      el("a", { class: "button", href: "#/edit/" + encodeURIComponent(id) }, "打开编辑器（含预览）")),
+    el("h3", {}, "流程记录"),
+    table(["时间", "操作", "人员", "说明"], (info.history || []).map((h) => el("tr", {},
+      el("td", {}, fmtTime(h.at)), el("td", {}, h.action), el("td", {}, h.admin), el("td", {}, h.detail || "")))));
+}
+
+/* ---- 通知 ------------------------------------------------------------------ */
+
+async function pageNotices() {
+  const data = await api("GET", "/v1/admin/notices");
+  const text = el("input", { type: "text", id: "nt-text", maxlength: 300, placeholder: "例如：本周五下午三点召开党员大会" });
+  const starts = el("input", { type: "datetime-local", id: "nt-starts", value: nowLocal() });
+  const ends = el("input", { type: "datetime-local", id: "nt-ends", value: nowLocal(7) });
+  const urgent = el("input", { type: "checkbox", id: "nt-urgent" });
+  const period = el("select", { id: "nt-period" }, Object.entries(PERIOD_LABEL).map(([k, v]) =>
+    el("option", { value: k, selected: k === "immediate" }, v)));
+  const add = async () => {
+    if (!text.value.trim()) { toast("请填写通知内容", true); return; }
+    if (!ends.value) { toast("请填写结束时间，通知不会一直显示", true); return; }
+    const doc = { id: newId("notice"), text: text.value.trim(), period: period.value,
+      starts_at: toFeedTime(starts.value), ends_at: toFeedTime(ends.value) };
+    if (urgent.checked) doc.urgent = true;
+    if (await attempt(() => api("PUT", "/v1/admin/notices/" + doc.id, doc), "通知已发布到触控屏")) route();
+  };
+  const now = Date.now();
+  const rows = data.notices.map((n) => {
+    const live = (!n.starts_at || new Date(n.starts_at) <= now) && (!n.ends_at || new Date(n.ends_at) > now);
+    return el("tr", { "data-notice": n.id },
+      el("td", {}, n.urgent ? el("span", { class: "state bad" }, "紧急") : "", " ", n.text),
+      el("td", {}, fmtTime(n.starts_at), " 至 ", fmtTime(n.ends_at)),
+      el("td", {}, live ? el("span", { class: "state ok" }, "显示中") : el("span", { class: "state" }, "未在显示")),
+      el("td", {}, el("button", { type: "button", onclick: async () => {
+        if (await attempt(() => api("DELETE", "/v1/admin/notices/" + n.id), "通知已删除")) route();
+      } }, "删除")));
+  });
+  show(el("h1", {}, "通知"),
+    el("div", { class: "card" }, el("h2", {}, "发布滚动通知"),
+      el("label", { for: "nt-text" }, "通知内容（一行）"), text,
+      el("div", { class: "row" },
+        el("div", {}, el("label", { for: "nt-starts" }, "开始"), starts),
+        el("div", {}, el("label", { for: "nt-ends" }, "结束（默认 7 天后）"), ends),
+        el("div", {}, el("label", { for: "nt-period" }, "类别"), period)),
+      el("label", { class: "inline" }, urgent, "紧急（排在最前并在各页面顶部显示）"),
+      el("div", { class: "actions" }, el("button", { type: "button", class: "primary", id: "nt-add", onclick: add }, "发布"))),
+    el("div", { class: "card" }, el("h2", {}, "全部通知"), table(["内容", "显示时间", "状态", ""], rows, "还没有通知")));
+}
+
+/* ---- 意见 ------------------------------------------------------------------ */
+
+/* Satisfied = a rating in the better half of its scale (1 is best). */
+function satisfaction(feedback) {
+  const ratings = feedback.filter((f) => f.kind === "rating" && f.rating_levels >= 2);
+  const good = ratings.filter((f) => f.rating <= Math.floor(f.rating_levels / 2)).length;
+  return { n: ratings.length, pct: ratings.length ? Math.round((100 * good) / ratings.length) : null };
+}
+
+async function pageFeedback(params) {
+  const data = await api("GET", "/v1/admin/feedback");
+  const open = params.get("id");
+  const list = data.feedback.slice().reverse();
+  const sat = satisfaction(data.feedback);
+  const cases = list.filter((f) => f.kind !== "rating");
+  const rows = cases.map((f) => el("tr", { "data-feedback": f.id },
+    el("td", {}, fmtTime(f.created_at)), el("td", {}, KIND_LABEL[f.kind] || f.kind),
+    el("td", {}, el("a", { href: "#/feedback?id=" + encodeURIComponent(f.id) }, f.comment ? f.comment.slice(0, 60) : "（无文字）")),
+    el("td", { class: "wide-only" }, f.kiosk),
+    el("td", {}, f.replies.length ? el("span", { class: "state ok" }, "已答复") : el("span", { class: "state warn" }, "待办理"))));
+  const parts = [el("h1", {}, "意见"),
+    el("div", { class: "figures" },
+      figure(sat.pct === null ? "—" : sat.pct + "%", "满意率（" + sat.n + " 条评价）"),
+      figure(cases.filter((f) => !f.replies.length).length, "待办理"),
+      figure(cases.filter((f) => f.kind === "request").length, "依申请公开")),
+    el("div", { class: "card" }, el("h2", {}, "留言与申请"),
+      table(["时间", "类别", "内容", { label: "触控屏", cls: "wide-only" }, "状态"], rows, "还没有留言或申请"))];
+  const f = data.feedback.find((x) => x.id === open);
+  if (f) parts.splice(2, 0, feedbackDetail(f));
+  show(...parts);
+}
+
+function feedbackDetail(f) {
+  const text = el("textarea", { id: "fb-text", placeholder: "答复内容" });
+  text.style.minHeight = "90px";
+  const pub = el("input", { type: "checkbox", id: "fb-public" });
+  const question = el("input", { type: "text", id: "fb-question", placeholder: "公开时显示的问题（由管理员改写，不含姓名电话）" });
+  const send = async () => {
+    if (!text.value.trim()) { toast("请填写答复内容", true); return; }
+    if (pub.checked && !question.value.trim()) { toast("公开答复需要一个经审定的问题文字，不会直接公开群众原话", true); return; }
+    const body = { text: text.value.trim(), public: pub.checked };
+    if (pub.checked) body.question = question.value.trim();
+    if (await attempt(() => api("POST", "/v1/admin/feedback/" + encodeURIComponent(f.id) + "/reply", body),
+      pub.checked ? "答复已公开到触控屏" : "答复已记录")) route();
+  };
+  return el("div", { class: "card", id: "feedback-detail" },
+    el("h2", {}, (KIND_LABEL[f.kind] || f.kind) + " · " + fmtTime(f.created_at)),
+    el("div", { class: "body-text" }, f.comment || "（无文字）"),
+    el("p", { class: "muted" }, "触控屏 ", f.kiosk, f.item ? " · 关于 " + f.item : "",
+      f.name || f.phone ? " · 联系人：" + (f.name || "") + " " + (f.phone || "") : " · 未留联系方式"),
+    f.replies.length ? table(["时间", "答复", "公开"], f.replies.map((r) => el("tr", {},
+      el("td", {}, fmtTime(r.at)), el("td", {}, r.text), el("td", {}, r.public ? "公开：" + (r.question || "") : "不公开")))) : null,
+    el("label", { for: "fb-text" }, "答复"), text,
+    el("label", { class: "inline" }, pub, "在触控屏“回复公开”中公开"),
+    el("label", { for: "fb-question" }, "公开的问题"), question,
+    el("div", { class: "actions" }, el("button", { type: "button", class: "primary", id: "fb-send", onclick: send }, "提交答复")));
+}
+
+/* ---- 统计 ------------------------------------------------------------------ */
+
+async function pageStats() {
+  const s = await api("GET", "/v1/admin/stats");
+  const byItem = s.by_item.map((r) => ({ label: r.title, value: r.views }));
+  const byCat = s.by_category.map((r) => ({ label: r.name, value: r.views }));
+  const byKiosk = s.by_kiosk.map((r) => ({ label: r.name, value: r.views }));
+  const perItem = {};
+  for (const r of s.ratings) {
+    const k = perItem[r.item] || (perItem[r.item] = { title: r.title, n: 0, good: 0 });
+    k.n += r.n;
+    if (r.rating <= Math.floor(r.rating_levels / 2)) k.good += r.n;
+  }
+  const ratings = Object.values(perItem).map((k) => ({ label: k.title, value: Math.round((100 * k.good) / k.n), cls: "bar2" }));
+  const csv = () => downloadCsv("浏览统计.csv", ["编号", "标题", "目录", "浏览次数"],
+    s.by_item.map((r) => [r.item, r.title, r.category, r.views]));
+  show(el("h1", {}, "统计"),
+    el("div", { class: "actions" }, el("button", { type: "button", id: "stats-csv", onclick: csv }, "导出 CSV（Excel 可打开）")),
+    el("div", { class: "grid charts" },
+      el("div", { class: "card" }, el("h2", {}, "各条内容的浏览次数"), barChart(byItem, "各条内容的浏览次数", " 次")),
+      el("div", { class: "card" }, el("h2", {}, "各目录的浏览次数"), barChart(byCat, "各目录的浏览次数", " 次")),
+      el("div", { class: "card" }, el("h2", {}, "各触控屏的浏览次数"), barChart(byKiosk, "各触控屏的浏览次数", " 次")),
+      el("div", { class: "card" }, el("h2", {}, "各条内容的满意率"), barChart(ratings, "各条内容的满意率", "%"))));
+}
+
+/* ---- 审计 ------------------------------------------------------------------ */
+
+async function pageAudit() {
+  const data = await api("GET", "/v1/admin/audit?limit=300");
+  const verify = S.features.audit_verify ? await api("GET", "/v1/admin/audit/verify") : null;
+  const rows = data.audit.slice().reverse().map((a) => el("tr", {},
+    el("td", {}, fmtTime(a.at)), el("td", {}, a.admin), el("td", {}, a.action), el("td", {}, a.target),
+    el("td", { class: "wide-only" }, a.detail || "")));
+  const status = verify
+    ? (verify.intact ? el("p", { class: "state ok", id: "audit-verify" }, "记录链完整（" + (verify.entries || "") + " 条）")
+      : el("p", { class: "state bad", id: "audit-verify" }, "记录链在第 " + verify.broken_at + " 条处断开"))
+    : el("p", { class: "muted", id: "audit-verify" }, "这台服务器尚未提供记录链校验。");
+  show(el("h1", {}, "审计"), el("div", { class: "card" }, status,
+    table(["时间", "人员", "操作", "对象", { label: "说明", cls: "wide-only" }], rows, "没有记录")));
+}
+
+/* ---- 账号 ------------------------------------------------------------------ */
+
+const ROLE_LABEL = { draft: "起草", review: "审核", approve: "审批", supervise: "监督", manage: "管理" };
+
+async function pageAccounts() {
+  const data = await api("GET", "/console/api/accounts");
+  const secret = el("div", { id: "reset-result" });
+  const roles = (words) => (words || "").split(",").filter(Boolean).map((w) => ROLE_LABEL[w] || w).join("、");
+  const rows = data.accounts.map((a) => el("tr", { "data-account": a.name },
+    el("td", {}, el("b", {}, a.name)),
+    el("td", {}, roles(a.roles)),
+    el("td", {}, a.org),
+    el("td", {}, !a.has_password ? "未设置密码" : a.locked_until ? el("span", { class: "state bad" }, "锁定至 " + fmtTime(a.locked_until))
+      : a.must_change ? el("span", { class: "state warn" }, "待修改初始密码") : el("span", { class: "state ok" }, "正常")),
+    el("td", { class: "wide-only" }, fmtTime(a.last_login)),
+    el("td", {}, a.name === S.admin ? el("a", { href: "#/password" }, "修改我的密码") : el("button", { type: "button", onclick: async () => {
+      const r = await attempt(() => api("POST", "/console/api/accounts/" + encodeURIComponent(a.name) + "/reset"));
+      if (r) secret.replaceChildren(el("p", {}, a.name + " 的新初始密码（只显示这一次，请当面交给本人）：", el("span", { class: "secret" }, r.password)));
+    } }, "重置密码"))));
+  show(el("h1", {}, "账号"), secret,
+    el("div", { class: "card" }, table(["用户名", "角色", "组织", "状态", { label: "最近登录", cls: "wide-only" }, ""], rows)),
+    el("p", { class: "muted" }, "管理员由有“管理”角色的管理员用 kioskctl admin-add 创建（或在县服务器上用 countyd --add-admin），再用 countyd --console-password 或本页的“重置密码”设初始密码（见 docs/CONSOLE.md）。"));
+}
+
+/* ---- routing ----------------------------------------------------------------- */
+
+const PAGES = { overview: pageOverview, content: pageContent, review: pageReview, notices: pageNotices,
+  feedback: pageFeedback, stats: pageStats, audit: pageAudit, accounts: pageAccounts };
+
+async function route() {
+  if (!S.csrf) return;
+  if (S.mustChange) return renderPasswordChange(true);
+  const hash = location.hash.replace(/^#\/?/, "") || "overview";
+  const [path, query] = hash.split("?");
+  const [page, ...rest] = path.split("/");
+  for (const a of document.querySelectorAll("nav a")) a.classList.toggle("active", a.dataset.page === page ||
+    (page === "edit" && a.dataset.page === "content"));
+  try {
+    if (page === "edit") await pageEdit(decodeURIComponent(rest.join("/")));
+    else if (page === "password") renderPasswordChange(false);
+    else await (PAGES[page] || pageOverview)(new URLSearchParams(query || ""));
+    document.title = (document.querySelector("main h1") || {}).textContent + " · 党务公开管理后台";
+  } catch (e) {
+    if (e.status !== 401) show(el("h1", {}, "出错了"), el("p", { class: "error" }, e.message));
+  }
+}
+
+window.addEventListener("hashchange", route);
+document.addEventListener("DOMContentLoaded", async () => {
+  document.getElementById("logout").addEventListener("click", async () => {
+    await attempt(() => api("POST", "/console/api/logout"));
+    S.csrf = "";
+    renderLogin();
+  });
+  try {
+    const s = await api("GET", "/console/api/session");
+    if (s.logged_in) startSession(s);
+    else renderLogin();
+  } catch (e) {
+    if (e.status !== 401) renderLogin(e.message);
+  }
+});
