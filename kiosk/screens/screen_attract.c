@@ -153,7 +153,7 @@ static void attract_draw(App *app, void *st, Ui *ui)
     SDL_Rect area = {m, ch.body.y + ui_px(ui, 56), W - 2 * m, hint.y - ch.body.y - ui_px(ui, 100)};
     if (!a->have_shown) {
         TextSpec big = {.size = ui_font(ui, 80), .bold = true, .color = ui_theme.accent_dark, .align = ALIGN_CENTER,
-                        .middle = true, .max_lines = 2};
+                        .middle = true, .max_lines = 2, .flags = TEXT_NO_RUNT};
         ui_text(ui, (SDL_Rect){area.x, area.y, area.w, area.h / 2}, app_unit_name(app), &big);
         TextSpec sub = {.size = ui_font(ui, 56), .color = ui_theme.text, .align = ALIGN_CENTER, .middle = true,
                         .max_lines = 1};

@@ -338,7 +338,8 @@ static void heading(Cursor *c, const char *text, int size, bool bold, SDL_Color 
 static void message_line(Cursor *c, const char *text)
 {
     if (!text[0]) return;
-    TextSpec spec = {.size = ui_font(c->ui, 36), .bold = true, .color = ui_theme.accent, .max_lines = 2};
+    TextSpec spec = {.size = ui_font(c->ui, 36), .bold = true, .color = ui_theme.accent, .max_lines = 2,
+                     .flags = TEXT_NO_RUNT};
     int h = ui_text_kind(c->ui, WIDGET_NOTE, NULL, (SDL_Rect){c->area.x, c->y, c->area.w, ui_font(c->ui, 36) * 3},
                          text, &spec);
     c->y += h + c->gap / 2;
@@ -566,7 +567,7 @@ static void draw_start(App *app, Feedback *f, Cursor *c)
     c->y += c->gap;
     /* Big cards: side by side in landscape, one under the other in
      * portrait (five in a row would be too narrow for 非常不满意). */
-    rating_row(c, &f->form, f->chosen_at ? f->rated : 0, ui_px(c->ui, portrait ? 150 : 250), portrait);
+    rating_row(c, &f->form, f->chosen_at ? f->rated : 0, ui_px(c->ui, portrait ? 128 : 250), portrait);
     message_line(c, f->message);
     c->y += c->gap;
     static const char *const ids[] = {"fb.open_form", "fb.open_request", "fb.answers"};
@@ -774,7 +775,8 @@ static void draw_done(App *app, Feedback *f, Cursor *c)
     int h = ui_text_kind(ui, WIDGET_NOTE, NULL, (SDL_Rect){c->area.x, c->y, c->area.w, ui_font(ui, 64) * 2},
                          f->done_title, &big);
     c->y += h + c->gap;
-    TextSpec small = {.size = ui_font(ui, 40), .color = ui_theme.text_soft, .align = ALIGN_CENTER, .max_lines = 3};
+    TextSpec small = {.size = ui_font(ui, 40), .color = ui_theme.text_soft, .align = ALIGN_CENTER, .max_lines = 3,
+                      .flags = TEXT_NO_RUNT};
     h = ui_text(ui, (SDL_Rect){c->area.x, c->y, c->area.w, ui_font(ui, 40) * 4}, f->done_text, &small);
     c->y += h + c->gap;
     if (f->rated) {
@@ -799,6 +801,16 @@ static void draw_done(App *app, Feedback *f, Cursor *c)
     static const char *const again_id[] = {"fb.cancel"}, *const again_label[] = {"再提一条"};
     static const char *const ans_id[] = {"fb.answers"}, *const ans_label[] = {"查看回复公开"};
     static const ButtonStyle primary[] = {BUTTON_PRIMARY}, quiet[] = {BUTTON_QUIET};
+    if (!app_portrait(app)) {
+        /* Landscape is short: the two side by side, the next step first. */
+        static const char *const ids[2][2] = {{"fb.cancel", "fb.answers"}, {"fb.more", "fb.answers"}};
+        static const char *const labels[2][2] = {{"再提一条", "查看回复公开"}, {"补充原因和意见", "查看回复公开"}};
+        static const ButtonStyle styles[] = {BUTTON_PRIMARY, BUTTON_QUIET};
+        Cursor pair = *c;
+        pair.area = (SDL_Rect){row.x + (row.w - 2 * w - c->gap) / 2, row.y, 2 * w + c->gap, row.h};
+        action_row(&pair, ids[f->rated != 0], labels[f->rated != 0], styles, 2);
+        return;
+    }
     if (f->rated) action_row(&centred, more_id, more_label, primary, 1);
     else action_row(&centred, again_id, again_label, primary, 1);
     action_row(&centred, ans_id, ans_label, quiet, 1);

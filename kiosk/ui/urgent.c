@@ -88,7 +88,7 @@ int urgent_strip_height(Urgent *u, Ui *ui, int w)
     int text_w = w - strip_text_x(ui) - ui_px(ui, 36), tallest = 0;
     for (int i = 0; i < u->count; i++) {
         int tw, th;
-        ui_text_size(ui, u->notices[i].text, &spec, text_w, ui_font(ui, STRIP_FONT) * 4, &tw, &th);
+        ui_text_size(ui, u->notices[i].text, &spec, text_w, ui_font(ui, STRIP_FONT) * 135 / 100 * STRIP_LINES, &tw, &th);
         if (th > tallest) tallest = th;
     }
     int one_line = ui_px(ui, 88);
