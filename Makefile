@@ -54,7 +54,7 @@ sync_PKGS     := libcurl jansson sqlite3
 
 kioskui_DIRS  := $(UI_DIRS)
 kioskui_INC   := common proto kiosk/store kiosk/config sync $(UI_DIRS)
-kioskui_PKGS  := sdl2 SDL2_ttf SDL2_image sqlite3 jansson libunibreak rime libpng libjpeg libsystemd
+kioskui_PKGS  := sdl2 SDL2_ttf SDL2_image sqlite3 jansson libunibreak rime libpng libjpeg libsystemd md4c
 
 kiosk_DIRS    := kiosk
 kiosk_INC     := $(kioskui_INC)
@@ -62,7 +62,7 @@ kiosk_PKGS    := $(kioskui_PKGS)
 
 kioskctl_DIRS := kioskctl
 kioskctl_INC  := common proto kiosk/store kiosk/config sync kioskctl
-kioskctl_PKGS := libcurl jansson sqlite3 libcrypto inih
+kioskctl_PKGS := libcurl jansson sqlite3 libcrypto inih opencc
 
 # countyd checks new content with the kiosk's importer (countyd/validate.c),
 # so it may include kiosk/store until the feed rules have moved to proto/.
@@ -225,7 +225,7 @@ SAMPLE_DAY := 2026-11-22
 # assets/sample/feed.json from assets/sample/content.  Both are committed.
 sample: $(BIN)/kioskctl $(FONTS)
 	@mkdir -p $(BUILD)
-	$(CC) $(CFLAGS) $(call pc_cflags,sdl2 SDL2_ttf SDL2_image) -o $(BUILD)/sample_images scripts/sample_images.c $(LDFLAGS) $(call pc_libs,sdl2 SDL2_ttf SDL2_image)
+	$(CC) $(CFLAGS) $(call pc_cflags,sdl2 SDL2_ttf SDL2_image) -o $(BUILD)/sample_images scripts/sample_images.c $(LDFLAGS) $(call pc_libs,sdl2 SDL2_ttf SDL2_image) -lm
 	$(BUILD)/sample_images assets/sample/content fonts/NotoSansCJK-Regular.ttc fonts/NotoSansCJK-Bold.ttc
 	$(BIN)/kioskctl feed assets/sample/content -o assets/sample/feed.json --today $(SAMPLE_DAY)
 
@@ -236,5 +236,21 @@ demo: deps
 
 clean:
 	rm -rf build build-asan bin
+
+# ---- Debian packages (docs/DEPLOY.md) ------------------------------------
+# make deb: build-deb/*.deb from a copy of the tree, checked by lintian.
+# make test-deploy: those, their units (systemd-analyze verify), and
+# install, upgrade and purge in a clean Debian root (scripts/test-deploy.sh;
+# tests/deploy_packages.sh runs it in make test when the tools are there).
+.PHONY: deb test-deploy clean-deb
+deb:
+	@sh scripts/install-deps.sh deb
+	@sh scripts/make-deb.sh
+test-deploy:
+	@sh scripts/install-deps.sh deb
+	@sh scripts/test-deploy.sh
+clean: clean-deb
+clean-deb:
+	rm -rf build-deb
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -250,8 +250,9 @@ function kioskStatus(k) {
 }
 
 async function pageOverview() {
-  const [kiosks, items, feedback] = await Promise.all([
-    api("GET", "/v1/admin/kiosks"), api("GET", "/v1/admin/items"), api("GET", "/v1/admin/feedback")]);
+  const [kiosks, items, feedback, overdue] = await Promise.all([
+    api("GET", "/v1/admin/kiosks"), api("GET", "/v1/admin/items"), api("GET", "/v1/admin/feedback"),
+    S.features.overdue ? api("GET", "/v1/admin/overdue") : null]);
   const count = (st) => items.items.filter((i) => i.state === st).length;
   const week = Date.now() - 7 * 86400 * 1000;
   const fresh = feedback.feedback.filter((f) => !f.replies.length && f.kind !== "rating" && new Date(f.received_at) > week);
@@ -276,7 +277,12 @@ async function pageOverview() {
       el("h2", {}, "触控屏"),
       table(["状态", "触控屏", "最后心跳", { label: "内容版本", cls: "num" }, { label: "待上传意见", cls: "num" },
         { label: "剩余空间", cls: "num wide-only" }, { label: "最近错误", cls: "wide-only" }], rows, "还没有登记触控屏")),
-    el("p", { class: "muted" }, "在线：10 分钟内有心跳；离线：超过 10 分钟；失联：超过服务器设定的失联时间或从未联系。"));
+    el("p", { class: "muted" }, "在线：10 分钟内有心跳；离线：超过 10 分钟；失联：超过服务器设定的失联时间或从未联系。"),
+    overdue ? el("div", { class: "card", id: "overdue" }, el("h2", {}, "本期尚未公开的定期目录"),
+      table(["组织", "目录", "周期", "状态"], overdue.overdue.map((o) => el("tr", {},
+        el("td", {}, o.org_name || o.org), el("td", {}, o.name || o.category), el("td", {}, o.period || o.cadence || ""),
+        el("td", {}, o.late ? el("span", { class: "state bad" }, "已逾期") : el("span", { class: "state warn" }, "公开日内")))),
+      "本期的定期公开都已发布")) : null);
 }
 
 function figure(value, label, href) {

@@ -467,8 +467,8 @@ void api_admin_item_step(Request *r)
     if (!body) return;
     char state[32];
     Err err;
-    int rc = content_item_step(db, who.name, r->params[0], (ReviewStep)step, body_text(body, "note"), state,
-                               sizeof state, &err);
+    int rc = content_item_step(db, who.name, r->params[0], (ReviewStep)step, body_text(body, "note"),
+                               body_text(body, "privacy_reason"), state, sizeof state, &err);
     json_decref(body);
     if (rc) return api_reply_failure(r, rc, &err);
     reply_revision(r, 200, json_pack("{s:s,s:s}", "id", r->params[0], "state", state));
@@ -544,7 +544,7 @@ void api_admin_reply(Request *r)
     if (!rc) rc = api_allowed(r, db, &who, json_is_true(pub) ? AUTHZ_APPROVE : AUTHZ_DRAFT, org);
     int64_t reply_id;
     if (!rc && (rc = feedback_reply(db, who.name, r->params[0], body_text(body, "text"), json_is_true(pub),
-                                    body_text(body, "question"), &reply_id, &err)))
+                                    body_text(body, "question"), body_text(body, "privacy_reason"), &reply_id, &err)))
         api_reply_failure(r, rc, &err);
     if (!rc) reply_revision(r, 201, json_pack("{s:I}", "reply_id", (json_int_t)reply_id));
     json_decref(body);

@@ -26,6 +26,7 @@ typedef enum {
     APP_HASH_MISMATCH,        /* 422 hash_mismatch */
     APP_UNSUPPORTED_TYPE,     /* 415 unsupported_media_type */
     APP_FORBIDDEN,            /* 403 forbidden: outside the admin's organisations, or not the admin's role */
+    APP_PRIVACY,              /* 409 privacy_review: the privacy review found something (privacy.h) */
 } AppResult;
 
 /* "2026-11-01T09:00:00+08:00" in SQL, from a unix-time column. */

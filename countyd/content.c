@@ -14,6 +14,7 @@
 #include "feed.h"
 #include "image.h"
 #include "orgs.h"
+#include "privacy.h"
 #include "validate.h"
 
 /* Fills Err with a message for the client and yields an AppResult. */
@@ -247,8 +248,30 @@ static int return_to_author(Cdb *db, const char *id, const char *state, const ch
     return cdb_exec(db, err, "UPDATE items SET reviewed_by = NULL WHERE id = ?", "s", id);
 }
 
+/* 保密审查 at 审批: the working version is scanned; a finding blocks the
+ * approval until the text is edited or `reason` says why it must stay
+ * (recorded in the audit trail with what was found). */
+static int privacy_review(Cdb *db, const char *admin, const char *id, json_t *row, const char *reason, Err *err)
+{
+    json_t *doc = parse_doc(row, "content"), *findings = NULL;
+    const char *org = json_string_value(json_object_get(row, "org"));
+    int rc = doc ? privacy_scan_entry(db, org, doc, &findings, err) : err_set(err, "item %s: stored content is not JSON", id);
+    json_decref(doc);
+    if (!rc) rc = privacy_verdict(findings, reason, err);
+    if (!rc && json_array_size(findings)) {
+        char target[128], *found = json_dumps(findings, JSON_COMPACT);
+        char detail[2048];
+        snprintf(target, sizeof target, "item:%s", id);
+        snprintf(detail, sizeof detail, "%s；发现：%s", reason, found ? found : "");
+        free(found);
+        rc = cdb_audit(db, admin, org, "privacy-keep", target, detail, err);
+    }
+    json_decref(findings);
+    return rc;
+}
+
 static int apply_step(Cdb *db, const char *admin, const char *id, ReviewStep step, json_t *row, const char *note,
-                      Err *err)
+                      const char *privacy_reason, Err *err)
 {
     const char *state = json_string_value(json_object_get(row, "state"));
     if (step == STEP_WITHDRAW && strcmp(state, "withdrawn") == 0)
@@ -264,13 +287,14 @@ static int apply_step(Cdb *db, const char *admin, const char *id, ReviewStep ste
         return REFUSE(APP_FORBIDDEN, "审核人不能审批同一版本：%s 的这一版由 %s 审核，须由另一位有审批权的管理员审批", id,
                       reviewer);
     if (step == STEP_REVIEW) return cdb_exec(db, err, "UPDATE items SET reviewed_by = ? WHERE id = ?", "ss", admin, id);
+    if (step == STEP_APPROVE) return privacy_review(db, admin, id, row, privacy_reason, err);
     if (step == STEP_PUBLISH) return publish(db, id, row, note, err);
     if (step == STEP_WITHDRAW) return withdraw(db, id, row, note, err);
     return 0;
 }
 
-int content_item_step(Cdb *db, const char *admin, const char *id, ReviewStep step, const char *note, char *state,
-                      size_t state_size, Err *err)
+int content_item_step(Cdb *db, const char *admin, const char *id, ReviewStep step, const char *note,
+                      const char *privacy_reason, char *state, size_t state_size, Err *err)
 {
     json_t *row = NULL;
     if (cdb_begin(db, err)) return -1;
@@ -279,7 +303,7 @@ int content_item_step(Cdb *db, const char *admin, const char *id, ReviewStep ste
                      " WHERE id = ?",
                      "s", id);
     if (rc == 1) rc = REFUSE(APP_NOT_FOUND, "there is no item %s", id);
-    if (!rc) rc = apply_step(db, admin, id, step, row, note, err);
+    if (!rc) rc = apply_step(db, admin, id, step, row, note, privacy_reason, err);
     char target[128];
     snprintf(target, sizeof target, "item:%s", id);
     if (!rc)
@@ -369,7 +393,8 @@ static const struct {
 };
 
 /* The feed entry as kiosks get it (no org, no audience) and its audience. */
-static int check_doc(DocKind kind, const char *id, json_t *entry, char **text, Audience *audience, Err *err)
+static int check_doc(Cdb *db, const char *org, DocKind kind, const char *id, json_t *entry, char **text,
+                     Audience *audience, Err *err)
 {
     if (!validate_id(id)) return REFUSE(APP_BAD_REQUEST, "\"%s\" is not an id (1-63 of A-Z a-z 0-9 - _ .)", id);
     if (kind == DOC_ANSWER && strncmp(id, "answer-", 7) == 0)
@@ -383,7 +408,13 @@ static int check_doc(DocKind kind, const char *id, json_t *entry, char **text, A
     json_object_set_new(clean, "id", json_string(id));
     json_object_del(clean, "audience");
     json_object_del(clean, "org");
+    json_object_del(clean, "privacy_reason");
     int rc = validate_with_kiosk_importer(NULL, doc_kinds[kind].section, clean, err) ? APP_BAD_REQUEST : 0;
+    /* Live at once, so the privacy review happens here. */
+    json_t *findings = NULL;
+    if (!rc) rc = privacy_scan_entry(db, org, clean, &findings, err);
+    if (!rc) rc = privacy_verdict(findings, json_string_value(json_object_get(entry, "privacy_reason")), err);
+    json_decref(findings);
     if (!rc) *text = content_canonical(clean);
     json_decref(clean);
     return rc;
@@ -398,7 +429,7 @@ int content_doc_put(Cdb *db, const char *admin, const char *org, DocKind kind, c
 {
     char *text = NULL;
     Audience audience;
-    int rc = check_doc(kind, id, entry, &text, &audience, err);
+    int rc = check_doc(db, org, kind, id, entry, &text, &audience, err);
     if (rc) return rc;
     char target[128];
     snprintf(target, sizeof target, "%s:%s", doc_kinds[kind].entity, id);

@@ -31,9 +31,11 @@ int content_item_put(Cdb *db, const char *admin, const char *org, const char *id
 
 typedef enum { STEP_REVIEW, STEP_APPROVE, STEP_PUBLISH, STEP_WITHDRAW, STEP_RETURN } ReviewStep;
 int review_step_parse(const char *word);
-/* Moves an item one step; `state` receives its new state. */
-int content_item_step(Cdb *db, const char *admin, const char *id, ReviewStep step, const char *note, char *state,
-                      size_t state_size, Err *err);
+/* Moves an item one step; `state` receives its new state.  Approving runs
+ * the privacy review (privacy.h): a finding is APP_PRIVACY unless
+ * `privacy_reason` says why it must stay. */
+int content_item_step(Cdb *db, const char *admin, const char *id, ReviewStep step, const char *note,
+                      const char *privacy_reason, char *state, size_t state_size, Err *err);
 
 /* Items owned by `top` or an organisation below it. */
 int content_items_list(Cdb *db, const char *top, json_t **out, Err *err);

@@ -10,6 +10,7 @@
 #include "audience.h"
 #include "feedgen.h"
 #include "orgs.h"
+#include "privacy.h"
 #include "store.h"
 #include "validate.h"
 
@@ -173,21 +174,29 @@ int feedback_list(Cdb *db, const char *top, int64_t since, json_t **out, Err *er
 }
 
 int feedback_reply(Cdb *db, const char *admin, const char *feedback_id, const char *text, bool public,
-                   const char *question, int64_t *reply_id, Err *err)
+                   const char *question, const char *privacy_reason, int64_t *reply_id, Err *err)
 {
     if (!text || !*text || strlen(text) > 4000) return REFUSE(APP_BAD_REQUEST, "text: a reply of 1-4000 bytes is needed");
     if (question && strlen(question) > 2000) return REFUSE(APP_BAD_REQUEST, "question: at most 2000 bytes");
     json_t *fb;
-    int found = cdb_row(db, &fb, err, "SELECT comment, org FROM feedback WHERE id = ?", "s", feedback_id);
+    int found = cdb_row(db, &fb, err, "SELECT org FROM feedback WHERE id = ?", "s", feedback_id);
     if (found < 0) return -1;
     if (found == 1) return REFUSE(APP_NOT_FOUND, "there is no feedback %s", feedback_id);
-    char comment[4096], org[CDB_ID_SIZE];
-    snprintf(comment, sizeof comment, "%s", json_string_value(json_object_get(fb, "comment")));
+    char org[CDB_ID_SIZE];
     snprintf(org, sizeof org, "%s", json_string_value(json_object_get(fb, "org")));
     json_decref(fb);
-    if (public && (!question || !*question) && !*comment)
-        return REFUSE(APP_BAD_REQUEST, "feedback %s has no comment to show as the question; give a question with the "
-                      "public reply", feedback_id);
+    /* The visitor's own words never go public: the question shown is the
+     * one the admin wrote (and approves by making the reply public). */
+    if (public && (!question || !*question))
+        return REFUSE(APP_BAD_REQUEST, "question：公开答复须写明经审核的问题（不公开群众原话，也不公开其姓名、电话）");
+    if (public) {
+        json_t *shown = json_pack("{s:s,s:s}", "question", question, "answer", text), *findings = NULL;
+        int rc = privacy_scan_entry(db, org, shown, &findings, err);
+        if (!rc) rc = privacy_verdict(findings, privacy_reason, err);
+        json_decref(shown);
+        json_decref(findings);
+        if (rc) return rc;
+    }
     char target[128];
     snprintf(target, sizeof target, "feedback:%s", feedback_id);
     if (cdb_begin(db, err)) return -1;

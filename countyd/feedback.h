@@ -32,8 +32,11 @@ int feedback_list(Cdb *db, const char *top, int64_t since, json_t **out, Err *er
  * when there is no such feedback, -1 on a fault. */
 int feedback_owner(Cdb *db, const char *feedback_id, char *org, size_t size, Err *err);
 
-/* Records a reply; a public one is published to kiosks at once. */
+/* Records a reply; a public one is published to kiosks at once, with the
+ * `question` the admin wrote (required: the visitor's words are never
+ * published) and after the privacy review (privacy.h; `privacy_reason`
+ * keeps a finding). */
 int feedback_reply(Cdb *db, const char *admin, const char *feedback_id, const char *text, bool public,
-                   const char *question, int64_t *reply_id, Err *err);
+                   const char *question, const char *privacy_reason, int64_t *reply_id, Err *err);
 
 #endif

@@ -9,13 +9,15 @@
 #include "feed.h"
 #include "orgs.h"
 
-/* Public replies joined with the question they answer.  name and phone
- * are never selected here, so they cannot leak into a feed.  A reply is
+/* Public replies with the question the admin wrote for them.  Neither the
+ * visitor's comment nor name and phone are selected here, so they cannot
+ * leak into a feed (a reply made public before questions were required,
+ * without one, is not shown).  A reply is
  * shown on the kiosks of the organisation the feedback came to. */
-#define ANSWER_COLUMNS                                                                                             \
-    "SELECT 'answer-' || r.id AS id, CASE WHEN r.question != '' THEN r.question ELSE f.comment END AS question," \
-    " r.text AS answer, f.item AS item, " SQL_TIME("f.created_at") " AS asked_at, "                              \
-    SQL_TIME("r.at") " AS answered_at FROM replies r JOIN feedback f ON f.id = r.feedback WHERE r.public = 1"
+#define ANSWER_COLUMNS                                                                                     \
+    "SELECT 'answer-' || r.id AS id, r.question AS question, r.text AS answer, f.item AS item, "          \
+    SQL_TIME("f.created_at") " AS asked_at, " SQL_TIME("r.at") " AS answered_at"                          \
+    " FROM replies r JOIN feedback f ON f.id = r.feedback WHERE r.public = 1 AND r.question != ''"
 #define ANSWER_VISIBLE AUDIENCE_VISIBLE("f.org", "'own'")
 
 /* Each kind of entity: its feed section and how to read the rows a feed

@@ -114,6 +114,7 @@ void api_reply_failure(Request *r, int rc, const Err *err)
     case APP_BAD_REQUEST: http_reply_error(r, 400, "bad_request", "%s", err->msg); break;
     case APP_NOT_FOUND: http_reply_error(r, 404, "not_found", "%s", err->msg); break;
     case APP_FORBIDDEN: http_reply_error(r, 403, "forbidden", "%s", err->msg); break;
+    case APP_PRIVACY: http_reply_error(r, 409, "privacy_review", "%s", err->msg); break;
     case APP_WRONG_STATE: http_reply_error(r, 409, "wrong_state", "%s", err->msg); break;
     case APP_CONFLICT: http_reply_error(r, 409, "conflict", "%s", err->msg); break;
     case APP_HASH_MISMATCH: http_reply_error(r, 422, "hash_mismatch", "%s", err->msg); break;

@@ -107,6 +107,7 @@ static int start(const Config *cfg, Kiosk *k, Err *err)
     /* A headless script brings content itself (import), on its own clock. */
     if (!cfg->headless && sync_start(cfg, app_sync_notify, NULL, &k->sync, err) != 0)
         log_warn("sync does not start, showing what is stored: %s", err->msg);
+    app_set_sync(k->app, k->sync);
     return 0;
 }
 

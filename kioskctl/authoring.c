@@ -19,6 +19,7 @@
 #include "bytes.h"
 #include "image.h"
 #include "feed.h"
+#include "script_detect.h"
 #include "store.h"
 
 /* Field limits are the feed format's (FEED_MAX_* in feed.h).  Whole files
@@ -204,6 +205,14 @@ static const char *const scope_spellings[] = {
     "public|社会|社會",
     "internal|党内|黨內",
 };
+static const char *const lang_spellings[] = {
+    "zh-Hans|简体|簡體|简|簡",
+    "zh-Hant|繁体|繁體|繁",
+};
+static const char *const format_spellings[] = {
+    "plain|纯文本|純文本",
+    "markdown|md",
+};
 static const char *const bool_spellings[] = {
     "no|false|0|否",
     "yes|true|1|是",
@@ -315,6 +324,14 @@ static void note_figure(Record *r, char *para, int line)
     }
 }
 
+/* The record's header says `format: markdown`. */
+static bool markdown_record(const Record *r)
+{
+    for (int i = 0; i < r->nfields; i++)
+        if (strcmp(r->fields[i].key, "format") == 0) return match_word(format_spellings, 2, r->fields[i].value) == 1;
+    return false;
+}
+
 /* Reads one record from the current position.  The header runs to a blank
  * line or "---"; the body to the end of the file, or to a "===" line when
  * `multi` (files with several records).  Each non-empty body line is one
@@ -343,13 +360,23 @@ static int record_read(TextFile *t, bool multi, Record *r, Err *err)
             if (parse_field(r, s, err)) return -1;
             continue;
         }
-        char *para = trim(line);
-        if (!*para) continue;
+        /* Markdown keeps its lines as written: blank lines end paragraphs,
+         * indentation nests lists, table rows are lines. */
+        bool raw = markdown_record(r);
+        char *para = raw ? line : trim(line);
+        if (!*para && (!raw || !r->body)) continue;
         if (has_control(para, true)) return rec_fail(r, t->line, err, "the text contains a control character");
-        note_figure(r, para, t->line);
+        if (raw) {
+            char *mark = trim(para);
+            note_figure(r, mark, t->line);
+        } else {
+            note_figure(r, para, t->line);
+        }
         if (!r->body_line) r->body_line = t->line;
         if (body_append(r, &len, &cap, para, err)) return -1;
     }
+    /* Blank lines at the end of a Markdown body say nothing. */
+    while (r->body && len > 0 && r->body[len - 1] == '\n') r->body[--len] = '\0';
     if (r->nfields == 0 && !r->body) return 1;
     if (r->nfields == 0) return rec_fail(r, r->body_line, err, "text without a header (id:, ... lines) before it");
     return 0;
@@ -536,7 +563,15 @@ typedef struct {
     json_t *category_ids;      /* id -> line in catalog.txt */
     json_t *item_ids;          /* id -> file name */
     int64_t today;             /* what relative dates count from */
+    ScriptDetector *detect;    /* opened on first need: most folders say nothing of their script */
 } Load;
+
+/* The script of a text the author did not mark, by OpenCC. */
+static int detect_lang(Load *L, const char *text, Lang *out, Err *err)
+{
+    if (!L->detect && script_detector_open(&L->detect, err) != 0) return -1;
+    return script_detect(L->detect, text, out, NULL, NULL, err);
+}
 
 static void join_path(char *buf, size_t size, const char *dir, const char *name)
 {
@@ -610,10 +645,11 @@ static int catalog_line(Load *L, TextFile *t, CatalogStack *st, char *raw, Err *
     int w = indent_width(raw);
     int level = catalog_level(t, st, w, err);
     if (level < 0) return -1;
-    char *cols[6];
-    int n = split_columns(trim(raw), cols, 6);
-    if (n < 2 || n > 5 || !*cols[1])
-        return err_set(err, "%s:%d: expected \"id | name | icon | order | rules\" (all but id and name may be left out)",
+    char *cols[7];
+    int n = split_columns(trim(raw), cols, 7);
+    if (n < 2 || n > 6 || !*cols[1])
+        return err_set(err,
+                       "%s:%d: expected \"id | name | icon | order | rules | lang\" (all but id and name may be left out)",
                        t->path, t->line);
     const char *id = cols[0], *name = cols[1], *icon = n > 2 ? cols[2] : "";
     if (!valid_id(id))
@@ -640,12 +676,23 @@ static int catalog_line(Load *L, TextFile *t, CatalogStack *st, char *raw, Err *
             return err_set(err, "%s:%d: the order \"%s\" is not a whole number", t->path, t->line, cols[3]);
         sort = (int)v;
     }
+    Lang lang;
+    if (n > 5 && *cols[5]) {
+        int v = match_word(lang_spellings, 2, cols[5]);
+        if (v < 0)
+            return err_set(err, "%s:%d: the language \"%s\" is not zh-Hans or zh-Hant (简体, 繁體)", t->path, t->line,
+                           cols[5]);
+        lang = (Lang)v;
+    } else if (detect_lang(L, name, &lang, err) != 0) {
+        return -1;
+    }
     json_t *c = json_object();
     json_object_set_new(c, "id", json_string(id));
     if (level > 1) json_object_set_new(c, "parent", json_string(st->id[level - 2]));
     json_object_set_new(c, "name", json_string(name));
     if (*icon) json_object_set_new(c, "icon", json_string(icon));
     json_object_set_new(c, "sort", json_integer(sort));
+    json_object_set_new(c, "lang", json_string(lang_word(lang)));
     if (n > 4 && *cols[4]) {
         json_t *rules;
         if (catalog_rules_parse(cols[4], &rules, err)) {
@@ -742,8 +789,8 @@ static int image_attachment(Load *L, Record *r, Field *f, json_t *list, Err *err
 
 /* ---- item files ------------------------------------------------------- */
 
-static const char *const item_keys[] = {"id",     "category", "title",  "unit",   "published", "expires",
-                                        "period", "scope",    "pinned", "urgent", "image",     NULL};
+static const char *const item_keys[] = {"id",     "category", "title",  "unit",   "published", "expires", "period",
+                                        "scope",  "pinned",   "urgent", "image",  "lang",      "format",  NULL};
 
 static int item_attachments(Load *L, Record *r, json_t *item, Err *err)
 {
@@ -793,7 +840,7 @@ static int item_build(Load *L, Record *r, const char *file_name, json_t *it, Err
     char id[STORE_ID_MAX];
     const char *category, *title, *unit;
     int64_t published, expires;
-    int period, scope;
+    int period, scope, lang, format;
     bool pinned, urgent;
     if (record_check_keys(r, item_keys, "image", err) || item_id(r, file_name, id, err) ||
         get_id(r, "category", true, &category, err) || get_text(r, "title", true, FEED_MAX_TITLE, &title, err) ||
@@ -802,7 +849,9 @@ static int item_build(Load *L, Record *r, const char *file_name, json_t *it, Err
         get_word(r, "period", true, 0, period_spellings, 4, "长期, 定期, 分期, 即时 (or long_term, periodic, phased, immediate)",
                  &period, err) ||
         get_word(r, "scope", true, 0, scope_spellings, 2, "社会, 党内 (or public, internal)", &scope, err) ||
-        get_bool(r, "pinned", &pinned, err) || get_bool(r, "urgent", &urgent, err))
+        get_bool(r, "pinned", &pinned, err) || get_bool(r, "urgent", &urgent, err) ||
+        get_word(r, "lang", false, -1, lang_spellings, 2, "zh-Hans, zh-Hant (简体, 繁體)", &lang, err) ||
+        get_word(r, "format", false, BODY_PLAIN, format_spellings, 2, "plain, markdown", &format, err))
         return -1;
     if (!json_object_get(L->category_ids, category))
         return rec_fail(r, record_field(r, "category")->line, err, "category: \"%s\" is not in %s", category,
@@ -827,6 +876,20 @@ static int item_build(Load *L, Record *r, const char *file_name, json_t *it, Err
     json_object_set_new(it, "scope", json_string(scope_word((Scope)scope)));
     json_object_set_new(it, "pinned", json_boolean(pinned));
     json_object_set_new(it, "urgent", json_boolean(urgent));
+    if (lang < 0) {
+        /* Not said: OpenCC decides from the title and the text together. */
+        size_t n = strlen(title) + strlen(r->body) + 2;
+        char *both = malloc(n);
+        if (!both) return err_set(err, "out of memory");
+        snprintf(both, n, "%s\n%s", title, r->body);
+        Lang found;
+        int rc = detect_lang(L, both, &found, err);
+        free(both);
+        if (rc != 0) return rec_fail(r, r->line, err, "%s", err->msg);
+        lang = (int)found;
+    }
+    json_object_set_new(it, "lang", json_string(lang_word((Lang)lang)));
+    json_object_set_new(it, "body_format", json_string(body_format_word((BodyFormat)format)));
     if (item_attachments(L, r, it, err)) return -1;
     json_object_set_new(L->item_ids, id, json_string(file_name));
     return 0;
@@ -1042,6 +1105,7 @@ int authoring_load(const char *dir, const AuthoringOptions *opt, json_t **out, E
     if (rc == 0) rc = check_with_importer(dir, doc, err);
     json_decref(L.category_ids);
     json_decref(L.item_ids);
+    script_detector_close(L.detect);
     if (rc) {
         json_decref(doc);
         return -1;

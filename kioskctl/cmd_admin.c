@@ -4,6 +4,7 @@
  * publish/update read an authoring folder with kioskctl/authoring.c and send
  * only what the server does not have yet: missing images, then the
  * category tree, items and notices; countyd itself decides what changed. */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,11 +12,13 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include "admin_client.h"
 #include "number.h"
 #include "authoring.h"
+#include "bytes.h"
 #include "commands.h"
 #include "feed.h"
 
@@ -76,27 +79,91 @@ static const char *kind_label(const char *kind)
 
 /* ---- kiosks -------------------------------------------------------------------------------- */
 
+/* The kiosk's CA file as one line of base64, "" when there is none. */
+static int ca_base64(const char *path, char **out, Err *err)
+{
+    *out = NULL;
+    if (!path || !*path) return (*out = strdup("")) ? 0 : err_set(err, "内存不足");
+    char *pem;
+    size_t len;
+    if (bytes_read_file(path, 64 * 1024, &pem, &len, err)) return err_prefix(err, "触控屏用的CA证书：");
+    if (!strstr(pem, "-----BEGIN CERTIFICATE-----")) {
+        free(pem);
+        return err_set(err, "%s：不是PEM格式的证书（应有 -----BEGIN CERTIFICATE-----）", path);
+    }
+    *out = malloc(4 * ((len + 2) / 3) + 1);
+    if (*out) EVP_EncodeBlock((unsigned char *)*out, (const unsigned char *)pem, (int)len);
+    free(pem);
+    return *out ? 0 : err_set(err, "内存不足");
+}
+
+/* What the technician needs on the new kiosk (docs/DEPLOY.md): the one
+ * command for an installed kiosk, or the same as a file for a USB stick,
+ * and the [sync] lines for a kiosk run from a checkout (last, so they can
+ * be cut off the end of the output). */
+static int print_enrolment(const char *id, const char *token, const char *server, const char *ca_path,
+                           const char *enrol_file, Err *err)
+{
+    char *ca;
+    if (ca_base64(ca_path, &ca, err)) return -1;
+    if (enrol_file) {
+        FILE *f = fopen(enrol_file, "wx");
+        if (!f) {
+            free(ca);
+            return err_set(err, "%s：无法新建开通文件（此文件不能已经存在）：%s", enrol_file, strerror(errno));
+        }
+        fchmod(fileno(f), 0600);
+        fprintf(f, "# 党务公开触控屏 %s 的开通文件，内含这台触控屏的秘密令牌。\n"
+                   "# 在触控屏上运行：sudo dangwu-kiosk-enrol 本文件   用完即删。\n"
+                   "server=%s\nid=%s\ntoken=%s\nca=%s\n", id, server, id, token, ca);
+        if (fclose(f) != 0) {
+            free(ca);
+            return err_set(err, "%s：开通文件写入失败", enrol_file);
+        }
+        printf("触控屏 %s 已登记。令牌只写在 %s 里（权限600），不再显示。\n"
+               "把它拷到U盘，在触控屏上以 root 运行：\n\n    dangwu-kiosk-enrol /media/usb/%s\n\n", id, enrol_file,
+               strrchr(enrol_file, '/') ? strrchr(enrol_file, '/') + 1 : enrol_file);
+    } else {
+        printf("触控屏 %s 已登记。令牌只显示这一次。\n"
+               "在装好 dangwu-kiosk 软件包的触控屏上，以 root 运行这一条命令：\n\n"
+               "    dangwu-kiosk-enrol --server '%s' --id '%s' --token '%s'%s%s%s\n\n",
+               id, server, id, token, ca[0] ? " --ca '" : "", ca, ca[0] ? "'" : "");
+    }
+    printf("从源码目录运行的触控屏，则把下面几行写进它的 kiosk.conf：\n\n"
+           "[sync]\nserver_url = %s\nkiosk_id = %s\ntoken = %s\n", server, id, token);
+    if (ca_path && *ca_path) printf("ca_file = %s\n", ca_path);
+    free(ca);
+    return 0;
+}
+
 int cmd_kiosk_add(int argc, char **argv)
 {
-    static const char *const valued[] = {"--name", "--unit", "--org", NULL};
+    static const char *const valued[] = {"--name", "--unit", "--org", "--kiosk-server", "--kiosk-ca", "--enrol-file", NULL};
     const char *id = admin_arg(argc, argv, 0, valued);
-    if (!id) return usage_error("kiosk-add 触控屏ID [--name \"安放地点\"] [--org 组织ID] [--unit \"页头单位名称\"]");
+    if (!id)
+        return usage_error("kiosk-add 触控屏ID [--name \"安放地点\"] [--org 组织ID] [--unit \"页头单位名称\"]\n"
+                           "    [--kiosk-server 触控屏用的地址] [--kiosk-ca CA证书] [--enrol-file 文件]");
     AdminClient *c = admin_client_open(argc, argv);
     if (!c) return 1;
+    const char *admin_server = admin_opt(argc, argv, "--server", getenv("KIOSKCTL_SERVER"));
+    const char *server = admin_opt(argc, argv, "--kiosk-server", admin_server ? admin_server : "http://127.0.0.1:8750");
+    const char *ca = admin_opt(argc, argv, "--kiosk-ca", admin_opt(argc, argv, "--ca-file", getenv("KIOSKCTL_CA_FILE")));
+    const char *enrol_file = admin_opt(argc, argv, "--enrol-file", NULL);
+    Err err;
+    char *check;
+    if (ca_base64(ca, &check, &err)) return failed(c, &err); /* before the kiosk gets a token */
+    free(check);
     json_t *body = json_pack("{s:s,s:s}", "id", id, "name", admin_opt(argc, argv, "--name", ""));
     const char *unit = admin_opt(argc, argv, "--unit", NULL), *org = admin_opt(argc, argv, "--org", NULL);
     if (unit) json_object_set_new(body, "unit_name", json_string(unit));
     if (org) json_object_set_new(body, "org", json_string(org));
     json_t *ans;
-    Err err;
     int rc = admin_call(c, "POST", "/v1/admin/kiosks", body, &ans, &err);
     json_decref(body);
     if (rc) return failed(c, &err);
-    printf("触控屏 %s 已登记。令牌只显示这一次；把下面几行写进这台触控屏的 kiosk.conf：\n\n"
-           "[sync]\nserver_url = %s\nkiosk_id = %s\ntoken = %s\n",
-           id, admin_opt(argc, argv, "--server", getenv("KIOSKCTL_SERVER") ? getenv("KIOSKCTL_SERVER") : "http://127.0.0.1:8750"),
-           id, text_of(ans, "token"));
+    rc = print_enrolment(id, text_of(ans, "token"), server, ca, enrol_file, &err);
     json_decref(ans);
+    if (rc) return failed(c, &err);
     admin_client_close(c);
     return 0;
 }
@@ -241,12 +308,16 @@ int cmd_resync(int argc, char **argv)
 
 /* ---- the review cycle ------------------------------------------------------------------------ */
 
+/* --privacy-reason TEXT: why a privacy finding must stay (保密审查), for approve, reply, notice-add. */
+static const char *privacy_reason;
+
 static int item_step(AdminClient *c, const char *id, const char *step, const char *note, char *state, size_t size,
                      Err *err)
 {
     char path[256];
     snprintf(path, sizeof path, "/v1/admin/items/%s/%s", id, step);
     json_t *body = note ? json_pack("{s:s}", "note", note) : json_object();
+    if (privacy_reason) json_object_set_new(body, "privacy_reason", json_string(privacy_reason));
     json_t *ans;
     int rc = admin_call(c, "POST", path, body, &ans, err);
     json_decref(body);
@@ -258,11 +329,12 @@ static int item_step(AdminClient *c, const char *id, const char *step, const cha
 
 static int run_step(int argc, char **argv, const char *step)
 {
-    static const char *const valued[] = {"--note", NULL};
+    static const char *const valued[] = {"--note", "--privacy-reason", NULL};
     const char *id = admin_arg(argc, argv, 0, valued);
+    privacy_reason = admin_opt(argc, argv, "--privacy-reason", NULL);
     if (!id) {
         char usage[128];
-        snprintf(usage, sizeof usage, "%s 事项ID [--note 说明或理由]", step);
+        snprintf(usage, sizeof usage, "%s 事项ID [--note 说明或理由] [--privacy-reason 保留理由]", step);
         return usage_error(usage);
     }
     AdminClient *c = admin_client_open(argc, argv);
@@ -362,6 +434,12 @@ static int push_through(AdminClient *c, const char *id, const char *state, const
     for (size_t i = 0; i < 3; i++) {
         if (strcmp(now, order[i][0]) != 0) continue;
         if (item_step(c, id, order[i][1], note, now, sizeof now, err)) {
+            if (strstr(err->msg, "409 privacy_review")) {
+                /* The approver edits the text, or approves this one item with --privacy-reason. */
+                printf("  %-24s %s（%s）\n", id, state_label(now), strstr(err->msg, "保密审查") ? strstr(err->msg, "保密审查") : err->msg);
+                *waiting = true;
+                return 0;
+            }
             if (!strstr(err->msg, "403 forbidden")) return -1;
             printf("  %-24s %s（须由另一位管理员%s）\n", id, state_label(now), strcmp(order[i][1], "review") == 0 ? "审核" : "审批");
             *waiting = true;
@@ -532,7 +610,8 @@ int cmd_update(int argc, char **argv)
 
 int cmd_notice_add(int argc, char **argv)
 {
-    static const char *const valued[] = {"--id", "--period", "--starts", "--ends", "--sort", "--org", "--audience", NULL};
+    static const char *const valued[] = {"--id",  "--period",   "--starts",          "--ends", "--sort",
+                                         "--org", "--audience", "--privacy-reason", NULL};
     const char *text = admin_arg(argc, argv, 0, valued);
     if (!text) return usage_error("notice-add 通知文字 [--id ID] [--urgent] [--period immediate|periodic|phased|long_term] "
                                   "[--starts 时间] [--ends 时间] [--sort N] [--org 组织ID] [--audience own|subtree]");
@@ -552,6 +631,8 @@ int cmd_notice_add(int argc, char **argv)
     if (admin_opt(argc, argv, "--starts", NULL)) json_object_set_new(n, "starts_at", json_string(admin_opt(argc, argv, "--starts", NULL)));
     if (admin_opt(argc, argv, "--ends", NULL)) json_object_set_new(n, "ends_at", json_string(admin_opt(argc, argv, "--ends", NULL)));
     if (admin_opt(argc, argv, "--org", NULL)) json_object_set_new(n, "org", json_string(admin_opt(argc, argv, "--org", NULL)));
+    if (admin_opt(argc, argv, "--privacy-reason", NULL))
+        json_object_set_new(n, "privacy_reason", json_string(admin_opt(argc, argv, "--privacy-reason", NULL)));
     if (admin_opt(argc, argv, "--audience", NULL))
         json_object_set_new(n, "audience", json_string(admin_opt(argc, argv, "--audience", NULL)));
     int sort;
@@ -724,7 +805,7 @@ int cmd_feedback_export(int argc, char **argv)
 
 int cmd_reply(int argc, char **argv)
 {
-    static const char *const valued[] = {"--question", NULL};
+    static const char *const valued[] = {"--question", "--privacy-reason", NULL};
     const char *id = admin_arg(argc, argv, 0, valued), *text = admin_arg(argc, argv, 1, valued);
     if (!id || !text) return usage_error("reply 意见ID 答复内容 [--public] [--question \"重新表述的问题\"]");
     AdminClient *c = admin_client_open(argc, argv);
@@ -733,6 +814,8 @@ int cmd_reply(int argc, char **argv)
     json_t *body = json_pack("{s:s,s:b}", "text", text, "public", public);
     const char *q = admin_opt(argc, argv, "--question", NULL);
     if (q) json_object_set_new(body, "question", json_string(q));
+    const char *keep = admin_opt(argc, argv, "--privacy-reason", NULL);
+    if (keep) json_object_set_new(body, "privacy_reason", json_string(keep));
     char path[256];
     snprintf(path, sizeof path, "/v1/admin/feedback/%s/reply", id);
     json_t *ans;

@@ -78,7 +78,7 @@ static const Command commands[] = {
      cmd_catalog_add},
     {"catalog-delete", "catalog-delete 目录ID", "删除本组织增设的目录", cmd_catalog_delete},
     {"overdue", "overdue [--org ID] [--at 时间]", "定期公开目录中本期还没有公开的事项（逾期清单）", cmd_overdue},
-    {"kiosk-add", "kiosk-add 触控屏ID [--name 地点] [--org ID] [--unit 单位名称]", "登记触控屏，显示它的令牌", cmd_kiosk_add},
+    {"kiosk-add", "kiosk-add 触控屏ID [--name 地点] [--org ID] [--enrol-file 文件] ...", "登记触控屏，显示给技术员的一条开通命令", cmd_kiosk_add},
     {"kiosk-move", "kiosk-move 触控屏ID --org ID", "把触控屏划归另一个组织", cmd_kiosk_move},
     {"kiosks", "kiosks [--silent-minutes N]", "触控屏：最近心跳、内容版本号、待上传的意见", cmd_kiosks},
     {"kiosk-set", "kiosk-set 触控屏ID|all 设置 值", "下发设置（unit_name、ticker_speed、screen_on、reasons）", cmd_kiosk_set},

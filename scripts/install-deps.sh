@@ -7,19 +7,26 @@
 #   sh scripts/install-deps.sh console    also what the web console's browser
 #                                         test needs (make test): Chromium, its
 #                                         WebDriver and python3-selenium
+#   sh scripts/install-deps.sh deb        also what `make deb` and `make test-deploy`
+#                                         need: debhelper, lintian, debootstrap, and
+#                                         cage and kbd (the programs the kiosk's unit
+#                                         starts, so systemd-analyze verify can check it)
 set -eu
 
 PACKAGES="gcc make pkg-config
 libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libpng-dev libjpeg-dev
-libsqlite3-dev sqlite3 libcurl4-openssl-dev libssl-dev curl libsystemd-dev
+libsqlite3-dev sqlite3 libcurl4-openssl-dev libssl-dev openssl curl libsystemd-dev
 libinih-dev libunibreak-dev libunistring-dev libjansson-dev libcmocka-dev libmicrohttpd-dev libargon2-dev
 librime-dev librime-data rime-data-luna-pinyin libzinnia-dev tegaki-zinnia-simplified-chinese
+libopencc-dev libopencc-data libmd4c-dev libpoppler-glib-dev libcairo2-dev
 fonts-noto-cjk fonts-dejavu-core
 clang-format cppcheck"
 CONSOLE_PACKAGES="chromium chromium-driver python3-selenium openssl"
+DEB_PACKAGES="dpkg-dev debhelper lintian systemd cage kbd debootstrap"
 for group in "$@"; do
     case "$group" in
         console) PACKAGES="$PACKAGES $CONSOLE_PACKAGES" ;;
+        deb) PACKAGES="$PACKAGES $DEB_PACKAGES" ;;
     esac
 done
 

@@ -24,3 +24,8 @@ for o in landscape portrait; do
     done
     echo "docs/screenshots/$o: $(ls docs/screenshots/$o | tr '\n' ' ')"
 done
+# The pictures in docs/TYPOGRAPHY.md: justification, compression, faces.
+rm -rf "$tmp/db" && mkdir -p "$tmp/db" docs/screenshots/typography
+TZ=Asia/Shanghai bin/kiosk --config "$tmp/kiosk.conf" --windowed --size 1920x1080 --landscape --log-level warn \
+    --headless scripts/typography.txt --shots docs/screenshots/typography
+echo "docs/screenshots/typography: $(ls docs/screenshots/typography | tr '\n' ' ')"

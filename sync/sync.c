@@ -26,6 +26,12 @@
 #include "store.h"
 
 #define SYNC_LONG_POLL_S 50           /* under the 60 s many NAT routers allow an idle TCP */
+#define SYNC_MAX_VIEW_ITEMS 256       /* distinct items counted between two rounds */
+
+typedef struct {
+    char item_id[STORE_ID_MAX];
+    int64_t count;
+} ViewTally;
 
 struct SyncThread {
     Config cfg;
@@ -36,6 +42,8 @@ struct SyncThread {
     pthread_cond_t cond;
     bool poked;
     atomic_bool stop, poke;
+    ViewTally views[SYNC_MAX_VIEW_ITEMS];   /* under lock */
+    int view_items;
 };
 
 static time_t started_at;             /* process start, for the uptime in heartbeats */
@@ -162,6 +170,42 @@ static void clear_poke(SyncThread *t)
     pthread_mutex_unlock(&t->lock);
 }
 
+void sync_count_view(SyncThread *t, const char *item_id)
+{
+    if (!t) return;
+    pthread_mutex_lock(&t->lock);
+    int i = 0;
+    while (i < t->view_items && strcmp(t->views[i].item_id, item_id) != 0) i++;
+    if (i == t->view_items && i < SYNC_MAX_VIEW_ITEMS) {
+        snprintf(t->views[i].item_id, sizeof t->views[i].item_id, "%s", item_id);
+        t->views[i].count = 0;
+        t->view_items++;
+    }
+    if (i < t->view_items) t->views[i].count++;
+    pthread_mutex_unlock(&t->lock);
+    if (i == SYNC_MAX_VIEW_ITEMS) log_warn("sync: %d items viewed since the last round; a view of %s is not counted",
+                                          SYNC_MAX_VIEW_ITEMS, item_id);
+}
+
+/* The views counted by the screen since the last round, into the store
+ * through this thread's connection.  Counts that cannot be written go
+ * back to the tally for the next round. */
+static void store_views(SyncThread *t, Session *ss)
+{
+    ViewTally taken[SYNC_MAX_VIEW_ITEMS];
+    pthread_mutex_lock(&t->lock);
+    int n = t->view_items;
+    memcpy(taken, t->views, (size_t)n * sizeof taken[0]);
+    t->view_items = 0;
+    pthread_mutex_unlock(&t->lock);
+    for (int i = 0; i < n; i++) {
+        Err e;
+        if (store_item_viewed(ss->store, taken[i].item_id, taken[i].count, &e) == 0) continue;
+        log_warn("sync: views of %s kept for the next round: %s", taken[i].item_id, e.msg);
+        for (int k = 0; k < taken[i].count; k++) sync_count_view(t, taken[i].item_id);
+    }
+}
+
 static int next_delay_ms(const Session *ss, RoundResult r, Backoff *b)
 {
     if (r == ROUND_ABORTED) return 0;
@@ -194,6 +238,7 @@ static void *sync_main(void *arg)
     bool first = true;
     while (!atomic_load(&t->stop)) {
         clear_poke(t);
+        store_views(t, &ss);
         RoundResult r = sync_round(&ss, SYNC_LONG_POLL_S, first, &t->stop);
         first = false;
         if (atomic_load(&t->stop)) break;
@@ -201,6 +246,7 @@ static void *sync_main(void *arg)
         if (r == ROUND_OFFLINE || r == ROUND_ERROR) log_info("sync: trying again in %d s", delay / 1000);
         if (delay > 0) wait_for(t, delay);
     }
+    store_views(t, &ss);
     session_close(&ss);
     return NULL;
 }

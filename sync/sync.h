@@ -41,8 +41,14 @@ typedef struct SyncThread SyncThread;
 
 /* Starts the thread; returns at once (never waits on the network). */
 int sync_start(const Config *cfg, SyncNotify notify, void *ctx, SyncThread **out, Err *err);
-/* Asks for a sync now (e.g. after feedback was submitted). Thread-safe. */
+/* Asks for a sync now (e.g. after feedback was submitted): a long-poll in
+ * flight is cut short and the outbox goes up at once.  Thread-safe. */
 void sync_poke(SyncThread *t);
+/* Counts a view of an item, in memory (the UI thread never writes the
+ * database); the sync thread adds the counts to the store at the start of
+ * its next round and when it stops.  Thread-safe; t NULL (no sync thread,
+ * --headless) drops the view. */
+void sync_count_view(SyncThread *t, const char *item_id);
 /* Stops the thread, aborting any transfer within about a second. */
 void sync_stop(SyncThread *t);
 

@@ -136,7 +136,15 @@ kiosk -X POST -H "Content-Type: application/json" -d '{"submissions":[
 "$BIN"/kioskctl feedback-export --csv "$T/fb.csv" > /dev/null || fail "export"
 head -c 3 "$T/fb.csv" | od -An -tx1 | grep -q "ef bb bf" || fail "no UTF-8 mark"
 grep -q '"希望公开党费使用情况, 谢谢",李大姐,13900000000' "$T/fb.csv" || fail "csv: $(cat "$T/fb.csv")"
-"$BIN"/kioskctl reply 11111111-aaaa-4bbb-8ccc-000000000001 "每季度公布一次。" --public > /dev/null || fail reply
+# A public answer needs the question as the admin restates it (never the visitor's words),
+# and passes the privacy review: the visitor's phone in it is refused.
+if "$BIN"/kioskctl reply 11111111-aaaa-4bbb-8ccc-000000000001 "每季度公布一次。" --public 2> "$T/err"; then
+    fail "a public reply without a question"; fi
+if "$BIN"/kioskctl reply 11111111-aaaa-4bbb-8ccc-000000000001 "已电话告知 13900000000。" --public \
+    --question "党费使用情况在哪里公开？" 2> "$T/err"; then fail "a phone number in a public reply"; fi
+grep -q "409 privacy_review" "$T/err" || fail "message: $(cat "$T/err")"
+"$BIN"/kioskctl reply 11111111-aaaa-4bbb-8ccc-000000000001 "每季度公布一次。" --public \
+    --question "党费使用情况在哪里公开？" > /dev/null || fail reply
 kiosk "$URL/v1/content?since=0" > "$T/snap3.json"
 grep -q "每季度公布一次。" "$T/snap3.json" || fail "the public answer is not in the feed"
 if grep -q "李大姐\|13900000000" "$T/snap3.json"; then fail "contact details reached the kiosk"; fi

@@ -52,6 +52,13 @@ static void copy_file(const char *from, const char *name)
     assert_int_equal(fclose(out), 0);
 }
 
+static void unlink_in_dir(const char *name)
+{
+    char path[2048];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    assert_int_equal(unlink(path), 0);
+}
+
 static const char good_catalog[] = "# a comment\n"
                                    "jc | 党组织决议、决定及执行情况 | decision\n"
                                    "  jc-hy | 会议决定\n"
@@ -221,6 +228,11 @@ static void test_good_folder(void **state)
     assert_string_equal(str(it, "body"), "正文一行。\n[图1]\n[圖片說明]");
     assert_true(json_is_true(json_object_get(it, "urgent")));
     assert_null(json_object_get(it, "expires_at"));
+    /* No lang key: OpenCC finds 學習計劃 Traditional, the other item Simplified. */
+    assert_string_equal(str(it, "lang"), "zh-Hant");
+    assert_string_equal(str(entry(doc, "items", 0), "lang"), "zh-Hans");
+    assert_string_equal(str(entry(doc, "categories", 0), "lang"), "zh-Hans");
+    assert_string_equal(str(it, "body_format"), "plain");
 
     json_t *n = entry(doc, "notices", 0);
     assert_string_equal(str(n, "text"), "停水通知。");
@@ -391,6 +403,33 @@ static void test_too_many_images(void **state)
     expect_failure("x.txt", text, "x.txt:38: image: at most 32 images per item");
 }
 
+/* The author's word wins over detection, in the catalog and in an item,
+ * and a Traditional category name is found by itself. */
+static void test_language(void **state)
+{
+    (void)state;
+    write_file(AUTHORING_CATALOG, "jc | 党组织决议 | decision\n  jc-a | 會議決定\n  jc-b | 会议决定 | | | | 繁體\n");
+    write_file("a.txt", "category: jc-a\ntitle: 通知\nlang: zh-Hant\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n\n"
+                        "这是简体字写的正文。\n");
+    write_file("b.txt", "category: jc-a\ntitle: 學習\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n\n"
+                        "這是用繁體字寫的正文，鎮黨委將在觸控屏上公開。\n");
+    unlink_in_dir("jc-hy-10.txt");
+    unlink_in_dir("sx-2.txt");
+    unlink_in_dir(AUTHORING_ANSWERS);
+    AuthoringOptions opt = {.revision = 1};
+    json_t *doc;
+    Err err = {0};
+    if (authoring_load(dir, &opt, &doc, &err)) fail_msg("%s", err.msg);
+    assert_string_equal(str(entry(doc, "categories", 0), "lang"), "zh-Hans");
+    assert_string_equal(str(entry(doc, "categories", 1), "lang"), "zh-Hant");
+    assert_string_equal(str(entry(doc, "categories", 2), "lang"), "zh-Hant");
+    assert_string_equal(str(entry(doc, "items", 0), "lang"), "zh-Hant");
+    assert_string_equal(str(entry(doc, "items", 1), "lang"), "zh-Hant");
+    json_decref(doc);
+    expect_failure("c.txt", "category: jc\ntitle: t\nlang: 粤语\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n\nt\n",
+                   "c.txt:3: lang: must be one of zh-Hans, zh-Hant");
+}
+
 static void test_unknown_key_lists_known_ones(void **state)
 {
     (void)state;
@@ -432,7 +471,7 @@ static void test_bad_catalog(void **state)
         {AUTHORING_CATALOG, "jc | 决议\n    jc-a | 二级\n  jc-b | 错位\n", "catalog.txt:3: the indentation does not line up"},
         {AUTHORING_CATALOG, "  jc | 决议\n", "catalog.txt:1: a first-level category must not be indented"},
         {AUTHORING_CATALOG, "jc | 决议\nsx | 思想\njc | 又一个\n", "catalog.txt:3: the id \"jc\" is already used on line 1"},
-        {AUTHORING_CATALOG, "jc\n", "catalog.txt:1: expected \"id | name | icon | order | rules\""},
+        {AUTHORING_CATALOG, "jc\n", "catalog.txt:1: expected \"id | name | icon | order | rules | lang\""},
         {AUTHORING_CATALOG, "jc | 决议 | Decision!\n", "catalog.txt:1: the icon \"Decision!\" is not an icon name"},
         {AUTHORING_CATALOG, "jc | 决议 | decision | first\n", "catalog.txt:1: the order \"first\" is not a whole number"},
         {AUTHORING_CATALOG, "jc | 决\xff议\n", "catalog.txt:1: is not valid UTF-8"},
@@ -482,6 +521,7 @@ int main(void)
         cmocka_unit_test_setup(test_title_too_long, setup),
         cmocka_unit_test_setup(test_too_many_images, setup),
         cmocka_unit_test_setup(test_unknown_key_lists_known_ones, setup),
+        cmocka_unit_test_setup(test_language, setup),
         cmocka_unit_test_setup(test_huge_file, setup),
         cmocka_unit_test_setup(test_fifo_and_long_image_line, setup),
         cmocka_unit_test_setup(test_bad_catalog, setup),

@@ -111,17 +111,12 @@ static void expect_error(Reply *r, long status, const char *code)
     reply_free(r);
 }
 
-/* A 1 x 1 PNG (countyd reads its header), then the salt after its IEND,
- * so each salt gives another file. */
-static const char tiny_png[] = "\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x01\x00"
-                               "\x00\x00\x01\x08\x02\x00\x00\x00\x90\x77\x53\xde\x00\x00\x00\x0c\x49\x44\x41\x54\x78"
-                               "\x9c\x63\x38\x91\x62\x04\x00\x03\x56\x01\x5f\xe8\x17\x84\x52\x00\x00\x00\x00\x49\x45"
-                               "\x4e\x44\xae\x42\x60\x82";
-
+/* A real 1 x 1 PNG (countyd reads its header), then the salt after its
+ * IEND, so each salt gives another file. */
 static void make_png(const char *salt, char *data, size_t *len, char sha[65])
 {
-    memcpy(data, tiny_png, sizeof tiny_png - 1);
-    *len = sizeof tiny_png - 1 + (size_t)snprintf(data + sizeof tiny_png - 1, 100, "image data %s", salt);
+    memcpy(data, test_tiny_png, sizeof test_tiny_png - 1);
+    *len = sizeof test_tiny_png - 1 + (size_t)snprintf(data + sizeof test_tiny_png - 1, 100, "image data %s", salt);
     unsigned char md[SHA256_DIGEST_LENGTH];
     SHA256((const unsigned char *)data, *len, md);
     for (int i = 0; i < 32; i++) snprintf(sha + 2 * i, 3, "%02x", md[i]);
@@ -601,8 +596,14 @@ static void public_reply_becomes_an_answer_without_contact(void **state)
     json_decref(countyd_admin_ok(&srv, "POST", "/v1/admin/feedback/7a2d3c0f-1111-4b7e-9a51-2c8f0e7d4a11/reply",
                                  "{\"text\":\"已在公开栏公布，谢谢。\",\"public\":false}"));
     assert_int_equal(server_revision(), before);
+    /* A public answer never shows the visitor's own words: it needs the
+     * question as the admin restated it. */
+    r = countyd_admin(&srv, "POST", "/v1/admin/feedback/7a2d3c0f-1111-4b7e-9a51-2c8f0e7d4a11/reply",
+                      "{\"text\":\"每季度第一个月公布上季度开支。\",\"public\":true}");
+    expect_error(&r, 400, "bad_request");
     json_decref(countyd_admin_ok(&srv, "POST", "/v1/admin/feedback/7a2d3c0f-1111-4b7e-9a51-2c8f0e7d4a11/reply",
-                                 "{\"text\":\"每季度第一个月公布上季度开支。\",\"public\":true}"));
+                                 "{\"text\":\"每季度第一个月公布上季度开支。\",\"public\":true,"
+                                 "\"question\":\"希望公开村务开支明细\"}"));
     char path[128];
     snprintf(path, sizeof path, "/v1/content?since=%lld", before);
     r = kiosk_get(path, NULL);

@@ -11,7 +11,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+#include <time.h>
+
 #include "feedback_form.h"
+
+static int64_t test_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 #define NOW 1795000000   /* 2026-11-18, a fixed "true time" for the test */
 
@@ -292,6 +302,31 @@ static void test_clock_corrected_after_running_ahead(void **state)
     assert_int_equal(n, 4);
 }
 
+/* The sync thread holds a write transaction for seconds while it applies
+ * a large snapshot: the visitor's submission waits at most
+ * STORE_VISITOR_WAIT_MS, says to press again, keeps the words, and is
+ * saved at the next press once the transaction is over. */
+static void test_submit_behind_a_long_write(void **state)
+{
+    Fixture *fx = *state;
+    char id[37], msg[256];
+    sqlite3 *sync_db;
+    assert_int_equal(sqlite3_open(fx->path, &sync_db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(sync_db, "BEGIN IMMEDIATE; UPDATE sync_state SET value = value", NULL, NULL, NULL),
+                     SQLITE_OK);
+    snprintf(fx->form.comment, sizeof fx->form.comment, "楼道灯坏了");
+    int64_t start = test_ms();
+    assert_int_equal(submit(fx, NOW, id, msg), FEEDBACK_FAILED);
+    int64_t waited = test_ms() - start;
+    assert_true(waited >= STORE_VISITOR_WAIT_MS - 50);
+    assert_true(waited < STORE_VISITOR_WAIT_MS + 700);
+    assert_non_null(strstr(msg, "再按一次提交"));
+    assert_string_equal(fx->form.comment, "楼道灯坏了");
+    assert_int_equal(sqlite3_exec(sync_db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(sync_db);
+    assert_int_equal(submit(fx, NOW + 3, id, msg), FEEDBACK_SAVED);
+}
+
 static void test_synced_reasons_replace_config(void **state)
 {
     Fixture *fx = *state;
@@ -324,6 +359,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bare_rating_repeat_window, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rate_limit_per_hour, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clock_corrected_after_running_ahead, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_submit_behind_a_long_write, setup, teardown),
         cmocka_unit_test_setup_teardown(test_synced_reasons_replace_config, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -586,6 +586,87 @@ static void the_catalog_sets_rules_and_organisations_add_entries(void **state)
     expect_status(as_admin(zhang_token, "GET", "/v1/admin/overdue?org=baishi", NULL), 403, "other's overdue list");
 }
 
+/* Drafts an item of `org` whose body is `body`, reviewed by the reviewer. */
+static void reviewed_item(const char *id, const char *org, const char *body)
+{
+    char path[128], json[1024];
+    snprintf(path, sizeof path, "/v1/admin/items/%s", id);
+    snprintf(json, sizeof json,
+             "{\"category\":\"dec\",\"title\":\"%s\",\"body\":\"%s\",\"published_at\":\"2026-12-01T09:00:00+08:00\","
+             "\"period\":\"immediate\",\"scope\":\"public\",\"org\":\"%s\"}",
+             id, body, org);
+    expect_status(as_admin(srv.admin_token, "PUT", path, json), 200, "put");
+    snprintf(path, sizeof path, "/v1/admin/items/%s/review", id);
+    expect_status(as_admin(srv.reviewer_token, "POST", path, "{}"), 200, "review");
+}
+
+static long approve(const char *id, const char *privacy_reason, char *message, size_t size)
+{
+    char path[128], json[256];
+    snprintf(path, sizeof path, "/v1/admin/items/%s/approve", id);
+    snprintf(json, sizeof json, privacy_reason ? "{\"privacy_reason\":\"%s\"}" : "{}", privacy_reason);
+    Reply r = as_admin(srv.admin_token, "POST", path, json);
+    long status = r.status;
+    if (message) snprintf(message, size, "%s", r.body);
+    reply_free(&r);
+    return status;
+}
+
+static void the_privacy_review_blocks_approval_until_edited_or_explained(void **state)
+{
+    (void)state;
+    char msg[2048];
+    /* An ID number with a valid check digit; the same with a wrong one is not one. */
+    reviewed_item("pv-id", "qinghe", "经公示无异议，身份证号11010519491231002X。");
+    assert_int_equal(approve("pv-id", NULL, msg, sizeof msg), 409);
+    assert_non_null(strstr(msg, "privacy_review"));
+    assert_non_null(strstr(msg, "身份证号"));
+    assert_null(strstr(msg, "11010519491231002X"));
+    reviewed_item("pv-id", "qinghe", "经公示无异议，编号110105194912310021。");
+    assert_int_equal(approve("pv-id", NULL, msg, sizeof msg), 200);
+    /* Mobile numbers (also with spaces), bank cards by Luhn. */
+    reviewed_item("pv-mobile", "qinghe", "联系人电话 138 1234 5678。");
+    assert_int_equal(approve("pv-mobile", NULL, msg, sizeof msg), 409);
+    assert_non_null(strstr(msg, "手机号"));
+    reviewed_item("pv-card", "qinghe", "补助发放至卡号6222021001123456789。");
+    assert_int_equal(approve("pv-card", NULL, msg, sizeof msg), 409);
+    assert_non_null(strstr(msg, "银行卡号"));
+    reviewed_item("pv-card", "qinghe", "补助发放至卡号6222021001123456788（不过 Luhn 校验）。");
+    assert_int_equal(approve("pv-card", NULL, msg, sizeof msg), 200);
+    /* A visitor's name left in qinghe's feedback is found in qinghe's items,
+     * not in baishi's (it is not theirs to know). */
+    Reply r = kiosk_post(&kiosks[K_QINGHE], "/v1/feedback",
+                         "{\"submissions\":[{\"id\":\"fb-qinghe-0001\",\"kind\":\"request\",\"comment\":\"申请公开低保名单\","
+                         "\"name\":\"张桂英\",\"phone\":\"0571-8888123\",\"created_at\":\"2026-11-01T09:00:00+08:00\"}]}");
+    assert_int_equal(r.status, 200);
+    reply_free(&r);
+    reviewed_item("pv-name", "qinghe", "张桂英同志反映的问题已办结。");
+    assert_int_equal(approve("pv-name", NULL, msg, sizeof msg), 409);
+    assert_non_null(strstr(msg, "来访群众的姓名"));
+    reviewed_item("pv-name-bs", "baishi", "张桂英同志反映的问题已办结。");
+    assert_int_equal(approve("pv-name-bs", NULL, msg, sizeof msg), 200);
+    /* A recorded reason lets it through, and the audit trail keeps it. */
+    reviewed_item("pv-gongshi", "qinghe", "任前公示：张桂英，身份证号11010519491231002X。");
+    assert_int_equal(approve("pv-gongshi", "任前公示须公布拟任人选", msg, sizeof msg), 200);
+    r = as_admin(srv.admin_token, "GET", "/v1/admin/items/pv-gongshi", NULL);
+    assert_non_null(strstr(r.body, "privacy-keep"));
+    assert_non_null(strstr(r.body, "任前公示须公布拟任人选"));
+    reply_free(&r);
+    /* Notices go live at once, so they are reviewed when stored. */
+    expect_status(as_admin(srv.admin_token, "PUT", "/v1/admin/notices/pv-n", "{\"text\":\"有事请打13812345678\",\"org\":\"qinghe\"}"),
+                  409, "notice with a mobile");
+    expect_status(as_admin(srv.admin_token, "PUT", "/v1/admin/notices/pv-n",
+                           "{\"text\":\"值班电话13812345678\",\"org\":\"qinghe\",\"privacy_reason\":\"值班手机须公开\"}"),
+                  200, "notice with a reason");
+    /* A public answer never repeats the visitor's name or phone. */
+    expect_status(as_admin(srv.admin_token, "POST", "/v1/admin/feedback/fb-qinghe-0001/reply",
+                           "{\"text\":\"已告知张桂英。\",\"public\":true,\"question\":\"低保名单是否公开？\"}"),
+                  409, "public answer naming the visitor");
+    expect_status(as_admin(srv.admin_token, "POST", "/v1/admin/feedback/fb-qinghe-0001/reply",
+                           "{\"text\":\"低保名单每季度在公开栏公示。\",\"public\":true,\"question\":\"低保名单是否公开？\"}"),
+                  201, "public answer");
+}
+
 /* ---- migration of a database made before the organisation tree ---------------- */
 
 /* Every row of `table` as text, its columns as they were at schema 3. */
@@ -666,8 +747,10 @@ static void a_database_of_the_previous_countyd_keeps_every_row(void **state)
     assert_int_equal(sqlite3_open(old.db, &db), SQLITE_OK);
     for (size_t i = 0; i < OLD_TABLES; i++) {
         char *after = table_text(db, old_tables[i][0], old_tables[i][1]);
-        /* audit and admins gained the new admin's rows at the end. */
-        if (strcmp(old_tables[i][0], "audit") == 0 || strcmp(old_tables[i][0], "admins") == 0)
+        /* audit and admins gained the new admin's rows at the end, meta
+         * the settings later schemas keep there. */
+        if (strcmp(old_tables[i][0], "audit") == 0 || strcmp(old_tables[i][0], "admins") == 0 ||
+            strcmp(old_tables[i][0], "meta") == 0)
             assert_int_equal(strncmp(after, before[i], strlen(before[i])), 0);
         else if (strcmp(after, before[i]) != 0)
             fail_msg("%s changed in the migration:\n%s\n--- now ---\n%s", old_tables[i][0], before[i], after);
@@ -728,6 +811,7 @@ int main(void)
         cmocka_unit_test(a_supervisor_reads_and_changes_nothing),
         cmocka_unit_test(changes_and_withdrawals_carry_a_reason_kiosks_get),
         cmocka_unit_test(the_catalog_sets_rules_and_organisations_add_entries),
+        cmocka_unit_test(the_privacy_review_blocks_approval_until_edited_or_explained),
         cmocka_unit_test(a_database_of_the_previous_countyd_keeps_every_row),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

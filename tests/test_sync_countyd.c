@@ -462,14 +462,14 @@ static void test_views_reach_the_admins(void **state)
     assert_int_equal(server_views("gk-001"), 0);
     Store *s = kiosk_store_open();
     Err err;
-    for (int i = 0; i < 3; i++) assert_int_equal(store_item_viewed(s, "gk-001", &err), 0);
+    for (int i = 0; i < 3; i++) assert_int_equal(store_item_viewed(s, "gk-001", 1, &err), 0);
     store_close(s);
     assert_int_equal(kiosk_sync(), 0);
     assert_int_equal(server_views("gk-001"), 3);
     assert_int_equal(kiosk_sync(), 0);   /* nothing new: nothing added */
     assert_int_equal(server_views("gk-001"), 3);
     s = kiosk_store_open();
-    assert_int_equal(store_item_viewed(s, "gk-001", &err), 0);
+    assert_int_equal(store_item_viewed(s, "gk-001", 1, &err), 0);
     store_close(s);
     assert_int_equal(kiosk_sync(), 0);
     assert_int_equal(server_views("gk-001"), 4);

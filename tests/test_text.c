@@ -820,6 +820,194 @@ static void test_tidy_paragraphs(void **state)
     }
 }
 
+
+/* ---- justification and punctuation compression ---- */
+
+#define JUSTIFY_CORPUS "tests/corpus/justify_zh.txt"
+
+/* Simplified-face shapes (Noto Sans CJK SC): closing marks and pause and
+ * stop marks have their ink in the left half, opening marks in the right. */
+static const char *const SC_CLOSE[] = { "，", "。", "、", "）", "」", "』", "》", "】", "〕", "”", "’" };
+static const char *const SC_OPEN[] = { "（", "「", "『", "《", "【", "〔", "“", "‘" };
+static const char *const SC_OTHER_PUNCT[] = { "：", "；", "！", "？" };
+
+static bool unit_in(const TextBlock *b, const TextUnit *u, const char *const *list, size_t n)
+{
+    ucs4_t cp;
+    int len = u8_mbtouc(&cp, (const uint8_t *)b->text + u->start, (size_t)u->len);
+    return len == u->len && in_list(cp, list, n);
+}
+
+#define IN(list) unit_in(b, u, list, sizeof list / sizeof list[0])
+
+static bool is_close(const TextBlock *b, const TextUnit *u) { return IN(SC_CLOSE); }
+static bool is_open(const TextBlock *b, const TextUnit *u) { return IN(SC_OPEN); }
+static bool is_punct(const TextBlock *b, const TextUnit *u) { return IN(SC_CLOSE) || IN(SC_OPEN) || IN(SC_OTHER_PUNCT); }
+
+typedef struct JustifyCount {
+    int full_lines, justified, pairs, edges;
+} JustifyCount;
+
+static void check_justified(const TextBlock *b, int max_width, JustifyCount *c)
+{
+    int em = b->style.size_px;
+    for (int i = 0; i < b->line_count; i++) {
+        const TextLine *l = &b->lines[i];
+        TextUnit us[512];
+        int n = text_line_units(fx.fonts, b, i, us, 512);
+        assert_true(n > 0 && n <= 512);
+        assert_true(l->spaced);
+        for (int k = 0; k + 1 < n; k++) assert_true(us[k].x + us[k].width <= us[k + 1].x);
+        int right = us[n - 1].x + us[n - 1].width;
+        assert_int_equal(right, l->x + l->width);
+        bool last = i + 1 == b->line_count || b->lines[i + 1].paragraph_start;
+        if (last) {
+            assert_false(l->justified);
+        } else {
+            c->full_lines++;
+            if (l->justified) {
+                c->justified++;
+                if (abs(right - max_width) > 1)
+                    fail_msg("width %d: justified line %d ends at %d", max_width, i, right);
+            }
+        }
+        for (int k = 0; k + 1 < n; k++) {
+            const TextUnit *a = &us[k], *z = &us[k + 1];
+            if (!is_punct(b, a) || !is_punct(b, z) || !(is_close(b, a) || is_open(b, z))) continue;
+            if (a->width + z->width > a->advance + z->advance - em / 2)
+                fail_msg("width %d: line %d: adjacent marks at byte %d not compressed", max_width, i, a->start);
+            c->pairs++;
+        }
+        if (!l->paragraph_start && is_open(b, &us[0])) {
+            assert_true(us[0].width <= us[0].advance / 2 + 1);
+            c->edges++;
+        }
+        if (is_close(b, &us[n - 1])) {
+            assert_true(us[n - 1].width <= us[n - 1].advance / 2 + 1);
+            c->edges++;
+        }
+    }
+}
+
+/* A corpus written for this test (Simplified and Traditional, quotes in
+ * quotes, book titles after colons, numbers, a URL, —— and ……): at every
+ * width no line-start or line-end rule is broken, no word is cut, every
+ * full line of a paragraph is justified to the column within 1 px (all
+ * but those a long word leaves too short), adjacent marks and marks at
+ * the line edges are compressed to half width. */
+static void test_justified_corpus(void **state)
+{
+    (void)state;
+    char *corpus = read_file(JUSTIFY_CORPUS);
+    assert_non_null(corpus);
+    TextStyle body = { .size_px = 40, .color = { 0, 0, 0, 255 } };
+    JustifyCount c = { 0 };
+    for (int w = 520; w <= 1560; w += 37) {
+        TextBlock b;
+        Err err = { { 0 } };
+        assert_int_equal(text_layout(fx.fonts, corpus, &body, w, 0, TEXT_INDENT_PARAGRAPHS | TEXT_JUSTIFY, &b, &err), 0);
+        check_block(&b, corpus, &body, w, true);
+        check_justified(&b, w, &c);
+        text_block_free(&b);
+    }
+    print_message("justify: %d of %d full lines justified, %d adjacent pairs and %d line-edge marks compressed\n",
+                  c.justified, c.full_lines, c.pairs, c.edges);
+    assert_true(c.justified * 100 >= c.full_lines * 98);
+    assert_true(c.pairs > 100);
+    assert_true(c.edges > 20);
+    free(corpus);
+}
+
+/* Compression by itself, on one line: ”。 and 。」 and ）、 take 1.5 em,
+ * not 2; without TEXT_JUSTIFY nothing changes. */
+static void test_compression_of_adjacent_marks(void **state)
+{
+    (void)state;
+    TextStyle st = { .size_px = 40, .color = { 0, 0, 0, 255 } };
+    const char *text = "他说：“好。”（一）、《章程》。";
+    TextBlock plain, packed;
+    Err err = { { 0 } };
+    assert_int_equal(text_layout(fx.fonts, text, &st, 4000, 0, 0, &plain, &err), 0);
+    assert_int_equal(text_layout(fx.fonts, text, &st, 4000, 0, TEXT_JUSTIFY, &packed, &err), 0);
+    assert_int_equal(plain.line_count, 1);
+    assert_int_equal(packed.line_count, 1);
+    /* ：“ ”（ ）、 、《 》。 lose half an em each (。” too), the closing 。 at the end another half. */
+    assert_true(packed.lines[0].compressed >= 6);
+    assert_int_equal(plain.lines[0].width - packed.lines[0].width, packed.lines[0].compressed * 20);
+    assert_false(packed.lines[0].justified);
+    text_block_free(&plain);
+    text_block_free(&packed);
+}
+
+/* The pixels: a justified block has ink up to (not past) the column's
+ * right edge on every full line. */
+static void test_render_justified(void **state)
+{
+    (void)state;
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, 900, 900, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Renderer *r = SDL_CreateSoftwareRenderer(s);
+    assert_non_null(r);
+    char *corpus = read_file(JUSTIFY_CORPUS);
+    char *first = strndup(corpus, (size_t)(strchr(corpus, '\n') - corpus));
+    TextStyle st = { .size_px = 40, .color = { 0, 0, 0, 255 }, .line_spacing_pct = 150 };
+    TextBlock b;
+    Err err = { { 0 } };
+    int w = 700;
+    assert_int_equal(text_layout(fx.fonts, first, &st, w, 0, TEXT_INDENT_PARAGRAPHS | TEXT_JUSTIFY, &b, &err), 0);
+    SDL_Texture *t = text_render(r, fx.fonts, &b, 0, b.line_count, &err);
+    assert_non_null(t);
+    SDL_SetRenderDrawColor(r, 255, 255, 255, 255);
+    SDL_RenderClear(r);
+    SDL_Rect dst = { 0, 0, b.width, b.line_count * b.line_height };
+    SDL_RenderCopy(r, t, NULL, &dst);
+    SDL_RenderPresent(r);
+    assert_true(b.width <= w);
+    for (int i = 0; i < b.line_count; i++) {
+        int rightmost = -1;
+        for (int y = i * b.line_height; y < (i + 1) * b.line_height; y++)
+            for (int x = 0; x < s->w; x++) {
+                uint32_t px = ((uint32_t *)((uint8_t *)s->pixels + y * s->pitch))[x];
+                if ((px & 0xFF) < 128 && x > rightmost) rightmost = x;
+            }
+        assert_true(rightmost < w);
+        if (b.lines[i].justified) assert_true(rightmost >= w - st.size_px / 2);
+    }
+    SDL_DestroyTexture(t);
+    text_block_free(&b);
+    free(first);
+    free(corpus);
+    SDL_DestroyRenderer(r);
+    SDL_FreeSurface(s);
+}
+
+
+/* zh-Hant text is drawn with the TC face of the collection (faces 2 and 3
+ * of NotoSansCJK-*.ttc are SC and TC), whose ，。 sit in the middle of
+ * the em: they keep their width, while brackets still compress. */
+static void test_traditional_face(void **state)
+{
+    (void)state;
+    assert_string_equal(fonts_family(fx.fonts, TEXT_LANG_HANS), "Noto Sans CJK SC");
+    assert_string_equal(fonts_family(fx.fonts, TEXT_LANG_HANT), "Noto Sans CJK TC");
+    TextStyle sc = { .size_px = 40, .color = { 0, 0, 0, 255 } }, tc = sc;
+    tc.lang = TEXT_LANG_HANT;
+    const char *text = "好。」（一）。";
+    for (int k = 0; k < 2; k++) {
+        TextBlock b;
+        Err err = { { 0 } };
+        assert_int_equal(text_layout(fx.fonts, text, k ? &tc : &sc, 4000, 0, TEXT_JUSTIFY, &b, &err), 0);
+        TextUnit us[16];
+        int n = text_line_units(fx.fonts, &b, 0, us, 16);
+        assert_int_equal(n, 7);
+        /* 。 before 」: half in SC, whole in TC (centred), where 」 gives up nothing; */
+        if (k) assert_int_equal(us[1].width, us[1].advance);
+        else assert_int_equal(us[1].width, us[1].advance / 2);
+        /* 」（ : the closing bracket's blank right half goes in both faces. */
+        assert_int_equal(us[2].width, us[2].advance / 2);
+        text_block_free(&b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -840,6 +1028,10 @@ int main(void)
         cmocka_unit_test(test_render_block),
         cmocka_unit_test(test_render_line_ellipsized),
         cmocka_unit_test(test_tidy_paragraphs),
+        cmocka_unit_test(test_justified_corpus),
+        cmocka_unit_test(test_compression_of_adjacent_marks),
+        cmocka_unit_test(test_render_justified),
+        cmocka_unit_test(test_traditional_face),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -69,6 +69,14 @@ static inline double test_now_s(void)
 
 /* ---- images ---- */
 
+/* A real 1 x 1 PNG: countyd and kioskctl read the header of every image
+ * (proto/image.h).  Bytes appended after it (after IEND) are ignored by
+ * decoders, so a test can make many different files from it. */
+static const char test_tiny_png[] = "\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x01\x00"
+                                    "\x00\x00\x01\x08\x02\x00\x00\x00\x90\x77\x53\xde\x00\x00\x00\x0c\x49\x44\x41\x54\x78"
+                                    "\x9c\x63\x38\x91\x62\x04\x00\x03\x56\x01\x5f\xe8\x17\x84\x52\x00\x00\x00\x00\x49\x45"
+                                    "\x4e\x44\xae\x42\x60\x82";
+
 typedef void (*TestRowFn)(int y, uint8_t *row, int w);
 
 /* A PNG of w x h; rows from row_fn (NULL: the header and one row, as a

@@ -9,13 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 #include <unistr.h>
 
 #include "log.h"
 
 /* One row per key: the table is the single place that knows a key's
  * section, type, range and where it lives in Config. */
-typedef enum { T_STR, T_INT, T_BOOL, T_ORIENT, T_LOGLEVEL, T_FONTLIST, T_REASONS, T_HOURS, T_URL } KeyType;
+typedef enum { T_STR, T_INT, T_BOOL, T_ORIENT, T_TURN, T_LOGLEVEL, T_FONTLIST, T_REASONS, T_HOURS, T_URL } KeyType;
 
 typedef struct {
     const char *section, *name;
@@ -35,10 +36,12 @@ static const Key keys[] = {
     INT("display", "width", width, 320, 7680),
     INT("display", "height", height, 240, 7680),
     OTHER("display", "orientation", T_ORIENT, orientation),
+    OTHER("display", "turn", T_TURN, turn_degrees),
     INT("display", "text_scale", text_scale_percent, 50, 300),
     STR("fonts", "regular", font_regular),
     STR("fonts", "bold", font_bold),
     INT("fonts", "face_index", font_face_index, 0, 64),
+    INT("fonts", "face_index_hant", font_face_index_hant, 0, 64),
     OTHER("fonts", "fallback", T_FONTLIST, font_fallback),
     STR("store", "database", db_path),
     STR("store", "cache_dir", cache_dir),
@@ -47,6 +50,7 @@ static const Key keys[] = {
     STR("sync", "kiosk_id", kiosk_id),
     STR("sync", "token", token),
     STR("sync", "ca_file", ca_file),
+    STR("sync", "enrolment", enrolment_file),
     INT("sync", "interval", sync_interval_s, 5, 86400),
     INT("sync", "connect_timeout", connect_timeout_s, 1, 300),
     INT("screen", "idle_timeout", idle_timeout_s, 10, 3600),
@@ -73,10 +77,12 @@ void config_defaults(Config *cfg)
     cfg->width = 1920;
     cfg->height = 1080;
     cfg->orientation = ORIENT_LANDSCAPE;
+    cfg->turn_degrees = CONFIG_TURN_AUTO;
     cfg->text_scale_percent = 100;
     snprintf(cfg->font_regular, sizeof cfg->font_regular, "fonts/NotoSansCJK-Regular.ttc");
     snprintf(cfg->font_bold, sizeof cfg->font_bold, "fonts/NotoSansCJK-Bold.ttc");
     cfg->font_face_index = 2; /* Noto Sans CJK SC inside the collection */
+    cfg->font_face_index_hant = 3; /* Noto Sans CJK TC: items and categories in zh-Hant */
     snprintf(cfg->font_fallback[0], sizeof cfg->font_fallback[0], "fonts/DejaVuSans.ttf");
     cfg->font_fallback_count = 1;
     snprintf(cfg->db_path, sizeof cfg->db_path, "var/kiosk.db");
@@ -180,6 +186,13 @@ static int set_value(Config *cfg, const Key *k, const char *value, Err *err)
         if (strcmp(value, "landscape") == 0) cfg->orientation = ORIENT_LANDSCAPE;
         else if (strcmp(value, "portrait") == 0) cfg->orientation = ORIENT_PORTRAIT;
         else return err_set(err, "orientation must be landscape or portrait, not \"%s\"", value);
+        return 0;
+    case T_TURN:
+        if (strcmp(value, "auto") == 0) cfg->turn_degrees = CONFIG_TURN_AUTO;
+        else if (strcmp(value, "0") == 0 || strcmp(value, "90") == 0 || strcmp(value, "180") == 0 ||
+                 strcmp(value, "270") == 0)
+            cfg->turn_degrees = (int)strtol(value, NULL, 10);
+        else return err_set(err, "turn must be auto, 0, 90, 180 or 270, not \"%s\"", value);
         return 0;
     case T_LOGLEVEL:
         if (log_level_parse(value) < 0)
@@ -393,11 +406,22 @@ int config_apply_args(Config *cfg, int argc, char **argv, Err *err)
     return 0;
 }
 
+/* The [sync] settings dangwu-kiosk-enrol wrote for this kiosk (its id,
+ * token, server and CA), kept apart from kiosk.conf because the token is
+ * a secret and kiosk.conf a packaged file anyone may read.  Not there yet
+ * means not enrolled yet; there but unreadable or wrong stops start-up. */
+static int load_enrolment(Config *cfg, Err *err)
+{
+    if (!cfg->enrolment_file[0] || access(cfg->enrolment_file, F_OK) != 0) return 0;
+    return config_load_file(cfg, cfg->enrolment_file, err);
+}
+
 int config_init(Config *cfg, int argc, char **argv, Err *err)
 {
     config_defaults(cfg);
     const char *path = config_find_path(argc, argv);
     if (copy_arg(cfg->config_path, sizeof cfg->config_path, path, "--config", err)) return -1;
     if (config_load_file(cfg, path, err) != 0) return -1;
+    if (load_enrolment(cfg, err) != 0) return -1;
     return config_apply_args(cfg, argc, argv, err);
 }

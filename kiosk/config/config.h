@@ -13,6 +13,7 @@
 
 #define CONFIG_MAX_FALLBACK_FONTS 4
 #define CONFIG_MAX_REASONS 12
+#define CONFIG_TURN_AUTO -1       /* turn by 90 when the output's shape is not the orientation's */
 
 typedef enum { ORIENT_LANDSCAPE, ORIENT_PORTRAIT } Orientation;
 
@@ -24,12 +25,14 @@ typedef struct Config {
     bool fullscreen;
     int width, height;            /* window size when not full screen */
     Orientation orientation;
+    int turn_degrees;             /* picture turned clockwise on the output: 0/90/180/270, or CONFIG_TURN_AUTO */
     int text_scale_percent;       /* 100 = sizes designed for 1080p at 1 m */
 
     /* [fonts] */
     char font_regular[1024];
     char font_bold[1024];
     int font_face_index;          /* face inside a .ttc collection */
+    int font_face_index_hant;     /* the face for Traditional text (zh-Hant) in the same collection */
     char font_fallback[CONFIG_MAX_FALLBACK_FONTS][1024];
     int font_fallback_count;
 
@@ -43,6 +46,7 @@ typedef struct Config {
     char kiosk_id[128];
     char token[256];
     char ca_file[1024];
+    char enrolment_file[1024];    /* more [sync] settings, from dangwu-kiosk-enrol */
     int sync_interval_s;
     int connect_timeout_s;
 

@@ -9,6 +9,7 @@
 #include <unistr.h>
 
 #include "blobs.h"
+#include "body.h"
 #include "feed.h"
 #include "log.h"
 
@@ -25,6 +26,7 @@ typedef struct Run {
     char fail[1024];
     char kept_id[96];           /* remember-place: a widget whose place must not change */
     SDL_Rect kept_rect;
+    SyncThread *sync;          /* started by sync-start */
 } Run;
 
 static int fail(Run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -70,8 +72,8 @@ static void push_finger(App *app, Uint32 type, SDL_FingerID finger, int x, int y
     e.type = type;
     e.tfinger.touchId = 1;
     e.tfinger.fingerId = finger;
-    e.tfinger.x = (float)x / app_width(app);
-    e.tfinger.y = (float)y / app_height(app);
+    int px, py;
+    app_to_output(app, x, y, &e.tfinger.x, &e.tfinger.y, &px, &py);
     e.tfinger.pressure = 1;
     SDL_PushEvent(&e);
     process_events(app);
@@ -81,6 +83,8 @@ static void push_mouse(App *app, Uint32 type, int x, int y)
 {
     SDL_Event e = {0};
     e.type = type;
+    float u, v;
+    app_to_output(app, x, y, &u, &v, &x, &y);
     if (type == SDL_MOUSEMOTION) {
         e.motion.x = x;
         e.motion.y = y;
@@ -256,7 +260,7 @@ static char *squeeze(const char *s)
     return out;
 }
 
-/* Lines of body text and images on the current screen. */
+/* Lines of body text (a table row counts as one) and images on the current screen. */
 static void page_content(App *app, int *lines, int *images)
 {
     int n;
@@ -264,8 +268,23 @@ static void page_content(App *app, int *lines, int *images)
     *lines = *images = 0;
     for (int i = 0; i < n; i++) {
         if (w[i].kind == WIDGET_IMAGE) (*images)++;
-        *lines += w[i].lines;
+        *lines += w[i].lines + (strncmp(w[i].id, "trow:", 5) == 0);
     }
+}
+
+/* The reader's body text is drawn with the face named (the dump's "face"). */
+static int expect_body_face(Run *r, const char *family)
+{
+    int n, bodies = 0;
+    const Widget *w = ui_widgets(app_ui(r->app), &n);
+    for (int i = 0; i < n; i++) {
+        if (strcmp(w[i].id, UI_BODY_ID) != 0) continue;
+        bodies++;
+        const char *face = fonts_family(app_fonts(r->app), (int)w[i].lang);
+        if (strcmp(face, family) != 0) return fail(r, "the body is drawn with %s, not %s", face, family);
+    }
+    if (bodies == 0) return fail(r, "expect-body-face: no body text on the %s screen", app_screen_name(r->app));
+    return 0;
 }
 
 /* A reader page shows some text or an image: never a blank page. */
@@ -274,7 +293,7 @@ static int check_not_blank(Run *r)
     if (strcmp(app_screen_name(r->app), "reader") != 0) return fail(r, "check-not-blank: not on the reader screen");
     int lines, images;
     page_content(r->app, &lines, &images);
-    if (lines == 0 && images == 0) return fail(r, "the page shows no text and no image");
+    if (lines == 0 && images == 0) return fail(r, "the page shows no text, no table row and no image");
     return 0;
 }
 
@@ -302,6 +321,78 @@ static int append(char **buf, size_t *len, const char *text)
 
 /* On the reader: pages forward with the 下一页 button to the last page,
  * and checks that the pages together show the whole body, in order. */
+/* Table rows read so far, as table * 100000 + row. */
+typedef struct RowsSeen {
+    int *v;
+    int n, cap;
+    unsigned long long tables;  /* tables begun on an earlier page (bit per table index < 64) */
+} RowsSeen;
+
+static bool rows_seen_has(const RowsSeen *rs, int key)
+{
+    for (int i = 0; i < rs->n; i++)
+        if (rs->v[i] == key) return true;
+    return false;
+}
+
+/* Every table row on the page is whole (above the bars at the bottom), shown
+ * on one page only, and a table continued from an earlier page starts this
+ * page with its header row again. */
+static int check_table_rows(Run *r, RowsSeen *rs)
+{
+    int n, bottom = app_height(r->app);
+    const Widget *w = ui_widgets(app_ui(r->app), &n);
+    for (int i = 0; i < n; i++)
+        if (w[i].touch && (strncmp(w[i].id, "nav.", 4) == 0 || strncmp(w[i].id, "pager.", 6) == 0) &&
+            w[i].rect.y < bottom)
+            bottom = w[i].rect.y;
+    unsigned long long here = 0;
+    for (int i = 0; i < n; i++) {
+        int t, row, used = 0;
+        if (sscanf(w[i].id, "trow:%d:%d%n", &t, &row, &used) != 2 || t < 0 || t >= 64) continue;
+        bool repeat = strcmp(w[i].id + used, ":repeat") == 0;
+        if (w[i].rect.y + w[i].rect.h > bottom + 1)
+            return fail(r, "table %d row %d is cut at the foot of the page", t, row);
+        if (!(here & (1ull << t)) && (rs->tables & (1ull << t)) && !(row == 0 && repeat))
+            return fail(r, "table %d continues without its header row", t);
+        here |= 1ull << t;
+        if (repeat) continue;
+        int key = t * 100000 + row;
+        if (rows_seen_has(rs, key)) return fail(r, "table %d row %d is split over two pages", t, row);
+        if (rs->n == rs->cap) {
+            int cap = rs->cap ? rs->cap * 2 : 64;
+            int *v = realloc(rs->v, (size_t)cap * sizeof *v);
+            if (!v) return fail(r, "out of memory");
+            rs->v = v;
+            rs->cap = cap;
+        }
+        rs->v[rs->n++] = key;
+    }
+    rs->tables |= here;
+    return 0;
+}
+
+/* What the reader should show of an item, white space aside. */
+static char *expected_text(const StoreItem *it)
+{
+    if (it->body_format != BODY_MARKDOWN) {
+        char *want = squeeze(it->body);
+        if (want) drop_markers(want);
+        return want;
+    }
+    Body doc;
+    Err err;
+    if (body_parse(it->body, true, it->s.image_count, &doc, &err) != 0) return NULL;
+    char *plain = body_plain_text(&doc);
+    body_free(&doc);
+    char *want = plain ? squeeze(plain) : NULL;
+    free(plain);
+    return want;
+}
+
+/* On the reader: pages forward with the 下一页 button to the last page,
+ * and checks that the pages together show the whole body, in order, with
+ * every table row whole and on one page. */
 static int read_item(Run *r)
 {
     App *app = r->app;
@@ -313,26 +404,28 @@ static int read_item(Run *r)
     char *seen = NULL;
     size_t len = 0;
     int pages = 0, rc = 0;
+    RowsSeen rows = {0};
     for (;;) {
         app_render(app);
-        if (check_layout(r) || check_glyphs(r) || check_not_blank(r)) {
+        if (check_layout(r) || check_glyphs(r) || check_not_blank(r) || check_table_rows(r, &rows)) {
             char why[sizeof r->fail];
             snprintf(why, sizeof why, "%s", r->fail);
             free(seen);
+            free(rows.v);
             store_item_free(&it);
             return fail(r, "read-item \"%s\": page %d: %s", it.s.id, pages + 1, why);
         }
         int n;
         const Widget *w = ui_widgets(app_ui(app), &n);
         for (int i = 0; i < n; i++)
-            if (strcmp(w[i].id, UI_BODY_ID) == 0) append(&seen, &len, w[i].text);
+            if (strcmp(w[i].id, UI_BODY_ID) == 0 || (strncmp(w[i].id, "trow:", 5) == 0 && !strstr(w[i].id, ":repeat")))
+                append(&seen, &len, w[i].text);
         pages++;
         const Widget *next = find_target(app, PAGER_NEXT);
         if (!next || pages > 500) break;
         tap_widget(app, next);
     }
-    char *want = squeeze(it.body), *got = squeeze(seen ? seen : "");
-    if (want) drop_markers(want);
+    char *want = expected_text(&it), *got = squeeze(seen ? seen : "");
     if (!want || !got) rc = fail(r, "read-item: out of memory");
     else if (strcmp(want, got) != 0) {
         size_t k = 0;
@@ -340,11 +433,12 @@ static int read_item(Run *r)
         rc = fail(r, "read-item: %d pages show %zu of %zu bytes of the body; they differ at byte %zu (\"%.30s\")",
                   pages, strlen(got), strlen(want), k, want + k);
     } else {
-        log_info("headless: read \"%s\" in %d pages", it.s.id, pages);
+        log_info("headless: read \"%s\" in %d pages, %d table rows", it.s.id, pages, rows.n);
     }
     free(want);
     free(got);
     free(seen);
+    free(rows.v);
     store_item_free(&it);
     return rc;
 }
@@ -501,6 +595,33 @@ static int set_state(Run *r, const char *key, const char *value)
     app_sync_notify(NULL, SYNC_STATUS_CHANGED);
     process_events(r->app);
     return 0;
+}
+
+/* The real sync thread, as bin/kiosk starts it on a screen, for scripts
+ * that follow content or feedback to a server (the script's clock does
+ * not reach it: it runs in real time). */
+static int start_sync(Run *r)
+{
+    if (r->sync) return fail(r, "sync-start: the sync thread runs already");
+    Err err;
+    if (sync_start(r->cfg, app_sync_notify, NULL, &r->sync, &err)) return fail(r, "sync-start: %s", err.msg);
+    app_set_sync(r->app, r->sync);
+    return 0;
+}
+
+/* Waits (real time, up to 30 s) until sync_state KEY is VALUE. */
+static int wait_state(Run *r, const char *key, const char *value)
+{
+    char have[256] = "";
+    for (int waited = 0; waited < 30000; waited += 50) {
+        if (store_state_get(app_store(r->app), key, have, sizeof have) == 0 && strcmp(have, value) == 0) {
+            process_events(r->app);
+            return 0;
+        }
+        hold(r->app, 50);
+        if (app_quitting(r->app)) return 0;
+    }
+    return fail(r, "wait-state: %s is \"%s\" after 30 s, not \"%s\"", key, have, value);
 }
 
 static int out_path(Run *r, const char *name, const char *ext, char *buf, size_t size)
@@ -695,6 +816,11 @@ static int run_line(Run *r, int argc, char **argv)
         if (need(r, argc, 2, "state KEY VALUE")) return -1;
         return set_state(r, argv[1], argv[2]);
     }
+    if (strcmp(cmd, "sync-start") == 0) return start_sync(r);
+    if (strcmp(cmd, "wait-state") == 0) {
+        if (need(r, argc, 2, "wait-state KEY VALUE")) return -1;
+        return wait_state(r, argv[1], argv[2]);
+    }
     if (strcmp(cmd, "lose-textures") == 0) {
         SDL_Event e = {.type = SDL_RENDER_TARGETS_RESET};
         SDL_PushEvent(&e);
@@ -750,6 +876,10 @@ static int run_line(Run *r, int argc, char **argv)
     if (strcmp(cmd, "check-glyphs") == 0) return check_glyphs(r);
     if (strcmp(cmd, "read-item") == 0) return read_item(r);
     if (strcmp(cmd, "check-not-blank") == 0) return check_not_blank(r);
+    if (strcmp(cmd, "expect-body-face") == 0) {
+        if (argc != 2) return fail(r, "usage: expect-body-face FAMILY");
+        return expect_body_face(r, argv[1]);
+    }
     if (strcmp(cmd, "expect-body-lines") == 0) {
         if (need(r, argc, 1, "expect-body-lines MIN")) return -1;
         int lines, images;
@@ -783,11 +913,12 @@ int headless_run(App *app, const Config *cfg, const char *script_path)
     app_advance(app, 0);
     char line[2048];
     int rc = 0;
+    bool stopped = false;
     while (fgets(line, sizeof line, f)) {
         if (quit_asked(app)) {
             log_info("headless: %s: stopped before line %d (SIGTERM or SIGINT)", script_path, r.line + 1);
-            fclose(f);
-            return 0;
+            stopped = true;
+            break;
         }
         r.line++;
         line[strcspn(line, "\r\n")] = '\0';
@@ -801,6 +932,10 @@ int headless_run(App *app, const Config *cfg, const char *script_path)
         }
     }
     fclose(f);
-    if (rc == 0) log_info("headless: %s: %d lines, all checks held", script_path, r.line);
+    if (r.sync) {
+        app_set_sync(app, NULL);
+        sync_stop(r.sync);
+    }
+    if (rc == 0 && !stopped) log_info("headless: %s: %d lines, all checks held", script_path, r.line);
     return rc;
 }

@@ -228,8 +228,11 @@ FeedbackResult feedback_form_submit(FeedbackForm *f, Store *store, const Feedbac
         return FEEDBACK_RATE_LIMITED;
     }
     if (store_feedback_add(store, &rec, err)) {
-        log_error("feedback: not saved: %s", err->msg);
-        snprintf(msg, size, "暂时无法提交，请稍后再试");
+        bool busy = store_busy(store);
+        log_error("feedback: not saved%s: %s", busy ? " (the database was busy with an update)" : "", err->msg);
+        /* The words stay on the form: a second press a moment later saves
+         * them once the update's transaction is over. */
+        snprintf(msg, size, "%s", busy ? "正在更新内容，请过几秒再按一次提交" : "暂时无法提交，请稍后再试");
         return FEEDBACK_FAILED;
     }
     log_info("feedback: %s %s saved", feedback_kind_word(rec.kind), rec.id);

@@ -239,7 +239,7 @@ static void draw_row(App *app, Ui *ui, const StoreItemSummary *it, SDL_Rect r)
     int meta_h = ui_px(ui, 44);
     bool portrait = app_portrait(app);
     TextSpec title = {.size = ui_font(ui, 40), .bold = true, .color = ui_theme.text, .max_lines = portrait ? 2 : 1,
-                      .middle = true, .flags = TEXT_NO_RUNT};
+                      .middle = true, .flags = TEXT_NO_RUNT, .lang = screens_text_lang(it->lang)};
     ui_text(ui, (SDL_Rect){r.x + pad, r.y + ui_px(ui, 10), r.w - 2 * pad, r.h - meta_h - ui_px(ui, 22)}, it->title,
             &title);
     int x = r.x + pad, y = r.y + r.h - meta_h - ui_px(ui, 10);
@@ -269,7 +269,7 @@ static void category_draw(App *app, void *st, Ui *ui)
     int m = ui_px(ui, portrait ? 40 : 56);
     SDL_Rect b = {ch.body.x + m, ch.body.y + ui_px(ui, 24), ch.body.w - 2 * m, ch.body.h - ui_px(ui, 36)};
     TextSpec title = {.size = ui_font(ui, 52), .bold = true, .color = ui_theme.accent_dark, .middle = true,
-                      .max_lines = 1};
+                      .max_lines = 1, .lang = screens_text_lang(c->root.lang)};
     int title_h = ui_px(ui, 84);
     int cw = ui_px(ui, 220);
     ui_text(ui, (SDL_Rect){b.x, b.y, b.w - cw, title_h}, c->root.name, &title);

@@ -200,6 +200,7 @@ static void submit(App *app, Feedback *f, bool one_tap)
         if (one_tap) f->form.rating = 0;   /* the row shows no choice that was not taken */
         return;
     }
+    if (r == FEEDBACK_SAVED) app_poke_sync(app);   /* at the server within a second when online */
     snprintf(f->done_title, sizeof f->done_title, "%s", r == FEEDBACK_SAVED ? "提交成功" : "已经收到");
     snprintf(f->done_text, sizeof f->done_text, "%s", f->message);
     f->message[0] = '\0';

@@ -156,7 +156,7 @@ static void draw_tile(Ui *ui, const StoreCategory *c, SDL_Rect r)
     snprintf(label, sizeof label, "共 %d 条", c->item_count);
     ui_text(ui, (SDL_Rect){side_x, ib.y, side_w, icon}, label, &count);
     TextSpec name = {.size = ui_font(ui, 42), .bold = true, .color = ui_theme.text, .max_lines = 2, .middle = true,
-                     .flags = TEXT_NO_RUNT};
+                     .flags = TEXT_NO_RUNT, .lang = screens_text_lang(c->lang)};
     int top = ib.y + icon + ui_px(ui, 12);
     ui_text(ui, (SDL_Rect){r.x + pad, top, r.w - 2 * pad, r.y + r.h - pad - top}, c->name, &name);
     ui_record(ui, WIDGET_TILE, id, c->name, r, true);

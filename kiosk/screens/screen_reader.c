@@ -10,29 +10,36 @@
 
 #include "log.h"
 #include "number.h"
+#include "reader_table.h"
 #include "screens.h"
 
 #define LARGE_ID "reader.large"
 
-typedef enum { SEG_TEXT, SEG_IMAGE } SegKind;
+typedef enum { SEG_TEXT, SEG_IMAGE, SEG_TABLE } SegKind;
 
+/* One block of the body as laid out: a text (paragraph, heading, list
+ * item, caption, signature), an image or a table. */
 typedef struct Segment {
     SegKind kind;
-    int index;          /* block or image */
-    int offset;         /* byte offset of its start in the body */
+    int index;          /* text block, image or table */
+    int x;              /* indent in the column */
+    int gap;            /* space above it, unless it starts a page */
+    bool keep;          /* keep with what follows: never last on a page (headings, captions) */
+    const char *marker; /* a list item's "1." or "•" before its first line, or NULL */
 } Segment;
 
 typedef struct Piece {
     SegKind kind;
-    int index;          /* block or image */
-    int first, count;   /* lines of the block */
+    int seg;            /* its segment */
+    int first, count;   /* lines of a text block, or the row of a table */
     int y, h;           /* inside the page's column */
-    int offset;         /* body byte offset it starts at */
+    int offset;         /* its place in the body, for keeping it in view across layouts */
+    bool repeat;        /* a table's header row repeated on a continuation page */
 } Piece;
 
 typedef struct Reader {
     StoreItem item;
-    char *body;                 /* the item's body, tidied (text_tidy_paragraphs) */
+    Body doc;                   /* its blocks */
     bool have_item;
     bool large;
     int serial;                 /* names this layout in the texture cache */
@@ -40,13 +47,15 @@ typedef struct Reader {
     int seg_count;
     TextBlock *blocks;
     int block_count;
+    TableLayout *tables;
+    int table_count;
     Piece *pieces;
     int piece_count, piece_cap;
     int *page_first;            /* first piece of each page */
     int page_count;
     int page;
     int laid_w, laid_h, laid_h_rest; /* the columns the layout was made for: page 1, later pages (0 = redo) */
-    int anchor;                 /* body offset to keep in view across layouts */
+    int anchor;                 /* body place to keep in view across layouts */
     int prepared;               /* the page whose text is already in the cache (-1: none) */
     uint32_t page_since;        /* when the current page was turned to */
 } Reader;
@@ -56,90 +65,131 @@ static int next_serial;
 static void free_layout(Reader *r)
 {
     for (int i = 0; i < r->block_count; i++) text_block_free(&r->blocks[i]);
+    for (int i = 0; i < r->table_count; i++) table_layout_free(&r->tables[i]);
     free(r->blocks);
+    free(r->tables);
     free(r->segs);
     free(r->pieces);
     free(r->page_first);
     r->blocks = NULL;
+    r->tables = NULL;
     r->segs = NULL;
     r->pieces = NULL;
     r->page_first = NULL;
-    r->block_count = r->seg_count = r->piece_count = r->piece_cap = r->page_count = 0;
+    r->block_count = r->table_count = r->seg_count = r->piece_count = r->piece_cap = r->page_count = 0;
     r->laid_w = r->laid_h = r->laid_h_rest = 0;
     r->prepared = -1;
 }
 
-/* "[图3]" alone on a paragraph -> 2 (0-based), else -1. */
-static int image_marker(const char *p, size_t len, int image_count)
+static int body_size(Ui *ui, const Reader *r) { return ui_read_font(ui, r->large ? 54 : 42); }
+
+static TextStyle text_style(const Reader *r, int size, bool bold)
 {
-    while (len && isspace((unsigned char)*p)) p++, len--;
-    while (len && isspace((unsigned char)p[len - 1])) len--;
-    int n = 0, used = 0;
-    char buf[32];
-    if (len >= sizeof buf) return -1;
-    memcpy(buf, p, len);
-    buf[len] = '\0';
-    if (sscanf(buf, "[图%d]%n", &n, &used) != 1 || (size_t)used != len) return -1;
-    return n >= 1 && n <= image_count ? n - 1 : -1;
+    return (TextStyle){.size_px = size, .bold = bold, .lang = screens_text_lang(r->item.s.lang), .color = ui_theme.text,
+                       .line_spacing_pct = 165};
 }
 
-static int body_style(Ui *ui, const Reader *r, TextStyle *st)
-{
-    *st = (TextStyle){.size_px = ui_read_font(ui, r->large ? 54 : 42), .color = ui_theme.text, .line_spacing_pct = 165};
-    return st->size_px;
-}
-
-static int add_segment(Reader *r, SegKind kind, int index, int offset)
+static Segment *add_segment(Reader *r, SegKind kind, int index)
 {
     Segment *s = realloc(r->segs, (size_t)(r->seg_count + 1) * sizeof *s);
-    if (!s) return -1;
+    if (!s) return NULL;
     r->segs = s;
-    s[r->seg_count++] = (Segment){kind, index, offset};
-    return 0;
+    Segment *sg = &s[r->seg_count++];
+    *sg = (Segment){.kind = kind, .index = index};
+    return sg;
 }
 
-static int add_block(Reader *r, Ui *ui, const char *text, size_t len, int offset, int width)
+/* A text laid out into a new text block and segment. */
+static Segment *add_text(Reader *r, Ui *ui, const BodyText *t, const char *plain, const TextStyle *st, int width,
+                         int flags)
 {
     TextBlock *b = realloc(r->blocks, (size_t)(r->block_count + 1) * sizeof *b);
-    if (!b) return -1;
+    if (!b) return NULL;
     r->blocks = b;
-    char *copy = strndup(text, len);
-    if (!copy) return -1;
-    TextStyle st;
-    body_style(ui, r, &st);
     Err err;
-    int rc = text_layout(ui_fonts(ui), copy, &st, width, 0, TEXT_INDENT_PARAGRAPHS, &r->blocks[r->block_count], &err);
-    free(copy);
-    if (rc != 0) {
+    if (text_layout(ui_fonts(ui), t ? t->text : plain, st, width > 1 ? width : 1, 0, flags, &r->blocks[r->block_count],
+                    &err) != 0) {
         log_warn("reader: %s: %s", r->item.s.id, err.msg);
-        return -1;
+        return NULL;
     }
-    return add_segment(r, SEG_TEXT, r->block_count++, offset);
+    if (t) reader_mark_emphasis(&r->blocks[r->block_count], t);
+    return add_segment(r, SEG_TEXT, r->block_count++);
 }
 
-/* Splits the body into text blocks and images. */
+static Segment *add_table(Reader *r, Ui *ui, const BodyTable *t, int width)
+{
+    TableLayout *n = realloc(r->tables, (size_t)(r->table_count + 1) * sizeof *n);
+    if (!n) return NULL;
+    r->tables = n;
+    Err err;
+    int size = ui_read_font(ui, r->large ? 46 : 36);
+    if (table_layout(ui, t, width, size, screens_text_lang(r->item.s.lang), &r->tables[r->table_count], &err) != 0) {
+        log_warn("reader: %s: %s", r->item.s.id, err.msg);
+        return NULL;
+    }
+    return add_segment(r, SEG_TABLE, r->table_count++);
+}
+
+/* One block of the body into segments, with its style and spacing. */
+static void add_body_block(Reader *r, Ui *ui, const BodyBlock *blk, int width, bool *placed)
+{
+    int size = body_size(ui, r), em = size;
+    TextStyle body = text_style(r, size, false);
+    Segment *sg = NULL;
+    switch (blk->kind) {
+    case BODY_PARA: add_text(r, ui, &blk->t, NULL, &body, width, TEXT_INDENT_PARAGRAPHS | TEXT_JUSTIFY); break;
+    case BODY_HEADING: {
+        TextStyle h = text_style(r, blk->level == 1 ? size * 8 / 7 : size, true);
+        h.line_spacing_pct = 145;
+        sg = add_text(r, ui, &blk->t, NULL, &h, width, TEXT_NO_RUNT);
+        if (sg) {
+            sg->gap = em * 2 / 3;
+            sg->keep = true;
+        }
+        break;
+    }
+    case BODY_ITEM: {
+        int indent = (blk->level > 1 ? 3 : 1) * em / 2 + 2 * em;
+        sg = add_text(r, ui, &blk->t, NULL, &body, width - indent, TEXT_JUSTIFY);
+        if (sg) {
+            sg->x = indent;
+            sg->marker = blk->marker[0] ? blk->marker : NULL;
+        }
+        break;
+    }
+    case BODY_SIGN:
+        sg = add_text(r, ui, &blk->t, NULL, &body, width, TEXT_ALIGN_RIGHT);
+        if (sg) sg->gap = em;
+        break;
+    case BODY_IMAGE:
+        add_segment(r, SEG_IMAGE, blk->image);
+        if (placed) placed[blk->image] = true;
+        break;
+    case BODY_TABLE: {
+        if (blk->table->caption[0]) {
+            TextStyle cap = text_style(r, ui_read_font(ui, r->large ? 46 : 36), true);
+            cap.line_spacing_pct = 140;
+            sg = add_text(r, ui, NULL, blk->table->caption, &cap, width, TEXT_ALIGN_CENTER);
+            if (sg) {
+                sg->gap = em / 2;
+                sg->keep = true;
+            }
+        }
+        Segment *t = add_table(r, ui, blk->table, width);
+        if (t) t->gap = sg ? em / 4 : em / 2;
+        break;
+    }
+    }
+}
+
+/* Splits the body into segments; images the body does not place follow it. */
 static void build_segments(Reader *r, Ui *ui, int width)
 {
-    const char *body = r->body ? r->body : "";
     int images = r->item.s.image_count;
     bool *placed = calloc((size_t)(images ? images : 1), sizeof *placed);
-    const char *run = body, *p = body;
-    for (;;) {
-        const char *nl = strchr(p, '\n');
-        size_t len = nl ? (size_t)(nl - p) : strlen(p);
-        int img = image_marker(p, len, images);
-        if (img >= 0) {
-            if (p > run) add_block(r, ui, run, (size_t)(p - run - 1), (int)(run - body), width);
-            add_segment(r, SEG_IMAGE, img, (int)(p - body));
-            if (placed) placed[img] = true;
-            run = nl ? nl + 1 : p + len;
-        }
-        if (!nl) break;
-        p = nl + 1;
-    }
-    if (*run) add_block(r, ui, run, strlen(run), (int)(run - body), width);
+    for (int i = 0; i < r->doc.count; i++) add_body_block(r, ui, &r->doc.blocks[i], width, placed);
     for (int i = 0; i < images; i++)
-        if (!placed || !placed[i]) add_segment(r, SEG_IMAGE, i, (int)strlen(body));
+        if (!placed || !placed[i]) add_segment(r, SEG_IMAGE, i);
     free(placed);
 }
 
@@ -165,10 +215,11 @@ static void new_page(Reader *r)
     n[r->page_count++] = r->piece_count;
 }
 
-static int caption_height(Ui *ui, const char *caption, int width)
+static int caption_height(Ui *ui, const char *caption, int width, TextLang lang)
 {
     if (!caption || !*caption) return 0;
-    TextSpec spec = {.size = ui_read_font(ui, 32), .color = ui_theme.text_soft, .align = ALIGN_CENTER, .max_lines = 2};
+    TextSpec spec = {.size = ui_read_font(ui, 32), .color = ui_theme.text_soft, .align = ALIGN_CENTER, .max_lines = 2,
+                     .lang = lang};
     int tw, th;
     ui_text_size(ui, caption, &spec, width, ui_read_font(ui, 32) * 3, &tw, &th);
     return th + ui_px(ui, 12);
@@ -215,11 +266,15 @@ static void next_page(Reader *r, Pager *pg)
     pg->empty = true;
 }
 
-static int place_image(Reader *r, Ui *ui, Pager *pg, const Segment *sg, int w)
+/* A segment's place in the body, for keeping the same text in view. */
+static int place_of(int seg, int line) { return seg * 100000 + line; }
+
+static int place_image(Reader *r, Ui *ui, Pager *pg, int s, int w)
 {
+    const Segment *sg = &r->segs[s];
     const StoreImage *im = &r->item.images[sg->index];
     int h = page_height(r, pg);
-    int cap = caption_height(ui, im->caption, w);
+    int cap = caption_height(ui, im->caption, w, screens_text_lang(r->item.s.lang));
     int gap = pg->empty ? 0 : ui_px(ui, 28);
     int iw, ih;
     image_box(ui, im, w, h - cap - ui_px(ui, 8), &iw, &ih);
@@ -237,7 +292,7 @@ static int place_image(Reader *r, Ui *ui, Pager *pg, const Segment *sg, int w)
     }
     Piece *pc = add_piece(r);
     if (!pc) return -1;
-    *pc = (Piece){SEG_IMAGE, sg->index, 0, 0, pg->y + gap, ih + cap, sg->offset};
+    *pc = (Piece){.kind = SEG_IMAGE, .seg = s, .y = pg->y + gap, .h = ih + cap, .offset = place_of(s, 0)};
     pg->y += gap + ih + cap + ui_px(ui, 28);
     pg->empty = false;
     return 0;
@@ -257,7 +312,24 @@ static int lines_here(int room, int left, bool para_first, bool page_empty)
     return n;
 }
 
-static int place_paragraph(Reader *r, Pager *pg, const Segment *sg, const TextBlock *b, int from, int to)
+/* The least of segment s that must share a page with a heading or caption
+ * before it: two lines of a text, the header and first row of a table. */
+static int lead_height(const Reader *r, int s)
+{
+    if (s >= r->seg_count) return 0;
+    const Segment *sg = &r->segs[s];
+    if (sg->kind == SEG_TEXT) {
+        const TextBlock *b = &r->blocks[sg->index];
+        return sg->gap + (b->line_count < 2 ? b->line_count : 2) * b->line_height;
+    }
+    if (sg->kind == SEG_TABLE) {
+        const TableLayout *t = &r->tables[sg->index];
+        return sg->gap + t->row_h[0] + (t->rows > 1 ? t->row_h[1] : 0);
+    }
+    return 0;
+}
+
+static int place_lines(Reader *r, Pager *pg, int s, const TextBlock *b, int from, int to)
 {
     for (int i = from; i < to;) {
         int room = (page_height(r, pg) - pg->y) / b->line_height;
@@ -265,12 +337,66 @@ static int place_paragraph(Reader *r, Pager *pg, const Segment *sg, const TextBl
         if (n > 0) {
             Piece *pc = add_piece(r);
             if (!pc) return -1;
-            *pc = (Piece){SEG_TEXT, sg->index, i, n, pg->y, n * b->line_height, sg->offset + b->lines[i].start};
+            *pc = (Piece){.kind = SEG_TEXT, .seg = s, .first = i, .count = n, .y = pg->y, .h = n * b->line_height,
+                          .offset = place_of(s, i)};
             pg->y += n * b->line_height;
             pg->empty = false;
             i += n;
         }
         if (i < to) next_page(r, pg);
+    }
+    return 0;
+}
+
+static int place_text(Reader *r, Pager *pg, int s)
+{
+    const Segment *sg = &r->segs[s];
+    const TextBlock *b = &r->blocks[sg->index];
+    if (b->line_count == 0) return 0;
+    if (!pg->empty) {
+        int need = sg->gap + (sg->keep ? b->line_count * b->line_height + lead_height(r, s + 1) : 0);
+        if (sg->keep && pg->y + need > page_height(r, pg)) next_page(r, pg);
+        else pg->y += sg->gap;
+    }
+    for (int i = 0; i < b->line_count;) {
+        int j = i + 1;
+        while (j < b->line_count && !b->lines[j].paragraph_start) j++;
+        if (place_lines(r, pg, s, b, i, j) != 0) return -1;
+        i = j;
+    }
+    return 0;
+}
+
+static int add_row_piece(Reader *r, Pager *pg, int s, int row, bool repeat)
+{
+    const TableLayout *t = &r->tables[r->segs[s].index];
+    Piece *pc = add_piece(r);
+    if (!pc) return -1;
+    *pc = (Piece){.kind = SEG_TABLE, .seg = s, .first = row, .count = 1, .y = pg->y, .h = t->row_h[row],
+                  .offset = place_of(s, row), .repeat = repeat};
+    pg->y += t->row_h[row];
+    pg->empty = false;
+    return 0;
+}
+
+/* A table row by row: a row is never split across pages; a page the
+ * table continues on starts with its header row again.  (A row taller than
+ * a whole page is the one exception: it is shown alone, cut at the foot.) */
+static int place_table(Reader *r, Pager *pg, int s)
+{
+    const Segment *sg = &r->segs[s];
+    const TableLayout *t = &r->tables[sg->index];
+    if (!pg->empty) {
+        if (pg->y + lead_height(r, s) > page_height(r, pg) && (s == 0 || !r->segs[s - 1].keep)) next_page(r, pg);
+        else pg->y += sg->gap;
+    }
+    if (add_row_piece(r, pg, s, 0, false) != 0) return -1;
+    for (int row = 1; row < t->rows; row++) {
+        if (pg->y + t->row_h[row] > page_height(r, pg)) {
+            next_page(r, pg);
+            if (add_row_piece(r, pg, s, 0, true) != 0) return -1;
+        }
+        if (add_row_piece(r, pg, s, row, false) != 0) return -1;
     }
     return 0;
 }
@@ -291,18 +417,11 @@ static void layout(Reader *r, Ui *ui, int w, int h_first, int h_rest)
     Pager pg = {.h_first = h_first, .h_rest = h_rest, .empty = true};
     new_page(r);
     for (int s = 0; s < r->seg_count; s++) {
-        const Segment *sg = &r->segs[s];
-        if (sg->kind == SEG_IMAGE) {
-            if (place_image(r, ui, &pg, sg, w) != 0) return;
-            continue;
-        }
-        const TextBlock *b = &r->blocks[sg->index];
-        for (int i = 0; i < b->line_count;) {
-            int j = i + 1;
-            while (j < b->line_count && !b->lines[j].paragraph_start) j++;
-            if (place_paragraph(r, &pg, sg, b, i, j) != 0) return;
-            i = j;
-        }
+        SegKind kind = r->segs[s].kind;
+        int rc = kind == SEG_IMAGE ? place_image(r, ui, &pg, s, w)
+                 : kind == SEG_TABLE ? place_table(r, &pg, s)
+                                     : place_text(r, &pg, s);
+        if (rc != 0) return;
     }
     /* A layout never ends on an empty page (a trailing image that moved on
      * is the page's content, so only a page with no piece can be empty). */
@@ -330,16 +449,16 @@ static int load_item(App *app, Reader *r, const char *id)
     int rc = store_item_get(app_store(app), id, app_time(app), &it, &err);
     if (rc < 0) log_error("reader: %s", err.msg);
     if (rc != 0) return rc;
-    char *body = text_tidy_paragraphs(it.body ? it.body : "");
-    if (!body) {
+    Body doc;
+    if (body_parse(it.body, it.body_format == BODY_MARKDOWN, it.s.image_count, &doc, &err) != 0) {
+        log_error("reader: %s: %s", id, err.msg);
         store_item_free(&it);
-        log_error("reader: out of memory");
         return -1;
     }
     if (r->have_item) store_item_free(&r->item);
-    free(r->body);
+    body_free(&r->doc);
     r->item = it;
-    r->body = body;
+    r->doc = doc;
     r->have_item = true;
     return 0;
 }
@@ -352,8 +471,7 @@ static int reader_enter(App *app, void *st, const char *arg)
         log_warn("reader: item \"%s\" is not shown", arg);
         return -1;
     }
-    Err err;
-    if (store_item_viewed(app_store(app), arg, &err) != 0) log_warn("reader: %s", err.msg);
+    app_count_view(app, arg);
     return 0;
 }
 
@@ -363,8 +481,7 @@ static void reader_leave(App *app, void *st)
     Reader *r = st;
     free_layout(r);
     if (r->have_item) store_item_free(&r->item);
-    free(r->body);
-    r->body = NULL;
+    body_free(&r->doc);
 }
 
 static bool reader_refresh(App *app, void *st)
@@ -426,7 +543,7 @@ static int title_block(App *app, Reader *r, Ui *ui, SDL_Rect area, bool draw)
 {
     int lines = app_portrait(app) ? 3 : 2;
     TextSpec title = {.size = ui_read_font(ui, 48), .bold = true, .color = ui_theme.text, .max_lines = lines,
-                      .flags = TEXT_NO_RUNT};
+                      .flags = TEXT_NO_RUNT, .lang = screens_text_lang(r->item.s.lang)};
     int max_h = ui_read_font(ui, 48) * 135 / 100 * lines;
     int tw, th;
     if (draw) th = ui_text(ui, (SDL_Rect){area.x, area.y, area.w, max_h}, r->item.s.title, &title);
@@ -438,7 +555,8 @@ static int title_block(App *app, Reader *r, Ui *ui, SDL_Rect area, bool draw)
         screens_format_date(r->item.s.published_at, date, sizeof date);
         snprintf(meta, sizeof meta, "%s%s%s · %s公开%s", r->item.unit, r->item.unit[0] ? " · " : "", date,
                  period_label(r->item.s.period), r->item.s.urgent ? " · 急" : "");
-        TextSpec ms = {.size = ui_read_font(ui, 32), .color = ui_theme.text_soft, .max_lines = 1};
+        TextSpec ms = {.size = ui_read_font(ui, 32), .color = ui_theme.text_soft, .max_lines = 1,
+                       .lang = screens_text_lang(r->item.s.lang)};
         ui_text(ui, (SDL_Rect){area.x, y, area.w, mh}, meta, &ms);
     }
     y += mh + ui_px(ui, 14);
@@ -453,7 +571,8 @@ static int running_head(Reader *r, Ui *ui, SDL_Rect body, int x, int w, bool dra
     int size = ui_read_font(ui, 30), h = size * 135 / 100;
     int y = body.y + ui_px(ui, 8);
     if (draw) {
-        TextSpec spec = {.size = size, .color = ui_theme.text_soft, .max_lines = 1, .middle = true};
+        TextSpec spec = {.size = size, .color = ui_theme.text_soft, .max_lines = 1, .middle = true,
+                         .lang = screens_text_lang(r->item.s.lang)};
         ui_text(ui, (SDL_Rect){x, y, w, h}, r->item.s.title, &spec);
     }
     y += h + ui_px(ui, 4);
@@ -475,7 +594,7 @@ static void large_button(Reader *r, Ui *ui, Chrome *ch, bool portrait)
 
 static void piece_key(const Reader *r, const Piece *pc, char *key, size_t size)
 {
-    snprintf(key, size, "r%d.%d", r->serial, pc->index);
+    snprintf(key, size, "r%d.%d", r->serial, r->segs[pc->seg].index);
 }
 
 /* While the visitor reads a page, the next one is rasterised, so that
@@ -498,28 +617,58 @@ static bool reader_update(App *app, void *st, int *wake_ms)
         if (pc->kind != SEG_TEXT) continue;
         char key[64];
         piece_key(r, pc, key, sizeof key);
-        ui_block_prepare(app_ui(app), key, &r->blocks[pc->index], pc->first, pc->count);
+        ui_block_prepare(app_ui(app), key, &r->blocks[r->segs[pc->seg].index], pc->first, pc->count);
     }
     return false;
+}
+
+static void draw_text_piece(Reader *r, Ui *ui, const Piece *pc, SDL_Rect col)
+{
+    const Segment *sg = &r->segs[pc->seg];
+    char key[64];
+    piece_key(r, pc, key, sizeof key);
+    const TextBlock *b = &r->blocks[sg->index];
+    int x = col.x + sg->x;
+    SDL_Rect box = {x, col.y + pc->y, col.w - sg->x, pc->h};
+    ui_block_lines(ui, key, b, pc->first, pc->count, x, col.y + pc->y, box);
+    if (sg->marker && pc->first == 0) {
+        /* The marker hangs to the left of the item's first line. */
+        int em = b->style.size_px, w = 2 * em;
+        TextSpec spec = {.size = em, .color = ui_theme.accent_dark, .align = ALIGN_RIGHT, .middle = true,
+                         .max_lines = 1};
+        ui_text(ui, (SDL_Rect){x - w - em / 3, col.y + pc->y, w, b->line_height}, sg->marker, &spec);
+    }
+}
+
+static void draw_table_piece(Reader *r, Ui *ui, const Piece *pc, SDL_Rect col)
+{
+    const Segment *sg = &r->segs[pc->seg];
+    const TableLayout *t = &r->tables[sg->index];
+    char key[64], wid[64];
+    snprintf(key, sizeof key, "r%d.t%d", r->serial, sg->index);
+    snprintf(wid, sizeof wid, "trow:%d:%d%s", sg->index, pc->first, pc->repeat ? ":repeat" : "");
+    table_draw_row(ui, t, key, wid, pc->first, col.x + (col.w - t->width) / 2, col.y + pc->y);
 }
 
 static void draw_piece(Reader *r, Ui *ui, const Piece *pc, SDL_Rect col)
 {
     if (pc->kind == SEG_TEXT) {
-        char key[64];
-        piece_key(r, pc, key, sizeof key);
-        const TextBlock *b = &r->blocks[pc->index];
-        SDL_Rect box = {col.x, col.y + pc->y, col.w, pc->h};
-        ui_block_lines(ui, key, b, pc->first, pc->count, col.x, col.y + pc->y, box);
+        draw_text_piece(r, ui, pc, col);
         return;
     }
-    const StoreImage *im = &r->item.images[pc->index];
-    int cap = caption_height(ui, im->caption, col.w);
+    if (pc->kind == SEG_TABLE) {
+        draw_table_piece(r, ui, pc, col);
+        return;
+    }
+    int index = r->segs[pc->seg].index;
+    const StoreImage *im = &r->item.images[index];
+    int cap = caption_height(ui, im->caption, col.w, screens_text_lang(r->item.s.lang));
     char id[32];
-    snprintf(id, sizeof id, "img:%d", pc->index);
+    snprintf(id, sizeof id, "img:%d", index);
     ui_image(ui, id, (SDL_Rect){col.x, col.y + pc->y, col.w, pc->h - cap}, im->sha256, im->caption);
     if (cap) {
-        TextSpec spec = {.size = ui_read_font(ui, 32), .color = ui_theme.text_soft, .align = ALIGN_CENTER, .max_lines = 2};
+        TextSpec spec = {.size = ui_read_font(ui, 32), .color = ui_theme.text_soft, .align = ALIGN_CENTER, .max_lines = 2,
+                         .lang = screens_text_lang(r->item.s.lang)};
         ui_text(ui, (SDL_Rect){col.x, col.y + pc->y + pc->h - cap + ui_px(ui, 8), col.w, cap}, im->caption, &spec);
     }
 }
@@ -627,6 +776,7 @@ static void image_draw(App *app, void *st, Ui *ui)
     ui_image(ui, "image.close", r, im->sha256, im->caption);
     if (cap) {
         TextSpec spec = {.size = ui_font(ui, 36), .color = ui_theme.header_text, .align = ALIGN_CENTER,
+                         .lang = screens_text_lang(v->item.s.lang),
                          .middle = true, .max_lines = 2};
         ui_text(ui, (SDL_Rect){m, r.y + r.h, r.w, cap}, im->caption, &spec);
     }

@@ -20,3 +20,5 @@ void screens_format_date(int64_t t, char *buf, size_t size)
     localtime_r(&tt, &tm);
     snprintf(buf, size, "%d年%d月%d日", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
+
+TextLang screens_text_lang(Lang lang) { return lang == LANG_HANT ? TEXT_LANG_HANT : TEXT_LANG_HANS; }

@@ -30,4 +30,7 @@ void screens_register_builtin(App *app);
 /* "2026年11月20日" */
 void screens_format_date(int64_t t, char *buf, size_t size);
 
+/* The face for text in a language: TC for zh-Hant items and categories. */
+TextLang screens_text_lang(Lang lang);
+
 #endif

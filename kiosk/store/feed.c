@@ -143,15 +143,20 @@ static bool valid_sha256(const char *s)
 
 /* ---- one entry of each kind ------------------------------------------ */
 
+#define LANG_CHOICES "zh-Hans, zh-Hant"
+
 static int apply_category(Ctx *c, Store *s, json_t *o, const char *where)
 {
     StoreCategoryIn in = {0};
     int64_t sort = 0;
+    int lang;
     if (get_id(c, o, where, "id", true, &in.id) || get_text(c, o, where, "parent", false, STORE_ID_MAX, false, &in.parent_id) ||
         get_text(c, o, where, "name", true, FEED_MAX_NAME, false, &in.name) ||
         get_text(c, o, where, "icon", false, FEED_MAX_ICON, false, &in.icon) ||
-        get_int(c, o, where, "sort", false, -1000000, 1000000, &sort))
+        get_int(c, o, where, "sort", false, -1000000, 1000000, &sort) ||
+        get_enum(c, o, where, "lang", false, LANG_HANS, lang_parse, LANG_CHOICES, &lang))
         return -1;
+    in.lang = (Lang)lang;
     if (in.parent_id && *in.parent_id && !valid_id(in.parent_id)) return fail(c, where, "parent", "is not a valid id");
     if (in.parent_id && strcmp(in.parent_id, in.id) == 0) return fail(c, where, "parent", "is the category itself");
     in.sort = (int)sort;
@@ -194,7 +199,7 @@ static int apply_item(Ctx *c, Store *s, json_t *o, const char *where)
 {
     StoreItemIn in = {0};
     StoreAttachmentIn atts[FEED_MAX_ATTACHMENTS] = {{0}};
-    int period, scope;
+    int period, scope, lang, format;
     if (get_id(c, o, where, "id", true, &in.id) || get_id(c, o, where, "category", false, &in.category_id) ||
         get_text(c, o, where, "title", true, FEED_MAX_TITLE, false, &in.title) ||
         get_text(c, o, where, "body", true, FEED_MAX_BODY, true, &in.body) ||
@@ -205,8 +210,12 @@ static int apply_item(Ctx *c, Store *s, json_t *o, const char *where)
         get_enum(c, o, where, "scope", true, 0, scope_parse, "public, internal", &scope) ||
         get_bool(c, o, where, "pinned", &in.pinned) || get_bool(c, o, where, "urgent", &in.urgent) ||
         get_int(c, o, where, "revision", false, 0, INT64_MAX, &in.revision) ||
+        get_enum(c, o, where, "lang", false, LANG_HANS, lang_parse, LANG_CHOICES, &lang) ||
+        get_enum(c, o, where, "body_format", false, BODY_PLAIN, body_format_parse, "plain, markdown", &format) ||
         read_attachments(c, o, where, atts, &in.attachment_count))
         return -1;
+    in.lang = (Lang)lang;
+    in.body_format = (BodyFormat)format;
     if (in.expires_at && in.expires_at <= in.published_at)
         return fail(c, where, "expires_at", "must be later than published_at");
     in.period = (Period)period;

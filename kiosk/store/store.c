@@ -35,6 +35,8 @@ static const char *const period_words[] = {"long_term", "periodic", "phased", "i
 static const char *const period_labels[] = {"长期", "定期", "分期", "即时"};
 static const char *const scope_words[] = {"public", "internal"};
 static const char *const feedback_words[] = {"rating", "comment", "request"};
+static const char *const lang_words[] = {"zh-Hans", "zh-Hant"};
+static const char *const body_format_words[] = {"plain", "markdown"};
 
 static int word_index(const char *const *words, int n, const char *word)
 {
@@ -48,6 +50,13 @@ const char *period_word(Period p) { return (unsigned)p < 4 ? period_words[p] : N
 const char *period_label(Period p) { return (unsigned)p < 4 ? period_labels[p] : NULL; }
 int scope_parse(const char *word) { return word_index(scope_words, 2, word); }
 const char *scope_word(Scope s) { return (unsigned)s < 2 ? scope_words[s] : NULL; }
+int lang_parse(const char *word) { return word_index(lang_words, 2, word); }
+const char *lang_word(Lang l) { return (unsigned)l < 2 ? lang_words[l] : NULL; }
+int body_format_parse(const char *word) { return word_index(body_format_words, 2, word); }
+const char *body_format_word(BodyFormat f) { return (unsigned)f < 2 ? body_format_words[f] : NULL; }
+
+/* A stored word back to its enum; the schema's CHECK keeps them known. */
+static int word_or(int parsed, int fallback) { return parsed < 0 ? fallback : parsed; }
 const char *feedback_kind_word(FeedbackKind k) { return (unsigned)k < 3 ? feedback_words[k] : NULL; }
 int feedback_kind_parse(const char *word) { return word_index(feedback_words, 3, word); }
 
@@ -100,6 +109,12 @@ static const char *const migrations[] = {
      * counted while a heartbeat is in flight is never lost: the
      * acknowledgement adds exactly what was sent. */
     "ALTER TABLE view_counts ADD COLUMN reported INTEGER NOT NULL DEFAULT 0;",
+    /* 2 -> 3: the script of items and categories (SC or TC face) and the
+     * format of a body (plain lines or Markdown with tables). */
+    "ALTER TABLE items ADD COLUMN lang TEXT NOT NULL DEFAULT 'zh-Hans' CHECK (lang IN ('zh-Hans','zh-Hant'));"
+    "ALTER TABLE items ADD COLUMN body_format TEXT NOT NULL DEFAULT 'plain'"
+    "  CHECK (body_format IN ('plain','markdown'));"
+    "ALTER TABLE categories ADD COLUMN lang TEXT NOT NULL DEFAULT 'zh-Hans' CHECK (lang IN ('zh-Hans','zh-Hant'));",
 };
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
 _Static_assert(MIGRATION_COUNT == STORE_SCHEMA_VERSION, "one migration per schema version");
@@ -121,6 +136,16 @@ static int64_t query_int(Store *s, const char *sql, const char *fmt, ...)
     int rc = sql_first_column(s->db, s->path, NULL, NULL, 0, &v, sql, fmt, ap);
     va_end(ap);
     return rc == 0 ? v : -1;
+}
+
+/* query_int with the error reported: 0 with a row, 1 with none, -1 (Err). */
+static int query_int_err(Store *s, Err *err, int64_t *out, const char *sql, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = sql_first_column(s->db, s->path, err, NULL, 0, out, sql, fmt, ap);
+    va_end(ap);
+    return rc;
 }
 
 int store_schema_version(Store *s) { return (int)query_int(s, "PRAGMA user_version", NULL); }
@@ -166,7 +191,7 @@ int store_open(const char *path, Store **out, Err *err)
         store_close(s);
         return -1;
     }
-    sqlite3_busy_timeout(s->db, 5000);
+    sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
     sqlite3_extended_result_codes(s->db, 1);
     if (exec_sql(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;", err) ||
         migrate(s, err)) {
@@ -288,6 +313,7 @@ static void read_category(sqlite3_stmt *st, void *slot)
     c->level = sqlite3_column_int(st, 5);
     c->item_count = sqlite3_column_int(st, 6);
     c->new_count = sqlite3_column_int(st, 7);
+    c->lang = (Lang)word_or(lang_parse((const char *)sqlite3_column_text(st, 8)), LANG_HANS);
 }
 
 int store_catalog(Store *s, int64_t now, StoreCategory **out, int *count, Err *err)
@@ -309,7 +335,7 @@ int store_catalog(Store *s, int64_t now, StoreCategory **out, int *count, Err *e
         "  UNION ALL SELECT a.top, c.id FROM categories c JOIN anc a ON c.parent_id = a.id WHERE c.deleted = 0),"
         " counts(id, n, fresh) AS ("
         "  SELECT a.top, SUM(v.n), SUM(v.fresh) FROM anc a JOIN vis v ON v.cat = a.id GROUP BY a.top)"
-        "SELECT c.id, COALESCE(c.parent_id, ''), c.name, c.icon, c.sort, t.level, n.n, n.fresh"
+        "SELECT c.id, COALESCE(c.parent_id, ''), c.name, c.icon, c.sort, t.level, n.n, n.fresh, c.lang"
         " FROM categories c JOIN tree t ON t.id = c.id JOIN counts n ON n.id = c.id"
         " ORDER BY t.level, c.sort, c.name";
     sqlite3_stmt *st = prepare(s, err, sql, NULL);
@@ -321,7 +347,7 @@ int store_catalog(Store *s, int64_t now, StoreCategory **out, int *count, Err *e
 #define SUMMARY_COLUMNS                                                                \
     "i.id, i.category_id, i.title, i.published_at, i.period, i.pinned, i.urgent,"      \
     " i.published_at > :now - 86400 * 7,"                                              \
-    " (SELECT COUNT(*) FROM attachments a WHERE a.item_id = i.id)"
+    " (SELECT COUNT(*) FROM attachments a WHERE a.item_id = i.id), i.lang"
 
 static void read_summary(sqlite3_stmt *st, void *slot)
 {
@@ -336,6 +362,7 @@ static void read_summary(sqlite3_stmt *st, void *slot)
     it->urgent = sqlite3_column_int(st, 6);
     it->is_new = sqlite3_column_int(st, 7);
     it->image_count = sqlite3_column_int(st, 8);
+    it->lang = (Lang)word_or(lang_parse((const char *)sqlite3_column_text(st, 9)), LANG_HANS);
 }
 
 #define SUBTREE_CTE                                                                    \
@@ -389,7 +416,7 @@ static void read_image(sqlite3_stmt *st, void *slot)
 
 int store_item_get(Store *s, const char *id, int64_t now, StoreItem *out, Err *err)
 {
-    static const char sql[] = "SELECT " SUMMARY_COLUMNS ", i.unit, i.expires_at, i.revision, i.body"
+    static const char sql[] = "SELECT " SUMMARY_COLUMNS ", i.unit, i.expires_at, i.revision, i.body_format, i.body"
                               " FROM items i WHERE i.id = :id AND" VISIBLE_ITEM("i");
     memset(out, 0, sizeof *out);
     sqlite3_stmt *st = prepare(s, err, sql, NULL);
@@ -402,10 +429,11 @@ int store_item_get(Store *s, const char *id, int64_t now, StoreItem *out, Err *e
         return rc == SQLITE_DONE ? 1 : db_error(s, err, "reading an item");
     }
     read_summary(st, &out->s);
-    sql_copy_text(out->unit, sizeof out->unit, st, 9);
-    out->expires_at = sqlite3_column_int64(st, 10);
-    out->revision = sqlite3_column_int64(st, 11);
-    const char *body = (const char *)sqlite3_column_text(st, 12);
+    sql_copy_text(out->unit, sizeof out->unit, st, 10);
+    out->expires_at = sqlite3_column_int64(st, 11);
+    out->revision = sqlite3_column_int64(st, 12);
+    out->body_format = (BodyFormat)word_or(body_format_parse((const char *)sqlite3_column_text(st, 13)), BODY_PLAIN);
+    const char *body = (const char *)sqlite3_column_text(st, 14);
     out->body = strdup(body ? body : "");
     sqlite3_finalize(st);
     if (!out->body) return err_set(err, "out of memory");
@@ -472,12 +500,29 @@ int store_answers(Store *s, int offset, int limit, StoreAnswer **out, int *count
     return collect(s, st, sizeof(StoreAnswer), read_answer, (void **)out, count, err);
 }
 
-int store_item_viewed(Store *s, const char *id, Err *err)
+int store_next_change(Store *s, int64_t now, int64_t *at, Err *err)
+{
+    /* Every instant after `now` at which a screen query's answer can
+     * change with no new content: an item's window opens or closes, its
+     * 新 badge (7 days, as in SUMMARY_COLUMNS and store_catalog) ends, a
+     * notice starts or ends. */
+    static const char sql[] =
+        "SELECT COALESCE(MIN(t), 0) FROM ("
+        " SELECT published_at AS t FROM items WHERE scope = 'public' AND deleted = 0 AND published_at > ?1"
+        " UNION ALL SELECT expires_at FROM items WHERE scope = 'public' AND deleted = 0 AND expires_at > ?1"
+        " UNION ALL SELECT published_at + 86400 * 7 FROM items"
+        "  WHERE scope = 'public' AND deleted = 0 AND published_at + 86400 * 7 > ?1"
+        " UNION ALL SELECT starts_at FROM notices WHERE deleted = 0 AND starts_at > ?1"
+        " UNION ALL SELECT ends_at FROM notices WHERE deleted = 0 AND ends_at > ?1)";
+    return query_int_err(s, err, at, sql, "i", now) < 0 ? -1 : 0;
+}
+
+int store_item_viewed(Store *s, const char *id, int64_t views, Err *err)
 {
     return run(s, err,
-               "INSERT INTO view_counts(item_id, count) VALUES (?1, 1)"
-               " ON CONFLICT(item_id) DO UPDATE SET count = count + 1",
-               "s", id);
+               "INSERT INTO view_counts(item_id, count) VALUES (?1, ?2)"
+               " ON CONFLICT(item_id) DO UPDATE SET count = count + ?2",
+               "si", id, views);
 }
 
 int store_view_count(Store *s, const char *id)
@@ -575,10 +620,12 @@ int store_mark_all_deleted(Store *s, Err *err)
 int store_category_upsert(Store *s, const StoreCategoryIn *c, Err *err)
 {
     return run(s, err,
-               "INSERT INTO categories(id, parent_id, name, icon, sort, deleted) VALUES (?1, NULLIF(?2, ''), ?3, ?4, ?5, 0)"
+               "INSERT INTO categories(id, parent_id, name, icon, sort, lang, deleted)"
+               " VALUES (?1, NULLIF(?2, ''), ?3, ?4, ?5, ?6, 0)"
                " ON CONFLICT(id) DO UPDATE SET parent_id = excluded.parent_id, name = excluded.name,"
-               " icon = excluded.icon, sort = excluded.sort, deleted = 0",
-               "ssssd", c->id, c->parent_id ? c->parent_id : "", c->name, c->icon ? c->icon : "", c->sort);
+               " icon = excluded.icon, sort = excluded.sort, lang = excluded.lang, deleted = 0",
+               "ssssds", c->id, c->parent_id ? c->parent_id : "", c->name, c->icon ? c->icon : "", c->sort,
+               lang_word(c->lang));
 }
 
 #define CATEGORY_AND_BELOW \
@@ -595,14 +642,16 @@ int store_item_upsert(Store *s, const StoreItemIn *it, Err *err)
 {
     if (run(s, err,
             "INSERT INTO items(id, category_id, title, body, unit, published_at, expires_at, period, scope,"
-            " pinned, urgent, revision, deleted) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 0)"
+            " pinned, urgent, revision, lang, body_format, deleted)"
+            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 0)"
             " ON CONFLICT(id) DO UPDATE SET category_id = excluded.category_id, title = excluded.title,"
             " body = excluded.body, unit = excluded.unit, published_at = excluded.published_at,"
             " expires_at = excluded.expires_at, period = excluded.period, scope = excluded.scope,"
-            " pinned = excluded.pinned, urgent = excluded.urgent, revision = excluded.revision, deleted = 0",
-            "sssssiissddi", it->id, it->category_id, it->title, it->body, it->unit ? it->unit : "",
+            " pinned = excluded.pinned, urgent = excluded.urgent, revision = excluded.revision,"
+            " lang = excluded.lang, body_format = excluded.body_format, deleted = 0",
+            "sssssiissddiss", it->id, it->category_id, it->title, it->body, it->unit ? it->unit : "",
             it->published_at, it->expires_at, period_word(it->period), scope_word(it->scope),
-            (int)it->pinned, (int)it->urgent, it->revision))
+            (int)it->pinned, (int)it->urgent, it->revision, lang_word(it->lang), body_format_word(it->body_format)))
         return -1;
     if (run(s, err, "DELETE FROM attachments WHERE item_id = ?1", "s", it->id)) return -1;
     for (int i = 0; i < it->attachment_count; i++) {
@@ -749,11 +798,23 @@ int store_feedback_add(Store *s, const StoreFeedback *f, Err *err)
     /* synchronous=FULL (set at open) makes this COMMIT reach the disk
      * before we return, so 提交成功 is only shown for what survives a
      * power cut. */
-    return run(s, err,
-               "INSERT INTO feedback_outbox(id, kind, target_item, target_category, rating, rating_levels,"
-               " reasons, comment, name, phone, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-               "ssssddssssi", f->id, feedback_kind_word(f->kind), f->target_item, f->target_category, f->rating,
-               f->rating_levels, f->reasons[0] ? f->reasons : "[]", f->comment, f->name, f->phone, f->created_at);
+    /* A visitor waits for this write: behind the sync thread's snapshot
+     * transaction (seconds, for a large feed) it gives up after
+     * STORE_VISITOR_WAIT_MS, and the screen asks to try again. */
+    sqlite3_busy_timeout(s->db, STORE_VISITOR_WAIT_MS);
+    int rc = run(s, err,
+                 "INSERT INTO feedback_outbox(id, kind, target_item, target_category, rating, rating_levels,"
+                 " reasons, comment, name, phone, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                 "ssssddssssi", f->id, feedback_kind_word(f->kind), f->target_item, f->target_category, f->rating,
+                 f->rating_levels, f->reasons[0] ? f->reasons : "[]", f->comment, f->name, f->phone, f->created_at);
+    sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+    return rc;
+}
+
+bool store_busy(Store *s)
+{
+    int code = sqlite3_errcode(s->db);
+    return code == SQLITE_BUSY || code == SQLITE_LOCKED;
 }
 
 static void read_feedback(sqlite3_stmt *st, void *slot)

@@ -21,7 +21,7 @@
 
 #include "err.h"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 #define STORE_ID_MAX 64          /* ids: 1..63 bytes of [A-Za-z0-9_.-] */
 #define STORE_MAX_DEPTH 3        /* 一级/二级/三级目录 */
 #define STORE_NEW_DAYS 7         /* the 新 badge */
@@ -39,6 +39,18 @@ const char *period_label(Period p);
 int scope_parse(const char *word);
 const char *scope_word(Scope s);
 
+/* The script a text is written in (the feed's "lang": BCP 47 "zh-Hans",
+ * "zh-Hant"): it chooses the SC or TC face. */
+typedef enum { LANG_HANS, LANG_HANT } Lang;
+int lang_parse(const char *word);
+const char *lang_word(Lang l);
+
+/* How an item's body is written (the feed's "body_format"): "plain", one
+ * paragraph a line, or "markdown", CommonMark with GFM tables (FEED.md). */
+typedef enum { BODY_PLAIN, BODY_MARKDOWN } BodyFormat;
+int body_format_parse(const char *word);
+const char *body_format_word(BodyFormat f);
+
 typedef struct StoreCategory {
     char id[STORE_ID_MAX];
     char parent_id[STORE_ID_MAX];    /* "" for a first-level category */
@@ -48,6 +60,7 @@ typedef struct StoreCategory {
     int level;                       /* 1, 2 or 3 */
     int item_count;                  /* visible items here and below */
     int new_count;                   /* of those, published in the last 7 days */
+    Lang lang;
 } StoreCategory;
 
 typedef struct StoreItemSummary {
@@ -58,6 +71,7 @@ typedef struct StoreItemSummary {
     Period period;
     bool pinned, urgent, is_new;
     int image_count;
+    Lang lang;
 } StoreItemSummary;
 
 typedef struct StoreImage {
@@ -73,6 +87,7 @@ typedef struct StoreItem {
     int64_t expires_at;              /* 0 = no end */
     int64_t revision;
     char *body;                      /* malloc'd UTF-8 */
+    BodyFormat body_format;
     StoreImage *images;              /* malloc'd, image_count of them (s.image_count) */
 } StoreItem;
 
@@ -120,8 +135,13 @@ void store_item_free(StoreItem *item);
 int store_notices(Store *s, int64_t now, StoreNotice **out, int *count, Err *err);
 /* Public answers to feedback, newest first. */
 int store_answers(Store *s, int offset, int limit, StoreAnswer **out, int *count, int *total, Err *err);
-/* Counts a view of an item (for the admins' statistics). */
-int store_item_viewed(Store *s, const char *id, Err *err);
+/* The next instant after `now` at which what the screens show changes by
+ * itself (a publication window opens or closes, a 新 badge ends, a notice
+ * starts or ends); *at = 0 when nothing is due. */
+int store_next_change(Store *s, int64_t now, int64_t *at, Err *err);
+/* Adds `views` views of an item (for the admins' statistics).  Written by
+ * the sync thread: the screen counts views in memory (sync_count_view). */
+int store_item_viewed(Store *s, const char *id, int64_t views, Err *err);
 int store_view_count(Store *s, const char *id);
 
 /* Views not yet reported to the server, for the heartbeat. */
@@ -161,6 +181,7 @@ int store_mark_all_deleted(Store *s, Err *err);
 typedef struct StoreCategoryIn {
     const char *id, *parent_id, *name, *icon;   /* parent_id NULL or "" = top */
     int sort;
+    Lang lang;
 } StoreCategoryIn;
 int store_category_upsert(Store *s, const StoreCategoryIn *c, Err *err);
 /* Deletes the category, its descendants and their items. */
@@ -178,6 +199,8 @@ typedef struct StoreItemIn {
     Scope scope;
     bool pinned, urgent;
     int64_t revision;
+    Lang lang;
+    BodyFormat body_format;
     const StoreAttachmentIn *attachments;
     int attachment_count;
 } StoreItemIn;
@@ -249,8 +272,16 @@ typedef struct StoreFeedback {
 const char *feedback_kind_word(FeedbackKind k);  /* "rating", "comment", "request" */
 int feedback_kind_parse(const char *word);
 
-/* Commits the submission durably (fsync'd) before returning. */
+/* Commits the submission durably (fsync'd) before returning.  The visitor
+ * waits for it, so it waits at most STORE_VISITOR_WAIT_MS for another
+ * connection's write transaction (the sync thread applying a snapshot);
+ * then it fails and store_busy() says so.  Other writes wait up to
+ * STORE_BUSY_TIMEOUT_MS. */
+#define STORE_VISITOR_WAIT_MS 500
+#define STORE_BUSY_TIMEOUT_MS 5000
 int store_feedback_add(Store *s, const StoreFeedback *f, Err *err);
+/* The last failure on this connection was another connection's lock. */
+bool store_busy(Store *s);
 /* The oldest unsent submissions, at most `max`. */
 int store_feedback_pending(Store *s, int max, StoreFeedback **out, int *count, Err *err);
 /* After the server acknowledged: mark sent and erase the contact details. */

@@ -16,6 +16,7 @@
 #include "log.h"
 
 #define MAX_SLOTS (1 + CONFIG_MAX_FALLBACK_FONTS)
+#define ALL_SLOTS (MAX_SLOTS + 1)   /* the chain, then FONT_SLOT_HANT */
 #define MAX_FILES (2 + CONFIG_MAX_FALLBACK_FONTS)
 #define OPEN_SIZE_PX 40
 #define MIN_SIZE_PX 1
@@ -56,10 +57,11 @@ struct Fonts {
     int file_count;
     char main_path[2][1024];   /* [0] regular, [1] bold */
     bool synthetic_bold;       /* no bold file: regular face with TTF_STYLE_BOLD */
-    int face_index;
+    int face_index, face_index_hant;
+    bool have_hant;            /* the Traditional face opened */
     char fallback_path[CONFIG_MAX_FALLBACK_FONTS][1024];
     int fallback_count;
-    Face faces[2][MAX_SLOTS];  /* [bold][slot] */
+    Face faces[2][ALL_SLOTS];  /* [bold][slot] */
     AdvanceMap *maps;
     int map_count, map_cap;
     char *scratch;
@@ -92,7 +94,7 @@ static const MappedFile *map_file(Fonts *f, const char *path)
 
 static const char *slot_path(const Fonts *f, FontSlot slot, bool bold)
 {
-    return slot == 0 ? f->main_path[bold && !f->synthetic_bold] : f->fallback_path[slot - 1];
+    return slot == 0 || slot == FONT_SLOT_HANT ? f->main_path[bold && !f->synthetic_bold] : f->fallback_path[slot - 1];
 }
 
 /* Opens the face of a slot and weight; false (SDL_ttf's error set) when
@@ -100,13 +102,13 @@ static const char *slot_path(const Fonts *f, FontSlot slot, bool bold)
 static bool open_face(Fonts *f, FontSlot slot, bool bold)
 {
     const char *path = slot_path(f, slot, bold);
-    long index = slot == 0 ? f->face_index : 0;
+    long index = slot == 0 ? f->face_index : slot == FONT_SLOT_HANT ? f->face_index_hant : 0;
     const MappedFile *m = map_file(f, path);
     TTF_Font *font = m ? TTF_OpenFontIndexRW(SDL_RWFromConstMem(m->data, (int)m->size), 1, OPEN_SIZE_PX, index)
                        : TTF_OpenFontIndex(path, OPEN_SIZE_PX, index);
     if (!font) return false;
     /* Faces without a bold file of their own are emboldened by FreeType. */
-    if (bold && (slot > 0 || f->synthetic_bold)) TTF_SetFontStyle(font, TTF_STYLE_BOLD);
+    if (bold && ((slot > 0 && slot != FONT_SLOT_HANT) || f->synthetic_bold)) TTF_SetFontStyle(font, TTF_STYLE_BOLD);
     f->faces[bold][slot] = (Face){ .font = font, .size_px = OPEN_SIZE_PX };
     return true;
 }
@@ -123,6 +125,7 @@ int fonts_open(const Config *cfg, Fonts **out, Err *err)
     snprintf(f->main_path[0], sizeof f->main_path[0], "%s", cfg->font_regular);
     snprintf(f->main_path[1], sizeof f->main_path[1], "%s", cfg->font_bold[0] ? cfg->font_bold : cfg->font_regular);
     f->face_index = cfg->font_face_index;
+    f->face_index_hant = cfg->font_face_index_hant;
 
     if (!open_face(f, 0, false)) {
         err_set(err, "fonts: cannot open the regular font %s (face %d): %s — install fonts-noto-cjk and run make",
@@ -138,6 +141,12 @@ int fonts_open(const Config *cfg, Fonts **out, Err *err)
         f->synthetic_bold = true;
         open_face(f, 0, true);
     }
+    /* The Traditional face of the same collection; without it zh-Hant text
+     * is drawn with the main face (logged). */
+    f->have_hant = open_face(f, FONT_SLOT_HANT, false);
+    if (f->have_hant) open_face(f, FONT_SLOT_HANT, true);
+    else log_warn("fonts: no face %d in %s (%s); Traditional text uses the main face", f->face_index_hant,
+                  f->main_path[0], TTF_GetError());
     for (int i = 0; i < cfg->font_fallback_count && i < CONFIG_MAX_FALLBACK_FONTS; i++) {
         FontSlot slot = 1 + f->fallback_count;
         snprintf(f->fallback_path[slot - 1], sizeof f->fallback_path[0], "%s", cfg->font_fallback[i]);
@@ -166,7 +175,7 @@ void fonts_close(Fonts *f)
 {
     if (!f) return;
     for (int b = 0; b < 2; b++)
-        for (int s = 0; s < MAX_SLOTS; s++)
+        for (int s = 0; s < ALL_SLOTS; s++)
             if (f->faces[b][s].font) TTF_CloseFont(f->faces[b][s].font);
     for (int i = 0; i < f->map_count; i++) advance_map_free(&f->maps[i]);
     for (int i = 0; i < f->file_count; i++)
@@ -223,9 +232,18 @@ static int clamp_size(int size_px)
     return size_px < MIN_SIZE_PX ? MIN_SIZE_PX : size_px > MAX_SIZE_PX ? MAX_SIZE_PX : size_px;
 }
 
+FontSlot fonts_main_slot(const Fonts *f, int lang) { return lang == TEXT_LANG_HANT && f->have_hant ? FONT_SLOT_HANT : 0; }
+
+const char *fonts_family(Fonts *f, int lang)
+{
+    TTF_Font *font = f->faces[0][fonts_main_slot(f, lang)].font;
+    const char *name = font ? TTF_FontFaceFamilyName(font) : NULL;
+    return name ? name : "";
+}
+
 TTF_Font *fonts_face(Fonts *f, FontSlot slot, bool bold, int size_px)
 {
-    if (slot < 0 || slot >= slot_count(f)) slot = 0;
+    if (slot < 0 || (slot >= slot_count(f) && slot != FONT_SLOT_HANT)) slot = 0;
     Face *face = &f->faces[bold][slot];
     if (!face->font) return NULL;
     size_px = clamp_size(size_px);

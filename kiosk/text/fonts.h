@@ -22,6 +22,13 @@
  * 1.. are the fallbacks in config order. */
 typedef int FontSlot;
 
+/* The main collection's Traditional face (config face_index_hant), used in
+ * place of slot 0 for TEXT_LANG_HANT text. */
+#define FONT_SLOT_HANT (1 + CONFIG_MAX_FALLBACK_FONTS)
+
+/* Slot 0, or FONT_SLOT_HANT for TEXT_LANG_HANT when that face opened. */
+FontSlot fonts_main_slot(const Fonts *f, int lang);
+
 /* The first slot whose face has a glyph for cp; 0 when none has it (the
  * main face then draws its .notdef box, and fonts_missing_glyphs counts it). */
 FontSlot fonts_pick(Fonts *f, bool bold, uint32_t cp);

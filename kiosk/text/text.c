@@ -156,12 +156,19 @@ char *text_tidy_paragraphs(const char *utf8)
 
 typedef void (*RunFn)(void *ctx, FontSlot slot, const char *s, int len, int x);
 
+/* The chain's slot for cp, the main face being the SC or TC one. */
+static FontSlot style_slot(Fonts *f, const TextStyle *st, uint32_t cp)
+{
+    FontSlot slot = fonts_pick(f, st->bold, cp);
+    return slot == 0 ? fonts_main_slot(f, st->lang) : slot;
+}
+
 /* A space keeps the font of the character before it, so that a run of
  * Latin words is not cut into pieces at every space. */
-static FontSlot char_slot(Fonts *f, bool bold, FontSlot prev, uint32_t cp)
+static FontSlot char_slot(Fonts *f, const TextStyle *st, FontSlot prev, uint32_t cp)
 {
     if (cp == ' ' && prev >= 0) return prev;
-    return fonts_pick(f, bold, cp);
+    return style_slot(f, st, cp);
 }
 
 /* Walks s[0..len) run by run, calls fn (if any) with each run and its x,
@@ -174,7 +181,7 @@ static int for_each_run(Fonts *f, const TextStyle *st, const char *s, int len, R
     for (int i = 0; i < len;) {
         ucs4_t cp;
         int n = u8_mbtouc(&cp, (const uint8_t *)s + i, (size_t)(len - i));
-        FontSlot slot = char_slot(f, st->bold, run_slot, cp);
+        FontSlot slot = char_slot(f, st, run_slot, cp);
         if (slot != run_slot && run_slot >= 0) {
             if (fn) fn(ctx, run_slot, s + run_start, i - run_start, x);
             x += fonts_run_width(f, run_slot, st->bold, st->size_px, s + run_start, i - run_start);
@@ -195,6 +202,49 @@ static int ellipsis_width(Fonts *f, const TextStyle *st)
     return for_each_run(f, st, ELLIPSIS, (int)strlen(ELLIPSIS), NULL, NULL);
 }
 
+
+/* ---- justification and punctuation compression (clreq 3.1.6, 3.8) ----
+ *
+ * Hand-written like the line rules: no Debian library justifies CJK text
+ * or knows which half of a full-width mark is blank.  A line is cut into
+ * units — one Han character or punctuation mark (with its combining
+ * marks; —— and …… stay one unit), one space, or a whole run of Latin
+ * letters and digits, which is never spread apart.  Adjacent full-width
+ * marks give up one blank half (”。 → ”。 in 1.5 em), an opening mark at the
+ * start of a line and a closing mark at its end give up their outer blank
+ * half, and a full line of a paragraph (not its last) gets the room left
+ * spread evenly over the gaps between its units, so that its right edge
+ * is the column's.  Which half of a mark is blank is read from the glyph
+ * itself, so the SC face (，。 at the bottom left) and the TC face (，。
+ * centred, kept whole) each get what their shapes allow. */
+
+enum { BLANK_LEFT = 1, BLANK_RIGHT = 2 };
+
+typedef struct Unit {
+    int start, len;            /* bytes in the block text */
+    int adv;                   /* natural width */
+    int trim_l, trim_r;        /* blank given up at either side */
+    int x;                     /* where its box (after trimming) starts */
+    bool punct;                /* a full-width CJK punctuation mark */
+    uint8_t blank;             /* BLANK_LEFT / BLANK_RIGHT: a blank half it may give up */
+} Unit;
+
+typedef struct Units {
+    Unit *u;
+    int n, cap;
+} Units;
+
+
+static bool is_wide(uint32_t cp);
+
+/* Han characters, CJK symbols and punctuation and full-width forms: one
+ * advance each, whatever their neighbours (the dashes, the ellipsis and the
+ * curly quotes are not among them: HarfBuzz joins —— and kerns quotes). */
+static bool on_em_grid(uint32_t cp)
+{
+    return uc_is_property_ideographic(cp) || (cp >= 0x3001 && cp <= 0x303F) || (cp >= 0xFF01 && cp <= 0xFF60);
+}
+
 /* ---- one paragraph, decoded ---- */
 
 typedef struct CharInfo {
@@ -203,6 +253,7 @@ typedef struct CharInfo {
     int adv;                   /* advance in pixels (an estimate: no kerning) */
     bool break_after;          /* a line may end after this character */
     bool cluster_start;        /* a grapheme cluster begins here */
+    bool exact;                /* adv is exactly what SDL_ttf measures (see range_width) */
 } CharInfo;
 
 typedef struct Para {
@@ -223,6 +274,7 @@ typedef struct Layout {
     TextBlock *out;
     int line_cap;
     Para para;
+    Units units;               /* scratch for TEXT_JUSTIFY lines */
 } Layout;
 
 static void para_free(Para *p)
@@ -265,11 +317,12 @@ static int para_load(Layout *L, int start, int end)
     for (int i = 0; i < len;) {
         ucs4_t cp;
         int n = u8_mbtouc(&cp, s + i, (size_t)(len - i));
-        FontSlot slot = char_slot(L->f, L->st->bold, prev, cp);
+        FontSlot slot = char_slot(L->f, L->st, prev, cp);
         p->c[p->n++] = (CharInfo){
             .cp = cp,
             .off = start + i,
             .adv = fonts_advance(L->f, slot, L->st->bold, L->st->size_px, cp),
+            .exact = !L->st->bold && (slot == 0 || slot == FONT_SLOT_HANT) && on_em_grid(cp),
         };
         prev = slot;
         i += n;
@@ -291,11 +344,30 @@ static int para_load(Layout *L, int start, int end)
     return 0;
 }
 
+/* The width SDL_ttf gives text[from..to).  Characters on the em grid of
+ * the main face (Han, kana, full-width punctuation: no kerning, no
+ * shaping between them in Noto Sans CJK, and the regular weight adds no
+ * emboldening) are summed from the cached advances; only the runs between
+ * them (Latin words, numbers, fallback fonts) go through HarfBuzz, which
+ * made measuring most of the layout's time.  test_text checks every line
+ * against an independent SDL_ttf measurement. */
 static int range_width(Layout *L, int from, int to)
 {
     const Para *p = &L->para;
-    int start = offset_of(p, from);
-    return for_each_run(L->f, L->st, L->text + start, offset_of(p, to) - start, NULL, NULL);
+    int w = 0;
+    for (int i = from; i < to;) {
+        if (p->c[i].exact) {
+            w += p->c[i].adv;
+            i++;
+            continue;
+        }
+        int j = i + 1;
+        while (j < to && !p->c[j].exact) j++;
+        int start = offset_of(p, i);
+        w += for_each_run(L->f, L->st, L->text + start, offset_of(p, j) - start, NULL, NULL);
+        i = j;
+    }
+    return w;
 }
 
 /* The next cluster start after i (or n). */
@@ -455,6 +527,150 @@ static int add_line(Layout *L, int from, int to, int x, int width, bool para_sta
     return 0;
 }
 
+/* Characters set on the em grid: Han, kana, Hangul, CJK symbols and
+ * punctuation, full-width forms, and the quotes and dashes a Chinese font
+ * sets full width. */
+static bool is_wide(uint32_t cp)
+{
+    return (cp >= 0x2E80 && cp <= 0x9FFF) || (cp >= 0xAC00 && cp <= 0xD7AF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+           (cp >= 0xFE10 && cp <= 0xFE6F) || (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0xFFE0 && cp <= 0xFFE6) ||
+           (cp >= 0x20000 && cp <= 0x3FFFF) || (cp >= 0x2018 && cp <= 0x201F) || cp == 0x2014 || cp == 0x2015 ||
+           cp == 0x2026 || cp == 0x00B7 || cp == 0xFFFD;
+}
+
+static bool is_mark(uint32_t cp)
+{
+    return cp == 0x200D || uc_is_general_category(cp, UC_CATEGORY_M);
+}
+
+static bool is_cjk_punct(uint32_t cp)
+{
+    return is_wide(cp) && (clreq_no_line_start(cp) || clreq_no_line_end(cp));
+}
+
+/* Which blank half a full-width mark may give up, from its glyph: ink in
+ * the left half only leaves the right half blank, and the other way. */
+static uint8_t punct_blank(Fonts *f, const TextStyle *st, uint32_t cp, int adv)
+{
+    if (adv < st->size_px * 9 / 10) return 0;
+    TTF_Font *face = fonts_face(f, style_slot(f, st, cp), st->bold, st->size_px);
+    int minx, maxx, miny, maxy, a;
+    if (!face || TTF_GlyphMetrics32(face, cp, &minx, &maxx, &miny, &maxy, &a) != 0) return 0;
+    int half = adv / 2, slack = adv / 16;
+    if (maxx <= half + slack) return BLANK_RIGHT;
+    if (minx >= half - slack) return BLANK_LEFT;
+    return 0;
+}
+
+static int units_push(Units *us, Unit u)
+{
+    if (us->n == us->cap) {
+        int cap = us->cap ? us->cap * 2 : 64;
+        Unit *n = realloc(us->u, (size_t)cap * sizeof *n);
+        if (!n) return -1;
+        us->u = n;
+        us->cap = cap;
+    }
+    us->u[us->n++] = u;
+    return 0;
+}
+
+static uint32_t cp_at(const char *text, int i, int end, int *len)
+{
+    ucs4_t cp;
+    *len = u8_mbtouc(&cp, (const uint8_t *)text + i, (size_t)(end - i));
+    return cp;
+}
+
+/* Cuts text[start..start+len) into units with their natural widths. */
+static int units_of(Fonts *f, const TextStyle *st, const char *text, int start, int len, Units *us)
+{
+    us->n = 0;
+    int end = start + len;
+    for (int i = start; i < end;) {
+        int n, m;
+        uint32_t cp = cp_at(text, i, end, &n);
+        int j = i + n;
+        if (is_break_space(cp) || is_wide(cp)) {
+            for (; j < end; j += m) {
+                uint32_t next = cp_at(text, j, end, &m);
+                if (!is_mark(next) && !clreq_inseparable(cp, next)) break;
+            }
+        } else {
+            for (; j < end; j += m) {
+                uint32_t next = cp_at(text, j, end, &m);
+                if (is_break_space(next) || is_wide(next)) break;
+            }
+        }
+        Unit u = {.start = i, .len = j - i};
+        if (j == i + n) {
+            u.adv = fonts_advance(f, style_slot(f, st, cp), st->bold, st->size_px, cp);
+            u.punct = is_cjk_punct(cp);
+            if (u.punct) u.blank = punct_blank(f, st, cp, u.adv);
+        } else {
+            u.adv = for_each_run(f, st, text + i, j - i, NULL, NULL);
+        }
+        if (units_push(us, u) != 0) return -1;
+        i = j;
+    }
+    return 0;
+}
+
+/* The blank halves a line gives up; returns its width after them. */
+static int compress_units(Units *us, bool paragraph_start, int *compressed)
+{
+    Unit *u = us->u;
+    int n = us->n, count = 0;
+    for (int k = 0; k + 1 < n; k++) {
+        if (!u[k].punct || !u[k + 1].punct) continue;
+        if ((u[k].blank & BLANK_RIGHT) && !u[k].trim_r) u[k].trim_r = u[k].adv / 2, count++;
+        else if ((u[k + 1].blank & BLANK_LEFT) && !u[k + 1].trim_l) u[k + 1].trim_l = u[k + 1].adv / 2, count++;
+    }
+    /* A paragraph's first line keeps its opening mark whole after the indent. */
+    if (n > 0 && !paragraph_start && (u[0].blank & BLANK_LEFT) && !u[0].trim_l) u[0].trim_l = u[0].adv / 2, count++;
+    if (n > 0 && (u[n - 1].blank & BLANK_RIGHT) && !u[n - 1].trim_r) u[n - 1].trim_r = u[n - 1].adv / 2, count++;
+    int w = 0;
+    for (int k = 0; k < n; k++) w += u[k].adv - u[k].trim_l - u[k].trim_r;
+    if (compressed) *compressed = count;
+    return w;
+}
+
+/* Units of a laid-out line with their x: the line's extra room (when it
+ * is justified) goes evenly into the gaps, the remainder pixel by pixel. */
+static int place_units(Fonts *f, const TextStyle *st, const char *text, const TextLine *ln, Units *us)
+{
+    if (units_of(f, st, text, ln->start, ln->len, us) != 0) return -1;
+    int natural = compress_units(us, ln->paragraph_start, NULL);
+    int extra = ln->justified ? ln->width - natural : 0, gaps = us->n - 1, x = ln->x;
+    for (int k = 0; k < us->n; k++) {
+        Unit *u = &us->u[k];
+        u->x = x;
+        x += u->adv - u->trim_l - u->trim_r;
+        if (k < gaps) x += (int)((long)extra * (k + 1) / gaps - (long)extra * k / gaps);
+    }
+    return 0;
+}
+
+/* Sets a TEXT_JUSTIFY line's width: compressed, and justified when it is a
+ * full line of its paragraph and the gaps stay under an em each (a line cut
+ * short by a long word is left ragged rather than torn apart). */
+static int settle_spaced_line(Layout *L, TextLine *ln, bool last_of_paragraph)
+{
+    if (units_of(L->f, L->st, L->text, ln->start, ln->len, &L->units) != 0) return -1;
+    int compressed = 0;
+    int natural = compress_units(&L->units, ln->paragraph_start, &compressed);
+    int avail = L->max_width - ln->x, gaps = L->units.n - 1;
+    ln->spaced = true;
+    ln->compressed = (short)compressed;
+    ln->width = natural;
+    if (!last_of_paragraph && !ln->ellipsized && gaps > 0 && avail - natural <= gaps * L->st->size_px) {
+        ln->justified = true;
+        ln->width = avail;
+    }
+    if (ln->x + ln->width > L->out->width) L->out->width = ln->x + ln->width;
+    return 0;
+}
+
 static bool lines_full(const Layout *L) { return L->max_lines > 0 && L->out->line_count >= L->max_lines; }
 
 /* The next line is the last one max_lines allows. */
@@ -491,10 +707,47 @@ static int layout_paragraph(Layout *L, int start, int stop, bool more_after)
             return add_line(L, from, e, x, width, first, true);
         }
         if (add_line(L, from, trim_trailing_spaces(p, from, end), x, width, first, false) != 0) return -1;
+        if ((L->flags & TEXT_JUSTIFY) &&
+            settle_spaced_line(L, &L->out->lines[L->out->line_count - 1], next >= p->n) != 0)
+            return -1;
         from = next;
         first = false;
     }
     return 0;
+}
+
+int text_block_mark(TextBlock *b, const TextMark *marks, int count, SDL_Color color)
+{
+    free(b->marks);
+    b->marks = NULL;
+    b->mark_count = 0;
+    if (count <= 0) return 0;
+    b->marks = malloc((size_t)count * sizeof *marks);
+    if (!b->marks) return -1;
+    memcpy(b->marks, marks, (size_t)count * sizeof *marks);
+    b->mark_count = count;
+    b->mark_color = color;
+    return 0;
+}
+
+static bool marked(const TextBlock *b, int offset)
+{
+    for (int i = 0; i < b->mark_count; i++)
+        if (offset >= b->marks[i].start && offset < b->marks[i].end) return true;
+    return false;
+}
+
+/* Flush-right or centred lines: the room left goes before the line. */
+static void align_lines(TextBlock *b, int flags)
+{
+    if (!(flags & (TEXT_ALIGN_RIGHT | TEXT_ALIGN_CENTER))) return;
+    for (int i = 0; i < b->line_count; i++) {
+        TextLine *l = &b->lines[i];
+        int room = b->max_width - l->x - l->width;
+        if (room <= 0) continue;
+        l->x += flags & TEXT_ALIGN_RIGHT ? room : room / 2;
+        if (l->x + l->width > b->width) b->width = l->x + l->width;
+    }
 }
 
 void text_block_free(TextBlock *b)
@@ -502,6 +755,7 @@ void text_block_free(TextBlock *b)
     if (!b) return;
     free(b->text);
     free(b->lines);
+    free(b->marks);
     memset(b, 0, sizeof *b);
 }
 
@@ -544,7 +798,7 @@ static int layout_at_width(Fonts *f, const char *utf8, const TextStyle *style, i
         .flags = flags,
         .out = out,
     };
-    L.indent_px = 2 * fonts_advance(f, fonts_pick(f, style->bold, 0x3000), style->bold, style->size_px, 0x3000);
+    L.indent_px = 2 * fonts_advance(f, style_slot(f, style, 0x3000), style->bold, style->size_px, 0x3000);
     L.ellipsis_px = ellipsis_width(f, style);
 
     int total = (int)strlen(out->text);
@@ -559,11 +813,13 @@ static int layout_at_width(Fonts *f, const char *utf8, const TextStyle *style, i
         start = end + 1;
     }
     para_free(&L.para);
+    free(L.units.u);
     if (rc != 0) {
         text_block_free(out);
         return err_set(err, "text: out of memory");
     }
     out->height = out->line_count * out->line_height;
+    align_lines(out, flags);
     return 0;
 }
 
@@ -635,6 +891,33 @@ int text_measure(Fonts *f, const char *utf8, const TextStyle *style)
     return widest;
 }
 
+
+int text_line_units(Fonts *f, const TextBlock *b, int line, TextUnit *out, int max)
+{
+    if (!f || !b || line < 0 || line >= b->line_count) return 0;
+    const TextLine *ln = &b->lines[line];
+    Units us = {0};
+    TextLine plain = *ln;
+    if (!ln->spaced) plain.justified = false;
+    if (place_units(f, &b->style, b->text, &plain, &us) != 0) {
+        free(us.u);
+        return -1;
+    }
+    if (!ln->spaced)                    /* drawn as runs: no compression */
+        for (int k = 0, x = ln->x; k < us.n; k++) {
+            us.u[k].x = x;
+            us.u[k].trim_l = us.u[k].trim_r = 0;
+            x += us.u[k].adv;
+        }
+    for (int k = 0; k < us.n && k < max; k++) {
+        const Unit *u = &us.u[k];
+        out[k] = (TextUnit){u->start, u->len, u->x, u->adv - u->trim_l - u->trim_r, u->adv};
+    }
+    int n = us.n;
+    free(us.u);
+    return n;
+}
+
 /* ---- rendering ---- */
 
 typedef struct Painter {
@@ -643,12 +926,14 @@ typedef struct Painter {
     SDL_Surface *dst;
     int x0, baseline;
     int failures;
+    SDL_Color color;           /* of the run being drawn */
+    Units units;               /* scratch for spaced lines */
 } Painter;
 
 static void paint_run(void *ctx, FontSlot slot, const char *s, int len, int x)
 {
     Painter *pt = ctx;
-    SDL_Surface *run = fonts_run_render(pt->f, slot, pt->st->bold, pt->st->size_px, s, len, pt->st->color);
+    SDL_Surface *run = fonts_run_render(pt->f, slot, pt->st->bold, pt->st->size_px, s, len, pt->color);
     if (!run) {
         pt->failures++;
         return;
@@ -665,6 +950,20 @@ static void paint_line(Painter *pt, const TextBlock *b, const TextLine *line, in
     pt->x0 = line->x;
     pt->baseline = top + (b->line_height - b->style.size_px) / 2 +
                    (int)(b->style.size_px * BASELINE_EM_FRACTION + 0.5);
+    if (line->spaced) {
+        if (place_units(pt->f, pt->st, b->text, line, &pt->units) != 0) {
+            pt->failures++;
+            return;
+        }
+        for (int k = 0; k < pt->units.n; k++) {
+            const Unit *u = &pt->units.u[k];
+            pt->x0 = u->x - u->trim_l;
+            pt->color = b->mark_count && marked(b, u->start) ? b->mark_color : b->style.color;
+            for_each_run(pt->f, pt->st, b->text + u->start, u->len, paint_run, pt);
+        }
+        pt->color = b->style.color;
+        return;
+    }
     int w = for_each_run(pt->f, pt->st, b->text + line->start, line->len, paint_run, pt);
     if (line->ellipsized) {
         pt->x0 += w;
@@ -698,9 +997,10 @@ SDL_Texture *text_render(SDL_Renderer *r, Fonts *f, const TextBlock *b, int firs
     SDL_SetClipRect(canvas, &area);
     SDL_Color c = b->style.color;
     SDL_FillRect(canvas, &area, SDL_MapRGBA(canvas->format, c.r, c.g, c.b, 0));
-    Painter pt = { .f = f, .st = &b->style, .dst = canvas };
+    Painter pt = { .f = f, .st = &b->style, .dst = canvas, .color = b->style.color };
     int top0 = b->lines[first].y;
     for (int i = first; i < first + count; i++) paint_line(&pt, b, &b->lines[i], b->lines[i].y - top0);
+    free(pt.units.u);
     if (pt.failures) log_warn("text: %d runs could not be drawn: %s", pt.failures, TTF_GetError());
     if (SDL_UpdateTexture(tex, NULL, canvas->pixels, canvas->pitch) != 0) {
         err_set(err, "text: cannot fill a %dx%d texture: %s", w, h, SDL_GetError());

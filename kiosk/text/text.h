@@ -22,9 +22,15 @@
 
 typedef struct Fonts Fonts;
 
+/* Which face of the CJK collection draws the text: the SC face (config
+ * face_index) or the TC face (face_index_hant), shapes and punctuation
+ * positions included. */
+typedef enum { TEXT_LANG_HANS, TEXT_LANG_HANT } TextLang;
+
 typedef struct TextStyle {
     int size_px;               /* pixel size of the font */
     bool bold;
+    TextLang lang;
     SDL_Color color;
     int line_spacing_pct;      /* line height as % of size_px; 0 = 150 */
 } TextStyle;
@@ -34,7 +40,16 @@ enum {
     TEXT_ELLIPSIZE = 1 << 1,          /* cut after max_lines, ending the last line with … */
     TEXT_NO_RUNT = 1 << 2,            /* for titles: never one lone character on the last line
                                          (may cost a few extra layouts; not for body text) */
+    TEXT_JUSTIFY = 1 << 3,            /* body text: full lines justified (两端对齐), adjacent full-width
+                                         punctuation and line-edge marks compressed (clreq) */
+    TEXT_ALIGN_RIGHT = 1 << 4,        /* every line flush right (a signature block, a number column) */
+    TEXT_ALIGN_CENTER = 1 << 5,       /* every line centred */
 };
+
+/* Bytes [start, end) of a block's text drawn in the mark colour (emphasis). */
+typedef struct TextMark {
+    int start, end;
+} TextMark;
 
 typedef struct TextLine {
     int start, len;            /* byte range in the source text */
@@ -43,6 +58,9 @@ typedef struct TextLine {
     int width;                 /* pixels */
     bool paragraph_start;
     bool ellipsized;           /* this line ends with an added … */
+    bool spaced;               /* drawn unit by unit (TEXT_JUSTIFY): compressed and/or justified */
+    bool justified;            /* its right edge is the column's (x + width == max_width) */
+    short compressed;          /* how many half-em blanks of punctuation it gave up */
 } TextLine;
 
 typedef struct TextBlock {
@@ -54,12 +72,18 @@ typedef struct TextBlock {
     int width, height;         /* of the whole block */
     TextLine *lines;
     int line_count;
+    TextMark *marks;           /* text_block_mark; NULL = none */
+    int mark_count;
+    SDL_Color mark_color;
 } TextBlock;
 
 /* Opens the fonts named in the config (regular, bold, fallbacks).  Fails
  * with a clear message when the regular font is missing. */
 int fonts_open(const Config *cfg, Fonts **out, Err *err);
 void fonts_close(Fonts *f);
+
+/* The family name of the main face for a TextLang ("Noto Sans CJK TC"). */
+const char *fonts_family(Fonts *f, int lang);
 
 /* true when some font in the chain has a glyph for the code point. */
 bool fonts_has_glyph(Fonts *f, uint32_t codepoint);
@@ -84,6 +108,25 @@ int text_measure(Fonts *f, const char *utf8, const TextStyle *style);
 int text_layout(Fonts *f, const char *utf8, const TextStyle *style, int max_width, int max_lines, int flags,
                 TextBlock *out, Err *err);
 void text_block_free(TextBlock *b);
+
+/* Draws the given byte ranges of a laid-out block (offsets into the text
+ * passed to text_layout, which must be clean UTF-8 without control
+ * characters so that they are the block's own) in another colour.  Only
+ * TEXT_JUSTIFY lines, which are drawn unit by unit, show it.  Copies the
+ * marks; -1 when out of memory. */
+int text_block_mark(TextBlock *b, const TextMark *marks, int count, SDL_Color color);
+
+/* Where each unit of a line is drawn (a Han character, a punctuation mark,
+ * a space, or a whole Latin word or number): byte range in the block text,
+ * x from the block's left edge and the width it takes (a compressed mark
+ * takes half its advance).  Returns the number of units (at most max are
+ * written), -1 when out of memory. */
+typedef struct TextUnit {
+    int start, len;
+    int x, width;
+    int advance;               /* its natural width */
+} TextUnit;
+int text_line_units(Fonts *f, const TextBlock *b, int line, TextUnit *out, int max);
 
 /* Renders lines [first, first+count) of a block into one texture with
  * alpha (transparent background, blend mode BLEND), b->width wide and

@@ -11,6 +11,7 @@
 
 #include "icons.h"
 #include "log.h"
+#include "turn.h"
 #include "number.h"
 #include "watchdog.h"
 
@@ -35,6 +36,7 @@ typedef struct Visit {
 struct App {
     const Config *cfg;
     Store *store;
+    SyncThread *sync;
     Fonts *fonts;
     SDL_Window *win;
     SDL_Renderer *r;
@@ -57,12 +59,15 @@ struct App {
     uint32_t toast_until;
     int drift_x, drift_y;
     int64_t shown_minute;
+    int64_t next_change;        /* wall time the screens change by themselves; 0 none; -1 to be read */
+    int64_t change_checked_at;  /* the wall time next_change was read at */
     char sync_state[32];
     char unit_name[256];
     char screen_on[16];         /* "07:00-20:00", "" = always */
     int ticker_speed;           /* pixels per second: the server's setting, else kiosk.conf */
     Urgent urgent;              /* urgent and 即时 notices, on every screen */
-    bool zone_wrong;            /* the machine's time zone is not China Standard Time */
+    bool clock_warned;          /* the clock or zone looked wrong, and the log said so */
+    Turn turn;                  /* the picture turned on the output (kiosk/ui/turn.h) */
 };
 
 static uint32_t event_type;
@@ -111,17 +116,6 @@ int app_depth(App *app) { return app->depth; }
 const char *app_screen_arg(App *app) { return app->depth ? app->stack[app->depth - 1].arg : ""; }
 const char *app_screen_name(App *app) { return app->depth ? app->stack[app->depth - 1].ops->name : ""; }
 
-/* Dates, the screen's hours and publication windows are China Standard
- * Time; a kiosk left on UTC would show 06:05 at 14:05.  Checked at every
- * minute (a zone can change under a running kiosk). */
-static bool zone_is_wrong(int64_t now)
-{
-    time_t t = (time_t)now;
-    struct tm tm;
-    localtime_r(&t, &tm);
-    return tm.tm_gmtoff != 8 * 3600;
-}
-
 static void read_status(App *app)
 {
     if (store_state_get(app->store, "sync.state", app->sync_state, sizeof app->sync_state) != 0 ||
@@ -139,7 +133,6 @@ static void read_status(App *app)
                number_parse_int(speed, 10, 1000, &v) == 0;
     app->ticker_speed = set ? v : app->cfg->ticker_speed;
     urgent_load(&app->urgent, app->store, app_time(app), app->clock);
-    app->zone_wrong = zone_is_wrong(app_time(app));
 }
 
 bool app_screen_hours(App *app)
@@ -161,12 +154,15 @@ int app_create(const Config *cfg, Store *store, Fonts *fonts, SDL_Window *win, S
     app->cfg = cfg;
     app->store = store;
     app->fonts = fonts;
+    app->next_change = -1;
     app->win = win;
     app->r = r;
-    if (SDL_GetRendererOutputSize(r, &app->w, &app->h) != 0) {
+    if (turn_setup(&app->turn, r, cfg->turn_degrees, cfg->orientation == ORIENT_PORTRAIT, err)) {
         free(app);
-        return err_set(err, "renderer has no size: %s", SDL_GetError());
+        return -1;
     }
+    app->w = app->turn.w;
+    app->h = app->turn.h;
     if (ui_create(r, fonts, cfg->cache_dir, app->w, app->h, cfg->text_scale_percent, &app->ui, err)) {
         free(app);
         return -1;
@@ -174,9 +170,6 @@ int app_create(const Config *cfg, Store *store, Fonts *fonts, SDL_Window *win, S
     input_init(&app->input, ui_scale(app->ui));
     app_event_type();
     read_status(app);
-    if (app->zone_wrong)
-        log_warn("app: the machine's time zone is not China Standard Time (UTC+8); the clock and the screen's "
-                 "hours are wrong; set it with: timedatectl set-timezone Asia/Shanghai (or TZ=Asia/Shanghai)");
     app->dirty = true;
     *out = app;
     return 0;
@@ -196,6 +189,7 @@ void app_destroy(App *app)
     while (app->depth) pop_one(app);
     if (app->snap) SDL_DestroyTexture(app->snap);
     urgent_free(&app->urgent);
+    turn_release(&app->turn);
     ui_destroy(app->ui);
     free(app);
 }
@@ -264,7 +258,7 @@ void app_transition(App *app, int dir)
     }
     SDL_SetRenderTarget(app->r, app->snap);
     draw_frame(app);
-    SDL_SetRenderTarget(app->r, NULL);
+    SDL_SetRenderTarget(app->r, turn_target(&app->turn));
     app->in_transition = true;
     app->transition_start = app->clock;
     app->transition_dir = dir;
@@ -352,6 +346,7 @@ void app_toast(App *app, const char *text)
  * content is gone is closed with everything above it. */
 static void content_changed(App *app)
 {
+    app->next_change = -1;
     read_status(app);
     for (int i = 0; i < app->depth; i++) {
         Visit *v = &app->stack[i];
@@ -437,10 +432,14 @@ static void gesture(App *app, const InputEvent *in)
 
 static void resize(App *app)
 {
-    int w, h;
-    if (SDL_GetRendererOutputSize(app->r, &w, &h) != 0 || (w == app->w && h == app->h)) return;
-    Ui *ui;
     Err err;
+    if (turn_setup(&app->turn, app->r, app->cfg->turn_degrees, app->cfg->orientation == ORIENT_PORTRAIT, &err)) {
+        log_warn("app: %s", err.msg);
+        return;
+    }
+    int w = app->turn.w, h = app->turn.h;
+    if (w == app->w && h == app->h) return;
+    Ui *ui;
     if (ui_create(app->r, app->fonts, app->cfg->cache_dir, w, h, app->cfg->text_scale_percent, &ui, &err)) {
         log_warn("app: %s", err.msg);
         return;
@@ -466,6 +465,10 @@ void app_handle_event(App *app, const SDL_Event *e)
     if (e->type == SDL_RENDER_TARGETS_RESET || e->type == SDL_RENDER_DEVICE_RESET) {
         log_info("app: the renderer lost its textures; drawing them again");
         ui_forget_textures(app->ui);
+        if (e->type == SDL_RENDER_DEVICE_RESET) {
+            turn_forget(&app->turn);
+            resize(app);
+        }
         if (app->snap) SDL_DestroyTexture(app->snap);
         app->snap = NULL;
         app->in_transition = false;
@@ -483,8 +486,17 @@ void app_handle_event(App *app, const SDL_Event *e)
         app->dirty = true;
         return;
     }
+    SDL_Event on_picture = *e;
+    turn_event(&app->turn, &on_picture);
     InputEvent in;
-    if (input_feed(&app->input, e, app->w, app->h, app->clock, &in)) gesture(app, &in);
+    if (input_feed(&app->input, &on_picture, app->w, app->h, app->clock, &in)) gesture(app, &in);
+}
+
+void app_to_output(App *app, int x, int y, float *u, float *v, int *px, int *py)
+{
+    turn_to_output(&app->turn, (x + 0.5f) / app->w, (y + 0.5f) / app->h, u, v);
+    *px = (int)(*u * app->turn.out_w);
+    *py = (int)(*v * app->turn.out_h);
 }
 
 /* ---- time ------------------------------------------------------------- */
@@ -512,6 +524,33 @@ static bool top_is(App *app, const char *name) { return app->depth && strcmp(app
 
 /* Runs everything due at app->clock; returns ms until something is next
  * due (0: animating, -1: nothing). */
+/* Publication windows, 新 badges and notices change what the screens show
+ * as time passes, with no new content: at the next such instant the screens
+ * refresh as for new content (an item that closed while being read is
+ * closed with its notice).  Returns the ms until that instant (-1 none). */
+static int time_passes(App *app, int64_t wall)
+{
+    /* A clock set back (NTP, a technician) may hide what was visible. */
+    bool went_back = wall < app->change_checked_at;
+    if (went_back || (app->next_change > 0 && wall >= app->next_change)) {
+        if (went_back) log_info("app: the clock went back; the screens refresh");
+        else log_info("app: a publication window or notice changed at %lld; the screens refresh",
+                      (long long)app->next_change);
+        content_changed(app);
+    }
+    if (app->next_change < 0) {
+        app->change_checked_at = wall;
+        Err err;
+        if (store_next_change(app->store, wall, &app->next_change, &err) != 0) {
+            log_warn("app: %s; the screens refresh every minute instead", err.msg);
+            app->next_change = wall + 60;
+        }
+    }
+    if (app->next_change == 0) return -1;
+    int64_t ms = (app->next_change - wall) * 1000;
+    return ms > INT32_MAX ? INT32_MAX : (int)ms;
+}
+
 static int step(App *app)
 {
     int wake = -1;
@@ -560,6 +599,7 @@ static int step(App *app)
     if (urgent_turn(&app->urgent, app->clock)) app->dirty = true;
     wake_at(&wake, urgent_wake(&app->urgent, app->clock));
     int64_t wall = app_time(app);
+    wake_at(&wake, time_passes(app, wall));
     if (wall / 60 != app->shown_minute) {
         app->shown_minute = wall / 60;
         read_status(app);
@@ -585,7 +625,9 @@ static void compose(App *app)
 
 void app_render(App *app)
 {
+    turn_begin(&app->turn, app->r);
     compose(app);
+    turn_end(&app->turn, app->r);
     SDL_RenderPresent(app->r);
     ui_end_frame(app->ui);
     app->dirty = false;
@@ -669,6 +711,10 @@ void app_set_wall_time(App *app, int64_t wall)
     app->dirty = true;
 }
 
+void app_set_sync(App *app, SyncThread *sync) { app->sync = sync; }
+void app_count_view(App *app, const char *item_id) { sync_count_view(app->sync, item_id); }
+void app_poke_sync(App *app) { sync_poke(app->sync); }
+
 bool app_quitting(const App *app) { return app->quit; }
 
 void app_advance(App *app, uint32_t ms)
@@ -692,12 +738,14 @@ void app_advance(App *app, uint32_t ms)
 
 int app_screenshot(App *app, const char *path, Err *err)
 {
+    turn_begin(&app->turn, app->r);
     compose(app);
     SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, app->w, app->h, 32, SDL_PIXELFORMAT_ARGB8888);
     if (!s) return err_set(err, "no memory for a screenshot: %s", SDL_GetError());
     int rc = SDL_RenderReadPixels(app->r, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch);
     if (rc == 0) rc = IMG_SavePNG(s, path);
     SDL_FreeSurface(s);
+    turn_end(&app->turn, app->r);
     SDL_RenderPresent(app->r);
     ui_end_frame(app->ui);
     if (rc != 0) return err_set(err, "%s: cannot write the screenshot: %s", path, SDL_GetError());
@@ -747,21 +795,39 @@ static void format_now(App *app, char *buf, size_t size)
              weekdays[tm.tm_wday], tm.tm_hour, tm.tm_min);
 }
 
+/* 2026-01-01 00:00 China Standard Time: a clock before it is surely wrong
+ * (a PC whose battery died, no time server reached). */
+#define EARLIEST_PLAUSIBLE_TIME 1767196800
+
+/* Words for an administrator after the sync mark when the kiosk's clock
+ * or time zone look wrong: the header clock, the screen_on hours and the
+ * publication windows all read local time (docs/DEPLOY.md).  "" when
+ * both look right.  Said once in the log as well. */
+static const char *clock_warning(App *app)
+{
+    time_t t = (time_t)app_time(app);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    const char *warning = t < EARLIEST_PLAUSIBLE_TIME ? "时钟有误" : tm.tm_gmtoff != 8 * 3600 ? "时区有误" : "";
+    if (warning[0] && !app->clock_warned)
+        log_warn("app: the %s looks wrong (%04d-%02d-%02d %02d:%02d, UTC%+ld min): set the time zone to "
+                 "Asia/Shanghai and check the time server (docs/DEPLOY.md)",
+                 t < EARLIEST_PLAUSIBLE_TIME ? "clock" : "time zone", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                 tm.tm_hour, tm.tm_min, tm.tm_gmtoff / 60);
+    app->clock_warned = warning[0] != '\0';
+    return warning;
+}
+
 static void draw_sync_mark(App *app, Ui *ui, SDL_Rect box)
 {
-    const char *label = "未同步";
+    const char *state = "未同步";
     SDL_Color dot = ui_theme.offline;
-    if (strcmp(app->sync_state, "ok") == 0) label = "已同步", dot = ui_theme.ok;
-    else if (strcmp(app->sync_state, "offline") == 0) label = "离线";
-    else if (strcmp(app->sync_state, "error") == 0) label = "同步异常", dot = ui_theme.error;
-    /* For the administrator, small, in the status line: a visitor does not
-     * need it, a technician walking past does. */
-    char both[64];
-    if (app->zone_wrong) {
-        snprintf(both, sizeof both, "时区非北京时间 · %s", label);
-        label = both;
-        dot = ui_theme.error;
-    }
+    if (strcmp(app->sync_state, "ok") == 0) state = "已同步", dot = ui_theme.ok;
+    else if (strcmp(app->sync_state, "offline") == 0) state = "离线";
+    else if (strcmp(app->sync_state, "error") == 0) state = "同步异常", dot = ui_theme.error;
+    const char *warning = clock_warning(app);
+    char label[64];
+    snprintf(label, sizeof label, warning[0] ? "%s · %s" : "%s", state, warning);
     int r = ui_px(ui, 9);
     TextSpec spec = {.size = ui_font(ui, 28), .color = ui_theme.header_soft, .align = ALIGN_RIGHT, .middle = true,
                      .max_lines = 1};
@@ -806,9 +872,11 @@ static void draw_header_bar(App *app, Ui *ui, const Chrome *c)
     if (portrait) {
         ui_text(ui, (SDL_Rect){name_x, ui_px(ui, 8), h.w - name_x - m, row1_h}, app->unit_name, &name);
         SDL_Rect row2 = {name_x, row1_h, h.w - name_x - m, h.h - row1_h - ui_px(ui, 12)};
-        int date_w = app->zone_wrong ? row2.w * 3 / 5 : row2.w * 3 / 4;
-        ui_text(ui, (SDL_Rect){row2.x, row2.y, date_w, row2.h}, now, &date);
-        draw_sync_mark(app, ui, (SDL_Rect){row2.x + date_w, row2.y, row2.w - date_w, row2.h});
+        /* The sync mark takes what the date leaves, room for a warning too. */
+        int dw, dh, gap = ui_px(ui, 24);
+        ui_text_size(ui, now, &date, row2.w * 3 / 4, row2.h, &dw, &dh);
+        ui_text(ui, (SDL_Rect){row2.x, row2.y, dw, row2.h}, now, &date);
+        draw_sync_mark(app, ui, (SDL_Rect){row2.x + dw + gap, row2.y, row2.w - dw - gap, row2.h});
         return;
     }
     int right_w = ui_px(ui, 560);

@@ -157,7 +157,18 @@ void app_draw_pager(App *app, Ui *ui, const Chrome *c, int page, int pages);
  * app_sync_notify (a SyncNotify) through its callback. */
 void app_post_content_changed(void);
 void app_sync_notify(void *ctx, SyncEvent ev);
+/* The sync thread the screens hand work to (NULL: none, as in --headless
+ * until a script starts one): a view to count, a submission to send now. */
+void app_set_sync(App *app, SyncThread *sync);
+void app_count_view(App *app, const char *item_id);
+void app_poke_sync(App *app);
 /* The SDL event type those events use (registered on first use). */
 uint32_t app_event_type(void);
+
+/* Where the screen's point (x, y) lies on the output, as a touch panel
+ * reports it (u, v in 0..1) and in the output's pixels (px, py): the same
+ * point unless the picture is turned (kiosk/ui/turn.h).  For the headless
+ * runner, whose fingers touch the output as a visitor's would. */
+void app_to_output(App *app, int x, int y, float *u, float *v, int *px, int *py);
 
 #endif

@@ -204,8 +204,7 @@ static void json_rect(json_t *o, const char *key, SDL_Rect r)
 
 int ui_dump_json(const Ui *ui, const char *screen, const char *path, Err *err)
 {
-    int w = 0, h = 0;
-    SDL_GetRendererOutputSize(ui->r, &w, &h);
+    int w = ui->win_w, h = ui->win_h; /* the picture's size, also when it is turned on the output */
     json_t *root = json_pack("{s:s, s:i, s:i, s:i}", "screen", screen, "width", w, "height", h, "min_target",
                              ui_px(ui, UI_MIN_TARGET));
     json_t *list = json_array();
@@ -217,6 +216,8 @@ int ui_dump_json(const Ui *ui, const char *screen, const char *path, Err *err)
         json_rect(o, "rect", wd->rect);
         if (wd->text_rect.w > 0) json_rect(o, "text_rect", wd->text_rect);
         if (wd->lines > 0) json_object_set_new(o, "lines", json_integer(wd->lines));
+        if (wd->has_text_face && wd->text[0])
+            json_object_set_new(o, "face", json_string(fonts_family(ui->fonts, (int)wd->lang)));
         json_array_append_new(list, o);
     }
     json_object_set_new(root, "widgets", list);
@@ -379,7 +380,7 @@ static TexEntry *tex_add(Ui *ui, const char *key, SDL_Texture *t, int w, int h)
 
 static TextStyle style_of(const TextSpec *s)
 {
-    return (TextStyle){.size_px = s->size, .bold = s->bold, .color = s->color, .line_spacing_pct = 135};
+    return (TextStyle){.size_px = s->size, .bold = s->bold, .lang = s->lang, .color = s->color, .line_spacing_pct = 135};
 }
 
 static int fit_lines(const TextSpec *spec, int max_h)
@@ -392,8 +393,8 @@ static int fit_lines(const TextSpec *spec, int max_h)
 
 static void text_key(char *buf, size_t size, const char *text, const TextSpec *s, int w, int lines)
 {
-    snprintf(buf, size, "t%d.%d.%02x%02x%02x%02x.%d.%d.%d|%s", s->size, s->bold, s->color.r, s->color.g, s->color.b,
-             s->color.a, w, lines, s->flags, text);
+    snprintf(buf, size, "t%d.%d.%d.%02x%02x%02x%02x.%d.%d.%d|%s", s->size, s->bold, (int)s->lang, s->color.r, s->color.g,
+             s->color.b, s->color.a, w, lines, s->flags, text);
 }
 
 /* The cached texture of text laid out in width w; NULL entry on failure. */
@@ -470,7 +471,11 @@ int ui_text_kind(Ui *ui, int kind, const char *id, SDL_Rect box, const char *tex
     if (e->tex) SDL_RenderCopy(ui->r, e->tex, NULL, &dst);
     if (kind >= 0) {
         Widget *w = ui_record(ui, (WidgetKind)kind, id, text, box, id && *id);
-        if (w) w->text_rect = dst;
+        if (w) {
+            w->text_rect = dst;
+            w->lang = spec->lang;
+            w->has_text_face = true;
+        }
     }
     return e->h;
 }
@@ -500,6 +505,16 @@ void ui_block_prepare(Ui *ui, const char *key, const TextBlock *b, int first, in
     block_entry(ui, key, b, first, count);
 }
 
+void ui_block_draw(Ui *ui, const char *key, const TextBlock *b, int x, int y)
+{
+    TexEntry *e = block_entry(ui, key, b, 0, b->line_count);
+    if (!e || !e->tex) return;
+    int tw = 0, th = 0;
+    SDL_QueryTexture(e->tex, NULL, NULL, &tw, &th);
+    SDL_Rect dst = ui_drift(ui, (SDL_Rect){x, y, tw, th});
+    SDL_RenderCopy(ui->r, e->tex, NULL, &dst);
+}
+
 void ui_block_lines(Ui *ui, const char *key, const TextBlock *b, int first, int count, int x, int y, SDL_Rect box)
 {
     TexEntry *e = block_entry(ui, key, b, first, count);
@@ -516,6 +531,8 @@ void ui_block_lines(Ui *ui, const char *key, const TextBlock *b, int first, int 
     if (!w) return;
     w->text_rect = dst;
     w->lines = count;
+    w->lang = b->style.lang;
+    w->has_text_face = true;
 }
 
 /* ---- widgets ---------------------------------------------------------- */

@@ -53,6 +53,8 @@ typedef struct Widget {
     bool touch;
     bool pressed;
     int lines;              /* lines of body text it shows (ui_block_lines), else 0 */
+    TextLang lang;          /* the face its text is drawn with (text widgets) */
+    bool has_text_face;
 } Widget;
 
 typedef enum { ALIGN_LEFT, ALIGN_CENTER, ALIGN_RIGHT } Align;
@@ -65,6 +67,7 @@ typedef struct TextSpec {
     bool middle;            /* centre vertically in the box */
     int max_lines;          /* 0 = as many as fit the box */
     int flags;              /* TEXT_INDENT_PARAGRAPHS ... (TEXT_ELLIPSIZE is always on) */
+    TextLang lang;          /* SC or TC face */
 } TextSpec;
 
 typedef enum { BUTTON_PRIMARY, BUTTON_SECONDARY, BUTTON_QUIET, BUTTON_ON_HEADER } ButtonStyle;
@@ -144,6 +147,9 @@ int ui_text_scroll(Ui *ui, SDL_Rect box, const char *text, const TextSpec *spec,
  * block for the cache (a screen's own serial + page).  Records the lines'
  * text as a WIDGET_TEXT with id UI_BODY_ID in box. */
 void ui_block_lines(Ui *ui, const char *key, const TextBlock *b, int first, int count, int x, int y, SDL_Rect box);
+/* All lines of a block drawn at x, y from the same cache, recording no
+ * widget (a table cell: its row records one for all its cells). */
+void ui_block_draw(Ui *ui, const char *key, const TextBlock *b, int x, int y);
 /* Renders those lines into the cache without drawing them (the next page,
  * while the visitor reads this one, so turning to it costs no rasterising). */
 void ui_block_prepare(Ui *ui, const char *key, const TextBlock *b, int first, int count);

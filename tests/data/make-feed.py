@@ -192,10 +192,53 @@ reading = [
          "\n".join("第%d部分：鎮黨委堅持把理論學習放在首位，每月集中學習一次，"
                    "各支部書記輪流領學，並結合「三會一課」制度，做到學習有計劃、有記錄、有檢查。"
                    "與會同志圍繞鄉村振興、基層治理等議題深入交流，提出了切實可行的意見。" % (k + 1)
-                   for k in range(14)), 14, "periodic"),
+                   for k in range(14)), 14, "periodic", lang="zh-Hant"),
     # One-line paragraphs: nothing for widow and orphan control to move, so
     # a page shows as many lines as it holds.
     item("i-lines", "c-other", "村级党组织书记联系电话一览", "\n".join(
         "%d. 第%d村党支部书记联系电话：0571-8888%04d" % (k + 1, k + 1, k) for k in range(48)), 19, "long_term"),
 ]
+# The justification corpus of test_text.c as two items, for the pictures in
+# docs/TYPOGRAPHY.md (scripts/typography.txt).
+with open(os.path.join(HERE, "..", "corpus", "justify_zh.txt"), encoding="utf-8") as f:
+    corpus = f.read().split("\n")
+reading += [
+    item("i-justify-sc", "c-other", "两端对齐与标点挤压（简体）", "\n".join(corpus[:6]), 18, "long_term"),
+    item("i-justify-tc", "c-other", "兩端對齊與標點擠壓（繁體）", "\n".join(p for p in corpus[6:] if p), 18, "long_term",
+         lang="zh-Hant"),
+]
+# A structured (Markdown) body with every element: headings, lists (ordered,
+# unordered, nested), emphasis, a 落款 block, an image in place and two
+# tables, one long enough to continue over pages (its header row repeats).
+rows = "\n".join("| 第%d党支部 | %d | %d | %.2f | %s |" % (k + 1, 20 + k % 9, 20 + k % 9 - (k % 3 == 0),
+                                                            1200 + k * 37.5, "按时足额" if k % 3 else "1人补交")
+                  for k in range(36))
+structured = (
+    "# 一、基本情况\n\n"
+    "本季度全镇各党支部按照《**中国共产党党费收缴、使用和管理的规定**》收缴党费，现将有关情况公开如下。"
+    "收缴工作坚持*按月交纳*原则，个别党员因外出务工延期交纳的，已在季度内补齐。\n\n"
+    "## （一）收缴情况\n\n"
+    "表：2026年第三季度各党支部党费收缴情况\n\n"
+    "| 党支部 | 应交人数 | 实交人数 | 金额（元） | 备注 |\n"
+    "|:---|---:|---:|---:|:---:|\n" + rows + "\n\n"
+    "## （二）使用情况\n\n"
+    "1. 困难党员慰问：走访慰问生活困难党员和老党员18人，支出5,400.00元。\n"
+    "2. 党员教育培训：举办专题培训班2期，支出3,260.00元。\n"
+    "   - 其中购买学习资料支出1,180.00元；\n"
+    "   - 场地和印刷支出2,080.00元。\n"
+    "3. 基层党组织活动：支持各支部开展主题党日活动，支出4,150.00元。\n\n"
+    "[图1]\n\n"
+    "# 二、公开目录\n\n"
+    "表：党务公开目录（节选）\n\n"
+    "| 一级目录 | 二级目录 | 三级目录 | 公开时限 |\n"
+    "|---|---|---|:---:|\n"
+    "| 党的组织建设 | 发展党员 | 入党积极分子确定 | 即时 |\n"
+    "| 党的组织建设 | 发展党员 | 预备党员接收公示 | 即时 |\n"
+    "| 党的组织建设 | 党费收缴 | 季度收缴使用情况 | 定期 |\n"
+    "| 党风廉政建设 | 作风建设 | 落实中央八项规定精神情况 | 定期 |\n\n"
+    "- 对公开内容有疑问的，可在本屏点“意见建议”留言；\n"
+    "- 也可到镇党政办公室咨询。\n\n"
+    "::: 落款\n中共青禾镇委员会\n2026年10月12日\n:::\n")
+reading.append(item("i-structured", "c-dues", "2026年第三季度党费收缴、使用和管理情况（结构化）", structured, 17,
+                    "periodic", body_format="markdown", attachments=[dict(chart, caption="各支部党费收缴（示意）")]))
 write("feed-reading.json", 1, items + reading)

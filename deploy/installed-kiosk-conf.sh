@@ -1,0 +1,28 @@
+#!/bin/sh
+# installed-kiosk-conf.sh KIOSK_CONF — prints the kiosk.conf the dangwu-kiosk
+# package installs as /etc/dangwu/kiosk.conf: the checkout's kiosk.conf
+# (every key with its comment) with the paths of an installed system.
+# Fails when a path it rewrites is no longer in KIOSK_CONF, so the package
+# never ships a file that points into a checkout.
+set -eu
+src=$1
+out=$(sed \
+    -e 's#^regular = fonts/#regular = /usr/share/fonts/opentype/noto/#' \
+    -e 's#^bold = fonts/#bold = /usr/share/fonts/opentype/noto/#' \
+    -e 's#^fallback = fonts/DejaVuSans.ttf#fallback = /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf#' \
+    -e 's#^database = var/#database = /var/lib/dangwu-kiosk/#' \
+    -e 's#^cache_dir = var/#cache_dir = /var/lib/dangwu-kiosk/#' \
+    -e 's#^rime_user_dir = var/#rime_user_dir = /var/lib/dangwu-kiosk/#' \
+    -e 's#^server_url = file://assets/sample#server_url = file:///usr/share/dangwu-kiosk/sample#' \
+    -e 's#^enrolment =$#enrolment = /etc/dangwu/enrolment.conf#' \
+    -e 's#^\(\# kiosk.conf — settings of one 党务公开 touchscreen\.\)#\1\n\# Installed by the dangwu-kiosk package as /etc/dangwu/kiosk.conf; the\n\# server, id and token come from dangwu-kiosk-enrol (docs/DEPLOY.md).#' \
+    "$src")
+for want in "regular = /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc" \
+    "bold = /usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc" \
+    "fallback = /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf" \
+    "database = /var/lib/dangwu-kiosk/kiosk.db" "cache_dir = /var/lib/dangwu-kiosk/cache" \
+    "rime_user_dir = /var/lib/dangwu-kiosk/rime" "server_url = file:///usr/share/dangwu-kiosk/sample" \
+    "enrolment = /etc/dangwu/enrolment.conf"; do
+    printf '%s\n' "$out" | grep -qxF "$want" || { echo "installed-kiosk-conf.sh: $src has no line to make \"$want\" from" >&2; exit 1; }
+done
+printf '%s\n' "$out"
