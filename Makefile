@@ -3,6 +3,7 @@
 #   make          build bin/kiosk, bin/kioskctl, bin/countyd (packages must be there)
 #   make run      install missing packages, build, start the kiosk on the sample content
 #   make test     install missing packages, build, check the boundaries, run every test
+#   make fuzz     build the libFuzzer harnesses (tests/fuzz/) and run each for FUZZ_SECONDS
 #   make clean    remove build outputs (the database in var/ stays)
 #
 # The tree is a set of modules, one folder each (docs/ARCHITECTURE.md draws
@@ -105,11 +106,12 @@ $(call obj,$(TEST_SRC) $(BENCH_SRC)): MOD_CFLAGS := $(addprefix -I,$(ALL_INC)) -
 
 FONT_SRC := /usr/share/fonts/opentype/noto
 FONTS    := fonts/NotoSansCJK-Regular.ttc fonts/NotoSansCJK-Bold.ttc fonts/DejaVuSans.ttf \
-            fonts/LICENSE-noto-cjk.txt fonts/LICENSE-dejavu.txt
+            fonts/HanaMinA.ttf fonts/HanaMinB.ttf fonts/Symbola.ttf \
+            fonts/LICENSE-noto-cjk.txt fonts/LICENSE-dejavu.txt fonts/LICENSE-hanazono.txt fonts/LICENSE-symbola.txt
 
 BINS := $(BIN)/kiosk $(BIN)/kioskctl $(BIN)/countyd
 
-.PHONY: all deps run test bench clean screenshots console-screenshots demo asan sample check-boundaries lint format analyze
+.PHONY: all deps run test bench clean screenshots console-screenshots demo asan sample check-boundaries lint format analyze fuzz fuzz-build
 .DEFAULT_GOAL := all
 # Keep objects of pattern-built programs (tests, benches) between runs.
 .SECONDARY:
@@ -125,10 +127,11 @@ run: deps
 
 # The tests also need the console group (headless Chromium for the web console).
 test:
-	@sh scripts/install-deps.sh console
-	@$(MAKE) --no-print-directory all $(TESTS)
+	@sh scripts/install-deps.sh console fuzz
+	@$(MAKE) --no-print-directory all $(TESTS) $(FUZZ_BINS)
 	@BIN=$(BIN) sh scripts/check-boundaries.sh
 	@BIN=$(BIN) sh scripts/run-tests.sh $(TESTS)
+	@sh tests/fuzz/run.sh $(FUZZ_QUICK_SECONDS) $(FUZZ_BINS)
 
 check-boundaries: all
 	@BIN=$(BIN) sh scripts/check-boundaries.sh
@@ -167,6 +170,52 @@ asan: deps
 
 $(BUILD)/tests/stamp: $(TESTS)
 	@BIN=$(BIN) sh scripts/run-tests.sh $(TESTS)
+
+# ---- Fuzzing (tests/fuzz/README.md) --------------------------------------
+# Each harness is built with clang's libFuzzer and the address and
+# undefined-behaviour sanitizers, from the sources of the modules it
+# exercises (compiled with that module's include paths).  `make fuzz` runs
+# each for FUZZ_SECONDS; `make test` runs each over its stored corpus and
+# then for FUZZ_QUICK_SECONDS (tests/fuzz/run.sh).
+FUZZ_CC            ?= clang
+FUZZ_SECONDS       ?= 60
+FUZZ_QUICK_SECONDS ?= 4
+FUZZ_FLAGS := -g -O1 -std=c11 -D_GNU_SOURCE $(filter-out -Wno-format-truncation,$(WARN)) -fsanitize=fuzzer,address,undefined \
+              -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZERS    := feed config authoring countyd image
+FUZZ_BINS  := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZERS))
+FUZZ_BASE  := $(common_SRC) $(proto_SRC)
+# harness | its module's include paths | its sources | its packages
+fuzz_feed_INC       := $(kstore_INC)
+fuzz_feed_SRC       := $(kstore_SRC)
+fuzz_feed_PKGS      := $(kstore_PKGS) $(proto_PKGS)
+fuzz_config_INC     := $(kconfig_INC)
+fuzz_config_SRC     := $(kconfig_SRC)
+fuzz_config_PKGS    := $(kconfig_PKGS) $(proto_PKGS) sqlite3
+fuzz_authoring_INC  := $(kioskctl_INC)
+fuzz_authoring_SRC  := $(kstore_SRC) kioskctl/authoring.c kioskctl/catalog_rules.c kioskctl/script_detect.c
+fuzz_authoring_PKGS := $(kioskctl_PKGS) $(kstore_PKGS) $(proto_PKGS)
+fuzz_countyd_INC    := $(countyd_INC)
+fuzz_countyd_SRC    := $(kstore_SRC) $(filter-out countyd/main.c,$(countyd_SRC))
+fuzz_countyd_PKGS   := $(countyd_PKGS) $(kstore_PKGS) $(proto_PKGS)
+fuzz_image_INC      := $(kioskui_INC)
+fuzz_image_SRC      := $(kstore_SRC) kiosk/ui/picture.c
+fuzz_image_PKGS     := sdl2 $(kstore_PKGS) $(proto_PKGS)
+
+define fuzz_rule
+$(BUILD)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c tests/fuzz/fuzz_util.h $(FUZZ_BASE) $(fuzz_$(1)_SRC)
+	@mkdir -p $(BUILD)/fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(addprefix -I,$(fuzz_$(1)_INC)) $(call pc_cflags,$(sort $(fuzz_$(1)_PKGS))) -o $$@ \
+		tests/fuzz/fuzz_$(1).c $(FUZZ_BASE) $(fuzz_$(1)_SRC) $(call pc_libs,$(sort $(fuzz_$(1)_PKGS))) -lunistring -lpthread -lm
+endef
+$(foreach f,$(FUZZERS),$(eval $(call fuzz_rule,$(f))))
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz:
+	@sh scripts/install-deps.sh fuzz
+	@$(MAKE) --no-print-directory fuzz-build
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -213,6 +262,21 @@ fonts/LICENSE-noto-cjk.txt: /usr/share/doc/fonts-noto-cjk/copyright
 	@mkdir -p fonts
 	cp $< $@
 fonts/LICENSE-dejavu.txt: /usr/share/doc/fonts-dejavu-core/copyright
+	@mkdir -p fonts
+	cp $< $@
+# The rare-character fallbacks (docs/TYPOGRAPHY.md): HanaMin A and B from
+# fonts-hanazono (CJK Extensions B-F, compatibility ideographs), Symbola
+# from fonts-symbola (emoji and symbols, monochrome: SDL_ttf draws it).
+fonts/HanaMin%.ttf: /usr/share/fonts/truetype/hanazono/HanaMin%.ttf
+	@mkdir -p fonts
+	cp $< $@
+fonts/Symbola.ttf: /usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf
+	@mkdir -p fonts
+	cp $< $@
+fonts/LICENSE-hanazono.txt: /usr/share/doc/fonts-hanazono/copyright
+	@mkdir -p fonts
+	cp $< $@
+fonts/LICENSE-symbola.txt: /usr/share/doc/fonts-symbola/copyright
 	@mkdir -p fonts
 	cp $< $@
 

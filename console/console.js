@@ -6,7 +6,7 @@
  * parses HTML), so nothing a visitor or an admin typed can run here. */
 "use strict";
 
-const S = { admin: "", csrf: "", mustChange: false, features: {} };
+const S = { admin: "", org: "", csrf: "", mustChange: false, features: {} };
 
 /* ---- small helpers ------------------------------------------------------ */
 
@@ -236,6 +236,7 @@ function startSession(s) {
   S.csrf = s.csrf;
   S.mustChange = s.must_change;
   S.features = s.features || S.features;
+  S.org = s.org || "";
   if (S.mustChange) return renderPasswordChange(true);
   frame(true);
   route();
@@ -491,13 +492,18 @@ function insertAtCursor(area, text) {
 
 /* ---- 审核 ------------------------------------------------------------------ */
 
-/* The body with privacy findings marked, when the server reports them
- * ({"findings": [{"text": "…", "kind": "…"}]}). */
+/* The body with the privacy review's findings marked.  The server sends
+ * each finding masked (138****8000); a mask matches the digits it hides and
+ * the spaces or hyphens people write between groups. */
+function findingPattern(masked) {
+  return Array.from(masked, (ch) => (ch === "*" ? "[0-9Xx]" : ch.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))).join("[ -]?");
+}
+
 function markedBody(body, findings) {
-  const box = el("div", { class: "body-text" });
-  const words = (findings || []).map((x) => x.text || x.match).filter(Boolean);
+  const box = el("div", { class: "body-text", id: "rv-body" });
+  const words = (findings || []).filter((x) => x.field === "正文" || !x.field).map((x) => x.text).filter(Boolean);
   if (!words.length) { box.textContent = body; return box; }
-  const pattern = new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
+  const pattern = new RegExp(words.map(findingPattern).join("|"), "g");
   let last = 0;
   for (const m of body.matchAll(pattern)) {
     box.append(body.slice(last, m.index), el("mark", {}, m[0]));
@@ -534,19 +540,28 @@ async function reviewDetail(id) {
   const doc = info.content;
   const note = el("textarea", { id: "rv-note", style: null, placeholder: "审核意见 / 退回原因 / 撤回原因" });
   note.style.minHeight = "70px";
+  const findings = info.findings || [];
+  const keep = el("input", { type: "text", id: "rv-privacy", placeholder: "例如：任前公示须公布本人姓名" });
   const step = async (word, needsNote, done) => {
     if (needsNote && !note.value.trim()) { toast("请填写原因", true); return; }
-    const r = await attempt(() => api("POST", "/v1/admin/items/" + encodeURIComponent(id) + "/" + word,
-      note.value.trim() ? { note: note.value.trim() } : {}), done);
+    if (word === "approve" && findings.length && !keep.value.trim()) {
+      toast("保密审查发现敏感信息：请先修改正文，或写明必须保留的理由", true);
+      return;
+    }
+    const body = note.value.trim() ? { note: note.value.trim() } : {};
+    if (word === "approve" && keep.value.trim()) body.privacy_reason = keep.value.trim();
+    const r = await attempt(() => api("POST", "/v1/admin/items/" + encodeURIComponent(id) + "/" + word, body), done);
     if (r) route();
   };
   const next = NEXT_STEP[info.state];
-  const findings = info.findings || info.privacy || [];
   return el("div", { class: "card", id: "review-detail" },
     el("h2", {}, doc.title, " ", stateBadge(info.state)),
     el("p", { class: "muted" }, id, " · ", PERIOD_LABEL[doc.period], " · ", SCOPE_LABEL[doc.scope], " · 公开 ", fmtTime(doc.published_at),
       doc.expires_at ? " 至 " + fmtTime(doc.expires_at) : ""),
-    findings.length ? el("p", { class: "error" }, "隐私检查发现 " + findings.length + " 处需要处理（已在正文中标出）") : null,
+    findings.length ? el("div", { class: "card", id: "rv-findings" },
+      el("p", { class: "error" }, "保密审查发现 " + findings.length + " 处敏感信息（正文中已标出）：",
+        findings.map((x) => x.label + " " + x.text + "（" + x.field + "）").join("；")),
+      el("label", { for: "rv-privacy" }, "审批时必须保留的理由（否则请退回修改）"), keep) : null,
     markedBody(doc.body, findings),
     (doc.attachments || []).length ? el("p", { class: "muted" }, "图片 " + doc.attachments.length + " 张：",
       doc.attachments.map((a) => a.caption || a.sha256.slice(0, 8)).join("；")) : null,
@@ -689,14 +704,16 @@ async function pageStats() {
 
 async function pageAudit() {
   const data = await api("GET", "/v1/admin/audit?limit=300");
-  const verify = S.features.audit_verify ? await api("GET", "/v1/admin/audit/verify") : null;
+  /* The chain is the county's: checked by the county's own admins. */
+  const verify = S.features.audit_verify && S.org === "root" ? await api("GET", "/v1/admin/audit/verify") : null;
   const rows = data.audit.slice().reverse().map((a) => el("tr", {},
     el("td", {}, fmtTime(a.at)), el("td", {}, a.admin), el("td", {}, a.action), el("td", {}, a.target),
     el("td", { class: "wide-only" }, a.detail || "")));
   const status = verify
-    ? (verify.intact ? el("p", { class: "state ok", id: "audit-verify" }, "记录链完整（" + (verify.entries || "") + " 条）")
-      : el("p", { class: "state bad", id: "audit-verify" }, "记录链在第 " + verify.broken_at + " 条处断开"))
-    : el("p", { class: "muted", id: "audit-verify" }, "这台服务器尚未提供记录链校验。");
+    ? (verify.ok ? el("p", { class: "state ok", id: "audit-verify" }, "记录链完整：共 " + verify.entries + " 条，未被改动")
+      : el("p", { class: "state bad", id: "audit-verify" }, "记录链在第 " + verify.broken_at + " 条处断开：" + (verify.reason || "")))
+    : el("p", { class: "muted", id: "audit-verify" },
+      S.features.audit_verify ? "记录链由县级管理员校验。" : "这台服务器尚未提供记录链校验。");
   show(el("h1", {}, "审计"), el("div", { class: "card" }, status,
     table(["时间", "人员", "操作", "对象", { label: "说明", cls: "wide-only" }], rows, "没有记录")));
 }

@@ -8,6 +8,7 @@
 #define COUNTYD_API_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "authz.h"
 #include "accounts.h"
@@ -32,6 +33,8 @@ void api_reply_failure(Request *r, int rc, const Err *err);
 
 void api_content(Request *r);
 void api_blob(Request *r);
+/* Sends the stored file of attachment `sha` (answers 500 if it is gone). */
+void api_send_blob(Request *r, const char *sha, const char *type, int64_t size);
 void api_feedback(Request *r);
 void api_heartbeat(Request *r);
 
@@ -64,6 +67,9 @@ void api_admin_category_put(Request *r);
 void api_admin_category_delete(Request *r);
 void api_admin_catalog(Request *r);
 void api_admin_overdue(Request *r);
+void api_admin_audit_verify(Request *r);
+void api_admin_archive(Request *r);
+void api_admin_blob_get(Request *r);
 void api_admin_preview(Request *r);
 void api_admin_preview_page(Request *r);
 

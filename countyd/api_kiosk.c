@@ -132,7 +132,6 @@ void api_content(Request *r)
 
 void api_blob(Request *r)
 {
-    App *app = r->app;
     const char *sha = r->params[0];
     if (!content_valid_sha256(sha))
         return http_reply_error(r, 400, "bad_request", "a blob is named by its sha256 in 64 lowercase hex digits");
@@ -142,6 +141,12 @@ void api_blob(Request *r)
     int64_t size;
     if (content_blob_info(db, sha, type, sizeof type, &size) || !content_blob_on_kiosks(db, sha))
         return http_reply_error(r, 404, "not_found", "no published attachment has this sha256");
+    api_send_blob(r, sha, type, size);
+}
+
+void api_send_blob(Request *r, const char *sha, const char *type, int64_t size)
+{
+    App *app = r->app;
     set_etag(r, sha);
     http_add_header(r, "Cache-Control", "public, max-age=31536000, immutable");
     const char *inm = http_header(r, "If-None-Match");

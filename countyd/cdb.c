@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "orgs.h"
+#include "audit.h"
 #include "sqlutil.h"
 
 /* How errors name this database (sqlutil.h); cdb_open prefixes the path. */
@@ -150,7 +150,21 @@ static const char *const migrations[] = {
      * after a backup is restored, so that a kiosk can tell a server that
      * went back to an older revision from a stale copy of the same one. */
     "INSERT INTO meta (key, value) VALUES ('database_id', random() & 0x7fffffffffffffff);",
+    /* 9 -> 10: the tamper-evident record (audit.h): each entry carries the
+     * hash of the one before and its own (the entries already there are
+     * chained by audit_seal right after this step); every published
+     * version of an item is kept for the yearly archive. */
+    "ALTER TABLE audit ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE audit ADD COLUMN hash TEXT NOT NULL DEFAULT '';"
+    "CREATE TABLE published_revisions (seq INTEGER PRIMARY KEY, item TEXT NOT NULL, org TEXT NOT NULL,"
+    "  revision INTEGER, doc TEXT NOT NULL, at INTEGER NOT NULL, admin TEXT NOT NULL);"
+    "CREATE INDEX published_revisions_at ON published_revisions(at);"
+    "INSERT INTO published_revisions (item, org, revision, doc, at, admin)"
+    "  SELECT id, org, published_revision, published, updated_at, updated_by FROM items WHERE published IS NOT NULL;",
 };
+
+/* The schema version after which audit_seal chains the entries. */
+#define AUDIT_CHAIN_SCHEMA 10
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == CDB_SCHEMA_VERSION, "one migration per schema version");
 
@@ -167,7 +181,8 @@ static int migrate(Cdb *db, Err *err)
         char sql[64];
         snprintf(sql, sizeof sql, "PRAGMA user_version = %d;", version + 1);
         if (cdb_begin(db, err)) return -1;
-        if (exec_script(db, migrations[version], err) || exec_script(db, sql, err)) {
+        if (exec_script(db, migrations[version], err) || exec_script(db, sql, err) ||
+            (version + 1 == AUDIT_CHAIN_SCHEMA && audit_seal(db, err))) {
             cdb_rollback(db);
             return err_prefix(err, "migrating to schema %d: ", version + 1);
         }
@@ -391,18 +406,3 @@ size_t cdb_tx_feeds(Cdb *db, const char *orgs[], size_t max, bool *all)
     return n;
 }
 
-int cdb_audit(Cdb *db, const char *admin, const char *org, const char *action, const char *target, const char *detail,
-              Err *err)
-{
-    return cdb_exec(db, err, "INSERT INTO audit (at, admin, org, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)",
-                    "isssss", (int64_t)time(NULL), admin, org ? org : "root", action, target, detail ? detail : "");
-}
-
-int cdb_audit_list(Cdb *db, const char *top, int limit, json_t **out, Err *err)
-{
-    return cdb_rows(db, out, err,
-                    ORGS_SUBTREE_CTE " SELECT * FROM (SELECT seq, strftime('%Y-%m-%dT%H:%M:%S+08:00', at, 'unixepoch',"
-                    " '+8 hours') AS at, admin, org, action, target, detail FROM audit"
-                    " WHERE org IN (SELECT id FROM subtree) ORDER BY seq DESC LIMIT ?2) ORDER BY seq",
-                    "sd", top, limit);
-}

@@ -20,7 +20,7 @@
 
 #include "err.h"
 
-#define CDB_SCHEMA_VERSION 9
+#define CDB_SCHEMA_VERSION 10
 
 /* Bytes for an id (entity, organisation, admin) with its NUL. */
 #define CDB_ID_SIZE 80
@@ -57,7 +57,8 @@ void cdb_note_feed(Cdb *db, const char *feed);
 /* The feeds noted since cdb_begin (valid until the next one); *all is
  * true when there were more than `max` (then wake everyone). */
 size_t cdb_tx_feeds(Cdb *db, const char *orgs[], size_t max, bool *all);
-/* 归档: who (admin, of organisation org) did what to what, and when. */
+/* 归档: who (admin, of organisation org) did what to what, and when; in a
+ * write transaction.  Implemented in audit.c, which chains the entries. */
 int cdb_audit(Cdb *db, const char *admin, const char *org, const char *action, const char *target, const char *detail,
               Err *err);
 

@@ -8,6 +8,7 @@
 
 #include "app.h"
 #include "audience.h"
+#include "audit.h"
 #include "auth.h"
 #include "blobs.h"
 #include "catalog.h"
@@ -186,7 +187,7 @@ static int need_reason(const char *what, const char *id, const char *note, Err *
 /* 实施公开: the working version becomes what kiosks get, if it is public.
  * Replacing a version that is out already needs a reason, which goes out
  * with the item ("change_reason", "changed_at"). */
-static int publish(Cdb *db, const char *id, json_t *row, const char *note, Err *err)
+static int publish(Cdb *db, const char *admin, const char *id, json_t *row, const char *note, Err *err)
 {
     bool replaces = !json_is_null(json_object_get(row, "published"));
     if (replaces && need_reason("更改", id, note, err)) return APP_BAD_REQUEST;
@@ -220,6 +221,8 @@ static int publish(Cdb *db, const char *id, json_t *row, const char *note, Err *
     int rc = cdb_exec(db, err,
                       "UPDATE items SET published = ?, published_revision = ?, live = ?, live_audience = ? WHERE id = ?",
                       "sidss", text, rev, public ? 1 : 0, audience_word((Audience)aud), id);
+    /* Every published version is kept for the yearly archive (audit.h). */
+    if (!rc) rc = audit_keep_revision(db, admin, id, org, rev, text, err);
     free(text);
     return rc;
 }
@@ -288,7 +291,7 @@ static int apply_step(Cdb *db, const char *admin, const char *id, ReviewStep ste
                       reviewer);
     if (step == STEP_REVIEW) return cdb_exec(db, err, "UPDATE items SET reviewed_by = ? WHERE id = ?", "ss", admin, id);
     if (step == STEP_APPROVE) return privacy_review(db, admin, id, row, privacy_reason, err);
-    if (step == STEP_PUBLISH) return publish(db, id, row, note, err);
+    if (step == STEP_PUBLISH) return publish(db, admin, id, row, note, err);
     if (step == STEP_WITHDRAW) return withdraw(db, id, row, note, err);
     return 0;
 }

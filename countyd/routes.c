@@ -49,6 +49,9 @@ const Route api_routes[] = {
     {"DELETE", "/v1/admin/categories/*", AUTH_ADMIN, 0, api_admin_category_delete},
     {"GET", "/v1/admin/catalog", AUTH_ADMIN, 0, api_admin_catalog},
     {"GET", "/v1/admin/overdue", AUTH_ADMIN, 0, api_admin_overdue},
+    {"GET", "/v1/admin/audit/verify", AUTH_ADMIN, 0, api_admin_audit_verify},
+    {"GET", "/v1/admin/archive/*", AUTH_ADMIN, 0, api_admin_archive},
+    {"GET", "/v1/admin/blobs/*", AUTH_ADMIN, 0, api_admin_blob_get},
     {"POST", "/v1/admin/preview", AUTH_ADMIN, 4 * MIB, api_admin_preview},
     {"GET", "/v1/admin/previews/*/*", AUTH_ADMIN, 0, api_admin_preview_page},
 

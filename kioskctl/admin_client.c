@@ -112,8 +112,10 @@ static int describe_failure(long status, const Buffer *b, Err *err)
     return -1;
 }
 
+/* One request; the answer parsed as JSON into *answer, or its bytes kept
+ * in *bytes (malloc'd) and *nbytes (either may be NULL). */
 static int perform(AdminClient *c, const char *method, const char *path, const char *type, const void *data, size_t len,
-                   json_t **answer, Err *err)
+                   json_t **answer, char **bytes, size_t *nbytes, Err *err)
 {
     char url[2048], content_type[128];
     snprintf(url, sizeof url, "%s%s", c->server, path);
@@ -149,6 +151,10 @@ static int perform(AdminClient *c, const char *method, const char *path, const c
         json_error_t je;
         *answer = json_loads(b.data ? b.data : "", 0, &je);
         if (!*answer) result = err_set(err, "服务器的答复不是 JSON：%s", je.text);
+    } else if (bytes) {
+        *bytes = b.data;
+        *nbytes = b.len;
+        b.data = NULL;
     }
     free(b.data);
     return result;
@@ -159,14 +165,21 @@ int admin_call(AdminClient *c, const char *method, const char *path, json_t *bod
     char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
     if (body && !text) return err_set(err, "out of memory");
     int rc = perform(c, method, path, "application/json", text ? text : (strcmp(method, "GET") ? "" : NULL),
-                     text ? strlen(text) : 0, answer, err);
+                     text ? strlen(text) : 0, answer, NULL, NULL, err);
     free(text);
     return rc;
 }
 
 int admin_put_bytes(AdminClient *c, const char *path, const char *type, const void *data, size_t len, Err *err)
 {
-    return perform(c, "PUT", path, type, data, len, NULL, err);
+    return perform(c, "PUT", path, type, data, len, NULL, NULL, NULL, err);
+}
+
+int admin_get_bytes(AdminClient *c, const char *path, char **data, size_t *len, Err *err)
+{
+    *data = NULL;
+    *len = 0;
+    return perform(c, "GET", path, "application/octet-stream", NULL, 0, NULL, data, len, err);
 }
 
 char *admin_escape(AdminClient *c, const char *text)

@@ -1114,6 +1114,19 @@ int authoring_load(const char *dir, const AuthoringOptions *opt, json_t **out, E
     return 0;
 }
 
+int authoring_drop_internal(json_t *doc)
+{
+    json_t *items = json_object_get(json_object_get(doc, "items"), "upsert");
+    int dropped = 0;
+    for (size_t i = json_array_size(items); i-- > 0;) {
+        const char *scope = json_string_value(json_object_get(json_array_get(items, i), "scope"));
+        if (scope_parse(scope) == SCOPE_PUBLIC) continue;
+        json_array_remove(items, i);
+        dropped++;
+    }
+    return dropped;
+}
+
 char *authoring_feed_text(const json_t *doc)
 {
     char *text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

@@ -42,6 +42,11 @@ typedef struct AuthoringOptions {
  * "FILE:LINE: what is wrong" (or "FILE: ..." for whole-file problems). */
 int authoring_load(const char *dir, const AuthoringOptions *opt, json_t **out, Err *err);
 
+/* Takes the 党内 (internal) items out of the document, for a feed a kiosk
+ * will read: a lobby kiosk's disk never holds internal text.  Returns how
+ * many were taken out. */
+int authoring_drop_internal(json_t *doc);
+
 /* The document as feed text, the one way every caller writes it (stable
  * key order, two-space indent, UTF-8, final newline), so that a feed
  * regenerated from the same folder is byte for byte the same.  malloc'd;

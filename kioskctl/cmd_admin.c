@@ -834,6 +834,7 @@ int cmd_reply(int argc, char **argv)
 
 int cmd_audit(int argc, char **argv)
 {
+    if (argc > 0 && strcmp(argv[0], "verify") == 0) return cmd_audit_verify(argc - 1, argv + 1);
     int limit;
     if (int_option(argc, argv, "--limit", 50, 1, 10000, &limit)) return 2;
     AdminClient *c = admin_client_open(argc, argv);

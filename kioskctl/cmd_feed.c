@@ -95,6 +95,10 @@ int cmd_feed(int argc, char **argv)
         fprintf(stderr, "kioskctl: %s\n", err.msg);
         return 1;
     }
+    int internal = authoring_drop_internal(doc);
+    if (internal > 0)
+        fprintf(stderr, "kioskctl: %d 党内 item(s) left out: a feed for kiosks holds only 社会 (public) items\n",
+                internal);
     int rc = 0;
     if (out) {
         if (authoring_write_feed(doc, out, &err)) {

@@ -46,4 +46,8 @@ int cmd_catalog_add(int argc, char **argv);
 int cmd_catalog_delete(int argc, char **argv);
 int cmd_overdue(int argc, char **argv);
 
+/* The tamper-evident record and the yearly archive (cmd_archive.c). */
+int cmd_audit_verify(int argc, char **argv);
+int cmd_archive(int argc, char **argv);
+
 #endif

@@ -97,6 +97,8 @@ static const Command commands[] = {
     {"feedback-export", "feedback-export --csv 文件 [--since 时间]", "把意见建议导出为 CSV（UTF-8）", cmd_feedback_export},
     {"reply", "reply 意见ID 答复内容 [--public] [--question 问题]", "答复意见；--public 作为公开答复上屏", cmd_reply},
     {"audit", "audit [--limit N]", "归档：谁在什么时候改了什么", cmd_audit},
+    {"audit", "audit verify", "核对归档记录的哈希链是否完整，断在哪一条", cmd_audit},
+    {"archive", "archive --year 2026 [-o 目录] [--org ID]", "导出年度归档：每个公开版本、审批与撤回记录（JSON）和图片", cmd_archive},
 };
 
 static void usage(void)

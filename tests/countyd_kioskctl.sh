@@ -107,6 +107,19 @@ kiosk "$URL/v1/content?since=$REV" | grep -q '"delete":\["meeting"\]' || fail "w
 grep -q "zhang *review *item:meeting  内容属实" "$T/audit.txt" || fail "audit: $(cat "$T/audit.txt")"
 grep -q "zhang *withdraw *item:meeting  已过期" "$T/audit.txt" || fail "audit lacks the withdrawal"
 
+# The yearly archive: every published version as JSON, and its images.
+YEAR=$(TZ=Asia/Shanghai date +%Y)
+"$BIN"/kioskctl archive --year "$YEAR" -o "$T/arch" > "$T/arch.txt" || fail "archive: $(cat "$T/arch.txt")"
+grep -q '"item": "dues"' "$T/arch/$YEAR/revisions.json" || fail "archive lacks dues: $(head -c 400 "$T/arch/$YEAR/revisions.json")"
+cmp -s "$T/arch/$YEAR/images/$SHA.png" "$C/chart.png" || fail "the archive lacks the chart image"
+# The record is intact; an entry edited in the database file is found.
+"$BIN"/kioskctl audit verify > "$T/verify.txt" || fail "verify: $(cat "$T/verify.txt")"
+grep -q "归档记录完整" "$T/verify.txt" || fail "verify: $(cat "$T/verify.txt")"
+sqlite3 "$T/county.db" "UPDATE audit SET detail = '内容不实' WHERE action = 'review' AND target = 'item:meeting'"
+SEQ=$(sqlite3 "$T/county.db" "SELECT seq FROM audit WHERE action = 'review' AND target = 'item:meeting'")
+if "$BIN"/kioskctl audit verify > "$T/verify.txt"; then fail "an edited audit entry went unnoticed"; fi
+grep -q "在第 $SEQ 条断开" "$T/verify.txt" || fail "verify: $(cat "$T/verify.txt")"
+
 # A ticker notice from the command line.
 "$BIN"/kioskctl notice-add "今晚停电检修" --id power --urgent > /dev/null || fail notice-add
 kiosk "$URL/v1/content?since=0" | grep -q "今晚停电检修" || fail "notice not live"

@@ -15,6 +15,11 @@ cp -r assets/sample/content "$T/site/content"
 day=2026-11-22
 "$ctl" feed "$T/site/content" -o "$T/site/feed.json" --today $day 2>"$T/err" || fail "feed failed: $(cat "$T/err")"
 cmp -s "$T/site/feed.json" assets/sample/feed.json || fail "the copied folder does not give the committed feed"
+# The sample's 党内 item stays out of a feed for kiosks, and says so.
+grep -q "1 党内 item(s) left out" "$T/err" || fail "no word about the internal item: $(cat "$T/err")"
+if grep -q '"internal"' "$T/site/feed.json"; then fail "an internal item is in the feed"; fi
+internal_title=$(sed -n 's/^title: //p' assets/sample/content/jc-zijin-jihua-dangnei.txt)
+if grep -qF "$internal_title" "$T/site/feed.json"; then fail "the internal item's title is in the feed"; fi
 [ ! -e "$T/site/feed.json.tmp" ] || fail "temporary file left behind"
 
 (cd "$T/site" && "$ctl" feed content --today $day >"$T/stdout.json") || fail "feed to standard output failed"

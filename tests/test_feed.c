@@ -287,6 +287,83 @@ static void internal_items_are_stored_but_never_shown(void **state)
     store_close(s);
 }
 
+/* Whether the database file or its WAL holds the bytes anywhere (free
+ * pages included). */
+static bool file_holds(const char *db_path, const char *text)
+{
+    static const char *const suffixes[] = {"", "-wal"};
+    for (int k = 0; k < 2; k++) {
+        char path[1100];
+        snprintf(path, sizeof path, "%s%s", db_path, suffixes[k]);
+        FILE *f = fopen(path, "rb");
+        if (!f) continue;
+        static char buf[8 << 20];
+        size_t n = fread(buf, 1, sizeof buf, f);
+        fclose(f);
+        if (memmem(buf, n, text, strlen(text))) return true;
+    }
+    return false;
+}
+
+#define ITEM_B(id, scope, body)                                                                       \
+    "{\"id\":\"" id "\",\"category\":\"c1a\",\"title\":\"" body "\",\"body\":\"" body "\","         \
+    "\"published_at\":\"2026-11-01T09:00:00+08:00\",\"period\":\"periodic\",\"scope\":\"" scope "\"}"
+
+/* A lobby kiosk's disk never holds internal text, nor the text of what
+ * was withdrawn (a delta's delete, or left out of a snapshot). */
+static void internal_and_withdrawn_text_never_on_disk(void **state)
+{
+    (void)state;
+    Store *s = test_store_fresh("secret.db");
+    const char *path = test_path("secret.db");
+    Err err;
+    const char *doc = "{" HEAD "\"kind\":\"snapshot\",\"revision\":3," CATS ",\"items\":{\"upsert\":["
+                      ITEM_B("pub", "public", "WITHDRAWN-BODY-1") "," ITEM_B("int", "internal", "INTERNAL-BODY-2") ","
+                      ITEM_B("old", "public", "DROPPED-BODY-3") "]}}";
+    assert_int_equal(import(s, doc, &err), 0);
+    const char *delta = "{" HEAD "\"kind\":\"delta\",\"base_revision\":3,\"revision\":4,"
+                        "\"items\":{\"delete\":[\"pub\"]}}";
+    assert_int_equal(import(s, delta, &err), 0);
+    const char *snap = "{" HEAD "\"kind\":\"snapshot\",\"revision\":5," CATS ",\"items\":{\"upsert\":["
+                       ITEM_B("new", "public", "KEPT-BODY-4") "]}}";
+    assert_int_equal(import(s, snap, &err), 0);
+    store_close(s);
+    assert_true(file_holds(path, "KEPT-BODY-4"));
+    assert_false(file_holds(path, "INTERNAL-BODY-2"));
+    assert_false(file_holds(path, "WITHDRAWN-BODY-1"));
+    assert_false(file_holds(path, "DROPPED-BODY-3"));
+}
+
+/* A database from before schema 4 holding an internal item and a deleted
+ * one: the migration purges both. */
+static void migration_purges_internal_and_deleted_text(void **state)
+{
+    (void)state;
+    Store *s = test_store_fresh("purge.db");
+    store_close(s);
+    const char *path = test_path("purge.db");
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+                                  "INSERT INTO categories(id, name) VALUES ('c1', '分类');"
+                                  "INSERT INTO items(id, category_id, title, published_at, period, scope, body, deleted)"
+                                  " VALUES ('i1', 'c1', 'OLD-INTERNAL-5', 0, 'periodic', 'internal', 'OLD-INTERNAL-5', 0),"
+                                  " ('i2', 'c1', 'OLD-DELETED-6', 0, 'periodic', 'public', 'OLD-DELETED-6', 1),"
+                                  " ('i3', 'c1', 'OLD-KEPT-7', 0, 'periodic', 'public', 'OLD-KEPT-7', 0);"
+                                  "PRAGMA user_version = 3",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    assert_true(file_holds(path, "OLD-INTERNAL-5"));
+    Err err;
+    assert_int_equal(store_open(path, &s, &err), 0);
+    assert_int_equal(store_schema_version(s), STORE_SCHEMA_VERSION);
+    store_close(s);
+    assert_false(file_holds(path, "OLD-INTERNAL-5"));
+    assert_false(file_holds(path, "OLD-DELETED-6"));
+    assert_true(file_holds(path, "OLD-KEPT-7"));
+}
+
 static void times_parse_with_offsets(void **state)
 {
     (void)state;
@@ -321,6 +398,8 @@ int main(void)
         cmocka_unit_test(deep_nesting_is_refused_without_crashing),
         cmocka_unit_test(huge_strings_are_refused),
         cmocka_unit_test(internal_items_are_stored_but_never_shown),
+        cmocka_unit_test(internal_and_withdrawn_text_never_on_disk),
+        cmocka_unit_test(migration_purges_internal_and_deleted_text),
         cmocka_unit_test(times_parse_with_offsets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -667,6 +667,73 @@ static void the_privacy_review_blocks_approval_until_edited_or_explained(void **
                   201, "public answer");
 }
 
+static int this_year(void)
+{
+    time_t now = time(NULL) + 8 * 3600;
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    return tm.tm_year + 1900;
+}
+
+static void the_yearly_archive_holds_every_published_version(void **state)
+{
+    (void)state;
+    char path[128];
+    snprintf(path, sizeof path, "/v1/admin/archive/%d", this_year());
+    json_t *a = root_ok("GET", path, NULL);
+    json_t *revisions = json_object_get(a, "revisions");
+    /* qh-own was published twice (the original and the change with a reason). */
+    int qh_own = 0;
+    size_t i;
+    json_t *r;
+    json_array_foreach(revisions, i, r) {
+        if (strcmp(json_string_value(json_object_get(r, "item")), "qh-own") != 0) continue;
+        qh_own++;
+        assert_true(json_array_size(json_object_get(r, "history")) >= 4);
+    }
+    assert_int_equal(qh_own, 2);
+    assert_true(json_is_true(json_object_get(json_object_get(a, "chain"), "ok")));
+    assert_true(json_array_size(json_object_get(a, "audit")) > 20);
+    json_decref(a);
+    /* A township admin's archive holds its own subtree only. */
+    Reply rz = as_admin(zhang_token, "GET", path, NULL);
+    assert_int_equal(rz.status, 200);
+    assert_null(strstr(rz.body, "\"bs-all\""));
+    assert_non_null(strstr(rz.body, "\"qh-own\""));
+    reply_free(&rz);
+}
+
+/* Runs one statement on the live county database, as someone with the file would. */
+static void tamper(const char *sql)
+{
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(srv.db, &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    char *msg = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) fail_msg("%s: %s", sql, msg);
+    sqlite3_close(db);
+}
+
+static long long broken_at(void)
+{
+    json_t *v = root_ok("GET", "/v1/admin/audit/verify", NULL);
+    long long at = json_is_true(json_object_get(v, "ok")) ? 0 : json_integer_value(json_object_get(v, "broken_at"));
+    json_decref(v);
+    return at;
+}
+
+static void a_broken_audit_chain_is_found_at_the_entry_edited(void **state)
+{
+    (void)state;
+    assert_int_equal(broken_at(), 0);
+    /* Someone with the database file edits what an entry says. */
+    tamper("UPDATE audit SET detail = '无' WHERE seq = 7");
+    assert_int_equal(broken_at(), 7);
+    json_t *v = root_ok("GET", "/v1/admin/audit/verify", NULL);
+    assert_non_null(strstr(json_string_value(json_object_get(v, "reason")), "被改动"));
+    json_decref(v);
+}
+
 /* ---- migration of a database made before the organisation tree ---------------- */
 
 /* Every row of `table` as text, its columns as they were at schema 3. */
@@ -795,6 +862,20 @@ static void a_database_of_the_previous_countyd_keeps_every_row(void **state)
     json_t *fb = countyd_admin_ok(&old, "GET", "/v1/admin/feedback", NULL);
     assert_int_equal(json_array_size(json_object_get(fb, "feedback")), 2);
     json_decref(fb);
+    /* The audit history from before was chained at the migration; a deleted
+     * entry breaks the chain at the one after it. */
+    json_t *v = countyd_admin_ok(&old, "GET", "/v1/admin/audit/verify", NULL);
+    assert_true(json_is_true(json_object_get(v, "ok")));
+    assert_true(json_integer_value(json_object_get(v, "entries")) > 26);
+    json_decref(v);
+    assert_int_equal(sqlite3_open(old.db, &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    assert_int_equal(sqlite3_exec(db, "DELETE FROM audit WHERE seq = 10", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    v = countyd_admin_ok(&old, "GET", "/v1/admin/audit/verify", NULL);
+    assert_false(json_is_true(json_object_get(v, "ok")));
+    assert_int_equal(json_integer_value(json_object_get(v, "broken_at")), 11);
+    json_decref(v);
     srv = saved;
     assert_int_equal(countyd_stop(&old), 0);
 }
@@ -812,6 +893,8 @@ int main(void)
         cmocka_unit_test(changes_and_withdrawals_carry_a_reason_kiosks_get),
         cmocka_unit_test(the_catalog_sets_rules_and_organisations_add_entries),
         cmocka_unit_test(the_privacy_review_blocks_approval_until_edited_or_explained),
+        cmocka_unit_test(the_yearly_archive_holds_every_published_version),
+        cmocka_unit_test(a_broken_audit_chain_is_found_at_the_entry_edited),
         cmocka_unit_test(a_database_of_the_previous_countyd_keeps_every_row),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

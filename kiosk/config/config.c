@@ -83,8 +83,15 @@ void config_defaults(Config *cfg)
     snprintf(cfg->font_bold, sizeof cfg->font_bold, "fonts/NotoSansCJK-Bold.ttc");
     cfg->font_face_index = 2; /* Noto Sans CJK SC inside the collection */
     cfg->font_face_index_hant = 3; /* Noto Sans CJK TC: items and categories in zh-Hant */
-    snprintf(cfg->font_fallback[0], sizeof cfg->font_fallback[0], "fonts/DejaVuSans.ttf");
-    cfg->font_fallback_count = 1;
+    /* DejaVu for Latin, Greek, Cyrillic and symbols; HanaMin B for CJK
+     * Extensions B-F (rare characters of people's names); Symbola for
+     * emoji; HanaMin A for compatibility ideographs and what else the
+     * others lack (docs/TYPOGRAPHY.md). */
+    static const char *const fallbacks[] = {"fonts/DejaVuSans.ttf", "fonts/HanaMinB.ttf", "fonts/Symbola.ttf",
+                                            "fonts/HanaMinA.ttf"};
+    cfg->font_fallback_count = (int)(sizeof fallbacks / sizeof fallbacks[0]);
+    for (int i = 0; i < cfg->font_fallback_count; i++)
+        snprintf(cfg->font_fallback[i], sizeof cfg->font_fallback[i], "%s", fallbacks[i]);
     snprintf(cfg->db_path, sizeof cfg->db_path, "var/kiosk.db");
     snprintf(cfg->cache_dir, sizeof cfg->cache_dir, "var/cache");
     cfg->cache_budget_mb = 2048;

@@ -137,6 +137,40 @@ static void drag(App *app, int x1, int y1, int x2, int y2, int ms, bool mouse)
     app_advance(app, SETTLE_MS);
 }
 
+/* Two fingers side by side around (x, y), their distance going from d1 to
+ * d2 and their midpoint moving by (dx, dy) over ms: a pinch (d2 > d1 zooms
+ * in), or with d1 == d2 a two-finger drag. */
+static void pinch(App *app, int x, int y, int d1, int d2, int ms, int dx, int dy)
+{
+    push_finger(app, SDL_FINGERDOWN, 0, x - d1 / 2, y);
+    push_finger(app, SDL_FINGERDOWN, 1, x + d1 / 2, y);
+    int steps = ms / 16 > 0 ? ms / 16 : 1, d = d1, cx = x, cy = y;
+    for (int i = 1; i <= steps; i++) {
+        app_advance(app, (uint32_t)(ms / steps));
+        d = d1 + (d2 - d1) * i / steps;
+        cx = x + dx * i / steps;
+        cy = y + dy * i / steps;
+        push_finger(app, SDL_FINGERMOTION, 0, cx - d / 2, cy);
+        push_finger(app, SDL_FINGERMOTION, 1, cx + d / 2, cy);
+    }
+    push_finger(app, SDL_FINGERUP, 1, cx + d / 2, cy);
+    push_finger(app, SDL_FINGERUP, 0, cx - d / 2, cy);
+    app_advance(app, SETTLE_MS);
+}
+
+/* Two quick taps at one place (a double tap zooms). */
+static void double_tap(App *app, int x, int y)
+{
+    push_finger(app, SDL_FINGERDOWN, 0, x, y);
+    app_advance(app, TAP_MS);
+    push_finger(app, SDL_FINGERUP, 0, x, y);
+    app_advance(app, 120);
+    push_finger(app, SDL_FINGERDOWN, 0, x, y);
+    app_advance(app, TAP_MS);
+    push_finger(app, SDL_FINGERUP, 0, x, y);
+    app_advance(app, SETTLE_MS);
+}
+
 /* The touchable widget whose id is, or whose text equals, what. */
 static const Widget *find_target(App *app, const char *what)
 {
@@ -768,6 +802,17 @@ static int run_line(Run *r, int argc, char **argv)
     if (strcmp(cmd, "swipe") == 0 || strcmp(cmd, "drag") == 0) {
         if (need(r, argc, 5, "swipe X1 Y1 X2 Y2 MS")) return -1;
         drag(app, atoi(argv[1]), atoi(argv[2]), atoi(argv[3]), atoi(argv[4]), atoi(argv[5]), cmd[0] == 'd');
+        return 0;
+    }
+    if (strcmp(cmd, "pinch") == 0) {
+        if (need(r, argc, 7, "pinch X Y FROM TO MS DX DY")) return -1;
+        pinch(app, atoi(argv[1]), atoi(argv[2]), atoi(argv[3]), atoi(argv[4]), atoi(argv[5]), atoi(argv[6]),
+              atoi(argv[7]));
+        return 0;
+    }
+    if (strcmp(cmd, "double-tap") == 0) {
+        if (need(r, argc, 2, "double-tap X Y")) return -1;
+        double_tap(app, atoi(argv[1]), atoi(argv[2]));
         return 0;
     }
     if (strcmp(cmd, "press") == 0) {

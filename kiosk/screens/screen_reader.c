@@ -529,6 +529,10 @@ static void reader_event(App *app, void *st, const ScreenEvent *ev)
         r->large = !r->large;
         free_layout(r);
         app_transition(app, 1);
+    } else if (strncmp(ev->id, "table:", 6) == 0) {
+        char arg[128];
+        snprintf(arg, sizeof arg, "%s#%s", r->item.s.id, ev->id + 6);
+        app_open(app, "table", arg);
     } else if (strncmp(ev->id, "img:", 4) == 0) {
         char arg[128];
         snprintf(arg, sizeof arg, "%s#%s", r->item.s.id, ev->id + 4);
@@ -673,6 +677,27 @@ static void draw_piece(Reader *r, Ui *ui, const Piece *pc, SDL_Rect col)
     }
 }
 
+/* Each table on the page is one touch target (its rows together) that
+ * opens the table full screen, to zoom and pan. */
+static void record_tables(Reader *r, Ui *ui, SDL_Rect col)
+{
+    for (int t = 0; t < r->table_count; t++) {
+        SDL_Rect area = {0, 0, 0, 0};
+        for (int i = r->page_count ? r->page_first[r->page] : 0; i < page_end(r, r->page); i++) {
+            const Piece *pc = &r->pieces[i];
+            if (pc->kind != SEG_TABLE || r->segs[pc->seg].index != t) continue;
+            const TableLayout *tl = &r->tables[t];
+            SDL_Rect row = {col.x + (col.w - tl->width) / 2, col.y + pc->y, tl->width, pc->h};
+            if (area.w == 0) area = row;
+            else SDL_UnionRect(&area, &row, &area);
+        }
+        if (area.w == 0) continue;
+        char id[32];
+        snprintf(id, sizeof id, "table:%d", t);
+        ui_record(ui, WIDGET_ROW, id, "全屏查看表格", area, true);
+    }
+}
+
 static void reader_draw(App *app, void *st, Ui *ui)
 {
     Reader *r = st;
@@ -698,6 +723,7 @@ static void reader_draw(App *app, void *st, Ui *ui)
     }
     for (int i = r->page_count ? r->page_first[r->page] : 0; i < page_end(r, r->page); i++)
         draw_piece(r, ui, &r->pieces[i], col);
+    record_tables(r, ui, col);
     large_button(r, ui, &ch, portrait);
     app_draw_pager(app, ui, &ch, r->page, r->page_count);
     app_draw_nav(app, ui, &ch, true);
@@ -712,83 +738,4 @@ const ScreenOps screen_reader = {
     .update = reader_update,
     .draw = reader_draw,
     .refresh = reader_refresh,
-};
-
-/* ---- one image, large ------------------------------------------------- */
-
-typedef struct ImageView {
-    StoreItem item;
-    int index;
-} ImageView;
-
-static int image_enter(App *app, void *st, const char *arg)
-{
-    ImageView *v = st;
-    char id[STORE_ID_MAX];
-    const char *hash = strchr(arg, '#');
-    if (!hash || (size_t)(hash - arg) >= sizeof id) return -1;
-    snprintf(id, sizeof id, "%.*s", (int)(hash - arg), arg);
-    if (number_parse_int(hash + 1, 0, 1000000, &v->index)) return -1;
-    Err err;
-    if (store_item_get(app_store(app), id, app_time(app), &v->item, &err) != 0) return -1;
-    if (v->index < 0 || v->index >= v->item.s.image_count) {
-        store_item_free(&v->item);
-        return -1;
-    }
-    return 0;
-}
-
-static void image_leave(App *app, void *st)
-{
-    (void)app;
-    store_item_free(&((ImageView *)st)->item);
-}
-
-static bool image_refresh(App *app, void *st)
-{
-    ImageView *v = st;
-    StoreItem it;
-    Err err;
-    if (store_item_get(app_store(app), v->item.s.id, app_time(app), &it, &err) != 0) return false;
-    bool same = v->index < it.s.image_count &&
-                strcmp(it.images[v->index].sha256, v->item.images[v->index].sha256) == 0;
-    store_item_free(&v->item);
-    v->item = it;
-    return same;
-}
-
-static void image_event(App *app, void *st, const ScreenEvent *ev)
-{
-    (void)st;
-    if (ev->kind == INPUT_TAP && strcmp(ev->id, "image.close") == 0) app_back(app);
-}
-
-static void image_draw(App *app, void *st, Ui *ui)
-{
-    ImageView *v = st;
-    Chrome ch = app_chrome(app, false);
-    app_draw_header(app, ui, &ch);
-    ui_fill_bleed(ui, ch.body, (SDL_Color){38, 34, 31, 255});
-    const StoreImage *im = &v->item.images[v->index];
-    int m = ui_px(ui, 32);
-    int cap = im->caption[0] ? ui_font(ui, 36) * 3 : 0;
-    SDL_Rect r = {m, ch.body.y + m, ch.body.w - 2 * m, ch.body.h - 2 * m - cap};
-    ui_image(ui, "image.close", r, im->sha256, im->caption);
-    if (cap) {
-        TextSpec spec = {.size = ui_font(ui, 36), .color = ui_theme.header_text, .align = ALIGN_CENTER,
-                         .lang = screens_text_lang(v->item.s.lang),
-                         .middle = true, .max_lines = 2};
-        ui_text(ui, (SDL_Rect){m, r.y + r.h, r.w, cap}, im->caption, &spec);
-    }
-    app_draw_nav(app, ui, &ch, true);
-}
-
-const ScreenOps screen_image = {
-    .name = "image",
-    .state_size = sizeof(ImageView),
-    .enter = image_enter,
-    .leave = image_leave,
-    .event = image_event,
-    .draw = image_draw,
-    .refresh = image_refresh,
 };

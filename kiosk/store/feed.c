@@ -221,6 +221,9 @@ static int apply_item(Ctx *c, Store *s, json_t *o, const char *where)
     in.period = (Period)period;
     in.scope = (Scope)scope;
     in.attachments = atts;
+    /* A 党内 item never reaches a kiosk's disk, not even inside a
+     * transaction; an item that became internal is removed. */
+    if (in.scope != SCOPE_PUBLIC) return store_item_delete(s, in.id, c->err);
     return store_item_upsert(s, &in, c->err);
 }
 
@@ -349,7 +352,8 @@ static int apply_document(Ctx *c, Store *s, json_t *root, FeedResult *res)
     if (res->snapshot && store_mark_all_deleted(s, c->err)) goto fail;
     for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
         if (apply_section(c, s, root, &sections[i], res)) goto fail;
-    if (store_check_integrity(s, c->err) || store_set_revision(s, revision, c->err) || store_write_commit(s, c->err))
+    if (store_purge_hidden(s, c->err) || store_check_integrity(s, c->err) || store_set_revision(s, revision, c->err) ||
+        store_write_commit(s, c->err))
         goto fail;
     res->revision = revision;
     return 0;

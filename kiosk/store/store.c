@@ -60,6 +60,16 @@ static int word_or(int parsed, int fallback) { return parsed < 0 ? fallback : pa
 const char *feedback_kind_word(FeedbackKind k) { return (unsigned)k < 3 ? feedback_words[k] : NULL; }
 int feedback_kind_parse(const char *word) { return word_index(feedback_words, 3, word); }
 
+/* What no kiosk keeps: items that are not public, and every row a
+ * withdrawal or a snapshot deleted, with their text.  Run at the end of
+ * every feed document and by the migration to schema 4. */
+#define PURGE_HIDDEN_SQL                                                                                    \
+    "DELETE FROM attachments WHERE item_id IN (SELECT id FROM items WHERE deleted = 1 OR scope != 'public');" \
+    "DELETE FROM items WHERE deleted = 1 OR scope != 'public';"                                             \
+    "DELETE FROM notices WHERE deleted = 1;"                                                                \
+    "DELETE FROM answers WHERE deleted = 1;"                                                                \
+    "DELETE FROM categories WHERE deleted = 1;"
+
 /* ---- migrations --------------------------------------------------------
  * migrations[i] brings user_version i to i+1.  Append only: a shipped
  * step is never edited, so every kiosk in the field ends on one schema. */
@@ -115,6 +125,11 @@ static const char *const migrations[] = {
     "ALTER TABLE items ADD COLUMN body_format TEXT NOT NULL DEFAULT 'plain'"
     "  CHECK (body_format IN ('plain','markdown'));"
     "ALTER TABLE categories ADD COLUMN lang TEXT NOT NULL DEFAULT 'zh-Hans' CHECK (lang IN ('zh-Hans','zh-Hant'));",
+    /* 3 -> 4: a lobby kiosk's disk holds no 党内 and no withdrawn text.
+     * Older kiosks stored internal items (hidden by VISIBLE_ITEM) and kept
+     * deleted rows with their text; both go (secure_delete, set at open,
+     * overwrites the freed space). */
+    PURGE_HIDDEN_SQL,
 };
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
 _Static_assert(MIGRATION_COUNT == STORE_SCHEMA_VERSION, "one migration per schema version");
@@ -193,7 +208,10 @@ int store_open(const char *path, Store **out, Err *err)
     }
     sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
     sqlite3_extended_result_codes(s->db, 1);
-    if (exec_sql(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;", err) ||
+    /* secure_delete: deleted text (a withdrawn item) is overwritten on
+     * disk, not left in free pages. */
+    if (exec_sql(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;"
+                    "PRAGMA secure_delete=ON;", err) ||
         migrate(s, err)) {
         store_close(s);
         return -1;
@@ -616,6 +634,8 @@ int store_mark_all_deleted(Store *s, Err *err)
                     "UPDATE notices SET deleted = 1; UPDATE answers SET deleted = 1;",
                     err);
 }
+
+int store_purge_hidden(Store *s, Err *err) { return exec_sql(s, PURGE_HIDDEN_SQL, err); }
 
 int store_category_upsert(Store *s, const StoreCategoryIn *c, Err *err)
 {

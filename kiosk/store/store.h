@@ -21,7 +21,7 @@
 
 #include "err.h"
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 #define STORE_ID_MAX 64          /* ids: 1..63 bytes of [A-Za-z0-9_.-] */
 #define STORE_MAX_DEPTH 3        /* 一级/二级/三级目录 */
 #define STORE_NEW_DAYS 7         /* the 新 badge */
@@ -223,6 +223,11 @@ typedef struct StoreAnswerIn {
 } StoreAnswerIn;
 int store_answer_upsert(Store *s, const StoreAnswerIn *a, Err *err);
 int store_answer_delete(Store *s, const char *id, Err *err);
+
+/* Removes what a kiosk must not keep on its disk: items that are not
+ * public and every deleted row, with their text (run before each
+ * document's commit). */
+int store_purge_hidden(Store *s, Err *err);
 
 /* Checks the whole tree after the writes of one document: every live item
  * in a live category, no category deeper than three levels, no cycles. */

@@ -4,6 +4,7 @@
  * text.h. */
 #include "fonts.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,7 @@ typedef struct Face {
     TTF_Font *font;
     int size_px;
     bool resize_failed;        /* logged once */
+    bool open_failed;          /* a fallback that could not be opened when first needed */
 } Face;
 
 struct Fonts {
@@ -147,16 +149,17 @@ int fonts_open(const Config *cfg, Fonts **out, Err *err)
     if (f->have_hant) open_face(f, FONT_SLOT_HANT, true);
     else log_warn("fonts: no face %d in %s (%s); Traditional text uses the main face", f->face_index_hant,
                   f->main_path[0], TTF_GetError());
+    /* Fallbacks are only looked for here; each is opened when a character
+     * first needs it (fallback_face): the rare-character fonts (HanaMin A
+     * and B, 50 MB) are never touched by most texts. */
     for (int i = 0; i < cfg->font_fallback_count && i < CONFIG_MAX_FALLBACK_FONTS; i++) {
-        FontSlot slot = 1 + f->fallback_count;
-        snprintf(f->fallback_path[slot - 1], sizeof f->fallback_path[0], "%s", cfg->font_fallback[i]);
-        if (!open_face(f, slot, false)) {
-            log_warn("fonts: cannot open the fallback font %s (%s); skipping it", cfg->font_fallback[i],
-                     TTF_GetError());
+        if (access(cfg->font_fallback[i], R_OK) != 0) {
+            log_warn("fonts: cannot read the fallback font %s (%s); skipping it", cfg->font_fallback[i],
+                     strerror(errno));
             continue;
         }
-        open_face(f, slot, true);
-        f->fallback_count++;
+        FontSlot slot = 1 + f->fallback_count++;
+        snprintf(f->fallback_path[slot - 1], sizeof f->fallback_path[0], "%s", cfg->font_fallback[i]);
     }
     *out = f;
     return 0;
@@ -187,10 +190,24 @@ void fonts_close(Fonts *f)
     TTF_Quit();
 }
 
+/* The face of a slot and weight, a fallback opened at its first use. */
+static TTF_Font *chain_face(Fonts *f, FontSlot slot, bool bold)
+{
+    Face *face = &f->faces[bold][slot];
+    if (face->font || face->open_failed || slot == 0 || slot == FONT_SLOT_HANT) return face->font;
+    if (open_face(f, slot, bold)) {
+        log_info("fonts: fallback %s opened (%s)", slot_path(f, slot, bold), bold ? "bold" : "regular");
+        return face->font;
+    }
+    log_warn("fonts: cannot open the fallback font %s (%s); skipping it", slot_path(f, slot, bold), TTF_GetError());
+    face->open_failed = true;
+    return NULL;
+}
+
 FontSlot fonts_pick(Fonts *f, bool bold, uint32_t cp)
 {
     for (FontSlot s = 0; s < slot_count(f); s++) {
-        TTF_Font *font = f->faces[bold][s].font;
+        TTF_Font *font = chain_face(f, s, bold);
         if (font && TTF_GlyphIsProvided32(font, cp)) return s;
     }
     return 0;
@@ -199,7 +216,7 @@ FontSlot fonts_pick(Fonts *f, bool bold, uint32_t cp)
 bool fonts_has_glyph(Fonts *f, uint32_t codepoint)
 {
     for (FontSlot s = 0; s < slot_count(f); s++) {
-        TTF_Font *font = f->faces[0][s].font;
+        TTF_Font *font = chain_face(f, s, false);
         if (font && TTF_GlyphIsProvided32(font, codepoint)) return true;
     }
     return false;
@@ -245,7 +262,7 @@ TTF_Font *fonts_face(Fonts *f, FontSlot slot, bool bold, int size_px)
 {
     if (slot < 0 || (slot >= slot_count(f) && slot != FONT_SLOT_HANT)) slot = 0;
     Face *face = &f->faces[bold][slot];
-    if (!face->font) return NULL;
+    if (!chain_face(f, slot, bold)) return NULL;
     size_px = clamp_size(size_px);
     if (face->size_px == size_px) return face->font;
     if (TTF_SetFontSize(face->font, size_px) != 0) {

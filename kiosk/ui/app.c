@@ -42,6 +42,7 @@ struct App {
     SDL_Renderer *r;
     Ui *ui;
     Input input;
+    Pinch pinch;                /* two fingers, for screens that zoom */
     int w, h;
     const ScreenOps *screens[MAX_SCREENS];
     int screen_count;
@@ -455,6 +456,24 @@ static void resize(App *app)
     app->dirty = true;
 }
 
+/* A pinch goes to a screen that zooms; the one-finger gesture it began as
+ * is dropped (no tap, no page turn).  True when the event was a pinch's. */
+static bool two_fingers(App *app, const SDL_Event *e)
+{
+    PinchEvent pe;
+    if (!pinch_feed(&app->pinch, e, app->w, app->h, &pe) || !app->depth) return false;
+    Visit *top = &app->stack[app->depth - 1];
+    if (!top->ops->pinch) return false;
+    app->last_input = app->clock;
+    if (pe.kind == PINCH_BEGIN) {
+        app->input.down = false;
+        ui_set_pressed(app->ui, "");
+    }
+    top->ops->pinch(app, top->st, &pe);
+    app->dirty = true;
+    return true;
+}
+
 void app_handle_event(App *app, const SDL_Event *e)
 {
     if (!app->scripted) app->clock = SDL_GetTicks();
@@ -488,6 +507,7 @@ void app_handle_event(App *app, const SDL_Event *e)
     }
     SDL_Event on_picture = *e;
     turn_event(&app->turn, &on_picture);
+    if (two_fingers(app, &on_picture)) return;
     InputEvent in;
     if (input_feed(&app->input, &on_picture, app->w, app->h, app->clock, &in)) gesture(app, &in);
 }

@@ -23,6 +23,7 @@
 #include "config.h"
 #include "err.h"
 #include "input.h"
+#include "pinch.h"
 #include "store.h"
 #include "sync.h"
 #include "text.h"
@@ -65,6 +66,10 @@ typedef struct ScreenOps {
      * gesture, for writing with a finger (the handwriting pad).  Return
      * true to take it: the app then makes no gesture of it.  May be NULL. */
     bool (*pointer)(App *app, void *st, const InputEvent *in);
+    /* Two fingers pinching or moving together (pinch.h), for screens that
+     * zoom.  While a pinch lasts the one-finger gesture it began as is
+     * cancelled.  May be NULL: then a second finger is ignored as before. */
+    void (*pinch)(App *app, void *st, const PinchEvent *pe);
 } ScreenOps;
 
 /* The layout every screen shares, in window pixels (without drift). */

@@ -705,6 +705,25 @@ void ui_image(Ui *ui, const char *id, SDL_Rect r, const char *sha256, const char
     ui_record(ui, WIDGET_IMAGE, id, caption, shown, id != NULL);
 }
 
+int ui_image_at(Ui *ui, SDL_Rect dst, const char *sha256)
+{
+    ImgEntry *e = image_entry(ui, sha256);
+    if (!e || !e->tex) return -1;
+    SDL_Rect at = ui_drift(ui, dst);
+    SDL_RenderCopy(ui->r, e->tex, NULL, &at);
+    return 0;
+}
+
+void ui_clip(Ui *ui, const SDL_Rect *r)
+{
+    if (!r) {
+        SDL_RenderSetClipRect(ui->r, NULL);
+        return;
+    }
+    SDL_Rect c = ui_drift(ui, *r);
+    SDL_RenderSetClipRect(ui->r, &c);
+}
+
 int ui_text_scroll(Ui *ui, SDL_Rect box, const char *text, const TextSpec *spec, int offset, int max_w)
 {
     TextSpec one = *spec;

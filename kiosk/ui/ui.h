@@ -164,6 +164,12 @@ int ui_badge_width(Ui *ui, int h, const char *text);
 /* ---- images (attachments, from the blob cache) ---- */
 /* Natural size; -1 when the file cannot be read as an image. */
 int ui_image_size(Ui *ui, const char *sha256, int *w, int *h);
+/* Draws a cached image into dst exactly (a zoomed view: dst may be larger
+ * than the screen; clip with ui_clip).  Records nothing; -1 when the image
+ * cannot be shown. */
+int ui_image_at(Ui *ui, SDL_Rect dst, const char *sha256);
+/* Limits drawing to r (NULL: the whole window again). */
+void ui_clip(Ui *ui, const SDL_Rect *r);
 /* Fitted inside r, centred; a calm placeholder when unreadable.  Records
  * a WIDGET_IMAGE (touchable when id is not NULL). */
 void ui_image(Ui *ui, const char *id, SDL_Rect r, const char *sha256, const char *caption);

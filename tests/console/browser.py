@@ -299,7 +299,7 @@ def main():
         c.typein("#ed-id", "dues-2026q4")
         c.typein("#ed-body", "根据党费收缴有关规定，现将本季度收缴情况公示如下。")
         c.click("#ed-insert-table")
-        c.find("#ed-body").send_keys("如有疑问，请在公示期内向镇党委组织办反映。")
+        c.find("#ed-body").send_keys("如有疑问，请在公示期内向镇党委组织办反映，联系电话 138 0013 8000。")
         # The image through the drop zone: a real File dropped with a DataTransfer.
         png = os.path.abspath("tests/data/chart-dues.png")
         driver.execute_script("""
@@ -342,16 +342,22 @@ def main():
         c.change_password(passwords["li"], "县委组织部审核员2026")
         c.go("review?item=dues-2026q4", "审核")
         c.find("#review-detail")
+        # The privacy review's finding is listed and marked in the body.
+        c.find("#rv-findings")
+        mark = c.find("#rv-body mark").text
+        if mark != "138 0013 8000":
+            fail("the privacy finding is not marked in the body (marked: %r)" % mark)
         c.shot("review")
         c.typein("#rv-note", "数字已与台账核对")
         c.click("#rv-review")
         c.toast("审核通过")
         c.find("tr[data-item=dues-2026q4] .state.reviewed")
         c.check_clean("review")
-        ok("a second account reviewed it")
+        ok("a second account reviewed it, with the privacy finding marked")
         # The same person may approve, but not the version they reviewed: the
         # console offers the step, the server refuses it, the page says why.
         c.go("review?item=dues-2026q4", "审核")
+        c.typein("#rv-privacy", "公示须留联系电话")
         c.click("#rv-approve")
         c.wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "#toast"), "审核人不能审批同一版本"))
         driver.get_log("browser")  # the refused request's 403 is expected here
@@ -363,6 +369,9 @@ def main():
         c.login("wang", passwords["wang"])
         c.change_password(passwords["wang"], "县委组织部审批员2026")
         c.go("review?item=dues-2026q4", "审核")
+        c.click("#rv-approve")  # refused by the page: a finding needs a reason first
+        c.toast("保密审查发现敏感信息")
+        c.typein("#rv-privacy", "公示须留镇党委组织办的联系电话")
         c.click("#rv-approve")
         c.toast("审批通过")
         c.find("tr[data-item=dues-2026q4] .state.approved")
@@ -373,10 +382,10 @@ def main():
         con = sqlite3.connect(kiosk_db)
         body = con.execute("SELECT body FROM items WHERE id = 'dues-2026q4'").fetchone()[0]
         con.close()
-        if "| 党费收缴 |" not in body or "[图1]" not in body:
+        if "| 党费收缴 |" not in body or "[图1]" not in body or "138 0013 8000" not in body:
             fail("the kiosk's copy lost the table or the image: " + body)
         c.check_clean("approve and publish")
-        ok("a third account approved and published; the kiosk has it")
+        ok("a third account approved (keeping the finding, with a reason) and published; the kiosk has it")
 
         # The other pages, each drawn and photographed.
         subprocess.run([BIN + "/kioskctl", "notice-add", "本周五下午三点在镇党委会议室召开党员大会", "--urgent"], env=env,
@@ -389,6 +398,8 @@ def main():
             c.go(page, heading)
             if page == "overview":
                 c.find("tr[data-kiosk=lobby-1] .state.ok")
+            if page == "audit" and "尚未提供" not in c.find("#audit-verify").text:
+                c.text_appears("记录链完整", "#audit-verify")
             c.shot(shot)
             c.check_clean(page)
         c.go("feedback", "意见")
@@ -531,6 +542,23 @@ def security_checks(base, port, passwords):
     if s.call("GET", "/v1/admin/status")[0] != 200:
         fail("a session over HTTPS")
     ok("HTTPS from tls_cert/tls_key: log-in sets an HttpOnly, Secure, SameSite=Strict cookie")
+
+    # An audit entry edited behind countyd's back: the chain says where.
+    status, doc, _ = s.call("GET", "/v1/admin/audit/verify")
+    if status == 404:
+        print("SKIP audit chain verification: this countyd has none yet")
+        return
+    if status != 200 or not doc.get("ok"):
+        fail("the untouched audit chain does not verify: %d %s" % (status, doc))
+    con = sqlite3.connect(db)
+    seq = con.execute("SELECT min(seq) FROM audit WHERE action = 'console-login'").fetchone()[0]
+    con.execute("UPDATE audit SET detail = 'edited' WHERE seq = ?", (seq,))
+    con.commit()
+    con.close()
+    status, doc, _ = s.call("GET", "/v1/admin/audit/verify")
+    if doc.get("ok") or doc.get("broken_at") != seq:
+        fail("an edited audit entry (seq %d) was not found: %s" % (seq, doc))
+    ok("the audit chain verifies, and an edited entry is found where it is")
 
 
 if __name__ == "__main__":

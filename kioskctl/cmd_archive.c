@@ -1,0 +1,124 @@
+/* cmd_archive.c — kioskctl audit verify (is the tamper-evident record
+ * intact, and where does it break) and kioskctl archive (the yearly archive
+ * a records office keeps: one folder per year with every published
+ * version, its approvals and withdrawals as JSON, and the images). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "admin_client.h"
+#include "blobs.h"
+#include "commands.h"
+#include "number.h"
+
+static int failed(AdminClient *c, const Err *err)
+{
+    fprintf(stderr, "kioskctl：%s\n", err->msg);
+    admin_client_close(c);
+    return 1;
+}
+
+static const char *text_of(json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? s : "";
+}
+
+int cmd_audit_verify(int argc, char **argv)
+{
+    AdminClient *c = admin_client_open(argc, argv);
+    if (!c) return 1;
+    json_t *ans;
+    Err err;
+    if (admin_call(c, "GET", "/v1/admin/audit/verify", NULL, &ans, &err)) return failed(c, &err);
+    long long n = (long long)json_integer_value(json_object_get(ans, "entries"));
+    int rc = 0;
+    if (json_is_true(json_object_get(ans, "ok"))) {
+        printf("归档记录完整：%lld 条，哈希链无断点。最后一条的哈希：\n%s\n（请另行记下它：以后核对时，若它不在链中，说明末尾的记录被删除）\n", n,
+               text_of(ans, "head"));
+    } else {
+        json_t *e = json_object_get(ans, "entry");
+        printf("归档记录被改动：哈希链在第 %lld 条断开（之前 %lld 条完好）。\n  原因：%s\n  该条：%s %s %s %s\n",
+               (long long)json_integer_value(json_object_get(ans, "broken_at")), n, text_of(ans, "reason"),
+               text_of(e, "admin"), text_of(e, "action"), text_of(e, "target"), text_of(e, "detail"));
+        rc = 1;
+    }
+    json_decref(ans);
+    admin_client_close(c);
+    return rc;
+}
+
+static int write_json(const char *path, json_t *v, Err *err)
+{
+    if (json_dump_file(v, path, JSON_INDENT(1) | JSON_SORT_KEYS) != 0) return err_set(err, "%s：无法写入", path);
+    return 0;
+}
+
+/* Fetches every image of the year into DIR/images (names: sha256.png/.jpg). */
+static int fetch_images(AdminClient *c, json_t *images, const char *dir, int *count, Err *err)
+{
+    size_t i;
+    json_t *sha;
+    json_array_foreach(images, i, sha) {
+        char url[128], path[1400];
+        snprintf(url, sizeof url, "/v1/admin/blobs/%s", json_string_value(sha));
+        char *data;
+        size_t len;
+        if (admin_get_bytes(c, url, &data, &len, err)) return err_prefix(err, "图片 %s：", json_string_value(sha));
+        bool png = len >= 4 && memcmp(data, "\x89PNG", 4) == 0;
+        snprintf(path, sizeof path, "%s/%s.%s", dir, json_string_value(sha), png ? "png" : "jpg");
+        FILE *f = fopen(path, "wb");
+        int bad = !f || fwrite(data, 1, len, f) != len;
+        if (f && fclose(f)) bad = 1;
+        free(data);
+        if (bad) return err_set(err, "%s：无法写入", path);
+        (*count)++;
+    }
+    return 0;
+}
+
+int cmd_archive(int argc, char **argv)
+{
+    const char *year_text = admin_opt(argc, argv, "--year", NULL), *out = admin_opt(argc, argv, "-o", "archive");
+    int year;
+    if (!year_text || number_parse_int(year_text, 2000, 2999, &year)) {
+        fprintf(stderr, "用法：kioskctl archive --year 2026 [-o 目录] [--org 组织ID]\n");
+        return 2;
+    }
+    AdminClient *c = admin_client_open(argc, argv);
+    if (!c) return 1;
+    char path[256], dir[1200], images[1300], file[1400];
+    const char *org = admin_opt(argc, argv, "--org", NULL);
+    snprintf(path, sizeof path, "/v1/admin/archive/%d%s%s", year, org ? "?org=" : "", org ? org : "");
+    json_t *ans;
+    Err err;
+    if (admin_call(c, "GET", path, NULL, &ans, &err)) return failed(c, &err);
+    snprintf(dir, sizeof dir, "%s/%d", out, year);
+    snprintf(images, sizeof images, "%s/images", dir);
+    int rc = blobs_mkdirs(images, &err), count = 0;
+    if (!rc) {
+        snprintf(file, sizeof file, "%s/revisions.json", dir);
+        rc = write_json(file, json_object_get(ans, "revisions"), &err);
+    }
+    if (!rc) {
+        snprintf(file, sizeof file, "%s/audit.json", dir);
+        rc = write_json(file, json_object_get(ans, "audit"), &err);
+    }
+    if (!rc) {
+        snprintf(file, sizeof file, "%s/chain.json", dir);
+        rc = write_json(file, json_object_get(ans, "chain"), &err);
+    }
+    if (!rc) rc = fetch_images(c, json_object_get(ans, "images"), images, &count, &err);
+    if (rc) {
+        json_decref(ans);
+        return failed(c, &err);
+    }
+    printf("%d 年归档已写入 %s：公开事项版本 %zu 个，归档记录 %zu 条，图片 %d 张；哈希链%s\n", year, dir,
+           json_array_size(json_object_get(ans, "revisions")), json_array_size(json_object_get(ans, "audit")), count,
+           json_is_true(json_object_get(json_object_get(ans, "chain"), "ok")) ? "完整" : "已断开（见 chain.json）");
+    json_decref(ans);
+    admin_client_close(c);
+    return 0;
+}
