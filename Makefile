@@ -69,7 +69,7 @@ kioskctl_PKGS := libcurl jansson sqlite3 libcrypto inih opencc
 # so it may include kiosk/store until the feed rules have moved to proto/.
 countyd_DIRS  := countyd
 countyd_INC   := common proto kiosk/store countyd
-countyd_PKGS  := libmicrohttpd jansson sqlite3 libcrypto inih libargon2
+countyd_PKGS  := libmicrohttpd jansson sqlite3 libcrypto inih libargon2 zlib
 
 define module_rules
 $(1)_SRC := $$(foreach d,$$($(1)_DIRS),$$(wildcard $$(d)/*.c))
@@ -293,7 +293,8 @@ sample: $(BIN)/kioskctl $(FONTS)
 	$(BUILD)/sample_images assets/sample/content fonts/NotoSansCJK-Regular.ttc fonts/NotoSansCJK-Bold.ttc
 	$(BIN)/kioskctl feed assets/sample/content -o assets/sample/feed.json --today $(SAMPLE_DAY)
 
-# countyd with the sample content and a kiosk synced to it (scripts/demo.sh).
+# A sample county on this machine: countyd, four organisations, a kiosk
+# each (scripts/demo.sh).
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@sh scripts/demo.sh

@@ -4,7 +4,7 @@
  * publishes N items (default 1,000) through the admin API with the whole
  * review cycle, then measures:
  *   - publishing: admin requests per second (PUT + review + approve + publish);
- *   - a full snapshot for a new kiosk: size and time;
+ *   - a full snapshot for a new kiosk: size and time, and its size gzipped on the wire;
  *   - long-poll fan-out: K kiosks (default 500) hold a content request,
  *     an admin posts a notice, and the time until every kiosk has its
  *     delta; with the server's memory and threads while they wait.
@@ -170,6 +170,20 @@ static void snapshot(void)
         free(b.data);
     }
     printf("snapshot for a new kiosk: %.1f MB, built in %.0f ms, then %.0f ms from the cache\n", size / 1e6, first, best);
+    /* The same snapshot as a kiosk fetches it, gzip offered: what crosses the wire. */
+    struct curl_slist *headers;
+    Buf gz = {0};
+    CURL *h = request("GET", "/v1/content?since=0", kiosk_auth, "X-Kiosk-Id: bench-kiosk", NULL, &gz, &headers);
+    curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "gzip");
+    double t0 = monoclock_ms();
+    curl_off_t wire = 0;
+    if (curl_easy_perform(h) == CURLE_OK) curl_easy_getinfo(h, CURLINFO_SIZE_DOWNLOAD_T, &wire);
+    double ms = monoclock_ms() - t0;
+    printf("the same snapshot gzipped on the wire: %.1f MB (%.1fx smaller), %.0f ms for the first gzip request\n",
+           (double)wire / 1e6, wire ? (double)size / (double)wire : 0.0, ms);
+    curl_easy_cleanup(h);
+    curl_slist_free_all(headers);
+    free(gz.data);
 }
 
 static long server_value(pid_t pid, const char *key)

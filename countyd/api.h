@@ -68,6 +68,8 @@ void api_admin_category_delete(Request *r);
 void api_admin_catalog(Request *r);
 void api_admin_overdue(Request *r);
 void api_admin_audit_verify(Request *r);
+void api_admin_items_put_batch(Request *r);
+void api_admin_items_step_batch(Request *r);
 void api_admin_archive(Request *r);
 void api_admin_blob_get(Request *r);
 void api_admin_preview(Request *r);

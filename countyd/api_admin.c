@@ -620,3 +620,88 @@ void api_admin_blob_get(Request *r)
         return http_reply_error(r, 404, "not_found", "the server has no file %s", sha);
     api_send_blob(r, sha, type, size);
 }
+
+/* ---- batches ---------------------------------------------------------------------------- */
+
+/* The owner of item `id` (stored, or for a new one `asked` or the admin's
+ * organisation), and whether the admin may do `what` there: 0 or an AppResult. */
+static int batch_owner(Cdb *db, const Actor *who, const char *id, const char *asked, AuthzAction what, char *org,
+                       size_t size, Err *err)
+{
+    int rc = content_owner(db, "item", id, org, size, err);
+    if (rc < 0) return -1;
+    if (rc == 0 && asked && strcmp(asked, org) != 0)
+        return err_set(err, "item %s 属于组织 %s；所属组织不能更改", id, org), APP_CONFLICT;
+    if (rc == 1 && what != AUTHZ_DRAFT) return err_set(err, "there is no item %s", id), APP_NOT_FOUND;
+    if (rc == 1) snprintf(org, size, "%s", asked ? asked : who->org);
+    return authz_check(db, who, what, org, err);
+}
+
+void api_admin_items_put_batch(Request *r)
+{
+    Cdb *db;
+    Actor who;
+    json_t *body = actor_and_body(r, &db, &who);
+    if (!body) return;
+    json_t *items = json_object_get(body, "items");
+    size_t n = json_array_size(items), i;
+    if (!json_is_array(items) || n == 0 || n > CONTENT_MAX_BATCH) {
+        json_decref(body);
+        return http_reply_error(r, 400, "bad_request", "items: an array of 1-%d feed items, each with its id",
+                                CONTENT_MAX_BATCH);
+    }
+    char (*orgs)[CDB_ID_SIZE] = calloc(n, sizeof *orgs);
+    const char **owners = calloc(n, sizeof *owners);
+    Err err;
+    int rc = orgs && owners ? 0 : err_set(&err, "out of memory");
+    json_t *it;
+    json_array_foreach(rc ? NULL : items, i, it) {
+        const char *id = json_string_value(json_object_get(it, "id"));
+        if ((rc = batch_owner(db, &who, id ? id : "", body_text(it, "org"), AUTHZ_DRAFT, orgs[i], sizeof orgs[i], &err))) {
+            err_prefix(&err, "items[%zu]: ", i);
+            break;
+        }
+        owners[i] = orgs[i];
+    }
+    json_t *states = json_array(), *warnings = json_array();
+    if (!rc) rc = content_items_put_batch(db, who.name, owners, items, states, warnings, &err);
+    if (rc) api_reply_failure(r, rc, &err);
+    else reply_revision(r, 200, json_pack("{s:O,s:O}", "items", states, "warnings", warnings));
+    json_decref(states);
+    json_decref(warnings);
+    free(orgs);
+    free(owners);
+    json_decref(body);
+}
+
+void api_admin_items_step_batch(Request *r)
+{
+    Cdb *db;
+    Actor who;
+    json_t *body = actor_and_body(r, &db, &who);
+    if (!body) return;
+    int step = review_step_parse(body_text(body, "step"));
+    json_t *ids = json_object_get(body, "ids");
+    size_t n = json_array_size(ids), i;
+    Err err;
+    int rc = 0;
+    if (step < 0) rc = -1, http_reply_error(r, 400, "bad_request", "step: review, approve, publish or withdraw");
+    else if (!json_is_array(ids) || n == 0 || n > CONTENT_MAX_BATCH)
+        rc = -1, http_reply_error(r, 400, "bad_request", "ids: an array of 1-%d item ids", CONTENT_MAX_BATCH);
+    json_t *id;
+    json_array_foreach(rc ? NULL : ids, i, id) {
+        char org[CDB_ID_SIZE];
+        int ok = batch_owner(db, &who, json_is_string(id) ? json_string_value(id) : "", NULL,
+                             step == STEP_REVIEW ? AUTHZ_REVIEW : AUTHZ_APPROVE, org, sizeof org, &err);
+        if (ok) {
+            err_prefix(&err, "ids[%zu]: ", i);
+            api_reply_failure(r, ok, &err);
+            rc = -1;
+            break;
+        }
+    }
+    if (!rc && (rc = content_items_step_batch(db, who.name, ids, (ReviewStep)step, body_text(body, "note"), &err)))
+        api_reply_failure(r, rc, &err);
+    if (!rc) reply_revision(r, 200, json_pack("{s:s,s:I}", "step", body_text(body, "step"), "items", (json_int_t)n));
+    json_decref(body);
+}

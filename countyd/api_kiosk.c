@@ -14,6 +14,8 @@
 #include "content.h"
 #include "feedback.h"
 #include "feedcache.h"
+#include "gzip.h"
+#include "log.h"
 #include "feedgen.h"
 #include "kiosks.h"
 #include "longpoll.h"
@@ -54,18 +56,42 @@ static void set_etag(Request *r, const char *value)
     http_add_header(r, "ETag", tag);
 }
 
+/* The gzip copy of a feed document, from the cache or compressed once and
+ * cached under the feed's name with "|gzip"; the plain text is freed.  On
+ * failure the plain text is kept and goes out as it is. */
+static bool content_gzip(const char *feed, int64_t key, int64_t rev, char **text, size_t *len)
+{
+    char gz_feed[FEEDCACHE_FEED_SIZE];
+    snprintf(gz_feed, sizeof gz_feed, "%s|gzip", feed);
+    size_t gz_len;
+    char *gz = feedcache_get(gz_feed, key, rev, &gz_len);
+    Err err;
+    if (!gz && gzip_compress(*text, *len, &gz, &gz_len, &err) == 0) feedcache_put(gz_feed, key, rev, gz, gz_len);
+    else if (!gz) log_warn("countyd: sending a feed uncompressed: %s", err.msg);
+    if (!gz) return false;
+    free(*text);
+    *text = gz;
+    *len = gz_len;
+    return true;
+}
+
 /* The feed text for the kiosk at `since` when its feed is at t->revision:
- * from the cache, or built and cached.  *text is NULL when nothing is newer. */
-static int content_text(Request *r, const FeedTarget *t, int64_t since, int64_t *rev, char **text, size_t *len,
-                        Err *err)
+ * from the cache, or built and cached.  *text is NULL when nothing is newer.
+ * With `gzip`, a large document comes compressed and *gzipped says so. */
+static int content_text(Request *r, const FeedTarget *t, int64_t since, bool gzip, int64_t *rev, char **text,
+                        size_t *len, bool *gzipped, Err *err)
 {
     /* A kiosk moved after `since` gets a delta of its own; the others share
      * their organisation's. */
-    char feed[FEEDCACHE_FEED_SIZE];
+    char feed[FEEDCACHE_FEED_SIZE - 8];
     if (t->feed_base > since) snprintf(feed, sizeof feed, "kiosk:%s", r->actor);
     else snprintf(feed, sizeof feed, "%s", t->org);
     int64_t key = since <= 0 || since > *rev ? 0 : since;
-    if ((*text = feedcache_get(feed, key, *rev, len))) return 0;
+    *gzipped = false;
+    if ((*text = feedcache_get(feed, key, *rev, len))) {
+        if (gzip && *len >= GZIP_MIN_BYTES) *gzipped = content_gzip(feed, key, *rev, text, len);
+        return 0;
+    }
     Cdb *db = http_db(r);
     if (!db) return 1;
     json_t *doc;
@@ -75,7 +101,9 @@ static int content_text(Request *r, const FeedTarget *t, int64_t since, int64_t 
     json_decref(doc);
     if (!*text) return err_set(err, "out of memory");
     *len = strlen(*text);
-    feedcache_put(feed, since <= 0 || since > *rev ? 0 : since, *rev, *text, *len);
+    key = since <= 0 || since > *rev ? 0 : since;
+    feedcache_put(feed, key, *rev, *text, *len);
+    if (gzip && *len >= GZIP_MIN_BYTES) *gzipped = content_gzip(feed, key, *rev, text, len);
     return 0;
 }
 
@@ -116,9 +144,11 @@ void api_content(Request *r)
     int64_t rev = t.revision;
     char *text = NULL;
     size_t len = 0;
+    bool gzipped = false;
     Err err;
     if (rev != since) {
-        int rc = content_text(r, &t, since, &rev, &text, &len, &err);
+        bool gzip = gzip_accepted(http_header(r, "Accept-Encoding"));
+        int rc = content_text(r, &t, since, gzip, &rev, &text, &len, &gzipped, &err);
         if (rc > 0) return;
         if (rc < 0) return http_reply_internal(r, &err);
     }
@@ -126,7 +156,9 @@ void api_content(Request *r)
     snprintf(tag, sizeof tag, "%lld", (long long)rev);
     set_etag(r, tag);
     http_add_header(r, "Cache-Control", "no-store");
+    http_add_header(r, "Vary", "Accept-Encoding");
     if (!text) return http_reply_empty(r, 304);
+    if (gzipped) http_add_header(r, "Content-Encoding", "gzip");
     http_reply_text(r, 200, text, len, "application/json; charset=utf-8");
 }
 

@@ -320,6 +320,22 @@ int catalog_for_org(Cdb *db, const char *org, json_t **cats, Err *err)
     return 0;
 }
 
+int catalog_all(Cdb *db, json_t **cats, Err *err)
+{
+    json_t *rows;
+    if (cdb_rows(db, &rows, err, "SELECT doc FROM categories ORDER BY id", NULL)) return -1;
+    json_t *list = json_array();
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row) {
+        json_t *c = json_loads(json_string_value(json_object_get(row, "doc")), 0, NULL);
+        if (c) json_array_append_new(list, c);
+    }
+    json_decref(rows);
+    *cats = list;
+    return 0;
+}
+
 int catalog_list(Cdb *db, const char *org, json_t **out, Err *err)
 {
     json_t *rows;

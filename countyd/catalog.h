@@ -41,6 +41,8 @@ int catalog_owner(Cdb *db, const char *id, char *org, size_t size, Err *err);
 
 /* The feed category objects organisation `org`'s kiosks get. */
 int catalog_for_org(Cdb *db, const char *org, json_t **cats, Err *err);
+/* Every entry of the county (all organisations'), as feed objects. */
+int catalog_all(Cdb *db, json_t **cats, Err *err);
 /* The entries `org` sees, with their own and effective rules, for admins. */
 int catalog_list(Cdb *db, const char *org, json_t **out, Err *err);
 

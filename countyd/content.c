@@ -64,7 +64,7 @@ static int check_attachments(Cdb *db, json_t *item, Err *err)
 /* A copy of the item as the server keeps it: the URL's id, no href, no
  * revision; checked against the catalog organisation `org` sees. */
 static int normalize_item(Cdb *db, const char *org, const char *id, json_t *item, json_t **out, json_t *warnings,
-                          Err *err)
+                          bool import_check, Err *err)
 {
     if (!validate_id(id)) return REFUSE(APP_BAD_REQUEST, "\"%s\" is not an id (1-63 of A-Z a-z 0-9 - _ .)", id);
     if (!json_is_object(item)) return REFUSE(APP_BAD_REQUEST, "the body must be a feed item object");
@@ -81,14 +81,15 @@ static int normalize_item(Cdb *db, const char *org, const char *id, json_t *item
     /* The audience belongs to the working version: changing it is a new
      * version that goes through review like any other change. */
     if (!aud) json_object_set_new(clean, "audience", json_string(audience_word(AUDIENCE_SUBTREE)));
-    json_t *cats;
+    json_t *cats = NULL;
     int rc = catalog_check_item(db, org, clean, warnings, err);
-    if (!rc) rc = catalog_for_org(db, org, &cats, err);
+    if (!rc && import_check) rc = catalog_for_org(db, org, &cats, err);
     if (rc) {
         json_decref(clean);
         return rc;
     }
-    rc = validate_with_kiosk_importer(cats, "items", clean, err) ? APP_BAD_REQUEST : check_attachments(db, clean, err);
+    if (import_check) rc = validate_with_kiosk_importer(cats, "items", clean, err) ? APP_BAD_REQUEST : 0;
+    if (!rc) rc = check_attachments(db, clean, err);
     json_decref(cats);
     if (rc) {
         json_decref(clean);
@@ -136,7 +137,7 @@ int content_item_put(Cdb *db, const char *admin, const char *org, const char *id
     *changed = false;
     snprintf(state, state_size, "drafted");
     json_t *clean;
-    int rc = normalize_item(db, org, id, item, &clean, warnings, err);
+    int rc = normalize_item(db, org, id, item, &clean, warnings, true, err);
     if (rc) return rc;
     char *text = content_canonical(clean);
     rc = text ? cdb_begin(db, err) : err_set(err, "out of memory");
@@ -296,11 +297,11 @@ static int apply_step(Cdb *db, const char *admin, const char *id, ReviewStep ste
     return 0;
 }
 
-int content_item_step(Cdb *db, const char *admin, const char *id, ReviewStep step, const char *note,
-                      const char *privacy_reason, char *state, size_t state_size, Err *err)
+/* One step in an open write transaction. */
+static int step_in_tx(Cdb *db, const char *admin, const char *id, ReviewStep step, const char *note,
+                      const char *privacy_reason, Err *err)
 {
     json_t *row = NULL;
-    if (cdb_begin(db, err)) return -1;
     int rc = cdb_row(db, &row, err,
                      "SELECT state, org, category, scope, content, published, live, live_audience, reviewed_by FROM items"
                      " WHERE id = ?",
@@ -314,8 +315,75 @@ int content_item_step(Cdb *db, const char *admin, const char *id, ReviewStep ste
                       steps[step].to, now_s(), admin, id);
     if (!rc) rc = cdb_audit(db, admin, json_string_value(json_object_get(row, "org")), steps[step].word, target, note, err);
     json_decref(row);
+    return rc;
+}
+
+int content_item_step(Cdb *db, const char *admin, const char *id, ReviewStep step, const char *note,
+                      const char *privacy_reason, char *state, size_t state_size, Err *err)
+{
+    if (cdb_begin(db, err)) return -1;
+    int rc = step_in_tx(db, admin, id, step, note, privacy_reason, err);
     if (rc) return fail_rollback(db, rc);
     snprintf(state, state_size, "%s", steps[step].to);
+    return audience_commit(db, err);
+}
+
+/* ---- batches: many items in one request and one transaction ------------------ */
+
+int content_items_put_batch(Cdb *db, const char *admin, const char *const *orgs, json_t *items, json_t *states,
+                            json_t *warnings, Err *err)
+{
+    size_t n = json_array_size(items), i;
+    json_t *cleans = json_array(), *it;
+    int rc = 0;
+    json_array_foreach(items, i, it) {
+        json_t *clean;
+        const char *id = json_string_value(json_object_get(it, "id"));
+        if ((rc = normalize_item(db, orgs[i], id ? id : "", it, &clean, warnings, false, err))) {
+            err_prefix(err, "items[%zu]: ", i);
+            break;
+        }
+        json_array_append_new(cleans, clean);
+    }
+    /* One run of the kiosk's importer for the whole batch (with every entry:
+     * each item's entry was checked against its owner's catalog above). */
+    json_t *cats = NULL;
+    if (!rc) rc = catalog_all(db, &cats, err);
+    if (!rc && validate_entries_with_kiosk_importer(cats, "items", cleans, err)) rc = APP_BAD_REQUEST;
+    json_decref(cats);
+    if (!rc) rc = cdb_begin(db, err);
+    for (i = 0; !rc && i < n; i++) {
+        json_t *clean = json_array_get(cleans, i);
+        char *text = content_canonical(clean), state[32];
+        int stored = text ? store_working_version(db, admin, orgs[i], json_string_value(json_object_get(clean, "id")),
+                                                  clean, text, state, sizeof state, err)
+                          : err_set(err, "out of memory");
+        free(text);
+        if (stored < 0 || stored > 1) rc = stored;
+        else json_array_append_new(states, json_pack("{s:O,s:s,s:b}", "id", json_object_get(clean, "id"), "state",
+                                                     stored == 1 ? state : "drafted", "changed", stored == 0));
+    }
+    json_decref(cleans);
+    if (rc) {
+        cdb_rollback(db);
+        return rc;
+    }
+    return audience_commit(db, err);
+}
+
+int content_items_step_batch(Cdb *db, const char *admin, json_t *ids, ReviewStep step, const char *note, Err *err)
+{
+    if (cdb_begin(db, err)) return -1;
+    size_t i;
+    json_t *id;
+    int rc = 0;
+    json_array_foreach(ids, i, id) {
+        if ((rc = step_in_tx(db, admin, json_string_value(id), step, note, NULL, err))) {
+            err_prefix(err, "ids[%zu] %s: ", i, json_string_value(id));
+            break;
+        }
+    }
+    if (rc) return fail_rollback(db, rc);
     return audience_commit(db, err);
 }
 

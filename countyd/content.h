@@ -37,6 +37,15 @@ int review_step_parse(const char *word);
 int content_item_step(Cdb *db, const char *admin, const char *id, ReviewStep step, const char *note,
                       const char *privacy_reason, char *state, size_t state_size, Err *err);
 
+/* Batches (one request, one transaction, one run of the importer): drafts
+ * `items` (each with its "id"; orgs[i] owns items[i], already authorised),
+ * appending {"id","state","changed"} to `states`; applies one step to every
+ * item of `ids` (all or none: the first refusal names the item). */
+#define CONTENT_MAX_BATCH 1000
+int content_items_put_batch(Cdb *db, const char *admin, const char *const *orgs, json_t *items, json_t *states,
+                            json_t *warnings, Err *err);
+int content_items_step_batch(Cdb *db, const char *admin, json_t *ids, ReviewStep step, const char *note, Err *err);
+
 /* Items owned by `top` or an organisation below it. */
 int content_items_list(Cdb *db, const char *top, json_t **out, Err *err);
 /* [{"state", "n"}] for the status page, over the same items. */

@@ -50,6 +50,8 @@ const Route api_routes[] = {
     {"GET", "/v1/admin/catalog", AUTH_ADMIN, 0, api_admin_catalog},
     {"GET", "/v1/admin/overdue", AUTH_ADMIN, 0, api_admin_overdue},
     {"GET", "/v1/admin/audit/verify", AUTH_ADMIN, 0, api_admin_audit_verify},
+    {"PUT", "/v1/admin/items", AUTH_ADMIN, 64 * MIB, api_admin_items_put_batch},
+    {"POST", "/v1/admin/items/steps", AUTH_ADMIN, MIB, api_admin_items_step_batch},
     {"GET", "/v1/admin/archive/*", AUTH_ADMIN, 0, api_admin_archive},
     {"GET", "/v1/admin/blobs/*", AUTH_ADMIN, 0, api_admin_blob_get},
     {"POST", "/v1/admin/preview", AUTH_ADMIN, 4 * MIB, api_admin_preview},

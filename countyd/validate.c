@@ -50,12 +50,20 @@ static int import_scratch(const char *text, Err *err)
 
 int validate_with_kiosk_importer(json_t *categories, const char *section, json_t *entry, Err *err)
 {
+    json_t *one = json_pack("[O]", entry ? entry : json_null());
+    int rc = validate_entries_with_kiosk_importer(categories, section, section ? one : NULL, err);
+    json_decref(one);
+    return rc;
+}
+
+int validate_entries_with_kiosk_importer(json_t *categories, const char *section, json_t *entries, Err *err)
+{
     pthread_mutex_lock(&scratch_lock);
     /* A new revision each time, so no import is ever taken for one the store already has. */
     json_t *doc = json_pack("{s:s,s:i,s:s,s:I}", "format", FEED_FORMAT, "version", FEED_VERSION, "kind", "snapshot",
                             "revision", (json_int_t)++scratch_revision);
     if (categories) json_object_set_new(doc, "categories", json_pack("{s:O}", "upsert", categories));
-    if (section) json_object_set_new(doc, section, json_pack("{s:[O]}", "upsert", entry));
+    if (section) json_object_set_new(doc, section, json_pack("{s:O}", "upsert", entries));
     char *text = json_dumps(doc, JSON_COMPACT);
     json_decref(doc);
     int rc = text ? import_scratch(text, err) : err_set(err, "out of memory");

@@ -18,6 +18,9 @@
  * "answers"). 0 when a kiosk would accept it; else Err names the fault. */
 int validate_with_kiosk_importer(json_t *categories, const char *section, json_t *entry, Err *err);
 
+/* The same for many `entries` (an array) of one section at once. */
+int validate_entries_with_kiosk_importer(json_t *categories, const char *section, json_t *entries, Err *err);
+
 /* Closes the scratch store (at exit). */
 void validate_shutdown(void);
 

@@ -667,6 +667,41 @@ static void the_privacy_review_blocks_approval_until_edited_or_explained(void **
                   201, "public answer");
 }
 
+static void batches_publish_many_items_in_one_request_each(void **state)
+{
+    (void)state;
+    static const char batch[] =
+        "{\"items\":[{\"id\":\"b-1\",\"category\":\"dec\",\"title\":\"批量一\",\"body\":\"正文。\","
+        "\"published_at\":\"2026-12-01T09:00:00+08:00\",\"period\":\"immediate\",\"scope\":\"public\",\"audience\":\"own\"},"
+        "{\"id\":\"b-2\",\"category\":\"dec\",\"title\":\"批量二\",\"body\":\"正文。\",\"org\":\"dongcun\","
+        "\"published_at\":\"2026-12-01T09:00:00+08:00\",\"period\":\"immediate\",\"scope\":\"public\",\"audience\":\"own\"}%s]}";
+    char body[2048];
+    /* One item of another township refuses the whole batch. */
+    snprintf(body, sizeof body, batch,
+             ",{\"id\":\"b-3\",\"category\":\"dec\",\"title\":\"x\",\"body\":\"x\",\"org\":\"baishi\","
+             "\"published_at\":\"2026-12-01T09:00:00+08:00\",\"period\":\"immediate\",\"scope\":\"public\"}");
+    expect_status(as_admin(zhang_token, "PUT", "/v1/admin/items", body), 403, "batch with another township's item");
+    expect_status(as_admin(zhang_token, "GET", "/v1/admin/items/b-1", NULL), 404, "nothing of the refused batch");
+    snprintf(body, sizeof body, batch, "");
+    expect_status(as_admin(zhang_token, "PUT", "/v1/admin/items", body), 200, "batch");
+    expect_status(as_admin(srv.reviewer_token, "POST", "/v1/admin/items/steps", "{\"step\":\"review\",\"ids\":[\"b-1\",\"b-2\"]}"),
+                  200, "batch review");
+    expect_status(as_admin(srv.reviewer_token, "POST", "/v1/admin/items/steps", "{\"step\":\"approve\",\"ids\":[\"b-1\",\"b-2\"]}"),
+                  403, "the reviewer approves the batch");
+    expect_status(as_admin(zhang_token, "POST", "/v1/admin/items/steps", "{\"step\":\"approve\",\"ids\":[\"b-1\",\"b-2\"]}"), 200,
+                  "batch approve");
+    expect_status(as_admin(zhang_token, "POST", "/v1/admin/items/steps", "{\"step\":\"publish\",\"ids\":[\"b-1\",\"b-2\"]}"), 200,
+                  "batch publish");
+    sync_all();
+    char ids[2048];
+    store_ids(&kiosks[K_QINGHE], "items", ids, sizeof ids);
+    assert_non_null(strstr(ids, "b-1"));
+    assert_null(strstr(ids, "b-2"));
+    store_ids(&kiosks[K_DONGCUN], "items", ids, sizeof ids);
+    assert_non_null(strstr(ids, "b-2"));
+    assert_null(strstr(ids, "b-1"));
+}
+
 static int this_year(void)
 {
     time_t now = time(NULL) + 8 * 3600;
@@ -893,6 +928,7 @@ int main(void)
         cmocka_unit_test(changes_and_withdrawals_carry_a_reason_kiosks_get),
         cmocka_unit_test(the_catalog_sets_rules_and_organisations_add_entries),
         cmocka_unit_test(the_privacy_review_blocks_approval_until_edited_or_explained),
+        cmocka_unit_test(batches_publish_many_items_in_one_request_each),
         cmocka_unit_test(the_yearly_archive_holds_every_published_version),
         cmocka_unit_test(a_broken_audit_chain_is_found_at_the_entry_edited),
         cmocka_unit_test(a_database_of_the_previous_countyd_keeps_every_row),

@@ -16,7 +16,7 @@
 
 /* One row per key: the table is the single place that knows a key's
  * section, type, range and where it lives in Config. */
-typedef enum { T_STR, T_INT, T_BOOL, T_ORIENT, T_TURN, T_LOGLEVEL, T_FONTLIST, T_REASONS, T_HOURS, T_URL } KeyType;
+typedef enum { T_STR, T_INT, T_BOOL, T_ORIENT, T_TURN, T_RENDERER, T_LOGLEVEL, T_FONTLIST, T_REASONS, T_HOURS, T_URL } KeyType;
 
 typedef struct {
     const char *section, *name;
@@ -37,6 +37,7 @@ static const Key keys[] = {
     INT("display", "height", height, 240, 7680),
     OTHER("display", "orientation", T_ORIENT, orientation),
     OTHER("display", "turn", T_TURN, turn_degrees),
+    OTHER("display", "renderer", T_RENDERER, renderer),
     INT("display", "text_scale", text_scale_percent, 50, 300),
     STR("fonts", "regular", font_regular),
     STR("fonts", "bold", font_bold),
@@ -200,6 +201,12 @@ static int set_value(Config *cfg, const Key *k, const char *value, Err *err)
                  strcmp(value, "270") == 0)
             cfg->turn_degrees = (int)strtol(value, NULL, 10);
         else return err_set(err, "turn must be auto, 0, 90, 180 or 270, not \"%s\"", value);
+        return 0;
+    case T_RENDERER:
+        if (strcmp(value, "auto") == 0) cfg->renderer = RENDERER_AUTO;
+        else if (strcmp(value, "software") == 0) cfg->renderer = RENDERER_SOFTWARE;
+        else if (strcmp(value, "gpu") == 0) cfg->renderer = RENDERER_GPU;
+        else return err_set(err, "renderer must be auto, software or gpu, not \"%s\"", value);
         return 0;
     case T_LOGLEVEL:
         if (log_level_parse(value) < 0)
