@@ -35,7 +35,7 @@ MODULES := common proto kstore kconfig sync kioskui kiosk kioskctl countyd
 
 common_DIRS   := common
 common_INC    := common
-common_PKGS   := sqlite3
+common_PKGS   := sqlite3 libcrypto inih
 
 proto_DIRS    := proto
 proto_INC     := common proto
@@ -47,7 +47,7 @@ kstore_PKGS   := sqlite3 jansson libcrypto
 
 kconfig_DIRS  := kiosk/config
 kconfig_INC   := common kiosk/config
-kconfig_PKGS  := inih
+kconfig_PKGS  :=
 
 sync_DIRS     := sync
 sync_INC      := common proto kiosk/store kiosk/config sync sync/internal
@@ -63,13 +63,11 @@ kiosk_PKGS    := $(kioskui_PKGS)
 
 kioskctl_DIRS := kioskctl
 kioskctl_INC  := common proto kiosk/store kiosk/config sync kioskctl
-kioskctl_PKGS := libcurl jansson sqlite3 libcrypto inih opencc
+kioskctl_PKGS := libcurl jansson sqlite3 libcrypto opencc
 
-# countyd checks new content with the kiosk's importer (countyd/validate.c),
-# so it may include kiosk/store until the feed rules have moved to proto/.
 countyd_DIRS  := countyd
-countyd_INC   := common proto kiosk/store countyd
-countyd_PKGS  := libmicrohttpd jansson sqlite3 libcrypto inih libargon2 zlib
+countyd_INC   := common proto countyd
+countyd_PKGS  := libmicrohttpd jansson sqlite3 libcrypto libargon2 zlib
 
 define module_rules
 $(1)_SRC := $$(foreach d,$$($(1)_DIRS),$$(wildcard $$(d)/*.c))
@@ -88,15 +86,16 @@ LIB_kioskui := $(BUILD)/libkioskui.a
 
 KIOSK_LIBS    := $(LIB_kioskui) $(LIB_sync) $(LIB_kstore) $(LIB_kconfig) $(LIB_proto) $(LIB_common)
 KIOSKCTL_LIBS := $(LIB_sync) $(LIB_kstore) $(LIB_kconfig) $(LIB_proto) $(LIB_common)
-COUNTYD_LIBS  := $(LIB_kstore) $(LIB_proto) $(LIB_common)
+COUNTYD_LIBS  := $(LIB_proto) $(LIB_common)
 
-KIOSK_LDLIBS    := $(call pc_libs,$(sort $(kiosk_PKGS) $(sync_PKGS) $(kstore_PKGS) $(kconfig_PKGS) $(proto_PKGS))) \
+KIOSK_LDLIBS    := $(call pc_libs,$(sort $(kiosk_PKGS) $(sync_PKGS) $(kstore_PKGS) $(kconfig_PKGS) $(proto_PKGS) $(common_PKGS))) \
                    -lzinnia -lunistring -lpthread -lm
-KIOSKCTL_LDLIBS := $(call pc_libs,$(sort $(kioskctl_PKGS) $(kstore_PKGS) $(proto_PKGS))) -lunistring -lpthread -lm
-COUNTYD_LDLIBS  := $(call pc_libs,$(sort $(countyd_PKGS) $(kstore_PKGS) $(proto_PKGS))) -lunistring -lpthread -lm
+KIOSKCTL_LDLIBS := $(call pc_libs,$(sort $(kioskctl_PKGS) $(kstore_PKGS) $(proto_PKGS) $(common_PKGS))) -lunistring -lpthread -lm
+COUNTYD_LDLIBS  := $(call pc_libs,$(sort $(countyd_PKGS) $(proto_PKGS) $(common_PKGS))) -lunistring -lpthread -lm
 
 # Tests and benchmarks see every module (tests/ and bench/ are not modules).
-ALL_INC  := $(sort $(foreach m,$(MODULES),$($(m)_INC))) tests
+# countyd's folder comes last: its app.h is not the kiosk's (kiosk/ui/app.h).
+ALL_INC  := $(filter-out countyd,$(sort $(foreach m,$(MODULES),$($(m)_INC)))) countyd tests
 ALL_PKGS := $(sort $(foreach m,$(MODULES),$($(m)_PKGS)))
 TEST_SRC  := $(wildcard tests/test_*.c)
 BENCH_SRC := $(wildcard bench/bench_*.c)
@@ -195,7 +194,7 @@ fuzz_config_PKGS    := $(kconfig_PKGS) $(proto_PKGS) sqlite3
 fuzz_authoring_INC  := $(kioskctl_INC)
 fuzz_authoring_SRC  := $(kstore_SRC) kioskctl/authoring.c kioskctl/catalog_rules.c kioskctl/script_detect.c
 fuzz_authoring_PKGS := $(kioskctl_PKGS) $(kstore_PKGS) $(proto_PKGS)
-fuzz_countyd_INC    := $(countyd_INC)
+fuzz_countyd_INC    := $(countyd_INC) kiosk/store
 fuzz_countyd_SRC    := $(kstore_SRC) $(filter-out countyd/main.c,$(countyd_SRC))
 fuzz_countyd_PKGS   := $(countyd_PKGS) $(kstore_PKGS) $(proto_PKGS)
 fuzz_image_INC      := $(kioskui_INC)
@@ -205,8 +204,8 @@ fuzz_image_PKGS     := sdl2 $(kstore_PKGS) $(proto_PKGS)
 define fuzz_rule
 $(BUILD)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c tests/fuzz/fuzz_util.h $(FUZZ_BASE) $(fuzz_$(1)_SRC)
 	@mkdir -p $(BUILD)/fuzz
-	$(FUZZ_CC) $(FUZZ_FLAGS) $(addprefix -I,$(fuzz_$(1)_INC)) $(call pc_cflags,$(sort $(fuzz_$(1)_PKGS))) -o $$@ \
-		tests/fuzz/fuzz_$(1).c $(FUZZ_BASE) $(fuzz_$(1)_SRC) $(call pc_libs,$(sort $(fuzz_$(1)_PKGS))) -lunistring -lpthread -lm
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(addprefix -I,$(fuzz_$(1)_INC)) $(call pc_cflags,$(sort $(fuzz_$(1)_PKGS) $(common_PKGS))) -o $$@ \
+		tests/fuzz/fuzz_$(1).c $(FUZZ_BASE) $(fuzz_$(1)_SRC) $(call pc_libs,$(sort $(fuzz_$(1)_PKGS) $(common_PKGS))) -lunistring -lpthread -lm
 endef
 $(foreach f,$(FUZZERS),$(eval $(call fuzz_rule,$(f))))
 

@@ -1,9 +1,9 @@
 /* countyd end to end: the real bin/countyd on 127.0.0.1 on a free port,
  * a fresh database, requests over HTTP with libcurl, answers read as JSON. */
 #include "countyd_util.h"
-#include "countyd/kiosks.h"
 #include "blobs.h"
 #include "bytes.h"
+#include "protolimits.h"
 
 #include <errno.h>
 #include <openssl/sha.h>

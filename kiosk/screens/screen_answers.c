@@ -219,7 +219,7 @@ const ScreenOps screen_answers = {
 typedef struct One {
     StoreAnswer *item;           /* one, from the store */
     int index;                   /* its place in the list */
-    char id[STORE_ID_MAX];
+    char id[PROTO_ID_MAX];
     TextBlock body;              /* the answer, laid out once per width */
     int body_w;
     int page, pages;

@@ -32,7 +32,7 @@ void urgent_load(Urgent *u, Store *s, int64_t now, uint32_t ms)
         log_error("urgent: %s", err.msg);
         return;
     }
-    char shown_id[STORE_ID_MAX] = "";
+    char shown_id[PROTO_ID_MAX] = "";
     if (u->shown < u->count) memcpy(shown_id, u->notices[u->shown].id, sizeof shown_id);
     /* store_notices sorts urgent and 即时 first: keep that leading run. */
     int keep = 0;
