@@ -6,7 +6,7 @@
  * parses HTML), so nothing a visitor or an admin typed can run here. */
 "use strict";
 
-const S = { admin: "", csrf: "", mustChange: false, features: {} };
+const S = { admin: "", org: "", csrf: "", mustChange: false, features: {} };
 
 /* ---- small helpers ------------------------------------------------------ */
 
@@ -236,6 +236,7 @@ function startSession(s) {
   S.csrf = s.csrf;
   S.mustChange = s.must_change;
   S.features = s.features || S.features;
+  S.org = s.org || "";
   if (S.mustChange) return renderPasswordChange(true);
   frame(true);
   route();
@@ -703,14 +704,16 @@ async function pageStats() {
 
 async function pageAudit() {
   const data = await api("GET", "/v1/admin/audit?limit=300");
-  const verify = S.features.audit_verify ? await api("GET", "/v1/admin/audit/verify") : null;
+  /* The chain is the county's: checked by the county's own admins. */
+  const verify = S.features.audit_verify && S.org === "root" ? await api("GET", "/v1/admin/audit/verify") : null;
   const rows = data.audit.slice().reverse().map((a) => el("tr", {},
     el("td", {}, fmtTime(a.at)), el("td", {}, a.admin), el("td", {}, a.action), el("td", {}, a.target),
     el("td", { class: "wide-only" }, a.detail || "")));
   const status = verify
-    ? (verify.intact ? el("p", { class: "state ok", id: "audit-verify" }, "记录链完整（" + (verify.entries || "") + " 条）")
-      : el("p", { class: "state bad", id: "audit-verify" }, "记录链在第 " + verify.broken_at + " 条处断开"))
-    : el("p", { class: "muted", id: "audit-verify" }, "这台服务器尚未提供记录链校验。");
+    ? (verify.ok ? el("p", { class: "state ok", id: "audit-verify" }, "记录链完整：共 " + verify.entries + " 条，未被改动")
+      : el("p", { class: "state bad", id: "audit-verify" }, "记录链在第 " + verify.broken_at + " 条处断开：" + (verify.reason || "")))
+    : el("p", { class: "muted", id: "audit-verify" },
+      S.features.audit_verify ? "记录链由县级管理员校验。" : "这台服务器尚未提供记录链校验。");
   show(el("h1", {}, "审计"), el("div", { class: "card" }, status,
     table(["时间", "人员", "操作", "对象", { label: "说明", cls: "wide-only" }], rows, "没有记录")));
 }

@@ -167,9 +167,12 @@ static json_t *session_json(Request *r, const Session *s)
     json_t *features =
         json_pack("{s:b,s:b,s:b}", "admins", has_route("GET", "/v1/admin/admins"), "audit_verify",
                   has_route("GET", "/v1/admin/audit/verify"), "overdue", has_route("GET", "/v1/admin/overdue"));
-    return json_pack("{s:b,s:s,s:s,s:b,s:I,s:b,s:o}", "logged_in", 1, "admin", s->admin, "csrf", s->csrf, "must_change",
-                     s->must_change, "expires_in", (json_int_t)(s->expires_at - time(NULL)), "https", http_is_tls(r),
-                     "features", features);
+    char org[CDB_ID_SIZE] = "";
+    Cdb *db = http_db(r);
+    if (db) admin_org(db, s->admin, org, sizeof org, NULL);
+    return json_pack("{s:b,s:s,s:s,s:s,s:b,s:I,s:b,s:o}", "logged_in", 1, "admin", s->admin, "org", org, "csrf",
+                     s->csrf, "must_change", s->must_change, "expires_in", (json_int_t)(s->expires_at - time(NULL)),
+                     "https", http_is_tls(r), "features", features);
 }
 
 static const char *body_text(json_t *body, const char *key)

@@ -398,6 +398,8 @@ def main():
             c.go(page, heading)
             if page == "overview":
                 c.find("tr[data-kiosk=lobby-1] .state.ok")
+            if page == "audit" and "尚未提供" not in c.find("#audit-verify").text:
+                c.text_appears("记录链完整", "#audit-verify")
             c.shot(shot)
             c.check_clean(page)
         c.go("feedback", "意见")
@@ -540,6 +542,23 @@ def security_checks(base, port, passwords):
     if s.call("GET", "/v1/admin/status")[0] != 200:
         fail("a session over HTTPS")
     ok("HTTPS from tls_cert/tls_key: log-in sets an HttpOnly, Secure, SameSite=Strict cookie")
+
+    # An audit entry edited behind countyd's back: the chain says where.
+    status, doc, _ = s.call("GET", "/v1/admin/audit/verify")
+    if status == 404:
+        print("SKIP audit chain verification: this countyd has none yet")
+        return
+    if status != 200 or not doc.get("ok"):
+        fail("the untouched audit chain does not verify: %d %s" % (status, doc))
+    con = sqlite3.connect(db)
+    seq = con.execute("SELECT min(seq) FROM audit WHERE action = 'console-login'").fetchone()[0]
+    con.execute("UPDATE audit SET detail = 'edited' WHERE seq = ?", (seq,))
+    con.commit()
+    con.close()
+    status, doc, _ = s.call("GET", "/v1/admin/audit/verify")
+    if doc.get("ok") or doc.get("broken_at") != seq:
+        fail("an edited audit entry (seq %d) was not found: %s" % (seq, doc))
+    ok("the audit chain verifies, and an edited entry is found where it is")
 
 
 if __name__ == "__main__":
