@@ -9,7 +9,7 @@ src=$1
 out=$(sed \
     -e 's#^regular = fonts/#regular = /usr/share/fonts/opentype/noto/#' \
     -e 's#^bold = fonts/#bold = /usr/share/fonts/opentype/noto/#' \
-    -e 's#^fallback = fonts/DejaVuSans.ttf#fallback = /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf#' \
+    -e 's#^fallback = fonts/DejaVuSans.ttf; fonts/HanaMinB.ttf; fonts/Symbola.ttf; fonts/HanaMinA.ttf$#fallback = /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf; /usr/share/fonts/truetype/hanazono/HanaMinB.ttf; /usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf; /usr/share/fonts/truetype/hanazono/HanaMinA.ttf#' \
     -e 's#^database = var/#database = /var/lib/dangwu-kiosk/#' \
     -e 's#^cache_dir = var/#cache_dir = /var/lib/dangwu-kiosk/#' \
     -e 's#^rime_user_dir = var/#rime_user_dir = /var/lib/dangwu-kiosk/#' \
@@ -19,7 +19,7 @@ out=$(sed \
     "$src")
 for want in "regular = /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc" \
     "bold = /usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc" \
-    "fallback = /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf" \
+    "fallback = /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf; /usr/share/fonts/truetype/hanazono/HanaMinB.ttf; /usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf; /usr/share/fonts/truetype/hanazono/HanaMinA.ttf" \
     "database = /var/lib/dangwu-kiosk/kiosk.db" "cache_dir = /var/lib/dangwu-kiosk/cache" \
     "rime_user_dir = /var/lib/dangwu-kiosk/rime" "server_url = file:///usr/share/dangwu-kiosk/sample" \
     "enrolment = /etc/dangwu/enrolment.conf"; do

@@ -239,9 +239,10 @@ static int set_value(Config *cfg, const Key *k, const char *value, Err *err)
  * Debian's build): a longer line would be cut, its rest parsed as a line
  * of its own (a second key smuggled in a long value) and every line
  * number after it off by one.  So the file reaches inih through
- * read_line, which reads whole lines itself, counts them, and stops the
- * parse at a line inih cannot take whole, or that holds a NUL byte or is
- * not UTF-8 -- with that line's number. */
+ * read_line, which reads whole lines itself and counts them: a line that
+ * holds a NUL byte or is not UTF-8 stops the parse with its number, and a
+ * "key = value" line too long for inih's buffer is read here, by inih's
+ * rules (long_line), while inih is handed an empty line in its place. */
 typedef struct {
     Config *cfg;
     FILE *file;
@@ -249,6 +250,7 @@ typedef struct {
     size_t cap;
     int line;                 /* the line inih is parsing */
     bool continuation;        /* that line starts with a blank */
+    char section[64];         /* the last [section] read, for long_line */
     int set_on[KEY_COUNT];    /* the line each key was set on, 0 = not yet */
     Err first;                /* the first error; we report one */
     bool failed;
@@ -261,6 +263,49 @@ static char *fail_line(LoadState *st, const char *msg)
     return NULL;
 }
 
+static int on_ini_key(void *user, const char *section, const char *name, const char *value);
+
+static char *trim(char *s)
+{
+    s += strspn(s, " \t");
+    size_t n = strlen(s);
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t')) s[--n] = '\0';
+    return s;
+}
+
+/* A line too long for inih's buffer, read as inih reads a line: a comment,
+ * or "name = value" (or "name: value") with an inline "; comment" after
+ * a blank cut off.  -1 when it is neither, or the handler refused it. */
+static int long_line(LoadState *st, char *line)
+{
+    if (line[0] == ' ' || line[0] == '\t') {
+        fail_line(st, "an indented line continues the previous value; write the value on one line");
+        return -1;
+    }
+    char *p = trim(line);
+    if (*p == ';' || *p == '#') return 0;
+    char *sep = p + strcspn(p, "=:");
+    if (*p == '[' || !*sep) {
+        fail_line(st, *p == '[' ? "a [section] line this long is not a section" : "not a \"key = value\" line");
+        return -1;
+    }
+    *sep = '\0';
+    char *value = sep + 1;
+    for (char *q = value + 1; *q; q++)
+        if (*q == ';' && (q[-1] == ' ' || q[-1] == '\t')) {
+            *q = '\0';
+            break;
+        }
+    return on_ini_key(st, st->section, trim(p), trim(value)) ? 0 : -1;
+}
+
+static void note_section(LoadState *st, const char *line)
+{
+    const char *p = line + strspn(line, " \t");
+    if (*p != '[' || !strchr(p, ']')) return;
+    snprintf(st->section, sizeof st->section, "%.*s", (int)(strchr(p, ']') - p - 1), p + 1);
+}
+
 static char *read_line(char *str, int num, void *stream)
 {
     LoadState *st = stream;
@@ -271,13 +316,14 @@ static char *read_line(char *str, int num, void *stream)
     if (strlen(st->buf) != (size_t)n) return fail_line(st, "the line holds a NUL byte");
     size_t body = (size_t)n;
     while (body > 0 && (st->buf[body - 1] == '\n' || st->buf[body - 1] == '\r')) body--;
-    if (body + 2 > (size_t)num) {
-        char msg[64];
-        snprintf(msg, sizeof msg, "the line is too long (at most %d bytes)", num - 2);
-        return fail_line(st, msg);
-    }
     if (u8_check((const uint8_t *)st->buf, body))
         return fail_line(st, "the line is not valid UTF-8 (save the file as UTF-8)");
+    st->buf[body] = '\0';
+    if (body + 2 > (size_t)num) {
+        if (long_line(st, st->buf) != 0) return NULL;
+        body = 0;
+    }
+    note_section(st, st->buf);
     st->continuation = body > 0 && (st->buf[0] == ' ' || st->buf[0] == '\t');
     memcpy(str, st->buf, body);
     str[body] = '\n';
