@@ -3,6 +3,7 @@
 #   make          build bin/kiosk, bin/kioskctl, bin/countyd (packages must be there)
 #   make run      install missing packages, build, start the kiosk on the sample content
 #   make test     install missing packages, build, check the boundaries, run every test
+#   make fuzz     build the libFuzzer harnesses (tests/fuzz/) and run each for FUZZ_SECONDS
 #   make clean    remove build outputs (the database in var/ stays)
 #
 # The tree is a set of modules, one folder each (docs/ARCHITECTURE.md draws
@@ -34,7 +35,7 @@ MODULES := common proto kstore kconfig sync kioskui kiosk kioskctl countyd
 
 common_DIRS   := common
 common_INC    := common
-common_PKGS   := sqlite3
+common_PKGS   := sqlite3 libcrypto inih
 
 proto_DIRS    := proto
 proto_INC     := common proto
@@ -46,7 +47,7 @@ kstore_PKGS   := sqlite3 jansson libcrypto
 
 kconfig_DIRS  := kiosk/config
 kconfig_INC   := common kiosk/config
-kconfig_PKGS  := inih
+kconfig_PKGS  :=
 
 sync_DIRS     := sync
 sync_INC      := common proto kiosk/store kiosk/config sync sync/internal
@@ -62,13 +63,11 @@ kiosk_PKGS    := $(kioskui_PKGS)
 
 kioskctl_DIRS := kioskctl
 kioskctl_INC  := common proto kiosk/store kiosk/config sync kioskctl
-kioskctl_PKGS := libcurl jansson sqlite3 libcrypto inih opencc
+kioskctl_PKGS := libcurl jansson sqlite3 libcrypto opencc
 
-# countyd checks new content with the kiosk's importer (countyd/validate.c),
-# so it may include kiosk/store until the feed rules have moved to proto/.
 countyd_DIRS  := countyd
-countyd_INC   := common proto kiosk/store countyd
-countyd_PKGS  := libmicrohttpd jansson sqlite3 libcrypto inih libargon2
+countyd_INC   := common proto countyd
+countyd_PKGS  := libmicrohttpd jansson sqlite3 libcrypto libargon2 zlib
 
 define module_rules
 $(1)_SRC := $$(foreach d,$$($(1)_DIRS),$$(wildcard $$(d)/*.c))
@@ -87,15 +86,16 @@ LIB_kioskui := $(BUILD)/libkioskui.a
 
 KIOSK_LIBS    := $(LIB_kioskui) $(LIB_sync) $(LIB_kstore) $(LIB_kconfig) $(LIB_proto) $(LIB_common)
 KIOSKCTL_LIBS := $(LIB_sync) $(LIB_kstore) $(LIB_kconfig) $(LIB_proto) $(LIB_common)
-COUNTYD_LIBS  := $(LIB_kstore) $(LIB_proto) $(LIB_common)
+COUNTYD_LIBS  := $(LIB_proto) $(LIB_common)
 
-KIOSK_LDLIBS    := $(call pc_libs,$(sort $(kiosk_PKGS) $(sync_PKGS) $(kstore_PKGS) $(kconfig_PKGS) $(proto_PKGS))) \
+KIOSK_LDLIBS    := $(call pc_libs,$(sort $(kiosk_PKGS) $(sync_PKGS) $(kstore_PKGS) $(kconfig_PKGS) $(proto_PKGS) $(common_PKGS))) \
                    -lzinnia -lunistring -lpthread -lm
-KIOSKCTL_LDLIBS := $(call pc_libs,$(sort $(kioskctl_PKGS) $(kstore_PKGS) $(proto_PKGS))) -lunistring -lpthread -lm
-COUNTYD_LDLIBS  := $(call pc_libs,$(sort $(countyd_PKGS) $(kstore_PKGS) $(proto_PKGS))) -lunistring -lpthread -lm
+KIOSKCTL_LDLIBS := $(call pc_libs,$(sort $(kioskctl_PKGS) $(kstore_PKGS) $(proto_PKGS) $(common_PKGS))) -lunistring -lpthread -lm
+COUNTYD_LDLIBS  := $(call pc_libs,$(sort $(countyd_PKGS) $(proto_PKGS) $(common_PKGS))) -lunistring -lpthread -lm
 
 # Tests and benchmarks see every module (tests/ and bench/ are not modules).
-ALL_INC  := $(sort $(foreach m,$(MODULES),$($(m)_INC))) tests
+# countyd's folder comes last: its app.h is not the kiosk's (kiosk/ui/app.h).
+ALL_INC  := $(filter-out countyd,$(sort $(foreach m,$(MODULES),$($(m)_INC)))) countyd tests
 ALL_PKGS := $(sort $(foreach m,$(MODULES),$($(m)_PKGS)))
 TEST_SRC  := $(wildcard tests/test_*.c)
 BENCH_SRC := $(wildcard bench/bench_*.c)
@@ -110,7 +110,7 @@ FONTS    := fonts/NotoSansCJK-Regular.ttc fonts/NotoSansCJK-Bold.ttc fonts/DejaV
 
 BINS := $(BIN)/kiosk $(BIN)/kioskctl $(BIN)/countyd
 
-.PHONY: all deps run test bench clean screenshots console-screenshots demo asan sample check-boundaries lint format analyze
+.PHONY: all deps run test bench clean screenshots console-screenshots demo asan sample check-boundaries lint format analyze fuzz fuzz-build
 .DEFAULT_GOAL := all
 # Keep objects of pattern-built programs (tests, benches) between runs.
 .SECONDARY:
@@ -126,10 +126,11 @@ run: deps
 
 # The tests also need the console group (headless Chromium for the web console).
 test:
-	@sh scripts/install-deps.sh console
-	@$(MAKE) --no-print-directory all $(TESTS)
+	@sh scripts/install-deps.sh console fuzz
+	@$(MAKE) --no-print-directory all $(TESTS) $(FUZZ_BINS)
 	@BIN=$(BIN) sh scripts/check-boundaries.sh
 	@BIN=$(BIN) sh scripts/run-tests.sh $(TESTS)
+	@sh tests/fuzz/run.sh $(FUZZ_QUICK_SECONDS) $(FUZZ_BINS)
 
 check-boundaries: all
 	@BIN=$(BIN) sh scripts/check-boundaries.sh
@@ -168,6 +169,52 @@ asan: deps
 
 $(BUILD)/tests/stamp: $(TESTS)
 	@BIN=$(BIN) sh scripts/run-tests.sh $(TESTS)
+
+# ---- Fuzzing (tests/fuzz/README.md) --------------------------------------
+# Each harness is built with clang's libFuzzer and the address and
+# undefined-behaviour sanitizers, from the sources of the modules it
+# exercises (compiled with that module's include paths).  `make fuzz` runs
+# each for FUZZ_SECONDS; `make test` runs each over its stored corpus and
+# then for FUZZ_QUICK_SECONDS (tests/fuzz/run.sh).
+FUZZ_CC            ?= clang
+FUZZ_SECONDS       ?= 60
+FUZZ_QUICK_SECONDS ?= 4
+FUZZ_FLAGS := -g -O1 -std=c11 -D_GNU_SOURCE $(filter-out -Wno-format-truncation,$(WARN)) -fsanitize=fuzzer,address,undefined \
+              -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZERS    := feed config authoring countyd image
+FUZZ_BINS  := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZERS))
+FUZZ_BASE  := $(common_SRC) $(proto_SRC)
+# harness | its module's include paths | its sources | its packages
+fuzz_feed_INC       := $(kstore_INC)
+fuzz_feed_SRC       := $(kstore_SRC)
+fuzz_feed_PKGS      := $(kstore_PKGS) $(proto_PKGS)
+fuzz_config_INC     := $(kconfig_INC)
+fuzz_config_SRC     := $(kconfig_SRC)
+fuzz_config_PKGS    := $(kconfig_PKGS) $(proto_PKGS) sqlite3
+fuzz_authoring_INC  := $(kioskctl_INC)
+fuzz_authoring_SRC  := $(kstore_SRC) kioskctl/authoring.c kioskctl/catalog_rules.c kioskctl/script_detect.c
+fuzz_authoring_PKGS := $(kioskctl_PKGS) $(kstore_PKGS) $(proto_PKGS)
+fuzz_countyd_INC    := $(countyd_INC) kiosk/store
+fuzz_countyd_SRC    := $(kstore_SRC) $(filter-out countyd/main.c,$(countyd_SRC))
+fuzz_countyd_PKGS   := $(countyd_PKGS) $(kstore_PKGS) $(proto_PKGS)
+fuzz_image_INC      := $(kioskui_INC)
+fuzz_image_SRC      := $(kstore_SRC) kiosk/ui/picture.c
+fuzz_image_PKGS     := sdl2 $(kstore_PKGS) $(proto_PKGS)
+
+define fuzz_rule
+$(BUILD)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c tests/fuzz/fuzz_util.h $(FUZZ_BASE) $(fuzz_$(1)_SRC)
+	@mkdir -p $(BUILD)/fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(addprefix -I,$(fuzz_$(1)_INC)) $(call pc_cflags,$(sort $(fuzz_$(1)_PKGS) $(common_PKGS))) -o $$@ \
+		tests/fuzz/fuzz_$(1).c $(FUZZ_BASE) $(fuzz_$(1)_SRC) $(call pc_libs,$(sort $(fuzz_$(1)_PKGS) $(common_PKGS))) -lunistring -lpthread -lm
+endef
+$(foreach f,$(FUZZERS),$(eval $(call fuzz_rule,$(f))))
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz:
+	@sh scripts/install-deps.sh fuzz
+	@$(MAKE) --no-print-directory fuzz-build
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -240,7 +287,8 @@ sample: $(BIN)/kioskctl $(FONTS)
 	$(BUILD)/sample_images assets/sample/content fonts/NotoSansCJK-Regular.ttc fonts/NotoSansCJK-Bold.ttc
 	$(BIN)/kioskctl feed assets/sample/content -o assets/sample/feed.json
 
-# countyd with the sample content and a kiosk synced to it (scripts/demo.sh).
+# A sample county on this machine: countyd, four organisations, a kiosk
+# each (scripts/demo.sh).
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@sh scripts/demo.sh

@@ -451,7 +451,7 @@ async function pageEdit(id) {
   drawGallery();
   const history = info ? el("div", { class: "card" }, el("h2", {}, "流程记录"),
     table(["时间", "操作", "人员", "说明"], (info.history || []).map((h) => el("tr", {},
-      el("td", {}, fmtTime(h.at)), el("td", {}, h.action), el("td", {}, h.admin), el("td", {}, h.detail || ""))))) : null;
+      el("td", {}, fmtTime(h.at)), el("td", {}, ACTION_LABEL[h.action] || h.action), el("td", {}, h.admin), el("td", {}, h.detail || ""))))) : null;
   show(el("h1", {}, id ? "编辑：" + item.title : "新建内容", info ? el("span", { style: null }, " ", stateBadge(info.state)) : ""),
     el("div", { class: "card" },
       el("div", { class: "row" },
@@ -573,7 +573,7 @@ async function reviewDetail(id) {
       el("a", { class: "button", href: "#/edit/" + encodeURIComponent(id) }, "打开编辑器（含预览）")),
     el("h3", {}, "流程记录"),
     table(["时间", "操作", "人员", "说明"], (info.history || []).map((h) => el("tr", {},
-      el("td", {}, fmtTime(h.at)), el("td", {}, h.action), el("td", {}, h.admin), el("td", {}, h.detail || "")))));
+      el("td", {}, fmtTime(h.at)), el("td", {}, ACTION_LABEL[h.action] || h.action), el("td", {}, h.admin), el("td", {}, h.detail || "")))));
 }
 
 /* ---- 通知 ------------------------------------------------------------------ */
@@ -702,13 +702,22 @@ async function pageStats() {
 
 /* ---- 审计 ------------------------------------------------------------------ */
 
+const ACTION_LABEL = { draft: "起草", edit: "修改", review: "审核", approve: "审批", publish: "发布", withdraw: "撤回",
+  return: "退回", put: "发布通知/答复", delete: "删除", reply: "答复", "reply-public": "公开答复", upload: "上传图片",
+  "privacy-keep": "保留敏感信息", "category-add": "新增目录", "category-edit": "修改目录", "category-delete": "删除目录",
+  "kiosk-register": "登记触控屏", "kiosk-move": "触控屏换组织", setting: "触控屏设置", command: "触控屏命令",
+  "org-create": "新建组织", "org-edit": "修改组织", "admin-token": "管理员令牌", "console-login": "登录后台",
+  "console-login-failed": "登录失败", "console-password": "设置密码" };
+
 async function pageAudit() {
   const data = await api("GET", "/v1/admin/audit?limit=300");
   /* The chain is the county's: checked by the county's own admins. */
   const verify = S.features.audit_verify && S.org === "root" ? await api("GET", "/v1/admin/audit/verify") : null;
+  const short = (t) => (t && t.length > 120 ? t.slice(0, 119) + "…" : t || "");
   const rows = data.audit.slice().reverse().map((a) => el("tr", {},
-    el("td", {}, fmtTime(a.at)), el("td", {}, a.admin), el("td", {}, a.action), el("td", {}, a.target),
-    el("td", { class: "wide-only" }, a.detail || "")));
+    el("td", { class: "nowrap" }, fmtTime(a.at)), el("td", {}, a.admin),
+    el("td", { class: "nowrap", title: a.action }, ACTION_LABEL[a.action] || a.action), el("td", {}, a.target),
+    el("td", { class: "wide-only", title: a.detail || null }, short(a.detail))));
   const status = verify
     ? (verify.ok ? el("p", { class: "state ok", id: "audit-verify" }, "记录链完整：共 " + verify.entries + " 条，未被改动")
       : el("p", { class: "state bad", id: "audit-verify" }, "记录链在第 " + verify.broken_at + " 条处断开：" + (verify.reason || "")))

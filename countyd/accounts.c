@@ -60,9 +60,11 @@ static int audit(Cdb *db, const char *actor, const char *action, const char *adm
     return cdb_audit(db, actor, org, action, admin, detail, err);
 }
 
+/* A query that fails answers "no", and "no" refuses what was asked. */
 static int admin_exists(Cdb *db, const char *admin)
 {
-    return cdb_int(db, 0, "SELECT count(*) FROM admins WHERE name = ?", "s", admin) > 0;
+    int64_t n = 0;
+    return cdb_int(db, &n, NULL, "SELECT count(*) FROM admins WHERE name = ?", "s", admin) == 0 && n > 0;
 }
 
 static int store_password(Cdb *db, const char *actor, const char *admin, const char *password, bool must_change,
@@ -76,7 +78,8 @@ static int store_password(Cdb *db, const char *actor, const char *admin, const c
                  " failures = 0, locked_until = 0, changed_at = ?4",
                  "ssdi", admin, encoded, must_change ? 1 : 0, (int64_t)time(NULL)) ||
         cdb_exec(db, err, "DELETE FROM console_sessions WHERE admin = ?", "s", admin) ||
-        audit(db, actor, "console-password", admin, must_change ? "set, to be changed at login" : "changed", err)) {
+        audit(db, actor, "console-password", admin, must_change ? "已设初始密码，首次登录时须修改" : "本人已修改",
+              err)) {
         cdb_rollback(db);
         return -1;
     }

@@ -10,13 +10,16 @@
 
 #include "api.h"
 #include "app.h"
-#include "blobs.h"
+#include "blobfile.h"
 #include "content.h"
 #include "feedback.h"
 #include "feedcache.h"
+#include "gzip.h"
+#include "log.h"
 #include "feedgen.h"
 #include "kiosks.h"
 #include "longpoll.h"
+#include "wire.h"
 
 /* A whole number lo..hi from the query string; dflt when absent. */
 static int query_int(Request *r, const char *name, int64_t lo, int64_t hi, int64_t dflt, int64_t *out)
@@ -54,18 +57,42 @@ static void set_etag(Request *r, const char *value)
     http_add_header(r, "ETag", tag);
 }
 
+/* The gzip copy of a feed document, from the cache or compressed once and
+ * cached under the feed's name with "|gzip"; the plain text is freed.  On
+ * failure the plain text is kept and goes out as it is. */
+static bool content_gzip(const char *feed, int64_t key, int64_t rev, char **text, size_t *len)
+{
+    char gz_feed[FEEDCACHE_FEED_SIZE];
+    snprintf(gz_feed, sizeof gz_feed, "%s|gzip", feed);
+    size_t gz_len;
+    char *gz = feedcache_get(gz_feed, key, rev, &gz_len);
+    Err err;
+    if (!gz && gzip_compress(*text, *len, &gz, &gz_len, &err) == 0) feedcache_put(gz_feed, key, rev, gz, gz_len);
+    else if (!gz) log_warn("countyd: sending a feed uncompressed: %s", err.msg);
+    if (!gz) return false;
+    free(*text);
+    *text = gz;
+    *len = gz_len;
+    return true;
+}
+
 /* The feed text for the kiosk at `since` when its feed is at t->revision:
- * from the cache, or built and cached.  *text is NULL when nothing is newer. */
-static int content_text(Request *r, const FeedTarget *t, int64_t since, int64_t *rev, char **text, size_t *len,
-                        Err *err)
+ * from the cache, or built and cached.  *text is NULL when nothing is newer.
+ * With `gzip`, a large document comes compressed and *gzipped says so. */
+static int content_text(Request *r, const FeedTarget *t, int64_t since, bool gzip, int64_t *rev, char **text,
+                        size_t *len, bool *gzipped, Err *err)
 {
     /* A kiosk moved after `since` gets a delta of its own; the others share
      * their organisation's. */
-    char feed[FEEDCACHE_FEED_SIZE];
+    char feed[FEEDCACHE_FEED_SIZE - 8];
     if (t->feed_base > since) snprintf(feed, sizeof feed, "kiosk:%s", r->actor);
     else snprintf(feed, sizeof feed, "%s", t->org);
     int64_t key = since <= 0 || since > *rev ? 0 : since;
-    if ((*text = feedcache_get(feed, key, *rev, len))) return 0;
+    *gzipped = false;
+    if ((*text = feedcache_get(feed, key, *rev, len))) {
+        if (gzip && *len >= GZIP_MIN_BYTES) *gzipped = content_gzip(feed, key, *rev, text, len);
+        return 0;
+    }
     Cdb *db = http_db(r);
     if (!db) return 1;
     json_t *doc;
@@ -75,7 +102,9 @@ static int content_text(Request *r, const FeedTarget *t, int64_t since, int64_t 
     json_decref(doc);
     if (!*text) return err_set(err, "out of memory");
     *len = strlen(*text);
-    feedcache_put(feed, since <= 0 || since > *rev ? 0 : since, *rev, *text, *len);
+    key = since <= 0 || since > *rev ? 0 : since;
+    feedcache_put(feed, key, *rev, *text, *len);
+    if (gzip && *len >= GZIP_MIN_BYTES) *gzipped = content_gzip(feed, key, *rev, text, len);
     return 0;
 }
 
@@ -103,7 +132,8 @@ void api_content(Request *r)
     /* Which database the revisions count in: a kiosk that sees another
      * one resyncs; one that sees an older revision of the same refuses it. */
     char database[24];
-    cdb_database_id(http_db(r), database, sizeof database);
+    Err err;
+    if (cdb_database_id(http_db(r), database, sizeof database, &err)) return http_reply_internal(r, &err);
     http_add_header(r, "X-Database-Id", database);
     if (t.revision == since && wait > 0) {
         /* Nothing new: hold the request without a database connection,
@@ -116,9 +146,10 @@ void api_content(Request *r)
     int64_t rev = t.revision;
     char *text = NULL;
     size_t len = 0;
-    Err err;
+    bool gzipped = false;
     if (rev != since) {
-        int rc = content_text(r, &t, since, &rev, &text, &len, &err);
+        bool gzip = gzip_accepted(http_header(r, "Accept-Encoding"));
+        int rc = content_text(r, &t, since, gzip, &rev, &text, &len, &gzipped, &err);
         if (rc > 0) return;
         if (rc < 0) return http_reply_internal(r, &err);
     }
@@ -126,20 +157,27 @@ void api_content(Request *r)
     snprintf(tag, sizeof tag, "%lld", (long long)rev);
     set_etag(r, tag);
     http_add_header(r, "Cache-Control", "no-store");
+    http_add_header(r, "Vary", "Accept-Encoding");
     if (!text) return http_reply_empty(r, 304);
+    if (gzipped) http_add_header(r, "Content-Encoding", "gzip");
     http_reply_text(r, 200, text, len, "application/json; charset=utf-8");
 }
 
 void api_blob(Request *r)
 {
     const char *sha = r->params[0];
-    if (!content_valid_sha256(sha))
+    if (!proto_sha256_valid(sha))
         return http_reply_error(r, 400, "bad_request", "a blob is named by its sha256 in 64 lowercase hex digits");
     Cdb *db = http_db(r);
     if (!db) return;
     char type[32];
     int64_t size;
-    if (content_blob_info(db, sha, type, sizeof type, &size) || !content_blob_on_kiosks(db, sha))
+    Err err;
+    int found = content_blob_info(db, sha, type, sizeof type, &size, &err);
+    bool on_kiosks = false;
+    if (found == 0 && content_blob_on_kiosks(db, sha, &on_kiosks, &err)) found = -1;
+    if (found < 0) return http_reply_internal(r, &err);
+    if (found == 1 || !on_kiosks)
         return http_reply_error(r, 404, "not_found", "no published attachment has this sha256");
     api_send_blob(r, sha, type, size);
 }
@@ -153,11 +191,11 @@ void api_send_blob(Request *r, const char *sha, const char *type, int64_t size)
     if (inm && strstr(inm, sha)) return http_reply_empty(r, 304);
     char path[1200];
     blobs_path(app->blob_dir, sha, path, sizeof path);
+    Err err;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) || st.st_size != size) {
         if (fd >= 0) close(fd);
-        Err err;
         err_set(&err, "blob %s is in the database but its file %s is missing or has the wrong size", sha, path);
         return http_reply_internal(r, &err);
     }
@@ -174,7 +212,7 @@ void api_feedback(Request *r)
     int rc = db ? feedback_store_batch(db, r->actor, json_object_get(body, "submissions"), &ack, &rej, &err) : 0;
     json_decref(body);
     if (!db) return;
-    if (rc) return api_reply_failure(r, rc, &err);
+    if (rc) return api_reply_failure(r, &err);
     http_reply_json(r, 200, json_pack("{s:o,s:o}", "acknowledged", ack, "rejected", rej));
 }
 
@@ -189,6 +227,6 @@ void api_heartbeat(Request *r)
     int rc = db ? kiosk_heartbeat(db, r->actor, body, http_client_address(r, addr, sizeof addr), &answer, &err) : 0;
     json_decref(body);
     if (!db) return;
-    if (rc) return api_reply_failure(r, rc, &err);
+    if (rc) return api_reply_failure(r, &err);
     http_reply_json(r, 200, answer);
 }

@@ -18,7 +18,7 @@
  * without their rules.  The checks an item must pass against its entry
  * (catalog_check_item) and the overdue list live here too.
  *
- * Results: 0, -1 (server fault) or an AppResult (see app.h). */
+ * Results: 0, or -1 with Err; a refusal carries its kind (common/err.h). */
 #ifndef COUNTYD_CATALOG_H
 #define COUNTYD_CATALOG_H
 
@@ -41,12 +41,14 @@ int catalog_owner(Cdb *db, const char *id, char *org, size_t size, Err *err);
 
 /* The feed category objects organisation `org`'s kiosks get. */
 int catalog_for_org(Cdb *db, const char *org, json_t **cats, Err *err);
+/* Every entry of the county (all organisations'), as feed objects. */
+int catalog_all(Cdb *db, json_t **cats, Err *err);
 /* The entries `org` sees, with their own and effective rules, for admins. */
 int catalog_list(Cdb *db, const char *org, json_t **out, Err *err);
 
 /* Checks an item of organisation `org` against its entry: the entry must be
  * one `org` sees, a 社会 (public) item may not go under an entry meant for
- * 党内 only (APP_BAD_REQUEST), and a 定期 item shown for less than the
+ * 党内 only (ERR_BAD_REQUEST), and a 定期 item shown for less than the
  * entry's min_days gets a warning (a sentence appended to `warnings`). */
 int catalog_check_item(Cdb *db, const char *org, json_t *item, json_t *warnings, Err *err);
 

@@ -5,9 +5,10 @@
  * feed, in landscape and in portrait, and serves the PNG of every page of
  * the reader.  Each run is a child process with its own scratch folder,
  * database and image cache, stopped when it takes longer than
- * preview_timeout_s.  A first run per orientation finds the number of
- * pages (from the reader's pager in the dump), a second one photographs
- * each page.  Previews are kept for an hour.
+ * preview_timeout_s.  A first run per orientation photographs page 1 and
+ * finds the number of pages (from the reader's pager in the dump); a
+ * second one, only when there are more, photographs each page.  Previews
+ * are kept for an hour.
  *
  * Routes: POST /v1/admin/preview (a feed item, as PUT /v1/admin/items
  * takes it) and GET /v1/admin/previews/ID/ORIENTATION-pN.png. */
@@ -27,11 +28,12 @@
 
 #include "api.h"
 #include "app.h"
-#include "blobs.h"
+#include "blobfile.h"
 #include "bytes.h"
 #include "content.h"
 #include "log.h"
 #include "monoclock.h"
+#include "wire.h"
 
 #define PREVIEW_MAX_PAGES 20
 #define PREVIEW_KEEP_SECONDS 3600
@@ -129,11 +131,13 @@ static int write_config(const App *app, const char *dir, const char *orientation
  * linked from the server's store. */
 static int write_feed(Cdb *db, const App *app, const char *dir, json_t *item, Err *err)
 {
-    char category[512] = "预览";
+    char category[512] = "预览", name[512] = "";
     const char *cat_id = json_string_value(json_object_get(item, "category"));
-    if (cat_id)
-        cdb_text(db, category, sizeof category, NULL, "SELECT json_extract(doc, '$.name') FROM categories WHERE id = ?",
-                 "s", cat_id);
+    if (cat_id &&
+        cdb_text(db, name, sizeof name, NULL, "SELECT json_extract(doc, '$.name') FROM categories WHERE id = ?", "s",
+                 cat_id) == 0 &&
+        name[0])
+        snprintf(category, sizeof category, "%s", name);
     time_t yesterday = time(NULL) - 86400;
     char published[40];
     strftime(published, sizeof published, "%Y-%m-%dT%H:%M:%SZ", gmtime(&yesterday));
@@ -151,7 +155,7 @@ static int write_feed(Cdb *db, const App *app, const char *dir, json_t *item, Er
         const char *sha = json_string_value(json_object_get(a, "sha256"));
         char type[32], src[PATH_MAX], link[PATH_MAX];
         int64_t size;
-        if (!content_valid_sha256(sha) || content_blob_info(db, sha, type, sizeof type, &size)) {
+        if (!proto_sha256_valid(sha) || content_blob_info(db, sha, type, sizeof type, &size, NULL)) {
             json_decref(copy);
             return err_set(err, "attachments[%zu]: the server has no such image; upload it first", i);
         }
@@ -173,14 +177,14 @@ static int write_feed(Cdb *db, const App *app, const char *dir, json_t *item, Er
     return rc;
 }
 
-/* The headless script: open the item from home, then either dump its
- * first page (pages == 0) or photograph pages 1..pages. */
+/* The headless script: open the item from home, then either photograph
+ * and dump its first page (pages == 0) or photograph pages 1..pages. */
 static int write_script(const char *dir, const char *orientation, int pages, Err *err)
 {
     char text[4096], path[PATH_MAX];
     int n = snprintf(text, sizeof text, "import %s/feed.json\ntap-first cat:\ntap-first item:\nexpect-screen reader\n",
                      dir);
-    if (pages == 0) n += snprintf(text + n, sizeof text - (size_t)n, "dump first\n");
+    if (pages == 0) n += snprintf(text + n, sizeof text - (size_t)n, "screenshot p1\ndump first\n");
     for (int p = 1; p <= pages; p++)
         n += snprintf(text + n, sizeof text - (size_t)n, "%sscreenshot p%d\n", p > 1 ? "tap-text pager.next\n" : "", p);
     snprintf(path, sizeof path, "%s/%s-%d.txt", dir, orientation, pages);
@@ -265,21 +269,27 @@ static void last_log_line(const char *dir, int o, int pages, char *buf, size_t s
     if (bytes_read_file(path, 1 << 20, &text, &len, &ignored)) return;
     while (len && (text[len - 1] == '\n' || text[len - 1] == '\r')) text[--len] = '\0';
     char *line = strrchr(text, '\n');
-    snprintf(buf, size, "%s", line ? line + 1 : text);
+    line = line ? line + 1 : text;
+    /* The kiosk names the scratch files; the admin needs only what is wrong. */
+    char *what = strstr(line, "feed.json: ");
+    while (what && strstr(what + 1, "feed.json: ")) what = strstr(what + 1, "feed.json: ");
+    snprintf(buf, size, "%s", what ? what + strlen("feed.json: ") : line);
     free(text);
 }
 
-/* Runs both orientations at once (pages[o] as in write_script) and waits
- * for them, stopping both at the deadline. */
+/* Runs both orientations at once (pages[o] as in write_script; -1 = not
+ * this orientation) and waits for them, stopping both at the deadline. */
 static int run_both(const App *app, const char *dir, const int pages[ORIENTATIONS], Err *err)
 {
-    pid_t pids[ORIENTATIONS];
+    pid_t pids[ORIENTATIONS] = {0};
     for (int o = 0; o < ORIENTATIONS; o++) {
+        if (pages[o] < 0) continue;
         if (write_script(dir, orientations[o].name, pages[o], err)) return -1;
         if ((pids[o] = start_kiosk(app, dir, o, pages[o])) < 0) return err_set(err, "fork: %s", strerror(errno));
     }
     double deadline = monoclock_ms() + app->preview_timeout_s * 1000.0;
-    int status[ORIENTATIONS] = {0}, left = ORIENTATIONS;
+    int status[ORIENTATIONS] = {0}, left = 0;
+    for (int o = 0; o < ORIENTATIONS; o++) left += pids[o] > 0;
     while (left > 0) {
         for (int o = 0; o < ORIENTATIONS; o++) {
             if (pids[o] <= 0) continue;
@@ -299,7 +309,7 @@ static int run_both(const App *app, const char *dir, const int pages[ORIENTATION
         if (left) usleep(20 * 1000);
     }
     for (int o = 0; o < ORIENTATIONS; o++) {
-        if (WIFEXITED(status[o]) && WEXITSTATUS(status[o]) == 0) continue;
+        if (pages[o] < 0 || (WIFEXITED(status[o]) && WEXITSTATUS(status[o]) == 0)) continue;
         char line[400];
         last_log_line(dir, o, pages[o], line, sizeof line);
         return err_set(err, "预览（%s）失败：%s", o == 0 ? "横屏" : "竖屏", line);
@@ -337,12 +347,18 @@ static int render(const App *app, Cdb *db, json_t *item, char *id, size_t id_siz
     if (!mkdtemp(dir)) return err_set(err, "%s: %s", dir, strerror(errno));
     snprintf(id, id_size, "%s", strrchr(dir, '/') + 3);
     int pages[ORIENTATIONS] = {0, 0};
-    if (write_feed(db, app, dir, item, err)) return APP_BAD_REQUEST;
+    if (write_feed(db, app, dir, item, err)) return err_mark(err, ERR_BAD_REQUEST);
     for (int o = 0; o < ORIENTATIONS; o++)
         if (write_config(app, dir, orientations[o].name, err)) return -1;
-    if (run_both(app, dir, pages, err)) return APP_BAD_REQUEST;
-    for (int o = 0; o < ORIENTATIONS; o++) pages[o] = page_count(dir, o);
-    if (run_both(app, dir, pages, err)) return APP_BAD_REQUEST;
+    if (run_both(app, dir, pages, err)) return err_mark(err, ERR_BAD_REQUEST);
+    /* The first run photographed page 1; a second is needed only for
+     * orientations with more pages. */
+    int more[ORIENTATIONS];
+    for (int o = 0; o < ORIENTATIONS; o++) {
+        pages[o] = page_count(dir, o);
+        more[o] = pages[o] > 1 ? pages[o] : -1;
+    }
+    if ((more[0] > 0 || more[1] > 0) && run_both(app, dir, more, err)) return err_mark(err, ERR_BAD_REQUEST);
     *out = json_object();
     for (int o = 0; o < ORIENTATIONS; o++) {
         json_t *list = json_array();
@@ -369,7 +385,7 @@ void api_admin_preview(Request *r)
     double started = monoclock_ms();
     int rc = render(r->app, db, item, id, sizeof id, &pages, &err);
     json_decref(item);
-    if (rc) return api_reply_failure(r, rc, &err);
+    if (rc) return api_reply_failure(r, &err);
     json_object_set_new(pages, "id", json_string(id));
     json_object_set_new(pages, "ms", json_integer((json_int_t)(monoclock_ms() - started)));
     http_reply_json(r, 200, pages);

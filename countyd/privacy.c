@@ -121,20 +121,22 @@ void privacy_scan_text(const char *text, const char *field, json_t *findings)
     }
 }
 
-int privacy_scan_visitors(Cdb *db, const char *org, const char *text, const char *field, json_t *findings, Err *err)
+/* The names and phones visitors left in feedback to `org` and below. */
+static int visitor_words(Cdb *db, const char *org, json_t **rows, Err *err)
 {
-    if (!text || !*text) return 0;
-    json_t *rows;
     /* A one-character "name" would match everywhere; two characters (王伟) is a name. */
-    if (cdb_rows(db, &rows, err,
-                 ORGS_SUBTREE_CTE " SELECT DISTINCT name AS v, 'name' AS kind FROM feedback"
-                 " WHERE org IN (SELECT id FROM subtree) AND length(name) >= 2"
-                 " UNION SELECT DISTINCT phone, 'phone' FROM feedback WHERE org IN (SELECT id FROM subtree) AND length(phone) >= 5",
-                 "s", org))
-        return -1;
+    return cdb_rows(db, rows, err,
+                    ORGS_SUBTREE_CTE " SELECT DISTINCT name AS v, 'name' AS kind FROM feedback"
+                    " WHERE org IN (SELECT id FROM subtree) AND length(name) >= 2"
+                    " UNION SELECT DISTINCT phone, 'phone' FROM feedback WHERE org IN (SELECT id FROM subtree) AND length(phone) >= 5",
+                    "s", org);
+}
+
+static void find_visitors(json_t *words, const char *text, const char *field, json_t *findings)
+{
     size_t i;
     json_t *row;
-    json_array_foreach(rows, i, row) {
+    json_array_foreach(words, i, row) {
         const char *v = json_string_value(json_object_get(row, "v"));
         if (!v || !strstr(text, v)) continue;
         bool name = strcmp(json_string_value(json_object_get(row, "kind")), "name") == 0;
@@ -143,17 +145,24 @@ int privacy_scan_visitors(Cdb *db, const char *org, const char *text, const char
         else mask(v, strlen(v), 3, shown, sizeof shown);
         add(findings, name ? "visitor_name" : "visitor_phone", name ? "来访群众的姓名" : "来访群众的电话", shown, field);
     }
-    json_decref(rows);
+}
+
+int privacy_scan_visitors(Cdb *db, const char *org, const char *text, const char *field, json_t *findings, Err *err)
+{
+    if (!text || !*text) return 0;
+    json_t *words;
+    if (visitor_words(db, org, &words, err)) return -1;
+    find_visitors(words, text, field, findings);
+    json_decref(words);
     return 0;
 }
 
-static int scan_field(Cdb *db, const char *org, json_t *entry, const char *key, const char *field, json_t *findings,
-                      Err *err)
+static void scan_field(json_t *words, json_t *entry, const char *key, const char *field, json_t *findings)
 {
     const char *text = json_string_value(json_object_get(entry, key));
-    if (!text) return 0;
+    if (!text) return;
     privacy_scan_text(text, field, findings);
-    return privacy_scan_visitors(db, org, text, field, findings, err);
+    find_visitors(words, text, field, findings);
 }
 
 int privacy_scan_entry(Cdb *db, const char *org, json_t *entry, json_t **out, Err *err)
@@ -161,20 +170,14 @@ int privacy_scan_entry(Cdb *db, const char *org, json_t *entry, json_t **out, Er
     static const char *const fields[][2] = {
         {"title", "标题"}, {"body", "正文"}, {"unit", "发布单位"}, {"text", "通知"}, {"question", "问题"}, {"answer", "答复"},
     };
+    json_t *words;
+    if (visitor_words(db, org, &words, err)) return -1;
     json_t *findings = json_array();
-    int rc = 0;
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0] && !rc; i++)
-        rc = scan_field(db, org, entry, fields[i][0], fields[i][1], findings, err);
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) scan_field(words, entry, fields[i][0], fields[i][1], findings);
     size_t i;
     json_t *a;
-    json_array_foreach(json_object_get(entry, "attachments"), i, a) {
-        if (rc) break;
-        rc = scan_field(db, org, a, "caption", "图片说明", findings, err);
-    }
-    if (rc) {
-        json_decref(findings);
-        return -1;
-    }
+    json_array_foreach(json_object_get(entry, "attachments"), i, a) scan_field(words, a, "caption", "图片说明", findings);
+    json_decref(words);
     *out = findings;
     return 0;
 }
@@ -195,6 +198,5 @@ int privacy_verdict(json_t *findings, const char *reason, Err *err)
                  json_string_value(json_object_get(f, "label")), json_string_value(json_object_get(f, "text")),
                  json_string_value(json_object_get(f, "field")));
     }
-    err_set(err, "保密审查：发现 %s。请修改后重新提交，或写明必须保留的理由（privacy_reason）", list);
-    return APP_PRIVACY;
+    return err_refuse(err, ERR_PRIVACY, "保密审查：发现 %s。请修改后重新提交，或写明必须保留的理由（privacy_reason）", list);
 }

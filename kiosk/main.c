@@ -12,6 +12,7 @@
 #include "headless.h"
 #include "input.h"
 #include "log.h"
+#include "renderer.h"
 #include "screen_feedback.h"
 #include "screens.h"
 #include "store.h"
@@ -55,13 +56,9 @@ static int open_window(const Config *cfg, Kiosk *k, Err *err)
     if (cfg->fullscreen && !cfg->headless) flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
     k->win = SDL_CreateWindow("党务公开", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h, flags);
     if (!k->win) return err_set(err, "cannot open a window: %s", SDL_GetError());
-    Uint32 rflags = cfg->headless ? SDL_RENDERER_SOFTWARE : SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC;
-    k->r = SDL_CreateRenderer(k->win, -1, rflags | SDL_RENDERER_TARGETTEXTURE);
-    if (!k->r) {
-        log_warn("no accelerated renderer (%s); drawing in software", SDL_GetError());
-        k->r = SDL_CreateRenderer(k->win, -1, SDL_RENDERER_SOFTWARE | SDL_RENDERER_TARGETTEXTURE);
-    }
-    if (!k->r) return err_set(err, "cannot draw in the window: %s", SDL_GetError());
+    char why[256];
+    k->r = renderer_create(k->win, cfg->renderer, cfg->headless, why, sizeof why, err);
+    if (!k->r) return -1;
     if (cfg->fullscreen && !cfg->headless) SDL_ShowCursor(SDL_DISABLE);
     return 0;
 }

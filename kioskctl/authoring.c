@@ -19,9 +19,8 @@
 #include "image.h"
 #include "feed.h"
 #include "script_detect.h"
-#include "store.h"
 
-/* Field limits are the feed format's (FEED_MAX_* in feed.h).  Whole files
+/* Field limits are the feed format's (FEED_MAX_* in proto/protolimits.h).  Whole files
  * are this reader's own concern: an item file holds at most one body plus
  * its header; the list files are small by nature.  Bigger files are
  * refused before they are read, so a stray video renamed .txt cannot
@@ -167,13 +166,6 @@ static bool has_control(const char *s, bool allow_tab)
     for (; *s; s++)
         if (((unsigned char)*s < 0x20 && !(allow_tab && *s == '\t')) || *s == 0x7f) return true;
     return false;
-}
-
-static bool valid_id(const char *id)
-{
-    size_t n = strlen(id);
-    if (n == 0 || n >= STORE_ID_MAX) return false;
-    return strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.") == n;
 }
 
 /* Which of the words (several spellings per value, '|'-separated) `s` is;
@@ -428,8 +420,8 @@ static int get_text(Record *r, const char *key, bool required, size_t max, const
 
 static int get_id(Record *r, const char *key, bool required, const char **out, Err *err)
 {
-    if (get_text(r, key, required, STORE_ID_MAX, out, err)) return -1;
-    if (*out && !valid_id(*out))
+    if (get_text(r, key, required, PROTO_ID_MAX, out, err)) return -1;
+    if (*out && !proto_id_valid(*out))
         return rec_fail(r, record_field(r, key)->line, err,
                         "%s: \"%s\" is not an id (1-63 characters of A-Z a-z 0-9 - _ .)", key, *out);
     return 0;
@@ -579,9 +571,9 @@ static int indent_width(const char *line)
 }
 
 typedef struct {
-    int indent[STORE_MAX_DEPTH];
-    char id[STORE_MAX_DEPTH][STORE_ID_MAX];
-    int children[STORE_MAX_DEPTH + 1];   /* entries met so far under the open parent of each level */
+    int indent[FEED_MAX_DEPTH];
+    char id[FEED_MAX_DEPTH][PROTO_ID_MAX];
+    int children[FEED_MAX_DEPTH + 1];   /* entries met so far under the open parent of each level */
     int depth;
 } CatalogStack;
 
@@ -595,7 +587,7 @@ static int catalog_level(const TextFile *t, CatalogStack *st, int w, Err *err)
         return 1;
     }
     if (w > st->indent[st->depth - 1]) {
-        if (st->depth == STORE_MAX_DEPTH)
+        if (st->depth == FEED_MAX_DEPTH)
             return err_set(err, "%s:%d: too deep: the catalog has at most three levels (一级/二级/三级目录)", t->path,
                            t->line);
         return st->depth + 1;
@@ -617,7 +609,7 @@ static int catalog_line(Load *L, TextFile *t, CatalogStack *st, char *raw, Err *
                        "%s:%d: expected \"id | name | icon | order | rules | lang\" (all but id and name may be left out)",
                        t->path, t->line);
     const char *id = cols[0], *name = cols[1], *icon = n > 2 ? cols[2] : "";
-    if (!valid_id(id))
+    if (!proto_id_valid(id))
         return err_set(err, "%s:%d: \"%s\" is not an id (1-63 characters of A-Z a-z 0-9 - _ .)", t->path, t->line, id);
     json_t *seen = json_object_get(L->category_ids, id);
     if (seen)
@@ -631,7 +623,7 @@ static int catalog_line(Load *L, TextFile *t, CatalogStack *st, char *raw, Err *
                        t->line, icon);
     st->depth = level;
     st->indent[level - 1] = w;
-    snprintf(st->id[level - 1], STORE_ID_MAX, "%s", id);
+    snprintf(st->id[level - 1], PROTO_ID_MAX, "%s", id);
     st->children[level] = 0;
     int sort = ++st->children[level - 1];
     if (n > 3 && *cols[3]) {
@@ -788,21 +780,21 @@ static int item_id(Record *r, const char *file_name, char *id, Err *err)
     const char *given;
     if (get_id(r, "id", false, &given, err)) return -1;
     if (given) {
-        snprintf(id, STORE_ID_MAX, "%s", given);
+        snprintf(id, PROTO_ID_MAX, "%s", given);
         return 0;
     }
     size_t n = strlen(file_name) - 4;
-    if (n == 0 || n >= STORE_ID_MAX) return rec_fail(r, r->line, err, "id: is missing and the file name is no id");
+    if (n == 0 || n >= PROTO_ID_MAX) return rec_fail(r, r->line, err, "id: is missing and the file name is no id");
     memcpy(id, file_name, n);
     id[n] = '\0';
-    if (!valid_id(id))
+    if (!proto_id_valid(id))
         return rec_fail(r, r->line, err, "id: is missing, and the file name \"%s\" cannot serve as one", file_name);
     return 0;
 }
 
 static int item_build(Load *L, Record *r, const char *file_name, json_t *it, Err *err)
 {
-    char id[STORE_ID_MAX];
+    char id[PROTO_ID_MAX];
     const char *category, *title, *unit;
     int64_t published, expires;
     int period, scope, lang, format;
@@ -1019,21 +1011,16 @@ static json_t *section(json_t *upserts)
     return s;
 }
 
-/* The safety net: the document must pass the kiosk's own importer. */
-static int check_with_importer(const char *dir, const json_t *doc, Err *err)
+/* The safety net: the document must pass the feed rules every kiosk
+ * applies (proto/feed.h). */
+static int check_with_feed_rules(const char *dir, const json_t *doc, Err *err)
 {
     char *text = authoring_feed_text(doc);
     if (!text) return err_set(err, "out of memory");
-    Store *s;
-    FeedResult res;
     Err e;
-    int rc = store_open(":memory:", &s, &e);
-    if (rc == 0) {
-        rc = feed_import_buffer(s, text, strlen(text), &res, &e);
-        store_close(s);
-    }
+    int rc = feed_parse(text, strlen(text), NULL, &e);
     free(text);
-    if (rc) return err_set(err, "%s: the feed made from this folder is refused by the importer: %s", dir, e.msg);
+    if (rc) return err_set(err, "%s: the feed made from this folder is refused by the feed rules: %s", dir, e.msg);
     return 0;
 }
 
@@ -1064,7 +1051,7 @@ int authoring_load(const char *dir, const AuthoringOptions *opt, json_t **out, E
     if (rc == 0) rc = load_items(&L, err);
     if (rc == 0) rc = load_records(&L, AUTHORING_NOTICES, notice_build, L.notices, err);
     if (rc == 0) rc = load_records(&L, AUTHORING_ANSWERS, answer_build, L.answers, err);
-    if (rc == 0) rc = check_with_importer(dir, doc, err);
+    if (rc == 0) rc = check_with_feed_rules(dir, doc, err);
     json_decref(L.category_ids);
     json_decref(L.item_ids);
     script_detector_close(L.detect);

@@ -1,17 +1,22 @@
 #!/bin/sh
-# `make demo`: a county server with the sample content and a kiosk synced
-# to it, all on this machine.
+# `make demo`: a sample county on this machine — a county server with a
+# 县委, two 乡镇党委 and a village branch, each with its own kiosk, so that
+# the difference is visible at a glance (docs/ADMIN.md "The demo").
 #
-#   1. a fresh countyd database in var/demo/, an admin "demo", countyd on
-#      127.0.0.1:$DEMO_PORT (default 8750);
-#   2. the sample content (assets/sample/content) published with
-#      `kioskctl publish --approve`, reviewed by "demo" and approved by
-#      "demo-approver" (never the same person);
-#   3. a kiosk "demo-1" registered, its kiosk.conf written to var/demo/;
-#   4. the kiosk window syncing from countyd when there is a display, or the
-#      kiosk's sync alone (kioskctl sync) when there is none.
-# Ctrl-C stops everything.  While it runs, try in another terminal the
-# commands it prints (withdraw an item, post a notice) and watch the kiosk.
+#   1. a fresh countyd database in var/demo/, countyd on 127.0.0.1:$DEMO_PORT
+#      (default 8750), two admins of the county ("demo" reviews, "demo-approver"
+#      approves: the reviewer of a version may not approve it) and an admin of
+#      青禾镇 ("qinghe-admin") to try what a township may do;
+#   2. the organisations: root 中共青山县委员会, qinghe 中共青禾镇委员会 and
+#      dongcun (its village branch) under it, baishi 中共白石乡委员会;
+#   3. the county's catalog and items (assets/demo/county, for every lobby),
+#      青禾镇's sample content (assets/sample/content, for 青禾镇 and 东村),
+#      白石乡's and 东村's own items (assets/demo/baishi, assets/demo/dongcun);
+#   4. one kiosk per organisation, its kiosk.conf in var/demo/KIOSK/;
+#   5. with a display, a kiosk window per organisation (each header shows its
+#      own organisation's name, from the server); without one, their sync runs
+#      without a screen and the script prints what each kiosk holds.
+# Ctrl-C stops everything.
 set -eu
 PORT=${DEMO_PORT:-8750}
 DIR=var/demo
@@ -28,11 +33,9 @@ trap 'exit 0' INT TERM
 
 rm -rf "$DIR"
 mkdir -p "$DIR"
-"$BIN"/countyd --db "$DIR/county.db" --add-admin demo > "$DIR/admin.txt"
-KIOSKCTL_TOKEN=$(sed -n 2p "$DIR/admin.txt")
-# A second admin: the reviewer of a version may not approve it.
-"$BIN"/countyd --db "$DIR/county.db" --add-admin demo-approver > "$DIR/approver.txt"
-APPROVER_TOKEN=$(sed -n 2p "$DIR/approver.txt")
+token_of() { "$BIN"/countyd --db "$DIR/county.db" --add-admin "$@" | sed -n 2p; }
+KIOSKCTL_TOKEN=$(token_of demo)
+APPROVER_TOKEN=$(token_of demo-approver)
 KIOSKCTL_SERVER=$URL
 export KIOSKCTL_TOKEN KIOSKCTL_SERVER
 
@@ -48,45 +51,93 @@ until "$BIN"/kioskctl items > /dev/null 2>&1; do
     sleep 0.1
 done
 
-echo "== publishing assets/sample/content to countyd ($URL)"
-"$BIN"/kioskctl publish assets/sample/content --approve --note "demo" > "$DIR/publish.log" 2>&1
-KIOSKCTL_TOKEN=$APPROVER_TOKEN "$BIN"/kioskctl publish assets/sample/content --approve --note "demo" 2>/dev/null | tail -n 3
+echo "== the county's organisations"
+"$BIN"/kioskctl org-set root --name "中共青山县委员会" --short "青山县委" > /dev/null
+"$BIN"/kioskctl org-add qinghe --name "中共青禾镇委员会" --short "青禾镇" > /dev/null
+"$BIN"/kioskctl org-add baishi --name "中共白石乡委员会" --short "白石乡" > /dev/null
+"$BIN"/kioskctl org-add dongcun --parent qinghe --name "中共青禾镇东村支部委员会" --short "东村" > /dev/null
+"$BIN"/kioskctl admin-add qinghe-admin --org qinghe --roles draft,review,approve > "$DIR/qinghe-admin.txt"
+QINGHE_TOKEN=$(sed -n 2p "$DIR/qinghe-admin.txt")
+"$BIN"/kioskctl orgs
 
-"$BIN"/kioskctl kiosk-add demo-1 --name "演示终端" --unit "中共青禾镇委员会" > "$DIR/kiosk-add.txt"
-TOKEN=$(sed -n 's/^token = //p' "$DIR/kiosk-add.txt")
-cat > "$DIR/kiosk.conf" <<CONF
-# Written by scripts/demo.sh: the kiosk of \`make demo\`.
+# publish ORG AUDIENCE FOLDER: reviewed by demo, approved by demo-approver.
+publish() {
+    "$BIN"/kioskctl publish "$3" --org "$1" --audience "$2" --approve --note "demo" > "$DIR/publish-$1.log" 2>&1
+    KIOSKCTL_TOKEN=$APPROVER_TOKEN "$BIN"/kioskctl publish "$3" --org "$1" --audience "$2" --approve --note "demo" \
+        >> "$DIR/publish-$1.log" 2>&1
+    echo "   $1: $(grep -c '已公开' "$DIR/publish-$1.log") item(s) published ($2)"
+}
+folder() {
+    mkdir -p "$DIR/content-$1"
+    cp assets/sample/content/catalog.txt "assets/demo/$1"/*.txt "$DIR/content-$1/"
+    echo "$DIR/content-$1"
+}
+echo "== publishing (reviewed by demo, approved by demo-approver)"
+publish root subtree "$(folder county)"
+publish qinghe subtree assets/sample/content
+publish baishi own "$(folder baishi)"
+publish dongcun own "$(folder dongcun)"
+
+kiosks="county-1:root qinghe-1:qinghe baishi-1:baishi dongcun-1:dongcun"
+for k in $kiosks; do
+    id=${k%%:*} org=${k#*:}
+    mkdir -p "$DIR/$id"
+    "$BIN"/kioskctl kiosk-add "$id" --org "$org" --name "演示终端 $id" > "$DIR/$id/kiosk-add.txt"
+    TOKEN=$(sed -n 's/^token = //p' "$DIR/$id/kiosk-add.txt")
+    cat > "$DIR/$id/kiosk.conf" <<CONF
+# Written by scripts/demo.sh: the kiosk of organisation $org in \`make demo\`.
 [sync]
 server_url = $URL
-kiosk_id = demo-1
+kiosk_id = $id
 token = $TOKEN
 interval = 30
 
 [store]
-database = $DIR/kiosk.db
-cache_dir = $DIR/cache
+database = $DIR/$id/kiosk.db
+cache_dir = $DIR/$id/cache
 CONF
-
+done
 
 cat <<TXT
 
-Try, in another terminal (the kiosk shows each change within seconds):
+Try, in another terminal (each kiosk shows a change within seconds, and only
+the kiosks whose organisation's feed it touches):
     export KIOSKCTL_SERVER=$URL KIOSKCTL_TOKEN=$KIOSKCTL_TOKEN
-    $BIN/kioskctl items
-    $BIN/kioskctl withdraw ITEM-ID
-    $BIN/kioskctl notice-add "今天下午三点召开党员大会" --urgent
+    $BIN/kioskctl items                      # every item, with its organisation
+    $BIN/kioskctl notice-add "今天下午三点召开党员大会" --org baishi --audience own
+    $BIN/kioskctl kiosk-move dongcun-1 --org baishi
+    $BIN/kioskctl overdue                    # 定期 entries not yet disclosed this period
     $BIN/kioskctl kiosks
-    $BIN/kioskctl feedback
+As 青禾镇's admin (sees and changes only 青禾镇 and 东村; 白石乡's items are 403):
+    KIOSKCTL_TOKEN=$QINGHE_TOKEN $BIN/kioskctl items
+    KIOSKCTL_TOKEN=$QINGHE_TOKEN $BIN/kioskctl withdraw zz-dangfei-2026q4 --note 试试
 
 TXT
 
-# The kiosk syncs by its own thread; with no display, `kioskctl sync` runs
-# the same thread on its own so the database still follows countyd.
+# Every kiosk syncs by its own thread; with no display, `kioskctl sync`
+# runs the same thread without a screen.
 if [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ] || [ -n "${SDL_VIDEODRIVER:-}" ]; then
-    echo "== starting the kiosk window, syncing from countyd (close it or press Ctrl-C to end the demo)"
-    "$BIN"/kiosk --config "$DIR/kiosk.conf" --windowed 2> "$DIR/kiosk.log" || true
+    echo "== starting a kiosk window per organisation (close them or press Ctrl-C to end the demo)"
+    for k in $kiosks; do
+        id=${k%%:*}
+        "$BIN"/kiosk --config "$DIR/$id/kiosk.conf" --windowed --size 960x540 2> "$DIR/$id/kiosk.log" &
+        pids="$pids $!"
+    done
 else
-    echo "== no display: kiosk demo-1 syncs without a screen (log: $DIR/sync.log); its database is $DIR/kiosk.db."
+    echo "== no display: the four kiosks sync without a screen (logs in $DIR/KIOSK/sync.log)"
+    for k in $kiosks; do
+        id=${k%%:*}
+        "$BIN"/kioskctl sync --config "$DIR/$id/kiosk.conf" --once > /dev/null 2> "$DIR/$id/sync.log" || true
+        "$BIN"/kioskctl sync --config "$DIR/$id/kiosk.conf" > /dev/null 2>> "$DIR/$id/sync.log" &
+        pids="$pids $!"
+    done
+    if command -v sqlite3 > /dev/null; then
+        for k in $kiosks; do
+            id=${k%%:*} org=${k#*:}
+            n=$(sqlite3 "$DIR/$id/kiosk.db" "SELECT count(*) FROM items WHERE deleted = 0")
+            echo "   $id ($org): $n item(s), e.g. $(sqlite3 "$DIR/$id/kiosk.db" "SELECT title FROM items WHERE deleted = 0 ORDER BY published_at DESC LIMIT 1")"
+        done
+    fi
     echo "Press Ctrl-C to stop."
-    "$BIN"/kioskctl sync --config "$DIR/kiosk.conf" 2> "$DIR/sync.log" || true
 fi
+wait

@@ -7,6 +7,9 @@
 #   sh scripts/install-deps.sh console    also what the web console's browser
 #                                         test needs (make test): Chromium, its
 #                                         WebDriver and python3-selenium
+#   sh scripts/install-deps.sh fuzz       also what the libFuzzer harnesses need (make test,
+#                                         make fuzz): clang and its runtime (libFuzzer,
+#                                         the sanitizers)
 #   sh scripts/install-deps.sh deb        also what `make deb` and `make test-deploy`
 #                                         need: debhelper, lintian, debootstrap, and
 #                                         cage and kbd (the programs the kiosk's unit
@@ -16,17 +19,19 @@ set -eu
 PACKAGES="gcc make pkg-config
 libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libpng-dev libjpeg-dev
 libsqlite3-dev sqlite3 libcurl4-openssl-dev libssl-dev openssl curl libsystemd-dev
-libinih-dev libunibreak-dev libunistring-dev libjansson-dev libcmocka-dev libmicrohttpd-dev libargon2-dev
+libinih-dev libunibreak-dev libunistring-dev libjansson-dev libcmocka-dev libmicrohttpd-dev zlib1g-dev libargon2-dev
 librime-dev librime-data rime-data-luna-pinyin libzinnia-dev tegaki-zinnia-simplified-chinese
 libopencc-dev libopencc-data libmd4c-dev libpoppler-glib-dev libcairo2-dev
 fonts-noto-cjk fonts-dejavu-core fonts-hanazono fonts-symbola
 clang-format cppcheck"
 CONSOLE_PACKAGES="chromium chromium-driver python3-selenium openssl"
+FUZZ_PACKAGES="clang libclang-rt-14-dev"
 DEB_PACKAGES="dpkg-dev debhelper lintian systemd cage kbd debootstrap"
 for group in "$@"; do
     case "$group" in
         console) PACKAGES="$PACKAGES $CONSOLE_PACKAGES" ;;
         deb) PACKAGES="$PACKAGES $DEB_PACKAGES" ;;
+        fuzz) PACKAGES="$PACKAGES $FUZZ_PACKAGES" ;;
     esac
 done
 

@@ -28,7 +28,9 @@ static RoundResult read_feed_file(Session *ss, const char *path, const struct st
      * a USB stick left in the kiosk is read again and again. */
     json_t *root = json_loadb(data, len, 0, NULL);
     json_t *rev = json_object_get(root, "revision");
-    bool same = json_is_integer(rev) && json_integer_value(rev) == store_revision(ss->store) && !ss->want_snapshot;
+    int64_t current;
+    bool known = store_revision(ss->store, &current, NULL) == 0;   /* unknown: import, which says why */
+    bool same = known && json_is_integer(rev) && json_integer_value(rev) == current && !ss->want_snapshot;
     json_decref(root);
     RoundResult r = ROUND_OK;
     Err e;

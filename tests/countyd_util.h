@@ -34,7 +34,7 @@ typedef struct {
     long status;
     char *body;
     size_t len;
-    char etag[128], cache_control[128];
+    char etag[128], cache_control[128], content_encoding[32];
 } Reply;
 
 static inline int countyd_free_port(void)
@@ -78,6 +78,8 @@ static inline size_t countyd_header(char *ptr, size_t size, size_t n, void *user
     line[strcspn(line, "\r\n")] = '\0';
     if (strncasecmp(line, "ETag: ", 6) == 0) snprintf(r->etag, sizeof r->etag, "%s", line + 6);
     if (strncasecmp(line, "Cache-Control: ", 15) == 0) snprintf(r->cache_control, sizeof r->cache_control, "%s", line + 15);
+    if (strncasecmp(line, "Content-Encoding: ", 18) == 0)
+        snprintf(r->content_encoding, sizeof r->content_encoding, "%s", line + 18);
     return len;
 }
 

@@ -19,7 +19,7 @@
 #include "authoring.h"
 #include "testutil.h"
 #include "blobs.h"
-#include "feed.h"
+#include "import.h"
 #include "store.h"
 #include "testutil.h"
 

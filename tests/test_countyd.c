@@ -1,15 +1,16 @@
 /* countyd end to end: the real bin/countyd on 127.0.0.1 on a free port,
  * a fresh database, requests over HTTP with libcurl, answers read as JSON. */
 #include "countyd_util.h"
-#include "countyd/kiosks.h"
 #include "blobs.h"
 #include "bytes.h"
+#include "protolimits.h"
 
 #include <errno.h>
 #include <openssl/sha.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdbool.h>
+#include <zlib.h>
 
 static Countyd srv;
 static char kiosk_token[80];
@@ -290,6 +291,65 @@ static void internal_items_never_reach_a_kiosk(void **state)
     snprintf(path, sizeof path, "/v1/blobs/%s", sha);
     Reply r = kiosk_get(path, NULL);
     expect_error(&r, 404, "not_found");
+}
+
+/* The gzip stream in a reply, inflated (zlib), as JSON. */
+static json_t *gunzip_json(const Reply *r)
+{
+    z_stream z = {0};
+    assert_int_equal(inflateInit2(&z, 15 + 16), Z_OK);
+    size_t room = 64 * r->len + 4096;
+    char *out = malloc(room);
+    z.next_in = (Bytef *)r->body;
+    z.avail_in = (uInt)r->len;
+    z.next_out = (Bytef *)out;
+    z.avail_out = (uInt)room - 1;
+    assert_int_equal(inflate(&z, Z_FINISH), Z_STREAM_END);
+    out[room - 1 - z.avail_out] = '\0';
+    inflateEnd(&z);
+    json_t *doc = json_loads(out, 0, NULL);
+    free(out);
+    assert_non_null(doc);
+    return doc;
+}
+
+/* A kiosk that offers gzip gets the same document compressed (built once,
+ * then from the cache); one that does not, or refuses it, gets it plain. */
+static void feeds_are_gzipped_when_the_kiosk_asks(void **state)
+{
+    (void)state;
+    char auth[160];
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", kiosk_token);
+    const char *plain_h[] = {auth, "X-Kiosk-Id: hall-1", NULL};
+    const char *gzip_h[] = {auth, "X-Kiosk-Id: hall-1", "Accept-Encoding: deflate, gzip;q=0.8", NULL};
+    const char *refuse_h[] = {auth, "X-Kiosk-Id: hall-1", "Accept-Encoding: gzip;q=0, identity", NULL};
+    for (int i = 0; i < 12; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "gzip-%d", i);
+        put_item(id, "dec", "村务公开栏本月更新的事项", "public", NULL);
+        publish_fully(id);
+    }
+    Reply plain = countyd_call(&srv, "GET", "/v1/content?since=0", plain_h, NULL, 0);
+    assert_int_equal(plain.status, 200);
+    assert_string_equal(plain.content_encoding, "");
+    assert_true(plain.len > 1024);
+    json_t *expected = reply_json(&plain);
+    for (int round = 0; round < 2; round++) {
+        Reply gz = countyd_call(&srv, "GET", "/v1/content?since=0", gzip_h, NULL, 0);
+        assert_int_equal(gz.status, 200);
+        assert_string_equal(gz.content_encoding, "gzip");
+        assert_true(gz.len < plain.len / 2);
+        json_t *doc = gunzip_json(&gz);
+        assert_true(json_equal(doc, expected));
+        json_decref(doc);
+        reply_free(&gz);
+    }
+    Reply refused = countyd_call(&srv, "GET", "/v1/content?since=0", refuse_h, NULL, 0);
+    assert_string_equal(refused.content_encoding, "");
+    assert_int_equal(refused.len, plain.len);
+    reply_free(&refused);
+    json_decref(expected);
+    reply_free(&plain);
 }
 
 static void since_etag_and_304(void **state)
@@ -889,6 +949,7 @@ int main(void)
         cmocka_unit_test(update_and_withdraw_travel_as_deltas),
         cmocka_unit_test(internal_items_never_reach_a_kiosk),
         cmocka_unit_test(since_etag_and_304),
+        cmocka_unit_test(feeds_are_gzipped_when_the_kiosk_asks),
         cmocka_unit_test(long_poll_answers_within_a_second_of_a_publish),
         cmocka_unit_test(long_poll_times_out_with_304),
         cmocka_unit_test(images_no_kiosk_can_show_are_refused),

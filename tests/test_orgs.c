@@ -14,7 +14,7 @@
 #include <sqlite3.h>
 #include <stdbool.h>
 
-#include "feed.h"
+#include "import.h"
 #include "store.h"
 
 static Countyd srv;
@@ -130,7 +130,7 @@ static bool sync_kiosk(Kiosk *k)
     Err err;
     if (store_open(k->db, &s, &err)) fail_msg("%s", err.msg);
     char path[128];
-    snprintf(path, sizeof path, "/v1/content?since=%lld", (long long)store_revision(s));
+    snprintf(path, sizeof path, "/v1/content?since=%lld", (long long)test_revision(s));
     Reply r = kiosk_get(k, path);
     bool delta = false;
     if (r.status == 200) {
@@ -255,7 +255,7 @@ static void deltas_follow_audience_changes_and_withdrawals(void **state)
         Store *s;
         Err err;
         assert_int_equal(store_open(kiosks[i].db, &s, &err), 0);
-        snprintf(path, sizeof path, "/v1/content?since=%lld", (long long)store_revision(s));
+        snprintf(path, sizeof path, "/v1/content?since=%lld", (long long)test_revision(s));
         store_close(s);
         Reply r = kiosk_get(&kiosks[i], path);
         assert_int_equal(r.status, 200);
@@ -292,7 +292,7 @@ static void a_moved_kiosk_gets_the_new_organisations_items_by_delta(void **state
         Store *s;
         Err err;
         assert_int_equal(store_open(kiosks[i].db, &s, &err), 0);
-        snprintf(path, sizeof path, "/v1/content?since=%lld", (long long)store_revision(s));
+        snprintf(path, sizeof path, "/v1/content?since=%lld", (long long)test_revision(s));
         store_close(s);
         r = kiosk_get(&kiosks[i], path);
         assert_int_equal(r.status, 304);
@@ -440,7 +440,7 @@ static void changes_and_withdrawals_carry_a_reason_kiosks_get(void **state)
     Store *st;
     Err err;
     assert_int_equal(store_open(kiosks[K_QINGHE].db, &st, &err), 0);
-    long long since = store_revision(st);
+    long long since = test_revision(st);
     store_close(st);
     /* A changed version of a published item: review by one, approval by
      * another, and publishing it needs a reason. */
@@ -665,6 +665,41 @@ static void the_privacy_review_blocks_approval_until_edited_or_explained(void **
     expect_status(as_admin(srv.admin_token, "POST", "/v1/admin/feedback/fb-qinghe-0001/reply",
                            "{\"text\":\"低保名单每季度在公开栏公示。\",\"public\":true,\"question\":\"低保名单是否公开？\"}"),
                   201, "public answer");
+}
+
+static void batches_publish_many_items_in_one_request_each(void **state)
+{
+    (void)state;
+    static const char batch[] =
+        "{\"items\":[{\"id\":\"b-1\",\"category\":\"dec\",\"title\":\"批量一\",\"body\":\"正文。\","
+        "\"published_at\":\"2026-12-01T09:00:00+08:00\",\"period\":\"immediate\",\"scope\":\"public\",\"audience\":\"own\"},"
+        "{\"id\":\"b-2\",\"category\":\"dec\",\"title\":\"批量二\",\"body\":\"正文。\",\"org\":\"dongcun\","
+        "\"published_at\":\"2026-12-01T09:00:00+08:00\",\"period\":\"immediate\",\"scope\":\"public\",\"audience\":\"own\"}%s]}";
+    char body[2048];
+    /* One item of another township refuses the whole batch. */
+    snprintf(body, sizeof body, batch,
+             ",{\"id\":\"b-3\",\"category\":\"dec\",\"title\":\"x\",\"body\":\"x\",\"org\":\"baishi\","
+             "\"published_at\":\"2026-12-01T09:00:00+08:00\",\"period\":\"immediate\",\"scope\":\"public\"}");
+    expect_status(as_admin(zhang_token, "PUT", "/v1/admin/items", body), 403, "batch with another township's item");
+    expect_status(as_admin(zhang_token, "GET", "/v1/admin/items/b-1", NULL), 404, "nothing of the refused batch");
+    snprintf(body, sizeof body, batch, "");
+    expect_status(as_admin(zhang_token, "PUT", "/v1/admin/items", body), 200, "batch");
+    expect_status(as_admin(srv.reviewer_token, "POST", "/v1/admin/items/steps", "{\"step\":\"review\",\"ids\":[\"b-1\",\"b-2\"]}"),
+                  200, "batch review");
+    expect_status(as_admin(srv.reviewer_token, "POST", "/v1/admin/items/steps", "{\"step\":\"approve\",\"ids\":[\"b-1\",\"b-2\"]}"),
+                  403, "the reviewer approves the batch");
+    expect_status(as_admin(zhang_token, "POST", "/v1/admin/items/steps", "{\"step\":\"approve\",\"ids\":[\"b-1\",\"b-2\"]}"), 200,
+                  "batch approve");
+    expect_status(as_admin(zhang_token, "POST", "/v1/admin/items/steps", "{\"step\":\"publish\",\"ids\":[\"b-1\",\"b-2\"]}"), 200,
+                  "batch publish");
+    sync_all();
+    char ids[2048];
+    store_ids(&kiosks[K_QINGHE], "items", ids, sizeof ids);
+    assert_non_null(strstr(ids, "b-1"));
+    assert_null(strstr(ids, "b-2"));
+    store_ids(&kiosks[K_DONGCUN], "items", ids, sizeof ids);
+    assert_non_null(strstr(ids, "b-2"));
+    assert_null(strstr(ids, "b-1"));
 }
 
 static int this_year(void)
@@ -893,6 +928,7 @@ int main(void)
         cmocka_unit_test(changes_and_withdrawals_carry_a_reason_kiosks_get),
         cmocka_unit_test(the_catalog_sets_rules_and_organisations_add_entries),
         cmocka_unit_test(the_privacy_review_blocks_approval_until_edited_or_explained),
+        cmocka_unit_test(batches_publish_many_items_in_one_request_each),
         cmocka_unit_test(the_yearly_archive_holds_every_published_version),
         cmocka_unit_test(a_broken_audit_chain_is_found_at_the_entry_edited),
         cmocka_unit_test(a_database_of_the_previous_countyd_keeps_every_row),

@@ -20,7 +20,7 @@
 
 #include "authoring.h"
 #include "blobs.h"
-#include "feed.h"
+#include "import.h"
 #include "store.h"
 
 #define FEED "assets/sample/feed.json"

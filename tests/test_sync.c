@@ -794,7 +794,7 @@ static void test_wrong_declaration_hides_only_its_item(void **state)
 static int64_t kiosk_revision(void)
 {
     Store *s = kiosk_store_open();
-    int64_t rev = store_revision(s);
+    int64_t rev = test_revision(s);
     store_close(s);
     return rev;
 }

@@ -422,7 +422,7 @@ static void test_heartbeat_settings_and_commands(void **state)
     assert_non_null(k);
     assert_string_equal(json_string_value(json_object_get(k, "app_version")), SYNC_APP_VERSION);
     Store *s = kiosk_store_open();
-    assert_int_equal(json_integer_value(json_object_get(k, "revision")), store_revision(s));
+    assert_int_equal(json_integer_value(json_object_get(k, "revision")), test_revision(s));
     store_close(s);
     /* Sent before this round's upload: the second submission was waiting. */
     assert_int_equal(json_integer_value(json_object_get(k, "outbox")), 1);

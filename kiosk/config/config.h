@@ -16,6 +16,7 @@
 #define CONFIG_TURN_AUTO -1       /* turn by 90 when the output's shape is not the orientation's */
 
 typedef enum { ORIENT_LANDSCAPE, ORIENT_PORTRAIT } Orientation;
+typedef enum { RENDERER_AUTO, RENDERER_SOFTWARE, RENDERER_GPU } RendererChoice;
 
 typedef struct Config {
     /* [unit] */
@@ -25,6 +26,7 @@ typedef struct Config {
     bool fullscreen;
     int width, height;            /* window size when not full screen */
     Orientation orientation;
+    RendererChoice renderer;      /* auto: the GPU when there is a real one (kiosk/ui/renderer.h) */
     int turn_degrees;             /* picture turned clockwise on the output: 0/90/180/270, or CONFIG_TURN_AUTO */
     int text_scale_percent;       /* 100 = sizes designed for 1080p at 1 m */
 

@@ -10,7 +10,7 @@
 
 #include "blobs.h"
 #include "body.h"
-#include "feed.h"
+#include "import.h"
 #include "log.h"
 
 #define TAP_MS 80

@@ -72,7 +72,7 @@ static void resolve_target(App *app, const char *arg, FeedbackTarget *t)
 {
     memset(t, 0, sizeof *t);
     while (strncmp(arg, "feedback:", 9) == 0) arg += 9;
-    char id[STORE_ID_MAX];
+    char id[PROTO_ID_MAX];
     if (strncmp(arg, "reader:", 7) == 0 || strncmp(arg, "image:", 6) == 0) {
         snprintf(id, sizeof id, "%s", strchr(arg, ':') + 1);
         id[strcspn(id, "#")] = '\0';
@@ -166,15 +166,16 @@ static void submit(App *app, Feedback *f, bool one_tap)
     char id[37];
     Err err;
     int rating = f->form.rating;
-    FeedbackResult r = feedback_form_submit(&f->form, app_store(app), &rules, app_time(app), id, f->message,
-                                            sizeof f->message, &err);
+    const char *thanks = feedback_form_thanks(&f->form);
+    FeedbackResult r = feedback_form_submit(&f->form, app_store(app), &rules, app_time(app), id, &err);
     if (r != FEEDBACK_SAVED && r != FEEDBACK_DUPLICATE) {
+        snprintf(f->message, sizeof f->message, "%s", err.msg);
         if (one_tap) f->form.rating = 0;   /* the row shows no choice that was not taken */
         return;
     }
     if (r == FEEDBACK_SAVED) app_poke_sync(app);   /* at the server within a second when online */
     snprintf(f->done_title, sizeof f->done_title, "%s", r == FEEDBACK_SAVED ? "提交成功" : "已经收到");
-    snprintf(f->done_text, sizeof f->done_text, "%s", f->message);
+    snprintf(f->done_text, sizeof f->done_text, "%s", r == FEEDBACK_SAVED ? thanks : err.msg);
     f->message[0] = '\0';
     f->rated = one_tap ? rating : 0;
     f->view = VIEW_DONE;
