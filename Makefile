@@ -4,6 +4,7 @@
 #   make run      install missing packages, build, start the kiosk on the sample content
 #   make test     install missing packages, build, check the boundaries, run every test
 #   make fuzz     build the libFuzzer harnesses (tests/fuzz/) and run each for FUZZ_SECONDS
+#   make update-references  regenerate the headless screens' reference dumps (tests/headless/expected/)
 #   make clean    remove build outputs (the database in var/ stays)
 #
 # The tree is a set of modules, one folder each (docs/ARCHITECTURE.md draws
@@ -110,7 +111,7 @@ FONTS    := fonts/NotoSansCJK-Regular.ttc fonts/NotoSansCJK-Bold.ttc fonts/DejaV
 
 BINS := $(BIN)/kiosk $(BIN)/kioskctl $(BIN)/countyd
 
-.PHONY: all deps run test bench clean screenshots console-screenshots demo asan sample check-boundaries lint format analyze fuzz fuzz-build
+.PHONY: all deps run test bench clean update-references screenshots console-screenshots demo asan sample check-boundaries lint format analyze fuzz fuzz-build
 .DEFAULT_GOAL := all
 # Keep objects of pattern-built programs (tests, benches) between runs.
 .SECONDARY:
@@ -150,6 +151,12 @@ analyze:
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCHES)
 	@for b in $(BENCHES); do echo "== $$b"; $$b || exit 1; done
+
+# The reference dumps of the headless screens (tests/headless/expected/),
+# regenerated on purpose when a screen is meant to show something else;
+# tests/screen_references.sh fails until they are (scripts/screen-references.sh).
+update-references: all
+	@BIN=$(BIN) sh scripts/screen-references.sh update
 
 # A picture of each screen in both orientations (docs/screenshots/), made
 # headless with the real renderer on the sample content.

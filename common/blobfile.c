@@ -10,16 +10,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "path.h"
 
-void blobs_path(const char *cache_dir, const char *sha256, char *buf, size_t size)
+
+int blobs_path(const char *cache_dir, const char *sha256, char *buf, size_t size, Err *err)
 {
-    snprintf(buf, size, "%s/%.2s/%s", cache_dir, sha256, sha256);
+    return path_format(buf, size, err, "%s/%.2s/%s", cache_dir, sha256, sha256);
 }
 
 int blobs_mkdirs(const char *path, Err *err)
 {
-    char tmp[1024];
-    if (snprintf(tmp, sizeof tmp, "%s", path) >= (int)sizeof tmp) return err_set(err, "%s: path too long", path);
+    char tmp[PATH_MAX];
+    if (path_format(tmp, sizeof tmp, err, "%s", path)) return -1;
     for (char *p = tmp + 1; *p; p++) {
         if (*p != '/') continue;
         *p = '\0';
@@ -74,7 +76,7 @@ struct BlobWriter {
     int64_t size, got;
     int fd;
     EVP_MD_CTX *md;
-    char tmp[1300], final[1200];
+    char tmp[PATH_MAX], final[PATH_MAX];
 };
 
 void blobs_writer_abort(BlobWriter *w)
@@ -89,15 +91,18 @@ void blobs_writer_abort(BlobWriter *w)
 /* Writes to CACHE/ab/.tmp-<pid>-<sha>; commit fsyncs and renames it into place. */
 int blobs_writer_open(const char *cache_dir, const char *sha256, int64_t size, BlobWriter **out, Err *err)
 {
-    char dir[1100];
+    char dir[PATH_MAX];
     BlobWriter *w = calloc(1, sizeof *w);
     if (!w) return err_set(err, "out of memory");
     w->fd = -1;
     snprintf(w->sha256, sizeof w->sha256, "%s", sha256);
     w->size = size;
-    blobs_path(cache_dir, sha256, w->final, sizeof w->final);
-    snprintf(dir, sizeof dir, "%s/%.2s", cache_dir, sha256);
-    snprintf(w->tmp, sizeof w->tmp, "%s/.tmp-%ld-%s", dir, (long)getpid(), sha256);
+    if (blobs_path(cache_dir, sha256, w->final, sizeof w->final, err) ||
+        path_format(dir, sizeof dir, err, "%s/%.2s", cache_dir, sha256) ||
+        path_format(w->tmp, sizeof w->tmp, err, "%s/.tmp-%ld-%s", dir, (long)getpid(), sha256)) {
+        free(w);
+        return -1;
+    }
     w->md = EVP_MD_CTX_new();
     if (!w->md || EVP_DigestInit_ex(w->md, EVP_sha256(), NULL) != 1) {
         free(w);
@@ -201,8 +206,8 @@ int blobs_put_file(const char *cache_dir, const char *src, const char *sha256, i
 
 int blobs_verify(const char *cache_dir, const char *sha256, Err *err)
 {
-    char path[1200], hex[65];
-    blobs_path(cache_dir, sha256, path, sizeof path);
+    char path[PATH_MAX], hex[65];
+    if (blobs_path(cache_dir, sha256, path, sizeof path, err)) return -1;
     if (blobs_hash_file(path, hex, NULL, err)) return -1;
     if (strcmp(hex, sha256) != 0) return err_set(err, "%s: content does not match its name", path);
     return 0;

@@ -13,8 +13,9 @@
 
 #include "err.h"
 
-/* CACHE/ab/abcdef… for a sha256 in hex. */
-void blobs_path(const char *cache_dir, const char *sha256, char *buf, size_t size);
+/* CACHE/ab/abcdef… for a sha256 in hex; -1 (Err) when it does not fit
+ * (a PATH_MAX buffer always fits a cache folder that exists). */
+int blobs_path(const char *cache_dir, const char *sha256, char *buf, size_t size, Err *err);
 
 /* Hash of a file (hex) and its size. */
 int blobs_hash_file(const char *path, char hex[65], int64_t *size, Err *err);

@@ -19,6 +19,7 @@
 #include "feedgen.h"
 #include "kiosks.h"
 #include "longpoll.h"
+#include "path.h"
 #include "wire.h"
 
 /* A whole number lo..hi from the query string; dflt when absent. */
@@ -189,9 +190,9 @@ void api_send_blob(Request *r, const char *sha, const char *type, int64_t size)
     http_add_header(r, "Cache-Control", "public, max-age=31536000, immutable");
     const char *inm = http_header(r, "If-None-Match");
     if (inm && strstr(inm, sha)) return http_reply_empty(r, 304);
-    char path[1200];
-    blobs_path(app->blob_dir, sha, path, sizeof path);
+    char path[PATH_MAX];
     Err err;
+    if (blobs_path(app->blob_dir, sha, path, sizeof path, &err)) return http_reply_internal(r, &err);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) || st.st_size != size) {

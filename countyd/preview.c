@@ -33,6 +33,7 @@
 #include "content.h"
 #include "log.h"
 #include "monoclock.h"
+#include "path.h"
 #include "wire.h"
 
 #define PREVIEW_MAX_PAGES 20
@@ -159,8 +160,10 @@ static int write_feed(Cdb *db, const App *app, const char *dir, json_t *item, Er
             json_decref(copy);
             return err_set(err, "attachments[%zu]: the server has no such image; upload it first", i);
         }
-        blobs_path(blob_root, sha, src, sizeof src);
-        snprintf(link, sizeof link, "%s/%s", dir, sha);
+        if (blobs_path(blob_root, sha, src, sizeof src, err) || path_join(link, sizeof link, dir, sha, err)) {
+            json_decref(copy);
+            return -1;
+        }
         if (symlink(src, link) != 0 && errno != EEXIST) {
             json_decref(copy);
             return err_set(err, "%s: %s", link, strerror(errno));

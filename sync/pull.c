@@ -18,6 +18,7 @@
 #include "blobs.h"
 #include "import.h"
 #include "log.h"
+#include "path.h"
 
 #define SYNC_DISK_RESERVE (64LL << 20) /* never fill the disk the database lives on */
 #define SYNC_GC_EVERY_S 3600
@@ -149,8 +150,10 @@ static int feed_from_disk(FILE *f, HttpResponse *resp, Err *err)
 
 static RoundResult request_content(Session *ss, int64_t since, int wait_s, bool *changed)
 {
-    char tmp[1100];
-    snprintf(tmp, sizeof tmp, "%s/.feed-%ld.tmp", ss->cfg->cache_dir, (long)getpid());
+    char tmp[PATH_MAX];
+    Err e;
+    if (path_format(tmp, sizeof tmp, &e, "%s/.feed-%ld.tmp", ss->cfg->cache_dir, (long)getpid()))
+        return session_fail(ss, ROUND_ERROR, "%s", e.msg);
     FILE *f = fopen(tmp, "w+b");
     if (!f) return session_fail(ss, ROUND_ERROR, "%s: cannot create: %s", tmp, strerror(errno));
     unlink(tmp);    /* open until closed, gone even if the kiosk is killed */
@@ -162,7 +165,6 @@ static RoundResult request_content(Session *ss, int64_t since, int wait_s, bool 
                        .wait_s = wait_s, .interruptible = wait_s > 0, .max_bytes = FEED_MAX_BYTES,
                        .deadline_s = ss->deadline_s, .sink = &sink};
     HttpResponse resp;
-    Err e;
     time_t t0 = time(NULL);
     int rc = http_send(ss->http, &req, &resp, &e);
     if (rc == 0 && feed_from_disk(f, &resp, &e)) {

@@ -46,7 +46,7 @@ static void a_damaged_cached_file_fails_verification(void **state)
     Err err;
     assert_int_equal(blobs_put_buffer(cache, "kiosk", 5, real_sha, 5, &err), 0);
     char path[1200];
-    blobs_path(cache, real_sha, path, sizeof path);
+    assert_int_equal(blobs_path(cache, real_sha, path, sizeof path, NULL), 0);
     test_write_file(path, "kiosq");
     assert_int_equal(blobs_verify(cache, real_sha, &err), -1);
     assert_non_null(strstr(err.msg, "does not match"));
@@ -119,7 +119,7 @@ static void garbage_collection_keeps_what_is_used(void **state)
     test_write_file(p, "orphan");
     assert_int_equal(blobs_hash_file(p, orphan_sha, NULL, &err), 0);
     assert_int_equal(blobs_put_buffer(cache, "orphan", 6, orphan_sha, 6, &err), 0);
-    blobs_path(cache, orphan_sha, orphan, sizeof orphan);
+    assert_int_equal(blobs_path(cache, orphan_sha, orphan, sizeof orphan, NULL), 0);
     snprintf(tmp, sizeof tmp, "%s/%.2s/.tmp-1-%s", cache, real_sha, real_sha);
     test_write_file(tmp, "half");
     int removed;

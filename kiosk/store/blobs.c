@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "path.h"
 
 /* An href from a feed is only followed inside base_dir: no absolute
  * paths, no "..", no URL schemes. */
@@ -24,13 +25,13 @@ static int fetch_one_local(Store *s, const char *cache_dir, const char *base_dir
 {
     Err e;
     if (blobs_verify(cache_dir, ref->sha256, &e) != 0) {
-        char src[2100];
+        char src[PATH_MAX];
         if (!safe_relative(ref->href)) {
             log_warn("blobs: attachment %.12s… has no usable local href \"%s\"", ref->sha256, ref->href);
             return 1;
         }
-        snprintf(src, sizeof src, "%s/%s", base_dir, ref->href);
-        if (blobs_put_file(cache_dir, src, ref->sha256, ref->size, &e) != 0) {
+        if (path_join(src, sizeof src, base_dir, ref->href, &e) ||
+            blobs_put_file(cache_dir, src, ref->sha256, ref->size, &e) != 0) {
             log_warn("blobs: %s", e.msg);
             return 1;
         }
@@ -89,14 +90,14 @@ int blobs_collect_garbage(Store *s, const char *cache_dir, int64_t budget_bytes,
     struct dirent *d;
     while ((d = readdir(top)) != NULL) {
         if (!all_hex(d->d_name, 2)) continue;
-        char sub[1100];
-        snprintf(sub, sizeof sub, "%s/%s", cache_dir, d->d_name);
+        char sub[PATH_MAX];
+        if (path_join(sub, sizeof sub, cache_dir, d->d_name, NULL)) continue;   /* no cache file has such a name */
         DIR *dir = opendir(sub);
         if (!dir) continue;
         struct dirent *f;
         while ((f = readdir(dir)) != NULL) {
-            char path[1400];
-            snprintf(path, sizeof path, "%s/%s", sub, f->d_name);
+            char path[PATH_MAX];
+            if (path_join(path, sizeof path, sub, f->d_name, NULL)) continue;
             struct stat st;
             bool temporary = strncmp(f->d_name, ".tmp-", 5) == 0;
             bool blob = proto_sha256_valid(f->d_name);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "path.h"
 #include "sqlutil.h"
 
 struct Store {
@@ -377,9 +378,8 @@ void store_delete_files(const char *path)
 {
     static const char *const suffixes[] = {"", "-wal", "-shm"};
     for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
-        char file[1100];
-        snprintf(file, sizeof file, "%s%s", path, suffixes[i]);
-        unlink(file);
+        char file[PATH_MAX];
+        if (path_format(file, sizeof file, NULL, "%s%s", path, suffixes[i]) == 0) unlink(file);
     }
 }
 

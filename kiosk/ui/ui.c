@@ -9,6 +9,7 @@
 
 #include "blobs.h"
 #include "log.h"
+#include "path.h"
 #include "picture.h"
 
 /* Calm and high-contrast: deep red and white for the header, dark text on
@@ -582,10 +583,9 @@ int ui_badge(Ui *ui, int x, int y, int h, const char *text, SDL_Color bg, SDL_Co
  * decoded), so a huge picture costs neither memory nor video memory. */
 static SDL_Texture *load_image(Ui *ui, const char *sha, int *w, int *h)
 {
-    char path[1200];
-    blobs_path(ui->image_dir, sha, path, sizeof path);
+    char path[PATH_MAX];
     Err err;
-    SDL_Surface *s = picture_load(path, ui->win_w, ui->win_h, &err);
+    SDL_Surface *s = blobs_path(ui->image_dir, sha, path, sizeof path, &err) ? NULL : picture_load(path, ui->win_w, ui->win_h, &err);
     if (!s) {
         log_warn("ui: image %s cannot be shown: %s", sha, err.msg);
         return NULL;
