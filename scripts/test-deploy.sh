@@ -52,8 +52,12 @@ step "systemd-analyze verify: $units"
 # reading every setting, at --help), and its font links lead to fonts.
 "$root/usr/bin/dangwu-kiosk" --config "$root/etc/dangwu/kiosk.conf" --help > /dev/null 2> "$work/conf.txt" ||
     { cat "$work/conf.txt"; fail "the packaged kiosk refuses the packaged /etc/dangwu/kiosk.conf"; }
+# (debhelper makes the links relative; they are followed here as they
+# would be on a kiosk, where the font packages are installed like here.)
 for link in "$root"/usr/share/dangwu-kiosk/fonts/*; do
-    [ -f "$(readlink "$link")" ] || fail "$link leads to $(readlink "$link"), which is no font"
+    target=$(readlink "$link")
+    case "$target" in /*) ;; *) target=/usr/share/dangwu-kiosk/fonts/$target ;; esac
+    [ -f "$(realpath -m "$target")" ] || fail "$link leads to $target, which is no font"
 done
 step "the packaged kiosk reads the packaged kiosk.conf; its font links lead to the Debian fonts"
 

@@ -37,6 +37,7 @@ struct App {
     const Config *cfg;
     Store *store;
     SyncThread *sync;
+    char store_note[64];        /* why the database is read-only, "" when it is not */
     Fonts *fonts;
     SDL_Window *win;
     SDL_Renderer *r;
@@ -732,6 +733,12 @@ void app_set_wall_time(App *app, int64_t wall)
 }
 
 void app_set_sync(App *app, SyncThread *sync) { app->sync = sync; }
+
+void app_set_store_note(App *app, const char *why)
+{
+    snprintf(app->store_note, sizeof app->store_note, "%s", why);
+    app->dirty = true;
+}
 void app_count_view(App *app, const char *item_id) { sync_count_view(app->sync, item_id); }
 void app_poke_sync(App *app) { sync_poke(app->sync); }
 
@@ -845,6 +852,7 @@ static void draw_sync_mark(App *app, Ui *ui, SDL_Rect box)
     if (strcmp(app->sync_state, "ok") == 0) state = "已同步", dot = ui_theme.ok;
     else if (strcmp(app->sync_state, "offline") == 0) state = "离线";
     else if (strcmp(app->sync_state, "error") == 0) state = "同步异常", dot = ui_theme.error;
+    if (app->store_note[0]) state = app->store_note, dot = ui_theme.error;   /* nothing can be synced */
     const char *warning = clock_warning(app);
     char label[64];
     snprintf(label, sizeof label, warning[0] ? "%s · %s" : "%s", state, warning);

@@ -165,6 +165,9 @@ void app_sync_notify(void *ctx, SyncEvent ev);
 /* The sync thread the screens hand work to (NULL: none, as in --headless
  * until a script starts one): a view to count, a submission to send now. */
 void app_set_sync(App *app, SyncThread *sync);
+/* The database is read-only (why: 存储已满, 存储只读): the sync mark shows
+ * it in place of the sync state. */
+void app_set_store_note(App *app, const char *why);
 void app_count_view(App *app, const char *item_id);
 void app_poke_sync(App *app);
 /* The SDL event type those events use (registered on first use). */
