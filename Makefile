@@ -286,13 +286,18 @@ fonts/LICENSE-symbola.txt: /usr/share/doc/fonts-symbola/copyright
 	@mkdir -p fonts
 	cp $< $@
 
+# The day the committed sample feed is made for: its relative dates
+# (今天+6) count from it, so the screenshots and tests, whose clock is that
+# day, see the notices live.  `make run` makes its own feed for today.
+SAMPLE_DAY := 2026-11-22
+
 # The sample content (docs/AUTHORING.md): redraws its images, then rebuilds
 # assets/sample/feed.json from assets/sample/content.  Both are committed.
 sample: $(BIN)/kioskctl $(FONTS)
 	@mkdir -p $(BUILD)
 	$(CC) $(CFLAGS) $(call pc_cflags,sdl2 SDL2_ttf SDL2_image) -o $(BUILD)/sample_images scripts/sample_images.c $(LDFLAGS) $(call pc_libs,sdl2 SDL2_ttf SDL2_image) -lm
 	$(BUILD)/sample_images assets/sample/content fonts/NotoSansCJK-Regular.ttc fonts/NotoSansCJK-Bold.ttc
-	$(BIN)/kioskctl feed assets/sample/content -o assets/sample/feed.json
+	$(BIN)/kioskctl feed assets/sample/content -o assets/sample/feed.json --today $(SAMPLE_DAY)
 
 # A sample county on this machine: countyd, four organisations, a kiosk
 # each (scripts/demo.sh).

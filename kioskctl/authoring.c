@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -39,6 +40,7 @@ typedef struct {
     char *buf;         /* NUL-terminated; lines are cut in place */
     size_t len, pos;
     int line;          /* number of the line last returned */
+    int64_t today;     /* a moment of the day relative dates (今天+3) count from */
 } TextFile;
 
 static void text_free(TextFile *t)
@@ -463,13 +465,45 @@ static int get_int(Record *r, const char *key, int dflt, int *out, Err *err)
     return 0;
 }
 
-/* "2026-11-20", "2026-11-20 09:00", "2026-11-20 09:00:00" in China
- * Standard Time, or a full RFC 3339 time.  A date alone means the start of
- * that day, or with `end_of_day` its end (an expiry "until 12-20" keeps
- * the item up all of the 20th). */
-static int parse_time(const char *s, bool end_of_day, int64_t *out)
+#define CST_OFFSET (8 * 3600)
+
+/* "今天", "今天+3", "今天-1" (or "today+3"): that day counted from `today`
+ * in China Standard Time, written as 2026-11-23 into date (11 bytes);
+ * returns the length of the relative part, 0 when s is not relative. */
+static int relative_day(const char *s, int64_t today, char *date)
 {
-    if (strchr(s, 'T')) return feed_parse_time(s, out);
+    static const char *const words[] = {"今天", "today"};
+    size_t n = 0;
+    for (size_t i = 0; i < 2 && !n; i++)
+        if (strncmp(s, words[i], strlen(words[i])) == 0) n = strlen(words[i]);
+    if (!n) return 0;
+    int days = 0, m = 0;
+    if ((s[n] == '+' || s[n] == '-') && sscanf(s + n, "%d%n", &days, &m) == 1) n += (size_t)m;
+    if (days < -3650 || days > 3650) return -1;
+    if (strncmp(s + n, "天", strlen("天")) == 0) n += strlen("天");
+    int64_t day = (today + CST_OFFSET) / 86400 + days;
+    char iso[64];
+    feed_format_time(day * 86400 - CST_OFFSET, iso, sizeof iso);   /* "2026-11-23T00:00:00+08:00" */
+    snprintf(date, 11, "%s", iso);
+    return (int)n;
+}
+
+/* "2026-11-20", "2026-11-20 09:00", "2026-11-20 09:00:00" in China
+ * Standard Time, or a full RFC 3339 time; the date may also be relative to
+ * the day the feed is made ("今天+3 18:00", see relative_day).  A date
+ * alone means the start of that day, or with `end_of_day` its end (an
+ * expiry "until 12-20" keeps the item up all of the 20th). */
+static int parse_time(const char *given, bool end_of_day, int64_t today, int64_t *out)
+{
+    if (strchr(given, 'T')) return feed_parse_time(given, out);
+    char resolved[96];
+    const char *s = given;
+    int rel = relative_day(given, today, resolved);
+    if (rel < 0) return -1;
+    if (rel > 0) {
+        snprintf(resolved + 10, sizeof resolved - 10, "%s", given + rel);
+        s = resolved;
+    }
     int y, mo, d, h = 0, mi = 0, sec = 0, n = 0;
     size_t len = strlen(s);
     if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3) return -1;
@@ -499,9 +533,9 @@ static int get_time(Record *r, const char *key, bool required, bool end_of_day, 
     *out = 0;
     if (get_text(r, key, required, 64, &s, err)) return -1;
     if (!s) return 0;
-    if (parse_time(s, end_of_day, out))
+    if (parse_time(s, end_of_day, r->file->today, out))
         return rec_fail(r, record_field(r, key)->line, err,
-                        "%s: \"%s\" is not a time like 2026-11-20 or 2026-11-20 09:00", key, s);
+                        "%s: \"%s\" is not a time like 2026-11-20, 2026-11-20 09:00 or 今天+3", key, s);
     return 0;
 }
 
@@ -520,6 +554,7 @@ typedef struct {
     json_t *categories, *items, *notices, *answers;   /* the upsert arrays */
     json_t *category_ids;      /* id -> line in catalog.txt */
     json_t *item_ids;          /* id -> file name */
+    int64_t today;             /* what relative dates count from */
     ScriptDetector *detect;    /* opened on first need: most folders say nothing of their script */
 } Load;
 
@@ -858,6 +893,7 @@ static int load_item(Load *L, const char *file_name, Err *err)
     join_path(path, sizeof path, L->dir, file_name);
     TextFile t;
     if (text_read(&t, path, MAX_ITEM_FILE, err)) return -1;
+    t.today = L->today;
     Record r;
     int rc = record_read(&t, false, &r, err);
     if (rc == 1) rc = err_set(err, "%s: is empty; an item needs a header and a text", path);
@@ -985,6 +1021,7 @@ static int load_records(Load *L, const char *name, RecordBuilder build, json_t *
     if (access(path, F_OK) != 0 && errno == ENOENT) return 0;
     TextFile t;
     if (text_read(&t, path, MAX_LIST_FILE, err)) return -1;
+    t.today = L->today;
     json_t *seen = json_object();
     int rc = 0;
     for (;;) {
@@ -1031,6 +1068,7 @@ int authoring_load(const char *dir, const AuthoringOptions *opt, json_t **out, E
     Load L = {
         .dir = dir,
         .href_prefix = opt->href_prefix ? opt->href_prefix : "",
+        .today = opt->today ? opt->today : (int64_t)time(NULL),
         .categories = json_array(),
         .items = json_array(),
         .notices = json_array(),

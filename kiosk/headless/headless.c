@@ -27,6 +27,8 @@ typedef struct Run {
     char shots[PATH_MAX];
     Err err;                   /* why the script stops, printed after its line number */
     SyncThread *sync;          /* started by sync-start */
+    char kept_id[96];          /* remember-place: a widget whose place must not change */
+    SDL_Rect kept_rect;
 } Run;
 
 static int fail(Run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -191,6 +193,16 @@ static bool text_shown(App *app, const char *what)
     for (int i = 0; i < n; i++)
         if (strstr(w[i].text, what)) return true;
     return false;
+}
+
+/* The widget (touchable or not) whose id is id, or NULL. */
+static const Widget *widget_by_id(App *app, const char *id)
+{
+    int n;
+    const Widget *w = ui_widgets(app_ui(app), &n);
+    for (int i = 0; i < n; i++)
+        if (strcmp(w[i].id, id) == 0) return &w[i];
+    return NULL;
 }
 
 static bool rect_inside(SDL_Rect in, SDL_Rect out, int slack)
@@ -959,6 +971,47 @@ static int cmd_expect_screen_or_text(Run *r, int argc, char **argv)
     return 0;
 }
 
+/* expect-order ID ID ...: the widgets come in reading order, each below the
+ * one before it, or on the same row to its right. */
+static int cmd_expect_order(Run *r, int argc, char **argv)
+{
+    (void)argc;
+    char *save = NULL, *prev_id = NULL;
+    SDL_Rect prev = {0};
+    for (char *id = strtok_r(argv[1], " \t", &save); id; id = strtok_r(NULL, " \t", &save)) {
+        const Widget *w = widget_by_id(r->app, id);
+        if (!w) return fail(r, "no widget with the id \"%s\" on the %s screen", id, app_screen_name(r->app));
+        SDL_Rect c = w->rect;
+        bool below = c.y >= prev.y + prev.h / 2;
+        bool same_row_right = abs(c.y - prev.y) < prev.h / 2 && c.x >= prev.x + prev.w / 2;
+        if (prev_id && !below && !same_row_right)
+            return fail(r, "%s (%d,%d) does not come after %s (%d,%d) in reading order", id, c.x, c.y, prev_id, prev.x,
+                        prev.y);
+        prev_id = id;
+        prev = c;
+    }
+    return 0;
+}
+
+/* remember-place ID, then expect-unmoved ID: the widget has not moved
+ * (beyond the few px of the drift against burn-in). */
+static int cmd_place(Run *r, int argc, char **argv)
+{
+    (void)argc;
+    const Widget *w = widget_by_id(r->app, argv[1]);
+    if (!w) return fail(r, "no widget with the id \"%s\" on the %s screen", argv[1], app_screen_name(r->app));
+    if (argv[0][0] == 'r') {
+        snprintf(r->kept_id, sizeof r->kept_id, "%s", argv[1]);
+        r->kept_rect = w->rect;
+        return 0;
+    }
+    if (strcmp(r->kept_id, argv[1]) != 0) return fail(r, "expect-unmoved %s: remember-place it first", argv[1]);
+    SDL_Rect a = r->kept_rect, b = w->rect;
+    if (abs(a.x - b.x) > 6 || abs(a.y - b.y) > 6 || a.w != b.w || a.h != b.h)
+        return fail(r, "%s moved from %d,%d %dx%d to %d,%d %dx%d", argv[1], a.x, a.y, a.w, a.h, b.x, b.y, b.w, b.h);
+    return 0;
+}
+
 /* The checks that take no arguments. */
 static int cmd_check_layout(Run *r, int argc, char **argv) { return (void)argc, (void)argv, check_layout(r); }
 static int cmd_check_glyphs(Run *r, int argc, char **argv) { return (void)argc, (void)argv, check_glyphs(r); }
@@ -1017,6 +1070,9 @@ static const Command commands[] = {
     {"expect-body-lines", 1, 1, true, true, "expect-body-lines MIN", cmd_expect_body_lines},
     {"expect-body-face", 1, 1, true, true, "expect-body-face FAMILY", cmd_expect_body_face},
     {"expect-screen-or-text", 1, 1, true, true, "expect-screen-or-text NAME TEXT", cmd_expect_screen_or_text},
+    {"expect-order", 1, 1, true, true, "expect-order ID ID ...", cmd_expect_order},
+    {"remember-place", 1, 1, false, true, "remember-place ID", cmd_place},
+    {"expect-unmoved", 1, 1, false, true, "expect-unmoved ID", cmd_place},
     {"check-layout", 0, 0, false, true, "check-layout", cmd_check_layout},
     {"check-glyphs", 0, 0, false, true, "check-glyphs", cmd_check_glyphs},
     {"read-item", 0, 0, false, true, "read-item", cmd_read_item},

@@ -122,20 +122,35 @@ bool feedback_form_touched(const FeedbackForm *f)
     return f->request || f->rating || f->comment[0] || f->name[0] || f->phone[0];
 }
 
+int feedback_form_problems(const FeedbackForm *f, FeedbackProblems *p)
+{
+    memset(p, 0, sizeof *p);
+    if (f->request) {
+        if (!has_text(f->comment)) p->at[FEEDBACK_AT_COMMENT] = "请写下您希望公开的事项";
+        if (!has_text(f->name)) p->at[FEEDBACK_AT_NAME] = "申请公开需要留下姓名";
+        if (!f->phone[0]) p->at[FEEDBACK_AT_PHONE] = "申请公开需要留下手机号码，以便告知办理结果";
+    } else if (!f->rating && !has_text(f->comment)) {
+        p->at[FEEDBACK_AT_COMMENT] = "请选择满意程度，或写下您的意见";
+    }
+    if (f->phone[0] && !feedback_phone_valid(f->phone)) p->at[FEEDBACK_AT_PHONE] = "手机号码应为11位，以1开头，请检查";
+    if (f->rating < 0 || f->rating > f->rating_levels) p->at[FEEDBACK_AT_RATING] = "评价等级无效";
+    for (int i = 0; i < FEEDBACK_AT_COUNT; i++) p->count += p->at[i] != NULL;
+    return p->count;
+}
+
 int feedback_form_check(const FeedbackForm *f, Err *err)
 {
-    const char *problem = NULL;
-    if (f->request) {
-        if (!has_text(f->comment)) problem = "请写下您希望公开的事项";
-        else if (!has_text(f->name)) problem = "申请公开需要留下姓名";
-        else if (!f->phone[0]) problem = "申请公开需要留下手机号码，以便告知办理结果";
-    } else if (!f->rating && !has_text(f->comment)) {
-        problem = "请选择满意程度，或写下您的意见";
+    FeedbackProblems p;
+    if (feedback_form_problems(f, &p) == 0) return 0;
+    char msg[sizeof err->msg];
+    size_t used = 0;
+    msg[0] = '\0';
+    for (int i = 0; i < FEEDBACK_AT_COUNT; i++) {
+        if (!p.at[i] || used >= sizeof msg) continue;
+        int n = snprintf(msg + used, sizeof msg - used, "%s%s", used ? "；" : "", p.at[i]);
+        if (n > 0) used += (size_t)n;
     }
-    if (!problem && f->phone[0] && !feedback_phone_valid(f->phone))
-        problem = "手机号码应为11位，以1开头，请检查";
-    if (f->rating < 0 || f->rating > f->rating_levels) problem = "评价等级无效";
-    return problem ? err_set(err, "%s", problem) : 0;
+    return err_set(err, "%s", msg);
 }
 
 int feedback_uuid(char out[37], Err *err)

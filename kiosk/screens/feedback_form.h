@@ -83,8 +83,19 @@ void feedback_form_clear(FeedbackForm *f);
 /* true when the visitor has entered anything at all (for the idle clear). */
 bool feedback_form_touched(const FeedbackForm *f);
 
-/* Checks the form; 0 when it can be sent, else -1 with a short sentence
- * for the visitor in Err ("请填写手机号码" ...). */
+/* Where a problem with the form is shown: beside its field. */
+typedef enum { FEEDBACK_AT_COMMENT, FEEDBACK_AT_NAME, FEEDBACK_AT_PHONE, FEEDBACK_AT_RATING, FEEDBACK_AT_COUNT } FeedbackSpot;
+
+typedef struct FeedbackProblems {
+    const char *at[FEEDBACK_AT_COUNT];  /* a short sentence for the visitor, NULL when that part is fine */
+    int count;
+} FeedbackProblems;
+
+/* Every problem of the form at once, each for its field (a request with
+ * nothing filled in has three); returns how many. */
+int feedback_form_problems(const FeedbackForm *f, FeedbackProblems *p);
+/* Checks the form; 0 when it can be sent, else -1 with the problems'
+ * sentences for the visitor, joined by "；", in Err. */
 int feedback_form_check(const FeedbackForm *f, Err *err);
 
 /* The thanks that go under 提交成功 for what the form holds now (ask

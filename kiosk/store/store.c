@@ -1,10 +1,13 @@
 #include "store.h"
 
+#include <libgen.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -196,6 +199,179 @@ void store_close(Store *s)
     if (!s) return;
     sqlite3_close(s->db);
     free(s);
+}
+
+/* ---- the kiosk's start-up --------------------------------------------- */
+
+static bool code_is_corrupt(int code) { return (code & 0xff) == SQLITE_CORRUPT || (code & 0xff) == SQLITE_NOTADB; }
+
+static bool code_is_unwritable(int code)
+{
+    int c = code & 0xff;
+    return c == SQLITE_READONLY || c == SQLITE_FULL || c == SQLITE_CANTOPEN || c == SQLITE_PERM ||
+           code == SQLITE_IOERR_WRITE || code == SQLITE_IOERR_FSYNC || code == SQLITE_IOERR_SHMOPEN ||
+           code == SQLITE_IOERR_SHMSIZE;
+}
+
+/* An existing database opened without writing anything: mode=ro, and when
+ * even that needs a -shm it cannot create (a read-only folder), as an
+ * immutable file. */
+static int open_read_only(const char *path, Store **out, Err *err)
+{
+    static const char *const modes[] = {"ro", "ro&immutable=1"};
+    for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+        char *uri = sqlite3_mprintf("file:%s?mode=%s", path, modes[i]);
+        Store *s = calloc(1, sizeof *s);
+        if (!uri || !s) {
+            sqlite3_free(uri);
+            free(s);
+            return err_set(err, "out of memory");
+        }
+        snprintf(s->path, sizeof s->path, "%s", path);
+        int rc = sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_FULLMUTEX, NULL);
+        sqlite3_free(uri);
+        int version = -1;
+        if (rc == SQLITE_OK) store_schema_version(s, &version, NULL);
+        if (rc == SQLITE_OK && version == STORE_SCHEMA_VERSION) {
+            sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+            *out = s;
+            return 0;
+        }
+        if (rc == SQLITE_OK && i == 0) err_set(err, "%s: cannot be read without writing: %s", path, sqlite3_errmsg(s->db));
+        else if (rc == SQLITE_OK) err_set(err, "%s: schema %d, not %d, and it cannot be migrated read-only", path,
+                                          version, STORE_SCHEMA_VERSION);
+        else err_set(err, "%s: cannot be opened read-only: %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        store_close(s);
+    }
+    return -1;
+}
+
+/* PRAGMA quick_check: "ok", or its first complaint in why. */
+static bool quick_check_ok(Store *s, char *why, size_t size)
+{
+    sqlite3_stmt *st = NULL;
+    snprintf(why, size, "%s", "cannot run");
+    if (sqlite3_prepare_v2(s->db, "PRAGMA quick_check", -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        sql_copy_text(why, size, st, 0);
+    else snprintf(why, size, "%s", sqlite3_errmsg(s->db));
+    sqlite3_finalize(st);
+    return strcmp(why, "ok") == 0;
+}
+
+/* Opens the database for writing; *code is SQLite's result when it fails.
+ * A write of the start time proves it takes writes (a full disk is only
+ * seen when something is written). */
+static int open_and_probe(const char *path, Store **out, int *code, Err *err)
+{
+    Store *s = NULL;
+    *code = SQLITE_OK;
+    if (store_open(path, &s, err) == 0) {
+        char stamp[32];
+        snprintf(stamp, sizeof stamp, "%lld", (long long)time(NULL));
+        char check[200];
+        if (!quick_check_ok(s, check, sizeof check)) {
+            *code = SQLITE_CORRUPT;
+            err_set(err, "%s: PRAGMA quick_check: %s", path, check);
+        } else if (store_state_set(s, "store.opened_at", stamp, err) == 0) {
+            *out = s;
+            return 0;
+        }
+    }
+    if (*code == SQLITE_OK) *code = s ? sqlite3_extended_errcode(s->db) : SQLITE_ERROR;
+    store_close(s);
+    return -1;
+}
+
+static int open_failure_code(const char *path)
+{
+    /* store_open closed its connection: ask SQLite again what it sees. */
+    sqlite3 *db = NULL;
+    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);
+    if (rc == SQLITE_OK) rc = sqlite3_exec(db, "PRAGMA schema_version", NULL, NULL, NULL);
+    if (rc != SQLITE_OK && db) rc = sqlite3_extended_errcode(db);
+    sqlite3_close(db);
+    return rc;
+}
+
+/* The unsent feedback of a corrupt database, as far as it can be read. */
+static int salvage_feedback(const char *path, StoreFeedback **rows, int *count)
+{
+    Store *old = NULL;
+    Err e;
+    *rows = NULL;
+    *count = 0;
+    if (open_read_only(path, &old, &e) != 0) return -1;
+    int rc = store_feedback_pending(old, 100000, rows, count, &e);
+    if (rc) log_warn("store: no feedback could be read from the damaged %s: %s", path, e.msg);
+    store_close(old);
+    return rc;
+}
+
+static void move_aside(const char *path, char *moved_to, size_t size)
+{
+    char stamp[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+    snprintf(moved_to, size, "%s.corrupt-%s", path, stamp);
+    static const char *const suffixes[] = {"", "-wal", "-shm"};
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        char from[1200], to[1300];
+        snprintf(from, sizeof from, "%s%s", path, suffixes[i]);
+        snprintf(to, sizeof to, "%s%s", moved_to, suffixes[i]);
+        if (rename(from, to) != 0 && i == 0) log_warn("store: cannot move %s aside: %m", from);
+    }
+}
+
+static int replace_corrupt(const char *path, Store **out, StoreStart *start, Err *err)
+{
+    StoreFeedback *rows;
+    int count;
+    salvage_feedback(path, &rows, &count);
+    move_aside(path, start->moved_to, sizeof start->moved_to);
+    int code;
+    if (open_and_probe(path, out, &code, err) != 0) {
+        store_free(rows);
+        return err_prefix(err, "a fresh database after moving the damaged one to %s: ", start->moved_to);
+    }
+    for (int i = 0; i < count; i++) {
+        Err e;
+        if (store_feedback_add(*out, &rows[i], &e) == 0) start->salvaged++;
+        else log_warn("store: feedback %s from the damaged database not kept: %s", rows[i].id, e.msg);
+    }
+    store_free(rows);
+    log_warn("store: %s was damaged; kept as %s, %d unsent feedback submission(s) saved from it, a fresh database "
+             "made (the sync thread fills it again)",
+             path, start->moved_to, start->salvaged);
+    return 0;
+}
+
+/* A full disk shows in SQLite as SQLITE_FULL, or as a disk I/O error when
+ * the -shm cannot grow: the folder's free space tells them apart. */
+static bool disk_full(const char *path)
+{
+    char dir[1100];
+    snprintf(dir, sizeof dir, "%s", path);
+    struct statvfs vfs;
+    return statvfs(dirname(dir), &vfs) == 0 && (uint64_t)vfs.f_bavail * vfs.f_frsize < 64 * 1024;
+}
+
+int store_open_kiosk(const char *path, Store **out, StoreStart *start, Err *err)
+{
+    memset(start, 0, sizeof *start);
+    *out = NULL;
+    int code;
+    if (open_and_probe(path, out, &code, err) == 0) return 0;
+    if (code == SQLITE_ERROR || code == SQLITE_OK) code = open_failure_code(path);
+    if (code_is_corrupt(code)) return replace_corrupt(path, out, start, err);
+    if (!code_is_unwritable(code)) return -1;
+    Err why = *err;
+    if (open_read_only(path, out, err) != 0) return err_prefix(err, "%s; and read-only: ", why.msg);
+    start->read_only = true;
+    snprintf(start->why, sizeof start->why, "%s", (code & 0xff) == SQLITE_FULL || disk_full(path) ? "存储已满" : "存储只读");
+    log_warn("store: %s cannot be written (%s); showing what it holds, read-only, without syncing", path, why.msg);
+    return 0;
 }
 
 void store_delete_files(const char *path)

@@ -92,6 +92,24 @@ typedef struct StoreAnswer {
  * two threads wait for each other's short transactions. */
 int store_open(const char *path, Store **out, Err *err);
 void store_close(Store *s);
+
+/* What store_open_kiosk had to do to give the kiosk something to show. */
+typedef struct StoreStart {
+    bool read_only;          /* the database cannot be written (read-only folder, full disk) */
+    char why[64];            /* then, for the sync mark: 存储已满 or 存储只读 */
+    char moved_to[1100];     /* a corrupt database was kept here ("" none) */
+    int salvaged;            /* unsent feedback copied from it into the fresh one */
+} StoreStart;
+/* The kiosk's start-up open: store_open, and then a write to prove the
+ * database takes writes.  A database that is no database or fails
+ * PRAGMA quick_check is renamed PATH.corrupt-YYYYmmdd-HHMMSS (kept for
+ * diagnosis, with its -wal and -shm), its unsent feedback is copied into a
+ * fresh database when it can still be read, and the fresh one is used (the
+ * sync thread fills it again).  A database that cannot be written is
+ * opened read-only and start->read_only says so.  -1 only when there is
+ * nothing to open at all (no folder, a read-only folder with no database,
+ * a schema from another version that cannot be migrated read-only). */
+int store_open_kiosk(const char *path, Store **out, StoreStart *start, Err *err);
 /* Deletes a closed database and its WAL files (-wal, -shm). */
 void store_delete_files(const char *path);
 int store_schema_version(Store *s, int *out, Err *err);
