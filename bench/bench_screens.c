@@ -34,16 +34,20 @@
 #include "renderer.h"
 #include "screens.h"
 
-/* The timeline, ms from the start of the loop.  Home shows the urgent
- * notice (it fits) for 8 s, then the long one: it rests 1.5 s, then scrolls. */
+/* The timeline, ms from the start.  The loop runs twice: first with only
+ * the urgent notice (in its strip under the header; the ticker shows its
+ * welcome line, which fits), then with a long notice in the ticker as well
+ * (it rests 1.5 s, then scrolls), and a tap. */
 #define STILL_FROM 500
 #define STILL_TO 6500
-#define TICK_FROM 10000
-#define TICK_TO 16000
-#define TAP_AT 16500
-#define TAP_UP_AT 16560
-#define TRANSITION_TO 17200
-#define QUIT_AT 17500
+#define STILL_QUIT_AT 6600
+#define TICK_FROM 10500
+#define TICK_TO 16500
+#define TAP_AT 17000
+#define TAP_UP_AT 17060
+#define TRANSITION_TO 17700
+#define QUIT_AT 18000
+#define LONG_NOTICE "n-day"
 #define MAX_FRAMES 4096
 
 typedef struct Part {
@@ -182,6 +186,20 @@ static void aim_at_tile(App *app, SDL_Event *e)
     die("home", "no tile to tap");
 }
 
+/* Timer at ms from the start of the timeline. */
+static void at(int ms, SDL_TimerCallback fn, void *param)
+{
+    double due = ms - (monoclock_ms() - bench->start);
+    SDL_AddTimer(due < 1 ? 1 : (Uint32)due, fn, param);
+}
+
+static void import(Store *store, const char *json)
+{
+    FeedResult res;
+    Err err;
+    if (feed_import_buffer(store, json, strlen(json), &res, &err)) die("feed", err.msg);
+}
+
 int main(void)
 {
     setenv("SDL_VIDEODRIVER", "dummy", 0);
@@ -198,6 +216,8 @@ int main(void)
     if (store_open(cfg.db_path, &store, &err) || feed_import_file(store, "tests/data/feed.json", &res, &err) ||
         blobs_mkdirs(cfg.cache_dir, &err) || blobs_fetch_local(store, cfg.cache_dir, "tests/data", &fetched, &err))
         die("content", err.msg);
+    import(store, "{\"format\":\"dangwu-feed\",\"version\":1,\"kind\":\"delta\",\"base_revision\":1,"
+                  "\"revision\":2,\"notices\":{\"delete\":[\"" LONG_NOTICE "\"]}}");
     input_set_hints();
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) || TTF_Init()) die("SDL", SDL_GetError());
     IMG_Init(IMG_INIT_PNG);
@@ -226,13 +246,22 @@ int main(void)
     printf("screens at 1920x1080, renderer %s, video driver %s, real time\n", info.name, SDL_GetCurrentVideoDriver());
     print_load("before");
     b.start = monoclock_ms();
-    for (intptr_t k = 0; k < 6; k++) {
+    at(STILL_FROM, at_mark, (void *)0);
+    at(STILL_TO, at_mark, (void *)1);
+    at(STILL_QUIT_AT, at_quit, NULL);
+    app_run(app);
+    import(store, "{\"format\":\"dangwu-feed\",\"version\":1,\"kind\":\"delta\",\"base_revision\":2,"
+                  "\"revision\":3,\"notices\":{\"upsert\":[{\"id\":\"" LONG_NOTICE "\",\"text\":"
+                  "\"每月第一个工作日为党务公开日，欢迎党员群众到镇党群服务中心查阅公开内容；对公开内容有疑问的，"
+                  "可在本屏“意见建议”中留言，也可到镇党政办公室当面咨询，我们将在五个工作日内答复。\",\"period\":\"periodic\"}]}}");
+    app_post_content_changed();
+    for (intptr_t k = 2; k < 6; k++) {
         const Part *p = &b.parts[k / 2];
-        SDL_AddTimer((Uint32)(k % 2 ? p->to : p->from), at_mark, (void *)k);
+        at(k % 2 ? p->to : p->from, at_mark, (void *)k);
     }
-    SDL_AddTimer(TAP_AT, at_finger, NULL);
-    SDL_AddTimer(TAP_UP_AT, at_finger, (void *)1);
-    SDL_AddTimer(QUIT_AT, at_quit, NULL);
+    at(TAP_AT, at_finger, NULL);
+    at(TAP_UP_AT, at_finger, (void *)1);
+    at(QUIT_AT, at_quit, NULL);
     app_run(app);
     for (int i = 0; i < 3; i++) report(&b, &b.parts[i]);
     if (strcmp(app_screen_name(app), "category") != 0) die("transition", "the tap did not open the category");

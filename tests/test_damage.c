@@ -2,7 +2,8 @@
  * real app, SDL's software renderer into a (dummy) window's surface and the
  * screens tests' feed.  The window's pixels are painted over with a colour
  * the kiosk never uses before each check, so what a frame touched shows:
- *   - a still home screen draws nothing for seconds;
+ *   - a still home screen (the urgent notice in its strip, the ticker's
+ *     welcome line) draws nothing for seconds;
  *   - a scrolling notice touches only the ticker strip at the bottom, and
  *     those pixels are exactly what a full frame draws at the same moment. */
 #include <SDL.h>
@@ -91,11 +92,25 @@ static bool row_poisoned(SDL_Surface *s, int y)
     return true;
 }
 
+/* A delta of the notices, then the app told, as the sync thread would. */
+static void change_notices(const char *json)
+{
+    FeedResult res;
+    Err err;
+    assert_int_equal(feed_import_buffer(store, json, strlen(json), &res, &err), 0);
+    app_post_content_changed();
+    SDL_Event e;
+    while (SDL_PollEvent(&e)) app_handle_event(app, &e);
+}
+
 static void test_a_still_home_draws_nothing(void **state)
 {
     (void)state;
+    /* Only the urgent notice (in its strip); the ticker's welcome line fits. */
+    change_notices("{\"format\":\"dangwu-feed\",\"version\":1,\"kind\":\"delta\",\"base_revision\":1,"
+                   "\"revision\":2,\"notices\":{\"delete\":[\"n-day\"]}}");
     app_render(app);
-    app_advance(app, 1000); /* the first notice fits: it stays 8 s */
+    app_advance(app, 1000);
     poison();
     app_advance(app, 5000);
     SDL_Surface *s = window_pixels();
@@ -105,7 +120,11 @@ static void test_a_still_home_draws_nothing(void **state)
 static void test_a_scrolling_notice_touches_only_its_strip_as_a_full_frame_would(void **state)
 {
     (void)state;
-    app_advance(app, 11000 - app_ms(app)); /* the long notice, moving since 9.5 s */
+    change_notices("{\"format\":\"dangwu-feed\",\"version\":1,\"kind\":\"delta\",\"base_revision\":2,"
+                   "\"revision\":3,\"notices\":{\"upsert\":[{\"id\":\"n-day\",\"period\":\"periodic\",\"text\":"
+                   "\"每月第一个工作日为党务公开日，欢迎党员群众到镇党群服务中心查阅公开内容；对公开内容有疑问的，"
+                   "可在本屏“意见建议”中留言，也可到镇党政办公室当面咨询，我们将在五个工作日内答复。\"}]}}");
+    app_advance(app, 4500); /* it comes round at 8 s, rests 1.5 s, then moves */
     assert_string_equal(app_screen_name(app), "home");
     poison();
     app_advance(app, 400);

@@ -735,6 +735,7 @@ int app_run(App *app)
     app->clock = SDL_GetTicks();
     app->last_input = app->clock;
     double woke = monoclock_ms(), frame_at = 0;
+    app->quit = false;
     while (!app->quit) {
         app->clock = SDL_GetTicks();
         hang_if_asked();
