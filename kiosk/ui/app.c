@@ -849,7 +849,7 @@ int app_screenshot(App *app, const char *path, Err *err)
 
 int app_dump(App *app, const char *path, Err *err)
 {
-    if (app->dirty) app_render(app);
+    if (app->dirty || app->damage.w > 0) app_render(app);
     return ui_dump_json(app->ui, app_screen_name(app), path, err);
 }
 

@@ -57,7 +57,10 @@ bool urgent_turn(Urgent *u, uint32_t ms)
 {
     if (u->count < 2 || ms - u->since < URGENT_TURN_MS) return false;
     u->shown = (u->shown + 1) % u->count;
-    u->since = ms;
+    /* On a grid from the first: a frame that comes late (the loop draws
+     * every 1/60 s while the ticker moves) does not shift the turns after it. */
+    u->since += URGENT_TURN_MS;
+    if (ms - u->since >= URGENT_TURN_MS) u->since = ms;
     return true;
 }
 
