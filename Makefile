@@ -4,6 +4,7 @@
 #   make run      install missing packages, build, start the kiosk on the sample content
 #   make test     install missing packages, build, check the boundaries, run every test
 #   make fuzz     build the libFuzzer harnesses (tests/fuzz/) and run each for FUZZ_SECONDS
+#   make update-references  regenerate the headless screens' reference dumps (tests/headless/expected/)
 #   make clean    remove build outputs (the database in var/ stays)
 #
 # The tree is a set of modules, one folder each (docs/ARCHITECTURE.md draws
@@ -35,7 +36,7 @@ MODULES := common proto kstore kconfig sync kioskui kiosk kioskctl countyd
 
 common_DIRS   := common
 common_INC    := common
-common_PKGS   := sqlite3
+common_PKGS   := sqlite3 libcrypto inih
 
 proto_DIRS    := proto
 proto_INC     := common proto
@@ -47,7 +48,7 @@ kstore_PKGS   := sqlite3 jansson libcrypto
 
 kconfig_DIRS  := kiosk/config
 kconfig_INC   := common kiosk/config
-kconfig_PKGS  := inih
+kconfig_PKGS  :=
 
 sync_DIRS     := sync
 sync_INC      := common proto kiosk/store kiosk/config sync sync/internal
@@ -63,13 +64,11 @@ kiosk_PKGS    := $(kioskui_PKGS)
 
 kioskctl_DIRS := kioskctl
 kioskctl_INC  := common proto kiosk/store kiosk/config sync kioskctl
-kioskctl_PKGS := libcurl jansson sqlite3 libcrypto inih opencc
+kioskctl_PKGS := libcurl jansson sqlite3 libcrypto opencc
 
-# countyd checks new content with the kiosk's importer (countyd/validate.c),
-# so it may include kiosk/store until the feed rules have moved to proto/.
 countyd_DIRS  := countyd
-countyd_INC   := common proto kiosk/store countyd
-countyd_PKGS  := libmicrohttpd jansson sqlite3 libcrypto inih libargon2 zlib
+countyd_INC   := common proto countyd
+countyd_PKGS  := libmicrohttpd jansson sqlite3 libcrypto libargon2 zlib
 
 define module_rules
 $(1)_SRC := $$(foreach d,$$($(1)_DIRS),$$(wildcard $$(d)/*.c))
@@ -88,15 +87,16 @@ LIB_kioskui := $(BUILD)/libkioskui.a
 
 KIOSK_LIBS    := $(LIB_kioskui) $(LIB_sync) $(LIB_kstore) $(LIB_kconfig) $(LIB_proto) $(LIB_common)
 KIOSKCTL_LIBS := $(LIB_sync) $(LIB_kstore) $(LIB_kconfig) $(LIB_proto) $(LIB_common)
-COUNTYD_LIBS  := $(LIB_kstore) $(LIB_proto) $(LIB_common)
+COUNTYD_LIBS  := $(LIB_proto) $(LIB_common)
 
-KIOSK_LDLIBS    := $(call pc_libs,$(sort $(kiosk_PKGS) $(sync_PKGS) $(kstore_PKGS) $(kconfig_PKGS) $(proto_PKGS))) \
+KIOSK_LDLIBS    := $(call pc_libs,$(sort $(kiosk_PKGS) $(sync_PKGS) $(kstore_PKGS) $(kconfig_PKGS) $(proto_PKGS) $(common_PKGS))) \
                    -lzinnia -lunistring -lpthread -lm
-KIOSKCTL_LDLIBS := $(call pc_libs,$(sort $(kioskctl_PKGS) $(kstore_PKGS) $(proto_PKGS))) -lunistring -lpthread -lm
-COUNTYD_LDLIBS  := $(call pc_libs,$(sort $(countyd_PKGS) $(kstore_PKGS) $(proto_PKGS))) -lunistring -lpthread -lm
+KIOSKCTL_LDLIBS := $(call pc_libs,$(sort $(kioskctl_PKGS) $(kstore_PKGS) $(proto_PKGS) $(common_PKGS))) -lunistring -lpthread -lm
+COUNTYD_LDLIBS  := $(call pc_libs,$(sort $(countyd_PKGS) $(proto_PKGS) $(common_PKGS))) -lunistring -lpthread -lm
 
 # Tests and benchmarks see every module (tests/ and bench/ are not modules).
-ALL_INC  := $(sort $(foreach m,$(MODULES),$($(m)_INC))) tests
+# countyd's folder comes last: its app.h is not the kiosk's (kiosk/ui/app.h).
+ALL_INC  := $(filter-out countyd,$(sort $(foreach m,$(MODULES),$($(m)_INC)))) countyd tests
 ALL_PKGS := $(sort $(foreach m,$(MODULES),$($(m)_PKGS)))
 TEST_SRC  := $(wildcard tests/test_*.c)
 BENCH_SRC := $(wildcard bench/bench_*.c)
@@ -111,7 +111,7 @@ FONTS    := fonts/NotoSansCJK-Regular.ttc fonts/NotoSansCJK-Bold.ttc fonts/DejaV
 
 BINS := $(BIN)/kiosk $(BIN)/kioskctl $(BIN)/countyd
 
-.PHONY: all deps run test bench clean screenshots console-screenshots demo asan sample check-boundaries lint format analyze fuzz fuzz-build
+.PHONY: all deps run test bench clean update-references screenshots console-screenshots demo asan sample check-boundaries lint format analyze fuzz fuzz-build
 .DEFAULT_GOAL := all
 # Keep objects of pattern-built programs (tests, benches) between runs.
 .SECONDARY:
@@ -151,6 +151,12 @@ analyze:
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCHES)
 	@for b in $(BENCHES); do echo "== $$b"; $$b || exit 1; done
+
+# The reference dumps of the headless screens (tests/headless/expected/),
+# regenerated on purpose when a screen is meant to show something else;
+# tests/screen_references.sh fails until they are (scripts/screen-references.sh).
+update-references: all
+	@BIN=$(BIN) sh scripts/screen-references.sh update
 
 # A picture of each screen in both orientations (docs/screenshots/), made
 # headless with the real renderer on the sample content.
@@ -195,7 +201,7 @@ fuzz_config_PKGS    := $(kconfig_PKGS) $(proto_PKGS) sqlite3
 fuzz_authoring_INC  := $(kioskctl_INC)
 fuzz_authoring_SRC  := $(kstore_SRC) kioskctl/authoring.c kioskctl/catalog_rules.c kioskctl/script_detect.c
 fuzz_authoring_PKGS := $(kioskctl_PKGS) $(kstore_PKGS) $(proto_PKGS)
-fuzz_countyd_INC    := $(countyd_INC)
+fuzz_countyd_INC    := $(countyd_INC) kiosk/store
 fuzz_countyd_SRC    := $(kstore_SRC) $(filter-out countyd/main.c,$(countyd_SRC))
 fuzz_countyd_PKGS   := $(countyd_PKGS) $(kstore_PKGS) $(proto_PKGS)
 fuzz_image_INC      := $(kioskui_INC)
@@ -205,8 +211,8 @@ fuzz_image_PKGS     := sdl2 $(kstore_PKGS) $(proto_PKGS)
 define fuzz_rule
 $(BUILD)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c tests/fuzz/fuzz_util.h $(FUZZ_BASE) $(fuzz_$(1)_SRC)
 	@mkdir -p $(BUILD)/fuzz
-	$(FUZZ_CC) $(FUZZ_FLAGS) $(addprefix -I,$(fuzz_$(1)_INC)) $(call pc_cflags,$(sort $(fuzz_$(1)_PKGS))) -o $$@ \
-		tests/fuzz/fuzz_$(1).c $(FUZZ_BASE) $(fuzz_$(1)_SRC) $(call pc_libs,$(sort $(fuzz_$(1)_PKGS))) -lunistring -lpthread -lm
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(addprefix -I,$(fuzz_$(1)_INC)) $(call pc_cflags,$(sort $(fuzz_$(1)_PKGS) $(common_PKGS))) -o $$@ \
+		tests/fuzz/fuzz_$(1).c $(FUZZ_BASE) $(fuzz_$(1)_SRC) $(call pc_libs,$(sort $(fuzz_$(1)_PKGS) $(common_PKGS))) -lunistring -lpthread -lm
 endef
 $(foreach f,$(FUZZERS),$(eval $(call fuzz_rule,$(f))))
 
@@ -280,13 +286,18 @@ fonts/LICENSE-symbola.txt: /usr/share/doc/fonts-symbola/copyright
 	@mkdir -p fonts
 	cp $< $@
 
+# The day the committed sample feed is made for: its relative dates
+# (今天+6) count from it, so the screenshots and tests, whose clock is that
+# day, see the notices live.  `make run` makes its own feed for today.
+SAMPLE_DAY := 2026-11-22
+
 # The sample content (docs/AUTHORING.md): redraws its images, then rebuilds
 # assets/sample/feed.json from assets/sample/content.  Both are committed.
 sample: $(BIN)/kioskctl $(FONTS)
 	@mkdir -p $(BUILD)
 	$(CC) $(CFLAGS) $(call pc_cflags,sdl2 SDL2_ttf SDL2_image) -o $(BUILD)/sample_images scripts/sample_images.c $(LDFLAGS) $(call pc_libs,sdl2 SDL2_ttf SDL2_image) -lm
 	$(BUILD)/sample_images assets/sample/content fonts/NotoSansCJK-Regular.ttc fonts/NotoSansCJK-Bold.ttc
-	$(BIN)/kioskctl feed assets/sample/content -o assets/sample/feed.json
+	$(BIN)/kioskctl feed assets/sample/content -o assets/sample/feed.json --today $(SAMPLE_DAY)
 
 # A sample county on this machine: countyd, four organisations, a kiosk
 # each (scripts/demo.sh).

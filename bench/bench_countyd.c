@@ -119,6 +119,27 @@ static pid_t start_server(const char *dir)
     return pid;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* p50/p99/max of n samples (sorted in place), with the machine's load. */
+static void print_latency(const char *what, double *ms, int n)
+{
+    if (n <= 0) return;
+    qsort(ms, (size_t)n, sizeof *ms, cmp_double);
+    double load[3] = {0};
+    FILE *f = fopen("/proc/loadavg", "r");
+    if (f) {
+        if (fscanf(f, "%lf %lf %lf", &load[0], &load[1], &load[2]) != 3) load[0] = -1;
+        fclose(f);
+    }
+    printf("%s: p50 %.2f ms, p99 %.2f ms, max %.2f ms over %d (load %.2f)\n", what, ms[n / 2], ms[(n * 99) / 100],
+           ms[n - 1], n, load[0]);
+}
+
 static void publish_items(int n)
 {
     json_t *cats = json_array();
@@ -131,6 +152,7 @@ static void publish_items(int n)
     char body_text[3001];
     for (int i = 0; i < 1000; i++) memcpy(body_text + 3 * i, "党", 3);
     body_text[3000] = '\0';
+    double *put_ms = calloc((size_t)n + 1, sizeof *put_ms);
     double t0 = monoclock_ms();
     for (int i = 0; i < n; i++) {
         char path[128], id[32], cat[8];
@@ -142,7 +164,9 @@ static void publish_items(int n)
         char *item = json_dumps(it, 0);
         json_decref(it);
         snprintf(path, sizeof path, "/v1/admin/items/%s", id);
+        double put_start = monoclock_ms();
         admin("PUT", path, item);
+        put_ms[i] = monoclock_ms() - put_start;
         free(item);
         static const char *const steps[] = {"review", "approve", "publish"};
         for (int s = 0; s < 3; s++) {
@@ -153,6 +177,11 @@ static void publish_items(int n)
     double ms = monoclock_ms() - t0;
     printf("publish: %d items through draft/review/approve/publish in %.0f ms (%.0f admin requests/s)\n", n, ms,
            4.0 * n / (ms / 1000.0));
+    /* An admin write must not get slower the longer the server runs. */
+    int tenth = n / 10 > 0 ? n / 10 : 1;
+    print_latency("item PUT, first tenth", put_ms, tenth < n ? tenth : n);
+    print_latency("item PUT, last tenth", put_ms + n - tenth, tenth < n ? tenth : n);
+    free(put_ms);
 }
 
 static void snapshot(void)

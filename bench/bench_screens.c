@@ -15,7 +15,7 @@
 
 #include "app.h"
 #include "blobs.h"
-#include "feed.h"
+#include "import.h"
 #include "monoclock.h"
 #include "screens.h"
 

@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "feed.h"
+#include "import.h"
 #include "monoclock.h"
 #include "number.h"
 #include "store.h"

@@ -3,14 +3,34 @@
 #include <stdio.h>
 #include <string.h>
 
-int err_set(Err *err, const char *fmt, ...)
+__attribute__((format(printf, 3, 0))) static int err_vset(Err *err, ErrKind kind, const char *fmt, va_list ap)
 {
     if (!err) return -1;
+    err->kind = kind;
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    return -1;
+}
+
+int err_set(Err *err, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    err_vset(err, ERR_FAULT, fmt, ap);
     va_end(ap);
     return -1;
+}
+
+void err_kind_set(Err *err, ErrKind kind, const char *fmt, ...)
+{
+    if (!err) return;
+    if (!fmt) {   /* err_mark: the message is there already */
+        err->kind = kind;
+        return;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    err_vset(err, kind, fmt, ap);
+    va_end(ap);
 }
 
 int err_prefix(Err *err, const char *fmt, ...)

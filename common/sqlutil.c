@@ -83,3 +83,54 @@ int sql_first_column(sqlite3 *db, const char *where, Err *err, char *buf, size_t
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
 }
+
+/* PRAGMA user_version, read with the statement helpers. */
+static int schema_version(sqlite3 *db, const char *where, int *out, Err *err)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+        return db_error(db, where, err, "reading the schema version");
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) *out = sqlite3_column_int(st, 0);
+    else db_error(db, where, err, "reading the schema version");
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int sql_migrate(sqlite3 *db, const char *where, const char *const *steps, int count, const char *newer_hint,
+                SqlMigrateHook after, void *ctx, int *from, Err *err)
+{
+    int version;
+    if (schema_version(db, where, &version, err)) return -1;
+    if (from) *from = version;
+    if (version > count)
+        return err_set(err, "%s: schema version %d is newer than this program knows (%d); %s", where, version, count,
+                       newer_hint);
+    while (version < count) {
+        if (sql_exec_script(db, where, "BEGIN IMMEDIATE", err)) return -1;
+        /* Another connection (the kiosk's UI and sync thread open the same
+         * file at start; two countyd processes may share one) may have
+         * migrated while this one waited for the lock. */
+        if (schema_version(db, where, &version, err)) {
+            sql_exec_script(db, where, "ROLLBACK", NULL);
+            return -1;
+        }
+        if (version >= count) {
+            sql_exec_script(db, where, "ROLLBACK", NULL);
+            break;
+        }
+        char bump[64];
+        snprintf(bump, sizeof bump, "PRAGMA user_version = %d;", version + 1);
+        if (sql_exec_script(db, where, steps[version], err) || sql_exec_script(db, where, bump, err) ||
+            (after && after(ctx, version + 1, err))) {
+            sql_exec_script(db, where, "ROLLBACK", NULL);
+            return err_prefix(err, "migration to schema %d failed: ", version + 1);
+        }
+        if (sql_exec_script(db, where, "COMMIT", err)) {
+            sql_exec_script(db, where, "ROLLBACK", NULL);
+            return -1;
+        }
+        version++;
+    }
+    return 0;
+}

@@ -37,6 +37,18 @@ int sql_run(sqlite3 *db, const char *where, Err *err, const char *sql, const cha
 int sql_first_column(sqlite3 *db, const char *where, Err *err, char *buf, size_t size, int64_t *num, const char *sql,
                      const char *fmt, va_list ap);
 
+/* Brings a database forward to schema `count` (PRAGMA user_version):
+ * steps[i] turns version i into i+1, each step in its own BEGIN IMMEDIATE
+ * transaction, the version read again under that lock, so two
+ * connections opening the same file at once migrate it once.  `after`
+ * (may be NULL) runs in the step's transaction with the version reached,
+ * for what SQL alone cannot do.  A database newer than `count` is
+ * refused, the message ending in `newer_hint` ("upgrade the kiosk").
+ * *from (when given) is the version found. */
+typedef int (*SqlMigrateHook)(void *ctx, int version, Err *err);
+int sql_migrate(sqlite3 *db, const char *where, const char *const *steps, int count, const char *newer_hint,
+                SqlMigrateHook after, void *ctx, int *from, Err *err);
+
 /* Column `col` of the current row as text into dst ("" for NULL). */
 void sql_copy_text(char *dst, size_t size, sqlite3_stmt *st, int col);
 

@@ -60,9 +60,11 @@ static int audit(Cdb *db, const char *actor, const char *action, const char *adm
     return cdb_audit(db, actor, org, action, admin, detail, err);
 }
 
+/* A query that fails answers "no", and "no" refuses what was asked. */
 static int admin_exists(Cdb *db, const char *admin)
 {
-    return cdb_int(db, 0, "SELECT count(*) FROM admins WHERE name = ?", "s", admin) > 0;
+    int64_t n = 0;
+    return cdb_int(db, &n, NULL, "SELECT count(*) FROM admins WHERE name = ?", "s", admin) == 0 && n > 0;
 }
 
 static int store_password(Cdb *db, const char *actor, const char *admin, const char *password, bool must_change,

@@ -10,17 +10,16 @@
 #include "orgs.h"
 #include "validate.h"
 
-#define REFUSE(code, ...) (err_set(err, __VA_ARGS__), (code))
 
 int admin_add(Cdb *db, const char *by, const char *name, const char *org, unsigned roles,
               char token[AUTH_TOKEN_LEN + 1], Err *err)
 {
-    if (!validate_id(name))
-        return REFUSE(APP_BAD_REQUEST, "\"%s\" 不是管理员名（1-63 个 A-Z a-z 0-9 - _ . 字符）", name ? name : "");
-    if (!org_exists(db, org)) return REFUSE(APP_NOT_FOUND, "没有组织 %s", org ? org : "");
+    if (!proto_id_valid(name))
+        return err_refuse(err, ERR_BAD_REQUEST, "\"%s\" 不是管理员名（1-63 个 A-Z a-z 0-9 - _ . 字符）", name ? name : "");
+    if (!org_exists(db, org)) return err_refuse(err, ERR_NOT_FOUND, "没有组织 %s", org ? org : "");
     char role_words[96], detail[200], hash[AUTH_HASH_LEN + 1];
     authz_roles_format(roles, role_words, sizeof role_words);
-    if (!role_words[0]) return REFUSE(APP_BAD_REQUEST, "roles：至少要有一个角色");
+    if (!role_words[0]) return err_refuse(err, ERR_BAD_REQUEST, "roles：至少要有一个角色");
     snprintf(detail, sizeof detail, "%s %s", org, role_words);
     if (auth_new_token(token, hash, err) || cdb_begin(db, err)) return -1;
     if (cdb_exec(db, err,
@@ -45,7 +44,7 @@ int admin_by_token(Cdb *db, const char *token, char *name, size_t size)
     return cdb_text(db, name, size, NULL, "SELECT name FROM admins WHERE token_hash = ?", "s", hash) == 0 ? 0 : 1;
 }
 
-int admin_count(Cdb *db) { return (int)cdb_int(db, 0, "SELECT count(*) FROM admins", NULL); }
+int admin_count(Cdb *db, int64_t *out, Err *err) { return cdb_int(db, out, err, "SELECT count(*) FROM admins", NULL); }
 
 int admins_list(Cdb *db, const char *top, json_t **out, Err *err)
 {

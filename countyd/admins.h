@@ -21,7 +21,7 @@ int admin_add(Cdb *db, const char *by, const char *name, const char *org, unsign
               char token[AUTH_TOKEN_LEN + 1], Err *err);
 /* 0 and the admin's name when the token is an admin's, 1 when not. */
 int admin_by_token(Cdb *db, const char *token, char *name, size_t size);
-int admin_count(Cdb *db);
+int admin_count(Cdb *db, int64_t *out, Err *err);
 /* Admins of `top` and below: [{"name","org","roles","created_at"}]. */
 int admins_list(Cdb *db, const char *top, json_t **out, Err *err);
 /* The organisation of admin `name`: 0, 1 when there is none, -1 on a fault. */

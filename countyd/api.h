@@ -28,8 +28,9 @@ int api_actor(Request *r, Cdb **db, Actor *who);
  * organisation) when the admin may not. */
 int api_allowed(Request *r, Cdb *db, const Actor *who, AuthzAction what, const char *org);
 
-/* Answers a domain module's result: -1 -> 500, AppResult -> its status. */
-void api_reply_failure(Request *r, int rc, const Err *err);
+/* Answers a domain module's failure by its Err's kind: a refusal gets its
+ * status (400, 403, 404, 409, 415, 422), ERR_FAULT gets 500. */
+void api_reply_failure(Request *r, const Err *err);
 
 void api_content(Request *r);
 void api_blob(Request *r);

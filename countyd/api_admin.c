@@ -30,16 +30,23 @@ static json_t *actor_and_body(Request *r, Cdb **db, Actor *who)
     return http_body_json(r);
 }
 
-static void reply_rows(Request *r, const char *key, int rc, json_t *rows, const Err *err)
-{
-    if (rc) return api_reply_failure(r, rc, err);
-    http_reply_json(r, 200, json_pack("{s:o,s:I}", key, rows, "revision", (json_int_t)cdb_revision(http_db(r))));
-}
-
+/* Answers with the server's revision added; 500 when it cannot be read. */
 static void reply_revision(Request *r, int status, json_t *answer)
 {
-    json_object_set_new(answer, "revision", json_integer(cdb_revision(http_db(r))));
+    int64_t revision;
+    Err err;
+    if (cdb_revision(http_db(r), &revision, &err)) {
+        json_decref(answer);
+        return http_reply_internal(r, &err);
+    }
+    json_object_set_new(answer, "revision", json_integer(revision));
     http_reply_json(r, status, answer);
+}
+
+static void reply_rows(Request *r, const char *key, int rc, json_t *rows, const Err *err)
+{
+    if (rc) return api_reply_failure(r, err);
+    reply_revision(r, 200, json_pack("{s:o}", key, rows));
 }
 
 static const char *body_text(json_t *body, const char *key)
@@ -91,8 +98,14 @@ void api_admin_status(Request *r)
     }
     char roles[96];
     authz_roles_format(who.roles, roles, sizeof roles);
-    reply_revision(r, 200, json_pack("{s:s,s:o,s:s,s:i,s:o}", "admin", who.name, "org", org, "roles", roles, "kiosks",
-                                     kiosks_count(db, who.org), "items", counts));
+    int64_t kiosks;
+    if (kiosks_count(db, who.org, &kiosks, &err)) {
+        json_decref(counts);
+        json_decref(org);
+        return http_reply_internal(r, &err);
+    }
+    reply_revision(r, 200, json_pack("{s:s,s:o,s:s,s:I,s:o}", "admin", who.name, "org", org, "roles", roles, "kiosks",
+                                     (json_int_t)kiosks, "items", counts));
 }
 
 /* ---- organisations and admins ---------------------------------------------------------- */
@@ -121,7 +134,7 @@ void api_admin_org_add(Request *r)
     if (!rc) {
         rc = org_create(db, who.name, body_text(body, "id"), parent, body_text(body, "name"), body_text(body, "short_name"),
                         &err);
-        if (rc) api_reply_failure(r, rc, &err);
+        if (rc) api_reply_failure(r, &err);
         else http_reply_json(r, 201, json_pack("{s:s,s:s}", "id", body_text(body, "id"), "parent", parent));
     }
     json_decref(body);
@@ -139,7 +152,7 @@ void api_admin_org_put(Request *r)
         rc = -1, http_reply_error(r, 400, "bad_request", "parent：组织不能移到别的上级之下");
     if (!rc) {
         rc = org_update(db, who.name, r->params[0], body_text(body, "name"), body_text(body, "short_name"), &err);
-        if (rc) api_reply_failure(r, rc, &err);
+        if (rc) api_reply_failure(r, &err);
         else http_reply_json(r, 200, json_pack("{s:s}", "id", r->params[0]));
     }
     json_decref(body);
@@ -173,7 +186,7 @@ void api_admin_admin_add(Request *r)
         rc = api_allowed(r, db, &who, AUTHZ_MANAGE, existing);
     if (!rc && authz_roles_parse(body_text(body, "roles"), &roles, &err))
         rc = -1, http_reply_error(r, 400, "bad_request", "%s", err.msg);
-    if (!rc && (rc = admin_add(db, who.name, name, org, roles, token, &err))) api_reply_failure(r, rc, &err);
+    if (!rc && (rc = admin_add(db, who.name, name, org, roles, token, &err))) api_reply_failure(r, &err);
     if (!rc) http_reply_json(r, 201, json_pack("{s:s,s:s,s:s}", "name", name, "org", org, "token", token));
     json_decref(body);
 }
@@ -193,10 +206,10 @@ void api_admin_kiosk_add(Request *r)
     json_t *unit = json_object_get(body, "unit_name");
     int rc = api_allowed(r, db, &who, AUTHZ_MANAGE, org);
     if (!rc && (rc = kiosk_register(db, who.name, org, id ? id : "", body_text(body, "name"), token, &err)))
-        api_reply_failure(r, rc, &err);
+        api_reply_failure(r, &err);
     if (!rc && unit) {
         json_t *settings = json_pack("{s:O}", "unit_name", unit);
-        if ((rc = kiosk_settings_put(db, who.name, id, settings, &err))) api_reply_failure(r, rc, &err);
+        if ((rc = kiosk_settings_put(db, who.name, id, settings, &err))) api_reply_failure(r, &err);
         json_decref(settings);
     }
     if (!rc) http_reply_json(r, 201, json_pack("{s:s,s:s,s:s}", "id", id, "org", org, "token", token));
@@ -240,7 +253,7 @@ void api_admin_kiosk_settings(Request *r)
     if (!body) return;
     Err err;
     int rc = kiosk_allowed(r, db, &who, r->params[0]);
-    if (!rc && (rc = kiosk_settings_put(db, who.name, r->params[0], body, &err))) api_reply_failure(r, rc, &err);
+    if (!rc && (rc = kiosk_settings_put(db, who.name, r->params[0], body, &err))) api_reply_failure(r, &err);
     if (!rc) http_reply_json(r, 200, json_pack("{s:s}", "kiosk", r->params[0]));
     json_decref(body);
 }
@@ -254,7 +267,7 @@ void api_admin_kiosk_command(Request *r)
     Err err;
     int rc = kiosk_allowed(r, db, &who, r->params[0]);
     if (!rc && (rc = kiosk_command_add(db, who.name, r->params[0], body_text(body, "command"), &err)))
-        api_reply_failure(r, rc, &err);
+        api_reply_failure(r, &err);
     if (!rc) http_reply_json(r, 200, json_pack("{s:s}", "kiosk", r->params[0]));
     json_decref(body);
 }
@@ -270,7 +283,7 @@ void api_admin_kiosk_move(Request *r)
     int rc = kiosk_allowed(r, db, &who, r->params[0]);
     if (!rc && !to) rc = -1, http_reply_error(r, 400, "bad_request", "org：要移到哪个组织？");
     if (!rc) rc = api_allowed(r, db, &who, AUTHZ_MANAGE, to);
-    if (!rc && (rc = kiosk_move(db, who.name, r->params[0], to, &err))) api_reply_failure(r, rc, &err);
+    if (!rc && (rc = kiosk_move(db, who.name, r->params[0], to, &err))) api_reply_failure(r, &err);
     if (!rc) reply_revision(r, 200, json_pack("{s:s,s:s}", "kiosk", r->params[0], "org", to));
     json_decref(body);
 }
@@ -288,7 +301,7 @@ void api_admin_categories(Request *r)
     /* The catalog is the county's: set by those who approve at the root. */
     int rc = api_allowed(r, db, &who, AUTHZ_APPROVE, ORG_ROOT);
     if (!rc && (rc = catalog_put_standard(db, who.name, json_object_get(body, "categories"), &changed, &err)))
-        api_reply_failure(r, rc, &err);
+        api_reply_failure(r, &err);
     if (!rc) reply_revision(r, 200, json_pack("{s:i}", "changed", changed));
     json_decref(body);
 }
@@ -309,7 +322,7 @@ void api_admin_category_put(Request *r)
     if (rc == 0 && strcmp(org, ORG_ROOT) == 0)
         rc = -1, http_reply_error(r, 409, "conflict", "目录 %s 是县里的标准目录：整体更新用 PUT /v1/admin/categories", r->params[0]);
     else if (rc >= 0) rc = api_allowed(r, db, &who, AUTHZ_APPROVE, org);
-    if (!rc && (rc = catalog_put_entry(db, who.name, org, r->params[0], body, &changed, &err))) api_reply_failure(r, rc, &err);
+    if (!rc && (rc = catalog_put_entry(db, who.name, org, r->params[0], body, &changed, &err))) api_reply_failure(r, &err);
     if (!rc) reply_revision(r, 200, json_pack("{s:s,s:s,s:b}", "id", r->params[0], "org", org, "changed", changed > 0));
     json_decref(body);
 }
@@ -325,7 +338,7 @@ void api_admin_category_delete(Request *r)
     if (rc < 0) return http_reply_internal(r, &err);
     if (rc == 1) return http_reply_error(r, 404, "not_found", "there is no category %s", r->params[0]);
     if (api_allowed(r, db, &who, AUTHZ_APPROVE, org)) return;
-    if ((rc = catalog_delete_entry(db, who.name, r->params[0], &err))) return api_reply_failure(r, rc, &err);
+    if ((rc = catalog_delete_entry(db, who.name, r->params[0], &err))) return api_reply_failure(r, &err);
     reply_revision(r, 200, json_pack("{s:s}", "id", r->params[0]));
 }
 
@@ -377,7 +390,8 @@ void api_admin_blobs_missing(Request *r)
         char type[32];
         int64_t size;
         const char *sha = json_string_value(v);
-        if (!content_valid_sha256(sha) || content_blob_info(db, sha, type, sizeof type, &size))
+        /* A file the database cannot vouch for counts as missing: uploading it again is harmless. */
+        if (!proto_sha256_valid(sha) || content_blob_info(db, sha, type, sizeof type, &size, NULL))
             json_array_append(missing, v);
     }
     json_decref(body);
@@ -394,7 +408,7 @@ void api_admin_blob_put(Request *r)
     Err err;
     int rc = content_blob_put(db, app->blob_dir, who.name, r->params[0], http_header(r, "Content-Type"), r->body,
                               r->body_len, &created, &err);
-    if (rc) return api_reply_failure(r, rc, &err);
+    if (rc) return api_reply_failure(r, &err);
     http_reply_json(r, created ? 201 : 200, json_pack("{s:s,s:b}", "sha256", r->params[0], "created", created));
 }
 
@@ -420,7 +434,7 @@ void api_admin_item_get(Request *r)
     json_t *item, *findings = NULL;
     Err err;
     int rc = content_item_get(db, r->params[0], &item, &err);
-    if (rc) return api_reply_failure(r, rc, &err);
+    if (rc) return api_reply_failure(r, &err);
     /* What the privacy review will find in the working version, so that a
      * reviewer sees it before the approval step is refused for it. */
     if (privacy_scan_entry(db, org, json_object_get(item, "content"), &findings, &err)) {
@@ -444,7 +458,7 @@ void api_admin_item_put(Request *r)
     if (!rc) rc = api_allowed(r, db, &who, AUTHZ_DRAFT, org);
     json_t *warnings = json_array();
     if (!rc && (rc = content_item_put(db, who.name, org, r->params[0], body, &changed, state, sizeof state, warnings, &err)))
-        api_reply_failure(r, rc, &err);
+        api_reply_failure(r, &err);
     if (!rc)
         reply_revision(r, 200, json_pack("{s:s,s:s,s:s,s:b,s:O}", "id", r->params[0], "org", org, "state", state, "changed",
                                          changed, "warnings", warnings));
@@ -479,7 +493,7 @@ void api_admin_item_step(Request *r)
     int rc = content_item_step(db, who.name, r->params[0], (ReviewStep)step, body_text(body, "note"),
                                body_text(body, "privacy_reason"), state, sizeof state, &err);
     json_decref(body);
-    if (rc) return api_reply_failure(r, rc, &err);
+    if (rc) return api_reply_failure(r, &err);
     reply_revision(r, 200, json_pack("{s:s,s:s}", "id", r->params[0], "state", state));
 }
 
@@ -495,7 +509,7 @@ static void doc_put(Request *r, DocKind kind)
     Err err;
     int rc = owner_of(r, db, &who, doc_entity[kind], r->params[0], body, org, sizeof org);
     if (!rc) rc = api_allowed(r, db, &who, AUTHZ_DRAFT, org);
-    if (!rc && (rc = content_doc_put(db, who.name, org, kind, r->params[0], body, &err))) api_reply_failure(r, rc, &err);
+    if (!rc && (rc = content_doc_put(db, who.name, org, kind, r->params[0], body, &err))) api_reply_failure(r, &err);
     if (!rc) reply_revision(r, 200, json_pack("{s:s,s:s}", "id", r->params[0], "org", org));
     json_decref(body);
 }
@@ -510,7 +524,7 @@ static void doc_delete(Request *r, DocKind kind)
         return;
     Err err;
     int rc = content_doc_delete(db, who.name, kind, r->params[0], &err);
-    if (rc) return api_reply_failure(r, rc, &err);
+    if (rc) return api_reply_failure(r, &err);
     reply_revision(r, 200, json_pack("{s:s}", "id", r->params[0]));
 }
 
@@ -554,7 +568,7 @@ void api_admin_reply(Request *r)
     int64_t reply_id;
     if (!rc && (rc = feedback_reply(db, who.name, r->params[0], body_text(body, "text"), json_is_true(pub),
                                     body_text(body, "question"), body_text(body, "privacy_reason"), &reply_id, &err)))
-        api_reply_failure(r, rc, &err);
+        api_reply_failure(r, &err);
     if (!rc) reply_revision(r, 201, json_pack("{s:I}", "reply_id", (json_int_t)reply_id));
     json_decref(body);
 }
@@ -603,7 +617,7 @@ void api_admin_archive(Request *r)
     json_t *archive;
     Err err;
     int rc = audit_archive_year(db, org ? org : who.org, year, &archive, &err);
-    if (rc) return api_reply_failure(r, rc, &err);
+    if (rc) return api_reply_failure(r, &err);
     http_reply_json(r, 200, archive);
 }
 
@@ -616,23 +630,26 @@ void api_admin_blob_get(Request *r)
     const char *sha = r->params[0];
     char type[32];
     int64_t size;
-    if (!content_valid_sha256(sha) || content_blob_info(db, sha, type, sizeof type, &size))
-        return http_reply_error(r, 404, "not_found", "the server has no file %s", sha);
+    Err err;
+    int found = proto_sha256_valid(sha) ? content_blob_info(db, sha, type, sizeof type, &size, &err) : 1;
+    if (found < 0) return http_reply_internal(r, &err);
+    if (found == 1) return http_reply_error(r, 404, "not_found", "the server has no file %s", sha);
     api_send_blob(r, sha, type, size);
 }
 
 /* ---- batches ---------------------------------------------------------------------------- */
 
 /* The owner of item `id` (stored, or for a new one `asked` or the admin's
- * organisation), and whether the admin may do `what` there: 0 or an AppResult. */
+ * organisation), and whether the admin may do `what` there: 0, or -1 with
+ * Err (a refusal carries its kind). */
 static int batch_owner(Cdb *db, const Actor *who, const char *id, const char *asked, AuthzAction what, char *org,
                        size_t size, Err *err)
 {
     int rc = content_owner(db, "item", id, org, size, err);
     if (rc < 0) return -1;
     if (rc == 0 && asked && strcmp(asked, org) != 0)
-        return err_set(err, "item %s 属于组织 %s；所属组织不能更改", id, org), APP_CONFLICT;
-    if (rc == 1 && what != AUTHZ_DRAFT) return err_set(err, "there is no item %s", id), APP_NOT_FOUND;
+        return err_refuse(err, ERR_CONFLICT, "item %s 属于组织 %s；所属组织不能更改", id, org);
+    if (rc == 1 && what != AUTHZ_DRAFT) return err_refuse(err, ERR_NOT_FOUND, "there is no item %s", id);
     if (rc == 1) snprintf(org, size, "%s", asked ? asked : who->org);
     return authz_check(db, who, what, org, err);
 }
@@ -665,7 +682,7 @@ void api_admin_items_put_batch(Request *r)
     }
     json_t *states = json_array(), *warnings = json_array();
     if (!rc) rc = content_items_put_batch(db, who.name, owners, items, states, warnings, &err);
-    if (rc) api_reply_failure(r, rc, &err);
+    if (rc) api_reply_failure(r, &err);
     else reply_revision(r, 200, json_pack("{s:O,s:O}", "items", states, "warnings", warnings));
     json_decref(states);
     json_decref(warnings);
@@ -695,13 +712,13 @@ void api_admin_items_step_batch(Request *r)
                              step == STEP_REVIEW ? AUTHZ_REVIEW : AUTHZ_APPROVE, org, sizeof org, &err);
         if (ok) {
             err_prefix(&err, "ids[%zu]: ", i);
-            api_reply_failure(r, ok, &err);
+            api_reply_failure(r, &err);
             rc = -1;
             break;
         }
     }
     if (!rc && (rc = content_items_step_batch(db, who.name, ids, (ReviewStep)step, body_text(body, "note"), &err)))
-        api_reply_failure(r, rc, &err);
+        api_reply_failure(r, &err);
     if (!rc) reply_revision(r, 200, json_pack("{s:s,s:I}", "step", body_text(body, "step"), "items", (json_int_t)n));
     json_decref(body);
 }

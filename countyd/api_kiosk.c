@@ -10,7 +10,7 @@
 
 #include "api.h"
 #include "app.h"
-#include "blobs.h"
+#include "blobfile.h"
 #include "content.h"
 #include "feedback.h"
 #include "feedcache.h"
@@ -19,6 +19,8 @@
 #include "feedgen.h"
 #include "kiosks.h"
 #include "longpoll.h"
+#include "path.h"
+#include "wire.h"
 
 /* A whole number lo..hi from the query string; dflt when absent. */
 static int query_int(Request *r, const char *name, int64_t lo, int64_t hi, int64_t dflt, int64_t *out)
@@ -131,7 +133,8 @@ void api_content(Request *r)
     /* Which database the revisions count in: a kiosk that sees another
      * one resyncs; one that sees an older revision of the same refuses it. */
     char database[24];
-    cdb_database_id(http_db(r), database, sizeof database);
+    Err err;
+    if (cdb_database_id(http_db(r), database, sizeof database, &err)) return http_reply_internal(r, &err);
     http_add_header(r, "X-Database-Id", database);
     if (t.revision == since && wait > 0) {
         /* Nothing new: hold the request without a database connection,
@@ -145,7 +148,6 @@ void api_content(Request *r)
     char *text = NULL;
     size_t len = 0;
     bool gzipped = false;
-    Err err;
     if (rev != since) {
         bool gzip = gzip_accepted(http_header(r, "Accept-Encoding"));
         int rc = content_text(r, &t, since, gzip, &rev, &text, &len, &gzipped, &err);
@@ -165,13 +167,18 @@ void api_content(Request *r)
 void api_blob(Request *r)
 {
     const char *sha = r->params[0];
-    if (!content_valid_sha256(sha))
+    if (!proto_sha256_valid(sha))
         return http_reply_error(r, 400, "bad_request", "a blob is named by its sha256 in 64 lowercase hex digits");
     Cdb *db = http_db(r);
     if (!db) return;
     char type[32];
     int64_t size;
-    if (content_blob_info(db, sha, type, sizeof type, &size) || !content_blob_on_kiosks(db, sha))
+    Err err;
+    int found = content_blob_info(db, sha, type, sizeof type, &size, &err);
+    bool on_kiosks = false;
+    if (found == 0 && content_blob_on_kiosks(db, sha, &on_kiosks, &err)) found = -1;
+    if (found < 0) return http_reply_internal(r, &err);
+    if (found == 1 || !on_kiosks)
         return http_reply_error(r, 404, "not_found", "no published attachment has this sha256");
     api_send_blob(r, sha, type, size);
 }
@@ -183,13 +190,13 @@ void api_send_blob(Request *r, const char *sha, const char *type, int64_t size)
     http_add_header(r, "Cache-Control", "public, max-age=31536000, immutable");
     const char *inm = http_header(r, "If-None-Match");
     if (inm && strstr(inm, sha)) return http_reply_empty(r, 304);
-    char path[1200];
-    blobs_path(app->blob_dir, sha, path, sizeof path);
+    char path[PATH_MAX];
+    Err err;
+    if (blobs_path(app->blob_dir, sha, path, sizeof path, &err)) return http_reply_internal(r, &err);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) || st.st_size != size) {
         if (fd >= 0) close(fd);
-        Err err;
         err_set(&err, "blob %s is in the database but its file %s is missing or has the wrong size", sha, path);
         return http_reply_internal(r, &err);
     }
@@ -206,7 +213,7 @@ void api_feedback(Request *r)
     int rc = db ? feedback_store_batch(db, r->actor, json_object_get(body, "submissions"), &ack, &rej, &err) : 0;
     json_decref(body);
     if (!db) return;
-    if (rc) return api_reply_failure(r, rc, &err);
+    if (rc) return api_reply_failure(r, &err);
     http_reply_json(r, 200, json_pack("{s:o,s:o}", "acknowledged", ack, "rejected", rej));
 }
 
@@ -221,6 +228,6 @@ void api_heartbeat(Request *r)
     int rc = db ? kiosk_heartbeat(db, r->actor, body, http_client_address(r, addr, sizeof addr), &answer, &err) : 0;
     json_decref(body);
     if (!db) return;
-    if (rc) return api_reply_failure(r, rc, &err);
+    if (rc) return api_reply_failure(r, &err);
     http_reply_json(r, 200, answer);
 }

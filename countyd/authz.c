@@ -6,7 +6,6 @@
 #include "app.h"
 #include "orgs.h"
 
-#define REFUSE(code, ...) (err_set(err, __VA_ARGS__), (code))
 
 static const struct {
     Role role;
@@ -88,18 +87,18 @@ int authz_actor(Cdb *db, const char *name, Actor *out, Err *err)
 
 int authz_check(Cdb *db, const Actor *who, AuthzAction what, const char *org, Err *err)
 {
-    if (!org_exists(db, org)) return REFUSE(APP_NOT_FOUND, "没有组织 %s", org ? org : "");
+    if (!org_exists(db, org)) return err_refuse(err, ERR_NOT_FOUND, "没有组织 %s", org ? org : "");
     if (!(who->roles & actions[what].needs)) {
         char have[96], need[96];
         authz_roles_label(who->roles, have, sizeof have);
         authz_roles_label(actions[what].needs, need, sizeof need);
-        return REFUSE(APP_FORBIDDEN, "无权%s：管理员 %s 的角色是 %s，需要 %s", actions[what].doing, who->name,
+        return err_refuse(err, ERR_FORBIDDEN, "无权%s：管理员 %s 的角色是 %s，需要 %s", actions[what].doing, who->name,
                       have[0] ? have : "（无）", need);
     }
     int within = org_within(db, who->org, org);
     if (within < 0) return err_set(err, "cannot read the organisation tree");
     if (!within)
-        return REFUSE(APP_FORBIDDEN, "无权%s：%s 不属于管理员 %s 所在组织（%s）及其下级", actions[what].doing, org, who->name,
+        return err_refuse(err, ERR_FORBIDDEN, "无权%s：%s 不属于管理员 %s 所在组织（%s）及其下级", actions[what].doing, org, who->name,
                       who->org);
     return 0;
 }

@@ -13,7 +13,7 @@
  * every one below it).  authz_check() is the only place that decides; the
  * token API (routes.c, api_admin.c) and the web console's cookie sessions
  * both load an Actor with authz_actor() and ask authz_check() before each
- * action.  A refusal is APP_FORBIDDEN (HTTP 403) with a sentence in Chinese
+ * action.  A refusal is ERR_FORBIDDEN (HTTP 403) with a sentence in Chinese
  * that says why — never a 404, which would tell "it exists" from "you may
  * not" only by accident.
  *
@@ -56,8 +56,8 @@ typedef enum {
 /* Loads the admin `name`: 0, 1 when there is no such admin, -1 on a fault. */
 int authz_actor(Cdb *db, const char *name, Actor *out, Err *err);
 
-/* 0 when `who` may do `what` on organisation `org`; APP_FORBIDDEN (Err says
- * why, in Chinese), APP_NOT_FOUND when the organisation does not exist, -1
+/* 0 when `who` may do `what` on organisation `org`; -1 with ERR_FORBIDDEN (Err says
+ * why, in Chinese), ERR_NOT_FOUND when the organisation does not exist, or ERR_FAULT
  * on a fault. */
 int authz_check(Cdb *db, const Actor *who, AuthzAction what, const char *org, Err *err);
 

@@ -12,7 +12,6 @@
 #include "orgs.h"
 #include "validate.h"
 
-#define REFUSE(code, ...) (err_set(err, __VA_ARGS__), (code))
 
 /* Seed 003: a periodic disclosure is shown at least half a month. */
 #define DEFAULT_MIN_DAYS 15
@@ -42,7 +41,7 @@ static int check_rules(const char *id, json_t *rules, Err *err)
     static const char *const timings[] = {"fixed", "periodic", "anytime", NULL};
     static const char *const cadences[] = {"monthly", "quarterly", NULL};
     if (!rules) return 0;
-    if (!json_is_object(rules)) return REFUSE(APP_BAD_REQUEST, "%s.rules：必须是对象", id);
+    if (!json_is_object(rules)) return err_refuse(err, ERR_BAD_REQUEST, "%s.rules：必须是对象", id);
     const char *key;
     json_t *v;
     json_object_foreach(rules, key, v) {
@@ -57,13 +56,13 @@ static int check_rules(const char *id, json_t *rules, Err *err)
             json_int_t from = json_integer_value(json_array_get(v, 0)), to = json_integer_value(json_array_get(v, 1));
             ok = json_is_array(v) && json_array_size(v) == 2 && from >= 1 && from <= to && to <= 92;
         } else
-            return REFUSE(APP_BAD_REQUEST, "%s.rules.%s：不认识的规则（channels、scope、timing、cadence、days、min_days）", id,
+            return err_refuse(err, ERR_BAD_REQUEST, "%s.rules.%s：不认识的规则（channels、scope、timing、cadence、days、min_days）", id,
                           key);
-        if (!ok) return REFUSE(APP_BAD_REQUEST, "%s.rules.%s：取值不对（见 docs/ADMIN.md “公开目录”）", id, key);
+        if (!ok) return err_refuse(err, ERR_BAD_REQUEST, "%s.rules.%s：取值不对（见 docs/ADMIN.md “公开目录”）", id, key);
     }
     json_t *cadence = json_object_get(rules, "cadence");
     if (cadence && !one_of(json_object_get(rules, "timing"), (const char *const[]){"periodic", NULL}))
-        return REFUSE(APP_BAD_REQUEST, "%s.rules：只有定期（periodic）的目录才有 cadence", id);
+        return err_refuse(err, ERR_BAD_REQUEST, "%s.rules：只有定期（periodic）的目录才有 cadence", id);
     return 0;
 }
 
@@ -136,7 +135,7 @@ static int upsert(Cdb *db, const char *admin, const char *org, json_t *cat, int 
     json_t *old = NULL;
     if (!rc && cdb_row(db, &old, err, "SELECT doc, rules, org FROM categories WHERE id = ?", "s", id) < 0) rc = -1;
     if (!rc && old && strcmp(json_string_value(json_object_get(old, "org")), org) != 0)
-        rc = REFUSE(APP_CONFLICT, "目录 %s 属于组织 %s；不能由 %s 改动", id, json_string_value(json_object_get(old, "org")), org);
+        rc = err_refuse(err, ERR_CONFLICT, "目录 %s 属于组织 %s；不能由 %s 改动", id, json_string_value(json_object_get(old, "org")), org);
     bool same = !rc && old && strcmp(json_string_value(json_object_get(old, "doc")), doc) == 0 &&
                 strcmp(json_string_value(json_object_get(old, "rules")), rules) == 0;
     if (!rc && !same) {
@@ -166,13 +165,16 @@ static bool listed(json_t *categories, const char *id)
 /* Deletes entry `id` unless something still hangs on it. */
 static int remove_entry(Cdb *db, const char *admin, const char *id, const char *org, Err *err)
 {
-    int64_t held = cdb_int(db, 0, "SELECT count(*) FROM items WHERE category = ? AND state != 'withdrawn'", "s", id);
+    int64_t held, below;
+    if (cdb_int(db, &held, err, "SELECT count(*) FROM items WHERE category = ? AND state != 'withdrawn'", "s", id))
+        return -1;
     if (held > 0)
-        return REFUSE(APP_CONFLICT, "category %s still holds %lld item(s) that are not withdrawn; withdraw them or "
+        return err_refuse(err, ERR_CONFLICT, "category %s still holds %lld item(s) that are not withdrawn; withdraw them or "
                       "file them under another category first", id, (long long)held);
-    int64_t below = cdb_int(db, 0, "SELECT count(*) FROM categories WHERE json_extract(doc, '$.parent') = ?", "s", id);
+    if (cdb_int(db, &below, err, "SELECT count(*) FROM categories WHERE json_extract(doc, '$.parent') = ?", "s", id))
+        return -1;
     if (below > 0)
-        return REFUSE(APP_CONFLICT, "目录 %s 下还有 %lld 个下级目录（可能是下级组织增设的）；先删除它们", id, (long long)below);
+        return err_refuse(err, ERR_CONFLICT, "目录 %s 下还有 %lld 个下级目录（可能是下级组织增设的）；先删除它们", id, (long long)below);
     char target[128];
     snprintf(target, sizeof target, "category:%s", id);
     if (cdb_exec(db, err, "DELETE FROM categories WHERE id = ?", "s", id) ||
@@ -217,7 +219,7 @@ static int check_with_additions(Cdb *db, json_t *standard, Err *err)
         if (c) json_array_append_new(all, c);
     }
     json_decref(rows);
-    int rc = validate_with_kiosk_importer(all, NULL, NULL, err) ? APP_BAD_REQUEST : 0;
+    int rc = validate_feed_entry(all, NULL, NULL, err) ? err_mark(err, ERR_BAD_REQUEST) : 0;
     json_decref(all);
     return rc;
 }
@@ -225,9 +227,9 @@ static int check_with_additions(Cdb *db, json_t *standard, Err *err)
 int catalog_put_standard(Cdb *db, const char *admin, json_t *categories, int *changed, Err *err)
 {
     *changed = 0;
-    if (!json_is_array(categories)) return REFUSE(APP_BAD_REQUEST, "categories: must be an array of categories");
+    if (!json_is_array(categories)) return err_refuse(err, ERR_BAD_REQUEST, "categories: must be an array of categories");
     json_t *plain = entries_without_rules(categories);
-    int rc = validate_with_kiosk_importer(plain, NULL, NULL, err) ? APP_BAD_REQUEST : 0;
+    int rc = validate_feed_entry(plain, NULL, NULL, err) ? err_mark(err, ERR_BAD_REQUEST) : 0;
     json_decref(plain);
     if (rc) return rc;
     if (cdb_begin(db, err)) return -1;
@@ -243,11 +245,11 @@ int catalog_put_entry(Cdb *db, const char *admin, const char *org, const char *i
                       Err *err)
 {
     *changed = 0;
-    if (!validate_id(id)) return REFUSE(APP_BAD_REQUEST, "\"%s\" is not an id (1-63 of A-Z a-z 0-9 - _ .)", id);
-    if (!json_is_object(entry)) return REFUSE(APP_BAD_REQUEST, "the body must be one category object");
+    if (!proto_id_valid(id)) return err_refuse(err, ERR_BAD_REQUEST, "\"%s\" is not an id (1-63 of A-Z a-z 0-9 - _ .)", id);
+    if (!json_is_object(entry)) return err_refuse(err, ERR_BAD_REQUEST, "the body must be one category object");
     const char *parent = json_string_value(json_object_get(entry, "parent"));
     if (!parent || !*parent)
-        return REFUSE(APP_BAD_REQUEST, "parent：组织增设的目录须挂在县里目录的某一项之下（一级目录由县委统一设置）");
+        return err_refuse(err, ERR_BAD_REQUEST, "parent：组织增设的目录须挂在县里目录的某一项之下（一级目录由县委统一设置）");
     json_t *clean = json_deep_copy(entry);
     json_object_set_new(clean, "id", json_string(id));
     json_t *seen;
@@ -256,7 +258,7 @@ int catalog_put_entry(Cdb *db, const char *admin, const char *org, const char *i
         json_decref(clean);
         return rc;
     }
-    if (!listed(seen, parent)) rc = REFUSE(APP_BAD_REQUEST, "parent：组织 %s 看不到目录 %s", org, parent);
+    if (!listed(seen, parent)) rc = err_refuse(err, ERR_BAD_REQUEST, "parent：组织 %s 看不到目录 %s", org, parent);
     json_t *plain = NULL;
     if (!rc) {
         /* The entry as it will be, beside everything else the org sees. */
@@ -270,7 +272,7 @@ int catalog_put_entry(Cdb *db, const char *admin, const char *org, const char *i
         json_object_del(mine, "rules");
         json_object_del(mine, "org");
         json_array_append_new(plain, mine);
-        if (validate_with_kiosk_importer(plain, NULL, NULL, err)) rc = APP_BAD_REQUEST;
+        if (validate_feed_entry(plain, NULL, NULL, err)) rc = err_mark(err, ERR_BAD_REQUEST);
     }
     json_decref(plain);
     json_decref(seen);
@@ -287,9 +289,9 @@ int catalog_delete_entry(Cdb *db, const char *admin, const char *id, Err *err)
     char org[CDB_ID_SIZE];
     int rc = cdb_begin(db, err);
     if (!rc) rc = catalog_owner(db, id, org, sizeof org, err);
-    if (rc == 1) rc = REFUSE(APP_NOT_FOUND, "there is no category %s", id);
+    if (rc == 1) rc = err_refuse(err, ERR_NOT_FOUND, "there is no category %s", id);
     if (!rc && strcmp(org, ORG_ROOT) == 0)
-        rc = REFUSE(APP_BAD_REQUEST, "目录 %s 是县里的标准目录：用 PUT /v1/admin/categories（kioskctl publish）整体更新", id);
+        rc = err_refuse(err, ERR_BAD_REQUEST, "目录 %s 是县里的标准目录：用 PUT /v1/admin/categories（kioskctl publish）整体更新", id);
     if (!rc) rc = remove_entry(db, admin, id, org, err);
     if (rc) return fail_rollback(db, rc);
     return audience_commit(db, err);
@@ -363,12 +365,12 @@ int catalog_check_item(Cdb *db, const char *org, json_t *item, json_t *warnings,
     int rc = catalog_owner(db, category, owner, sizeof owner, err);
     if (rc < 0) return -1;
     if (rc == 1 || org_within(db, owner, org) != 1)
-        return REFUSE(APP_BAD_REQUEST, "category：组织 %s 的目录里没有 %s", org, category ? category : "");
+        return err_refuse(err, ERR_BAD_REQUEST, "category：组织 %s 的目录里没有 %s", org, category ? category : "");
     json_t *rules = effective_rules(db, category);
     const char *scope = json_string_value(json_object_get(item, "scope"));
     const char *only = json_string_value(json_object_get(rules, "scope"));
     if (only && strcmp(only, "internal") == 0 && scope && strcmp(scope, "public") == 0)
-        rc = REFUSE(APP_BAD_REQUEST, "scope：目录 %s 只在党内公开，社会范围的事项不能归在它下面", category);
+        rc = err_refuse(err, ERR_BAD_REQUEST, "scope：目录 %s 只在党内公开，社会范围的事项不能归在它下面", category);
     const char *timing = json_string_value(json_object_get(rules, "timing"));
     const char *from = json_string_value(json_object_get(item, "published_at"));
     const char *to = json_string_value(json_object_get(item, "expires_at"));
@@ -407,15 +409,18 @@ static void period_of(int64_t now, bool quarterly, int64_t *start, char *name, s
 
 /* Whether `org` published anything under entry `category` (or below it)
  * since `start`. */
-static bool published_since(Cdb *db, const char *org, const char *category, int64_t start)
+static int published_since(Cdb *db, const char *org, const char *category, int64_t start, bool *out, Err *err)
 {
-    return cdb_int(db, 0,
-                   "WITH RECURSIVE below(id) AS (SELECT ?2 UNION SELECT c.id FROM categories c JOIN below b"
-                   " ON json_extract(c.doc, '$.parent') = b.id)"
-                   " SELECT EXISTS (SELECT 1 FROM items WHERE org = ?1 AND published IS NOT NULL"
-                   " AND category IN (SELECT id FROM below)"
-                   " AND strftime('%s', json_extract(published, '$.published_at')) + 0 >= ?3)",
-                   "ssi", org, category, start) != 0;
+    int64_t n = 0;
+    int rc = cdb_int(db, &n, err,
+                     "WITH RECURSIVE below(id) AS (SELECT ?2 UNION SELECT c.id FROM categories c JOIN below b"
+                     " ON json_extract(c.doc, '$.parent') = b.id)"
+                     " SELECT EXISTS (SELECT 1 FROM items WHERE org = ?1 AND published IS NOT NULL"
+                     " AND category IN (SELECT id FROM below)"
+                     " AND strftime('%s', json_extract(published, '$.published_at')) + 0 >= ?3)",
+                     "ssi", org, category, start);
+    *out = n != 0;
+    return rc;
 }
 
 static int overdue_for_org(Cdb *db, json_t *org, int64_t now, json_t *out, Err *err)
@@ -436,7 +441,13 @@ static int overdue_for_org(Cdb *db, json_t *org, int64_t now, json_t *out, Err *
         char period[16];
         int day;
         period_of(now, quarterly, &start, period, sizeof period, &day);
-        if (!published_since(db, id, cat, start)) {
+        bool published = false;
+        if (published_since(db, id, cat, start, &published, err)) {
+            json_decref(rules);
+            json_decref(rows);
+            return -1;
+        }
+        if (!published) {
             json_t *days = json_object_get(rules, "days");
             json_int_t last = days ? json_integer_value(json_array_get(days, 1)) : 10;
             json_t *doc = json_loads(json_string_value(json_object_get(row, "doc")), 0, NULL);

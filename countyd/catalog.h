@@ -18,7 +18,7 @@
  * without their rules.  The checks an item must pass against its entry
  * (catalog_check_item) and the overdue list live here too.
  *
- * Results: 0, -1 (server fault) or an AppResult (see app.h). */
+ * Results: 0, or -1 with Err; a refusal carries its kind (common/err.h). */
 #ifndef COUNTYD_CATALOG_H
 #define COUNTYD_CATALOG_H
 
@@ -48,7 +48,7 @@ int catalog_list(Cdb *db, const char *org, json_t **out, Err *err);
 
 /* Checks an item of organisation `org` against its entry: the entry must be
  * one `org` sees, a 社会 (public) item may not go under an entry meant for
- * 党内 only (APP_BAD_REQUEST), and a 定期 item shown for less than the
+ * 党内 only (ERR_BAD_REQUEST), and a 定期 item shown for less than the
  * entry's min_days gets a warning (a sentence appended to `warnings`). */
 int catalog_check_item(Cdb *db, const char *org, json_t *item, json_t *warnings, Err *err);
 

@@ -170,26 +170,17 @@ _Static_assert(sizeof migrations / sizeof migrations[0] == CDB_SCHEMA_VERSION, "
 
 static int exec_script(Cdb *db, const char *sql, Err *err) { return sql_exec_script(db->db, WHERE, sql, err); }
 
+/* Inside the step's transaction: the step that starts the audit chain
+ * seals the entries already there. */
+static int after_migration(void *ctx, int version, Err *err)
+{
+    return version == AUDIT_CHAIN_SCHEMA ? audit_seal(ctx, err) : 0;
+}
+
 static int migrate(Cdb *db, Err *err)
 {
-    int version = (int)cdb_int(db, 0, "PRAGMA user_version", NULL);
-    int target = (int)(sizeof migrations / sizeof migrations[0]);
-    if (version > target)
-        return err_set(err, "database schema version %d is newer than this countyd (%d); use a newer countyd", version,
-                       target);
-    while (version < target) {
-        char sql[64];
-        snprintf(sql, sizeof sql, "PRAGMA user_version = %d;", version + 1);
-        if (cdb_begin(db, err)) return -1;
-        if (exec_script(db, migrations[version], err) || exec_script(db, sql, err) ||
-            (version + 1 == AUDIT_CHAIN_SCHEMA && audit_seal(db, err))) {
-            cdb_rollback(db);
-            return err_prefix(err, "migrating to schema %d: ", version + 1);
-        }
-        if (cdb_commit(db, NULL, err)) return -1;
-        version++;
-    }
-    return 0;
+    int count = (int)(sizeof migrations / sizeof migrations[0]);
+    return sql_migrate(db->db, "database", migrations, count, "use a newer countyd", after_migration, db, NULL, err);
 }
 
 int cdb_open(const char *path, Cdb **out, Err *err)
@@ -264,6 +255,8 @@ int cdb_exec(Cdb *db, Err *err, const char *sql, const char *fmt, ...)
 
 int cdb_changes(Cdb *db) { return sqlite3_changes(db->db); }
 
+int64_t cdb_last_insert_id(Cdb *db) { return (int64_t)sqlite3_last_insert_rowid(db->db); }
+
 int cdb_rows(Cdb *db, json_t **out, Err *err, const char *sql, const char *fmt, ...)
 {
     json_t *rows = json_array();
@@ -303,14 +296,14 @@ int cdb_text(Cdb *db, char *buf, size_t size, Err *err, const char *sql, const c
     return rc;
 }
 
-int64_t cdb_int(Cdb *db, int64_t dflt, const char *sql, const char *fmt, ...)
+int cdb_int(Cdb *db, int64_t *out, Err *err, const char *sql, const char *fmt, ...)
 {
-    int64_t v = dflt;
     va_list ap;
     va_start(ap, fmt);
-    int rc = sql_first_column(db->db, WHERE, NULL, NULL, 0, &v, sql, fmt, ap);
+    int rc = sql_first_column(db->db, WHERE, err, NULL, 0, out, sql, fmt, ap);
     va_end(ap);
-    return rc == 0 ? v : dflt;
+    if (rc == 1) return err_set(err, "%s: no answer to a query that always has one", WHERE);
+    return rc;
 }
 
 /* ---- transactions, revision, audit ------------------------------------ */
@@ -352,12 +345,17 @@ void cdb_end_read(Cdb *db)
     if (!sqlite3_get_autocommit(db->db)) sqlite3_exec(db->db, "COMMIT", NULL, NULL, NULL);
 }
 
-int64_t cdb_revision(Cdb *db) { return cdb_int(db, 0, "SELECT value FROM meta WHERE key = 'revision'", NULL); }
-
-void cdb_database_id(Cdb *db, char *buf, size_t size)
+int cdb_revision(Cdb *db, int64_t *out, Err *err)
 {
-    int64_t id = cdb_int(db, 0, "SELECT value FROM meta WHERE key = 'database_id'", NULL);
+    return cdb_int(db, out, err, "SELECT value FROM meta WHERE key = 'revision'", NULL);
+}
+
+int cdb_database_id(Cdb *db, char *buf, size_t size, Err *err)
+{
+    int64_t id;
+    if (cdb_int(db, &id, err, "SELECT value FROM meta WHERE key = 'database_id'", NULL)) return -1;
     snprintf(buf, size, "%016llx", (unsigned long long)id);
+    return 0;
 }
 
 int cdb_new_database_id(Cdb *db, Err *err)
@@ -370,7 +368,9 @@ int64_t cdb_tx_revision(Cdb *db) { return db->tx_revision; }
 int64_t cdb_take_revision(Cdb *db, Err *err)
 {
     if (!db->tx_revision) {
-        int64_t next = cdb_revision(db) + 1;
+        int64_t current;
+        if (cdb_revision(db, &current, err)) return -1;
+        int64_t next = current + 1;
         if (cdb_exec(db, err, "UPDATE meta SET value = ? WHERE key = 'revision'", "i", next)) return -1;
         db->tx_revision = next;
     }

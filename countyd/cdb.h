@@ -42,10 +42,11 @@ void cdb_rollback(Cdb *db);
 int cdb_begin_read(Cdb *db, Err *err);
 void cdb_end_read(Cdb *db);
 
-int64_t cdb_revision(Cdb *db);
+/* The content revision the database is at. */
+int cdb_revision(Cdb *db, int64_t *out, Err *err);
 /* The database's identity as 16 hex digits (sent to kiosks as
  * X-Database-Id), and a new one for a database restored from a backup. */
-void cdb_database_id(Cdb *db, char *buf, size_t size);
+int cdb_database_id(Cdb *db, char *buf, size_t size, Err *err);
 int cdb_new_database_id(Cdb *db, Err *err);
 /* The revision the current write transaction created, 0 if none yet. */
 int64_t cdb_tx_revision(Cdb *db);
@@ -68,15 +69,18 @@ int cdb_audit_list(Cdb *db, const char *top, int limit, json_t **out, Err *err);
 
 /* Runs a statement that returns no rows. */
 int cdb_exec(Cdb *db, Err *err, const char *sql, const char *fmt, ...);
-/* Rows changed by the last cdb_exec. */
+/* Rows changed by the last cdb_exec, and the rowid it inserted. */
 int cdb_changes(Cdb *db);
+int64_t cdb_last_insert_id(Cdb *db);
 /* All rows as a JSON array of objects. */
 int cdb_rows(Cdb *db, json_t **out, Err *err, const char *sql, const char *fmt, ...);
 /* The first row as an object; 1 (and *out = NULL) when there is none. */
 int cdb_row(Cdb *db, json_t **out, Err *err, const char *sql, const char *fmt, ...);
 /* The first column of the first row as text; 1 when there is no row. */
 int cdb_text(Cdb *db, char *buf, size_t size, Err *err, const char *sql, const char *fmt, ...);
-/* The first column of the first row as an integer (dflt when no row). */
-int64_t cdb_int(Cdb *db, int64_t dflt, const char *sql, const char *fmt, ...);
+/* The first column of the first row as an integer: for counts and yes/no
+ * questions, whose query always has a row.  -1 (and Err) when it fails or
+ * has none, so a failure is never read as 0. */
+int cdb_int(Cdb *db, int64_t *out, Err *err, const char *sql, const char *fmt, ...);
 
 #endif

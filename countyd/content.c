@@ -10,7 +10,7 @@
 #include "audience.h"
 #include "audit.h"
 #include "auth.h"
-#include "blobs.h"
+#include "blobfile.h"
 #include "catalog.h"
 #include "feed.h"
 #include "image.h"
@@ -18,8 +18,6 @@
 #include "privacy.h"
 #include "validate.h"
 
-/* Fills Err with a message for the client and yields an AppResult. */
-#define REFUSE(code, ...) (err_set(err, __VA_ARGS__), (code))
 
 char *content_canonical(json_t *v) { return json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY); }
 
@@ -50,13 +48,15 @@ static int check_attachments(Cdb *db, json_t *item, Err *err)
         const char *type = json_string_value(json_object_get(a, "type"));
         char have_type[32];
         int64_t have_size;
-        if (content_blob_info(db, sha, have_type, sizeof have_type, &have_size))
-            return REFUSE(APP_BAD_REQUEST, "attachments[%zu]: the server has no file %s; upload it first", i, sha);
+        int found = content_blob_info(db, sha, have_type, sizeof have_type, &have_size, err);
+        if (found < 0) return -1;
+        if (found == 1)
+            return err_refuse(err, ERR_BAD_REQUEST, "attachments[%zu]: the server has no file %s; upload it first", i, sha);
         if (have_size != json_integer_value(json_object_get(a, "size")))
-            return REFUSE(APP_BAD_REQUEST, "attachments[%zu]: size says %lld bytes, the file %s has %lld", i,
+            return err_refuse(err, ERR_BAD_REQUEST, "attachments[%zu]: size says %lld bytes, the file %s has %lld", i,
                           (long long)json_integer_value(json_object_get(a, "size")), sha, (long long)have_size);
         if (strcmp(have_type, type) != 0)
-            return REFUSE(APP_BAD_REQUEST, "attachments[%zu]: type says %s, the file %s is %s", i, type, sha, have_type);
+            return err_refuse(err, ERR_BAD_REQUEST, "attachments[%zu]: type says %s, the file %s is %s", i, type, sha, have_type);
     }
     return 0;
 }
@@ -66,14 +66,14 @@ static int check_attachments(Cdb *db, json_t *item, Err *err)
 static int normalize_item(Cdb *db, const char *org, const char *id, json_t *item, json_t **out, json_t *warnings,
                           bool import_check, Err *err)
 {
-    if (!validate_id(id)) return REFUSE(APP_BAD_REQUEST, "\"%s\" is not an id (1-63 of A-Z a-z 0-9 - _ .)", id);
-    if (!json_is_object(item)) return REFUSE(APP_BAD_REQUEST, "the body must be a feed item object");
+    if (!proto_id_valid(id)) return err_refuse(err, ERR_BAD_REQUEST, "\"%s\" is not an id (1-63 of A-Z a-z 0-9 - _ .)", id);
+    if (!json_is_object(item)) return err_refuse(err, ERR_BAD_REQUEST, "the body must be a feed item object");
     const char *body_id = json_string_value(json_object_get(item, "id"));
     if (body_id && strcmp(body_id, id) != 0)
-        return REFUSE(APP_BAD_REQUEST, "the body's id \"%s\" differs from the URL's \"%s\"", body_id, id);
+        return err_refuse(err, ERR_BAD_REQUEST, "the body's id \"%s\" differs from the URL's \"%s\"", body_id, id);
     json_t *aud = json_object_get(item, "audience");
     if (aud && audience_parse(json_string_value(aud)) < 0)
-        return REFUSE(APP_BAD_REQUEST, "audience: must be \"own\" (本组织的触控屏) or \"subtree\" (本组织及下级的触控屏)");
+        return err_refuse(err, ERR_BAD_REQUEST, "audience: must be \"own\" (本组织的触控屏) or \"subtree\" (本组织及下级的触控屏)");
     json_t *clean = json_deep_copy(item);
     json_object_set_new(clean, "id", json_string(id));
     json_object_del(clean, "revision");
@@ -88,7 +88,7 @@ static int normalize_item(Cdb *db, const char *org, const char *id, json_t *item
         json_decref(clean);
         return rc;
     }
-    if (import_check) rc = validate_with_kiosk_importer(cats, "items", clean, err) ? APP_BAD_REQUEST : 0;
+    if (import_check) rc = validate_feed_entry(cats, "items", clean, err) ? err_mark(err, ERR_BAD_REQUEST) : 0;
     if (!rc) rc = check_attachments(db, clean, err);
     json_decref(cats);
     if (rc) {
@@ -180,8 +180,8 @@ int review_step_parse(const char *word)
 static int need_reason(const char *what, const char *id, const char *note, Err *err)
 {
     if (!note || !*note)
-        return REFUSE(APP_BAD_REQUEST, "%s已公开的事项 %s 须说明理由（note），触控屏会向群众显示", what, id);
-    if (strlen(note) > REASON_MAX) return REFUSE(APP_BAD_REQUEST, "note：理由最多 %d 字节", REASON_MAX);
+        return err_refuse(err, ERR_BAD_REQUEST, "%s已公开的事项 %s 须说明理由（note），触控屏会向群众显示", what, id);
+    if (strlen(note) > REASON_MAX) return err_refuse(err, ERR_BAD_REQUEST, "note：理由最多 %d 字节", REASON_MAX);
     return 0;
 }
 
@@ -191,10 +191,12 @@ static int need_reason(const char *what, const char *id, const char *note, Err *
 static int publish(Cdb *db, const char *admin, const char *id, json_t *row, const char *note, Err *err)
 {
     bool replaces = !json_is_null(json_object_get(row, "published"));
-    if (replaces && need_reason("更改", id, note, err)) return APP_BAD_REQUEST;
+    if (replaces && need_reason("更改", id, note, err)) return err_mark(err, ERR_BAD_REQUEST);
     const char *category = json_string_value(json_object_get(row, "category"));
-    if (cdb_int(db, 0, "SELECT count(*) FROM categories WHERE id = ?", "s", category) == 0)
-        return REFUSE(APP_CONFLICT, "item %s is filed under category %s, which no longer exists", id, category);
+    int64_t exists;
+    if (cdb_int(db, &exists, err, "SELECT count(*) FROM categories WHERE id = ?", "s", category)) return -1;
+    if (!exists)
+        return err_refuse(err, ERR_CONFLICT, "item %s is filed under category %s, which no longer exists", id, category);
     bool public = strcmp(json_string_value(json_object_get(row, "scope")), "public") == 0;
     bool was_live = json_integer_value(json_object_get(row, "live")) != 0;
     const char *org = json_string_value(json_object_get(row, "org"));
@@ -215,7 +217,8 @@ static int publish(Cdb *db, const char *admin, const char *id, json_t *row, cons
         json_decref(doc);
         return -1;
     }
-    int64_t rev = public ? cdb_tx_revision(db) : cdb_revision(db);
+    int64_t rev = cdb_tx_revision(db);
+    if (!public && cdb_revision(db, &rev, err)) return -1;
     json_object_set_new(doc, "revision", json_integer(rev));
     char *text = content_canonical(doc);
     json_decref(doc);
@@ -230,7 +233,7 @@ static int publish(Cdb *db, const char *admin, const char *id, json_t *row, cons
 
 static int withdraw(Cdb *db, const char *id, json_t *row, const char *note, Err *err)
 {
-    if (!json_is_null(json_object_get(row, "published")) && need_reason("撤回", id, note, err)) return APP_BAD_REQUEST;
+    if (!json_is_null(json_object_get(row, "published")) && need_reason("撤回", id, note, err)) return err_mark(err, ERR_BAD_REQUEST);
     bool below = strcmp(json_string_value(json_object_get(row, "live_audience")), "subtree") == 0;
     if (json_integer_value(json_object_get(row, "live")) &&
         audience_mark(db, "item", id, json_string_value(json_object_get(row, "org")), below, err))
@@ -246,9 +249,9 @@ static int withdraw(Cdb *db, const char *id, json_t *row, const char *note, Err 
 static int return_to_author(Cdb *db, const char *id, const char *state, const char *note, Err *err)
 {
     if (strcmp(state, "published") == 0 || strcmp(state, "withdrawn") == 0)
-        return REFUSE(APP_WRONG_STATE, "item %s is %s; only a version in review can be returned", id, state);
+        return err_refuse(err, ERR_WRONG_STATE, "item %s is %s; only a version in review can be returned", id, state);
     if (!note || !note[0])
-        return REFUSE(APP_BAD_REQUEST, "note: returning item %s needs a note saying what to change", id);
+        return err_refuse(err, ERR_BAD_REQUEST, "note: returning item %s needs a note saying what to change", id);
     return cdb_exec(db, err, "UPDATE items SET reviewed_by = NULL WHERE id = ?", "s", id);
 }
 
@@ -279,16 +282,16 @@ static int apply_step(Cdb *db, const char *admin, const char *id, ReviewStep ste
 {
     const char *state = json_string_value(json_object_get(row, "state"));
     if (step == STEP_WITHDRAW && strcmp(state, "withdrawn") == 0)
-        return REFUSE(APP_WRONG_STATE, "item %s is already withdrawn", id);
+        return err_refuse(err, ERR_WRONG_STATE, "item %s is already withdrawn", id);
     if (step == STEP_RETURN) return return_to_author(db, id, state, note, err);
     if (steps[step].from && strcmp(state, steps[step].from) != 0)
-        return REFUSE(APP_WRONG_STATE, "item %s is %s; it must be %s before it can be %s", id, state, steps[step].from,
+        return err_refuse(err, ERR_WRONG_STATE, "item %s is %s; it must be %s before it can be %s", id, state, steps[step].from,
                       steps[step].to);
     const char *reviewer = json_string_value(json_object_get(row, "reviewed_by"));
     /* Two people see every version before it goes out: whoever reviewed it
      * may not also approve it. */
     if (step == STEP_APPROVE && reviewer && strcmp(reviewer, admin) == 0)
-        return REFUSE(APP_FORBIDDEN, "审核人不能审批同一版本：%s 的这一版由 %s 审核，须由另一位有审批权的管理员审批", id,
+        return err_refuse(err, ERR_FORBIDDEN, "审核人不能审批同一版本：%s 的这一版由 %s 审核，须由另一位有审批权的管理员审批", id,
                       reviewer);
     if (step == STEP_REVIEW) return cdb_exec(db, err, "UPDATE items SET reviewed_by = ? WHERE id = ?", "ss", admin, id);
     if (step == STEP_APPROVE) return privacy_review(db, admin, id, row, privacy_reason, err);
@@ -306,7 +309,7 @@ static int step_in_tx(Cdb *db, const char *admin, const char *id, ReviewStep ste
                      "SELECT state, org, category, scope, content, published, live, live_audience, reviewed_by FROM items"
                      " WHERE id = ?",
                      "s", id);
-    if (rc == 1) rc = REFUSE(APP_NOT_FOUND, "there is no item %s", id);
+    if (rc == 1) rc = err_refuse(err, ERR_NOT_FOUND, "there is no item %s", id);
     if (!rc) rc = apply_step(db, admin, id, step, row, note, privacy_reason, err);
     char target[128];
     snprintf(target, sizeof target, "item:%s", id);
@@ -345,11 +348,11 @@ int content_items_put_batch(Cdb *db, const char *admin, const char *const *orgs,
         }
         json_array_append_new(cleans, clean);
     }
-    /* One run of the kiosk's importer for the whole batch (with every entry:
+    /* One run of the feed rules for the whole batch (with every entry:
      * each item's entry was checked against its owner's catalog above). */
     json_t *cats = NULL;
     if (!rc) rc = catalog_all(db, &cats, err);
-    if (!rc && validate_entries_with_kiosk_importer(cats, "items", cleans, err)) rc = APP_BAD_REQUEST;
+    if (!rc && validate_feed_entries(cats, "items", cleans, err)) rc = err_mark(err, ERR_BAD_REQUEST);
     json_decref(cats);
     if (!rc) rc = cdb_begin(db, err);
     for (i = 0; !rc && i < n; i++) {
@@ -429,7 +432,7 @@ int content_item_get(Cdb *db, const char *id, json_t **out, Err *err)
                      " content, published, "
                      SQL_TIME("updated_at") " AS updated_at, updated_by FROM items WHERE id = ?",
                      "s", id);
-    if (rc == 1) return REFUSE(APP_NOT_FOUND, "there is no item %s", id);
+    if (rc == 1) return err_refuse(err, ERR_NOT_FOUND, "there is no item %s", id);
     if (rc) return -1;
     json_object_set_new(row, "content", parse_doc(row, "content"));
     json_t *pub = parse_doc(row, "published");
@@ -467,20 +470,20 @@ static const struct {
 static int check_doc(Cdb *db, const char *org, DocKind kind, const char *id, json_t *entry, char **text,
                      Audience *audience, Err *err)
 {
-    if (!validate_id(id)) return REFUSE(APP_BAD_REQUEST, "\"%s\" is not an id (1-63 of A-Z a-z 0-9 - _ .)", id);
+    if (!proto_id_valid(id)) return err_refuse(err, ERR_BAD_REQUEST, "\"%s\" is not an id (1-63 of A-Z a-z 0-9 - _ .)", id);
     if (kind == DOC_ANSWER && strncmp(id, "answer-", 7) == 0)
-        return REFUSE(APP_BAD_REQUEST, "ids starting with answer- are kept for replies to feedback");
-    if (!json_is_object(entry)) return REFUSE(APP_BAD_REQUEST, "the body must be one feed %s entry", doc_kinds[kind].entity);
+        return err_refuse(err, ERR_BAD_REQUEST, "ids starting with answer- are kept for replies to feedback");
+    if (!json_is_object(entry)) return err_refuse(err, ERR_BAD_REQUEST, "the body must be one feed %s entry", doc_kinds[kind].entity);
     json_t *aud = json_object_get(entry, "audience");
     int a = aud ? audience_parse(json_string_value(aud)) : AUDIENCE_SUBTREE;
-    if (a < 0) return REFUSE(APP_BAD_REQUEST, "audience: must be \"own\" (本组织的触控屏) or \"subtree\" (本组织及下级的触控屏)");
+    if (a < 0) return err_refuse(err, ERR_BAD_REQUEST, "audience: must be \"own\" (本组织的触控屏) or \"subtree\" (本组织及下级的触控屏)");
     *audience = (Audience)a;
     json_t *clean = json_deep_copy(entry);
     json_object_set_new(clean, "id", json_string(id));
     json_object_del(clean, "audience");
     json_object_del(clean, "org");
     json_object_del(clean, "privacy_reason");
-    int rc = validate_with_kiosk_importer(NULL, doc_kinds[kind].section, clean, err) ? APP_BAD_REQUEST : 0;
+    int rc = validate_feed_entry(NULL, doc_kinds[kind].section, clean, err) ? err_mark(err, ERR_BAD_REQUEST) : 0;
     /* Live at once, so the privacy review happens here. */
     json_t *findings = NULL;
     if (!rc) rc = privacy_scan_entry(db, org, clean, &findings, err);
@@ -515,7 +518,7 @@ int content_doc_put(Cdb *db, const char *admin, const char *org, DocKind kind, c
         return 0;
     }
     if (!rc && old && strcmp(json_string_value(json_object_get(old, "org")), org) != 0)
-        rc = REFUSE(APP_CONFLICT, "%s %s belongs to organisation %s; an owner never changes", doc_kinds[kind].entity, id,
+        rc = err_refuse(err, ERR_CONFLICT, "%s %s belongs to organisation %s; an owner never changes", doc_kinds[kind].entity, id,
                     json_string_value(json_object_get(old, "org")));
     if (!rc) rc = cdb_exec(db, err, doc_kinds[kind].put_sql, "ssssis", id, org, audience_word(audience), text, now_s(), admin);
     if (!rc)
@@ -534,7 +537,7 @@ int content_doc_delete(Cdb *db, const char *admin, DocKind kind, const char *id,
     json_t *old = NULL;
     int rc = cdb_begin(db, err);
     if (!rc) rc = cdb_row(db, &old, err, doc_kinds[kind].get_sql, "s", id);
-    if (rc == 1) rc = REFUSE(APP_NOT_FOUND, "there is no %s %s", doc_kinds[kind].entity, id);
+    if (rc == 1) rc = err_refuse(err, ERR_NOT_FOUND, "there is no %s %s", doc_kinds[kind].entity, id);
     const char *org = old ? json_string_value(json_object_get(old, "org")) : ORG_ROOT;
     if (!rc) rc = cdb_exec(db, err, doc_kinds[kind].del_sql, "s", id);
     if (!rc) rc = audience_mark(db, doc_kinds[kind].entity, id, org, reaches_below(old), err);
@@ -546,59 +549,55 @@ int content_doc_delete(Cdb *db, const char *admin, DocKind kind, const char *id,
 
 /* ---- attachment files ----------------------------------------------------------- */
 
-int content_valid_sha256(const char *s)
-{
-    if (!s || strlen(s) != 64) return 0;
-    for (int i = 0; i < 64; i++)
-        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) return 0;
-    return 1;
-}
-
-int content_blob_info(Cdb *db, const char *sha256, char *type, size_t type_size, int64_t *size)
+int content_blob_info(Cdb *db, const char *sha256, char *type, size_t type_size, int64_t *size, Err *err)
 {
     json_t *row;
-    if (cdb_row(db, &row, NULL, "SELECT type, size FROM blobs WHERE sha256 = ?", "s", sha256)) return 1;
+    int rc = cdb_row(db, &row, err, "SELECT type, size FROM blobs WHERE sha256 = ?", "s", sha256);
+    if (rc) return rc;
     snprintf(type, type_size, "%s", json_string_value(json_object_get(row, "type")));
     *size = json_integer_value(json_object_get(row, "size"));
     json_decref(row);
     return 0;
 }
 
-int content_blob_on_kiosks(Cdb *db, const char *sha256)
+int content_blob_on_kiosks(Cdb *db, const char *sha256, bool *out, Err *err)
 {
-    return cdb_int(db, 0,
-                   "SELECT EXISTS (SELECT 1 FROM items, json_each(items.published, '$.attachments') a"
-                   " WHERE items.live = 1 AND json_extract(a.value, '$.sha256') = ?)",
-                   "s", sha256) != 0;
+    int64_t used = 0;
+    int rc = cdb_int(db, &used, err,
+                     "SELECT EXISTS (SELECT 1 FROM items, json_each(items.published, '$.attachments') a"
+                     " WHERE items.live = 1 AND json_extract(a.value, '$.sha256') = ?)",
+                     "s", sha256);
+    *out = rc == 0 && used;
+    return rc;
 }
 
 int content_blob_put(Cdb *db, const char *blob_dir, const char *admin, const char *sha256, const char *type,
                      const char *data, size_t len, bool *created, Err *err)
 {
     *created = false;
-    if (!content_valid_sha256(sha256)) return REFUSE(APP_BAD_REQUEST, "the name must be a sha256 in 64 lowercase hex digits");
+    if (!proto_sha256_valid(sha256)) return err_refuse(err, ERR_BAD_REQUEST, "the name must be a sha256 in 64 lowercase hex digits");
     if (!type || (strcmp(type, "image/png") != 0 && strcmp(type, "image/jpeg") != 0))
-        return REFUSE(APP_UNSUPPORTED_TYPE, "attachments must be image/png or image/jpeg");
-    if (len == 0) return REFUSE(APP_BAD_REQUEST, "the file is empty");
+        return err_refuse(err, ERR_UNSUPPORTED_TYPE, "attachments must be image/png or image/jpeg");
+    if (len == 0) return err_refuse(err, ERR_BAD_REQUEST, "the file is empty");
     /* The header says the type, and whether a kiosk can show the image at
      * all (proto/image.h), so neither a mislabelled upload nor a picture
      * too large to decode reaches a kiosk's screen. */
     ImageInfo info;
     Err why;
     if (image_probe(data, len, &info, &why))
-        return REFUSE(APP_UNSUPPORTED_TYPE, "the bytes are not %s: %s", type, why.msg);
+        return err_refuse(err, ERR_UNSUPPORTED_TYPE, "the bytes are not %s: %s", type, why.msg);
     if (strcmp(image_mime(info.format), type) != 0)
-        return REFUSE(APP_UNSUPPORTED_TYPE, "the bytes are not %s but %s", type, image_mime(info.format));
-    if (image_check(data, len, &info, &why)) return REFUSE(APP_BAD_REQUEST, "%s", why.msg);
+        return err_refuse(err, ERR_UNSUPPORTED_TYPE, "the bytes are not %s but %s", type, image_mime(info.format));
+    if (image_check(data, len, &info, &why)) return err_refuse(err, ERR_BAD_REQUEST, "%s", why.msg);
     unsigned char md[SHA256_DIGEST_LENGTH];
     char hex[65];
     SHA256((const unsigned char *)data, len, md);
     auth_hex(md, sizeof md, hex);
     if (strcmp(hex, sha256) != 0)
-        return REFUSE(APP_HASH_MISMATCH, "the bytes hash to %s, not to %s", hex, sha256);
+        return err_refuse(err, ERR_HASH_MISMATCH, "the bytes hash to %s, not to %s", hex, sha256);
     char have_type[32];
     int64_t have_size;
-    if (content_blob_info(db, sha256, have_type, sizeof have_type, &have_size) == 0 &&
+    if (content_blob_info(db, sha256, have_type, sizeof have_type, &have_size, NULL) == 0 &&
         blobs_verify(blob_dir, sha256, NULL) == 0)
         return 0;
     if (blobs_put_buffer(blob_dir, data, len, sha256, (int64_t)len, err)) return -1;

@@ -8,7 +8,7 @@
  * public.  Every change is written to the audit table with the admin's
  * name (归档) and, when kiosks can see it, marked in the change log.
  *
- * Results: 0, -1 (server fault) or an AppResult (see app.h). */
+ * Results: 0, or -1 with Err; a refusal carries its kind (common/err.h). */
 #ifndef COUNTYD_CONTENT_H
 #define COUNTYD_CONTENT_H
 
@@ -32,7 +32,7 @@ int content_item_put(Cdb *db, const char *admin, const char *org, const char *id
 typedef enum { STEP_REVIEW, STEP_APPROVE, STEP_PUBLISH, STEP_WITHDRAW, STEP_RETURN } ReviewStep;
 int review_step_parse(const char *word);
 /* Moves an item one step; `state` receives its new state.  Approving runs
- * the privacy review (privacy.h): a finding is APP_PRIVACY unless
+ * the privacy review (privacy.h): a finding is refused with ERR_PRIVACY unless
  * `privacy_reason` says why it must stay. */
 int content_item_step(Cdb *db, const char *admin, const char *id, ReviewStep step, const char *note,
                       const char *privacy_reason, char *state, size_t state_size, Err *err);
@@ -65,12 +65,12 @@ int content_doc_delete(Cdb *db, const char *admin, DocKind kind, const char *id,
 /* Attachment files: the bytes live in blob_dir (kiosk/store/blobs.c's layout). */
 int content_blob_put(Cdb *db, const char *blob_dir, const char *admin, const char *sha256, const char *type,
                      const char *data, size_t len, bool *created, Err *err);
-/* 0 and type/size filled when the server has it, 1 when not. */
-int content_blob_info(Cdb *db, const char *sha256, char *type, size_t type_size, int64_t *size);
-int content_valid_sha256(const char *s);
-/* 1 when an item kiosks have uses the file (so a 党内 item's images are
- * never served to kiosks), 0 when none does. */
-int content_blob_on_kiosks(Cdb *db, const char *sha256);
+/* 0 and type/size filled when the server has it, 1 when not, -1 (Err)
+ * when the database cannot say. */
+int content_blob_info(Cdb *db, const char *sha256, char *type, size_t type_size, int64_t *size, Err *err);
+/* *out: whether an item kiosks have uses the file (so a 党内 item's
+ * images are never served to kiosks). */
+int content_blob_on_kiosks(Cdb *db, const char *sha256, bool *out, Err *err);
 
 /* Canonical JSON text of a value (sorted keys, compact): equal content
  * gives equal text.  Free with free(). */

@@ -6,32 +6,19 @@
 #include <time.h>
 
 #include "app.h"
-#include "feed.h"
 #include "audience.h"
+#include "feed.h"
 #include "feedgen.h"
 #include "orgs.h"
 #include "privacy.h"
-#include "store.h"
 #include "validate.h"
 
-#define REFUSE(code, ...) (err_set(err, __VA_ARGS__), (code))
 
 typedef struct {
     const char *id, *kind, *item, *category, *comment, *name, *phone;
     int64_t rating, rating_levels, created_at;
     char *reasons;   /* JSON text, malloc'd */
 } Submission;
-
-static bool feedback_id_ok(const char *id)
-{
-    size_t n = id ? strlen(id) : 0;
-    if (n < 8 || n > 39) return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = id[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-')) return false;
-    }
-    return true;
-}
 
 static int opt_int(json_t *o, const char *key, int64_t lo, int64_t hi, int64_t *out, Err *err)
 {
@@ -51,9 +38,10 @@ static int check_reasons(json_t *o, char **out, Err *err)
     if (r && !json_is_null(r)) {
         size_t i;
         json_t *e;
-        if (!json_is_array(r) || json_array_size(r) > 12) return err_set(err, "reasons: must be an array of at most 12 strings");
-        json_array_foreach(r, i, e) if (!json_is_string(e) || json_string_length(e) > 200)
-            return err_set(err, "reasons[%zu]: must be a string of at most 200 bytes", i);
+        if (!json_is_array(r) || json_array_size(r) > FEEDBACK_MAX_REASONS)
+            return err_set(err, "reasons: must be an array of at most %d strings", FEEDBACK_MAX_REASONS);
+        json_array_foreach(r, i, e) if (!json_is_string(e) || json_string_length(e) > FEEDBACK_MAX_REASON)
+            return err_set(err, "reasons[%zu]: must be a string of at most %d bytes", i, FEEDBACK_MAX_REASON);
     }
     *out = r && json_is_array(r) ? json_dumps(r, JSON_COMPACT) : strdup("[]");
     return *out ? 0 : err_set(err, "out of memory");
@@ -64,19 +52,22 @@ static int parse_submission(json_t *o, Submission *s, Err *err)
     memset(s, 0, sizeof *s);
     if (!json_is_object(o)) return err_set(err, "must be an object");
     s->id = json_string_value(json_object_get(o, "id"));
-    if (!feedback_id_ok(s->id)) return err_set(err, "id: must be 8-39 characters of A-Z a-z 0-9 -");
+    if (!proto_feedback_id_valid(s->id))
+        return err_set(err, "id: must be %d-%d characters of A-Z a-z 0-9 -", FEEDBACK_ID_MIN, FEEDBACK_ID_MAX);
     s->kind = json_string_value(json_object_get(o, "kind"));
-    if (feedback_kind_parse(s->kind) < 0) return err_set(err, "kind: must be rating, comment or request");
+    if (feedback_kind_parse(s->kind) < 0) return err_set(err, "kind: must be one of " FEEDBACK_KIND_WORDS);
     const char *created = json_string_value(json_object_get(o, "created_at"));
     if (!created || feed_parse_time(created, &s->created_at))
         return err_set(err, "created_at: must be a time like 2026-11-01T09:00:00+08:00");
-    if (validate_opt_text(o, "item", STORE_ID_MAX - 1, &s->item, err) ||
-        validate_opt_text(o, "category", STORE_ID_MAX - 1, &s->category, err) ||
-        validate_opt_text(o, "comment", 4000, &s->comment, err) || validate_opt_text(o, "name", 127, &s->name, err) ||
-        validate_opt_text(o, "phone", 31, &s->phone, err) || opt_int(o, "rating", 0, 5, &s->rating, err) ||
-        opt_int(o, "rating_levels", 0, 5, &s->rating_levels, err))
+    if (validate_opt_text(o, "item", PROTO_ID_MAX - 1, &s->item, err) ||
+        validate_opt_text(o, "category", PROTO_ID_MAX - 1, &s->category, err) ||
+        validate_opt_text(o, "comment", FEEDBACK_MAX_COMMENT, &s->comment, err) ||
+        validate_opt_text(o, "name", FEEDBACK_MAX_NAME, &s->name, err) ||
+        validate_opt_text(o, "phone", FEEDBACK_MAX_PHONE, &s->phone, err) ||
+        opt_int(o, "rating", 0, FEEDBACK_MAX_RATING_LEVELS, &s->rating, err) ||
+        opt_int(o, "rating_levels", 0, FEEDBACK_MAX_RATING_LEVELS, &s->rating_levels, err))
         return -1;
-    if ((*s->item && !validate_id(s->item)) || (*s->category && !validate_id(s->category)))
+    if ((*s->item && !proto_id_valid(s->item)) || (*s->category && !proto_id_valid(s->category)))
         return err_set(err, "item/category: must be ids");
     if (strcmp(s->kind, "rating") == 0 && (s->rating < 1 || s->rating_levels < 2 || s->rating > s->rating_levels))
         return err_set(err, "rating: a rating needs rating 1..rating_levels and rating_levels 2..5");
@@ -110,9 +101,9 @@ static void reject(json_t *rejected, json_t *entry, size_t index, const char *me
 int feedback_store_batch(Cdb *db, const char *kiosk, json_t *submissions, json_t **acknowledged, json_t **rejected,
                          Err *err)
 {
-    if (!json_is_array(submissions)) return REFUSE(APP_BAD_REQUEST, "submissions: must be an array");
+    if (!json_is_array(submissions)) return err_refuse(err, ERR_BAD_REQUEST, "submissions: must be an array");
     if (json_array_size(submissions) > FEEDBACK_MAX_BATCH)
-        return REFUSE(APP_BAD_REQUEST, "submissions: at most %d per batch", FEEDBACK_MAX_BATCH);
+        return err_refuse(err, ERR_BAD_REQUEST, "submissions: at most %d per batch", FEEDBACK_MAX_BATCH);
     json_t *ack = json_array(), *rej = json_array();
     int64_t now = (int64_t)time(NULL);
     if (cdb_begin(db, err)) goto fail;
@@ -176,19 +167,21 @@ int feedback_list(Cdb *db, const char *top, int64_t since, json_t **out, Err *er
 int feedback_reply(Cdb *db, const char *admin, const char *feedback_id, const char *text, bool public,
                    const char *question, const char *privacy_reason, int64_t *reply_id, Err *err)
 {
-    if (!text || !*text || strlen(text) > 4000) return REFUSE(APP_BAD_REQUEST, "text: a reply of 1-4000 bytes is needed");
-    if (question && strlen(question) > 2000) return REFUSE(APP_BAD_REQUEST, "question: at most 2000 bytes");
+    if (!text || !*text || strlen(text) > FEED_MAX_ANSWER)
+        return err_refuse(err, ERR_BAD_REQUEST, "text: a reply of 1-%d bytes is needed", FEED_MAX_ANSWER);
+    if (question && strlen(question) > FEED_MAX_QUESTION)
+        return err_refuse(err, ERR_BAD_REQUEST, "question: at most %d bytes", FEED_MAX_QUESTION);
     json_t *fb;
     int found = cdb_row(db, &fb, err, "SELECT org FROM feedback WHERE id = ?", "s", feedback_id);
     if (found < 0) return -1;
-    if (found == 1) return REFUSE(APP_NOT_FOUND, "there is no feedback %s", feedback_id);
+    if (found == 1) return err_refuse(err, ERR_NOT_FOUND, "there is no feedback %s", feedback_id);
     char org[CDB_ID_SIZE];
     snprintf(org, sizeof org, "%s", json_string_value(json_object_get(fb, "org")));
     json_decref(fb);
     /* The visitor's own words never go public: the question shown is the
      * one the admin wrote (and approves by making the reply public). */
     if (public && (!question || !*question))
-        return REFUSE(APP_BAD_REQUEST, "question：公开答复须写明经审核的问题（不公开群众原话，也不公开其姓名、电话）");
+        return err_refuse(err, ERR_BAD_REQUEST, "question：公开答复须写明经审核的问题（不公开群众原话，也不公开其姓名、电话）");
     if (public) {
         json_t *shown = json_pack("{s:s,s:s}", "question", question, "answer", text), *findings = NULL;
         int rc = privacy_scan_entry(db, org, shown, &findings, err);
@@ -202,14 +195,14 @@ int feedback_reply(Cdb *db, const char *admin, const char *feedback_id, const ch
     if (cdb_begin(db, err)) return -1;
     int rc = cdb_exec(db, err, "INSERT INTO replies (feedback, text, question, public, admin, at) VALUES (?, ?, ?, ?, ?, ?)",
                       "sssdsi", feedback_id, text, question ? question : "", public ? 1 : 0, admin, (int64_t)time(NULL));
-    *reply_id = cdb_int(db, 0, "SELECT last_insert_rowid()", NULL);
+    *reply_id = cdb_last_insert_id(db);
     char answer_id[64];
     snprintf(answer_id, sizeof answer_id, "answer-%lld", (long long)*reply_id);
     if (!rc && public) {
         json_t *entry;
         rc = feedgen_answer(db, *reply_id, &entry, err);
         if (!rc) {
-            rc = validate_with_kiosk_importer(NULL, "answers", entry, err) ? APP_BAD_REQUEST : 0;
+            rc = validate_feed_entry(NULL, "answers", entry, err) ? err_mark(err, ERR_BAD_REQUEST) : 0;
             json_decref(entry);
         }
         if (!rc) rc = audience_mark(db, "answer", answer_id, org, false, err);

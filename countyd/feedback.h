@@ -6,7 +6,7 @@
  * it came from.  A reply marked public becomes an `answers` entry in the
  * feed (feedgen.c builds it, without name or phone).
  *
- * Results: 0, -1 (server fault) or an AppResult (see app.h). */
+ * Results: 0, or -1 with Err; a refusal carries its kind (common/err.h). */
 #ifndef COUNTYD_FEEDBACK_H
 #define COUNTYD_FEEDBACK_H
 
@@ -17,7 +17,6 @@
 #include "cdb.h"
 #include "err.h"
 
-#define FEEDBACK_MAX_BATCH 100
 
 /* Stores a batch from one kiosk in one transaction.  `acknowledged`
  * receives the ids stored now or before, `rejected` the malformed ones

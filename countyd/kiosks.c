@@ -11,7 +11,6 @@
 #include "orgs.h"
 #include "validate.h"
 
-#define REFUSE(code, ...) (err_set(err, __VA_ARGS__), (code))
 
 static int fail_rollback(Cdb *db, int rc)
 {
@@ -22,10 +21,10 @@ static int fail_rollback(Cdb *db, int rc)
 int kiosk_register(Cdb *db, const char *admin, const char *org, const char *id, const char *name,
                    char token[AUTH_TOKEN_LEN + 1], Err *err)
 {
-    if (!validate_id(id)) return REFUSE(APP_BAD_REQUEST, "\"%s\" is not a kiosk id (1-63 of A-Z a-z 0-9 - _ .)", id);
+    if (!proto_id_valid(id)) return err_refuse(err, ERR_BAD_REQUEST, "\"%s\" is not a kiosk id (1-63 of A-Z a-z 0-9 - _ .)", id);
     char have[CDB_ID_SIZE];
     if (kiosk_org(db, id, have, sizeof have, err) == 0 && strcmp(have, org) != 0)
-        return REFUSE(APP_CONFLICT, "触控屏 %s 属于组织 %s；换组织请用 kiosk-move", id, have);
+        return err_refuse(err, ERR_CONFLICT, "触控屏 %s 属于组织 %s；换组织请用 kiosk-move", id, have);
     char hash[AUTH_HASH_LEN + 1];
     if (auth_new_token(token, hash, err)) return -1;
     char target[128];
@@ -64,7 +63,7 @@ static int beat_int(json_t *beat, const char *key, int64_t *out, Err *err)
     json_t *v = json_object_get(beat, key);
     *out = -1;
     if (!v || json_is_null(v)) return 0;
-    if (!json_is_integer(v) || json_integer_value(v) < 0) return REFUSE(APP_BAD_REQUEST, "%s: must be a whole number >= 0", key);
+    if (!json_is_integer(v) || json_integer_value(v) < 0) return err_refuse(err, ERR_BAD_REQUEST, "%s: must be a whole number >= 0", key);
     *out = json_integer_value(v);
     return 0;
 }
@@ -74,13 +73,13 @@ static int parse_views(json_t *beat, Beat *b, Err *err)
     json_t *views = json_object_get(beat, "views");
     if (!views || json_is_null(views)) return 0;
     if (!json_is_object(views) || json_object_size(views) > HEARTBEAT_MAX_VIEW_ITEMS)
-        return REFUSE(APP_BAD_REQUEST, "views: must be an object of at most %d item ids", HEARTBEAT_MAX_VIEW_ITEMS);
+        return err_refuse(err, ERR_BAD_REQUEST, "views: must be an object of at most %d item ids", HEARTBEAT_MAX_VIEW_ITEMS);
     const char *id;
     json_t *n;
     json_object_foreach(views, id, n) {
-        if (!validate_id(id)) return REFUSE(APP_BAD_REQUEST, "views: \"%.80s\" is not an item id", id);
-        if (!json_is_integer(n) || json_integer_value(n) < 0 || json_integer_value(n) > HEARTBEAT_MAX_VIEWS)
-            return REFUSE(APP_BAD_REQUEST, "views: %s: must be a whole number 0..%d", id, HEARTBEAT_MAX_VIEWS);
+        if (!proto_id_valid(id)) return err_refuse(err, ERR_BAD_REQUEST, "views: \"%.80s\" is not an item id", id);
+        if (!json_is_integer(n) || json_integer_value(n) < 0 || json_integer_value(n) > HEARTBEAT_MAX_VIEWS_PER_ITEM)
+            return err_refuse(err, ERR_BAD_REQUEST, "views: %s: must be a whole number 0..%d", id, HEARTBEAT_MAX_VIEWS_PER_ITEM);
     }
     b->views = views;
     return 0;
@@ -105,9 +104,9 @@ static int parse_beat(json_t *beat, Beat *b, Err *err)
 {
     memset(b, 0, sizeof *b);
     int rc;
-    if (validate_opt_text(beat, "app_version", 64, &b->app_version, err) ||
-        validate_opt_text(beat, "last_error", 500, &b->last_error, err))
-        return APP_BAD_REQUEST;
+    if (validate_opt_text(beat, "app_version", HEARTBEAT_MAX_APP_VERSION, &b->app_version, err) ||
+        validate_opt_text(beat, "last_error", HEARTBEAT_MAX_LAST_ERROR, &b->last_error, err))
+        return -1;
     if ((rc = beat_int(beat, "revision", &b->revision, err)) || (rc = beat_int(beat, "outbox", &b->outbox, err)) ||
         (rc = beat_int(beat, "uptime", &b->uptime, err)) || (rc = beat_int(beat, "free_disk", &b->free_disk, err)) ||
         (rc = parse_views(beat, b, err)))
@@ -116,7 +115,7 @@ static int parse_beat(json_t *beat, Beat *b, Err *err)
     if (t && !json_is_null(t)) {
         int64_t kiosk_time;
         if (!json_is_string(t) || feed_parse_time(json_string_value(t), &kiosk_time))
-            return REFUSE(APP_BAD_REQUEST, "time: must be a time like 2026-11-01T09:00:00+08:00");
+            return err_refuse(err, ERR_BAD_REQUEST, "time: must be a time like " PROTO_TIME_EXAMPLE);
         b->clock_skew = kiosk_time - (int64_t)time(NULL);
         b->has_skew = true;
     }
@@ -199,12 +198,19 @@ int kiosk_heartbeat(Cdb *db, const char *id, json_t *beat, const char *address, 
         json_decref(settings);
         json_decref(commands);
         json_decref(org);
-        return rc < 0 ? -1 : REFUSE(APP_NOT_FOUND, "kiosk %s has no organisation", id);
+        return rc < 0 ? -1 : err_refuse(err, ERR_NOT_FOUND, "kiosk %s has no organisation", id);
     }
     char now_text[40];
     feed_format_time(now, now_text, sizeof now_text);
-    *answer = json_pack("{s:s,s:I,s:o,s:o,s:o}", "server_time", now_text, "revision", (json_int_t)cdb_revision(db),
-                        "settings", settings, "commands", commands, "organisation", org);
+    int64_t revision;
+    if (cdb_revision(db, &revision, err)) {
+        json_decref(settings);
+        json_decref(commands);
+        json_decref(org);
+        return -1;
+    }
+    *answer = json_pack("{s:s,s:I,s:o,s:o,s:o}", "server_time", now_text, "revision", (json_int_t)revision, "settings",
+                        settings, "commands", commands, "organisation", org);
     return 0;
 }
 
@@ -222,10 +228,10 @@ int kiosks_list(Cdb *db, const char *top, int silent_minutes, json_t **out, Err 
                     "sid", top, now, silent_minutes);
 }
 
-int kiosks_count(Cdb *db, const char *top)
+int kiosks_count(Cdb *db, const char *top, int64_t *out, Err *err)
 {
-    return (int)cdb_int(db, 0, ORGS_SUBTREE_CTE " SELECT count(*) FROM kiosks WHERE org IN (SELECT id FROM subtree)",
-                        "s", top);
+    return cdb_int(db, out, err, ORGS_SUBTREE_CTE " SELECT count(*) FROM kiosks WHERE org IN (SELECT id FROM subtree)", "s",
+                   top);
 }
 
 int kiosk_org(Cdb *db, const char *id, char *org, size_t size, Err *err)
@@ -235,11 +241,11 @@ int kiosk_org(Cdb *db, const char *id, char *org, size_t size, Err *err)
 
 int kiosk_move(Cdb *db, const char *admin, const char *id, const char *to_org, Err *err)
 {
-    if (!org_exists(db, to_org)) return REFUSE(APP_NOT_FOUND, "没有组织 %s", to_org ? to_org : "");
+    if (!org_exists(db, to_org)) return err_refuse(err, ERR_NOT_FOUND, "没有组织 %s", to_org ? to_org : "");
     char from[CDB_ID_SIZE] = "", target[128], feed[CDB_ID_SIZE + 8];
     int rc = cdb_begin(db, err);
     if (!rc) rc = kiosk_org(db, id, from, sizeof from, err);
-    if (rc == 1) rc = REFUSE(APP_NOT_FOUND, "there is no kiosk %s", id);
+    if (rc == 1) rc = err_refuse(err, ERR_NOT_FOUND, "there is no kiosk %s", id);
     if (!rc && strcmp(from, to_org) == 0) {
         cdb_rollback(db);
         return 0;
@@ -269,11 +275,11 @@ static int check_setting(const char *key, json_t *v, Err *err)
     if (json_is_null(v)) return 0;
     if (strcmp(key, "unit_name") == 0) {
         if (json_is_string(v) && json_string_length(v) > 0 && json_string_length(v) < 256) return 0;
-        return REFUSE(APP_BAD_REQUEST, "unit_name: must be a name of 1-255 bytes");
+        return err_refuse(err, ERR_BAD_REQUEST, "unit_name: must be a name of 1-255 bytes");
     }
     if (strcmp(key, "ticker_speed") == 0) {
         if (json_is_integer(v) && json_integer_value(v) >= 20 && json_integer_value(v) <= 400) return 0;
-        return REFUSE(APP_BAD_REQUEST, "ticker_speed: must be 20..400 (pixels per second)");
+        return err_refuse(err, ERR_BAD_REQUEST, "ticker_speed: must be 20..400 (pixels per second)");
     }
     if (strcmp(key, "screen_on") == 0) {
         int h1, m1, h2, m2, n = 0;
@@ -281,27 +287,28 @@ static int check_setting(const char *key, json_t *v, Err *err)
         if (s && (s[0] == '\0' || (sscanf(s, "%2d:%2d-%2d:%2d%n", &h1, &m1, &h2, &m2, &n) == 4 && s[n] == '\0' &&
                                    h1 < 24 && h2 < 24 && m1 < 60 && m2 < 60 && h1 >= 0 && h2 >= 0 && m1 >= 0 && m2 >= 0)))
             return 0;
-        return REFUSE(APP_BAD_REQUEST, "screen_on: must be HH:MM-HH:MM, or \"\" for always on");
+        return err_refuse(err, ERR_BAD_REQUEST, "screen_on: must be HH:MM-HH:MM, or \"\" for always on");
     }
     if (strcmp(key, "reasons") == 0) {
         size_t i;
         json_t *r;
-        if (!json_is_array(v) || json_array_size(v) > 12) goto bad_reasons;
-        json_array_foreach(v, i, r) if (!json_is_string(r) || json_string_length(r) == 0 || json_string_length(r) >= 64) goto bad_reasons;
+        if (!json_is_array(v) || json_array_size(v) > FEEDBACK_MAX_REASONS) goto bad_reasons;
+        json_array_foreach(v, i, r) if (!json_is_string(r) || json_string_length(r) == 0 || json_string_length(r) > SETTING_MAX_REASON) goto bad_reasons;
         return 0;
     bad_reasons:
-        return REFUSE(APP_BAD_REQUEST, "reasons: must be an array of at most 12 strings of 1-63 bytes");
+        return err_refuse(err, ERR_BAD_REQUEST, "reasons: must be an array of at most %d strings of 1-%d bytes",
+                          FEEDBACK_MAX_REASONS, SETTING_MAX_REASON);
     }
-    return REFUSE(APP_BAD_REQUEST, "%s: unknown setting (known: unit_name, ticker_speed, screen_on, reasons)", key);
+    return err_refuse(err, ERR_BAD_REQUEST, "%s: unknown setting (known: unit_name, ticker_speed, screen_on, reasons)", key);
 }
 
-/* 0 and the kiosk's organisation (root for "*"), or APP_NOT_FOUND. */
+/* 0 and the kiosk's organisation (root for "*"), or -1 with ERR_NOT_FOUND. */
 static int kiosk_known(Cdb *db, const char *id, char *org, size_t size, Err *err)
 {
     snprintf(org, size, "%s", ORG_ROOT);
     if (strcmp(id, "*") == 0) return 0;
     int rc = kiosk_org(db, id, org, size, err);
-    return rc == 1 ? REFUSE(APP_NOT_FOUND, "there is no kiosk %s", id) : rc;
+    return rc == 1 ? err_refuse(err, ERR_NOT_FOUND, "there is no kiosk %s", id) : rc;
 }
 
 int kiosk_settings_put(Cdb *db, const char *admin, const char *id, json_t *settings, Err *err)
@@ -331,7 +338,7 @@ int kiosk_settings_put(Cdb *db, const char *admin, const char *id, json_t *setti
 
 int kiosk_command_add(Cdb *db, const char *admin, const char *id, const char *command, Err *err)
 {
-    if (!command || strcmp(command, "resync") != 0) return REFUSE(APP_BAD_REQUEST, "command: the only command is \"resync\"");
+    if (!command || strcmp(command, "resync") != 0) return err_refuse(err, ERR_BAD_REQUEST, "command: the only command is \"resync\"");
     char org[CDB_ID_SIZE];
     int rc = kiosk_known(db, id, org, sizeof org, err);
     if (rc) return rc;

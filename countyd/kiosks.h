@@ -5,7 +5,7 @@
  * latest state each reported, the settings admins push to them and the
  * one-shot commands waiting for their next heartbeat.
  *
- * Results: 0, -1 (server fault) or an AppResult (see app.h). */
+ * Results: 0, or -1 with Err; a refusal carries its kind (common/err.h). */
 #ifndef COUNTYD_KIOSKS_H
 #define COUNTYD_KIOSKS_H
 
@@ -17,7 +17,7 @@
 #include "err.h"
 
 /* Registers a kiosk of organisation `org` (or gives an existing one a new
- * token; one of another organisation is APP_CONFLICT: move it instead). */
+ * token; one of another organisation is refused with ERR_CONFLICT: move it instead). */
 int kiosk_register(Cdb *db, const char *admin, const char *org, const char *id, const char *name,
                    char token[AUTH_TOKEN_LEN + 1], Err *err);
 /* The kiosk's organisation: 0, 1 when there is no such kiosk, -1 on a fault. */
@@ -33,12 +33,10 @@ int kiosk_authenticate(Cdb *db, const char *id, const char *token);
  * unit_name setting of its own).  Each
  * kiosk's heartbeats are kept for HEARTBEAT_KEEP_DAYS.  Its `views`
  * ({"ITEM-ID": n}, at most HEARTBEAT_MAX_VIEW_ITEMS items of 0..
- * HEARTBEAT_MAX_VIEWS views) are added to the per-item, per-kiosk totals
+ * HEARTBEAT_MAX_VIEWS_PER_ITEM views, proto/protolimits.h) are added to the per-item, per-kiosk totals
  * in item_views; a kiosk that lost the answer sends them again (at least
  * once, not exactly once). */
 #define HEARTBEAT_KEEP_DAYS 90
-#define HEARTBEAT_MAX_VIEW_ITEMS 1000
-#define HEARTBEAT_MAX_VIEWS 1000000
 int kiosk_heartbeat(Cdb *db, const char *id, json_t *beat, const char *address, json_t **answer, Err *err);
 
 /* Every kiosk of `top` and below with its last reported state;
@@ -46,7 +44,7 @@ int kiosk_heartbeat(Cdb *db, const char *id, json_t *beat, const char *address, 
  * quiet longer than silent_minutes (and those never heard from). */
 int kiosks_list(Cdb *db, const char *top, int silent_minutes, json_t **out, Err *err);
 
-int kiosks_count(Cdb *db, const char *top);
+int kiosks_count(Cdb *db, const char *top, int64_t *out, Err *err);
 
 /* id "*" = every kiosk.  A JSON null value removes the key. */
 int kiosk_settings_put(Cdb *db, const char *admin, const char *id, json_t *settings, Err *err);

@@ -1,11 +1,10 @@
 /* countyd — the county server: kiosks sync content from it and report to
  * it; admins publish through it with kioskctl (docs/ADMIN.md).
  *
- * This file owns start-up: the settings (an INI file via inih, overridden
+ * This file owns start-up: the settings (an INI file via common/inifile.h, overridden
  * by command-line flags), the one-off --add-admin, and a clean stop on
  * SIGTERM/SIGINT: held long-polls are released, the daemon's threads are
  * joined, the database is left consistent. */
-#include <ini.h>
 #include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
@@ -22,10 +21,11 @@
 #include "api.h"
 #include "app.h"
 #include "authz.h"
-#include "blobs.h"
+#include "blobfile.h"
 #include "bytes.h"
 #include "cdb.h"
 #include "httpd.h"
+#include "inifile.h"
 #include "log.h"
 #include "longpoll.h"
 #include "orgs.h"
@@ -116,26 +116,16 @@ static int apply_setting(Settings *s, const char *name, const char *value, Err *
     return 0;
 }
 
-typedef struct {
-    Settings *s;
-    Err *err;
-    int failed_line;
-} IniCtx;
-
-static int on_ini(void *user, const char *section, const char *name, const char *value)
+/* Keys of [countyd]; other sections are another program's. */
+static int on_ini(void *ctx, const char *section, const char *name, const char *value, Err *err)
 {
-    IniCtx *c = user;
-    if (strcmp(section, "countyd") != 0) return 1;
-    return apply_setting(c->s, name, value, c->err) == 0;
+    if (strcmp(section, "countyd") != 0) return 0;
+    return apply_setting(ctx, name, value, err);
 }
 
 static int load_ini(Settings *s, const char *path, Err *err)
 {
-    IniCtx c = {s, err, 0};
-    int line = ini_parse(path, on_ini, &c);
-    if (line < 0) return err_set(err, "%s: cannot read the file", path);
-    if (line > 0) return err_prefix(err, "%s:%d: ", path, line);
-    return 0;
+    return inifile_load(path, on_ini, s, err);
 }
 
 /* The console and the preview kiosk default to their places in a build
@@ -162,7 +152,10 @@ static int new_identity(Cdb *db)
         fprintf(stderr, "countyd: %s\n", err.msg);
         return 1;
     }
-    cdb_database_id(db, id, sizeof id);
+    if (cdb_database_id(db, id, sizeof id, &err)) {
+        fprintf(stderr, "countyd: %s\n", err.msg);
+        return 1;
+    }
     printf("the database's identity is now %s; kiosks will fetch a full snapshot from it\n", id);
     return 0;
 }
@@ -275,7 +268,13 @@ static int serve(Settings *s, Cdb *db)
 {
     raise_file_limit(s->max_connections);
     longpoll_init();
-    if (admin_count(db) == 0)
+    int64_t revision, admins;
+    Err err;
+    if (cdb_revision(db, &revision, &err) || admin_count(db, &admins, &err)) {
+        log_error("countyd: %s", err.msg);
+        return 1;
+    }
+    if (admins == 0)
         log_warn("countyd: there is no admin yet; create one with:  countyd --db %s --add-admin NAME", s->app.db_path);
     sigset_t stop;
     sigemptyset(&stop);
@@ -298,7 +297,6 @@ static int serve(Settings *s, Cdb *db)
         .client_timeout_s = s->client_timeout_s,
     };
     HttpServer *server;
-    Err err;
     char *cert = NULL, *key = NULL;
     size_t len;
     if (s->tls_cert[0] && (bytes_read_file(s->tls_cert, 1 << 20, &cert, &len, &err) ||
@@ -317,7 +315,7 @@ static int serve(Settings *s, Cdb *db)
     }
     log_info("countyd: listening on %s (port %d), %s, console %s, database %s, revision %lld, attachments in %s",
              s->listen, http_port(server), s->tls_cert[0] ? "https" : "http", s->app.console_dir, s->app.db_path,
-             (long long)cdb_revision(db), s->app.blob_dir);
+             (long long)revision, s->app.blob_dir);
     int sig = 0;
     sigwait(&stop, &sig);
     log_info("countyd: %s received, stopping", strsignal(sig));
@@ -329,7 +327,6 @@ static int serve(Settings *s, Cdb *db)
     nanosleep(&flush, NULL);
     http_stop(server);
     free_pem(cert, key);
-    validate_shutdown();
     log_info("countyd: stopped");
     return 0;
 }

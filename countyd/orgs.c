@@ -7,7 +7,6 @@
 #include "app.h"
 #include "validate.h"
 
-#define REFUSE(code, ...) (err_set(err, __VA_ARGS__), (code))
 
 /* Full names are what a kiosk header shows; short names fit a list column. */
 #define ORG_NAME_MAX 255
@@ -16,36 +15,40 @@
 static int check_name(const char *what, const char *text, size_t max, bool required, Err *err)
 {
     size_t n = text ? strlen(text) : 0;
-    if (required && n == 0) return REFUSE(APP_BAD_REQUEST, "%s：不能为空", what);
-    if (n > max) return REFUSE(APP_BAD_REQUEST, "%s：最多 %zu 字节", what, max);
+    if (required && n == 0) return err_refuse(err, ERR_BAD_REQUEST, "%s：不能为空", what);
+    if (n > max) return err_refuse(err, ERR_BAD_REQUEST, "%s：最多 %zu 字节", what, max);
     for (size_t i = 0; i < n; i++)
-        if ((unsigned char)text[i] < 0x20 || text[i] == 0x7f) return REFUSE(APP_BAD_REQUEST, "%s：不能含控制字符", what);
+        if ((unsigned char)text[i] < 0x20 || text[i] == 0x7f) return err_refuse(err, ERR_BAD_REQUEST, "%s：不能含控制字符", what);
     return 0;
 }
 
+/* A query that fails answers "no", and "no" refuses what was asked. */
 int org_exists(Cdb *db, const char *id)
 {
-    return id && cdb_int(db, 0, "SELECT count(*) FROM orgs WHERE id = ?", "s", id) > 0;
+    int64_t n = 0;
+    return id && cdb_int(db, &n, NULL, "SELECT count(*) FROM orgs WHERE id = ?", "s", id) == 0 && n > 0;
 }
 
-static int depth_of(Cdb *db, const char *id)
+static int depth_of(Cdb *db, const char *id, int64_t *out, Err *err)
 {
-    return (int)cdb_int(db, 0, ORGS_LINEAGE_CTE " SELECT count(*) FROM lineage", "s", id);
+    return cdb_int(db, out, err, ORGS_LINEAGE_CTE " SELECT count(*) FROM lineage", "s", id);
 }
 
 int org_create(Cdb *db, const char *admin, const char *id, const char *parent, const char *name,
                const char *short_name, Err *err)
 {
-    if (!validate_id(id)) return REFUSE(APP_BAD_REQUEST, "\"%s\" 不是组织代码（1-63 个 A-Z a-z 0-9 - _ . 字符）", id ? id : "");
+    if (!proto_id_valid(id)) return err_refuse(err, ERR_BAD_REQUEST, "\"%s\" 不是组织代码（1-63 个 A-Z a-z 0-9 - _ . 字符）", id ? id : "");
     int rc = check_name("name（全称）", name, ORG_NAME_MAX, true, err);
     if (!rc) rc = check_name("short_name（简称）", short_name, ORG_SHORT_MAX, false, err);
     if (rc) return rc;
-    if (!org_exists(db, parent)) return REFUSE(APP_NOT_FOUND, "没有上级组织 %s", parent ? parent : "");
-    if (depth_of(db, parent) >= ORG_MAX_DEPTH) return REFUSE(APP_BAD_REQUEST, "组织层级最多 %d 级", ORG_MAX_DEPTH);
+    if (!org_exists(db, parent)) return err_refuse(err, ERR_NOT_FOUND, "没有上级组织 %s", parent ? parent : "");
+    int64_t depth;
+    if (depth_of(db, parent, &depth, err)) return -1;
+    if (depth >= ORG_MAX_DEPTH) return err_refuse(err, ERR_BAD_REQUEST, "组织层级最多 %d 级", ORG_MAX_DEPTH);
     if (cdb_begin(db, err)) return -1;
     if (org_exists(db, id)) {
         cdb_rollback(db);
-        return REFUSE(APP_CONFLICT, "组织代码 %s 已被使用", id);
+        return err_refuse(err, ERR_CONFLICT, "组织代码 %s 已被使用", id);
     }
     char detail[600];
     snprintf(detail, sizeof detail, "上级 %s：%s", parent, name);
@@ -72,7 +75,7 @@ int org_update(Cdb *db, const char *admin, const char *id, const char *name, con
     int rc = name ? check_name("name（全称）", name, ORG_NAME_MAX, true, err) : 0;
     if (!rc && short_name) rc = check_name("short_name（简称）", short_name, ORG_SHORT_MAX, false, err);
     if (rc) return rc;
-    if (!org_exists(db, id)) return REFUSE(APP_NOT_FOUND, "没有组织 %s", id);
+    if (!org_exists(db, id)) return err_refuse(err, ERR_NOT_FOUND, "没有组织 %s", id);
     char detail[600];
     snprintf(detail, sizeof detail, "%s%s%s%s", name ? "全称 " : "", name ? name : "", short_name ? " 简称 " : "",
              short_name ? short_name : "");
@@ -105,7 +108,7 @@ int orgs_list(Cdb *db, const char *top, json_t **out, Err *err)
 int org_get(Cdb *db, const char *id, json_t **out, Err *err)
 {
     int rc = cdb_row(db, out, err, "SELECT id, parent, name, short_name FROM orgs WHERE id = ?", "s", id ? id : "");
-    if (rc == 1) return REFUSE(APP_NOT_FOUND, "没有组织 %s", id ? id : "");
+    if (rc == 1) return err_refuse(err, ERR_NOT_FOUND, "没有组织 %s", id ? id : "");
     return rc;
 }
 

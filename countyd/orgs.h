@@ -11,7 +11,7 @@
  * The SQL fragments below are the one definition of "the subtree of ?1"
  * and "the ancestors of ?1" that every query uses.
  *
- * Results: 0, -1 (server fault) or an AppResult (see app.h). */
+ * Results: 0, or -1 with Err; a refusal carries its kind (common/err.h). */
 #ifndef COUNTYD_ORGS_H
 #define COUNTYD_ORGS_H
 
@@ -44,7 +44,7 @@ int org_update(Cdb *db, const char *admin, const char *id, const char *name, con
 /* {"id","parent","name","short_name","depth","kiosks","admins"} for `top` and
  * everything below it, parents before children. */
 int orgs_list(Cdb *db, const char *top, json_t **out, Err *err);
-/* 0 and the row ({"id","parent","name","short_name"}), or APP_NOT_FOUND. */
+/* 0 and the row ({"id","parent","name","short_name"}), or -1 with ERR_NOT_FOUND. */
 int org_get(Cdb *db, const char *id, json_t **out, Err *err);
 /* 1 when `org` is `top` or below it, 0 when not (or unknown), -1 on a fault. */
 int org_within(Cdb *db, const char *top, const char *org);

@@ -28,11 +28,13 @@
 
 #include "api.h"
 #include "app.h"
-#include "blobs.h"
+#include "blobfile.h"
 #include "bytes.h"
 #include "content.h"
 #include "log.h"
 #include "monoclock.h"
+#include "path.h"
+#include "wire.h"
 
 #define PREVIEW_MAX_PAGES 20
 #define PREVIEW_KEEP_SECONDS 3600
@@ -154,12 +156,14 @@ static int write_feed(Cdb *db, const App *app, const char *dir, json_t *item, Er
         const char *sha = json_string_value(json_object_get(a, "sha256"));
         char type[32], src[PATH_MAX], link[PATH_MAX];
         int64_t size;
-        if (!content_valid_sha256(sha) || content_blob_info(db, sha, type, sizeof type, &size)) {
+        if (!proto_sha256_valid(sha) || content_blob_info(db, sha, type, sizeof type, &size, NULL)) {
             json_decref(copy);
             return err_set(err, "attachments[%zu]: the server has no such image; upload it first", i);
         }
-        blobs_path(blob_root, sha, src, sizeof src);
-        snprintf(link, sizeof link, "%s/%s", dir, sha);
+        if (blobs_path(blob_root, sha, src, sizeof src, err) || path_join(link, sizeof link, dir, sha, err)) {
+            json_decref(copy);
+            return -1;
+        }
         if (symlink(src, link) != 0 && errno != EEXIST) {
             json_decref(copy);
             return err_set(err, "%s: %s", link, strerror(errno));
@@ -346,10 +350,10 @@ static int render(const App *app, Cdb *db, json_t *item, char *id, size_t id_siz
     if (!mkdtemp(dir)) return err_set(err, "%s: %s", dir, strerror(errno));
     snprintf(id, id_size, "%s", strrchr(dir, '/') + 3);
     int pages[ORIENTATIONS] = {0, 0};
-    if (write_feed(db, app, dir, item, err)) return APP_BAD_REQUEST;
+    if (write_feed(db, app, dir, item, err)) return err_mark(err, ERR_BAD_REQUEST);
     for (int o = 0; o < ORIENTATIONS; o++)
         if (write_config(app, dir, orientations[o].name, err)) return -1;
-    if (run_both(app, dir, pages, err)) return APP_BAD_REQUEST;
+    if (run_both(app, dir, pages, err)) return err_mark(err, ERR_BAD_REQUEST);
     /* The first run photographed page 1; a second is needed only for
      * orientations with more pages. */
     int more[ORIENTATIONS];
@@ -357,7 +361,7 @@ static int render(const App *app, Cdb *db, json_t *item, char *id, size_t id_siz
         pages[o] = page_count(dir, o);
         more[o] = pages[o] > 1 ? pages[o] : -1;
     }
-    if ((more[0] > 0 || more[1] > 0) && run_both(app, dir, more, err)) return APP_BAD_REQUEST;
+    if ((more[0] > 0 || more[1] > 0) && run_both(app, dir, more, err)) return err_mark(err, ERR_BAD_REQUEST);
     *out = json_object();
     for (int o = 0; o < ORIENTATIONS; o++) {
         json_t *list = json_array();
@@ -384,7 +388,7 @@ void api_admin_preview(Request *r)
     double started = monoclock_ms();
     int rc = render(r->app, db, item, id, sizeof id, &pages, &err);
     json_decref(item);
-    if (rc) return api_reply_failure(r, rc, &err);
+    if (rc) return api_reply_failure(r, &err);
     json_object_set_new(pages, "id", json_string(id));
     json_object_set_new(pages, "ms", json_integer((json_int_t)(monoclock_ms() - started)));
     http_reply_json(r, 200, pages);

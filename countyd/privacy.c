@@ -198,6 +198,5 @@ int privacy_verdict(json_t *findings, const char *reason, Err *err)
                  json_string_value(json_object_get(f, "label")), json_string_value(json_object_get(f, "text")),
                  json_string_value(json_object_get(f, "field")));
     }
-    err_set(err, "保密审查：发现 %s。请修改后重新提交，或写明必须保留的理由（privacy_reason）", list);
-    return APP_PRIVACY;
+    return err_refuse(err, ERR_PRIVACY, "保密审查：发现 %s。请修改后重新提交，或写明必须保留的理由（privacy_reason）", list);
 }

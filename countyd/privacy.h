@@ -17,7 +17,7 @@
  * the above.  Each finding is {"kind", "label", "text" (masked), "field"}.
  * content.c runs it when an item is approved, when a notice or an authored
  * answer is stored and when a reply is made public; a finding blocks that
- * step (APP_PRIVACY) until the text is edited or a reason to keep it is
+ * step (ERR_PRIVACY) until the text is edited or a reason to keep it is
  * recorded (e.g. a 任前公示 names the candidate). */
 #ifndef COUNTYD_PRIVACY_H
 #define COUNTYD_PRIVACY_H
@@ -37,7 +37,7 @@ int privacy_scan_visitors(Cdb *db, const char *org, const char *text, const char
  * answer; a notice's text) for organisation `org`. */
 int privacy_scan_entry(Cdb *db, const char *org, json_t *entry, json_t **findings, Err *err);
 
-/* APP_PRIVACY with a message listing the findings, unless there are none
+/* -1 with ERR_PRIVACY and a message listing the findings, unless there are none
  * (0) or `reason` records why they must stay (0; the caller audits it). */
 int privacy_verdict(json_t *findings, const char *reason, Err *err);
 

@@ -7,6 +7,7 @@
 #include "auth.h"
 #include "authz.h"
 #include "kiosks.h"
+#include "protolimits.h"
 
 #define KIB 1024
 #define MIB (1024 * 1024)
@@ -14,8 +15,8 @@
 const Route api_routes[] = {
     {"GET", "/v1/content", AUTH_KIOSK, 0, api_content},
     {"GET", "/v1/blobs/*", AUTH_NONE, 0, api_blob},
-    {"POST", "/v1/feedback", AUTH_KIOSK, MIB, api_feedback},
-    {"POST", "/v1/heartbeat", AUTH_KIOSK, 64 * KIB, api_heartbeat},
+    {"POST", "/v1/feedback", AUTH_KIOSK, FEEDBACK_MAX_POST_BYTES, api_feedback},
+    {"POST", "/v1/heartbeat", AUTH_KIOSK, HEARTBEAT_MAX_BYTES, api_heartbeat},
 
     {"GET", "/v1/admin/status", AUTH_ADMIN, 0, api_admin_status},
     {"POST", "/v1/admin/kiosks", AUTH_ADMIN, 64 * KIB, api_admin_kiosk_add},
@@ -27,7 +28,7 @@ const Route api_routes[] = {
     {"GET", "/v1/admin/notices", AUTH_ADMIN, 0, console_notices},
     {"GET", "/v1/admin/stats", AUTH_ADMIN, 0, console_stats},
     {"POST", "/v1/admin/blobs/missing", AUTH_ADMIN, MIB, api_admin_blobs_missing},
-    {"PUT", "/v1/admin/blobs/*", AUTH_ADMIN, 32 * MIB, api_admin_blob_put},
+    {"PUT", "/v1/admin/blobs/*", AUTH_ADMIN, FEED_MAX_ATTACHMENT_BYTES, api_admin_blob_put},
     {"GET", "/v1/admin/items", AUTH_ADMIN, 0, api_admin_items},
     {"GET", "/v1/admin/items/*", AUTH_ADMIN, 0, api_admin_item_get},
     {"PUT", "/v1/admin/items/*", AUTH_ADMIN, 4 * MIB, api_admin_item_put},
@@ -109,21 +110,26 @@ int api_allowed(Request *r, Cdb *db, const Actor *who, AuthzAction what, const c
 {
     Err err;
     int rc = authz_check(db, who, what, org, &err);
-    if (rc) api_reply_failure(r, rc, &err);
+    if (rc) api_reply_failure(r, &err);
     return rc ? -1 : 0;
 }
 
-void api_reply_failure(Request *r, int rc, const Err *err)
+/* Each kind of refusal and its answer; ERR_FAULT is the server's own (500). */
+static const struct {
+    int status;
+    const char *code;
+} refusals[] = {
+    [ERR_BAD_REQUEST] = {400, "bad_request"},     [ERR_NOT_FOUND] = {404, "not_found"},
+    [ERR_FORBIDDEN] = {403, "forbidden"},         [ERR_WRONG_STATE] = {409, "wrong_state"},
+    [ERR_PRIVACY] = {409, "privacy_review"},
+    [ERR_CONFLICT] = {409, "conflict"},           [ERR_HASH_MISMATCH] = {422, "hash_mismatch"},
+    [ERR_UNSUPPORTED_TYPE] = {415, "unsupported_media_type"},
+};
+
+void api_reply_failure(Request *r, const Err *err)
 {
-    switch (rc) {
-    case APP_BAD_REQUEST: http_reply_error(r, 400, "bad_request", "%s", err->msg); break;
-    case APP_NOT_FOUND: http_reply_error(r, 404, "not_found", "%s", err->msg); break;
-    case APP_FORBIDDEN: http_reply_error(r, 403, "forbidden", "%s", err->msg); break;
-    case APP_PRIVACY: http_reply_error(r, 409, "privacy_review", "%s", err->msg); break;
-    case APP_WRONG_STATE: http_reply_error(r, 409, "wrong_state", "%s", err->msg); break;
-    case APP_CONFLICT: http_reply_error(r, 409, "conflict", "%s", err->msg); break;
-    case APP_HASH_MISMATCH: http_reply_error(r, 422, "hash_mismatch", "%s", err->msg); break;
-    case APP_UNSUPPORTED_TYPE: http_reply_error(r, 415, "unsupported_media_type", "%s", err->msg); break;
-    default: http_reply_internal(r, err); break;
-    }
+    unsigned kind = (unsigned)err->kind;
+    if (kind == ERR_FAULT || kind >= sizeof refusals / sizeof refusals[0] || !refusals[kind].code)
+        return http_reply_internal(r, err);
+    http_reply_error(r, refusals[kind].status, refusals[kind].code, "%s", err->msg);
 }

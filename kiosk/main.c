@@ -92,7 +92,8 @@ static int start(const Config *cfg, Kiosk *k, Err *err)
     /* The display first: without one nothing else is worth opening. */
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) return err_set(err, "no display: cannot start SDL video: %s", SDL_GetError());
     if (check_display(cfg, err)) return -1;
-    if (store_open(cfg->db_path, &k->store, err)) return err_prefix(err, "the database cannot be used: ");
+    StoreStart opened;
+    if (store_open_kiosk(cfg->db_path, &k->store, &opened, err)) return err_prefix(err, "the database cannot be used: ");
     if (TTF_Init() != 0) return err_set(err, "cannot start SDL_ttf: %s", TTF_GetError());
     IMG_Init(IMG_INIT_PNG | IMG_INIT_JPG);
     if (fonts_open(cfg, &k->fonts, err)) return err_prefix(err, "the fonts cannot be used, so nothing can be shown: ");
@@ -102,7 +103,10 @@ static int start(const Config *cfg, Kiosk *k, Err *err)
     if (feedback_screens_register(k->app, err)) return -1;
     if (app_start(k->app, "home") != 0) return err_set(err, "the home screen cannot be shown");
     /* A headless script brings content itself (import), on its own clock. */
-    if (!cfg->headless && sync_start(cfg, app_sync_notify, NULL, &k->sync, err) != 0)
+    /* A database that cannot be written is shown as it is: the sync thread
+     * could store nothing, and the sync mark says why. */
+    if (opened.read_only) app_set_store_note(k->app, opened.why);
+    else if (!cfg->headless && sync_start(cfg, app_sync_notify, NULL, &k->sync, err) != 0)
         log_warn("sync does not start, showing what is stored: %s", err->msg);
     app_set_sync(k->app, k->sync);
     return 0;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,9 +20,8 @@
 #include "image.h"
 #include "feed.h"
 #include "script_detect.h"
-#include "store.h"
 
-/* Field limits are the feed format's (FEED_MAX_* in feed.h).  Whole files
+/* Field limits are the feed format's (FEED_MAX_* in proto/protolimits.h).  Whole files
  * are this reader's own concern: an item file holds at most one body plus
  * its header; the list files are small by nature.  Bigger files are
  * refused before they are read, so a stray video renamed .txt cannot
@@ -40,6 +40,7 @@ typedef struct {
     char *buf;         /* NUL-terminated; lines are cut in place */
     size_t len, pos;
     int line;          /* number of the line last returned */
+    int64_t today;     /* a moment of the day relative dates (今天+3) count from */
 } TextFile;
 
 static void text_free(TextFile *t)
@@ -167,13 +168,6 @@ static bool has_control(const char *s, bool allow_tab)
     for (; *s; s++)
         if (((unsigned char)*s < 0x20 && !(allow_tab && *s == '\t')) || *s == 0x7f) return true;
     return false;
-}
-
-static bool valid_id(const char *id)
-{
-    size_t n = strlen(id);
-    if (n == 0 || n >= STORE_ID_MAX) return false;
-    return strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.") == n;
 }
 
 /* Which of the words (several spellings per value, '|'-separated) `s` is;
@@ -428,8 +422,8 @@ static int get_text(Record *r, const char *key, bool required, size_t max, const
 
 static int get_id(Record *r, const char *key, bool required, const char **out, Err *err)
 {
-    if (get_text(r, key, required, STORE_ID_MAX, out, err)) return -1;
-    if (*out && !valid_id(*out))
+    if (get_text(r, key, required, PROTO_ID_MAX, out, err)) return -1;
+    if (*out && !proto_id_valid(*out))
         return rec_fail(r, record_field(r, key)->line, err,
                         "%s: \"%s\" is not an id (1-63 characters of A-Z a-z 0-9 - _ .)", key, *out);
     return 0;
@@ -471,13 +465,45 @@ static int get_int(Record *r, const char *key, int dflt, int *out, Err *err)
     return 0;
 }
 
-/* "2026-11-20", "2026-11-20 09:00", "2026-11-20 09:00:00" in China
- * Standard Time, or a full RFC 3339 time.  A date alone means the start of
- * that day, or with `end_of_day` its end (an expiry "until 12-20" keeps
- * the item up all of the 20th). */
-static int parse_time(const char *s, bool end_of_day, int64_t *out)
+#define CST_OFFSET (8 * 3600)
+
+/* "今天", "今天+3", "今天-1" (or "today+3"): that day counted from `today`
+ * in China Standard Time, written as 2026-11-23 into date (11 bytes);
+ * returns the length of the relative part, 0 when s is not relative. */
+static int relative_day(const char *s, int64_t today, char *date)
 {
-    if (strchr(s, 'T')) return feed_parse_time(s, out);
+    static const char *const words[] = {"今天", "today"};
+    size_t n = 0;
+    for (size_t i = 0; i < 2 && !n; i++)
+        if (strncmp(s, words[i], strlen(words[i])) == 0) n = strlen(words[i]);
+    if (!n) return 0;
+    int days = 0, m = 0;
+    if ((s[n] == '+' || s[n] == '-') && sscanf(s + n, "%d%n", &days, &m) == 1) n += (size_t)m;
+    if (days < -3650 || days > 3650) return -1;
+    if (strncmp(s + n, "天", strlen("天")) == 0) n += strlen("天");
+    int64_t day = (today + CST_OFFSET) / 86400 + days;
+    char iso[64];
+    feed_format_time(day * 86400 - CST_OFFSET, iso, sizeof iso);   /* "2026-11-23T00:00:00+08:00" */
+    snprintf(date, 11, "%s", iso);
+    return (int)n;
+}
+
+/* "2026-11-20", "2026-11-20 09:00", "2026-11-20 09:00:00" in China
+ * Standard Time, or a full RFC 3339 time; the date may also be relative to
+ * the day the feed is made ("今天+3 18:00", see relative_day).  A date
+ * alone means the start of that day, or with `end_of_day` its end (an
+ * expiry "until 12-20" keeps the item up all of the 20th). */
+static int parse_time(const char *given, bool end_of_day, int64_t today, int64_t *out)
+{
+    if (strchr(given, 'T')) return feed_parse_time(given, out);
+    char resolved[96];
+    const char *s = given;
+    int rel = relative_day(given, today, resolved);
+    if (rel < 0) return -1;
+    if (rel > 0) {
+        snprintf(resolved + 10, sizeof resolved - 10, "%s", given + rel);
+        s = resolved;
+    }
     int y, mo, d, h = 0, mi = 0, sec = 0, n = 0;
     size_t len = strlen(s);
     if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3) return -1;
@@ -507,9 +533,9 @@ static int get_time(Record *r, const char *key, bool required, bool end_of_day, 
     *out = 0;
     if (get_text(r, key, required, 64, &s, err)) return -1;
     if (!s) return 0;
-    if (parse_time(s, end_of_day, out))
+    if (parse_time(s, end_of_day, r->file->today, out))
         return rec_fail(r, record_field(r, key)->line, err,
-                        "%s: \"%s\" is not a time like 2026-11-20 or 2026-11-20 09:00", key, s);
+                        "%s: \"%s\" is not a time like 2026-11-20, 2026-11-20 09:00 or 今天+3", key, s);
     return 0;
 }
 
@@ -528,6 +554,7 @@ typedef struct {
     json_t *categories, *items, *notices, *answers;   /* the upsert arrays */
     json_t *category_ids;      /* id -> line in catalog.txt */
     json_t *item_ids;          /* id -> file name */
+    int64_t today;             /* what relative dates count from */
     ScriptDetector *detect;    /* opened on first need: most folders say nothing of their script */
 } Load;
 
@@ -579,9 +606,9 @@ static int indent_width(const char *line)
 }
 
 typedef struct {
-    int indent[STORE_MAX_DEPTH];
-    char id[STORE_MAX_DEPTH][STORE_ID_MAX];
-    int children[STORE_MAX_DEPTH + 1];   /* entries met so far under the open parent of each level */
+    int indent[FEED_MAX_DEPTH];
+    char id[FEED_MAX_DEPTH][PROTO_ID_MAX];
+    int children[FEED_MAX_DEPTH + 1];   /* entries met so far under the open parent of each level */
     int depth;
 } CatalogStack;
 
@@ -595,7 +622,7 @@ static int catalog_level(const TextFile *t, CatalogStack *st, int w, Err *err)
         return 1;
     }
     if (w > st->indent[st->depth - 1]) {
-        if (st->depth == STORE_MAX_DEPTH)
+        if (st->depth == FEED_MAX_DEPTH)
             return err_set(err, "%s:%d: too deep: the catalog has at most three levels (一级/二级/三级目录)", t->path,
                            t->line);
         return st->depth + 1;
@@ -617,7 +644,7 @@ static int catalog_line(Load *L, TextFile *t, CatalogStack *st, char *raw, Err *
                        "%s:%d: expected \"id | name | icon | order | rules | lang\" (all but id and name may be left out)",
                        t->path, t->line);
     const char *id = cols[0], *name = cols[1], *icon = n > 2 ? cols[2] : "";
-    if (!valid_id(id))
+    if (!proto_id_valid(id))
         return err_set(err, "%s:%d: \"%s\" is not an id (1-63 characters of A-Z a-z 0-9 - _ .)", t->path, t->line, id);
     json_t *seen = json_object_get(L->category_ids, id);
     if (seen)
@@ -631,7 +658,7 @@ static int catalog_line(Load *L, TextFile *t, CatalogStack *st, char *raw, Err *
                        t->line, icon);
     st->depth = level;
     st->indent[level - 1] = w;
-    snprintf(st->id[level - 1], STORE_ID_MAX, "%s", id);
+    snprintf(st->id[level - 1], PROTO_ID_MAX, "%s", id);
     st->children[level] = 0;
     int sort = ++st->children[level - 1];
     if (n > 3 && *cols[3]) {
@@ -788,21 +815,21 @@ static int item_id(Record *r, const char *file_name, char *id, Err *err)
     const char *given;
     if (get_id(r, "id", false, &given, err)) return -1;
     if (given) {
-        snprintf(id, STORE_ID_MAX, "%s", given);
+        snprintf(id, PROTO_ID_MAX, "%s", given);
         return 0;
     }
     size_t n = strlen(file_name) - 4;
-    if (n == 0 || n >= STORE_ID_MAX) return rec_fail(r, r->line, err, "id: is missing and the file name is no id");
+    if (n == 0 || n >= PROTO_ID_MAX) return rec_fail(r, r->line, err, "id: is missing and the file name is no id");
     memcpy(id, file_name, n);
     id[n] = '\0';
-    if (!valid_id(id))
+    if (!proto_id_valid(id))
         return rec_fail(r, r->line, err, "id: is missing, and the file name \"%s\" cannot serve as one", file_name);
     return 0;
 }
 
 static int item_build(Load *L, Record *r, const char *file_name, json_t *it, Err *err)
 {
-    char id[STORE_ID_MAX];
+    char id[PROTO_ID_MAX];
     const char *category, *title, *unit;
     int64_t published, expires;
     int period, scope, lang, format;
@@ -866,6 +893,7 @@ static int load_item(Load *L, const char *file_name, Err *err)
     join_path(path, sizeof path, L->dir, file_name);
     TextFile t;
     if (text_read(&t, path, MAX_ITEM_FILE, err)) return -1;
+    t.today = L->today;
     Record r;
     int rc = record_read(&t, false, &r, err);
     if (rc == 1) rc = err_set(err, "%s: is empty; an item needs a header and a text", path);
@@ -993,6 +1021,7 @@ static int load_records(Load *L, const char *name, RecordBuilder build, json_t *
     if (access(path, F_OK) != 0 && errno == ENOENT) return 0;
     TextFile t;
     if (text_read(&t, path, MAX_LIST_FILE, err)) return -1;
+    t.today = L->today;
     json_t *seen = json_object();
     int rc = 0;
     for (;;) {
@@ -1019,21 +1048,16 @@ static json_t *section(json_t *upserts)
     return s;
 }
 
-/* The safety net: the document must pass the kiosk's own importer. */
-static int check_with_importer(const char *dir, const json_t *doc, Err *err)
+/* The safety net: the document must pass the feed rules every kiosk
+ * applies (proto/feed.h). */
+static int check_with_feed_rules(const char *dir, const json_t *doc, Err *err)
 {
     char *text = authoring_feed_text(doc);
     if (!text) return err_set(err, "out of memory");
-    Store *s;
-    FeedResult res;
     Err e;
-    int rc = store_open(":memory:", &s, &e);
-    if (rc == 0) {
-        rc = feed_import_buffer(s, text, strlen(text), &res, &e);
-        store_close(s);
-    }
+    int rc = feed_parse(text, strlen(text), NULL, &e);
     free(text);
-    if (rc) return err_set(err, "%s: the feed made from this folder is refused by the importer: %s", dir, e.msg);
+    if (rc) return err_set(err, "%s: the feed made from this folder is refused by the feed rules: %s", dir, e.msg);
     return 0;
 }
 
@@ -1044,6 +1068,7 @@ int authoring_load(const char *dir, const AuthoringOptions *opt, json_t **out, E
     Load L = {
         .dir = dir,
         .href_prefix = opt->href_prefix ? opt->href_prefix : "",
+        .today = opt->today ? opt->today : (int64_t)time(NULL),
         .categories = json_array(),
         .items = json_array(),
         .notices = json_array(),
@@ -1064,7 +1089,7 @@ int authoring_load(const char *dir, const AuthoringOptions *opt, json_t **out, E
     if (rc == 0) rc = load_items(&L, err);
     if (rc == 0) rc = load_records(&L, AUTHORING_NOTICES, notice_build, L.notices, err);
     if (rc == 0) rc = load_records(&L, AUTHORING_ANSWERS, answer_build, L.answers, err);
-    if (rc == 0) rc = check_with_importer(dir, doc, err);
+    if (rc == 0) rc = check_with_feed_rules(dir, doc, err);
     json_decref(L.category_ids);
     json_decref(L.item_ids);
     script_detector_close(L.detect);

@@ -32,6 +32,9 @@ typedef struct AuthoringOptions {
      * for a feed written beside the folder.  NULL or "" = relative to the
      * folder itself. */
     const char *href_prefix;
+    /* A moment of the day relative dates ("今天+3") count from, in China
+     * Standard Time; 0 = now. */
+    int64_t today;
 } AuthoringOptions;
 
 /* Reads the folder `dir` and builds a snapshot document in *out (the

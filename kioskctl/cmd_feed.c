@@ -1,4 +1,4 @@
-/* cmd_feed.c — `kioskctl feed DIR [-o FILE] [--revision N]`.
+/* cmd_feed.c — `kioskctl feed DIR [-o FILE] [--revision N] [--today DATE]`.
  *
  * Turns an authoring folder (docs/AUTHORING.md) into a feed snapshot.  The
  * images stay where they are: each attachment's href is the image's path
@@ -13,11 +13,13 @@
 
 #include "authoring.h"
 #include "commands.h"
+#include "feed.h"
 
 static int feed_usage(void)
 {
-    fprintf(stderr, "usage: kioskctl feed DIR [-o FILE] [--revision N]\n"
-                    "  writes the feed snapshot made from the authoring folder DIR to FILE (default: standard output)\n");
+    fprintf(stderr, "usage: kioskctl feed DIR [-o FILE] [--revision N] [--today 2026-11-22]\n"
+                    "  writes the feed snapshot made from the authoring folder DIR to FILE (default: standard output);\n"
+                    "  relative dates (今天+3) count from --today (default: today)\n");
     return 2;
 }
 
@@ -64,11 +66,19 @@ int cmd_feed(int argc, char **argv)
 {
     const char *dir = NULL, *out = NULL;
     long long revision = 1;
+    int64_t today = 0;
     for (int i = 0; i < argc; i++) {
         if ((strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) && i + 1 < argc) out = argv[++i];
         else if (strcmp(argv[i], "--revision") == 0 && i + 1 < argc) {
             if (parse_revision(argv[++i], &revision)) {
                 fprintf(stderr, "kioskctl: --revision wants a whole number >= 0, not \"%s\"\n", argv[i]);
+                return 2;
+            }
+        } else if (strcmp(argv[i], "--today") == 0 && i + 1 < argc) {
+            char iso[64];
+            snprintf(iso, sizeof iso, "%.10sT12:00:00+08:00", argv[++i]);
+            if (strlen(argv[i]) != 10 || feed_parse_time(iso, &today)) {
+                fprintf(stderr, "kioskctl: --today wants a date like 2026-11-22, not \"%s\"\n", argv[i]);
                 return 2;
             }
         } else if (argv[i][0] == '-' || dir) return feed_usage();
@@ -78,7 +88,7 @@ int cmd_feed(int argc, char **argv)
     char out_dir[PATH_MAX], prefix[PATH_MAX];
     snprintf(out_dir, sizeof out_dir, "%s", out ? out : ".");
     if (href_prefix(dir, out ? dirname(out_dir) : ".", prefix, sizeof prefix)) return 1;
-    AuthoringOptions opt = {.revision = revision, .href_prefix = prefix};
+    AuthoringOptions opt = {.revision = revision, .href_prefix = prefix, .today = today};
     json_t *doc;
     Err err;
     if (authoring_load(dir, &opt, &doc, &err)) {

@@ -23,9 +23,15 @@ static void print_status(const Config *cfg)
     char state[32], last_error[512];
     store_state_get(s, "sync.state", state, sizeof state);
     store_state_get(s, "sync.last_error", last_error, sizeof last_error);
+    int64_t revision;
+    int outbox;
+    if (store_revision(s, &revision, &err) || store_feedback_outbox_length(s, &outbox, &err)) {
+        fprintf(stderr, "sync: cannot read the kiosk's store: %s\n", err.msg);
+        store_close(s);
+        return;
+    }
     printf("sync: %s, content revision %lld, %d feedback submission(s) waiting%s%s\n", state[0] ? state : "never",
-           (long long)store_revision(s), store_feedback_outbox_length(s), strcmp(state, "ok") ? "; last error: " : "",
-           strcmp(state, "ok") ? last_error : "");
+           (long long)revision, outbox, strcmp(state, "ok") ? "; last error: " : "", strcmp(state, "ok") ? last_error : "");
     store_close(s);
 }
 

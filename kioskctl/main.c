@@ -11,7 +11,7 @@
 #include "blobs.h"
 #include "commands.h"
 #include "err.h"
-#include "feed.h"
+#include "import.h"
 #include "log.h"
 #include "store.h"
 

@@ -8,7 +8,9 @@
 #   - SDL only in the kiosk's screen side (kiosk/text, ui, screens, ime,
 #     headless and kiosk/main.c);
 #   - bin/countyd and bin/kioskctl link no SDL, SDL_ttf, SDL_image, librime
-#     or zinnia (ldd).
+#     or zinnia (ldd);
+#   - bin/countyd holds no kiosk code: it checks content with proto/, not
+#     with the kiosk's store (no store_* or feed_import_* symbol).
 # Prints one line per violation and exits 1 if there is any.
 set -u
 BIN="${BIN:-bin}"
@@ -37,6 +39,11 @@ for prog in countyd kioskctl; do
     linked=$(ldd "$BIN/$prog" | grep -iE 'libSDL|librime|libzinnia' | awk '{print $1}' | tr '\n' ' ')
     [ -n "$linked" ] && fail "$BIN/$prog links $linked"
 done
+
+if [ -x "$BIN/countyd" ]; then
+    kiosk_code=$(nm "$BIN/countyd" | awk '$2 == "T" && ($3 ~ /^store_/ || $3 ~ /^feed_import_/) {print $3}' | head -3 | tr '\n' ' ')
+    [ -n "$kiosk_code" ] && fail "$BIN/countyd holds kiosk code: $kiosk_code"
+fi
 
 [ $bad -eq 0 ] && echo "boundaries: ok"
 exit $bad

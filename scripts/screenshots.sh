@@ -1,5 +1,6 @@
 #!/bin/sh
-# `make screenshots`: runs scripts/screenshots.txt headless in landscape
+# `make screenshots`: runs scripts/screenshots.txt and the visitor tasks
+# (tests/headless/task-*.txt) headless in landscape
 # (1920x1080) and portrait (1080x1920) on a scratch database holding the
 # sample content, writing docs/screenshots/{landscape,portrait}/*.png.
 # The clock is fixed by the script; the time zone is China Standard Time.
@@ -14,6 +15,13 @@ for o in landscape portrait; do
     mkdir -p "docs/screenshots/$o"
     TZ=Asia/Shanghai bin/kiosk --config "$tmp/kiosk.conf" --windowed --size $size --$o --log-level warn \
         --headless scripts/screenshots.txt --shots "docs/screenshots/$o"
+    # The visitor tasks (docs/VISITOR.md): every step of each, each task on
+    # a fresh database, as tests/test_screens.sh checks them.
+    for task in tests/headless/task-*.txt; do
+        rm -rf "$tmp/db" && mkdir -p "$tmp/db"
+        TZ=Asia/Shanghai bin/kiosk --config "$tmp/kiosk.conf" --windowed --size $size --$o --log-level warn \
+            --headless "$task" --shots "docs/screenshots/$o"
+    done
     echo "docs/screenshots/$o: $(ls docs/screenshots/$o | tr '\n' ' ')"
 done
 # The pictures in docs/TYPOGRAPHY.md: justification, compression, faces.

@@ -2,7 +2,8 @@
 # `make test-deploy` (and tests/deploy_packages.sh when the tools are there):
 #   1. make deb: the packages build and lintian reports no error;
 #   2. systemd-analyze verify accepts every unit, as installed from the
-#      packages into a scratch root (with the real cage and chvt beside them);
+#      packages into a scratch root (with the real cage and chvt beside them),
+#      and the packaged kiosk reads the packaged kiosk.conf;
 #   3. in a clean Debian root made with debootstrap (bookworm, minbase; the
 #      base is made once per machine and kept as a tarball in
 #      /var/cache/dangwu-test/): dangwu-countyd and dangwu-kioskctl install
@@ -47,6 +48,18 @@ systemd-analyze verify --root="$root" $units > "$work/verify.txt" 2>&1 || { cat 
 # Warnings about our own units (an unknown key, say) count as failures too.
 if grep -E 'dangwu-kiosk|countyd' "$work/verify.txt"; then fail "systemd-analyze verify warns about the units"; fi
 step "systemd-analyze verify: $units"
+# The installed kiosk.conf as the packaged kiosk reads it (it stops after
+# reading every setting, at --help), and its font links lead to fonts.
+"$root/usr/bin/dangwu-kiosk" --config "$root/etc/dangwu/kiosk.conf" --help > /dev/null 2> "$work/conf.txt" ||
+    { cat "$work/conf.txt"; fail "the packaged kiosk refuses the packaged /etc/dangwu/kiosk.conf"; }
+# (debhelper makes the links relative; they are followed here as they
+# would be on a kiosk, where the font packages are installed like here.)
+for link in "$root"/usr/share/dangwu-kiosk/fonts/*; do
+    target=$(readlink "$link")
+    case "$target" in /*) ;; *) target=/usr/share/dangwu-kiosk/fonts/$target ;; esac
+    [ -f "$(realpath -m "$target")" ] || fail "$link leads to $target, which is no font"
+done
+step "the packaged kiosk reads the packaged kiosk.conf; its font links lead to the Debian fonts"
 
 # ---- 3. install, upgrade, remove, purge in a clean Debian root --------
 base=$CACHE/bookworm-minbase.tar

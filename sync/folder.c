@@ -14,6 +14,7 @@
 
 #include "blobs.h"
 #include "feed.h"
+#include "path.h"
 
 static RoundResult read_feed_file(Session *ss, const char *path, const struct stat *st, bool *changed)
 {
@@ -28,7 +29,9 @@ static RoundResult read_feed_file(Session *ss, const char *path, const struct st
      * a USB stick left in the kiosk is read again and again. */
     json_t *root = json_loadb(data, len, 0, NULL);
     json_t *rev = json_object_get(root, "revision");
-    bool same = json_is_integer(rev) && json_integer_value(rev) == store_revision(ss->store) && !ss->want_snapshot;
+    int64_t current;
+    bool known = store_revision(ss->store, &current, NULL) == 0;   /* unknown: import, which says why */
+    bool same = known && json_is_integer(rev) && json_integer_value(rev) == current && !ss->want_snapshot;
     json_decref(root);
     RoundResult r = ROUND_OK;
     Err e;
@@ -43,16 +46,16 @@ static RoundResult read_feed_file(Session *ss, const char *path, const struct st
 
 RoundResult sync_folder_round(Session *ss, bool *changed)
 {
-    char path[1100];
+    char path[PATH_MAX];
     struct stat st;
-    snprintf(path, sizeof path, "%s/feed.json", ss->folder);
+    Err e;
+    if (path_join(path, sizeof path, ss->folder, "feed.json", &e)) return session_fail(ss, ROUND_ERROR, "%s", e.msg);
     if (stat(path, &st) != 0)
         return session_fail(ss, ROUND_OFFLINE, "%s: %s (is the USB stick or folder there?)", path, strerror(errno));
     RoundResult r = ROUND_OK;
     if (st.st_mtime != ss->feed_mtime || st.st_size != ss->feed_size) r = read_feed_file(ss, path, &st, changed);
     if (r != ROUND_OK) return r;
     int fetched = 0, failed = 0;
-    Err e;
     if (blobs_fetch_local_counted(ss->store, ss->cfg->cache_dir, ss->folder, &fetched, &failed, &e))
         return session_fail(ss, ROUND_ERROR, "%s", e.msg);
     if (fetched > 0) *changed = true;

@@ -106,16 +106,16 @@ static void apply_commands(Session *ss, json_t *commands)
     }
 }
 
-/* Items per heartbeat: 500 ids of up to 63 bytes stay well under the
- * server's 64 KiB heartbeat limit; the rest go with the next heartbeats. */
-#define HEARTBEAT_MAX_VIEWS 500
-#define HEARTBEAT_MAX_VIEW_COUNT 1000000   /* per item per heartbeat, as countyd accepts */
+/* Items this kiosk reports per heartbeat: 500 ids of up to 63 bytes stay
+ * well under HEARTBEAT_MAX_BYTES; the rest go with the next heartbeats. */
+#define SYNC_VIEW_ITEMS_PER_HEARTBEAT 500
+_Static_assert(SYNC_VIEW_ITEMS_PER_HEARTBEAT <= HEARTBEAT_MAX_VIEW_ITEMS, "more view items than countyd accepts");
 
 static json_t *views_object(StoreViews *views, int count)
 {
     json_t *o = json_object();
     for (int i = 0; o && i < count; i++) {
-        if (views[i].count > HEARTBEAT_MAX_VIEW_COUNT) views[i].count = HEARTBEAT_MAX_VIEW_COUNT;
+        if (views[i].count > HEARTBEAT_MAX_VIEWS_PER_ITEM) views[i].count = HEARTBEAT_MAX_VIEWS_PER_ITEM;
         json_object_set_new(o, views[i].item_id, json_integer(views[i].count));
     }
     return o;
@@ -128,8 +128,15 @@ static char *heartbeat_body(Session *ss, StoreViews *views, int view_count)
     store_state_get(ss->store, "sync.last_error", last_error, sizeof last_error);
     if (strcmp(state, "ok") == 0) last_error[0] = '\0';
     feed_format_time(time(NULL), now_text, sizeof now_text);
-    json_t *o = json_pack("{s:s, s:I, s:i, s:s, s:I, s:I, s:s, s:o}", "app_version", SYNC_APP_VERSION, "revision",
-                          (json_int_t)store_revision(ss->store), "outbox", store_feedback_outbox_length(ss->store),
+    /* What the store cannot tell is sent as null (unknown), never as 0. */
+    int64_t revision;
+    int outbox;
+    Err e;
+    json_t *revision_v = store_revision(ss->store, &revision, &e) ? json_null() : json_integer(revision);
+    json_t *outbox_v = store_feedback_outbox_length(ss->store, &outbox, &e) ? json_null() : json_integer(outbox);
+    if (json_is_null(revision_v) || json_is_null(outbox_v)) log_warn("sync: heartbeat without store figures: %s", e.msg);
+    json_t *o = json_pack("{s:s, s:o, s:o, s:s, s:I, s:I, s:s, s:o}", "app_version", SYNC_APP_VERSION, "revision",
+                          revision_v, "outbox", outbox_v,
                           "last_error", last_error, "uptime", (json_int_t)(time(NULL) - ss->started_at), "free_disk",
                           (json_int_t)sync_free_disk_bytes(ss->cfg->cache_dir), "time", now_text,
                           "views", views_object(views, view_count));
@@ -145,7 +152,7 @@ RoundResult sync_send_heartbeat(Session *ss, bool force)
     StoreViews *views = NULL;
     int view_count = 0;
     Err e;
-    if (store_views_unreported(ss->store, HEARTBEAT_MAX_VIEWS, &views, &view_count, &e)) {
+    if (store_views_unreported(ss->store, SYNC_VIEW_ITEMS_PER_HEARTBEAT, &views, &view_count, &e)) {
         log_warn("sync: views are not reported this time: %s", e.msg);
         view_count = 0;
     }

@@ -13,7 +13,6 @@
 #include "feed.h"
 #include "log.h"
 
-#define SYNC_FEEDBACK_BATCH 100       /* the protocol's limit per POST */
 #define SYNC_FEEDBACK_PER_ROUND 1000
 
 static json_t *feedback_json(const StoreFeedback *f)
@@ -109,8 +108,8 @@ RoundResult sync_push_feedback(Session *ss)
         return session_fail(ss, ROUND_ERROR, "%s", e.msg);
     RoundResult r = ROUND_OK;
     int marked = 0;
-    for (int first = 0; first < n && round_goes_on(r); first += SYNC_FEEDBACK_BATCH) {
-        int count = n - first < SYNC_FEEDBACK_BATCH ? n - first : SYNC_FEEDBACK_BATCH;
+    for (int first = 0; first < n && round_goes_on(r); first += FEEDBACK_MAX_BATCH) {
+        int count = n - first < FEEDBACK_MAX_BATCH ? n - first : FEEDBACK_MAX_BATCH;
         r = round_worse(r, post_feedback(ss, pending + first, count, &marked));
     }
     store_free(pending);

@@ -16,12 +16,12 @@
 #include <unistd.h>
 
 #include "blobs.h"
-#include "feed.h"
+#include "import.h"
 #include "log.h"
+#include "path.h"
 
 #define SYNC_DISK_RESERVE (64LL << 20) /* never fill the disk the database lives on */
 #define SYNC_GC_EVERY_S 3600
-#define SYNC_BLOB_MAX FEED_MAX_ATTACHMENT_BYTES
 
 RoundResult sync_apply_feed(Session *ss, const char *data, size_t len, bool *changed, Err *e)
 {
@@ -46,8 +46,9 @@ static RoundResult prefetch_attachments(Session *ss, const FeedPeek *pk)
 {
     RoundResult worst = ROUND_OK;
     for (int i = 0; i < pk->attachment_count && round_goes_on(worst); i++) {
-        const FeedAttachment *a = &pk->attachments[i];
-        if (store_blob_is_present(ss->store, a->sha256)) continue;
+        const FeedImageRef *a = &pk->attachments[i];
+        bool present = false;   /* when the store cannot say: fetched again, which is harmless */
+        if (store_blob_is_present(ss->store, a->sha256, &present, NULL) == 0 && present) continue;
         RoundResult r = obtain_blob(ss, a->sha256, a->size);
         if (r == ROUND_ERROR) ss->blob_failed = true;
         worst = round_worse(worst, r);
@@ -72,8 +73,9 @@ static bool database_replaced(Session *ss, const HttpResponse *resp)
  * same database (a stale proxy or cache) is refused. */
 static RoundResult judge_document(Session *ss, const HttpResponse *resp, const FeedPeek *pk)
 {
-    int64_t current = store_revision(ss->store);
+    int64_t current;
     Err e;
+    if (store_revision(ss->store, &current, &e)) return session_fail(ss, ROUND_ERROR, "%s", e.msg);
     if (database_replaced(ss, resp)) {
         if (!pk->snapshot) {
             log_warn("sync: the server's database is another one now (%s); asking for a full snapshot", resp->database_id);
@@ -148,8 +150,10 @@ static int feed_from_disk(FILE *f, HttpResponse *resp, Err *err)
 
 static RoundResult request_content(Session *ss, int64_t since, int wait_s, bool *changed)
 {
-    char tmp[1100];
-    snprintf(tmp, sizeof tmp, "%s/.feed-%ld.tmp", ss->cfg->cache_dir, (long)getpid());
+    char tmp[PATH_MAX];
+    Err e;
+    if (path_format(tmp, sizeof tmp, &e, "%s/.feed-%ld.tmp", ss->cfg->cache_dir, (long)getpid()))
+        return session_fail(ss, ROUND_ERROR, "%s", e.msg);
     FILE *f = fopen(tmp, "w+b");
     if (!f) return session_fail(ss, ROUND_ERROR, "%s: cannot create: %s", tmp, strerror(errno));
     unlink(tmp);    /* open until closed, gone even if the kiosk is killed */
@@ -161,7 +165,6 @@ static RoundResult request_content(Session *ss, int64_t since, int wait_s, bool 
                        .wait_s = wait_s, .interruptible = wait_s > 0, .max_bytes = FEED_MAX_BYTES,
                        .deadline_s = ss->deadline_s, .sink = &sink};
     HttpResponse resp;
-    Err e;
     time_t t0 = time(NULL);
     int rc = http_send(ss->http, &req, &resp, &e);
     if (rc == 0 && feed_from_disk(f, &resp, &e)) {
@@ -193,7 +196,9 @@ static RoundResult request_content(Session *ss, int64_t since, int wait_s, bool 
 
 RoundResult sync_pull_content(Session *ss, int wait_s, bool *changed)
 {
-    int64_t since = ss->want_snapshot ? 0 : store_revision(ss->store);
+    int64_t since = 0;
+    Err e;
+    if (!ss->want_snapshot && store_revision(ss->store, &since, &e)) return session_fail(ss, ROUND_ERROR, "%s", e.msg);
     RoundResult r = request_content(ss, since, wait_s, changed);
     if (r == ROUND_ABORTED && ss->want_snapshot && since > 0) r = request_content(ss, 0, 0, changed);
     return r;
@@ -215,7 +220,7 @@ static RoundResult fetch_blob(Session *ss, const char *sha256, int64_t size)
                     (long long)(free_bytes >> 20));
     char path[128];
     snprintf(path, sizeof path, "/v1/blobs/%s", sha256);
-    int64_t limit = size > 0 && size <= SYNC_BLOB_MAX ? size : SYNC_BLOB_MAX;
+    int64_t limit = size > 0 && size <= FEED_MAX_ATTACHMENT_BYTES ? size : FEED_MAX_ATTACHMENT_BYTES;
     Err e;
     BlobWriter *w;
     if (blobs_writer_open(ss->cfg->cache_dir, sha256, size, &w, &e)) return session_fail(ss, ROUND_ERROR, "%s", e.msg);
@@ -262,7 +267,9 @@ RoundResult sync_fetch_blobs(Session *ss, atomic_bool *stop, bool *changed)
     /* One row per distinct declaration (sha256, size): the first that
      * works brings the file for every item that declared it right. */
     for (int i = 0; i < n && !atomic_load(stop); i++) {
-        if (i > 0 && strcmp(refs[i].sha256, refs[i - 1].sha256) == 0 && store_blob_is_present(ss->store, refs[i].sha256))
+        bool present = false;
+        if (i > 0 && strcmp(refs[i].sha256, refs[i - 1].sha256) == 0 &&
+            store_blob_is_present(ss->store, refs[i].sha256, &present, NULL) == 0 && present)
             continue;
         RoundResult r = obtain_blob(ss, refs[i].sha256, refs[i].size);
         if (r == ROUND_OK) got++;

@@ -29,7 +29,7 @@
 #define SYNC_MAX_VIEW_ITEMS 256       /* distinct items counted between two rounds */
 
 typedef struct {
-    char item_id[STORE_ID_MAX];
+    char item_id[PROTO_ID_MAX];
     int64_t count;
 } ViewTally;
 

@@ -30,18 +30,20 @@ SHA=$(sha256sum "$C/photo.png" | cut -d' ' -f1)
 cmp -s "$(cache_file "$SHA")" "$C/photo.png" || fail "the image is not in the kiosk's cache"
 "$BIN"/kioskctl kiosks | grep -q "^正常 lobby-1" || fail "the kiosk's heartbeat is not listed"
 
-# With the sync thread running (as in bin/kiosk), changes arrive within seconds.
+# With the sync thread running (as in bin/kiosk), changes arrive (long-poll).
+q "delete from sync_state where key='sync.last_ok'"
 "$BIN"/kioskctl sync --config "$T/kiosk.conf" 2> "$T/sync.log" &
 SYNC=$!
 ALSO_KILL=$SYNC
-sleep 1
+synced() { [ -n "$(q "select value from sync_state where key='sync.last_ok'")" ]; }
+retry 600 "the sync thread did not finish its first round" synced
 "$BIN"/kioskctl withdraw meeting --note "会议已召开" > /dev/null || fail withdraw
 "$BIN"/kioskctl notice-add "今天下午三点召开党员大会" --id today > /dev/null || fail notice-add
 arrived() {
     [ "$(q "select count(*) from notices where id='today' and deleted=0")" = 1 ] &&
         [ "$(q "select count(*) from items where id='meeting' and deleted=0")" = 0 ]
 }
-retry 30 "withdraw/notice did not reach the kiosk within 3 s" arrived
+retry 600 "withdraw/notice did not reach the kiosk" arrived
 kill $SYNC
 wait $SYNC 2>/dev/null || true
 ALSO_KILL=""

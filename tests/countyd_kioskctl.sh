@@ -164,9 +164,10 @@ if grep -q "李大姐\|13900000000" "$T/snap3.json"; then fail "contact details 
 
 # Stops cleanly on SIGTERM; a kiosk's held long-poll is answered 503, not cut off.
 REV=$(server_rev)
-kiosk -o "$T/held.json" -w '%{http_code}' "$URL/v1/content?since=$REV&wait=60" > "$T/held.status" &
+kiosk -o "$T/held.json" -w '%{http_code}' --trace-ascii "$T/held.trace" "$URL/v1/content?since=$REV&wait=60" > "$T/held.status" &
 CURL=$!
-sleep 0.5
+sent() { grep -q "^=> Send header" "$T/held.trace" 2>/dev/null; }
+retry 600 "the long-poll request was not sent" sent
 countyd_stop
 wait $CURL || true
 [ "$(cat "$T/held.status")" = 503 ] && grep -q '"code":"unavailable"' "$T/held.json" || fail "held long-poll: $(cat "$T/held.status") $(cat "$T/held.json")"

@@ -1,8 +1,9 @@
 #!/bin/sh
-# The full opinion form with handwriting (portrait screen): strokes drawn
-# with a finger, candidates chosen by a tap, a character taken by itself
-# when the next one starts after a pause, a stroke taken back with 删除;
-# then 提交成功 and the text in the outbox.
+# The full opinion form with handwriting (portrait screen), written slowly:
+# strokes drawn with a finger, candidates chosen by a tap, long pauses that
+# take nothing, a character taken when the next one begins in the other
+# box, 重写 for the character being written, a stroke taken back with
+# 删除; then 提交成功 and the text in the outbox.
 set -eu
 . tests/lib/feedback.sh
 fb_conf portrait
@@ -31,21 +32,34 @@ expect-text 大▏
 stroke kb.pad 50,10 45,45 30,70 10,90
 stroke kb.pad 48,40 65,65 90,90
 tap-text 人
-# 十, then after a pause 一: 十 is taken by itself when 一 begins
+# 十 written slowly: long pauses between its strokes take nothing
 stroke kb.pad 10,45 90,45
+wait 6000
+expect-text 大人▏
 stroke kb.pad 50,10 50,90
-wait 2000
-stroke kb.pad 10,50 90,50
+wait 6000
+expect-text 大人▏
+expect-text 接着写下一个字
+# the next character, begun in the other box, takes 十 (the best candidate)
+stroke kb.pad.next 10,50 90,50
 expect-text 大人十▏
 tap-text 一
+expect-text 大人十一▏
+# 重写 empties the box for the character being written, nothing else
+stroke kb.pad 50,10 50,90
+tap-text kb.rewrite
+expect-text 请在这里写字
+expect-text 大人十一▏
 # a slip of the finger, taken back
 stroke kb.pad 20,20 80,80
 tap-text kb.del
 expect-text 请在这里写字
 tap-text kb.done
 expect-text 大人十一
-# the name written by hand too: 王
+# the name written by hand too: 王 (a name opens in 拼音; 手写 is one tap away)
 tap-text fb.field:name
+expect-text 点字母输入拼音
+tap-text kb.mode:hand
 expect-text 请在这里写字
 stroke kb.pad 20,15 80,15
 stroke kb.pad 25,50 75,50

@@ -32,6 +32,9 @@ expect-screen reader
 tap-text nav.feedback
 expect-screen feedback
 tap-text fb.rate:3
+# the chosen face stays marked a moment (saved already), then the thanks
+expect-text 已选
+wait 1000
 expect-text 提交成功
 dump submitted
 hold 60000

@@ -10,19 +10,27 @@ fb_conf landscape 3
 fb_script limit <<'SCRIPT'
 tap-text nav.feedback
 tap-text fb.rate:1
+expect-text 已选择
+wait 1000
 expect-text 提交成功
 tap-text nav.back
 tap-text nav.feedback
 tap-text fb.rate:1
+expect-text 已选择
+wait 1000
 expect-text 已经收到
 expect-text 无需重复提交
 tap-text nav.back
 tap-text nav.feedback
 tap-text fb.rate:2
+expect-text 已选择
+wait 1000
 expect-text 提交成功
 tap-text nav.back
 tap-text nav.feedback
 tap-text fb.rate:3
+expect-text 已选择
+wait 1000
 expect-text 提交成功
 tap-text nav.back
 tap-text nav.feedback
@@ -33,6 +41,8 @@ check-layout
 screenshot feedback-rate-limit
 clock 2026-11-22T11:01:00+08:00
 tap-text fb.rate:4
+expect-text 已选择
+wait 1000
 expect-text 提交成功
 SCRIPT
 

@@ -16,6 +16,8 @@ check-layout
 check-glyphs
 screenshot feedback-start
 tap-text fb.rate:2
+expect-text 已选择
+wait 1000
 expect-text 提交成功
 expect-text 补充原因和意见
 check-layout
@@ -39,6 +41,7 @@ expect-text 基本满意
 expect-no-text 非常满意
 check-layout
 tap-text 不满意
+wait 1000
 expect-text 提交成功
 SCRIPT
 [ "$(fb_sql "select rating || '/' || rating_levels from feedback_outbox where rating_levels = 3")" = 3/3 ] ||

@@ -72,7 +72,9 @@ static inline void kiosk_state(const char *key, char *buf, size_t size)
 static inline int kiosk_outbox_length(void)
 {
     Store *s = kiosk_store_open();
-    int n = store_feedback_outbox_length(s);
+    int n = -1;
+    Err err;
+    if (store_feedback_outbox_length(s, &n, &err)) fail_msg("%s", err.msg);
     store_close(s);
     return n;
 }

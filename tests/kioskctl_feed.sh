@@ -11,7 +11,9 @@ case "$BIN" in /*) ctl="$BIN/kioskctl" ;; *) ctl="$(pwd)/$BIN/kioskctl" ;; esac
 mkdir -p "$T/site"
 cp -r assets/sample/content "$T/site/content"
 
-"$ctl" feed "$T/site/content" -o "$T/site/feed.json" 2>"$T/err" || fail "feed failed: $(cat "$T/err")"
+# The sample's relative dates (今天+6) count from its day (Makefile SAMPLE_DAY).
+day=2026-11-22
+"$ctl" feed "$T/site/content" -o "$T/site/feed.json" --today $day 2>"$T/err" || fail "feed failed: $(cat "$T/err")"
 cmp -s "$T/site/feed.json" assets/sample/feed.json || fail "the copied folder does not give the committed feed"
 # The sample's 党内 item stays out of a feed for kiosks, and says so.
 grep -q "1 党内 item(s) left out" "$T/err" || fail "no word about the internal item: $(cat "$T/err")"
@@ -20,7 +22,7 @@ internal_title=$(sed -n 's/^title: //p' assets/sample/content/jc-zijin-jihua-dan
 if grep -qF "$internal_title" "$T/site/feed.json"; then fail "the internal item's title is in the feed"; fi
 [ ! -e "$T/site/feed.json.tmp" ] || fail "temporary file left behind"
 
-(cd "$T/site" && "$ctl" feed content >"$T/stdout.json") || fail "feed to standard output failed"
+(cd "$T/site" && "$ctl" feed content --today $day >"$T/stdout.json") || fail "feed to standard output failed"
 cmp -s "$T/stdout.json" assets/sample/feed.json || fail "standard output differs from the committed feed"
 
 "$ctl" feed "$T/site/content" -o "$T/site/content/inside.json" --revision 9 2>/dev/null || fail "feed inside the folder failed"

@@ -1,7 +1,8 @@
 #!/bin/sh
 # kioskctl sync --once from a folder (a USB stick): the content and its image
 # arrive, the same stick again changes nothing, a pulled stick is "offline"
-# with exit status 1 and the content kept, a broken feed is an error.
+# with exit status 1 and the content kept, a broken feed is an error, and so
+# is a feed whose image is missing.
 set -eu
 . tests/lib/common.sh
 
@@ -31,6 +32,15 @@ mv "$T/usb-out" "$T/usb"
 printf '{"format":"dangwu-feed","version":1,"kind":"snapshot","revision":13,"items":{"upsert":[{"id":"x"}]}}' > "$T/usb/feed.json"
 if "$BIN"/kioskctl sync --config "$T/kiosk.conf" --once >"$T/out" 2>"$T/log"; then fail "a broken feed counted as ok"; fi
 grep -q "sync: error, content revision 12" "$T/out" || fail "status: $(cat "$T/out")"
+
+# The content comes but its image does not: not "ok", and it says why.
+feed_with_image "$T/usb2" img/lost.png 14 党组织建设 缺图的条目 immediate
+rm "$T/usb2/img/lost.png"
+if "$BIN"/kioskctl sync --config "$T/kiosk.conf" --server "file://$T/usb2" --once >"$T/out" 2>"$T/log"; then
+    fail "a missing image counted as ok"
+fi
+grep -q "sync: error, content revision 14" "$T/out" || fail "status: $(cat "$T/out")"
+grep -q "1 attachment(s) missing" "$T/log" || fail "message: $(cat "$T/log")"
 
 if "$BIN"/kioskctl sync --config "$T/nonexistent.conf" --once 2>/dev/null; then fail "a missing config accepted"; fi
 

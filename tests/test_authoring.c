@@ -19,7 +19,7 @@
 #include "authoring.h"
 #include "testutil.h"
 #include "blobs.h"
-#include "feed.h"
+#include "import.h"
 #include "store.h"
 #include "testutil.h"
 
@@ -148,6 +148,34 @@ static json_t *entry(json_t *doc, const char *section, size_t i)
 }
 
 static const char *str(json_t *o, const char *key) { return json_string_value(json_object_get(o, key)); }
+
+/* Relative dates count from the day the feed is made for, in China
+ * Standard Time (midnight of 11-22 in Beijing is 16:00 on 11-21 in UTC). */
+static void test_relative_dates(void **state)
+{
+    (void)state;
+    write_file(AUTHORING_NOTICES, "id: n1\nstarts: 今天-1 18:00\nends: 今天+6\n\n停水通知。\n"
+                                  "===\nid: n2\nstarts: today\nends: 今天+1天\n\n公示。\n");
+    AuthoringOptions opt = {.revision = 1, .today = 1795312800 /* 2026-11-22 10:00 +08:00 */};
+    json_t *doc;
+    Err err = {0};
+    if (authoring_load(dir, &opt, &doc, &err)) fail_msg("%s", err.msg);
+    json_t *n = entry(doc, "notices", 0);
+    assert_string_equal(str(n, "starts_at"), "2026-11-21T18:00:00+08:00");
+    assert_string_equal(str(n, "ends_at"), "2026-11-29T00:00:00+08:00");   /* a date alone: its end */
+    n = entry(doc, "notices", 1);
+    assert_string_equal(str(n, "starts_at"), "2026-11-22T00:00:00+08:00");
+    assert_string_equal(str(n, "ends_at"), "2026-11-24T00:00:00+08:00");
+    json_decref(doc);
+    /* 2026-11-21 23:30 in Beijing is still the 21st. */
+    opt.today = 1795312800 - 10 * 3600 - 1800;
+    if (authoring_load(dir, &opt, &doc, &err)) fail_msg("%s", err.msg);
+    assert_string_equal(str(entry(doc, "notices", 1), "starts_at"), "2026-11-21T00:00:00+08:00");
+    json_decref(doc);
+    write_file(AUTHORING_NOTICES, "id: n1\nends: 今天+x\n\n停水通知。\n");
+    assert_int_equal(authoring_load(dir, &opt, &doc, &err), -1);
+    if (!strstr(err.msg, "今天+3")) fail_msg("error \"%s\" does not show the relative form", err.msg);
+}
 
 static void test_good_folder(void **state)
 {
@@ -487,6 +515,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_good_folder, setup),
+        cmocka_unit_test_setup(test_relative_dates, setup),
         cmocka_unit_test_setup(test_bad_items, setup),
         cmocka_unit_test_setup(test_image_too_large_for_a_kiosk, setup),
         cmocka_unit_test_setup(test_title_too_long, setup),

@@ -4,7 +4,7 @@
 #include <sys/stat.h>
 
 #include "blobs.h"
-#include "feed.h"
+#include "import.h"
 #include "store.h"
 
 /* A hash nothing in these tests has. */
@@ -46,7 +46,7 @@ static void a_damaged_cached_file_fails_verification(void **state)
     Err err;
     assert_int_equal(blobs_put_buffer(cache, "kiosk", 5, real_sha, 5, &err), 0);
     char path[1200];
-    blobs_path(cache, real_sha, path, sizeof path);
+    assert_int_equal(blobs_path(cache, real_sha, path, sizeof path, NULL), 0);
     test_write_file(path, "kiosq");
     assert_int_equal(blobs_verify(cache, real_sha, &err), -1);
     assert_non_null(strstr(err.msg, "does not match"));
@@ -119,7 +119,7 @@ static void garbage_collection_keeps_what_is_used(void **state)
     test_write_file(p, "orphan");
     assert_int_equal(blobs_hash_file(p, orphan_sha, NULL, &err), 0);
     assert_int_equal(blobs_put_buffer(cache, "orphan", 6, orphan_sha, 6, &err), 0);
-    blobs_path(cache, orphan_sha, orphan, sizeof orphan);
+    assert_int_equal(blobs_path(cache, orphan_sha, orphan, sizeof orphan, NULL), 0);
     snprintf(tmp, sizeof tmp, "%s/%.2s/.tmp-1-%s", cache, real_sha, real_sha);
     test_write_file(tmp, "half");
     int removed;
@@ -131,6 +131,25 @@ static void garbage_collection_keeps_what_is_used(void **state)
     store_close(s);
 }
 
+/* Fails closed: when the store cannot say whether an image is in use,
+ * garbage collection deletes nothing and says so. */
+static void garbage_collection_deletes_nothing_when_the_store_fails(void **state)
+{
+    (void)state;
+    setup_real_sha();
+    Store *s = store_with_image_item("gc-broken.db", real_sha, "img.png");
+    const char *cache = test_path("cache-gc-broken");
+    Err err;
+    assert_int_equal(blobs_put_buffer(cache, "kiosk", 5, real_sha, 5, &err), 0);
+    test_break_table(test_path("gc-broken.db"), "attachments");
+    int removed = 0;
+    assert_int_equal(blobs_collect_garbage(s, cache, 1 << 20, &removed, &err), -1);
+    assert_non_null(strstr(err.msg, "none are deleted"));
+    assert_int_equal(removed, 0);
+    assert_int_equal(blobs_verify(cache, real_sha, &err), 0);
+    store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -138,6 +157,7 @@ int main(void)
         cmocka_unit_test(a_damaged_cached_file_fails_verification),
         cmocka_unit_test(local_fetch_makes_items_visible),
         cmocka_unit_test(local_fetch_refuses_paths_outside_the_feed),
+        cmocka_unit_test(garbage_collection_deletes_nothing_when_the_store_fails),
         cmocka_unit_test(garbage_collection_keeps_what_is_used),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -32,7 +32,7 @@ static void test_markdown_blocks(void **state)
 {
     (void)state;
     Body b;
-    Err err = {{0}};
+    Err err = {0};
     assert_int_equal(body_parse(MD, true, 1, &b, &err), 0);
     const BodyKind kinds[] = {BODY_HEADING, BODY_PARA, BODY_HEADING, BODY_TABLE, BODY_ITEM, BODY_ITEM,
                               BODY_ITEM,    BODY_ITEM, BODY_IMAGE,   BODY_PARA,  BODY_SIGN};
@@ -82,7 +82,7 @@ static void test_plain_blocks(void **state)
 {
     (void)state;
     Body b;
-    Err err = {{0}};
+    Err err = {0};
     assert_int_equal(body_parse("\r\n\r\n　　第一段。\r\n   \r\n[图1]\r\n# 不是标题\r\n", false, 1, &b, &err), 0);
     assert_int_equal(b.count, 3);
     assert_int_equal(b.blocks[0].kind, BODY_PARA);
@@ -110,7 +110,7 @@ static void test_hostile(void **state)
                                          "| a | b |\n|---|---|\n| 1 | 2 | 3 | 4 |\n"};
     for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
         Body b;
-        Err err = {{0}};
+        Err err = {0};
         assert_int_equal(body_parse(inputs[i], true, 0, &b, &err), 0);
         char *plain = body_plain_text(&b);
         assert_non_null(plain);

@@ -76,7 +76,7 @@ static void bad_lines_are_reported_with_their_line(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         Config cfg;
-        Err err = {{0}};
+        Err err = {0};
         assert_int_equal(load_text(&cfg, cases[i].text, &err), -1);
         char where[64];
         snprintf(where, sizeof where, "kiosk.conf:%d: ", cases[i].line);

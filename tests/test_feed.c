@@ -6,7 +6,7 @@
 #include <sqlite3.h>
 #include <time.h>
 
-#include "feed.h"
+#include "import.h"
 #include "store.h"
 
 #define HEAD "\"format\":\"dangwu-feed\",\"version\":1,"
@@ -59,7 +59,7 @@ static void valid_snapshot_is_applied(void **state)
     assert_true(res.snapshot);
     assert_int_equal(res.revision, 10);
     assert_int_equal(res.upserts, 6);
-    assert_int_equal(store_revision(s), 10);
+    assert_int_equal(test_revision(s), 10);
     int64_t now = time(NULL);
     StoreItem it;
     assert_int_equal(store_item_get(s, "i2", now, &it, &err), 0);
@@ -102,7 +102,7 @@ static void delta_applies_only_on_its_base(void **state)
     const char *delta = "{" HEAD "\"kind\":\"delta\",\"base_revision\":10,\"revision\":12,"
                         "\"items\":{\"upsert\":[" ITEM("i3", "") "],\"delete\":[\"i1\"]}}";
     assert_int_equal(feed_import_buffer(s, delta, strlen(delta), &res, &err), 0);
-    assert_int_equal(store_revision(s), 12);
+    assert_int_equal(test_revision(s), 12);
     StoreItem it;
     assert_int_equal(store_item_get(s, "i1", time(NULL), &it, &err), 1);
     assert_int_equal(store_item_get(s, "i3", time(NULL), &it, &err), 0);
@@ -201,7 +201,7 @@ static void invalid_documents_change_nothing(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         Store *s = test_store_fresh("invalid.db");
-        Err err = {{0}};
+        Err err = {0};
         char before[8192], after[8192];
         assert_int_equal(import(s, valid_snapshot, &err), 0);
         fingerprint(s, test_path("invalid.db"), before, sizeof before);
@@ -221,7 +221,7 @@ static void invalid_utf8_is_rejected(void **state)
     const char doc[] = "{" HEAD "\"kind\":\"snapshot\",\"revision\":1,\"notices\":{\"upsert\":[{\"id\":\"n\",\"text\":\"\xe4\xb8\"}]}}";
     assert_int_equal(import(s, doc, &err), -1);
     assert_non_null(strstr(err.msg, "line 1"));
-    assert_int_equal(store_revision(s), 0);
+    assert_int_equal(test_revision(s), 0);
     store_close(s);
 }
 
@@ -258,7 +258,7 @@ static void huge_strings_are_refused(void **state)
     Err err;
     assert_int_equal(import(s, doc, &err), -1);
     assert_non_null(strstr(err.msg, "items.upsert[0].body: is 3145728 bytes long"));
-    assert_int_equal(store_revision(s), 0);
+    assert_int_equal(test_revision(s), 0);
 
     /* A whole document over the limit is refused before parsing. */
     FeedResult res;
@@ -357,7 +357,7 @@ static void migration_purges_internal_and_deleted_text(void **state)
     assert_true(file_holds(path, "OLD-INTERNAL-5"));
     Err err;
     assert_int_equal(store_open(path, &s, &err), 0);
-    assert_int_equal(store_schema_version(s), STORE_SCHEMA_VERSION);
+    assert_int_equal(test_schema_version(s), STORE_SCHEMA_VERSION);
     store_close(s);
     assert_false(file_holds(path, "OLD-INTERNAL-5"));
     assert_false(file_holds(path, "OLD-DELETED-6"));

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "feedback_form.h"
+#include "testutil.h"
 
 static int64_t test_ms(void)
 {
@@ -63,10 +64,14 @@ static int teardown(void **state)
     return 0;
 }
 
+/* msg: what the screen shows (the thanks, or the sentence in Err). */
 static FeedbackResult submit(Fixture *fx, int64_t now, char *id, char *msg)
 {
     Err err;
-    return feedback_form_submit(&fx->form, fx->store, &fx->rules, now, id, msg, 256, &err);
+    const char *thanks = feedback_form_thanks(&fx->form);
+    FeedbackResult r = feedback_form_submit(&fx->form, fx->store, &fx->rules, now, id, &err);
+    snprintf(msg, 256, "%s", r == FEEDBACK_SAVED ? thanks : err.msg);
+    return r;
 }
 
 static StoreFeedback *pending(Fixture *fx, int *count)
@@ -278,6 +283,25 @@ static void test_rate_limit_per_hour(void **state)
     assert_int_equal(n, 4);
 }
 
+/* Fails closed: when the duplicate rule or the rate limit cannot be
+ * checked, nothing is saved and the visitor is asked to try later. */
+static void test_unchecked_rules_refuse(void **state)
+{
+    Fixture *fx = *state;
+    char id[37], msg[256];
+    /* Reads of the outbox fail, writes would still succeed. */
+    test_break_reads(fx->path, "feedback_outbox");
+    fx->form.rating = 1;
+    assert_int_equal(submit(fx, NOW, id, msg), FEEDBACK_FAILED);   /* the duplicate check */
+    assert_string_equal(msg, "暂时无法提交，请稍后再试");
+    fx->rules.duplicate_window_s = 0;                            /* no duplicate check: the rate limit */
+    assert_int_equal(submit(fx, NOW, id, msg), FEEDBACK_FAILED);
+    assert_string_equal(msg, "暂时无法提交，请稍后再试");
+    assert_int_equal(fx->form.rating, 1);                        /* kept for the retry */
+    assert_string_equal(id, "");
+    assert_int_equal(test_count_rows(fx->path, "feedback_outbox_real"), 0);
+}
+
 /* A clock that ran months ahead and was then set right: what was stamped
  * in the "future" neither fills the hourly limit nor makes the same
  * rating a duplicate now. */
@@ -358,6 +382,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_identical_submission_dropped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bare_rating_repeat_window, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rate_limit_per_hour, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unchecked_rules_refuse, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clock_corrected_after_running_ahead, setup, teardown),
         cmocka_unit_test_setup_teardown(test_submit_behind_a_long_write, setup, teardown),
         cmocka_unit_test_setup_teardown(test_synced_reasons_replace_config, setup, teardown),

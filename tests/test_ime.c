@@ -336,6 +336,55 @@ static void test_hw_da(void **state)
     assert_in_top5("大");
 }
 
+/* The best candidate, after the ranking that puts whole characters above
+ * components unless the strokes clearly form the component. */
+static void assert_first(const char *want, const char *below)
+{
+    ImeHwCandidate c[10];
+    int n;
+    Err err;
+    assert_int_equal(ime_handwriting_recognize(hw, c, 10, &n, &err), 0);
+    assert_true(n > 0);
+    if (strcmp(c[0].text, want) != 0) fail_msg("%s first, expected %s", c[0].text, want);
+    for (int i = 0; below && i < n; i++)
+        if (strcmp(c[i].text, below) == 0) return;
+    if (below) fail_msg("%s is not among the candidates at all", below);
+}
+
+/* 人, 大 and 口 come before the components zinnia scores about as high
+ * (亻, 廾, 囗), which stay offered further down. */
+static void test_hw_whole_before_component(void **state)
+{
+    (void)state;
+    STROKE({0.5f, 0.1f}, {0.45f, 0.45f}, {0.3f, 0.7f}, {0.1f, 0.9f});
+    STROKE({0.48f, 0.4f}, {0.65f, 0.65f}, {0.9f, 0.9f});
+    assert_first("人", "亻");
+    ime_handwriting_clear(hw);
+    STROKE({0.15f, 0.4f}, {0.85f, 0.4f});
+    STROKE({0.5f, 0.1f}, {0.5f, 0.4f}, {0.4f, 0.65f}, {0.15f, 0.9f});
+    STROKE({0.5f, 0.4f}, {0.65f, 0.65f}, {0.88f, 0.9f});
+    assert_first("大", "廾");
+    ime_handwriting_clear(hw);
+    STROKE({0.2f, 0.2f}, {0.2f, 0.8f});
+    STROKE({0.2f, 0.2f}, {0.8f, 0.2f}, {0.8f, 0.8f});
+    STROKE({0.2f, 0.78f}, {0.8f, 0.78f});
+    assert_first("口", NULL);
+}
+
+/* Strokes that clearly are one component keep it first: 氵 and a narrow 亻. */
+static void test_hw_clear_component(void **state)
+{
+    (void)state;
+    STROKE({0.2f, 0.15f}, {0.3f, 0.25f});
+    STROKE({0.15f, 0.4f}, {0.28f, 0.5f});
+    STROKE({0.1f, 0.85f}, {0.3f, 0.6f});
+    assert_first("氵", NULL);
+    ime_handwriting_clear(hw);
+    STROKE({0.4f, 0.1f}, {0.1f, 0.5f});
+    STROKE({0.3f, 0.35f}, {0.3f, 0.9f});
+    assert_first("亻", NULL);
+}
+
 /* Undoing the vertical stroke of 十 leaves 一; clearing leaves nothing. */
 static void test_hw_undo_and_clear(void **state)
 {
@@ -407,6 +456,8 @@ int main(void)
         cmocka_unit_test_setup(test_hw_ren, reset_input),
         cmocka_unit_test_setup(test_hw_kou, reset_input),
         cmocka_unit_test_setup(test_hw_da, reset_input),
+        cmocka_unit_test_setup(test_hw_whole_before_component, reset_input),
+        cmocka_unit_test_setup(test_hw_clear_component, reset_input),
         cmocka_unit_test_setup(test_hw_undo_and_clear, reset_input),
         cmocka_unit_test_setup(test_hw_limits, reset_input),
         cmocka_unit_test_setup(test_hw_missing_model, reset_input),

@@ -14,7 +14,7 @@
 #include <sqlite3.h>
 #include <stdbool.h>
 
-#include "feed.h"
+#include "import.h"
 #include "store.h"
 
 static Countyd srv;
@@ -130,7 +130,7 @@ static bool sync_kiosk(Kiosk *k)
     Err err;
     if (store_open(k->db, &s, &err)) fail_msg("%s", err.msg);
     char path[128];
-    snprintf(path, sizeof path, "/v1/content?since=%lld", (long long)store_revision(s));
+    snprintf(path, sizeof path, "/v1/content?since=%lld", (long long)test_revision(s));
     Reply r = kiosk_get(k, path);
     bool delta = false;
     if (r.status == 200) {
@@ -255,7 +255,7 @@ static void deltas_follow_audience_changes_and_withdrawals(void **state)
         Store *s;
         Err err;
         assert_int_equal(store_open(kiosks[i].db, &s, &err), 0);
-        snprintf(path, sizeof path, "/v1/content?since=%lld", (long long)store_revision(s));
+        snprintf(path, sizeof path, "/v1/content?since=%lld", (long long)test_revision(s));
         store_close(s);
         Reply r = kiosk_get(&kiosks[i], path);
         assert_int_equal(r.status, 200);
@@ -292,7 +292,7 @@ static void a_moved_kiosk_gets_the_new_organisations_items_by_delta(void **state
         Store *s;
         Err err;
         assert_int_equal(store_open(kiosks[i].db, &s, &err), 0);
-        snprintf(path, sizeof path, "/v1/content?since=%lld", (long long)store_revision(s));
+        snprintf(path, sizeof path, "/v1/content?since=%lld", (long long)test_revision(s));
         store_close(s);
         r = kiosk_get(&kiosks[i], path);
         assert_int_equal(r.status, 304);
@@ -440,7 +440,7 @@ static void changes_and_withdrawals_carry_a_reason_kiosks_get(void **state)
     Store *st;
     Err err;
     assert_int_equal(store_open(kiosks[K_QINGHE].db, &st, &err), 0);
-    long long since = store_revision(st);
+    long long since = test_revision(st);
     store_close(st);
     /* A changed version of a published item: review by one, approval by
      * another, and publishing it needs a reason. */

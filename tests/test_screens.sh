@@ -38,9 +38,12 @@ for script in tests/headless/*.txt; do
     done
 done
 
-# [display] text_scale enlarges the reading text: reading still fits.
+# [display] text_scale enlarges the reading text: reading still fits, and
+# so do the carousel (task-6) and the answers (task-5).
 for o in landscape portrait; do
     check "read at text_scale 150 ($o)" "read-150-$o" tests/headless/read.txt "$o" 150
+    check "attract at text_scale 150 ($o)" "attract-150-$o" tests/headless/task-6-urgent.txt "$o" 150
+    check "answers at text_scale 150 ($o)" "answers-150-$o" tests/headless/task-5-answers.txt "$o" 150
 done
 
 # A check that does not hold must fail the run and name the line.

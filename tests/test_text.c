@@ -53,7 +53,7 @@ static int setup(void **state)
 {
     (void)state;
     config_defaults(&fx.cfg);
-    Err err = { { 0 } };
+    Err err = {0};
     if (fonts_open(&fx.cfg, &fx.fonts, &err) != 0) {
         fprintf(stderr, "fonts_open: %s\n", err.msg);
         return -1;
@@ -262,7 +262,7 @@ static void check_block(const TextBlock *b, const char *source, const TextStyle 
 static void layout_checked(const char *text, const TextStyle *st, int width, int flags)
 {
     TextBlock b;
-    Err err = { { 0 } };
+    Err err = {0};
     assert_int_equal(text_layout(fx.fonts, text, st, width, 0, flags, &b, &err), 0);
     check_block(&b, text, st, width, (flags & TEXT_INDENT_PARAGRAPHS) != 0);
     text_block_free(&b);
@@ -567,7 +567,7 @@ static void test_narrower_than_a_character(void **state)
         text_block_free(&b);
     }
     TextBlock b;
-    Err err = { { 0 } };
+    Err err = {0};
     assert_int_equal(text_layout(fx.fonts, text, &st, 0, 0, 0, &b, &err), -1);
     assert_true(strlen(err.msg) > 0);
     TextStyle none = { .size_px = 0 };
@@ -619,7 +619,7 @@ static void test_fonts_open_errors(void **state)
     Config cfg = fx.cfg;
     snprintf(cfg.font_regular, sizeof cfg.font_regular, "/nonexistent/font.ttc");
     Fonts *f = (Fonts *)1;
-    Err err = { { 0 } };
+    Err err = {0};
     assert_int_equal(fonts_open(&cfg, &f, &err), -1);
     assert_null(f);
     assert_non_null(strstr(err.msg, "/nonexistent/font.ttc"));
@@ -904,7 +904,7 @@ static void test_justified_corpus(void **state)
     JustifyCount c = { 0 };
     for (int w = 520; w <= 1560; w += 37) {
         TextBlock b;
-        Err err = { { 0 } };
+        Err err = {0};
         assert_int_equal(text_layout(fx.fonts, corpus, &body, w, 0, TEXT_INDENT_PARAGRAPHS | TEXT_JUSTIFY, &b, &err), 0);
         check_block(&b, corpus, &body, w, true);
         check_justified(&b, w, &c);
@@ -926,7 +926,7 @@ static void test_compression_of_adjacent_marks(void **state)
     TextStyle st = { .size_px = 40, .color = { 0, 0, 0, 255 } };
     const char *text = "他说：“好。”（一）、《章程》。";
     TextBlock plain, packed;
-    Err err = { { 0 } };
+    Err err = {0};
     assert_int_equal(text_layout(fx.fonts, text, &st, 4000, 0, 0, &plain, &err), 0);
     assert_int_equal(text_layout(fx.fonts, text, &st, 4000, 0, TEXT_JUSTIFY, &packed, &err), 0);
     assert_int_equal(plain.line_count, 1);
@@ -951,7 +951,7 @@ static void test_render_justified(void **state)
     char *first = strndup(corpus, (size_t)(strchr(corpus, '\n') - corpus));
     TextStyle st = { .size_px = 40, .color = { 0, 0, 0, 255 }, .line_spacing_pct = 150 };
     TextBlock b;
-    Err err = { { 0 } };
+    Err err = {0};
     int w = 700;
     assert_int_equal(text_layout(fx.fonts, first, &st, w, 0, TEXT_INDENT_PARAGRAPHS | TEXT_JUSTIFY, &b, &err), 0);
     SDL_Texture *t = text_render(r, fx.fonts, &b, 0, b.line_count, &err);
@@ -994,7 +994,7 @@ static void test_traditional_face(void **state)
     const char *text = "好。」（一）。";
     for (int k = 0; k < 2; k++) {
         TextBlock b;
-        Err err = { { 0 } };
+        Err err = {0};
         assert_int_equal(text_layout(fx.fonts, text, k ? &tc : &sc, 4000, 0, TEXT_JUSTIFY, &b, &err), 0);
         TextUnit us[16];
         int n = text_line_units(fx.fonts, &b, 0, us, 16);

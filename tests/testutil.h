@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 #include <png.h>
+#include <sqlite3.h>
 #include <zlib.h>
 
 #include "store.h"
@@ -65,6 +66,99 @@ static inline double test_now_s(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The store's counts for a test, which fails on a query error (a count
+ * never stands for one). */
+static inline int64_t test_revision(Store *s)
+{
+    int64_t v = -1;
+    Err err;
+    if (store_revision(s, &v, &err)) fail_msg("%s", err.msg);
+    return v;
+}
+
+static inline int test_schema_version(Store *s)
+{
+    int v = -1;
+    Err err;
+    if (store_schema_version(s, &v, &err)) fail_msg("%s", err.msg);
+    return v;
+}
+
+static inline int test_outbox_length(Store *s)
+{
+    int v = -1;
+    Err err;
+    if (store_feedback_outbox_length(s, &v, &err)) fail_msg("%s", err.msg);
+    return v;
+}
+
+static inline int64_t test_view_count(Store *s, const char *id)
+{
+    int64_t v = -1;
+    Err err;
+    if (store_view_count(s, id, &v, &err)) fail_msg("%s", err.msg);
+    return v;
+}
+
+/* Breaks a database under a Store that has it open: another connection
+ * renames `table` away, so every query of the Store that uses it fails
+ * (what a damaged or half-migrated file does).  For the fail-closed tests. */
+static inline void test_break_table(const char *db_path, const char *table)
+{
+    sqlite3 *db;
+    char sql[160], *msg = NULL;
+    snprintf(sql, sizeof sql, "ALTER TABLE %s RENAME TO %s_gone", table, table);
+    if (sqlite3_open(db_path, &db) != SQLITE_OK || sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+        fail_msg("cannot break %s in %s: %s", table, db_path, msg ? msg : sqlite3_errmsg(db));
+    sqlite3_close(db);
+}
+
+/* Makes every read of `table` fail while writes still succeed: the
+ * table moves to TABLE_real, a view TABLE over it fails when stepped (an
+ * integer overflow in its WHERE), and an INSTEAD OF trigger passes
+ * inserts through (columns left out take their defaults).  This is the
+ * case that tells a check which fails closed from one that fails open:
+ * the write after a failed check would succeed. */
+static inline void test_break_reads(const char *db_path, const char *table)
+{
+    sqlite3 *db;
+    if (sqlite3_open(db_path, &db) != SQLITE_OK) fail_msg("%s: %s", db_path, sqlite3_errmsg(db));
+    char sql[4096], cols[1500] = "", vals[2500] = "", *msg = NULL;
+    snprintf(sql, sizeof sql, "PRAGMA table_info(%s)", table);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) fail_msg("%s", sqlite3_errmsg(db));
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(st, 1);
+        const char *dflt = (const char *)sqlite3_column_text(st, 4);
+        size_t cl = strlen(cols), vl = strlen(vals);
+        snprintf(cols + cl, sizeof cols - cl, "%s%s", cl ? ", " : "", name);
+        snprintf(vals + vl, sizeof vals - vl, "%sCOALESCE(new.%s, %s)", vl ? ", " : "", name, dflt ? dflt : "NULL");
+    }
+    sqlite3_finalize(st);
+    snprintf(sql, sizeof sql,
+             "ALTER TABLE %s RENAME TO %s_real;"
+             "CREATE VIEW %s AS SELECT * FROM %s_real WHERE abs(-9223372036854775807 - 1) > 0;"
+             "CREATE TRIGGER %s_insert INSTEAD OF INSERT ON %s BEGIN INSERT INTO %s_real (%s) VALUES (%s); END;",
+             table, table, table, table, table, table, table, cols, vals);
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) fail_msg("cannot break reads of %s: %s", table, msg);
+    sqlite3_close(db);
+}
+
+/* Rows in a table, read with a connection of the test's own. */
+static inline int test_count_rows(const char *db_path, const char *table)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM %s", table);
+    if (sqlite3_open(db_path, &db) != SQLITE_OK || sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", db_path, sqlite3_errmsg(db));
+    int n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
 }
 
 /* ---- images ---- */

@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <ini.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -10,8 +9,8 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
-#include <unistr.h>
 
+#include "inifile.h"
 #include "log.h"
 
 /* One row per key: the table is the single place that knows a key's
@@ -240,95 +239,19 @@ static int set_value(Config *cfg, const Key *k, const char *value, Err *err)
     return err_set(err, "internal: unhandled key type");
 }
 
-#define KEY_COUNT (sizeof keys / sizeof keys[0])
-
-/* inih reads through a fixed buffer of INI_MAX_LINE bytes (200 in
- * Debian's build): a longer line would be cut, its rest parsed as a line
- * of its own (a second key smuggled in a long value) and every line
- * number after it off by one.  So the file reaches inih through
- * read_line, which reads whole lines itself, counts them, and stops the
- * parse at a line inih cannot take whole, or that holds a NUL byte or is
- * not UTF-8 -- with that line's number. */
-typedef struct {
-    Config *cfg;
-    FILE *file;
-    char *buf;
-    size_t cap;
-    int line;                 /* the line inih is parsing */
-    bool continuation;        /* that line starts with a blank */
-    int set_on[KEY_COUNT];    /* the line each key was set on, 0 = not yet */
-    Err first;                /* the first error; we report one */
-    bool failed;
-} LoadState;
-
-static char *fail_line(LoadState *st, const char *msg)
+static int on_ini_key(void *ctx, const char *section, const char *name, const char *value, Err *err)
 {
-    err_set(&st->first, "%s", msg);
-    st->failed = true;
-    return NULL;
-}
-
-static char *read_line(char *str, int num, void *stream)
-{
-    LoadState *st = stream;
-    if (st->failed) return NULL;
-    ssize_t n = getline(&st->buf, &st->cap, st->file);
-    if (n < 0) return NULL;
-    st->line++;
-    if (strlen(st->buf) != (size_t)n) return fail_line(st, "the line holds a NUL byte");
-    size_t body = (size_t)n;
-    while (body > 0 && (st->buf[body - 1] == '\n' || st->buf[body - 1] == '\r')) body--;
-    if (body + 2 > (size_t)num) {
-        char msg[64];
-        snprintf(msg, sizeof msg, "the line is too long (at most %d bytes)", num - 2);
-        return fail_line(st, msg);
-    }
-    if (u8_check((const uint8_t *)st->buf, body))
-        return fail_line(st, "the line is not valid UTF-8 (save the file as UTF-8)");
-    st->continuation = body > 0 && (st->buf[0] == ' ' || st->buf[0] == '\t');
-    memcpy(str, st->buf, body);
-    str[body] = '\n';
-    str[body + 1] = '\0';
-    return str;
-}
-
-static int on_ini_key(void *user, const char *section, const char *name, const char *value)
-{
-    LoadState *st = user;
-    if (st->failed) return 0;
-    for (size_t i = 0; i < KEY_COUNT; i++) {
-        if (strcmp(keys[i].section, section) != 0 || strcmp(keys[i].name, name) != 0) continue;
-        st->failed = true;
-        if (st->continuation)
-            return err_set(&st->first, "an indented line continues \"%s\"; write the value on one line", name), 0;
-        if (st->set_on[i])
-            return err_set(&st->first, "\"%s\" in [%s] is set twice (first on line %d)", name, section,
-                           st->set_on[i]), 0;
-        if (set_value(st->cfg, &keys[i], value, &st->first) != 0) return 0;
-        st->failed = false;
-        st->set_on[i] = st->line;
-        return 1;
-    }
-    st->failed = true;
-    if (!*section) err_set(&st->first, "key \"%s\" is outside any [section]", name);
-    else err_set(&st->first, "unknown key \"%s\" in [%s]", name, section);
-    return 0;
+    Config *cfg = ctx;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (strcmp(keys[i].section, section) == 0 && strcmp(keys[i].name, name) == 0)
+            return set_value(cfg, &keys[i], value, err);
+    if (!*section) return err_set(err, "key \"%s\" is outside any [section]", name);
+    return err_set(err, "unknown key \"%s\" in [%s]", name, section);
 }
 
 int config_load_file(Config *cfg, const char *path, Err *err)
 {
-    LoadState st = {.cfg = cfg, .file = fopen(path, "r")};
-    if (!st.file) return err_set(err, "%s: cannot open: %s", path, strerror(errno));
-    int rc = ini_parse_stream(read_line, &st, on_ini_key, &st);
-    bool read_failed = ferror(st.file);
-    fclose(st.file);
-    free(st.buf);
-    if (rc == -2) return err_set(err, "%s: out of memory while reading", path);
-    if (st.failed) return err_set(err, "%s:%d: %s", path, st.line, st.first.msg);
-    if (read_failed) return err_set(err, "%s: cannot read: %s", path, strerror(errno));
-    /* inih reports a line it cannot parse at all (no '=', no ']'). */
-    if (rc > 0) return err_set(err, "%s:%d: not a \"key = value\" line or a [section] header", path, rc);
-    return 0;
+    return inifile_load(path, on_ini_key, cfg, err);
 }
 
 const char *config_find_path(int argc, char **argv)

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,8 +11,9 @@
 
 #include "blobs.h"
 #include "body.h"
-#include "feed.h"
+#include "import.h"
 #include "log.h"
+#include "number.h"
 
 #define TAP_MS 80
 #define SETTLE_MS 300
@@ -22,19 +24,22 @@ typedef struct Run {
     const Config *cfg;
     const char *script;
     int line;
-    char shots[1024];
-    char fail[1024];
+    char shots[PATH_MAX];
+    Err err;                   /* why the script stops, printed after its line number */
     SyncThread *sync;          /* started by sync-start */
+    char kept_id[96];          /* remember-place: a widget whose place must not change */
+    SDL_Rect kept_rect;
 } Run;
 
 static int fail(Run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int fail(Run *r, const char *fmt, ...)
 {
+    char msg[sizeof r->err.msg];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(r->fail, sizeof r->fail, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return -1;
+    return err_set(&r->err, "%s", msg);
 }
 
 /* Hands every queued event to the app and lets it react at once. */
@@ -188,6 +193,16 @@ static bool text_shown(App *app, const char *what)
     for (int i = 0; i < n; i++)
         if (strstr(w[i].text, what)) return true;
     return false;
+}
+
+/* The widget (touchable or not) whose id is id, or NULL. */
+static const Widget *widget_by_id(App *app, const char *id)
+{
+    int n;
+    const Widget *w = ui_widgets(app_ui(app), &n);
+    for (int i = 0; i < n; i++)
+        if (strcmp(w[i].id, id) == 0) return &w[i];
+    return NULL;
 }
 
 static bool rect_inside(SDL_Rect in, SDL_Rect out, int slack)
@@ -407,8 +422,8 @@ static int read_item(Run *r)
     for (;;) {
         app_render(app);
         if (check_layout(r) || check_glyphs(r) || check_not_blank(r) || check_table_rows(r, &rows)) {
-            char why[sizeof r->fail];
-            snprintf(why, sizeof why, "%s", r->fail);
+            char why[sizeof r->err.msg];
+            snprintf(why, sizeof why, "%s", r->err.msg);
             free(seen);
             free(rows.v);
             store_item_free(&it);
@@ -631,37 +646,6 @@ static int out_path(Run *r, const char *name, const char *ext, char *buf, size_t
     return 0;
 }
 
-static int need(Run *r, int argc, int n, const char *usage)
-{
-    if (argc - 1 != n) return fail(r, "usage: %s", usage);
-    return 0;
-}
-
-/* Splits a line into words; the last word takes the rest of the line
- * for commands whose final argument is text. */
-static int split(char *line, char **argv, int max)
-{
-    int n = 0;
-    char *p = line;
-    while (*p && n < max) {
-        while (*p == ' ' || *p == '\t') p++;
-        if (!*p) break;
-        argv[n++] = p;
-        if (n == 1 && (strncmp(p, "expect-", 7) == 0 || strncmp(p, "tap-text", 8) == 0 ||
-                       strncmp(p, "tap-until", 9) == 0 ||
-                       strncmp(p, "stroke ", 7) == 0)) {
-            while (*p && *p != ' ' && *p != '\t') p++;
-            if (*p) *p++ = '\0';
-            while (*p == ' ' || *p == '\t') p++;
-            if (*p) argv[n++] = p;
-            break;
-        }
-        while (*p && *p != ' ' && *p != '\t') p++;
-        if (*p) *p++ = '\0';
-    }
-    return n;
-}
-
 /* stroke TARGET X,Y X,Y ...: one finger drawn through the points, given in
  * percent of the box of the widget TARGET (an id, touchable or not), so a
  * script writes on the handwriting pad in any orientation. */
@@ -696,198 +680,446 @@ static int stroke(Run *r, char *spec)
     return 0;
 }
 
-static int run_line(Run *r, int argc, char **argv)
+/* ---- numbers: a typo fails the script at its line, it never taps (0,0) */
+
+#define COORD_MAX 100000          /* px: beyond any screen, below any overflow */
+#define MS_MAX (24 * 3600 * 1000) /* a day of the script's clock */
+
+static int number(Run *r, const char *text, const char *what, int lo, int hi, int *out)
 {
-    App *app = r->app;
-    const char *cmd = argv[0];
-    char path[1200];
-    Err err;
-    if (strcmp(cmd, "tap") == 0 || strcmp(cmd, "click") == 0) {
-        if (need(r, argc, 2, "tap X Y")) return -1;
-        press_at(app, atoi(argv[1]), atoi(argv[2]), TAP_MS, cmd[0] == 'c');
-        return 0;
-    }
-    if (strcmp(cmd, "tap-until") == 0) {
-        char *text = argc == 2 ? strchr(argv[1], ' ') : NULL;
-        if (!text) return fail(r, "usage: tap-until ID TEXT");
-        *text++ = '\0';
-        for (int i = 0; i < 20 && !text_shown(app, text); i++) {
-            if (tap_id(r, argv[1])) return -1;
-            app_render(app);
-        }
-        if (!text_shown(app, text)) return fail(r, "\"%s\" not shown after tapping %s 20 times", text, argv[1]);
-        return 0;
-    }
-    if (strcmp(cmd, "tap-first") == 0) {
-        if (need(r, argc, 1, "tap-first ID-PREFIX")) return -1;
-        app_render(app);
-        char id[1][96];
-        if (collect_ids(app, argv[1], id, 1) != 1)
-            return fail(r, "nothing touchable has an id starting with \"%s\"", argv[1]);
-        return tap_id(r, id[0]);
-    }
-    if (strcmp(cmd, "tap-text") == 0) {
-        if (argc != 2) return fail(r, "usage: tap-text TEXT-OR-ID");
-        app_render(app);
-        const Widget *w = find_target(app, argv[1]);
-        if (!w) return fail(r, "nothing touchable shows \"%s\" on the %s screen", argv[1], app_screen_name(app));
-        tap_widget(app, w);
-        return 0;
-    }
-    if (strcmp(cmd, "down") == 0 || strcmp(cmd, "up") == 0) {
-        if (argc != 3 && argc != 4) return fail(r, "usage: down X Y [FINGER] / up X Y [FINGER]");
-        SDL_FingerID finger = argc == 4 ? atoi(argv[3]) : 0;
-        push_finger(app, cmd[0] == 'd' ? SDL_FINGERDOWN : SDL_FINGERUP, finger, atoi(argv[1]), atoi(argv[2]));
-        return 0;
-    }
-    if (strcmp(cmd, "expect-pressed") == 0) {
-        if (argc != 2) return fail(r, "usage: expect-pressed ID (\"\" for none)");
-        /* No render here: the frame drawn right after the touch must
-         * already show it. */
-        const char *want = strcmp(argv[1], "\"\"") == 0 ? "" : argv[1];
-        int n;
-        const Widget *w = ui_widgets(app_ui(app), &n);
-        const char *shown = "";
-        for (int i = 0; i < n; i++)
-            if (w[i].pressed) shown = w[i].id;
-        if (strcmp(shown, want) != 0)
-            return fail(r, "the frame shows \"%s\" pressed, expected \"%s\"", shown, want);
-        return 0;
-    }
-    if (strcmp(cmd, "multi-tap") == 0) {
-        if (need(r, argc, 4, "multi-tap X Y X2 Y2")) return -1;
-        push_finger(app, SDL_FINGERDOWN, 0, atoi(argv[1]), atoi(argv[2]));
-        push_finger(app, SDL_FINGERDOWN, 1, atoi(argv[3]), atoi(argv[4]));
-        app_advance(app, TAP_MS);
-        push_finger(app, SDL_FINGERUP, 1, atoi(argv[3]), atoi(argv[4]));
-        push_finger(app, SDL_FINGERUP, 0, atoi(argv[1]), atoi(argv[2]));
-        app_advance(app, SETTLE_MS);
-        return 0;
-    }
-    if (strcmp(cmd, "swipe") == 0 || strcmp(cmd, "drag") == 0) {
-        if (need(r, argc, 5, "swipe X1 Y1 X2 Y2 MS")) return -1;
-        drag(app, atoi(argv[1]), atoi(argv[2]), atoi(argv[3]), atoi(argv[4]), atoi(argv[5]), cmd[0] == 'd');
-        return 0;
-    }
-    if (strcmp(cmd, "pinch") == 0) {
-        if (need(r, argc, 7, "pinch X Y FROM TO MS DX DY")) return -1;
-        pinch(app, atoi(argv[1]), atoi(argv[2]), atoi(argv[3]), atoi(argv[4]), atoi(argv[5]), atoi(argv[6]),
-              atoi(argv[7]));
-        return 0;
-    }
-    if (strcmp(cmd, "double-tap") == 0) {
-        if (need(r, argc, 2, "double-tap X Y")) return -1;
-        double_tap(app, atoi(argv[1]), atoi(argv[2]));
-        return 0;
-    }
-    if (strcmp(cmd, "press") == 0) {
-        if (need(r, argc, 3, "press X Y MS")) return -1;
-        press_at(app, atoi(argv[1]), atoi(argv[2]), (uint32_t)atoi(argv[3]), false);
-        return 0;
-    }
-    if (strcmp(cmd, "stroke") == 0) {
-        if (argc != 2) return fail(r, "usage: stroke TARGET X,Y X,Y [X,Y ...]");
-        return stroke(r, argv[1]);
-    }
-    if (strcmp(cmd, "hold") == 0) {
-        /* Real time passes, the script's clock stands still: a test kills
-         * the kiosk during it (tests/feedback_durable.sh). */
-        if (need(r, argc, 1, "hold MS")) return -1;
-        hold(app, (uint32_t)atol(argv[1]));
-        return 0;
-    }
-    if (strcmp(cmd, "wait") == 0) {
-        if (need(r, argc, 1, "wait MS")) return -1;
-        app_advance(app, (uint32_t)atol(argv[1]));
-        return 0;
-    }
-    if (strcmp(cmd, "clock") == 0) {
-        int64_t t;
-        if (argc != 2 || feed_parse_time(argv[1], &t) != 0)
-            return fail(r, "usage: clock 2026-11-22T14:05:00+08:00");
-        app_set_wall_time(app, t);
-        app_advance(app, 0);
-        return 0;
-    }
-    if (strcmp(cmd, "screenshot") == 0) {
-        if (need(r, argc, 1, "screenshot NAME")) return -1;
-        if (out_path(r, argv[1], ".png", path, sizeof path)) return -1;
-        app_render(app);
-        if (app_screenshot(app, path, &err)) return fail(r, "%s", err.msg);
-        return 0;
-    }
-    if (strcmp(cmd, "dump") == 0) {
-        if (need(r, argc, 1, "dump NAME")) return -1;
-        if (out_path(r, argv[1], ".json", path, sizeof path)) return -1;
-        if (app_dump(app, path, &err)) return fail(r, "%s", err.msg);
-        return 0;
-    }
-    if (strcmp(cmd, "state") == 0) {
-        if (need(r, argc, 2, "state KEY VALUE")) return -1;
-        return set_state(r, argv[1], argv[2]);
-    }
-    if (strcmp(cmd, "sync-start") == 0) return start_sync(r);
-    if (strcmp(cmd, "wait-state") == 0) {
-        if (need(r, argc, 2, "wait-state KEY VALUE")) return -1;
-        return wait_state(r, argv[1], argv[2]);
-    }
-    if (strcmp(cmd, "lose-textures") == 0) {
-        SDL_Event e = {.type = SDL_RENDER_TARGETS_RESET};
-        SDL_PushEvent(&e);
-        process_events(app);
-        return 0;
-    }
-    if (strcmp(cmd, "import") == 0) {
-        if (need(r, argc, 1, "import FILE")) return -1;
-        return import_feed(r, argv[1]);
-    }
-    app_render(app);
-    if (strcmp(cmd, "expect-screen") == 0) {
-        if (argc != 2) return fail(r, "usage: expect-screen NAME");
-        return expect_screen(r, argv[1]);
-    }
-    if (strcmp(cmd, "expect-text") == 0 || strcmp(cmd, "expect-no-text") == 0) {
-        if (argc != 2) return fail(r, "usage: %s TEXT", cmd);
-        bool want = strcmp(cmd, "expect-text") == 0;
-        if (text_shown(app, argv[1]) != want)
-            return fail(r, "\"%s\" is %s on the %s screen", argv[1], want ? "not shown" : "shown",
-                        app_screen_name(app));
-        return 0;
-    }
-    if (strcmp(cmd, "expect-depth") == 0) {
-        if (argc != 2) return fail(r, "usage: expect-depth N");
-        if (app_depth(app) != atoi(argv[1]))
-            return fail(r, "%d screens are open, expected %s", app_depth(app), argv[1]);
-        return 0;
-    }
-    if (strcmp(cmd, "check-layout") == 0) return check_layout(r);
-    if (strcmp(cmd, "check-glyphs") == 0) return check_glyphs(r);
-    if (strcmp(cmd, "read-item") == 0) return read_item(r);
-    if (strcmp(cmd, "check-not-blank") == 0) return check_not_blank(r);
-    if (strcmp(cmd, "expect-body-face") == 0) {
-        if (argc != 2) return fail(r, "usage: expect-body-face FAMILY");
-        return expect_body_face(r, argv[1]);
-    }
-    if (strcmp(cmd, "expect-body-lines") == 0) {
-        if (need(r, argc, 1, "expect-body-lines MIN")) return -1;
-        int lines, images;
-        page_content(app, &lines, &images);
-        if (lines < atoi(argv[1])) return fail(r, "the page shows %d lines of text, expected at least %s", lines, argv[1]);
-        return 0;
-    }
-    if (strcmp(cmd, "visit-all") == 0) return visit_all(r);
-    if (strcmp(cmd, "check-content-glyphs") == 0) return check_content_glyphs(r);
-    if (strcmp(cmd, "expect-screen-or-text") == 0) {
-        char *name = argv[1], *text = argc == 2 ? strchr(argv[1], ' ') : NULL;
-        if (!text) return fail(r, "usage: expect-screen-or-text NAME TEXT");
-        *text++ = '\0';
-        if (strcmp(app_screen_name(app), name) != 0 && !text_shown(app, text))
-            return fail(r, "neither the %s screen nor \"%s\" is shown (the %s screen is)", name, text,
-                        app_screen_name(app));
-        return 0;
-    }
-    return fail(r, "unknown command \"%s\" (see docs/HEADLESS.md)", cmd);
+    if (number_parse_int(text, lo, hi, out) == 0) return 0;
+    return fail(r, "%s: \"%s\" is not a whole number %d..%d", what, text, lo, hi);
 }
+
+/* argv[first], argv[first + 1] as a point X Y. */
+static int point(Run *r, char **argv, int first, int *x, int *y)
+{
+    return number(r, argv[first], "X", 0, COORD_MAX, x) || number(r, argv[first + 1], "Y", 0, COORD_MAX, y);
+}
+
+static int millis(Run *r, const char *text, uint32_t *out)
+{
+    int ms;
+    if (number(r, text, "MS", 0, MS_MAX, &ms)) return -1;
+    *out = (uint32_t)ms;
+    return 0;
+}
+
+/* "ID TEXT" (a command's rest of line) into its two parts. */
+static int id_and_text(Run *r, char *rest, const char *usage, char **text)
+{
+    *text = strchr(rest, ' ');
+    if (!*text) return fail(r, "usage: %s", usage);
+    *(*text)++ = '\0';
+    return 0;
+}
+
+/* ---- the commands (docs/HEADLESS.md), one function each ------------------ */
+
+static int cmd_tap(Run *r, int argc, char **argv)
+{
+    (void)argc;
+    int x, y;
+    if (point(r, argv, 1, &x, &y)) return -1;
+    press_at(r->app, x, y, TAP_MS, argv[0][0] == 'c');   /* click: the mouse */
+    return 0;
+}
+
+static int cmd_tap_until(Run *r, int argc, char **argv)
+{
+    (void)argc;
+    char *text;
+    if (id_and_text(r, argv[1], "tap-until ID TEXT", &text)) return -1;
+    for (int i = 0; i < 20 && !text_shown(r->app, text); i++) {
+        if (tap_id(r, argv[1])) return -1;
+        app_render(r->app);
+    }
+    if (!text_shown(r->app, text)) return fail(r, "\"%s\" not shown after tapping %s 20 times", text, argv[1]);
+    return 0;
+}
+
+static int cmd_tap_first(Run *r, int argc, char **argv)
+{
+    (void)argc;
+    char id[1][96];
+    if (collect_ids(r->app, argv[1], id, 1) != 1)
+        return fail(r, "nothing touchable has an id starting with \"%s\"", argv[1]);
+    return tap_id(r, id[0]);
+}
+
+static int cmd_tap_text(Run *r, int argc, char **argv)
+{
+    (void)argc;
+    const Widget *w = find_target(r->app, argv[1]);
+    if (!w) return fail(r, "nothing touchable shows \"%s\" on the %s screen", argv[1], app_screen_name(r->app));
+    tap_widget(r->app, w);
+    return 0;
+}
+
+static int cmd_finger(Run *r, int argc, char **argv)
+{
+    int x, y, finger = 0;
+    if (point(r, argv, 1, &x, &y) || (argc == 4 && number(r, argv[3], "FINGER", 0, 9, &finger))) return -1;
+    push_finger(r->app, argv[0][0] == 'd' ? SDL_FINGERDOWN : SDL_FINGERUP, finger, x, y);
+    return 0;
+}
+
+static int cmd_expect_pressed(Run *r, int argc, char **argv)
+{
+    (void)argc;
+    /* No render here: the frame drawn right after the touch must already
+     * show it. */
+    const char *want = strcmp(argv[1], "\"\"") == 0 ? "" : argv[1];
+    int n;
+    const Widget *w = ui_widgets(app_ui(r->app), &n);
+    const char *shown = "";
+    for (int i = 0; i < n; i++)
+        if (w[i].pressed) shown = w[i].id;
+    if (strcmp(shown, want) != 0) return fail(r, "the frame shows \"%s\" pressed, expected \"%s\"", shown, want);
+    return 0;
+}
+
+static int cmd_multi_tap(Run *r, int argc, char **argv)
+{
+    (void)argc;
+    int x, y, x2, y2;
+    if (point(r, argv, 1, &x, &y) || point(r, argv, 3, &x2, &y2)) return -1;
+    push_finger(r->app, SDL_FINGERDOWN, 0, x, y);
+    push_finger(r->app, SDL_FINGERDOWN, 1, x2, y2);
+    app_advance(r->app, TAP_MS);
+    push_finger(r->app, SDL_FINGERUP, 1, x2, y2);
+    push_finger(r->app, SDL_FINGERUP, 0, x, y);
+    app_advance(r->app, SETTLE_MS);
+    return 0;
+}
+
+static int cmd_swipe(Run *r, int argc, char **argv)
+{
+    (void)argc;
+    int x1, y1, x2, y2, ms;
+    if (point(r, argv, 1, &x1, &y1) || point(r, argv, 3, &x2, &y2) || number(r, argv[5], "MS", 0, MS_MAX, &ms))
+        return -1;
+    drag(r->app, x1, y1, x2, y2, ms, argv[0][0] == 'd');   /* drag: the mouse */
+    return 0;
+}
+
+static int cmd_press(Run *r, int argc, char **argv)
+{
+    (void)argc;
+    int x, y;
+    uint32_t ms;
+    if (point(r, argv, 1, &x, &y) || millis(r, argv[3], &ms)) return -1;
+    press_at(r->app, x, y, ms, false);
+    return 0;
+}
+
+/* pinch X Y FROM TO MS DX DY: two fingers about (X, Y), FROM px apart
+ * going to TO px, the midpoint moving by (DX, DY). */
+static int cmd_pinch(Run *r, int argc, char **argv)
+{
+    (void)argc;
+    int x, y, from, to, ms, dx, dy;
+    if (point(r, argv, 1, &x, &y) || number(r, argv[3], "FROM", 0, COORD_MAX, &from) ||
+        number(r, argv[4], "TO", 0, COORD_MAX, &to) || number(r, argv[5], "MS", 0, MS_MAX, &ms) ||
+        number(r, argv[6], "DX", -COORD_MAX, COORD_MAX, &dx) || number(r, argv[7], "DY", -COORD_MAX, COORD_MAX, &dy))
+        return -1;
+    pinch(r->app, x, y, from, to, ms, dx, dy);
+    return 0;
+}
+
+static int cmd_double_tap(Run *r, int argc, char **argv)
+{
+    (void)argc;
+    int x, y;
+    if (point(r, argv, 1, &x, &y)) return -1;
+    double_tap(r->app, x, y);
+    return 0;
+}
+
+static int cmd_sync_start(Run *r, int argc, char **argv) { return (void)argc, (void)argv, start_sync(r); }
+
+static int cmd_wait_state(Run *r, int argc, char **argv)
+{
+    (void)argc;
+    return wait_state(r, argv[1], argv[2]);
+}
+
+static int cmd_expect_body_face(Run *r, int argc, char **argv)
+{
+    (void)argc;
+    return expect_body_face(r, argv[1]);
+}
+
+static int cmd_stroke(Run *r, int argc, char **argv)
+{
+    (void)argc;
+    return stroke(r, argv[1]);
+}
+
+/* Real time passes, the script's clock stands still: a test kills the
+ * kiosk during it (tests/feedback_durable.sh). */
+static int cmd_hold(Run *r, int argc, char **argv)
+{
+    (void)argc;
+    uint32_t ms;
+    if (millis(r, argv[1], &ms)) return -1;
+    hold(r->app, ms);
+    return 0;
+}
+
+static int cmd_wait(Run *r, int argc, char **argv)
+{
+    (void)argc;
+    uint32_t ms;
+    if (millis(r, argv[1], &ms)) return -1;
+    app_advance(r->app, ms);
+    return 0;
+}
+
+static int cmd_clock(Run *r, int argc, char **argv)
+{
+    (void)argc;
+    int64_t t;
+    if (feed_parse_time(argv[1], &t) != 0) return fail(r, "usage: clock " PROTO_TIME_EXAMPLE);
+    app_set_wall_time(r->app, t);
+    app_advance(r->app, 0);
+    return 0;
+}
+
+static int cmd_screenshot(Run *r, int argc, char **argv)
+{
+    (void)argc;
+    char path[PATH_MAX];
+    Err err;
+    if (out_path(r, argv[1], ".png", path, sizeof path)) return -1;
+    app_render(r->app);
+    return app_screenshot(r->app, path, &err) ? fail(r, "%s", err.msg) : 0;
+}
+
+static int cmd_dump(Run *r, int argc, char **argv)
+{
+    (void)argc;
+    char path[PATH_MAX];
+    Err err;
+    if (out_path(r, argv[1], ".json", path, sizeof path)) return -1;
+    return app_dump(r->app, path, &err) ? fail(r, "%s", err.msg) : 0;
+}
+
+static int cmd_state(Run *r, int argc, char **argv)
+{
+    (void)argc;
+    return set_state(r, argv[1], argv[2]);
+}
+
+static int cmd_lose_textures(Run *r, int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    SDL_Event e = {.type = SDL_RENDER_TARGETS_RESET};
+    SDL_PushEvent(&e);
+    process_events(r->app);
+    return 0;
+}
+
+static int cmd_import(Run *r, int argc, char **argv)
+{
+    (void)argc;
+    return import_feed(r, argv[1]);
+}
+
+static int cmd_expect_screen(Run *r, int argc, char **argv)
+{
+    (void)argc;
+    return expect_screen(r, argv[1]);
+}
+
+static int cmd_expect_text(Run *r, int argc, char **argv)
+{
+    (void)argc;
+    bool want = strcmp(argv[0], "expect-text") == 0;
+    if (text_shown(r->app, argv[1]) != want)
+        return fail(r, "\"%s\" is %s on the %s screen", argv[1], want ? "not shown" : "shown", app_screen_name(r->app));
+    return 0;
+}
+
+static int cmd_expect_depth(Run *r, int argc, char **argv)
+{
+    (void)argc;
+    int depth;
+    if (number(r, argv[1], "N", 0, 1000, &depth)) return -1;
+    if (app_depth(r->app) != depth) return fail(r, "%d screens are open, expected %d", app_depth(r->app), depth);
+    return 0;
+}
+
+static int cmd_expect_body_lines(Run *r, int argc, char **argv)
+{
+    (void)argc;
+    int min, lines, images;
+    if (number(r, argv[1], "MIN", 0, 100000, &min)) return -1;
+    page_content(r->app, &lines, &images);
+    if (lines < min) return fail(r, "the page shows %d lines of text, expected at least %d", lines, min);
+    return 0;
+}
+
+static int cmd_expect_screen_or_text(Run *r, int argc, char **argv)
+{
+    (void)argc;
+    char *text;
+    if (id_and_text(r, argv[1], "expect-screen-or-text NAME TEXT", &text)) return -1;
+    if (strcmp(app_screen_name(r->app), argv[1]) != 0 && !text_shown(r->app, text))
+        return fail(r, "neither the %s screen nor \"%s\" is shown (the %s screen is)", argv[1], text,
+                    app_screen_name(r->app));
+    return 0;
+}
+
+/* expect-order ID ID ...: the widgets come in reading order, each below the
+ * one before it, or on the same row to its right. */
+static int cmd_expect_order(Run *r, int argc, char **argv)
+{
+    (void)argc;
+    char *save = NULL, *prev_id = NULL;
+    SDL_Rect prev = {0};
+    for (char *id = strtok_r(argv[1], " \t", &save); id; id = strtok_r(NULL, " \t", &save)) {
+        const Widget *w = widget_by_id(r->app, id);
+        if (!w) return fail(r, "no widget with the id \"%s\" on the %s screen", id, app_screen_name(r->app));
+        SDL_Rect c = w->rect;
+        bool below = c.y >= prev.y + prev.h / 2;
+        bool same_row_right = abs(c.y - prev.y) < prev.h / 2 && c.x >= prev.x + prev.w / 2;
+        if (prev_id && !below && !same_row_right)
+            return fail(r, "%s (%d,%d) does not come after %s (%d,%d) in reading order", id, c.x, c.y, prev_id, prev.x,
+                        prev.y);
+        prev_id = id;
+        prev = c;
+    }
+    return 0;
+}
+
+/* remember-place ID, then expect-unmoved ID: the widget has not moved
+ * (beyond the few px of the drift against burn-in). */
+static int cmd_place(Run *r, int argc, char **argv)
+{
+    (void)argc;
+    const Widget *w = widget_by_id(r->app, argv[1]);
+    if (!w) return fail(r, "no widget with the id \"%s\" on the %s screen", argv[1], app_screen_name(r->app));
+    if (argv[0][0] == 'r') {
+        snprintf(r->kept_id, sizeof r->kept_id, "%s", argv[1]);
+        r->kept_rect = w->rect;
+        return 0;
+    }
+    if (strcmp(r->kept_id, argv[1]) != 0) return fail(r, "expect-unmoved %s: remember-place it first", argv[1]);
+    SDL_Rect a = r->kept_rect, b = w->rect;
+    if (abs(a.x - b.x) > 6 || abs(a.y - b.y) > 6 || a.w != b.w || a.h != b.h)
+        return fail(r, "%s moved from %d,%d %dx%d to %d,%d %dx%d", argv[1], a.x, a.y, a.w, a.h, b.x, b.y, b.w, b.h);
+    return 0;
+}
+
+/* The checks that take no arguments. */
+static int cmd_check_layout(Run *r, int argc, char **argv) { return (void)argc, (void)argv, check_layout(r); }
+static int cmd_check_glyphs(Run *r, int argc, char **argv) { return (void)argc, (void)argv, check_glyphs(r); }
+static int cmd_read_item(Run *r, int argc, char **argv) { return (void)argc, (void)argv, read_item(r); }
+static int cmd_check_not_blank(Run *r, int argc, char **argv) { return (void)argc, (void)argv, check_not_blank(r); }
+static int cmd_visit_all(Run *r, int argc, char **argv) { return (void)argc, (void)argv, visit_all(r); }
+static int cmd_check_content_glyphs(Run *r, int argc, char **argv)
+{
+    return (void)argc, (void)argv, check_content_glyphs(r);
+}
+
+typedef int (*CommandFn)(Run *r, int argc, char **argv);
+
+/* One row per command.  `args` words follow the command (up to
+ * `max_args`); with `rest`, the one argument is the rest of the line
+ * (text with spaces).  `render` draws the frame first, for the commands
+ * that look at what the screen shows. */
+typedef struct {
+    const char *name;
+    int args, max_args;
+    bool rest, render;
+    const char *usage;
+    CommandFn run;
+} Command;
+
+static const Command commands[] = {
+    {"tap", 2, 2, false, false, "tap X Y", cmd_tap},
+    {"click", 2, 2, false, false, "click X Y", cmd_tap},
+    {"tap-until", 1, 1, true, false, "tap-until ID TEXT", cmd_tap_until},
+    {"tap-first", 1, 1, false, true, "tap-first ID-PREFIX", cmd_tap_first},
+    {"tap-text", 1, 1, true, true, "tap-text TEXT-OR-ID", cmd_tap_text},
+    {"down", 2, 3, false, false, "down X Y [FINGER]", cmd_finger},
+    {"up", 2, 3, false, false, "up X Y [FINGER]", cmd_finger},
+    {"expect-pressed", 1, 1, true, false, "expect-pressed ID (\"\" for none)", cmd_expect_pressed},
+    {"multi-tap", 4, 4, false, false, "multi-tap X Y X2 Y2", cmd_multi_tap},
+    {"swipe", 5, 5, false, false, "swipe X1 Y1 X2 Y2 MS", cmd_swipe},
+    {"drag", 5, 5, false, false, "drag X1 Y1 X2 Y2 MS", cmd_swipe},
+    {"press", 3, 3, false, false, "press X Y MS", cmd_press},
+    {"pinch", 7, 7, false, false, "pinch X Y FROM TO MS DX DY", cmd_pinch},
+    {"double-tap", 2, 2, false, false, "double-tap X Y", cmd_double_tap},
+    {"stroke", 1, 1, true, false, "stroke TARGET X,Y X,Y [X,Y ...]", cmd_stroke},
+    {"hold", 1, 1, false, false, "hold MS", cmd_hold},
+    {"wait", 1, 1, false, false, "wait MS", cmd_wait},
+    {"clock", 1, 1, false, false, "clock " PROTO_TIME_EXAMPLE, cmd_clock},
+    {"screenshot", 1, 1, false, false, "screenshot NAME", cmd_screenshot},
+    {"dump", 1, 1, false, false, "dump NAME", cmd_dump},
+    {"state", 2, 2, false, false, "state KEY VALUE", cmd_state},
+    {"lose-textures", 0, 0, false, false, "lose-textures", cmd_lose_textures},
+    {"import", 1, 1, false, false, "import FILE", cmd_import},
+    {"sync-start", 0, 0, false, false, "sync-start", cmd_sync_start},
+    {"wait-state", 2, 2, false, false, "wait-state KEY VALUE", cmd_wait_state},
+    {"expect-screen", 1, 1, true, true, "expect-screen NAME", cmd_expect_screen},
+    {"expect-text", 1, 1, true, true, "expect-text TEXT", cmd_expect_text},
+    {"expect-no-text", 1, 1, true, true, "expect-no-text TEXT", cmd_expect_text},
+    {"expect-depth", 1, 1, true, true, "expect-depth N", cmd_expect_depth},
+    {"expect-body-lines", 1, 1, true, true, "expect-body-lines MIN", cmd_expect_body_lines},
+    {"expect-body-face", 1, 1, true, true, "expect-body-face FAMILY", cmd_expect_body_face},
+    {"expect-screen-or-text", 1, 1, true, true, "expect-screen-or-text NAME TEXT", cmd_expect_screen_or_text},
+    {"expect-order", 1, 1, true, true, "expect-order ID ID ...", cmd_expect_order},
+    {"remember-place", 1, 1, false, true, "remember-place ID", cmd_place},
+    {"expect-unmoved", 1, 1, false, true, "expect-unmoved ID", cmd_place},
+    {"check-layout", 0, 0, false, true, "check-layout", cmd_check_layout},
+    {"check-glyphs", 0, 0, false, true, "check-glyphs", cmd_check_glyphs},
+    {"read-item", 0, 0, false, true, "read-item", cmd_read_item},
+    {"check-not-blank", 0, 0, false, true, "check-not-blank", cmd_check_not_blank},
+    {"visit-all", 0, 0, false, true, "visit-all", cmd_visit_all},
+    {"check-content-glyphs", 0, 0, false, true, "check-content-glyphs", cmd_check_content_glyphs},
+};
+
+static const Command *find_command(const char *name)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(commands[i].name, name) == 0) return &commands[i];
+    return NULL;
+}
+
+/* Splits a line into words after its command: argv[0] is the command,
+ * and for a command with `rest` argv[1] is the rest of the line. */
+static int split(char *line, const Command **cmd, char **argv, int max)
+{
+    int n = 0;
+    char *p = line;
+    *cmd = NULL;
+    while (*p && n < max) {
+        while (*p == ' ' || *p == '\t') p++;
+        if (!*p) break;
+        argv[n++] = p;
+        if (n == 2 && *cmd && (*cmd)->rest) return n;
+        p += strcspn(p, " \t");
+        if (*p) *p++ = '\0';
+        if (n == 1) *cmd = find_command(argv[0]);
+    }
+    p += strspn(p, " \t");
+    return *p ? max + 1 : n;   /* max + 1: more words than any command takes */
+}
+
+static int run_line(Run *r, char *line)
+{
+    char *argv[MAX_ARGS];
+    const Command *cmd;
+    int argc = split(line, &cmd, argv, MAX_ARGS);
+    if (argc == 0 || argv[0][0] == '#') return 0;
+    if (!cmd) return fail(r, "unknown command \"%s\" (see docs/HEADLESS.md)", argv[0]);
+    if (argc - 1 < cmd->args || argc - 1 > cmd->max_args) return fail(r, "usage: %s", cmd->usage);
+    if (cmd->render) app_render(r->app);
+    return cmd->run(r, argc, argv);
+}
+
 
 int headless_run(App *app, const Config *cfg, const char *script_path)
 {
@@ -910,11 +1142,8 @@ int headless_run(App *app, const Config *cfg, const char *script_path)
         }
         r.line++;
         line[strcspn(line, "\r\n")] = '\0';
-        char *argv[MAX_ARGS];
-        int argc = split(line, argv, MAX_ARGS);
-        if (argc == 0 || argv[0][0] == '#') continue;
-        if (run_line(&r, argc, argv) != 0) {
-            fprintf(stderr, "%s:%d: %s\n", script_path, r.line, r.fail);
+        if (run_line(&r, line) != 0) {
+            fprintf(stderr, "%s:%d: %s\n", script_path, r.line, r.err.msg);
             rc = 1;
             break;
         }

@@ -130,18 +130,56 @@ void ime_handwriting_undo_stroke(ImeHandwriting *h)
     h->points = points;
 }
 
+/* Components that are rarely written alone: a radical such as 亻 or 氵
+ * often scores near the whole character (亻 beside 人, 廾 beside 大) and
+ * must not push it down.  Each ranks as if its score were lower by its
+ * penalty, so it stays first only when the strokes clearly form it (氵 or
+ * a lone 亻 beat every whole character by more than that).  囗 is the
+ * look-alike of 口 and yields to it always. */
+static const struct {
+    const char *text;
+    float penalty;
+} COMPONENTS[] = {
+    {"囗", 2.0f}, {"亻", 0.5f}, {"彳", 0.5f}, {"氵", 0.5f}, {"冫", 0.5f}, {"讠", 0.5f}, {"扌", 0.5f}, {"忄", 0.5f},
+    {"犭", 0.5f}, {"纟", 0.5f}, {"饣", 0.5f}, {"钅", 0.5f}, {"礻", 0.5f}, {"衤", 0.5f}, {"阝", 0.5f}, {"刂", 0.5f},
+    {"卩", 0.5f}, {"廴", 0.5f}, {"辶", 0.5f}, {"宀", 0.5f}, {"冖", 0.5f}, {"艹", 0.5f}, {"灬", 0.5f}, {"丬", 0.5f},
+    {"爫", 0.5f}, {"丷", 0.5f}, {"廾", 0.5f}, {"勹", 0.5f}, {"匚", 0.5f}, {"冂", 0.5f}, {"凵", 0.5f}, {"亠", 0.5f},
+    {"彐", 0.5f}, {"疒", 0.5f}, {"攵", 0.5f}, {"夂", 0.5f}, {"罒", 0.5f}, {"虍", 0.5f}, {"丨", 0.5f}, {"丿", 0.5f},
+    {"乚", 0.5f}, {"亅", 0.5f}, {"丶", 0.5f},
+};
+
+static float rank_score(const ImeHwCandidate *c)
+{
+    for (size_t i = 0; i < sizeof COMPONENTS / sizeof COMPONENTS[0]; i++)
+        if (strcmp(c->text, COMPONENTS[i].text) == 0) return c->score - COMPONENTS[i].penalty;
+    return c->score;
+}
+
 int ime_handwriting_recognize(ImeHandwriting *h, ImeHwCandidate *out, int max, int *count, Err *err)
 {
     *count = 0;
     if (h->strokes == 0 || max <= 0) return 0;
-    zinnia_result_t *result = zinnia_recognizer_classify(h->recognizer, h->character, (size_t)max);
+    /* Ask for more than shown, so whole characters just below the cut can
+     * come up past the components ranked down. */
+    ImeHwCandidate all[IME_HW_CLASSIFY_MAX];
+    int want = max * 2 < IME_HW_CLASSIFY_MAX ? max * 2 : IME_HW_CLASSIFY_MAX;
+    zinnia_result_t *result = zinnia_recognizer_classify(h->recognizer, h->character, (size_t)want);
     if (!result) return err_set(err, "zinnia could not classify: %s", zinnia_recognizer_strerror(h->recognizer));
     int n = (int)zinnia_result_size(result);
-    for (int i = 0; i < n && i < max; i++) {
-        snprintf(out[i].text, sizeof out[i].text, "%s", zinnia_result_value(result, (size_t)i));
-        out[i].score = zinnia_result_score(result, (size_t)i);
+    if (n > want) n = want;
+    for (int i = 0; i < n; i++) {
+        snprintf(all[i].text, sizeof all[i].text, "%s", zinnia_result_value(result, (size_t)i));
+        all[i].score = zinnia_result_score(result, (size_t)i);
+    }
+    zinnia_result_destroy(result);
+    /* A stable insertion sort by rank: few candidates, order kept on ties. */
+    for (int i = 1; i < n; i++) {
+        ImeHwCandidate c = all[i];
+        int j = i;
+        for (; j > 0 && rank_score(&all[j - 1]) < rank_score(&c); j--) all[j] = all[j - 1];
+        all[j] = c;
     }
     *count = n < max ? n : max;
-    zinnia_result_destroy(result);
+    memcpy(out, all, (size_t)*count * sizeof *out);
     return 0;
 }

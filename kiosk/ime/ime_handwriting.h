@@ -19,6 +19,7 @@
 #define IME_HW_MAX_STROKES 64
 #define IME_HW_MAX_POINTS 4096    /* over all strokes of one character */
 #define IME_HW_CANDIDATE_MAX 16   /* bytes of one candidate (one character) */
+#define IME_HW_CLASSIFY_MAX 40    /* candidates asked of zinnia before ranking */
 
 typedef struct ImeHandwriting ImeHandwriting;
 
@@ -48,7 +49,9 @@ void ime_handwriting_clear(ImeHandwriting *h);
 int ime_handwriting_stroke_count(const ImeHandwriting *h);
 
 /* The best `max` candidates for the strokes so far, best first; *count is
- * 0 when nothing is written yet. */
+ * 0 when nothing is written yet.  Whole characters rank above components
+ * (亻 氵 廾 囗 …) unless the strokes clearly form the component; score
+ * stays zinnia's own. */
 int ime_handwriting_recognize(ImeHandwriting *h, ImeHwCandidate *out, int max, int *count, Err *err);
 
 #endif

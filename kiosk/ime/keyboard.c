@@ -15,6 +15,7 @@
 #define HW_CANDIDATES 10
 #define MAX_PAGES 64              /* candidate pages a visitor can step back through */
 #define MAX_POINTS IME_HW_MAX_POINTS
+#define TEXT_INSET 28             /* design px: notes and typed pinyin stand clear of the screen's edge */
 
 static const char *const MODE_LABEL[KB_MODE_COUNT] = {"拼音", "手写", "ABC", "123", "符号"};
 static const char *const MODE_ID[KB_MODE_COUNT] = {"kb.mode:pinyin", "kb.mode:hand", "kb.mode:abc", "kb.mode:123",
@@ -49,10 +50,13 @@ struct Keyboard {
     int page_starts[MAX_PAGES];   /* firsts of the pages before this one */
     int page_depth;
 
-    /* handwriting */
-    SDL_Rect pad;                 /* where the pad was drawn (window px) */
+    /* handwriting: two boxes side by side; a stroke begun in the other
+     * box takes the best candidate of this one (no timer: slow writers
+     * are never hurried) */
+    SDL_Rect pad;                 /* the box being written in (window px) */
+    SDL_Rect boxes[2];            /* both boxes as drawn */
+    int box;                      /* which of them is being written in */
     bool stroking;
-    uint32_t last_pen_up;
     SDL_Point pts[MAX_POINTS];    /* the strokes as drawn, for showing them */
     int stroke_end[IME_HW_MAX_STROKES];
     int strokes, points;
@@ -272,10 +276,18 @@ static void pen_point(Keyboard *kb, int x, int y, bool first)
 
 bool keyboard_pointer(Keyboard *kb, const InputEvent *in, uint32_t now_ms)
 {
+    (void)now_ms; /* no timer decides anything: the boxes do */
     if (!kb->buf || kb->mode != KB_HANDWRITING || !kb->hw) return false;
     if (in->kind == INPUT_PRESS) {
-        if (!in_rect(&kb->pad, in->x, in->y)) return false;
-        if (kb->strokes > 0 && now_ms - kb->last_pen_up >= KB_HW_AUTO_COMMIT_MS) settle_handwriting(kb);
+        int other = 1 - kb->box;
+        if (kb->boxes[other].w > 0 && in_rect(&kb->boxes[other], in->x, in->y)) {
+            /* The next character begins: the one written so far is taken. */
+            settle_handwriting(kb);
+            kb->box = other;
+            kb->pad = kb->boxes[other];
+        } else if (!in_rect(&kb->pad, in->x, in->y)) {
+            return false;
+        }
         kb->stroking = true;
         pen_point(kb, in->x, in->y, true);
         return true;
@@ -291,7 +303,6 @@ bool keyboard_pointer(Keyboard *kb, const InputEvent *in, uint32_t now_ms)
     default:                      /* released: tap (a dot), swipe or cancel */
         pen_point(kb, x, y, false);
         kb->stroking = false;
-        kb->last_pen_up = now_ms;
         recognise(kb);
         return true;
     }
@@ -518,7 +529,8 @@ static void draw_key_row(Keyboard *kb, Ui *ui, const Rows *g, int row, const cha
 static void draw_note(Ui *ui, SDL_Rect box, const char *text)
 {
     TextSpec spec = {.size = ui_font(ui, 34), .color = ui_theme.text_soft, .middle = true, .max_lines = 1};
-    ui_text(ui, box, text, &spec);
+    int inset = ui_px(ui, TEXT_INSET);
+    ui_text(ui, (SDL_Rect){box.x + inset, box.y, box.w - inset, box.h}, text, &spec);
 }
 
 /* Candidate buttons from x to limit, as many as fit.  A candidate that no
@@ -562,9 +574,9 @@ static void draw_pinyin_bar(Keyboard *kb, Ui *ui, const Rows *g)
         draw_note(ui, bar, "点字母输入拼音，再点上方的字");
         return;
     }
-    int pre_w = bar.w / 5;
+    int pre_w = bar.w / 5, inset = ui_px(ui, TEXT_INSET);
     TextSpec spec = {.size = ui_font(ui, 36), .color = ui_theme.accent, .middle = true, .max_lines = 1};
-    ui_text(ui, (SDL_Rect){bar.x, bar.y, pre_w, bar.h}, ime_pinyin_preedit(kb->pinyin), &spec);
+    ui_text(ui, (SDL_Rect){bar.x + inset, bar.y, pre_w - inset, bar.h}, ime_pinyin_preedit(kb->pinyin), &spec);
     ImeCandidates c;
     Err err;
     if (ime_pinyin_candidates(kb->pinyin, kb->cand_first, IME_PAGE_MAX, &c, &err)) log_warn("keyboard: %s", err.msg);
@@ -582,7 +594,7 @@ static void draw_hw_bar(Keyboard *kb, Ui *ui, const Rows *g)
 {
     SDL_Rect bar = row_rect(g, 0);
     if (kb->hw_count == 0) {
-        draw_note(ui, bar, "在下方方框里写一个字，再点上方的字");
+        draw_note(ui, bar, "在方框里写一个字，再点上方的字；也可以直接在另一格写下一个字");
         return;
     }
     char texts[HW_CANDIDATES][IME_CANDIDATE_MAX];
@@ -618,32 +630,49 @@ static void draw_latin_bar(Keyboard *kb, Ui *ui, const Rows *g)
               BUTTON_SECONDARY, true);
 }
 
-/* The writing pad: about as wide as it is tall (one character at a time),
- * centred, with a faint centre cross to write around; 重写 beside it. */
+/* One writing box with a faint centre cross; the cross stays clear of
+ * the line of text at its top (请在这里写字 / 接着写下一个字). */
+static void draw_box(Ui *ui, SDL_Rect box, bool active, const char *hint, int gap)
+{
+    ui_round(ui, box, ui_px(ui, 14), ui_theme.card);
+    ui_round_outline(ui, box, ui_px(ui, 14), ui_px(ui, active ? 4 : 2), active ? ui_theme.accent : ui_theme.card_line);
+    int line = ui_px(ui, 2), hint_h = ui_font(ui, 34) * 3 / 2 + gap;
+    ui_fill(ui, (SDL_Rect){box.x + gap, box.y + box.h / 2 + hint_h / 2 - line / 2, box.w - 2 * gap, line},
+            ui_theme.pressed_card);
+    ui_fill(ui, (SDL_Rect){box.x + box.w / 2 - line / 2, box.y + hint_h + gap, line, box.h - hint_h - 2 * gap},
+            ui_theme.pressed_card);
+    if (!hint) return;
+    TextSpec spec = {.size = ui_font(ui, 34), .color = ui_theme.text_soft, .align = ALIGN_CENTER, .middle = true,
+                     .max_lines = 1};
+    ui_text_kind(ui, -1, NULL, (SDL_Rect){box.x + gap, box.y + gap, box.w - 2 * gap, hint_h - gap}, hint, &spec);
+}
+
+/* The writing pad: two boxes side by side, each about as wide as it is
+ * tall (one character at a time); 重写 beside them empties the box being
+ * written in.  Writing in the other box starts the next character and
+ * takes the best candidate of this one, so nothing is taken by a timer. */
 static void draw_pad(Keyboard *kb, Ui *ui, const Rows *g)
 {
     SDL_Rect top = row_rect(g, 1), bottom = row_rect(g, 3);
     int side_w = ui_px(ui, 180);
     int h = bottom.y + bottom.h + g->extra - top.y;
-    int w = h * 3 / 2;
-    if (w > top.w - 2 * (side_w + g->gap)) w = top.w - 2 * (side_w + g->gap);
+    int room = top.w - 2 * (side_w + g->gap);
+    int w = h * 2 + g->gap;
+    if (w > room) w = room;
     SDL_Rect pad = {top.x + (top.w - w) / 2, top.y, w, h};
-    ui_round(ui, pad, ui_px(ui, 14), ui_theme.card);
-    ui_round_outline(ui, pad, ui_px(ui, 14), ui_px(ui, 3), ui_theme.card_line);
-    int line = ui_px(ui, 2);
-    ui_fill(ui, (SDL_Rect){pad.x + g->gap, pad.y + pad.h / 2 - line / 2, pad.w - 2 * g->gap, line},
-            ui_theme.pressed_card);
-    ui_fill(ui, (SDL_Rect){pad.x + pad.w / 2 - line / 2, pad.y + g->gap, line, pad.h - 2 * g->gap},
-            ui_theme.pressed_card);
-    kb->pad = ui_drift(ui, pad);
-    ui_record(ui, WIDGET_NOTE, "kb.pad", kb->strokes ? "" : "请在这里写字", pad, false);
-    if (kb->strokes == 0) {
-        TextSpec spec = {.size = ui_font(ui, 34), .color = ui_theme.text_soft, .align = ALIGN_CENTER, .max_lines = 1};
-        ui_text_kind(ui, -1, NULL, (SDL_Rect){pad.x, pad.y + g->gap, pad.w, ui_font(ui, 34) * 2}, "请在这里写字",
-                     &spec);
+    int box_w = (w - g->gap) / 2;
+    SDL_Rect boxes[2] = {{pad.x, pad.y, box_w, h}, {pad.x + box_w + g->gap, pad.y, w - box_w - g->gap, h}};
+    for (int i = 0; i < 2; i++) {
+        bool active = i == kb->box;
+        const char *hint = active ? (kb->strokes ? NULL : "请在这里写字") : kb->strokes ? "接着写下一个字" : NULL;
+        draw_box(ui, boxes[i], active && kb->strokes, hint, g->gap);
+        kb->boxes[i] = ui_drift(ui, boxes[i]);
     }
-    draw_strokes(kb, ui, kb->pad.x - pad.x, kb->pad.y - pad.y);
-    SDL_Rect side_box = {pad.x + pad.w + g->gap, top.y, side_w, g->row_h};
+    kb->pad = kb->boxes[kb->box];
+    ui_record(ui, WIDGET_NOTE, "kb.pad", kb->strokes ? "" : "请在这里写字", boxes[kb->box], false);
+    ui_record(ui, WIDGET_NOTE, "kb.pad.next", kb->strokes ? "接着写下一个字" : "", boxes[1 - kb->box], false);
+    draw_strokes(kb, ui, kb->pad.x - boxes[kb->box].x, kb->pad.y - boxes[kb->box].y);
+    SDL_Rect side_box = {pad.x + pad.w + g->gap, top.y, side_w, g->row_h * 2 + g->gap};
     ui_button(ui, "kb.rewrite", side_box, "重写", BUTTON_SECONDARY, kb->strokes > 0);
 }
 

@@ -39,10 +39,6 @@ typedef enum {
     KB_DONE,                      /* 完成: the screen closes the keyboard */
 } KbResult;
 
-/* A handwritten character is taken (its best candidate) when the visitor
- * starts the next one after this pause without choosing. */
-#define KB_HW_AUTO_COMMIT_MS 1500
-
 typedef struct Keyboard Keyboard;
 
 /* Opens the engines (pinyin deploys in the background; see ime_pinyin.h). */
@@ -74,7 +70,10 @@ void keyboard_draw(Keyboard *kb, Ui *ui, SDL_Rect area);
 /* A tap (ScreenEvent.id) on one of the keyboard's widgets. */
 KbResult keyboard_tap(Keyboard *kb, const char *id);
 /* The raw pointer, for strokes on the handwriting pad; true when taken
- * (the press began on the pad).  now_ms is the app's clock. */
+ * (the press began on one of its two boxes).  A stroke begun in the box
+ * not being written in takes the best candidate of the character so far
+ * and starts the next one there; no pause ever takes anything.  now_ms is
+ * the app's clock. */
 bool keyboard_pointer(Keyboard *kb, const InputEvent *in, uint32_t now_ms);
 
 /* Blocks until pinyin has deployed (headless runs, so that a script's

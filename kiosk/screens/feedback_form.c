@@ -122,21 +122,35 @@ bool feedback_form_touched(const FeedbackForm *f)
     return f->request || f->rating || f->comment[0] || f->name[0] || f->phone[0];
 }
 
-int feedback_form_check(const FeedbackForm *f, char *msg, size_t size)
+int feedback_form_problems(const FeedbackForm *f, FeedbackProblems *p)
 {
-    const char *problem = NULL;
+    memset(p, 0, sizeof *p);
     if (f->request) {
-        if (!has_text(f->comment)) problem = "请写下您希望公开的事项";
-        else if (!has_text(f->name)) problem = "申请公开需要留下姓名";
-        else if (!f->phone[0]) problem = "申请公开需要留下手机号码，以便告知办理结果";
+        if (!has_text(f->comment)) p->at[FEEDBACK_AT_COMMENT] = "请写下您希望公开的事项";
+        if (!has_text(f->name)) p->at[FEEDBACK_AT_NAME] = "申请公开需要留下姓名";
+        if (!f->phone[0]) p->at[FEEDBACK_AT_PHONE] = "申请公开需要留下手机号码，以便告知办理结果";
     } else if (!f->rating && !has_text(f->comment)) {
-        problem = "请选择满意程度，或写下您的意见";
+        p->at[FEEDBACK_AT_COMMENT] = "请选择满意程度，或写下您的意见";
     }
-    if (!problem && f->phone[0] && !feedback_phone_valid(f->phone))
-        problem = "手机号码应为11位，以1开头，请检查";
-    if (f->rating < 0 || f->rating > f->rating_levels) problem = "评价等级无效";
-    snprintf(msg, size, "%s", problem ? problem : "");
-    return problem ? -1 : 0;
+    if (f->phone[0] && !feedback_phone_valid(f->phone)) p->at[FEEDBACK_AT_PHONE] = "手机号码应为11位，以1开头，请检查";
+    if (f->rating < 0 || f->rating > f->rating_levels) p->at[FEEDBACK_AT_RATING] = "评价等级无效";
+    for (int i = 0; i < FEEDBACK_AT_COUNT; i++) p->count += p->at[i] != NULL;
+    return p->count;
+}
+
+int feedback_form_check(const FeedbackForm *f, Err *err)
+{
+    FeedbackProblems p;
+    if (feedback_form_problems(f, &p) == 0) return 0;
+    char msg[sizeof err->msg];
+    size_t used = 0;
+    msg[0] = '\0';
+    for (int i = 0; i < FEEDBACK_AT_COUNT; i++) {
+        if (!p.at[i] || used >= sizeof msg) continue;
+        int n = snprintf(msg + used, sizeof msg - used, "%s%s", used ? "；" : "", p.at[i]);
+        if (n > 0) used += (size_t)n;
+    }
+    return err_set(err, "%s", msg);
 }
 
 int feedback_uuid(char out[37], Err *err)
@@ -164,10 +178,25 @@ static int reasons_json(const FeedbackForm *f, char *out, size_t size, Err *err)
     return fits ? 0 : err_set(err, "the chosen reasons are too long to store");
 }
 
+static FeedbackKind form_kind(const FeedbackForm *f)
+{
+    return f->request ? FEEDBACK_REQUEST : has_text(f->comment) ? FEEDBACK_COMMENT : FEEDBACK_RATING;
+}
+
+const char *feedback_form_thanks(const FeedbackForm *f)
+{
+    static const char *const thanks[] = {
+        [FEEDBACK_RATING] = "感谢您的评价",
+        [FEEDBACK_COMMENT] = "感谢您的意见，我们会认真研究",
+        [FEEDBACK_REQUEST] = "我们审核办理后，会按您留下的电话告知办理结果",
+    };
+    return thanks[form_kind(f)];
+}
+
 static int to_record(const FeedbackForm *f, StoreFeedback *rec, int64_t now, Err *err)
 {
     memset(rec, 0, sizeof *rec);
-    rec->kind = f->request ? FEEDBACK_REQUEST : has_text(f->comment) ? FEEDBACK_COMMENT : FEEDBACK_RATING;
+    rec->kind = form_kind(f);
     snprintf(rec->target_item, sizeof rec->target_item, "%s", f->target.item_id);
     snprintf(rec->target_category, sizeof rec->target_category, "%s", f->target.category_id);
     rec->rating = f->request ? 0 : f->rating;
@@ -191,45 +220,63 @@ static int duplicate_window(const StoreFeedback *rec, const FeedbackRules *rules
     return rules->duplicate_window_s;
 }
 
-FeedbackResult feedback_form_submit(FeedbackForm *f, Store *store, const FeedbackRules *rules, int64_t now,
-                                    char *id_out, char *msg, size_t size, Err *err)
+/* The store could not do its part: the cause goes to the log, the
+ * visitor reads "try later" (nothing was saved). */
+static FeedbackResult failed(const char *what, const Err *cause, Err *err)
 {
-    if (id_out) id_out[0] = '\0';
-    if (feedback_form_check(f, msg, size) != 0) return FEEDBACK_INCOMPLETE;
-    StoreFeedback rec;
-    if (to_record(f, &rec, now, err)) {
-        snprintf(msg, size, "暂时无法提交，请稍后再试");
-        return FEEDBACK_FAILED;
-    }
-    int window = duplicate_window(&rec, rules);
-    if (window > 0 && store_feedback_duplicate(store, &rec, now - window, now) > 0) {
-        log_info("feedback: identical %s dropped (already saved in the last %d s)", feedback_kind_word(rec.kind),
+    log_error("feedback: %s: %s", what, cause->msg);
+    err_set(err, "暂时无法提交，请稍后再试");
+    return FEEDBACK_FAILED;
+}
+
+/* The abuse rules, failing closed: a check that cannot be made refuses
+ * the submission rather than letting everything through. */
+static FeedbackResult abuse_rules(FeedbackForm *f, Store *store, const FeedbackRules *rules, const StoreFeedback *rec,
+                                  int64_t now, Err *err)
+{
+    Err cause;
+    int window = duplicate_window(rec, rules);
+    bool duplicate = false;
+    if (window > 0 && store_feedback_duplicate(store, rec, now - window, now, &duplicate, &cause))
+        return failed("cannot check for a duplicate, so nothing is saved", &cause, err);
+    if (duplicate) {
+        log_info("feedback: identical %s dropped (already saved in the last %d s)", feedback_kind_word(rec->kind),
                  window);
         feedback_form_clear(f);
-        snprintf(msg, size, "相同的内容刚才已经提交过了，无需重复提交");
+        err_set(err, "相同的内容刚才已经提交过了，无需重复提交");
         return FEEDBACK_DUPLICATE;
     }
-    if (store_feedback_count_since(store, now - 3600, now) >= rules->rate_limit_per_hour) {
+    int last_hour = 0;
+    if (store_feedback_count_since(store, now - 3600, now, &last_hour, &cause))
+        return failed("cannot check the rate limit, so nothing is saved", &cause, err);
+    if (last_hour >= rules->rate_limit_per_hour) {
         log_warn("feedback: rate limit of %d an hour reached; submission refused", rules->rate_limit_per_hour);
-        snprintf(msg, size, "本机提交次数已达每小时上限，请稍后再试，或到服务窗口当面反映");
+        err_set(err, "本机提交次数已达每小时上限，请稍后再试，或到服务窗口当面反映");
         return FEEDBACK_RATE_LIMITED;
     }
-    if (store_feedback_add(store, &rec, err)) {
-        bool busy = store_busy(store);
-        log_error("feedback: not saved%s: %s", busy ? " (the database was busy with an update)" : "", err->msg);
+    return FEEDBACK_SAVED;
+}
+
+FeedbackResult feedback_form_submit(FeedbackForm *f, Store *store, const FeedbackRules *rules, int64_t now,
+                                    char *id_out, Err *err)
+{
+    if (id_out) id_out[0] = '\0';
+    if (feedback_form_check(f, err) != 0) return FEEDBACK_INCOMPLETE;
+    StoreFeedback rec;
+    Err cause;
+    if (to_record(f, &rec, now, &cause)) return failed("cannot make the record", &cause, err);
+    FeedbackResult r = abuse_rules(f, store, rules, &rec, now, err);
+    if (r != FEEDBACK_SAVED) return r;
+    if (store_feedback_add(store, &rec, &cause)) {
         /* The words stay on the form: a second press a moment later saves
          * them once the update's transaction is over. */
-        snprintf(msg, size, "%s", busy ? "正在更新内容，请过几秒再按一次提交" : "暂时无法提交，请稍后再试");
+        if (!store_busy(store)) return failed("not saved", &cause, err);
+        log_error("feedback: not saved (the database was busy with an update): %s", cause.msg);
+        err_set(err, "正在更新内容，请过几秒再按一次提交");
         return FEEDBACK_FAILED;
     }
     log_info("feedback: %s %s saved", feedback_kind_word(rec.kind), rec.id);
     if (id_out) snprintf(id_out, 37, "%s", rec.id);
     feedback_form_clear(f);
-    static const char *const thanks[] = {
-        [FEEDBACK_RATING] = "感谢您的评价",
-        [FEEDBACK_COMMENT] = "感谢您的意见，我们会认真研究",
-        [FEEDBACK_REQUEST] = "我们审核办理后，会按您留下的电话告知办理结果",
-    };
-    snprintf(msg, size, "%s", thanks[rec.kind]);
     return FEEDBACK_SAVED;
 }

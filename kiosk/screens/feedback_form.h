@@ -30,8 +30,8 @@
 #define FEEDBACK_RATING_REPEAT_S 60
 
 typedef struct FeedbackTarget {
-    char item_id[STORE_ID_MAX];        /* "" when not about one item */
-    char category_id[STORE_ID_MAX];    /* "" when about the organisation */
+    char item_id[PROTO_ID_MAX];        /* "" when not about one item */
+    char category_id[PROTO_ID_MAX];    /* "" when about the organisation */
     char label[512];                   /* what the visitor reads: the title, 栏目 or unit */
 } FeedbackTarget;
 
@@ -58,7 +58,7 @@ typedef enum {
     FEEDBACK_DUPLICATE,                /* the same was saved moments ago; not saved twice */
     FEEDBACK_RATE_LIMITED,             /* too many from this kiosk in the last hour */
     FEEDBACK_INCOMPLETE,               /* a check failed; the message says what to fix */
-    FEEDBACK_FAILED,                   /* the database refused; err says why */
+    FEEDBACK_FAILED,                   /* the database refused or could not check; the cause is logged */
 } FeedbackResult;
 
 /* The label of a rating for the configured number of levels: with 5,
@@ -83,17 +83,34 @@ void feedback_form_clear(FeedbackForm *f);
 /* true when the visitor has entered anything at all (for the idle clear). */
 bool feedback_form_touched(const FeedbackForm *f);
 
-/* Checks the form; 0 when it can be sent, else -1 with a short sentence
- * for the visitor in msg ("请填写手机号码" ...). */
-int feedback_form_check(const FeedbackForm *f, char *msg, size_t size);
+/* Where a problem with the form is shown: beside its field. */
+typedef enum { FEEDBACK_AT_COMMENT, FEEDBACK_AT_NAME, FEEDBACK_AT_PHONE, FEEDBACK_AT_RATING, FEEDBACK_AT_COUNT } FeedbackSpot;
+
+typedef struct FeedbackProblems {
+    const char *at[FEEDBACK_AT_COUNT];  /* a short sentence for the visitor, NULL when that part is fine */
+    int count;
+} FeedbackProblems;
+
+/* Every problem of the form at once, each for its field (a request with
+ * nothing filled in has three); returns how many. */
+int feedback_form_problems(const FeedbackForm *f, FeedbackProblems *p);
+/* Checks the form; 0 when it can be sent, else -1 with the problems'
+ * sentences for the visitor, joined by "；", in Err. */
+int feedback_form_check(const FeedbackForm *f, Err *err);
+
+/* The thanks that go under 提交成功 for what the form holds now (ask
+ * before submitting: a saved form is cleared). */
+const char *feedback_form_thanks(const FeedbackForm *f);
 
 /* Checks the form, applies the abuse rules and commits the submission
  * (fsync'd) with a new UUID and created_at = now.  On FEEDBACK_SAVED the
- * form is cleared and the id copied to id_out (37 bytes); msg always
- * receives the sentence to show (on success the thanks that go under
- * 提交成功). */
+ * form is cleared and the id copied to id_out (37 bytes).  Any other
+ * result leaves the sentence to show the visitor in Err; the technical
+ * cause of FEEDBACK_FAILED goes to the log.  Fails closed: when the
+ * duplicate or rate-limit check cannot be made, nothing is saved and the
+ * result is FEEDBACK_FAILED ("暂时无法提交，请稍后再试"). */
 FeedbackResult feedback_form_submit(FeedbackForm *f, Store *store, const FeedbackRules *rules, int64_t now,
-                                    char *id_out, char *msg, size_t size, Err *err);
+                                    char *id_out, Err *err);
 
 /* A random (version 4) UUID from OpenSSL's RAND_bytes, 36 characters. */
 int feedback_uuid(char out[37], Err *err);

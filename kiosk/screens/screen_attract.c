@@ -13,7 +13,7 @@
 
 #define ATTRACT_SLIDE_MS 10000
 #define ATTRACT_MAX 12
-#define EXCERPT_BYTES 900
+#define EXCERPT_BYTES 2400      /* more than any slide holds: the box, not this, cuts it */
 
 typedef struct Attract {
     StoreItemSummary *items;
@@ -94,11 +94,31 @@ static bool attract_update(App *app, void *st, int *wake_ms)
     return false;
 }
 
-/* The opening of the body, without image markers, cut at a character. */
+/* The end of the last whole sentence in out[0..n), or n when none. */
+static size_t sentence_end(const char *out, size_t n)
+{
+    static const char *const stops[] = {"。", "！", "？", "；", "\n"};
+    size_t best = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < sizeof stops / sizeof stops[0]; k++) {
+            size_t len = strlen(stops[k]);
+            if (i + len <= n && memcmp(out + i, stops[k], len) == 0 && i + len > best) best = i + len;
+        }
+    return best ? best : n;
+}
+
+/* The opening of the body, without image markers.  When the body is
+ * longer than EXCERPT_BYTES it ends at a whole sentence, so a slide never
+ * stops mid-sentence; what the box cannot hold is ellipsized there. */
 static void excerpt(const char *body, char *out, size_t size)
 {
     size_t n = 0;
-    for (const char *p = body; *p && n + 5 < size && n < EXCERPT_BYTES; p++) {
+    bool cut = false;
+    for (const char *p = body; *p; p++) {
+        if (n + 5 >= size || n >= EXCERPT_BYTES) {
+            cut = true;
+            break;
+        }
         if (*p == '[' && strncmp(p, "[图", 4) == 0) {
             const char *end = strchr(p, ']');
             if (end) {
@@ -110,6 +130,8 @@ static void excerpt(const char *body, char *out, size_t size)
     }
     while (n > 0 && ((unsigned char)out[n - 1] & 0xC0) == 0x80) n--;
     if (n > 0 && (unsigned char)out[n - 1] >= 0xC0) n--;
+    if (cut) n = sentence_end(out, n);
+    while (n > 0 && out[n - 1] == '\n') n--;
     out[n] = '\0';
 }
 
@@ -128,10 +150,10 @@ static void attract_draw(App *app, void *st, Ui *ui)
     ui_text(ui, hint, "请轻触屏幕，开始浏览党务公开内容", &hs);
 
     int m = ui_px(ui, portrait ? 56 : 96);
-    SDL_Rect area = {m, ch.header.h + ui_px(ui, 56), W - 2 * m, hint.y - ch.header.h - ui_px(ui, 100)};
+    SDL_Rect area = {m, ch.body.y + ui_px(ui, 56), W - 2 * m, hint.y - ch.body.y - ui_px(ui, 100)};
     if (!a->have_shown) {
         TextSpec big = {.size = ui_font(ui, 80), .bold = true, .color = ui_theme.accent_dark, .align = ALIGN_CENTER,
-                        .middle = true, .max_lines = 2};
+                        .middle = true, .max_lines = 2, .flags = TEXT_NO_RUNT};
         ui_text(ui, (SDL_Rect){area.x, area.y, area.w, area.h / 2}, app_unit_name(app), &big);
         TextSpec sub = {.size = ui_font(ui, 56), .color = ui_theme.text, .align = ALIGN_CENTER, .middle = true,
                         .max_lines = 1};
@@ -160,7 +182,11 @@ static void attract_draw(App *app, void *st, Ui *ui)
     }
     char body[EXCERPT_BYTES + 8];
     excerpt(it->body ? it->body : "", body, sizeof body);
-    TextSpec bs = {.size = ui_read_font(ui, 44), .color = ui_theme.text, .flags = TEXT_INDENT_PARAGRAPHS};
+    /* As many lines as the box holds, ellipsized, never ending on a lone
+     * character (the excerpt is short enough for TEXT_NO_RUNT's extra
+     * layouts). */
+    TextSpec bs = {.size = ui_read_font(ui, 44), .color = ui_theme.text,
+                   .flags = TEXT_INDENT_PARAGRAPHS | TEXT_NO_RUNT};
     ui_text(ui, text, body, &bs);
     if (a->count > 1) {
         char pos[32];
@@ -217,8 +243,17 @@ static void sleep_draw(App *app, void *st, Ui *ui)
     TextSpec small = {.size = ui_font(ui, 36), .color = dim, .align = ALIGN_CENTER, .max_lines = 1};
     int bh = ui_font(ui, 96) * 140 / 100;
     ui_text(ui, (SDL_Rect){x, y, box_w, bh}, clock, &big);
-    ui_text(ui, (SDL_Rect){x, y + bh + ui_px(ui, 16), box_w, ui_font(ui, 36) * 140 / 100}, "轻触屏幕查看党务公开",
-            &small);
+    int hint_y = y + bh + ui_px(ui, 16), hint_h = ui_font(ui, 36) * 140 / 100;
+    ui_text(ui, (SDL_Rect){x, hint_y, box_w, hint_h}, "轻触屏幕查看党务公开", &small);
+    /* Urgent news reaches the dark screen too, as a calm line that moves
+     * with the clock. */
+    if (!app_urgent_notice(app)) return;
+    int m = ui_px(ui, 48), calm_w = W - 2 * m < ui_px(ui, 1300) ? W - 2 * m : ui_px(ui, 1300);
+    int calm_x = x + box_w / 2 - calm_w / 2;
+    if (calm_x < m) calm_x = m;
+    if (calm_x + calm_w > W - m) calm_x = W - m - calm_w;
+    app_draw_urgent(app, ui, (SDL_Rect){calm_x, hint_y + hint_h + ui_px(ui, 40), calm_w, ui_font(ui, 34) * 5},
+                    URGENT_CALM);
 }
 
 const ScreenOps screen_sleep = {

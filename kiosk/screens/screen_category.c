@@ -18,8 +18,8 @@ typedef struct Category {
     int tab_count;
     StoreCategory subtabs[MAX_TABS];   /* children of the chosen tab */
     int subtab_count;
-    char tab[STORE_ID_MAX];            /* chosen second level ("" = all) */
-    char subtab[STORE_ID_MAX];         /* chosen third level ("" = all of the tab) */
+    char tab[PROTO_ID_MAX];            /* chosen second level ("" = all) */
+    char subtab[PROTO_ID_MAX];         /* chosen third level ("" = all of the tab) */
     int tab_first, tab_next;           /* which tabs show when they need 更多… */
     int sub_first, sub_next;
     StoreItemSummary *items;
@@ -143,7 +143,7 @@ static void category_event(App *app, void *st, const ScreenEvent *ev)
         bool sub = ev->id[0] == 's';
         char *dst = sub ? c->subtab : c->tab;
         if (strcmp(dst, ev->id + 4) == 0) return;
-        snprintf(dst, STORE_ID_MAX, "%s", ev->id + 4);
+        snprintf(dst, PROTO_ID_MAX, "%s", ev->id + 4);
         if (!sub) {
             c->subtab[0] = '\0';
             c->sub_first = 0;

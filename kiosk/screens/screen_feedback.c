@@ -12,11 +12,21 @@
 #include "keyboard.h"
 #include "log.h"
 #include "number.h"
+#include "shapes.h"
+
+/* A one-tap rating stays marked this long before the thanks replace it,
+ * so the visitor sees which one was taken. */
+#define CHOSEN_SHOW_MS 900
 
 typedef enum { VIEW_START, VIEW_FORM, VIEW_REQUEST, VIEW_EDIT, VIEW_DONE } View;
 typedef enum { FIELD_COMMENT, FIELD_NAME, FIELD_PHONE, FIELD_COUNT } FieldId;
 
 static const char *const FIELD_KEY[FIELD_COUNT] = {"comment", "name", "phone"};
+/* Where each field's problems are reported (feedback_form.h). */
+static const FeedbackSpot FIELD_SPOT[FIELD_COUNT] = {FEEDBACK_AT_COMMENT, FEEDBACK_AT_NAME, FEEDBACK_AT_PHONE};
+/* The way of writing each field opens in at first: Chinese text and names
+ * in 拼音 (手写 one tap away), the phone on its keypad. */
+static const KbMode FIELD_FIRST_MODE[FIELD_COUNT] = {KB_PINYIN, KB_PINYIN, KB_DIGITS};
 
 typedef struct Feedback {
     FeedbackForm form;
@@ -28,6 +38,10 @@ typedef struct Feedback {
     char done_text[256];
     int rated;                    /* the one-tap rating just saved, 0 = none */
     uint32_t last_touch;
+    uint32_t chosen_at;           /* when the one-tap rating `rated` was saved (marked until the thanks) */
+    bool problems_shown[FEEDBACK_AT_COUNT];   /* after a refused 提交 (or a phone typed): say so beside the field */
+    bool confirm_reset;           /* 重新填写 asked: 确定清空 / 继续填写 */
+    KbMode field_mode[FIELD_COUNT];           /* each field reopens the way it was last written */
 } Feedback;
 
 /* One per process: librime allows one engine, and pinyin should be
@@ -72,7 +86,7 @@ static void resolve_target(App *app, const char *arg, FeedbackTarget *t)
 {
     memset(t, 0, sizeof *t);
     while (strncmp(arg, "feedback:", 9) == 0) arg += 9;
-    char id[STORE_ID_MAX];
+    char id[PROTO_ID_MAX];
     if (strncmp(arg, "reader:", 7) == 0 || strncmp(arg, "image:", 6) == 0) {
         snprintf(id, sizeof id, "%s", strchr(arg, ':') + 1);
         id[strcspn(id, "#")] = '\0';
@@ -93,6 +107,10 @@ static void start_over(Feedback *f)
     f->view = VIEW_START;
     f->message[0] = '\0';
     f->rated = 0;
+    f->chosen_at = 0;
+    f->confirm_reset = false;
+    memset(f->problems_shown, 0, sizeof f->problems_shown);
+    memcpy(f->field_mode, FIELD_FIRST_MODE, sizeof f->field_mode);
 }
 
 static int fb_enter(App *app, void *st, const char *arg)
@@ -139,6 +157,8 @@ static void attach_keyboard(Feedback *f, FieldId id)
     int max_chars;
     char *buf = field_buffer(f, id, &size, &max_chars);
     keyboard_attach(keyboard, buf, size, max_chars, id == FIELD_PHONE ? KB_FIELD_PHONE : KB_FIELD_TEXT);
+    if (id != FIELD_PHONE && keyboard_mode_available(keyboard, f->field_mode[id]))
+        keyboard_set_mode(keyboard, f->field_mode[id]);
 }
 
 static void begin_edit(Feedback *f, FieldId id)
@@ -153,10 +173,13 @@ static void begin_edit(Feedback *f, FieldId id)
 
 static void end_edit(Feedback *f)
 {
+    KbMode mode = keyboard_mode(keyboard);
+    if (f->editing != FIELD_PHONE && (mode == KB_PINYIN || mode == KB_HANDWRITING || mode == KB_LATIN))
+        f->field_mode[f->editing] = mode;
     keyboard_detach(keyboard);
     f->view = f->before_edit;
-    if (f->editing == FIELD_PHONE && f->form.phone[0] && !feedback_phone_valid(f->form.phone))
-        snprintf(f->message, sizeof f->message, "手机号码应为11位，以1开头，请检查");
+    /* A phone number is checked as soon as it is typed, beside its field. */
+    if (f->editing == FIELD_PHONE && f->form.phone[0]) f->problems_shown[FEEDBACK_AT_PHONE] = true;
 }
 
 static void submit(App *app, Feedback *f, bool one_tap)
@@ -166,17 +189,28 @@ static void submit(App *app, Feedback *f, bool one_tap)
     char id[37];
     Err err;
     int rating = f->form.rating;
-    FeedbackResult r = feedback_form_submit(&f->form, app_store(app), &rules, app_time(app), id, f->message,
-                                            sizeof f->message, &err);
+    const char *thanks = feedback_form_thanks(&f->form);
+    FeedbackResult r = feedback_form_submit(&f->form, app_store(app), &rules, app_time(app), id, &err);
     if (r != FEEDBACK_SAVED && r != FEEDBACK_DUPLICATE) {
+        snprintf(f->message, sizeof f->message, "%s", err.msg);
+        if (r == FEEDBACK_INCOMPLETE) {
+            /* Every problem at once, each beside its field (field_problem). */
+            for (int i = 0; i < FEEDBACK_AT_COUNT; i++) f->problems_shown[i] = true;
+            f->message[0] = '\0';
+        }
         if (one_tap) f->form.rating = 0;   /* the row shows no choice that was not taken */
         return;
     }
     if (r == FEEDBACK_SAVED) app_poke_sync(app);   /* at the server within a second when online */
     snprintf(f->done_title, sizeof f->done_title, "%s", r == FEEDBACK_SAVED ? "提交成功" : "已经收到");
-    snprintf(f->done_text, sizeof f->done_text, "%s", f->message);
+    snprintf(f->done_text, sizeof f->done_text, "%s", r == FEEDBACK_SAVED ? thanks : err.msg);
     f->message[0] = '\0';
     f->rated = one_tap ? rating : 0;
+    memset(f->problems_shown, 0, sizeof f->problems_shown);
+    if (one_tap) {
+        f->chosen_at = app_ms(app) ? app_ms(app) : 1;   /* marked on the start view, then the thanks */
+        return;
+    }
     f->view = VIEW_DONE;
 }
 
@@ -186,6 +220,8 @@ static void open_form(Feedback *f, View view, int rating)
     f->form.request = view == VIEW_REQUEST;
     f->form.rating = rating;
     f->message[0] = '\0';
+    f->confirm_reset = false;
+    memset(f->problems_shown, 0, sizeof f->problems_shown);
     f->view = view;
 }
 
@@ -200,6 +236,20 @@ static void fb_event(App *app, void *st, const ScreenEvent *ev)
         return;
     }
     if (!app_config(app)->feedback_enabled && strcmp(id, "fb.answers") != 0) return;
+    if (f->chosen_at) return;   /* the chosen rating is on its way to the thanks */
+    if (strcmp(id, "fb.reset") == 0) {
+        f->confirm_reset = feedback_form_touched(&f->form);
+        return;
+    }
+    if (strcmp(id, "fb.reset_no") == 0) {
+        f->confirm_reset = false;
+        return;
+    }
+    if (strcmp(id, "fb.reset_yes") == 0) {
+        open_form(f, f->view, 0);
+        return;
+    }
+    f->confirm_reset = false;
     if (strncmp(id, "fb.rate:", 8) == 0) {
         int level;
         if (number_parse_int(id + 8, 1, f->form.rating_levels, &level)) return;
@@ -244,6 +294,16 @@ static bool fb_update(App *app, void *st, int *wake_ms)
 {
     Feedback *f = st;
     if (keyboard && keyboard_poll(keyboard)) app_redraw(app);
+    if (f->chosen_at) {
+        uint32_t shown = app_ms(app) - f->chosen_at;
+        if (shown < CHOSEN_SHOW_MS) {
+            *wake_ms = (int)(CHOSEN_SHOW_MS - shown);
+            return false;
+        }
+        f->chosen_at = 0;
+        f->view = VIEW_DONE;
+        app_redraw(app);
+    }
     bool pending = feedback_form_touched(&f->form) || f->view != VIEW_START || f->message[0];
     if (!pending) return false;
     uint32_t idle_ms = (uint32_t)app_config(app)->idle_timeout_s * 1000u;
@@ -272,7 +332,7 @@ typedef struct Cursor {
 
 static void heading(Cursor *c, const char *text, int size, bool bold, SDL_Color color)
 {
-    TextSpec spec = {.size = ui_font(c->ui, size), .bold = bold, .color = color, .max_lines = 2};
+    TextSpec spec = {.size = ui_font(c->ui, size), .bold = bold, .color = color, .max_lines = 2, .flags = TEXT_NO_RUNT};
     int h = ui_text(c->ui, (SDL_Rect){c->area.x, c->y, c->area.w, ui_font(c->ui, size) * 3}, text, &spec);
     c->y += h + c->gap / 2;
 }
@@ -280,7 +340,8 @@ static void heading(Cursor *c, const char *text, int size, bool bold, SDL_Color 
 static void message_line(Cursor *c, const char *text)
 {
     if (!text[0]) return;
-    TextSpec spec = {.size = ui_font(c->ui, 36), .bold = true, .color = ui_theme.accent, .max_lines = 2};
+    TextSpec spec = {.size = ui_font(c->ui, 36), .bold = true, .color = ui_theme.accent, .max_lines = 2,
+                     .flags = TEXT_NO_RUNT};
     int h = ui_text_kind(c->ui, WIDGET_NOTE, NULL, (SDL_Rect){c->area.x, c->y, c->area.w, ui_font(c->ui, 36) * 3},
                          text, &spec);
     c->y += h + c->gap / 2;
@@ -294,28 +355,89 @@ static int label_width(Ui *ui, const char *label)
     return tw + ui_px(ui, 56);
 }
 
-/* The rating levels as equal buttons, as many per row as their labels
- * allow; the chosen one (if any) stands out. */
-static void rating_buttons(Cursor *c, const FeedbackForm *form, int height)
+/* ---- the rating scale: faces, colours and words ----------------------- */
+
+/* The five levels from best to worst, as the 好差评 terminals visitors know
+ * show them: green to red, a laughing face to an unhappy one. */
+static const char *const SCALE_WORDS[5] = {"非常满意", "满意", "基本满意", "不满意", "非常不满意"};
+static const SDL_Color SCALE_COLOUR[5] = {
+    {34, 139, 64, 255}, {108, 168, 48, 255}, {226, 168, 18, 255}, {230, 110, 30, 255}, {200, 36, 36, 255}};
+
+/* Where level i of n sits on the five-level scale (fewer levels keep their
+ * words, and so their colours and faces). */
+static int scale_of(int levels, int i)
 {
-    int n = form->rating_levels, widest = ui_px(c->ui, UI_MIN_TARGET);
-    for (int i = 1; i <= n; i++) {
-        int w = label_width(c->ui, feedback_rating_label(n, i));
-        if (w > widest) widest = w;
+    const char *word = feedback_rating_label(levels, i);
+    for (int k = 0; word && k < 5; k++)
+        if (strcmp(word, SCALE_WORDS[k]) == 0) return k;
+    return 2;
+}
+
+static SDL_Color tint(SDL_Color c, int percent)
+{
+    return (SDL_Color){(Uint8)(255 - (255 - c.r) * percent / 100), (Uint8)(255 - (255 - c.g) * percent / 100),
+                       (Uint8)(255 - (255 - c.b) * percent / 100), 255};
+}
+
+/* One level as a card: the face, its word, the scale's colour; the chosen
+ * one filled with its colour, a thick frame and a tick in the corner.
+ * Tall: face above the word; otherwise the face left of it. */
+static void rating_card(Ui *ui, const char *id, SDL_Rect r, int levels, int i, bool chosen)
+{
+    int k = scale_of(levels, i);
+    SDL_Color col = SCALE_COLOUR[k];
+    bool pressed = strcmp(ui_pressed(ui), id) == 0;
+    int rad = ui_px(ui, 18);
+    ui_round(ui, r, rad, chosen ? tint(col, 30) : pressed ? tint(col, 15) : ui_theme.card);
+    ui_round_outline(ui, r, rad, ui_px(ui, chosen ? 8 : pressed ? 5 : 3), col);
+    const char *word = feedback_rating_label(levels, i);
+    TextSpec spec = {.size = ui_font(ui, 40), .bold = true, .color = ui_theme.text, .middle = true, .max_lines = 1};
+    bool tall = r.h * 2 > r.w;
+    SDL_Rect text_box;
+    if (tall) {
+        int face = r.h * (r.h >= ui_px(ui, 200) ? 52 : 44) / 100;
+        if (face > r.w - ui_px(ui, 40)) face = r.w - ui_px(ui, 40);
+        int top = r.y + ui_px(ui, r.h >= ui_px(ui, 200) ? 24 : 14);
+        shapes_face(ui, (SDL_Rect){r.x + (r.w - face) / 2, top, face, face}, 2 - k, col, ui_theme.card);
+        spec.align = ALIGN_CENTER;
+        int tw, th;
+        ui_text_size(ui, word, &spec, ui_px(ui, 1000), ui_px(ui, 200), &tw, &th);
+        if (tw > r.w - ui_px(ui, 16)) spec.size = ui_font(ui, 32);   /* 非常不满意 in a narrow card */
+        text_box = (SDL_Rect){r.x + ui_px(ui, 8), top + face, r.w - ui_px(ui, 16), r.y + r.h - top - face};
+    } else {
+        /* A row (the form, portrait): the face left of its word. */
+        int face = r.h * 64 / 100, x = r.x + ui_px(ui, r.w > ui_px(ui, 600) ? 40 : 14);
+        spec.size = ui_font(ui, 36);
+        if (r.w > ui_px(ui, 600)) spec.size = ui_font(ui, 44), face = r.h * 70 / 100;
+        shapes_face(ui, (SDL_Rect){x, r.y + (r.h - face) / 2, face, face}, 2 - k, col, ui_theme.card);
+        int tx = x + face + ui_px(ui, r.w > ui_px(ui, 600) ? 32 : 10);
+        text_box = (SDL_Rect){tx, r.y, r.x + r.w - tx - ui_px(ui, 8), r.h};
     }
-    int cols = (c->area.w + c->gap) / (widest + c->gap);
-    if (cols > n) cols = n;
-    if (cols < 1) cols = 1;
+    ui_text(ui, text_box, word, &spec);
+    if (chosen) {
+        int t = ui_px(ui, 52);
+        SDL_Rect tick = {r.x + r.w - t - ui_px(ui, 10), r.y + ui_px(ui, 10), t, t};
+        shapes_tick(ui, tick, ui_theme.ok, ui_theme.card);
+        ui_record(ui, WIDGET_ICON, NULL, "已选", tick, false);
+    }
+    Widget *w = ui_record(ui, WIDGET_BUTTON, id, word, r, true);
+    if (w) w->pressed = pressed;
+}
+
+/* The levels side by side (cols = levels) or one under the other. */
+static void rating_row(Cursor *c, const FeedbackForm *form, int chosen, int height, bool column)
+{
+    int n = form->rating_levels;
+    int cols = column ? 1 : n;
     int w = (c->area.w - (cols - 1) * c->gap) / cols;
     for (int i = 1; i <= n; i++) {
-        int col = (i - 1) % cols, row = (i - 1) / cols;
+        int col = column ? 0 : i - 1, row = column ? i - 1 : 0;
         SDL_Rect r = {c->area.x + col * (w + c->gap), c->y + row * (height + c->gap), w, height};
         char id[32];
         snprintf(id, sizeof id, "fb.rate:%d", i);
-        ButtonStyle style = form->rating == i ? BUTTON_PRIMARY : BUTTON_SECONDARY;
-        ui_button(c->ui, id, r, feedback_rating_label(n, i), style, true);
+        rating_card(c->ui, id, r, n, i, chosen == i);
     }
-    int rows = (n + cols - 1) / cols;
+    int rows = column ? n : 1;
     c->y += rows * height + rows * c->gap;
 }
 
@@ -356,27 +478,56 @@ static void field_value(const Feedback *f, FieldId id, char *out, size_t size, b
     }
 }
 
-static void field_box(Cursor *c, const Feedback *f, FieldId id, const char *label, int height)
+/* The problem to report beside field id now, or NULL. */
+static const char *field_problem(const Feedback *f, FieldId id)
+{
+    FeedbackProblems p;
+    feedback_form_problems(&f->form, &p);
+    FeedbackSpot spot = FIELD_SPOT[id];
+    return f->problems_shown[spot] ? p.at[spot] : NULL;
+}
+
+/* A field: its label in the label column, the value (or hint) beside it;
+ * a problem turns the frame red and is said inside the box, so nothing
+ * around it moves. */
+static void field_box(Cursor *c, const Feedback *f, FieldId id, const char *label, SDL_Rect r, int label_w)
 {
     Ui *ui = c->ui;
     char wid[32];
     snprintf(wid, sizeof wid, "fb.field:%s", FIELD_KEY[id]);
-    SDL_Rect r = {c->area.x, c->y, c->area.w, height};
     bool pressed = strcmp(ui_pressed(ui), wid) == 0;
+    const char *problem = field_problem(f, id);
     int rad = ui_px(ui, 14), pad = ui_px(ui, 24);
     ui_round(ui, r, rad, pressed ? ui_theme.pressed_card : ui_theme.card);
-    ui_round_outline(ui, r, rad, ui_px(ui, pressed ? 4 : 2), pressed ? ui_theme.accent : ui_theme.card_line);
+    SDL_Color frame = problem ? ui_theme.accent : pressed ? ui_theme.accent : ui_theme.card_line;
+    ui_round_outline(ui, r, rad, ui_px(ui, problem ? 4 : pressed ? 4 : 2), frame);
     TextSpec lspec = {.size = ui_font(ui, 36), .bold = true, .color = ui_theme.text, .max_lines = 1};
-    int label_w = ui_px(ui, 150);
-    ui_text(ui, (SDL_Rect){r.x + pad, r.y + pad, label_w, height - 2 * pad}, label, &lspec);
+    int line_h = ui_font(ui, 36) * 135 / 100;
+    ui_text(ui, (SDL_Rect){r.x + pad, r.y + (r.h > 2 * line_h + 2 * pad ? pad : (r.h - line_h) / 2), label_w - pad, line_h},
+            label, &lspec);
     char value[4200];
     bool hint;
     field_value(f, id, value, sizeof value, &hint);
-    TextSpec vspec = {.size = ui_font(ui, 36), .color = hint ? ui_theme.text_soft : ui_theme.text};
-    SDL_Rect vbox = {r.x + pad + label_w, r.y + pad, r.w - 2 * pad - label_w, height - 2 * pad};
-    ui_text(ui, vbox, value, &vspec);
-    ui_record(ui, WIDGET_BUTTON, wid, label, r, true);
-    c->y += height + c->gap;
+    bool one_line = r.h <= 2 * line_h + 2 * pad;
+    SDL_Rect vbox = one_line ? (SDL_Rect){r.x + label_w, r.y + pad / 2, r.w - pad - label_w, r.h - pad}
+                             : (SDL_Rect){r.x + label_w, r.y + pad, r.w - pad - label_w, r.h - 2 * pad};
+    TextSpec vspec = {.size = ui_font(ui, 36), .color = hint ? ui_theme.text_soft : ui_theme.text, .middle = one_line};
+    TextSpec pspec = {.size = ui_font(ui, 32), .bold = true, .color = ui_theme.accent, .middle = one_line,
+                      .max_lines = 2, .flags = TEXT_NO_RUNT};
+    if (problem && hint) {
+        ui_text_kind(ui, WIDGET_NOTE, NULL, vbox, problem, &pspec);   /* instead of the hint */
+    } else if (problem) {
+        int tw, th;
+        ui_text_size(ui, value, &vspec, vbox.w / 3, vbox.h, &tw, &th);
+        ui_text(ui, (SDL_Rect){vbox.x, vbox.y, vbox.w / 3, vbox.h}, value, &vspec);
+        pspec.align = ALIGN_RIGHT;
+        SDL_Rect note = {vbox.x + tw + pad, vbox.y, vbox.w - tw - pad, vbox.h};
+        ui_text_kind(ui, WIDGET_NOTE, NULL, note, problem, &pspec);
+    } else {
+        ui_text(ui, vbox, value, &vspec);
+    }
+    Widget *w = ui_record(ui, WIDGET_BUTTON, wid, label, r, true);
+    if (w) w->pressed = pressed;
 }
 
 static void action_row(Cursor *c, const char *const *ids, const char *const *labels, const ButtonStyle *styles, int n)
@@ -408,80 +559,169 @@ static void draw_start(App *app, Feedback *f, Cursor *c)
         draw_disabled(c);
         return;
     }
+    bool portrait = app_portrait(app);
     heading(c, "您对我们的工作满意吗？", 52, true, ui_theme.text);
     char about[600];
     snprintf(about, sizeof about, "评价对象：%s", f->form.target.label);
     heading(c, about, 38, false, ui_theme.text_soft);
-    heading(c, "点一下即可提交评价，无需登录", 34, false, ui_theme.text_soft);
+    heading(c, f->chosen_at ? "已选择，正在提交…" : "点一下表情即可提交评价，无需登录", 34, f->chosen_at != 0,
+            f->chosen_at ? ui_theme.ok : ui_theme.text_soft);
     c->y += c->gap;
-    rating_buttons(c, &f->form, ui_px(c->ui, app_portrait(app) ? 130 : 150));
+    /* Big cards: side by side in landscape, one under the other in
+     * portrait (five in a row would be too narrow for 非常不满意). */
+    rating_row(c, &f->form, f->chosen_at ? f->rated : 0, ui_px(c->ui, portrait ? 128 : 250), portrait);
     message_line(c, f->message);
     c->y += c->gap;
     static const char *const ids[] = {"fb.open_form", "fb.open_request", "fb.answers"};
     static const char *const labels[] = {"写意见建议", "申请公开 / 群众点题", "查看回复公开"};
     static const ButtonStyle styles[] = {BUTTON_SECONDARY, BUTTON_SECONDARY, BUTTON_QUIET};
-    if (app_portrait(app)) {
+    if (portrait) {
         for (int i = 0; i < 3; i++) action_row(c, &ids[i], &labels[i], &styles[i], 1);
     } else {
         action_row(c, ids, labels, styles, 3);
     }
 }
 
-static void submit_row(Cursor *c)
+/* The last row of a form, at the bottom of the area wherever the fields
+ * end: 重新填写 small on the left, a message (a refusal such as the
+ * hourly limit) between, 提交 large and primary on the right, last in
+ * reading order.  重新填写 asks first. */
+static void submit_bar(Cursor *c, const Feedback *f)
 {
-    static const char *const ids[] = {"fb.cancel", "fb.submit"};
-    static const char *const labels[] = {"重新填写", "提交"};
-    static const ButtonStyle styles[] = {BUTTON_QUIET, BUTTON_PRIMARY};
-    action_row(c, ids, labels, styles, 2);
+    Ui *ui = c->ui;
+    int h = ui_px(ui, 112), small_h = ui_px(ui, 88);
+    int y = c->area.y + c->area.h - h - ui_px(ui, 8);
+    if (y < c->y) y = c->y;
+    int submit_w = ui_px(ui, 420), reset_w = ui_px(ui, 240);
+    SDL_Rect submit = {c->area.x + c->area.w - submit_w, y, submit_w, h};
+    TextSpec note = {.size = ui_font(ui, 34), .bold = true, .color = ui_theme.accent, .middle = true, .max_lines = 2,
+                     .flags = TEXT_NO_RUNT};
+    if (f->confirm_reset) {
+        int bw = ui_px(ui, 240);
+        ui_text_kind(ui, WIDGET_NOTE, NULL, (SDL_Rect){c->area.x, y, c->area.w - submit_w - 2 * bw - 3 * c->gap, h},
+                     "清空已填写的内容？", &note);
+        ui_button(ui, "fb.reset_yes", (SDL_Rect){submit.x - 2 * bw - 2 * c->gap, y + (h - small_h) / 2, bw, small_h},
+                  "确定清空", BUTTON_SECONDARY, true);
+        ui_button(ui, "fb.reset_no", (SDL_Rect){submit.x - bw - c->gap, y + (h - small_h) / 2, bw, small_h},
+                  "继续填写", BUTTON_QUIET, true);
+    } else {
+        ui_button(ui, "fb.reset", (SDL_Rect){c->area.x, y + (h - small_h) / 2, reset_w, small_h}, "重新填写",
+                  BUTTON_QUIET, feedback_form_touched(&f->form));
+        if (f->message[0]) {
+            SDL_Rect mbox = {c->area.x + reset_w + c->gap, y, submit.x - c->area.x - reset_w - 2 * c->gap, h};
+            ui_text_kind(ui, WIDGET_NOTE, NULL, mbox, f->message, &note);
+        }
+    }
+    ui_button(ui, "fb.submit", submit, "提交", BUTTON_PRIMARY, true);
+    c->y = y + h + c->gap;
 }
 
-/* The end of a one-column form: what it is about, who asks, then send. */
-static void fields_and_submit(Cursor *c, const Feedback *f, const char *comment_label)
+/* A labelled row: the label in the column on the left (landscape) or on
+ * its own line above (portrait); returns the rest for the content. */
+static Cursor labelled(Cursor *c, const char *label, const char *sub, int label_w, bool portrait)
 {
-    field_box(c, f, FIELD_COMMENT, comment_label, ui_px(c->ui, 220));
-    field_box(c, f, FIELD_NAME, "姓名", ui_px(c->ui, 100));
-    field_box(c, f, FIELD_PHONE, "手机", ui_px(c->ui, 100));
-    message_line(c, f->message);
-    submit_row(c);
+    Ui *ui = c->ui;
+    int pad = ui_px(ui, 24);
+    if (portrait) {
+        char line[128];
+        snprintf(line, sizeof line, "%s%s%s%s", label, sub ? "（" : "", sub ? sub : "", sub ? "）" : "");
+        heading(c, line, 36, true, ui_theme.text);
+        return *c;
+    }
+    Cursor row = *c;
+    TextSpec spec = {.size = ui_font(ui, 36), .bold = true, .color = ui_theme.text, .max_lines = 1};
+    int lh = ui_font(ui, 36) * 135 / 100, y = c->y + (sub ? 0 : ui_px(ui, 20));
+    ui_text(ui, (SDL_Rect){c->area.x + pad, y, label_w - pad, lh}, label, &spec);
+    if (sub) {
+        TextSpec soft = {.size = ui_font(ui, 30), .color = ui_theme.text_soft, .max_lines = 1};
+        ui_text(ui, (SDL_Rect){c->area.x + pad, y + lh, label_w - pad, ui_font(ui, 30) * 135 / 100}, sub, &soft);
+    }
+    row.area.x += label_w;
+    row.area.w -= label_w;
+    return row;
 }
 
-static void draw_form(App *app, Feedback *f, Cursor *c)
+/* The form's title, and what it is about: on one line in landscape (the
+ * height is needed below), on two in portrait. */
+static void form_title(Cursor *c, const char *title, const char *about, bool portrait)
 {
-    heading(c, "写意见建议", 48, true, ui_theme.text);
-    char about[600];
-    snprintf(about, sizeof about, "关于：%s　（以下各项都可不填，至少评价或写一句意见）", f->form.target.label);
-    heading(c, about, 34, false, ui_theme.text_soft);
-    heading(c, "满意程度", 36, true, ui_theme.text);
-    rating_buttons(c, &f->form, ui_px(c->ui, 96));
-    if (!app_portrait(app)) {
-        /* Landscape: reasons on the left, the fields on the right. */
-        int half = (c->area.w - c->gap * 2) / 2;
-        Cursor left = *c, right = *c;
-        left.area.w = half;
-        right.area.x = c->area.x + half + c->gap * 2;
-        right.area.w = c->area.w - half - c->gap * 2;
-        heading(&left, "原因（可多选）", 36, true, ui_theme.text);
-        reason_chips(&left, &f->form);
-        message_line(&left, f->message);
-        submit_row(&left);
-        field_box(&right, f, FIELD_COMMENT, "意见", ui_px(c->ui, 170));
-        field_box(&right, f, FIELD_NAME, "姓名", ui_px(c->ui, 96));
-        field_box(&right, f, FIELD_PHONE, "手机", ui_px(c->ui, 96));
-        c->y = left.y > right.y ? left.y : right.y;
+    if (portrait) {
+        heading(c, title, 48, true, ui_theme.text);
+        heading(c, about, 34, false, ui_theme.text_soft);
         return;
     }
-    heading(c, "原因（可多选）", 36, true, ui_theme.text);
-    reason_chips(c, &f->form);
-    fields_and_submit(c, f, "意见");
+    Ui *ui = c->ui;
+    TextSpec big = {.size = ui_font(ui, 48), .bold = true, .color = ui_theme.text, .max_lines = 1};
+    int tw, th;
+    ui_text_size(ui, title, &big, c->area.w / 2, ui_font(ui, 48) * 2, &tw, &th);
+    ui_text(ui, (SDL_Rect){c->area.x, c->y, tw, th}, title, &big);
+    TextSpec soft = {.size = ui_font(ui, 34), .color = ui_theme.text_soft, .max_lines = 1, .middle = true};
+    int x = c->area.x + tw + ui_px(ui, 32);
+    ui_text(ui, (SDL_Rect){x, c->y, c->area.x + c->area.w - x, th}, about, &soft);
+    c->y += th + c->gap / 2;
+}
+
+/* The contact fields: side by side in landscape, one under the other in
+ * portrait. */
+static void contact_fields(Cursor *c, const Feedback *f, bool portrait, int label_w)
+{
+    int h = ui_px(c->ui, 100);
+    if (portrait) {
+        field_box(c, f, FIELD_NAME, "姓名", (SDL_Rect){c->area.x, c->y, c->area.w, h}, label_w);
+        c->y += h + c->gap;
+        field_box(c, f, FIELD_PHONE, "手机", (SDL_Rect){c->area.x, c->y, c->area.w, h}, label_w);
+        c->y += h + c->gap;
+        return;
+    }
+    int half = (c->area.w - c->gap) / 2;
+    field_box(c, f, FIELD_NAME, "姓名", (SDL_Rect){c->area.x, c->y, half, h}, label_w);
+    field_box(c, f, FIELD_PHONE, "手机", (SDL_Rect){c->area.x + half + c->gap, c->y, c->area.w - half - c->gap, h},
+              ui_px(c->ui, 130));
+    c->y += h + c->gap;
+}
+
+/* The room left for the comment box above the contact row and 提交. */
+static int comment_height(const Cursor *c, bool portrait, int least, int most)
+{
+    int contact = portrait ? 2 * (ui_px(c->ui, 100) + c->gap) : ui_px(c->ui, 100) + c->gap;
+    int room = c->area.y + c->area.h - c->y - contact - ui_px(c->ui, 112 + 8) - c->gap;
+    return room < least ? least : room > most ? most : room;
+}
+
+/* The opinion form, in reading order: rating, reasons, the opinion, who
+ * writes, then 提交. */
+static void draw_form(App *app, Feedback *f, Cursor *c)
+{
+    bool portrait = app_portrait(app);
+    int label_w = ui_px(c->ui, portrait ? 150 : 200);
+    char about[600];
+    snprintf(about, sizeof about, "关于：%s（各项都可不填，至少评价或写一句意见）", f->form.target.label);
+    form_title(c, "写意见建议", about, portrait);
+    Cursor row = labelled(c, "满意程度", NULL, label_w, portrait);
+    rating_row(&row, &f->form, f->form.rating, ui_px(c->ui, portrait ? 160 : 100), false);
+    c->y = row.y;
+    row = labelled(c, "原因", "可多选", label_w, portrait);
+    reason_chips(&row, &f->form);
+    c->y = row.y;
+    int ch = comment_height(c, portrait, ui_px(c->ui, 120), ui_px(c->ui, portrait ? 640 : 200));
+    field_box(c, f, FIELD_COMMENT, "意见", (SDL_Rect){c->area.x, c->y, c->area.w, ch}, label_w);
+    c->y += ch + c->gap;
+    contact_fields(c, f, portrait, label_w);
+    submit_bar(c, f);
 }
 
 static void draw_request(App *app, Feedback *f, Cursor *c)
 {
-    (void)app;
+    bool portrait = app_portrait(app);
+    int label_w = ui_px(c->ui, portrait ? 150 : 200);
     heading(c, "申请公开 / 群众点题", 48, true, ui_theme.text);
     heading(c, "写下您希望公开的事项，我们审核办理后，会按您留下的电话告知结果。姓名和手机号码只用于答复，不会公开。",
             34, false, ui_theme.text_soft);
-    fields_and_submit(c, f, "事项");
+    int ch = comment_height(c, portrait, ui_px(c->ui, 140), ui_px(c->ui, portrait ? 800 : 300));
+    field_box(c, f, FIELD_COMMENT, "事项", (SDL_Rect){c->area.x, c->y, c->area.w, ch}, label_w);
+    c->y += ch + c->gap;
+    contact_fields(c, f, portrait, label_w);
+    submit_bar(c, f);
 }
 
 static void draw_edit(App *app, Feedback *f, Cursor *c)
@@ -499,8 +739,21 @@ static void draw_edit(App *app, Feedback *f, Cursor *c)
     char title_line[160];
     snprintf(title_line, sizeof title_line, "%s（%d/%d %s）", title, (int)SDL_utf8strlen(text), max_chars,
              f->editing == FIELD_PHONE ? "位" : "字");
-    heading(c, title_line, 38, true, ui_theme.text);
     SDL_Rect box = {c->area.x, c->y, c->area.w, kb_area.y - c->y - c->gap};
+    if (app_portrait(app)) {
+        heading(c, title_line, 38, true, ui_theme.text);
+        box = (SDL_Rect){c->area.x, c->y, c->area.w, kb_area.y - c->y - c->gap};
+    } else {
+        /* Landscape is short: the title beside the text, so the text keeps
+         * two lines above the keyboard even under an urgent strip. */
+        int title_w = ui_px(ui, 300);
+        TextSpec ts = {.size = ui_font(ui, 38), .bold = true, .color = ui_theme.text, .max_lines = 3};
+        snprintf(title_line, sizeof title_line, "%s\n%d/%d %s", title, (int)SDL_utf8strlen(text), max_chars,
+                 f->editing == FIELD_PHONE ? "位" : "字");
+        ui_text(ui, (SDL_Rect){box.x, box.y, title_w - c->gap, box.h}, title_line, &ts);
+        box.x += title_w;
+        box.w -= title_w;
+    }
     ui_round(ui, box, ui_px(ui, 14), ui_theme.card);
     ui_round_outline(ui, box, ui_px(ui, 14), ui_px(ui, 3), ui_theme.accent);
     char shown[4200];
@@ -518,19 +771,30 @@ static void draw_done(App *app, Feedback *f, Cursor *c)
     int mark = ui_px(ui, 150);
     int cx = c->area.x + c->area.w / 2;
     c->y += c->gap * 2;
-    ui_disc(ui, cx, c->y + mark / 2, mark / 2, ui_theme.ok);
-    ui_thick_line(ui, (float)(cx - mark / 4), (float)(c->y + mark / 2), (float)(cx - mark / 16),
-                  (float)(c->y + mark * 2 / 3), (float)ui_px(ui, 14), ui_theme.card);
-    ui_thick_line(ui, (float)(cx - mark / 16), (float)(c->y + mark * 2 / 3), (float)(cx + mark / 4),
-                  (float)(c->y + mark / 3), (float)ui_px(ui, 14), ui_theme.card);
+    shapes_tick(ui, (SDL_Rect){cx - mark / 2, c->y, mark, mark}, ui_theme.ok, ui_theme.card);
     c->y += mark + c->gap;
     TextSpec big = {.size = ui_font(ui, 64), .bold = true, .color = ui_theme.text, .align = ALIGN_CENTER, .max_lines = 1};
     int h = ui_text_kind(ui, WIDGET_NOTE, NULL, (SDL_Rect){c->area.x, c->y, c->area.w, ui_font(ui, 64) * 2},
                          f->done_title, &big);
     c->y += h + c->gap;
-    TextSpec small = {.size = ui_font(ui, 40), .color = ui_theme.text_soft, .align = ALIGN_CENTER, .max_lines = 3};
+    TextSpec small = {.size = ui_font(ui, 40), .color = ui_theme.text_soft, .align = ALIGN_CENTER, .max_lines = 3,
+                      .flags = TEXT_NO_RUNT};
     h = ui_text(ui, (SDL_Rect){c->area.x, c->y, c->area.w, ui_font(ui, 40) * 4}, f->done_text, &small);
-    c->y += h + c->gap * 2;
+    c->y += h + c->gap;
+    if (f->rated) {
+        /* What was given, once more: the face and its word. */
+        int k = scale_of(f->form.rating_levels, f->rated), face = ui_px(ui, 64);
+        char given[96];
+        snprintf(given, sizeof given, "您的评价：%s", feedback_rating_label(f->form.rating_levels, f->rated));
+        TextSpec gs = {.size = ui_font(ui, 40), .bold = true, .color = ui_theme.text, .middle = true, .max_lines = 1};
+        int tw, th;
+        ui_text_size(ui, given, &gs, c->area.w, face, &tw, &th);
+        int x = cx - (face + ui_px(ui, 16) + tw) / 2;
+        shapes_face(ui, (SDL_Rect){x, c->y, face, face}, 2 - k, SCALE_COLOUR[k], ui_theme.card);
+        ui_text(ui, (SDL_Rect){x + face + ui_px(ui, 16), c->y, tw, face}, given, &gs);
+        c->y += face + c->gap;
+    }
+    c->y += c->gap;
     SDL_Rect row = c->area;
     int w = ui_px(ui, app_portrait(app) ? 440 : 480);
     Cursor centred = *c;
@@ -539,6 +803,16 @@ static void draw_done(App *app, Feedback *f, Cursor *c)
     static const char *const again_id[] = {"fb.cancel"}, *const again_label[] = {"再提一条"};
     static const char *const ans_id[] = {"fb.answers"}, *const ans_label[] = {"查看回复公开"};
     static const ButtonStyle primary[] = {BUTTON_PRIMARY}, quiet[] = {BUTTON_QUIET};
+    if (!app_portrait(app)) {
+        /* Landscape is short: the two side by side, the next step first. */
+        static const char *const ids[2][2] = {{"fb.cancel", "fb.answers"}, {"fb.more", "fb.answers"}};
+        static const char *const labels[2][2] = {{"再提一条", "查看回复公开"}, {"补充原因和意见", "查看回复公开"}};
+        static const ButtonStyle styles[] = {BUTTON_PRIMARY, BUTTON_QUIET};
+        Cursor pair = *c;
+        pair.area = (SDL_Rect){row.x + (row.w - 2 * w - c->gap) / 2, row.y, 2 * w + c->gap, row.h};
+        action_row(&pair, ids[f->rated != 0], labels[f->rated != 0], styles, 2);
+        return;
+    }
     if (f->rated) action_row(&centred, more_id, more_label, primary, 1);
     else action_row(&centred, again_id, again_label, primary, 1);
     action_row(&centred, ans_id, ans_label, quiet, 1);
@@ -584,7 +858,7 @@ int feedback_screens_register(App *app, Err *err)
     if (!keyboard && keyboard_open(app_config(app), &keyboard, &kb_err))
         log_error("feedback: no on-screen keyboard (%s); ratings still work", kb_err.msg);
     if (keyboard && app_config(app)->headless) keyboard_wait_ready(keyboard);
-    if (app_register(app, &screen_feedback) || app_register(app, &screen_answers))
+    if (app_register(app, &screen_feedback) || app_register(app, &screen_answers) || app_register(app, &screen_answer))
         return err_set(err, "no room to register the feedback screens");
     return 0;
 }

@@ -6,6 +6,9 @@
  *                               text typed on the on-screen keyboard
  *   answers  (SCREEN_ANSWERS)   回复公开: the county's public answers, as
  *                               question and answer, paged, no contact details
+ *   answer   (SCREEN_ANSWER)    one of them alone, in larger type, paged when
+ *                               long; its argument is the answer's place in
+ *                               the list ("0" = the newest); 返回 goes back
  *
  * The feedback screen's argument is what the app passes for the 意见建议
  * button: "SCREEN:ARG" of the screen it was opened from ("reader:ITEM_ID",
@@ -18,8 +21,11 @@
 
 extern const ScreenOps screen_feedback;
 extern const ScreenOps screen_answers;
+extern const ScreenOps screen_answer;
 
-/* Registers both screens and opens the keyboard's engines now, so that
+#define SCREEN_ANSWER "answer"
+
+/* Registers the screens and opens the keyboard's engines now, so that
  * pinyin has finished deploying (in the background) before a visitor
  * first needs it.  Missing engine data, even no keyboard at all, is only
  * logged: ratings work without typing.  Fails only when the screens

@@ -13,6 +13,7 @@
 #define TICKER_MAX_W 8000        /* px; longer notices are ellipsized */
 #define TICKER_STEP_MS 33
 #define ANSWERS_ID "home.answers"
+#define TILE_MIN_H 196          /* 1080p px: icon, count, a two-line name */
 
 typedef struct Home {
     StoreCategory *cats;         /* first-level only */
@@ -47,6 +48,12 @@ static void load(App *app, Home *h)
     h->notice_count = 0;
     if (store_notices(app_store(app), app_time(app), &h->notices, &h->notice_count, &err) != 0)
         log_error("home: %s", err.msg);
+    /* Urgent and 即时 notices stand in the strip under the header (urgent.h);
+     * the ticker carries the others. */
+    int kept = 0;
+    for (int i = 0; i < h->notice_count; i++)
+        if (!urgent_notice(&h->notices[i])) h->notices[kept++] = h->notices[i];
+    h->notice_count = kept;
     if (h->notice >= h->notice_count) h->notice = 0;
     h->notice_w = 0;
 }
@@ -178,9 +185,7 @@ static void draw_ticker(App *app, Home *h, Ui *ui, SDL_Rect bar)
     int m = ui_px(ui, 36), bh = ui_px(ui, 56);
     int x = m;
     const StoreNotice *n = h->notice_count ? &h->notices[h->notice] : NULL;
-    bool urgent = n && n->urgent;
-    x += ui_badge(ui, x, bar.y + (bar.h - bh) / 2, bh, urgent ? "紧急通知" : "通知",
-                  urgent ? ui_theme.badge_urgent : ui_theme.header, ui_theme.header_text);
+    x += ui_badge(ui, x, bar.y + (bar.h - bh) / 2, bh, "通知", ui_theme.header, ui_theme.header_text);
     x += ui_px(ui, 24);
     SDL_Rect box = {x, bar.y, bar.w - x - m, bar.h};
     h->ticker_w = box.w;
@@ -207,23 +212,34 @@ static void home_draw(App *app, void *st, Ui *ui)
     SDL_Rect ticker = {0, H - ticker_h, W, ticker_h};
     SDL_Rect actions = {m, ticker.y - action_h - ui_px(ui, 12), W - 2 * m, action_h};
     int cols = portrait ? 2 : 4, max_rows = portrait ? 5 : 3;
-    h->per_page = cols * max_rows;
-    h->pages = h->cat_count ? (h->cat_count + h->per_page - 1) / h->per_page : 1;
-    if (h->page >= h->pages) h->page = h->pages - 1;
     int bw = ui_px(ui, portrait ? 300 : 320), bh = ui_px(ui, 100), by = actions.y + (action_h - bh) / 2;
     /* Paged tiles: the pager sits left of the buttons in landscape, on a
      * row of its own above them in portrait (too narrow beside them). */
     SDL_Rect pager = {actions.x, actions.y, actions.w - 2 * bw - 2 * gap, action_h};
-    if (h->pages > 1 && portrait) pager = (SDL_Rect){actions.x, actions.y - action_h, actions.w, action_h};
-    int tiles_bottom = h->pages > 1 && portrait ? pager.y : actions.y;
-    SDL_Rect area = {m, c.header.h + ui_px(ui, 36), W - 2 * m, tiles_bottom - c.header.h - ui_px(ui, 60)};
+    SDL_Rect area;
+    for (int pass = 0; pass < 2; pass++) {
+        bool pager_row = pass == 1 && h->pages > 1 && portrait;
+        if (pager_row) pager = (SDL_Rect){actions.x, actions.y - action_h, actions.w, action_h};
+        int tiles_bottom = pager_row ? pager.y : actions.y;
+        area = (SDL_Rect){m, c.body.y + ui_px(ui, 36), W - 2 * m, tiles_bottom - c.body.y - ui_px(ui, 60)};
+        /* As many rows as keep a tile tall enough for its icon and a
+         * two-line name (an urgent strip takes some of the height). */
+        int rows = (area.h + gap) / (ui_px(ui, TILE_MIN_H) + gap);
+        if (rows > max_rows) rows = max_rows;
+        if (rows < 1) rows = 1;
+        h->per_page = cols * rows;
+        h->pages = h->cat_count ? (h->cat_count + h->per_page - 1) / h->per_page : 1;
+        if (!portrait || h->pages == 1) break;
+    }
+    if (h->page >= h->pages) h->page = h->pages - 1;
     int first = h->page * h->per_page;
     int on_page = h->cat_count - first < h->per_page ? h->cat_count - first : h->per_page;
     if (h->cat_count == 0) {
         draw_empty(ui, area);
     } else {
-        int rows = (on_page + cols - 1) / cols;
-        if (rows < (portrait ? 4 : 2)) rows = portrait ? 4 : 2;
+        int rows = (on_page + cols - 1) / cols, least = portrait ? 4 : 2;
+        if (least > h->per_page / cols) least = h->per_page / cols;
+        if (rows < least) rows = least;
         int tw = (area.w - (cols - 1) * gap) / cols, th = (area.h - (rows - 1) * gap) / rows;
         for (int i = 0; i < on_page; i++) {
             SDL_Rect r = {area.x + (i % cols) * (tw + gap), area.y + (i / cols) * (th + gap), tw, th};

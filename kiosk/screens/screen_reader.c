@@ -487,7 +487,7 @@ static void reader_leave(App *app, void *st)
 static bool reader_refresh(App *app, void *st)
 {
     Reader *r = st;
-    char id[STORE_ID_MAX];
+    char id[PROTO_ID_MAX];
     snprintf(id, sizeof id, "%s", r->item.s.id);
     int64_t rev = r->item.revision;
     size_t body_len = r->item.body ? strlen(r->item.body) : 0;

@@ -141,7 +141,7 @@ static void zoom_record(Ui *ui, const Zoom *z, SDL_Rect view, const char *what)
 /* "ITEM#N" -> the item and N. */
 static int parse_arg(App *app, const char *arg, StoreItem *item, int *index)
 {
-    char id[STORE_ID_MAX];
+    char id[PROTO_ID_MAX];
     const char *hash = strchr(arg, '#');
     if (!hash || (size_t)(hash - arg) >= sizeof id) return -1;
     snprintf(id, sizeof id, "%.*s", (int)(hash - arg), arg);

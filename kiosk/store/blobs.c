@@ -2,8 +2,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,203 +9,7 @@
 #include <unistd.h>
 
 #include "log.h"
-
-void blobs_path(const char *cache_dir, const char *sha256, char *buf, size_t size)
-{
-    snprintf(buf, size, "%s/%.2s/%s", cache_dir, sha256, sha256);
-}
-
-int blobs_mkdirs(const char *path, Err *err)
-{
-    char tmp[1024];
-    if (snprintf(tmp, sizeof tmp, "%s", path) >= (int)sizeof tmp) return err_set(err, "%s: path too long", path);
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p != '/') continue;
-        *p = '\0';
-        if (mkdir(tmp, 0755) != 0 && errno != EEXIST) return err_set(err, "%s: cannot create: %s", tmp, strerror(errno));
-        *p = '/';
-    }
-    if (mkdir(tmp, 0755) != 0 && errno != EEXIST) return err_set(err, "%s: cannot create: %s", tmp, strerror(errno));
-    return 0;
-}
-
-static void to_hex(const unsigned char *md, char hex[65])
-{
-    static const char digits[] = "0123456789abcdef";
-    for (int i = 0; i < 32; i++) {
-        hex[2 * i] = digits[md[i] >> 4];
-        hex[2 * i + 1] = digits[md[i] & 15];
-    }
-    hex[64] = '\0';
-}
-
-int blobs_hash_file(const char *path, char hex[65], int64_t *size, Err *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return err_set(err, "%s: cannot open: %s", path, strerror(errno));
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
-        fclose(f);
-        EVP_MD_CTX_free(ctx);
-        return err_set(err, "cannot start a sha256 digest");
-    }
-    unsigned char buf[65536];
-    size_t n;
-    int64_t total = 0;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-        EVP_DigestUpdate(ctx, buf, n);
-        total += (int64_t)n;
-    }
-    bool failed = ferror(f);
-    fclose(f);
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
-    EVP_DigestFinal_ex(ctx, md, &mdlen);
-    EVP_MD_CTX_free(ctx);
-    if (failed) return err_set(err, "%s: read error", path);
-    to_hex(md, hex);
-    if (size) *size = total;
-    return 0;
-}
-
-struct BlobWriter {
-    char sha256[65];
-    int64_t size, got;
-    int fd;
-    EVP_MD_CTX *md;
-    char tmp[1300], final[1200];
-};
-
-void blobs_writer_abort(BlobWriter *w)
-{
-    if (!w) return;
-    if (w->fd >= 0) close(w->fd);
-    unlink(w->tmp);
-    EVP_MD_CTX_free(w->md);
-    free(w);
-}
-
-/* Writes to CACHE/ab/.tmp-<pid>-<sha>; commit fsyncs and renames it into place. */
-int blobs_writer_open(const char *cache_dir, const char *sha256, int64_t size, BlobWriter **out, Err *err)
-{
-    char dir[1100];
-    BlobWriter *w = calloc(1, sizeof *w);
-    if (!w) return err_set(err, "out of memory");
-    w->fd = -1;
-    snprintf(w->sha256, sizeof w->sha256, "%s", sha256);
-    w->size = size;
-    blobs_path(cache_dir, sha256, w->final, sizeof w->final);
-    snprintf(dir, sizeof dir, "%s/%.2s", cache_dir, sha256);
-    snprintf(w->tmp, sizeof w->tmp, "%s/.tmp-%ld-%s", dir, (long)getpid(), sha256);
-    w->md = EVP_MD_CTX_new();
-    if (!w->md || EVP_DigestInit_ex(w->md, EVP_sha256(), NULL) != 1) {
-        free(w);
-        return err_set(err, "cannot start a sha256 digest");
-    }
-    if (blobs_mkdirs(dir, err)) {
-        EVP_MD_CTX_free(w->md);
-        free(w);
-        return -1;
-    }
-    w->fd = open(w->tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (w->fd < 0) {
-        err_set(err, "%s: cannot create: %s", w->tmp, strerror(errno));
-        blobs_writer_abort(w);
-        return -1;
-    }
-    *out = w;
-    return 0;
-}
-
-int blobs_writer_write(BlobWriter *w, const void *data, size_t n, Err *err)
-{
-    if (w->size > 0 && w->got + (int64_t)n > w->size)
-        return err_set(err, "attachment %.12s…: more than the %lld bytes expected", w->sha256, (long long)w->size);
-    EVP_DigestUpdate(w->md, data, n);
-    w->got += (int64_t)n;
-    const char *p = data;
-    while (n > 0) {
-        ssize_t wr = write(w->fd, p, n);
-        if (wr < 0 && errno == EINTR) continue;
-        if (wr <= 0) return err_set(err, "%s: write failed: %s", w->tmp, strerror(errno));
-        p += wr;
-        n -= (size_t)wr;
-    }
-    return 0;
-}
-
-int blobs_writer_commit(BlobWriter *w, Err *err)
-{
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
-    char hex[65];
-    EVP_DigestFinal_ex(w->md, md, &mdlen);
-    to_hex(md, hex);
-    int rc = 0;
-    if (w->size > 0 && w->got != w->size)
-        rc = err_set(err, "attachment %.12s…: %lld bytes received, %lld expected", w->sha256, (long long)w->got,
-                     (long long)w->size);
-    else if (strcmp(hex, w->sha256) != 0)
-        rc = err_set(err, "attachment %.12s…: content has sha256 %.12s…, so it is corrupt or truncated", w->sha256, hex);
-    else if (fsync(w->fd) != 0)
-        rc = err_set(err, "%s: cannot flush to disk: %s", w->tmp, strerror(errno));
-    int fd = w->fd;
-    w->fd = -1;
-    if (close(fd) != 0 && rc == 0) rc = err_set(err, "%s: cannot flush to disk: %s", w->tmp, strerror(errno));
-    if (rc == 0 && rename(w->tmp, w->final) != 0)
-        rc = err_set(err, "%s: cannot rename into place: %s", w->final, strerror(errno));
-    blobs_writer_abort(w);   /* frees; the temporary is gone (renamed or removed) */
-    return rc;
-}
-
-int blobs_put_buffer(const char *cache_dir, const void *data, size_t len, const char *sha256, int64_t size, Err *err)
-{
-    BlobWriter *w;
-    if (size > 0 && (int64_t)len != size)
-        return err_set(err, "attachment %.12s…: %zu bytes received, %lld expected", sha256, len, (long long)size);
-    if (blobs_writer_open(cache_dir, sha256, size, &w, err)) return -1;
-    if (blobs_writer_write(w, data, len, err)) {
-        blobs_writer_abort(w);
-        return -1;
-    }
-    return blobs_writer_commit(w, err);
-}
-
-int blobs_put_file(const char *cache_dir, const char *src, const char *sha256, int64_t size, Err *err)
-{
-    FILE *f = fopen(src, "rb");
-    if (!f) return err_set(err, "%s: cannot open: %s", src, strerror(errno));
-    BlobWriter *w;
-    if (blobs_writer_open(cache_dir, sha256, size, &w, err)) {
-        fclose(f);
-        return -1;
-    }
-    unsigned char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-        if (blobs_writer_write(w, buf, n, err)) {
-            fclose(f);
-            blobs_writer_abort(w);
-            return -1;
-        }
-    }
-    bool failed = ferror(f);
-    fclose(f);
-    if (failed) {
-        blobs_writer_abort(w);
-        return err_set(err, "%s: read error", src);
-    }
-    return blobs_writer_commit(w, err);
-}
-
-int blobs_verify(const char *cache_dir, const char *sha256, Err *err)
-{
-    char path[1200], hex[65];
-    blobs_path(cache_dir, sha256, path, sizeof path);
-    if (blobs_hash_file(path, hex, NULL, err)) return -1;
-    if (strcmp(hex, sha256) != 0) return err_set(err, "%s: content does not match its name", path);
-    return 0;
-}
+#include "path.h"
 
 /* An href from a feed is only followed inside base_dir: no absolute
  * paths, no "..", no URL schemes. */
@@ -223,13 +25,13 @@ static int fetch_one_local(Store *s, const char *cache_dir, const char *base_dir
 {
     Err e;
     if (blobs_verify(cache_dir, ref->sha256, &e) != 0) {
-        char src[2100];
+        char src[PATH_MAX];
         if (!safe_relative(ref->href)) {
             log_warn("blobs: attachment %.12s… has no usable local href \"%s\"", ref->sha256, ref->href);
             return 1;
         }
-        snprintf(src, sizeof src, "%s/%s", base_dir, ref->href);
-        if (blobs_put_file(cache_dir, src, ref->sha256, ref->size, &e) != 0) {
+        if (path_join(src, sizeof src, base_dir, ref->href, &e) ||
+            blobs_put_file(cache_dir, src, ref->sha256, ref->size, &e) != 0) {
             log_warn("blobs: %s", e.msg);
             return 1;
         }
@@ -248,7 +50,8 @@ int blobs_fetch_local_counted(Store *s, const char *cache_dir, const char *base_
         bool first_of_hash = i == 0 || strcmp(refs[i].sha256, refs[i - 1].sha256) != 0;
         bool last_of_hash = i == n - 1 || strcmp(refs[i].sha256, refs[i + 1].sha256) != 0;
         /* Rows of one sha256 are adjacent: another item's declaration may have brought it. */
-        if (!first_of_hash && store_blob_is_present(s, refs[i].sha256)) continue;
+        bool present = false;   /* when the store cannot say: copied again, which is harmless */
+        if (!first_of_hash && store_blob_is_present(s, refs[i].sha256, &present, NULL) == 0 && present) continue;
         int rc = fetch_one_local(s, cache_dir, base_dir, &refs[i], err);
         if (rc < 0) {
             free(refs);
@@ -287,21 +90,29 @@ int blobs_collect_garbage(Store *s, const char *cache_dir, int64_t budget_bytes,
     struct dirent *d;
     while ((d = readdir(top)) != NULL) {
         if (!all_hex(d->d_name, 2)) continue;
-        char sub[1100];
-        snprintf(sub, sizeof sub, "%s/%s", cache_dir, d->d_name);
+        char sub[PATH_MAX];
+        if (path_join(sub, sizeof sub, cache_dir, d->d_name, NULL)) continue;   /* no cache file has such a name */
         DIR *dir = opendir(sub);
         if (!dir) continue;
         struct dirent *f;
         while ((f = readdir(dir)) != NULL) {
-            char path[1400];
-            snprintf(path, sizeof path, "%s/%s", sub, f->d_name);
+            char path[PATH_MAX];
+            if (path_join(path, sizeof path, sub, f->d_name, NULL)) continue;
             struct stat st;
             bool temporary = strncmp(f->d_name, ".tmp-", 5) == 0;
-            bool blob = all_hex(f->d_name, 64);
+            bool blob = proto_sha256_valid(f->d_name);
             if (!temporary && !blob) continue;
             if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) continue;
-            /* A temporary is what a killed process left half written. */
-            bool stale = temporary || store_blob_referenced(s, f->d_name) == 0;
+            /* A temporary is what a killed process left half written.  A
+             * file is deleted only when the store says no live item uses
+             * it; when the store cannot say, nothing more is deleted. */
+            bool used = false;
+            if (blob && store_blob_referenced(s, f->d_name, &used, err)) {
+                closedir(dir);
+                closedir(top);
+                return err_prefix(err, "blobs: cannot tell which images are in use, so none are deleted: ");
+            }
+            bool stale = temporary || !used;
             if (stale && unlink(path) == 0) {
                 if (blob) store_blob_set_present(s, f->d_name, false, NULL);
                 (*removed)++;

@@ -1,13 +1,17 @@
 #include "store.h"
 
+#include <libgen.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "path.h"
 #include "sqlutil.h"
 
 struct Store {
@@ -29,36 +33,8 @@ struct Store {
     " AND NOT EXISTS (SELECT 1 FROM attachments va WHERE va.item_id = " i ".id"      \
     "                 AND va.sha256 NOT IN (SELECT sha256 FROM blobs)) "
 
-/* ---- enums ------------------------------------------------------------ */
-
-static const char *const period_words[] = {"long_term", "periodic", "phased", "immediate"};
-static const char *const period_labels[] = {"长期", "定期", "分期", "即时"};
-static const char *const scope_words[] = {"public", "internal"};
-static const char *const feedback_words[] = {"rating", "comment", "request"};
-static const char *const lang_words[] = {"zh-Hans", "zh-Hant"};
-static const char *const body_format_words[] = {"plain", "markdown"};
-
-static int word_index(const char *const *words, int n, const char *word)
-{
-    for (int i = 0; word && i < n; i++)
-        if (strcmp(words[i], word) == 0) return i;
-    return -1;
-}
-
-int period_parse(const char *word) { return word_index(period_words, 4, word); }
-const char *period_word(Period p) { return (unsigned)p < 4 ? period_words[p] : NULL; }
-const char *period_label(Period p) { return (unsigned)p < 4 ? period_labels[p] : NULL; }
-int scope_parse(const char *word) { return word_index(scope_words, 2, word); }
-const char *scope_word(Scope s) { return (unsigned)s < 2 ? scope_words[s] : NULL; }
-int lang_parse(const char *word) { return word_index(lang_words, 2, word); }
-const char *lang_word(Lang l) { return (unsigned)l < 2 ? lang_words[l] : NULL; }
-int body_format_parse(const char *word) { return word_index(body_format_words, 2, word); }
-const char *body_format_word(BodyFormat f) { return (unsigned)f < 2 ? body_format_words[f] : NULL; }
-
 /* A stored word back to its enum; the schema's CHECK keeps them known. */
 static int word_or(int parsed, int fallback) { return parsed < 0 ? fallback : parsed; }
-const char *feedback_kind_word(FeedbackKind k) { return (unsigned)k < 3 ? feedback_words[k] : NULL; }
-int feedback_kind_parse(const char *word) { return word_index(feedback_words, 3, word); }
 
 /* What no kiosk keeps: items that are not public, and every row a
  * withdrawal or a snapshot deleted, with their text.  Run at the end of
@@ -141,58 +117,56 @@ static int db_error(Store *s, Err *err, const char *what)
 
 static int exec_sql(Store *s, const char *sql, Err *err) { return sql_exec_script(s->db, s->path, sql, err); }
 
-/* The first column of the first row as an integer; -1 when there is no
- * row or the query fails. */
-static int64_t query_int(Store *s, const char *sql, const char *fmt, ...)
+/* The first column of the first row as an integer into *out: 0, or -1
+ * (and Err) when the query fails or has no row.  For counts and yes/no
+ * questions, whose query always has a row: a failure is never "0". */
+static int query_intv(Store *s, Err *err, int64_t *out, const char *sql, const char *fmt, va_list ap)
 {
-    int64_t v = -1;
-    va_list ap;
-    va_start(ap, fmt);
-    int rc = sql_first_column(s->db, s->path, NULL, NULL, 0, &v, sql, fmt, ap);
-    va_end(ap);
-    return rc == 0 ? v : -1;
+    int rc = sql_first_column(s->db, s->path, err, NULL, 0, out, sql, fmt, ap);
+    if (rc == 1) return err_set(err, "%s: no answer to a query that always has one", s->path);
+    return rc;
 }
 
-/* query_int with the error reported: 0 with a row, 1 with none, -1 (Err). */
-static int query_int_err(Store *s, Err *err, int64_t *out, const char *sql, const char *fmt, ...)
+static int query_int(Store *s, Err *err, int64_t *out, const char *sql, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int rc = sql_first_column(s->db, s->path, err, NULL, 0, out, sql, fmt, ap);
+    int rc = query_intv(s, err, out, sql, fmt, ap);
     va_end(ap);
     return rc;
 }
 
-int store_schema_version(Store *s) { return (int)query_int(s, "PRAGMA user_version", NULL); }
+static int query_count(Store *s, Err *err, int *out, const char *sql, const char *fmt, ...)
+{
+    int64_t v = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = query_intv(s, err, &v, sql, fmt, ap);
+    va_end(ap);
+    if (rc == 0) *out = (int)v;
+    return rc;
+}
+
+static int query_bool(Store *s, Err *err, bool *out, const char *sql, const char *fmt, ...)
+{
+    int64_t v = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = query_intv(s, err, &v, sql, fmt, ap);
+    va_end(ap);
+    if (rc == 0) *out = v != 0;
+    return rc;
+}
+
+int store_schema_version(Store *s, int *out, Err *err) { return query_count(s, err, out, "PRAGMA user_version", NULL); }
 
 static int migrate(Store *s, Err *err)
 {
-    int version = store_schema_version(s);
-    if (version < 0) return db_error(s, err, "reading the schema version");
-    if (version > STORE_SCHEMA_VERSION)
-        return err_set(err, "%s: schema version %d is newer than this program knows (%d); upgrade the kiosk",
-                       s->path, version, STORE_SCHEMA_VERSION);
-    while (version < MIGRATION_COUNT) {
-        char bump[64];
-        if (exec_sql(s, "BEGIN IMMEDIATE", err)) return -1;
-        /* Another connection (the UI and the sync thread open the same
-         * file at start) may have migrated while we waited for the lock. */
-        version = store_schema_version(s);
-        if (version >= MIGRATION_COUNT) {
-            exec_sql(s, "ROLLBACK", NULL);
-            break;
-        }
-        snprintf(bump, sizeof bump, "PRAGMA user_version = %d;", version + 1);
-        if (exec_sql(s, migrations[version], err) || exec_sql(s, bump, err)) {
-            exec_sql(s, "ROLLBACK", NULL);
-            return err_prefix(err, "migration to schema %d failed: ", version + 1);
-        }
-        if (exec_sql(s, "COMMIT", err)) return -1;
-        /* Creating a new database is routine; upgrading one is worth a line. */
-        if (version == 0) log_debug("store: %s created with schema %d", s->path, MIGRATION_COUNT);
-        else log_info("store: %s migrated to schema %d", s->path, version + 1);
-        version++;
-    }
+    int from;
+    if (sql_migrate(s->db, s->path, migrations, MIGRATION_COUNT, "upgrade the kiosk", NULL, NULL, &from, err)) return -1;
+    /* Creating a new database is routine; upgrading one is worth a line. */
+    if (from == 0) log_debug("store: %s created with schema %d", s->path, MIGRATION_COUNT);
+    else if (from < MIGRATION_COUNT) log_info("store: %s migrated to schema %d", s->path, MIGRATION_COUNT);
     return 0;
 }
 
@@ -227,13 +201,185 @@ void store_close(Store *s)
     free(s);
 }
 
+/* ---- the kiosk's start-up --------------------------------------------- */
+
+static bool code_is_corrupt(int code) { return (code & 0xff) == SQLITE_CORRUPT || (code & 0xff) == SQLITE_NOTADB; }
+
+static bool code_is_unwritable(int code)
+{
+    int c = code & 0xff;
+    return c == SQLITE_READONLY || c == SQLITE_FULL || c == SQLITE_CANTOPEN || c == SQLITE_PERM ||
+           code == SQLITE_IOERR_WRITE || code == SQLITE_IOERR_FSYNC || code == SQLITE_IOERR_SHMOPEN ||
+           code == SQLITE_IOERR_SHMSIZE;
+}
+
+/* An existing database opened without writing anything: mode=ro, and when
+ * even that needs a -shm it cannot create (a read-only folder), as an
+ * immutable file. */
+static int open_read_only(const char *path, Store **out, Err *err)
+{
+    static const char *const modes[] = {"ro", "ro&immutable=1"};
+    for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+        char *uri = sqlite3_mprintf("file:%s?mode=%s", path, modes[i]);
+        Store *s = calloc(1, sizeof *s);
+        if (!uri || !s) {
+            sqlite3_free(uri);
+            free(s);
+            return err_set(err, "out of memory");
+        }
+        snprintf(s->path, sizeof s->path, "%s", path);
+        int rc = sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_FULLMUTEX, NULL);
+        sqlite3_free(uri);
+        int version = -1;
+        if (rc == SQLITE_OK) store_schema_version(s, &version, NULL);
+        if (rc == SQLITE_OK && version == STORE_SCHEMA_VERSION) {
+            sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+            *out = s;
+            return 0;
+        }
+        if (rc == SQLITE_OK && i == 0) err_set(err, "%s: cannot be read without writing: %s", path, sqlite3_errmsg(s->db));
+        else if (rc == SQLITE_OK) err_set(err, "%s: schema %d, not %d, and it cannot be migrated read-only", path,
+                                          version, STORE_SCHEMA_VERSION);
+        else err_set(err, "%s: cannot be opened read-only: %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        store_close(s);
+    }
+    return -1;
+}
+
+/* PRAGMA quick_check: "ok", or its first complaint in why. */
+static bool quick_check_ok(Store *s, char *why, size_t size)
+{
+    sqlite3_stmt *st = NULL;
+    snprintf(why, size, "%s", "cannot run");
+    if (sqlite3_prepare_v2(s->db, "PRAGMA quick_check", -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        sql_copy_text(why, size, st, 0);
+    else snprintf(why, size, "%s", sqlite3_errmsg(s->db));
+    sqlite3_finalize(st);
+    return strcmp(why, "ok") == 0;
+}
+
+/* Opens the database for writing; *code is SQLite's result when it fails.
+ * A write of the start time proves it takes writes (a full disk is only
+ * seen when something is written). */
+static int open_and_probe(const char *path, Store **out, int *code, Err *err)
+{
+    Store *s = NULL;
+    *code = SQLITE_OK;
+    if (store_open(path, &s, err) == 0) {
+        char stamp[32];
+        snprintf(stamp, sizeof stamp, "%lld", (long long)time(NULL));
+        char check[200];
+        if (!quick_check_ok(s, check, sizeof check)) {
+            *code = SQLITE_CORRUPT;
+            err_set(err, "%s: PRAGMA quick_check: %s", path, check);
+        } else if (store_state_set(s, "store.opened_at", stamp, err) == 0) {
+            *out = s;
+            return 0;
+        }
+    }
+    if (*code == SQLITE_OK) *code = s ? sqlite3_extended_errcode(s->db) : SQLITE_ERROR;
+    store_close(s);
+    return -1;
+}
+
+static int open_failure_code(const char *path)
+{
+    /* store_open closed its connection: ask SQLite again what it sees. */
+    sqlite3 *db = NULL;
+    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);
+    if (rc == SQLITE_OK) rc = sqlite3_exec(db, "PRAGMA schema_version", NULL, NULL, NULL);
+    if (rc != SQLITE_OK && db) rc = sqlite3_extended_errcode(db);
+    sqlite3_close(db);
+    return rc;
+}
+
+/* The unsent feedback of a corrupt database, as far as it can be read. */
+static int salvage_feedback(const char *path, StoreFeedback **rows, int *count)
+{
+    Store *old = NULL;
+    Err e;
+    *rows = NULL;
+    *count = 0;
+    if (open_read_only(path, &old, &e) != 0) return -1;
+    int rc = store_feedback_pending(old, 100000, rows, count, &e);
+    if (rc) log_warn("store: no feedback could be read from the damaged %s: %s", path, e.msg);
+    store_close(old);
+    return rc;
+}
+
+static void move_aside(const char *path, char *moved_to, size_t size)
+{
+    char stamp[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+    snprintf(moved_to, size, "%s.corrupt-%s", path, stamp);
+    static const char *const suffixes[] = {"", "-wal", "-shm"};
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        char from[1200], to[1300];
+        snprintf(from, sizeof from, "%s%s", path, suffixes[i]);
+        snprintf(to, sizeof to, "%s%s", moved_to, suffixes[i]);
+        if (rename(from, to) != 0 && i == 0) log_warn("store: cannot move %s aside: %m", from);
+    }
+}
+
+static int replace_corrupt(const char *path, Store **out, StoreStart *start, Err *err)
+{
+    StoreFeedback *rows;
+    int count;
+    salvage_feedback(path, &rows, &count);
+    move_aside(path, start->moved_to, sizeof start->moved_to);
+    int code;
+    if (open_and_probe(path, out, &code, err) != 0) {
+        store_free(rows);
+        return err_prefix(err, "a fresh database after moving the damaged one to %s: ", start->moved_to);
+    }
+    for (int i = 0; i < count; i++) {
+        Err e;
+        if (store_feedback_add(*out, &rows[i], &e) == 0) start->salvaged++;
+        else log_warn("store: feedback %s from the damaged database not kept: %s", rows[i].id, e.msg);
+    }
+    store_free(rows);
+    log_warn("store: %s was damaged; kept as %s, %d unsent feedback submission(s) saved from it, a fresh database "
+             "made (the sync thread fills it again)",
+             path, start->moved_to, start->salvaged);
+    return 0;
+}
+
+/* A full disk shows in SQLite as SQLITE_FULL, or as a disk I/O error when
+ * the -shm cannot grow: the folder's free space tells them apart. */
+static bool disk_full(const char *path)
+{
+    char dir[1100];
+    snprintf(dir, sizeof dir, "%s", path);
+    struct statvfs vfs;
+    return statvfs(dirname(dir), &vfs) == 0 && (uint64_t)vfs.f_bavail * vfs.f_frsize < 64 * 1024;
+}
+
+int store_open_kiosk(const char *path, Store **out, StoreStart *start, Err *err)
+{
+    memset(start, 0, sizeof *start);
+    *out = NULL;
+    int code;
+    if (open_and_probe(path, out, &code, err) == 0) return 0;
+    if (code == SQLITE_ERROR || code == SQLITE_OK) code = open_failure_code(path);
+    if (code_is_corrupt(code)) return replace_corrupt(path, out, start, err);
+    if (!code_is_unwritable(code)) return -1;
+    Err why = *err;
+    if (open_read_only(path, out, err) != 0) return err_prefix(err, "%s; and read-only: ", why.msg);
+    start->read_only = true;
+    snprintf(start->why, sizeof start->why, "%s", (code & 0xff) == SQLITE_FULL || disk_full(path) ? "存储已满" : "存储只读");
+    log_warn("store: %s cannot be written (%s); showing what it holds, read-only, without syncing", path, why.msg);
+    return 0;
+}
+
 void store_delete_files(const char *path)
 {
     static const char *const suffixes[] = {"", "-wal", "-shm"};
     for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
-        char file[1100];
-        snprintf(file, sizeof file, "%s%s", path, suffixes[i]);
-        unlink(file);
+        char file[PATH_MAX];
+        if (path_format(file, sizeof file, NULL, "%s%s", path, suffixes[i]) == 0) unlink(file);
     }
 }
 
@@ -509,7 +655,7 @@ static void read_answer(sqlite3_stmt *st, void *slot)
 
 int store_answers(Store *s, int offset, int limit, StoreAnswer **out, int *count, int *total, Err *err)
 {
-    *total = (int)query_int(s, "SELECT COUNT(*) FROM answers WHERE deleted = 0", NULL);
+    if (query_count(s, err, total, "SELECT COUNT(*) FROM answers WHERE deleted = 0", NULL)) return -1;
     sqlite3_stmt *st = prepare(s, err,
                                "SELECT id, question, answer, asked_at, answered_at, item_id FROM answers"
                                " WHERE deleted = 0 ORDER BY answered_at DESC, id LIMIT ?1 OFFSET ?2",
@@ -532,7 +678,7 @@ int store_next_change(Store *s, int64_t now, int64_t *at, Err *err)
         "  WHERE scope = 'public' AND deleted = 0 AND published_at + 86400 * 7 > ?1"
         " UNION ALL SELECT starts_at FROM notices WHERE deleted = 0 AND starts_at > ?1"
         " UNION ALL SELECT ends_at FROM notices WHERE deleted = 0 AND ends_at > ?1)";
-    return query_int_err(s, err, at, sql, "i", now) < 0 ? -1 : 0;
+    return query_int(s, err, at, sql, "i", now);
 }
 
 int store_item_viewed(Store *s, const char *id, int64_t views, Err *err)
@@ -543,9 +689,9 @@ int store_item_viewed(Store *s, const char *id, int64_t views, Err *err)
                "si", id, views);
 }
 
-int store_view_count(Store *s, const char *id)
+int store_view_count(Store *s, const char *id, int64_t *out, Err *err)
 {
-    return (int)query_int(s, "SELECT COALESCE((SELECT count FROM view_counts WHERE item_id = ?1), 0)", "s", id);
+    return query_int(s, err, out, "SELECT COALESCE((SELECT count FROM view_counts WHERE item_id = ?1), 0)", "s", id);
 }
 
 static void read_views(sqlite3_stmt *st, void *slot)
@@ -603,11 +749,10 @@ int store_state_set(Store *s, const char *key, const char *value, Err *err)
     return run(s, err, "INSERT OR REPLACE INTO sync_state(key, value) VALUES (?1, ?2)", "ss", key, value);
 }
 
-int64_t store_revision(Store *s)
+int store_revision(Store *s, int64_t *out, Err *err)
 {
-    char buf[32];
-    if (store_state_get(s, "revision", buf, sizeof buf) != 0) return 0;
-    return strtoll(buf, NULL, 10);
+    return query_int(s, err, out, "SELECT COALESCE((SELECT CAST(value AS INTEGER) FROM sync_state WHERE key = 'revision'), 0)",
+                     NULL);
 }
 
 int store_set_revision(Store *s, int64_t revision, Err *err)
@@ -637,7 +782,7 @@ int store_mark_all_deleted(Store *s, Err *err)
 
 int store_purge_hidden(Store *s, Err *err) { return exec_sql(s, PURGE_HIDDEN_SQL, err); }
 
-int store_category_upsert(Store *s, const StoreCategoryIn *c, Err *err)
+int store_category_upsert(Store *s, const FeedCategory *c, Err *err)
 {
     return run(s, err,
                "INSERT INTO categories(id, parent_id, name, icon, sort, lang, deleted)"
@@ -658,7 +803,7 @@ int store_category_delete(Store *s, const char *id, Err *err)
     return run(s, err, CATEGORY_AND_BELOW "UPDATE categories SET deleted = 1 WHERE id IN (SELECT id FROM sub)", "s", id);
 }
 
-int store_item_upsert(Store *s, const StoreItemIn *it, Err *err)
+int store_item_upsert(Store *s, const FeedItem *it, Err *err)
 {
     if (run(s, err,
             "INSERT INTO items(id, category_id, title, body, unit, published_at, expires_at, period, scope,"
@@ -675,7 +820,7 @@ int store_item_upsert(Store *s, const StoreItemIn *it, Err *err)
         return -1;
     if (run(s, err, "DELETE FROM attachments WHERE item_id = ?1", "s", it->id)) return -1;
     for (int i = 0; i < it->attachment_count; i++) {
-        const StoreAttachmentIn *a = &it->attachments[i];
+        const FeedAttachment *a = &it->attachments[i];
         if (run(s, err,
                 "INSERT INTO attachments(item_id, seq, sha256, size, mime, caption, href)"
                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -691,7 +836,7 @@ int store_item_delete(Store *s, const char *id, Err *err)
     return run(s, err, "UPDATE items SET deleted = 1 WHERE id = ?1", "s", id);
 }
 
-int store_notice_upsert(Store *s, const StoreNoticeIn *n, Err *err)
+int store_notice_upsert(Store *s, const FeedNotice *n, Err *err)
 {
     return run(s, err,
                "INSERT INTO notices(id, text, urgent, period, starts_at, ends_at, sort, deleted)"
@@ -707,7 +852,7 @@ int store_notice_delete(Store *s, const char *id, Err *err)
     return run(s, err, "UPDATE notices SET deleted = 1 WHERE id = ?1", "s", id);
 }
 
-int store_answer_upsert(Store *s, const StoreAnswerIn *a, Err *err)
+int store_answer_upsert(Store *s, const FeedAnswer *a, Err *err)
 {
     return run(s, err,
                "INSERT INTO answers(id, question, answer, item_id, asked_at, answered_at, deleted)"
@@ -798,17 +943,17 @@ int store_blob_set_present(Store *s, const char *sha256, bool present, Err *err)
                "s", sha256);
 }
 
-int store_blob_is_present(Store *s, const char *sha256)
+int store_blob_is_present(Store *s, const char *sha256, bool *out, Err *err)
 {
-    return query_int(s, "SELECT EXISTS (SELECT 1 FROM blobs WHERE sha256 = ?1)", "s", sha256) > 0;
+    return query_bool(s, err, out, "SELECT EXISTS (SELECT 1 FROM blobs WHERE sha256 = ?1)", "s", sha256);
 }
 
-int store_blob_referenced(Store *s, const char *sha256)
+int store_blob_referenced(Store *s, const char *sha256, bool *out, Err *err)
 {
-    return query_int(s,
-                     "SELECT EXISTS (SELECT 1 FROM attachments a JOIN items i ON i.id = a.item_id"
-                     " WHERE a.sha256 = ?1 AND i.deleted = 0)",
-                     "s", sha256) > 0;
+    return query_bool(s, err, out,
+                      "SELECT EXISTS (SELECT 1 FROM attachments a JOIN items i ON i.id = a.item_id"
+                      " WHERE a.sha256 = ?1 AND i.deleted = 0)",
+                      "s", sha256);
 }
 
 /* ---- feedback outbox -------------------------------------------------- */
@@ -877,26 +1022,26 @@ int store_feedback_note_attempt(Store *s, const char *id, const char *error, Err
                error ? error : "");
 }
 
-int store_feedback_outbox_length(Store *s)
+int store_feedback_outbox_length(Store *s, int *out, Err *err)
 {
-    return (int)query_int(s, "SELECT COUNT(*) FROM feedback_outbox WHERE sent_at IS NULL", NULL);
+    return query_count(s, err, out, "SELECT COUNT(*) FROM feedback_outbox WHERE sent_at IS NULL", NULL);
 }
 
 /* Both windows are closed at `now` too: submissions stamped in the future
  * by a clock that ran ahead and was then corrected are not "recent", or a
  * kiosk would refuse everything until real time caught up with them. */
-int store_feedback_count_since(Store *s, int64_t since, int64_t now)
+int store_feedback_count_since(Store *s, int64_t since, int64_t now, int *out, Err *err)
 {
-    return (int)query_int(s, "SELECT COUNT(*) FROM feedback_outbox WHERE created_at BETWEEN ?1 AND ?2", "ii", since,
-                          now);
+    return query_count(s, err, out, "SELECT COUNT(*) FROM feedback_outbox WHERE created_at BETWEEN ?1 AND ?2", "ii",
+                       since, now);
 }
 
-int store_feedback_duplicate(Store *s, const StoreFeedback *f, int64_t since, int64_t now)
+int store_feedback_duplicate(Store *s, const StoreFeedback *f, int64_t since, int64_t now, bool *out, Err *err)
 {
-    return query_int(s,
-                     "SELECT EXISTS (SELECT 1 FROM feedback_outbox WHERE created_at BETWEEN ?1 AND ?8 AND kind = ?2"
-                     " AND target_item = ?3 AND target_category = ?4 AND rating = ?5 AND comment = ?6"
-                     " AND reasons = ?7)",
-                     "isssdssi", since, feedback_kind_word(f->kind), f->target_item, f->target_category, f->rating,
-                     f->comment, f->reasons[0] ? f->reasons : "[]", now) > 0;
+    return query_bool(s, err, out,
+                      "SELECT EXISTS (SELECT 1 FROM feedback_outbox WHERE created_at BETWEEN ?1 AND ?8 AND kind = ?2"
+                      " AND target_item = ?3 AND target_category = ?4 AND rating = ?5 AND comment = ?6"
+                      " AND reasons = ?7)",
+                      "isssdssi", since, feedback_kind_word(f->kind), f->target_item, f->target_category, f->rating,
+                      f->comment, f->reasons[0] ? f->reasons : "[]", now);
 }

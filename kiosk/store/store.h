@@ -9,9 +9,11 @@
  * here, in one place: VISIBLE_ITEM in store.c.  Every read that feeds a
  * screen goes through it.
  *
- * Conventions: functions return 0 on success and -1 on error (Err filled);
- * lookups of one thing return 1 when it is not there or not visible.
- * Arrays handed out are freed with the matching store_free_* function. */
+ * Conventions (common/err.h): functions return 0 on success and -1 on
+ * error (Err filled); lookups of one thing return 1 when it is not there
+ * or not visible; counts and yes/no questions answer through an out
+ * parameter, so a failed query is never read as "0" or "no".  Arrays
+ * handed out are freed with the matching store_free_* function. */
 #ifndef KIOSK_STORE_H
 #define KIOSK_STORE_H
 
@@ -20,40 +22,17 @@
 #include <time.h>
 
 #include "err.h"
+#include "feed.h"
+#include "wire.h"
 
 #define STORE_SCHEMA_VERSION 4
-#define STORE_ID_MAX 64          /* ids: 1..63 bytes of [A-Za-z0-9_.-] */
-#define STORE_MAX_DEPTH 3        /* 一级/二级/三级目录 */
 #define STORE_NEW_DAYS 7         /* the 新 badge */
 
 typedef struct Store Store;
 
-typedef enum { PERIOD_LONG_TERM, PERIOD_PERIODIC, PERIOD_PHASED, PERIOD_IMMEDIATE } Period;
-typedef enum { SCOPE_PUBLIC, SCOPE_INTERNAL } Scope;
-
-/* "long_term" <-> PERIOD_LONG_TERM (the feed's words), and the label a
- * visitor reads (长期/定期/分期/即时). -1 / NULL when unknown. */
-int period_parse(const char *word);
-const char *period_word(Period p);
-const char *period_label(Period p);
-int scope_parse(const char *word);
-const char *scope_word(Scope s);
-
-/* The script a text is written in (the feed's "lang": BCP 47 "zh-Hans",
- * "zh-Hant"): it chooses the SC or TC face. */
-typedef enum { LANG_HANS, LANG_HANT } Lang;
-int lang_parse(const char *word);
-const char *lang_word(Lang l);
-
-/* How an item's body is written (the feed's "body_format"): "plain", one
- * paragraph a line, or "markdown", CommonMark with GFM tables (FEED.md). */
-typedef enum { BODY_PLAIN, BODY_MARKDOWN } BodyFormat;
-int body_format_parse(const char *word);
-const char *body_format_word(BodyFormat f);
-
 typedef struct StoreCategory {
-    char id[STORE_ID_MAX];
-    char parent_id[STORE_ID_MAX];    /* "" for a first-level category */
+    char id[PROTO_ID_MAX];
+    char parent_id[PROTO_ID_MAX];    /* "" for a first-level category */
     char name[512];                  /* the feed allows 400 bytes */
     char icon[64];
     int sort;
@@ -64,8 +43,8 @@ typedef struct StoreCategory {
 } StoreCategory;
 
 typedef struct StoreItemSummary {
-    char id[STORE_ID_MAX];
-    char category_id[STORE_ID_MAX];
+    char id[PROTO_ID_MAX];
+    char category_id[PROTO_ID_MAX];
     char title[1024];
     int64_t published_at;
     Period period;
@@ -92,18 +71,18 @@ typedef struct StoreItem {
 } StoreItem;
 
 typedef struct StoreNotice {
-    char id[STORE_ID_MAX];
+    char id[PROTO_ID_MAX];
     char text[1024];
     bool urgent;
     Period period;
 } StoreNotice;
 
 typedef struct StoreAnswer {
-    char id[STORE_ID_MAX];
+    char id[PROTO_ID_MAX];
     char question[2048];
     char answer[4096];
     int64_t asked_at, answered_at;
-    char item_id[STORE_ID_MAX];      /* "" when about the organisation in general */
+    char item_id[PROTO_ID_MAX];      /* "" when about the organisation in general */
 } StoreAnswer;
 
 /* ---- opening ---------------------------------------------------------- */
@@ -113,9 +92,27 @@ typedef struct StoreAnswer {
  * two threads wait for each other's short transactions. */
 int store_open(const char *path, Store **out, Err *err);
 void store_close(Store *s);
+
+/* What store_open_kiosk had to do to give the kiosk something to show. */
+typedef struct StoreStart {
+    bool read_only;          /* the database cannot be written (read-only folder, full disk) */
+    char why[64];            /* then, for the sync mark: 存储已满 or 存储只读 */
+    char moved_to[1100];     /* a corrupt database was kept here ("" none) */
+    int salvaged;            /* unsent feedback copied from it into the fresh one */
+} StoreStart;
+/* The kiosk's start-up open: store_open, and then a write to prove the
+ * database takes writes.  A database that is no database or fails
+ * PRAGMA quick_check is renamed PATH.corrupt-YYYYmmdd-HHMMSS (kept for
+ * diagnosis, with its -wal and -shm), its unsent feedback is copied into a
+ * fresh database when it can still be read, and the fresh one is used (the
+ * sync thread fills it again).  A database that cannot be written is
+ * opened read-only and start->read_only says so.  -1 only when there is
+ * nothing to open at all (no folder, a read-only folder with no database,
+ * a schema from another version that cannot be migrated read-only). */
+int store_open_kiosk(const char *path, Store **out, StoreStart *start, Err *err);
 /* Deletes a closed database and its WAL files (-wal, -shm). */
 void store_delete_files(const char *path);
-int store_schema_version(Store *s);
+int store_schema_version(Store *s, int *out, Err *err);
 
 /* ---- reads for the screens (all apply the visibility rule at `now`) ---- */
 
@@ -142,11 +139,11 @@ int store_next_change(Store *s, int64_t now, int64_t *at, Err *err);
 /* Adds `views` views of an item (for the admins' statistics).  Written by
  * the sync thread: the screen counts views in memory (sync_count_view). */
 int store_item_viewed(Store *s, const char *id, int64_t views, Err *err);
-int store_view_count(Store *s, const char *id);
+int store_view_count(Store *s, const char *id, int64_t *out, Err *err);
 
 /* Views not yet reported to the server, for the heartbeat. */
 typedef struct StoreViews {
-    char item_id[STORE_ID_MAX];
+    char item_id[PROTO_ID_MAX];
     int64_t count;                   /* views since the last acknowledged report */
 } StoreViews;
 /* At most `limit` items with unreported views (the most unreported first). */
@@ -156,7 +153,7 @@ int store_views_unreported(Store *s, int limit, StoreViews **out, int *count, Er
 int store_views_mark_reported(Store *s, const StoreViews *views, int count, Err *err);
 
 /* The content revision the store is at (0 when empty). */
-int64_t store_revision(Store *s);
+int store_revision(Store *s, int64_t *out, Err *err);
 
 void store_free(void *array);    /* frees any array handed out above */
 
@@ -166,7 +163,7 @@ void store_free(void *array);    /* frees any array handed out above */
 int store_state_get(Store *s, const char *key, char *buf, size_t size);
 int store_state_set(Store *s, const char *key, const char *value, Err *err);
 
-/* ---- writes for the importer (feed.c) --------------------------------- */
+/* ---- writes for the importer (import.c) --------------------------------- */
 /* All of these run inside store_write_begin()/store_write_commit(); a
  * failure anywhere is followed by store_write_rollback(). */
 
@@ -178,50 +175,18 @@ void store_write_rollback(Store *s);
  * upserts of the snapshot bring back what it still holds. */
 int store_mark_all_deleted(Store *s, Err *err);
 
-typedef struct StoreCategoryIn {
-    const char *id, *parent_id, *name, *icon;   /* parent_id NULL or "" = top */
-    int sort;
-    Lang lang;
-} StoreCategoryIn;
-int store_category_upsert(Store *s, const StoreCategoryIn *c, Err *err);
+/* The entries as proto/feed.h checked them. */
+int store_category_upsert(Store *s, const FeedCategory *c, Err *err);
 /* Deletes the category, its descendants and their items. */
 int store_category_delete(Store *s, const char *id, Err *err);
 
-typedef struct StoreAttachmentIn {
-    const char *sha256, *mime, *caption, *href;
-    int64_t size;
-} StoreAttachmentIn;
-
-typedef struct StoreItemIn {
-    const char *id, *category_id, *title, *body, *unit;
-    int64_t published_at, expires_at;            /* expires_at 0 = no end */
-    Period period;
-    Scope scope;
-    bool pinned, urgent;
-    int64_t revision;
-    Lang lang;
-    BodyFormat body_format;
-    const StoreAttachmentIn *attachments;
-    int attachment_count;
-} StoreItemIn;
-int store_item_upsert(Store *s, const StoreItemIn *it, Err *err);
+int store_item_upsert(Store *s, const FeedItem *it, Err *err);
 int store_item_delete(Store *s, const char *id, Err *err);
 
-typedef struct StoreNoticeIn {
-    const char *id, *text;
-    bool urgent;
-    Period period;
-    int64_t starts_at, ends_at;                  /* ends_at 0 = no end */
-    int sort;
-} StoreNoticeIn;
-int store_notice_upsert(Store *s, const StoreNoticeIn *n, Err *err);
+int store_notice_upsert(Store *s, const FeedNotice *n, Err *err);
 int store_notice_delete(Store *s, const char *id, Err *err);
 
-typedef struct StoreAnswerIn {
-    const char *id, *question, *answer, *item_id;
-    int64_t asked_at, answered_at;
-} StoreAnswerIn;
-int store_answer_upsert(Store *s, const StoreAnswerIn *a, Err *err);
+int store_answer_upsert(Store *s, const FeedAnswer *a, Err *err);
 int store_answer_delete(Store *s, const char *id, Err *err);
 
 /* Removes what a kiosk must not keep on its disk: items that are not
@@ -250,20 +215,18 @@ int store_blobs_missing(Store *s, StoreBlobRef **out, int *count, Err *err);
 int store_blobs_present(Store *s, StoreBlobRef **out, int *count, Err *err);
 /* Marks every attachment with this hash present (or absent again). */
 int store_blob_set_present(Store *s, const char *sha256, bool present, Err *err);
-/* 1 if the hash is marked present, 0 if not. */
-int store_blob_is_present(Store *s, const char *sha256);
-/* 1 if a live item still refers to the hash, 0 if not. */
-int store_blob_referenced(Store *s, const char *sha256);
+/* *out: whether the hash is marked present. */
+int store_blob_is_present(Store *s, const char *sha256, bool *out, Err *err);
+/* *out: whether a live item still refers to the hash. */
+int store_blob_referenced(Store *s, const char *sha256, bool *out, Err *err);
 
 /* ---- feedback outbox -------------------------------------------------- */
-
-typedef enum { FEEDBACK_RATING, FEEDBACK_COMMENT, FEEDBACK_REQUEST } FeedbackKind;
 
 typedef struct StoreFeedback {
     char id[40];                     /* UUID made by the kiosk */
     FeedbackKind kind;
-    char target_item[STORE_ID_MAX];  /* "" = not about one item */
-    char target_category[STORE_ID_MAX];
+    char target_item[PROTO_ID_MAX];  /* "" = not about one item */
+    char target_category[PROTO_ID_MAX];
     int rating;                      /* 0 = none, else 1..levels (1 = best) */
     int rating_levels;
     char reasons[512];               /* JSON array of strings */
@@ -273,9 +236,6 @@ typedef struct StoreFeedback {
     int64_t created_at;
     int attempts;
 } StoreFeedback;
-
-const char *feedback_kind_word(FeedbackKind k);  /* "rating", "comment", "request" */
-int feedback_kind_parse(const char *word);
 
 /* Commits the submission durably (fsync'd) before returning.  The visitor
  * waits for it, so it waits at most STORE_VISITOR_WAIT_MS for another
@@ -292,12 +252,12 @@ int store_feedback_pending(Store *s, int max, StoreFeedback **out, int *count, E
 /* After the server acknowledged: mark sent and erase the contact details. */
 int store_feedback_mark_sent(Store *s, const char *id, int64_t now, Err *err);
 int store_feedback_note_attempt(Store *s, const char *id, const char *error, Err *err);
-int store_feedback_outbox_length(Store *s);
+int store_feedback_outbox_length(Store *s, int *out, Err *err);
 /* How many submissions were made between `since` and `now` (for the rate
  * limit), and whether the same submission (kind, target, rating, reasons,
  * comment) was already made between them (duplicates).  Submissions dated
  * after `now` (a clock that ran ahead, then corrected) count for neither. */
-int store_feedback_count_since(Store *s, int64_t since, int64_t now);
-int store_feedback_duplicate(Store *s, const StoreFeedback *f, int64_t since, int64_t now);
+int store_feedback_count_since(Store *s, int64_t since, int64_t now, int *out, Err *err);
+int store_feedback_duplicate(Store *s, const StoreFeedback *f, int64_t since, int64_t now, bool *out, Err *err);
 
 #endif

@@ -37,6 +37,7 @@ struct App {
     const Config *cfg;
     Store *store;
     SyncThread *sync;
+    char store_note[64];        /* why the database is read-only, "" when it is not */
     Fonts *fonts;
     SDL_Window *win;
     SDL_Renderer *r;
@@ -66,6 +67,7 @@ struct App {
     char unit_name[256];
     char screen_on[16];         /* "07:00-20:00", "" = always */
     int ticker_speed;           /* pixels per second: the server's setting, else kiosk.conf */
+    Urgent urgent;              /* urgent and 即时 notices, on every screen */
     bool clock_warned;          /* the clock or zone looked wrong, and the log said so */
     Turn turn;                  /* the picture turned on the output (kiosk/ui/turn.h) */
 };
@@ -132,6 +134,7 @@ static void read_status(App *app)
     bool set = store_state_get(app->store, "setting.ticker_speed", speed, sizeof speed) == 0 &&
                number_parse_int(speed, 10, 1000, &v) == 0;
     app->ticker_speed = set ? v : app->cfg->ticker_speed;
+    urgent_load(&app->urgent, app->store, app_time(app), app->clock);
 }
 
 bool app_screen_hours(App *app)
@@ -187,6 +190,7 @@ void app_destroy(App *app)
     if (!app) return;
     while (app->depth) pop_one(app);
     if (app->snap) SDL_DestroyTexture(app->snap);
+    urgent_free(&app->urgent);
     turn_release(&app->turn);
     ui_destroy(app->ui);
     free(app);
@@ -613,6 +617,8 @@ static int step(App *app)
         }
         wake_at(&wake, w);
     }
+    if (urgent_turn(&app->urgent, app->clock)) app->dirty = true;
+    wake_at(&wake, urgent_wake(&app->urgent, app->clock));
     int64_t wall = app_time(app);
     wake_at(&wake, time_passes(app, wall));
     if (wall / 60 != app->shown_minute) {
@@ -727,6 +733,12 @@ void app_set_wall_time(App *app, int64_t wall)
 }
 
 void app_set_sync(App *app, SyncThread *sync) { app->sync = sync; }
+
+void app_set_store_note(App *app, const char *why)
+{
+    snprintf(app->store_note, sizeof app->store_note, "%s", why);
+    app->dirty = true;
+}
 void app_count_view(App *app, const char *item_id) { sync_count_view(app->sync, item_id); }
 void app_poke_sync(App *app) { sync_poke(app->sync); }
 
@@ -783,6 +795,7 @@ Chrome app_chrome(App *app, bool with_pager)
     c.header = (SDL_Rect){0, 0, app->w, ui_px(ui, portrait ? 176 : 124)};
     int nav_h = ui_px(ui, 132);
     c.nav = (SDL_Rect){0, app->h - nav_h, app->w, nav_h};
+    c.urgent = (SDL_Rect){0, c.header.h, app->w, urgent_strip_height(&app->urgent, ui, app->w)};
     int bottom = c.nav.y;
     if (with_pager) {
         if (portrait) {
@@ -794,7 +807,8 @@ Chrome app_chrome(App *app, bool with_pager)
             c.pager = (SDL_Rect){left, c.nav.y, app->w - left - right, nav_h};
         }
     }
-    c.body = (SDL_Rect){0, c.header.h, app->w, bottom - c.header.h};
+    int top = c.urgent.y + c.urgent.h;
+    c.body = (SDL_Rect){0, top, app->w, bottom - top};
     return c;
 }
 
@@ -838,6 +852,7 @@ static void draw_sync_mark(App *app, Ui *ui, SDL_Rect box)
     if (strcmp(app->sync_state, "ok") == 0) state = "已同步", dot = ui_theme.ok;
     else if (strcmp(app->sync_state, "offline") == 0) state = "离线";
     else if (strcmp(app->sync_state, "error") == 0) state = "同步异常", dot = ui_theme.error;
+    if (app->store_note[0]) state = app->store_note, dot = ui_theme.error;   /* nothing can be synced */
     const char *warning = clock_warning(app);
     char label[64];
     snprintf(label, sizeof label, warning[0] ? "%s · %s" : "%s", state, warning);
@@ -851,7 +866,22 @@ static void draw_sync_mark(App *app, Ui *ui, SDL_Rect box)
     ui_text_kind(ui, WIDGET_ICON, "", tb, label, &spec);
 }
 
+const StoreNotice *app_urgent_notice(App *app) { return urgent_current(&app->urgent); }
+
+void app_draw_urgent(App *app, Ui *ui, SDL_Rect box, UrgentLook look)
+{
+    urgent_draw(ui, urgent_current(&app->urgent), box, look);
+}
+
+static void draw_header_bar(App *app, Ui *ui, const Chrome *c);
+
 void app_draw_header(App *app, Ui *ui, const Chrome *c)
+{
+    draw_header_bar(app, ui, c);
+    if (c->urgent.h > 0) app_draw_urgent(app, ui, c->urgent, URGENT_STRIP);
+}
+
+static void draw_header_bar(App *app, Ui *ui, const Chrome *c)
 {
     SDL_Rect h = c->header;
     ui_fill_bleed(ui, h, ui_theme.header);

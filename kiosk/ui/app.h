@@ -28,6 +28,7 @@
 #include "sync.h"
 #include "text.h"
 #include "ui.h"
+#include "urgent.h"
 
 typedef struct App App;
 
@@ -74,7 +75,8 @@ typedef struct ScreenOps {
 /* The layout every screen shares, in window pixels (without drift). */
 typedef struct Chrome {
     SDL_Rect header;
-    SDL_Rect body;      /* between header and bars */
+    SDL_Rect urgent;    /* the urgent strip under the header (h = 0 when nothing is urgent) */
+    SDL_Rect body;      /* between header (and urgent strip) and bars */
     SDL_Rect pager;     /* 上一页 第 n/m 页 下一页 (w = 0 when not asked for) */
     SDL_Rect nav;       /* 返回 首页 … 意见建议 */
     int pager_extra;    /* width a screen keeps for its own control at the right of the page number */
@@ -146,7 +148,13 @@ bool app_screen_hours(App *app);
 
 /* Layout and drawing of the shared chrome. */
 Chrome app_chrome(App *app, bool with_pager);
+/* The header, and under it the urgent strip when c->urgent.h > 0. */
 void app_draw_header(App *app, Ui *ui, const Chrome *c);
+/* The urgent notice shown now (NULL when none) and the one way it is
+ * drawn, into any box: the strip, the sleep screen's calm line, and later
+ * a remote emergency takeover all go through here. */
+const StoreNotice *app_urgent_notice(App *app);
+void app_draw_urgent(App *app, Ui *ui, SDL_Rect box, UrgentLook look);
 void app_draw_nav(App *app, Ui *ui, const Chrome *c, bool can_go_back);
 void app_draw_pager(App *app, Ui *ui, const Chrome *c, int page, int pages);
 
@@ -157,6 +165,9 @@ void app_sync_notify(void *ctx, SyncEvent ev);
 /* The sync thread the screens hand work to (NULL: none, as in --headless
  * until a script starts one): a view to count, a submission to send now. */
 void app_set_sync(App *app, SyncThread *sync);
+/* The database is read-only (why: 存储已满, 存储只读): the sync mark shows
+ * it in place of the sync state. */
+void app_set_store_note(App *app, const char *why);
 void app_count_view(App *app, const char *item_id);
 void app_poke_sync(App *app);
 /* The SDL event type those events use (registered on first use). */

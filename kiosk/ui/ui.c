@@ -9,6 +9,7 @@
 
 #include "blobs.h"
 #include "log.h"
+#include "path.h"
 #include "picture.h"
 
 /* Calm and high-contrast: deep red and white for the header, dark text on
@@ -427,6 +428,30 @@ static TexEntry *text_entry(Ui *ui, const char *text, const TextSpec *spec, int 
     return e;
 }
 
+void ui_picture(Ui *ui, const char *key, SDL_Rect r, UiPaint paint, const void *ctx)
+{
+    if (r.w <= 0 || r.h <= 0) return;
+    char full[160];
+    snprintf(full, sizeof full, "p%dx%d|%s", r.w, r.h, key);
+    TexEntry *e = tex_find(ui, full);
+    if (!e) {
+        SDL_Texture *t = NULL;
+        SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, r.w, r.h, 32, SDL_PIXELFORMAT_ARGB8888);
+        if (s) {
+            SDL_FillRect(s, NULL, 0);
+            paint(s, ctx);
+            t = SDL_CreateTextureFromSurface(ui->r, s);
+            if (t) SDL_SetTextureBlendMode(t, SDL_BLENDMODE_BLEND);
+            SDL_FreeSurface(s);
+        }
+        if (!t) log_warn("ui: cannot make a picture: %s", SDL_GetError());
+        e = tex_add(ui, full, t, r.w, r.h);
+    }
+    if (!e || !e->tex) return;
+    SDL_Rect dst = ui_drift(ui, r);
+    SDL_RenderCopy(ui->r, e->tex, NULL, &dst);
+}
+
 void ui_text_size(Ui *ui, const char *text, const TextSpec *spec, int w, int max_h, int *tw, int *th)
 {
     TexEntry *e = text_entry(ui, text, spec, w, max_h);
@@ -557,12 +582,24 @@ void ui_button(Ui *ui, const char *id, SDL_Rect r, const char *label, ButtonStyl
     if (w) w->text_rect = dst;
 }
 
-int ui_badge(Ui *ui, int x, int y, int h, const char *text, SDL_Color bg, SDL_Color fg)
+static TextSpec badge_spec(Ui *ui, int h, SDL_Color fg)
 {
     /* Never under the 28 px floor of docs/TYPOGRAPHY.md, while it fits. */
     int size = h * 62 / 100, floor_px = ui_font(ui, 28);
     if (size < floor_px) size = floor_px < h * 3 / 4 ? floor_px : h * 3 / 4;
-    TextSpec spec = {.size = size, .bold = true, .color = fg, .max_lines = 1};
+    return (TextSpec){.size = size, .bold = true, .color = fg, .max_lines = 1};
+}
+
+int ui_badge_width(Ui *ui, int h, const char *text)
+{
+    TextSpec spec = badge_spec(ui, h, ui_theme.header_text);
+    TexEntry *e = text_entry(ui, text, &spec, ui_px(ui, 400), h);
+    return e ? e->w + 2 * (h / 3) : 0;
+}
+
+int ui_badge(Ui *ui, int x, int y, int h, const char *text, SDL_Color bg, SDL_Color fg)
+{
+    TextSpec spec = badge_spec(ui, h, fg);
     TexEntry *e = text_entry(ui, text, &spec, ui_px(ui, 400), h);
     if (!e) return 0;
     int pad = h / 3;
@@ -582,10 +619,9 @@ int ui_badge(Ui *ui, int x, int y, int h, const char *text, SDL_Color bg, SDL_Co
  * decoded), so a huge picture costs neither memory nor video memory. */
 static SDL_Texture *load_image(Ui *ui, const char *sha, int *w, int *h)
 {
-    char path[1200];
-    blobs_path(ui->image_dir, sha, path, sizeof path);
+    char path[PATH_MAX];
     Err err;
-    SDL_Surface *s = picture_load(path, ui->win_w, ui->win_h, &err);
+    SDL_Surface *s = blobs_path(ui->image_dir, sha, path, sizeof path, &err) ? NULL : picture_load(path, ui->win_w, ui->win_h, &err);
     if (!s) {
         log_warn("ui: image %s cannot be shown: %s", sha, err.msg);
         return NULL;

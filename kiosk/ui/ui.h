@@ -121,6 +121,12 @@ void ui_disc(Ui *ui, int cx, int cy, int radius, SDL_Color c);
 void ui_polygon(Ui *ui, const SDL_FPoint *pts, int n, SDL_Color c);
 void ui_thick_line(Ui *ui, float x1, float y1, float x2, float y2, float width, SDL_Color c);
 
+/* A picture painted once into a transparent ARGB8888 surface r.w x r.h
+ * (antialiased shapes: see shapes.h), cached under key and size like text,
+ * drawn at r (drifted).  key names what paint draws from ctx. */
+typedef void (*UiPaint)(SDL_Surface *s, const void *ctx);
+void ui_picture(Ui *ui, const char *key, SDL_Rect r, UiPaint paint, const void *ctx);
+
 /* ---- text ---- */
 /* Draws text inside box: wrapped to the box width, at most max_lines (or
  * what fits the box height), ellipsized.  Records a WIDGET_TEXT unless
@@ -152,6 +158,8 @@ void ui_block_prepare(Ui *ui, const char *key, const TextBlock *b, int first, in
 void ui_button(Ui *ui, const char *id, SDL_Rect r, const char *label, ButtonStyle style, bool enabled);
 /* A small label on a coloured pill; returns its width. */
 int ui_badge(Ui *ui, int x, int y, int h, const char *text, SDL_Color bg, SDL_Color fg);
+/* The width ui_badge would take. */
+int ui_badge_width(Ui *ui, int h, const char *text);
 
 /* ---- images (attachments, from the blob cache) ---- */
 /* Natural size; -1 when the file cannot be read as an image. */

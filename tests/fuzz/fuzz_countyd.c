@@ -15,7 +15,7 @@
 #include "catalog.h"
 #include "cdb.h"
 #include "content.h"
-#include "feed.h"
+#include "import.h"
 #include "feedback.h"
 #include "feedgen.h"
 #include "kiosks.h"

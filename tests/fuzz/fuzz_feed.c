@@ -5,7 +5,7 @@
  * leaks or reads out of bounds whatever the document says. */
 #include "fuzz_util.h"
 
-#include "feed.h"
+#include "import.h"
 #include "store.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -19,8 +19,9 @@ fail() {
     exit 1
 }
 
-# retry TRIES MESSAGE COMMAND...: runs COMMAND every 0.1 s until it
-# succeeds; after TRIES tries the test fails with MESSAGE.
+# retry TRIES MESSAGE COMMAND...: waits for a state: runs COMMAND every
+# 0.1 s until it succeeds; after TRIES tries (a bound for a broken build,
+# not a speed requirement) the test fails with MESSAGE.
 retry() {
     tries=$1 msg=$2
     shift 2

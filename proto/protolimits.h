@@ -1,0 +1,53 @@
+/* protolimits.h — every limit of the wire and of the feed format, one name per
+ * meaning (docs/FEED.md "Limits", docs/PROTOCOL.md).
+ *
+ * The kiosk's importer, kioskctl's authoring reader, countyd's request
+ * checks and the sync client all take their numbers from here, so a kiosk
+ * never sends what the server refuses and the server never accepts what a
+ * kiosk would refuse.  Text limits are in bytes of UTF-8 unless named
+ * otherwise.  Nothing here is a setting: changing one changes the protocol. */
+#ifndef PROTO_PROTOLIMITS_H
+#define PROTO_PROTOLIMITS_H
+
+/* ---- ids -------------------------------------------------------------- */
+#define PROTO_ID_MAX 64 /* buffer size: ids are 1..63 bytes of [A-Za-z0-9_.-] */
+#define PROTO_SHA256_HEX 64 /* lowercase hex digits of an attachment's name */
+
+/* ---- the feed document ------------------------------------------------ */
+#define FEED_MAX_BYTES (64 * 1024 * 1024) /* one document */
+#define FEED_MAX_DEPTH 3 /* 一级/二级/三级目录 */
+#define FEED_MAX_NAME 400 /* category name */
+#define FEED_MAX_ICON 60
+#define FEED_MAX_TITLE 1000
+#define FEED_MAX_BODY (2 * 1024 * 1024)
+#define FEED_MAX_UNIT 250
+#define FEED_MAX_CAPTION 500
+#define FEED_MAX_NOTICE 1000
+#define FEED_MAX_QUESTION 2000
+#define FEED_MAX_ANSWER 4000
+#define FEED_MAX_HREF 1000
+#define FEED_MAX_ATTACHMENTS 32 /* per item */
+#define FEED_MAX_ATTACHMENT_BYTES (32LL * 1024 * 1024) /* one attachment's size */
+#define FEED_SORT_MAX 1000000 /* sort keys are -FEED_SORT_MAX..FEED_SORT_MAX */
+
+/* ---- feedback (POST /v1/feedback) -------------------------------------- */
+#define FEEDBACK_MAX_POST_BYTES (1024 * 1024)
+#define FEEDBACK_MAX_BATCH 100 /* submissions per POST */
+#define FEEDBACK_ID_MIN 8 /* submission ids: 8..39 of [A-Za-z0-9-] (a UUID is 36) */
+#define FEEDBACK_ID_MAX 39
+#define FEEDBACK_MAX_COMMENT 4000
+#define FEEDBACK_MAX_NAME 127
+#define FEEDBACK_MAX_PHONE 31
+#define FEEDBACK_MAX_REASONS 12 /* reason chips per submission, and in the county's list */
+#define FEEDBACK_MAX_REASON 200 /* one reason's text in a submission */
+#define FEEDBACK_MAX_RATING_LEVELS 5
+#define SETTING_MAX_REASON 63 /* one reason chip in the county's pushed "reasons" setting */
+
+/* ---- heartbeats (POST /v1/heartbeat) ------------------------------------ */
+#define HEARTBEAT_MAX_BYTES (64 * 1024)
+#define HEARTBEAT_MAX_VIEW_ITEMS 1000 /* item ids in one heartbeat's "views" */
+#define HEARTBEAT_MAX_VIEWS_PER_ITEM 1000000 /* views of one item in one heartbeat */
+#define HEARTBEAT_MAX_APP_VERSION 64
+#define HEARTBEAT_MAX_LAST_ERROR 500
+
+#endif

@@ -1,0 +1,74 @@
+/* wire.h — the rules every program applies to what travels between them:
+ * ids, attachment names (sha256), the vocabularies of the feed and of
+ * feedback, and the time format.  Defined once here; the kiosk, kioskctl
+ * and countyd all call these (docs/FEED.md, docs/PROTOCOL.md). */
+#ifndef PROTO_WIRE_H
+#define PROTO_WIRE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "protolimits.h"
+
+/* ---- ids and names ----------------------------------------------------- */
+
+#define PROTO_ID_RULE "1-63 characters of A-Z a-z 0-9 - _ ."
+
+/* An id of a category, item, notice, answer or kiosk: PROTO_ID_RULE.
+ * NULL is not an id. */
+bool proto_id_valid(const char *id);
+/* A feedback submission's id: FEEDBACK_ID_MIN..FEEDBACK_ID_MAX of
+ * A-Z a-z 0-9 -. */
+bool proto_feedback_id_valid(const char *id);
+/* An attachment's name: 64 lowercase hexadecimal digits. */
+bool proto_sha256_valid(const char *hex);
+/* The attachment types a feed may carry: image/png and image/jpeg. */
+bool proto_image_type_valid(const char *mime);
+
+/* ---- vocabularies -------------------------------------------------------
+ * The words on the wire and the enums the programs use.  *_parse returns
+ * -1 for a word that is not in the vocabulary (and for NULL); *_word and
+ * *_label return NULL for a value out of range. */
+
+typedef enum { PERIOD_LONG_TERM, PERIOD_PERIODIC, PERIOD_PHASED, PERIOD_IMMEDIATE } Period;
+#define PERIOD_WORDS "long_term, periodic, phased, immediate"
+int period_parse(const char *word);
+const char *period_word(Period p);
+const char *period_label(Period p); /* 长期/定期/分期/即时, what a visitor reads */
+
+typedef enum { SCOPE_PUBLIC, SCOPE_INTERNAL } Scope;
+#define SCOPE_WORDS "public, internal"
+int scope_parse(const char *word);
+const char *scope_word(Scope s);
+
+/* The script a text is written in (the feed's "lang": BCP 47 "zh-Hans",
+ * "zh-Hant"): it chooses the SC or TC face. */
+typedef enum { LANG_HANS, LANG_HANT } Lang;
+#define LANG_WORDS "zh-Hans, zh-Hant"
+int lang_parse(const char *word);
+const char *lang_word(Lang l);
+
+/* How an item's body is written (the feed's "body_format"): "plain", one
+ * paragraph a line, or "markdown", CommonMark with GFM tables (FEED.md). */
+typedef enum { BODY_PLAIN, BODY_MARKDOWN } BodyFormat;
+#define BODY_FORMAT_WORDS "plain, markdown"
+int body_format_parse(const char *word);
+const char *body_format_word(BodyFormat f);
+
+typedef enum { FEEDBACK_RATING, FEEDBACK_COMMENT, FEEDBACK_REQUEST } FeedbackKind;
+#define FEEDBACK_KIND_WORDS "rating, comment, request"
+int feedback_kind_parse(const char *word);
+const char *feedback_kind_word(FeedbackKind k);
+
+/* ---- time ---------------------------------------------------------------- */
+
+#define PROTO_TIME_EXAMPLE "2026-11-01T09:00:00+08:00"
+/* "2026-11-01T09:00:00+08:00" (or ...Z): RFC 3339 with fixed-width fields
+ * -> seconds since the epoch.  0 on success, -1 when it is no such time. */
+int feed_parse_time(const char *text, int64_t *out);
+/* The inverse, in China Standard Time (+08:00), for writing feeds; `size`
+ * of at least 26 bytes. */
+void feed_format_time(int64_t t, char *buf, size_t size);
+
+#endif

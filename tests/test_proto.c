@@ -1,0 +1,175 @@
+/* proto/: the one id and sha256 check, the vocabularies, and the feed
+ * rules on their own (no store): a sink sees every checked entry, a
+ * snapshot's catalog shape is checked from the document alone, and a
+ * document with a fault reaches no sink callback past it. */
+#include "testutil.h"
+
+#include "feed.h"
+#include "wire.h"
+
+#define HEAD "\"format\":\"dangwu-feed\",\"version\":1,\"kind\":\"snapshot\",\"revision\":3,"
+#define ITEM(id, cat)                                                                                                  \
+    "{\"id\":\"" id "\",\"category\":\"" cat "\",\"title\":\"标题\",\"body\":\"正文。\","                         \
+    "\"published_at\":\"2026-11-01T09:00:00+08:00\",\"period\":\"periodic\",\"scope\":\"public\"}"
+
+static void ids_and_names_have_one_rule(void **state)
+{
+    (void)state;
+    assert_true(proto_id_valid("gk-2026_031.a"));
+    assert_false(proto_id_valid(""));
+    assert_false(proto_id_valid(NULL));
+    assert_false(proto_id_valid("有中文"));
+    assert_false(proto_id_valid("a b"));
+    char longest[PROTO_ID_MAX];
+    memset(longest, 'x', sizeof longest - 1);
+    longest[sizeof longest - 1] = '\0';
+    assert_true(proto_id_valid(longest));
+    char too_long[PROTO_ID_MAX + 1];
+    memset(too_long, 'x', sizeof too_long - 1);
+    too_long[sizeof too_long - 1] = '\0';
+    assert_false(proto_id_valid(too_long));
+
+    assert_true(proto_feedback_id_valid("0f8e2c1a-5b6d-4e7f-8a9b-0c1d2e3f4a5b"));
+    assert_false(proto_feedback_id_valid("short"));
+    assert_false(proto_feedback_id_valid("has.dot.in.it"));
+
+    const char *sha = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    assert_true(proto_sha256_valid(sha));
+    assert_false(proto_sha256_valid("9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08"));
+    assert_false(proto_sha256_valid("9f86d0"));
+    assert_false(proto_sha256_valid(NULL));
+    assert_true(proto_image_type_valid("image/jpeg"));
+    assert_false(proto_image_type_valid("image/gif"));
+}
+
+static void vocabularies_go_both_ways(void **state)
+{
+    (void)state;
+    for (int p = PERIOD_LONG_TERM; p <= PERIOD_IMMEDIATE; p++)
+        assert_int_equal(period_parse(period_word((Period)p)), p);
+    assert_string_equal(period_label(PERIOD_PHASED), "分期");
+    assert_int_equal(scope_parse("internal"), SCOPE_INTERNAL);
+    assert_int_equal(feedback_kind_parse("request"), FEEDBACK_REQUEST);
+    assert_string_equal(feedback_kind_word(FEEDBACK_COMMENT), "comment");
+    assert_int_equal(period_parse("weekly"), -1);
+    assert_int_equal(scope_parse(NULL), -1);
+    assert_null(period_word((Period)9));
+    assert_null(feedback_kind_word((FeedbackKind)-1));
+}
+
+typedef struct {
+    int categories, items, removes;
+    bool began;
+    char last_id[PROTO_ID_MAX];
+} Seen;
+
+static int on_begin(void *ctx, const FeedHeader *h, bool *skip, Err *err)
+{
+    (void)skip;
+    (void)err;
+    Seen *s = ctx;
+    s->began = h->snapshot && h->revision == 3;
+    return 0;
+}
+
+static int on_category(void *ctx, const FeedCategory *c, Err *err)
+{
+    (void)err;
+    Seen *s = ctx;
+    s->categories++;
+    snprintf(s->last_id, sizeof s->last_id, "%s", c->id);
+    return 0;
+}
+
+static int on_item(void *ctx, const FeedItem *it, Err *err)
+{
+    (void)err;
+    Seen *s = ctx;
+    s->items++;
+    snprintf(s->last_id, sizeof s->last_id, "%s", it->id);
+    return 0;
+}
+
+static int on_remove(void *ctx, FeedSection section, const char *id, Err *err)
+{
+    (void)err;
+    (void)id;
+    Seen *s = ctx;
+    if (section == FEED_NOTICES) s->removes++;
+    return 0;
+}
+
+static int parse(const char *doc, Seen *seen, Err *err)
+{
+    FeedSink sink = {.ctx = seen, .begin = on_begin, .category = on_category, .item = on_item, .remove = on_remove};
+    return feed_parse(doc, strlen(doc), seen ? &sink : NULL, err);
+}
+
+static void a_sink_sees_each_checked_entry(void **state)
+{
+    (void)state;
+    Seen seen = {0};
+    Err err;
+    const char *doc = "{" HEAD "\"categories\":{\"upsert\":[{\"id\":\"c1\",\"name\":\"决议\"},"
+                      "{\"id\":\"c2\",\"parent\":\"c1\",\"name\":\"决策\"}]},"
+                      "\"items\":{\"upsert\":[" ITEM("i1", "c2") "]},\"notices\":{\"delete\":[\"old\"]}}";
+    if (parse(doc, &seen, &err)) fail_msg("%s", err.msg);
+    assert_true(seen.began);
+    assert_int_equal(seen.categories, 2);
+    assert_int_equal(seen.items, 1);
+    assert_int_equal(seen.removes, 1);
+    assert_int_equal(parse(doc, NULL, &err), 0);
+}
+
+static void a_fault_stops_before_later_entries(void **state)
+{
+    (void)state;
+    Seen seen = {0};
+    Err err;
+    const char *doc = "{" HEAD "\"categories\":{\"upsert\":[{\"id\":\"c1\",\"name\":\"决议\"}]},"
+                      "\"items\":{\"upsert\":[{\"id\":\"bad id\"}," ITEM("i2", "c1") "]}}";
+    assert_int_equal(parse(doc, &seen, &err), -1);
+    assert_non_null(strstr(err.msg, "items.upsert[0].id"));
+    assert_int_equal(seen.items, 0);
+}
+
+static void a_snapshot_catalog_is_checked_without_a_store(void **state)
+{
+    (void)state;
+    Err err;
+    static const struct {
+        const char *doc, *expect;
+    } cases[] = {
+        {"{" HEAD "\"categories\":{\"upsert\":[{\"id\":\"c2\",\"parent\":\"gone\",\"name\":\"x\"}]}}",
+         "its parent category does not exist: category \"c2\""},
+        {"{" HEAD "\"categories\":{\"upsert\":[{\"id\":\"a\",\"parent\":\"b\",\"name\":\"x\"},"
+         "{\"id\":\"b\",\"parent\":\"a\",\"name\":\"y\"}]}}",
+         "deeper than three levels (or has a cycle)"},
+        {"{" HEAD
+         "\"categories\":{\"upsert\":[{\"id\":\"a\",\"name\":\"1\"},{\"id\":\"b\",\"parent\":\"a\",\"name\":\"2\"},"
+         "{\"id\":\"c\",\"parent\":\"b\",\"name\":\"3\"},{\"id\":\"d\",\"parent\":\"c\",\"name\":\"4\"}]}}",
+         "deeper than three levels"},
+        {"{" HEAD "\"items\":{\"upsert\":[" ITEM("orphan", "nowhere") "]}}",
+         "its category does not exist: item \"orphan\""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        assert_int_equal(parse(cases[i].doc, NULL, &err), -1);
+        if (!strstr(err.msg, cases[i].expect)) fail_msg("case %zu: \"%s\" lacks \"%s\"", i, err.msg, cases[i].expect);
+    }
+    /* A delta's items may name categories the receiver already has. */
+    const char *delta = "{\"format\":\"dangwu-feed\",\"version\":1,\"kind\":\"delta\",\"base_revision\":1,"
+                        "\"revision\":2,\"items\":{\"upsert\":[" ITEM("i9", "elsewhere") "]}}";
+    if (parse(delta, NULL, &err)) fail_msg("%s", err.msg);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(ids_and_names_have_one_rule),
+        cmocka_unit_test(vocabularies_go_both_ways),
+        cmocka_unit_test(a_sink_sees_each_checked_entry),
+        cmocka_unit_test(a_fault_stops_before_later_entries),
+        cmocka_unit_test(a_snapshot_catalog_is_checked_without_a_store),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
