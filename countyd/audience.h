@@ -33,9 +33,11 @@ const char *audience_label(Audience a);
 
 /* An SQL condition: the row (owner column `org_col`, audience column or
  * literal `aud_col`) is in the feed of organisation ?1.  The statement
- * must start with ORGS_LINEAGE_CTE (bound to the same ?1). */
+ * must start with ORGS_LINEAGE_CTE (bound to the same ?1).  Written as "the
+ * owner is in the lineage" first, so that SQLite looks the rows up by
+ * owner (items_org_live) instead of reading every row. */
 #define AUDIENCE_VISIBLE(org_col, aud_col) \
-    "(" org_col " = ?1 OR (" aud_col " = 'subtree' AND " org_col " IN (SELECT id FROM lineage)))"
+    "(" org_col " IN (SELECT id FROM lineage) AND (" org_col " = ?1 OR " aud_col " = 'subtree'))"
 
 /* The organisations whose feed shows an entity of `owner` that reaches
  * below (`reaches_below`: its audience is or was "subtree") or not: a JSON
