@@ -166,7 +166,7 @@ int blobs_writer_commit(BlobWriter *w, Err *err)
 
 int blobs_put_buffer(const char *cache_dir, const void *data, size_t len, const char *sha256, int64_t size, Err *err)
 {
-    BlobWriter *w;
+    BlobWriter *w = NULL;
     if (size > 0 && (int64_t)len != size)
         return err_set(err, "attachment %.12s…: %zu bytes received, %lld expected", sha256, len, (long long)size);
     if (blobs_writer_open(cache_dir, sha256, size, &w, err)) return -1;
@@ -181,7 +181,7 @@ int blobs_put_file(const char *cache_dir, const char *src, const char *sha256, i
 {
     FILE *f = fopen(src, "rb");
     if (!f) return err_set(err, "%s: cannot open: %s", src, strerror(errno));
-    BlobWriter *w;
+    BlobWriter *w = NULL;
     if (blobs_writer_open(cache_dir, sha256, size, &w, err)) {
         fclose(f);
         return -1;

@@ -41,9 +41,23 @@ typedef struct Err {
     ErrKind kind;
 } Err;
 
+/* The va_list forms of err_set and err_prefix; they return nothing, the
+ * inline wrappers below return the -1. */
+void err_vset(Err *err, ErrKind kind, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
+void err_vprefix(Err *err, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+
 /* Sets err->msg from a printf-style format (kind ERR_FAULT) and returns
- * -1, so that a failing path reads `return err_set(err, "...", ...);`. */
-int err_set(Err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+ * -1, so that a failing path reads `return err_set(err, "...", ...);`.
+ * Inline, so that the compiler and its analyzer see that it is always -1
+ * (what follows `return err_set(...)` is never a success). */
+__attribute__((format(printf, 2, 3))) static inline int err_set(Err *err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    err_vset(err, ERR_FAULT, fmt, ap);
+    va_end(ap);
+    return -1;
+}
 
 /* The same with a kind: `return err_refuse(err, ERR_NOT_FOUND, "...")`.
  * A macro around err_kind_set so that the compiler sees the -1 (and
@@ -57,6 +71,13 @@ void err_kind_set(Err *err, ErrKind kind, const char *fmt, ...) __attribute__((f
 
 /* Prefixes the existing message with more context ("feed.json: " + msg);
  * keeps the kind. */
-int err_prefix(Err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+__attribute__((format(printf, 2, 3))) static inline int err_prefix(Err *err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    err_vprefix(err, fmt, ap);
+    va_end(ap);
+    return -1;
+}
 
 #endif

@@ -777,7 +777,8 @@ int cmd_feedback_export(int argc, char **argv)
     Err err;
     json_t *ans = fetch_feedback(c, argc, argv, &err);
     if (!ans) return failed(c, &err);
-    FILE *out = strcmp(file, "-") == 0 ? stdout : fopen(file, "wb");
+    bool to_stdout = strcmp(file, "-") == 0;
+    FILE *out = to_stdout ? stdout : fopen(file, "wb");
     if (!out) {
         err_set(&err, "%s：无法写入这个文件", file);
         json_decref(ans);
@@ -790,14 +791,14 @@ int cmd_feedback_export(int argc, char **argv)
     json_t *f, *list = json_object_get(ans, "feedback");
     json_array_foreach(list, i, f) csv_row(out, f);
     int bad;
-    if (out == stdout) bad = fflush(out) != 0;
+    if (to_stdout) bad = fflush(out) != 0;
     else bad = fclose(out) != 0;
     if (bad) {
         err_set(&err, "%s：写入失败（磁盘满了？）", file);
         json_decref(ans);
         return failed(c, &err);
     }
-    if (out != stdout) printf("%zu 条已写入 %s\n", json_array_size(list), file);
+    if (!to_stdout) printf("%zu 条已写入 %s\n", json_array_size(list), file);
     json_decref(ans);
     admin_client_close(c);
     return 0;

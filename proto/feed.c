@@ -286,7 +286,7 @@ static int read_section(Ctx *c, json_t *root, FeedSection sec)
  * revision it starts from. */
 static int read_header(Ctx *c, json_t *root, FeedHeader *h)
 {
-    const char *format, *kind;
+    const char *format = "", *kind = "";
     int64_t version = 0;
     if (get_text(c, root, "document", "format", true, 32, false, &format)) return -1;
     if (strcmp(format, FEED_FORMAT) != 0) return fail(c, "document", "format", "must be \"" FEED_FORMAT "\"");

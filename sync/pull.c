@@ -222,7 +222,7 @@ static RoundResult fetch_blob(Session *ss, const char *sha256, int64_t size)
     snprintf(path, sizeof path, "/v1/blobs/%s", sha256);
     int64_t limit = size > 0 && size <= FEED_MAX_ATTACHMENT_BYTES ? size : FEED_MAX_ATTACHMENT_BYTES;
     Err e;
-    BlobWriter *w;
+    BlobWriter *w = NULL;
     if (blobs_writer_open(ss->cfg->cache_dir, sha256, size, &w, &e)) return session_fail(ss, ROUND_ERROR, "%s", e.msg);
     HttpSink sink = {.write = blob_sink_write, .ctx = w};
     HttpRequest req = {.method = "GET", .path = path, .max_bytes = (size_t)limit, .deadline_s = ss->deadline_s,
