@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <iconv.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #include "image.h"
 #include "feed.h"
 #include "script_detect.h"
+#include "path.h"
 
 /* Field limits are the feed format's (FEED_MAX_* in proto/protolimits.h).  Whole files
  * are this reader's own concern: an item file holds at most one body plus
@@ -36,7 +38,7 @@
 /* ---- reading a text file ---------------------------------------------- */
 
 typedef struct {
-    char path[1100];   /* as shown in messages */
+    char path[PATH_MAX]; /* as shown in messages */
     char *buf;         /* NUL-terminated; lines are cut in place */
     size_t len, pos;
     int line;          /* number of the line last returned */
@@ -570,11 +572,6 @@ static int detect_lang(Load *L, const char *text, Lang *out, Err *err)
     return script_detect(L->detect, text, out, NULL, NULL, err);
 }
 
-static void join_path(char *buf, size_t size, const char *dir, const char *name)
-{
-    snprintf(buf, size, "%s/%s", dir, name);
-}
-
 /* ---- catalog.txt ------------------------------------------------------ */
 
 /* Columns separated by '|' (or the full-width ｜).  Returns the count. */
@@ -705,8 +702,8 @@ static int catalog_line(Load *L, TextFile *t, CatalogStack *st, char *raw, Err *
 
 static int load_catalog(Load *L, Err *err)
 {
-    char path[1100];
-    join_path(path, sizeof path, L->dir, AUTHORING_CATALOG);
+    char path[PATH_MAX];
+    if (path_join(path, sizeof path, L->dir, AUTHORING_CATALOG, err)) return -1;
     TextFile t;
     if (text_read(&t, path, MAX_LIST_FILE, err)) return -1;
     CatalogStack st = {0};
@@ -758,8 +755,8 @@ static int image_attachment(Load *L, Record *r, Field *f, json_t *list, Err *err
         return rec_fail(r, f->line, err, "image: \"%s\" must be a file name inside the folder (no /, .. or :)", name);
     if (strlen(caption) > FEED_MAX_CAPTION)
         return rec_fail(r, f->line, err, "image: the caption is longer than %d bytes", FEED_MAX_CAPTION);
-    char path[2200];
-    join_path(path, sizeof path, L->dir, name);
+    char path[PATH_MAX];
+    if (path_join(path, sizeof path, L->dir, name, err)) return -1;
     struct stat st;
     if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
         return rec_fail(r, f->line, err, "image: \"%s\" is not in the folder %s", name, L->dir);
@@ -894,8 +891,8 @@ static int item_build(Load *L, Record *r, const char *file_name, json_t *it, Err
 
 static int load_item(Load *L, const char *file_name, Err *err)
 {
-    char path[1100];
-    join_path(path, sizeof path, L->dir, file_name);
+    char path[PATH_MAX];
+    if (path_join(path, sizeof path, L->dir, file_name, err)) return -1;
     TextFile t;
     if (text_read(&t, path, MAX_ITEM_FILE, err)) return -1;
     t.today = L->today;
@@ -1021,8 +1018,8 @@ typedef int (*RecordBuilder)(Load *L, Record *r, json_t *seen, json_t *out, Err 
 /* A file of records separated by "===" lines; absent = none. */
 static int load_records(Load *L, const char *name, RecordBuilder build, json_t *array, Err *err)
 {
-    char path[1100];
-    join_path(path, sizeof path, L->dir, name);
+    char path[PATH_MAX];
+    if (path_join(path, sizeof path, L->dir, name, err)) return -1;
     if (access(path, F_OK) != 0 && errno == ENOENT) return 0;
     TextFile t;
     if (text_read(&t, path, MAX_LIST_FILE, err)) return -1;
@@ -1138,8 +1135,11 @@ int authoring_write_feed(const json_t *doc, const char *path, Err *err)
 {
     char *text = authoring_feed_text(doc);
     if (!text) return err_set(err, "out of memory");
-    char tmp[1100];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    char tmp[PATH_MAX];
+    if (path_format(tmp, sizeof tmp, err, "%s.tmp", path)) {
+        free(text);
+        return -1;
+    }
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd < 0) {
         free(text);

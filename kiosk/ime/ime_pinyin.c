@@ -1,6 +1,7 @@
 #include "ime_pinyin.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <rime_api.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 
 #include "blobs.h"
 #include "log.h"
+#include "path.h"
 
 #define SCHEMA_ID "luna_pinyin_simp"
 #define INPUT_MAX 60              /* letters; longer input only slows the engine */
@@ -33,8 +35,8 @@ struct ImePinyin {
     RimeApi *api;
     RimeSessionId session;        /* 0 until ready */
     _Atomic int deploy;           /* DeployState, set from librime's thread */
-    char shared_dir[1024];
-    char user_dir[1024];
+    char shared_dir[PATH_MAX];
+    char user_dir[PATH_MAX];
     char preedit[512];
 };
 
@@ -54,8 +56,8 @@ static void on_rime_message(void *context, RimeSessionId session, const char *ty
  * file in the user folder is newer than its last build. */
 static int write_if_changed(const char *dir, const char *name, const char *content, Err *err)
 {
-    char path[1200];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    char path[PATH_MAX];
+    if (path_join(path, sizeof path, dir, name, err)) return -1;
     char old[512] = "";
     FILE *f = fopen(path, "r");
     if (f) {
@@ -73,9 +75,9 @@ static int write_if_changed(const char *dir, const char *name, const char *conte
 
 static int check_shared_data(const char *shared_dir, Err *err)
 {
-    char path[1200];
+    char path[PATH_MAX];
     struct stat st;
-    snprintf(path, sizeof path, "%s/%s.schema.yaml", shared_dir, SCHEMA_ID);
+    if (path_format(path, sizeof path, err, "%s/%s.schema.yaml", shared_dir, SCHEMA_ID)) return -1;
     if (stat(path, &st) != 0)
         return err_set(err, "%s: missing; the pinyin schema comes from the Debian package rime-data-luna-pinyin",
                        path);
@@ -106,8 +108,11 @@ int ime_pinyin_open(const char *shared_dir, const char *user_dir, ImePinyin **ou
     ImePinyin *p = calloc(1, sizeof *p);
     if (!p) return err_set(err, "out of memory");
     p->api = rime_get_api();
-    snprintf(p->shared_dir, sizeof p->shared_dir, "%s", shared_dir);
-    snprintf(p->user_dir, sizeof p->user_dir, "%s", user_dir);
+    if (path_format(p->shared_dir, sizeof p->shared_dir, err, "%s", shared_dir) ||
+        path_format(p->user_dir, sizeof p->user_dir, err, "%s", user_dir)) {
+        free(p);
+        return -1;
+    }
     atomic_store(&p->deploy, DEPLOY_RUNNING);
 
     RIME_STRUCT(RimeTraits, traits);
