@@ -2,7 +2,8 @@
 #
 #   make          build bin/kiosk, bin/kioskctl, bin/countyd (packages must be there)
 #   make run      install missing packages, build, start the kiosk on the sample content
-#   make test     install missing packages, build, check the boundaries, run every test
+#   make test     install missing packages, build, check the boundaries and the style
+#                 (make lint, make analyze), run every test
 #   make fuzz     build the libFuzzer harnesses (tests/fuzz/) and run each for FUZZ_SECONDS
 #   make update-references  regenerate the headless screens' reference dumps (tests/headless/expected/)
 #   make clean    remove build outputs (the database in var/ stays)
@@ -130,6 +131,8 @@ test:
 	@sh scripts/install-deps.sh console fuzz
 	@$(MAKE) --no-print-directory all $(TESTS) $(FUZZ_BINS)
 	@BIN=$(BIN) sh scripts/check-boundaries.sh
+	@sh scripts/lint.sh
+	@$(MAKE) --no-print-directory analyze
 	@BIN=$(BIN) sh scripts/run-tests.sh $(TESTS)
 	@sh tests/fuzz/run.sh $(FUZZ_QUICK_SECONDS) $(FUZZ_BINS)
 

@@ -59,7 +59,8 @@ static CURL *request(const char *method, const char *path, const char *auth, con
 }
 
 /* One blocking request; returns the status. */
-static long call(const char *method, const char *path, const char *auth, const char *kiosk_id, const char *body, Buf *out)
+static long call(const char *method, const char *path, const char *auth, const char *kiosk_id, const char *body,
+                 Buf *out)
 {
     struct curl_slist *headers;
     Buf ignore = {0};
@@ -100,7 +101,8 @@ static pid_t start_server(const char *dir)
         snprintf(cmd, sizeof cmd, "bin/countyd --db %s --add-admin %s", db, a ? "bench-reviewer" : "bench");
         FILE *p = popen(cmd, "r");
         while (p && fgets(line, sizeof line, p))
-            if (strspn(line, "0123456789abcdef") == 64) snprintf(auth[a], sizeof admin_auth, "Authorization: Bearer %.64s", line);
+            if (strspn(line, "0123456789abcdef") == 64)
+                snprintf(auth[a], sizeof admin_auth, "Authorization: Bearer %.64s", line);
         if (p) pclose(p);
     }
     port = free_port();
@@ -111,8 +113,8 @@ static pid_t start_server(const char *dir)
     pid_t pid = fork();
     if (pid == 0) {
         if (!freopen(log, "w", stderr)) _exit(127);
-        execl("bin/countyd", "countyd", "--db", db, "--listen", listen, "--log-level", "warn", "--max-connections", conn,
-              (char *)NULL);
+        execl("bin/countyd", "countyd", "--db", db, "--listen", listen, "--log-level", "warn", "--max-connections",
+              conn, (char *)NULL);
         _exit(127);
     }
     for (int i = 0; i < 100 && call("GET", "/v1/admin/status", admin_auth, NULL, NULL, NULL) != 200; i++) usleep(50000);
@@ -143,7 +145,9 @@ static void print_latency(const char *what, double *ms, int n)
 static void publish_items(int n)
 {
     json_t *cats = json_array();
-    for (int c = 0; c < 8; c++) json_array_append_new(cats, json_pack("{s:s,s:s}", "id", (char[8]){'c', (char)('0' + c), 0}, "name", "党组织决议、决定及执行情况"));
+    for (int c = 0; c < 8; c++)
+        json_array_append_new(cats, json_pack("{s:s,s:s}", "id", (char[8]){'c', (char)('0' + c), 0}, "name",
+                                              "党组织决议、决定及执行情况"));
     json_t *doc = json_pack("{s:o}", "categories", cats);
     char *text = json_dumps(doc, 0);
     admin("PUT", "/v1/admin/categories", text);
@@ -198,7 +202,8 @@ static void snapshot(void)
         size = b.len;
         free(b.data);
     }
-    printf("snapshot for a new kiosk: %.1f MB, built in %.0f ms, then %.0f ms from the cache\n", size / 1e6, first, best);
+    printf("snapshot for a new kiosk: %.1f MB, built in %.0f ms, then %.0f ms from the cache\n", size / 1e6, first,
+           best);
     /* The same snapshot as a kiosk fetches it, gzip offered: what crosses the wire. */
     struct curl_slist *headers;
     Buf gz = {0};
@@ -277,8 +282,8 @@ static void fan_out(pid_t pid, int kiosks)
     double last = 0;
     for (int i = 0; i < kiosks; i++)
         if (done[i] - published > last) last = done[i] - published;
-    printf("long-poll fan-out: %d of %d kiosks got the new notice (200), the last %.0f ms after the publish\n", ok, kiosks,
-           last);
+    printf("long-poll fan-out: %d of %d kiosks got the new notice (200), the last %.0f ms after the publish\n", ok,
+           kiosks, last);
     for (int i = 0; i < kiosks; i++) {
         curl_multi_remove_handle(multi, handles[i]);
         curl_easy_cleanup(handles[i]);

@@ -20,8 +20,9 @@
 #include "ime_pinyin.h"
 #include "monoclock.h"
 
-static const char *const PHRASES[] = {"dangwugongkai", "nihao", "cunwucaiwu", "gengxintaiman", "zhiyuanfuwu",
-                                      "xuanjuhouxuanren", "lujiangaizao", "shenqinggongkai"};
+static const char *const PHRASES[] = {"dangwugongkai", "nihao",          "cunwucaiwu",
+                                      "gengxintaiman", "zhiyuanfuwu",    "xuanjuhouxuanren",
+                                      "lujiangaizao",  "shenqinggongkai"};
 #define ROUNDS 20
 
 static int bench_pinyin(const Config *cfg, const char *dir)
@@ -101,8 +102,8 @@ static int bench_handwriting(const Config *cfg)
             total += d;
             if (d > worst) worst = d;
         }
-        printf("handwriting: recognising %d stroke(s), top 10: mean %.2f ms, worst %.2f ms\n", strokes,
-               total / ROUNDS, worst);
+        printf("handwriting: recognising %d stroke(s), top 10: mean %.2f ms, worst %.2f ms\n", strokes, total / ROUNDS,
+               worst);
     }
     ime_handwriting_close(h);
     return 0;

@@ -133,9 +133,13 @@ static int cmp_double(const void *a, const void *b)
 
 static void print_stats(const char *what, double *ms, int n)
 {
+    if (n <= 0) {
+        printf("%s: no samples\n", what);
+        return;
+    }
     qsort(ms, (size_t)n, sizeof *ms, cmp_double);
-    printf("%s: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d samples)\n", what, ms[n / 2], ms[(n * 99) / 100 < n ? (n * 99) / 100 : n - 1],
-           ms[n - 1], n);
+    printf("%s: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d samples)\n", what, ms[n / 2],
+           ms[(n * 99) / 100 < n ? (n * 99) / 100 : n - 1], ms[n - 1], n);
 }
 
 static void print_load(void)
@@ -178,9 +182,9 @@ static void publish_batch(const char *prefix, int first, int n, OrgOf org_of, in
         snprintf(cat, sizeof cat, "c%d", i % 8);
         const char *audience = "subtree";
         const char *org = org_of ? org_of(i, &audience) : NULL;
-        json_t *it = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "id", id, "category", cat, "title", "关于召开党员大会的决定",
-                               "body", body_text, "published_at", "2026-01-01T09:00:00+08:00", "period", "immediate",
-                               "scope", "public", "audience", audience);
+        json_t *it = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "id", id, "category", cat, "title",
+                               "关于召开党员大会的决定", "body", body_text, "published_at", "2026-01-01T09:00:00+08:00",
+                               "period", "immediate", "scope", "public", "audience", audience);
         if (org) json_object_set_new(it, "org", json_string(org));
         json_array_append_new(items, it);
         json_array_append_new(ids, json_string(id));
@@ -264,7 +268,7 @@ static void bench_feed(int orgs, int items)
     for (int b = 0; b * BATCH < items; b++)
         publish_batch("cty", b * BATCH, items - b * BATCH < BATCH ? items - b * BATCH : BATCH, county_org, 100, dummy);
     printf("county: %d organisations, %d items published in %.1f s\n", n_orgs, items, (monoclock_ms() - t0) / 1000);
-    double ms[SAMPLES];
+    double ms[SAMPLES] = {0};
     long long bytes = 0;
     int n = 0;
     for (int s = 0; s < SAMPLES && TOWNSHIPS + 1 + s < n_orgs; s++) {
@@ -293,7 +297,8 @@ static void bench_feed(int orgs, int items)
 int main(int argc, char **argv)
 {
     int items = 10000, orgs = 300, county_items = 100000;
-    if ((argc > 1 && number_parse_int(argv[1], 1, 1000000, &items)) || (argc > 2 && number_parse_int(argv[2], 2, 1000, &orgs)) ||
+    if ((argc > 1 && number_parse_int(argv[1], 1, 1000000, &items)) ||
+        (argc > 2 && number_parse_int(argv[2], 2, 1000, &orgs)) ||
         (argc > 3 && number_parse_int(argv[3], 0, 1000000, &county_items))) {
         fprintf(stderr, "usage: bench_orgs [ITEMS] [ORGS] [COUNTY_ITEMS]\n");
         return 2;

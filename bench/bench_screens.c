@@ -165,8 +165,8 @@ static void report(const Bench *b, const Part *p)
         last = b->presented[i];
     }
     double wall = p->wall_to - p->wall_from;
-    printf("  %s, %.1f s: %d frames (%.1f a second), CPU %.1f %% of a core\n", p->name, wall / 1e3, n,
-           n * 1e3 / wall, 100 * (p->cpu_to - p->cpu_from) / wall);
+    printf("  %s, %.1f s: %d frames (%.1f a second), CPU %.1f %% of a core\n", p->name, wall / 1e3, n, n * 1e3 / wall,
+           100 * (p->cpu_to - p->cpu_from) / wall);
     print_spread("frame (wake to presented)", cost, n);
     print_spread("between presents", gap, gaps);
 }
@@ -253,7 +253,8 @@ int main(void)
     import(store, "{\"format\":\"dangwu-feed\",\"version\":1,\"kind\":\"delta\",\"base_revision\":2,"
                   "\"revision\":3,\"notices\":{\"upsert\":[{\"id\":\"" LONG_NOTICE "\",\"text\":"
                   "\"每月第一个工作日为党务公开日，欢迎党员群众到镇党群服务中心查阅公开内容；对公开内容有疑问的，"
-                  "可在本屏“意见建议”中留言，也可到镇党政办公室当面咨询，我们将在五个工作日内答复。\",\"period\":\"periodic\"}]}}");
+                  "可在本屏“意见建议”中留言，也可到镇党政办公室当面咨询，我们将在五个工作日内答复。\",\"period\":"
+                  "\"periodic\"}]}}");
     app_post_content_changed();
     for (intptr_t k = 2; k < 6; k++) {
         const Part *p = &b.parts[k / 2];

@@ -32,11 +32,13 @@ static char *build_feed(int items, size_t *len)
             for (int c = 0; c < 4; c++) {
                 snprintf(parent, sizeof parent, "c%d-%d", a, b);
                 snprintf(id, sizeof id, "c%d-%d-%d", a, b, c);
-                json_array_append_new(cats, json_pack("{s:s, s:s, s:s}", "id", id, "parent", parent, "name", "三级目录"));
+                json_array_append_new(cats,
+                                      json_pack("{s:s, s:s, s:s}", "id", id, "parent", parent, "name", "三级目录"));
             }
         }
     }
-    static const char para[] = "本季度镇党委召开党委会议，研究部署基层党建、乡村振兴和为民办实事等工作，现将有关情况公开如下。";
+    static const char para[] =
+        "本季度镇党委召开党委会议，研究部署基层党建、乡村振兴和为民办实事等工作，现将有关情况公开如下。";
     size_t body_len = 0;
     char *body = malloc(4 * 3000 + 64);
     while (body_len + sizeof para < 3000 * 3 - 200) {
@@ -119,8 +121,8 @@ int main(int argc, char **argv)
     size_t len;
     double t0 = monoclock_ms();
     char *feed = build_feed(items, &len);
-    printf("feed: %d items, %d categories, %.1f MB of JSON (built in %.0f ms)\n", items, 8 + 48 + 192,
-           len / 1048576.0, monoclock_ms() - t0);
+    printf("feed: %d items, %d categories, %.1f MB of JSON (built in %.0f ms)\n", items, 8 + 48 + 192, len / 1048576.0,
+           monoclock_ms() - t0);
 
     Store *s;
     Err err;

@@ -41,10 +41,9 @@ static char *make_article(const char *corpus)
     return out;
 }
 
-static int bench_column(Fonts *fonts, SDL_Renderer *r, const char *article, const char *name, int column_w,
-                        int page_h)
+static int bench_column(Fonts *fonts, SDL_Renderer *r, const char *article, const char *name, int column_w, int page_h)
 {
-    TextStyle body = { .size_px = BODY_PX, .color = { 30, 30, 30, 255 } };
+    TextStyle body = {.size_px = BODY_PX, .color = {30, 30, 30, 255}};
     TextBlock b;
     Err err;
     double first = 0, total = 0;
@@ -86,8 +85,8 @@ static int bench_column(Fonts *fonts, SDL_Renderer *r, const char *article, cons
         SDL_DestroyTexture(tex);
     }
     printf("  render: first page %.1f ms, mean per page %.1f ms\n", render_first, render_total / pages);
-    printf("  memory: %.2f MB per cached page texture (%d x %d ARGB)\n", (double)bytes / (1024.0 * 1024.0),
-           b.width, lines_per_page * b.line_height);
+    printf("  memory: %.2f MB per cached page texture (%d x %d ARGB)\n", (double)bytes / (1024.0 * 1024.0), b.width,
+           lines_per_page * b.line_height);
     text_block_free(&b);
     return 0;
 }
@@ -99,8 +98,8 @@ static void bench_hostile(Fonts *fonts)
 {
     static const struct {
         const char *name, *unit;
-    } cases[] = { { "one 50,000-letter word", "a" }, { "50,000 commas", "，" }, { "50,000 Han, one paragraph", "党" } };
-    TextStyle body = { .size_px = BODY_PX };
+    } cases[] = {{"one 50,000-letter word", "a"}, {"50,000 commas", "，"}, {"50,000 Han, one paragraph", "党"}};
+    TextStyle body = {.size_px = BODY_PX};
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         size_t ulen = strlen(cases[c].unit);
         char *text = malloc(50000 * ulen + 1);
@@ -136,7 +135,7 @@ static void bench_many_sizes(Fonts *fonts)
     long before = rss_kb();
     for (int size = 20; size < 100; size += 4) {
         for (int bold = 0; bold < 2; bold++) {
-            TextStyle st = { .size_px = size, .bold = bold };
+            TextStyle st = {.size_px = size, .bold = bold};
             text_measure(fonts, "党务公开栏为进一步加强基层党组织建设 WiFi 2026", &st);
         }
     }

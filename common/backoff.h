@@ -11,9 +11,9 @@
 #define BACKOFF_CAP_MS (5 * 60 * 1000)
 
 typedef struct Backoff {
-    int failures;            /* consecutive failures so far */
+    int failures; /* consecutive failures so far */
     int base_ms, cap_ms;
-    unsigned int seed;       /* rand_r state, so the thread owns its randomness */
+    unsigned int seed; /* rand_r state, so the thread owns its randomness */
 } Backoff;
 
 void backoff_init(Backoff *b, int base_ms, int cap_ms, unsigned int seed);

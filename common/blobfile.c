@@ -12,7 +12,6 @@
 
 #include "path.h"
 
-
 int blobs_path(const char *cache_dir, const char *sha256, char *buf, size_t size, Err *err)
 {
     return path_format(buf, size, err, "%s/%.2s/%s", cache_dir, sha256, sha256);
@@ -25,7 +24,8 @@ int blobs_mkdirs(const char *path, Err *err)
     for (char *p = tmp + 1; *p; p++) {
         if (*p != '/') continue;
         *p = '\0';
-        if (mkdir(tmp, 0755) != 0 && errno != EEXIST) return err_set(err, "%s: cannot create: %s", tmp, strerror(errno));
+        if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+            return err_set(err, "%s: cannot create: %s", tmp, strerror(errno));
         *p = '/';
     }
     if (mkdir(tmp, 0755) != 0 && errno != EEXIST) return err_set(err, "%s: cannot create: %s", tmp, strerror(errno));
@@ -152,15 +152,15 @@ int blobs_writer_commit(BlobWriter *w, Err *err)
         rc = err_set(err, "attachment %.12s…: %lld bytes received, %lld expected", w->sha256, (long long)w->got,
                      (long long)w->size);
     else if (strcmp(hex, w->sha256) != 0)
-        rc = err_set(err, "attachment %.12s…: content has sha256 %.12s…, so it is corrupt or truncated", w->sha256, hex);
-    else if (fsync(w->fd) != 0)
-        rc = err_set(err, "%s: cannot flush to disk: %s", w->tmp, strerror(errno));
+        rc =
+            err_set(err, "attachment %.12s…: content has sha256 %.12s…, so it is corrupt or truncated", w->sha256, hex);
+    else if (fsync(w->fd) != 0) rc = err_set(err, "%s: cannot flush to disk: %s", w->tmp, strerror(errno));
     int fd = w->fd;
     w->fd = -1;
     if (close(fd) != 0 && rc == 0) rc = err_set(err, "%s: cannot flush to disk: %s", w->tmp, strerror(errno));
     if (rc == 0 && rename(w->tmp, w->final) != 0)
         rc = err_set(err, "%s: cannot rename into place: %s", w->final, strerror(errno));
-    blobs_writer_abort(w);   /* frees; the temporary is gone (renamed or removed) */
+    blobs_writer_abort(w); /* frees; the temporary is gone (renamed or removed) */
     return rc;
 }
 

@@ -13,7 +13,7 @@ void err_vset(Err *err, ErrKind kind, const char *fmt, va_list ap)
 void err_kind_set(Err *err, ErrKind kind, const char *fmt, ...)
 {
     if (!err) return;
-    if (!fmt) {   /* err_mark: the message is there already */
+    if (!fmt) { /* err_mark: the message is there already */
         err->kind = kind;
         return;
     }

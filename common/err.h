@@ -25,15 +25,15 @@
  * leaves ERR_FAULT (something broke: a database, a disk, memory); a
  * server tells a client to change its request with the others. */
 typedef enum {
-    ERR_FAULT = 0,            /* the program or its environment failed */
-    ERR_BAD_REQUEST,          /* the request is malformed or breaks a rule */
-    ERR_NOT_FOUND,            /* what the request names does not exist */
-    ERR_FORBIDDEN,            /* the asker may not do this (role, organisation) */
-    ERR_WRONG_STATE,          /* not now: the thing is in another state */
-    ERR_CONFLICT,             /* it collides with what is already there */
-    ERR_PRIVACY,              /* countyd's privacy review found personal data (privacy.h) */
-    ERR_HASH_MISMATCH,        /* bytes do not match the hash they came with */
-    ERR_UNSUPPORTED_TYPE,     /* a kind of content that is not accepted */
+    ERR_FAULT = 0, /* the program or its environment failed */
+    ERR_BAD_REQUEST, /* the request is malformed or breaks a rule */
+    ERR_NOT_FOUND, /* what the request names does not exist */
+    ERR_FORBIDDEN, /* the asker may not do this (role, organisation) */
+    ERR_WRONG_STATE, /* not now: the thing is in another state */
+    ERR_CONFLICT, /* it collides with what is already there */
+    ERR_PRIVACY, /* countyd's privacy review found personal data (privacy.h) */
+    ERR_HASH_MISMATCH, /* bytes do not match the hash they came with */
+    ERR_UNSUPPORTED_TYPE, /* a kind of content that is not accepted */
 } ErrKind;
 
 typedef struct Err {

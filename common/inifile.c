@@ -17,7 +17,7 @@
  * parse at a line inih cannot take whole, or that holds a NUL byte or is
  * not UTF-8 -- with that line's number. */
 typedef struct {
-    char *name;               /* "section\nkey" */
+    char *name; /* "section\nkey" */
     int line;
 } Seen;
 
@@ -27,11 +27,11 @@ typedef struct {
     FILE *file;
     char *buf;
     size_t cap;
-    int line;                 /* the line inih is parsing */
-    bool continuation;        /* that line starts with a blank */
-    Seen *seen;               /* keys set so far, to refuse one set twice */
+    int line; /* the line inih is parsing */
+    bool continuation; /* that line starts with a blank */
+    Seen *seen; /* keys set so far, to refuse one set twice */
     size_t seen_count;
-    Err first;                /* the first fault; we report one */
+    Err first; /* the first fault; we report one */
     bool failed;
 } Load;
 
@@ -57,7 +57,8 @@ static char *read_line(char *str, int num, void *stream)
         snprintf(msg, sizeof msg, "the line is too long (at most %d bytes)", num - 2);
         return fail_line(l, msg);
     }
-    if (u8_check((const uint8_t *)l->buf, body)) return fail_line(l, "the line is not valid UTF-8 (save the file as UTF-8)");
+    if (u8_check((const uint8_t *)l->buf, body))
+        return fail_line(l, "the line is not valid UTF-8 (save the file as UTF-8)");
     l->continuation = body > 0 && (l->buf[0] == ' ' || l->buf[0] == '\t');
     memcpy(str, l->buf, body);
     str[body] = '\n';

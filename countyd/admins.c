@@ -10,12 +10,12 @@
 #include "orgs.h"
 #include "validate.h"
 
-
 int admin_add(Cdb *db, const char *by, const char *name, const char *org, unsigned roles,
               char token[AUTH_TOKEN_LEN + 1], Err *err)
 {
     if (!proto_id_valid(name))
-        return err_refuse(err, ERR_BAD_REQUEST, "\"%s\" 不是管理员名（1-63 个 A-Z a-z 0-9 - _ . 字符）", name ? name : "");
+        return err_refuse(err, ERR_BAD_REQUEST, "\"%s\" 不是管理员名（1-63 个 A-Z a-z 0-9 - _ . 字符）",
+                          name ? name : "");
     if (!org_exists(db, org)) return err_refuse(err, ERR_NOT_FOUND, "没有组织 %s", org ? org : "");
     char role_words[96], detail[200], hash[AUTH_HASH_LEN + 1];
     authz_roles_format(roles, role_words, sizeof role_words);
@@ -49,8 +49,9 @@ int admin_count(Cdb *db, int64_t *out, Err *err) { return cdb_int(db, out, err, 
 int admins_list(Cdb *db, const char *top, json_t **out, Err *err)
 {
     return cdb_rows(db, out, err,
-                    ORGS_SUBTREE_CTE " SELECT name, org, roles, " SQL_TIME("created_at") " AS created_at FROM admins"
-                    " WHERE org IN (SELECT id FROM subtree) ORDER BY org, name",
+                    ORGS_SUBTREE_CTE " SELECT name, org, roles, " SQL_TIME(
+                        "created_at") " AS created_at FROM admins"
+                                      " WHERE org IN (SELECT id FROM subtree) ORDER BY org, name",
                     "s", top);
 }
 

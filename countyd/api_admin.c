@@ -49,10 +49,7 @@ static void reply_rows(Request *r, const char *key, int rc, json_t *rows, const 
     reply_revision(r, 200, json_pack("{s:o}", key, rows));
 }
 
-static const char *body_text(json_t *body, const char *key)
-{
-    return json_string_value(json_object_get(body, key));
-}
+static const char *body_text(json_t *body, const char *key) { return json_string_value(json_object_get(body, key)); }
 
 /* The organisation that owns (entity, id): the stored owner, or for a new
  * one the body's "org" or else the admin's own.  -1 after answering. */
@@ -104,8 +101,9 @@ void api_admin_status(Request *r)
         json_decref(org);
         return http_reply_internal(r, &err);
     }
-    reply_revision(r, 200, json_pack("{s:s,s:o,s:s,s:I,s:o}", "admin", who.name, "org", org, "roles", roles, "kiosks",
-                                     (json_int_t)kiosks, "items", counts));
+    reply_revision(r, 200,
+                   json_pack("{s:s,s:o,s:s,s:I,s:o}", "admin", who.name, "org", org, "roles", roles, "kiosks",
+                             (json_int_t)kiosks, "items", counts));
 }
 
 /* ---- organisations and admins ---------------------------------------------------------- */
@@ -132,8 +130,8 @@ void api_admin_org_add(Request *r)
     Err err;
     int rc = api_allowed(r, db, &who, AUTHZ_MANAGE, parent);
     if (!rc) {
-        rc = org_create(db, who.name, body_text(body, "id"), parent, body_text(body, "name"), body_text(body, "short_name"),
-                        &err);
+        rc = org_create(db, who.name, body_text(body, "id"), parent, body_text(body, "name"),
+                        body_text(body, "short_name"), &err);
         if (rc) api_reply_failure(r, &err);
         else http_reply_json(r, 201, json_pack("{s:s,s:s}", "id", body_text(body, "id"), "parent", parent));
     }
@@ -239,7 +237,8 @@ static int kiosk_allowed(Request *r, Cdb *db, const Actor *who, const char *id)
 {
     char org[CDB_ID_SIZE];
     Err err;
-    int rc = strcmp(id, "*") == 0 ? (snprintf(org, sizeof org, "%s", ORG_ROOT), 0) : kiosk_org(db, id, org, sizeof org, &err);
+    int rc = strcmp(id, "*") == 0 ? (snprintf(org, sizeof org, "%s", ORG_ROOT), 0)
+                                  : kiosk_org(db, id, org, sizeof org, &err);
     if (rc < 0) http_reply_internal(r, &err);
     if (rc == 1) http_reply_error(r, 404, "not_found", "there is no kiosk %s", id);
     return rc ? -1 : api_allowed(r, db, who, AUTHZ_MANAGE, org);
@@ -320,9 +319,11 @@ void api_admin_category_put(Request *r)
     const char *asked = body_text(body, "org");
     if (rc == 1) snprintf(org, sizeof org, "%s", asked ? asked : who.org);
     if (rc == 0 && strcmp(org, ORG_ROOT) == 0)
-        rc = -1, http_reply_error(r, 409, "conflict", "目录 %s 是县里的标准目录：整体更新用 PUT /v1/admin/categories", r->params[0]);
+        rc = -1, http_reply_error(r, 409, "conflict", "目录 %s 是县里的标准目录：整体更新用 PUT /v1/admin/categories",
+                                  r->params[0]);
     else if (rc >= 0) rc = api_allowed(r, db, &who, AUTHZ_APPROVE, org);
-    if (!rc && (rc = catalog_put_entry(db, who.name, org, r->params[0], body, &changed, &err))) api_reply_failure(r, &err);
+    if (!rc && (rc = catalog_put_entry(db, who.name, org, r->params[0], body, &changed, &err)))
+        api_reply_failure(r, &err);
     if (!rc) reply_revision(r, 200, json_pack("{s:s,s:s,s:b}", "id", r->params[0], "org", org, "changed", changed > 0));
     json_decref(body);
 }
@@ -386,7 +387,7 @@ void api_admin_blobs_missing(Request *r)
     json_t *missing = json_array();
     size_t i;
     json_t *v;
-    json_array_foreach(list, i, v) {
+    json_array_foreach (list, i, v) {
         char type[32];
         int64_t size;
         const char *sha = json_string_value(v);
@@ -457,11 +458,13 @@ void api_admin_item_put(Request *r)
     int rc = owner_of(r, db, &who, "item", r->params[0], body, org, sizeof org);
     if (!rc) rc = api_allowed(r, db, &who, AUTHZ_DRAFT, org);
     json_t *warnings = json_array();
-    if (!rc && (rc = content_item_put(db, who.name, org, r->params[0], body, &changed, state, sizeof state, warnings, &err)))
+    if (!rc &&
+        (rc = content_item_put(db, who.name, org, r->params[0], body, &changed, state, sizeof state, warnings, &err)))
         api_reply_failure(r, &err);
     if (!rc)
-        reply_revision(r, 200, json_pack("{s:s,s:s,s:s,s:b,s:O}", "id", r->params[0], "org", org, "state", state, "changed",
-                                         changed, "warnings", warnings));
+        reply_revision(r, 200,
+                       json_pack("{s:s,s:s,s:s,s:b,s:O}", "id", r->params[0], "org", org, "state", state, "changed",
+                                 changed, "warnings", warnings));
     json_decref(warnings);
     json_decref(body);
 }
@@ -562,7 +565,8 @@ void api_admin_reply(Request *r)
     int rc = feedback_owner(db, r->params[0], org, sizeof org, &err);
     if (rc < 0) http_reply_internal(r, &err);
     if (rc == 1) http_reply_error(r, 404, "not_found", "there is no feedback %s", r->params[0]);
-    if (!rc && pub && !json_is_boolean(pub)) rc = -1, http_reply_error(r, 400, "bad_request", "public: must be true or false");
+    if (!rc && pub && !json_is_boolean(pub))
+        rc = -1, http_reply_error(r, 400, "bad_request", "public: must be true or false");
     /* Writing a reply is drafting; making it public is publishing. */
     if (!rc) rc = api_allowed(r, db, &who, json_is_true(pub) ? AUTHZ_APPROVE : AUTHZ_DRAFT, org);
     int64_t reply_id;
@@ -667,14 +671,15 @@ void api_admin_items_put_batch(Request *r)
         return http_reply_error(r, 400, "bad_request", "items: an array of 1-%d feed items, each with its id",
                                 CONTENT_MAX_BATCH);
     }
-    char (*orgs)[CDB_ID_SIZE] = calloc(n, sizeof *orgs);
+    char(*orgs)[CDB_ID_SIZE] = calloc(n, sizeof *orgs);
     const char **owners = calloc(n, sizeof *owners);
     Err err;
     int rc = orgs && owners ? 0 : err_set(&err, "out of memory");
     json_t *it;
-    json_array_foreach(rc ? NULL : items, i, it) {
+    json_array_foreach (rc ? NULL : items, i, it) {
         const char *id = json_string_value(json_object_get(it, "id"));
-        if ((rc = batch_owner(db, &who, id ? id : "", body_text(it, "org"), AUTHZ_DRAFT, orgs[i], sizeof orgs[i], &err))) {
+        if ((rc = batch_owner(db, &who, id ? id : "", body_text(it, "org"), AUTHZ_DRAFT, orgs[i], sizeof orgs[i],
+                              &err))) {
             err_prefix(&err, "items[%zu]: ", i);
             break;
         }
@@ -706,7 +711,7 @@ void api_admin_items_step_batch(Request *r)
     else if (!json_is_array(ids) || n == 0 || n > CONTENT_MAX_BATCH)
         rc = -1, http_reply_error(r, 400, "bad_request", "ids: an array of 1-%d item ids", CONTENT_MAX_BATCH);
     json_t *id;
-    json_array_foreach(rc ? NULL : ids, i, id) {
+    json_array_foreach (rc ? NULL : ids, i, id) {
         char org[CDB_ID_SIZE];
         int ok = batch_owner(db, &who, json_is_string(id) ? json_string_value(id) : "", NULL,
                              step == STEP_REVIEW ? AUTHZ_REVIEW : AUTHZ_APPROVE, org, sizeof org, &err);

@@ -26,7 +26,7 @@ int audience_affected_orgs(Cdb *db, const char *owner, bool reaches_below, json_
     json_t *ids = json_array();
     size_t i;
     json_t *row;
-    json_array_foreach(rows, i, row) json_array_append(ids, json_object_get(row, "id"));
+    json_array_foreach (rows, i, row) json_array_append(ids, json_object_get(row, "id"));
     json_decref(rows);
     *orgs = ids;
     return 0;
@@ -41,7 +41,7 @@ int audience_mark(Cdb *db, const char *entity, const char *id, const char *owner
     size_t i;
     json_t *org;
     int rc = 0;
-    json_array_foreach(orgs, i, org) {
+    json_array_foreach (orgs, i, org) {
         rc = cdb_exec(db, err, "INSERT OR REPLACE INTO feed_changes (org, entity, id, revision) VALUES (?, ?, ?, ?)",
                       "sssi", json_string_value(org), entity, id, rev);
         if (rc) break;

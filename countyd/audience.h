@@ -36,7 +36,7 @@ const char *audience_label(Audience a);
  * must start with ORGS_LINEAGE_CTE (bound to the same ?1).  Written as "the
  * owner is in the lineage" first, so that SQLite looks the rows up by
  * owner (items_org_live) instead of reading every row. */
-#define AUDIENCE_VISIBLE(org_col, aud_col) \
+#define AUDIENCE_VISIBLE(org_col, aud_col)                                                                             \
     "(" org_col " IN (SELECT id FROM lineage) AND (" org_col " = ?1 OR " aud_col " = 'subtree'))"
 
 /* The organisations whose feed shows an entity of `owner` that reaches

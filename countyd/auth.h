@@ -11,7 +11,7 @@
 
 #include "err.h"
 
-#define AUTH_TOKEN_LEN 64      /* hex digits of 32 random bytes */
+#define AUTH_TOKEN_LEN 64 /* hex digits of 32 random bytes */
 #define AUTH_HASH_LEN 64
 
 /* A new token (AUTH_TOKEN_LEN + 1 bytes) and its hash. */

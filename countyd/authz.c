@@ -6,7 +6,6 @@
 #include "app.h"
 #include "orgs.h"
 
-
 static const struct {
     Role role;
     const char *word, *label;
@@ -43,8 +42,9 @@ int authz_roles_parse(const char *text, unsigned *out, Err *err)
                 known = true;
             }
         if (n && !known)
-            return err_set(err, "roles：\"%.*s\" 不是角色（draft 起草、review 审核、approve 审批、supervise 监督、manage 管理）",
-                           (int)n, p);
+            return err_set(
+                err, "roles：\"%.*s\" 不是角色（draft 起草、review 审核、approve 审批、supervise 监督、manage 管理）",
+                (int)n, p);
         p += n;
         while (*p == ',' || *p == ' ') p++;
     }
@@ -93,12 +93,12 @@ int authz_check(Cdb *db, const Actor *who, AuthzAction what, const char *org, Er
         authz_roles_label(who->roles, have, sizeof have);
         authz_roles_label(actions[what].needs, need, sizeof need);
         return err_refuse(err, ERR_FORBIDDEN, "无权%s：管理员 %s 的角色是 %s，需要 %s", actions[what].doing, who->name,
-                      have[0] ? have : "（无）", need);
+                          have[0] ? have : "（无）", need);
     }
     int within = org_within(db, who->org, org);
     if (within < 0) return err_set(err, "cannot read the organisation tree");
     if (!within)
-        return err_refuse(err, ERR_FORBIDDEN, "无权%s：%s 不属于管理员 %s 所在组织（%s）及其下级", actions[what].doing, org, who->name,
-                      who->org);
+        return err_refuse(err, ERR_FORBIDDEN, "无权%s：%s 不属于管理员 %s 所在组织（%s）及其下级", actions[what].doing,
+                          org, who->name, who->org);
     return 0;
 }

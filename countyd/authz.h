@@ -41,12 +41,12 @@ typedef enum {
 typedef struct {
     char name[CDB_ID_SIZE];
     char org[CDB_ID_SIZE];
-    unsigned roles;          /* Role bits */
+    unsigned roles; /* Role bits */
 } Actor;
 
 typedef enum {
-    AUTHZ_READ,              /* see items, kiosks, feedback, audit: any role */
-    AUTHZ_READ_REPORTS,      /* see feedback marked 举报: supervise or approve */
+    AUTHZ_READ, /* see items, kiosks, feedback, audit: any role */
+    AUTHZ_READ_REPORTS, /* see feedback marked 举报: supervise or approve */
     AUTHZ_DRAFT,
     AUTHZ_REVIEW,
     AUTHZ_APPROVE,

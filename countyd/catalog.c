@@ -12,7 +12,6 @@
 #include "orgs.h"
 #include "validate.h"
 
-
 /* Seed 003: a periodic disclosure is shown at least half a month. */
 #define DEFAULT_MIN_DAYS 15
 #define MAX_DEPTH 3
@@ -44,7 +43,7 @@ static int check_rules(const char *id, json_t *rules, Err *err)
     if (!json_is_object(rules)) return err_refuse(err, ERR_BAD_REQUEST, "%s.rules：必须是对象", id);
     const char *key;
     json_t *v;
-    json_object_foreach(rules, key, v) {
+    json_object_foreach (rules, key, v) {
         bool ok = true;
         if (strcmp(key, "channels") == 0) ok = json_is_string(v) && json_string_length(v) <= 200;
         else if (strcmp(key, "scope") == 0) ok = one_of(v, scopes);
@@ -56,9 +55,10 @@ static int check_rules(const char *id, json_t *rules, Err *err)
             json_int_t from = json_integer_value(json_array_get(v, 0)), to = json_integer_value(json_array_get(v, 1));
             ok = json_is_array(v) && json_array_size(v) == 2 && from >= 1 && from <= to && to <= 92;
         } else
-            return err_refuse(err, ERR_BAD_REQUEST, "%s.rules.%s：不认识的规则（channels、scope、timing、cadence、days、min_days）", id,
-                          key);
-        if (!ok) return err_refuse(err, ERR_BAD_REQUEST, "%s.rules.%s：取值不对（见 docs/ADMIN.md “公开目录”）", id, key);
+            return err_refuse(err, ERR_BAD_REQUEST,
+                              "%s.rules.%s：不认识的规则（channels、scope、timing、cadence、days、min_days）", id, key);
+        if (!ok)
+            return err_refuse(err, ERR_BAD_REQUEST, "%s.rules.%s：取值不对（见 docs/ADMIN.md “公开目录”）", id, key);
     }
     json_t *cadence = json_object_get(rules, "cadence");
     if (cadence && !one_of(json_object_get(rules, "timing"), (const char *const[]){"periodic", NULL}))
@@ -74,13 +74,14 @@ static json_t *effective_rules(Cdb *db, const char *id)
     snprintf(at, sizeof at, "%s", id);
     for (int depth = 0; depth < MAX_DEPTH && at[0]; depth++) {
         json_t *row;
-        if (cdb_row(db, &row, NULL, "SELECT rules, json_extract(doc, '$.parent') AS parent FROM categories WHERE id = ?",
-                    "s", at))
+        if (cdb_row(db, &row, NULL,
+                    "SELECT rules, json_extract(doc, '$.parent') AS parent FROM categories WHERE id = ?", "s", at))
             break;
         json_t *rules = json_loads(json_string_value(json_object_get(row, "rules")), 0, NULL);
         const char *key;
         json_t *v;
-        json_object_foreach(rules, key, v) if (!json_object_get(merged, key)) json_object_set(merged, key, v);
+        json_object_foreach (rules, key, v)
+            if (!json_object_get(merged, key)) json_object_set(merged, key, v);
         json_decref(rules);
         const char *parent = json_string_value(json_object_get(row, "parent"));
         snprintf(at, sizeof at, "%s", parent ? parent : "");
@@ -88,7 +89,8 @@ static json_t *effective_rules(Cdb *db, const char *id)
     }
     if (one_of(json_object_get(merged, "timing"), (const char *const[]){"periodic", NULL})) {
         if (!json_object_get(merged, "cadence")) json_object_set_new(merged, "cadence", json_string("quarterly"));
-        if (!json_object_get(merged, "min_days")) json_object_set_new(merged, "min_days", json_integer(DEFAULT_MIN_DAYS));
+        if (!json_object_get(merged, "min_days"))
+            json_object_set_new(merged, "min_days", json_integer(DEFAULT_MIN_DAYS));
     }
     return merged;
 }
@@ -117,7 +119,7 @@ static json_t *entries_without_rules(json_t *categories)
     json_t *copy = json_deep_copy(categories);
     size_t i;
     json_t *c;
-    json_array_foreach(copy, i, c) {
+    json_array_foreach (copy, i, c) {
         json_object_del(c, "rules");
         json_object_del(c, "org");
     }
@@ -135,15 +137,17 @@ static int upsert(Cdb *db, const char *admin, const char *org, json_t *cat, int 
     json_t *old = NULL;
     if (!rc && cdb_row(db, &old, err, "SELECT doc, rules, org FROM categories WHERE id = ?", "s", id) < 0) rc = -1;
     if (!rc && old && strcmp(json_string_value(json_object_get(old, "org")), org) != 0)
-        rc = err_refuse(err, ERR_CONFLICT, "目录 %s 属于组织 %s；不能由 %s 改动", id, json_string_value(json_object_get(old, "org")), org);
+        rc = err_refuse(err, ERR_CONFLICT, "目录 %s 属于组织 %s；不能由 %s 改动", id,
+                        json_string_value(json_object_get(old, "org")), org);
     bool same = !rc && old && strcmp(json_string_value(json_object_get(old, "doc")), doc) == 0 &&
                 strcmp(json_string_value(json_object_get(old, "rules")), rules) == 0;
     if (!rc && !same) {
         char target[128];
         snprintf(target, sizeof target, "category:%s", id);
-        rc = cdb_exec(db, err,
-                      "INSERT OR REPLACE INTO categories (id, doc, updated_at, updated_by, org, rules) VALUES (?, ?, ?, ?, ?, ?)",
-                      "ssisss", id, doc, now_s(), admin, org, rules);
+        rc = cdb_exec(
+            db, err,
+            "INSERT OR REPLACE INTO categories (id, doc, updated_at, updated_by, org, rules) VALUES (?, ?, ?, ?, ?, ?)",
+            "ssisss", id, doc, now_s(), admin, org, rules);
         if (!rc) rc = audience_mark(db, "category", id, org, true, err);
         if (!rc) rc = cdb_audit(db, admin, org, old ? "category-edit" : "category-add", target, doc, err);
         (*changed)++;
@@ -158,7 +162,8 @@ static bool listed(json_t *categories, const char *id)
 {
     size_t i;
     json_t *c;
-    json_array_foreach(categories, i, c) if (strcmp(json_string_value(json_object_get(c, "id")), id) == 0) return true;
+    json_array_foreach (categories, i, c)
+        if (strcmp(json_string_value(json_object_get(c, "id")), id) == 0) return true;
     return false;
 }
 
@@ -169,16 +174,20 @@ static int remove_entry(Cdb *db, const char *admin, const char *id, const char *
     if (cdb_int(db, &held, err, "SELECT count(*) FROM items WHERE category = ? AND state != 'withdrawn'", "s", id))
         return -1;
     if (held > 0)
-        return err_refuse(err, ERR_CONFLICT, "category %s still holds %lld item(s) that are not withdrawn; withdraw them or "
-                      "file them under another category first", id, (long long)held);
+        return err_refuse(err, ERR_CONFLICT,
+                          "category %s still holds %lld item(s) that are not withdrawn; withdraw them or "
+                          "file them under another category first",
+                          id, (long long)held);
     if (cdb_int(db, &below, err, "SELECT count(*) FROM categories WHERE json_extract(doc, '$.parent') = ?", "s", id))
         return -1;
     if (below > 0)
-        return err_refuse(err, ERR_CONFLICT, "目录 %s 下还有 %lld 个下级目录（可能是下级组织增设的）；先删除它们", id, (long long)below);
+        return err_refuse(err, ERR_CONFLICT, "目录 %s 下还有 %lld 个下级目录（可能是下级组织增设的）；先删除它们", id,
+                          (long long)below);
     char target[128];
     snprintf(target, sizeof target, "category:%s", id);
     if (cdb_exec(db, err, "DELETE FROM categories WHERE id = ?", "s", id) ||
-        audience_mark(db, "category", id, org, true, err) || cdb_audit(db, admin, org, "category-delete", target, "", err))
+        audience_mark(db, "category", id, org, true, err) ||
+        cdb_audit(db, admin, org, "category-delete", target, "", err))
         return -1;
     return 0;
 }
@@ -188,12 +197,13 @@ static int remove_missing_standard(Cdb *db, const char *admin, json_t *categorie
     json_t *rows;
     /* Children before parents, so that a whole branch can go at once. */
     if (cdb_rows(db, &rows, err,
-                 "SELECT id FROM categories WHERE org = 'root' ORDER BY json_extract(doc, '$.parent') IS NULL, id", NULL))
+                 "SELECT id FROM categories WHERE org = 'root' ORDER BY json_extract(doc, '$.parent') IS NULL, id",
+                 NULL))
         return -1;
     size_t i;
     json_t *row;
     int rc = 0;
-    json_array_foreach(rows, i, row) {
+    json_array_foreach (rows, i, row) {
         const char *id = json_string_value(json_object_get(row, "id"));
         if (listed(categories, id)) continue;
         if ((rc = remove_entry(db, admin, id, ORG_ROOT, err))) break;
@@ -214,7 +224,7 @@ static int check_with_additions(Cdb *db, json_t *standard, Err *err)
     }
     size_t i;
     json_t *row;
-    json_array_foreach(rows, i, row) {
+    json_array_foreach (rows, i, row) {
         json_t *c = json_loads(json_string_value(json_object_get(row, "doc")), 0, NULL);
         if (c) json_array_append_new(all, c);
     }
@@ -227,7 +237,8 @@ static int check_with_additions(Cdb *db, json_t *standard, Err *err)
 int catalog_put_standard(Cdb *db, const char *admin, json_t *categories, int *changed, Err *err)
 {
     *changed = 0;
-    if (!json_is_array(categories)) return err_refuse(err, ERR_BAD_REQUEST, "categories: must be an array of categories");
+    if (!json_is_array(categories))
+        return err_refuse(err, ERR_BAD_REQUEST, "categories: must be an array of categories");
     json_t *plain = entries_without_rules(categories);
     int rc = validate_feed_entry(plain, NULL, NULL, err) ? err_mark(err, ERR_BAD_REQUEST) : 0;
     json_decref(plain);
@@ -235,7 +246,8 @@ int catalog_put_standard(Cdb *db, const char *admin, json_t *categories, int *ch
     if (cdb_begin(db, err)) return -1;
     size_t i;
     json_t *cat;
-    json_array_foreach(categories, i, cat) if ((rc = upsert(db, admin, ORG_ROOT, cat, changed, err))) return fail_rollback(db, rc);
+    json_array_foreach (categories, i, cat)
+        if ((rc = upsert(db, admin, ORG_ROOT, cat, changed, err))) return fail_rollback(db, rc);
     if ((rc = remove_missing_standard(db, admin, categories, changed, err))) return fail_rollback(db, rc);
     if ((rc = check_with_additions(db, categories, err))) return fail_rollback(db, rc);
     return audience_commit(db, err);
@@ -245,11 +257,13 @@ int catalog_put_entry(Cdb *db, const char *admin, const char *org, const char *i
                       Err *err)
 {
     *changed = 0;
-    if (!proto_id_valid(id)) return err_refuse(err, ERR_BAD_REQUEST, "\"%s\" is not an id (1-63 of A-Z a-z 0-9 - _ .)", id);
+    if (!proto_id_valid(id))
+        return err_refuse(err, ERR_BAD_REQUEST, "\"%s\" is not an id (1-63 of A-Z a-z 0-9 - _ .)", id);
     if (!json_is_object(entry)) return err_refuse(err, ERR_BAD_REQUEST, "the body must be one category object");
     const char *parent = json_string_value(json_object_get(entry, "parent"));
     if (!parent || !*parent)
-        return err_refuse(err, ERR_BAD_REQUEST, "parent：组织增设的目录须挂在县里目录的某一项之下（一级目录由县委统一设置）");
+        return err_refuse(err, ERR_BAD_REQUEST,
+                          "parent：组织增设的目录须挂在县里目录的某一项之下（一级目录由县委统一设置）");
     json_t *clean = json_deep_copy(entry);
     json_object_set_new(clean, "id", json_string(id));
     json_t *seen;
@@ -286,12 +300,13 @@ int catalog_put_entry(Cdb *db, const char *admin, const char *org, const char *i
 
 int catalog_delete_entry(Cdb *db, const char *admin, const char *id, Err *err)
 {
-    char org[CDB_ID_SIZE];
+    char org[CDB_ID_SIZE] = "";
     int rc = cdb_begin(db, err);
     if (!rc) rc = catalog_owner(db, id, org, sizeof org, err);
     if (rc == 1) rc = err_refuse(err, ERR_NOT_FOUND, "there is no category %s", id);
     if (!rc && strcmp(org, ORG_ROOT) == 0)
-        rc = err_refuse(err, ERR_BAD_REQUEST, "目录 %s 是县里的标准目录：用 PUT /v1/admin/categories（kioskctl publish）整体更新", id);
+        rc = err_refuse(err, ERR_BAD_REQUEST,
+                        "目录 %s 是县里的标准目录：用 PUT /v1/admin/categories（kioskctl publish）整体更新", id);
     if (!rc) rc = remove_entry(db, admin, id, org, err);
     if (rc) return fail_rollback(db, rc);
     return audience_commit(db, err);
@@ -304,7 +319,8 @@ int catalog_owner(Cdb *db, const char *id, char *org, size_t size, Err *err)
 
 /* ---- reading ------------------------------------------------------------------ */
 
-#define VISIBLE_ENTRIES ORGS_LINEAGE_CTE " SELECT id, doc, rules, org FROM categories WHERE org IN (SELECT id FROM lineage)"
+#define VISIBLE_ENTRIES                                                                                                \
+    ORGS_LINEAGE_CTE " SELECT id, doc, rules, org FROM categories WHERE org IN (SELECT id FROM lineage)"
 
 int catalog_for_org(Cdb *db, const char *org, json_t **cats, Err *err)
 {
@@ -313,7 +329,7 @@ int catalog_for_org(Cdb *db, const char *org, json_t **cats, Err *err)
     json_t *list = json_array();
     size_t i;
     json_t *row;
-    json_array_foreach(rows, i, row) {
+    json_array_foreach (rows, i, row) {
         json_t *c = json_loads(json_string_value(json_object_get(row, "doc")), 0, NULL);
         if (c) json_array_append_new(list, c);
     }
@@ -329,7 +345,7 @@ int catalog_all(Cdb *db, json_t **cats, Err *err)
     json_t *list = json_array();
     size_t i;
     json_t *row;
-    json_array_foreach(rows, i, row) {
+    json_array_foreach (rows, i, row) {
         json_t *c = json_loads(json_string_value(json_object_get(row, "doc")), 0, NULL);
         if (c) json_array_append_new(list, c);
     }
@@ -344,7 +360,7 @@ int catalog_list(Cdb *db, const char *org, json_t **out, Err *err)
     if (cdb_rows(db, &rows, err, VISIBLE_ENTRIES " ORDER BY id", "s", org)) return -1;
     size_t i;
     json_t *row;
-    json_array_foreach(rows, i, row) {
+    json_array_foreach (rows, i, row) {
         json_t *doc = json_loads(json_string_value(json_object_get(row, "doc")), 0, NULL);
         json_object_update(row, doc);
         json_decref(doc);
@@ -381,7 +397,8 @@ int catalog_check_item(Cdb *db, const char *org, json_t *item, json_t *warnings,
         int64_t days = (end - start) / 86400;
         if (end - start < min_days * 86400) {
             char w[300];
-            snprintf(w, sizeof w, "目录 %s 是定期公开，至少公示 %lld 天；这一条只公示 %lld 天（published_at 到 expires_at）",
+            snprintf(w, sizeof w,
+                     "目录 %s 是定期公开，至少公示 %lld 天；这一条只公示 %lld 天（published_at 到 expires_at）",
                      category, (long long)min_days, (long long)days);
             json_array_append_new(warnings, json_string(w));
         }
@@ -428,12 +445,12 @@ static int overdue_for_org(Cdb *db, json_t *org, int64_t now, json_t *out, Err *
     const char *id = json_string_value(json_object_get(org, "id"));
     json_t *rows;
     /* Entries whose own rules say 定期 (their children inherit, and count for them). */
-    if (cdb_rows(db, &rows, err,
-                 VISIBLE_ENTRIES " AND json_extract(rules, '$.timing') = 'periodic' ORDER BY id", "s", id))
+    if (cdb_rows(db, &rows, err, VISIBLE_ENTRIES " AND json_extract(rules, '$.timing') = 'periodic' ORDER BY id", "s",
+                 id))
         return -1;
     size_t i;
     json_t *row;
-    json_array_foreach(rows, i, row) {
+    json_array_foreach (rows, i, row) {
         const char *cat = json_string_value(json_object_get(row, "id"));
         json_t *rules = effective_rules(db, cat);
         bool quarterly = strcmp(json_string_value(json_object_get(rules, "cadence")), "quarterly") == 0;
@@ -451,10 +468,11 @@ static int overdue_for_org(Cdb *db, json_t *org, int64_t now, json_t *out, Err *
             json_t *days = json_object_get(rules, "days");
             json_int_t last = days ? json_integer_value(json_array_get(days, 1)) : 10;
             json_t *doc = json_loads(json_string_value(json_object_get(row, "doc")), 0, NULL);
-            json_array_append_new(out, json_pack("{s:s,s:O,s:s,s:O,s:O,s:s,s:O*,s:b}", "org", id, "org_name",
-                                                 json_object_get(org, "name"), "category", cat, "name",
-                                                 json_object_get(doc, "name"), "cadence", json_object_get(rules, "cadence"),
-                                                 "period", period, "days", days, "late", day > last));
+            json_array_append_new(out,
+                                  json_pack("{s:s,s:O,s:s,s:O,s:O,s:s,s:O*,s:b}", "org", id, "org_name",
+                                            json_object_get(org, "name"), "category", cat, "name",
+                                            json_object_get(doc, "name"), "cadence", json_object_get(rules, "cadence"),
+                                            "period", period, "days", days, "late", day > last));
             json_decref(doc);
         }
         json_decref(rules);
@@ -471,7 +489,8 @@ int catalog_overdue(Cdb *db, const char *top, int64_t now, json_t **out, Err *er
     size_t i;
     json_t *org;
     int rc = 0;
-    json_array_foreach(orgs, i, org) if ((rc = overdue_for_org(db, org, now, list, err))) break;
+    json_array_foreach (orgs, i, org)
+        if ((rc = overdue_for_org(db, org, now, list, err))) break;
     json_decref(orgs);
     if (rc) {
         json_decref(list);

@@ -19,10 +19,10 @@
 
 struct Cdb {
     sqlite3 *db;
-    int64_t tx_revision;     /* the revision this write transaction created, 0 = none yet */
+    int64_t tx_revision; /* the revision this write transaction created, 0 = none yet */
     char (*tx_feeds)[CDB_ID_SIZE];
     size_t n_tx_feeds, cap_tx_feeds;
-    bool tx_feeds_overflow;   /* more than fit: wake every waiter */
+    bool tx_feeds_overflow; /* more than fit: wake every waiter */
 };
 
 /* migrations[i] brings user_version i to i+1.  Append only. */
@@ -102,7 +102,8 @@ static const char *const migrations[] = {
     "CREATE INDEX kiosk_moves_kiosk ON kiosk_moves(kiosk, revision);"
     "ALTER TABLE items ADD COLUMN org TEXT NOT NULL DEFAULT 'root';"
     "ALTER TABLE items ADD COLUMN audience TEXT NOT NULL DEFAULT 'subtree' CHECK (audience IN ('own','subtree'));"
-    "ALTER TABLE items ADD COLUMN live_audience TEXT NOT NULL DEFAULT 'subtree' CHECK (live_audience IN ('own','subtree'));"
+    "ALTER TABLE items ADD COLUMN live_audience TEXT NOT NULL DEFAULT 'subtree' CHECK (live_audience IN "
+    "('own','subtree'));"
     "CREATE INDEX items_org_live ON items(org, live);"
     "ALTER TABLE notices ADD COLUMN org TEXT NOT NULL DEFAULT 'root';"
     "ALTER TABLE notices ADD COLUMN audience TEXT NOT NULL DEFAULT 'subtree' CHECK (audience IN ('own','subtree'));"
@@ -225,7 +226,8 @@ static json_t *column_value(sqlite3_stmt *st, int col)
 static json_t *row_object(sqlite3_stmt *st)
 {
     json_t *o = json_object();
-    for (int c = 0; c < sqlite3_column_count(st); c++) json_object_set_new(o, sqlite3_column_name(st, c), column_value(st, c));
+    for (int c = 0; c < sqlite3_column_count(st); c++)
+        json_object_set_new(o, sqlite3_column_name(st, c), column_value(st, c));
     return o;
 }
 
@@ -405,4 +407,3 @@ size_t cdb_tx_feeds(Cdb *db, const char *orgs[], size_t max, bool *all)
     *all = db->tx_feeds_overflow || db->n_tx_feeds > max;
     return n;
 }
-

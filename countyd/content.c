@@ -18,7 +18,6 @@
 #include "privacy.h"
 #include "validate.h"
 
-
 char *content_canonical(json_t *v) { return json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY); }
 
 static int64_t now_s(void) { return (int64_t)time(NULL); }
@@ -42,7 +41,7 @@ static int check_attachments(Cdb *db, json_t *item, Err *err)
     json_t *atts = json_object_get(item, "attachments");
     size_t i;
     json_t *a;
-    json_array_foreach(atts, i, a) {
+    json_array_foreach (atts, i, a) {
         json_object_del(a, "href");
         const char *sha = json_string_value(json_object_get(a, "sha256"));
         const char *type = json_string_value(json_object_get(a, "type"));
@@ -51,12 +50,14 @@ static int check_attachments(Cdb *db, json_t *item, Err *err)
         int found = content_blob_info(db, sha, have_type, sizeof have_type, &have_size, err);
         if (found < 0) return -1;
         if (found == 1)
-            return err_refuse(err, ERR_BAD_REQUEST, "attachments[%zu]: the server has no file %s; upload it first", i, sha);
+            return err_refuse(err, ERR_BAD_REQUEST, "attachments[%zu]: the server has no file %s; upload it first", i,
+                              sha);
         if (have_size != json_integer_value(json_object_get(a, "size")))
             return err_refuse(err, ERR_BAD_REQUEST, "attachments[%zu]: size says %lld bytes, the file %s has %lld", i,
-                          (long long)json_integer_value(json_object_get(a, "size")), sha, (long long)have_size);
+                              (long long)json_integer_value(json_object_get(a, "size")), sha, (long long)have_size);
         if (strcmp(have_type, type) != 0)
-            return err_refuse(err, ERR_BAD_REQUEST, "attachments[%zu]: type says %s, the file %s is %s", i, type, sha, have_type);
+            return err_refuse(err, ERR_BAD_REQUEST, "attachments[%zu]: type says %s, the file %s is %s", i, type, sha,
+                              have_type);
     }
     return 0;
 }
@@ -66,14 +67,16 @@ static int check_attachments(Cdb *db, json_t *item, Err *err)
 static int normalize_item(Cdb *db, const char *org, const char *id, json_t *item, json_t **out, json_t *warnings,
                           bool import_check, Err *err)
 {
-    if (!proto_id_valid(id)) return err_refuse(err, ERR_BAD_REQUEST, "\"%s\" is not an id (1-63 of A-Z a-z 0-9 - _ .)", id);
+    if (!proto_id_valid(id))
+        return err_refuse(err, ERR_BAD_REQUEST, "\"%s\" is not an id (1-63 of A-Z a-z 0-9 - _ .)", id);
     if (!json_is_object(item)) return err_refuse(err, ERR_BAD_REQUEST, "the body must be a feed item object");
     const char *body_id = json_string_value(json_object_get(item, "id"));
     if (body_id && strcmp(body_id, id) != 0)
         return err_refuse(err, ERR_BAD_REQUEST, "the body's id \"%s\" differs from the URL's \"%s\"", body_id, id);
     json_t *aud = json_object_get(item, "audience");
     if (aud && audience_parse(json_string_value(aud)) < 0)
-        return err_refuse(err, ERR_BAD_REQUEST, "audience: must be \"own\" (本组织的触控屏) or \"subtree\" (本组织及下级的触控屏)");
+        return err_refuse(err, ERR_BAD_REQUEST,
+                          "audience: must be \"own\" (本组织的触控屏) or \"subtree\" (本组织及下级的触控屏)");
     json_t *clean = json_deep_copy(item);
     json_object_set_new(clean, "id", json_string(id));
     json_object_del(clean, "revision");
@@ -117,15 +120,17 @@ static int store_working_version(Cdb *db, const char *admin, const char *org, co
     const char *title = json_string_value(json_object_get(clean, "title"));
     char target[128];
     snprintf(target, sizeof target, "item:%s", id);
-    rc = cdb_exec(db, err,
-                  "INSERT INTO items (id, org, category, title, scope, audience, state, content, updated_at, updated_by)"
-                  " VALUES (?, ?, ?, ?, ?, ?, 'drafted', ?, ?, ?)"
-                  " ON CONFLICT(id) DO UPDATE SET category = excluded.category, title = excluded.title,"
-                  " scope = excluded.scope, audience = excluded.audience, state = 'drafted', content = excluded.content, reviewed_by = NULL,"
-                  " updated_at = excluded.updated_at, updated_by = excluded.updated_by",
-                  "sssssssis", id, org, json_string_value(json_object_get(clean, "category")), title,
-                  json_string_value(json_object_get(clean, "scope")),
-                  json_string_value(json_object_get(clean, "audience")), text, now_s(), admin);
+    rc =
+        cdb_exec(db, err,
+                 "INSERT INTO items (id, org, category, title, scope, audience, state, content, updated_at, updated_by)"
+                 " VALUES (?, ?, ?, ?, ?, ?, 'drafted', ?, ?, ?)"
+                 " ON CONFLICT(id) DO UPDATE SET category = excluded.category, title = excluded.title,"
+                 " scope = excluded.scope, audience = excluded.audience, state = 'drafted', content = "
+                 "excluded.content, reviewed_by = NULL,"
+                 " updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+                 "sssssssis", id, org, json_string_value(json_object_get(clean, "category")), title,
+                 json_string_value(json_object_get(clean, "scope")),
+                 json_string_value(json_object_get(clean, "audience")), text, now_s(), admin);
     if (!rc) rc = cdb_audit(db, admin, org, old ? "edit" : "draft", target, title, err);
     json_decref(old);
     return rc;
@@ -196,7 +201,8 @@ static int publish(Cdb *db, const char *admin, const char *id, json_t *row, cons
     int64_t exists;
     if (cdb_int(db, &exists, err, "SELECT count(*) FROM categories WHERE id = ?", "s", category)) return -1;
     if (!exists)
-        return err_refuse(err, ERR_CONFLICT, "item %s is filed under category %s, which no longer exists", id, category);
+        return err_refuse(err, ERR_CONFLICT, "item %s is filed under category %s, which no longer exists", id,
+                          category);
     bool public = strcmp(json_string_value(json_object_get(row, "scope")), "public") == 0;
     bool was_live = json_integer_value(json_object_get(row, "live")) != 0;
     const char *org = json_string_value(json_object_get(row, "org"));
@@ -222,9 +228,9 @@ static int publish(Cdb *db, const char *admin, const char *id, json_t *row, cons
     json_object_set_new(doc, "revision", json_integer(rev));
     char *text = content_canonical(doc);
     json_decref(doc);
-    int rc = cdb_exec(db, err,
-                      "UPDATE items SET published = ?, published_revision = ?, live = ?, live_audience = ? WHERE id = ?",
-                      "sidss", text, rev, public ? 1 : 0, audience_word((Audience)aud), id);
+    int rc = cdb_exec(
+        db, err, "UPDATE items SET published = ?, published_revision = ?, live = ?, live_audience = ? WHERE id = ?",
+        "sidss", text, rev, public ? 1 : 0, audience_word((Audience)aud), id);
     /* Every published version is kept for the yearly archive (audit.h). */
     if (!rc) rc = audit_keep_revision(db, admin, id, org, rev, text, err);
     free(text);
@@ -233,7 +239,8 @@ static int publish(Cdb *db, const char *admin, const char *id, json_t *row, cons
 
 static int withdraw(Cdb *db, const char *id, json_t *row, const char *note, Err *err)
 {
-    if (!json_is_null(json_object_get(row, "published")) && need_reason("撤回", id, note, err)) return err_mark(err, ERR_BAD_REQUEST);
+    if (!json_is_null(json_object_get(row, "published")) && need_reason("撤回", id, note, err))
+        return err_mark(err, ERR_BAD_REQUEST);
     bool below = strcmp(json_string_value(json_object_get(row, "live_audience")), "subtree") == 0;
     if (json_integer_value(json_object_get(row, "live")) &&
         audience_mark(db, "item", id, json_string_value(json_object_get(row, "org")), below, err))
@@ -262,7 +269,8 @@ static int privacy_review(Cdb *db, const char *admin, const char *id, json_t *ro
 {
     json_t *doc = parse_doc(row, "content"), *findings = NULL;
     const char *org = json_string_value(json_object_get(row, "org"));
-    int rc = doc ? privacy_scan_entry(db, org, doc, &findings, err) : err_set(err, "item %s: stored content is not JSON", id);
+    int rc = doc ? privacy_scan_entry(db, org, doc, &findings, err)
+                 : err_set(err, "item %s: stored content is not JSON", id);
     json_decref(doc);
     if (!rc) rc = privacy_verdict(findings, reason, err);
     if (!rc && json_array_size(findings)) {
@@ -285,14 +293,15 @@ static int apply_step(Cdb *db, const char *admin, const char *id, ReviewStep ste
         return err_refuse(err, ERR_WRONG_STATE, "item %s is already withdrawn", id);
     if (step == STEP_RETURN) return return_to_author(db, id, state, note, err);
     if (steps[step].from && strcmp(state, steps[step].from) != 0)
-        return err_refuse(err, ERR_WRONG_STATE, "item %s is %s; it must be %s before it can be %s", id, state, steps[step].from,
-                      steps[step].to);
+        return err_refuse(err, ERR_WRONG_STATE, "item %s is %s; it must be %s before it can be %s", id, state,
+                          steps[step].from, steps[step].to);
     const char *reviewer = json_string_value(json_object_get(row, "reviewed_by"));
     /* Two people see every version before it goes out: whoever reviewed it
      * may not also approve it. */
     if (step == STEP_APPROVE && reviewer && strcmp(reviewer, admin) == 0)
-        return err_refuse(err, ERR_FORBIDDEN, "审核人不能审批同一版本：%s 的这一版由 %s 审核，须由另一位有审批权的管理员审批", id,
-                      reviewer);
+        return err_refuse(err, ERR_FORBIDDEN,
+                          "审核人不能审批同一版本：%s 的这一版由 %s 审核，须由另一位有审批权的管理员审批", id,
+                          reviewer);
     if (step == STEP_REVIEW) return cdb_exec(db, err, "UPDATE items SET reviewed_by = ? WHERE id = ?", "ss", admin, id);
     if (step == STEP_APPROVE) return privacy_review(db, admin, id, row, privacy_reason, err);
     if (step == STEP_PUBLISH) return publish(db, admin, id, row, note, err);
@@ -305,10 +314,11 @@ static int step_in_tx(Cdb *db, const char *admin, const char *id, ReviewStep ste
                       const char *privacy_reason, Err *err)
 {
     json_t *row = NULL;
-    int rc = cdb_row(db, &row, err,
-                     "SELECT state, org, category, scope, content, published, live, live_audience, reviewed_by FROM items"
-                     " WHERE id = ?",
-                     "s", id);
+    int rc =
+        cdb_row(db, &row, err,
+                "SELECT state, org, category, scope, content, published, live, live_audience, reviewed_by FROM items"
+                " WHERE id = ?",
+                "s", id);
     if (rc == 1) rc = err_refuse(err, ERR_NOT_FOUND, "there is no item %s", id);
     if (!rc) rc = apply_step(db, admin, id, step, row, note, privacy_reason, err);
     char target[128];
@@ -316,7 +326,8 @@ static int step_in_tx(Cdb *db, const char *admin, const char *id, ReviewStep ste
     if (!rc)
         rc = cdb_exec(db, err, "UPDATE items SET state = ?, updated_at = ?, updated_by = ? WHERE id = ?", "siss",
                       steps[step].to, now_s(), admin, id);
-    if (!rc) rc = cdb_audit(db, admin, json_string_value(json_object_get(row, "org")), steps[step].word, target, note, err);
+    if (!rc)
+        rc = cdb_audit(db, admin, json_string_value(json_object_get(row, "org")), steps[step].word, target, note, err);
     json_decref(row);
     return rc;
 }
@@ -339,7 +350,7 @@ int content_items_put_batch(Cdb *db, const char *admin, const char *const *orgs,
     size_t n = json_array_size(items), i;
     json_t *cleans = json_array(), *it;
     int rc = 0;
-    json_array_foreach(items, i, it) {
+    json_array_foreach (items, i, it) {
         json_t *clean;
         const char *id = json_string_value(json_object_get(it, "id"));
         if ((rc = normalize_item(db, orgs[i], id ? id : "", it, &clean, warnings, false, err))) {
@@ -363,8 +374,9 @@ int content_items_put_batch(Cdb *db, const char *admin, const char *const *orgs,
                           : err_set(err, "out of memory");
         free(text);
         if (stored < 0 || stored > 1) rc = stored;
-        else json_array_append_new(states, json_pack("{s:O,s:s,s:b}", "id", json_object_get(clean, "id"), "state",
-                                                     stored == 1 ? state : "drafted", "changed", stored == 0));
+        else
+            json_array_append_new(states, json_pack("{s:O,s:s,s:b}", "id", json_object_get(clean, "id"), "state",
+                                                    stored == 1 ? state : "drafted", "changed", stored == 0));
     }
     json_decref(cleans);
     if (rc) {
@@ -380,7 +392,7 @@ int content_items_step_batch(Cdb *db, const char *admin, json_t *ids, ReviewStep
     size_t i;
     json_t *id;
     int rc = 0;
-    json_array_foreach(ids, i, id) {
+    json_array_foreach (ids, i, id) {
         if ((rc = step_in_tx(db, admin, json_string_value(id), step, note, NULL, err))) {
             err_prefix(err, "ids[%zu] %s: ", i, json_string_value(id));
             break;
@@ -393,10 +405,12 @@ int content_items_step_batch(Cdb *db, const char *admin, json_t *ids, ReviewStep
 int content_items_list(Cdb *db, const char *top, json_t **out, Err *err)
 {
     return cdb_rows(db, out, err,
-                    ORGS_SUBTREE_CTE " SELECT id, org, title, category, scope, audience, state, published_revision,"
-                    " live AS on_kiosks, " SQL_TIME("updated_at") " AS updated_at, updated_by,"
-                    " coalesce((SELECT sum(views) FROM item_views WHERE item = items.id), 0) AS views"
-                    " FROM items WHERE org IN (SELECT id FROM subtree) ORDER BY category, id",
+                    ORGS_SUBTREE_CTE
+                    " SELECT id, org, title, category, scope, audience, state, published_revision,"
+                    " live AS on_kiosks, " SQL_TIME(
+                        "updated_at") " AS updated_at, updated_by,"
+                                      " coalesce((SELECT sum(views) FROM item_views WHERE item = items.id), 0) AS views"
+                                      " FROM items WHERE org IN (SELECT id FROM subtree) ORDER BY category, id",
                     "s", top);
 }
 
@@ -404,7 +418,7 @@ int content_items_by_state(Cdb *db, const char *top, json_t **out, Err *err)
 {
     return cdb_rows(db, out, err,
                     ORGS_SUBTREE_CTE " SELECT state, count(*) AS n FROM items WHERE org IN (SELECT id FROM subtree)"
-                    " GROUP BY state ORDER BY state",
+                                     " GROUP BY state ORDER BY state",
                     "s", top);
 }
 
@@ -427,11 +441,11 @@ int content_owner(Cdb *db, const char *entity, const char *id, char *org, size_t
 int content_item_get(Cdb *db, const char *id, json_t **out, Err *err)
 {
     json_t *row;
-    int rc = cdb_row(db, &row, err,
-                     "SELECT id, org, state, scope, audience, live_audience, published_revision, live AS on_kiosks,"
-                     " content, published, "
-                     SQL_TIME("updated_at") " AS updated_at, updated_by FROM items WHERE id = ?",
-                     "s", id);
+    int rc =
+        cdb_row(db, &row, err,
+                "SELECT id, org, state, scope, audience, live_audience, published_revision, live AS on_kiosks,"
+                " content, published, " SQL_TIME("updated_at") " AS updated_at, updated_by FROM items WHERE id = ?",
+                "s", id);
     if (rc == 1) return err_refuse(err, ERR_NOT_FOUND, "there is no item %s", id);
     if (rc) return -1;
     json_object_set_new(row, "content", parse_doc(row, "content"));
@@ -441,8 +455,8 @@ int content_item_get(Cdb *db, const char *id, json_t **out, Err *err)
     snprintf(target, sizeof target, "item:%s", id);
     json_t *history;
     if (cdb_rows(db, &history, err,
-                 "SELECT " SQL_TIME("at") " AS at, admin, action, detail FROM audit WHERE target = ? ORDER BY seq",
-                 "s", target)) {
+                 "SELECT " SQL_TIME("at") " AS at, admin, action, detail FROM audit WHERE target = ? ORDER BY seq", "s",
+                 target)) {
         json_decref(row);
         return -1;
     }
@@ -458,25 +472,31 @@ int content_item_get(Cdb *db, const char *id, json_t **out, Err *err)
 static const struct {
     const char *entity, *section, *get_sql, *put_sql, *del_sql;
 } doc_kinds[] = {
-    [DOC_NOTICE] = {"notice", "notices", "SELECT doc, org, audience FROM notices WHERE id = ?",
-                    "INSERT OR REPLACE INTO notices (id, org, audience, doc, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?)",
-                    "DELETE FROM notices WHERE id = ?"},
-    [DOC_ANSWER] = {"answer", "answers", "SELECT doc, org, audience FROM answers WHERE id = ?",
-                    "INSERT OR REPLACE INTO answers (id, org, audience, doc, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?)",
-                    "DELETE FROM answers WHERE id = ?"},
+    [DOC_NOTICE] =
+        {"notice", "notices", "SELECT doc, org, audience FROM notices WHERE id = ?",
+         "INSERT OR REPLACE INTO notices (id, org, audience, doc, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?)",
+         "DELETE FROM notices WHERE id = ?"},
+    [DOC_ANSWER] =
+        {"answer", "answers", "SELECT doc, org, audience FROM answers WHERE id = ?",
+         "INSERT OR REPLACE INTO answers (id, org, audience, doc, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?)",
+         "DELETE FROM answers WHERE id = ?"},
 };
 
 /* The feed entry as kiosks get it (no org, no audience) and its audience. */
 static int check_doc(Cdb *db, const char *org, DocKind kind, const char *id, json_t *entry, char **text,
                      Audience *audience, Err *err)
 {
-    if (!proto_id_valid(id)) return err_refuse(err, ERR_BAD_REQUEST, "\"%s\" is not an id (1-63 of A-Z a-z 0-9 - _ .)", id);
+    if (!proto_id_valid(id))
+        return err_refuse(err, ERR_BAD_REQUEST, "\"%s\" is not an id (1-63 of A-Z a-z 0-9 - _ .)", id);
     if (kind == DOC_ANSWER && strncmp(id, "answer-", 7) == 0)
         return err_refuse(err, ERR_BAD_REQUEST, "ids starting with answer- are kept for replies to feedback");
-    if (!json_is_object(entry)) return err_refuse(err, ERR_BAD_REQUEST, "the body must be one feed %s entry", doc_kinds[kind].entity);
+    if (!json_is_object(entry))
+        return err_refuse(err, ERR_BAD_REQUEST, "the body must be one feed %s entry", doc_kinds[kind].entity);
     json_t *aud = json_object_get(entry, "audience");
     int a = aud ? audience_parse(json_string_value(aud)) : AUDIENCE_SUBTREE;
-    if (a < 0) return err_refuse(err, ERR_BAD_REQUEST, "audience: must be \"own\" (本组织的触控屏) or \"subtree\" (本组织及下级的触控屏)");
+    if (a < 0)
+        return err_refuse(err, ERR_BAD_REQUEST,
+                          "audience: must be \"own\" (本组织的触控屏) or \"subtree\" (本组织及下级的触控屏)");
     *audience = (Audience)a;
     json_t *clean = json_deep_copy(entry);
     json_object_set_new(clean, "id", json_string(id));
@@ -518,11 +538,14 @@ int content_doc_put(Cdb *db, const char *admin, const char *org, DocKind kind, c
         return 0;
     }
     if (!rc && old && strcmp(json_string_value(json_object_get(old, "org")), org) != 0)
-        rc = err_refuse(err, ERR_CONFLICT, "%s %s belongs to organisation %s; an owner never changes", doc_kinds[kind].entity, id,
-                    json_string_value(json_object_get(old, "org")));
-    if (!rc) rc = cdb_exec(db, err, doc_kinds[kind].put_sql, "ssssis", id, org, audience_word(audience), text, now_s(), admin);
+        rc = err_refuse(err, ERR_CONFLICT, "%s %s belongs to organisation %s; an owner never changes",
+                        doc_kinds[kind].entity, id, json_string_value(json_object_get(old, "org")));
     if (!rc)
-        rc = audience_mark(db, doc_kinds[kind].entity, id, org, reaches_below(old) || audience == AUDIENCE_SUBTREE, err);
+        rc = cdb_exec(db, err, doc_kinds[kind].put_sql, "ssssis", id, org, audience_word(audience), text, now_s(),
+                      admin);
+    if (!rc)
+        rc =
+            audience_mark(db, doc_kinds[kind].entity, id, org, reaches_below(old) || audience == AUDIENCE_SUBTREE, err);
     if (!rc) rc = cdb_audit(db, admin, org, "put", target, text, err);
     json_decref(old);
     free(text);
@@ -575,7 +598,8 @@ int content_blob_put(Cdb *db, const char *blob_dir, const char *admin, const cha
                      const char *data, size_t len, bool *created, Err *err)
 {
     *created = false;
-    if (!proto_sha256_valid(sha256)) return err_refuse(err, ERR_BAD_REQUEST, "the name must be a sha256 in 64 lowercase hex digits");
+    if (!proto_sha256_valid(sha256))
+        return err_refuse(err, ERR_BAD_REQUEST, "the name must be a sha256 in 64 lowercase hex digits");
     if (!type || (strcmp(type, "image/png") != 0 && strcmp(type, "image/jpeg") != 0))
         return err_refuse(err, ERR_UNSUPPORTED_TYPE, "attachments must be image/png or image/jpeg");
     if (len == 0) return err_refuse(err, ERR_BAD_REQUEST, "the file is empty");
@@ -605,8 +629,8 @@ int content_blob_put(Cdb *db, const char *blob_dir, const char *admin, const cha
     snprintf(target, sizeof target, "blob:%s", sha256);
     int rc = cdb_begin(db, err);
     if (!rc)
-        rc = cdb_exec(db, err, "INSERT OR REPLACE INTO blobs (sha256, size, type, created_at) VALUES (?, ?, ?, ?)", "sisi",
-                      sha256, (int64_t)len, type, now_s());
+        rc = cdb_exec(db, err, "INSERT OR REPLACE INTO blobs (sha256, size, type, created_at) VALUES (?, ?, ?, ?)",
+                      "sisi", sha256, (int64_t)len, type, now_s());
     if (!rc) rc = cdb_audit(db, admin, ORG_ROOT, "upload", target, type, err);
     if (rc) return fail_rollback(db, rc);
     *created = true;

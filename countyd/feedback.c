@@ -13,11 +13,10 @@
 #include "privacy.h"
 #include "validate.h"
 
-
 typedef struct {
     const char *id, *kind, *item, *category, *comment, *name, *phone;
     int64_t rating, rating_levels, created_at;
-    char *reasons;   /* JSON text, malloc'd */
+    char *reasons; /* JSON text, malloc'd */
 } Submission;
 
 static int opt_int(json_t *o, const char *key, int64_t lo, int64_t hi, int64_t *out, Err *err)
@@ -40,8 +39,9 @@ static int check_reasons(json_t *o, char **out, Err *err)
         json_t *e;
         if (!json_is_array(r) || json_array_size(r) > FEEDBACK_MAX_REASONS)
             return err_set(err, "reasons: must be an array of at most %d strings", FEEDBACK_MAX_REASONS);
-        json_array_foreach(r, i, e) if (!json_is_string(e) || json_string_length(e) > FEEDBACK_MAX_REASON)
-            return err_set(err, "reasons[%zu]: must be a string of at most %d bytes", i, FEEDBACK_MAX_REASON);
+        json_array_foreach (r, i, e)
+            if (!json_is_string(e) || json_string_length(e) > FEEDBACK_MAX_REASON)
+                return err_set(err, "reasons[%zu]: must be a string of at most %d bytes", i, FEEDBACK_MAX_REASON);
     }
     *out = r && json_is_array(r) ? json_dumps(r, JSON_COMPACT) : strdup("[]");
     return *out ? 0 : err_set(err, "out of memory");
@@ -80,14 +80,15 @@ static int store_submission(Cdb *db, const char *kiosk, const Submission *s, int
      * retried batch) is acknowledged, not stored again; the same id from
      * another kiosk is another submission, named "<id>.<kiosk>" for the
      * admins.  It goes to the organisation the kiosk belongs to. */
-    return cdb_exec(db, err,
-                    "INSERT OR IGNORE INTO feedback (id, submission, kiosk, kind, item, category, rating, rating_levels,"
-                    " reasons, comment, name, phone, created_at, received_at, org) VALUES ("
-                    " CASE WHEN EXISTS (SELECT 1 FROM feedback WHERE id = ?1 AND kiosk != ?2) THEN ?1 || '.' || ?2 ELSE ?1 END,"
-                    " ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-                    " coalesce((SELECT org FROM kiosks WHERE id = ?2), 'root'))",
-                    "sssssiissssii", s->id, kiosk, s->kind, s->item, s->category, s->rating, s->rating_levels, s->reasons,
-                    s->comment, s->name, s->phone, s->created_at, now);
+    return cdb_exec(
+        db, err,
+        "INSERT OR IGNORE INTO feedback (id, submission, kiosk, kind, item, category, rating, rating_levels,"
+        " reasons, comment, name, phone, created_at, received_at, org) VALUES ("
+        " CASE WHEN EXISTS (SELECT 1 FROM feedback WHERE id = ?1 AND kiosk != ?2) THEN ?1 || '.' || ?2 ELSE ?1 END,"
+        " ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+        " coalesce((SELECT org FROM kiosks WHERE id = ?2), 'root'))",
+        "sssssiissssii", s->id, kiosk, s->kind, s->item, s->category, s->rating, s->rating_levels, s->reasons,
+        s->comment, s->name, s->phone, s->created_at, now);
 }
 
 static void reject(json_t *rejected, json_t *entry, size_t index, const char *message)
@@ -95,7 +96,8 @@ static void reject(json_t *rejected, json_t *entry, size_t index, const char *me
     const char *id = json_string_value(json_object_get(entry, "id"));
     char where[64];
     snprintf(where, sizeof where, "submissions[%zu]", index);
-    json_array_append_new(rejected, json_pack("{s:s,s:s,s:s}", "id", id ? id : where, "code", "bad_request", "message", message));
+    json_array_append_new(rejected,
+                          json_pack("{s:s,s:s,s:s}", "id", id ? id : where, "code", "bad_request", "message", message));
 }
 
 int feedback_store_batch(Cdb *db, const char *kiosk, json_t *submissions, json_t **acknowledged, json_t **rejected,
@@ -109,7 +111,7 @@ int feedback_store_batch(Cdb *db, const char *kiosk, json_t *submissions, json_t
     if (cdb_begin(db, err)) goto fail;
     size_t i;
     json_t *o;
-    json_array_foreach(submissions, i, o) {
+    json_array_foreach (submissions, i, o) {
         Submission s;
         Err why;
         if (parse_submission(o, &s, &why)) {
@@ -139,21 +141,23 @@ int feedback_list(Cdb *db, const char *top, int64_t since, json_t **out, Err *er
 {
     json_t *rows;
     if (cdb_rows(db, &rows, err,
-                 ORGS_SUBTREE_CTE " SELECT id, org, kiosk, kind, item, category, rating, rating_levels, reasons, comment,"
-                 " name, phone, " SQL_TIME("created_at") " AS created_at, " SQL_TIME("received_at") " AS received_at"
-                 " FROM feedback WHERE org IN (SELECT id FROM subtree) AND received_at >= ?2"
-                 " ORDER BY received_at, created_at, id",
+                 ORGS_SUBTREE_CTE
+                 " SELECT id, org, kiosk, kind, item, category, rating, rating_levels, reasons, comment,"
+                 " name, phone, " SQL_TIME("created_at") " AS created_at, " SQL_TIME(
+                     "received_at") " AS received_at"
+                                    " FROM feedback WHERE org IN (SELECT id FROM subtree) AND received_at >= ?2"
+                                    " ORDER BY received_at, created_at, id",
                  "si", top, since))
         return -1;
     size_t i;
     json_t *row;
-    json_array_foreach(rows, i, row) {
+    json_array_foreach (rows, i, row) {
         json_t *reasons = json_loads(json_string_value(json_object_get(row, "reasons")), 0, NULL);
         json_object_set_new(row, "reasons", reasons ? reasons : json_array());
         json_t *replies;
         if (cdb_rows(db, &replies, err,
                      "SELECT id, text, question, public, admin, " SQL_TIME("at") " AS at FROM replies"
-                     " WHERE feedback = ? ORDER BY id",
+                                                                                 " WHERE feedback = ? ORDER BY id",
                      "s", json_string_value(json_object_get(row, "id")))) {
             json_decref(rows);
             return -1;
@@ -181,7 +185,8 @@ int feedback_reply(Cdb *db, const char *admin, const char *feedback_id, const ch
     /* The visitor's own words never go public: the question shown is the
      * one the admin wrote (and approves by making the reply public). */
     if (public && (!question || !*question))
-        return err_refuse(err, ERR_BAD_REQUEST, "question：公开答复须写明经审核的问题（不公开群众原话，也不公开其姓名、电话）");
+        return err_refuse(err, ERR_BAD_REQUEST,
+                          "question：公开答复须写明经审核的问题（不公开群众原话，也不公开其姓名、电话）");
     if (public) {
         json_t *shown = json_pack("{s:s,s:s}", "question", question, "answer", text), *findings = NULL;
         int rc = privacy_scan_entry(db, org, shown, &findings, err);
@@ -193,8 +198,9 @@ int feedback_reply(Cdb *db, const char *admin, const char *feedback_id, const ch
     char target[128];
     snprintf(target, sizeof target, "feedback:%s", feedback_id);
     if (cdb_begin(db, err)) return -1;
-    int rc = cdb_exec(db, err, "INSERT INTO replies (feedback, text, question, public, admin, at) VALUES (?, ?, ?, ?, ?, ?)",
-                      "sssdsi", feedback_id, text, question ? question : "", public ? 1 : 0, admin, (int64_t)time(NULL));
+    int rc =
+        cdb_exec(db, err, "INSERT INTO replies (feedback, text, question, public, admin, at) VALUES (?, ?, ?, ?, ?, ?)",
+                 "sssdsi", feedback_id, text, question ? question : "", public ? 1 : 0, admin, (int64_t)time(NULL));
     *reply_id = cdb_last_insert_id(db);
     char answer_id[64];
     snprintf(answer_id, sizeof answer_id, "answer-%lld", (long long)*reply_id);

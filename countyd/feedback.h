@@ -17,7 +17,6 @@
 #include "cdb.h"
 #include "err.h"
 
-
 /* Stores a batch from one kiosk in one transaction.  `acknowledged`
  * receives the ids stored now or before, `rejected` the malformed ones
  * ({"id","code","message"}). */

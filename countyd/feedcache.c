@@ -13,7 +13,7 @@ typedef struct {
     int64_t since, revision;
     char *text;
     size_t len;
-    unsigned long used;       /* for replacing the least recently used */
+    unsigned long used; /* for replacing the least recently used */
 } Slot;
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;

@@ -14,10 +14,11 @@
  * leak into a feed (a reply made public before questions were required,
  * without one, is not shown).  A reply is
  * shown on the kiosks of the organisation the feedback came to. */
-#define ANSWER_COLUMNS                                                                                     \
-    "SELECT 'answer-' || r.id AS id, r.question AS question, r.text AS answer, f.item AS item, "          \
-    SQL_TIME("f.created_at") " AS asked_at, " SQL_TIME("r.at") " AS answered_at"                          \
-    " FROM replies r JOIN feedback f ON f.id = r.feedback WHERE r.public = 1 AND r.question != ''"
+#define ANSWER_COLUMNS                                                                                                 \
+    "SELECT 'answer-' || r.id AS id, r.question AS question, r.text AS answer, f.item AS item, " SQL_TIME(             \
+        "f.created_at") " AS asked_at, " SQL_TIME("r.at") " AS answered_at"                                            \
+                                                          " FROM replies r JOIN feedback f ON f.id = r.feedback "      \
+                                                          "WHERE r.public = 1 AND r.question != ''"
 #define ANSWER_VISIBLE AUDIENCE_VISIBLE("f.org", "'own'")
 
 /* Each kind of entity: its feed section and how to read the rows a feed
@@ -31,10 +32,10 @@ static const struct {
      ORGS_LINEAGE_CTE " SELECT doc FROM categories WHERE " AUDIENCE_VISIBLE("org", "'subtree'") " ORDER BY id",
      ORGS_LINEAGE_CTE " SELECT doc FROM categories WHERE id = ?2 AND " AUDIENCE_VISIBLE("org", "'subtree'")},
     {"item", "items",
-     ORGS_LINEAGE_CTE " SELECT published AS doc FROM items WHERE live = 1 AND " AUDIENCE_VISIBLE("org", "live_audience")
-                      " ORDER BY id",
-     ORGS_LINEAGE_CTE " SELECT published AS doc FROM items WHERE id = ?2 AND live = 1 AND "
-                      AUDIENCE_VISIBLE("org", "live_audience")},
+     ORGS_LINEAGE_CTE
+     " SELECT published AS doc FROM items WHERE live = 1 AND " AUDIENCE_VISIBLE("org", "live_audience") " ORDER BY id",
+     ORGS_LINEAGE_CTE
+     " SELECT published AS doc FROM items WHERE id = ?2 AND live = 1 AND " AUDIENCE_VISIBLE("org", "live_audience")},
     {"notice", "notices",
      ORGS_LINEAGE_CTE " SELECT doc FROM notices WHERE " AUDIENCE_VISIBLE("org", "audience") " ORDER BY id",
      ORGS_LINEAGE_CTE " SELECT doc FROM notices WHERE id = ?2 AND " AUDIENCE_VISIBLE("org", "audience")},
@@ -66,10 +67,12 @@ static void add_delete(json_t *doc, const char *name, const char *id)
 /* Withdrawn items a feed still explains (to a visitor who had one open or
  * follows a link to it), for WITHDRAWAL_KEEP_DAYS after the withdrawal. */
 #define WITHDRAWAL_KEEP_DAYS "180"
-#define WITHDRAWAL_SELECT                                                                                        \
-    ORGS_LINEAGE_CTE " SELECT id, withdraw_reason AS reason, " SQL_TIME("withdrawn_at") " AS withdrawn_at"       \
-                     " FROM items WHERE state = 'withdrawn' AND withdraw_reason IS NOT NULL"                     \
-                     " AND withdrawn_at > strftime('%s', 'now') - 86400 * " WITHDRAWAL_KEEP_DAYS " AND " AUDIENCE_VISIBLE("org", "live_audience")
+#define WITHDRAWAL_SELECT                                                                                              \
+    ORGS_LINEAGE_CTE " SELECT id, withdraw_reason AS reason, " SQL_TIME(                                               \
+        "withdrawn_at") " AS withdrawn_at"                                                                             \
+                        " FROM items WHERE state = 'withdrawn' AND withdraw_reason IS NOT NULL"                        \
+                        " AND withdrawn_at > strftime('%s', 'now') - 86400 * " WITHDRAWAL_KEEP_DAYS                    \
+                        " AND " AUDIENCE_VISIBLE("org", "live_audience")
 
 static int add_withdrawals(Cdb *db, json_t *doc, const char *org, const char *id, Err *err)
 {
@@ -100,7 +103,7 @@ static int add_docs(Cdb *db, json_t *doc, const char *name, const char *sql, con
     size_t i;
     json_t *row;
     *added = 0;
-    json_array_foreach(rows, i, row) {
+    json_array_foreach (rows, i, row) {
         json_t *entry = json_loads(json_string_value(json_object_get(row, "doc")), 0, NULL);
         if (!entry) continue;
         add_upsert(doc, name, entry);
@@ -117,7 +120,7 @@ static int add_reply_answers(Cdb *db, json_t *doc, const char *org, Err *err)
         return -1;
     size_t i;
     json_t *row;
-    json_array_foreach(rows, i, row) add_upsert(doc, "answers", answer_entry(row));
+    json_array_foreach (rows, i, row) add_upsert(doc, "answers", answer_entry(row));
     json_decref(rows);
     return 0;
 }
@@ -166,19 +169,21 @@ static int build_delta(Cdb *db, json_t *doc, const char *kiosk, const FeedTarget
     json_object_set_new(doc, "kind", json_string("delta"));
     json_object_set_new(doc, "base_revision", json_integer(since));
     json_t *rows;
-    int rc = t->feed_base > since
-                 /* Moved since: everything the old and the new organisation's feeds ever held. */
-                 ? cdb_rows(db, &rows, err,
-                            "SELECT DISTINCT entity, id FROM feed_changes WHERE org = ?1 OR org IN"
-                            " (SELECT from_org FROM kiosk_moves WHERE kiosk = ?2 AND revision > ?3) ORDER BY entity, id",
-                            "ssi", t->org, kiosk, since)
-                 : cdb_rows(db, &rows, err,
-                            "SELECT entity, id FROM feed_changes WHERE org = ? AND revision > ? ORDER BY revision, entity, id",
-                            "si", t->org, since);
+    int rc =
+        t->feed_base > since
+            /* Moved since: everything the old and the new organisation's feeds ever held. */
+            ? cdb_rows(db, &rows, err,
+                       "SELECT DISTINCT entity, id FROM feed_changes WHERE org = ?1 OR org IN"
+                       " (SELECT from_org FROM kiosk_moves WHERE kiosk = ?2 AND revision > ?3) ORDER BY entity, id",
+                       "ssi", t->org, kiosk, since)
+            : cdb_rows(
+                  db, &rows, err,
+                  "SELECT entity, id FROM feed_changes WHERE org = ? AND revision > ? ORDER BY revision, entity, id",
+                  "si", t->org, since);
     if (rc) return -1;
     size_t i;
     json_t *row;
-    json_array_foreach(rows, i, row) {
+    json_array_foreach (rows, i, row) {
         rc = add_change(db, doc, t->org, json_string_value(json_object_get(row, "entity")),
                         json_string_value(json_object_get(row, "id")), err);
         if (rc) break;
@@ -218,8 +223,8 @@ int feedgen_build(Cdb *db, const char *kiosk, int64_t since, json_t **out, int64
         cdb_end_read(db);
         return 0;
     }
-    json_t *doc = json_pack("{s:s,s:i,s:I}", "format", FEED_FORMAT, "version", FEED_VERSION, "revision",
-                            (json_int_t)t.revision);
+    json_t *doc =
+        json_pack("{s:s,s:i,s:I}", "format", FEED_FORMAT, "version", FEED_VERSION, "revision", (json_int_t)t.revision);
     rc = (since <= 0 || since > t.revision) ? build_snapshot(db, doc, t.org, err)
                                             : build_delta(db, doc, kiosk, &t, since, err);
     cdb_end_read(db);

@@ -24,8 +24,8 @@
 
 typedef struct {
     char org[CDB_ID_SIZE];
-    int64_t feed_base;        /* the revision of its last move, 0 if never moved */
-    int64_t revision;         /* its feed revision (above) */
+    int64_t feed_base; /* the revision of its last move, 0 if never moved */
+    int64_t revision; /* its feed revision (above) */
 } FeedTarget;
 
 /* Who the kiosk's feed is for; 1 when there is no such kiosk. */

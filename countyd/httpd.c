@@ -33,7 +33,7 @@ struct RequestPrivate {
     char *body;
     size_t len, cap, limit;
     bool too_large;
-    bool bad_path;           /* a path segment that is not clean UTF-8 */
+    bool bad_path; /* a path segment that is not clean UTF-8 */
     bool answered;
     bool method_mismatch;
     char path_copy[1024];
@@ -443,17 +443,15 @@ int http_start(const HttpConf *conf, HttpServer **out, Err *err)
     }
     if (tls) flags |= MHD_USE_TLS;
     /* The TLS options come last: without TLS the list ends before them. */
-    s->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-                                 MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_NOTIFY_COMPLETED,
-                                 on_completed, s, MHD_OPTION_CONNECTION_LIMIT,
-                                 (unsigned)(conf->max_connections > 0 ? conf->max_connections : 1000),
-                                 MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-                                 (unsigned)(conf->max_per_address > 0 ? conf->max_per_address : 64),
-                                 MHD_OPTION_CONNECTION_TIMEOUT,
-                                 (unsigned)(conf->client_timeout_s > 0 ? conf->client_timeout_s : 10),
-                                 MHD_OPTION_UNESCAPE_CALLBACK, unescape_path, NULL, MHD_OPTION_THREAD_STACK_SIZE,
-                                 (size_t)(512 * 1024), tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
-                                 conf->tls_cert_pem, MHD_OPTION_HTTPS_MEM_KEY, conf->tls_key_pem, MHD_OPTION_END);
+    s->daemon = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&sa, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)(conf->max_connections > 0 ? conf->max_connections : 1000), MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned)(conf->max_per_address > 0 ? conf->max_per_address : 64), MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)(conf->client_timeout_s > 0 ? conf->client_timeout_s : 10), MHD_OPTION_UNESCAPE_CALLBACK,
+        unescape_path, NULL, MHD_OPTION_THREAD_STACK_SIZE, (size_t)(512 * 1024),
+        tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, conf->tls_cert_pem, MHD_OPTION_HTTPS_MEM_KEY,
+        conf->tls_key_pem, MHD_OPTION_END);
     if (!s->daemon) {
         free(s);
         return err_set(err, "cannot listen on %s (in use, or not an address of this machine?)", conf->listen);

@@ -49,8 +49,8 @@ typedef struct HttpConf {
     const char *db_path; /* each request opens its own connection */
     void *app; /* handed to handlers as r->app */
     int max_connections;
-    int max_per_address;      /* connections from one IP address; a flood from one place leaves room for kiosks */
-    int client_timeout_s;     /* a silent client is dropped after this; a request (headers and body) must arrive
+    int max_per_address; /* connections from one IP address; a flood from one place leaves room for kiosks */
+    int client_timeout_s; /* a silent client is dropped after this; a request (headers and body) must arrive
                                * within 3x this */
     /* PEM text of a certificate (chain) and its key: HTTPS (GnuTLS inside
      * libmicrohttpd) when both are set, plain HTTP when both are NULL. */

@@ -11,7 +11,6 @@
 #include "orgs.h"
 #include "validate.h"
 
-
 static int fail_rollback(Cdb *db, int rc)
 {
     cdb_rollback(db);
@@ -21,7 +20,8 @@ static int fail_rollback(Cdb *db, int rc)
 int kiosk_register(Cdb *db, const char *admin, const char *org, const char *id, const char *name,
                    char token[AUTH_TOKEN_LEN + 1], Err *err)
 {
-    if (!proto_id_valid(id)) return err_refuse(err, ERR_BAD_REQUEST, "\"%s\" is not a kiosk id (1-63 of A-Z a-z 0-9 - _ .)", id);
+    if (!proto_id_valid(id))
+        return err_refuse(err, ERR_BAD_REQUEST, "\"%s\" is not a kiosk id (1-63 of A-Z a-z 0-9 - _ .)", id);
     char have[CDB_ID_SIZE];
     if (kiosk_org(db, id, have, sizeof have, err) == 0 && strcmp(have, org) != 0)
         return err_refuse(err, ERR_CONFLICT, "触控屏 %s 属于组织 %s；换组织请用 kiosk-move", id, have);
@@ -55,7 +55,7 @@ typedef struct {
     const char *app_version, *last_error;
     int64_t revision, outbox, uptime, free_disk, clock_skew;
     bool has_skew;
-    json_t *views;                     /* borrowed from the body; NULL when absent */
+    json_t *views; /* borrowed from the body; NULL when absent */
 } Beat;
 
 static int beat_int(json_t *beat, const char *key, int64_t *out, Err *err)
@@ -63,7 +63,8 @@ static int beat_int(json_t *beat, const char *key, int64_t *out, Err *err)
     json_t *v = json_object_get(beat, key);
     *out = -1;
     if (!v || json_is_null(v)) return 0;
-    if (!json_is_integer(v) || json_integer_value(v) < 0) return err_refuse(err, ERR_BAD_REQUEST, "%s: must be a whole number >= 0", key);
+    if (!json_is_integer(v) || json_integer_value(v) < 0)
+        return err_refuse(err, ERR_BAD_REQUEST, "%s: must be a whole number >= 0", key);
     *out = json_integer_value(v);
     return 0;
 }
@@ -73,13 +74,15 @@ static int parse_views(json_t *beat, Beat *b, Err *err)
     json_t *views = json_object_get(beat, "views");
     if (!views || json_is_null(views)) return 0;
     if (!json_is_object(views) || json_object_size(views) > HEARTBEAT_MAX_VIEW_ITEMS)
-        return err_refuse(err, ERR_BAD_REQUEST, "views: must be an object of at most %d item ids", HEARTBEAT_MAX_VIEW_ITEMS);
+        return err_refuse(err, ERR_BAD_REQUEST, "views: must be an object of at most %d item ids",
+                          HEARTBEAT_MAX_VIEW_ITEMS);
     const char *id;
     json_t *n;
-    json_object_foreach(views, id, n) {
+    json_object_foreach (views, id, n) {
         if (!proto_id_valid(id)) return err_refuse(err, ERR_BAD_REQUEST, "views: \"%.80s\" is not an item id", id);
         if (!json_is_integer(n) || json_integer_value(n) < 0 || json_integer_value(n) > HEARTBEAT_MAX_VIEWS_PER_ITEM)
-            return err_refuse(err, ERR_BAD_REQUEST, "views: %s: must be a whole number 0..%d", id, HEARTBEAT_MAX_VIEWS_PER_ITEM);
+            return err_refuse(err, ERR_BAD_REQUEST, "views: %s: must be a whole number 0..%d", id,
+                              HEARTBEAT_MAX_VIEWS_PER_ITEM);
     }
     b->views = views;
     return 0;
@@ -89,7 +92,7 @@ static int add_views(Cdb *db, const char *kiosk, json_t *views, Err *err)
 {
     const char *item;
     json_t *n;
-    json_object_foreach(views, item, n) {
+    json_object_foreach (views, item, n) {
         if (json_integer_value(n) == 0) continue;
         if (cdb_exec(db, err,
                      "INSERT INTO item_views (item, kiosk, views) VALUES (?, ?, ?)"
@@ -137,7 +140,7 @@ static int settings_for(Cdb *db, const char *id, json_t **out, Err *err)
     json_t *settings = json_object();
     size_t i;
     json_t *row;
-    json_array_foreach(rows, i, row) {
+    json_array_foreach (rows, i, row) {
         json_t *v = json_loads(json_string_value(json_object_get(row, "value")), JSON_DECODE_ANY, NULL);
         if (v) json_object_set_new(settings, json_string_value(json_object_get(row, "key")), v);
     }
@@ -156,7 +159,7 @@ static int take_commands(Cdb *db, const char *id, json_t **out, Err *err)
     json_t *cmds = json_array();
     size_t i;
     json_t *row;
-    json_array_foreach(rows, i, row) json_array_append(cmds, json_object_get(row, "command"));
+    json_array_foreach (rows, i, row) json_array_append(cmds, json_object_get(row, "command"));
     json_decref(rows);
     *out = cmds;
     return 0;
@@ -176,12 +179,13 @@ int kiosk_heartbeat(Cdb *db, const char *id, json_t *beat, const char *address, 
                       " VALUES (?, ?, ?, nullif(?, -1), nullif(?, -1), ?, nullif(?, -1), nullif(?, -1))",
                       "sisiisii", id, now, b.app_version, b.revision, b.outbox, b.last_error, b.uptime, b.free_disk);
     if (!rc)
-        rc = cdb_exec(db, err,
-                      "UPDATE kiosks SET last_seen = ?, app_version = ?, revision = nullif(?, -1), outbox = nullif(?, -1),"
-                      " last_error = ?, uptime = nullif(?, -1), free_disk = nullif(?, -1), clock_skew = ?, address = ?"
-                      " WHERE id = ?",
-                      "isiisiiiss", now, b.app_version, b.revision, b.outbox, b.last_error, b.uptime, b.free_disk,
-                      b.clock_skew, address, id);
+        rc = cdb_exec(
+            db, err,
+            "UPDATE kiosks SET last_seen = ?, app_version = ?, revision = nullif(?, -1), outbox = nullif(?, -1),"
+            " last_error = ?, uptime = nullif(?, -1), free_disk = nullif(?, -1), clock_skew = ?, address = ?"
+            " WHERE id = ?",
+            "isiisiiiss", now, b.app_version, b.revision, b.outbox, b.last_error, b.uptime, b.free_disk, b.clock_skew,
+            address, id);
     if (!rc)
         rc = cdb_exec(db, err, "DELETE FROM heartbeats WHERE kiosk = ? AND at < ?", "si", id,
                       now - (int64_t)HEARTBEAT_KEEP_DAYS * 86400);
@@ -191,7 +195,8 @@ int kiosk_heartbeat(Cdb *db, const char *id, json_t *beat, const char *address, 
     json_t *org = NULL;
     if (!rc)
         rc = cdb_row(db, &org, err,
-                     "SELECT o.id, o.name, o.short_name FROM kiosks k JOIN orgs o ON o.id = k.org WHERE k.id = ?", "s", id);
+                     "SELECT o.id, o.name, o.short_name FROM kiosks k JOIN orgs o ON o.id = k.org WHERE k.id = ?", "s",
+                     id);
     if (!rc) rc = cdb_commit(db, NULL, err);
     if (rc) {
         cdb_rollback(db);
@@ -217,21 +222,24 @@ int kiosk_heartbeat(Cdb *db, const char *id, json_t *beat, const char *address, 
 int kiosks_list(Cdb *db, const char *top, int silent_minutes, json_t **out, Err *err)
 {
     int64_t now = (int64_t)time(NULL);
-    return cdb_rows(db, out, err,
-                    ORGS_SUBTREE_CTE " SELECT id, org, name, " SQL_TIME("last_seen") " AS last_seen,"
-                    " CASE WHEN last_seen IS NULL THEN NULL ELSE ?2 - last_seen END AS silent_seconds,"
-                    " (last_seen IS NULL OR ?2 - last_seen > ?3 * 60) AS silent,"
-                    " app_version, revision, outbox, last_error, uptime, free_disk, clock_skew, address,"
-                    " max(feed_base, coalesce((SELECT max(c.revision) FROM feed_changes c WHERE c.org = kiosks.org), 0))"
-                    " AS feed_revision"
-                    " FROM kiosks WHERE org IN (SELECT id FROM subtree) ORDER BY id",
-                    "sid", top, now, silent_minutes);
+    return cdb_rows(
+        db, out, err,
+        ORGS_SUBTREE_CTE " SELECT id, org, name, " SQL_TIME(
+            "last_seen") " AS last_seen,"
+                         " CASE WHEN last_seen IS NULL THEN NULL ELSE ?2 - last_seen END AS silent_seconds,"
+                         " (last_seen IS NULL OR ?2 - last_seen > ?3 * 60) AS silent,"
+                         " app_version, revision, outbox, last_error, uptime, free_disk, clock_skew, address,"
+                         " max(feed_base, coalesce((SELECT max(c.revision) FROM feed_changes c WHERE c.org = "
+                         "kiosks.org), 0))"
+                         " AS feed_revision"
+                         " FROM kiosks WHERE org IN (SELECT id FROM subtree) ORDER BY id",
+        "sid", top, now, silent_minutes);
 }
 
 int kiosks_count(Cdb *db, const char *top, int64_t *out, Err *err)
 {
-    return cdb_int(db, out, err, ORGS_SUBTREE_CTE " SELECT count(*) FROM kiosks WHERE org IN (SELECT id FROM subtree)", "s",
-                   top);
+    return cdb_int(db, out, err, ORGS_SUBTREE_CTE " SELECT count(*) FROM kiosks WHERE org IN (SELECT id FROM subtree)",
+                   "s", top);
 }
 
 int kiosk_org(Cdb *db, const char *id, char *org, size_t size, Err *err)
@@ -256,9 +264,9 @@ int kiosk_move(Cdb *db, const char *admin, const char *id, const char *to_org, E
     snprintf(target, sizeof target, "kiosk:%s", id);
     if (!rc) rc = cdb_exec(db, err, "UPDATE kiosks SET org = ?, feed_base = ? WHERE id = ?", "sis", to_org, rev, id);
     if (!rc)
-        rc = cdb_exec(db, err,
-                      "INSERT INTO kiosk_moves (kiosk, from_org, to_org, revision, at, admin) VALUES (?, ?, ?, ?, ?, ?)",
-                      "sssiis", id, from, to_org, rev, (int64_t)time(NULL), admin);
+        rc = cdb_exec(
+            db, err, "INSERT INTO kiosk_moves (kiosk, from_org, to_org, revision, at, admin) VALUES (?, ?, ?, ?, ?, ?)",
+            "sssiis", id, from, to_org, rev, (int64_t)time(NULL), admin);
     char detail[200];
     snprintf(detail, sizeof detail, "%s -> %s", from, to_org);
     if (!rc) rc = cdb_audit(db, admin, to_org, "kiosk-move", target, detail, err);
@@ -284,8 +292,9 @@ static int check_setting(const char *key, json_t *v, Err *err)
     if (strcmp(key, "screen_on") == 0) {
         int h1, m1, h2, m2, n = 0;
         const char *s = json_string_value(v);
-        if (s && (s[0] == '\0' || (sscanf(s, "%2d:%2d-%2d:%2d%n", &h1, &m1, &h2, &m2, &n) == 4 && s[n] == '\0' &&
-                                   h1 < 24 && h2 < 24 && m1 < 60 && m2 < 60 && h1 >= 0 && h2 >= 0 && m1 >= 0 && m2 >= 0)))
+        if (s &&
+            (s[0] == '\0' || (sscanf(s, "%2d:%2d-%2d:%2d%n", &h1, &m1, &h2, &m2, &n) == 4 && s[n] == '\0' && h1 < 24 &&
+                              h2 < 24 && m1 < 60 && m2 < 60 && h1 >= 0 && h2 >= 0 && m1 >= 0 && m2 >= 0)))
             return 0;
         return err_refuse(err, ERR_BAD_REQUEST, "screen_on: must be HH:MM-HH:MM, or \"\" for always on");
     }
@@ -293,13 +302,16 @@ static int check_setting(const char *key, json_t *v, Err *err)
         size_t i;
         json_t *r;
         if (!json_is_array(v) || json_array_size(v) > FEEDBACK_MAX_REASONS) goto bad_reasons;
-        json_array_foreach(v, i, r) if (!json_is_string(r) || json_string_length(r) == 0 || json_string_length(r) > SETTING_MAX_REASON) goto bad_reasons;
+        json_array_foreach (v, i, r)
+            if (!json_is_string(r) || json_string_length(r) == 0 || json_string_length(r) > SETTING_MAX_REASON)
+                goto bad_reasons;
         return 0;
     bad_reasons:
         return err_refuse(err, ERR_BAD_REQUEST, "reasons: must be an array of at most %d strings of 1-%d bytes",
                           FEEDBACK_MAX_REASONS, SETTING_MAX_REASON);
     }
-    return err_refuse(err, ERR_BAD_REQUEST, "%s: unknown setting (known: unit_name, ticker_speed, screen_on, reasons)", key);
+    return err_refuse(err, ERR_BAD_REQUEST, "%s: unknown setting (known: unit_name, ticker_speed, screen_on, reasons)",
+                      key);
 }
 
 /* 0 and the kiosk's organisation (root for "*"), or -1 with ERR_NOT_FOUND. */
@@ -318,15 +330,17 @@ int kiosk_settings_put(Cdb *db, const char *admin, const char *id, json_t *setti
     if (rc) return rc;
     const char *key;
     json_t *v;
-    json_object_foreach(settings, key, v) if ((rc = check_setting(key, v, err))) return rc;
+    json_object_foreach (settings, key, v)
+        if ((rc = check_setting(key, v, err))) return rc;
     char target[128];
     snprintf(target, sizeof target, "kiosk:%s", id);
     if (cdb_begin(db, err)) return -1;
-    json_object_foreach(settings, key, v) {
+    json_object_foreach (settings, key, v) {
         char *text = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
-        rc = json_is_null(v) ? cdb_exec(db, err, "DELETE FROM kiosk_settings WHERE kiosk = ? AND key = ?", "ss", id, key)
-                             : cdb_exec(db, err, "INSERT OR REPLACE INTO kiosk_settings (kiosk, key, value) VALUES (?, ?, ?)",
-                                        "sss", id, key, text);
+        rc = json_is_null(v)
+                 ? cdb_exec(db, err, "DELETE FROM kiosk_settings WHERE kiosk = ? AND key = ?", "ss", id, key)
+                 : cdb_exec(db, err, "INSERT OR REPLACE INTO kiosk_settings (kiosk, key, value) VALUES (?, ?, ?)",
+                            "sss", id, key, text);
         char detail[600];
         snprintf(detail, sizeof detail, "%s = %s", key, text ? text : "?");
         if (!rc) rc = cdb_audit(db, admin, org, "setting", target, detail, err);
@@ -338,7 +352,8 @@ int kiosk_settings_put(Cdb *db, const char *admin, const char *id, json_t *setti
 
 int kiosk_command_add(Cdb *db, const char *admin, const char *id, const char *command, Err *err)
 {
-    if (!command || strcmp(command, "resync") != 0) return err_refuse(err, ERR_BAD_REQUEST, "command: the only command is \"resync\"");
+    if (!command || strcmp(command, "resync") != 0)
+        return err_refuse(err, ERR_BAD_REQUEST, "command: the only command is \"resync\"");
     char org[CDB_ID_SIZE];
     int rc = kiosk_known(db, id, org, sizeof org, err);
     if (rc) return rc;
@@ -348,7 +363,8 @@ int kiosk_command_add(Cdb *db, const char *admin, const char *id, const char *co
     rc = cdb_begin(db, err);
     if (!rc)
         rc = strcmp(id, "*") == 0
-                 ? cdb_exec(db, err, "INSERT OR REPLACE INTO kiosk_commands SELECT id, ?, ? FROM kiosks", "si", command, now)
+                 ? cdb_exec(db, err, "INSERT OR REPLACE INTO kiosk_commands SELECT id, ?, ? FROM kiosks", "si", command,
+                            now)
                  : cdb_exec(db, err, "INSERT OR REPLACE INTO kiosk_commands VALUES (?, ?, ?)", "ssi", id, command, now);
     if (!rc) rc = cdb_audit(db, admin, org, "command", target, command, err);
     if (rc) return fail_rollback(db, rc);

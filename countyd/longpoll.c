@@ -23,7 +23,7 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t changed;
 static FeedRev *feeds;
 static size_t n_feeds;
-static int64_t all_revision;      /* a change that counts for every feed */
+static int64_t all_revision; /* a change that counts for every feed */
 static bool stopping;
 
 void longpoll_init(void)

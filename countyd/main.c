@@ -38,12 +38,12 @@ typedef struct {
     int log_level;
     int max_connections, max_per_address, client_timeout_s;
     char add_admin[128];
-    char admin_org[128];      /* --org: the new admin's organisation (root) */
-    char admin_roles[128];    /* --roles: its roles (all) */
+    char admin_org[128]; /* --org: the new admin's organisation (root) */
+    char admin_roles[128]; /* --roles: its roles (all) */
     char console_password[128];
     char tls_cert[1024], tls_key[1024];
     bool blob_dir_set;
-    bool new_identity;        /* --new-identity: after restoring a backup */
+    bool new_identity; /* --new-identity: after restoring a backup */
 } Settings;
 
 static void usage(void)
@@ -123,10 +123,7 @@ static int on_ini(void *ctx, const char *section, const char *name, const char *
     return apply_setting(ctx, name, value, err);
 }
 
-static int load_ini(Settings *s, const char *path, Err *err)
-{
-    return inifile_load(path, on_ini, s, err);
-}
+static int load_ini(Settings *s, const char *path, Err *err) { return inifile_load(path, on_ini, s, err); }
 
 /* The console and the preview kiosk default to their places in a build
  * tree or an install: bin/countyd, bin/kiosk, console/, kiosk.conf. */

@@ -7,7 +7,6 @@
 #include "app.h"
 #include "validate.h"
 
-
 /* Full names are what a kiosk header shows; short names fit a list column. */
 #define ORG_NAME_MAX 255
 #define ORG_SHORT_MAX 60
@@ -18,7 +17,8 @@ static int check_name(const char *what, const char *text, size_t max, bool requi
     if (required && n == 0) return err_refuse(err, ERR_BAD_REQUEST, "%s：不能为空", what);
     if (n > max) return err_refuse(err, ERR_BAD_REQUEST, "%s：最多 %zu 字节", what, max);
     for (size_t i = 0; i < n; i++)
-        if ((unsigned char)text[i] < 0x20 || text[i] == 0x7f) return err_refuse(err, ERR_BAD_REQUEST, "%s：不能含控制字符", what);
+        if ((unsigned char)text[i] < 0x20 || text[i] == 0x7f)
+            return err_refuse(err, ERR_BAD_REQUEST, "%s：不能含控制字符", what);
     return 0;
 }
 
@@ -34,10 +34,11 @@ static int depth_of(Cdb *db, const char *id, int64_t *out, Err *err)
     return cdb_int(db, out, err, ORGS_LINEAGE_CTE " SELECT count(*) FROM lineage", "s", id);
 }
 
-int org_create(Cdb *db, const char *admin, const char *id, const char *parent, const char *name,
-               const char *short_name, Err *err)
+int org_create(Cdb *db, const char *admin, const char *id, const char *parent, const char *name, const char *short_name,
+               Err *err)
 {
-    if (!proto_id_valid(id)) return err_refuse(err, ERR_BAD_REQUEST, "\"%s\" 不是组织代码（1-63 个 A-Z a-z 0-9 - _ . 字符）", id ? id : "");
+    if (!proto_id_valid(id))
+        return err_refuse(err, ERR_BAD_REQUEST, "\"%s\" 不是组织代码（1-63 个 A-Z a-z 0-9 - _ . 字符）", id ? id : "");
     int rc = check_name("name（全称）", name, ORG_NAME_MAX, true, err);
     if (!rc) rc = check_name("short_name（简称）", short_name, ORG_SHORT_MAX, false, err);
     if (rc) return rc;
@@ -55,8 +56,8 @@ int org_create(Cdb *db, const char *admin, const char *id, const char *parent, c
     /* The new organisation's change log starts as a copy of its parent's:
      * whatever the parent's feed ever held is all a new organisation's feed
      * can hold at first (categories and what the ancestors show below). */
-    rc = cdb_exec(db, err, "INSERT INTO orgs (id, parent, name, short_name, created_at) VALUES (?, ?, ?, ?, ?)", "ssssi",
-                  id, parent, name, short_name ? short_name : "", (int64_t)time(NULL));
+    rc = cdb_exec(db, err, "INSERT INTO orgs (id, parent, name, short_name, created_at) VALUES (?, ?, ?, ?, ?)",
+                  "ssssi", id, parent, name, short_name ? short_name : "", (int64_t)time(NULL));
     if (!rc)
         rc = cdb_exec(db, err,
                       "INSERT INTO feed_changes (org, entity, id, revision) SELECT ?, entity, id, revision"
@@ -80,8 +81,9 @@ int org_update(Cdb *db, const char *admin, const char *id, const char *name, con
     snprintf(detail, sizeof detail, "%s%s%s%s", name ? "全称 " : "", name ? name : "", short_name ? " 简称 " : "",
              short_name ? short_name : "");
     if (cdb_begin(db, err)) return -1;
-    rc = cdb_exec(db, err, "UPDATE orgs SET name = coalesce(?, name), short_name = coalesce(?, short_name) WHERE id = ?",
-                  "sss", name, short_name, id);
+    rc =
+        cdb_exec(db, err, "UPDATE orgs SET name = coalesce(?, name), short_name = coalesce(?, short_name) WHERE id = ?",
+                 "sss", name, short_name, id);
     if (!rc) rc = cdb_audit(db, admin, id, "org-edit", id, detail, err);
     if (rc) {
         cdb_rollback(db);
@@ -118,6 +120,7 @@ int org_within(Cdb *db, const char *top, const char *org)
     if (strcmp(top, org) == 0) return org_exists(db, org);
     Err err;
     char found[8];
-    int rc = cdb_text(db, found, sizeof found, &err, ORGS_LINEAGE_CTE " SELECT 1 FROM lineage WHERE id = ?2", "ss", org, top);
+    int rc = cdb_text(db, found, sizeof found, &err, ORGS_LINEAGE_CTE " SELECT 1 FROM lineage WHERE id = ?2", "ss", org,
+                      top);
     return rc < 0 ? -1 : rc == 0;
 }

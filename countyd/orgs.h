@@ -26,18 +26,18 @@
 #define ORG_MAX_DEPTH 8
 
 /* A common table expression "subtree(id)": ?1 and every organisation below it. */
-#define ORGS_SUBTREE_CTE                                                                                      \
+#define ORGS_SUBTREE_CTE                                                                                               \
     "WITH RECURSIVE subtree(id) AS (SELECT ?1 UNION SELECT o.id FROM orgs o JOIN subtree s ON o.parent = s.id)"
 /* A common table expression "lineage(id)": ?1 and every organisation above it. */
-#define ORGS_LINEAGE_CTE                                                                                     \
-    "WITH RECURSIVE lineage(id) AS (SELECT ?1 UNION SELECT o.parent FROM orgs o JOIN lineage l ON o.id = l.id" \
+#define ORGS_LINEAGE_CTE                                                                                               \
+    "WITH RECURSIVE lineage(id) AS (SELECT ?1 UNION SELECT o.parent FROM orgs o JOIN lineage l ON o.id = l.id"         \
     " WHERE o.parent IS NOT NULL)"
 
 /* Creates an organisation under `parent` (the caller has checked that the
  * admin may; authz.h).  Its kiosks start with everything the parent's
  * feed shows to those below. */
-int org_create(Cdb *db, const char *admin, const char *id, const char *parent, const char *name,
-               const char *short_name, Err *err);
+int org_create(Cdb *db, const char *admin, const char *id, const char *parent, const char *name, const char *short_name,
+               Err *err);
 /* Changes name and/or short name (NULL = keep); the kiosks' headers follow
  * with their next heartbeat. */
 int org_update(Cdb *db, const char *admin, const char *id, const char *name, const char *short_name, Err *err);

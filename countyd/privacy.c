@@ -16,9 +16,9 @@
  * the 18th character of a run (an ID number's check digit). */
 typedef struct {
     char digits[RUN_MAX + 1];
-    size_t n;                  /* digits in the run */
-    size_t len;                /* bytes of text it spans */
-    bool separated;            /* had spaces or hyphens */
+    size_t n; /* digits in the run */
+    size_t len; /* bytes of text it spans */
+    bool separated; /* had spaces or hyphens */
 } Run;
 
 static size_t read_run(const char *p, Run *r)
@@ -90,8 +90,8 @@ static void mask(const char *d, size_t n, size_t keep_front, char *out, size_t s
 
 static void add(json_t *findings, const char *kind, const char *label, const char *shown, const char *field)
 {
-    json_array_append_new(findings, json_pack("{s:s,s:s,s:s,s:s}", "kind", kind, "label", label, "text", shown, "field",
-                                              field));
+    json_array_append_new(findings,
+                          json_pack("{s:s,s:s,s:s,s:s}", "kind", kind, "label", label, "text", shown, "field", field));
 }
 
 void privacy_scan_text(const char *text, const char *field, json_t *findings)
@@ -127,8 +127,9 @@ static int visitor_words(Cdb *db, const char *org, json_t **rows, Err *err)
     /* A one-character "name" would match everywhere; two characters (王伟) is a name. */
     return cdb_rows(db, rows, err,
                     ORGS_SUBTREE_CTE " SELECT DISTINCT name AS v, 'name' AS kind FROM feedback"
-                    " WHERE org IN (SELECT id FROM subtree) AND length(name) >= 2"
-                    " UNION SELECT DISTINCT phone, 'phone' FROM feedback WHERE org IN (SELECT id FROM subtree) AND length(phone) >= 5",
+                                     " WHERE org IN (SELECT id FROM subtree) AND length(name) >= 2"
+                                     " UNION SELECT DISTINCT phone, 'phone' FROM feedback WHERE org IN (SELECT id FROM "
+                                     "subtree) AND length(phone) >= 5",
                     "s", org);
 }
 
@@ -136,14 +137,15 @@ static void find_visitors(json_t *words, const char *text, const char *field, js
 {
     size_t i;
     json_t *row;
-    json_array_foreach(words, i, row) {
+    json_array_foreach (words, i, row) {
         const char *v = json_string_value(json_object_get(row, "v"));
         if (!v || !strstr(text, v)) continue;
         bool name = strcmp(json_string_value(json_object_get(row, "kind")), "name") == 0;
         char shown[160];
         if (name) snprintf(shown, sizeof shown, "%s", v);
         else mask(v, strlen(v), 3, shown, sizeof shown);
-        add(findings, name ? "visitor_name" : "visitor_phone", name ? "来访群众的姓名" : "来访群众的电话", shown, field);
+        add(findings, name ? "visitor_name" : "visitor_phone", name ? "来访群众的姓名" : "来访群众的电话", shown,
+            field);
     }
 }
 
@@ -168,15 +170,18 @@ static void scan_field(json_t *words, json_t *entry, const char *key, const char
 int privacy_scan_entry(Cdb *db, const char *org, json_t *entry, json_t **out, Err *err)
 {
     static const char *const fields[][2] = {
-        {"title", "标题"}, {"body", "正文"}, {"unit", "发布单位"}, {"text", "通知"}, {"question", "问题"}, {"answer", "答复"},
+        {"title", "标题"}, {"body", "正文"},     {"unit", "发布单位"},
+        {"text", "通知"},  {"question", "问题"}, {"answer", "答复"},
     };
     json_t *words;
     if (visitor_words(db, org, &words, err)) return -1;
     json_t *findings = json_array();
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) scan_field(words, entry, fields[i][0], fields[i][1], findings);
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        scan_field(words, entry, fields[i][0], fields[i][1], findings);
     size_t i;
     json_t *a;
-    json_array_foreach(json_object_get(entry, "attachments"), i, a) scan_field(words, a, "caption", "图片说明", findings);
+    json_array_foreach (json_object_get(entry, "attachments"), i, a)
+        scan_field(words, a, "caption", "图片说明", findings);
     json_decref(words);
     *out = findings;
     return 0;
@@ -188,7 +193,7 @@ int privacy_verdict(json_t *findings, const char *reason, Err *err)
     char list[700] = "";
     size_t i;
     json_t *f;
-    json_array_foreach(findings, i, f) {
+    json_array_foreach (findings, i, f) {
         size_t used = strlen(list);
         if (i == 4) {
             snprintf(list + used, sizeof list - used, "等共 %zu 处", json_array_size(findings));
@@ -198,5 +203,6 @@ int privacy_verdict(json_t *findings, const char *reason, Err *err)
                  json_string_value(json_object_get(f, "label")), json_string_value(json_object_get(f, "text")),
                  json_string_value(json_object_get(f, "field")));
     }
-    return err_refuse(err, ERR_PRIVACY, "保密审查：发现 %s。请修改后重新提交，或写明必须保留的理由（privacy_reason）", list);
+    return err_refuse(err, ERR_PRIVACY, "保密审查：发现 %s。请修改后重新提交，或写明必须保留的理由（privacy_reason）",
+                      list);
 }

@@ -121,9 +121,8 @@ static const struct {
 } refusals[] = {
     [ERR_BAD_REQUEST] = {400, "bad_request"},     [ERR_NOT_FOUND] = {404, "not_found"},
     [ERR_FORBIDDEN] = {403, "forbidden"},         [ERR_WRONG_STATE] = {409, "wrong_state"},
-    [ERR_PRIVACY] = {409, "privacy_review"},
-    [ERR_CONFLICT] = {409, "conflict"},           [ERR_HASH_MISMATCH] = {422, "hash_mismatch"},
-    [ERR_UNSUPPORTED_TYPE] = {415, "unsupported_media_type"},
+    [ERR_PRIVACY] = {409, "privacy_review"},      [ERR_CONFLICT] = {409, "conflict"},
+    [ERR_HASH_MISMATCH] = {422, "hash_mismatch"}, [ERR_UNSUPPORTED_TYPE] = {415, "unsupported_media_type"},
 };
 
 void api_reply_failure(Request *r, const Err *err)

@@ -90,10 +90,12 @@ static int start(const Config *cfg, Kiosk *k, Err *err)
     }
     input_set_hints();
     /* The display first: without one nothing else is worth opening. */
-    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) return err_set(err, "no display: cannot start SDL video: %s", SDL_GetError());
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0)
+        return err_set(err, "no display: cannot start SDL video: %s", SDL_GetError());
     if (check_display(cfg, err)) return -1;
     StoreStart opened;
-    if (store_open_kiosk(cfg->db_path, &k->store, &opened, err)) return err_prefix(err, "the database cannot be used: ");
+    if (store_open_kiosk(cfg->db_path, &k->store, &opened, err))
+        return err_prefix(err, "the database cannot be used: ");
     if (TTF_Init() != 0) return err_set(err, "cannot start SDL_ttf: %s", TTF_GetError());
     IMG_Init(IMG_INIT_PNG | IMG_INIT_JPG);
     if (fonts_open(cfg, &k->fonts, err)) return err_prefix(err, "the fonts cannot be used, so nothing can be shown: ");

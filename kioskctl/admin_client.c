@@ -61,8 +61,9 @@ AdminClient *admin_client_open(int argc, char **argv)
     const char *token = admin_opt(argc, argv, "--token", getenv("KIOSKCTL_TOKEN"));
     const char *ca = admin_opt(argc, argv, "--ca-file", getenv("KIOSKCTL_CA_FILE"));
     if (!token || !*token) {
-        fprintf(stderr, "kioskctl：需要管理员令牌：--token 令牌 或环境变量 KIOSKCTL_TOKEN"
-                        "（在服务器上用 countyd --db 数据库 --add-admin 名字 生成，或由管理员用 kioskctl admin-add 建立）\n");
+        fprintf(stderr,
+                "kioskctl：需要管理员令牌：--token 令牌 或环境变量 KIOSKCTL_TOKEN"
+                "（在服务器上用 countyd --db 数据库 --add-admin 名字 生成，或由管理员用 kioskctl admin-add 建立）\n");
         return NULL;
     }
     AdminClient *c = calloc(1, sizeof *c);

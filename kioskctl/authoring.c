@@ -5,7 +5,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <iconv.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -15,6 +14,7 @@
 #include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <unistr.h>
 
 #include "blobs.h"
 #include "bytes.h"
@@ -39,10 +39,10 @@
 
 typedef struct {
     char path[PATH_MAX]; /* as shown in messages */
-    char *buf;         /* NUL-terminated; lines are cut in place */
+    char *buf; /* NUL-terminated; lines are cut in place */
     size_t len, pos;
-    int line;          /* number of the line last returned */
-    int64_t today;     /* a moment of the day relative dates (今天+3) count from */
+    int line; /* number of the line last returned */
+    int64_t today; /* a moment of the day relative dates (今天+3) count from */
 } TextFile;
 
 static void text_free(TextFile *t)
@@ -51,35 +51,17 @@ static void text_free(TextFile *t)
     t->buf = NULL;
 }
 
-/* glibc's iconv decoder is used as the UTF-8 validator (it rejects
- * overlong forms, surrogates and truncated sequences); the position where
- * it stops gives the line to report. */
-/* make analyze: gcc 12's analyzer takes the failed iconv_open() (which
- * allocates nothing) for a handle that leaks. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wanalyzer-malloc-leak"
+/* libunistring's u8_check finds the first byte that is not valid UTF-8
+ * (overlong forms, surrogates, truncated sequences); where it stops gives
+ * the line to report. */
 static int check_utf8(const TextFile *t, Err *err)
 {
-    iconv_t cd = iconv_open("UTF-8", "UTF-8");
-    if (cd == (iconv_t)-1) return err_set(err, "%s: cannot check UTF-8: %s", t->path, strerror(errno));
-    char *in = t->buf;
-    size_t left = t->len;
-    char out[4096];
-    int rc = 0;
-    while (left > 0) {
-        char *o = out;
-        size_t room = sizeof out;
-        if (iconv(cd, &in, &left, &o, &room) != (size_t)-1 || errno == E2BIG) continue;
-        int line = 1;
-        for (const char *p = t->buf; p < in; p++) line += *p == '\n';
-        rc = err_set(err, "%s:%d: is not valid UTF-8 (byte 0x%02x); save the file as UTF-8", t->path, line,
-                     (unsigned char)*in);
-        break;
-    }
-    iconv_close(cd);
-    return rc;
+    const uint8_t *bad = u8_check((const uint8_t *)t->buf, t->len);
+    if (!bad) return 0;
+    int line = 1;
+    for (const char *p = t->buf; p < (const char *)bad; p++) line += *p == '\n';
+    return err_set(err, "%s:%d: is not valid UTF-8 (byte 0x%02x); save the file as UTF-8", t->path, line, *bad);
 }
-#pragma GCC diagnostic pop
 
 static int text_read(TextFile *t, const char *path, size_t max, Err *err)
 {
@@ -124,7 +106,7 @@ static int text_read(TextFile *t, const char *path, size_t max, Err *err)
         text_free(t);
         return -1;
     }
-    if (got >= 3 && memcmp(t->buf, "\xef\xbb\xbf", 3) == 0) t->pos = 3;   /* a byte-order mark from Notepad */
+    if (got >= 3 && memcmp(t->buf, "\xef\xbb\xbf", 3) == 0) t->pos = 3; /* a byte-order mark from Notepad */
     return 0;
 }
 
@@ -144,7 +126,7 @@ static char *text_next_line(TextFile *t)
 
 /* ---- small text helpers ----------------------------------------------- */
 
-#define IDEOGRAPHIC_SPACE "\xe3\x80\x80"   /* U+3000, the full-width space Chinese authors indent with */
+#define IDEOGRAPHIC_SPACE "\xe3\x80\x80" /* U+3000, the full-width space Chinese authors indent with */
 
 static char *skip_space(char *s)
 {
@@ -226,12 +208,12 @@ typedef struct {
 
 typedef struct {
     const TextFile *file;
-    int line;                  /* first line of the record */
+    int line; /* first line of the record */
     Field fields[MAX_FIELDS];
     int nfields;
-    char *body;                /* paragraphs joined by "\n"; malloc'd */
-    int body_line;             /* first line of the body, 0 when empty */
-    int last_figure;           /* the highest N of a "[图N]" paragraph, 0 when none */
+    char *body; /* paragraphs joined by "\n"; malloc'd */
+    int body_line; /* first line of the body, 0 when empty */
+    int last_figure; /* the highest N of a "[图N]" paragraph, 0 when none */
     int last_figure_line;
 } Record;
 
@@ -267,7 +249,7 @@ static bool is_separator(const char *line, char ch)
 static int parse_field(Record *r, char *line, Err *err)
 {
     char *colon = strchr(line, ':');
-    char *wide = strstr(line, "\xef\xbc\x9a");   /* ： */
+    char *wide = strstr(line, "\xef\xbc\x9a"); /* ： */
     size_t skip = 1;
     if (wide && (!colon || wide < colon)) {
         colon = wide;
@@ -280,7 +262,8 @@ static int parse_field(Record *r, char *line, Err *err)
     char *key = trim(line);
     if (!*key || strspn(key, "abcdefghijklmnopqrstuvwxyz_") != strlen(key))
         return rec_fail(r, r->file->line, err, "\"%s\" is not a key (keys are lower-case words like title)", key);
-    if (r->nfields == MAX_FIELDS) return rec_fail(r, r->file->line, err, "too many header lines (at most %d)", MAX_FIELDS);
+    if (r->nfields == MAX_FIELDS)
+        return rec_fail(r, r->file->line, err, "too many header lines (at most %d)", MAX_FIELDS);
     char *value = trim(colon + skip);
     if (has_control(value, false))
         return rec_fail(r, r->file->line, err, "%s: contains a tab or another control character", key);
@@ -304,8 +287,8 @@ static int body_append(Record *r, size_t *len, size_t *cap, const char *para, Er
     return 0;
 }
 
-#define FIGURE_SIMPLIFIED "\xe5\x9b\xbe"   /* 图 */
-#define FIGURE_TRADITIONAL "\xe5\x9c\x96"  /* 圖 */
+#define FIGURE_SIMPLIFIED "\xe5\x9b\xbe" /* 图 */
+#define FIGURE_TRADITIONAL "\xe5\x9c\x96" /* 圖 */
 
 /* A paragraph that is exactly "[图N]" places image N there (docs/FEED.md).
  * Authors writing Traditional characters type 圖; the kiosk looks for 图,
@@ -444,7 +427,8 @@ static int get_word(Record *r, const char *key, bool required, int dflt, const c
     if (get_text(r, key, required, 64, &s, err)) return -1;
     if (!s) return 0;
     int v = match_word(spellings, n, s);
-    if (v < 0) return rec_fail(r, record_field(r, key)->line, err, "%s: must be one of %s, not \"%s\"", key, allowed, s);
+    if (v < 0)
+        return rec_fail(r, record_field(r, key)->line, err, "%s: must be one of %s, not \"%s\"", key, allowed, s);
     *out = v;
     return 0;
 }
@@ -490,7 +474,7 @@ static int relative_day(const char *s, int64_t today, char *date)
     if (strncmp(s + n, "天", strlen("天")) == 0) n += strlen("天");
     int64_t day = (today + CST_OFFSET) / 86400 + days;
     char iso[64];
-    feed_format_time(day * 86400 - CST_OFFSET, iso, sizeof iso);   /* "2026-11-23T00:00:00+08:00" */
+    feed_format_time(day * 86400 - CST_OFFSET, iso, sizeof iso); /* "2026-11-23T00:00:00+08:00" */
     snprintf(date, 11, "%s", iso);
     return (int)n;
 }
@@ -529,7 +513,7 @@ static int parse_time(const char *given, bool end_of_day, int64_t today, int64_t
     snprintf(iso, sizeof iso, "%04d-%02d-%02dT%02d:%02d:%02d+08:00", y, mo, d, h, mi, sec);
     if (feed_parse_time(iso, out)) return -1;
     feed_format_time(*out, back, sizeof back);
-    if (strcmp(iso, back) != 0) return -1;   /* 2026-02-30 or 25:00 */
+    if (strcmp(iso, back) != 0) return -1; /* 2026-02-30 or 25:00 */
     if (date_only && end_of_day) *out += 24 * 3600;
     return 0;
 }
@@ -558,11 +542,11 @@ static int set_time(json_t *o, const char *key, int64_t t)
 typedef struct {
     const char *dir;
     const char *href_prefix;
-    json_t *categories, *items, *notices, *answers;   /* the upsert arrays */
-    json_t *category_ids;      /* id -> line in catalog.txt */
-    json_t *item_ids;          /* id -> file name */
-    int64_t today;             /* what relative dates count from */
-    ScriptDetector *detect;    /* opened on first need: most folders say nothing of their script */
+    json_t *categories, *items, *notices, *answers; /* the upsert arrays */
+    json_t *category_ids; /* id -> line in catalog.txt */
+    json_t *item_ids; /* id -> file name */
+    int64_t today; /* what relative dates count from */
+    ScriptDetector *detect; /* opened on first need: most folders say nothing of their script */
 } Load;
 
 /* The script of a text the author did not mark, by OpenCC. */
@@ -610,7 +594,7 @@ static int indent_width(const char *line)
 typedef struct {
     int indent[FEED_MAX_DEPTH];
     char id[FEED_MAX_DEPTH][PROTO_ID_MAX];
-    int children[FEED_MAX_DEPTH + 1];   /* entries met so far under the open parent of each level */
+    int children[FEED_MAX_DEPTH + 1]; /* entries met so far under the open parent of each level */
     int depth;
 } CatalogStack;
 
@@ -642,9 +626,9 @@ static int catalog_line(Load *L, TextFile *t, CatalogStack *st, char *raw, Err *
     char *cols[7];
     int n = split_columns(trim(raw), cols, 7);
     if (n < 2 || n > 6 || !*cols[1])
-        return err_set(err,
-                       "%s:%d: expected \"id | name | icon | order | rules | lang\" (all but id and name may be left out)",
-                       t->path, t->line);
+        return err_set(
+            err, "%s:%d: expected \"id | name | icon | order | rules | lang\" (all but id and name may be left out)",
+            t->path, t->line);
     const char *id = cols[0], *name = cols[1], *icon = n > 2 ? cols[2] : "";
     if (!proto_id_valid(id))
         return err_set(err, "%s:%d: \"%s\" is not an id (1-63 characters of A-Z a-z 0-9 - _ .)", t->path, t->line, id);
@@ -770,7 +754,8 @@ static int image_attachment(Load *L, Record *r, Field *f, json_t *list, Err *err
     int64_t size;
     if (blobs_hash_file(path, hex, &size, &e)) return rec_fail(r, f->line, err, "image: %s", e.msg);
     snprintf(href, sizeof href, "%s%s", L->href_prefix, name);
-    if (strlen(href) > FEED_MAX_HREF) return rec_fail(r, f->line, err, "image: the path is longer than %d bytes", FEED_MAX_HREF);
+    if (strlen(href) > FEED_MAX_HREF)
+        return rec_fail(r, f->line, err, "image: the path is longer than %d bytes", FEED_MAX_HREF);
     json_t *a = json_object();
     json_object_set_new(a, "sha256", json_string(hex));
     json_object_set_new(a, "size", json_integer(size));
@@ -783,8 +768,8 @@ static int image_attachment(Load *L, Record *r, Field *f, json_t *list, Err *err
 
 /* ---- item files ------------------------------------------------------- */
 
-static const char *const item_keys[] = {"id",     "category", "title",  "unit",   "published", "expires", "period",
-                                        "scope",  "pinned",   "urgent", "image",  "lang",      "format",  NULL};
+static const char *const item_keys[] = {"id",    "category", "title",  "unit",  "published", "expires", "period",
+                                        "scope", "pinned",   "urgent", "image", "lang",      "format",  NULL};
 
 static int item_attachments(Load *L, Record *r, json_t *item, Err *err)
 {
@@ -838,10 +823,10 @@ static int item_build(Load *L, Record *r, const char *file_name, json_t *it, Err
     bool pinned, urgent;
     if (record_check_keys(r, item_keys, "image", err) || item_id(r, file_name, id, err) ||
         get_id(r, "category", true, &category, err) || get_text(r, "title", true, FEED_MAX_TITLE, &title, err) ||
-        get_text(r, "unit", false, FEED_MAX_UNIT, &unit, err) || get_time(r, "published", true, false, &published, err) ||
-        get_time(r, "expires", false, true, &expires, err) ||
-        get_word(r, "period", true, 0, period_spellings, 4, "长期, 定期, 分期, 即时 (or long_term, periodic, phased, immediate)",
-                 &period, err) ||
+        get_text(r, "unit", false, FEED_MAX_UNIT, &unit, err) ||
+        get_time(r, "published", true, false, &published, err) || get_time(r, "expires", false, true, &expires, err) ||
+        get_word(r, "period", true, 0, period_spellings, 4,
+                 "长期, 定期, 分期, 即时 (or long_term, periodic, phased, immediate)", &period, err) ||
         get_word(r, "scope", true, 0, scope_spellings, 2, "社会, 党内 (or public, internal)", &scope, err) ||
         get_bool(r, "pinned", &pinned, err) || get_bool(r, "urgent", &urgent, err) ||
         get_word(r, "lang", false, -1, lang_spellings, 2, "zh-Hans, zh-Hant (简体, 繁體)", &lang, err) ||
@@ -857,8 +842,7 @@ static int item_build(Load *L, Record *r, const char *file_name, json_t *it, Err
         return rec_fail(r, r->body_line, err, "the text is %zu bytes long; at most %d are allowed", strlen(r->body),
                         FEED_MAX_BODY);
     json_t *prev = json_object_get(L->item_ids, id);
-    if (prev)
-        return rec_fail(r, r->line, err, "the id \"%s\" is already used by %s", id, json_string_value(prev));
+    if (prev) return rec_fail(r, r->line, err, "the id \"%s\" is already used by %s", id, json_string_value(prev));
     json_object_set_new(it, "id", json_string(id));
     json_object_set_new(it, "category", json_string(category));
     json_object_set_new(it, "title", json_string(title));
@@ -980,7 +964,8 @@ static int notice_build(Load *L, Record *r, json_t *seen, json_t *n, Err *err)
     if (strchr(r->body, '\t')) return rec_fail(r, r->body_line, err, "a notice must not contain a tab");
     if (strlen(r->body) > FEED_MAX_NOTICE)
         return rec_fail(r, r->body_line, err, "the notice is longer than %d bytes", FEED_MAX_NOTICE);
-    if (starts && ends && ends <= starts) return rec_fail(r, record_field(r, "ends")->line, err, "ends: must be after starts");
+    if (starts && ends && ends <= starts)
+        return rec_fail(r, record_field(r, "ends")->line, err, "ends: must be after starts");
     json_object_set_new(n, "id", json_string(id));
     json_object_set_new(n, "text", json_string(r->body));
     json_object_set_new(n, "urgent", json_boolean(urgent));

@@ -22,11 +22,11 @@
 
 /* The special files of a folder; every other *.txt file is one item. */
 #define AUTHORING_CATALOG "catalog.txt"
-#define AUTHORING_NOTICES "notices.txt"   /* optional */
-#define AUTHORING_ANSWERS "answers.txt"   /* optional */
+#define AUTHORING_NOTICES "notices.txt" /* optional */
+#define AUTHORING_ANSWERS "answers.txt" /* optional */
 
 typedef struct AuthoringOptions {
-    int64_t revision;          /* the snapshot's "revision" (>= 0) */
+    int64_t revision; /* the snapshot's "revision" (>= 0) */
     /* Put before each image's file name to make its href, so that the
      * href is relative to where the feed file will be written: "content/"
      * for a feed written beside the folder.  NULL or "" = relative to the

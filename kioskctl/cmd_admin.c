@@ -22,7 +22,9 @@
 #include "commands.h"
 #include "feed.h"
 
-#define CONNECTION_HELP "  [--server URL] [--token TOKEN] [--ca-file PEM]（或环境变量 KIOSKCTL_SERVER、KIOSKCTL_TOKEN、KIOSKCTL_CA_FILE）\n"
+#define CONNECTION_HELP                                                                                                \
+    "  [--server URL] [--token TOKEN] [--ca-file PEM]（或环境变量 "                                              \
+    "KIOSKCTL_SERVER、KIOSKCTL_TOKEN、KIOSKCTL_CA_FILE）\n"
 
 /* An option that must be a whole number in lo..hi; a typo is refused, not read as 0. */
 static int int_option(int argc, char **argv, const char *name, int dflt, int lo, int hi, int *out)
@@ -66,7 +68,8 @@ static const char *label_of(const char *const (*table)[2], size_t n, const char 
 static const char *state_label(const char *state)
 {
     static const char *const names[][2] = {
-        {"drafted", "待审核"}, {"reviewed", "待审批"}, {"approved", "待发布"}, {"published", "已公开"}, {"withdrawn", "已撤回"},
+        {"drafted", "待审核"},   {"reviewed", "待审批"},  {"approved", "待发布"},
+        {"published", "已公开"}, {"withdrawn", "已撤回"},
     };
     return label_of(names, sizeof names / sizeof names[0], state);
 }
@@ -113,16 +116,18 @@ static int print_enrolment(const char *id, const char *token, const char *server
             return err_set(err, "%s：无法新建开通文件（此文件不能已经存在）：%s", enrol_file, strerror(errno));
         }
         fchmod(fileno(f), 0600);
-        fprintf(f, "# 党务公开触控屏 %s 的开通文件，内含这台触控屏的秘密令牌。\n"
-                   "# 在触控屏上运行：sudo dangwu-kiosk-enrol 本文件   用完即删。\n"
-                   "server=%s\nid=%s\ntoken=%s\nca=%s\n", id, server, id, token, ca);
+        fprintf(f,
+                "# 党务公开触控屏 %s 的开通文件，内含这台触控屏的秘密令牌。\n"
+                "# 在触控屏上运行：sudo dangwu-kiosk-enrol 本文件   用完即删。\n"
+                "server=%s\nid=%s\ntoken=%s\nca=%s\n",
+                id, server, id, token, ca);
         if (fclose(f) != 0) {
             free(ca);
             return err_set(err, "%s：开通文件写入失败", enrol_file);
         }
         printf("触控屏 %s 已登记。令牌只写在 %s 里（权限600），不再显示。\n"
-               "把它拷到U盘，在触控屏上以 root 运行：\n\n    dangwu-kiosk-enrol /media/usb/%s\n\n", id, enrol_file,
-               strrchr(enrol_file, '/') ? strrchr(enrol_file, '/') + 1 : enrol_file);
+               "把它拷到U盘，在触控屏上以 root 运行：\n\n    dangwu-kiosk-enrol /media/usb/%s\n\n",
+               id, enrol_file, strrchr(enrol_file, '/') ? strrchr(enrol_file, '/') + 1 : enrol_file);
     } else {
         printf("触控屏 %s 已登记。令牌只显示这一次。\n"
                "在装好 dangwu-kiosk 软件包的触控屏上，以 root 运行这一条命令：\n\n"
@@ -130,7 +135,8 @@ static int print_enrolment(const char *id, const char *token, const char *server
                id, server, id, token, ca[0] ? " --ca '" : "", ca, ca[0] ? "'" : "");
     }
     printf("从源码目录运行的触控屏，则把下面几行写进它的 kiosk.conf：\n\n"
-           "[sync]\nserver_url = %s\nkiosk_id = %s\ntoken = %s\n", server, id, token);
+           "[sync]\nserver_url = %s\nkiosk_id = %s\ntoken = %s\n",
+           server, id, token);
     if (ca_path && *ca_path) printf("ca_file = %s\n", ca_path);
     free(ca);
     return 0;
@@ -138,7 +144,8 @@ static int print_enrolment(const char *id, const char *token, const char *server
 
 int cmd_kiosk_add(int argc, char **argv)
 {
-    static const char *const valued[] = {"--name", "--unit", "--org", "--kiosk-server", "--kiosk-ca", "--enrol-file", NULL};
+    static const char *const valued[] = {"--name",     "--unit",       "--org", "--kiosk-server",
+                                         "--kiosk-ca", "--enrol-file", NULL};
     const char *id = admin_arg(argc, argv, 0, valued);
     if (!id)
         return usage_error("kiosk-add 触控屏ID [--name \"安放地点\"] [--org 组织ID] [--unit \"页头单位名称\"]\n"
@@ -147,7 +154,8 @@ int cmd_kiosk_add(int argc, char **argv)
     if (!c) return 1;
     const char *admin_server = admin_opt(argc, argv, "--server", getenv("KIOSKCTL_SERVER"));
     const char *server = admin_opt(argc, argv, "--kiosk-server", admin_server ? admin_server : "http://127.0.0.1:8750");
-    const char *ca = admin_opt(argc, argv, "--kiosk-ca", admin_opt(argc, argv, "--ca-file", getenv("KIOSKCTL_CA_FILE")));
+    const char *ca =
+        admin_opt(argc, argv, "--kiosk-ca", admin_opt(argc, argv, "--ca-file", getenv("KIOSKCTL_CA_FILE")));
     const char *enrol_file = admin_opt(argc, argv, "--enrol-file", NULL);
     Err err;
     char *check;
@@ -199,7 +207,8 @@ static void print_kiosk(json_t *k)
     age_text(k, age, sizeof age);
     json_t *disk = json_object_get(k, "free_disk");
     char disk_text[32] = "-";
-    if (json_is_integer(disk)) snprintf(disk_text, sizeof disk_text, "%lld MB", (long long)(json_integer_value(disk) / (1024 * 1024)));
+    if (json_is_integer(disk))
+        snprintf(disk_text, sizeof disk_text, "%lld MB", (long long)(json_integer_value(disk) / (1024 * 1024)));
     /* 正常 and 失联 are both two characters wide. */
     printf("%s %-18s 组织 %s  心跳 %s  版本号 %s%s  待上传 %s  程序 %s  剩余磁盘 %s\n",
            json_integer_value(json_object_get(k, "silent")) ? "失联" : "正常", text_of(k, "id"), text_of(k, "org"), age,
@@ -209,7 +218,8 @@ static void print_kiosk(json_t *k)
     /* A wrong clock shows items outside their publication window, so it is worth a line. */
     long long skew = json_integer_value(json_object_get(k, "clock_skew"));
     if (skew > 300 || skew < -300)
-        printf("       它的时钟%s %lld 分钟：请检查它的时间设置\n", skew > 0 ? "快" : "慢", (skew < 0 ? -skew : skew) / 60);
+        printf("       它的时钟%s %lld 分钟：请检查它的时间设置\n", skew > 0 ? "快" : "慢",
+               (skew < 0 ? -skew : skew) / 60);
 }
 
 int cmd_kiosks(int argc, char **argv)
@@ -228,7 +238,7 @@ int cmd_kiosks(int argc, char **argv)
     size_t i, silent = 0;
     json_t *k;
     printf("服务器版本号 %lld，触控屏 %zu 台\n", server_rev, json_array_size(list));
-    json_array_foreach(list, i, k) {
+    json_array_foreach (list, i, k) {
         print_kiosk(k);
         if (json_integer_value(json_object_get(k, "silent"))) silent++;
     }
@@ -259,15 +269,15 @@ int cmd_kiosk_set(int argc, char **argv)
     const char *id = admin_arg(argc, argv, 0, NULL), *key = admin_arg(argc, argv, 1, NULL);
     const char *value = admin_arg(argc, argv, 2, NULL);
     if (!id || !key || !value)
-        return usage_error("kiosk-set 触控屏ID|all unit_name|ticker_speed|screen_on|reasons 值   （值为 \"-\" 表示删除该设置）");
+        return usage_error(
+            "kiosk-set 触控屏ID|all unit_name|ticker_speed|screen_on|reasons 值   （值为 \"-\" 表示删除该设置）");
     json_t *v;
     if (strcmp(value, "-") == 0) v = json_null();
     else if (strcmp(key, "ticker_speed") == 0) {
         int speed;
         if (number_parse_int(value, 0, 10000, &speed)) return usage_error("kiosk-set 触控屏ID ticker_speed 每秒像素数");
         v = json_integer(speed);
-    }
-    else if (strcmp(key, "reasons") == 0) {
+    } else if (strcmp(key, "reasons") == 0) {
         v = reasons_list(value);
     } else v = json_string(value);
     AdminClient *c = admin_client_open(argc, argv);
@@ -341,7 +351,8 @@ static int run_step(int argc, char **argv, const char *step)
     if (!c) return 1;
     char state[32];
     Err err;
-    if (item_step(c, id, step, admin_opt(argc, argv, "--note", NULL), state, sizeof state, &err)) return failed(c, &err);
+    if (item_step(c, id, step, admin_opt(argc, argv, "--note", NULL), state, sizeof state, &err))
+        return failed(c, &err);
     printf("%s 现在%s（%s）\n", id, state_label(state), state);
     admin_client_close(c);
     return 0;
@@ -363,7 +374,7 @@ int cmd_items(int argc, char **argv)
     /* 浏览 = views reported by all kiosks.  The labels of a column have the
      * same number of characters, because printf pads by bytes, not columns. */
     printf("状态   范围 受众   组织         事项ID                     浏览 标题\n");
-    json_array_foreach(json_object_get(ans, "items"), i, it)
+    json_array_foreach (json_object_get(ans, "items"), i, it)
         printf("%s %s %s %-12s %-24s %6lld %s%s\n", state_label(text_of(it, "state")),
                strcmp(text_of(it, "scope"), "public") == 0 ? "社会" : "党内",
                strcmp(text_of(it, "audience"), "own") == 0 ? "仅本级" : "含下级", text_of(it, "org"), text_of(it, "id"),
@@ -389,17 +400,18 @@ static int upload_images(AdminClient *c, const char *dir, json_t *items, int *up
     json_t *wanted = json_array(), *files = json_object();
     size_t i, j;
     json_t *it, *a;
-    json_array_foreach(items, i, it) json_array_foreach(json_object_get(it, "attachments"), j, a) {
-        const char *sha = text_of(a, "sha256");
-        if (json_object_get(files, sha)) continue;
-        json_object_set(files, sha, a);
-        json_array_append_new(wanted, json_string(sha));
-    }
+    json_array_foreach (items, i, it)
+        json_array_foreach (json_object_get(it, "attachments"), j, a) {
+            const char *sha = text_of(a, "sha256");
+            if (json_object_get(files, sha)) continue;
+            json_object_set(files, sha, a);
+            json_array_append_new(wanted, json_string(sha));
+        }
     json_t *body = json_pack("{s:O}", "sha256", wanted), *ans = NULL;
     int rc = admin_call(c, "POST", "/v1/admin/blobs/missing", body, &ans, err);
     json_decref(body);
     json_t *sha;
-    json_array_foreach(rc ? NULL : json_object_get(ans, "missing"), i, sha) {
+    json_array_foreach (rc ? NULL : json_object_get(ans, "missing"), i, sha) {
         json_t *att = json_object_get(files, json_string_value(sha));
         char path[2048], url[128];
         snprintf(path, sizeof path, "%s/%s", dir, text_of(att, "href"));
@@ -436,12 +448,14 @@ static int push_through(AdminClient *c, const char *id, const char *state, const
         if (item_step(c, id, order[i][1], note, now, sizeof now, err)) {
             if (strstr(err->msg, "409 privacy_review")) {
                 /* The approver edits the text, or approves this one item with --privacy-reason. */
-                printf("  %-24s %s（%s）\n", id, state_label(now), strstr(err->msg, "保密审查") ? strstr(err->msg, "保密审查") : err->msg);
+                printf("  %-24s %s（%s）\n", id, state_label(now),
+                       strstr(err->msg, "保密审查") ? strstr(err->msg, "保密审查") : err->msg);
                 *waiting = true;
                 return 0;
             }
             if (!strstr(err->msg, "403 forbidden")) return -1;
-            printf("  %-24s %s（须由另一位管理员%s）\n", id, state_label(now), strcmp(order[i][1], "review") == 0 ? "审核" : "审批");
+            printf("  %-24s %s（须由另一位管理员%s）\n", id, state_label(now),
+                   strcmp(order[i][1], "review") == 0 ? "审核" : "审批");
             *waiting = true;
             return 0;
         }
@@ -451,11 +465,12 @@ static int push_through(AdminClient *c, const char *id, const char *state, const
     return 0;
 }
 
-static int send_items(AdminClient *c, json_t *items, int approve, const char *note, int *changed, int *pending, Err *err)
+static int send_items(AdminClient *c, json_t *items, int approve, const char *note, int *changed, int *pending,
+                      Err *err)
 {
     size_t i;
     json_t *it;
-    json_array_foreach(items, i, it) {
+    json_array_foreach (items, i, it) {
         const char *id = text_of(it, "id");
         char path[256];
         snprintf(path, sizeof path, "/v1/admin/items/%s", id);
@@ -467,7 +482,7 @@ static int send_items(AdminClient *c, json_t *items, int approve, const char *no
         }
         size_t w;
         json_t *warning;
-        json_array_foreach(json_object_get(ans, "warnings"), w, warning)
+        json_array_foreach (json_object_get(ans, "warnings"), w, warning)
             printf("  %-24s 提醒：%s\n", id, json_string_value(warning));
         int rc = 0;
         bool waiting = false;
@@ -486,7 +501,7 @@ static int send_entries(AdminClient *c, const char *section, json_t *entries, Er
 {
     size_t i;
     json_t *n;
-    json_array_foreach(entries, i, n) {
+    json_array_foreach (entries, i, n) {
         char path[256];
         snprintf(path, sizeof path, "/v1/admin/%s/%s", section, text_of(n, "id"));
         if (admin_call(c, "PUT", path, n, NULL, err)) return err_prefix(err, "%s %s: ", section, text_of(n, "id"));
@@ -503,12 +518,14 @@ static void report_absent(AdminClient *c, json_t *items, const char *org)
     if (admin_call(c, "GET", "/v1/admin/items", NULL, &ans, &err)) return;
     size_t i, j;
     json_t *s, *it;
-    json_array_foreach(json_object_get(ans, "items"), i, s) {
+    json_array_foreach (json_object_get(ans, "items"), i, s) {
         if (strcmp(text_of(s, "state"), "withdrawn") == 0 || strcmp(text_of(s, "org"), org) != 0) continue;
         bool found = false;
-        json_array_foreach(items, j, it) if (strcmp(text_of(it, "id"), text_of(s, "id")) == 0) found = true;
-        if (!found) printf("  %-24s 在服务器上，但不在文件夹里（要撤下：kioskctl withdraw %s --note 理由）\n",
-                           text_of(s, "id"), text_of(s, "id"));
+        json_array_foreach (items, j, it)
+            if (strcmp(text_of(it, "id"), text_of(s, "id")) == 0) found = true;
+        if (!found)
+            printf("  %-24s 在服务器上，但不在文件夹里（要撤下：kioskctl withdraw %s --note 理由）\n", text_of(s, "id"),
+                   text_of(s, "id"));
     }
     json_decref(ans);
 }
@@ -518,7 +535,7 @@ static void set_owner(json_t *entries, const char *org, const char *audience)
 {
     size_t i;
     json_t *e;
-    json_array_foreach(entries, i, e) {
+    json_array_foreach (entries, i, e) {
         if (org) json_object_set_new(e, "org", json_string(org));
         if (audience) json_object_set_new(e, "audience", json_string(audience));
     }
@@ -561,15 +578,16 @@ static int publish_folder(int argc, char **argv, const char *usage)
     json_t *items = upserts(doc, "items"), *ans = NULL;
     json_t *cats = json_pack("{s:O}", "categories", upserts(doc, "categories"));
     printf("发布 %s：目录 %zu 个，事项 %zu 条，通知 %zu 条，公开答复 %zu 条\n", dir,
-           json_array_size(upserts(doc, "categories")), json_array_size(items), json_array_size(upserts(doc, "notices")),
-           json_array_size(upserts(doc, "answers")));
+           json_array_size(upserts(doc, "categories")), json_array_size(items),
+           json_array_size(upserts(doc, "notices")), json_array_size(upserts(doc, "answers")));
     const char *org = admin_opt(argc, argv, "--org", NULL), *audience = admin_opt(argc, argv, "--audience", NULL);
     set_owner(items, org, audience);
     set_owner(upserts(doc, "notices"), org, audience);
     set_owner(upserts(doc, "answers"), org, audience);
     int rc = upload_images(c, dir, items, &uploaded, &err);
     char own_org[80] = "root";
-    if (!rc && may_set_catalog(c, own_org, sizeof own_org)) rc = admin_call(c, "PUT", "/v1/admin/categories", cats, &ans, &err);
+    if (!rc && may_set_catalog(c, own_org, sizeof own_org))
+        rc = admin_call(c, "PUT", "/v1/admin/categories", cats, &ans, &err);
     else if (!rc) printf("目录由县委统一设置：catalog.txt 不发送，事项按县里的目录归类\n");
     if (!rc) rc = send_items(c, items, approve, note, &changed, &pending, &err);
     if (!rc) rc = send_entries(c, "notices", upserts(doc, "notices"), &err);
@@ -579,7 +597,8 @@ static int publish_folder(int argc, char **argv, const char *usage)
         printf("上传图片 %d 张，目录变更 %lld 个，事项变更 %d 条\n", uploaded,
                (long long)json_integer_value(json_object_get(ans, "changed")), changed);
         if (pending)
-            printf("%d 条事项等待审核、审批：kioskctl items；kioskctl review ID；kioskctl approve ID；kioskctl publish ID\n",
+            printf("%d 条事项等待审核、审批：kioskctl items；kioskctl review ID；kioskctl approve ID；kioskctl publish "
+                   "ID\n",
                    pending);
         report_absent(c, items, org ? org : own_org);
     }
@@ -597,24 +616,27 @@ int cmd_publish(int argc, char **argv)
     const char *target = admin_arg(argc, argv, 0, valued);
     struct stat st;
     if (target && stat(target, &st) == 0 && S_ISDIR(st.st_mode))
-        return publish_folder(argc, argv, "publish 文件夹 [--approve] [--note 说明] [--org 组织ID] [--audience own|subtree]");
+        return publish_folder(argc, argv,
+                              "publish 文件夹 [--approve] [--note 说明] [--org 组织ID] [--audience own|subtree]");
     return run_step(argc, argv, "publish");
 }
 
 int cmd_update(int argc, char **argv)
 {
-    return publish_folder(argc, argv, "update 文件夹 [--approve] [--note 说明] [--org 组织ID] [--audience own|subtree]");
+    return publish_folder(argc, argv,
+                          "update 文件夹 [--approve] [--note 说明] [--org 组织ID] [--audience own|subtree]");
 }
 
 /* ---- notices ------------------------------------------------------------------------------------ */
 
 int cmd_notice_add(int argc, char **argv)
 {
-    static const char *const valued[] = {"--id",  "--period",   "--starts",          "--ends", "--sort",
+    static const char *const valued[] = {"--id",  "--period",   "--starts",         "--ends", "--sort",
                                          "--org", "--audience", "--privacy-reason", NULL};
     const char *text = admin_arg(argc, argv, 0, valued);
-    if (!text) return usage_error("notice-add 通知文字 [--id ID] [--urgent] [--period immediate|periodic|phased|long_term] "
-                                  "[--starts 时间] [--ends 时间] [--sort N] [--org 组织ID] [--audience own|subtree]");
+    if (!text)
+        return usage_error("notice-add 通知文字 [--id ID] [--urgent] [--period immediate|periodic|phased|long_term] "
+                           "[--starts 时间] [--ends 时间] [--sort N] [--org 组织ID] [--audience own|subtree]");
     char id[64];
     snprintf(id, sizeof id, "%s", admin_opt(argc, argv, "--id", ""));
     /* Random bits beside the time: two notices added in one second must not
@@ -628,9 +650,12 @@ int cmd_notice_add(int argc, char **argv)
         snprintf(id, sizeof id, "notice-%lld-%02x%02x%02x%02x", (long long)time(NULL), rnd[0], rnd[1], rnd[2], rnd[3]);
     json_t *n = json_pack("{s:s,s:s,s:b,s:s}", "id", id, "text", text, "urgent", admin_flag(argc, argv, "--urgent"),
                           "period", admin_opt(argc, argv, "--period", "immediate"));
-    if (admin_opt(argc, argv, "--starts", NULL)) json_object_set_new(n, "starts_at", json_string(admin_opt(argc, argv, "--starts", NULL)));
-    if (admin_opt(argc, argv, "--ends", NULL)) json_object_set_new(n, "ends_at", json_string(admin_opt(argc, argv, "--ends", NULL)));
-    if (admin_opt(argc, argv, "--org", NULL)) json_object_set_new(n, "org", json_string(admin_opt(argc, argv, "--org", NULL)));
+    if (admin_opt(argc, argv, "--starts", NULL))
+        json_object_set_new(n, "starts_at", json_string(admin_opt(argc, argv, "--starts", NULL)));
+    if (admin_opt(argc, argv, "--ends", NULL))
+        json_object_set_new(n, "ends_at", json_string(admin_opt(argc, argv, "--ends", NULL)));
+    if (admin_opt(argc, argv, "--org", NULL))
+        json_object_set_new(n, "org", json_string(admin_opt(argc, argv, "--org", NULL)));
     if (admin_opt(argc, argv, "--privacy-reason", NULL))
         json_object_set_new(n, "privacy_reason", json_string(admin_opt(argc, argv, "--privacy-reason", NULL)));
     if (admin_opt(argc, argv, "--audience", NULL))
@@ -653,7 +678,8 @@ int cmd_notice_add(int argc, char **argv)
     int rc = admin_call(c, "PUT", path, n, &ans, &err);
     json_decref(n);
     if (rc) return failed(c, &err);
-    printf("通知 %s 已上触控屏滚动条（版本号 %lld）\n", id, (long long)json_integer_value(json_object_get(ans, "revision")));
+    printf("通知 %s 已上触控屏滚动条（版本号 %lld）\n", id,
+           (long long)json_integer_value(json_object_get(ans, "revision")));
     json_decref(ans);
     admin_client_close(c);
     return 0;
@@ -709,7 +735,7 @@ static void print_feedback(json_t *f)
         printf("    联系方式：%s %s\n", text_of(f, "name"), text_of(f, "phone"));
     size_t i;
     json_t *r;
-    json_array_foreach(json_object_get(f, "replies"), i, r)
+    json_array_foreach (json_object_get(f, "replies"), i, r)
         printf("    %s 于 %s 答复%s：%s\n", text_of(r, "admin"), text_of(r, "at"),
                json_integer_value(json_object_get(r, "public")) ? "（公开）" : "", text_of(r, "text"));
 }
@@ -724,7 +750,7 @@ int cmd_feedback(int argc, char **argv)
     size_t i;
     json_t *f;
     json_t *list = json_object_get(ans, "feedback");
-    json_array_foreach(list, i, f) print_feedback(f);
+    json_array_foreach (list, i, f) print_feedback(f);
     printf("共 %zu 条\n", json_array_size(list));
     json_decref(ans);
     admin_client_close(c);
@@ -755,14 +781,15 @@ static void csv_row(FILE *out, json_t *f)
     char reasons[1024] = "";
     size_t i;
     json_t *r;
-    json_array_foreach(json_object_get(f, "reasons"), i, r)
-        snprintf(reasons + strlen(reasons), sizeof reasons - strlen(reasons), "%s%s", i ? "；" : "", json_string_value(r));
+    json_array_foreach (json_object_get(f, "reasons"), i, r)
+        snprintf(reasons + strlen(reasons), sizeof reasons - strlen(reasons), "%s%s", i ? "；" : "",
+                 json_string_value(r));
     csv_field(out, reasons, false);
     csv_field(out, text_of(f, "comment"), false);
     csv_field(out, text_of(f, "name"), false);
     csv_field(out, text_of(f, "phone"), false);
     char replies[8192] = "";
-    json_array_foreach(json_object_get(f, "replies"), i, r)
+    json_array_foreach (json_object_get(f, "replies"), i, r)
         snprintf(replies + strlen(replies), sizeof replies - strlen(replies), "%s%s%s", i ? "\n" : "",
                  json_integer_value(json_object_get(r, "public")) ? "[公开] " : "", text_of(r, "text"));
     csv_field(out, replies, true);
@@ -786,10 +813,12 @@ int cmd_feedback_export(int argc, char **argv)
     }
     /* The byte order mark makes spreadsheet programs read the file as UTF-8. */
     fputs("\xEF\xBB\xBF", out);
-    fputs("id,kiosk,created_at,received_at,kind,item,category,rating,rating_levels,reasons,comment,name,phone,replies\r\n", out);
+    fputs("id,kiosk,created_at,received_at,kind,item,category,rating,rating_levels,reasons,comment,name,phone,"
+          "replies\r\n",
+          out);
     size_t i;
     json_t *f, *list = json_object_get(ans, "feedback");
-    json_array_foreach(list, i, f) csv_row(out, f);
+    json_array_foreach (list, i, f) csv_row(out, f);
     int bad;
     if (to_stdout) bad = fflush(out) != 0;
     else bad = fclose(out) != 0;
@@ -847,7 +876,7 @@ int cmd_audit(int argc, char **argv)
     if (admin_call(c, "GET", path, NULL, &ans, &err)) return failed(c, &err);
     size_t i;
     json_t *a;
-    json_array_foreach(json_object_get(ans, "audit"), i, a) {
+    json_array_foreach (json_object_get(ans, "audit"), i, a) {
         const char *detail = text_of(a, "detail");
         size_t n = strlen(detail), shown = n;
         if (n > 120) /* cut long details at a character boundary, not inside a UTF-8 sequence */

@@ -36,8 +36,10 @@ int cmd_audit_verify(int argc, char **argv)
     long long n = (long long)json_integer_value(json_object_get(ans, "entries"));
     int rc = 0;
     if (json_is_true(json_object_get(ans, "ok"))) {
-        printf("归档记录完整：%lld 条，哈希链无断点。最后一条的哈希：\n%s\n（请另行记下它：以后核对时，若它不在链中，说明末尾的记录被删除）\n", n,
-               text_of(ans, "head"));
+        printf("归档记录完整：%lld "
+               "条，哈希链无断点。最后一条的哈希：\n%"
+               "s\n（请另行记下它：以后核对时，若它不在链中，说明末尾的记录被删除）\n",
+               n, text_of(ans, "head"));
     } else {
         json_t *e = json_object_get(ans, "entry");
         printf("归档记录被改动：哈希链在第 %lld 条断开（之前 %lld 条完好）。\n  原因：%s\n  该条：%s %s %s %s\n",
@@ -61,7 +63,7 @@ static int fetch_images(AdminClient *c, json_t *images, const char *dir, int *co
 {
     size_t i;
     json_t *sha;
-    json_array_foreach(images, i, sha) {
+    json_array_foreach (images, i, sha) {
         char url[128], path[1400];
         snprintf(url, sizeof url, "/v1/admin/blobs/%s", json_string_value(sha));
         char *data;

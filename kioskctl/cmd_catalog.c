@@ -10,7 +10,9 @@
 #include "catalog_rules.h"
 #include "commands.h"
 
-#define CONNECTION_HELP "  [--server URL] [--token TOKEN] [--ca-file PEM]（或环境变量 KIOSKCTL_SERVER、KIOSKCTL_TOKEN、KIOSKCTL_CA_FILE）\n"
+#define CONNECTION_HELP                                                                                                \
+    "  [--server URL] [--token TOKEN] [--ca-file PEM]（或环境变量 "                                              \
+    "KIOSKCTL_SERVER、KIOSKCTL_TOKEN、KIOSKCTL_CA_FILE）\n"
 
 static int usage(const char *text)
 {
@@ -35,8 +37,8 @@ static const char *text_of(json_t *o, const char *key)
 static void rules_text(json_t *rules, char *out, size_t size)
 {
     static const char *const names[][2] = {
-        {"public", "社会"}, {"internal", "党内"}, {"fixed", "固定"}, {"periodic", "定期"},
-        {"anytime", "随时"}, {"monthly", "每月"}, {"quarterly", "每季度"},
+        {"public", "社会"},  {"internal", "党内"}, {"fixed", "固定"},       {"periodic", "定期"},
+        {"anytime", "随时"}, {"monthly", "每月"},  {"quarterly", "每季度"},
     };
     static const char *const keys[] = {"scope", "timing", "cadence"};
     out[0] = '\0';
@@ -47,7 +49,8 @@ static void rules_text(json_t *rules, char *out, size_t size)
     }
     json_t *days = json_object_get(rules, "days");
     if (days)
-        snprintf(out + strlen(out), size - strlen(out), "%lld-%lld日 ", (long long)json_integer_value(json_array_get(days, 0)),
+        snprintf(out + strlen(out), size - strlen(out), "%lld-%lld日 ",
+                 (long long)json_integer_value(json_array_get(days, 0)),
                  (long long)json_integer_value(json_array_get(days, 1)));
     if (json_object_get(rules, "min_days"))
         snprintf(out + strlen(out), size - strlen(out), "公示%lld天 ",
@@ -67,12 +70,13 @@ int cmd_catalog(int argc, char **argv)
     if (admin_call(c, "GET", path, NULL, &ans, &err)) return failed(c, &err);
     size_t i;
     json_t *e;
-    json_array_foreach(json_object_get(ans, "catalog"), i, e) {
+    json_array_foreach (json_object_get(ans, "catalog"), i, e) {
         char rules[512];
         rules_text(json_object_get(e, "effective"), rules, sizeof rules);
         bool own = json_object_size(json_object_get(e, "rules")) > 0;
         printf("%-14s %s%s  [%s]%s%s\n", text_of(e, "id"), text_of(e, "name"),
-               strcmp(text_of(e, "org"), "root") ? "（本组织增设）" : "", text_of(e, "org"), rules[0] ? "  " : "", rules);
+               strcmp(text_of(e, "org"), "root") ? "（本组织增设）" : "", text_of(e, "org"), rules[0] ? "  " : "",
+               rules);
         if (rules[0] && !own) printf("%14s （规则继承上级目录）\n", "");
     }
     json_decref(ans);
@@ -86,7 +90,8 @@ int cmd_catalog_add(int argc, char **argv)
     const char *id = admin_arg(argc, argv, 0, valued), *parent = admin_opt(argc, argv, "--parent", NULL);
     const char *name = admin_opt(argc, argv, "--name", NULL);
     if (!id || !parent || !name)
-        return usage("catalog-add 目录ID --parent 上级目录ID --name 名称 [--rules \"社会 定期 每月 1-10日 公示15天 公开栏\"] [--org 组织ID]");
+        return usage("catalog-add 目录ID --parent 上级目录ID --name 名称 [--rules \"社会 定期 每月 1-10日 公示15天 "
+                     "公开栏\"] [--org 组织ID]");
     json_t *body = json_pack("{s:s,s:s}", "parent", parent, "name", name);
     Err err;
     const char *words = admin_opt(argc, argv, "--rules", NULL);
@@ -150,14 +155,15 @@ int cmd_overdue(int argc, char **argv)
     json_t *list = json_object_get(ans, "overdue");
     size_t i, late = 0;
     json_t *o;
-    json_array_foreach(list, i, o) {
+    json_array_foreach (list, i, o) {
         json_t *days = json_object_get(o, "days");
         bool is_late = json_is_true(json_object_get(o, "late"));
         late += is_late;
         printf("%s %-12s %-14s %s  %s\n", is_late ? "逾期  " : "待公开", text_of(o, "org"), text_of(o, "category"),
                text_of(o, "name"), text_of(o, "period"));
         if (days)
-            printf("       %s 本期公开日 %lld-%lld 日\n", text_of(o, "org_name"), (long long)json_integer_value(json_array_get(days, 0)),
+            printf("       %s 本期公开日 %lld-%lld 日\n", text_of(o, "org_name"),
+                   (long long)json_integer_value(json_array_get(days, 0)),
                    (long long)json_integer_value(json_array_get(days, 1)));
     }
     printf("定期公开目录中本期尚未公开 %zu 项，其中已过公开日 %zu 项\n", json_array_size(list), late);

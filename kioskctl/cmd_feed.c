@@ -17,9 +17,10 @@
 
 static int feed_usage(void)
 {
-    fprintf(stderr, "usage: kioskctl feed DIR [-o FILE] [--revision N] [--today 2026-11-22]\n"
-                    "  writes the feed snapshot made from the authoring folder DIR to FILE (default: standard output);\n"
-                    "  relative dates (今天+3) count from --today (default: today)\n");
+    fprintf(stderr,
+            "usage: kioskctl feed DIR [-o FILE] [--revision N] [--today 2026-11-22]\n"
+            "  writes the feed snapshot made from the authoring folder DIR to FILE (default: standard output);\n"
+            "  relative dates (今天+3) count from --today (default: today)\n");
     return 2;
 }
 

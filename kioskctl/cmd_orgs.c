@@ -9,7 +9,9 @@
 #include "admin_client.h"
 #include "commands.h"
 
-#define CONNECTION_HELP "  [--server URL] [--token TOKEN] [--ca-file PEM]（或环境变量 KIOSKCTL_SERVER、KIOSKCTL_TOKEN、KIOSKCTL_CA_FILE）\n"
+#define CONNECTION_HELP                                                                                                \
+    "  [--server URL] [--token TOKEN] [--ca-file PEM]（或环境变量 "                                              \
+    "KIOSKCTL_SERVER、KIOSKCTL_TOKEN、KIOSKCTL_CA_FILE）\n"
 
 static int usage(const char *text)
 {
@@ -68,7 +70,7 @@ int cmd_orgs(int argc, char **argv)
     if (admin_call(c, "GET", "/v1/admin/orgs", NULL, &ans, &err)) return failed(c, &err);
     size_t i;
     json_t *o;
-    json_array_foreach(json_object_get(ans, "orgs"), i, o) {
+    json_array_foreach (json_object_get(ans, "orgs"), i, o) {
         int depth = (int)json_integer_value(json_object_get(o, "depth"));
         printf("%*s%s  %s（%s）  触控屏 %lld 台，管理员 %lld 人\n", depth * 2, "", text_of(o, "id"),
                text_of(o, "name")[0] ? text_of(o, "name") : "（未命名）", text_of(o, "short_name"),
@@ -85,7 +87,8 @@ int cmd_org_add(int argc, char **argv)
     static const char *const valued[] = {"--parent", "--name", "--short", NULL};
     const char *id = admin_arg(argc, argv, 0, valued), *name = admin_opt(argc, argv, "--name", NULL);
     if (!id || !name) return usage("org-add ID --name 全称 [--short 简称] [--parent 上级组织ID]");
-    json_t *body = json_pack("{s:s,s:s,s:s}", "id", id, "name", name, "short_name", admin_opt(argc, argv, "--short", ""));
+    json_t *body =
+        json_pack("{s:s,s:s,s:s}", "id", id, "name", name, "short_name", admin_opt(argc, argv, "--short", ""));
     const char *parent = admin_opt(argc, argv, "--parent", NULL);
     if (parent) json_object_set_new(body, "parent", json_string(parent));
     char done[256];
@@ -118,7 +121,7 @@ int cmd_admins(int argc, char **argv)
     if (admin_call(c, "GET", "/v1/admin/admins", NULL, &ans, &err)) return failed(c, &err);
     size_t i;
     json_t *a;
-    json_array_foreach(json_object_get(ans, "admins"), i, a) {
+    json_array_foreach (json_object_get(ans, "admins"), i, a) {
         char labels[128];
         role_labels(text_of(a, "roles"), labels, sizeof labels);
         printf("%-16s 组织 %-12s 角色 %s\n", text_of(a, "name"), text_of(a, "org"), labels);
@@ -150,8 +153,8 @@ int cmd_admin_add(int argc, char **argv)
     if (rc) return failed(c, &err);
     char labels[128];
     role_labels(roles, labels, sizeof labels);
-    printf("管理员 %s（组织 %s，角色 %s）。令牌只显示这一次，请交给本人妥善保管：\n%s\n", name, text_of(ans, "org"), labels,
-           text_of(ans, "token"));
+    printf("管理员 %s（组织 %s，角色 %s）。令牌只显示这一次，请交给本人妥善保管：\n%s\n", name, text_of(ans, "org"),
+           labels, text_of(ans, "token"));
     json_decref(ans);
     admin_client_close(c);
     return 0;

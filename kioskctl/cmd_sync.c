@@ -31,7 +31,8 @@ static void print_status(const Config *cfg)
         return;
     }
     printf("sync: %s, content revision %lld, %d feedback submission(s) waiting%s%s\n", state[0] ? state : "never",
-           (long long)revision, outbox, strcmp(state, "ok") ? "; last error: " : "", strcmp(state, "ok") ? last_error : "");
+           (long long)revision, outbox, strcmp(state, "ok") ? "; last error: " : "",
+           strcmp(state, "ok") ? last_error : "");
     store_close(s);
 }
 
@@ -80,8 +81,7 @@ int cmd_sync(int argc, char **argv)
         }
         if (strcmp(argv[i], "--help") == 0) return sync_usage(stdout);
         bool known = false;
-        for (size_t k = 0; k < sizeof passed / sizeof passed[0]; k++)
-            known = known || strcmp(argv[i], passed[k]) == 0;
+        for (size_t k = 0; k < sizeof passed / sizeof passed[0]; k++) known = known || strcmp(argv[i], passed[k]) == 0;
         if (!known || i + 1 >= argc) {
             fprintf(stderr, "kioskctl sync: %s %s\n", argv[i], known ? "needs a value" : "is not an option here");
             return sync_usage(stderr);

@@ -75,10 +75,7 @@ typedef struct {
     jmp_buf jump;
 } JpegError;
 
-static void jpeg_on_error(j_common_ptr cinfo)
-{
-    longjmp(((JpegError *)cinfo->err)->jump, 1);
-}
+static void jpeg_on_error(j_common_ptr cinfo) { longjmp(((JpegError *)cinfo->err)->jump, 1); }
 
 static int probe_jpeg(const unsigned char *data, size_t len, ImageInfo *info, Err *err)
 {
@@ -122,11 +119,11 @@ int image_check(const void *data, size_t len, ImageInfo *info, Err *err)
     if (info->width < 1 || info->height < 1)
         return err_set(err, "the image is %d x %d pixels: it has no pixels", info->width, info->height);
     if (info->width > IMAGE_MAX_SIDE || info->height > IMAGE_MAX_SIDE || pixels > limit)
-        return err_set(err,
-                       "the image is %d x %d pixels (%.1f megapixels); a kiosk shows at most %d pixels a side and "
-                       "%.0f megapixels%s: scale it down (a 55-inch screen has 1920 x 1080) and publish it again",
-                       info->width, info->height, (double)pixels / 1e6, IMAGE_MAX_SIDE, (double)limit / 1e6,
-                       info->multipass ? (info->format == IMAGE_PNG ? " for an interlaced PNG" : " for a progressive JPEG")
-                                       : "");
+        return err_set(
+            err,
+            "the image is %d x %d pixels (%.1f megapixels); a kiosk shows at most %d pixels a side and "
+            "%.0f megapixels%s: scale it down (a 55-inch screen has 1920 x 1080) and publish it again",
+            info->width, info->height, (double)pixels / 1e6, IMAGE_MAX_SIDE, (double)limit / 1e6,
+            info->multipass ? (info->format == IMAGE_PNG ? " for an interlaced PNG" : " for a progressive JPEG") : "");
     return 0;
 }

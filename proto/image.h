@@ -24,8 +24,8 @@
 
 #include "err.h"
 
-#define IMAGE_MAX_SIDE 16384                       /* pixels, either side */
-#define IMAGE_MAX_PIXELS (40 * 1000 * 1000)         /* 40 megapixels: 8000 x 5000 */
+#define IMAGE_MAX_SIDE 16384 /* pixels, either side */
+#define IMAGE_MAX_PIXELS (40 * 1000 * 1000) /* 40 megapixels: 8000 x 5000 */
 #define IMAGE_MAX_PIXELS_MULTIPASS (8 * 1000 * 1000) /* interlaced PNG, progressive JPEG */
 
 typedef enum { IMAGE_PNG = 1, IMAGE_JPEG } ImageFormat;
@@ -33,7 +33,7 @@ typedef enum { IMAGE_PNG = 1, IMAGE_JPEG } ImageFormat;
 typedef struct ImageInfo {
     ImageFormat format;
     int width, height;
-    bool multipass;     /* interlaced PNG or progressive JPEG */
+    bool multipass; /* interlaced PNG or progressive JPEG */
 } ImageInfo;
 
 /* The file's type and size from its header; -1 (err) when it is neither

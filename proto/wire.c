@@ -58,10 +58,7 @@ const char *scope_word(Scope s) { return word_at(scope_words, COUNT(scope_words)
 int lang_parse(const char *word) { return word_index(lang_words, COUNT(lang_words), word); }
 const char *lang_word(Lang l) { return word_at(lang_words, COUNT(lang_words), (unsigned)l); }
 int body_format_parse(const char *word) { return word_index(body_format_words, COUNT(body_format_words), word); }
-const char *body_format_word(BodyFormat f)
-{
-    return word_at(body_format_words, COUNT(body_format_words), (unsigned)f);
-}
+const char *body_format_word(BodyFormat f) { return word_at(body_format_words, COUNT(body_format_words), (unsigned)f); }
 int feedback_kind_parse(const char *word) { return word_index(feedback_words, COUNT(feedback_words), word); }
 const char *feedback_kind_word(FeedbackKind k) { return word_at(feedback_words, COUNT(feedback_words), (unsigned)k); }
 

@@ -17,7 +17,7 @@
 
 #define W 1200
 #define H 750
-#define TTC_SC 2   /* the Simplified Chinese face inside the Noto CJK collection */
+#define TTC_SC 2 /* the Simplified Chinese face inside the Noto CJK collection */
 
 typedef struct {
     SDL_Surface *surface;
@@ -81,10 +81,7 @@ static void frame_rect(Canvas *c, int x, int y, int w, int h, int thick, SDL_Col
     fill_rect(c, x + w - thick, y, thick, h, col);
 }
 
-static SDL_Vertex vertex(float x, float y, SDL_Color col)
-{
-    return (SDL_Vertex){.position = {x, y}, .color = col};
-}
+static SDL_Vertex vertex(float x, float y, SDL_Color col) { return (SDL_Vertex){.position = {x, y}, .color = col}; }
 
 /* A filled circle sector from angle a0 to a1 (radians, 0 = up, clockwise). */
 static void sector(Canvas *c, float cx, float cy, float radius, float a0, float a1, SDL_Color col)
@@ -215,7 +212,7 @@ static int draw_projects(const char *dir, const Fonts *f)
     } p[10] = {
         {"柳塘村供水管网改造", 100}, {"石桥村村道硬化2.3公里", 100}, {"镇卫生院中医馆", 100},
         {"东坪村日间照料中心", 100}, {"集镇路灯更换186盏", 100},     {"西岭村便民桥重建", 100},
-        {"镇中心小学食堂改造", 85},  {"农贸市场雨棚修缮", 70},        {"青禾村垃圾分类站", 60},
+        {"镇中心小学食堂改造", 85},  {"农贸市场雨棚修缮", 70},       {"青禾村垃圾分类站", 60},
         {"老旧小区加装扶手", 40},
     };
     Canvas c;
@@ -329,8 +326,8 @@ static void box(Canvas *c, const Fonts *f, int cx, int y, int w, const char *lab
 /* The township's Party organisations (zz-zuzhi-shezhi.txt). */
 static int draw_org_chart(const char *dir, const Fonts *f)
 {
-    static const char *const branches[6] = {"机关党支部", "村党组织（9个）", "社区党支部", "中心小学党支部",
-                                            "卫生院党支部", "非公企业党支部"};
+    static const char *const branches[6] = {"机关党支部",     "村党组织（9个）", "社区党支部",
+                                            "中心小学党支部", "卫生院党支部",    "非公企业党支部"};
     static const char *const villages[9] = {"青禾村", "柳塘村", "石桥村", "东坪村", "西岭村",
                                             "南湾村", "河口村", "松林村", "白杨村"};
     Canvas c;
@@ -387,9 +384,9 @@ static int draw_petitions(const char *dir, const Fonts *f)
         const char *kind;
         int count;
         SDL_Color col;
-    } k[6] = {{"邻里纠纷", 12, {196, 30, 36, 255}},  {"土地承包", 8, {232, 140, 60, 255}},
-              {"社会保障", 7, {232, 190, 60, 255}},  {"环境卫生", 6, {70, 150, 90, 255}},
-              {"道路交通", 5, {60, 110, 170, 255}},  {"其他", 4, {140, 120, 170, 255}}};
+    } k[6] = {{"邻里纠纷", 12, {196, 30, 36, 255}}, {"土地承包", 8, {232, 140, 60, 255}},
+              {"社会保障", 7, {232, 190, 60, 255}}, {"环境卫生", 6, {70, 150, 90, 255}},
+              {"道路交通", 5, {60, 110, 170, 255}}, {"其他", 4, {140, 120, 170, 255}}};
     Canvas c;
     if (canvas_open(&c, W, H, PAPER)) return -1;
     heading(&c, f, "第三季度信访事项分类", "共受理42件，已办结40件，办结率95.2%");
@@ -448,8 +445,8 @@ int main(int argc, char **argv)
         return 1;
     }
     int (*const pictures[])(const char *, const Fonts *) = {
-        draw_party_dues, draw_projects, draw_pipeline_map, draw_meeting,
-        draw_org_chart,  draw_request_flow, draw_petitions, draw_integrity_month,
+        draw_party_dues, draw_projects,     draw_pipeline_map, draw_meeting,
+        draw_org_chart,  draw_request_flow, draw_petitions,    draw_integrity_month,
     };
     int failed = 0;
     for (size_t i = 0; i < sizeof pictures / sizeof pictures[0]; i++) failed += pictures[i](argv[1], &f) != 0;

@@ -30,12 +30,13 @@ static RoundResult read_feed_file(Session *ss, const char *path, const struct st
     json_t *root = json_loadb(data, len, 0, NULL);
     json_t *rev = json_object_get(root, "revision");
     int64_t current;
-    bool known = store_revision(ss->store, &current, NULL) == 0;   /* unknown: import, which says why */
+    bool known = store_revision(ss->store, &current, NULL) == 0; /* unknown: import, which says why */
     bool same = known && json_is_integer(rev) && json_integer_value(rev) == current && !ss->want_snapshot;
     json_decref(root);
     RoundResult r = ROUND_OK;
     Err e;
-    if (!same && sync_apply_feed(ss, data, len, changed, &e) != ROUND_OK) r = session_fail(ss, ROUND_ERROR, "%s: %s", path, e.msg);
+    if (!same && sync_apply_feed(ss, data, len, changed, &e) != ROUND_OK)
+        r = session_fail(ss, ROUND_ERROR, "%s: %s", path, e.msg);
     free(data);
     if (r == ROUND_OK) {
         ss->feed_mtime = st->st_mtime;
@@ -60,7 +61,9 @@ RoundResult sync_folder_round(Session *ss, bool *changed)
         return session_fail(ss, ROUND_ERROR, "%s", e.msg);
     if (fetched > 0) *changed = true;
     if (failed > 0)
-        return session_fail(ss, ROUND_ERROR, "%s: %d attachment(s) missing or not matching the feed; the items that use them stay hidden",
-                            ss->folder, failed);
+        return session_fail(
+            ss, ROUND_ERROR,
+            "%s: %d attachment(s) missing or not matching the feed; the items that use them stay hidden", ss->folder,
+            failed);
     return ROUND_OK;
 }

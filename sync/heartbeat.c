@@ -28,8 +28,8 @@ static bool valid_hours(const char *s)
     int h1, m1, h2, m2;
     char tail;
     if (!s || !*s) return s != NULL;
-    return sscanf(s, "%2d:%2d-%2d:%2d%c", &h1, &m1, &h2, &m2, &tail) == 4 && strlen(s) == 11 && h1 < 24 &&
-           h2 < 24 && m1 < 60 && m2 < 60 && h1 >= 0 && h2 >= 0 && m1 >= 0 && m2 >= 0;
+    return sscanf(s, "%2d:%2d-%2d:%2d%c", &h1, &m1, &h2, &m2, &tail) == 4 && strlen(s) == 11 && h1 < 24 && h2 < 24 &&
+           m1 < 60 && m2 < 60 && h1 >= 0 && h2 >= 0 && m1 >= 0 && m2 >= 0;
 }
 
 static bool valid_reasons(json_t *v)
@@ -37,7 +37,8 @@ static bool valid_reasons(json_t *v)
     size_t i;
     json_t *r;
     if (!json_is_array(v) || json_array_size(v) > CONFIG_MAX_REASONS) return false;
-    json_array_foreach(v, i, r) if (!json_is_string(r) || !one_line(json_string_value(r), 60)) return false;
+    json_array_foreach (v, i, r)
+        if (!json_is_string(r) || !one_line(json_string_value(r), 60)) return false;
     return true;
 }
 
@@ -93,8 +94,7 @@ static void apply_commands(Session *ss, json_t *commands)
 {
     size_t i;
     json_t *v;
-    json_array_foreach(commands, i, v)
-    {
+    json_array_foreach (commands, i, v) {
         const char *cmd = json_string_value(v);
         if (cmd && strcmp(cmd, "resync") == 0) {
             log_info("sync: the server asked for a resync; re-checking the cache and fetching a full snapshot");
@@ -134,12 +134,13 @@ static char *heartbeat_body(Session *ss, StoreViews *views, int view_count)
     Err e;
     json_t *revision_v = store_revision(ss->store, &revision, &e) ? json_null() : json_integer(revision);
     json_t *outbox_v = store_feedback_outbox_length(ss->store, &outbox, &e) ? json_null() : json_integer(outbox);
-    if (json_is_null(revision_v) || json_is_null(outbox_v)) log_warn("sync: heartbeat without store figures: %s", e.msg);
-    json_t *o = json_pack("{s:s, s:o, s:o, s:s, s:I, s:I, s:s, s:o}", "app_version", SYNC_APP_VERSION, "revision",
-                          revision_v, "outbox", outbox_v,
-                          "last_error", last_error, "uptime", (json_int_t)(time(NULL) - ss->started_at), "free_disk",
-                          (json_int_t)sync_free_disk_bytes(ss->cfg->cache_dir), "time", now_text,
-                          "views", views_object(views, view_count));
+    if (json_is_null(revision_v) || json_is_null(outbox_v))
+        log_warn("sync: heartbeat without store figures: %s", e.msg);
+    json_t *o =
+        json_pack("{s:s, s:o, s:o, s:s, s:I, s:I, s:s, s:o}", "app_version", SYNC_APP_VERSION, "revision", revision_v,
+                  "outbox", outbox_v, "last_error", last_error, "uptime", (json_int_t)(time(NULL) - ss->started_at),
+                  "free_disk", (json_int_t)sync_free_disk_bytes(ss->cfg->cache_dir), "time", now_text, "views",
+                  views_object(views, view_count));
     char *body = o ? json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
     return body;

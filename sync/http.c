@@ -29,9 +29,9 @@ struct HttpClient {
     bool interruptible, too_large, stalled, overdue, body_started, to_sink, sink_failed;
     int stall_limit_s;
     curl_off_t seen_down, seen_up, declared;
-    double last_move_ms;             /* monoclock_ms() when a byte last moved */
+    double last_move_ms; /* monoclock_ms() when a byte last moved */
     double started_ms, first_byte_ms; /* first_byte_ms 0 until the body starts */
-    double deadline_ms, wait_ms;     /* deadline_ms 0 = none */
+    double deadline_ms, wait_ms; /* deadline_ms 0 = none */
     size_t max_bytes, sunk;
     const HttpSink *sink;
     Err sink_err;
@@ -175,10 +175,8 @@ static bool network_failure(CURLcode rc)
     case CURLE_SEND_ERROR:
     case CURLE_RECV_ERROR:
     case CURLE_GOT_NOTHING:
-    case CURLE_PARTIAL_FILE:
-        return true;
-    default:
-        return false;
+    case CURLE_PARTIAL_FILE: return true;
+    default: return false;
     }
 }
 
@@ -218,7 +216,7 @@ static int configure(HttpClient *c, const HttpRequest *req, struct curl_slist **
     l = curl_slist_append(l, c->auth);
     l = curl_slist_append(l, c->kiosk);
     l = curl_slist_append(l, "Accept: application/json");
-    l = curl_slist_append(l, "Expect:");  /* no 100-continue round trip */
+    l = curl_slist_append(l, "Expect:"); /* no 100-continue round trip */
     if (req->body) l = curl_slist_append(l, "Content-Type: application/json");
     if (req->if_none_match && *req->if_none_match) {
         char inm[200];
@@ -289,9 +287,10 @@ int http_send(HttpClient *c, const HttpRequest *req, HttpResponse *resp, Err *er
             return err_set(err, "%s: the exchange took longer than its %.0f s (%lld bytes arrived); gave up", req->path,
                            (monoclock_ms() - c->started_ms) / 1000, (long long)c->seen_down);
         if (c->too_large && c->declared > (curl_off_t)c->max_bytes)
-            return err_set(err, "%s: the answer declares %lld bytes, more than the %zu allowed; refused unread", req->path,
-                           (long long)c->declared, c->max_bytes);
-        if (c->too_large) return err_set(err, "%s: the answer is larger than the %zu bytes allowed", req->path, c->max_bytes);
+            return err_set(err, "%s: the answer declares %lld bytes, more than the %zu allowed; refused unread",
+                           req->path, (long long)c->declared, c->max_bytes);
+        if (c->too_large)
+            return err_set(err, "%s: the answer is larger than the %zu bytes allowed", req->path, c->max_bytes);
         if (c->sink_failed) return err_set(err, "%s: %s", req->path, c->sink_err.msg);
         return err_set(err, "%s: %s", req->path, c->curl_error[0] ? c->curl_error : curl_easy_strerror(rc));
     }
@@ -318,8 +317,7 @@ void http_describe_error(const HttpResponse *resp, char *buf, size_t size)
     json_t *e = json_object_get(root, "error");
     const char *code = json_string_value(json_object_get(e, "code"));
     const char *message = json_string_value(json_object_get(e, "message"));
-    if (code)
-        snprintf(buf, size, "HTTP %ld %s: %s", resp->status, code, message ? message : "");
+    if (code) snprintf(buf, size, "HTTP %ld %s: %s", resp->status, code, message ? message : "");
     else
         snprintf(buf, size, "HTTP %ld with %s that is not an error document", resp->status,
                  resp->content_type[0] ? resp->content_type : "an untyped body");

@@ -45,17 +45,13 @@ static int apply_feedback_answer(Session *ss, const StoreFeedback *batch, int n,
     size_t i;
     json_t *v;
     Err e;
-    json_array_foreach(json_object_get(answer, "acknowledged"), i, v)
-    {
+    json_array_foreach (json_object_get(answer, "acknowledged"), i, v) {
         const char *id = json_string_value(v);
         if (!in_batch(batch, n, id)) continue;
-        if (store_feedback_mark_sent(ss->store, id, time(NULL), &e))
-            log_warn("sync: %s", e.msg);
-        else
-            marked++;
+        if (store_feedback_mark_sent(ss->store, id, time(NULL), &e)) log_warn("sync: %s", e.msg);
+        else marked++;
     }
-    json_array_foreach(json_object_get(answer, "rejected"), i, v)
-    {
+    json_array_foreach (json_object_get(answer, "rejected"), i, v) {
         const char *id = json_string_value(json_object_get(v, "id"));
         const char *msg = json_string_value(json_object_get(v, "message"));
         if (!in_batch(batch, n, id)) continue;
@@ -95,7 +91,8 @@ static RoundResult post_feedback(Session *ss, const StoreFeedback *batch, int n,
     RoundResult r = post_feedback_batch(ss, batch, n, marked, &status);
     if (status != 400 || n == 1) return r;
     r = ROUND_OK;
-    for (int i = 0; i < n && round_goes_on(r); i++) r = round_worse(r, post_feedback_batch(ss, batch + i, 1, marked, &status));
+    for (int i = 0; i < n && round_goes_on(r); i++)
+        r = round_worse(r, post_feedback_batch(ss, batch + i, 1, marked, &status));
     return r;
 }
 

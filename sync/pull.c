@@ -47,7 +47,7 @@ static RoundResult prefetch_attachments(Session *ss, const FeedPeek *pk)
     RoundResult worst = ROUND_OK;
     for (int i = 0; i < pk->attachment_count && round_goes_on(worst); i++) {
         const FeedImageRef *a = &pk->attachments[i];
-        bool present = false;   /* when the store cannot say: fetched again, which is harmless */
+        bool present = false; /* when the store cannot say: fetched again, which is harmless */
         if (store_blob_is_present(ss->store, a->sha256, &present, NULL) == 0 && present) continue;
         RoundResult r = obtain_blob(ss, a->sha256, a->size);
         if (r == ROUND_ERROR) ss->blob_failed = true;
@@ -78,12 +78,14 @@ static RoundResult judge_document(Session *ss, const HttpResponse *resp, const F
     if (store_revision(ss->store, &current, &e)) return session_fail(ss, ROUND_ERROR, "%s", e.msg);
     if (database_replaced(ss, resp)) {
         if (!pk->snapshot) {
-            log_warn("sync: the server's database is another one now (%s); asking for a full snapshot", resp->database_id);
+            log_warn("sync: the server's database is another one now (%s); asking for a full snapshot",
+                     resp->database_id);
             ss->want_snapshot = true;
             return ROUND_ABORTED;
         }
-        log_warn("sync: the server's database is another one now (%s); its snapshot at revision %lld replaces revision %lld",
-                 resp->database_id, (long long)pk->revision, (long long)current);
+        log_warn(
+            "sync: the server's database is another one now (%s); its snapshot at revision %lld replaces revision %lld",
+            resp->database_id, (long long)pk->revision, (long long)current);
         if (store_set_revision(ss->store, 0, &e)) return session_fail(ss, ROUND_ERROR, "%s", e.msg);
         return ROUND_OK;
     }
@@ -139,7 +141,8 @@ static int file_sink_write(void *ctx, const void *data, size_t n, Err *err)
 static int feed_from_disk(FILE *f, HttpResponse *resp, Err *err)
 {
     if (resp->status != 200 || resp->body) return 0;
-    if (fflush(f) != 0 || fseek(f, 0, SEEK_SET) != 0) return err_set(err, "cannot read the feed back: %s", strerror(errno));
+    if (fflush(f) != 0 || fseek(f, 0, SEEK_SET) != 0)
+        return err_set(err, "cannot read the feed back: %s", strerror(errno));
     resp->body = malloc(resp->sunk + 1);
     if (!resp->body) return err_set(err, "out of memory");
     resp->len = fread(resp->body, 1, resp->sunk, f);
@@ -156,14 +159,19 @@ static RoundResult request_content(Session *ss, int64_t since, int wait_s, bool 
         return session_fail(ss, ROUND_ERROR, "%s", e.msg);
     FILE *f = fopen(tmp, "w+b");
     if (!f) return session_fail(ss, ROUND_ERROR, "%s: cannot create: %s", tmp, strerror(errno));
-    unlink(tmp);    /* open until closed, gone even if the kiosk is killed */
+    unlink(tmp); /* open until closed, gone even if the kiosk is killed */
     HttpSink sink = {.write = file_sink_write, .ctx = f};
     char path[128], etag[40];
     snprintf(path, sizeof path, "/v1/content?since=%lld&wait=%d", (long long)since, wait_s);
     snprintf(etag, sizeof etag, "\"%lld\"", (long long)since);
-    HttpRequest req = {.method = "GET", .path = path, .if_none_match = since > 0 ? etag : NULL,
-                       .wait_s = wait_s, .interruptible = wait_s > 0, .max_bytes = FEED_MAX_BYTES,
-                       .deadline_s = ss->deadline_s, .sink = &sink};
+    HttpRequest req = {.method = "GET",
+                       .path = path,
+                       .if_none_match = since > 0 ? etag : NULL,
+                       .wait_s = wait_s,
+                       .interruptible = wait_s > 0,
+                       .max_bytes = FEED_MAX_BYTES,
+                       .deadline_s = ss->deadline_s,
+                       .sink = &sink};
     HttpResponse resp;
     time_t t0 = time(NULL);
     int rc = http_send(ss->http, &req, &resp, &e);
@@ -217,7 +225,7 @@ static RoundResult fetch_blob(Session *ss, const char *sha256, int64_t size)
     int64_t free_bytes = sync_free_disk_bytes(ss->cfg->cache_dir);
     if (free_bytes >= 0 && free_bytes < size + SYNC_DISK_RESERVE)
         return session_fail(ss, ROUND_ERROR, "attachment %.12s…: only %lld MB free on disk; not downloading", sha256,
-                    (long long)(free_bytes >> 20));
+                            (long long)(free_bytes >> 20));
     char path[128];
     snprintf(path, sizeof path, "/v1/blobs/%s", sha256);
     int64_t limit = size > 0 && size <= FEED_MAX_ATTACHMENT_BYTES ? size : FEED_MAX_ATTACHMENT_BYTES;
@@ -225,8 +233,8 @@ static RoundResult fetch_blob(Session *ss, const char *sha256, int64_t size)
     BlobWriter *w = NULL;
     if (blobs_writer_open(ss->cfg->cache_dir, sha256, size, &w, &e)) return session_fail(ss, ROUND_ERROR, "%s", e.msg);
     HttpSink sink = {.write = blob_sink_write, .ctx = w};
-    HttpRequest req = {.method = "GET", .path = path, .max_bytes = (size_t)limit, .deadline_s = ss->deadline_s,
-                       .sink = &sink};
+    HttpRequest req = {
+        .method = "GET", .path = path, .max_bytes = (size_t)limit, .deadline_s = ss->deadline_s, .sink = &sink};
     HttpResponse resp;
     if (http_send(ss->http, &req, &resp, &e)) {
         blobs_writer_abort(w);
@@ -300,7 +308,7 @@ RoundResult sync_recheck_cache(Session *ss, bool *changed)
     }
     free(refs);
     ss->recheck_cache = false;
-    if (bad > 0) *changed = true;   /* items using them are hidden until the new copy is in */
+    if (bad > 0) *changed = true; /* items using them are hidden until the new copy is in */
     log_info("sync: re-checked %d cached file(s), %d bad", n, bad);
     return ROUND_OK;
 }
@@ -314,6 +322,5 @@ void sync_collect_garbage(Session *ss, bool content_changed)
     Err e;
     if (blobs_collect_garbage(ss->store, ss->cfg->cache_dir, (int64_t)ss->cfg->cache_budget_mb << 20, &removed, &e))
         log_warn("sync: cache clean-up: %s", e.msg);
-    else if (removed > 0)
-        log_info("sync: removed %d cached file(s) nothing refers to any more", removed);
+    else if (removed > 0) log_info("sync: removed %d cached file(s) nothing refers to any more", removed);
 }

@@ -69,18 +69,16 @@ RoundResult session_answer_failed(Session *ss, const char *what, const HttpRespo
 RoundResult session_post_json(Session *ss, const char *what, const char *path, const char *body, long *status,
                               json_t **answer)
 {
-    HttpRequest req = {.method = "POST", .path = path, .body = body, .max_bytes = SYNC_JSON_MAX,
-                       .deadline_s = ss->deadline_s};
+    HttpRequest req = {
+        .method = "POST", .path = path, .body = body, .max_bytes = SYNC_JSON_MAX, .deadline_s = ss->deadline_s};
     HttpResponse resp;
     Err e;
     int rc = http_send(ss->http, &req, &resp, &e);
     *status = rc == 0 ? resp.status : 0;
     *answer = rc == 0 && resp.status == 200 && resp.body ? json_loadb(resp.body, resp.len, 0, NULL) : NULL;
     RoundResult r = ROUND_OK;
-    if (rc != 0)
-        r = session_transfer_failed(ss, &resp, &e);
-    else if (resp.status != 200)
-        r = session_answer_failed(ss, what, &resp);
+    if (rc != 0) r = session_transfer_failed(ss, &resp, &e);
+    else if (resp.status != 200) r = session_answer_failed(ss, what, &resp);
     else if (!json_is_object(*answer))
         r = session_fail(ss, ROUND_ERROR, "%s: the server's answer is not the expected JSON", what);
     if (r != ROUND_OK) {

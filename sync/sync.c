@@ -25,8 +25,8 @@
 #include "session.h"
 #include "store.h"
 
-#define SYNC_LONG_POLL_S 50           /* under the 60 s many NAT routers allow an idle TCP */
-#define SYNC_MAX_VIEW_ITEMS 256       /* distinct items counted between two rounds */
+#define SYNC_LONG_POLL_S 50 /* under the 60 s many NAT routers allow an idle TCP */
+#define SYNC_MAX_VIEW_ITEMS 256 /* distinct items counted between two rounds */
 
 typedef struct {
     char item_id[PROTO_ID_MAX];
@@ -42,11 +42,11 @@ struct SyncThread {
     pthread_cond_t cond;
     bool poked;
     atomic_bool stop, poke;
-    ViewTally views[SYNC_MAX_VIEW_ITEMS];   /* under lock */
+    ViewTally views[SYNC_MAX_VIEW_ITEMS]; /* under lock */
     int view_items;
 };
 
-static time_t started_at;             /* process start, for the uptime in heartbeats */
+static time_t started_at; /* process start, for the uptime in heartbeats */
 
 /* ---- a round ------------------------------------------------------------ */
 
@@ -129,9 +129,15 @@ static int session_open(Session *ss, const Config *cfg, SyncNotify notify, void 
     }
     if (strncmp(url, "http://", 7) == 0)
         log_warn("sync: %s is plain http: nothing is encrypted or authenticated on the way", url);
-    HttpOptions opt = {.base_url = url, .token = cfg->token, .kiosk_id = cfg->kiosk_id, .ca_file = cfg->ca_file,
-                       .user_agent = "dangwu-kiosk/" SYNC_APP_VERSION, .connect_timeout_s = cfg->connect_timeout_s,
-                       .stall_timeout_s = 3 * cfg->connect_timeout_s, .stop = stop, .poke = poke};
+    HttpOptions opt = {.base_url = url,
+                       .token = cfg->token,
+                       .kiosk_id = cfg->kiosk_id,
+                       .ca_file = cfg->ca_file,
+                       .user_agent = "dangwu-kiosk/" SYNC_APP_VERSION,
+                       .connect_timeout_s = cfg->connect_timeout_s,
+                       .stall_timeout_s = 3 * cfg->connect_timeout_s,
+                       .stop = stop,
+                       .poke = poke};
     if (http_client_new(&opt, &ss->http, err)) {
         session_close(ss);
         return -1;
@@ -183,8 +189,9 @@ void sync_count_view(SyncThread *t, const char *item_id)
     }
     if (i < t->view_items) t->views[i].count++;
     pthread_mutex_unlock(&t->lock);
-    if (i == SYNC_MAX_VIEW_ITEMS) log_warn("sync: %d items viewed since the last round; a view of %s is not counted",
-                                          SYNC_MAX_VIEW_ITEMS, item_id);
+    if (i == SYNC_MAX_VIEW_ITEMS)
+        log_warn("sync: %d items viewed since the last round; a view of %s is not counted", SYNC_MAX_VIEW_ITEMS,
+                 item_id);
 }
 
 /* The views counted by the screen since the last round, into the store

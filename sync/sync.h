@@ -30,9 +30,9 @@
 #endif
 
 typedef enum {
-    SYNC_CONTENT_CHANGED,      /* new revision applied, or attachments arrived */
-    SYNC_STATUS_CHANGED,       /* online/offline/error changed */
-    SYNC_ANSWERS_CHANGED,      /* public answers or feedback state changed */
+    SYNC_CONTENT_CHANGED, /* new revision applied, or attachments arrived */
+    SYNC_STATUS_CHANGED, /* online/offline/error changed */
+    SYNC_ANSWERS_CHANGED, /* public answers or feedback state changed */
 } SyncEvent;
 
 typedef void (*SyncNotify)(void *ctx, SyncEvent ev);

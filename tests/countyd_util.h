@@ -26,8 +26,8 @@ typedef struct {
     pid_t pid;
     int port;
     char dir[1024], db[1100], log[1100];
-    char admin_token[80];     /* "tester": every role but supervise, at the root */
-    char reviewer_token[80];  /* "checker": the same; it reviews, so that tester may approve */
+    char admin_token[80]; /* "tester": every role but supervise, at the root */
+    char reviewer_token[80]; /* "checker": the same; it reviews, so that tester may approve */
 } Countyd;
 
 typedef struct {
@@ -77,7 +77,8 @@ static inline size_t countyd_header(char *ptr, size_t size, size_t n, void *user
     snprintf(line, sizeof line, "%.*s", (int)(len < 511 ? len : 511), ptr);
     line[strcspn(line, "\r\n")] = '\0';
     if (strncasecmp(line, "ETag: ", 6) == 0) snprintf(r->etag, sizeof r->etag, "%s", line + 6);
-    if (strncasecmp(line, "Cache-Control: ", 15) == 0) snprintf(r->cache_control, sizeof r->cache_control, "%s", line + 15);
+    if (strncasecmp(line, "Cache-Control: ", 15) == 0)
+        snprintf(r->cache_control, sizeof r->cache_control, "%s", line + 15);
     if (strncasecmp(line, "Content-Encoding: ", 18) == 0)
         snprintf(r->content_encoding, sizeof r->content_encoding, "%s", line + 18);
     return len;

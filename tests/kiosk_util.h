@@ -62,11 +62,11 @@ static inline void kiosk_state(const char *key, char *buf, size_t size)
 
 /* Checks one sync_state value; a macro, so that a failure names the
  * test's line. */
-#define kiosk_assert_state(key, want)                    \
-    do {                                                 \
-        char got_[600];                                  \
-        kiosk_state((key), got_, sizeof got_);           \
-        assert_string_equal(got_, (want));               \
+#define kiosk_assert_state(key, want)                                                                                  \
+    do {                                                                                                               \
+        char got_[600];                                                                                                \
+        kiosk_state((key), got_, sizeof got_);                                                                         \
+        assert_string_equal(got_, (want));                                                                             \
     } while (0)
 
 static inline int kiosk_outbox_length(void)

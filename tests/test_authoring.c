@@ -162,7 +162,7 @@ static void test_relative_dates(void **state)
     if (authoring_load(dir, &opt, &doc, &err)) fail_msg("%s", err.msg);
     json_t *n = entry(doc, "notices", 0);
     assert_string_equal(str(n, "starts_at"), "2026-11-21T18:00:00+08:00");
-    assert_string_equal(str(n, "ends_at"), "2026-11-29T00:00:00+08:00");   /* a date alone: its end */
+    assert_string_equal(str(n, "ends_at"), "2026-11-29T00:00:00+08:00"); /* a date alone: its end */
     n = entry(doc, "notices", 1);
     assert_string_equal(str(n, "starts_at"), "2026-11-22T00:00:00+08:00");
     assert_string_equal(str(n, "ends_at"), "2026-11-24T00:00:00+08:00");
@@ -295,9 +295,9 @@ static void test_good_folder(void **state)
 /* ---- bad input: each case replaces one file of the good folder ------- */
 
 typedef struct {
-    const char *file;     /* written into the folder (NULL = none) */
+    const char *file; /* written into the folder (NULL = none) */
     const char *text;
-    const char *expect;   /* must appear in the error, after the folder path */
+    const char *expect; /* must appear in the error, after the folder path */
 } BadCase;
 
 static void expect_failure(const char *file, const char *text, const char *expect)
@@ -321,14 +321,16 @@ static void test_bad_items(void **state)
     static const BadCase cases[] = {
         {"x.txt", "category: jc\ntitle: t\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\ncolour: red\n\ntext\n",
          "x.txt:6: unknown key \"colour\""},
-        {"x.txt", "category: jc\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n\ntext\n", "x.txt:1: title: is missing"},
+        {"x.txt", "category: jc\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n\ntext\n",
+         "x.txt:1: title: is missing"},
         {"x.txt", "category: jc\ntitle: t\npublished: 2026-11-18\nperiod: weekly\nscope: 社会\n\ntext\n",
          "x.txt:4: period: must be one of"},
         {"x.txt", "category: jc\ntitle: t\npublished: 2026-13-01\nperiod: 即时\nscope: 社会\n\ntext\n",
          "x.txt:3: published: \"2026-13-01\" is not a time"},
         {"x.txt", "category: jc\ntitle: t\npublished: 2026-02-30\nperiod: 即时\nscope: 社会\n\ntext\n",
          "x.txt:3: published"},
-        {"x.txt", "category: jc\ntitle: t\npublished: 2026-11-18\nexpires: 2026-11-01\nperiod: 即时\nscope: 社会\n\ntext\n",
+        {"x.txt",
+         "category: jc\ntitle: t\npublished: 2026-11-18\nexpires: 2026-11-01\nperiod: 即时\nscope: 社会\n\ntext\n",
          "x.txt:4: expires: must be after published"},
         {"x.txt", "category: nowhere\ntitle: t\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n\ntext\n",
          "x.txt:1: category: \"nowhere\" is not in catalog.txt"},
@@ -336,12 +338,14 @@ static void test_bad_items(void **state)
          "x.txt:3: title: appears twice (first on line 2)"},
         {"x.txt", "category: jc\ntitle: t\nimage: nope.png\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n\ntext\n",
          "x.txt:3: image: \"nope.png\" is not in the folder"},
-        {"x.txt", "category: jc\ntitle: t\nimage: ../etc/passwd\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n\nt\n",
+        {"x.txt",
+         "category: jc\ntitle: t\nimage: ../etc/passwd\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n\nt\n",
          "x.txt:3: image: \"../etc/passwd\" must be a file name inside the folder"},
         {"x.txt", "category: jc\ntitle: t\nimage: catalog.txt\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n\nt\n",
          "x.txt:3: image: \"catalog.txt\": neither a PNG nor a JPEG"},
         {"x.txt", "category: jc\ntitle t\n", "x.txt:2: expected \"key: value\""},
-        {"x.txt", "category: jc\ntitle: t\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n", "x.txt:1: the item has no text"},
+        {"x.txt", "category: jc\ntitle: t\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n",
+         "x.txt:1: the item has no text"},
         {"x.txt", "category: jc\ntitle: t\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n\nline\nbad \x01 byte\n",
          "x.txt:8: the text contains a control character"},
         {"x.txt", "category: jc\ntitle: t\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n\nok\n\xe4\xb8 cut\n",
@@ -357,7 +361,9 @@ static void test_bad_items(void **state)
         {"x.txt", "\xe9\x83\xa8\xe9\x97\xa8\n", "x.txt:1: expected \"key: value\""},
         {"x.txt", "category: jc\ntitle: a\ttab\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n\nt\n",
          "x.txt:2: title: contains a tab"},
-        {"x.txt", "category: jc\ntitle: t\nimage: photo.png\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n\n一\n[图1]\n[圖2]\n",
+        {"x.txt",
+         "category: jc\ntitle: t\nimage: photo.png\npublished: 2026-11-18\nperiod: 即时\nscope: "
+         "社会\n\n一\n[图1]\n[圖2]\n",
          "x.txt:10: [图2] places image 2, but the item has 1 image line(s)"},
         {"x.txt", "category: jc\ntitle: t\npinned: maybe\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n\nt\n",
          "x.txt:3: pinned: must be one of yes, no"},
@@ -381,7 +387,8 @@ static void test_image_too_large_for_a_kiosk(void **state)
     char path[2048];
     snprintf(path, sizeof path, "%s/huge.png", dir);
     test_write_png(path, 30000, 30000, PNG_COLOR_TYPE_GRAY, 8, false, NULL, NULL, 0);
-    expect_failure("x.txt", "category: jc\ntitle: t\nimage: huge.png\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n\nt\n",
+    expect_failure("x.txt",
+                   "category: jc\ntitle: t\nimage: huge.png\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n\nt\n",
                    "x.txt:3: image: \"huge.png\": the image is 30000 x 30000 pixels");
 }
 
@@ -409,8 +416,9 @@ static void test_language(void **state)
 {
     (void)state;
     write_file(AUTHORING_CATALOG, "jc | 党组织决议 | decision\n  jc-a | 會議決定\n  jc-b | 会议决定 | | | | 繁體\n");
-    write_file("a.txt", "category: jc-a\ntitle: 通知\nlang: zh-Hant\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n\n"
-                        "这是简体字写的正文。\n");
+    write_file("a.txt",
+               "category: jc-a\ntitle: 通知\nlang: zh-Hant\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n\n"
+               "这是简体字写的正文。\n");
     write_file("b.txt", "category: jc-a\ntitle: 學習\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n\n"
                         "這是用繁體字寫的正文，鎮黨委將在觸控屏上公開。\n");
     unlink_in_dir("jc-hy-10.txt");
@@ -426,7 +434,8 @@ static void test_language(void **state)
     assert_string_equal(str(entry(doc, "items", 0), "lang"), "zh-Hant");
     assert_string_equal(str(entry(doc, "items", 1), "lang"), "zh-Hant");
     json_decref(doc);
-    expect_failure("c.txt", "category: jc\ntitle: t\nlang: 粤语\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n\nt\n",
+    expect_failure("c.txt",
+                   "category: jc\ntitle: t\nlang: 粤语\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n\nt\n",
                    "c.txt:3: lang: must be one of zh-Hans, zh-Hant");
 }
 
@@ -443,7 +452,7 @@ static void test_huge_file(void **state)
     snprintf(path, sizeof path, "%s/huge.txt", dir);
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     assert_true(fd >= 0);
-    assert_int_equal(ftruncate(fd, 3LL * 1024 * 1024 * 1024), 0);   /* sparse: costs no disk */
+    assert_int_equal(ftruncate(fd, 3LL * 1024 * 1024 * 1024), 0); /* sparse: costs no disk */
     close(fd);
     expect_failure(NULL, NULL, "huge.txt: is 3221225472 bytes; at most");
 }
@@ -453,7 +462,7 @@ static void test_fifo_and_long_image_line(void **state)
     (void)state;
     char path[2048];
     snprintf(path, sizeof path, "%s/pipe.txt", dir);
-    assert_int_equal(mkfifo(path, 0644), 0);   /* nobody writes to it: reading it would hang */
+    assert_int_equal(mkfifo(path, 0644), 0); /* nobody writes to it: reading it would hang */
     expect_failure(NULL, NULL, "pipe.txt: is not a regular file");
     assert_int_equal(unlink(path), 0);
 
@@ -467,18 +476,23 @@ static void test_bad_catalog(void **state)
 {
     (void)state;
     static const BadCase cases[] = {
-        {AUTHORING_CATALOG, "jc | 决议\n  jc-a | 二级\n    jc-b | 三级\n      jc-c | 四级\n", "catalog.txt:4: too deep"},
-        {AUTHORING_CATALOG, "jc | 决议\n    jc-a | 二级\n  jc-b | 错位\n", "catalog.txt:3: the indentation does not line up"},
+        {AUTHORING_CATALOG, "jc | 决议\n  jc-a | 二级\n    jc-b | 三级\n      jc-c | 四级\n",
+         "catalog.txt:4: too deep"},
+        {AUTHORING_CATALOG, "jc | 决议\n    jc-a | 二级\n  jc-b | 错位\n",
+         "catalog.txt:3: the indentation does not line up"},
         {AUTHORING_CATALOG, "  jc | 决议\n", "catalog.txt:1: a first-level category must not be indented"},
-        {AUTHORING_CATALOG, "jc | 决议\nsx | 思想\njc | 又一个\n", "catalog.txt:3: the id \"jc\" is already used on line 1"},
+        {AUTHORING_CATALOG, "jc | 决议\nsx | 思想\njc | 又一个\n",
+         "catalog.txt:3: the id \"jc\" is already used on line 1"},
         {AUTHORING_CATALOG, "jc\n", "catalog.txt:1: expected \"id | name | icon | order | rules | lang\""},
         {AUTHORING_CATALOG, "jc | 决议 | Decision!\n", "catalog.txt:1: the icon \"Decision!\" is not an icon name"},
-        {AUTHORING_CATALOG, "jc | 决议 | decision | first\n", "catalog.txt:1: the order \"first\" is not a whole number"},
+        {AUTHORING_CATALOG, "jc | 决议 | decision | first\n",
+         "catalog.txt:1: the order \"first\" is not a whole number"},
         {AUTHORING_CATALOG, "jc | 决\xff议\n", "catalog.txt:1: is not valid UTF-8"},
         {AUTHORING_CATALOG, "# only a comment\n", "catalog.txt: holds no categories"},
         {AUTHORING_CATALOG, "jc | 决\t议\n", "catalog.txt:1: the name is longer than 400 bytes or has a tab"},
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) expect_failure(cases[i].file, cases[i].text, cases[i].expect);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        expect_failure(cases[i].file, cases[i].text, cases[i].expect);
 }
 
 static void test_missing_catalog(void **state)
@@ -495,8 +509,10 @@ static void test_bad_notices_and_answers(void **state)
     (void)state;
     static const BadCase cases[] = {
         {AUTHORING_NOTICES, "id: n1\n\n第一行\n第二行\n", "notices.txt:3: a notice is one line of text"},
-        {AUTHORING_NOTICES, "id: n1\n\n一\n===\nid: n1\n\n二\n", "notices.txt:5: the id \"n1\" is already used on line 1"},
-        {AUTHORING_NOTICES, "id: n1\nstarts: 2026-11-20\nends: 2026-11-01\n\n一\n", "notices.txt:3: ends: must be after"},
+        {AUTHORING_NOTICES, "id: n1\n\n一\n===\nid: n1\n\n二\n",
+         "notices.txt:5: the id \"n1\" is already used on line 1"},
+        {AUTHORING_NOTICES, "id: n1\nstarts: 2026-11-20\nends: 2026-11-01\n\n一\n",
+         "notices.txt:3: ends: must be after"},
         {AUTHORING_NOTICES, "id: n1\n\n有\t制表符\n", "notices.txt:3: a notice must not contain a tab"},
         {AUTHORING_NOTICES, "id: n1\nurgent: 是\n", "notices.txt:1: the notice has no text"},
         {AUTHORING_NOTICES, "id: n1\ntext: 一\n\n一\n", "notices.txt:2: unknown key \"text\""},

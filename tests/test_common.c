@@ -19,7 +19,8 @@ static void a_path_that_does_not_fit_fails(void **state)
     assert_string_equal(out, "x-42");
     char big[PATH_MAX];
     assert_int_equal(blobs_path("/var/cache", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", big,
-                                sizeof big, &err), 0);
+                                sizeof big, &err),
+                     0);
     assert_string_equal(big, "/var/cache/9f/9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
     assert_int_equal(blobs_path("/var/cache", "9f86d0", out, sizeof out, &err), -1);
 }

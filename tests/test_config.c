@@ -148,8 +148,10 @@ static void duplicate_keys_are_refused(void **state)
     (void)state;
     Config cfg;
     Err err;
-    assert_refused_at(load_text(&cfg, "[screen]\nidle_timeout = 60\n\n[display]\nwidth=1080\n[screen]\n"
-                                      "idle_timeout = 30\n", &err),
+    assert_refused_at(load_text(&cfg,
+                                "[screen]\nidle_timeout = 60\n\n[display]\nwidth=1080\n[screen]\n"
+                                "idle_timeout = 30\n",
+                                &err),
                       &err, 7, "set twice (first on line 2)");
     assert_refused_at(load_text(&cfg, "[unit]\nname = 中共青禾镇委员会\n  第二行\n", &err), &err, 3, "one line");
 }
@@ -169,8 +171,8 @@ static void command_line_overrides_the_file(void **state)
     (void)state;
     const char *path = test_path("cli.conf");
     test_write_file(path, "[store]\ndatabase = from-file.db\n[display]\nfullscreen = true\n");
-    char *argv[] = {"kiosk", "--config", (char *)path, "--windowed", "--size", "1080x1920", "--portrait",
-                    "--db", "from-cli.db", NULL};
+    char *argv[] = {"kiosk",     "--config",   (char *)path, "--windowed",  "--size",
+                    "1080x1920", "--portrait", "--db",       "from-cli.db", NULL};
     Config cfg;
     Err err;
     assert_int_equal(config_init(&cfg, 9, argv, &err), 0);

@@ -63,7 +63,7 @@ static bool lists(json_t *doc, const char *section, const char *list, const char
 {
     size_t i;
     json_t *e;
-    json_array_foreach(json_object_get(json_object_get(doc, section), list), i, e) {
+    json_array_foreach (json_object_get(json_object_get(doc, section), list), i, e) {
         const char *eid = json_is_string(e) ? json_string_value(e) : json_string_value(json_object_get(e, "id"));
         if (eid && strcmp(eid, id) == 0) return true;
     }
@@ -75,7 +75,8 @@ static void put_item(const char *id, const char *category, const char *title, co
     char path[128], body[4096];
     snprintf(path, sizeof path, "/v1/admin/items/%s", id);
     snprintf(body, sizeof body,
-             "{\"category\":\"%s\",\"title\":\"%s\",\"body\":\"第一段。\\n第二段。\",\"published_at\":\"2026-01-01T09:00:00+08:00\","
+             "{\"category\":\"%s\",\"title\":\"%s\",\"body\":\"第一段。\\n第二段。\",\"published_at\":\"2026-01-01T09:"
+             "00:00+08:00\","
              "\"period\":\"immediate\",\"scope\":\"%s\"%s}",
              category, title, scope, extra ? extra : "");
     json_decref(countyd_admin_ok(&srv, "PUT", path, body));
@@ -164,7 +165,8 @@ static void admin_api_needs_an_admin_token(void **state)
     (void)state;
     Reply r = countyd_call(&srv, "GET", "/v1/admin/items", NULL, NULL, 0);
     expect_error(&r, 401, "unauthorized");
-    const char *wrong[] = {"Authorization: Bearer 0000000000000000000000000000000000000000000000000000000000000000", NULL};
+    const char *wrong[] = {"Authorization: Bearer 0000000000000000000000000000000000000000000000000000000000000000",
+                           NULL};
     r = countyd_call(&srv, "GET", "/v1/admin/items", wrong, NULL, 0);
     expect_error(&r, 401, "unauthorized");
     /* A kiosk's token is no admin token. */
@@ -262,7 +264,8 @@ static void internal_items_never_reach_a_kiosk(void **state)
     make_png("internal", png, &len, sha);
     upload_png(png, len, sha);
     char extra[256];
-    snprintf(extra, sizeof extra, ",\"attachments\":[{\"sha256\":\"%s\",\"size\":%zu,\"type\":\"image/png\"}]", sha, len);
+    snprintf(extra, sizeof extra, ",\"attachments\":[{\"sha256\":\"%s\",\"size\":%zu,\"type\":\"image/png\"}]", sha,
+             len);
     put_item("secret-1", "dec", "党内通报甲", "internal", extra);
     publish_fully("secret-1");
     /* A public item made internal later: kiosks are told to delete it. */
@@ -388,7 +391,7 @@ static void since_etag_and_304(void **state)
 
 typedef struct {
     long long since;
-    atomic_bool asking;       /* the request is on its way */
+    atomic_bool asking; /* the request is on its way */
     Reply reply;
     struct timespec done;
 } Poll;
@@ -422,7 +425,8 @@ static void long_poll_answers_a_publish(void **state)
     struct timespec published;
     double end = test_now_s() + 30;
     while (!atomic_load(&p.asking) && test_now_s() < end) usleep(1000);
-    json_decref(countyd_admin_ok(&srv, "PUT", "/v1/admin/notices/lp-1", "{\"text\":\"今天下午三点召开党员大会\",\"urgent\":true}"));
+    json_decref(countyd_admin_ok(&srv, "PUT", "/v1/admin/notices/lp-1",
+                                 "{\"text\":\"今天下午三点召开党员大会\",\"urgent\":true}"));
     clock_gettime(CLOCK_MONOTONIC, &published);
     pthread_join(t, NULL);
     assert_int_equal(p.reply.status, 200);
@@ -470,7 +474,7 @@ static void images_no_kiosk_can_show_are_refused(void **state)
     static const char not_png[] = "\x89PNG\r\n\x1a\nthe rest is not a PNG";
     unsigned char md[SHA256_DIGEST_LENGTH];
     SHA256((const unsigned char *)not_png, sizeof not_png - 1, md);
-    for (int i = 0; i < 32; i++) sprintf(hex + 2 * i, "%02x", md[i]);
+    for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", md[i]);
     snprintf(path, sizeof path, "/v1/admin/blobs/%s", hex);
     r = countyd_call(&srv, "PUT", path, headers, not_png, sizeof not_png - 1);
     expect_error(&r, 415, "unsupported_media_type");
@@ -494,11 +498,13 @@ static void blobs_are_served_and_immutable(void **state)
     expect_error(&r, 415, "unsupported_media_type");
     /* An item cannot refer to a file the server lacks. */
     char extra[256];
-    snprintf(extra, sizeof extra, ",\"attachments\":[{\"sha256\":\"%s\",\"size\":%zu,\"type\":\"image/png\",\"caption\":\"图一\"}]",
-             sha, len);
+    snprintf(extra, sizeof extra,
+             ",\"attachments\":[{\"sha256\":\"%s\",\"size\":%zu,\"type\":\"image/png\",\"caption\":\"图一\"}]", sha,
+             len);
     char body[1024];
     snprintf(body, sizeof body,
-             "{\"category\":\"fin-2026\",\"title\":\"党费收缴情况\",\"body\":\"见下图。\",\"published_at\":\"2026-01-01T09:00:00+08:00\","
+             "{\"category\":\"fin-2026\",\"title\":\"党费收缴情况\",\"body\":\"见下图。\",\"published_at\":\"2026-01-"
+             "01T09:00:00+08:00\","
              "\"period\":\"periodic\",\"scope\":\"public\"%s}",
              extra);
     r = countyd_admin(&srv, "PUT", "/v1/admin/items/pic-1", body);
@@ -526,7 +532,7 @@ static void blobs_are_served_and_immutable(void **state)
     json_t *doc = content_since(0);
     size_t i;
     json_t *it;
-    json_array_foreach(json_object_get(json_object_get(doc, "items"), "upsert"), i, it) {
+    json_array_foreach (json_object_get(json_object_get(doc, "items"), "upsert"), i, it) {
         if (strcmp(json_string_value(json_object_get(it, "id")), "pic-1") != 0) continue;
         json_t *a = json_array_get(json_object_get(it, "attachments"), 0);
         assert_string_equal(json_string_value(json_object_get(a, "sha256")), sha);
@@ -537,7 +543,8 @@ static void blobs_are_served_and_immutable(void **state)
     json_decref(doc);
     r = countyd_call(&srv, "GET", "/v1/blobs/not-a-hash", NULL, NULL, 0);
     expect_error(&r, 400, "bad_request");
-    r = countyd_call(&srv, "GET", "/v1/blobs/ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff", NULL, NULL, 0);
+    r = countyd_call(&srv, "GET", "/v1/blobs/ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff", NULL,
+                     NULL, 0);
     expect_error(&r, 404, "not_found");
 }
 
@@ -554,7 +561,8 @@ static int count_feedback(const char *id)
     size_t i;
     json_t *f;
     int n = 0;
-    json_array_foreach(json_object_get(all, "feedback"), i, f) n += strcmp(json_string_value(json_object_get(f, "id")), id) == 0;
+    json_array_foreach (json_object_get(all, "feedback"), i, f)
+        n += strcmp(json_string_value(json_object_get(f, "id")), id) == 0;
     json_decref(all);
     return n;
 }
@@ -575,9 +583,10 @@ static void feedback_batches_are_idempotent(void **state)
     assert_int_equal(count_feedback("6f1c2b9e-6d0a-4b7e-9a51-2c8f0e7d4a10"), 1);
     assert_int_equal(count_feedback("7a2d3c0f-1111-4b7e-9a51-2c8f0e7d4a11"), 1);
     /* One malformed submission is rejected; the rest of its batch is stored. */
-    const char mixed[] = "{\"submissions\":[{\"id\":\"bad\",\"kind\":\"rating\"},"
-                         "{\"id\":\"8b3e4d10-2222-4b7e-9a51-2c8f0e7d4a12\",\"kind\":\"request\",\"comment\":\"请公开发展党员名单\","
-                         "\"created_at\":\"2026-11-20T11:00:00+08:00\"}]}";
+    const char mixed[] =
+        "{\"submissions\":[{\"id\":\"bad\",\"kind\":\"rating\"},"
+        "{\"id\":\"8b3e4d10-2222-4b7e-9a51-2c8f0e7d4a12\",\"kind\":\"request\",\"comment\":\"请公开发展党员名单\","
+        "\"created_at\":\"2026-11-20T11:00:00+08:00\"}]}";
     Reply r = kiosk_post("/v1/feedback", mixed, strlen(mixed));
     assert_int_equal(r.status, 200);
     json_t *doc = reply_json(&r);
@@ -615,7 +624,7 @@ static void feedback_is_keyed_by_kiosk_and_id(void **state)
     size_t i;
     json_t *f;
     int from1 = 0, from2 = 0;
-    json_array_foreach(json_object_get(all, "feedback"), i, f) {
+    json_array_foreach (json_object_get(all, "feedback"), i, f) {
         const char *comment = json_string_value(json_object_get(f, "comment"));
         from1 += strcmp(comment, "一号厅的留言") == 0;
         from2 += strcmp(comment, "二号厅的留言") == 0;
@@ -636,12 +645,16 @@ static void ids_with_nul_or_bad_utf8_are_refused(void **state)
 {
     (void)state;
     json_decref(countyd_admin_ok(&srv, "PUT", "/v1/admin/categories", CATEGORIES));
-    static const char item[] = "{\"id\":\"a\",\"category\":\"dec\",\"title\":\"短的\",\"body\":\"正文\","
-                               "\"published_at\":\"2026-01-05T09:00:00+08:00\",\"period\":\"long_term\",\"scope\":\"public\"}";
+    static const char item[] =
+        "{\"id\":\"a\",\"category\":\"dec\",\"title\":\"短的\",\"body\":\"正文\","
+        "\"published_at\":\"2026-01-05T09:00:00+08:00\",\"period\":\"long_term\",\"scope\":\"public\"}";
     static const char *const paths[][2] = {
-        {"PUT", "/v1/admin/items/a%00b"},        {"GET", "/v1/admin/items/a%00b"},
-        {"GET", "/v1/admin/items/%ff%fe"},       {"PUT", "/v1/admin/items/%c3%28"},
-        {"POST", "/v1/admin/feedback/%ff/reply"}, {"PUT", "/v1/admin/kiosks/k%00/settings"},
+        {"PUT", "/v1/admin/items/a%00b"},
+        {"GET", "/v1/admin/items/a%00b"},
+        {"GET", "/v1/admin/items/%ff%fe"},
+        {"PUT", "/v1/admin/items/%c3%28"},
+        {"POST", "/v1/admin/feedback/%ff/reply"},
+        {"PUT", "/v1/admin/kiosks/k%00/settings"},
         {"GET", "/v1/blobs/%00"},
     };
     for (size_t k = 0; k < sizeof paths / sizeof paths[0]; k++) {
@@ -696,7 +709,8 @@ static void public_reply_becomes_an_answer_without_contact(void **state)
     doc = content_since(before);
     assert_true(lists(doc, "answers", "delete", "ans-1"));
     json_decref(doc);
-    r = countyd_admin(&srv, "PUT", "/v1/admin/answers/answer-1", "{\"question\":\"q\",\"answer\":\"a\",\"answered_at\":\"2026-11-12T10:00:00+08:00\"}");
+    r = countyd_admin(&srv, "PUT", "/v1/admin/answers/answer-1",
+                      "{\"question\":\"q\",\"answer\":\"a\",\"answered_at\":\"2026-11-12T10:00:00+08:00\"}");
     expect_error(&r, 400, "bad_request");
     r = countyd_admin(&srv, "PUT", "/v1/admin/answers/ans-2", "{\"question\":\"q\"}");
     expect_error(&r, 400, "bad_request");
@@ -706,7 +720,8 @@ static void heartbeat_is_stored_and_answered(void **state)
 {
     (void)state;
     json_decref(countyd_admin_ok(&srv, "PUT", "/v1/admin/kiosks/*/settings", "{\"ticker_speed\":90}"));
-    json_decref(countyd_admin_ok(&srv, "PUT", "/v1/admin/kiosks/hall-1/settings", "{\"unit_name\":\"中共青禾镇委员会\",\"screen_on\":\"07:00-20:00\"}"));
+    json_decref(countyd_admin_ok(&srv, "PUT", "/v1/admin/kiosks/hall-1/settings",
+                                 "{\"unit_name\":\"中共青禾镇委员会\",\"screen_on\":\"07:00-20:00\"}"));
     json_decref(countyd_admin_ok(&srv, "POST", "/v1/admin/kiosks/hall-1/commands", "{\"command\":\"resync\"}"));
     const char beat[] = "{\"app_version\":\"1.2.3\",\"revision\":7,\"outbox\":4,\"last_error\":\"timeout\","
                         "\"uptime\":3600,\"free_disk\":1073741824,\"time\":\"2026-11-20T10:15:00+08:00\"}";
@@ -746,8 +761,12 @@ static void heartbeat_views_are_checked(void **state)
 {
     (void)state;
     static const char *const bad[] = {
-        "{\"views\":[1]}", "{\"views\":{\"bad id\":1}}", "{\"views\":{\"gk-1\":-1}}",
-        "{\"views\":{\"gk-1\":1000001}}", "{\"views\":{\"gk-1\":\"3\"}}", "{\"views\":{\"gk-1\":1.5}}",
+        "{\"views\":[1]}",
+        "{\"views\":{\"bad id\":1}}",
+        "{\"views\":{\"gk-1\":-1}}",
+        "{\"views\":{\"gk-1\":1000001}}",
+        "{\"views\":{\"gk-1\":\"3\"}}",
+        "{\"views\":{\"gk-1\":1.5}}",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         Reply r = kiosk_post("/v1/heartbeat", bad[i], strlen(bad[i]));
@@ -819,16 +838,21 @@ static void garbage_gets_json_errors_and_the_server_lives(void **state)
     expect_error(&r, 405, "method_not_allowed");
     r = countyd_admin(&srv, "PUT", "/v1/admin/items/bad%20id", "{}");
     expect_error(&r, 400, "bad_request");
-    r = countyd_admin(&srv, "PUT", "/v1/admin/items/x1", "{\"category\":\"dec\",\"title\":\"t\",\"body\":\"b\",\"published_at\":\"yesterday\",\"period\":\"immediate\",\"scope\":\"public\"}");
+    r = countyd_admin(&srv, "PUT", "/v1/admin/items/x1",
+                      "{\"category\":\"dec\",\"title\":\"t\",\"body\":\"b\",\"published_at\":\"yesterday\",\"period\":"
+                      "\"immediate\",\"scope\":\"public\"}");
     expect_error(&r, 400, "bad_request");
-    r = countyd_admin(&srv, "PUT", "/v1/admin/items/x1", "{\"category\":\"no-such\",\"title\":\"t\",\"body\":\"b\",\"published_at\":\"2026-01-01T09:00:00+08:00\",\"period\":\"immediate\",\"scope\":\"public\"}");
+    r = countyd_admin(&srv, "PUT", "/v1/admin/items/x1",
+                      "{\"category\":\"no-such\",\"title\":\"t\",\"body\":\"b\",\"published_at\":\"2026-01-01T09:00:00+"
+                      "08:00\",\"period\":\"immediate\",\"scope\":\"public\"}");
     expect_error(&r, 400, "bad_request");
     /* Removing a category that still holds items is refused. */
     r = countyd_admin(&srv, "PUT", "/v1/admin/categories", "{\"categories\":[{\"id\":\"fin\",\"name\":\"党费\"}]}");
     expect_error(&r, 409, "conflict");
     /* A raw non-HTTP line on the socket. */
     int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)srv.port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    struct sockaddr_in sa = {
+        .sin_family = AF_INET, .sin_port = htons((uint16_t)srv.port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
     assert_true(write(fd, "\x01\x02 NOT HTTP\r\n\r\n", 16) == 16);
     char buf[256];
@@ -843,16 +867,30 @@ static void every_route_survives_hostile_bodies(void **state)
 {
     (void)state;
     static const char *const routes[][2] = {
-        {"POST", "/v1/feedback"}, {"POST", "/v1/heartbeat"}, {"POST", "/v1/admin/kiosks"},
-        {"PUT", "/v1/admin/kiosks/hall-1/settings"}, {"POST", "/v1/admin/kiosks/hall-1/commands"},
-        {"PUT", "/v1/admin/categories"}, {"POST", "/v1/admin/blobs/missing"}, {"PUT", "/v1/admin/items/h1"},
-        {"POST", "/v1/admin/items/cycle-1/review"}, {"PUT", "/v1/admin/notices/h1"}, {"PUT", "/v1/admin/answers/h1"},
+        {"POST", "/v1/feedback"},
+        {"POST", "/v1/heartbeat"},
+        {"POST", "/v1/admin/kiosks"},
+        {"PUT", "/v1/admin/kiosks/hall-1/settings"},
+        {"POST", "/v1/admin/kiosks/hall-1/commands"},
+        {"PUT", "/v1/admin/categories"},
+        {"POST", "/v1/admin/blobs/missing"},
+        {"PUT", "/v1/admin/items/h1"},
+        {"POST", "/v1/admin/items/cycle-1/review"},
+        {"PUT", "/v1/admin/notices/h1"},
+        {"PUT", "/v1/admin/answers/h1"},
         {"POST", "/v1/admin/feedback/7a2d3c0f-1111-4b7e-9a51-2c8f0e7d4a11/reply"},
     };
     static const char *const bodies[] = {
-        "", "\xff\xfe\xfd", "{\"a\":", "null", "{\"categories\":[{\"id\":\"../../etc\",\"name\":1}]}",
-        "{\"submissions\":[null,1,\"x\",{}]}", "{\"id\":\"\\u0000\",\"text\":[]}", "{\"a\":1,\"a\":2}",
-        "{\"title\":\"\\ud800\"}", "{\"revision\":1e999,\"outbox\":-5,\"uptime\":1.5}",
+        "",
+        "\xff\xfe\xfd",
+        "{\"a\":",
+        "null",
+        "{\"categories\":[{\"id\":\"../../etc\",\"name\":1}]}",
+        "{\"submissions\":[null,1,\"x\",{}]}",
+        "{\"id\":\"\\u0000\",\"text\":[]}",
+        "{\"a\":1,\"a\":2}",
+        "{\"title\":\"\\ud800\"}",
+        "{\"revision\":1e999,\"outbox\":-5,\"uptime\":1.5}",
     };
     char auth[160];
     snprintf(auth, sizeof auth, "Authorization: Bearer %s", kiosk_token);
@@ -869,7 +907,8 @@ static void every_route_survives_hostile_bodies(void **state)
                 reply_free(&r);
                 continue;
             }
-            if (r.status < 400 || r.status > 499) fail_msg("%s %s with body %zu -> %ld %s", routes[i][0], routes[i][1], b, r.status, r.body);
+            if (r.status < 400 || r.status > 499)
+                fail_msg("%s %s with body %zu -> %ld %s", routes[i][0], routes[i][1], b, r.status, r.body);
             json_t *doc = reply_json(&r);
             assert_non_null(json_string_value(json_object_get(json_object_get(doc, "error"), "code")));
             json_decref(doc);
@@ -887,7 +926,8 @@ static int slow_client(const char *from, int port)
     struct sockaddr_in me = {.sin_family = AF_INET}, to = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
     inet_pton(AF_INET, from, &me.sin_addr);
     inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
-    if (fd < 0 || bind(fd, (struct sockaddr *)&me, sizeof me) != 0 || connect(fd, (struct sockaddr *)&to, sizeof to) != 0) {
+    if (fd < 0 || bind(fd, (struct sockaddr *)&me, sizeof me) != 0 ||
+        connect(fd, (struct sockaddr *)&to, sizeof to) != 0) {
         if (fd >= 0) close(fd);
         return -1;
     }
@@ -921,8 +961,8 @@ static void slow_client_flood_leaves_kiosks_served(void **state)
     Countyd small;
     countyd_start(&small, "countyd-flood");
     countyd_stop(&small);
-    static const char *const limits[] = {"--max-connections", "40", "--max-per-address", "8", "--client-timeout", "2",
-                                         NULL};
+    static const char *const limits[] = {
+        "--max-connections", "40", "--max-per-address", "8", "--client-timeout", "2", NULL};
     countyd_launch_with(&small, limits);
     char token[80], auth[160];
     countyd_add_kiosk(&small, "hall-9", token);

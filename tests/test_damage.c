@@ -21,7 +21,7 @@
 
 #define W 1920
 #define H 1080
-#define WALL 1795309200    /* 2026-11-22 10:00 +08:00, on a minute */
+#define WALL 1795309200 /* 2026-11-22 10:00 +08:00, on a minute */
 
 static Config cfg;
 static Store *store;

@@ -59,8 +59,7 @@ static int check_dump(json_t *root, const char *screen, const char *kind)
     size_t i;
     json_t *wd;
     int count = 0;
-    json_array_foreach(json_object_get(root, "widgets"), i, wd)
-    {
+    json_array_foreach (json_object_get(root, "widgets"), i, wd) {
         const char *text = json_string_value(json_object_get(wd, "text"));
         SDL_Rect r = rect_of(json_object_get(wd, "rect"));
         json_t *tr = json_object_get(wd, "text_rect");
@@ -82,8 +81,7 @@ static bool shows(json_t *root, const char *text)
 {
     size_t i;
     json_t *wd;
-    json_array_foreach(json_object_get(root, "widgets"), i, wd)
-    {
+    json_array_foreach (json_object_get(root, "widgets"), i, wd) {
         if (strstr(json_string_value(json_object_get(wd, "text")), text)) return true;
     }
     return false;
@@ -151,11 +149,10 @@ static SDL_Rect rect_showing(json_t *root, const char *text)
 {
     size_t i;
     json_t *wd;
-    json_array_foreach(json_object_get(root, "widgets"), i, wd)
-    {
+    json_array_foreach (json_object_get(root, "widgets"), i, wd) {
         if (strcmp(json_string_value(json_object_get(wd, "text")), text) == 0)
             return rect_of(json_object_get(wd, "text_rect") ? json_object_get(wd, "text_rect")
-                                                               : json_object_get(wd, "rect"));
+                                                            : json_object_get(wd, "rect"));
     }
     fail_msg("\"%s\" is not on screen", text);
     return (SDL_Rect){0};

@@ -10,19 +10,23 @@
 #include "store.h"
 
 #define HEAD "\"format\":\"dangwu-feed\",\"version\":1,"
-#define CATS "\"categories\":{\"upsert\":[{\"id\":\"c1\",\"name\":\"党组织决议\",\"sort\":1}," \
-             "{\"id\":\"c1a\",\"parent\":\"c1\",\"name\":\"重要决策\"}]}"
-#define ITEM_P(id, period, scope, extra)                                                              \
+#define CATS                                                                                                           \
+    "\"categories\":{\"upsert\":[{\"id\":\"c1\",\"name\":\"党组织决议\",\"sort\":1},"                             \
+    "{\"id\":\"c1a\",\"parent\":\"c1\",\"name\":\"重要决策\"}]}"
+#define ITEM_P(id, period, scope, extra)                                                                               \
     "{\"id\":\"" id "\",\"category\":\"c1a\",\"title\":\"标题\",\"body\":\"第一段。\\n第二段。\","           \
     "\"published_at\":\"2026-11-01T09:00:00+08:00\",\"period\":\"" period "\",\"scope\":\"" scope "\"" extra "}"
 #define ITEM(id, extra) ITEM_P(id, "periodic", "public", extra)
 
 static const char *const valid_snapshot =
     "{" HEAD "\"kind\":\"snapshot\",\"revision\":10," CATS ","
-    "\"items\":{\"upsert\":[" ITEM("i1", "") "," ITEM("i2", ",\"pinned\":true,\"urgent\":true") "]},"
-    "\"notices\":{\"upsert\":[{\"id\":\"n1\",\"text\":\"本周五为党务公开日\",\"urgent\":true}]},"
-    "\"answers\":{\"upsert\":[{\"id\":\"a1\",\"question\":\"何时公开?\",\"answer\":\"每月一次。\","
-    "\"answered_at\":\"2026-11-02T10:00:00+08:00\"}]}}";
+    "\"items\":{\"upsert\":[" ITEM("i1", "") "," ITEM(
+        "i2", ",\"pinned\":true,\"urgent\":true") "]},"
+                                                  "\"notices\":{\"upsert\":[{\"id\":\"n1\",\"text\":"
+                                                  "\"本周五为党务公开日\",\"urgent\":true}]},"
+                                                  "\"answers\":{\"upsert\":[{\"id\":\"a1\",\"question\":\"何时公开?\","
+                                                  "\"answer\":\"每月一次。\","
+                                                  "\"answered_at\":\"2026-11-02T10:00:00+08:00\"}]}}";
 
 static int import(Store *s, const char *doc, Err *err)
 {
@@ -80,7 +84,8 @@ static void snapshot_replaces_everything(void **state)
     Store *s = test_store_fresh("replace.db");
     Err err;
     assert_int_equal(import(s, valid_snapshot, &err), 0);
-    const char *smaller = "{" HEAD "\"kind\":\"snapshot\",\"revision\":11," CATS ",\"items\":{\"upsert\":[" ITEM("i1", "") "]}}";
+    const char *smaller =
+        "{" HEAD "\"kind\":\"snapshot\",\"revision\":11," CATS ",\"items\":{\"upsert\":[" ITEM("i1", "") "]}}";
     assert_int_equal(import(s, smaller, &err), 0);
     StoreItem it;
     assert_int_equal(store_item_get(s, "i2", time(NULL), &it, &err), 1);
@@ -112,7 +117,8 @@ static void delta_applies_only_on_its_base(void **state)
     assert_int_equal(feed_import_buffer(s, delta, strlen(delta), &res, &err), 0);
     assert_true(res.unchanged);
 
-    const char *gap = "{" HEAD "\"kind\":\"delta\",\"base_revision\":13,\"revision\":14,\"items\":{\"delete\":[\"i2\"]}}";
+    const char *gap =
+        "{" HEAD "\"kind\":\"delta\",\"base_revision\":13,\"revision\":14,\"items\":{\"delete\":[\"i2\"]}}";
     assert_int_equal(import(s, gap, &err), -1);
     assert_non_null(strstr(err.msg, "applies to revision 13, but the store is at 12"));
     store_close(s);
@@ -150,27 +156,39 @@ static void invalid_documents_change_nothing(void **state)
         {"{" HEAD "\"kind\":\"snapshot\",\"revision\":\"20\"}", "document.revision: must be a whole number"},
         {"{" HEAD "\"kind\":\"delta\",\"revision\":20}", "base_revision: is missing"},
         /* partly invalid: valid entries first, one bad one last */
-        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS ",\"items\":{\"upsert\":[" ITEM("ok1", "") ","
-         ITEM_P("bad", "weekly", "public", "") "]}}", "items.upsert[1].period: must be one of"},
-        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS ",\"items\":{\"upsert\":[" ITEM("x", "") ","
-         ITEM("x", "") "]}}", "items.upsert[1].id: \"x\" appears twice"},
-        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS ",\"items\":{\"upsert\":[{\"id\":\"t\",\"category\":\"c1a\","
-         "\"title\":5,\"body\":\"b\",\"published_at\":\"2026-11-01T09:00:00+08:00\",\"period\":\"periodic\",\"scope\":\"public\"}]}}",
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS
+         ",\"items\":{\"upsert\":[" ITEM("ok1", "") "," ITEM_P("bad", "weekly", "public", "") "]}}",
+         "items.upsert[1].period: must be one of"},
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS
+         ",\"items\":{\"upsert\":[" ITEM("x", "") "," ITEM("x", "") "]}}",
+         "items.upsert[1].id: \"x\" appears twice"},
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS
+         ",\"items\":{\"upsert\":[{\"id\":\"t\",\"category\":\"c1a\","
+         "\"title\":5,\"body\":\"b\",\"published_at\":\"2026-11-01T09:00:00+08:00\",\"period\":\"periodic\",\"scope\":"
+         "\"public\"}]}}",
          "items.upsert[0].title: must be a string"},
-        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS ",\"items\":{\"upsert\":[" ITEM("p", ",\"pinned\":\"yes\"") "]}}",
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS
+         ",\"items\":{\"upsert\":[" ITEM("p", ",\"pinned\":\"yes\"") "]}}",
          "items.upsert[0].pinned: must be true or false"},
-        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS ",\"items\":{\"upsert\":[" ITEM("w", ",\"expires_at\":\"2026-10-01T00:00:00+08:00\"") "]}}",
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS
+         ",\"items\":{\"upsert\":[" ITEM("w", ",\"expires_at\":\"2026-10-01T00:00:00+08:00\"") "]}}",
          "expires_at: must be later than published_at"},
-        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS ",\"items\":{\"upsert\":[{\"id\":\"t\",\"category\":\"c1a\","
-         "\"title\":\"t\",\"body\":\"b\",\"published_at\":\"yesterday\",\"period\":\"periodic\",\"scope\":\"public\"}]}}",
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS
+         ",\"items\":{\"upsert\":[{\"id\":\"t\",\"category\":\"c1a\","
+         "\"title\":\"t\",\"body\":\"b\",\"published_at\":\"yesterday\",\"period\":\"periodic\",\"scope\":\"public\"}]}"
+         "}",
          "published_at: is not a time"},
-        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS ",\"items\":{\"upsert\":[" ITEM_P("s", "periodic", "secret", "") "]}}",
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS
+         ",\"items\":{\"upsert\":[" ITEM_P("s", "periodic", "secret", "") "]}}",
          "items.upsert[0].scope: must be one of public, internal"},
-        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS ",\"items\":{\"upsert\":[" ITEM("l", ",\"lang\":\"zh-CN\"") "]}}",
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS
+         ",\"items\":{\"upsert\":[" ITEM("l", ",\"lang\":\"zh-CN\"") "]}}",
          "items.upsert[0].lang: must be one of zh-Hans, zh-Hant"},
-        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS ",\"items\":{\"upsert\":[" ITEM("f", ",\"body_format\":\"html\"") "]}}",
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS
+         ",\"items\":{\"upsert\":[" ITEM("f", ",\"body_format\":\"html\"") "]}}",
          "items.upsert[0].body_format: must be one of plain, markdown"},
-        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS ",\"items\":{\"upsert\":[" ITEM("o", "") "]},\"items\":{}}",
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS
+         ",\"items\":{\"upsert\":[" ITEM("o", "") "]},\"items\":{}}",
          "duplicate object key"},
         {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS ",\"items\":{\"upsert\":[" ITEM("bad id!", "") "]}}",
          "items.upsert[0].id: must be 1-63 characters"},
@@ -178,25 +196,38 @@ static void invalid_documents_change_nothing(void **state)
          "its category does not exist: item \"orphan\""},
         {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20,\"categories\":{\"upsert\":[{\"id\":\"a\",\"name\":\"1\"},"
          "{\"id\":\"b\",\"parent\":\"a\",\"name\":\"2\"},{\"id\":\"c\",\"parent\":\"b\",\"name\":\"3\"},"
-         "{\"id\":\"d\",\"parent\":\"c\",\"name\":\"4\"}]}}", "deeper than three levels"},
-        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20,\"categories\":{\"upsert\":[{\"id\":\"a\",\"parent\":\"b\",\"name\":\"1\"},"
-         "{\"id\":\"b\",\"parent\":\"a\",\"name\":\"2\"}]}}", "three levels (or has a cycle)"},
-        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS ",\"items\":{\"upsert\":[" ITEM("img",
-         ",\"attachments\":[{\"sha256\":\"XYZ\",\"size\":5,\"type\":\"image/png\"}]") "]}}", "attachments[0].sha256"},
-        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS ",\"items\":{\"upsert\":[" ITEM("img",
-         ",\"attachments\":[{\"sha256\":\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\",\"size\":5,"
-         "\"type\":\"application/x-sh\"}]") "]}}", "attachments[0].type"},
-        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS ",\"items\":{\"upsert\":[{\"id\":\"t\",\"category\":\"c1a\","
-         "\"title\":\"a\\u0007b\",\"body\":\"b\",\"published_at\":\"2026-11-01T09:00:00+08:00\",\"period\":\"periodic\",\"scope\":\"public\"}]}}",
+         "{\"id\":\"d\",\"parent\":\"c\",\"name\":\"4\"}]}}",
+         "deeper than three levels"},
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20,\"categories\":{\"upsert\":[{\"id\":\"a\",\"parent\":\"b\","
+         "\"name\":\"1\"},"
+         "{\"id\":\"b\",\"parent\":\"a\",\"name\":\"2\"}]}}",
+         "three levels (or has a cycle)"},
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS ",\"items\":{\"upsert\":[" ITEM(
+             "img", ",\"attachments\":[{\"sha256\":\"XYZ\",\"size\":5,\"type\":\"image/png\"}]") "]}}",
+         "attachments[0].sha256"},
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS ",\"items\":{\"upsert\":[" ITEM(
+             "img", ",\"attachments\":[{\"sha256\":"
+                    "\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\",\"size\":5,"
+                    "\"type\":\"application/x-sh\"}]") "]}}",
+         "attachments[0].type"},
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS
+         ",\"items\":{\"upsert\":[{\"id\":\"t\",\"category\":\"c1a\","
+         "\"title\":\"a\\u0007b\",\"body\":\"b\",\"published_at\":\"2026-11-01T09:00:00+08:00\",\"period\":"
+         "\"periodic\",\"scope\":\"public\"}]}}",
          "title: contains a control character"},
-        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS ",\"items\":{\"upsert\":[{\"id\":\"t\",\"category\":\"c1a\","
-         "\"title\":\"a\\u0000b\",\"body\":\"b\",\"published_at\":\"2026-11-01T09:00:00+08:00\",\"period\":\"periodic\",\"scope\":\"public\"}]}}",
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS
+         ",\"items\":{\"upsert\":[{\"id\":\"t\",\"category\":\"c1a\","
+         "\"title\":\"a\\u0000b\",\"body\":\"b\",\"published_at\":\"2026-11-01T09:00:00+08:00\",\"period\":"
+         "\"periodic\",\"scope\":\"public\"}]}}",
          "\\u0000"},
         {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20,\"items\":[1]}", "items: must be an object"},
-        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20,\"notices\":{\"upsert\":[\"text\"]}}", "notices.upsert[0]: must be an object"},
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20,\"notices\":{\"upsert\":[\"text\"]}}",
+         "notices.upsert[0]: must be an object"},
         {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20,\"notices\":{\"upsert\":[{\"id\":\"n\",\"text\":\"t\"}],"
-         "\"delete\":[\"n\"]}}", "both upserted and deleted"},
-        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20,\"answers\":{\"upsert\":[{\"id\":\"a\",\"question\":\"q\",\"answer\":\"a\"}]}}",
+         "\"delete\":[\"n\"]}}",
+         "both upserted and deleted"},
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20,\"answers\":{\"upsert\":[{\"id\":\"a\",\"question\":\"q\","
+         "\"answer\":\"a\"}]}}",
          "answers.upsert[0].answered_at: is missing"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -218,7 +249,9 @@ static void invalid_utf8_is_rejected(void **state)
     (void)state;
     Store *s = test_store_fresh("utf8.db");
     Err err;
-    const char doc[] = "{" HEAD "\"kind\":\"snapshot\",\"revision\":1,\"notices\":{\"upsert\":[{\"id\":\"n\",\"text\":\"\xe4\xb8\"}]}}";
+    const char doc[] =
+        "{" HEAD
+        "\"kind\":\"snapshot\",\"revision\":1,\"notices\":{\"upsert\":[{\"id\":\"n\",\"text\":\"\xe4\xb8\"}]}}";
     assert_int_equal(import(s, doc, &err), -1);
     assert_non_null(strstr(err.msg, "line 1"));
     assert_int_equal(test_revision(s), 0);
@@ -250,9 +283,10 @@ static void huge_strings_are_refused(void **state)
     size_t big = 3 * 1024 * 1024;
     size_t size = big + 1024;
     char *doc = malloc(size);
-    int n = snprintf(doc, size, "{" HEAD "\"kind\":\"snapshot\",\"revision\":1," CATS ",\"items\":{\"upsert\":[{\"id\":\"h\","
-                         "\"category\":\"c1a\",\"title\":\"t\",\"published_at\":\"2026-11-01T09:00:00+08:00\","
-                         "\"period\":\"periodic\",\"scope\":\"public\",\"body\":\"");
+    int n = snprintf(doc, size,
+                     "{" HEAD "\"kind\":\"snapshot\",\"revision\":1," CATS ",\"items\":{\"upsert\":[{\"id\":\"h\","
+                     "\"category\":\"c1a\",\"title\":\"t\",\"published_at\":\"2026-11-01T09:00:00+08:00\","
+                     "\"period\":\"periodic\",\"scope\":\"public\",\"body\":\"");
     memset(doc + n, 'x', big);
     snprintf(doc + n + big, size - (size_t)n - big, "\"}]}}");
     Err err;
@@ -273,8 +307,9 @@ static void internal_items_are_stored_but_never_shown(void **state)
     (void)state;
     Store *s = test_store_fresh("internal.db");
     Err err;
-    const char *doc = "{" HEAD "\"kind\":\"snapshot\",\"revision\":3," CATS ",\"items\":{\"upsert\":["
-                      ITEM("pub", "") "," ITEM_P("int", "periodic", "internal", ",\"pinned\":true") "]}}";
+    const char *doc =
+        "{" HEAD "\"kind\":\"snapshot\",\"revision\":3," CATS
+        ",\"items\":{\"upsert\":[" ITEM("pub", "") "," ITEM_P("int", "periodic", "internal", ",\"pinned\":true") "]}}";
     assert_int_equal(import(s, doc, &err), 0);
     StoreItem it;
     assert_int_equal(store_item_get(s, "int", time(NULL), &it, &err), 1);
@@ -305,8 +340,8 @@ static bool file_holds(const char *db_path, const char *text)
     return false;
 }
 
-#define ITEM_B(id, scope, body)                                                                       \
-    "{\"id\":\"" id "\",\"category\":\"c1a\",\"title\":\"" body "\",\"body\":\"" body "\","         \
+#define ITEM_B(id, scope, body)                                                                                        \
+    "{\"id\":\"" id "\",\"category\":\"c1a\",\"title\":\"" body "\",\"body\":\"" body "\","                            \
     "\"published_at\":\"2026-11-01T09:00:00+08:00\",\"period\":\"periodic\",\"scope\":\"" scope "\"}"
 
 /* A lobby kiosk's disk never holds internal text, nor the text of what
@@ -317,15 +352,15 @@ static void internal_and_withdrawn_text_never_on_disk(void **state)
     Store *s = test_store_fresh("secret.db");
     const char *path = test_path("secret.db");
     Err err;
-    const char *doc = "{" HEAD "\"kind\":\"snapshot\",\"revision\":3," CATS ",\"items\":{\"upsert\":["
-                      ITEM_B("pub", "public", "WITHDRAWN-BODY-1") "," ITEM_B("int", "internal", "INTERNAL-BODY-2") ","
-                      ITEM_B("old", "public", "DROPPED-BODY-3") "]}}";
+    const char *doc = "{" HEAD "\"kind\":\"snapshot\",\"revision\":3," CATS
+                      ",\"items\":{\"upsert\":[" ITEM_B("pub", "public", "WITHDRAWN-BODY-1") "," ITEM_B(
+                          "int", "internal", "INTERNAL-BODY-2") "," ITEM_B("old", "public", "DROPPED-BODY-3") "]}}";
     assert_int_equal(import(s, doc, &err), 0);
     const char *delta = "{" HEAD "\"kind\":\"delta\",\"base_revision\":3,\"revision\":4,"
                         "\"items\":{\"delete\":[\"pub\"]}}";
     assert_int_equal(import(s, delta, &err), 0);
-    const char *snap = "{" HEAD "\"kind\":\"snapshot\",\"revision\":5," CATS ",\"items\":{\"upsert\":["
-                       ITEM_B("new", "public", "KEPT-BODY-4") "]}}";
+    const char *snap = "{" HEAD "\"kind\":\"snapshot\",\"revision\":5," CATS
+                       ",\"items\":{\"upsert\":[" ITEM_B("new", "public", "KEPT-BODY-4") "]}}";
     assert_int_equal(import(s, snap, &err), 0);
     store_close(s);
     assert_true(file_holds(path, "KEPT-BODY-4"));
@@ -344,15 +379,16 @@ static void migration_purges_internal_and_deleted_text(void **state)
     const char *path = test_path("purge.db");
     sqlite3 *db;
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db,
-                                  "INSERT INTO categories(id, name) VALUES ('c1', '分类');"
-                                  "INSERT INTO items(id, category_id, title, published_at, period, scope, body, deleted)"
-                                  " VALUES ('i1', 'c1', 'OLD-INTERNAL-5', 0, 'periodic', 'internal', 'OLD-INTERNAL-5', 0),"
-                                  " ('i2', 'c1', 'OLD-DELETED-6', 0, 'periodic', 'public', 'OLD-DELETED-6', 1),"
-                                  " ('i3', 'c1', 'OLD-KEPT-7', 0, 'periodic', 'public', 'OLD-KEPT-7', 0);"
-                                  "PRAGMA user_version = 3",
-                                  NULL, NULL, NULL),
-                     SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(db,
+                     "INSERT INTO categories(id, name) VALUES ('c1', '分类');"
+                     "INSERT INTO items(id, category_id, title, published_at, period, scope, body, deleted)"
+                     " VALUES ('i1', 'c1', 'OLD-INTERNAL-5', 0, 'periodic', 'internal', 'OLD-INTERNAL-5', 0),"
+                     " ('i2', 'c1', 'OLD-DELETED-6', 0, 'periodic', 'public', 'OLD-DELETED-6', 1),"
+                     " ('i3', 'c1', 'OLD-KEPT-7', 0, 'periodic', 'public', 'OLD-KEPT-7', 0);"
+                     "PRAGMA user_version = 3",
+                     NULL, NULL, NULL),
+        SQLITE_OK);
     sqlite3_close(db);
     assert_true(file_holds(path, "OLD-INTERNAL-5"));
     Err err;

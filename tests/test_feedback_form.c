@@ -24,7 +24,7 @@ static int64_t test_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-#define NOW 1795000000   /* 2026-11-18, a fixed "true time" for the test */
+#define NOW 1795000000 /* 2026-11-18, a fixed "true time" for the test */
 
 typedef struct {
     Config cfg;
@@ -100,8 +100,8 @@ static void test_phone_form_and_mask(void **state)
     (void)state;
     assert_true(feedback_phone_valid("13812345678"));
     assert_true(feedback_phone_valid("19900001111"));
-    assert_false(feedback_phone_valid("12812345678"));   /* 12x is not a mobile prefix */
-    assert_false(feedback_phone_valid("1381234567"));    /* 10 digits */
+    assert_false(feedback_phone_valid("12812345678")); /* 12x is not a mobile prefix */
+    assert_false(feedback_phone_valid("1381234567")); /* 10 digits */
     assert_false(feedback_phone_valid("138123456789"));
     assert_false(feedback_phone_valid("1381234567a"));
     assert_false(feedback_phone_valid(""));
@@ -160,8 +160,8 @@ static void test_comment_with_reasons_and_contact(void **state)
 {
     Fixture *fx = *state;
     fx->form.rating = 4;
-    fx->form.reason_on[2] = true;   /* 内容不全 */
-    fx->form.reason_on[4] = true;   /* 看不懂 */
+    fx->form.reason_on[2] = true; /* 内容不全 */
+    fx->form.reason_on[4] = true; /* 看不懂 */
     snprintf(fx->form.comment, sizeof fx->form.comment, "希望把村务开支写得更细一些，字再大一点。");
     snprintf(fx->form.name, sizeof fx->form.name, "王大伯");
     snprintf(fx->form.phone, sizeof fx->form.phone, "13912345678");
@@ -185,9 +185,9 @@ static void test_checks(void **state)
 {
     Fixture *fx = *state;
     char id[37], msg[256];
-    assert_int_equal(submit(fx, NOW, id, msg), FEEDBACK_INCOMPLETE);       /* nothing entered */
+    assert_int_equal(submit(fx, NOW, id, msg), FEEDBACK_INCOMPLETE); /* nothing entered */
     assert_non_null(strstr(msg, "满意程度"));
-    snprintf(fx->form.comment, sizeof fx->form.comment, "　 ");              /* only spaces */
+    snprintf(fx->form.comment, sizeof fx->form.comment, "　 "); /* only spaces */
     assert_int_equal(submit(fx, NOW, id, msg), FEEDBACK_INCOMPLETE);
     fx->form.rating = 1;
     snprintf(fx->form.phone, sizeof fx->form.phone, "1381234");
@@ -196,7 +196,7 @@ static void test_checks(void **state)
     int n;
     store_free(pending(fx, &n));
     assert_int_equal(n, 0);
-    assert_true(feedback_form_touched(&fx->form));   /* nothing lost on a failed check */
+    assert_true(feedback_form_touched(&fx->form)); /* nothing lost on a failed check */
 }
 
 static void test_request_needs_name_and_phone(void **state)
@@ -212,7 +212,7 @@ static void test_request_needs_name_and_phone(void **state)
     assert_int_equal(submit(fx, NOW, id, msg), FEEDBACK_INCOMPLETE);
     assert_non_null(strstr(msg, "手机号码"));
     snprintf(fx->form.phone, sizeof fx->form.phone, "15800001234");
-    fx->form.rating = 3;                              /* a request carries no rating */
+    fx->form.rating = 3; /* a request carries no rating */
     assert_int_equal(submit(fx, NOW, id, msg), FEEDBACK_SAVED);
     int n;
     StoreFeedback *all = pending(fx, &n);
@@ -233,9 +233,9 @@ static void test_identical_submission_dropped(void **state)
     snprintf(fx->form.comment, sizeof fx->form.comment, "公告栏的字太小了");
     assert_int_equal(submit(fx, NOW + 300, id, msg), FEEDBACK_DUPLICATE);
     assert_false(feedback_form_touched(&fx->form));
-    snprintf(fx->form.comment, sizeof fx->form.comment, "公告栏的字太小了！");   /* different: saved */
+    snprintf(fx->form.comment, sizeof fx->form.comment, "公告栏的字太小了！"); /* different: saved */
     assert_int_equal(submit(fx, NOW + 301, id, msg), FEEDBACK_SAVED);
-    snprintf(fx->form.comment, sizeof fx->form.comment, "公告栏的字太小了");     /* after the window */
+    snprintf(fx->form.comment, sizeof fx->form.comment, "公告栏的字太小了"); /* after the window */
     assert_int_equal(submit(fx, NOW + 601, id, msg), FEEDBACK_SAVED);
     int n;
     store_free(pending(fx, &n));
@@ -254,7 +254,7 @@ static void test_bare_rating_repeat_window(void **state)
     assert_int_equal(submit(fx, NOW + 20, id, msg), FEEDBACK_DUPLICATE);
     fx->form.rating = 2;
     assert_int_equal(submit(fx, NOW + FEEDBACK_RATING_REPEAT_S + 1, id, msg), FEEDBACK_SAVED);
-    fx->form.rating = 2;                              /* with a reason it is not bare: the full window */
+    fx->form.rating = 2; /* with a reason it is not bare: the full window */
     fx->form.reason_on[0] = true;
     assert_int_equal(submit(fx, NOW + 200, id, msg), FEEDBACK_SAVED);
     fx->form.rating = 2;
@@ -276,7 +276,7 @@ static void test_rate_limit_per_hour(void **state)
     fx->form.rating = 4;
     assert_int_equal(submit(fx, NOW + 10, id, msg), FEEDBACK_RATE_LIMITED);
     assert_non_null(strstr(msg, "上限"));
-    assert_int_equal(fx->form.rating, 4);             /* kept: the visitor may try later */
+    assert_int_equal(fx->form.rating, 4); /* kept: the visitor may try later */
     assert_int_equal(submit(fx, NOW + 3602, id, msg), FEEDBACK_SAVED);
     int n;
     store_free(pending(fx, &n));
@@ -292,12 +292,12 @@ static void test_unchecked_rules_refuse(void **state)
     /* Reads of the outbox fail, writes would still succeed. */
     test_break_reads(fx->path, "feedback_outbox");
     fx->form.rating = 1;
-    assert_int_equal(submit(fx, NOW, id, msg), FEEDBACK_FAILED);   /* the duplicate check */
+    assert_int_equal(submit(fx, NOW, id, msg), FEEDBACK_FAILED); /* the duplicate check */
     assert_string_equal(msg, "暂时无法提交，请稍后再试");
-    fx->rules.duplicate_window_s = 0;                            /* no duplicate check: the rate limit */
+    fx->rules.duplicate_window_s = 0; /* no duplicate check: the rate limit */
     assert_int_equal(submit(fx, NOW, id, msg), FEEDBACK_FAILED);
     assert_string_equal(msg, "暂时无法提交，请稍后再试");
-    assert_int_equal(fx->form.rating, 1);                        /* kept for the retry */
+    assert_int_equal(fx->form.rating, 1); /* kept for the retry */
     assert_string_equal(id, "");
     assert_int_equal(test_count_rows(fx->path, "feedback_outbox_real"), 0);
 }
@@ -320,7 +320,7 @@ static void test_clock_corrected_after_running_ahead(void **state)
     assert_int_equal(submit(fx, NOW, id, msg), FEEDBACK_SAVED);
     fx->form.rating = 2;
     fx->form.reason_on[0] = true;
-    assert_int_equal(submit(fx, NOW + 1, id, msg), FEEDBACK_DUPLICATE);   /* the true-time one still counts */
+    assert_int_equal(submit(fx, NOW + 1, id, msg), FEEDBACK_DUPLICATE); /* the true-time one still counts */
     int n;
     store_free(pending(fx, &n));
     assert_int_equal(n, 4);

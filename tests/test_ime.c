@@ -185,9 +185,9 @@ static void test_keys_that_are_not_pinyin(void **state)
 {
     (void)state;
     assert_int_equal(ime_pinyin_type(pinyin, '1'), 1);
-    assert_int_equal(ime_pinyin_type(pinyin, '\''), 1);   /* no syllable to separate */
+    assert_int_equal(ime_pinyin_type(pinyin, '\''), 1); /* no syllable to separate */
     assert_int_equal(ime_pinyin_type(pinyin, ','), 1);
-    type_word("XIAN");                                     /* upper case is folded */
+    type_word("XIAN"); /* upper case is folded */
     assert_int_equal(ime_pinyin_type(pinyin, '\''), 0);
     assert_int_equal(ime_pinyin_type(pinyin, '1'), 1);
     char out[64];
@@ -256,7 +256,7 @@ static void test_restart(void **state)
 static const ImeHwPad pad = {.x = 300, .y = 500, .w = 640, .h = 480};
 
 typedef struct {
-    float x, y;                   /* 0..1 in the square the character fills */
+    float x, y; /* 0..1 in the square the character fills */
 } Pt;
 
 /* Draws a polyline through the given points, as a finger would: many
@@ -277,10 +277,10 @@ static void draw_stroke(const Pt *pts, int n)
     }
 }
 
-#define STROKE(...)                                                 \
-    do {                                                            \
-        const Pt s_[] = {__VA_ARGS__};                              \
-        draw_stroke(s_, (int)(sizeof s_ / sizeof s_[0]));           \
+#define STROKE(...)                                                                                                    \
+    do {                                                                                                               \
+        const Pt s_[] = {__VA_ARGS__};                                                                                 \
+        draw_stroke(s_, (int)(sizeof s_ / sizeof s_[0]));                                                              \
     } while (0)
 
 static void assert_in_top5(const char *want)

@@ -39,10 +39,7 @@ static int close_keyboard(void **state)
     return 0;
 }
 
-static void tap(const char *id)
-{
-    assert_int_not_equal(keyboard_tap(kb, id), KB_IGNORED);
-}
+static void tap(const char *id) { assert_int_not_equal(keyboard_tap(kb, id), KB_IGNORED); }
 
 /* Letters typed one key at a time, as a visitor's finger does. */
 static void tap_letters(const char *letters)
@@ -63,13 +60,13 @@ static void test_limit_counts_characters(void **state)
     tap("kb.char:2");
     tap("kb.char:0");
     tap("kb.char:年");
-    tap("kb.char:月");                /* a 4th character: not taken */
+    tap("kb.char:月"); /* a 4th character: not taken */
     assert_string_equal(buf, "20年");
-    tap("kb.del");                    /* one whole character of three bytes */
+    tap("kb.del"); /* one whole character of three bytes */
     assert_string_equal(buf, "20");
     tap("kb.clear");
     assert_string_equal(buf, "");
-    tap("kb.del");                    /* nothing left: nothing happens */
+    tap("kb.del"); /* nothing left: nothing happens */
     assert_string_equal(buf, "");
     keyboard_detach(kb);
 }
@@ -77,7 +74,7 @@ static void test_limit_counts_characters(void **state)
 static void test_buffer_size_is_respected(void **state)
 {
     (void)state;
-    char buf[5] = "";                 /* room for one Chinese character and a digit */
+    char buf[5] = ""; /* room for one Chinese character and a digit */
     keyboard_attach(kb, buf, sizeof buf, 100, KB_FIELD_TEXT);
     keyboard_set_mode(kb, KB_DIGITS);
     tap("kb.char:年");
@@ -93,7 +90,7 @@ static void test_phone_takes_digits_only(void **state)
     char buf[32] = "";
     keyboard_attach(kb, buf, sizeof buf, 11, KB_FIELD_PHONE);
     assert_int_equal(keyboard_mode(kb), KB_DIGITS);
-    keyboard_set_mode(kb, KB_PINYIN);            /* no other mode for a phone */
+    keyboard_set_mode(kb, KB_PINYIN); /* no other mode for a phone */
     assert_int_equal(keyboard_mode(kb), KB_DIGITS);
     tap("kb.char:1");
     tap("kb.char:年");
@@ -111,8 +108,8 @@ static void test_pinyin_settles_on_switch_and_done(void **state)
     keyboard_attach(kb, buf, sizeof buf, 50, KB_FIELD_TEXT);
     keyboard_set_mode(kb, KB_PINYIN);
     tap_letters("nihao");
-    assert_string_equal(buf, "");                /* still composing */
-    keyboard_set_mode(kb, KB_SYMBOLS);           /* takes the first candidate */
+    assert_string_equal(buf, ""); /* still composing */
+    keyboard_set_mode(kb, KB_SYMBOLS); /* takes the first candidate */
     assert_string_equal(buf, "你好");
     tap("kb.char:！");
     keyboard_set_mode(kb, KB_PINYIN);
@@ -120,7 +117,7 @@ static void test_pinyin_settles_on_switch_and_done(void **state)
     assert_int_equal(keyboard_tap(kb, "kb.done"), KB_DONE);
     assert_string_equal(buf, "你好！吗");
     tap_letters("ni");
-    keyboard_set_mode(kb, KB_LATIN);             /* letters meant as Latin */
+    keyboard_set_mode(kb, KB_LATIN); /* letters meant as Latin */
     assert_string_equal(buf, "你好！吗ni");
     tap("kb.caps");
     tap("kb.char:k");
@@ -135,17 +132,15 @@ static void test_detached_keyboard_ignores_keys(void **state)
     assert_int_equal(keyboard_tap(kb, "kb.char:1"), KB_IGNORED);
     char buf[8] = "";
     keyboard_attach(kb, buf, sizeof buf, 5, KB_FIELD_TEXT);
-    assert_int_equal(keyboard_tap(kb, "fb.submit"), KB_IGNORED);   /* not a key */
+    assert_int_equal(keyboard_tap(kb, "fb.submit"), KB_IGNORED); /* not a key */
     keyboard_detach(kb);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_limit_counts_characters),
-        cmocka_unit_test(test_buffer_size_is_respected),
-        cmocka_unit_test(test_phone_takes_digits_only),
-        cmocka_unit_test(test_pinyin_settles_on_switch_and_done),
+        cmocka_unit_test(test_limit_counts_characters),        cmocka_unit_test(test_buffer_size_is_respected),
+        cmocka_unit_test(test_phone_takes_digits_only),        cmocka_unit_test(test_pinyin_settles_on_switch_and_done),
         cmocka_unit_test(test_detached_keyboard_ignores_keys),
     };
     return cmocka_run_group_tests(tests, open_keyboard, close_keyboard);

@@ -33,7 +33,7 @@ static Kiosk kiosks[] = {
 };
 enum { K_COUNTY, K_QINGHE, K_BAISHI, K_DONGCUN, N_KIOSKS };
 
-static char zhang_token[80];   /* admin of qinghe (all roles but supervise) */
+static char zhang_token[80]; /* admin of qinghe (all roles but supervise) */
 
 /* ---- helpers ------------------------------------------------------------- */
 
@@ -59,8 +59,8 @@ static void expect_status(Reply r, long status, const char *what)
 static void add_org(const char *id, const char *parent, const char *name, const char *short_name)
 {
     char body[512];
-    snprintf(body, sizeof body, "{\"id\":\"%s\",\"parent\":\"%s\",\"name\":\"%s\",\"short_name\":\"%s\"}", id, parent, name,
-             short_name);
+    snprintf(body, sizeof body, "{\"id\":\"%s\",\"parent\":\"%s\",\"name\":\"%s\",\"short_name\":\"%s\"}", id, parent,
+             name, short_name);
     json_decref(root_ok("POST", "/v1/admin/orgs", body));
 }
 
@@ -81,7 +81,8 @@ static void publish_by(const char *token, const char *reviewer, const char *id, 
     char path[128], body[1024];
     snprintf(path, sizeof path, "/v1/admin/items/%s", id);
     snprintf(body, sizeof body,
-             "{\"category\":\"dec\",\"title\":\"%s 的公开事项\",\"body\":\"正文。\",\"published_at\":\"2026-01-01T09:00:00+08:00\","
+             "{\"category\":\"dec\",\"title\":\"%s "
+             "的公开事项\",\"body\":\"正文。\",\"published_at\":\"2026-01-01T09:00:00+08:00\","
              "\"period\":\"immediate\",\"scope\":\"public\",\"org\":\"%s\",\"audience\":\"%s\"}",
              id, org, audience);
     expect_status(as_admin(token, "PUT", path, body), 200, "put item");
@@ -149,7 +150,8 @@ static void store_ids(const Kiosk *k, const char *table, char *out, size_t size)
     sqlite3 *db;
     assert_int_equal(sqlite3_open_v2(k->db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
     char sql[200];
-    snprintf(sql, sizeof sql, "SELECT coalesce(group_concat(id, ','), '') FROM (SELECT id FROM %s WHERE deleted = 0 ORDER BY id)",
+    snprintf(sql, sizeof sql,
+             "SELECT coalesce(group_concat(id, ','), '') FROM (SELECT id FROM %s WHERE deleted = 0 ORDER BY id)",
              table);
     sqlite3_stmt *st;
     assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
@@ -183,10 +185,12 @@ static int setup(void **state)
     add_org("baishi", "root", "中共白石乡委员会", "白石乡");
     add_org("dongcun", "qinghe", "中共青禾镇东村支部委员会", "东村");
     for (int i = 0; i < N_KIOSKS; i++) add_kiosk(&kiosks[i]);
-    json_t *ans = root_ok("POST", "/v1/admin/admins", "{\"name\":\"zhang\",\"org\":\"qinghe\",\"roles\":\"draft,review,approve,manage\"}");
+    json_t *ans = root_ok("POST", "/v1/admin/admins",
+                          "{\"name\":\"zhang\",\"org\":\"qinghe\",\"roles\":\"draft,review,approve,manage\"}");
     snprintf(zhang_token, sizeof zhang_token, "%s", json_string_value(json_object_get(ans, "token")));
     json_decref(ans);
-    json_decref(root_ok("PUT", "/v1/admin/categories", "{\"categories\":[{\"id\":\"dec\",\"name\":\"党组织决议、决定\"}]}"));
+    json_decref(
+        root_ok("PUT", "/v1/admin/categories", "{\"categories\":[{\"id\":\"dec\",\"name\":\"党组织决议、决定\"}]}"));
     publish_item("county-all", "root", "subtree");
     publish_item("county-own", "root", "own");
     publish_item("qh-all", "qinghe", "subtree");
@@ -228,15 +232,18 @@ static void heartbeat_carries_the_organisation_name(void **state)
     Reply r = kiosk_post(&kiosks[K_QINGHE], "/v1/heartbeat", "{\"app_version\":\"t\"}");
     assert_int_equal(r.status, 200);
     json_t *ans = reply_json(&r);
-    assert_string_equal(json_string_value(json_object_get(json_object_get(ans, "settings"), "unit_name")), "中共青禾镇委员会");
-    assert_string_equal(json_string_value(json_object_get(json_object_get(ans, "organisation"), "short_name")), "青禾镇");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(ans, "settings"), "unit_name")),
+                        "中共青禾镇委员会");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(ans, "organisation"), "short_name")),
+                        "青禾镇");
     json_decref(ans);
     reply_free(&r);
     /* A kiosk's own unit_name setting still wins over its organisation's name. */
     json_decref(root_ok("PUT", "/v1/admin/kiosks/k-baishi/settings", "{\"unit_name\":\"白石乡党群服务中心\"}"));
     r = kiosk_post(&kiosks[K_BAISHI], "/v1/heartbeat", "{}");
     ans = reply_json(&r);
-    assert_string_equal(json_string_value(json_object_get(json_object_get(ans, "settings"), "unit_name")), "白石乡党群服务中心");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(ans, "settings"), "unit_name")),
+                        "白石乡党群服务中心");
     json_decref(ans);
     reply_free(&r);
     json_decref(root_ok("PUT", "/v1/admin/kiosks/k-baishi/settings", "{\"unit_name\":null}"));
@@ -363,24 +370,28 @@ static void an_admin_acts_only_within_its_organisation(void **state)
     publish_by(zhang_token, srv.reviewer_token, "zhang-dc", "dongcun", "own");
     /* The other township's things: 403, never 404. */
     expect_status(as_admin(zhang_token, "GET", "/v1/admin/items/bs-all", NULL), 403, "read other's item");
-    expect_status(as_admin(zhang_token, "PUT", "/v1/admin/items/bs-all",
-                           "{\"category\":\"dec\",\"title\":\"x\",\"body\":\"x\",\"published_at\":\"2026-01-01T09:00:00+08:00\","
-                           "\"period\":\"immediate\",\"scope\":\"public\"}"),
-                  403, "edit other's item");
+    expect_status(
+        as_admin(zhang_token, "PUT", "/v1/admin/items/bs-all",
+                 "{\"category\":\"dec\",\"title\":\"x\",\"body\":\"x\",\"published_at\":\"2026-01-01T09:00:00+08:00\","
+                 "\"period\":\"immediate\",\"scope\":\"public\"}"),
+        403, "edit other's item");
     expect_status(as_admin(zhang_token, "POST", "/v1/admin/items/bs-all/withdraw", "{}"), 403, "withdraw other's item");
-    expect_status(as_admin(zhang_token, "PUT", "/v1/admin/items/new-in-baishi",
-                           "{\"category\":\"dec\",\"title\":\"x\",\"body\":\"x\",\"published_at\":\"2026-01-01T09:00:00+08:00\","
-                           "\"period\":\"immediate\",\"scope\":\"public\",\"org\":\"baishi\"}"),
-                  403, "draft for another organisation");
+    expect_status(
+        as_admin(zhang_token, "PUT", "/v1/admin/items/new-in-baishi",
+                 "{\"category\":\"dec\",\"title\":\"x\",\"body\":\"x\",\"published_at\":\"2026-01-01T09:00:00+08:00\","
+                 "\"period\":\"immediate\",\"scope\":\"public\",\"org\":\"baishi\"}"),
+        403, "draft for another organisation");
     expect_status(as_admin(zhang_token, "PUT", "/v1/admin/kiosks/k-baishi/settings", "{\"ticker_speed\":100}"), 403,
                   "other's kiosk");
     expect_status(as_admin(zhang_token, "POST", "/v1/admin/kiosks/k-baishi/move", "{\"org\":\"qinghe\"}"), 403,
                   "take other's kiosk");
     expect_status(as_admin(zhang_token, "POST", "/v1/admin/kiosks/k-qinghe/move", "{\"org\":\"baishi\"}"), 403,
                   "give a kiosk away");
-    expect_status(as_admin(zhang_token, "POST", "/v1/admin/orgs", "{\"id\":\"x\",\"parent\":\"baishi\",\"name\":\"x\"}"), 403,
-                  "org under other");
-    expect_status(as_admin(zhang_token, "PUT", "/v1/admin/categories", "{\"categories\":[]}"), 403, "the county catalog");
+    expect_status(
+        as_admin(zhang_token, "POST", "/v1/admin/orgs", "{\"id\":\"x\",\"parent\":\"baishi\",\"name\":\"x\"}"), 403,
+        "org under other");
+    expect_status(as_admin(zhang_token, "PUT", "/v1/admin/categories", "{\"categories\":[]}"), 403,
+                  "the county catalog");
     expect_status(as_admin(zhang_token, "PUT", "/v1/admin/notices/county-n", "{\"text\":\"x\",\"org\":\"root\"}"), 403,
                   "county notice");
     /* A thing that does not exist at all is still 404. */
@@ -444,20 +455,24 @@ static void changes_and_withdrawals_carry_a_reason_kiosks_get(void **state)
     store_close(st);
     /* A changed version of a published item: review by one, approval by
      * another, and publishing it needs a reason. */
-    expect_status(as_admin(srv.admin_token, "PUT", "/v1/admin/items/qh-own",
-                           "{\"category\":\"dec\",\"title\":\"qh-own 更正后\",\"body\":\"更正后的正文。\","
-                           "\"published_at\":\"2026-01-01T09:00:00+08:00\",\"period\":\"immediate\",\"scope\":\"public\","
-                           "\"audience\":\"own\"}"),
-                  200, "edit");
+    expect_status(
+        as_admin(srv.admin_token, "PUT", "/v1/admin/items/qh-own",
+                 "{\"category\":\"dec\",\"title\":\"qh-own 更正后\",\"body\":\"更正后的正文。\","
+                 "\"published_at\":\"2026-01-01T09:00:00+08:00\",\"period\":\"immediate\",\"scope\":\"public\","
+                 "\"audience\":\"own\"}"),
+        200, "edit");
     expect_status(as_admin(srv.reviewer_token, "POST", "/v1/admin/items/qh-own/review", "{}"), 200, "review");
-    expect_status(as_admin(srv.reviewer_token, "POST", "/v1/admin/items/qh-own/approve", "{}"), 403, "reviewer approves");
+    expect_status(as_admin(srv.reviewer_token, "POST", "/v1/admin/items/qh-own/approve", "{}"), 403,
+                  "reviewer approves");
     expect_status(as_admin(srv.admin_token, "POST", "/v1/admin/items/qh-own/approve", "{}"), 200, "approve");
-    expect_status(as_admin(srv.admin_token, "POST", "/v1/admin/items/qh-own/publish", "{}"), 400, "change without reason");
-    expect_status(as_admin(srv.admin_token, "POST", "/v1/admin/items/qh-own/publish", "{\"note\":\"原文日期有误\"}"), 200,
-                  "change with reason");
-    expect_status(as_admin(srv.admin_token, "POST", "/v1/admin/items/qh-all/withdraw", "{}"), 400, "withdraw without reason");
-    expect_status(as_admin(srv.admin_token, "POST", "/v1/admin/items/qh-all/withdraw", "{\"note\":\"事项已办结\"}"), 200,
-                  "withdraw");
+    expect_status(as_admin(srv.admin_token, "POST", "/v1/admin/items/qh-own/publish", "{}"), 400,
+                  "change without reason");
+    expect_status(as_admin(srv.admin_token, "POST", "/v1/admin/items/qh-own/publish", "{\"note\":\"原文日期有误\"}"),
+                  200, "change with reason");
+    expect_status(as_admin(srv.admin_token, "POST", "/v1/admin/items/qh-all/withdraw", "{}"), 400,
+                  "withdraw without reason");
+    expect_status(as_admin(srv.admin_token, "POST", "/v1/admin/items/qh-all/withdraw", "{\"note\":\"事项已办结\"}"),
+                  200, "withdraw");
     char path[128];
     snprintf(path, sizeof path, "/v1/content?since=%lld", since);
     Reply r = kiosk_get(&kiosks[K_QINGHE], path);
@@ -496,7 +511,7 @@ static bool feed_has_category(Kiosk *k, const char *id)
     bool found = false;
     size_t i;
     json_t *c;
-    json_array_foreach(json_object_get(json_object_get(doc, "categories"), "upsert"), i, c) {
+    json_array_foreach (json_object_get(json_object_get(doc, "categories"), "upsert"), i, c) {
         assert_null(json_object_get(c, "rules"));
         if (strcmp(json_string_value(json_object_get(c, "id")), id) == 0) found = true;
     }
@@ -507,20 +522,21 @@ static bool feed_has_category(Kiosk *k, const char *id)
 static void the_catalog_sets_rules_and_organisations_add_entries(void **state)
 {
     (void)state;
-    json_decref(root_ok("PUT", "/v1/admin/categories",
-                        "{\"categories\":[{\"id\":\"dec\",\"name\":\"党组织决议、决定\"},"
-                        "{\"id\":\"fin\",\"name\":\"党费收缴\",\"rules\":{\"scope\":\"public\",\"timing\":\"periodic\","
-                        "\"cadence\":\"monthly\",\"days\":[1,10],\"channels\":\"公开栏 触控屏\"}},"
-                        "{\"id\":\"nb\",\"name\":\"党内通报\",\"rules\":{\"scope\":\"internal\",\"timing\":\"anytime\"}}]}"));
+    json_decref(
+        root_ok("PUT", "/v1/admin/categories",
+                "{\"categories\":[{\"id\":\"dec\",\"name\":\"党组织决议、决定\"},"
+                "{\"id\":\"fin\",\"name\":\"党费收缴\",\"rules\":{\"scope\":\"public\",\"timing\":\"periodic\","
+                "\"cadence\":\"monthly\",\"days\":[1,10],\"channels\":\"公开栏 触控屏\"}},"
+                "{\"id\":\"nb\",\"name\":\"党内通报\",\"rules\":{\"scope\":\"internal\",\"timing\":\"anytime\"}}]}"));
     /* A bad rule is refused with the reason. */
     expect_status(as_admin(srv.admin_token, "PUT", "/v1/admin/categories",
                            "{\"categories\":[{\"id\":\"dec\",\"name\":\"x\",\"rules\":{\"timing\":\"sometimes\"}}]}"),
                   400, "bad rule");
     /* A township adds an entry under the county's; its kiosks (and the
      * village's) get it, the other township's do not; rules never reach kiosks. */
-    expect_status(as_admin(zhang_token, "PUT", "/v1/admin/categories/qh-fin",
-                           "{\"parent\":\"fin\",\"name\":\"青禾镇党费专项\"}"),
-                  200, "township entry");
+    expect_status(
+        as_admin(zhang_token, "PUT", "/v1/admin/categories/qh-fin", "{\"parent\":\"fin\",\"name\":\"青禾镇党费专项\"}"),
+        200, "township entry");
     expect_status(as_admin(zhang_token, "PUT", "/v1/admin/categories/qh-top", "{\"name\":\"另立一级目录\"}"), 400,
                   "township first-level entry");
     expect_status(as_admin(zhang_token, "PUT", "/v1/admin/categories/fin", "{\"parent\":\"dec\",\"name\":\"x\"}"), 409,
@@ -531,13 +547,14 @@ static void the_catalog_sets_rules_and_organisations_add_entries(void **state)
     assert_true(feed_has_category(&kiosks[K_BAISHI], "fin"));
     /* baishi cannot file under qinghe's entry. */
     put_item_as(srv.admin_token, "bs-fin",
-                "\"category\":\"qh-fin\",\"scope\":\"public\",\"org\":\"baishi\",\"published_at\":\"2026-12-02T09:00:00+08:00\"",
+                "\"category\":\"qh-fin\",\"scope\":\"public\",\"org\":\"baishi\",\"published_at\":\"2026-12-02T09:00:"
+                "00+08:00\"",
                 400, NULL);
     /* 社会 under a 党内-only entry: refused; 党内 there is fine. */
-    put_item_as(srv.admin_token, "nb-1", "\"category\":\"nb\",\"scope\":\"public\",\"published_at\":\"2026-12-02T09:00:00+08:00\"",
-                400, NULL);
-    put_item_as(srv.admin_token, "nb-1", "\"category\":\"nb\",\"scope\":\"internal\",\"published_at\":\"2026-12-02T09:00:00+08:00\"",
-                200, NULL);
+    put_item_as(srv.admin_token, "nb-1",
+                "\"category\":\"nb\",\"scope\":\"public\",\"published_at\":\"2026-12-02T09:00:00+08:00\"", 400, NULL);
+    put_item_as(srv.admin_token, "nb-1",
+                "\"category\":\"nb\",\"scope\":\"internal\",\"published_at\":\"2026-12-02T09:00:00+08:00\"", 200, NULL);
     /* A 定期 item shown for 5 days gets a warning (the rule is 15). */
     json_t *ans;
     put_item_as(zhang_token, "qh-fin-12",
@@ -568,7 +585,7 @@ static void the_catalog_sets_rules_and_organisations_add_entries(void **state)
     size_t i;
     json_t *o;
     int baishi = 0;
-    json_array_foreach(json_object_get(doc, "overdue"), i, o) {
+    json_array_foreach (json_object_get(doc, "overdue"), i, o) {
         assert_string_not_equal(json_string_value(json_object_get(o, "org")), "qinghe");
         if (strcmp(json_string_value(json_object_get(o, "org")), "baishi") == 0) {
             baishi++;
@@ -635,9 +652,10 @@ static void the_privacy_review_blocks_approval_until_edited_or_explained(void **
     assert_int_equal(approve("pv-card", NULL, msg, sizeof msg), 200);
     /* A visitor's name left in qinghe's feedback is found in qinghe's items,
      * not in baishi's (it is not theirs to know). */
-    Reply r = kiosk_post(&kiosks[K_QINGHE], "/v1/feedback",
-                         "{\"submissions\":[{\"id\":\"fb-qinghe-0001\",\"kind\":\"request\",\"comment\":\"申请公开低保名单\","
-                         "\"name\":\"张桂英\",\"phone\":\"0571-8888123\",\"created_at\":\"2026-11-01T09:00:00+08:00\"}]}");
+    Reply r =
+        kiosk_post(&kiosks[K_QINGHE], "/v1/feedback",
+                   "{\"submissions\":[{\"id\":\"fb-qinghe-0001\",\"kind\":\"request\",\"comment\":\"申请公开低保名单\","
+                   "\"name\":\"张桂英\",\"phone\":\"0571-8888123\",\"created_at\":\"2026-11-01T09:00:00+08:00\"}]}");
     assert_int_equal(r.status, 200);
     reply_free(&r);
     reviewed_item("pv-name", "qinghe", "张桂英同志反映的问题已办结。");
@@ -653,18 +671,21 @@ static void the_privacy_review_blocks_approval_until_edited_or_explained(void **
     assert_non_null(strstr(r.body, "任前公示须公布拟任人选"));
     reply_free(&r);
     /* Notices go live at once, so they are reviewed when stored. */
-    expect_status(as_admin(srv.admin_token, "PUT", "/v1/admin/notices/pv-n", "{\"text\":\"有事请打13812345678\",\"org\":\"qinghe\"}"),
-                  409, "notice with a mobile");
     expect_status(as_admin(srv.admin_token, "PUT", "/v1/admin/notices/pv-n",
-                           "{\"text\":\"值班电话13812345678\",\"org\":\"qinghe\",\"privacy_reason\":\"值班手机须公开\"}"),
-                  200, "notice with a reason");
+                           "{\"text\":\"有事请打13812345678\",\"org\":\"qinghe\"}"),
+                  409, "notice with a mobile");
+    expect_status(
+        as_admin(srv.admin_token, "PUT", "/v1/admin/notices/pv-n",
+                 "{\"text\":\"值班电话13812345678\",\"org\":\"qinghe\",\"privacy_reason\":\"值班手机须公开\"}"),
+        200, "notice with a reason");
     /* A public answer never repeats the visitor's name or phone. */
     expect_status(as_admin(srv.admin_token, "POST", "/v1/admin/feedback/fb-qinghe-0001/reply",
                            "{\"text\":\"已告知张桂英。\",\"public\":true,\"question\":\"低保名单是否公开？\"}"),
                   409, "public answer naming the visitor");
-    expect_status(as_admin(srv.admin_token, "POST", "/v1/admin/feedback/fb-qinghe-0001/reply",
-                           "{\"text\":\"低保名单每季度在公开栏公示。\",\"public\":true,\"question\":\"低保名单是否公开？\"}"),
-                  201, "public answer");
+    expect_status(
+        as_admin(srv.admin_token, "POST", "/v1/admin/feedback/fb-qinghe-0001/reply",
+                 "{\"text\":\"低保名单每季度在公开栏公示。\",\"public\":true,\"question\":\"低保名单是否公开？\"}"),
+        201, "public answer");
 }
 
 static void batches_publish_many_items_in_one_request_each(void **state)
@@ -672,9 +693,11 @@ static void batches_publish_many_items_in_one_request_each(void **state)
     (void)state;
     static const char batch[] =
         "{\"items\":[{\"id\":\"b-1\",\"category\":\"dec\",\"title\":\"批量一\",\"body\":\"正文。\","
-        "\"published_at\":\"2026-12-01T09:00:00+08:00\",\"period\":\"immediate\",\"scope\":\"public\",\"audience\":\"own\"},"
+        "\"published_at\":\"2026-12-01T09:00:00+08:00\",\"period\":\"immediate\",\"scope\":\"public\",\"audience\":"
+        "\"own\"},"
         "{\"id\":\"b-2\",\"category\":\"dec\",\"title\":\"批量二\",\"body\":\"正文。\",\"org\":\"dongcun\","
-        "\"published_at\":\"2026-12-01T09:00:00+08:00\",\"period\":\"immediate\",\"scope\":\"public\",\"audience\":\"own\"}%s]}";
+        "\"published_at\":\"2026-12-01T09:00:00+08:00\",\"period\":\"immediate\",\"scope\":\"public\",\"audience\":"
+        "\"own\"}%s]}";
     char body[2048];
     /* One item of another township refuses the whole batch. */
     snprintf(body, sizeof body, batch,
@@ -684,14 +707,18 @@ static void batches_publish_many_items_in_one_request_each(void **state)
     expect_status(as_admin(zhang_token, "GET", "/v1/admin/items/b-1", NULL), 404, "nothing of the refused batch");
     snprintf(body, sizeof body, batch, "");
     expect_status(as_admin(zhang_token, "PUT", "/v1/admin/items", body), 200, "batch");
-    expect_status(as_admin(srv.reviewer_token, "POST", "/v1/admin/items/steps", "{\"step\":\"review\",\"ids\":[\"b-1\",\"b-2\"]}"),
+    expect_status(as_admin(srv.reviewer_token, "POST", "/v1/admin/items/steps",
+                           "{\"step\":\"review\",\"ids\":[\"b-1\",\"b-2\"]}"),
                   200, "batch review");
-    expect_status(as_admin(srv.reviewer_token, "POST", "/v1/admin/items/steps", "{\"step\":\"approve\",\"ids\":[\"b-1\",\"b-2\"]}"),
+    expect_status(as_admin(srv.reviewer_token, "POST", "/v1/admin/items/steps",
+                           "{\"step\":\"approve\",\"ids\":[\"b-1\",\"b-2\"]}"),
                   403, "the reviewer approves the batch");
-    expect_status(as_admin(zhang_token, "POST", "/v1/admin/items/steps", "{\"step\":\"approve\",\"ids\":[\"b-1\",\"b-2\"]}"), 200,
-                  "batch approve");
-    expect_status(as_admin(zhang_token, "POST", "/v1/admin/items/steps", "{\"step\":\"publish\",\"ids\":[\"b-1\",\"b-2\"]}"), 200,
-                  "batch publish");
+    expect_status(
+        as_admin(zhang_token, "POST", "/v1/admin/items/steps", "{\"step\":\"approve\",\"ids\":[\"b-1\",\"b-2\"]}"), 200,
+        "batch approve");
+    expect_status(
+        as_admin(zhang_token, "POST", "/v1/admin/items/steps", "{\"step\":\"publish\",\"ids\":[\"b-1\",\"b-2\"]}"), 200,
+        "batch publish");
     sync_all();
     char ids[2048];
     store_ids(&kiosks[K_QINGHE], "items", ids, sizeof ids);
@@ -721,7 +748,7 @@ static void the_yearly_archive_holds_every_published_version(void **state)
     int qh_own = 0;
     size_t i;
     json_t *r;
-    json_array_foreach(revisions, i, r) {
+    json_array_foreach (revisions, i, r) {
         if (strcmp(json_string_value(json_object_get(r, "item")), "qh-own") != 0) continue;
         qh_own++;
         assert_true(json_array_size(json_object_get(r, "history")) >= 4);
@@ -775,8 +802,9 @@ static void a_broken_audit_chain_is_found_at_the_entry_edited(void **state)
 static char *table_text(sqlite3 *db, const char *table, const char *columns)
 {
     char sql[1024];
-    snprintf(sql, sizeof sql, "SELECT coalesce(group_concat(r, char(10)), '') FROM (SELECT %s AS r FROM %s ORDER BY rowid)",
-             columns, table);
+    snprintf(sql, sizeof sql,
+             "SELECT coalesce(group_concat(r, char(10)), '') FROM (SELECT %s AS r FROM %s ORDER BY rowid)", columns,
+             table);
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) fail_msg("%s: %s", sql, sqlite3_errmsg(db));
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -864,7 +892,9 @@ static void a_database_of_the_previous_countyd_keeps_every_row(void **state)
     free(changes_after);
     free(changes_before);
     sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM items WHERE org != 'root' OR audience != 'subtree'", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM items WHERE org != 'root' OR audience != 'subtree'",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     assert_int_equal(sqlite3_column_int(st, 0), 0);
     sqlite3_finalize(st);
@@ -891,7 +921,8 @@ static void a_database_of_the_previous_countyd_keeps_every_row(void **state)
     assert_string_equal(ids, "answer-1");
     Reply r = kiosk_post(&k, "/v1/heartbeat", "{}");
     json_t *beat = reply_json(&r);
-    assert_string_equal(json_string_value(json_object_get(json_object_get(beat, "settings"), "unit_name")), "中共青禾镇委员会");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(beat, "settings"), "unit_name")),
+                        "中共青禾镇委员会");
     json_decref(beat);
     reply_free(&r);
     json_t *fb = countyd_admin_ok(&old, "GET", "/v1/admin/feedback", NULL);

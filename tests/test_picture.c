@@ -19,7 +19,7 @@
 
 /* ---- writing test images --------------------------------------------- */
 
-static uint8_t fill[8];         /* one pixel's bytes, repeated along the row */
+static uint8_t fill[8]; /* one pixel's bytes, repeated along the row */
 static int fill_len;
 
 static void solid_row(int y, uint8_t *row, int w)
@@ -52,7 +52,7 @@ static void write_jpeg(const char *path, int w, int h, J_COLOR_SPACE space, int 
     c.in_color_space = space;
     jpeg_set_defaults(&c);
     jpeg_set_quality(&c, 95, TRUE);
-    if (space == JCS_CMYK) c.write_Adobe_marker = TRUE;   /* inverted inks, as Photoshop writes them */
+    if (space == JCS_CMYK) c.write_Adobe_marker = TRUE; /* inverted inks, as Photoshop writes them */
     if (progressive) jpeg_simple_progression(&c);
     jpeg_start_compress(&c, TRUE);
     uint8_t *row = malloc((size_t)w * (size_t)comps);
@@ -116,7 +116,7 @@ static void every_colour_type_is_decoded(void **state)
         fill_len = pngs[i].n;
         /* 1-bit rows are w/8 bytes: the fill of 0xff covers them. */
         test_write_png(p, 64, 32, pngs[i].color, pngs[i].depth, pngs[i].interlace, solid_row,
-                  pngs[i].color == PNG_COLOR_TYPE_PALETTE ? palette : NULL, 2);
+                       pngs[i].color == PNG_COLOR_TYPE_PALETTE ? palette : NULL, 2);
         SDL_Surface *s = load(p, 16, 16);
         if (s->w != 16 || s->h != 8) fail_msg("%s: %d x %d, expected 16 x 8", pngs[i].what, s->w, s->h);
         assert_pixel(s, 8, 4, pngs[i].r, pngs[i].g, pngs[i].b, pngs[i].a, 1);
@@ -188,9 +188,8 @@ static void header_rule_refuses_what_no_kiosk_can_show(void **state)
         bool interlace;
         bool ok;
     } cases[] = {
-        {30000, 30000, false, false}, {8000, 5000, false, true}, {8001, 5000, false, false},
-        {16385, 10, false, false},    {16384, 10, false, true},  {4000, 4000, true, false},
-        {2000, 4000, true, true},
+        {30000, 30000, false, false}, {8000, 5000, false, true}, {8001, 5000, false, false}, {16385, 10, false, false},
+        {16384, 10, false, true},     {4000, 4000, true, false}, {2000, 4000, true, true},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         test_write_png(p, cases[i].w, cases[i].h, PNG_COLOR_TYPE_GRAY, 8, cases[i].interlace, NULL, NULL, 0);
@@ -263,7 +262,7 @@ static int run_kiosk(const char *conf, const char *script, long *max_rss_kb)
         char kiosk[512];
         snprintf(kiosk, sizeof kiosk, "%s/kiosk", bin && *bin ? bin : "bin");
         setenv("SDL_VIDEODRIVER", "dummy", 1);
-        alarm(120);   /* the time limit */
+        alarm(120); /* the time limit */
         execl(kiosk, kiosk, "--config", conf, "--headless", script, "--shots", getenv("KIOSK_TEST_TMP") ?: "/tmp",
               "--windowed", "--size", "1920x1080", (char *)NULL);
         _exit(127);
@@ -318,14 +317,15 @@ static void kiosk_survives_a_huge_image(void **state)
     fclose(f);
     f = fopen(script, "w");
     assert_non_null(f);
-    fprintf(f, "clock 2026-11-22T10:00:00+08:00\nimport %s\n"
-               "tap-text 图片公开\ntap-text 超大图片的公开事项\nexpect-screen reader\n"
-               "expect-text 正文照常显示。\nexpect-text 图片暂时无法显示\ncheck-layout\n"
-               "tap-first img:\nexpect-screen image\nexpect-text 图片暂时无法显示\ncheck-layout\n"
-               "wait 200000\nexpect-screen attract\nexpect-text 超大图片的公开事项\nexpect-text 图片暂时无法显示\n"
-               "check-layout\nwait 30000\nexpect-screen attract\n"
-               "tap 960 540\ntap-text 图片公开\ntap-text 很小图片的公开事项\nexpect-screen reader\ncheck-layout\n"
-               "tap-first img:\nexpect-screen image\ncheck-layout\n",
+    fprintf(f,
+            "clock 2026-11-22T10:00:00+08:00\nimport %s\n"
+            "tap-text 图片公开\ntap-text 超大图片的公开事项\nexpect-screen reader\n"
+            "expect-text 正文照常显示。\nexpect-text 图片暂时无法显示\ncheck-layout\n"
+            "tap-first img:\nexpect-screen image\nexpect-text 图片暂时无法显示\ncheck-layout\n"
+            "wait 200000\nexpect-screen attract\nexpect-text 超大图片的公开事项\nexpect-text 图片暂时无法显示\n"
+            "check-layout\nwait 30000\nexpect-screen attract\n"
+            "tap 960 540\ntap-text 图片公开\ntap-text 很小图片的公开事项\nexpect-screen reader\ncheck-layout\n"
+            "tap-first img:\nexpect-screen image\ncheck-layout\n",
             feed);
     fclose(f);
     long peak_kb;
@@ -333,7 +333,7 @@ static void kiosk_survives_a_huge_image(void **state)
     printf("kiosk with a 30000 x 30000 PNG: exit %d, peak RSS %ld MiB (limit %d MiB)\n", rc, peak_kb / 1024,
            KIOSK_MAX_RSS_KB / 1024);
     assert_int_equal(rc, 0);
-#ifndef __SANITIZE_ADDRESS__   /* AddressSanitizer's shadow memory is resident too */
+#ifndef __SANITIZE_ADDRESS__ /* AddressSanitizer's shadow memory is resident too */
     assert_true(peak_kb < KIOSK_MAX_RSS_KB);
 #endif
 }

@@ -30,7 +30,7 @@
 #define FUTURE_ITEM "zz-zhuanzheng-gongshi-2026-12"
 
 static const char *const first_level[8] = {
-    "党组织决议、决定及执行情况", "党的思想建设情况", "党的组织管理情况", "领导班子建设情况",
+    "党组织决议、决定及执行情况", "党的思想建设情况",         "党的组织管理情况", "领导班子建设情况",
     "干部选任和管理情况",         "联系和服务党员、群众情况", "党风廉政建设情况", "其他应当公开的事项",
 };
 
@@ -305,7 +305,7 @@ static void test_notices_and_answers(void **state)
     assert_int_equal(n, 3);
     assert_true(notices[0].urgent);
     assert_false(notices[1].urgent);
-    assert_int_equal(notices[2].period, PERIOD_PERIODIC);   /* the one for the ticker */
+    assert_int_equal(notices[2].period, PERIOD_PERIODIC); /* the one for the ticker */
     store_free(notices);
 
     StoreAnswer *answers;

@@ -6,7 +6,7 @@
 
 #include "store.h"
 
-#define NOW 1795000000LL  /* a fixed "now" (2026-11-19) */
+#define NOW 1795000000LL /* a fixed "now" (2026-11-19) */
 #define DAY 86400LL
 
 static void add_category(Store *s, const char *id, const char *parent)
@@ -19,8 +19,14 @@ static void add_category(Store *s, const char *id, const char *parent)
 static void add_item(Store *s, const char *id, const char *cat, Scope scope, int64_t from, int64_t until)
 {
     Err err;
-    FeedItem it = {.id = id, .category_id = cat, .title = id, .body = "正文。", .published_at = from,
-                      .expires_at = until, .period = PERIOD_PERIODIC, .scope = scope};
+    FeedItem it = {.id = id,
+                   .category_id = cat,
+                   .title = id,
+                   .body = "正文。",
+                   .published_at = from,
+                   .expires_at = until,
+                   .period = PERIOD_PERIODIC,
+                   .scope = scope};
     if (store_item_upsert(s, &it, &err)) fail_msg("%s", err.msg);
 }
 
@@ -92,8 +98,13 @@ static void internal_items_are_never_shown(void **state)
     add_item(s, "public", "c1", SCOPE_PUBLIC, NOW - DAY, 0);
     add_item(s, "internal", "c1", SCOPE_INTERNAL, NOW - DAY, 0);
     Err err;
-    FeedItem pinned_internal = {.id = "pinned-internal", .category_id = "c1", .title = "t", .body = "b",
-                                   .published_at = NOW - DAY, .scope = SCOPE_INTERNAL, .pinned = true};
+    FeedItem pinned_internal = {.id = "pinned-internal",
+                                .category_id = "c1",
+                                .title = "t",
+                                .body = "b",
+                                .published_at = NOW - DAY,
+                                .scope = SCOPE_INTERNAL,
+                                .pinned = true};
     assert_int_equal(store_item_upsert(s, &pinned_internal, &err), 0);
 
     assert_true(visible(s, "public"));
@@ -135,7 +146,7 @@ static void deleted_items_and_categories_are_hidden(void **state)
     add_category(s, "leaf", "mid");
     add_item(s, "a", "leaf", SCOPE_PUBLIC, NOW - DAY, 0);
     add_item(s, "b", "top", SCOPE_PUBLIC, NOW - DAY, 0);
-    assert_int_equal(page_total(s, "top"), 2);  /* items below count too */
+    assert_int_equal(page_total(s, "top"), 2); /* items below count too */
     assert_int_equal(store_item_delete(s, "b", &err), 0);
     assert_false(visible(s, "b"));
     assert_int_equal(store_category_delete(s, "mid", &err), 0);
@@ -152,8 +163,14 @@ static void items_wait_for_their_images(void **state)
     add_category(s, "c1", NULL);
     static const char sha[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
     FeedAttachment att = {.sha256 = sha, .mime = "image/png", .caption = "图", .href = "x.png", .size = 10};
-    FeedItem it = {.id = "pic", .category_id = "c1", .title = "t", .body = "b", .published_at = NOW - DAY,
-                      .scope = SCOPE_PUBLIC, .attachments = &att, .attachment_count = 1};
+    FeedItem it = {.id = "pic",
+                   .category_id = "c1",
+                   .title = "t",
+                   .body = "b",
+                   .published_at = NOW - DAY,
+                   .scope = SCOPE_PUBLIC,
+                   .attachments = &att,
+                   .attachment_count = 1};
     assert_int_equal(store_item_upsert(s, &it, &err), 0);
     assert_false(visible(s, "pic"));
     StoreBlobRef *missing;
@@ -231,10 +248,15 @@ static void feedback_outbox_keeps_and_then_forgets_contacts(void **state)
     (void)state;
     Store *s = test_store_fresh("outbox.db");
     Err err;
-    StoreFeedback f = {.id = "6f1c2b1e-0000-4000-8000-000000000001", .kind = FEEDBACK_REQUEST, .rating_levels = 5,
-                       .comment = "请公开村道修缮经费", .name = "王某", .phone = "13800138000", .created_at = NOW};
+    StoreFeedback f = {.id = "6f1c2b1e-0000-4000-8000-000000000001",
+                       .kind = FEEDBACK_REQUEST,
+                       .rating_levels = 5,
+                       .comment = "请公开村道修缮经费",
+                       .name = "王某",
+                       .phone = "13800138000",
+                       .created_at = NOW};
     assert_int_equal(store_feedback_add(s, &f, &err), 0);
-    assert_int_equal(store_feedback_add(s, &f, &err), -1);  /* same id twice */
+    assert_int_equal(store_feedback_add(s, &f, &err), -1); /* same id twice */
     assert_int_equal(test_outbox_length(s), 1);
     int last_hour = 0;
     bool duplicate = false;

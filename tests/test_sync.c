@@ -42,9 +42,14 @@
 #define KIOSK "qinghe-01"
 
 typedef enum {
-    SERVE_NORMAL, SERVE_HTML, SERVE_BINARY, SERVE_500, SERVE_NASTY_500, SERVE_HANG,
-    SERVE_DRIP,         /* 200 and a body of 20 bytes a second that never ends */
-    SERVE_BUSY,         /* 503 with Retry-After */
+    SERVE_NORMAL,
+    SERVE_HTML,
+    SERVE_BINARY,
+    SERVE_500,
+    SERVE_NASTY_500,
+    SERVE_HANG,
+    SERVE_DRIP, /* 200 and a body of 20 bytes a second that never ends */
+    SERVE_BUSY, /* 503 with Retry-After */
 } Behaviour;
 
 typedef struct Blob {
@@ -58,28 +63,28 @@ typedef struct Server {
     struct MHD_Daemon *daemon;
     int port;
     pthread_mutex_t lock;
-    char *feed;                      /* the snapshot served for since != revision */
+    char *feed; /* the snapshot served for since != revision */
     int64_t revision;
-    char *delta;                     /* served instead when since > 0, if set */
+    char *delta; /* served instead when since > 0, if set */
     Blob blobs[4];
     int blob_count;
     Behaviour behaviour;
-    atomic_bool release;             /* ends hanging requests */
-    bool drop_feedback;              /* store the batch, then close without answer */
-    char stored[64][40];             /* feedback ids stored, once each */
+    atomic_bool release; /* ends hanging requests */
+    bool drop_feedback; /* store the batch, then close without answer */
+    char stored[64][40]; /* feedback ids stored, once each */
     int stored_count, feedback_posts, ids_received;
     int heartbeats, content_requests;
     int64_t last_since;
-    const char *heartbeat_extra;     /* JSON members added to the heartbeat answer */
-    const char *endless;             /* a path prefix answered with a fast body without end */
-    bool endless_declared;           /* ... that declares 1 GiB in Content-Length */
-    atomic_bool hold_blobs;          /* blob requests wait while raised */
-    atomic_int blobs_held;           /* ... and how many are waiting now */
-    atomic_int long_polls_held;      /* content requests held in the long-poll now */
-    atomic_int hanging;              /* requests SERVE_HANG holds now */
-    int retry_after;                 /* SERVE_BUSY's Retry-After in seconds */
-    const char *database;            /* X-Database-Id on content answers, if set */
-    bool always_snapshot;            /* no 304: the snapshot even when since is the revision */
+    const char *heartbeat_extra; /* JSON members added to the heartbeat answer */
+    const char *endless; /* a path prefix answered with a fast body without end */
+    bool endless_declared; /* ... that declares 1 GiB in Content-Length */
+    atomic_bool hold_blobs; /* blob requests wait while raised */
+    atomic_int blobs_held; /* ... and how many are waiting now */
+    atomic_int long_polls_held; /* content requests held in the long-poll now */
+    atomic_int hanging; /* requests SERVE_HANG holds now */
+    int retry_after; /* SERVE_BUSY's Retry-After in seconds */
+    const char *database; /* X-Database-Id on content answers, if set */
+    bool always_snapshot; /* no 304: the snapshot even when since is the revision */
     int busy_answers;
     char last_auth[300], last_kiosk[100];
 } Server;
@@ -102,7 +107,6 @@ static bool wait_until(bool (*cond)(void), double seconds)
     }
     return cond();
 }
-
 
 /* ---- the test server ------------------------------------------------------ */
 
@@ -253,7 +257,8 @@ static enum MHD_Result serve_content(struct MHD_Connection *c)
     const char *wait_s = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "wait");
     int64_t since = 0;
     int wait = 0;
-    if ((since_s && number_parse(since_s, 0, INT64_MAX, &since)) || (wait_s && number_parse_int(wait_s, 0, 3600, &wait)))
+    if ((since_s && number_parse(since_s, 0, INT64_MAX, &since)) ||
+        (wait_s && number_parse_int(wait_s, 0, 3600, &wait)))
         return answer(c, 400, "text/plain", "bad query", 9, NULL);
     pthread_mutex_lock(&srv.lock);
     srv.content_requests++;
@@ -273,12 +278,9 @@ static enum MHD_Result serve_content(struct MHD_Connection *c)
     char etag[32];
     snprintf(etag, sizeof etag, "\"%lld\"", (long long)srv.revision);
     enum MHD_Result rc;
-    if (srv.revision == since && !srv.always_snapshot)
-        rc = answer(c, 304, NULL, "", 0, etag);
-    else if (since > 0 && srv.delta)
-        rc = answer(c, 200, "application/json", srv.delta, strlen(srv.delta), etag);
-    else
-        rc = answer(c, 200, "application/json", srv.feed, strlen(srv.feed), etag);
+    if (srv.revision == since && !srv.always_snapshot) rc = answer(c, 304, NULL, "", 0, etag);
+    else if (since > 0 && srv.delta) rc = answer(c, 200, "application/json", srv.delta, strlen(srv.delta), etag);
+    else rc = answer(c, 200, "application/json", srv.feed, strlen(srv.feed), etag);
     pthread_mutex_unlock(&srv.lock);
     return rc;
 }
@@ -297,8 +299,7 @@ static enum MHD_Result serve_feedback(struct MHD_Connection *c, const Upload *up
     size_t i;
     json_t *v;
     /* Like a strict server: one submission it cannot take spoils the batch. */
-    json_array_foreach(list, i, v)
-    {
+    json_array_foreach (list, i, v) {
         const char *comment = json_string_value(json_object_get(v, "comment"));
         if (comment && strstr(comment, "BAD")) {
             json_decref(acked);
@@ -308,8 +309,7 @@ static enum MHD_Result serve_feedback(struct MHD_Connection *c, const Upload *up
     }
     pthread_mutex_lock(&srv.lock);
     srv.feedback_posts++;
-    json_array_foreach(list, i, v)
-    {
+    json_array_foreach (list, i, v) {
         const char *id = json_string_value(json_object_get(v, "id"));
         if (!id) continue;
         srv.ids_received++;
@@ -332,7 +332,8 @@ static enum MHD_Result serve_feedback(struct MHD_Connection *c, const Upload *up
 static enum MHD_Result serve_heartbeat(struct MHD_Connection *c, const Upload *up)
 {
     json_t *root = json_loadb(up->data ? up->data : "", up->len, 0, NULL);
-    bool ok = json_is_string(json_object_get(root, "app_version")) && json_is_integer(json_object_get(root, "revision"));
+    bool ok =
+        json_is_string(json_object_get(root, "app_version")) && json_is_integer(json_object_get(root, "revision"));
     json_decref(root);
     if (!ok) return answer_json(c, 400, "{\"error\":{\"code\":\"bad_request\",\"message\":\"fields\"}}");
     pthread_mutex_lock(&srv.lock);
@@ -340,7 +341,7 @@ static enum MHD_Result serve_heartbeat(struct MHD_Connection *c, const Upload *u
     char body[1024];
     snprintf(body, sizeof body, "{\"revision\":%lld%s%s}", (long long)srv.revision, srv.heartbeat_extra ? "," : "",
              srv.heartbeat_extra ? srv.heartbeat_extra : "");
-    srv.heartbeat_extra = NULL;    /* commands are delivered once */
+    srv.heartbeat_extra = NULL; /* commands are delivered once */
     pthread_mutex_unlock(&srv.lock);
     return answer_json(c, 200, body);
 }
@@ -403,13 +404,13 @@ static void server_start_with(int port, const char *key_pem, const char *cert_pe
     atomic_store(&srv.release, false);
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION;
     if (key_pem)
-        srv.daemon = MHD_start_daemon(flags | MHD_USE_TLS, 0, NULL, NULL, handle, NULL, MHD_OPTION_SOCK_ADDR,
-                                      (struct sockaddr *)&addr, MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL,
-                                      MHD_OPTION_HTTPS_MEM_KEY, key_pem, MHD_OPTION_HTTPS_MEM_CERT, cert_pem,
-                                      MHD_OPTION_END);
+        srv.daemon =
+            MHD_start_daemon(flags | MHD_USE_TLS, 0, NULL, NULL, handle, NULL, MHD_OPTION_SOCK_ADDR,
+                             (struct sockaddr *)&addr, MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL,
+                             MHD_OPTION_HTTPS_MEM_KEY, key_pem, MHD_OPTION_HTTPS_MEM_CERT, cert_pem, MHD_OPTION_END);
     else
-        srv.daemon = MHD_start_daemon(flags, 0, NULL, NULL, handle, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-                                      MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL,
+        srv.daemon = MHD_start_daemon(flags, 0, NULL, NULL, handle, NULL, MHD_OPTION_SOCK_ADDR,
+                                      (struct sockaddr *)&addr, MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL,
                                       MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
     assert_non_null(srv.daemon);
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv.daemon, MHD_DAEMON_INFO_BIND_PORT);
@@ -557,11 +558,11 @@ static int64_t server_count(const void *field, size_t size)
     return v;
 }
 #define SRV(field) server_count(&srv.field, sizeof srv.field)
-#define SRV_SET(field, value)            \
-    do {                                 \
-        pthread_mutex_lock(&srv.lock);   \
-        srv.field = (value);             \
-        pthread_mutex_unlock(&srv.lock); \
+#define SRV_SET(field, value)                                                                                          \
+    do {                                                                                                               \
+        pthread_mutex_lock(&srv.lock);                                                                                 \
+        srv.field = (value);                                                                                           \
+        pthread_mutex_unlock(&srv.lock);                                                                               \
     } while (0)
 
 /* ---- the tests ---------------------------------------------------------------- */
@@ -579,7 +580,8 @@ static void test_publish_update_withdraw(void **state)
     assert_true(sent_credentials);
     kiosk_assert_state("sync.state", "ok");
 
-    static const char *const updated[] = {"gk-001:关于召开党员大会的通知（更正）:public:0", "gk-002:三季度党费收缴情况:public:-1"};
+    static const char *const updated[] = {"gk-001:关于召开党员大会的通知（更正）:public:0",
+                                          "gk-002:三季度党费收缴情况:public:-1"};
     publish(2, 2, updated);
     assert_int_equal(run_once(), 0);
     assert_true(kiosk_visible("gk-001", title, sizeof title));
@@ -678,7 +680,7 @@ static void test_hostile_error_messages_are_cleaned(void **state)
     assert_true(strlen(err) <= 480);
     assert_null(u8_check((const uint8_t *)err, strlen(err)));
     set_behaviour(SERVE_NORMAL);
-    assert_int_equal(run_once(), 0);   /* the heartbeat carried that error as valid JSON */
+    assert_int_equal(run_once(), 0); /* the heartbeat carried that error as valid JSON */
     assert_true(kiosk_visible("gk-001", NULL, 0));
 }
 
@@ -728,7 +730,8 @@ static void test_endless_bodies_keep_memory_flat(void **state)
     (void)state;
     /* An item whose image is declared at the largest size allowed. */
     json_t *doc = json_loads(srv.feed, 0, NULL);
-    json_t *att = json_array_get(json_object_get(json_array_get(json_object_get(json_object_get(doc, "items"), "upsert"), 0), "attachments"), 0);
+    json_t *att = json_array_get(
+        json_object_get(json_array_get(json_object_get(json_object_get(doc, "items"), "upsert"), 0), "attachments"), 0);
     json_object_set_new(att, "size", json_integer(32 * 1024 * 1024));
     char *text = json_dumps(doc, JSON_COMPACT);
     json_decref(doc);
@@ -749,7 +752,7 @@ static void test_endless_bodies_keep_memory_flat(void **state)
     assert_non_null(strstr(err.msg, "larger than the 67108864 bytes allowed"));
     SRV_SET(endless_declared, true);
     assert_int_equal(sync_run_once(&cfg, &err), -1);
-    assert_non_null(strstr(err.msg, "declares 1073741824 bytes"));   /* refused before reading */
+    assert_non_null(strstr(err.msg, "declares 1073741824 bytes")); /* refused before reading */
     double after = peak_rss_mb();
     printf("peak RSS: %.1f MB before, %.1f MB after 64 MiB of feed and 32 MiB of image without end\n", before, after);
     assert_true(after < 150.0);
@@ -802,7 +805,8 @@ static void test_wrong_declaration_hides_only_its_item(void **state)
     char *text = snapshot(2, 2, items);
     json_t *doc = json_loads(text, 0, NULL);
     free(text);
-    json_t *att = json_array_get(json_object_get(json_array_get(json_object_get(json_object_get(doc, "items"), "upsert"), 1), "attachments"), 0);
+    json_t *att = json_array_get(
+        json_object_get(json_array_get(json_object_get(json_object_get(doc, "items"), "upsert"), 1), "attachments"), 0);
     json_object_set_new(att, "size", json_integer((json_int_t)srv.blobs[0].len + 100));
     pthread_mutex_lock(&srv.lock);
     free(srv.feed);
@@ -904,14 +908,14 @@ static void test_feedback_exactly_once_after_dropped_answer(void **state)
     assert_int_equal(run_once(), -1);
     SRV_SET(drop_feedback, false);
     assert_int_equal(SRV(stored_count), 3);
-    assert_int_equal(kiosk_outbox_length(), 3);    /* not acknowledged: kept */
-    int posts = SRV(feedback_posts);          /* libcurl may retry a dropped reused connection once */
+    assert_int_equal(kiosk_outbox_length(), 3); /* not acknowledged: kept */
+    int posts = SRV(feedback_posts); /* libcurl may retry a dropped reused connection once */
     assert_true(posts >= 1);
     assert_int_equal(run_once(), 0);
     assert_int_equal(kiosk_outbox_length(), 0);
     assert_int_equal(SRV(feedback_posts), posts + 1);
     assert_int_equal(SRV(ids_received), 3 * (posts + 1)); /* the same ids every time */
-    assert_int_equal(SRV(stored_count), 3);   /* and stored once */
+    assert_int_equal(SRV(stored_count), 3); /* and stored once */
     assert_int_equal(run_once(), 0);
     assert_int_equal(SRV(feedback_posts), posts + 1); /* nothing left to send */
     /* Sent entries lost the visitor's contact details. */
@@ -945,7 +949,8 @@ static void test_delta_that_does_not_apply_gets_snapshot(void **state)
     static const char *const next[] = {"gk-001:关于召开党员大会的通知:public:0", "gk-004:快照里的新条目:public:-1"};
     publish(7, 2, next);
     pthread_mutex_lock(&srv.lock);
-    srv.delta = strdup("{\"format\":\"dangwu-feed\",\"version\":1,\"kind\":\"delta\",\"base_revision\":5,\"revision\":7}");
+    srv.delta =
+        strdup("{\"format\":\"dangwu-feed\",\"version\":1,\"kind\":\"delta\",\"base_revision\":5,\"revision\":7}");
     pthread_mutex_unlock(&srv.lock);
     assert_int_equal(run_once(), 0);
     assert_int_equal(SRV(last_since), 0);
@@ -962,8 +967,9 @@ static void test_heartbeat_settings_and_resync(void **state)
     char path[1300];
     assert_int_equal(blobs_path(cfg.cache_dir, srv.blobs[0].sha, path, sizeof path, NULL), 0);
     write_file(path, "rotten", 6);
-    SRV_SET(heartbeat_extra, "\"settings\":{\"unit_name\":\"中共青禾镇委员会\",\"ticker_speed\":90,\"screen_on\":\"07:00-20:00\","
-                          "\"reasons\":[\"内容清楚\",\"看不明白\"]},\"commands\":[\"resync\"]");
+    SRV_SET(heartbeat_extra,
+            "\"settings\":{\"unit_name\":\"中共青禾镇委员会\",\"ticker_speed\":90,\"screen_on\":\"07:00-20:00\","
+            "\"reasons\":[\"内容清楚\",\"看不明白\"]},\"commands\":[\"resync\"]");
     assert_int_equal(run_once(), 0);
     assert_int_equal(SRV(last_since), 0);
     assert_int_equal(blobs_verify(cfg.cache_dir, srv.blobs[0].sha, NULL), 0);
@@ -1021,15 +1027,15 @@ static void test_thread_long_poll_poke_and_stop(void **state)
     assert_true(wait_until(long_poll_held, 30));
     static const char *const next[] = {"gk-001:关于召开党员大会的通知:public:0", "gk-005:长轮询送达:public:-1"};
     publish(8, 2, next);
-    assert_true(wait_until(item5_visible, 30));   /* the held long-poll brought it */
+    assert_true(wait_until(item5_visible, 30)); /* the held long-poll brought it */
     assert_true(atomic_load(&ev.content) >= 2);
 
     kiosk_add_feedback("0b9d2c1e-0000-4000-8000-0000000000a1", "大厅的屏幕很好用");
     sync_poke(t);
     assert_true(wait_until(outbox_empty, 30));
 
-    assert_true(wait_until(long_poll_held, 30));   /* back in the long-poll */
-    sync_stop(t);                                   /* returns: stopping ends it */
+    assert_true(wait_until(long_poll_held, 30)); /* back in the long-poll */
+    sync_stop(t); /* returns: stopping ends it */
 }
 
 static bool status_ok(void)
@@ -1116,9 +1122,9 @@ static void test_thread_backoff_recovery_and_stop_mid_transfer(void **state)
     assert_true(wait_until(item1_visible, 30));
 
     set_behaviour(SERVE_HANG);
-    sync_poke(t);      /* the next request hangs */
+    sync_poke(t); /* the next request hangs */
     assert_true(wait_until(request_hanging, 30));
-    sync_stop(t);      /* returns although the request would hang for ever */
+    sync_stop(t); /* returns although the request would hang for ever */
 }
 
 /* ---- a folder (file://, a USB stick) ----------------------------------------- */
@@ -1132,7 +1138,8 @@ static void test_folder_source(void **state)
     snprintf(path, sizeof path, "%s/%s.png", dir, srv.blobs[0].sha);
     write_file(path, srv.blobs[0].data, srv.blobs[0].len);
     json_t *doc = json_loads(srv.feed, 0, NULL);
-    json_t *att = json_array_get(json_object_get(json_array_get(json_object_get(json_object_get(doc, "items"), "upsert"), 0), "attachments"), 0);
+    json_t *att = json_array_get(
+        json_object_get(json_array_get(json_object_get(json_object_get(doc, "items"), "upsert"), 0), "attachments"), 0);
     char href[100];
     snprintf(href, sizeof href, "%s.png", srv.blobs[0].sha);
     json_object_set_new(att, "href", json_string(href));
@@ -1147,7 +1154,7 @@ static void test_folder_source(void **state)
     kiosk_add_feedback("0b9d2c1e-0000-4000-8000-0000000000f1", "没有网络也能留言");
     assert_int_equal(sync_run_once(&cfg, &err), 0);
     assert_true(kiosk_visible("gk-001", NULL, 0));
-    assert_int_equal(kiosk_outbox_length(), 1);     /* kept for a server */
+    assert_int_equal(kiosk_outbox_length(), 1); /* kept for a server */
     assert_int_equal(SRV(content_requests), 0);
 
     /* The stick is pulled out: offline, content kept. */
@@ -1166,7 +1173,8 @@ static void test_folder_missing_attachment_fails(void **state)
     snprintf(dir, sizeof dir, "%s/usb", kiosk_dir);
     mkdir(dir, 0755);
     json_t *doc = json_loads(srv.feed, 0, NULL);
-    json_t *att = json_array_get(json_object_get(json_array_get(json_object_get(json_object_get(doc, "items"), "upsert"), 0), "attachments"), 0);
+    json_t *att = json_array_get(
+        json_object_get(json_array_get(json_object_get(json_object_get(doc, "items"), "upsert"), 0), "attachments"), 0);
     json_object_set_new(att, "href", json_string("missing.png"));
     snprintf(path, sizeof path, "%s/feed.json", dir);
     assert_int_equal(json_dump_file(doc, path, 0), 0);

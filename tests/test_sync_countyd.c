@@ -60,9 +60,9 @@ static void make_image(void)
 /* Puts an item and takes it through 审核, 审批 and publishing. */
 static void publish_item(const char *id, const char *title, const char *scope, bool with_image)
 {
-    json_t *it = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id", id, "category", "c-org", "title", title,
-                           "body", "会议于十一月召开。\n全体党员参加。", "published_at", "2026-01-05T09:00:00+08:00",
-                           "period", "immediate", "scope", scope);
+    json_t *it = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id", id, "category", "c-org", "title", title, "body",
+                           "会议于十一月召开。\n全体党员参加。", "published_at", "2026-01-05T09:00:00+08:00", "period",
+                           "immediate", "scope", scope);
     if (with_image)
         json_object_set_new(it, "attachments",
                             json_pack("[{s:s, s:I, s:s, s:s}]", "sha256", image.sha, "size", (json_int_t)image.len,
@@ -98,7 +98,7 @@ typedef struct Relay {
     int listen_fd, port;
     atomic_bool drop_feedback_answer, stop;
     atomic_int dropped;
-    atomic_int active;               /* connection threads still running */
+    atomic_int active; /* connection threads still running */
     pthread_t thread;
 } Relay;
 
@@ -233,13 +233,14 @@ static int setup(void **state)
 {
     (void)state;
     static int n;
-    countyd_stop(&county);   /* left running by a setup that failed half-way */
+    countyd_stop(&county); /* left running by a setup that failed half-way */
     char name[32];
     snprintf(name, sizeof name, "county-%d", n++);
     countyd_start(&county, name);
     snprintf(kiosk_dir, sizeof kiosk_dir, "%s", county.dir);
     static const char kiosk[] = "{\"id\":\"" KIOSK "\",\"name\":\"青禾镇党群服务中心大厅\"}";
-    json_t *k = countyd_admin_expect(&county, "POST", "/v1/admin/kiosks", "application/json", kiosk, strlen(kiosk), 201);
+    json_t *k =
+        countyd_admin_expect(&county, "POST", "/v1/admin/kiosks", "application/json", kiosk, strlen(kiosk), 201);
     snprintf(kiosk_token, sizeof kiosk_token, "%s", json_string_value(json_object_get(k, "token")));
     json_decref(k);
     assert_true(kiosk_token[0] != '\0');
@@ -295,7 +296,8 @@ static void test_internal_item_never_reaches_kiosk(void **state)
     publish_item("gk-public", "党费收缴情况", "internal", false);
     assert_int_equal(kiosk_sync(), 0);
     assert_false(kiosk_visible("gk-public", NULL, 0));
-    assert_int_equal(count_rows("SELECT COUNT(*) FROM items WHERE id IN ('gk-public', 'gk-secret') AND deleted = 0"), 0);
+    assert_int_equal(count_rows("SELECT COUNT(*) FROM items WHERE id IN ('gk-public', 'gk-secret') AND deleted = 0"),
+                     0);
 }
 
 static void test_server_down_then_back(void **state)
@@ -366,8 +368,7 @@ static int server_feedback_count(const char *id)
     size_t i;
     json_t *v;
     int n = 0;
-    json_array_foreach(json_object_get(list, "feedback"), i, v)
-    {
+    json_array_foreach (json_object_get(list, "feedback"), i, v) {
         const char *fid = json_string_value(json_object_get(v, "id"));
         if (fid && strcmp(fid, id) == 0) n++;
     }
@@ -385,7 +386,7 @@ static void test_feedback_exactly_once_when_answer_lost(void **state)
     atomic_store(&relay.drop_feedback_answer, true);
     assert_int_equal(sync_via(relay.port), -1);
     assert_true(atomic_load(&relay.dropped) >= 1);
-    assert_int_equal(kiosk_outbox_length(), 2);   /* no acknowledgement: kept */
+    assert_int_equal(kiosk_outbox_length(), 2); /* no acknowledgement: kept */
     for (int i = 0; i < 2; i++) assert_int_equal(server_feedback_count(ids[i]), 1); /* but the server has them */
 
     atomic_store(&relay.drop_feedback_answer, false);
@@ -399,8 +400,7 @@ static json_t *find_kiosk(json_t *list, const char *id)
 {
     size_t i;
     json_t *v;
-    json_array_foreach(json_object_get(list, "kiosks"), i, v)
-    {
+    json_array_foreach (json_object_get(list, "kiosks"), i, v) {
         const char *kid = json_string_value(json_object_get(v, "id"));
         if (kid && strcmp(kid, id) == 0) return v;
     }
@@ -415,7 +415,7 @@ static void test_heartbeat_settings_and_commands(void **state)
     publish_item("gk-001", "关于召开党员大会的通知", "public", false);
     kiosk_add_feedback("5d1e0c1a-0000-4000-8000-0000000000b1", "留言");
     assert_int_equal(kiosk_sync(), 0);
-    kiosk_add_feedback("5d1e0c1a-0000-4000-8000-0000000000b2", "再留一条");   /* waits until the next round */
+    kiosk_add_feedback("5d1e0c1a-0000-4000-8000-0000000000b2", "再留一条"); /* waits until the next round */
     admin_json("PUT", "/v1/admin/kiosks/" KIOSK "/settings",
                "{\"unit_name\":\"中共青禾镇委员会\",\"ticker_speed\":120,\"screen_on\":\"07:30-19:00\"}", 200);
     admin_json("POST", "/v1/admin/kiosks/" KIOSK "/commands", "{\"command\":\"resync\"}", 200);
@@ -435,7 +435,7 @@ static void test_heartbeat_settings_and_commands(void **state)
     kiosk_assert_state("setting.unit_name", "中共青禾镇委员会");
     kiosk_assert_state("setting.ticker_speed", "120");
     kiosk_assert_state("setting.screen_on", "07:30-19:00");
-    assert_true(kiosk_visible("gk-001", NULL, 0));   /* the resync snapshot kept it */
+    assert_true(kiosk_visible("gk-001", NULL, 0)); /* the resync snapshot kept it */
     /* Settings come with every heartbeat; removed on the server, they go. */
     assert_int_equal(kiosk_sync(), 0);
     kiosk_assert_state("setting.unit_name", "中共青禾镇委员会");
@@ -451,8 +451,9 @@ static int64_t server_views(const char *item)
     size_t i;
     json_t *v;
     int64_t n = -1;
-    json_array_foreach(json_object_get(list, "items"), i, v)
-        if (strcmp(json_string_value(json_object_get(v, "id")), item) == 0) n = json_integer_value(json_object_get(v, "views"));
+    json_array_foreach (json_object_get(list, "items"), i, v)
+        if (strcmp(json_string_value(json_object_get(v, "id")), item) == 0)
+            n = json_integer_value(json_object_get(v, "views"));
     json_decref(list);
     return n;
 }
@@ -470,7 +471,7 @@ static void test_views_reach_the_admins(void **state)
     store_close(s);
     assert_int_equal(kiosk_sync(), 0);
     assert_int_equal(server_views("gk-001"), 3);
-    assert_int_equal(kiosk_sync(), 0);   /* nothing new: nothing added */
+    assert_int_equal(kiosk_sync(), 0); /* nothing new: nothing added */
     assert_int_equal(server_views("gk-001"), 3);
     s = kiosk_store_open();
     assert_int_equal(store_item_viewed(s, "gk-001", 1, &err), 0);
@@ -508,12 +509,12 @@ static void test_running_kiosk_gets_publish_within_seconds(void **state)
     SyncThread *t;
     kiosk_config(&cfg, county.port);
     assert_int_equal(sync_start(&cfg, NULL, NULL, &t, &err), 0);
-    assert_true(wait_for(sync_ok, 60));   /* first round done; the next request is the long-poll */
+    assert_true(wait_for(sync_ok, 60)); /* first round done; the next request is the long-poll */
     publish_item("gk-live", "刚刚发布的公开事项", "public", true);
     assert_true(wait_for(live_visible, 60));
     withdraw_item("gk-live");
     assert_true(wait_for(live_gone, 60));
-    sync_stop(t);   /* returns: stopping ends the held long-poll */
+    sync_stop(t); /* returns: stopping ends the held long-poll */
 }
 
 int main(void)

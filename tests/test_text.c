@@ -27,7 +27,7 @@ typedef struct Fixture {
     Config cfg;
     Fonts *fonts;
     char *corpus;
-    TTF_Font *noto[3];         /* independent handles for measuring: 32 px, 40 px, 40 px bold */
+    TTF_Font *noto[3]; /* independent handles for measuring: 32 px, 40 px, 40 px bold */
 } Fixture;
 
 static Fixture fx;
@@ -82,9 +82,9 @@ static int teardown(void **state)
 
 /* ---- the rules, listed independently of text.c ---- */
 
-static const char *const NO_START[] = { "，", "。", "、", "；", "：", "？", "！", "）", "」", "』", "》", "”", "’",
-                                        "…", "％", "%", ",", ".", ";", ":", "?", "!", ")", "〕", "·", "～", "‰" };
-static const char *const NO_END[] = { "（", "「", "『", "《", "“", "‘", "(", "〔" };
+static const char *const NO_START[] = {"，", "。", "、", "；", "：", "？", "！", "）", "」", "』", "》", "”",  "’", "…",
+                                       "％", "%",  ",",  ".",  ";",  ":",  "?",  "!",  ")",  "〕", "·",  "～", "‰"};
+static const char *const NO_END[] = {"（", "「", "『", "《", "“", "‘", "(", "〔"};
 
 static uint32_t cp_of(const char *s)
 {
@@ -273,9 +273,9 @@ static void layout_checked(const char *text, const TextStyle *st, int width, int
 static void test_corpus_rules_at_many_widths(void **state)
 {
     (void)state;
-    TextStyle body = { .size_px = 40, .color = { 0, 0, 0, 255 } };
-    TextStyle small = { .size_px = 32, .color = { 0, 0, 0, 255 } };
-    TextStyle bold = { .size_px = 40, .bold = true, .color = { 0, 0, 0, 255 } };
+    TextStyle body = {.size_px = 40, .color = {0, 0, 0, 255}};
+    TextStyle small = {.size_px = 32, .color = {0, 0, 0, 255}};
+    TextStyle bold = {.size_px = 40, .bold = true, .color = {0, 0, 0, 255}};
     for (int w = 330; w <= 1400; w += 23) {
         layout_checked(fx.corpus, &body, w, TEXT_INDENT_PARAGRAPHS);
         layout_checked(fx.corpus, &small, w - 7, 0);
@@ -288,7 +288,7 @@ static void test_corpus_rules_at_many_widths(void **state)
 static void test_punctuation_pulls_previous_character_down(void **state)
 {
     (void)state;
-    TextStyle st = { .size_px = 40 };
+    TextStyle st = {.size_px = 40};
     TextBlock b;
     Err err;
     /* Exactly ten characters fit; the eleventh is a full stop. */
@@ -314,7 +314,7 @@ static void test_punctuation_pulls_previous_character_down(void **state)
 static void test_latin_words_and_numbers_stay_whole(void **state)
 {
     (void)state;
-    TextStyle st = { .size_px = 40 };
+    TextStyle st = {.size_px = 40};
     const char *text = "截至2026年第3季度，全镇WiFi覆盖率为97.6%，详见https://dwgk.example.gov.cn/report，"
                        "联系电话0571-88886666，版本v2.6.1已上线。";
     for (int w = 260; w <= 900; w += 11) layout_checked(text, &st, w, 0);
@@ -352,7 +352,7 @@ static void check_exact_fit(Fonts *fonts, const TextStyle *st, const char *chunk
 
 static void check_exact_fit_corpus(Fonts *fonts, const TextStyle *st)
 {
-    const char *extra[] = { "AVAVAV Wafj", "ffffff jjjj ///", "საქართველო ქართული", "党务ქართ公开fj" };
+    const char *extra[] = {"AVAVAV Wafj", "ffffff jjjj ///", "საქართველო ქართული", "党务ქართ公开fj"};
     for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++) check_exact_fit(fonts, st, extra[i]);
     const uint8_t *s = (const uint8_t *)fx.corpus;
     size_t n = strlen(fx.corpus);
@@ -377,7 +377,7 @@ static void check_exact_fit_corpus(Fonts *fonts, const TextStyle *st)
 static void test_lines_packed_by_exact_width(void **state)
 {
     (void)state;
-    TextStyle regular = { .size_px = 40 }, bold = { .size_px = 40, .bold = true };
+    TextStyle regular = {.size_px = 40}, bold = {.size_px = 40, .bold = true};
     check_exact_fit_corpus(fx.fonts, &regular);
     check_exact_fit_corpus(fx.fonts, &bold);
 
@@ -396,7 +396,7 @@ static void test_lines_packed_by_exact_width(void **state)
     cfg.font_face_index = 0;
     Fonts *latin;
     assert_int_equal(fonts_open(&cfg, &latin, &err), 0);
-    TextStyle odd = { .size_px = 37 };
+    TextStyle odd = {.size_px = 37};
     check_exact_fit(latin, &odd, "ffffff jjjj ///");
     check_exact_fit_corpus(latin, &regular);
     fonts_close(latin);
@@ -405,10 +405,11 @@ static void test_lines_packed_by_exact_width(void **state)
 static void test_indent_on_every_paragraph(void **state)
 {
     (void)state;
-    TextStyle st = { .size_px = 40 };
+    TextStyle st = {.size_px = 40};
     TextBlock b;
     Err err;
-    const char *text = "　　第一段已经手工缩进了两格。\n第二段没有缩进，但是很长，需要折成好几行来显示才行。\n\n第四段在空行之后。\n";
+    const char *text =
+        "　　第一段已经手工缩进了两格。\n第二段没有缩进，但是很长，需要折成好几行来显示才行。\n\n第四段在空行之后。\n";
     assert_int_equal(text_layout(fx.fonts, text, &st, 500, 0, TEXT_INDENT_PARAGRAPHS, &b, &err), 0);
     int starts = 0;
     for (int i = 0; i < b.line_count; i++) {
@@ -434,7 +435,7 @@ static void test_indent_on_every_paragraph(void **state)
 static void test_ellipsis(void **state)
 {
     (void)state;
-    TextStyle st = { .size_px = 48, .bold = true };
+    TextStyle st = {.size_px = 48, .bold = true};
     const char *title = "关于2026年第三季度村级财务收支情况及集体资产处置结果的公示（第二批）";
     TextBlock b;
     Err err;
@@ -490,7 +491,7 @@ static int chars_in_line(const TextBlock *b, int i)
 static void test_titles_never_end_in_one_lone_character(void **state)
 {
     (void)state;
-    TextStyle st = { .size_px = 42, .bold = true };
+    TextStyle st = {.size_px = 42, .bold = true};
     static const char *const titles[] = {"干部选任和管理情况", "其他应当公开的事项", "黨風廉政建設情況通報"};
     for (size_t t = 0; t < sizeof titles / sizeof titles[0]; t++) {
         /* Everything but the last character fits: the last one is a runt. */
@@ -504,7 +505,8 @@ static void test_titles_never_end_in_one_lone_character(void **state)
         assert_int_equal(text_layout(fx.fonts, titles[t], &st, width, 2, TEXT_ELLIPSIZE, &plain, &err), 0);
         assert_int_equal(plain.line_count, 2);
         assert_int_equal(chars_in_line(&plain, 1), 1);
-        assert_int_equal(text_layout(fx.fonts, titles[t], &st, width, 2, TEXT_ELLIPSIZE | TEXT_NO_RUNT, &fixed, &err), 0);
+        assert_int_equal(text_layout(fx.fonts, titles[t], &st, width, 2, TEXT_ELLIPSIZE | TEXT_NO_RUNT, &fixed, &err),
+                         0);
         assert_int_equal(fixed.line_count, 2);
         assert_true(chars_in_line(&fixed, 1) >= 2);
         assert_false(fixed.lines[1].ellipsized);
@@ -527,8 +529,9 @@ static void test_titles_never_end_in_one_lone_character(void **state)
 static void test_invalid_utf8(void **state)
 {
     (void)state;
-    TextStyle st = { .size_px = 40 };
-    const char bad[] = "\xef\xbb\xbf党务\xff\xfe公开\xc3(\xe4\xb8 truncated\xed\xa0\x80 surrogate\xf4\x90\x80\x80 end\x01\t\r\n下一段\xe4";
+    TextStyle st = {.size_px = 40};
+    const char bad[] = "\xef\xbb\xbf党务\xff\xfe公开\xc3(\xe4\xb8 truncated\xed\xa0\x80 surrogate\xf4\x90\x80\x80 "
+                       "end\x01\t\r\n下一段\xe4";
     TextBlock b;
     Err err;
     assert_int_equal(text_layout(fx.fonts, bad, &st, 300, 0, TEXT_INDENT_PARAGRAPHS, &b, &err), 0);
@@ -549,7 +552,7 @@ static void test_invalid_utf8(void **state)
 static void test_narrower_than_a_character(void **state)
 {
     (void)state;
-    TextStyle st = { .size_px = 40 };
+    TextStyle st = {.size_px = 40};
     const char *text = "党务，公开「WiFi」2026年……e\xcc\x81t\xc3\xa9";
     for (int w = 1; w <= 41; w += 20) {
         TextBlock b;
@@ -570,7 +573,7 @@ static void test_narrower_than_a_character(void **state)
     Err err = {0};
     assert_int_equal(text_layout(fx.fonts, text, &st, 0, 0, 0, &b, &err), -1);
     assert_true(strlen(err.msg) > 0);
-    TextStyle none = { .size_px = 0 };
+    TextStyle none = {.size_px = 0};
     assert_int_equal(text_layout(fx.fonts, text, &none, 100, 0, 0, &b, &err), -1);
     assert_int_equal(text_layout(fx.fonts, NULL, &st, 100, 0, 0, &b, &err), -1);
 }
@@ -608,7 +611,7 @@ static void test_fallback_font_chain(void **state)
     fonts_close(bare);
 
     /* Mixed runs measure as the sum of their parts. */
-    TextStyle st = { .size_px = 40 };
+    TextStyle st = {.size_px = 40};
     int mixed = text_measure(fx.fonts, "党务ქართ公开", &st);
     assert_true(mixed > text_measure(fx.fonts, "党务公开", &st));
 }
@@ -628,7 +631,7 @@ static void test_fonts_open_errors(void **state)
     cfg = fx.cfg;
     snprintf(cfg.font_bold, sizeof cfg.font_bold, "/nonexistent/bold.ttc");
     assert_int_equal(fonts_open(&cfg, &f, &err), 0);
-    TextStyle st = { .size_px = 40, .bold = true };
+    TextStyle st = {.size_px = 40, .bold = true};
     assert_true(text_measure(f, "党务公开", &st) > 0);
     fonts_close(f);
 }
@@ -636,7 +639,7 @@ static void test_fonts_open_errors(void **state)
 static void test_measure(void **state)
 {
     (void)state;
-    TextStyle st = { .size_px = 40 };
+    TextStyle st = {.size_px = 40};
     assert_int_equal(text_measure(fx.fonts, "", &st), 0);
     assert_int_equal(text_measure(fx.fonts, "党务公开", &st), 160);
     int w;
@@ -647,8 +650,8 @@ static void test_measure(void **state)
 }
 
 /* Draws the texture onto a white canvas and returns the canvas. */
-static SDL_Surface *draw_on_canvas(SDL_Texture *(*make)(SDL_Renderer *, void *), void *ctx, int cw, int ch,
-                                   int *tw, int *th)
+static SDL_Surface *draw_on_canvas(SDL_Texture *(*make)(SDL_Renderer *, void *), void *ctx, int cw, int ch, int *tw,
+                                   int *th)
 {
     SDL_Surface *canvas = SDL_CreateRGBSurfaceWithFormat(0, cw, ch, 32, SDL_PIXELFORMAT_ARGB8888);
     assert_non_null(canvas);
@@ -662,7 +665,7 @@ static SDL_Surface *draw_on_canvas(SDL_Texture *(*make)(SDL_Renderer *, void *),
     int access;
     SDL_QueryTexture(tex, &format, &access, tw, th);
     assert_true(SDL_ISPIXELFORMAT_ALPHA(format));
-    SDL_Rect dst = { 0, 0, *tw, *th };
+    SDL_Rect dst = {0, 0, *tw, *th};
     SDL_RenderCopy(r, tex, NULL, &dst);
     SDL_RenderPresent(r);
     SDL_DestroyTexture(tex);
@@ -694,7 +697,7 @@ typedef struct LineCase {
 static SDL_Texture *make_weighted_line(SDL_Renderer *r, void *ctx)
 {
     LineCase *lc = ctx;
-    TextStyle st = { .size_px = 48, .bold = lc->bold, .color = { 0, 0, 0, 255 } };
+    TextStyle st = {.size_px = 48, .bold = lc->bold, .color = {0, 0, 0, 255}};
     Err err;
     return text_render_line(r, lc->fonts, "党务公开栏", &st, 600, NULL, NULL, &err);
 }
@@ -710,7 +713,7 @@ static void test_bold_without_bold_file(void **state)
     assert_int_equal(fonts_open(&cfg, &f, &err), 0);
     int ink[2], tw, th;
     for (int bold = 0; bold < 2; bold++) {
-        LineCase lc = { f, bold };
+        LineCase lc = {f, bold};
         SDL_Surface *canvas = draw_on_canvas(make_weighted_line, &lc, 600, 100, &tw, &th);
         ink[bold] = count_ink(canvas, tw, th);
         SDL_FreeSurface(canvas);
@@ -735,12 +738,12 @@ static SDL_Texture *make_block(SDL_Renderer *r, void *ctx)
 static void test_render_block(void **state)
 {
     (void)state;
-    TextStyle st = { .size_px = 40, .color = { 20, 20, 20, 255 } };
+    TextStyle st = {.size_px = 40, .color = {20, 20, 20, 255}};
     TextBlock b;
     Err err;
     const int max_width = 700;
     assert_int_equal(text_layout(fx.fonts, fx.corpus, &st, max_width, 0, TEXT_INDENT_PARAGRAPHS, &b, &err), 0);
-    RenderCase rc = { &b, 0, b.line_count };
+    RenderCase rc = {&b, 0, b.line_count};
     int tw, th;
     SDL_Surface *canvas = draw_on_canvas(make_block, &rc, max_width + 50, b.height + 10, &tw, &th);
     assert_int_equal(tw, b.width);
@@ -764,7 +767,7 @@ static void test_render_block(void **state)
     SDL_FreeSurface(canvas);
 
     /* A page: lines 3..7 only, in a texture of five lines. */
-    rc = (RenderCase){ &b, 3, 5 };
+    rc = (RenderCase){&b, 3, 5};
     canvas = draw_on_canvas(make_block, &rc, max_width, 5 * b.line_height, &tw, &th);
     assert_int_equal(th, 5 * b.line_height);
     SDL_FreeSurface(canvas);
@@ -774,15 +777,16 @@ static void test_render_block(void **state)
 static SDL_Texture *make_line(SDL_Renderer *r, void *ctx)
 {
     int *size = ctx;
-    TextStyle st = { .size_px = 48, .bold = true, .color = { 0, 0, 0, 255 } };
+    TextStyle st = {.size_px = 48, .bold = true, .color = {0, 0, 0, 255}};
     Err err;
-    return text_render_line(r, fx.fonts, "关于2026年第三季度村级财务收支情况的公示", &st, 400, &size[0], &size[1], &err);
+    return text_render_line(r, fx.fonts, "关于2026年第三季度村级财务收支情况的公示", &st, 400, &size[0], &size[1],
+                            &err);
 }
 
 static void test_render_line_ellipsized(void **state)
 {
     (void)state;
-    int size[2] = { 0, 0 }, tw, th;
+    int size[2] = {0, 0}, tw, th;
     SDL_Surface *canvas = draw_on_canvas(make_line, size, 500, 100, &tw, &th);
     assert_int_equal(tw, size[0]);
     assert_int_equal(th, size[1]);
@@ -795,13 +799,14 @@ static void test_render_line_ellipsized(void **state)
     SDL_FreeSurface(canvas);
 }
 
-
 /* Bodies as clerks paste them: CR LF, runs of blank and white-space-only
  * lines, indents of every kind, runs of spaces inside a line. */
 static void test_tidy_paragraphs(void **state)
 {
     (void)state;
-    static const struct { const char *in, *want; } cases[] = {
+    static const struct {
+        const char *in, *want;
+    } cases[] = {
         {"\r\n\r\n\r\n一段。\r\n\r\n二段。\r\n", "一段。\n二段。"},
         {"\r一段。\r\r二段。", "一段。\n二段。"},
         {"　　一段。\n \t　\n\u00a0\u3000二段。   \n\n\n", "一段。\n二段。"},
@@ -820,16 +825,15 @@ static void test_tidy_paragraphs(void **state)
     }
 }
 
-
 /* ---- justification and punctuation compression ---- */
 
 #define JUSTIFY_CORPUS "tests/corpus/justify_zh.txt"
 
 /* Simplified-face shapes (Noto Sans CJK SC): closing marks and pause and
  * stop marks have their ink in the left half, opening marks in the right. */
-static const char *const SC_CLOSE[] = { "，", "。", "、", "）", "」", "』", "》", "】", "〕", "”", "’" };
-static const char *const SC_OPEN[] = { "（", "「", "『", "《", "【", "〔", "“", "‘" };
-static const char *const SC_OTHER_PUNCT[] = { "：", "；", "！", "？" };
+static const char *const SC_CLOSE[] = {"，", "。", "、", "）", "」", "』", "》", "】", "〕", "”", "’"};
+static const char *const SC_OPEN[] = {"（", "「", "『", "《", "【", "〔", "“", "‘"};
+static const char *const SC_OTHER_PUNCT[] = {"：", "；", "！", "？"};
 
 static bool unit_in(const TextBlock *b, const TextUnit *u, const char *const *list, size_t n)
 {
@@ -842,7 +846,10 @@ static bool unit_in(const TextBlock *b, const TextUnit *u, const char *const *li
 
 static bool is_close(const TextBlock *b, const TextUnit *u) { return IN(SC_CLOSE); }
 static bool is_open(const TextBlock *b, const TextUnit *u) { return IN(SC_OPEN); }
-static bool is_punct(const TextBlock *b, const TextUnit *u) { return IN(SC_CLOSE) || IN(SC_OPEN) || IN(SC_OTHER_PUNCT); }
+static bool is_punct(const TextBlock *b, const TextUnit *u)
+{
+    return IN(SC_CLOSE) || IN(SC_OPEN) || IN(SC_OTHER_PUNCT);
+}
 
 typedef struct JustifyCount {
     int full_lines, justified, pairs, edges;
@@ -867,8 +874,7 @@ static void check_justified(const TextBlock *b, int max_width, JustifyCount *c)
             c->full_lines++;
             if (l->justified) {
                 c->justified++;
-                if (abs(right - max_width) > 1)
-                    fail_msg("width %d: justified line %d ends at %d", max_width, i, right);
+                if (abs(right - max_width) > 1) fail_msg("width %d: justified line %d ends at %d", max_width, i, right);
             }
         }
         for (int k = 0; k + 1 < n; k++) {
@@ -900,12 +906,13 @@ static void test_justified_corpus(void **state)
     (void)state;
     char *corpus = read_file(JUSTIFY_CORPUS);
     assert_non_null(corpus);
-    TextStyle body = { .size_px = 40, .color = { 0, 0, 0, 255 } };
-    JustifyCount c = { 0 };
+    TextStyle body = {.size_px = 40, .color = {0, 0, 0, 255}};
+    JustifyCount c = {0};
     for (int w = 520; w <= 1560; w += 37) {
         TextBlock b;
         Err err = {0};
-        assert_int_equal(text_layout(fx.fonts, corpus, &body, w, 0, TEXT_INDENT_PARAGRAPHS | TEXT_JUSTIFY, &b, &err), 0);
+        assert_int_equal(text_layout(fx.fonts, corpus, &body, w, 0, TEXT_INDENT_PARAGRAPHS | TEXT_JUSTIFY, &b, &err),
+                         0);
         check_block(&b, corpus, &body, w, true);
         check_justified(&b, w, &c);
         text_block_free(&b);
@@ -923,7 +930,7 @@ static void test_justified_corpus(void **state)
 static void test_compression_of_adjacent_marks(void **state)
 {
     (void)state;
-    TextStyle st = { .size_px = 40, .color = { 0, 0, 0, 255 } };
+    TextStyle st = {.size_px = 40, .color = {0, 0, 0, 255}};
     const char *text = "他说：“好。”（一）、《章程》。";
     TextBlock plain, packed;
     Err err = {0};
@@ -949,7 +956,7 @@ static void test_render_justified(void **state)
     assert_non_null(r);
     char *corpus = read_file(JUSTIFY_CORPUS);
     char *first = strndup(corpus, (size_t)(strchr(corpus, '\n') - corpus));
-    TextStyle st = { .size_px = 40, .color = { 0, 0, 0, 255 }, .line_spacing_pct = 150 };
+    TextStyle st = {.size_px = 40, .color = {0, 0, 0, 255}, .line_spacing_pct = 150};
     TextBlock b;
     Err err = {0};
     int w = 700;
@@ -958,7 +965,7 @@ static void test_render_justified(void **state)
     assert_non_null(t);
     SDL_SetRenderDrawColor(r, 255, 255, 255, 255);
     SDL_RenderClear(r);
-    SDL_Rect dst = { 0, 0, b.width, b.line_count * b.line_height };
+    SDL_Rect dst = {0, 0, b.width, b.line_count * b.line_height};
     SDL_RenderCopy(r, t, NULL, &dst);
     SDL_RenderPresent(r);
     assert_true(b.width <= w);
@@ -980,7 +987,6 @@ static void test_render_justified(void **state)
     SDL_FreeSurface(s);
 }
 
-
 /* zh-Hant text is drawn with the TC face of the collection (faces 2 and 3
  * of NotoSansCJK-*.ttc are SC and TC), whose ，。 sit in the middle of
  * the em: they keep their width, while brackets still compress. */
@@ -989,7 +995,7 @@ static void test_traditional_face(void **state)
     (void)state;
     assert_string_equal(fonts_family(fx.fonts, TEXT_LANG_HANS), "Noto Sans CJK SC");
     assert_string_equal(fonts_family(fx.fonts, TEXT_LANG_HANT), "Noto Sans CJK TC");
-    TextStyle sc = { .size_px = 40, .color = { 0, 0, 0, 255 } }, tc = sc;
+    TextStyle sc = {.size_px = 40, .color = {0, 0, 0, 255}}, tc = sc;
     tc.lang = TEXT_LANG_HANT;
     const char *text = "好。」（一）。";
     for (int k = 0; k < 2; k++) {

@@ -40,7 +40,6 @@ static inline void test_write_file(const char *path, const char *text)
     fclose(f);
 }
 
-
 /* Appends text to the string in buf (size bytes); the tests' strcat. */
 static inline void test_append(char *buf, size_t size, const char *text)
 {
@@ -166,17 +165,18 @@ static inline int test_count_rows(const char *db_path, const char *table)
 /* A real 1 x 1 PNG: countyd and kioskctl read the header of every image
  * (proto/image.h).  Bytes appended after it (after IEND) are ignored by
  * decoders, so a test can make many different files from it. */
-static const char test_tiny_png[] = "\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x01\x00"
-                                    "\x00\x00\x01\x08\x02\x00\x00\x00\x90\x77\x53\xde\x00\x00\x00\x0c\x49\x44\x41\x54\x78"
-                                    "\x9c\x63\x38\x91\x62\x04\x00\x03\x56\x01\x5f\xe8\x17\x84\x52\x00\x00\x00\x00\x49\x45"
-                                    "\x4e\x44\xae\x42\x60\x82";
+static const char test_tiny_png[] =
+    "\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x01\x00"
+    "\x00\x00\x01\x08\x02\x00\x00\x00\x90\x77\x53\xde\x00\x00\x00\x0c\x49\x44\x41\x54\x78"
+    "\x9c\x63\x38\x91\x62\x04\x00\x03\x56\x01\x5f\xe8\x17\x84\x52\x00\x00\x00\x00\x49\x45"
+    "\x4e\x44\xae\x42\x60\x82";
 
 typedef void (*TestRowFn)(int y, uint8_t *row, int w);
 
 /* A PNG of w x h; rows from row_fn (NULL: the header and one row, as a
  * file cut short).  Z_RLE keeps a huge plain image quick to write. */
-static inline void test_write_png(const char *path, int w, int h, int color, int depth, bool interlace, TestRowFn row_fn,
-                      const png_color *palette, int palette_len)
+static inline void test_write_png(const char *path, int w, int h, int color, int depth, bool interlace,
+                                  TestRowFn row_fn, const png_color *palette, int palette_len)
 {
     FILE *f = fopen(path, "wb");
     assert_non_null(f);
@@ -194,12 +194,12 @@ static inline void test_write_png(const char *path, int w, int h, int color, int
         png_byte alpha[2] = {0, 255};
         png_set_tRNS(png, info, alpha, 2, NULL);
     }
-    if (!row_fn) png_set_compression_level(png, 0);   /* stored: the first row is written out at once */
+    if (!row_fn) png_set_compression_level(png, 0); /* stored: the first row is written out at once */
     png_write_info(png, info);
     if (row_fn) {
         png_set_filter(png, 0, PNG_FILTER_NONE);
         size_t rowbytes = png_get_rowbytes(png, info);
-        uint8_t *row = calloc(1, rowbytes + (size_t)w * 8);   /* solid_row fills w pixels of up to 8 bytes */
+        uint8_t *row = calloc(1, rowbytes + (size_t)w * 8); /* solid_row fills w pixels of up to 8 bytes */
         int passes = png_set_interlace_handling(png);
         for (int p = 0; p < passes; p++)
             for (int y = 0; y < h; y++) {

@@ -15,7 +15,19 @@
 
 /* One row per key: the table is the single place that knows a key's
  * section, type, range and where it lives in Config. */
-typedef enum { T_STR, T_INT, T_BOOL, T_ORIENT, T_TURN, T_RENDERER, T_LOGLEVEL, T_FONTLIST, T_REASONS, T_HOURS, T_URL } KeyType;
+typedef enum {
+    T_STR,
+    T_INT,
+    T_BOOL,
+    T_ORIENT,
+    T_TURN,
+    T_RENDERER,
+    T_LOGLEVEL,
+    T_FONTLIST,
+    T_REASONS,
+    T_HOURS,
+    T_URL
+} KeyType;
 
 typedef struct {
     const char *section, *name;
@@ -24,10 +36,22 @@ typedef struct {
     int min, max;
 } Key;
 
-#define STR(sec, key, field) {sec, key, T_STR, offsetof(Config, field), sizeof(((Config *)0)->field), 0, 0}
-#define INT(sec, key, field, lo, hi) {sec, key, T_INT, offsetof(Config, field), sizeof(int), lo, hi}
-#define BOOL(sec, key, field) {sec, key, T_BOOL, offsetof(Config, field), sizeof(bool), 0, 0}
-#define OTHER(sec, key, type, field) {sec, key, type, offsetof(Config, field), sizeof(((Config *)0)->field), 0, 0}
+#define STR(sec, key, field)                                                                                           \
+    {                                                                                                                  \
+        sec, key, T_STR, offsetof(Config, field), sizeof(((Config *)0)->field), 0, 0                                   \
+    }
+#define INT(sec, key, field, lo, hi)                                                                                   \
+    {                                                                                                                  \
+        sec, key, T_INT, offsetof(Config, field), sizeof(int), lo, hi                                                  \
+    }
+#define BOOL(sec, key, field)                                                                                          \
+    {                                                                                                                  \
+        sec, key, T_BOOL, offsetof(Config, field), sizeof(bool), 0, 0                                                  \
+    }
+#define OTHER(sec, key, type, field)                                                                                   \
+    {                                                                                                                  \
+        sec, key, type, offsetof(Config, field), sizeof(((Config *)0)->field), 0, 0                                    \
+    }
 
 static const Key keys[] = {
     STR("unit", "name", unit_name),
@@ -105,8 +129,7 @@ void config_defaults(Config *cfg)
     cfg->rating_levels = 5;
     static const char *const reasons[] = {"内容及时", "内容清楚", "内容不全", "更新太慢", "看不懂", "字太小"};
     cfg->reason_count = (int)(sizeof reasons / sizeof reasons[0]);
-    for (int i = 0; i < cfg->reason_count; i++)
-        snprintf(cfg->reasons[i], sizeof cfg->reasons[i], "%s", reasons[i]);
+    for (int i = 0; i < cfg->reason_count; i++) snprintf(cfg->reasons[i], sizeof cfg->reasons[i], "%s", reasons[i]);
     cfg->rate_limit_per_hour = 30;
     cfg->duplicate_window_s = 600;
     snprintf(cfg->rime_shared_dir, sizeof cfg->rime_shared_dir, "/usr/share/rime-data");
@@ -132,8 +155,14 @@ static int parse_bool(const char *s, bool *out)
     static const char *const yes[] = {"true", "yes", "on", "1"};
     static const char *const no[] = {"false", "no", "off", "0"};
     for (int i = 0; i < 4; i++) {
-        if (strcasecmp(s, yes[i]) == 0) { *out = true; return 0; }
-        if (strcasecmp(s, no[i]) == 0) { *out = false; return 0; }
+        if (strcasecmp(s, yes[i]) == 0) {
+            *out = true;
+            return 0;
+        }
+        if (strcasecmp(s, no[i]) == 0) {
+            *out = false;
+            return 0;
+        }
     }
     return -1;
 }
@@ -179,8 +208,7 @@ static int set_value(Config *cfg, const Key *k, const char *value, Err *err)
         memcpy(field, value, strlen(value) + 1);
         return 0;
     case T_INT:
-        if (parse_int(value, &v) != 0)
-            return err_set(err, "%s must be a whole number, not \"%s\"", k->name, value);
+        if (parse_int(value, &v) != 0) return err_set(err, "%s must be a whole number, not \"%s\"", k->name, value);
         if (v < k->min || v > k->max)
             return err_set(err, "%s must be between %d and %d, not %ld", k->name, k->min, k->max, v);
         *(int *)field = (int)v;
@@ -225,7 +253,8 @@ static int set_value(Config *cfg, const Key *k, const char *value, Err *err)
         return 0;
     }
     case T_URL:
-        if (strncmp(value, "https://", 8) != 0 && strncmp(value, "http://", 7) != 0 && strncmp(value, "file://", 7) != 0)
+        if (strncmp(value, "https://", 8) != 0 && strncmp(value, "http://", 7) != 0 &&
+            strncmp(value, "file://", 7) != 0)
             return err_set(err, "server_url must start with https://, http:// or file://, not \"%s\"", value);
         if (strlen(value) >= k->size) return err_set(err, "server_url is too long (at most %zu bytes)", k->size - 1);
         memcpy(field, value, strlen(value) + 1);
@@ -249,10 +278,7 @@ static int on_ini_key(void *ctx, const char *section, const char *name, const ch
     return err_set(err, "unknown key \"%s\" in [%s]", name, section);
 }
 
-int config_load_file(Config *cfg, const char *path, Err *err)
-{
-    return inifile_load(path, on_ini_key, cfg, err);
-}
+int config_load_file(Config *cfg, const char *path, Err *err) { return inifile_load(path, on_ini_key, cfg, err); }
 
 const char *config_find_path(int argc, char **argv)
 {
@@ -289,14 +315,26 @@ static int copy_arg(char *dst, size_t size, const char *value, const char *opt, 
 
 int config_apply_args(Config *cfg, int argc, char **argv, Err *err)
 {
-    enum { O_CONFIG = 256, O_WINDOWED, O_SIZE, O_PORTRAIT, O_LANDSCAPE, O_DB, O_SERVER, O_HEADLESS, O_SHOTS, O_LOG, O_HELP };
+    enum {
+        O_CONFIG = 256,
+        O_WINDOWED,
+        O_SIZE,
+        O_PORTRAIT,
+        O_LANDSCAPE,
+        O_DB,
+        O_SERVER,
+        O_HEADLESS,
+        O_SHOTS,
+        O_LOG,
+        O_HELP
+    };
     static const struct option opts[] = {
-        {"config", required_argument, 0, O_CONFIG},   {"windowed", no_argument, 0, O_WINDOWED},
-        {"size", required_argument, 0, O_SIZE},       {"portrait", no_argument, 0, O_PORTRAIT},
-        {"landscape", no_argument, 0, O_LANDSCAPE},   {"db", required_argument, 0, O_DB},
-        {"server", required_argument, 0, O_SERVER},   {"headless", required_argument, 0, O_HEADLESS},
-        {"shots", required_argument, 0, O_SHOTS},     {"log-level", required_argument, 0, O_LOG},
-        {"help", no_argument, 0, O_HELP},             {0, 0, 0, 0},
+        {"config", required_argument, 0, O_CONFIG}, {"windowed", no_argument, 0, O_WINDOWED},
+        {"size", required_argument, 0, O_SIZE},     {"portrait", no_argument, 0, O_PORTRAIT},
+        {"landscape", no_argument, 0, O_LANDSCAPE}, {"db", required_argument, 0, O_DB},
+        {"server", required_argument, 0, O_SERVER}, {"headless", required_argument, 0, O_HEADLESS},
+        {"shots", required_argument, 0, O_SHOTS},   {"log-level", required_argument, 0, O_LOG},
+        {"help", no_argument, 0, O_HELP},           {0, 0, 0, 0},
     };
     optind = 1;
     opterr = 0;
@@ -331,9 +369,7 @@ int config_apply_args(Config *cfg, int argc, char **argv, Err *err)
             if (log_level_parse(optarg) < 0) return err_set(err, "--log-level must be debug, info, warn or error");
             cfg->log_level = log_level_parse(optarg);
             break;
-        case O_HELP:
-            config_print_usage(argv[0]);
-            return 1;
+        case O_HELP: config_print_usage(argv[0]); return 1;
         default:
             if (optopt) return err_set(err, "option %s needs a value (see --help)", argv[optind - 1]);
             return err_set(err, "unknown option %s (see --help)", argv[optind - 1]);

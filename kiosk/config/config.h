@@ -13,28 +13,28 @@
 
 #define CONFIG_MAX_FALLBACK_FONTS 4
 #define CONFIG_MAX_REASONS 12
-#define CONFIG_TURN_AUTO -1       /* turn by 90 when the output's shape is not the orientation's */
+#define CONFIG_TURN_AUTO -1 /* turn by 90 when the output's shape is not the orientation's */
 
 typedef enum { ORIENT_LANDSCAPE, ORIENT_PORTRAIT } Orientation;
 typedef enum { RENDERER_AUTO, RENDERER_SOFTWARE, RENDERER_GPU } RendererChoice;
 
 typedef struct Config {
     /* [unit] */
-    char unit_name[256];          /* 中共青禾镇委员会 */
+    char unit_name[256]; /* 中共青禾镇委员会 */
 
     /* [display] */
     bool fullscreen;
-    int width, height;            /* window size when not full screen */
+    int width, height; /* window size when not full screen */
     Orientation orientation;
-    RendererChoice renderer;      /* auto: the GPU when there is a real one (kiosk/ui/renderer.h) */
-    int turn_degrees;             /* picture turned clockwise on the output: 0/90/180/270, or CONFIG_TURN_AUTO */
-    int text_scale_percent;       /* 100 = sizes designed for 1080p at 1 m */
+    RendererChoice renderer; /* auto: the GPU when there is a real one (kiosk/ui/renderer.h) */
+    int turn_degrees; /* picture turned clockwise on the output: 0/90/180/270, or CONFIG_TURN_AUTO */
+    int text_scale_percent; /* 100 = sizes designed for 1080p at 1 m */
 
     /* [fonts] */
     char font_regular[1024];
     char font_bold[1024];
-    int font_face_index;          /* face inside a .ttc collection */
-    int font_face_index_hant;     /* the face for Traditional text (zh-Hant) in the same collection */
+    int font_face_index; /* face inside a .ttc collection */
+    int font_face_index_hant; /* the face for Traditional text (zh-Hant) in the same collection */
     char font_fallback[CONFIG_MAX_FALLBACK_FONTS][1024];
     int font_fallback_count;
 
@@ -48,31 +48,31 @@ typedef struct Config {
     char kiosk_id[128];
     char token[256];
     char ca_file[1024];
-    char enrolment_file[1024];    /* more [sync] settings, from dangwu-kiosk-enrol */
+    char enrolment_file[1024]; /* more [sync] settings, from dangwu-kiosk-enrol */
     int sync_interval_s;
     int connect_timeout_s;
 
     /* [screen] */
     int idle_timeout_s;
     int attract_timeout_s;
-    int ticker_speed;             /* pixels per second */
-    char screen_on[16];           /* "07:00-20:00", empty = always on */
+    int ticker_speed; /* pixels per second */
+    char screen_on[16]; /* "07:00-20:00", empty = always on */
 
     /* [feedback] */
     bool feedback_enabled;
-    int rating_levels;            /* 2..5 */
+    int rating_levels; /* 2..5 */
     char reasons[CONFIG_MAX_REASONS][64];
     int reason_count;
     int rate_limit_per_hour;
     int duplicate_window_s;
 
     /* [input] the on-screen keyboard's engines (data from Debian packages) */
-    char rime_shared_dir[1024];   /* schemas: /usr/share/rime-data (rime-data-luna-pinyin) */
-    char rime_user_dir[1024];     /* engine data deployed there at first start: var/rime */
+    char rime_shared_dir[1024]; /* schemas: /usr/share/rime-data (rime-data-luna-pinyin) */
+    char rime_user_dir[1024]; /* engine data deployed there at first start: var/rime */
     char handwriting_model[1024]; /* zinnia model (tegaki-zinnia-simplified-chinese) */
 
     /* [log] */
-    int log_level;                /* LogLevel */
+    int log_level; /* LogLevel */
     char log_file[1024];
 
     /* command line only */

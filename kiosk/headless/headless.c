@@ -25,9 +25,9 @@ typedef struct Run {
     const char *script;
     int line;
     char shots[PATH_MAX];
-    Err err;                   /* why the script stops, printed after its line number */
-    SyncThread *sync;          /* started by sync-start */
-    char kept_id[96];          /* remember-place: a widget whose place must not change */
+    Err err; /* why the script stops, printed after its line number */
+    SyncThread *sync; /* started by sync-start */
+    char kept_id[96]; /* remember-place: a widget whose place must not change */
     SDL_Rect kept_rect;
 } Run;
 
@@ -228,8 +228,7 @@ static int check_layout(Run *r)
         if (a->rect.w < min || a->rect.h < min)
             return fail(r, "touch target \"%s\" (%s) is %dx%d, smaller than %dx%d", a->id, a->text, a->rect.w,
                         a->rect.h, min, min);
-        if (!rect_inside(a->rect, screen, 0))
-            return fail(r, "touch target \"%s\" is partly off the screen", a->id);
+        if (!rect_inside(a->rect, screen, 0)) return fail(r, "touch target \"%s\" is partly off the screen", a->id);
         for (int j = i + 1; j < n; j++) {
             SDL_Rect x;
             if (w[j].touch && SDL_IntersectRect(&a->rect, &w[j].rect, &x))
@@ -339,7 +338,7 @@ static int append(char **buf, size_t *len, const char *text)
 typedef struct RowsSeen {
     int *v;
     int n, cap;
-    unsigned long long tables;  /* tables begun on an earlier page (bit per table index < 64) */
+    unsigned long long tables; /* tables begun on an earlier page (bit per table index < 64) */
 } RowsSeen;
 
 static bool rows_seen_has(const RowsSeen *rs, int key)
@@ -682,7 +681,7 @@ static int stroke(Run *r, char *spec)
 
 /* ---- numbers: a typo fails the script at its line, it never taps (0,0) */
 
-#define COORD_MAX 100000          /* px: beyond any screen, below any overflow */
+#define COORD_MAX 100000 /* px: beyond any screen, below any overflow */
 #define MS_MAX (24 * 3600 * 1000) /* a day of the script's clock */
 
 static int number(Run *r, const char *text, const char *what, int lo, int hi, int *out)
@@ -721,7 +720,7 @@ static int cmd_tap(Run *r, int argc, char **argv)
     (void)argc;
     int x, y;
     if (point(r, argv, 1, &x, &y)) return -1;
-    press_at(r->app, x, y, TAP_MS, argv[0][0] == 'c');   /* click: the mouse */
+    press_at(r->app, x, y, TAP_MS, argv[0][0] == 'c'); /* click: the mouse */
     return 0;
 }
 
@@ -799,7 +798,7 @@ static int cmd_swipe(Run *r, int argc, char **argv)
     int x1, y1, x2, y2, ms;
     if (point(r, argv, 1, &x1, &y1) || point(r, argv, 3, &x2, &y2) || number(r, argv[5], "MS", 0, MS_MAX, &ms))
         return -1;
-    drag(r->app, x1, y1, x2, y2, ms, argv[0][0] == 'd');   /* drag: the mouse */
+    drag(r->app, x1, y1, x2, y2, ms, argv[0][0] == 'd'); /* drag: the mouse */
     return 0;
 }
 
@@ -1105,7 +1104,7 @@ static int split(char *line, const Command **cmd, char **argv, int max)
         if (n == 1) *cmd = find_command(argv[0]);
     }
     p += strspn(p, " \t");
-    return *p ? max + 1 : n;   /* max + 1: more words than any command takes */
+    return *p ? max + 1 : n; /* max + 1: more words than any command takes */
 }
 
 static int run_line(Run *r, char *line)
@@ -1119,7 +1118,6 @@ static int run_line(Run *r, char *line)
     if (cmd->render) app_render(r->app);
     return cmd->run(r, argc, argv);
 }
-
 
 int headless_run(App *app, const Config *cfg, const char *script_path)
 {

@@ -9,8 +9,8 @@
 struct ImeHandwriting {
     zinnia_recognizer_t *recognizer;
     zinnia_character_t *character;
-    int strokes;                  /* strokes begun so far */
-    int points;                   /* points over all strokes */
+    int strokes; /* strokes begun so far */
+    int points; /* points over all strokes */
 };
 
 int ime_handwriting_open(const char *model_path, ImeHandwriting **out, Err *err)
@@ -18,8 +18,10 @@ int ime_handwriting_open(const char *model_path, ImeHandwriting **out, Err *err)
     *out = NULL;
     struct stat st;
     if (stat(model_path, &st) != 0)
-        return err_set(err, "%s: missing; the handwriting model comes from the Debian package "
-                            "tegaki-zinnia-simplified-chinese", model_path);
+        return err_set(err,
+                       "%s: missing; the handwriting model comes from the Debian package "
+                       "tegaki-zinnia-simplified-chinese",
+                       model_path);
     ImeHandwriting *h = calloc(1, sizeof *h);
     if (!h) return err_set(err, "out of memory");
     h->recognizer = zinnia_recognizer_new();
@@ -55,15 +57,9 @@ void ime_handwriting_clear(ImeHandwriting *h)
     h->points = 0;
 }
 
-int ime_handwriting_stroke_count(const ImeHandwriting *h)
-{
-    return h->strokes;
-}
+int ime_handwriting_stroke_count(const ImeHandwriting *h) { return h->strokes; }
 
-static int clamp(int v, int lo, int hi)
-{
-    return v < lo ? lo : v > hi ? hi : v;
-}
+static int clamp(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
 
 /* Screen point -> model square.  The pad's longer side maps to the full
  * model size and the shorter one is centred, so proportions survive. */

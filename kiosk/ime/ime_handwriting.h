@@ -15,21 +15,21 @@
 
 #include "err.h"
 
-#define IME_HW_MODEL_SIZE 1000    /* tegaki's models are trained in 1000x1000 */
+#define IME_HW_MODEL_SIZE 1000 /* tegaki's models are trained in 1000x1000 */
 #define IME_HW_MAX_STROKES 64
-#define IME_HW_MAX_POINTS 4096    /* over all strokes of one character */
-#define IME_HW_CANDIDATE_MAX 16   /* bytes of one candidate (one character) */
-#define IME_HW_CLASSIFY_MAX 40    /* candidates asked of zinnia before ranking */
+#define IME_HW_MAX_POINTS 4096 /* over all strokes of one character */
+#define IME_HW_CANDIDATE_MAX 16 /* bytes of one candidate (one character) */
+#define IME_HW_CLASSIFY_MAX 40 /* candidates asked of zinnia before ranking */
 
 typedef struct ImeHandwriting ImeHandwriting;
 
 typedef struct ImeHwPad {
-    int x, y, w, h;               /* the writing pad on screen */
+    int x, y, w, h; /* the writing pad on screen */
 } ImeHwPad;
 
 typedef struct ImeHwCandidate {
     char text[IME_HW_CANDIDATE_MAX];
-    float score;                  /* higher is better */
+    float score; /* higher is better */
 } ImeHwCandidate;
 
 /* Opens the model; a clear error names the Debian package when it is

@@ -14,8 +14,8 @@
 #include "path.h"
 
 #define SCHEMA_ID "luna_pinyin_simp"
-#define INPUT_MAX 60              /* letters; longer input only slows the engine */
-#define KEY_BACKSPACE 0xff08      /* X11 keysym, what librime expects */
+#define INPUT_MAX 60 /* letters; longer input only slows the engine */
+#define KEY_BACKSPACE 0xff08 /* X11 keysym, what librime expects */
 
 /* Written into the user folder before deploying.  librime merges
  * NAME.custom.yaml into NAME.yaml: deploy only the one schema we use (a
@@ -33,15 +33,15 @@ typedef enum { DEPLOY_RUNNING, DEPLOY_DONE, DEPLOY_FAILED } DeployState;
 
 struct ImePinyin {
     RimeApi *api;
-    RimeSessionId session;        /* 0 until ready */
-    _Atomic int deploy;           /* DeployState, set from librime's thread */
+    RimeSessionId session; /* 0 until ready */
+    _Atomic int deploy; /* DeployState, set from librime's thread */
     char shared_dir[PATH_MAX];
     char user_dir[PATH_MAX];
     char preedit[512];
 };
 
-static bool engine_open;          /* librime is one per process */
-static bool engine_set_up;        /* RimeSetup (logging) may run only once */
+static bool engine_open; /* librime is one per process */
+static bool engine_set_up; /* RimeSetup (logging) may run only once */
 
 static void on_rime_message(void *context, RimeSessionId session, const char *type, const char *value)
 {
@@ -79,8 +79,7 @@ static int check_shared_data(const char *shared_dir, Err *err)
     struct stat st;
     if (path_format(path, sizeof path, err, "%s/%s.schema.yaml", shared_dir, SCHEMA_ID)) return -1;
     if (stat(path, &st) != 0)
-        return err_set(err, "%s: missing; the pinyin schema comes from the Debian package rime-data-luna-pinyin",
-                       path);
+        return err_set(err, "%s: missing; the pinyin schema comes from the Debian package rime-data-luna-pinyin", path);
     return 0;
 }
 
@@ -92,8 +91,8 @@ static void fill_traits(ImePinyin *p, RimeTraits *t)
     t->distribution_code_name = "dangwu-kiosk";
     t->distribution_version = "1";
     t->app_name = "rime.dangwu-kiosk";
-    t->min_log_level = 2;         /* errors only */
-    t->log_dir = "";              /* "" = stderr, next to our own log lines */
+    t->min_log_level = 2; /* errors only */
+    t->log_dir = ""; /* "" = stderr, next to our own log lines */
 }
 
 int ime_pinyin_open(const char *shared_dir, const char *user_dir, ImePinyin **out, Err *err)
@@ -143,7 +142,7 @@ void ime_pinyin_close(ImePinyin *p)
 
 static int start_session(ImePinyin *p, Err *err)
 {
-    p->api->join_maintenance_thread();   /* already finished; reaps the thread */
+    p->api->join_maintenance_thread(); /* already finished; reaps the thread */
     RimeSessionId s = p->api->create_session();
     if (!s) return err_set(err, "librime could not create an input session");
     if (!p->api->select_schema(s, SCHEMA_ID)) {

@@ -24,16 +24,16 @@
 
 #include "err.h"
 
-#define IME_CANDIDATE_MAX 64      /* bytes of one candidate (UTF-8) */
-#define IME_PAGE_MAX 16           /* candidates on one page, at most */
+#define IME_CANDIDATE_MAX 64 /* bytes of one candidate (UTF-8) */
+#define IME_PAGE_MAX 16 /* candidates on one page, at most */
 
 typedef struct ImePinyin ImePinyin;
 
 typedef struct ImeCandidates {
     char text[IME_PAGE_MAX][IME_CANDIDATE_MAX];
-    int count;                    /* in text[] */
-    int first;                    /* index of text[0] in the whole list */
-    bool more;                    /* a further page exists */
+    int count; /* in text[] */
+    int first; /* index of text[0] in the whole list */
+    bool more; /* a further page exists */
 } ImeCandidates;
 
 /* Starts the engine: checks that the schema is in shared_dir, creates

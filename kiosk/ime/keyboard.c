@@ -9,13 +9,13 @@
 #include "log.h"
 #include "number.h"
 
-#define ROW_H 96                  /* design px at 1080p */
+#define ROW_H 96 /* design px at 1080p */
 #define GAP 10
 #define MIN_KEY UI_MIN_TARGET
 #define HW_CANDIDATES 10
-#define MAX_PAGES 64              /* candidate pages a visitor can step back through */
+#define MAX_PAGES 64 /* candidate pages a visitor can step back through */
 #define MAX_POINTS IME_HW_MAX_POINTS
-#define TEXT_INSET 28             /* design px: notes and typed pinyin stand clear of the screen's edge */
+#define TEXT_INSET 28 /* design px: notes and typed pinyin stand clear of the screen's edge */
 
 static const char *const MODE_LABEL[KB_MODE_COUNT] = {"拼音", "手写", "ABC", "123", "符号"};
 static const char *const MODE_ID[KB_MODE_COUNT] = {"kb.mode:pinyin", "kb.mode:hand", "kb.mode:abc", "kb.mode:123",
@@ -30,12 +30,12 @@ static const char *const SYMBOL_ROWS[3] = {"， 。 、 ？ ！ ： ； “ ” 
 static const char *const KEYPAD_ROWS[4] = {"1 2 3", "4 5 6", "7 8 9", "DEL 0 CLR"};
 
 struct Keyboard {
-    Fonts *fonts;                 /* the ui's, known from the first draw */
-    ImePinyin *pinyin;            /* NULL when its data is missing */
-    ImeHandwriting *hw;           /* NULL when its model is missing */
+    Fonts *fonts; /* the ui's, known from the first draw */
+    ImePinyin *pinyin; /* NULL when its data is missing */
+    ImeHandwriting *hw; /* NULL when its model is missing */
     bool pinyin_ready, pinyin_failed;
 
-    char *buf;                    /* the attached field */
+    char *buf; /* the attached field */
     size_t size;
     int max_chars;
     KbField field;
@@ -43,21 +43,21 @@ struct Keyboard {
     bool caps;
 
     /* pinyin candidate bar */
-    int cand_first;               /* index of the first shown */
-    int cand_shown;               /* how many the last draw used up */
-    int cand_best;                /* the first one shown, what 空格 takes; -1 = none */
+    int cand_first; /* index of the first shown */
+    int cand_shown; /* how many the last draw used up */
+    int cand_best; /* the first one shown, what 空格 takes; -1 = none */
     bool cand_more;
-    int page_starts[MAX_PAGES];   /* firsts of the pages before this one */
+    int page_starts[MAX_PAGES]; /* firsts of the pages before this one */
     int page_depth;
 
     /* handwriting: two boxes side by side; a stroke begun in the other
      * box takes the best candidate of this one (no timer: slow writers
      * are never hurried) */
-    SDL_Rect pad;                 /* the box being written in (window px) */
-    SDL_Rect boxes[2];            /* both boxes as drawn */
-    int box;                      /* which of them is being written in */
+    SDL_Rect pad; /* the box being written in (window px) */
+    SDL_Rect boxes[2]; /* both boxes as drawn */
+    int box; /* which of them is being written in */
     bool stroking;
-    SDL_Point pts[MAX_POINTS];    /* the strokes as drawn, for showing them */
+    SDL_Point pts[MAX_POINTS]; /* the strokes as drawn, for showing them */
     int stroke_end[IME_HW_MAX_STROKES];
     int strokes, points;
     ImeHwCandidate hw_cand[HW_CANDIDATES];
@@ -125,10 +125,7 @@ bool keyboard_mode_available(Keyboard *kb, KbMode mode)
 
 /* ---- editing the field ------------------------------------------------ */
 
-static int char_count(const char *s)
-{
-    return (int)SDL_utf8strlen(s);
-}
+static int char_count(const char *s) { return (int)SDL_utf8strlen(s); }
 
 /* Appends as many whole characters of text as the field takes. */
 static void insert_text(Keyboard *kb, const char *text)
@@ -161,10 +158,7 @@ static void delete_last_char(Keyboard *kb)
 
 /* ---- pinyin ----------------------------------------------------------- */
 
-static bool composing(Keyboard *kb)
-{
-    return kb->pinyin_ready && ime_pinyin_composing(kb->pinyin);
-}
+static bool composing(Keyboard *kb) { return kb->pinyin_ready && ime_pinyin_composing(kb->pinyin); }
 
 static void reset_pages(Keyboard *kb)
 {
@@ -206,7 +200,7 @@ static void settle_pinyin(Keyboard *kb)
         int before = (int)strlen(ime_pinyin_preedit(kb->pinyin));
         choose_candidate(kb, first_drawable(kb));
         if (composing(kb) && (int)strlen(ime_pinyin_preedit(kb->pinyin)) == before) {
-            ime_pinyin_clear(kb->pinyin);   /* no candidate at all: drop the letters */
+            ime_pinyin_clear(kb->pinyin); /* no candidate at all: drop the letters */
         }
     }
 }
@@ -295,12 +289,9 @@ bool keyboard_pointer(Keyboard *kb, const InputEvent *in, uint32_t now_ms)
     if (!kb->stroking) return false;
     int x = in->x + in->dx, y = in->y + in->dy;
     switch (in->kind) {
-    case INPUT_MOVE:
-        pen_point(kb, x, y, false);
-        return true;
-    case INPUT_LONG_PRESS:        /* a finger resting mid-stroke: still writing */
-        return true;
-    default:                      /* released: tap (a dot), swipe or cancel */
+    case INPUT_MOVE: pen_point(kb, x, y, false); return true;
+    case INPUT_LONG_PRESS: /* a finger resting mid-stroke: still writing */ return true;
+    default: /* released: tap (a dot), swipe or cancel */
         pen_point(kb, x, y, false);
         kb->stroking = false;
         recognise(kb);
@@ -330,10 +321,7 @@ void keyboard_detach(Keyboard *kb)
     kb->buf = NULL;
 }
 
-bool keyboard_attached(const Keyboard *kb)
-{
-    return kb->buf != NULL;
-}
+bool keyboard_attached(const Keyboard *kb) { return kb->buf != NULL; }
 
 void keyboard_reset(Keyboard *kb)
 {
@@ -343,10 +331,7 @@ void keyboard_reset(Keyboard *kb)
     kb->caps = false;
 }
 
-KbMode keyboard_mode(const Keyboard *kb)
-{
-    return kb->mode;
-}
+KbMode keyboard_mode(const Keyboard *kb) { return kb->mode; }
 
 void keyboard_set_mode(Keyboard *kb, KbMode mode)
 {
@@ -369,10 +354,7 @@ void keyboard_set_mode(Keyboard *kb, KbMode mode)
 
 /* A one-letter key a-z ("q"), which ABC shows and types in upper case
  * while 大写 is on. */
-static bool is_letter_key(const char *key)
-{
-    return key[0] >= 'a' && key[0] <= 'z' && key[1] == '\0';
-}
+static bool is_letter_key(const char *key) { return key[0] >= 'a' && key[0] <= 'z' && key[1] == '\0'; }
 
 static void key_char(Keyboard *kb, const char *text)
 {
@@ -468,10 +450,7 @@ KbResult keyboard_tap(Keyboard *kb, const char *id)
 /* Below this width the mode keys get a row of their own (portrait). */
 #define ONE_BOTTOM_ROW_MIN_W 1400
 
-static int row_count(const Ui *ui, int width)
-{
-    return width < ui_px(ui, ONE_BOTTOM_ROW_MIN_W) ? 6 : 5;
-}
+static int row_count(const Ui *ui, int width) { return width < ui_px(ui, ONE_BOTTOM_ROW_MIN_W) ? 6 : 5; }
 
 int keyboard_height(const Ui *ui, int width)
 {
@@ -482,9 +461,9 @@ int keyboard_height(const Ui *ui, int width)
 typedef struct Rows {
     SDL_Rect area;
     int row_h, gap, key_w;
-    int rows;                     /* 5, or 6 when the mode keys have their own row */
-    int extra;                    /* height beyond keyboard_height() */
-    int shift_from;               /* the first row moved down by extra */
+    int rows; /* 5, or 6 when the mode keys have their own row */
+    int extra; /* height beyond keyboard_height() */
+    int shift_from; /* the first row moved down by extra */
 } Rows;
 
 /* Rows from shift_from on move down by the room the keyboard has beyond
@@ -642,8 +621,8 @@ static void draw_box(Ui *ui, SDL_Rect box, bool active, const char *hint, int ga
     ui_fill(ui, (SDL_Rect){box.x + box.w / 2 - line / 2, box.y + hint_h + gap, line, box.h - hint_h - 2 * gap},
             ui_theme.pressed_card);
     if (!hint) return;
-    TextSpec spec = {.size = ui_font(ui, 34), .color = ui_theme.text_soft, .align = ALIGN_CENTER, .middle = true,
-                     .max_lines = 1};
+    TextSpec spec = {
+        .size = ui_font(ui, 34), .color = ui_theme.text_soft, .align = ALIGN_CENTER, .middle = true, .max_lines = 1};
     ui_text_kind(ui, -1, NULL, (SDL_Rect){box.x + gap, box.y + gap, box.w - 2 * gap, hint_h - gap}, hint, &spec);
 }
 
@@ -680,7 +659,7 @@ static void mode_keys(Keyboard *kb, Ui *ui, SDL_Rect r, int key_w, int gap)
 {
     for (int m = 0; m < KB_MODE_COUNT; m++) {
         bool on = kb->mode == (KbMode)m;
-        bool usable = m == KB_PINYIN       ? kb->pinyin != NULL && !kb->pinyin_failed
+        bool usable = m == KB_PINYIN        ? kb->pinyin != NULL && !kb->pinyin_failed
                       : m == KB_HANDWRITING ? kb->hw != NULL
                                             : true;
         SDL_Rect k = {r.x + m * (key_w + gap), r.y, key_w, r.h};
@@ -765,8 +744,7 @@ void keyboard_draw(Keyboard *kb, Ui *ui, SDL_Rect area)
     case KB_SYMBOLS:
         for (int i = 0; i < 3; i++) draw_key_row(kb, ui, &g, 1 + i, SYMBOL_ROWS[i], g.key_w, true);
         break;
-    case KB_MODE_COUNT:
-        break;
+    case KB_MODE_COUNT: break;
     }
     draw_bottom_rows(kb, ui, &g);
     if (kb->mode == KB_PINYIN) {

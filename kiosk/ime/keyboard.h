@@ -29,14 +29,14 @@
 typedef enum { KB_PINYIN, KB_HANDWRITING, KB_LATIN, KB_DIGITS, KB_SYMBOLS, KB_MODE_COUNT } KbMode;
 
 typedef enum {
-    KB_FIELD_TEXT,                /* any text: all modes */
-    KB_FIELD_PHONE,               /* digits only, the numeric keypad */
+    KB_FIELD_TEXT, /* any text: all modes */
+    KB_FIELD_PHONE, /* digits only, the numeric keypad */
 } KbField;
 
 typedef enum {
-    KB_IGNORED,                   /* not a keyboard widget */
-    KB_HANDLED,                   /* taken; redraw */
-    KB_DONE,                      /* 完成: the screen closes the keyboard */
+    KB_IGNORED, /* not a keyboard widget */
+    KB_HANDLED, /* taken; redraw */
+    KB_DONE, /* 完成: the screen closes the keyboard */
 } KbResult;
 
 typedef struct Keyboard Keyboard;

@@ -20,32 +20,32 @@
 #include "err.h"
 #include "store.h"
 
-#define FEEDBACK_COMMENT_CHARS 300     /* code points a visitor may write */
+#define FEEDBACK_COMMENT_CHARS 300 /* code points a visitor may write */
 #define FEEDBACK_NAME_CHARS 20
 #define FEEDBACK_PHONE_DIGITS 11
-#define FEEDBACK_STATE_REASONS "setting.reasons"   /* synced from the county server */
+#define FEEDBACK_STATE_REASONS "setting.reasons" /* synced from the county server */
 /* A bare rating (no reasons, no comment) is only dropped as a duplicate
  * within this many seconds, however long duplicate_window is: the next
  * visitor may well give the same rating. */
 #define FEEDBACK_RATING_REPEAT_S 60
 
 typedef struct FeedbackTarget {
-    char item_id[PROTO_ID_MAX];        /* "" when not about one item */
-    char category_id[PROTO_ID_MAX];    /* "" when about the organisation */
-    char label[512];                   /* what the visitor reads: the title, 栏目 or unit */
+    char item_id[PROTO_ID_MAX]; /* "" when not about one item */
+    char category_id[PROTO_ID_MAX]; /* "" when about the organisation */
+    char label[512]; /* what the visitor reads: the title, 栏目 or unit */
 } FeedbackTarget;
 
 typedef struct FeedbackForm {
     FeedbackTarget target;
-    bool request;                      /* 依申请公开 / 群众点题 rather than an opinion */
-    int rating_levels;                 /* 2..5 */
-    int rating;                        /* 0 = none, 1 = best .. rating_levels */
+    bool request; /* 依申请公开 / 群众点题 rather than an opinion */
+    int rating_levels; /* 2..5 */
+    int rating; /* 0 = none, 1 = best .. rating_levels */
     char reasons[CONFIG_MAX_REASONS][64];
     int reason_count;
     bool reason_on[CONFIG_MAX_REASONS];
     char comment[4096];
     char name[128];
-    char phone[32];                    /* digits only */
+    char phone[32]; /* digits only */
 } FeedbackForm;
 
 typedef struct FeedbackRules {
@@ -54,11 +54,11 @@ typedef struct FeedbackRules {
 } FeedbackRules;
 
 typedef enum {
-    FEEDBACK_SAVED,                    /* committed to the outbox */
-    FEEDBACK_DUPLICATE,                /* the same was saved moments ago; not saved twice */
-    FEEDBACK_RATE_LIMITED,             /* too many from this kiosk in the last hour */
-    FEEDBACK_INCOMPLETE,               /* a check failed; the message says what to fix */
-    FEEDBACK_FAILED,                   /* the database refused or could not check; the cause is logged */
+    FEEDBACK_SAVED, /* committed to the outbox */
+    FEEDBACK_DUPLICATE, /* the same was saved moments ago; not saved twice */
+    FEEDBACK_RATE_LIMITED, /* too many from this kiosk in the last hour */
+    FEEDBACK_INCOMPLETE, /* a check failed; the message says what to fix */
+    FEEDBACK_FAILED, /* the database refused or could not check; the cause is logged */
 } FeedbackResult;
 
 /* The label of a rating for the configured number of levels: with 5,
@@ -84,10 +84,16 @@ void feedback_form_clear(FeedbackForm *f);
 bool feedback_form_touched(const FeedbackForm *f);
 
 /* Where a problem with the form is shown: beside its field. */
-typedef enum { FEEDBACK_AT_COMMENT, FEEDBACK_AT_NAME, FEEDBACK_AT_PHONE, FEEDBACK_AT_RATING, FEEDBACK_AT_COUNT } FeedbackSpot;
+typedef enum {
+    FEEDBACK_AT_COMMENT,
+    FEEDBACK_AT_NAME,
+    FEEDBACK_AT_PHONE,
+    FEEDBACK_AT_RATING,
+    FEEDBACK_AT_COUNT
+} FeedbackSpot;
 
 typedef struct FeedbackProblems {
-    const char *at[FEEDBACK_AT_COUNT];  /* a short sentence for the visitor, NULL when that part is fine */
+    const char *at[FEEDBACK_AT_COUNT]; /* a short sentence for the visitor, NULL when that part is fine */
     int count;
 } FeedbackProblems;
 

@@ -13,18 +13,15 @@
 #include "screen_feedback.h"
 #include "screens.h"
 
-#define PER_PAGE 4               /* one column in portrait, two in landscape */
+#define PER_PAGE 4 /* one column in portrait, two in landscape */
 
 typedef struct Answers {
-    StoreAnswer *list;           /* the current page */
+    StoreAnswer *list; /* the current page */
     int count, total;
     int page;
 } Answers;
 
-static int page_count(const Answers *a)
-{
-    return a->total ? (a->total + PER_PAGE - 1) / PER_PAGE : 1;
-}
+static int page_count(const Answers *a) { return a->total ? (a->total + PER_PAGE - 1) / PER_PAGE : 1; }
 
 static void load(App *app, Answers *a)
 {
@@ -93,7 +90,7 @@ static void ans_event(App *app, void *st, const ScreenEvent *ev)
 /* The sizes of a card's text: the list's, and the larger ones of an
  * answer shown alone. */
 typedef struct CardType {
-    int question, answer, meta, pad, tag;   /* 1080p design px */
+    int question, answer, meta, pad, tag; /* 1080p design px */
 } CardType;
 
 static const CardType LIST_CARD = {38, 36, 32, 24, 56};
@@ -101,14 +98,17 @@ static const CardType ALONE_CARD = {48, 44, 34, 40, 68};
 
 typedef struct Card {
     SDL_Rect box;
-    int x, w;                    /* the text column beside the 问/答 badges */
-    int answer_y, bottom;        /* the answer's room: from answer_y to bottom */
+    int x, w; /* the text column beside the 问/答 badges */
+    int answer_y, bottom; /* the answer's room: from answer_y to bottom */
     int meta_h;
 } Card;
 
 static TextSpec question_spec(Ui *ui, const CardType *t, int lines)
 {
-    return (TextSpec){.size = ui_font(ui, t->question), .bold = true, .color = ui_theme.text, .max_lines = lines,
+    return (TextSpec){.size = ui_font(ui, t->question),
+                      .bold = true,
+                      .color = ui_theme.text,
+                      .max_lines = lines,
                       .flags = TEXT_NO_RUNT};
 }
 
@@ -134,7 +134,10 @@ static Card draw_card_frame(Ui *ui, const StoreAnswer *s, SDL_Rect r, const char
     screens_format_date(s->asked_at, asked, sizeof asked);
     screens_format_date(s->answered_at, answered, sizeof answered);
     snprintf(line, sizeof line, "提问 %s　答复 %s", asked, answered);
-    TextSpec meta = {.size = ui_font(ui, t->meta), .color = ui_theme.text_soft, .max_lines = 1, .align = ALIGN_RIGHT,
+    TextSpec meta = {.size = ui_font(ui, t->meta),
+                     .color = ui_theme.text_soft,
+                     .max_lines = 1,
+                     .align = ALIGN_RIGHT,
                      .middle = true};
     ui_text(ui, (SDL_Rect){x, c.bottom, w, meta_h}, line, &meta);
     if (id) ui_record(ui, WIDGET_ROW, id, s->question, r, true);
@@ -158,8 +161,8 @@ static void draw_list_card(Ui *ui, const StoreAnswer *s, SDL_Rect r, const char 
 
 static void draw_empty(Ui *ui, SDL_Rect area)
 {
-    TextSpec big = {.size = ui_font(ui, 52), .bold = true, .color = ui_theme.text, .align = ALIGN_CENTER,
-                    .max_lines = 1};
+    TextSpec big = {
+        .size = ui_font(ui, 52), .bold = true, .color = ui_theme.text, .align = ALIGN_CENTER, .max_lines = 1};
     TextSpec small = {.size = ui_font(ui, 38), .color = ui_theme.text_soft, .align = ALIGN_CENTER, .max_lines = 2};
     int y = area.y + area.h / 3;
     ui_text_kind(ui, WIDGET_NOTE, NULL, (SDL_Rect){area.x, y, area.w, ui_font(ui, 52) * 2}, "暂无回复公开", &big);
@@ -217,10 +220,10 @@ const ScreenOps screen_answers = {
 /* ---- one answer alone ------------------------------------------------- */
 
 typedef struct One {
-    StoreAnswer *item;           /* one, from the store */
-    int index;                   /* its place in the list */
+    StoreAnswer *item; /* one, from the store */
+    int index; /* its place in the list */
     char id[PROTO_ID_MAX];
-    TextBlock body;              /* the answer, laid out once per width */
+    TextBlock body; /* the answer, laid out once per width */
     int body_w;
     int page, pages;
 } One;
@@ -296,7 +299,7 @@ static void one_draw(App *app, void *st, Ui *ui)
     SDL_Rect area = titled_area(app, ui, &c, "回复公开");
     const StoreAnswer *s = o->item;
     int pad = ui_px(ui, ALONE_CARD.pad), tag = ui_px(ui, ALONE_CARD.tag);
-    int col_w = area.w - 2 * pad - ui_badge_width(ui, tag, "问") - pad / 2;   /* as draw_card_frame lays it */
+    int col_w = area.w - 2 * pad - ui_badge_width(ui, tag, "问") - pad / 2; /* as draw_card_frame lays it */
     TextStyle st_ans = answer_style(ui, &ALONE_CARD);
     if (o->body_w != col_w) {
         one_forget_layout(o);

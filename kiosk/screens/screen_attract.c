@@ -13,14 +13,14 @@
 
 #define ATTRACT_SLIDE_MS 10000
 #define ATTRACT_MAX 12
-#define EXCERPT_BYTES 2400      /* more than any slide holds: the box, not this, cuts it */
+#define EXCERPT_BYTES 2400 /* more than any slide holds: the box, not this, cuts it */
 
 typedef struct Attract {
     StoreItemSummary *items;
     int count;
     int index;
     uint32_t since;
-    StoreItem shown;           /* the current slide's item (body, images) */
+    StoreItem shown; /* the current slide's item (body, images) */
     bool have_shown;
 } Attract;
 
@@ -145,18 +145,27 @@ static void attract_draw(App *app, void *st, Ui *ui)
     int hint_h = ui_px(ui, 150);
     SDL_Rect hint = {0, H - hint_h, W, hint_h};
     ui_fill_bleed(ui, hint, ui_theme.header);
-    TextSpec hs = {.size = ui_font(ui, 48), .bold = true, .color = ui_theme.header_text, .align = ALIGN_CENTER,
-                   .middle = true, .max_lines = 1};
+    TextSpec hs = {.size = ui_font(ui, 48),
+                   .bold = true,
+                   .color = ui_theme.header_text,
+                   .align = ALIGN_CENTER,
+                   .middle = true,
+                   .max_lines = 1};
     ui_text(ui, hint, "请轻触屏幕，开始浏览党务公开内容", &hs);
 
     int m = ui_px(ui, portrait ? 56 : 96);
     SDL_Rect area = {m, ch.body.y + ui_px(ui, 56), W - 2 * m, hint.y - ch.body.y - ui_px(ui, 100)};
     if (!a->have_shown) {
-        TextSpec big = {.size = ui_font(ui, 80), .bold = true, .color = ui_theme.accent_dark, .align = ALIGN_CENTER,
-                        .middle = true, .max_lines = 2, .flags = TEXT_NO_RUNT};
+        TextSpec big = {.size = ui_font(ui, 80),
+                        .bold = true,
+                        .color = ui_theme.accent_dark,
+                        .align = ALIGN_CENTER,
+                        .middle = true,
+                        .max_lines = 2,
+                        .flags = TEXT_NO_RUNT};
         ui_text(ui, (SDL_Rect){area.x, area.y, area.w, area.h / 2}, app_unit_name(app), &big);
-        TextSpec sub = {.size = ui_font(ui, 56), .color = ui_theme.text, .align = ALIGN_CENTER, .middle = true,
-                        .max_lines = 1};
+        TextSpec sub = {
+            .size = ui_font(ui, 56), .color = ui_theme.text, .align = ALIGN_CENTER, .middle = true, .max_lines = 1};
         ui_text(ui, (SDL_Rect){area.x, area.y + area.h / 2, area.w, area.h / 4}, "党务公开 · 欢迎查阅", &sub);
         return;
     }
@@ -164,7 +173,8 @@ static void attract_draw(App *app, void *st, Ui *ui)
     TextSpec label = {.size = ui_read_font(ui, 36), .bold = true, .color = ui_theme.accent, .max_lines = 1};
     int lh = ui_read_font(ui, 36) * 140 / 100;
     ui_text(ui, (SDL_Rect){area.x, area.y, area.w, lh}, "重要公开", &label);
-    TextSpec title = {.size = ui_read_font(ui, 64), .bold = true, .color = ui_theme.text, .max_lines = 2, .flags = TEXT_NO_RUNT};
+    TextSpec title = {
+        .size = ui_read_font(ui, 64), .bold = true, .color = ui_theme.text, .max_lines = 2, .flags = TEXT_NO_RUNT};
     int y = area.y + lh + ui_px(ui, 16);
     y += ui_text(ui, (SDL_Rect){area.x, y, area.w, ui_read_font(ui, 64) * 135 / 100 * 2}, it->s.title, &title);
     y += ui_px(ui, 40);
@@ -185,8 +195,8 @@ static void attract_draw(App *app, void *st, Ui *ui)
     /* As many lines as the box holds, ellipsized, never ending on a lone
      * character (the excerpt is short enough for TEXT_NO_RUNT's extra
      * layouts). */
-    TextSpec bs = {.size = ui_read_font(ui, 44), .color = ui_theme.text,
-                   .flags = TEXT_INDENT_PARAGRAPHS | TEXT_NO_RUNT};
+    TextSpec bs = {
+        .size = ui_read_font(ui, 44), .color = ui_theme.text, .flags = TEXT_INDENT_PARAGRAPHS | TEXT_NO_RUNT};
     ui_text(ui, text, body, &bs);
     if (a->count > 1) {
         char pos[32];

@@ -14,13 +14,13 @@
 
 typedef struct Category {
     StoreCategory root;
-    StoreCategory tabs[MAX_TABS];      /* children of root */
+    StoreCategory tabs[MAX_TABS]; /* children of root */
     int tab_count;
-    StoreCategory subtabs[MAX_TABS];   /* children of the chosen tab */
+    StoreCategory subtabs[MAX_TABS]; /* children of the chosen tab */
     int subtab_count;
-    char tab[PROTO_ID_MAX];            /* chosen second level ("" = all) */
-    char subtab[PROTO_ID_MAX];         /* chosen third level ("" = all of the tab) */
-    int tab_first, tab_next;           /* which tabs show when they need 更多… */
+    char tab[PROTO_ID_MAX]; /* chosen second level ("" = all) */
+    char subtab[PROTO_ID_MAX]; /* chosen third level ("" = all of the tab) */
+    int tab_first, tab_next; /* which tabs show when they need 更多… */
     int sub_first, sub_next;
     StoreItemSummary *items;
     int item_count, total;
@@ -185,8 +185,8 @@ static int draw_tabs(Ui *ui, SDL_Rect row, const char *prefix, const char *more_
     *next = 0;
     if (n == 0) return 0;
     int h = ui_px(ui, small ? 84 : 92), gap = ui_px(ui, 16);
-    TextSpec spec = {.size = ui_font(ui, small ? 34 : 38), .bold = !small, .middle = true, .align = ALIGN_CENTER,
-                     .max_lines = 1};
+    TextSpec spec = {
+        .size = ui_font(ui, small ? 34 : 38), .bold = !small, .middle = true, .align = ALIGN_CENTER, .max_lines = 1};
     int more_w = tab_width(ui, "更多…", &spec, row.w);
     int x = row.x, y = row.y, rows = 1, right = row.x + row.w;
     int hidden = n; /* the first tab not shown */
@@ -235,11 +235,17 @@ static void draw_row(App *app, Ui *ui, const StoreItemSummary *it, SDL_Rect r)
     int rad = ui_px(ui, 14), pad = ui_px(ui, 28);
     ui_round(ui, r, rad, pressed ? ui_theme.pressed_card : ui_theme.card);
     ui_round_outline(ui, r, rad, ui_px(ui, pressed ? 4 : 2), pressed ? ui_theme.accent : ui_theme.card_line);
-    ui_fill(ui, (SDL_Rect){r.x, r.y + rad, ui_px(ui, 8), r.h - 2 * rad}, it->urgent ? ui_theme.badge_urgent : ui_theme.accent);
+    ui_fill(ui, (SDL_Rect){r.x, r.y + rad, ui_px(ui, 8), r.h - 2 * rad},
+            it->urgent ? ui_theme.badge_urgent : ui_theme.accent);
     int meta_h = ui_px(ui, 44);
     bool portrait = app_portrait(app);
-    TextSpec title = {.size = ui_font(ui, 40), .bold = true, .color = ui_theme.text, .max_lines = portrait ? 2 : 1,
-                      .middle = true, .flags = TEXT_NO_RUNT, .lang = screens_text_lang(it->lang)};
+    TextSpec title = {.size = ui_font(ui, 40),
+                      .bold = true,
+                      .color = ui_theme.text,
+                      .max_lines = portrait ? 2 : 1,
+                      .middle = true,
+                      .flags = TEXT_NO_RUNT,
+                      .lang = screens_text_lang(it->lang)};
     ui_text(ui, (SDL_Rect){r.x + pad, r.y + ui_px(ui, 10), r.w - 2 * pad, r.h - meta_h - ui_px(ui, 22)}, it->title,
             &title);
     int x = r.x + pad, y = r.y + r.h - meta_h - ui_px(ui, 10);
@@ -268,8 +274,12 @@ static void category_draw(App *app, void *st, Ui *ui)
     app_draw_header(app, ui, &ch);
     int m = ui_px(ui, portrait ? 40 : 56);
     SDL_Rect b = {ch.body.x + m, ch.body.y + ui_px(ui, 24), ch.body.w - 2 * m, ch.body.h - ui_px(ui, 36)};
-    TextSpec title = {.size = ui_font(ui, 52), .bold = true, .color = ui_theme.accent_dark, .middle = true,
-                      .max_lines = 1, .lang = screens_text_lang(c->root.lang)};
+    TextSpec title = {.size = ui_font(ui, 52),
+                      .bold = true,
+                      .color = ui_theme.accent_dark,
+                      .middle = true,
+                      .max_lines = 1,
+                      .lang = screens_text_lang(c->root.lang)};
     int title_h = ui_px(ui, 84);
     int cw = ui_px(ui, 220);
     ui_text(ui, (SDL_Rect){b.x, b.y, b.w - cw, title_h}, c->root.name, &title);
@@ -297,13 +307,16 @@ static void category_draw(App *app, void *st, Ui *ui)
     /* The count after the list is loaded (the first frame loads it). */
     char count[64];
     snprintf(count, sizeof count, "共 %d 条", c->total);
-    TextSpec cs = {.size = ui_font(ui, 34), .color = ui_theme.text_soft, .middle = true, .align = ALIGN_RIGHT,
-                   .max_lines = 1};
+    TextSpec cs = {
+        .size = ui_font(ui, 34), .color = ui_theme.text_soft, .middle = true, .align = ALIGN_RIGHT, .max_lines = 1};
     ui_text(ui, (SDL_Rect){b.x + b.w - cw, b.y, cw, title_h}, count, &cs);
     for (int i = 0; i < c->item_count; i++)
         draw_row(app, ui, &c->items[i], (SDL_Rect){b.x, y + i * (row_h + gap), b.w, row_h});
     if (c->total == 0) {
-        TextSpec note = {.size = ui_font(ui, 44), .color = ui_theme.text_soft, .align = ALIGN_CENTER, .middle = true,
+        TextSpec note = {.size = ui_font(ui, 44),
+                         .color = ui_theme.text_soft,
+                         .align = ALIGN_CENTER,
+                         .middle = true,
                          .max_lines = 2};
         ui_text_kind(ui, WIDGET_NOTE, NULL, (SDL_Rect){b.x, y, b.w, list_h}, "该栏目暂无公开内容", &note);
     }

@@ -31,17 +31,17 @@ static const KbMode FIELD_FIRST_MODE[FIELD_COUNT] = {KB_PINYIN, KB_PINYIN, KB_DI
 typedef struct Feedback {
     FeedbackForm form;
     View view;
-    View before_edit;             /* where 完成 returns to */
+    View before_edit; /* where 完成 returns to */
     FieldId editing;
-    char message[256];            /* what to fix, or why it was refused */
+    char message[256]; /* what to fix, or why it was refused */
     char done_title[64];
     char done_text[256];
-    int rated;                    /* the one-tap rating just saved, 0 = none */
+    int rated; /* the one-tap rating just saved, 0 = none */
     uint32_t last_touch;
-    uint32_t chosen_at;           /* when the one-tap rating `rated` was saved (marked until the thanks) */
-    bool problems_shown[FEEDBACK_AT_COUNT];   /* after a refused 提交 (or a phone typed): say so beside the field */
-    bool confirm_reset;           /* 重新填写 asked: 确定清空 / 继续填写 */
-    KbMode field_mode[FIELD_COUNT];           /* each field reopens the way it was last written */
+    uint32_t chosen_at; /* when the one-tap rating `rated` was saved (marked until the thanks) */
+    bool problems_shown[FEEDBACK_AT_COUNT]; /* after a refused 提交 (or a phone typed): say so beside the field */
+    bool confirm_reset; /* 重新填写 asked: 确定清空 / 继续填写 */
+    KbMode field_mode[FIELD_COUNT]; /* each field reopens the way it was last written */
 } Feedback;
 
 /* One per process: librime allows one engine, and pinyin should be
@@ -198,17 +198,17 @@ static void submit(App *app, Feedback *f, bool one_tap)
             for (int i = 0; i < FEEDBACK_AT_COUNT; i++) f->problems_shown[i] = true;
             f->message[0] = '\0';
         }
-        if (one_tap) f->form.rating = 0;   /* the row shows no choice that was not taken */
+        if (one_tap) f->form.rating = 0; /* the row shows no choice that was not taken */
         return;
     }
-    if (r == FEEDBACK_SAVED) app_poke_sync(app);   /* at the server within a second when online */
+    if (r == FEEDBACK_SAVED) app_poke_sync(app); /* at the server within a second when online */
     snprintf(f->done_title, sizeof f->done_title, "%s", r == FEEDBACK_SAVED ? "提交成功" : "已经收到");
     snprintf(f->done_text, sizeof f->done_text, "%s", r == FEEDBACK_SAVED ? thanks : err.msg);
     f->message[0] = '\0';
     f->rated = one_tap ? rating : 0;
     memset(f->problems_shown, 0, sizeof f->problems_shown);
     if (one_tap) {
-        f->chosen_at = app_ms(app) ? app_ms(app) : 1;   /* marked on the start view, then the thanks */
+        f->chosen_at = app_ms(app) ? app_ms(app) : 1; /* marked on the start view, then the thanks */
         return;
     }
     f->view = VIEW_DONE;
@@ -236,7 +236,7 @@ static void fb_event(App *app, void *st, const ScreenEvent *ev)
         return;
     }
     if (!app_config(app)->feedback_enabled && strcmp(id, "fb.answers") != 0) return;
-    if (f->chosen_at) return;   /* the chosen rating is on its way to the thanks */
+    if (f->chosen_at) return; /* the chosen rating is on its way to the thanks */
     if (strcmp(id, "fb.reset") == 0) {
         f->confirm_reset = feedback_form_touched(&f->form);
         return;
@@ -261,7 +261,8 @@ static void fb_event(App *app, void *st, const ScreenEvent *ev)
         }
     } else if (strncmp(id, "fb.reason:", 10) == 0) {
         int i;
-        if (number_parse_int(id + 10, 0, f->form.reason_count - 1, &i) == 0) f->form.reason_on[i] = !f->form.reason_on[i];
+        if (number_parse_int(id + 10, 0, f->form.reason_count - 1, &i) == 0)
+            f->form.reason_on[i] = !f->form.reason_on[i];
     } else if (strncmp(id, "fb.field:", 9) == 0) {
         for (int i = 0; i < FIELD_COUNT; i++)
             if (strcmp(id + 9, FIELD_KEY[i]) == 0) begin_edit(f, (FieldId)i);
@@ -317,7 +318,7 @@ static bool fb_update(App *app, void *st, int *wake_ms)
     *wake_ms = (int)(idle_ms - quiet);
     if (keyboard && f->view == VIEW_EDIT && !keyboard_mode_available(keyboard, KB_PINYIN) &&
         keyboard_mode(keyboard) == KB_PINYIN && *wake_ms > 200)
-        *wake_ms = 200;   /* pinyin still deploying: look again soon */
+        *wake_ms = 200; /* pinyin still deploying: look again soon */
     return false;
 }
 
@@ -325,7 +326,7 @@ static bool fb_update(App *app, void *st, int *wake_ms)
 
 typedef struct Cursor {
     Ui *ui;
-    SDL_Rect area;                /* the content column */
+    SDL_Rect area; /* the content column */
     int y;
     int gap;
 } Cursor;
@@ -340,10 +341,10 @@ static void heading(Cursor *c, const char *text, int size, bool bold, SDL_Color 
 static void message_line(Cursor *c, const char *text)
 {
     if (!text[0]) return;
-    TextSpec spec = {.size = ui_font(c->ui, 36), .bold = true, .color = ui_theme.accent, .max_lines = 2,
-                     .flags = TEXT_NO_RUNT};
-    int h = ui_text_kind(c->ui, WIDGET_NOTE, NULL, (SDL_Rect){c->area.x, c->y, c->area.w, ui_font(c->ui, 36) * 3},
-                         text, &spec);
+    TextSpec spec = {
+        .size = ui_font(c->ui, 36), .bold = true, .color = ui_theme.accent, .max_lines = 2, .flags = TEXT_NO_RUNT};
+    int h = ui_text_kind(c->ui, WIDGET_NOTE, NULL, (SDL_Rect){c->area.x, c->y, c->area.w, ui_font(c->ui, 36) * 3}, text,
+                         &spec);
     c->y += h + c->gap / 2;
 }
 
@@ -402,7 +403,7 @@ static void rating_card(Ui *ui, const char *id, SDL_Rect r, int levels, int i, b
         spec.align = ALIGN_CENTER;
         int tw, th;
         ui_text_size(ui, word, &spec, ui_px(ui, 1000), ui_px(ui, 200), &tw, &th);
-        if (tw > r.w - ui_px(ui, 16)) spec.size = ui_font(ui, 32);   /* 非常不满意 in a narrow card */
+        if (tw > r.w - ui_px(ui, 16)) spec.size = ui_font(ui, 32); /* 非常不满意 in a narrow card */
         text_box = (SDL_Rect){r.x + ui_px(ui, 8), top + face, r.w - ui_px(ui, 16), r.y + r.h - top - face};
     } else {
         /* A row (the form, portrait): the face left of its word. */
@@ -468,9 +469,10 @@ static void field_value(const Feedback *f, FieldId id, char *out, size_t size, b
     *hint = !text[0];
     if (*hint) {
         bool required = f->form.request;
-        snprintf(out, size, "%s", id == FIELD_COMMENT ? (required ? "点这里写下希望公开的事项（必填）" : "点这里写意见（可不填）")
-                                  : required        ? "点这里填写（必填）"
-                                                    : "点这里填写（可不填）");
+        snprintf(out, size, "%s",
+                 id == FIELD_COMMENT ? (required ? "点这里写下希望公开的事项（必填）" : "点这里写意见（可不填）")
+                 : required ? "点这里填写（必填）"
+                            : "点这里填写（可不填）");
     } else if (id == FIELD_PHONE && feedback_phone_valid(text)) {
         feedback_phone_mask(text, out, size);
     } else {
@@ -503,7 +505,8 @@ static void field_box(Cursor *c, const Feedback *f, FieldId id, const char *labe
     ui_round_outline(ui, r, rad, ui_px(ui, problem ? 4 : pressed ? 4 : 2), frame);
     TextSpec lspec = {.size = ui_font(ui, 36), .bold = true, .color = ui_theme.text, .max_lines = 1};
     int line_h = ui_font(ui, 36) * 135 / 100;
-    ui_text(ui, (SDL_Rect){r.x + pad, r.y + (r.h > 2 * line_h + 2 * pad ? pad : (r.h - line_h) / 2), label_w - pad, line_h},
+    ui_text(ui,
+            (SDL_Rect){r.x + pad, r.y + (r.h > 2 * line_h + 2 * pad ? pad : (r.h - line_h) / 2), label_w - pad, line_h},
             label, &lspec);
     char value[4200];
     bool hint;
@@ -512,10 +515,14 @@ static void field_box(Cursor *c, const Feedback *f, FieldId id, const char *labe
     SDL_Rect vbox = one_line ? (SDL_Rect){r.x + label_w, r.y + pad / 2, r.w - pad - label_w, r.h - pad}
                              : (SDL_Rect){r.x + label_w, r.y + pad, r.w - pad - label_w, r.h - 2 * pad};
     TextSpec vspec = {.size = ui_font(ui, 36), .color = hint ? ui_theme.text_soft : ui_theme.text, .middle = one_line};
-    TextSpec pspec = {.size = ui_font(ui, 32), .bold = true, .color = ui_theme.accent, .middle = one_line,
-                      .max_lines = 2, .flags = TEXT_NO_RUNT};
+    TextSpec pspec = {.size = ui_font(ui, 32),
+                      .bold = true,
+                      .color = ui_theme.accent,
+                      .middle = one_line,
+                      .max_lines = 2,
+                      .flags = TEXT_NO_RUNT};
     if (problem && hint) {
-        ui_text_kind(ui, WIDGET_NOTE, NULL, vbox, problem, &pspec);   /* instead of the hint */
+        ui_text_kind(ui, WIDGET_NOTE, NULL, vbox, problem, &pspec); /* instead of the hint */
     } else if (problem) {
         int tw, th;
         ui_text_size(ui, value, &vspec, vbox.w / 3, vbox.h, &tw, &th);
@@ -594,7 +601,11 @@ static void submit_bar(Cursor *c, const Feedback *f)
     if (y < c->y) y = c->y;
     int submit_w = ui_px(ui, 420), reset_w = ui_px(ui, 240);
     SDL_Rect submit = {c->area.x + c->area.w - submit_w, y, submit_w, h};
-    TextSpec note = {.size = ui_font(ui, 34), .bold = true, .color = ui_theme.accent, .middle = true, .max_lines = 2,
+    TextSpec note = {.size = ui_font(ui, 34),
+                     .bold = true,
+                     .color = ui_theme.accent,
+                     .middle = true,
+                     .max_lines = 2,
                      .flags = TEXT_NO_RUNT};
     if (f->confirm_reset) {
         int bw = ui_px(ui, 240);
@@ -602,8 +613,8 @@ static void submit_bar(Cursor *c, const Feedback *f)
                      "清空已填写的内容？", &note);
         ui_button(ui, "fb.reset_yes", (SDL_Rect){submit.x - 2 * bw - 2 * c->gap, y + (h - small_h) / 2, bw, small_h},
                   "确定清空", BUTTON_SECONDARY, true);
-        ui_button(ui, "fb.reset_no", (SDL_Rect){submit.x - bw - c->gap, y + (h - small_h) / 2, bw, small_h},
-                  "继续填写", BUTTON_QUIET, true);
+        ui_button(ui, "fb.reset_no", (SDL_Rect){submit.x - bw - c->gap, y + (h - small_h) / 2, bw, small_h}, "继续填写",
+                  BUTTON_QUIET, true);
     } else {
         ui_button(ui, "fb.reset", (SDL_Rect){c->area.x, y + (h - small_h) / 2, reset_w, small_h}, "重新填写",
                   BUTTON_QUIET, feedback_form_touched(&f->form));
@@ -731,7 +742,7 @@ static void draw_edit(App *app, Feedback *f, Cursor *c)
     const char *title = f->editing == FIELD_COMMENT && f->form.request ? "希望公开的事项" : titles[f->editing];
     int kb_h = keyboard_height(ui, app_width(app));
     bool writing = keyboard_mode(keyboard) == KB_HANDWRITING && f->editing != FIELD_PHONE;
-    if (writing && app_portrait(app) && c->area.h * 2 / 3 > kb_h) kb_h = c->area.h * 2 / 3;   /* a taller pad */
+    if (writing && app_portrait(app) && c->area.h * 2 / 3 > kb_h) kb_h = c->area.h * 2 / 3; /* a taller pad */
     SDL_Rect kb_area = {0, c->area.y + c->area.h - kb_h, app_width(app), kb_h};
     size_t size;
     int max_chars;
@@ -760,8 +771,8 @@ static void draw_edit(App *app, Feedback *f, Cursor *c)
     snprintf(shown, sizeof shown, "%s▏", text);
     TextSpec spec = {.size = ui_font(ui, 40), .color = ui_theme.text};
     int pad = ui_px(ui, 20);
-    ui_text_kind(ui, WIDGET_TEXT, NULL, (SDL_Rect){box.x + pad, box.y + pad, box.w - 2 * pad, box.h - 2 * pad},
-                 shown, &spec);
+    ui_text_kind(ui, WIDGET_TEXT, NULL, (SDL_Rect){box.x + pad, box.y + pad, box.w - 2 * pad, box.h - 2 * pad}, shown,
+                 &spec);
     keyboard_draw(keyboard, ui, kb_area);
 }
 
@@ -773,11 +784,15 @@ static void draw_done(App *app, Feedback *f, Cursor *c)
     c->y += c->gap * 2;
     shapes_tick(ui, (SDL_Rect){cx - mark / 2, c->y, mark, mark}, ui_theme.ok, ui_theme.card);
     c->y += mark + c->gap;
-    TextSpec big = {.size = ui_font(ui, 64), .bold = true, .color = ui_theme.text, .align = ALIGN_CENTER, .max_lines = 1};
+    TextSpec big = {
+        .size = ui_font(ui, 64), .bold = true, .color = ui_theme.text, .align = ALIGN_CENTER, .max_lines = 1};
     int h = ui_text_kind(ui, WIDGET_NOTE, NULL, (SDL_Rect){c->area.x, c->y, c->area.w, ui_font(ui, 64) * 2},
                          f->done_title, &big);
     c->y += h + c->gap;
-    TextSpec small = {.size = ui_font(ui, 40), .color = ui_theme.text_soft, .align = ALIGN_CENTER, .max_lines = 3,
+    TextSpec small = {.size = ui_font(ui, 40),
+                      .color = ui_theme.text_soft,
+                      .align = ALIGN_CENTER,
+                      .max_lines = 3,
                       .flags = TEXT_NO_RUNT};
     h = ui_text(ui, (SDL_Rect){c->area.x, c->y, c->area.w, ui_font(ui, 40) * 4}, f->done_text, &small);
     c->y += h + c->gap;

@@ -8,22 +8,22 @@
 #include "log.h"
 #include "screens.h"
 
-#define NOTICE_SHOW_MS 8000      /* a notice that fits stays this long */
-#define TICKER_PAUSE_MS 1500     /* a long one rests this long before it moves */
-#define TICKER_MAX_W 8000        /* px; longer notices are ellipsized */
+#define NOTICE_SHOW_MS 8000 /* a notice that fits stays this long */
+#define TICKER_PAUSE_MS 1500 /* a long one rests this long before it moves */
+#define TICKER_MAX_W 8000 /* px; longer notices are ellipsized */
 #define ANSWERS_ID "home.answers"
-#define TILE_MIN_H 196          /* 1080p px: icon, count, a two-line name */
+#define TILE_MIN_H 196 /* 1080p px: icon, count, a two-line name */
 
 typedef struct Home {
-    StoreCategory *cats;         /* first-level only */
+    StoreCategory *cats; /* first-level only */
     int cat_count;
     StoreNotice *notices;
     int notice_count;
-    int notice;                  /* the one shown */
+    int notice; /* the one shown */
     uint32_t notice_since;
-    int notice_w;                /* its width, 0 until drawn */
-    int ticker_w;                /* the room for it */
-    SDL_Rect ticker_bar;         /* the strip, as last drawn (h = 0 before) */
+    int notice_w; /* its width, 0 until drawn */
+    int ticker_w; /* the room for it */
+    SDL_Rect ticker_bar; /* the strip, as last drawn (h = 0 before) */
     int page, pages, per_page;
 } Home;
 
@@ -114,9 +114,9 @@ static bool home_update(App *app, void *st, int *wake_ms)
     uint32_t shown = app_ms(app) - h->notice_since;
     bool scrolls = h->notice_w > h->ticker_w && h->ticker_w > 0;
     int speed = app_ticker_speed(app);
-    uint32_t total = scrolls ? TICKER_PAUSE_MS + (uint32_t)((h->notice_w + h->ticker_w / 3) * 1000LL / speed) +
-                                   TICKER_PAUSE_MS
-                             : NOTICE_SHOW_MS;
+    uint32_t total =
+        scrolls ? TICKER_PAUSE_MS + (uint32_t)((h->notice_w + h->ticker_w / 3) * 1000LL / speed) + TICKER_PAUSE_MS
+                : NOTICE_SHOW_MS;
     if (shown >= total) {
         h->notice = (h->notice + 1) % h->notice_count;
         h->notice_since = app_ms(app);
@@ -163,8 +163,13 @@ static void draw_tile(Ui *ui, const StoreCategory *c, SDL_Rect r)
     char label[64];
     snprintf(label, sizeof label, "共 %d 条", c->item_count);
     ui_text(ui, (SDL_Rect){side_x, ib.y, side_w, icon}, label, &count);
-    TextSpec name = {.size = ui_font(ui, 42), .bold = true, .color = ui_theme.text, .max_lines = 2, .middle = true,
-                     .flags = TEXT_NO_RUNT, .lang = screens_text_lang(c->lang)};
+    TextSpec name = {.size = ui_font(ui, 42),
+                     .bold = true,
+                     .color = ui_theme.text,
+                     .max_lines = 2,
+                     .middle = true,
+                     .flags = TEXT_NO_RUNT,
+                     .lang = screens_text_lang(c->lang)};
     int top = ib.y + icon + ui_px(ui, 12);
     ui_text(ui, (SDL_Rect){r.x + pad, top, r.w - 2 * pad, r.y + r.h - pad - top}, c->name, &name);
     ui_record(ui, WIDGET_TILE, id, c->name, r, true);
@@ -175,14 +180,15 @@ static void draw_empty(Ui *ui, SDL_Rect area)
     SDL_Rect card = {area.x + area.w / 8, area.y + area.h / 5, area.w * 3 / 4, area.h * 3 / 5};
     ui_round(ui, card, ui_px(ui, 24), ui_theme.card);
     ui_round_outline(ui, card, ui_px(ui, 24), ui_px(ui, 2), ui_theme.card_line);
-    TextSpec big = {.size = ui_font(ui, 64), .bold = true, .color = ui_theme.text, .align = ALIGN_CENTER,
-                    .max_lines = 1};
+    TextSpec big = {
+        .size = ui_font(ui, 64), .bold = true, .color = ui_theme.text, .align = ALIGN_CENTER, .max_lines = 1};
     TextSpec small = {.size = ui_font(ui, 40), .color = ui_theme.text_soft, .align = ALIGN_CENTER, .max_lines = 2};
     int big_h = ui_font(ui, 64) * 140 / 100;
     ui_text_kind(ui, WIDGET_NOTE, NULL, (SDL_Rect){card.x, card.y + card.h / 2 - big_h, card.w, big_h}, "暂无公开内容",
                  &big);
-    ui_text(ui, (SDL_Rect){card.x + ui_px(ui, 40), card.y + card.h / 2 + ui_px(ui, 20), card.w - ui_px(ui, 80),
-                           ui_font(ui, 40) * 3},
+    ui_text(ui,
+            (SDL_Rect){card.x + ui_px(ui, 40), card.y + card.h / 2 + ui_px(ui, 20), card.w - ui_px(ui, 80),
+                       ui_font(ui, 40) * 3},
             "内容发布并同步后，将在这里显示", &small);
 }
 
@@ -263,7 +269,10 @@ static void home_draw(App *app, void *st, Ui *ui)
         Chrome pc = {.pager = pager};
         app_draw_pager(app, ui, &pc, h->page, h->pages);
     } else if (h->cat_count > 0) {
-        TextSpec hint = {.size = ui_font(ui, 36), .color = ui_theme.text_soft, .middle = true, .max_lines = 2,
+        TextSpec hint = {.size = ui_font(ui, 36),
+                         .color = ui_theme.text_soft,
+                         .middle = true,
+                         .max_lines = 2,
                          .flags = TEXT_NO_RUNT};
         ui_text(ui, pager, "轻触栏目，查看公开内容", &hint);
     }

@@ -21,28 +21,28 @@ typedef enum { SEG_TEXT, SEG_IMAGE, SEG_TABLE } SegKind;
  * item, caption, signature), an image or a table. */
 typedef struct Segment {
     SegKind kind;
-    int index;          /* text block, image or table */
-    int x;              /* indent in the column */
-    int gap;            /* space above it, unless it starts a page */
-    bool keep;          /* keep with what follows: never last on a page (headings, captions) */
+    int index; /* text block, image or table */
+    int x; /* indent in the column */
+    int gap; /* space above it, unless it starts a page */
+    bool keep; /* keep with what follows: never last on a page (headings, captions) */
     const char *marker; /* a list item's "1." or "•" before its first line, or NULL */
 } Segment;
 
 typedef struct Piece {
     SegKind kind;
-    int seg;            /* its segment */
-    int first, count;   /* lines of a text block, or the row of a table */
-    int y, h;           /* inside the page's column */
-    int offset;         /* its place in the body, for keeping it in view across layouts */
-    bool repeat;        /* a table's header row repeated on a continuation page */
+    int seg; /* its segment */
+    int first, count; /* lines of a text block, or the row of a table */
+    int y, h; /* inside the page's column */
+    int offset; /* its place in the body, for keeping it in view across layouts */
+    bool repeat; /* a table's header row repeated on a continuation page */
 } Piece;
 
 typedef struct Reader {
     StoreItem item;
-    Body doc;                   /* its blocks */
+    Body doc; /* its blocks */
     bool have_item;
     bool large;
-    int serial;                 /* names this layout in the texture cache */
+    int serial; /* names this layout in the texture cache */
     Segment *segs;
     int seg_count;
     TextBlock *blocks;
@@ -51,13 +51,13 @@ typedef struct Reader {
     int table_count;
     Piece *pieces;
     int piece_count, piece_cap;
-    int *page_first;            /* first piece of each page */
+    int *page_first; /* first piece of each page */
     int page_count;
     int page;
     int laid_w, laid_h, laid_h_rest; /* the columns the layout was made for: page 1, later pages (0 = redo) */
-    int anchor;                 /* body place to keep in view across layouts */
-    int prepared;               /* the page whose text is already in the cache (-1: none) */
-    uint32_t page_since;        /* when the current page was turned to */
+    int anchor; /* body place to keep in view across layouts */
+    int prepared; /* the page whose text is already in the cache (-1: none) */
+    uint32_t page_since; /* when the current page was turned to */
 } Reader;
 
 static int next_serial;
@@ -85,7 +85,10 @@ static int body_size(Ui *ui, const Reader *r) { return ui_read_font(ui, r->large
 
 static TextStyle text_style(const Reader *r, int size, bool bold)
 {
-    return (TextStyle){.size_px = size, .bold = bold, .lang = screens_text_lang(r->item.s.lang), .color = ui_theme.text,
+    return (TextStyle){.size_px = size,
+                       .bold = bold,
+                       .lang = screens_text_lang(r->item.s.lang),
+                       .color = ui_theme.text,
                        .line_spacing_pct = 165};
 }
 
@@ -218,8 +221,8 @@ static void new_page(Reader *r)
 static int caption_height(Ui *ui, const char *caption, int width, TextLang lang)
 {
     if (!caption || !*caption) return 0;
-    TextSpec spec = {.size = ui_read_font(ui, 32), .color = ui_theme.text_soft, .align = ALIGN_CENTER, .max_lines = 2,
-                     .lang = lang};
+    TextSpec spec = {
+        .size = ui_read_font(ui, 32), .color = ui_theme.text_soft, .align = ALIGN_CENTER, .max_lines = 2, .lang = lang};
     int tw, th;
     ui_text_size(ui, caption, &spec, width, ui_read_font(ui, 32) * 3, &tw, &th);
     return th + ui_px(ui, 12);
@@ -252,9 +255,9 @@ static void image_box(Ui *ui, const StoreImage *im, int width, int max_h, int *w
 
 /* Pagination state: the page being filled and how far down it is. */
 typedef struct Pager {
-    int h_first, h_rest;        /* column height on page 1 (under the title) and on later pages */
+    int h_first, h_rest; /* column height on page 1 (under the title) and on later pages */
     int y;
-    bool empty;                 /* nothing on the current page yet */
+    bool empty; /* nothing on the current page yet */
 } Pager;
 
 static int page_height(const Reader *r, const Pager *pg) { return r->page_count <= 1 ? pg->h_first : pg->h_rest; }
@@ -306,9 +309,9 @@ static int lines_here(int room, int left, bool para_first, bool page_empty)
 {
     if (left <= room) return left;
     int n = room;
-    if (left - n == 1 && n >= 2) n--;           /* would leave a widow */
-    if (n == 1 && para_first) n = 0;            /* would leave an orphan */
-    if (n == 0 && page_empty) n = room > 0 ? room : 1;  /* a page never stays blank */
+    if (left - n == 1 && n >= 2) n--; /* would leave a widow */
+    if (n == 1 && para_first) n = 0; /* would leave an orphan */
+    if (n == 0 && page_empty) n = room > 0 ? room : 1; /* a page never stays blank */
     return n;
 }
 
@@ -337,7 +340,12 @@ static int place_lines(Reader *r, Pager *pg, int s, const TextBlock *b, int from
         if (n > 0) {
             Piece *pc = add_piece(r);
             if (!pc) return -1;
-            *pc = (Piece){.kind = SEG_TEXT, .seg = s, .first = i, .count = n, .y = pg->y, .h = n * b->line_height,
+            *pc = (Piece){.kind = SEG_TEXT,
+                          .seg = s,
+                          .first = i,
+                          .count = n,
+                          .y = pg->y,
+                          .h = n * b->line_height,
                           .offset = place_of(s, i)};
             pg->y += n * b->line_height;
             pg->empty = false;
@@ -372,8 +380,14 @@ static int add_row_piece(Reader *r, Pager *pg, int s, int row, bool repeat)
     const TableLayout *t = &r->tables[r->segs[s].index];
     Piece *pc = add_piece(r);
     if (!pc) return -1;
-    *pc = (Piece){.kind = SEG_TABLE, .seg = s, .first = row, .count = 1, .y = pg->y, .h = t->row_h[row],
-                  .offset = place_of(s, row), .repeat = repeat};
+    *pc = (Piece){.kind = SEG_TABLE,
+                  .seg = s,
+                  .first = row,
+                  .count = 1,
+                  .y = pg->y,
+                  .h = t->row_h[row],
+                  .offset = place_of(s, row),
+                  .repeat = repeat};
     pg->y += t->row_h[row];
     pg->empty = false;
     return 0;
@@ -418,7 +432,7 @@ static void layout(Reader *r, Ui *ui, int w, int h_first, int h_rest)
     new_page(r);
     for (int s = 0; s < r->seg_count; s++) {
         SegKind kind = r->segs[s].kind;
-        int rc = kind == SEG_IMAGE ? place_image(r, ui, &pg, s, w)
+        int rc = kind == SEG_IMAGE   ? place_image(r, ui, &pg, s, w)
                  : kind == SEG_TABLE ? place_table(r, &pg, s)
                                      : place_text(r, &pg, s);
         if (rc != 0) return;
@@ -546,8 +560,12 @@ static void reader_event(App *app, void *st, const ScreenEvent *ev)
 static int title_block(App *app, Reader *r, Ui *ui, SDL_Rect area, bool draw)
 {
     int lines = app_portrait(app) ? 3 : 2;
-    TextSpec title = {.size = ui_read_font(ui, 48), .bold = true, .color = ui_theme.text, .max_lines = lines,
-                      .flags = TEXT_NO_RUNT, .lang = screens_text_lang(r->item.s.lang)};
+    TextSpec title = {.size = ui_read_font(ui, 48),
+                      .bold = true,
+                      .color = ui_theme.text,
+                      .max_lines = lines,
+                      .flags = TEXT_NO_RUNT,
+                      .lang = screens_text_lang(r->item.s.lang)};
     int max_h = ui_read_font(ui, 48) * 135 / 100 * lines;
     int tw, th;
     if (draw) th = ui_text(ui, (SDL_Rect){area.x, area.y, area.w, max_h}, r->item.s.title, &title);
@@ -559,7 +577,9 @@ static int title_block(App *app, Reader *r, Ui *ui, SDL_Rect area, bool draw)
         screens_format_date(r->item.s.published_at, date, sizeof date);
         snprintf(meta, sizeof meta, "%s%s%s · %s公开%s", r->item.unit, r->item.unit[0] ? " · " : "", date,
                  period_label(r->item.s.period), r->item.s.urgent ? " · 急" : "");
-        TextSpec ms = {.size = ui_read_font(ui, 32), .color = ui_theme.text_soft, .max_lines = 1,
+        TextSpec ms = {.size = ui_read_font(ui, 32),
+                       .color = ui_theme.text_soft,
+                       .max_lines = 1,
                        .lang = screens_text_lang(r->item.s.lang)};
         ui_text(ui, (SDL_Rect){area.x, y, area.w, mh}, meta, &ms);
     }
@@ -575,7 +595,10 @@ static int running_head(Reader *r, Ui *ui, SDL_Rect body, int x, int w, bool dra
     int size = ui_read_font(ui, 30), h = size * 135 / 100;
     int y = body.y + ui_px(ui, 8);
     if (draw) {
-        TextSpec spec = {.size = size, .color = ui_theme.text_soft, .max_lines = 1, .middle = true,
+        TextSpec spec = {.size = size,
+                         .color = ui_theme.text_soft,
+                         .max_lines = 1,
+                         .middle = true,
                          .lang = screens_text_lang(r->item.s.lang)};
         ui_text(ui, (SDL_Rect){x, y, w, h}, r->item.s.title, &spec);
     }
@@ -603,7 +626,7 @@ static void piece_key(const Reader *r, const Piece *pc, char *key, size_t size)
 
 /* While the visitor reads a page, the next one is rasterised, so that
  * turning the page draws only cached textures. */
-#define PREPARE_AFTER_MS 400     /* after the page transition, not during it */
+#define PREPARE_AFTER_MS 400 /* after the page transition, not during it */
 
 static bool reader_update(App *app, void *st, int *wake_ms)
 {
@@ -638,8 +661,8 @@ static void draw_text_piece(Reader *r, Ui *ui, const Piece *pc, SDL_Rect col)
     if (sg->marker && pc->first == 0) {
         /* The marker hangs to the left of the item's first line. */
         int em = b->style.size_px, w = 2 * em;
-        TextSpec spec = {.size = em, .color = ui_theme.accent_dark, .align = ALIGN_RIGHT, .middle = true,
-                         .max_lines = 1};
+        TextSpec spec = {
+            .size = em, .color = ui_theme.accent_dark, .align = ALIGN_RIGHT, .middle = true, .max_lines = 1};
         ui_text(ui, (SDL_Rect){x - w - em / 3, col.y + pc->y, w, b->line_height}, sg->marker, &spec);
     }
 }
@@ -671,7 +694,10 @@ static void draw_piece(Reader *r, Ui *ui, const Piece *pc, SDL_Rect col)
     snprintf(id, sizeof id, "img:%d", index);
     ui_image(ui, id, (SDL_Rect){col.x, col.y + pc->y, col.w, pc->h - cap}, im->sha256, im->caption);
     if (cap) {
-        TextSpec spec = {.size = ui_read_font(ui, 32), .color = ui_theme.text_soft, .align = ALIGN_CENTER, .max_lines = 2,
+        TextSpec spec = {.size = ui_read_font(ui, 32),
+                         .color = ui_theme.text_soft,
+                         .align = ALIGN_CENTER,
+                         .max_lines = 2,
                          .lang = screens_text_lang(r->item.s.lang)};
         ui_text(ui, (SDL_Rect){col.x, col.y + pc->y + pc->h - cap + ui_px(ui, 8), col.w, cap}, im->caption, &spec);
     }

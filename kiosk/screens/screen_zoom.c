@@ -24,9 +24,9 @@
 /* ---- zoom and pan, shared by both views ------------------------------- */
 
 typedef struct Zoom {
-    float s;                    /* 1 = fitted */
-    float px, py;               /* centre of the content from the centre of the view */
-    float s0, px0, py0;         /* at the start of a pinch or a pan */
+    float s; /* 1 = fitted */
+    float px, py; /* centre of the content from the centre of the view */
+    float s0, px0, py0; /* at the start of a pinch or a pan */
     bool panning;
     uint32_t last_tap;
     int tap_x, tap_y;
@@ -107,9 +107,7 @@ static bool zoom_pointer(Zoom *z, const InputEvent *in, SDL_Rect view, int fit_w
         zoom_clamp(z, view, fit_w, fit_h);
         return true;
     case INPUT_SWIPE:
-    case INPUT_CANCEL:
-        z->panning = false;
-        return true;
+    case INPUT_CANCEL: z->panning = false; return true;
     default: z->panning = false; return false;
     }
 }
@@ -133,8 +131,8 @@ static void zoom_record(Ui *ui, const Zoom *z, SDL_Rect view, const char *what)
     int w = ui_px(ui, 220), h = ui_px(ui, 56), m = ui_px(ui, 16);
     SDL_Rect r = {view.x + view.w - w - m, view.y + m, w, h};
     ui_round(ui, r, ui_px(ui, 12), (SDL_Color){0, 0, 0, 160});
-    TextSpec spec = {.size = ui_font(ui, 32), .color = ui_theme.header_text, .align = ALIGN_CENTER, .middle = true,
-                     .max_lines = 1};
+    TextSpec spec = {
+        .size = ui_font(ui, 32), .color = ui_theme.header_text, .align = ALIGN_CENTER, .middle = true, .max_lines = 1};
     ui_text_kind(ui, WIDGET_NOTE, NULL, r, label, &spec);
 }
 
@@ -173,7 +171,7 @@ typedef struct ImageView {
     StoreItem item;
     int index;
     Zoom z;
-    int fit_w, fit_h;           /* the image fitted to the view at 1× */
+    int fit_w, fit_h; /* the image fitted to the view at 1× */
     SDL_Rect view;
 } ImageView;
 
@@ -278,8 +276,12 @@ static void image_draw(App *app, void *st, Ui *ui)
         int size = ui_font(ui, 36), h = size * 2;
         SDL_Rect band = {v->view.x, v->view.y + v->view.h - h, v->view.w, h};
         ui_fill(ui, band, (SDL_Color){20, 18, 16, 200});
-        TextSpec spec = {.size = size, .color = ui_theme.header_text, .align = ALIGN_CENTER, .middle = true,
-                         .max_lines = 1, .lang = screens_text_lang(v->item.s.lang)};
+        TextSpec spec = {.size = size,
+                         .color = ui_theme.header_text,
+                         .align = ALIGN_CENTER,
+                         .middle = true,
+                         .max_lines = 1,
+                         .lang = screens_text_lang(v->item.s.lang)};
         ui_text(ui, band, im->caption, &spec);
     }
     zoom_record(ui, &v->z, v->view, im->caption);
@@ -304,14 +306,14 @@ const ScreenOps screen_image = {
 typedef struct TableView {
     StoreItem item;
     Body doc;
-    int index;                  /* which table of the body */
+    int index; /* which table of the body */
     const BodyTable *table;
     TableLayout lay;
-    float laid_s;               /* the zoom the layout was made at (0: none yet) */
+    float laid_s; /* the zoom the layout was made at (0: none yet) */
     int serial;
     Zoom z;
     SDL_Rect view;
-    int base_w, base_h;         /* the table's size at 1× */
+    int base_w, base_h; /* the table's size at 1× */
 } TableView;
 
 static int table_serial;
@@ -370,7 +372,8 @@ static void table_relayout(TableView *v, Ui *ui)
     }
     if (v->lay.wider > width) {
         table_layout_free(&v->lay);
-        if (table_layout(ui, v->table, v->lay.wider, size, screens_text_lang(v->item.s.lang), &v->lay, &err) != 0) return;
+        if (table_layout(ui, v->table, v->lay.wider, size, screens_text_lang(v->item.s.lang), &v->lay, &err) != 0)
+            return;
     }
     v->laid_s = s;
     v->serial = ++table_serial;

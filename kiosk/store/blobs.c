@@ -50,7 +50,7 @@ int blobs_fetch_local_counted(Store *s, const char *cache_dir, const char *base_
         bool first_of_hash = i == 0 || strcmp(refs[i].sha256, refs[i - 1].sha256) != 0;
         bool last_of_hash = i == n - 1 || strcmp(refs[i].sha256, refs[i + 1].sha256) != 0;
         /* Rows of one sha256 are adjacent: another item's declaration may have brought it. */
-        bool present = false;   /* when the store cannot say: copied again, which is harmless */
+        bool present = false; /* when the store cannot say: copied again, which is harmless */
         if (!first_of_hash && store_blob_is_present(s, refs[i].sha256, &present, NULL) == 0 && present) continue;
         int rc = fetch_one_local(s, cache_dir, base_dir, &refs[i], err);
         if (rc < 0) {
@@ -91,7 +91,7 @@ int blobs_collect_garbage(Store *s, const char *cache_dir, int64_t budget_bytes,
     while ((d = readdir(top)) != NULL) {
         if (!all_hex(d->d_name, 2)) continue;
         char sub[PATH_MAX];
-        if (path_join(sub, sizeof sub, cache_dir, d->d_name, NULL)) continue;   /* no cache file has such a name */
+        if (path_join(sub, sizeof sub, cache_dir, d->d_name, NULL)) continue; /* no cache file has such a name */
         DIR *dir = opendir(sub);
         if (!dir) continue;
         struct dirent *f;

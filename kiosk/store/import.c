@@ -113,7 +113,7 @@ static void list_item_attachments(json_t *item, FeedImageRef *out, int *count)
     if (scope_parse(json_string_value(json_object_get(item, "scope"))) != SCOPE_PUBLIC) return;
     size_t i;
     json_t *a;
-    json_array_foreach(json_object_get(item, "attachments"), i, a) {
+    json_array_foreach (json_object_get(item, "attachments"), i, a) {
         const char *sha = json_string_value(json_object_get(a, "sha256"));
         json_t *size = json_object_get(a, "size");
         if (i >= FEED_MAX_ATTACHMENTS || !proto_sha256_valid(sha) || !json_is_integer(size)) continue;
@@ -130,7 +130,8 @@ int feed_peek(const char *data, size_t len, FeedPeek *out, Err *err)
 {
     memset(out, 0, sizeof *out);
     out->revision = -1;
-    if (len > FEED_MAX_BYTES) return err_set(err, "document is %zu bytes; at most %d are accepted", len, FEED_MAX_BYTES);
+    if (len > FEED_MAX_BYTES)
+        return err_set(err, "document is %zu bytes; at most %d are accepted", len, FEED_MAX_BYTES);
     json_error_t jerr;
     json_t *root = json_loadb(data, len, 0, &jerr);
     if (!root) return err_set(err, "line %d, column %d: %s", jerr.line, jerr.column, jerr.text);
@@ -142,13 +143,13 @@ int feed_peek(const char *data, size_t len, FeedPeek *out, Err *err)
     size_t i;
     json_t *it;
     int n = 0;
-    json_array_foreach(items, i, it) list_item_attachments(it, NULL, &n);
+    json_array_foreach (items, i, it) list_item_attachments(it, NULL, &n);
     out->attachments = n ? calloc((size_t)n, sizeof *out->attachments) : NULL;
     if (n && !out->attachments) {
         json_decref(root);
         return err_set(err, "out of memory");
     }
-    json_array_foreach(items, i, it) list_item_attachments(it, out->attachments, &out->attachment_count);
+    json_array_foreach (items, i, it) list_item_attachments(it, out->attachments, &out->attachment_count);
     json_decref(root);
     return 0;
 }

@@ -36,8 +36,8 @@ typedef struct FeedImageRef {
 } FeedImageRef;
 typedef struct FeedPeek {
     bool snapshot;
-    int64_t revision;            /* -1 when the document has none */
-    FeedImageRef *attachments;   /* malloc'd, maybe NULL */
+    int64_t revision; /* -1 when the document has none */
+    FeedImageRef *attachments; /* malloc'd, maybe NULL */
     int attachment_count;
 } FeedPeek;
 int feed_peek(const char *data, size_t len, FeedPeek *out, Err *err);

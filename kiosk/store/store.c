@@ -24,13 +24,13 @@ struct Store {
  * a live category, inside its publication window at :now, and every image
  * it has is on disk and verified.  Internal (党内) items may be stored (a
  * snapshot can hold them) but no query for a screen can return them. */
-#define VISIBLE_ITEM(i)                                                              \
-    " " i ".scope = 'public' AND " i ".deleted = 0"                                  \
-    " AND " i ".published_at <= :now"                                                \
-    " AND (" i ".expires_at = 0 OR " i ".expires_at > :now)"                         \
-    " AND EXISTS (SELECT 1 FROM categories vc WHERE vc.id = " i ".category_id"       \
-    "             AND vc.deleted = 0)"                                               \
-    " AND NOT EXISTS (SELECT 1 FROM attachments va WHERE va.item_id = " i ".id"      \
+#define VISIBLE_ITEM(i)                                                                                                \
+    " " i ".scope = 'public' AND " i ".deleted = 0"                                                                    \
+    " AND " i ".published_at <= :now"                                                                                  \
+    " AND (" i ".expires_at = 0 OR " i ".expires_at > :now)"                                                           \
+    " AND EXISTS (SELECT 1 FROM categories vc WHERE vc.id = " i ".category_id"                                         \
+    "             AND vc.deleted = 0)"                                                                                 \
+    " AND NOT EXISTS (SELECT 1 FROM attachments va WHERE va.item_id = " i ".id"                                        \
     "                 AND va.sha256 NOT IN (SELECT sha256 FROM blobs)) "
 
 /* A stored word back to its enum; the schema's CHECK keeps them known. */
@@ -39,11 +39,11 @@ static int word_or(int parsed, int fallback) { return parsed < 0 ? fallback : pa
 /* What no kiosk keeps: items that are not public, and every row a
  * withdrawal or a snapshot deleted, with their text.  Run at the end of
  * every feed document and by the migration to schema 4. */
-#define PURGE_HIDDEN_SQL                                                                                    \
-    "DELETE FROM attachments WHERE item_id IN (SELECT id FROM items WHERE deleted = 1 OR scope != 'public');" \
-    "DELETE FROM items WHERE deleted = 1 OR scope != 'public';"                                             \
-    "DELETE FROM notices WHERE deleted = 1;"                                                                \
-    "DELETE FROM answers WHERE deleted = 1;"                                                                \
+#define PURGE_HIDDEN_SQL                                                                                               \
+    "DELETE FROM attachments WHERE item_id IN (SELECT id FROM items WHERE deleted = 1 OR scope != 'public');"          \
+    "DELETE FROM items WHERE deleted = 1 OR scope != 'public';"                                                        \
+    "DELETE FROM notices WHERE deleted = 1;"                                                                           \
+    "DELETE FROM answers WHERE deleted = 1;"                                                                           \
     "DELETE FROM categories WHERE deleted = 1;"
 
 /* ---- migrations --------------------------------------------------------
@@ -163,7 +163,8 @@ int store_schema_version(Store *s, int *out, Err *err) { return query_count(s, e
 static int migrate(Store *s, Err *err)
 {
     int from;
-    if (sql_migrate(s->db, s->path, migrations, MIGRATION_COUNT, "upgrade the kiosk", NULL, NULL, &from, err)) return -1;
+    if (sql_migrate(s->db, s->path, migrations, MIGRATION_COUNT, "upgrade the kiosk", NULL, NULL, &from, err))
+        return -1;
     /* Creating a new database is routine; upgrading one is worth a line. */
     if (from == 0) log_debug("store: %s created with schema %d", s->path, MIGRATION_COUNT);
     else if (from < MIGRATION_COUNT) log_info("store: %s migrated to schema %d", s->path, MIGRATION_COUNT);
@@ -175,7 +176,8 @@ int store_open(const char *path, Store **out, Err *err)
     Store *s = calloc(1, sizeof *s);
     if (!s) return err_set(err, "out of memory");
     snprintf(s->path, sizeof s->path, "%s", path);
-    if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK) {
+    if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL) !=
+        SQLITE_OK) {
         err_set(err, "%s: cannot open database: %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
         store_close(s);
         return -1;
@@ -184,8 +186,10 @@ int store_open(const char *path, Store **out, Err *err)
     sqlite3_extended_result_codes(s->db, 1);
     /* secure_delete: deleted text (a withdrawn item) is overwritten on
      * disk, not left in free pages. */
-    if (exec_sql(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;"
-                    "PRAGMA secure_delete=ON;", err) ||
+    if (exec_sql(s,
+                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;"
+                 "PRAGMA secure_delete=ON;",
+                 err) ||
         migrate(s, err)) {
         store_close(s);
         return -1;
@@ -237,9 +241,11 @@ static int open_read_only(const char *path, Store **out, Err *err)
             *out = s;
             return 0;
         }
-        if (rc == SQLITE_OK && i == 0) err_set(err, "%s: cannot be read without writing: %s", path, sqlite3_errmsg(s->db));
-        else if (rc == SQLITE_OK) err_set(err, "%s: schema %d, not %d, and it cannot be migrated read-only", path,
-                                          version, STORE_SCHEMA_VERSION);
+        if (rc == SQLITE_OK && i == 0)
+            err_set(err, "%s: cannot be read without writing: %s", path, sqlite3_errmsg(s->db));
+        else if (rc == SQLITE_OK)
+            err_set(err, "%s: schema %d, not %d, and it cannot be migrated read-only", path, version,
+                    STORE_SCHEMA_VERSION);
         else err_set(err, "%s: cannot be opened read-only: %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
         store_close(s);
     }
@@ -369,7 +375,8 @@ int store_open_kiosk(const char *path, Store **out, StoreStart *start, Err *err)
     Err why = *err;
     if (open_read_only(path, out, err) != 0) return err_prefix(err, "%s; and read-only: ", why.msg);
     start->read_only = true;
-    snprintf(start->why, sizeof start->why, "%s", (code & 0xff) == SQLITE_FULL || disk_full(path) ? "存储已满" : "存储只读");
+    snprintf(start->why, sizeof start->why, "%s",
+             (code & 0xff) == SQLITE_FULL || disk_full(path) ? "存储已满" : "存储只读");
     log_warn("store: %s cannot be written (%s); showing what it holds, read-only, without syncing", path, why.msg);
     return 0;
 }
@@ -451,7 +458,10 @@ static int collect(Store *s, sqlite3_stmt *st, size_t elem, RowReader read, void
     int n = 0, cap = 0, rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         void *slot = grow(&array, &n, &cap, elem);
-        if (!slot) { rc = SQLITE_NOMEM; break; }
+        if (!slot) {
+            rc = SQLITE_NOMEM;
+            break;
+        }
         read(st, slot);
     }
     sqlite3_finalize(st);
@@ -489,28 +499,30 @@ int store_catalog(Store *s, int64_t now, StoreCategory **out, int *count, Err *e
     static const char sql[] =
         "WITH RECURSIVE vis(cat, n, fresh) AS ("
         "  SELECT i.category_id, COUNT(*), SUM(i.published_at > :now - 86400 * 7)"
-        "  FROM items i WHERE" VISIBLE_ITEM("i") "GROUP BY i.category_id),"
-        " tree(id, level) AS ("
-        "  SELECT id, 1 FROM categories WHERE deleted = 0 AND (parent_id IS NULL OR parent_id = '')"
-        "  UNION ALL SELECT c.id, t.level + 1 FROM categories c JOIN tree t ON c.parent_id = t.id"
-        "  WHERE c.deleted = 0 AND t.level < 3),"
-        " anc(top, id) AS ("
-        "  SELECT id, id FROM tree"
-        "  UNION ALL SELECT a.top, c.id FROM categories c JOIN anc a ON c.parent_id = a.id WHERE c.deleted = 0),"
-        " counts(id, n, fresh) AS ("
-        "  SELECT a.top, SUM(v.n), SUM(v.fresh) FROM anc a JOIN vis v ON v.cat = a.id GROUP BY a.top)"
-        "SELECT c.id, COALESCE(c.parent_id, ''), c.name, c.icon, c.sort, t.level, n.n, n.fresh, c.lang"
-        " FROM categories c JOIN tree t ON t.id = c.id JOIN counts n ON n.id = c.id"
-        " ORDER BY t.level, c.sort, c.name";
+        "  FROM items i WHERE" VISIBLE_ITEM(
+            "i") "GROUP BY i.category_id),"
+                 " tree(id, level) AS ("
+                 "  SELECT id, 1 FROM categories WHERE deleted = 0 AND (parent_id IS NULL OR parent_id = '')"
+                 "  UNION ALL SELECT c.id, t.level + 1 FROM categories c JOIN tree t ON c.parent_id = t.id"
+                 "  WHERE c.deleted = 0 AND t.level < 3),"
+                 " anc(top, id) AS ("
+                 "  SELECT id, id FROM tree"
+                 "  UNION ALL SELECT a.top, c.id FROM categories c JOIN anc a ON c.parent_id = a.id WHERE c.deleted = "
+                 "0),"
+                 " counts(id, n, fresh) AS ("
+                 "  SELECT a.top, SUM(v.n), SUM(v.fresh) FROM anc a JOIN vis v ON v.cat = a.id GROUP BY a.top)"
+                 "SELECT c.id, COALESCE(c.parent_id, ''), c.name, c.icon, c.sort, t.level, n.n, n.fresh, c.lang"
+                 " FROM categories c JOIN tree t ON t.id = c.id JOIN counts n ON n.id = c.id"
+                 " ORDER BY t.level, c.sort, c.name";
     sqlite3_stmt *st = prepare(s, err, sql, NULL);
     if (!st) return -1;
     bind_now(st, now);
     return collect(s, st, sizeof(StoreCategory), read_category, (void **)out, count, err);
 }
 
-#define SUMMARY_COLUMNS                                                                \
-    "i.id, i.category_id, i.title, i.published_at, i.period, i.pinned, i.urgent,"      \
-    " i.published_at > :now - 86400 * 7,"                                              \
+#define SUMMARY_COLUMNS                                                                                                \
+    "i.id, i.category_id, i.title, i.published_at, i.period, i.pinned, i.urgent,"                                      \
+    " i.published_at > :now - 86400 * 7,"                                                                              \
     " (SELECT COUNT(*) FROM attachments a WHERE a.item_id = i.id), i.lang"
 
 static void read_summary(sqlite3_stmt *st, void *slot)
@@ -529,19 +541,19 @@ static void read_summary(sqlite3_stmt *st, void *slot)
     it->lang = (Lang)word_or(lang_parse((const char *)sqlite3_column_text(st, 9)), LANG_HANS);
 }
 
-#define SUBTREE_CTE                                                                    \
-    "WITH RECURSIVE sub(id, depth) AS (SELECT id, 1 FROM categories WHERE id = :cat AND deleted = 0" \
-    " UNION ALL SELECT c.id, sub.depth + 1 FROM categories c JOIN sub ON c.parent_id = sub.id"       \
+#define SUBTREE_CTE                                                                                                    \
+    "WITH RECURSIVE sub(id, depth) AS (SELECT id, 1 FROM categories WHERE id = :cat AND deleted = 0"                   \
+    " UNION ALL SELECT c.id, sub.depth + 1 FROM categories c JOIN sub ON c.parent_id = sub.id"                         \
     " WHERE c.deleted = 0 AND sub.depth < 3) "
 
-int store_items_page(Store *s, const char *category_id, int64_t now, int offset, int limit,
-                     StoreItemSummary **out, int *count, int *total, Err *err)
+int store_items_page(Store *s, const char *category_id, int64_t now, int offset, int limit, StoreItemSummary **out,
+                     int *count, int *total, Err *err)
 {
     static const char count_sql[] =
         SUBTREE_CTE "SELECT COUNT(*) FROM items i WHERE i.category_id IN (SELECT id FROM sub) AND" VISIBLE_ITEM("i");
-    static const char page_sql[] =
-        SUBTREE_CTE "SELECT " SUMMARY_COLUMNS " FROM items i WHERE i.category_id IN (SELECT id FROM sub) AND"
-        VISIBLE_ITEM("i") "ORDER BY i.pinned DESC, i.published_at DESC, i.id LIMIT :limit OFFSET :offset";
+    static const char page_sql[] = SUBTREE_CTE
+        "SELECT " SUMMARY_COLUMNS " FROM items i WHERE i.category_id IN (SELECT id FROM sub) AND" VISIBLE_ITEM(
+            "i") "ORDER BY i.pinned DESC, i.published_at DESC, i.id LIMIT :limit OFFSET :offset";
     sqlite3_stmt *st = prepare(s, err, count_sql, NULL);
     if (!st) return -1;
     bind_now(st, now);
@@ -560,8 +572,9 @@ int store_items_page(Store *s, const char *category_id, int64_t now, int offset,
 
 int store_items_pinned(Store *s, int64_t now, int limit, StoreItemSummary **out, int *count, Err *err)
 {
-    static const char sql[] = "SELECT " SUMMARY_COLUMNS " FROM items i WHERE i.pinned = 1 AND" VISIBLE_ITEM("i")
-                              "ORDER BY i.published_at DESC, i.id LIMIT :limit";
+    static const char sql[] =
+        "SELECT " SUMMARY_COLUMNS
+        " FROM items i WHERE i.pinned = 1 AND" VISIBLE_ITEM("i") "ORDER BY i.published_at DESC, i.id LIMIT :limit";
     sqlite3_stmt *st = prepare(s, err, sql, NULL);
     if (!st) return -1;
     bind_now(st, now);
@@ -602,7 +615,8 @@ int store_item_get(Store *s, const char *id, int64_t now, StoreItem *out, Err *e
     sqlite3_finalize(st);
     if (!out->body) return err_set(err, "out of memory");
 
-    st = prepare(s, err, "SELECT sha256, mime, caption, size FROM attachments WHERE item_id = ?1 ORDER BY seq", "s", id);
+    st =
+        prepare(s, err, "SELECT sha256, mime, caption, size FROM attachments WHERE item_id = ?1 ORDER BY seq", "s", id);
     int n = 0;
     if (!st || collect(s, st, sizeof(StoreImage), read_image, (void **)&out->images, &n, err)) {
         store_item_free(out);
@@ -632,10 +646,9 @@ static void read_notice(sqlite3_stmt *st, void *slot)
 
 int store_notices(Store *s, int64_t now, StoreNotice **out, int *count, Err *err)
 {
-    static const char sql[] =
-        "SELECT id, text, urgent, period FROM notices"
-        " WHERE deleted = 0 AND starts_at <= :now AND (ends_at = 0 OR ends_at > :now)"
-        " ORDER BY urgent DESC, period = 'immediate' DESC, sort, starts_at DESC, id";
+    static const char sql[] = "SELECT id, text, urgent, period FROM notices"
+                              " WHERE deleted = 0 AND starts_at <= :now AND (ends_at = 0 OR ends_at > :now)"
+                              " ORDER BY urgent DESC, period = 'immediate' DESC, sort, starts_at DESC, id";
     sqlite3_stmt *st = prepare(s, err, sql, NULL);
     if (!st) return -1;
     bind_now(st, now);
@@ -751,7 +764,8 @@ int store_state_set(Store *s, const char *key, const char *value, Err *err)
 
 int store_revision(Store *s, int64_t *out, Err *err)
 {
-    return query_int(s, err, out, "SELECT COALESCE((SELECT CAST(value AS INTEGER) FROM sync_state WHERE key = 'revision'), 0)",
+    return query_int(s, err, out,
+                     "SELECT COALESCE((SELECT CAST(value AS INTEGER) FROM sync_state WHERE key = 'revision'), 0)",
                      NULL);
 }
 
@@ -793,14 +807,16 @@ int store_category_upsert(Store *s, const FeedCategory *c, Err *err)
                lang_word(c->lang));
 }
 
-#define CATEGORY_AND_BELOW \
+#define CATEGORY_AND_BELOW                                                                                             \
     "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION SELECT c.id FROM categories c JOIN sub ON c.parent_id = sub.id) "
 
 int store_category_delete(Store *s, const char *id, Err *err)
 {
-    if (run(s, err, CATEGORY_AND_BELOW "UPDATE items SET deleted = 1 WHERE category_id IN (SELECT id FROM sub)", "s", id))
+    if (run(s, err, CATEGORY_AND_BELOW "UPDATE items SET deleted = 1 WHERE category_id IN (SELECT id FROM sub)", "s",
+            id))
         return -1;
-    return run(s, err, CATEGORY_AND_BELOW "UPDATE categories SET deleted = 1 WHERE id IN (SELECT id FROM sub)", "s", id);
+    return run(s, err, CATEGORY_AND_BELOW "UPDATE categories SET deleted = 1 WHERE id IN (SELECT id FROM sub)", "s",
+               id);
 }
 
 int store_item_upsert(Store *s, const FeedItem *it, Err *err)
@@ -814,9 +830,9 @@ int store_item_upsert(Store *s, const FeedItem *it, Err *err)
             " expires_at = excluded.expires_at, period = excluded.period, scope = excluded.scope,"
             " pinned = excluded.pinned, urgent = excluded.urgent, revision = excluded.revision,"
             " lang = excluded.lang, body_format = excluded.body_format, deleted = 0",
-            "sssssiissddiss", it->id, it->category_id, it->title, it->body, it->unit ? it->unit : "",
-            it->published_at, it->expires_at, period_word(it->period), scope_word(it->scope),
-            (int)it->pinned, (int)it->urgent, it->revision, lang_word(it->lang), body_format_word(it->body_format)))
+            "sssssiissddiss", it->id, it->category_id, it->title, it->body, it->unit ? it->unit : "", it->published_at,
+            it->expires_at, period_word(it->period), scope_word(it->scope), (int)it->pinned, (int)it->urgent,
+            it->revision, lang_word(it->lang), body_format_word(it->body_format)))
         return -1;
     if (run(s, err, "DELETE FROM attachments WHERE item_id = ?1", "s", it->id)) return -1;
     for (int i = 0; i < it->attachment_count; i++) {
@@ -918,11 +934,12 @@ static void read_blobref(sqlite3_stmt *st, void *slot)
 
 int store_blobs_missing(Store *s, StoreBlobRef **out, int *count, Err *err)
 {
-    sqlite3_stmt *st = prepare(s, err,
-                               "SELECT a.sha256, a.href, a.size FROM attachments a JOIN items i ON i.id = a.item_id"
-                               " WHERE i.deleted = 0 AND i.scope = 'public' AND a.sha256 NOT IN (SELECT sha256 FROM blobs)"
-                               " GROUP BY a.sha256, a.size, a.href ORDER BY a.sha256, a.size, a.href",
-                               NULL);
+    sqlite3_stmt *st =
+        prepare(s, err,
+                "SELECT a.sha256, a.href, a.size FROM attachments a JOIN items i ON i.id = a.item_id"
+                " WHERE i.deleted = 0 AND i.scope = 'public' AND a.sha256 NOT IN (SELECT sha256 FROM blobs)"
+                " GROUP BY a.sha256, a.size, a.href ORDER BY a.sha256, a.size, a.href",
+                NULL);
     if (!st) return -1;
     return collect(s, st, sizeof(StoreBlobRef), read_blobref, (void **)out, count, err);
 }

@@ -26,19 +26,19 @@
 #include "wire.h"
 
 #define STORE_SCHEMA_VERSION 4
-#define STORE_NEW_DAYS 7         /* the 新 badge */
+#define STORE_NEW_DAYS 7 /* the 新 badge */
 
 typedef struct Store Store;
 
 typedef struct StoreCategory {
     char id[PROTO_ID_MAX];
-    char parent_id[PROTO_ID_MAX];    /* "" for a first-level category */
-    char name[512];                  /* the feed allows 400 bytes */
+    char parent_id[PROTO_ID_MAX]; /* "" for a first-level category */
+    char name[512]; /* the feed allows 400 bytes */
     char icon[64];
     int sort;
-    int level;                       /* 1, 2 or 3 */
-    int item_count;                  /* visible items here and below */
-    int new_count;                   /* of those, published in the last 7 days */
+    int level; /* 1, 2 or 3 */
+    int item_count; /* visible items here and below */
+    int new_count; /* of those, published in the last 7 days */
     Lang lang;
 } StoreCategory;
 
@@ -62,12 +62,12 @@ typedef struct StoreImage {
 
 typedef struct StoreItem {
     StoreItemSummary s;
-    char unit[256];                  /* publishing unit */
-    int64_t expires_at;              /* 0 = no end */
+    char unit[256]; /* publishing unit */
+    int64_t expires_at; /* 0 = no end */
     int64_t revision;
-    char *body;                      /* malloc'd UTF-8 */
+    char *body; /* malloc'd UTF-8 */
     BodyFormat body_format;
-    StoreImage *images;              /* malloc'd, image_count of them (s.image_count) */
+    StoreImage *images; /* malloc'd, image_count of them (s.image_count) */
 } StoreItem;
 
 typedef struct StoreNotice {
@@ -82,7 +82,7 @@ typedef struct StoreAnswer {
     char question[2048];
     char answer[4096];
     int64_t asked_at, answered_at;
-    char item_id[PROTO_ID_MAX];      /* "" when about the organisation in general */
+    char item_id[PROTO_ID_MAX]; /* "" when about the organisation in general */
 } StoreAnswer;
 
 /* ---- opening ---------------------------------------------------------- */
@@ -95,10 +95,10 @@ void store_close(Store *s);
 
 /* What store_open_kiosk had to do to give the kiosk something to show. */
 typedef struct StoreStart {
-    bool read_only;          /* the database cannot be written (read-only folder, full disk) */
-    char why[64];            /* then, for the sync mark: 存储已满 or 存储只读 */
-    char moved_to[1100];     /* a corrupt database was kept here ("" none) */
-    int salvaged;            /* unsent feedback copied from it into the fresh one */
+    bool read_only; /* the database cannot be written (read-only folder, full disk) */
+    char why[64]; /* then, for the sync mark: 存储已满 or 存储只读 */
+    char moved_to[1100]; /* a corrupt database was kept here ("" none) */
+    int salvaged; /* unsent feedback copied from it into the fresh one */
 } StoreStart;
 /* The kiosk's start-up open: store_open, and then a write to prove the
  * database takes writes.  A database that is no database or fails
@@ -121,8 +121,8 @@ int store_schema_version(Store *s, int *out, Err *err);
 int store_catalog(Store *s, int64_t now, StoreCategory **out, int *count, Err *err);
 /* Visible items of a category and its descendants, pinned first, newest
  * first; `total` receives the number of all of them. */
-int store_items_page(Store *s, const char *category_id, int64_t now, int offset, int limit,
-                     StoreItemSummary **out, int *count, int *total, Err *err);
+int store_items_page(Store *s, const char *category_id, int64_t now, int offset, int limit, StoreItemSummary **out,
+                     int *count, int *total, Err *err);
 /* Visible pinned items (for the attract loop), newest first. */
 int store_items_pinned(Store *s, int64_t now, int limit, StoreItemSummary **out, int *count, Err *err);
 /* One visible item with its body and images; 1 when it is not visible. */
@@ -144,7 +144,7 @@ int store_view_count(Store *s, const char *id, int64_t *out, Err *err);
 /* Views not yet reported to the server, for the heartbeat. */
 typedef struct StoreViews {
     char item_id[PROTO_ID_MAX];
-    int64_t count;                   /* views since the last acknowledged report */
+    int64_t count; /* views since the last acknowledged report */
 } StoreViews;
 /* At most `limit` items with unreported views (the most unreported first). */
 int store_views_unreported(Store *s, int limit, StoreViews **out, int *count, Err *err);
@@ -155,7 +155,7 @@ int store_views_mark_reported(Store *s, const StoreViews *views, int count, Err 
 /* The content revision the store is at (0 when empty). */
 int store_revision(Store *s, int64_t *out, Err *err);
 
-void store_free(void *array);    /* frees any array handed out above */
+void store_free(void *array); /* frees any array handed out above */
 
 /* ---- key/value state (sync bookkeeping, settings from the server) ----- */
 
@@ -167,7 +167,7 @@ int store_state_set(Store *s, const char *key, const char *value, Err *err);
 /* All of these run inside store_write_begin()/store_write_commit(); a
  * failure anywhere is followed by store_write_rollback(). */
 
-int store_write_begin(Store *s, Err *err);       /* BEGIN IMMEDIATE */
+int store_write_begin(Store *s, Err *err); /* BEGIN IMMEDIATE */
 int store_write_commit(Store *s, Err *err);
 void store_write_rollback(Store *s);
 
@@ -223,13 +223,13 @@ int store_blob_referenced(Store *s, const char *sha256, bool *out, Err *err);
 /* ---- feedback outbox -------------------------------------------------- */
 
 typedef struct StoreFeedback {
-    char id[40];                     /* UUID made by the kiosk */
+    char id[40]; /* UUID made by the kiosk */
     FeedbackKind kind;
-    char target_item[PROTO_ID_MAX];  /* "" = not about one item */
+    char target_item[PROTO_ID_MAX]; /* "" = not about one item */
     char target_category[PROTO_ID_MAX];
-    int rating;                      /* 0 = none, else 1..levels (1 = best) */
+    int rating; /* 0 = none, else 1..levels (1 = best) */
     int rating_levels;
-    char reasons[512];               /* JSON array of strings */
+    char reasons[512]; /* JSON array of strings */
     char comment[4096];
     char name[128];
     char phone[32];

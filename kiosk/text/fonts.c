@@ -17,7 +17,7 @@
 #include "log.h"
 
 #define MAX_SLOTS (1 + CONFIG_MAX_FALLBACK_FONTS)
-#define ALL_SLOTS (MAX_SLOTS + 1)   /* the chain, then FONT_SLOT_HANT */
+#define ALL_SLOTS (MAX_SLOTS + 1) /* the chain, then FONT_SLOT_HANT */
 #define MAX_FILES (2 + CONFIG_MAX_FALLBACK_FONTS)
 #define OPEN_SIZE_PX 40
 #define MIN_SIZE_PX 1
@@ -39,7 +39,7 @@ typedef struct AdvanceMap {
     FontSlot slot;
     bool bold;
     int size_px;
-    uint32_t *keys;            /* cp + 1, 0 = empty */
+    uint32_t *keys; /* cp + 1, 0 = empty */
     int *advances;
     int cap, used;
 } AdvanceMap;
@@ -50,20 +50,20 @@ typedef struct AdvanceMap {
 typedef struct Face {
     TTF_Font *font;
     int size_px;
-    bool resize_failed;        /* logged once */
-    bool open_failed;          /* a fallback that could not be opened when first needed */
+    bool resize_failed; /* logged once */
+    bool open_failed; /* a fallback that could not be opened when first needed */
 } Face;
 
 struct Fonts {
     MappedFile files[MAX_FILES];
     int file_count;
-    char main_path[2][1024];   /* [0] regular, [1] bold */
-    bool synthetic_bold;       /* no bold file: regular face with TTF_STYLE_BOLD */
+    char main_path[2][1024]; /* [0] regular, [1] bold */
+    bool synthetic_bold; /* no bold file: regular face with TTF_STYLE_BOLD */
     int face_index, face_index_hant;
-    bool have_hant;            /* the Traditional face opened */
+    bool have_hant; /* the Traditional face opened */
     char fallback_path[CONFIG_MAX_FALLBACK_FONTS][1024];
     int fallback_count;
-    Face faces[2][ALL_SLOTS];  /* [bold][slot] */
+    Face faces[2][ALL_SLOTS]; /* [bold][slot] */
     AdvanceMap *maps;
     int map_count, map_cap;
     char *scratch;
@@ -111,7 +111,7 @@ static bool open_face(Fonts *f, FontSlot slot, bool bold)
     if (!font) return false;
     /* Faces without a bold file of their own are emboldened by FreeType. */
     if (bold && ((slot > 0 && slot != FONT_SLOT_HANT) || f->synthetic_bold)) TTF_SetFontStyle(font, TTF_STYLE_BOLD);
-    f->faces[bold][slot] = (Face){ .font = font, .size_px = OPEN_SIZE_PX };
+    f->faces[bold][slot] = (Face){.font = font, .size_px = OPEN_SIZE_PX};
     return true;
 }
 
@@ -147,8 +147,9 @@ int fonts_open(const Config *cfg, Fonts **out, Err *err)
      * is drawn with the main face (logged). */
     f->have_hant = open_face(f, FONT_SLOT_HANT, false);
     if (f->have_hant) open_face(f, FONT_SLOT_HANT, true);
-    else log_warn("fonts: no face %d in %s (%s); Traditional text uses the main face", f->face_index_hant,
-                  f->main_path[0], TTF_GetError());
+    else
+        log_warn("fonts: no face %d in %s (%s); Traditional text uses the main face", f->face_index_hant,
+                 f->main_path[0], TTF_GetError());
     /* Fallbacks are only looked for here; each is opened when a character
      * first needs it (fallback_face): the rare-character fonts (HanaMin A
      * and B, 50 MB) are never touched by most texts. */
@@ -249,7 +250,10 @@ static int clamp_size(int size_px)
     return size_px < MIN_SIZE_PX ? MIN_SIZE_PX : size_px > MAX_SIZE_PX ? MAX_SIZE_PX : size_px;
 }
 
-FontSlot fonts_main_slot(const Fonts *f, int lang) { return lang == TEXT_LANG_HANT && f->have_hant ? FONT_SLOT_HANT : 0; }
+FontSlot fonts_main_slot(const Fonts *f, int lang)
+{
+    return lang == TEXT_LANG_HANT && f->have_hant ? FONT_SLOT_HANT : 0;
+}
 
 const char *fonts_family(Fonts *f, int lang)
 {
@@ -299,7 +303,7 @@ static int *advance_map_slot(AdvanceMap *m, uint32_t cp, bool *found)
 #pragma GCC diagnostic ignored "-Wanalyzer-malloc-leak"
 static int advance_map_grow(AdvanceMap *m)
 {
-    AdvanceMap bigger = { .slot = m->slot, .bold = m->bold, .size_px = m->size_px };
+    AdvanceMap bigger = {.slot = m->slot, .bold = m->bold, .size_px = m->size_px};
     bigger.cap = m->cap ? m->cap * 2 : 256;
     bigger.keys = calloc((size_t)bigger.cap, sizeof *bigger.keys);
     bigger.advances = calloc((size_t)bigger.cap, sizeof *bigger.advances);
@@ -332,7 +336,7 @@ static AdvanceMap *find_map(Fonts *f, FontSlot slot, bool bold, int size_px)
         f->map_cap = cap;
     }
     AdvanceMap *m = &f->maps[f->map_count++];
-    *m = (AdvanceMap){ .slot = slot, .bold = bold, .size_px = size_px };
+    *m = (AdvanceMap){.slot = slot, .bold = bold, .size_px = size_px};
     return m;
 }
 

@@ -34,16 +34,17 @@
  * (clreq 3.1.7, GB/T 15834). */
 static bool clreq_no_line_start(uint32_t cp)
 {
-    static const uint32_t list[] = {
-        0xFF0C, 0x3002, 0x3001, 0xFF1B, 0xFF1A, 0xFF1F, 0xFF01, 0xFF0E, /* ，。、；：？！． */
-        0xFF09, 0x300D, 0x300F, 0x300B, 0x3009, 0x3011, 0x3015, 0x3017, 0x3019, 0x301B, 0xFF3D, 0xFF5D,
-        0x201D, 0x2019, 0x301E, 0x301F, 0x00BB, 0x203A,                 /* ” ’ 〞 〟 » › */
-        0x2026, 0x2025, 0x22EF, 0x00B7, 0x30FB, 0xFF65, 0x2027,         /* … ‥ ⋯ · ・ */
-        0xFF05, 0x0025, 0x2030, 0x2103, 0xFF5E, 0x301C,                 /* ％ % ‰ ℃ ～ 〜 */
-        0xFE50, 0xFE51, 0xFE52, 0xFE54, 0xFE55, 0xFE56, 0xFE57, 0xFE5A, 0xFE5C, 0xFE5E,
-        0xFF61, 0xFF63, 0xFF64,                                         /* halfwidth 。」、 */
-        ',', '.', ';', ':', '?', '!', ')', ']', '}',
-    };
+    static const uint32_t list[] =
+        {
+            0xFF0C, 0x3002, 0x3001, 0xFF1B, 0xFF1A, 0xFF1F, 0xFF01, 0xFF0E, /* ，。、；：？！． */
+            0xFF09, 0x300D, 0x300F, 0x300B, 0x3009, 0x3011, 0x3015, 0x3017, 0x3019,
+            0x301B, 0xFF3D, 0xFF5D, 0x201D, 0x2019, 0x301E, 0x301F, 0x00BB, 0x203A, /* ” ’ 〞 〟 » › */
+            0x2026, 0x2025, 0x22EF, 0x00B7, 0x30FB, 0xFF65, 0x2027, /* … ‥ ⋯ · ・ */
+            0xFF05, 0x0025, 0x2030, 0x2103, 0xFF5E, 0x301C, /* ％ % ‰ ℃ ～ 〜 */
+            0xFE50, 0xFE51, 0xFE52, 0xFE54, 0xFE55, 0xFE56, 0xFE57, 0xFE5A, 0xFE5C,
+            0xFE5E, 0xFF61, 0xFF63, 0xFF64, /* halfwidth 。」、 */
+            ',',    '.',    ';',    ':',    '?',    '!',    ')',    ']',    '}',
+        };
     for (size_t i = 0; i < sizeof list / sizeof list[0]; i++)
         if (list[i] == cp) return true;
     return false;
@@ -54,8 +55,7 @@ static bool clreq_no_line_end(uint32_t cp)
 {
     static const uint32_t list[] = {
         0xFF08, 0x300C, 0x300E, 0x300A, 0x3008, 0x3010, 0x3014, 0x3016, 0x3018, 0x301A, 0xFF3B, 0xFF5B,
-        0x201C, 0x2018, 0x301D, 0x00AB, 0x2039, 0xFE59, 0xFE5B, 0xFE5D, 0xFF62,
-        '(', '[', '{',
+        0x201C, 0x2018, 0x301D, 0x00AB, 0x2039, 0xFE59, 0xFE5B, 0xFE5D, 0xFF62, '(',    '[',    '{',
     };
     for (size_t i = 0; i < sizeof list / sizeof list[0]; i++)
         if (list[i] == cp) return true;
@@ -120,8 +120,8 @@ char *text_tidy_paragraphs(const char *utf8)
     char *out = malloc(n + 1);
     if (!out) return NULL;
     const uint8_t *s = (const uint8_t *)utf8, *end = s + n;
-    size_t o = 0, para_start = 0;   /* para_start: where the current paragraph begins in out */
-    bool in_blank = false;          /* the last character copied is white space */
+    size_t o = 0, para_start = 0; /* para_start: where the current paragraph begins in out */
+    bool in_blank = false; /* the last character copied is white space */
     while (s < end) {
         ucs4_t cp;
         int len = u8_mbtouc(&cp, s, (size_t)(end - s));
@@ -147,7 +147,7 @@ char *text_tidy_paragraphs(const char *utf8)
         s += len;
     }
     if (in_blank) drop_last_char(out, &o);
-    if (o > 0 && o == para_start) o--;  /* the last paragraph needs no '\n' after it */
+    if (o > 0 && o == para_start) o--; /* the last paragraph needs no '\n' after it */
     out[o] = '\0';
     return out;
 }
@@ -202,7 +202,6 @@ static int ellipsis_width(Fonts *f, const TextStyle *st)
     return for_each_run(f, st, ELLIPSIS, (int)strlen(ELLIPSIS), NULL, NULL);
 }
 
-
 /* ---- justification and punctuation compression (clreq 3.1.6, 3.8) ----
  *
  * Hand-written like the line rules: no Debian library justifies CJK text
@@ -221,19 +220,18 @@ static int ellipsis_width(Fonts *f, const TextStyle *st)
 enum { BLANK_LEFT = 1, BLANK_RIGHT = 2 };
 
 typedef struct Unit {
-    int start, len;            /* bytes in the block text */
-    int adv;                   /* natural width */
-    int trim_l, trim_r;        /* blank given up at either side */
-    int x;                     /* where its box (after trimming) starts */
-    bool punct;                /* a full-width CJK punctuation mark */
-    uint8_t blank;             /* BLANK_LEFT / BLANK_RIGHT: a blank half it may give up */
+    int start, len; /* bytes in the block text */
+    int adv; /* natural width */
+    int trim_l, trim_r; /* blank given up at either side */
+    int x; /* where its box (after trimming) starts */
+    bool punct; /* a full-width CJK punctuation mark */
+    uint8_t blank; /* BLANK_LEFT / BLANK_RIGHT: a blank half it may give up */
 } Unit;
 
 typedef struct Units {
     Unit *u;
     int n, cap;
 } Units;
-
 
 static bool is_wide(uint32_t cp);
 
@@ -249,32 +247,32 @@ static bool on_em_grid(uint32_t cp)
 
 typedef struct CharInfo {
     uint32_t cp;
-    int off;                   /* byte offset in the block text */
-    int adv;                   /* advance in pixels (an estimate: no kerning) */
-    bool break_after;          /* a line may end after this character */
-    bool cluster_start;        /* a grapheme cluster begins here */
-    bool exact;                /* adv is exactly what SDL_ttf measures (see range_width) */
+    int off; /* byte offset in the block text */
+    int adv; /* advance in pixels (an estimate: no kerning) */
+    bool break_after; /* a line may end after this character */
+    bool cluster_start; /* a grapheme cluster begins here */
+    bool exact; /* adv is exactly what SDL_ttf measures (see range_width) */
 } CharInfo;
 
 typedef struct Para {
-    int n;                     /* code points */
+    int n; /* code points */
     CharInfo *c;
     int cap;
-    int end;                   /* byte offset just past the paragraph */
-    char *scratch;             /* per-byte results from the libraries */
+    int end; /* byte offset just past the paragraph */
+    char *scratch; /* per-byte results from the libraries */
     int scratch_cap;
 } Para;
 
 typedef struct Layout {
     Fonts *f;
     const TextStyle *st;
-    const char *text;          /* sanitized block text */
+    const char *text; /* sanitized block text */
     int max_width, max_lines, flags;
     int indent_px, ellipsis_px;
     TextBlock *out;
     int line_cap;
     Para para;
-    Units units;               /* scratch for TEXT_JUSTIFY lines */
+    Units units; /* scratch for TEXT_JUSTIFY lines */
 } Layout;
 
 static void para_free(Para *p)
@@ -337,8 +335,8 @@ static int para_load(Layout *L, int start, int end)
         char lb = p->scratch[p->c[i + 1].off - 1 - start];
         bool allowed = lb == LINEBREAK_ALLOWBREAK || lb == LINEBREAK_MUSTBREAK;
         uint32_t a = p->c[i].cp, b = p->c[i + 1].cp;
-        p->c[i].break_after = allowed && !clreq_no_line_end(a) && !clreq_no_line_start(b) &&
-                              !clreq_inseparable(a, b) && p->c[i + 1].cluster_start;
+        p->c[i].break_after = allowed && !clreq_no_line_end(a) && !clreq_no_line_start(b) && !clreq_inseparable(a, b) &&
+                              p->c[i + 1].cluster_start;
     }
     p->c[p->n - 1].break_after = true;
     return 0;
@@ -373,7 +371,8 @@ static int range_width(Layout *L, int from, int to)
 /* The next cluster start after i (or n). */
 static int next_cluster(const Para *p, int i)
 {
-    for (i++; i < p->n && !p->c[i].cluster_start; i++) {}
+    for (i++; i < p->n && !p->c[i].cluster_start; i++) {
+    }
     return i;
 }
 
@@ -381,7 +380,8 @@ static int next_cluster(const Para *p, int i)
  * when there is none). */
 static int cluster_before(const Para *p, int from, int i)
 {
-    for (i--; i > from && !p->c[i].cluster_start; i--) {}
+    for (i--; i > from && !p->c[i].cluster_start; i--) {
+    }
     return i > from ? i : from;
 }
 
@@ -538,15 +538,9 @@ static bool is_wide(uint32_t cp)
            cp == 0x2026 || cp == 0x00B7 || cp == 0xFFFD;
 }
 
-static bool is_mark(uint32_t cp)
-{
-    return cp == 0x200D || uc_is_general_category(cp, UC_CATEGORY_M);
-}
+static bool is_mark(uint32_t cp) { return cp == 0x200D || uc_is_general_category(cp, UC_CATEGORY_M); }
 
-static bool is_cjk_punct(uint32_t cp)
-{
-    return is_wide(cp) && (clreq_no_line_start(cp) || clreq_no_line_end(cp));
-}
+static bool is_cjk_punct(uint32_t cp) { return is_wide(cp) && (clreq_no_line_start(cp) || clreq_no_line_end(cp)); }
 
 /* Which blank half a full-width mark may give up, from its glyph: ink in
  * the left half only leaves the right half blank, and the other way. */
@@ -769,12 +763,13 @@ static int line_height_of(const TextStyle *st)
 static int check_style(const TextStyle *st, Err *err)
 {
     if (!st) return err_set(err, "text: no style given");
-    if (st->size_px < 1 || st->size_px > 2000) return err_set(err, "text: font size %d px is out of range", st->size_px);
+    if (st->size_px < 1 || st->size_px > 2000)
+        return err_set(err, "text: font size %d px is out of range", st->size_px);
     return 0;
 }
 
-static int layout_at_width(Fonts *f, const char *utf8, const TextStyle *style, int max_width, int max_lines,
-                           int flags, TextBlock *out, Err *err)
+static int layout_at_width(Fonts *f, const char *utf8, const TextStyle *style, int max_width, int max_lines, int flags,
+                           TextBlock *out, Err *err)
 {
     memset(out, 0, sizeof *out);
     if (!f || !utf8) return err_set(err, "text: layout needs fonts and a text");
@@ -803,7 +798,7 @@ static int layout_at_width(Fonts *f, const char *utf8, const TextStyle *style, i
 
     int total = (int)strlen(out->text);
     int rc = 0;
-    for (int start = 0; start <= total && !lines_full(&L); ) {
+    for (int start = 0; start <= total && !lines_full(&L);) {
         const char *nl = memchr(out->text + start, '\n', (size_t)(total - start));
         int end = nl ? (int)(nl - out->text) : total;
         /* A final '\n' ends the last paragraph; it does not open another. */
@@ -823,10 +818,7 @@ static int layout_at_width(Fonts *f, const char *utf8, const TextStyle *style, i
     return 0;
 }
 
-static bool block_ellipsized(const TextBlock *b)
-{
-    return b->line_count > 0 && b->lines[b->line_count - 1].ellipsized;
-}
+static bool block_ellipsized(const TextBlock *b) { return b->line_count > 0 && b->lines[b->line_count - 1].ellipsized; }
 
 static int last_line_chars(const TextBlock *b)
 {
@@ -891,7 +883,6 @@ int text_measure(Fonts *f, const char *utf8, const TextStyle *style)
     return widest;
 }
 
-
 int text_line_units(Fonts *f, const TextBlock *b, int line, TextUnit *out, int max)
 {
     if (!f || !b || line < 0 || line >= b->line_count) return 0;
@@ -903,7 +894,7 @@ int text_line_units(Fonts *f, const TextBlock *b, int line, TextUnit *out, int m
         free(us.u);
         return -1;
     }
-    if (!ln->spaced)                    /* drawn as runs: no compression */
+    if (!ln->spaced) /* drawn as runs: no compression */
         for (int k = 0, x = ln->x; k < us.n; k++) {
             us.u[k].x = x;
             us.u[k].trim_l = us.u[k].trim_r = 0;
@@ -926,8 +917,8 @@ typedef struct Painter {
     SDL_Surface *dst;
     int x0, baseline;
     int failures;
-    SDL_Color color;           /* of the run being drawn */
-    Units units;               /* scratch for spaced lines */
+    SDL_Color color; /* of the run being drawn */
+    Units units; /* scratch for spaced lines */
 } Painter;
 
 static void paint_run(void *ctx, FontSlot slot, const char *s, int len, int x)
@@ -939,7 +930,7 @@ static void paint_run(void *ctx, FontSlot slot, const char *s, int len, int x)
         return;
     }
     TTF_Font *face = fonts_face(pt->f, slot, pt->st->bold, pt->st->size_px);
-    SDL_Rect at = { pt->x0 + x, pt->baseline - (face ? TTF_FontAscent(face) : 0), run->w, run->h };
+    SDL_Rect at = {pt->x0 + x, pt->baseline - (face ? TTF_FontAscent(face) : 0), run->w, run->h};
     SDL_SetSurfaceBlendMode(run, SDL_BLENDMODE_BLEND);
     SDL_BlitSurface(run, NULL, pt->dst, &at);
     SDL_FreeSurface(run);
@@ -948,8 +939,7 @@ static void paint_run(void *ctx, FontSlot slot, const char *s, int len, int x)
 static void paint_line(Painter *pt, const TextBlock *b, const TextLine *line, int top)
 {
     pt->x0 = line->x;
-    pt->baseline = top + (b->line_height - b->style.size_px) / 2 +
-                   (int)(b->style.size_px * BASELINE_EM_FRACTION + 0.5);
+    pt->baseline = top + (b->line_height - b->style.size_px) / 2 + (int)(b->style.size_px * BASELINE_EM_FRACTION + 0.5);
     if (line->spaced) {
         if (place_units(pt->f, pt->st, b->text, line, &pt->units) != 0) {
             pt->failures++;
@@ -993,11 +983,11 @@ SDL_Texture *text_render(SDL_Renderer *r, Fonts *f, const TextBlock *b, int firs
     }
     /* Transparent pixels already carry the text colour, so that blending
      * the glyphs in leaves no dark fringe around them. */
-    SDL_Rect area = { 0, 0, w, h };
+    SDL_Rect area = {0, 0, w, h};
     SDL_SetClipRect(canvas, &area);
     SDL_Color c = b->style.color;
     SDL_FillRect(canvas, &area, SDL_MapRGBA(canvas->format, c.r, c.g, c.b, 0));
-    Painter pt = { .f = f, .st = &b->style, .dst = canvas, .color = b->style.color };
+    Painter pt = {.f = f, .st = &b->style, .dst = canvas, .color = b->style.color};
     int top0 = b->lines[first].y;
     for (int i = first; i < first + count; i++) paint_line(&pt, b, &b->lines[i], b->lines[i].y - top0);
     free(pt.units.u);

@@ -28,22 +28,22 @@ typedef struct Fonts Fonts;
 typedef enum { TEXT_LANG_HANS, TEXT_LANG_HANT } TextLang;
 
 typedef struct TextStyle {
-    int size_px;               /* pixel size of the font */
+    int size_px; /* pixel size of the font */
     bool bold;
     TextLang lang;
     SDL_Color color;
-    int line_spacing_pct;      /* line height as % of size_px; 0 = 150 */
+    int line_spacing_pct; /* line height as % of size_px; 0 = 150 */
 } TextStyle;
 
 enum {
-    TEXT_INDENT_PARAGRAPHS = 1 << 0,  /* two-character indent at each paragraph start */
-    TEXT_ELLIPSIZE = 1 << 1,          /* cut after max_lines, ending the last line with … */
-    TEXT_NO_RUNT = 1 << 2,            /* for titles: never one lone character on the last line
+    TEXT_INDENT_PARAGRAPHS = 1 << 0, /* two-character indent at each paragraph start */
+    TEXT_ELLIPSIZE = 1 << 1, /* cut after max_lines, ending the last line with … */
+    TEXT_NO_RUNT = 1 << 2, /* for titles: never one lone character on the last line
                                          (may cost a few extra layouts; not for body text) */
-    TEXT_JUSTIFY = 1 << 3,            /* body text: full lines justified (两端对齐), adjacent full-width
+    TEXT_JUSTIFY = 1 << 3, /* body text: full lines justified (两端对齐), adjacent full-width
                                          punctuation and line-edge marks compressed (clreq) */
-    TEXT_ALIGN_RIGHT = 1 << 4,        /* every line flush right (a signature block, a number column) */
-    TEXT_ALIGN_CENTER = 1 << 5,       /* every line centred */
+    TEXT_ALIGN_RIGHT = 1 << 4, /* every line flush right (a signature block, a number column) */
+    TEXT_ALIGN_CENTER = 1 << 5, /* every line centred */
 };
 
 /* Bytes [start, end) of a block's text drawn in the mark colour (emphasis). */
@@ -52,27 +52,27 @@ typedef struct TextMark {
 } TextMark;
 
 typedef struct TextLine {
-    int start, len;            /* byte range in the source text */
-    int x;                     /* indent in pixels */
-    int y;                     /* top of the line, from the top of the block */
-    int width;                 /* pixels */
+    int start, len; /* byte range in the source text */
+    int x; /* indent in pixels */
+    int y; /* top of the line, from the top of the block */
+    int width; /* pixels */
     bool paragraph_start;
-    bool ellipsized;           /* this line ends with an added … */
-    bool spaced;               /* drawn unit by unit (TEXT_JUSTIFY): compressed and/or justified */
-    bool justified;            /* its right edge is the column's (x + width == max_width) */
-    short compressed;          /* how many half-em blanks of punctuation it gave up */
+    bool ellipsized; /* this line ends with an added … */
+    bool spaced; /* drawn unit by unit (TEXT_JUSTIFY): compressed and/or justified */
+    bool justified; /* its right edge is the column's (x + width == max_width) */
+    short compressed; /* how many half-em blanks of punctuation it gave up */
 } TextLine;
 
 typedef struct TextBlock {
-    char *text;                /* private, cleaned copy of the source text (invalid UTF-8 as
+    char *text; /* private, cleaned copy of the source text (invalid UTF-8 as
                                   U+FFFD, control characters dropped); line ranges index it */
     TextStyle style;
     int max_width;
     int line_height;
-    int width, height;         /* of the whole block */
+    int width, height; /* of the whole block */
     TextLine *lines;
     int line_count;
-    TextMark *marks;           /* text_block_mark; NULL = none */
+    TextMark *marks; /* text_block_mark; NULL = none */
     int mark_count;
     SDL_Color mark_color;
 } TextBlock;
@@ -124,7 +124,7 @@ int text_block_mark(TextBlock *b, const TextMark *marks, int count, SDL_Color co
 typedef struct TextUnit {
     int start, len;
     int x, width;
-    int advance;               /* its natural width */
+    int advance; /* its natural width */
 } TextUnit;
 int text_line_units(Fonts *f, const TextBlock *b, int line, TextUnit *out, int max);
 

@@ -39,42 +39,42 @@ struct App {
     const Config *cfg;
     Store *store;
     SyncThread *sync;
-    char store_note[64];        /* why the database is read-only, "" when it is not */
+    char store_note[64]; /* why the database is read-only, "" when it is not */
     Fonts *fonts;
     SDL_Window *win;
     SDL_Renderer *r;
     Ui *ui;
     Input input;
-    Pinch pinch;                /* two fingers, for screens that zoom */
+    Pinch pinch; /* two fingers, for screens that zoom */
     int w, h;
     const ScreenOps *screens[MAX_SCREENS];
     int screen_count;
     Visit stack[MAX_DEPTH];
     int depth;
     bool scripted, dirty, quit;
-    SDL_Rect damage;            /* what changed when not dirty (window pixels); w = 0 none */
-    bool keeps_picture;         /* the picture drawn last is still there to draw over (software, or turned) */
+    SDL_Rect damage; /* what changed when not dirty (window pixels); w = 0 none */
+    bool keeps_picture; /* the picture drawn last is still there to draw over (software, or turned) */
     uint32_t clock;
     int64_t wall_start;
     uint32_t last_input;
-    SDL_Texture *snap;          /* the last frame of the screen being left */
+    SDL_Texture *snap; /* the last frame of the screen being left */
     bool in_transition;
     uint32_t transition_start;
-    int transition_dir;         /* +1 forward, -1 back */
+    int transition_dir; /* +1 forward, -1 back */
     char toast[256];
     uint32_t toast_until;
     int drift_x, drift_y;
     int64_t shown_minute;
-    int64_t next_change;        /* wall time the screens change by themselves; 0 none; -1 to be read */
-    int64_t change_checked_at;  /* the wall time next_change was read at */
+    int64_t next_change; /* wall time the screens change by themselves; 0 none; -1 to be read */
+    int64_t change_checked_at; /* the wall time next_change was read at */
     char sync_state[32];
     char unit_name[256];
-    char screen_on[16];         /* "07:00-20:00", "" = always */
-    int ticker_speed;           /* pixels per second: the server's setting, else kiosk.conf */
-    Urgent urgent;              /* urgent and 即时 notices, on every screen */
-    bool clock_warned;          /* the clock or zone looked wrong, and the log said so */
-    Turn turn;                  /* the picture turned on the output (kiosk/ui/turn.h) */
-    AppFrameProbe probe;        /* bench_screens' frame clock; NULL */
+    char screen_on[16]; /* "07:00-20:00", "" = always */
+    int ticker_speed; /* pixels per second: the server's setting, else kiosk.conf */
+    Urgent urgent; /* urgent and 即时 notices, on every screen */
+    bool clock_warned; /* the clock or zone looked wrong, and the log said so */
+    Turn turn; /* the picture turned on the output (kiosk/ui/turn.h) */
+    AppFrameProbe probe; /* bench_screens' frame clock; NULL */
     void *probe_ctx;
 };
 
@@ -137,8 +137,7 @@ const char *app_screen_name(App *app) { return app->depth ? app->stack[app->dept
 
 static void read_status(App *app)
 {
-    if (store_state_get(app->store, "sync.state", app->sync_state, sizeof app->sync_state) != 0 ||
-        !app->sync_state[0])
+    if (store_state_get(app->store, "sync.state", app->sync_state, sizeof app->sync_state) != 0 || !app->sync_state[0])
         snprintf(app->sync_state, sizeof app->sync_state, "never");
     if (store_state_get(app->store, "setting.unit_name", app->unit_name, sizeof app->unit_name) != 0 ||
         !app->unit_name[0])
@@ -242,8 +241,12 @@ static void draw_toast(App *app)
 {
     if (!app->toast[0] || app->clock >= app->toast_until) return;
     Ui *ui = app->ui;
-    TextSpec spec = {.size = ui_font(ui, 38), .bold = true, .color = ui_theme.header_text, .align = ALIGN_CENTER,
-                     .middle = true, .max_lines = 2};
+    TextSpec spec = {.size = ui_font(ui, 38),
+                     .bold = true,
+                     .color = ui_theme.header_text,
+                     .align = ALIGN_CENTER,
+                     .middle = true,
+                     .max_lines = 2};
     int tw, th, pad = ui_px(ui, 36);
     ui_text_size(ui, app->toast, &spec, app->w - 4 * pad, ui_px(ui, 200), &tw, &th);
     /* Below the middle: seen at once, and clear of the bars. */
@@ -576,8 +579,9 @@ static int time_passes(App *app, int64_t wall)
     bool went_back = wall < app->change_checked_at;
     if (went_back || (app->next_change > 0 && wall >= app->next_change)) {
         if (went_back) log_info("app: the clock went back; the screens refresh");
-        else log_info("app: a publication window or notice changed at %lld; the screens refresh",
-                      (long long)app->next_change);
+        else
+            log_info("app: a publication window or notice changed at %lld; the screens refresh",
+                     (long long)app->next_change);
         content_changed(app);
     }
     if (app->next_change < 0) {
@@ -601,7 +605,8 @@ static int step(App *app)
     wake_at(&wake, input_next_deadline(&app->input, app->clock));
 
     uint32_t idle = app->clock - app->last_input;
-    uint32_t idle_ms = (uint32_t)app->cfg->idle_timeout_s * 1000, attract_ms = (uint32_t)app->cfg->attract_timeout_s * 1000;
+    uint32_t idle_ms = (uint32_t)app->cfg->idle_timeout_s * 1000,
+             attract_ms = (uint32_t)app->cfg->attract_timeout_s * 1000;
     if (!app->input.down) {
         bool resting = top_is(app, ATTRACT) || top_is(app, SLEEP);
         if (app->depth > 1 && !resting && idle >= idle_ms) app_home(app);
@@ -609,7 +614,8 @@ static int step(App *app)
          * shows the attract carousel. */
         bool hours = app_screen_hours(app);
         if (app->depth == 1 && !hours && idle >= idle_ms && find_screen(app, SLEEP)) app_open(app, SLEEP, "");
-        else if (app->depth == 1 && hours && idle >= attract_ms && find_screen(app, ATTRACT)) app_open(app, ATTRACT, "");
+        else if (app->depth == 1 && hours && idle >= attract_ms && find_screen(app, ATTRACT))
+            app_open(app, ATTRACT, "");
     }
     if (app->depth > 1 && !top_is(app, ATTRACT) && !top_is(app, SLEEP))
         wake_at(&wake, idle < idle_ms ? (int)(idle_ms - idle) : 0);
@@ -920,13 +926,13 @@ static void draw_sync_mark(App *app, Ui *ui, SDL_Rect box)
     if (strcmp(app->sync_state, "ok") == 0) state = "已同步", dot = ui_theme.ok;
     else if (strcmp(app->sync_state, "offline") == 0) state = "离线";
     else if (strcmp(app->sync_state, "error") == 0) state = "同步异常", dot = ui_theme.error;
-    if (app->store_note[0]) state = app->store_note, dot = ui_theme.error;   /* nothing can be synced */
+    if (app->store_note[0]) state = app->store_note, dot = ui_theme.error; /* nothing can be synced */
     const char *warning = clock_warning(app);
     char label[64];
     snprintf(label, sizeof label, warning[0] ? "%s · %s" : "%s", state, warning);
     int r = ui_px(ui, 9);
-    TextSpec spec = {.size = ui_font(ui, 28), .color = ui_theme.header_soft, .align = ALIGN_RIGHT, .middle = true,
-                     .max_lines = 1};
+    TextSpec spec = {
+        .size = ui_font(ui, 28), .color = ui_theme.header_soft, .align = ALIGN_RIGHT, .middle = true, .max_lines = 1};
     int tw, th;
     ui_text_size(ui, label, &spec, box.w - 3 * r, box.h, &tw, &th);
     ui_disc(ui, box.x + box.w - tw - 2 * r, box.y + box.h / 2, r, dot);
@@ -962,8 +968,8 @@ static void draw_header_bar(App *app, Ui *ui, const Chrome *c)
     int name_x = m + star + ui_px(ui, 24);
     char now[96];
     format_now(app, now, sizeof now);
-    TextSpec name = {.size = ui_font(ui, 50), .bold = true, .color = ui_theme.header_text, .middle = true,
-                     .max_lines = 1};
+    TextSpec name = {
+        .size = ui_font(ui, 50), .bold = true, .color = ui_theme.header_text, .middle = true, .max_lines = 1};
     TextSpec date = {.size = ui_font(ui, 36), .color = ui_theme.header_text, .middle = true, .max_lines = 1};
     if (portrait) {
         ui_text(ui, (SDL_Rect){name_x, ui_px(ui, 8), h.w - name_x - m, row1_h}, app->unit_name, &name);
@@ -1006,8 +1012,12 @@ void app_draw_pager(App *app, Ui *ui, const Chrome *c, int page, int pages)
               page < pages - 1);
     char label[64];
     snprintf(label, sizeof label, "第 %d/%d 页", page + 1, pages);
-    TextSpec spec = {.size = ui_font(ui, 38), .bold = true, .color = ui_theme.text, .align = ALIGN_CENTER,
-                     .middle = true, .max_lines = 1};
+    TextSpec spec = {.size = ui_font(ui, 38),
+                     .bold = true,
+                     .color = ui_theme.text,
+                     .align = ALIGN_CENTER,
+                     .middle = true,
+                     .max_lines = 1};
     SDL_Rect mid = {p.x + side + bw, p.y, p.w - 2 * (side + bw) - c->pager_extra, p.h};
     ui_text_kind(ui, WIDGET_PAGER, NULL, mid, label, &spec);
 }

@@ -45,7 +45,7 @@ typedef struct ScreenEvent {
 
 typedef struct ScreenOps {
     const char *name;
-    size_t state_size;      /* zeroed block the app gives each visit */
+    size_t state_size; /* zeroed block the app gives each visit */
     /* Set up for arg ("" when none).  Return -1 (with a log line) when
      * there is nothing to show: the screen is then not opened. */
     int (*enter)(App *app, void *st, const char *arg);
@@ -75,11 +75,11 @@ typedef struct ScreenOps {
 /* The layout every screen shares, in window pixels (without drift). */
 typedef struct Chrome {
     SDL_Rect header;
-    SDL_Rect urgent;    /* the urgent strip under the header (h = 0 when nothing is urgent) */
-    SDL_Rect body;      /* between header (and urgent strip) and bars */
-    SDL_Rect pager;     /* 上一页 第 n/m 页 下一页 (w = 0 when not asked for) */
-    SDL_Rect nav;       /* 返回 首页 … 意见建议 */
-    int pager_extra;    /* width a screen keeps for its own control at the right of the page number */
+    SDL_Rect urgent; /* the urgent strip under the header (h = 0 when nothing is urgent) */
+    SDL_Rect body; /* between header (and urgent strip) and bars */
+    SDL_Rect pager; /* 上一页 第 n/m 页 下一页 (w = 0 when not asked for) */
+    SDL_Rect nav; /* 返回 首页 … 意见建议 */
+    int pager_extra; /* width a screen keeps for its own control at the right of the page number */
 } Chrome;
 
 /* Reserved widget ids the app handles itself on every screen. */
@@ -142,8 +142,8 @@ const char *app_screen_arg(App *app);
 int app_depth(App *app);
 
 /* What screens read. */
-uint32_t app_ms(App *app);          /* loop clock, ms */
-int64_t app_time(App *app);         /* wall clock, unix seconds (store queries, dates) */
+uint32_t app_ms(App *app); /* loop clock, ms */
+int64_t app_time(App *app); /* wall clock, unix seconds (store queries, dates) */
 Store *app_store(App *app);
 Fonts *app_fonts(App *app);
 Ui *app_ui(App *app);

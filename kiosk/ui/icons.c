@@ -35,9 +35,13 @@ static void draw_decision(Ui *ui, float x, float y, float s, SDL_Color c, SDL_Co
 /* 学习: an open book. */
 static void draw_study(Ui *ui, float x, float y, float s, SDL_Color c, SDL_Color bg)
 {
-    SDL_FPoint left[4] = {{x + s * .08f, y + s * .24f}, {x + s * .48f, y + s * .32f}, {x + s * .48f, y + s * .86f},
+    SDL_FPoint left[4] = {{x + s * .08f, y + s * .24f},
+                          {x + s * .48f, y + s * .32f},
+                          {x + s * .48f, y + s * .86f},
                           {x + s * .08f, y + s * .78f}};
-    SDL_FPoint right[4] = {{x + s * .52f, y + s * .32f}, {x + s * .92f, y + s * .24f}, {x + s * .92f, y + s * .78f},
+    SDL_FPoint right[4] = {{x + s * .52f, y + s * .32f},
+                           {x + s * .92f, y + s * .24f},
+                           {x + s * .92f, y + s * .78f},
                            {x + s * .52f, y + s * .86f}};
     ui_polygon(ui, left, 4, c);
     ui_polygon(ui, right, 4, c);
@@ -77,8 +81,8 @@ static void draw_cadre(Ui *ui, float x, float y, float s, SDL_Color c, SDL_Color
 /* 廉政: a shield with a tick. */
 static void draw_integrity(Ui *ui, float x, float y, float s, SDL_Color c, SDL_Color bg)
 {
-    SDL_FPoint p[7] = {{x + s * .5f, y + s * .55f},  {x + s * .5f, y + s * .06f}, {x + s * .86f, y + s * .2f},
-                       {x + s * .8f, y + s * .62f},  {x + s * .5f, y + s * .94f}, {x + s * .2f, y + s * .62f},
+    SDL_FPoint p[7] = {{x + s * .5f, y + s * .55f}, {x + s * .5f, y + s * .06f}, {x + s * .86f, y + s * .2f},
+                       {x + s * .8f, y + s * .62f}, {x + s * .5f, y + s * .94f}, {x + s * .2f, y + s * .62f},
                        {x + s * .14f, y + s * .2f}};
     SDL_FPoint q[8];
     memcpy(q, p, sizeof p);
@@ -94,7 +98,9 @@ static void draw_service(Ui *ui, float x, float y, float s, SDL_Color c, SDL_Col
     (void)bg;
     ui_disc(ui, (int)(x + s * .32f), (int)(y + s * .36f), (int)(s * .2f), c);
     ui_disc(ui, (int)(x + s * .68f), (int)(y + s * .36f), (int)(s * .2f), c);
-    SDL_FPoint p[4] = {{x + s * .5f, y + s * .88f}, {x + s * .135f, y + s * .45f}, {x + s * .5f, y + s * .4f},
+    SDL_FPoint p[4] = {{x + s * .5f, y + s * .88f},
+                       {x + s * .135f, y + s * .45f},
+                       {x + s * .5f, y + s * .4f},
                        {x + s * .865f, y + s * .45f}};
     ui_polygon(ui, p, 4, c);
 }
@@ -128,7 +134,9 @@ static void draw_flag(Ui *ui, float x, float y, float s, SDL_Color c, SDL_Color 
 {
     (void)bg;
     ui_fill(ui, box(x + s * .16f, y + s * .1f, s * .07f, s * .82f), c);
-    SDL_FPoint p[4] = {{x + s * .23f, y + s * .12f}, {x + s * .86f, y + s * .2f}, {x + s * .86f, y + s * .56f},
+    SDL_FPoint p[4] = {{x + s * .23f, y + s * .12f},
+                       {x + s * .86f, y + s * .2f},
+                       {x + s * .86f, y + s * .56f},
                        {x + s * .23f, y + s * .5f}};
     ui_polygon(ui, p, 4, c);
 }
@@ -145,14 +153,14 @@ static const struct {
     const char *name;
     IconFn draw;
 } icons[] = {
-    {"decision", draw_decision},      {"resolution", draw_decision}, {"study", draw_study},
-    {"ideology", draw_study},         {"education", draw_study},     {"organization", draw_organization},
-    {"branch", draw_organization},    {"members", draw_organization}, {"cadre", draw_cadre},
-    {"personnel", draw_cadre},        {"integrity", draw_integrity}, {"discipline", draw_integrity},
-    {"shield", draw_integrity},       {"service", draw_service},     {"masses", draw_service},
-    {"people", draw_service},         {"finance", draw_finance},     {"dues", draw_finance},
-    {"money", draw_finance},          {"other", draw_other},         {"notice", draw_other},
-    {"list", draw_other},             {"leadership", draw_flag},     {"flag", draw_flag},
+    {"decision", draw_decision},   {"resolution", draw_decision},  {"study", draw_study},
+    {"ideology", draw_study},      {"education", draw_study},      {"organization", draw_organization},
+    {"branch", draw_organization}, {"members", draw_organization}, {"cadre", draw_cadre},
+    {"personnel", draw_cadre},     {"integrity", draw_integrity},  {"discipline", draw_integrity},
+    {"shield", draw_integrity},    {"service", draw_service},      {"masses", draw_service},
+    {"people", draw_service},      {"finance", draw_finance},      {"dues", draw_finance},
+    {"money", draw_finance},       {"other", draw_other},          {"notice", draw_other},
+    {"list", draw_other},          {"leadership", draw_flag},      {"flag", draw_flag},
     {"team", draw_flag},
 };
 

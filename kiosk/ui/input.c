@@ -88,8 +88,7 @@ int input_feed(Input *in, const SDL_Event *e, int win_w, int win_h, uint32_t now
         if (e->button.which == SDL_TOUCH_MOUSEID || e->button.button != SDL_BUTTON_LEFT || !in->down || !in->from_mouse)
             return 0;
         return finish(in, e->button.x, e->button.y, out);
-    default:
-        return 0;
+    default: return 0;
     }
 }
 

@@ -24,22 +24,22 @@
 #define INPUT_LONG_PRESS_MS 700
 
 typedef enum {
-    INPUT_PRESS,        /* pointer went down at x,y (show the pressed state now) */
-    INPUT_MOVE,         /* pointer moved while down: dx,dy from the press */
-    INPUT_CANCEL,       /* the press became nothing (moved away, extra finger) */
-    INPUT_TAP,          /* released near where it went down */
-    INPUT_LONG_PRESS,   /* held still; fires while still down, release is then silent */
-    INPUT_SWIPE,        /* released after a mostly straight move: dx,dy */
+    INPUT_PRESS, /* pointer went down at x,y (show the pressed state now) */
+    INPUT_MOVE, /* pointer moved while down: dx,dy from the press */
+    INPUT_CANCEL, /* the press became nothing (moved away, extra finger) */
+    INPUT_TAP, /* released near where it went down */
+    INPUT_LONG_PRESS, /* held still; fires while still down, release is then silent */
+    INPUT_SWIPE, /* released after a mostly straight move: dx,dy */
 } InputKind;
 
 typedef struct InputEvent {
     InputKind kind;
-    int x, y;           /* where the press started */
-    int dx, dy;         /* movement since the press */
+    int x, y; /* where the press started */
+    int dx, dy; /* movement since the press */
 } InputEvent;
 
 typedef struct Input {
-    int slop, swipe;    /* thresholds in window pixels */
+    int slop, swipe; /* thresholds in window pixels */
     bool down, from_mouse, long_fired, moved;
     SDL_TouchID touch;
     SDL_FingerID finger;

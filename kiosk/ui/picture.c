@@ -29,8 +29,8 @@
  * alpha-weighted mean of the source pixels it covers. */
 typedef struct {
     int src_w, src_h, out_w, out_h;
-    int *col_of;           /* source column -> output column */
-    uint64_t *sum;         /* per output pixel of the current row: r*a, g*a, b*a, a, count */
+    int *col_of; /* source column -> output column */
+    uint64_t *sum; /* per output pixel of the current row: r*a, g*a, b*a, a, count */
     int next_src_row, out_row;
     SDL_Surface *out;
 } Shrink;
@@ -173,8 +173,8 @@ static int decode_start(Decode *d, int w, int h, int out_w, int out_h, size_t ro
     return 0;
 }
 
-static int png_rows(png_structp png, png_infop pi, PngInput *in, const ImageInfo *info, int max_w, int max_h,
-                    Decode *d, Err *err)
+static int png_rows(png_structp png, png_infop pi, PngInput *in, const ImageInfo *info, int max_w, int max_h, Decode *d,
+                    Err *err)
 {
     if (setjmp(png_jmpbuf(png))) return err_set(err, "a broken PNG file: %s", in->why);
     png_set_user_limits(png, IMAGE_MAX_SIDE, IMAGE_MAX_SIDE);

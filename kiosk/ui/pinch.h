@@ -15,15 +15,15 @@ typedef enum { PINCH_BEGIN, PINCH_MOVE, PINCH_END } PinchKind;
 
 typedef struct PinchEvent {
     PinchKind kind;
-    float scale;        /* distance between the fingers now / at the start */
-    int cx, cy;         /* the point between them at the start, window pixels */
-    int dx, dy;         /* how far that point has moved since */
+    float scale; /* distance between the fingers now / at the start */
+    int cx, cy; /* the point between them at the start, window pixels */
+    int dx, dy; /* how far that point has moved since */
 } PinchEvent;
 
 typedef struct Pinch {
-    int count;                  /* fingers down (at most 2 followed) */
+    int count; /* fingers down (at most 2 followed) */
     SDL_FingerID id[2];
-    float x[2], y[2];           /* window pixels */
+    float x[2], y[2]; /* window pixels */
     bool active;
     float d0, cx0, cy0;
 } Pinch;

@@ -68,7 +68,8 @@ SDL_Renderer *renderer_create(SDL_Window *win, RendererChoice choice, bool headl
     bool gpu = want_gpu(choice, headless, why, why_size);
     SDL_Renderer *r = NULL;
     if (gpu) {
-        r = SDL_CreateRenderer(win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC | SDL_RENDERER_TARGETTEXTURE);
+        r = SDL_CreateRenderer(win, -1,
+                               SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC | SDL_RENDERER_TARGETTEXTURE);
         if (!r) {
             size_t used = strlen(why);
             snprintf(why + used, why_size - used, "; the GPU renderer failed (%s)", SDL_GetError());

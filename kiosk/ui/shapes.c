@@ -10,7 +10,7 @@
 /* A disc, or a polyline stroke of half-width r; coordinates are fractions
  * of the picture's side. */
 typedef struct Prim {
-    int points;                  /* 1 = a disc at pts[0] */
+    int points; /* 1 = a disc at pts[0] */
     float pts[MAX_POINTS][2];
     float r;
     SDL_Color c;
@@ -59,7 +59,7 @@ static void paint(SDL_Surface *s, const void *ctx)
     for (int y = 0; y < s->h; y++) {
         Uint32 *row = (Uint32 *)((Uint8 *)s->pixels + y * s->pitch);
         for (int x = 0; x < s->w; x++) {
-            float r = 0, g = 0, b = 0, a = 0;  /* premultiplied */
+            float r = 0, g = 0, b = 0, a = 0; /* premultiplied */
             for (int i = 0; i < pic->count; i++) {
                 const Prim *p = &pic->prim[i];
                 float cover = 0.5f - prim_dist(p, x + 0.5f, y + 0.5f, side);

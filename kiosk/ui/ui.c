@@ -49,7 +49,7 @@ typedef struct TexEntry {
 
 typedef struct ImgEntry {
     char sha[65];
-    SDL_Texture *tex;   /* NULL when the file could not be read */
+    SDL_Texture *tex; /* NULL when the file could not be read */
     int w, h;
     unsigned used;
 } ImgEntry;
@@ -58,7 +58,7 @@ struct Ui {
     SDL_Renderer *r;
     Fonts *fonts;
     char image_dir[1024];
-    int win_w, win_h;          /* the most an image is decoded to */
+    int win_w, win_h; /* the most an image is decoded to */
     float scale;
     int text_scale;
     int dx, dy;
@@ -175,7 +175,8 @@ const Widget *ui_widgets(const Ui *ui, int *count)
 
 const char *ui_widget_kind_name(WidgetKind k)
 {
-    static const char *const names[] = {"text", "button", "tile", "tab", "row", "badge", "image", "icon", "note", "pager"};
+    static const char *const names[] = {"text",  "button", "tile", "tab",  "row",
+                                        "badge", "image",  "icon", "note", "pager"};
     return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
 }
 
@@ -391,7 +392,8 @@ static TexEntry *tex_add(Ui *ui, const char *key, SDL_Texture *t, int w, int h)
 
 static TextStyle style_of(const TextSpec *s)
 {
-    return (TextStyle){.size_px = s->size, .bold = s->bold, .lang = s->lang, .color = s->color, .line_spacing_pct = 135};
+    return (TextStyle){
+        .size_px = s->size, .bold = s->bold, .lang = s->lang, .color = s->color, .line_spacing_pct = 135};
 }
 
 static int fit_lines(const TextSpec *spec, int max_h)
@@ -404,8 +406,8 @@ static int fit_lines(const TextSpec *spec, int max_h)
 
 static void text_key(char *buf, size_t size, const char *text, const TextSpec *s, int w, int lines)
 {
-    snprintf(buf, size, "t%d.%d.%d.%02x%02x%02x%02x.%d.%d.%d|%s", s->size, s->bold, (int)s->lang, s->color.r, s->color.g,
-             s->color.b, s->color.a, w, lines, s->flags, text);
+    snprintf(buf, size, "t%d.%d.%d.%02x%02x%02x%02x.%d.%d.%d|%s", s->size, s->bold, (int)s->lang, s->color.r,
+             s->color.g, s->color.b, s->color.a, w, lines, s->flags, text);
 }
 
 /* The cached texture of text laid out in width w; NULL entry on failure. */
@@ -559,9 +561,7 @@ void ui_button(Ui *ui, const char *id, SDL_Rect r, const char *label, ButtonStyl
         fill = pressed ? t->accent_dark : t->accent;
         fg = t->header_text;
         break;
-    case BUTTON_SECONDARY:
-        fill = pressed ? t->pressed_card : t->card;
-        break;
+    case BUTTON_SECONDARY: fill = pressed ? t->pressed_card : t->card; break;
     case BUTTON_QUIET:
         fill = pressed ? t->pressed_card : t->bg;
         fg = t->text;
@@ -578,8 +578,8 @@ void ui_button(Ui *ui, const char *id, SDL_Rect r, const char *label, ButtonStyl
     ui_round(ui, r, rad, fill);
     if (style == BUTTON_SECONDARY || style == BUTTON_QUIET || !enabled)
         ui_round_outline(ui, r, rad, ui_px(ui, pressed ? 4 : 2), enabled ? t->accent : t->disabled);
-    TextSpec spec = {.size = ui_font(ui, 38), .bold = true, .color = fg, .align = ALIGN_CENTER, .middle = true,
-                     .max_lines = 1};
+    TextSpec spec = {
+        .size = ui_font(ui, 38), .bold = true, .color = fg, .align = ALIGN_CENTER, .middle = true, .max_lines = 1};
     int pad = ui_px(ui, 12);
     SDL_Rect box = {r.x + pad, r.y, r.w - 2 * pad, r.h};
     TexEntry *e = text_entry(ui, label, &spec, box.w, box.h);
@@ -631,7 +631,8 @@ static SDL_Texture *load_image(Ui *ui, const char *sha, int *w, int *h)
 {
     char path[PATH_MAX];
     Err err;
-    SDL_Surface *s = blobs_path(ui->image_dir, sha, path, sizeof path, &err) ? NULL : picture_load(path, ui->win_w, ui->win_h, &err);
+    SDL_Surface *s =
+        blobs_path(ui->image_dir, sha, path, sizeof path, &err) ? NULL : picture_load(path, ui->win_w, ui->win_h, &err);
     if (!s) {
         log_warn("ui: image %s cannot be shown: %s", sha, err.msg);
         return NULL;
@@ -741,7 +742,8 @@ int ui_text_scroll(Ui *ui, SDL_Rect box, const char *text, const TextSpec *spec,
     TexEntry *e = text_entry(ui, text, &one, max_w, box.h);
     if (!e) return 0;
     SDL_Rect clip = ui_drift(ui, box);
-    SDL_Rect dst = ui_drift(ui, (SDL_Rect){box.x - offset, box.y + (spec->middle ? (box.h - e->h) / 2 : 0), e->w, e->h});
+    SDL_Rect dst =
+        ui_drift(ui, (SDL_Rect){box.x - offset, box.y + (spec->middle ? (box.h - e->h) / 2 : 0), e->w, e->h});
     SDL_RenderSetClipRect(ui->r, &clip);
     if (e->tex) SDL_RenderCopy(ui->r, e->tex, NULL, &dst);
     SDL_RenderSetClipRect(ui->r, NULL);

@@ -26,8 +26,8 @@
 #define UI_MIN_TARGET 80
 
 typedef struct Theme {
-    SDL_Color bg, header, header_text, header_soft, text, text_soft, card, card_line, accent, accent_dark,
-        pressed_card, badge_new, badge_urgent, badge_period, ok, offline, error, disabled;
+    SDL_Color bg, header, header_text, header_soft, text, text_soft, card, card_line, accent, accent_dark, pressed_card,
+        badge_new, badge_urgent, badge_period, ok, offline, error, disabled;
 } Theme;
 extern const Theme ui_theme;
 
@@ -46,28 +46,28 @@ typedef enum {
 
 typedef struct Widget {
     WidgetKind kind;
-    char id[96];            /* what a tap reports; "" for what is not touchable */
-    char *text;             /* what it shows (owned by the frame) */
-    SDL_Rect rect;          /* its box */
-    SDL_Rect text_rect;     /* where its text was drawn (w = 0: none) */
+    char id[96]; /* what a tap reports; "" for what is not touchable */
+    char *text; /* what it shows (owned by the frame) */
+    SDL_Rect rect; /* its box */
+    SDL_Rect text_rect; /* where its text was drawn (w = 0: none) */
     bool touch;
     bool pressed;
-    int lines;              /* lines of body text it shows (ui_block_lines), else 0 */
-    TextLang lang;          /* the face its text is drawn with (text widgets) */
+    int lines; /* lines of body text it shows (ui_block_lines), else 0 */
+    TextLang lang; /* the face its text is drawn with (text widgets) */
     bool has_text_face;
 } Widget;
 
 typedef enum { ALIGN_LEFT, ALIGN_CENTER, ALIGN_RIGHT } Align;
 
 typedef struct TextSpec {
-    int size;               /* pixels (already scaled: use ui_font) */
+    int size; /* pixels (already scaled: use ui_font) */
     bool bold;
     SDL_Color color;
     Align align;
-    bool middle;            /* centre vertically in the box */
-    int max_lines;          /* 0 = as many as fit the box */
-    int flags;              /* TEXT_INDENT_PARAGRAPHS ... (TEXT_ELLIPSIZE is always on) */
-    TextLang lang;          /* SC or TC face */
+    bool middle; /* centre vertically in the box */
+    int max_lines; /* 0 = as many as fit the box */
+    int flags; /* TEXT_INDENT_PARAGRAPHS ... (TEXT_ELLIPSIZE is always on) */
+    TextLang lang; /* SC or TC face */
 } TextSpec;
 
 typedef enum { BUTTON_PRIMARY, BUTTON_SECONDARY, BUTTON_QUIET, BUTTON_ON_HEADER } ButtonStyle;
@@ -79,7 +79,7 @@ int ui_create(SDL_Renderer *r, Fonts *fonts, const char *image_dir, int win_w, i
 void ui_destroy(Ui *ui);
 
 Fonts *ui_fonts(Ui *ui);
-int ui_px(const Ui *ui, int design_px);       /* 1080p design px -> window px */
+int ui_px(const Ui *ui, int design_px); /* 1080p design px -> window px */
 /* Type sizes.  ui_font: labels, buttons, titles in fixed boxes (scaled
  * with the screen only, so every layout holds).  ui_read_font: text that
  * flows (item titles and bodies in the reader and the carousel), also
@@ -96,7 +96,7 @@ void ui_end_frame(Ui *ui);
  * forget them all; they are made again when next drawn. */
 void ui_forget_textures(Ui *ui);
 
-void ui_set_pressed(Ui *ui, const char *id);  /* "" = nothing pressed */
+void ui_set_pressed(Ui *ui, const char *id); /* "" = nothing pressed */
 const char *ui_pressed(const Ui *ui);
 /* The topmost touchable widget at x,y, or NULL. */
 const Widget *ui_hit(const Ui *ui, int x, int y);

@@ -8,10 +8,10 @@
 
 #define STRIP_FONT 40
 #define CALM_FONT 34
-#define STRIP_LINES 3           /* an urgent notice is never cut: up to three lines (portrait) */
+#define STRIP_LINES 3 /* an urgent notice is never cut: up to three lines (portrait) */
 
-static const SDL_Color STRIP_BG = {255, 234, 168, 255};   /* warm yellow under the red header */
-static const SDL_Color CALM_TEXT = {150, 138, 116, 255};  /* readable in a dark lobby, not glaring */
+static const SDL_Color STRIP_BG = {255, 234, 168, 255}; /* warm yellow under the red header */
+static const SDL_Color CALM_TEXT = {150, 138, 116, 255}; /* readable in a dark lobby, not glaring */
 static const SDL_Color CALM_DOT = {170, 104, 40, 255};
 
 bool urgent_notice(const StoreNotice *n) { return n->urgent || n->period == PERIOD_IMMEDIATE; }
@@ -77,8 +77,12 @@ static int badge_height(Ui *ui) { return ui_px(ui, 56); }
 
 static TextSpec strip_spec(Ui *ui)
 {
-    return (TextSpec){.size = ui_font(ui, STRIP_FONT), .bold = true, .color = ui_theme.text, .middle = true,
-                      .max_lines = STRIP_LINES, .flags = TEXT_NO_RUNT};
+    return (TextSpec){.size = ui_font(ui, STRIP_FONT),
+                      .bold = true,
+                      .color = ui_theme.text,
+                      .middle = true,
+                      .max_lines = STRIP_LINES,
+                      .flags = TEXT_NO_RUNT};
 }
 
 /* Where the text goes in a strip w wide: after the badge. */
@@ -91,7 +95,8 @@ int urgent_strip_height(Urgent *u, Ui *ui, int w)
     int text_w = w - strip_text_x(ui) - ui_px(ui, 36), tallest = 0;
     for (int i = 0; i < u->count; i++) {
         int tw, th;
-        ui_text_size(ui, u->notices[i].text, &spec, text_w, ui_font(ui, STRIP_FONT) * 135 / 100 * STRIP_LINES, &tw, &th);
+        ui_text_size(ui, u->notices[i].text, &spec, text_w, ui_font(ui, STRIP_FONT) * 135 / 100 * STRIP_LINES, &tw,
+                     &th);
         if (th > tallest) tallest = th;
     }
     int one_line = ui_px(ui, 88);
@@ -115,8 +120,12 @@ static void draw_strip(Ui *ui, const StoreNotice *n, SDL_Rect box)
  * nothing bright enough to light the lobby or burn in. */
 static void draw_calm(Ui *ui, const StoreNotice *n, SDL_Rect box)
 {
-    TextSpec spec = {.size = ui_font(ui, CALM_FONT), .color = CALM_TEXT, .align = ALIGN_CENTER, .middle = true,
-                     .max_lines = 3, .flags = TEXT_NO_RUNT};
+    TextSpec spec = {.size = ui_font(ui, CALM_FONT),
+                     .color = CALM_TEXT,
+                     .align = ALIGN_CENTER,
+                     .middle = true,
+                     .max_lines = 3,
+                     .flags = TEXT_NO_RUNT};
     int r = ui_px(ui, 8), pad = ui_px(ui, 28);
     SDL_Rect text = {box.x + pad + 2 * r, box.y, box.w - 2 * (pad + 2 * r), box.h};
     int tw, th;

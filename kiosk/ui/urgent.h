@@ -22,10 +22,10 @@
 typedef enum { URGENT_STRIP, URGENT_CALM } UrgentLook;
 
 typedef struct Urgent {
-    StoreNotice *notices;       /* store_free'd */
+    StoreNotice *notices; /* store_free'd */
     int count;
     int shown;
-    uint32_t since;             /* loop ms when `shown` came up */
+    uint32_t since; /* loop ms when `shown` came up */
 } Urgent;
 
 /* true for a notice this module shows (urgent, or 即时). */

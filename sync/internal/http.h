@@ -23,14 +23,14 @@
 typedef struct HttpClient HttpClient;
 
 typedef struct HttpOptions {
-    const char *base_url;            /* "https://county.example"; paths are appended */
-    const char *token, *kiosk_id;    /* may be "" */
-    const char *ca_file;             /* "" = the system's CA store */
+    const char *base_url; /* "https://county.example"; paths are appended */
+    const char *token, *kiosk_id; /* may be "" */
+    const char *ca_file; /* "" = the system's CA store */
     const char *user_agent;
     int connect_timeout_s;
-    int stall_timeout_s;             /* abort when (almost) nothing arrives this long */
-    const atomic_bool *stop;         /* raised: abort any transfer */
-    const atomic_bool *poke;         /* raised: abort an interruptible transfer */
+    int stall_timeout_s; /* abort when (almost) nothing arrives this long */
+    const atomic_bool *stop; /* raised: abort any transfer */
+    const atomic_bool *poke; /* raised: abort an interruptible transfer */
 } HttpOptions;
 
 /* Where a 2xx answer's body goes as it arrives, instead of memory.  write
@@ -44,31 +44,31 @@ typedef struct HttpSink {
  * large answer on a slow but honest link gets the time it needs while a
  * server that drips a few bytes a second does not. */
 #define HTTP_DEADLINE_BYTES_PER_S 16384
-#define HTTP_RETRY_AFTER_MAX_S 3600   /* a longer Retry-After is cut to this */
+#define HTTP_RETRY_AFTER_MAX_S 3600 /* a longer Retry-After is cut to this */
 
 typedef struct HttpRequest {
-    const char *method;              /* "GET" or "POST" */
-    const char *path;                /* "/v1/content?since=4" */
-    const char *body;                /* JSON for POST */
-    const char *if_none_match;       /* NULL or an ETag */
-    int wait_s;                      /* a long-poll: the server may be silent this long */
-    bool interruptible;              /* a poke may abort it */
-    size_t max_bytes;                /* a larger answer is an error */
-    int deadline_s;                  /* the whole exchange, plus wait_s and the byte allowance; 0 = none */
-    const HttpSink *sink;            /* NULL: a 2xx body is kept in memory */
+    const char *method; /* "GET" or "POST" */
+    const char *path; /* "/v1/content?since=4" */
+    const char *body; /* JSON for POST */
+    const char *if_none_match; /* NULL or an ETag */
+    int wait_s; /* a long-poll: the server may be silent this long */
+    bool interruptible; /* a poke may abort it */
+    size_t max_bytes; /* a larger answer is an error */
+    int deadline_s; /* the whole exchange, plus wait_s and the byte allowance; 0 = none */
+    const HttpSink *sink; /* NULL: a 2xx body is kept in memory */
 } HttpRequest;
 
 typedef struct HttpResponse {
     long status;
-    char *body;                      /* malloc'd, NUL-terminated; NULL when empty or sunk */
+    char *body; /* malloc'd, NUL-terminated; NULL when empty or sunk */
     size_t len;
     char etag[128];
     char content_type[128];
-    char database_id[40];            /* X-Database-Id: which database the server's revisions count in */
-    size_t sunk;                     /* bytes handed to the request's sink */
-    int retry_after_s;               /* a 429 or 503's Retry-After in seconds, 0 when none */
-    bool unreachable;                /* failed: could not reach the server / network broke / too slow */
-    bool aborted;                    /* failed: stopped by the stop or poke flag */
+    char database_id[40]; /* X-Database-Id: which database the server's revisions count in */
+    size_t sunk; /* bytes handed to the request's sink */
+    int retry_after_s; /* a 429 or 503's Retry-After in seconds, 0 when none */
+    bool unreachable; /* failed: could not reach the server / network broke / too slow */
+    bool aborted; /* failed: stopped by the stop or poke flag */
 } HttpResponse;
 
 int http_client_new(const HttpOptions *opt, HttpClient **out, Err *err);

@@ -21,8 +21,8 @@
 #include "store.h"
 #include "sync.h"
 
-#define SYNC_JSON_MAX (1024 * 1024)   /* any answer but a feed or an image */
-#define SYNC_DEADLINE_PER_CONNECT 6   /* a whole exchange may take this many connect timeouts */
+#define SYNC_JSON_MAX (1024 * 1024) /* any answer but a feed or an image */
+#define SYNC_DEADLINE_PER_CONNECT 6 /* a whole exchange may take this many connect timeouts */
 
 /* Ordered by how bad: a round's result is the worst of its steps. */
 typedef enum { ROUND_OK, ROUND_ABORTED, ROUND_ERROR, ROUND_OFFLINE } RoundResult;
@@ -30,20 +30,20 @@ typedef enum { ROUND_OK, ROUND_ABORTED, ROUND_ERROR, ROUND_OFFLINE } RoundResult
 typedef struct Session {
     const Config *cfg;
     Store *store;
-    HttpClient *http;                 /* NULL for a file:// source */
-    char folder[1024];                /* the file:// source */
+    HttpClient *http; /* NULL for a file:// source */
+    char folder[1024]; /* the file:// source */
     SyncNotify notify;
     void *ctx;
-    bool want_snapshot;               /* a resync command, or a delta that did not apply */
-    bool recheck_cache;               /* a resync command: hash every cached file again */
-    bool idle_quick;                  /* the last content answer came at once with nothing new */
-    bool blob_failed;                 /* this round: an image could not be had (not tried again) */
-    int deadline_s;                   /* a whole exchange, besides its long-poll wait and byte allowance */
-    int retry_after_s;                /* this round: the longest Retry-After the server asked for */
+    bool want_snapshot; /* a resync command, or a delta that did not apply */
+    bool recheck_cache; /* a resync command: hash every cached file again */
+    bool idle_quick; /* the last content answer came at once with nothing new */
+    bool blob_failed; /* this round: an image could not be had (not tried again) */
+    int deadline_s; /* a whole exchange, besides its long-poll wait and byte allowance */
+    int retry_after_s; /* this round: the longest Retry-After the server asked for */
     time_t started_at, heartbeat_at, gc_at;
-    time_t feed_mtime;                /* file://: the feed.json last imported */
+    time_t feed_mtime; /* file://: the feed.json last imported */
     off_t feed_size;
-    char error[512];                  /* the first failure of the current round */
+    char error[512]; /* the first failure of the current round */
 } Session;
 
 static inline RoundResult round_worse(RoundResult a, RoundResult b) { return a > b ? a : b; }
