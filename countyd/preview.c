@@ -47,9 +47,9 @@ static const struct {
 
 static int previews_root(const App *app, char *buf, size_t size, Err *err)
 {
-    char copy[1024];
-    snprintf(copy, sizeof copy, "%s", app->db_path);
-    snprintf(buf, size, "%s/countyd-previews", dirname(copy));
+    char copy[PATH_MAX];
+    if (path_format(copy, sizeof copy, err, "%s", app->db_path)) return -1;
+    if (path_join(buf, size, dirname(copy), "countyd-previews", err)) return -1;
     return blobs_mkdirs(buf, err);
 }
 
@@ -64,7 +64,8 @@ static void remove_tree(const char *path)
     while ((e = readdir(d))) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
         char sub[PATH_MAX];
-        snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+        /* A name too long to join is skipped, never cut into another's. */
+        if (path_join(sub, sizeof sub, path, e->d_name, NULL)) continue;
         struct stat st;
         if (lstat(sub, &st) == 0 && S_ISDIR(st.st_mode)) remove_tree(sub);
         else unlink(sub);
@@ -82,7 +83,7 @@ static void remove_old_previews(const char *root)
     while ((e = readdir(d))) {
         if (strncmp(e->d_name, "p-", 2) != 0) continue;
         char path[PATH_MAX];
-        snprintf(path, sizeof path, "%s/%s", root, e->d_name);
+        if (path_join(path, sizeof path, root, e->d_name, NULL)) continue;
         struct stat st;
         if (stat(path, &st) == 0 && now - st.st_mtime > PREVIEW_KEEP_SECONDS) remove_tree(path);
     }
@@ -106,8 +107,11 @@ static int write_config(const App *app, const char *dir, const char *orientation
     size_t len;
     if (bytes_read_file(app->preview_config, 1 << 20, &base, &len, err)) return err_prefix(err, "preview_config: ");
     char out_path[PATH_MAX], rime[PATH_MAX];
-    snprintf(rime, sizeof rime, "%s/../rime", dir);
-    snprintf(out_path, sizeof out_path, "%s/%s.conf", dir, orientation);
+    if (path_join(rime, sizeof rime, dir, "../rime", err) ||
+        path_format(out_path, sizeof out_path, err, "%s/%s.conf", dir, orientation)) {
+        free(base);
+        return -1;
+    }
     FILE *f = fopen(out_path, "w");
     if (!f) {
         free(base);
@@ -174,7 +178,10 @@ static int write_feed(Cdb *db, const App *app, const char *dir, json_t *item, Er
                              "kind", "snapshot", "revision", 1, "categories", "upsert", "id", PREVIEW_CATEGORY, "name",
                              category, "items", "upsert", copy);
     char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s/feed.json", dir);
+    if (path_join(path, sizeof path, dir, "feed.json", err)) {
+        json_decref(feed);
+        return -1;
+    }
     int rc = json_dump_file(feed, path, JSON_COMPACT) == 0 ? 0 : err_set(err, "%s: cannot write", path);
     json_decref(feed);
     return rc;
@@ -190,7 +197,7 @@ static int write_script(const char *dir, const char *orientation, int pages, Err
     if (pages == 0) n += snprintf(text + n, sizeof text - (size_t)n, "screenshot p1\ndump first\n");
     for (int p = 1; p <= pages; p++)
         n += snprintf(text + n, sizeof text - (size_t)n, "%sscreenshot p%d\n", p > 1 ? "tap-text pager.next\n" : "", p);
-    snprintf(path, sizeof path, "%s/%s-%d.txt", dir, orientation, pages);
+    if (path_format(path, sizeof path, err, "%s/%s-%d.txt", dir, orientation, pages)) return -1;
     return write_text(path, text, err);
 }
 
@@ -201,12 +208,16 @@ extern char **environ;
 static pid_t start_kiosk(const App *app, const char *dir, int o, int pages)
 {
     char conf[PATH_MAX], script[PATH_MAX], shots[PATH_MAX], log_path[PATH_MAX], db[PATH_MAX], workdir[PATH_MAX];
-    snprintf(conf, sizeof conf, "%s/%s.conf", dir, orientations[o].name);
-    snprintf(script, sizeof script, "%s/%s-%d.txt", dir, orientations[o].name, pages);
-    snprintf(shots, sizeof shots, "%s/%s", dir, orientations[o].name);
-    snprintf(log_path, sizeof log_path, "%s/%s-%d.log", dir, orientations[o].name, pages);
-    snprintf(db, sizeof db, "%s/%s-%d.db", dir, orientations[o].name, pages);
-    snprintf(workdir, sizeof workdir, "%s", app->preview_config);
+    const char *name = orientations[o].name;
+    if (path_format(conf, sizeof conf, NULL, "%s/%s.conf", dir, name) ||
+        path_format(script, sizeof script, NULL, "%s/%s-%d.txt", dir, name, pages) ||
+        path_join(shots, sizeof shots, dir, name, NULL) ||
+        path_format(log_path, sizeof log_path, NULL, "%s/%s-%d.log", dir, name, pages) ||
+        path_format(db, sizeof db, NULL, "%s/%s-%d.db", dir, name, pages) ||
+        path_format(workdir, sizeof workdir, NULL, "%s", app->preview_config)) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
     char *folder = dirname(workdir);
     char orientation_flag[32];
     snprintf(orientation_flag, sizeof orientation_flag, "--%s", orientations[o].name);
@@ -268,7 +279,7 @@ static void last_log_line(const char *dir, int o, int pages, char *buf, size_t s
     size_t len;
     Err ignored;
     snprintf(buf, size, "no message");
-    snprintf(path, sizeof path, "%s/%s-%d.log", dir, orientations[o].name, pages);
+    if (path_format(path, sizeof path, NULL, "%s/%s-%d.log", dir, orientations[o].name, pages)) return;
     if (bytes_read_file(path, 1 << 20, &text, &len, &ignored)) return;
     while (len && (text[len - 1] == '\n' || text[len - 1] == '\r')) text[--len] = '\0';
     char *line = strrchr(text, '\n');
@@ -288,7 +299,8 @@ static int run_both(const App *app, const char *dir, const int pages[ORIENTATION
     for (int o = 0; o < ORIENTATIONS; o++) {
         if (pages[o] < 0) continue;
         if (write_script(dir, orientations[o].name, pages[o], err)) return -1;
-        if ((pids[o] = start_kiosk(app, dir, o, pages[o])) < 0) return err_set(err, "fork: %s", strerror(errno));
+        if ((pids[o] = start_kiosk(app, dir, o, pages[o])) < 0)
+            return err_set(err, "cannot start the preview kiosk: %s", strerror(errno));
     }
     double deadline = monoclock_ms() + app->preview_timeout_s * 1000.0;
     int status[ORIENTATIONS] = {0}, left = 0;
@@ -325,7 +337,7 @@ static int run_both(const App *app, const char *dir, const int pages[ORIENTATION
 static int page_count(const char *dir, int o)
 {
     char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s/%s/first.json", dir, orientations[o].name);
+    if (path_format(path, sizeof path, NULL, "%s/%s/first.json", dir, orientations[o].name)) return 1;
     json_t *dump = json_load_file(path, 0, NULL);
     int pages = 1;
     size_t i;
@@ -346,7 +358,7 @@ static int render(const App *app, Cdb *db, json_t *item, char *id, size_t id_siz
     char root[PATH_MAX], dir[PATH_MAX];
     if (previews_root(app, root, sizeof root, err)) return -1;
     remove_old_previews(root);
-    snprintf(dir, sizeof dir, "%s/p-XXXXXX", root);
+    if (path_join(dir, sizeof dir, root, "p-XXXXXX", err)) return -1;
     if (!mkdtemp(dir)) return err_set(err, "%s: %s", dir, strerror(errno));
     snprintf(id, id_size, "%s", strrchr(dir, '/') + 3);
     int pages[ORIENTATIONS] = {0, 0};
@@ -410,7 +422,8 @@ void api_admin_preview_page(Request *r)
     Actor who;
     if (api_actor(r, &db, &who)) return;
     if (previews_root(r->app, root, sizeof root, &err)) return http_reply_internal(r, &err);
-    snprintf(path, sizeof path, "%s/p-%s/%s/p%d.png", root, id, orientation, page);
+    if (path_format(path, sizeof path, &err, "%s/p-%s/%s/p%d.png", root, id, orientation, page))
+        return http_reply_error(r, 404, "not_found", "no such preview page");
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0) {

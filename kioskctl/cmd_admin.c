@@ -5,6 +5,7 @@
  * only what the server does not have yet: missing images, then the
  * category tree, items and notices; countyd itself decides what changed. */
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include "bytes.h"
 #include "commands.h"
 #include "feed.h"
+#include "path.h"
 
 #define CONNECTION_HELP                                                                                                \
     "  [--server URL] [--token TOKEN] [--ca-file PEM]（或环境变量 "                                              \
@@ -413,8 +415,8 @@ static int upload_images(AdminClient *c, const char *dir, json_t *items, int *up
     json_t *sha;
     json_array_foreach (rc ? NULL : json_object_get(ans, "missing"), i, sha) {
         json_t *att = json_object_get(files, json_string_value(sha));
-        char path[2048], url[128];
-        snprintf(path, sizeof path, "%s/%s", dir, text_of(att, "href"));
+        char path[PATH_MAX], url[128];
+        if ((rc = path_join(path, sizeof path, dir, text_of(att, "href"), err))) break;
         snprintf(url, sizeof url, "/v1/admin/blobs/%s", json_string_value(sha));
         FILE *f = fopen(path, "rb");
         size_t size = (size_t)json_integer_value(json_object_get(att, "size"));

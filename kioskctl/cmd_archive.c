@@ -3,6 +3,7 @@
  * a records office keeps: one folder per year with every published
  * version, its approvals and withdrawals as JSON, and the images). */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "blobs.h"
 #include "commands.h"
 #include "number.h"
+#include "path.h"
 
 static int failed(AdminClient *c, const Err *err)
 {
@@ -64,13 +66,16 @@ static int fetch_images(AdminClient *c, json_t *images, const char *dir, int *co
     size_t i;
     json_t *sha;
     json_array_foreach (images, i, sha) {
-        char url[128], path[1400];
+        char url[128], path[PATH_MAX];
         snprintf(url, sizeof url, "/v1/admin/blobs/%s", json_string_value(sha));
         char *data;
         size_t len;
         if (admin_get_bytes(c, url, &data, &len, err)) return err_prefix(err, "图片 %s：", json_string_value(sha));
         bool png = len >= 4 && memcmp(data, "\x89PNG", 4) == 0;
-        snprintf(path, sizeof path, "%s/%s.%s", dir, json_string_value(sha), png ? "png" : "jpg");
+        if (path_format(path, sizeof path, err, "%s/%s.%s", dir, json_string_value(sha), png ? "png" : "jpg")) {
+            free(data);
+            return -1;
+        }
         FILE *f = fopen(path, "wb");
         int bad = !f || fwrite(data, 1, len, f) != len;
         if (f && fclose(f)) bad = 1;
@@ -91,26 +96,20 @@ int cmd_archive(int argc, char **argv)
     }
     AdminClient *c = admin_client_open(argc, argv);
     if (!c) return 1;
-    char path[256], dir[1200], images[1300], file[1400];
+    char path[256], dir[PATH_MAX], images[PATH_MAX], file[PATH_MAX];
     const char *org = admin_opt(argc, argv, "--org", NULL);
     snprintf(path, sizeof path, "/v1/admin/archive/%d%s%s", year, org ? "?org=" : "", org ? org : "");
     json_t *ans;
     Err err;
     if (admin_call(c, "GET", path, NULL, &ans, &err)) return failed(c, &err);
-    snprintf(dir, sizeof dir, "%s/%d", out, year);
-    snprintf(images, sizeof images, "%s/images", dir);
-    int rc = blobs_mkdirs(images, &err), count = 0;
-    if (!rc) {
-        snprintf(file, sizeof file, "%s/revisions.json", dir);
-        rc = write_json(file, json_object_get(ans, "revisions"), &err);
-    }
-    if (!rc) {
-        snprintf(file, sizeof file, "%s/audit.json", dir);
-        rc = write_json(file, json_object_get(ans, "audit"), &err);
-    }
-    if (!rc) {
-        snprintf(file, sizeof file, "%s/chain.json", dir);
-        rc = write_json(file, json_object_get(ans, "chain"), &err);
+    int count = 0;
+    int rc = path_format(dir, sizeof dir, &err, "%s/%d", out, year);
+    if (!rc) rc = path_join(images, sizeof images, dir, "images", &err);
+    if (!rc) rc = blobs_mkdirs(images, &err);
+    static const char *const parts[] = {"revisions", "audit", "chain"};
+    for (int i = 0; i < 3 && !rc; i++) {
+        rc = path_format(file, sizeof file, &err, "%s/%s.json", dir, parts[i]);
+        if (!rc) rc = write_json(file, json_object_get(ans, parts[i]), &err);
     }
     if (!rc) rc = fetch_images(c, json_object_get(ans, "images"), images, &count, &err);
     if (rc) {
