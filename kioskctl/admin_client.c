@@ -190,3 +190,22 @@ char *admin_escape(AdminClient *c, const char *text)
     curl_free(e);
     return copy;
 }
+
+int admin_usage(const char *usage)
+{
+    fprintf(stderr, "用法：kioskctl %s\n" CONNECTION_HELP, usage);
+    return 2;
+}
+
+int admin_failed(AdminClient *c, const Err *err)
+{
+    fprintf(stderr, "kioskctl：%s\n", err->msg);
+    admin_client_close(c);
+    return 1;
+}
+
+const char *admin_text(json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? s : "";
+}

@@ -39,4 +39,18 @@ int admin_flag(int argc, char **argv, const char *name);
  * with values are those in `valued`, a NULL-terminated list). */
 const char *admin_arg(int argc, char **argv, int n, const char *const *valued);
 
+/* The connection options every admin command takes, for its usage text. */
+#define CONNECTION_HELP                                                                                                \
+    "  [--server URL] [--token TOKEN] [--ca-file PEM]（或环境变量 "                                              \
+    "KIOSKCTL_SERVER、KIOSKCTL_TOKEN、KIOSKCTL_CA_FILE）\n"
+
+/* Prints "用法：kioskctl USAGE" and the connection options; returns 2. */
+int admin_usage(const char *usage);
+
+/* Prints the error, closes the client; returns 1 (a command's exit status). */
+int admin_failed(AdminClient *c, const Err *err);
+
+/* A string member of an answer, "" when it is missing or not a string. */
+const char *admin_text(json_t *o, const char *key);
+
 #endif

@@ -24,10 +24,6 @@
 #include "feed.h"
 #include "path.h"
 
-#define CONNECTION_HELP                                                                                                \
-    "  [--server URL] [--token TOKEN] [--ca-file PEM]（或环境变量 "                                              \
-    "KIOSKCTL_SERVER、KIOSKCTL_TOKEN、KIOSKCTL_CA_FILE）\n"
-
 /* An option that must be a whole number in lo..hi; a typo is refused, not read as 0. */
 static int int_option(int argc, char **argv, const char *name, int dflt, int lo, int hi, int *out)
 {
@@ -37,25 +33,6 @@ static int int_option(int argc, char **argv, const char *name, int dflt, int lo,
     if (number_parse_int(text, lo, hi, out) == 0) return 0;
     fprintf(stderr, "kioskctl: %s 须为 %d 到 %d 之间的整数，而不是 \"%s\"\n", name, lo, hi, text);
     return -1;
-}
-
-static int usage_error(const char *usage)
-{
-    fprintf(stderr, "用法：kioskctl %s\n" CONNECTION_HELP, usage);
-    return 2;
-}
-
-static int failed(AdminClient *c, const Err *err)
-{
-    fprintf(stderr, "kioskctl：%s\n", err->msg);
-    admin_client_close(c);
-    return 1;
-}
-
-static const char *text_of(json_t *o, const char *key)
-{
-    const char *s = json_string_value(json_object_get(o, key));
-    return s ? s : "";
 }
 
 /* Chinese names of the machine words countyd sends (each three characters,
@@ -150,7 +127,7 @@ int cmd_kiosk_add(int argc, char **argv)
                                          "--kiosk-ca", "--enrol-file", NULL};
     const char *id = admin_arg(argc, argv, 0, valued);
     if (!id)
-        return usage_error("kiosk-add 触控屏ID [--name \"安放地点\"] [--org 组织ID] [--unit \"页头单位名称\"]\n"
+        return admin_usage("kiosk-add 触控屏ID [--name \"安放地点\"] [--org 组织ID] [--unit \"页头单位名称\"]\n"
                            "    [--kiosk-server 触控屏用的地址] [--kiosk-ca CA证书] [--enrol-file 文件]");
     AdminClient *c = admin_client_open(argc, argv);
     if (!c) return 1;
@@ -161,7 +138,7 @@ int cmd_kiosk_add(int argc, char **argv)
     const char *enrol_file = admin_opt(argc, argv, "--enrol-file", NULL);
     Err err;
     char *check;
-    if (ca_base64(ca, &check, &err)) return failed(c, &err); /* before the kiosk gets a token */
+    if (ca_base64(ca, &check, &err)) return admin_failed(c, &err); /* before the kiosk gets a token */
     free(check);
     json_t *body = json_pack("{s:s,s:s}", "id", id, "name", admin_opt(argc, argv, "--name", ""));
     const char *unit = admin_opt(argc, argv, "--unit", NULL), *org = admin_opt(argc, argv, "--org", NULL);
@@ -170,10 +147,10 @@ int cmd_kiosk_add(int argc, char **argv)
     json_t *ans;
     int rc = admin_call(c, "POST", "/v1/admin/kiosks", body, &ans, &err);
     json_decref(body);
-    if (rc) return failed(c, &err);
-    rc = print_enrolment(id, text_of(ans, "token"), server, ca, enrol_file, &err);
+    if (rc) return admin_failed(c, &err);
+    rc = print_enrolment(id, admin_text(ans, "token"), server, ca, enrol_file, &err);
     json_decref(ans);
-    if (rc) return failed(c, &err);
+    if (rc) return admin_failed(c, &err);
     admin_client_close(c);
     return 0;
 }
@@ -213,10 +190,11 @@ static void print_kiosk(json_t *k)
         snprintf(disk_text, sizeof disk_text, "%lld MB", (long long)(json_integer_value(disk) / (1024 * 1024)));
     /* 正常 and 失联 are both two characters wide. */
     printf("%s %-18s 组织 %s  心跳 %s  版本号 %s%s  待上传 %s  程序 %s  剩余磁盘 %s\n",
-           json_integer_value(json_object_get(k, "silent")) ? "失联" : "正常", text_of(k, "id"), text_of(k, "org"), age,
-           int_text(k, "revision", rev, sizeof rev), behind, int_text(k, "outbox", outbox, sizeof outbox),
-           text_of(k, "app_version")[0] ? text_of(k, "app_version") : "-", disk_text);
-    if (text_of(k, "last_error")[0]) printf("       最近的错误：%s\n", text_of(k, "last_error"));
+           json_integer_value(json_object_get(k, "silent")) ? "失联" : "正常", admin_text(k, "id"),
+           admin_text(k, "org"), age, int_text(k, "revision", rev, sizeof rev), behind,
+           int_text(k, "outbox", outbox, sizeof outbox),
+           admin_text(k, "app_version")[0] ? admin_text(k, "app_version") : "-", disk_text);
+    if (admin_text(k, "last_error")[0]) printf("       最近的错误：%s\n", admin_text(k, "last_error"));
     /* A wrong clock shows items outside their publication window, so it is worth a line. */
     long long skew = json_integer_value(json_object_get(k, "clock_skew"));
     if (skew > 300 || skew < -300)
@@ -234,7 +212,7 @@ int cmd_kiosks(int argc, char **argv)
     snprintf(path, sizeof path, "/v1/admin/kiosks?silent_minutes=%d", silent_minutes);
     json_t *ans;
     Err err;
-    if (admin_call(c, "GET", path, NULL, &ans, &err)) return failed(c, &err);
+    if (admin_call(c, "GET", path, NULL, &ans, &err)) return admin_failed(c, &err);
     long long server_rev = json_integer_value(json_object_get(ans, "revision"));
     json_t *list = json_object_get(ans, "kiosks");
     size_t i, silent = 0;
@@ -271,13 +249,13 @@ int cmd_kiosk_set(int argc, char **argv)
     const char *id = admin_arg(argc, argv, 0, NULL), *key = admin_arg(argc, argv, 1, NULL);
     const char *value = admin_arg(argc, argv, 2, NULL);
     if (!id || !key || !value)
-        return usage_error(
+        return admin_usage(
             "kiosk-set 触控屏ID|all unit_name|ticker_speed|screen_on|reasons 值   （值为 \"-\" 表示删除该设置）");
     json_t *v;
     if (strcmp(value, "-") == 0) v = json_null();
     else if (strcmp(key, "ticker_speed") == 0) {
         int speed;
-        if (number_parse_int(value, 0, 10000, &speed)) return usage_error("kiosk-set 触控屏ID ticker_speed 每秒像素数");
+        if (number_parse_int(value, 0, 10000, &speed)) return admin_usage("kiosk-set 触控屏ID ticker_speed 每秒像素数");
         v = json_integer(speed);
     } else if (strcmp(key, "reasons") == 0) {
         v = reasons_list(value);
@@ -294,7 +272,7 @@ int cmd_kiosk_set(int argc, char **argv)
     Err err;
     int rc = admin_call(c, "PUT", path, body, NULL, &err);
     json_decref(body);
-    if (rc) return failed(c, &err);
+    if (rc) return admin_failed(c, &err);
     printf("%s：%s 已设置；触控屏在下一次心跳时生效\n", id, key);
     admin_client_close(c);
     return 0;
@@ -303,7 +281,7 @@ int cmd_kiosk_set(int argc, char **argv)
 int cmd_resync(int argc, char **argv)
 {
     const char *id = admin_arg(argc, argv, 0, NULL);
-    if (!id) return usage_error("resync 触控屏ID|all");
+    if (!id) return admin_usage("resync 触控屏ID|all");
     AdminClient *c = admin_client_open(argc, argv);
     if (!c) return 1;
     char path[256];
@@ -312,7 +290,7 @@ int cmd_resync(int argc, char **argv)
     Err err;
     int rc = admin_call(c, "POST", path, body, NULL, &err);
     json_decref(body);
-    if (rc) return failed(c, &err);
+    if (rc) return admin_failed(c, &err);
     printf("%s 将在下一次心跳后重新下载全部内容\n", id);
     admin_client_close(c);
     return 0;
@@ -334,7 +312,7 @@ static int item_step(AdminClient *c, const char *id, const char *step, const cha
     int rc = admin_call(c, "POST", path, body, &ans, err);
     json_decref(body);
     if (rc) return -1;
-    snprintf(state, size, "%s", text_of(ans, "state"));
+    snprintf(state, size, "%s", admin_text(ans, "state"));
     json_decref(ans);
     return 0;
 }
@@ -347,14 +325,14 @@ static int run_step(int argc, char **argv, const char *step)
     if (!id) {
         char usage[128];
         snprintf(usage, sizeof usage, "%s 事项ID [--note 说明或理由] [--privacy-reason 保留理由]", step);
-        return usage_error(usage);
+        return admin_usage(usage);
     }
     AdminClient *c = admin_client_open(argc, argv);
     if (!c) return 1;
     char state[32];
     Err err;
     if (item_step(c, id, step, admin_opt(argc, argv, "--note", NULL), state, sizeof state, &err))
-        return failed(c, &err);
+        return admin_failed(c, &err);
     printf("%s 现在%s（%s）\n", id, state_label(state), state);
     admin_client_close(c);
     return 0;
@@ -370,18 +348,18 @@ int cmd_items(int argc, char **argv)
     if (!c) return 1;
     json_t *ans;
     Err err;
-    if (admin_call(c, "GET", "/v1/admin/items", NULL, &ans, &err)) return failed(c, &err);
+    if (admin_call(c, "GET", "/v1/admin/items", NULL, &ans, &err)) return admin_failed(c, &err);
     size_t i;
     json_t *it;
     /* 浏览 = views reported by all kiosks.  The labels of a column have the
      * same number of characters, because printf pads by bytes, not columns. */
     printf("状态   范围 受众   组织         事项ID                     浏览 标题\n");
     json_array_foreach (json_object_get(ans, "items"), i, it)
-        printf("%s %s %s %-12s %-24s %6lld %s%s\n", state_label(text_of(it, "state")),
-               strcmp(text_of(it, "scope"), "public") == 0 ? "社会" : "党内",
-               strcmp(text_of(it, "audience"), "own") == 0 ? "仅本级" : "含下级", text_of(it, "org"), text_of(it, "id"),
-               (long long)json_integer_value(json_object_get(it, "views")), text_of(it, "title"),
-               json_integer_value(json_object_get(it, "on_kiosks")) ? "  [已上屏]" : "");
+        printf("%s %s %s %-12s %-24s %6lld %s%s\n", state_label(admin_text(it, "state")),
+               strcmp(admin_text(it, "scope"), "public") == 0 ? "社会" : "党内",
+               strcmp(admin_text(it, "audience"), "own") == 0 ? "仅本级" : "含下级", admin_text(it, "org"),
+               admin_text(it, "id"), (long long)json_integer_value(json_object_get(it, "views")),
+               admin_text(it, "title"), json_integer_value(json_object_get(it, "on_kiosks")) ? "  [已上屏]" : "");
     printf("内容版本号 %lld\n", (long long)json_integer_value(json_object_get(ans, "revision")));
     json_decref(ans);
     admin_client_close(c);
@@ -404,7 +382,7 @@ static int upload_images(AdminClient *c, const char *dir, json_t *items, int *up
     json_t *it, *a;
     json_array_foreach (items, i, it)
         json_array_foreach (json_object_get(it, "attachments"), j, a) {
-            const char *sha = text_of(a, "sha256");
+            const char *sha = admin_text(a, "sha256");
             if (json_object_get(files, sha)) continue;
             json_object_set(files, sha, a);
             json_array_append_new(wanted, json_string(sha));
@@ -416,14 +394,14 @@ static int upload_images(AdminClient *c, const char *dir, json_t *items, int *up
     json_array_foreach (rc ? NULL : json_object_get(ans, "missing"), i, sha) {
         json_t *att = json_object_get(files, json_string_value(sha));
         char path[PATH_MAX], url[128];
-        if ((rc = path_join(path, sizeof path, dir, text_of(att, "href"), err))) break;
+        if ((rc = path_join(path, sizeof path, dir, admin_text(att, "href"), err))) break;
         snprintf(url, sizeof url, "/v1/admin/blobs/%s", json_string_value(sha));
         FILE *f = fopen(path, "rb");
         size_t size = (size_t)json_integer_value(json_object_get(att, "size"));
         char *data = malloc(size ? size : 1);
         if (!f || !data || fread(data, 1, size, f) != size) rc = err_set(err, "%s：读不出这张图片", path);
         if (f) fclose(f);
-        if (!rc) rc = admin_put_bytes(c, url, text_of(att, "type"), data, size, err);
+        if (!rc) rc = admin_put_bytes(c, url, admin_text(att, "type"), data, size, err);
         free(data);
         if (rc) break;
         (*uploaded)++;
@@ -473,7 +451,7 @@ static int send_items(AdminClient *c, json_t *items, int approve, const char *no
     size_t i;
     json_t *it;
     json_array_foreach (items, i, it) {
-        const char *id = text_of(it, "id");
+        const char *id = admin_text(it, "id");
         char path[256];
         snprintf(path, sizeof path, "/v1/admin/items/%s", id);
         json_t *ans;
@@ -488,7 +466,7 @@ static int send_items(AdminClient *c, json_t *items, int approve, const char *no
             printf("  %-24s 提醒：%s\n", id, json_string_value(warning));
         int rc = 0;
         bool waiting = false;
-        const char *state = text_of(ans, "state");
+        const char *state = admin_text(ans, "state");
         if (approve) rc = push_through(c, id, state, note, &waiting, err);
         else waiting = strcmp(state, "published") != 0 && strcmp(state, "withdrawn") != 0;
         if (waiting) (*pending)++;
@@ -505,8 +483,8 @@ static int send_entries(AdminClient *c, const char *section, json_t *entries, Er
     json_t *n;
     json_array_foreach (entries, i, n) {
         char path[256];
-        snprintf(path, sizeof path, "/v1/admin/%s/%s", section, text_of(n, "id"));
-        if (admin_call(c, "PUT", path, n, NULL, err)) return err_prefix(err, "%s %s: ", section, text_of(n, "id"));
+        snprintf(path, sizeof path, "/v1/admin/%s/%s", section, admin_text(n, "id"));
+        if (admin_call(c, "PUT", path, n, NULL, err)) return err_prefix(err, "%s %s: ", section, admin_text(n, "id"));
     }
     return 0;
 }
@@ -521,13 +499,13 @@ static void report_absent(AdminClient *c, json_t *items, const char *org)
     size_t i, j;
     json_t *s, *it;
     json_array_foreach (json_object_get(ans, "items"), i, s) {
-        if (strcmp(text_of(s, "state"), "withdrawn") == 0 || strcmp(text_of(s, "org"), org) != 0) continue;
+        if (strcmp(admin_text(s, "state"), "withdrawn") == 0 || strcmp(admin_text(s, "org"), org) != 0) continue;
         bool found = false;
         json_array_foreach (items, j, it)
-            if (strcmp(text_of(it, "id"), text_of(s, "id")) == 0) found = true;
+            if (strcmp(admin_text(it, "id"), admin_text(s, "id")) == 0) found = true;
         if (!found)
-            printf("  %-24s 在服务器上，但不在文件夹里（要撤下：kioskctl withdraw %s --note 理由）\n", text_of(s, "id"),
-                   text_of(s, "id"));
+            printf("  %-24s 在服务器上，但不在文件夹里（要撤下：kioskctl withdraw %s --note 理由）\n",
+                   admin_text(s, "id"), admin_text(s, "id"));
     }
     json_decref(ans);
 }
@@ -551,9 +529,9 @@ static bool may_set_catalog(AdminClient *c, char *own_org, size_t size)
     Err err;
     snprintf(own_org, size, "root");
     if (admin_call(c, "GET", "/v1/admin/status", NULL, &ans, &err)) return true;
-    snprintf(own_org, size, "%s", text_of(json_object_get(ans, "org"), "id"));
+    snprintf(own_org, size, "%s", admin_text(json_object_get(ans, "org"), "id"));
     bool root = strcmp(own_org, "root") == 0;
-    bool approves = strstr(text_of(ans, "roles"), "approve") != NULL;
+    bool approves = strstr(admin_text(ans, "roles"), "approve") != NULL;
     json_decref(ans);
     return root && approves;
 }
@@ -562,7 +540,7 @@ static int publish_folder(int argc, char **argv, const char *usage)
 {
     static const char *const valued[] = {"--note", "--org", "--audience", NULL};
     const char *dir = admin_arg(argc, argv, 0, valued);
-    if (!dir) return usage_error(usage);
+    if (!dir) return admin_usage(usage);
     json_t *doc;
     Err err;
     AuthoringOptions opt = {.revision = 0, .href_prefix = ""};
@@ -606,7 +584,7 @@ static int publish_folder(int argc, char **argv, const char *usage)
     }
     json_decref(ans);
     json_decref(doc);
-    if (rc) return failed(c, &err);
+    if (rc) return admin_failed(c, &err);
     admin_client_close(c);
     return 0;
 }
@@ -637,7 +615,7 @@ int cmd_notice_add(int argc, char **argv)
                                          "--org", "--audience", "--privacy-reason", NULL};
     const char *text = admin_arg(argc, argv, 0, valued);
     if (!text)
-        return usage_error("notice-add 通知文字 [--id ID] [--urgent] [--period immediate|periodic|phased|long_term] "
+        return admin_usage("notice-add 通知文字 [--id ID] [--urgent] [--period immediate|periodic|phased|long_term] "
                            "[--starts 时间] [--ends 时间] [--sort N] [--org 组织ID] [--audience own|subtree]");
     char id[64];
     snprintf(id, sizeof id, "%s", admin_opt(argc, argv, "--id", ""));
@@ -679,7 +657,7 @@ int cmd_notice_add(int argc, char **argv)
     json_t *ans;
     int rc = admin_call(c, "PUT", path, n, &ans, &err);
     json_decref(n);
-    if (rc) return failed(c, &err);
+    if (rc) return admin_failed(c, &err);
     printf("通知 %s 已上触控屏滚动条（版本号 %lld）\n", id,
            (long long)json_integer_value(json_object_get(ans, "revision")));
     json_decref(ans);
@@ -690,13 +668,13 @@ int cmd_notice_add(int argc, char **argv)
 int cmd_notice_delete(int argc, char **argv)
 {
     const char *id = admin_arg(argc, argv, 0, NULL);
-    if (!id) return usage_error("notice-delete 通知ID");
+    if (!id) return admin_usage("notice-delete 通知ID");
     AdminClient *c = admin_client_open(argc, argv);
     if (!c) return 1;
     char path[128];
     snprintf(path, sizeof path, "/v1/admin/notices/%s", id);
     Err err;
-    if (admin_call(c, "DELETE", path, NULL, NULL, &err)) return failed(c, &err);
+    if (admin_call(c, "DELETE", path, NULL, NULL, &err)) return admin_failed(c, &err);
     printf("通知 %s 已删除\n", id);
     admin_client_close(c);
     return 0;
@@ -721,25 +699,26 @@ static json_t *fetch_feedback(AdminClient *c, int argc, char **argv, Err *err)
 static void print_feedback(json_t *f)
 {
     char rating[48] = "";
-    if (strcmp(text_of(f, "kind"), "rating") == 0)
+    if (strcmp(admin_text(f, "kind"), "rating") == 0)
         snprintf(rating, sizeof rating, " 评价 %lld/%lld", (long long)json_integer_value(json_object_get(f, "rating")),
                  (long long)json_integer_value(json_object_get(f, "rating_levels")));
-    printf("%s  %s  %s%s  触控屏 %s%s%s\n", text_of(f, "id"), text_of(f, "created_at"), kind_label(text_of(f, "kind")),
-           rating, text_of(f, "kiosk"), text_of(f, "item")[0] ? "  关于 " : "", text_of(f, "item"));
+    printf("%s  %s  %s%s  触控屏 %s%s%s\n", admin_text(f, "id"), admin_text(f, "created_at"),
+           kind_label(admin_text(f, "kind")), rating, admin_text(f, "kiosk"), admin_text(f, "item")[0] ? "  关于 " : "",
+           admin_text(f, "item"));
     json_t *reasons = json_object_get(f, "reasons");
     if (json_array_size(reasons)) {
         char *r = json_dumps(reasons, JSON_COMPACT);
         printf("    理由：%s\n", r ? r : "");
         free(r);
     }
-    if (text_of(f, "comment")[0]) printf("    %s\n", text_of(f, "comment"));
-    if (text_of(f, "name")[0] || text_of(f, "phone")[0])
-        printf("    联系方式：%s %s\n", text_of(f, "name"), text_of(f, "phone"));
+    if (admin_text(f, "comment")[0]) printf("    %s\n", admin_text(f, "comment"));
+    if (admin_text(f, "name")[0] || admin_text(f, "phone")[0])
+        printf("    联系方式：%s %s\n", admin_text(f, "name"), admin_text(f, "phone"));
     size_t i;
     json_t *r;
     json_array_foreach (json_object_get(f, "replies"), i, r)
-        printf("    %s 于 %s 答复%s：%s\n", text_of(r, "admin"), text_of(r, "at"),
-               json_integer_value(json_object_get(r, "public")) ? "（公开）" : "", text_of(r, "text"));
+        printf("    %s 于 %s 答复%s：%s\n", admin_text(r, "admin"), admin_text(r, "at"),
+               json_integer_value(json_object_get(r, "public")) ? "（公开）" : "", admin_text(r, "text"));
 }
 
 int cmd_feedback(int argc, char **argv)
@@ -748,7 +727,7 @@ int cmd_feedback(int argc, char **argv)
     if (!c) return 1;
     Err err;
     json_t *ans = fetch_feedback(c, argc, argv, &err);
-    if (!ans) return failed(c, &err);
+    if (!ans) return admin_failed(c, &err);
     size_t i;
     json_t *f;
     json_t *list = json_object_get(ans, "feedback");
@@ -776,7 +755,8 @@ static void csv_field(FILE *out, const char *s, bool last)
 static void csv_row(FILE *out, json_t *f)
 {
     static const char *const text_cols[] = {"id", "kiosk", "created_at", "received_at", "kind", "item", "category"};
-    for (size_t i = 0; i < sizeof text_cols / sizeof text_cols[0]; i++) csv_field(out, text_of(f, text_cols[i]), false);
+    for (size_t i = 0; i < sizeof text_cols / sizeof text_cols[0]; i++)
+        csv_field(out, admin_text(f, text_cols[i]), false);
     char num[32];
     csv_field(out, int_text(f, "rating", num, sizeof num), false);
     csv_field(out, int_text(f, "rating_levels", num, sizeof num), false);
@@ -787,31 +767,31 @@ static void csv_row(FILE *out, json_t *f)
         snprintf(reasons + strlen(reasons), sizeof reasons - strlen(reasons), "%s%s", i ? "；" : "",
                  json_string_value(r));
     csv_field(out, reasons, false);
-    csv_field(out, text_of(f, "comment"), false);
-    csv_field(out, text_of(f, "name"), false);
-    csv_field(out, text_of(f, "phone"), false);
+    csv_field(out, admin_text(f, "comment"), false);
+    csv_field(out, admin_text(f, "name"), false);
+    csv_field(out, admin_text(f, "phone"), false);
     char replies[8192] = "";
     json_array_foreach (json_object_get(f, "replies"), i, r)
         snprintf(replies + strlen(replies), sizeof replies - strlen(replies), "%s%s%s", i ? "\n" : "",
-                 json_integer_value(json_object_get(r, "public")) ? "[公开] " : "", text_of(r, "text"));
+                 json_integer_value(json_object_get(r, "public")) ? "[公开] " : "", admin_text(r, "text"));
     csv_field(out, replies, true);
 }
 
 int cmd_feedback_export(int argc, char **argv)
 {
     const char *file = admin_opt(argc, argv, "--csv", NULL);
-    if (!file) return usage_error("feedback-export --csv 文件 [--since 时间]");
+    if (!file) return admin_usage("feedback-export --csv 文件 [--since 时间]");
     AdminClient *c = admin_client_open(argc, argv);
     if (!c) return 1;
     Err err;
     json_t *ans = fetch_feedback(c, argc, argv, &err);
-    if (!ans) return failed(c, &err);
+    if (!ans) return admin_failed(c, &err);
     bool to_stdout = strcmp(file, "-") == 0;
     FILE *out = to_stdout ? stdout : fopen(file, "wb");
     if (!out) {
         err_set(&err, "%s：无法写入这个文件", file);
         json_decref(ans);
-        return failed(c, &err);
+        return admin_failed(c, &err);
     }
     /* The byte order mark makes spreadsheet programs read the file as UTF-8. */
     fputs("\xEF\xBB\xBF", out);
@@ -827,7 +807,7 @@ int cmd_feedback_export(int argc, char **argv)
     if (bad) {
         err_set(&err, "%s：写入失败（磁盘满了？）", file);
         json_decref(ans);
-        return failed(c, &err);
+        return admin_failed(c, &err);
     }
     if (!to_stdout) printf("%zu 条已写入 %s\n", json_array_size(list), file);
     json_decref(ans);
@@ -839,7 +819,7 @@ int cmd_reply(int argc, char **argv)
 {
     static const char *const valued[] = {"--question", "--privacy-reason", NULL};
     const char *id = admin_arg(argc, argv, 0, valued), *text = admin_arg(argc, argv, 1, valued);
-    if (!id || !text) return usage_error("reply 意见ID 答复内容 [--public] [--question \"重新表述的问题\"]");
+    if (!id || !text) return admin_usage("reply 意见ID 答复内容 [--public] [--question \"重新表述的问题\"]");
     AdminClient *c = admin_client_open(argc, argv);
     if (!c) return 1;
     int public = admin_flag(argc, argv, "--public");
@@ -854,7 +834,7 @@ int cmd_reply(int argc, char **argv)
     Err err;
     int rc = admin_call(c, "POST", path, body, &ans, &err);
     json_decref(body);
-    if (rc) return failed(c, &err);
+    if (rc) return admin_failed(c, &err);
     printf("答复 %lld 已记录%s\n", (long long)json_integer_value(json_object_get(ans, "reply_id")),
            public ? "；作为公开答复显示在触控屏上（不含姓名和电话）" : "");
     json_decref(ans);
@@ -875,16 +855,16 @@ int cmd_audit(int argc, char **argv)
     snprintf(path, sizeof path, "/v1/admin/audit?limit=%d", limit);
     json_t *ans;
     Err err;
-    if (admin_call(c, "GET", path, NULL, &ans, &err)) return failed(c, &err);
+    if (admin_call(c, "GET", path, NULL, &ans, &err)) return admin_failed(c, &err);
     size_t i;
     json_t *a;
     json_array_foreach (json_object_get(ans, "audit"), i, a) {
-        const char *detail = text_of(a, "detail");
+        const char *detail = admin_text(a, "detail");
         size_t n = strlen(detail), shown = n;
         if (n > 120) /* cut long details at a character boundary, not inside a UTF-8 sequence */
             for (shown = 120; shown > 0 && ((unsigned char)detail[shown] & 0xC0) == 0x80; shown--) continue;
-        printf("%s  %-10s %-15s %s%s%.*s%s\n", text_of(a, "at"), text_of(a, "admin"), text_of(a, "action"),
-               text_of(a, "target"), *detail ? "  " : "", (int)shown, detail, shown < n ? "…" : "");
+        printf("%s  %-10s %-15s %s%s%.*s%s\n", admin_text(a, "at"), admin_text(a, "admin"), admin_text(a, "action"),
+               admin_text(a, "target"), *detail ? "  " : "", (int)shown, detail, shown < n ? "…" : "");
     }
     json_decref(ans);
     admin_client_close(c);

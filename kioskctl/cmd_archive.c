@@ -15,38 +15,25 @@
 #include "number.h"
 #include "path.h"
 
-static int failed(AdminClient *c, const Err *err)
-{
-    fprintf(stderr, "kioskctl：%s\n", err->msg);
-    admin_client_close(c);
-    return 1;
-}
-
-static const char *text_of(json_t *o, const char *key)
-{
-    const char *s = json_string_value(json_object_get(o, key));
-    return s ? s : "";
-}
-
 int cmd_audit_verify(int argc, char **argv)
 {
     AdminClient *c = admin_client_open(argc, argv);
     if (!c) return 1;
     json_t *ans;
     Err err;
-    if (admin_call(c, "GET", "/v1/admin/audit/verify", NULL, &ans, &err)) return failed(c, &err);
+    if (admin_call(c, "GET", "/v1/admin/audit/verify", NULL, &ans, &err)) return admin_failed(c, &err);
     long long n = (long long)json_integer_value(json_object_get(ans, "entries"));
     int rc = 0;
     if (json_is_true(json_object_get(ans, "ok"))) {
         printf("归档记录完整：%lld "
                "条，哈希链无断点。最后一条的哈希：\n%"
                "s\n（请另行记下它：以后核对时，若它不在链中，说明末尾的记录被删除）\n",
-               n, text_of(ans, "head"));
+               n, admin_text(ans, "head"));
     } else {
         json_t *e = json_object_get(ans, "entry");
         printf("归档记录被改动：哈希链在第 %lld 条断开（之前 %lld 条完好）。\n  原因：%s\n  该条：%s %s %s %s\n",
-               (long long)json_integer_value(json_object_get(ans, "broken_at")), n, text_of(ans, "reason"),
-               text_of(e, "admin"), text_of(e, "action"), text_of(e, "target"), text_of(e, "detail"));
+               (long long)json_integer_value(json_object_get(ans, "broken_at")), n, admin_text(ans, "reason"),
+               admin_text(e, "admin"), admin_text(e, "action"), admin_text(e, "target"), admin_text(e, "detail"));
         rc = 1;
     }
     json_decref(ans);
@@ -101,7 +88,7 @@ int cmd_archive(int argc, char **argv)
     snprintf(path, sizeof path, "/v1/admin/archive/%d%s%s", year, org ? "?org=" : "", org ? org : "");
     json_t *ans;
     Err err;
-    if (admin_call(c, "GET", path, NULL, &ans, &err)) return failed(c, &err);
+    if (admin_call(c, "GET", path, NULL, &ans, &err)) return admin_failed(c, &err);
     int count = 0;
     int rc = path_format(dir, sizeof dir, &err, "%s/%d", out, year);
     if (!rc) rc = path_join(images, sizeof images, dir, "images", &err);
@@ -114,7 +101,7 @@ int cmd_archive(int argc, char **argv)
     if (!rc) rc = fetch_images(c, json_object_get(ans, "images"), images, &count, &err);
     if (rc) {
         json_decref(ans);
-        return failed(c, &err);
+        return admin_failed(c, &err);
     }
     printf("%d 年归档已写入 %s：公开事项版本 %zu 个，归档记录 %zu 条，图片 %d 张；哈希链%s\n", year, dir,
            json_array_size(json_object_get(ans, "revisions")), json_array_size(json_object_get(ans, "audit")), count,

@@ -10,29 +10,6 @@
 #include "catalog_rules.h"
 #include "commands.h"
 
-#define CONNECTION_HELP                                                                                                \
-    "  [--server URL] [--token TOKEN] [--ca-file PEM]（或环境变量 "                                              \
-    "KIOSKCTL_SERVER、KIOSKCTL_TOKEN、KIOSKCTL_CA_FILE）\n"
-
-static int usage(const char *text)
-{
-    fprintf(stderr, "用法：kioskctl %s\n" CONNECTION_HELP, text);
-    return 2;
-}
-
-static int failed(AdminClient *c, const Err *err)
-{
-    fprintf(stderr, "kioskctl：%s\n", err->msg);
-    admin_client_close(c);
-    return 1;
-}
-
-static const char *text_of(json_t *o, const char *key)
-{
-    const char *s = json_string_value(json_object_get(o, key));
-    return s ? s : "";
-}
-
 /* The rules as people write them: 社会 定期 每季度 1-10日 公示15天 公开栏. */
 static void rules_text(json_t *rules, char *out, size_t size)
 {
@@ -43,7 +20,7 @@ static void rules_text(json_t *rules, char *out, size_t size)
     static const char *const keys[] = {"scope", "timing", "cadence"};
     out[0] = '\0';
     for (size_t k = 0; k < 3; k++) {
-        const char *v = text_of(rules, keys[k]);
+        const char *v = admin_text(rules, keys[k]);
         for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
             if (strcmp(v, names[i][0]) == 0) snprintf(out + strlen(out), size - strlen(out), "%s ", names[i][1]);
     }
@@ -55,7 +32,7 @@ static void rules_text(json_t *rules, char *out, size_t size)
     if (json_object_get(rules, "min_days"))
         snprintf(out + strlen(out), size - strlen(out), "公示%lld天 ",
                  (long long)json_integer_value(json_object_get(rules, "min_days")));
-    snprintf(out + strlen(out), size - strlen(out), "%s", text_of(rules, "channels"));
+    snprintf(out + strlen(out), size - strlen(out), "%s", admin_text(rules, "channels"));
 }
 
 int cmd_catalog(int argc, char **argv)
@@ -67,15 +44,15 @@ int cmd_catalog(int argc, char **argv)
     if (org) snprintf(path, sizeof path, "/v1/admin/catalog?org=%s", org);
     json_t *ans;
     Err err;
-    if (admin_call(c, "GET", path, NULL, &ans, &err)) return failed(c, &err);
+    if (admin_call(c, "GET", path, NULL, &ans, &err)) return admin_failed(c, &err);
     size_t i;
     json_t *e;
     json_array_foreach (json_object_get(ans, "catalog"), i, e) {
         char rules[512];
         rules_text(json_object_get(e, "effective"), rules, sizeof rules);
         bool own = json_object_size(json_object_get(e, "rules")) > 0;
-        printf("%-14s %s%s  [%s]%s%s\n", text_of(e, "id"), text_of(e, "name"),
-               strcmp(text_of(e, "org"), "root") ? "（本组织增设）" : "", text_of(e, "org"), rules[0] ? "  " : "",
+        printf("%-14s %s%s  [%s]%s%s\n", admin_text(e, "id"), admin_text(e, "name"),
+               strcmp(admin_text(e, "org"), "root") ? "（本组织增设）" : "", admin_text(e, "org"), rules[0] ? "  " : "",
                rules);
         if (rules[0] && !own) printf("%14s （规则继承上级目录）\n", "");
     }
@@ -90,8 +67,9 @@ int cmd_catalog_add(int argc, char **argv)
     const char *id = admin_arg(argc, argv, 0, valued), *parent = admin_opt(argc, argv, "--parent", NULL);
     const char *name = admin_opt(argc, argv, "--name", NULL);
     if (!id || !parent || !name)
-        return usage("catalog-add 目录ID --parent 上级目录ID --name 名称 [--rules \"社会 定期 每月 1-10日 公示15天 "
-                     "公开栏\"] [--org 组织ID]");
+        return admin_usage(
+            "catalog-add 目录ID --parent 上级目录ID --name 名称 [--rules \"社会 定期 每月 1-10日 公示15天 "
+            "公开栏\"] [--org 组织ID]");
     json_t *body = json_pack("{s:s,s:s}", "parent", parent, "name", name);
     Err err;
     const char *words = admin_opt(argc, argv, "--rules", NULL);
@@ -116,9 +94,9 @@ int cmd_catalog_add(int argc, char **argv)
     json_t *ans;
     int rc = admin_call(c, "PUT", path, body, &ans, &err);
     json_decref(body);
-    if (rc) return failed(c, &err);
+    if (rc) return admin_failed(c, &err);
     printf("目录 %s 已%s（组织 %s）；本组织及下级的触控屏随即更新\n", id,
-           json_is_true(json_object_get(ans, "changed")) ? "保存" : "是这样，未改动", text_of(ans, "org"));
+           json_is_true(json_object_get(ans, "changed")) ? "保存" : "是这样，未改动", admin_text(ans, "org"));
     json_decref(ans);
     admin_client_close(c);
     return 0;
@@ -127,13 +105,13 @@ int cmd_catalog_add(int argc, char **argv)
 int cmd_catalog_delete(int argc, char **argv)
 {
     const char *id = admin_arg(argc, argv, 0, NULL);
-    if (!id) return usage("catalog-delete 目录ID");
+    if (!id) return admin_usage("catalog-delete 目录ID");
     AdminClient *c = admin_client_open(argc, argv);
     if (!c) return 1;
     char path[256];
     snprintf(path, sizeof path, "/v1/admin/categories/%s", id);
     Err err;
-    if (admin_call(c, "DELETE", path, NULL, NULL, &err)) return failed(c, &err);
+    if (admin_call(c, "DELETE", path, NULL, NULL, &err)) return admin_failed(c, &err);
     printf("目录 %s 已删除\n", id);
     admin_client_close(c);
     return 0;
@@ -151,7 +129,7 @@ int cmd_overdue(int argc, char **argv)
     free(esc);
     json_t *ans;
     Err err;
-    if (admin_call(c, "GET", path, NULL, &ans, &err)) return failed(c, &err);
+    if (admin_call(c, "GET", path, NULL, &ans, &err)) return admin_failed(c, &err);
     json_t *list = json_object_get(ans, "overdue");
     size_t i, late = 0;
     json_t *o;
@@ -159,10 +137,10 @@ int cmd_overdue(int argc, char **argv)
         json_t *days = json_object_get(o, "days");
         bool is_late = json_is_true(json_object_get(o, "late"));
         late += is_late;
-        printf("%s %-12s %-14s %s  %s\n", is_late ? "逾期  " : "待公开", text_of(o, "org"), text_of(o, "category"),
-               text_of(o, "name"), text_of(o, "period"));
+        printf("%s %-12s %-14s %s  %s\n", is_late ? "逾期  " : "待公开", admin_text(o, "org"),
+               admin_text(o, "category"), admin_text(o, "name"), admin_text(o, "period"));
         if (days)
-            printf("       %s 本期公开日 %lld-%lld 日\n", text_of(o, "org_name"),
+            printf("       %s 本期公开日 %lld-%lld 日\n", admin_text(o, "org_name"),
                    (long long)json_integer_value(json_array_get(days, 0)),
                    (long long)json_integer_value(json_array_get(days, 1)));
     }

@@ -9,29 +9,6 @@
 #include "admin_client.h"
 #include "commands.h"
 
-#define CONNECTION_HELP                                                                                                \
-    "  [--server URL] [--token TOKEN] [--ca-file PEM]（或环境变量 "                                              \
-    "KIOSKCTL_SERVER、KIOSKCTL_TOKEN、KIOSKCTL_CA_FILE）\n"
-
-static int usage(const char *text)
-{
-    fprintf(stderr, "用法：kioskctl %s\n" CONNECTION_HELP, text);
-    return 2;
-}
-
-static int failed(AdminClient *c, const Err *err)
-{
-    fprintf(stderr, "kioskctl：%s\n", err->msg);
-    admin_client_close(c);
-    return 1;
-}
-
-static const char *text_of(json_t *o, const char *key)
-{
-    const char *s = json_string_value(json_object_get(o, key));
-    return s ? s : "";
-}
-
 /* Sends one request (stealing `body`) and prints `done` on success. */
 static int call_and_say(int argc, char **argv, const char *method, const char *path, json_t *body, const char *done)
 {
@@ -43,7 +20,7 @@ static int call_and_say(int argc, char **argv, const char *method, const char *p
     Err err;
     int rc = admin_call(c, method, path, body, NULL, &err);
     json_decref(body);
-    if (rc) return failed(c, &err);
+    if (rc) return admin_failed(c, &err);
     printf("%s\n", done);
     admin_client_close(c);
     return 0;
@@ -67,13 +44,13 @@ int cmd_orgs(int argc, char **argv)
     if (!c) return 1;
     json_t *ans;
     Err err;
-    if (admin_call(c, "GET", "/v1/admin/orgs", NULL, &ans, &err)) return failed(c, &err);
+    if (admin_call(c, "GET", "/v1/admin/orgs", NULL, &ans, &err)) return admin_failed(c, &err);
     size_t i;
     json_t *o;
     json_array_foreach (json_object_get(ans, "orgs"), i, o) {
         int depth = (int)json_integer_value(json_object_get(o, "depth"));
-        printf("%*s%s  %s（%s）  触控屏 %lld 台，管理员 %lld 人\n", depth * 2, "", text_of(o, "id"),
-               text_of(o, "name")[0] ? text_of(o, "name") : "（未命名）", text_of(o, "short_name"),
+        printf("%*s%s  %s（%s）  触控屏 %lld 台，管理员 %lld 人\n", depth * 2, "", admin_text(o, "id"),
+               admin_text(o, "name")[0] ? admin_text(o, "name") : "（未命名）", admin_text(o, "short_name"),
                (long long)json_integer_value(json_object_get(o, "kiosks")),
                (long long)json_integer_value(json_object_get(o, "admins")));
     }
@@ -86,7 +63,7 @@ int cmd_org_add(int argc, char **argv)
 {
     static const char *const valued[] = {"--parent", "--name", "--short", NULL};
     const char *id = admin_arg(argc, argv, 0, valued), *name = admin_opt(argc, argv, "--name", NULL);
-    if (!id || !name) return usage("org-add ID --name 全称 [--short 简称] [--parent 上级组织ID]");
+    if (!id || !name) return admin_usage("org-add ID --name 全称 [--short 简称] [--parent 上级组织ID]");
     json_t *body =
         json_pack("{s:s,s:s,s:s}", "id", id, "name", name, "short_name", admin_opt(argc, argv, "--short", ""));
     const char *parent = admin_opt(argc, argv, "--parent", NULL);
@@ -101,7 +78,7 @@ int cmd_org_set(int argc, char **argv)
     static const char *const valued[] = {"--name", "--short", NULL};
     const char *id = admin_arg(argc, argv, 0, valued);
     const char *name = admin_opt(argc, argv, "--name", NULL), *short_name = admin_opt(argc, argv, "--short", NULL);
-    if (!id || (!name && !short_name)) return usage("org-set ID [--name 全称] [--short 简称]");
+    if (!id || (!name && !short_name)) return admin_usage("org-set ID [--name 全称] [--short 简称]");
     json_t *body = json_object();
     if (name) json_object_set_new(body, "name", json_string(name));
     if (short_name) json_object_set_new(body, "short_name", json_string(short_name));
@@ -118,13 +95,13 @@ int cmd_admins(int argc, char **argv)
     if (!c) return 1;
     json_t *ans;
     Err err;
-    if (admin_call(c, "GET", "/v1/admin/admins", NULL, &ans, &err)) return failed(c, &err);
+    if (admin_call(c, "GET", "/v1/admin/admins", NULL, &ans, &err)) return admin_failed(c, &err);
     size_t i;
     json_t *a;
     json_array_foreach (json_object_get(ans, "admins"), i, a) {
         char labels[128];
-        role_labels(text_of(a, "roles"), labels, sizeof labels);
-        printf("%-16s 组织 %-12s 角色 %s\n", text_of(a, "name"), text_of(a, "org"), labels);
+        role_labels(admin_text(a, "roles"), labels, sizeof labels);
+        printf("%-16s 组织 %-12s 角色 %s\n", admin_text(a, "name"), admin_text(a, "org"), labels);
     }
     json_decref(ans);
     admin_client_close(c);
@@ -136,8 +113,8 @@ int cmd_admin_add(int argc, char **argv)
     static const char *const valued[] = {"--org", "--roles", NULL};
     const char *name = admin_arg(argc, argv, 0, valued), *roles = admin_opt(argc, argv, "--roles", NULL);
     if (!name || !roles)
-        return usage("admin-add 名字 --roles draft,review,approve,supervise,manage [--org 组织ID]\n"
-                     "  角色：draft 起草、review 审核、approve 审批、supervise 监督（只读）、manage 管理");
+        return admin_usage("admin-add 名字 --roles draft,review,approve,supervise,manage [--org 组织ID]\n"
+                           "  角色：draft 起草、review 审核、approve 审批、supervise 监督（只读）、manage 管理");
     json_t *body = json_pack("{s:s,s:s}", "name", name, "roles", roles);
     const char *org = admin_opt(argc, argv, "--org", NULL);
     if (org) json_object_set_new(body, "org", json_string(org));
@@ -150,11 +127,11 @@ int cmd_admin_add(int argc, char **argv)
     Err err;
     int rc = admin_call(c, "POST", "/v1/admin/admins", body, &ans, &err);
     json_decref(body);
-    if (rc) return failed(c, &err);
+    if (rc) return admin_failed(c, &err);
     char labels[128];
     role_labels(roles, labels, sizeof labels);
-    printf("管理员 %s（组织 %s，角色 %s）。令牌只显示这一次，请交给本人妥善保管：\n%s\n", name, text_of(ans, "org"),
-           labels, text_of(ans, "token"));
+    printf("管理员 %s（组织 %s，角色 %s）。令牌只显示这一次，请交给本人妥善保管：\n%s\n", name, admin_text(ans, "org"),
+           labels, admin_text(ans, "token"));
     json_decref(ans);
     admin_client_close(c);
     return 0;
@@ -164,7 +141,7 @@ int cmd_kiosk_move(int argc, char **argv)
 {
     static const char *const valued[] = {"--org", NULL};
     const char *id = admin_arg(argc, argv, 0, valued), *org = admin_opt(argc, argv, "--org", NULL);
-    if (!id || !org) return usage("kiosk-move 触控屏ID --org 组织ID");
+    if (!id || !org) return admin_usage("kiosk-move 触控屏ID --org 组织ID");
     char path[256];
     snprintf(path, sizeof path, "/v1/admin/kiosks/%s/move", id);
     char done[256];
