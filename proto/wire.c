@@ -36,7 +36,7 @@ bool proto_image_type_valid(const char *mime)
 static const char *const period_words[] = {"long_term", "periodic", "phased", "immediate"};
 static const char *const period_labels[] = {"长期", "定期", "分期", "即时"};
 static const char *const scope_words[] = {"public", "internal"};
-static const char *const feedback_words[] = {"rating", "comment", "request"};
+static const char *const feedback_words[] = {"rating", "comment", "request", "report"};
 static const char *const lang_words[] = {"zh-Hans", "zh-Hant"};
 static const char *const body_format_words[] = {"plain", "markdown"};
 #define COUNT(a) ((int)(sizeof a / sizeof a[0]))

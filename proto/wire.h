@@ -56,8 +56,10 @@ typedef enum { BODY_PLAIN, BODY_MARKDOWN } BodyFormat;
 int body_format_parse(const char *word);
 const char *body_format_word(BodyFormat f);
 
-typedef enum { FEEDBACK_RATING, FEEDBACK_COMMENT, FEEDBACK_REQUEST } FeedbackKind;
-#define FEEDBACK_KIND_WORDS "rating, comment, request"
+/* A report (举报) is a comment meant for the supervising role (监督, e.g.
+ * the 纪委): it is handled as a case like a request. */
+typedef enum { FEEDBACK_RATING, FEEDBACK_COMMENT, FEEDBACK_REQUEST, FEEDBACK_REPORT } FeedbackKind;
+#define FEEDBACK_KIND_WORDS "rating, comment, request, report"
 int feedback_kind_parse(const char *word);
 const char *feedback_kind_word(FeedbackKind k);
 

@@ -5,6 +5,7 @@
 #include "testutil.h"
 
 #include "feed.h"
+#include "receipt.h"
 #include "wire.h"
 
 #define HEAD "\"format\":\"dangwu-feed\",\"version\":1,\"kind\":\"snapshot\",\"revision\":3,"
@@ -55,6 +56,60 @@ static void vocabularies_go_both_ways(void **state)
     assert_int_equal(scope_parse(NULL), -1);
     assert_null(period_word((Period)9));
     assert_null(feedback_kind_word((FeedbackKind)-1));
+}
+
+/* The receipt number is one rule on both sides: the same id always gives
+ * the same twelve digits, the check digit catches a wrong or swapped digit,
+ * and what a visitor types (full-width digits, spaces) reads back. */
+static void receipts_are_checked_numbers(void **state)
+{
+    (void)state;
+    char a[RECEIPT_DIGITS + 1], b[RECEIPT_DIGITS + 1], typed[RECEIPT_DIGITS + 1];
+    Err err = {0};
+    assert_int_equal(receipt_from_feedback_id("0f8e2c1a-5b6d-4e7f-8a9b-0c1d2e3f4a5b", a, &err), 0);
+    assert_int_equal(receipt_from_feedback_id("0f8e2c1a-5b6d-4e7f-8a9b-0c1d2e3f4a5b", b, &err), 0);
+    assert_string_equal(a, b);
+    assert_int_equal(strlen(a), RECEIPT_DIGITS);
+    assert_int_equal(receipt_from_feedback_id("0f8e2c1a-5b6d-4e7f-8a9b-0c1d2e3f4a5c", b, &err), 0);
+    assert_string_not_equal(a, b);
+    assert_int_equal(receipt_from_feedback_id("short", b, &err), -1);
+
+    char text[RECEIPT_TEXT_MAX];
+    receipt_format(a, text);
+    assert_int_equal(strlen(text), 14);
+    assert_int_equal(receipt_normalize(text, typed, &err), 0);
+    assert_string_equal(typed, a);
+    /* 4821 written in full-width digits with an ideographic space */
+    assert_int_equal(receipt_normalize("４８２１\u3000", typed, &err), -1); /* too short */
+    char wide[64];
+    snprintf(wide, sizeof wide, "\xef\xbc%c%s", (char)(0x90 + a[0] - '0'), a + 1);
+    assert_int_equal(receipt_normalize(wide, typed, &err), 0);
+    assert_string_equal(typed, a);
+
+    char wrong[RECEIPT_DIGITS + 1];
+    memcpy(wrong, a, sizeof wrong);
+    wrong[3] = wrong[3] == '9' ? '0' : (char)(wrong[3] + 1);
+    assert_int_equal(receipt_normalize(wrong, typed, &err), -1);
+    memcpy(wrong, a, sizeof wrong);
+    if (wrong[4] != wrong[5]) {
+        char t = wrong[4];
+        wrong[4] = wrong[5];
+        wrong[5] = t;
+        assert_int_equal(receipt_normalize(wrong, typed, &err), -1);
+    }
+    assert_int_equal(receipt_normalize("1234x", typed, &err), -1);
+    assert_int_equal(receipt_normalize("1234567890123", typed, &err), -1);
+    assert_int_equal(receipt_normalize(NULL, typed, &err), -1);
+
+    assert_false(receipt_kind_has_receipt(FEEDBACK_RATING));
+    assert_true(receipt_kind_has_receipt(FEEDBACK_REQUEST));
+    assert_true(receipt_kind_has_receipt(FEEDBACK_REPORT));
+    for (int s = CASE_PENDING; s <= CASE_NOTIFIED; s++)
+        assert_int_equal(case_status_parse(case_status_word((CaseStatus)s)), s);
+    assert_string_equal(case_status_label(CASE_ANSWERED), "已答复");
+    assert_int_equal(case_status_parse("done"), -1);
+    assert_null(case_status_label((CaseStatus)7));
+    assert_int_equal(feedback_kind_parse("report"), FEEDBACK_REPORT);
 }
 
 typedef struct {
@@ -167,6 +222,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ids_and_names_have_one_rule),
         cmocka_unit_test(vocabularies_go_both_ways),
+        cmocka_unit_test(receipts_are_checked_numbers),
         cmocka_unit_test(a_sink_sees_each_checked_entry),
         cmocka_unit_test(a_fault_stops_before_later_entries),
         cmocka_unit_test(a_snapshot_catalog_is_checked_without_a_store),
