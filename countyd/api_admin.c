@@ -549,7 +549,9 @@ void api_admin_feedback(Request *r)
         return http_reply_error(r, 400, "bad_request", "since: must be a time like 2026-11-01T00:00:00+08:00");
     json_t *rows = NULL;
     Err err;
-    int rc = feedback_list(db, who.org, since, &rows, &err);
+    Err ignored;
+    bool reports = authz_check(db, &who, AUTHZ_READ_REPORTS, who.org, &ignored) == 0;
+    int rc = feedback_list(db, who.org, since, reports, &rows, &err);
     reply_rows(r, "feedback", rc, rows, &err);
 }
 
@@ -559,21 +561,7 @@ void api_admin_reply(Request *r)
     Actor who;
     json_t *body = actor_and_body(r, &db, &who);
     if (!body) return;
-    json_t *pub = json_object_get(body, "public");
-    char org[CDB_ID_SIZE];
-    Err err;
-    int rc = feedback_owner(db, r->params[0], org, sizeof org, &err);
-    if (rc < 0) http_reply_internal(r, &err);
-    if (rc == 1) http_reply_error(r, 404, "not_found", "there is no feedback %s", r->params[0]);
-    if (!rc && pub && !json_is_boolean(pub))
-        rc = -1, http_reply_error(r, 400, "bad_request", "public: must be true or false");
-    /* Writing a reply is drafting; making it public is publishing. */
-    if (!rc) rc = api_allowed(r, db, &who, json_is_true(pub) ? AUTHZ_APPROVE : AUTHZ_DRAFT, org);
-    int64_t reply_id;
-    if (!rc && (rc = feedback_reply(db, who.name, r->params[0], body_text(body, "text"), json_is_true(pub),
-                                    body_text(body, "question"), body_text(body, "privacy_reason"), &reply_id, &err)))
-        api_reply_failure(r, &err);
-    if (!rc) reply_revision(r, 201, json_pack("{s:I}", "reply_id", (json_int_t)reply_id));
+    api_reply_feedback(r, db, &who, r->params[0], body);
     json_decref(body);
 }
 
