@@ -70,19 +70,19 @@ static int probe_png(const unsigned char *data, size_t len, ImageInfo *info, Err
 
 /* ---- JPEG ------------------------------------------------------------- */
 
-typedef struct {
-    struct jpeg_error_mgr mgr;
-    jmp_buf jump;
-} JpegError;
+static void jpeg_on_error(j_common_ptr cinfo) { longjmp(((ImageJpegError *)cinfo->err)->jump, 1); }
 
-static void jpeg_on_error(j_common_ptr cinfo) { longjmp(((JpegError *)cinfo->err)->jump, 1); }
+void image_jpeg_errors(struct jpeg_decompress_struct *cinfo, ImageJpegError *je)
+{
+    cinfo->err = jpeg_std_error(&je->mgr);
+    je->mgr.error_exit = jpeg_on_error;
+}
 
 static int probe_jpeg(const unsigned char *data, size_t len, ImageInfo *info, Err *err)
 {
     struct jpeg_decompress_struct cinfo;
-    JpegError je;
-    cinfo.err = jpeg_std_error(&je.mgr);
-    je.mgr.error_exit = jpeg_on_error;
+    ImageJpegError je;
+    image_jpeg_errors(&cinfo, &je);
     if (setjmp(je.jump)) {
         char why[JMSG_LENGTH_MAX];
         je.mgr.format_message((j_common_ptr)&cinfo, why);

@@ -22,6 +22,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <setjmp.h>
+#include <stdio.h>
+
+#include <jpeglib.h> /* after stdio.h: it uses FILE */
 #include <png.h>
 
 #include "err.h"
@@ -61,5 +65,15 @@ typedef struct ImagePngInput {
  * error keeps libpng's message in in->why and longjmps to png_jmpbuf (the
  * caller's setjmp); warnings are dropped.  NULL when out of memory. */
 png_structp image_png_reader(ImagePngInput *in);
+
+/* libjpeg's standard error manager, but a fatal error longjmps to `jump`
+ * (the caller's setjmp) instead of ending the program. */
+typedef struct ImageJpegError {
+    struct jpeg_error_mgr mgr;
+    jmp_buf jump;
+} ImageJpegError;
+
+/* Sets cinfo->err to je. */
+void image_jpeg_errors(struct jpeg_decompress_struct *cinfo, ImageJpegError *je);
 
 #endif

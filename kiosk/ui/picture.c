@@ -190,13 +190,6 @@ static SDL_Surface *decode_png(const unsigned char *data, size_t len, const Imag
 
 /* ---- JPEG ------------------------------------------------------------- */
 
-typedef struct {
-    struct jpeg_error_mgr mgr;
-    jmp_buf jump;
-} JpegFail;
-
-static void jpeg_fail(j_common_ptr cinfo) { longjmp(((JpegFail *)cinfo->err)->jump, 1); }
-
 /* CMYK from libjpeg to RGBA.  Adobe's files (the usual source of CMYK
  * JPEGs) store the inks inverted, which the Adobe marker says. */
 static void cmyk_to_rgba(const uint8_t *cmyk, uint8_t *rgba, int w, bool inverted)
@@ -225,7 +218,7 @@ static int jpeg_scale_denom(int w, int h, int out_w, int out_h)
     return d;
 }
 
-static int jpeg_rows(struct jpeg_decompress_struct *cinfo, JpegFail *jf, const unsigned char *data, size_t len,
+static int jpeg_rows(struct jpeg_decompress_struct *cinfo, ImageJpegError *jf, const unsigned char *data, size_t len,
                      const ImageInfo *info, int max_w, int max_h, Decode *d, Err *err)
 {
     if (setjmp(jf->jump)) {
@@ -263,10 +256,9 @@ static SDL_Surface *decode_jpeg(const unsigned char *data, size_t len, const Ima
                                 Err *err)
 {
     struct jpeg_decompress_struct cinfo = {0};
-    JpegFail jf;
+    ImageJpegError jf;
     Decode d = {0};
-    cinfo.err = jpeg_std_error(&jf.mgr);
-    jf.mgr.error_exit = jpeg_fail;
+    image_jpeg_errors(&cinfo, &jf);
     int rc = jpeg_rows(&cinfo, &jf, data, len, info, max_w, max_h, &d, err);
     jpeg_destroy_decompress(&cinfo);
     decode_free(&d, rc == 0);
