@@ -77,6 +77,8 @@ static int query_word(Request *r, const char *name, int (*parse)(const char *), 
     return -1;
 }
 
+/* Not a row of api_admin.c's list table: it takes four filters and adds
+ * the summary. */
 void api_admin_cases(Request *r)
 {
     Cdb *db;
@@ -100,17 +102,6 @@ void api_admin_cases(Request *r)
     if (!rc && (rc = cases_summary(db, who.org, f.reports, &summary, &err))) json_decref(rows);
     if (rc) return api_reply_failure(r, &err);
     http_reply_json(r, 200, json_pack("{s:o,s:o}", "cases", rows, "summary", summary));
-}
-
-void api_admin_satisfaction(Request *r)
-{
-    Cdb *db;
-    Actor who;
-    if (api_actor(r, &db, &who)) return;
-    json_t *v;
-    Err err;
-    if (cases_satisfaction(db, who.org, &v, &err)) return api_reply_failure(r, &err);
-    http_reply_json(r, 200, v);
 }
 
 void api_admin_case_get(Request *r)
