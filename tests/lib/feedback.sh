@@ -1,7 +1,8 @@
 # tests/lib/feedback.sh — shared by the tests/feedback_*.sh scripts: a
-# kiosk.conf in the scratch folder, the headless kiosk run on a script,
-# and reading the outbox with the sqlite3 tool.  Sourced from the top of
-# the tree; brings tests/lib/common.sh (T, BIN, fail) with it.
+# kiosk.conf in the scratch folder (or one registered with a real countyd),
+# the headless kiosk run on a script, and reading the outbox with the
+# sqlite3 tool.  Sourced from the top of the tree; brings tests/lib/common.sh
+# (T, BIN, fail) with it.
 
 . tests/lib/common.sh
 
@@ -30,6 +31,28 @@ rime_user_dir = $T/rime
 rate_limit_per_hour = $limit
 duplicate_window = 600
 CONF
+}
+
+# fb_online_kiosk [LINE...]: a real countyd (admin li) holding one published
+# item, volunteer (关于开展党员志愿服务活动的通知, category zuzhi), and kiosk
+# lobby-1 registered with it; $T/kiosk.conf is fb_conf's with lobby-1's
+# [sync] section, each LINE added to that section.
+fb_online_kiosk() {
+    countyd_start li
+    C="$T/content"
+    mkdir -p "$C"
+    printf 'zuzhi | 组织建设\n' > "$C/catalog.txt"
+    author_item "$C/volunteer.txt" zuzhi 关于开展党员志愿服务活动的通知 "2026-11-01 09:00" 即时 社会 \
+        每月第一个周六，党员在便民服务中心门前开展志愿服务。
+    publish_approved "$C"
+    "$BIN"/kioskctl kiosk-add lobby-1 > "$T/kiosk-add.txt"
+    fb_conf landscape
+    grep -v '^server_url\|^\[sync\]' "$T/kiosk.conf" > "$T/rest.conf"
+    {
+        sed -n '/^\[sync\]/,$p' "$T/kiosk-add.txt"
+        for line in "$@"; do echo "$line"; done
+        cat "$T/rest.conf"
+    } > "$T/kiosk.conf"
 }
 
 # The start every script shares: a fixed clock and the test content.
