@@ -8,14 +8,10 @@
 set -eu
 . tests/lib/feedback.sh
 
-countyd_start li
-"$BIN"/kioskctl kiosk-add lobby-1 > "$T/kiosk-add.txt"
-fb_conf landscape
-grep -v '^server_url\|^\[sync\]' "$T/kiosk.conf" > "$T/rest.conf"
-{ sed -n '/^\[sync\]/,$p' "$T/kiosk-add.txt"; cat "$T/rest.conf"; } > "$T/kiosk.conf"
+fb_online_kiosk
 
 {
-    # no content import: the county server is the source, and it has none
+    # no content import: the county server is the source
     echo "clock 2026-11-22T10:00:00+08:00"
     cat <<'SCRIPT'
 tap-text nav.feedback
