@@ -40,14 +40,14 @@ void api_feedback(Request *r);
 void api_heartbeat(Request *r);
 
 void api_admin_status(Request *r);
+/* Every route that only lists rows, by its path (api_admin.c's list_routes). */
+void api_admin_list(Request *r);
 void api_admin_kiosk_add(Request *r);
-void api_admin_kiosks(Request *r);
 void api_admin_kiosk_settings(Request *r);
 void api_admin_kiosk_command(Request *r);
 void api_admin_categories(Request *r);
 void api_admin_blobs_missing(Request *r);
 void api_admin_blob_put(Request *r);
-void api_admin_items(Request *r);
 void api_admin_item_get(Request *r);
 void api_admin_item_put(Request *r);
 void api_admin_item_step(Request *r);
@@ -55,19 +55,13 @@ void api_admin_notice_put(Request *r);
 void api_admin_notice_delete(Request *r);
 void api_admin_answer_put(Request *r);
 void api_admin_answer_delete(Request *r);
-void api_admin_feedback(Request *r);
 void api_admin_reply(Request *r);
-void api_admin_audit(Request *r);
-void api_admin_orgs(Request *r);
 void api_admin_org_add(Request *r);
 void api_admin_org_put(Request *r);
-void api_admin_admins(Request *r);
 void api_admin_admin_add(Request *r);
 void api_admin_kiosk_move(Request *r);
 void api_admin_category_put(Request *r);
 void api_admin_category_delete(Request *r);
-void api_admin_catalog(Request *r);
-void api_admin_overdue(Request *r);
 void api_admin_audit_verify(Request *r);
 void api_admin_items_put_batch(Request *r);
 void api_admin_items_step_batch(Request *r);
@@ -86,10 +80,6 @@ void console_login(Request *r);
 void console_session(Request *r);
 void console_logout(Request *r);
 void console_password(Request *r);
-void console_accounts(Request *r);
 void console_account_reset(Request *r);
-void console_categories(Request *r);
-void console_notices(Request *r);
-void console_stats(Request *r);
 
 #endif
