@@ -162,6 +162,13 @@ static const char *const migrations[] = {
     "CREATE INDEX published_revisions_at ON published_revisions(at);"
     "INSERT INTO published_revisions (item, org, revision, doc, at, admin)"
     "  SELECT id, org, published_revision, published, updated_at, updated_by FROM items WHERE published IS NOT NULL;",
+    /* 10 -> 11: item views by day (China Standard Time, "2026-11-20"), for
+     * the statistics over time: the day a heartbeat arrived, or the day a
+     * kiosk says they happened (views_by_day).  item_views keeps the
+     * totals; the views counted before this step have no day and stay in
+     * the totals only. */
+    "CREATE TABLE item_views_daily (day TEXT NOT NULL, item TEXT NOT NULL, kiosk TEXT NOT NULL,"
+    "  views INTEGER NOT NULL, PRIMARY KEY (day, item, kiosk));",
 };
 
 /* The schema version after which audit_seal chains the entries. */
