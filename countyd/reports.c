@@ -120,18 +120,18 @@ int reports_range(const char *unit, const char *from, const char *to, int64_t no
     snprintf(this_month, sizeof this_month, "%.7s", today);
     int first, last; /* month numbers, or day numbers (days since 1970-01-01 in CST) */
     if (out->by_month) {
-        if ((last = month_index(to ? to : this_month)) < 0) return refuse_end(err, "to", true);
-        if ((first = from ? month_index(from) : last - 11) < 0) return refuse_end(err, "from", true);
+        if ((last = month_index(to ? to : this_month)) < 0) return refuse_end(err, "to（止）", true);
+        if ((first = from ? month_index(from) : last - 11) < 0) return refuse_end(err, "from（起）", true);
     } else {
         int64_t t;
-        if (feed_parse_day(to ? to : today, &t)) return refuse_end(err, "to", false);
+        if (feed_parse_day(to ? to : today, &t)) return refuse_end(err, "to（止）", false);
         last = (int)((t + CST_OFFSET) / 86400);
-        if (from && feed_parse_day(from, &t)) return refuse_end(err, "from", false);
+        if (from && feed_parse_day(from, &t)) return refuse_end(err, "from（起）", false);
         first = from ? (int)((t + CST_OFFSET) / 86400) : last - 29;
         out->first_day = (int64_t)first * 86400 - CST_OFFSET;
     }
     int most = out->by_month ? STATS_MAX_MONTHS : STATS_MAX_DAYS;
-    if (first > last) return err_refuse(err, ERR_BAD_REQUEST, "from 在 to 之后");
+    if (first > last) return err_refuse(err, ERR_BAD_REQUEST, "起始日期在截止日期之后（from 晚于 to）");
     if (last - first + 1 > most)
         return err_refuse(err, ERR_BAD_REQUEST, "一次最多看 %d %s", most, out->by_month ? "个月" : "天");
     out->count = last - first + 1;
