@@ -2,26 +2,31 @@
  * part).  Every route here needs an admin token; r->actor is the admin.
  * Each handler loads the admin (api_actor), finds the organisation the
  * request is about, and asks authz.h whether the admin may act there
- * (api_allowed) before it calls a domain module. */
+ * (api_allowed) before it calls a domain module.  The many routes that
+ * only list rows (also the console's lists) are one table, list_routes,
+ * answered by api_admin_list. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "accounts.h"
 #include "admins.h"
 #include "api.h"
 #include "app.h"
 #include "audit.h"
 #include "authz.h"
+#include "cases.h"
 #include "catalog.h"
 #include "cdb.h"
 #include "content.h"
 #include "feed.h"
 #include "feedback.h"
 #include "kiosks.h"
-#include "privacy.h"
 #include "number.h"
 #include "orgs.h"
+#include "privacy.h"
+#include "reports.h"
 
 /* The admin and the parsed body; NULL (already answered) on failure. */
 static json_t *actor_and_body(Request *r, Cdb **db, Actor *who)
@@ -41,12 +46,6 @@ static void reply_revision(Request *r, int status, json_t *answer)
     }
     json_object_set_new(answer, "revision", json_integer(revision));
     http_reply_json(r, status, answer);
-}
-
-static void reply_rows(Request *r, const char *key, int rc, json_t *rows, const Err *err)
-{
-    if (rc) return api_reply_failure(r, err);
-    reply_revision(r, 200, json_pack("{s:o}", key, rows));
 }
 
 static const char *body_text(json_t *body, const char *key) { return json_string_value(json_object_get(body, key)); }
@@ -108,17 +107,6 @@ void api_admin_status(Request *r)
 
 /* ---- organisations and admins ---------------------------------------------------------- */
 
-void api_admin_orgs(Request *r)
-{
-    Cdb *db;
-    Actor who;
-    if (api_actor(r, &db, &who)) return;
-    json_t *rows = NULL;
-    Err err;
-    int rc = orgs_list(db, who.org, &rows, &err);
-    reply_rows(r, "orgs", rc, rows, &err);
-}
-
 void api_admin_org_add(Request *r)
 {
     Cdb *db;
@@ -154,17 +142,6 @@ void api_admin_org_put(Request *r)
         else http_reply_json(r, 200, json_pack("{s:s}", "id", r->params[0]));
     }
     json_decref(body);
-}
-
-void api_admin_admins(Request *r)
-{
-    Cdb *db;
-    Actor who;
-    if (api_actor(r, &db, &who)) return;
-    json_t *rows = NULL;
-    Err err;
-    int rc = admins_list(db, who.org, &rows, &err);
-    reply_rows(r, "admins", rc, rows, &err);
 }
 
 void api_admin_admin_add(Request *r)
@@ -212,24 +189,6 @@ void api_admin_kiosk_add(Request *r)
     }
     if (!rc) http_reply_json(r, 201, json_pack("{s:s,s:s,s:s}", "id", id, "org", org, "token", token));
     json_decref(body);
-}
-
-void api_admin_kiosks(Request *r)
-{
-    App *app = r->app;
-    Cdb *db;
-    Actor who;
-    if (api_actor(r, &db, &who)) return;
-    json_t *rows = NULL;
-    Err err;
-    const char *minutes = http_query(r, "silent_minutes");
-    int silent = app->silent_minutes;
-    if (minutes && number_parse_int(minutes, 0, 1000000, &silent)) {
-        http_reply_error(r, 400, "bad_request", "silent_minutes: must be a whole number of minutes");
-        return;
-    }
-    int rc = kiosks_list(db, who.org, silent > 0 ? silent : app->silent_minutes, &rows, &err);
-    reply_rows(r, "kiosks", rc, rows, &err);
 }
 
 /* May the admin manage kiosk `id` ("*" = every kiosk of the county)? */
@@ -343,36 +302,6 @@ void api_admin_category_delete(Request *r)
     reply_revision(r, 200, json_pack("{s:s}", "id", r->params[0]));
 }
 
-void api_admin_catalog(Request *r)
-{
-    Cdb *db;
-    Actor who;
-    if (api_actor(r, &db, &who)) return;
-    const char *org = http_query(r, "org");
-    if (org && api_allowed(r, db, &who, AUTHZ_READ, org)) return;
-    json_t *rows = NULL;
-    Err err;
-    int rc = catalog_list(db, org ? org : who.org, &rows, &err);
-    reply_rows(r, "catalog", rc, rows, &err);
-}
-
-void api_admin_overdue(Request *r)
-{
-    Cdb *db;
-    Actor who;
-    if (api_actor(r, &db, &who)) return;
-    const char *org = http_query(r, "org");
-    if (org && api_allowed(r, db, &who, AUTHZ_READ, org)) return;
-    int64_t now = (int64_t)time(NULL);
-    const char *at = http_query(r, "at");
-    if (at && feed_parse_time(at, &now))
-        return http_reply_error(r, 400, "bad_request", "at: must be a time like 2026-12-05T09:00:00+08:00");
-    json_t *rows = NULL;
-    Err err;
-    int rc = catalog_overdue(db, org ? org : who.org, now, &rows, &err);
-    reply_rows(r, "overdue", rc, rows, &err);
-}
-
 void api_admin_blobs_missing(Request *r)
 {
     Cdb *db;
@@ -411,17 +340,6 @@ void api_admin_blob_put(Request *r)
                               r->body_len, &created, &err);
     if (rc) return api_reply_failure(r, &err);
     http_reply_json(r, created ? 201 : 200, json_pack("{s:s,s:b}", "sha256", r->params[0], "created", created));
-}
-
-void api_admin_items(Request *r)
-{
-    Cdb *db;
-    Actor who;
-    if (api_actor(r, &db, &who)) return;
-    json_t *rows = NULL;
-    Err err;
-    int rc = content_items_list(db, who.org, &rows, &err);
-    reply_rows(r, "items", rc, rows, &err);
 }
 
 void api_admin_item_get(Request *r)
@@ -538,60 +456,14 @@ void api_admin_answer_delete(Request *r) { doc_delete(r, DOC_ANSWER); }
 
 /* ---- feedback and the audit trail ------------------------------------------------------ */
 
-void api_admin_feedback(Request *r)
-{
-    Cdb *db;
-    Actor who;
-    if (api_actor(r, &db, &who)) return;
-    int64_t since = 0;
-    const char *s = http_query(r, "since");
-    if (s && feed_parse_time(s, &since))
-        return http_reply_error(r, 400, "bad_request", "since: must be a time like 2026-11-01T00:00:00+08:00");
-    json_t *rows = NULL;
-    Err err;
-    int rc = feedback_list(db, who.org, since, &rows, &err);
-    reply_rows(r, "feedback", rc, rows, &err);
-}
-
 void api_admin_reply(Request *r)
 {
     Cdb *db;
     Actor who;
     json_t *body = actor_and_body(r, &db, &who);
     if (!body) return;
-    json_t *pub = json_object_get(body, "public");
-    char org[CDB_ID_SIZE];
-    Err err;
-    int rc = feedback_owner(db, r->params[0], org, sizeof org, &err);
-    if (rc < 0) http_reply_internal(r, &err);
-    if (rc == 1) http_reply_error(r, 404, "not_found", "there is no feedback %s", r->params[0]);
-    if (!rc && pub && !json_is_boolean(pub))
-        rc = -1, http_reply_error(r, 400, "bad_request", "public: must be true or false");
-    /* Writing a reply is drafting; making it public is publishing. */
-    if (!rc) rc = api_allowed(r, db, &who, json_is_true(pub) ? AUTHZ_APPROVE : AUTHZ_DRAFT, org);
-    int64_t reply_id;
-    if (!rc && (rc = feedback_reply(db, who.name, r->params[0], body_text(body, "text"), json_is_true(pub),
-                                    body_text(body, "question"), body_text(body, "privacy_reason"), &reply_id, &err)))
-        api_reply_failure(r, &err);
-    if (!rc) reply_revision(r, 201, json_pack("{s:I}", "reply_id", (json_int_t)reply_id));
+    api_reply_feedback(r, db, &who, r->params[0], body);
     json_decref(body);
-}
-
-void api_admin_audit(Request *r)
-{
-    Cdb *db;
-    Actor who;
-    if (api_actor(r, &db, &who)) return;
-    const char *l = http_query(r, "limit");
-    int limit = 100;
-    if (l && number_parse_int(l, 1, 10000, &limit)) {
-        http_reply_error(r, 400, "bad_request", "limit: must be a whole number from 1 to 10000");
-        return;
-    }
-    json_t *rows = NULL;
-    Err err;
-    int rc = cdb_audit_list(db, who.org, limit, &rows, &err);
-    reply_rows(r, "audit", rc, rows, &err);
 }
 
 /* ---- the tamper-evident record and the yearly archive ---------------------------------- */
@@ -726,4 +598,150 @@ void api_admin_items_step_batch(Request *r)
         api_reply_failure(r, &err);
     if (!rc) reply_revision(r, 200, json_pack("{s:s,s:I}", "step", body_text(body, "step"), "items", (json_int_t)n));
     json_decref(body);
+}
+
+/* ---- list routes ------------------------------------------------------------------------ */
+
+/* What a list route's query said.  `org` is the organisation whose rows
+ * (it and those below it) are listed: ?org= where the route takes it, else
+ * the admin's own.  `value` is the route's one other query parameter,
+ * when `given`. */
+typedef struct {
+    App *app;
+    const char *org;
+    bool given;
+    int64_t value;
+    bool reports; /* the admin may read 举报 (AUTHZ_READ_REPORTS on its organisation) */
+} ListQuery;
+
+/* A list that needs nothing but the organisation. */
+typedef int (*ListRows)(Cdb *db, const char *top, json_t **out, Err *err);
+/* A list that also reads the query (its parameter's default is its own). */
+typedef int (*ListRowsBy)(Cdb *db, const ListQuery *q, json_t **out, Err *err);
+
+typedef enum { ARG_WHOLE, ARG_TIME } ArgKind;
+
+/* A list route's one query parameter besides ?org=. */
+typedef struct {
+    const char *name;
+    ArgKind kind;
+    int min, max; /* ARG_WHOLE */
+    const char *refusal; /* the 400 answer's sentence when it is not one */
+} ListArg;
+
+enum {
+    LIST_REVISION = 1 << 0, /* the answer also carries the server's revision */
+    LIST_ORG_QUERY = 1 << 1, /* ?org= may name another organisation of the admin's subtree */
+};
+
+typedef struct {
+    const char *path; /* the route's pattern in routes.c: a fixed path, no star */
+    const char *key; /* the answer is {"<key>": rows, ...}; NULL: the rows object itself */
+    unsigned flags; /* LIST_ bits */
+    AuthzAction what; /* asked of authz_check() on the organisation listed */
+    const ListArg *arg; /* or NULL */
+    ListRows rows; /* one of rows, rows_by */
+    ListRowsBy rows_by;
+} ListRoute;
+
+static int list_categories(Cdb *db, const char *top, json_t **out, Err *err)
+{
+    (void)top; /* the catalog is the county's, the same for everyone */
+    return reports_categories(db, out, err);
+}
+
+static int list_kiosks(Cdb *db, const ListQuery *q, json_t **out, Err *err)
+{
+    int silent = q->value > 0 ? (int)q->value : q->app->silent_minutes;
+    return kiosks_list(db, q->org, silent, out, err);
+}
+
+static int list_overdue(Cdb *db, const ListQuery *q, json_t **out, Err *err)
+{
+    return catalog_overdue(db, q->org, q->given ? q->value : (int64_t)time(NULL), out, err);
+}
+
+static int list_feedback(Cdb *db, const ListQuery *q, json_t **out, Err *err)
+{
+    return feedback_list(db, q->org, q->value, q->reports, out, err);
+}
+
+static int list_audit(Cdb *db, const ListQuery *q, json_t **out, Err *err)
+{
+    return cdb_audit_list(db, q->org, q->given ? (int)q->value : 100, out, err);
+}
+
+static const ListArg silent_minutes = {"silent_minutes", ARG_WHOLE, 0, 1000000,
+                                       "silent_minutes: must be a whole number of minutes"};
+static const ListArg overdue_at = {"at", ARG_TIME, 0, 0, "at: must be a time like 2026-12-05T09:00:00+08:00"};
+static const ListArg since = {"since", ARG_TIME, 0, 0, "since: must be a time like 2026-11-01T00:00:00+08:00"};
+static const ListArg audit_limit = {"limit", ARG_WHOLE, 1, 10000, "limit: must be a whole number from 1 to 10000"};
+
+/* Every list asks AUTHZ_READ: each domain module's list is already limited
+ * to the organisation's subtree. */
+static const ListRoute list_routes[] = {
+    {"/v1/admin/orgs", "orgs", LIST_REVISION, AUTHZ_READ, NULL, orgs_list, NULL},
+    {"/v1/admin/admins", "admins", LIST_REVISION, AUTHZ_READ, NULL, admins_list, NULL},
+    {"/v1/admin/items", "items", LIST_REVISION, AUTHZ_READ, NULL, content_items_list, NULL},
+    {"/v1/admin/catalog", "catalog", LIST_REVISION | LIST_ORG_QUERY, AUTHZ_READ, NULL, catalog_list, NULL},
+    {"/v1/admin/kiosks", "kiosks", LIST_REVISION, AUTHZ_READ, &silent_minutes, NULL, list_kiosks},
+    {"/v1/admin/overdue", "overdue", LIST_REVISION | LIST_ORG_QUERY, AUTHZ_READ, &overdue_at, NULL, list_overdue},
+    {"/v1/admin/feedback", "feedback", LIST_REVISION, AUTHZ_READ, &since, NULL, list_feedback},
+    {"/v1/admin/audit", "audit", LIST_REVISION, AUTHZ_READ, &audit_limit, NULL, list_audit},
+    /* The console's pages (docs/CONSOLE.md), answered without the revision. */
+    {"/console/api/accounts", "accounts", 0, AUTHZ_READ, NULL, accounts_list, NULL},
+    {"/v1/admin/categories", "categories", 0, AUTHZ_READ, NULL, list_categories, NULL},
+    {"/v1/admin/notices", "notices", 0, AUTHZ_READ, NULL, reports_notices, NULL},
+    {"/v1/admin/stats", NULL, 0, AUTHZ_READ, NULL, reports_stats, NULL},
+    {"/v1/admin/satisfaction", NULL, 0, AUTHZ_READ, NULL, cases_satisfaction, NULL},
+};
+
+static const ListRoute *list_route(const char *path)
+{
+    for (size_t i = 0; i < sizeof list_routes / sizeof list_routes[0]; i++)
+        if (strcmp(list_routes[i].path, path) == 0) return &list_routes[i];
+    return NULL;
+}
+
+/* The route's one query parameter into q: 0, or -1 after answering 400. */
+static int list_argument(Request *r, const ListRoute *route, ListQuery *q)
+{
+    const ListArg *arg = route->arg;
+    const char *text = arg ? http_query(r, arg->name) : NULL;
+    if (!text) return 0;
+    int whole = 0;
+    int bad =
+        arg->kind == ARG_TIME ? feed_parse_time(text, &q->value) : number_parse_int(text, arg->min, arg->max, &whole);
+    if (bad) {
+        http_reply_error(r, 400, "bad_request", "%s", arg->refusal);
+        return -1;
+    }
+    if (arg->kind == ARG_WHOLE) q->value = whole;
+    q->given = true;
+    return 0;
+}
+
+void api_admin_list(Request *r)
+{
+    const ListRoute *route = list_route(r->path);
+    if (!route) {
+        Err err;
+        err_set(&err, "no list route for %s", r->path);
+        return http_reply_internal(r, &err);
+    }
+    Cdb *db;
+    Actor who;
+    if (api_actor(r, &db, &who)) return;
+    ListQuery q = {.app = r->app, .org = (route->flags & LIST_ORG_QUERY) ? http_query(r, "org") : NULL};
+    if (!q.org) q.org = who.org;
+    Err ignored;
+    q.reports = authz_check(db, &who, AUTHZ_READ_REPORTS, who.org, &ignored) == 0;
+    if (api_allowed(r, db, &who, route->what, q.org) || list_argument(r, route, &q)) return;
+    json_t *rows = NULL;
+    Err err;
+    int rc = route->rows ? route->rows(db, q.org, &rows, &err) : route->rows_by(db, &q, &rows, &err);
+    if (rc) return api_reply_failure(r, &err);
+    json_t *answer = route->key ? json_pack("{s:o}", route->key, rows) : rows;
+    if (route->flags & LIST_REVISION) reply_revision(r, 200, answer);
+    else http_reply_json(r, 200, answer);
 }

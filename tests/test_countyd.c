@@ -918,6 +918,52 @@ static void every_route_survives_hostile_bodies(void **state)
     json_decref(countyd_admin_ok(&srv, "GET", "/v1/admin/status", NULL));
 }
 
+/* The list routes (api_admin.c's table): each answers its rows under its
+ * key, refuses a query parameter it cannot read with the parameter's own
+ * sentence, and asks authz_check() about ?org= where it takes one. */
+static void list_routes_answer_and_refuse_bad_queries(void **state)
+{
+    (void)state;
+    static const char *const lists[][2] = {
+        {"/v1/admin/orgs", "orgs"},
+        {"/v1/admin/admins", "admins"},
+        {"/v1/admin/items", "items"},
+        {"/v1/admin/catalog", "catalog"},
+        {"/v1/admin/kiosks", "kiosks"},
+        {"/v1/admin/overdue", "overdue"},
+        {"/v1/admin/feedback", "feedback"},
+        {"/v1/admin/audit", "audit"},
+        {"/console/api/accounts", "accounts"},
+        {"/v1/admin/categories", "categories"},
+        {"/v1/admin/notices", "notices"},
+        {"/v1/admin/stats", "by_item"},
+    };
+    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+        json_t *doc = countyd_admin_ok(&srv, "GET", lists[i][0], NULL);
+        if (!json_is_array(json_object_get(doc, lists[i][1]))) fail_msg("%s has no array %s", lists[i][0], lists[i][1]);
+        json_decref(doc);
+    }
+    static const char *const refused[][2] = {
+        {"/v1/admin/kiosks?silent_minutes=-1", "silent_minutes: must be a whole number of minutes"},
+        {"/v1/admin/overdue?at=tomorrow", "at: must be a time like 2026-12-05T09:00:00+08:00"},
+        {"/v1/admin/feedback?since=2026-13-01", "since: must be a time like 2026-11-01T00:00:00+08:00"},
+        {"/v1/admin/audit?limit=0", "limit: must be a whole number from 1 to 10000"},
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        Reply r = countyd_admin(&srv, "GET", refused[i][0], NULL);
+        if (r.status != 400 || !strstr(r.body, refused[i][1]))
+            fail_msg("%s -> %ld %s", refused[i][0], r.status, r.body);
+        reply_free(&r);
+    }
+    json_t *doc = countyd_admin_ok(&srv, "GET", "/v1/admin/audit?limit=1", NULL);
+    assert_true(json_array_size(json_object_get(doc, "audit")) <= 1);
+    json_decref(doc);
+    Reply r = countyd_admin(&srv, "GET", "/v1/admin/catalog?org=no-such-org", NULL);
+    expect_error(&r, 404, "not_found");
+    r = countyd_admin(&srv, "GET", "/v1/admin/overdue?org=no-such-org", NULL);
+    expect_error(&r, 404, "not_found");
+}
+
 /* A connection from `from` (another loopback address) that sends a
  * request's headers declaring a body, and then nothing. */
 static int slow_client(const char *from, int port)
@@ -1009,6 +1055,7 @@ int main(void)
         cmocka_unit_test(heartbeat_views_are_checked),
         cmocka_unit_test(garbage_gets_json_errors_and_the_server_lives),
         cmocka_unit_test(every_route_survives_hostile_bodies),
+        cmocka_unit_test(list_routes_answer_and_refuse_bad_queries),
         cmocka_unit_test(slow_client_flood_leaves_kiosks_served),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -1048,12 +1048,18 @@ bool store_busy(Store *s)
     return code == SQLITE_BUSY || code == SQLITE_LOCKED;
 }
 
+/* A kind this program does not know (a row written by a newer version
+ * before a downgrade): outside the vocabulary, so feedback_kind_word()
+ * gives NULL, and store_feedback_pending holds the row back rather than
+ * uploading it as something it is not. */
+#define UNKNOWN_KIND ((FeedbackKind)(FEEDBACK_REPORT + 1))
+
 static void read_feedback(sqlite3_stmt *st, void *slot)
 {
     StoreFeedback *f = slot;
     sql_copy_text(f->id, sizeof f->id, st, 0);
     int k = feedback_kind_parse((const char *)sqlite3_column_text(st, 1));
-    f->kind = k < 0 ? FEEDBACK_COMMENT : (FeedbackKind)k;
+    f->kind = k < 0 ? UNKNOWN_KIND : (FeedbackKind)k;
     sql_copy_text(f->target_item, sizeof f->target_item, st, 2);
     sql_copy_text(f->target_category, sizeof f->target_category, st, 3);
     f->rating = sqlite3_column_int(st, 4);
@@ -1074,7 +1080,20 @@ int store_feedback_pending(Store *s, int max, StoreFeedback **out, int *count, E
                                " ORDER BY created_at, id LIMIT ?1",
                                "d", max);
     if (!st) return -1;
-    return collect(s, st, sizeof(StoreFeedback), read_feedback, (void **)out, count, err);
+    if (collect(s, st, sizeof(StoreFeedback), read_feedback, (void **)out, count, err)) return -1;
+    StoreFeedback *rows = *out;
+    int kept = 0;
+    for (int i = 0; i < *count; i++) {
+        if (!feedback_kind_word(rows[i].kind)) {
+            log_warn("store: submission %s has a kind this kiosk does not know; it stays in the outbox, not sent",
+                     rows[i].id);
+            continue;
+        }
+        if (kept != i) rows[kept] = rows[i];
+        kept++;
+    }
+    *count = kept;
+    return 0;
 }
 
 int store_feedback_mark_sent(Store *s, const char *id, int64_t now, Err *err)

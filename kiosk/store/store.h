@@ -251,7 +251,8 @@ typedef struct StoreFeedback {
 int store_feedback_add(Store *s, const StoreFeedback *f, Err *err);
 /* The last failure on this connection was another connection's lock. */
 bool store_busy(Store *s);
-/* The oldest unsent submissions, at most `max`. */
+/* The oldest unsent submissions, at most `max`.  A row of a kind this
+ * program does not know is left out (and logged), never sent as another. */
 int store_feedback_pending(Store *s, int max, StoreFeedback **out, int *count, Err *err);
 /* After the server acknowledged: mark sent and erase the contact details. */
 int store_feedback_mark_sent(Store *s, const char *id, int64_t now, Err *err);
