@@ -10,6 +10,10 @@
  * feed snapshot (cmd_feed.c). */
 int cmd_feed(int argc, char **argv);
 
+/* kioskctl import FILE [--db DB] [--cache DIR]: a feed file into a kiosk's
+ * database by hand (cmd_import.c). */
+int cmd_import(int argc, char **argv);
+
 /* kioskctl sync [--config kiosk.conf] [--server URL] [--once]: the kiosk's
  * sync without a screen (cmd_sync.c). */
 int cmd_sync(int argc, char **argv);

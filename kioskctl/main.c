@@ -3,66 +3,16 @@
  * Each subcommand is one function in a table; `kioskctl help` lists them.
  * Local subcommands work on a kiosk database; the admin subcommands talk to
  * countyd (see docs/ADMIN.md). */
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "blobs.h"
 #include "commands.h"
-#include "err.h"
-#include "import.h"
-#include "log.h"
-#include "store.h"
 
 typedef struct {
     const char *name, *usage, *summary;
     int (*run)(int argc, char **argv);
 } Command;
-
-/* Finds "--name VALUE" in argv; NULL when absent. */
-static const char *opt_value(int argc, char **argv, const char *name, const char *dflt)
-{
-    for (int i = 0; i + 1 < argc; i++)
-        if (strcmp(argv[i], name) == 0) return argv[i + 1];
-    return dflt;
-}
-
-static int cmd_import(int argc, char **argv)
-{
-    if (argc < 1 || argv[0][0] == '-') {
-        fprintf(stderr, "usage: kioskctl import FILE [--db DB] [--cache DIR]\n");
-        return 2;
-    }
-    const char *file = argv[0];
-    const char *db = opt_value(argc, argv, "--db", "var/kiosk.db");
-    const char *cache = opt_value(argc, argv, "--cache", "var/cache");
-    Store *s;
-    Err err;
-    FeedResult res;
-    if (store_open(db, &s, &err)) {
-        fprintf(stderr, "kioskctl: %s\n", err.msg);
-        return 1;
-    }
-    if (feed_import_file(s, file, &res, &err)) {
-        fprintf(stderr, "kioskctl: import failed, nothing was changed: %s\n", err.msg);
-        store_close(s);
-        return 1;
-    }
-    char dir[1024];
-    snprintf(dir, sizeof dir, "%s", file);
-    int fetched = 0;
-    if (blobs_mkdirs(cache, &err) || blobs_fetch_local(s, cache, dirname(dir), &fetched, &err)) {
-        fprintf(stderr, "kioskctl: content imported, but attachments failed: %s\n", err.msg);
-        store_close(s);
-        return 1;
-    }
-    printf("imported %s: %s to revision %lld, %d upserts, %d deletions, %d attachments ready\n", file,
-           res.unchanged ? "already at" : (res.snapshot ? "snapshot" : "delta"), (long long)res.revision, res.upserts,
-           res.deletes, fetched);
-    store_close(s);
-    return 0;
-}
 
 static const Command commands[] = {
     {"import", "import 文件 [--db 数据库] [--cache 目录]", "把一个 feed 文件导入触控屏数据库", cmd_import},
