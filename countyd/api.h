@@ -1,7 +1,8 @@
 /* api.h — the HTTP handlers of countyd and its route table.
  *
  * api_kiosk.c answers kiosks (docs/PROTOCOL.md, first part), api_admin.c
- * answers kioskctl (the admin API).  Handlers parse the request, call one
+ * answers kioskctl (the admin API), api_cases.c both sides of feedback
+ * cases.  Handlers parse the request, call one
  * domain module (content, kiosks, feedback, feedgen) and turn its result
  * into an answer; they hold no SQL. */
 #ifndef COUNTYD_API_H
@@ -69,6 +70,15 @@ void api_admin_archive(Request *r);
 void api_admin_blob_get(Request *r);
 void api_admin_preview(Request *r);
 void api_admin_preview_page(Request *r);
+
+/* Feedback cases (api_cases.c). */
+void api_kiosk_receipt(Request *r);
+void api_admin_cases(Request *r);
+void api_admin_case_get(Request *r);
+void api_admin_case_step(Request *r);
+/* Answers a reply to feedback `feedback_id` ({"text","public","question",
+ * "privacy_reason"} in `body`), after asking authz_check(). */
+void api_reply_feedback(Request *r, Cdb *db, const Actor *who, const char *feedback_id, json_t *body);
 
 /* The web console (console.c).  console_authorize checks the session
  * cookie (and, for a change, the CSRF header) and fills r->actor; kind

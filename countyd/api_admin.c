@@ -16,6 +16,7 @@
 #include "app.h"
 #include "audit.h"
 #include "authz.h"
+#include "cases.h"
 #include "catalog.h"
 #include "cdb.h"
 #include "content.h"
@@ -461,21 +462,7 @@ void api_admin_reply(Request *r)
     Actor who;
     json_t *body = actor_and_body(r, &db, &who);
     if (!body) return;
-    json_t *pub = json_object_get(body, "public");
-    char org[CDB_ID_SIZE];
-    Err err;
-    int rc = feedback_owner(db, r->params[0], org, sizeof org, &err);
-    if (rc < 0) http_reply_internal(r, &err);
-    if (rc == 1) http_reply_error(r, 404, "not_found", "there is no feedback %s", r->params[0]);
-    if (!rc && pub && !json_is_boolean(pub))
-        rc = -1, http_reply_error(r, 400, "bad_request", "public: must be true or false");
-    /* Writing a reply is drafting; making it public is publishing. */
-    if (!rc) rc = api_allowed(r, db, &who, json_is_true(pub) ? AUTHZ_APPROVE : AUTHZ_DRAFT, org);
-    int64_t reply_id;
-    if (!rc && (rc = feedback_reply(db, who.name, r->params[0], body_text(body, "text"), json_is_true(pub),
-                                    body_text(body, "question"), body_text(body, "privacy_reason"), &reply_id, &err)))
-        api_reply_failure(r, &err);
-    if (!rc) reply_revision(r, 201, json_pack("{s:I}", "reply_id", (json_int_t)reply_id));
+    api_reply_feedback(r, db, &who, r->params[0], body);
     json_decref(body);
 }
 
@@ -625,6 +612,7 @@ typedef struct {
     const char *org;
     bool given;
     int64_t value;
+    bool reports; /* the admin may read 举报 (AUTHZ_READ_REPORTS on its organisation) */
 } ListQuery;
 
 /* A list that needs nothing but the organisation. */
@@ -676,7 +664,7 @@ static int list_overdue(Cdb *db, const ListQuery *q, json_t **out, Err *err)
 
 static int list_feedback(Cdb *db, const ListQuery *q, json_t **out, Err *err)
 {
-    return feedback_list(db, q->org, q->value, out, err);
+    return feedback_list(db, q->org, q->value, q->reports, out, err);
 }
 
 static int list_audit(Cdb *db, const ListQuery *q, json_t **out, Err *err)
@@ -716,6 +704,7 @@ static const ListRoute list_routes[] = {
     {"/v1/admin/categories", "categories", 0, AUTHZ_READ, NULL, list_categories, NULL},
     {"/v1/admin/notices", "notices", 0, AUTHZ_READ, NULL, reports_notices, NULL},
     {"/v1/admin/stats", NULL, 0, AUTHZ_READ, NULL, NULL, list_stats},
+    {"/v1/admin/satisfaction", NULL, 0, AUTHZ_READ, NULL, cases_satisfaction, NULL},
 };
 
 static const ListRoute *list_route(const char *path)
@@ -756,6 +745,8 @@ void api_admin_list(Request *r)
     if (api_actor(r, &db, &who)) return;
     ListQuery q = {.r = r, .app = r->app, .org = (route->flags & LIST_ORG_QUERY) ? http_query(r, "org") : NULL};
     if (!q.org) q.org = who.org;
+    Err ignored;
+    q.reports = authz_check(db, &who, AUTHZ_READ_REPORTS, who.org, &ignored) == 0;
     if (api_allowed(r, db, &who, route->what, q.org) || list_argument(r, route, &q)) return;
     json_t *rows = NULL;
     Err err;

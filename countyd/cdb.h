@@ -20,7 +20,7 @@
 
 #include "err.h"
 
-#define CDB_SCHEMA_VERSION 11
+#define CDB_SCHEMA_VERSION 12
 
 /* Bytes for an id (entity, organisation, admin) with its NUL. */
 #define CDB_ID_SIZE 80

@@ -17,6 +17,7 @@ const Route api_routes[] = {
     {"GET", "/v1/blobs/*", AUTH_NONE, 0, api_blob},
     {"POST", "/v1/feedback", AUTH_KIOSK, FEEDBACK_MAX_POST_BYTES, api_feedback},
     {"POST", "/v1/heartbeat", AUTH_KIOSK, HEARTBEAT_MAX_BYTES, api_heartbeat},
+    {"GET", "/v1/kiosk/receipts/*", AUTH_KIOSK, 0, api_kiosk_receipt},
 
     {"GET", "/v1/admin/status", AUTH_ADMIN, 0, api_admin_status},
     {"POST", "/v1/admin/kiosks", AUTH_ADMIN, 64 * KIB, api_admin_kiosk_add},
@@ -39,6 +40,10 @@ const Route api_routes[] = {
     {"DELETE", "/v1/admin/answers/*", AUTH_ADMIN, 0, api_admin_answer_delete},
     {"GET", "/v1/admin/feedback", AUTH_ADMIN, 0, api_admin_list},
     {"POST", "/v1/admin/feedback/*/reply", AUTH_ADMIN, 64 * KIB, api_admin_reply},
+    {"GET", "/v1/admin/cases", AUTH_ADMIN, 0, api_admin_cases},
+    {"GET", "/v1/admin/cases/*", AUTH_ADMIN, 0, api_admin_case_get},
+    {"POST", "/v1/admin/cases/*/*", AUTH_ADMIN, 64 * KIB, api_admin_case_step},
+    {"GET", "/v1/admin/satisfaction", AUTH_ADMIN, 0, api_admin_list},
     {"GET", "/v1/admin/audit", AUTH_ADMIN, 0, api_admin_list},
     {"GET", "/v1/admin/orgs", AUTH_ADMIN, 0, api_admin_list},
     {"POST", "/v1/admin/orgs", AUTH_ADMIN, 64 * KIB, api_admin_org_add},

@@ -44,7 +44,7 @@ SERVICE_RESULT=success sh $H stopped
 expect_delay 0 "after a clean stop"
 
 # A failure after a long run (300 s or more) is the first again.
-for i in 1 2 3; do run_and_stop signal; done
+for _ in 1 2 3; do run_and_stop signal; done
 expect_delay 20 "after three quick failures"
 DANGWU_BACKOFF_FIRST=0 sh $H wait > /dev/null
 read -r f s < "$STATE"

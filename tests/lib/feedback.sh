@@ -90,3 +90,29 @@ fb_sql() {
 fb_keys() {
     echo "$1" | sed 's/./tap-text kb.char:&\n/g' | grep -v '^$'
 }
+
+# receipt_of ID: the receipt number (回执号) of the submission ID, worked
+# out here independently of proto/receipt.c from the rule it documents:
+# SHA-256 of the id, its first 8 bytes as a number modulo 10^11 (in steps
+# of 16 bits so that shell arithmetic does not overflow), 11 digits, then
+# a Luhn check digit.
+receipt_of() {
+    hex=$(printf '%s' "$1" | sha256sum | cut -c1-16)
+    v=0
+    for i in 1 5 9 13; do
+        v=$(((v * 65536 + 0x$(echo "$hex" | cut -c$i-$((i + 3)))) % 100000000000))
+    done
+    digits=$(printf '%011d' "$v")
+    sum=0 pos=0
+    for i in 11 10 9 8 7 6 5 4 3 2 1; do
+        d=$(echo "$digits" | cut -c$i)
+        if [ $((pos % 2)) -eq 0 ]; then d=$((d * 2)); [ $d -gt 9 ] && d=$((d - 9)); fi
+        sum=$((sum + d)) pos=$((pos + 1))
+    done
+    echo "$digits$(((10 - sum % 10) % 10))"
+}
+
+# receipt_grouped DIGITS: "482109375516" -> "4821 0937 5516", as shown.
+receipt_grouped() {
+    echo "$1" | sed 's/^\(....\)\(....\)\(....\)$/\1 \2 \3/'
+}
