@@ -71,10 +71,11 @@ static const struct {
      " LEFT JOIN items i ON i.id = v.item", "v.item"},
     {"by_category", "category", "i.category AS category, coalesce(json_extract(c.doc, '$.name'), i.category) AS name",
      " JOIN items i ON i.id = v.item LEFT JOIN categories c ON c.id = i.category", "i.category"},
-    /* The organisation whose item was read (its owner), not the kiosk's. */
-    {"by_org", "org", "i.org AS org, coalesce(o.name, i.org) AS name",
+    /* The organisation whose item was read (its owner), not the kiosk's; one
+     * not yet named (the root, until org-set names it) by its id. */
+    {"by_org", "org", "i.org AS org, coalesce(nullif(o.name, ''), i.org) AS name",
      " JOIN items i ON i.id = v.item LEFT JOIN orgs o ON o.id = i.org", "i.org"},
-    {"by_kiosk", "kiosk", "v.kiosk AS kiosk, coalesce(k.name, v.kiosk) AS name",
+    {"by_kiosk", "kiosk", "v.kiosk AS kiosk, coalesce(nullif(k.name, ''), v.kiosk) AS name",
      " LEFT JOIN kiosks k ON k.id = v.kiosk", "v.kiosk"},
 };
 
