@@ -23,12 +23,7 @@ int audience_affected_orgs(Cdb *db, const char *owner, bool reaches_below, json_
     int rc = reaches_below ? cdb_rows(db, &rows, err, ORGS_SUBTREE_CTE " SELECT id FROM subtree", "s", owner)
                            : cdb_rows(db, &rows, err, "SELECT id FROM orgs WHERE id = ?", "s", owner);
     if (rc) return -1;
-    json_t *ids = json_array();
-    size_t i;
-    json_t *row;
-    json_array_foreach (rows, i, row) json_array_append(ids, json_object_get(row, "id"));
-    json_decref(rows);
-    *orgs = ids;
+    *orgs = cdb_column(rows, "id");
     return 0;
 }
 

@@ -301,6 +301,16 @@ int cdb_rows(Cdb *db, json_t **out, Err *err, const char *sql, const char *fmt, 
     return 0;
 }
 
+json_t *cdb_column(json_t *rows, const char *name)
+{
+    json_t *column = json_array();
+    size_t i;
+    json_t *row;
+    json_array_foreach (rows, i, row) json_array_append(column, json_object_get(row, name));
+    json_decref(rows);
+    return column;
+}
+
 int cdb_row(Cdb *db, json_t **out, Err *err, const char *sql, const char *fmt, ...)
 {
     json_t *rows = json_array();

@@ -208,12 +208,7 @@ static int take_commands(Cdb *db, const char *id, json_t **out, Err *err)
     if (cdb_rows(db, &rows, err, "SELECT command FROM kiosk_commands WHERE kiosk = ? ORDER BY created_at", "s", id) ||
         cdb_exec(db, err, "DELETE FROM kiosk_commands WHERE kiosk = ?", "s", id))
         return -1;
-    json_t *cmds = json_array();
-    size_t i;
-    json_t *row;
-    json_array_foreach (rows, i, row) json_array_append(cmds, json_object_get(row, "command"));
-    json_decref(rows);
-    *out = cmds;
+    *out = cdb_column(rows, "command");
     return 0;
 }
 
