@@ -1,7 +1,8 @@
 /* console.js — the 管理后台 in the browser: log-in, then one page per menu
  * entry, each drawn from countyd's admin API (docs/PROTOCOL.md) with the
  * session cookie.  Plain JavaScript, no library: the pages are tables and
- * forms, and the few charts are bars drawn as SVG by barChart() below.
+ * forms, and the few charts are bars and columns drawn as SVG by
+ * barChart(), columnChart() and trendChart() below.
  * Every text from the server goes into the page as text (el() never
  * parses HTML), so nothing a visitor or an admin typed can run here. */
 "use strict";
@@ -746,14 +747,71 @@ function caseDetail(c) {
 
 /* ---- 统计 ------------------------------------------------------------------ */
 
-async function pageStats() {
-  const [s, cases] = await Promise.all([api("GET", "/v1/admin/stats"),
+/* Views per period as columns: [n per period] → SVG, with the highest
+ * figure and a few period names as the axes. */
+function columnChart(periods, values, title) {
+  const max = Math.max(1, ...values);
+  const w0 = 1180, h0 = 220, left = 48, top = 14, plotH = 160, plotW = w0 - left - 10;
+  const step = plotW / Math.max(1, periods.length), every = Math.ceil(periods.length / 10);
+  const chart = svg("svg", { class: "chart columns", width: w0, height: h0, viewBox: `0 0 ${w0} ${h0}`, role: "img", "aria-label": title });
+  chart.append(svg("text", { x: left - 6, y: top + 10, "text-anchor": "end" }, String(max)),
+    svg("text", { x: left - 6, y: top + plotH, "text-anchor": "end" }, "0"),
+    svg("line", { class: "axis", x1: left, y1: top + plotH + 0.5, x2: w0 - 10, y2: top + plotH + 0.5 }));
+  values.forEach((v, i) => {
+    const h = v ? Math.max(2, Math.round((v / max) * plotH)) : 0;
+    const x = left + i * step;
+    chart.append(svg("rect", { class: "col", x: x + step * 0.15, y: top + plotH - h, width: Math.max(1, step * 0.7), height: h },
+      svg("title", {}, `${periods[i]}：${v} 次`)));
+    if (i % every === 0) chart.append(svg("text", { x: x + step / 2, y: top + plotH + 20, "text-anchor": "middle" }, shortPeriod(periods[i])));
+  });
+  return chart;
+}
+
+/* "2026-11-20" → "11-20" (the year is in the range above the chart). */
+function shortPeriod(p) {
+  return p.length === 10 ? p.slice(5) : p;
+}
+
+/* Each entry's views over the periods as a row of small columns, the most
+ * viewed first: [{label, views: [n], total}] → SVG. */
+function trendChart(entries, title) {
+  const rows = entries.slice(0, 8);
+  if (!rows.length) return el("p", { class: "muted" }, "这段时间没有浏览");
+  const max = Math.max(1, ...rows.flatMap((r) => r.views));
+  const rowH = 30, labelW = 190, bandW = 300, w0 = labelW + bandW + 80, h = rows.length * rowH + 6;
+  const chart = svg("svg", { class: "chart trend", width: w0, height: h, viewBox: `0 0 ${w0} ${h}`, role: "img", "aria-label": title });
+  rows.forEach((r, i) => {
+    const y = 3 + i * rowH, step = bandW / Math.max(1, r.views.length);
+    const label = r.label.length > 13 ? r.label.slice(0, 12) + "…" : r.label;
+    chart.append(svg("text", { x: labelW - 8, y: y + 18, "text-anchor": "end" }, label),
+      svg("line", { class: "axis", x1: labelW, y1: y + rowH - 4.5, x2: labelW + bandW, y2: y + rowH - 4.5 }));
+    r.views.forEach((v, p) => {
+      if (!v) return;
+      const hh = Math.max(2, Math.round((v / max) * (rowH - 8)));
+      chart.append(svg("rect", { class: "bar", x: labelW + p * step, y: y + rowH - 5 - hh, width: Math.max(1, step - 1), height: hh }));
+    });
+    chart.append(svg("text", { x: labelW + bandW + 8, y: y + 18 }, r.total + " 次"));
+  });
+  return chart;
+}
+
+async function pageStats(params) {
+  const unit = params.get("unit") === "month" ? "month" : "day";
+  const q = new URLSearchParams({ unit });
+  for (const k of ["from", "to"]) if (params.get(k)) q.set(k, params.get(k));
+  const [s, cases] = await Promise.all([api("GET", "/v1/admin/stats?" + q),
     S.features.cases ? api("GET", "/v1/admin/cases?limit=1") : null]);
   const onTime = cases ? cases.summary.filter((k) => k.answered).map((k) => ({
     label: (KIND_LABEL[k.kind] || k.kind) + "（" + k.on_time + "/" + k.answered + "）",
     value: Math.round((100 * k.on_time) / k.answered), cls: "bar2" })) : [];
+  const t = s.over_time;
+  const word = unit === "month" ? "月" : "日";
+  const names = (list, key) => Object.fromEntries(list.map((r) => [r[key], r.name]));
+  const catName = names(t.by_category, "category"), orgName = names(t.by_org, "org");
+  const trends = (list, label) => list.map((r) => ({ label: label(r), views: r.views, total: r.total }));
   const byItem = s.by_item.map((r) => ({ label: r.title, value: r.views }));
   const byCat = s.by_category.map((r) => ({ label: r.name, value: r.views }));
+  const byOrg = s.by_org.map((r) => ({ label: r.name, value: r.views }));
   const byKiosk = s.by_kiosk.map((r) => ({ label: r.name, value: r.views }));
   const perItem = {};
   for (const r of s.ratings) {
@@ -762,13 +820,47 @@ async function pageStats() {
     if (r.rating <= Math.floor(r.rating_levels / 2)) k.good += r.n;
   }
   const ratings = Object.values(perItem).map((k) => ({ label: k.title, value: Math.round((100 * k.good) / k.n), cls: "bar2" }));
-  const csv = () => downloadCsv("浏览统计.csv", ["编号", "标题", "目录", "浏览次数"],
-    s.by_item.map((r) => [r.item, r.title, r.category, r.views]));
+  /* One row per item and period with views: what a spreadsheet sums and pivots. */
+  const csv = () => {
+    const rows = [];
+    t.periods.forEach((p, i) => {
+      for (const r of t.by_item) if (r.views[i]) rows.push([p, r.item, r.title, catName[r.category] || r.category, orgName[r.org] || r.org, r.views[i]]);
+    });
+    downloadCsv(`浏览统计（按${word}）${t.from}至${t.to}.csv`, [unit === "month" ? "月份" : "日期", "编号", "标题", "目录", "组织", "浏览次数"], rows);
+  };
+  const go = (u, from, to) => {
+    const h = new URLSearchParams({ unit: u });
+    if (from) h.set("from", from);
+    if (to) h.set("to", to);
+    location.hash = "#/stats?" + h;
+  };
+  const ends = unit === "month" ? [t.from.slice(0, 7), t.to.slice(0, 7)] : [t.from, t.to];
+  const type = unit === "month" ? "month" : "date";
+  const from = el("input", { type, id: "stats-from", value: ends[0] }), to = el("input", { type, id: "stats-to", value: ends[1] });
+  const sum = t.total.reduce((a, b) => a + b, 0);
   show(el("h1", {}, "统计"),
-    el("div", { class: "actions" }, el("button", { type: "button", id: "stats-csv", onclick: csv }, "导出 CSV（Excel 可打开）")),
+    el("div", { class: "card" },
+      el("div", { class: "tabs" },
+        el("button", { type: "button", id: "stats-day", class: unit === "day" ? "active" : null, onclick: () => go("day") }, "按日"),
+        el("button", { type: "button", id: "stats-month", class: unit === "month" ? "active" : null, onclick: () => go("month") }, "按月")),
+      el("div", { class: "row stats-range" },
+        el("label", { class: "inline" }, "从", from), el("label", { class: "inline" }, "到", to),
+        el("div", { class: "actions" },
+          el("button", { type: "button", id: "stats-show", onclick: () => go(unit, from.value, to.value) }, "查看"),
+          el("button", { type: "button", id: "stats-csv", onclick: csv }, "导出 CSV（Excel 可打开）"))),
+      el("h2", {}, `每${word}浏览次数（${t.from} 至 ${t.to}，共 ${sum} 次）`),
+      columnChart(t.periods, t.total, `每${word}浏览次数`),
+      el("p", { class: "muted" }, "浏览次数按触控屏上报的日期计；触控屏离线期间的浏览，在它恢复联网那天计入。")),
+    el("div", { class: "grid charts" },
+      el("div", { class: "card" }, el("h2", {}, "各条内容的浏览趋势"), trendChart(trends(t.by_item, (r) => r.title), "各条内容的浏览趋势")),
+      el("div", { class: "card" }, el("h2", {}, "各目录的浏览趋势"), trendChart(trends(t.by_category, (r) => r.name), "各目录的浏览趋势")),
+      el("div", { class: "card" }, el("h2", {}, "各组织的浏览趋势"), trendChart(trends(t.by_org, (r) => r.name), "各组织的浏览趋势")),
+      el("div", { class: "card" }, el("h2", {}, "各触控屏的浏览趋势"), trendChart(trends(t.by_kiosk, (r) => r.name), "各触控屏的浏览趋势"))),
+    el("h2", {}, "累计（全部时间）"),
     el("div", { class: "grid charts" },
       el("div", { class: "card" }, el("h2", {}, "各条内容的浏览次数"), barChart(byItem, "各条内容的浏览次数", " 次")),
       el("div", { class: "card" }, el("h2", {}, "各目录的浏览次数"), barChart(byCat, "各目录的浏览次数", " 次")),
+      el("div", { class: "card" }, el("h2", {}, "各组织的浏览次数"), barChart(byOrg, "各组织的浏览次数", " 次")),
       el("div", { class: "card" }, el("h2", {}, "各触控屏的浏览次数"), barChart(byKiosk, "各触控屏的浏览次数", " 次")),
       el("div", { class: "card" }, el("h2", {}, "各条内容的满意率"), barChart(ratings, "各条内容的满意率", "%")),
       cases ? el("div", { class: "card", id: "on-time" }, el("h2", {}, "按期办结率"), barChart(onTime, "按期办结率", "%"),

@@ -607,6 +607,7 @@ void api_admin_items_step_batch(Request *r)
  * the admin's own.  `value` is the route's one other query parameter,
  * when `given`. */
 typedef struct {
+    Request *r; /* for a list with more to read in its query */
     App *app;
     const char *org;
     bool given;
@@ -671,6 +672,16 @@ static int list_audit(Cdb *db, const ListQuery *q, json_t **out, Err *err)
     return cdb_audit_list(db, q->org, q->given ? (int)q->value : 100, out, err);
 }
 
+/* ?unit=day|month&from=&to= (reports.h). */
+static int list_stats(Cdb *db, const ListQuery *q, json_t **out, Err *err)
+{
+    StatsRange range;
+    if (reports_range(http_query(q->r, "unit"), http_query(q->r, "from"), http_query(q->r, "to"), (int64_t)time(NULL),
+                      &range, err))
+        return -1;
+    return reports_stats(db, q->org, &range, out, err);
+}
+
 static const ListArg silent_minutes = {"silent_minutes", ARG_WHOLE, 0, 1000000,
                                        "silent_minutes: must be a whole number of minutes"};
 static const ListArg overdue_at = {"at", ARG_TIME, 0, 0, "at: must be a time like 2026-12-05T09:00:00+08:00"};
@@ -692,7 +703,7 @@ static const ListRoute list_routes[] = {
     {"/console/api/accounts", "accounts", 0, AUTHZ_READ, NULL, accounts_list, NULL},
     {"/v1/admin/categories", "categories", 0, AUTHZ_READ, NULL, list_categories, NULL},
     {"/v1/admin/notices", "notices", 0, AUTHZ_READ, NULL, reports_notices, NULL},
-    {"/v1/admin/stats", NULL, 0, AUTHZ_READ, NULL, reports_stats, NULL},
+    {"/v1/admin/stats", NULL, 0, AUTHZ_READ, NULL, NULL, list_stats},
     {"/v1/admin/satisfaction", NULL, 0, AUTHZ_READ, NULL, cases_satisfaction, NULL},
 };
 
@@ -732,7 +743,7 @@ void api_admin_list(Request *r)
     Cdb *db;
     Actor who;
     if (api_actor(r, &db, &who)) return;
-    ListQuery q = {.app = r->app, .org = (route->flags & LIST_ORG_QUERY) ? http_query(r, "org") : NULL};
+    ListQuery q = {.r = r, .app = r->app, .org = (route->flags & LIST_ORG_QUERY) ? http_query(r, "org") : NULL};
     if (!q.org) q.org = who.org;
     Err ignored;
     q.reports = authz_check(db, &who, AUTHZ_READ_REPORTS, who.org, &ignored) == 0;

@@ -14,12 +14,16 @@ What it holds the console to:
     from a certificate made here with openssl works and sets a Secure cookie;
   * every page: no console errors, no request to any host but countyd;
   * screenshots of every page (1366x768, and the overview on a phone).
+  * 统计: views a kiosk reported by day drawn per day and per month, and the
+    CSV export carrying each item's views by date;
   * roles and organisations (issue 10) through the console's sessions: the
     reviewer cannot approve the version they reviewed; a township's account
     sees its own township's items and not another's (403 when it asks).
 """
 import http.client
 import http.cookiejar
+import csv
+import datetime
 import json
 import os
 import re
@@ -399,8 +403,7 @@ def main():
         con.commit()
         con.close()
         for page, heading, shot in (("overview", "概览", "overview"), ("notices", "通知", "notices"),
-                                    ("feedback", "意见", "feedback"), ("stats", "统计", "stats"),
-                                    ("audit", "审计", "audit"), ("accounts", "账号", "accounts")):
+                                    ("feedback", "意见", "feedback"), ("audit", "审计", "audit"), ("accounts", "账号", "accounts")):
             c.go(page, heading)
             if page == "overview":
                 c.find("tr[data-kiosk=lobby-1] .state.ok")
@@ -410,12 +413,11 @@ def main():
                 c.text_appears(receipt_of(base, tokens["wang"], "fb-console-0001"), "tr[data-case=fb-console-0001]")
                 c.text_appears("满意率（1 条评价）", ".figures")
                 c.find("#satisfaction svg.chart")
-            if page == "stats":
-                c.text_appears("按期办结率", "#on-time")
             if page == "audit" and "尚未提供" not in c.find("#audit-verify").text:
                 c.text_appears("记录链完整", "#audit-verify")
             c.shot(shot)
             c.check_clean(page)
+        check_stats(c, driver)
         c.go("feedback", "意见")
         c.click("tr[data-case=fb-console-0001] a")
         c.find("#case-detail")
@@ -519,7 +521,8 @@ def post_kiosk_reports(base, add):
     con.close()
     st = os.statvfs(T)
     beat = {"revision": int(revision[0]) if revision else 0, "outbox": 0, "app_version": "1.0.0",
-            "free_disk": st.f_bavail * st.f_frsize, "views": {"dues-2026q4": 12, "plan": 5}}
+            "free_disk": st.f_bavail * st.f_frsize, "views": {"dues-2026q4": 12, "plan": 5},
+            "views_by_day": {day: counts for day, counts in VIEWS_BY_DAY.items()}}
     req = urllib.request.Request(base + "/v1/heartbeat", data=json.dumps(beat).encode(), method="POST")
     for k, v in (("Content-Type", "application/json"), ("Authorization", "Bearer " + token), ("X-Kiosk-Id", kiosk_id)):
         req.add_header(k, v)
@@ -545,6 +548,63 @@ def receipt_lookup(base, add, receipt):
     req.add_header("X-Kiosk-Id", kiosk_id)
     with urllib.request.urlopen(req, timeout=30) as r:
         return json.loads(r.read())
+
+
+def cst_day(days_ago):
+    today = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).date()
+    return (today - datetime.timedelta(days=days_ago)).isoformat()
+
+
+# What the kiosk says visitors opened on the days before today (views_by_day).
+VIEWS_BY_DAY = {cst_day(k): {"dues-2026q4": (k * 7) % 11 + 1, "plan": (k * 3) % 5} for k in range(1, 21)}
+
+
+def check_stats(c, driver):
+    """统计: the views of the last 30 days by day and of the last 12 months by month, and the CSV."""
+    expected = sum(sum(v.values()) for v in VIEWS_BY_DAY.values()) + 12 + 5  # and today's undated views
+    c.go("stats", "统计")
+    cols = driver.find_elements(By.CSS_SELECTOR, "svg.columns rect.col")
+    if len(cols) != 30:
+        fail("the daily chart has %d columns, not 30" % len(cols))
+    c.text_appears("共 %d 次" % expected)
+    titles = [e.get_attribute("textContent") for e in driver.find_elements(By.CSS_SELECTOR, "svg.columns rect.col title")]
+    day = cst_day(3)
+    want = "%s：%d 次" % (day, sum(VIEWS_BY_DAY[day].values()))
+    if want not in titles:
+        fail("the column of %s does not say %s: %s" % (day, want, titles[-5:]))
+    c.find("svg.trend")
+    c.text_appears("按期办结率", "#on-time")
+    c.shot("stats")
+    driver.execute_script("document.querySelector('.grid.charts').scrollIntoView()")
+    c.shot("stats-trends")
+    c.check_clean("stats by day")
+
+    downloads = os.path.join(T, "downloads")
+    os.makedirs(downloads, exist_ok=True)
+    driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
+    c.click("#stats-csv")
+    wait_for("the CSV download", lambda: any(n.endswith(".csv") for n in os.listdir(downloads)), 30)
+    name = [n for n in os.listdir(downloads) if n.endswith(".csv")][0]
+    with open(os.path.join(downloads, name), encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    if rows[0] != ["日期", "编号", "标题", "目录", "组织", "浏览次数"]:
+        fail("the CSV's header: %s" % rows[0])
+    line = [day, "dues-2026q4"]
+    got = [r for r in rows[1:] if r[:2] == line]
+    if len(got) != 1 or int(got[0][5]) != VIEWS_BY_DAY[day]["dues-2026q4"] or got[0][4] == "":
+        fail("the CSV has no right row for %s: %s" % (line, got))
+    if sum(int(r[5]) for r in rows[1:]) != expected:
+        fail("the CSV's views do not add up to %d" % expected)
+
+    c.click("#stats-month")
+    c.text_appears("每月浏览次数")
+    cols = driver.find_elements(By.CSS_SELECTOR, "svg.columns rect.col")
+    if len(cols) != 12:
+        fail("the monthly chart has %d columns, not 12" % len(cols))
+    c.text_appears("共 %d 次" % expected)
+    c.shot("stats-month")
+    c.check_clean("stats by month")
+    ok("统计 by day and by month from the kiosk's dated views; the CSV carries the dates")
 
 
 def heartbeat_seen(base, token):
