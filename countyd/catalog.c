@@ -322,10 +322,9 @@ int catalog_owner(Cdb *db, const char *id, char *org, size_t size, Err *err)
 #define VISIBLE_ENTRIES                                                                                                \
     ORGS_LINEAGE_CTE " SELECT id, doc, rules, org FROM categories WHERE org IN (SELECT id FROM lineage)"
 
-int catalog_for_org(Cdb *db, const char *org, json_t **cats, Err *err)
+/* The category objects stored in the rows' "doc" column (the rows are freed). */
+static json_t *docs_of(json_t *rows)
 {
-    json_t *rows;
-    if (cdb_rows(db, &rows, err, VISIBLE_ENTRIES " ORDER BY id", "s", org)) return -1;
     json_t *list = json_array();
     size_t i;
     json_t *row;
@@ -334,7 +333,14 @@ int catalog_for_org(Cdb *db, const char *org, json_t **cats, Err *err)
         if (c) json_array_append_new(list, c);
     }
     json_decref(rows);
-    *cats = list;
+    return list;
+}
+
+int catalog_for_org(Cdb *db, const char *org, json_t **cats, Err *err)
+{
+    json_t *rows;
+    if (cdb_rows(db, &rows, err, VISIBLE_ENTRIES " ORDER BY id", "s", org)) return -1;
+    *cats = docs_of(rows);
     return 0;
 }
 
@@ -342,15 +348,7 @@ int catalog_all(Cdb *db, json_t **cats, Err *err)
 {
     json_t *rows;
     if (cdb_rows(db, &rows, err, "SELECT doc FROM categories ORDER BY id", NULL)) return -1;
-    json_t *list = json_array();
-    size_t i;
-    json_t *row;
-    json_array_foreach (rows, i, row) {
-        json_t *c = json_loads(json_string_value(json_object_get(row, "doc")), 0, NULL);
-        if (c) json_array_append_new(list, c);
-    }
-    json_decref(rows);
-    *cats = list;
+    *cats = docs_of(rows);
     return 0;
 }
 

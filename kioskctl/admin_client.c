@@ -209,3 +209,12 @@ const char *admin_text(json_t *o, const char *key)
     const char *s = json_string_value(json_object_get(o, key));
     return s ? s : "";
 }
+
+const char *admin_kind_label(const char *kind)
+{
+    static const char *const names[][2] = {
+        {"rating", "满意度"}, {"comment", "意见建议"}, {"request", "依申请公开"}, {"report", "举报"}};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(names[i][0], kind) == 0) return names[i][1];
+    return kind;
+}

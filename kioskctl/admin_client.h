@@ -53,4 +53,8 @@ int admin_failed(AdminClient *c, const Err *err);
 /* A string member of an answer, "" when it is missing or not a string. */
 const char *admin_text(json_t *o, const char *key);
 
+/* A feedback kind's Chinese name (满意度, 意见建议, 依申请公开, 举报); an
+ * unknown word as it is. */
+const char *admin_kind_label(const char *kind);
+
 #endif

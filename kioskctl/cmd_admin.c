@@ -53,12 +53,6 @@ static const char *state_label(const char *state)
     return label_of(names, sizeof names / sizeof names[0], state);
 }
 
-static const char *kind_label(const char *kind)
-{
-    static const char *const names[][2] = {{"rating", "满意度"}, {"comment", "意见建议"}, {"request", "依申请公开"}};
-    return label_of(names, sizeof names / sizeof names[0], kind);
-}
-
 /* ---- kiosks -------------------------------------------------------------------------------- */
 
 /* The kiosk's CA file as one line of base64, "" when there is none. */
@@ -703,8 +697,8 @@ static void print_feedback(json_t *f)
         snprintf(rating, sizeof rating, " 评价 %lld/%lld", (long long)json_integer_value(json_object_get(f, "rating")),
                  (long long)json_integer_value(json_object_get(f, "rating_levels")));
     printf("%s  %s  %s%s  触控屏 %s%s%s\n", admin_text(f, "id"), admin_text(f, "created_at"),
-           kind_label(admin_text(f, "kind")), rating, admin_text(f, "kiosk"), admin_text(f, "item")[0] ? "  关于 " : "",
-           admin_text(f, "item"));
+           admin_kind_label(admin_text(f, "kind")), rating, admin_text(f, "kiosk"),
+           admin_text(f, "item")[0] ? "  关于 " : "", admin_text(f, "item"));
     json_t *reasons = json_object_get(f, "reasons");
     if (json_array_size(reasons)) {
         char *r = json_dumps(reasons, JSON_COMPACT);

@@ -119,6 +119,7 @@ int cmd_catalog_delete(int argc, char **argv)
 
 int cmd_overdue(int argc, char **argv)
 {
+    if (admin_flag(argc, argv, "--cases")) return cmd_cases_overdue(argc, argv);
     AdminClient *c = admin_client_open(argc, argv);
     if (!c) return 1;
     char path[512] = "/v1/admin/overdue";
