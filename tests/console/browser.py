@@ -462,6 +462,11 @@ def main():
         driver.set_window_size(390, 844)
         c.go("overview", "概览")
         c.shot("phone-overview")
+        c.go("stats", "统计")
+        c.find("svg.columns")
+        width = driver.execute_script("return document.documentElement.scrollWidth")
+        if width > 400:
+            fail("on a phone 统计 is %d px wide (scrolls sideways)" % width)
         c.go("review?item=dues-2026q4", "审核")
         c.shot("phone-review")
         width = driver.execute_script("return document.documentElement.scrollWidth")
