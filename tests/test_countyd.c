@@ -860,6 +860,21 @@ static void views_are_counted_by_day(void **state)
     assert_int_equal(json_integer_value(json_object_get(kiosk, "total")), 9);
     json_decref(s);
 
+    /* At most HEARTBEAT_MAX_VIEW_ITEMS counts over all the days: two days
+     * of 600 and 401 are refused, and add nothing. */
+    size_t cap = 64 * 1024, len = 0;
+    char *many = malloc(cap);
+    len += (size_t)snprintf(many + len, cap - len, "{\"views_by_day\":{\"%s\":{", day[0]);
+    for (int i = 0; i <= HEARTBEAT_MAX_VIEW_ITEMS; i++) {
+        if (i == 600) len += (size_t)snprintf(many + len, cap - len, "},\"%s\":{", day[3]);
+        len += (size_t)snprintf(many + len, cap - len, "%s\"v%d\":1", i == 0 || i == 600 ? "" : ",", i);
+    }
+    len += (size_t)snprintf(many + len, cap - len, "}}}");
+    assert_true(len < cap);
+    r = kiosk_post("/v1/heartbeat", many, len);
+    expect_error(&r, 400, "bad_request");
+    free(many);
+
     /* The undated views of heartbeat_views_are_checked (gk-1, 2 + 2) are
      * today's: within the last 30 days, the range when none is given. */
     s = countyd_admin_ok(&srv, "GET", "/v1/admin/stats", NULL);
