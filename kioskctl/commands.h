@@ -50,6 +50,12 @@ int cmd_catalog_add(int argc, char **argv);
 int cmd_catalog_delete(int argc, char **argv);
 int cmd_overdue(int argc, char **argv);
 
+/* Feedback cases and the 满意率 (cmd_cases.c). */
+int cmd_cases(int argc, char **argv);
+int cmd_cases_overdue(int argc, char **argv); /* kioskctl overdue --cases */
+int cmd_case(int argc, char **argv);
+int cmd_satisfaction(int argc, char **argv);
+
 /* The tamper-evident record and the yearly archive (cmd_archive.c). */
 int cmd_audit_verify(int argc, char **argv);
 int cmd_archive(int argc, char **argv);
