@@ -75,7 +75,7 @@ static int read_version(const char *d, size_t len, PdfProbe *out, Err *err)
 }
 
 /* startxref, the offset after it, and %%EOF after that, all in the tail. */
-static int read_startxref(const char *d, size_t len, long *offset, Err *err)
+static int read_startxref(const char *d, size_t len, long *offset, PdfProbe *out, Err *err)
 {
     size_t tail = len < TAIL_WINDOW ? len : TAIL_WINDOW;
     const char *t = d + len - tail, *end = d + len;
@@ -84,6 +84,7 @@ static int read_startxref(const char *d, size_t len, long *offset, Err *err)
     if (!eof || !sx || sx > eof)
         return err_set(err, "PDF 文件不完整（结尾缺少 %%%%EOF），可能在复制或上传时被截断，请重新导出");
     *offset = read_number(skip_space(sx + 9, end), end);
+    out->fault = PDF_BROKEN;
     if (*offset < 0 || (size_t)*offset >= len)
         return err_set(err, "PDF 文件已损坏（startxref 指向文件之外），请重新导出");
     return 0;
@@ -152,7 +153,7 @@ int pdf_probe(const void *data, size_t len, PdfProbe *out, Err *err)
     if (read_version(d, len, out, err)) return -1;
     long offset = 0;
     out->fault = PDF_CUT_SHORT;
-    if (read_startxref(d, len, &offset, err)) return -1;
+    if (read_startxref(d, len, &offset, out, err)) return -1;
     int encrypted = 0;
     out->fault = PDF_BROKEN;
     if (trailer_encrypted(d, len, offset, &encrypted, err)) return -1;

@@ -122,7 +122,8 @@ void pdf_close(PdfDoc *d)
 
 SDL_Surface *pdf_render(PdfDoc *d, int page, int w, int h, Err *err)
 {
-    PopplerPage *p = page >= 0 ? poppler_document_get_page(d->doc, page) : NULL;
+    PopplerPage *p =
+        page >= 0 && page < poppler_document_get_n_pages(d->doc) ? poppler_document_get_page(d->doc, page) : NULL;
     if (!p) {
         err_set(err, "文件第 %d 页无法显示", page + 1);
         return NULL;
