@@ -191,7 +191,7 @@ FUZZ_SECONDS       ?= 60
 FUZZ_QUICK_SECONDS ?= 4
 FUZZ_FLAGS := -g -O1 -std=c11 -D_GNU_SOURCE $(filter-out -Wno-format-truncation,$(WARN)) -fsanitize=fuzzer,address,undefined \
               -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-FUZZERS    := feed config authoring countyd image
+FUZZERS    := feed config authoring countyd image pdf
 FUZZ_BINS  := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZERS))
 FUZZ_BASE  := $(common_SRC) $(proto_SRC)
 # harness | its module's include paths | its sources | its packages
@@ -210,6 +210,9 @@ fuzz_countyd_PKGS   := $(countyd_PKGS) $(kstore_PKGS) $(proto_PKGS)
 fuzz_image_INC      := $(kioskui_INC)
 fuzz_image_SRC      := $(kstore_SRC) kiosk/ui/picture.c
 fuzz_image_PKGS     := sdl2 $(kstore_PKGS) $(proto_PKGS)
+fuzz_pdf_INC        := $(kioskui_INC)
+fuzz_pdf_SRC        := kiosk/ui/pdfrender.c
+fuzz_pdf_PKGS       := sdl2 poppler-glib cairo $(proto_PKGS)
 
 define fuzz_rule
 $(BUILD)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c tests/fuzz/fuzz_util.h $(FUZZ_BASE) $(fuzz_$(1)_SRC)

@@ -228,8 +228,8 @@ int main(void)
         }
         latency[i] = monoclock_ms() - start;
     }
-    report("through the worker, request to page ready at 1080p, the sample, then the scan (off the UI thread)", latency, RUNS,
-           " (target <= 150 ms)");
+    report("through the worker, request to page ready at 1080p, the sample, then the scan (off the UI thread)", latency,
+           RUNS, " (target <= 150 ms)");
     report("the UI thread's part (take the page, make its texture)", ui_ms, RUNS, "");
     pdf_worker_stop(w);
     double load[3] = {0};

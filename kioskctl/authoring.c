@@ -807,8 +807,9 @@ static int file_attachment(Load *L, Record *r, Field *f, const AttachmentKind *k
 
 /* ---- item files ------------------------------------------------------- */
 
-static const char *const item_keys[] = {"id",    "category", "title",  "unit",  "published", "expires", "period",
-                                        "scope", "pinned",   "urgent", "image", "pdf", "lang",      "format",  NULL};
+static const char *const item_keys[] = {"id",      "category", "title", "unit",   "published",
+                                        "expires", "period",   "scope", "pinned", "urgent",
+                                        "image",   "pdf",      "lang",  "format", NULL};
 
 /* The images first, in their order, then the PDFs: [图N] counts the
  * image lines, so a PDF line anywhere never renumbers the pictures. */

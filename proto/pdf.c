@@ -148,8 +148,9 @@ int pdf_probe(const void *data, size_t len, PdfProbe *out, Err *err)
     out->fault = PDF_NOT_PDF;
     if (len == 0) return err_set(err, "文件是空的");
     out->fault = PDF_TOO_LARGE;
-    if (len > (size_t)PDF_MAX_BYTES) return err_set(err, "PDF 文件有 %.1f MiB，超过上限 %lld MiB", (double)len / 1048576.0,
-                                                    (long long)PDF_MAX_BYTES / 1048576);
+    if (len > (size_t)PDF_MAX_BYTES)
+        return err_set(err, "PDF 文件有 %.1f MiB，超过上限 %lld MiB", (double)len / 1048576.0,
+                       (long long)PDF_MAX_BYTES / 1048576);
     if (read_version(d, len, out, err)) return -1;
     long offset = 0;
     out->fault = PDF_CUT_SHORT;

@@ -220,8 +220,8 @@ static void page_two(cairo_t *cr)
         if (c < 4) x += (int)col[c];
     }
     cairo_stroke(cr);
-    paragraph(cr, "以上数据由各村报账员提供，经镇农村集体资产管理服务中心核对，村务监督委员会审核。", y0 + nrows * row_h + 40,
-              12.5);
+    paragraph(cr, "以上数据由各村报账员提供，经镇农村集体资产管理服务中心核对，村务监督委员会审核。",
+              y0 + nrows * row_h + 40, 12.5);
     page_number(cr, 2, 3);
 }
 
@@ -344,7 +344,8 @@ static int write_hostile(const char *dir)
         "%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
         "2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n"
         "3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>\nendobj\n"
-        "4 0 obj\n<< /Filter /Standard /V 1 /R 2 /P -4 /O <0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef>"
+        "4 0 obj\n<< /Filter /Standard /V 1 /R 2 /P -4 /O "
+        "<0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef>"
         " /U <fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210> >>\nendobj\n"
         "xref\n0 5\n0000000000 65535 f \n0000000009 00000 n \n0000000058 00000 n \n0000000115 00000 n \n"
         "0000000186 00000 n \ntrailer\n<< /Size 5 /Root 1 0 R /Encrypt 4 0 R /ID [<00112233445566778899aabbccddeeff>"

@@ -405,7 +405,8 @@ static void test_image_too_large_for_a_kiosk(void **state)
 static void test_pdf_checked_like_on_kiosks(void **state)
 {
     (void)state;
-    expect_failure("x.txt", "category: jc\ntitle: t\npdf: cut.pdf\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n\nt\n",
+    expect_failure("x.txt",
+                   "category: jc\ntitle: t\npdf: cut.pdf\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n\nt\n",
                    "x.txt:3: pdf: \"cut.pdf\": PDF 文件不完整");
     expect_failure("x.txt",
                    "category: jc\ntitle: t\npdf: photo.png\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n\nt\n",

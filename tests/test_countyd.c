@@ -491,10 +491,8 @@ static void pdfs_are_checked_like_on_kiosks(void **state)
         long status;
         const char *says;
     } cases[] = {
-        {"tests/data/pdf/three-pages.pdf", 201, NULL},
-        {"tests/data/pdf/truncated.pdf", 400, "不完整"},
-        {"tests/data/pdf/encrypted.pdf", 400, "密码"},
-        {"tests/data/pdf/too-many-pages.pdf", 400, "201 页"},
+        {"tests/data/pdf/three-pages.pdf", 201, NULL}, {"tests/data/pdf/truncated.pdf", 400, "不完整"},
+        {"tests/data/pdf/encrypted.pdf", 400, "密码"}, {"tests/data/pdf/too-many-pages.pdf", 400, "201 页"},
         {"tests/data/chart-dues.png", 415, NULL},
     };
     char auth[160];

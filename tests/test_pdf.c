@@ -65,7 +65,8 @@ static void the_byte_rule_names_each_fault(void **state)
         {"%PDF-1.4\nstartxref\n999999\n%%EOF\n", PDF_BROKEN},
         {"%PDF-1.4\nstartxref\n3\n%%EOF\n", PDF_BROKEN},
         /* a cross-reference stream's dictionary naming /Encrypt */
-        {"%PDF-1.7\n5 0 obj\n<< /Type /XRef /Encrypt 6 0 R /Size 7 >>\nstream\nxx\nendstream\nendobj\nstartxref\n9\n%%EOF\n",
+        {"%PDF-1.7\n5 0 obj\n<< /Type /XRef /Encrypt 6 0 R /Size 7 "
+         ">>\nstream\nxx\nendstream\nendobj\nstartxref\n9\n%%EOF\n",
          PDF_LOCKED},
         /* /EncryptMetadata is not /Encrypt */
         {"%PDF-1.7\n5 0 obj\n<< /Type /XRef /EncryptMetadata true >>\nstream\nendstream\nendobj\nstartxref\n9\n%%EOF\n",
@@ -118,11 +119,8 @@ static void the_kiosk_checks_pages_before_it_renders(void **state)
     static const struct {
         const char *file, *says;
     } hostile[] = {
-        {"corrupt.pdf", "文件已损坏"},
-        {"truncated.pdf", "文件不完整"},
-        {"encrypted.pdf", "密码"},
-        {"too-many-pages.pdf", "文件共 201 页"},
-        {"huge-page.pdf", "文件第 1 页过大"},
+        {"corrupt.pdf", "文件已损坏"},           {"truncated.pdf", "文件不完整"},      {"encrypted.pdf", "密码"},
+        {"too-many-pages.pdf", "文件共 201 页"}, {"huge-page.pdf", "文件第 1 页过大"},
     };
     for (size_t i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
         char path[256];
@@ -130,7 +128,8 @@ static void the_kiosk_checks_pages_before_it_renders(void **state)
         doc = NULL;
         assert_int_equal(pdf_open(path, &doc, info, &err), -1);
         assert_null(doc);
-        if (!strstr(err.msg, hostile[i].says)) fail_msg("%s: \"%s\" lacks \"%s\"", hostile[i].file, err.msg, hostile[i].says);
+        if (!strstr(err.msg, hostile[i].says))
+            fail_msg("%s: \"%s\" lacks \"%s\"", hostile[i].file, err.msg, hostile[i].says);
     }
     assert_int_equal(pdf_open(DATA "no-such.pdf", &doc, info, &err), -1);
     free(info);

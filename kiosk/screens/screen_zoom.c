@@ -506,10 +506,7 @@ typedef struct PdfView {
 /* The zooms a page is rendered at: a few steps, not every scale a pinch
  * passes through, so that the worker renders a page once per step and a
  * zoomed page stays sharp without a render for each frame. */
-static float pdf_render_scale(float s)
-{
-    return s <= 1.01f ? 1 : s <= 2.0f ? 2 : s <= 3.5f ? 3.5f : ZOOM_MAX;
-}
+static float pdf_render_scale(float s) { return s <= 1.01f ? 1 : s <= 2.0f ? 2 : s <= 3.5f ? 3.5f : ZOOM_MAX; }
 
 static const char *pdf_sha(const PdfView *v) { return v->item.images[v->index].sha256; }
 
