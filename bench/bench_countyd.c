@@ -17,6 +17,7 @@
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -281,8 +282,9 @@ typedef struct {
     int fd;
     int status;
     double done_ms;
-    char head[16];
-    size_t got;
+    char head[1024]; /* the answer's status line and headers */
+    size_t got, body_seen;
+    long long body_len; /* -1 until the headers are in */
 } Kiosk;
 
 static Kiosk *fleet;
@@ -354,31 +356,48 @@ static int open_long_poll(Kiosk *k, int i, long long since, int epfd)
     struct sockaddr_in me = {.sin_family = AF_INET}, to = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
     me.sin_addr.s_addr = htonl(INADDR_LOOPBACK + (uint32_t)(i % SOURCE_ADDRESSES));
     to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (k->fd < 0 || bind(k->fd, (struct sockaddr *)&me, sizeof me) || connect(k->fd, (struct sockaddr *)&to, sizeof to))
+    if (k->fd < 0 || bind(k->fd, (struct sockaddr *)&me, sizeof me) ||
+        connect(k->fd, (struct sockaddr *)&to, sizeof to))
         return -1;
     char req[512];
     int n = snprintf(req, sizeof req,
                      "GET /v1/content?since=%lld&wait=90 HTTP/1.1\r\nHost: county\r\nAuthorization: Bearer %s\r\n"
-                     "X-Kiosk-Id: %s\r\nConnection: close\r\n\r\n",
+                     "X-Kiosk-Id: %s\r\n\r\n",
                      since, k->token, k->id);
     if (write(k->fd, req, (size_t)n) != n) return -1;
+    k->body_len = -1;
+    fcntl(k->fd, F_SETFL, O_NONBLOCK);
     struct epoll_event ev = {.events = EPOLLIN, .data.u32 = (uint32_t)i};
     return epoll_ctl(epfd, EPOLL_CTL_ADD, k->fd, &ev);
 }
 
-/* Reads what kiosk k got; its answer is complete when countyd closes. */
+/* Reads what kiosk k got; its answer is complete when its body is (the
+ * connection stays open, as a kiosk's libcurl keeps it). */
 static bool read_answer(Kiosk *k)
 {
     char buf[4096];
     ssize_t n;
+    bool closed = false;
     while ((n = read(k->fd, buf, sizeof buf)) > 0) {
-        size_t keep = sizeof k->head - 1 - k->got < (size_t)n ? sizeof k->head - 1 - k->got : (size_t)n;
-        memcpy(k->head + k->got, buf, keep);
-        k->got += keep;
+        size_t from = 0;
+        if (k->body_len < 0) {
+            size_t keep = sizeof k->head - 1 - k->got < (size_t)n ? sizeof k->head - 1 - k->got : (size_t)n;
+            memcpy(k->head + k->got, buf, keep);
+            k->got += keep;
+            k->head[k->got] = '\0';
+            char *end = strstr(k->head, "\r\n\r\n");
+            if (!end) continue;
+            const char *cl = strcasestr(k->head, "\r\nContent-Length:");
+            k->body_len = cl ? strtoll(cl + 17, NULL, 10) : 0;
+            from = (size_t)(end + 4 - k->head) - (k->got - keep);
+        }
+        k->body_seen += (size_t)n - from;
     }
-    if (n < 0 && (errno == EAGAIN || errno == EINTR)) return false;
+    if (n == 0) closed = true;
+    else if (errno != EAGAIN && errno != EINTR) closed = true;
+    if (!closed && (k->body_len < 0 || (long long)k->body_seen < k->body_len)) return false;
     k->done_ms = monoclock_ms();
-    k->status = strncmp(k->head, "HTTP/1.1 ", 9) == 0 ? atoi(k->head + 9) : -1;
+    k->status = strncmp(k->head, "HTTP/1.1 ", 9) == 0 ? (int)strtol(k->head + 9, NULL, 10) : -1;
     close(k->fd);
     k->fd = -1;
     return true;

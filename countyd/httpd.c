@@ -33,6 +33,7 @@ struct HttpServer {
     pthread_cond_t work;
     JobQueue admin_jobs, other_jobs; /* admins' requests go first */
     long queued;
+    long sending; /* answered by a worker, not yet sent by the event loop */
     bool stopping;
     pthread_t *workers;
     int n_workers;
@@ -60,6 +61,7 @@ struct RequestPrivate {
     bool bad_path; /* a path segment that is not clean UTF-8 */
     bool answered;
     bool method_mismatch;
+    bool counted_sending;
     char *path_copy;
     Cdb *db;
     Header *headers;
@@ -321,10 +323,20 @@ static void enqueue_locked(HttpServer *s, Job *j, HttpContinue fn, void *arg)
     pthread_cond_signal(&s->work);
 }
 
+/* Whether a kiosk's (or anyone's but an admin's) request may be taken:
+ * when thousands of held long-polls wake at once, the event loop sends
+ * their answers in rounds of HTTP_MAX_SENDING, so that a new request (an
+ * admin's) waits for one round, not for all of them. */
+static bool may_take_other(HttpServer *s)
+{
+    return s->other_jobs.head && (s->sending < HTTP_MAX_SENDING || s->stopping);
+}
+
 static Job *dequeue(HttpServer *s)
 {
     pthread_mutex_lock(&s->lock);
-    while (!s->admin_jobs.head && !s->other_jobs.head && !s->stopping) pthread_cond_wait(&s->work, &s->lock);
+    while (!s->admin_jobs.head && !may_take_other(s) && !(s->stopping && !s->other_jobs.head))
+        pthread_cond_wait(&s->work, &s->lock);
     JobQueue *q = s->admin_jobs.head ? &s->admin_jobs : &s->other_jobs;
     Job *j = q->head;
     if (j && !(q->head = j->next_job)) q->tail = NULL;
@@ -349,7 +361,21 @@ static void finish_job(Request *r)
         http_reply_internal(r, &err);
     }
     p->state = REQ_READY;
+    HttpServer *s = p->server;
+    pthread_mutex_lock(&s->lock);
+    s->sending++;
+    p->counted_sending = true;
+    pthread_mutex_unlock(&s->lock);
     MHD_resume_connection(p->conn);
+}
+
+/* An answer has left (or its connection ended): room for another. */
+static void sent(HttpServer *s)
+{
+    pthread_mutex_lock(&s->lock);
+    s->sending--;
+    pthread_cond_broadcast(&s->work);
+    pthread_mutex_unlock(&s->lock);
 }
 
 static void *worker_main(void *arg)
@@ -520,6 +546,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state, e
     long ms = (long)(monoclock_ms() - p->started_ms);
     log_debug("%s %s %s -> %d (%ld ms)%s", r->actor[0] ? r->actor : "-", r->method, r->path, p->status, ms,
               why == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection ended early)");
+    if (p->counted_sending) sent(p->server);
     if (p->response) MHD_destroy_response(p->response);
     for (int i = 0; i < p->header_count; i++) {
         free(p->headers[i].name);
@@ -631,9 +658,10 @@ int http_start(const HttpConf *conf, HttpServer **out, Err *err)
     s->conf = *conf;
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->work, NULL);
-    /* One event loop (epoll) holds every connection; requests run on a few
-     * workers, because SQLite calls block.  A held long-poll is a
-     * suspended connection: no thread. */
+    /* A couple of event loops (epoll) hold every connection, and do the
+     * sending, which is the bulk of the work when thousands of kiosks are
+     * answered at once; requests run on a few workers, because SQLite calls
+     * block.  A held long-poll is a suspended connection: no thread. */
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
     bool tls = conf->tls_cert_pem && conf->tls_key_pem;
     if (tls && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
@@ -653,8 +681,9 @@ int http_start(const HttpConf *conf, HttpServer **out, Err *err)
         (unsigned)(conf->max_per_address > 0 ? conf->max_per_address : 64), MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)(conf->client_timeout_s > 0 ? conf->client_timeout_s : 10), MHD_OPTION_UNESCAPE_CALLBACK,
         unescape_path, NULL, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY,
-        MHD_OPTION_LISTEN_BACKLOG_SIZE, 4096u, tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, conf->tls_cert_pem,
-        MHD_OPTION_HTTPS_MEM_KEY, conf->tls_key_pem, MHD_OPTION_END);
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, 4096u, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)HTTP_EVENT_THREADS,
+        tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, conf->tls_cert_pem, MHD_OPTION_HTTPS_MEM_KEY,
+        conf->tls_key_pem, MHD_OPTION_END);
     if (!s->daemon) {
         stop_workers(s);
         server_free(s);

@@ -27,10 +27,15 @@
 #define HTTP_MAX_HEADERS 12
 #define HTTP_MAX_PATH 1024
 #define HTTP_DEFAULT_WORKERS 4
-/* libmicrohttpd's memory per connection (request line, headers, the chunk
- * of body being read, the answer's headers); untouched pages of it cost
- * nothing, but it bounds a request's headers. */
-#define HTTP_CONNECTION_MEMORY (16 * 1024)
+#define HTTP_EVENT_THREADS 2
+#define HTTP_MAX_SENDING 256
+/* libmicrohttpd's memory per connection: the request line and headers,
+ * the chunk of body being read, the answer's headers.  It is what a held
+ * long-poll costs above all (libmicrohttpd zeroes the whole of it for each
+ * request of a kept-alive connection), so it is one page: request headers
+ * of up to about 3 KB fit (a browser sends about 1 KB); a body streams
+ * through it in chunks. */
+#define HTTP_CONNECTION_MEMORY (4 * 1024)
 
 /* AUTH_SESSION: a console session, even one that must first change its
  * password (checked by the console's own handlers). */
