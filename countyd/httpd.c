@@ -62,7 +62,6 @@ struct RequestPrivate {
     bool answered;
     bool method_mismatch;
     bool counted_sending;
-    char *path_copy;
     Cdb *db;
     Header *headers;
     int header_count;
@@ -73,15 +72,16 @@ struct RequestPrivate {
     Job *next_job;
     HttpContinue job_fn;
     void *job_arg;
+    char path_copy[]; /* the path, cut into the route's parameters */
 };
 
 /* ---- routing ------------------------------------------------------------ */
 
 /* Matches "/v1/items/abc/review" against "/v1/items/ * /review" segment by
  * segment; '*' captures one non-empty segment into r->params. */
-static bool path_matches(const char *pattern, char *path_buf, const char *path, const char **params)
+static bool path_matches(const char *pattern, char *path_buf, size_t size, const char *path, const char **params)
 {
-    snprintf(path_buf, HTTP_MAX_PATH, "%s", path);
+    snprintf(path_buf, size, "%s", path);
     char *p = path_buf;
     const char *q = pattern;
     int n = 0;
@@ -124,14 +124,13 @@ static const Route *find_route(HttpServer *s, Request *r, const char *method, bo
     if (strlen(r->path) >= sizeof buf) return NULL;
     for (size_t i = 0; i < s->conf.route_count; i++) {
         const Route *rt = &s->conf.routes[i];
-        if (!path_matches(rt->pattern, buf, r->path, params)) continue;
+        if (!path_matches(rt->pattern, buf, sizeof buf, r->path, params)) continue;
         bool same = strcmp(rt->method, method) == 0 || (strcmp(method, "HEAD") == 0 && strcmp(rt->method, "GET") == 0);
         if (!same) {
             *method_mismatch = true;
             continue;
         }
-        if (!(r->priv->path_copy = malloc(HTTP_MAX_PATH))) return NULL;
-        path_matches(rt->pattern, r->priv->path_copy, r->path, r->params);
+        path_matches(rt->pattern, r->priv->path_copy, strlen(r->path) + 1, r->path, r->params);
         for (int k = 0; k < HTTP_MAX_PARAMS && r->params[k]; k++)
             if (!clean_segment(r->params[k])) r->priv->bad_path = true;
         return rt;
@@ -460,7 +459,7 @@ static bool append_body(struct RequestPrivate *p, const char *data, size_t n)
 static Request *request_new(HttpServer *s, struct MHD_Connection *conn, const char *url, const char *method)
 {
     Request *r = calloc(1, sizeof *r);
-    struct RequestPrivate *p = calloc(1, sizeof *p);
+    struct RequestPrivate *p = calloc(1, sizeof *p + strlen(url) + 1);
     if (!r || !p) {
         free(r);
         free(p);
@@ -553,7 +552,6 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state, e
         free(p->headers[i].value);
     }
     free(p->headers);
-    free(p->path_copy);
     free(p->body);
     free(p);
     free(r);
