@@ -1,7 +1,8 @@
 /* api.h — the HTTP handlers of countyd and its route table.
  *
  * api_kiosk.c answers kiosks (docs/PROTOCOL.md, first part), api_admin.c
- * answers kioskctl (the admin API).  Handlers parse the request, call one
+ * answers kioskctl (the admin API), api_cases.c both sides of feedback
+ * cases.  Handlers parse the request, call one
  * domain module (content, kiosks, feedback, feedgen) and turn its result
  * into an answer; they hold no SQL. */
 #ifndef COUNTYD_API_H
@@ -40,14 +41,14 @@ void api_feedback(Request *r);
 void api_heartbeat(Request *r);
 
 void api_admin_status(Request *r);
+/* Every route that only lists rows, by its path (api_admin.c's list_routes). */
+void api_admin_list(Request *r);
 void api_admin_kiosk_add(Request *r);
-void api_admin_kiosks(Request *r);
 void api_admin_kiosk_settings(Request *r);
 void api_admin_kiosk_command(Request *r);
 void api_admin_categories(Request *r);
 void api_admin_blobs_missing(Request *r);
 void api_admin_blob_put(Request *r);
-void api_admin_items(Request *r);
 void api_admin_item_get(Request *r);
 void api_admin_item_put(Request *r);
 void api_admin_item_step(Request *r);
@@ -55,19 +56,13 @@ void api_admin_notice_put(Request *r);
 void api_admin_notice_delete(Request *r);
 void api_admin_answer_put(Request *r);
 void api_admin_answer_delete(Request *r);
-void api_admin_feedback(Request *r);
 void api_admin_reply(Request *r);
-void api_admin_audit(Request *r);
-void api_admin_orgs(Request *r);
 void api_admin_org_add(Request *r);
 void api_admin_org_put(Request *r);
-void api_admin_admins(Request *r);
 void api_admin_admin_add(Request *r);
 void api_admin_kiosk_move(Request *r);
 void api_admin_category_put(Request *r);
 void api_admin_category_delete(Request *r);
-void api_admin_catalog(Request *r);
-void api_admin_overdue(Request *r);
 void api_admin_audit_verify(Request *r);
 void api_admin_items_put_batch(Request *r);
 void api_admin_items_step_batch(Request *r);
@@ -75,6 +70,15 @@ void api_admin_archive(Request *r);
 void api_admin_blob_get(Request *r);
 void api_admin_preview(Request *r);
 void api_admin_preview_page(Request *r);
+
+/* Feedback cases (api_cases.c). */
+void api_kiosk_receipt(Request *r);
+void api_admin_cases(Request *r);
+void api_admin_case_get(Request *r);
+void api_admin_case_step(Request *r);
+/* Answers a reply to feedback `feedback_id` ({"text","public","question",
+ * "privacy_reason"} in `body`), after asking authz_check(). */
+void api_reply_feedback(Request *r, Cdb *db, const Actor *who, const char *feedback_id, json_t *body);
 
 /* The web console (console.c).  console_authorize checks the session
  * cookie (and, for a change, the CSRF header) and fills r->actor; kind
@@ -86,10 +90,6 @@ void console_login(Request *r);
 void console_session(Request *r);
 void console_logout(Request *r);
 void console_password(Request *r);
-void console_accounts(Request *r);
 void console_account_reset(Request *r);
-void console_categories(Request *r);
-void console_notices(Request *r);
-void console_stats(Request *r);
 
 #endif

@@ -285,7 +285,9 @@ void api_feedback(Request *r)
     Cdb *db = http_db(r);
     json_t *ack, *rej;
     Err err;
-    int rc = db ? feedback_store_batch(db, r->actor, json_object_get(body, "submissions"), &ack, &rej, &err) : 0;
+    int rc = db ? feedback_store_batch(db, &((App *)r->app)->case_rules, r->actor, json_object_get(body, "submissions"),
+                                       &ack, &rej, &err)
+                : 0;
     json_decref(body);
     if (!db) return;
     if (rc) return api_reply_failure(r, &err);

@@ -8,6 +8,8 @@
 #ifndef COUNTYD_APP_H
 #define COUNTYD_APP_H
 
+#include "workdays.h"
+
 typedef struct App {
     char db_path[1024];
     char blob_dir[1024];
@@ -17,6 +19,7 @@ typedef struct App {
     char preview_kiosk[1024]; /* bin/kiosk, run headless for previews */
     char preview_config[1024]; /* the kiosk.conf previews start from (its folder is their working folder) */
     int preview_timeout_s; /* a preview that takes longer is stopped */
+    CaseRules case_rules; /* when feedback cases are due (workdays.h) */
 } App;
 
 /* "2026-11-01T09:00:00+08:00" in SQL, from a unix-time column. */

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "audit.h"
+#include "cases.h"
 #include "sqlutil.h"
 
 /* How errors name this database (sqlutil.h); cdb_open prefixes the path. */
@@ -162,10 +163,34 @@ static const char *const migrations[] = {
     "CREATE INDEX published_revisions_at ON published_revisions(at);"
     "INSERT INTO published_revisions (item, org, revision, doc, at, admin)"
     "  SELECT id, org, published_revision, published, updated_at, updated_by FROM items WHERE published IS NOT NULL;",
+    /* 10 -> 11: feedback as cases (cases.h): status, handler, due time and
+     * the receipt number, unique (NULL only for a clash or an id from before
+     * the id rule).  The cases of the submissions already there are opened
+     * by cases_backfill right after this step; every feedback row and audit
+     * entry stays as it was.  replies.checked = the privacy review passed
+     * the text, so a kiosk may show it to whoever types the receipt: private
+     * replies written before this step were never reviewed, and stay off
+     * the screens. */
+    "CREATE TABLE cases (feedback TEXT PRIMARY KEY, receipt TEXT UNIQUE, receipt_clash INTEGER NOT NULL DEFAULT 0,"
+    "  org TEXT NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'pending'"
+    "  CHECK (status IN ('pending','in_progress','answered','notified')), handler TEXT, due_at INTEGER,"
+    "  answered_at INTEGER, notified_at INTEGER, updated_at INTEGER NOT NULL);"
+    "CREATE INDEX cases_org ON cases(org, status, due_at);"
+    "ALTER TABLE replies ADD COLUMN checked INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE replies SET checked = 1 WHERE public = 1;",
+    /* 11 -> 12: item views by day (China Standard Time, "2026-11-20"), for
+     * the statistics over time: the day a heartbeat arrived, or the day a
+     * kiosk says they happened (views_by_day).  item_views keeps the
+     * totals; the views counted before this step have no day and stay in
+     * the totals only. */
+    "CREATE TABLE item_views_daily (day TEXT NOT NULL, item TEXT NOT NULL, kiosk TEXT NOT NULL,"
+    "  views INTEGER NOT NULL, PRIMARY KEY (day, item, kiosk));",
 };
 
-/* The schema version after which audit_seal chains the entries. */
+/* The schema version after which audit_seal chains the entries, and the
+ * one after which cases_backfill opens the cases of earlier feedback. */
 #define AUDIT_CHAIN_SCHEMA 10
+#define CASES_SCHEMA 11
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == CDB_SCHEMA_VERSION, "one migration per schema version");
 
@@ -175,7 +200,9 @@ static int exec_script(Cdb *db, const char *sql, Err *err) { return sql_exec_scr
  * seals the entries already there. */
 static int after_migration(void *ctx, int version, Err *err)
 {
-    return version == AUDIT_CHAIN_SCHEMA ? audit_seal(ctx, err) : 0;
+    if (version == AUDIT_CHAIN_SCHEMA) return audit_seal(ctx, err);
+    if (version == CASES_SCHEMA) return cases_backfill(ctx, err);
+    return 0;
 }
 
 static int migrate(Cdb *db, Err *err)
@@ -272,6 +299,16 @@ int cdb_rows(Cdb *db, json_t **out, Err *err, const char *sql, const char *fmt, 
     }
     *out = rows;
     return 0;
+}
+
+json_t *cdb_column(json_t *rows, const char *name)
+{
+    json_t *column = json_array();
+    size_t i;
+    json_t *row;
+    json_array_foreach (rows, i, row) json_array_append(column, json_object_get(row, name));
+    json_decref(rows);
+    return column;
 }
 
 int cdb_row(Cdb *db, json_t **out, Err *err, const char *sql, const char *fmt, ...)

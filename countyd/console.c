@@ -1,6 +1,7 @@
 /* console.c — the web console (管理后台, docs/CONSOLE.md): its files, its
- * log-in and log-out, password changes, the cookie sessions that stand in
- * for an admin token, and the accounts page's data.
+ * log-in and log-out, password changes and resets, the cookie sessions that
+ * stand in for an admin token.  The pages' lists (accounts, categories,
+ * notices, statistics) are list routes of api_admin.c.
  *
  * The console is a few static files (console/ in the repository, or the
  * installed copy named by console_dir) and a small script that calls the
@@ -21,7 +22,6 @@
 #include "app.h"
 #include "auth.h"
 #include "log.h"
-#include "reports.h"
 
 /* What the browser may load: only this server (no CDN, no inline script),
  * never framed. */
@@ -164,9 +164,9 @@ static int has_route(const char *method, const char *pattern)
  * server has (so the page never asks for what is not there). */
 static json_t *session_json(Request *r, const Session *s)
 {
-    json_t *features =
-        json_pack("{s:b,s:b,s:b}", "admins", has_route("GET", "/v1/admin/admins"), "audit_verify",
-                  has_route("GET", "/v1/admin/audit/verify"), "overdue", has_route("GET", "/v1/admin/overdue"));
+    json_t *features = json_pack("{s:b,s:b,s:b,s:b}", "admins", has_route("GET", "/v1/admin/admins"), "audit_verify",
+                                 has_route("GET", "/v1/admin/audit/verify"), "overdue",
+                                 has_route("GET", "/v1/admin/overdue"), "cases", has_route("GET", "/v1/admin/cases"));
     char org[CDB_ID_SIZE] = "";
     Cdb *db = http_db(r);
     if (db) admin_org(db, s->admin, org, sizeof org, NULL);
@@ -251,17 +251,6 @@ void console_password(Request *r)
     http_reply_json(r, 200, session_json(r, &s));
 }
 
-void console_accounts(Request *r)
-{
-    Cdb *db;
-    Actor who;
-    if (api_actor(r, &db, &who)) return;
-    json_t *rows;
-    Err err;
-    if (accounts_list(db, who.org, &rows, &err)) return http_reply_internal(r, &err);
-    http_reply_json(r, 200, json_pack("{s:o}", "accounts", rows));
-}
-
 /* A new first password for another admin, shown once to the one who set
  * it; the admin must change it at the next log-in. */
 void console_account_reset(Request *r)
@@ -280,39 +269,4 @@ void console_account_reset(Request *r)
     if (rc) return reply_account_failure(r, rc, &err);
     http_add_header(r, "Cache-Control", "no-store");
     http_reply_json(r, 200, json_pack("{s:s,s:s}", "admin", r->params[0], "password", password));
-}
-
-/* ---- the console's read-only views (reports.h) ------------------------------ */
-
-void console_categories(Request *r)
-{
-    Cdb *db;
-    Actor who;
-    if (api_actor(r, &db, &who)) return;
-    json_t *v;
-    Err err;
-    if (reports_categories(db, &v, &err)) return http_reply_internal(r, &err);
-    http_reply_json(r, 200, json_pack("{s:o}", "categories", v));
-}
-
-void console_notices(Request *r)
-{
-    Cdb *db;
-    Actor who;
-    if (api_actor(r, &db, &who)) return;
-    json_t *v;
-    Err err;
-    if (reports_notices(db, who.org, &v, &err)) return http_reply_internal(r, &err);
-    http_reply_json(r, 200, json_pack("{s:o}", "notices", v));
-}
-
-void console_stats(Request *r)
-{
-    Cdb *db;
-    Actor who;
-    if (api_actor(r, &db, &who)) return;
-    json_t *v;
-    Err err;
-    if (reports_stats(db, who.org, &v, &err)) return http_reply_internal(r, &err);
-    http_reply_json(r, 200, v);
 }

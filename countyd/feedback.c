@@ -7,6 +7,7 @@
 
 #include "app.h"
 #include "audience.h"
+#include "cases.h"
 #include "feed.h"
 #include "feedgen.h"
 #include "orgs.h"
@@ -74,21 +75,49 @@ static int parse_submission(json_t *o, Submission *s, Err *err)
     return check_reasons(o, &s->reasons, err);
 }
 
-static int store_submission(Cdb *db, const char *kiosk, const Submission *s, int64_t now, Err *err)
+/* Where a submission goes: the organisation of the item it is about when
+ * that item is one the kiosk's organisation shows (its own or an
+ * ancestor's), else the kiosk's organisation. */
+static int route(Cdb *db, const char *kiosk, const char *item, char org[CDB_ID_SIZE], Err *err)
 {
+    int rc = cdb_text(db, org, CDB_ID_SIZE, err, "SELECT org FROM kiosks WHERE id = ?", "s", kiosk);
+    if (rc < 0) return -1;
+    if (rc == 1) snprintf(org, CDB_ID_SIZE, "%s", ORG_ROOT);
+    if (!*item) return 0;
+    char owner[CDB_ID_SIZE];
+    rc = cdb_text(db, owner, sizeof owner, err,
+                  ORGS_LINEAGE_CTE " SELECT org FROM items WHERE id = ?2 AND org IN (SELECT id FROM lineage)", "ss",
+                  org, item);
+    if (rc < 0) return -1;
+    if (rc == 0) snprintf(org, CDB_ID_SIZE, "%s", owner);
+    return 0;
+}
+
+/* Stores one submission; *stored is the admins' id of a new row, "" when
+ * this kiosk had sent it before. */
+static int store_submission(Cdb *db, const char *kiosk, const Submission *s, int64_t now, char stored[CDB_ID_SIZE],
+                            Err *err)
+{
+    char org[CDB_ID_SIZE];
+    stored[0] = '\0';
+    if (route(db, kiosk, s->item, org, err)) return -1;
     /* OR IGNORE on (kiosk, submission): what this kiosk sent already (a
      * retried batch) is acknowledged, not stored again; the same id from
      * another kiosk is another submission, named "<id>.<kiosk>" for the
-     * admins.  It goes to the organisation the kiosk belongs to. */
-    return cdb_exec(
-        db, err,
-        "INSERT OR IGNORE INTO feedback (id, submission, kiosk, kind, item, category, rating, rating_levels,"
-        " reasons, comment, name, phone, created_at, received_at, org) VALUES ("
-        " CASE WHEN EXISTS (SELECT 1 FROM feedback WHERE id = ?1 AND kiosk != ?2) THEN ?1 || '.' || ?2 ELSE ?1 END,"
-        " ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-        " coalesce((SELECT org FROM kiosks WHERE id = ?2), 'root'))",
-        "sssssiissssii", s->id, kiosk, s->kind, s->item, s->category, s->rating, s->rating_levels, s->reasons,
-        s->comment, s->name, s->phone, s->created_at, now);
+     * admins. */
+    if (cdb_exec(
+            db, err,
+            "INSERT OR IGNORE INTO feedback (id, submission, kiosk, kind, item, category, rating, rating_levels,"
+            " reasons, comment, name, phone, created_at, received_at, org) VALUES ("
+            " CASE WHEN EXISTS (SELECT 1 FROM feedback WHERE id = ?1 AND kiosk != ?2) THEN ?1 || '.' || ?2 ELSE ?1 END,"
+            " ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            "sssssiissssiis", s->id, kiosk, s->kind, s->item, s->category, s->rating, s->rating_levels, s->reasons,
+            s->comment, s->name, s->phone, s->created_at, now, org))
+        return -1;
+    if (cdb_changes(db) != 1) return 0;
+    int rc = cdb_text(db, stored, CDB_ID_SIZE, err, "SELECT id FROM feedback WHERE kiosk = ? AND submission = ?", "ss",
+                      kiosk, s->id);
+    return rc ? -1 : 0;
 }
 
 static void reject(json_t *rejected, json_t *entry, size_t index, const char *message)
@@ -100,8 +129,8 @@ static void reject(json_t *rejected, json_t *entry, size_t index, const char *me
                           json_pack("{s:s,s:s,s:s}", "id", id ? id : where, "code", "bad_request", "message", message));
 }
 
-int feedback_store_batch(Cdb *db, const char *kiosk, json_t *submissions, json_t **acknowledged, json_t **rejected,
-                         Err *err)
+int feedback_store_batch(Cdb *db, const CaseRules *rules, const char *kiosk, json_t *submissions, json_t **acknowledged,
+                         json_t **rejected, Err *err)
 {
     if (!json_is_array(submissions)) return err_refuse(err, ERR_BAD_REQUEST, "submissions: must be an array");
     if (json_array_size(submissions) > FEEDBACK_MAX_BATCH)
@@ -119,7 +148,9 @@ int feedback_store_batch(Cdb *db, const char *kiosk, json_t *submissions, json_t
             free(s.reasons);
             continue;
         }
-        int rc = store_submission(db, kiosk, &s, now, err);
+        char stored[CDB_ID_SIZE];
+        int rc = store_submission(db, kiosk, &s, now, stored, err);
+        if (!rc && stored[0]) rc = case_open(db, rules, kiosk, stored, err);
         free(s.reasons);
         if (rc) {
             cdb_rollback(db);
@@ -137,7 +168,7 @@ fail:
     return -1;
 }
 
-int feedback_list(Cdb *db, const char *top, int64_t since, json_t **out, Err *err)
+int feedback_list(Cdb *db, const char *top, int64_t since, bool reports, json_t **out, Err *err)
 {
     json_t *rows;
     if (cdb_rows(db, &rows, err,
@@ -146,8 +177,9 @@ int feedback_list(Cdb *db, const char *top, int64_t since, json_t **out, Err *er
                  " name, phone, " SQL_TIME("created_at") " AS created_at, " SQL_TIME(
                      "received_at") " AS received_at"
                                     " FROM feedback WHERE org IN (SELECT id FROM subtree) AND received_at >= ?2"
+                                    " AND (?3 = 1 OR kind != 'report')"
                                     " ORDER BY received_at, created_at, id",
-                 "si", top, since))
+                 "sid", top, since, reports ? 1 : 0))
         return -1;
     size_t i;
     json_t *row;
@@ -187,8 +219,13 @@ int feedback_reply(Cdb *db, const char *admin, const char *feedback_id, const ch
     if (public && (!question || !*question))
         return err_refuse(err, ERR_BAD_REQUEST,
                           "question：公开答复须写明经审核的问题（不公开群众原话，也不公开其姓名、电话）");
-    if (public) {
-        json_t *shown = json_pack("{s:s,s:s}", "question", question, "answer", text), *findings = NULL;
+    /* A private reply is shown to whoever types the visitor's receipt
+     * number on a kiosk (PROTOCOL.md "Receipts"): it is reviewed like a
+     * public one, so that no phone or 身份证号 reaches a screen unnoticed. */
+    {
+        json_t *shown = public ? json_pack("{s:s,s:s}", "question", question, "answer", text)
+                               : json_pack("{s:s}", "answer", text),
+               *findings = NULL;
         int rc = privacy_scan_entry(db, org, shown, &findings, err);
         if (!rc) rc = privacy_verdict(findings, privacy_reason, err);
         json_decref(shown);
@@ -199,7 +236,9 @@ int feedback_reply(Cdb *db, const char *admin, const char *feedback_id, const ch
     snprintf(target, sizeof target, "feedback:%s", feedback_id);
     if (cdb_begin(db, err)) return -1;
     int rc =
-        cdb_exec(db, err, "INSERT INTO replies (feedback, text, question, public, admin, at) VALUES (?, ?, ?, ?, ?, ?)",
+        cdb_exec(db, err,
+                 "INSERT INTO replies (feedback, text, question, public, checked, admin, at)"
+                 " VALUES (?, ?, ?, ?, 1, ?, ?)",
                  "sssdsi", feedback_id, text, question ? question : "", public ? 1 : 0, admin, (int64_t)time(NULL));
     *reply_id = cdb_last_insert_id(db);
     char answer_id[64];
@@ -213,6 +252,7 @@ int feedback_reply(Cdb *db, const char *admin, const char *feedback_id, const ch
         }
         if (!rc) rc = audience_mark(db, "answer", answer_id, org, false, err);
     }
+    if (!rc) rc = case_answered(db, admin, feedback_id, err);
     if (!rc) rc = cdb_audit(db, admin, org, public ? "reply-public" : "reply", target, text, err);
     if (rc) {
         cdb_rollback(db);

@@ -68,6 +68,10 @@ static void usage(void)
            "  --preview-kiosk FILE  the kiosk program that renders previews (default: kiosk beside countyd)\n"
            "  --preview-config FILE the kiosk.conf previews start from (default: kiosk.conf above bin/)\n"
            "  --preview-timeout S   stop a preview that takes longer, 5..300 (default 60)\n"
+           "  --case-due-request N  a 依申请公开 request is due N working days after it came, 0..365\n"
+           "                        (default 15; 0 = no due date); also --case-due-comment, --case-due-report\n"
+           "  --case-holidays LIST  dates that are not working days: 2026-10-01,2026-10-02,...\n"
+           "  --case-workdays LIST  weekend dates that are working days (调休): 2026-09-27,...\n"
            "  --new-identity        give the database a new identity (after restoring a backup), exit\n"
            "  --add-admin NAME      create admin NAME (or give it a new token), print the token, exit\n"
            "    --org ID            ... of this organisation (default root, the county)\n"
@@ -114,7 +118,16 @@ static int apply_setting(Settings *s, const char *name, const char *value, Err *
     else if (strcmp(key, "preview-config") == 0)
         snprintf(s->app.preview_config, sizeof s->app.preview_config, "%s", value);
     else if (strcmp(key, "preview-timeout") == 0) return set_int(key, value, 5, 300, &s->app.preview_timeout_s, err);
-    else return err_set(err, "unknown setting \"%s\" (see countyd --help)", name);
+    else if (strncmp(key, "case-due-", 9) == 0 && feedback_kind_parse(key + 9) > FEEDBACK_RATING)
+        return set_int(key, value, 0, CASE_MAX_DUE_DAYS, &s->app.case_rules.due_days[feedback_kind_parse(key + 9)],
+                       err);
+    else if (strcmp(key, "case-holidays") == 0) {
+        if (case_rules_dates(value, s->app.case_rules.holidays, &s->app.case_rules.n_holidays, err))
+            return err_prefix(err, "case-holidays: ");
+    } else if (strcmp(key, "case-workdays") == 0) {
+        if (case_rules_dates(value, s->app.case_rules.workdays, &s->app.case_rules.n_workdays, err))
+            return err_prefix(err, "case-workdays: ");
+    } else return err_set(err, "unknown setting \"%s\" (see countyd --help)", name);
     return 0;
 }
 
@@ -350,6 +363,7 @@ int main(int argc, char **argv)
         .workers = HTTP_DEFAULT_WORKERS,
         .client_timeout_s = 10,
     };
+    case_rules_default(&s.app.case_rules);
     Err err;
     int rc = parse_args(&s, argc, argv, &err);
     if (rc) {

@@ -30,13 +30,16 @@ out=$(sed \
     -e 's#^rime_user_dir = var/#rime_user_dir = /var/lib/dangwu-kiosk/#' \
     -e 's#^server_url = file://assets/sample#server_url = file:///usr/share/dangwu-kiosk/sample#' \
     -e 's#^enrolment =$#enrolment = /etc/dangwu/enrolment.conf#' \
+    -e 's#^panel_off =$#panel_off = /usr/lib/dangwu/dangwu-display-power off#' \
+    -e 's#^panel_on =$#panel_on = /usr/lib/dangwu/dangwu-display-power on#' \
     -e 's#^\(\# kiosk.conf — settings of one 党务公开 touchscreen\.\)#\1\n\# Installed by the dangwu-kiosk package as /etc/dangwu/kiosk.conf; the\n\# server, id and token come from dangwu-kiosk-enrol (docs/DEPLOY.md).#' \
     "$src")
 for want in "regular = /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc" \
     "bold = /usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc" \
     "database = /var/lib/dangwu-kiosk/kiosk.db" "cache_dir = /var/lib/dangwu-kiosk/cache" \
     "rime_user_dir = /var/lib/dangwu-kiosk/rime" "server_url = file:///usr/share/dangwu-kiosk/sample" \
-    "enrolment = /etc/dangwu/enrolment.conf"; do
+    "enrolment = /etc/dangwu/enrolment.conf" "panel_off = /usr/lib/dangwu/dangwu-display-power off" \
+    "panel_on = /usr/lib/dangwu/dangwu-display-power on"; do
     printf '%s\n' "$out" | grep -qxF "$want" || { echo "installed-kiosk-conf.sh: $src has no line to make \"$want\" from" >&2; exit 1; }
 done
 # Every fallback font is one the package links.

@@ -197,6 +197,17 @@ int admin_usage(const char *usage)
     return 2;
 }
 
+AdminClient *admin_get(int argc, char **argv, const char *path, json_t **answer)
+{
+    AdminClient *c = admin_client_open(argc, argv);
+    Err err;
+    if (c && admin_call(c, "GET", path, NULL, answer, &err)) {
+        admin_failed(c, &err);
+        return NULL;
+    }
+    return c;
+}
+
 int admin_failed(AdminClient *c, const Err *err)
 {
     fprintf(stderr, "kioskctl：%s\n", err->msg);
@@ -208,4 +219,13 @@ const char *admin_text(json_t *o, const char *key)
 {
     const char *s = json_string_value(json_object_get(o, key));
     return s ? s : "";
+}
+
+const char *admin_kind_label(const char *kind)
+{
+    static const char *const names[][2] = {
+        {"rating", "满意度"}, {"comment", "意见建议"}, {"request", "依申请公开"}, {"report", "举报"}};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(names[i][0], kind) == 0) return names[i][1];
+    return kind;
 }

@@ -17,10 +17,9 @@
 
 static int feed_usage(void)
 {
-    fprintf(stderr,
-            "usage: kioskctl feed DIR [-o FILE] [--revision N] [--today 2026-11-22]\n"
-            "  writes the feed snapshot made from the authoring folder DIR to FILE (default: standard output);\n"
-            "  relative dates (今天+3) count from --today (default: today)\n");
+    fprintf(stderr, "用法：kioskctl feed 文件夹 [-o 文件] [--revision N] [--today 2026-11-22]\n"
+                    "  把编写文件夹生成 feed 快照，写到文件（不加 -o 则写到标准输出）；\n"
+                    "  相对日期（今天+3）从 --today 那天算起（不加则从今天算起）\n");
     return 2;
 }
 
@@ -32,11 +31,11 @@ static int href_prefix(const char *dir, const char *out_dir, char *prefix, size_
 {
     char real_dir[PATH_MAX], real_out[PATH_MAX];
     if (!realpath(dir, real_dir)) {
-        fprintf(stderr, "kioskctl: %s: %s\n", dir, strerror(errno));
+        fprintf(stderr, "kioskctl：%s：%s\n", dir, strerror(errno));
         return -1;
     }
     if (!realpath(out_dir, real_out)) {
-        fprintf(stderr, "kioskctl: %s: %s\n", out_dir, strerror(errno));
+        fprintf(stderr, "kioskctl：%s：%s\n", out_dir, strerror(errno));
         return -1;
     }
     size_t n = strlen(real_out);
@@ -46,9 +45,7 @@ static int href_prefix(const char *dir, const char *out_dir, char *prefix, size_
         return 0;
     }
     if (strncmp(real_dir, real_out, n) != 0 || real_dir[n] != '/') {
-        fprintf(stderr,
-                "kioskctl: the feed must be written into %s or a folder above it, so that it can find the images\n",
-                dir);
+        fprintf(stderr, "kioskctl：feed 文件须写在 %s 或它的上级文件夹里，才能找到其中的图片\n", dir);
         return -1;
     }
     snprintf(prefix, size, "%s/", real_dir + n + 1);
@@ -72,14 +69,14 @@ int cmd_feed(int argc, char **argv)
         if ((strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) && i + 1 < argc) out = argv[++i];
         else if (strcmp(argv[i], "--revision") == 0 && i + 1 < argc) {
             if (parse_revision(argv[++i], &revision)) {
-                fprintf(stderr, "kioskctl: --revision wants a whole number >= 0, not \"%s\"\n", argv[i]);
+                fprintf(stderr, "kioskctl：--revision 须为不小于 0 的整数，而不是 \"%s\"\n", argv[i]);
                 return 2;
             }
         } else if (strcmp(argv[i], "--today") == 0 && i + 1 < argc) {
             char iso[64];
             snprintf(iso, sizeof iso, "%.10sT12:00:00+08:00", argv[++i]);
             if (strlen(argv[i]) != 10 || feed_parse_time(iso, &today)) {
-                fprintf(stderr, "kioskctl: --today wants a date like 2026-11-22, not \"%s\"\n", argv[i]);
+                fprintf(stderr, "kioskctl：--today 须为 2026-11-22 这样的日期，而不是 \"%s\"\n", argv[i]);
                 return 2;
             }
         } else if (argv[i][0] == '-' || dir) return feed_usage();
@@ -93,20 +90,19 @@ int cmd_feed(int argc, char **argv)
     json_t *doc;
     Err err;
     if (authoring_load(dir, &opt, &doc, &err)) {
-        fprintf(stderr, "kioskctl: %s\n", err.msg);
+        fprintf(stderr, "kioskctl：%s\n", err.msg);
         return 1;
     }
     int internal = authoring_drop_internal(doc);
     if (internal > 0)
-        fprintf(stderr, "kioskctl: %d 党内 item(s) left out: a feed for kiosks holds only 社会 (public) items\n",
-                internal);
+        fprintf(stderr, "kioskctl：%d 条党内事项未写入：给触控屏的 feed 只含向社会公开的事项\n", internal);
     int rc = 0;
     if (out) {
         if (authoring_write_feed(doc, out, &err)) {
-            fprintf(stderr, "kioskctl: %s\n", err.msg);
+            fprintf(stderr, "kioskctl：%s\n", err.msg);
             rc = 1;
         } else {
-            fprintf(stderr, "wrote %s: revision %lld, %zu categories, %zu items, %zu notices, %zu answers\n", out,
+            fprintf(stderr, "已写入 %s：版本号 %lld，目录 %zu 个，事项 %zu 条，通知 %zu 条，答复 %zu 条\n", out,
                     revision, json_array_size(json_object_get(json_object_get(doc, "categories"), "upsert")),
                     json_array_size(json_object_get(json_object_get(doc, "items"), "upsert")),
                     json_array_size(json_object_get(json_object_get(doc, "notices"), "upsert")),
@@ -115,7 +111,7 @@ int cmd_feed(int argc, char **argv)
     } else {
         char *text = authoring_feed_text(doc);
         if (!text || fputs(text, stdout) == EOF || fflush(stdout) != 0) {
-            fprintf(stderr, "kioskctl: cannot write the feed to standard output\n");
+            fprintf(stderr, "kioskctl：无法把 feed 写到标准输出\n");
             rc = 1;
         }
         free(text);

@@ -10,6 +10,10 @@
  * feed snapshot (cmd_feed.c). */
 int cmd_feed(int argc, char **argv);
 
+/* kioskctl import FILE [--db DB] [--cache DIR]: a feed file into a kiosk's
+ * database by hand (cmd_import.c). */
+int cmd_import(int argc, char **argv);
+
 /* kioskctl sync [--config kiosk.conf] [--server URL] [--once]: the kiosk's
  * sync without a screen (cmd_sync.c). */
 int cmd_sync(int argc, char **argv);
@@ -45,6 +49,12 @@ int cmd_catalog(int argc, char **argv);
 int cmd_catalog_add(int argc, char **argv);
 int cmd_catalog_delete(int argc, char **argv);
 int cmd_overdue(int argc, char **argv);
+
+/* Feedback cases and the 满意率 (cmd_cases.c). */
+int cmd_cases(int argc, char **argv);
+int cmd_cases_overdue(int argc, char **argv); /* kioskctl overdue --cases */
+int cmd_case(int argc, char **argv);
+int cmd_satisfaction(int argc, char **argv);
 
 /* The tamper-evident record and the yearly archive (cmd_archive.c). */
 int cmd_audit_verify(int argc, char **argv);

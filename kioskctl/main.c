@@ -3,66 +3,16 @@
  * Each subcommand is one function in a table; `kioskctl help` lists them.
  * Local subcommands work on a kiosk database; the admin subcommands talk to
  * countyd (see docs/ADMIN.md). */
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "blobs.h"
 #include "commands.h"
-#include "err.h"
-#include "import.h"
-#include "log.h"
-#include "store.h"
 
 typedef struct {
     const char *name, *usage, *summary;
     int (*run)(int argc, char **argv);
 } Command;
-
-/* Finds "--name VALUE" in argv; NULL when absent. */
-static const char *opt_value(int argc, char **argv, const char *name, const char *dflt)
-{
-    for (int i = 0; i + 1 < argc; i++)
-        if (strcmp(argv[i], name) == 0) return argv[i + 1];
-    return dflt;
-}
-
-static int cmd_import(int argc, char **argv)
-{
-    if (argc < 1 || argv[0][0] == '-') {
-        fprintf(stderr, "usage: kioskctl import FILE [--db DB] [--cache DIR]\n");
-        return 2;
-    }
-    const char *file = argv[0];
-    const char *db = opt_value(argc, argv, "--db", "var/kiosk.db");
-    const char *cache = opt_value(argc, argv, "--cache", "var/cache");
-    Store *s;
-    Err err;
-    FeedResult res;
-    if (store_open(db, &s, &err)) {
-        fprintf(stderr, "kioskctl: %s\n", err.msg);
-        return 1;
-    }
-    if (feed_import_file(s, file, &res, &err)) {
-        fprintf(stderr, "kioskctl: import failed, nothing was changed: %s\n", err.msg);
-        store_close(s);
-        return 1;
-    }
-    char dir[1024];
-    snprintf(dir, sizeof dir, "%s", file);
-    int fetched = 0;
-    if (blobs_mkdirs(cache, &err) || blobs_fetch_local(s, cache, dirname(dir), &fetched, &err)) {
-        fprintf(stderr, "kioskctl: content imported, but attachments failed: %s\n", err.msg);
-        store_close(s);
-        return 1;
-    }
-    printf("imported %s: %s to revision %lld, %d upserts, %d deletions, %d attachments ready\n", file,
-           res.unchanged ? "already at" : (res.snapshot ? "snapshot" : "delta"), (long long)res.revision, res.upserts,
-           res.deletes, fetched);
-    store_close(s);
-    return 0;
-}
 
 static const Command commands[] = {
     {"import", "import 文件 [--db 数据库] [--cache 目录]", "把一个 feed 文件导入触控屏数据库", cmd_import},
@@ -78,6 +28,7 @@ static const Command commands[] = {
      "增设本组织的目录（或修改）", cmd_catalog_add},
     {"catalog-delete", "catalog-delete 目录ID", "删除本组织增设的目录", cmd_catalog_delete},
     {"overdue", "overdue [--org ID] [--at 时间]", "定期公开目录中本期还没有公开的事项（逾期清单）", cmd_overdue},
+    {"overdue", "overdue --cases", "逾期未办结的意见、申请和举报（同 cases --overdue）", cmd_overdue},
     {"kiosk-add", "kiosk-add 触控屏ID [--name 地点] [--org ID] [--enrol-file 文件] ...",
      "登记触控屏，显示给技术员的一条开通命令", cmd_kiosk_add},
     {"kiosk-move", "kiosk-move 触控屏ID --org ID", "把触控屏划归另一个组织", cmd_kiosk_move},
@@ -100,6 +51,11 @@ static const Command commands[] = {
     {"feedback-export", "feedback-export --csv 文件 [--since 时间]", "把意见建议导出为 CSV（UTF-8）",
      cmd_feedback_export},
     {"reply", "reply 意见ID 答复内容 [--public] [--question 问题]", "答复意见；--public 作为公开答复上屏", cmd_reply},
+    {"cases", "cases [--status 状态] [--kind 类别] [--overdue] [--limit N]",
+     "意见、依申请公开和举报的办理：回执号、状态、办理人、应办结日期、逾期", cmd_cases},
+    {"case", "case 编号|回执号 [take | assign 管理员 | status 状态 | notify | reply 答复内容 ...]",
+     "查看一件的经过；接办、指派、改状态、标记已告知、答复", cmd_case},
+    {"satisfaction", "satisfaction", "满意率：按组织、目录和月份（只计评价）", cmd_satisfaction},
     {"audit", "audit [--limit N]", "归档：谁在什么时候改了什么", cmd_audit},
     {"audit", "audit verify", "核对归档记录的哈希链是否完整，断在哪一条", cmd_audit},
     {"archive", "archive --year 2026 [-o 目录] [--org ID]", "导出年度归档：每个公开版本、审批与撤回记录（JSON）和图片",

@@ -14,24 +14,18 @@ const char *image_mime(ImageFormat format) { return format == IMAGE_PNG ? "image
 
 /* ---- PNG -------------------------------------------------------------- */
 
-typedef struct {
-    const unsigned char *data;
-    size_t len, pos;
-    char why[200];
-} PngSource;
-
 static void png_from_memory(png_structp png, png_bytep out, png_size_t n)
 {
-    PngSource *src = png_get_io_ptr(png);
-    if (n > src->len - src->pos) png_error(png, "the file ends inside the header");
-    memcpy(out, src->data + src->pos, n);
-    src->pos += n;
+    ImagePngInput *in = png_get_io_ptr(png);
+    if (n > in->len - in->pos) png_error(png, "the file is cut short");
+    memcpy(out, in->data + in->pos, n);
+    in->pos += n;
 }
 
 static void png_on_error(png_structp png, png_const_charp msg)
 {
-    PngSource *src = png_get_error_ptr(png);
-    snprintf(src->why, sizeof src->why, "%s", msg);
+    ImagePngInput *in = png_get_error_ptr(png);
+    snprintf(in->why, sizeof in->why, "%s", msg);
     png_longjmp(png, 1);
 }
 
@@ -41,10 +35,17 @@ static void png_on_warning(png_structp png, png_const_charp msg)
     (void)msg;
 }
 
+png_structp image_png_reader(ImagePngInput *in)
+{
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, in, png_on_error, png_on_warning);
+    if (png) png_set_read_fn(png, in, png_from_memory);
+    return png;
+}
+
 static int probe_png(const unsigned char *data, size_t len, ImageInfo *info, Err *err)
 {
-    PngSource src = {.data = data, .len = len};
-    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &src, png_on_error, png_on_warning);
+    ImagePngInput src = {.data = data, .len = len};
+    png_structp png = image_png_reader(&src);
     png_infop pi = png ? png_create_info_struct(png) : NULL;
     if (!pi) {
         png_destroy_read_struct(&png, NULL, NULL);
@@ -58,7 +59,6 @@ static int probe_png(const unsigned char *data, size_t len, ImageInfo *info, Err
      * one that matters, and it is checked by image_check with a better
      * message than libpng's. */
     png_set_user_limits(png, 0x7fffffff, 0x7fffffff);
-    png_set_read_fn(png, &src, png_from_memory);
     png_read_info(png, pi);
     info->format = IMAGE_PNG;
     info->width = (int)png_get_image_width(png, pi);
@@ -70,19 +70,19 @@ static int probe_png(const unsigned char *data, size_t len, ImageInfo *info, Err
 
 /* ---- JPEG ------------------------------------------------------------- */
 
-typedef struct {
-    struct jpeg_error_mgr mgr;
-    jmp_buf jump;
-} JpegError;
+static void jpeg_on_error(j_common_ptr cinfo) { longjmp(((ImageJpegError *)cinfo->err)->jump, 1); }
 
-static void jpeg_on_error(j_common_ptr cinfo) { longjmp(((JpegError *)cinfo->err)->jump, 1); }
+void image_jpeg_errors(struct jpeg_decompress_struct *cinfo, ImageJpegError *je)
+{
+    cinfo->err = jpeg_std_error(&je->mgr);
+    je->mgr.error_exit = jpeg_on_error;
+}
 
 static int probe_jpeg(const unsigned char *data, size_t len, ImageInfo *info, Err *err)
 {
     struct jpeg_decompress_struct cinfo;
-    JpegError je;
-    cinfo.err = jpeg_std_error(&je.mgr);
-    je.mgr.error_exit = jpeg_on_error;
+    ImageJpegError je;
+    image_jpeg_errors(&cinfo, &je);
     if (setjmp(je.jump)) {
         char why[JMSG_LENGTH_MAX];
         je.mgr.format_message((j_common_ptr)&cinfo, why);

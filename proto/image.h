@@ -22,6 +22,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <setjmp.h>
+#include <stdio.h>
+
+#include <jpeglib.h> /* after stdio.h: it uses FILE */
+#include <png.h>
+
 #include "err.h"
 
 #define IMAGE_MAX_SIDE 16384 /* pixels, either side */
@@ -46,5 +52,28 @@ int image_check(const void *data, size_t len, ImageInfo *info, Err *err);
 
 /* "image/png" or "image/jpeg". */
 const char *image_mime(ImageFormat format);
+
+/* A PNG held in memory, for libpng (the probe here and the kiosk's decoder
+ * read it the same way). */
+typedef struct ImagePngInput {
+    const unsigned char *data;
+    size_t len, pos;
+    char why[200]; /* libpng's message when it gave up */
+} ImagePngInput;
+
+/* A libpng read struct reading `in`: a read past its end is an error; an
+ * error keeps libpng's message in in->why and longjmps to png_jmpbuf (the
+ * caller's setjmp); warnings are dropped.  NULL when out of memory. */
+png_structp image_png_reader(ImagePngInput *in);
+
+/* libjpeg's standard error manager, but a fatal error longjmps to `jump`
+ * (the caller's setjmp) instead of ending the program. */
+typedef struct ImageJpegError {
+    struct jpeg_error_mgr mgr;
+    jmp_buf jump;
+} ImageJpegError;
+
+/* Sets cinfo->err to je. */
+void image_jpeg_errors(struct jpeg_decompress_struct *cinfo, ImageJpegError *je);
 
 #endif

@@ -73,4 +73,11 @@ int feed_parse_time(const char *text, int64_t *out);
  * of at least 26 bytes. */
 void feed_format_time(int64_t t, char *buf, size_t size);
 
+/* A calendar day in China Standard Time, "2026-11-01" (views are counted
+ * by day).  feed_parse_day -> the day's first second; -1 when it is no such
+ * day.  feed_format_day: the day `t` falls on; `size` of at least 11 bytes. */
+#define PROTO_DAY_EXAMPLE "2026-11-01"
+int feed_parse_day(const char *text, int64_t *out);
+void feed_format_day(int64_t t, char *buf, size_t size);
+
 #endif

@@ -13,7 +13,10 @@
 #   sh scripts/install-deps.sh deb        also what `make deb` and `make test-deploy`
 #                                         need: debhelper, lintian, debootstrap, and
 #                                         cage and kbd (the programs the kiosk's unit
-#                                         starts, so systemd-analyze verify can check it)
+#                                         starts, so systemd-analyze verify can check it),
+#                                         and v4l-utils, xvfb, x11-xserver-utils (the real
+#                                         cec-ctl and xset that tests/deploy_display_power.sh
+#                                         runs dangwu-display-power against)
 set -eu
 
 PACKAGES="gcc make pkg-config
@@ -26,7 +29,7 @@ fonts-noto-cjk fonts-dejavu-core fonts-hanazono fonts-symbola
 clang-format cppcheck jq"
 CONSOLE_PACKAGES="chromium chromium-driver python3-selenium openssl"
 FUZZ_PACKAGES="clang libclang-rt-14-dev"
-DEB_PACKAGES="dpkg-dev debhelper lintian systemd cage kbd debootstrap"
+DEB_PACKAGES="dpkg-dev debhelper lintian systemd cage kbd debootstrap v4l-utils xvfb x11-xserver-utils"
 for group in "$@"; do
     case "$group" in
         console) PACKAGES="$PACKAGES $CONSOLE_PACKAGES" ;;

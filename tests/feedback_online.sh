@@ -7,19 +7,9 @@
 set -eu
 . tests/lib/feedback.sh
 
-countyd_start li
 # Content on the server, so the kiosk's first round ends at once (with an
 # empty server its first request would be a long-poll already).
-C="$T/content"
-mkdir -p "$C"
-printf 'zuzhi | 组织建设\n' > "$C/catalog.txt"
-author_item "$C/volunteer.txt" zuzhi 关于开展党员志愿服务活动的通知 "2026-11-01 09:00" 即时 社会 \
-    每月第一个周六，党员在便民服务中心门前开展志愿服务。
-publish_approved "$C"
-"$BIN"/kioskctl kiosk-add lobby-1 > "$T/kiosk-add.txt"
-fb_conf landscape
-grep -v '^server_url\|^\[sync\]' "$T/kiosk.conf" > "$T/rest.conf"
-{ sed -n '/^\[sync\]/,$p' "$T/kiosk-add.txt"; echo "interval = 300"; cat "$T/rest.conf"; } > "$T/kiosk.conf"
+fb_online_kiosk "interval = 300"
 
 cat > "$T/online.txt" <<'SCRIPT'
 sync-start

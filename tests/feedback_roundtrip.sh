@@ -8,20 +8,8 @@
 set -eu
 . tests/lib/feedback.sh
 
-countyd_start li
-
-C="$T/content"
-mkdir -p "$C"
-printf 'zuzhi | 组织建设\n' > "$C/catalog.txt"
-author_item "$C/volunteer.txt" zuzhi 关于开展党员志愿服务活动的通知 "2026-11-01 09:00" 即时 社会 \
-    每月第一个周六，党员在便民服务中心门前开展志愿服务。
-publish_approved "$C"
-
 # The kiosk: registered with countyd, the feedback test settings besides.
-"$BIN"/kioskctl kiosk-add lobby-1 > "$T/kiosk-add.txt"
-fb_conf landscape
-grep -v '^server_url\|^\[sync\]' "$T/kiosk.conf" > "$T/rest.conf"
-{ sed -n '/^\[sync\]/,$p' "$T/kiosk-add.txt"; cat "$T/rest.conf"; } > "$T/kiosk.conf"
+fb_online_kiosk
 "$BIN"/kioskctl sync --config "$T/kiosk.conf" --once > "$T/sync1.txt" 2>&1 || fail "first sync: $(cat "$T/sync1.txt")"
 
 {

@@ -14,9 +14,10 @@ cp -r assets/sample/content "$T/site/content"
 # The sample's relative dates (今天+6) count from its day (Makefile SAMPLE_DAY).
 day=2026-11-22
 "$ctl" feed "$T/site/content" -o "$T/site/feed.json" --today $day 2>"$T/err" || fail "feed failed: $(cat "$T/err")"
+grep -q "已写入 $T/site/feed.json：版本号 1，目录 .* 个，事项 .* 条" "$T/err" || fail "no word on what was written: $(cat "$T/err")"
 cmp -s "$T/site/feed.json" assets/sample/feed.json || fail "the copied folder does not give the committed feed"
 # The sample's 党内 item stays out of a feed for kiosks, and says so.
-grep -q "1 党内 item(s) left out" "$T/err" || fail "no word about the internal item: $(cat "$T/err")"
+grep -q "1 条党内事项未写入" "$T/err" || fail "no word about the internal item: $(cat "$T/err")"
 if grep -q '"internal"' "$T/site/feed.json"; then fail "an internal item is in the feed"; fi
 internal_title=$(sed -n 's/^title: //p' assets/sample/content/jc-zijin-jihua-dangnei.txt)
 if grep -qF "$internal_title" "$T/site/feed.json"; then fail "the internal item's title is in the feed"; fi
@@ -31,17 +32,19 @@ grep -q '"revision": 9,' "$T/site/content/inside.json" || fail "--revision ignor
 rm "$T/site/content/inside.json"
 
 out=$("$ctl" import "$T/site/feed.json" --db "$T/k.db" --cache "$T/cache" 2>/dev/null) || fail "import failed"
-echo "$out" | grep -q "8 attachments ready" || fail "images not found by import: $out"
+echo "$out" | grep -q "附件 8 个就绪" || fail "images not found by import: $out"
 
 mkdir -p "$T/elsewhere"
 if "$ctl" feed "$T/site/content" -o "$T/elsewhere/feed.json" 2>"$T/err"; then fail "accepted a feed beside the folder"; fi
-grep -q "a folder above it" "$T/err" || fail "unclear message: $(cat "$T/err")"
+grep -q "或它的上级文件夹里" "$T/err" || fail "unclear message: $(cat "$T/err")"
 
 printf 'category: zz-df\ntitle: 测试\npublished: 2026-11-20\nperiod: 每季度\nscope: 社会\n\n正文\n' >"$T/site/content/zz-bad.txt"
 if "$ctl" feed "$T/site/content" -o "$T/site/bad.json" 2>"$T/err"; then fail "accepted a bad period"; fi
 grep -q "content/zz-bad.txt:4: period: must be one of" "$T/err" || fail "no FILE:LINE message: $(cat "$T/err")"
 [ ! -e "$T/site/bad.json" ] || fail "wrote a feed despite the error"
 
-if "$ctl" feed 2>/dev/null; then fail "no folder accepted"; fi
-if "$ctl" feed "$T/site/content" --revision -3 2>/dev/null; then fail "negative revision accepted"; fi
+if "$ctl" feed 2>"$T/err"; then fail "no folder accepted"; fi
+grep -q "用法：kioskctl feed 文件夹" "$T/err" || fail "usage: $(cat "$T/err")"
+if "$ctl" feed "$T/site/content" --revision -3 2>"$T/err"; then fail "negative revision accepted"; fi
+grep -q "kioskctl：--revision 须为不小于 0 的整数" "$T/err" || fail "bad revision: $(cat "$T/err")"
 echo "kioskctl feed: ok"

@@ -846,6 +846,123 @@ static void heartbeat_views_are_checked(void **state)
     sqlite3_close(db);
 }
 
+static json_int_t at(json_t *array, size_t i) { return json_integer_value(json_array_get(array, i)); }
+
+/* The entry of `list` whose `key` is `id`. */
+static json_t *entry_of(json_t *list, const char *key, const char *id)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach (list, i, e)
+        if (strcmp(json_string_value(json_object_get(e, key)), id) == 0) return e;
+    fail_msg("no %s %s", key, id);
+    return NULL;
+}
+
+/* Views by day: a heartbeat's undated views count on the day they arrive,
+ * views_by_day on the days the kiosk names; the statistics sum them by day
+ * or month over a range. */
+static void views_are_counted_by_day(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {
+        "{\"views_by_day\":[1]}",
+        "{\"views_by_day\":{\"2026-02-30\":{\"gk-1\":1}}}",
+        "{\"views_by_day\":{\"2026-11-2\":{\"gk-1\":1}}}",
+        "{\"views_by_day\":{\"2099-01-01\":{\"gk-1\":1}}}",
+        "{\"views_by_day\":{\"2026-11-20\":{\"bad id\":1}}}",
+        "{\"views_by_day\":{\"2026-11-20\":{\"gk-1\":-2}}}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        Reply r = kiosk_post("/v1/heartbeat", bad[i], strlen(bad[i]));
+        expect_error(&r, 400, "bad_request");
+    }
+    /* Days before today: the server takes none after tomorrow. */
+    char day[4][16], beat[256], path[160];
+    int64_t now = (int64_t)time(NULL);
+    for (int i = 0; i < 4; i++) feed_format_day(now - (13 - i) * 86400, day[i], sizeof day[i]);
+    snprintf(beat, sizeof beat, "{\"views_by_day\":{\"%s\":{\"gk-1\":3},\"%s\":{\"gk-1\":1,\"gk-2\":5}}}", day[1],
+             day[2]);
+    Reply r = kiosk_post("/v1/heartbeat", beat, strlen(beat));
+    assert_int_equal(r.status, 200);
+    reply_free(&r);
+
+    snprintf(path, sizeof path, "/v1/admin/stats?unit=day&from=%s&to=%s", day[0], day[3]);
+    json_t *s = countyd_admin_ok(&srv, "GET", path, NULL);
+    json_t *t = json_object_get(s, "over_time");
+    assert_string_equal(json_string_value(json_object_get(t, "unit")), "day");
+    json_t *periods = json_object_get(t, "periods"), *total = json_object_get(t, "total");
+    assert_int_equal(json_array_size(periods), 4);
+    assert_string_equal(json_string_value(json_array_get(periods, 0)), day[0]);
+    assert_string_equal(json_string_value(json_array_get(periods, 3)), day[3]);
+    assert_true(at(total, 0) == 0 && at(total, 1) == 3 && at(total, 2) == 6 && at(total, 3) == 0);
+    json_t *items = json_object_get(t, "by_item");
+    /* The most viewed first. */
+    assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "item")), "gk-2");
+    json_t *gk1 = json_object_get(entry_of(items, "item", "gk-1"), "views");
+    assert_true(at(gk1, 1) == 3 && at(gk1, 2) == 1);
+    json_t *kiosk = entry_of(json_object_get(t, "by_kiosk"), "kiosk", "hall-1");
+    assert_int_equal(json_integer_value(json_object_get(kiosk, "total")), 9);
+    json_decref(s);
+
+    /* At most HEARTBEAT_MAX_VIEW_ITEMS counts over all the days: two days
+     * of 600 and 401 are refused, and add nothing. */
+    size_t cap = 64 * 1024, len = 0;
+    char *many = malloc(cap);
+    len += (size_t)snprintf(many + len, cap - len, "{\"views_by_day\":{\"%s\":{", day[0]);
+    for (int i = 0; i <= HEARTBEAT_MAX_VIEW_ITEMS; i++) {
+        if (i == 600) len += (size_t)snprintf(many + len, cap - len, "},\"%s\":{", day[3]);
+        len += (size_t)snprintf(many + len, cap - len, "%s\"v%d\":1", i == 0 || i == 600 ? "" : ",", i);
+    }
+    len += (size_t)snprintf(many + len, cap - len, "}}}");
+    assert_true(len < cap);
+    r = kiosk_post("/v1/heartbeat", many, len);
+    expect_error(&r, 400, "bad_request");
+    free(many);
+
+    /* The undated views of heartbeat_views_are_checked (gk-1, 2 + 2) are
+     * today's: within the last 30 days, the range when none is given. */
+    s = countyd_admin_ok(&srv, "GET", "/v1/admin/stats", NULL);
+    t = json_object_get(s, "over_time");
+    assert_int_equal(json_array_size(json_object_get(t, "periods")), 30);
+    char today[16];
+    feed_format_day(now, today, sizeof today);
+    assert_string_equal(json_string_value(json_object_get(t, "to")), today);
+    json_int_t sum = 0;
+    for (size_t i = 0; i < 30; i++) sum += at(json_object_get(t, "total"), i);
+    assert_int_equal(sum, 4 + 9);
+    /* The all-time totals have every view, dated or not. */
+    json_t *all = entry_of(json_object_get(s, "by_item"), "item", "gk-1");
+    assert_int_equal(json_integer_value(json_object_get(all, "views")), 8);
+    json_decref(s);
+
+    /* By month: this month and the one before hold them all. */
+    char month[2][8];
+    snprintf(month[0], sizeof month[0], "%.7s", day[0]);
+    snprintf(month[1], sizeof month[1], "%.7s", today);
+    snprintf(path, sizeof path, "/v1/admin/stats?unit=month&from=%s&to=%s", month[0], month[1]);
+    s = countyd_admin_ok(&srv, "GET", path, NULL);
+    t = json_object_get(s, "over_time");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(t, "periods"), 0)), month[0]);
+    sum = 0;
+    for (size_t i = 0; i < json_array_size(json_object_get(t, "total")); i++) sum += at(json_object_get(t, "total"), i);
+    assert_int_equal(sum, 4 + 9);
+    json_decref(s);
+
+    static const char *const bad_ranges[] = {
+        "/v1/admin/stats?unit=week",
+        "/v1/admin/stats?from=2026-11-31",
+        "/v1/admin/stats?from=2026-11-20&to=2026-11-19",
+        "/v1/admin/stats?from=2025-01-01&to=2026-11-19",
+        "/v1/admin/stats?unit=month&from=2026-13",
+        "/v1/admin/stats?unit=month&from=2026-11-01",
+    };
+    for (size_t i = 0; i < sizeof bad_ranges / sizeof bad_ranges[0]; i++) {
+        r = countyd_admin(&srv, "GET", bad_ranges[i], NULL);
+        expect_error(&r, 400, "bad_request");
+    }
+}
+
 static void garbage_gets_json_errors_and_the_server_lives(void **state)
 {
     (void)state;
@@ -961,6 +1078,52 @@ static void every_route_survives_hostile_bodies(void **state)
         }
     }
     json_decref(countyd_admin_ok(&srv, "GET", "/v1/admin/status", NULL));
+}
+
+/* The list routes (api_admin.c's table): each answers its rows under its
+ * key, refuses a query parameter it cannot read with the parameter's own
+ * sentence, and asks authz_check() about ?org= where it takes one. */
+static void list_routes_answer_and_refuse_bad_queries(void **state)
+{
+    (void)state;
+    static const char *const lists[][2] = {
+        {"/v1/admin/orgs", "orgs"},
+        {"/v1/admin/admins", "admins"},
+        {"/v1/admin/items", "items"},
+        {"/v1/admin/catalog", "catalog"},
+        {"/v1/admin/kiosks", "kiosks"},
+        {"/v1/admin/overdue", "overdue"},
+        {"/v1/admin/feedback", "feedback"},
+        {"/v1/admin/audit", "audit"},
+        {"/console/api/accounts", "accounts"},
+        {"/v1/admin/categories", "categories"},
+        {"/v1/admin/notices", "notices"},
+        {"/v1/admin/stats", "by_item"},
+    };
+    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+        json_t *doc = countyd_admin_ok(&srv, "GET", lists[i][0], NULL);
+        if (!json_is_array(json_object_get(doc, lists[i][1]))) fail_msg("%s has no array %s", lists[i][0], lists[i][1]);
+        json_decref(doc);
+    }
+    static const char *const refused[][2] = {
+        {"/v1/admin/kiosks?silent_minutes=-1", "silent_minutes: must be a whole number of minutes"},
+        {"/v1/admin/overdue?at=tomorrow", "at: must be a time like 2026-12-05T09:00:00+08:00"},
+        {"/v1/admin/feedback?since=2026-13-01", "since: must be a time like 2026-11-01T00:00:00+08:00"},
+        {"/v1/admin/audit?limit=0", "limit: must be a whole number from 1 to 10000"},
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        Reply r = countyd_admin(&srv, "GET", refused[i][0], NULL);
+        if (r.status != 400 || !strstr(r.body, refused[i][1]))
+            fail_msg("%s -> %ld %s", refused[i][0], r.status, r.body);
+        reply_free(&r);
+    }
+    json_t *doc = countyd_admin_ok(&srv, "GET", "/v1/admin/audit?limit=1", NULL);
+    assert_true(json_array_size(json_object_get(doc, "audit")) <= 1);
+    json_decref(doc);
+    Reply r = countyd_admin(&srv, "GET", "/v1/admin/catalog?org=no-such-org", NULL);
+    expect_error(&r, 404, "not_found");
+    r = countyd_admin(&srv, "GET", "/v1/admin/overdue?org=no-such-org", NULL);
+    expect_error(&r, 404, "not_found");
 }
 
 /* A connection from `from` (another loopback address) that sends a
@@ -1086,8 +1249,10 @@ int main(void)
         cmocka_unit_test(public_reply_becomes_an_answer_without_contact),
         cmocka_unit_test(heartbeat_is_stored_and_answered),
         cmocka_unit_test(heartbeat_views_are_checked),
+        cmocka_unit_test(views_are_counted_by_day),
         cmocka_unit_test(garbage_gets_json_errors_and_the_server_lives),
         cmocka_unit_test(every_route_survives_hostile_bodies),
+        cmocka_unit_test(list_routes_answer_and_refuse_bad_queries),
         cmocka_unit_test(slow_client_flood_leaves_kiosks_served),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

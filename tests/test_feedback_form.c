@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "feedback_form.h"
+#include "receipt.h"
 #include "testutil.h"
 
 static int64_t test_ms(void)
@@ -203,7 +204,7 @@ static void test_request_needs_name_and_phone(void **state)
 {
     Fixture *fx = *state;
     char id[37], msg[256];
-    fx->form.request = true;
+    fx->form.purpose = FORM_REQUEST;
     assert_int_equal(submit(fx, NOW, id, msg), FEEDBACK_INCOMPLETE);
     snprintf(fx->form.comment, sizeof fx->form.comment, "请公开今年村道修缮的预算和施工单位");
     assert_int_equal(submit(fx, NOW, id, msg), FEEDBACK_INCOMPLETE);
@@ -221,7 +222,39 @@ static void test_request_needs_name_and_phone(void **state)
     assert_int_equal(all[0].rating, 0);
     assert_string_equal(all[0].name, "李梅");
     store_free(all);
-    assert_false(fx->form.request);
+    assert_int_equal(fx->form.purpose, FORM_OPINION);
+}
+
+/* A report needs only what is reported: anonymous is allowed.  It carries
+ * no rating, is saved as kind report, and its thanks and receipt come
+ * from the kind. */
+static void test_report_may_be_anonymous(void **state)
+{
+    Fixture *fx = *state;
+    char id[37], msg[256];
+    fx->form.purpose = FORM_REPORT;
+    assert_int_equal(submit(fx, NOW, id, msg), FEEDBACK_INCOMPLETE);
+    assert_non_null(strstr(msg, "请写下您要反映的问题"));
+    assert_null(strstr(msg, "姓名"));
+    snprintf(fx->form.comment, sizeof fx->form.comment, "村务公开栏的低保名单与实际不符");
+    snprintf(fx->form.phone, sizeof fx->form.phone, "1580000"); /* a phone given must still be valid */
+    assert_int_equal(submit(fx, NOW, id, msg), FEEDBACK_INCOMPLETE);
+    assert_non_null(strstr(msg, "手机号码应为11位"));
+    fx->form.phone[0] = '\0';
+    fx->form.rating = 2;
+    assert_int_equal(feedback_form_kind(&fx->form), FEEDBACK_REPORT);
+    assert_string_equal(feedback_form_thanks(&fx->form), "我们会认真核查处理");
+    assert_int_equal(submit(fx, NOW, id, msg), FEEDBACK_SAVED);
+    int n;
+    StoreFeedback *all = pending(fx, &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(all[0].kind, FEEDBACK_REPORT);
+    assert_int_equal(all[0].rating, 0);
+    assert_string_equal(all[0].name, "");
+    assert_string_equal(all[0].id, id);
+    assert_true(receipt_kind_has_receipt(all[0].kind));
+    store_free(all);
+    assert_int_equal(fx->form.purpose, FORM_OPINION);
 }
 
 static void test_identical_submission_dropped(void **state)
@@ -381,6 +414,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_request_needs_name_and_phone, setup, teardown),
         cmocka_unit_test_setup_teardown(test_identical_submission_dropped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bare_rating_repeat_window, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report_may_be_anonymous, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rate_limit_per_hour, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unchecked_rules_refuse, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clock_corrected_after_running_ahead, setup, teardown),

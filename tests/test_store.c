@@ -276,6 +276,18 @@ static void feedback_outbox_keeps_and_then_forgets_contacts(void **state)
     assert_int_equal(test_outbox_length(s), 0);
     sqlite3 *db;
     sqlite3_open(test_path("outbox.db"), &db);
+    /* A kind this kiosk does not know (written by a newer version) stays
+     * in the outbox and is not handed out for upload as something else. */
+    assert_int_equal(sqlite3_exec(db,
+                                  "INSERT INTO feedback_outbox (id, kind, comment, created_at)"
+                                  " VALUES ('6f1c2b1e-0000-4000-8000-000000000002', 'petition', '请公开', 1)",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(store_feedback_pending(s, 10, &pending, &n, &err), 0);
+    assert_int_equal(n, 0);
+    store_free(pending);
+    assert_int_equal(test_outbox_length(s), 1);
+    sqlite3_exec(db, "DELETE FROM feedback_outbox WHERE kind = 'petition'", NULL, NULL, NULL);
     sqlite3_stmt *st;
     sqlite3_prepare_v2(db, "SELECT name || phone, comment FROM feedback_outbox", -1, &st, NULL);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);

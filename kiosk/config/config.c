@@ -81,6 +81,8 @@ static const Key keys[] = {
     INT("screen", "attract_timeout", attract_timeout_s, 10, 86400),
     INT("screen", "ticker_speed", ticker_speed, 10, 1000),
     OTHER("screen", "screen_on", T_HOURS, screen_on),
+    STR("screen", "panel_off", panel_off),
+    STR("screen", "panel_on", panel_on),
     BOOL("feedback", "enabled", feedback_enabled),
     INT("feedback", "rating_levels", rating_levels, 2, 5),
     OTHER("feedback", "reasons", T_REASONS, reasons),

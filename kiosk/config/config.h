@@ -57,6 +57,8 @@ typedef struct Config {
     int attract_timeout_s;
     int ticker_speed; /* pixels per second */
     char screen_on[16]; /* "07:00-20:00", empty = always on */
+    char panel_off[200]; /* shell commands switching the panel (kiosk/ui/power.h); "" none */
+    char panel_on[200];
 
     /* [feedback] */
     bool feedback_enabled;

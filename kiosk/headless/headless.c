@@ -949,6 +949,19 @@ static int cmd_expect_depth(Run *r, int argc, char **argv)
     return 0;
 }
 
+/* expect-panel on|off: the panel command last run was that one, and it
+ * has ended (waits for it in real time, up to 10 s). */
+static int cmd_expect_panel(Run *r, int argc, char **argv)
+{
+    (void)argc;
+    const char *state = app_panel_settle(r->app, 10000);
+    if (!state) return fail(r, "expect-panel: a panel command still runs after 10 s");
+    if (strcmp(state, argv[1]) != 0)
+        return fail(r, "expect-panel: the panel was switched %s last, expected %s", state[0] ? state : "never",
+                    argv[1]);
+    return 0;
+}
+
 static int cmd_expect_body_lines(Run *r, int argc, char **argv)
 {
     (void)argc;
@@ -1066,6 +1079,7 @@ static const Command commands[] = {
     {"expect-text", 1, 1, true, true, "expect-text TEXT", cmd_expect_text},
     {"expect-no-text", 1, 1, true, true, "expect-no-text TEXT", cmd_expect_text},
     {"expect-depth", 1, 1, true, true, "expect-depth N", cmd_expect_depth},
+    {"expect-panel", 1, 1, false, false, "expect-panel on|off", cmd_expect_panel},
     {"expect-body-lines", 1, 1, true, true, "expect-body-lines MIN", cmd_expect_body_lines},
     {"expect-body-face", 1, 1, true, true, "expect-body-face FAMILY", cmd_expect_body_face},
     {"expect-screen-or-text", 1, 1, true, true, "expect-screen-or-text NAME TEXT", cmd_expect_screen_or_text},

@@ -93,7 +93,7 @@ void feedback_form_init(FeedbackForm *f, const Config *cfg, Store *store, const 
 
 void feedback_form_clear(FeedbackForm *f)
 {
-    f->request = false;
+    f->purpose = FORM_OPINION;
     f->rating = 0;
     memset(f->reason_on, 0, sizeof f->reason_on);
     memset(f->comment, 0, sizeof f->comment);
@@ -119,16 +119,18 @@ bool feedback_form_touched(const FeedbackForm *f)
 {
     for (int i = 0; i < f->reason_count; i++)
         if (f->reason_on[i]) return true;
-    return f->request || f->rating || f->comment[0] || f->name[0] || f->phone[0];
+    return f->purpose != FORM_OPINION || f->rating || f->comment[0] || f->name[0] || f->phone[0];
 }
 
 int feedback_form_problems(const FeedbackForm *f, FeedbackProblems *p)
 {
     memset(p, 0, sizeof *p);
-    if (f->request) {
+    if (f->purpose == FORM_REQUEST) {
         if (!has_text(f->comment)) p->at[FEEDBACK_AT_COMMENT] = "请写下您希望公开的事项";
         if (!has_text(f->name)) p->at[FEEDBACK_AT_NAME] = "申请公开需要留下姓名";
         if (!f->phone[0]) p->at[FEEDBACK_AT_PHONE] = "申请公开需要留下手机号码，以便告知办理结果";
+    } else if (f->purpose == FORM_REPORT) {
+        if (!has_text(f->comment)) p->at[FEEDBACK_AT_COMMENT] = "请写下您要反映的问题";
     } else if (!f->rating && !has_text(f->comment)) {
         p->at[FEEDBACK_AT_COMMENT] = "请选择满意程度，或写下您的意见";
     }
@@ -178,9 +180,11 @@ static int reasons_json(const FeedbackForm *f, char *out, size_t size, Err *err)
     return fits ? 0 : err_set(err, "the chosen reasons are too long to store");
 }
 
-static FeedbackKind form_kind(const FeedbackForm *f)
+FeedbackKind feedback_form_kind(const FeedbackForm *f)
 {
-    return f->request ? FEEDBACK_REQUEST : has_text(f->comment) ? FEEDBACK_COMMENT : FEEDBACK_RATING;
+    if (f->purpose == FORM_REQUEST) return FEEDBACK_REQUEST;
+    if (f->purpose == FORM_REPORT) return FEEDBACK_REPORT;
+    return has_text(f->comment) ? FEEDBACK_COMMENT : FEEDBACK_RATING;
 }
 
 const char *feedback_form_thanks(const FeedbackForm *f)
@@ -189,17 +193,19 @@ const char *feedback_form_thanks(const FeedbackForm *f)
         [FEEDBACK_RATING] = "感谢您的评价",
         [FEEDBACK_COMMENT] = "感谢您的意见，我们会认真研究",
         [FEEDBACK_REQUEST] = "我们审核办理后，会按您留下的电话告知办理结果",
+        [FEEDBACK_REPORT] = "我们会认真核查处理",
     };
-    return thanks[form_kind(f)];
+    _Static_assert(sizeof thanks / sizeof thanks[0] == FEEDBACK_REPORT + 1, "a thanks for every kind");
+    return thanks[feedback_form_kind(f)];
 }
 
 static int to_record(const FeedbackForm *f, StoreFeedback *rec, int64_t now, Err *err)
 {
     memset(rec, 0, sizeof *rec);
-    rec->kind = form_kind(f);
+    rec->kind = feedback_form_kind(f);
     snprintf(rec->target_item, sizeof rec->target_item, "%s", f->target.item_id);
     snprintf(rec->target_category, sizeof rec->target_category, "%s", f->target.category_id);
-    rec->rating = f->request ? 0 : f->rating;
+    rec->rating = f->purpose == FORM_OPINION ? f->rating : 0;
     rec->rating_levels = f->rating_levels;
     snprintf(rec->comment, sizeof rec->comment, "%s", has_text(f->comment) ? f->comment : "");
     snprintf(rec->name, sizeof rec->name, "%s", f->name);

@@ -4,7 +4,7 @@
  * Owns the form's contents (rating, reason chips, comment, name, phone, the
  * kind of submission and what it is about), their checks (a mainland
  * mobile number is 1[3-9] and nine more digits; a disclosure request needs
- * a name and a phone), the abuse rules (a per-kiosk limit per hour and
+ * a name and a phone; a report needs only what is reported), the abuse rules (a per-kiosk limit per hour and
  * dropping an identical submission repeated within a short window), and
  * the hand-over to the durable outbox in store.c with a fresh UUID and the
  * time of the submission.  screen_feedback.c draws it and routes touches
@@ -35,9 +35,16 @@ typedef struct FeedbackTarget {
     char label[512]; /* what the visitor reads: the title, 栏目 or unit */
 } FeedbackTarget;
 
+/* What the visitor is writing: an opinion (a rating, a comment, or both),
+ * a disclosure request (依申请公开 / 群众点题: the matter, a name and a
+ * phone are required), or a report (举报: the matter is required; name and
+ * phone may be left out, since a report box is anonymous by custom, and
+ * the receipt number lets an anonymous reporter learn the result). */
+typedef enum { FORM_OPINION, FORM_REQUEST, FORM_REPORT } FormPurpose;
+
 typedef struct FeedbackForm {
     FeedbackTarget target;
-    bool request; /* 依申请公开 / 群众点题 rather than an opinion */
+    FormPurpose purpose;
     int rating_levels; /* 2..5 */
     int rating; /* 0 = none, 1 = best .. rating_levels */
     char reasons[CONFIG_MAX_REASONS][64];
@@ -104,8 +111,9 @@ int feedback_form_problems(const FeedbackForm *f, FeedbackProblems *p);
  * sentences for the visitor, joined by "；", in Err. */
 int feedback_form_check(const FeedbackForm *f, Err *err);
 
-/* The thanks that go under 提交成功 for what the form holds now (ask
- * before submitting: a saved form is cleared). */
+/* The kind of submission the form holds now, and the thanks that go
+ * under 提交成功 for it (ask before submitting: a saved form is cleared). */
+FeedbackKind feedback_form_kind(const FeedbackForm *f);
 const char *feedback_form_thanks(const FeedbackForm *f);
 
 /* Checks the form, applies the abuse rules and commits the submission

@@ -12,13 +12,14 @@
 #include "keyboard.h"
 #include "log.h"
 #include "number.h"
+#include "receipt.h"
 #include "shapes.h"
 
 /* A one-tap rating stays marked this long before the thanks replace it,
  * so the visitor sees which one was taken. */
 #define CHOSEN_SHOW_MS 900
 
-typedef enum { VIEW_START, VIEW_FORM, VIEW_REQUEST, VIEW_EDIT, VIEW_DONE } View;
+typedef enum { VIEW_START, VIEW_FORM, VIEW_REQUEST, VIEW_REPORT, VIEW_EDIT, VIEW_DONE } View;
 typedef enum { FIELD_COMMENT, FIELD_NAME, FIELD_PHONE, FIELD_COUNT } FieldId;
 
 static const char *const FIELD_KEY[FIELD_COUNT] = {"comment", "name", "phone"};
@@ -36,6 +37,7 @@ typedef struct Feedback {
     char message[256]; /* what to fix, or why it was refused */
     char done_title[64];
     char done_text[256];
+    char receipt[RECEIPT_TEXT_MAX]; /* "4821 0937 5516" under 提交成功; "" for a bare rating */
     int rated; /* the one-tap rating just saved, 0 = none */
     uint32_t last_touch;
     uint32_t chosen_at; /* when the one-tap rating `rated` was saved (marked until the thanks) */
@@ -107,6 +109,7 @@ static void start_over(Feedback *f)
     f->view = VIEW_START;
     f->message[0] = '\0';
     f->rated = 0;
+    f->receipt[0] = '\0';
     f->chosen_at = 0;
     f->confirm_reset = false;
     memset(f->problems_shown, 0, sizeof f->problems_shown);
@@ -182,6 +185,23 @@ static void end_edit(Feedback *f)
     if (f->editing == FIELD_PHONE && f->form.phone[0]) f->problems_shown[FEEDBACK_AT_PHONE] = true;
 }
 
+/* The receipt number of the submission just saved, for the visitor to
+ * write down: computed here from its id by the rule countyd uses too
+ * (proto/receipt.h), so it is shown at once, online or not.  id NULL: none
+ * (a bare rating, or a repeat that was not saved again). */
+static void show_receipt(Feedback *f, const char *id)
+{
+    char digits[RECEIPT_DIGITS + 1];
+    Err err;
+    f->receipt[0] = '\0';
+    if (!id) return;
+    if (receipt_from_feedback_id(id, digits, &err)) {
+        log_error("feedback: no receipt number for %s: %s", id, err.msg);
+        return;
+    }
+    receipt_format(digits, f->receipt);
+}
+
 static void submit(App *app, Feedback *f, bool one_tap)
 {
     const Config *cfg = app_config(app);
@@ -190,6 +210,7 @@ static void submit(App *app, Feedback *f, bool one_tap)
     Err err;
     int rating = f->form.rating;
     const char *thanks = feedback_form_thanks(&f->form);
+    FeedbackKind kind = feedback_form_kind(&f->form);
     FeedbackResult r = feedback_form_submit(&f->form, app_store(app), &rules, app_time(app), id, &err);
     if (r != FEEDBACK_SAVED && r != FEEDBACK_DUPLICATE) {
         snprintf(f->message, sizeof f->message, "%s", err.msg);
@@ -206,6 +227,7 @@ static void submit(App *app, Feedback *f, bool one_tap)
     snprintf(f->done_text, sizeof f->done_text, "%s", r == FEEDBACK_SAVED ? thanks : err.msg);
     f->message[0] = '\0';
     f->rated = one_tap ? rating : 0;
+    show_receipt(f, r == FEEDBACK_SAVED && receipt_kind_has_receipt(kind) ? id : NULL);
     memset(f->problems_shown, 0, sizeof f->problems_shown);
     if (one_tap) {
         f->chosen_at = app_ms(app) ? app_ms(app) : 1; /* marked on the start view, then the thanks */
@@ -217,7 +239,7 @@ static void submit(App *app, Feedback *f, bool one_tap)
 static void open_form(Feedback *f, View view, int rating)
 {
     feedback_form_clear(&f->form);
-    f->form.request = view == VIEW_REQUEST;
+    f->form.purpose = view == VIEW_REQUEST ? FORM_REQUEST : view == VIEW_REPORT ? FORM_REPORT : FORM_OPINION;
     f->form.rating = rating;
     f->message[0] = '\0';
     f->confirm_reset = false;
@@ -272,6 +294,8 @@ static void fb_event(App *app, void *st, const ScreenEvent *ev)
         open_form(f, VIEW_FORM, 0);
     } else if (strcmp(id, "fb.open_request") == 0) {
         open_form(f, VIEW_REQUEST, 0);
+    } else if (strcmp(id, "fb.open_report") == 0) {
+        open_form(f, VIEW_REPORT, 0);
     } else if (strcmp(id, "fb.more") == 0) {
         open_form(f, VIEW_FORM, f->rated);
     } else if (strcmp(id, "fb.cancel") == 0) {
@@ -468,11 +492,13 @@ static void field_value(const Feedback *f, FieldId id, char *out, size_t size, b
     const char *text = id == FIELD_COMMENT ? f->form.comment : id == FIELD_NAME ? f->form.name : f->form.phone;
     *hint = !text[0];
     if (*hint) {
-        bool required = f->form.request;
-        snprintf(out, size, "%s",
-                 id == FIELD_COMMENT ? (required ? "点这里写下希望公开的事项（必填）" : "点这里写意见（可不填）")
-                 : required ? "点这里填写（必填）"
-                            : "点这里填写（可不填）");
+        static const char *const comment_hint[] = {[FORM_OPINION] = "点这里写意见（可不填）",
+                                                   [FORM_REQUEST] = "点这里写下希望公开的事项（必填）",
+                                                   [FORM_REPORT] = "点这里写下要反映的问题（必填）"};
+        static const char *const contact_hint[] = {[FORM_OPINION] = "点这里填写（可不填）",
+                                                   [FORM_REQUEST] = "点这里填写（必填）",
+                                                   [FORM_REPORT] = "可不填，留下可告知处理结果"};
+        snprintf(out, size, "%s", id == FIELD_COMMENT ? comment_hint[f->form.purpose] : contact_hint[f->form.purpose]);
     } else if (id == FIELD_PHONE && feedback_phone_valid(text)) {
         feedback_phone_mask(text, out, size);
     } else {
@@ -579,13 +605,16 @@ static void draw_start(App *app, Feedback *f, Cursor *c)
     rating_row(c, &f->form, f->chosen_at ? f->rated : 0, ui_px(c->ui, portrait ? 128 : 250), portrait);
     message_line(c, f->message);
     c->y += c->gap;
-    static const char *const ids[] = {"fb.open_form", "fb.open_request", "fb.answers"};
-    static const char *const labels[] = {"写意见建议", "申请公开 / 群众点题", "查看回复公开"};
-    static const ButtonStyle styles[] = {BUTTON_SECONDARY, BUTTON_SECONDARY, BUTTON_QUIET};
-    if (portrait) {
-        for (int i = 0; i < 3; i++) action_row(c, &ids[i], &labels[i], &styles[i], 1);
-    } else {
-        action_row(c, ids, labels, styles, 3);
+    static const char *const ids[] = {"fb.open_form", "fb.open_request", "fb.open_report", "fb.answers"};
+    static const char *const labels[] = {"写意见建议", "申请公开 / 群众点题", "我要举报", "查看回复公开"};
+    static const ButtonStyle styles[] = {BUTTON_SECONDARY, BUTTON_SECONDARY, BUTTON_SECONDARY, BUTTON_QUIET};
+    enum { ACTIONS = sizeof ids / sizeof ids[0] };
+    /* In rows of `per_row`: all in one row in landscape, two to a row in
+     * portrait (one would make the column taller than the screen). */
+    int per_row = portrait ? 2 : ACTIONS;
+    for (int i = 0; i < ACTIONS; i += per_row) {
+        int n = ACTIONS - i < per_row ? ACTIONS - i : per_row;
+        action_row(c, &ids[i], &labels[i], &styles[i], n);
     }
 }
 
@@ -721,15 +750,24 @@ static void draw_form(App *app, Feedback *f, Cursor *c)
     submit_bar(c, f);
 }
 
-static void draw_request(App *app, Feedback *f, Cursor *c)
+/* A request and a report: a title, what happens to it, the matter, the
+ * contact row, 提交. */
+static void draw_matter(App *app, Feedback *f, Cursor *c)
 {
+    static const char *const titles[] = {[FORM_REQUEST] = "申请公开 / 群众点题", [FORM_REPORT] = "我要举报"};
+    static const char *const intros[] = {
+        [FORM_REQUEST] =
+            "写下您希望公开的事项，我们审核办理后，会按您留下的电话告知结果。姓名和手机号码只用于答复，不会公开。",
+        [FORM_REPORT] =
+            "写下您要反映的问题，如党务公开不实、党员干部违纪违规。可以不留姓名；留下姓名和手机的，会告知您处理结果。",
+    };
     bool portrait = app_portrait(app);
     int label_w = ui_px(c->ui, portrait ? 150 : 200);
-    heading(c, "申请公开 / 群众点题", 48, true, ui_theme.text);
-    heading(c, "写下您希望公开的事项，我们审核办理后，会按您留下的电话告知结果。姓名和手机号码只用于答复，不会公开。",
-            34, false, ui_theme.text_soft);
+    heading(c, titles[f->form.purpose], 48, true, ui_theme.text);
+    heading(c, intros[f->form.purpose], 34, false, ui_theme.text_soft);
     int ch = comment_height(c, portrait, ui_px(c->ui, 140), ui_px(c->ui, portrait ? 800 : 300));
-    field_box(c, f, FIELD_COMMENT, "事项", (SDL_Rect){c->area.x, c->y, c->area.w, ch}, label_w);
+    field_box(c, f, FIELD_COMMENT, f->form.purpose == FORM_REPORT ? "问题" : "事项",
+              (SDL_Rect){c->area.x, c->y, c->area.w, ch}, label_w);
     c->y += ch + c->gap;
     contact_fields(c, f, portrait, label_w);
     submit_bar(c, f);
@@ -739,7 +777,9 @@ static void draw_edit(App *app, Feedback *f, Cursor *c)
 {
     Ui *ui = c->ui;
     static const char *const titles[FIELD_COUNT] = {"写意见", "填写姓名", "填写手机号码"};
-    const char *title = f->editing == FIELD_COMMENT && f->form.request ? "希望公开的事项" : titles[f->editing];
+    static const char *const comment_titles[] = {
+        [FORM_OPINION] = "写意见", [FORM_REQUEST] = "希望公开的事项", [FORM_REPORT] = "要反映的问题"};
+    const char *title = f->editing == FIELD_COMMENT ? comment_titles[f->form.purpose] : titles[f->editing];
     int kb_h = keyboard_height(ui, app_width(app));
     bool writing = keyboard_mode(keyboard) == KB_HANDWRITING && f->editing != FIELD_PHONE;
     if (writing && app_portrait(app) && c->area.h * 2 / 3 > kb_h) kb_h = c->area.h * 2 / 3; /* a taller pad */
@@ -776,12 +816,42 @@ static void draw_edit(App *app, Feedback *f, Cursor *c)
     keyboard_draw(keyboard, ui, kb_area);
 }
 
+/* The receipt number, large and grouped in a card of its own, and what to
+ * do with it. */
+static void receipt_card(Cursor *c, const char *receipt)
+{
+    Ui *ui = c->ui;
+    int w = ui_px(ui, 900) < c->area.w ? ui_px(ui, 900) : c->area.w, h = ui_px(ui, 150);
+    SDL_Rect card = {c->area.x + (c->area.w - w) / 2, c->y, w, h};
+    ui_round(ui, card, ui_px(ui, 18), ui_theme.card);
+    ui_round_outline(ui, card, ui_px(ui, 18), ui_px(ui, 4), ui_theme.accent);
+    int label_w = ui_px(ui, 200);
+    TextSpec label = {.size = ui_font(ui, 40), .color = ui_theme.text_soft, .middle = true, .max_lines = 1};
+    ui_text(ui, (SDL_Rect){card.x + ui_px(ui, 40), card.y, label_w, h}, "回执号", &label);
+    TextSpec number = {.size = ui_font(ui, 80), .bold = true, .color = ui_theme.text, .middle = true, .max_lines = 1};
+    ui_text_kind(ui, WIDGET_NOTE, "fb.receipt",
+                 (SDL_Rect){card.x + ui_px(ui, 40) + label_w, card.y, w - label_w - ui_px(ui, 80), h}, receipt,
+                 &number);
+    c->y += h + c->gap;
+    TextSpec how = {.size = ui_font(ui, 36),
+                    .bold = true,
+                    .color = ui_theme.text,
+                    .align = ALIGN_CENTER,
+                    .max_lines = 3,
+                    .flags = TEXT_NO_RUNT};
+    c->y += ui_text(ui, (SDL_Rect){c->area.x, c->y, c->area.w, ui_font(ui, 36) * 4},
+                    "请记下或拍照保存回执号。\n在本县任何一台党务公开触摸屏上点“查询办理结果”，输入回执号，就能查看办理"
+                    "情况和答复。",
+                    &how) +
+            c->gap;
+}
+
 static void draw_done(App *app, Feedback *f, Cursor *c)
 {
     Ui *ui = c->ui;
-    int mark = ui_px(ui, 150);
+    int mark = ui_px(ui, f->receipt[0] ? 96 : 150);
     int cx = c->area.x + c->area.w / 2;
-    c->y += c->gap * 2;
+    c->y += c->gap * (f->receipt[0] ? 1 : 2);
     shapes_tick(ui, (SDL_Rect){cx - mark / 2, c->y, mark, mark}, ui_theme.ok, ui_theme.card);
     c->y += mark + c->gap;
     TextSpec big = {
@@ -796,6 +866,7 @@ static void draw_done(App *app, Feedback *f, Cursor *c)
                       .flags = TEXT_NO_RUNT};
     h = ui_text(ui, (SDL_Rect){c->area.x, c->y, c->area.w, ui_font(ui, 40) * 4}, f->done_text, &small);
     c->y += h + c->gap;
+    if (f->receipt[0]) receipt_card(c, f->receipt);
     if (f->rated) {
         /* What was given, once more: the face and its word. */
         int k = scale_of(f->form.rating_levels, f->rated), face = ui_px(ui, 64);
@@ -849,7 +920,8 @@ static void fb_draw(App *app, void *st, Ui *ui)
     switch (f->view) {
     case VIEW_START: draw_start(app, f, &c); break;
     case VIEW_FORM: draw_form(app, f, &c); break;
-    case VIEW_REQUEST: draw_request(app, f, &c); break;
+    case VIEW_REQUEST:
+    case VIEW_REPORT: draw_matter(app, f, &c); break;
     case VIEW_EDIT: draw_edit(app, f, &c); break;
     case VIEW_DONE: draw_done(app, f, &c); break;
     }

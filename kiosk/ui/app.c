@@ -14,6 +14,7 @@
 #include "monoclock.h"
 #include "turn.h"
 #include "number.h"
+#include "power.h"
 #include "watchdog.h"
 
 #define MAX_SCREENS 32
@@ -74,6 +75,7 @@ struct App {
     Urgent urgent; /* urgent and 即时 notices, on every screen */
     bool clock_warned; /* the clock or zone looked wrong, and the log said so */
     Turn turn; /* the picture turned on the output (kiosk/ui/turn.h) */
+    Power power; /* the panel off while the sleep screen shows (kiosk/ui/power.h) */
     AppFrameProbe probe; /* bench_screens' frame clock; NULL */
     void *probe_ctx;
 };
@@ -173,6 +175,7 @@ int app_create(const Config *cfg, Store *store, Fonts *fonts, SDL_Window *win, S
     app->store = store;
     app->fonts = fonts;
     app->next_change = -1;
+    power_init(&app->power, cfg->panel_off, cfg->panel_on);
     app->win = win;
     app->r = r;
     if (turn_setup(&app->turn, r, cfg->turn_degrees, cfg->orientation == ORIENT_PORTRAIT, err)) {
@@ -208,6 +211,7 @@ void app_destroy(App *app)
     if (!app) return;
     while (app->depth) pop_one(app);
     if (app->snap) SDL_DestroyTexture(app->snap);
+    power_release(&app->power);
     urgent_free(&app->urgent);
     turn_release(&app->turn);
     ui_destroy(app->ui);
@@ -655,6 +659,12 @@ static int step(App *app)
     }
     update_drift(app, wall);
     wake_at(&wake, (int)(60 - wall % 60) * 1000);
+    /* The panel is dark exactly while the sleep screen shows; a touch on
+     * it (its input keeps coming, docs/DEPLOY.md) goes home, and so lights
+     * the panel again.  The first step lights it whatever a kiosk before
+     * this one left it in. */
+    power_want(&app->power, !top_is(app, SLEEP));
+    wake_at(&wake, power_poll(&app->power));
     return wake;
 }
 
@@ -804,6 +814,16 @@ void app_set_frame_probe(App *app, AppFrameProbe probe, void *ctx)
 {
     app->probe = probe;
     app->probe_ctx = ctx;
+}
+
+const char *app_panel_settle(App *app, int timeout_ms)
+{
+    for (int waited = 0; power_busy(&app->power); waited += 20) {
+        if (waited >= timeout_ms) return NULL;
+        SDL_Delay(20);
+        power_poll(&app->power);
+    }
+    return app->power.started == PANEL_ON ? "on" : app->power.started == PANEL_OFF ? "off" : "";
 }
 
 void app_set_sync(App *app, SyncThread *sync) { app->sync = sync; }

@@ -170,6 +170,12 @@ void app_draw_urgent(App *app, Ui *ui, SDL_Rect box, UrgentLook look);
 void app_draw_nav(App *app, Ui *ui, const Chrome *c, bool can_go_back);
 void app_draw_pager(App *app, Ui *ui, const Chrome *c, int page, int pages);
 
+/* The panel's power (kiosk/ui/power.h): waits in real time, up to
+ * timeout_ms, until no panel command runs or waits, then says which state
+ * was switched to last: "on", "off", or "" when none yet.  NULL when a
+ * command still runs after timeout_ms.  For `expect-panel` in scripts. */
+const char *app_panel_settle(App *app, int timeout_ms);
+
 /* Content changed (thread-safe: SDL_PushEvent).  The sync thread calls
  * app_sync_notify (a SyncNotify) through its callback. */
 void app_post_content_changed(void);

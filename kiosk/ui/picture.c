@@ -105,33 +105,6 @@ static SDL_Surface *new_output(int w, int h, Err *err)
 
 /* ---- PNG -------------------------------------------------------------- */
 
-typedef struct {
-    const unsigned char *data;
-    size_t len, pos;
-    char why[200];
-} PngInput;
-
-static void png_read_memory(png_structp png, png_bytep out, png_size_t n)
-{
-    PngInput *in = png_get_io_ptr(png);
-    if (n > in->len - in->pos) png_error(png, "the file is cut short");
-    memcpy(out, in->data + in->pos, n);
-    in->pos += n;
-}
-
-static void png_fail(png_structp png, png_const_charp msg)
-{
-    PngInput *in = png_get_error_ptr(png);
-    snprintf(in->why, sizeof in->why, "%s", msg);
-    png_longjmp(png, 1);
-}
-
-static void png_quiet(png_structp png, png_const_charp msg)
-{
-    (void)png;
-    (void)msg;
-}
-
 /* Every colour type and depth becomes 8-bit RGBA: palettes and grey
  * expanded, tRNS made alpha, 16 bits scaled to 8, grey made RGB, an
  * opaque alpha added where there is none. */
@@ -173,12 +146,11 @@ static int decode_start(Decode *d, int w, int h, int out_w, int out_h, size_t ro
     return 0;
 }
 
-static int png_rows(png_structp png, png_infop pi, PngInput *in, const ImageInfo *info, int max_w, int max_h, Decode *d,
-                    Err *err)
+static int png_rows(png_structp png, png_infop pi, ImagePngInput *in, const ImageInfo *info, int max_w, int max_h,
+                    Decode *d, Err *err)
 {
     if (setjmp(png_jmpbuf(png))) return err_set(err, "a broken PNG file: %s", in->why);
     png_set_user_limits(png, IMAGE_MAX_SIDE, IMAGE_MAX_SIDE);
-    png_set_read_fn(png, in, png_read_memory);
     png_read_info(png, pi);
     png_to_rgba(png, pi);
     int passes = png_set_interlace_handling(png);
@@ -206,9 +178,9 @@ static int png_rows(png_structp png, png_infop pi, PngInput *in, const ImageInfo
 static SDL_Surface *decode_png(const unsigned char *data, size_t len, const ImageInfo *info, int max_w, int max_h,
                                Err *err)
 {
-    PngInput in = {.data = data, .len = len};
+    ImagePngInput in = {.data = data, .len = len};
     Decode d = {0};
-    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &in, png_fail, png_quiet);
+    png_structp png = image_png_reader(&in);
     png_infop pi = png ? png_create_info_struct(png) : NULL;
     int rc = pi ? png_rows(png, pi, &in, info, max_w, max_h, &d, err) : err_set(err, "no memory to decode a PNG");
     png_destroy_read_struct(&png, pi ? &pi : NULL, NULL);
@@ -217,13 +189,6 @@ static SDL_Surface *decode_png(const unsigned char *data, size_t len, const Imag
 }
 
 /* ---- JPEG ------------------------------------------------------------- */
-
-typedef struct {
-    struct jpeg_error_mgr mgr;
-    jmp_buf jump;
-} JpegFail;
-
-static void jpeg_fail(j_common_ptr cinfo) { longjmp(((JpegFail *)cinfo->err)->jump, 1); }
 
 /* CMYK from libjpeg to RGBA.  Adobe's files (the usual source of CMYK
  * JPEGs) store the inks inverted, which the Adobe marker says. */
@@ -253,7 +218,7 @@ static int jpeg_scale_denom(int w, int h, int out_w, int out_h)
     return d;
 }
 
-static int jpeg_rows(struct jpeg_decompress_struct *cinfo, JpegFail *jf, const unsigned char *data, size_t len,
+static int jpeg_rows(struct jpeg_decompress_struct *cinfo, ImageJpegError *jf, const unsigned char *data, size_t len,
                      const ImageInfo *info, int max_w, int max_h, Decode *d, Err *err)
 {
     if (setjmp(jf->jump)) {
@@ -291,10 +256,9 @@ static SDL_Surface *decode_jpeg(const unsigned char *data, size_t len, const Ima
                                 Err *err)
 {
     struct jpeg_decompress_struct cinfo = {0};
-    JpegFail jf;
+    ImageJpegError jf;
     Decode d = {0};
-    cinfo.err = jpeg_std_error(&jf.mgr);
-    jf.mgr.error_exit = jpeg_fail;
+    image_jpeg_errors(&cinfo, &jf);
     int rc = jpeg_rows(&cinfo, &jf, data, len, info, max_w, max_h, &d, err);
     jpeg_destroy_decompress(&cinfo);
     decode_free(&d, rc == 0);

@@ -101,7 +101,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     json_t *ack = NULL, *rej = NULL, *answer = NULL;
     Err err;
-    if (feedback_store_batch(db, KIOSK, json_object_get(body, "submissions"), &ack, &rej, &err) == 0) {
+    CaseRules rules;
+    case_rules_default(&rules);
+    if (feedback_store_batch(db, &rules, KIOSK, json_object_get(body, "submissions"), &ack, &rej, &err) == 0) {
         json_decref(ack);
         json_decref(rej);
     }

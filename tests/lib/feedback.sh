@@ -1,7 +1,8 @@
 # tests/lib/feedback.sh — shared by the tests/feedback_*.sh scripts: a
-# kiosk.conf in the scratch folder, the headless kiosk run on a script,
-# and reading the outbox with the sqlite3 tool.  Sourced from the top of
-# the tree; brings tests/lib/common.sh (T, BIN, fail) with it.
+# kiosk.conf in the scratch folder (or one registered with a real countyd),
+# the headless kiosk run on a script, and reading the outbox with the
+# sqlite3 tool.  Sourced from the top of the tree; brings tests/lib/common.sh
+# (T, BIN, fail) with it.
 
 . tests/lib/common.sh
 
@@ -30,6 +31,28 @@ rime_user_dir = $T/rime
 rate_limit_per_hour = $limit
 duplicate_window = 600
 CONF
+}
+
+# fb_online_kiosk [LINE...]: a real countyd (admin li) holding one published
+# item, volunteer (关于开展党员志愿服务活动的通知, category zuzhi), and kiosk
+# lobby-1 registered with it; $T/kiosk.conf is fb_conf's with lobby-1's
+# [sync] section, each LINE added to that section.
+fb_online_kiosk() {
+    countyd_start li
+    C="$T/content"
+    mkdir -p "$C"
+    printf 'zuzhi | 组织建设\n' > "$C/catalog.txt"
+    author_item "$C/volunteer.txt" zuzhi 关于开展党员志愿服务活动的通知 "2026-11-01 09:00" 即时 社会 \
+        每月第一个周六，党员在便民服务中心门前开展志愿服务。
+    publish_approved "$C"
+    "$BIN"/kioskctl kiosk-add lobby-1 > "$T/kiosk-add.txt"
+    fb_conf landscape
+    grep -v '^server_url\|^\[sync\]' "$T/kiosk.conf" > "$T/rest.conf"
+    {
+        sed -n '/^\[sync\]/,$p' "$T/kiosk-add.txt"
+        for line in "$@"; do echo "$line"; done
+        cat "$T/rest.conf"
+    } > "$T/kiosk.conf"
 }
 
 # The start every script shares: a fixed clock and the test content.
@@ -66,4 +89,30 @@ fb_sql() {
 # Letters typed on the on-screen keyboard, one tap each.
 fb_keys() {
     echo "$1" | sed 's/./tap-text kb.char:&\n/g' | grep -v '^$'
+}
+
+# receipt_of ID: the receipt number (回执号) of the submission ID, worked
+# out here independently of proto/receipt.c from the rule it documents:
+# SHA-256 of the id, its first 8 bytes as a number modulo 10^11 (in steps
+# of 16 bits so that shell arithmetic does not overflow), 11 digits, then
+# a Luhn check digit.
+receipt_of() {
+    hex=$(printf '%s' "$1" | sha256sum | cut -c1-16)
+    v=0
+    for i in 1 5 9 13; do
+        v=$(((v * 65536 + 0x$(echo "$hex" | cut -c$i-$((i + 3)))) % 100000000000))
+    done
+    digits=$(printf '%011d' "$v")
+    sum=0 pos=0
+    for i in 11 10 9 8 7 6 5 4 3 2 1; do
+        d=$(echo "$digits" | cut -c$i)
+        if [ $((pos % 2)) -eq 0 ]; then d=$((d * 2)); [ $d -gt 9 ] && d=$((d - 9)); fi
+        sum=$((sum + d)) pos=$((pos + 1))
+    done
+    echo "$digits$(((10 - sum % 10) % 10))"
+}
+
+# receipt_grouped DIGITS: "482109375516" -> "4821 0937 5516", as shown.
+receipt_grouped() {
+    echo "$1" | sed 's/^\(....\)\(....\)\(....\)$/\1 \2 \3/'
 }
