@@ -525,6 +525,39 @@ static void images_no_kiosk_can_show_are_refused(void **state)
     expect_error(&r, 415, "unsupported_media_type");
 }
 
+/* A PDF is accepted with the rule the kiosks apply (proto/pdf.h): the
+ * sample notice is stored, one cut short or locked with a password is
+ * refused with the reason, bytes that are no PDF with 415. */
+static void pdfs_are_checked_like_on_kiosks(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *file;
+        long status;
+        const char *says;
+    } cases[] = {
+        {"tests/data/pdf/three-pages.pdf", 201, NULL}, {"tests/data/pdf/truncated.pdf", 400, "不完整"},
+        {"tests/data/pdf/encrypted.pdf", 400, "密码"}, {"tests/data/pdf/too-many-pages.pdf", 400, "201 页"},
+        {"tests/data/chart-dues.png", 415, NULL},
+    };
+    char auth[160];
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", srv.admin_token);
+    const char *headers[] = {auth, "Content-Type: application/pdf", NULL};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *data, hex[65], path[128];
+        size_t len;
+        int64_t size;
+        Err err;
+        assert_int_equal(bytes_read_file(cases[i].file, 1 << 20, &data, &len, &err), 0);
+        assert_int_equal(blobs_hash_file(cases[i].file, hex, &size, &err), 0);
+        snprintf(path, sizeof path, "/v1/admin/blobs/%s", hex);
+        Reply r = countyd_call(&srv, "PUT", path, headers, data, len);
+        free(data);
+        if (r.status != cases[i].status || (cases[i].says && !strstr(r.body, cases[i].says)))
+            fail_msg("%s: %ld %s", cases[i].file, r.status, r.body);
+    }
+}
+
 static void blobs_are_served_and_immutable(void **state)
 {
     (void)state;
@@ -1242,6 +1275,7 @@ int main(void)
         cmocka_unit_test(long_poll_times_out_with_304),
         cmocka_unit_test(long_polls_time_out_without_a_thread_each),
         cmocka_unit_test(images_no_kiosk_can_show_are_refused),
+        cmocka_unit_test(pdfs_are_checked_like_on_kiosks),
         cmocka_unit_test(blobs_are_served_and_immutable),
         cmocka_unit_test(feedback_batches_are_idempotent),
         cmocka_unit_test(feedback_is_keyed_by_kiosk_and_id),

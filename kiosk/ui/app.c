@@ -14,6 +14,7 @@
 #include "monoclock.h"
 #include "turn.h"
 #include "number.h"
+#include "pdfpage.h"
 #include "power.h"
 #include "watchdog.h"
 
@@ -28,7 +29,7 @@
 #define SLEEP "sleep"
 #define HOME "home"
 
-enum { EVENT_CONTENT, EVENT_STATUS, EVENT_ANSWERS };
+enum { EVENT_CONTENT, EVENT_STATUS, EVENT_ANSWERS, EVENT_REDRAW };
 
 typedef struct Visit {
     const ScreenOps *ops;
@@ -97,6 +98,8 @@ static void post(int code)
 }
 
 void app_post_content_changed(void) { post(EVENT_CONTENT); }
+/* A PDF page is ready (pdfpage.h): called on the PDF worker's thread. */
+static void post_redraw(void) { post(EVENT_REDRAW); }
 
 void app_sync_notify(void *ctx, SyncEvent ev)
 {
@@ -188,6 +191,7 @@ int app_create(const Config *cfg, Store *store, Fonts *fonts, SDL_Window *win, S
         free(app);
         return -1;
     }
+    ui_pdf_on_ready(app->ui, post_redraw);
     input_init(&app->input, ui_scale(app->ui));
     app_event_type();
     read_status(app);
@@ -475,6 +479,7 @@ static void resize(App *app)
         return;
     }
     ui_destroy(app->ui);
+    ui_pdf_on_ready(ui, post_redraw);
     app->ui = ui;
     app->w = w;
     app->h = h;
@@ -530,7 +535,7 @@ void app_handle_event(App *app, const SDL_Event *e)
     }
     if (e->type == app_event_type()) {
         if (e->user.code == EVENT_CONTENT) content_changed(app);
-        else read_status(app);
+        else if (e->user.code != EVENT_REDRAW) read_status(app);
         app->dirty = true;
         return;
     }

@@ -10,6 +10,7 @@
 #include "blobs.h"
 #include "log.h"
 #include "path.h"
+#include "pdfpage.h"
 #include "picture.h"
 
 /* Calm and high-contrast: deep red and white for the header, dark text on
@@ -70,6 +71,7 @@ struct Ui {
     int tex_count, tex_cap;
     ImgEntry *img;
     int img_count, img_cap;
+    UiPdf *pdf; /* PDF pages (pdfpage.c), made on first use */
 };
 
 int ui_create(SDL_Renderer *r, Fonts *fonts, const char *image_dir, int win_w, int win_h, int text_scale_percent,
@@ -105,12 +107,14 @@ void ui_forget_textures(Ui *ui)
     for (int i = 0; i < ui->img_count; i++)
         if (ui->img[i].tex) SDL_DestroyTexture(ui->img[i].tex);
     ui->img_count = 0;
+    ui_pdf_forget(ui->pdf);
 }
 
 void ui_destroy(Ui *ui)
 {
     if (!ui) return;
     ui_forget_textures(ui);
+    ui_pdf_free(ui->pdf);
     clear_widgets(ui);
     free(ui->widgets);
     free(ui->tex);
@@ -153,7 +157,12 @@ void ui_end_frame(Ui *ui)
         ui->img[keep++] = ui->img[i];
     }
     ui->img_count = keep;
+    ui_pdf_end_frame(ui->pdf);
 }
+
+SDL_Renderer *ui_renderer(Ui *ui) { return ui->r; }
+const char *ui_image_dir(const Ui *ui) { return ui->image_dir; }
+UiPdf **ui_pdf_slot(Ui *ui) { return &ui->pdf; }
 
 void ui_set_pressed(Ui *ui, const char *id) { snprintf(ui->pressed, sizeof ui->pressed, "%s", id ? id : ""); }
 const char *ui_pressed(const Ui *ui) { return ui->pressed; }

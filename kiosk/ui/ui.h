@@ -162,6 +162,13 @@ int ui_badge(Ui *ui, int x, int y, int h, const char *text, SDL_Color bg, SDL_Co
 int ui_badge_width(Ui *ui, int h, const char *text);
 
 /* ---- images (attachments, from the blob cache) ---- */
+/* For the modules that draw beside ui.c (pdfpage.c): the renderer, the
+ * attachment folder and the PDF pages' state. */
+typedef struct UiPdf UiPdf;
+SDL_Renderer *ui_renderer(Ui *ui);
+const char *ui_image_dir(const Ui *ui);
+UiPdf **ui_pdf_slot(Ui *ui);
+
 /* Natural size; -1 when the file cannot be read as an image. */
 int ui_image_size(Ui *ui, const char *sha256, int *w, int *h);
 /* Draws a cached image into dst exactly (a zoomed view: dst may be larger
