@@ -175,8 +175,12 @@ int ui_image_size(Ui *ui, const char *sha256, int *w, int *h);
  * than the screen; clip with ui_clip).  Records nothing; -1 when the image
  * cannot be shown. */
 int ui_image_at(Ui *ui, SDL_Rect dst, const char *sha256);
-/* Limits drawing to r (NULL: the whole window again). */
+/* Limits drawing to r (NULL: the whole window again), always within the
+ * frame's clip. */
 void ui_clip(Ui *ui, const SDL_Rect *r);
+/* The app's clip for a partial frame (window pixels; NULL: none): what a
+ * screen clips to stays inside it, and ui_clip(NULL) goes back to it. */
+void ui_frame_clip(Ui *ui, const SDL_Rect *r);
 /* Fitted inside r, centred; a calm placeholder when unreadable.  Records
  * a WIDGET_IMAGE (touchable when id is not NULL). */
 void ui_image(Ui *ui, const char *id, SDL_Rect r, const char *sha256, const char *caption);
