@@ -1047,6 +1047,16 @@ static int cmd_check_layout(Run *r, int argc, char **argv) { return (void)argc, 
 static int cmd_check_glyphs(Run *r, int argc, char **argv) { return (void)argc, (void)argv, check_glyphs(r); }
 static int cmd_read_item(Run *r, int argc, char **argv) { return (void)argc, (void)argv, read_item(r); }
 static int cmd_check_not_blank(Run *r, int argc, char **argv) { return (void)argc, (void)argv, check_not_blank(r); }
+
+/* The text and picture caches keep within their budget (ui.c), however
+ * many pages were read. */
+static int cmd_check_cache(Run *r, int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    size_t held = ui_cache_bytes(app_ui(r->app)), budget = ui_cache_budget(app_ui(r->app));
+    if (held > budget) return fail(r, "check-cache: %zu bytes of textures cached, the budget is %zu", held, budget);
+    return 0;
+}
 static int cmd_visit_all(Run *r, int argc, char **argv) { return (void)argc, (void)argv, visit_all(r); }
 static int cmd_check_content_glyphs(Run *r, int argc, char **argv)
 {
@@ -1109,6 +1119,7 @@ static const Command commands[] = {
     {"check-glyphs", 0, 0, false, true, "check-glyphs", cmd_check_glyphs},
     {"read-item", 0, 0, false, true, "read-item", cmd_read_item},
     {"check-not-blank", 0, 0, false, true, "check-not-blank", cmd_check_not_blank},
+    {"check-cache", 0, 0, false, true, "check-cache", cmd_check_cache},
     {"visit-all", 0, 0, false, true, "visit-all", cmd_visit_all},
     {"check-content-glyphs", 0, 0, false, true, "check-content-glyphs", cmd_check_content_glyphs},
 };

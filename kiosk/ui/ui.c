@@ -39,6 +39,12 @@ const Theme ui_theme = {
 /* Textures not drawn for this many frames are dropped.  Frames are only
  * drawn when something changes, so an idle screen keeps its textures. */
 #define EVICT_AFTER_FRAMES 240
+/* And the cached text and pictures together never hold more than this many
+ * full screens' worth of pixels (4 bytes each; 6 screens are 47 MiB at
+ * 1920x1080): past it, the least recently drawn go first, so a visitor
+ * paging through a 100,000-character item costs no more than a short one.
+ * What the current frame drew is never dropped. */
+#define CACHE_BUDGET_SCREENS 6
 
 typedef struct TexEntry {
     uint64_t hash;
@@ -137,6 +143,49 @@ void ui_begin_frame(Ui *ui, int drift_x, int drift_y)
     ui->frame++;
 }
 
+static size_t pixels_bytes(const SDL_Texture *t, int w, int h) { return t ? (size_t)w * (size_t)h * 4 : 0; }
+
+size_t ui_cache_bytes(const Ui *ui)
+{
+    size_t total = 0;
+    for (int i = 0; i < ui->tex_count; i++) total += pixels_bytes(ui->tex[i].tex, ui->tex[i].w, ui->tex[i].h);
+    for (int i = 0; i < ui->img_count; i++) total += pixels_bytes(ui->img[i].tex, ui->img[i].w, ui->img[i].h);
+    return total;
+}
+
+size_t ui_cache_budget(const Ui *ui)
+{
+    return (size_t)CACHE_BUDGET_SCREENS * (size_t)ui->win_w * (size_t)ui->win_h * 4;
+}
+
+/* Drops the least recently drawn text texture or picture, never one the
+ * current frame used; false when there is none left to drop. */
+static bool drop_oldest(Ui *ui)
+{
+    int ti = -1, ii = -1;
+    for (int i = 0; i < ui->tex_count; i++)
+        if (ui->tex[i].tex && ui->tex[i].used != ui->frame && (ti < 0 || ui->tex[i].used < ui->tex[ti].used)) ti = i;
+    for (int i = 0; i < ui->img_count; i++)
+        if (ui->img[i].tex && ui->img[i].used != ui->frame && (ii < 0 || ui->img[i].used < ui->img[ii].used)) ii = i;
+    if (ti < 0 && ii < 0) return false;
+    if (ti >= 0 && (ii < 0 || ui->tex[ti].used <= ui->img[ii].used)) {
+        SDL_DestroyTexture(ui->tex[ti].tex);
+        free(ui->tex[ti].key);
+        ui->tex[ti] = ui->tex[--ui->tex_count];
+    } else {
+        SDL_DestroyTexture(ui->img[ii].tex);
+        ui->img[ii] = ui->img[--ui->img_count];
+    }
+    return true;
+}
+
+static void keep_within_budget(Ui *ui)
+{
+    size_t budget = ui_cache_budget(ui);
+    while (ui_cache_bytes(ui) > budget && drop_oldest(ui)) {
+    }
+}
+
 void ui_end_frame(Ui *ui)
 {
     int keep = 0;
@@ -158,6 +207,7 @@ void ui_end_frame(Ui *ui)
         ui->img[keep++] = ui->img[i];
     }
     ui->img_count = keep;
+    keep_within_budget(ui);
     ui_pdf_end_frame(ui->pdf);
 }
 

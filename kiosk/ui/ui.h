@@ -90,8 +90,13 @@ float ui_scale(const Ui *ui);
 
 /* A frame: clears the widget list, sets the drift for this frame. */
 void ui_begin_frame(Ui *ui, int drift_x, int drift_y);
-/* Drops cached textures not used for a while. */
+/* Drops cached textures not used for a while, and the least recently
+ * drawn ones past the cache's budget (never what this frame drew). */
 void ui_end_frame(Ui *ui);
+/* The bytes of pixels the text and picture caches hold now, and the most
+ * they keep after a frame: a few full screens' worth (ui.c). */
+size_t ui_cache_bytes(const Ui *ui);
+size_t ui_cache_budget(const Ui *ui);
 /* The renderer lost its textures (SDL_RENDER_TARGETS_RESET/DEVICE_RESET):
  * forget them all; they are made again when next drawn. */
 void ui_forget_textures(Ui *ui);
