@@ -28,7 +28,7 @@
 #define SLEEP "sleep"
 #define HOME "home"
 
-enum { EVENT_CONTENT, EVENT_STATUS, EVENT_ANSWERS };
+enum { EVENT_CONTENT, EVENT_STATUS, EVENT_ANSWERS, EVENT_LOOKUP };
 
 typedef struct Visit {
     const ScreenOps *ops;
@@ -101,7 +101,11 @@ void app_post_content_changed(void) { post(EVENT_CONTENT); }
 void app_sync_notify(void *ctx, SyncEvent ev)
 {
     (void)ctx;
-    post(ev == SYNC_CONTENT_CHANGED ? EVENT_CONTENT : ev == SYNC_STATUS_CHANGED ? EVENT_STATUS : EVENT_ANSWERS);
+    static const int codes[] = {[SYNC_CONTENT_CHANGED] = EVENT_CONTENT,
+                                [SYNC_STATUS_CHANGED] = EVENT_STATUS,
+                                [SYNC_ANSWERS_CHANGED] = EVENT_ANSWERS,
+                                [SYNC_LOOKUP_DONE] = EVENT_LOOKUP};
+    post(codes[ev]);
 }
 
 /* ---- what screens read ----------------------------------------------- */
@@ -529,8 +533,10 @@ void app_handle_event(App *app, const SDL_Event *e)
         return;
     }
     if (e->type == app_event_type()) {
+        /* A lookup's answer only wakes the loop: the screen that asked
+         * collects it in its update (sync_lookup_take). */
         if (e->user.code == EVENT_CONTENT) content_changed(app);
-        else read_status(app);
+        else if (e->user.code != EVENT_LOOKUP) read_status(app);
         app->dirty = true;
         return;
     }
@@ -827,6 +833,7 @@ const char *app_panel_settle(App *app, int timeout_ms)
 }
 
 void app_set_sync(App *app, SyncThread *sync) { app->sync = sync; }
+SyncThread *app_sync(App *app) { return app->sync; }
 
 void app_set_store_note(App *app, const char *why)
 {
