@@ -1,15 +1,20 @@
 #include "sqlutil.h"
 
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-int sql_bind_args(sqlite3_stmt *st, const char *fmt, va_list ap)
+/* `text` says how SQLite treats the text: SQLITE_TRANSIENT copies it,
+ * SQLITE_STATIC reads it where it is until the bindings are cleared. */
+static int bind_args(sqlite3_stmt *st, const char *fmt, va_list ap, sqlite3_destructor_type text)
 {
     for (int i = 0; fmt && fmt[i]; i++) {
         int rc;
         switch (fmt[i]) {
         case 's': {
             const char *v = va_arg(ap, const char *);
-            rc = v ? sqlite3_bind_text(st, i + 1, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i + 1);
+            rc = v ? sqlite3_bind_text(st, i + 1, v, -1, text) : sqlite3_bind_null(st, i + 1);
             break;
         }
         case 'i': rc = sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t)); break;
@@ -20,6 +25,8 @@ int sql_bind_args(sqlite3_stmt *st, const char *fmt, va_list ap)
     }
     return SQLITE_OK;
 }
+
+int sql_bind_args(sqlite3_stmt *st, const char *fmt, va_list ap) { return bind_args(st, fmt, ap, SQLITE_TRANSIENT); }
 
 static int db_error(sqlite3 *db, const char *where, Err *err, const char *step)
 {
@@ -59,6 +66,110 @@ int sql_run(sqlite3 *db, const char *where, Err *err, const char *sql, const cha
     /* The message belongs to the connection until the next call on it. */
     if (rc != SQLITE_DONE) db_error(db, where, err, "writing");
     sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* ---- the statement cache ---------------------------------------------- */
+
+typedef struct {
+    char *sql; /* NULL: a free slot */
+    uint32_t hash;
+    sqlite3_stmt *st;
+} CachedStatement;
+
+struct SqlCache {
+    sqlite3 *db;
+    char where[256];
+    CachedStatement slot[SQL_CACHE_SLOTS];
+};
+
+/* FNV-1a: the SQL texts are string literals of a few hundred bytes; the
+ * hash only spares most strcmp calls on the way to the right slot. */
+static uint32_t text_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+int sql_cache_open(sqlite3 *db, const char *where, SqlCache **out, Err *err)
+{
+    SqlCache *c = calloc(1, sizeof *c);
+    if (!c) return err_set(err, "out of memory");
+    c->db = db;
+    snprintf(c->where, sizeof c->where, "%s", where);
+    *out = c;
+    return 0;
+}
+
+void sql_cache_close(SqlCache *c)
+{
+    if (!c) return;
+    for (int i = 0; i < SQL_CACHE_SLOTS; i++) {
+        sqlite3_finalize(c->slot[i].st);
+        free(c->slot[i].sql);
+    }
+    free(c);
+}
+
+/* make analyze: the text's copy lives in c->slot[] (freed by
+ * sql_cache_close); the analyzer does not follow it into the slot. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wanalyzer-malloc-leak"
+/* The cached statement for `sql`, prepared on first use; NULL (and Err)
+ * when it cannot be prepared.  *owned is set when the cache is full and
+ * the caller must finalize the statement itself. */
+static sqlite3_stmt *cache_get(SqlCache *c, const char *sql, bool *owned, Err *err)
+{
+    uint32_t h = text_hash(sql);
+    CachedStatement *free_slot = NULL;
+    for (int i = 0; i < SQL_CACHE_SLOTS; i++) {
+        CachedStatement *e = &c->slot[i];
+        if (!e->sql) {
+            if (!free_slot) free_slot = e;
+            continue;
+        }
+        if (e->hash == h && strcmp(e->sql, sql) == 0) {
+            *owned = false;
+            return e->st;
+        }
+    }
+    sqlite3_stmt *st = NULL;
+    char *copy = free_slot ? strdup(sql) : NULL;
+    unsigned flags = copy ? SQLITE_PREPARE_PERSISTENT : 0;
+    if (sqlite3_prepare_v3(c->db, sql, -1, flags, &st, NULL) != SQLITE_OK) {
+        free(copy);
+        db_error(c->db, c->where, err, "preparing a query");
+        return NULL;
+    }
+    *owned = copy == NULL;
+    if (copy) *free_slot = (CachedStatement){.sql = copy, .hash = h, .st = st};
+    return st;
+}
+#pragma GCC diagnostic pop
+
+int sql_cache_run(SqlCache *c, Err *err, const char *sql, const char *fmt, va_list ap)
+{
+    bool owned;
+    sqlite3_stmt *st = cache_get(c, sql, &owned, err);
+    if (!st) return -1;
+    int rc = bind_args(st, fmt, ap, SQLITE_STATIC);
+    if (rc != SQLITE_OK) {
+        db_error(c->db, c->where, err, "binding a query");
+    } else {
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) continue;
+        /* The message belongs to the connection until the next call on it:
+         * read it before the reset. */
+        if (rc != SQLITE_DONE) db_error(c->db, c->where, err, "writing");
+    }
+    /* No statement stays mid-step (it would hold a read transaction open)
+     * or keeps a pointer to the caller's text. */
+    if (owned) {
+        sqlite3_finalize(st);
+    } else {
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+    }
     return rc == SQLITE_DONE ? 0 : -1;
 }
 

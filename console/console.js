@@ -1,7 +1,8 @@
 /* console.js — the 管理后台 in the browser: log-in, then one page per menu
  * entry, each drawn from countyd's admin API (docs/PROTOCOL.md) with the
  * session cookie.  Plain JavaScript, no library: the pages are tables and
- * forms, and the few charts are bars drawn as SVG by barChart() below.
+ * forms, and the few charts are bars and columns drawn as SVG by
+ * barChart(), columnChart() and trendChart() below.
  * Every text from the server goes into the page as text (el() never
  * parses HTML), so nothing a visitor or an admin typed can run here. */
 "use strict";
@@ -89,7 +90,24 @@ async function attempt(fn, done) {
 const STATE_LABEL = { drafted: "待审核", reviewed: "待审批", approved: "待发布", published: "已公开", withdrawn: "已撤回" };
 const PERIOD_LABEL = { long_term: "长期", periodic: "定期", phased: "分期", immediate: "即时" };
 const SCOPE_LABEL = { public: "社会", internal: "党内" };
-const KIND_LABEL = { rating: "评价", comment: "留言", request: "依申请公开" };
+const KIND_LABEL = { rating: "评价", comment: "留言", request: "依申请公开", report: "举报" };
+const CASE_STATES = [["pending", "待办理", "warn"], ["in_progress", "办理中", "drafted"], ["answered", "已答复", "ok"],
+  ["notified", "已告知", "ok"]];
+
+function caseBadge(c) {
+  const s = CASE_STATES.find((x) => x[0] === c.status) || [c.status, c.status_label || c.status, ""];
+  return el("span", { class: "state " + s[2] }, s[1]);
+}
+
+/* "482109375516" -> "4821 0937 5516", as the kiosk showed it. */
+function fmtReceipt(r) {
+  return r ? String(r).replace(/^(\d{4})(\d{4})(\d{4})$/, "$1 $2 $3") : "（无回执号）";
+}
+
+function dueCell(c) {
+  if (!c.due_at) return el("span", { class: "muted" }, "不设期限");
+  return el("span", {}, fmtTime(c.due_at).slice(0, 10), c.overdue ? el("span", { class: "state bad late" }, "逾期") : "");
+}
 
 function stateBadge(state) {
   return el("span", { class: "state " + state }, STATE_LABEL[state] || state);
@@ -251,9 +269,10 @@ function kioskStatus(k) {
 }
 
 async function pageOverview() {
-  const [kiosks, items, feedback, overdue] = await Promise.all([
+  const [kiosks, items, feedback, overdue, late] = await Promise.all([
     api("GET", "/v1/admin/kiosks"), api("GET", "/v1/admin/items"), api("GET", "/v1/admin/feedback"),
-    S.features.overdue ? api("GET", "/v1/admin/overdue") : null]);
+    S.features.overdue ? api("GET", "/v1/admin/overdue") : null,
+    S.features.cases ? api("GET", "/v1/admin/cases?overdue=1") : null]);
   const count = (st) => items.items.filter((i) => i.state === st).length;
   const week = Date.now() - 7 * 86400 * 1000;
   const fresh = feedback.feedback.filter((f) => !f.replies.length && f.kind !== "rating" && new Date(f.received_at) > week);
@@ -273,6 +292,7 @@ async function pageOverview() {
       figure(count("reviewed"), "待审批", "#/review"),
       figure(count("approved"), "待发布", "#/review"),
       figure(fresh.length, "近 7 天未回复的意见", "#/feedback"),
+      late ? figure(late.cases.length, "逾期未办结", "#/feedback?overdue=1") : null,
       figure(kiosks.revision, "内容版本")),
     el("div", { class: "card", style: null },
       el("h2", {}, "触控屏"),
@@ -283,7 +303,12 @@ async function pageOverview() {
       table(["组织", "目录", "周期", "状态"], overdue.overdue.map((o) => el("tr", {},
         el("td", {}, o.org_name || o.org), el("td", {}, o.name || o.category), el("td", {}, o.period || o.cadence || ""),
         el("td", {}, o.late ? el("span", { class: "state bad" }, "已逾期") : el("span", { class: "state warn" }, "公开日内")))),
-      "本期的定期公开都已发布")) : null);
+      "本期的定期公开都已发布")) : null,
+    late ? el("div", { class: "card", id: "overdue-cases" }, el("h2", {}, "逾期未办结的意见和申请"),
+      table(["回执号", "类别", "组织", "办理人", "应办结"], late.cases.map((c) => el("tr", { class: "overdue", "data-case": c.id },
+        el("td", { class: "nowrap" }, el("a", { href: "#/feedback?id=" + encodeURIComponent(c.id) }, fmtReceipt(c.receipt))),
+        el("td", {}, KIND_LABEL[c.kind] || c.kind), el("td", {}, c.org_name), el("td", {}, c.handler || "—"),
+        el("td", {}, dueCell(c)))), "没有逾期的意见和申请")) : null);
 }
 
 function figure(value, label, href) {
@@ -401,7 +426,8 @@ async function pageEdit(id) {
 
   const drawGallery = () => {
     gallery.replaceChildren(...images.map((a, n) => el("figure", { "data-sha": a.sha256 },
-      a.url ? el("img", { src: a.url, alt: "图" + (n + 1) }) : el("div", { class: "muted" }, "图" + (n + 1) + "（已上传）"),
+      a.type === "application/pdf" ? el("div", { class: "pdf-file" }, "图" + (n + 1) + "：PDF 文件，在触控屏上逐页显示")
+        : a.url ? el("img", { src: a.url, alt: "图" + (n + 1) }) : el("div", { class: "muted" }, "图" + (n + 1) + "（已上传）"),
       el("input", { type: "text", placeholder: "图片说明", value: a.caption || "", class: "caption",
         oninput: (ev) => { a.caption = ev.target.value; } }),
       el("div", { class: "actions" },
@@ -411,7 +437,8 @@ async function pageEdit(id) {
 
   const upload = async (files) => {
     for (const file of files) {
-      if (!["image/png", "image/jpeg"].includes(file.type)) { toast(file.name + "：只能上传 PNG 或 JPEG 图片", true); continue; }
+      // The server checks the bytes again (countyd/content.c, proto/image.h, proto/pdf.h): this only saves an upload.
+      if (!["image/png", "image/jpeg", "application/pdf"].includes(file.type)) { toast(file.name + "：只能上传 PNG、JPEG 图片或 PDF 文件", true); continue; }
       const bytes = await file.arrayBuffer();
       const digest = await crypto.subtle.digest("SHA-256", bytes);
       const sha = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
@@ -422,9 +449,9 @@ async function pageEdit(id) {
       toast(file.name + " 已上传");
     }
   };
-  const picker = el("input", { type: "file", accept: "image/png,image/jpeg", multiple: true, id: "ed-file", class: "file-input",
+  const picker = el("input", { type: "file", accept: "image/png,image/jpeg,application/pdf", multiple: true, id: "ed-file", class: "file-input",
     onchange: (ev) => upload(Array.from(ev.target.files)) });
-  const drop = el("div", { class: "drop", id: "ed-drop" }, "把 PNG 或 JPEG 图片拖到这里，或 ",
+  const drop = el("div", { class: "drop", id: "ed-drop" }, "把 PNG、JPEG 图片或 PDF 文件拖到这里，或 ",
     el("button", { type: "button", class: "link", onclick: () => picker.click() }, "选择文件"), picker);
   drop.addEventListener("dragover", (ev) => { ev.preventDefault(); drop.classList.add("over"); });
   drop.addEventListener("dragleave", () => drop.classList.remove("over"));
@@ -466,7 +493,7 @@ async function pageEdit(id) {
           "\n| 项目 | 金额（元） | 说明 |\n| --- | ---: | --- |\n| 党费收缴 | 12,480 | 第四季度 |\n| 党员教育 | 3,200 | 培训教材 |\n") }, "插入表格"),
         el("button", { type: "button", onclick: () => insertAtCursor(f.body, "\n一、\n") }, "插入标题")),
       f.body,
-      el("label", {}, "图片"), drop, gallery,
+      el("label", {}, "图片和 PDF 文件"), drop, gallery,
       el("div", { class: "row" },
         el("div", {}, el("label", { for: "ed-from" }, "公开开始"), f.from),
         el("div", {}, el("label", { for: "ed-until" }, "公开结束（可不填）"), f.until),
@@ -619,68 +646,174 @@ async function pageNotices() {
 
 /* ---- 意见 ------------------------------------------------------------------ */
 
-/* Satisfied = a rating in the better half of its scale (1 is best). */
-function satisfaction(feedback) {
-  const ratings = feedback.filter((f) => f.kind === "rating" && f.rating_levels >= 2);
-  const good = ratings.filter((f) => f.rating <= Math.floor(f.rating_levels / 2)).length;
-  return { n: ratings.length, pct: ratings.length ? Math.round((100 * good) / ratings.length) : null };
+/* The 满意率 as the server counts it (rating records only): {ratings, rate}. */
+function satisfactionTotal(rows) {
+  const n = rows.reduce((a, r) => a + r.ratings, 0), good = rows.reduce((a, r) => a + r.satisfied, 0);
+  return { n, pct: n ? Math.round((1000 * good) / n) / 10 : null };
 }
 
+function rateChart(rows, title) {
+  return barChart(rows.filter((r) => r.rate !== null).map((r) => ({ label: (r.name || r.month || r.category || "（未分类）") +
+    "（" + r.ratings + "）", value: r.rate, cls: "bar2" })), title, "%");
+}
+
+/* The filters of the case list: a status, or the overdue ones. */
+const CASE_FILTERS = [["", "全部"], ["pending", "待办理"], ["in_progress", "办理中"], ["answered", "已答复"],
+  ["notified", "已告知"], ["overdue", "逾期"]];
+
 async function pageFeedback(params) {
-  const data = await api("GET", "/v1/admin/feedback");
+  const [data, sat] = await Promise.all([api("GET", "/v1/admin/cases"), api("GET", "/v1/admin/satisfaction")]);
   const open = params.get("id");
-  const list = data.feedback.slice().reverse();
-  const sat = satisfaction(data.feedback);
-  const cases = list.filter((f) => f.kind !== "rating");
-  const rows = cases.map((f) => el("tr", { "data-feedback": f.id },
-    el("td", {}, fmtTime(f.created_at)), el("td", {}, KIND_LABEL[f.kind] || f.kind),
-    el("td", {}, el("a", { href: "#/feedback?id=" + encodeURIComponent(f.id) }, f.comment ? f.comment.slice(0, 60) : "（无文字）")),
-    el("td", { class: "wide-only" }, f.kiosk),
-    el("td", {}, f.replies.length ? el("span", { class: "state ok" }, "已答复") : el("span", { class: "state warn" }, "待办理"))));
+  const filter = params.get("overdue") ? "overdue" : params.get("status") || "";
+  const shown = data.cases.filter((c) => !filter || (filter === "overdue" ? c.overdue : c.status === filter));
+  const total = satisfactionTotal(sat.by_org);
+  const count = (st) => data.cases.filter((c) => c.status === st).length;
+  const rows = shown.map((c) => el("tr", { "data-case": c.id, class: c.overdue ? "overdue" : null },
+    el("td", { class: "nowrap" }, el("a", { href: "#/feedback?id=" + encodeURIComponent(c.id) }, fmtReceipt(c.receipt))),
+    el("td", {}, KIND_LABEL[c.kind] || c.kind),
+    el("td", {}, c.comment ? c.comment.slice(0, 40) : "（无文字）"),
+    el("td", { class: "wide-only" }, c.org_name),
+    el("td", {}, c.handler || "—"), el("td", { class: "nowrap" }, dueCell(c)), el("td", {}, caseBadge(c))));
+  const tabs = el("div", { class: "tabs", id: "case-filters" }, CASE_FILTERS.map(([key, label]) =>
+    el("button", { type: "button", class: key === filter ? "active" : null, "data-filter": key || "all",
+      onclick: () => { location.hash = "#/feedback" + (key === "overdue" ? "?overdue=1" : key ? "?status=" + key : ""); } }, label)));
   const parts = [el("h1", {}, "意见"),
     el("div", { class: "figures" },
-      figure(sat.pct === null ? "—" : sat.pct + "%", "满意率（" + sat.n + " 条评价）"),
-      figure(cases.filter((f) => !f.replies.length).length, "待办理"),
-      figure(cases.filter((f) => f.kind === "request").length, "依申请公开")),
-    el("div", { class: "card" }, el("h2", {}, "留言与申请"),
-      table(["时间", "类别", "内容", { label: "触控屏", cls: "wide-only" }, "状态"], rows, "还没有留言或申请"))];
-  const f = data.feedback.find((x) => x.id === open);
-  if (f) parts.splice(2, 0, feedbackDetail(f));
+      figure(total.pct === null ? "—" : total.pct + "%", "满意率（" + total.n + " 条评价）"),
+      figure(count("pending"), "待办理", "#/feedback?status=pending"),
+      figure(count("in_progress"), "办理中", "#/feedback?status=in_progress"),
+      figure(data.cases.filter((c) => c.overdue).length, "逾期", "#/feedback?overdue=1")),
+    el("div", { class: "card" }, el("h2", {}, "留言、依申请公开和举报"), tabs,
+      table(["回执号", "类别", "内容", { label: "组织", cls: "wide-only" }, "办理人", "应办结", "状态"], rows, "没有这样的件")),
+    el("div", { class: "grid charts", id: "satisfaction" },
+      el("div", { class: "card" }, el("h2", {}, "各组织的满意率"), rateChart(sat.by_org, "各组织的满意率")),
+      el("div", { class: "card" }, el("h2", {}, "各目录的满意率"), rateChart(sat.by_category, "各目录的满意率")),
+      el("div", { class: "card" }, el("h2", {}, "各月的满意率"), rateChart(sat.by_month, "各月的满意率"))),
+    el("p", { class: "muted" }, "满意率只计触控屏上的“满意度”评价：评价在较好的一半（5 级中的 1、2 级）算满意；括号里是评价条数。")];
+  if (open) {
+    const one = await api("GET", "/v1/admin/cases/" + encodeURIComponent(open)).catch(() => null);
+    if (one) parts.splice(2, 0, caseDetail(one.case));
+  }
   show(...parts);
 }
 
-function feedbackDetail(f) {
-  const text = el("textarea", { id: "fb-text", placeholder: "答复内容" });
+/* One case: what the visitor wrote, its steps, and the reply form. */
+function caseDetail(c) {
+  const step = async (name, body, done) => {
+    if (await attempt(() => api("POST", "/v1/admin/cases/" + encodeURIComponent(c.id) + "/" + name, body || {}), done)) route();
+  };
+  const text = el("textarea", { id: "cs-text", placeholder: "答复内容（来访者凭回执号在触控屏上看到；不要写姓名、电话）" });
   text.style.minHeight = "90px";
-  const pub = el("input", { type: "checkbox", id: "fb-public" });
-  const question = el("input", { type: "text", id: "fb-question", placeholder: "公开时显示的问题（由管理员改写，不含姓名电话）" });
+  const pub = el("input", { type: "checkbox", id: "cs-public" });
+  const question = el("input", { type: "text", id: "cs-question", placeholder: "公开时显示的问题（由管理员改写，不含姓名电话）" });
+  const keep = el("input", { type: "text", id: "cs-privacy", placeholder: "保密审查有发现而必须保留时，写明理由" });
+  const assignee = el("input", { type: "text", id: "cs-assignee", placeholder: "管理员名字" });
   const send = async () => {
     if (!text.value.trim()) { toast("请填写答复内容", true); return; }
     if (pub.checked && !question.value.trim()) { toast("公开答复需要一个经审定的问题文字，不会直接公开群众原话", true); return; }
     const body = { text: text.value.trim(), public: pub.checked };
     if (pub.checked) body.question = question.value.trim();
-    if (await attempt(() => api("POST", "/v1/admin/feedback/" + encodeURIComponent(f.id) + "/reply", body),
-      pub.checked ? "答复已公开到触控屏" : "答复已记录")) route();
+    if (keep.value.trim()) body.privacy_reason = keep.value.trim();
+    await step("reply", body, pub.checked ? "答复已公开到触控屏" : "答复已记录，来访者可凭回执号查看");
   };
-  return el("div", { class: "card", id: "feedback-detail" },
-    el("h2", {}, (KIND_LABEL[f.kind] || f.kind) + " · " + fmtTime(f.created_at)),
-    el("div", { class: "body-text" }, f.comment || "（无文字）"),
-    el("p", { class: "muted" }, "触控屏 ", f.kiosk, f.item ? " · 关于 " + f.item : "",
-      f.name || f.phone ? " · 联系人：" + (f.name || "") + " " + (f.phone || "") : " · 未留联系方式"),
-    f.replies.length ? table(["时间", "答复", "公开"], f.replies.map((r) => el("tr", {},
-      el("td", {}, fmtTime(r.at)), el("td", {}, r.text), el("td", {}, r.public ? "公开：" + (r.question || "") : "不公开")))) : null,
-    el("label", { for: "fb-text" }, "答复"), text,
-    el("label", { class: "inline" }, pub, "在触控屏“回复公开”中公开"),
-    el("label", { for: "fb-question" }, "公开的问题"), question,
-    el("div", { class: "actions" }, el("button", { type: "button", class: "primary", id: "fb-send", onclick: send }, "提交答复")));
+  const actions = el("div", { class: "actions" },
+    c.status !== "answered" && c.status !== "notified" && c.handler !== S.admin ?
+      el("button", { type: "button", id: "cs-take", onclick: () => step("take", {}, "已接办") }, "接办") : null,
+    c.status === "answered" ? el("button", { type: "button", id: "cs-notify",
+      onclick: () => step("notify", { note: "已通过其他方式告知" }, "已标记为已告知") }, "标记已告知") : null,
+    c.status !== "pending" ? el("button", { type: "button", id: "cs-requeue",
+      onclick: () => step("status", { status: "pending" }, "已退回待办理") }, "退回待办理") : null);
+  return el("div", { class: "card", id: "case-detail" },
+    el("h2", {}, (KIND_LABEL[c.kind] || c.kind) + " · 回执号 " + fmtReceipt(c.receipt)),
+    el("p", {}, caseBadge(c), " 办理人：", c.handler || "—", " · 应办结：", dueCell(c), " · 组织：", c.org_name),
+    el("div", { class: "body-text" }, c.comment || "（无文字）"),
+    el("p", { class: "muted" }, "收到 ", fmtTime(c.received_at), " · 触控屏 ", c.kiosk, c.item ? " · 关于 " + (c.item_title || c.item) : "",
+      c.name || c.phone ? " · 联系人：" + (c.name || "") + " " + (c.phone || "") : " · 未留联系方式"),
+    actions,
+    el("div", { class: "row assign" }, el("div", {}, el("label", { for: "cs-assignee" }, "指派给（需审批角色）"), assignee),
+      el("div", { class: "actions" }, el("button", { type: "button", id: "cs-assign",
+        onclick: () => assignee.value.trim() && step("assign", { handler: assignee.value.trim() }, "已指派") }, "指派"))),
+    c.replies.length ? table(["时间", "答复", "方式"], c.replies.map((r) => el("tr", {},
+      el("td", { class: "nowrap" }, fmtTime(r.at)), el("td", {}, r.text),
+      el("td", {}, r.public ? "公开：" + (r.question || "") : r.checked ? "回执可查" : "旧记录，不上屏")))) : null,
+    el("label", { for: "cs-text" }, "答复"), text,
+    el("label", { class: "inline" }, pub, "在触控屏“回复公开”中公开（否则只对这张回执显示）"),
+    el("label", { for: "cs-question" }, "公开的问题"), question,
+    el("label", { for: "cs-privacy" }, "保留理由（可选）"), keep,
+    el("div", { class: "actions" }, el("button", { type: "button", class: "primary", id: "cs-send", onclick: send }, "提交答复")),
+    el("h2", {}, "办理经过"),
+    table(["时间", "谁", "做了什么"], c.history.map((h) => el("tr", {},
+      el("td", { class: "nowrap" }, fmtTime(h.at)), el("td", {}, h.admin), el("td", {}, (ACTION_LABEL[h.action] || h.action) +
+        (h.detail ? "：" + h.detail : ""))))));
 }
 
 /* ---- 统计 ------------------------------------------------------------------ */
 
-async function pageStats() {
-  const s = await api("GET", "/v1/admin/stats");
+/* Views per period as columns: [n per period] → SVG, with the highest
+ * figure and a few period names as the axes. */
+function columnChart(periods, values, title) {
+  const max = Math.max(1, ...values);
+  const w0 = 1180, h0 = 220, left = 48, top = 14, plotH = 160, plotW = w0 - left - 10;
+  const step = plotW / Math.max(1, periods.length), every = Math.ceil(periods.length / 10);
+  const chart = svg("svg", { class: "chart columns", width: w0, height: h0, viewBox: `0 0 ${w0} ${h0}`, role: "img", "aria-label": title });
+  chart.append(svg("text", { x: left - 6, y: top + 10, "text-anchor": "end" }, String(max)),
+    svg("text", { x: left - 6, y: top + plotH, "text-anchor": "end" }, "0"),
+    svg("line", { class: "axis", x1: left, y1: top + plotH + 0.5, x2: w0 - 10, y2: top + plotH + 0.5 }));
+  values.forEach((v, i) => {
+    const h = v ? Math.max(2, Math.round((v / max) * plotH)) : 0;
+    const x = left + i * step;
+    chart.append(svg("rect", { class: "col", x: x + step * 0.15, y: top + plotH - h, width: Math.max(1, step * 0.7), height: h },
+      svg("title", {}, `${periods[i]}：${v} 次`)));
+    if (i % every === 0) chart.append(svg("text", { x: x + step / 2, y: top + plotH + 20, "text-anchor": "middle" }, shortPeriod(periods[i])));
+  });
+  return chart;
+}
+
+/* "2026-11-20" → "11-20" (the year is in the range above the chart). */
+function shortPeriod(p) {
+  return p.length === 10 ? p.slice(5) : p;
+}
+
+/* Each entry's views over the periods as a row of small columns, the most
+ * viewed first: [{label, views: [n], total}] → SVG. */
+function trendChart(entries, title) {
+  const rows = entries.slice(0, 8);
+  if (!rows.length) return el("p", { class: "muted" }, "这段时间没有浏览");
+  const max = Math.max(1, ...rows.flatMap((r) => r.views));
+  const rowH = 30, labelW = 190, bandW = 300, w0 = labelW + bandW + 80, h = rows.length * rowH + 6;
+  const chart = svg("svg", { class: "chart trend", width: w0, height: h, viewBox: `0 0 ${w0} ${h}`, role: "img", "aria-label": title });
+  rows.forEach((r, i) => {
+    const y = 3 + i * rowH, step = bandW / Math.max(1, r.views.length);
+    const label = r.label.length > 13 ? r.label.slice(0, 12) + "…" : r.label;
+    chart.append(svg("text", { x: labelW - 8, y: y + 18, "text-anchor": "end" }, label),
+      svg("line", { class: "axis", x1: labelW, y1: y + rowH - 4.5, x2: labelW + bandW, y2: y + rowH - 4.5 }));
+    r.views.forEach((v, p) => {
+      if (!v) return;
+      const hh = Math.max(2, Math.round((v / max) * (rowH - 8)));
+      chart.append(svg("rect", { class: "bar", x: labelW + p * step, y: y + rowH - 5 - hh, width: Math.max(1, step - 1), height: hh }));
+    });
+    chart.append(svg("text", { x: labelW + bandW + 8, y: y + 18 }, r.total + " 次"));
+  });
+  return chart;
+}
+
+async function pageStats(params) {
+  const unit = params.get("unit") === "month" ? "month" : "day";
+  const q = new URLSearchParams({ unit });
+  for (const k of ["from", "to"]) if (params.get(k)) q.set(k, params.get(k));
+  const [s, cases] = await Promise.all([api("GET", "/v1/admin/stats?" + q),
+    S.features.cases ? api("GET", "/v1/admin/cases?limit=1") : null]);
+  const onTime = cases ? cases.summary.filter((k) => k.answered).map((k) => ({
+    label: (KIND_LABEL[k.kind] || k.kind) + "（" + k.on_time + "/" + k.answered + "）",
+    value: Math.round((100 * k.on_time) / k.answered), cls: "bar2" })) : [];
+  const t = s.over_time;
+  const word = unit === "month" ? "月" : "日";
+  const names = (list, key) => Object.fromEntries(list.map((r) => [r[key], r.name]));
+  const catName = names(t.by_category, "category"), orgName = names(t.by_org, "org");
+  const trends = (list, label) => list.map((r) => ({ label: label(r), views: r.views, total: r.total }));
   const byItem = s.by_item.map((r) => ({ label: r.title, value: r.views }));
   const byCat = s.by_category.map((r) => ({ label: r.name, value: r.views }));
+  const byOrg = s.by_org.map((r) => ({ label: r.name, value: r.views }));
   const byKiosk = s.by_kiosk.map((r) => ({ label: r.name, value: r.views }));
   const perItem = {};
   for (const r of s.ratings) {
@@ -689,15 +822,55 @@ async function pageStats() {
     if (r.rating <= Math.floor(r.rating_levels / 2)) k.good += r.n;
   }
   const ratings = Object.values(perItem).map((k) => ({ label: k.title, value: Math.round((100 * k.good) / k.n), cls: "bar2" }));
-  const csv = () => downloadCsv("浏览统计.csv", ["编号", "标题", "目录", "浏览次数"],
-    s.by_item.map((r) => [r.item, r.title, r.category, r.views]));
+  /* One row per item and period with views: what a spreadsheet sums and pivots. */
+  const csv = () => {
+    const rows = [];
+    t.periods.forEach((p, i) => {
+      for (const r of t.by_item) if (r.views[i]) rows.push([p, r.item, r.title, catName[r.category] || r.category, orgName[r.org] || r.org, r.views[i]]);
+    });
+    downloadCsv(`浏览统计（按${word}）${t.from}至${t.to}.csv`, [unit === "month" ? "月份" : "日期", "编号", "标题", "目录", "组织", "浏览次数"], rows);
+  };
+  const go = (u, from, to) => {
+    const h = new URLSearchParams({ unit: u });
+    if (from) h.set("from", from);
+    if (to) h.set("to", to);
+    location.hash = "#/stats?" + h;
+  };
+  const ends = unit === "month" ? [t.from.slice(0, 7), t.to.slice(0, 7)] : [t.from, t.to];
+  const type = unit === "month" ? "month" : "date";
+  const from = el("input", { type, id: "stats-from", value: ends[0] }), to = el("input", { type, id: "stats-to", value: ends[1] });
+  const sum = t.total.reduce((a, b) => a + b, 0);
   show(el("h1", {}, "统计"),
-    el("div", { class: "actions" }, el("button", { type: "button", id: "stats-csv", onclick: csv }, "导出 CSV（Excel 可打开）")),
+    el("div", { class: "card" },
+      el("div", { class: "tabs" },
+        el("button", { type: "button", id: "stats-day", class: unit === "day" ? "active" : null, onclick: () => go("day") }, "按日"),
+        el("button", { type: "button", id: "stats-month", class: unit === "month" ? "active" : null, onclick: () => go("month") }, "按月")),
+      el("div", { class: "row stats-range" },
+        el("label", { class: "inline" }, "从", from), el("label", { class: "inline" }, "到", to),
+        el("div", { class: "actions" },
+          el("button", { type: "button", id: "stats-show", onclick: () => go(unit, from.value, to.value) }, "查看"),
+          el("button", { type: "button", id: "stats-csv", onclick: csv }, "导出 CSV（Excel 可打开）"))),
+      el("h2", {}, `每${word}浏览次数（${t.from} 至 ${t.to}，共 ${sum} 次）`),
+      columnChart(t.periods, t.total, `每${word}浏览次数`),
+      el("p", { class: "muted" }, "浏览次数按触控屏上报的日期计；触控屏离线期间的浏览，在它恢复联网那天计入。")),
+    el("div", { class: "grid charts" },
+      el("div", { class: "card" }, el("h2", {}, "各条内容的浏览趋势"), trendChart(trends(t.by_item, (r) => r.title), "各条内容的浏览趋势")),
+      el("div", { class: "card" }, el("h2", {}, "各目录的浏览趋势"), trendChart(trends(t.by_category, (r) => r.name), "各目录的浏览趋势")),
+      el("div", { class: "card" }, el("h2", {}, "各组织的浏览趋势"), trendChart(trends(t.by_org, (r) => r.name), "各组织的浏览趋势")),
+      el("div", { class: "card" }, el("h2", {}, "各触控屏的浏览趋势"), trendChart(trends(t.by_kiosk, (r) => r.name), "各触控屏的浏览趋势"))),
+    el("h2", {}, "累计（全部时间）"),
     el("div", { class: "grid charts" },
       el("div", { class: "card" }, el("h2", {}, "各条内容的浏览次数"), barChart(byItem, "各条内容的浏览次数", " 次")),
       el("div", { class: "card" }, el("h2", {}, "各目录的浏览次数"), barChart(byCat, "各目录的浏览次数", " 次")),
+      el("div", { class: "card" }, el("h2", {}, "各组织的浏览次数"), barChart(byOrg, "各组织的浏览次数", " 次")),
       el("div", { class: "card" }, el("h2", {}, "各触控屏的浏览次数"), barChart(byKiosk, "各触控屏的浏览次数", " 次")),
-      el("div", { class: "card" }, el("h2", {}, "各条内容的满意率"), barChart(ratings, "各条内容的满意率", "%"))));
+      el("div", { class: "card" }, el("h2", {}, "各条内容的满意率"), barChart(ratings, "各条内容的满意率", "%")),
+      cases ? el("div", { class: "card", id: "on-time" }, el("h2", {}, "按期办结率"), barChart(onTime, "按期办结率", "%"),
+        table(["类别", { label: "共", cls: "num" }, { label: "已答复", cls: "num" }, { label: "按期", cls: "num" },
+          { label: "超期", cls: "num" }, { label: "逾期未办", cls: "num" }], cases.summary.map((k) => el("tr", {},
+          el("td", {}, KIND_LABEL[k.kind] || k.kind), el("td", { class: "num" }, k.total), el("td", { class: "num" }, k.answered),
+          el("td", { class: "num" }, k.on_time), el("td", { class: "num" }, k.late), el("td", { class: "num" }, k.overdue))),
+        "还没有意见和申请")) : null));
 }
 
 /* ---- 审计 ------------------------------------------------------------------ */
@@ -707,7 +880,8 @@ const ACTION_LABEL = { draft: "起草", edit: "修改", review: "审核", approv
   "privacy-keep": "保留敏感信息", "category-add": "新增目录", "category-edit": "修改目录", "category-delete": "删除目录",
   "kiosk-register": "登记触控屏", "kiosk-move": "触控屏换组织", setting: "触控屏设置", command: "触控屏命令",
   "org-create": "新建组织", "org-edit": "修改组织", "admin-token": "管理员令牌", "console-login": "登录后台",
-  "console-login-failed": "登录失败", "console-password": "设置密码" };
+  "console-login-failed": "登录失败", "console-password": "设置密码", "case-open": "收到", "case-take": "接办",
+  "case-assign": "指派", "case-status": "改状态" };
 
 async function pageAudit() {
   const data = await api("GET", "/v1/admin/audit?limit=300");

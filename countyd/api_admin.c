@@ -2,7 +2,8 @@
  * part).  Every route here needs an admin token; r->actor is the admin.
  * Each handler loads the admin (api_actor), finds the organisation the
  * request is about, and asks authz.h whether the admin may act there
- * (api_allowed) before it calls a domain module.  The many routes that
+ * (api_allowed) before it calls a domain module; those that take a body
+ * get the admin and the parsed body from with_body.  The many routes that
  * only list rows (also the console's lists) are one table, list_routes,
  * answered by api_admin_list. */
 #include <stdio.h>
@@ -23,6 +24,7 @@
 #include "feed.h"
 #include "feedback.h"
 #include "kiosks.h"
+#include "longpoll.h"
 #include "number.h"
 #include "orgs.h"
 #include "privacy.h"
@@ -46,6 +48,18 @@ static void reply_revision(Request *r, int status, json_t *answer)
     }
     json_object_set_new(answer, "revision", json_integer(revision));
     http_reply_json(r, status, answer);
+}
+
+/* Loads the admin and parses the body, runs `fn` on them (it answers),
+ * then frees the body: the frame of every handler that takes a body. */
+static void with_body(Request *r, void (*fn)(Request *r, Cdb *db, const Actor *who, json_t *body))
+{
+    Cdb *db;
+    Actor who;
+    json_t *body = actor_and_body(r, &db, &who);
+    if (!body) return;
+    fn(r, db, &who, body);
+    json_decref(body);
 }
 
 static const char *body_text(json_t *body, const char *key) { return json_string_value(json_object_get(body, key)); }
@@ -100,96 +114,82 @@ void api_admin_status(Request *r)
         json_decref(org);
         return http_reply_internal(r, &err);
     }
+    /* The server's own load, for the technician and the tests: long-polls
+     * held now (each a suspended connection, no thread). */
     reply_revision(r, 200,
-                   json_pack("{s:s,s:o,s:s,s:I,s:o}", "admin", who.name, "org", org, "roles", roles, "kiosks",
-                             (json_int_t)kiosks, "items", counts));
+                   json_pack("{s:s,s:o,s:s,s:I,s:o,s:I}", "admin", who.name, "org", org, "roles", roles, "kiosks",
+                             (json_int_t)kiosks, "items", counts, "long_polls_held", (json_int_t)longpoll_held()));
 }
 
 /* ---- organisations and admins ---------------------------------------------------------- */
 
-void api_admin_org_add(Request *r)
+static void on_org_add(Request *r, Cdb *db, const Actor *who, json_t *body)
 {
-    Cdb *db;
-    Actor who;
-    json_t *body = actor_and_body(r, &db, &who);
-    if (!body) return;
     const char *parent = body_text(body, "parent");
-    if (!parent) parent = who.org;
+    if (!parent) parent = who->org;
     Err err;
-    int rc = api_allowed(r, db, &who, AUTHZ_MANAGE, parent);
+    int rc = api_allowed(r, db, who, AUTHZ_MANAGE, parent);
     if (!rc) {
-        rc = org_create(db, who.name, body_text(body, "id"), parent, body_text(body, "name"),
+        rc = org_create(db, who->name, body_text(body, "id"), parent, body_text(body, "name"),
                         body_text(body, "short_name"), &err);
         if (rc) api_reply_failure(r, &err);
         else http_reply_json(r, 201, json_pack("{s:s,s:s}", "id", body_text(body, "id"), "parent", parent));
     }
-    json_decref(body);
 }
+void api_admin_org_add(Request *r) { with_body(r, on_org_add); }
 
-void api_admin_org_put(Request *r)
+static void on_org_put(Request *r, Cdb *db, const Actor *who, json_t *body)
 {
-    Cdb *db;
-    Actor who;
-    json_t *body = actor_and_body(r, &db, &who);
-    if (!body) return;
     Err err;
-    int rc = api_allowed(r, db, &who, AUTHZ_MANAGE, r->params[0]);
+    int rc = api_allowed(r, db, who, AUTHZ_MANAGE, r->params[0]);
     if (!rc && json_object_get(body, "parent"))
         rc = -1, http_reply_error(r, 400, "bad_request", "parent：组织不能移到别的上级之下");
     if (!rc) {
-        rc = org_update(db, who.name, r->params[0], body_text(body, "name"), body_text(body, "short_name"), &err);
+        rc = org_update(db, who->name, r->params[0], body_text(body, "name"), body_text(body, "short_name"), &err);
         if (rc) api_reply_failure(r, &err);
         else http_reply_json(r, 200, json_pack("{s:s}", "id", r->params[0]));
     }
-    json_decref(body);
 }
+void api_admin_org_put(Request *r) { with_body(r, on_org_put); }
 
-void api_admin_admin_add(Request *r)
+static void on_admin_add(Request *r, Cdb *db, const Actor *who, json_t *body)
 {
-    Cdb *db;
-    Actor who;
-    json_t *body = actor_and_body(r, &db, &who);
-    if (!body) return;
     const char *name = body_text(body, "name"), *org = body_text(body, "org");
-    if (!org) org = who.org;
+    if (!org) org = who->org;
     unsigned roles = 0;
     char existing[CDB_ID_SIZE], token[AUTH_TOKEN_LEN + 1];
     Err err;
-    int rc = api_allowed(r, db, &who, AUTHZ_MANAGE, org);
+    int rc = api_allowed(r, db, who, AUTHZ_MANAGE, org);
     /* An admin of another organisation is not this manager's to change. */
     if (!rc && admin_org(db, name, existing, sizeof existing, &err) == 0)
-        rc = api_allowed(r, db, &who, AUTHZ_MANAGE, existing);
+        rc = api_allowed(r, db, who, AUTHZ_MANAGE, existing);
     if (!rc && authz_roles_parse(body_text(body, "roles"), &roles, &err))
         rc = -1, http_reply_error(r, 400, "bad_request", "%s", err.msg);
-    if (!rc && (rc = admin_add(db, who.name, name, org, roles, token, &err))) api_reply_failure(r, &err);
+    if (!rc && (rc = admin_add(db, who->name, name, org, roles, token, &err))) api_reply_failure(r, &err);
     if (!rc) http_reply_json(r, 201, json_pack("{s:s,s:s,s:s}", "name", name, "org", org, "token", token));
-    json_decref(body);
 }
+void api_admin_admin_add(Request *r) { with_body(r, on_admin_add); }
 
 /* ---- kiosks ---------------------------------------------------------------------------- */
 
-void api_admin_kiosk_add(Request *r)
+static void on_kiosk_add(Request *r, Cdb *db, const Actor *who, json_t *body)
 {
-    Cdb *db;
-    Actor who;
-    json_t *body = actor_and_body(r, &db, &who);
-    if (!body) return;
     char token[AUTH_TOKEN_LEN + 1];
     Err err;
     const char *id = body_text(body, "id"), *org = body_text(body, "org");
-    if (!org) org = who.org;
+    if (!org) org = who->org;
     json_t *unit = json_object_get(body, "unit_name");
-    int rc = api_allowed(r, db, &who, AUTHZ_MANAGE, org);
-    if (!rc && (rc = kiosk_register(db, who.name, org, id ? id : "", body_text(body, "name"), token, &err)))
+    int rc = api_allowed(r, db, who, AUTHZ_MANAGE, org);
+    if (!rc && (rc = kiosk_register(db, who->name, org, id ? id : "", body_text(body, "name"), token, &err)))
         api_reply_failure(r, &err);
     if (!rc && unit) {
         json_t *settings = json_pack("{s:O}", "unit_name", unit);
-        if ((rc = kiosk_settings_put(db, who.name, id, settings, &err))) api_reply_failure(r, &err);
+        if ((rc = kiosk_settings_put(db, who->name, id, settings, &err))) api_reply_failure(r, &err);
         json_decref(settings);
     }
     if (!rc) http_reply_json(r, 201, json_pack("{s:s,s:s,s:s}", "id", id, "org", org, "token", token));
-    json_decref(body);
 }
+void api_admin_kiosk_add(Request *r) { with_body(r, on_kiosk_add); }
 
 /* May the admin manage kiosk `id` ("*" = every kiosk of the county)? */
 static int kiosk_allowed(Request *r, Cdb *db, const Actor *who, const char *id)
@@ -203,89 +203,69 @@ static int kiosk_allowed(Request *r, Cdb *db, const Actor *who, const char *id)
     return rc ? -1 : api_allowed(r, db, who, AUTHZ_MANAGE, org);
 }
 
-void api_admin_kiosk_settings(Request *r)
+static void on_kiosk_settings(Request *r, Cdb *db, const Actor *who, json_t *body)
 {
-    Cdb *db;
-    Actor who;
-    json_t *body = actor_and_body(r, &db, &who);
-    if (!body) return;
     Err err;
-    int rc = kiosk_allowed(r, db, &who, r->params[0]);
-    if (!rc && (rc = kiosk_settings_put(db, who.name, r->params[0], body, &err))) api_reply_failure(r, &err);
+    int rc = kiosk_allowed(r, db, who, r->params[0]);
+    if (!rc && (rc = kiosk_settings_put(db, who->name, r->params[0], body, &err))) api_reply_failure(r, &err);
     if (!rc) http_reply_json(r, 200, json_pack("{s:s}", "kiosk", r->params[0]));
-    json_decref(body);
 }
+void api_admin_kiosk_settings(Request *r) { with_body(r, on_kiosk_settings); }
 
-void api_admin_kiosk_command(Request *r)
+static void on_kiosk_command(Request *r, Cdb *db, const Actor *who, json_t *body)
 {
-    Cdb *db;
-    Actor who;
-    json_t *body = actor_and_body(r, &db, &who);
-    if (!body) return;
     Err err;
-    int rc = kiosk_allowed(r, db, &who, r->params[0]);
-    if (!rc && (rc = kiosk_command_add(db, who.name, r->params[0], body_text(body, "command"), &err)))
+    int rc = kiosk_allowed(r, db, who, r->params[0]);
+    if (!rc && (rc = kiosk_command_add(db, who->name, r->params[0], body_text(body, "command"), &err)))
         api_reply_failure(r, &err);
     if (!rc) http_reply_json(r, 200, json_pack("{s:s}", "kiosk", r->params[0]));
-    json_decref(body);
 }
+void api_admin_kiosk_command(Request *r) { with_body(r, on_kiosk_command); }
 
-void api_admin_kiosk_move(Request *r)
+static void on_kiosk_move(Request *r, Cdb *db, const Actor *who, json_t *body)
 {
-    Cdb *db;
-    Actor who;
-    json_t *body = actor_and_body(r, &db, &who);
-    if (!body) return;
     Err err;
     const char *to = body_text(body, "org");
-    int rc = kiosk_allowed(r, db, &who, r->params[0]);
+    int rc = kiosk_allowed(r, db, who, r->params[0]);
     if (!rc && !to) rc = -1, http_reply_error(r, 400, "bad_request", "org：要移到哪个组织？");
-    if (!rc) rc = api_allowed(r, db, &who, AUTHZ_MANAGE, to);
-    if (!rc && (rc = kiosk_move(db, who.name, r->params[0], to, &err))) api_reply_failure(r, &err);
+    if (!rc) rc = api_allowed(r, db, who, AUTHZ_MANAGE, to);
+    if (!rc && (rc = kiosk_move(db, who->name, r->params[0], to, &err))) api_reply_failure(r, &err);
     if (!rc) reply_revision(r, 200, json_pack("{s:s,s:s}", "kiosk", r->params[0], "org", to));
-    json_decref(body);
 }
+void api_admin_kiosk_move(Request *r) { with_body(r, on_kiosk_move); }
 
 /* ---- content --------------------------------------------------------------------------- */
 
-void api_admin_categories(Request *r)
+static void on_categories(Request *r, Cdb *db, const Actor *who, json_t *body)
 {
-    Cdb *db;
-    Actor who;
-    json_t *body = actor_and_body(r, &db, &who);
-    if (!body) return;
     Err err;
     int changed;
     /* The catalog is the county's: set by those who approve at the root. */
-    int rc = api_allowed(r, db, &who, AUTHZ_APPROVE, ORG_ROOT);
-    if (!rc && (rc = catalog_put_standard(db, who.name, json_object_get(body, "categories"), &changed, &err)))
+    int rc = api_allowed(r, db, who, AUTHZ_APPROVE, ORG_ROOT);
+    if (!rc && (rc = catalog_put_standard(db, who->name, json_object_get(body, "categories"), &changed, &err)))
         api_reply_failure(r, &err);
     if (!rc) reply_revision(r, 200, json_pack("{s:i}", "changed", changed));
-    json_decref(body);
 }
+void api_admin_categories(Request *r) { with_body(r, on_categories); }
 
 /* An organisation's own catalog entry (under the county's catalog). */
-void api_admin_category_put(Request *r)
+static void on_category_put(Request *r, Cdb *db, const Actor *who, json_t *body)
 {
-    Cdb *db;
-    Actor who;
-    json_t *body = actor_and_body(r, &db, &who);
-    if (!body) return;
     char org[CDB_ID_SIZE];
     Err err;
     int rc = catalog_owner(db, r->params[0], org, sizeof org, &err), changed = 0;
     if (rc < 0) http_reply_internal(r, &err);
     const char *asked = body_text(body, "org");
-    if (rc == 1) snprintf(org, sizeof org, "%s", asked ? asked : who.org);
+    if (rc == 1) snprintf(org, sizeof org, "%s", asked ? asked : who->org);
     if (rc == 0 && strcmp(org, ORG_ROOT) == 0)
         rc = -1, http_reply_error(r, 409, "conflict", "目录 %s 是县里的标准目录：整体更新用 PUT /v1/admin/categories",
                                   r->params[0]);
-    else if (rc >= 0) rc = api_allowed(r, db, &who, AUTHZ_APPROVE, org);
-    if (!rc && (rc = catalog_put_entry(db, who.name, org, r->params[0], body, &changed, &err)))
+    else if (rc >= 0) rc = api_allowed(r, db, who, AUTHZ_APPROVE, org);
+    if (!rc && (rc = catalog_put_entry(db, who->name, org, r->params[0], body, &changed, &err)))
         api_reply_failure(r, &err);
     if (!rc) reply_revision(r, 200, json_pack("{s:s,s:s,s:b}", "id", r->params[0], "org", org, "changed", changed > 0));
-    json_decref(body);
 }
+void api_admin_category_put(Request *r) { with_body(r, on_category_put); }
 
 void api_admin_category_delete(Request *r)
 {
@@ -302,17 +282,11 @@ void api_admin_category_delete(Request *r)
     reply_revision(r, 200, json_pack("{s:s}", "id", r->params[0]));
 }
 
-void api_admin_blobs_missing(Request *r)
+static void on_blobs_missing(Request *r, Cdb *db, const Actor *who, json_t *body)
 {
-    Cdb *db;
-    Actor who;
-    json_t *body = actor_and_body(r, &db, &who);
-    if (!body) return;
+    (void)who; /* any admin may ask which files the server lacks */
     json_t *list = json_object_get(body, "sha256");
-    if (!json_is_array(list)) {
-        json_decref(body);
-        return http_reply_error(r, 400, "bad_request", "sha256: must be an array of hashes");
-    }
+    if (!json_is_array(list)) return http_reply_error(r, 400, "bad_request", "sha256: must be an array of hashes");
     json_t *missing = json_array();
     size_t i;
     json_t *v;
@@ -324,9 +298,9 @@ void api_admin_blobs_missing(Request *r)
         if (!proto_sha256_valid(sha) || content_blob_info(db, sha, type, sizeof type, &size, NULL))
             json_array_append(missing, v);
     }
-    json_decref(body);
     http_reply_json(r, 200, json_pack("{s:o}", "missing", missing));
 }
+void api_admin_blobs_missing(Request *r) { with_body(r, on_blobs_missing); }
 
 void api_admin_blob_put(Request *r)
 {
@@ -364,28 +338,24 @@ void api_admin_item_get(Request *r)
     http_reply_json(r, 200, item);
 }
 
-void api_admin_item_put(Request *r)
+static void on_item_put(Request *r, Cdb *db, const Actor *who, json_t *body)
 {
-    Cdb *db;
-    Actor who;
-    json_t *body = actor_and_body(r, &db, &who);
-    if (!body) return;
     bool changed;
     char state[32], org[CDB_ID_SIZE];
     Err err;
-    int rc = owner_of(r, db, &who, "item", r->params[0], body, org, sizeof org);
-    if (!rc) rc = api_allowed(r, db, &who, AUTHZ_DRAFT, org);
+    int rc = owner_of(r, db, who, "item", r->params[0], body, org, sizeof org);
+    if (!rc) rc = api_allowed(r, db, who, AUTHZ_DRAFT, org);
     json_t *warnings = json_array();
     if (!rc &&
-        (rc = content_item_put(db, who.name, org, r->params[0], body, &changed, state, sizeof state, warnings, &err)))
+        (rc = content_item_put(db, who->name, org, r->params[0], body, &changed, state, sizeof state, warnings, &err)))
         api_reply_failure(r, &err);
     if (!rc)
         reply_revision(r, 200,
                        json_pack("{s:s,s:s,s:s,s:b,s:O}", "id", r->params[0], "org", org, "state", state, "changed",
                                  changed, "warnings", warnings));
     json_decref(warnings);
-    json_decref(body);
 }
+void api_admin_item_put(Request *r) { with_body(r, on_item_put); }
 
 /* What a step needs: review for 审核, approve for the others; 退回 is the
  * reviewer's or the approver's (whichever the admin is). */
@@ -456,15 +426,11 @@ void api_admin_answer_delete(Request *r) { doc_delete(r, DOC_ANSWER); }
 
 /* ---- feedback and the audit trail ------------------------------------------------------ */
 
-void api_admin_reply(Request *r)
+static void on_reply(Request *r, Cdb *db, const Actor *who, json_t *body)
 {
-    Cdb *db;
-    Actor who;
-    json_t *body = actor_and_body(r, &db, &who);
-    if (!body) return;
-    api_reply_feedback(r, db, &who, r->params[0], body);
-    json_decref(body);
+    api_reply_feedback(r, db, who, r->params[0], body);
 }
+void api_admin_reply(Request *r) { with_body(r, on_reply); }
 
 /* ---- the tamper-evident record and the yearly archive ---------------------------------- */
 
@@ -530,19 +496,13 @@ static int batch_owner(Cdb *db, const Actor *who, const char *id, const char *as
     return authz_check(db, who, what, org, err);
 }
 
-void api_admin_items_put_batch(Request *r)
+static void on_items_put_batch(Request *r, Cdb *db, const Actor *who, json_t *body)
 {
-    Cdb *db;
-    Actor who;
-    json_t *body = actor_and_body(r, &db, &who);
-    if (!body) return;
     json_t *items = json_object_get(body, "items");
     size_t n = json_array_size(items), i;
-    if (!json_is_array(items) || n == 0 || n > CONTENT_MAX_BATCH) {
-        json_decref(body);
+    if (!json_is_array(items) || n == 0 || n > CONTENT_MAX_BATCH)
         return http_reply_error(r, 400, "bad_request", "items: an array of 1-%d feed items, each with its id",
                                 CONTENT_MAX_BATCH);
-    }
     char(*orgs)[CDB_ID_SIZE] = calloc(n, sizeof *orgs);
     const char **owners = calloc(n, sizeof *owners);
     Err err;
@@ -550,7 +510,7 @@ void api_admin_items_put_batch(Request *r)
     json_t *it;
     json_array_foreach (rc ? NULL : items, i, it) {
         const char *id = json_string_value(json_object_get(it, "id"));
-        if ((rc = batch_owner(db, &who, id ? id : "", body_text(it, "org"), AUTHZ_DRAFT, orgs[i], sizeof orgs[i],
+        if ((rc = batch_owner(db, who, id ? id : "", body_text(it, "org"), AUTHZ_DRAFT, orgs[i], sizeof orgs[i],
                               &err))) {
             err_prefix(&err, "items[%zu]: ", i);
             break;
@@ -558,22 +518,18 @@ void api_admin_items_put_batch(Request *r)
         owners[i] = orgs[i];
     }
     json_t *states = json_array(), *warnings = json_array();
-    if (!rc) rc = content_items_put_batch(db, who.name, owners, items, states, warnings, &err);
+    if (!rc) rc = content_items_put_batch(db, who->name, owners, items, states, warnings, &err);
     if (rc) api_reply_failure(r, &err);
     else reply_revision(r, 200, json_pack("{s:O,s:O}", "items", states, "warnings", warnings));
     json_decref(states);
     json_decref(warnings);
     free(orgs);
     free(owners);
-    json_decref(body);
 }
+void api_admin_items_put_batch(Request *r) { with_body(r, on_items_put_batch); }
 
-void api_admin_items_step_batch(Request *r)
+static void on_items_step_batch(Request *r, Cdb *db, const Actor *who, json_t *body)
 {
-    Cdb *db;
-    Actor who;
-    json_t *body = actor_and_body(r, &db, &who);
-    if (!body) return;
     int step = review_step_parse(body_text(body, "step"));
     json_t *ids = json_object_get(body, "ids");
     size_t n = json_array_size(ids), i;
@@ -585,7 +541,7 @@ void api_admin_items_step_batch(Request *r)
     json_t *id;
     json_array_foreach (rc ? NULL : ids, i, id) {
         char org[CDB_ID_SIZE];
-        int ok = batch_owner(db, &who, json_is_string(id) ? json_string_value(id) : "", NULL,
+        int ok = batch_owner(db, who, json_is_string(id) ? json_string_value(id) : "", NULL,
                              step == STEP_REVIEW ? AUTHZ_REVIEW : AUTHZ_APPROVE, org, sizeof org, &err);
         if (ok) {
             err_prefix(&err, "ids[%zu]: ", i);
@@ -594,11 +550,11 @@ void api_admin_items_step_batch(Request *r)
             break;
         }
     }
-    if (!rc && (rc = content_items_step_batch(db, who.name, ids, (ReviewStep)step, body_text(body, "note"), &err)))
+    if (!rc && (rc = content_items_step_batch(db, who->name, ids, (ReviewStep)step, body_text(body, "note"), &err)))
         api_reply_failure(r, &err);
     if (!rc) reply_revision(r, 200, json_pack("{s:s,s:I}", "step", body_text(body, "step"), "items", (json_int_t)n));
-    json_decref(body);
 }
+void api_admin_items_step_batch(Request *r) { with_body(r, on_items_step_batch); }
 
 /* ---- list routes ------------------------------------------------------------------------ */
 
@@ -607,6 +563,7 @@ void api_admin_items_step_batch(Request *r)
  * the admin's own.  `value` is the route's one other query parameter,
  * when `given`. */
 typedef struct {
+    Request *r; /* for a list with more to read in its query */
     App *app;
     const char *org;
     bool given;
@@ -671,6 +628,16 @@ static int list_audit(Cdb *db, const ListQuery *q, json_t **out, Err *err)
     return cdb_audit_list(db, q->org, q->given ? (int)q->value : 100, out, err);
 }
 
+/* ?unit=day|month&from=&to= (reports.h). */
+static int list_stats(Cdb *db, const ListQuery *q, json_t **out, Err *err)
+{
+    StatsRange range;
+    if (reports_range(http_query(q->r, "unit"), http_query(q->r, "from"), http_query(q->r, "to"), (int64_t)time(NULL),
+                      &range, err))
+        return -1;
+    return reports_stats(db, q->org, &range, out, err);
+}
+
 static const ListArg silent_minutes = {"silent_minutes", ARG_WHOLE, 0, 1000000,
                                        "silent_minutes: must be a whole number of minutes"};
 static const ListArg overdue_at = {"at", ARG_TIME, 0, 0, "at: must be a time like 2026-12-05T09:00:00+08:00"};
@@ -692,7 +659,7 @@ static const ListRoute list_routes[] = {
     {"/console/api/accounts", "accounts", 0, AUTHZ_READ, NULL, accounts_list, NULL},
     {"/v1/admin/categories", "categories", 0, AUTHZ_READ, NULL, list_categories, NULL},
     {"/v1/admin/notices", "notices", 0, AUTHZ_READ, NULL, reports_notices, NULL},
-    {"/v1/admin/stats", NULL, 0, AUTHZ_READ, NULL, reports_stats, NULL},
+    {"/v1/admin/stats", NULL, 0, AUTHZ_READ, NULL, NULL, list_stats},
     {"/v1/admin/satisfaction", NULL, 0, AUTHZ_READ, NULL, cases_satisfaction, NULL},
 };
 
@@ -732,7 +699,7 @@ void api_admin_list(Request *r)
     Cdb *db;
     Actor who;
     if (api_actor(r, &db, &who)) return;
-    ListQuery q = {.app = r->app, .org = (route->flags & LIST_ORG_QUERY) ? http_query(r, "org") : NULL};
+    ListQuery q = {.r = r, .app = r->app, .org = (route->flags & LIST_ORG_QUERY) ? http_query(r, "org") : NULL};
     if (!q.org) q.org = who.org;
     Err ignored;
     q.reports = authz_check(db, &who, AUTHZ_READ_REPORTS, who.org, &ignored) == 0;

@@ -17,18 +17,24 @@ int audience_parse(const char *word)
 const char *audience_word(Audience a) { return words[a]; }
 const char *audience_label(Audience a) { return labels[a]; }
 
+int audience_of(json_t *entity, Audience *out, Err *err)
+{
+    json_t *aud = json_object_get(entity, "audience");
+    int a = aud ? audience_parse(json_string_value(aud)) : AUDIENCE_SUBTREE;
+    if (a < 0)
+        return err_refuse(err, ERR_BAD_REQUEST,
+                          "audience: must be \"own\" (本组织的触控屏) or \"subtree\" (本组织及下级的触控屏)");
+    *out = (Audience)a;
+    return 0;
+}
+
 int audience_affected_orgs(Cdb *db, const char *owner, bool reaches_below, json_t **orgs, Err *err)
 {
     json_t *rows;
     int rc = reaches_below ? cdb_rows(db, &rows, err, ORGS_SUBTREE_CTE " SELECT id FROM subtree", "s", owner)
                            : cdb_rows(db, &rows, err, "SELECT id FROM orgs WHERE id = ?", "s", owner);
     if (rc) return -1;
-    json_t *ids = json_array();
-    size_t i;
-    json_t *row;
-    json_array_foreach (rows, i, row) json_array_append(ids, json_object_get(row, "id"));
-    json_decref(rows);
-    *orgs = ids;
+    *orgs = cdb_column(rows, "id");
     return 0;
 }
 

@@ -30,6 +30,9 @@ int audience_parse(const char *word);
 const char *audience_word(Audience a);
 /* 本组织 / 本组织及下级 */
 const char *audience_label(Audience a);
+/* The "audience" of a request's entity object (absent: subtree); -1 with
+ * ERR_BAD_REQUEST and a sentence naming both words for anything else. */
+int audience_of(json_t *entity, Audience *out, Err *err);
 
 /* An SQL condition: the row (owner column `org_col`, audience column or
  * literal `aud_col`) is in the feed of organisation ?1.  The statement

@@ -185,7 +185,7 @@ int case_find(Cdb *db, const char *ref, char feedback_id[CDB_ID_SIZE], char org[
 
 /* The columns of a case as admins see it (?2 = now), in short pieces. */
 #define CASE_KEYS "SELECT c.feedback AS id, c.receipt, c.receipt_clash, c.kind, c.status, c.org, c.handler,"
-#define CASE_ORG_NAME " coalesce(nullif(o.short_name, ''), o.name, c.org) AS org_name, "
+#define CASE_ORG_NAME " coalesce(nullif(o.short_name, ''), nullif(o.name, ''), c.org) AS org_name, "
 #define CASE_DUE SQL_TIME("c.due_at") " AS due_at, " CASE_OVERDUE_SQL " AS overdue, "
 #define CASE_SENT SQL_TIME("f.created_at") " AS submitted_at, " SQL_TIME("f.received_at") " AS received_at, "
 #define CASE_DONE SQL_TIME("c.answered_at") " AS answered_at, " SQL_TIME("c.notified_at") " AS notified_at,"
@@ -357,11 +357,12 @@ static void add_rates(json_t *rows)
 int cases_satisfaction(Cdb *db, const char *top, json_t **out, Err *err)
 {
     json_t *by_org = NULL, *by_category = NULL, *by_month = NULL;
-    int rc = cdb_rows(db, &by_org, err,
-                      ORGS_SUBTREE_CTE
-                      " SELECT f.org, coalesce(nullif(o.short_name, ''), o.name, f.org) AS name," RATING_COUNTS
-                      " FROM feedback f LEFT JOIN orgs o ON o.id = f.org" RATING_ROWS " GROUP BY f.org ORDER BY f.org",
-                      "s", top);
+    int rc =
+        cdb_rows(db, &by_org, err,
+                 ORGS_SUBTREE_CTE
+                 " SELECT f.org, coalesce(nullif(o.short_name, ''), nullif(o.name, ''), f.org) AS name," RATING_COUNTS
+                 " FROM feedback f LEFT JOIN orgs o ON o.id = f.org" RATING_ROWS " GROUP BY f.org ORDER BY f.org",
+                 "s", top);
     if (!rc)
         rc = cdb_rows(db, &by_category, err,
                       ORGS_SUBTREE_CTE " SELECT " RATING_CATEGORY " AS category,"

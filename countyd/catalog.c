@@ -213,6 +213,20 @@ static int remove_missing_standard(Cdb *db, const char *admin, json_t *categorie
     return rc;
 }
 
+/* The category objects stored in the rows' "doc" column (the rows are freed). */
+static json_t *docs_of(json_t *rows)
+{
+    json_t *list = json_array();
+    size_t i;
+    json_t *row;
+    json_array_foreach (rows, i, row) {
+        json_t *c = json_loads(json_string_value(json_object_get(row, "doc")), 0, NULL);
+        if (c) json_array_append_new(list, c);
+    }
+    json_decref(rows);
+    return list;
+}
+
 /* The importer's check of the standard catalog together with the entries
  * organisations added (so that none loses its parent). */
 static int check_with_additions(Cdb *db, json_t *standard, Err *err)
@@ -222,13 +236,9 @@ static int check_with_additions(Cdb *db, json_t *standard, Err *err)
         json_decref(all);
         return -1;
     }
-    size_t i;
-    json_t *row;
-    json_array_foreach (rows, i, row) {
-        json_t *c = json_loads(json_string_value(json_object_get(row, "doc")), 0, NULL);
-        if (c) json_array_append_new(all, c);
-    }
-    json_decref(rows);
+    json_t *added = docs_of(rows);
+    json_array_extend(all, added);
+    json_decref(added);
     int rc = validate_feed_entry(all, NULL, NULL, err) ? err_mark(err, ERR_BAD_REQUEST) : 0;
     json_decref(all);
     return rc;
@@ -326,15 +336,7 @@ int catalog_for_org(Cdb *db, const char *org, json_t **cats, Err *err)
 {
     json_t *rows;
     if (cdb_rows(db, &rows, err, VISIBLE_ENTRIES " ORDER BY id", "s", org)) return -1;
-    json_t *list = json_array();
-    size_t i;
-    json_t *row;
-    json_array_foreach (rows, i, row) {
-        json_t *c = json_loads(json_string_value(json_object_get(row, "doc")), 0, NULL);
-        if (c) json_array_append_new(list, c);
-    }
-    json_decref(rows);
-    *cats = list;
+    *cats = docs_of(rows);
     return 0;
 }
 
@@ -342,15 +344,7 @@ int catalog_all(Cdb *db, json_t **cats, Err *err)
 {
     json_t *rows;
     if (cdb_rows(db, &rows, err, "SELECT doc FROM categories ORDER BY id", NULL)) return -1;
-    json_t *list = json_array();
-    size_t i;
-    json_t *row;
-    json_array_foreach (rows, i, row) {
-        json_t *c = json_loads(json_string_value(json_object_get(row, "doc")), 0, NULL);
-        if (c) json_array_append_new(list, c);
-    }
-    json_decref(rows);
-    *cats = list;
+    *cats = docs_of(rows);
     return 0;
 }
 

@@ -178,6 +178,13 @@ static const char *const migrations[] = {
     "CREATE INDEX cases_org ON cases(org, status, due_at);"
     "ALTER TABLE replies ADD COLUMN checked INTEGER NOT NULL DEFAULT 0;"
     "UPDATE replies SET checked = 1 WHERE public = 1;",
+    /* 11 -> 12: item views by day (China Standard Time, "2026-11-20"), for
+     * the statistics over time: the day a heartbeat arrived, or the day a
+     * kiosk says they happened (views_by_day).  item_views keeps the
+     * totals; the views counted before this step have no day and stay in
+     * the totals only. */
+    "CREATE TABLE item_views_daily (day TEXT NOT NULL, item TEXT NOT NULL, kiosk TEXT NOT NULL,"
+    "  views INTEGER NOT NULL, PRIMARY KEY (day, item, kiosk));",
 };
 
 /* The schema version after which audit_seal chains the entries, and the
@@ -292,6 +299,16 @@ int cdb_rows(Cdb *db, json_t **out, Err *err, const char *sql, const char *fmt, 
     }
     *out = rows;
     return 0;
+}
+
+json_t *cdb_column(json_t *rows, const char *name)
+{
+    json_t *column = json_array();
+    size_t i;
+    json_t *row;
+    json_array_foreach (rows, i, row) json_array_append(column, json_object_get(row, name));
+    json_decref(rows);
+    return column;
 }
 
 int cdb_row(Cdb *db, json_t **out, Err *err, const char *sql, const char *fmt, ...)

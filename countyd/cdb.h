@@ -20,7 +20,7 @@
 
 #include "err.h"
 
-#define CDB_SCHEMA_VERSION 11
+#define CDB_SCHEMA_VERSION 12
 
 /* Bytes for an id (entity, organisation, admin) with its NUL. */
 #define CDB_ID_SIZE 80
@@ -74,6 +74,9 @@ int cdb_changes(Cdb *db);
 int64_t cdb_last_insert_id(Cdb *db);
 /* All rows as a JSON array of objects. */
 int cdb_rows(Cdb *db, json_t **out, Err *err, const char *sql, const char *fmt, ...);
+/* Column `name` of every row of cdb_rows' answer, as a JSON array (`rows`
+ * is freed). */
+json_t *cdb_column(json_t *rows, const char *name);
 /* The first row as an object; 1 (and *out = NULL) when there is none. */
 int cdb_row(Cdb *db, json_t **out, Err *err, const char *sql, const char *fmt, ...);
 /* The first column of the first row as text; 1 when there is no row. */

@@ -164,9 +164,9 @@ static int has_route(const char *method, const char *pattern)
  * server has (so the page never asks for what is not there). */
 static json_t *session_json(Request *r, const Session *s)
 {
-    json_t *features =
-        json_pack("{s:b,s:b,s:b}", "admins", has_route("GET", "/v1/admin/admins"), "audit_verify",
-                  has_route("GET", "/v1/admin/audit/verify"), "overdue", has_route("GET", "/v1/admin/overdue"));
+    json_t *features = json_pack("{s:b,s:b,s:b,s:b}", "admins", has_route("GET", "/v1/admin/admins"), "audit_verify",
+                                 has_route("GET", "/v1/admin/audit/verify"), "overdue",
+                                 has_route("GET", "/v1/admin/overdue"), "cases", has_route("GET", "/v1/admin/cases"));
     char org[CDB_ID_SIZE] = "";
     Cdb *db = http_db(r);
     if (db) admin_org(db, s->admin, org, sizeof org, NULL);

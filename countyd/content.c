@@ -14,6 +14,7 @@
 #include "catalog.h"
 #include "feed.h"
 #include "image.h"
+#include "pdf.h"
 #include "orgs.h"
 #include "privacy.h"
 #include "validate.h"
@@ -62,28 +63,31 @@ static int check_attachments(Cdb *db, json_t *item, Err *err)
     return 0;
 }
 
+static int check_id(const char *id, Err *err)
+{
+    return proto_id_valid(id) ? 0
+                              : err_refuse(err, ERR_BAD_REQUEST, "\"%s\" is not an id (1-63 of A-Z a-z 0-9 - _ .)", id);
+}
+
 /* A copy of the item as the server keeps it: the URL's id, no href, no
  * revision; checked against the catalog organisation `org` sees. */
 static int normalize_item(Cdb *db, const char *org, const char *id, json_t *item, json_t **out, json_t *warnings,
                           bool import_check, Err *err)
 {
-    if (!proto_id_valid(id))
-        return err_refuse(err, ERR_BAD_REQUEST, "\"%s\" is not an id (1-63 of A-Z a-z 0-9 - _ .)", id);
+    if (check_id(id, err)) return -1;
     if (!json_is_object(item)) return err_refuse(err, ERR_BAD_REQUEST, "the body must be a feed item object");
     const char *body_id = json_string_value(json_object_get(item, "id"));
     if (body_id && strcmp(body_id, id) != 0)
         return err_refuse(err, ERR_BAD_REQUEST, "the body's id \"%s\" differs from the URL's \"%s\"", body_id, id);
-    json_t *aud = json_object_get(item, "audience");
-    if (aud && audience_parse(json_string_value(aud)) < 0)
-        return err_refuse(err, ERR_BAD_REQUEST,
-                          "audience: must be \"own\" (本组织的触控屏) or \"subtree\" (本组织及下级的触控屏)");
+    Audience audience;
+    if (audience_of(item, &audience, err)) return -1;
     json_t *clean = json_deep_copy(item);
     json_object_set_new(clean, "id", json_string(id));
     json_object_del(clean, "revision");
     json_object_del(clean, "org");
     /* The audience belongs to the working version: changing it is a new
      * version that goes through review like any other change. */
-    if (!aud) json_object_set_new(clean, "audience", json_string(audience_word(AUDIENCE_SUBTREE)));
+    json_object_set_new(clean, "audience", json_string(audience_word(audience)));
     json_t *cats = NULL;
     int rc = catalog_check_item(db, org, clean, warnings, err);
     if (!rc && import_check) rc = catalog_for_org(db, org, &cats, err);
@@ -486,18 +490,12 @@ static const struct {
 static int check_doc(Cdb *db, const char *org, DocKind kind, const char *id, json_t *entry, char **text,
                      Audience *audience, Err *err)
 {
-    if (!proto_id_valid(id))
-        return err_refuse(err, ERR_BAD_REQUEST, "\"%s\" is not an id (1-63 of A-Z a-z 0-9 - _ .)", id);
+    if (check_id(id, err)) return -1;
     if (kind == DOC_ANSWER && strncmp(id, "answer-", 7) == 0)
         return err_refuse(err, ERR_BAD_REQUEST, "ids starting with answer- are kept for replies to feedback");
     if (!json_is_object(entry))
         return err_refuse(err, ERR_BAD_REQUEST, "the body must be one feed %s entry", doc_kinds[kind].entity);
-    json_t *aud = json_object_get(entry, "audience");
-    int a = aud ? audience_parse(json_string_value(aud)) : AUDIENCE_SUBTREE;
-    if (a < 0)
-        return err_refuse(err, ERR_BAD_REQUEST,
-                          "audience: must be \"own\" (本组织的触控屏) or \"subtree\" (本组织及下级的触控屏)");
-    *audience = (Audience)a;
+    if (audience_of(entry, audience, err)) return -1;
     json_t *clean = json_deep_copy(entry);
     json_object_set_new(clean, "id", json_string(id));
     json_object_del(clean, "audience");
@@ -594,25 +592,38 @@ int content_blob_on_kiosks(Cdb *db, const char *sha256, bool *out, Err *err)
     return rc;
 }
 
+/* The bytes say the type, and whether a kiosk can show the file at all
+ * (proto/image.h, proto/pdf.h), so neither a mislabelled upload nor a
+ * picture too large to decode nor a PDF cut short or locked with a
+ * password reaches a kiosk's screen. */
+static int attachment_check(const char *type, const char *data, size_t len, Err *err)
+{
+    Err why;
+    if (proto_pdf_type(type)) {
+        PdfProbe probe;
+        if (!pdf_looks_like(data, len)) return err_refuse(err, ERR_UNSUPPORTED_TYPE, "the bytes are not %s", type);
+        if (pdf_probe(data, len, &probe, &why)) return err_refuse(err, ERR_BAD_REQUEST, "%s", why.msg);
+        return 0;
+    }
+    ImageInfo info;
+    if (image_probe(data, len, &info, &why))
+        return err_refuse(err, ERR_UNSUPPORTED_TYPE, "the bytes are not %s: %s", type, why.msg);
+    if (strcmp(image_mime(info.format), type) != 0)
+        return err_refuse(err, ERR_UNSUPPORTED_TYPE, "the bytes are not %s but %s", type, image_mime(info.format));
+    if (image_check(data, len, &info, &why)) return err_refuse(err, ERR_BAD_REQUEST, "%s", why.msg);
+    return 0;
+}
+
 int content_blob_put(Cdb *db, const char *blob_dir, const char *admin, const char *sha256, const char *type,
                      const char *data, size_t len, bool *created, Err *err)
 {
     *created = false;
     if (!proto_sha256_valid(sha256))
         return err_refuse(err, ERR_BAD_REQUEST, "the name must be a sha256 in 64 lowercase hex digits");
-    if (!type || (strcmp(type, "image/png") != 0 && strcmp(type, "image/jpeg") != 0))
-        return err_refuse(err, ERR_UNSUPPORTED_TYPE, "attachments must be image/png or image/jpeg");
+    if (!proto_attachment_type_valid(type))
+        return err_refuse(err, ERR_UNSUPPORTED_TYPE, "attachments must be " PROTO_ATTACHMENT_TYPES);
     if (len == 0) return err_refuse(err, ERR_BAD_REQUEST, "the file is empty");
-    /* The header says the type, and whether a kiosk can show the image at
-     * all (proto/image.h), so neither a mislabelled upload nor a picture
-     * too large to decode reaches a kiosk's screen. */
-    ImageInfo info;
-    Err why;
-    if (image_probe(data, len, &info, &why))
-        return err_refuse(err, ERR_UNSUPPORTED_TYPE, "the bytes are not %s: %s", type, why.msg);
-    if (strcmp(image_mime(info.format), type) != 0)
-        return err_refuse(err, ERR_UNSUPPORTED_TYPE, "the bytes are not %s but %s", type, image_mime(info.format));
-    if (image_check(data, len, &info, &why)) return err_refuse(err, ERR_BAD_REQUEST, "%s", why.msg);
+    if (attachment_check(type, data, len, err)) return -1;
     unsigned char md[SHA256_DIGEST_LENGTH];
     char hex[65];
     SHA256((const unsigned char *)data, len, md);

@@ -55,7 +55,7 @@ typedef struct {
     const char *app_version, *last_error;
     int64_t revision, outbox, uptime, free_disk, clock_skew;
     bool has_skew;
-    json_t *views; /* borrowed from the body; NULL when absent */
+    json_t *views, *views_by_day; /* borrowed from the body; NULL when absent */
 } Beat;
 
 static int beat_int(json_t *beat, const char *key, int64_t *out, Err *err)
@@ -69,26 +69,61 @@ static int beat_int(json_t *beat, const char *key, int64_t *out, Err *err)
     return 0;
 }
 
-static int parse_views(json_t *beat, Beat *b, Err *err)
+/* One {"ITEM-ID": n} object of a heartbeat, `what` naming it in a refusal. */
+static int check_views(json_t *views, const char *what, size_t max_items, Err *err)
 {
-    json_t *views = json_object_get(beat, "views");
-    if (!views || json_is_null(views)) return 0;
-    if (!json_is_object(views) || json_object_size(views) > HEARTBEAT_MAX_VIEW_ITEMS)
-        return err_refuse(err, ERR_BAD_REQUEST, "views: must be an object of at most %d item ids",
+    if (!json_is_object(views) || json_object_size(views) > max_items)
+        return err_refuse(err, ERR_BAD_REQUEST, "%s: must be an object of at most %d item ids", what,
                           HEARTBEAT_MAX_VIEW_ITEMS);
     const char *id;
     json_t *n;
     json_object_foreach (views, id, n) {
-        if (!proto_id_valid(id)) return err_refuse(err, ERR_BAD_REQUEST, "views: \"%.80s\" is not an item id", id);
+        if (!proto_id_valid(id)) return err_refuse(err, ERR_BAD_REQUEST, "%s: \"%.80s\" is not an item id", what, id);
         if (!json_is_integer(n) || json_integer_value(n) < 0 || json_integer_value(n) > HEARTBEAT_MAX_VIEWS_PER_ITEM)
-            return err_refuse(err, ERR_BAD_REQUEST, "views: %s: must be a whole number 0..%d", id,
+            return err_refuse(err, ERR_BAD_REQUEST, "%s: %s: must be a whole number 0..%d", what, id,
                               HEARTBEAT_MAX_VIEWS_PER_ITEM);
     }
-    b->views = views;
     return 0;
 }
 
-static int add_views(Cdb *db, const char *kiosk, json_t *views, Err *err)
+/* "views_by_day": {"2026-11-20": {"ITEM-ID": n}}: days that are real and
+ * not after tomorrow (a kiosk's clock may run ahead a little), at most
+ * HEARTBEAT_MAX_VIEW_ITEMS item counts in all. */
+static int check_views_by_day(json_t *by_day, int64_t now, Err *err)
+{
+    if (!json_is_object(by_day)) return err_refuse(err, ERR_BAD_REQUEST, "views_by_day: must be an object of days");
+    size_t left = HEARTBEAT_MAX_VIEW_ITEMS;
+    const char *day;
+    json_t *views;
+    json_object_foreach (by_day, day, views) {
+        int64_t start;
+        if (feed_parse_day(day, &start) || start > now + 86400)
+            return err_refuse(err, ERR_BAD_REQUEST,
+                              "views_by_day: \"%.40s\" is not a day like " PROTO_DAY_EXAMPLE " up to today", day);
+        char what[64];
+        snprintf(what, sizeof what, "views_by_day: %s", day);
+        if (check_views(views, what, left, err)) return -1;
+        left -= json_object_size(views);
+    }
+    return 0;
+}
+
+static int parse_views(json_t *beat, Beat *b, Err *err)
+{
+    json_t *views = json_object_get(beat, "views"), *by_day = json_object_get(beat, "views_by_day");
+    if (views && !json_is_null(views)) {
+        if (check_views(views, "views", HEARTBEAT_MAX_VIEW_ITEMS, err)) return -1;
+        b->views = views;
+    }
+    if (by_day && !json_is_null(by_day)) {
+        if (check_views_by_day(by_day, (int64_t)time(NULL), err)) return -1;
+        b->views_by_day = by_day;
+    }
+    return 0;
+}
+
+/* Adds `views` to the totals and to day `day`'s counts. */
+static int add_views(Cdb *db, const char *kiosk, const char *day, json_t *views, Err *err)
 {
     const char *item;
     json_t *n;
@@ -97,9 +132,26 @@ static int add_views(Cdb *db, const char *kiosk, json_t *views, Err *err)
         if (cdb_exec(db, err,
                      "INSERT INTO item_views (item, kiosk, views) VALUES (?, ?, ?)"
                      " ON CONFLICT(item, kiosk) DO UPDATE SET views = views + excluded.views",
-                     "ssi", item, kiosk, (int64_t)json_integer_value(n)))
+                     "ssi", item, kiosk, (int64_t)json_integer_value(n)) ||
+            cdb_exec(db, err,
+                     "INSERT INTO item_views_daily (day, item, kiosk, views) VALUES (?, ?, ?, ?)"
+                     " ON CONFLICT(day, item, kiosk) DO UPDATE SET views = views + excluded.views",
+                     "sssi", day, item, kiosk, (int64_t)json_integer_value(n)))
             return -1;
     }
+    return 0;
+}
+
+/* The undated views count on the day they arrive. */
+static int add_beat_views(Cdb *db, const char *kiosk, const Beat *b, int64_t now, Err *err)
+{
+    char today[16];
+    feed_format_day(now, today, sizeof today);
+    if (b->views && add_views(db, kiosk, today, b->views, err)) return -1;
+    const char *day;
+    json_t *views;
+    json_object_foreach (b->views_by_day, day, views)
+        if (add_views(db, kiosk, day, views, err)) return -1;
     return 0;
 }
 
@@ -156,12 +208,7 @@ static int take_commands(Cdb *db, const char *id, json_t **out, Err *err)
     if (cdb_rows(db, &rows, err, "SELECT command FROM kiosk_commands WHERE kiosk = ? ORDER BY created_at", "s", id) ||
         cdb_exec(db, err, "DELETE FROM kiosk_commands WHERE kiosk = ?", "s", id))
         return -1;
-    json_t *cmds = json_array();
-    size_t i;
-    json_t *row;
-    json_array_foreach (rows, i, row) json_array_append(cmds, json_object_get(row, "command"));
-    json_decref(rows);
-    *out = cmds;
+    *out = cdb_column(rows, "command");
     return 0;
 }
 
@@ -189,7 +236,7 @@ int kiosk_heartbeat(Cdb *db, const char *id, json_t *beat, const char *address, 
     if (!rc)
         rc = cdb_exec(db, err, "DELETE FROM heartbeats WHERE kiosk = ? AND at < ?", "si", id,
                       now - (int64_t)HEARTBEAT_KEEP_DAYS * 86400);
-    if (!rc) rc = add_views(db, id, b.views, err);
+    if (!rc) rc = add_beat_views(db, id, &b, now, err);
     if (!rc) rc = settings_for(db, id, &settings, err);
     if (!rc) rc = take_commands(db, id, &commands, err);
     json_t *org = NULL;

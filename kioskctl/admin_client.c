@@ -197,6 +197,17 @@ int admin_usage(const char *usage)
     return 2;
 }
 
+AdminClient *admin_get(int argc, char **argv, const char *path, json_t **answer)
+{
+    AdminClient *c = admin_client_open(argc, argv);
+    Err err;
+    if (c && admin_call(c, "GET", path, NULL, answer, &err)) {
+        admin_failed(c, &err);
+        return NULL;
+    }
+    return c;
+}
+
 int admin_failed(AdminClient *c, const Err *err)
 {
     fprintf(stderr, "kioskctl：%s\n", err->msg);

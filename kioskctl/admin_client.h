@@ -23,6 +23,9 @@ void admin_client_close(AdminClient *c);
  * *answer (may be NULL when the caller does not need it).  Returns 0 on a
  * 2xx answer; -1 otherwise, with Err holding "409 wrong_state: ...". */
 int admin_call(AdminClient *c, const char *method, const char *path, json_t *body, json_t **answer, Err *err);
+/* admin_client_open, then a GET of `path`: the client (the caller closes
+ * it) and the answer, or NULL after printing why (the command exits 1). */
+AdminClient *admin_get(int argc, char **argv, const char *path, json_t **answer);
 /* GET of raw bytes (an image): *data malloc'd, *len bytes. */
 int admin_get_bytes(AdminClient *c, const char *path, char **data, size_t *len, Err *err);
 /* PUT of raw bytes with a content type. */

@@ -200,13 +200,11 @@ int cmd_kiosks(int argc, char **argv)
 {
     int silent_minutes;
     if (int_option(argc, argv, "--silent-minutes", 0, 0, 1000000, &silent_minutes)) return 2;
-    AdminClient *c = admin_client_open(argc, argv);
-    if (!c) return 1;
     char path[128];
     snprintf(path, sizeof path, "/v1/admin/kiosks?silent_minutes=%d", silent_minutes);
     json_t *ans;
-    Err err;
-    if (admin_call(c, "GET", path, NULL, &ans, &err)) return admin_failed(c, &err);
+    AdminClient *c = admin_get(argc, argv, path, &ans);
+    if (!c) return 1;
     long long server_rev = json_integer_value(json_object_get(ans, "revision"));
     json_t *list = json_object_get(ans, "kiosks");
     size_t i, silent = 0;
@@ -338,11 +336,9 @@ int cmd_withdraw(int argc, char **argv) { return run_step(argc, argv, "withdraw"
 
 int cmd_items(int argc, char **argv)
 {
-    AdminClient *c = admin_client_open(argc, argv);
-    if (!c) return 1;
     json_t *ans;
-    Err err;
-    if (admin_call(c, "GET", "/v1/admin/items", NULL, &ans, &err)) return admin_failed(c, &err);
+    AdminClient *c = admin_get(argc, argv, "/v1/admin/items", &ans);
+    if (!c) return 1;
     size_t i;
     json_t *it;
     /* 浏览 = views reported by all kiosks.  The labels of a column have the
@@ -843,13 +839,11 @@ int cmd_audit(int argc, char **argv)
     if (argc > 0 && strcmp(argv[0], "verify") == 0) return cmd_audit_verify(argc - 1, argv + 1);
     int limit;
     if (int_option(argc, argv, "--limit", 50, 1, 10000, &limit)) return 2;
-    AdminClient *c = admin_client_open(argc, argv);
-    if (!c) return 1;
     char path[128];
     snprintf(path, sizeof path, "/v1/admin/audit?limit=%d", limit);
     json_t *ans;
-    Err err;
-    if (admin_call(c, "GET", path, NULL, &ans, &err)) return admin_failed(c, &err);
+    AdminClient *c = admin_get(argc, argv, path, &ans);
+    if (!c) return 1;
     size_t i;
     json_t *a;
     json_array_foreach (json_object_get(ans, "audit"), i, a) {

@@ -17,11 +17,9 @@
 
 int cmd_audit_verify(int argc, char **argv)
 {
-    AdminClient *c = admin_client_open(argc, argv);
-    if (!c) return 1;
     json_t *ans;
-    Err err;
-    if (admin_call(c, "GET", "/v1/admin/audit/verify", NULL, &ans, &err)) return admin_failed(c, &err);
+    AdminClient *c = admin_get(argc, argv, "/v1/admin/audit/verify", &ans);
+    if (!c) return 1;
     long long n = (long long)json_integer_value(json_object_get(ans, "entries"));
     int rc = 0;
     if (json_is_true(json_object_get(ans, "ok"))) {
@@ -81,15 +79,14 @@ int cmd_archive(int argc, char **argv)
         fprintf(stderr, "用法：kioskctl archive --year 2026 [-o 目录] [--org 组织ID]\n");
         return 2;
     }
-    AdminClient *c = admin_client_open(argc, argv);
-    if (!c) return 1;
     char path[256], dir[PATH_MAX], images[PATH_MAX], file[PATH_MAX];
     const char *org = admin_opt(argc, argv, "--org", NULL);
     snprintf(path, sizeof path, "/v1/admin/archive/%d%s%s", year, org ? "?org=" : "", org ? org : "");
     json_t *ans;
-    Err err;
-    if (admin_call(c, "GET", path, NULL, &ans, &err)) return admin_failed(c, &err);
+    AdminClient *c = admin_get(argc, argv, path, &ans);
+    if (!c) return 1;
     int count = 0;
+    Err err;
     int rc = path_format(dir, sizeof dir, &err, "%s/%d", out, year);
     if (!rc) rc = path_join(images, sizeof images, dir, "images", &err);
     if (!rc) rc = blobs_mkdirs(images, &err);

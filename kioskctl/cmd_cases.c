@@ -236,11 +236,9 @@ static void print_rates(const char *title, json_t *rows, const char *key)
 
 int cmd_satisfaction(int argc, char **argv)
 {
-    AdminClient *c = admin_client_open(argc, argv);
-    if (!c) return 1;
     json_t *ans;
-    Err err;
-    if (admin_call(c, "GET", "/v1/admin/satisfaction", NULL, &ans, &err)) return admin_failed(c, &err);
+    AdminClient *c = admin_get(argc, argv, "/v1/admin/satisfaction", &ans);
+    if (!c) return 1;
     printf("满意率（只计“满意度”评价；满意 = 评价在较好的一半）\n");
     print_rates("按组织：", json_object_get(ans, "by_org"), "org");
     print_rates("按目录：", json_object_get(ans, "by_category"), "category");

@@ -37,14 +37,12 @@ static void rules_text(json_t *rules, char *out, size_t size)
 
 int cmd_catalog(int argc, char **argv)
 {
-    AdminClient *c = admin_client_open(argc, argv);
-    if (!c) return 1;
     char path[256] = "/v1/admin/catalog";
     const char *org = admin_opt(argc, argv, "--org", NULL);
     if (org) snprintf(path, sizeof path, "/v1/admin/catalog?org=%s", org);
     json_t *ans;
-    Err err;
-    if (admin_call(c, "GET", path, NULL, &ans, &err)) return admin_failed(c, &err);
+    AdminClient *c = admin_get(argc, argv, path, &ans);
+    if (!c) return 1;
     size_t i;
     json_t *e;
     json_array_foreach (json_object_get(ans, "catalog"), i, e) {

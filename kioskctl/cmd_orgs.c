@@ -40,11 +40,9 @@ static void role_labels(const char *words, char *out, size_t size)
 
 int cmd_orgs(int argc, char **argv)
 {
-    AdminClient *c = admin_client_open(argc, argv);
-    if (!c) return 1;
     json_t *ans;
-    Err err;
-    if (admin_call(c, "GET", "/v1/admin/orgs", NULL, &ans, &err)) return admin_failed(c, &err);
+    AdminClient *c = admin_get(argc, argv, "/v1/admin/orgs", &ans);
+    if (!c) return 1;
     size_t i;
     json_t *o;
     json_array_foreach (json_object_get(ans, "orgs"), i, o) {
@@ -91,11 +89,9 @@ int cmd_org_set(int argc, char **argv)
 
 int cmd_admins(int argc, char **argv)
 {
-    AdminClient *c = admin_client_open(argc, argv);
-    if (!c) return 1;
     json_t *ans;
-    Err err;
-    if (admin_call(c, "GET", "/v1/admin/admins", NULL, &ans, &err)) return admin_failed(c, &err);
+    AdminClient *c = admin_get(argc, argv, "/v1/admin/admins", &ans);
+    if (!c) return 1;
     size_t i;
     json_t *a;
     json_array_foreach (json_object_get(ans, "admins"), i, a) {

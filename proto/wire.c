@@ -31,6 +31,10 @@ bool proto_image_type_valid(const char *mime)
     return mime && (strcmp(mime, "image/png") == 0 || strcmp(mime, "image/jpeg") == 0);
 }
 
+bool proto_pdf_type(const char *mime) { return mime && strcmp(mime, PROTO_PDF_TYPE) == 0; }
+
+bool proto_attachment_type_valid(const char *mime) { return proto_image_type_valid(mime) || proto_pdf_type(mime); }
+
 /* ---- vocabularies ---------------------------------------------------------- */
 
 static const char *const period_words[] = {"long_term", "periodic", "phased", "immediate"};
@@ -91,10 +95,31 @@ int feed_parse_time(const char *text, int64_t *out)
     return 0;
 }
 
-void feed_format_time(int64_t t, char *buf, size_t size)
+/* `t`'s calendar fields in China Standard Time. */
+static struct tm cst_fields(int64_t t)
 {
     time_t local = (time_t)(t + 8 * 3600);
     struct tm tm;
     gmtime_r(&local, &tm);
+    return tm;
+}
+
+void feed_format_time(int64_t t, char *buf, size_t size)
+{
+    struct tm tm = cst_fields(t);
     strftime(buf, size, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
+}
+
+int feed_parse_day(const char *text, int64_t *out)
+{
+    char time_text[32];
+    if (!text || strlen(text) != 10) return -1;
+    snprintf(time_text, sizeof time_text, "%sT00:00:00+08:00", text);
+    return feed_parse_time(time_text, out);
+}
+
+void feed_format_day(int64_t t, char *buf, size_t size)
+{
+    struct tm tm = cst_fields(t);
+    strftime(buf, size, "%Y-%m-%d", &tm);
 }

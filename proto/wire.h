@@ -23,8 +23,15 @@ bool proto_id_valid(const char *id);
 bool proto_feedback_id_valid(const char *id);
 /* An attachment's name: 64 lowercase hexadecimal digits. */
 bool proto_sha256_valid(const char *hex);
-/* The attachment types a feed may carry: image/png and image/jpeg. */
+/* The attachment types a feed may carry: pictures (image/png, image/jpeg)
+ * and documents (application/pdf, proto/pdf.h). */
+#define PROTO_PDF_TYPE "application/pdf"
+#define PROTO_ATTACHMENT_TYPES "image/png, image/jpeg or application/pdf"
+bool proto_attachment_type_valid(const char *mime);
+/* A picture: image/png or image/jpeg. */
 bool proto_image_type_valid(const char *mime);
+/* A document: application/pdf. */
+bool proto_pdf_type(const char *mime);
 
 /* ---- vocabularies -------------------------------------------------------
  * The words on the wire and the enums the programs use.  *_parse returns
@@ -72,5 +79,12 @@ int feed_parse_time(const char *text, int64_t *out);
 /* The inverse, in China Standard Time (+08:00), for writing feeds; `size`
  * of at least 26 bytes. */
 void feed_format_time(int64_t t, char *buf, size_t size);
+
+/* A calendar day in China Standard Time, "2026-11-01" (views are counted
+ * by day).  feed_parse_day -> the day's first second; -1 when it is no such
+ * day.  feed_format_day: the day `t` falls on; `size` of at least 11 bytes. */
+#define PROTO_DAY_EXAMPLE "2026-11-01"
+int feed_parse_day(const char *text, int64_t *out);
+void feed_format_day(int64_t t, char *buf, size_t size);
 
 #endif

@@ -13,7 +13,10 @@
 #   sh scripts/install-deps.sh deb        also what `make deb` and `make test-deploy`
 #                                         need: debhelper, lintian, debootstrap, and
 #                                         cage and kbd (the programs the kiosk's unit
-#                                         starts, so systemd-analyze verify can check it)
+#                                         starts, so systemd-analyze verify can check it),
+#                                         and v4l-utils, xvfb, x11-xserver-utils (the real
+#                                         cec-ctl and xset that tests/deploy_display_power.sh
+#                                         runs dangwu-display-power against)
 set -eu
 
 PACKAGES="gcc make pkg-config
@@ -21,12 +24,12 @@ libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libpng-dev libjpeg-dev
 libsqlite3-dev sqlite3 libcurl4-openssl-dev libssl-dev openssl curl libsystemd-dev
 libinih-dev libunibreak-dev libunistring-dev libjansson-dev libcmocka-dev libmicrohttpd-dev zlib1g-dev libargon2-dev
 librime-dev librime-data rime-data-luna-pinyin libzinnia-dev tegaki-zinnia-simplified-chinese
-libopencc-dev libopencc-data libmd4c-dev
+libopencc-dev libopencc-data libmd4c-dev libpoppler-glib-dev libcairo2-dev poppler-data
 fonts-noto-cjk fonts-dejavu-core fonts-hanazono fonts-symbola
 clang-format cppcheck jq"
 CONSOLE_PACKAGES="chromium chromium-driver python3-selenium openssl"
 FUZZ_PACKAGES="clang libclang-rt-14-dev"
-DEB_PACKAGES="dpkg-dev debhelper lintian systemd cage kbd debootstrap"
+DEB_PACKAGES="dpkg-dev debhelper lintian systemd cage kbd debootstrap v4l-utils xvfb x11-xserver-utils"
 for group in "$@"; do
     case "$group" in
         console) PACKAGES="$PACKAGES $CONSOLE_PACKAGES" ;;

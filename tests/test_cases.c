@@ -7,7 +7,8 @@
  * answer without the visitor's name, phone or words; private replies
  * through the privacy review; 已告知 after the lookup), 404 on the other
  * county's server, 403 for a township admin on the other township's
- * cases, 举报 seen by 监督 and handled by 审批 only, the 满意率 from
+ * cases, 举报 seen by 监督 and handled by 审批 only, a receipt number two
+ * submissions share refused (409) rather than answered with the other's, the 满意率 from
  * ratings, and a database of the previous schema migrated with every
  * feedback row and audit entry kept. */
 #include "countyd_util.h"
@@ -439,6 +440,28 @@ static void a_receipt_shows_the_answer_on_another_kiosk_without_contact_details(
     reply_free(&anon);
 }
 
+static void a_receipt_two_submissions_share_is_refused_not_misanswered(void **state)
+{
+    (void)state;
+    /* Two kiosks that sent the same id: both are stored and both are cases,
+     * but the number they share answers nobody's case. */
+    char receipt[RECEIPT_DIGITS + 1], path[80];
+    submit(&kiosks[K_QINGHE], "twin-0000-0001", "request", "\"comment\":\"第一位来访者\"", receipt);
+    submit(&kiosks[K_BAISHI], "twin-0000-0001", "request", "\"comment\":\"第二位来访者\"", NULL);
+    snprintf(path, sizeof path, "/v1/kiosk/receipts/%s", receipt);
+    Reply r = kiosk_call(&kiosks[K_COUNTY], "GET", path, NULL);
+    assert_int_equal(r.status, 409);
+    assert_null(strstr(r.body, "来访者"));
+    reply_free(&r);
+    json_t *a = get_case("twin-0000-0001"), *b = get_case("twin-0000-0001.k-baishi");
+    assert_true(json_is_true(json_object_get(a, "receipt_clash")));
+    assert_true(json_is_true(json_object_get(b, "receipt_clash")));
+    assert_true(json_is_null(json_object_get(b, "receipt")));
+    assert_string_equal(str(b, "org"), "baishi");
+    json_decref(a);
+    json_decref(b);
+}
+
 static void a_public_answer_shows_the_approved_question_never_the_visitors_words(void **state)
 {
     (void)state;
@@ -662,6 +685,7 @@ int main(void)
         cmocka_unit_test(due_dates_count_working_days_with_holidays_and_workdays),
         cmocka_unit_test(overdue_cases_are_listed_until_answered),
         cmocka_unit_test(a_receipt_shows_the_answer_on_another_kiosk_without_contact_details),
+        cmocka_unit_test(a_receipt_two_submissions_share_is_refused_not_misanswered),
         cmocka_unit_test(a_public_answer_shows_the_approved_question_never_the_visitors_words),
         cmocka_unit_test(a_township_admin_is_refused_on_the_other_townships_cases),
         cmocka_unit_test(reports_are_seen_by_supervise_and_handled_by_approve),

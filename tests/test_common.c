@@ -1,9 +1,12 @@
 /* common/: the path helpers fail on truncation rather than name another
- * file; an Err keeps its kind through err_prefix; err_mark gives one. */
+ * file; an Err keeps its kind through err_prefix; err_mark gives one; the
+ * statement cache runs the same statement again with new arguments, fails
+ * closed and leaves nothing open. */
 #include "testutil.h"
 
 #include "blobfile.h"
 #include "path.h"
+#include "sqlutil.h"
 
 static void a_path_that_does_not_fit_fails(void **state)
 {
@@ -42,11 +45,95 @@ static void errors_carry_their_kind(void **state)
     assert_string_equal(err.msg, "title: is missing");
 }
 
+static int cache_run(SqlCache *c, Err *err, const char *sql, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = sql_cache_run(c, err, sql, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+static int64_t count_rows(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int64_t n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+/* No statement of the connection is left stepping (a read transaction
+ * held open) after a call, whichever way it ended. */
+static void assert_nothing_busy(sqlite3 *db)
+{
+    for (sqlite3_stmt *st = sqlite3_next_stmt(db, NULL); st; st = sqlite3_next_stmt(db, st))
+        assert_false(sqlite3_stmt_busy(st));
+}
+
+static void the_statement_cache_reuses_and_fails_closed(void **state)
+{
+    (void)state;
+    const char *path = test_path("cache.db");
+    unlink(path);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "CREATE TABLE t (id TEXT PRIMARY KEY, n INTEGER NOT NULL)", NULL, NULL, NULL),
+                     SQLITE_OK);
+    SqlCache *c;
+    Err err;
+    assert_int_equal(sql_cache_open(db, path, &c, &err), 0);
+
+    /* One text, many rows: one prepared statement, the caller's buffer
+     * reused for every id (the text is read during the call only). */
+    static const char insert[] = "INSERT INTO t(id, n) VALUES (?1, ?2)";
+    char id[16];
+    for (int i = 0; i < 500; i++) {
+        snprintf(id, sizeof id, "row-%d", i);
+        assert_int_equal(cache_run(c, &err, insert, "si", id, (int64_t)i), 0);
+    }
+    assert_int_equal(count_rows(db, "SELECT COUNT(*) FROM t"), 500);
+    assert_int_equal(count_rows(db, "SELECT n FROM t WHERE id = 'row-321'"), 321);
+    int statements = 0;
+    for (sqlite3_stmt *st = sqlite3_next_stmt(db, NULL); st; st = sqlite3_next_stmt(db, st)) statements++;
+    assert_int_equal(statements, 1);
+
+    /* A failing step is an error with SQLite's message, and the statement
+     * is ready again for the next row. */
+    assert_int_equal(cache_run(c, &err, insert, "si", "row-7", (int64_t)7), -1);
+    assert_non_null(strstr(err.msg, "writing"));
+    assert_non_null(strstr(err.msg, "UNIQUE"));
+    assert_nothing_busy(db);
+    assert_int_equal(cache_run(c, &err, insert, "si", "row-new", (int64_t)1), 0);
+    assert_int_equal(cache_run(c, &err, "INSERT INTO nowhere VALUES (?1)", "s", "x"), -1);
+    assert_non_null(strstr(err.msg, "preparing"));
+    assert_int_equal(cache_run(c, &err, insert, "x", "?"), -1);
+    assert_non_null(strstr(err.msg, "binding"));
+    assert_nothing_busy(db);
+
+    /* More texts than slots: the ones beyond run uncached, still right. */
+    char sql[128];
+    for (int i = 0; i < SQL_CACHE_SLOTS + 10; i++) {
+        snprintf(sql, sizeof sql, "UPDATE t SET n = n + %d WHERE id = ?1", i + 1);
+        assert_int_equal(cache_run(c, &err, sql, "s", "row-0"), 0);
+    }
+    int64_t expect = (SQL_CACHE_SLOTS + 10) * (SQL_CACHE_SLOTS + 11) / 2;
+    assert_int_equal(count_rows(db, "SELECT n FROM t WHERE id = 'row-0'"), expect);
+    assert_nothing_busy(db);
+
+    /* Closing the cache finalizes every statement: the connection closes. */
+    sql_cache_close(c);
+    assert_null(sqlite3_next_stmt(db, NULL));
+    assert_int_equal(sqlite3_close(db), SQLITE_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_path_that_does_not_fit_fails),
         cmocka_unit_test(errors_carry_their_kind),
+        cmocka_unit_test(the_statement_cache_reuses_and_fails_closed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -451,6 +451,51 @@ static void long_poll_times_out_with_304(void **state)
     reply_free(&r);
 }
 
+typedef struct {
+    long long since;
+    Reply reply;
+    double seconds;
+} Timed;
+
+static void *timed_long_poll(void *arg)
+{
+    Timed *p = arg;
+    char path[128];
+    snprintf(path, sizeof path, "/v1/content?since=%lld&wait=2", p->since);
+    double t0 = test_now_s();
+    p->reply = kiosk_get(path, NULL);
+    p->seconds = test_now_s() - t0;
+    return NULL;
+}
+
+/* Held long-polls cost countyd no thread (they are suspended connections,
+ * their deadlines kept by one clock): 40 of them are held by a handful of
+ * threads, and each is told 304 at its max wait. */
+static void long_polls_time_out_without_a_thread_each(void **state)
+{
+    (void)state;
+    enum { N = 40 };
+    Timed polls[N];
+    pthread_t threads[N];
+    long long since = server_revision();
+    long before = countyd_proc_value(&srv, "Threads:");
+    for (int i = 0; i < N; i++) {
+        polls[i] = (Timed){.since = since};
+        pthread_create(&threads[i], NULL, timed_long_poll, &polls[i]);
+    }
+    assert_true(countyd_wait_held(&srv, N, 30));
+    long during = countyd_proc_value(&srv, "Threads:");
+    printf("countyd holds %d long-polls with %ld threads (%ld before)\n", N, during, before);
+    assert_true(during > 0 && during == before && during < 12);
+    for (int i = 0; i < N; i++) {
+        pthread_join(threads[i], NULL);
+        assert_int_equal(polls[i].reply.status, 304);
+        assert_true(polls[i].seconds >= 1.9);
+        reply_free(&polls[i].reply);
+    }
+    assert_true(countyd_wait_held(&srv, 0, 30));
+}
+
 /* An image no kiosk can show (proto/image.h) is refused at upload, with a
  * message naming its size, and bytes that are no image at all too. */
 static void images_no_kiosk_can_show_are_refused(void **state)
@@ -478,6 +523,39 @@ static void images_no_kiosk_can_show_are_refused(void **state)
     snprintf(path, sizeof path, "/v1/admin/blobs/%s", hex);
     r = countyd_call(&srv, "PUT", path, headers, not_png, sizeof not_png - 1);
     expect_error(&r, 415, "unsupported_media_type");
+}
+
+/* A PDF is accepted with the rule the kiosks apply (proto/pdf.h): the
+ * sample notice is stored, one cut short or locked with a password is
+ * refused with the reason, bytes that are no PDF with 415. */
+static void pdfs_are_checked_like_on_kiosks(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *file;
+        long status;
+        const char *says;
+    } cases[] = {
+        {"tests/data/pdf/three-pages.pdf", 201, NULL}, {"tests/data/pdf/truncated.pdf", 400, "不完整"},
+        {"tests/data/pdf/encrypted.pdf", 400, "密码"}, {"tests/data/pdf/too-many-pages.pdf", 400, "201 页"},
+        {"tests/data/chart-dues.png", 415, NULL},
+    };
+    char auth[160];
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", srv.admin_token);
+    const char *headers[] = {auth, "Content-Type: application/pdf", NULL};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *data, hex[65], path[128];
+        size_t len;
+        int64_t size;
+        Err err;
+        assert_int_equal(bytes_read_file(cases[i].file, 1 << 20, &data, &len, &err), 0);
+        assert_int_equal(blobs_hash_file(cases[i].file, hex, &size, &err), 0);
+        snprintf(path, sizeof path, "/v1/admin/blobs/%s", hex);
+        Reply r = countyd_call(&srv, "PUT", path, headers, data, len);
+        free(data);
+        if (r.status != cases[i].status || (cases[i].says && !strstr(r.body, cases[i].says)))
+            fail_msg("%s: %ld %s", cases[i].file, r.status, r.body);
+    }
 }
 
 static void blobs_are_served_and_immutable(void **state)
@@ -801,6 +879,123 @@ static void heartbeat_views_are_checked(void **state)
     sqlite3_close(db);
 }
 
+static json_int_t at(json_t *array, size_t i) { return json_integer_value(json_array_get(array, i)); }
+
+/* The entry of `list` whose `key` is `id`. */
+static json_t *entry_of(json_t *list, const char *key, const char *id)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach (list, i, e)
+        if (strcmp(json_string_value(json_object_get(e, key)), id) == 0) return e;
+    fail_msg("no %s %s", key, id);
+    return NULL;
+}
+
+/* Views by day: a heartbeat's undated views count on the day they arrive,
+ * views_by_day on the days the kiosk names; the statistics sum them by day
+ * or month over a range. */
+static void views_are_counted_by_day(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {
+        "{\"views_by_day\":[1]}",
+        "{\"views_by_day\":{\"2026-02-30\":{\"gk-1\":1}}}",
+        "{\"views_by_day\":{\"2026-11-2\":{\"gk-1\":1}}}",
+        "{\"views_by_day\":{\"2099-01-01\":{\"gk-1\":1}}}",
+        "{\"views_by_day\":{\"2026-11-20\":{\"bad id\":1}}}",
+        "{\"views_by_day\":{\"2026-11-20\":{\"gk-1\":-2}}}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        Reply r = kiosk_post("/v1/heartbeat", bad[i], strlen(bad[i]));
+        expect_error(&r, 400, "bad_request");
+    }
+    /* Days before today: the server takes none after tomorrow. */
+    char day[4][16], beat[256], path[160];
+    int64_t now = (int64_t)time(NULL);
+    for (int i = 0; i < 4; i++) feed_format_day(now - (13 - i) * 86400, day[i], sizeof day[i]);
+    snprintf(beat, sizeof beat, "{\"views_by_day\":{\"%s\":{\"gk-1\":3},\"%s\":{\"gk-1\":1,\"gk-2\":5}}}", day[1],
+             day[2]);
+    Reply r = kiosk_post("/v1/heartbeat", beat, strlen(beat));
+    assert_int_equal(r.status, 200);
+    reply_free(&r);
+
+    snprintf(path, sizeof path, "/v1/admin/stats?unit=day&from=%s&to=%s", day[0], day[3]);
+    json_t *s = countyd_admin_ok(&srv, "GET", path, NULL);
+    json_t *t = json_object_get(s, "over_time");
+    assert_string_equal(json_string_value(json_object_get(t, "unit")), "day");
+    json_t *periods = json_object_get(t, "periods"), *total = json_object_get(t, "total");
+    assert_int_equal(json_array_size(periods), 4);
+    assert_string_equal(json_string_value(json_array_get(periods, 0)), day[0]);
+    assert_string_equal(json_string_value(json_array_get(periods, 3)), day[3]);
+    assert_true(at(total, 0) == 0 && at(total, 1) == 3 && at(total, 2) == 6 && at(total, 3) == 0);
+    json_t *items = json_object_get(t, "by_item");
+    /* The most viewed first. */
+    assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "item")), "gk-2");
+    json_t *gk1 = json_object_get(entry_of(items, "item", "gk-1"), "views");
+    assert_true(at(gk1, 1) == 3 && at(gk1, 2) == 1);
+    json_t *kiosk = entry_of(json_object_get(t, "by_kiosk"), "kiosk", "hall-1");
+    assert_int_equal(json_integer_value(json_object_get(kiosk, "total")), 9);
+    json_decref(s);
+
+    /* At most HEARTBEAT_MAX_VIEW_ITEMS counts over all the days: two days
+     * of 600 and 401 are refused, and add nothing. */
+    size_t cap = 64 * 1024, len = 0;
+    char *many = malloc(cap);
+    len += (size_t)snprintf(many + len, cap - len, "{\"views_by_day\":{\"%s\":{", day[0]);
+    for (int i = 0; i <= HEARTBEAT_MAX_VIEW_ITEMS; i++) {
+        if (i == 600) len += (size_t)snprintf(many + len, cap - len, "},\"%s\":{", day[3]);
+        len += (size_t)snprintf(many + len, cap - len, "%s\"v%d\":1", i == 0 || i == 600 ? "" : ",", i);
+    }
+    len += (size_t)snprintf(many + len, cap - len, "}}}");
+    assert_true(len < cap);
+    r = kiosk_post("/v1/heartbeat", many, len);
+    expect_error(&r, 400, "bad_request");
+    free(many);
+
+    /* The undated views of heartbeat_views_are_checked (gk-1, 2 + 2) are
+     * today's: within the last 30 days, the range when none is given. */
+    s = countyd_admin_ok(&srv, "GET", "/v1/admin/stats", NULL);
+    t = json_object_get(s, "over_time");
+    assert_int_equal(json_array_size(json_object_get(t, "periods")), 30);
+    char today[16];
+    feed_format_day(now, today, sizeof today);
+    assert_string_equal(json_string_value(json_object_get(t, "to")), today);
+    json_int_t sum = 0;
+    for (size_t i = 0; i < 30; i++) sum += at(json_object_get(t, "total"), i);
+    assert_int_equal(sum, 4 + 9);
+    /* The all-time totals have every view, dated or not. */
+    json_t *all = entry_of(json_object_get(s, "by_item"), "item", "gk-1");
+    assert_int_equal(json_integer_value(json_object_get(all, "views")), 8);
+    json_decref(s);
+
+    /* By month: this month and the one before hold them all. */
+    char month[2][8];
+    snprintf(month[0], sizeof month[0], "%.7s", day[0]);
+    snprintf(month[1], sizeof month[1], "%.7s", today);
+    snprintf(path, sizeof path, "/v1/admin/stats?unit=month&from=%s&to=%s", month[0], month[1]);
+    s = countyd_admin_ok(&srv, "GET", path, NULL);
+    t = json_object_get(s, "over_time");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(t, "periods"), 0)), month[0]);
+    sum = 0;
+    for (size_t i = 0; i < json_array_size(json_object_get(t, "total")); i++) sum += at(json_object_get(t, "total"), i);
+    assert_int_equal(sum, 4 + 9);
+    json_decref(s);
+
+    static const char *const bad_ranges[] = {
+        "/v1/admin/stats?unit=week",
+        "/v1/admin/stats?from=2026-11-31",
+        "/v1/admin/stats?from=2026-11-20&to=2026-11-19",
+        "/v1/admin/stats?from=2025-01-01&to=2026-11-19",
+        "/v1/admin/stats?unit=month&from=2026-13",
+        "/v1/admin/stats?unit=month&from=2026-11-01",
+    };
+    for (size_t i = 0; i < sizeof bad_ranges / sizeof bad_ranges[0]; i++) {
+        r = countyd_admin(&srv, "GET", bad_ranges[i], NULL);
+        expect_error(&r, 400, "bad_request");
+    }
+}
+
 static void garbage_gets_json_errors_and_the_server_lives(void **state)
 {
     (void)state;
@@ -998,9 +1193,26 @@ static bool closed_within(int fd, double seconds)
     return n == 0 || errno != EAGAIN;
 }
 
+typedef struct {
+    const Countyd *c;
+    const char *const *headers;
+    char path[128];
+    Reply reply;
+    double answered_at;
+} SmallPoll;
+
+static void *small_long_poll(void *arg)
+{
+    SmallPoll *p = arg;
+    p->reply = countyd_call(p->c, "GET", p->path, p->headers, NULL, 0);
+    p->answered_at = test_now_s();
+    return NULL;
+}
+
 /* A flood of slow clients from one address, as many as the server takes
- * connections: registered kiosks are served all the same, and a declared
- * body that never comes is dropped after the client timeout. */
+ * connections: registered kiosks are served all the same (a new request
+ * at once, a held long-poll woken by a publish), and a declared body that
+ * never comes is dropped after the client timeout. */
 static void slow_client_flood_leaves_kiosks_served(void **state)
 {
     (void)state;
@@ -1014,6 +1226,14 @@ static void slow_client_flood_leaves_kiosks_served(void **state)
     countyd_add_kiosk(&small, "hall-9", token);
     snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
     const char *headers[] = {auth, "X-Kiosk-Id: hall-9", "Content-Type: application/json", NULL};
+    json_t *st = countyd_admin_ok(&small, "GET", "/v1/admin/status", NULL);
+    SmallPoll poll = {.c = &small, .headers = headers};
+    snprintf(poll.path, sizeof poll.path, "/v1/content?since=%lld&wait=60",
+             (long long)json_integer_value(json_object_get(st, "revision")));
+    json_decref(st);
+    pthread_t poller;
+    pthread_create(&poller, NULL, small_long_poll, &poll);
+    assert_true(countyd_wait_held(&small, 1, 30));
     int flood[60], opened = 0;
     for (int i = 0; i < 60; i++)
         if ((flood[i] = slow_client("127.0.0.2", small.port)) >= 0) opened++;
@@ -1025,6 +1245,14 @@ static void slow_client_flood_leaves_kiosks_served(void **state)
     assert_int_equal(r.status, 200);
     assert_true(took < 1.0);
     reply_free(&r);
+    double published = test_now_s();
+    json_decref(countyd_admin_ok(&small, "PUT", "/v1/admin/notices/flood", "{\"text\":\"今天下午三点召开党员大会\"}"));
+    pthread_join(poller, NULL);
+    printf("a held long-poll during the flood: %ld, %.2f s after the publish\n", poll.reply.status,
+           poll.answered_at - published);
+    assert_int_equal(poll.reply.status, 200);
+    assert_true(poll.answered_at - published < 1.0);
+    reply_free(&poll.reply);
     /* The first flood connection was taken in; its body never came. */
     t0 = test_now_s();
     assert_true(closed_within(flood[0], 8.0));
@@ -1045,7 +1273,9 @@ int main(void)
         cmocka_unit_test(feeds_are_gzipped_when_the_kiosk_asks),
         cmocka_unit_test(long_poll_answers_a_publish),
         cmocka_unit_test(long_poll_times_out_with_304),
+        cmocka_unit_test(long_polls_time_out_without_a_thread_each),
         cmocka_unit_test(images_no_kiosk_can_show_are_refused),
+        cmocka_unit_test(pdfs_are_checked_like_on_kiosks),
         cmocka_unit_test(blobs_are_served_and_immutable),
         cmocka_unit_test(feedback_batches_are_idempotent),
         cmocka_unit_test(feedback_is_keyed_by_kiosk_and_id),
@@ -1053,6 +1283,7 @@ int main(void)
         cmocka_unit_test(public_reply_becomes_an_answer_without_contact),
         cmocka_unit_test(heartbeat_is_stored_and_answered),
         cmocka_unit_test(heartbeat_views_are_checked),
+        cmocka_unit_test(views_are_counted_by_day),
         cmocka_unit_test(garbage_gets_json_errors_and_the_server_lives),
         cmocka_unit_test(every_route_survives_hostile_bodies),
         cmocka_unit_test(list_routes_answer_and_refuse_bad_queries),

@@ -97,6 +97,67 @@ static void snapshot_replaces_everything(void **state)
     store_close(s);
 }
 
+static int64_t count_in(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int64_t n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+#define IMAGE(n)                                                                                                       \
+    "{\"sha256\":\"" n "000000000000000000000000000000000000000000000000000000000000000\","                            \
+    "\"type\":\"image/png\",\"size\":10}"
+
+/* A snapshot over a full store writes only what changed (store.c keeps
+ * unchanged rows), yet ends exactly as if it had replaced everything: a
+ * changed item changed, its images one fewer, an item that became internal
+ * gone, a category no longer named gone, the rest as they were. */
+static void snapshot_over_a_snapshot_keeps_only_what_it_names(void **state)
+{
+    (void)state;
+    const char *path = test_path("resync.db");
+    store_delete_files(path);
+    Store *s;
+    Err err;
+    assert_int_equal(store_open(path, &s, &err), 0);
+    const char *first =
+        "{" HEAD "\"kind\":\"snapshot\",\"revision\":1,\"categories\":{\"upsert\":[{\"id\":\"c1\",\"name\":\"一\"},"
+        "{\"id\":\"c1a\",\"parent\":\"c1\",\"name\":\"甲\"},{\"id\":\"c2\",\"name\":\"二\"}]},"
+        "\"items\":{\"upsert\":[" ITEM("i1", ",\"attachments\":[" IMAGE("1") "," IMAGE("2") "]") "," ITEM(
+            "i2", "") "," ITEM("i3", "") "]},\"notices\":{\"upsert\":[{\"id\":\"n1\",\"text\":\"通知\"}]}}";
+    assert_int_equal(import(s, first, &err), 0);
+    assert_int_equal(count_in(path, "SELECT COUNT(*) FROM attachments"), 2);
+    const char *second = "{" HEAD "\"kind\":\"snapshot\",\"revision\":2," CATS ",\"items\":{\"upsert\":[" ITEM(
+        "i1", ",\"revision\":2,\"attachments\":[" IMAGE("1") "]") "," ITEM("i2", "") "," ITEM_P("i3", "periodic",
+                                                                                                "internal", "") "]}}";
+    FeedResult res;
+    assert_int_equal(feed_import_buffer(s, second, strlen(second), &res, &err), 0);
+    assert_false(res.unchanged);
+    assert_int_equal(test_revision(s), 2);
+    assert_int_equal(count_in(path, "SELECT COUNT(*) FROM attachments"), 1);
+    assert_int_equal(count_in(path, "SELECT revision FROM items WHERE id = 'i1'"), 2);
+    assert_int_equal(count_in(path, "SELECT COUNT(*) FROM items WHERE id = 'i2' AND deleted = 0"), 1);
+    assert_int_equal(count_in(path, "SELECT COUNT(*) FROM items WHERE id = 'i3'"), 0);
+    assert_int_equal(count_in(path, "SELECT COUNT(*) FROM categories"), 2);
+    assert_int_equal(count_in(path, "SELECT COUNT(*) FROM categories WHERE id = 'c1' AND name = '党组织决议'"), 1);
+    assert_int_equal(count_in(path, "SELECT COUNT(*) FROM notices"), 0);
+    /* The same snapshot once more at a new revision changes no row. */
+    const char *third_head = "{" HEAD "\"kind\":\"snapshot\",\"revision\":3,";
+    char third[4096];
+    snprintf(third, sizeof third, "%s%s", third_head, strstr(second, "\"revision\":2,") + strlen("\"revision\":2,"));
+    assert_int_equal(import(s, third, &err), 0);
+    assert_int_equal(test_revision(s), 3);
+    assert_int_equal(count_in(path, "SELECT COUNT(*) FROM items WHERE deleted = 0"), 2);
+    assert_int_equal(count_in(path, "SELECT COUNT(*) FROM attachments"), 1);
+    store_close(s);
+}
+
 static void delta_applies_only_on_its_base(void **state)
 {
     (void)state;
@@ -427,6 +488,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(valid_snapshot_is_applied),
         cmocka_unit_test(snapshot_replaces_everything),
+        cmocka_unit_test(snapshot_over_a_snapshot_keeps_only_what_it_names),
         cmocka_unit_test(delta_applies_only_on_its_base),
         cmocka_unit_test(load_from_file_names_the_file),
         cmocka_unit_test(invalid_documents_change_nothing),

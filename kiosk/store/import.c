@@ -35,14 +35,20 @@ static int import_begin(void *ctx, const FeedHeader *h, bool *skip, Err *err)
         return err_set(err, "document.base_revision: this delta applies to revision %lld, but the store is at %lld",
                        (long long)h->base_revision, (long long)current);
     im->res->revision = h->revision;
-    return h->snapshot ? store_mark_all_deleted(im->store, err) : 0;
+    return h->snapshot ? store_snapshot_begin(im->store, err) : 0;
+}
+
+/* In a snapshot, what it names stays; the rest goes at the end. */
+static int keep(Import *im, FeedSection section, const char *id, Err *err)
+{
+    return im->res->snapshot ? store_snapshot_keep(im->store, section, id, err) : 0;
 }
 
 static int import_category(void *ctx, const FeedCategory *c, Err *err)
 {
     Import *im = ctx;
     im->res->upserts++;
-    return store_category_upsert(im->store, c, err);
+    return store_category_upsert(im->store, c, err) || keep(im, FEED_CATEGORIES, c->id, err) ? -1 : 0;
 }
 
 static int import_item(void *ctx, const FeedItem *it, Err *err)
@@ -52,21 +58,21 @@ static int import_item(void *ctx, const FeedItem *it, Err *err)
     /* A 党内 item never reaches a kiosk's disk, not even inside a
      * transaction; an item that became internal is removed. */
     if (it->scope != SCOPE_PUBLIC) return store_item_delete(im->store, it->id, err);
-    return store_item_upsert(im->store, it, err);
+    return store_item_upsert(im->store, it, err) || keep(im, FEED_ITEMS, it->id, err) ? -1 : 0;
 }
 
 static int import_notice(void *ctx, const FeedNotice *n, Err *err)
 {
     Import *im = ctx;
     im->res->upserts++;
-    return store_notice_upsert(im->store, n, err);
+    return store_notice_upsert(im->store, n, err) || keep(im, FEED_NOTICES, n->id, err) ? -1 : 0;
 }
 
 static int import_answer(void *ctx, const FeedAnswer *a, Err *err)
 {
     Import *im = ctx;
     im->res->upserts++;
-    return store_answer_upsert(im->store, a, err);
+    return store_answer_upsert(im->store, a, err) || keep(im, FEED_ANSWERS, a->id, err) ? -1 : 0;
 }
 
 static int (*const deleters[FEED_SECTION_COUNT])(Store *, const char *, Err *) = {
@@ -96,7 +102,8 @@ int feed_import_buffer(Store *s, const char *data, size_t len, FeedResult *res, 
                            .remove = import_remove};
     int rc = feed_parse(data, len, &sink, err);
     if (!rc && !res->unchanged &&
-        (store_purge_hidden(s, err) || store_check_integrity(s, err) || store_set_revision(s, res->revision, err)))
+        ((res->snapshot && store_snapshot_end(s, err)) || store_purge_hidden(s, err) || store_check_integrity(s, err) ||
+         store_set_revision(s, res->revision, err)))
         rc = -1;
     if (!rc && res->unchanged) {
         store_write_rollback(s);

@@ -17,6 +17,7 @@
 
 struct Store {
     sqlite3 *db;
+    SqlCache *writes; /* the write statements, prepared once per connection (NULL read-only) */
     char path[1024];
 };
 
@@ -185,11 +186,20 @@ int store_open(const char *path, Store **out, Err *err)
     }
     sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
     sqlite3_extended_result_codes(s->db, 1);
+    if (sql_cache_open(s->db, s->path, &s->writes, err)) {
+        store_close(s);
+        return -1;
+    }
     /* secure_delete: deleted text (a withdrawn item) is overwritten on
-     * disk, not left in free pages. */
+     * disk, not left in free pages.  The temporary table of what a snapshot
+     * keeps (store_snapshot_keep) belongs to this connection and is made
+     * once, so that no import changes a schema under the cached
+     * statements. */
     if (exec_sql(s,
                  "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;"
-                 "PRAGMA secure_delete=ON;",
+                 "PRAGMA secure_delete=ON;"
+                 "CREATE TEMP TABLE snapshot_kept (section INTEGER NOT NULL, id TEXT NOT NULL,"
+                 " PRIMARY KEY (section, id)) WITHOUT ROWID;",
                  err) ||
         migrate(s, err)) {
         store_close(s);
@@ -202,6 +212,8 @@ int store_open(const char *path, Store **out, Err *err)
 void store_close(Store *s)
 {
     if (!s) return;
+    /* A connection with statements still prepared does not close. */
+    sql_cache_close(s->writes);
     sqlite3_close(s->db);
     free(s);
 }
@@ -424,12 +436,13 @@ static void bind_named_int(sqlite3_stmt *st, const char *name, int value)
     sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, name), value);
 }
 
-/* Runs a statement that returns no rows. */
+/* Runs a statement that returns no rows, prepared once per connection (a
+ * read-only connection has no cache: its writes fail anyway). */
 static int run(Store *s, Err *err, const char *sql, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int rc = sql_run(s->db, s->path, err, sql, fmt, ap);
+    int rc = s->writes ? sql_cache_run(s->writes, err, sql, fmt, ap) : sql_run(s->db, s->path, err, sql, fmt, ap);
     va_end(ap);
     return rc;
 }
@@ -787,12 +800,36 @@ void store_write_rollback(Store *s)
     if (!sqlite3_get_autocommit(s->db)) exec_sql(s, "ROLLBACK", NULL);
 }
 
-int store_mark_all_deleted(Store *s, Err *err)
+/* A snapshot replaces everything, but rewriting every row twice (all
+ * marked deleted, then each brought back) would cost a 10,000-item store
+ * every row and index entry twice over.  Instead the snapshot notes what
+ * it names in the connection's temporary snapshot_kept, the upserts leave
+ * unchanged rows as they are, and at the end only the rows it did not name
+ * are marked deleted. */
+int store_snapshot_begin(Store *s, Err *err) { return exec_sql(s, "DELETE FROM temp.snapshot_kept", err); }
+
+int store_snapshot_keep(Store *s, FeedSection section, const char *id, Err *err)
 {
-    return exec_sql(s,
-                    "UPDATE categories SET deleted = 1; UPDATE items SET deleted = 1;"
-                    "UPDATE notices SET deleted = 1; UPDATE answers SET deleted = 1;",
-                    err);
+    return run(s, err, "INSERT OR IGNORE INTO temp.snapshot_kept(section, id) VALUES (?1, ?2)", "ds", (int)section, id);
+}
+
+int store_snapshot_end(Store *s, Err *err)
+{
+    static const char *const tables[FEED_SECTION_COUNT] = {
+        [FEED_CATEGORIES] = "categories",
+        [FEED_ITEMS] = "items",
+        [FEED_NOTICES] = "notices",
+        [FEED_ANSWERS] = "answers",
+    };
+    for (int i = 0; i < FEED_SECTION_COUNT; i++) {
+        char sql[256];
+        snprintf(sql, sizeof sql,
+                 "UPDATE %s SET deleted = 1 WHERE deleted = 0"
+                 " AND id NOT IN (SELECT id FROM temp.snapshot_kept WHERE section = %d)",
+                 tables[i], i);
+        if (exec_sql(s, sql, err)) return -1;
+    }
+    return exec_sql(s, "DELETE FROM temp.snapshot_kept", err);
 }
 
 int store_purge_hidden(Store *s, Err *err) { return exec_sql(s, PURGE_HIDDEN_SQL, err); }
@@ -803,7 +840,9 @@ int store_category_upsert(Store *s, const FeedCategory *c, Err *err)
                "INSERT INTO categories(id, parent_id, name, icon, sort, lang, deleted)"
                " VALUES (?1, NULLIF(?2, ''), ?3, ?4, ?5, ?6, 0)"
                " ON CONFLICT(id) DO UPDATE SET parent_id = excluded.parent_id, name = excluded.name,"
-               " icon = excluded.icon, sort = excluded.sort, lang = excluded.lang, deleted = 0",
+               " icon = excluded.icon, sort = excluded.sort, lang = excluded.lang, deleted = 0"
+               " WHERE (parent_id, name, icon, sort, lang, deleted)"
+               " IS NOT (excluded.parent_id, excluded.name, excluded.icon, excluded.sort, excluded.lang, 0)",
                "ssssds", c->id, c->parent_id ? c->parent_id : "", c->name, c->icon ? c->icon : "", c->sort,
                lang_word(c->lang));
 }
@@ -830,22 +869,32 @@ int store_item_upsert(Store *s, const FeedItem *it, Err *err)
             " body = excluded.body, unit = excluded.unit, published_at = excluded.published_at,"
             " expires_at = excluded.expires_at, period = excluded.period, scope = excluded.scope,"
             " pinned = excluded.pinned, urgent = excluded.urgent, revision = excluded.revision,"
-            " lang = excluded.lang, body_format = excluded.body_format, deleted = 0",
+            " lang = excluded.lang, body_format = excluded.body_format, deleted = 0"
+            /* A row that is already so is not written again (a resync
+             * brings back thousands of unchanged items). */
+            " WHERE (category_id, title, body, unit, published_at, expires_at, period, scope, pinned, urgent,"
+            " revision, lang, body_format, deleted) IS NOT (excluded.category_id, excluded.title, excluded.body,"
+            " excluded.unit, excluded.published_at, excluded.expires_at, excluded.period, excluded.scope,"
+            " excluded.pinned, excluded.urgent, excluded.revision, excluded.lang, excluded.body_format, 0)",
             "sssssiissddiss", it->id, it->category_id, it->title, it->body, it->unit ? it->unit : "", it->published_at,
             it->expires_at, period_word(it->period), scope_word(it->scope), (int)it->pinned, (int)it->urgent,
             it->revision, lang_word(it->lang), body_format_word(it->body_format)))
         return -1;
-    if (run(s, err, "DELETE FROM attachments WHERE item_id = ?1", "s", it->id)) return -1;
     for (int i = 0; i < it->attachment_count; i++) {
         const FeedAttachment *a = &it->attachments[i];
         if (run(s, err,
                 "INSERT INTO attachments(item_id, seq, sha256, size, mime, caption, href)"
-                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+                " ON CONFLICT(item_id, seq) DO UPDATE SET sha256 = excluded.sha256, size = excluded.size,"
+                " mime = excluded.mime, caption = excluded.caption, href = excluded.href"
+                " WHERE (sha256, size, mime, caption, href)"
+                " IS NOT (excluded.sha256, excluded.size, excluded.mime, excluded.caption, excluded.href)",
                 "sdsisss", it->id, i, a->sha256, a->size, a->mime, a->caption ? a->caption : "",
                 a->href ? a->href : ""))
             return -1;
     }
-    return 0;
+    /* The images the item no longer has. */
+    return run(s, err, "DELETE FROM attachments WHERE item_id = ?1 AND seq >= ?2", "sd", it->id, it->attachment_count);
 }
 
 int store_item_delete(Store *s, const char *id, Err *err)

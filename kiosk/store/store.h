@@ -171,9 +171,13 @@ int store_write_begin(Store *s, Err *err); /* BEGIN IMMEDIATE */
 int store_write_commit(Store *s, Err *err);
 void store_write_rollback(Store *s);
 
-/* A snapshot replaces everything: mark all content deleted, then the
- * upserts of the snapshot bring back what it still holds. */
-int store_mark_all_deleted(Store *s, Err *err);
+/* A snapshot replaces everything: store_snapshot_begin, then each entry
+ * it holds is upserted and noted with store_snapshot_keep (the upserts
+ * write only rows that changed), and store_snapshot_end marks deleted
+ * every row the snapshot did not name. */
+int store_snapshot_begin(Store *s, Err *err);
+int store_snapshot_keep(Store *s, FeedSection section, const char *id, Err *err);
+int store_snapshot_end(Store *s, Err *err);
 
 /* The entries as proto/feed.h checked them. */
 int store_category_upsert(Store *s, const FeedCategory *c, Err *err);

@@ -104,8 +104,10 @@ int app_start(App *app, const char *name);
 void app_back(App *app);
 void app_home(App *app);
 void app_toast(App *app, const char *text);
-/* Fades (and slides) from the current picture to whatever is drawn next:
- * dir +1 forward, -1 back.  For page flips inside a screen. */
+/* Slides from the picture on screen to whatever is drawn next: dir +1
+ * forward (the old page leaves to the left), -1 back.  For page flips
+ * inside a screen; app_open, app_back and app_home slide by themselves.
+ * The frames move the two pictures, they draw nothing (app.c). */
 void app_transition(App *app, int dir);
 void app_redraw(App *app);
 /* Only r (screen pixels) changed, e.g. a ticker strip: the next frame

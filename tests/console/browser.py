@@ -14,12 +14,16 @@ What it holds the console to:
     from a certificate made here with openssl works and sets a Secure cookie;
   * every page: no console errors, no request to any host but countyd;
   * screenshots of every page (1366x768, and the overview on a phone).
+  * 统计: views a kiosk reported by day drawn per day and per month, and the
+    CSV export carrying each item's views by date;
   * roles and organisations (issue 10) through the console's sessions: the
     reviewer cannot approve the version they reviewed; a township's account
     sees its own township's items and not another's (403 when it asks).
 """
 import http.client
 import http.cookiejar
+import csv
+import datetime
 import json
 import os
 import re
@@ -392,23 +396,62 @@ def main():
                        check=True, stdout=subprocess.DEVNULL)
         post_kiosk_reports(base, add)
         wait_for("the kiosk's heartbeat with views", lambda: heartbeat_seen(base, tokens["wang"]), 30)
+        # One request is past its due date (moved there on the database: a
+        # test cannot wait 15 working days).
+        con = sqlite3.connect(os.path.join(T, "county.db"))
+        con.execute("UPDATE cases SET due_at = strftime('%s','now') - 3600 WHERE feedback = 'fb-console-0003'")
+        con.commit()
+        con.close()
         for page, heading, shot in (("overview", "概览", "overview"), ("notices", "通知", "notices"),
-                                    ("feedback", "意见", "feedback"), ("stats", "统计", "stats"),
-                                    ("audit", "审计", "audit"), ("accounts", "账号", "accounts")):
+                                    ("feedback", "意见", "feedback"), ("audit", "审计", "audit"), ("accounts", "账号", "accounts")):
             c.go(page, heading)
             if page == "overview":
                 c.find("tr[data-kiosk=lobby-1] .state.ok")
+                c.find("#overdue-cases tr.overdue[data-case=fb-console-0003]")
+            if page == "feedback":
+                c.find("tr.overdue[data-case=fb-console-0003]")
+                c.text_appears(receipt_of(base, tokens["wang"], "fb-console-0001"), "tr[data-case=fb-console-0001]")
+                c.text_appears("满意率（1 条评价）", ".figures")
+                c.find("#satisfaction svg.chart")
             if page == "audit" and "尚未提供" not in c.find("#audit-verify").text:
                 c.text_appears("记录链完整", "#audit-verify")
             c.shot(shot)
             c.check_clean(page)
+        check_stats(c, driver)
         c.go("feedback", "意见")
-        c.click("tr[data-feedback] a")
-        c.find("#feedback-detail")
+        c.click("tr[data-case=fb-console-0001] a")
+        c.find("#case-detail")
+        c.click("#cs-take")
+        c.toast("已接办")
+        c.text_appears("办理人：wang", "#case-detail")
         c.shot("feedback-reply")
-        c.typein("#fb-text", "已转镇党委研究，将在下月公开日答复。")
-        c.click("#fb-send")
+        # A private reply with the visitor's phone is stopped by the privacy
+        # review; without it, the visitor reads it with the receipt number.
+        c.typein("#cs-text", "请拨打 13800138000 了解。")
+        c.click("#cs-send")
+        c.toast("保密审查")
+        driver.get_log("browser")  # the refused request's 409 is expected here
+        c.typein("#cs-text", "已转镇党委研究，将在下月公开日答复。")
+        c.click("#cs-send")
         c.toast("答复已记录")
+        answer = receipt_lookup(base, add, receipt_of(base, tokens["wang"], "fb-console-0001").replace(" ", ""))
+        if answer.get("answer") != "已转镇党委研究，将在下月公开日答复。" or "13912345678" in json.dumps(answer):
+            fail("the receipt lookup: %s" % answer)
+        c.go("feedback?id=fb-console-0001", "意见")
+        c.text_appears("已告知", "#case-detail")
+        # A public answer needs the approved question, never the visitor's words.
+        c.go("feedback?id=fb-console-0003", "意见")
+        c.find("#case-detail")
+        c.typein("#cs-text", "党费使用情况每季度在公开栏公布。")
+        c.click("#cs-public")
+        c.click("#cs-send")
+        c.toast("经审定的问题")
+        c.typein("#cs-question", "党费使用情况何时公开？")
+        c.click("#cs-send")
+        c.toast("答复已公开到触控屏")
+        c.go("feedback?overdue=1", "意见")
+        c.text_appears("没有这样的件", "main")
+        ok("cases: receipt, overdue marked, take, private reply (privacy-reviewed) read at a kiosk, public reply")
         c.go("notices", "通知")
         c.typein("#nt-text", "12月5日上午停电检修，触控屏暂停使用")
         c.click("#nt-add")
@@ -419,6 +462,11 @@ def main():
         driver.set_window_size(390, 844)
         c.go("overview", "概览")
         c.shot("phone-overview")
+        c.go("stats", "统计")
+        c.find("svg.columns")
+        width = driver.execute_script("return document.documentElement.scrollWidth")
+        if width > 400:
+            fail("on a phone 统计 is %d px wide (scrolls sideways)" % width)
         c.go("review?item=dues-2026q4", "审核")
         c.shot("phone-review")
         width = driver.execute_script("return document.documentElement.scrollWidth")
@@ -460,7 +508,11 @@ def post_kiosk_reports(base, add):
         {"id": "fb-console-0001", "kind": "comment", "item": "dues-2026q4", "comment": "党费使用情况能否每季度公开？",
          "created_at": "2026-12-01T10:00:00+08:00"},
         {"id": "fb-console-0002", "kind": "rating", "item": "dues-2026q4", "rating": 1, "rating_levels": 5,
-         "created_at": "2026-12-01T10:01:00+08:00"}]}
+         "created_at": "2026-12-01T10:01:00+08:00"},
+        {"id": "fb-console-0003", "kind": "request", "comment": "请公开本镇今年党费的使用明细。", "name": "刘建华",
+         "phone": "13912345678", "created_at": "2026-12-01T10:05:00+08:00"},
+        {"id": "fb-console-0004", "kind": "report", "comment": "反映某村发展党员程序不规范。",
+         "created_at": "2026-12-01T10:08:00+08:00"}]}
     req = urllib.request.Request(base + "/v1/feedback", data=json.dumps(body).encode(), method="POST")
     req.add_header("Content-Type", "application/json")
     req.add_header("Authorization", "Bearer " + token)
@@ -474,13 +526,90 @@ def post_kiosk_reports(base, add):
     con.close()
     st = os.statvfs(T)
     beat = {"revision": int(revision[0]) if revision else 0, "outbox": 0, "app_version": "1.0.0",
-            "free_disk": st.f_bavail * st.f_frsize, "views": {"dues-2026q4": 12, "plan": 5}}
+            "free_disk": st.f_bavail * st.f_frsize, "views": {"dues-2026q4": 12, "plan": 5},
+            "views_by_day": {day: counts for day, counts in VIEWS_BY_DAY.items()}}
     req = urllib.request.Request(base + "/v1/heartbeat", data=json.dumps(beat).encode(), method="POST")
     for k, v in (("Content-Type", "application/json"), ("Authorization", "Bearer " + token), ("X-Kiosk-Id", kiosk_id)):
         req.add_header(k, v)
     with urllib.request.urlopen(req, timeout=30) as r:
         if r.status != 200:
             fail("heartbeat: %d" % r.status)
+
+
+def receipt_of(base, token, feedback_id):
+    """The case's receipt number (回执号) from the admin API, grouped as the console shows it."""
+    status, doc, _ = Client(base).call("GET", "/v1/admin/cases/" + feedback_id, token=token)
+    if status != 200:
+        fail("case %s: %d" % (feedback_id, status))
+    r = doc["case"]["receipt"]
+    return r[0:4] + " " + r[4:8] + " " + r[8:12]
+
+
+def receipt_lookup(base, add, receipt):
+    kiosk_id = re.search(r"kiosk_id = (\S+)", add).group(1)
+    token = re.search(r"token = (\S+)", add).group(1)
+    req = urllib.request.Request(base + "/v1/kiosk/receipts/" + receipt)
+    req.add_header("Authorization", "Bearer " + token)
+    req.add_header("X-Kiosk-Id", kiosk_id)
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return json.loads(r.read())
+
+
+def cst_day(days_ago):
+    today = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).date()
+    return (today - datetime.timedelta(days=days_ago)).isoformat()
+
+
+# What the kiosk says visitors opened on the days before today (views_by_day).
+VIEWS_BY_DAY = {cst_day(k): {"dues-2026q4": (k * 7) % 11 + 1, "plan": (k * 3) % 5} for k in range(1, 21)}
+
+
+def check_stats(c, driver):
+    """统计: the views of the last 30 days by day and of the last 12 months by month, and the CSV."""
+    expected = sum(sum(v.values()) for v in VIEWS_BY_DAY.values()) + 12 + 5  # and today's undated views
+    c.go("stats", "统计")
+    cols = driver.find_elements(By.CSS_SELECTOR, "svg.columns rect.col")
+    if len(cols) != 30:
+        fail("the daily chart has %d columns, not 30" % len(cols))
+    c.text_appears("共 %d 次" % expected)
+    titles = [e.get_attribute("textContent") for e in driver.find_elements(By.CSS_SELECTOR, "svg.columns rect.col title")]
+    day = cst_day(3)
+    want = "%s：%d 次" % (day, sum(VIEWS_BY_DAY[day].values()))
+    if want not in titles:
+        fail("the column of %s does not say %s: %s" % (day, want, titles[-5:]))
+    c.find("svg.trend")
+    c.text_appears("按期办结率", "#on-time")
+    c.shot("stats")
+    driver.execute_script("document.querySelector('.grid.charts').scrollIntoView()")
+    c.shot("stats-trends")
+    c.check_clean("stats by day")
+
+    downloads = os.path.join(T, "downloads")
+    os.makedirs(downloads, exist_ok=True)
+    driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
+    c.click("#stats-csv")
+    wait_for("the CSV download", lambda: any(n.endswith(".csv") for n in os.listdir(downloads)), 30)
+    name = [n for n in os.listdir(downloads) if n.endswith(".csv")][0]
+    with open(os.path.join(downloads, name), encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    if rows[0] != ["日期", "编号", "标题", "目录", "组织", "浏览次数"]:
+        fail("the CSV's header: %s" % rows[0])
+    line = [day, "dues-2026q4"]
+    got = [r for r in rows[1:] if r[:2] == line]
+    if len(got) != 1 or int(got[0][5]) != VIEWS_BY_DAY[day]["dues-2026q4"] or got[0][4] == "":
+        fail("the CSV has no right row for %s: %s" % (line, got))
+    if sum(int(r[5]) for r in rows[1:]) != expected:
+        fail("the CSV's views do not add up to %d" % expected)
+
+    c.click("#stats-month")
+    c.text_appears("每月浏览次数")
+    cols = driver.find_elements(By.CSS_SELECTOR, "svg.columns rect.col")
+    if len(cols) != 12:
+        fail("the monthly chart has %d columns, not 12" % len(cols))
+    c.text_appears("共 %d 次" % expected)
+    c.shot("stats-month")
+    c.check_clean("stats by month")
+    ok("统计 by day and by month from the kiosk's dated views; the CSV carries the dates")
 
 
 def heartbeat_seen(base, token):
