@@ -603,9 +603,11 @@ static void draw_start(App *app, Feedback *f, Cursor *c)
     heading(c, f->chosen_at ? "已选择，正在提交…" : "点一下表情即可提交评价，无需登录", 34, f->chosen_at != 0,
             f->chosen_at ? ui_theme.ok : ui_theme.text_soft);
     c->y += c->gap;
-    /* Big cards: side by side in landscape, one under the other in
-     * portrait (five in a row would be too narrow for 非常不满意). */
-    rating_row(c, &f->form, f->chosen_at ? f->rated : 0, ui_px(c->ui, portrait ? 128 : 250), portrait);
+    /* Big cards: side by side in landscape (180 px tall, so that the two
+     * rows of actions fit under them with an urgent strip and a title of
+     * two lines), one under the other in portrait (five in a row would be
+     * too narrow for 非常不满意). */
+    rating_row(c, &f->form, f->chosen_at ? f->rated : 0, ui_px(c->ui, portrait ? 128 : 180), portrait);
     message_line(c, f->message);
     c->y += c->gap;
     static const char *const ids[] = {"fb.open_form", "fb.open_request", "fb.open_report", "fb.lookup", "fb.answers"};
