@@ -111,7 +111,11 @@ static void post_redraw(void) { post(EVENT_REDRAW); }
 void app_sync_notify(void *ctx, SyncEvent ev)
 {
     (void)ctx;
-    post(ev == SYNC_CONTENT_CHANGED ? EVENT_CONTENT : ev == SYNC_STATUS_CHANGED ? EVENT_STATUS : EVENT_ANSWERS);
+    static const int codes[] = {[SYNC_CONTENT_CHANGED] = EVENT_CONTENT,
+                                [SYNC_STATUS_CHANGED] = EVENT_STATUS,
+                                [SYNC_ANSWERS_CHANGED] = EVENT_ANSWERS,
+                                [SYNC_LOOKUP_DONE] = EVENT_REDRAW};
+    post(codes[ev]);
 }
 
 /* ---- what screens read ----------------------------------------------- */
@@ -639,6 +643,8 @@ void app_handle_event(App *app, const SDL_Event *e)
         return;
     }
     if (e->type == app_event_type()) {
+        /* A redraw (a PDF page, a lookup's answer) only wakes the loop:
+         * the screen that asked collects it in its update. */
         if (e->user.code == EVENT_CONTENT) content_changed(app);
         else if (e->user.code != EVENT_REDRAW) read_status(app);
         app->dirty = true;
@@ -998,6 +1004,7 @@ const char *app_panel_settle(App *app, int timeout_ms)
 }
 
 void app_set_sync(App *app, SyncThread *sync) { app->sync = sync; }
+SyncThread *app_sync(App *app) { return app->sync; }
 
 void app_set_store_note(App *app, const char *why)
 {

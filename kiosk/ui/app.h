@@ -192,6 +192,9 @@ void app_sync_notify(void *ctx, SyncEvent ev);
 /* The sync thread the screens hand work to (NULL: none, as in --headless
  * until a script starts one): a view to count, a submission to send now. */
 void app_set_sync(App *app, SyncThread *sync);
+/* That thread, for a screen that hands it a request of its own (the
+ * receipt lookup, sync/lookup.h); NULL when there is none. */
+SyncThread *app_sync(App *app);
 /* The database is read-only (why: 存储已满, 存储只读): the sync mark shows
  * it in place of the sync state. */
 void app_set_store_note(App *app, const char *why);
