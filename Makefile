@@ -57,7 +57,7 @@ sync_PKGS     := libcurl jansson sqlite3
 
 kioskui_DIRS  := $(UI_DIRS)
 kioskui_INC   := common proto kiosk/store kiosk/config sync $(UI_DIRS)
-kioskui_PKGS  := sdl2 SDL2_ttf SDL2_image sqlite3 jansson libunibreak rime libpng libjpeg libsystemd md4c
+kioskui_PKGS  := sdl2 SDL2_ttf SDL2_image sqlite3 jansson libunibreak rime libpng libjpeg libsystemd md4c poppler-glib cairo
 
 kiosk_DIRS    := kiosk
 kiosk_INC     := $(kioskui_INC)
@@ -191,7 +191,7 @@ FUZZ_SECONDS       ?= 60
 FUZZ_QUICK_SECONDS ?= 4
 FUZZ_FLAGS := -g -O1 -std=c11 -D_GNU_SOURCE $(filter-out -Wno-format-truncation,$(WARN)) -fsanitize=fuzzer,address,undefined \
               -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-FUZZERS    := feed config authoring countyd image
+FUZZERS    := feed config authoring countyd image pdf
 FUZZ_BINS  := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZERS))
 FUZZ_BASE  := $(common_SRC) $(proto_SRC)
 # harness | its module's include paths | its sources | its packages
@@ -210,6 +210,9 @@ fuzz_countyd_PKGS   := $(countyd_PKGS) $(kstore_PKGS) $(proto_PKGS)
 fuzz_image_INC      := $(kioskui_INC)
 fuzz_image_SRC      := $(kstore_SRC) kiosk/ui/picture.c
 fuzz_image_PKGS     := sdl2 $(kstore_PKGS) $(proto_PKGS)
+fuzz_pdf_INC        := $(kioskui_INC)
+fuzz_pdf_SRC        := kiosk/ui/pdfrender.c
+fuzz_pdf_PKGS       := sdl2 poppler-glib cairo $(proto_PKGS)
 
 define fuzz_rule
 $(BUILD)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c tests/fuzz/fuzz_util.h $(FUZZ_BASE) $(fuzz_$(1)_SRC)
@@ -294,12 +297,18 @@ fonts/LICENSE-symbola.txt: /usr/share/doc/fonts-symbola/copyright
 # day, see the notices live.  `make run` makes its own feed for today.
 SAMPLE_DAY := 2026-11-22
 
-# The sample content (docs/AUTHORING.md): redraws its images, then rebuilds
+# The sample content (docs/AUTHORING.md): redraws its images and its PDF
+# (scripts/sample_pdf.c, which also writes the hostile PDFs of
+# tests/data/pdf/), then rebuilds
 # assets/sample/feed.json from assets/sample/content.  Both are committed.
 sample: $(BIN)/kioskctl $(FONTS)
 	@mkdir -p $(BUILD)
 	$(CC) $(CFLAGS) $(call pc_cflags,sdl2 SDL2_ttf SDL2_image) -o $(BUILD)/sample_images scripts/sample_images.c $(LDFLAGS) $(call pc_libs,sdl2 SDL2_ttf SDL2_image) -lm
 	$(BUILD)/sample_images assets/sample/content fonts/NotoSansCJK-Regular.ttc fonts/NotoSansCJK-Bold.ttc
+	$(CC) $(CFLAGS) $(call pc_cflags,cairo freetype2) -o $(BUILD)/sample_pdf scripts/sample_pdf.c $(LDFLAGS) $(call pc_libs,cairo freetype2) -lm
+	$(BUILD)/sample_pdf sample assets/sample/content/qinghe-wei-2026-15.pdf fonts/HanaMinA.ttf
+	@mkdir -p tests/data/pdf
+	$(BUILD)/sample_pdf hostile tests/data/pdf fonts/HanaMinA.ttf
 	$(BIN)/kioskctl feed assets/sample/content -o assets/sample/feed.json --today $(SAMPLE_DAY)
 
 # A sample county on this machine: countyd, four organisations, a kiosk

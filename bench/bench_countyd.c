@@ -5,18 +5,30 @@
  * review cycle, then measures:
  *   - publishing: admin requests per second (PUT + review + approve + publish);
  *   - a full snapshot for a new kiosk: size and time, and its size gzipped on the wire;
- *   - long-poll fan-out: K kiosks (default 500) hold a content request,
- *     an admin posts a notice, and the time until every kiosk has its
- *     delta; with the server's memory and threads while they wait.
+ *   - long-poll fan-out: K kiosks (default 15,000) of one township and
+ *     K/100 of another each hold a content request (a raw HTTP client of
+ *     this bench's own on epoll, from 127.0.0.1..8), an admin posts a
+ *     notice for the first township, and the time from the publish to
+ *     each of its kiosks having the delta (p50/p99/max); the other
+ *     township's kiosks must stay held.  With countyd's resident memory and
+ *     threads while they wait, an admin request's latency meanwhile and
+ *     the machine's load.
  * Usage: bench_countyd [ITEMS] [KIOSKS].  Prints figures; asserts nothing. */
 #include <arpa/inet.h>
 #include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -109,12 +121,13 @@ static pid_t start_server(const char *dir)
     char listen[64], log[600], conn[16];
     snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
     snprintf(log, sizeof log, "%s/countyd.log", dir);
-    snprintf(conn, sizeof conn, "%d", 4000);
+    snprintf(conn, sizeof conn, "%d", 19800);
     pid_t pid = fork();
     if (pid == 0) {
         if (!freopen(log, "w", stderr)) _exit(127);
+        /* The kiosks come from a few loopback addresses: many per address. */
         execl("bin/countyd", "countyd", "--db", db, "--listen", listen, "--log-level", "warn", "--max-connections",
-              conn, (char *)NULL);
+              conn, "--max-per-address", "4000", (char *)NULL);
         _exit(127);
     }
     for (int i = 0; i < 100 && call("GET", "/v1/admin/status", admin_auth, NULL, NULL, NULL) != 200; i++) usleep(50000);
@@ -232,74 +245,271 @@ static long server_value(pid_t pid, const char *key)
     return v;
 }
 
+static void print_load(const char *when)
+{
+    char line[128] = "?";
+    FILE *f = fopen("/proc/loadavg", "r");
+    if (f && fgets(line, sizeof line, f)) line[strcspn(line, "\n")] = '\0';
+    if (f) fclose(f);
+    printf("machine load %s (1/5/15 min, running/all): %s, %ld cores\n", when, line, sysconf(_SC_NPROCESSORS_ONLN));
+}
+
+/* A number from GET /v1/admin/status (-1 when it cannot be read). */
+static long long status_value(const char *key)
+{
+    Buf b = {0};
+    long long v = -1;
+    if (call("GET", "/v1/admin/status", admin_auth, NULL, NULL, &b) == 200) {
+        json_t *st = json_loadb(b.data, b.len, 0, NULL);
+        json_t *j = json_object_get(st, key);
+        if (json_is_integer(j)) v = json_integer_value(j);
+        json_decref(st);
+    }
+    free(b.data);
+    return v;
+}
+
+/* ---- the long-polling kiosks ------------------------------------------------ */
+
+/* The loopback addresses the kiosks come from (127.0.0.1..N): one
+ * address has fewer ports than 15,000 connections need, counting the
+ * ones still in TIME_WAIT from earlier runs. */
+#define SOURCE_ADDRESSES 8
+
+typedef struct {
+    char id[16];
+    char token[80];
+    int fd;
+    int status;
+    double done_ms;
+    char head[1024]; /* the answer's status line and headers */
+    size_t got, body_seen;
+    long long body_len; /* -1 until the headers are in */
+} Kiosk;
+
+static Kiosk *fleet;
+static int fleet_size, fleet_a; /* the first fleet_a kiosks are in town-a, the rest in town-b */
+
+/* Registers the kiosks over one kept-alive connection. */
+static void register_kiosks(int in_a, int in_b)
+{
+    fleet_size = in_a + in_b;
+    fleet_a = in_a;
+    fleet = calloc((size_t)fleet_size, sizeof *fleet);
+    admin("POST", "/v1/admin/orgs", "{\"id\":\"town-a\",\"parent\":\"root\",\"name\":\"中共甲镇委员会\"}");
+    admin("POST", "/v1/admin/orgs", "{\"id\":\"town-b\",\"parent\":\"root\",\"name\":\"中共乙镇委员会\"}");
+    CURL *h = curl_easy_init();
+    struct curl_slist *headers = curl_slist_append(NULL, admin_auth);
+    char url[128];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/v1/admin/kiosks", port);
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
+    double t0 = monoclock_ms();
+    for (int i = 0; i < fleet_size; i++) {
+        Kiosk *k = &fleet[i];
+        snprintf(k->id, sizeof k->id, "k%05d", i);
+        char body[96];
+        snprintf(body, sizeof body, "{\"id\":\"%s\",\"org\":\"%s\"}", k->id, i < in_a ? "town-a" : "town-b");
+        Buf b = {0};
+        curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
+        curl_easy_setopt(h, CURLOPT_COPYPOSTFIELDS, body);
+        long code = 0;
+        if (curl_easy_perform(h) == CURLE_OK) curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+        json_t *r = code / 100 == 2 ? json_loadb(b.data, b.len, 0, NULL) : NULL;
+        snprintf(k->token, sizeof k->token, "%s", r ? json_string_value(json_object_get(r, "token")) : "");
+        if (!r) fprintf(stderr, "bench: registering %s -> %ld\n", k->id, code);
+        json_decref(r);
+        free(b.data);
+    }
+    printf("registered %d kiosks (%d in town-a, %d in town-b) in %.1f s\n", fleet_size, in_a, in_b,
+           (monoclock_ms() - t0) / 1000);
+    curl_easy_cleanup(h);
+    curl_slist_free_all(headers);
+}
+
+/* The feed revision a kiosk of that organisation is at (its snapshot's ETag). */
+static long long feed_revision(const Kiosk *k)
+{
+    char auth[128], kid[64];
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", k->token);
+    snprintf(kid, sizeof kid, "X-Kiosk-Id: %s", k->id);
+    struct curl_slist *headers;
+    Buf b = {0};
+    CURL *h = request("GET", "/v1/content?since=0", auth, kid, NULL, &b, &headers);
+    long long rev = -1;
+    if (curl_easy_perform(h) == CURLE_OK) {
+        json_t *doc = json_loadb(b.data, b.len, 0, NULL);
+        rev = json_integer_value(json_object_get(doc, "revision"));
+        json_decref(doc);
+    }
+    curl_easy_cleanup(h);
+    curl_slist_free_all(headers);
+    free(b.data);
+    return rev;
+}
+
+/* Connects kiosk k from its loopback address and sends its long-poll. */
+static int open_long_poll(Kiosk *k, int i, long long since, int epfd)
+{
+    k->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in me = {.sin_family = AF_INET}, to = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    me.sin_addr.s_addr = htonl(INADDR_LOOPBACK + (uint32_t)(i % SOURCE_ADDRESSES));
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (k->fd < 0 || bind(k->fd, (struct sockaddr *)&me, sizeof me) ||
+        connect(k->fd, (struct sockaddr *)&to, sizeof to))
+        return -1;
+    char req[512];
+    int n = snprintf(req, sizeof req,
+                     "GET /v1/content?since=%lld&wait=90 HTTP/1.1\r\nHost: county\r\nAuthorization: Bearer %s\r\n"
+                     "X-Kiosk-Id: %s\r\n\r\n",
+                     since, k->token, k->id);
+    if (write(k->fd, req, (size_t)n) != n) return -1;
+    k->body_len = -1;
+    fcntl(k->fd, F_SETFL, O_NONBLOCK);
+    struct epoll_event ev = {.events = EPOLLIN, .data.u32 = (uint32_t)i};
+    return epoll_ctl(epfd, EPOLL_CTL_ADD, k->fd, &ev);
+}
+
+/* Reads what kiosk k got; its answer is complete when its body is (the
+ * connection stays open, as a kiosk's libcurl keeps it). */
+static bool read_answer(Kiosk *k)
+{
+    char buf[4096];
+    ssize_t n;
+    bool closed = false;
+    while ((n = read(k->fd, buf, sizeof buf)) > 0) {
+        size_t from = 0;
+        if (k->body_len < 0) {
+            size_t keep = sizeof k->head - 1 - k->got < (size_t)n ? sizeof k->head - 1 - k->got : (size_t)n;
+            memcpy(k->head + k->got, buf, keep);
+            k->got += keep;
+            k->head[k->got] = '\0';
+            char *end = strstr(k->head, "\r\n\r\n");
+            if (!end) continue;
+            const char *cl = strcasestr(k->head, "\r\nContent-Length:");
+            k->body_len = cl ? strtoll(cl + 17, NULL, 10) : 0;
+            from = (size_t)(end + 4 - k->head) - (k->got - keep);
+        }
+        k->body_seen += (size_t)n - from;
+    }
+    if (n == 0) closed = true;
+    else if (errno != EAGAIN && errno != EINTR) closed = true;
+    if (!closed && (k->body_len < 0 || (long long)k->body_seen < k->body_len)) return false;
+    k->done_ms = monoclock_ms();
+    k->status = strncmp(k->head, "HTTP/1.1 ", 9) == 0 ? (int)strtol(k->head + 9, NULL, 10) : -1;
+    close(k->fd);
+    k->fd = -1;
+    return true;
+}
+
+/* An admin asking for the status every 20 ms while the kiosks wait and wake. */
+typedef struct {
+    atomic_bool stop;
+    double at[20000], ms[20000];
+    int n;
+} AdminProbe;
+
+static void *admin_probe(void *arg)
+{
+    AdminProbe *p = arg;
+    while (!atomic_load(&p->stop) && p->n < 20000) {
+        double t0 = monoclock_ms();
+        call("GET", "/v1/admin/status", admin_auth, NULL, NULL, NULL);
+        p->at[p->n] = t0;
+        p->ms[p->n++] = monoclock_ms() - t0;
+        usleep(20000);
+    }
+    return NULL;
+}
+
+static void probe_window(const AdminProbe *p, double from, double to, const char *what)
+{
+    double *ms = calloc((size_t)p->n + 1, sizeof *ms);
+    int n = 0;
+    for (int i = 0; i < p->n; i++)
+        if (p->at[i] >= from && p->at[i] < to) ms[n++] = p->ms[i];
+    print_latency(what, ms, n);
+    free(ms);
+}
+
 static void fan_out(pid_t pid, int kiosks)
 {
-    Buf status = {0};
-    call("GET", "/v1/admin/status", admin_auth, NULL, NULL, &status);
-    json_t *st = json_loads(status.data ? status.data : "", 0, NULL);
-    long long rev = json_integer_value(json_object_get(st, "revision"));
-    json_decref(st);
-    free(status.data);
-
-    CURLM *multi = curl_multi_init();
-    curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)kiosks + 10);
-    CURL **handles = calloc((size_t)kiosks, sizeof *handles);
-    Buf *bufs = calloc((size_t)kiosks, sizeof *bufs);
-    struct curl_slist **hdrs = calloc((size_t)kiosks, sizeof *hdrs);
-    double *done = calloc((size_t)kiosks, sizeof *done);
-    char path[128];
-    snprintf(path, sizeof path, "/v1/content?since=%lld&wait=60", rev);
-    for (int i = 0; i < kiosks; i++) {
-        handles[i] = request("GET", path, kiosk_auth, "X-Kiosk-Id: bench-kiosk", NULL, &bufs[i], &hdrs[i]);
-        curl_easy_setopt(handles[i], CURLOPT_FORBID_REUSE, 1L);
-        curl_easy_setopt(handles[i], CURLOPT_PRIVATE, (void *)(long)i);
-        curl_multi_add_handle(multi, handles[i]);
+    struct rlimit lim;
+    getrlimit(RLIMIT_NOFILE, &lim);
+    lim.rlim_cur = lim.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &lim);
+    int others = kiosks / 100 > 0 ? kiosks / 100 : 1;
+    if ((rlim_t)(kiosks + others + 100) > lim.rlim_cur) {
+        kiosks = (int)lim.rlim_cur - 100 - others;
+        printf("the open files limit is %llu: %d kiosks\n", (unsigned long long)lim.rlim_cur, kiosks);
     }
-    int running = kiosks;
-    double start = monoclock_ms(), published = 0;
-    int answered = 0, ok = 0;
-    while (running > 0 && monoclock_ms() - start < 90000) {
-        curl_multi_perform(multi, &running);
-        if (!published && monoclock_ms() - start > 3000) {
-            printf("long-poll: %d kiosks waiting; countyd holds %ld threads, %ld kB resident\n", running,
-                   server_value(pid, "Threads:"), server_value(pid, "VmRSS:"));
-            published = monoclock_ms();
-            admin("PUT", "/v1/admin/notices/bench", "{\"text\":\"今天下午三点召开党员大会\"}");
+    register_kiosks(kiosks, others);
+    long long since_a = feed_revision(&fleet[0]), since_b = feed_revision(&fleet[fleet_a]);
+    int epfd = epoll_create1(EPOLL_CLOEXEC);
+    double t0 = monoclock_ms();
+    int opened = 0;
+    for (int i = 0; i < fleet_size; i++) {
+        if (open_long_poll(&fleet[i], i, i < fleet_a ? since_a : since_b, epfd) == 0) opened++;
+        else fprintf(stderr, "bench: kiosk %d could not connect: %s\n", i, strerror(errno));
+    }
+    /* Held once countyd says so, not after a guessed pause. */
+    long long held = 0;
+    while (monoclock_ms() - t0 < 120000 && (held = status_value("long_polls_held")) < opened) usleep(100000);
+    printf("long-poll: %d kiosks connected from %d loopback addresses, %lld held after %.1f s\n", opened,
+           SOURCE_ADDRESSES, held, (monoclock_ms() - t0) / 1000);
+    AdminProbe *probe = calloc(1, sizeof *probe);
+    pthread_t probe_thread;
+    pthread_create(&probe_thread, NULL, admin_probe, probe);
+    sleep(2);
+    printf("countyd holding them: %ld threads, %ld kB resident (peak %ld kB)\n", server_value(pid, "Threads:"),
+           server_value(pid, "VmRSS:"), server_value(pid, "VmHWM:"));
+    print_load("while they are held");
+    double published = monoclock_ms();
+    admin("PUT", "/v1/admin/notices/bench", "{\"text\":\"今天下午三点召开党员大会\",\"org\":\"town-a\"}");
+    double admin_done = monoclock_ms();
+    int answered = 0, ok = 0, early = 0;
+    struct epoll_event evs[256];
+    while (answered < fleet_a && monoclock_ms() - published < 60000) {
+        int n = epoll_wait(epfd, evs, 256, 1000);
+        for (int e = 0; e < n; e++) {
+            Kiosk *k = &fleet[evs[e].data.u32];
+            if (!read_answer(k)) continue;
+            if ((int)evs[e].data.u32 < fleet_a) {
+                answered++;
+                ok += k->status == 200;
+            } else early++;
         }
-        CURLMsg *m;
-        int left;
-        while ((m = curl_multi_info_read(multi, &left))) {
-            if (m->msg != CURLMSG_DONE) continue;
-            long i, code = 0;
-            curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&i);
-            curl_easy_getinfo(m->easy_handle, CURLINFO_RESPONSE_CODE, &code);
-            done[i] = monoclock_ms();
-            answered++;
-            ok += code == 200;
-        }
-        curl_multi_poll(multi, NULL, 0, 20, NULL);
     }
-    double last = 0;
-    for (int i = 0; i < kiosks; i++)
-        if (done[i] - published > last) last = done[i] - published;
-    printf("long-poll fan-out: %d of %d kiosks got the new notice (200), the last %.0f ms after the publish\n", ok,
-           kiosks, last);
-    for (int i = 0; i < kiosks; i++) {
-        curl_multi_remove_handle(multi, handles[i]);
-        curl_easy_cleanup(handles[i]);
-        curl_slist_free_all(hdrs[i]);
-        free(bufs[i].data);
-    }
-    curl_multi_cleanup(multi);
-    free(handles);
-    free(bufs);
-    free(hdrs);
-    free(done);
+    double last = monoclock_ms();
+    atomic_store(&probe->stop, true);
+    pthread_join(probe_thread, NULL);
+    double *ms = calloc((size_t)fleet_a, sizeof *ms);
+    int n = 0;
+    for (int i = 0; i < fleet_a; i++)
+        if (fleet[i].done_ms > 0) ms[n++] = fleet[i].done_ms - published;
+    printf("publish of a notice for town-a answered in %.1f ms; %d of %d town-a kiosks got it (200)\n",
+           admin_done - published, ok, fleet_a);
+    print_latency("publish to kiosk notified (town-a)", ms, n);
+    long long still = status_value("long_polls_held");
+    printf("town-b: %d of %d kiosks answered (their feed did not change), %lld long-polls still held\n", early,
+           fleet_size - fleet_a, still);
+    probe_window(probe, t0, published, "admin GET /v1/admin/status while the kiosks are held");
+    probe_window(probe, published, last, "admin GET /v1/admin/status while town-a's kiosks are answered");
+    printf("countyd after the fan-out: %ld threads, %ld kB resident (peak %ld kB)\n", server_value(pid, "Threads:"),
+           server_value(pid, "VmRSS:"), server_value(pid, "VmHWM:"));
+    print_load("after the fan-out");
+    for (int i = 0; i < fleet_size; i++)
+        if (fleet[i].fd >= 0) close(fleet[i].fd);
+    close(epfd);
+    free(ms);
+    free(probe);
+    free(fleet);
 }
 
 int main(int argc, char **argv)
 {
-    int items = 1000, kiosks = 500;
+    int items = 1000, kiosks = 15000;
     if ((argc > 1 && number_parse_int(argv[1], 1, 1000000, &items)) ||
         (argc > 2 && number_parse_int(argv[2], 1, 100000, &kiosks))) {
         fprintf(stderr, "usage: bench_countyd [ITEMS [KIOSKS]]\n");

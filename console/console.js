@@ -426,7 +426,8 @@ async function pageEdit(id) {
 
   const drawGallery = () => {
     gallery.replaceChildren(...images.map((a, n) => el("figure", { "data-sha": a.sha256 },
-      a.url ? el("img", { src: a.url, alt: "图" + (n + 1) }) : el("div", { class: "muted" }, "图" + (n + 1) + "（已上传）"),
+      a.type === "application/pdf" ? el("div", { class: "pdf-file" }, "图" + (n + 1) + "：PDF 文件，在触控屏上逐页显示")
+        : a.url ? el("img", { src: a.url, alt: "图" + (n + 1) }) : el("div", { class: "muted" }, "图" + (n + 1) + "（已上传）"),
       el("input", { type: "text", placeholder: "图片说明", value: a.caption || "", class: "caption",
         oninput: (ev) => { a.caption = ev.target.value; } }),
       el("div", { class: "actions" },
@@ -436,7 +437,8 @@ async function pageEdit(id) {
 
   const upload = async (files) => {
     for (const file of files) {
-      if (!["image/png", "image/jpeg"].includes(file.type)) { toast(file.name + "：只能上传 PNG 或 JPEG 图片", true); continue; }
+      // The server checks the bytes again (countyd/content.c, proto/image.h, proto/pdf.h): this only saves an upload.
+      if (!["image/png", "image/jpeg", "application/pdf"].includes(file.type)) { toast(file.name + "：只能上传 PNG、JPEG 图片或 PDF 文件", true); continue; }
       const bytes = await file.arrayBuffer();
       const digest = await crypto.subtle.digest("SHA-256", bytes);
       const sha = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
@@ -447,9 +449,9 @@ async function pageEdit(id) {
       toast(file.name + " 已上传");
     }
   };
-  const picker = el("input", { type: "file", accept: "image/png,image/jpeg", multiple: true, id: "ed-file", class: "file-input",
+  const picker = el("input", { type: "file", accept: "image/png,image/jpeg,application/pdf", multiple: true, id: "ed-file", class: "file-input",
     onchange: (ev) => upload(Array.from(ev.target.files)) });
-  const drop = el("div", { class: "drop", id: "ed-drop" }, "把 PNG 或 JPEG 图片拖到这里，或 ",
+  const drop = el("div", { class: "drop", id: "ed-drop" }, "把 PNG、JPEG 图片或 PDF 文件拖到这里，或 ",
     el("button", { type: "button", class: "link", onclick: () => picker.click() }, "选择文件"), picker);
   drop.addEventListener("dragover", (ev) => { ev.preventDefault(); drop.classList.add("over"); });
   drop.addEventListener("dragleave", () => drop.classList.remove("over"));
@@ -491,7 +493,7 @@ async function pageEdit(id) {
           "\n| 项目 | 金额（元） | 说明 |\n| --- | ---: | --- |\n| 党费收缴 | 12,480 | 第四季度 |\n| 党员教育 | 3,200 | 培训教材 |\n") }, "插入表格"),
         el("button", { type: "button", onclick: () => insertAtCursor(f.body, "\n一、\n") }, "插入标题")),
       f.body,
-      el("label", {}, "图片"), drop, gallery,
+      el("label", {}, "图片和 PDF 文件"), drop, gallery,
       el("div", { class: "row" },
         el("div", {}, el("label", { for: "ed-from" }, "公开开始"), f.from),
         el("div", {}, el("label", { for: "ed-until" }, "公开结束（可不填）"), f.until),

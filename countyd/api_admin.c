@@ -24,6 +24,7 @@
 #include "feed.h"
 #include "feedback.h"
 #include "kiosks.h"
+#include "longpoll.h"
 #include "number.h"
 #include "orgs.h"
 #include "privacy.h"
@@ -113,9 +114,11 @@ void api_admin_status(Request *r)
         json_decref(org);
         return http_reply_internal(r, &err);
     }
+    /* The server's own load, for the technician and the tests: long-polls
+     * held now (each a suspended connection, no thread). */
     reply_revision(r, 200,
-                   json_pack("{s:s,s:o,s:s,s:I,s:o}", "admin", who.name, "org", org, "roles", roles, "kiosks",
-                             (json_int_t)kiosks, "items", counts));
+                   json_pack("{s:s,s:o,s:s,s:I,s:o,s:I}", "admin", who.name, "org", org, "roles", roles, "kiosks",
+                             (json_int_t)kiosks, "items", counts, "long_polls_held", (json_int_t)longpoll_held()));
 }
 
 /* ---- organisations and admins ---------------------------------------------------------- */

@@ -58,28 +58,61 @@ static void set_etag(Request *r, const char *value)
     http_add_header(r, "ETag", tag);
 }
 
-/* The gzip copy of a feed document, from the cache or compressed once and
- * cached under the feed's name with "|gzip"; the plain text is freed.  On
- * failure the plain text is kept and goes out as it is. */
+/* What building a feed document needs (a FeedcacheBuild's ctx). */
+typedef struct {
+    Request *r;
+    int64_t since;
+    const char *plain; /* for the gzip copy: the plain text */
+    size_t plain_len;
+} Build;
+
+static int build_plain(void *ctx, char **text, size_t *len, int64_t *rev, Err *err)
+{
+    Build *b = ctx;
+    Cdb *db = http_db(b->r);
+    if (!db) return 1;
+    json_t *doc;
+    if (feedgen_build(db, b->r->actor, b->since, &doc, rev, err)) return -1;
+    if (!doc) return 0;
+    *text = json_dumps(doc, JSON_COMPACT);
+    json_decref(doc);
+    if (!*text) return err_set(err, "out of memory");
+    *len = strlen(*text);
+    return 0;
+}
+
+static int build_gzip(void *ctx, char **text, size_t *len, int64_t *rev, Err *err)
+{
+    (void)rev;
+    Build *b = ctx;
+    return gzip_compress(b->plain, b->plain_len, text, len, err);
+}
+
+/* The gzip copy of a feed document, compressed once and cached under the
+ * feed's name with "|gzip"; the plain text is freed.  On failure the
+ * plain text is kept and goes out as it is. */
 static bool content_gzip(const char *feed, int64_t key, int64_t rev, char **text, size_t *len)
 {
     char gz_feed[FEEDCACHE_FEED_SIZE];
     snprintf(gz_feed, sizeof gz_feed, "%s|gzip", feed);
+    Build b = {.plain = *text, .plain_len = *len};
     size_t gz_len;
-    char *gz = feedcache_get(gz_feed, key, rev, &gz_len);
+    char *gz;
+    int64_t gz_rev;
     Err err;
-    if (!gz && gzip_compress(*text, *len, &gz, &gz_len, &err) == 0) feedcache_put(gz_feed, key, rev, gz, gz_len);
-    else if (!gz) log_warn("countyd: sending a feed uncompressed: %s", err.msg);
-    if (!gz) return false;
+    int rc = feedcache_fetch(gz_feed, key, rev, build_gzip, &b, &gz, &gz_len, &gz_rev, &err);
+    if (rc) log_warn("countyd: sending a feed uncompressed: %s", err.msg);
+    if (rc || !gz) return false;
     free(*text);
     *text = gz;
     *len = gz_len;
     return true;
 }
 
-/* The feed text for the kiosk at `since` when its feed is at t->revision:
- * from the cache, or built and cached.  *text is NULL when nothing is newer.
- * With `gzip`, a large document comes compressed and *gzipped says so. */
+/* The feed text for the kiosk at `since` when its feed is at *rev (or
+ * later): built once however many kiosks ask at the same time, then from
+ * the cache.  *text is NULL when nothing is newer.  With `gzip`, a large
+ * document comes compressed and *gzipped says so. */
 static int content_text(Request *r, const FeedTarget *t, int64_t since, bool gzip, int64_t *rev, char **text,
                         size_t *len, bool *gzipped, Err *err)
 {
@@ -90,22 +123,14 @@ static int content_text(Request *r, const FeedTarget *t, int64_t since, bool gzi
     else snprintf(feed, sizeof feed, "%s", t->org);
     int64_t key = since <= 0 || since > *rev ? 0 : since;
     *gzipped = false;
-    if ((*text = feedcache_get(feed, key, *rev, len))) {
-        if (gzip && *len >= GZIP_MIN_BYTES) *gzipped = content_gzip(feed, key, *rev, text, len);
-        return 0;
-    }
-    Cdb *db = http_db(r);
-    if (!db) return 1;
-    json_t *doc;
-    if (feedgen_build(db, r->actor, since, &doc, rev, err)) return -1;
-    if (!doc) return 0;
-    *text = json_dumps(doc, JSON_COMPACT);
-    json_decref(doc);
-    if (!*text) return err_set(err, "out of memory");
-    *len = strlen(*text);
-    key = since <= 0 || since > *rev ? 0 : since;
-    feedcache_put(feed, key, *rev, *text, *len);
-    if (gzip && *len >= GZIP_MIN_BYTES) *gzipped = content_gzip(feed, key, *rev, text, len);
+    Build b = {.r = r, .since = since};
+    int64_t doc_rev;
+    int rc = feedcache_fetch(feed, key, *rev, build_plain, &b, text, len, &doc_rev, err);
+    if (rc || !*text) return rc;
+    /* The gzip copy is keyed by the revision the document is at: the same
+     * document however often the plain one was built again. */
+    *rev = doc_rev;
+    if (gzip && *len >= GZIP_MIN_BYTES) *gzipped = content_gzip(feed, key, doc_rev, text, len);
     return 0;
 }
 
@@ -119,6 +144,65 @@ static int feed_target(Request *r, FeedTarget *t)
     if (rc < 0) http_reply_internal(r, &err);
     if (rc > 0) http_reply_error(r, 401, "unauthorized", "kiosk %s is not registered", r->actor);
     return rc ? -1 : 0;
+}
+
+/* Answers with the feed from `since` to t->revision: the document, or 304. */
+static void content_answer(Request *r, const FeedTarget *t, int64_t since)
+{
+    int64_t rev = t->revision;
+    char *text = NULL;
+    size_t len = 0;
+    bool gzipped = false;
+    Err err;
+    if (rev != since) {
+        bool gzip = gzip_accepted(http_header(r, "Accept-Encoding"));
+        int rc = content_text(r, t, since, gzip, &rev, &text, &len, &gzipped, &err);
+        if (rc > 0) return;
+        if (rc < 0) return http_reply_internal(r, &err);
+    }
+    char tag[32];
+    snprintf(tag, sizeof tag, "%lld", (long long)rev);
+    set_etag(r, tag);
+    http_add_header(r, "Cache-Control", "no-store");
+    http_add_header(r, "Vary", "Accept-Encoding");
+    if (!text) return http_reply_empty(r, 304);
+    if (gzipped) http_add_header(r, "Content-Encoding", "gzip");
+    http_reply_text(r, 200, text, len, "application/json; charset=utf-8");
+}
+
+/* A held content request: what it waits for, and how it ended. */
+typedef struct {
+    Request *r;
+    FeedTarget target;
+    int64_t since;
+    LongpollEnd why;
+    int64_t revision;
+} Held;
+
+/* On a worker, once the wait is over. */
+static void content_resume(Request *r, void *arg)
+{
+    Held *h = arg;
+    FeedTarget t = h->target;
+    int64_t since = h->since;
+    LongpollEnd why = h->why;
+    int64_t revision = h->revision;
+    free(h);
+    if (why == LONGPOLL_STOPPING) return http_reply_error(r, 503, "unavailable", "the server is stopping");
+    /* Its organisation's feed moved on: the kiosk's target is that feed at
+     * the announced revision (the document may be newer still), known
+     * without asking the database; after a move, read it again. */
+    if (why == LONGPOLL_CHANGED_ORG) t.revision = revision;
+    else if (why == LONGPOLL_CHANGED_KIOSK && feed_target(r, &t)) return;
+    content_answer(r, &t, since);
+}
+
+static void content_wake(void *ctx, LongpollEnd why, int64_t revision)
+{
+    Held *h = ctx;
+    h->why = why;
+    h->revision = revision;
+    http_continue(h->r, content_resume, h);
 }
 
 void api_content(Request *r)
@@ -137,31 +221,22 @@ void api_content(Request *r)
     if (cdb_database_id(http_db(r), database, sizeof database, &err)) return http_reply_internal(r, &err);
     http_add_header(r, "X-Database-Id", database);
     if (t.revision == since && wait > 0) {
-        /* Nothing new: hold the request without a database connection,
-         * until this kiosk's own feed changes. */
-        http_db_release(r);
-        bool changed = longpoll_wait(t.org, r->actor, since, (int)wait * 1000);
-        if (longpoll_stopping()) return http_reply_error(r, 503, "unavailable", "the server is stopping");
-        if (changed && feed_target(r, &t)) return;
+        /* Nothing new: hold the request, without a thread or a database
+         * connection, until this kiosk's own feed changes. */
+        Held *h = malloc(sizeof *h);
+        if (!h) return http_reply_error(r, 503, "unavailable", "out of memory; try again later");
+        *h = (Held){.r = r, .target = t, .since = since};
+        http_hold(r);
+        int64_t now;
+        int rc = longpoll_hold(t.org, r->actor, since, (int)wait, content_wake, h, &now);
+        if (rc == 0) return; /* r belongs to the wake-up now */
+        http_hold_cancel(r);
+        free(h);
+        if (rc < 0) return http_reply_error(r, 503, "unavailable", "the server is stopping");
+        /* It changed while this request looked: read where it is now. */
+        if (feed_target(r, &t)) return;
     }
-    int64_t rev = t.revision;
-    char *text = NULL;
-    size_t len = 0;
-    bool gzipped = false;
-    if (rev != since) {
-        bool gzip = gzip_accepted(http_header(r, "Accept-Encoding"));
-        int rc = content_text(r, &t, since, gzip, &rev, &text, &len, &gzipped, &err);
-        if (rc > 0) return;
-        if (rc < 0) return http_reply_internal(r, &err);
-    }
-    char tag[32];
-    snprintf(tag, sizeof tag, "%lld", (long long)rev);
-    set_etag(r, tag);
-    http_add_header(r, "Cache-Control", "no-store");
-    http_add_header(r, "Vary", "Accept-Encoding");
-    if (!text) return http_reply_empty(r, 304);
-    if (gzipped) http_add_header(r, "Content-Encoding", "gzip");
-    http_reply_text(r, 200, text, len, "application/json; charset=utf-8");
+    content_answer(r, &t, since);
 }
 
 void api_blob(Request *r)

@@ -14,6 +14,7 @@
 #include "catalog.h"
 #include "feed.h"
 #include "image.h"
+#include "pdf.h"
 #include "orgs.h"
 #include "privacy.h"
 #include "validate.h"
@@ -591,25 +592,38 @@ int content_blob_on_kiosks(Cdb *db, const char *sha256, bool *out, Err *err)
     return rc;
 }
 
+/* The bytes say the type, and whether a kiosk can show the file at all
+ * (proto/image.h, proto/pdf.h), so neither a mislabelled upload nor a
+ * picture too large to decode nor a PDF cut short or locked with a
+ * password reaches a kiosk's screen. */
+static int attachment_check(const char *type, const char *data, size_t len, Err *err)
+{
+    Err why;
+    if (proto_pdf_type(type)) {
+        PdfProbe probe;
+        if (!pdf_looks_like(data, len)) return err_refuse(err, ERR_UNSUPPORTED_TYPE, "the bytes are not %s", type);
+        if (pdf_probe(data, len, &probe, &why)) return err_refuse(err, ERR_BAD_REQUEST, "%s", why.msg);
+        return 0;
+    }
+    ImageInfo info;
+    if (image_probe(data, len, &info, &why))
+        return err_refuse(err, ERR_UNSUPPORTED_TYPE, "the bytes are not %s: %s", type, why.msg);
+    if (strcmp(image_mime(info.format), type) != 0)
+        return err_refuse(err, ERR_UNSUPPORTED_TYPE, "the bytes are not %s but %s", type, image_mime(info.format));
+    if (image_check(data, len, &info, &why)) return err_refuse(err, ERR_BAD_REQUEST, "%s", why.msg);
+    return 0;
+}
+
 int content_blob_put(Cdb *db, const char *blob_dir, const char *admin, const char *sha256, const char *type,
                      const char *data, size_t len, bool *created, Err *err)
 {
     *created = false;
     if (!proto_sha256_valid(sha256))
         return err_refuse(err, ERR_BAD_REQUEST, "the name must be a sha256 in 64 lowercase hex digits");
-    if (!type || (strcmp(type, "image/png") != 0 && strcmp(type, "image/jpeg") != 0))
-        return err_refuse(err, ERR_UNSUPPORTED_TYPE, "attachments must be image/png or image/jpeg");
+    if (!proto_attachment_type_valid(type))
+        return err_refuse(err, ERR_UNSUPPORTED_TYPE, "attachments must be " PROTO_ATTACHMENT_TYPES);
     if (len == 0) return err_refuse(err, ERR_BAD_REQUEST, "the file is empty");
-    /* The header says the type, and whether a kiosk can show the image at
-     * all (proto/image.h), so neither a mislabelled upload nor a picture
-     * too large to decode reaches a kiosk's screen. */
-    ImageInfo info;
-    Err why;
-    if (image_probe(data, len, &info, &why))
-        return err_refuse(err, ERR_UNSUPPORTED_TYPE, "the bytes are not %s: %s", type, why.msg);
-    if (strcmp(image_mime(info.format), type) != 0)
-        return err_refuse(err, ERR_UNSUPPORTED_TYPE, "the bytes are not %s but %s", type, image_mime(info.format));
-    if (image_check(data, len, &info, &why)) return err_refuse(err, ERR_BAD_REQUEST, "%s", why.msg);
+    if (attachment_check(type, data, len, err)) return -1;
     unsigned char md[SHA256_DIGEST_LENGTH];
     char hex[65];
     SHA256((const unsigned char *)data, len, md);

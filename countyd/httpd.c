@@ -1,7 +1,9 @@
 #include "httpd.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <microhttpd.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -17,40 +19,69 @@
 #include "log.h"
 #include "monoclock.h"
 
+typedef struct RequestPrivate Job;
+
+/* Requests waiting for a worker, oldest first. */
+typedef struct {
+    Job *head, *tail;
+} JobQueue;
+
 struct HttpServer {
     struct MHD_Daemon *daemon;
     HttpConf conf;
+    pthread_mutex_t lock;
+    pthread_cond_t work;
+    JobQueue admin_jobs, other_jobs; /* admins' requests go first */
+    long queued;
+    long sending; /* answered by a worker, not yet sent by the event loop */
+    bool stopping;
+    pthread_t *workers;
+    int n_workers;
 };
 
 typedef struct {
-    char name[64], value[256];
+    char *name, *value;
 } Header;
+
+/* Where a request is: being read by the event loop, waiting for or on a
+ * worker (its connection suspended), held by a handler (suspended, no
+ * thread), answered by a worker and resumed (the event loop queues the
+ * answer on its next call), or answered. */
+typedef enum { REQ_READING, REQ_ON_WORKER, REQ_READY, REQ_SENT } RequestState;
 
 struct RequestPrivate {
     HttpServer *server;
     struct MHD_Connection *conn;
     const Route *route;
+    Request *request;
+    RequestState state;
     char *body;
     size_t len, cap, limit;
     bool too_large;
     bool bad_path; /* a path segment that is not clean UTF-8 */
     bool answered;
     bool method_mismatch;
-    char path_copy[1024];
+    bool counted_sending;
     Cdb *db;
-    Header headers[HTTP_MAX_HEADERS];
+    Header *headers;
     int header_count;
     double started_ms;
     int status;
+    struct MHD_Response *response; /* made by a worker, queued by the event loop */
+    /* queued for a worker: what it runs */
+    Job *next_job;
+    HttpContinue job_fn;
+    void *job_arg;
+    char path_copy[]; /* the path, cut into the route's parameters */
 };
 
 /* ---- routing ------------------------------------------------------------ */
 
 /* Matches "/v1/items/abc/review" against "/v1/items/ * /review" segment by
  * segment; '*' captures one non-empty segment into r->params. */
-static bool path_matches(const char *pattern, char *path_buf, const char *path, const char **params)
+static bool path_matches(const char *pattern, char *path_buf, size_t size, const char *path, const char **params)
 {
-    snprintf(path_buf, 1024, "%s", path);
+    snprintf(path_buf, size, "%s", path);
     char *p = path_buf;
     const char *q = pattern;
     int n = 0;
@@ -88,18 +119,18 @@ static bool clean_segment(const char *seg)
 static const Route *find_route(HttpServer *s, Request *r, const char *method, bool *method_mismatch)
 {
     const char *params[HTTP_MAX_PARAMS];
-    char buf[1024];
+    char buf[HTTP_MAX_PATH];
     *method_mismatch = false;
     if (strlen(r->path) >= sizeof buf) return NULL;
     for (size_t i = 0; i < s->conf.route_count; i++) {
         const Route *rt = &s->conf.routes[i];
-        if (!path_matches(rt->pattern, buf, r->path, params)) continue;
+        if (!path_matches(rt->pattern, buf, sizeof buf, r->path, params)) continue;
         bool same = strcmp(rt->method, method) == 0 || (strcmp(method, "HEAD") == 0 && strcmp(rt->method, "GET") == 0);
         if (!same) {
             *method_mismatch = true;
             continue;
         }
-        path_matches(rt->pattern, r->priv->path_copy, r->path, r->params);
+        path_matches(rt->pattern, r->priv->path_copy, strlen(r->path) + 1, r->path, r->params);
         for (int k = 0; k < HTTP_MAX_PARAMS && r->params[k]; k++)
             if (!clean_segment(r->params[k])) r->priv->bad_path = true;
         return rt;
@@ -117,18 +148,25 @@ static void queue(Request *r, int status, struct MHD_Response *resp)
         return;
     }
     for (int i = 0; i < p->header_count; i++) MHD_add_response_header(resp, p->headers[i].name, p->headers[i].value);
-    MHD_queue_response(p->conn, (unsigned)status, resp);
-    MHD_destroy_response(resp);
+    /* The event loop queues it when the worker resumes the connection. */
+    p->response = resp;
     p->answered = true;
     p->status = status;
 }
 
+/* Response headers are kept only for the requests that set some, so that
+ * a held long-poll costs a few hundred bytes, not a fixed table. */
 void http_add_header(Request *r, const char *name, const char *value)
 {
     struct RequestPrivate *p = r->priv;
     if (p->header_count >= HTTP_MAX_HEADERS) return;
-    snprintf(p->headers[p->header_count].name, sizeof p->headers[0].name, "%s", name);
-    snprintf(p->headers[p->header_count].value, sizeof p->headers[0].value, "%s", value);
+    if (!p->headers && !(p->headers = calloc(HTTP_MAX_HEADERS, sizeof *p->headers))) return;
+    Header *h = &p->headers[p->header_count];
+    if (!(h->name = strdup(name)) || !(h->value = strdup(value))) {
+        free(h->name);
+        h->name = NULL;
+        return;
+    }
     p->header_count++;
 }
 
@@ -222,22 +260,27 @@ const char *http_cookie(Request *r, const char *name)
 
 int http_is_tls(Request *r) { return r->priv->server->conf.tls_cert_pem != NULL; }
 
+/* Each worker keeps its database connection from request to request:
+ * opening one reads the schema again, which costs more than most requests. */
+static __thread Cdb *worker_db;
+
 Cdb *http_db(Request *r)
 {
     struct RequestPrivate *p = r->priv;
     if (p->db) return p->db;
     Err err;
-    if (cdb_open(p->server->conf.db_path, &p->db, &err)) {
+    if (!worker_db && cdb_open(p->server->conf.db_path, &worker_db, &err)) {
         log_error("countyd: %s", err.msg);
         http_reply_error(r, 503, "unavailable", "the database is not available; try again later");
         return NULL;
     }
-    return p->db;
+    return p->db = worker_db;
 }
 
+/* Leaves the connection as the next request expects it: no transaction. */
 void http_db_release(Request *r)
 {
-    cdb_close(r->priv->db);
+    if (r->priv->db) cdb_rollback(r->priv->db);
     r->priv->db = NULL;
 }
 
@@ -257,11 +300,130 @@ json_t *http_body_json(Request *r)
     return doc;
 }
 
+/* ---- workers ------------------------------------------------------------------ */
+
+/* A handler that holds its request marks it here (http_hold), so that its
+ * worker, once the handler returns, leaves the request alone without
+ * looking at it: by then another thread may have answered it. */
+static __thread Request *held_by_handler;
+
+/* With s->lock held. */
+static void enqueue_locked(HttpServer *s, Job *j, HttpContinue fn, void *arg)
+{
+    j->job_fn = fn;
+    j->job_arg = arg;
+    j->next_job = NULL;
+    bool admin = j->route && (j->route->auth == AUTH_ADMIN || j->route->auth == AUTH_SESSION);
+    JobQueue *q = admin ? &s->admin_jobs : &s->other_jobs;
+    if (q->tail) q->tail->next_job = j;
+    else q->head = j;
+    q->tail = j;
+    s->queued++;
+    pthread_cond_signal(&s->work);
+}
+
+/* Whether a kiosk's (or anyone's but an admin's) request may be taken:
+ * when thousands of held long-polls wake at once, the event loop sends
+ * their answers in rounds of HTTP_MAX_SENDING, so that a new request (an
+ * admin's) waits for one round, not for all of them. */
+static bool may_take_other(HttpServer *s)
+{
+    return s->other_jobs.head && (s->sending < HTTP_MAX_SENDING || s->stopping);
+}
+
+static Job *dequeue(HttpServer *s)
+{
+    pthread_mutex_lock(&s->lock);
+    while (!s->admin_jobs.head && !may_take_other(s) && !(s->stopping && !s->other_jobs.head))
+        pthread_cond_wait(&s->work, &s->lock);
+    JobQueue *q = s->admin_jobs.head ? &s->admin_jobs : &s->other_jobs;
+    Job *j = q->head;
+    if (j && !(q->head = j->next_job)) q->tail = NULL;
+    if (j) s->queued--;
+    pthread_mutex_unlock(&s->lock);
+    return j;
+}
+
+/* The worker's part of a request is over: unless its handler holds it,
+ * the answer (a 500 if the handler gave none) goes to the event loop. */
+static void finish_job(Request *r)
+{
+    if (held_by_handler == r) {
+        held_by_handler = NULL;
+        return;
+    }
+    struct RequestPrivate *p = r->priv;
+    http_db_release(r);
+    if (!p->answered) {
+        Err err;
+        err_set(&err, "handler gave no answer");
+        http_reply_internal(r, &err);
+    }
+    p->state = REQ_READY;
+    HttpServer *s = p->server;
+    pthread_mutex_lock(&s->lock);
+    s->sending++;
+    p->counted_sending = true;
+    pthread_mutex_unlock(&s->lock);
+    MHD_resume_connection(p->conn);
+}
+
+/* An answer has left (or its connection ended): room for another. */
+static void sent(HttpServer *s)
+{
+    pthread_mutex_lock(&s->lock);
+    s->sending--;
+    pthread_cond_broadcast(&s->work);
+    pthread_mutex_unlock(&s->lock);
+}
+
+static void *worker_main(void *arg)
+{
+    HttpServer *s = arg;
+    Job *j;
+    while ((j = dequeue(s))) {
+        j->job_fn(j->request, j->job_arg);
+        finish_job(j->request);
+    }
+    cdb_close(worker_db);
+    worker_db = NULL;
+    return NULL;
+}
+
+void http_hold(Request *r)
+{
+    http_db_release(r);
+    held_by_handler = r;
+}
+
+void http_hold_cancel(Request *r)
+{
+    if (held_by_handler == r) held_by_handler = NULL;
+}
+
+void http_continue(Request *r, HttpContinue fn, void *arg)
+{
+    HttpServer *s = r->priv->server;
+    pthread_mutex_lock(&s->lock);
+    enqueue_locked(s, r->priv, fn, arg);
+    pthread_mutex_unlock(&s->lock);
+}
+
+long http_queued(HttpServer *s)
+{
+    pthread_mutex_lock(&s->lock);
+    long n = s->queued;
+    pthread_mutex_unlock(&s->lock);
+    return n;
+}
+
 /* ---- the daemon ------------------------------------------------------------ */
 
-static void dispatch(HttpServer *s, Request *r)
+static void dispatch(Request *r, void *arg)
 {
+    (void)arg;
     struct RequestPrivate *p = r->priv;
+    HttpServer *s = p->server;
     if (!p->route) {
         if (p->method_mismatch) http_reply_error(r, 405, "method_not_allowed", "%s is not allowed here", r->method);
         else http_reply_error(r, 404, "not_found", "no such resource");
@@ -279,11 +441,6 @@ static void dispatch(HttpServer *s, Request *r)
     r->body = p->body;
     r->body_len = p->len;
     p->route->fn(r);
-    if (!p->answered) {
-        Err err;
-        err_set(&err, "handler gave no answer");
-        http_reply_internal(r, &err);
-    }
 }
 
 static bool append_body(struct RequestPrivate *p, const char *data, size_t n)
@@ -302,7 +459,7 @@ static bool append_body(struct RequestPrivate *p, const char *data, size_t n)
 static Request *request_new(HttpServer *s, struct MHD_Connection *conn, const char *url, const char *method)
 {
     Request *r = calloc(1, sizeof *r);
-    struct RequestPrivate *p = calloc(1, sizeof *p);
+    struct RequestPrivate *p = calloc(1, sizeof *p + strlen(url) + 1);
     if (!r || !p) {
         free(r);
         free(p);
@@ -312,6 +469,7 @@ static Request *request_new(HttpServer *s, struct MHD_Connection *conn, const ch
     r->method = method;
     r->path = url;
     r->app = s->conf.app;
+    p->request = r;
     p->server = s;
     p->conn = conn;
     p->started_ms = monoclock_ms();
@@ -322,6 +480,9 @@ static Request *request_new(HttpServer *s, struct MHD_Connection *conn, const ch
     return r;
 }
 
+/* Runs in the event loop's thread, which must never wait: a complete
+ * request goes to a worker with its connection suspended, and comes back
+ * here, resumed, with its answer. */
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
                                   const char *version, const char *upload_data, size_t *upload_size, void **state)
 {
@@ -335,10 +496,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     struct RequestPrivate *p = r->priv;
+    if (p->state == REQ_READY) {
+        p->state = REQ_SENT;
+        enum MHD_Result ok = p->response ? MHD_queue_response(conn, (unsigned)p->status, p->response) : MHD_NO;
+        if (p->response) MHD_destroy_response(p->response);
+        p->response = NULL;
+        return ok;
+    }
+    if (p->state != REQ_READING) return MHD_YES;
     if (*upload_size && monoclock_ms() - p->started_ms > 3000.0 * s->conf.client_timeout_s + p->len / 16.384) {
         /* A body trickling in (a few bytes now and then, so never silent for
-         * the connection timeout) holds a thread: dropped.  An honest slow
-         * upload gets a second for every 16 KiB it brought. */
+         * the connection timeout) holds a connection: dropped.  An honest
+         * slow upload gets a second for every 16 KiB it brought. */
         log_warn("http: %s %s: the body took longer than %d s; connection dropped", method, url,
                  3 * s->conf.client_timeout_s);
         return MHD_NO;
@@ -349,8 +518,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_size = 0;
         return MHD_YES;
     }
-    dispatch(s, r);
-    return MHD_YES;
+    pthread_mutex_lock(&s->lock);
+    bool stopping = s->stopping;
+    if (!stopping) {
+        /* Suspended before a worker can see it, so that its resume always
+         * follows the suspend. */
+        p->state = REQ_ON_WORKER;
+        MHD_suspend_connection(conn);
+        enqueue_locked(s, p, dispatch, NULL);
+    }
+    pthread_mutex_unlock(&s->lock);
+    if (!stopping) return MHD_YES;
+    /* The workers are gone: answered here, without the database. */
+    http_reply_error(r, 503, "unavailable", "the server is stopping");
+    p->state = REQ_READY;
+    return on_request(cls, conn, url, method, version, upload_data, upload_size, state);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **state, enum MHD_RequestTerminationCode why)
@@ -363,7 +545,13 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state, e
     long ms = (long)(monoclock_ms() - p->started_ms);
     log_debug("%s %s %s -> %d (%ld ms)%s", r->actor[0] ? r->actor : "-", r->method, r->path, p->status, ms,
               why == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection ended early)");
-    cdb_close(p->db);
+    if (p->counted_sending) sent(p->server);
+    if (p->response) MHD_destroy_response(p->response);
+    for (int i = 0; i < p->header_count; i++) {
+        free(p->headers[i].name);
+        free(p->headers[i].value);
+    }
+    free(p->headers);
     free(p->body);
     free(p);
     free(r);
@@ -428,6 +616,37 @@ static int parse_listen(const char *listen, struct sockaddr_in *sa, Err *err)
     return 0;
 }
 
+static void stop_workers(HttpServer *s)
+{
+    pthread_mutex_lock(&s->lock);
+    s->stopping = true;
+    pthread_cond_broadcast(&s->work);
+    pthread_mutex_unlock(&s->lock);
+    for (int i = 0; i < s->n_workers; i++) pthread_join(s->workers[i], NULL);
+    s->n_workers = 0;
+}
+
+static int start_workers(HttpServer *s, int n, Err *err)
+{
+    if (!(s->workers = calloc((size_t)n, sizeof *s->workers))) return err_set(err, "out of memory");
+    for (; s->n_workers < n; s->n_workers++) {
+        int rc = pthread_create(&s->workers[s->n_workers], NULL, worker_main, s);
+        if (rc) {
+            stop_workers(s);
+            return err_set(err, "cannot start a worker thread: %s", strerror(rc));
+        }
+    }
+    return 0;
+}
+
+static void server_free(HttpServer *s)
+{
+    pthread_mutex_destroy(&s->lock);
+    pthread_cond_destroy(&s->work);
+    free(s->workers);
+    free(s);
+}
+
 int http_start(const HttpConf *conf, HttpServer **out, Err *err)
 {
     struct sockaddr_in sa;
@@ -435,13 +654,23 @@ int http_start(const HttpConf *conf, HttpServer **out, Err *err)
     HttpServer *s = calloc(1, sizeof *s);
     if (!s) return err_set(err, "out of memory");
     s->conf = *conf;
-    unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_cond_init(&s->work, NULL);
+    /* A couple of event loops (epoll) hold every connection, and do the
+     * sending, which is the bulk of the work when thousands of kiosks are
+     * answered at once; requests run on a few workers, because SQLite calls
+     * block.  A held long-poll is a suspended connection: no thread. */
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
     bool tls = conf->tls_cert_pem && conf->tls_key_pem;
     if (tls && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
-        free(s);
+        server_free(s);
         return err_set(err, "this libmicrohttpd was built without HTTPS support; remove tls_cert/tls_key");
     }
     if (tls) flags |= MHD_USE_TLS;
+    if (start_workers(s, conf->workers > 0 ? conf->workers : HTTP_DEFAULT_WORKERS, err)) {
+        server_free(s);
+        return -1;
+    }
     /* The TLS options come last: without TLS the list ends before them. */
     s->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
@@ -449,11 +678,13 @@ int http_start(const HttpConf *conf, HttpServer **out, Err *err)
         (unsigned)(conf->max_connections > 0 ? conf->max_connections : 1000), MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         (unsigned)(conf->max_per_address > 0 ? conf->max_per_address : 64), MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)(conf->client_timeout_s > 0 ? conf->client_timeout_s : 10), MHD_OPTION_UNESCAPE_CALLBACK,
-        unescape_path, NULL, MHD_OPTION_THREAD_STACK_SIZE, (size_t)(512 * 1024),
+        unescape_path, NULL, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY,
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, 4096u, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)HTTP_EVENT_THREADS,
         tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, conf->tls_cert_pem, MHD_OPTION_HTTPS_MEM_KEY,
         conf->tls_key_pem, MHD_OPTION_END);
     if (!s->daemon) {
-        free(s);
+        stop_workers(s);
+        server_free(s);
         return err_set(err, "cannot listen on %s (in use, or not an address of this machine?)", conf->listen);
     }
     *out = s;
@@ -475,6 +706,9 @@ void http_quiesce(HttpServer *s)
 void http_stop(HttpServer *s)
 {
     if (!s) return;
+    /* The workers finish what is queued (resuming each connection) before
+     * the daemon stops, which must find no connection suspended. */
+    stop_workers(s);
     MHD_stop_daemon(s->daemon);
-    free(s);
+    server_free(s);
 }

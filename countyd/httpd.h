@@ -5,10 +5,14 @@
  * JSON, the protocol's JSON errors, files, empty 304s.  Handlers never
  * touch libmicrohttpd themselves.
  *
- * One thread per connection (MHD_USE_THREAD_PER_CONNECTION), so a
- * long-poll handler simply blocks in longpoll_wait(); the handler closes
- * its database connection before it waits, so a held request costs a
- * socket and a sleeping thread. */
+ * One event loop (libmicrohttpd's epoll mode) holds every connection and
+ * never waits: each complete request is handed, its connection suspended
+ * (MHD_suspend_connection), to one of a few worker threads, which run the
+ * handler (SQLite calls block) with the worker's own database connection
+ * and resume the connection with the answer.  Admins' requests are taken
+ * before kiosks' ones.  A handler can hold its request without a thread
+ * (http_hold: a long-poll) and have it answered later on a worker
+ * (http_continue), when what it waits for happens. */
 #ifndef COUNTYD_HTTPD_H
 #define COUNTYD_HTTPD_H
 
@@ -21,6 +25,17 @@
 
 #define HTTP_MAX_PARAMS 4
 #define HTTP_MAX_HEADERS 12
+#define HTTP_MAX_PATH 1024
+#define HTTP_DEFAULT_WORKERS 4
+#define HTTP_EVENT_THREADS 2
+#define HTTP_MAX_SENDING 256
+/* libmicrohttpd's memory per connection: the request line and headers,
+ * the chunk of body being read, the answer's headers.  It is what a held
+ * long-poll costs above all (libmicrohttpd zeroes the whole of it for each
+ * request of a kept-alive connection), so it is one page: request headers
+ * of up to about 3 KB fit (a browser sends about 1 KB); a body streams
+ * through it in chunks. */
+#define HTTP_CONNECTION_MEMORY (4 * 1024)
 
 /* AUTH_SESSION: a console session, even one that must first change its
  * password (checked by the console's own handlers). */
@@ -28,6 +43,7 @@ typedef enum { AUTH_NONE, AUTH_KIOSK, AUTH_ADMIN, AUTH_SESSION } AuthKind;
 
 typedef struct Request Request;
 typedef void (*Handler)(Request *r);
+typedef void (*HttpContinue)(Request *r, void *arg);
 
 typedef struct Route {
     const char *method; /* "GET" also answers HEAD */
@@ -49,6 +65,7 @@ typedef struct HttpConf {
     const char *db_path; /* each request opens its own connection */
     void *app; /* handed to handlers as r->app */
     int max_connections;
+    int workers; /* threads running handlers (HTTP_DEFAULT_WORKERS when 0) */
     int max_per_address; /* connections from one IP address; a flood from one place leaves room for kiosks */
     int client_timeout_s; /* a silent client is dropped after this; a request (headers and body) must arrive
                                * within 3x this */
@@ -72,6 +89,8 @@ typedef struct HttpServer HttpServer;
 int http_start(const HttpConf *conf, HttpServer **out, Err *err);
 /* The port actually bound (useful with port 0). */
 int http_port(HttpServer *s);
+/* Requests waiting for a worker now. */
+long http_queued(HttpServer *s);
 /* Stops accepting new connections; running requests go on. */
 void http_quiesce(HttpServer *s);
 void http_stop(HttpServer *s);
@@ -89,6 +108,15 @@ int http_is_tls(Request *r);
  * answering 503 when the database cannot be opened. */
 Cdb *http_db(Request *r);
 void http_db_release(Request *r);
+
+/* Holding a request: the handler calls http_hold(r) before it hands r to
+ * whoever will end the wait (which then calls http_continue), and from
+ * then on returns without touching r; if the hand-off fails it calls
+ * http_hold_cancel(r) and answers as usual.  http_continue runs fn(r, arg)
+ * on a worker; fn answers.  http_hold gives the database connection back. */
+void http_hold(Request *r);
+void http_hold_cancel(Request *r);
+void http_continue(Request *r, HttpContinue fn, void *arg);
 
 /* Parses the body as one JSON object; on failure answers 400 bad_json and
  * returns NULL. */

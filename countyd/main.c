@@ -36,7 +36,7 @@ typedef struct {
     char listen[128];
     char log_file[1024];
     int log_level;
-    int max_connections, max_per_address, client_timeout_s;
+    int max_connections, max_per_address, client_timeout_s, workers;
     char add_admin[128];
     char admin_org[128]; /* --org: the new admin's organisation (root) */
     char admin_roles[128]; /* --roles: its roles (all) */
@@ -57,8 +57,9 @@ static void usage(void)
            "  --log-file FILE       also log to this file\n"
            "  --max-wait SECONDS    longest long-poll granted to kiosks, 0..120 (default 90)\n"
            "  --silent-minutes N    flag kiosks without a heartbeat for N minutes (default 30)\n"
-           "  --max-connections N   concurrent connections (default 2000)\n"
+           "  --max-connections N   concurrent connections, held long-polls included (default 20000)\n"
            "  --max-per-address N   concurrent connections from one address (default 64)\n"
+           "  --workers N           threads that answer requests (default 4); held long-polls need none\n"
            "  --client-timeout S    a client silent this long, or sending its request for 3x this, is\n"
            "                        dropped (default 10)\n"
            "  --tls-cert FILE       serve HTTPS with this PEM certificate (chain) ...\n"
@@ -107,6 +108,7 @@ static int apply_setting(Settings *s, const char *name, const char *value, Err *
     else if (strcmp(key, "silent-minutes") == 0) return set_int(key, value, 1, 100000, &s->app.silent_minutes, err);
     else if (strcmp(key, "max-connections") == 0) return set_int(key, value, 16, 100000, &s->max_connections, err);
     else if (strcmp(key, "max-per-address") == 0) return set_int(key, value, 2, 100000, &s->max_per_address, err);
+    else if (strcmp(key, "workers") == 0) return set_int(key, value, 1, 64, &s->workers, err);
     else if (strcmp(key, "client-timeout") == 0) return set_int(key, value, 2, 600, &s->client_timeout_s, err);
     else if (strcmp(key, "tls-cert") == 0) snprintf(s->tls_cert, sizeof s->tls_cert, "%s", value);
     else if (strcmp(key, "tls-key") == 0) snprintf(s->tls_key, sizeof s->tls_key, "%s", value);
@@ -250,21 +252,26 @@ static int prepare_storage(const Settings *s, Cdb **db)
     return 0;
 }
 
-/* Each connection is a file descriptor, plus a few per request for the
- * database: raise the soft limit as far as the system allows and say so
- * when it is still too low for --max-connections. */
-static void raise_file_limit(int max_connections)
+/* Each connection is a file descriptor, plus a few for the database and
+ * the workers: raise the soft limit as far as the system allows; when it
+ * is still too low for --max-connections, take fewer connections (an
+ * accept that fails for want of descriptors would refuse kiosks at
+ * random) and say so. */
+#define RESERVED_FILES 64
+static void raise_file_limit(int *max_connections)
 {
     struct rlimit lim;
     if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return;
     lim.rlim_cur = lim.rlim_max;
     setrlimit(RLIMIT_NOFILE, &lim);
     getrlimit(RLIMIT_NOFILE, &lim);
-    rlim_t wanted = (rlim_t)max_connections + 64;
-    if (lim.rlim_cur != RLIM_INFINITY && lim.rlim_cur < wanted)
-        log_warn("countyd: the open files limit is %llu, too low for --max-connections %d; raise it (ulimit -n, "
-                 "LimitNOFILE=) or lower --max-connections",
-                 (unsigned long long)lim.rlim_cur, max_connections);
+    rlim_t wanted = (rlim_t)*max_connections + RESERVED_FILES;
+    if (lim.rlim_cur == RLIM_INFINITY || lim.rlim_cur >= wanted) return;
+    int fit = lim.rlim_cur > 16 + RESERVED_FILES ? (int)(lim.rlim_cur - RESERVED_FILES) : 16;
+    log_warn("countyd: the open files limit is %llu, too low for --max-connections %d; taking %d connections (raise "
+             "it with ulimit -n or LimitNOFILE=, or lower --max-connections)",
+             (unsigned long long)lim.rlim_cur, *max_connections, fit);
+    *max_connections = fit;
 }
 
 static void free_pem(char *cert, char *key)
@@ -276,8 +283,7 @@ static void free_pem(char *cert, char *key)
 
 static int serve(Settings *s, Cdb *db)
 {
-    raise_file_limit(s->max_connections);
-    longpoll_init();
+    raise_file_limit(&s->max_connections);
     int64_t revision, admins;
     Err err;
     if (cdb_revision(db, &revision, &err) || admin_count(db, &admins, &err)) {
@@ -295,6 +301,10 @@ static int serve(Settings *s, Cdb *db)
      * only sigwait() below sees the signals. */
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
+    if (longpoll_init(&err)) {
+        log_error("countyd: %s", err.msg);
+        return 1;
+    }
     HttpConf conf = {
         .listen = s->listen,
         .routes = api_routes,
@@ -303,6 +313,7 @@ static int serve(Settings *s, Cdb *db)
         .db_path = s->app.db_path,
         .app = &s->app,
         .max_connections = s->max_connections,
+        .workers = s->workers,
         .max_per_address = s->max_per_address,
         .client_timeout_s = s->client_timeout_s,
     };
@@ -347,8 +358,9 @@ int main(int argc, char **argv)
         .app = {.db_path = "var/countyd.db", .max_wait_s = 90, .silent_minutes = 30, .preview_timeout_s = 60},
         .listen = "127.0.0.1:8750",
         .log_level = LOG_INFO,
-        .max_connections = 2000,
+        .max_connections = 20000,
         .max_per_address = 64,
+        .workers = HTTP_DEFAULT_WORKERS,
         .client_timeout_s = 10,
     };
     case_rules_default(&s.app.case_rules);

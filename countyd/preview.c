@@ -188,15 +188,19 @@ static int write_feed(Cdb *db, const App *app, const char *dir, json_t *item, Er
 }
 
 /* The headless script: open the item from home, then either photograph
- * and dump its first page (pages == 0) or photograph pages 1..pages. */
+ * and dump its first page (pages == 0) or photograph pages 1..pages.
+ * Each page waits for its PDF pages (wait-pdf: the kiosk renders them on
+ * a worker thread; an item without a PDF does not wait), so that the
+ * preview shows them, and the first dump counts a PDF's real pages. */
 static int write_script(const char *dir, const char *orientation, int pages, Err *err)
 {
     char text[4096], path[PATH_MAX];
     int n = snprintf(text, sizeof text, "import %s/feed.json\ntap-first cat:\ntap-first item:\nexpect-screen reader\n",
                      dir);
-    if (pages == 0) n += snprintf(text + n, sizeof text - (size_t)n, "screenshot p1\ndump first\n");
+    if (pages == 0) n += snprintf(text + n, sizeof text - (size_t)n, "wait-pdf\nscreenshot p1\ndump first\n");
     for (int p = 1; p <= pages; p++)
-        n += snprintf(text + n, sizeof text - (size_t)n, "%sscreenshot p%d\n", p > 1 ? "tap-text pager.next\n" : "", p);
+        n += snprintf(text + n, sizeof text - (size_t)n, "%swait-pdf\nscreenshot p%d\n",
+                      p > 1 ? "tap-text pager.next\n" : "", p);
     if (path_format(path, sizeof path, err, "%s/%s-%d.txt", dir, orientation, pages)) return -1;
     return write_text(path, text, err);
 }

@@ -19,6 +19,7 @@
 #include "blobs.h"
 #include "bytes.h"
 #include "image.h"
+#include "pdf.h"
 #include "feed.h"
 #include "script_detect.h"
 #include "path.h"
@@ -365,6 +366,19 @@ static int record_read(TextFile *t, bool multi, Record *r, Err *err)
 }
 
 /* Every header key must be known, and only `repeatable` may repeat. */
+/* repeatable: a space-separated list of the keys that may appear more than once. */
+static bool in_list(const char *list, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = list; p && *p;) {
+        const char *end = strchr(p, ' ');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len == n && strncmp(p, word, n) == 0) return true;
+        p = end ? end + 1 : NULL;
+    }
+    return false;
+}
+
 static int record_check_keys(const Record *r, const char *const *known, const char *repeatable, Err *err)
 {
     for (int i = 0; i < r->nfields; i++) {
@@ -378,7 +392,7 @@ static int record_check_keys(const Record *r, const char *const *known, const ch
                 used += snprintf(list + used, sizeof list - (size_t)used, "%s%s", k ? ", " : "", known[k]);
             return rec_fail(r, f->line, err, "unknown key \"%s\" (known keys: %s)", f->key, list);
         }
-        if (repeatable && strcmp(f->key, repeatable) == 0) continue;
+        if (in_list(repeatable, f->key)) continue;
         for (int j = 0; j < i; j++)
             if (strcmp(r->fields[j].key, f->key) == 0)
                 return rec_fail(r, f->line, err, "%s: appears twice (first on line %d)", f->key, r->fields[j].line);
@@ -710,52 +724,77 @@ static bool safe_file_name(const char *name)
     return *name && name[0] != '/' && !strstr(name, "..") && !strchr(name, ':') && !strchr(name, '\\');
 }
 
-/* The type from the file's header, not from its name, and the rule every
- * program shares (proto/image.h): an image no kiosk can show is refused
- * here, before it is published. */
-static const char *image_type(const char *path, Err *err)
+/* An attachment line's kind: "image:" (PNG, JPEG) or "pdf:" (a document,
+ * its pages shown one by one).  Each checks the file with the rule every
+ * program shares (proto/image.h, proto/pdf.h), from its bytes, not from
+ * its name, so a file no kiosk can show is refused here, before it is
+ * published. */
+typedef struct AttachmentKind {
+    const char *key;
+    const char *example;
+    const char *(*type)(const char *data, size_t len, Err *err);
+} AttachmentKind;
+
+static const char *image_type(const char *data, size_t len, Err *err)
+{
+    ImageInfo info;
+    return image_check(data, len, &info, err) ? NULL : image_mime(info.format);
+}
+
+static const char *pdf_type(const char *data, size_t len, Err *err)
+{
+    PdfProbe probe;
+    return pdf_probe(data, len, &probe, err) ? NULL : PROTO_PDF_TYPE;
+}
+
+static const AttachmentKind attachment_kinds[] = {
+    {"image", "image: chart.png | caption", image_type},
+    {"pdf", "pdf: notice.pdf | caption", pdf_type},
+};
+
+static const char *file_type(const AttachmentKind *k, const char *path, Err *err)
 {
     char *data;
     size_t len;
-    ImageInfo info;
     if (bytes_read_file(path, FEED_MAX_ATTACHMENT_BYTES, &data, &len, err)) return NULL;
-    int rc = image_check(data, len, &info, err);
+    const char *type = k->type(data, len, err);
     free(data);
-    return rc ? NULL : image_mime(info.format);
+    return type;
 }
 
-/* "image: chart.png | caption" -> one attachment. */
-static int image_attachment(Load *L, Record *r, Field *f, json_t *list, Err *err)
+/* "image: chart.png | caption" or "pdf: notice.pdf | caption" -> one attachment. */
+static int file_attachment(Load *L, Record *r, Field *f, const AttachmentKind *k, json_t *list, Err *err)
 {
     char value[FEED_MAX_HREF + FEED_MAX_CAPTION + 16];
     if (strlen(f->value) >= sizeof value)
-        return rec_fail(r, f->line, err, "image: the line is longer than %zu bytes", sizeof value - 1);
+        return rec_fail(r, f->line, err, "%s: the line is longer than %zu bytes", k->key, sizeof value - 1);
     snprintf(value, sizeof value, "%s", f->value);
     char *cols[2];
     int n = split_columns(value, cols, 2);
     const char *name = cols[0], *caption = n > 1 ? cols[1] : "";
-    if (!*name) return rec_fail(r, f->line, err, "image: the file name is missing (image: chart.png | caption)");
+    if (!*name) return rec_fail(r, f->line, err, "%s: the file name is missing (%s)", k->key, k->example);
     if (!safe_file_name(name))
-        return rec_fail(r, f->line, err, "image: \"%s\" must be a file name inside the folder (no /, .. or :)", name);
+        return rec_fail(r, f->line, err, "%s: \"%s\" must be a file name inside the folder (no /, .. or :)", k->key,
+                        name);
     if (strlen(caption) > FEED_MAX_CAPTION)
-        return rec_fail(r, f->line, err, "image: the caption is longer than %d bytes", FEED_MAX_CAPTION);
+        return rec_fail(r, f->line, err, "%s: the caption is longer than %d bytes", k->key, FEED_MAX_CAPTION);
     char path[PATH_MAX];
     if (path_join(path, sizeof path, L->dir, name, err)) return -1;
     struct stat st;
     if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
-        return rec_fail(r, f->line, err, "image: \"%s\" is not in the folder %s", name, L->dir);
+        return rec_fail(r, f->line, err, "%s: \"%s\" is not in the folder %s", k->key, name, L->dir);
     if (st.st_size == 0 || st.st_size > FEED_MAX_ATTACHMENT_BYTES)
-        return rec_fail(r, f->line, err, "image: \"%s\" is %lld bytes; it must be 1 byte to 32 MiB", name,
+        return rec_fail(r, f->line, err, "%s: \"%s\" is %lld bytes; it must be 1 byte to 32 MiB", k->key, name,
                         (long long)st.st_size);
     Err e;
-    const char *type = image_type(path, &e);
-    if (!type) return rec_fail(r, f->line, err, "image: \"%s\": %s", name, e.msg);
+    const char *type = file_type(k, path, &e);
+    if (!type) return rec_fail(r, f->line, err, "%s: \"%s\": %s", k->key, name, e.msg);
     char hex[65], href[FEED_MAX_HREF + 64];
     int64_t size;
-    if (blobs_hash_file(path, hex, &size, &e)) return rec_fail(r, f->line, err, "image: %s", e.msg);
+    if (blobs_hash_file(path, hex, &size, &e)) return rec_fail(r, f->line, err, "%s: %s", k->key, e.msg);
     snprintf(href, sizeof href, "%s%s", L->href_prefix, name);
     if (strlen(href) > FEED_MAX_HREF)
-        return rec_fail(r, f->line, err, "image: the path is longer than %d bytes", FEED_MAX_HREF);
+        return rec_fail(r, f->line, err, "%s: the path is longer than %d bytes", k->key, FEED_MAX_HREF);
     json_t *a = json_object();
     json_object_set_new(a, "sha256", json_string(hex));
     json_object_set_new(a, "size", json_integer(size));
@@ -768,28 +807,36 @@ static int image_attachment(Load *L, Record *r, Field *f, json_t *list, Err *err
 
 /* ---- item files ------------------------------------------------------- */
 
-static const char *const item_keys[] = {"id",    "category", "title",  "unit",  "published", "expires", "period",
-                                        "scope", "pinned",   "urgent", "image", "lang",      "format",  NULL};
+static const char *const item_keys[] = {"id",      "category", "title", "unit",   "published",
+                                        "expires", "period",   "scope", "pinned", "urgent",
+                                        "image",   "pdf",      "lang",  "format", NULL};
 
+/* The images first, in their order, then the PDFs: [图N] counts the
+ * image lines, so a PDF line anywhere never renumbers the pictures. */
 static int item_attachments(Load *L, Record *r, json_t *item, Err *err)
 {
     json_t *list = json_array();
-    int count = 0;
-    for (int i = 0; i < r->nfields; i++) {
-        if (strcmp(r->fields[i].key, "image") != 0) continue;
-        if (++count > FEED_MAX_ATTACHMENTS) {
-            json_decref(list);
-            return rec_fail(r, r->fields[i].line, err, "image: at most %d images per item", FEED_MAX_ATTACHMENTS);
+    int count = 0, images = 0;
+    for (size_t k = 0; k < sizeof attachment_kinds / sizeof attachment_kinds[0]; k++) {
+        const AttachmentKind *kind = &attachment_kinds[k];
+        for (int i = 0; i < r->nfields; i++) {
+            if (strcmp(r->fields[i].key, kind->key) != 0) continue;
+            if (++count > FEED_MAX_ATTACHMENTS) {
+                json_decref(list);
+                return rec_fail(r, r->fields[i].line, err, "%s: at most %d images and PDFs per item", kind->key,
+                                FEED_MAX_ATTACHMENTS);
+            }
+            if (file_attachment(L, r, &r->fields[i], kind, list, err)) {
+                json_decref(list);
+                return -1;
+            }
         }
-        if (image_attachment(L, r, &r->fields[i], list, err)) {
-            json_decref(list);
-            return -1;
-        }
+        if (k == 0) images = count;
     }
-    if (r->last_figure > count) {
+    if (r->last_figure > images) {
         json_decref(list);
         return rec_fail(r, r->last_figure_line, err, "[图%d] places image %d, but the item has %d image line(s)",
-                        r->last_figure, r->last_figure, count);
+                        r->last_figure, r->last_figure, images);
     }
     if (count) json_object_set_new(item, "attachments", list);
     else json_decref(list);
@@ -821,7 +868,7 @@ static int item_build(Load *L, Record *r, const char *file_name, json_t *it, Err
     int64_t published, expires;
     int period, scope, lang, format;
     bool pinned, urgent;
-    if (record_check_keys(r, item_keys, "image", err) || item_id(r, file_name, id, err) ||
+    if (record_check_keys(r, item_keys, "image pdf", err) || item_id(r, file_name, id, err) ||
         get_id(r, "category", true, &category, err) || get_text(r, "title", true, FEED_MAX_TITLE, &title, err) ||
         get_text(r, "unit", false, FEED_MAX_UNIT, &unit, err) ||
         get_time(r, "published", true, false, &published, err) || get_time(r, "expires", false, true, &expires, err) ||

@@ -172,7 +172,7 @@ static int read_attachments(Ctx *c, json_t *o, const char *where, FeedAttachment
             get_int(c, a, at, "size", true, 1, FEED_MAX_ATTACHMENT_BYTES, &in->size))
             return -1;
         if (!proto_sha256_valid(in->sha256)) return fail(c, at, "sha256", "must be 64 lowercase hexadecimal digits");
-        if (!proto_image_type_valid(in->mime)) return fail(c, at, "type", "must be image/png or image/jpeg");
+        if (!proto_attachment_type_valid(in->mime)) return fail(c, at, "type", "must be " PROTO_ATTACHMENT_TYPES);
         (*count)++;
     }
     return 0;

@@ -28,6 +28,11 @@
 #define FEED_MAX_HREF 1000
 #define FEED_MAX_ATTACHMENTS 32 /* per item */
 #define FEED_MAX_ATTACHMENT_BYTES (32LL * 1024 * 1024) /* one attachment's size */
+/* A PDF attachment (proto/pdf.h): its bytes are an attachment's; a kiosk
+ * checks the page count and every page's size before it renders one. */
+#define PDF_MAX_BYTES FEED_MAX_ATTACHMENT_BYTES
+#define PDF_MAX_PAGES 200 /* pages in one PDF */
+#define PDF_MAX_PAGE_PT 3370 /* points (1/72 inch), either side of a page: A0's long side, 1189 mm */
 #define FEED_SORT_MAX 1000000 /* sort keys are -FEED_SORT_MAX..FEED_SORT_MAX */
 
 /* ---- feedback (POST /v1/feedback) -------------------------------------- */

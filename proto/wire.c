@@ -31,6 +31,10 @@ bool proto_image_type_valid(const char *mime)
     return mime && (strcmp(mime, "image/png") == 0 || strcmp(mime, "image/jpeg") == 0);
 }
 
+bool proto_pdf_type(const char *mime) { return mime && strcmp(mime, PROTO_PDF_TYPE) == 0; }
+
+bool proto_attachment_type_valid(const char *mime) { return proto_image_type_valid(mime) || proto_pdf_type(mime); }
+
 /* ---- vocabularies ---------------------------------------------------------- */
 
 static const char *const period_words[] = {"long_term", "periodic", "phased", "immediate"};

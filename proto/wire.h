@@ -23,8 +23,15 @@ bool proto_id_valid(const char *id);
 bool proto_feedback_id_valid(const char *id);
 /* An attachment's name: 64 lowercase hexadecimal digits. */
 bool proto_sha256_valid(const char *hex);
-/* The attachment types a feed may carry: image/png and image/jpeg. */
+/* The attachment types a feed may carry: pictures (image/png, image/jpeg)
+ * and documents (application/pdf, proto/pdf.h). */
+#define PROTO_PDF_TYPE "application/pdf"
+#define PROTO_ATTACHMENT_TYPES "image/png, image/jpeg or application/pdf"
+bool proto_attachment_type_valid(const char *mime);
+/* A picture: image/png or image/jpeg. */
 bool proto_image_type_valid(const char *mime);
+/* A document: application/pdf. */
+bool proto_pdf_type(const char *mime);
 
 /* ---- vocabularies -------------------------------------------------------
  * The words on the wire and the enums the programs use.  *_parse returns

@@ -7,8 +7,10 @@
 #   - libcurl only in the sync client (sync/) and kioskctl's admin client;
 #   - SDL only in the kiosk's screen side (kiosk/text, ui, screens, ime,
 #     headless and kiosk/main.c);
-#   - bin/countyd and bin/kioskctl link no SDL, SDL_ttf, SDL_image, librime
-#     or zinnia (ldd);
+#   - poppler and cairo only in the kiosk's PDF renderer (kiosk/ui/pdfrender.c;
+#     scripts/sample_pdf.c, which draws the sample, is no program's);
+#   - bin/countyd and bin/kioskctl link no SDL, SDL_ttf, SDL_image, librime,
+#     zinnia, poppler or cairo (ldd);
 #   - bin/countyd holds no kiosk code: it checks content with proto/, not
 #     with the kiosk's store (no store_* or feed_import_* symbol).
 # Prints one line per violation and exits 1 if there is any.
@@ -32,11 +34,15 @@ for f in $sources; do
         kiosk/text/*|kiosk/ui/*|kiosk/screens/*|kiosk/ime/*|kiosk/headless/*|kiosk/main.c) ;;
         *) grep -qn '#[[:space:]]*include[[:space:]]*<SDL' "$f" && fail "$f: SDL belongs to the kiosk's screen side" ;;
     esac
+    case "$f" in
+        kiosk/ui/pdfrender.c) ;;
+        *) grep -qn '#[[:space:]]*include[[:space:]]*<\(poppler\|cairo\)' "$f" && fail "$f: poppler and cairo belong to kiosk/ui/pdfrender.c" ;;
+    esac
 done
 
 for prog in countyd kioskctl; do
     [ -x "$BIN/$prog" ] || { fail "$BIN/$prog: not built"; continue; }
-    linked=$(ldd "$BIN/$prog" | grep -iE 'libSDL|librime|libzinnia' | awk '{print $1}' | tr '\n' ' ')
+    linked=$(ldd "$BIN/$prog" | grep -iE 'libSDL|librime|libzinnia|libpoppler|libcairo' | awk '{print $1}' | tr '\n' ' ')
     [ -n "$linked" ] && fail "$BIN/$prog links $linked"
 done
 

@@ -63,6 +63,7 @@ struct SyncThread {
     bool fetch_kicked; /* under lock: new content may lack images */
     RoundResult fetch_result; /* under lock: its last pass, for the sync mark */
     char fetch_error[512]; /* under lock */
+    Lookup *lookup; /* the 查询办理结果 request slot, its own lock */
 };
 
 static time_t started_at; /* process start, for the uptime in heartbeats */
@@ -359,6 +360,9 @@ static void *sync_main(void *arg)
     bool first = true;
     while (!atomic_load(&t->stop)) {
         clear_poke(t);
+        /* A visitor waits for this one: before the round, whose long-poll
+         * the lookup's poke has just cut short. */
+        lookup_serve(t->lookup, &ss);
         store_views(t, &ss);
         RoundResult r = sync_round(&ss, SYNC_LONG_POLL_S, first, &t->stop, t);
         first = false;
@@ -378,6 +382,10 @@ int sync_start(const Config *cfg, SyncNotify notify, void *ctx, SyncThread **out
     if (!started_at) started_at = time(NULL);
     SyncThread *t = calloc(1, sizeof *t);
     if (!t) return err_set(err, "out of memory");
+    if (lookup_new(&t->lookup, err)) {
+        free(t);
+        return -1;
+    }
     t->cfg = *cfg;
     t->notify = notify;
     t->ctx = ctx;
@@ -393,6 +401,7 @@ int sync_start(const Config *cfg, SyncNotify notify, void *ctx, SyncThread **out
         pthread_cond_destroy(&t->cond);
         pthread_mutex_destroy(&t->cache_lock);
         pthread_mutex_destroy(&t->lock);
+        lookup_free(t->lookup);
         free(t);
         return err_set(err, "cannot start the sync thread: %s", strerror(rc));
     }
@@ -428,5 +437,19 @@ void sync_stop(SyncThread *t)
     pthread_cond_destroy(&t->cond);
     pthread_mutex_destroy(&t->cache_lock);
     pthread_mutex_destroy(&t->lock);
+    lookup_free(t->lookup);
     free(t);
+}
+
+unsigned sync_lookup_ask(SyncThread *t, const char *digits)
+{
+    if (!t) return 0;
+    unsigned ticket = lookup_ask(t->lookup, digits);
+    sync_poke(t);
+    return ticket;
+}
+
+int sync_lookup_take(SyncThread *t, unsigned ticket, LookupResult *out)
+{
+    return t ? lookup_take(t->lookup, ticket, out) : 1;
 }

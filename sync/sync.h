@@ -33,6 +33,7 @@ typedef enum {
     SYNC_CONTENT_CHANGED, /* new revision applied, or attachments arrived */
     SYNC_STATUS_CHANGED, /* online/offline/error changed */
     SYNC_ANSWERS_CHANGED, /* public answers or feedback state changed */
+    SYNC_LOOKUP_DONE, /* the answer to a receipt lookup is ready (lookup.h) */
 } SyncEvent;
 
 typedef void (*SyncNotify)(void *ctx, SyncEvent ev);

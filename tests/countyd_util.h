@@ -183,6 +183,34 @@ static inline void countyd_add_kiosk(const Countyd *c, const char *id, char *tok
     json_decref(ans);
 }
 
+/* Waits until countyd holds exactly `n` long-polls (its status counts
+ * them), at most `seconds`; false if it never did. */
+static inline bool countyd_wait_held(const Countyd *c, long long n, double seconds)
+{
+    for (double end = test_now_s() + seconds; test_now_s() < end;) {
+        json_t *st = countyd_admin_ok(c, "GET", "/v1/admin/status", NULL);
+        long long held = json_integer_value(json_object_get(st, "long_polls_held"));
+        json_decref(st);
+        if (held == n) return true;
+        struct timespec ts = {0, 5 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    return false;
+}
+
+/* A number from /proc/PID/status ("Threads:"); -1 when it cannot be read. */
+static inline long countyd_proc_value(const Countyd *c, const char *key)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)c->pid);
+    FILE *f = fopen(path, "r");
+    long v = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (strncmp(line, key, strlen(key)) == 0 && sscanf(line + strlen(key), "%ld", &v) != 1) v = -1;
+    if (f) fclose(f);
+    return v;
+}
+
 static inline void countyd_wait_ready(Countyd *c)
 {
     for (int i = 0; i < 100; i++) {

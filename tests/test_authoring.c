@@ -75,6 +75,7 @@ static const char good_item[] = "category: jc-hy-dw\n"
                                 "period: 定期\n"
                                 "scope: 社会\n"
                                 "pinned: 是\n"
+                                "pdf: notice.pdf | 原件\n"
                                 "image: photo.png | 会议现场\n"
                                 "\n"
                                 "\xe3\x80\x80\xe3\x80\x80第一段，前面的全角空格会去掉。\n"
@@ -126,6 +127,8 @@ static void make_good_folder(void)
     write_file(AUTHORING_ANSWERS, good_answers);
     write_file("README.md", "not an item: only .txt files are\n");
     copy_file(SAMPLE_PNG, "photo.png");
+    copy_file("tests/data/pdf/three-pages.pdf", "notice.pdf");
+    copy_file("tests/data/pdf/truncated.pdf", "cut.pdf");
 }
 
 static int setup(void **state)
@@ -219,6 +222,11 @@ static void test_good_folder(void **state)
     assert_string_equal(str(a, "type"), "image/png");
     assert_string_equal(str(a, "caption"), "会议现场");
     assert_string_equal(str(a, "href"), "content/photo.png");
+    /* The PDF after the images whatever its line's place ([图1] is the photo). */
+    a = json_array_get(json_object_get(it, "attachments"), 1);
+    assert_string_equal(str(a, "type"), "application/pdf");
+    assert_string_equal(str(a, "caption"), "原件");
+    assert_string_equal(str(a, "href"), "content/notice.pdf");
 
     it = entry(doc, "items", 1);
     assert_string_equal(str(it, "id"), "sx-2026.02");
@@ -279,12 +287,13 @@ static void test_good_folder(void **state)
     assert_int_equal(symlink(dir, link), 0);
     assert_int_equal(blobs_mkdirs(cache, &err), 0);
     assert_int_equal(blobs_fetch_local(s, cache, parent, &fetched, &err), 0);
-    assert_int_equal(fetched, 1);
+    assert_int_equal(fetched, 2); /* the photo and the PDF */
     int64_t now;
     assert_int_equal(feed_parse_time("2026-11-20T12:00:00+08:00", &now), 0);
     StoreItem item;
     assert_int_equal(store_item_get(s, "jc-hy-10", now, &item, &err), 0);
-    assert_int_equal(item.s.image_count, 1);
+    assert_int_equal(item.s.image_count, 2);
+    assert_string_equal(item.images[1].mime, "application/pdf");
     store_item_free(&item);
     assert_int_equal(store_item_get(s, "sx-2026.02", now, &item, &err), 1);
     store_close(s);
@@ -392,6 +401,18 @@ static void test_image_too_large_for_a_kiosk(void **state)
                    "x.txt:3: image: \"huge.png\": the image is 30000 x 30000 pixels");
 }
 
+/* A PDF is checked with the rule countyd and the kiosks apply (proto/pdf.h). */
+static void test_pdf_checked_like_on_kiosks(void **state)
+{
+    (void)state;
+    expect_failure("x.txt",
+                   "category: jc\ntitle: t\npdf: cut.pdf\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n\nt\n",
+                   "x.txt:3: pdf: \"cut.pdf\": PDF 文件不完整");
+    expect_failure("x.txt",
+                   "category: jc\ntitle: t\npdf: photo.png\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n\nt\n",
+                   "x.txt:3: pdf: \"photo.png\": 这不是 PDF 文件");
+}
+
 static void test_title_too_long(void **state)
 {
     (void)state;
@@ -407,7 +428,7 @@ static void test_too_many_images(void **state)
     char text[8192] = "category: jc\ntitle: t\npublished: 2026-11-18\nperiod: 即时\nscope: 社会\n";
     for (int i = 0; i < 33; i++) test_append(text, sizeof text, "image: photo.png\n");
     test_append(text, sizeof text, "\nt\n");
-    expect_failure("x.txt", text, "x.txt:38: image: at most 32 images per item");
+    expect_failure("x.txt", text, "x.txt:38: image: at most 32 images and PDFs per item");
 }
 
 /* The author's word wins over detection, in the catalog and in an item,
@@ -534,6 +555,7 @@ int main(void)
         cmocka_unit_test_setup(test_relative_dates, setup),
         cmocka_unit_test_setup(test_bad_items, setup),
         cmocka_unit_test_setup(test_image_too_large_for_a_kiosk, setup),
+        cmocka_unit_test_setup(test_pdf_checked_like_on_kiosks, setup),
         cmocka_unit_test_setup(test_title_too_long, setup),
         cmocka_unit_test_setup(test_too_many_images, setup),
         cmocka_unit_test_setup(test_unknown_key_lists_known_ones, setup),

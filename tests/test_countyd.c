@@ -451,6 +451,51 @@ static void long_poll_times_out_with_304(void **state)
     reply_free(&r);
 }
 
+typedef struct {
+    long long since;
+    Reply reply;
+    double seconds;
+} Timed;
+
+static void *timed_long_poll(void *arg)
+{
+    Timed *p = arg;
+    char path[128];
+    snprintf(path, sizeof path, "/v1/content?since=%lld&wait=2", p->since);
+    double t0 = test_now_s();
+    p->reply = kiosk_get(path, NULL);
+    p->seconds = test_now_s() - t0;
+    return NULL;
+}
+
+/* Held long-polls cost countyd no thread (they are suspended connections,
+ * their deadlines kept by one clock): 40 of them are held by a handful of
+ * threads, and each is told 304 at its max wait. */
+static void long_polls_time_out_without_a_thread_each(void **state)
+{
+    (void)state;
+    enum { N = 40 };
+    Timed polls[N];
+    pthread_t threads[N];
+    long long since = server_revision();
+    long before = countyd_proc_value(&srv, "Threads:");
+    for (int i = 0; i < N; i++) {
+        polls[i] = (Timed){.since = since};
+        pthread_create(&threads[i], NULL, timed_long_poll, &polls[i]);
+    }
+    assert_true(countyd_wait_held(&srv, N, 30));
+    long during = countyd_proc_value(&srv, "Threads:");
+    printf("countyd holds %d long-polls with %ld threads (%ld before)\n", N, during, before);
+    assert_true(during > 0 && during == before && during < 12);
+    for (int i = 0; i < N; i++) {
+        pthread_join(threads[i], NULL);
+        assert_int_equal(polls[i].reply.status, 304);
+        assert_true(polls[i].seconds >= 1.9);
+        reply_free(&polls[i].reply);
+    }
+    assert_true(countyd_wait_held(&srv, 0, 30));
+}
+
 /* An image no kiosk can show (proto/image.h) is refused at upload, with a
  * message naming its size, and bytes that are no image at all too. */
 static void images_no_kiosk_can_show_are_refused(void **state)
@@ -478,6 +523,39 @@ static void images_no_kiosk_can_show_are_refused(void **state)
     snprintf(path, sizeof path, "/v1/admin/blobs/%s", hex);
     r = countyd_call(&srv, "PUT", path, headers, not_png, sizeof not_png - 1);
     expect_error(&r, 415, "unsupported_media_type");
+}
+
+/* A PDF is accepted with the rule the kiosks apply (proto/pdf.h): the
+ * sample notice is stored, one cut short or locked with a password is
+ * refused with the reason, bytes that are no PDF with 415. */
+static void pdfs_are_checked_like_on_kiosks(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *file;
+        long status;
+        const char *says;
+    } cases[] = {
+        {"tests/data/pdf/three-pages.pdf", 201, NULL}, {"tests/data/pdf/truncated.pdf", 400, "不完整"},
+        {"tests/data/pdf/encrypted.pdf", 400, "密码"}, {"tests/data/pdf/too-many-pages.pdf", 400, "201 页"},
+        {"tests/data/chart-dues.png", 415, NULL},
+    };
+    char auth[160];
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", srv.admin_token);
+    const char *headers[] = {auth, "Content-Type: application/pdf", NULL};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *data, hex[65], path[128];
+        size_t len;
+        int64_t size;
+        Err err;
+        assert_int_equal(bytes_read_file(cases[i].file, 1 << 20, &data, &len, &err), 0);
+        assert_int_equal(blobs_hash_file(cases[i].file, hex, &size, &err), 0);
+        snprintf(path, sizeof path, "/v1/admin/blobs/%s", hex);
+        Reply r = countyd_call(&srv, "PUT", path, headers, data, len);
+        free(data);
+        if (r.status != cases[i].status || (cases[i].says && !strstr(r.body, cases[i].says)))
+            fail_msg("%s: %ld %s", cases[i].file, r.status, r.body);
+    }
 }
 
 static void blobs_are_served_and_immutable(void **state)
@@ -1115,9 +1193,26 @@ static bool closed_within(int fd, double seconds)
     return n == 0 || errno != EAGAIN;
 }
 
+typedef struct {
+    const Countyd *c;
+    const char *const *headers;
+    char path[128];
+    Reply reply;
+    double answered_at;
+} SmallPoll;
+
+static void *small_long_poll(void *arg)
+{
+    SmallPoll *p = arg;
+    p->reply = countyd_call(p->c, "GET", p->path, p->headers, NULL, 0);
+    p->answered_at = test_now_s();
+    return NULL;
+}
+
 /* A flood of slow clients from one address, as many as the server takes
- * connections: registered kiosks are served all the same, and a declared
- * body that never comes is dropped after the client timeout. */
+ * connections: registered kiosks are served all the same (a new request
+ * at once, a held long-poll woken by a publish), and a declared body that
+ * never comes is dropped after the client timeout. */
 static void slow_client_flood_leaves_kiosks_served(void **state)
 {
     (void)state;
@@ -1131,6 +1226,14 @@ static void slow_client_flood_leaves_kiosks_served(void **state)
     countyd_add_kiosk(&small, "hall-9", token);
     snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
     const char *headers[] = {auth, "X-Kiosk-Id: hall-9", "Content-Type: application/json", NULL};
+    json_t *st = countyd_admin_ok(&small, "GET", "/v1/admin/status", NULL);
+    SmallPoll poll = {.c = &small, .headers = headers};
+    snprintf(poll.path, sizeof poll.path, "/v1/content?since=%lld&wait=60",
+             (long long)json_integer_value(json_object_get(st, "revision")));
+    json_decref(st);
+    pthread_t poller;
+    pthread_create(&poller, NULL, small_long_poll, &poll);
+    assert_true(countyd_wait_held(&small, 1, 30));
     int flood[60], opened = 0;
     for (int i = 0; i < 60; i++)
         if ((flood[i] = slow_client("127.0.0.2", small.port)) >= 0) opened++;
@@ -1142,6 +1245,14 @@ static void slow_client_flood_leaves_kiosks_served(void **state)
     assert_int_equal(r.status, 200);
     assert_true(took < 1.0);
     reply_free(&r);
+    double published = test_now_s();
+    json_decref(countyd_admin_ok(&small, "PUT", "/v1/admin/notices/flood", "{\"text\":\"今天下午三点召开党员大会\"}"));
+    pthread_join(poller, NULL);
+    printf("a held long-poll during the flood: %ld, %.2f s after the publish\n", poll.reply.status,
+           poll.answered_at - published);
+    assert_int_equal(poll.reply.status, 200);
+    assert_true(poll.answered_at - published < 1.0);
+    reply_free(&poll.reply);
     /* The first flood connection was taken in; its body never came. */
     t0 = test_now_s();
     assert_true(closed_within(flood[0], 8.0));
@@ -1162,7 +1273,9 @@ int main(void)
         cmocka_unit_test(feeds_are_gzipped_when_the_kiosk_asks),
         cmocka_unit_test(long_poll_answers_a_publish),
         cmocka_unit_test(long_poll_times_out_with_304),
+        cmocka_unit_test(long_polls_time_out_without_a_thread_each),
         cmocka_unit_test(images_no_kiosk_can_show_are_refused),
+        cmocka_unit_test(pdfs_are_checked_like_on_kiosks),
         cmocka_unit_test(blobs_are_served_and_immutable),
         cmocka_unit_test(feedback_batches_are_idempotent),
         cmocka_unit_test(feedback_is_keyed_by_kiosk_and_id),

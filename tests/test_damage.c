@@ -5,7 +5,12 @@
  *   - a still home screen (the urgent notice in its strip, the ticker's
  *     welcome line) draws nothing for seconds;
  *   - a scrolling notice touches only the ticker strip at the bottom, and
- *     those pixels are exactly what a full frame draws at the same moment. */
+ *     those pixels are exactly what a full frame draws at the same moment;
+ *   - a finger on a tile touches only that tile (and the ticker's strip);
+ *   - a tap on a tile slides the category in by moving pictures: halfway,
+ *     the band between header and bar is the home picture (as it was on
+ *     screen) moved out and the category's moved in beside it, the chrome
+ *     is the category's, and the last frame is exactly a full frame. */
 #include <SDL.h>
 #include <SDL_image.h>
 #include <SDL_ttf.h>
@@ -153,11 +158,135 @@ static void test_a_scrolling_notice_touches_only_its_strip_as_a_full_frame_would
     free(partial);
 }
 
+static SDL_Event finger(Uint32 type, SDL_Rect at)
+{
+    SDL_Event e = {0};
+    e.type = type;
+    e.tfinger.touchId = 1;
+    e.tfinger.x = (at.x + at.w / 2.0f) / W;
+    e.tfinger.y = (at.y + at.h / 2.0f) / H;
+    e.tfinger.pressure = 1;
+    return e;
+}
+
+static SDL_Rect first_tile(void)
+{
+    int n;
+    const Widget *w = ui_widgets(app_ui(app), &n);
+    for (int i = 0; i < n; i++)
+        if (w[i].touch && strncmp(w[i].id, "cat:", 4) == 0) return w[i].rect;
+    fail_msg("no tile on home");
+    return (SDL_Rect){0};
+}
+
+static Uint32 *copy_pixels(void)
+{
+    SDL_Surface *s = window_pixels();
+    Uint32 *p = malloc((size_t)s->pitch * s->h);
+    assert_non_null(p);
+    memcpy(p, s->pixels, (size_t)s->pitch * s->h);
+    return p;
+}
+
+static const Uint32 *row_of(const Uint32 *pixels, int y)
+{
+    return (const Uint32 *)((const Uint8 *)pixels + y * window_pixels()->pitch);
+}
+
+static void test_a_finger_on_a_tile_touches_only_that_tile(void **state)
+{
+    (void)state;
+    app_redraw(app);
+    app_render(app);
+    SDL_Rect tile = first_tile();
+    poison();
+    SDL_Event down = finger(SDL_FINGERDOWN, tile);
+    app_handle_event(app, &down);
+    app_render(app);
+    SDL_Surface *s = window_pixels();
+    Uint32 poisoned = SDL_MapRGB(s->format, 255, 0, 255);
+    int margin = 8, touched = 0;
+    for (int y = 0; y < s->h; y++)
+        for (int x = 0; x < s->w; x++) {
+            if (row(s, y)[x] == poisoned) continue;
+            touched++;
+            assert_true(x >= tile.x - margin && x < tile.x + tile.w + margin);
+            assert_true(y >= tile.y - margin && y < tile.y + tile.h + margin);
+        }
+    assert_true(touched >= tile.w * tile.h);
+    Uint32 *partial = copy_pixels();
+    app_redraw(app);
+    app_render(app); /* the same moment, the whole frame: the pressed tile's pixels are its pixels */
+    for (int y = tile.y; y < tile.y + tile.h; y++)
+        assert_memory_equal(row_of(partial, y) + tile.x, row(s, y) + tile.x, (size_t)tile.w * 4);
+    free(partial);
+    SDL_Event up = finger(SDL_FINGERUP, tile);
+    up.tfinger.y = 0.99f; /* far away: no tap, the press ends */
+    SDL_Event move = up;
+    move.type = SDL_FINGERMOTION;
+    app_handle_event(app, &move);
+    app_handle_event(app, &up);
+    app_advance(app, 200);
+}
+
+static void test_a_tap_slides_the_pictures_it_has(void **state)
+{
+    (void)state;
+    app_redraw(app);
+    app_render(app);
+    SDL_Rect tile = first_tile();
+    Uint32 *home = copy_pixels();
+    SDL_Event down = finger(SDL_FINGERDOWN, tile), up = finger(SDL_FINGERUP, tile);
+    app_handle_event(app, &down);
+    app_advance(app, 60);
+    Uint32 *pressed = copy_pixels();
+    app_handle_event(app, &up);
+    assert_string_equal(app_screen_name(app), "category");
+    app_advance(app, 60); /* a few frames into the slide */
+    Uint32 *halfway = copy_pixels();
+    app_advance(app, 400);
+    Uint32 *last = copy_pixels();
+    app_redraw(app);
+    app_render(app);
+    SDL_Surface *s = window_pixels();
+    for (int y = 0; y < s->h; y++) assert_memory_equal(row_of(last, y), row(s, y), (size_t)s->w * 4);
+    Uint32 *category = copy_pixels();
+    /* Halfway: rows of the band are the pressed home moved left by dx and
+     * the category beside it; find dx on a row of the band, then check
+     * every row the pictures differ on. */
+    Chrome c = app_chrome(app, false);
+    int band_top = c.body.y, band_end = c.body.y + c.body.h, dx = -1, moved_rows = 0;
+    int probe = band_top + c.body.h / 3;
+    for (int d = 1; d < W && dx < 0; d++)
+        if (memcmp(row_of(halfway, probe), row_of(pressed, probe) + d, (size_t)(W - d) * 4) == 0 &&
+            memcmp(row_of(halfway, probe) + (W - d), row_of(category, probe), (size_t)d * 4) == 0)
+            dx = d;
+    print_message("halfway the pictures had moved by %d px\n", dx);
+    assert_true(dx > 0 && dx < W);
+    for (int y = 0; y < s->h; y++) {
+        if (y < band_top || y >= band_end) {
+            assert_memory_equal(row_of(halfway, y), row_of(category, y), (size_t)W * 4);
+            continue;
+        }
+        assert_memory_equal(row_of(halfway, y), row_of(pressed, y) + dx, (size_t)(W - dx) * 4);
+        assert_memory_equal(row_of(halfway, y) + (W - dx), row_of(category, y), (size_t)dx * 4);
+        moved_rows += memcmp(row_of(home, y), row_of(category, y), (size_t)W * 4) != 0;
+    }
+    assert_true(moved_rows > H / 2);
+    free(home);
+    free(pressed);
+    free(halfway);
+    free(last);
+    free(category);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_a_still_home_draws_nothing),
         cmocka_unit_test(test_a_scrolling_notice_touches_only_its_strip_as_a_full_frame_would),
+        cmocka_unit_test(test_a_finger_on_a_tile_touches_only_that_tile),
+        cmocka_unit_test(test_a_tap_slides_the_pictures_it_has),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -323,7 +323,7 @@ static void *long_poll(void *arg)
 {
     Poll *p = arg;
     char path[128];
-    snprintf(path, sizeof path, "/v1/content?since=%lld&wait=3", p->since);
+    snprintf(path, sizeof path, "/v1/content?since=%lld&wait=5", p->since);
     double t0 = test_now_s();
     Reply r = kiosk_get(p->k, path);
     p->seconds = test_now_s() - t0;
@@ -349,17 +349,18 @@ static void long_polls_wake_only_kiosks_whose_feed_changed(void **state)
     pthread_t t1, t2;
     pthread_create(&t1, NULL, long_poll, &qinghe);
     pthread_create(&t2, NULL, long_poll, &baishi);
-    /* Both are held once the server has seen them; then qinghe publishes. */
-    struct timespec pause = {0, 300 * 1000000L};
-    nanosleep(&pause, NULL);
+    /* Both are held (countyd counts them); then qinghe publishes. */
+    assert_true(countyd_wait_held(&srv, 2, 30));
     publish_item("qh-later", "qinghe", "own");
+    /* qinghe's is answered, baishi's still held. */
+    assert_true(countyd_wait_held(&srv, 1, 30));
     pthread_join(t1, NULL);
     pthread_join(t2, NULL);
     assert_int_equal(qinghe.status, 200);
-    assert_true(qinghe.seconds < 2.5);
+    assert_true(qinghe.seconds < 4.5);
     /* baishi's feed did not change: it was held to the end and told 304. */
     assert_int_equal(baishi.status, 304);
-    assert_true(baishi.seconds >= 2.9);
+    assert_true(baishi.seconds >= 4.9);
 }
 
 static void an_admin_acts_only_within_its_organisation(void **state)

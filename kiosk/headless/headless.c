@@ -13,6 +13,7 @@
 #include "body.h"
 #include "import.h"
 #include "log.h"
+#include "pdfpage.h"
 #include "number.h"
 
 #define TAP_MS 80
@@ -637,6 +638,36 @@ static int wait_state(Run *r, const char *key, const char *value)
     return fail(r, "wait-state: %s is \"%s\" after 30 s, not \"%s\"", key, have, value);
 }
 
+/* Waits (real time, up to 30 s) until some widget shows TEXT: what the
+ * sync thread answers (a receipt lookup) arrives as an event, in real
+ * time, while the script's clock stands still. */
+static int wait_text(Run *r, const char *text)
+{
+    for (int waited = 0; waited < 30000; waited += 50) {
+        process_events(r->app);
+        app_render(r->app);
+        if (text_shown(r->app, text)) return 0;
+        if (app_quitting(r->app)) return 0;
+        hold(r->app, 50);
+    }
+    return fail(r, "wait-text: \"%s\" is not shown on the %s screen after 30 s", text, app_screen_name(r->app));
+}
+
+/* Waits (real time, up to 30 s) until the PDF pages the screen asks for
+ * are rendered and shown: the worker renders in real time, off the
+ * script's clock, as it does off the UI thread on a screen. */
+static int wait_pdf(Run *r)
+{
+    for (int waited = 0; waited < 30000; waited += 10) {
+        process_events(r->app);
+        app_render(r->app);
+        if (!ui_pdf_busy(app_ui(r->app))) return 0;
+        SDL_Delay(10);
+        if (app_quitting(r->app)) return 0;
+    }
+    return fail(r, "wait-pdf: the PDF pages are not rendered after 30 s");
+}
+
 static int out_path(Run *r, const char *name, const char *ext, char *buf, size_t size)
 {
     Err err;
@@ -837,10 +868,18 @@ static int cmd_double_tap(Run *r, int argc, char **argv)
 
 static int cmd_sync_start(Run *r, int argc, char **argv) { return (void)argc, (void)argv, start_sync(r); }
 
+static int cmd_wait_pdf(Run *r, int argc, char **argv) { return (void)argc, (void)argv, wait_pdf(r); }
+
 static int cmd_wait_state(Run *r, int argc, char **argv)
 {
     (void)argc;
     return wait_state(r, argv[1], argv[2]);
+}
+
+static int cmd_wait_text(Run *r, int argc, char **argv)
+{
+    (void)argc;
+    return wait_text(r, argv[1]);
 }
 
 static int cmd_expect_body_face(Run *r, int argc, char **argv)
@@ -1075,6 +1114,8 @@ static const Command commands[] = {
     {"import", 1, 1, false, false, "import FILE", cmd_import},
     {"sync-start", 0, 0, false, false, "sync-start", cmd_sync_start},
     {"wait-state", 2, 2, false, false, "wait-state KEY VALUE", cmd_wait_state},
+    {"wait-text", 1, 1, true, false, "wait-text TEXT", cmd_wait_text},
+    {"wait-pdf", 0, 0, false, false, "wait-pdf", cmd_wait_pdf},
     {"expect-screen", 1, 1, true, true, "expect-screen NAME", cmd_expect_screen},
     {"expect-text", 1, 1, true, true, "expect-text TEXT", cmd_expect_text},
     {"expect-no-text", 1, 1, true, true, "expect-no-text TEXT", cmd_expect_text},

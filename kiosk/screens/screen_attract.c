@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "pdfpage.h"
 #include "screens.h"
 
 #define ATTRACT_SLIDE_MS 10000
@@ -135,6 +136,13 @@ static void excerpt(const char *body, char *out, size_t size)
     out[n] = '\0';
 }
 
+/* The item's first attachment: its picture, or a PDF's first page. */
+static void attachment_picture(Ui *ui, SDL_Rect box, const StoreImage *att)
+{
+    if (proto_pdf_type(att->mime)) ui_pdf_page(ui, NULL, box, att->sha256, 0, att->caption);
+    else ui_image(ui, NULL, box, att->sha256, att->caption);
+}
+
 static void attract_draw(App *app, void *st, Ui *ui)
 {
     Attract *a = st;
@@ -182,11 +190,11 @@ static void attract_draw(App *app, void *st, Ui *ui)
     if (it->s.image_count > 0) {
         if (portrait) {
             SDL_Rect img = {area.x, area.y + area.h - area.h * 2 / 5, area.w, area.h * 2 / 5};
-            ui_image(ui, NULL, img, it->images[0].sha256, it->images[0].caption);
+            attachment_picture(ui, img, &it->images[0]);
             text.h = img.y - y - ui_px(ui, 40);
         } else {
             SDL_Rect img = {area.x + area.w * 3 / 5 + ui_px(ui, 40), y, area.w * 2 / 5 - ui_px(ui, 40), text.h};
-            ui_image(ui, NULL, img, it->images[0].sha256, it->images[0].caption);
+            attachment_picture(ui, img, &it->images[0]);
             text.w = area.w * 3 / 5;
         }
     }

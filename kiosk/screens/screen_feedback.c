@@ -257,7 +257,7 @@ static void fb_event(App *app, void *st, const ScreenEvent *ev)
         if (keyboard_tap(keyboard, id) == KB_DONE) end_edit(f);
         return;
     }
-    if (!app_config(app)->feedback_enabled && strcmp(id, "fb.answers") != 0) return;
+    if (!app_config(app)->feedback_enabled && strcmp(id, "fb.answers") != 0 && strcmp(id, "fb.lookup") != 0) return;
     if (f->chosen_at) return; /* the chosen rating is on its way to the thanks */
     if (strcmp(id, "fb.reset") == 0) {
         f->confirm_reset = feedback_form_touched(&f->form);
@@ -302,6 +302,8 @@ static void fb_event(App *app, void *st, const ScreenEvent *ev)
         start_over(f);
     } else if (strcmp(id, "fb.answers") == 0) {
         app_open(app, SCREEN_ANSWERS, "");
+    } else if (strcmp(id, "fb.lookup") == 0) {
+        app_open(app, SCREEN_LOOKUP, "");
     }
 }
 
@@ -579,11 +581,12 @@ static void draw_disabled(Cursor *c)
     heading(c, "如有意见建议，请到便民服务窗口当面反映。已公开的答复可在“回复公开”中查看。", 38, false,
             ui_theme.text_soft);
     c->y += c->gap;
-    static const char *const ids[] = {"fb.answers"}, *const labels[] = {"查看回复公开"};
-    static const ButtonStyle styles[] = {BUTTON_SECONDARY};
+    /* What was submitted before can still be looked up. */
+    static const char *const ids[] = {"fb.answers", "fb.lookup"}, *const labels[] = {"查看回复公开", "查询办理结果"};
+    static const ButtonStyle styles[] = {BUTTON_SECONDARY, BUTTON_SECONDARY};
     Cursor narrow = *c;
-    narrow.area.w = ui_px(c->ui, 480);
-    action_row(&narrow, ids, labels, styles, 1);
+    narrow.area.w = ui_px(c->ui, 980) < c->area.w ? ui_px(c->ui, 980) : c->area.w;
+    action_row(&narrow, ids, labels, styles, 2);
 }
 
 static void draw_start(App *app, Feedback *f, Cursor *c)
@@ -600,18 +603,23 @@ static void draw_start(App *app, Feedback *f, Cursor *c)
     heading(c, f->chosen_at ? "已选择，正在提交…" : "点一下表情即可提交评价，无需登录", 34, f->chosen_at != 0,
             f->chosen_at ? ui_theme.ok : ui_theme.text_soft);
     c->y += c->gap;
-    /* Big cards: side by side in landscape, one under the other in
-     * portrait (five in a row would be too narrow for 非常不满意). */
-    rating_row(c, &f->form, f->chosen_at ? f->rated : 0, ui_px(c->ui, portrait ? 128 : 250), portrait);
+    /* Big cards: side by side in landscape (180 px tall, so that the two
+     * rows of actions fit under them with an urgent strip and a title of
+     * two lines), one under the other in portrait (five in a row would be
+     * too narrow for 非常不满意). */
+    rating_row(c, &f->form, f->chosen_at ? f->rated : 0, ui_px(c->ui, portrait ? 128 : 180), portrait);
     message_line(c, f->message);
     c->y += c->gap;
-    static const char *const ids[] = {"fb.open_form", "fb.open_request", "fb.open_report", "fb.answers"};
-    static const char *const labels[] = {"写意见建议", "申请公开 / 群众点题", "我要举报", "查看回复公开"};
-    static const ButtonStyle styles[] = {BUTTON_SECONDARY, BUTTON_SECONDARY, BUTTON_SECONDARY, BUTTON_QUIET};
+    static const char *const ids[] = {"fb.open_form", "fb.open_request", "fb.open_report", "fb.lookup", "fb.answers"};
+    static const char *const labels[] = {"写意见建议", "申请公开 / 群众点题", "我要举报", "查询办理结果",
+                                         "查看回复公开"};
+    static const ButtonStyle styles[] = {BUTTON_SECONDARY, BUTTON_SECONDARY, BUTTON_SECONDARY, BUTTON_QUIET,
+                                         BUTTON_QUIET};
     enum { ACTIONS = sizeof ids / sizeof ids[0] };
-    /* In rows of `per_row`: all in one row in landscape, two to a row in
-     * portrait (one would make the column taller than the screen). */
-    int per_row = portrait ? 2 : ACTIONS;
+    /* In rows of `per_row`: three to a row in landscape (the submissions,
+     * then the two ways to read answers), two in portrait (one would make
+     * the column taller than the screen). */
+    int per_row = portrait ? 2 : 3;
     for (int i = 0; i < ACTIONS; i += per_row) {
         int n = ACTIONS - i < per_row ? ACTIONS - i : per_row;
         action_row(c, &ids[i], &labels[i], &styles[i], n);
@@ -829,9 +837,9 @@ static void receipt_card(Cursor *c, const char *receipt)
     TextSpec label = {.size = ui_font(ui, 40), .color = ui_theme.text_soft, .middle = true, .max_lines = 1};
     ui_text(ui, (SDL_Rect){card.x + ui_px(ui, 40), card.y, label_w, h}, "回执号", &label);
     TextSpec number = {.size = ui_font(ui, 80), .bold = true, .color = ui_theme.text, .middle = true, .max_lines = 1};
-    ui_text_kind(ui, WIDGET_NOTE, "fb.receipt",
-                 (SDL_Rect){card.x + ui_px(ui, 40) + label_w, card.y, w - label_w - ui_px(ui, 80), h}, receipt,
-                 &number);
+    SDL_Rect nbox = {card.x + ui_px(ui, 40) + label_w, card.y, w - label_w - ui_px(ui, 80), h};
+    ui_text_kind(ui, -1, NULL, nbox, receipt, &number);
+    ui_record(ui, WIDGET_NOTE, "fb.receipt", receipt, nbox, false); /* named for scripts, not touchable */
     c->y += h + c->gap;
     TextSpec how = {.size = ui_font(ui, 36),
                     .bold = true,
@@ -939,16 +947,28 @@ const ScreenOps screen_feedback = {
     .pointer = fb_pointer,
 };
 
+/* The keyboard's engines are freed a while after it closed, whatever
+ * screen the kiosk shows by then (keyboard_release_idle). */
+static int release_keyboard(void *ctx, uint32_t now_ms)
+{
+    (void)ctx;
+    return keyboard ? keyboard_release_idle(keyboard, now_ms) : -1;
+}
+
 int feedback_screens_register(App *app, Err *err)
 {
     Err kb_err;
     if (!keyboard && keyboard_open(app_config(app), &keyboard, &kb_err))
         log_error("feedback: no on-screen keyboard (%s); ratings still work", kb_err.msg);
     if (keyboard && app_config(app)->headless) keyboard_wait_ready(keyboard);
-    if (app_register(app, &screen_feedback) || app_register(app, &screen_answers) || app_register(app, &screen_answer))
+    app_set_housekeeping(app, release_keyboard, NULL);
+    if (app_register(app, &screen_feedback) || app_register(app, &screen_answers) ||
+        app_register(app, &screen_answer) || app_register(app, &screen_lookup))
         return err_set(err, "no room to register the feedback screens");
     return 0;
 }
+
+Keyboard *feedback_keyboard(void) { return keyboard; }
 
 void feedback_screens_shutdown(void)
 {

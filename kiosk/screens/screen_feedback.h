@@ -9,6 +9,9 @@
  *   answer   (SCREEN_ANSWER)    one of them alone, in larger type, paged when
  *                               long; its argument is the answer's place in
  *                               the list ("0" = the newest); 返回 goes back
+ *   lookup   (SCREEN_LOOKUP)    查询办理结果: a receipt number (回执号) typed on
+ *                               the keypad, looked up by the sync thread
+ *                               (sync/lookup.h); the status, dates and answer
  *
  * The feedback screen's argument is what the app passes for the 意见建议
  * button: "SCREEN:ARG" of the screen it was opened from ("reader:ITEM_ID",
@@ -22,8 +25,10 @@
 extern const ScreenOps screen_feedback;
 extern const ScreenOps screen_answers;
 extern const ScreenOps screen_answer;
+extern const ScreenOps screen_lookup;
 
 #define SCREEN_ANSWER "answer"
+#define SCREEN_LOOKUP "lookup"
 
 /* Registers the screens and opens the keyboard's engines now, so that
  * pinyin has finished deploying (in the background) before a visitor
@@ -31,6 +36,9 @@ extern const ScreenOps screen_answer;
  * logged: ratings work without typing.  Fails only when the screens
  * cannot be registered. */
 int feedback_screens_register(App *app, Err *err);
+/* The one on-screen keyboard these screens share (librime allows one
+ * engine); NULL when it could not be opened. */
+struct Keyboard *feedback_keyboard(void);
 /* Closes the keyboard's engines (at exit). */
 void feedback_screens_shutdown(void);
 

@@ -1,8 +1,10 @@
 /* screen_reader.c — reading one item: the title and a meta line, the body
  * laid out into screen pages (paragraph indents and line breaking by
  * text.h), images inline with their captions where the body says [图N]
- * (the rest after the body), a large-text toggle that lays the item out
- * again at the same place; and the full-screen image view. */
+ * (the rest after the body), a PDF attachment as pages of its own, one
+ * PDF page a screen page (pdfpage.h: rendered off the UI thread, a
+ * placeholder until it is ready), a large-text toggle that lays the item
+ * out again at the same place. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,15 +12,16 @@
 
 #include "log.h"
 #include "number.h"
+#include "pdfpage.h"
 #include "reader_table.h"
 #include "screens.h"
 
 #define LARGE_ID "reader.large"
 
-typedef enum { SEG_TEXT, SEG_IMAGE, SEG_TABLE } SegKind;
+typedef enum { SEG_TEXT, SEG_IMAGE, SEG_TABLE, SEG_PDF } SegKind;
 
 /* One block of the body as laid out: a text (paragraph, heading, list
- * item, caption, signature), an image or a table. */
+ * item, caption, signature), an image, a table or a PDF (its pages). */
 typedef struct Segment {
     SegKind kind;
     int index; /* text block, image or table */
@@ -31,7 +34,7 @@ typedef struct Segment {
 typedef struct Piece {
     SegKind kind;
     int seg; /* its segment */
-    int first, count; /* lines of a text block, or the row of a table */
+    int first, count; /* lines of a text block, the row of a table, the page of a PDF */
     int y, h; /* inside the page's column */
     int offset; /* its place in the body, for keeping it in view across layouts */
     bool repeat; /* a table's header row repeated on a continuation page */
@@ -55,6 +58,8 @@ typedef struct Reader {
     int page_count;
     int page;
     int laid_w, laid_h, laid_h_rest; /* the columns the layout was made for: page 1, later pages (0 = redo) */
+    unsigned laid_pdf; /* what was known of the PDFs' pages (pdf_signature) */
+    SDL_Rect col_first, col_rest; /* the column on page 1 and on later pages, as last drawn */
     int anchor; /* body place to keep in view across layouts */
     int prepared; /* the page whose text is already in the cache (-1: none) */
     uint32_t page_since; /* when the current page was turned to */
@@ -165,7 +170,7 @@ static void add_body_block(Reader *r, Ui *ui, const BodyBlock *blk, int width, b
         if (sg) sg->gap = em;
         break;
     case BODY_IMAGE:
-        add_segment(r, SEG_IMAGE, blk->image);
+        add_segment(r, proto_pdf_type(r->item.images[blk->image].mime) ? SEG_PDF : SEG_IMAGE, blk->image);
         if (placed) placed[blk->image] = true;
         break;
     case BODY_TABLE: {
@@ -192,7 +197,9 @@ static void build_segments(Reader *r, Ui *ui, int width)
     bool *placed = calloc((size_t)(images ? images : 1), sizeof *placed);
     for (int i = 0; i < r->doc.count; i++) add_body_block(r, ui, &r->doc.blocks[i], width, placed);
     for (int i = 0; i < images; i++)
-        if (!placed || !placed[i]) add_segment(r, SEG_IMAGE, i);
+        if ((!placed || !placed[i]) && !proto_pdf_type(r->item.images[i].mime)) add_segment(r, SEG_IMAGE, i);
+    for (int i = 0; i < images; i++)
+        if ((!placed || !placed[i]) && proto_pdf_type(r->item.images[i].mime)) add_segment(r, SEG_PDF, i);
     free(placed);
 }
 
@@ -298,6 +305,51 @@ static int place_image(Reader *r, Ui *ui, Pager *pg, int s, int w)
     *pc = (Piece){.kind = SEG_IMAGE, .seg = s, .y = pg->y + gap, .h = ih + cap, .offset = place_of(s, 0)};
     pg->y += gap + ih + cap + ui_px(ui, 28);
     pg->empty = false;
+    return 0;
+}
+
+/* The pages of a PDF known so far (1 while it is opened, or when it
+ * cannot be: that page shows why). */
+static int pdf_pages(Ui *ui, const StoreImage *att)
+{
+    int pages = 1;
+    if (ui_pdf_pages(ui, att->sha256, &pages, NULL, 0) != PDF_READY) pages = 1;
+    return pages;
+}
+
+/* What the layout depends on of the item's PDFs: their page counts and
+ * whether they are open, so that the item is laid out again when one is. */
+static unsigned pdf_signature(Reader *r, Ui *ui)
+{
+    unsigned sig = 0;
+    for (int i = 0; i < r->item.s.image_count; i++) {
+        if (!proto_pdf_type(r->item.images[i].mime)) continue;
+        int pages = 0;
+        PdfState st = ui_pdf_pages(ui, r->item.images[i].sha256, &pages, NULL, 0);
+        sig = sig * 31u + (unsigned)st * 1000u + (unsigned)pages;
+    }
+    return sig;
+}
+
+/* Each page of a PDF is a page of its own, the first one under the title
+ * when nothing is on page 1 yet; a line under it says which page it is. */
+static int place_pdf(Reader *r, Ui *ui, Pager *pg, int s)
+{
+    int pages = pdf_pages(ui, &r->item.images[r->segs[s].index]);
+    for (int p = 0; p < pages; p++) {
+        if (!pg->empty) next_page(r, pg);
+        Piece *pc = add_piece(r);
+        if (!pc) return -1;
+        *pc = (Piece){.kind = SEG_PDF,
+                      .seg = s,
+                      .first = p,
+                      .count = pages,
+                      .y = pg->y,
+                      .h = page_height(r, pg) - pg->y,
+                      .offset = place_of(s, p)};
+        pg->y = page_height(r, pg);
+        pg->empty = false;
+    }
     return 0;
 }
 
@@ -427,6 +479,7 @@ static void layout(Reader *r, Ui *ui, int w, int h_first, int h_rest)
     r->laid_w = w;
     r->laid_h = h_first;
     r->laid_h_rest = h_rest;
+    r->laid_pdf = pdf_signature(r, ui);
     build_segments(r, ui, w);
     Pager pg = {.h_first = h_first, .h_rest = h_rest, .empty = true};
     new_page(r);
@@ -434,6 +487,7 @@ static void layout(Reader *r, Ui *ui, int w, int h_first, int h_rest)
         SegKind kind = r->segs[s].kind;
         int rc = kind == SEG_IMAGE   ? place_image(r, ui, &pg, s, w)
                  : kind == SEG_TABLE ? place_table(r, &pg, s)
+                 : kind == SEG_PDF   ? place_pdf(r, ui, &pg, s)
                                      : place_text(r, &pg, s);
         if (rc != 0) return;
     }
@@ -547,6 +601,10 @@ static void reader_event(App *app, void *st, const ScreenEvent *ev)
         char arg[128];
         snprintf(arg, sizeof arg, "%s#%s", r->item.s.id, ev->id + 6);
         app_open(app, "table", arg);
+    } else if (strncmp(ev->id, "pdf:", 4) == 0) {
+        char arg[128];
+        snprintf(arg, sizeof arg, "%s#%s", r->item.s.id, ev->id + 4);
+        app_open(app, "pdf", arg);
     } else if (strncmp(ev->id, "img:", 4) == 0) {
         char arg[128];
         snprintf(arg, sizeof arg, "%s#%s", r->item.s.id, ev->id + 4);
@@ -677,8 +735,61 @@ static void draw_table_piece(Reader *r, Ui *ui, const Piece *pc, SDL_Rect col)
     table_draw_row(ui, t, key, wid, pc->first, col.x + (col.w - t->width) / 2, col.y + pc->y);
 }
 
+/* The line under a PDF page: its caption and which page it is. */
+static int pdf_label(const StoreImage *att, int page, int pages, char *buf, size_t size)
+{
+    return snprintf(buf, size, "%s%s第 %d/%d 页", att->caption, att->caption[0] ? " · " : "", page + 1, pages);
+}
+
+static SDL_Rect pdf_box(Ui *ui, const Piece *pc, SDL_Rect col)
+{
+    int line = ui_read_font(ui, 32) * 3 / 2;
+    return (SDL_Rect){col.x, col.y + pc->y, col.w, pc->h - line};
+}
+
+/* A PDF page fitted into the column (a tap shows it full screen to zoom),
+ * its line under it. */
+static void draw_pdf_piece(Reader *r, Ui *ui, const Piece *pc, SDL_Rect col)
+{
+    int index = r->segs[pc->seg].index;
+    const StoreImage *att = &r->item.images[index];
+    char id[48], label[700];
+    snprintf(id, sizeof id, "pdf:%d#%d", index, pc->first);
+    pdf_label(att, pc->first, pc->count, label, sizeof label);
+    SDL_Rect box = pdf_box(ui, pc, col);
+    ui_pdf_page(ui, id, box, att->sha256, pc->first, label);
+    TextSpec spec = {.size = ui_read_font(ui, 32),
+                     .color = ui_theme.text_soft,
+                     .align = ALIGN_CENTER,
+                     .max_lines = 1,
+                     .lang = screens_text_lang(r->item.s.lang)};
+    ui_text(ui, (SDL_Rect){col.x, box.y + box.h + ui_px(ui, 6), col.w, ui_read_font(ui, 32) * 3 / 2 - ui_px(ui, 6)},
+            label, &spec);
+}
+
+/* The PDF pages of the pages before and after the one shown are rendered
+ * meanwhile (and kept), so that turning to them shows them at once. */
+static void prefetch_pdf(Reader *r, Ui *ui)
+{
+    for (int p = r->page - 1; p <= r->page + 1; p += 2) {
+        if (p < 0 || p >= r->page_count) continue;
+        SDL_Rect col = p == 0 ? r->col_first : r->col_rest;
+        for (int i = r->page_first[p]; i < page_end(r, p); i++) {
+            const Piece *pc = &r->pieces[i];
+            if (pc->kind != SEG_PDF) continue;
+            const char *sha = r->item.images[r->segs[pc->seg].index].sha256;
+            SDL_Rect at = ui_pdf_fit(ui, pdf_box(ui, pc, col), sha, pc->first);
+            ui_pdf_prefetch(ui, sha, pc->first, at.w, at.h);
+        }
+    }
+}
+
 static void draw_piece(Reader *r, Ui *ui, const Piece *pc, SDL_Rect col)
 {
+    if (pc->kind == SEG_PDF) {
+        draw_pdf_piece(r, ui, pc, col);
+        return;
+    }
     if (pc->kind == SEG_TEXT) {
         draw_text_piece(r, ui, pc, col);
         return;
@@ -738,7 +849,14 @@ static void reader_draw(App *app, void *st, Ui *ui)
     SDL_Rect col = {area.x, area.y + used + ui_px(ui, 24), area.w, area.h - used - ui_px(ui, 24)};
     int head = running_head(r, ui, ch.body, area.x, area.w, false);
     int h_rest = ch.body.h - head - ui_px(ui, 4);
+    if (r->laid_w && r->laid_pdf != pdf_signature(r, ui)) {
+        /* A PDF was opened meanwhile: its pages are known now. */
+        set_anchor(r);
+        r->laid_w = 0;
+    }
     if (r->laid_w != col.w || r->laid_h != col.h || r->laid_h_rest != h_rest) layout(r, ui, col.w, col.h, h_rest);
+    r->col_first = col;
+    r->col_rest = (SDL_Rect){col.x, ch.body.y + head, col.w, h_rest};
     if (r->page >= r->page_count) r->page = r->page_count ? r->page_count - 1 : 0;
     if (r->page == 0) {
         title_block(app, r, ui, area, true);
@@ -749,6 +867,7 @@ static void reader_draw(App *app, void *st, Ui *ui)
     }
     for (int i = r->page_count ? r->page_first[r->page] : 0; i < page_end(r, r->page); i++)
         draw_piece(r, ui, &r->pieces[i], col);
+    prefetch_pdf(r, ui);
     record_tables(r, ui, col);
     large_button(r, ui, &ch, portrait);
     app_draw_pager(app, ui, &ch, r->page, r->page_count);

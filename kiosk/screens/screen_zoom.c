@@ -1,9 +1,11 @@
 /* screen_zoom.c — the full-screen views a visitor zooms: one image of an
- * item (screen "image", arg "ITEM#N") and one table of an item's body
- * (screen "table", arg "ITEM#T").  Both fill the space between the header
- * and the bars; a double tap zooms in (2.5×) and out, two fingers pinch
- * (1× to 5×), one finger pans while zoomed.  Not zoomed, a swipe turns to
- * the item's next or previous image as a page turn would. */
+ * item (screen "image", arg "ITEM#N"), one table of an item's body
+ * (screen "table", arg "ITEM#T") and the pages of a PDF attachment
+ * (screen "pdf", arg "ITEM#N#PAGE").  All fill the space between the
+ * header and the bars; a double tap zooms in (2.5×) and out, two fingers
+ * pinch (1× to 5×), one finger pans while zoomed.  Not zoomed, a swipe
+ * turns to the item's next or previous image, or the PDF's next or
+ * previous page, as a page turn would. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 #include "body.h"
 #include "log.h"
 #include "number.h"
+#include "pdfpage.h"
 #include "reader_table.h"
 #include "screens.h"
 
@@ -136,17 +139,30 @@ static void zoom_record(Ui *ui, const Zoom *z, SDL_Rect view, const char *what)
     ui_text_kind(ui, WIDGET_NOTE, NULL, r, label, &spec);
 }
 
-/* "ITEM#N" -> the item and N. */
-static int parse_arg(App *app, const char *arg, StoreItem *item, int *index)
+/* "ITEM#N" -> the item and N; "ITEM#N#P" also P (page, else 0). */
+static int parse_arg_page(App *app, const char *arg, StoreItem *item, int *index, int *page)
 {
-    char id[PROTO_ID_MAX];
+    char id[PROTO_ID_MAX], num[16];
     const char *hash = strchr(arg, '#');
     if (!hash || (size_t)(hash - arg) >= sizeof id) return -1;
     snprintf(id, sizeof id, "%.*s", (int)(hash - arg), arg);
-    if (number_parse_int(hash + 1, 0, 1000000, index)) return -1;
+    const char *second = strchr(hash + 1, '#');
+    *page = 0;
+    if (second && number_parse_int(second + 1, 0, 1000000, page)) return -1;
+    size_t n = second ? (size_t)(second - hash - 1) : strlen(hash + 1);
+    if (n >= sizeof num) return -1;
+    snprintf(num, sizeof num, "%.*s", (int)n, hash + 1);
+    if (number_parse_int(num, 0, 1000000, index)) return -1;
     Err err;
     if (store_item_get(app_store(app), id, app_time(app), item, &err) != 0) return -1;
     return 0;
+}
+
+static int parse_arg(App *app, const char *arg, StoreItem *item, int *index)
+{
+    int page;
+    if (strchr(strchr(arg, '#') ? strchr(arg, '#') + 1 : arg, '#')) return -1;
+    return parse_arg_page(app, arg, item, index, &page);
 }
 
 /* The view: the whole body between the header and the bars. */
@@ -179,7 +195,7 @@ static int image_enter(App *app, void *st, const char *arg)
 {
     ImageView *v = st;
     if (parse_arg(app, arg, &v->item, &v->index) != 0) return -1;
-    if (v->index >= v->item.s.image_count) {
+    if (v->index >= v->item.s.image_count || proto_pdf_type(v->item.images[v->index].mime)) {
         store_item_free(&v->item);
         return -1;
     }
@@ -209,7 +225,9 @@ static void image_event(App *app, void *st, const ScreenEvent *ev)
 {
     ImageView *v = st;
     if (ev->kind == INPUT_SWIPE && v->z.s <= 1.01f && abs(ev->dx) >= abs(ev->dy)) {
-        int next = v->index + (ev->dx < 0 ? 1 : -1);
+        int step = ev->dx < 0 ? 1 : -1, next = v->index + step;
+        /* The item's pictures only: its PDFs have a view of their own. */
+        while (next >= 0 && next < v->item.s.image_count && proto_pdf_type(v->item.images[next].mime)) next += step;
         if (next < 0 || next >= v->item.s.image_count) {
             app_toast(app, next < 0 ? "已是第一张" : "已是最后一张");
             return;
@@ -472,4 +490,157 @@ const ScreenOps screen_table = {
     .refresh = table_refresh,
     .pointer = table_pointer,
     .pinch = table_pinch,
+};
+
+/* ---- the pages of a PDF ----------------------------------------------- */
+
+typedef struct PdfView {
+    StoreItem item;
+    int index; /* which attachment */
+    int page;
+    Zoom z;
+    SDL_Rect view;
+    int fit_w, fit_h; /* the page fitted to the view at 1× */
+} PdfView;
+
+/* The zooms a page is rendered at: a few steps, not every scale a pinch
+ * passes through, so that the worker renders a page once per step and a
+ * zoomed page stays sharp without a render for each frame. */
+static float pdf_render_scale(float s) { return s <= 1.01f ? 1 : s <= 2.0f ? 2 : s <= 3.5f ? 3.5f : ZOOM_MAX; }
+
+static const char *pdf_sha(const PdfView *v) { return v->item.images[v->index].sha256; }
+
+static int pdf_enter(App *app, void *st, const char *arg)
+{
+    PdfView *v = st;
+    if (parse_arg_page(app, arg, &v->item, &v->index, &v->page) != 0) return -1;
+    if (v->index >= v->item.s.image_count || !proto_pdf_type(v->item.images[v->index].mime)) {
+        store_item_free(&v->item);
+        return -1;
+    }
+    v->z.s = 1;
+    return 0;
+}
+
+static void pdf_leave(App *app, void *st)
+{
+    (void)app;
+    store_item_free(&((PdfView *)st)->item);
+}
+
+static bool pdf_refresh(App *app, void *st)
+{
+    PdfView *v = st;
+    StoreItem it;
+    Err err;
+    if (store_item_get(app_store(app), v->item.s.id, app_time(app), &it, &err) != 0) return false;
+    bool same = v->index < it.s.image_count && strcmp(it.images[v->index].sha256, pdf_sha(v)) == 0;
+    store_item_free(&v->item);
+    v->item = it;
+    return same;
+}
+
+static void pdf_event(App *app, void *st, const ScreenEvent *ev)
+{
+    PdfView *v = st;
+    if (ev->kind == INPUT_SWIPE && v->z.s <= 1.01f) {
+        bool across = abs(ev->dx) >= abs(ev->dy);
+        int step = (across ? ev->dx : ev->dy) < 0 ? 1 : -1, pages = 1;
+        if (ui_pdf_pages(app_ui(app), pdf_sha(v), &pages, NULL, 0) != PDF_READY) pages = 1;
+        int next = v->page + step;
+        if (next < 0 || next >= pages) {
+            app_toast(app, next < 0 ? "已是第一页" : "已是最后一页");
+            return;
+        }
+        app_transition(app, step);
+        v->page = next;
+        v->z = (Zoom){.s = 1};
+        return;
+    }
+    if (ev->kind != INPUT_TAP) return;
+    if (strcmp(ev->id, CLOSE_ID) == 0) app_back(app);
+    else if (strcmp(ev->id, VIEW_ID) == 0) zoom_tap(&v->z, app, ev->x, ev->y, v->view, v->fit_w, v->fit_h);
+}
+
+static bool pdf_pointer(App *app, void *st, const InputEvent *in)
+{
+    (void)app;
+    PdfView *v = st;
+    return zoom_pointer(&v->z, in, v->view, v->fit_w, v->fit_h);
+}
+
+static void pdf_pinch(App *app, void *st, const PinchEvent *pe)
+{
+    (void)app;
+    PdfView *v = st;
+    zoom_pinch(&v->z, pe, v->view, v->fit_w, v->fit_h);
+}
+
+static void pdf_draw(App *app, void *st, Ui *ui)
+{
+    PdfView *v = st;
+    Chrome ch;
+    v->view = view_rect(app, &ch);
+    app_draw_header(app, ui, &ch);
+    ui_fill_bleed(ui, ch.body, (SDL_Color){38, 34, 31, 255});
+    const char *sha = pdf_sha(v);
+    char msg[160] = "", label[700];
+    int pages = 1;
+    PdfState shown = ui_pdf_pages(ui, sha, &pages, msg, sizeof msg);
+    if (v->page >= pages) v->page = pages - 1;
+    SDL_Rect fit = ui_pdf_fit(ui, v->view, sha, v->page);
+    v->fit_w = fit.w;
+    v->fit_h = fit.h;
+    zoom_clamp(&v->z, v->view, v->fit_w, v->fit_h);
+    SDL_Rect dst = zoom_rect(&v->z, v->view, v->fit_w, v->fit_h);
+    if (shown == PDF_READY) {
+        /* The page at the zoom's step, with the fitted one kept to stand
+         * in (stretched) while a sharper one is rendered. */
+        float rs = pdf_render_scale(v->z.s);
+        ui_pdf_prefetch(ui, sha, v->page, fit.w, fit.h);
+        ui_clip(ui, &v->view);
+        shown = ui_pdf_draw(ui, dst, sha, v->page, (int)(fit.w * rs), (int)(fit.h * rs), msg, sizeof msg);
+        ui_clip(ui, NULL);
+        if (shown == PDF_PENDING && rs > 1) shown = PDF_READY;
+        if (v->z.s <= 1.01f) {
+            for (int p = v->page - 1; p <= v->page + 1; p += 2) {
+                if (p < 0 || p >= pages) continue;
+                SDL_Rect n = ui_pdf_fit(ui, v->view, sha, p);
+                ui_pdf_prefetch(ui, sha, p, n.w, n.h);
+            }
+        }
+    }
+    if (shown != PDF_READY) {
+        TextSpec spec = {.size = ui_font(ui, 36), .color = ui_theme.header_text, .align = ALIGN_CENTER, .middle = true};
+        ui_text_kind(ui, WIDGET_NOTE, NULL, v->view, shown == PDF_FAILED ? msg : "正在打开文件……", &spec);
+    }
+    const StoreImage *att = &v->item.images[v->index];
+    snprintf(label, sizeof label, "%s%s第 %d/%d 页", att->caption, att->caption[0] ? " · " : "", v->page + 1, pages);
+    if (v->z.s <= 1.01f) {
+        int size = ui_font(ui, 32), h = size * 2;
+        SDL_Rect band = {v->view.x, v->view.y + v->view.h - h, v->view.w, h};
+        ui_fill(ui, band, (SDL_Color){20, 18, 16, 200});
+        TextSpec spec = {.size = size,
+                         .color = ui_theme.header_text,
+                         .align = ALIGN_CENTER,
+                         .middle = true,
+                         .max_lines = 1,
+                         .lang = screens_text_lang(v->item.s.lang)};
+        ui_text(ui, band, label, &spec);
+    }
+    zoom_record(ui, &v->z, v->view, label);
+    close_button(app, ui, &ch);
+    app_draw_nav(app, ui, &ch, true);
+}
+
+const ScreenOps screen_pdf = {
+    .name = "pdf",
+    .state_size = sizeof(PdfView),
+    .enter = pdf_enter,
+    .leave = pdf_leave,
+    .event = pdf_event,
+    .draw = pdf_draw,
+    .refresh = pdf_refresh,
+    .pointer = pdf_pointer,
+    .pinch = pdf_pinch,
 };

@@ -10,6 +10,7 @@ void screens_register_builtin(App *app)
     app_register(app, &screen_reader);
     app_register(app, &screen_image);
     app_register(app, &screen_table);
+    app_register(app, &screen_pdf);
     app_register(app, &screen_attract);
     app_register(app, &screen_sleep);
 }

@@ -21,6 +21,7 @@ extern const ScreenOps screen_category;
 extern const ScreenOps screen_reader;
 extern const ScreenOps screen_image;
 extern const ScreenOps screen_table;
+extern const ScreenOps screen_pdf;
 extern const ScreenOps screen_attract;
 extern const ScreenOps screen_sleep;
 

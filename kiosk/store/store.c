@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "receipt.h"
 #include "path.h"
 #include "sqlutil.h"
 
@@ -1105,6 +1106,28 @@ int store_feedback_note_attempt(Store *s, const char *id, const char *error, Err
 {
     return run(s, err, "UPDATE feedback_outbox SET attempts = attempts + 1, last_error = ?2 WHERE id = ?1", "ss", id,
                error ? error : "");
+}
+
+/* Receipt numbers are not stored: each is worked out from its id by the
+ * rule countyd shares (a few microseconds each), so there is no column
+ * that could disagree with the id. */
+int store_feedback_unsent_receipt(Store *s, const char *digits, bool *out, Err *err)
+{
+    sqlite3_stmt *st = prepare(s, err, "SELECT id FROM feedback_outbox WHERE sent_at IS NULL", NULL);
+    if (!st) return -1;
+    int rc = SQLITE_DONE;
+    *out = false;
+    while (!*out && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        char receipt[RECEIPT_DIGITS + 1];
+        const char *id = (const char *)sqlite3_column_text(st, 0);
+        *out = id && receipt_from_feedback_id(id, receipt, NULL) == 0 && strcmp(receipt, digits) == 0;
+    }
+    if (!*out && rc != SQLITE_DONE) {
+        sqlite3_finalize(st);
+        return db_error(s, err, "reading the outbox");
+    }
+    sqlite3_finalize(st);
+    return 0;
 }
 
 int store_feedback_outbox_length(Store *s, int *out, Err *err)

@@ -258,6 +258,10 @@ int store_feedback_pending(Store *s, int max, StoreFeedback **out, int *count, E
 int store_feedback_mark_sent(Store *s, const char *id, int64_t now, Err *err);
 int store_feedback_note_attempt(Store *s, const char *id, const char *error, Err *err);
 int store_feedback_outbox_length(Store *s, int *out, Err *err);
+/* *out: whether a submission not yet delivered has the receipt number
+ * `digits` (proto/receipt.h), for the lookup screen to say it is saved
+ * but not yet at the county server. */
+int store_feedback_unsent_receipt(Store *s, const char *digits, bool *out, Err *err);
 /* How many submissions were made between `since` and `now` (for the rate
  * limit), and whether the same submission (kind, target, rating, reasons,
  * comment) was already made between them (duplicates).  Submissions dated

@@ -14,6 +14,7 @@
 #include "monoclock.h"
 #include "turn.h"
 #include "number.h"
+#include "pdfpage.h"
 #include "power.h"
 #include "watchdog.h"
 
@@ -24,11 +25,12 @@
 #define FRAME_MS 16
 #define FRAME_PERIOD_MS (1000.0 / 60) /* animation frames on a grid from a clock */
 #define DRIFT_PX 3
+#define MAX_DAMAGE 4 /* a ticker, a pressed widget and the one it replaces; more are joined */
 #define ATTRACT "attract"
 #define SLEEP "sleep"
 #define HOME "home"
 
-enum { EVENT_CONTENT, EVENT_STATUS, EVENT_ANSWERS };
+enum { EVENT_CONTENT, EVENT_STATUS, EVENT_ANSWERS, EVENT_REDRAW };
 
 typedef struct Visit {
     const ScreenOps *ops;
@@ -53,12 +55,16 @@ struct App {
     Visit stack[MAX_DEPTH];
     int depth;
     bool scripted, dirty, quit;
-    SDL_Rect damage; /* what changed when not dirty (window pixels); w = 0 none */
+    SDL_Rect damage[MAX_DAMAGE]; /* what changed when not dirty (window pixels) */
+    int damage_count;
     bool keeps_picture; /* the picture drawn last is still there to draw over (software, or turned) */
     uint32_t clock;
     int64_t wall_start;
     uint32_t last_input;
-    SDL_Texture *snap; /* the last frame of the screen being left */
+    SDL_Texture *snap; /* the picture of the screen being left, as it was on screen */
+    SDL_Texture *incoming; /* the screen coming in, drawn once when the slide starts */
+    bool incoming_drawn;
+    bool shown; /* a whole frame is on the picture (what a slide starts from) */
     bool in_transition;
     uint32_t transition_start;
     int transition_dir; /* +1 forward, -1 back */
@@ -78,6 +84,8 @@ struct App {
     Power power; /* the panel off while the sleep screen shows (kiosk/ui/power.h) */
     AppFrameProbe probe; /* bench_screens' frame clock; NULL */
     void *probe_ctx;
+    AppHousekeeping housekeeping;
+    void *housekeeping_ctx;
 };
 
 static uint32_t event_type;
@@ -97,11 +105,17 @@ static void post(int code)
 }
 
 void app_post_content_changed(void) { post(EVENT_CONTENT); }
+/* A PDF page is ready (pdfpage.h): called on the PDF worker's thread. */
+static void post_redraw(void) { post(EVENT_REDRAW); }
 
 void app_sync_notify(void *ctx, SyncEvent ev)
 {
     (void)ctx;
-    post(ev == SYNC_CONTENT_CHANGED ? EVENT_CONTENT : ev == SYNC_STATUS_CHANGED ? EVENT_STATUS : EVENT_ANSWERS);
+    static const int codes[] = {[SYNC_CONTENT_CHANGED] = EVENT_CONTENT,
+                                [SYNC_STATUS_CHANGED] = EVENT_STATUS,
+                                [SYNC_ANSWERS_CHANGED] = EVENT_ANSWERS,
+                                [SYNC_LOOKUP_DONE] = EVENT_REDRAW};
+    post(codes[ev]);
 }
 
 /* ---- what screens read ----------------------------------------------- */
@@ -123,15 +137,32 @@ const char *app_unit_name(App *app) { return app->unit_name; }
 int app_ticker_speed(App *app) { return app->ticker_speed; }
 void app_redraw(App *app) { app->dirty = true; }
 
+/* r (window pixels) is to be drawn again.  Kept apart from the other
+ * rectangles (a pressed tile and the ticker strip are far apart: their
+ * union would be most of the screen) unless it overlaps one, or there are
+ * too many. */
+static void add_damage(App *app, SDL_Rect r)
+{
+    SDL_Rect picture = {0, 0, app->w, app->h}, in;
+    if (!SDL_IntersectRect(&r, &picture, &in)) return;
+    for (int i = 0; i < app->damage_count; i++) {
+        if (!SDL_HasIntersection(&app->damage[i], &in)) continue;
+        SDL_UnionRect(&app->damage[i], &in, &app->damage[i]);
+        return;
+    }
+    if (app->damage_count == MAX_DAMAGE) {
+        SDL_UnionRect(&app->damage[MAX_DAMAGE - 1], &in, &app->damage[MAX_DAMAGE - 1]);
+        return;
+    }
+    app->damage[app->damage_count++] = in;
+}
+
 void app_redraw_rect(App *app, SDL_Rect r)
 {
     /* Everything moves with the drift by up to DRIFT_PX either way. */
     SDL_Rect moved = {r.x + app->drift_x - DRIFT_PX, r.y + app->drift_y - DRIFT_PX, r.w + 2 * DRIFT_PX,
                       r.h + 2 * DRIFT_PX};
-    SDL_Rect picture = {0, 0, app->w, app->h}, in;
-    if (!SDL_IntersectRect(&moved, &picture, &in)) return;
-    if (app->damage.w > 0) SDL_UnionRect(&app->damage, &in, &app->damage);
-    else app->damage = in;
+    add_damage(app, moved);
 }
 int app_depth(App *app) { return app->depth; }
 const char *app_screen_arg(App *app) { return app->depth ? app->stack[app->depth - 1].arg : ""; }
@@ -188,6 +219,7 @@ int app_create(const Config *cfg, Store *store, Fonts *fonts, SDL_Window *win, S
         free(app);
         return -1;
     }
+    ui_pdf_on_ready(app->ui, post_redraw);
     input_init(&app->input, ui_scale(app->ui));
     app_event_type();
     read_status(app);
@@ -196,6 +228,14 @@ int app_create(const Config *cfg, Store *store, Fonts *fonts, SDL_Window *win, S
     app->dirty = true;
     *out = app;
     return 0;
+}
+
+static void drop_slide_textures(App *app)
+{
+    if (app->snap) SDL_DestroyTexture(app->snap);
+    if (app->incoming) SDL_DestroyTexture(app->incoming);
+    app->snap = app->incoming = NULL;
+    app->in_transition = false;
 }
 
 static void pop_one(App *app)
@@ -210,7 +250,7 @@ void app_destroy(App *app)
 {
     if (!app) return;
     while (app->depth) pop_one(app);
-    if (app->snap) SDL_DestroyTexture(app->snap);
+    drop_slide_textures(app);
     power_release(&app->power);
     urgent_free(&app->urgent);
     turn_release(&app->turn);
@@ -274,25 +314,79 @@ static void draw_frame(App *app)
     draw_toast(app);
 }
 
-/* Keeps the current picture so the next screen can fade in over it. */
+/* The pixel format of the picture the screens draw on: slides in the same
+ * format copy rows as they are, with no conversion. */
+static Uint32 picture_format(App *app)
+{
+    Uint32 format = SDL_PIXELFORMAT_UNKNOWN;
+    if (app->turn.tex) SDL_QueryTexture(app->turn.tex, &format, NULL, NULL, NULL);
+    else if (app->win) format = SDL_GetWindowPixelFormat(app->win);
+    return format == SDL_PIXELFORMAT_UNKNOWN ? SDL_PIXELFORMAT_ARGB8888 : format;
+}
+
+/* A texture of the picture's size, made once and kept for every slide. */
+static SDL_Texture *slide_texture(App *app, SDL_Texture **slot, int access)
+{
+    if (!*slot) {
+        *slot = SDL_CreateTexture(app->r, picture_format(app), access, app->w, app->h);
+        if (!*slot) log_warn("app: no texture for slides: %s", SDL_GetError());
+        else SDL_SetTextureBlendMode(*slot, SDL_BLENDMODE_NONE);
+    }
+    return *slot;
+}
+
+/* The outgoing picture is read into a streaming texture where it can be
+ * read back, else drawn into a target. */
+#define SNAP_ACCESS(app) ((app)->keeps_picture ? SDL_TEXTUREACCESS_STREAMING : SDL_TEXTUREACCESS_TARGET)
+
+/* Both slide textures are made (and their pages touched) after the first
+ * frame is on screen, so a tap never waits for 16 MB to be allocated:
+ * 2 x 8 MB at 1080p, kept for the program's life. */
+static void prepare_slides(App *app)
+{
+    slide_texture(app, &app->snap, SNAP_ACCESS(app));
+    slide_texture(app, &app->incoming, SDL_TEXTUREACCESS_TARGET);
+}
+
+/* The outgoing picture into app->snap.  Where the renderer keeps the
+ * picture (software, a turned picture) it is read back as it is on screen:
+ * one copy, nothing drawn again.  A GPU's back buffer is gone after the
+ * present, so there the frame is drawn again into the texture (cheap on a
+ * GPU). */
+static bool keep_outgoing(App *app)
+{
+    if (app->keeps_picture) {
+        if (!app->shown) return false; /* nothing drawn yet at this size */
+        SDL_Texture *t = slide_texture(app, &app->snap, SNAP_ACCESS(app));
+        void *pixels;
+        int pitch;
+        if (!t || SDL_LockTexture(t, NULL, &pixels, &pitch) != 0) return false;
+        turn_begin(&app->turn, app->r);
+        int rc = SDL_RenderReadPixels(app->r, NULL, picture_format(app), pixels, pitch);
+        SDL_UnlockTexture(t);
+        if (rc != 0) log_warn("app: cannot read the picture for a slide: %s", SDL_GetError());
+        return rc == 0;
+    }
+    SDL_Texture *t = slide_texture(app, &app->snap, SNAP_ACCESS(app));
+    if (!t || SDL_SetRenderTarget(app->r, t) != 0) return false;
+    draw_frame(app);
+    ui_end_frame(app->ui);
+    SDL_SetRenderTarget(app->r, turn_target(&app->turn));
+    return true;
+}
+
+/* Slides from the picture on screen to whatever is drawn next: dir +1
+ * forward (it leaves to the left), -1 back.  For page flips inside a
+ * screen, and by app_open, app_back and app_home. */
 void app_transition(App *app, int dir)
 {
     if (!app->depth) return;
-    if (!app->snap) {
-        app->snap = SDL_CreateTexture(app->r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, app->w, app->h);
-        if (!app->snap) {
-            log_warn("app: no texture for transitions: %s", SDL_GetError());
-            return;
-        }
-        SDL_SetTextureBlendMode(app->snap, SDL_BLENDMODE_BLEND);
-    }
-    SDL_SetRenderTarget(app->r, app->snap);
-    draw_frame(app);
-    SDL_SetRenderTarget(app->r, turn_target(&app->turn));
+    app->dirty = true;
+    if (!keep_outgoing(app)) return;
     app->in_transition = true;
+    app->incoming_drawn = false;
     app->transition_start = app->clock;
     app->transition_dir = dir;
-    app->dirty = true;
 }
 
 static int push(App *app, const ScreenOps *ops, const char *arg)
@@ -412,6 +506,34 @@ static void dispatch(App *app, const ScreenEvent *ev)
     app->dirty = true;
 }
 
+/* The widget with id changed its look (pressed or not): only its box
+ * (and a margin for the outline) is drawn again, where the renderer keeps
+ * the picture.  Not found: the whole frame. */
+static void damage_widget(App *app, const char *id)
+{
+    if (!id[0]) return;
+    int n, margin = ui_px(app->ui, 8);
+    const Widget *w = ui_widgets(app->ui, &n);
+    for (int i = 0; i < n; i++) {
+        if (strcmp(w[i].id, id) != 0) continue;
+        add_damage(app, (SDL_Rect){w[i].rect.x - margin, w[i].rect.y - margin, w[i].rect.w + 2 * margin,
+                                   w[i].rect.h + 2 * margin});
+        return;
+    }
+    app->dirty = true;
+}
+
+/* A press shows at once: the pressed widget, and the one it replaces. */
+static void set_pressed(App *app, const char *id)
+{
+    char was[96];
+    snprintf(was, sizeof was, "%s", ui_pressed(app->ui));
+    if (strcmp(was, id) == 0) return;
+    ui_set_pressed(app->ui, id);
+    damage_widget(app, was);
+    damage_widget(app, id);
+}
+
 static void gesture(App *app, const InputEvent *in)
 {
     app->last_input = app->clock;
@@ -427,19 +549,12 @@ static void gesture(App *app, const InputEvent *in)
     switch (in->kind) {
     case INPUT_PRESS:
         w = ui_hit(app->ui, in->x, in->y);
-        ui_set_pressed(app->ui, w ? w->id : "");
-        app->dirty = true;
+        set_pressed(app, w ? w->id : "");
         return;
     case INPUT_MOVE:
-        if (app->input.moved && ui_pressed(app->ui)[0]) {
-            ui_set_pressed(app->ui, "");
-            app->dirty = true;
-        }
+        if (app->input.moved && ui_pressed(app->ui)[0]) set_pressed(app, "");
         return;
-    case INPUT_CANCEL:
-        ui_set_pressed(app->ui, "");
-        app->dirty = true;
-        return;
+    case INPUT_CANCEL: set_pressed(app, ""); return;
     case INPUT_TAP:
     case INPUT_LONG_PRESS: {
         w = ui_hit(app->ui, in->x, in->y);
@@ -475,13 +590,13 @@ static void resize(App *app)
         return;
     }
     ui_destroy(app->ui);
+    ui_pdf_on_ready(ui, post_redraw);
     app->ui = ui;
     app->w = w;
     app->h = h;
     input_init(&app->input, ui_scale(ui));
-    if (app->snap) SDL_DestroyTexture(app->snap);
-    app->snap = NULL;
-    app->in_transition = false;
+    drop_slide_textures(app);
+    app->shown = false;
     app->dirty = true;
 }
 
@@ -517,9 +632,8 @@ void app_handle_event(App *app, const SDL_Event *e)
             turn_forget(&app->turn);
             resize(app);
         }
-        if (app->snap) SDL_DestroyTexture(app->snap);
-        app->snap = NULL;
-        app->in_transition = false;
+        drop_slide_textures(app);
+        app->shown = false;
         app->dirty = true;
         return;
     }
@@ -529,8 +643,10 @@ void app_handle_event(App *app, const SDL_Event *e)
         return;
     }
     if (e->type == app_event_type()) {
+        /* A redraw (a PDF page, a lookup's answer) only wakes the loop:
+         * the screen that asked collects it in its update. */
         if (e->user.code == EVENT_CONTENT) content_changed(app);
-        else read_status(app);
+        else if (e->user.code != EVENT_REDRAW) read_status(app);
         app->dirty = true;
         return;
     }
@@ -626,11 +742,9 @@ static int step(App *app)
     if (app->depth == 1) wake_at(&wake, idle < attract_ms ? (int)(attract_ms - idle) : 0);
     if (app->depth == 1 && idle < idle_ms) wake_at(&wake, (int)(idle_ms - idle));
 
-    if (app->in_transition) {
-        if (app->clock - app->transition_start >= TRANSITION_MS) app->in_transition = false;
-        else wake = 0;
-        app->dirty = true;
-    }
+    /* A slide draws its own frames (render_slide); it ends with the frame
+     * that puts the incoming picture in place. */
+    if (app->in_transition) wake = 0;
     if (app->toast[0]) {
         if (app->clock >= app->toast_until) {
             app->toast[0] = '\0';
@@ -648,6 +762,7 @@ static int step(App *app)
         }
         wake_at(&wake, w);
     }
+    if (app->housekeeping) wake_at(&wake, app->housekeeping(app->housekeeping_ctx, app->clock));
     if (urgent_turn(&app->urgent, app->clock)) app->dirty = true;
     wake_at(&wake, urgent_wake(&app->urgent, app->clock));
     int64_t wall = app_time(app);
@@ -668,17 +783,71 @@ static int step(App *app)
     return wake;
 }
 
-static void compose(App *app)
+/* Shows the picture: only the n rects (0: all) where the window's surface is
+ * the picture (the software renderer), else the whole output. */
+static void present(App *app, const SDL_Rect *rects, int n)
 {
-    draw_frame(app);
-    if (!app->in_transition || !app->snap) return;
+    if (n == 0 || app->turn.tex || !app->win) {
+        SDL_RenderPresent(app->r);
+        return;
+    }
+    SDL_RenderFlush(app->r);
+    if (SDL_UpdateWindowSurfaceRects(app->win, rects, n) != 0) SDL_RenderPresent(app->r);
+}
+
+/* Where the moving part of a slide lies: everything between the header
+ * (with the urgent strip) and the bottom bar; the chrome stays still. */
+static SDL_Rect slide_band(App *app)
+{
+    Chrome c = app_chrome(app, false);
+    return c.body;
+}
+
+/* Copies the part of picture t that lies in band when the picture is
+ * moved by dx. */
+static void copy_moved(App *app, SDL_Texture *t, SDL_Rect band, int dx)
+{
+    SDL_Rect moved = {band.x + dx, band.y, band.w, band.h}, dst;
+    if (!SDL_IntersectRect(&moved, &band, &dst)) return;
+    SDL_Rect src = {dst.x - dx, dst.y, dst.w, dst.h};
+    SDL_RenderCopy(app->r, t, &src, &dst);
+}
+
+/* One frame of a slide: the outgoing picture (as it was on screen) moves
+ * out and the incoming one (drawn once, on the slide's first frame) moves
+ * in beside it, as a page pushed by a hand.  Every frame is two copies of
+ * pictures already made, no drawing and no blending; where the renderer
+ * keeps the picture only the band is copied and presented.  The slide's
+ * frames leave app->dirty alone: what changed meanwhile is drawn after it. */
+static void render_slide(App *app)
+{
+    bool first = !app->incoming_drawn;
+    if (first) {
+        SDL_Texture *in = slide_texture(app, &app->incoming, SDL_TEXTUREACCESS_TARGET);
+        if (!in || SDL_SetRenderTarget(app->r, in) != 0) {
+            app->in_transition = false;
+            return;
+        }
+        draw_frame(app); /* records the incoming screen's widgets: taps hit it */
+        SDL_SetRenderTarget(app->r, turn_target(&app->turn));
+        app->incoming_drawn = true;
+        app->dirty = false;
+    }
     float t = (app->clock - app->transition_start) / (float)TRANSITION_MS;
-    if (t > 1) t = 1;
-    float ease = 1 - (1 - t) * (1 - t);
-    SDL_SetTextureAlphaMod(app->snap, (Uint8)(255 * (1 - ease)));
-    int shift = (int)(app->transition_dir * -ui_px(app->ui, 80) * ease);
-    SDL_Rect dst = {shift, 0, app->w, app->h};
-    SDL_RenderCopy(app->r, app->snap, NULL, &dst);
+    if (t >= 1) {
+        t = 1;
+        app->in_transition = false;
+    }
+    float ease = 1 - (1 - t) * (1 - t) * (1 - t);
+    SDL_Rect band = slide_band(app);
+    int out_dx = (int)lroundf(-app->transition_dir * band.w * ease);
+    turn_begin(&app->turn, app->r);
+    bool whole = first || !app->keeps_picture;
+    if (whole) SDL_RenderCopy(app->r, app->incoming, NULL, NULL); /* the chrome */
+    copy_moved(app, app->snap, band, out_dx);
+    copy_moved(app, app->incoming, band, out_dx + app->transition_dir * band.w);
+    turn_end(&app->turn, app->r);
+    present(app, &band, whole ? 0 : 1);
 }
 
 /* Only the damage changed (a ticker strip): the whole frame is drawn again
@@ -690,31 +859,33 @@ static void compose(App *app)
 static void render_damage(App *app)
 {
     turn_begin(&app->turn, app->r);
-    SDL_RenderSetClipRect(app->r, &app->damage);
-    draw_frame(app);
-    SDL_RenderSetClipRect(app->r, NULL);
-    turn_end(&app->turn, app->r);
-    if (app->turn.tex || !app->win) {
-        SDL_RenderPresent(app->r);
-    } else {
-        SDL_RenderFlush(app->r);
-        if (SDL_UpdateWindowSurfaceRects(app->win, &app->damage, 1) != 0) SDL_RenderPresent(app->r);
+    for (int i = 0; i < app->damage_count; i++) {
+        ui_frame_clip(app->ui, &app->damage[i]);
+        draw_frame(app);
     }
+    ui_frame_clip(app->ui, NULL);
+    turn_end(&app->turn, app->r);
+    present(app, app->damage, app->damage_count);
 }
 
 void app_render(App *app)
 {
-    if (!app->dirty && app->damage.w > 0 && app->keeps_picture) {
+    if (app->in_transition) {
+        render_slide(app);
+    } else if (!app->dirty && app->damage_count > 0 && app->keeps_picture) {
         render_damage(app);
+        app->dirty = false;
     } else {
         turn_begin(&app->turn, app->r);
-        compose(app);
+        draw_frame(app);
         turn_end(&app->turn, app->r);
         SDL_RenderPresent(app->r);
+        app->dirty = false;
+        if (!app->shown) prepare_slides(app);
+        app->shown = true;
     }
     ui_end_frame(app->ui);
-    app->dirty = false;
-    app->damage.w = 0;
+    app->damage_count = 0;
 }
 
 /* ---- the watchdog and its test ---------------------------------------- */
@@ -757,7 +928,7 @@ int app_run(App *app)
         hang_if_asked();
         watchdog_ping(app->clock);
         int wake = step(app);
-        if (app->dirty || app->damage.w > 0 || wake == 0) {
+        if (app->dirty || app->damage_count > 0 || wake == 0) {
             app_render(app);
             if (app->probe) app->probe(app->probe_ctx, woke, monoclock_ms());
         }
@@ -810,6 +981,12 @@ void app_set_wall_time(App *app, int64_t wall)
     app->dirty = true;
 }
 
+void app_set_housekeeping(App *app, AppHousekeeping fn, void *ctx)
+{
+    app->housekeeping = fn;
+    app->housekeeping_ctx = ctx;
+}
+
 void app_set_frame_probe(App *app, AppFrameProbe probe, void *ctx)
 {
     app->probe = probe;
@@ -827,6 +1004,7 @@ const char *app_panel_settle(App *app, int timeout_ms)
 }
 
 void app_set_sync(App *app, SyncThread *sync) { app->sync = sync; }
+SyncThread *app_sync(App *app) { return app->sync; }
 
 void app_set_store_note(App *app, const char *why)
 {
@@ -847,7 +1025,7 @@ void app_advance(App *app, uint32_t ms)
          * show nothing a script can look at, and drawing them in software
          * costs more than everything else in a test. */
         if (app->clock >= end) {
-            if (app->dirty || app->damage.w > 0 || wake == 0) app_render(app);
+            if (app->dirty || app->damage_count > 0 || wake == 0) app_render(app);
             break;
         }
         uint32_t left = end - app->clock;
@@ -860,7 +1038,7 @@ void app_advance(App *app, uint32_t ms)
 int app_screenshot(App *app, const char *path, Err *err)
 {
     turn_begin(&app->turn, app->r);
-    compose(app);
+    draw_frame(app); /* the screen as it settles, without a slide */
     SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, app->w, app->h, 32, SDL_PIXELFORMAT_ARGB8888);
     if (!s) return err_set(err, "no memory for a screenshot: %s", SDL_GetError());
     int rc = SDL_RenderReadPixels(app->r, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch);
@@ -875,7 +1053,7 @@ int app_screenshot(App *app, const char *path, Err *err)
 
 int app_dump(App *app, const char *path, Err *err)
 {
-    if (app->dirty || app->damage.w > 0) app_render(app);
+    if (app->dirty || app->damage_count > 0) app_render(app);
     return ui_dump_json(app->ui, app_screen_name(app), path, err);
 }
 

@@ -104,8 +104,10 @@ int app_start(App *app, const char *name);
 void app_back(App *app);
 void app_home(App *app);
 void app_toast(App *app, const char *text);
-/* Fades (and slides) from the current picture to whatever is drawn next:
- * dir +1 forward, -1 back.  For page flips inside a screen. */
+/* Slides from the picture on screen to whatever is drawn next: dir +1
+ * forward (the old page leaves to the left), -1 back.  For page flips
+ * inside a screen; app_open, app_back and app_home slide by themselves.
+ * The frames move the two pictures, they draw nothing (app.c). */
 void app_transition(App *app, int dir);
 void app_redraw(App *app);
 /* Only r (screen pixels) changed, e.g. a ticker strip: the next frame
@@ -123,6 +125,13 @@ int app_run(App *app);
  * or the timer that led to it) and SDL_RenderPresent returned. */
 typedef void (*AppFrameProbe)(void *ctx, double woke_ms, double presented_ms);
 void app_set_frame_probe(App *app, AppFrameProbe probe, void *ctx);
+
+/* Called at every step of the loop whatever screen shows, with the app's
+ * clock (ms), for work that is due after a while without the owner's
+ * screen (the keyboard's engines freed after it was closed): returns the
+ * ms until it is due again, or -1.  One per app. */
+typedef int (*AppHousekeeping)(void *ctx, uint32_t now_ms);
+void app_set_housekeeping(App *app, AppHousekeeping fn, void *ctx);
 
 /* For the headless runner: a clock it sets, events it feeds. */
 void app_use_script_clock(App *app, int64_t wall_start);
@@ -183,6 +192,9 @@ void app_sync_notify(void *ctx, SyncEvent ev);
 /* The sync thread the screens hand work to (NULL: none, as in --headless
  * until a script starts one): a view to count, a submission to send now. */
 void app_set_sync(App *app, SyncThread *sync);
+/* That thread, for a screen that hands it a request of its own (the
+ * receipt lookup, sync/lookup.h); NULL when there is none. */
+SyncThread *app_sync(App *app);
 /* The database is read-only (why: 存储已满, 存储只读): the sync mark shows
  * it in place of the sync state. */
 void app_set_store_note(App *app, const char *why);

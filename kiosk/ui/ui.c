@@ -10,6 +10,7 @@
 #include "blobs.h"
 #include "log.h"
 #include "path.h"
+#include "pdfpage.h"
 #include "picture.h"
 
 /* Calm and high-contrast: deep red and white for the header, dark text on
@@ -64,12 +65,14 @@ struct Ui {
     int dx, dy;
     unsigned frame;
     char pressed[96];
+    SDL_Rect frame_clip; /* w = 0: none */
     Widget *widgets;
     int widget_count, widget_cap;
     TexEntry *tex;
     int tex_count, tex_cap;
     ImgEntry *img;
     int img_count, img_cap;
+    UiPdf *pdf; /* PDF pages (pdfpage.c), made on first use */
 };
 
 int ui_create(SDL_Renderer *r, Fonts *fonts, const char *image_dir, int win_w, int win_h, int text_scale_percent,
@@ -105,12 +108,14 @@ void ui_forget_textures(Ui *ui)
     for (int i = 0; i < ui->img_count; i++)
         if (ui->img[i].tex) SDL_DestroyTexture(ui->img[i].tex);
     ui->img_count = 0;
+    ui_pdf_forget(ui->pdf);
 }
 
 void ui_destroy(Ui *ui)
 {
     if (!ui) return;
     ui_forget_textures(ui);
+    ui_pdf_free(ui->pdf);
     clear_widgets(ui);
     free(ui->widgets);
     free(ui->tex);
@@ -153,7 +158,12 @@ void ui_end_frame(Ui *ui)
         ui->img[keep++] = ui->img[i];
     }
     ui->img_count = keep;
+    ui_pdf_end_frame(ui->pdf);
 }
+
+SDL_Renderer *ui_renderer(Ui *ui) { return ui->r; }
+const char *ui_image_dir(const Ui *ui) { return ui->image_dir; }
+UiPdf **ui_pdf_slot(Ui *ui) { return &ui->pdf; }
 
 void ui_set_pressed(Ui *ui, const char *id) { snprintf(ui->pressed, sizeof ui->pressed, "%s", id ? id : ""); }
 const char *ui_pressed(const Ui *ui) { return ui->pressed; }
@@ -725,14 +735,35 @@ int ui_image_at(Ui *ui, SDL_Rect dst, const char *sha256)
     return 0;
 }
 
+/* Clips to r (window pixels, NULL: none) inside the frame's clip.  SDL
+ * reads an empty rectangle as "no clip", so nothing is a pixel off the
+ * window. */
+static void set_clip(Ui *ui, const SDL_Rect *r)
+{
+    const SDL_Rect *frame = ui->frame_clip.w > 0 ? &ui->frame_clip : NULL;
+    SDL_Rect c;
+    if (!r || !frame) {
+        SDL_RenderSetClipRect(ui->r, r ? r : frame);
+        return;
+    }
+    if (!SDL_IntersectRect(r, frame, &c)) c = (SDL_Rect){-1, -1, 1, 1};
+    SDL_RenderSetClipRect(ui->r, &c);
+}
+
+void ui_frame_clip(Ui *ui, const SDL_Rect *r)
+{
+    ui->frame_clip = r ? *r : (SDL_Rect){0};
+    set_clip(ui, NULL);
+}
+
 void ui_clip(Ui *ui, const SDL_Rect *r)
 {
     if (!r) {
-        SDL_RenderSetClipRect(ui->r, NULL);
+        set_clip(ui, NULL);
         return;
     }
     SDL_Rect c = ui_drift(ui, *r);
-    SDL_RenderSetClipRect(ui->r, &c);
+    set_clip(ui, &c);
 }
 
 int ui_text_scroll(Ui *ui, SDL_Rect box, const char *text, const TextSpec *spec, int offset, int max_w)
@@ -744,9 +775,9 @@ int ui_text_scroll(Ui *ui, SDL_Rect box, const char *text, const TextSpec *spec,
     SDL_Rect clip = ui_drift(ui, box);
     SDL_Rect dst =
         ui_drift(ui, (SDL_Rect){box.x - offset, box.y + (spec->middle ? (box.h - e->h) / 2 : 0), e->w, e->h});
-    SDL_RenderSetClipRect(ui->r, &clip);
+    set_clip(ui, &clip);
     if (e->tex) SDL_RenderCopy(ui->r, e->tex, NULL, &dst);
-    SDL_RenderSetClipRect(ui->r, NULL);
+    set_clip(ui, NULL);
     Widget *w = ui_record(ui, WIDGET_TEXT, NULL, text, box, false);
     SDL_Rect shown;
     if (w && SDL_IntersectRect(&dst, &clip, &shown)) w->text_rect = shown;

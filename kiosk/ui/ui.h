@@ -162,14 +162,25 @@ int ui_badge(Ui *ui, int x, int y, int h, const char *text, SDL_Color bg, SDL_Co
 int ui_badge_width(Ui *ui, int h, const char *text);
 
 /* ---- images (attachments, from the blob cache) ---- */
+/* For the modules that draw beside ui.c (pdfpage.c): the renderer, the
+ * attachment folder and the PDF pages' state. */
+typedef struct UiPdf UiPdf;
+SDL_Renderer *ui_renderer(Ui *ui);
+const char *ui_image_dir(const Ui *ui);
+UiPdf **ui_pdf_slot(Ui *ui);
+
 /* Natural size; -1 when the file cannot be read as an image. */
 int ui_image_size(Ui *ui, const char *sha256, int *w, int *h);
 /* Draws a cached image into dst exactly (a zoomed view: dst may be larger
  * than the screen; clip with ui_clip).  Records nothing; -1 when the image
  * cannot be shown. */
 int ui_image_at(Ui *ui, SDL_Rect dst, const char *sha256);
-/* Limits drawing to r (NULL: the whole window again). */
+/* Limits drawing to r (NULL: the whole window again), always within the
+ * frame's clip. */
 void ui_clip(Ui *ui, const SDL_Rect *r);
+/* The app's clip for a partial frame (window pixels; NULL: none): what a
+ * screen clips to stays inside it, and ui_clip(NULL) goes back to it. */
+void ui_frame_clip(Ui *ui, const SDL_Rect *r);
 /* Fitted inside r, centred; a calm placeholder when unreadable.  Records
  * a WIDGET_IMAGE (touchable when id is not NULL). */
 void ui_image(Ui *ui, const char *id, SDL_Rect r, const char *sha256, const char *caption);

@@ -19,6 +19,7 @@
 
 #include "config.h"
 #include "http.h"
+#include "lookup.h"
 #include "store.h"
 #include "sync.h"
 
@@ -80,6 +81,15 @@ void sync_collect_garbage(Session *ss, bool content_changed);
 
 /* outbox.c */
 RoundResult sync_push_feedback(Session *ss);
+
+/* lookup.c: the receipt lookup slot (lookup.h) */
+typedef struct Lookup Lookup;
+int lookup_new(Lookup **out, Err *err);
+void lookup_free(Lookup *l);
+unsigned lookup_ask(Lookup *l, const char *digits);
+int lookup_take(Lookup *l, unsigned ticket, LookupResult *out);
+/* Serves the request waiting in the slot, if any (the sync thread). */
+void lookup_serve(Lookup *l, Session *ss);
 
 /* heartbeat.c */
 RoundResult sync_send_heartbeat(Session *ss, bool force);
