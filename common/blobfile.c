@@ -88,7 +88,10 @@ void blobs_writer_abort(BlobWriter *w)
     free(w);
 }
 
-/* Writes to CACHE/ab/.tmp-<pid>-<sha>; commit fsyncs and renames it into place. */
+/* Writes to CACHE/ab/.tmp-<pid>-<tid>-<sha>; commit fsyncs and renames it
+ * into place.  The thread id keeps two threads of one process that fetch
+ * the same image at once (the sync's content and image fetchers) out of
+ * each other's file. */
 int blobs_writer_open(const char *cache_dir, const char *sha256, int64_t size, BlobWriter **out, Err *err)
 {
     char dir[PATH_MAX];
@@ -99,7 +102,7 @@ int blobs_writer_open(const char *cache_dir, const char *sha256, int64_t size, B
     w->size = size;
     if (blobs_path(cache_dir, sha256, w->final, sizeof w->final, err) ||
         path_format(dir, sizeof dir, err, "%s/%.2s", cache_dir, sha256) ||
-        path_format(w->tmp, sizeof w->tmp, err, "%s/.tmp-%ld-%s", dir, (long)getpid(), sha256)) {
+        path_format(w->tmp, sizeof w->tmp, err, "%s/.tmp-%ld-%ld-%s", dir, (long)getpid(), (long)gettid(), sha256)) {
         free(w);
         return -1;
     }

@@ -2,7 +2,7 @@
  * and the county server's attachment folder alike.
  *
  * Owns the layout DIR/ab/abcdef… and the writing discipline: a file is
- * written to DIR/ab/.tmp-<pid>-<sha256>, fsync'd and renamed, so a killed
+ * written to DIR/ab/.tmp-<pid>-<tid>-<sha256>, fsync'd and renamed, so a killed
  * process or a full disk never leaves a half file under a real name, and
  * bytes are stored only after their hash was checked. */
 #ifndef COMMON_BLOBFILE_H

@@ -37,11 +37,28 @@ RoundResult sync_apply_feed(Session *ss, const char *data, size_t len, bool *cha
 
 static RoundResult obtain_blob(Session *ss, const char *sha256, int64_t size);
 
-/* Every image the document's items use onto disk before the document is
- * applied.  An image the server cannot give (a refusal, a corrupt copy)
- * does not hold the document back: its items stay hidden, as they would
- * be anyway.  A network failure or a stop does: nothing is applied, and
- * the next round asks for the same changes again. */
+/* Whether the store shows a version of the item now: then its new
+ * version's images must be here before the switch.  When the store cannot
+ * say, it is taken as shown (the images are waited for, which is safe). */
+static bool shown_now(Session *ss, const char *item_id)
+{
+    StoreItem it;
+    int rc = store_item_get(ss->store, item_id, time(NULL), &it, NULL);
+    if (rc == 0) store_item_free(&it);
+    return rc != 1;
+}
+
+/* The images that the switch must wait for, onto disk before the document
+ * is applied: those of items on screen now, so that the old version stays
+ * visible until the new one can be shown whole.  A new item's images (or
+ * those of an item not shown now) do not hold the document back: the
+ * document is applied at once, the store keeps such an item hidden until
+ * its images are all here, and the image fetcher brings them meanwhile,
+ * so a notice or an item published after it is not kept waiting behind
+ * them.  An image the server cannot give (a refusal, a corrupt copy)
+ * does not hold the document back either: its items stay hidden.  A
+ * network failure or a stop does: nothing is applied, and the next round
+ * asks for the same changes again. */
 static RoundResult prefetch_attachments(Session *ss, const FeedPeek *pk)
 {
     RoundResult worst = ROUND_OK;
@@ -49,6 +66,7 @@ static RoundResult prefetch_attachments(Session *ss, const FeedPeek *pk)
         const FeedImageRef *a = &pk->attachments[i];
         bool present = false; /* when the store cannot say: fetched again, which is harmless */
         if (store_blob_is_present(ss->store, a->sha256, &present, NULL) == 0 && present) continue;
+        if (!shown_now(ss, a->item_id)) continue;
         RoundResult r = obtain_blob(ss, a->sha256, a->size);
         if (r == ROUND_ERROR) ss->blob_failed = true;
         worst = round_worse(worst, r);
@@ -104,16 +122,20 @@ static RoundResult take_document(Session *ss, int64_t since, const HttpResponse 
     FeedPeek pk;
     Err e;
     RoundResult r = ROUND_OK;
+    if (ss->cache_lock) pthread_mutex_lock(ss->cache_lock);
     if (feed_peek(body, resp->len, &pk, &e) == 0) {
         r = judge_document(ss, resp, &pk);
         if (r == ROUND_OK) r = prefetch_attachments(ss, &pk);
     }
     feed_peek_free(&pk);
     if (r == ROUND_ABORTED || r == ROUND_OFFLINE || (r == ROUND_ERROR && !ss->blob_failed)) {
+        if (ss->cache_lock) pthread_mutex_unlock(ss->cache_lock);
         if (r == ROUND_OFFLINE) log_info("sync: revision not applied yet: its images are not all here");
         return r;
     }
-    if (sync_apply_feed(ss, body, resp->len, changed, &e) != ROUND_OK) {
+    RoundResult applied = sync_apply_feed(ss, body, resp->len, changed, &e);
+    if (ss->cache_lock) pthread_mutex_unlock(ss->cache_lock);
+    if (applied != ROUND_OK) {
         if (since > 0) {
             log_warn("sync: the server's changes do not apply to revision %lld (%s); asking for a snapshot",
                      (long long)since, e.msg);
@@ -317,10 +339,14 @@ void sync_collect_garbage(Session *ss, bool content_changed)
 {
     time_t now = time(NULL);
     if (!content_changed && now - ss->gc_at < SYNC_GC_EVERY_S) return;
+    /* The sync thread is between fetching a document's images and applying
+     * it: not now (the next pass, or the hourly one, cleans up). */
+    if (ss->cache_lock && pthread_mutex_trylock(ss->cache_lock) != 0) return;
     ss->gc_at = now;
     int removed = 0;
     Err e;
     if (blobs_collect_garbage(ss->store, ss->cfg->cache_dir, (int64_t)ss->cfg->cache_budget_mb << 20, &removed, &e))
         log_warn("sync: cache clean-up: %s", e.msg);
     else if (removed > 0) log_info("sync: removed %d cached file(s) nothing refers to any more", removed);
+    if (ss->cache_lock) pthread_mutex_unlock(ss->cache_lock);
 }

@@ -1,11 +1,21 @@
-/* sync.c — the background sync thread and one sync round.
+/* sync.c — the background sync threads and one sync round.
  *
  * A round is: heartbeat (when due), feedback upload, content (a long-poll
  * in the thread), attachments, cache clean-up — each step in its own file
  * (heartbeat.c, outbox.c, pull.c, folder.c for a file:// source).  Each
- * step writes the store through this thread's own connection; the outcome
- * of the round goes to sync_state for the screen's sync mark.  The
- * protocol is docs/PROTOCOL.md, the kiosk-side behaviour docs/SYNC.md. */
+ * step writes the store through its thread's own connection; the outcome
+ * of the round goes to sync_state for the screen's sync mark.
+ *
+ * Against a server, sync_start runs two threads: the sync thread (rounds,
+ * with the content long-poll) and an image fetcher with its own store
+ * connection and libcurl handle, which brings the images of applied
+ * content that are still missing and cleans the cache.  So a publication
+ * is never kept waiting behind image downloads; only the images of items
+ * on screen now are fetched by the sync thread itself before their new
+ * version is applied (pull.c), so that the old version stays visible
+ * until the new one is whole.  sync_run_once does it all on the caller's
+ * thread, one step after the other.  The protocol is docs/PROTOCOL.md, the
+ * kiosk-side behaviour docs/SYNC.md. */
 #include "sync.h"
 
 #include <errno.h>
@@ -27,6 +37,7 @@
 
 #define SYNC_LONG_POLL_S 50 /* under the 60 s many NAT routers allow an idle TCP */
 #define SYNC_MAX_VIEW_ITEMS 256 /* distinct items counted between two rounds */
+#define SYNC_GC_EVERY_MS (3600 * 1000) /* the fetcher's clean-up when nothing else wakes it */
 
 typedef struct {
     char item_id[PROTO_ID_MAX];
@@ -44,6 +55,14 @@ struct SyncThread {
     atomic_bool stop, poke;
     ViewTally views[SYNC_MAX_VIEW_ITEMS]; /* under lock */
     int view_items;
+    /* The image fetcher (fetcher_main), when the source is a server. */
+    pthread_t fetcher;
+    bool fetcher_running;
+    pthread_cond_t fetch_cond;
+    pthread_mutex_t cache_lock; /* Session.cache_lock of both threads */
+    bool fetch_kicked; /* under lock: new content may lack images */
+    RoundResult fetch_result; /* under lock: its last pass, for the sync mark */
+    char fetch_error[512]; /* under lock */
     Lookup *lookup; /* the 查询办理结果 request slot, its own lock */
 };
 
@@ -71,8 +90,33 @@ static void record_status(Session *ss, RoundResult r)
     }
 }
 
-static RoundResult sync_round(Session *ss, int wait_s, bool force_heartbeat, atomic_bool *stop)
+static void kick_fetcher(SyncThread *t)
 {
+    pthread_mutex_lock(&t->lock);
+    t->fetch_kicked = true;
+    pthread_cond_signal(&t->fetch_cond);
+    pthread_mutex_unlock(&t->lock);
+}
+
+/* The image fetcher's last pass joins the round's outcome on the sync
+ * mark (an image that cannot be had shows as 同步异常 as before), without
+ * slowing the sync thread's own schedule. */
+static RoundResult with_fetcher_status(SyncThread *t, Session *ss, RoundResult r)
+{
+    if (!t || !t->fetcher_running) return r;
+    pthread_mutex_lock(&t->lock);
+    RoundResult f = t->fetch_result;
+    if (f != ROUND_OK && f != ROUND_ABORTED && !ss->error[0])
+        snprintf(ss->error, sizeof ss->error, "%s", t->fetch_error);
+    pthread_mutex_unlock(&t->lock);
+    return f == ROUND_ABORTED ? r : round_worse(r, f);
+}
+
+/* `t` is the running thread pair, NULL for sync_run_once: then the images
+ * are fetched and the cache cleaned in the round itself. */
+static RoundResult sync_round(Session *ss, int wait_s, bool force_heartbeat, atomic_bool *stop, SyncThread *t)
+{
+    bool fetcher = t && t->fetcher_running;
     bool changed = false;
     ss->error[0] = '\0';
     ss->idle_quick = true;
@@ -86,16 +130,18 @@ static RoundResult sync_round(Session *ss, int wait_s, bool force_heartbeat, ato
         if (round_goes_on(r)) r = round_worse(r, sync_push_feedback(ss));
         if (round_goes_on(r) && ss->recheck_cache) r = round_worse(r, sync_recheck_cache(ss, &changed));
         if (round_goes_on(r)) r = round_worse(r, sync_pull_content(ss, wait_s, &changed));
-        /* Images of older revisions still missing; not when one failed just now. */
-        if (round_goes_on(r) && !ss->blob_failed && !atomic_load(stop))
+        /* Images still missing (of new items, or of older revisions); not
+         * when one failed just now.  With a fetcher thread, it has them. */
+        if (!fetcher && round_goes_on(r) && !ss->blob_failed && !atomic_load(stop))
             r = round_worse(r, sync_fetch_blobs(ss, stop, &changed));
     }
-    sync_collect_garbage(ss, changed);
+    if (!fetcher) sync_collect_garbage(ss, changed);
     if (changed) {
+        if (fetcher) kick_fetcher(t);
         session_tell(ss, SYNC_CONTENT_CHANGED);
         session_tell(ss, SYNC_ANSWERS_CHANGED);
     }
-    record_status(ss, r);
+    record_status(ss, with_fetcher_status(t, ss, r));
     return r;
 }
 
@@ -151,7 +197,7 @@ int sync_run_once(const Config *cfg, Err *err)
     atomic_bool stop = false, poke = false;
     Session ss;
     if (session_open(&ss, cfg, NULL, NULL, &stop, &poke, err)) return -1;
-    RoundResult r = sync_round(&ss, 0, true, &stop);
+    RoundResult r = sync_round(&ss, 0, true, &stop, NULL);
     int rc = r == ROUND_OK ? 0 : err_set(err, "%s", ss.error[0] ? ss.error : "sync interrupted");
     session_close(&ss);
     return rc;
@@ -230,6 +276,66 @@ static int next_delay_ms(const Session *ss, RoundResult r, Backoff *b)
     return 0;
 }
 
+/* ---- the image fetcher -------------------------------------------------- */
+
+/* Sleeps until kicked, the delay is over or a stop; whether it was kicked. */
+static bool fetcher_wait(SyncThread *t, int delay_ms)
+{
+    struct timespec until = monoclock_deadline(delay_ms);
+    pthread_mutex_lock(&t->lock);
+    while (!t->fetch_kicked && !atomic_load(&t->stop))
+        if (pthread_cond_timedwait(&t->fetch_cond, &t->lock, &until) == ETIMEDOUT) break;
+    bool kicked = t->fetch_kicked;
+    t->fetch_kicked = false;
+    pthread_mutex_unlock(&t->lock);
+    return kicked;
+}
+
+/* Brings every missing image of the applied content, one at a time
+ * (streamed to disk: memory stays small whatever the images), then cleans
+ * the cache.  An image that failed is tried again on the back-off, or at
+ * once when the sync thread applies new content; the hourly clean-up comes
+ * at the latest an hour after the last. */
+static void *fetcher_main(void *arg)
+{
+    SyncThread *t = arg;
+    Session fs;
+    Backoff b;
+    Err err;
+    atomic_bool never = false; /* a poke cuts the long-poll, not an image */
+    backoff_init(&b, BACKOFF_BASE_MS, BACKOFF_CAP_MS, (unsigned)time(NULL) ^ ((unsigned)getpid() << 8));
+    while (!atomic_load(&t->stop) && session_open(&fs, &t->cfg, t->notify, t->ctx, &t->stop, &never, &err)) {
+        log_error("sync: the image fetcher cannot start: %s", err.msg);
+        fetcher_wait(t, backoff_next_ms(&b));
+    }
+    if (atomic_load(&t->stop)) return NULL;
+    fs.cache_lock = &t->cache_lock;
+    backoff_reset(&b);
+    bool kicked = true; /* new content: what it no longer uses may go */
+    while (!atomic_load(&t->stop)) {
+        bool changed = false;
+        fs.error[0] = '\0';
+        fs.retry_after_s = 0;
+        RoundResult r = sync_fetch_blobs(&fs, &t->stop, &changed);
+        sync_collect_garbage(&fs, changed || kicked);
+        if (changed) session_tell(&fs, SYNC_CONTENT_CHANGED);
+        pthread_mutex_lock(&t->lock);
+        t->fetch_result = r;
+        snprintf(t->fetch_error, sizeof t->fetch_error, "%s", fs.error);
+        pthread_mutex_unlock(&t->lock);
+        int delay = SYNC_GC_EVERY_MS;
+        if (r == ROUND_OK || r == ROUND_ABORTED) {
+            backoff_reset(&b);
+        } else {
+            delay = backoff_next_ms(&b);
+            if (fs.retry_after_s * 1000 > delay) delay = fs.retry_after_s * 1000;
+        }
+        kicked = fetcher_wait(t, delay);
+    }
+    session_close(&fs);
+    return NULL;
+}
+
 static void *sync_main(void *arg)
 {
     SyncThread *t = arg;
@@ -243,6 +349,14 @@ static void *sync_main(void *arg)
     }
     if (atomic_load(&t->stop)) return NULL;
     backoff_reset(&b);
+    /* A server source gets the image fetcher (a folder's round copies its
+     * images itself); it starts with whatever is missing from before. */
+    if (ss.http) {
+        ss.cache_lock = &t->cache_lock;
+        int rc = pthread_create(&t->fetcher, NULL, fetcher_main, t);
+        if (rc == 0) t->fetcher_running = true;
+        else log_warn("sync: no image fetcher (%s); images come in the sync rounds", strerror(rc));
+    }
     bool first = true;
     while (!atomic_load(&t->stop)) {
         clear_poke(t);
@@ -250,7 +364,7 @@ static void *sync_main(void *arg)
          * the lookup's poke has just cut short. */
         lookup_serve(t->lookup, &ss);
         store_views(t, &ss);
-        RoundResult r = sync_round(&ss, SYNC_LONG_POLL_S, first, &t->stop);
+        RoundResult r = sync_round(&ss, SYNC_LONG_POLL_S, first, &t->stop, t);
         first = false;
         if (atomic_load(&t->stop)) break;
         int delay = next_delay_ms(&ss, r, &b);
@@ -278,10 +392,14 @@ int sync_start(const Config *cfg, SyncNotify notify, void *ctx, SyncThread **out
     atomic_init(&t->stop, false);
     atomic_init(&t->poke, false);
     pthread_mutex_init(&t->lock, NULL);
+    pthread_mutex_init(&t->cache_lock, NULL);
     monoclock_cond_init(&t->cond);
+    monoclock_cond_init(&t->fetch_cond);
     int rc = pthread_create(&t->thread, NULL, sync_main, t);
     if (rc != 0) {
+        pthread_cond_destroy(&t->fetch_cond);
         pthread_cond_destroy(&t->cond);
+        pthread_mutex_destroy(&t->cache_lock);
         pthread_mutex_destroy(&t->lock);
         lookup_free(t->lookup);
         free(t);
@@ -309,7 +427,15 @@ void sync_stop(SyncThread *t)
     pthread_cond_signal(&t->cond);
     pthread_mutex_unlock(&t->lock);
     pthread_join(t->thread, NULL);
+    /* The sync thread started the fetcher and has ended: no one else
+     * touches fetcher_running now. */
+    if (t->fetcher_running) {
+        kick_fetcher(t);
+        pthread_join(t->fetcher, NULL);
+    }
+    pthread_cond_destroy(&t->fetch_cond);
     pthread_cond_destroy(&t->cond);
+    pthread_mutex_destroy(&t->cache_lock);
     pthread_mutex_destroy(&t->lock);
     lookup_free(t->lookup);
     free(t);

@@ -97,6 +97,8 @@ static void withdraw_item(const char *id)
 typedef struct Relay {
     int listen_fd, port;
     atomic_bool drop_feedback_answer, stop;
+    atomic_bool hold_blobs; /* answers to GET /v1/blobs/… wait until it is cleared */
+    atomic_int blobs_held; /* image downloads being held */
     atomic_int dropped;
     atomic_int active; /* connection threads still running */
     pthread_t thread;
@@ -123,15 +125,21 @@ static void *relay_connection(void *arg)
 {
     int client = (int)(intptr_t)arg;
     int up = connect_county();
-    bool feedback_sent = false;
+    bool feedback_sent = false, blob_asked = false, holding = false;
     char buf[65536];
     while (up >= 0 && !atomic_load(&relay.stop)) {
+        /* An image asked for while images are held: its answer stays
+         * upstream (a download in progress that does not move). */
+        bool hold = blob_asked && atomic_load(&relay.hold_blobs);
+        if (hold != holding) atomic_fetch_add(&relay.blobs_held, hold ? 1 : -1);
+        holding = hold;
         struct pollfd p[2] = {{.fd = client, .events = POLLIN}, {.fd = up, .events = POLLIN}};
-        if (poll(p, 2, 200) <= 0) continue;
+        if (poll(p, hold ? 1 : 2, 200) <= 0) continue;
         if (p[0].revents) {
             ssize_t n = recv(client, buf, sizeof buf, 0);
             if (n <= 0) break;
             if (memmem(buf, (size_t)n, "POST /v1/feedback", 17)) feedback_sent = true;
+            blob_asked = memmem(buf, (size_t)n, "GET /v1/blobs/", 14) != NULL;
             if (send(up, buf, (size_t)n, MSG_NOSIGNAL) != n) break;
         }
         if (p[1].revents) {
@@ -145,6 +153,7 @@ static void *relay_connection(void *arg)
             feedback_sent = false;
         }
     }
+    if (holding) atomic_fetch_sub(&relay.blobs_held, 1);
     if (up >= 0) close(up);
     close(client);
     atomic_fetch_sub(&relay.active, 1);
@@ -517,6 +526,39 @@ static void test_running_kiosk_gets_publish_within_seconds(void **state)
     sync_stop(t); /* returns: stopping ends the held long-poll */
 }
 
+static bool image_download_held(void) { return atomic_load(&relay.blobs_held) > 0; }
+static bool plain_visible(void) { return kiosk_visible("gk-plain", NULL, 0); }
+static bool pictured_visible(void) { return kiosk_visible("gk-pictured", NULL, 0); }
+
+/* A publication never waits behind image downloads: while the image of a
+ * new item is stuck on its way (the relay holds its answer), the next item
+ * reaches the kiosk's store and screen; the pictured item appears only
+ * when its image is in. */
+static void test_publication_does_not_wait_for_images(void **state)
+{
+    (void)state;
+    relay_start();
+    atomic_store(&relay.hold_blobs, true);
+    Config cfg;
+    Err err;
+    SyncThread *t;
+    kiosk_config(&cfg, relay.port);
+    cfg.connect_timeout_s = 30; /* the held download is not given up while the test looks */
+    assert_int_equal(sync_start(&cfg, NULL, NULL, &t, &err), 0);
+    assert_true(wait_for(sync_ok, 60));
+    publish_item("gk-pictured", "带图片的公开事项", "public", true);
+    assert_true(wait_for(image_download_held, 60));
+    publish_item("gk-plain", "图片下载期间发布的事项", "public", false);
+    assert_true(wait_for(plain_visible, 60));
+    assert_true(image_download_held()); /* it really came while the image was stuck */
+    assert_false(pictured_visible()); /* hidden until its image is here */
+    assert_int_equal(count_rows("SELECT COUNT(*) FROM items WHERE id = 'gk-pictured'"), 1);
+    atomic_store(&relay.hold_blobs, false);
+    assert_true(wait_for(pictured_visible, 60));
+    sync_stop(t);
+    relay_stop();
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -529,6 +571,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_heartbeat_settings_and_commands, setup, teardown),
         cmocka_unit_test_setup_teardown(test_running_kiosk_gets_publish_within_seconds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_views_reach_the_admins, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_publication_does_not_wait_for_images, setup, teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     countyd_stop(&county);

@@ -88,6 +88,7 @@ static const Key keys[] = {
     OTHER("feedback", "reasons", T_REASONS, reasons),
     INT("feedback", "rate_limit_per_hour", rate_limit_per_hour, 1, 10000),
     INT("feedback", "duplicate_window", duplicate_window_s, 0, 86400),
+    INT("feedback", "ime_release_minutes", ime_release_minutes, 1, 1440),
     STR("input", "rime_data", rime_shared_dir),
     STR("input", "rime_user_dir", rime_user_dir),
     STR("input", "handwriting_model", handwriting_model),
@@ -133,6 +134,7 @@ void config_defaults(Config *cfg)
     cfg->reason_count = (int)(sizeof reasons / sizeof reasons[0]);
     for (int i = 0; i < cfg->reason_count; i++) snprintf(cfg->reasons[i], sizeof cfg->reasons[i], "%s", reasons[i]);
     cfg->rate_limit_per_hour = 30;
+    cfg->ime_release_minutes = 10;
     cfg->duplicate_window_s = 600;
     snprintf(cfg->rime_shared_dir, sizeof cfg->rime_shared_dir, "/usr/share/rime-data");
     snprintf(cfg->rime_user_dir, sizeof cfg->rime_user_dir, "var/rime");

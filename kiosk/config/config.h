@@ -67,6 +67,7 @@ typedef struct Config {
     int reason_count;
     int rate_limit_per_hour;
     int duplicate_window_s;
+    int ime_release_minutes; /* input engines freed after the keyboard was closed this long */
 
     /* [input] the on-screen keyboard's engines (data from Debian packages) */
     char rime_shared_dir[1024]; /* schemas: /usr/share/rime-data (rime-data-luna-pinyin) */

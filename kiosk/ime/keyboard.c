@@ -1,5 +1,6 @@
 #include "keyboard.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,9 +32,13 @@ static const char *const KEYPAD_ROWS[4] = {"1 2 3", "4 5 6", "7 8 9", "DEL 0 CLR
 
 struct Keyboard {
     Fonts *fonts; /* the ui's, known from the first draw */
-    ImePinyin *pinyin; /* NULL when its data is missing */
-    ImeHandwriting *hw; /* NULL when its model is missing */
-    bool pinyin_ready, pinyin_failed;
+    const Config *cfg; /* where the engines' data is; outlives the keyboard */
+    ImePinyin *pinyin; /* NULL until first needed, when released, or when its data is missing */
+    ImeHandwriting *hw; /* NULL until first needed, when released, or when its model is missing */
+    bool pinyin_ready, pinyin_failed, hw_failed; /* failed: retried at the next attach */
+    bool wait_deploy; /* headless: a pinyin open waits for its deployment */
+    bool closed_seen; /* closed_at holds when the keyboard was first seen closed */
+    uint32_t closed_at;
 
     char *buf; /* the attached field */
     size_t size;
@@ -64,26 +69,92 @@ struct Keyboard {
     int hw_count;
 };
 
+/* The engines cost memory (librime's tables, zinnia's model) that a kiosk
+ * nobody writes on should not hold: they open when their mode is first
+ * shown and are freed by keyboard_release_idle(). */
 int keyboard_open(const Config *cfg, Keyboard **out, Err *err)
 {
     Keyboard *kb = calloc(1, sizeof *kb);
     if (!kb) return err_set(err, "out of memory");
-    Err e;
-    if (ime_pinyin_open(cfg->rime_shared_dir, cfg->rime_user_dir, &kb->pinyin, &e))
-        log_warn("keyboard: pinyin input unavailable: %s", e.msg);
-    if (ime_handwriting_open(cfg->handwriting_model, &kb->hw, &e))
-        log_warn("keyboard: handwriting unavailable: %s", e.msg);
+    kb->cfg = cfg;
     keyboard_reset(kb);
     *out = kb;
     return 0;
 }
 
+static void release_engines(Keyboard *kb)
+{
+    ime_pinyin_close(kb->pinyin);
+    ime_handwriting_close(kb->hw);
+    kb->pinyin = NULL;
+    kb->hw = NULL;
+    kb->pinyin_ready = false;
+    /* librime frees its tables into malloc's arenas; give the pages back
+     * to the system, or the release would not show in RSS (bench_ime). */
+    malloc_trim(0);
+}
+
 void keyboard_close(Keyboard *kb)
 {
     if (!kb) return;
-    ime_pinyin_close(kb->pinyin);
-    ime_handwriting_close(kb->hw);
+    release_engines(kb);
     free(kb);
+}
+
+static void drop_pinyin(Keyboard *kb, const char *why)
+{
+    log_warn("keyboard: pinyin input unavailable: %s", why);
+    ime_pinyin_close(kb->pinyin);
+    kb->pinyin = NULL;
+    kb->pinyin_failed = true;
+}
+
+/* Opening only starts librime's deployment (ime_pinyin.h): the frame
+ * goes on and the candidate bar says 正在准备输入法… until it is done. */
+static void need_pinyin(Keyboard *kb)
+{
+    if (kb->pinyin || kb->pinyin_failed || !kb->buf) return;
+    Err e;
+    if (ime_pinyin_open(kb->cfg->rime_shared_dir, kb->cfg->rime_user_dir, &kb->pinyin, &e)) {
+        drop_pinyin(kb, e.msg);
+        return;
+    }
+    if (kb->wait_deploy) keyboard_wait_ready(kb);
+}
+
+/* zinnia maps its model file: opening takes about a millisecond
+ * (bench_ime), so it is done in the frame that shows the pad. */
+static void need_handwriting(Keyboard *kb)
+{
+    if (kb->hw || kb->hw_failed || !kb->buf) return;
+    Err e;
+    if (ime_handwriting_open(kb->cfg->handwriting_model, &kb->hw, &e)) {
+        log_warn("keyboard: handwriting unavailable: %s", e.msg);
+        kb->hw_failed = true;
+    }
+}
+
+int keyboard_release_idle(Keyboard *kb, uint32_t now_ms)
+{
+    if (kb->buf || (!kb->pinyin && !kb->hw)) {
+        kb->closed_seen = false;
+        return -1;
+    }
+    if (!kb->closed_seen) {
+        kb->closed_seen = true;
+        kb->closed_at = now_ms;
+    }
+    uint32_t after_ms = (uint32_t)kb->cfg->ime_release_minutes * 60000u, closed = now_ms - kb->closed_at;
+    if (closed < after_ms) return (int)(after_ms - closed);
+    log_info("keyboard: input engines released after %d min closed", kb->cfg->ime_release_minutes);
+    release_engines(kb);
+    kb->closed_seen = false;
+    return -1;
+}
+
+bool keyboard_engine_loaded(const Keyboard *kb, KbMode mode)
+{
+    return mode == KB_PINYIN ? kb->pinyin != NULL : mode == KB_HANDWRITING ? kb->hw != NULL : false;
 }
 
 bool keyboard_poll(Keyboard *kb)
@@ -93,8 +164,7 @@ bool keyboard_poll(Keyboard *kb)
     int rc = ime_pinyin_ready(kb->pinyin, &err);
     if (rc == 0) return false;
     if (rc < 0) {
-        log_warn("keyboard: pinyin input unavailable: %s", err.msg);
-        kb->pinyin_failed = true;
+        drop_pinyin(kb, err.msg);
     } else {
         kb->pinyin_ready = true;
     }
@@ -103,11 +173,11 @@ bool keyboard_poll(Keyboard *kb)
 
 void keyboard_wait_ready(Keyboard *kb)
 {
+    kb->wait_deploy = true;
     if (!kb->pinyin || kb->pinyin_ready || kb->pinyin_failed) return;
     Err err;
     if (ime_pinyin_wait_ready(kb->pinyin, &err)) {
-        log_warn("keyboard: pinyin input unavailable: %s", err.msg);
-        kb->pinyin_failed = true;
+        drop_pinyin(kb, err.msg);
         return;
     }
     kb->pinyin_ready = true;
@@ -116,10 +186,14 @@ void keyboard_wait_ready(Keyboard *kb)
 bool keyboard_mode_available(Keyboard *kb, KbMode mode)
 {
     if (mode == KB_PINYIN) {
+        need_pinyin(kb);
         keyboard_poll(kb);
         return kb->pinyin_ready;
     }
-    if (mode == KB_HANDWRITING) return kb->hw != NULL;
+    if (mode == KB_HANDWRITING) {
+        need_handwriting(kb);
+        return kb->hw != NULL;
+    }
     return mode >= 0 && mode < KB_MODE_COUNT;
 }
 
@@ -309,8 +383,15 @@ void keyboard_attach(Keyboard *kb, char *buf, size_t size, int max_chars, KbFiel
     kb->max_chars = max_chars;
     kb->field = field;
     kb->caps = false;
+    kb->closed_seen = false;
+    /* An engine that failed to open is tried again for the next field. */
+    kb->pinyin_failed = false;
+    kb->hw_failed = false;
     kb->mode = field == KB_FIELD_PHONE ? KB_DIGITS : kb->text_mode;
-    if (!keyboard_mode_available(kb, kb->mode) && kb->mode == KB_PINYIN && kb->hw) kb->mode = KB_HANDWRITING;
+    if (kb->mode == KB_PINYIN && !keyboard_mode_available(kb, KB_PINYIN) && !kb->pinyin &&
+        keyboard_mode_available(kb, KB_HANDWRITING))
+        kb->mode = KB_HANDWRITING;
+    if (kb->mode == KB_HANDWRITING && !keyboard_mode_available(kb, KB_HANDWRITING)) kb->mode = KB_LATIN;
 }
 
 void keyboard_detach(Keyboard *kb)
@@ -336,7 +417,8 @@ KbMode keyboard_mode(const Keyboard *kb) { return kb->mode; }
 void keyboard_set_mode(Keyboard *kb, KbMode mode)
 {
     if (mode < 0 || mode >= KB_MODE_COUNT || kb->field == KB_FIELD_PHONE) return;
-    if (mode == KB_HANDWRITING && !kb->hw) return;
+    if (mode == KB_HANDWRITING && !keyboard_mode_available(kb, KB_HANDWRITING)) return;
+    if (mode == KB_PINYIN) need_pinyin(kb);
     /* Letters typed as pinyin and then taken to ABC were meant as Latin
      * text ("wifi"): they go in as typed.  Any other switch takes the
      * first candidate. */
@@ -546,7 +628,7 @@ static void draw_pinyin_bar(Keyboard *kb, Ui *ui, const Rows *g)
 {
     SDL_Rect bar = row_rect(g, 0);
     if (!kb->pinyin_ready) {
-        draw_note(ui, bar, kb->pinyin_failed || !kb->pinyin ? "拼音输入不可用，请用手写" : "拼音输入准备中，请稍候…");
+        draw_note(ui, bar, kb->pinyin_failed || !kb->pinyin ? "拼音输入不可用，请用手写" : "正在准备输入法…");
         return;
     }
     if (!composing(kb)) {
@@ -659,9 +741,7 @@ static void mode_keys(Keyboard *kb, Ui *ui, SDL_Rect r, int key_w, int gap)
 {
     for (int m = 0; m < KB_MODE_COUNT; m++) {
         bool on = kb->mode == (KbMode)m;
-        bool usable = m == KB_PINYIN        ? kb->pinyin != NULL && !kb->pinyin_failed
-                      : m == KB_HANDWRITING ? kb->hw != NULL
-                                            : true;
+        bool usable = m == KB_PINYIN ? !kb->pinyin_failed : m == KB_HANDWRITING ? !kb->hw_failed : true;
         SDL_Rect k = {r.x + m * (key_w + gap), r.y, key_w, r.h};
         ui_button(ui, MODE_ID[m], k, MODE_LABEL[m], on ? BUTTON_PRIMARY : BUTTON_QUIET, usable);
     }
@@ -712,6 +792,7 @@ static void draw_keypad(Keyboard *kb, Ui *ui, const Rows *g)
 void keyboard_draw(Keyboard *kb, Ui *ui, SDL_Rect area)
 {
     kb->fonts = ui_fonts(ui);
+    if (kb->mode == KB_PINYIN && kb->field != KB_FIELD_PHONE) need_pinyin(kb);
     keyboard_poll(kb);
     ui_fill(ui, area, ui_theme.card_line);
     Rows g = {.area = area, .row_h = ui_px(ui, ROW_H), .gap = ui_px(ui, GAP), .rows = row_count(ui, area.w)};

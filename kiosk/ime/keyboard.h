@@ -41,7 +41,11 @@ typedef enum {
 
 typedef struct Keyboard Keyboard;
 
-/* Opens the engines (pinyin deploys in the background; see ime_pinyin.h). */
+/* Makes the keyboard; cfg must outlive it.  No engine is opened yet: each
+ * opens when its mode is first shown (pinyin then deploys in the
+ * background, see ime_pinyin.h, and the bar says 正在准备输入法…).  An
+ * engine that fails to open hides its mode and is tried again at the next
+ * keyboard_attach(). */
 int keyboard_open(const Config *cfg, Keyboard **out, Err *err);
 void keyboard_close(Keyboard *kb);
 
@@ -83,5 +87,14 @@ void keyboard_wait_ready(Keyboard *kb);
 /* Polls the pinyin engine's deployment; true when its state changed
  * (redraw).  Call from the screen's update. */
 bool keyboard_poll(Keyboard *kb);
+
+/* Frees the engines once the keyboard has been detached for
+ * cfg->ime_release_minutes (never while attached: the text typed lives in
+ * the attached field, not in the engine).  The time closed is counted from
+ * the first call that sees it closed.  now_ms is the app's clock.  Returns
+ * the ms until the release is due, or -1 when nothing is due. */
+int keyboard_release_idle(Keyboard *kb, uint32_t now_ms);
+/* Whether the engine of mode (KB_PINYIN, KB_HANDWRITING) is in memory. */
+bool keyboard_engine_loaded(const Keyboard *kb, KbMode mode);
 
 #endif

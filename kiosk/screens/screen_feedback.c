@@ -947,12 +947,21 @@ const ScreenOps screen_feedback = {
     .pointer = fb_pointer,
 };
 
+/* The keyboard's engines are freed a while after it closed, whatever
+ * screen the kiosk shows by then (keyboard_release_idle). */
+static int release_keyboard(void *ctx, uint32_t now_ms)
+{
+    (void)ctx;
+    return keyboard ? keyboard_release_idle(keyboard, now_ms) : -1;
+}
+
 int feedback_screens_register(App *app, Err *err)
 {
     Err kb_err;
     if (!keyboard && keyboard_open(app_config(app), &keyboard, &kb_err))
         log_error("feedback: no on-screen keyboard (%s); ratings still work", kb_err.msg);
     if (keyboard && app_config(app)->headless) keyboard_wait_ready(keyboard);
+    app_set_housekeeping(app, release_keyboard, NULL);
     if (app_register(app, &screen_feedback) || app_register(app, &screen_answers) ||
         app_register(app, &screen_answer) || app_register(app, &screen_lookup))
         return err_set(err, "no room to register the feedback screens");

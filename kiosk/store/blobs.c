@@ -79,6 +79,14 @@ static bool all_hex(const char *s, size_t n)
     return true;
 }
 
+/* .tmp-<pid>-<tid>-<sha256>, written by this process (blobfile.c's name). */
+static bool own_temporary(const char *name)
+{
+    char mine[32];
+    snprintf(mine, sizeof mine, ".tmp-%ld-", (long)getpid());
+    return strncmp(name, mine, strlen(mine)) == 0;
+}
+
 /* Only names this module writes are ever deleted: CACHE/ab/<sha256> and
  * CACHE/ab/.tmp-<pid>-<sha256>; anything else in the folder is left alone. */
 int blobs_collect_garbage(Store *s, const char *cache_dir, int64_t budget_bytes, int *removed, Err *err)
@@ -99,11 +107,13 @@ int blobs_collect_garbage(Store *s, const char *cache_dir, int64_t budget_bytes,
             char path[PATH_MAX];
             if (path_join(path, sizeof path, sub, f->d_name, NULL)) continue;
             struct stat st;
-            bool temporary = strncmp(f->d_name, ".tmp-", 5) == 0;
+            bool temporary = strncmp(f->d_name, ".tmp-", 5) == 0 && !own_temporary(f->d_name);
             bool blob = proto_sha256_valid(f->d_name);
             if (!temporary && !blob) continue;
             if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) continue;
-            /* A temporary is what a killed process left half written.  A
+            /* A temporary of another process is what a killed process
+             * left half written (this process's own are downloads in
+             * progress on another thread: the sync's image fetcher).  A
              * file is deleted only when the store says no live item uses
              * it; when the store cannot say, nothing more is deleted. */
             bool used = false;

@@ -128,6 +128,8 @@ static void list_item_attachments(json_t *item, FeedImageRef *out, int *count)
             FeedImageRef *f = &out[*count];
             snprintf(f->sha256, sizeof f->sha256, "%s", sha);
             f->size = json_integer_value(size);
+            const char *id = json_string_value(json_object_get(item, "id"));
+            snprintf(f->item_id, sizeof f->item_id, "%s", id ? id : "");
         }
         (*count)++;
     }

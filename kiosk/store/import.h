@@ -33,6 +33,7 @@ typedef struct FeedResult {
 typedef struct FeedImageRef {
     char sha256[65];
     int64_t size;
+    char item_id[PROTO_ID_MAX]; /* the item that uses it */
 } FeedImageRef;
 typedef struct FeedPeek {
     bool snapshot;

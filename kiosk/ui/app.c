@@ -84,6 +84,8 @@ struct App {
     Power power; /* the panel off while the sleep screen shows (kiosk/ui/power.h) */
     AppFrameProbe probe; /* bench_screens' frame clock; NULL */
     void *probe_ctx;
+    AppHousekeeping housekeeping;
+    void *housekeeping_ctx;
 };
 
 static uint32_t event_type;
@@ -760,6 +762,7 @@ static int step(App *app)
         }
         wake_at(&wake, w);
     }
+    if (app->housekeeping) wake_at(&wake, app->housekeeping(app->housekeeping_ctx, app->clock));
     if (urgent_turn(&app->urgent, app->clock)) app->dirty = true;
     wake_at(&wake, urgent_wake(&app->urgent, app->clock));
     int64_t wall = app_time(app);
@@ -976,6 +979,12 @@ void app_set_wall_time(App *app, int64_t wall)
 {
     app->wall_start = wall - app->clock / 1000;
     app->dirty = true;
+}
+
+void app_set_housekeeping(App *app, AppHousekeeping fn, void *ctx)
+{
+    app->housekeeping = fn;
+    app->housekeeping_ctx = ctx;
 }
 
 void app_set_frame_probe(App *app, AppFrameProbe probe, void *ctx)

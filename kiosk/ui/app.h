@@ -126,6 +126,13 @@ int app_run(App *app);
 typedef void (*AppFrameProbe)(void *ctx, double woke_ms, double presented_ms);
 void app_set_frame_probe(App *app, AppFrameProbe probe, void *ctx);
 
+/* Called at every step of the loop whatever screen shows, with the app's
+ * clock (ms), for work that is due after a while without the owner's
+ * screen (the keyboard's engines freed after it was closed): returns the
+ * ms until it is due again, or -1.  One per app. */
+typedef int (*AppHousekeeping)(void *ctx, uint32_t now_ms);
+void app_set_housekeeping(App *app, AppHousekeeping fn, void *ctx);
+
 /* For the headless runner: a clock it sets, events it feeds. */
 void app_use_script_clock(App *app, int64_t wall_start);
 void app_set_wall_time(App *app, int64_t wall);

@@ -10,6 +10,7 @@
 #define KIOSK_SYNC_SESSION_H
 
 #include <jansson.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -45,6 +46,11 @@ typedef struct Session {
     time_t feed_mtime; /* file://: the feed.json last imported */
     off_t feed_size;
     char error[512]; /* the first failure of the current round */
+    /* Shared by the sync thread and the image fetcher (NULL when one
+     * thread does it all): held from an image fetched for a document to
+     * that document's apply, so that the cache clean-up, which deletes
+     * the files no live item uses, never takes such an image meanwhile. */
+    pthread_mutex_t *cache_lock;
 } Session;
 
 static inline RoundResult round_worse(RoundResult a, RoundResult b) { return a > b ? a : b; }
