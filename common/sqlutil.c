@@ -113,9 +113,13 @@ void sql_cache_close(SqlCache *c)
 }
 
 /* make analyze: the text's copy lives in c->slot[] (freed by
- * sql_cache_close); the analyzer does not follow it into the slot. */
+ * sql_cache_close); the analyzer does not follow it into the slot.  Only
+ * gcc has the analyzer; clang (the fuzzers' compiler) would refuse the
+ * unknown warning name. */
+#ifndef __clang__
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wanalyzer-malloc-leak"
+#endif
 /* The cached statement for `sql`, prepared on first use; NULL (and Err)
  * when it cannot be prepared.  *owned is set when the cache is full and
  * the caller must finalize the statement itself. */
@@ -146,7 +150,9 @@ static sqlite3_stmt *cache_get(SqlCache *c, const char *sql, bool *owned, Err *e
     if (copy) *free_slot = (CachedStatement){.sql = copy, .hash = h, .st = st};
     return st;
 }
+#ifndef __clang__
 #pragma GCC diagnostic pop
+#endif
 
 int sql_cache_run(SqlCache *c, Err *err, const char *sql, const char *fmt, va_list ap)
 {
