@@ -51,6 +51,7 @@
 #include <ftw.h>
 
 #include "blobs.h"
+#include "benchutil.h"
 #include "config.h"
 #include "import.h"
 #include "monoclock.h"
@@ -89,17 +90,6 @@ static void die(const char *what)
 {
     fprintf(stderr, "bench_chromium: %s\n", what);
     exit(1);
-}
-
-static void print_load(const char *when)
-{
-    char line[128] = "?\n";
-    FILE *f = fopen("/proc/loadavg", "r");
-    if (f) {
-        if (!fgets(line, sizeof line, f)) snprintf(line, sizeof line, "?\n");
-        fclose(f);
-    }
-    printf("  machine load %s: %s", when, line);
 }
 
 /* ---- the content, for both ------------------------------------------- */
@@ -591,7 +581,7 @@ int main(void)
     printf("bench_chromium: the kiosk and a Chromium kiosk page (%s) with the same sample content, %dx%d, software "
            "rendering, ticker scrolling; %d runs after a warm-up, idle CPU over %d s\n",
            chromium, WIDTH, HEIGHT, b.runs, b.span_s);
-    print_load("before");
+    bench_print_load("before");
     Figures k = {0}, c = {0};
     for (int run = 0; run <= b.runs; run++) {
         run_one(&b, true, run, &k);
@@ -600,7 +590,7 @@ int main(void)
     print_row("first paint", "ms", k.paint_ms, c.paint_ms, k.n);
     print_row("PSS", "MiB", k.pss_mib, c.pss_mib, k.n);
     print_row("idle CPU (one core)", "%", k.cpu_pct, c.cpu_pct, k.n);
-    print_load("after");
+    bench_print_load("after");
     MHD_stop_daemon(b.httpd);
     close(b.notify_sock);
     if (getenv("BENCH_KEEP")) printf("  kept %s: page.html, kiosk.conf, the programs' logs\n", b.dir);

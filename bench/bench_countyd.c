@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "bytes.h"
+#include "benchutil.h"
 #include "monoclock.h"
 #include "number.h"
 
@@ -243,15 +244,6 @@ static long server_value(pid_t pid, const char *key)
         if (strncmp(line, key, strlen(key)) == 0 && sscanf(line + strlen(key), "%ld", &v) != 1) v = -1;
     if (f) fclose(f);
     return v;
-}
-
-static void print_load(const char *when)
-{
-    char line[128] = "?";
-    FILE *f = fopen("/proc/loadavg", "r");
-    if (f && fgets(line, sizeof line, f)) line[strcspn(line, "\n")] = '\0';
-    if (f) fclose(f);
-    printf("machine load %s (1/5/15 min, running/all): %s, %ld cores\n", when, line, sysconf(_SC_NPROCESSORS_ONLN));
 }
 
 /* A number from GET /v1/admin/status (-1 when it cannot be read). */
@@ -464,7 +456,7 @@ static void fan_out(pid_t pid, int kiosks)
     sleep(2);
     printf("countyd holding them: %ld threads, %ld kB resident (peak %ld kB)\n", server_value(pid, "Threads:"),
            server_value(pid, "VmRSS:"), server_value(pid, "VmHWM:"));
-    print_load("while they are held");
+    bench_print_load("while they are held");
     double published = monoclock_ms();
     admin("PUT", "/v1/admin/notices/bench", "{\"text\":\"今天下午三点召开党员大会\",\"org\":\"town-a\"}");
     double admin_done = monoclock_ms();
@@ -498,7 +490,7 @@ static void fan_out(pid_t pid, int kiosks)
     probe_window(probe, published, last, "admin GET /v1/admin/status while town-a's kiosks are answered");
     printf("countyd after the fan-out: %ld threads, %ld kB resident (peak %ld kB)\n", server_value(pid, "Threads:"),
            server_value(pid, "VmRSS:"), server_value(pid, "VmHWM:"));
-    print_load("after the fan-out");
+    bench_print_load("after the fan-out");
     for (int i = 0; i < fleet_size; i++)
         if (fleet[i].fd >= 0) close(fleet[i].fd);
     close(epfd);

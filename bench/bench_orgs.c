@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "bytes.h"
+#include "benchutil.h"
 #include "monoclock.h"
 #include "number.h"
 
@@ -140,15 +141,6 @@ static void print_stats(const char *what, double *ms, int n)
     qsort(ms, (size_t)n, sizeof *ms, cmp_double);
     printf("%s: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d samples)\n", what, ms[n / 2],
            ms[(n * 99) / 100 < n ? (n * 99) / 100 : n - 1], ms[n - 1], n);
-}
-
-static void print_load(void)
-{
-    char line[128] = "?";
-    FILE *f = fopen("/proc/loadavg", "r");
-    if (f && fgets(line, sizeof line, f)) line[strcspn(line, "\n")] = '\0';
-    if (f) fclose(f);
-    printf("machine load (1/5/15 min): %s, %ld cores\n", line, sysconf(_SC_NPROCESSORS_ONLN));
 }
 
 static void put_categories(void)
@@ -309,7 +301,7 @@ int main(int argc, char **argv)
     char part1[600], part2[600];
     snprintf(part1, sizeof part1, "%s/publish", dir);
     snprintf(part2, sizeof part2, "%s/county", dir);
-    print_load();
+    bench_print_load("before");
     /* Two servers, so that the 10,000 items of part 1 (all meant for every
      * organisation) do not sit in every feed of part 2. */
     pid_t pid = mkdir(part1, 0700) == 0 ? start_server(part1) : -1;
@@ -321,7 +313,7 @@ int main(int argc, char **argv)
     if (pid < 0) return 1;
     put_categories();
     bench_feed(orgs, county_items);
-    print_load();
+    bench_print_load("after");
     kill(pid, SIGTERM);
     waitpid(pid, NULL, 0);
     char cmd[600];

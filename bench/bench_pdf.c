@@ -23,6 +23,7 @@
 #include <jpeglib.h> /* after stdio.h: it uses FILE */
 
 #include "blobfile.h"
+#include "benchutil.h"
 #include "monoclock.h"
 #include "pdfrender.h"
 
@@ -232,13 +233,7 @@ int main(void)
            RUNS, " (target <= 150 ms)");
     report("the UI thread's part (take the page, make its texture)", ui_ms, RUNS, "");
     pdf_worker_stop(w);
-    double load[3] = {0};
-    FILE *la = fopen("/proc/loadavg", "r");
-    if (la) {
-        if (fscanf(la, "%lf %lf %lf", &load[0], &load[1], &load[2]) != 3) load[0] = -1;
-        fclose(la);
-    }
-    printf("  machine load: %.2f %.2f %.2f (1/5/15 min, 2 cores shared)\n", load[0], load[1], load[2]);
+    bench_print_load("after");
     for (int k = 0; k < 2; k++) {
         char path[1200], sub[1200];
         if (blobs_path(dir, shas[k], path, sizeof path, &err) == 0) remove(path);

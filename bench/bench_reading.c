@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistr.h>
 
+#include "benchutil.h"
 #include "body.h"
 #include "bytes.h"
 #include "monoclock.h"
@@ -167,12 +168,6 @@ int main(void)
     }
     qsort(ms, RUNS, sizeof ms[0], cmp_double);
     qsort(cpu, RUNS, sizeof cpu[0], cmp_double);
-    double load[3] = {0};
-    FILE *la = fopen("/proc/loadavg", "r");
-    if (la) {
-        if (fscanf(la, "%lf %lf %lf", &load[0], &load[1], &load[2]) != 3) load[0] = -1;
-        fclose(la);
-    }
     printf("structured item: %zu characters, %d blocks (%d tables), %d text lines, column %d px, %d px body\n",
            chars_of(md), blocks, tables, lines, COLUMN_W, BODY_PX);
     printf("  layout (parse + text + tables): first %.1f ms; p50 %.1f ms, p99 %.1f ms, max %.1f ms over %d runs "
@@ -180,7 +175,7 @@ int main(void)
            first, ms[RUNS / 2], ms[RUNS * 99 / 100], ms[RUNS - 1], RUNS);
     printf("  layout, CPU time of the thread: p50 %.1f ms, p99 %.1f ms, max %.1f ms\n", cpu[RUNS / 2],
            cpu[RUNS * 99 / 100], cpu[RUNS - 1]);
-    printf("  machine load: %.2f %.2f %.2f (1/5/15 min, 2 cores shared)\n", load[0], load[1], load[2]);
+    bench_print_load("after");
     free(md);
     free(corpus);
     ui_destroy(ui);

@@ -28,6 +28,7 @@
 #include <sys/resource.h>
 
 #include "app.h"
+#include "benchutil.h"
 #include "blobs.h"
 #include "import.h"
 #include "monoclock.h"
@@ -76,17 +77,6 @@ static double cpu_ms(void)
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
-}
-
-static void print_load(const char *when)
-{
-    char line[128] = "?";
-    FILE *f = fopen("/proc/loadavg", "r");
-    if (f) {
-        if (!fgets(line, sizeof line, f)) snprintf(line, sizeof line, "?\n");
-        fclose(f);
-    }
-    printf("  machine load %s: %s", when, line);
 }
 
 static void on_frame(void *ctx, double woke, double presented)
@@ -244,7 +234,7 @@ int main(void)
     SDL_RendererInfo info;
     SDL_GetRendererInfo(r, &info);
     printf("screens at 1920x1080, renderer %s, video driver %s, real time\n", info.name, SDL_GetCurrentVideoDriver());
-    print_load("before");
+    bench_print_load("before");
     b.start = monoclock_ms();
     at(STILL_FROM, at_mark, (void *)0);
     at(STILL_TO, at_mark, (void *)1);
@@ -266,7 +256,7 @@ int main(void)
     app_run(app);
     for (int i = 0; i < 3; i++) report(&b, &b.parts[i]);
     if (strcmp(app_screen_name(app), "category") != 0) die("transition", "the tap did not open the category");
-    print_load("after");
+    bench_print_load("after");
 
     app_destroy(app);
     SDL_DestroyRenderer(r);

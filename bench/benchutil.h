@@ -8,18 +8,19 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
-/* /proc/loadavg as it is now: a figure measured on a loaded machine is
- * read with the load it ran under. */
+/* /proc/loadavg as it is now (1/5/15-minute load, running/all tasks) and
+ * the cores: a figure measured on a loaded machine is read with the load
+ * it ran under.  Every benchmark prints it this one way. */
 static inline void bench_print_load(const char *when)
 {
-    char line[128] = "?\n";
+    char line[128] = "?";
     FILE *f = fopen("/proc/loadavg", "r");
-    if (f) {
-        if (!fgets(line, sizeof line, f)) snprintf(line, sizeof line, "?\n");
-        fclose(f);
-    }
-    printf("machine load %s: %s", when, line);
+    if (f && fgets(line, sizeof line, f)) line[strcspn(line, "\n")] = '\0';
+    if (f) fclose(f);
+    printf("machine load %s: %s, %ld cores\n", when, line, sysconf(_SC_NPROCESSORS_ONLN));
 }
 
 static inline int bench_by_value(const void *a, const void *b)
