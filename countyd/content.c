@@ -183,14 +183,15 @@ int review_step_parse(const char *word)
 }
 
 /* Texts a visitor reads about a change or withdrawal (seed 004: changes and
- * withdrawals of what was published need a public explanation). */
-#define REASON_MAX 500
+ * withdrawals of what was published need a public explanation); the
+ * limit is the feed's (FEED_MAX_REASON), so a kiosk takes every one. */
 
 static int need_reason(const char *what, const char *id, const char *note, Err *err)
 {
     if (!note || !*note)
         return err_refuse(err, ERR_BAD_REQUEST, "%s已公开的事项 %s 须说明理由（note），触控屏会向群众显示", what, id);
-    if (strlen(note) > REASON_MAX) return err_refuse(err, ERR_BAD_REQUEST, "note：理由最多 %d 字节", REASON_MAX);
+    if (strlen(note) > FEED_MAX_REASON)
+        return err_refuse(err, ERR_BAD_REQUEST, "note：理由最多 %d 字节", FEED_MAX_REASON);
     return 0;
 }
 

@@ -195,7 +195,9 @@ static int read_item(Ctx *c, json_t *o, const char *where)
         get_int(c, o, where, "revision", false, 0, INT64_MAX, &in.revision) ||
         get_enum(c, o, where, "lang", false, LANG_HANS, lang_parse, LANG_WORDS, &lang) ||
         get_enum(c, o, where, "body_format", false, BODY_PLAIN, body_format_parse, BODY_FORMAT_WORDS, &format) ||
-        read_attachments(c, o, where, atts, &in.attachment_count))
+        read_attachments(c, o, where, atts, &in.attachment_count) ||
+        get_text(c, o, where, "change_reason", false, FEED_MAX_REASON, true, &in.change_reason) ||
+        get_time(c, o, where, "changed_at", false, &in.changed_at))
         return -1;
     in.lang = (Lang)lang;
     in.body_format = (BodyFormat)format;
@@ -282,6 +284,34 @@ static int read_section(Ctx *c, json_t *root, FeedSection sec)
     return 0;
 }
 
+/* The top-level "withdrawals": [{"id", "reason", "withdrawn_at"}]. */
+static int read_withdrawals(Ctx *c, json_t *root)
+{
+    json_t *list = json_object_get(root, "withdrawals");
+    if (!list) return 0;
+    if (!json_is_array(list)) return fail(c, "withdrawals", NULL, "must be an array");
+    if (json_array_size(list) > FEED_MAX_WITHDRAWALS) {
+        char msg[64];
+        snprintf(msg, sizeof msg, "has too many entries (at most %d)", FEED_MAX_WITHDRAWALS);
+        return fail(c, "withdrawals", NULL, msg);
+    }
+    json_object_clear(c->seen);
+    size_t i;
+    json_t *e;
+    json_array_foreach (list, i, e) {
+        char where[48];
+        snprintf(where, sizeof where, "withdrawals[%zu]", i);
+        if (!json_is_object(e)) return fail(c, where, NULL, "must be an object");
+        FeedWithdrawal in = {0};
+        if (get_id(c, e, where, "id", true, &in.id) ||
+            get_text(c, e, where, "reason", true, FEED_MAX_REASON, true, &in.reason) ||
+            get_time(c, e, where, "withdrawn_at", true, &in.withdrawn_at))
+            return -1;
+        if (c->sink->withdrawal && c->sink->withdrawal(c->sink->ctx, &in, c->err)) return -1;
+    }
+    return 0;
+}
+
 /* The header: format, version, kind, revision and, for a delta, the
  * revision it starts from. */
 static int read_header(Ctx *c, json_t *root, FeedHeader *h)
@@ -341,6 +371,7 @@ static int read_document(Ctx *c, json_t *root)
     if (skip) return 0;
     for (int s = 0; s < FEED_SECTION_COUNT; s++)
         if (read_section(c, root, (FeedSection)s)) return -1;
+    if (read_withdrawals(c, root)) return -1;
     return h.snapshot ? check_catalog(c) : 0;
 }
 

@@ -60,6 +60,8 @@ typedef struct FeedItem {
     BodyFormat body_format;
     const FeedAttachment *attachments;
     int attachment_count;
+    const char *change_reason; /* 更正说明 when this version replaced a published one, else NULL */
+    int64_t changed_at; /* when that change was published, 0 when absent */
 } FeedItem;
 
 typedef struct FeedNotice {
@@ -75,11 +77,19 @@ typedef struct FeedAnswer {
     int64_t asked_at, answered_at;
 } FeedAnswer;
 
+/* An entry of the top-level "withdrawals": why a published item was
+ * withdrawn (the item itself goes in items.delete). */
+typedef struct FeedWithdrawal {
+    const char *id, *reason;
+    int64_t withdrawn_at;
+} FeedWithdrawal;
+
 /* What to do with a checked document.  Every callback may be NULL (nothing
  * to do) and returns 0, or -1 with Err filled to stop the parse.  `begin`
  * comes after the header is checked and before any entry; setting *skip
  * ends the parse at once with success (a delta already applied).  Entries
- * arrive section by section in the order above, upserts before deletes. */
+ * arrive section by section in the order above, upserts before deletes,
+ * and the withdrawals last. */
 typedef struct FeedSink {
     void *ctx;
     int (*begin)(void *ctx, const FeedHeader *h, bool *skip, Err *err);
@@ -88,6 +98,7 @@ typedef struct FeedSink {
     int (*notice)(void *ctx, const FeedNotice *n, Err *err);
     int (*answer)(void *ctx, const FeedAnswer *a, Err *err);
     int (*remove)(void *ctx, FeedSection section, const char *id, Err *err);
+    int (*withdrawal)(void *ctx, const FeedWithdrawal *w, Err *err);
 } FeedSink;
 
 /* Checks the document in data[0..len) and feeds it to `sink` (NULL = only

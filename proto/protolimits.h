@@ -27,6 +27,11 @@
 #define FEED_MAX_ANSWER 4000
 #define FEED_MAX_HREF 1000
 #define FEED_MAX_ATTACHMENTS 32 /* per item */
+/* The public explanation of a change (更正说明) or a withdrawal (撤回原因),
+ * which countyd requires when a published item changes or goes. */
+#define FEED_MAX_REASON 500
+/* Entries of a document's "withdrawals" (countyd sends 180 days of them). */
+#define FEED_MAX_WITHDRAWALS 20000
 #define FEED_MAX_ATTACHMENT_BYTES (32LL * 1024 * 1024) /* one attachment's size */
 /* A PDF attachment (proto/pdf.h): its bytes are an attachment's; a kiosk
  * checks the page count and every page's size before it renders one. */

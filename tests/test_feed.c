@@ -45,7 +45,9 @@ static void fingerprint(Store *s, const char *path, char *out, size_t size)
                        "SELECT (SELECT group_concat(id || deleted || title || revision) FROM items) || '|' ||"
                        " (SELECT group_concat(id || deleted || name) FROM categories) || '|' ||"
                        " (SELECT group_concat(id || deleted || text) FROM notices) || '|' ||"
-                       " (SELECT group_concat(key || value) FROM sync_state)",
+                       " (SELECT group_concat(key || value) FROM sync_state) || '|' ||"
+                       " (SELECT group_concat(item_id || reason || withdrawn_at) FROM withdrawals) || '|' ||"
+                       " (SELECT group_concat(id || change_reason || changed_at) FROM items)",
                        -1, &st, NULL);
     sqlite3_step(st);
     snprintf(out, size, "%s", sqlite3_column_text(st, 0) ? (const char *)sqlite3_column_text(st, 0) : "");
@@ -290,6 +292,29 @@ static void invalid_documents_change_nothing(void **state)
         {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20,\"answers\":{\"upsert\":[{\"id\":\"a\",\"question\":\"q\","
          "\"answer\":\"a\"}]}}",
          "answers.upsert[0].answered_at: is missing"},
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS
+         ",\"items\":{\"upsert\":[" ITEM("r", ",\"change_reason\":5") "]}}",
+         "items.upsert[0].change_reason: must be a string"},
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS
+         ",\"items\":{\"upsert\":[" ITEM("r", ",\"change_reason\":\"更正\",\"changed_at\":\"昨天\"") "]}}",
+         "items.upsert[0].changed_at: is not a time"},
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS ",\"withdrawals\":{}}",
+         "withdrawals: must be an array"},
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS ",\"withdrawals\":[\"i1\"]}",
+         "withdrawals[0]: must be an object"},
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS
+         ",\"withdrawals\":[{\"id\":\"bad id!\",\"reason\":\"r\",\"withdrawn_at\":\"2026-11-20T10:00:00+08:00\"}]}",
+         "withdrawals[0].id: must be 1-63 characters"},
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS
+         ",\"withdrawals\":[{\"id\":\"i1\",\"withdrawn_at\":\"2026-11-20T10:00:00+08:00\"}]}",
+         "withdrawals[0].reason: is missing"},
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS
+         ",\"withdrawals\":[{\"id\":\"i1\",\"reason\":\"r\",\"withdrawn_at\":\"soon\"}]}",
+         "withdrawals[0].withdrawn_at: is not a time"},
+        {"{" HEAD "\"kind\":\"snapshot\",\"revision\":20," CATS
+         ",\"withdrawals\":[{\"id\":\"i1\",\"reason\":\"r\",\"withdrawn_at\":\"2026-11-20T10:00:00+08:00\"},"
+         "{\"id\":\"i1\",\"reason\":\"r\",\"withdrawn_at\":\"2026-11-20T10:00:00+08:00\"}]}",
+         "appears twice"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         Store *s = test_store_fresh("invalid.db");
@@ -446,7 +471,7 @@ static void migration_purges_internal_and_deleted_text(void **state)
                      "INSERT INTO items(id, category_id, title, published_at, period, scope, body, deleted)"
                      " VALUES ('i1', 'c1', 'OLD-INTERNAL-5', 0, 'periodic', 'internal', 'OLD-INTERNAL-5', 0),"
                      " ('i2', 'c1', 'OLD-DELETED-6', 0, 'periodic', 'public', 'OLD-DELETED-6', 1),"
-                     " ('i3', 'c1', 'OLD-KEPT-7', 0, 'periodic', 'public', 'OLD-KEPT-7', 0);"
+                     " ('i3', 'c1', 'OLD-KEPT-7', 0, 'periodic', 'public', 'OLD-KEPT-7', 0);" TEST_UNDO_SCHEMA_5
                      "PRAGMA user_version = 3",
                      NULL, NULL, NULL),
         SQLITE_OK);
@@ -459,6 +484,66 @@ static void migration_purges_internal_and_deleted_text(void **state)
     assert_false(file_holds(path, "OLD-INTERNAL-5"));
     assert_false(file_holds(path, "OLD-DELETED-6"));
     assert_true(file_holds(path, "OLD-KEPT-7"));
+}
+
+/* 更正说明 and 撤回原因 (seed 004): kept with the item, and for a
+ * withdrawn item its reason alone, never its text; at most
+ * STORE_WITHDRAWALS_KEPT of them, the newest. */
+static void change_and_withdrawal_notes_are_kept(void **state)
+{
+    (void)state;
+    Store *s = test_store_fresh("notes.db");
+    const char *path = test_path("notes.db");
+    Err err;
+    StoreNote note;
+    assert_int_equal(import(s, valid_snapshot, &err), 0);
+    assert_int_equal(store_item_change_note(s, "i1", &note, &err), 1);
+    const char *change =
+        "{" HEAD "\"kind\":\"delta\",\"base_revision\":10,\"revision\":11,\"items\":{\"upsert\":[" ITEM_B(
+            "i1", "public", "CORRECTED-BODY-8") "]}}";
+    char doc[2048];
+    snprintf(doc, sizeof doc,
+             "%.*s,\"change_reason\":\"数字有误，已更正\",\"changed_at\":\"2026-11-20T10:00:00+08:00\"}]}}",
+             (int)(strlen(change) - 4), change);
+    assert_int_equal(import(s, doc, &err), 0);
+    assert_int_equal(store_item_change_note(s, "i1", &note, &err), 0);
+    assert_string_equal(note.reason, "数字有误，已更正");
+    int64_t at;
+    assert_int_equal(feed_parse_time("2026-11-20T10:00:00+08:00", &at), 0);
+    assert_int_equal(note.at, at);
+    assert_int_equal(store_withdrawal_get(s, "i1", &note, &err), 1);
+
+    /* Kept for 180 days: dated by the real clock, as the purge is. */
+    time_t now = time(NULL);
+    char when[40];
+    feed_format_time((int64_t)now - 2 * 86400, when, sizeof when);
+    snprintf(doc, sizeof doc,
+             "{" HEAD "\"kind\":\"delta\",\"base_revision\":11,\"revision\":12,\"items\":{\"delete\":[\"i1\"]},"
+             "\"withdrawals\":[{\"id\":\"i1\",\"reason\":\"公示期满\",\"withdrawn_at\":\"%s\"}]}",
+             when);
+    assert_int_equal(import(s, doc, &err), 0);
+    assert_int_equal(store_withdrawal_get(s, "i1", &note, &err), 0);
+    assert_string_equal(note.reason, "公示期满");
+    assert_int_equal(store_item_change_note(s, "i1", &note, &err), 1);
+
+    /* More withdrawals than are kept: the newest stay. */
+    char *many = malloc(64 * 1024);
+    assert_non_null(many);
+    int len =
+        snprintf(many, 64 * 1024, "{" HEAD "\"kind\":\"delta\",\"base_revision\":12,\"revision\":13,\"withdrawals\":[");
+    for (int i = 0; i < STORE_WITHDRAWALS_KEPT + 5; i++) {
+        feed_format_time((int64_t)now - 86400 + i, when, sizeof when);
+        len += snprintf(many + len, 64 * 1024 - (size_t)len,
+                        "%s{\"id\":\"w%d\",\"reason\":\"r\",\"withdrawn_at\":\"%s\"}", i ? "," : "", i, when);
+    }
+    snprintf(many + len, 64 * 1024 - (size_t)len, "]}");
+    assert_int_equal(import(s, many, &err), 0);
+    free(many);
+    assert_int_equal(store_withdrawal_get(s, "w4", &note, &err), 1);
+    assert_int_equal(store_withdrawal_get(s, "w5", &note, &err), 0);
+    assert_int_equal(store_withdrawal_get(s, "i1", &note, &err), 1); /* older than all of them */
+    store_close(s);
+    assert_false(file_holds(path, "CORRECTED-BODY-8"));
 }
 
 static void times_parse_with_offsets(void **state)
@@ -498,6 +583,7 @@ int main(void)
         cmocka_unit_test(internal_items_are_stored_but_never_shown),
         cmocka_unit_test(internal_and_withdrawn_text_never_on_disk),
         cmocka_unit_test(migration_purges_internal_and_deleted_text),
+        cmocka_unit_test(change_and_withdrawal_notes_are_kept),
         cmocka_unit_test(times_parse_with_offsets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

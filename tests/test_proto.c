@@ -113,9 +113,11 @@ static void receipts_are_checked_numbers(void **state)
 }
 
 typedef struct {
-    int categories, items, removes;
+    int categories, items, removes, withdrawals;
     bool began;
     char last_id[PROTO_ID_MAX];
+    char change_reason[64], withdrawal_reason[64];
+    int64_t changed_at, withdrawn_at;
 } Seen;
 
 static int on_begin(void *ctx, const FeedHeader *h, bool *skip, Err *err)
@@ -142,6 +144,19 @@ static int on_item(void *ctx, const FeedItem *it, Err *err)
     Seen *s = ctx;
     s->items++;
     snprintf(s->last_id, sizeof s->last_id, "%s", it->id);
+    snprintf(s->change_reason, sizeof s->change_reason, "%s", it->change_reason ? it->change_reason : "(none)");
+    s->changed_at = it->changed_at;
+    return 0;
+}
+
+static int on_withdrawal(void *ctx, const FeedWithdrawal *w, Err *err)
+{
+    (void)err;
+    Seen *s = ctx;
+    s->withdrawals++;
+    snprintf(s->last_id, sizeof s->last_id, "%s", w->id);
+    snprintf(s->withdrawal_reason, sizeof s->withdrawal_reason, "%s", w->reason);
+    s->withdrawn_at = w->withdrawn_at;
     return 0;
 }
 
@@ -156,7 +171,12 @@ static int on_remove(void *ctx, FeedSection section, const char *id, Err *err)
 
 static int parse(const char *doc, Seen *seen, Err *err)
 {
-    FeedSink sink = {.ctx = seen, .begin = on_begin, .category = on_category, .item = on_item, .remove = on_remove};
+    FeedSink sink = {.ctx = seen,
+                     .begin = on_begin,
+                     .category = on_category,
+                     .item = on_item,
+                     .remove = on_remove,
+                     .withdrawal = on_withdrawal};
     return feed_parse(doc, strlen(doc), seen ? &sink : NULL, err);
 }
 
@@ -173,7 +193,51 @@ static void a_sink_sees_each_checked_entry(void **state)
     assert_int_equal(seen.categories, 2);
     assert_int_equal(seen.items, 1);
     assert_int_equal(seen.removes, 1);
+    assert_string_equal(seen.change_reason, "(none)");
+    assert_int_equal(seen.changed_at, 0);
+    assert_int_equal(seen.withdrawals, 0);
     assert_int_equal(parse(doc, NULL, &err), 0);
+}
+
+/* 更正说明 with an item, 撤回原因 in "withdrawals" (seed 004), and the
+ * limits on both. */
+static void change_and_withdrawal_reasons_are_checked(void **state)
+{
+    (void)state;
+    Seen seen = {0};
+    Err err;
+    int64_t changed, withdrawn;
+    assert_int_equal(feed_parse_time("2026-11-20T10:00:00+08:00", &changed), 0);
+    assert_int_equal(feed_parse_time("2026-11-21T09:00:00+08:00", &withdrawn), 0);
+    const char *doc = "{" HEAD "\"categories\":{\"upsert\":[{\"id\":\"c1\",\"name\":\"决议\"}]},"
+                      "\"items\":{\"upsert\":[{\"id\":\"i1\",\"category\":\"c1\",\"title\":\"t\",\"body\":\"b\","
+                      "\"published_at\":\"2026-11-01T09:00:00+08:00\",\"period\":\"periodic\",\"scope\":\"public\","
+                      "\"change_reason\":\"数字有误\",\"changed_at\":\"2026-11-20T10:00:00+08:00\"}]},"
+                      "\"withdrawals\":[{\"id\":\"gone-1\",\"reason\":\"公示期满\","
+                      "\"withdrawn_at\":\"2026-11-21T09:00:00+08:00\"}]}";
+    if (parse(doc, &seen, &err)) fail_msg("%s", err.msg);
+    assert_string_equal(seen.change_reason, "数字有误");
+    assert_int_equal(seen.changed_at, changed);
+    assert_int_equal(seen.withdrawals, 1);
+    assert_string_equal(seen.last_id, "gone-1");
+    assert_string_equal(seen.withdrawal_reason, "公示期满");
+    assert_int_equal(seen.withdrawn_at, withdrawn);
+
+    /* A reason of FEED_MAX_REASON bytes passes; one more byte does not. */
+    char reason[FEED_MAX_REASON + 2];
+    memset(reason, 'x', sizeof reason - 1);
+    reason[sizeof reason - 1] = '\0';
+    char big[2048];
+    for (int extra = 0; extra < 2; extra++) {
+        reason[FEED_MAX_REASON + extra] = '\0';
+        snprintf(big, sizeof big,
+                 "{" HEAD "\"withdrawals\":[{\"id\":\"g\",\"reason\":\"%s\",\"withdrawn_at\":"
+                 "\"2026-11-21T09:00:00+08:00\"}]}",
+                 reason);
+        assert_int_equal(parse(big, NULL, &err), extra ? -1 : 0);
+        reason[FEED_MAX_REASON + extra] = 'x';
+    }
+    assert_non_null(strstr(err.msg, "withdrawals[0].reason: is 501 bytes long"));
 }
 
 static void a_fault_stops_before_later_entries(void **state)
@@ -224,6 +288,7 @@ int main(void)
         cmocka_unit_test(vocabularies_go_both_ways),
         cmocka_unit_test(receipts_are_checked_numbers),
         cmocka_unit_test(a_sink_sees_each_checked_entry),
+        cmocka_unit_test(change_and_withdrawal_reasons_are_checked),
         cmocka_unit_test(a_fault_stops_before_later_entries),
         cmocka_unit_test(a_snapshot_catalog_is_checked_without_a_store),
     };

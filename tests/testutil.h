@@ -48,6 +48,13 @@ static inline void test_append(char *buf, size_t size, const char *text)
     snprintf(buf + used, size - used, "%s", text);
 }
 
+/* SQL that takes a store back from schema 5 to schema 4 (without the
+ * columns and table of the change and withdrawal notes), for tests of
+ * older migrations. */
+#define TEST_UNDO_SCHEMA_5                                                                                             \
+    "ALTER TABLE items DROP COLUMN change_reason; ALTER TABLE items DROP COLUMN changed_at;"                           \
+    "DROP TABLE withdrawals;"
+
 /* A store on a fresh, empty database file `name` in the scratch folder. */
 static inline Store *test_store_fresh(const char *name)
 {

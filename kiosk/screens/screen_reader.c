@@ -4,7 +4,9 @@
  * (the rest after the body), a PDF attachment as pages of its own, one
  * PDF page a screen page (pdfpage.h: rendered off the UI thread, a
  * placeholder until it is ready), a large-text toggle that lays the item
- * out again at the same place. */
+ * out again at the same place.  A changed item says why under its meta
+ * line (更正说明); an item that is gone and whose withdrawal the feed
+ * explained shows that explanation instead (撤回原因). */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,7 +43,11 @@ typedef struct Piece {
 } Piece;
 
 typedef struct Reader {
+    char id[PROTO_ID_MAX];
     StoreItem item;
+    StoreNote change; /* change.reason "" = none */
+    bool withdrawn; /* the item is gone: `gone` says why, there is no item */
+    StoreNote gone;
     Body doc; /* its blocks */
     bool have_item;
     bool large;
@@ -510,13 +516,41 @@ static void set_anchor(Reader *r)
         r->anchor = r->pieces[r->page_first[r->page]].offset;
 }
 
+/* The item is not there: with a recorded withdrawal the reader shows its
+ * reason (0), else it is not shown (1, or -1 on an error). */
+static int load_withdrawal(App *app, Reader *r, const char *id)
+{
+    Err err;
+    StoreNote gone;
+    int rc = store_withdrawal_get(app_store(app), id, &gone, &err);
+    if (rc < 0) log_error("reader: %s", err.msg);
+    if (rc != 0) return rc;
+    free_layout(r);
+    if (r->have_item) store_item_free(&r->item);
+    body_free(&r->doc);
+    r->have_item = false;
+    r->withdrawn = true;
+    r->gone = gone;
+    return 0;
+}
+
 static int load_item(App *app, Reader *r, const char *id)
 {
     Err err;
     StoreItem it;
+    snprintf(r->id, sizeof r->id, "%s", id);
     int rc = store_item_get(app_store(app), id, app_time(app), &it, &err);
     if (rc < 0) log_error("reader: %s", err.msg);
+    if (rc == 1) return load_withdrawal(app, r, id);
     if (rc != 0) return rc;
+    StoreNote change;
+    int nrc = store_item_change_note(app_store(app), id, &change, &err);
+    if (nrc < 0) {
+        log_error("reader: %s", err.msg);
+        store_item_free(&it);
+        return -1;
+    }
+    if (nrc == 1) change.reason[0] = '\0';
     Body doc;
     if (body_parse(it.body, it.body_format == BODY_MARKDOWN, it.s.image_count, &doc, &err) != 0) {
         log_error("reader: %s: %s", id, err.msg);
@@ -528,6 +562,8 @@ static int load_item(App *app, Reader *r, const char *id)
     r->item = it;
     r->doc = doc;
     r->have_item = true;
+    r->withdrawn = false;
+    r->change = change;
     return 0;
 }
 
@@ -539,7 +575,7 @@ static int reader_enter(App *app, void *st, const char *arg)
         log_warn("reader: item \"%s\" is not shown", arg);
         return -1;
     }
-    app_count_view(app, arg);
+    if (!r->withdrawn) app_count_view(app, arg);
     return 0;
 }
 
@@ -556,11 +592,13 @@ static bool reader_refresh(App *app, void *st)
 {
     Reader *r = st;
     char id[PROTO_ID_MAX];
-    snprintf(id, sizeof id, "%s", r->item.s.id);
+    snprintf(id, sizeof id, "%s", r->id);
+    bool was_withdrawn = r->withdrawn;
     int64_t rev = r->item.revision;
     size_t body_len = r->item.body ? strlen(r->item.body) : 0;
     if (load_item(app, r, id) != 0) return false;
-    if (r->item.revision != rev || strlen(r->item.body ? r->item.body : "") != body_len) {
+    if (r->withdrawn) return true;
+    if (was_withdrawn || r->item.revision != rev || strlen(r->item.body ? r->item.body : "") != body_len) {
         set_anchor(r);
         free_layout(r);
     }
@@ -584,6 +622,7 @@ static void go_page(App *app, Reader *r, int page)
 static void reader_event(App *app, void *st, const ScreenEvent *ev)
 {
     Reader *r = st;
+    if (r->withdrawn) return;
     if (ev->kind == INPUT_SWIPE) {
         if (abs(ev->dx) >= abs(ev->dy)) go_page(app, r, r->page + (ev->dx < 0 ? 1 : -1));
         else go_page(app, r, r->page + (ev->dy < 0 ? 1 : -1));
@@ -610,6 +649,27 @@ static void reader_event(App *app, void *st, const ScreenEvent *ev)
         snprintf(arg, sizeof arg, "%s#%s", r->item.s.id, ev->id + 4);
         app_open(app, "image", arg);
     }
+}
+
+/* 更正说明（date）：reason, at most two calm lines under the meta line;
+ * returns its height. */
+static int change_note(Reader *r, Ui *ui, SDL_Rect at, bool draw)
+{
+    char date[64], note[700];
+    if (r->change.at) {
+        screens_format_date(r->change.at, date, sizeof date);
+        snprintf(note, sizeof note, "更正说明（%s）：%s", date, r->change.reason);
+    } else {
+        snprintf(note, sizeof note, "更正说明：%s", r->change.reason);
+    }
+    TextSpec spec = {.size = ui_read_font(ui, 30),
+                     .color = ui_theme.text_soft,
+                     .max_lines = 2,
+                     .lang = screens_text_lang(r->item.s.lang)};
+    int max_h = ui_read_font(ui, 30) * 135 / 100 * 2, tw, th;
+    if (draw) return ui_text(ui, (SDL_Rect){at.x, at.y, at.w, max_h}, note, &spec);
+    ui_text_size(ui, note, &spec, at.w, max_h, &tw, &th);
+    return th;
 }
 
 /* Page 1: the title and the meta line above a rule.  Measured (draw
@@ -641,7 +701,10 @@ static int title_block(App *app, Reader *r, Ui *ui, SDL_Rect area, bool draw)
                        .lang = screens_text_lang(r->item.s.lang)};
         ui_text(ui, (SDL_Rect){area.x, y, area.w, mh}, meta, &ms);
     }
-    y += mh + ui_px(ui, 14);
+    y += mh;
+    if (r->change.reason[0])
+        y += change_note(r, ui, (SDL_Rect){area.x, y + ui_px(ui, 8), area.w, 0}, draw) + ui_px(ui, 8);
+    y += ui_px(ui, 14);
     if (draw) ui_fill(ui, (SDL_Rect){area.x, y, area.w, ui_px(ui, 3)}, ui_theme.card_line);
     return y + ui_px(ui, 3) - area.y;
 }
@@ -835,9 +898,36 @@ static void record_tables(Reader *r, Ui *ui, SDL_Rect col)
     }
 }
 
+/* The item was withdrawn: when, and the public reason, with 返回/首页. */
+static void draw_withdrawn(App *app, Reader *r, Ui *ui)
+{
+    Chrome ch = app_chrome(app, false);
+    app_draw_header(app, ui, &ch);
+    int m = ui_px(ui, app_portrait(app) ? 48 : 72);
+    SDL_Rect area = {ch.body.x + m, ch.body.y + ui_px(ui, 80), ch.body.w - 2 * m, ch.body.h - ui_px(ui, 120)};
+    char date[64], head[160], reason[700];
+    if (r->gone.at) {
+        screens_format_date(r->gone.at, date, sizeof date);
+        snprintf(head, sizeof head, "此条公开已于%s撤回", date);
+    } else {
+        snprintf(head, sizeof head, "此条公开已撤回");
+    }
+    snprintf(reason, sizeof reason, "撤回原因：%s", r->gone.reason);
+    TextSpec hs = {
+        .size = ui_read_font(ui, 48), .bold = true, .color = ui_theme.text, .align = ALIGN_CENTER, .max_lines = 2};
+    int y = area.y + ui_text(ui, (SDL_Rect){area.x, area.y, area.w, area.h}, head, &hs) + ui_px(ui, 40);
+    TextSpec rs = {.size = ui_read_font(ui, 36), .color = ui_theme.text_soft, .align = ALIGN_CENTER, .max_lines = 6};
+    ui_text(ui, (SDL_Rect){area.x, y, area.w, area.y + area.h - y}, reason, &rs);
+    app_draw_nav(app, ui, &ch, true);
+}
+
 static void reader_draw(App *app, void *st, Ui *ui)
 {
     Reader *r = st;
+    if (r->withdrawn) {
+        draw_withdrawn(app, r, ui);
+        return;
+    }
     bool portrait = app_portrait(app);
     Chrome ch = app_chrome(app, true);
     app_draw_header(app, ui, &ch);

@@ -89,6 +89,12 @@ static int import_remove(void *ctx, FeedSection section, const char *id, Err *er
     return deleters[section](im->store, id, err);
 }
 
+static int import_withdrawal(void *ctx, const FeedWithdrawal *w, Err *err)
+{
+    Import *im = ctx;
+    return store_withdrawal_add(im->store, w, err);
+}
+
 int feed_import_buffer(Store *s, const char *data, size_t len, FeedResult *res, Err *err)
 {
     memset(res, 0, sizeof *res);
@@ -99,7 +105,8 @@ int feed_import_buffer(Store *s, const char *data, size_t len, FeedResult *res, 
                            .item = import_item,
                            .notice = import_notice,
                            .answer = import_answer,
-                           .remove = import_remove};
+                           .remove = import_remove,
+                           .withdrawal = import_withdrawal};
     int rc = feed_parse(data, len, &sink, err);
     if (!rc && !res->unchanged &&
         ((res->snapshot && store_snapshot_end(s, err)) || store_purge_hidden(s, err) || store_check_integrity(s, err) ||

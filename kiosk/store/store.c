@@ -108,6 +108,12 @@ static const char *const migrations[] = {
      * deleted rows with their text; both go (secure_delete, set at open,
      * overwrites the freed space). */
     PURGE_HIDDEN_SQL,
+    /* 4 -> 5: the public explanations of changes and withdrawals (seed
+     * 004).  A withdrawal keeps the item's id and the reason only, never
+     * the item's text. */
+    "ALTER TABLE items ADD COLUMN change_reason TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE items ADD COLUMN changed_at INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE withdrawals (item_id TEXT PRIMARY KEY, reason TEXT NOT NULL, withdrawn_at INTEGER NOT NULL);",
 };
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
 _Static_assert(MIGRATION_COUNT == STORE_SCHEMA_VERSION, "one migration per schema version");
@@ -832,7 +838,48 @@ int store_snapshot_end(Store *s, Err *err)
     return exec_sql(s, "DELETE FROM temp.snapshot_kept", err);
 }
 
-int store_purge_hidden(Store *s, Err *err) { return exec_sql(s, PURGE_HIDDEN_SQL, err); }
+/* Withdrawals are kept for the visitor who had the item open or follows a
+ * link to it: the newest STORE_WITHDRAWALS_KEPT of the last
+ * STORE_WITHDRAWAL_DAYS days, so that the table stays small. */
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x)
+#define PURGE_WITHDRAWALS_SQL                                                                                          \
+    "DELETE FROM withdrawals WHERE withdrawn_at < CAST(strftime('%s', 'now') AS INTEGER) - 86400 * " STRINGIFY(        \
+        STORE_WITHDRAWAL_DAYS) " OR item_id NOT IN (SELECT item_id FROM withdrawals"                                   \
+                               " ORDER BY withdrawn_at DESC, item_id LIMIT " STRINGIFY(STORE_WITHDRAWALS_KEPT) ");"
+
+int store_purge_hidden(Store *s, Err *err) { return exec_sql(s, PURGE_HIDDEN_SQL PURGE_WITHDRAWALS_SQL, err); }
+
+int store_withdrawal_add(Store *s, const FeedWithdrawal *w, Err *err)
+{
+    return run(s, err, "INSERT OR REPLACE INTO withdrawals(item_id, reason, withdrawn_at) VALUES (?1, ?2, ?3)", "ssi",
+               w->id, w->reason, w->withdrawn_at);
+}
+
+static int read_note(Store *s, const char *sql, const char *id, StoreNote *out, Err *err)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st = prepare(s, err, sql, "s", id);
+    if (!st) return -1;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        sql_copy_text(out->reason, sizeof out->reason, st, 0);
+        out->at = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_ROW) return out->reason[0] ? 0 : 1;
+    return rc == SQLITE_DONE ? 1 : db_error(s, err, "reading a public explanation");
+}
+
+int store_item_change_note(Store *s, const char *id, StoreNote *out, Err *err)
+{
+    return read_note(s, "SELECT change_reason, changed_at FROM items WHERE id = ?1 AND deleted = 0", id, out, err);
+}
+
+int store_withdrawal_get(Store *s, const char *id, StoreNote *out, Err *err)
+{
+    return read_note(s, "SELECT reason, withdrawn_at FROM withdrawals WHERE item_id = ?1", id, out, err);
+}
 
 int store_category_upsert(Store *s, const FeedCategory *c, Err *err)
 {
@@ -863,22 +910,25 @@ int store_item_upsert(Store *s, const FeedItem *it, Err *err)
 {
     if (run(s, err,
             "INSERT INTO items(id, category_id, title, body, unit, published_at, expires_at, period, scope,"
-            " pinned, urgent, revision, lang, body_format, deleted)"
-            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 0)"
+            " pinned, urgent, revision, lang, body_format, change_reason, changed_at, deleted)"
+            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, 0)"
             " ON CONFLICT(id) DO UPDATE SET category_id = excluded.category_id, title = excluded.title,"
             " body = excluded.body, unit = excluded.unit, published_at = excluded.published_at,"
             " expires_at = excluded.expires_at, period = excluded.period, scope = excluded.scope,"
             " pinned = excluded.pinned, urgent = excluded.urgent, revision = excluded.revision,"
-            " lang = excluded.lang, body_format = excluded.body_format, deleted = 0"
+            " lang = excluded.lang, body_format = excluded.body_format, change_reason = excluded.change_reason,"
+            " changed_at = excluded.changed_at, deleted = 0"
             /* A row that is already so is not written again (a resync
              * brings back thousands of unchanged items). */
             " WHERE (category_id, title, body, unit, published_at, expires_at, period, scope, pinned, urgent,"
-            " revision, lang, body_format, deleted) IS NOT (excluded.category_id, excluded.title, excluded.body,"
-            " excluded.unit, excluded.published_at, excluded.expires_at, excluded.period, excluded.scope,"
-            " excluded.pinned, excluded.urgent, excluded.revision, excluded.lang, excluded.body_format, 0)",
-            "sssssiissddiss", it->id, it->category_id, it->title, it->body, it->unit ? it->unit : "", it->published_at,
-            it->expires_at, period_word(it->period), scope_word(it->scope), (int)it->pinned, (int)it->urgent,
-            it->revision, lang_word(it->lang), body_format_word(it->body_format)))
+            " revision, lang, body_format, change_reason, changed_at, deleted) IS NOT (excluded.category_id,"
+            " excluded.title, excluded.body, excluded.unit, excluded.published_at, excluded.expires_at,"
+            " excluded.period, excluded.scope, excluded.pinned, excluded.urgent, excluded.revision, excluded.lang,"
+            " excluded.body_format, excluded.change_reason, excluded.changed_at, 0)",
+            "sssssiissddisssi", it->id, it->category_id, it->title, it->body, it->unit ? it->unit : "",
+            it->published_at, it->expires_at, period_word(it->period), scope_word(it->scope), (int)it->pinned,
+            (int)it->urgent, it->revision, lang_word(it->lang), body_format_word(it->body_format),
+            it->change_reason ? it->change_reason : "", it->changed_at))
         return -1;
     for (int i = 0; i < it->attachment_count; i++) {
         const FeedAttachment *a = &it->attachments[i];

@@ -25,7 +25,7 @@
 #include "feed.h"
 #include "wire.h"
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 #define STORE_NEW_DAYS 7 /* the 新 badge */
 
 typedef struct Store Store;
@@ -128,6 +128,15 @@ int store_items_pinned(Store *s, int64_t now, int limit, StoreItemSummary **out,
 /* One visible item with its body and images; 1 when it is not visible. */
 int store_item_get(Store *s, const char *id, int64_t now, StoreItem *out, Err *err);
 void store_item_free(StoreItem *item);
+/* A public explanation for a visitor: 更正说明 or 撤回原因. */
+typedef struct StoreNote {
+    char reason[512]; /* the feed allows FEED_MAX_REASON (500) bytes */
+    int64_t at; /* when changed or withdrawn (0 unknown) */
+} StoreNote;
+/* The change note of a stored item; 1 when it has none (or is not stored). */
+int store_item_change_note(Store *s, const char *id, StoreNote *out, Err *err);
+/* The recorded withdrawal of an item; 1 when there is none. */
+int store_withdrawal_get(Store *s, const char *id, StoreNote *out, Err *err);
 /* Ticker notices inside their window: urgent and 即时 first. */
 int store_notices(Store *s, int64_t now, StoreNotice **out, int *count, Err *err);
 /* Public answers to feedback, newest first. */
@@ -192,6 +201,13 @@ int store_notice_delete(Store *s, const char *id, Err *err);
 
 int store_answer_upsert(Store *s, const FeedAnswer *a, Err *err);
 int store_answer_delete(Store *s, const char *id, Err *err);
+
+/* A withdrawal the feed explained (its reason and time, never the item's
+ * text); kept while it is among the newest STORE_WITHDRAWALS_KEPT of the
+ * last STORE_WITHDRAWAL_DAYS days (store_purge_hidden drops the rest). */
+#define STORE_WITHDRAWALS_KEPT 200
+#define STORE_WITHDRAWAL_DAYS 180
+int store_withdrawal_add(Store *s, const FeedWithdrawal *w, Err *err);
 
 /* Removes what a kiosk must not keep on its disk: items that are not
  * public and every deleted row, with their text (run before each

@@ -242,3 +242,25 @@ structured = (
 reading.append(item("i-structured", "c-dues", "2026年第三季度党费收缴、使用和管理情况（结构化）", structured, 17,
                     "periodic", body_format="markdown", attachments=[dict(chart, caption="各支部党费收缴（示意）")]))
 write("feed-reading.json", 1, items + reading)
+
+# Changes and withdrawals explained (tests/headless/reasons.txt): a delta
+# from feed.json that corrects an item and says why, then one that
+# withdraws it and says why.
+def write_delta(name, base, its, deletes=(), withdrawals=()):
+    doc = {"format": "dangwu-feed", "version": 1, "kind": "delta", "base_revision": base, "revision": base + 1,
+           "items": {"upsert": its, "delete": list(deletes)}}
+    if withdrawals:
+        doc["withdrawals"] = list(withdrawals)
+    with open(os.path.join(HERE, name), "w", encoding="utf-8") as f:
+        json.dump(doc, f, ensure_ascii=False, indent=1)
+        f.write("\n")
+
+
+corrected = dict(next(i for i in items if i["id"] == "i-road"))
+corrected["body"] = corrected["body"].replace("。", "（工程量以验收为准）。", 1)
+corrected["change_reason"] = "原公开的完工里程有误，已按验收结果更正"
+corrected["changed_at"] = "2026-11-20T10:00:00+08:00"
+write_delta("feed-change.json", 1, [corrected])
+write_delta("feed-withdraw.json", 2, [], deletes=["i-road"],
+            withdrawals=[{"id": "i-road", "reason": "该事项已并入年度工作通报统一公开",
+                          "withdrawn_at": "2026-11-21T09:00:00+08:00"}])
