@@ -327,6 +327,24 @@ int catalog_owner(Cdb *db, const char *id, char *org, size_t size, Err *err)
     return cdb_text(db, org, size, err, "SELECT org FROM categories WHERE id = ?", "s", id ? id : "");
 }
 
+int catalog_outside(Cdb *db, const char *id, const char *org, char *maker, size_t size, Err *err)
+{
+    char owner[CDB_ID_SIZE];
+    int rc = catalog_owner(db, id, owner, sizeof owner, err);
+    if (rc) return rc < 0 ? -1 : err_refuse(err, ERR_NOT_FOUND, "there is no catalog entry %s", id);
+    if (strcmp(owner, org) != 0) return 0;
+    /* Up the entry's parents to the first one another organisation owns. */
+    rc = cdb_text(db, maker, size, err,
+                  "WITH RECURSIVE up(id, org, parent, depth) AS ("
+                  " SELECT id, org, json_extract(doc, '$.parent'), 0 FROM categories WHERE id = ?"
+                  " UNION ALL SELECT c.id, c.org, json_extract(c.doc, '$.parent'), up.depth + 1"
+                  " FROM categories c JOIN up ON c.id = up.parent WHERE up.depth < 16)"
+                  " SELECT org FROM up WHERE org <> ? ORDER BY depth LIMIT 1",
+                  "ss", id, org);
+    if (rc < 0) return -1;
+    return rc == 0 ? 1 : 0; /* none above: `org` set the whole catalog (the root) */
+}
+
 /* ---- reading ------------------------------------------------------------------ */
 
 #define VISIBLE_ENTRIES                                                                                                \

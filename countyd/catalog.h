@@ -39,6 +39,13 @@ int catalog_delete_entry(Cdb *db, const char *admin, const char *id, Err *err);
 /* The organisation owning entry `id`: 0, 1 when there is none, -1. */
 int catalog_owner(Cdb *db, const char *id, char *org, size_t size, Err *err);
 
+/* Whether an item of organisation `org` filed under entry `id` is outside
+ * the catalog the level above set (目录外事项): the entry is one `org` added
+ * itself.  Then *maker is the organisation whose catalog it extends — the
+ * owner of the nearest entry above it that `org` did not add — and 1 is
+ * returned; 0 when the entry is part of the catalog set for `org`; -1. */
+int catalog_outside(Cdb *db, const char *id, const char *org, char *maker, size_t size, Err *err);
+
 /* The feed category objects organisation `org`'s kiosks get. */
 int catalog_for_org(Cdb *db, const char *org, json_t **cats, Err *err);
 /* Every entry of the county (all organisations'), as feed objects. */

@@ -10,6 +10,7 @@
 #include "audience.h"
 #include "audit.h"
 #include "auth.h"
+#include "authz.h"
 #include "blobfile.h"
 #include "catalog.h"
 #include "feed.h"
@@ -290,6 +291,31 @@ static int privacy_review(Cdb *db, const char *admin, const char *id, json_t *ro
     return rc;
 }
 
+/* Seed 004: a matter outside the catalog (filed under an entry the
+ * organisation added itself) is disclosed only once the organisation that
+ * set the catalog agrees — so its approval must come from an approver of
+ * that organisation (or above it), not from the item's own. */
+static int outside_catalog_approval(Cdb *db, const char *admin, const char *id, json_t *row, Err *err)
+{
+    const char *org = json_string_value(json_object_get(row, "org"));
+    const char *category = json_string_value(json_object_get(row, "category"));
+    char maker[CDB_ID_SIZE];
+    int outside = catalog_outside(db, category, org, maker, sizeof maker, err);
+    if (outside <= 0) return outside;
+    Actor who;
+    int rc = authz_actor(db, admin, &who, err);
+    if (rc) return rc < 0 ? -1 : err_refuse(err, ERR_FORBIDDEN, "没有管理员 %s", admin);
+    Err why;
+    if (authz_check(db, &who, AUTHZ_APPROVE, maker, &why) == 0) return 0;
+    if (why.kind != ERR_FORBIDDEN) {
+        *err = why;
+        return -1;
+    }
+    return err_refuse(err, ERR_FORBIDDEN,
+                      "%s 属目录外事项（目录「%s」由本组织自行增设）：须报经制定党务公开目录的组织（%s）审批", id,
+                      category, maker);
+}
+
 static int apply_step(Cdb *db, const char *admin, const char *id, ReviewStep step, json_t *row, const char *note,
                       const char *privacy_reason, Err *err)
 {
@@ -308,6 +334,7 @@ static int apply_step(Cdb *db, const char *admin, const char *id, ReviewStep ste
                           "审核人不能审批同一版本：%s 的这一版由 %s 审核，须由另一位有审批权的管理员审批", id,
                           reviewer);
     if (step == STEP_REVIEW) return cdb_exec(db, err, "UPDATE items SET reviewed_by = ? WHERE id = ?", "ss", admin, id);
+    if (step == STEP_APPROVE && outside_catalog_approval(db, admin, id, row, err)) return -1;
     if (step == STEP_APPROVE) return privacy_review(db, admin, id, row, privacy_reason, err);
     if (step == STEP_PUBLISH) return publish(db, admin, id, row, note, err);
     if (step == STEP_WITHDRAW) return withdraw(db, id, row, note, err);
