@@ -500,9 +500,9 @@ static void on_items_put_batch(Request *r, Cdb *db, const Actor *who, json_t *bo
 {
     json_t *items = json_object_get(body, "items");
     size_t n = json_array_size(items), i;
-    if (!json_is_array(items) || n == 0 || n > CONTENT_MAX_BATCH)
+    if (!json_is_array(items) || n == 0 || n > ADMIN_MAX_BATCH)
         return http_reply_error(r, 400, "bad_request", "items: an array of 1-%d feed items, each with its id",
-                                CONTENT_MAX_BATCH);
+                                ADMIN_MAX_BATCH);
     char(*orgs)[CDB_ID_SIZE] = calloc(n, sizeof *orgs);
     const char **owners = calloc(n, sizeof *owners);
     Err err;
@@ -536,8 +536,8 @@ static void on_items_step_batch(Request *r, Cdb *db, const Actor *who, json_t *b
     Err err;
     int rc = 0;
     if (step < 0) rc = -1, http_reply_error(r, 400, "bad_request", "step: review, approve, publish or withdraw");
-    else if (!json_is_array(ids) || n == 0 || n > CONTENT_MAX_BATCH)
-        rc = -1, http_reply_error(r, 400, "bad_request", "ids: an array of 1-%d item ids", CONTENT_MAX_BATCH);
+    else if (!json_is_array(ids) || n == 0 || n > ADMIN_MAX_BATCH)
+        rc = -1, http_reply_error(r, 400, "bad_request", "ids: an array of 1-%d item ids", ADMIN_MAX_BATCH);
     json_t *id;
     json_array_foreach (rc ? NULL : ids, i, id) {
         char org[CDB_ID_SIZE];

@@ -376,6 +376,16 @@ int content_item_step(Cdb *db, const char *admin, const char *id, ReviewStep ste
 
 /* ---- batches: many items in one request and one transaction ------------------ */
 
+/* A batch's warnings name their item ("qh-fin-12：目录 … 至少公示 15 天"). */
+static void name_warnings(json_t *warnings, size_t from, const char *id)
+{
+    for (size_t k = from; k < json_array_size(warnings); k++) {
+        char named[1024];
+        snprintf(named, sizeof named, "%s：%s", id, json_string_value(json_array_get(warnings, k)));
+        json_array_set_new(warnings, k, json_string(named));
+    }
+}
+
 int content_items_put_batch(Cdb *db, const char *admin, const char *const *orgs, json_t *items, json_t *states,
                             json_t *warnings, Err *err)
 {
@@ -385,10 +395,12 @@ int content_items_put_batch(Cdb *db, const char *admin, const char *const *orgs,
     json_array_foreach (items, i, it) {
         json_t *clean;
         const char *id = json_string_value(json_object_get(it, "id"));
+        size_t seen = json_array_size(warnings);
         if ((rc = normalize_item(db, orgs[i], id ? id : "", it, &clean, warnings, false, err))) {
             err_prefix(err, "items[%zu]: ", i);
             break;
         }
+        name_warnings(warnings, seen, id);
         json_array_append_new(cleans, clean);
     }
     /* One run of the feed rules for the whole batch (with every entry:

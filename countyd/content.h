@@ -40,8 +40,8 @@ int content_item_step(Cdb *db, const char *admin, const char *id, ReviewStep ste
 /* Batches (one request, one transaction, one run of the importer): drafts
  * `items` (each with its "id"; orgs[i] owns items[i], already authorised),
  * appending {"id","state","changed"} to `states`; applies one step to every
- * item of `ids` (all or none: the first refusal names the item). */
-#define CONTENT_MAX_BATCH 1000
+ * item of `ids` (all or none: the first refusal names the item).  At most
+ * ADMIN_MAX_BATCH (protolimits.h) in either. */
 int content_items_put_batch(Cdb *db, const char *admin, const char *const *orgs, json_t *items, json_t *states,
                             json_t *warnings, Err *err);
 int content_items_step_batch(Cdb *db, const char *admin, json_t *ids, ReviewStep step, const char *note, Err *err);

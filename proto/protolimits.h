@@ -53,6 +53,9 @@
 #define FEEDBACK_MAX_RATING_LEVELS 5
 #define SETTING_MAX_REASON 63 /* one reason chip in the county's pushed "reasons" setting */
 
+/* ---- admin batches (PUT /v1/admin/items, POST /v1/admin/items/steps) ---- */
+#define ADMIN_MAX_BATCH 1000 /* items in one batch request */
+
 /* ---- heartbeats (POST /v1/heartbeat) ------------------------------------ */
 #define HEARTBEAT_MAX_BYTES (64 * 1024)
 #define HEARTBEAT_MAX_VIEW_ITEMS 1000 /* item ids in one heartbeat's "views" */

@@ -32,7 +32,9 @@ grep -q '"revision": 9,' "$T/site/content/inside.json" || fail "--revision ignor
 rm "$T/site/content/inside.json"
 
 out=$("$ctl" import "$T/site/feed.json" --db "$T/k.db" --cache "$T/cache" 2>/dev/null) || fail "import failed"
-echo "$out" | grep -q "附件 8 个就绪" || fail "images not found by import: $out"
+# Every attachment of the sample (its images and its PDF) is found beside the feed.
+attachments=$(grep -o '"sha256": "[0-9a-f]*"' assets/sample/feed.json | sort -u | wc -l)
+echo "$out" | grep -q "附件 $attachments 个就绪" || fail "attachments not found by import (want $attachments): $out"
 
 mkdir -p "$T/elsewhere"
 if "$ctl" feed "$T/site/content" -o "$T/elsewhere/feed.json" 2>"$T/err"; then fail "accepted a feed beside the folder"; fi
