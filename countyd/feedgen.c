@@ -78,7 +78,10 @@ static int add_withdrawals(Cdb *db, json_t *doc, const char *org, const char *id
 {
     json_t *rows;
     if (id ? cdb_rows(db, &rows, err, WITHDRAWAL_SELECT " AND id = ?2", "ss", org, id)
-           : cdb_rows(db, &rows, err, WITHDRAWAL_SELECT " ORDER BY id", "s", org))
+           /* the newest that a kiosk accepts (FEED_MAX_WITHDRAWALS): more would
+            * make it refuse the whole snapshot */
+           : cdb_rows(db, &rows, err, WITHDRAWAL_SELECT " ORDER BY withdrawn_at DESC, id LIMIT ?2", "si", org,
+                      (int64_t)FEED_MAX_WITHDRAWALS))
         return -1;
     json_t *list = json_object_get(doc, "withdrawals");
     if (!list) json_object_set_new(doc, "withdrawals", list = json_array());
