@@ -183,19 +183,24 @@ static void close_button(App *app, Ui *ui, const Chrome *ch)
 
 /* ---- one image --------------------------------------------------------- */
 
-typedef struct ImageView {
+/* The state of the two views of one attachment: a picture (`image`) and a
+ * PDF document (`pdf`, which turns pages too). */
+typedef struct AttachmentView {
     StoreItem item;
-    int index;
+    int index; /* which attachment */
+    int page; /* a PDF's page shown (0 for a picture) */
     Zoom z;
-    int fit_w, fit_h; /* the image fitted to the view at 1× */
+    int fit_w, fit_h; /* the picture or page fitted to the view at 1x */
     SDL_Rect view;
-} ImageView;
+} AttachmentView;
 
-static int image_enter(App *app, void *st, const char *arg)
+/* Opens "ITEM#N" (a picture) or "ITEM#N#P" (a PDF at page P): the item's
+ * attachment N must be of the view's kind. */
+static int attachment_enter(App *app, AttachmentView *v, const char *arg, bool pdf)
 {
-    ImageView *v = st;
-    if (parse_arg(app, arg, &v->item, &v->index) != 0) return -1;
-    if (v->index >= v->item.s.image_count || proto_pdf_type(v->item.images[v->index].mime)) {
+    int rc = pdf ? parse_arg_page(app, arg, &v->item, &v->index, &v->page) : parse_arg(app, arg, &v->item, &v->index);
+    if (rc != 0) return -1;
+    if (v->index >= v->item.s.image_count || proto_pdf_type(v->item.images[v->index].mime) != pdf) {
         store_item_free(&v->item);
         return -1;
     }
@@ -203,15 +208,16 @@ static int image_enter(App *app, void *st, const char *arg)
     return 0;
 }
 
-static void image_leave(App *app, void *st)
+static void attachment_leave(App *app, void *st)
 {
     (void)app;
-    store_item_free(&((ImageView *)st)->item);
+    store_item_free(&((AttachmentView *)st)->item);
 }
 
-static bool image_refresh(App *app, void *st)
+/* The item read again; true when the attachment shown is still the same file. */
+static bool attachment_refresh(App *app, void *st)
 {
-    ImageView *v = st;
+    AttachmentView *v = st;
     StoreItem it;
     Err err;
     if (store_item_get(app_store(app), v->item.s.id, app_time(app), &it, &err) != 0) return false;
@@ -221,9 +227,25 @@ static bool image_refresh(App *app, void *st)
     return same;
 }
 
+static bool attachment_pointer(App *app, void *st, const InputEvent *in)
+{
+    (void)app;
+    AttachmentView *v = st;
+    return zoom_pointer(&v->z, in, v->view, v->fit_w, v->fit_h);
+}
+
+static void attachment_pinch(App *app, void *st, const PinchEvent *pe)
+{
+    (void)app;
+    AttachmentView *v = st;
+    zoom_pinch(&v->z, pe, v->view, v->fit_w, v->fit_h);
+}
+
+static int image_enter(App *app, void *st, const char *arg) { return attachment_enter(app, st, arg, false); }
+
 static void image_event(App *app, void *st, const ScreenEvent *ev)
 {
-    ImageView *v = st;
+    AttachmentView *v = st;
     if (ev->kind == INPUT_SWIPE && v->z.s <= 1.01f && abs(ev->dx) >= abs(ev->dy)) {
         int step = ev->dx < 0 ? 1 : -1, next = v->index + step;
         /* The item's pictures only: its PDFs have a view of their own. */
@@ -242,23 +264,9 @@ static void image_event(App *app, void *st, const ScreenEvent *ev)
     else if (strcmp(ev->id, VIEW_ID) == 0) zoom_tap(&v->z, app, ev->x, ev->y, v->view, v->fit_w, v->fit_h);
 }
 
-static bool image_pointer(App *app, void *st, const InputEvent *in)
-{
-    (void)app;
-    ImageView *v = st;
-    return zoom_pointer(&v->z, in, v->view, v->fit_w, v->fit_h);
-}
-
-static void image_pinch(App *app, void *st, const PinchEvent *pe)
-{
-    (void)app;
-    ImageView *v = st;
-    zoom_pinch(&v->z, pe, v->view, v->fit_w, v->fit_h);
-}
-
 /* The image as large as the view allows at its own aspect ratio (small
  * pictures are enlarged too: the screen is read from a metre away). */
-static void image_fit(ImageView *v, Ui *ui, int *w, int *h)
+static void image_fit(AttachmentView *v, Ui *ui, int *w, int *h)
 {
     int nw, nh;
     if (ui_image_size(ui, v->item.images[v->index].sha256, &nw, &nh) != 0 || nw <= 0 || nh <= 0) {
@@ -273,7 +281,7 @@ static void image_fit(ImageView *v, Ui *ui, int *w, int *h)
 
 static void image_draw(App *app, void *st, Ui *ui)
 {
-    ImageView *v = st;
+    AttachmentView *v = st;
     Chrome ch;
     v->view = view_rect(app, &ch);
     app_draw_header(app, ui, &ch);
@@ -309,14 +317,14 @@ static void image_draw(App *app, void *st, Ui *ui)
 
 const ScreenOps screen_image = {
     .name = "image",
-    .state_size = sizeof(ImageView),
+    .state_size = sizeof(AttachmentView),
     .enter = image_enter,
-    .leave = image_leave,
+    .leave = attachment_leave,
     .event = image_event,
     .draw = image_draw,
-    .refresh = image_refresh,
-    .pointer = image_pointer,
-    .pinch = image_pinch,
+    .refresh = attachment_refresh,
+    .pointer = attachment_pointer,
+    .pinch = attachment_pinch,
 };
 
 /* ---- one table --------------------------------------------------------- */
@@ -494,55 +502,18 @@ const ScreenOps screen_table = {
 
 /* ---- the pages of a PDF ----------------------------------------------- */
 
-typedef struct PdfView {
-    StoreItem item;
-    int index; /* which attachment */
-    int page;
-    Zoom z;
-    SDL_Rect view;
-    int fit_w, fit_h; /* the page fitted to the view at 1× */
-} PdfView;
-
 /* The zooms a page is rendered at: a few steps, not every scale a pinch
  * passes through, so that the worker renders a page once per step and a
  * zoomed page stays sharp without a render for each frame. */
 static float pdf_render_scale(float s) { return s <= 1.01f ? 1 : s <= 2.0f ? 2 : s <= 3.5f ? 3.5f : ZOOM_MAX; }
 
-static const char *pdf_sha(const PdfView *v) { return v->item.images[v->index].sha256; }
+static const char *pdf_sha(const AttachmentView *v) { return v->item.images[v->index].sha256; }
 
-static int pdf_enter(App *app, void *st, const char *arg)
-{
-    PdfView *v = st;
-    if (parse_arg_page(app, arg, &v->item, &v->index, &v->page) != 0) return -1;
-    if (v->index >= v->item.s.image_count || !proto_pdf_type(v->item.images[v->index].mime)) {
-        store_item_free(&v->item);
-        return -1;
-    }
-    v->z.s = 1;
-    return 0;
-}
-
-static void pdf_leave(App *app, void *st)
-{
-    (void)app;
-    store_item_free(&((PdfView *)st)->item);
-}
-
-static bool pdf_refresh(App *app, void *st)
-{
-    PdfView *v = st;
-    StoreItem it;
-    Err err;
-    if (store_item_get(app_store(app), v->item.s.id, app_time(app), &it, &err) != 0) return false;
-    bool same = v->index < it.s.image_count && strcmp(it.images[v->index].sha256, pdf_sha(v)) == 0;
-    store_item_free(&v->item);
-    v->item = it;
-    return same;
-}
+static int pdf_enter(App *app, void *st, const char *arg) { return attachment_enter(app, st, arg, true); }
 
 static void pdf_event(App *app, void *st, const ScreenEvent *ev)
 {
-    PdfView *v = st;
+    AttachmentView *v = st;
     if (ev->kind == INPUT_SWIPE && v->z.s <= 1.01f) {
         bool across = abs(ev->dx) >= abs(ev->dy);
         int step = (across ? ev->dx : ev->dy) < 0 ? 1 : -1, pages = 1;
@@ -562,23 +533,9 @@ static void pdf_event(App *app, void *st, const ScreenEvent *ev)
     else if (strcmp(ev->id, VIEW_ID) == 0) zoom_tap(&v->z, app, ev->x, ev->y, v->view, v->fit_w, v->fit_h);
 }
 
-static bool pdf_pointer(App *app, void *st, const InputEvent *in)
-{
-    (void)app;
-    PdfView *v = st;
-    return zoom_pointer(&v->z, in, v->view, v->fit_w, v->fit_h);
-}
-
-static void pdf_pinch(App *app, void *st, const PinchEvent *pe)
-{
-    (void)app;
-    PdfView *v = st;
-    zoom_pinch(&v->z, pe, v->view, v->fit_w, v->fit_h);
-}
-
 static void pdf_draw(App *app, void *st, Ui *ui)
 {
-    PdfView *v = st;
+    AttachmentView *v = st;
     Chrome ch;
     v->view = view_rect(app, &ch);
     app_draw_header(app, ui, &ch);
@@ -635,12 +592,12 @@ static void pdf_draw(App *app, void *st, Ui *ui)
 
 const ScreenOps screen_pdf = {
     .name = "pdf",
-    .state_size = sizeof(PdfView),
+    .state_size = sizeof(AttachmentView),
     .enter = pdf_enter,
-    .leave = pdf_leave,
+    .leave = attachment_leave,
     .event = pdf_event,
     .draw = pdf_draw,
-    .refresh = pdf_refresh,
-    .pointer = pdf_pointer,
-    .pinch = pdf_pinch,
+    .refresh = attachment_refresh,
+    .pointer = attachment_pointer,
+    .pinch = attachment_pinch,
 };
