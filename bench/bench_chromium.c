@@ -486,18 +486,10 @@ static void run_one(Bench *b, bool kiosk, int run, Figures *f)
     f->n++;
 }
 
-/* ---- figures ---------------------------------------------------------- */
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* Nearest-rank percentile of n values (sorted in place). */
+//* Nearest-rank percentile of n values (sorted in place). */
 static double pct(double *v, int n, double p)
 {
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    qsort(v, (size_t)n, sizeof *v, bench_by_value);
     int rank = (int)(p / 100 * n + 0.999999);
     if (rank < 1) rank = 1;
     return v[rank - 1];

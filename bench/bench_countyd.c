@@ -135,17 +135,11 @@ static pid_t start_server(const char *dir)
     return pid;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* p50/p99/max of n samples (sorted in place), with the machine's load. */
 static void print_latency(const char *what, double *ms, int n)
 {
     if (n <= 0) return;
-    qsort(ms, (size_t)n, sizeof *ms, cmp_double);
+    qsort(ms, (size_t)n, sizeof *ms, bench_by_value);
     double load[3] = {0};
     FILE *f = fopen("/proc/loadavg", "r");
     if (f) {

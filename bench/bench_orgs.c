@@ -126,19 +126,13 @@ static pid_t start_server(const char *dir)
     return pid;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 static void print_stats(const char *what, double *ms, int n)
 {
     if (n <= 0) {
         printf("%s: no samples\n", what);
         return;
     }
-    qsort(ms, (size_t)n, sizeof *ms, cmp_double);
+    qsort(ms, (size_t)n, sizeof *ms, bench_by_value);
     printf("%s: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d samples)\n", what, ms[n / 2],
            ms[(n * 99) / 100 < n ? (n * 99) / 100 : n - 1], ms[n - 1], n);
 }

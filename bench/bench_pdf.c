@@ -30,22 +30,9 @@
 #define SAMPLE "assets/sample/content/qinghe-wei-2026-15.pdf"
 #define RUNS 60
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double cpu_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 static void report(const char *what, double *ms, int n, const char *target)
 {
-    qsort(ms, (size_t)n, sizeof ms[0], cmp_double);
+    qsort(ms, (size_t)n, sizeof ms[0], bench_by_value);
     printf("  %s: p50 %.1f ms, p99 %.1f ms, max %.1f ms over %d%s\n", what, ms[n / 2], ms[n * 99 / 100], ms[n - 1], n,
            target);
 }
@@ -130,10 +117,10 @@ static void bench_render(PdfDoc *doc, int pages, int w, int h, const char *what,
     Err err;
     int got_w = 0, got_h = 0;
     for (int i = 0; i < RUNS; i++) {
-        double t0 = monoclock_ms(), c0 = cpu_ms();
+        double t0 = monoclock_ms(), c0 = bench_thread_cpu_ms();
         SDL_Surface *s = pdf_render(doc, i % pages, w, h, &err);
         if (!s) fail("render", &err);
-        cpu[i] = cpu_ms() - c0;
+        cpu[i] = bench_thread_cpu_ms() - c0;
         ms[i] = monoclock_ms() - t0;
         got_w = s->w;
         got_h = s->h;

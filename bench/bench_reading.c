@@ -83,26 +83,11 @@ static char *make_item(const char *corpus)
     return s;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* CPU time of this thread: on a shared machine the wall time mostly
- * measures the other jobs; both are printed. */
-static double cpu_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 static double last_cpu;
 
 static double layout_once(Ui *ui, Fonts *fonts, const char *md, int *blocks, int *tables, int *lines)
 {
-    double t0 = monoclock_ms(), c0 = cpu_ms();
+    double t0 = monoclock_ms(), c0 = bench_thread_cpu_ms();
     Body doc;
     Err err;
     if (body_parse(md, true, 0, &doc, &err) != 0) {
@@ -129,7 +114,7 @@ static double layout_once(Ui *ui, Fonts *fonts, const char *md, int *blocks, int
         text_block_free(&b);
     }
     body_free(&doc);
-    last_cpu = cpu_ms() - c0;
+    last_cpu = bench_thread_cpu_ms() - c0;
     return monoclock_ms() - t0;
 }
 
@@ -166,8 +151,8 @@ int main(void)
         ms[i] = layout_once(ui, fonts, md, &blocks, &tables, &lines);
         cpu[i] = last_cpu;
     }
-    qsort(ms, RUNS, sizeof ms[0], cmp_double);
-    qsort(cpu, RUNS, sizeof cpu[0], cmp_double);
+    qsort(ms, RUNS, sizeof ms[0], bench_by_value);
+    qsort(cpu, RUNS, sizeof cpu[0], bench_by_value);
     printf("structured item: %zu characters, %d blocks (%d tables), %d text lines, column %d px, %d px body\n",
            chars_of(md), blocks, tables, lines, COLUMN_W, BODY_PX);
     printf("  layout (parse + text + tables): first %.1f ms; p50 %.1f ms, p99 %.1f ms, max %.1f ms over %d runs "

@@ -72,13 +72,6 @@ static void die(const char *what, const char *msg)
     exit(1);
 }
 
-static double cpu_ms(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
-}
-
 static void on_frame(void *ctx, double woke, double presented)
 {
     Bench *b = ctx;
@@ -97,7 +90,7 @@ static Uint32 at_mark(Uint32 interval, void *param)
     intptr_t k = (intptr_t)param;
     Part *p = &bench->parts[k / 2];
     double *cpu = k % 2 ? &p->cpu_to : &p->cpu_from, *wall = k % 2 ? &p->wall_to : &p->wall_from;
-    *cpu = cpu_ms();
+    *cpu = bench_process_cpu_ms();
     *wall = monoclock_ms();
     return 0;
 }

@@ -174,15 +174,6 @@ static void time_query(Store *s, const char *name, Query q, void *arg, int runs)
     free(v);
 }
 
-/* CPU time of this process (user + system), which a loaded machine
- * stretches less than the wall clock: printed beside it. */
-static double cpu_ms(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
-}
-
 static void die(const char *what, const char *msg)
 {
     fprintf(stderr, "bench_store: %s: %s\n", what, msg);
@@ -199,10 +190,10 @@ static double time_import(const char *db, const char *feed, size_t len, bool fre
     Err err;
     FeedResult res;
     if (store_open(db, &s, &err)) die("opening the store", err.msg);
-    double t0 = monoclock_ms(), c0 = cpu_ms();
+    double t0 = monoclock_ms(), c0 = bench_process_cpu_ms();
     if (feed_import_buffer(s, feed, len, &res, &err)) die("import", err.msg);
     double ms = monoclock_ms() - t0;
-    *cpu = cpu_ms() - c0;
+    *cpu = bench_process_cpu_ms() - c0;
     if (res.unchanged) die("import", "the snapshot changed nothing");
     store_close(s);
     return ms;
@@ -246,10 +237,10 @@ int main(int argc, char **argv)
     }
     for (int r = 0; r < runs; r++) {
         Err err;
-        double p0 = monoclock_ms(), c0 = cpu_ms();
+        double p0 = monoclock_ms(), c0 = bench_process_cpu_ms();
         if (feed_parse(feed[0], len[0], NULL, &err)) die("checking the feed", err.msg);
         wall[CHECK][r] = monoclock_ms() - p0;
-        cpu[CHECK][r] = cpu_ms() - c0;
+        cpu[CHECK][r] = bench_process_cpu_ms() - c0;
         wall[FRESH][r] = time_import(db, feed[0], len[0], true, &cpu[FRESH][r]);
         wall[AGAIN][r] = time_import(db, feed[1], len[1], false, &cpu[AGAIN][r]);
     }

@@ -7,6 +7,8 @@
 #define BENCH_BENCHUTIL_H
 
 #include <stdio.h>
+#include <sys/resource.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,6 +23,23 @@ static inline void bench_print_load(const char *when)
     if (f && fgets(line, sizeof line, f)) line[strcspn(line, "\n")] = '\0';
     if (f) fclose(f);
     printf("machine load %s: %s, %ld cores\n", when, line, sysconf(_SC_NPROCESSORS_ONLN));
+}
+
+/* CPU time, which a loaded machine stretches less than the wall clock:
+ * printed beside it.  Of the calling thread (a layout, a render), or of
+ * the whole process, user + system (a program with threads of its own). */
+static inline double bench_thread_cpu_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static inline double bench_process_cpu_ms(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
 }
 
 static inline int bench_by_value(const void *a, const void *b)
