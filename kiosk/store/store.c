@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "monoclock.h"
 #include "receipt.h"
 #include "path.h"
 #include "sqlutil.h"
@@ -189,8 +190,11 @@ static int migrate(Store *s, Err *err)
     return 0;
 }
 
-int store_open(const char *path, Store **out, Err *err)
+/* One try at opening: 0, or -1 and Err with *busy telling whether the
+ * cause was another connection's lock. */
+static int store_open_once(const char *path, Store **out, bool *busy, Err *err)
 {
+    *busy = false;
     Store *s = calloc(1, sizeof *s);
     if (!s) return err_set(err, "out of memory");
     snprintf(s->path, sizeof s->path, "%s", path);
@@ -218,11 +222,31 @@ int store_open(const char *path, Store **out, Err *err)
                  " PRIMARY KEY (section, id)) WITHOUT ROWID;",
                  err) ||
         migrate(s, err)) {
+        *busy = (sqlite3_errcode(s->db) & 0xff) == SQLITE_BUSY;
         store_close(s);
         return -1;
     }
     *out = s;
     return 0;
+}
+
+/* SQLite answers SQLITE_BUSY without calling the busy handler in the
+ * moments around a WAL file's life: while the last connection closing
+ * checkpoints and removes it, and while the first one opening runs its
+ * recovery (sqlite.org/wal.html, "Sometimes Queries Return SQLITE_BUSY In
+ * WAL Mode").  The kiosk's threads and kioskctl open and close the file
+ * at any time, so opening waits out such a moment here, for as long as a
+ * lock is waited for elsewhere. */
+int store_open(const char *path, Store **out, Err *err)
+{
+    double give_up = monoclock_ms() + STORE_BUSY_TIMEOUT_MS;
+    for (;;) {
+        bool busy;
+        if (store_open_once(path, out, &busy, err) == 0) return 0;
+        if (!busy || monoclock_ms() > give_up) return -1;
+        struct timespec pause = {0, 5 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+    }
 }
 
 void store_close(Store *s)
