@@ -424,4 +424,5 @@ const ScreenOps screen_lookup = {
     .event = lk_event,
     .update = lk_update,
     .draw = lk_draw,
+    .visitor_input = true,
 };

@@ -70,6 +70,9 @@ typedef struct ScreenOps {
      * zoom.  While a pinch lasts the one-finger gesture it began as is
      * cancelled.  May be NULL: then a second finger is ignored as before. */
     void (*pinch)(App *app, void *st, const PinchEvent *pe);
+    /* The screen shows or takes a visitor's input (a form, the keyboard, a
+     * receipt number): while it is open no remote screenshot is taken. */
+    bool visitor_input;
 } ScreenOps;
 
 /* The layout every screen shares, in window pixels (without drift). */
