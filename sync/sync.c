@@ -41,6 +41,7 @@
 
 typedef struct {
     char item_id[PROTO_ID_MAX];
+    char day[PROTO_DAY_SIZE]; /* the day the views were made (China Standard Time) */
     int64_t count;
 } ViewTally;
 
@@ -223,20 +224,34 @@ static void clear_poke(SyncThread *t)
     pthread_mutex_unlock(&t->lock);
 }
 
-void sync_count_view(SyncThread *t, const char *item_id)
+/* Adds count views of item_id made on day to the tally (under lock):
+ * false when the tally is full. */
+static bool tally_add(SyncThread *t, const char *item_id, const char *day, int64_t count)
 {
-    if (!t) return;
-    pthread_mutex_lock(&t->lock);
     int i = 0;
-    while (i < t->view_items && strcmp(t->views[i].item_id, item_id) != 0) i++;
-    if (i == t->view_items && i < SYNC_MAX_VIEW_ITEMS) {
+    while (i < t->view_items && (strcmp(t->views[i].item_id, item_id) != 0 || strcmp(t->views[i].day, day) != 0)) i++;
+    if (i == SYNC_MAX_VIEW_ITEMS) return false;
+    if (i == t->view_items) {
         snprintf(t->views[i].item_id, sizeof t->views[i].item_id, "%s", item_id);
+        snprintf(t->views[i].day, sizeof t->views[i].day, "%s", day);
         t->views[i].count = 0;
         t->view_items++;
     }
-    if (i < t->view_items) t->views[i].count++;
+    t->views[i].count += count;
+    return true;
+}
+
+void sync_count_view(SyncThread *t, const char *item_id)
+{
+    if (!t) return;
+    /* The day is taken now, not when the tally reaches the store: a view
+     * just before midnight belongs to its own day. */
+    char day[PROTO_DAY_SIZE];
+    feed_format_day((int64_t)time(NULL), day, sizeof day);
+    pthread_mutex_lock(&t->lock);
+    bool counted = tally_add(t, item_id, day, 1);
     pthread_mutex_unlock(&t->lock);
-    if (i == SYNC_MAX_VIEW_ITEMS)
+    if (!counted)
         log_warn("sync: %d items viewed since the last round; a view of %s is not counted", SYNC_MAX_VIEW_ITEMS,
                  item_id);
 }
@@ -254,9 +269,13 @@ static void store_views(SyncThread *t, Session *ss)
     pthread_mutex_unlock(&t->lock);
     for (int i = 0; i < n; i++) {
         Err e;
-        if (store_item_viewed(ss->store, taken[i].item_id, taken[i].count, &e) == 0) continue;
+        if (store_item_viewed(ss->store, taken[i].item_id, taken[i].day, taken[i].count, &e) == 0) continue;
         log_warn("sync: views of %s kept for the next round: %s", taken[i].item_id, e.msg);
-        for (int k = 0; k < taken[i].count; k++) sync_count_view(t, taken[i].item_id);
+        pthread_mutex_lock(&t->lock);
+        bool kept = tally_add(t, taken[i].item_id, taken[i].day, taken[i].count);
+        pthread_mutex_unlock(&t->lock);
+        if (!kept)
+            log_warn("sync: the tally is full; %lld views of %s are lost", (long long)taken[i].count, taken[i].item_id);
     }
 }
 
