@@ -67,7 +67,7 @@ static double level_at(const RateLimit *rl, const Bucket *b, double now_ms)
 static Bucket *bucket_of(RateLimit *rl, const char *key, double now_ms)
 {
     uint32_t h = hash_key(key);
-    Bucket *spare = NULL;
+    Bucket *spare = &rl->slots[h % RATELIMIT_SLOTS];
     double spare_level = -1;
     for (int i = 0; i < RATELIMIT_PROBE; i++) {
         Bucket *b = &rl->slots[(h + (uint32_t)i) % RATELIMIT_SLOTS];
