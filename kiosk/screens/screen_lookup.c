@@ -127,13 +127,31 @@ static void ask(App *app, LookupScreen *s)
     }
 }
 
+static bool lk_has_page(const LookupScreen *s, int to) { return s->view == LK_RESULT && to >= 0 && to < s->pages; }
+
+/* A finger drags a long answer: the page beside it (app.h, turn_page). */
+static bool lk_turn_page(App *app, void *st, int dir)
+{
+    (void)app;
+    LookupScreen *s = st;
+    if (!lk_has_page(s, s->page + dir)) return false;
+    s->page += dir;
+    return true;
+}
+
+static void lk_turn(App *app, LookupScreen *s, int dir)
+{
+    if (!lk_has_page(s, s->page + dir)) return;
+    app_transition(app, dir);
+    s->page += dir;
+}
+
 static void lk_event(App *app, void *st, const ScreenEvent *ev)
 {
     LookupScreen *s = st;
     Keyboard *kb = feedback_keyboard();
     if (s->view == LK_RESULT && ev->kind == INPUT_SWIPE && abs(ev->dx) > abs(ev->dy)) {
-        int to = s->page + (ev->dx < 0 ? 1 : -1);
-        if (to >= 0 && to < s->pages) app_transition(app, to > s->page ? 1 : -1), s->page = to;
+        lk_turn(app, s, ev->dx < 0 ? 1 : -1);
         return;
     }
     if (ev->kind != INPUT_TAP || !ev->id[0]) return;
@@ -148,8 +166,7 @@ static void lk_event(App *app, void *st, const ScreenEvent *ev)
     } else if (s->view == LK_RESULT && strcmp(ev->id, "lk.again") == 0) {
         start_entry(s);
     } else if (s->view == LK_RESULT && (strcmp(ev->id, PAGER_PREV) == 0 || strcmp(ev->id, PAGER_NEXT) == 0)) {
-        int to = s->page + (strcmp(ev->id, PAGER_NEXT) == 0 ? 1 : -1);
-        if (to >= 0 && to < s->pages) app_transition(app, to > s->page ? 1 : -1), s->page = to;
+        lk_turn(app, s, strcmp(ev->id, PAGER_NEXT) == 0 ? 1 : -1);
     }
 }
 
@@ -429,4 +446,7 @@ const ScreenOps screen_lookup = {
     .event = lk_event,
     .update = lk_update,
     .draw = lk_draw,
+    .turn_page = lk_turn_page,
+    .first_note = "已是第一页",
+    .last_note = "已是最后一页",
 };
