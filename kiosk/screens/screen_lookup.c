@@ -100,6 +100,7 @@ static void finish(App *app, LookupScreen *s, const LookupResult *res)
              res->outcome == LOOKUP_FOUND      ? case_status_word(res->status)
              : res->outcome == LOOKUP_UNKNOWN  ? "unknown to the server"
              : res->outcome == LOOKUP_CONFLICT ? "shared by two submissions"
+             : res->outcome == LOOKUP_BUSY     ? "refused: too many lookups from this kiosk"
                                                : "not possible now");
     app_redraw(app);
 }
@@ -399,6 +400,10 @@ static void draw_result(LookupScreen *s, Column *c, int bottom)
         /* Never another person's answer: a person checks it. */
         line(c, "这个回执号需要人工核对", 52, true, ui_theme.text, 1, WIDGET_NOTE, "lk.note");
         line(c, "请到党群服务窗口，由工作人员为您查询。", 38, false, ui_theme.text_soft, 2, WIDGET_TEXT, NULL);
+    } else if (r->outcome == LOOKUP_BUSY) {
+        line(c, "这台触控屏刚才查询太多次了", 52, true, ui_theme.text, 1, WIDGET_NOTE, "lk.note");
+        line(c, s->unsent ? unsent : "请过几分钟再来查询，或到党群服务窗口由工作人员为您查询。", 38, false,
+             ui_theme.text_soft, 3, WIDGET_TEXT, NULL);
     } else if (r->outcome == LOOKUP_UNKNOWN) {
         line(c, "没有查到这个回执号", 52, true, ui_theme.text, 1, WIDGET_NOTE, "lk.note");
         line(c, s->unsent ? unsent : "请核对回执号后重新输入。刚提交的留言，送达县里后才能查到。", 38, false,
