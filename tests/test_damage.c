@@ -17,7 +17,8 @@
  *     pixels are back as they were, on the same page; dragged further, or
  *     flicked, the page turns; at the first and the last page the page
  *     moves less than the finger (a rubber band) with the background beside
- *     it, and nothing turns; a second finger or new content ends a drag. */
+ *     it, and nothing turns; a second finger or new content ends a drag;
+ *     the header's clock changes around a dragged page. */
 #include <SDL.h>
 #include <SDL_image.h>
 #include <SDL_ttf.h>
@@ -547,6 +548,32 @@ static void test_a_second_finger_or_new_content_ends_a_drag(void **state)
     free(page1);
 }
 
+static void test_the_header_goes_on_around_a_dragged_page(void **state)
+{
+    (void)state;
+    app_advance(app, 4000);
+    Uint32 *page1 = full_frame();
+    drag_by(1500, -300, 50);
+    app_set_wall_time(app, app_time(app) + 60); /* the header's clock: the next minute */
+    touch(SDL_FINGERMOTION, 0, 1200, FINGER_Y);
+    app_advance(app, 16);
+    Uint32 *mid = copy_pixels();
+    app_advance(app, 200);
+    lift(1200);
+    assert_on_page(1);
+    Uint32 *later = full_frame();
+    /* The band still the held page moved by the finger; around it, the new minute. */
+    assert_int_equal(band_shift(mid, page1, later), -300);
+    Chrome c = app_chrome(app, false);
+    bool header_changed = false;
+    for (int y = 0; y < c.body.y; y++)
+        header_changed = header_changed || memcmp(row_of(page1, y), row_of(later, y), (size_t)W * 4) != 0;
+    assert_true(header_changed);
+    free(page1);
+    free(mid);
+    free(later);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -557,6 +584,7 @@ int main(void)
         cmocka_unit_test(test_a_finger_drags_the_readers_page),
         cmocka_unit_test(test_a_drag_at_the_last_page_only_stretches),
         cmocka_unit_test(test_a_second_finger_or_new_content_ends_a_drag),
+        cmocka_unit_test(test_the_header_goes_on_around_a_dragged_page),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

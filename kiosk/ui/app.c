@@ -1033,25 +1033,37 @@ static void draw_damage(App *app)
     ui_frame_clip(app->ui, NULL);
 }
 
-/* Something outside the page changed while a finger holds it (the clock,
- * the sync mark, the urgent strip's next notice): the picture around the
- * band is drawn again, from the held page.  A GPU, which draws every frame
- * whole from the held page's picture, draws that picture again. */
-static void redraw_around(App *app, SDL_Rect band)
+/* Something outside the page changed while a finger holds it (a ticker,
+ * the clock, the sync mark, the urgent strip's next notice): the picture
+ * around the band is drawn again from the held page, clipped to the damage
+ * where only that changed, else to all of it.  The rectangles drawn go to
+ * out (room for 2 * MAX_DAMAGE); returns how many.  A GPU, which draws
+ * every frame whole from the held page's picture, draws that picture
+ * again instead (0). */
+static int redraw_around(App *app, SDL_Rect band, SDL_Rect *out)
 {
     app->widgets_of_neighbour = false;
     if (!app->keeps_picture) {
         keep_outgoing(app);
-        return;
+        return 0;
     }
-    SDL_Rect parts[2] = {{0, 0, app->w, band.y}, {0, band.y + band.h, app->w, app->h - band.y - band.h}};
-    turn_begin(&app->turn, app->r);
+    SDL_Rect around[2] = {{0, 0, app->w, band.y}, {0, band.y + band.h, app->w, app->h - band.y - band.h}};
+    int n = 0;
     for (int i = 0; i < 2; i++) {
-        if (parts[i].h <= 0) continue;
-        ui_frame_clip(app->ui, &parts[i]);
+        if (app->dirty) {
+            if (around[i].h > 0) out[n++] = around[i];
+            continue;
+        }
+        for (int d = 0; d < app->damage_count; d++)
+            if (SDL_IntersectRect(&app->damage[d], &around[i], &out[n])) n++;
+    }
+    turn_begin(&app->turn, app->r);
+    for (int i = 0; i < n; i++) {
+        ui_frame_clip(app->ui, &out[i]);
         draw_frame(app);
     }
     ui_frame_clip(app->ui, NULL);
+    return n;
 }
 
 /* One frame of a drag: the held page (as it was on screen when the finger
@@ -1062,7 +1074,8 @@ static void redraw_around(App *app, SDL_Rect band)
  * (let_go). */
 static void render_drag(App *app)
 {
-    SDL_Rect band = slide_band(app);
+    SDL_Rect band = slide_band(app), rects[1 + 2 * MAX_DAMAGE] = {band};
+    int shown = 1; /* the rects presented: the band, and what was drawn around it */
     bool whole = !app->keeps_picture;
     if (app->drag_pictures && !SDL_RectEquals(&band, &app->drag_band)) {
         /* The urgent strip came or went: the pictures were cut for another band. */
@@ -1088,8 +1101,7 @@ static void render_drag(App *app)
         app->drag.side = 0;
         app->widgets_of_neighbour = false;
     } else if (app->dirty || app->damage_count > 0) {
-        redraw_around(app, band);
-        whole = true;
+        shown += redraw_around(app, band, &rects[1]);
     }
     app->dirty = false;
     int side = drag_side(&app->drag);
@@ -1099,7 +1111,7 @@ static void render_drag(App *app)
     if (!app->keeps_picture) SDL_RenderCopy(app->r, app->snap, NULL, NULL);
     copy_band(app, band, dx, side, app->drag.neighbour);
     turn_end(&app->turn, app->r);
-    present(app, &band, whole ? 0 : 1);
+    present(app, rects, whole ? 0 : shown);
     app->drag_due = false;
 }
 
