@@ -18,7 +18,8 @@
  *     flicked, the page turns; at the first and the last page the page
  *     moves less than the finger (a rubber band) with the background beside
  *     it, and nothing turns; a second finger or new content ends a drag;
- *     the header's clock changes around a dragged page. */
+ *     the header's clock changes around a dragged page, and home's ticker
+ *     scrolls under dragged tiles exactly as a full frame draws it. */
 #include <SDL.h>
 #include <SDL_image.h>
 #include <SDL_ttf.h>
@@ -574,6 +575,40 @@ static void test_the_header_goes_on_around_a_dragged_page(void **state)
     free(later);
 }
 
+static void test_the_ticker_scrolls_under_a_dragged_home(void **state)
+{
+    (void)state;
+    change_notices("{\"format\":\"dangwu-feed\",\"version\":1,\"kind\":\"delta\",\"base_revision\":4,"
+                   "\"revision\":5,\"notices\":{\"upsert\":[{\"id\":\"n-day\",\"period\":\"periodic\",\"text\":"
+                   "\"每月第一个工作日为党务公开日，欢迎党员群众到镇党群服务中心查阅公开内容；对公开内容有疑问的，"
+                   "可在本屏“意见建议”中留言，也可到镇党政办公室当面咨询，我们将在五个工作日内答复。\"}]}}");
+    app_home(app);
+    app_advance(app, 400);
+    assert_string_equal(app_screen_name(app), "home");
+    app_advance(app, 4500); /* the long notice scrolls */
+    /* One page of tiles: the drag only stretches, and the ticker goes on under it. */
+    drag_by(700, 300, 50);
+    Uint32 *a = copy_pixels();
+    touch(SDL_FINGERMOTION, 0, 1000, FINGER_Y);
+    app_advance(app, 50);
+    Uint32 *b = copy_pixels();
+    Chrome c = app_chrome(app, false);
+    int below = c.body.y + c.body.h, moved = 0;
+    for (int y = below; y < H; y++) moved += memcmp(row_of(a, y), row_of(b, y), (size_t)W * 4) != 0;
+    print_message("the ticker moved on %d rows under the dragged home\n", moved);
+    assert_true(moved > 0);
+    Err err;
+    assert_int_equal(app_screenshot(app, test_path("home-drag.png"), &err), 0); /* a full frame, the same moment */
+    Uint32 *full = copy_pixels();
+    for (int y = 0; y < H; y++)
+        if (y < c.body.y || y >= below) assert_memory_equal(row_of(b, y), row_of(full, y), (size_t)W * 4);
+    lift(1000);
+    assert_string_equal(app_screen_name(app), "home");
+    free(a);
+    free(b);
+    free(full);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -585,6 +620,7 @@ int main(void)
         cmocka_unit_test(test_a_drag_at_the_last_page_only_stretches),
         cmocka_unit_test(test_a_second_finger_or_new_content_ends_a_drag),
         cmocka_unit_test(test_the_header_goes_on_around_a_dragged_page),
+        cmocka_unit_test(test_the_ticker_scrolls_under_a_dragged_home),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
