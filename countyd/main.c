@@ -29,6 +29,8 @@
 #include "inifile.h"
 #include "log.h"
 #include "longpoll.h"
+#include "protolimits.h"
+#include "ratelimit.h"
 #include "orgs.h"
 #include "validate.h"
 
@@ -71,6 +73,8 @@ static void usage(void)
            "  --preview-kiosk FILE  the kiosk program that renders previews (default: kiosk beside countyd)\n"
            "  --preview-config FILE the kiosk.conf previews start from (default: kiosk.conf above bin/)\n"
            "  --preview-timeout S   stop a preview that takes longer, 5..300 (default 60)\n"
+           "  --receipt-lookups N   receipt lookups one kiosk may make an hour, up to 10 of them in a row\n"
+           "                        (default 60; 0 = no limit)\n"
            "  --case-due-request N  a 依申请公开 request is due N working days after it came, 0..365\n"
            "                        (default 15; 0 = no due date); also --case-due-comment, --case-due-report\n"
            "  --case-holidays LIST  dates that are not working days: 2026-10-01,2026-10-02,...\n"
@@ -106,6 +110,7 @@ static const struct {
     {"client-timeout", 2, 600, offsetof(Settings, client_timeout_s)},
     {"header-timeout", 1, 600, offsetof(Settings, header_timeout_s)},
     {"preview-timeout", 5, 300, offsetof(Settings, app.preview_timeout_s)},
+    {"receipt-lookups", 0, 100000, offsetof(Settings, app.receipt_lookups_per_hour)},
 };
 
 /* One setting by its name (options without "--", '-' or '_' alike). */
@@ -297,6 +302,12 @@ static void free_pem(char *cert, char *key)
     free(cert);
 }
 
+/* Ten lookups in a row, or fewer when the hour allows fewer. */
+static int lookup_burst(int per_hour)
+{
+    return per_hour > 0 && per_hour < RECEIPT_LOOKUP_BURST ? per_hour : RECEIPT_LOOKUP_BURST;
+}
+
 static int serve(Settings *s, Cdb *db)
 {
     raise_file_limit(&s->max_connections);
@@ -317,7 +328,9 @@ static int serve(Settings *s, Cdb *db)
      * only sigwait() below sees the signals. */
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
-    if (longpoll_init(&err)) {
+    if (longpoll_init(&err) ||
+        ratelimit_new(s->app.receipt_lookups_per_hour, lookup_burst(s->app.receipt_lookups_per_hour),
+                      &s->app.receipt_lookups, &err)) {
         log_error("countyd: %s", err.msg);
         return 1;
     }
@@ -349,6 +362,7 @@ static int serve(Settings *s, Cdb *db)
     if (http_start(&conf, &server, &err)) {
         log_error("countyd: %s", err.msg);
         free_pem(cert, key);
+        ratelimit_free(s->app.receipt_lookups);
         return 1;
     }
     log_info("countyd: listening on %s (port %d), %s, console %s, database %s, revision %lld, attachments in %s",
@@ -365,6 +379,7 @@ static int serve(Settings *s, Cdb *db)
     nanosleep(&flush, NULL);
     http_stop(server);
     free_pem(cert, key);
+    ratelimit_free(s->app.receipt_lookups);
     log_info("countyd: stopped");
     return 0;
 }
@@ -372,7 +387,11 @@ static int serve(Settings *s, Cdb *db)
 int main(int argc, char **argv)
 {
     Settings s = {
-        .app = {.db_path = "var/countyd.db", .max_wait_s = 90, .silent_minutes = 30, .preview_timeout_s = 60},
+        .app = {.db_path = "var/countyd.db",
+                .max_wait_s = 90,
+                .silent_minutes = 30,
+                .preview_timeout_s = 60,
+                .receipt_lookups_per_hour = RECEIPT_LOOKUPS_PER_HOUR},
         .listen = "127.0.0.1:8750",
         .log_level = LOG_INFO,
         .max_connections = 20000,

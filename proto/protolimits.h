@@ -51,6 +51,12 @@
 #define FEEDBACK_MAX_REASONS 12 /* reason chips per submission, and in the county's list */
 #define FEEDBACK_MAX_REASON 200 /* one reason's text in a submission */
 #define FEEDBACK_MAX_RATING_LEVELS 5
+/* Receipt lookups one kiosk may make (GET /v1/kiosk/receipts, 429 past
+ * them): ten in a row — a queue of visitors —, then one a minute on
+ * average; countyd's --receipt-lookups changes the hourly figure.  Trying
+ * numbers at random would take a kiosk's token centuries. */
+#define RECEIPT_LOOKUPS_PER_HOUR 60
+#define RECEIPT_LOOKUP_BURST 10
 #define SETTING_MAX_REASON 63 /* one reason chip in the county's pushed "reasons" setting */
 
 /* ---- admin batches (PUT /v1/admin/items, POST /v1/admin/items/steps) ---- */
