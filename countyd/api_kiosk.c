@@ -324,3 +324,27 @@ void api_heartbeat(Request *r)
     if (rc) return api_reply_failure(r, &err);
     http_reply_json(r, 200, answer);
 }
+
+void api_kiosk_screenshot_put(Request *r)
+{
+    Cdb *db = http_db(r);
+    if (!db) return;
+    Err err;
+    if (kiosk_screenshot_put(db, r->actor, r->body, r->body_len, &err)) return api_reply_failure(r, &err);
+    http_reply_json(r, 200, json_pack("{s:s}", "kiosk", r->actor));
+}
+
+void api_kiosk_screenshot_state(Request *r)
+{
+    json_t *body = http_body_json(r);
+    if (!body) return;
+    Cdb *db = http_db(r);
+    Err err;
+    int rc = db ? kiosk_screenshot_report(db, r->actor, json_string_value(json_object_get(body, "state")),
+                                          json_string_value(json_object_get(body, "note")), &err)
+                : 0;
+    json_decref(body);
+    if (!db) return;
+    if (rc) return api_reply_failure(r, &err);
+    http_reply_json(r, 200, json_pack("{s:s}", "kiosk", r->actor));
+}

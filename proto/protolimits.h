@@ -69,4 +69,16 @@
 #define HEARTBEAT_MAX_APP_VERSION 64
 #define HEARTBEAT_MAX_LAST_ERROR 500
 
+/* ---- remote screenshots (PUT /v1/kiosk/screenshot) ------------------------ */
+/* The kiosk scales its screen down to fit SCREENSHOT_MAX_WIDTH x
+ * SCREENSHOT_MAX_HEIGHT (a 1920x1080 screen: 960x540; 1080x1920: 960x1707)
+ * and sends one PNG of at most SCREENSHOT_MAX_BYTES; countyd refuses more. */
+#define SCREENSHOT_MAX_WIDTH 960
+#define SCREENSHOT_MAX_HEIGHT 1920
+#define SCREENSHOT_MAX_BYTES (4 * 1024 * 1024)
+#define SCREENSHOT_MAX_NOTE 200 /* a kiosk's reason for a failed screenshot */
+/* A request the kiosk has not answered with a picture this long after it
+ * was made is over (its heartbeats stop asking). */
+#define SCREENSHOT_REQUEST_TTL_S (30 * 60)
+
 #endif

@@ -5,7 +5,7 @@
  * (views_by_day; marked reported only after the server's 200, so a lost
  * answer means they are sent again); keeps the settings of the answer in
  * sync_state (setting.*) after checking them, and carries out its
- * commands (resync). */
+ * commands (resync, screenshot). */
 #include "session.h"
 
 #include <jansson.h>
@@ -102,6 +102,14 @@ static void apply_commands(Session *ss, json_t *commands)
             log_info("sync: the server asked for a resync; re-checking the cache and fetching a full snapshot");
             ss->want_snapshot = true;
             ss->recheck_cache = true;
+        } else if (cmd && strcmp(cmd, "screenshot") == 0) {
+            /* Asked again with every heartbeat until the picture is there:
+             * only the first ask of a request counts. */
+            if (!ss->shot) log_info("sync: the server asked for a screenshot; there is no screen here");
+            else if (screenshot_ask(ss->shot)) {
+                log_info("sync: the server asked for a screenshot");
+                session_tell(ss, SYNC_SCREENSHOT_WANTED);
+            }
         } else {
             log_warn("sync: unknown command from the server ignored");
         }

@@ -32,6 +32,7 @@
 #include "http.h"
 #include "log.h"
 #include "monoclock.h"
+#include "screenshot.h"
 #include "session.h"
 #include "store.h"
 
@@ -65,6 +66,7 @@ struct SyncThread {
     RoundResult fetch_result; /* under lock: its last pass, for the sync mark */
     char fetch_error[512]; /* under lock */
     Lookup *lookup; /* the 查询办理结果 request slot, its own lock */
+    Screenshot *shot; /* the remote screenshot slot, its own lock */
 };
 
 static time_t started_at; /* process start, for the uptime in heartbeats */
@@ -367,6 +369,7 @@ static void *sync_main(void *arg)
         wait_for(t, backoff_next_ms(&b));
     }
     if (atomic_load(&t->stop)) return NULL;
+    ss.shot = t->shot;
     backoff_reset(&b);
     /* A server source gets the image fetcher (a folder's round copies its
      * images itself); it starts with whatever is missing from before. */
@@ -382,6 +385,7 @@ static void *sync_main(void *arg)
         /* A visitor waits for this one: before the round, whose long-poll
          * the lookup's poke has just cut short. */
         lookup_serve(t->lookup, &ss);
+        screenshot_serve(t->shot, &ss);
         store_views(t, &ss);
         RoundResult r = sync_round(&ss, SYNC_LONG_POLL_S, first, &t->stop, t);
         first = false;
@@ -405,6 +409,11 @@ int sync_start(const Config *cfg, SyncNotify notify, void *ctx, SyncThread **out
         free(t);
         return -1;
     }
+    if (screenshot_new(&t->shot, err)) {
+        lookup_free(t->lookup);
+        free(t);
+        return -1;
+    }
     t->cfg = *cfg;
     t->notify = notify;
     t->ctx = ctx;
@@ -421,6 +430,7 @@ int sync_start(const Config *cfg, SyncNotify notify, void *ctx, SyncThread **out
         pthread_mutex_destroy(&t->cache_lock);
         pthread_mutex_destroy(&t->lock);
         lookup_free(t->lookup);
+        screenshot_free(t->shot);
         free(t);
         return err_set(err, "cannot start the sync thread: %s", strerror(rc));
     }
@@ -457,6 +467,7 @@ void sync_stop(SyncThread *t)
     pthread_mutex_destroy(&t->cache_lock);
     pthread_mutex_destroy(&t->lock);
     lookup_free(t->lookup);
+    screenshot_free(t->shot);
     free(t);
 }
 
@@ -471,4 +482,21 @@ unsigned sync_lookup_ask(SyncThread *t, const char *digits)
 int sync_lookup_take(SyncThread *t, unsigned ticket, LookupResult *out)
 {
     return t ? lookup_take(t->lookup, ticket, out) : 1;
+}
+
+bool sync_screenshot_wanted(SyncThread *t) { return t && screenshot_wanted(t->shot); }
+
+void sync_screenshot_give(SyncThread *t, unsigned char *rgb, int w, int h)
+{
+    if (!t) {
+        free(rgb);
+        return;
+    }
+    screenshot_give(t->shot, rgb, w, h);
+    sync_poke(t);
+}
+
+void sync_screenshot_defer(SyncThread *t)
+{
+    if (t && screenshot_defer(t->shot)) sync_poke(t);
 }

@@ -449,4 +449,5 @@ const ScreenOps screen_lookup = {
     .turn_page = lk_turn_page,
     .first_note = "已是第一页",
     .last_note = "已是最后一页",
+    .visitor_input = true,
 };

@@ -17,6 +17,7 @@
 #include "number.h"
 #include "pdfpage.h"
 #include "power.h"
+#include "screenshot.h"
 #include "watchdog.h"
 
 #define MAX_SCREENS 32
@@ -126,7 +127,8 @@ void app_sync_notify(void *ctx, SyncEvent ev)
     static const int codes[] = {[SYNC_CONTENT_CHANGED] = EVENT_CONTENT,
                                 [SYNC_STATUS_CHANGED] = EVENT_STATUS,
                                 [SYNC_ANSWERS_CHANGED] = EVENT_ANSWERS,
-                                [SYNC_LOOKUP_DONE] = EVENT_REDRAW};
+                                [SYNC_LOOKUP_DONE] = EVENT_REDRAW,
+                                [SYNC_SCREENSHOT_WANTED] = EVENT_REDRAW};
     post(codes[ev]);
 }
 
@@ -1129,6 +1131,49 @@ static void render_damage(App *app)
     present(app, app->damage, app->damage_count);
 }
 
+/* Whether a screen with a visitor's input is open anywhere on the stack
+ * (ScreenOps.visitor_input): no screenshot shows it. */
+static bool visitor_input_open(const App *app)
+{
+    for (int i = 0; i < app->depth; i++)
+        if (app->stack[i].ops->visitor_input) return true;
+    return false;
+}
+
+/* A remote screenshot (sync/screenshot.h), looked for after every frame:
+ * the picture just presented, copied as RGB for the sync thread (which
+ * scales, encodes and sends it) — read back where the renderer keeps it
+ * (software, a turned picture), drawn once more where it does not (a
+ * GPU).  Never during a slide or a drag, never while a visitor's input
+ * is open. */
+static void capture_if_asked(App *app)
+{
+    if (!sync_screenshot_wanted(app->sync) || app->in_transition || app->drag.on) return;
+    if (visitor_input_open(app)) {
+        sync_screenshot_defer(app->sync);
+        return;
+    }
+    unsigned char *rgb = malloc((size_t)app->w * (size_t)app->h * 3);
+    if (!rgb) {
+        log_warn("app: no memory for a screenshot of %dx%d; the next frame tries again", app->w, app->h);
+        return;
+    }
+    turn_begin(&app->turn, app->r);
+    if (!app->keeps_picture) draw_frame(app);
+    int rc = SDL_RenderReadPixels(app->r, NULL, SDL_PIXELFORMAT_RGB24, rgb, app->w * 3);
+    if (!app->keeps_picture) {
+        turn_end(&app->turn, app->r);
+        SDL_RenderPresent(app->r);
+        ui_end_frame(app->ui);
+    }
+    if (rc != 0) {
+        log_warn("app: cannot read the picture for a screenshot: %s", SDL_GetError());
+        free(rgb);
+        return;
+    }
+    sync_screenshot_give(app->sync, rgb, app->w, app->h);
+}
+
 static void render_whole(App *app)
 {
     turn_begin(&app->turn, app->r);
@@ -1154,6 +1199,7 @@ void app_render(App *app)
     }
     ui_end_frame(app->ui);
     app->damage_count = 0;
+    capture_if_asked(app);
 }
 
 /* ---- the watchdog and its test ---------------------------------------- */

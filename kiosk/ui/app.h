@@ -81,6 +81,9 @@ typedef struct ScreenOps {
     /* What a drag past the first or the last page says (已是第一页,
      * 已是最后一页); NULL: nothing. */
     const char *first_note, *last_note;
+    /* The screen shows or takes a visitor's input (a form, the keyboard, a
+     * receipt number): while it is open no remote screenshot is taken. */
+    bool visitor_input;
 } ScreenOps;
 
 /* The layout every screen shares, in window pixels (without drift). */
