@@ -53,7 +53,7 @@ kconfig_PKGS  :=
 
 sync_DIRS     := sync
 sync_INC      := common proto kiosk/store kiosk/config sync sync/internal
-sync_PKGS     := libcurl jansson sqlite3
+sync_PKGS     := libcurl jansson sqlite3 libpng
 
 kioskui_DIRS  := $(UI_DIRS)
 kioskui_INC   := common proto kiosk/store kiosk/config sync $(UI_DIRS)

@@ -34,6 +34,7 @@ typedef enum {
     SYNC_STATUS_CHANGED, /* online/offline/error changed */
     SYNC_ANSWERS_CHANGED, /* public answers or feedback state changed */
     SYNC_LOOKUP_DONE, /* the answer to a receipt lookup is ready (lookup.h) */
+    SYNC_SCREENSHOT_WANTED, /* the server asked for a screenshot (screenshot.h): draw a frame */
 } SyncEvent;
 
 typedef void (*SyncNotify)(void *ctx, SyncEvent ev);

@@ -471,8 +471,8 @@ static void migration_purges_internal_and_deleted_text(void **state)
                      "INSERT INTO items(id, category_id, title, published_at, period, scope, body, deleted)"
                      " VALUES ('i1', 'c1', 'OLD-INTERNAL-5', 0, 'periodic', 'internal', 'OLD-INTERNAL-5', 0),"
                      " ('i2', 'c1', 'OLD-DELETED-6', 0, 'periodic', 'public', 'OLD-DELETED-6', 1),"
-                     " ('i3', 'c1', 'OLD-KEPT-7', 0, 'periodic', 'public', 'OLD-KEPT-7', 0);" TEST_UNDO_SCHEMA_5
-                     "PRAGMA user_version = 3",
+                     " ('i3', 'c1', 'OLD-KEPT-7', 0, 'periodic', 'public', 'OLD-KEPT-7', 0);" TEST_UNDO_SCHEMA_6
+                         TEST_UNDO_SCHEMA_5 "PRAGMA user_version = 3",
                      NULL, NULL, NULL),
         SQLITE_OK);
     sqlite3_close(db);

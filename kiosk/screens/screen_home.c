@@ -77,7 +77,22 @@ static void home_leave(App *app, void *st)
 
 static bool home_refresh(App *app, void *st)
 {
-    load(app, st);
+    Home *h = st;
+    load(app, h);
+    /* The notice shown may have changed: it starts again (a long one
+     * rests, then moves), measured on the next frame. */
+    h->notice_since = app_ms(app);
+    return true;
+}
+
+/* A finger drags the tiles: the page of tiles beside them (app.h, turn_page). */
+static bool home_turn_page(App *app, void *st, int dir)
+{
+    (void)app;
+    Home *h = st;
+    int to = h->page + dir;
+    if (to < 0 || to >= h->pages) return false;
+    h->page = to;
     return true;
 }
 
@@ -85,10 +100,10 @@ static void home_event(App *app, void *st, const ScreenEvent *ev)
 {
     Home *h = st;
     if (ev->kind == INPUT_SWIPE && abs(ev->dx) > abs(ev->dy) && h->pages > 1) {
-        int to = h->page + (ev->dx < 0 ? 1 : -1);
+        int dir = ev->dx < 0 ? 1 : -1, to = h->page + dir;
         if (to >= 0 && to < h->pages) {
-            app_transition(app, ev->dx < 0 ? 1 : -1);
-            h->page = to;
+            app_transition(app, dir);
+            home_turn_page(app, h, dir);
         }
         return;
     }
@@ -300,4 +315,5 @@ const ScreenOps screen_home = {
     .update = home_update,
     .draw = home_draw,
     .refresh = home_refresh,
+    .turn_page = home_turn_page,
 };

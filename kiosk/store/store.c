@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "monoclock.h"
 #include "receipt.h"
 #include "path.h"
 #include "sqlutil.h"
@@ -114,6 +115,16 @@ static const char *const migrations[] = {
     "ALTER TABLE items ADD COLUMN change_reason TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE items ADD COLUMN changed_at INTEGER NOT NULL DEFAULT 0;"
     "CREATE TABLE withdrawals (item_id TEXT PRIMARY KEY, reason TEXT NOT NULL, withdrawn_at INTEGER NOT NULL);",
+    /* 5 -> 6: views by the day (China Standard Time) they were made, so
+     * that views made offline count on their own day at the server
+     * (views_by_day).  The views of older kiosks have no day: they get the
+     * day of this migration, the last day they can have been made on (the
+     * day they reach the server would be later still). */
+    "ALTER TABLE view_counts RENAME TO view_counts_undated;"
+    "CREATE TABLE view_counts (item_id TEXT NOT NULL, day TEXT NOT NULL, count INTEGER NOT NULL DEFAULT 0,"
+    "  reported INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (item_id, day));"
+    "INSERT INTO view_counts SELECT item_id, date('now', '+8 hours'), count, reported FROM view_counts_undated;"
+    "DROP TABLE view_counts_undated;",
 };
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
 _Static_assert(MIGRATION_COUNT == STORE_SCHEMA_VERSION, "one migration per schema version");
@@ -179,8 +190,11 @@ static int migrate(Store *s, Err *err)
     return 0;
 }
 
-int store_open(const char *path, Store **out, Err *err)
+/* One try at opening: 0, or -1 and Err with *busy telling whether the
+ * cause was another connection's lock. */
+static int store_open_once(const char *path, Store **out, bool *busy, Err *err)
 {
+    *busy = false;
     Store *s = calloc(1, sizeof *s);
     if (!s) return err_set(err, "out of memory");
     snprintf(s->path, sizeof s->path, "%s", path);
@@ -208,11 +222,31 @@ int store_open(const char *path, Store **out, Err *err)
                  " PRIMARY KEY (section, id)) WITHOUT ROWID;",
                  err) ||
         migrate(s, err)) {
+        *busy = (sqlite3_errcode(s->db) & 0xff) == SQLITE_BUSY;
         store_close(s);
         return -1;
     }
     *out = s;
     return 0;
+}
+
+/* SQLite answers SQLITE_BUSY without calling the busy handler in the
+ * moments around a WAL file's life: while the last connection closing
+ * checkpoints and removes it, and while the first one opening runs its
+ * recovery (sqlite.org/wal.html, "Sometimes Queries Return SQLITE_BUSY In
+ * WAL Mode").  The kiosk's threads and kioskctl open and close the file
+ * at any time, so opening waits out such a moment here, for as long as a
+ * lock is waited for elsewhere. */
+int store_open(const char *path, Store **out, Err *err)
+{
+    double give_up = monoclock_ms() + STORE_BUSY_TIMEOUT_MS;
+    for (;;) {
+        bool busy;
+        if (store_open_once(path, out, &busy, err) == 0) return 0;
+        if (!busy || monoclock_ms() > give_up) return -1;
+        struct timespec pause = {0, 5 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+    }
 }
 
 void store_close(Store *s)
@@ -714,46 +748,51 @@ int store_next_change(Store *s, int64_t now, int64_t *at, Err *err)
     return query_int(s, err, at, sql, "i", now);
 }
 
-int store_item_viewed(Store *s, const char *id, int64_t views, Err *err)
+int store_item_viewed(Store *s, const char *id, const char *day, int64_t views, Err *err)
 {
     return run(s, err,
-               "INSERT INTO view_counts(item_id, count) VALUES (?1, ?2)"
-               " ON CONFLICT(item_id) DO UPDATE SET count = count + ?2",
-               "si", id, views);
+               "INSERT INTO view_counts(item_id, day, count) VALUES (?1, ?2, ?3)"
+               " ON CONFLICT(item_id, day) DO UPDATE SET count = count + ?3",
+               "ssi", id, day, views);
 }
 
 int store_view_count(Store *s, const char *id, int64_t *out, Err *err)
 {
-    return query_int(s, err, out, "SELECT COALESCE((SELECT count FROM view_counts WHERE item_id = ?1), 0)", "s", id);
+    return query_int(s, err, out, "SELECT COALESCE((SELECT sum(count) FROM view_counts WHERE item_id = ?1), 0)", "s",
+                     id);
 }
 
 static void read_views(sqlite3_stmt *st, void *slot)
 {
     StoreViews *v = slot;
     sql_copy_text(v->item_id, sizeof v->item_id, st, 0);
-    v->count = sqlite3_column_int64(st, 1);
+    sql_copy_text(v->day, sizeof v->day, st, 1);
+    v->count = sqlite3_column_int64(st, 2);
 }
 
 int store_views_unreported(Store *s, int limit, StoreViews **out, int *count, Err *err)
 {
     sqlite3_stmt *st = prepare(s, err,
-                               "SELECT item_id, count - reported AS unreported FROM view_counts"
-                               " WHERE count > reported ORDER BY unreported DESC, item_id LIMIT ?1",
+                               "SELECT item_id, day, count - reported AS unreported FROM view_counts"
+                               " WHERE count > reported ORDER BY day, unreported DESC, item_id LIMIT ?1",
                                "d", limit);
     if (!st) return -1;
     return collect(s, st, sizeof(StoreViews), read_views, (void **)out, count, err);
 }
 
-int store_views_mark_reported(Store *s, const StoreViews *views, int count, Err *err)
+int store_views_mark_reported(Store *s, const StoreViews *views, int count, const char *today, Err *err)
 {
     if (store_write_begin(s, err)) return -1;
     for (int i = 0; i < count; i++)
-        if (run(s, err, "UPDATE view_counts SET reported = min(count, reported + ?2) WHERE item_id = ?1", "si",
-                views[i].item_id, views[i].count)) {
+        if (run(s, err, "UPDATE view_counts SET reported = min(count, reported + ?3) WHERE item_id = ?1 AND day = ?2",
+                "ssi", views[i].item_id, views[i].day, views[i].count)) {
             store_write_rollback(s);
             return -1;
         }
-    if (store_write_commit(s, err)) {
+    /* A past day whose views the server has all is done with: the table
+     * holds what is still to report and today's, however long the kiosk runs. */
+    if (run(s, err, "DELETE FROM view_counts WHERE count = reported AND day < ?1", "s", today) ||
+        store_write_commit(s, err)) {
         store_write_rollback(s);
         return -1;
     }
