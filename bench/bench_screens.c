@@ -15,14 +15,17 @@
  *                  is rows of titles, not a rasterised page of text)
  * For each: frames presented, their cost p50/p99/max, the gaps between
  * presents p50/p99/max (smoothness), and the process's CPU share over the
- * part's wall time (getrusage, all threads: a share of one core).  The
+ * part's wall time (getrusage, all threads: a share of one core), with the
+ * X server's beside it (its work for what the kiosk presents).  The
  * machine's load (/proc/loadavg) is printed first and last: a loaded
  * machine shows in the figures.
  *
- * SDL_VIDEODRIVER decides the window (default dummy: a real window surface
- * the renderer draws into and presents to, which it does not show
- * anywhere; under X11 or Wayland the present also copies to the display).
- * Takes about 23 s. */
+ * The window is on an Xvfb the bench starts (benchutil.h), so a present is
+ * an XShmPutImage of what changed and the loop sleeps in the kernel as on
+ * a kiosk; without Xvfb, SDL's dummy driver (a window surface that is
+ * shown nowhere, and an event wait that polls every millisecond).
+ * SDL_VIDEODRIVER set chooses the driver instead.  The first line says
+ * which, with the renderer and why it was chosen.  Takes about 23 s. */
 #include <SDL.h>
 #include <SDL_image.h>
 #include <SDL_ttf.h>
@@ -73,6 +76,7 @@ typedef struct Part {
     const char *name;
     int from, to; /* ms from the start */
     double cpu_from, cpu_to; /* process CPU ms at its ends */
+    double x_from, x_to; /* the X server's (Xvfb's) CPU ms, when there is one */
     double wall_from, wall_to;
 } Part;
 
@@ -102,6 +106,7 @@ static void on_frame(void *ctx, double woke, double presented)
 
 /* Timer callbacks (SDL's timer thread): mark the parts' ends, tap, quit. */
 static Bench *bench;
+static BenchDisplay display;
 
 static Uint32 at_mark(Uint32 interval, void *param)
 {
@@ -110,6 +115,7 @@ static Uint32 at_mark(Uint32 interval, void *param)
     Part *p = &bench->parts[k / 2];
     double *cpu = k % 2 ? &p->cpu_to : &p->cpu_from, *wall = k % 2 ? &p->wall_to : &p->wall_from;
     *cpu = bench_process_cpu_ms();
+    if (display.xvfb > 0) bench_proc_cpu_ms(display.xvfb, NULL, k % 2 ? &p->x_to : &p->x_from);
     *wall = monoclock_ms();
     return 0;
 }
@@ -151,27 +157,15 @@ static Uint32 at_quit(Uint32 interval, void *param)
     return 0;
 }
 
-static int by_value(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* Nearest rank: p of n sorted values. */
-static double rank(const double *v, int n, int p)
-{
-    int i = (p * n + 99) / 100 - 1;
-    return v[i < 0 ? 0 : i >= n ? n - 1 : i];
-}
-
 static void print_spread(const char *what, double *v, int n)
 {
     if (n == 0) {
         printf("      %-28s none\n", what);
         return;
     }
-    qsort(v, (size_t)n, sizeof *v, by_value);
-    printf("      %-28s p50 %6.2f  p99 %6.2f  max %6.2f ms\n", what, rank(v, n, 50), rank(v, n, 99), v[n - 1]);
+    qsort(v, (size_t)n, sizeof *v, bench_by_value);
+    printf("      %-28s p50 %6.2f  p99 %6.2f  max %6.2f ms\n", what, bench_rank(v, n, 50), bench_rank(v, n, 99),
+           v[n - 1]);
 }
 
 static void report(const Bench *b, const Part *p)
@@ -186,8 +180,10 @@ static void report(const Bench *b, const Part *p)
         last = b->presented[i];
     }
     double wall = p->wall_to - p->wall_from;
-    printf("  %s, %.1f s: %d frames (%.1f a second), CPU %.1f %% of a core\n", p->name, wall / 1e3, n, n * 1e3 / wall,
+    printf("  %s, %.1f s: %d frames (%.1f a second), CPU %.1f %% of a core", p->name, wall / 1e3, n, n * 1e3 / wall,
            100 * (p->cpu_to - p->cpu_from) / wall);
+    if (display.xvfb > 0) printf(" (the X server %.1f %%)", 100 * (p->x_to - p->x_from) / wall);
+    printf("\n");
     print_spread("frame (wake to presented)", cost, n);
     print_spread("between presents", gap, gaps);
 }
@@ -246,7 +242,7 @@ static void import(Store *store, const char *json)
 
 int main(void)
 {
-    setenv("SDL_VIDEODRIVER", "dummy", 0);
+    bench_display_start(&display, 1920, 1080);
     Config cfg;
     config_defaults(&cfg);
     char dir[] = "/tmp/bench-screens.XXXXXX";
@@ -269,7 +265,7 @@ int main(void)
     if (fonts_open(&cfg, &fonts, &err)) die("fonts", err.msg);
     SDL_Window *win = SDL_CreateWindow("bench", 0, 0, 1920, 1080, 0);
     char why[256] = "";
-    SDL_Renderer *r = win ? renderer_create(win, RENDERER_SOFTWARE, false, why, sizeof why, &err) : NULL;
+    SDL_Renderer *r = win ? renderer_create(win, RENDERER_AUTO, false, why, sizeof why, &err) : NULL;
     if (!r) die("renderer", win ? err.msg : SDL_GetError());
     App *app;
     if (app_create(&cfg, store, fonts, win, r, &app, &err)) die("app", err.msg);
@@ -290,7 +286,7 @@ int main(void)
 
     SDL_RendererInfo info;
     SDL_GetRendererInfo(r, &info);
-    printf("screens at 1920x1080, renderer %s, video driver %s, real time\n", info.name, SDL_GetCurrentVideoDriver());
+    printf("screens at 1920x1080, renderer %s (%s), video driver %s, real time\n", info.name, why, display.driver);
     bench_print_load("before");
     b.start = monoclock_ms();
     at(STILL_FROM, at_mark, (void *)0);
@@ -335,5 +331,6 @@ int main(void)
     if (system(cmd) != 0) fprintf(stderr, "bench_screens: could not remove %s\n", dir);
     TTF_Quit();
     SDL_Quit();
+    bench_display_stop(&display);
     return 0;
 }

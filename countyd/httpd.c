@@ -67,7 +67,9 @@ struct HttpServer {
     long refused; /* over the connection limits, since the last log line */
     bool refused_logged;
     double refused_logged_ms;
-    /* The watcher thread: held requests' sockets (s->lock) and the head deadlines. */
+    /* The watcher thread: held requests' sockets (watch_lock, taken
+     * before lock when both are) and the head deadlines. */
+    pthread_mutex_t watch_lock;
     int watch_fd;
     Watch *watch;
     size_t watch_cap;
@@ -415,7 +417,9 @@ static void sent(HttpServer *s)
 {
     pthread_mutex_lock(&s->lock);
     s->sending--;
-    pthread_cond_broadcast(&s->work);
+    /* One more answer may be made: one worker is enough (waking all of
+     * them for every answer sent costs more than the answers). */
+    if (s->other_jobs.head) pthread_cond_signal(&s->work);
     pthread_mutex_unlock(&s->lock);
 }
 
@@ -432,7 +436,7 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-/* With s->lock held: the request's socket is no longer watched. */
+/* With s->watch_lock held: the request's socket is no longer watched. */
 static void unwatch_locked(HttpServer *s, Job *j)
 {
     int fd = j->watched_fd;
@@ -464,28 +468,31 @@ void http_hold(Request *r, HttpGone gone, HttpContinue release, void *arg)
     held_by_handler = r;
     Job *j = r->priv;
     HttpServer *s = j->server;
-    pthread_mutex_lock(&s->lock);
+    pthread_mutex_lock(&s->watch_lock);
     j->gone_fn = gone;
     j->release_fn = release;
     j->gone_arg = arg;
     watch_locked(s, j);
-    pthread_mutex_unlock(&s->lock);
+    pthread_mutex_unlock(&s->watch_lock);
 }
 
 void http_hold_cancel(Request *r)
 {
     if (held_by_handler == r) held_by_handler = NULL;
     HttpServer *s = r->priv->server;
-    pthread_mutex_lock(&s->lock);
+    pthread_mutex_lock(&s->watch_lock);
     unwatch_locked(s, r->priv);
-    pthread_mutex_unlock(&s->lock);
+    pthread_mutex_unlock(&s->watch_lock);
 }
 
 void http_continue(Request *r, HttpContinue fn, void *arg)
 {
     HttpServer *s = r->priv->server;
-    pthread_mutex_lock(&s->lock);
+    /* No longer watched before it is queued: the watcher cannot end it too. */
+    pthread_mutex_lock(&s->watch_lock);
     unwatch_locked(s, r->priv);
+    pthread_mutex_unlock(&s->watch_lock);
+    pthread_mutex_lock(&s->lock);
     enqueue_locked(s, r->priv, fn, arg);
     pthread_mutex_unlock(&s->lock);
 }
@@ -496,7 +503,7 @@ static bool on_hangup(HttpServer *s, uint64_t data)
 {
     int fd = (int)(uint32_t)data;
     uint32_t generation = (uint32_t)(data >> 32);
-    pthread_mutex_lock(&s->lock);
+    pthread_mutex_lock(&s->watch_lock);
     Watch *w = (size_t)fd < s->watch_cap ? &s->watch[fd] : NULL;
     int taken = 0;
     if (w && w->job && w->generation == generation) {
@@ -504,10 +511,12 @@ static bool on_hangup(HttpServer *s, uint64_t data)
         taken = j->gone_fn(j->gone_arg);
         if (taken == 1) {
             unwatch_locked(s, j);
+            pthread_mutex_lock(&s->lock);
             enqueue_locked(s, j, j->release_fn, j->gone_arg);
+            pthread_mutex_unlock(&s->lock);
         }
     }
-    pthread_mutex_unlock(&s->lock);
+    pthread_mutex_unlock(&s->watch_lock);
     return taken >= 0;
 }
 
@@ -919,6 +928,7 @@ static void server_free(HttpServer *s)
     if (s->watch_fd >= 0) close(s->watch_fd);
     free(s->watch);
     pthread_mutex_destroy(&s->conn_lock);
+    pthread_mutex_destroy(&s->watch_lock);
     pthread_mutex_destroy(&s->lock);
     pthread_cond_destroy(&s->work);
     free(s->workers);
@@ -934,6 +944,7 @@ int http_start(const HttpConf *conf, HttpServer **out, Err *err)
     s->conf = *conf;
     pthread_mutex_init(&s->lock, NULL);
     pthread_mutex_init(&s->conn_lock, NULL);
+    pthread_mutex_init(&s->watch_lock, NULL);
     pthread_cond_init(&s->work, NULL);
     s->watch_fd = -1;
     if (s->conf.header_timeout_s <= 0) s->conf.header_timeout_s = HTTP_DEFAULT_HEADER_TIMEOUT_S;

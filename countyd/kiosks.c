@@ -497,7 +497,7 @@ int kiosk_screenshot_report(Cdb *db, const char *id, const char *state, const ch
 
 int kiosk_screenshot_put(Cdb *db, const char *id, const void *png, size_t len, Err *err)
 {
-    ImageInfo info;
+    ImageInfo info = {0}; /* read below even when the check failed */
     Err why;
     if (image_check(png, len, &info, &why) || info.format != IMAGE_PNG)
         return err_refuse(err, ERR_BAD_REQUEST, "a screenshot must be a PNG: %s",

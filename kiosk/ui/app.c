@@ -15,6 +15,7 @@
 #include "monoclock.h"
 #include "turn.h"
 #include "number.h"
+#include "pacing.h"
 #include "pdfpage.h"
 #include "power.h"
 #include "screenshot.h"
@@ -26,7 +27,6 @@
 #define WARM_AFTER_MS 400 /* a page still that long: the pages beside it are rasterised (warm_neighbours) */
 #define TOAST_MS 3500
 #define FRAME_MS 16
-#define FRAME_PERIOD_MS (1000.0 / 60) /* animation frames on a grid from a clock */
 #define DRIFT_PX 3
 #define MAX_DAMAGE 4 /* a ticker, a pressed widget and the one it replaces; more are joined */
 #define ATTRACT "attract"
@@ -79,7 +79,6 @@ struct App {
     Drag drag; /* a finger dragging the page (kiosk/ui/drag.h) */
     bool drag_due; /* the finger moved since the last frame */
     bool drag_pictures; /* snap holds the page the finger holds, as it was on screen */
-    int drag_drawn_side; /* incoming holds the page on that side of it (0: none yet) */
     bool widgets_of_neighbour; /* the widgets recorded last are that page's */
     SDL_Rect drag_band; /* the band the drag moves, as it was when it began */
     bool warmed; /* the pages beside the one shown are in the text cache */
@@ -1266,6 +1265,36 @@ static void hang_if_asked(void)
     for (;;) pause();
 }
 
+/* The animation frame period: the display's refresh when SDL knows it. */
+static double display_period(App *app)
+{
+    SDL_DisplayMode mode;
+    int display = app->win ? SDL_GetWindowDisplayIndex(app->win) : -1;
+    int hz = display >= 0 && SDL_GetCurrentDisplayMode(display, &mode) == 0 ? mode.refresh_rate : 0;
+    double period = pacer_period_for(hz);
+    log_info("app: animations at %.0f frames a second (%s)", 1000.0 / period,
+             hz > 0 ? "the display's refresh" : "the display reports no refresh rate");
+    return period;
+}
+
+/* Whether a frame is drawn now.  A still screen draws when something
+ * changed.  A moving one draws at the pacer's slots; a frame something new
+ * asks for (the tap that starts a slide, a drag's first, a whole new
+ * frame) is drawn at once, and the grid starts again from it. */
+static bool frame_due(App *app, Pacer *pacer, bool animating, double now)
+{
+    bool changed = app->dirty || app->damage_count > 0 || app->in_transition || app->drag_due;
+    if (!animating) {
+        pacer_stop(pacer);
+        return changed;
+    }
+    bool at_once = app->in_transition ? !app->incoming_drawn
+                   : app->drag.on     ? app->drag_due && !app->drag_pictures
+                                      : app->dirty;
+    if (at_once) pacer_stop(pacer);
+    return pacer_due(pacer, now) && changed;
+}
+
 int app_run(App *app)
 {
     struct sigaction sa = {.sa_handler = ask_hang};
@@ -1276,14 +1305,16 @@ int app_run(App *app)
     bool ready = false;
     app->clock = SDL_GetTicks();
     app->last_input = app->clock;
-    double woke = monoclock_ms(), frame_at = 0;
+    Pacer pacer;
+    pacer_init(&pacer, display_period(app));
+    double woke = monoclock_ms();
     app->quit = false;
     while (!app->quit) {
         app->clock = SDL_GetTicks();
         hang_if_asked();
         watchdog_ping(app->clock);
         int wake = step(app);
-        if (app->dirty || app->damage_count > 0 || wake == 0) {
+        if (frame_due(app, &pacer, wake == 0, monoclock_ms())) {
             app_render(app);
             if (app->probe) app->probe(app->probe_ctx, woke, monoclock_ms());
         }
@@ -1291,20 +1322,9 @@ int app_run(App *app)
             watchdog_ready();
             ready = true;
         }
-        int timeout = wake < 0 ? 60000 : wake;
-        if (wake == 0) {
-            /* Animating: frames on a grid (t0 + k/60 s) from the clock, so a
-             * frame's own cost does not slow the motion; a late frame skips
-             * the slots it missed. */
-            double now = monoclock_ms();
-            if (frame_at <= 0 || now >= frame_at) {
-                if (frame_at <= 0) frame_at = now;
-                frame_at += FRAME_PERIOD_MS * (floor((now - frame_at) / FRAME_PERIOD_MS) + 1);
-            }
-            timeout = (int)ceil(frame_at - now);
-        } else {
-            frame_at = 0;
-        }
+        /* Animating: until the next slot, in the kernel (SDL's X11 and
+         * Wayland event waits poll their connection; no busy loop). */
+        int timeout = wake < 0 ? 60000 : wake == 0 ? pacer_wait_ms(&pacer, monoclock_ms()) : wake;
         /* A still screen sleeps, but never past the next ping. */
         if (feed_ms > 0 && timeout > feed_ms) timeout = feed_ms;
         SDL_Event e;
