@@ -494,18 +494,6 @@ static int remove_one(const char *path, const struct stat *st, int flag, struct 
     return remove(path);
 }
 
-static int env_int(const char *name, int dflt, int lo, int hi)
-{
-    const char *v = getenv(name);
-    int n;
-    if (!v || !*v) return dflt;
-    if (number_parse_int(v, lo, hi, &n) != 0) {
-        fprintf(stderr, "bench_chromium: %s must be a whole number from %d to %d, not \"%s\"\n", name, lo, hi, v);
-        exit(2);
-    }
-    return n;
-}
-
 static const char *find_chromium(void)
 {
     const char *env = getenv("CHROMIUM");
@@ -526,8 +514,8 @@ int main(void)
     }
     static Bench b;
     snprintf(b.chromium, sizeof b.chromium, "%s", chromium);
-    b.runs = env_int("BENCH_RUNS", 5, 1, MAX_RUNS - 1);
-    b.span_s = env_int("BENCH_SPAN_S", 10, 1, 600);
+    b.runs = bench_env_int("BENCH_RUNS", 5, 1, MAX_RUNS - 1);
+    b.span_s = bench_env_int("BENCH_SPAN_S", 10, 1, 600);
     snprintf(b.dir, sizeof b.dir, "%s/bench-chromium.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
     if (!mkdtemp(b.dir)) die("cannot make a scratch folder");
 

@@ -58,13 +58,6 @@ static void stop_kiosk(int sig)
     raise(sig);
 }
 
-static int env_int(const char *name, int dflt, int lo, int hi)
-{
-    const char *v = getenv(name);
-    int n = v && *v ? atoi(v) : dflt;
-    return n < lo ? lo : n > hi ? hi : n;
-}
-
 /* The sample's revision 1, plus one pinned item of LONG_CHARS characters
  * in a category of its own (依申请公开) beside the round's long item. */
 static void write_long_item(const char *path)
@@ -192,8 +185,8 @@ static bool exists(const char *path) { return access(path, F_OK) == 0; }
 int main(void)
 {
     if (access("bin/kiosk", X_OK) != 0) die("bin/kiosk is not built (make all)");
-    int seconds = env_int("BENCH_SOAK_S", 180, 10, 86400);
-    int long_every = env_int("BENCH_SOAK_LONG_EVERY", 5, 1, 1000000);
+    int seconds = bench_env_int("BENCH_SOAK_S", 180, 10, 86400);
+    int long_every = bench_env_int("BENCH_SOAK_LONG_EVERY", 5, 1, 1000000);
     char dir[] = "/tmp/bench-soak.XXXXXX";
     if (!mkdtemp(dir)) die("mkdtemp failed");
     char conf[256], fifo[300], shots[300], long_item[300];

@@ -41,13 +41,6 @@ static void die(const char *what, const char *detail)
     exit(1);
 }
 
-static int env_int(const char *name, int dflt, int lo, int hi)
-{
-    const char *v = getenv(name);
-    int n = v && *v ? atoi(v) : dflt;
-    return n < lo ? lo : n > hi ? hi : n;
-}
-
 /* The store a kiosk has after its first sync of a county of `items`. */
 static void build_store(const char *dir, int items)
 {
@@ -84,7 +77,7 @@ static void stop(pid_t pid)
 int main(void)
 {
     if (access("bin/kiosk", X_OK) != 0) die("bin/kiosk is not built (make all)", NULL);
-    int items = env_int("BENCH_ITEMS", 10000, 1, 1000000), runs = env_int("BENCH_RUNS", 10, 1, MAX_RUNS);
+    int items = bench_env_int("BENCH_ITEMS", 10000, 1, 1000000), runs = bench_env_int("BENCH_RUNS", 10, 1, MAX_RUNS);
     char dir[] = "/tmp/bench-startup.XXXXXX";
     if (!mkdtemp(dir)) die("mkdtemp failed", NULL);
     char conf[300], none[300], notify[300], log[300];

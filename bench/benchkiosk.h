@@ -18,6 +18,21 @@
 
 #include "benchutil.h"
 #include "monoclock.h"
+#include "number.h"
+
+/* A whole number from the environment variable name, dflt when it is not
+ * set; the bench stops with a message when it is not a number from lo to hi. */
+static inline int bench_env_int(const char *name, int dflt, int lo, int hi)
+{
+    const char *v = getenv(name);
+    int n;
+    if (!v || !*v) return dflt;
+    if (number_parse_int(v, lo, hi, &n) != 0) {
+        fprintf(stderr, "bench: %s must be a whole number from %d to %d, not \"%s\"\n", name, lo, hi, v);
+        exit(2);
+    }
+    return n;
+}
 
 /* The repository's kiosk.conf copied to DIR/kiosk.conf (its path into
  * conf), with the database, the attachment cache and the pinyin data in DIR,
