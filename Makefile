@@ -41,7 +41,7 @@ common_PKGS   := sqlite3 libcrypto inih
 
 proto_DIRS    := proto
 proto_INC     := common proto
-proto_PKGS    := jansson libcrypto libpng libjpeg
+proto_PKGS    := jansson yajl libcrypto libpng libjpeg
 
 kstore_DIRS   := kiosk/store
 kstore_INC    := common proto kiosk/store
@@ -53,7 +53,7 @@ kconfig_PKGS  :=
 
 sync_DIRS     := sync
 sync_INC      := common proto kiosk/store kiosk/config sync sync/internal
-sync_PKGS     := libcurl jansson sqlite3
+sync_PKGS     := libcurl jansson sqlite3 libpng
 
 kioskui_DIRS  := $(UI_DIRS)
 kioskui_INC   := common proto kiosk/store kiosk/config sync $(UI_DIRS)

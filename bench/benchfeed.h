@@ -2,7 +2,7 @@
  * (bench_store applies it, bench_startup starts the kiosk on it): 8 x 6 x 4
  * categories, N items of about BODY characters each (every fifth with two
  * images, every tenth internal, every 500th pinned), 50 notices and 200
- * answers, as one snapshot document.
+ * answers, as one snapshot document; and a delta that changes some of them.
  *
  * Header-only, like benchutil.h. */
 #ifndef BENCH_BENCHFEED_H
@@ -68,25 +68,42 @@ static inline json_t *bench_feed_attachments(int i)
     return list;
 }
 
+static inline json_t *bench_feed_item(int i, const char *body, int64_t revision)
+{
+    char id[64], cat[64], day[40];
+    snprintf(id, sizeof id, "item-%d", i);
+    snprintf(cat, sizeof cat, "c%d-%d-%d", i % 8, (i / 8) % 6, (i / 48) % 4);
+    snprintf(day, sizeof day, "2026-%02d-%02dT09:00:00+08:00", 1 + i % 10, 1 + i % 28);
+    json_t *it = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:I}", "id", id, "category", cat, "title",
+                           "关于二〇二六年第三季度党费收缴使用情况的公示", "body", body, "published_at", day, "period",
+                           "periodic", "scope", i % 10 == 0 ? "internal" : "public", "pinned", i % 500 == 0, "revision",
+                           (json_int_t)revision);
+    if (i % 5 == 0) json_object_set_new(it, "attachments", bench_feed_attachments(i));
+    return it;
+}
+
+static inline char *bench_feed_dump(json_t *doc, size_t *len)
+{
+    char *text = json_dumps(doc, JSON_COMPACT);
+    *len = text ? strlen(text) : 0;
+    json_decref(doc);
+    return text;
+}
+
 static inline char *bench_build_feed(int items, int body_chars, int64_t revision, size_t *len)
 {
     json_t *list = json_array(), *notices = json_array(), *answers = json_array();
     char id[64];
     char *body = bench_feed_body(body_chars);
     if (!body) return NULL;
-    for (int i = 0; i < items; i++) {
-        char cat[64], day[40];
-        snprintf(id, sizeof id, "item-%d", i);
-        snprintf(cat, sizeof cat, "c%d-%d-%d", i % 8, (i / 8) % 6, (i / 48) % 4);
-        snprintf(day, sizeof day, "2026-%02d-%02dT09:00:00+08:00", 1 + i % 10, 1 + i % 28);
-        json_t *it = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:I}", "id", id, "category", cat, "title",
-                               "关于二〇二六年第三季度党费收缴使用情况的公示", "body", body, "published_at", day,
-                               "period", "periodic", "scope", i % 10 == 0 ? "internal" : "public", "pinned",
-                               i % 500 == 0, "revision", (json_int_t)(i % 10 == 1 ? revision : 1));
-        if (i % 5 == 0) json_object_set_new(it, "attachments", bench_feed_attachments(i));
-        json_array_append_new(list, it);
-    }
+    for (int i = 0; i < items; i++) json_array_append_new(list, bench_feed_item(i, body, i % 10 == 1 ? revision : 1));
     free(body);
+    if ((int)json_array_size(list) != items) {
+        json_decref(list);
+        json_decref(notices);
+        json_decref(answers);
+        return NULL;
+    }
     for (int i = 0; i < 50; i++) {
         snprintf(id, sizeof id, "notice-%d", i);
         json_array_append_new(notices,
@@ -104,10 +121,30 @@ static inline char *bench_build_feed(int items, int body_chars, int64_t revision
                             "version", FEED_VERSION, "kind", "snapshot", "revision", (json_int_t)revision, "categories",
                             "upsert", bench_feed_categories(), "items", "upsert", list, "notices", "upsert", notices,
                             "answers", "upsert", answers);
-    char *text = json_dumps(doc, JSON_COMPACT);
-    *len = text ? strlen(text) : 0;
-    json_decref(doc);
-    return text;
+    return bench_feed_dump(doc, len);
+}
+
+/* A delta from `base` that changes `count` items spread over the store
+ * (a new body each, at the delta's revision). */
+static inline char *bench_build_delta(int items, int count, int body_chars, int64_t base, size_t *len)
+{
+    json_t *list = json_array();
+    char *body = bench_feed_body(body_chars);
+    if (!body) return NULL;
+    memcpy(body, "该", strlen("该")); /* another text than the snapshot's ("本…"), of the same length */
+    for (int k = 0; k < count && k < items; k++) {
+        int i = (int)((long long)k * items / count) | 1; /* odd: public items, so the change is a write */
+        json_array_append_new(list, bench_feed_item(i < items ? i : items - 1, body, base + 1));
+    }
+    free(body);
+    if ((int)json_array_size(list) != (count < items ? count : items)) {
+        json_decref(list);
+        return NULL;
+    }
+    json_t *doc =
+        json_pack("{s:s, s:i, s:s, s:I, s:I, s:{s:o}}", "format", FEED_FORMAT, "version", FEED_VERSION, "kind", "delta",
+                  "base_revision", (json_int_t)base, "revision", (json_int_t)(base + 1), "items", "upsert", list);
+    return bench_feed_dump(doc, len);
 }
 
 #endif

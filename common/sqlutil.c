@@ -19,6 +19,12 @@ static int bind_args(sqlite3_stmt *st, const char *fmt, va_list ap, sqlite3_dest
         }
         case 'i': rc = sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t)); break;
         case 'd': rc = sqlite3_bind_int(st, i + 1, va_arg(ap, int)); break;
+        case 'b': { /* a blob: its bytes, then their count as a size_t */
+            const void *v = va_arg(ap, const void *);
+            size_t n = va_arg(ap, size_t);
+            rc = sqlite3_bind_blob64(st, i + 1, v, n, text);
+            break;
+        }
         default: return SQLITE_MISUSE;
         }
         if (rc != SQLITE_OK) return rc;

@@ -20,7 +20,9 @@
 #include "err.h"
 
 /* Binds the arguments `fmt` describes to ?1, ?2, ...; an SQLite code.
- * Text is copied (SQLITE_TRANSIENT): the statement may outlive it. */
+ * s text, i int64_t, d int, b a blob (two arguments: the bytes and their
+ * count as a size_t).  Text is copied (SQLITE_TRANSIENT): the statement
+ * may outlive it. */
 int sql_bind_args(sqlite3_stmt *st, const char *fmt, va_list ap);
 
 /* Prepares `sql` and binds its arguments; NULL (and Err) on failure. */

@@ -268,7 +268,37 @@ function kioskStatus(k) {
   return el("span", { class: "state ok" }, "在线");
 }
 
+/* A kiosk's remote screenshot (docs/CONSOLE.md 概览): the newest picture
+ * as a thumbnail with its time (a click shows it full size), the state of
+ * the request for the next one, and the 截图 button that asks for it. */
+const SHOT_STATE = { pending: "截图中…", deferred: "访客正在使用，稍后自动截图", expired: "触控屏 30 分钟内没有送来截图，请稍后再试" };
+
+function showFullSize(src, alt) {
+  const close = () => overlay.remove();
+  const overlay = el("div", { class: "shot-overlay", onclick: close },
+    el("img", { src, alt }), el("button", { type: "button", onclick: close }, "关闭"));
+  document.body.append(overlay);
+}
+
+function screenshotCell(k, reload) {
+  const path = "/v1/admin/kiosks/" + encodeURIComponent(k.id) + "/screenshot";
+  const src = path + "?t=" + encodeURIComponent(k.screenshot_taken_at || "");
+  const alt = (k.name || k.id) + " 的屏幕截图";
+  const pic = k.screenshot_taken_at ? el("button", { type: "button", class: "shot-thumb", title: "查看原图",
+    onclick: () => showFullSize(src, alt) }, el("img", { src, alt, class: "shot" })) : null;
+  const state = k.screenshot_state === "failed" ? el("div", { class: "shot-state bad" }, "截图失败：" + (k.screenshot_note || "原因不明"))
+    : SHOT_STATE[k.screenshot_state] ? el("div", { class: "shot-state muted" }, SHOT_STATE[k.screenshot_state]) : null;
+  const ask = el("button", { type: "button", class: "shot-ask", "data-shot": k.id, onclick: async () => {
+    if (await attempt(() => api("POST", path))) reload();
+  } }, "截图");
+  return el("td", { class: "shot-cell" }, pic, k.screenshot_taken_at ? el("div", { class: "muted" }, "截于 " + fmtTime(k.screenshot_taken_at)) : null,
+    state, ask);
+}
+
+let overviewTimer = 0;
+
 async function pageOverview() {
+  clearTimeout(overviewTimer);
   const [kiosks, items, feedback, overdue, late] = await Promise.all([
     api("GET", "/v1/admin/kiosks"), api("GET", "/v1/admin/items"), api("GET", "/v1/admin/feedback"),
     S.features.overdue ? api("GET", "/v1/admin/overdue") : null,
@@ -283,7 +313,12 @@ async function pageOverview() {
       k.revision !== null && k.revision < kiosks.revision ? el("div", { class: "muted" }, "落后 " + (kiosks.revision - k.revision)) : ""),
     el("td", { class: "num" }, k.outbox === null ? "—" : k.outbox),
     el("td", { class: "num wide-only" }, fmtBytes(k.free_disk)),
-    el("td", { class: "wide-only" }, k.last_error || "")));
+    el("td", { class: "wide-only" }, k.last_error || ""),
+    screenshotCell(k, pageOverview)));
+  /* A picture asked for comes with the kiosk's next heartbeat: look again
+   * every few seconds while one is on its way. */
+  if (kiosks.kiosks.some((k) => k.screenshot_state === "pending" || k.screenshot_state === "deferred"))
+    overviewTimer = setTimeout(() => { if (!location.hash || location.hash.startsWith("#/overview")) route(); }, 5000);
   const online = kiosks.kiosks.filter((k) => !k.silent && k.silent_seconds <= 600).length;
   show(el("h1", {}, "概览"),
     el("div", { class: "figures" },
@@ -297,8 +332,9 @@ async function pageOverview() {
     el("div", { class: "card", style: null },
       el("h2", {}, "触控屏"),
       table(["状态", "触控屏", "最后心跳", { label: "内容版本", cls: "num" }, { label: "待上传意见", cls: "num" },
-        { label: "剩余空间", cls: "num wide-only" }, { label: "最近错误", cls: "wide-only" }], rows, "还没有登记触控屏")),
-    el("p", { class: "muted" }, "在线：10 分钟内有心跳；离线：超过 10 分钟；失联：超过服务器设定的失联时间或从未联系。"),
+        { label: "剩余空间", cls: "num wide-only" }, { label: "最近错误", cls: "wide-only" }, "屏幕截图"], rows, "还没有登记触控屏")),
+    el("p", { class: "muted" }, "在线：10 分钟内有心跳；离线：超过 10 分钟；失联：超过服务器设定的失联时间或从未联系。",
+      "截图：触控屏下次心跳时截取当前画面；有访客正在填写意见或查询时不截图，等访客离开后自动截取。"),
     overdue ? el("div", { class: "card", id: "overdue" }, el("h2", {}, "本期尚未公开的定期目录"),
       table(["组织", "目录", "周期", "状态"], overdue.overdue.map((o) => el("tr", {},
         el("td", {}, o.org_name || o.org), el("td", {}, o.name || o.category), el("td", {}, o.period || o.cadence || ""),

@@ -46,6 +46,8 @@ void api_admin_list(Request *r);
 void api_admin_kiosk_add(Request *r);
 void api_admin_kiosk_settings(Request *r);
 void api_admin_kiosk_command(Request *r);
+void api_admin_kiosk_screenshot_ask(Request *r);
+void api_admin_kiosk_screenshot_get(Request *r);
 void api_admin_categories(Request *r);
 void api_admin_blobs_missing(Request *r);
 void api_admin_blob_put(Request *r);
@@ -73,6 +75,8 @@ void api_admin_preview_page(Request *r);
 
 /* Feedback cases (api_cases.c). */
 void api_kiosk_receipt(Request *r);
+void api_kiosk_screenshot_put(Request *r);
+void api_kiosk_screenshot_state(Request *r);
 void api_admin_cases(Request *r);
 void api_admin_case_get(Request *r);
 void api_admin_case_step(Request *r);

@@ -24,6 +24,7 @@
 #include "feed.h"
 #include "feedback.h"
 #include "kiosks.h"
+#include "feedcache.h"
 #include "longpoll.h"
 #include "number.h"
 #include "orgs.h"
@@ -114,11 +115,17 @@ void api_admin_status(Request *r)
         json_decref(org);
         return http_reply_internal(r, &err);
     }
-    /* The server's own load, for the technician and the tests: long-polls
-     * held now (each a suspended connection, no thread). */
+    /* The server's own load, for the technician, the tests and the bench:
+     * long-polls held now (each a suspended connection, no thread), and
+     * feed documents built and shared since the start (a publish that
+     * wakes a thousand kiosks builds its delta once). */
+    long built, copied;
+    feedcache_counts(&built, &copied);
     reply_revision(r, 200,
-                   json_pack("{s:s,s:o,s:s,s:I,s:o,s:I}", "admin", who.name, "org", org, "roles", roles, "kiosks",
-                             (json_int_t)kiosks, "items", counts, "long_polls_held", (json_int_t)longpoll_held()));
+                   json_pack("{s:s,s:o,s:s,s:I,s:o,s:I,s:I,s:I}", "admin", who.name, "org", org, "roles", roles,
+                             "kiosks", (json_int_t)kiosks, "items", counts, "long_polls_held",
+                             (json_int_t)longpoll_held(), "feeds_built", (json_int_t)built, "feeds_shared",
+                             (json_int_t)copied));
 }
 
 /* ---- organisations and admins ---------------------------------------------------------- */
@@ -192,7 +199,9 @@ static void on_kiosk_add(Request *r, Cdb *db, const Actor *who, json_t *body)
 void api_admin_kiosk_add(Request *r) { with_body(r, on_kiosk_add); }
 
 /* May the admin manage kiosk `id` ("*" = every kiosk of the county)? */
-static int kiosk_allowed(Request *r, Cdb *db, const Actor *who, const char *id)
+/* Whether the admin may do `what` on kiosk `id`'s organisation (the
+ * root's for "*"); -1 when answered. */
+static int kiosk_may(Request *r, Cdb *db, const Actor *who, const char *id, AuthzAction what)
 {
     char org[CDB_ID_SIZE];
     Err err;
@@ -200,7 +209,52 @@ static int kiosk_allowed(Request *r, Cdb *db, const Actor *who, const char *id)
                                   : kiosk_org(db, id, org, sizeof org, &err);
     if (rc < 0) http_reply_internal(r, &err);
     if (rc == 1) http_reply_error(r, 404, "not_found", "there is no kiosk %s", id);
-    return rc ? -1 : api_allowed(r, db, who, AUTHZ_MANAGE, org);
+    return rc ? -1 : api_allowed(r, db, who, what, org);
+}
+
+static int kiosk_allowed(Request *r, Cdb *db, const Actor *who, const char *id)
+{
+    return kiosk_may(r, db, who, id, AUTHZ_MANAGE);
+}
+
+/* A screenshot is asked for and seen by whoever may see the kiosk in the
+ * kiosks list (AUTHZ_READ on its organisation). */
+static int kiosk_visible(Request *r, Cdb **db, Actor *who)
+{
+    const char *id = r->params[0];
+    if (api_actor(r, db, who)) return -1;
+    if (strcmp(id, "*") == 0) {
+        http_reply_error(r, 404, "not_found", "a screenshot is of one kiosk");
+        return -1;
+    }
+    return kiosk_may(r, *db, who, id, AUTHZ_READ);
+}
+
+void api_admin_kiosk_screenshot_ask(Request *r)
+{
+    Cdb *db;
+    Actor who;
+    Err err;
+    if (kiosk_visible(r, &db, &who)) return;
+    if (kiosk_screenshot_request(db, who.name, r->params[0], &err)) return api_reply_failure(r, &err);
+    http_reply_json(r, 202, json_pack("{s:s,s:s}", "kiosk", r->params[0], "screenshot_state", "pending"));
+}
+
+void api_admin_kiosk_screenshot_get(Request *r)
+{
+    Cdb *db;
+    Actor who;
+    Err err;
+    if (kiosk_visible(r, &db, &who)) return;
+    void *png;
+    size_t len;
+    char taken_at[40];
+    int rc = kiosk_screenshot_get(db, r->params[0], &png, &len, taken_at, sizeof taken_at, &err);
+    if (rc < 0) return http_reply_internal(r, &err);
+    if (rc == 1) return http_reply_error(r, 404, "not_found", "触控屏 %s 还没有截图", r->params[0]);
+    http_add_header(r, "X-Taken-At", taken_at);
+    http_add_header(r, "Cache-Control", "private, no-cache");
+    http_reply_text(r, 200, png, len, "image/png");
 }
 
 static void on_kiosk_settings(Request *r, Cdb *db, const Actor *who, json_t *body)

@@ -16,7 +16,10 @@
 #include "app.h"
 #include "cases.h"
 #include "feedback.h"
+#include "log.h"
+#include "monoclock.h"
 #include "number.h"
+#include "ratelimit.h"
 #include "receipt.h"
 
 /* 举报 are read and handled one level up the roles: the 审批 of the
@@ -54,6 +57,15 @@ void api_kiosk_receipt(Request *r)
     char receipt[RECEIPT_DIGITS + 1];
     Err err;
     if (receipt_normalize(r->params[0], receipt, &err)) return http_reply_error(r, 400, "bad_request", "%s", err.msg);
+    const App *app = r->app;
+    int retry_s;
+    if (ratelimit_take(app->receipt_lookups, r->actor, monoclock_ms(), &retry_s)) {
+        char after[16];
+        snprintf(after, sizeof after, "%d", retry_s);
+        http_add_header(r, "Retry-After", after);
+        log_warn("countyd: kiosk %s: receipt lookups over the limit; refused for %d s", r->actor, retry_s);
+        return http_reply_error(r, 429, "too_many", "本触控屏查询太频繁，请 %d 分钟后再试", (retry_s + 59) / 60);
+    }
     Cdb *db = http_db(r);
     if (!db) return;
     json_t *found;

@@ -177,6 +177,7 @@ typedef struct {
     int64_t since;
     LongpollEnd why;
     int64_t revision;
+    LongpollTicket ticket;
 } Held;
 
 /* On a worker, once the wait is over. */
@@ -205,6 +206,21 @@ static void content_wake(void *ctx, LongpollEnd why, int64_t revision)
     http_continue(h->r, content_resume, h);
 }
 
+/* The kiosk hung up while its request was held: its wait is given up at
+ * once (it would cost a connection until the wait's end). */
+static int content_gone(void *arg)
+{
+    Held *h = arg;
+    return longpoll_cancel(&h->ticket);
+}
+
+static void content_release(Request *r, void *arg)
+{
+    free(arg);
+    /* Nobody reads it: the answer only lets libmicrohttpd close the connection. */
+    http_reply_empty(r, 204);
+}
+
 void api_content(Request *r)
 {
     App *app = r->app;
@@ -226,9 +242,9 @@ void api_content(Request *r)
         Held *h = malloc(sizeof *h);
         if (!h) return http_reply_error(r, 503, "unavailable", "out of memory; try again later");
         *h = (Held){.r = r, .target = t, .since = since};
-        http_hold(r);
+        http_hold(r, content_gone, content_release, h);
         int64_t now;
-        int rc = longpoll_hold(t.org, r->actor, since, (int)wait, content_wake, h, &now);
+        int rc = longpoll_hold(t.org, r->actor, since, (int)wait, content_wake, h, &h->ticket, &now);
         if (rc == 0) return; /* r belongs to the wake-up now */
         http_hold_cancel(r);
         free(h);
@@ -307,4 +323,28 @@ void api_heartbeat(Request *r)
     if (!db) return;
     if (rc) return api_reply_failure(r, &err);
     http_reply_json(r, 200, answer);
+}
+
+void api_kiosk_screenshot_put(Request *r)
+{
+    Cdb *db = http_db(r);
+    if (!db) return;
+    Err err;
+    if (kiosk_screenshot_put(db, r->actor, r->body, r->body_len, &err)) return api_reply_failure(r, &err);
+    http_reply_json(r, 200, json_pack("{s:s}", "kiosk", r->actor));
+}
+
+void api_kiosk_screenshot_state(Request *r)
+{
+    json_t *body = http_body_json(r);
+    if (!body) return;
+    Cdb *db = http_db(r);
+    Err err;
+    int rc = db ? kiosk_screenshot_report(db, r->actor, json_string_value(json_object_get(body, "state")),
+                                          json_string_value(json_object_get(body, "note")), &err)
+                : 0;
+    json_decref(body);
+    if (!db) return;
+    if (rc) return api_reply_failure(r, &err);
+    http_reply_json(r, 200, json_pack("{s:s}", "kiosk", r->actor));
 }

@@ -1,4 +1,5 @@
-/* app.h — what every countyd handler may read: the server's settings.
+/* app.h — what every countyd handler may read: the server's settings,
+ * and the limiters they share (ratelimit.h, thread-safe).
  *
  * Domain functions follow common/err.h: 0 on success, -1 on failure.  A
  * request the client must change is refused with err_refuse and a kind
@@ -20,6 +21,8 @@ typedef struct App {
     char preview_config[1024]; /* the kiosk.conf previews start from (its folder is their working folder) */
     int preview_timeout_s; /* a preview that takes longer is stopped */
     CaseRules case_rules; /* when feedback cases are due (workdays.h) */
+    int receipt_lookups_per_hour; /* a kiosk's receipt lookups (0: no limit) */
+    struct RateLimit *receipt_lookups; /* made by serve() from the above */
 } App;
 
 /* "2026-11-01T09:00:00+08:00" in SQL, from a unix-time column. */

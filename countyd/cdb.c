@@ -185,6 +185,13 @@ static const char *const migrations[] = {
      * the totals only. */
     "CREATE TABLE item_views_daily (day TEXT NOT NULL, item TEXT NOT NULL, kiosk TEXT NOT NULL,"
     "  views INTEGER NOT NULL, PRIMARY KEY (day, item, kiosk));",
+    /* 12 -> 13: each kiosk's newest remote screenshot and the request for
+     * the next one (kiosks.h): one row per kiosk, the picture kept while a
+     * new one is asked for. */
+    "CREATE TABLE kiosk_screenshots (kiosk TEXT PRIMARY KEY, state TEXT NOT NULL"
+    "  CHECK (state IN ('pending','deferred','failed','ready')), requested_at INTEGER NOT NULL,"
+    "  requested_by TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', reported_at INTEGER,"
+    "  png BLOB, width INTEGER, height INTEGER, taken_at INTEGER);",
 };
 
 /* The schema version after which audit_seal chains the entries, and the
@@ -342,6 +349,31 @@ int cdb_int(Cdb *db, int64_t *out, Err *err, const char *sql, const char *fmt, .
     int rc = sql_first_column(db->db, WHERE, err, NULL, 0, out, sql, fmt, ap);
     va_end(ap);
     if (rc == 1) return err_set(err, "%s: no answer to a query that always has one", WHERE);
+    return rc;
+}
+
+int cdb_blob(Cdb *db, void **data, size_t *len, Err *err, const char *sql, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    sqlite3_stmt *st = sql_prepare(db->db, WHERE, err, sql, fmt, ap);
+    va_end(ap);
+    if (!st) return -1;
+    int rc = sqlite3_step(st);
+    *data = NULL;
+    *len = 0;
+    if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_BLOB) {
+        size_t n = (size_t)sqlite3_column_bytes(st, 0);
+        *data = malloc(n ? n : 1);
+        if (*data) memcpy(*data, sqlite3_column_blob(st, 0), n);
+        *len = n;
+        rc = *data ? 0 : err_set(err, WHERE ": out of memory for %zu bytes", n);
+    } else if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+        rc = 1;
+    } else {
+        rc = err_set(err, WHERE ": reading: %s", sqlite3_errmsg(db->db));
+    }
+    sqlite3_finalize(st);
     return rc;
 }
 

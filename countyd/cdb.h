@@ -20,7 +20,7 @@
 
 #include "err.h"
 
-#define CDB_SCHEMA_VERSION 12
+#define CDB_SCHEMA_VERSION 13
 
 /* Bytes for an id (entity, organisation, admin) with its NUL. */
 #define CDB_ID_SIZE 80
@@ -85,5 +85,8 @@ int cdb_text(Cdb *db, char *buf, size_t size, Err *err, const char *sql, const c
  * questions, whose query always has a row.  -1 (and Err) when it fails or
  * has none, so a failure is never read as 0. */
 int cdb_int(Cdb *db, int64_t *out, Err *err, const char *sql, const char *fmt, ...);
+/* The first column of the first row as bytes (a blob): *data malloc'd
+ * (free it), *len its size; 1 when there is no row or the value is NULL. */
+int cdb_blob(Cdb *db, void **data, size_t *len, Err *err, const char *sql, const char *fmt, ...);
 
 #endif

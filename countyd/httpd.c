@@ -10,6 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -26,6 +29,24 @@ typedef struct {
     Job *head, *tail;
 } JobQueue;
 
+/* A connection, from libmicrohttpd's notice that it started to the one
+ * that it closed: while it owes a request head it is on the server's list
+ * of such connections, oldest first (every deadline is the same time
+ * away, so appending keeps the order). */
+typedef struct Conn {
+    struct Conn *prev, *next;
+    bool listed;
+    int fd;
+    double deadline_ms;
+} Conn;
+
+/* A held request watched for its client hanging up, by socket number;
+ * `generation` tells this hold from an earlier one on a reused number. */
+typedef struct {
+    Job *job;
+    uint32_t generation;
+} Watch;
+
 struct HttpServer {
     struct MHD_Daemon *daemon;
     HttpConf conf;
@@ -37,6 +58,24 @@ struct HttpServer {
     bool stopping;
     pthread_t *workers;
     int n_workers;
+    /* Connections that owe a request head (conn_lock). */
+    pthread_mutex_t conn_lock;
+    Conn *head_due, *head_due_tail;
+    long heads_overdue; /* closed since the last log line */
+    double overdue_logged_ms;
+    bool overdue_logged;
+    long refused; /* over the connection limits, since the last log line */
+    bool refused_logged;
+    double refused_logged_ms;
+    /* The watcher thread: held requests' sockets (watch_lock, taken
+     * before lock when both are) and the head deadlines. */
+    pthread_mutex_t watch_lock;
+    int watch_fd;
+    Watch *watch;
+    size_t watch_cap;
+    uint32_t watch_generation;
+    bool watcher_running, watcher_stop;
+    pthread_t watcher;
 };
 
 typedef struct {
@@ -72,6 +111,11 @@ struct RequestPrivate {
     Job *next_job;
     HttpContinue job_fn;
     void *job_arg;
+    /* held: what to do if its client hangs up meanwhile */
+    HttpGone gone_fn;
+    HttpContinue release_fn;
+    void *gone_arg;
+    int watched_fd; /* -1 when not watched */
     char path_copy[]; /* the path, cut into the route's parameters */
 };
 
@@ -373,7 +417,9 @@ static void sent(HttpServer *s)
 {
     pthread_mutex_lock(&s->lock);
     s->sending--;
-    pthread_cond_broadcast(&s->work);
+    /* One more answer may be made: one worker is enough (waking all of
+     * them for every answer sent costs more than the answers). */
+    if (s->other_jobs.head) pthread_cond_signal(&s->work);
     pthread_mutex_unlock(&s->lock);
 }
 
@@ -390,23 +436,184 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-void http_hold(Request *r)
+/* With s->watch_lock held: the request's socket is no longer watched. */
+static void unwatch_locked(HttpServer *s, Job *j)
+{
+    int fd = j->watched_fd;
+    if (fd < 0) return;
+    j->watched_fd = -1;
+    if (s->watch[fd].job != j) return;
+    s->watch[fd].job = NULL;
+    epoll_ctl(s->watch_fd, EPOLL_CTL_DEL, fd, NULL);
+}
+
+/* A suspended connection is out of libmicrohttpd's event loop, so that a
+ * client hanging up would be noticed only when the wait is over: the
+ * watcher thread keeps its socket in an epoll set of its own meanwhile. */
+static void watch_locked(HttpServer *s, Job *j)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(j->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    int fd = ci ? ci->connect_fd : -1;
+    if (fd < 0 || (size_t)fd >= s->watch_cap || s->watch_fd < 0) return;
+    uint32_t generation = ++s->watch_generation;
+    struct epoll_event ev = {.events = EPOLLRDHUP, .data.u64 = (uint64_t)generation << 32 | (uint32_t)fd};
+    if (epoll_ctl(s->watch_fd, EPOLL_CTL_ADD, fd, &ev) != 0) return;
+    s->watch[fd] = (Watch){.job = j, .generation = generation};
+    j->watched_fd = fd;
+}
+
+void http_hold(Request *r, HttpGone gone, HttpContinue release, void *arg)
 {
     http_db_release(r);
     held_by_handler = r;
+    Job *j = r->priv;
+    HttpServer *s = j->server;
+    pthread_mutex_lock(&s->watch_lock);
+    j->gone_fn = gone;
+    j->release_fn = release;
+    j->gone_arg = arg;
+    watch_locked(s, j);
+    pthread_mutex_unlock(&s->watch_lock);
 }
 
 void http_hold_cancel(Request *r)
 {
     if (held_by_handler == r) held_by_handler = NULL;
+    HttpServer *s = r->priv->server;
+    pthread_mutex_lock(&s->watch_lock);
+    unwatch_locked(s, r->priv);
+    pthread_mutex_unlock(&s->watch_lock);
 }
 
 void http_continue(Request *r, HttpContinue fn, void *arg)
 {
     HttpServer *s = r->priv->server;
+    /* No longer watched before it is queued: the watcher cannot end it too. */
+    pthread_mutex_lock(&s->watch_lock);
+    unwatch_locked(s, r->priv);
+    pthread_mutex_unlock(&s->watch_lock);
     pthread_mutex_lock(&s->lock);
     enqueue_locked(s, r->priv, fn, arg);
     pthread_mutex_unlock(&s->lock);
+}
+
+/* A watched socket whose client hung up (or reset it).  Returns false
+ * when it must be looked at again (the holder was not ready to say). */
+static bool on_hangup(HttpServer *s, uint64_t data)
+{
+    int fd = (int)(uint32_t)data;
+    uint32_t generation = (uint32_t)(data >> 32);
+    pthread_mutex_lock(&s->watch_lock);
+    Watch *w = (size_t)fd < s->watch_cap ? &s->watch[fd] : NULL;
+    int taken = 0;
+    if (w && w->job && w->generation == generation) {
+        Job *j = w->job;
+        taken = j->gone_fn(j->gone_arg);
+        if (taken == 1) {
+            unwatch_locked(s, j);
+            pthread_mutex_lock(&s->lock);
+            enqueue_locked(s, j, j->release_fn, j->gone_arg);
+            pthread_mutex_unlock(&s->lock);
+        }
+    }
+    pthread_mutex_unlock(&s->watch_lock);
+    return taken >= 0;
+}
+
+/* ---- header deadlines ------------------------------------------------------ */
+
+static void head_due_unlink_locked(HttpServer *s, Conn *c)
+{
+    if (!c->listed) return;
+    if (c->prev) c->prev->next = c->next;
+    else s->head_due = c->next;
+    if (c->next) c->next->prev = c->prev;
+    else s->head_due_tail = c->prev;
+    c->prev = c->next = NULL;
+    c->listed = false;
+}
+
+/* The connection owes a request head within the header timeout from now. */
+static void head_due(HttpServer *s, Conn *c)
+{
+    pthread_mutex_lock(&s->conn_lock);
+    head_due_unlink_locked(s, c);
+    c->deadline_ms = monoclock_ms() + 1000.0 * s->conf.header_timeout_s;
+    c->prev = s->head_due_tail;
+    if (c->prev) c->prev->next = c;
+    else s->head_due = c;
+    s->head_due_tail = c;
+    c->listed = true;
+    pthread_mutex_unlock(&s->conn_lock);
+}
+
+static void head_arrived(HttpServer *s, Conn *c)
+{
+    if (!c) return;
+    pthread_mutex_lock(&s->conn_lock);
+    head_due_unlink_locked(s, c);
+    pthread_mutex_unlock(&s->conn_lock);
+}
+
+static Conn *conn_of(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
+
+/* libmicrohttpd's inactivity timeout never ends a client that trickles a
+ * byte every few seconds, and it has no deadline for a request head of its
+ * own (0.9.75): the watcher shuts such a connection's socket down, and
+ * libmicrohttpd, seeing it closed, ends the connection in its own thread.
+ * The socket cannot be another connection's by then: libmicrohttpd tells
+ * of a close (which takes the connection off the list, under conn_lock)
+ * before it closes the socket. */
+static void close_overdue_heads(HttpServer *s)
+{
+    double now = monoclock_ms();
+    pthread_mutex_lock(&s->conn_lock);
+    while (s->head_due && s->head_due->deadline_ms <= now) {
+        Conn *c = s->head_due;
+        shutdown(c->fd, SHUT_RDWR);
+        head_due_unlink_locked(s, c);
+        s->heads_overdue++;
+    }
+    long closed = s->heads_overdue;
+    /* A flood of them is told once a minute, not once a connection. */
+    bool tell = closed && (!s->overdue_logged || now - s->overdue_logged_ms >= 60000.0);
+    if (tell) {
+        s->heads_overdue = 0;
+        s->overdue_logged = true;
+        s->overdue_logged_ms = now;
+    }
+    pthread_mutex_unlock(&s->conn_lock);
+    if (tell)
+        log_warn("http: closed %ld connection(s) that had not sent a complete request head within %d s", closed,
+                 s->conf.header_timeout_s);
+}
+
+static void *watcher_main(void *arg)
+{
+    HttpServer *s = arg;
+    struct epoll_event evs[64];
+    for (;;) {
+        pthread_mutex_lock(&s->lock);
+        bool stop = s->watcher_stop;
+        pthread_mutex_unlock(&s->lock);
+        if (stop) break;
+        /* Deadlines are checked a few times a second: a head is due whole seconds after the connection opened. */
+        int n = epoll_wait(s->watch_fd, evs, 64, 250);
+        bool again = false;
+        for (int i = 0; i < n; i++)
+            if (!on_hangup(s, evs[i].data.u64)) again = true;
+        close_overdue_heads(s);
+        /* A hold that is still being set up is asked again in a moment. */
+        if (again) {
+            struct timespec pause = {0, 1000000L};
+            nanosleep(&pause, NULL);
+        }
+    }
+    return NULL;
 }
 
 long http_queued(HttpServer *s)
@@ -473,6 +680,7 @@ static Request *request_new(HttpServer *s, struct MHD_Connection *conn, const ch
     p->server = s;
     p->conn = conn;
     p->started_ms = monoclock_ms();
+    p->watched_fd = -1;
     p->route = find_route(s, r, method, &p->method_mismatch);
     p->limit = p->route ? p->route->max_body : 0;
     const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -490,6 +698,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     HttpServer *s = cls;
     Request *r = *state;
     if (!r) {
+        head_arrived(s, conn_of(conn));
         r = request_new(s, conn, url, method);
         if (!r) return MHD_NO;
         *state = r;
@@ -537,9 +746,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **state, enum MHD_RequestTerminationCode why)
 {
-    (void)cls;
-    (void)conn;
+    HttpServer *s = cls;
     Request *r = *state;
+    /* A kept-alive connection owes its next request head from now (one
+     * that is closing is taken off the list again at once). */
+    Conn *c = conn_of(conn);
+    if (c) head_due(s, c);
     if (!r) return;
     struct RequestPrivate *p = r->priv;
     long ms = (long)(monoclock_ms() - p->started_ms);
@@ -558,11 +770,57 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state, e
     *state = NULL;
 }
 
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    HttpServer *s = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        Conn *c = ci ? calloc(1, sizeof *c) : NULL;
+        /* Without its record a connection has only the inactivity timeout. */
+        if (!c) return;
+        c->fd = ci->connect_fd;
+        *socket_context = c;
+        head_due(s, c);
+        return;
+    }
+    Conn *c = *socket_context;
+    if (!c) return;
+    pthread_mutex_lock(&s->conn_lock);
+    head_due_unlink_locked(s, c);
+    pthread_mutex_unlock(&s->conn_lock);
+    free(c);
+    *socket_context = NULL;
+}
+
+/* libmicrohttpd tells of each connection it refuses over max-connections
+ * or max-per-address (it closes them unanswered): in a flood from one
+ * address that would be a line a connection, so the first is logged at
+ * once and the rest once a minute, counted. */
+static void log_refused(HttpServer *s)
+{
+    double now = monoclock_ms();
+    pthread_mutex_lock(&s->conn_lock);
+    long n = ++s->refused;
+    bool tell = !s->refused_logged || now - s->refused_logged_ms >= 60000.0;
+    if (tell) {
+        s->refused = 0;
+        s->refused_logged = true;
+        s->refused_logged_ms = now;
+    }
+    pthread_mutex_unlock(&s->conn_lock);
+    if (tell)
+        log_warn("http: connection limit reached: %ld connection(s) closed unanswered (max-connections %d, "
+                 "max-per-address %d)",
+                 n, s->conf.max_connections, s->conf.max_per_address);
+}
+
 __attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
-    (void)cls;
+    HttpServer *s = cls;
     char msg[512];
     vsnprintf(msg, sizeof msg, fmt, ap);
+    if (strstr(msg, "reached connection limit")) return log_refused(s);
     size_t n = strlen(msg);
     while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r')) msg[--n] = '\0';
     log_warn("http: %s", msg);
@@ -639,8 +897,38 @@ static int start_workers(HttpServer *s, int n, Err *err)
     return 0;
 }
 
+static void stop_watcher(HttpServer *s)
+{
+    if (!s->watcher_running) return;
+    pthread_mutex_lock(&s->lock);
+    s->watcher_stop = true;
+    pthread_mutex_unlock(&s->lock);
+    pthread_join(s->watcher, NULL);
+    s->watcher_running = false;
+}
+
+/* The table of watched sockets has a row for every socket number the
+ * process may open. */
+static int start_watcher(HttpServer *s, Err *err)
+{
+    struct rlimit lim;
+    rlim_t files = getrlimit(RLIMIT_NOFILE, &lim) == 0 ? lim.rlim_cur : 1024;
+    s->watch_cap = files > (1u << 20) ? (1u << 20) : (size_t)files;
+    if (!(s->watch = calloc(s->watch_cap, sizeof *s->watch))) return err_set(err, "out of memory");
+    if ((s->watch_fd = epoll_create1(EPOLL_CLOEXEC)) < 0)
+        return err_set(err, "cannot create an epoll set: %s", strerror(errno));
+    int rc = pthread_create(&s->watcher, NULL, watcher_main, s);
+    if (rc) return err_set(err, "cannot start the connection watcher: %s", strerror(rc));
+    s->watcher_running = true;
+    return 0;
+}
+
 static void server_free(HttpServer *s)
 {
+    if (s->watch_fd >= 0) close(s->watch_fd);
+    free(s->watch);
+    pthread_mutex_destroy(&s->conn_lock);
+    pthread_mutex_destroy(&s->watch_lock);
     pthread_mutex_destroy(&s->lock);
     pthread_cond_destroy(&s->work);
     free(s->workers);
@@ -655,7 +943,11 @@ int http_start(const HttpConf *conf, HttpServer **out, Err *err)
     if (!s) return err_set(err, "out of memory");
     s->conf = *conf;
     pthread_mutex_init(&s->lock, NULL);
+    pthread_mutex_init(&s->conn_lock, NULL);
+    pthread_mutex_init(&s->watch_lock, NULL);
     pthread_cond_init(&s->work, NULL);
+    s->watch_fd = -1;
+    if (s->conf.header_timeout_s <= 0) s->conf.header_timeout_s = HTTP_DEFAULT_HEADER_TIMEOUT_S;
     /* A couple of event loops (epoll) hold every connection, and do the
      * sending, which is the bulk of the work when thousands of kiosks are
      * answered at once; requests run on a few workers, because SQLite calls
@@ -667,14 +959,16 @@ int http_start(const HttpConf *conf, HttpServer **out, Err *err)
         return err_set(err, "this libmicrohttpd was built without HTTPS support; remove tls_cert/tls_key");
     }
     if (tls) flags |= MHD_USE_TLS;
-    if (start_workers(s, conf->workers > 0 ? conf->workers : HTTP_DEFAULT_WORKERS, err)) {
+    if (start_watcher(s, err) || start_workers(s, conf->workers > 0 ? conf->workers : HTTP_DEFAULT_WORKERS, err)) {
+        stop_watcher(s);
         server_free(s);
         return -1;
     }
     /* The TLS options come last: without TLS the list ends before them. */
     s->daemon = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
-        (struct sockaddr *)&sa, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_CONNECTION_LIMIT,
+        flags, 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&sa, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION,
+        on_connection, s, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)(conf->max_connections > 0 ? conf->max_connections : 1000), MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         (unsigned)(conf->max_per_address > 0 ? conf->max_per_address : 64), MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)(conf->client_timeout_s > 0 ? conf->client_timeout_s : 10), MHD_OPTION_UNESCAPE_CALLBACK,
@@ -683,6 +977,7 @@ int http_start(const HttpConf *conf, HttpServer **out, Err *err)
         tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, conf->tls_cert_pem, MHD_OPTION_HTTPS_MEM_KEY,
         conf->tls_key_pem, MHD_OPTION_END);
     if (!s->daemon) {
+        stop_watcher(s);
         stop_workers(s);
         server_free(s);
         return err_set(err, "cannot listen on %s (in use, or not an address of this machine?)", conf->listen);
@@ -707,7 +1002,9 @@ void http_stop(HttpServer *s)
 {
     if (!s) return;
     /* The workers finish what is queued (resuming each connection) before
-     * the daemon stops, which must find no connection suspended. */
+     * the daemon stops, which must find no connection suspended; the
+     * watcher, which hands released holds to them, stops first. */
+    stop_watcher(s);
     stop_workers(s);
     MHD_stop_daemon(s->daemon);
     server_free(s);

@@ -29,6 +29,7 @@
 #define HTTP_DEFAULT_WORKERS 4
 #define HTTP_EVENT_THREADS 2
 #define HTTP_MAX_SENDING 256
+#define HTTP_DEFAULT_HEADER_TIMEOUT_S 10
 /* libmicrohttpd's memory per connection: the request line and headers,
  * the chunk of body being read, the answer's headers.  It is what a held
  * long-poll costs above all (libmicrohttpd zeroes the whole of it for each
@@ -44,6 +45,12 @@ typedef enum { AUTH_NONE, AUTH_KIOSK, AUTH_ADMIN, AUTH_SESSION } AuthKind;
 typedef struct Request Request;
 typedef void (*Handler)(Request *r);
 typedef void (*HttpContinue)(Request *r, void *arg);
+/* A held request's client hung up: take the request back from whoever
+ * would end its wait.  1: taken back (httpd then ends it with the hold's
+ * release function), 0: an ending is on its way already, -1: not ready to
+ * say yet (asked again in a moment).  Runs on httpd's watcher thread with
+ * httpd's lock held: it may take other locks, never call httpd. */
+typedef int (*HttpGone)(void *arg);
 
 typedef struct Route {
     const char *method; /* "GET" also answers HEAD */
@@ -67,8 +74,9 @@ typedef struct HttpConf {
     int max_connections;
     int workers; /* threads running handlers (HTTP_DEFAULT_WORKERS when 0) */
     int max_per_address; /* connections from one IP address; a flood from one place leaves room for kiosks */
-    int client_timeout_s; /* a silent client is dropped after this; a request (headers and body) must arrive
-                               * within 3x this */
+    int client_timeout_s; /* a silent client is dropped after this; a request body must arrive within 3x this */
+    int header_timeout_s; /* a connection's request head must be complete this long after it opened (or after
+                           * its previous answer); HTTP_DEFAULT_HEADER_TIMEOUT_S when 0 */
     /* PEM text of a certificate (chain) and its key: HTTPS (GnuTLS inside
      * libmicrohttpd) when both are set, plain HTTP when both are NULL. */
     const char *tls_cert_pem, *tls_key_pem;
@@ -109,12 +117,15 @@ int http_is_tls(Request *r);
 Cdb *http_db(Request *r);
 void http_db_release(Request *r);
 
-/* Holding a request: the handler calls http_hold(r) before it hands r to
- * whoever will end the wait (which then calls http_continue), and from
+/* Holding a request: the handler calls http_hold(r, ...) before it hands r
+ * to whoever will end the wait (which then calls http_continue), and from
  * then on returns without touching r; if the hand-off fails it calls
  * http_hold_cancel(r) and answers as usual.  http_continue runs fn(r, arg)
- * on a worker; fn answers.  http_hold gives the database connection back. */
-void http_hold(Request *r);
+ * on a worker; fn answers.  http_hold gives the database connection back.
+ * While held, the request's socket is watched: when its client hangs up,
+ * gone(arg) is asked to take the request back, and if it does,
+ * release(r, arg) runs on a worker instead of the wait's end. */
+void http_hold(Request *r, HttpGone gone, HttpContinue release, void *arg);
 void http_hold_cancel(Request *r);
 void http_continue(Request *r, HttpContinue fn, void *arg);
 

@@ -8,6 +8,7 @@
 #include "app.h"
 #include "audience.h"
 #include "feed.h"
+#include "image.h"
 #include "orgs.h"
 #include "validate.h"
 
@@ -201,11 +202,23 @@ static int settings_for(Cdb *db, const char *id, json_t **out, Err *err)
     return 0;
 }
 
-/* Commands waiting for this kiosk, taken off the queue. */
-static int take_commands(Cdb *db, const char *id, json_t **out, Err *err)
+/* The screenshot request of a kiosk that is open: asked for, not yet
+ * answered with a picture or a failure, and younger than its TTL. */
+#define STR(x) #x
+#define XSTR(x) STR(x)
+#define SCREENSHOT_OPEN_SQL "state IN ('pending','deferred') AND requested_at > ?2 - " XSTR(SCREENSHOT_REQUEST_TTL_S)
+
+/* Commands waiting for this kiosk, taken off the queue; and "screenshot"
+ * while a screenshot request is open: asked again with every heartbeat,
+ * so a kiosk that restarted or lost an answer still sends its picture. */
+static int take_commands(Cdb *db, const char *id, int64_t now, json_t **out, Err *err)
 {
     json_t *rows;
-    if (cdb_rows(db, &rows, err, "SELECT command FROM kiosk_commands WHERE kiosk = ? ORDER BY created_at", "s", id) ||
+    if (cdb_rows(db, &rows, err,
+                 "SELECT command FROM (SELECT command, created_at FROM kiosk_commands WHERE kiosk = ?1"
+                 " UNION ALL SELECT 'screenshot', requested_at FROM kiosk_screenshots WHERE kiosk = ?1 "
+                 "AND " SCREENSHOT_OPEN_SQL ") ORDER BY created_at",
+                 "si", id, now) ||
         cdb_exec(db, err, "DELETE FROM kiosk_commands WHERE kiosk = ?", "s", id))
         return -1;
     *out = cdb_column(rows, "command");
@@ -238,7 +251,7 @@ int kiosk_heartbeat(Cdb *db, const char *id, json_t *beat, const char *address, 
                       now - (int64_t)HEARTBEAT_KEEP_DAYS * 86400);
     if (!rc) rc = add_beat_views(db, id, &b, now, err);
     if (!rc) rc = settings_for(db, id, &settings, err);
-    if (!rc) rc = take_commands(db, id, &commands, err);
+    if (!rc) rc = take_commands(db, id, now, &commands, err);
     json_t *org = NULL;
     if (!rc)
         rc = cdb_row(db, &org, err,
@@ -269,18 +282,33 @@ int kiosk_heartbeat(Cdb *db, const char *id, json_t *beat, const char *address, 
 int kiosks_list(Cdb *db, const char *top, int silent_minutes, json_t **out, Err *err)
 {
     int64_t now = (int64_t)time(NULL);
-    return cdb_rows(
-        db, out, err,
-        ORGS_SUBTREE_CTE " SELECT id, org, name, " SQL_TIME(
-            "last_seen") " AS last_seen,"
-                         " CASE WHEN last_seen IS NULL THEN NULL ELSE ?2 - last_seen END AS silent_seconds,"
-                         " (last_seen IS NULL OR ?2 - last_seen > ?3 * 60) AS silent,"
-                         " app_version, revision, outbox, last_error, uptime, free_disk, clock_skew, address,"
-                         " max(feed_base, coalesce((SELECT max(c.revision) FROM feed_changes c WHERE c.org = "
-                         "kiosks.org), 0))"
-                         " AS feed_revision"
-                         " FROM kiosks WHERE org IN (SELECT id FROM subtree) ORDER BY id",
-        "sid", top, now, silent_minutes);
+    json_t *rows;
+    if (cdb_rows(
+            db, &rows, err,
+            ORGS_SUBTREE_CTE " SELECT k.id, k.org, k.name, " SQL_TIME(
+                "k.last_seen") " AS last_seen,"
+                               " CASE WHEN k.last_seen IS NULL THEN NULL ELSE ?2 - k.last_seen END AS silent_seconds,"
+                               " (k.last_seen IS NULL OR ?2 - k.last_seen > ?3 * 60) AS silent,"
+                               " k.app_version, k.revision, k.outbox, k.last_error, k.uptime, k.free_disk, "
+                               "k.clock_skew, k.address,"
+                               " max(k.feed_base, coalesce((SELECT max(c.revision) FROM feed_changes c WHERE c.org = "
+                               "k.org), 0))"
+                               " AS feed_revision,"
+                               " CASE WHEN s.kiosk IS NULL THEN NULL WHEN s.state IN ('pending','deferred') AND NOT "
+                               "(" SCREENSHOT_OPEN_SQL ") THEN 'expired' ELSE s.state END AS screenshot_state,"
+                               " s.note AS screenshot_note, " SQL_TIME(
+                                   "s.requested_at") " AS screenshot_requested_at,"
+                                                     " " SQL_TIME("s.taken_at") " AS screenshot_taken_at, s.width AS "
+                                                                                "screenshot_width,"
+                                                                                " s.height AS screenshot_height"
+                                                                                " FROM kiosks k LEFT JOIN "
+                                                                                "kiosk_screenshots s ON s.kiosk = k.id"
+                                                                                " WHERE k.org IN (SELECT id FROM "
+                                                                                "subtree) ORDER BY k.id",
+            "sid", top, now, silent_minutes))
+        return -1;
+    *out = rows;
+    return 0;
 }
 
 int kiosks_count(Cdb *db, const char *top, int64_t *out, Err *err)
@@ -416,4 +444,88 @@ int kiosk_command_add(Cdb *db, const char *admin, const char *id, const char *co
     if (!rc) rc = cdb_audit(db, admin, org, "command", target, command, err);
     if (rc) return fail_rollback(db, rc);
     return cdb_commit(db, NULL, err);
+}
+
+/* ---- remote screenshots ------------------------------------------------------------ */
+
+int kiosk_screenshot_request(Cdb *db, const char *admin, const char *id, Err *err)
+{
+    char org[CDB_ID_SIZE], target[128];
+    int rc = kiosk_org(db, id, org, sizeof org, err);
+    if (rc) return rc == 1 ? err_refuse(err, ERR_NOT_FOUND, "there is no kiosk %s", id) : -1;
+    snprintf(target, sizeof target, "kiosk:%s", id);
+    rc = cdb_begin(db, err);
+    /* A new request keeps the picture there is until the next one comes. */
+    if (!rc)
+        rc = cdb_exec(
+            db, err,
+            "INSERT INTO kiosk_screenshots (kiosk, state, requested_at, requested_by) VALUES (?, 'pending', ?, ?)"
+            " ON CONFLICT(kiosk) DO UPDATE SET state = 'pending', requested_at = excluded.requested_at,"
+            " requested_by = excluded.requested_by, note = '', reported_at = NULL",
+            "sis", id, (int64_t)time(NULL), admin);
+    if (!rc) rc = cdb_audit(db, admin, org, "screenshot", target, "", err);
+    if (rc) return fail_rollback(db, rc);
+    return cdb_commit(db, NULL, err);
+}
+
+/* 0 when kiosk `id` has an open request; ERR_CONFLICT when not. */
+static int screenshot_open(Cdb *db, const char *id, int64_t now, Err *err)
+{
+    int64_t open;
+    if (cdb_int(db, &open, err, "SELECT count(*) FROM kiosk_screenshots WHERE kiosk = ?1 AND " SCREENSHOT_OPEN_SQL,
+                "si", id, now))
+        return -1;
+    return open ? 0
+                : err_refuse(err, ERR_CONFLICT, "no screenshot of kiosk %s was asked for (or the request is over)", id);
+}
+
+int kiosk_screenshot_report(Cdb *db, const char *id, const char *state, const char *note, Err *err)
+{
+    if (!state || (strcmp(state, "deferred") != 0 && strcmp(state, "failed") != 0))
+        return err_refuse(err, ERR_BAD_REQUEST, "state: must be \"deferred\" or \"failed\"");
+    if (note && strlen(note) > SCREENSHOT_MAX_NOTE)
+        return err_refuse(err, ERR_BAD_REQUEST, "note: at most %d bytes", SCREENSHOT_MAX_NOTE);
+    int64_t now = (int64_t)time(NULL);
+    int rc = cdb_begin(db, err);
+    if (!rc) rc = screenshot_open(db, id, now, err);
+    if (!rc)
+        rc = cdb_exec(db, err, "UPDATE kiosk_screenshots SET state = ?, note = ?, reported_at = ? WHERE kiosk = ?",
+                      "ssis", state, note ? note : "", now, id);
+    if (rc) return fail_rollback(db, rc);
+    return cdb_commit(db, NULL, err);
+}
+
+int kiosk_screenshot_put(Cdb *db, const char *id, const void *png, size_t len, Err *err)
+{
+    ImageInfo info = {0}; /* read below even when the check failed */
+    Err why;
+    if (image_check(png, len, &info, &why) || info.format != IMAGE_PNG)
+        return err_refuse(err, ERR_BAD_REQUEST, "a screenshot must be a PNG: %s",
+                          info.format == IMAGE_JPEG ? "this is a JPEG" : why.msg);
+    if (info.width > SCREENSHOT_MAX_WIDTH || info.height > SCREENSHOT_MAX_HEIGHT)
+        return err_refuse(err, ERR_BAD_REQUEST, "a screenshot is at most %dx%d pixels, not %dx%d", SCREENSHOT_MAX_WIDTH,
+                          SCREENSHOT_MAX_HEIGHT, info.width, info.height);
+    int64_t now = (int64_t)time(NULL);
+    int rc = cdb_begin(db, err);
+    if (!rc) rc = screenshot_open(db, id, now, err);
+    if (!rc)
+        rc = cdb_exec(db, err,
+                      "UPDATE kiosk_screenshots SET state = 'ready', note = '', reported_at = ?1, taken_at = ?1,"
+                      " png = ?2, width = ?3, height = ?4 WHERE kiosk = ?5",
+                      "ibdds", now, png, len, info.width, info.height, id);
+    if (rc) return fail_rollback(db, rc);
+    return cdb_commit(db, NULL, err);
+}
+
+int kiosk_screenshot_get(Cdb *db, const char *id, void **png, size_t *len, char *taken_at, size_t size, Err *err)
+{
+    int rc = cdb_blob(db, png, len, err, "SELECT png FROM kiosk_screenshots WHERE kiosk = ?", "s", id);
+    if (rc) return rc;
+    if (cdb_text(db, taken_at, size, err, "SELECT " SQL_TIME("taken_at") " FROM kiosk_screenshots WHERE kiosk = ?", "s",
+                 id) < 0) {
+        free(*png);
+        *png = NULL;
+        return -1;
+    }
+    return 0;
 }

@@ -2,8 +2,9 @@
  *
  * Owns kiosk identities and tokens (hashed), the organisation each belongs
  * to (and its moves), their heartbeats and the
- * latest state each reported, the settings admins push to them and the
- * one-shot commands waiting for their next heartbeat.
+ * latest state each reported, the settings admins push to them, the
+ * one-shot commands waiting for their next heartbeat, and each kiosk's
+ * newest remote screenshot with the request for the next.
  *
  * Results: 0, or -1 with Err; a refusal carries its kind (common/err.h). */
 #ifndef COUNTYD_KIOSKS_H
@@ -49,5 +50,21 @@ int kiosks_count(Cdb *db, const char *top, int64_t *out, Err *err);
 /* id "*" = every kiosk.  A JSON null value removes the key. */
 int kiosk_settings_put(Cdb *db, const char *admin, const char *id, json_t *settings, Err *err);
 int kiosk_command_add(Cdb *db, const char *admin, const char *id, const char *command, Err *err);
+
+/* Remote screenshots (docs/PROTOCOL.md "Screenshots"), one row per kiosk.
+ * A request (audited) is open until the kiosk sends a picture or says it
+ * failed, or SCREENSHOT_REQUEST_TTL_S passed; while it is open every
+ * heartbeat answer carries the command "screenshot".  The kiosk may say it
+ * deferred (a visitor is using it) and later send the picture.  The
+ * picture (a PNG image_check accepts, at most SCREENSHOT_MAX_WIDTH x
+ * SCREENSHOT_MAX_HEIGHT) replaces the one before; one sent with no open
+ * request is refused (ERR_CONFLICT).  The state is in kiosks_list
+ * (screenshot_state: pending, deferred, failed, ready or expired). */
+int kiosk_screenshot_request(Cdb *db, const char *admin, const char *id, Err *err);
+/* state "deferred" or "failed", with the kiosk's note. */
+int kiosk_screenshot_report(Cdb *db, const char *id, const char *state, const char *note, Err *err);
+int kiosk_screenshot_put(Cdb *db, const char *id, const void *png, size_t len, Err *err);
+/* The newest picture (malloc'd) and when it was taken; 1 when there is none. */
+int kiosk_screenshot_get(Cdb *db, const char *id, void **png, size_t *len, char *taken_at, size_t size, Err *err);
 
 #endif

@@ -40,6 +40,7 @@ struct Waiter {
     double deadline_ms;
     LongpollWake wake;
     void *ctx;
+    LongpollTicket *ticket;
     LongpollEnd why;
     int64_t revision;
 };
@@ -114,6 +115,8 @@ static void unlink_waiter(Waiter *w)
     if (c->next) c->next->on_clock.prev = c->prev;
     else clock_tail[w->wait_s] = c->prev;
     held--;
+    w->ticket->waiter = NULL;
+    w->ticket->ended = true;
 }
 
 /* Takes w out of every list and onto `woken` (chained through on_clock.next). */
@@ -170,7 +173,7 @@ void longpoll_announce(int64_t revision, const char *const *keys, size_t n, bool
 }
 
 int longpoll_hold(const char *org, const char *kiosk, int64_t since, int wait_s, LongpollWake wake, void *ctx,
-                  int64_t *revision)
+                  LongpollTicket *ticket, int64_t *revision)
 {
     char kiosk_key[160]; /* "kiosk:" and an id of up to 127 bytes (Request.actor) */
     snprintf(kiosk_key, sizeof kiosk_key, "kiosk:%s", kiosk);
@@ -198,6 +201,8 @@ int longpoll_hold(const char *org, const char *kiosk, int64_t since, int wait_s,
     w->deadline_ms = monoclock_ms() + wait_s * 1000.0;
     w->wake = wake;
     w->ctx = ctx;
+    w->ticket = ticket;
+    ticket->waiter = w;
     for (int k = 0; k < 2; k++) {
         w->on_feed[k].next = w->feed[k]->waiters;
         if (w->feed[k]->waiters) w->feed[k]->waiters->on_feed[k].prev = w;
@@ -213,6 +218,17 @@ int longpoll_hold(const char *org, const char *kiosk, int64_t since, int wait_s,
     if (first) pthread_cond_signal(&clock_cond);
     pthread_mutex_unlock(&lock);
     return 0;
+}
+
+int longpoll_cancel(LongpollTicket *ticket)
+{
+    pthread_mutex_lock(&lock);
+    Waiter *w = ticket->waiter;
+    int rc = w ? 1 : ticket->ended ? 0 : -1;
+    if (w) unlink_waiter(w);
+    pthread_mutex_unlock(&lock);
+    free(w);
+    return rc;
 }
 
 /* The earliest deadline of any held request; 0 when none is held. */

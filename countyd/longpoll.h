@@ -29,6 +29,13 @@ typedef enum { LONGPOLL_CHANGED_ORG, LONGPOLL_CHANGED_KIOSK, LONGPOLL_TIMEOUT, L
  * must only hand the request on, not answer it there. */
 typedef void (*LongpollWake)(void *ctx, LongpollEnd why, int64_t revision);
 
+/* A held request's place in the lists, kept by the holder (zeroed before
+ * longpoll_hold) so that it can give up the wait (longpoll_cancel). */
+typedef struct {
+    struct Waiter *waiter; /* NULL until held and once ended */
+    bool ended; /* woken or cancelled */
+} LongpollTicket;
+
 int longpoll_init(Err *err);
 /* Records that `feeds` changed at `revision` (all of them when `all`) and
  * wakes the requests held for them. */
@@ -40,7 +47,12 @@ void longpoll_announce(int64_t revision, const char *const *feeds, size_t n, boo
  * *revision says when), -1 when the server is stopping or out of memory
  * (not held). */
 int longpoll_hold(const char *org, const char *kiosk, int64_t since, int wait_s, LongpollWake wake, void *ctx,
-                  int64_t *revision);
+                  LongpollTicket *ticket, int64_t *revision);
+/* Gives up a held request's wait (its client went away): 1 when it was
+ * still held (wake will not be called; the holder ends the request), 0
+ * when it has been woken already (wake is called or on its way), -1 when
+ * longpoll_hold has not held it yet. */
+int longpoll_cancel(LongpollTicket *ticket);
 /* The number of requests held now (for the status and the tests). */
 long longpoll_held(void);
 /* Ends every held request with LONGPOLL_STOPPING and refuses new ones;

@@ -6,6 +6,7 @@
  * SIGTERM/SIGINT: held long-polls are released, the daemon's threads are
  * joined, the database is left consistent. */
 #include <libgen.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,8 @@
 #include "inifile.h"
 #include "log.h"
 #include "longpoll.h"
+#include "protolimits.h"
+#include "ratelimit.h"
 #include "orgs.h"
 #include "validate.h"
 
@@ -36,7 +39,7 @@ typedef struct {
     char listen[128];
     char log_file[1024];
     int log_level;
-    int max_connections, max_per_address, client_timeout_s, workers;
+    int max_connections, max_per_address, client_timeout_s, header_timeout_s, workers;
     char add_admin[128];
     char admin_org[128]; /* --org: the new admin's organisation (root) */
     char admin_roles[128]; /* --roles: its roles (all) */
@@ -60,14 +63,18 @@ static void usage(void)
            "  --max-connections N   concurrent connections, held long-polls included (default 20000)\n"
            "  --max-per-address N   concurrent connections from one address (default 64)\n"
            "  --workers N           threads that answer requests (default 4); held long-polls need none\n"
-           "  --client-timeout S    a client silent this long, or sending its request for 3x this, is\n"
+           "  --client-timeout S    a client silent this long, or sending a request body for 3x this, is\n"
            "                        dropped (default 10)\n"
+           "  --header-timeout S    a connection that has not sent a whole request head this long after it\n"
+           "                        opened (or after its last answer) is closed (default 10)\n"
            "  --tls-cert FILE       serve HTTPS with this PEM certificate (chain) ...\n"
            "  --tls-key FILE        ... and this PEM key (both or neither)\n"
            "  --console-dir DIR     the web console's files (default: console/ beside bin/)\n"
            "  --preview-kiosk FILE  the kiosk program that renders previews (default: kiosk beside countyd)\n"
            "  --preview-config FILE the kiosk.conf previews start from (default: kiosk.conf above bin/)\n"
            "  --preview-timeout S   stop a preview that takes longer, 5..300 (default 60)\n"
+           "  --receipt-lookups N   receipt lookups one kiosk may make an hour, up to 10 of them in a row\n"
+           "                        (default 60; 0 = no limit)\n"
            "  --case-due-request N  a 依申请公开 request is due N working days after it came, 0..365\n"
            "                        (default 15; 0 = no due date); also --case-due-comment, --case-due-report\n"
            "  --case-holidays LIST  dates that are not working days: 2026-10-01,2026-10-02,...\n"
@@ -89,6 +96,23 @@ static int set_int(const char *name, const char *value, int lo, int hi, int *out
     return 0;
 }
 
+/* The settings that are a whole number in a range. */
+static const struct {
+    const char *name;
+    int lo, hi;
+    size_t offset; /* of the int in Settings */
+} int_settings[] = {
+    {"max-wait", 0, 120, offsetof(Settings, app.max_wait_s)},
+    {"silent-minutes", 1, 100000, offsetof(Settings, app.silent_minutes)},
+    {"max-connections", 16, 100000, offsetof(Settings, max_connections)},
+    {"max-per-address", 2, 100000, offsetof(Settings, max_per_address)},
+    {"workers", 1, 64, offsetof(Settings, workers)},
+    {"client-timeout", 2, 600, offsetof(Settings, client_timeout_s)},
+    {"header-timeout", 1, 600, offsetof(Settings, header_timeout_s)},
+    {"preview-timeout", 5, 300, offsetof(Settings, app.preview_timeout_s)},
+    {"receipt-lookups", 0, 100000, offsetof(Settings, app.receipt_lookups_per_hour)},
+};
+
 /* One setting by its name (options without "--", '-' or '_' alike). */
 static int apply_setting(Settings *s, const char *name, const char *value, Err *err)
 {
@@ -96,6 +120,10 @@ static int apply_setting(Settings *s, const char *name, const char *value, Err *
     snprintf(key, sizeof key, "%s", name);
     for (char *p = key; *p; p++)
         if (*p == '_') *p = '-';
+    for (size_t i = 0; i < sizeof int_settings / sizeof int_settings[0]; i++)
+        if (strcmp(key, int_settings[i].name) == 0)
+            return set_int(key, value, int_settings[i].lo, int_settings[i].hi,
+                           (int *)((char *)s + int_settings[i].offset), err);
     if (strcmp(key, "db") == 0) snprintf(s->app.db_path, sizeof s->app.db_path, "%s", value);
     else if (strcmp(key, "listen") == 0) snprintf(s->listen, sizeof s->listen, "%s", value);
     else if (strcmp(key, "blobs") == 0) {
@@ -104,12 +132,6 @@ static int apply_setting(Settings *s, const char *name, const char *value, Err *
     } else if (strcmp(key, "log-level") == 0) {
         if ((s->log_level = log_level_parse(value)) < 0) return err_set(err, "log-level: debug, info, warn or error");
     } else if (strcmp(key, "log-file") == 0) snprintf(s->log_file, sizeof s->log_file, "%s", value);
-    else if (strcmp(key, "max-wait") == 0) return set_int(key, value, 0, 120, &s->app.max_wait_s, err);
-    else if (strcmp(key, "silent-minutes") == 0) return set_int(key, value, 1, 100000, &s->app.silent_minutes, err);
-    else if (strcmp(key, "max-connections") == 0) return set_int(key, value, 16, 100000, &s->max_connections, err);
-    else if (strcmp(key, "max-per-address") == 0) return set_int(key, value, 2, 100000, &s->max_per_address, err);
-    else if (strcmp(key, "workers") == 0) return set_int(key, value, 1, 64, &s->workers, err);
-    else if (strcmp(key, "client-timeout") == 0) return set_int(key, value, 2, 600, &s->client_timeout_s, err);
     else if (strcmp(key, "tls-cert") == 0) snprintf(s->tls_cert, sizeof s->tls_cert, "%s", value);
     else if (strcmp(key, "tls-key") == 0) snprintf(s->tls_key, sizeof s->tls_key, "%s", value);
     else if (strcmp(key, "console-dir") == 0) snprintf(s->app.console_dir, sizeof s->app.console_dir, "%s", value);
@@ -117,7 +139,6 @@ static int apply_setting(Settings *s, const char *name, const char *value, Err *
         snprintf(s->app.preview_kiosk, sizeof s->app.preview_kiosk, "%s", value);
     else if (strcmp(key, "preview-config") == 0)
         snprintf(s->app.preview_config, sizeof s->app.preview_config, "%s", value);
-    else if (strcmp(key, "preview-timeout") == 0) return set_int(key, value, 5, 300, &s->app.preview_timeout_s, err);
     else if (strncmp(key, "case-due-", 9) == 0 && feedback_kind_parse(key + 9) > FEEDBACK_RATING)
         return set_int(key, value, 0, CASE_MAX_DUE_DAYS, &s->app.case_rules.due_days[feedback_kind_parse(key + 9)],
                        err);
@@ -281,6 +302,12 @@ static void free_pem(char *cert, char *key)
     free(cert);
 }
 
+/* Ten lookups in a row, or fewer when the hour allows fewer. */
+static int lookup_burst(int per_hour)
+{
+    return per_hour > 0 && per_hour < RECEIPT_LOOKUP_BURST ? per_hour : RECEIPT_LOOKUP_BURST;
+}
+
 static int serve(Settings *s, Cdb *db)
 {
     raise_file_limit(&s->max_connections);
@@ -301,7 +328,9 @@ static int serve(Settings *s, Cdb *db)
      * only sigwait() below sees the signals. */
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
-    if (longpoll_init(&err)) {
+    if (longpoll_init(&err) ||
+        ratelimit_new(s->app.receipt_lookups_per_hour, lookup_burst(s->app.receipt_lookups_per_hour),
+                      &s->app.receipt_lookups, &err)) {
         log_error("countyd: %s", err.msg);
         return 1;
     }
@@ -316,6 +345,7 @@ static int serve(Settings *s, Cdb *db)
         .workers = s->workers,
         .max_per_address = s->max_per_address,
         .client_timeout_s = s->client_timeout_s,
+        .header_timeout_s = s->header_timeout_s,
     };
     HttpServer *server;
     char *cert = NULL, *key = NULL;
@@ -332,6 +362,7 @@ static int serve(Settings *s, Cdb *db)
     if (http_start(&conf, &server, &err)) {
         log_error("countyd: %s", err.msg);
         free_pem(cert, key);
+        ratelimit_free(s->app.receipt_lookups);
         return 1;
     }
     log_info("countyd: listening on %s (port %d), %s, console %s, database %s, revision %lld, attachments in %s",
@@ -348,6 +379,7 @@ static int serve(Settings *s, Cdb *db)
     nanosleep(&flush, NULL);
     http_stop(server);
     free_pem(cert, key);
+    ratelimit_free(s->app.receipt_lookups);
     log_info("countyd: stopped");
     return 0;
 }
@@ -355,13 +387,18 @@ static int serve(Settings *s, Cdb *db)
 int main(int argc, char **argv)
 {
     Settings s = {
-        .app = {.db_path = "var/countyd.db", .max_wait_s = 90, .silent_minutes = 30, .preview_timeout_s = 60},
+        .app = {.db_path = "var/countyd.db",
+                .max_wait_s = 90,
+                .silent_minutes = 30,
+                .preview_timeout_s = 60,
+                .receipt_lookups_per_hour = RECEIPT_LOOKUPS_PER_HOUR},
         .listen = "127.0.0.1:8750",
         .log_level = LOG_INFO,
         .max_connections = 20000,
         .max_per_address = 64,
         .workers = HTTP_DEFAULT_WORKERS,
         .client_timeout_s = 10,
+        .header_timeout_s = HTTP_DEFAULT_HEADER_TIMEOUT_S,
     };
     case_rules_default(&s.app.case_rules);
     Err err;

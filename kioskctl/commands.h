@@ -23,6 +23,7 @@ int cmd_kiosk_add(int argc, char **argv);
 int cmd_kiosks(int argc, char **argv);
 int cmd_kiosk_set(int argc, char **argv);
 int cmd_resync(int argc, char **argv);
+int cmd_kiosk_screenshot(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
 int cmd_update(int argc, char **argv);
 int cmd_items(int argc, char **argv);

@@ -36,6 +36,8 @@ static const Command commands[] = {
     {"kiosk-set", "kiosk-set 触控屏ID|all 设置 值", "下发设置（unit_name、ticker_speed、screen_on、reasons）",
      cmd_kiosk_set},
     {"resync", "resync 触控屏ID|all", "让触控屏重新下载全部内容", cmd_resync},
+    {"kiosk-screenshot", "kiosk-screenshot 触控屏ID 文件.png [--wait 秒]",
+     "取一张触控屏当前画面的截图（有访客输入时稍后自动截取）", cmd_kiosk_screenshot},
     {"publish", "publish 文件夹 [--approve] [--note 说明] [--org ID] [--audience own|subtree]",
      "把编写文件夹发送到县服务器（提出）", cmd_publish},
     {"publish", "publish 事项ID [--note 理由]", "实施公开：发布已审批的事项（更改已公开的事项须写理由）", cmd_publish},

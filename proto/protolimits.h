@@ -15,6 +15,10 @@
 
 /* ---- the feed document ------------------------------------------------ */
 #define FEED_MAX_BYTES (64 * 1024 * 1024) /* one document */
+/* Nesting of any JSON document read with proto_json_load (jsonload.h): a
+ * feed nests six levels deep (document, section, upsert, item,
+ * attachments, attachment); more is not a document of this protocol. */
+#define PROTO_JSON_MAX_DEPTH 32
 #define FEED_MAX_DEPTH 3 /* 一级/二级/三级目录 */
 #define FEED_MAX_NAME 400 /* category name */
 #define FEED_MAX_ICON 60
@@ -51,6 +55,12 @@
 #define FEEDBACK_MAX_REASONS 12 /* reason chips per submission, and in the county's list */
 #define FEEDBACK_MAX_REASON 200 /* one reason's text in a submission */
 #define FEEDBACK_MAX_RATING_LEVELS 5
+/* Receipt lookups one kiosk may make (GET /v1/kiosk/receipts, 429 past
+ * them): ten in a row — a queue of visitors —, then one a minute on
+ * average; countyd's --receipt-lookups changes the hourly figure.  Trying
+ * numbers at random would take a kiosk's token centuries. */
+#define RECEIPT_LOOKUPS_PER_HOUR 60
+#define RECEIPT_LOOKUP_BURST 10
 #define SETTING_MAX_REASON 63 /* one reason chip in the county's pushed "reasons" setting */
 
 /* ---- admin batches (PUT /v1/admin/items, POST /v1/admin/items/steps) ---- */
@@ -62,5 +72,17 @@
 #define HEARTBEAT_MAX_VIEWS_PER_ITEM 1000000 /* views of one item in one heartbeat */
 #define HEARTBEAT_MAX_APP_VERSION 64
 #define HEARTBEAT_MAX_LAST_ERROR 500
+
+/* ---- remote screenshots (PUT /v1/kiosk/screenshot) ------------------------ */
+/* The kiosk scales its screen down to fit SCREENSHOT_MAX_WIDTH x
+ * SCREENSHOT_MAX_HEIGHT (a 1920x1080 screen: 960x540; 1080x1920: 960x1707)
+ * and sends one PNG of at most SCREENSHOT_MAX_BYTES; countyd refuses more. */
+#define SCREENSHOT_MAX_WIDTH 960
+#define SCREENSHOT_MAX_HEIGHT 1920
+#define SCREENSHOT_MAX_BYTES (4 * 1024 * 1024)
+#define SCREENSHOT_MAX_NOTE 200 /* a kiosk's reason for a failed screenshot */
+/* A request the kiosk has not answered with a picture this long after it
+ * was made is over (its heartbeats stop asking). */
+#define SCREENSHOT_REQUEST_TTL_S (30 * 60)
 
 #endif

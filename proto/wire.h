@@ -82,8 +82,9 @@ void feed_format_time(int64_t t, char *buf, size_t size);
 
 /* A calendar day in China Standard Time, "2026-11-01" (views are counted
  * by day).  feed_parse_day -> the day's first second; -1 when it is no such
- * day.  feed_format_day: the day `t` falls on; `size` of at least 11 bytes. */
+ * day.  feed_format_day: the day `t` falls on, into PROTO_DAY_SIZE bytes. */
 #define PROTO_DAY_EXAMPLE "2026-11-01"
+#define PROTO_DAY_SIZE 11
 int feed_parse_day(const char *text, int64_t *out);
 void feed_format_day(int64_t t, char *buf, size_t size);
 

@@ -13,13 +13,17 @@
 #      青禾镇's sample content (assets/sample/content, for 青禾镇 and 东村),
 #      白石乡's and 东村's own items (assets/demo/baishi, assets/demo/dongcun);
 #   4. one kiosk per organisation, its kiosk.conf in var/demo/KIOSK/;
-#   5. with a display, a kiosk window per organisation (each header shows its
+#   5. sample cases for the console's 意见 page: a comment, a 依申请公开
+#      request, a 举报 and two ratings, sent by the kiosks of 东村 and 青禾镇
+#      as a visitor's would be, and the comment answered;
+#   6. with a display, a kiosk window per organisation (each header shows its
 #      own organisation's name, from the server); without one, their sync runs
 #      without a screen and the script prints what each kiosk holds.
-# Ctrl-C stops everything.
+# Ctrl-C stops everything.  DEMO_PORT and DEMO_DIR change the port and the
+# folder (tests/demo.sh runs it on its own).
 set -eu
 PORT=${DEMO_PORT:-8750}
-DIR=var/demo
+DIR=${DEMO_DIR:-var/demo}
 URL="http://127.0.0.1:$PORT"
 BIN=${BIN:-bin}
 
@@ -98,6 +102,36 @@ cache_dir = $DIR/$id/cache
 CONF
 done
 
+# A visitor's submissions, as kiosk ID's outbox sends them (docs/PROTOCOL.md).
+submit() {
+    token=$(sed -n 's/^token = //p' "$DIR/$1/kiosk.conf")
+    curl -sf -o "$DIR/$1/feedback-answer.json" -H "Authorization: Bearer $token" -H "X-Kiosk-Id: $1" \
+        -H 'Content-Type: application/json' --data-binary "{\"submissions\": [$2]}" "$URL/v1/feedback"
+}
+now=$(date -u +%Y-%m-%dT%H:%M:%S+00:00)
+echo "== sample cases (the 意见 page of the console)"
+submit dongcun-1 "{\"id\": \"demo-comment-1\", \"kind\": \"comment\", \"item\": \"fw-dongcun-daolu\",
+  \"comment\": \"村东头那段路的排水沟还没修好，下雨天积水，能不能一并安排？\", \"name\": \"王大伯\", \"phone\": \"\", \"created_at\": \"$now\"},
+ {\"id\": \"demo-rating-1\", \"kind\": \"rating\", \"item\": \"fw-dongcun-daolu\", \"rating\": 1, \"rating_levels\": 3,
+  \"reasons\": [\"内容清楚\"], \"created_at\": \"$now\"},
+ {\"id\": \"demo-report-1\", \"kind\": \"report\", \"comment\": \"反映村里低保评定程序不公开的问题。\", \"created_at\": \"$now\"}"
+submit qinghe-1 "{\"id\": \"demo-request-1\", \"kind\": \"request\", \"comment\": \"希望公开今年镇里党员发展的名额和进度。\",
+  \"name\": \"李女士\", \"phone\": \"13800001234\", \"created_at\": \"$now\"},
+ {\"id\": \"demo-rating-2\", \"kind\": \"rating\", \"rating\": 2, \"rating_levels\": 3, \"created_at\": \"$now\"}"
+comment=$("$BIN"/kioskctl cases --kind comment | sed -n 's/^ *编号 \([^ ]*\) .*/\1/p' | head -1)
+if [ -n "$comment" ]; then
+    "$BIN"/kioskctl case "$comment" reply "排水沟已列入下月施工计划，届时在村务公开栏公示。" > /dev/null
+fi
+"$BIN"/kioskctl cases
+
+# A first password for the console for each demo admin (docs/CONSOLE.md);
+# the console asks for a new one at the first log-in.
+: > "$DIR/console-passwords.txt"
+for admin in demo demo-approver qinghe-admin; do
+    echo "    $admin  $("$BIN"/countyd --db "$DIR/county.db" --console-password "$admin" | tail -1)" \
+        >> "$DIR/console-passwords.txt"
+done
+
 cat <<TXT
 
 Try, in another terminal (each kiosk shows a change within seconds, and only
@@ -108,6 +142,8 @@ the kiosks whose organisation's feed it touches):
     $BIN/kioskctl kiosk-move dongcun-1 --org baishi
     $BIN/kioskctl overdue                    # 定期 entries not yet disclosed this period
     $BIN/kioskctl kiosks
+The web console: $URL/console/  (user name and first password:)
+$(cat "$DIR/console-passwords.txt")
 As 青禾镇's admin (sees and changes only 青禾镇 and 东村; 白石乡's items are 403):
     KIOSKCTL_TOKEN=$QINGHE_TOKEN $BIN/kioskctl items
     KIOSKCTL_TOKEN=$QINGHE_TOKEN $BIN/kioskctl withdraw zz-dangfei-2026q4 --note 试试

@@ -1,9 +1,11 @@
 /* heartbeat.c — the kiosk's report to the server, and what comes back.
  *
  * Sends version, revision, outbox length, last error, uptime, free disk,
- * clock and the item views not yet reported (marked reported only after
- * the server's 200, so a lost answer means they are sent again); keeps the settings of the answer in sync_state (setting.*)
- * after checking them, and carries out its commands (resync). */
+ * clock and the item views not yet reported, by the day they were made
+ * (views_by_day; marked reported only after the server's 200, so a lost
+ * answer means they are sent again); keeps the settings of the answer in
+ * sync_state (setting.*) after checking them, and carries out its
+ * commands (resync, screenshot). */
 #include "session.h"
 
 #include <jansson.h>
@@ -100,28 +102,50 @@ static void apply_commands(Session *ss, json_t *commands)
             log_info("sync: the server asked for a resync; re-checking the cache and fetching a full snapshot");
             ss->want_snapshot = true;
             ss->recheck_cache = true;
+        } else if (cmd && strcmp(cmd, "screenshot") == 0) {
+            /* Asked again with every heartbeat until the picture is there:
+             * only the first ask of a request counts. */
+            if (!ss->shot) log_info("sync: the server asked for a screenshot; there is no screen here");
+            else if (screenshot_ask(ss->shot)) {
+                log_info("sync: the server asked for a screenshot");
+                session_tell(ss, SYNC_SCREENSHOT_WANTED);
+            }
         } else {
             log_warn("sync: unknown command from the server ignored");
         }
     }
 }
 
-/* Items this kiosk reports per heartbeat: 500 ids of up to 63 bytes stay
- * well under HEARTBEAT_MAX_BYTES; the rest go with the next heartbeats. */
+/* (item, day) counts this kiosk reports per heartbeat: 500 ids of up to
+ * 63 bytes stay well under HEARTBEAT_MAX_BYTES; the rest go with the next
+ * heartbeats. */
 #define SYNC_VIEW_ITEMS_PER_HEARTBEAT 500
 _Static_assert(SYNC_VIEW_ITEMS_PER_HEARTBEAT <= HEARTBEAT_MAX_VIEW_ITEMS, "more view items than countyd accepts");
 
-static json_t *views_object(StoreViews *views, int count)
+static void add_count(json_t *o, const char *item, int64_t count)
+{
+    int64_t n = json_integer_value(json_object_get(o, item)) + count;
+    json_object_set_new(o, item, json_integer(n > HEARTBEAT_MAX_VIEWS_PER_ITEM ? HEARTBEAT_MAX_VIEWS_PER_ITEM : n));
+}
+
+/* The views as "views_by_day" ({"2026-11-20": {"ITEM-ID": n}}), or, when
+ * `dated` is false, all as "views" ({"ITEM-ID": n}, counted by the server
+ * on the day they arrive). */
+static json_t *views_object(const StoreViews *views, int count, bool dated)
 {
     json_t *o = json_object();
     for (int i = 0; o && i < count; i++) {
-        if (views[i].count > HEARTBEAT_MAX_VIEWS_PER_ITEM) views[i].count = HEARTBEAT_MAX_VIEWS_PER_ITEM;
-        json_object_set_new(o, views[i].item_id, json_integer(views[i].count));
+        json_t *into = o;
+        if (dated) {
+            into = json_object_get(o, views[i].day);
+            if (!into) json_object_set_new(o, views[i].day, into = json_object());
+        }
+        if (into) add_count(into, views[i].item_id, views[i].count);
     }
     return o;
 }
 
-static char *heartbeat_body(Session *ss, StoreViews *views, int view_count)
+static char *heartbeat_body(Session *ss, const StoreViews *views, int view_count, bool dated)
 {
     char state[32], last_error[512], now_text[40];
     store_state_get(ss->store, "sync.state", state, sizeof state);
@@ -139,11 +163,34 @@ static char *heartbeat_body(Session *ss, StoreViews *views, int view_count)
     json_t *o =
         json_pack("{s:s, s:o, s:o, s:s, s:I, s:I, s:s, s:o}", "app_version", SYNC_APP_VERSION, "revision", revision_v,
                   "outbox", outbox_v, "last_error", last_error, "uptime", (json_int_t)(time(NULL) - ss->started_at),
-                  "free_disk", (json_int_t)sync_free_disk_bytes(ss->cfg->cache_dir), "time", now_text, "views",
-                  views_object(views, view_count));
+                  "free_disk", (json_int_t)sync_free_disk_bytes(ss->cfg->cache_dir), "time", now_text,
+                  dated ? "views_by_day" : "views", views_object(views, view_count, dated));
     char *body = o ? json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
     return body;
+}
+
+/* One POST of the heartbeat.  A server refuses a whole heartbeat whose
+ * views_by_day names a day after its tomorrow: that is a kiosk whose
+ * clock runs ahead.  Rather than fall silent, such a kiosk sends the same
+ * heartbeat again at once with the views undated, counted on the day they
+ * arrive; the refusal is then not the round's error. */
+static RoundResult post_heartbeat(Session *ss, const StoreViews *views, int view_count, json_t **answer)
+{
+    char kept_error[sizeof ss->error];
+    memcpy(kept_error, ss->error, sizeof kept_error);
+    RoundResult r = ROUND_ERROR;
+    for (int dated = view_count > 0; dated >= 0; dated--) {
+        char *body = heartbeat_body(ss, views, view_count, dated);
+        if (!body) return session_fail(ss, ROUND_ERROR, "heartbeat: out of memory");
+        long status;
+        r = session_post_json(ss, "heartbeat", "/v1/heartbeat", body, &status, answer);
+        free(body);
+        if (!dated || status != 400) break;
+        log_warn("sync: the server refused the views by day (is this kiosk's clock ahead?); sent undated");
+        memcpy(ss->error, kept_error, sizeof kept_error);
+    }
+    return r;
 }
 
 RoundResult sync_send_heartbeat(Session *ss, bool force)
@@ -157,18 +204,13 @@ RoundResult sync_send_heartbeat(Session *ss, bool force)
         log_warn("sync: views are not reported this time: %s", e.msg);
         view_count = 0;
     }
-    char *body = heartbeat_body(ss, views, view_count);
-    if (!body) {
-        store_free(views);
-        return session_fail(ss, ROUND_ERROR, "heartbeat: out of memory");
-    }
-    long status;
     json_t *answer;
-    RoundResult r = session_post_json(ss, "heartbeat", "/v1/heartbeat", body, &status, &answer);
-    free(body);
+    RoundResult r = post_heartbeat(ss, views, view_count, &answer);
     if (r == ROUND_OK) {
         ss->heartbeat_at = now;
-        if (store_views_mark_reported(ss->store, views, view_count, &e))
+        char today[PROTO_DAY_SIZE];
+        feed_format_day((int64_t)now, today, sizeof today);
+        if (store_views_mark_reported(ss->store, views, view_count, today, &e))
             log_warn("sync: the server has the views but they stay unreported here (sent again): %s", e.msg);
         apply_settings(ss, json_object_get(answer, "settings"));
         apply_commands(ss, json_object_get(answer, "commands"));

@@ -217,7 +217,11 @@ static int configure(HttpClient *c, const HttpRequest *req, struct curl_slist **
     l = curl_slist_append(l, c->kiosk);
     l = curl_slist_append(l, "Accept: application/json");
     l = curl_slist_append(l, "Expect:"); /* no 100-continue round trip */
-    if (req->body) l = curl_slist_append(l, "Content-Type: application/json");
+    if (req->body) {
+        char type[160];
+        snprintf(type, sizeof type, "Content-Type: %s", req->content_type ? req->content_type : "application/json");
+        l = curl_slist_append(l, type);
+    }
     if (req->if_none_match && *req->if_none_match) {
         char inm[200];
         snprintf(inm, sizeof inm, "If-None-Match: %s", req->if_none_match);
@@ -248,7 +252,8 @@ static int configure(HttpClient *c, const HttpRequest *req, struct curl_slist **
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, c->curl_error);
     if (req->body) {
         curl_easy_setopt(h, CURLOPT_POSTFIELDS, req->body);
-        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(req->body));
+        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
+                         (curl_off_t)(req->body_len ? req->body_len : strlen(req->body)));
     }
     if (req->method && strcmp(req->method, "POST") != 0 && strcmp(req->method, "GET") != 0)
         curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, req->method);

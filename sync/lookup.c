@@ -130,6 +130,9 @@ static void ask_server(Session *ss, LookupResult *res, double left_ms)
     } else if (resp.status == 409) {
         log_warn("sync: receipt %s belongs to more than one submission on the server", res->receipt);
         res->outcome = LOOKUP_CONFLICT;
+    } else if (resp.status == 429) {
+        log_warn("sync: receipt %s not looked up: this kiosk has looked up too often for now", res->receipt);
+        res->outcome = LOOKUP_BUSY;
     } else if (resp.status != 200) {
         char why[400];
         http_describe_error(&resp, why, sizeof why);

@@ -33,6 +33,7 @@ typedef enum {
     LOOKUP_FOUND, /* the server knows the case: status, dates, maybe an answer */
     LOOKUP_UNKNOWN, /* the server answered 404: no submission with that number */
     LOOKUP_CONFLICT, /* 409: two submissions share the number; the visitor asks at the counter */
+    LOOKUP_BUSY, /* 429: this kiosk looked up too often; the visitor tries again in a few minutes */
     LOOKUP_UNAVAILABLE, /* no answer: offline, a server error, no server (file://), past the deadline */
 } LookupOutcome;
 

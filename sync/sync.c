@@ -32,6 +32,7 @@
 #include "http.h"
 #include "log.h"
 #include "monoclock.h"
+#include "screenshot.h"
 #include "session.h"
 #include "store.h"
 
@@ -41,6 +42,7 @@
 
 typedef struct {
     char item_id[PROTO_ID_MAX];
+    char day[PROTO_DAY_SIZE]; /* the day the views were made (China Standard Time) */
     int64_t count;
 } ViewTally;
 
@@ -64,6 +66,7 @@ struct SyncThread {
     RoundResult fetch_result; /* under lock: its last pass, for the sync mark */
     char fetch_error[512]; /* under lock */
     Lookup *lookup; /* the 查询办理结果 request slot, its own lock */
+    Screenshot *shot; /* the remote screenshot slot, its own lock */
 };
 
 static time_t started_at; /* process start, for the uptime in heartbeats */
@@ -223,20 +226,34 @@ static void clear_poke(SyncThread *t)
     pthread_mutex_unlock(&t->lock);
 }
 
-void sync_count_view(SyncThread *t, const char *item_id)
+/* Adds count views of item_id made on day to the tally (under lock):
+ * false when the tally is full. */
+static bool tally_add(SyncThread *t, const char *item_id, const char *day, int64_t count)
 {
-    if (!t) return;
-    pthread_mutex_lock(&t->lock);
     int i = 0;
-    while (i < t->view_items && strcmp(t->views[i].item_id, item_id) != 0) i++;
-    if (i == t->view_items && i < SYNC_MAX_VIEW_ITEMS) {
+    while (i < t->view_items && (strcmp(t->views[i].item_id, item_id) != 0 || strcmp(t->views[i].day, day) != 0)) i++;
+    if (i == SYNC_MAX_VIEW_ITEMS) return false;
+    if (i == t->view_items) {
         snprintf(t->views[i].item_id, sizeof t->views[i].item_id, "%s", item_id);
+        snprintf(t->views[i].day, sizeof t->views[i].day, "%s", day);
         t->views[i].count = 0;
         t->view_items++;
     }
-    if (i < t->view_items) t->views[i].count++;
+    t->views[i].count += count;
+    return true;
+}
+
+void sync_count_view(SyncThread *t, const char *item_id)
+{
+    if (!t) return;
+    /* The day is taken now, not when the tally reaches the store: a view
+     * just before midnight belongs to its own day. */
+    char day[PROTO_DAY_SIZE];
+    feed_format_day((int64_t)time(NULL), day, sizeof day);
+    pthread_mutex_lock(&t->lock);
+    bool counted = tally_add(t, item_id, day, 1);
     pthread_mutex_unlock(&t->lock);
-    if (i == SYNC_MAX_VIEW_ITEMS)
+    if (!counted)
         log_warn("sync: %d items viewed since the last round; a view of %s is not counted", SYNC_MAX_VIEW_ITEMS,
                  item_id);
 }
@@ -254,9 +271,13 @@ static void store_views(SyncThread *t, Session *ss)
     pthread_mutex_unlock(&t->lock);
     for (int i = 0; i < n; i++) {
         Err e;
-        if (store_item_viewed(ss->store, taken[i].item_id, taken[i].count, &e) == 0) continue;
+        if (store_item_viewed(ss->store, taken[i].item_id, taken[i].day, taken[i].count, &e) == 0) continue;
         log_warn("sync: views of %s kept for the next round: %s", taken[i].item_id, e.msg);
-        for (int k = 0; k < taken[i].count; k++) sync_count_view(t, taken[i].item_id);
+        pthread_mutex_lock(&t->lock);
+        bool kept = tally_add(t, taken[i].item_id, taken[i].day, taken[i].count);
+        pthread_mutex_unlock(&t->lock);
+        if (!kept)
+            log_warn("sync: the tally is full; %lld views of %s are lost", (long long)taken[i].count, taken[i].item_id);
     }
 }
 
@@ -348,6 +369,7 @@ static void *sync_main(void *arg)
         wait_for(t, backoff_next_ms(&b));
     }
     if (atomic_load(&t->stop)) return NULL;
+    ss.shot = t->shot;
     backoff_reset(&b);
     /* A server source gets the image fetcher (a folder's round copies its
      * images itself); it starts with whatever is missing from before. */
@@ -363,6 +385,7 @@ static void *sync_main(void *arg)
         /* A visitor waits for this one: before the round, whose long-poll
          * the lookup's poke has just cut short. */
         lookup_serve(t->lookup, &ss);
+        screenshot_serve(t->shot, &ss);
         store_views(t, &ss);
         RoundResult r = sync_round(&ss, SYNC_LONG_POLL_S, first, &t->stop, t);
         first = false;
@@ -386,6 +409,11 @@ int sync_start(const Config *cfg, SyncNotify notify, void *ctx, SyncThread **out
         free(t);
         return -1;
     }
+    if (screenshot_new(&t->shot, err)) {
+        lookup_free(t->lookup);
+        free(t);
+        return -1;
+    }
     t->cfg = *cfg;
     t->notify = notify;
     t->ctx = ctx;
@@ -402,6 +430,7 @@ int sync_start(const Config *cfg, SyncNotify notify, void *ctx, SyncThread **out
         pthread_mutex_destroy(&t->cache_lock);
         pthread_mutex_destroy(&t->lock);
         lookup_free(t->lookup);
+        screenshot_free(t->shot);
         free(t);
         return err_set(err, "cannot start the sync thread: %s", strerror(rc));
     }
@@ -438,6 +467,7 @@ void sync_stop(SyncThread *t)
     pthread_mutex_destroy(&t->cache_lock);
     pthread_mutex_destroy(&t->lock);
     lookup_free(t->lookup);
+    screenshot_free(t->shot);
     free(t);
 }
 
@@ -452,4 +482,21 @@ unsigned sync_lookup_ask(SyncThread *t, const char *digits)
 int sync_lookup_take(SyncThread *t, unsigned ticket, LookupResult *out)
 {
     return t ? lookup_take(t->lookup, ticket, out) : 1;
+}
+
+bool sync_screenshot_wanted(SyncThread *t) { return t && screenshot_wanted(t->shot); }
+
+void sync_screenshot_give(SyncThread *t, unsigned char *rgb, int w, int h)
+{
+    if (!t) {
+        free(rgb);
+        return;
+    }
+    screenshot_give(t->shot, rgb, w, h);
+    sync_poke(t);
+}
+
+void sync_screenshot_defer(SyncThread *t)
+{
+    if (t && screenshot_defer(t->shot)) sync_poke(t);
 }

@@ -17,7 +17,9 @@
  *   sync.last_ok      unix time of the last successful exchange
  *   sync.last_error   the last error, one line
  * and settings pushed by the server as setting.unit_name,
- * setting.ticker_speed, setting.screen_on, setting.reasons (JSON array). */
+ * setting.ticker_speed, setting.screen_on, setting.reasons (JSON array);
+ *   screenshot.state  the last remote screenshot (screenshot.h): "sent" |
+ *                     "deferred" | "failed" */
 #ifndef KIOSK_SYNC_H
 #define KIOSK_SYNC_H
 
@@ -34,6 +36,7 @@ typedef enum {
     SYNC_STATUS_CHANGED, /* online/offline/error changed */
     SYNC_ANSWERS_CHANGED, /* public answers or feedback state changed */
     SYNC_LOOKUP_DONE, /* the answer to a receipt lookup is ready (lookup.h) */
+    SYNC_SCREENSHOT_WANTED, /* the server asked for a screenshot (screenshot.h): draw a frame */
 } SyncEvent;
 
 typedef void (*SyncNotify)(void *ctx, SyncEvent ev);

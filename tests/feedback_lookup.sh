@@ -4,10 +4,13 @@
 # the note that it is saved here, not yet delivered); once delivered, it is
 # looked up on a second kiosk, lobby-2: 待办理 with its due date; the admin
 # replies with kioskctl; the next lookup shows 已答复 and the answer, the
-# one after it 已告知.  A number the server does not know: 没有查到.
+# one after it 已告知.  A number the server does not know: 没有查到.  The
+# server allows lobby-2 four lookups (--receipt-lookups 4): the fifth is
+# refused and the screen says so.
 set -eu
 . tests/lib/feedback.sh
 
+COUNTYD_ARGS="--receipt-lookups 4"
 fb_online_kiosk
 "$BIN"/kioskctl kiosk-add lobby-2 > "$T/kiosk-add-2.txt"
 # lobby-2: its own database, cache and [sync] section
@@ -102,6 +105,11 @@ kiosk_headless "$T/kiosk2.conf" "$T/pending.txt" "$T/shots" > "$T/pending.log" 2
     echo "screenshot lookup-answered"
     lookup "$R" again
     echo "wait-text 已告知"
+    lookup "$R" again
+    echo "wait-text 这台触控屏刚才查询太多次了"
+    echo "expect-no-text 已告知"
+    echo "check-layout"
+    echo "screenshot lookup-busy"
     # what was typed is gone once the kiosk is idle and home
     echo "tap-text lk.again"
     keys 1234
@@ -114,4 +122,5 @@ kiosk_headless "$T/kiosk2.conf" "$T/pending.txt" "$T/shots" > "$T/pending.log" 2
 kiosk_headless "$T/kiosk2.conf" "$T/answered.txt" "$T/shots" > "$T/answered.log" 2>&1 ||
     { tail -20 "$T/answered.log"; fail "the lookup on lobby-2 after the answer"; }
 countyd_stop
-echo "feedback lookup: offline + unsent note, 待办理, 没有查到, 已答复 with the answer, 已告知 on a second kiosk: ok"
+grep -q "kiosk lobby-2: receipt lookups over the limit" "$T/countyd.log" || fail "countyd did not log the refused lookup"
+echo "feedback lookup: offline + unsent note, 待办理, 没有查到, 已答复 with the answer, 已告知 on a second kiosk, the fifth lookup refused: ok"

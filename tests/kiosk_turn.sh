@@ -3,7 +3,8 @@
 # portrait picture on a landscape 1920x1080 output, turned by 90 degrees,
 # with every touch going through the turn (the headless fingers touch the
 # output as a panel reports it); the screens are laid out portrait, taps
-# reach the widget under the finger, and the log says what was chosen.
+# reach the widget under the finger (a finger drags a list's page through
+# the turn too), and the log says what was chosen.
 # The real kiosk, headless.  test_turn.c checks the turn itself against
 # SDL's renderer.
 set -eu
@@ -26,6 +27,12 @@ tap-text 发展党员
 expect-text 入党积极分子
 tap-text nav.back
 expect-screen home
+tap-text 党组织决议、决定及执行情况
+expect-text 第 1/
+swipe 900 800 100 800 300
+expect-text 第 2/
+tap-text nav.back
+expect-screen home
 screenshot home
 SCRIPT
     kiosk_headless "$T/kiosk.conf" "$T/turn.txt" "$T/shots-$turn" --windowed --size 1920x1080 --landscape \
@@ -37,5 +44,5 @@ SCRIPT
     # The screenshot is the picture: 1080 wide, 1920 high (PNG header).
     size=$(od -An -tu1 -j16 -N8 "$T/shots-$turn/home.png" | awk '{print ($1*16777216+$2*65536+$3*256+$4) "x" ($5*16777216+$6*65536+$7*256+$8)}')
     [ "$size" = 1080x1920 ] || fail "turn $turn: the screenshot is $size, not 1080x1920"
-    echo "ok   turn $turn: portrait picture on a landscape output, taps through the turn"
+    echo "ok   turn $turn: portrait picture on a landscape output, taps and a drag through the turn"
 done

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 
 #include "feed.h"
+#include "protolimits.h"
 #include "receipt.h"
 
 static Countyd srv, other;
@@ -678,6 +679,31 @@ static void a_database_of_the_previous_schema_keeps_every_feedback_row(void **st
     assert_int_equal(countyd_stop(&old), 0);
 }
 
+/* Receipt lookups are limited per kiosk (ten in a row by default): the
+ * eleventh is 429 for that kiosk only; the others are answered as usual. */
+static void a_kiosk_that_looks_up_too_often_is_refused_alone(void **state)
+{
+    (void)state;
+    Kiosk busy = {.id = "k-busy", .org = "root", .server = &srv};
+    json_t *ans = ok_json(
+        as_admin(srv.admin_token, "POST", "/v1/admin/kiosks", "{\"id\":\"k-busy\",\"name\":\"大厅\",\"org\":\"root\"}"),
+        "kiosk");
+    snprintf(busy.token, sizeof busy.token, "%s", str(ans, "token"));
+    json_decref(ans);
+    char unknown[RECEIPT_DIGITS + 1], path[80];
+    Err err;
+    assert_int_equal(receipt_from_feedback_id("never-sent-0002", unknown, &err), 0);
+    snprintf(path, sizeof path, "/v1/kiosk/receipts/%s", unknown);
+    for (int i = 0; i < RECEIPT_LOOKUP_BURST; i++)
+        expect_status(kiosk_call(&busy, "GET", path, NULL), 404, "a lookup within the limit");
+    Reply r = kiosk_call(&busy, "GET", path, NULL);
+    assert_int_equal(r.status, 429);
+    assert_non_null(strstr(r.body, "too_many"));
+    assert_non_null(strstr(r.body, "查询太频繁"));
+    reply_free(&r);
+    expect_status(kiosk_call(&kiosks[K_QINGHE], "GET", path, NULL), 404, "another kiosk meanwhile");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -691,6 +717,7 @@ int main(void)
         cmocka_unit_test(reports_are_seen_by_supervise_and_handled_by_approve),
         cmocka_unit_test(satisfaction_counts_ratings_only),
         cmocka_unit_test(a_database_of_the_previous_schema_keeps_every_feedback_row),
+        cmocka_unit_test(a_kiosk_that_looks_up_too_often_is_refused_alone),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

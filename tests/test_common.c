@@ -6,6 +6,7 @@
 
 #include "blobfile.h"
 #include "path.h"
+#include "ratelimit.h"
 #include "sqlutil.h"
 
 static void a_path_that_does_not_fit_fails(void **state)
@@ -128,12 +129,60 @@ static void the_statement_cache_reuses_and_fails_closed(void **state)
     assert_int_equal(sqlite3_close(db), SQLITE_OK);
 }
 
+/* 60 an hour, 10 at once: the eleventh in a row waits a minute, and a
+ * minute later one more is allowed; another key is untouched. */
+static void a_rate_limit_allows_a_burst_then_its_rate(void **state)
+{
+    (void)state;
+    RateLimit *rl;
+    Err err;
+    assert_int_equal(ratelimit_new(60, 10, &rl, &err), 0);
+    int retry = -1;
+    double t = 1000;
+    for (int i = 0; i < 10; i++) assert_int_equal(ratelimit_take(rl, "k-1", t, &retry), 0);
+    assert_int_equal(ratelimit_take(rl, "k-1", t, &retry), 1);
+    assert_int_equal(retry, 60);
+    assert_int_equal(ratelimit_take(rl, "k-2", t, &retry), 0);
+    assert_int_equal(ratelimit_take(rl, "k-1", t + 30000, &retry), 1);
+    assert_int_equal(retry, 30);
+    assert_int_equal(ratelimit_take(rl, "k-1", t + 60000, &retry), 0);
+    assert_int_equal(ratelimit_take(rl, "k-1", t + 60000, &retry), 1);
+    ratelimit_free(rl);
+    /* 0 an hour: no limit. */
+    assert_int_equal(ratelimit_new(0, 1, &rl, &err), 0);
+    for (int i = 0; i < 100; i++) assert_int_equal(ratelimit_take(rl, "k-1", t, &retry), 0);
+    ratelimit_free(rl);
+    assert_int_equal(ratelimit_new(-1, 1, &rl, &err), -1);
+}
+
+/* Far more keys than slots: the table does not grow, and a key that has
+ * used up its bucket keeps it — the fuller buckets of new keys give way. */
+static void a_rate_limit_stays_bounded_and_keeps_an_exhausted_key(void **state)
+{
+    (void)state;
+    RateLimit *rl;
+    Err err;
+    assert_int_equal(ratelimit_new(60, 2, &rl, &err), 0);
+    int retry;
+    assert_int_equal(ratelimit_take(rl, "spent", 0, &retry), 0);
+    assert_int_equal(ratelimit_take(rl, "spent", 0, &retry), 0);
+    char key[32];
+    for (int i = 0; i < 100000; i++) {
+        snprintf(key, sizeof key, "kiosk-%d", i);
+        assert_int_equal(ratelimit_take(rl, key, 1, &retry), 0);
+    }
+    assert_int_equal(ratelimit_take(rl, "spent", 2, &retry), 1);
+    ratelimit_free(rl);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_path_that_does_not_fit_fails),
         cmocka_unit_test(errors_carry_their_kind),
         cmocka_unit_test(the_statement_cache_reuses_and_fails_closed),
+        cmocka_unit_test(a_rate_limit_allows_a_burst_then_its_rate),
+        cmocka_unit_test(a_rate_limit_stays_bounded_and_keeps_an_exhausted_key),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,13 +4,23 @@
  * the kiosk never uses before each check, so what a frame touched shows:
  *   - a still home screen (the urgent notice in its strip, the ticker's
  *     welcome line) draws nothing for seconds;
- *   - a scrolling notice touches only the ticker strip at the bottom, and
- *     those pixels are exactly what a full frame draws at the same moment;
+ *   - a scrolling notice touches only the band of the ticker strip at the
+ *     bottom that its text covers, and those pixels are exactly what a
+ *     full frame draws at the same moment;
  *   - a finger on a tile touches only that tile (and the ticker's strip);
  *   - a tap on a tile slides the category in by moving pictures: halfway,
  *     the band between header and bar is the home picture (as it was on
  *     screen) moved out and the category's moved in beside it, the chrome
- *     is the category's, and the last frame is exactly a full frame. */
+ *     is the category's, and the last frame is exactly a full frame;
+ *   - a finger drags a reader's page: mid-drag the band is the page moved
+ *     by exactly the finger's distance with the next page beside it, the
+ *     chrome untouched; let go short of a third of the width and slowly, the
+ *     pixels are back as they were, on the same page; dragged further, or
+ *     flicked, the page turns; at the first and the last page the page
+ *     moves less than the finger (a rubber band) with the background beside
+ *     it, and nothing turns; a second finger or new content ends a drag;
+ *     the header's clock changes around a dragged page, and home's ticker
+ *     scrolls under dragged tiles exactly as a full frame draws it. */
 #include <SDL.h>
 #include <SDL_image.h>
 #include <SDL_ttf.h>
@@ -140,20 +150,31 @@ static void test_a_scrolling_notice_touches_only_its_strip_as_a_full_frame_would
     memcpy(partial, s->pixels, bytes);
     app_redraw(app);
     app_render(app); /* the same moment, the whole frame */
-    int drawn = 0, first = -1;
+    /* Every pixel the frame touched is the full frame's; the touched ones
+     * lie in the ticker's strip, in the band its text covers (the badge
+     * and the strip's top line are left alone). */
+    Uint32 magenta = SDL_MapRGB(s->format, 255, 0, 255);
+    int rows = 0, first = -1, last = -1, left = s->w, right = -1;
     for (int y = 0; y < s->h; y++) {
         const Uint32 *p = (const Uint32 *)((const Uint8 *)partial + y * s->pitch);
-        bool untouched = true;
-        for (int x = 0; x < s->w; x++) untouched = untouched && p[x] == SDL_MapRGB(s->format, 255, 0, 255);
-        if (untouched) continue;
+        bool touched = false;
+        for (int x = 0; x < s->w; x++) {
+            if (p[x] == magenta) continue;
+            assert_int_equal(p[x], row(s, y)[x]);
+            touched = true;
+            if (x < left) left = x;
+            if (x > right) right = x;
+        }
+        if (!touched) continue;
         if (first < 0) first = y;
-        drawn++;
-        assert_memory_equal(p, row(s, y), (size_t)s->w * 4);
+        last = y;
+        rows++;
     }
-    /* One strip at the bottom, about the ticker's 100 px (a few more for the drift). */
-    print_message("the frame touched %d rows from %d\n", drawn, first);
-    assert_true(drawn >= 60 && drawn <= 130);
-    assert_int_equal(first + drawn, s->h);
+    print_message("the frame touched %d rows from %d, x %d to %d\n", rows, first, left, right);
+    assert_int_equal(rows, last - first + 1); /* one band */
+    assert_true(rows >= 40 && rows <= 80); /* a line of 40 px type, a few more for the drift */
+    assert_true(first >= s->h - 110); /* inside the strip at the bottom */
+    assert_true(left > 100 && right >= s->w - 60); /* right of the badge, to the strip's end */
     assert_false(row_poisoned(s, 0)); /* the full frame drew the rest */
     free(partial);
 }
@@ -280,6 +301,326 @@ static void test_a_tap_slides_the_pictures_it_has(void **state)
     free(category);
 }
 
+/* ---- a finger drags the page ------------------------------------------- */
+
+#define FINGER_Y 600
+
+static void touch(Uint32 type, SDL_FingerID id, int x, int y)
+{
+    SDL_Event e = {0};
+    e.type = type;
+    e.tfinger.touchId = 1;
+    e.tfinger.fingerId = id;
+    e.tfinger.x = (x + 0.5f) / W;
+    e.tfinger.y = (y + 0.5f) / H;
+    e.tfinger.pressure = 1;
+    app_handle_event(app, &e);
+}
+
+/* Finger 0 down at x, then moved to x + dx in 16 ms steps of at most
+ * `step` px, each step a frame, as a panel reports a finger at 60 Hz. */
+static void drag_by(int x, int dx, int step)
+{
+    touch(SDL_FINGERDOWN, 0, x, FINGER_Y);
+    app_advance(app, 16);
+    int moved = 0;
+    while (moved != dx) {
+        int d = dx - moved;
+        moved += d > step ? step : d < -step ? -step : d;
+        touch(SDL_FINGERMOTION, 0, x + moved, FINGER_Y);
+        app_advance(app, 16);
+    }
+}
+
+/* Finger 0 lifts at x; the slide that follows ends. */
+static void lift(int x)
+{
+    touch(SDL_FINGERUP, 0, x, FINGER_Y);
+    app_advance(app, 400);
+}
+
+static const char *pager_label(void)
+{
+    int n;
+    const Widget *w = ui_widgets(app_ui(app), &n);
+    for (int i = 0; i < n; i++)
+        if (w[i].kind == WIDGET_PAGER) return w[i].text;
+    return "";
+}
+
+static void assert_on_page(int page)
+{
+    char want[32];
+    snprintf(want, sizeof want, "第 %d/", page);
+    assert_non_null(strstr(pager_label(), want));
+}
+
+static bool shows(const char *text)
+{
+    int n;
+    const Widget *w = ui_widgets(app_ui(app), &n);
+    for (int i = 0; i < n; i++)
+        if (strstr(w[i].text, text)) return true;
+    return false;
+}
+
+static Uint32 *full_frame(void)
+{
+    app_redraw(app);
+    app_render(app);
+    return copy_pixels();
+}
+
+static void assert_same_picture(const Uint32 *a, const Uint32 *b)
+{
+    for (int y = 0; y < H; y++) assert_memory_equal(row_of(a, y), row_of(b, y), (size_t)W * 4);
+}
+
+/* How far the band's rows of `moved` are `page` shifted (dx < 0: to the
+ * left), found on one row and then held on every row of the band; the
+ * rows outside the band are `chrome`'s. */
+static int band_shift(const Uint32 *moved, const Uint32 *page, const Uint32 *chrome)
+{
+    Chrome c = app_chrome(app, false);
+    /* The probe: the band's busiest row (a blank one matches any shift). */
+    int probe = c.body.y, most = -1, shift = 0;
+    for (int y = c.body.y; y < c.body.y + c.body.h; y++) {
+        int changes = 0;
+        for (int x = 1; x < W; x++) changes += row_of(page, y)[x] != row_of(page, y)[x - 1];
+        if (changes > most) most = changes, probe = y;
+    }
+    bool found = false;
+    for (int d = 1; d < W && !found; d++) {
+        if (memcmp(row_of(moved, probe), row_of(page, probe) + d, (size_t)(W - d) * 4) == 0) shift = -d, found = true;
+        else if (memcmp(row_of(moved, probe) + d, row_of(page, probe), (size_t)(W - d) * 4) == 0)
+            shift = d, found = true;
+    }
+    assert_true(found);
+    for (int y = 0; y < H; y++) {
+        if (y < c.body.y || y >= c.body.y + c.body.h) {
+            assert_memory_equal(row_of(moved, y), row_of(chrome, y), (size_t)W * 4);
+            continue;
+        }
+        if (shift < 0) assert_memory_equal(row_of(moved, y), row_of(page, y) - shift, (size_t)(W + shift) * 4);
+        else assert_memory_equal(row_of(moved, y) + shift, row_of(page, y), (size_t)(W - shift) * 4);
+    }
+    return shift;
+}
+
+/* The part of the band beside the moved page: `beside`'s pixels (the page
+ * that comes in), or the background when beside is NULL. */
+static void assert_beside(const Uint32 *moved, int shift, const Uint32 *beside)
+{
+    Chrome c = app_chrome(app, false);
+    SDL_Surface *s = window_pixels();
+    Uint32 bg = SDL_MapRGB(s->format, ui_theme.bg.r, ui_theme.bg.g, ui_theme.bg.b);
+    int from = shift < 0 ? W + shift : 0, n = shift < 0 ? -shift : shift;
+    for (int y = c.body.y; y < c.body.y + c.body.h; y++) {
+        if (beside && shift < 0) assert_memory_equal(row_of(moved, y) + from, row_of(beside, y), (size_t)n * 4);
+        else if (beside) assert_memory_equal(row_of(moved, y), row_of(beside, y) + W - n, (size_t)n * 4);
+        else
+            for (int x = from; x < from + n; x++) assert_int_equal(row_of(moved, y)[x], bg);
+    }
+}
+
+static void test_a_finger_drags_the_readers_page(void **state)
+{
+    (void)state;
+    app_home(app);
+    app_advance(app, 400);
+    assert_int_equal(app_open(app, "reader", "i-long"), 0);
+    app_advance(app, 800); /* the slide, then the next page rasterised meanwhile */
+    assert_on_page(1);
+    Uint32 *page1 = full_frame();
+
+    /* Mid-drag: the page moved by exactly the finger's 300 px, page 2 beside it. */
+    drag_by(1200, -300, 40);
+    assert_string_equal(app_screen_name(app), "reader");
+    Uint32 *mid = copy_pixels();
+    assert_int_equal(band_shift(mid, page1, page1), -300);
+
+    /* Held still, then let go short of a third of the width: back, same page. */
+    app_advance(app, 200);
+    lift(900);
+    Uint32 *back = copy_pixels();
+    assert_same_picture(back, page1);
+    assert_on_page(1);
+
+    /* Dragged past a third of the width: page 2, and the slide ends on a full frame. */
+    drag_by(1500, -800, 40);
+    lift(700);
+    assert_on_page(2);
+    Uint32 *turned = copy_pixels();
+    Uint32 *page2 = full_frame();
+    assert_same_picture(turned, page2);
+    /* ...and page 2 is what came in beside page 1 mid-drag. */
+    assert_beside(mid, -300, page2);
+
+    /* A flick (200 px in 50 ms) back to page 1. */
+    drag_by(800, 200, 70);
+    lift(1000);
+    assert_on_page(1);
+    free(mid);
+    free(back);
+    free(turned);
+    free(page2);
+
+    /* At the first page: a rubber band, the background beside it, no turn, the note. */
+    Uint32 *first = full_frame();
+    drag_by(600, 400, 40);
+    Uint32 *pulled = copy_pixels();
+    int shift = band_shift(pulled, first, first);
+    print_message("a 400 px pull at the first page moved it %d px\n", shift);
+    assert_true(shift > 0 && shift < 400 && shift <= W / 3);
+    assert_beside(pulled, shift, NULL);
+    lift(1000);
+    assert_on_page(1);
+    assert_true(shows("已是第一页"));
+    free(pulled);
+    free(first);
+    free(page1);
+}
+
+static void test_a_drag_at_the_last_page_only_stretches(void **state)
+{
+    (void)state;
+    app_advance(app, 4000); /* the note gone */
+    for (int i = 0; i < 40 && !shows("已是最后一页"); i++) {
+        touch(SDL_FINGERDOWN, 0, 1500, FINGER_Y);
+        touch(SDL_FINGERMOTION, 0, 1000, FINGER_Y);
+        touch(SDL_FINGERMOTION, 0, 500, FINGER_Y);
+        touch(SDL_FINGERUP, 0, 500, FINGER_Y);
+        app_advance(app, 300);
+    }
+    const char *label = strstr(pager_label(), "第 ");
+    assert_non_null(label);
+    int page, pages;
+    assert_int_equal(sscanf(label, "第 %d/%d 页", &page, &pages), 2);
+    assert_int_equal(page, pages);
+    assert_true(pages > 2);
+    app_advance(app, 4000);
+    Uint32 *last = full_frame();
+    drag_by(1500, -700, 50);
+    Uint32 *pulled = copy_pixels();
+    int shift = band_shift(pulled, last, last);
+    assert_true(shift < 0 && shift > -700 && -shift <= W / 3);
+    assert_beside(pulled, shift, NULL);
+    lift(800);
+    label = strstr(pager_label(), "第 ");
+    assert_int_equal(sscanf(label, "第 %d/", &page), 1);
+    assert_int_equal(page, pages);
+    assert_true(shows("已是最后一页"));
+    free(last);
+    free(pulled);
+    /* Back to page 1 for the next test. */
+    for (int i = 0; i < 40 && !strstr(pager_label(), "第 1/"); i++) {
+        touch(SDL_FINGERDOWN, 0, 500, FINGER_Y);
+        touch(SDL_FINGERMOTION, 0, 1000, FINGER_Y);
+        touch(SDL_FINGERMOTION, 0, 1500, FINGER_Y);
+        touch(SDL_FINGERUP, 0, 1500, FINGER_Y);
+        app_advance(app, 300);
+    }
+    assert_on_page(1);
+}
+
+static void test_a_second_finger_or_new_content_ends_a_drag(void **state)
+{
+    (void)state;
+    app_advance(app, 4000);
+    Uint32 *page1 = full_frame();
+    /* A second finger: the page goes back, and the first finger does nothing more. */
+    drag_by(1500, -500, 50);
+    touch(SDL_FINGERDOWN, 1, 400, FINGER_Y);
+    app_advance(app, 300);
+    Uint32 *back = copy_pixels();
+    assert_same_picture(back, page1);
+    touch(SDL_FINGERMOTION, 0, 300, FINGER_Y);
+    app_advance(app, 16);
+    touch(SDL_FINGERUP, 1, 400, FINGER_Y);
+    lift(300);
+    assert_on_page(1);
+    free(back);
+    back = copy_pixels();
+    assert_same_picture(back, page1);
+    free(back);
+
+    /* New content mid-drag: the drag ends, the page is drawn as it is now. */
+    drag_by(1500, -500, 50);
+    change_notices("{\"format\":\"dangwu-feed\",\"version\":1,\"kind\":\"delta\",\"base_revision\":3,"
+                   "\"revision\":4,\"notices\":{\"delete\":[\"n-day\"]}}");
+    app_advance(app, 16);
+    Uint32 *after = copy_pixels();
+    Uint32 *now = full_frame();
+    assert_same_picture(after, now);
+    touch(SDL_FINGERMOTION, 0, 300, FINGER_Y);
+    app_advance(app, 16);
+    lift(300);
+    assert_on_page(1);
+    free(after);
+    free(now);
+    free(page1);
+}
+
+static void test_the_header_goes_on_around_a_dragged_page(void **state)
+{
+    (void)state;
+    app_advance(app, 4000);
+    Uint32 *page1 = full_frame();
+    drag_by(1500, -300, 50);
+    app_set_wall_time(app, app_time(app) + 60); /* the header's clock: the next minute */
+    touch(SDL_FINGERMOTION, 0, 1200, FINGER_Y);
+    app_advance(app, 16);
+    Uint32 *mid = copy_pixels();
+    app_advance(app, 200);
+    lift(1200);
+    assert_on_page(1);
+    Uint32 *later = full_frame();
+    /* The band still the held page moved by the finger; around it, the new minute. */
+    assert_int_equal(band_shift(mid, page1, later), -300);
+    Chrome c = app_chrome(app, false);
+    bool header_changed = false;
+    for (int y = 0; y < c.body.y; y++)
+        header_changed = header_changed || memcmp(row_of(page1, y), row_of(later, y), (size_t)W * 4) != 0;
+    assert_true(header_changed);
+    free(page1);
+    free(mid);
+    free(later);
+}
+
+static void test_the_ticker_scrolls_under_a_dragged_home(void **state)
+{
+    (void)state;
+    change_notices("{\"format\":\"dangwu-feed\",\"version\":1,\"kind\":\"delta\",\"base_revision\":4,"
+                   "\"revision\":5,\"notices\":{\"upsert\":[{\"id\":\"n-day\",\"period\":\"periodic\",\"text\":"
+                   "\"每月第一个工作日为党务公开日，欢迎党员群众到镇党群服务中心查阅公开内容；对公开内容有疑问的，"
+                   "可在本屏“意见建议”中留言，也可到镇党政办公室当面咨询，我们将在五个工作日内答复。\"}]}}");
+    app_home(app);
+    app_advance(app, 400);
+    assert_string_equal(app_screen_name(app), "home");
+    app_advance(app, 4500); /* the long notice scrolls */
+    /* One page of tiles: the drag only stretches, and the ticker goes on under it. */
+    drag_by(700, 300, 50);
+    Uint32 *a = copy_pixels();
+    touch(SDL_FINGERMOTION, 0, 1000, FINGER_Y);
+    app_advance(app, 50);
+    Uint32 *b = copy_pixels();
+    Chrome c = app_chrome(app, false);
+    int below = c.body.y + c.body.h, moved = 0;
+    for (int y = below; y < H; y++) moved += memcmp(row_of(a, y), row_of(b, y), (size_t)W * 4) != 0;
+    print_message("the ticker moved on %d rows under the dragged home\n", moved);
+    assert_true(moved > 0);
+    Err err;
+    assert_int_equal(app_screenshot(app, test_path("home-drag.png"), &err), 0); /* a full frame, the same moment */
+    Uint32 *full = copy_pixels();
+    for (int y = 0; y < H; y++)
+        if (y < c.body.y || y >= below) assert_memory_equal(row_of(b, y), row_of(full, y), (size_t)W * 4);
+    lift(1000);
+    assert_string_equal(app_screen_name(app), "home");
+    free(a);
+    free(b);
+    free(full);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -287,6 +628,11 @@ int main(void)
         cmocka_unit_test(test_a_scrolling_notice_touches_only_its_strip_as_a_full_frame_would),
         cmocka_unit_test(test_a_finger_on_a_tile_touches_only_that_tile),
         cmocka_unit_test(test_a_tap_slides_the_pictures_it_has),
+        cmocka_unit_test(test_a_finger_drags_the_readers_page),
+        cmocka_unit_test(test_a_drag_at_the_last_page_only_stretches),
+        cmocka_unit_test(test_a_second_finger_or_new_content_ends_a_drag),
+        cmocka_unit_test(test_the_header_goes_on_around_a_dragged_page),
+        cmocka_unit_test(test_the_ticker_scrolls_under_a_dragged_home),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -298,6 +298,9 @@ static void feedback_outbox_keeps_and_then_forgets_contacts(void **state)
     store_close(s);
 }
 
+#define DAY1 "2026-11-20"
+#define DAY2 "2026-11-21"
+
 static void state_and_view_counts(void **state)
 {
     (void)state;
@@ -309,8 +312,8 @@ static void state_and_view_counts(void **state)
     assert_int_equal(store_state_set(s, "sync.state", "ok", &err), 0);
     assert_int_equal(store_state_get(s, "sync.state", buf, sizeof buf), 0);
     assert_string_equal(buf, "ok");
-    assert_int_equal(store_item_viewed(s, "x", 1, &err), 0);
-    assert_int_equal(store_item_viewed(s, "x", 1, &err), 0);
+    assert_int_equal(store_item_viewed(s, "x", DAY1, 1, &err), 0);
+    assert_int_equal(store_item_viewed(s, "x", DAY2, 1, &err), 0);
     assert_int_equal(test_view_count(s, "x"), 2);
     assert_int_equal(test_view_count(s, "never"), 0);
     store_close(s);
@@ -323,15 +326,16 @@ static void views_are_reported_once(void **state)
     Err err;
     StoreViews *v;
     int n;
-    for (int i = 0; i < 3; i++) assert_int_equal(store_item_viewed(s, "a", 1, &err), 0);
-    assert_int_equal(store_item_viewed(s, "b", 1, &err), 0);
+    for (int i = 0; i < 3; i++) assert_int_equal(store_item_viewed(s, "a", DAY1, 1, &err), 0);
+    assert_int_equal(store_item_viewed(s, "b", DAY1, 1, &err), 0);
     assert_int_equal(store_views_unreported(s, 1, &v, &n, &err), 0);
     assert_int_equal(n, 1); /* the limit holds; the most viewed first */
     assert_string_equal(v[0].item_id, "a");
+    assert_string_equal(v[0].day, DAY1);
     assert_int_equal(v[0].count, 3);
     /* A view while the report is in flight is not swallowed by its acknowledgement. */
-    assert_int_equal(store_item_viewed(s, "a", 1, &err), 0);
-    assert_int_equal(store_views_mark_reported(s, v, n, &err), 0);
+    assert_int_equal(store_item_viewed(s, "a", DAY1, 1, &err), 0);
+    assert_int_equal(store_views_mark_reported(s, v, n, DAY1, &err), 0);
     store_free(v);
     assert_int_equal(store_views_unreported(s, 500, &v, &n, &err), 0);
     assert_int_equal(n, 2);
@@ -339,29 +343,59 @@ static void views_are_reported_once(void **state)
     assert_int_equal(v[0].count, 1);
     assert_string_equal(v[1].item_id, "b");
     assert_int_equal(v[1].count, 1);
-    assert_int_equal(store_views_mark_reported(s, v, n, &err), 0);
+    assert_int_equal(store_views_mark_reported(s, v, n, DAY1, &err), 0);
     store_free(v);
     assert_int_equal(store_views_unreported(s, 500, &v, &n, &err), 0);
     assert_int_equal(n, 0);
     store_free(v);
-    assert_int_equal(test_view_count(s, "a"), 4);
+    assert_int_equal(test_view_count(s, "a"), 4); /* today's are kept */
     store_close(s);
 }
 
-/* A kiosk from before view reports keeps its counts, all still to report. */
+/* Each day's views are its own count, the oldest day reported first; a
+ * past day the server has all of is let go. */
+static void views_keep_their_day(void **state)
+{
+    (void)state;
+    Store *s = test_store_fresh("days.db");
+    Err err;
+    StoreViews *v;
+    int n;
+    assert_int_equal(store_item_viewed(s, "a", DAY2, 1, &err), 0);
+    assert_int_equal(store_item_viewed(s, "a", DAY1, 2, &err), 0);
+    assert_int_equal(store_views_unreported(s, 500, &v, &n, &err), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(v[0].day, DAY1);
+    assert_int_equal(v[0].count, 2);
+    assert_string_equal(v[1].day, DAY2);
+    assert_int_equal(v[1].count, 1);
+    assert_int_equal(store_views_mark_reported(s, v, n, DAY2, &err), 0);
+    store_free(v);
+    assert_int_equal(test_view_count(s, "a"), 1); /* DAY1's row is gone, today's (DAY2) stays */
+    assert_int_equal(store_item_viewed(s, "a", DAY2, 1, &err), 0);
+    assert_int_equal(store_views_unreported(s, 500, &v, &n, &err), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(v[0].count, 1);
+    store_free(v);
+    store_close(s);
+}
+
+/* A kiosk from before view reports keeps its counts, all still to report;
+ * one from before the days (schema 5) keeps its unreported views, dated
+ * the day of the migration (China Standard Time). */
 static void views_survive_the_migration(void **state)
 {
     (void)state;
     Store *s = test_store_fresh("old.db");
     Err err;
-    assert_int_equal(store_item_viewed(s, "a", 1, &err), 0);
+    assert_int_equal(store_item_viewed(s, "a", DAY1, 1, &err), 0);
     store_close(s);
     const char *path = test_path("old.db");
     sqlite3 *db;
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
     /* Back to schema 1: without the columns of the later migrations. */
     assert_int_equal(sqlite3_exec(db,
-                                  TEST_UNDO_SCHEMA_5
+                                  TEST_UNDO_SCHEMA_6 TEST_UNDO_SCHEMA_5
                                   "ALTER TABLE view_counts DROP COLUMN reported; ALTER TABLE items DROP COLUMN lang;"
                                   "ALTER TABLE items DROP COLUMN body_format; ALTER TABLE categories DROP COLUMN lang;"
                                   "PRAGMA user_version = 1",
@@ -375,6 +409,29 @@ static void views_survive_the_migration(void **state)
     assert_int_equal(store_views_unreported(s, 500, &v, &n, &err), 0);
     assert_int_equal(n, 1);
     assert_int_equal(v[0].count, 1);
+    store_free(v);
+    store_close(s);
+
+    s = test_store_fresh("five.db");
+    for (int i = 0; i < 3; i++) assert_int_equal(store_item_viewed(s, "b", DAY1, 1, &err), 0);
+    store_close(s);
+    path = test_path("five.db");
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, TEST_UNDO_SCHEMA_6 "UPDATE view_counts SET reported = 1; PRAGMA user_version = 5",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    char today[PROTO_DAY_SIZE];
+    feed_format_day((int64_t)time(NULL), today, sizeof today);
+    assert_int_equal(store_open(path, &s, &err), 0);
+    assert_int_equal(test_schema_version(s), STORE_SCHEMA_VERSION);
+    assert_int_equal(store_views_unreported(s, 500, &v, &n, &err), 0);
+    char after[PROTO_DAY_SIZE];
+    feed_format_day((int64_t)time(NULL), after, sizeof after);
+    assert_int_equal(n, 1);
+    assert_int_equal(v[0].count, 2); /* 3 made, 1 reported */
+    /* the day of the migration (a test run across midnight may see either) */
+    assert_true(strcmp(v[0].day, today) == 0 || strcmp(v[0].day, after) == 0);
     store_free(v);
     store_close(s);
 }
@@ -394,6 +451,7 @@ int main(void)
         cmocka_unit_test(feedback_outbox_keeps_and_then_forgets_contacts),
         cmocka_unit_test(state_and_view_counts),
         cmocka_unit_test(views_are_reported_once),
+        cmocka_unit_test(views_keep_their_day),
         cmocka_unit_test(views_survive_the_migration),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

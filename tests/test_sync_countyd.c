@@ -476,17 +476,70 @@ static void test_views_reach_the_admins(void **state)
     assert_int_equal(server_views("gk-001"), 0);
     Store *s = kiosk_store_open();
     Err err;
-    for (int i = 0; i < 3; i++) assert_int_equal(store_item_viewed(s, "gk-001", 1, &err), 0);
+    char today[PROTO_DAY_SIZE];
+    feed_format_day((int64_t)time(NULL), today, sizeof today);
+    for (int i = 0; i < 3; i++) assert_int_equal(store_item_viewed(s, "gk-001", today, 1, &err), 0);
     store_close(s);
     assert_int_equal(kiosk_sync(), 0);
     assert_int_equal(server_views("gk-001"), 3);
     assert_int_equal(kiosk_sync(), 0); /* nothing new: nothing added */
     assert_int_equal(server_views("gk-001"), 3);
     s = kiosk_store_open();
-    assert_int_equal(store_item_viewed(s, "gk-001", 1, &err), 0);
+    assert_int_equal(store_item_viewed(s, "gk-001", today, 1, &err), 0);
     store_close(s);
     assert_int_equal(kiosk_sync(), 0);
     assert_int_equal(server_views("gk-001"), 4);
+}
+
+/* The views of day `day` in the admins' statistics by day (from `from` to today). */
+static int64_t server_views_on(const char *from, const char *day)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/v1/admin/stats?unit=day&from=%s", from);
+    json_t *stats = countyd_admin_expect(&county, "GET", path, "application/json", NULL, 0, 200);
+    json_t *t = json_object_get(stats, "over_time");
+    size_t i;
+    json_t *p;
+    int64_t n = -1;
+    json_array_foreach (json_object_get(t, "periods"), i, p)
+        if (strcmp(json_string_value(p), day) == 0)
+            n = json_integer_value(json_array_get(json_object_get(t, "total"), i));
+    json_decref(stats);
+    return n;
+}
+
+/* Views made offline count on the day they were made, not the day they
+ * reach the server; a kiosk whose clock ran days ahead still reports its
+ * views (undated, on the day they arrive) and stays in touch. */
+static void test_views_count_on_their_day(void **state)
+{
+    (void)state;
+    publish_item("gk-001", "关于召开党员大会的通知", "public", false);
+    assert_int_equal(kiosk_sync(), 0);
+    int64_t now = (int64_t)time(NULL);
+    char today[PROTO_DAY_SIZE], earlier[PROTO_DAY_SIZE], ahead[PROTO_DAY_SIZE];
+    feed_format_day(now, today, sizeof today);
+    feed_format_day(now - 3 * 86400, earlier, sizeof earlier);
+    feed_format_day(now + 5 * 86400, ahead, sizeof ahead);
+    Store *s = kiosk_store_open();
+    Err err;
+    assert_int_equal(store_item_viewed(s, "gk-001", earlier, 2, &err), 0);
+    assert_int_equal(store_item_viewed(s, "gk-001", today, 1, &err), 0);
+    store_close(s);
+    assert_int_equal(kiosk_sync(), 0);
+    assert_int_equal(server_views_on(earlier, earlier), 2);
+    assert_int_equal(server_views_on(earlier, today), 1);
+    assert_int_equal(count_rows("SELECT count(*) FROM view_counts WHERE count > reported"), 0);
+    /* The past day, all reported, is let go; today's row stays. */
+    assert_int_equal(count_rows("SELECT count(*) FROM view_counts"), 1);
+
+    s = kiosk_store_open();
+    assert_int_equal(store_item_viewed(s, "gk-001", ahead, 4, &err), 0);
+    store_close(s);
+    assert_int_equal(kiosk_sync(), 0);
+    assert_int_equal(server_views_on(earlier, today), 5);
+    assert_int_equal(server_views("gk-001"), 7);
+    assert_int_equal(count_rows("SELECT count(*) FROM view_counts WHERE count > reported"), 0);
 }
 
 /* Waits for a state, polling it, at most `seconds` (a bound for a broken
@@ -571,6 +624,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_heartbeat_settings_and_commands, setup, teardown),
         cmocka_unit_test_setup_teardown(test_running_kiosk_gets_publish_within_seconds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_views_reach_the_admins, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_views_count_on_their_day, setup, teardown),
         cmocka_unit_test_setup_teardown(test_publication_does_not_wait_for_images, setup, teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);

@@ -48,6 +48,14 @@ static inline void test_append(char *buf, size_t size, const char *text)
     snprintf(buf + used, size - used, "%s", text);
 }
 
+/* SQL that takes a store back from schema 6 to schema 5 (views without
+ * their day, summed per item), for tests of older migrations. */
+#define TEST_UNDO_SCHEMA_6                                                                                             \
+    "CREATE TABLE view_counts_5 (item_id TEXT PRIMARY KEY, count INTEGER NOT NULL DEFAULT 0,"                          \
+    "  reported INTEGER NOT NULL DEFAULT 0);"                                                                          \
+    "INSERT INTO view_counts_5 SELECT item_id, sum(count), sum(reported) FROM view_counts GROUP BY item_id;"           \
+    "DROP TABLE view_counts; ALTER TABLE view_counts_5 RENAME TO view_counts;"
+
 /* SQL that takes a store back from schema 5 to schema 4 (without the
  * columns and table of the change and withdrawal notes), for tests of
  * older migrations. */

@@ -628,7 +628,9 @@ static int start_sync(Run *r)
     return 0;
 }
 
-/* Waits (real time, up to 30 s) until sync_state KEY is VALUE. */
+/* Waits (real time, up to 30 s) until sync_state KEY is VALUE.  What the
+ * sync thread asks of the screen meanwhile (a remote screenshot's frame)
+ * is drawn as it would be on a screen. */
 static int wait_state(Run *r, const char *key, const char *value)
 {
     char have[256] = "";
@@ -638,6 +640,7 @@ static int wait_state(Run *r, const char *key, const char *value)
             return 0;
         }
         hold(r->app, 50);
+        process_events(r->app);
         if (app_quitting(r->app)) return 0;
     }
     return fail(r, "wait-state: %s is \"%s\" after 30 s, not \"%s\"", key, have, value);

@@ -59,13 +59,23 @@ static bool ans_refresh(App *app, void *st)
     return true;
 }
 
+static bool has_page(const Answers *a, int to) { return to >= 0 && to < page_count(a); }
+
+/* A finger drags the list: the page beside it (app.h, turn_page). */
+static bool ans_turn_page(App *app, void *st, int dir)
+{
+    Answers *a = st;
+    if (!has_page(a, a->page + dir)) return false;
+    a->page += dir;
+    load(app, a);
+    return true;
+}
+
 static void turn(App *app, Answers *a, int dir)
 {
-    int to = a->page + dir;
-    if (to < 0 || to >= page_count(a)) return;
+    if (!has_page(a, a->page + dir)) return;
     app_transition(app, dir);
-    a->page = to;
-    load(app, a);
+    ans_turn_page(app, a, dir);
 }
 
 static void ans_event(App *app, void *st, const ScreenEvent *ev)
@@ -215,6 +225,9 @@ const ScreenOps screen_answers = {
     .event = ans_event,
     .draw = ans_draw,
     .refresh = ans_refresh,
+    .turn_page = ans_turn_page,
+    .first_note = "已是第一页",
+    .last_note = "已是最后一页",
 };
 
 /* ---- one answer alone ------------------------------------------------- */
@@ -289,6 +302,17 @@ static void one_event(App *app, void *st, const ScreenEvent *ev)
     o->page = to;
 }
 
+/* A finger drags a long answer: the page beside it (app.h, turn_page). */
+static bool one_turn_page(App *app, void *st, int dir)
+{
+    (void)app;
+    One *o = st;
+    int to = o->page + dir;
+    if (to < 0 || to >= o->pages) return false;
+    o->page = to;
+    return true;
+}
+
 /* The answer in larger type: a card only as tall as its text (no empty
  * card under a short answer), pages of lines when it is long. */
 static void one_draw(App *app, void *st, Ui *ui)
@@ -342,4 +366,7 @@ const ScreenOps screen_answer = {
     .event = one_event,
     .draw = one_draw,
     .refresh = one_refresh,
+    .turn_page = one_turn_page,
+    .first_note = "已是第一页",
+    .last_note = "已是最后一页",
 };

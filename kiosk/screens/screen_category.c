@@ -117,12 +117,24 @@ static bool category_refresh(App *app, void *st)
     return true;
 }
 
+static bool has_page(const Category *c, int page) { return page >= 0 && page < pages_of(c) && page != c->page; }
+
 static void go_page(App *app, Category *c, int page)
 {
-    if (page < 0 || page >= pages_of(c) || page == c->page) return;
+    if (!has_page(c, page)) return;
     app_transition(app, page > c->page ? 1 : -1);
     c->page = page;
     load_items(app, c);
+}
+
+/* A finger drags the list: the page beside it (app.h, turn_page). */
+static bool category_turn_page(App *app, void *st, int dir)
+{
+    Category *c = st;
+    if (!has_page(c, c->page + dir)) return false;
+    c->page += dir;
+    load_items(app, c);
+    return true;
 }
 
 static void category_event(App *app, void *st, const ScreenEvent *ev)
@@ -332,4 +344,7 @@ const ScreenOps screen_category = {
     .event = category_event,
     .draw = category_draw,
     .refresh = category_refresh,
+    .turn_page = category_turn_page,
+    .first_note = "已是第一页",
+    .last_note = "已是最后一页",
 };

@@ -945,6 +945,7 @@ const ScreenOps screen_feedback = {
     .update = fb_update,
     .draw = fb_draw,
     .pointer = fb_pointer,
+    .visitor_input = true,
 };
 
 /* The keyboard's engines are freed a while after it closed, whatever

@@ -100,6 +100,7 @@ static void finish(App *app, LookupScreen *s, const LookupResult *res)
              res->outcome == LOOKUP_FOUND      ? case_status_word(res->status)
              : res->outcome == LOOKUP_UNKNOWN  ? "unknown to the server"
              : res->outcome == LOOKUP_CONFLICT ? "shared by two submissions"
+             : res->outcome == LOOKUP_BUSY     ? "refused: too many lookups from this kiosk"
                                                : "not possible now");
     app_redraw(app);
 }
@@ -126,13 +127,31 @@ static void ask(App *app, LookupScreen *s)
     }
 }
 
+static bool lk_has_page(const LookupScreen *s, int to) { return s->view == LK_RESULT && to >= 0 && to < s->pages; }
+
+/* A finger drags a long answer: the page beside it (app.h, turn_page). */
+static bool lk_turn_page(App *app, void *st, int dir)
+{
+    (void)app;
+    LookupScreen *s = st;
+    if (!lk_has_page(s, s->page + dir)) return false;
+    s->page += dir;
+    return true;
+}
+
+static void lk_turn(App *app, LookupScreen *s, int dir)
+{
+    if (!lk_has_page(s, s->page + dir)) return;
+    app_transition(app, dir);
+    s->page += dir;
+}
+
 static void lk_event(App *app, void *st, const ScreenEvent *ev)
 {
     LookupScreen *s = st;
     Keyboard *kb = feedback_keyboard();
     if (s->view == LK_RESULT && ev->kind == INPUT_SWIPE && abs(ev->dx) > abs(ev->dy)) {
-        int to = s->page + (ev->dx < 0 ? 1 : -1);
-        if (to >= 0 && to < s->pages) app_transition(app, to > s->page ? 1 : -1), s->page = to;
+        lk_turn(app, s, ev->dx < 0 ? 1 : -1);
         return;
     }
     if (ev->kind != INPUT_TAP || !ev->id[0]) return;
@@ -147,8 +166,7 @@ static void lk_event(App *app, void *st, const ScreenEvent *ev)
     } else if (s->view == LK_RESULT && strcmp(ev->id, "lk.again") == 0) {
         start_entry(s);
     } else if (s->view == LK_RESULT && (strcmp(ev->id, PAGER_PREV) == 0 || strcmp(ev->id, PAGER_NEXT) == 0)) {
-        int to = s->page + (strcmp(ev->id, PAGER_NEXT) == 0 ? 1 : -1);
-        if (to >= 0 && to < s->pages) app_transition(app, to > s->page ? 1 : -1), s->page = to;
+        lk_turn(app, s, strcmp(ev->id, PAGER_NEXT) == 0 ? 1 : -1);
     }
 }
 
@@ -382,6 +400,10 @@ static void draw_result(LookupScreen *s, Column *c, int bottom)
         /* Never another person's answer: a person checks it. */
         line(c, "这个回执号需要人工核对", 52, true, ui_theme.text, 1, WIDGET_NOTE, "lk.note");
         line(c, "请到党群服务窗口，由工作人员为您查询。", 38, false, ui_theme.text_soft, 2, WIDGET_TEXT, NULL);
+    } else if (r->outcome == LOOKUP_BUSY) {
+        line(c, "这台触控屏刚才查询太多次了", 52, true, ui_theme.text, 1, WIDGET_NOTE, "lk.note");
+        line(c, s->unsent ? unsent : "请过几分钟再来查询，或到党群服务窗口由工作人员为您查询。", 38, false,
+             ui_theme.text_soft, 3, WIDGET_TEXT, NULL);
     } else if (r->outcome == LOOKUP_UNKNOWN) {
         line(c, "没有查到这个回执号", 52, true, ui_theme.text, 1, WIDGET_NOTE, "lk.note");
         line(c, s->unsent ? unsent : "请核对回执号后重新输入。刚提交的留言，送达县里后才能查到。", 38, false,
@@ -424,4 +446,8 @@ const ScreenOps screen_lookup = {
     .event = lk_event,
     .update = lk_update,
     .draw = lk_draw,
+    .turn_page = lk_turn_page,
+    .first_note = "已是第一页",
+    .last_note = "已是最后一页",
+    .visitor_input = true,
 };

@@ -605,18 +605,35 @@ static bool reader_refresh(App *app, void *st)
     return true;
 }
 
+/* Turns to page when there is one: no slide, no note. */
+static bool set_page(App *app, Reader *r, int page)
+{
+    if (r->withdrawn || page < 0 || page >= r->page_count) return false;
+    r->page = page;
+    r->page_since = app_ms(app);
+    set_anchor(r);
+    return true;
+}
+
+#define FIRST_NOTE "已是第一页"
+#define LAST_NOTE "已是最后一页"
+
 static void go_page(App *app, Reader *r, int page)
 {
-    if (page < 0) return;
-    if (page >= r->page_count) {
-        app_toast(app, "已是最后一页");
+    if (page < 0 || page >= r->page_count) {
+        app_toast(app, page < 0 ? FIRST_NOTE : LAST_NOTE);
         return;
     }
     if (page == r->page) return;
     app_transition(app, page > r->page ? 1 : -1);
-    r->page = page;
-    r->page_since = app_ms(app);
-    set_anchor(r);
+    set_page(app, r, page);
+}
+
+/* A finger drags the page: the page beside it (app.h, turn_page). */
+static bool reader_turn_page(App *app, void *st, int dir)
+{
+    Reader *r = st;
+    return set_page(app, r, r->page + dir);
 }
 
 static void reader_event(App *app, void *st, const ScreenEvent *ev)
@@ -973,4 +990,7 @@ const ScreenOps screen_reader = {
     .update = reader_update,
     .draw = reader_draw,
     .refresh = reader_refresh,
+    .turn_page = reader_turn_page,
+    .first_note = FIRST_NOTE,
+    .last_note = LAST_NOTE,
 };

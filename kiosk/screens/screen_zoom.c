@@ -243,20 +243,41 @@ static void attachment_pinch(App *app, void *st, const PinchEvent *pe)
 
 static int image_enter(App *app, void *st, const char *arg) { return attachment_enter(app, st, arg, false); }
 
+#define FIRST_IMAGE "已是第一张"
+#define LAST_IMAGE "已是最后一张"
+
+/* The item's next picture that way (its PDFs have a view of their own);
+ * -1 or the count past the ends. */
+static int next_image(const AttachmentView *v, int step)
+{
+    int next = v->index + step;
+    while (next >= 0 && next < v->item.s.image_count && proto_pdf_type(v->item.images[next].mime)) next += step;
+    return next;
+}
+
+/* A finger drags the picture (not zoomed): the one beside it (app.h, turn_page). */
+static bool image_turn_page(App *app, void *st, int dir)
+{
+    (void)app;
+    AttachmentView *v = st;
+    int next = next_image(v, dir);
+    if (v->z.s > 1.01f || next < 0 || next >= v->item.s.image_count) return false;
+    v->index = next;
+    v->z = (Zoom){.s = 1};
+    return true;
+}
+
 static void image_event(App *app, void *st, const ScreenEvent *ev)
 {
     AttachmentView *v = st;
     if (ev->kind == INPUT_SWIPE && v->z.s <= 1.01f && abs(ev->dx) >= abs(ev->dy)) {
-        int step = ev->dx < 0 ? 1 : -1, next = v->index + step;
-        /* The item's pictures only: its PDFs have a view of their own. */
-        while (next >= 0 && next < v->item.s.image_count && proto_pdf_type(v->item.images[next].mime)) next += step;
+        int step = ev->dx < 0 ? 1 : -1, next = next_image(v, step);
         if (next < 0 || next >= v->item.s.image_count) {
-            app_toast(app, next < 0 ? "已是第一张" : "已是最后一张");
+            app_toast(app, next < 0 ? FIRST_IMAGE : LAST_IMAGE);
             return;
         }
-        app_transition(app, ev->dx < 0 ? 1 : -1);
-        v->index = next;
-        v->z = (Zoom){.s = 1};
+        app_transition(app, step);
+        image_turn_page(app, v, step);
         return;
     }
     if (ev->kind != INPUT_TAP) return;
@@ -325,6 +346,9 @@ const ScreenOps screen_image = {
     .refresh = attachment_refresh,
     .pointer = attachment_pointer,
     .pinch = attachment_pinch,
+    .turn_page = image_turn_page,
+    .first_note = FIRST_IMAGE,
+    .last_note = LAST_IMAGE,
 };
 
 /* ---- one table --------------------------------------------------------- */
@@ -511,21 +535,40 @@ static const char *pdf_sha(const AttachmentView *v) { return v->item.images[v->i
 
 static int pdf_enter(App *app, void *st, const char *arg) { return attachment_enter(app, st, arg, true); }
 
+#define FIRST_PAGE "已是第一页"
+#define LAST_PAGE "已是最后一页"
+
+/* The PDF's pages known so far (1 until it is open). */
+static int pdf_page_count(App *app, const AttachmentView *v)
+{
+    int pages = 1;
+    if (ui_pdf_pages(app_ui(app), pdf_sha(v), &pages, NULL, 0) != PDF_READY) pages = 1;
+    return pages;
+}
+
+/* A finger drags the page (not zoomed): the one beside it (app.h, turn_page). */
+static bool pdf_turn_page(App *app, void *st, int dir)
+{
+    AttachmentView *v = st;
+    int next = v->page + dir;
+    if (v->z.s > 1.01f || next < 0 || next >= pdf_page_count(app, v)) return false;
+    v->page = next;
+    v->z = (Zoom){.s = 1};
+    return true;
+}
+
 static void pdf_event(App *app, void *st, const ScreenEvent *ev)
 {
     AttachmentView *v = st;
     if (ev->kind == INPUT_SWIPE && v->z.s <= 1.01f) {
         bool across = abs(ev->dx) >= abs(ev->dy);
-        int step = (across ? ev->dx : ev->dy) < 0 ? 1 : -1, pages = 1;
-        if (ui_pdf_pages(app_ui(app), pdf_sha(v), &pages, NULL, 0) != PDF_READY) pages = 1;
-        int next = v->page + step;
-        if (next < 0 || next >= pages) {
-            app_toast(app, next < 0 ? "已是第一页" : "已是最后一页");
+        int step = (across ? ev->dx : ev->dy) < 0 ? 1 : -1, next = v->page + step;
+        if (next < 0 || next >= pdf_page_count(app, v)) {
+            app_toast(app, next < 0 ? FIRST_PAGE : LAST_PAGE);
             return;
         }
         app_transition(app, step);
-        v->page = next;
-        v->z = (Zoom){.s = 1};
+        pdf_turn_page(app, v, step);
         return;
     }
     if (ev->kind != INPUT_TAP) return;
@@ -600,4 +643,7 @@ const ScreenOps screen_pdf = {
     .refresh = attachment_refresh,
     .pointer = attachment_pointer,
     .pinch = attachment_pinch,
+    .turn_page = pdf_turn_page,
+    .first_note = FIRST_PAGE,
+    .last_note = LAST_PAGE,
 };

@@ -120,6 +120,16 @@ static const char *const migrations[] = {
     "ALTER TABLE items ADD COLUMN change_reason TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE items ADD COLUMN changed_at INTEGER NOT NULL DEFAULT 0;"
     "CREATE TABLE withdrawals (item_id TEXT PRIMARY KEY, reason TEXT NOT NULL, withdrawn_at INTEGER NOT NULL);",
+    /* 5 -> 6: views by the day (China Standard Time) they were made, so
+     * that views made offline count on their own day at the server
+     * (views_by_day).  The views of older kiosks have no day: they get the
+     * day of this migration, the last day they can have been made on (the
+     * day they reach the server would be later still). */
+    "ALTER TABLE view_counts RENAME TO view_counts_undated;"
+    "CREATE TABLE view_counts (item_id TEXT NOT NULL, day TEXT NOT NULL, count INTEGER NOT NULL DEFAULT 0,"
+    "  reported INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (item_id, day));"
+    "INSERT INTO view_counts SELECT item_id, date('now', '+8 hours'), count, reported FROM view_counts_undated;"
+    "DROP TABLE view_counts_undated;",
 };
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
 _Static_assert(MIGRATION_COUNT == STORE_SCHEMA_VERSION, "one migration per schema version");
@@ -862,46 +872,51 @@ int store_next_change(Store *s, int64_t now, int64_t *at, Err *err)
     return query_int(s, err, at, sql, "i", now);
 }
 
-int store_item_viewed(Store *s, const char *id, int64_t views, Err *err)
+int store_item_viewed(Store *s, const char *id, const char *day, int64_t views, Err *err)
 {
     return run(s, err,
-               "INSERT INTO view_counts(item_id, count) VALUES (?1, ?2)"
-               " ON CONFLICT(item_id) DO UPDATE SET count = count + ?2",
-               "si", id, views);
+               "INSERT INTO view_counts(item_id, day, count) VALUES (?1, ?2, ?3)"
+               " ON CONFLICT(item_id, day) DO UPDATE SET count = count + ?3",
+               "ssi", id, day, views);
 }
 
 int store_view_count(Store *s, const char *id, int64_t *out, Err *err)
 {
-    return query_int(s, err, out, "SELECT COALESCE((SELECT count FROM view_counts WHERE item_id = ?1), 0)", "s", id);
+    return query_int(s, err, out, "SELECT COALESCE((SELECT sum(count) FROM view_counts WHERE item_id = ?1), 0)", "s",
+                     id);
 }
 
 static void read_views(sqlite3_stmt *st, void *slot)
 {
     StoreViews *v = slot;
     sql_copy_text(v->item_id, sizeof v->item_id, st, 0);
-    v->count = sqlite3_column_int64(st, 1);
+    sql_copy_text(v->day, sizeof v->day, st, 1);
+    v->count = sqlite3_column_int64(st, 2);
 }
 
 int store_views_unreported(Store *s, int limit, StoreViews **out, int *count, Err *err)
 {
     sqlite3_stmt *st = prepare(s, err,
-                               "SELECT item_id, count - reported AS unreported FROM view_counts"
-                               " WHERE count > reported ORDER BY unreported DESC, item_id LIMIT ?1",
+                               "SELECT item_id, day, count - reported AS unreported FROM view_counts"
+                               " WHERE count > reported ORDER BY day, unreported DESC, item_id LIMIT ?1",
                                "d", limit);
     if (!st) return -1;
     return collect(s, st, sizeof(StoreViews), read_views, (void **)out, count, err);
 }
 
-int store_views_mark_reported(Store *s, const StoreViews *views, int count, Err *err)
+int store_views_mark_reported(Store *s, const StoreViews *views, int count, const char *today, Err *err)
 {
     if (store_write_begin(s, err)) return -1;
     for (int i = 0; i < count; i++)
-        if (run(s, err, "UPDATE view_counts SET reported = min(count, reported + ?2) WHERE item_id = ?1", "si",
-                views[i].item_id, views[i].count)) {
+        if (run(s, err, "UPDATE view_counts SET reported = min(count, reported + ?3) WHERE item_id = ?1 AND day = ?2",
+                "ssi", views[i].item_id, views[i].day, views[i].count)) {
             store_write_rollback(s);
             return -1;
         }
-    if (store_write_commit(s, err)) {
+    /* A past day whose views the server has all is done with: the table
+     * holds what is still to report and today's, however long the kiosk runs. */
+    if (run(s, err, "DELETE FROM view_counts WHERE count = reported AND day < ?1", "s", today) ||
+        store_write_commit(s, err)) {
         store_write_rollback(s);
         return -1;
     }
@@ -948,6 +963,21 @@ int store_set_revision(Store *s, int64_t revision, Err *err)
 
 int store_write_begin(Store *s, Err *err) { return exec_sql(s, "BEGIN IMMEDIATE", err); }
 int store_write_commit(Store *s, Err *err) { return exec_sql(s, "COMMIT", err); }
+
+#define WAL_AUTOCHECKPOINT_PAGES 1000 /* SQLite's default, for every other write */
+
+int store_write_commit_large(Store *s, double *commit_ms, double *checkpoint_ms, Err *err)
+{
+    sqlite3_wal_autocheckpoint(s->db, 0);
+    double t0 = monoclock_ms();
+    int rc = exec_sql(s, "COMMIT", err);
+    double t1 = monoclock_ms();
+    sqlite3_wal_autocheckpoint(s->db, WAL_AUTOCHECKPOINT_PAGES);
+    if (rc == 0) sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    *commit_ms = t1 - t0;
+    *checkpoint_ms = monoclock_ms() - t1;
+    return rc;
+}
 
 void store_write_rollback(Store *s)
 {

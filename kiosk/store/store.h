@@ -25,7 +25,7 @@
 #include "feed.h"
 #include "wire.h"
 
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 #define STORE_NEW_DAYS 7 /* the 新 badge */
 
 typedef struct Store Store;
@@ -145,21 +145,27 @@ int store_answers(Store *s, int offset, int limit, StoreAnswer **out, int *count
  * itself (a publication window opens or closes, a 新 badge ends, a notice
  * starts or ends); *at = 0 when nothing is due. */
 int store_next_change(Store *s, int64_t now, int64_t *at, Err *err);
-/* Adds `views` views of an item (for the admins' statistics).  Written by
- * the sync thread: the screen counts views in memory (sync_count_view). */
-int store_item_viewed(Store *s, const char *id, int64_t views, Err *err);
+/* Adds `views` views of an item made on `day` (PROTO_DAY_EXAMPLE, China
+ * Standard Time), for the admins' statistics.  Written by the sync
+ * thread: the screen counts views in memory (sync_count_view). */
+int store_item_viewed(Store *s, const char *id, const char *day, int64_t views, Err *err);
+/* The item's views this kiosk still keeps: those not yet reported, and
+ * today's (store_views_mark_reported lets go of past days' reported ones). */
 int store_view_count(Store *s, const char *id, int64_t *out, Err *err);
 
 /* Views not yet reported to the server, for the heartbeat. */
 typedef struct StoreViews {
     char item_id[PROTO_ID_MAX];
-    int64_t count; /* views since the last acknowledged report */
+    char day[PROTO_DAY_SIZE];
+    int64_t count; /* views of that day since the last acknowledged report */
 } StoreViews;
-/* At most `limit` items with unreported views (the most unreported first). */
+/* At most `limit` (item, day) counts with unreported views, the oldest day
+ * first and in a day the most unreported first. */
 int store_views_unreported(Store *s, int limit, StoreViews **out, int *count, Err *err);
 /* After the server acknowledged them: the counts sent are reported (views
- * counted meanwhile stay unreported).  One transaction. */
-int store_views_mark_reported(Store *s, const StoreViews *views, int count, Err *err);
+ * counted meanwhile stay unreported), and the rows of days before `today`
+ * with nothing left to report are deleted.  One transaction. */
+int store_views_mark_reported(Store *s, const StoreViews *views, int count, const char *today, Err *err);
 
 /* The content revision the store is at (0 when empty). */
 int store_revision(Store *s, int64_t *out, Err *err);
@@ -179,6 +185,14 @@ int store_state_set(Store *s, const char *key, const char *value, Err *err);
 int store_write_begin(Store *s, Err *err); /* BEGIN IMMEDIATE */
 int store_write_commit(Store *s, Err *err);
 void store_write_rollback(Store *s);
+/* The COMMIT of a large write (a feed document), and then the copy of the
+ * write-ahead log into the database file (a passive checkpoint) as a step
+ * of its own: SQLite would run that copy inside the COMMIT's call, though
+ * the screens see the new content as soon as the COMMIT is on disk, and a
+ * 10,000-item snapshot's copy takes as long as its COMMIT.  A copy that
+ * readers hold up is finished by a later one: never an error of the
+ * write.  The two times in milliseconds for the log. */
+int store_write_commit_large(Store *s, double *commit_ms, double *checkpoint_ms, Err *err);
 
 /* A snapshot replaces everything: store_snapshot_begin, then each entry
  * it holds is upserted and noted with store_snapshot_keep (the upserts

@@ -9,13 +9,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "drag.h"
 #include "icons.h"
 #include "log.h"
 #include "monoclock.h"
 #include "turn.h"
 #include "number.h"
+#include "pacing.h"
 #include "pdfpage.h"
 #include "power.h"
+#include "screenshot.h"
 #include "watchdog.h"
 
 #define MAX_SCREENS 32
@@ -23,7 +26,6 @@
 #define TRANSITION_MS 200
 #define TOAST_MS 3500
 #define FRAME_MS 16
-#define FRAME_PERIOD_MS (1000.0 / 60) /* animation frames on a grid from a clock */
 #define DRIFT_PX 3
 #define MAX_DAMAGE 4 /* a ticker, a pressed widget and the one it replaces; more are joined */
 #define ATTRACT "attract"
@@ -68,6 +70,17 @@ struct App {
     bool in_transition;
     uint32_t transition_start;
     int transition_dir; /* +1 forward, -1 back */
+    float slide_from, slide_to; /* how far the incoming picture is in (0..1) at the slide's start and end */
+    int slide_ms;
+    bool slide_fresh; /* its first frame is still to come */
+    bool slide_chrome_in; /* the incoming picture's header and bar go on screen (the change is made) */
+    bool slide_empty; /* nothing beside the page: a rubber band springing back */
+    Drag drag; /* a finger dragging the page (kiosk/ui/drag.h) */
+    bool drag_due; /* the finger moved since the last frame */
+    bool drag_pictures; /* snap holds the page the finger holds, as it was on screen */
+    int drag_drawn_side; /* incoming holds the page on that side of it (0: none yet) */
+    bool widgets_of_neighbour; /* the widgets recorded last are that page's */
+    SDL_Rect drag_band; /* the band the drag moves, as it was when it began */
     char toast[256];
     uint32_t toast_until;
     int drift_x, drift_y;
@@ -114,7 +127,8 @@ void app_sync_notify(void *ctx, SyncEvent ev)
     static const int codes[] = {[SYNC_CONTENT_CHANGED] = EVENT_CONTENT,
                                 [SYNC_STATUS_CHANGED] = EVENT_STATUS,
                                 [SYNC_ANSWERS_CHANGED] = EVENT_ANSWERS,
-                                [SYNC_LOOKUP_DONE] = EVENT_REDRAW};
+                                [SYNC_LOOKUP_DONE] = EVENT_REDRAW,
+                                [SYNC_SCREENSHOT_WANTED] = EVENT_REDRAW};
     post(codes[ev]);
 }
 
@@ -230,8 +244,11 @@ int app_create(const Config *cfg, Store *store, Fonts *fonts, SDL_Window *win, S
     return 0;
 }
 
+static void stop_drag(App *app);
+
 static void drop_slide_textures(App *app)
 {
+    stop_drag(app);
     if (app->snap) SDL_DestroyTexture(app->snap);
     if (app->incoming) SDL_DestroyTexture(app->incoming);
     app->snap = app->incoming = NULL;
@@ -378,15 +395,31 @@ static bool keep_outgoing(App *app)
 /* Slides from the picture on screen to whatever is drawn next: dir +1
  * forward (it leaves to the left), -1 back.  For page flips inside a
  * screen, and by app_open, app_back and app_home. */
+/* A slide of the two pictures from `from` to `to` (how far the incoming
+ * one is in, 0..1), in a time proportional to the distance: a whole slide
+ * takes TRANSITION_MS, the rest of one a finger began takes the rest.
+ * chrome_in: the incoming picture's header and bar go on screen. */
+static void start_slide(App *app, int dir, float from, float to, bool chrome_in)
+{
+    app->in_transition = true;
+    app->transition_start = app->clock;
+    app->transition_dir = dir;
+    app->slide_from = from;
+    app->slide_to = to;
+    app->slide_ms = (int)lroundf(TRANSITION_MS * fabsf(to - from));
+    app->slide_fresh = true;
+    app->slide_chrome_in = chrome_in;
+    app->slide_empty = false;
+}
+
 void app_transition(App *app, int dir)
 {
     if (!app->depth) return;
+    stop_drag(app);
     app->dirty = true;
     if (!keep_outgoing(app)) return;
-    app->in_transition = true;
     app->incoming_drawn = false;
-    app->transition_start = app->clock;
-    app->transition_dir = dir;
+    start_slide(app, dir, 0, 1, true);
 }
 
 static int push(App *app, const ScreenOps *ops, const char *arg)
@@ -470,6 +503,9 @@ void app_toast(App *app, const char *text)
  * content is gone is closed with everything above it. */
 static void content_changed(App *app)
 {
+    /* The page beside the dragged one may be gone or changed: the drag
+     * ends, and the frame shows the page as it is now. */
+    stop_drag(app);
     app->next_change = -1;
     read_status(app);
     for (int i = 0; i < app->depth; i++) {
@@ -534,6 +570,79 @@ static void set_pressed(App *app, const char *id)
     damage_widget(app, id);
 }
 
+/* ---- the finger drags the page (kiosk/ui/drag.h) ----------------------- */
+
+static bool can_drag(App *app)
+{
+    return app->stack[app->depth - 1].ops->turn_page && !app->in_transition && app->shown;
+}
+
+static void follow(App *app, const InputEvent *in)
+{
+    drag_move(&app->drag, in->dx, app->clock);
+    app->drag_due = true;
+}
+
+static void begin_drag(App *app, const InputEvent *in)
+{
+    /* A note would move with the page: the new gesture dismisses it. */
+    if (app->toast[0]) {
+        app->toast[0] = '\0';
+        app->dirty = true;
+    }
+    app->drag_pictures = false;
+    follow(app, in);
+}
+
+/* The drag ends at once (new content, a screen opened or closed, the
+ * textures lost): the next frame shows the page as it is now, and the
+ * rest of the finger's press does nothing (its release turns no page the
+ * visitor no longer sees moving). */
+static void stop_drag(App *app)
+{
+    if (!app->drag.on) return;
+    drag_stop(&app->drag);
+    app->input.down = false;
+    app->drag_due = false;
+    if (app->drag_pictures) app->dirty = true;
+    app->drag_pictures = false;
+}
+
+/* The finger let go (or a second finger came, may_turn false): the slide
+ * goes on from where the finger left the page, to the page beside it or
+ * back.  False when no frame of the drag was drawn yet (nothing moved on
+ * screen): the release is then a gesture as it would have been. */
+static bool let_go(App *app, const InputEvent *in, bool may_turn)
+{
+    Visit *top = &app->stack[app->depth - 1];
+    bool drawn = app->drag_pictures;
+    app->drag_due = false;
+    app->drag_pictures = false;
+    if (!drawn) {
+        drag_stop(&app->drag);
+        return false;
+    }
+    int dir = app->drag.side, width = app->drag_band.w;
+    bool beside = app->drag.neighbour;
+    app->drag.dx = in->dx;
+    float at = -(float)drag_offset(&app->drag, width) * dir / (float)width;
+    at = at < 0 ? 0 : at > 1 ? 1 : at;
+    DragEnd end = drag_release(&app->drag, in->dx, app->clock, width, app->input.swipe, ui_scale(app->ui));
+    if (may_turn && end == DRAG_TURN && top->ops->turn_page(app, top->st, dir)) {
+        /* The page beside is the incoming picture already; drawn again only
+         * when a frame since recorded the held page's widgets. */
+        app->incoming_drawn = app->widgets_of_neighbour;
+        start_slide(app, dir, at, 1, true);
+        return true;
+    }
+    app->incoming_drawn = true;
+    start_slide(app, dir, at, 0, false);
+    app->slide_empty = !beside;
+    const char *note = dir > 0 ? top->ops->last_note : top->ops->first_note;
+    if (!beside && may_turn && in->kind == INPUT_SWIPE && note) app_toast(app, note);
+    return true;
+}
+
 static void gesture(App *app, const InputEvent *in)
 {
     app->last_input = app->clock;
@@ -548,13 +657,22 @@ static void gesture(App *app, const InputEvent *in)
     ScreenEvent ev = {in->kind, in->x, in->y, in->dx, in->dy, "", false};
     switch (in->kind) {
     case INPUT_PRESS:
+        drag_press(&app->drag);
         w = ui_hit(app->ui, in->x, in->y);
         set_pressed(app, w ? w->id : "");
         return;
     case INPUT_MOVE:
+        if (app->drag.on) {
+            follow(app, in);
+            return;
+        }
         if (app->input.moved && ui_pressed(app->ui)[0]) set_pressed(app, "");
+        if (can_drag(app) && drag_begins(&app->drag, in->dx, in->dy, app->input.slop)) begin_drag(app, in);
         return;
-    case INPUT_CANCEL: set_pressed(app, ""); return;
+    case INPUT_CANCEL:
+        if (app->drag.on && let_go(app, in, true)) return;
+        set_pressed(app, "");
+        return;
     case INPUT_TAP:
     case INPUT_LONG_PRESS: {
         w = ui_hit(app->ui, in->x, in->y);
@@ -570,6 +688,7 @@ static void gesture(App *app, const InputEvent *in)
     }
     case INPUT_SWIPE:
         ui_set_pressed(app->ui, "");
+        if (app->drag.on && let_go(app, in, true)) return;
         dispatch(app, &ev);
         return;
     }
@@ -607,6 +726,16 @@ static bool two_fingers(App *app, const SDL_Event *e)
     PinchEvent pe;
     if (!pinch_feed(&app->pinch, e, app->w, app->h, &pe) || !app->depth) return false;
     Visit *top = &app->stack[app->depth - 1];
+    if (pe.kind == PINCH_BEGIN && app->drag.on) {
+        /* A second finger cancels the drag: the page goes back and the
+         * first finger's gesture is over (on every screen, not only those
+         * that zoom). */
+        InputEvent back = {INPUT_CANCEL, app->input.x0, app->input.y0, app->drag.dx, 0};
+        let_go(app, &back, false);
+        app->input.down = false;
+        app->last_input = app->clock;
+        if (!top->ops->pinch) return true;
+    }
     if (!top->ops->pinch) return false;
     app->last_input = app->clock;
     if (pe.kind == PINCH_BEGIN) {
@@ -743,8 +872,9 @@ static int step(App *app)
     if (app->depth == 1 && idle < idle_ms) wake_at(&wake, (int)(idle_ms - idle));
 
     /* A slide draws its own frames (render_slide); it ends with the frame
-     * that puts the incoming picture in place. */
-    if (app->in_transition) wake = 0;
+     * that puts the incoming picture in place.  A drag draws a frame each
+     * time the finger moved. */
+    if (app->in_transition || app->drag_due) wake = 0;
     if (app->toast[0]) {
         if (app->clock >= app->toast_until) {
             app->toast[0] = '\0';
@@ -813,12 +943,33 @@ static void copy_moved(App *app, SDL_Texture *t, SDL_Rect band, int dx)
     SDL_RenderCopy(app->r, t, &src, &dst);
 }
 
+static void render_whole(App *app);
+
+/* The band as the two pictures make it: the outgoing one moved by dx, the
+ * incoming one beside it on the dir side, or the background where there
+ * is none (a rubber band at the first or last page). */
+static void copy_band(App *app, SDL_Rect band, int dx, int dir, bool beside)
+{
+    copy_moved(app, app->snap, band, dx);
+    if (beside) {
+        copy_moved(app, app->incoming, band, dx + dir * band.w);
+        return;
+    }
+    SDL_Rect gap = {dx < 0 ? band.x + band.w + dx : band.x, band.y, abs(dx), band.h};
+    if (gap.w == 0) return;
+    SDL_SetRenderDrawColor(app->r, ui_theme.bg.r, ui_theme.bg.g, ui_theme.bg.b, 255);
+    SDL_SetRenderDrawBlendMode(app->r, SDL_BLENDMODE_NONE);
+    SDL_RenderFillRect(app->r, &gap);
+}
+
 /* One frame of a slide: the outgoing picture (as it was on screen) moves
  * out and the incoming one (drawn once, on the slide's first frame) moves
  * in beside it, as a page pushed by a hand.  Every frame is two copies of
  * pictures already made, no drawing and no blending; where the renderer
  * keeps the picture only the band is copied and presented.  The slide's
- * frames leave app->dirty alone: what changed meanwhile is drawn after it. */
+ * frames leave app->dirty alone: what changed meanwhile is drawn after it.
+ * A slide a finger began (a drag let go) starts where the finger left the
+ * pictures, and one that springs back ends with the page drawn whole. */
 static void render_slide(App *app)
 {
     bool first = !app->incoming_drawn;
@@ -833,21 +984,137 @@ static void render_slide(App *app)
         app->incoming_drawn = true;
         app->dirty = false;
     }
-    float t = (app->clock - app->transition_start) / (float)TRANSITION_MS;
+    float t = app->slide_ms > 0 ? (app->clock - app->transition_start) / (float)app->slide_ms : 1;
     if (t >= 1) {
         t = 1;
         app->in_transition = false;
+        if (app->slide_to < 1) {
+            /* Sprung back: the page in place is drawn whole (its widgets, a note). */
+            render_whole(app);
+            return;
+        }
     }
     float ease = 1 - (1 - t) * (1 - t) * (1 - t);
+    float at = app->slide_from + (app->slide_to - app->slide_from) * ease;
     SDL_Rect band = slide_band(app);
-    int out_dx = (int)lroundf(-app->transition_dir * band.w * ease);
+    int out_dx = (int)lroundf(-app->transition_dir * band.w * at);
     turn_begin(&app->turn, app->r);
-    bool whole = first || !app->keeps_picture;
-    if (whole) SDL_RenderCopy(app->r, app->incoming, NULL, NULL); /* the chrome */
-    copy_moved(app, app->snap, band, out_dx);
-    copy_moved(app, app->incoming, band, out_dx + app->transition_dir * band.w);
+    bool whole = (app->slide_fresh && app->slide_chrome_in) || !app->keeps_picture;
+    if (whole) SDL_RenderCopy(app->r, app->slide_chrome_in ? app->incoming : app->snap, NULL, NULL); /* the chrome */
+    copy_band(app, band, out_dx, app->transition_dir, !app->slide_empty);
     turn_end(&app->turn, app->r);
     present(app, &band, whole ? 0 : 1);
+    app->slide_fresh = false;
+}
+
+/* The page beside the held one, on side, drawn into the incoming picture:
+ * the screen turns its page for the drawing and straight back. */
+static void draw_neighbour(App *app, int side)
+{
+    Visit *v = &app->stack[app->depth - 1];
+    app->drag.side = side;
+    app->drag.neighbour = false;
+    if (!v->ops->turn_page(app, v->st, side)) return;
+    SDL_Texture *in = slide_texture(app, &app->incoming, SDL_TEXTUREACCESS_TARGET);
+    if (in && SDL_SetRenderTarget(app->r, in) == 0) {
+        draw_frame(app);
+        SDL_SetRenderTarget(app->r, turn_target(&app->turn));
+        app->drag.neighbour = true;
+        app->widgets_of_neighbour = true;
+    }
+    v->ops->turn_page(app, v->st, -side);
+}
+
+/* The frame drawn again clipped to the damage (onto the picture). */
+static void draw_damage(App *app)
+{
+    for (int i = 0; i < app->damage_count; i++) {
+        ui_frame_clip(app->ui, &app->damage[i]);
+        draw_frame(app);
+    }
+    ui_frame_clip(app->ui, NULL);
+}
+
+/* Something outside the page changed while a finger holds it (a ticker,
+ * the clock, the sync mark, the urgent strip's next notice): the picture
+ * around the band is drawn again from the held page, clipped to the damage
+ * where only that changed, else to all of it.  The rectangles drawn go to
+ * out (room for 2 * MAX_DAMAGE); returns how many.  A GPU, which draws
+ * every frame whole from the held page's picture, draws that picture
+ * again instead (0). */
+static int redraw_around(App *app, SDL_Rect band, SDL_Rect *out)
+{
+    app->widgets_of_neighbour = false;
+    if (!app->keeps_picture) {
+        keep_outgoing(app);
+        return 0;
+    }
+    SDL_Rect around[2] = {{0, 0, app->w, band.y}, {0, band.y + band.h, app->w, app->h - band.y - band.h}};
+    int n = 0;
+    for (int i = 0; i < 2; i++) {
+        if (app->dirty) {
+            if (around[i].h > 0) out[n++] = around[i];
+            continue;
+        }
+        for (int d = 0; d < app->damage_count; d++)
+            if (SDL_IntersectRect(&app->damage[d], &around[i], &out[n])) n++;
+    }
+    turn_begin(&app->turn, app->r);
+    for (int i = 0; i < n; i++) {
+        ui_frame_clip(app->ui, &out[i]);
+        draw_frame(app);
+    }
+    ui_frame_clip(app->ui, NULL);
+    return n;
+}
+
+/* One frame of a drag: the held page (as it was on screen when the finger
+ * took it) moved by the finger's distance, the page beside it (drawn once,
+ * on the first frame, or when the finger turns to the other side) moved
+ * with it; two copies into the band, and only the band presented, like a
+ * slide's frames.  Nothing changes on the screen until the finger lets go
+ * (let_go). */
+static void render_drag(App *app)
+{
+    SDL_Rect band = slide_band(app), rects[1 + 2 * MAX_DAMAGE] = {band};
+    int shown = 1; /* the rects presented: the band, and what was drawn around it */
+    bool whole = !app->keeps_picture;
+    if (app->drag_pictures && !SDL_RectEquals(&band, &app->drag_band)) {
+        /* The urgent strip came or went: the pictures were cut for another band. */
+        stop_drag(app);
+        render_whole(app);
+        return;
+    }
+    if (!app->drag_pictures) {
+        if (app->keeps_picture && (app->dirty || app->damage_count > 0)) {
+            /* First the picture as it is to be (a press let go, a note gone). */
+            turn_begin(&app->turn, app->r);
+            if (app->dirty) draw_frame(app);
+            else draw_damage(app);
+            whole = true;
+        }
+        if (!keep_outgoing(app)) {
+            stop_drag(app);
+            render_whole(app);
+            return;
+        }
+        app->drag_pictures = true;
+        app->drag_band = band;
+        app->drag.side = 0;
+        app->widgets_of_neighbour = false;
+    } else if (app->dirty || app->damage_count > 0) {
+        shown += redraw_around(app, band, &rects[1]);
+    }
+    app->dirty = false;
+    int side = drag_side(&app->drag);
+    if (side != app->drag.side) draw_neighbour(app, side);
+    int dx = drag_offset(&app->drag, band.w);
+    turn_begin(&app->turn, app->r);
+    if (!app->keeps_picture) SDL_RenderCopy(app->r, app->snap, NULL, NULL);
+    copy_band(app, band, dx, side, app->drag.neighbour);
+    turn_end(&app->turn, app->r);
+    present(app, rects, whole ? 0 : shown);
+    app->drag_due = false;
 }
 
 /* Only the damage changed (a ticker strip): the whole frame is drawn again
@@ -859,33 +1126,80 @@ static void render_slide(App *app)
 static void render_damage(App *app)
 {
     turn_begin(&app->turn, app->r);
-    for (int i = 0; i < app->damage_count; i++) {
-        ui_frame_clip(app->ui, &app->damage[i]);
-        draw_frame(app);
-    }
-    ui_frame_clip(app->ui, NULL);
+    draw_damage(app);
     turn_end(&app->turn, app->r);
     present(app, app->damage, app->damage_count);
+}
+
+/* Whether a screen with a visitor's input is open anywhere on the stack
+ * (ScreenOps.visitor_input): no screenshot shows it. */
+static bool visitor_input_open(const App *app)
+{
+    for (int i = 0; i < app->depth; i++)
+        if (app->stack[i].ops->visitor_input) return true;
+    return false;
+}
+
+/* A remote screenshot (sync/screenshot.h), looked for after every frame:
+ * the picture just presented, copied as RGB for the sync thread (which
+ * scales, encodes and sends it) — read back where the renderer keeps it
+ * (software, a turned picture), drawn once more where it does not (a
+ * GPU).  Never during a slide or a drag, never while a visitor's input
+ * is open. */
+static void capture_if_asked(App *app)
+{
+    if (!sync_screenshot_wanted(app->sync) || app->in_transition || app->drag.on) return;
+    if (visitor_input_open(app)) {
+        sync_screenshot_defer(app->sync);
+        return;
+    }
+    unsigned char *rgb = malloc((size_t)app->w * (size_t)app->h * 3);
+    if (!rgb) {
+        log_warn("app: no memory for a screenshot of %dx%d; the next frame tries again", app->w, app->h);
+        return;
+    }
+    turn_begin(&app->turn, app->r);
+    if (!app->keeps_picture) draw_frame(app);
+    int rc = SDL_RenderReadPixels(app->r, NULL, SDL_PIXELFORMAT_RGB24, rgb, app->w * 3);
+    if (!app->keeps_picture) {
+        turn_end(&app->turn, app->r);
+        SDL_RenderPresent(app->r);
+        ui_end_frame(app->ui);
+    }
+    if (rc != 0) {
+        log_warn("app: cannot read the picture for a screenshot: %s", SDL_GetError());
+        free(rgb);
+        return;
+    }
+    sync_screenshot_give(app->sync, rgb, app->w, app->h);
+}
+
+static void render_whole(App *app)
+{
+    turn_begin(&app->turn, app->r);
+    draw_frame(app);
+    turn_end(&app->turn, app->r);
+    SDL_RenderPresent(app->r);
+    app->dirty = false;
+    if (!app->shown) prepare_slides(app);
+    app->shown = true;
 }
 
 void app_render(App *app)
 {
     if (app->in_transition) {
         render_slide(app);
+    } else if (app->drag.on) {
+        render_drag(app);
     } else if (!app->dirty && app->damage_count > 0 && app->keeps_picture) {
         render_damage(app);
         app->dirty = false;
     } else {
-        turn_begin(&app->turn, app->r);
-        draw_frame(app);
-        turn_end(&app->turn, app->r);
-        SDL_RenderPresent(app->r);
-        app->dirty = false;
-        if (!app->shown) prepare_slides(app);
-        app->shown = true;
+        render_whole(app);
     }
     ui_end_frame(app->ui);
     app->damage_count = 0;
+    capture_if_asked(app);
 }
 
 /* ---- the watchdog and its test ---------------------------------------- */
@@ -911,6 +1225,36 @@ static void hang_if_asked(void)
     for (;;) pause();
 }
 
+/* The animation frame period: the display's refresh when SDL knows it. */
+static double display_period(App *app)
+{
+    SDL_DisplayMode mode;
+    int display = app->win ? SDL_GetWindowDisplayIndex(app->win) : -1;
+    int hz = display >= 0 && SDL_GetCurrentDisplayMode(display, &mode) == 0 ? mode.refresh_rate : 0;
+    double period = pacer_period_for(hz);
+    log_info("app: animations at %.0f frames a second (%s)", 1000.0 / period,
+             hz > 0 ? "the display's refresh" : "the display reports no refresh rate");
+    return period;
+}
+
+/* Whether a frame is drawn now.  A still screen draws when something
+ * changed.  A moving one draws at the pacer's slots; a frame something new
+ * asks for (the tap that starts a slide, a drag's first, a whole new
+ * frame) is drawn at once, and the grid starts again from it. */
+static bool frame_due(App *app, Pacer *pacer, bool animating, double now)
+{
+    bool changed = app->dirty || app->damage_count > 0 || app->in_transition || app->drag_due;
+    if (!animating) {
+        pacer_stop(pacer);
+        return changed;
+    }
+    bool at_once = app->in_transition ? !app->incoming_drawn
+                   : app->drag.on     ? app->drag_due && !app->drag_pictures
+                                      : app->dirty;
+    if (at_once) pacer_stop(pacer);
+    return pacer_due(pacer, now) && changed;
+}
+
 int app_run(App *app)
 {
     struct sigaction sa = {.sa_handler = ask_hang};
@@ -921,14 +1265,16 @@ int app_run(App *app)
     bool ready = false;
     app->clock = SDL_GetTicks();
     app->last_input = app->clock;
-    double woke = monoclock_ms(), frame_at = 0;
+    Pacer pacer;
+    pacer_init(&pacer, display_period(app));
+    double woke = monoclock_ms();
     app->quit = false;
     while (!app->quit) {
         app->clock = SDL_GetTicks();
         hang_if_asked();
         watchdog_ping(app->clock);
         int wake = step(app);
-        if (app->dirty || app->damage_count > 0 || wake == 0) {
+        if (frame_due(app, &pacer, wake == 0, monoclock_ms())) {
             app_render(app);
             if (app->probe) app->probe(app->probe_ctx, woke, monoclock_ms());
         }
@@ -936,20 +1282,9 @@ int app_run(App *app)
             watchdog_ready();
             ready = true;
         }
-        int timeout = wake < 0 ? 60000 : wake;
-        if (wake == 0) {
-            /* Animating: frames on a grid (t0 + k/60 s) from the clock, so a
-             * frame's own cost does not slow the motion; a late frame skips
-             * the slots it missed. */
-            double now = monoclock_ms();
-            if (frame_at <= 0 || now >= frame_at) {
-                if (frame_at <= 0) frame_at = now;
-                frame_at += FRAME_PERIOD_MS * (floor((now - frame_at) / FRAME_PERIOD_MS) + 1);
-            }
-            timeout = (int)ceil(frame_at - now);
-        } else {
-            frame_at = 0;
-        }
+        /* Animating: until the next slot, in the kernel (SDL's X11 and
+         * Wayland event waits poll their connection; no busy loop). */
+        int timeout = wake < 0 ? 60000 : wake == 0 ? pacer_wait_ms(&pacer, monoclock_ms()) : wake;
         /* A still screen sleeps, but never past the next ping. */
         if (feed_ms > 0 && timeout > feed_ms) timeout = feed_ms;
         SDL_Event e;

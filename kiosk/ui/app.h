@@ -70,6 +70,20 @@ typedef struct ScreenOps {
      * zoom.  While a pinch lasts the one-finger gesture it began as is
      * cancelled.  May be NULL: then a second finger is ignored as before. */
     void (*pinch)(App *app, void *st, const PinchEvent *pe);
+    /* A page a finger drags (kiosk/ui/drag.h): turn the page by dir (+1
+     * the next, -1 the previous) and return true, or return false when
+     * there is none that way, changing nothing.  No slide and no note: the
+     * app calls it to draw the page beside the one the finger moves and
+     * turns straight back with -dir (so both calls must leave no other
+     * trace), and once more when the finger lets go far enough.  May be
+     * NULL: the pages then change only when a swipe ends, in event. */
+    bool (*turn_page)(App *app, void *st, int dir);
+    /* What a drag past the first or the last page says (已是第一页,
+     * 已是最后一页); NULL: nothing. */
+    const char *first_note, *last_note;
+    /* The screen shows or takes a visitor's input (a form, the keyboard, a
+     * receipt number): while it is open no remote screenshot is taken. */
+    bool visitor_input;
 } ScreenOps;
 
 /* The layout every screen shares, in window pixels (without drift). */

@@ -49,7 +49,9 @@ typedef struct HttpSink {
 typedef struct HttpRequest {
     const char *method; /* "GET" or "POST" */
     const char *path; /* "/v1/content?since=4" */
-    const char *body; /* JSON for POST */
+    const char *body; /* JSON for POST, or body_len bytes of content_type */
+    size_t body_len; /* 0: body is NUL-terminated text */
+    const char *content_type; /* NULL: application/json */
     const char *if_none_match; /* NULL or an ETag */
     int wait_s; /* a long-poll: the server may be silent this long */
     bool interruptible; /* a poke may abort it */

@@ -51,6 +51,7 @@ typedef struct Session {
      * that document's apply, so that the cache clean-up, which deletes
      * the files no live item uses, never takes such an image meanwhile. */
     pthread_mutex_t *cache_lock;
+    struct Screenshot *shot; /* the remote screenshot slot; NULL with no screen (kioskctl sync) */
 } Session;
 
 static inline RoundResult round_worse(RoundResult a, RoundResult b) { return a > b ? a : b; }
@@ -73,7 +74,7 @@ RoundResult session_post_json(Session *ss, const char *what, const char *path, c
 int64_t sync_free_disk_bytes(const char *path);
 
 /* pull.c: content (long-poll) and attachments */
-RoundResult sync_apply_feed(Session *ss, const char *data, size_t len, bool *changed, Err *e);
+RoundResult sync_apply_feed(Session *ss, const FeedDoc *doc, bool *changed, Err *e);
 RoundResult sync_pull_content(Session *ss, int wait_s, bool *changed);
 RoundResult sync_fetch_blobs(Session *ss, atomic_bool *stop, bool *changed);
 RoundResult sync_recheck_cache(Session *ss, bool *changed);
@@ -90,6 +91,19 @@ unsigned lookup_ask(Lookup *l, const char *digits);
 int lookup_take(Lookup *l, unsigned ticket, LookupResult *out);
 /* Serves the request waiting in the slot, if any (the sync thread). */
 void lookup_serve(Lookup *l, Session *ss);
+
+/* screenshot.c: the remote screenshot slot (screenshot.h) */
+typedef struct Screenshot Screenshot;
+int screenshot_new(Screenshot **out, Err *err);
+void screenshot_free(Screenshot *s);
+/* The server asked (a heartbeat command): true when it was not asked already. */
+bool screenshot_ask(Screenshot *s);
+bool screenshot_wanted(Screenshot *s);
+void screenshot_give(Screenshot *s, unsigned char *rgb, int w, int h);
+/* True the first time for a request. */
+bool screenshot_defer(Screenshot *s);
+/* Sends what the UI left in the slot: a deferral, a picture (the sync thread). */
+void screenshot_serve(Screenshot *s, Session *ss);
 
 /* heartbeat.c */
 RoundResult sync_send_heartbeat(Session *ss, bool force);

@@ -86,13 +86,14 @@ countyd_answers() {
 # of 127.0.0.1 (port 0: the system picks one, countyd logs which), logging
 # to $T/countyd.log.  Sets PID, PORT and URL, exports KIOSKCTL_SERVER, and
 # waits until countyd answers kioskctl.  If the test ends early, countyd
-# and the processes in $ALSO_KILL are killed.
+# and the processes in $ALSO_KILL are killed.  $COUNTYD_ARGS: more options.
 countyd_start() {
     "$BIN"/countyd --db "$T/county.db" --add-admin "$1" > "$T/admin.txt" || fail "countyd --add-admin"
     KIOSKCTL_TOKEN=$(sed -n 2p "$T/admin.txt")
     export KIOSKCTL_TOKEN
     FAIL_LOGS="$FAIL_LOGS $T/countyd.log"
-    "$BIN"/countyd --db "$T/county.db" --listen 127.0.0.1:0 --log-level debug 2> "$T/countyd.log" &
+    # shellcheck disable=SC2086 # COUNTYD_ARGS is a list of options
+    "$BIN"/countyd --db "$T/county.db" --listen 127.0.0.1:0 --log-level debug ${COUNTYD_ARGS:-} 2> "$T/countyd.log" &
     PID=$!
     ALSO_KILL=""
     trap 'kill $PID $ALSO_KILL 2>/dev/null || true' EXIT

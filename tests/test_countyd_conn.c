@@ -1,0 +1,296 @@
+/* countyd's connection policy, end to end: the real bin/countyd on
+ * 127.0.0.1, clients of raw sockets from other loopback addresses.
+ *   - a client that trickles its request head a byte at a time (so that
+ *     it is never silent) is closed at the header timeout, while a held
+ *     kiosk and an admin keep being answered;
+ *   - connections over the per-address limit are closed unanswered, other
+ *     addresses are served, and the address is served again once it is
+ *     under the limit;
+ *   - a kiosk that hangs up during its long-poll is released at once
+ *     (countyd's status stops counting it), not at the wait's end. */
+#include "countyd_util.h"
+#include "bytes.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+
+static Countyd srv;
+static char kiosk_token[80];
+
+/* A TCP connection to countyd from the loopback address `from`. */
+static int connect_from(const char *from)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in me = {.sin_family = AF_INET},
+                       to = {.sin_family = AF_INET, .sin_port = htons((uint16_t)srv.port)};
+    inet_pton(AF_INET, from, &me.sin_addr);
+    inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&me, sizeof me) != 0 ||
+        connect(fd, (struct sockaddr *)&to, sizeof to) != 0) {
+        if (fd >= 0) close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static bool send_text(int fd, const char *text)
+{
+    size_t n = strlen(text);
+    return send(fd, text, n, MSG_NOSIGNAL) == (ssize_t)n;
+}
+
+/* Whether the server has closed fd (without waiting). */
+static bool closed_now(int fd)
+{
+    char buf[256];
+    ssize_t n;
+    while ((n = recv(fd, buf, sizeof buf, MSG_DONTWAIT)) > 0) continue;
+    return n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
+}
+
+/* Reads the answer on fd (at most `seconds`): its status, 0 when the
+ * server closed the connection without answering, -1 on a timeout. */
+static int read_status(int fd, double seconds)
+{
+    char head[4096];
+    size_t got = 0;
+    for (double end = test_now_s() + seconds; test_now_s() < end;) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        if (poll(&p, 1, 100) <= 0) continue;
+        ssize_t n = recv(fd, head + got, sizeof head - 1 - got, 0);
+        if (n <= 0) return got ? -1 : 0;
+        got += (size_t)n;
+        head[got] = '\0';
+        /* Enough to know the status; the body does not matter here. */
+        if (strstr(head, "\r\n\r\n")) return strncmp(head, "HTTP/1.1 ", 9) == 0 ? (int)strtol(head + 9, NULL, 10) : -1;
+    }
+    return -1;
+}
+
+/* An admin's status request from `from`, closed after the answer: its status, 0 if refused unanswered. */
+static int admin_status_from(const char *from)
+{
+    int fd = connect_from(from);
+    if (fd < 0) return 0;
+    char req[512];
+    snprintf(req, sizeof req,
+             "GET /v1/admin/status HTTP/1.1\r\nHost: county\r\nAuthorization: Bearer %s\r\nConnection: close\r\n\r\n",
+             srv.admin_token);
+    int status = send_text(fd, req) ? read_status(fd, 5.0) : 0;
+    close(fd);
+    return status;
+}
+
+static long long feed_revision(void)
+{
+    json_t *st = countyd_admin_ok(&srv, "GET", "/v1/admin/status", NULL);
+    long long rev = json_integer_value(json_object_get(st, "revision"));
+    json_decref(st);
+    return rev;
+}
+
+/* The kiosk's long-poll on a connection of its own from `from`; -1 if it could not be sent. */
+static int long_poll_from(const char *from, long long since)
+{
+    int fd = connect_from(from);
+    if (fd < 0) return -1;
+    char req[512];
+    snprintf(req, sizeof req,
+             "GET /v1/content?since=%lld&wait=60 HTTP/1.1\r\nHost: county\r\nAuthorization: Bearer %s\r\n"
+             "X-Kiosk-Id: hall-1\r\n\r\n",
+             since, kiosk_token);
+    if (!send_text(fd, req)) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static void publish_notice(const char *id)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/v1/admin/notices/%s", id);
+    json_decref(countyd_admin_ok(&srv, "PUT", path, "{\"text\":\"今天下午三点召开党员大会\"}"));
+}
+
+/* countyd again on the same database and port, with these options. */
+static void relaunch(const char *const *options)
+{
+    countyd_stop(&srv);
+    countyd_launch_with(&srv, options);
+}
+
+static bool log_mentions(const char *text)
+{
+    char *log;
+    size_t len;
+    Err err;
+    if (bytes_read_file(srv.log, 64 << 20, &log, &len, &err)) return false;
+    bool found = strstr(log, text) != NULL;
+    free(log);
+    return found;
+}
+
+#define LORISES 10
+
+static void slow_heads_are_closed_at_the_header_timeout(void **state)
+{
+    (void)state;
+    static const char *const options[] = {
+        "--header-timeout", "2", "--client-timeout", "6", "--max-per-address", "32", NULL};
+    relaunch(options);
+    int poll_fd = long_poll_from("127.0.0.1", feed_revision());
+    assert_true(poll_fd >= 0);
+    assert_true(countyd_wait_held(&srv, 1, 30));
+    int loris[LORISES];
+    double opened[LORISES], closed_at[LORISES];
+    for (int i = 0; i < LORISES; i++) {
+        loris[i] = connect_from("127.0.0.2");
+        assert_true(loris[i] >= 0);
+        assert_true(send_text(loris[i], "GET /v1/admin/status HTTP/1.1\r\nHost: county\r\n"));
+        opened[i] = test_now_s();
+        closed_at[i] = 0;
+    }
+    /* A byte every 200 ms: never silent for the 6 s client timeout. */
+    int open = LORISES, admin_requests = 0;
+    double worst_admin = 0;
+    for (double end = test_now_s() + 20; open > 0 && test_now_s() < end;) {
+        for (int i = 0; i < LORISES; i++) {
+            if (closed_at[i] > 0) continue;
+            if (!send_text(loris[i], "X") || closed_now(loris[i])) {
+                closed_at[i] = test_now_s();
+                open--;
+            }
+        }
+        double t0 = test_now_s();
+        Reply r = countyd_admin(&srv, "GET", "/v1/admin/status", NULL);
+        double took = test_now_s() - t0;
+        assert_int_equal(r.status, 200);
+        reply_free(&r);
+        if (took > worst_admin) worst_admin = took;
+        admin_requests++;
+        struct timespec pause = {0, 200 * 1000000L};
+        nanosleep(&pause, NULL);
+    }
+    printf("%d trickling clients, %d closed; %d admin requests meanwhile, the slowest %.3f s\n", LORISES,
+           LORISES - open, admin_requests, worst_admin);
+    assert_int_equal(open, 0);
+    for (int i = 0; i < LORISES; i++) {
+        double after = closed_at[i] - opened[i];
+        printf("trickling client %d closed %.2f s after it connected\n", i, after);
+        assert_true(after >= 1.5);
+        /* Well before the client timeout could have (it never fired: bytes kept coming). */
+        assert_true(after < 5.0);
+        close(loris[i]);
+    }
+    assert_true(worst_admin < 1.0);
+    assert_true(log_mentions("had not sent a complete request head within 2 s"));
+    /* The held kiosk was left alone, and hears of a publish. */
+    assert_true(countyd_wait_held(&srv, 1, 5));
+    publish_notice("loris");
+    assert_int_equal(read_status(poll_fd, 10.0), 200);
+    close(poll_fd);
+}
+
+#define PER_ADDRESS 4
+
+static void connections_over_the_per_address_limit_are_refused(void **state)
+{
+    (void)state;
+    static const char *const options[] = {
+        "--max-per-address", "4", "--header-timeout", "60", "--client-timeout", "60", NULL};
+    relaunch(options);
+    /* Four idle connections from one address (a NAT, say), each counted
+     * once countyd has taken it: the last one answers a request. */
+    int idle[PER_ADDRESS];
+    for (int i = 0; i < PER_ADDRESS; i++) {
+        idle[i] = connect_from("127.0.0.3");
+        assert_true(idle[i] >= 0);
+    }
+    char req[512];
+    snprintf(req, sizeof req, "GET /v1/admin/status HTTP/1.1\r\nHost: county\r\nAuthorization: Bearer %s\r\n\r\n",
+             srv.admin_token);
+    assert_true(send_text(idle[PER_ADDRESS - 1], req));
+    assert_int_equal(read_status(idle[PER_ADDRESS - 1], 5.0), 200);
+    /* A fifth from the same address: closed without an answer. */
+    int refused = admin_status_from("127.0.0.3");
+    printf("a fifth connection from 127.0.0.3: %d (0: closed unanswered)\n", refused);
+    assert_int_equal(refused, 0);
+    /* Another address is served as before. */
+    assert_int_equal(admin_status_from("127.0.0.4"), 200);
+    assert_true(log_mentions("connection limit"));
+    /* Once one of the four is gone, the address is served again. */
+    close(idle[0]);
+    int status = 0;
+    for (double end = test_now_s() + 10; status != 200 && test_now_s() < end;) status = admin_status_from("127.0.0.3");
+    assert_int_equal(status, 200);
+    for (int i = 1; i < PER_ADDRESS; i++) close(idle[i]);
+}
+
+static void a_hung_up_long_poll_is_released_at_once(void **state)
+{
+    (void)state;
+    relaunch(NULL);
+    int fd = long_poll_from("127.0.0.1", feed_revision());
+    assert_true(fd >= 0);
+    assert_true(countyd_wait_held(&srv, 1, 30));
+    close(fd);
+    double t0 = test_now_s();
+    assert_true(countyd_wait_held(&srv, 0, 5));
+    printf("a hung-up long-poll released %.3f s after the kiosk closed it (its wait was 60 s)\n", test_now_s() - t0);
+    /* Many kiosks hanging up while others are woken by a publish: every
+     * one ends exactly once, the ones still there get the notice. */
+    enum { N = 40 };
+    int fds[N];
+    long long since = feed_revision();
+    for (int i = 0; i < N; i++) {
+        fds[i] = long_poll_from(i % 2 ? "127.0.0.5" : "127.0.0.6", since);
+        assert_true(fds[i] >= 0);
+    }
+    assert_true(countyd_wait_held(&srv, N, 30));
+    for (int i = 0; i < N; i += 2) close(fds[i]);
+    publish_notice("hangup");
+    for (int i = 1; i < N; i += 2) {
+        assert_int_equal(read_status(fds[i], 10.0), 200);
+        close(fds[i]);
+    }
+    assert_true(countyd_wait_held(&srv, 0, 5));
+    /* And countyd still serves. */
+    fd = long_poll_from("127.0.0.1", feed_revision());
+    assert_true(countyd_wait_held(&srv, 1, 10));
+    publish_notice("after");
+    assert_int_equal(read_status(fd, 10.0), 200);
+    close(fd);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    countyd_start(&srv, "countyd-conn");
+    countyd_add_kiosk(&srv, "hall-1", kiosk_token);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    int status = countyd_stop(&srv);
+    curl_global_cleanup();
+    if (status != 0) {
+        fprintf(stderr, "countyd did not stop cleanly on SIGTERM (status %d)\n", status);
+        return -1;
+    }
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(slow_heads_are_closed_at_the_header_timeout),
+        cmocka_unit_test(connections_over_the_per_address_limit_are_refused),
+        cmocka_unit_test(a_hung_up_long_poll_is_released_at_once),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
