@@ -107,15 +107,18 @@ static FontFile *open_file(Fonts *f, const char *path)
     if (f->file_count == MAX_FILES) return NULL;
     FontFile *m = &f->files[f->file_count++];
     snprintf(m->path, sizeof m->path, "%s", path);
-    m->fd = open(path, O_RDONLY | O_CLOEXEC);
+    m->fd = -1;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
-    m->blocks = m->fd >= 0 ? malloc(FONT_BLOCKS * sizeof *m->blocks) : NULL;
-    if (m->fd >= 0 && (!m->blocks || fstat(m->fd, &st) != 0 || st.st_size <= 0)) {
-        close(m->fd);
-        m->fd = -1;
+    if (fd < 0) return NULL;
+    FontBlock *blocks = fstat(fd, &st) == 0 && st.st_size > 0 ? malloc(FONT_BLOCKS * sizeof *blocks) : NULL;
+    if (!blocks) {
+        close(fd);
+        return NULL;
     }
-    if (m->fd < 0) return NULL;
-    for (int i = 0; i < FONT_BLOCKS; i++) m->blocks[i].index = -1, m->blocks[i].used = 0, m->blocks[i].len = 0;
+    for (int i = 0; i < FONT_BLOCKS; i++) blocks[i].index = -1, blocks[i].used = 0, blocks[i].len = 0;
+    m->fd = fd;
+    m->blocks = blocks;
     m->size = (Sint64)st.st_size;
     return m;
 }
