@@ -41,7 +41,7 @@ common_PKGS   := sqlite3 libcrypto inih
 
 proto_DIRS    := proto
 proto_INC     := common proto
-proto_PKGS    := jansson libcrypto libpng libjpeg
+proto_PKGS    := jansson yajl libcrypto libpng libjpeg
 
 kstore_DIRS   := kiosk/store
 kstore_INC    := common proto kiosk/store

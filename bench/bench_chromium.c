@@ -4,10 +4,12 @@
  *
  * Both show the home screen of the sample content (assets/sample: the
  * unit's name, the eight first-level categories with their item counts,
- * the ticker) at 1920x1080 with software rendering: the real bin/kiosk
- * (not headless) on SDL's dummy video driver, and Debian's chromium in its
- * headless mode with --disable-gpu on a page this bench writes from the
- * same feed (nothing is fetched: the page and its beacon are served by
+ * the ticker) at 1920x1080 with software rendering, on an Xvfb the bench
+ * starts (benchutil.h; so both present every frame to a real X server, as
+ * on a kiosk PC): the real bin/kiosk (not headless), and Debian's chromium
+ * with --kiosk --disable-gpu, on a page this bench writes from the same
+ * feed.  Without Xvfb, the kiosk on SDL's dummy driver and Chromium in its
+ * headless mode, neither presenting anything (nothing is fetched: the page and its beacon are served by
  * libmicrohttpd on 127.0.0.1; fonts are the system's Noto Sans CJK SC, the
  * file the kiosk uses).  The ticker is the sample's notices joined into one
  * line, long enough to scroll on both (the kiosk by its ticker_speed, the
@@ -20,7 +22,9 @@
  *                processes (Chromium's browser, zygotes, renderer, GPU and
  *                utility processes: every descendant);
  *   idle CPU     the processes' CPU time (/proc/PID/stat) over SPAN s with
- *                the ticker scrolling, as a share of one core.
+ *                the ticker scrolling, as a share of one core, and the X
+ *                server's over the same span (its work for what each
+ *                program presents).
  * A first run of each is not counted (it fills the page cache and
  * deploys the kiosk's pinyin data); the profile (--user-data-dir) is
  * fresh for the bench.  Prints p50/p99/max of each and the ratios
@@ -68,6 +72,7 @@
 
 typedef struct Figures {
     double paint_ms[MAX_RUNS], pss_mib[MAX_RUNS], cpu_pct[MAX_RUNS];
+    double x_cpu_pct[MAX_RUNS]; /* the X server's, drawing what the program presents */
     int n;
 } Figures;
 
@@ -82,6 +87,7 @@ typedef struct Bench {
     pthread_cond_t painted_cond;
     int painted; /* beacons received */
     int runs, span_s;
+    BenchDisplay display; /* the X server both show on, or the dummy driver (benchutil.h) */
     StoreCategory *cats; /* the kiosk's catalog, for the page's tiles */
     int ncats;
 } Bench;
@@ -187,7 +193,9 @@ static char *make_page(const StoreCategory *cats, int ncats, const char *unit, c
 }
 
 /* The kiosk's database: the sample snapshot and its images, then a delta
- * that puts the one long ticker notice in place of the sample's. */
+ * that puts the one long ticker notice in place of the sample's.  Periodic:
+ * an urgent or 即时 (immediate) notice would stand still in the strip under
+ * the header (kiosk/ui/urgent.h), and the kiosk's ticker would not move. */
 static void prepare_kiosk(Bench *b, json_t *feed, const char *ticker)
 {
     char db[512], cache[512], delta[512];
@@ -202,7 +210,7 @@ static void prepare_kiosk(Bench *b, json_t *feed, const char *ticker)
     json_int_t base = json_integer_value(json_object_get(feed, "revision"));
     json_t *doc = json_pack("{s:s,s:i,s:s,s:I,s:I,s:{s:[{s:s,s:s,s:s,s:i}],s:o}}", "format", "dangwu-feed", "version",
                             1, "kind", "delta", "base_revision", base, "revision", base + 1, "notices", "upsert", "id",
-                            TICKER_NOTICE, "text", ticker, "period", "immediate", "sort", 0, "delete", del);
+                            TICKER_NOTICE, "text", ticker, "period", "periodic", "sort", 0, "delete", del);
     if (!doc || json_dump_file(doc, delta, 0) != 0) die("cannot write the ticker delta");
     json_decref(doc);
     Store *s;
@@ -274,10 +282,10 @@ static void start_server(Bench *b)
 
 typedef struct Proc {
     int pid, ppid;
-    double cpu_ticks;
+    double cpu_ms;
 } Proc;
 
-/* Every process on the machine with its parent and CPU ticks; n of them. */
+/* Every process on the machine with its parent and CPU time; n of them. */
 static int list_procs(Proc *out, int max)
 {
     DIR *d = opendir("/proc");
@@ -285,22 +293,10 @@ static int list_procs(Proc *out, int max)
     int n = 0;
     struct dirent *e;
     while ((e = readdir(d)) && n < max) {
-        if (e->d_name[0] < '1' || e->d_name[0] > '9') continue;
-        char path[300], line[1024];
-        snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
-        FILE *f = fopen(path, "r");
-        if (!f) continue;
-        bool got = fgets(line, sizeof line, f) != NULL;
-        fclose(f);
-        /* The name may hold spaces and parentheses: the fields start after
-         * the last ')'.  Then: state ppid ... utime (14th) stime (15th). */
-        char *p = got ? strrchr(line, ')') : NULL;
-        int ppid;
-        unsigned long long ut, st;
-        if (!p || sscanf(p + 2, "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ppid, &ut, &st) != 3) continue;
-        int pid;
-        if (number_parse_int(e->d_name, 1, 1 << 30, &pid) != 0) continue;
-        out[n++] = (Proc){pid, ppid, (double)(ut + st)};
+        int pid, ppid;
+        double cpu;
+        if (number_parse_int(e->d_name, 1, 1 << 30, &pid) != 0 || bench_proc_cpu_ms(pid, &ppid, &cpu) != 0) continue;
+        out[n++] = (Proc){pid, ppid, cpu};
     }
     closedir(d);
     return n;
@@ -323,15 +319,15 @@ static bool descends(const Proc *all, int n, int pid, int root)
 static Proc procs[MAX_PROCS];
 
 /* The program's processes (root and every descendant): their PIDs into
- * tree, their CPU ticks summed into *ticks; how many. */
-static int tree(int root, int *pids, int max, double *ticks)
+ * tree, their CPU time (ms) summed into *cpu_ms; how many. */
+static int tree(int root, int *pids, int max, double *cpu_ms)
 {
     int n = list_procs(procs, MAX_PROCS), k = 0;
-    *ticks = 0;
+    *cpu_ms = 0;
     for (int i = 0; i < n && k < max; i++)
         if (descends(procs, n, procs[i].pid, root)) {
             pids[k++] = procs[i].pid;
-            *ticks += procs[i].cpu_ticks;
+            *cpu_ms += procs[i].cpu_ms;
         }
     return k;
 }
@@ -355,12 +351,12 @@ static double pss_mib(int root)
     return kb / 1024;
 }
 
-static double cpu_ticks(int root)
+static double cpu_ms(int root)
 {
     int pids[512];
-    double ticks;
-    tree(root, pids, 512, &ticks);
-    return ticks;
+    double ms;
+    tree(root, pids, 512, &ms);
+    return ms;
 }
 
 /* Ends the program and everything it started. */
@@ -398,7 +394,6 @@ static int spawn(Bench *b, const char *log, char *const argv[], bool kiosk)
         /* Pings every 10 s, as under the unit's WatchdogSec=30. */
         setenv("WATCHDOG_USEC", "30000000", 1);
         setenv("WATCHDOG_PID", me, 1);
-        setenv("SDL_VIDEODRIVER", "dummy", 1);
     } else {
         char home[300];
         snprintf(home, sizeof home, "%s/home", b->dir);
@@ -448,21 +443,28 @@ static void run_one(Bench *b, bool kiosk, int run, Figures *f)
     char kiosk_bin[300];
     snprintf(kiosk_bin, sizeof kiosk_bin, "%s/kiosk", getenv("BIN") && *getenv("BIN") ? getenv("BIN") : "bin");
     char *kiosk_argv[] = {kiosk_bin, "--config", b->kiosk_conf, NULL};
-    char *chromium_argv[] = {b->chromium,
-                             "--headless",
-                             "--no-sandbox",
-                             "--disable-gpu",
-                             "--disable-background-networking",
-                             "--disable-component-update",
-                             "--disable-sync",
-                             "--no-first-run",
-                             "--no-default-browser-check",
-                             "--hide-scrollbars",
-                             "--mute-audio",
-                             profile,
-                             size,
-                             url,
-                             NULL};
+    /* On an X server Chromium shows the page as a kiosk PC would run it
+     * (--kiosk, a full-screen window it presents to); without one, its
+     * headless mode, which presents nothing, like the dummy driver. */
+    bool on_x = b->display.xvfb > 0;
+    char *chromium_argv[24];
+    int n = 0;
+    chromium_argv[n++] = b->chromium;
+    if (on_x) {
+        chromium_argv[n++] = "--kiosk";
+        chromium_argv[n++] = "--ozone-platform=x11";
+    } else {
+        chromium_argv[n++] = "--headless";
+    }
+    static char *const common[] = {
+        "--no-sandbox",   "--disable-gpu",  "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--no-default-browser-check",      "--hide-scrollbars",
+        "--mute-audio"};
+    for (size_t i = 0; i < sizeof common / sizeof common[0]; i++) chromium_argv[n++] = common[i];
+    chromium_argv[n++] = profile;
+    chromium_argv[n++] = size;
+    chromium_argv[n++] = url;
+    chromium_argv[n] = NULL;
     double t0 = monoclock_ms();
     int pid = spawn(b, log, kiosk ? kiosk_argv : chromium_argv, kiosk);
     double paint = kiosk ? wait_ready(b, t0) : wait_painted(b, t0, run + 1);
@@ -474,15 +476,18 @@ static void run_one(Bench *b, bool kiosk, int run, Figures *f)
     }
     usleep(SETTLE_MS * 1000);
     double pss = pss_mib(pid);
-    double c0 = cpu_ticks(pid), w0 = monoclock_ms();
+    double x0 = 0, x1 = 0;
+    if (on_x) bench_proc_cpu_ms(b->display.xvfb, NULL, &x0);
+    double c0 = cpu_ms(pid), w0 = monoclock_ms();
     usleep((useconds_t)b->span_s * 1000000);
-    double c1 = cpu_ticks(pid), w1 = monoclock_ms();
+    double c1 = cpu_ms(pid), w1 = monoclock_ms();
+    if (on_x) bench_proc_cpu_ms(b->display.xvfb, NULL, &x1);
     stop(pid);
-    double cpu = (c1 - c0) / (double)sysconf(_SC_CLK_TCK) * 1000 / (w1 - w0) * 100;
     if (run == 0) return; /* the warm-up */
     f->paint_ms[f->n] = paint;
     f->pss_mib[f->n] = pss;
-    f->cpu_pct[f->n] = cpu;
+    f->cpu_pct[f->n] = (c1 - c0) / (w1 - w0) * 100;
+    f->x_cpu_pct[f->n] = (x1 - x0) / (w1 - w0) * 100;
     f->n++;
 }
 
@@ -540,6 +545,7 @@ int main(void)
         return 0;
     }
     static Bench b;
+    bench_display_start(&b.display, WIDTH, HEIGHT);
     snprintf(b.chromium, sizeof b.chromium, "%s", chromium);
     b.runs = env_int("BENCH_RUNS", 5, 1, MAX_RUNS - 1);
     b.span_s = env_int("BENCH_SPAN_S", 10, 1, 600);
@@ -570,9 +576,10 @@ int main(void)
     if (b.notify_sock < 0 || bind(b.notify_sock, (struct sockaddr *)&addr, sizeof addr) != 0)
         die("cannot make the notify socket");
 
-    printf("bench_chromium: the kiosk and a Chromium kiosk page (%s) with the same sample content, %dx%d, software "
-           "rendering, ticker scrolling; %d runs after a warm-up, idle CPU over %d s\n",
-           chromium, WIDTH, HEIGHT, b.runs, b.span_s);
+    printf("bench_chromium: the kiosk and a Chromium kiosk page (%s, %s) with the same sample content, %dx%d, "
+           "software rendering, ticker scrolling; %d runs after a warm-up, idle CPU over %d s; video driver %s\n",
+           chromium, b.display.xvfb > 0 ? "--kiosk on the X server" : "--headless", WIDTH, HEIGHT, b.runs, b.span_s,
+           b.display.driver);
     bench_print_load("before");
     Figures k = {0}, c = {0};
     for (int run = 0; run <= b.runs; run++) {
@@ -582,9 +589,11 @@ int main(void)
     print_row("first paint", "ms", k.paint_ms, c.paint_ms, k.n);
     print_row("PSS", "MiB", k.pss_mib, c.pss_mib, k.n);
     print_row("idle CPU (one core)", "%", k.cpu_pct, c.cpu_pct, k.n);
+    if (b.display.xvfb > 0) print_row("X server CPU (one core)", "%", k.x_cpu_pct, c.x_cpu_pct, k.n);
     bench_print_load("after");
     MHD_stop_daemon(b.httpd);
     close(b.notify_sock);
+    bench_display_stop(&b.display);
     if (getenv("BENCH_KEEP")) printf("  kept %s: page.html, kiosk.conf, the programs' logs\n", b.dir);
     else if (nftw(b.dir, remove_one, 16, FTW_DEPTH | FTW_PHYS) != 0)
         fprintf(stderr, "bench_chromium: could not remove %s\n", b.dir);

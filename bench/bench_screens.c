@@ -11,17 +11,21 @@
  *   transition     a tap on a tile, the category screen sliding in
  *   drag           a finger across a reader's page at 60 Hz (30 px a step,
  *                  1200 px), let go: the page follows it, turns, the slide
- *                  ends
+ *                  ends; then the same on a category's list (its next page
+ *                  is rows of titles, not a rasterised page of text)
  * For each: frames presented, their cost p50/p99/max, the gaps between
  * presents p50/p99/max (smoothness), and the process's CPU share over the
- * part's wall time (getrusage, all threads: a share of one core).  The
+ * part's wall time (getrusage, all threads: a share of one core), with the
+ * X server's beside it (its work for what the kiosk presents).  The
  * machine's load (/proc/loadavg) is printed first and last: a loaded
  * machine shows in the figures.
  *
- * SDL_VIDEODRIVER decides the window (default dummy: a real window surface
- * the renderer draws into and presents to, which it does not show
- * anywhere; under X11 or Wayland the present also copies to the display).
- * Takes about 21 s. */
+ * The window is on an Xvfb the bench starts (benchutil.h), so a present is
+ * an XShmPutImage of what changed and the loop sleeps in the kernel as on
+ * a kiosk; without Xvfb, SDL's dummy driver (a window surface that is
+ * shown nowhere, and an event wait that polls every millisecond).
+ * SDL_VIDEODRIVER set chooses the driver instead.  The first line says
+ * which, with the renderer and why it was chosen.  Takes about 23 s. */
 #include <SDL.h>
 #include <SDL_image.h>
 #include <SDL_ttf.h>
@@ -53,13 +57,18 @@
 #define QUIT_AT 18000
 /* Then the reader on the long sample item, opened before the third run. */
 #define DRAG_ITEM "i-long"
+#define DRAG_CATEGORY "c-decision"
 #define DRAG_AT 19500
 #define DRAG_STEPS 40 /* moves, one every 1/60 s */
 #define DRAG_STEP_PX 30
 #define DRAG_FROM_X 1700
 #define DRAG_Y 600
-#define DRAG_TO (DRAG_AT + DRAG_STEPS * 1000 / 60 + 500)
+#define DRAG_SPAN (DRAG_STEPS * 1000 / 60 + 500)
+#define DRAG_TO (DRAG_AT + DRAG_SPAN)
 #define DRAG_QUIT_AT (DRAG_TO + 200)
+#define LIST_DRAG_AT (DRAG_QUIT_AT + 1500)
+#define LIST_DRAG_TO (LIST_DRAG_AT + DRAG_SPAN)
+#define LIST_QUIT_AT (LIST_DRAG_TO + 200)
 #define LONG_NOTICE "n-day"
 #define MAX_FRAMES 4096
 
@@ -67,6 +76,7 @@ typedef struct Part {
     const char *name;
     int from, to; /* ms from the start */
     double cpu_from, cpu_to; /* process CPU ms at its ends */
+    double x_from, x_to; /* the X server's (Xvfb's) CPU ms, when there is one */
     double wall_from, wall_to;
 } Part;
 
@@ -74,9 +84,9 @@ typedef struct Bench {
     double start;
     double woke[MAX_FRAMES], presented[MAX_FRAMES];
     int frames;
-    Part parts[4];
+    Part parts[5];
     SDL_Event tap;
-    int drag_step; /* the finger's moves pushed so far */
+    int drag_at, drag_step; /* when the dragging finger goes down; its moves pushed so far */
 } Bench;
 
 static void die(const char *what, const char *msg)
@@ -96,6 +106,7 @@ static void on_frame(void *ctx, double woke, double presented)
 
 /* Timer callbacks (SDL's timer thread): mark the parts' ends, tap, quit. */
 static Bench *bench;
+static BenchDisplay display;
 
 static Uint32 at_mark(Uint32 interval, void *param)
 {
@@ -104,6 +115,7 @@ static Uint32 at_mark(Uint32 interval, void *param)
     Part *p = &bench->parts[k / 2];
     double *cpu = k % 2 ? &p->cpu_to : &p->cpu_from, *wall = k % 2 ? &p->wall_to : &p->wall_from;
     *cpu = bench_process_cpu_ms();
+    if (display.xvfb > 0) bench_proc_cpu_ms(display.xvfb, NULL, k % 2 ? &p->x_to : &p->x_from);
     *wall = monoclock_ms();
     return 0;
 }
@@ -117,7 +129,7 @@ static Uint32 at_finger(Uint32 interval, void *param)
     return 0;
 }
 
-/* The dragging finger, one event every 1/60 s from DRAG_AT on a grid of
+/* The dragging finger, one event every 1/60 s from drag_at on a grid of
  * the timeline (as a touch panel reports): down, DRAG_STEPS moves, up. */
 static Uint32 at_drag(Uint32 interval, void *param)
 {
@@ -132,7 +144,7 @@ static Uint32 at_drag(Uint32 interval, void *param)
     e.tfinger.pressure = 1;
     SDL_PushEvent(&e);
     if (k > DRAG_STEPS) return 0;
-    double next = DRAG_AT + (k + 1) * 1000.0 / 60, now = monoclock_ms() - bench->start;
+    double next = bench->drag_at + (k + 1) * 1000.0 / 60, now = monoclock_ms() - bench->start;
     return next - now < 1 ? 1 : (Uint32)(next - now);
 }
 
@@ -145,27 +157,15 @@ static Uint32 at_quit(Uint32 interval, void *param)
     return 0;
 }
 
-static int by_value(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* Nearest rank: p of n sorted values. */
-static double rank(const double *v, int n, int p)
-{
-    int i = (p * n + 99) / 100 - 1;
-    return v[i < 0 ? 0 : i >= n ? n - 1 : i];
-}
-
 static void print_spread(const char *what, double *v, int n)
 {
     if (n == 0) {
         printf("      %-28s none\n", what);
         return;
     }
-    qsort(v, (size_t)n, sizeof *v, by_value);
-    printf("      %-28s p50 %6.2f  p99 %6.2f  max %6.2f ms\n", what, rank(v, n, 50), rank(v, n, 99), v[n - 1]);
+    qsort(v, (size_t)n, sizeof *v, bench_by_value);
+    printf("      %-28s p50 %6.2f  p99 %6.2f  max %6.2f ms\n", what, bench_rank(v, n, 50), bench_rank(v, n, 99),
+           v[n - 1]);
 }
 
 static void report(const Bench *b, const Part *p)
@@ -180,8 +180,10 @@ static void report(const Bench *b, const Part *p)
         last = b->presented[i];
     }
     double wall = p->wall_to - p->wall_from;
-    printf("  %s, %.1f s: %d frames (%.1f a second), CPU %.1f %% of a core\n", p->name, wall / 1e3, n, n * 1e3 / wall,
+    printf("  %s, %.1f s: %d frames (%.1f a second), CPU %.1f %% of a core", p->name, wall / 1e3, n, n * 1e3 / wall,
            100 * (p->cpu_to - p->cpu_from) / wall);
+    if (display.xvfb > 0) printf(" (the X server %.1f %%)", 100 * (p->x_to - p->x_from) / wall);
+    printf("\n");
     print_spread("frame (wake to presented)", cost, n);
     print_spread("between presents", gap, gaps);
 }
@@ -218,6 +220,19 @@ static void at(int ms, SDL_TimerCallback fn, void *param)
     SDL_AddTimer(due < 1 ? 1 : (Uint32)due, fn, param);
 }
 
+/* One run of the loop with a finger dragged for part mark / 2, then quit. */
+static void drag_run(App *app, intptr_t mark, int quit_at)
+{
+    const Part *p = &bench->parts[mark / 2];
+    bench->drag_at = p->from;
+    bench->drag_step = 0;
+    at(p->from, at_mark, (void *)mark);
+    at(p->to, at_mark, (void *)(mark + 1));
+    at(p->from, at_drag, NULL);
+    at(quit_at, at_quit, NULL);
+    app_run(app);
+}
+
 static void import(Store *store, const char *json)
 {
     FeedResult res;
@@ -227,7 +242,7 @@ static void import(Store *store, const char *json)
 
 int main(void)
 {
-    setenv("SDL_VIDEODRIVER", "dummy", 0);
+    bench_display_start(&display, 1920, 1080);
     Config cfg;
     config_defaults(&cfg);
     char dir[] = "/tmp/bench-screens.XXXXXX";
@@ -250,7 +265,7 @@ int main(void)
     if (fonts_open(&cfg, &fonts, &err)) die("fonts", err.msg);
     SDL_Window *win = SDL_CreateWindow("bench", 0, 0, 1920, 1080, 0);
     char why[256] = "";
-    SDL_Renderer *r = win ? renderer_create(win, RENDERER_SOFTWARE, false, why, sizeof why, &err) : NULL;
+    SDL_Renderer *r = win ? renderer_create(win, RENDERER_AUTO, false, why, sizeof why, &err) : NULL;
     if (!r) die("renderer", win ? err.msg : SDL_GetError());
     App *app;
     if (app_create(&cfg, store, fonts, win, r, &app, &err)) die("app", err.msg);
@@ -265,12 +280,13 @@ int main(void)
     b.parts[2] = (Part){.name = "transition (tap a tile, category slides in)", .from = TAP_AT, .to = TRANSITION_TO};
     b.parts[3] =
         (Part){.name = "drag (a finger across a reader page at 60 Hz, let go)", .from = DRAG_AT, .to = DRAG_TO};
+    b.parts[4] = (Part){.name = "drag (the same across a category's list)", .from = LIST_DRAG_AT, .to = LIST_DRAG_TO};
     aim_at_tile(app, &b.tap);
     app_set_frame_probe(app, on_frame, &b);
 
     SDL_RendererInfo info;
     SDL_GetRendererInfo(r, &info);
-    printf("screens at 1920x1080, renderer %s, video driver %s, real time\n", info.name, SDL_GetCurrentVideoDriver());
+    printf("screens at 1920x1080, renderer %s (%s), video driver %s, real time\n", info.name, why, display.driver);
     bench_print_load("before");
     b.start = monoclock_ms();
     at(STILL_FROM, at_mark, (void *)0);
@@ -295,13 +311,14 @@ int main(void)
     /* The reader slides in at the start of the third run; its next page
      * is rasterised meanwhile, as when a visitor reads before turning. */
     if (app_open(app, "reader", DRAG_ITEM)) die("drag", "cannot open the reader");
-    at(DRAG_AT, at_mark, (void *)6);
-    at(DRAG_TO, at_mark, (void *)7);
-    at(DRAG_AT, at_drag, NULL);
-    at(DRAG_QUIT_AT, at_quit, NULL);
-    app_run(app);
-    for (int i = 0; i < 4; i++) report(&b, &b.parts[i]);
+    drag_run(app, 6, DRAG_QUIT_AT);
     if (!on_page_two(app)) die("drag", "the drag did not turn the reader's page");
+    app_back(app);
+    app_back(app);
+    if (app_open(app, "category", DRAG_CATEGORY)) die("drag", "cannot open the category");
+    drag_run(app, 8, LIST_QUIT_AT);
+    if (!on_page_two(app)) die("drag", "the drag did not turn the list's page");
+    for (int i = 0; i < 5; i++) report(&b, &b.parts[i]);
     bench_print_load("after");
 
     app_destroy(app);
@@ -314,5 +331,6 @@ int main(void)
     if (system(cmd) != 0) fprintf(stderr, "bench_screens: could not remove %s\n", dir);
     TTF_Quit();
     SDL_Quit();
+    bench_display_stop(&display);
     return 0;
 }

@@ -2,7 +2,10 @@
 
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "jsonload.h"
 
 /* Each check reports "where: what", where is a path into the document. */
 typedef struct {
@@ -375,23 +378,54 @@ static int read_document(Ctx *c, json_t *root)
     return h.snapshot ? check_catalog(c) : 0;
 }
 
-int feed_parse(const char *data, size_t len, const FeedSink *sink, Err *err)
+struct FeedDoc {
+    json_t *root;
+};
+
+int feed_doc_load(const char *data, size_t len, FeedDoc **out, Err *err)
 {
-    static const FeedSink check_only = {0};
+    *out = NULL;
     if (len > FEED_MAX_BYTES)
         return err_set(err, "document is %zu bytes; at most %d are accepted", len, FEED_MAX_BYTES);
-    json_error_t jerr;
-    json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!root) return err_set(err, "line %d, column %d: %s", jerr.line, jerr.column, jerr.text);
+    FeedDoc *doc = calloc(1, sizeof *doc);
+    if (!doc) return err_set(err, "out of memory");
+    if (proto_json_load(data, len, &doc->root, err)) {
+        free(doc);
+        return -1;
+    }
+    *out = doc;
+    return 0;
+}
+
+const struct json_t *feed_doc_json(const FeedDoc *doc) { return doc->root; }
+
+void feed_doc_free(FeedDoc *doc)
+{
+    if (!doc) return;
+    json_decref(doc->root);
+    free(doc);
+}
+
+int feed_doc_check(const FeedDoc *doc, const FeedSink *sink, Err *err)
+{
+    static const FeedSink check_only = {0};
     Ctx c = {.err = err,
              .sink = sink ? sink : &check_only,
              .seen = json_object(),
              .parents = json_object(),
              .item_cats = json_object()};
-    int rc = c.seen && c.parents && c.item_cats ? read_document(&c, root) : err_set(err, "out of memory");
+    int rc = c.seen && c.parents && c.item_cats ? read_document(&c, doc->root) : err_set(err, "out of memory");
     json_decref(c.seen);
     json_decref(c.parents);
     json_decref(c.item_cats);
-    json_decref(root);
+    return rc;
+}
+
+int feed_parse(const char *data, size_t len, const FeedSink *sink, Err *err)
+{
+    FeedDoc *doc;
+    if (feed_doc_load(data, len, &doc, err)) return -1;
+    int rc = feed_doc_check(doc, sink, err);
+    feed_doc_free(doc);
     return rc;
 }

@@ -107,4 +107,17 @@ typedef struct FeedSink {
  * callbacks ran: the sink undoes them (the importer rolls back). */
 int feed_parse(const char *data, size_t len, const FeedSink *sink, Err *err);
 
+/* The same in two steps, for a reader that looks at a document before it
+ * applies it (the sync: its revision, the images it needs) and would
+ * otherwise read the JSON twice.  feed_doc_load reads the JSON only (the
+ * size limit, jsonload.h's rules); feed_doc_check applies every rule of
+ * the format, as feed_parse does, and may run more than once.  The tree
+ * (feed_doc_json) is for looking, not for changing. */
+typedef struct FeedDoc FeedDoc;
+struct json_t;
+int feed_doc_load(const char *data, size_t len, FeedDoc **out, Err *err);
+int feed_doc_check(const FeedDoc *doc, const FeedSink *sink, Err *err);
+const struct json_t *feed_doc_json(const FeedDoc *doc);
+void feed_doc_free(FeedDoc *doc);
+
 #endif

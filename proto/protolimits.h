@@ -15,6 +15,10 @@
 
 /* ---- the feed document ------------------------------------------------ */
 #define FEED_MAX_BYTES (64 * 1024 * 1024) /* one document */
+/* Nesting of any JSON document read with proto_json_load (jsonload.h): a
+ * feed nests six levels deep (document, section, upsert, item,
+ * attachments, attachment); more is not a document of this protocol. */
+#define PROTO_JSON_MAX_DEPTH 32
 #define FEED_MAX_DEPTH 3 /* 一级/二级/三级目录 */
 #define FEED_MAX_NAME 400 /* category name */
 #define FEED_MAX_ICON 60

@@ -22,7 +22,7 @@ set -eu
 PACKAGES="gcc make pkg-config
 libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libpng-dev libjpeg-dev
 libsqlite3-dev sqlite3 libcurl4-openssl-dev libssl-dev openssl curl libsystemd-dev
-libinih-dev libunibreak-dev libunistring-dev libjansson-dev libcmocka-dev libmicrohttpd-dev zlib1g-dev libargon2-dev
+libinih-dev libunibreak-dev libunistring-dev libjansson-dev libyajl-dev libcmocka-dev libmicrohttpd-dev zlib1g-dev libargon2-dev
 librime-dev librime-data rime-data-luna-pinyin libzinnia-dev tegaki-zinnia-simplified-chinese
 libopencc-dev libopencc-data libmd4c-dev libpoppler-glib-dev libcairo2-dev poppler-data
 fonts-noto-cjk fonts-dejavu-core fonts-hanazono fonts-symbola

@@ -26,18 +26,21 @@ static RoundResult read_feed_file(Session *ss, const char *path, const struct st
     fclose(f);
     if (!data) return session_fail(ss, ROUND_ERROR, "out of memory");
     /* Import only when the file is at another revision than the store:
-     * a USB stick left in the kiosk is read again and again. */
-    json_t *root = json_loadb(data, len, 0, NULL);
-    json_t *rev = json_object_get(root, "revision");
+     * a USB stick left in the kiosk is read again and again.  The JSON is
+     * read once, for that look and for the import. */
+    FeedDoc *doc;
+    Err e;
+    int loaded = feed_doc_load(data, len, &doc, &e);
+    free(data);
+    if (loaded) return session_fail(ss, ROUND_ERROR, "%s: %s", path, e.msg);
+    json_t *rev = json_object_get(feed_doc_json(doc), "revision");
     int64_t current;
     bool known = store_revision(ss->store, &current, NULL) == 0; /* unknown: import, which says why */
     bool same = known && json_is_integer(rev) && json_integer_value(rev) == current && !ss->want_snapshot;
-    json_decref(root);
     RoundResult r = ROUND_OK;
-    Err e;
-    if (!same && sync_apply_feed(ss, data, len, changed, &e) != ROUND_OK)
+    if (!same && sync_apply_feed(ss, doc, changed, &e) != ROUND_OK)
         r = session_fail(ss, ROUND_ERROR, "%s: %s", path, e.msg);
-    free(data);
+    feed_doc_free(doc);
     if (r == ROUND_OK) {
         ss->feed_mtime = st->st_mtime;
         ss->feed_size = st->st_size;

@@ -1,9 +1,13 @@
-/* The feed importer: valid documents, invalid ones (nothing applied), and
+/* The feed importer: valid documents, invalid ones (nothing applied),
  * hostile ones (deep nesting, huge strings, invalid UTF-8, wrong types,
- * duplicate ids). */
+ * duplicate ids), and a snapshot whose process is killed half-way
+ * (nothing applied either). */
 #include "testutil.h"
 
+#include <signal.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #include "import.h"
@@ -432,6 +436,81 @@ static bool file_holds(const char *db_path, const char *text)
 
 /* A lobby kiosk's disk never holds internal text, nor the text of what
  * was withdrawn (a delta's delete, or left out of a snapshot). */
+/* A snapshot of `items` items named PREFIX-N with bodies of about 2 KB. */
+static char *big_snapshot(int items, int revision, const char *prefix, size_t *len)
+{
+    static const char line[] = "镇党委研究部署基层党建和为民办实事工作，现将有关情况公开如下。\\n";
+    size_t cap = (size_t)items * (sizeof line * 30 + 300) + 1024, n = 0;
+    char *doc = malloc(cap);
+    assert_non_null(doc);
+    n += (size_t)snprintf(doc + n, cap - n,
+                          "{" HEAD "\"kind\":\"snapshot\",\"revision\":%d," CATS ",\"items\":{\"upsert\":[", revision);
+    for (int i = 0; i < items; i++) {
+        n += (size_t)snprintf(doc + n, cap - n,
+                              "%s{\"id\":\"%s-%d\",\"category\":\"c1a\",\"title\":\"标题%d\",\"published_at\":"
+                              "\"2026-11-01T09:00:00+08:00\",\"period\":\"periodic\",\"scope\":\"public\",\"body\":\"",
+                              i ? "," : "", prefix, i, i);
+        for (int k = 0; k < 30; k++) n += (size_t)snprintf(doc + n, cap - n, "%s", line);
+        n += (size_t)snprintf(doc + n, cap - n, "\"}");
+    }
+    n += (size_t)snprintf(doc + n, cap - n, "]}}");
+    assert_true(n < cap - 1);
+    *len = n;
+    return doc;
+}
+
+static void a_killed_snapshot_leaves_the_old_content(void **state)
+{
+    (void)state;
+    const char *path = test_path("killed.db");
+    store_delete_files(path);
+    Store *s;
+    Err err;
+    FeedResult res;
+    size_t old_len, new_len;
+    char *old_doc = big_snapshot(100, 1, "old", &old_len), *new_doc = big_snapshot(20000, 2, "new", &new_len);
+    assert_int_equal(store_open(path, &s, &err), 0);
+    assert_int_equal(feed_import_buffer(s, old_doc, old_len, &res, &err), 0);
+    store_close(s); /* the last connection: its log is copied and removed */
+    char wal[1100];
+    snprintf(wal, sizeof wal, "%s-wal", path);
+
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (store_open(path, &s, &err) || feed_import_buffer(s, new_doc, new_len, &res, &err)) _exit(2);
+        _exit(0);
+    }
+    /* Killed once the transaction has written part of the new snapshot
+     * to the log (the page cache spills 40 MB long before the COMMIT). */
+    bool killed = false, ended = false;
+    struct stat st;
+    while (!killed && !ended) {
+        if (stat(wal, &st) == 0 && st.st_size > (8 << 20)) killed = kill(pid, SIGKILL) == 0;
+        ended = waitpid(pid, NULL, WNOHANG) == pid;
+        usleep(200);
+    }
+    if (!ended) waitpid(pid, NULL, 0);
+    if (!killed) fail_msg("the import ended before it could be interrupted");
+
+    StoreStart start;
+    assert_int_equal(store_open_kiosk(path, &s, &start, &err), 0);
+    assert_string_equal(start.moved_to, ""); /* quick_check passed */
+    assert_false(start.read_only);
+    assert_int_equal(test_revision(s), 1);
+    assert_int_equal(test_count_rows(path, "items"), 100);
+    StoreItem it;
+    assert_int_equal(store_item_get(s, "old-42", time(NULL), &it, &err), 0);
+    store_item_free(&it);
+    assert_int_equal(store_item_get(s, "new-42", time(NULL), &it, &err), 1);
+    /* And the same snapshot, not interrupted, applies whole. */
+    assert_int_equal(feed_import_buffer(s, new_doc, new_len, &res, &err), 0);
+    assert_int_equal(test_count_rows(path, "items"), 20000);
+    store_close(s);
+    free(old_doc);
+    free(new_doc);
+}
+
 static void internal_and_withdrawn_text_never_on_disk(void **state)
 {
     (void)state;
@@ -582,6 +661,7 @@ int main(void)
         cmocka_unit_test(huge_strings_are_refused),
         cmocka_unit_test(internal_items_are_stored_but_never_shown),
         cmocka_unit_test(internal_and_withdrawn_text_never_on_disk),
+        cmocka_unit_test(a_killed_snapshot_leaves_the_old_content),
         cmocka_unit_test(migration_purges_internal_and_deleted_text),
         cmocka_unit_test(change_and_withdrawal_notes_are_kept),
         cmocka_unit_test(times_parse_with_offsets),

@@ -1,10 +1,13 @@
 /* proto/: the one id and sha256 check, the vocabularies, and the feed
  * rules on their own (no store): a sink sees every checked entry, a
  * snapshot's catalog shape is checked from the document alone, and a
- * document with a fault reaches no sink callback past it. */
+ * document with a fault reaches no sink callback past it; the fast JSON
+ * loader builds what jansson's own loader would, and refuses what it
+ * refuses. */
 #include "testutil.h"
 
 #include "feed.h"
+#include "jsonload.h"
 #include "receipt.h"
 #include "wire.h"
 
@@ -281,6 +284,135 @@ static void a_snapshot_catalog_is_checked_without_a_store(void **state)
     if (parse(delta, NULL, &err)) fail_msg("%s", err.msg);
 }
 
+/* The same text through proto_json_load and json_loadb with
+ * JSON_REJECT_DUPLICATES: both refuse it, or both build equal trees. */
+static void loads_as_jansson_does(const char *text, size_t len)
+{
+    json_error_t jerr;
+    json_t *want = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr), *got = NULL;
+    Err err = {0};
+    int rc = proto_json_load(text, len, &got, &err);
+    if (!want && rc == 0) fail_msg("accepted what jansson refuses (%s): %.*s", jerr.text, (int)len, text);
+    if (want && rc != 0) fail_msg("refused what jansson accepts (%s): %.*s", err.msg, (int)len, text);
+    if (want && !json_equal(want, got)) fail_msg("another tree than jansson's: %.*s", (int)len, text);
+    if (!want) assert_non_null(strstr(err.msg, "line "));
+    json_decref(want);
+    json_decref(got);
+}
+
+static void the_fast_loader_reads_json_as_jansson_does(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        "{}",
+        "[]",
+        " {\"a\": [1, -0, 2.5, 1e3, -1E-2, true, false, null, \"x\"]} \r\n\t",
+        "{\"a\":{\"b\":{\"c\":[[[]]]}}}",
+        "{\"\":1}",
+        "{\"中文键\":\"正文\\n第二行\\t\\\"引号\\\"\\\\\\/\"}",
+        "{\"e\":\"\\u4e2d\\u6587\\ud83d\\ude00\\u00e9\"}",
+        "{\"big\":9223372036854775807,\"small\":-9223372036854775808}",
+        "{\"tiny\":1e-400}",
+        /* refused */
+        "",
+        " ",
+        "1",
+        "\"text\"",
+        "null",
+        "{",
+        "[1,]",
+        "{\"a\":1,}",
+        "{\"a\" 1}",
+        "{a:1}",
+        "{'a':1}",
+        "[01]",
+        "[1.]",
+        "[.5]",
+        "[-]",
+        "[+1]",
+        "[1e]",
+        "[0x10]",
+        "[NaN]",
+        "[Infinity]",
+        "[9223372036854775808]",
+        "[1e400]",
+        "{\"a\":1}{}",
+        "{\"a\":1} x",
+        "[1] // c",
+        "/* c */ []",
+        "{\"a\":1,\"a\":2}",
+        "{\"o\":{\"k\":1,\"k\":1}}",
+        "[\"\\u0000\"]",
+        "{\"\\u0000\":1}",
+        "[\"\\ud800\"]",
+        "[\"\\ud800x\"]",
+        "[\"\\ud800\\u0041\"]",
+        "[\"\\udc00\"]",
+        "[\"\\ude00\\ud83d\"]",
+        "[\"\\x41\"]",
+        "[\"\\u12\"]",
+        "[\"a\tb\"]",
+        "[\"a\nb\"]",
+        "[\x0b1]",
+        "[1\x0c]",
+        "[\"\xc0\xaf\"]",
+        "[\"\xed\xa0\x80\"]",
+        "[\"\xf5\x80\x80\x80\"]",
+        "[\"\xe4\xb8\"]",
+        "{\"\xc0\xaf\":1}",
+        "[\"\xff\"]",
+        "\xef\xbb\xbf{}",
+        "[tru]",
+        "[nul]",
+        "[\"unterminated]",
+        "{}\"",
+        "[] \"abc",
+        "{} 1",
+        "{}\n\"\\u00",
+        "{\"a\":[]} \t\r\n",
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) loads_as_jansson_does(texts[i], strlen(texts[i]));
+    /* A NUL byte in the text itself. */
+    loads_as_jansson_does("[\"a\0b\"]", 6);
+    /* Stricter than jansson, which skips a NUL byte right after a number. */
+    static const struct {
+        const char *text;
+        size_t len;
+    } nul[] = {{"[1\0]", 4}, {"{\"a\":34\0}", 9}};
+    for (size_t i = 0; i < sizeof nul / sizeof nul[0]; i++) {
+        json_t *root, *lax = json_loadb(nul[i].text, nul[i].len, 0, NULL);
+        Err err;
+        assert_non_null(lax);
+        json_decref(lax);
+        assert_int_equal(proto_json_load(nul[i].text, nul[i].len, &root, &err), -1);
+        assert_non_null(strstr(err.msg, "NUL byte"));
+    }
+}
+
+static void the_fast_loader_says_where_and_stops_at_depth(void **state)
+{
+    (void)state;
+    json_t *root;
+    Err err;
+    const char *twice = "{\"a\": 1,\n \"a\": 2}", *commas = "{\n\n  \"a\": [1, 2,, 3]}";
+    assert_int_equal(proto_json_load(twice, strlen(twice), &root, &err), -1);
+    assert_non_null(strstr(err.msg, "line 2, column"));
+    assert_non_null(strstr(err.msg, "duplicate object key"));
+    assert_int_equal(proto_json_load(commas, strlen(commas), &root, &err), -1);
+    assert_non_null(strstr(err.msg, "line 3, column"));
+
+    char deep[2 * PROTO_JSON_MAX_DEPTH + 3];
+    memset(deep, '[', PROTO_JSON_MAX_DEPTH);
+    memset(deep + PROTO_JSON_MAX_DEPTH, ']', PROTO_JSON_MAX_DEPTH);
+    assert_int_equal(proto_json_load(deep, 2 * PROTO_JSON_MAX_DEPTH, &root, &err), 0);
+    json_decref(root);
+    memmove(deep + 1, deep, 2 * PROTO_JSON_MAX_DEPTH);
+    deep[0] = '[';
+    deep[2 * PROTO_JSON_MAX_DEPTH + 1] = ']';
+    assert_int_equal(proto_json_load(deep, 2 * PROTO_JSON_MAX_DEPTH + 2, &root, &err), -1);
+    assert_non_null(strstr(err.msg, "maximum nesting depth"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -291,6 +423,8 @@ int main(void)
         cmocka_unit_test(change_and_withdrawal_reasons_are_checked),
         cmocka_unit_test(a_fault_stops_before_later_entries),
         cmocka_unit_test(a_snapshot_catalog_is_checked_without_a_store),
+        cmocka_unit_test(the_fast_loader_reads_json_as_jansson_does),
+        cmocka_unit_test(the_fast_loader_says_where_and_stops_at_depth),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

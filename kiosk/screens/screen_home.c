@@ -23,7 +23,7 @@ typedef struct Home {
     uint32_t notice_since;
     int notice_w; /* its width, 0 until drawn */
     int ticker_w; /* the room for it */
-    SDL_Rect ticker_bar; /* the strip, as last drawn (h = 0 before) */
+    SDL_Rect ticker_line; /* the band of the strip its text covers, as last drawn (h = 0 before) */
     int page, pages, per_page;
 } Home;
 
@@ -77,7 +77,11 @@ static void home_leave(App *app, void *st)
 
 static bool home_refresh(App *app, void *st)
 {
-    load(app, st);
+    Home *h = st;
+    load(app, h);
+    /* The notice shown may have changed: it starts again (a long one
+     * rests, then moves), measured on the next frame. */
+    h->notice_since = app_ms(app);
     return true;
 }
 
@@ -110,11 +114,12 @@ static void home_event(App *app, void *st, const ScreenEvent *ev)
     else if (strcmp(ev->id, PAGER_NEXT) == 0 && h->page < h->pages - 1) h->page++;
 }
 
-/* The ticker is all that changes on a still home screen: only its strip
- * is redrawn (app_redraw_rect), the rest of the frame is left alone. */
+/* The ticker is all that changes on a still home screen: only the band
+ * of its strip that the text covers is redrawn (app_redraw_rect; the
+ * badge and the strip's edges stay), the rest of the frame is left alone. */
 static void redraw_ticker(App *app, Home *h)
 {
-    if (h->ticker_bar.h > 0) app_redraw_rect(app, h->ticker_bar);
+    if (h->ticker_line.h > 0) app_redraw_rect(app, h->ticker_line);
     else app_redraw(app);
 }
 
@@ -123,6 +128,17 @@ static bool home_update(App *app, void *st, int *wake_ms)
     Home *h = st;
     if (h->notice_count == 0) return false;
     uint32_t shown = app_ms(app) - h->notice_since;
+    if (h->notice_w == 0) {
+        /* Not drawn yet, so not measured: looked at again when a long one
+         * would start to move (not after the 8 s a short one stays). */
+        if (shown < TICKER_PAUSE_MS) {
+            *wake_ms = (int)(TICKER_PAUSE_MS - shown);
+        } else {
+            redraw_ticker(app, h);
+            *wake_ms = 0;
+        }
+        return false;
+    }
     bool scrolls = h->notice_w > h->ticker_w && h->ticker_w > 0;
     int speed = app_ticker_speed(app);
     uint32_t total =
@@ -205,7 +221,8 @@ static void draw_empty(Ui *ui, SDL_Rect area)
 
 static void draw_ticker(App *app, Home *h, Ui *ui, SDL_Rect bar)
 {
-    ui_fill_bleed(ui, bar, (SDL_Color){239, 230, 214, 255});
+    SDL_Color ground = {239, 230, 214, 255};
+    ui_fill_bleed(ui, bar, ground);
     ui_fill_bleed(ui, (SDL_Rect){0, bar.y, bar.w, ui_px(ui, 3)}, ui_theme.header);
     int m = ui_px(ui, 36), bh = ui_px(ui, 56);
     int x = m;
@@ -214,7 +231,6 @@ static void draw_ticker(App *app, Home *h, Ui *ui, SDL_Rect bar)
     x += ui_px(ui, 24);
     SDL_Rect box = {x, bar.y, bar.w - x - m, bar.h};
     h->ticker_w = box.w;
-    h->ticker_bar = bar;
     TextSpec spec = {.size = ui_font(ui, 40), .color = ui_theme.text, .middle = true, .max_lines = 1};
     const char *text = n ? n->text : "欢迎查阅党务公开信息，轻触栏目即可浏览";
     int offset = 0;
@@ -223,7 +239,7 @@ static void draw_ticker(App *app, Home *h, Ui *ui, SDL_Rect bar)
         offset = (int)((int64_t)(shown - TICKER_PAUSE_MS) * app_ticker_speed(app) / 1000);
     if (offset > h->notice_w - box.w + box.w / 3) offset = h->notice_w - box.w + box.w / 3;
     if (offset < 0) offset = 0;
-    h->notice_w = ui_text_scroll(ui, box, text, &spec, offset, ui_px(ui, TICKER_MAX_W));
+    h->notice_w = ui_text_scroll(ui, box, text, &spec, offset, ui_px(ui, TICKER_MAX_W), ground, &h->ticker_line);
 }
 
 static void home_draw(App *app, void *st, Ui *ui)

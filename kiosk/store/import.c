@@ -95,7 +95,7 @@ static int import_withdrawal(void *ctx, const FeedWithdrawal *w, Err *err)
     return store_withdrawal_add(im->store, w, err);
 }
 
-int feed_import_buffer(Store *s, const char *data, size_t len, FeedResult *res, Err *err)
+int feed_import_doc(Store *s, const FeedDoc *doc, FeedResult *res, Err *err)
 {
     memset(res, 0, sizeof *res);
     Import im = {.store = s, .res = res};
@@ -107,7 +107,7 @@ int feed_import_buffer(Store *s, const char *data, size_t len, FeedResult *res, 
                            .answer = import_answer,
                            .remove = import_remove,
                            .withdrawal = import_withdrawal};
-    int rc = feed_parse(data, len, &sink, err);
+    int rc = feed_doc_check(doc, &sink, err);
     if (!rc && !res->unchanged &&
         ((res->snapshot && store_snapshot_end(s, err)) || store_purge_hidden(s, err) || store_check_integrity(s, err) ||
          store_set_revision(s, res->revision, err)))
@@ -116,8 +116,18 @@ int feed_import_buffer(Store *s, const char *data, size_t len, FeedResult *res, 
         store_write_rollback(s);
         return 0;
     }
-    if (!rc) rc = store_write_commit(s, err);
+    if (!rc) rc = store_write_commit_large(s, &res->commit_ms, &res->checkpoint_ms, err);
     if (rc && im.in_write) store_write_rollback(s);
+    return rc;
+}
+
+int feed_import_buffer(Store *s, const char *data, size_t len, FeedResult *res, Err *err)
+{
+    FeedDoc *doc;
+    memset(res, 0, sizeof *res);
+    if (feed_doc_load(data, len, &doc, err)) return -1;
+    int rc = feed_import_doc(s, doc, res, err);
+    feed_doc_free(doc);
     return rc;
 }
 
@@ -142,15 +152,11 @@ static void list_item_attachments(json_t *item, FeedImageRef *out, int *count)
     }
 }
 
-int feed_peek(const char *data, size_t len, FeedPeek *out, Err *err)
+int feed_peek_doc(const FeedDoc *doc, FeedPeek *out, Err *err)
 {
     memset(out, 0, sizeof *out);
     out->revision = -1;
-    if (len > FEED_MAX_BYTES)
-        return err_set(err, "document is %zu bytes; at most %d are accepted", len, FEED_MAX_BYTES);
-    json_error_t jerr;
-    json_t *root = json_loadb(data, len, 0, &jerr);
-    if (!root) return err_set(err, "line %d, column %d: %s", jerr.line, jerr.column, jerr.text);
+    const json_t *root = feed_doc_json(doc);
     const char *kind = json_string_value(json_object_get(root, "kind"));
     out->snapshot = kind && strcmp(kind, "snapshot") == 0;
     json_t *rev = json_object_get(root, "revision");
@@ -161,13 +167,20 @@ int feed_peek(const char *data, size_t len, FeedPeek *out, Err *err)
     int n = 0;
     json_array_foreach (items, i, it) list_item_attachments(it, NULL, &n);
     out->attachments = n ? calloc((size_t)n, sizeof *out->attachments) : NULL;
-    if (n && !out->attachments) {
-        json_decref(root);
-        return err_set(err, "out of memory");
-    }
+    if (n && !out->attachments) return err_set(err, "out of memory");
     json_array_foreach (items, i, it) list_item_attachments(it, out->attachments, &out->attachment_count);
-    json_decref(root);
     return 0;
+}
+
+int feed_peek(const char *data, size_t len, FeedPeek *out, Err *err)
+{
+    FeedDoc *doc;
+    memset(out, 0, sizeof *out);
+    out->revision = -1;
+    if (feed_doc_load(data, len, &doc, err)) return -1;
+    int rc = feed_peek_doc(doc, out, err);
+    feed_doc_free(doc);
+    return rc;
 }
 
 void feed_peek_free(FeedPeek *p)

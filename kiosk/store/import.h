@@ -23,6 +23,9 @@ typedef struct FeedResult {
     int64_t revision; /* the store's revision after the import */
     int upserts, deletes; /* entries applied, all sections together */
     bool unchanged; /* a delta the store already had, or a snapshot at the store's revision */
+    /* Of the import's time, for the log: the COMMIT's (the disk's share),
+     * and the checkpoint's after it (store_write_commit_large). */
+    double commit_ms, checkpoint_ms;
 } FeedResult;
 
 /* What a document is and the images its public items use, read without
@@ -46,5 +49,10 @@ void feed_peek_free(FeedPeek *p);
 
 int feed_import_buffer(Store *s, const char *data, size_t len, FeedResult *res, Err *err);
 int feed_import_file(Store *s, const char *path, FeedResult *res, Err *err);
+
+/* The same on a document already loaded (feed_doc_load), so that the sync
+ * reads a snapshot's JSON once for both the look and the import. */
+int feed_peek_doc(const FeedDoc *doc, FeedPeek *out, Err *err);
+int feed_import_doc(Store *s, const FeedDoc *doc, FeedResult *res, Err *err);
 
 #endif

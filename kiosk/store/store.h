@@ -185,6 +185,14 @@ int store_state_set(Store *s, const char *key, const char *value, Err *err);
 int store_write_begin(Store *s, Err *err); /* BEGIN IMMEDIATE */
 int store_write_commit(Store *s, Err *err);
 void store_write_rollback(Store *s);
+/* The COMMIT of a large write (a feed document), and then the copy of the
+ * write-ahead log into the database file (a passive checkpoint) as a step
+ * of its own: SQLite would run that copy inside the COMMIT's call, though
+ * the screens see the new content as soon as the COMMIT is on disk, and a
+ * 10,000-item snapshot's copy takes as long as its COMMIT.  A copy that
+ * readers hold up is finished by a later one: never an error of the
+ * write.  The two times in milliseconds for the log. */
+int store_write_commit_large(Store *s, double *commit_ms, double *checkpoint_ms, Err *err);
 
 /* A snapshot replaces everything: store_snapshot_begin, then each entry
  * it holds is upserted and noted with store_snapshot_keep (the upserts

@@ -175,6 +175,6 @@ void icon_draw(Ui *ui, const char *name, SDL_Rect r, SDL_Color c, SDL_Color bg)
 {
     IconFn fn = find(name);
     float s = (float)(r.w < r.h ? r.w : r.h);
-    (fn ? fn : draw_emblem)(ui, (float)r.x, (float)r.y, s, c, bg);
+    if (ui_visible(ui, r)) (fn ? fn : draw_emblem)(ui, (float)r.x, (float)r.y, s, c, bg);
     ui_record(ui, WIDGET_ICON, NULL, name ? name : "", r, false);
 }

@@ -303,6 +303,23 @@ int ui_dump_json(const Ui *ui, const char *screen, const char *path, Err *err)
 
 static SDL_Vertex vtx(float x, float y, SDL_Color c) { return (SDL_Vertex){{x, y}, c, {0, 0}}; }
 
+/* Whether r (window pixels) can touch a pixel of a frame drawn clipped
+ * (ui_frame_clip: a ticker strip, a pressed tile).  What lies outside is
+ * skipped before a vertex is made or SDL queues a command: a ticking home
+ * draws its whole frame clipped to the strip 60 times a second, and
+ * building and clipping the tiles' shapes cost more than the strip. */
+static bool in_frame(const Ui *ui, SDL_Rect r)
+{
+    return ui->frame_clip.w <= 0 || SDL_HasIntersection(&r, &ui->frame_clip);
+}
+
+/* SDL_RenderCopy of a whole texture to dst, unless dst is outside the
+ * frame's clip. */
+static void copy_in_frame(Ui *ui, SDL_Texture *t, const SDL_Rect *dst)
+{
+    if (t && in_frame(ui, *dst)) SDL_RenderCopy(ui->r, t, NULL, dst);
+}
+
 static void fan(Ui *ui, float cx, float cy, const SDL_FPoint *pts, int n, SDL_Color c)
 {
     SDL_Vertex v[MAX_PATH * 3];
@@ -337,6 +354,7 @@ static int round_path(SDL_FRect r, float rad, SDL_FPoint *out)
 
 void ui_fill_bleed(Ui *ui, SDL_Rect r, SDL_Color c)
 {
+    if (!in_frame(ui, r)) return;
     SDL_SetRenderDrawBlendMode(ui->r, c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
     SDL_SetRenderDrawColor(ui->r, c.r, c.g, c.b, c.a);
     SDL_RenderFillRect(ui->r, &r);
@@ -347,6 +365,7 @@ void ui_fill(Ui *ui, SDL_Rect r, SDL_Color c) { ui_fill_bleed(ui, ui_drift(ui, r
 void ui_round(Ui *ui, SDL_Rect r, int radius, SDL_Color c)
 {
     r = ui_drift(ui, r);
+    if (!in_frame(ui, r)) return;
     SDL_FPoint pts[MAX_PATH];
     int n = round_path((SDL_FRect){(float)r.x, (float)r.y, (float)r.w, (float)r.h}, (float)radius, pts);
     fan(ui, r.x + r.w / 2.0f, r.y + r.h / 2.0f, pts, n, c);
@@ -355,6 +374,7 @@ void ui_round(Ui *ui, SDL_Rect r, int radius, SDL_Color c)
 void ui_round_outline(Ui *ui, SDL_Rect r, int radius, int width, SDL_Color c)
 {
     r = ui_drift(ui, r);
+    if (!in_frame(ui, r)) return;
     SDL_FPoint outer[MAX_PATH], inner[MAX_PATH];
     float w = (float)width;
     int n = round_path((SDL_FRect){(float)r.x, (float)r.y, (float)r.w, (float)r.h}, (float)radius, outer);
@@ -375,6 +395,7 @@ void ui_round_outline(Ui *ui, SDL_Rect r, int radius, int width, SDL_Color c)
 
 void ui_disc(Ui *ui, int cx, int cy, int radius, SDL_Color c)
 {
+    if (!in_frame(ui, (SDL_Rect){cx + ui->dx - radius, cy + ui->dy - radius, 2 * radius + 1, 2 * radius + 1})) return;
     SDL_FPoint pts[48];
     float x = (float)(cx + ui->dx), y = (float)(cy + ui->dy);
     for (int i = 0; i < 48; i++) {
@@ -389,6 +410,10 @@ void ui_polygon(Ui *ui, const SDL_FPoint *pts, int n, SDL_Color c)
     if (n < 3 || n > MAX_PATH) return;
     SDL_FPoint p[MAX_PATH];
     for (int i = 0; i < n; i++) p[i] = (SDL_FPoint){pts[i].x + ui->dx, pts[i].y + ui->dy};
+    SDL_FRect b;
+    if (!SDL_EncloseFPoints(p, n, NULL, &b) ||
+        !in_frame(ui, (SDL_Rect){(int)floorf(b.x), (int)floorf(b.y), (int)ceilf(b.w) + 2, (int)ceilf(b.h) + 2}))
+        return;
     SDL_Vertex v[MAX_PATH * 3];
     int k = 0;
     for (int i = 1; i + 1 < n; i++) {
@@ -474,9 +499,11 @@ static void text_key(char *buf, size_t size, const char *text, const TextSpec *s
 static TexEntry *text_entry(Ui *ui, const char *text, const TextSpec *spec, int w, int max_h)
 {
     int lines = fit_lines(spec, max_h);
+    /* Looked up for every text of every frame: the key is made on the
+     * stack unless the text is long. */
+    char stack[512], *key = stack;
     size_t klen = strlen(text) + 96;
-    char *key = malloc(klen);
-    if (!key) return NULL;
+    if (klen > sizeof stack && !(key = malloc(klen))) return NULL;
     text_key(key, klen, text, spec, w, lines);
     TexEntry *e = tex_find(ui, key);
     if (!e) {
@@ -496,7 +523,7 @@ static TexEntry *text_entry(Ui *ui, const char *text, const TextSpec *spec, int 
         }
         e = tex_add(ui, key, t, tw, th);
     }
-    free(key);
+    if (key != stack) free(key);
     return e;
 }
 
@@ -521,7 +548,7 @@ void ui_picture(Ui *ui, const char *key, SDL_Rect r, UiPaint paint, const void *
     }
     if (!e || !e->tex) return;
     SDL_Rect dst = ui_drift(ui, r);
-    SDL_RenderCopy(ui->r, e->tex, NULL, &dst);
+    copy_in_frame(ui, e->tex, &dst);
 }
 
 void ui_text_size(Ui *ui, const char *text, const TextSpec *spec, int w, int max_h, int *tw, int *th)
@@ -541,7 +568,7 @@ int ui_text_kind(Ui *ui, int kind, const char *id, SDL_Rect box, const char *tex
     else if (spec->align == ALIGN_RIGHT) x += box.w - e->w;
     if (spec->middle) y += (box.h - e->h) / 2;
     SDL_Rect dst = ui_drift(ui, (SDL_Rect){x, y, e->w, e->h});
-    if (e->tex) SDL_RenderCopy(ui->r, e->tex, NULL, &dst);
+    copy_in_frame(ui, e->tex, &dst);
     if (kind >= 0) {
         Widget *w = ui_record(ui, (WidgetKind)kind, id, text, box, id && *id);
         if (w) {
@@ -585,7 +612,7 @@ void ui_block_draw(Ui *ui, const char *key, const TextBlock *b, int x, int y)
     int tw = 0, th = 0;
     SDL_QueryTexture(e->tex, NULL, NULL, &tw, &th);
     SDL_Rect dst = ui_drift(ui, (SDL_Rect){x, y, tw, th});
-    SDL_RenderCopy(ui->r, e->tex, NULL, &dst);
+    copy_in_frame(ui, e->tex, &dst);
 }
 
 void ui_block_lines(Ui *ui, const char *key, const TextBlock *b, int first, int count, int x, int y, SDL_Rect box)
@@ -595,7 +622,7 @@ void ui_block_lines(Ui *ui, const char *key, const TextBlock *b, int first, int 
     int tw = 0, th = 0;
     if (e->tex) SDL_QueryTexture(e->tex, NULL, NULL, &tw, &th);
     SDL_Rect dst = ui_drift(ui, (SDL_Rect){x, y, tw, th});
-    if (e->tex) SDL_RenderCopy(ui->r, e->tex, NULL, &dst);
+    copy_in_frame(ui, e->tex, &dst);
     const TextLine *a = &b->lines[first], *z = &b->lines[first + count - 1];
     int start = a->start, end = z->start + z->len;
     char *text = strndup(b->text + start, (size_t)(end - start));
@@ -646,7 +673,7 @@ void ui_button(Ui *ui, const char *id, SDL_Rect r, const char *label, ButtonStyl
     SDL_Rect dst = {0};
     if (e) {
         dst = ui_drift(ui, (SDL_Rect){box.x + (box.w - e->w) / 2, box.y + (box.h - e->h) / 2, e->w, e->h});
-        if (e->tex) SDL_RenderCopy(ui->r, e->tex, NULL, &dst);
+        copy_in_frame(ui, e->tex, &dst);
     }
     Widget *w = ui_record(ui, WIDGET_BUTTON, id, label, r, enabled);
     if (w) w->text_rect = dst;
@@ -676,7 +703,7 @@ int ui_badge(Ui *ui, int x, int y, int h, const char *text, SDL_Color bg, SDL_Co
     SDL_Rect r = {x, y, e->w + 2 * pad, h};
     ui_round(ui, r, h / 4, bg);
     SDL_Rect dst = ui_drift(ui, (SDL_Rect){x + pad, y + (h - e->h) / 2, e->w, e->h});
-    if (e->tex) SDL_RenderCopy(ui->r, e->tex, NULL, &dst);
+    copy_in_frame(ui, e->tex, &dst);
     Widget *w = ui_record(ui, WIDGET_BADGE, NULL, text, r, false);
     if (w) w->text_rect = dst;
     return r.w;
@@ -765,7 +792,7 @@ void ui_image(Ui *ui, const char *id, SDL_Rect r, const char *sha256, const char
         shown.x = r.x + (r.w - shown.w) / 2;
         shown.y = r.y + (r.h - shown.h) / 2;
         SDL_Rect dst = ui_drift(ui, shown);
-        SDL_RenderCopy(ui->r, e->tex, NULL, &dst);
+        copy_in_frame(ui, e->tex, &dst);
     } else {
         ui_round(ui, r, ui_px(ui, 10), ui_theme.card_line);
         TextSpec spec = {.size = ui_font(ui, 32), .color = ui_theme.text_soft, .align = ALIGN_CENTER, .middle = true};
@@ -781,7 +808,7 @@ int ui_image_at(Ui *ui, SDL_Rect dst, const char *sha256)
     ImgEntry *e = image_entry(ui, sha256);
     if (!e || !e->tex) return -1;
     SDL_Rect at = ui_drift(ui, dst);
-    SDL_RenderCopy(ui->r, e->tex, NULL, &at);
+    copy_in_frame(ui, e->tex, &at);
     return 0;
 }
 
@@ -806,6 +833,8 @@ void ui_frame_clip(Ui *ui, const SDL_Rect *r)
     set_clip(ui, NULL);
 }
 
+bool ui_visible(const Ui *ui, SDL_Rect r) { return in_frame(ui, ui_drift(ui, r)); }
+
 void ui_clip(Ui *ui, const SDL_Rect *r)
 {
     if (!r) {
@@ -816,17 +845,79 @@ void ui_clip(Ui *ui, const SDL_Rect *r)
     set_clip(ui, &c);
 }
 
-int ui_text_scroll(Ui *ui, SDL_Rect box, const char *text, const TextSpec *spec, int offset, int max_w)
+/* The format of the picture being drawn, so that an opaque texture is
+ * copied onto it row by row with no conversion. */
+static Uint32 target_format(Ui *ui)
+{
+    Uint32 format = SDL_PIXELFORMAT_UNKNOWN;
+    SDL_Texture *target = SDL_GetRenderTarget(ui->r);
+    SDL_Window *win = SDL_RenderGetWindow(ui->r);
+    if (target) SDL_QueryTexture(target, &format, NULL, NULL, NULL);
+    else if (win) format = SDL_GetWindowPixelFormat(win);
+    return format == SDL_PIXELFORMAT_UNKNOWN ? SDL_PIXELFORMAT_ARGB8888 : format;
+}
+
+/* text (w x h, with alpha) laid over ground into a new opaque texture.
+ * Drawn into a target texture and back; SDL forgets the clip of a texture
+ * target it leaves, so the clip (a partial frame's, a screen's) and the
+ * draw state are put back as they were.  NULL when it cannot be made. */
+static SDL_Texture *on_ground(Ui *ui, SDL_Texture *text, int w, int h, SDL_Color ground)
+{
+    SDL_Texture *t = SDL_CreateTexture(ui->r, target_format(ui), SDL_TEXTUREACCESS_TARGET, w, h);
+    if (!t) return NULL;
+    SDL_Texture *was = SDL_GetRenderTarget(ui->r);
+    SDL_Rect clip;
+    SDL_RenderGetClipRect(ui->r, &clip);
+    bool clipped = SDL_RenderIsClipEnabled(ui->r);
+    if (SDL_SetRenderTarget(ui->r, t) == 0) {
+        SDL_SetRenderDrawBlendMode(ui->r, SDL_BLENDMODE_NONE);
+        SDL_SetRenderDrawColor(ui->r, ground.r, ground.g, ground.b, 255);
+        SDL_RenderFillRect(ui->r, NULL);
+        SDL_RenderCopy(ui->r, text, NULL, NULL);
+        SDL_SetTextureBlendMode(t, SDL_BLENDMODE_NONE);
+    } else {
+        SDL_DestroyTexture(t);
+        t = NULL;
+    }
+    SDL_SetRenderTarget(ui->r, was);
+    SDL_RenderSetClipRect(ui->r, clipped ? &clip : NULL);
+    return t;
+}
+
+/* The line's opaque texture, made once from its text texture (which is
+ * then no longer drawn, and leaves the cache). */
+static TexEntry *ground_entry(Ui *ui, const char *text, const TextSpec *spec, int w, int max_h, SDL_Color ground)
+{
+    char stack[512], *key = stack;
+    size_t klen = strlen(text) + 112;
+    if (klen > sizeof stack && !(key = malloc(klen))) return NULL;
+    int used = snprintf(key, klen, "g%02x%02x%02x.", ground.r, ground.g, ground.b);
+    text_key(key + used, klen - (size_t)used, text, spec, w, fit_lines(spec, max_h));
+    TexEntry *e = tex_find(ui, key);
+    if (!e) {
+        TexEntry *plain = text_entry(ui, text, spec, w, max_h);
+        SDL_Texture *t = plain && plain->tex ? on_ground(ui, plain->tex, plain->w, plain->h, ground) : NULL;
+        if (plain && plain->tex && !t) log_warn("ui: cannot lay a line on its ground: %s", SDL_GetError());
+        int tw = plain ? plain->w : 0, th = plain ? plain->h : 0;
+        e = t ? tex_add(ui, key, t, tw, th) : plain;
+    }
+    if (key != stack) free(key);
+    return e;
+}
+
+int ui_text_scroll(Ui *ui, SDL_Rect box, const char *text, const TextSpec *spec, int offset, int max_w,
+                   SDL_Color ground, SDL_Rect *line)
 {
     TextSpec one = *spec;
     one.max_lines = 1;
-    TexEntry *e = text_entry(ui, text, &one, max_w, box.h);
+    TexEntry *e = ground_entry(ui, text, &one, max_w, box.h, ground);
     if (!e) return 0;
+    int top = box.y + (spec->middle ? (box.h - e->h) / 2 : 0);
+    if (line) *line = (SDL_Rect){box.x, top, box.w, e->h < box.h ? e->h : box.h};
     SDL_Rect clip = ui_drift(ui, box);
-    SDL_Rect dst =
-        ui_drift(ui, (SDL_Rect){box.x - offset, box.y + (spec->middle ? (box.h - e->h) / 2 : 0), e->w, e->h});
+    SDL_Rect dst = ui_drift(ui, (SDL_Rect){box.x - offset, top, e->w, e->h});
     set_clip(ui, &clip);
-    if (e->tex) SDL_RenderCopy(ui->r, e->tex, NULL, &dst);
+    copy_in_frame(ui, e->tex, &dst);
     set_clip(ui, NULL);
     Widget *w = ui_record(ui, WIDGET_TEXT, NULL, text, box, false);
     SDL_Rect shown;

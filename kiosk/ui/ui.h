@@ -142,8 +142,13 @@ int ui_text_kind(Ui *ui, int kind, const char *id, SDL_Rect box, const char *tex
 void ui_text_size(Ui *ui, const char *text, const TextSpec *spec, int w, int max_h, int *tw, int *th);
 
 /* One line at its natural width (at most max_w), shifted left by offset
- * and clipped to box (a ticker).  Returns the text's width. */
-int ui_text_scroll(Ui *ui, SDL_Rect box, const char *text, const TextSpec *spec, int offset, int max_w);
+ * and clipped to box (a ticker), laid once on ground (the box's colour):
+ * the cached texture is opaque, so each frame of a scroll copies rows as
+ * they are, with nothing blended.  *line (may be NULL) receives the band of
+ * box the text covers, what a frame that moves it changes.  Returns the
+ * text's width. */
+int ui_text_scroll(Ui *ui, SDL_Rect box, const char *text, const TextSpec *spec, int offset, int max_w,
+                   SDL_Color ground, SDL_Rect *line);
 
 /* The id of body text recorded by ui_block_lines (not touchable). */
 #define UI_BODY_ID "body"
@@ -186,6 +191,11 @@ void ui_clip(Ui *ui, const SDL_Rect *r);
 /* The app's clip for a partial frame (window pixels; NULL: none): what a
  * screen clips to stays inside it, and ui_clip(NULL) goes back to it. */
 void ui_frame_clip(Ui *ui, const SDL_Rect *r);
+/* Whether r (as a screen gives it, before the drift) can touch a pixel of
+ * the frame: false when it lies outside a partial frame's clip.  Drawing
+ * calls skip what is outside by themselves; a drawing made of many calls
+ * (an icon) asks once. */
+bool ui_visible(const Ui *ui, SDL_Rect r);
 /* Fitted inside r, centred; a calm placeholder when unreadable.  Records
  * a WIDGET_IMAGE (touchable when id is not NULL). */
 void ui_image(Ui *ui, const char *id, SDL_Rect r, const char *sha256, const char *caption);

@@ -74,7 +74,7 @@ RoundResult session_post_json(Session *ss, const char *what, const char *path, c
 int64_t sync_free_disk_bytes(const char *path);
 
 /* pull.c: content (long-poll) and attachments */
-RoundResult sync_apply_feed(Session *ss, const char *data, size_t len, bool *changed, Err *e);
+RoundResult sync_apply_feed(Session *ss, const FeedDoc *doc, bool *changed, Err *e);
 RoundResult sync_pull_content(Session *ss, int wait_s, bool *changed);
 RoundResult sync_fetch_blobs(Session *ss, atomic_bool *stop, bool *changed);
 RoundResult sync_recheck_cache(Session *ss, bool *changed);
