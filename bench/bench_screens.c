@@ -11,7 +11,8 @@
  *   transition     a tap on a tile, the category screen sliding in
  *   drag           a finger across a reader's page at 60 Hz (30 px a step,
  *                  1200 px), let go: the page follows it, turns, the slide
- *                  ends
+ *                  ends; then the same on a category's list (its next page
+ *                  is rows of titles, not a rasterised page of text)
  * For each: frames presented, their cost p50/p99/max, the gaps between
  * presents p50/p99/max (smoothness), and the process's CPU share over the
  * part's wall time (getrusage, all threads: a share of one core), with the
@@ -24,7 +25,7 @@
  * a kiosk; without Xvfb, SDL's dummy driver (a window surface that is
  * shown nowhere, and an event wait that polls every millisecond).
  * SDL_VIDEODRIVER set chooses the driver instead.  The first line says
- * which, with the renderer and why it was chosen.  Takes about 21 s. */
+ * which, with the renderer and why it was chosen.  Takes about 23 s. */
 #include <SDL.h>
 #include <SDL_image.h>
 #include <SDL_ttf.h>
@@ -56,13 +57,18 @@
 #define QUIT_AT 18000
 /* Then the reader on the long sample item, opened before the third run. */
 #define DRAG_ITEM "i-long"
+#define DRAG_CATEGORY "c-decision"
 #define DRAG_AT 19500
 #define DRAG_STEPS 40 /* moves, one every 1/60 s */
 #define DRAG_STEP_PX 30
 #define DRAG_FROM_X 1700
 #define DRAG_Y 600
-#define DRAG_TO (DRAG_AT + DRAG_STEPS * 1000 / 60 + 500)
+#define DRAG_SPAN (DRAG_STEPS * 1000 / 60 + 500)
+#define DRAG_TO (DRAG_AT + DRAG_SPAN)
 #define DRAG_QUIT_AT (DRAG_TO + 200)
+#define LIST_DRAG_AT (DRAG_QUIT_AT + 1500)
+#define LIST_DRAG_TO (LIST_DRAG_AT + DRAG_SPAN)
+#define LIST_QUIT_AT (LIST_DRAG_TO + 200)
 #define LONG_NOTICE "n-day"
 #define MAX_FRAMES 4096
 
@@ -78,9 +84,9 @@ typedef struct Bench {
     double start;
     double woke[MAX_FRAMES], presented[MAX_FRAMES];
     int frames;
-    Part parts[4];
+    Part parts[5];
     SDL_Event tap;
-    int drag_step; /* the finger's moves pushed so far */
+    int drag_at, drag_step; /* when the dragging finger goes down; its moves pushed so far */
 } Bench;
 
 static void die(const char *what, const char *msg)
@@ -123,7 +129,7 @@ static Uint32 at_finger(Uint32 interval, void *param)
     return 0;
 }
 
-/* The dragging finger, one event every 1/60 s from DRAG_AT on a grid of
+/* The dragging finger, one event every 1/60 s from drag_at on a grid of
  * the timeline (as a touch panel reports): down, DRAG_STEPS moves, up. */
 static Uint32 at_drag(Uint32 interval, void *param)
 {
@@ -138,7 +144,7 @@ static Uint32 at_drag(Uint32 interval, void *param)
     e.tfinger.pressure = 1;
     SDL_PushEvent(&e);
     if (k > DRAG_STEPS) return 0;
-    double next = DRAG_AT + (k + 1) * 1000.0 / 60, now = monoclock_ms() - bench->start;
+    double next = bench->drag_at + (k + 1) * 1000.0 / 60, now = monoclock_ms() - bench->start;
     return next - now < 1 ? 1 : (Uint32)(next - now);
 }
 
@@ -214,6 +220,19 @@ static void at(int ms, SDL_TimerCallback fn, void *param)
     SDL_AddTimer(due < 1 ? 1 : (Uint32)due, fn, param);
 }
 
+/* One run of the loop with a finger dragged for part mark / 2, then quit. */
+static void drag_run(App *app, intptr_t mark, int quit_at)
+{
+    const Part *p = &bench->parts[mark / 2];
+    bench->drag_at = p->from;
+    bench->drag_step = 0;
+    at(p->from, at_mark, (void *)mark);
+    at(p->to, at_mark, (void *)(mark + 1));
+    at(p->from, at_drag, NULL);
+    at(quit_at, at_quit, NULL);
+    app_run(app);
+}
+
 static void import(Store *store, const char *json)
 {
     FeedResult res;
@@ -261,6 +280,7 @@ int main(void)
     b.parts[2] = (Part){.name = "transition (tap a tile, category slides in)", .from = TAP_AT, .to = TRANSITION_TO};
     b.parts[3] =
         (Part){.name = "drag (a finger across a reader page at 60 Hz, let go)", .from = DRAG_AT, .to = DRAG_TO};
+    b.parts[4] = (Part){.name = "drag (the same across a category's list)", .from = LIST_DRAG_AT, .to = LIST_DRAG_TO};
     aim_at_tile(app, &b.tap);
     app_set_frame_probe(app, on_frame, &b);
 
@@ -291,13 +311,14 @@ int main(void)
     /* The reader slides in at the start of the third run; its next page
      * is rasterised meanwhile, as when a visitor reads before turning. */
     if (app_open(app, "reader", DRAG_ITEM)) die("drag", "cannot open the reader");
-    at(DRAG_AT, at_mark, (void *)6);
-    at(DRAG_TO, at_mark, (void *)7);
-    at(DRAG_AT, at_drag, NULL);
-    at(DRAG_QUIT_AT, at_quit, NULL);
-    app_run(app);
-    for (int i = 0; i < 4; i++) report(&b, &b.parts[i]);
+    drag_run(app, 6, DRAG_QUIT_AT);
     if (!on_page_two(app)) die("drag", "the drag did not turn the reader's page");
+    app_back(app);
+    app_back(app);
+    if (app_open(app, "category", DRAG_CATEGORY)) die("drag", "cannot open the category");
+    drag_run(app, 8, LIST_QUIT_AT);
+    if (!on_page_two(app)) die("drag", "the drag did not turn the list's page");
+    for (int i = 0; i < 5; i++) report(&b, &b.parts[i]);
     bench_print_load("after");
 
     app_destroy(app);

@@ -2,6 +2,7 @@
  * attachment files, feedback batches, heartbeats. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,22 +147,106 @@ static int feed_target(Request *r, FeedTarget *t)
     return rc ? -1 : 0;
 }
 
-/* Answers with the feed from `since` to t->revision: the document, or 304. */
-static void content_answer(Request *r, const FeedTarget *t, int64_t since)
+/* The answers of an organisation's feed, each made once: the kiosks that
+ * were at the same revision get the very same bytes and headers, so that
+ * when a publish wakes thousands of them one response goes to every
+ * connection, with no copy and no headers of their own.  Keyed as the
+ * feed cache is (organisation, since, revision asked for), and by whether
+ * the kiosk took gzip; a few are kept, the oldest replaced. */
+#define SHARED_ANSWERS 8
+#define SHARED_ANSWER_MAX_BYTES (4 * 1024 * 1024)
+
+typedef struct {
+    char org[FEEDCACHE_FEED_SIZE];
+    int64_t since, revision;
+    bool gzip;
+    HttpShared *answer;
+} SharedAnswer;
+
+static SharedAnswer shared_answers[SHARED_ANSWERS];
+static size_t shared_next;
+static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* With shared_lock held. */
+static SharedAnswer *shared_find(const char *org, int64_t since, int64_t revision, bool gzip)
 {
-    int64_t rev = t->revision;
+    for (size_t i = 0; i < SHARED_ANSWERS; i++) {
+        SharedAnswer *a = &shared_answers[i];
+        if (a->answer && a->since == since && a->revision == revision && a->gzip == gzip && strcmp(a->org, org) == 0)
+            return a;
+    }
+    return NULL;
+}
+
+/* Answers r with the shared answer for this key, if there is one. */
+static bool shared_reply(Request *r, const char *org, int64_t since, int64_t revision, bool gzip)
+{
+    pthread_mutex_lock(&shared_lock);
+    SharedAnswer *a = shared_find(org, since, revision, gzip);
+    HttpShared *answer = a ? http_shared_ref(a->answer) : NULL;
+    pthread_mutex_unlock(&shared_lock);
+    if (!answer) return false;
+    http_reply_shared(r, answer);
+    http_shared_release(answer);
+    return true;
+}
+
+/* Keeps `answer` (one reference) for this key, unless another request
+ * made one for it meanwhile; answers r with whichever is kept. */
+static void shared_keep_and_reply(Request *r, const char *org, int64_t since, int64_t revision, bool gzip,
+                                  HttpShared *answer)
+{
+    HttpShared *old = NULL;
+    pthread_mutex_lock(&shared_lock);
+    SharedAnswer *a = shared_find(org, since, revision, gzip);
+    if (a) {
+        old = answer;
+        answer = a->answer;
+    } else {
+        a = &shared_answers[shared_next++ % SHARED_ANSWERS];
+        old = a->answer;
+        *a = (SharedAnswer){.since = since, .revision = revision, .gzip = gzip, .answer = answer};
+        snprintf(a->org, sizeof a->org, "%s", org);
+    }
+    http_shared_ref(answer);
+    pthread_mutex_unlock(&shared_lock);
+    http_shared_release(old);
+    http_reply_shared(r, answer);
+    http_shared_release(answer);
+}
+
+/* Answers with the feed from `since` to t->revision: the document, or 304.
+ * `database` is the database id every answer carries. */
+static void content_answer(Request *r, const FeedTarget *t, int64_t since, const char *database)
+{
+    int64_t asked = t->revision, rev = asked;
     char *text = NULL;
     size_t len = 0;
-    bool gzipped = false;
+    bool gzipped = false, gzip = false;
+    /* A kiosk moved after `since` gets a delta of its own, not shared. */
+    bool shared = t->feed_base <= since;
+    int64_t key = since <= 0 || since > asked ? 0 : since;
     Err err;
     if (rev != since) {
-        bool gzip = gzip_accepted(http_header(r, "Accept-Encoding"));
+        gzip = gzip_accepted(http_header(r, "Accept-Encoding"));
+        if (shared && shared_reply(r, t->org, key, asked, gzip)) return;
         int rc = content_text(r, t, since, gzip, &rev, &text, &len, &gzipped, &err);
         if (rc > 0) return;
         if (rc < 0) return http_reply_internal(r, &err);
     }
-    char tag[32];
+    char tag[32], etag[40];
     snprintf(tag, sizeof tag, "%lld", (long long)rev);
+    snprintf(etag, sizeof etag, "\"%s\"", tag);
+    if (text && shared && len <= SHARED_ANSWER_MAX_BYTES) {
+        HttpShared *answer = http_shared_new(200, text, len, "application/json; charset=utf-8");
+        if (!answer) return http_reply_error(r, 503, "unavailable", "out of memory; try again later");
+        http_shared_add_header(answer, "X-Database-Id", database);
+        http_shared_add_header(answer, "ETag", etag);
+        http_shared_add_header(answer, "Cache-Control", "no-store");
+        http_shared_add_header(answer, "Vary", "Accept-Encoding");
+        if (gzipped) http_shared_add_header(answer, "Content-Encoding", "gzip");
+        return shared_keep_and_reply(r, t->org, key, asked, gzip, answer);
+    }
     set_etag(r, tag);
     http_add_header(r, "Cache-Control", "no-store");
     http_add_header(r, "Vary", "Accept-Encoding");
@@ -178,6 +263,7 @@ typedef struct {
     LongpollEnd why;
     int64_t revision;
     LongpollTicket ticket;
+    char database[24];
 } Held;
 
 /* On a worker, once the wait is over. */
@@ -188,6 +274,8 @@ static void content_resume(Request *r, void *arg)
     int64_t since = h->since;
     LongpollEnd why = h->why;
     int64_t revision = h->revision;
+    char database[sizeof h->database];
+    memcpy(database, h->database, sizeof database);
     free(h);
     if (why == LONGPOLL_STOPPING) return http_reply_error(r, 503, "unavailable", "the server is stopping");
     /* Its organisation's feed moved on: the kiosk's target is that feed at
@@ -195,7 +283,7 @@ static void content_resume(Request *r, void *arg)
      * without asking the database; after a move, read it again. */
     if (why == LONGPOLL_CHANGED_ORG) t.revision = revision;
     else if (why == LONGPOLL_CHANGED_KIOSK && feed_target(r, &t)) return;
-    content_answer(r, &t, since);
+    content_answer(r, &t, since, database);
 }
 
 static void content_wake(void *ctx, LongpollEnd why, int64_t revision)
@@ -242,6 +330,7 @@ void api_content(Request *r)
         Held *h = malloc(sizeof *h);
         if (!h) return http_reply_error(r, 503, "unavailable", "out of memory; try again later");
         *h = (Held){.r = r, .target = t, .since = since};
+        memcpy(h->database, database, sizeof h->database);
         http_hold(r, content_gone, content_release, h);
         int64_t now;
         int rc = longpoll_hold(t.org, r->actor, since, (int)wait, content_wake, h, &h->ticket, &now);
@@ -252,7 +341,7 @@ void api_content(Request *r)
         /* It changed while this request looked: read where it is now. */
         if (feed_target(r, &t)) return;
     }
-    content_answer(r, &t, since);
+    content_answer(r, &t, since, database);
 }
 
 void api_blob(Request *r)

@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <netinet/in.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,6 +83,12 @@ typedef struct {
     char *name, *value;
 } Header;
 
+struct HttpShared {
+    struct MHD_Response *response;
+    int status;
+    atomic_long refs;
+};
+
 /* Where a request is: being read by the event loop, waiting for or on a
  * worker (its connection suspended), held by a handler (suspended, no
  * thread), answered by a worker and resumed (the event loop queues the
@@ -107,6 +114,7 @@ struct RequestPrivate {
     double started_ms;
     int status;
     struct MHD_Response *response; /* made by a worker, queued by the event loop */
+    HttpShared *shared; /* or this, shared with other requests */
     /* queued for a worker: what it runs */
     Job *next_job;
     HttpContinue job_fn;
@@ -223,6 +231,51 @@ void http_reply_text(Request *r, int status, char *text, size_t len, const char 
     }
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
     queue(r, status, resp);
+}
+
+HttpShared *http_shared_new(int status, char *text, size_t len, const char *content_type)
+{
+    HttpShared *a = calloc(1, sizeof *a);
+    struct MHD_Response *resp = a ? MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE) : NULL;
+    if (!resp) {
+        free(text);
+        free(a);
+        return NULL;
+    }
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+    a->response = resp;
+    a->status = status;
+    atomic_init(&a->refs, 1);
+    return a;
+}
+
+void http_shared_add_header(HttpShared *a, const char *name, const char *value)
+{
+    MHD_add_response_header(a->response, name, value);
+}
+
+HttpShared *http_shared_ref(HttpShared *a)
+{
+    atomic_fetch_add(&a->refs, 1);
+    return a;
+}
+
+/* libmicrohttpd counts the connections a response is queued to; this
+ * counts the holders that may still queue it. */
+void http_shared_release(HttpShared *a)
+{
+    if (!a || atomic_fetch_sub(&a->refs, 1) != 1) return;
+    MHD_destroy_response(a->response);
+    free(a);
+}
+
+void http_reply_shared(Request *r, HttpShared *a)
+{
+    struct RequestPrivate *p = r->priv;
+    if (p->answered) return;
+    p->shared = http_shared_ref(a);
+    p->answered = true;
+    p->status = a->status;
 }
 
 void http_reply_json(Request *r, int status, json_t *body)
@@ -705,6 +758,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     struct RequestPrivate *p = r->priv;
+    if (p->state == REQ_READY && p->shared) {
+        p->state = REQ_SENT;
+        enum MHD_Result ok = MHD_queue_response(conn, (unsigned)p->status, p->shared->response);
+        http_shared_release(p->shared);
+        p->shared = NULL;
+        return ok;
+    }
     if (p->state == REQ_READY) {
         p->state = REQ_SENT;
         enum MHD_Result ok = p->response ? MHD_queue_response(conn, (unsigned)p->status, p->response) : MHD_NO;
@@ -759,6 +819,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state, e
               why == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection ended early)");
     if (p->counted_sending) sent(p->server);
     if (p->response) MHD_destroy_response(p->response);
+    http_shared_release(p->shared);
     for (int i = 0; i < p->header_count; i++) {
         free(p->headers[i].name);
         free(p->headers[i].value);

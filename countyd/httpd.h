@@ -28,7 +28,7 @@
 #define HTTP_MAX_PATH 1024
 #define HTTP_DEFAULT_WORKERS 4
 #define HTTP_EVENT_THREADS 2
-#define HTTP_MAX_SENDING 256
+#define HTTP_MAX_SENDING 128
 #define HTTP_DEFAULT_HEADER_TIMEOUT_S 10
 /* libmicrohttpd's memory per connection: the request line and headers,
  * the chunk of body being read, the answer's headers.  It is what a held
@@ -140,6 +140,18 @@ void http_reply_json(Request *r, int status, json_t *body);
 void http_reply_text(Request *r, int status, char *text, size_t len, const char *content_type);
 void http_reply_error(Request *r, int status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* An answer made once and sent as it is to many requests: the feed
+ * document that thousands of woken kiosks all get, queued to each of
+ * their connections without a copy.  It carries all its headers (the
+ * request's own, from http_add_header, are not sent with it).  Made with
+ * one reference; http_reply_shared takes one of its own. */
+typedef struct HttpShared HttpShared;
+/* Steals `text` (malloc'd; freed on failure too); NULL when out of memory. */
+HttpShared *http_shared_new(int status, char *text, size_t len, const char *content_type);
+void http_shared_add_header(HttpShared *a, const char *name, const char *value);
+HttpShared *http_shared_ref(HttpShared *a);
+void http_shared_release(HttpShared *a);
+void http_reply_shared(Request *r, HttpShared *a);
 /* Logs the error and answers 500 internal. */
 void http_reply_internal(Request *r, const Err *err);
 void http_reply_empty(Request *r, int status);

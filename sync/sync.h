@@ -17,7 +17,9 @@
  *   sync.last_ok      unix time of the last successful exchange
  *   sync.last_error   the last error, one line
  * and settings pushed by the server as setting.unit_name,
- * setting.ticker_speed, setting.screen_on, setting.reasons (JSON array). */
+ * setting.ticker_speed, setting.screen_on, setting.reasons (JSON array);
+ *   screenshot.state  the last remote screenshot (screenshot.h): "sent" |
+ *                     "deferred" | "failed" */
 #ifndef KIOSK_SYNC_H
 #define KIOSK_SYNC_H
 

@@ -7,7 +7,8 @@
  *     addresses are served, and the address is served again once it is
  *     under the limit;
  *   - a kiosk that hangs up during its long-poll is released at once
- *     (countyd's status stops counting it), not at the wait's end. */
+ *     (countyd's status stops counting it), not at the wait's end;
+ *   - the kiosks one publish wakes get one answer, built once. */
 #include "countyd_util.h"
 #include "bytes.h"
 
@@ -264,6 +265,74 @@ static void a_hung_up_long_poll_is_released_at_once(void **state)
     close(fd);
 }
 
+/* The whole answer on fd (head and body, by its Content-Length); NULL on a timeout. */
+static char *read_answer(int fd, double seconds)
+{
+    size_t cap = 1 << 16, got = 0;
+    char *buf = malloc(cap);
+    for (double end = test_now_s() + seconds; buf && test_now_s() < end;) {
+        buf[got] = '\0';
+        char *body = strstr(buf, "\r\n\r\n");
+        const char *cl = body ? strcasestr(buf, "\r\nContent-Length:") : NULL;
+        if (body && cl && got - (size_t)(body + 4 - buf) >= strtoull(cl + 17, NULL, 10)) return buf;
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        if (poll(&p, 1, 100) <= 0) continue;
+        ssize_t n = recv(fd, buf + got, cap - 1 - got, 0);
+        if (n <= 0) break;
+        got += (size_t)n;
+    }
+    free(buf);
+    return NULL;
+}
+
+static long long status_number(const char *key)
+{
+    json_t *st = countyd_admin_ok(&srv, "GET", "/v1/admin/status", NULL);
+    long long v = json_integer_value(json_object_get(st, key));
+    json_decref(st);
+    return v;
+}
+
+/* The kiosks a publish wakes get one answer, built once: the same
+ * revision and the same bytes for every one. */
+static void one_publish_is_answered_from_one_document(void **state)
+{
+    (void)state;
+    relaunch(NULL);
+    enum { N = 20 };
+    int fds[N];
+    long long since = feed_revision();
+    for (int i = 0; i < N; i++) assert_true((fds[i] = long_poll_from("127.0.0.1", since)) >= 0);
+    assert_true(countyd_wait_held(&srv, N, 30));
+    long long built = status_number("feeds_built");
+    publish_notice("shared");
+    char *first_body = NULL, first_etag[64] = "";
+    for (int i = 0; i < N; i++) {
+        char *answer = read_answer(fds[i], 10.0);
+        assert_non_null(answer);
+        assert_int_equal(strncmp(answer, "HTTP/1.1 200", 12), 0);
+        const char *etag = strcasestr(answer, "\r\nETag: ");
+        assert_non_null(etag);
+        char tag[64];
+        snprintf(tag, sizeof tag, "%.*s", (int)strcspn(etag + 8, "\r"), etag + 8);
+        assert_non_null(strcasestr(answer, "\r\nX-Database-Id: "));
+        const char *body = strstr(answer, "\r\n\r\n") + 4;
+        if (i == 0) {
+            first_body = strdup(body);
+            snprintf(first_etag, sizeof first_etag, "%s", tag);
+        } else {
+            assert_string_equal(tag, first_etag);
+            assert_string_equal(body, first_body);
+        }
+        free(answer);
+        close(fds[i]);
+    }
+    assert_non_null(strstr(first_body, "今天下午三点召开党员大会"));
+    free(first_body);
+    printf("%d kiosks woken by one publish: %lld feed document(s) built\n", N, status_number("feeds_built") - built);
+    assert_int_equal(status_number("feeds_built") - built, 1);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -291,6 +360,7 @@ int main(void)
         cmocka_unit_test(slow_heads_are_closed_at_the_header_timeout),
         cmocka_unit_test(connections_over_the_per_address_limit_are_refused),
         cmocka_unit_test(a_hung_up_long_poll_is_released_at_once),
+        cmocka_unit_test(one_publish_is_answered_from_one_document),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

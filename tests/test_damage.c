@@ -22,7 +22,9 @@
  *     moves less than the finger (a rubber band) with the background beside
  *     it, and nothing turns; a second finger or new content ends a drag;
  *     the header's clock changes around a dragged page, and home's ticker
- *     scrolls under dragged tiles exactly as a full frame draws it. */
+ *     scrolls under dragged tiles exactly as a full frame draws it; a page
+ *     still for a while has its neighbours put into the text cache, with
+ *     nothing on screen changed, so a drag's first frame rasterises nothing. */
 #include <SDL.h>
 #include <SDL_image.h>
 #include <SDL_ttf.h>
@@ -669,6 +671,39 @@ static void test_the_ticker_scrolls_under_a_dragged_home(void **state)
     free(full);
 }
 
+static void test_a_still_page_puts_its_neighbours_in_the_cache(void **state)
+{
+    (void)state;
+    app_home(app);
+    app_advance(app, 400);
+    assert_int_equal(app_open(app, "category", "c-decision"), 0);
+    app_advance(app, 300); /* the slide is over; the page not yet still for long */
+    app_redraw(app);
+    app_render(app);
+    assert_on_page(1);
+    size_t before = ui_cache_bytes(app_ui(app));
+    poison();
+    app_advance(app, 1000);
+    size_t warmed = ui_cache_bytes(app_ui(app));
+    print_message("the list's neighbours put %zu bytes into the cache\n", warmed - before);
+    assert_true(warmed > before);
+    /* Nothing on screen changed but the one pixel drawn for it (the page's own). */
+    SDL_Surface *s = window_pixels();
+    Uint32 poisoned = SDL_MapRGB(s->format, 255, 0, 255);
+    for (int x = 1; x < W; x++) assert_int_equal(row(s, 0)[x], poisoned);
+    for (int y = 1; y < H; y++) assert_true(row_poisoned(s, y));
+    assert_on_page(1);
+    /* The drag's first frame draws page 2 from the cache: nothing new rasterised. */
+    app_redraw(app);
+    app_render(app);
+    size_t shown = ui_cache_bytes(app_ui(app));
+    drag_by(1500, -300, 100);
+    assert_int_equal(ui_cache_bytes(app_ui(app)), shown);
+    app_advance(app, 200);
+    lift(1200);
+    assert_on_page(1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -682,6 +717,7 @@ int main(void)
         cmocka_unit_test(test_a_second_finger_or_new_content_ends_a_drag),
         cmocka_unit_test(test_the_header_goes_on_around_a_dragged_page),
         cmocka_unit_test(test_the_ticker_scrolls_under_a_dragged_home),
+        cmocka_unit_test(test_a_still_page_puts_its_neighbours_in_the_cache),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -24,6 +24,7 @@
 #define MAX_SCREENS 32
 #define MAX_DEPTH 16
 #define TRANSITION_MS 200
+#define WARM_AFTER_MS 400 /* a page still that long: the pages beside it are rasterised (warm_neighbours) */
 #define TOAST_MS 3500
 #define FRAME_MS 16
 #define DRIFT_PX 3
@@ -78,9 +79,10 @@ struct App {
     Drag drag; /* a finger dragging the page (kiosk/ui/drag.h) */
     bool drag_due; /* the finger moved since the last frame */
     bool drag_pictures; /* snap holds the page the finger holds, as it was on screen */
-    int drag_drawn_side; /* incoming holds the page on that side of it (0: none yet) */
     bool widgets_of_neighbour; /* the widgets recorded last are that page's */
     SDL_Rect drag_band; /* the band the drag moves, as it was when it began */
+    bool warmed; /* the pages beside the one shown are in the text cache */
+    uint32_t warm_at; /* when to put them there */
     char toast[256];
     uint32_t toast_until;
     int drift_x, drift_y;
@@ -320,7 +322,7 @@ static void draw_toast(App *app)
 /* One complete frame of the top screen into the current render target. */
 static void draw_frame(App *app)
 {
-    ui_begin_frame(app->ui, app->drift_x, app->drift_y);
+    ui_begin_frame(app->ui, app->drift_x, app->drift_y, app->clock);
     SDL_SetRenderDrawColor(app->r, ui_theme.bg.r, ui_theme.bg.g, ui_theme.bg.b, 255);
     /* Not SDL_RenderClear: it ignores the clip of a partial redraw. */
     SDL_SetRenderDrawBlendMode(app->r, SDL_BLENDMODE_NONE);
@@ -364,6 +366,33 @@ static void prepare_slides(App *app)
 {
     slide_texture(app, &app->snap, SNAP_ACCESS(app));
     slide_texture(app, &app->incoming, SDL_TEXTUREACCESS_TARGET);
+    app->warmed = false;
+    app->warm_at = app->clock + WARM_AFTER_MS;
+}
+
+/* While the visitor looks at a page, the pages beside it (ScreenOps.
+ * turn_page) are drawn once, clipped to one pixel of the header, so that
+ * their text and pictures are in ui.c's cache and a drag's first frame
+ * draws only cached textures; the page shown is drawn last, so that the
+ * pixel and the recorded widgets are its own.  Once per page (a slide or
+ * new content asks again), never while a finger is down. */
+static void warm_neighbours(App *app)
+{
+    app->warmed = true;
+    Visit *v = &app->stack[app->depth - 1];
+    if (!v->ops->turn_page) return;
+    SDL_Rect corner = {0, 0, 1, 1};
+    bool drew = false;
+    turn_begin(&app->turn, app->r);
+    ui_frame_clip(app->ui, &corner);
+    for (int dir = 1; dir >= -1; dir -= 2) {
+        if (!v->ops->turn_page(app, v->st, dir)) continue;
+        draw_frame(app);
+        v->ops->turn_page(app, v->st, -dir);
+        drew = true;
+    }
+    if (drew) draw_frame(app);
+    ui_frame_clip(app->ui, NULL);
 }
 
 /* The outgoing picture into app->snap.  Where the renderer keeps the
@@ -411,6 +440,8 @@ static void start_slide(App *app, int dir, float from, float to, bool chrome_in)
     app->slide_fresh = true;
     app->slide_chrome_in = chrome_in;
     app->slide_empty = false;
+    app->warmed = false;
+    app->warm_at = app->clock + (uint32_t)app->slide_ms + WARM_AFTER_MS;
 }
 
 void app_transition(App *app, int dir)
@@ -508,6 +539,8 @@ static void content_changed(App *app)
     /* The page beside the dragged one may be gone or changed: the drag
      * ends, and the frame shows the page as it is now. */
     stop_drag(app);
+    app->warmed = false;
+    app->warm_at = app->clock + WARM_AFTER_MS;
     app->next_change = -1;
     read_status(app);
     for (int i = 0; i < app->depth; i++) {
@@ -879,6 +912,11 @@ static int step(App *app)
      * that puts the incoming picture in place.  A drag draws a frame each
      * time the finger moved. */
     if (app->in_transition || app->drag_due) wake = 0;
+    if (!app->warmed && app->shown && app->depth && !app->in_transition && !app->input.down) {
+        int32_t left = (int32_t)(app->warm_at - app->clock);
+        if (left <= 0) warm_neighbours(app);
+        else wake_at(&wake, left);
+    }
     if (app->toast[0]) {
         if (app->clock >= app->toast_until) {
             app->toast[0] = '\0';
@@ -1091,11 +1129,13 @@ static void render_drag(App *app)
     }
     if (!app->drag_pictures) {
         if (app->keeps_picture && (app->dirty || app->damage_count > 0)) {
-            /* First the picture as it is to be (a press let go, a note gone). */
+            /* First the picture as it is to be (a press let go, a note
+             * gone), presented with the band. */
             turn_begin(&app->turn, app->r);
             if (app->dirty) draw_frame(app);
             else draw_damage(app);
-            whole = true;
+            whole = app->dirty;
+            for (int i = 0; i < app->damage_count; i++) rects[shown++] = app->damage[i];
         }
         if (!keep_outgoing(app)) {
             stop_drag(app);

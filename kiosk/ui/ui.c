@@ -2,6 +2,7 @@
 
 #include <SDL_image.h>
 #include <jansson.h>
+#include <malloc.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,22 +37,42 @@ const Theme ui_theme = {
     .disabled = {180, 172, 162, 255},
 };
 
-/* Textures not drawn for this many frames are dropped.  Frames are only
- * drawn when something changes, so an idle screen keeps its textures. */
+/* Textures not drawn for this many frames (4 s of a ticking home screen),
+ * or for this long on the app's clock, are dropped at the end of a frame.
+ * A still screen draws no frames and keeps what it has; the time is for
+ * the frame after it: when the visitor has gone and the idle timeout
+ * brings the home screen back, what the other screens left (a long item's
+ * pages) goes at once, not 240 frames later.  A minute, so that a visitor
+ * who read a page for less than that goes back to screens still cached. */
 #define EVICT_AFTER_FRAMES 240
-/* And the cached text and pictures together never hold more than this many
- * full screens' worth of pixels (4 bytes each; 6 screens are 47 MiB at
- * 1920x1080): past it, the least recently drawn go first, so a visitor
- * paging through a 100,000-character item costs no more than a short one.
- * What the current frame drew is never dropped. */
-#define CACHE_BUDGET_SCREENS 6
+#define EVICT_AFTER_MS 60000u
+/* The one memory budget of the cached text and pictures (everything this
+ * file, pdfpage.c's pages aside, keeps between frames; a cache of laid-out
+ * screens belongs under it too): 24 MiB at 1920x1080, in proportion to the
+ * window's pixels on other panels (a reader page's texture grows with
+ * them).  Why 24: the reader's page is a 4-5 MB texture at 1080p; the page
+ * shown, the next one prepared while it is read (screen_reader.c) and the
+ * one before (a swipe back) are 15 MB, and the chrome's labels, the
+ * category's rows and the home tiles to go back to 3-6 MB more.  Past it
+ * the least recently drawn go first, so a visitor paging through a
+ * 100,000-character item costs no more than a short one.  What the current
+ * frame drew is never dropped.  (Six full screens, 47 MiB, was most of the
+ * kiosk's memory after reading.) */
+#define CACHE_BUDGET_BYTES ((size_t)24 << 20)
+#define CACHE_BUDGET_PIXELS ((size_t)1920 * 1080)
+/* Textures this large come from mmap and go back to the system when
+ * dropped (main.c sets malloc's threshold); what the smaller ones leave in
+ * malloc's heap is given back once this much was dropped since the last
+ * time (malloc_trim walks the heap: well under a millisecond). */
+#define TRIM_AFTER_BYTES ((size_t)8 << 20)
 
 typedef struct TexEntry {
     uint64_t hash;
     char *key;
     SDL_Texture *tex;
     int w, h;
-    unsigned used;
+    unsigned used; /* the frame it was last drawn in */
+    uint32_t used_ms; /* and that frame's time */
 } TexEntry;
 
 typedef struct ImgEntry {
@@ -59,6 +80,7 @@ typedef struct ImgEntry {
     SDL_Texture *tex; /* NULL when the file could not be read */
     int w, h;
     unsigned used;
+    uint32_t used_ms;
 } ImgEntry;
 
 struct Ui {
@@ -70,6 +92,7 @@ struct Ui {
     int text_scale;
     int dx, dy;
     unsigned frame;
+    uint32_t now_ms; /* the app's clock at this frame */
     char pressed[96];
     SDL_Rect frame_clip; /* w = 0: none */
     Widget *widgets;
@@ -79,6 +102,7 @@ struct Ui {
     ImgEntry *img;
     int img_count, img_cap;
     UiPdf *pdf; /* PDF pages (pdfpage.c), made on first use */
+    size_t dropped; /* bytes of textures dropped since the last malloc_trim */
     struct {
         bool on;
         int widgets, tex, img; /* the counts before it */
@@ -139,12 +163,18 @@ int ui_px(const Ui *ui, int v) { return (int)lroundf(v * ui->scale); }
 int ui_font(const Ui *ui, int v) { return ui_px(ui, v); }
 int ui_read_font(const Ui *ui, int v) { return (int)lroundf(v * ui->scale * ui->text_scale / 100.0f); }
 
-void ui_begin_frame(Ui *ui, int drift_x, int drift_y)
+void ui_begin_frame(Ui *ui, int drift_x, int drift_y, uint32_t now_ms)
 {
     clear_widgets(ui);
     ui->dx = drift_x;
     ui->dy = drift_y;
     ui->frame++;
+    ui->now_ms = now_ms;
+}
+
+static bool stale(const Ui *ui, unsigned used, uint32_t used_ms)
+{
+    return ui->frame - used > EVICT_AFTER_FRAMES || ui->now_ms - used_ms > EVICT_AFTER_MS;
 }
 
 static size_t pixels_bytes(const SDL_Texture *t, int w, int h) { return t ? (size_t)w * (size_t)h * 4 : 0; }
@@ -159,7 +189,15 @@ size_t ui_cache_bytes(const Ui *ui)
 
 size_t ui_cache_budget(const Ui *ui)
 {
-    return (size_t)CACHE_BUDGET_SCREENS * (size_t)ui->win_w * (size_t)ui->win_h * 4;
+    double pixels = (double)ui->win_w * (double)ui->win_h;
+    return (size_t)((double)CACHE_BUDGET_BYTES * pixels / (double)CACHE_BUDGET_PIXELS);
+}
+
+static void drop_texture(Ui *ui, SDL_Texture *t, int w, int h)
+{
+    if (!t) return;
+    ui->dropped += pixels_bytes(t, w, h);
+    SDL_DestroyTexture(t);
 }
 
 /* Drops the least recently drawn text texture or picture, never one the
@@ -173,11 +211,11 @@ static bool drop_oldest(Ui *ui)
         if (ui->img[i].tex && ui->img[i].used != ui->frame && (ii < 0 || ui->img[i].used < ui->img[ii].used)) ii = i;
     if (ti < 0 && ii < 0) return false;
     if (ti >= 0 && (ii < 0 || ui->tex[ti].used <= ui->img[ii].used)) {
-        SDL_DestroyTexture(ui->tex[ti].tex);
+        drop_texture(ui, ui->tex[ti].tex, ui->tex[ti].w, ui->tex[ti].h);
         free(ui->tex[ti].key);
         ui->tex[ti] = ui->tex[--ui->tex_count];
     } else {
-        SDL_DestroyTexture(ui->img[ii].tex);
+        drop_texture(ui, ui->img[ii].tex, ui->img[ii].w, ui->img[ii].h);
         ui->img[ii] = ui->img[--ui->img_count];
     }
     return true;
@@ -194,8 +232,8 @@ void ui_end_frame(Ui *ui)
 {
     int keep = 0;
     for (int i = 0; i < ui->tex_count; i++) {
-        if (ui->frame - ui->tex[i].used > EVICT_AFTER_FRAMES) {
-            if (ui->tex[i].tex) SDL_DestroyTexture(ui->tex[i].tex);
+        if (stale(ui, ui->tex[i].used, ui->tex[i].used_ms)) {
+            drop_texture(ui, ui->tex[i].tex, ui->tex[i].w, ui->tex[i].h);
             free(ui->tex[i].key);
             continue;
         }
@@ -204,8 +242,8 @@ void ui_end_frame(Ui *ui)
     ui->tex_count = keep;
     keep = 0;
     for (int i = 0; i < ui->img_count; i++) {
-        if (ui->frame - ui->img[i].used > EVICT_AFTER_FRAMES) {
-            if (ui->img[i].tex) SDL_DestroyTexture(ui->img[i].tex);
+        if (stale(ui, ui->img[i].used, ui->img[i].used_ms)) {
+            drop_texture(ui, ui->img[i].tex, ui->img[i].w, ui->img[i].h);
             continue;
         }
         ui->img[keep++] = ui->img[i];
@@ -213,6 +251,10 @@ void ui_end_frame(Ui *ui)
     ui->img_count = keep;
     keep_within_budget(ui);
     ui_pdf_end_frame(ui->pdf);
+    if (ui->dropped >= TRIM_AFTER_BYTES) {
+        malloc_trim(0);
+        ui->dropped = 0;
+    }
 }
 
 SDL_Renderer *ui_renderer(Ui *ui) { return ui->r; }
@@ -478,6 +520,7 @@ static TexEntry *tex_find(Ui *ui, const char *key)
     for (int i = 0; i < ui->tex_count; i++)
         if (ui->tex[i].hash == h && strcmp(ui->tex[i].key, key) == 0) {
             ui->tex[i].used = ui->frame;
+            ui->tex[i].used_ms = ui->now_ms;
             return &ui->tex[i];
         }
     return NULL;
@@ -500,7 +543,7 @@ static TexEntry *tex_add(Ui *ui, const char *key, SDL_Texture *t, int w, int h)
         ui->tex_cap = cap;
     }
     TexEntry *e = &ui->tex[ui->tex_count++];
-    *e = (TexEntry){hash_str(key), strdup(key), t, w, h, ui->frame};
+    *e = (TexEntry){hash_str(key), strdup(key), t, w, h, ui->frame, ui->now_ms};
     return e;
 }
 #pragma GCC diagnostic pop
@@ -767,6 +810,7 @@ static ImgEntry *image_entry(Ui *ui, const char *sha)
     for (int i = 0; i < ui->img_count; i++)
         if (strcmp(ui->img[i].sha, sha) == 0) {
             ui->img[i].used = ui->frame;
+            ui->img[i].used_ms = ui->now_ms;
             return &ui->img[i];
         }
     if (ui->rehearsal.on) return NULL; /* a rehearsal warms the font caches, not pictures */
@@ -778,7 +822,7 @@ static ImgEntry *image_entry(Ui *ui, const char *sha)
         ui->img_cap = cap;
     }
     ImgEntry *e = &ui->img[ui->img_count++];
-    *e = (ImgEntry){.used = ui->frame};
+    *e = (ImgEntry){.used = ui->frame, .used_ms = ui->now_ms};
     snprintf(e->sha, sizeof e->sha, "%s", sha);
     e->tex = load_image(ui, sha, &e->w, &e->h);
     return e;
@@ -885,12 +929,12 @@ void ui_rehearse_end(Ui *ui)
     for (int i = ui->rehearsal.widgets; i < ui->widget_count; i++) free(ui->widgets[i].text);
     ui->widget_count = ui->rehearsal.widgets;
     for (int i = ui->rehearsal.tex; i < ui->tex_count; i++) {
-        if (ui->tex[i].tex) SDL_DestroyTexture(ui->tex[i].tex);
+        drop_texture(ui, ui->tex[i].tex, ui->tex[i].w, ui->tex[i].h);
         free(ui->tex[i].key);
     }
     ui->tex_count = ui->rehearsal.tex;
     for (int i = ui->rehearsal.img; i < ui->img_count; i++)
-        if (ui->img[i].tex) SDL_DestroyTexture(ui->img[i].tex);
+        drop_texture(ui, ui->img[i].tex, ui->img[i].w, ui->img[i].h);
     ui->img_count = ui->rehearsal.img;
     ui->rehearsal.on = false;
     ui_frame_clip(ui, NULL);
