@@ -112,7 +112,7 @@ FONTS    := fonts/NotoSansCJK-Regular.ttc fonts/NotoSansCJK-Bold.ttc fonts/DejaV
 
 BINS := $(BIN)/kiosk $(BIN)/kioskctl $(BIN)/countyd
 
-.PHONY: all deps run test bench clean update-references screenshots console-screenshots demo asan sample check-boundaries lint format analyze fuzz fuzz-build
+.PHONY: all deps run test bench soak clean update-references screenshots console-screenshots demo asan sample check-boundaries lint format analyze fuzz fuzz-build
 .DEFAULT_GOAL := all
 # Keep objects of pattern-built programs (tests, benches) between runs.
 .SECONDARY:
@@ -154,6 +154,12 @@ analyze:
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCHES)
 	@for b in $(BENCHES); do echo "== $$b"; $$b || exit 1; done
+
+# The kiosk's memory over 30 minutes through every screen (bench_soak runs
+# 3 minutes in `make bench`; BENCH_SOAK_S sets any other length).
+soak: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/bench_soak
+	@BENCH_SOAK_S=$${BENCH_SOAK_S:-1800} $(BUILD)/bench/bench_soak
 
 # The reference dumps of the headless screens (tests/headless/expected/),
 # regenerated on purpose when a screen is meant to show something else;

@@ -55,6 +55,7 @@
 #include <ftw.h>
 
 #include "blobs.h"
+#include "benchkiosk.h"
 #include "benchutil.h"
 #include "config.h"
 #include "import.h"
@@ -404,22 +405,6 @@ static int spawn(Bench *b, const char *log, char *const argv[], bool kiosk)
     _exit(127);
 }
 
-/* Waits for the kiosk's READY=1; the ms it took, or -1. */
-static double wait_ready(Bench *b, double t0)
-{
-    for (;;) {
-        int left = (int)(t0 + START_TIMEOUT_MS - monoclock_ms());
-        if (left <= 0) return -1;
-        struct pollfd p = {.fd = b->notify_sock, .events = POLLIN};
-        if (poll(&p, 1, left) <= 0) return -1;
-        char msg[256];
-        ssize_t n = recv(b->notify_sock, msg, sizeof msg - 1, 0);
-        if (n <= 0) continue;
-        msg[n] = '\0';
-        if (strstr(msg, "READY=1")) return monoclock_ms() - t0;
-    }
-}
-
 /* Waits for the page's first-paint beacon number `want`; the ms, or -1. */
 static double wait_painted(Bench *b, double t0, int want)
 {
@@ -467,7 +452,7 @@ static void run_one(Bench *b, bool kiosk, int run, Figures *f)
     chromium_argv[n] = NULL;
     double t0 = monoclock_ms();
     int pid = spawn(b, log, kiosk ? kiosk_argv : chromium_argv, kiosk);
-    double paint = kiosk ? wait_ready(b, t0) : wait_painted(b, t0, run + 1);
+    double paint = kiosk ? bench_wait_ready(b->notify_sock, t0, START_TIMEOUT_MS) : wait_painted(b, t0, run + 1);
     if (paint < 0) {
         stop(pid);
         fprintf(stderr, "bench_chromium: %s showed no first frame in %d s (its log: %s)\n",
@@ -514,18 +499,6 @@ static int remove_one(const char *path, const struct stat *st, int flag, struct 
     return remove(path);
 }
 
-static int env_int(const char *name, int dflt, int lo, int hi)
-{
-    const char *v = getenv(name);
-    int n;
-    if (!v || !*v) return dflt;
-    if (number_parse_int(v, lo, hi, &n) != 0) {
-        fprintf(stderr, "bench_chromium: %s must be a whole number from %d to %d, not \"%s\"\n", name, lo, hi, v);
-        exit(2);
-    }
-    return n;
-}
-
 static const char *find_chromium(void)
 {
     const char *env = getenv("CHROMIUM");
@@ -547,8 +520,8 @@ int main(void)
     static Bench b;
     bench_display_start(&b.display, WIDTH, HEIGHT);
     snprintf(b.chromium, sizeof b.chromium, "%s", chromium);
-    b.runs = env_int("BENCH_RUNS", 5, 1, MAX_RUNS - 1);
-    b.span_s = env_int("BENCH_SPAN_S", 10, 1, 600);
+    b.runs = bench_env_int("BENCH_RUNS", 5, 1, MAX_RUNS - 1);
+    b.span_s = bench_env_int("BENCH_SPAN_S", 10, 1, 600);
     snprintf(b.dir, sizeof b.dir, "%s/bench-chromium.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
     if (!mkdtemp(b.dir)) die("cannot make a scratch folder");
 
@@ -570,11 +543,8 @@ int main(void)
     start_server(&b);
 
     snprintf(b.notify_path, sizeof b.notify_path, "%s/notify", b.dir);
-    b.notify_sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    struct sockaddr_un addr = {.sun_family = AF_UNIX};
-    snprintf(addr.sun_path, sizeof addr.sun_path, "%s", b.notify_path);
-    if (b.notify_sock < 0 || bind(b.notify_sock, (struct sockaddr *)&addr, sizeof addr) != 0)
-        die("cannot make the notify socket");
+    b.notify_sock = bench_notify_open(b.notify_path);
+    if (b.notify_sock < 0) die("cannot make the notify socket");
 
     printf("bench_chromium: the kiosk and a Chromium kiosk page (%s, %s) with the same sample content, %dx%d, "
            "software rendering, ticker scrolling; %d runs after a warm-up, idle CPU over %d s; video driver %s\n",

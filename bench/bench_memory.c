@@ -2,13 +2,18 @@
  *
  * Runs the real program (bin/kiosk --headless, SDL's software renderer at
  * 1920x1080 on the dummy video driver) on each headless script below, on a
- * fresh database, and reads /proc/PID/smaps_rollup every 10 ms while it
- * runs: RSS (pages it has in memory) and PSS (shared pages counted by
- * their share, what the kiosk costs the machine).  Prints p50/p99/max of
- * the samples in MiB and the machine's load before and after.  A figure
- * that grows with the item's length (read.txt reads a long item page by
- * page) is memory not bounded by design. */
+ * fresh database, fed through a FIFO, and reads /proc/PID/smaps_rollup
+ * every 10 ms while it runs: RSS (pages it has in memory), PSS (shared
+ * pages counted by their share, what the kiosk costs the machine) and PSS's
+ * anonymous part (benchkiosk.h).  Prints p50/p99/max of the samples in MiB,
+ * then the state the script leaves ("at the end": the median of ten
+ * samples once the kiosk has done the script's last line and waits for
+ * more), and the machine's load before and after.  A figure that grows
+ * with the item's length (read.txt reads a long item page by page) is
+ * memory not bounded by design. */
 #include <signal.h>
+#include <stdbool.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,12 +21,29 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "benchkiosk.h"
 #include "benchutil.h"
 
 #define MAX_SAMPLES 60000
 #define SAMPLE_NS 10000000L
 
-static const char *const scripts[] = {"tests/headless/browse.txt", "tests/headless/read.txt"};
+/* What a visitor does, and after: one or more scripts run one after the
+ * other, then lines of the bench's own (NULL: none). */
+typedef struct Run {
+    const char *what;
+    const char *scripts[2];
+    const char *then;
+} Run;
+
+static const Run runs[] = {
+    {"browse.txt: every screen by touch", {"tests/headless/browse.txt"}, NULL},
+    /* the idle timeout (90 s) brings the home screen back: what the kiosk
+     * keeps once the visitor has gone */
+    {"browse.txt, then idle until the home screen is back", {"tests/headless/browse.txt"}, "wait 91000\nwait 2000\n"},
+    {"read.txt: a long item page by page in both sizes", {"tests/headless/read.txt"}, NULL},
+    {"task-2-pinyin.txt: the keyboard open, pinyin", {"tests/headless/task-2-pinyin.txt"}, NULL},
+    {"task-3-handwriting.txt: the keyboard open, handwriting", {"tests/headless/task-3-handwriting.txt"}, NULL},
+};
 
 static void die(const char *what)
 {
@@ -29,86 +51,73 @@ static void die(const char *what)
     exit(1);
 }
 
-/* kiosk.conf with the database and cache in dir. */
-static void write_config(const char *dir, char *conf, size_t size)
+static void copy_file(FILE *to, const char *path)
 {
-    snprintf(conf, size, "%s/kiosk.conf", dir);
-    FILE *in = fopen("kiosk.conf", "r"), *out = fopen(conf, "w");
-    if (!in || !out) die("cannot copy kiosk.conf");
-    char line[2048];
-    while (fgets(line, sizeof line, in)) {
-        if (strncmp(line, "database =", 10) == 0) fprintf(out, "database = %s/kiosk.db\n", dir);
-        else if (strncmp(line, "cache_dir =", 11) == 0) fprintf(out, "cache_dir = %s/cache\n", dir);
-        else fputs(line, out);
-    }
-    fclose(in);
-    if (fclose(out) != 0) die("cannot write the config");
-}
-
-/* RSS and PSS of pid in kB; false once the process is gone. */
-static int read_rollup(pid_t pid, double *rss, double *pss)
-{
-    char path[64], line[256];
-    snprintf(path, sizeof path, "/proc/%d/smaps_rollup", (int)pid);
     FILE *f = fopen(path, "r");
-    if (!f) return 0;
-    long v;
-    int found = 0;
-    while (fgets(line, sizeof line, f)) {
-        if (sscanf(line, "Rss: %ld kB", &v) == 1) *rss = (double)v, found++;
-        else if (sscanf(line, "Pss: %ld kB", &v) == 1) *pss = (double)v, found++;
-    }
+    if (!f) die("cannot read a script");
+    char line[2048];
+    while (fgets(line, sizeof line, f)) fputs(line, to);
     fclose(f);
-    return found == 2;
 }
 
-static void print_mib(const char *what, double *kb, int n)
+static int sample(pid_t pid, double *rss, double *pss, double *anon, int n)
 {
-    if (n == 0) {
-        printf("    %-6s none\n", what);
-        return;
-    }
-    qsort(kb, (size_t)n, sizeof *kb, bench_by_value);
-    printf("    %-6s p50 %7.1f  p99 %7.1f  max %7.1f MiB (%d samples)\n", what, bench_rank(kb, n, 50) / 1024,
-           bench_rank(kb, n, 99) / 1024, kb[n - 1] / 1024, n);
+    double r = 0, p = 0, a = 0;
+    if (n >= MAX_SAMPLES || !bench_rollup(pid, &r, &p, &a)) return n;
+    rss[n] = r;
+    pss[n] = p;
+    anon[n] = a;
+    return n + 1;
 }
 
-static void run(const char *script)
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, bench_by_value);
+    return n > 0 ? bench_rank(v, n, 50) / 1024 : 0;
+}
+
+static void run(const Run *run)
 {
     char dir[] = "/tmp/bench-memory.XXXXXX";
     if (!mkdtemp(dir)) die("mkdtemp failed");
-    char conf[256], shots[256];
-    write_config(dir, conf, sizeof conf);
+    char conf[256], shots[256], fifo[256], done[300];
+    if (!bench_kiosk_config(dir, NULL, conf, sizeof conf)) die("cannot write the config");
     snprintf(shots, sizeof shots, "%s/shots", dir);
-    pid_t pid = fork();
-    if (pid < 0) die("fork failed");
-    if (pid == 0) {
-        setenv("SDL_VIDEODRIVER", "dummy", 1);
-        setenv("SDL_AUDIODRIVER", "dummy", 1);
-        setenv("TZ", "Asia/Shanghai", 1);
-        execl("bin/kiosk", "kiosk", "--config", conf, "--headless", script, "--shots", shots, "--windowed", "--size",
-              "1920x1080", "--landscape", "--log-level", "error", (char *)NULL);
-        _exit(127);
-    }
-    static double rss[MAX_SAMPLES], pss[MAX_SAMPLES];
-    int n = 0, status = 0;
-    for (;;) {
-        if (waitpid(pid, &status, WNOHANG) == pid) break;
-        double r, p;
-        if (n < MAX_SAMPLES && read_rollup(pid, &r, &p)) {
-            rss[n] = r;
-            pss[n] = p;
-            n++;
-        }
+    snprintf(fifo, sizeof fifo, "%s/script", dir);
+    snprintf(done, sizeof done, "%s/bench-end.json", shots);
+    if (mkfifo(fifo, 0600) != 0) die("mkfifo failed");
+    pid_t pid = bench_kiosk_headless(conf, fifo, shots);
+    signal(SIGPIPE, SIG_IGN);
+    FILE *script = fopen(fifo, "w");
+    if (!script) die("cannot open the kiosk's script");
+    for (int i = 0; i < 2 && run->scripts[i]; i++) copy_file(script, run->scripts[i]);
+    fprintf(script, "%sdump bench-end\n", run->then ? run->then : "");
+    fflush(script);
+    static double rss[MAX_SAMPLES], pss[MAX_SAMPLES], anon[MAX_SAMPLES];
+    double end_rss[10], end_pss[10], end_anon[10];
+    int n = 0, ends = 0, status = 0;
+    bool gone = false;
+    while (!(gone = waitpid(pid, &status, WNOHANG) == pid) && access(done, F_OK) != 0) {
+        n = sample(pid, rss, pss, anon, n);
         nanosleep(&(struct timespec){0, SAMPLE_NS}, NULL);
     }
-    printf("  %s: %s\n", script, WIFEXITED(status) && WEXITSTATUS(status) == 0 ? "ran to its end" : "FAILED");
-    print_mib("RSS", rss, n);
-    print_mib("PSS", pss, n);
+    while (!gone && ends < 10) {
+        ends = sample(pid, end_rss, end_pss, end_anon, ends);
+        nanosleep(&(struct timespec){0, 5 * SAMPLE_NS}, NULL);
+    }
+    fclose(script); /* the end of its script: the kiosk stops */
+    if (!gone) waitpid(pid, &status, 0);
+    bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    printf("  %s: %s\n", run->what, ok ? "ran to its end" : "FAILED");
+    bench_print_mib("RSS", rss, n);
+    bench_print_mib("PSS", pss, n);
+    bench_print_mib("PSS anon", anon, n);
+    printf("    at the end: RSS %.1f  PSS %.1f  PSS anon %.1f MiB\n", median(end_rss, ends), median(end_pss, ends),
+           median(end_anon, ends));
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0) fprintf(stderr, "bench_memory: could not remove %s\n", dir);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) exit(1);
+    if (!ok) exit(1);
 }
 
 int main(void)
@@ -116,7 +125,7 @@ int main(void)
     if (access("bin/kiosk", X_OK) != 0) die("bin/kiosk is not built (make all)");
     printf("kiosk memory, headless at 1920x1080, software renderer, sampled every 10 ms\n  ");
     bench_print_load("before");
-    for (size_t i = 0; i < sizeof scripts / sizeof scripts[0]; i++) run(scripts[i]);
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) run(&runs[i]);
     printf("  ");
     bench_print_load("after");
     return 0;

@@ -24,7 +24,9 @@
  * own connection, as the UI has, runs the screens' queries (a third-level
  * page and an item) once a frame; its longest query during the resyncs
  * and deltas is the longest a screen waited, printed beside the same
- * queries on an idle store.  The machine's load before and after;
+ * queries on an idle store.  Every tenth frame it also stores a visitor's
+ * submission, as the feedback form does, timed, and counted when it gave
+ * up behind the apply's write transaction.  The machine's load before and after;
  * asserts nothing. */
 #include <jansson.h>
 #include <pthread.h>
@@ -36,142 +38,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "benchfeed.h"
 #include "benchutil.h"
 #include "import.h"
 #include "monoclock.h"
 #include "number.h"
 #include "store.h"
-
-static json_t *build_categories(void)
-{
-    json_t *cats = json_array();
-    char id[64], parent[64];
-    for (int a = 0; a < 8; a++) {
-        snprintf(id, sizeof id, "c%d", a);
-        json_array_append_new(cats, json_pack("{s:s, s:s, s:i}", "id", id, "name", "一级目录", "sort", a));
-        for (int b = 0; b < 6; b++) {
-            snprintf(parent, sizeof parent, "c%d", a);
-            snprintf(id, sizeof id, "c%d-%d", a, b);
-            json_array_append_new(cats, json_pack("{s:s, s:s, s:s}", "id", id, "parent", parent, "name", "二级目录"));
-            for (int c = 0; c < 4; c++) {
-                snprintf(parent, sizeof parent, "c%d-%d", a, b);
-                snprintf(id, sizeof id, "c%d-%d-%d", a, b, c);
-                json_array_append_new(cats,
-                                      json_pack("{s:s, s:s, s:s}", "id", id, "parent", parent, "name", "三级目录"));
-            }
-        }
-    }
-    return cats;
-}
-
-/* A body of about `chars` characters in lines of one sentence. */
-static char *build_body(int chars)
-{
-    static const char para[] =
-        "本季度镇党委召开党委会议，研究部署基层党建、乡村振兴和为民办实事等工作，现将有关情况公开如下。";
-    size_t cap = (size_t)chars * 3 + sizeof para + 1, len = 0;
-    char *body = malloc(cap);
-    if (!body) return NULL;
-    while (len + sizeof para < (size_t)chars * 3) {
-        memcpy(body + len, para, sizeof para - 1);
-        len += sizeof para - 1;
-        body[len++] = '\n';
-    }
-    body[len] = '\0';
-    return body;
-}
-
-static json_t *build_attachments(int i)
-{
-    json_t *list = json_array();
-    for (int k = 0; k < 2; k++) {
-        char sha[65];
-        /* Distinct, well-formed hashes; the files need not exist for an import. */
-        snprintf(sha, sizeof sha, "%056x%08x", k, i);
-        json_array_append_new(list, json_pack("{s:s, s:s, s:i, s:s}", "sha256", sha, "type", "image/jpeg", "size",
-                                              200000 + i, "caption", "会议现场"));
-    }
-    return list;
-}
-
-static json_t *build_item(int i, const char *body, int64_t revision)
-{
-    char id[64], cat[64], day[40];
-    snprintf(id, sizeof id, "item-%d", i);
-    snprintf(cat, sizeof cat, "c%d-%d-%d", i % 8, (i / 8) % 6, (i / 48) % 4);
-    snprintf(day, sizeof day, "2026-%02d-%02dT09:00:00+08:00", 1 + i % 10, 1 + i % 28);
-    json_t *it = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:I}", "id", id, "category", cat, "title",
-                           "关于二〇二六年第三季度党费收缴使用情况的公示", "body", body, "published_at", day, "period",
-                           "periodic", "scope", i % 10 == 0 ? "internal" : "public", "pinned", i % 500 == 0, "revision",
-                           (json_int_t)revision);
-    if (i % 5 == 0) json_object_set_new(it, "attachments", build_attachments(i));
-    return it;
-}
-
-static char *dump(json_t *doc, size_t *len)
-{
-    char *text = json_dumps(doc, JSON_COMPACT);
-    *len = text ? strlen(text) : 0;
-    json_decref(doc);
-    return text;
-}
-
-static char *build_feed(int items, int body_chars, int64_t revision, size_t *len)
-{
-    json_t *list = json_array(), *notices = json_array(), *answers = json_array();
-    char id[64];
-    char *body = build_body(body_chars);
-    if (!body) return NULL;
-    for (int i = 0; i < items; i++) json_array_append_new(list, build_item(i, body, i % 10 == 1 ? revision : 1));
-    free(body);
-    if ((int)json_array_size(list) != items) {
-        json_decref(list);
-        json_decref(notices);
-        json_decref(answers);
-        return NULL;
-    }
-    for (int i = 0; i < 50; i++) {
-        snprintf(id, sizeof id, "notice-%d", i);
-        json_array_append_new(notices,
-                              json_pack("{s:s, s:s, s:b}", "id", id, "text",
-                                        "镇党委将于本周五上午召开党员大会，请各支部党员准时参加。", "urgent", i == 0));
-    }
-    for (int i = 0; i < 200; i++) {
-        snprintf(id, sizeof id, "answer-%d", i);
-        json_array_append_new(answers,
-                              json_pack("{s:s, s:s, s:s, s:s}", "id", id, "question", "村里的党费使用情况在哪里公开？",
-                                        "answer", "已在本屏党费收缴使用栏目公开，每季度更新一次。", "answered_at",
-                                        "2026-10-08T10:00:00+08:00"));
-    }
-    json_t *doc = json_pack("{s:s, s:i, s:s, s:I, s:{s:o}, s:{s:o}, s:{s:o}, s:{s:o}}", "format", FEED_FORMAT,
-                            "version", FEED_VERSION, "kind", "snapshot", "revision", (json_int_t)revision, "categories",
-                            "upsert", build_categories(), "items", "upsert", list, "notices", "upsert", notices,
-                            "answers", "upsert", answers);
-    return dump(doc, len);
-}
-
-/* A delta from `base` that changes `count` items spread over the store
- * (a new body each, at the delta's revision). */
-static char *build_delta(int items, int count, int body_chars, int64_t base, size_t *len)
-{
-    json_t *list = json_array();
-    char *body = build_body(body_chars);
-    if (!body) return NULL;
-    memcpy(body, "该", strlen("该")); /* another text than the snapshot's ("本…"), of the same length */
-    for (int k = 0; k < count && k < items; k++) {
-        int i = (int)((long long)k * items / count) | 1; /* odd: public items, so the change is a write */
-        json_array_append_new(list, build_item(i < items ? i : items - 1, body, base + 1));
-    }
-    free(body);
-    if ((int)json_array_size(list) != (count < items ? count : items)) {
-        json_decref(list);
-        return NULL;
-    }
-    json_t *doc =
-        json_pack("{s:s, s:i, s:s, s:I, s:I, s:{s:o}}", "format", FEED_FORMAT, "version", FEED_VERSION, "kind", "delta",
-                  "base_revision", (json_int_t)base, "revision", (json_int_t)(base + 1), "items", "upsert", list);
-    return dump(doc, len);
-}
 
 typedef int (*Query)(Store *s, void *arg);
 
@@ -300,7 +172,26 @@ typedef struct {
     atomic_bool stop, recording;
     double *busy, *idle; /* query times during applies, and with none */
     int busy_n, idle_n;
+    double *writes; /* a visitor's submission during applies: how long it took */
+    int writes_n, refused; /* and how many gave up behind the apply's transaction */
 } Reader;
+
+/* A visitor's submission, as the feedback form stores it on the UI
+ * thread: it waits at most STORE_VISITOR_WAIT_MS behind the sync's write
+ * transaction, then the screen asks to try again. */
+static void submit_feedback(Store *s, Reader *r)
+{
+    StoreFeedback f = {.kind = FEEDBACK_COMMENT, .rating_levels = 3, .created_at = time(NULL)};
+    snprintf(f.id, sizeof f.id, "0b9d2c1e-0000-4000-8000-%012d", r->writes_n);
+    snprintf(f.reasons, sizeof f.reasons, "[]");
+    snprintf(f.comment, sizeof f.comment, "屏幕上的字再大一点就好了");
+    Err err;
+    double t0 = monoclock_ms();
+    int rc = store_feedback_add(s, &f, &err);
+    if (rc && !store_busy(s)) die("a visitor's submission", err.msg);
+    r->writes[r->writes_n++] = monoclock_ms() - t0;
+    if (rc) r->refused++;
+}
 
 static void *reader_main(void *arg)
 {
@@ -308,8 +199,10 @@ static void *reader_main(void *arg)
     Store *s;
     Err err;
     if (store_open(r->db, &s, &err)) die("the reader's store", err.msg);
-    while (!atomic_load(&r->stop)) {
+    for (int n = 0; !atomic_load(&r->stop); n++) {
         bool during = atomic_load(&r->recording);
+        /* A submission every tenth frame while the applies run. */
+        if (during && n % 10 == 0 && r->writes_n < READ_SAMPLES) submit_feedback(s, r);
         double t0 = monoclock_ms();
         if (q_page(s, "c3-2-1") < 0 || q_item(s, "item-1231") < 0) die("reading while writing", "a query failed");
         double ms = monoclock_ms() - t0;
@@ -341,8 +234,8 @@ int main(int argc, char **argv)
      * than skipped as the same revision; and a delta on the second. */
     enum { DELTA_ITEMS = 100 };
     size_t len[3];
-    char *feed[3] = {build_feed(items, body_chars, 1, &len[0]), build_feed(items, body_chars, 2, &len[1]),
-                     build_delta(items, DELTA_ITEMS, body_chars, 2, &len[2])};
+    char *feed[3] = {bench_build_feed(items, body_chars, 1, &len[0]), bench_build_feed(items, body_chars, 2, &len[1]),
+                     bench_build_delta(items, DELTA_ITEMS, body_chars, 2, &len[2])};
     if (!feed[0] || !feed[1] || !feed[2]) die("building the feed", "out of memory");
     printf("feed: %d items (%d characters of body each, %d with images), 248 categories, 50 notices, 200 answers, "
            "%.1f MB of JSON; a delta of %d items, %.2f MB (built in %.0f ms)\n",
@@ -358,9 +251,11 @@ int main(int argc, char **argv)
     for (int k = 0; k < KINDS; k++)
         for (int i = 0; i < STEPS; i++)
             if (!(step[k][i] = calloc((size_t)runs, sizeof(double)))) die("samples", "out of memory");
-    Reader reader = {
-        .db = db, .busy = calloc(READ_SAMPLES, sizeof(double)), .idle = calloc(READ_SAMPLES, sizeof(double))};
-    if (!reader.busy || !reader.idle) die("samples", "out of memory");
+    Reader reader = {.db = db,
+                     .busy = calloc(READ_SAMPLES, sizeof(double)),
+                     .idle = calloc(READ_SAMPLES, sizeof(double)),
+                     .writes = calloc(READ_SAMPLES, sizeof(double))};
+    if (!reader.busy || !reader.idle || !reader.writes) die("samples", "out of memory");
     for (int r = 0; r < runs; r++) {
         Err err;
         FeedDoc *doc;
@@ -393,8 +288,14 @@ int main(int argc, char **argv)
     printf("the UI's reads (a third-level page and an item, own connection):\n");
     bench_print_spread("  on an idle store", reader.idle, reader.idle_n);
     bench_print_spread("  during the resyncs and deltas", reader.busy, reader.busy_n);
+    printf("a visitor's submission on the UI's connection, every tenth frame during the resyncs and deltas "
+           "(gives up after %d ms):\n",
+           STORE_VISITOR_WAIT_MS);
+    bench_print_spread("  stored in", reader.writes, reader.writes_n);
+    printf("  given up behind the apply: %d of %d\n", reader.refused, reader.writes_n);
     free(reader.busy);
     free(reader.idle);
+    free(reader.writes);
     for (int i = 0; i < 3; i++) free(feed[i]);
 
     Store *s;

@@ -3,6 +3,7 @@
 #include <SDL.h>
 #include <SDL_image.h>
 #include <SDL_ttf.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,8 +115,27 @@ static int start(const Config *cfg, Kiosk *k, Err *err)
     return 0;
 }
 
+/* glibc malloc, set for a program that runs for months on a small PC:
+ * - at most two arenas: the UI thread's and one that the sync, image and
+ *   PDF threads share (each thread would otherwise get an arena of its own,
+ *   up to 8 per core, each keeping what its thread freed);
+ * - a fixed mmap threshold of 256 KB: glibc raises it by itself up to
+ *   32 MB after the first large free, after which the 0.3-5 MB pixel
+ *   buffers of cached textures would come from the heap and stay there,
+ *   scattered, when dropped; from mmap they go back to the system at once
+ *   (the fresh pages cost a fault each, less than drawing into them);
+ * - the top of the heap given back past 1 MB free (the default 128 KB
+ *   would trim and grow again at every page of text). */
+static void tune_malloc(void)
+{
+    mallopt(M_ARENA_MAX, 2);
+    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 1024 * 1024);
+}
+
 int main(int argc, char **argv)
 {
+    tune_malloc();
     Config cfg;
     Err err;
     int rc = config_init(&cfg, argc, argv, &err);

@@ -40,7 +40,7 @@ kept=$(ls "$T"/garbage.db.corrupt-*)
 [ "$(sqlite3 "$T/garbage.db" 'PRAGMA quick_check')" = ok ] || fail "garbage: no fresh database"
 echo "ok: a file that is not a database is kept as $(basename "$kept") and a fresh one made"
 
-# 2. A database whose items table is damaged: the unsent feedback is saved.
+# 2. A database whose items table is damaged at its root: the unsent feedback is saved.
 content "$T/damaged.db"
 page=$(sqlite3 "$T/damaged.db" "SELECT rootpage FROM sqlite_master WHERE name = 'items'")
 size=$(sqlite3 "$T/damaged.db" "PRAGMA page_size")
@@ -52,7 +52,33 @@ grep -q "2 unsent feedback submission(s) saved" "$T/damaged.log" || { cat "$T/da
 ls "$T"/damaged.db.corrupt-* > /dev/null || fail "damaged: not kept"
 echo "ok: a damaged database is kept, its 2 unsent submissions saved into a fresh one"
 
-# 3 and 4 need a file system of their own.
+# 3. Damage deep in the items table, past the rows the start reads: the
+# whole-file check beside the start finds it, marks the file and stops the
+# kiosk (as the service would); the next start sets the file aside.
+content "$T/deep.db"
+page=$(sqlite3 "$T/deep.db" "SELECT max(pageno) FROM dbstat WHERE name = 'items'")
+size=$(sqlite3 "$T/deep.db" "PRAGMA page_size")
+head -c "$size" /dev/urandom | dd of="$T/deep.db" bs="$size" seek=$((page - 1)) conv=notrunc 2> /dev/null
+mkfifo "$T/deep.fifo"
+kiosk_headless "$T/kiosk.conf" "$T/deep.fifo" "$T/shots" --log-level info > "$T/deep.log" 2>&1 &
+pid=$!
+exec 3> "$T/deep.fifo"
+echo "expect-screen home" >&3
+waited=0
+while kill -0 "$pid" 2> /dev/null && [ "$waited" -lt 600 ]; do
+    sleep 0.1
+    waited=$((waited + 1))
+done
+exec 3>&-
+wait "$pid" || true
+grep -q "is damaged (PRAGMA quick_check" "$T/deep.log" || { cat "$T/deep.log"; fail "deep: the check beside the start found nothing"; }
+[ -f "$T/deep.db.damaged" ] || fail "deep: the file was not marked"
+printf 'expect-screen home\nexpect-no-text %s\n' "$CAT" | run deep-again
+grep -q "was damaged; kept as $T/deep.db.corrupt-" "$T/deep-again.log" || { cat "$T/deep-again.log"; fail "deep: not set aside at the next start"; }
+[ ! -f "$T/deep.db.damaged" ] || fail "deep: the mark outlived the start that handled it"
+echo "ok: damage deep in the items is found beside the start, and the next start sets the file aside"
+
+# 4 and 5 need a file system of their own.
 M="$T/mnt"
 mkdir -p "$M"
 if ! mount -t tmpfs -o size=8m tmpfs "$M" 2> "$T/mount.err"; then

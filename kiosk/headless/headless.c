@@ -407,6 +407,11 @@ static char *expected_text(const StoreItem *it)
 /* On the reader: pages forward with the 下一页 button to the last page,
  * and checks that the pages together show the whole body, in order, with
  * every table row whole and on one page. */
+/* A guard against a pager that never ends, above any real item: a
+ * 100,000-character item in large text is about 1,300 pages at 1080p
+ * (bench_soak reads one). */
+#define READ_ITEM_MAX_PAGES 3000
+
 static int read_item(Run *r)
 {
     App *app = r->app;
@@ -436,7 +441,7 @@ static int read_item(Run *r)
                 append(&seen, &len, w[i].text);
         pages++;
         const Widget *next = find_target(app, PAGER_NEXT);
-        if (!next || pages > 500) break;
+        if (!next || pages > READ_ITEM_MAX_PAGES) break;
         tap_widget(app, next);
     }
     char *want = expected_text(&it), *got = squeeze(seen ? seen : "");
@@ -1078,6 +1083,7 @@ static int cmd_check_cache(Run *r, int argc, char **argv)
 {
     (void)argc, (void)argv;
     size_t held = ui_cache_bytes(app_ui(r->app)), budget = ui_cache_budget(app_ui(r->app));
+    log_info("headless: check-cache: %zu of %zu bytes of textures cached", held, budget);
     if (held > budget) return fail(r, "check-cache: %zu bytes of textures cached, the budget is %zu", held, budget);
     return 0;
 }

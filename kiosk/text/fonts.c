@@ -8,7 +8,6 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unictype.h>
 #include <unistd.h>
@@ -23,14 +22,42 @@
 #define MIN_SIZE_PX 1
 #define MAX_SIZE_PX 2000
 
-/* A font file mapped into memory once and shared by every face opened
- * from it: SDL_ttf reading through a file handle spends most of its time
- * in lseek/read when glyphs of a CJK font are loaded. */
-typedef struct MappedFile {
+/* A font file opened once and shared by every face opened from it, read
+ * with pread(2) through a small SDL_RWops per face (its own offset, no
+ * lseek) and a few cached blocks.  Not mmap(2): a mapped CJK collection is
+ * 20 MB, and every page FreeType touched stayed in the kiosk's RSS and PSS
+ * (16 MB of the two Noto files after browsing: fault-around maps 64 KB
+ * around each glyph read), while what pread copies lives in the blocks
+ * below and the file stays in the page cache, shared and reclaimable.  The
+ * blocks, because FreeType reads a CFF glyph in several small pieces (its
+ * index offsets, then the charstring, then subroutines): a syscall each
+ * made text rendering half as slow again (bench_text: 5.2 -> 7.9 ms a
+ * page; 114,000 reads).  FONT_BLOCKS x FONT_BLOCK_SIZE, 512 KB a file
+ * opened (two at most unless a rare character needs a fallback), holds
+ * the tables, index pages and common glyphs a page of text rereads: 7,700
+ * reads in bench_text, where 32 blocks still left 36,000. */
+#define FONT_BLOCK_SIZE 4096
+#define FONT_BLOCKS 128
+
+typedef struct FontBlock {
+    Sint64 index; /* offset / FONT_BLOCK_SIZE; -1: empty */
+    unsigned used;
+    int len; /* short at the end of the file */
+    unsigned char data[FONT_BLOCK_SIZE];
+} FontBlock;
+
+typedef struct FontFile {
     char path[1024];
-    void *data;
-    size_t size;
-} MappedFile;
+    int fd; /* -1: could not be opened */
+    Sint64 size;
+    unsigned clock;
+    FontBlock *blocks; /* FONT_BLOCKS of them */
+} FontFile;
+
+typedef struct FaceStream {
+    FontFile *file;
+    Sint64 pos;
+} FaceStream;
 
 /* Open-addressing map code point -> advance for one face at one size, for
  * the greedy line filler (SDL_ttf would reload the glyph from FreeType on
@@ -55,12 +82,12 @@ typedef struct Face {
 } Face;
 
 struct Fonts {
-    MappedFile files[MAX_FILES];
+    FontFile files[MAX_FILES];
     int file_count;
     char main_path[2][1024]; /* [0] regular, [1] bold */
     bool synthetic_bold; /* no bold file: regular face with TTF_STYLE_BOLD */
     int face_index, face_index_hant;
-    bool have_hant; /* the Traditional face opened */
+    bool hant_tried, have_hant; /* the Traditional face looked for; it opened */
     char fallback_path[CONFIG_MAX_FALLBACK_FONTS][1024];
     int fallback_count;
     Face faces[2][ALL_SLOTS]; /* [bold][slot] */
@@ -73,25 +100,113 @@ struct Fonts {
 
 static int slot_count(const Fonts *f) { return 1 + f->fallback_count; }
 
-static const MappedFile *map_file(Fonts *f, const char *path)
+static FontFile *open_file(Fonts *f, const char *path)
 {
     for (int i = 0; i < f->file_count; i++)
-        if (strcmp(f->files[i].path, path) == 0) return f->files[i].data ? &f->files[i] : NULL;
+        if (strcmp(f->files[i].path, path) == 0) return f->files[i].fd >= 0 ? &f->files[i] : NULL;
     if (f->file_count == MAX_FILES) return NULL;
-    MappedFile *m = &f->files[f->file_count++];
+    FontFile *m = &f->files[f->file_count++];
     snprintf(m->path, sizeof m->path, "%s", path);
+    m->fd = -1;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return NULL;
     struct stat st;
-    if (fstat(fd, &st) == 0 && st.st_size > 0) {
-        void *data = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-        if (data != MAP_FAILED) {
-            m->data = data;
-            m->size = (size_t)st.st_size;
-        }
+    if (fd < 0) return NULL;
+    FontBlock *blocks = fstat(fd, &st) == 0 && st.st_size > 0 ? malloc(FONT_BLOCKS * sizeof *blocks) : NULL;
+    if (!blocks) {
+        close(fd);
+        return NULL;
     }
-    close(fd);
-    return m->data ? m : NULL;
+    for (int i = 0; i < FONT_BLOCKS; i++) blocks[i].index = -1, blocks[i].used = 0, blocks[i].len = 0;
+    m->fd = fd;
+    m->blocks = blocks;
+    m->size = (Sint64)st.st_size;
+    return m;
+}
+
+/* The cached block of the file at index, read in when missing (the least
+ * recently used one goes); NULL when it cannot be read. */
+static const FontBlock *file_block(FontFile *file, Sint64 index)
+{
+    FontBlock *oldest = &file->blocks[0];
+    file->clock++;
+    for (int i = 0; i < FONT_BLOCKS; i++) {
+        FontBlock *b = &file->blocks[i];
+        if (b->index == index) {
+            b->used = file->clock;
+            return b;
+        }
+        if (b->used < oldest->used) oldest = b;
+    }
+    ssize_t n;
+    do n = pread(file->fd, oldest->data, FONT_BLOCK_SIZE, (off_t)(index * FONT_BLOCK_SIZE));
+    while (n < 0 && errno == EINTR);
+    if (n <= 0) return NULL;
+    oldest->index = index;
+    oldest->used = file->clock;
+    oldest->len = (int)n;
+    return oldest;
+}
+
+static Sint64 SDLCALL stream_size(SDL_RWops *rw) { return ((FaceStream *)rw->hidden.unknown.data1)->file->size; }
+
+static Sint64 SDLCALL stream_seek(SDL_RWops *rw, Sint64 offset, int whence)
+{
+    FaceStream *s = rw->hidden.unknown.data1;
+    Sint64 base = whence == RW_SEEK_SET ? 0 : whence == RW_SEEK_CUR ? s->pos : s->file->size;
+    if (base + offset < 0) return SDL_SetError("fonts: seek before the start of %s", s->file->path);
+    s->pos = base + offset;
+    return s->pos;
+}
+
+static size_t SDLCALL stream_read(SDL_RWops *rw, void *buf, size_t size, size_t count)
+{
+    FaceStream *s = rw->hidden.unknown.data1;
+    size_t want = size * count, got = 0;
+    while (size > 0 && got < want) {
+        Sint64 at = s->pos + (Sint64)got;
+        const FontBlock *b = file_block(s->file, at / FONT_BLOCK_SIZE);
+        int from = (int)(at % FONT_BLOCK_SIZE);
+        if (!b || from >= b->len) break;
+        size_t n = (size_t)(b->len - from) < want - got ? (size_t)(b->len - from) : want - got;
+        memcpy((char *)buf + got, b->data + from, n);
+        got += n;
+    }
+    s->pos += (Sint64)got;
+    return size > 0 ? got / size : 0;
+}
+
+static size_t SDLCALL stream_write(SDL_RWops *rw, const void *buf, size_t size, size_t count)
+{
+    (void)rw, (void)buf, (void)size, (void)count;
+    SDL_SetError("fonts: a font file is read-only");
+    return 0;
+}
+
+static int SDLCALL stream_close(SDL_RWops *rw)
+{
+    free(rw->hidden.unknown.data1);
+    SDL_FreeRW(rw);
+    return 0;
+}
+
+/* A stream of its own over a shared file (SDL_ttf closes it with the face). */
+static SDL_RWops *file_stream(FontFile *file)
+{
+    FaceStream *s = calloc(1, sizeof *s);
+    SDL_RWops *rw = s ? SDL_AllocRW() : NULL;
+    if (!rw) {
+        free(s);
+        return NULL;
+    }
+    s->file = file;
+    rw->type = SDL_RWOPS_UNKNOWN;
+    rw->size = stream_size;
+    rw->seek = stream_seek;
+    rw->read = stream_read;
+    rw->write = stream_write;
+    rw->close = stream_close;
+    rw->hidden.unknown.data1 = s;
+    return rw;
 }
 
 static const char *slot_path(const Fonts *f, FontSlot slot, bool bold)
@@ -105,9 +220,10 @@ static bool open_face(Fonts *f, FontSlot slot, bool bold)
 {
     const char *path = slot_path(f, slot, bold);
     long index = slot == 0 ? f->face_index : slot == FONT_SLOT_HANT ? f->face_index_hant : 0;
-    const MappedFile *m = map_file(f, path);
-    TTF_Font *font = m ? TTF_OpenFontIndexRW(SDL_RWFromConstMem(m->data, (int)m->size), 1, OPEN_SIZE_PX, index)
-                       : TTF_OpenFontIndex(path, OPEN_SIZE_PX, index);
+    FontFile *file = open_file(f, path);
+    SDL_RWops *rw = file ? file_stream(file) : NULL;
+    TTF_Font *font =
+        rw ? TTF_OpenFontIndexRW(rw, 1, OPEN_SIZE_PX, index) : TTF_OpenFontIndex(path, OPEN_SIZE_PX, index);
     if (!font) return false;
     /* Faces without a bold file of their own are emboldened by FreeType. */
     if (bold && ((slot > 0 && slot != FONT_SLOT_HANT) || f->synthetic_bold)) TTF_SetFontStyle(font, TTF_STYLE_BOLD);
@@ -143,13 +259,9 @@ int fonts_open(const Config *cfg, Fonts **out, Err *err)
         f->synthetic_bold = true;
         open_face(f, 0, true);
     }
-    /* The Traditional face of the same collection; without it zh-Hant text
-     * is drawn with the main face (logged). */
-    f->have_hant = open_face(f, FONT_SLOT_HANT, false);
-    if (f->have_hant) open_face(f, FONT_SLOT_HANT, true);
-    else
-        log_warn("fonts: no face %d in %s (%s); Traditional text uses the main face", f->face_index_hant,
-                 f->main_path[0], TTF_GetError());
+    /* The Traditional faces of the same collection open when zh-Hant text
+     * first needs them (fonts_main_slot): 2.2 MB of FreeType's a face,
+     * which most kiosks, showing only Simplified text, never need. */
     /* Fallbacks are only looked for here; each is opened when a character
      * first needs it (fallback_face): the rare-character fonts (HanaMin A
      * and B, 50 MB) are never touched by most texts. */
@@ -183,7 +295,8 @@ void fonts_close(Fonts *f)
             if (f->faces[b][s].font) TTF_CloseFont(f->faces[b][s].font);
     for (int i = 0; i < f->map_count; i++) advance_map_free(&f->maps[i]);
     for (int i = 0; i < f->file_count; i++)
-        if (f->files[i].data) munmap(f->files[i].data, f->files[i].size);
+        if (f->files[i].fd >= 0) close(f->files[i].fd);
+    for (int i = 0; i < f->file_count; i++) free(f->files[i].blocks);
     SDL_FreeSurface(f->canvas);
     free(f->maps);
     free(f->scratch);
@@ -250,10 +363,25 @@ static int clamp_size(int size_px)
     return size_px < MIN_SIZE_PX ? MIN_SIZE_PX : size_px > MAX_SIZE_PX ? MAX_SIZE_PX : size_px;
 }
 
-FontSlot fonts_main_slot(const Fonts *f, int lang)
+/* Opens the Traditional faces the first time they are asked for; without
+ * them zh-Hant text is drawn with the main face (logged once). */
+static bool hant_open(Fonts *f)
 {
-    return lang == TEXT_LANG_HANT && f->have_hant ? FONT_SLOT_HANT : 0;
+    if (f->hant_tried) return f->have_hant;
+    f->hant_tried = true;
+    f->have_hant = open_face(f, FONT_SLOT_HANT, false);
+    if (f->have_hant && !open_face(f, FONT_SLOT_HANT, true)) {
+        TTF_CloseFont(f->faces[0][FONT_SLOT_HANT].font);
+        f->faces[0][FONT_SLOT_HANT].font = NULL;
+        f->have_hant = false;
+    }
+    if (!f->have_hant)
+        log_warn("fonts: no face %d in %s (%s); Traditional text uses the main face", f->face_index_hant,
+                 f->main_path[0], TTF_GetError());
+    return f->have_hant;
 }
+
+FontSlot fonts_main_slot(Fonts *f, int lang) { return lang == TEXT_LANG_HANT && hant_open(f) ? FONT_SLOT_HANT : 0; }
 
 const char *fonts_family(Fonts *f, int lang)
 {

@@ -26,8 +26,9 @@ typedef int FontSlot;
  * place of slot 0 for TEXT_LANG_HANT text. */
 #define FONT_SLOT_HANT (1 + CONFIG_MAX_FALLBACK_FONTS)
 
-/* Slot 0, or FONT_SLOT_HANT for TEXT_LANG_HANT when that face opened. */
-FontSlot fonts_main_slot(const Fonts *f, int lang);
+/* Slot 0, or FONT_SLOT_HANT for TEXT_LANG_HANT when that face opens (it
+ * is opened at its first use). */
+FontSlot fonts_main_slot(Fonts *f, int lang);
 
 /* The first slot whose face has a glyph for cp; 0 when none has it (the
  * main face then draws its .notdef box, and fonts_missing_glyphs counts it). */

@@ -961,6 +961,30 @@ static void paint_line(Painter *pt, const TextBlock *b, const TextLine *line, in
     }
 }
 
+/* SDL's software renderer keeps a texture as a surface in memory: text is
+ * painted straight into it (locked), with no canvas of the block's size
+ * beside it (a page of the reader is 4-5 MB) and no copy.  A GPU
+ * renderer's streaming texture would keep a second copy in memory for
+ * ever, so there the block is composed on the shared canvas and uploaded. */
+static bool is_software(SDL_Renderer *r)
+{
+    SDL_RendererInfo info;
+    return SDL_GetRendererInfo(r, &info) == 0 && info.name && strcmp(info.name, "software") == 0;
+}
+
+/* The locked pixels of a streaming texture as a surface to paint on (freed
+ * with SDL_FreeSurface before the texture is unlocked); NULL on failure,
+ * the texture left unlocked. */
+static SDL_Surface *locked_surface(SDL_Texture *tex, int w, int h)
+{
+    void *pixels;
+    int pitch;
+    if (SDL_LockTexture(tex, NULL, &pixels, &pitch) != 0) return NULL;
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormatFrom(pixels, w, h, 32, pitch, SDL_PIXELFORMAT_ARGB8888);
+    if (!s) SDL_UnlockTexture(tex);
+    return s;
+}
+
 SDL_Texture *text_render(SDL_Renderer *r, Fonts *f, const TextBlock *b, int first, int count, Err *err)
 {
     if (!r || !f || !b) {
@@ -975,10 +999,13 @@ SDL_Texture *text_render(SDL_Renderer *r, Fonts *f, const TextBlock *b, int firs
     }
     int w = b->width > 0 ? b->width : 1;
     int h = count * b->line_height;
-    SDL_Surface *canvas = fonts_canvas(f, w, h);
-    SDL_Texture *tex = canvas ? SDL_CreateTexture(r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC, w, h) : NULL;
-    if (!tex) {
+    bool direct = is_software(r);
+    SDL_Texture *tex = SDL_CreateTexture(r, SDL_PIXELFORMAT_ARGB8888,
+                                         direct ? SDL_TEXTUREACCESS_STREAMING : SDL_TEXTUREACCESS_STATIC, w, h);
+    SDL_Surface *canvas = tex ? direct ? locked_surface(tex, w, h) : fonts_canvas(f, w, h) : NULL;
+    if (!canvas) {
         err_set(err, "text: cannot make a %dx%d texture: %s", w, h, SDL_GetError());
+        if (tex) SDL_DestroyTexture(tex);
         return NULL;
     }
     /* Transparent pixels already carry the text colour, so that blending
@@ -992,7 +1019,10 @@ SDL_Texture *text_render(SDL_Renderer *r, Fonts *f, const TextBlock *b, int firs
     for (int i = first; i < first + count; i++) paint_line(&pt, b, &b->lines[i], b->lines[i].y - top0);
     free(pt.units.u);
     if (pt.failures) log_warn("text: %d runs could not be drawn: %s", pt.failures, TTF_GetError());
-    if (SDL_UpdateTexture(tex, NULL, canvas->pixels, canvas->pitch) != 0) {
+    if (direct) {
+        SDL_FreeSurface(canvas);
+        SDL_UnlockTexture(tex);
+    } else if (SDL_UpdateTexture(tex, NULL, canvas->pixels, canvas->pitch) != 0) {
         err_set(err, "text: cannot fill a %dx%d texture: %s", w, h, SDL_GetError());
         SDL_DestroyTexture(tex);
         return NULL;

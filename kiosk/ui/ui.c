@@ -2,6 +2,7 @@
 
 #include <SDL_image.h>
 #include <jansson.h>
+#include <malloc.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,22 +37,42 @@ const Theme ui_theme = {
     .disabled = {180, 172, 162, 255},
 };
 
-/* Textures not drawn for this many frames are dropped.  Frames are only
- * drawn when something changes, so an idle screen keeps its textures. */
+/* Textures not drawn for this many frames (4 s of a ticking home screen),
+ * or for this long on the app's clock, are dropped at the end of a frame.
+ * A still screen draws no frames and keeps what it has; the time is for
+ * the frame after it: when the visitor has gone and the idle timeout
+ * brings the home screen back, what the other screens left (a long item's
+ * pages) goes at once, not 240 frames later.  A minute, so that a visitor
+ * who read a page for less than that goes back to screens still cached. */
 #define EVICT_AFTER_FRAMES 240
-/* And the cached text and pictures together never hold more than this many
- * full screens' worth of pixels (4 bytes each; 6 screens are 47 MiB at
- * 1920x1080): past it, the least recently drawn go first, so a visitor
- * paging through a 100,000-character item costs no more than a short one.
- * What the current frame drew is never dropped. */
-#define CACHE_BUDGET_SCREENS 6
+#define EVICT_AFTER_MS 60000u
+/* The one memory budget of the cached text and pictures (everything this
+ * file, pdfpage.c's pages aside, keeps between frames; a cache of laid-out
+ * screens belongs under it too): 24 MiB at 1920x1080, in proportion to the
+ * window's pixels on other panels (a reader page's texture grows with
+ * them).  Why 24: the reader's page is a 4-5 MB texture at 1080p; the page
+ * shown, the next one prepared while it is read (screen_reader.c) and the
+ * one before (a swipe back) are 15 MB, and the chrome's labels, the
+ * category's rows and the home tiles to go back to 3-6 MB more.  Past it
+ * the least recently drawn go first, so a visitor paging through a
+ * 100,000-character item costs no more than a short one.  What the current
+ * frame drew is never dropped.  (Six full screens, 47 MiB, was most of the
+ * kiosk's memory after reading.) */
+#define CACHE_BUDGET_BYTES ((size_t)24 << 20)
+#define CACHE_BUDGET_PIXELS ((size_t)1920 * 1080)
+/* Textures this large come from mmap and go back to the system when
+ * dropped (main.c sets malloc's threshold); what the smaller ones leave in
+ * malloc's heap is given back once this much was dropped since the last
+ * time (malloc_trim walks the heap: well under a millisecond). */
+#define TRIM_AFTER_BYTES ((size_t)8 << 20)
 
 typedef struct TexEntry {
     uint64_t hash;
     char *key;
     SDL_Texture *tex;
     int w, h;
-    unsigned used;
+    unsigned used; /* the frame it was last drawn in */
+    uint32_t used_ms; /* and that frame's time */
 } TexEntry;
 
 typedef struct ImgEntry {
@@ -59,6 +80,7 @@ typedef struct ImgEntry {
     SDL_Texture *tex; /* NULL when the file could not be read */
     int w, h;
     unsigned used;
+    uint32_t used_ms;
 } ImgEntry;
 
 struct Ui {
@@ -70,6 +92,7 @@ struct Ui {
     int text_scale;
     int dx, dy;
     unsigned frame;
+    uint32_t now_ms; /* the app's clock at this frame */
     char pressed[96];
     SDL_Rect frame_clip; /* w = 0: none */
     Widget *widgets;
@@ -79,6 +102,11 @@ struct Ui {
     ImgEntry *img;
     int img_count, img_cap;
     UiPdf *pdf; /* PDF pages (pdfpage.c), made on first use */
+    size_t dropped; /* bytes of textures dropped since the last malloc_trim */
+    struct {
+        bool on;
+        int widgets, tex, img; /* the counts before it */
+    } rehearsal;
 };
 
 int ui_create(SDL_Renderer *r, Fonts *fonts, const char *image_dir, int win_w, int win_h, int text_scale_percent,
@@ -135,12 +163,18 @@ int ui_px(const Ui *ui, int v) { return (int)lroundf(v * ui->scale); }
 int ui_font(const Ui *ui, int v) { return ui_px(ui, v); }
 int ui_read_font(const Ui *ui, int v) { return (int)lroundf(v * ui->scale * ui->text_scale / 100.0f); }
 
-void ui_begin_frame(Ui *ui, int drift_x, int drift_y)
+void ui_begin_frame(Ui *ui, int drift_x, int drift_y, uint32_t now_ms)
 {
     clear_widgets(ui);
     ui->dx = drift_x;
     ui->dy = drift_y;
     ui->frame++;
+    ui->now_ms = now_ms;
+}
+
+static bool stale(const Ui *ui, unsigned used, uint32_t used_ms)
+{
+    return ui->frame - used > EVICT_AFTER_FRAMES || ui->now_ms - used_ms > EVICT_AFTER_MS;
 }
 
 static size_t pixels_bytes(const SDL_Texture *t, int w, int h) { return t ? (size_t)w * (size_t)h * 4 : 0; }
@@ -155,7 +189,15 @@ size_t ui_cache_bytes(const Ui *ui)
 
 size_t ui_cache_budget(const Ui *ui)
 {
-    return (size_t)CACHE_BUDGET_SCREENS * (size_t)ui->win_w * (size_t)ui->win_h * 4;
+    double pixels = (double)ui->win_w * (double)ui->win_h;
+    return (size_t)((double)CACHE_BUDGET_BYTES * pixels / (double)CACHE_BUDGET_PIXELS);
+}
+
+static void drop_texture(Ui *ui, SDL_Texture *t, int w, int h)
+{
+    if (!t) return;
+    ui->dropped += pixels_bytes(t, w, h);
+    SDL_DestroyTexture(t);
 }
 
 /* Drops the least recently drawn text texture or picture, never one the
@@ -169,11 +211,11 @@ static bool drop_oldest(Ui *ui)
         if (ui->img[i].tex && ui->img[i].used != ui->frame && (ii < 0 || ui->img[i].used < ui->img[ii].used)) ii = i;
     if (ti < 0 && ii < 0) return false;
     if (ti >= 0 && (ii < 0 || ui->tex[ti].used <= ui->img[ii].used)) {
-        SDL_DestroyTexture(ui->tex[ti].tex);
+        drop_texture(ui, ui->tex[ti].tex, ui->tex[ti].w, ui->tex[ti].h);
         free(ui->tex[ti].key);
         ui->tex[ti] = ui->tex[--ui->tex_count];
     } else {
-        SDL_DestroyTexture(ui->img[ii].tex);
+        drop_texture(ui, ui->img[ii].tex, ui->img[ii].w, ui->img[ii].h);
         ui->img[ii] = ui->img[--ui->img_count];
     }
     return true;
@@ -190,8 +232,8 @@ void ui_end_frame(Ui *ui)
 {
     int keep = 0;
     for (int i = 0; i < ui->tex_count; i++) {
-        if (ui->frame - ui->tex[i].used > EVICT_AFTER_FRAMES) {
-            if (ui->tex[i].tex) SDL_DestroyTexture(ui->tex[i].tex);
+        if (stale(ui, ui->tex[i].used, ui->tex[i].used_ms)) {
+            drop_texture(ui, ui->tex[i].tex, ui->tex[i].w, ui->tex[i].h);
             free(ui->tex[i].key);
             continue;
         }
@@ -200,8 +242,8 @@ void ui_end_frame(Ui *ui)
     ui->tex_count = keep;
     keep = 0;
     for (int i = 0; i < ui->img_count; i++) {
-        if (ui->frame - ui->img[i].used > EVICT_AFTER_FRAMES) {
-            if (ui->img[i].tex) SDL_DestroyTexture(ui->img[i].tex);
+        if (stale(ui, ui->img[i].used, ui->img[i].used_ms)) {
+            drop_texture(ui, ui->img[i].tex, ui->img[i].w, ui->img[i].h);
             continue;
         }
         ui->img[keep++] = ui->img[i];
@@ -209,6 +251,10 @@ void ui_end_frame(Ui *ui)
     ui->img_count = keep;
     keep_within_budget(ui);
     ui_pdf_end_frame(ui->pdf);
+    if (ui->dropped >= TRIM_AFTER_BYTES) {
+        malloc_trim(0);
+        ui->dropped = 0;
+    }
 }
 
 SDL_Renderer *ui_renderer(Ui *ui) { return ui->r; }
@@ -362,13 +408,39 @@ void ui_fill_bleed(Ui *ui, SDL_Rect r, SDL_Color c)
 
 void ui_fill(Ui *ui, SDL_Rect r, SDL_Color c) { ui_fill_bleed(ui, ui_drift(ui, r), c); }
 
+/* A rounded box is three rectangles (a cross without its corners) and a
+ * quarter disc in each corner.  SDL's software renderer fills a rectangle
+ * a row at a time but rasterises a triangle pixel by pixel: a card or a
+ * list row drawn as one fan of triangles cost most of a full frame. */
 void ui_round(Ui *ui, SDL_Rect r, int radius, SDL_Color c)
 {
     r = ui_drift(ui, r);
-    if (!in_frame(ui, r)) return;
-    SDL_FPoint pts[MAX_PATH];
-    int n = round_path((SDL_FRect){(float)r.x, (float)r.y, (float)r.w, (float)r.h}, (float)radius, pts);
-    fan(ui, r.x + r.w / 2.0f, r.y + r.h / 2.0f, pts, n, c);
+    if (!in_frame(ui, r) || r.w <= 0 || r.h <= 0) return;
+    int rad = radius < r.w / 2 ? radius : r.w / 2;
+    if (rad > r.h / 2) rad = r.h / 2;
+    if (rad < 0) rad = 0;
+    SDL_SetRenderDrawBlendMode(ui->r, c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+    SDL_SetRenderDrawColor(ui->r, c.r, c.g, c.b, c.a);
+    SDL_Rect cross[3] = {{r.x + rad, r.y, r.w - 2 * rad, rad},
+                         {r.x, r.y + rad, r.w, r.h - 2 * rad},
+                         {r.x + rad, r.y + r.h - rad, r.w - 2 * rad, rad}};
+    SDL_RenderFillRects(ui->r, cross, 3);
+    if (rad == 0) return;
+    const int seg = 8;
+    SDL_Vertex v[4 * seg * 3];
+    int k = 0;
+    const float cx[4] = {(float)(r.x + r.w - rad), (float)(r.x + r.w - rad), (float)(r.x + rad), (float)(r.x + rad)};
+    const float cy[4] = {(float)(r.y + rad), (float)(r.y + r.h - rad), (float)(r.y + r.h - rad), (float)(r.y + rad)};
+    for (int corner = 0; corner < 4; corner++) {
+        float start = (float)M_PI * (-0.5f + 0.5f * corner);
+        for (int i = 0; i < seg; i++) {
+            float a0 = start + (float)M_PI / 2 * i / seg, a1 = start + (float)M_PI / 2 * (i + 1) / seg;
+            v[k++] = vtx(cx[corner], cy[corner], c);
+            v[k++] = vtx(cx[corner] + rad * cosf(a0), cy[corner] + rad * sinf(a0), c);
+            v[k++] = vtx(cx[corner] + rad * cosf(a1), cy[corner] + rad * sinf(a1), c);
+        }
+    }
+    SDL_RenderGeometry(ui->r, NULL, v, k, NULL, 0);
 }
 
 void ui_round_outline(Ui *ui, SDL_Rect r, int radius, int width, SDL_Color c)
@@ -448,6 +520,7 @@ static TexEntry *tex_find(Ui *ui, const char *key)
     for (int i = 0; i < ui->tex_count; i++)
         if (ui->tex[i].hash == h && strcmp(ui->tex[i].key, key) == 0) {
             ui->tex[i].used = ui->frame;
+            ui->tex[i].used_ms = ui->now_ms;
             return &ui->tex[i];
         }
     return NULL;
@@ -470,7 +543,7 @@ static TexEntry *tex_add(Ui *ui, const char *key, SDL_Texture *t, int w, int h)
         ui->tex_cap = cap;
     }
     TexEntry *e = &ui->tex[ui->tex_count++];
-    *e = (TexEntry){hash_str(key), strdup(key), t, w, h, ui->frame};
+    *e = (TexEntry){hash_str(key), strdup(key), t, w, h, ui->frame, ui->now_ms};
     return e;
 }
 #pragma GCC diagnostic pop
@@ -737,8 +810,10 @@ static ImgEntry *image_entry(Ui *ui, const char *sha)
     for (int i = 0; i < ui->img_count; i++)
         if (strcmp(ui->img[i].sha, sha) == 0) {
             ui->img[i].used = ui->frame;
+            ui->img[i].used_ms = ui->now_ms;
             return &ui->img[i];
         }
+    if (ui->rehearsal.on) return NULL; /* a rehearsal warms the font caches, not pictures */
     if (ui->img_count == ui->img_cap) {
         int cap = ui->img_cap ? ui->img_cap * 2 : 16;
         ImgEntry *n = realloc(ui->img, (size_t)cap * sizeof *n);
@@ -747,7 +822,7 @@ static ImgEntry *image_entry(Ui *ui, const char *sha)
         ui->img_cap = cap;
     }
     ImgEntry *e = &ui->img[ui->img_count++];
-    *e = (ImgEntry){.used = ui->frame};
+    *e = (ImgEntry){.used = ui->frame, .used_ms = ui->now_ms};
     snprintf(e->sha, sizeof e->sha, "%s", sha);
     e->tex = load_image(ui, sha, &e->w, &e->h);
     return e;
@@ -834,6 +909,36 @@ void ui_frame_clip(Ui *ui, const SDL_Rect *r)
 }
 
 bool ui_visible(const Ui *ui, SDL_Rect r) { return in_frame(ui, ui_drift(ui, r)); }
+
+/* Far off the window: every drawing call of a rehearsal is skipped. */
+static const SDL_Rect nowhere = {-1000000, -1000000, 1, 1};
+
+void ui_rehearse_begin(Ui *ui)
+{
+    ui->rehearsal.on = true;
+    ui->rehearsal.widgets = ui->widget_count;
+    ui->rehearsal.tex = ui->tex_count;
+    ui->rehearsal.img = ui->img_count;
+    ui_frame_clip(ui, &nowhere);
+}
+
+/* New entries are appended and nothing is evicted before the frame ends,
+ * so what the rehearsal added is the tail of each list. */
+void ui_rehearse_end(Ui *ui)
+{
+    for (int i = ui->rehearsal.widgets; i < ui->widget_count; i++) free(ui->widgets[i].text);
+    ui->widget_count = ui->rehearsal.widgets;
+    for (int i = ui->rehearsal.tex; i < ui->tex_count; i++) {
+        drop_texture(ui, ui->tex[i].tex, ui->tex[i].w, ui->tex[i].h);
+        free(ui->tex[i].key);
+    }
+    ui->tex_count = ui->rehearsal.tex;
+    for (int i = ui->rehearsal.img; i < ui->img_count; i++)
+        drop_texture(ui, ui->img[i].tex, ui->img[i].w, ui->img[i].h);
+    ui->img_count = ui->rehearsal.img;
+    ui->rehearsal.on = false;
+    ui_frame_clip(ui, NULL);
+}
 
 void ui_clip(Ui *ui, const SDL_Rect *r)
 {

@@ -88,13 +88,15 @@ int ui_font(const Ui *ui, int design_px);
 int ui_read_font(const Ui *ui, int design_px);
 float ui_scale(const Ui *ui);
 
-/* A frame: clears the widget list, sets the drift for this frame. */
-void ui_begin_frame(Ui *ui, int drift_x, int drift_y);
+/* A frame: clears the widget list, sets the drift for this frame; now_ms
+ * is the app's clock (the caches drop what was not drawn for a while). */
+void ui_begin_frame(Ui *ui, int drift_x, int drift_y, uint32_t now_ms);
 /* Drops cached textures not used for a while, and the least recently
  * drawn ones past the cache's budget (never what this frame drew). */
 void ui_end_frame(Ui *ui);
 /* The bytes of pixels the text and picture caches hold now, and the most
- * they keep after a frame: a few full screens' worth (ui.c). */
+ * they keep after a frame: the kiosk's one texture budget, 24 MiB at
+ * 1920x1080 (CACHE_BUDGET_BYTES in ui.c says why). */
 size_t ui_cache_bytes(const Ui *ui);
 size_t ui_cache_budget(const Ui *ui);
 /* The renderer lost its textures (SDL_RENDER_TARGETS_RESET/DEVICE_RESET):
@@ -196,6 +198,13 @@ void ui_frame_clip(Ui *ui, const SDL_Rect *r);
  * calls skip what is outside by themselves; a drawing made of many calls
  * (an icon) asks once. */
 bool ui_visible(const Ui *ui, SDL_Rect r);
+/* A rehearsal: what a screen draws between these two is laid out and its
+ * text rasterised (warming the font caches) but nothing is drawn, no image
+ * is decoded, and nothing is kept: the textures it made are dropped at the
+ * end and the frame's widgets are as they were before it.  Between frames
+ * only (app.c lays the next screens out ahead with it). */
+void ui_rehearse_begin(Ui *ui);
+void ui_rehearse_end(Ui *ui);
 /* Fitted inside r, centred; a calm placeholder when unreadable.  Records
  * a WIDGET_IMAGE (touchable when id is not NULL). */
 void ui_image(Ui *ui, const char *id, SDL_Rect r, const char *sha256, const char *caption);
