@@ -24,7 +24,9 @@
  * own connection, as the UI has, runs the screens' queries (a third-level
  * page and an item) once a frame; its longest query during the resyncs
  * and deltas is the longest a screen waited, printed beside the same
- * queries on an idle store.  The machine's load before and after;
+ * queries on an idle store.  Every tenth frame it also stores a visitor's
+ * submission, as the feedback form does, timed, and counted when it gave
+ * up behind the apply's write transaction.  The machine's load before and after;
  * asserts nothing. */
 #include <jansson.h>
 #include <pthread.h>
@@ -170,7 +172,26 @@ typedef struct {
     atomic_bool stop, recording;
     double *busy, *idle; /* query times during applies, and with none */
     int busy_n, idle_n;
+    double *writes; /* a visitor's submission during applies: how long it took */
+    int writes_n, refused; /* and how many gave up behind the apply's transaction */
 } Reader;
+
+/* A visitor's submission, as the feedback form stores it on the UI
+ * thread: it waits at most STORE_VISITOR_WAIT_MS behind the sync's write
+ * transaction, then the screen asks to try again. */
+static void submit_feedback(Store *s, Reader *r)
+{
+    StoreFeedback f = {.kind = FEEDBACK_COMMENT, .rating_levels = 3, .created_at = time(NULL)};
+    snprintf(f.id, sizeof f.id, "0b9d2c1e-0000-4000-8000-%012d", r->writes_n);
+    snprintf(f.reasons, sizeof f.reasons, "[]");
+    snprintf(f.comment, sizeof f.comment, "屏幕上的字再大一点就好了");
+    Err err;
+    double t0 = monoclock_ms();
+    int rc = store_feedback_add(s, &f, &err);
+    if (rc && !store_busy(s)) die("a visitor's submission", err.msg);
+    r->writes[r->writes_n++] = monoclock_ms() - t0;
+    if (rc) r->refused++;
+}
 
 static void *reader_main(void *arg)
 {
@@ -178,8 +199,10 @@ static void *reader_main(void *arg)
     Store *s;
     Err err;
     if (store_open(r->db, &s, &err)) die("the reader's store", err.msg);
-    while (!atomic_load(&r->stop)) {
+    for (int n = 0; !atomic_load(&r->stop); n++) {
         bool during = atomic_load(&r->recording);
+        /* A submission every tenth frame while the applies run. */
+        if (during && n % 10 == 0 && r->writes_n < READ_SAMPLES) submit_feedback(s, r);
         double t0 = monoclock_ms();
         if (q_page(s, "c3-2-1") < 0 || q_item(s, "item-1231") < 0) die("reading while writing", "a query failed");
         double ms = monoclock_ms() - t0;
@@ -228,9 +251,11 @@ int main(int argc, char **argv)
     for (int k = 0; k < KINDS; k++)
         for (int i = 0; i < STEPS; i++)
             if (!(step[k][i] = calloc((size_t)runs, sizeof(double)))) die("samples", "out of memory");
-    Reader reader = {
-        .db = db, .busy = calloc(READ_SAMPLES, sizeof(double)), .idle = calloc(READ_SAMPLES, sizeof(double))};
-    if (!reader.busy || !reader.idle) die("samples", "out of memory");
+    Reader reader = {.db = db,
+                     .busy = calloc(READ_SAMPLES, sizeof(double)),
+                     .idle = calloc(READ_SAMPLES, sizeof(double)),
+                     .writes = calloc(READ_SAMPLES, sizeof(double))};
+    if (!reader.busy || !reader.idle || !reader.writes) die("samples", "out of memory");
     for (int r = 0; r < runs; r++) {
         Err err;
         FeedDoc *doc;
@@ -263,8 +288,14 @@ int main(int argc, char **argv)
     printf("the UI's reads (a third-level page and an item, own connection):\n");
     bench_print_spread("  on an idle store", reader.idle, reader.idle_n);
     bench_print_spread("  during the resyncs and deltas", reader.busy, reader.busy_n);
+    printf("a visitor's submission on the UI's connection, every tenth frame during the resyncs and deltas "
+           "(gives up after %d ms):\n",
+           STORE_VISITOR_WAIT_MS);
+    bench_print_spread("  stored in", reader.writes, reader.writes_n);
+    printf("  given up behind the apply: %d of %d\n", reader.refused, reader.writes_n);
     free(reader.busy);
     free(reader.idle);
+    free(reader.writes);
     for (int i = 0; i < 3; i++) free(feed[i]);
 
     Store *s;

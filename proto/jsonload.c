@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistr.h>
 #include <yajl/yajl_parse.h>
 
 #include "protolimits.h"
@@ -89,9 +90,12 @@ static int on_number(void *ctx, const char *s, size_t len)
 static int on_string(void *ctx, const unsigned char *s, size_t len)
 {
     if (memchr(s, '\0', len)) return stop(ctx, "\\u0000 is not allowed in a string");
-    /* json_stringn checks the UTF-8 the way json_loadb does (no overlong
-     * forms, no surrogates), stricter than yajl's own check. */
-    return place(ctx, json_stringn((const char *)s, len), "invalid UTF-8 in a string");
+    /* Well-formed UTF-8 as json_loadb wants it (no overlong forms, no
+     * surrogates, nothing past U+10FFFF), stricter than yajl's own check;
+     * libunistring's u8_check does it several times faster than
+     * json_stringn's own check, which a snapshot's 30 MB of bodies feel. */
+    if (u8_check(s, len)) return stop(ctx, "invalid UTF-8 in a string");
+    return place(ctx, json_stringn_nocheck((const char *)s, len), "out of memory");
 }
 
 static int on_key(void *ctx, const unsigned char *s, size_t len)
@@ -252,6 +256,10 @@ int proto_json_load(const char *data, size_t len, json_t **out, Err *err)
     if (check_bytes(data, len, err)) return -1;
     yajl_handle h = b.h = yajl_alloc(&callbacks, NULL, &b);
     if (!h) return err_set(err, "out of memory");
+    /* Every string is checked by u8_check (on_string) and every key by
+     * jansson (place): yajl's own, looser check would only read the text
+     * a second time, at half the cost of the whole parse. */
+    yajl_config(h, yajl_dont_validate_strings, 1);
     yajl_status st = yajl_parse(h, (const unsigned char *)data, len);
     /* Where it stopped; a text cut short is found at its end. */
     size_t offset = yajl_get_bytes_consumed(h);

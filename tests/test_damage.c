@@ -7,6 +7,8 @@
  *   - a scrolling notice touches only the band of the ticker strip at the
  *     bottom that its text covers, and those pixels are exactly what a
  *     full frame draws at the same moment;
+ *   - laying the tiles' category screens out ahead draws no pixel and
+ *     keeps no texture, and leaves home's widgets as they were;
  *   - a finger on a tile touches only that tile (and the ticker's strip);
  *   - a tap on a tile slides the category in by moving pictures: halfway,
  *     the band between header and bar is the home picture (as it was on
@@ -200,6 +202,52 @@ static SDL_Rect first_tile(void)
         if (w[i].touch && strncmp(w[i].id, "cat:", 4) == 0) return w[i].rect;
     fail_msg("no tile on home");
     return (SDL_Rect){0};
+}
+
+/* Laying out ahead (app.c): home names its tiles' categories, and each is
+ * laid out once with nothing drawn, no widget of home's lost and no
+ * texture kept; new content starts it again, a touch ends it. */
+static void test_laying_out_ahead_draws_and_keeps_nothing(void **state)
+{
+    (void)state;
+    app_redraw(app);
+    app_render(app);
+    int n;
+    const Widget *w = ui_widgets(app_ui(app), &n);
+    Widget *before = malloc((size_t)n * sizeof *before);
+    assert_non_null(before);
+    memcpy(before, w, (size_t)n * sizeof *before);
+    int tiles = 0, widgets = n;
+    for (int i = 0; i < n; i++) tiles += strncmp(w[i].id, "cat:", 4) == 0;
+    size_t bytes = ui_cache_bytes(app_ui(app));
+    poison();
+    int screens = 0;
+    while (screens < 100 && app_lay_out_ahead(app)) screens++;
+    print_message("%d screens laid out ahead for %d tiles\n", screens, tiles);
+    assert_true(tiles > 0 && screens >= tiles && screens < 100);
+    SDL_Surface *s = window_pixels();
+    for (int y = 0; y < s->h; y++) assert_true(row_poisoned(s, y));
+    w = ui_widgets(app_ui(app), &n);
+    assert_int_equal(n, widgets);
+    for (int i = 0; i < n; i++) {
+        assert_string_equal(w[i].id, before[i].id);
+        assert_true(SDL_RectEquals(&w[i].rect, &before[i].rect));
+    }
+    assert_int_equal(ui_cache_bytes(app_ui(app)), bytes);
+    assert_false(app_lay_out_ahead(app));
+    free(before);
+
+    app_post_content_changed();
+    SDL_Event e;
+    while (SDL_PollEvent(&e)) app_handle_event(app, &e);
+    assert_true(app_lay_out_ahead(app));
+    SDL_Rect header = app_chrome(app, false).header;
+    SDL_Event down = finger(SDL_FINGERDOWN, header), up = finger(SDL_FINGERUP, header);
+    app_handle_event(app, &down);
+    app_handle_event(app, &up);
+    assert_false(app_lay_out_ahead(app));
+    assert_string_equal(app_screen_name(app), "home");
+    app_render(app);
 }
 
 static Uint32 *copy_pixels(void)
@@ -660,6 +708,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_a_still_home_draws_nothing),
+        cmocka_unit_test(test_laying_out_ahead_draws_and_keeps_nothing),
         cmocka_unit_test(test_a_scrolling_notice_touches_only_its_strip_as_a_full_frame_would),
         cmocka_unit_test(test_a_finger_on_a_tile_touches_only_that_tile),
         cmocka_unit_test(test_a_tap_slides_the_pictures_it_has),

@@ -284,6 +284,40 @@ static void a_snapshot_catalog_is_checked_without_a_store(void **state)
     if (parse(delta, NULL, &err)) fail_msg("%s", err.msg);
 }
 
+/* A control character anywhere in a text is found, whichever of the
+ * eight bytes the checker reads at once it falls on; in a body newline,
+ * tab and carriage return are allowed, in a title none of them. */
+static void control_characters_are_found_at_every_position(void **state)
+{
+    (void)state;
+    static const char *const controls[] = {"\\u0001", "\\u001f", "\\u007f", "\\n", "\\t", "\\r", "\\b"};
+    char doc[1024], text[64];
+    Err err;
+    for (size_t c = 0; c < sizeof controls / sizeof controls[0]; c++) {
+        bool allowed_in_body = c >= 3 && c <= 5;
+        for (int at = 0; at < 24; at++) {
+            /* 0 to 23 bytes before it: every alignment in a word. */
+            snprintf(text, sizeof text, "%.*s%s%.*s", at, "abcdefghijklmnopqrstuvwx", controls[c], 24 - at,
+                     "ABCDEFGHIJKLMNOPQRSTUVWX");
+            snprintf(doc, sizeof doc,
+                     "{" HEAD "\"categories\":{\"upsert\":[{\"id\":\"c\",\"name\":\"c\"}]},"
+                     "\"items\":{\"upsert\":[{\"id\":\"i\",\"category\":\"c\",\"title\":\"%s\",\"body\":\"%s\","
+                     "\"published_at\":\"2026-11-01T09:00:00+08:00\",\"period\":\"periodic\",\"scope\":\"public\"}]}}",
+                     text, text);
+            assert_int_equal(parse(doc, NULL, &err), -1);
+            assert_non_null(strstr(err.msg, ".title: contains a control character"));
+            /* The same in the body only. */
+            snprintf(doc, sizeof doc,
+                     "{" HEAD "\"categories\":{\"upsert\":[{\"id\":\"c\",\"name\":\"c\"}]},"
+                     "\"items\":{\"upsert\":[{\"id\":\"i\",\"category\":\"c\",\"title\":\"t\",\"body\":\"%s\","
+                     "\"published_at\":\"2026-11-01T09:00:00+08:00\",\"period\":\"periodic\",\"scope\":\"public\"}]}}",
+                     text);
+            assert_int_equal(parse(doc, NULL, &err), allowed_in_body ? 0 : -1);
+            if (!allowed_in_body) assert_non_null(strstr(err.msg, ".body: contains a control character"));
+        }
+    }
+}
+
 /* The same text through proto_json_load and json_loadb with
  * JSON_REJECT_DUPLICATES: both refuse it, or both build equal trees. */
 static void loads_as_jansson_does(const char *text, size_t len)
@@ -423,6 +457,7 @@ int main(void)
         cmocka_unit_test(change_and_withdrawal_reasons_are_checked),
         cmocka_unit_test(a_fault_stops_before_later_entries),
         cmocka_unit_test(a_snapshot_catalog_is_checked_without_a_store),
+        cmocka_unit_test(control_characters_are_found_at_every_position),
         cmocka_unit_test(the_fast_loader_reads_json_as_jansson_does),
         cmocka_unit_test(the_fast_loader_says_where_and_stops_at_depth),
     };

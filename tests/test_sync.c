@@ -1188,6 +1188,28 @@ static void test_folder_missing_attachment_fails(void **state)
     kiosk_assert_state("sync.state", "error");
 }
 
+/* A folder whose feed.json is not JSON: the round fails and says where,
+ * and the content the kiosk had stays. */
+static void test_folder_broken_feed_fails(void **state)
+{
+    (void)state;
+    assert_int_equal(run_once(), 0);
+    char dir[1100], path[1300];
+    snprintf(dir, sizeof dir, "%s/usb", kiosk_dir);
+    mkdir(dir, 0755);
+    snprintf(path, sizeof path, "%s/feed.json", dir);
+    static const char broken[] = "{\"format\": \"dangwu-feed\",\n \"version\": 1,,}";
+    write_file(path, broken, sizeof broken - 1);
+    Config cfg;
+    Err err;
+    kiosk_config(&cfg);
+    snprintf(cfg.server_url, sizeof cfg.server_url, "file://%s", dir);
+    assert_int_equal(sync_run_once(&cfg, &err), -1);
+    assert_non_null(strstr(err.msg, "feed.json: line 2, column"));
+    kiosk_assert_state("sync.state", "error");
+    assert_true(kiosk_visible("gk-001", NULL, 0));
+}
+
 /* ---- TLS ------------------------------------------------------------------------ */
 
 /* A throw-away certificate authority in one self-signed certificate for
@@ -1309,6 +1331,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_thread_honours_retry_after, setup, teardown),
         cmocka_unit_test_setup_teardown(test_folder_source, setup, teardown),
         cmocka_unit_test_setup_teardown(test_folder_missing_attachment_fails, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_folder_broken_feed_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tls_verified_with_ca_file, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

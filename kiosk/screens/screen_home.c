@@ -163,6 +163,19 @@ static bool home_update(App *app, void *st, int *wake_ms)
     return false;
 }
 
+/* What a visitor opens next from home: the tiles' categories, those on
+ * the page shown first. */
+static bool home_next(App *app, void *st, int i, const char **name, char *arg, size_t arg_size)
+{
+    (void)app;
+    Home *h = st;
+    if (i < 0 || i >= h->cat_count) return false;
+    int first = h->page * h->per_page;
+    *name = "category";
+    snprintf(arg, arg_size, "%s", h->cats[(first + i) % h->cat_count].id);
+    return true;
+}
+
 static void draw_tile(Ui *ui, const StoreCategory *c, SDL_Rect r)
 {
     char id[96];
@@ -316,4 +329,5 @@ const ScreenOps screen_home = {
     .draw = home_draw,
     .refresh = home_refresh,
     .turn_page = home_turn_page,
+    .next = home_next,
 };

@@ -101,6 +101,7 @@ struct App {
     void *probe_ctx;
     AppHousekeeping housekeeping;
     void *housekeeping_ctx;
+    int ahead; /* the next screen to lay out ahead (ScreenOps.next); -1: none */
 };
 
 static uint32_t event_type;
@@ -485,6 +486,7 @@ int app_start(App *app, const char *name)
         return -1;
     }
     while (app->depth) pop_one(app);
+    app->ahead = 0;
     return push(app, ops, "");
 }
 
@@ -551,6 +553,7 @@ static void content_changed(App *app)
     }
     ui_set_pressed(app->ui, "");
     app->dirty = true;
+    app->ahead = 0; /* what the next screens show may have changed */
 }
 
 static void dispatch(App *app, const ScreenEvent *ev)
@@ -679,6 +682,7 @@ static bool let_go(App *app, const InputEvent *in, bool may_turn)
 static void gesture(App *app, const InputEvent *in)
 {
     app->last_input = app->clock;
+    app->ahead = -1; /* the visitor is choosing now: nothing more is laid out ahead */
     if (!app->depth) return;
     Visit *top = &app->stack[app->depth - 1];
     if (top->ops->pointer && top->ops->pointer(app, top->st, in)) {
@@ -1265,6 +1269,54 @@ static void hang_if_asked(void)
     for (;;) pause();
 }
 
+/* ---- laying out ahead -------------------------------------------------- */
+
+/* The first frame of a screen never shown before is dear: its text is
+ * laid out and rasterised with the font caches cold (glyph advances, the
+ * fallback face of each character, the font file's blocks), 12-16 ms of
+ * the tap's frame for a category on the development machine.  So the
+ * screens a visitor is likely to open next from the one on top
+ * (ScreenOps.next: home's tiles) are each laid out and rasterised once on
+ * idle time, in a rehearsal that draws nothing and keeps no texture
+ * (ui_rehearse_begin); the caches it warms make the real first frame lay
+ * out in about a third of the time, at no cost to the texture budget.  One
+ * screen a slice, only while nothing moves, no finger is down and no event
+ * waits; the first touch ends it (the visitor is choosing now), new
+ * content starts it again. */
+static bool time_to_lay_out_ahead(App *app, int wake)
+{
+    if (app->ahead < 0 || wake == 0 || !app->depth || app->input.down || app->in_transition || app->drag.on)
+        return false;
+    SDL_PumpEvents();
+    return !SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT);
+}
+
+bool app_lay_out_ahead(App *app)
+{
+    if (app->ahead < 0 || !app->depth) return false;
+    Visit *top = &app->stack[app->depth - 1];
+    const char *name = NULL;
+    char arg[sizeof top->arg];
+    if (!top->ops->next || !top->ops->next(app, top->st, app->ahead, &name, arg, sizeof arg)) {
+        app->ahead = -1;
+        return false;
+    }
+    app->ahead++;
+    const ScreenOps *ops = name ? find_screen(app, name) : NULL;
+    void *st = ops ? calloc(1, ops->state_size ? ops->state_size : 1) : NULL;
+    if (!st) return true;
+    double t0 = monoclock_ms();
+    if (!ops->enter || ops->enter(app, st, arg) == 0) {
+        ui_rehearse_begin(app->ui);
+        ops->draw(app, st, app->ui);
+        ui_rehearse_end(app->ui);
+        if (ops->leave) ops->leave(app, st);
+    }
+    free(st);
+    log_debug("app: %s %s laid out ahead in %.1f ms", name, arg, monoclock_ms() - t0);
+    return true;
+}
+
 /* The animation frame period: the display's refresh when SDL knows it. */
 static double display_period(App *app)
 {
@@ -1325,6 +1377,8 @@ int app_run(App *app)
         /* Animating: until the next slot, in the kernel (SDL's X11 and
          * Wayland event waits poll their connection; no busy loop). */
         int timeout = wake < 0 ? 60000 : wake == 0 ? pacer_wait_ms(&pacer, monoclock_ms()) : wake;
+        if (timeout > 0 && time_to_lay_out_ahead(app, wake) && app_lay_out_ahead(app))
+            timeout = 0; /* events first, then the next slice */
         /* A still screen sleeps, but never past the next ping. */
         if (feed_ms > 0 && timeout > feed_ms) timeout = feed_ms;
         SDL_Event e;

@@ -84,6 +84,11 @@ typedef struct ScreenOps {
     /* The screen shows or takes a visitor's input (a form, the keyboard, a
      * receipt number): while it is open no remote screenshot is taken. */
     bool visitor_input;
+    /* The i-th screen a visitor is likely to open next from this one (home:
+     * its tiles' categories), as a name (*name) and an arg; false past the
+     * last.  The app lays them out ahead on idle time (app.c, "laying out
+     * ahead") so that opening one costs less.  May be NULL. */
+    bool (*next)(App *app, void *st, int i, const char **name, char *arg, size_t arg_size);
 } ScreenOps;
 
 /* The layout every screen shares, in window pixels (without drift). */
@@ -133,6 +138,13 @@ void app_redraw_rect(App *app, SDL_Rect r);
 
 /* The loop for a real display; returns when the window is closed. */
 int app_run(App *app);
+
+/* One slice of laying out ahead (app.c): the next screen the top one says
+ * a visitor is likely to open (ScreenOps.next) laid out and its text
+ * rasterised, nothing drawn or kept.  False when none is left (the last
+ * was done, a touch came, or the top screen names none).  app_run calls
+ * it while nothing moves; tests call it directly. */
+bool app_lay_out_ahead(App *app);
 
 /* For bench/bench_screens: called by app_run after each frame it presents,
  * with the monoclock times (ms) the loop woke for that frame (the event

@@ -103,6 +103,10 @@ struct Ui {
     int img_count, img_cap;
     UiPdf *pdf; /* PDF pages (pdfpage.c), made on first use */
     size_t dropped; /* bytes of textures dropped since the last malloc_trim */
+    struct {
+        bool on;
+        int widgets, tex, img; /* the counts before it */
+    } rehearsal;
 };
 
 int ui_create(SDL_Renderer *r, Fonts *fonts, const char *image_dir, int win_w, int win_h, int text_scale_percent,
@@ -404,13 +408,39 @@ void ui_fill_bleed(Ui *ui, SDL_Rect r, SDL_Color c)
 
 void ui_fill(Ui *ui, SDL_Rect r, SDL_Color c) { ui_fill_bleed(ui, ui_drift(ui, r), c); }
 
+/* A rounded box is three rectangles (a cross without its corners) and a
+ * quarter disc in each corner.  SDL's software renderer fills a rectangle
+ * a row at a time but rasterises a triangle pixel by pixel: a card or a
+ * list row drawn as one fan of triangles cost most of a full frame. */
 void ui_round(Ui *ui, SDL_Rect r, int radius, SDL_Color c)
 {
     r = ui_drift(ui, r);
-    if (!in_frame(ui, r)) return;
-    SDL_FPoint pts[MAX_PATH];
-    int n = round_path((SDL_FRect){(float)r.x, (float)r.y, (float)r.w, (float)r.h}, (float)radius, pts);
-    fan(ui, r.x + r.w / 2.0f, r.y + r.h / 2.0f, pts, n, c);
+    if (!in_frame(ui, r) || r.w <= 0 || r.h <= 0) return;
+    int rad = radius < r.w / 2 ? radius : r.w / 2;
+    if (rad > r.h / 2) rad = r.h / 2;
+    if (rad < 0) rad = 0;
+    SDL_SetRenderDrawBlendMode(ui->r, c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+    SDL_SetRenderDrawColor(ui->r, c.r, c.g, c.b, c.a);
+    SDL_Rect cross[3] = {{r.x + rad, r.y, r.w - 2 * rad, rad},
+                         {r.x, r.y + rad, r.w, r.h - 2 * rad},
+                         {r.x + rad, r.y + r.h - rad, r.w - 2 * rad, rad}};
+    SDL_RenderFillRects(ui->r, cross, 3);
+    if (rad == 0) return;
+    const int seg = 8;
+    SDL_Vertex v[4 * seg * 3];
+    int k = 0;
+    const float cx[4] = {(float)(r.x + r.w - rad), (float)(r.x + r.w - rad), (float)(r.x + rad), (float)(r.x + rad)};
+    const float cy[4] = {(float)(r.y + rad), (float)(r.y + r.h - rad), (float)(r.y + r.h - rad), (float)(r.y + rad)};
+    for (int corner = 0; corner < 4; corner++) {
+        float start = (float)M_PI * (-0.5f + 0.5f * corner);
+        for (int i = 0; i < seg; i++) {
+            float a0 = start + (float)M_PI / 2 * i / seg, a1 = start + (float)M_PI / 2 * (i + 1) / seg;
+            v[k++] = vtx(cx[corner], cy[corner], c);
+            v[k++] = vtx(cx[corner] + rad * cosf(a0), cy[corner] + rad * sinf(a0), c);
+            v[k++] = vtx(cx[corner] + rad * cosf(a1), cy[corner] + rad * sinf(a1), c);
+        }
+    }
+    SDL_RenderGeometry(ui->r, NULL, v, k, NULL, 0);
 }
 
 void ui_round_outline(Ui *ui, SDL_Rect r, int radius, int width, SDL_Color c)
@@ -783,6 +813,7 @@ static ImgEntry *image_entry(Ui *ui, const char *sha)
             ui->img[i].used_ms = ui->now_ms;
             return &ui->img[i];
         }
+    if (ui->rehearsal.on) return NULL; /* a rehearsal warms the font caches, not pictures */
     if (ui->img_count == ui->img_cap) {
         int cap = ui->img_cap ? ui->img_cap * 2 : 16;
         ImgEntry *n = realloc(ui->img, (size_t)cap * sizeof *n);
@@ -878,6 +909,36 @@ void ui_frame_clip(Ui *ui, const SDL_Rect *r)
 }
 
 bool ui_visible(const Ui *ui, SDL_Rect r) { return in_frame(ui, ui_drift(ui, r)); }
+
+/* Far off the window: every drawing call of a rehearsal is skipped. */
+static const SDL_Rect nowhere = {-1000000, -1000000, 1, 1};
+
+void ui_rehearse_begin(Ui *ui)
+{
+    ui->rehearsal.on = true;
+    ui->rehearsal.widgets = ui->widget_count;
+    ui->rehearsal.tex = ui->tex_count;
+    ui->rehearsal.img = ui->img_count;
+    ui_frame_clip(ui, &nowhere);
+}
+
+/* New entries are appended and nothing is evicted before the frame ends,
+ * so what the rehearsal added is the tail of each list. */
+void ui_rehearse_end(Ui *ui)
+{
+    for (int i = ui->rehearsal.widgets; i < ui->widget_count; i++) free(ui->widgets[i].text);
+    ui->widget_count = ui->rehearsal.widgets;
+    for (int i = ui->rehearsal.tex; i < ui->tex_count; i++) {
+        drop_texture(ui, ui->tex[i].tex, ui->tex[i].w, ui->tex[i].h);
+        free(ui->tex[i].key);
+    }
+    ui->tex_count = ui->rehearsal.tex;
+    for (int i = ui->rehearsal.img; i < ui->img_count; i++)
+        drop_texture(ui, ui->img[i].tex, ui->img[i].w, ui->img[i].h);
+    ui->img_count = ui->rehearsal.img;
+    ui->rehearsal.on = false;
+    ui_frame_clip(ui, NULL);
+}
 
 void ui_clip(Ui *ui, const SDL_Rect *r)
 {

@@ -198,6 +198,13 @@ void ui_frame_clip(Ui *ui, const SDL_Rect *r);
  * calls skip what is outside by themselves; a drawing made of many calls
  * (an icon) asks once. */
 bool ui_visible(const Ui *ui, SDL_Rect r);
+/* A rehearsal: what a screen draws between these two is laid out and its
+ * text rasterised (warming the font caches) but nothing is drawn, no image
+ * is decoded, and nothing is kept: the textures it made are dropped at the
+ * end and the frame's widgets are as they were before it.  Between frames
+ * only (app.c lays the next screens out ahead with it). */
+void ui_rehearse_begin(Ui *ui);
+void ui_rehearse_end(Ui *ui);
 /* Fitted inside r, centred; a calm placeholder when unreadable.  Records
  * a WIDGET_IMAGE (touchable when id is not NULL). */
 void ui_image(Ui *ui, const char *id, SDL_Rect r, const char *sha256, const char *caption);
