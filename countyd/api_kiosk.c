@@ -247,6 +247,7 @@ static void content_answer(Request *r, const FeedTarget *t, int64_t since, const
         if (gzipped) http_shared_add_header(answer, "Content-Encoding", "gzip");
         return shared_keep_and_reply(r, t->org, key, asked, gzip, answer);
     }
+    http_add_header(r, "X-Database-Id", database);
     set_etag(r, tag);
     http_add_header(r, "Cache-Control", "no-store");
     http_add_header(r, "Vary", "Accept-Encoding");
@@ -318,12 +319,12 @@ void api_content(Request *r)
     if (wait > app->max_wait_s) wait = app->max_wait_s;
     FeedTarget t;
     if (feed_target(r, &t)) return;
-    /* Which database the revisions count in: a kiosk that sees another
+    /* Which database the revisions count in (every answer says it; a held
+     * request keeps it, not a header of its own): a kiosk that sees another
      * one resyncs; one that sees an older revision of the same refuses it. */
     char database[24];
     Err err;
     if (cdb_database_id(http_db(r), database, sizeof database, &err)) return http_reply_internal(r, &err);
-    http_add_header(r, "X-Database-Id", database);
     if (t.revision == since && wait > 0) {
         /* Nothing new: hold the request, without a thread or a database
          * connection, until this kiosk's own feed changes. */

@@ -551,18 +551,19 @@ void http_continue(Request *r, HttpContinue fn, void *arg)
 }
 
 /* A watched socket whose client hung up (or reset it).  Returns false
- * when it must be looked at again (the holder was not ready to say). */
+ * when it is still watched and reported again in a moment: the holder was
+ * not ready to say, or the wait's end is on its way (and takes it off). */
 static bool on_hangup(HttpServer *s, uint64_t data)
 {
     int fd = (int)(uint32_t)data;
     uint32_t generation = (uint32_t)(data >> 32);
     pthread_mutex_lock(&s->watch_lock);
     Watch *w = (size_t)fd < s->watch_cap ? &s->watch[fd] : NULL;
-    int taken = 0;
+    bool settled = true;
     if (w && w->job && w->generation == generation) {
         Job *j = w->job;
-        taken = j->gone_fn(j->gone_arg);
-        if (taken == 1) {
+        settled = j->gone_fn(j->gone_arg) == 1;
+        if (settled) {
             unwatch_locked(s, j);
             pthread_mutex_lock(&s->lock);
             enqueue_locked(s, j, j->release_fn, j->gone_arg);
@@ -570,7 +571,7 @@ static bool on_hangup(HttpServer *s, uint64_t data)
         }
     }
     pthread_mutex_unlock(&s->watch_lock);
-    return taken >= 0;
+    return settled;
 }
 
 /* ---- header deadlines ------------------------------------------------------ */
@@ -660,7 +661,7 @@ static void *watcher_main(void *arg)
         for (int i = 0; i < n; i++)
             if (!on_hangup(s, evs[i].data.u64)) again = true;
         close_overdue_heads(s);
-        /* A hold that is still being set up is asked again in a moment. */
+        /* A hold still being set up, or whose end is on its way, is looked at again in a moment. */
         if (again) {
             struct timespec pause = {0, 1000000L};
             nanosleep(&pause, NULL);
