@@ -14,10 +14,12 @@
 #include "import.h"
 #include "log.h"
 #include "pdfpage.h"
+#include "screen_feedback.h"
 #include "number.h"
 
 #define TAP_MS 80
 #define SETTLE_MS 300
+#define HEADLESS_WRITE_SETTLE_MS 2000 /* real time a line waits for the feedback writer (docs/HEADLESS.md) */
 #define MAX_ARGS 8
 
 typedef struct Run {
@@ -1191,7 +1193,13 @@ static int run_line(Run *r, char *line)
     if (!cmd) return fail(r, "unknown command \"%s\" (see docs/HEADLESS.md)", argv[0]);
     if (argc - 1 < cmd->args || argc - 1 > cmd->max_args) return fail(r, "usage: %s", cmd->usage);
     if (cmd->render) app_render(r->app);
-    return cmd->run(r, argc, argv);
+    int rc = cmd->run(r, argc, argv);
+    /* A submission handed to the feedback writer is committed in real
+     * time, off the script's clock: the next line sees its outcome, as a
+     * visitor would a moment later, unless the database stays locked
+     * (then the screen still says 正在保存…). */
+    if (rc == 0 && feedback_screens_settle(HEADLESS_WRITE_SETTLE_MS) != 0) process_events(r->app);
+    return rc;
 }
 
 int headless_run(App *app, const Config *cfg, const char *script_path)

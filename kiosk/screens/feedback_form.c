@@ -226,63 +226,58 @@ static int duplicate_window(const StoreFeedback *rec, const FeedbackRules *rules
     return rules->duplicate_window_s;
 }
 
-/* The store could not do its part: the cause goes to the log, the
- * visitor reads "try later" (nothing was saved). */
-static FeedbackResult failed(const char *what, const Err *cause, Err *err)
+/* The form could not be handed over or the store could not do its
+ * part: the cause is in the log, the visitor reads "try later" (nothing
+ * was saved). */
+static FeedbackResult failed(Err *err)
 {
-    log_error("feedback: %s: %s", what, cause->msg);
     err_set(err, "暂时无法提交，请稍后再试");
     return FEEDBACK_FAILED;
 }
 
-/* The abuse rules, failing closed: a check that cannot be made refuses
- * the submission rather than letting everything through. */
-static FeedbackResult abuse_rules(FeedbackForm *f, Store *store, const FeedbackRules *rules, const StoreFeedback *rec,
-                                  int64_t now, Err *err)
+FeedbackResult feedback_form_submit(FeedbackForm *f, FeedbackWriter *writer, const FeedbackRules *rules, int64_t now,
+                                    unsigned *ticket, char *id_out, Err *err)
 {
+    *ticket = 0;
+    if (id_out) id_out[0] = '\0';
+    if (feedback_form_check(f, err) != 0) return FEEDBACK_INCOMPLETE;
+    FeedbackJob job = {.rate_limit_per_hour = rules->rate_limit_per_hour};
     Err cause;
-    int window = duplicate_window(rec, rules);
-    bool duplicate = false;
-    if (window > 0 && store_feedback_duplicate(store, rec, now - window, now, &duplicate, &cause))
-        return failed("cannot check for a duplicate, so nothing is saved", &cause, err);
-    if (duplicate) {
-        log_info("feedback: identical %s dropped (already saved in the last %d s)", feedback_kind_word(rec->kind),
-                 window);
+    if (to_record(f, &job.rec, now, &cause)) {
+        log_error("feedback: cannot make the record: %s", cause.msg);
+        return failed(err);
+    }
+    job.duplicate_window_s = duplicate_window(&job.rec, rules);
+    *ticket = feedback_writer_submit(writer, &job);
+    if (!*ticket) return failed(err); /* no writer (read-only store), or the queue is full: logged */
+    if (id_out) snprintf(id_out, 37, "%s", job.rec.id);
+    return FEEDBACK_SAVING;
+}
+
+FeedbackResult feedback_form_collect(FeedbackForm *f, FeedbackWriter *writer, unsigned ticket, Err *err)
+{
+    FeedbackWritten done;
+    int rc = feedback_writer_take(writer, ticket, &done);
+    if (rc == 1) return FEEDBACK_SAVING;
+    if (rc < 0) {
+        log_error("feedback: the writer has no outcome for ticket %u", ticket);
+        return failed(err);
+    }
+    switch (done.outcome) {
+    case WRITE_SAVED: feedback_form_clear(f); return FEEDBACK_SAVED;
+    case WRITE_DUPLICATE:
         feedback_form_clear(f);
         err_set(err, "相同的内容刚才已经提交过了，无需重复提交");
         return FEEDBACK_DUPLICATE;
-    }
-    int last_hour = 0;
-    if (store_feedback_count_since(store, now - 3600, now, &last_hour, &cause))
-        return failed("cannot check the rate limit, so nothing is saved", &cause, err);
-    if (last_hour >= rules->rate_limit_per_hour) {
-        log_warn("feedback: rate limit of %d an hour reached; submission refused", rules->rate_limit_per_hour);
+    case WRITE_RATE_LIMITED:
         err_set(err, "本机提交次数已达每小时上限，请稍后再试，或到服务窗口当面反映");
         return FEEDBACK_RATE_LIMITED;
-    }
-    return FEEDBACK_SAVED;
-}
-
-FeedbackResult feedback_form_submit(FeedbackForm *f, Store *store, const FeedbackRules *rules, int64_t now,
-                                    char *id_out, Err *err)
-{
-    if (id_out) id_out[0] = '\0';
-    if (feedback_form_check(f, err) != 0) return FEEDBACK_INCOMPLETE;
-    StoreFeedback rec;
-    Err cause;
-    if (to_record(f, &rec, now, &cause)) return failed("cannot make the record", &cause, err);
-    FeedbackResult r = abuse_rules(f, store, rules, &rec, now, err);
-    if (r != FEEDBACK_SAVED) return r;
-    if (store_feedback_add(store, &rec, &cause)) {
+    case WRITE_BUSY:
         /* The words stay on the form: a second press a moment later saves
          * them once the update's transaction is over. */
-        if (!store_busy(store)) return failed("not saved", &cause, err);
-        log_error("feedback: not saved (the database was busy with an update): %s", cause.msg);
         err_set(err, "正在更新内容，请过几秒再按一次提交");
         return FEEDBACK_FAILED;
+    case WRITE_FAILED: break;
     }
-    log_info("feedback: %s %s saved", feedback_kind_word(rec.kind), rec.id);
-    if (id_out) snprintf(id_out, 37, "%s", rec.id);
-    feedback_form_clear(f);
-    return FEEDBACK_SAVED;
+    return failed(err);
 }

@@ -6,8 +6,9 @@
  * mobile number is 1[3-9] and nine more digits; a disclosure request needs
  * a name and a phone; a report needs only what is reported), the abuse rules (a per-kiosk limit per hour and
  * dropping an identical submission repeated within a short window), and
- * the hand-over to the durable outbox in store.c with a fresh UUID and the
- * time of the submission.  screen_feedback.c draws it and routes touches
+ * the hand-over to the durable outbox's writer (feedback_writer.h, which
+ * applies the abuse rules in the insert's transaction) with a fresh UUID
+ * and the time of the submission.  screen_feedback.c draws it and routes touches
  * here; tests drive it directly against a real database. */
 #ifndef KIOSK_FEEDBACK_FORM_H
 #define KIOSK_FEEDBACK_FORM_H
@@ -18,6 +19,7 @@
 
 #include "config.h"
 #include "err.h"
+#include "feedback_writer.h"
 #include "store.h"
 
 #define FEEDBACK_COMMENT_CHARS 300 /* code points a visitor may write */
@@ -61,6 +63,7 @@ typedef struct FeedbackRules {
 } FeedbackRules;
 
 typedef enum {
+    FEEDBACK_SAVING, /* handed to the writer: collect the outcome with feedback_form_collect */
     FEEDBACK_SAVED, /* committed to the outbox */
     FEEDBACK_DUPLICATE, /* the same was saved moments ago; not saved twice */
     FEEDBACK_RATE_LIMITED, /* too many from this kiosk in the last hour */
@@ -116,15 +119,24 @@ int feedback_form_check(const FeedbackForm *f, Err *err);
 FeedbackKind feedback_form_kind(const FeedbackForm *f);
 const char *feedback_form_thanks(const FeedbackForm *f);
 
-/* Checks the form, applies the abuse rules and commits the submission
- * (fsync'd) with a new UUID and created_at = now.  On FEEDBACK_SAVED the
- * form is cleared and the id copied to id_out (37 bytes).  Any other
- * result leaves the sentence to show the visitor in Err; the technical
- * cause of FEEDBACK_FAILED goes to the log.  Fails closed: when the
- * duplicate or rate-limit check cannot be made, nothing is saved and the
- * result is FEEDBACK_FAILED ("暂时无法提交，请稍后再试"). */
-FeedbackResult feedback_form_submit(FeedbackForm *f, Store *store, const FeedbackRules *rules, int64_t now,
-                                    char *id_out, Err *err);
+/* Checks the form and hands a copy of the submission, with a new UUID,
+ * created_at = now and the abuse rules that apply to it, to the writer
+ * (feedback_writer.h), which commits it (fsync'd) off the UI thread.
+ * Never waits.  FEEDBACK_SAVING: handed over, *ticket and the id
+ * (id_out, 37 bytes) set, the form unchanged until the outcome is
+ * collected.  FEEDBACK_INCOMPLETE: the problems are in Err.
+ * FEEDBACK_FAILED ("暂时无法提交，请稍后再试", the cause logged): no writer,
+ * or its queue is full. */
+FeedbackResult feedback_form_submit(FeedbackForm *f, FeedbackWriter *writer, const FeedbackRules *rules, int64_t now,
+                                    unsigned *ticket, char *id_out, Err *err);
+/* The outcome of `ticket`, once: FEEDBACK_SAVING while it is being
+ * written; FEEDBACK_SAVED (the form is cleared); FEEDBACK_DUPLICATE (the
+ * same was saved moments ago; cleared); FEEDBACK_RATE_LIMITED (kept);
+ * FEEDBACK_FAILED (kept): the database was busy past the writer's
+ * deadline ("…再按一次提交"), refused the row, or a rule could not be
+ * checked (fails closed: "暂时无法提交，请稍后再试").  The sentence for the
+ * visitor is in Err; the technical cause was logged by the writer. */
+FeedbackResult feedback_form_collect(FeedbackForm *f, FeedbackWriter *writer, unsigned ticket, Err *err);
 
 /* A random (version 4) UUID from OpenSSL's RAND_bytes, 36 characters. */
 int feedback_uuid(char out[37], Err *err);

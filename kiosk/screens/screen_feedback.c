@@ -38,17 +38,25 @@ typedef struct Feedback {
     char done_title[64];
     char done_text[256];
     char receipt[RECEIPT_TEXT_MAX]; /* "4821 0937 5516" under 提交成功; "" for a bare rating */
-    int rated; /* the one-tap rating just saved, 0 = none */
+    int rated; /* the one-tap rating just tapped or saved, 0 = none */
     uint32_t last_touch;
-    uint32_t chosen_at; /* when the one-tap rating `rated` was saved (marked until the thanks) */
+    uint32_t chosen_at; /* when the one-tap rating `rated` was tapped (marked while saved, until the thanks) */
     bool problems_shown[FEEDBACK_AT_COUNT]; /* after a refused 提交 (or a phone typed): say so beside the field */
     bool confirm_reset; /* 重新填写 asked: 确定清空 / 继续填写 */
+    unsigned saving; /* the writer's ticket of the submission being saved (正在保存…), 0 = none */
+    char saving_id[37];
+    const char *saving_thanks; /* what 提交成功 will say, chosen before the form is cleared */
+    FeedbackKind saving_kind;
+    bool saving_one_tap;
     KbMode field_mode[FIELD_COUNT]; /* each field reopens the way it was last written */
 } Feedback;
 
 /* One per process: librime allows one engine, and pinyin should be
  * deployed before the first visitor needs it. */
 static Keyboard *keyboard;
+/* One per process too: the submissions outlive the screen that made them
+ * (feedback_writer.h); NULL when the database cannot be written. */
+static FeedbackWriter *writer;
 
 /* ---- the target: what the feedback is about --------------------------- */
 
@@ -112,6 +120,7 @@ static void start_over(Feedback *f)
     f->receipt[0] = '\0';
     f->chosen_at = 0;
     f->confirm_reset = false;
+    f->saving = 0; /* forgotten here, still written by the writer */
     memset(f->problems_shown, 0, sizeof f->problems_shown);
     memcpy(f->field_mode, FIELD_FIRST_MODE, sizeof f->field_mode);
 }
@@ -202,38 +211,70 @@ static void show_receipt(Feedback *f, const char *id)
     receipt_format(digits, f->receipt);
 }
 
-static void submit(App *app, Feedback *f, bool one_tap)
+/* The form was refused (incomplete), could not be handed over, or the
+ * writer did not save it: the message, and the visitor's entries stay. */
+static void refused(Feedback *f, FeedbackResult r, const Err *err, bool one_tap)
 {
-    const Config *cfg = app_config(app);
-    FeedbackRules rules = {cfg->rate_limit_per_hour, cfg->duplicate_window_s};
-    char id[37];
+    snprintf(f->message, sizeof f->message, "%s", err->msg);
+    if (r == FEEDBACK_INCOMPLETE) {
+        /* Every problem at once, each beside its field (field_problem). */
+        for (int i = 0; i < FEEDBACK_AT_COUNT; i++) f->problems_shown[i] = true;
+        f->message[0] = '\0';
+    }
+    if (one_tap) {
+        f->form.rating = 0; /* the row shows no choice that was not taken */
+        f->rated = 0;
+        f->chosen_at = 0;
+    }
+}
+
+/* The writer's outcome arrived: 提交成功 only now that the row is
+ * committed, or what went wrong with the words kept. */
+static void collect(App *app, Feedback *f)
+{
     Err err;
     int rating = f->form.rating;
-    const char *thanks = feedback_form_thanks(&f->form);
-    FeedbackKind kind = feedback_form_kind(&f->form);
-    FeedbackResult r = feedback_form_submit(&f->form, app_store(app), &rules, app_time(app), id, &err);
+    FeedbackResult r = feedback_form_collect(&f->form, writer, f->saving, &err);
+    if (r == FEEDBACK_SAVING) return;
+    bool one_tap = f->saving_one_tap;
+    f->saving = 0;
+    app_redraw(app);
     if (r != FEEDBACK_SAVED && r != FEEDBACK_DUPLICATE) {
-        snprintf(f->message, sizeof f->message, "%s", err.msg);
-        if (r == FEEDBACK_INCOMPLETE) {
-            /* Every problem at once, each beside its field (field_problem). */
-            for (int i = 0; i < FEEDBACK_AT_COUNT; i++) f->problems_shown[i] = true;
-            f->message[0] = '\0';
-        }
-        if (one_tap) f->form.rating = 0; /* the row shows no choice that was not taken */
+        refused(f, r, &err, one_tap);
         return;
     }
     if (r == FEEDBACK_SAVED) app_poke_sync(app); /* at the server within a second when online */
     snprintf(f->done_title, sizeof f->done_title, "%s", r == FEEDBACK_SAVED ? "提交成功" : "已经收到");
-    snprintf(f->done_text, sizeof f->done_text, "%s", r == FEEDBACK_SAVED ? thanks : err.msg);
+    snprintf(f->done_text, sizeof f->done_text, "%s", r == FEEDBACK_SAVED ? f->saving_thanks : err.msg);
     f->message[0] = '\0';
     f->rated = one_tap ? rating : 0;
-    show_receipt(f, r == FEEDBACK_SAVED && receipt_kind_has_receipt(kind) ? id : NULL);
+    show_receipt(f, r == FEEDBACK_SAVED && receipt_kind_has_receipt(f->saving_kind) ? f->saving_id : NULL);
     memset(f->problems_shown, 0, sizeof f->problems_shown);
-    if (one_tap) {
-        f->chosen_at = app_ms(app) ? app_ms(app) : 1; /* marked on the start view, then the thanks */
+    if (!one_tap) f->view = VIEW_DONE; /* a one-tap rating goes on once it has been marked long enough */
+}
+
+/* Hands the submission to the writer and shows 正在保存… until collect()
+ * has its outcome; the UI thread never waits for the database. */
+static void submit(App *app, Feedback *f, bool one_tap)
+{
+    const Config *cfg = app_config(app);
+    FeedbackRules rules = {cfg->rate_limit_per_hour, cfg->duplicate_window_s};
+    Err err;
+    f->saving_thanks = feedback_form_thanks(&f->form);
+    f->saving_kind = feedback_form_kind(&f->form);
+    f->saving_one_tap = one_tap;
+    FeedbackResult r = feedback_form_submit(&f->form, writer, &rules, app_time(app), &f->saving, f->saving_id, &err);
+    if (r != FEEDBACK_SAVING) {
+        refused(f, r, &err, one_tap);
         return;
     }
-    f->view = VIEW_DONE;
+    f->message[0] = '\0';
+    f->confirm_reset = false;
+    if (one_tap) {
+        f->rated = f->form.rating;
+        f->chosen_at = app_ms(app) ? app_ms(app) : 1; /* marked on the start view, then the thanks */
+    }
+    collect(app, f); /* a quick writer may be done already */
 }
 
 static void open_form(Feedback *f, View view, int rating)
@@ -258,7 +299,7 @@ static void fb_event(App *app, void *st, const ScreenEvent *ev)
         return;
     }
     if (!app_config(app)->feedback_enabled && strcmp(id, "fb.answers") != 0 && strcmp(id, "fb.lookup") != 0) return;
-    if (f->chosen_at) return; /* the chosen rating is on its way to the thanks */
+    if (f->chosen_at || f->saving) return; /* the submission is on its way to the thanks */
     if (strcmp(id, "fb.reset") == 0) {
         f->confirm_reset = feedback_form_touched(&f->form);
         return;
@@ -321,6 +362,8 @@ static bool fb_update(App *app, void *st, int *wake_ms)
 {
     Feedback *f = st;
     if (keyboard && keyboard_poll(keyboard)) app_redraw(app);
+    if (f->saving) collect(app, f); /* woken by the writer's event */
+    if (f->chosen_at && f->saving) return false;
     if (f->chosen_at) {
         uint32_t shown = app_ms(app) - f->chosen_at;
         if (shown < CHOSEN_SHOW_MS) {
@@ -600,7 +643,8 @@ static void draw_start(App *app, Feedback *f, Cursor *c)
     char about[600];
     snprintf(about, sizeof about, "评价对象：%s", f->form.target.label);
     heading(c, about, 38, false, ui_theme.text_soft);
-    heading(c, f->chosen_at ? "已选择，正在提交…" : "点一下表情即可提交评价，无需登录", 34, f->chosen_at != 0,
+    const char *chosen = f->saving ? "已选择，正在保存…" : "已选择，正在提交…";
+    heading(c, f->chosen_at ? chosen : "点一下表情即可提交评价，无需登录", 34, f->chosen_at != 0,
             f->chosen_at ? ui_theme.ok : ui_theme.text_soft);
     c->y += c->gap;
     /* Big cards: side by side in landscape (180 px tall, so that the two
@@ -660,7 +704,7 @@ static void submit_bar(Cursor *c, const Feedback *f)
             ui_text_kind(ui, WIDGET_NOTE, NULL, mbox, f->message, &note);
         }
     }
-    ui_button(ui, "fb.submit", submit, "提交", BUTTON_PRIMARY, true);
+    ui_button(ui, "fb.submit", submit, f->saving ? "正在保存…" : "提交", BUTTON_PRIMARY, !f->saving);
     c->y = y + h + c->gap;
 }
 
@@ -963,6 +1007,10 @@ int feedback_screens_register(App *app, Err *err)
         log_error("feedback: no on-screen keyboard (%s); ratings still work", kb_err.msg);
     if (keyboard && app_config(app)->headless) keyboard_wait_ready(keyboard);
     app_set_housekeeping(app, release_keyboard, NULL);
+    Err w_err;
+    if (!writer &&
+        feedback_writer_start(app_config(app)->db_path, FEEDBACK_WRITER_DEADLINE_MS, app_post_redraw, &writer, &w_err))
+        log_error("feedback: %s; submissions cannot be saved", w_err.msg);
     if (app_register(app, &screen_feedback) || app_register(app, &screen_answers) ||
         app_register(app, &screen_answer) || app_register(app, &screen_lookup))
         return err_set(err, "no room to register the feedback screens");
@@ -971,8 +1019,12 @@ int feedback_screens_register(App *app, Err *err)
 
 Keyboard *feedback_keyboard(void) { return keyboard; }
 
+int feedback_screens_settle(int timeout_ms) { return feedback_writer_settle(writer, timeout_ms); }
+
 void feedback_screens_shutdown(void)
 {
+    feedback_writer_stop(writer);
+    writer = NULL;
     keyboard_close(keyboard);
     keyboard = NULL;
 }

@@ -39,7 +39,12 @@ int feedback_screens_register(App *app, Err *err);
 /* The one on-screen keyboard these screens share (librime allows one
  * engine); NULL when it could not be opened. */
 struct Keyboard *feedback_keyboard(void);
-/* Closes the keyboard's engines (at exit). */
+/* Waits up to timeout_ms for the submissions being saved (the writer,
+ * feedback_writer_settle): 0 when there were none, 1 when they are done,
+ * -1 when one still waits.  For the headless runner. */
+int feedback_screens_settle(int timeout_ms);
+/* Commits the submissions still queued (bounded: FEEDBACK_WRITER_STOP_MS),
+ * then closes the writer and the keyboard's engines (at exit). */
 void feedback_screens_shutdown(void);
 
 #endif

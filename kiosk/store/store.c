@@ -1255,20 +1255,54 @@ int store_blob_referenced(Store *s, const char *sha256, bool *out, Err *err)
 
 int store_feedback_add(Store *s, const StoreFeedback *f, Err *err)
 {
-    /* synchronous=FULL (set at open) makes this COMMIT reach the disk
+    /* synchronous=FULL (set at open) makes the COMMIT reach the disk
      * before we return, so 提交成功 is only shown for what survives a
      * power cut. */
-    /* A visitor waits for this write: behind the sync thread's snapshot
-     * transaction (seconds, for a large feed) it gives up after
-     * STORE_VISITOR_WAIT_MS, and the screen asks to try again. */
-    sqlite3_busy_timeout(s->db, STORE_VISITOR_WAIT_MS);
-    int rc = run(s, err,
-                 "INSERT INTO feedback_outbox(id, kind, target_item, target_category, rating, rating_levels,"
-                 " reasons, comment, name, phone, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                 "ssssddssssi", f->id, feedback_kind_word(f->kind), f->target_item, f->target_category, f->rating,
-                 f->rating_levels, f->reasons[0] ? f->reasons : "[]", f->comment, f->name, f->phone, f->created_at);
+    return run(s, err,
+               "INSERT INTO feedback_outbox(id, kind, target_item, target_category, rating, rating_levels,"
+               " reasons, comment, name, phone, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+               "ssssddssssi", f->id, feedback_kind_word(f->kind), f->target_item, f->target_category, f->rating,
+               f->rating_levels, f->reasons[0] ? f->reasons : "[]", f->comment, f->name, f->phone, f->created_at);
+}
+
+/* One transaction for the checks and the insert: the rules see every
+ * submission committed before this one, whichever connection wrote it,
+ * and nothing can slip in between the check and the row. */
+static int add_checked_locked(Store *s, const StoreFeedback *f, int duplicate_window_s, int rate_limit_per_hour,
+                              StoreFeedbackOutcome *out, Err *err)
+{
+    int64_t now = f->created_at;
+    bool duplicate = false;
+    if (duplicate_window_s > 0 && store_feedback_duplicate(s, f, now - duplicate_window_s, now, &duplicate, err))
+        return err_prefix(err, "cannot check for a duplicate, so nothing is saved: ");
+    if (duplicate) {
+        *out = STORE_FEEDBACK_DUPLICATE;
+        return 0;
+    }
+    int last_hour = 0;
+    if (store_feedback_count_since(s, now - 3600, now, &last_hour, err))
+        return err_prefix(err, "cannot check the rate limit, so nothing is saved: ");
+    if (last_hour >= rate_limit_per_hour) {
+        *out = STORE_FEEDBACK_RATE_LIMITED;
+        return 0;
+    }
+    if (store_feedback_add(s, f, err)) return err_prefix(err, "not saved: ");
+    *out = STORE_FEEDBACK_SAVED;
+    return 0;
+}
+
+int store_feedback_add_checked(Store *s, const StoreFeedback *f, int duplicate_window_s, int rate_limit_per_hour,
+                               int wait_ms, StoreFeedbackOutcome *out, Err *err)
+{
+    sqlite3_busy_timeout(s->db, wait_ms);
+    int rc = store_write_begin(s, err);
     sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
-    return rc;
+    if (rc) return err_prefix(err, "not saved: ");
+    if (add_checked_locked(s, f, duplicate_window_s, rate_limit_per_hour, out, err) == 0 &&
+        store_write_commit(s, err) == 0)
+        return 0;
+    exec_sql(s, "ROLLBACK", NULL);
+    return -1;
 }
 
 bool store_busy(Store *s)

@@ -271,14 +271,27 @@ typedef struct StoreFeedback {
     int attempts;
 } StoreFeedback;
 
-/* Commits the submission durably (fsync'd) before returning.  The visitor
- * waits for it, so it waits at most STORE_VISITOR_WAIT_MS for another
- * connection's write transaction (the sync thread applying a snapshot);
- * then it fails and store_busy() says so.  Other writes wait up to
- * STORE_BUSY_TIMEOUT_MS. */
-#define STORE_VISITOR_WAIT_MS 500
+/* Commits the submission durably (fsync'd) before returning; waits up to
+ * STORE_BUSY_TIMEOUT_MS for another connection's write transaction.  For
+ * the outbox's salvage; a visitor's submission goes through
+ * store_feedback_add_checked on the writer's thread (feedback_writer.h). */
 #define STORE_BUSY_TIMEOUT_MS 5000
 int store_feedback_add(Store *s, const StoreFeedback *f, Err *err);
+
+typedef enum {
+    STORE_FEEDBACK_SAVED, /* committed */
+    STORE_FEEDBACK_DUPLICATE, /* the same was committed within the window: not saved again */
+    STORE_FEEDBACK_RATE_LIMITED, /* rate_limit_per_hour submissions in the hour before created_at */
+} StoreFeedbackOutcome;
+/* The abuse rules and the insert in one write transaction, so that two
+ * submissions racing each other are judged in order: a duplicate of one
+ * committed within duplicate_window_s seconds before f->created_at (0: no
+ * such check), or the hour's limit reached, is not saved.  Waits up to
+ * wait_ms for another connection's write lock; when that is why it
+ * failed, store_busy() says so.  Fails closed: a rule that cannot be
+ * checked saves nothing. */
+int store_feedback_add_checked(Store *s, const StoreFeedback *f, int duplicate_window_s, int rate_limit_per_hour,
+                               int wait_ms, StoreFeedbackOutcome *out, Err *err);
 /* The last failure on this connection was another connection's lock. */
 bool store_busy(Store *s);
 /* The oldest unsent submissions, at most `max`.  A row of a kind this

@@ -123,6 +123,7 @@ static void post(int code)
 void app_post_content_changed(void) { post(EVENT_CONTENT); }
 /* A PDF page is ready (pdfpage.h): called on the PDF worker's thread. */
 static void post_redraw(void) { post(EVENT_REDRAW); }
+void app_post_redraw(void) { post(EVENT_REDRAW); }
 
 void app_sync_notify(void *ctx, SyncEvent ev)
 {

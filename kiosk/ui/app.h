@@ -214,6 +214,9 @@ const char *app_panel_settle(App *app, int timeout_ms);
 /* Content changed (thread-safe: SDL_PushEvent).  The sync thread calls
  * app_sync_notify (a SyncNotify) through its callback. */
 void app_post_content_changed(void);
+/* Wakes the loop for a redraw (thread-safe): a worker's answer is ready
+ * for the screen that asked (the feedback writer's outcome). */
+void app_post_redraw(void);
 void app_sync_notify(void *ctx, SyncEvent ev);
 /* The sync thread the screens hand work to (NULL: none, as in --headless
  * until a script starts one): a view to count, a submission to send now. */
