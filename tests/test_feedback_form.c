@@ -86,7 +86,7 @@ static FeedbackResult hand_over(Fixture *fx, int64_t now, unsigned *ticket, char
 static FeedbackResult outcome(Fixture *fx, unsigned ticket, char *msg)
 {
     Err err;
-    assert_int_equal(feedback_writer_settle(fx->writer, 30000) >= 0, 1);
+    assert_int_equal(feedback_writer_settle(fx->writer, NULL, 30000) >= 0, 1);
     FeedbackResult r = feedback_form_collect(&fx->form, fx->writer, ticket, &err);
     snprintf(msg, 256, "%s", r == FEEDBACK_SAVED ? "" : err.msg);
     return r;
@@ -421,7 +421,7 @@ static void test_submit_behind_a_long_write(void **state)
     assert_int_equal(hand_over(fx, NOW, &ticket, id, msg), FEEDBACK_SAVING);
     assert_int_not_equal(ticket, 0);
     /* The writer is still waiting for the lock 1 s later (its deadline is 10 s). */
-    assert_int_equal(feedback_writer_settle(fx->writer, 1000), -1);
+    assert_int_equal(feedback_writer_settle(fx->writer, NULL, 1000), -1);
     Err err;
     assert_int_equal(feedback_form_collect(&fx->form, fx->writer, ticket, &err), FEEDBACK_SAVING);
     assert_string_equal(fx->form.comment, "楼道灯坏了");

@@ -30,6 +30,7 @@ typedef struct Run {
     char shots[PATH_MAX];
     Err err; /* why the script stops, printed after its line number */
     SyncThread *sync; /* started by sync-start */
+    Store *locker; /* lock-store: a connection of its own holding the write lock */
     char kept_id[96]; /* remember-place: a widget whose place must not change */
     SDL_Rect kept_rect;
 } Run;
@@ -618,6 +619,37 @@ static int set_state(Run *r, const char *key, const char *value)
     return 0;
 }
 
+/* The write lock held by a connection of its own, as the sync thread
+ * holds it while it applies a snapshot, until unlock-store: what must
+ * write meanwhile (the feedback writer) waits, while reads and the
+ * screen go on. */
+static int lock_store(Run *r)
+{
+    if (r->locker) return fail(r, "lock-store: the store is locked already");
+    Err err;
+    if (store_open(r->cfg->db_path, &r->locker, &err)) return fail(r, "lock-store: %s", err.msg);
+    if (store_write_begin(r->locker, &err) == 0) return 0;
+    store_close(r->locker);
+    r->locker = NULL;
+    return fail(r, "lock-store: %s", err.msg);
+}
+
+static int unlock_store(Run *r)
+{
+    if (!r->locker) return fail(r, "unlock-store: the store is not locked");
+    Err err;
+    int rc = store_write_commit(r->locker, &err);
+    store_close(r->locker);
+    r->locker = NULL;
+    if (rc) return fail(r, "unlock-store: %s", err.msg);
+    /* What waited for the lock is written now: the next line sees it. */
+    if (feedback_screens_settle(true, HEADLESS_WRITE_SETTLE_MS) != 0) process_events(r->app);
+    return 0;
+}
+
+static int cmd_lock_store(Run *r, int argc, char **argv) { return (void)argc, (void)argv, lock_store(r); }
+static int cmd_unlock_store(Run *r, int argc, char **argv) { return (void)argc, (void)argv, unlock_store(r); }
+
 /* The real sync thread, as bin/kiosk starts it on a screen, for scripts
  * that follow content or feedback to a server (the script's clock does
  * not reach it: it runs in real time). */
@@ -1134,6 +1166,8 @@ static const Command commands[] = {
     {"lose-textures", 0, 0, false, false, "lose-textures", cmd_lose_textures},
     {"import", 1, 1, false, false, "import FILE", cmd_import},
     {"sync-start", 0, 0, false, false, "sync-start", cmd_sync_start},
+    {"lock-store", 0, 0, false, false, "lock-store", cmd_lock_store},
+    {"unlock-store", 0, 0, false, false, "unlock-store", cmd_unlock_store},
     {"wait-state", 2, 2, false, false, "wait-state KEY VALUE", cmd_wait_state},
     {"wait-text", 1, 1, true, false, "wait-text TEXT", cmd_wait_text},
     {"wait-pdf", 0, 0, false, false, "wait-pdf", cmd_wait_pdf},
@@ -1198,7 +1232,7 @@ static int run_line(Run *r, char *line)
      * time, off the script's clock: the next line sees its outcome, as a
      * visitor would a moment later, unless the database stays locked
      * (then the screen still says 正在保存…). */
-    if (rc == 0 && feedback_screens_settle(HEADLESS_WRITE_SETTLE_MS) != 0) process_events(r->app);
+    if (rc == 0 && feedback_screens_settle(false, HEADLESS_WRITE_SETTLE_MS) != 0) process_events(r->app);
     return rc;
 }
 
@@ -1230,6 +1264,7 @@ int headless_run(App *app, const Config *cfg, const char *script_path)
         }
     }
     fclose(f);
+    if (r.locker) unlock_store(&r);
     if (r.sync) {
         app_set_sync(app, NULL);
         sync_stop(r.sync);

@@ -39,10 +39,12 @@ int feedback_screens_register(App *app, Err *err);
 /* The one on-screen keyboard these screens share (librime allows one
  * engine); NULL when it could not be opened. */
 struct Keyboard *feedback_keyboard(void);
-/* Waits up to timeout_ms for the submissions being saved (the writer,
- * feedback_writer_settle): 0 when there were none, 1 when they are done,
- * -1 when one still waits.  For the headless runner. */
-int feedback_screens_settle(int timeout_ms);
+/* For the headless runner: waits up to timeout_ms for the submissions
+ * being saved (feedback_writer_settle), all of them, or (all false) only
+ * those handed over since the last call, so that a submission held up by
+ * a locked database costs one wait, not one per script line.  0 when there
+ * were none, 1 when they are done, -1 when one still waits. */
+int feedback_screens_settle(bool all, int timeout_ms);
 /* Commits the submissions still queued (bounded: FEEDBACK_WRITER_STOP_MS),
  * then closes the writer and the keyboard's engines (at exit). */
 void feedback_screens_shutdown(void);

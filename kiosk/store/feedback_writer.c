@@ -47,10 +47,13 @@ static Slot *next_queued(FeedbackWriter *w)
     return best;
 }
 
-static bool in_flight(const FeedbackWriter *w)
+/* Under the lock: a job with a ticket above `after` is queued or being written. */
+static bool in_flight(const FeedbackWriter *w, unsigned after)
 {
-    for (int i = 0; i < FEEDBACK_WRITER_SLOTS; i++)
-        if (w->slots[i].state == SLOT_QUEUED || w->slots[i].state == SLOT_WRITING) return true;
+    for (int i = 0; i < FEEDBACK_WRITER_SLOTS; i++) {
+        const Slot *s = &w->slots[i];
+        if ((s->state == SLOT_QUEUED || s->state == SLOT_WRITING) && s->ticket > after) return true;
+    }
     return false;
 }
 
@@ -229,22 +232,23 @@ int feedback_writer_wait(FeedbackWriter *w, unsigned ticket, int timeout_ms, Fee
     return rc;
 }
 
-/* Under the lock: 0 when nothing was in flight, 1 when it was and is now
- * done, -1 when it still is after timeout_ms. */
-static int settle_locked(FeedbackWriter *w, int timeout_ms)
+/* Under the lock: 0 when nothing above `after` was in flight, 1 when it
+ * was and is now done, -1 when it still is after timeout_ms. */
+static int settle_locked(FeedbackWriter *w, unsigned after, int timeout_ms)
 {
-    if (!in_flight(w)) return 0;
+    if (!in_flight(w, after)) return 0;
     struct timespec until = monoclock_deadline(timeout_ms);
-    while (in_flight(w))
-        if (pthread_cond_timedwait(&w->done, &w->lock, &until) != 0) return in_flight(w) ? -1 : 1;
+    while (in_flight(w, after))
+        if (pthread_cond_timedwait(&w->done, &w->lock, &until) != 0) return in_flight(w, after) ? -1 : 1;
     return 1;
 }
 
-int feedback_writer_settle(FeedbackWriter *w, int timeout_ms)
+int feedback_writer_settle(FeedbackWriter *w, unsigned *after, int timeout_ms)
 {
     if (!w) return 0;
     pthread_mutex_lock(&w->lock);
-    int rc = settle_locked(w, timeout_ms);
+    int rc = settle_locked(w, after ? *after : 0, timeout_ms);
+    if (after) *after = w->next_ticket;
     pthread_mutex_unlock(&w->lock);
     return rc;
 }
@@ -255,7 +259,7 @@ void feedback_writer_stop(FeedbackWriter *w)
     pthread_mutex_lock(&w->lock);
     w->stopping = true;
     pthread_cond_signal(&w->work);
-    if (settle_locked(w, FEEDBACK_WRITER_STOP_MS) < 0) w->give_up = true;
+    if (settle_locked(w, 0, FEEDBACK_WRITER_STOP_MS) < 0) w->give_up = true;
     pthread_mutex_unlock(&w->lock);
     pthread_join(w->thread, NULL);
     store_close(w->store);

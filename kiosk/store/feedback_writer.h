@@ -63,10 +63,12 @@ int feedback_writer_take(FeedbackWriter *w, unsigned ticket, FeedbackWritten *ou
 /* Waits up to timeout_ms for the outcome of `ticket`, then as take.  For
  * tests and benchmarks, never the UI thread of a kiosk. */
 int feedback_writer_wait(FeedbackWriter *w, unsigned ticket, int timeout_ms, FeedbackWritten *out);
-/* Waits up to timeout_ms until nothing is queued or being written: 0 when
- * nothing was, 1 when something was and is done, -1 when it still is.
- * For the headless runner's settling (docs/HEADLESS.md). */
-int feedback_writer_settle(FeedbackWriter *w, int timeout_ms);
+/* Waits up to timeout_ms until no submission handed over after ticket
+ * *after is queued or being written (after NULL: none at all): 0 when
+ * none was, 1 when they are done, -1 when one still is.  *after becomes
+ * the latest ticket, so that the next call waits only for newer ones.
+ * For tests and the headless runner's settling (docs/HEADLESS.md). */
+int feedback_writer_settle(FeedbackWriter *w, unsigned *after, int timeout_ms);
 /* Commits what is queued (up to FEEDBACK_WRITER_STOP_MS), stops the thread
  * and closes its connection; what is still unwritten then is logged as
  * lost, by id.  NULL is fine. */

@@ -1,0 +1,71 @@
+#!/bin/sh
+# The database's write lock held by another connection (as the sync
+# thread holds it while it applies a large snapshot) while a visitor
+# submits: the screen goes on (the script taps and checks meanwhile) and
+# says 正在保存… with the words still on the form; once the lock is
+# released it says 提交成功 and the row is in the outbox once.  A visitor
+# who leaves while it saves loses nothing.  A lock held past the writer's
+# deadline (10 s) is a failure that asks to press again, the words kept.
+set -eu
+. tests/lib/feedback.sh
+fb_conf landscape
+
+# The visitor's comment, 公开, typed by pinyin.
+comment() {
+    printf 'tap-text nav.feedback\ntap-text fb.open_form\ntap-text fb.field:comment\n'
+    fb_keys gongkai
+    printf 'tap-text 公开\ntap-text kb.done\n'
+}
+
+{
+    comment
+    cat <<'SCRIPT'
+lock-store
+tap-text fb.submit
+expect-text 正在保存…
+expect-no-text 提交成功
+expect-text 公开
+hold 1500
+expect-screen feedback
+expect-text 正在保存…
+dump saving
+unlock-store
+wait-text 提交成功
+expect-no-text 正在保存…
+tap-text nav.home
+SCRIPT
+    comment
+    cat <<'SCRIPT'
+tap-text fb.rate:2
+lock-store
+tap-text fb.submit
+expect-text 正在保存…
+tap-text nav.home
+expect-screen home
+unlock-store
+expect-screen home
+SCRIPT
+} | fb_script locked
+grep -q '正在保存' "$T/shots/saving.json" || fail "the dump during the lock does not show 正在保存…"
+[ "$(fb_sql "select count(*) from feedback_outbox where comment = '公开' and rating = 0")" = 1 ] ||
+    fail "expected the first comment once: $(fb_sql "select count(*) from feedback_outbox")"
+[ "$(fb_sql "select count(*) from feedback_outbox where comment = '公开' and rating = 2")" = 1 ] ||
+    fail "expected the comment saved after the visitor left, once"
+[ "$(fb_sql "select count(*) from feedback_outbox")" = 2 ] || fail "outbox: $(fb_sql "select count(*) from feedback_outbox")"
+
+# Past the deadline: not saved, asked to press again, the words kept.
+{
+    comment
+    cat <<'SCRIPT'
+lock-store
+tap-text fb.submit
+expect-text 正在保存…
+wait-text 正在更新内容，请过几秒再按一次提交
+expect-no-text 提交成功
+expect-text 公开
+unlock-store
+SCRIPT
+} | fb_script deadline
+grep -q "feedback: not saved (the database was busy with an update)" "$T/kiosk.log" || fail "no log line for the busy lock"
+[ "$(fb_sql "select count(*) from feedback_outbox")" = 2 ] || fail "the outbox changed"
+echo "feedback behind a locked database: ok"
