@@ -38,12 +38,16 @@ const Theme ui_theme = {
 };
 
 /* Textures not drawn for this many frames (4 s of a ticking home screen),
- * or for this long on the app's clock, are dropped at the end of a frame.
- * A still screen draws no frames and keeps what it has; the time is for
- * the frame after it: when the visitor has gone and the idle timeout
- * brings the home screen back, what the other screens left (a long item's
- * pages) goes at once, not 240 frames later.  A minute, so that a visitor
- * who read a page for less than that goes back to screens still cached. */
+ * or, at the end of a whole frame, for this long on the app's clock, are
+ * dropped.  A still screen draws no frames and keeps what it has; the time
+ * is for the whole frame after it: when the visitor has gone and the idle
+ * timeout brings the home screen back, what the other screens left (a long
+ * item's pages) goes at once, not 240 frames later.  A minute, so that a
+ * visitor who read a page for less than that goes back to screens still
+ * cached.  Not at the end of a partial frame (the header's clock once a
+ * minute, a pressed button): the reader's next page, made while the page
+ * shown is read, is drawn by no frame until the turn, however slowly an
+ * elderly visitor reads, and must still be there for it. */
 #define EVICT_AFTER_FRAMES 240
 #define EVICT_AFTER_MS 60000u
 /* The one memory budget of the cached text and pictures (everything this
@@ -93,6 +97,7 @@ struct Ui {
     int dx, dy;
     unsigned frame;
     uint32_t now_ms; /* the app's clock at this frame */
+    bool whole; /* this frame is drawn whole, not clipped to a damaged part */
     char pressed[96];
     SDL_Rect frame_clip; /* w = 0: none */
     Widget *widgets;
@@ -170,11 +175,12 @@ void ui_begin_frame(Ui *ui, int drift_x, int drift_y, uint32_t now_ms)
     ui->dy = drift_y;
     ui->frame++;
     ui->now_ms = now_ms;
+    ui->whole = ui->frame_clip.w <= 0;
 }
 
 static bool stale(const Ui *ui, unsigned used, uint32_t used_ms)
 {
-    return ui->frame - used > EVICT_AFTER_FRAMES || ui->now_ms - used_ms > EVICT_AFTER_MS;
+    return ui->frame - used > EVICT_AFTER_FRAMES || (ui->whole && ui->now_ms - used_ms > EVICT_AFTER_MS);
 }
 
 static size_t pixels_bytes(const SDL_Texture *t, int w, int h) { return t ? (size_t)w * (size_t)h * 4 : 0; }
