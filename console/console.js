@@ -334,7 +334,7 @@ async function pageOverview() {
       table(["状态", "触控屏", "最后心跳", { label: "内容版本", cls: "num" }, { label: "待上传意见", cls: "num" },
         { label: "剩余空间", cls: "num wide-only" }, { label: "最近错误", cls: "wide-only" }, "屏幕截图"], rows, "还没有登记触控屏")),
     el("p", { class: "muted" }, "在线：10 分钟内有心跳；离线：超过 10 分钟；失联：超过服务器设定的失联时间或从未联系。",
-      "截图：触控屏下次心跳时截取当前画面；有访客正在填写意见或查询时不截图，等访客离开后自动截取。"),
+      "截图：在线的触控屏几秒内截取当前画面（离线的在下次联系时）；有访客正在填写意见或查询时不截图，等访客离开后自动截取。"),
     overdue ? el("div", { class: "card", id: "overdue" }, el("h2", {}, "本期尚未公开的定期目录"),
       table(["组织", "目录", "周期", "状态"], overdue.overdue.map((o) => el("tr", {},
         el("td", {}, o.org_name || o.org), el("td", {}, o.name || o.category), el("td", {}, o.period || o.cadence || ""),

@@ -237,6 +237,9 @@ void api_admin_kiosk_screenshot_ask(Request *r)
     Err err;
     if (kiosk_visible(r, &db, &who)) return;
     if (kiosk_screenshot_request(db, who.name, r->params[0], &err)) return api_reply_failure(r, &err);
+    /* Its held long-poll ends now, so its heartbeat (which carries the
+     * command) comes at once, not at the next [sync] interval. */
+    longpoll_call(r->params[0]);
     http_reply_json(r, 202, json_pack("{s:s,s:s}", "kiosk", r->params[0], "screenshot_state", "pending"));
 }
 

@@ -284,6 +284,7 @@ static void content_resume(Request *r, void *arg)
      * without asking the database; after a move, read it again. */
     if (why == LONGPOLL_CHANGED_ORG) t.revision = revision;
     else if (why == LONGPOLL_CHANGED_KIOSK && feed_target(r, &t)) return;
+    if (why == LONGPOLL_CALLED) http_add_header(r, PROTO_CALL_HEADER, PROTO_CALL_HEARTBEAT);
     content_answer(r, &t, since, database);
 }
 

@@ -172,6 +172,25 @@ void longpoll_announce(int64_t revision, const char *const *keys, size_t n, bool
     wake_all(woken);
 }
 
+int longpoll_call(const char *kiosk)
+{
+    char key[160];
+    snprintf(key, sizeof key, "kiosk:%s", kiosk);
+    Waiter *woken = NULL;
+    int n = 0;
+    pthread_mutex_lock(&lock);
+    Feed *f = find(key);
+    for (; f && f->waiters; n++) {
+        Waiter *w = f->waiters;
+        bool last = !w->on_feed[1].next; /* unlinking the feed's last waiter may free the feed */
+        take(w, LONGPOLL_CALLED, 0, &woken);
+        if (last) break;
+    }
+    pthread_mutex_unlock(&lock);
+    wake_all(woken);
+    return n;
+}
+
 int longpoll_hold(const char *org, const char *kiosk, int64_t since, int wait_s, LongpollWake wake, void *ctx,
                   LongpollTicket *ticket, int64_t *revision)
 {

@@ -21,8 +21,15 @@
 
 /* Why a held request ended.  LONGPOLL_CHANGED_ORG: its organisation's feed
  * changed (at *revision); LONGPOLL_CHANGED_KIOSK: the kiosk's own feed did
- * (it was moved), so its target must be read again. */
-typedef enum { LONGPOLL_CHANGED_ORG, LONGPOLL_CHANGED_KIOSK, LONGPOLL_TIMEOUT, LONGPOLL_STOPPING } LongpollEnd;
+ * (it was moved), so its target must be read again; LONGPOLL_CALLED: the
+ * server calls the kiosk for a command, its feed is as it was. */
+typedef enum {
+    LONGPOLL_CHANGED_ORG,
+    LONGPOLL_CHANGED_KIOSK,
+    LONGPOLL_CALLED,
+    LONGPOLL_TIMEOUT,
+    LONGPOLL_STOPPING
+} LongpollEnd;
 
 /* Called once per held request, from the thread that ended it (an
  * announcing request's, or the clock thread), without any lock held: it
@@ -40,6 +47,9 @@ int longpoll_init(Err *err);
 /* Records that `feeds` changed at `revision` (all of them when `all`) and
  * wakes the requests held for them. */
 void longpoll_announce(int64_t revision, const char *const *feeds, size_t n, bool all);
+/* Ends the requests held for kiosk `kiosk` with LONGPOLL_CALLED (a command
+ * waits for it); no revision changes.  The number of requests woken. */
+int longpoll_call(const char *kiosk);
 /* Holds a request until the feed of organisation `org` or that of the
  * kiosk ("kiosk:" + kiosk) changes after `since`, at most wait_s seconds
  * (1..LONGPOLL_MAX_WAIT_S), then calls wake(ctx, ...) once.  Returns 0

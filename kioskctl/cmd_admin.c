@@ -322,7 +322,7 @@ int cmd_kiosk_screenshot(int argc, char **argv)
     snprintf(path, sizeof path, "/v1/admin/kiosks/%s/screenshot", id);
     Err err;
     if (admin_call(c, "POST", path, NULL, NULL, &err)) return admin_failed(c, &err);
-    printf("%s：已请求截图，触控屏下一次心跳时截取\n", id);
+    printf("%s：已请求截图，在线的触控屏几秒内截取\n", id);
     bool said_deferred = false;
     for (time_t end = time(NULL) + wait_s;; nanosleep(&(struct timespec){.tv_nsec = 500 * 1000 * 1000}, NULL)) {
         if (screenshot_state(c, id, state, sizeof state, note, sizeof note, &err)) return admin_failed(c, &err);

@@ -33,6 +33,13 @@ bool proto_image_type_valid(const char *mime);
 /* A document: application/pdf. */
 bool proto_pdf_type(const char *mime);
 
+/* The header of a 304 that ends a kiosk's content long-poll early because
+ * the server has something for it outside the feed (a command, such as a
+ * screenshot asked for on the console): the kiosk sends its heartbeat at
+ * once and reads the command from its answer (docs/PROTOCOL.md). */
+#define PROTO_CALL_HEADER "X-Kiosk-Call"
+#define PROTO_CALL_HEARTBEAT "heartbeat"
+
 /* ---- vocabularies -------------------------------------------------------
  * The words on the wire and the enums the programs use.  *_parse returns
  * -1 for a word that is not in the vocabulary (and for NULL); *_word and

@@ -10,6 +10,7 @@
 
 #include "bytes.h"
 #include "log.h"
+#include "wire.h"
 #include "monoclock.h"
 #include "number.h"
 
@@ -303,6 +304,9 @@ int http_send(HttpClient *c, const HttpRequest *req, HttpResponse *resp, Err *er
     copy_header(c->curl, "ETag", resp->etag, sizeof resp->etag);
     copy_header(c->curl, "Content-Type", resp->content_type, sizeof resp->content_type);
     copy_header(c->curl, "X-Database-Id", resp->database_id, sizeof resp->database_id);
+    char call[32];
+    copy_header(c->curl, PROTO_CALL_HEADER, call, sizeof call);
+    resp->called = strcmp(call, PROTO_CALL_HEARTBEAT) == 0;
     if (resp->status == 429 || resp->status == 503) resp->retry_after_s = retry_after_s(c->curl);
     resp->sunk = c->sunk;
     /* The buffer is handed over: a long-poll answer can be a large

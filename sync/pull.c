@@ -218,12 +218,15 @@ static RoundResult request_content(Session *ss, int64_t since, int wait_s, bool 
         return session_transfer_failed(ss, &resp, &e);
     }
     RoundResult r = ROUND_OK;
+    /* Called for a command: the heartbeat goes now, and a quick answer is
+     * no reason to wait an interval. */
+    ss->called = ss->called || resp.called;
     if (resp.status == 304 && database_replaced(ss, &resp)) {
         log_warn("sync: the server's database is another one now (%s); asking for a full snapshot", resp.database_id);
         ss->want_snapshot = true;
         r = ROUND_ABORTED;
     } else if (resp.status == 304) {
-        ss->idle_quick = time(NULL) - t0 < wait_s / 2 || wait_s == 0;
+        ss->idle_quick = !resp.called && (time(NULL) - t0 < wait_s / 2 || wait_s == 0);
     } else if (resp.status != 200) {
         r = session_answer_failed(ss, "content", &resp);
     } else {

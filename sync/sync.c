@@ -129,7 +129,9 @@ static RoundResult sync_round(Session *ss, int wait_s, bool force_heartbeat, ato
     if (!ss->http) {
         r = sync_folder_round(ss, &changed);
     } else {
-        r = sync_send_heartbeat(ss, force_heartbeat);
+        bool called = ss->called;
+        ss->called = false;
+        r = sync_send_heartbeat(ss, force_heartbeat || called);
         if (round_goes_on(r)) r = round_worse(r, sync_push_feedback(ss));
         if (round_goes_on(r) && ss->recheck_cache) r = round_worse(r, sync_recheck_cache(ss, &changed));
         if (round_goes_on(r)) r = round_worse(r, sync_pull_content(ss, wait_s, &changed));

@@ -8,6 +8,8 @@
 # An admin of another township may neither ask nor look (403); a non-PNG,
 # a PNG too large, a body over the limit and a picture nobody asked for
 # are refused.  `kioskctl kiosk-screenshot` asks and saves the picture.
+# A kiosk that holds its content long-poll is called at once (X-Kiosk-Call)
+# and sends the picture in seconds, not at its next [sync] interval.
 set -eu
 . tests/lib/feedback.sh
 
@@ -162,4 +164,26 @@ head -c 5000000 /dev/zero > "$T/huge.png"
 cmp -s "$T/body.out" "$T/remote.png" || fail "the picture before was replaced"
 admin "$URL/v1/admin/audit" | grep -q '"screenshot"' || fail "the request is not in the audit log"
 echo "ok   refused: non-PNG, too large, over the byte limit, unasked; audited"
+
+# A running kiosk whose heartbeat is ten minutes away: its held long-poll
+# ends when the admin asks, its heartbeat brings the command, and the
+# picture comes within the script's 30 s wait.
+[ "$(kiosk_put "$T/remote.png")" = 200 ] || fail "closing the open request: $(cat "$T/body.out")"
+sed 's/^interval = .*/interval = 600/' "$T/kiosk.conf" > "$T/kiosk-slow.conf"
+fb_script_write called <<'SCRIPT'
+state screenshot.state none
+sync-start
+wait-state sync.state ok
+wait-state screenshot.state sent
+SCRIPT
+kiosk_headless "$T/kiosk-slow.conf" "$T/called.txt" "$T/shots" > "$T/called.log" 2>&1 &
+KIOSK=$!
+ALSO_KILL=$KIOSK
+held() { admin "$URL/v1/admin/status" | grep -q '"long_polls_held": *[1-9]'; }
+retry 300 "the kiosk's long-poll is not held" held
+[ "$(code POST /v1/admin/kiosks/lobby-1/screenshot)" = 202 ] || fail "asking the running kiosk"
+wait $KIOSK || { tail -20 "$T/called.log"; fail "the running kiosk did not send the picture within 30 s"; }
+ALSO_KILL=""
+[ "$(shot_field state)" = ready ] || fail "the server has no picture from the running kiosk: $(shot_field state)"
+echo "ok   a running kiosk is called from its long-poll and sends the picture at once"
 echo "kiosk screenshot: ok"

@@ -555,6 +555,7 @@ static void pdfs_are_checked_like_on_kiosks(void **state)
         free(data);
         if (r.status != cases[i].status || (cases[i].says && !strstr(r.body, cases[i].says)))
             fail_msg("%s: %ld %s", cases[i].file, r.status, r.body);
+        reply_free(&r);
     }
 }
 

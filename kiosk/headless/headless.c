@@ -1121,6 +1121,19 @@ static int cmd_check_cache(Run *r, int argc, char **argv)
     if (held > budget) return fail(r, "check-cache: %zu bytes of textures cached, the budget is %zu", held, budget);
     return 0;
 }
+/* 下一页 on the reader, whose frames must only copy textures made while
+ * the page was read (docs/SCREENS.md): no body piece rendered cold. */
+static int cmd_turn_cached(Run *r, int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    if (strcmp(app_screen_name(r->app), "reader") != 0) return fail(r, "turn-cached: not on the reader screen");
+    unsigned before = ui_cold_blocks(app_ui(r->app));
+    if (tap_id(r, PAGER_NEXT)) return -1;
+    app_render(r->app);
+    unsigned cold = ui_cold_blocks(app_ui(r->app)) - before;
+    if (cold) return fail(r, "turn-cached: the turn rendered %u piece(s) of the body that were not prepared", cold);
+    return 0;
+}
 static int cmd_visit_all(Run *r, int argc, char **argv) { return (void)argc, (void)argv, visit_all(r); }
 static int cmd_check_content_glyphs(Run *r, int argc, char **argv)
 {
@@ -1188,6 +1201,7 @@ static const Command commands[] = {
     {"check-not-blank", 0, 0, false, true, "check-not-blank", cmd_check_not_blank},
     {"check-cache", 0, 0, false, true, "check-cache", cmd_check_cache},
     {"visit-all", 0, 0, false, true, "visit-all", cmd_visit_all},
+    {"turn-cached", 0, 0, false, true, "turn-cached", cmd_turn_cached},
     {"check-content-glyphs", 0, 0, false, true, "check-content-glyphs", cmd_check_content_glyphs},
 };
 

@@ -323,7 +323,7 @@ static void draw_toast(App *app)
 /* One complete frame of the top screen into the current render target. */
 static void draw_frame(App *app)
 {
-    ui_begin_frame(app->ui, app->drift_x, app->drift_y, app->clock);
+    ui_begin_frame(app->ui, app->drift_x, app->drift_y);
     SDL_SetRenderDrawColor(app->r, ui_theme.bg.r, ui_theme.bg.g, ui_theme.bg.b, 255);
     /* Not SDL_RenderClear: it ignores the clip of a partial redraw. */
     SDL_SetRenderDrawBlendMode(app->r, SDL_BLENDMODE_NONE);

@@ -37,15 +37,15 @@ const Theme ui_theme = {
     .disabled = {180, 172, 162, 255},
 };
 
-/* Textures not drawn for this many frames (4 s of a ticking home screen),
- * or for this long on the app's clock, are dropped at the end of a frame.
- * A still screen draws no frames and keeps what it has; the time is for
- * the frame after it: when the visitor has gone and the idle timeout
- * brings the home screen back, what the other screens left (a long item's
- * pages) goes at once, not 240 frames later.  A minute, so that a visitor
- * who read a page for less than that goes back to screens still cached. */
+/* Textures not drawn for this many frames (4 s of a ticking home screen)
+ * are dropped.  Frames are only drawn when something changes, so an idle
+ * screen keeps its textures.  Not by time: a frame that draws a neighbour
+ * page for a finger drag, or rehearses the screen a tap opens, does not
+ * draw the page shown, and the reader's next page, made while the page is
+ * read, is drawn by no frame until the turn, however slowly an elderly
+ * visitor reads (tests/headless/slow-read.txt); the budget below bounds
+ * what is kept meanwhile. */
 #define EVICT_AFTER_FRAMES 240
-#define EVICT_AFTER_MS 60000u
 /* The one memory budget of the cached text and pictures (everything this
  * file, pdfpage.c's pages aside, keeps between frames; a cache of laid-out
  * screens belongs under it too): 24 MiB at 1920x1080, in proportion to the
@@ -72,7 +72,6 @@ typedef struct TexEntry {
     SDL_Texture *tex;
     int w, h;
     unsigned used; /* the frame it was last drawn in */
-    uint32_t used_ms; /* and that frame's time */
 } TexEntry;
 
 typedef struct ImgEntry {
@@ -80,7 +79,6 @@ typedef struct ImgEntry {
     SDL_Texture *tex; /* NULL when the file could not be read */
     int w, h;
     unsigned used;
-    uint32_t used_ms;
 } ImgEntry;
 
 struct Ui {
@@ -92,7 +90,6 @@ struct Ui {
     int text_scale;
     int dx, dy;
     unsigned frame;
-    uint32_t now_ms; /* the app's clock at this frame */
     char pressed[96];
     SDL_Rect frame_clip; /* w = 0: none */
     Widget *widgets;
@@ -103,6 +100,7 @@ struct Ui {
     int img_count, img_cap;
     UiPdf *pdf; /* PDF pages (pdfpage.c), made on first use */
     size_t dropped; /* bytes of textures dropped since the last malloc_trim */
+    unsigned cold_blocks; /* body pieces a frame had to render, not found cached */
     struct {
         bool on;
         int widgets, tex, img; /* the counts before it */
@@ -163,19 +161,15 @@ int ui_px(const Ui *ui, int v) { return (int)lroundf(v * ui->scale); }
 int ui_font(const Ui *ui, int v) { return ui_px(ui, v); }
 int ui_read_font(const Ui *ui, int v) { return (int)lroundf(v * ui->scale * ui->text_scale / 100.0f); }
 
-void ui_begin_frame(Ui *ui, int drift_x, int drift_y, uint32_t now_ms)
+void ui_begin_frame(Ui *ui, int drift_x, int drift_y)
 {
     clear_widgets(ui);
     ui->dx = drift_x;
     ui->dy = drift_y;
     ui->frame++;
-    ui->now_ms = now_ms;
 }
 
-static bool stale(const Ui *ui, unsigned used, uint32_t used_ms)
-{
-    return ui->frame - used > EVICT_AFTER_FRAMES || ui->now_ms - used_ms > EVICT_AFTER_MS;
-}
+static bool stale(const Ui *ui, unsigned used) { return ui->frame - used > EVICT_AFTER_FRAMES; }
 
 static size_t pixels_bytes(const SDL_Texture *t, int w, int h) { return t ? (size_t)w * (size_t)h * 4 : 0; }
 
@@ -232,7 +226,7 @@ void ui_end_frame(Ui *ui)
 {
     int keep = 0;
     for (int i = 0; i < ui->tex_count; i++) {
-        if (stale(ui, ui->tex[i].used, ui->tex[i].used_ms)) {
+        if (stale(ui, ui->tex[i].used)) {
             drop_texture(ui, ui->tex[i].tex, ui->tex[i].w, ui->tex[i].h);
             free(ui->tex[i].key);
             continue;
@@ -242,7 +236,7 @@ void ui_end_frame(Ui *ui)
     ui->tex_count = keep;
     keep = 0;
     for (int i = 0; i < ui->img_count; i++) {
-        if (stale(ui, ui->img[i].used, ui->img[i].used_ms)) {
+        if (stale(ui, ui->img[i].used)) {
             drop_texture(ui, ui->img[i].tex, ui->img[i].w, ui->img[i].h);
             continue;
         }
@@ -520,7 +514,6 @@ static TexEntry *tex_find(Ui *ui, const char *key)
     for (int i = 0; i < ui->tex_count; i++)
         if (ui->tex[i].hash == h && strcmp(ui->tex[i].key, key) == 0) {
             ui->tex[i].used = ui->frame;
-            ui->tex[i].used_ms = ui->now_ms;
             return &ui->tex[i];
         }
     return NULL;
@@ -543,7 +536,7 @@ static TexEntry *tex_add(Ui *ui, const char *key, SDL_Texture *t, int w, int h)
         ui->tex_cap = cap;
     }
     TexEntry *e = &ui->tex[ui->tex_count++];
-    *e = (TexEntry){hash_str(key), strdup(key), t, w, h, ui->frame, ui->now_ms};
+    *e = (TexEntry){hash_str(key), strdup(key), t, w, h, ui->frame};
     return e;
 }
 #pragma GCC diagnostic pop
@@ -658,13 +651,16 @@ int ui_text(Ui *ui, SDL_Rect box, const char *text, const TextSpec *spec)
     return ui_text_kind(ui, WIDGET_TEXT, NULL, box, text, spec);
 }
 
-static TexEntry *block_entry(Ui *ui, const char *key, const TextBlock *b, int first, int count)
+/* drawing: for a frame (not ui_block_prepare), which then waits for it
+ * when it is not cached. */
+static TexEntry *block_entry(Ui *ui, const char *key, const TextBlock *b, int first, int count, bool drawing)
 {
     if (count <= 0 || first < 0 || first + count > b->line_count) return NULL;
     char k[256];
     snprintf(k, sizeof k, "b|%s|%d|%d", key, first, count);
     TexEntry *e = tex_find(ui, k);
     if (!e) {
+        ui->cold_blocks += drawing;
         Err err;
         SDL_Texture *t = text_render(ui->r, ui->fonts, b, first, count, &err);
         if (!t) log_warn("ui: cannot render text: %s", err.msg);
@@ -675,12 +671,14 @@ static TexEntry *block_entry(Ui *ui, const char *key, const TextBlock *b, int fi
 
 void ui_block_prepare(Ui *ui, const char *key, const TextBlock *b, int first, int count)
 {
-    block_entry(ui, key, b, first, count);
+    block_entry(ui, key, b, first, count, false);
 }
+
+unsigned ui_cold_blocks(const Ui *ui) { return ui->cold_blocks; }
 
 void ui_block_draw(Ui *ui, const char *key, const TextBlock *b, int x, int y)
 {
-    TexEntry *e = block_entry(ui, key, b, 0, b->line_count);
+    TexEntry *e = block_entry(ui, key, b, 0, b->line_count, true);
     if (!e || !e->tex) return;
     int tw = 0, th = 0;
     SDL_QueryTexture(e->tex, NULL, NULL, &tw, &th);
@@ -690,7 +688,7 @@ void ui_block_draw(Ui *ui, const char *key, const TextBlock *b, int x, int y)
 
 void ui_block_lines(Ui *ui, const char *key, const TextBlock *b, int first, int count, int x, int y, SDL_Rect box)
 {
-    TexEntry *e = block_entry(ui, key, b, first, count);
+    TexEntry *e = block_entry(ui, key, b, first, count, true);
     if (!e) return;
     int tw = 0, th = 0;
     if (e->tex) SDL_QueryTexture(e->tex, NULL, NULL, &tw, &th);
@@ -810,7 +808,6 @@ static ImgEntry *image_entry(Ui *ui, const char *sha)
     for (int i = 0; i < ui->img_count; i++)
         if (strcmp(ui->img[i].sha, sha) == 0) {
             ui->img[i].used = ui->frame;
-            ui->img[i].used_ms = ui->now_ms;
             return &ui->img[i];
         }
     if (ui->rehearsal.on) return NULL; /* a rehearsal warms the font caches, not pictures */
@@ -822,7 +819,7 @@ static ImgEntry *image_entry(Ui *ui, const char *sha)
         ui->img_cap = cap;
     }
     ImgEntry *e = &ui->img[ui->img_count++];
-    *e = (ImgEntry){.used = ui->frame, .used_ms = ui->now_ms};
+    *e = (ImgEntry){.used = ui->frame};
     snprintf(e->sha, sizeof e->sha, "%s", sha);
     e->tex = load_image(ui, sha, &e->w, &e->h);
     return e;

@@ -88,9 +88,8 @@ int ui_font(const Ui *ui, int design_px);
 int ui_read_font(const Ui *ui, int design_px);
 float ui_scale(const Ui *ui);
 
-/* A frame: clears the widget list, sets the drift for this frame; now_ms
- * is the app's clock (the caches drop what was not drawn for a while). */
-void ui_begin_frame(Ui *ui, int drift_x, int drift_y, uint32_t now_ms);
+/* A frame: clears the widget list, sets the drift for this frame. */
+void ui_begin_frame(Ui *ui, int drift_x, int drift_y);
 /* Drops cached textures not used for a while, and the least recently
  * drawn ones past the cache's budget (never what this frame drew). */
 void ui_end_frame(Ui *ui);
@@ -99,6 +98,10 @@ void ui_end_frame(Ui *ui);
  * 1920x1080 (CACHE_BUDGET_BYTES in ui.c says why). */
 size_t ui_cache_bytes(const Ui *ui);
 size_t ui_cache_budget(const Ui *ui);
+/* How many pieces of a text block (a reader page's body) frames have had
+ * to render because they were not cached: a page turn that adds one is not
+ * a copy of prepared textures (tests/headless/slow-read.txt). */
+unsigned ui_cold_blocks(const Ui *ui);
 /* The renderer lost its textures (SDL_RENDER_TARGETS_RESET/DEVICE_RESET):
  * forget them all; they are made again when next drawn. */
 void ui_forget_textures(Ui *ui);

@@ -69,6 +69,7 @@ typedef struct HttpResponse {
     char database_id[40]; /* X-Database-Id: which database the server's revisions count in */
     size_t sunk; /* bytes handed to the request's sink */
     int retry_after_s; /* a 429 or 503's Retry-After in seconds, 0 when none */
+    bool called; /* PROTO_CALL_HEADER said PROTO_CALL_HEARTBEAT: the server has a command waiting */
     bool unreachable; /* failed: could not reach the server / network broke / too slow */
     bool aborted; /* failed: stopped by the stop or poke flag */
 } HttpResponse;

@@ -39,6 +39,7 @@ typedef struct Session {
     bool want_snapshot; /* a resync command, or a delta that did not apply */
     bool recheck_cache; /* a resync command: hash every cached file again */
     bool idle_quick; /* the last content answer came at once with nothing new */
+    bool called; /* the server called (PROTO_CALL_HEADER): heartbeat in the next round, at once */
     bool blob_failed; /* this round: an image could not be had (not tried again) */
     int deadline_s; /* a whole exchange, besides its long-poll wait and byte allowance */
     int retry_after_s; /* this round: the longest Retry-After the server asked for */
