@@ -6,6 +6,7 @@
 # released it says 提交成功 and the row is in the outbox once.  A visitor
 # who leaves while it saves loses nothing.  A lock held past the writer's
 # deadline (10 s) is a failure that asks to press again, the words kept.
+# SIGTERM while it saves: the kiosk commits it before it exits.
 set -eu
 . tests/lib/feedback.sh
 fb_conf landscape
@@ -68,4 +69,37 @@ SCRIPT
 } | fb_script deadline
 grep -q "feedback: not saved (the database was busy with an update)" "$T/kiosk.log" || fail "no log line for the busy lock"
 [ "$(fb_sql "select count(*) from feedback_outbox")" = 2 ] || fail "the outbox changed"
+
+# SIGTERM while the submission waits for the lock: the script stops, its
+# lock ends with it, and the kiosk commits the submission before it exits.
+# Two of them: the visitor left while the first was saving, and the next
+# one waits in the writer's queue behind it.
+{
+    printf 'lock-store\n'
+    comment
+    printf 'tap-text fb.rate:4\ntap-text fb.submit\nexpect-text 正在保存…\ntap-text nav.home\n'
+    comment
+    cat <<'SCRIPT'
+tap-text fb.rate:5
+tap-text fb.submit
+expect-text 正在保存…
+dump waiting
+hold 60000
+SCRIPT
+} | fb_script_write term
+rm -f "$T/shots/waiting.json"
+"$BIN"/kiosk --config "$T/kiosk.conf" --headless "$T/term.txt" --shots "$T/shots" > "$T/kiosk.log" 2>&1 &
+pid=$!
+FAIL_LOGS="$T/kiosk.log"
+trap 'kill -9 $pid 2>/dev/null || true' EXIT
+has_dump() { [ -s "$T/shots/waiting.json" ]; }
+retry 600 "the script did not reach 正在保存… within 60 s" has_dump
+[ "$(fb_sql "select count(*) from feedback_outbox where rating >= 4")" = 0 ] || fail "saved while the store was locked"
+kill -TERM $pid
+rc=0
+wait $pid || rc=$?
+trap - EXIT
+[ $rc -eq 0 ] || fail "exit status $rc after SIGTERM, expected 0"
+[ "$(fb_sql "select group_concat(rating) from feedback_outbox where rating >= 4 and comment = '公开'")" = "4,5" ] ||
+    fail "the submissions being saved at SIGTERM are not in the outbox, once each"
 echo "feedback behind a locked database: ok"

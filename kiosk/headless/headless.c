@@ -641,14 +641,18 @@ static int unlock_store(Run *r)
     int rc = store_write_commit(r->locker, &err);
     store_close(r->locker);
     r->locker = NULL;
-    if (rc) return fail(r, "unlock-store: %s", err.msg);
+    return rc ? fail(r, "unlock-store: %s", err.msg) : 0;
+}
+
+static int cmd_lock_store(Run *r, int argc, char **argv) { return (void)argc, (void)argv, lock_store(r); }
+static int cmd_unlock_store(Run *r, int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    if (unlock_store(r)) return -1;
     /* What waited for the lock is written now: the next line sees it. */
     if (feedback_screens_settle(true, HEADLESS_WRITE_SETTLE_MS) != 0) process_events(r->app);
     return 0;
 }
-
-static int cmd_lock_store(Run *r, int argc, char **argv) { return (void)argc, (void)argv, lock_store(r); }
-static int cmd_unlock_store(Run *r, int argc, char **argv) { return (void)argc, (void)argv, unlock_store(r); }
 
 /* The real sync thread, as bin/kiosk starts it on a screen, for scripts
  * that follow content or feedback to a server (the script's clock does
@@ -1278,7 +1282,7 @@ int headless_run(App *app, const Config *cfg, const char *script_path)
         }
     }
     fclose(f);
-    if (r.locker) unlock_store(&r);
+    if (r.locker) unlock_store(&r); /* not waited for here: the kiosk's exit commits what is queued */
     if (r.sync) {
         app_set_sync(app, NULL);
         sync_stop(r.sync);

@@ -25,7 +25,8 @@
 
 #define FEEDBACK_WRITER_SLOTS 16 /* submissions queued or answered but not yet collected */
 #define FEEDBACK_WRITER_DEADLINE_MS 10000 /* from the hand-over to "not saved, the database is busy" */
-#define FEEDBACK_WRITER_STOP_MS 12000 /* what stopping waits for the queue at most */
+#define FEEDBACK_WRITER_STOP_MS                                                                                        \
+    6000 /* what stopping waits for the queue at most: inside the unit's TimeoutStopSec=10 */
 
 typedef struct FeedbackWriter FeedbackWriter;
 
