@@ -4,7 +4,7 @@
 # submits: the screen goes on (the script taps and checks meanwhile) and
 # says 正在保存… with the words still on the form; once the lock is
 # released it says 提交成功 and the row is in the outbox once.  A visitor
-# who leaves while it saves loses nothing.  A lock held past the writer's
+# who leaves while it saves, or the idle timeout going home, loses nothing.  A lock held past the writer's
 # deadline (10 s) is a failure that asks to press again, the words kept.
 # SIGTERM while it saves: the kiosk commits it before it exits.
 set -eu
@@ -35,24 +35,21 @@ wait-text 提交成功
 expect-no-text 正在保存…
 tap-text nav.home
 SCRIPT
-    comment
-    cat <<'SCRIPT'
-tap-text fb.rate:2
-lock-store
-tap-text fb.submit
-expect-text 正在保存…
-tap-text nav.home
-expect-screen home
-unlock-store
-expect-screen home
-SCRIPT
+    # Rated 2, the visitor goes home; rated 3, the idle timeout does.
+    for rating_and_away in "2 tap-text nav.home" "3 wait 100000"; do
+        comment
+        printf 'tap-text fb.rate:%s\nlock-store\ntap-text fb.submit\nexpect-text 正在保存…\n' "${rating_and_away%% *}"
+        printf '%s\nexpect-screen home\nunlock-store\nexpect-screen home\n' "${rating_and_away#* }"
+    done
 } | fb_script locked
 grep -q '正在保存' "$T/shots/saving.json" || fail "the dump during the lock does not show 正在保存…"
 [ "$(fb_sql "select count(*) from feedback_outbox where comment = '公开' and rating = 0")" = 1 ] ||
     fail "expected the first comment once: $(fb_sql "select count(*) from feedback_outbox")"
 [ "$(fb_sql "select count(*) from feedback_outbox where comment = '公开' and rating = 2")" = 1 ] ||
     fail "expected the comment saved after the visitor left, once"
-[ "$(fb_sql "select count(*) from feedback_outbox")" = 2 ] || fail "outbox: $(fb_sql "select count(*) from feedback_outbox")"
+[ "$(fb_sql "select count(*) from feedback_outbox where comment = '公开' and rating = 3")" = 1 ] ||
+    fail "expected the comment saved after the idle timeout went home, once"
+[ "$(fb_sql "select count(*) from feedback_outbox")" = 3 ] || fail "outbox: $(fb_sql "select count(*) from feedback_outbox")"
 
 # Past the deadline: not saved, asked to press again, the words kept.
 {
@@ -68,7 +65,7 @@ unlock-store
 SCRIPT
 } | fb_script deadline
 grep -q "feedback: not saved (the database was busy with an update)" "$T/kiosk.log" || fail "no log line for the busy lock"
-[ "$(fb_sql "select count(*) from feedback_outbox")" = 2 ] || fail "the outbox changed"
+[ "$(fb_sql "select count(*) from feedback_outbox")" = 3 ] || fail "the outbox changed"
 
 # SIGTERM while the submission waits for the lock: the script stops, its
 # lock ends with it, and the kiosk commits the submission before it exits.
