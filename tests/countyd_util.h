@@ -310,4 +310,14 @@ static inline int countyd_stop(Countyd *c)
     return -1;
 }
 
+/* A test's teardown: 0 when countyd stopped cleanly on SIGTERM, else -1
+ * and a line on stderr (the test fails). */
+static inline int countyd_stop_cleanly(Countyd *c)
+{
+    int status = countyd_stop(c);
+    if (status == 0) return 0;
+    fprintf(stderr, "countyd did not stop cleanly on SIGTERM (status %d)\n", status);
+    return -1;
+}
+
 #endif

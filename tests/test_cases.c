@@ -596,16 +596,6 @@ static void satisfaction_counts_ratings_only(void **state)
 
 /* ---- migration ------------------------------------------------------------------ */
 
-static int64_t count(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    int64_t n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return n;
-}
-
 static char *column_text(sqlite3 *db, const char *sql)
 {
     char *out = NULL;
@@ -636,7 +626,7 @@ static void a_database_of_the_previous_schema_keeps_every_feedback_row(void **st
     snprintf(old.log, sizeof old.log, "%s/countyd.log", old.dir);
     sqlite3 *db;
     assert_int_equal(sqlite3_open(old.db, &db), SQLITE_OK);
-    assert_int_equal(count(db, "PRAGMA user_version"), 10);
+    assert_int_equal(test_query_int(db, "PRAGMA user_version"), 10);
     char *feedback_before = column_text(db, FEEDBACK_ROWS), *audit_before = column_text(db, AUDIT_ROWS);
     sqlite3_close(db);
     countyd_add_admin(&old, "tester", old.admin_token);
@@ -644,12 +634,12 @@ static void a_database_of_the_previous_schema_keeps_every_feedback_row(void **st
     char *feedback_after = column_text(db, FEEDBACK_ROWS), *audit_after = column_text(db, AUDIT_ROWS);
     assert_string_equal(feedback_after, feedback_before);
     assert_int_equal(strncmp(audit_after, audit_before, strlen(audit_before)), 0);
-    assert_int_equal(count(db, "SELECT count(*) FROM feedback"), 4);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM feedback"), 4);
     /* The comment and the request became cases; the comment's reply
      * (made before, never reviewed) answered it but stays off the screens. */
-    assert_int_equal(count(db, "SELECT count(*) FROM cases"), 2);
-    assert_int_equal(count(db, "SELECT count(*) FROM cases WHERE status = 'answered'"), 1);
-    assert_int_equal(count(db, "SELECT count(*) FROM replies WHERE checked = 0"), 1);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM cases"), 2);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM cases WHERE status = 'answered'"), 1);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM replies WHERE checked = 0"), 1);
     sqlite3_close(db);
     free(feedback_before);
     free(feedback_after);

@@ -55,16 +55,6 @@ static int cache_run(SqlCache *c, Err *err, const char *sql, const char *fmt, ..
     return rc;
 }
 
-static int64_t count_rows(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    int64_t n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return n;
-}
-
 /* No statement of the connection is left stepping (a read transaction
  * held open) after a call, whichever way it ended. */
 static void assert_nothing_busy(sqlite3 *db)
@@ -94,8 +84,8 @@ static void the_statement_cache_reuses_and_fails_closed(void **state)
         snprintf(id, sizeof id, "row-%d", i);
         assert_int_equal(cache_run(c, &err, insert, "si", id, (int64_t)i), 0);
     }
-    assert_int_equal(count_rows(db, "SELECT COUNT(*) FROM t"), 500);
-    assert_int_equal(count_rows(db, "SELECT n FROM t WHERE id = 'row-321'"), 321);
+    assert_int_equal(test_query_int(db, "SELECT COUNT(*) FROM t"), 500);
+    assert_int_equal(test_query_int(db, "SELECT n FROM t WHERE id = 'row-321'"), 321);
     int statements = 0;
     for (sqlite3_stmt *st = sqlite3_next_stmt(db, NULL); st; st = sqlite3_next_stmt(db, st)) statements++;
     assert_int_equal(statements, 1);
@@ -120,7 +110,7 @@ static void the_statement_cache_reuses_and_fails_closed(void **state)
         assert_int_equal(cache_run(c, &err, sql, "s", "row-0"), 0);
     }
     int64_t expect = (SQL_CACHE_SLOTS + 10) * (SQL_CACHE_SLOTS + 11) / 2;
-    assert_int_equal(count_rows(db, "SELECT n FROM t WHERE id = 'row-0'"), expect);
+    assert_int_equal(test_query_int(db, "SELECT n FROM t WHERE id = 'row-0'"), expect);
     assert_nothing_busy(db);
 
     /* Closing the cache finalizes every statement: the connection closes. */

@@ -106,12 +106,8 @@ static void snapshot_replaces_everything(void **state)
 static int64_t count_in(const char *path, const char *sql)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    int64_t n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    int64_t n = test_query_int(db, sql);
     sqlite3_close(db);
     return n;
 }

@@ -160,6 +160,18 @@ static inline void test_break_reads(const char *db_path, const char *table)
     sqlite3_close(db);
 }
 
+/* The first column of a query's row, on the test's own connection; a
+ * query that fails or has no row fails the test. */
+static inline int64_t test_query_int(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int64_t n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
 /* Rows in a table, read with a connection of the test's own. */
 static inline int test_count_rows(const char *db_path, const char *table)
 {
