@@ -90,8 +90,11 @@ KIOSK_LIBS    := $(LIB_kioskui) $(LIB_sync) $(LIB_kstore) $(LIB_kconfig) $(LIB_p
 KIOSKCTL_LIBS := $(LIB_sync) $(LIB_kstore) $(LIB_kconfig) $(LIB_proto) $(LIB_common)
 COUNTYD_LIBS  := $(LIB_proto) $(LIB_common)
 
-KIOSK_LDLIBS    := $(call pc_libs,$(sort $(kiosk_PKGS) $(sync_PKGS) $(kstore_PKGS) $(kconfig_PKGS) $(proto_PKGS) $(common_PKGS))) \
-                   -lzinnia -lunistring -lpthread -lm
+# Packages the kiosk compiles against but opens with dlopen when a screen
+# first needs them (common/dynlib.h), so that bin/kiosk does not link them.
+KIOSK_LAZY_PKGS :=
+KIOSK_LDLIBS    := $(call pc_libs,$(filter-out $(KIOSK_LAZY_PKGS),$(sort $(kiosk_PKGS) $(sync_PKGS) $(kstore_PKGS) $(kconfig_PKGS) $(proto_PKGS) $(common_PKGS)))) \
+                   -lzinnia -lunistring -lpthread -lm -ldl
 KIOSKCTL_LDLIBS := $(call pc_libs,$(sort $(kioskctl_PKGS) $(kstore_PKGS) $(proto_PKGS) $(common_PKGS))) -lunistring -lpthread -lm
 COUNTYD_LDLIBS  := $(call pc_libs,$(sort $(countyd_PKGS) $(proto_PKGS) $(common_PKGS))) -lunistring -lpthread -lm
 

@@ -5,6 +5,7 @@
 #include "testutil.h"
 
 #include "blobfile.h"
+#include "dynlib.h"
 #include "path.h"
 #include "ratelimit.h"
 #include "sqlutil.h"
@@ -165,6 +166,34 @@ static void a_rate_limit_stays_bounded_and_keeps_an_exhausted_key(void **state)
     ratelimit_free(rl);
 }
 
+/* A library opened when needed: its symbols land in the caller's
+ * pointers; a missing library or symbol fails with its name and leaves
+ * the pointers alone. */
+static void a_library_opens_when_needed_or_says_what_is_missing(void **state)
+{
+    (void)state;
+    const char *(*version_of_zlib)(void) = NULL;
+    void *lib = NULL;
+    Err err;
+    const DynSym syms[] = {{"zlibVersion", &version_of_zlib}};
+    assert_int_equal(dynlib_open("libz.so.1", "zlib1g", syms, 1, &lib, &err), 0);
+    assert_non_null(version_of_zlib);
+    assert_int_equal(version_of_zlib()[0], '1');
+    dynlib_close(lib);
+
+    const char *(*absent)(void) = NULL;
+    const DynSym missing[] = {{"zlibVersion", &version_of_zlib}, {"no_such_function_here", &absent}};
+    version_of_zlib = NULL;
+    assert_int_equal(dynlib_open("libz.so.1", NULL, missing, 2, &lib, &err), -1);
+    assert_non_null(strstr(err.msg, "no_such_function_here"));
+    assert_null(version_of_zlib);
+    assert_null(absent);
+
+    assert_int_equal(dynlib_open("libno-such-library.so.9", "no-such-package", syms, 1, &lib, &err), -1);
+    assert_non_null(strstr(err.msg, "libno-such-library.so.9"));
+    assert_non_null(strstr(err.msg, "no-such-package"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -173,6 +202,7 @@ int main(void)
         cmocka_unit_test(the_statement_cache_reuses_and_fails_closed),
         cmocka_unit_test(a_rate_limit_allows_a_burst_then_its_rate),
         cmocka_unit_test(a_rate_limit_stays_bounded_and_keeps_an_exhausted_key),
+        cmocka_unit_test(a_library_opens_when_needed_or_says_what_is_missing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
