@@ -643,7 +643,7 @@ static void draw_start(App *app, Feedback *f, Cursor *c)
     char about[600];
     snprintf(about, sizeof about, "评价对象：%s", f->form.target.label);
     heading(c, about, 38, false, ui_theme.text_soft);
-    const char *chosen = f->saving ? "已选择，正在保存…" : "已选择，正在提交…";
+    const char *chosen = f->saving ? "已选择，正在保存…" : "已选择，评价已保存";
     heading(c, f->chosen_at ? chosen : "点一下表情即可提交评价，无需登录", 34, f->chosen_at != 0,
             f->chosen_at ? ui_theme.ok : ui_theme.text_soft);
     c->y += c->gap;
