@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "blobs.h"
+#include "dynlib.h"
 #include "log.h"
 #include "path.h"
 
@@ -42,6 +43,25 @@ struct ImePinyin {
 
 static bool engine_open; /* librime is one per process */
 static bool engine_set_up; /* RimeSetup (logging) may run only once */
+
+/* librime and its C++ dependencies (boost, glog, yaml-cpp, leveldb,
+ * marisa, OpenCC, ICU) are opened when the keyboard first needs pinyin
+ * (common/dynlib.h), so that a kiosk nobody writes on maps, relocates
+ * and keeps none of them.  Its whole API is one table of functions from
+ * rime_get_api.  Once open it stays open: glog, which it starts, cannot
+ * be started twice in a process. */
+static RimeApi *load_rime(Err *err)
+{
+    static RimeApi *api;
+    if (api) return api;
+    RimeApi *(*get_api)(void) = NULL;
+    void *lib;
+    const DynSym calls[] = {{"rime_get_api", &get_api}};
+    if (dynlib_open("librime.so.1", "librime1", calls, 1, &lib, err)) return NULL;
+    api = get_api();
+    if (!api) err_set(err, "librime.so.1 gave no API table");
+    return api;
+}
 
 static void on_rime_message(void *context, RimeSessionId session, const char *type, const char *value)
 {
@@ -104,9 +124,11 @@ int ime_pinyin_open(const char *shared_dir, const char *user_dir, ImePinyin **ou
     if (write_if_changed(user_dir, "default.custom.yaml", DEFAULT_PATCH, err)) return -1;
     if (write_if_changed(user_dir, SCHEMA_ID ".custom.yaml", SCHEMA_PATCH, err)) return -1;
 
+    RimeApi *api = load_rime(err);
+    if (!api) return -1;
     ImePinyin *p = calloc(1, sizeof *p);
     if (!p) return err_set(err, "out of memory");
-    p->api = rime_get_api();
+    p->api = api;
     if (path_format(p->shared_dir, sizeof p->shared_dir, err, "%s", shared_dir) ||
         path_format(p->user_dir, sizeof p->user_dir, err, "%s", user_dir)) {
         free(p);

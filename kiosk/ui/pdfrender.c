@@ -12,7 +12,63 @@
 #include "blobfile.h"
 #include "bytes.h"
 #include "log.h"
+#include "dynlib.h"
 #include "pdf.h" /* proto/pdf.h: the byte rule */
+
+/* poppler, cairo and glib (with NSS, lcms2, OpenJPEG and the rest poppler
+ * needs) are opened when the first PDF is shown (common/dynlib.h), so
+ * that a start maps and relocates none of them; the PDF view may never be
+ * used.  dlsym on libpoppler-glib's handle finds glib's and cairo's
+ * functions too, since they are its dependencies.  Opened once, by
+ * whichever thread opens the first document, and kept. */
+#define PDF_CALLS(X)                                                                                                   \
+    X(cairo_create)                                                                                                    \
+    X(cairo_destroy)                                                                                                   \
+    X(cairo_image_surface_create_for_data)                                                                             \
+    X(cairo_paint)                                                                                                     \
+    X(cairo_scale)                                                                                                     \
+    X(cairo_set_source_rgb)                                                                                            \
+    X(cairo_status)                                                                                                    \
+    X(cairo_status_to_string)                                                                                          \
+    X(cairo_surface_destroy)                                                                                           \
+    X(cairo_surface_flush)                                                                                             \
+    X(g_bytes_get_data)                                                                                                \
+    X(g_bytes_new_static)                                                                                              \
+    X(g_bytes_new_with_free_func)                                                                                      \
+    X(g_bytes_unref)                                                                                                   \
+    X(g_error_free)                                                                                                    \
+    X(g_object_unref)                                                                                                  \
+    X(poppler_document_get_n_pages)                                                                                    \
+    X(poppler_document_get_page)                                                                                       \
+    X(poppler_document_new_from_bytes)                                                                                 \
+    X(poppler_error_quark)                                                                                             \
+    X(poppler_page_get_size)                                                                                           \
+    X(poppler_page_render)
+
+#define PDF_POINTER(name) __typeof__(name) *name;
+static struct {
+    PDF_CALLS(PDF_POINTER)
+} pdflib;
+
+static pthread_once_t pdflib_once = PTHREAD_ONCE_INIT;
+static int pdflib_rc = -1;
+
+static void load_pdflib(void)
+{
+#define PDF_SYMBOL(name) {#name, &pdflib.name},
+    static const DynSym calls[] = {PDF_CALLS(PDF_SYMBOL)};
+    void *lib;
+    Err why;
+    pdflib_rc =
+        dynlib_open("libpoppler-glib.so.8", "libpoppler-glib8", calls, sizeof calls / sizeof calls[0], &lib, &why);
+    if (pdflib_rc) log_error("pdf: PDF files cannot be shown: %s", why.msg);
+}
+
+static int need_pdflib(Err *err)
+{
+    pthread_once(&pdflib_once, load_pdflib);
+    return pdflib_rc ? err_set(err, "本机暂时无法显示 PDF 文件") : 0;
+}
 
 struct PdfDoc {
     PopplerDocument *doc;
@@ -23,16 +79,16 @@ struct PdfDoc {
 
 static int check_pages(PdfDoc *d, PdfInfo *info, Err *err)
 {
-    int n = poppler_document_get_n_pages(d->doc);
+    int n = pdflib.poppler_document_get_n_pages(d->doc);
     if (n < 1) return err_set(err, "文件没有可显示的页面");
     if (n > PDF_MAX_PAGES) return err_set(err, "文件共 %d 页，超过触控屏能显示的 %d 页", n, PDF_MAX_PAGES);
     info->pages = n;
     for (int i = 0; i < n; i++) {
-        PopplerPage *p = poppler_document_get_page(d->doc, i);
+        PopplerPage *p = pdflib.poppler_document_get_page(d->doc, i);
         if (!p) return err_set(err, "文件第 %d 页已损坏，无法显示", i + 1);
         double w = 0, h = 0;
-        poppler_page_get_size(p, &w, &h);
-        g_object_unref(p);
+        pdflib.poppler_page_get_size(p, &w, &h);
+        pdflib.g_object_unref(p);
         if (!(w >= 1 && h >= 1)) return err_set(err, "文件第 %d 页没有大小，无法显示", i + 1);
         if (w > PDF_MAX_PAGE_PT || h > PDF_MAX_PAGE_PT)
             return err_set(err, "文件第 %d 页过大（%.0f×%.0f 毫米），无法显示", i + 1, w / 72 * 25.4, h / 72 * 25.4);
@@ -60,28 +116,28 @@ static int visitor_reason(const PdfProbe *probe, Err *err)
 static int open_bytes(GBytes *bytes, PdfDoc **out, PdfInfo *info, Err *err)
 {
     gsize len = 0;
-    const void *data = g_bytes_get_data(bytes, &len);
+    const void *data = pdflib.g_bytes_get_data(bytes, &len);
     Err why;
     PdfProbe probe;
     memset(info, 0, sizeof *info);
     if (pdf_probe(data, len, &probe, &why)) {
-        g_bytes_unref(bytes);
+        pdflib.g_bytes_unref(bytes);
         log_warn("pdf: %s", why.msg);
         return visitor_reason(&probe, err);
     }
     GError *gerr = NULL;
-    PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, &gerr);
+    PopplerDocument *doc = pdflib.poppler_document_new_from_bytes(bytes, NULL, &gerr);
     if (!doc) {
-        bool locked = gerr && gerr->domain == POPPLER_ERROR && gerr->code == POPPLER_ERROR_ENCRYPTED;
+        bool locked = gerr && gerr->domain == pdflib.poppler_error_quark() && gerr->code == POPPLER_ERROR_ENCRYPTED;
         log_warn("pdf: poppler cannot open it: %s", gerr ? gerr->message : "no reason given");
-        if (gerr) g_error_free(gerr);
-        g_bytes_unref(bytes);
+        if (gerr) pdflib.g_error_free(gerr);
+        pdflib.g_bytes_unref(bytes);
         return err_set(err, "%s", locked ? "文件设置了密码，无法显示" : "文件已损坏，无法显示");
     }
     PdfDoc *d = calloc(1, sizeof *d);
     if (!d) {
-        g_object_unref(doc);
-        g_bytes_unref(bytes);
+        pdflib.g_object_unref(doc);
+        pdflib.g_bytes_unref(bytes);
         return err_set(err, "内存不足，无法显示文件");
     }
     d->doc = doc;
@@ -96,6 +152,10 @@ static int open_bytes(GBytes *bytes, PdfDoc **out, PdfInfo *info, Err *err)
 
 int pdf_open(const char *path, PdfDoc **out, PdfInfo *info, Err *err)
 {
+    if (need_pdflib(err)) {
+        memset(info, 0, sizeof *info);
+        return -1;
+    }
     char *data;
     size_t len;
     Err why;
@@ -104,38 +164,43 @@ int pdf_open(const char *path, PdfDoc **out, PdfInfo *info, Err *err)
         memset(info, 0, sizeof *info);
         return err_set(err, "文件无法读取，暂时无法显示");
     }
-    return open_bytes(g_bytes_new_with_free_func(data, len, free, data), out, info, err);
+    return open_bytes(pdflib.g_bytes_new_with_free_func(data, len, free, data), out, info, err);
 }
 
 int pdf_open_data(const void *data, size_t len, PdfDoc **out, PdfInfo *info, Err *err)
 {
-    return open_bytes(g_bytes_new_static(data, len), out, info, err);
+    if (need_pdflib(err)) {
+        memset(info, 0, sizeof *info);
+        return -1;
+    }
+    return open_bytes(pdflib.g_bytes_new_static(data, len), out, info, err);
 }
 
 void pdf_close(PdfDoc *d)
 {
     if (!d) return;
-    g_object_unref(d->doc);
-    g_bytes_unref(d->bytes);
+    pdflib.g_object_unref(d->doc);
+    pdflib.g_bytes_unref(d->bytes);
     free(d);
 }
 
 SDL_Surface *pdf_render(PdfDoc *d, int page, int w, int h, Err *err)
 {
-    PopplerPage *p =
-        page >= 0 && page < poppler_document_get_n_pages(d->doc) ? poppler_document_get_page(d->doc, page) : NULL;
+    PopplerPage *p = page >= 0 && page < pdflib.poppler_document_get_n_pages(d->doc)
+                         ? pdflib.poppler_document_get_page(d->doc, page)
+                         : NULL;
     if (!p) {
         err_set(err, "文件第 %d 页无法显示", page + 1);
         return NULL;
     }
     double pw, ph;
-    poppler_page_get_size(p, &pw, &ph);
+    pdflib.poppler_page_get_size(p, &pw, &ph);
     double k = fmin(w / pw, h / ph);
     int iw = (int)lround(pw * k), ih = (int)lround(ph * k);
     if (iw < 1) iw = 1;
     if (ih < 1) ih = 1;
     if (iw > PDF_RENDER_MAX_SIDE || ih > PDF_RENDER_MAX_SIDE || (long long)iw * ih > PDF_RENDER_MAX_PIXELS) {
-        g_object_unref(p);
+        pdflib.g_object_unref(p);
         err_set(err, "第 %d 页放大后过大", page + 1);
         return NULL;
     }
@@ -144,24 +209,24 @@ SDL_Surface *pdf_render(PdfDoc *d, int page, int w, int h, Err *err)
      * into the surface. */
     SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, iw, ih, 32, SDL_PIXELFORMAT_RGB888);
     if (!s) {
-        g_object_unref(p);
+        pdflib.g_object_unref(p);
         err_set(err, "内存不足，无法显示第 %d 页", page + 1);
         return NULL;
     }
-    cairo_surface_t *cs = cairo_image_surface_create_for_data(s->pixels, CAIRO_FORMAT_RGB24, iw, ih, s->pitch);
-    cairo_t *cr = cairo_create(cs);
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_paint(cr);
-    cairo_scale(cr, (double)iw / pw, (double)ih / ph);
-    poppler_page_render(p, cr);
-    cairo_status_t st = cairo_status(cr);
-    cairo_destroy(cr);
-    cairo_surface_flush(cs);
-    cairo_surface_destroy(cs);
-    g_object_unref(p);
+    cairo_surface_t *cs = pdflib.cairo_image_surface_create_for_data(s->pixels, CAIRO_FORMAT_RGB24, iw, ih, s->pitch);
+    cairo_t *cr = pdflib.cairo_create(cs);
+    pdflib.cairo_set_source_rgb(cr, 1, 1, 1);
+    pdflib.cairo_paint(cr);
+    pdflib.cairo_scale(cr, (double)iw / pw, (double)ih / ph);
+    pdflib.poppler_page_render(p, cr);
+    cairo_status_t st = pdflib.cairo_status(cr);
+    pdflib.cairo_destroy(cr);
+    pdflib.cairo_surface_flush(cs);
+    pdflib.cairo_surface_destroy(cs);
+    pdflib.g_object_unref(p);
     if (st != CAIRO_STATUS_SUCCESS) {
         SDL_FreeSurface(s);
-        err_set(err, "第 %d 页无法显示（%s）", page + 1, cairo_status_to_string(st));
+        err_set(err, "第 %d 页无法显示（%s）", page + 1, pdflib.cairo_status_to_string(st));
         return NULL;
     }
     return s;
