@@ -360,13 +360,34 @@ static SDL_Texture *slide_texture(App *app, SDL_Texture **slot, int access)
  * read back, else drawn into a target. */
 #define SNAP_ACCESS(app) ((app)->keeps_picture ? SDL_TEXTUREACCESS_STREAMING : SDL_TEXTUREACCESS_TARGET)
 
-/* Both slide textures are made (and their pages touched) after the first
- * frame is on screen, so a tap never waits for 16 MB to be allocated:
- * 2 x 8 MB at 1080p, kept for the program's life. */
-static void prepare_slides(App *app)
+/* The two slide textures, 8 MB each at 1080p (making both takes about
+ * 8 ms on the software renderer), exist only while a finger is down or a
+ * slide or drag runs: a kiosk at rest, or a visitor reading, holds neither.
+ * They are made at the finger's press, whose frame draws little (a pressed
+ * button), so that the tap's own frame, which draws the incoming screen,
+ * never waits for them; a slide no finger began (the idle return home)
+ * makes them in its first frame. */
+static void make_slide_textures(App *app)
 {
     slide_texture(app, &app->snap, SNAP_ACCESS(app));
     slide_texture(app, &app->incoming, SDL_TEXTUREACCESS_TARGET);
+}
+
+/* After a frame: nothing moves and no finger is down, so the slide
+ * textures go back to the system (malloc's fixed mmap threshold, main.c,
+ * unmaps them at once). */
+static void release_slide_textures_at_rest(App *app)
+{
+    if (app->in_transition || app->drag.on || app->input.down) return;
+    if (app->snap) SDL_DestroyTexture(app->snap);
+    if (app->incoming) SDL_DestroyTexture(app->incoming);
+    app->snap = app->incoming = NULL;
+}
+
+/* The first frame at this size is on screen: the pages beside it may be
+ * laid out ahead once the screen is still (warm_neighbours). */
+static void first_shown(App *app)
+{
     app->warmed = false;
     app->warm_at = app->clock + WARM_AFTER_MS;
 }
@@ -696,6 +717,7 @@ static void gesture(App *app, const InputEvent *in)
     switch (in->kind) {
     case INPUT_PRESS:
         drag_press(&app->drag);
+        make_slide_textures(app);
         w = ui_hit(app->ui, in->x, in->y);
         set_pressed(app, w ? w->id : "");
         return;
@@ -1226,7 +1248,7 @@ static void render_whole(App *app)
     turn_end(&app->turn, app->r);
     SDL_RenderPresent(app->r);
     app->dirty = false;
-    if (!app->shown) prepare_slides(app);
+    if (!app->shown) first_shown(app);
     app->shown = true;
 }
 
@@ -1245,6 +1267,7 @@ void app_render(App *app)
     ui_end_frame(app->ui);
     app->damage_count = 0;
     capture_if_asked(app);
+    release_slide_textures_at_rest(app);
 }
 
 /* ---- the watchdog and its test ---------------------------------------- */
