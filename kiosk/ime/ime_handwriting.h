@@ -6,11 +6,13 @@
  * coordinates together with the rectangle of the writing pad; they are
  * scaled into the square the model was trained in (IME_HW_MODEL_SIZE),
  * keeping the aspect ratio, so a character written on a wide pad is not
- * squashed.  The model file is memory-mapped by zinnia: opening is cheap
- * and needs no deployment step. */
+ * squashed.  The model file is mapped (ime_handwriting.c lets its pages
+ * go after each recognition): opening is cheap and needs no deployment
+ * step.  libzinnia itself is opened on the first open (common/dynlib.h). */
 #ifndef KIOSK_IME_HANDWRITING_H
 #define KIOSK_IME_HANDWRITING_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "err.h"
@@ -53,5 +55,10 @@ int ime_handwriting_stroke_count(const ImeHandwriting *h);
  * (亻 氵 廾 囗 …) unless the strokes clearly form the component; score
  * stays zinnia's own. */
 int ime_handwriting_recognize(ImeHandwriting *h, ImeHwCandidate *out, int max, int *count, Err *err);
+
+/* Whether the model's pages stay mapped after a recognition (false, what
+ * the kiosk does: they are let go of, ime_handwriting.c says why).  For
+ * bench_ime, which prints what letting them go costs a recognition. */
+void ime_handwriting_keep_model_pages(ImeHandwriting *h, bool keep);
 
 #endif
