@@ -139,59 +139,69 @@ static bool log_mentions(const char *text)
 }
 
 #define LORISES 10
+#define HEAD_TIMEOUT_S 5
 
+/* Whether every trickling client is still connected. */
+static bool all_open(const int *fds, const bool *closed)
+{
+    for (int i = 0; i < LORISES; i++)
+        if (closed[i] || closed_now(fds[i])) return false;
+    return true;
+}
+
+/* What closes a trickling client, and that nothing else is held up by
+ * them, is told by states, not by the clock: the client timeout is far
+ * beyond the test, so only the header timeout can close them (and the log
+ * says it did); an admin's request is answered while all of them are
+ * still connected. */
 static void slow_heads_are_closed_at_the_header_timeout(void **state)
 {
     (void)state;
     static const char *const options[] = {
-        "--header-timeout", "2", "--client-timeout", "6", "--max-per-address", "32", NULL};
+        "--header-timeout", "5", "--client-timeout", "600", "--max-per-address", "32", NULL};
     relaunch(options);
     int poll_fd = long_poll_from("127.0.0.1", feed_revision());
     assert_true(poll_fd >= 0);
     assert_true(countyd_wait_held(&srv, 1, 30));
     int loris[LORISES];
-    double opened[LORISES], closed_at[LORISES];
+    bool closed[LORISES] = {false};
+    double opened[LORISES];
     for (int i = 0; i < LORISES; i++) {
         loris[i] = connect_from("127.0.0.2");
         assert_true(loris[i] >= 0);
         assert_true(send_text(loris[i], "GET /v1/admin/status HTTP/1.1\r\nHost: county\r\n"));
         opened[i] = test_now_s();
-        closed_at[i] = 0;
     }
-    /* A byte every 200 ms: never silent for the 6 s client timeout. */
-    int open = LORISES, admin_requests = 0;
-    double worst_admin = 0;
-    for (double end = test_now_s() + 20; open > 0 && test_now_s() < end;) {
+    /* A byte every 200 ms, until countyd has closed every one; the limit
+     * is only there to fail with a message (nothing else would close them). */
+    int open = LORISES, answered_while_all_open = 0;
+    for (double limit = test_now_s() + 120; open > 0 && test_now_s() < limit;) {
         for (int i = 0; i < LORISES; i++) {
-            if (closed_at[i] > 0) continue;
+            if (closed[i]) continue;
             if (!send_text(loris[i], "X") || closed_now(loris[i])) {
-                closed_at[i] = test_now_s();
+                closed[i] = true;
+                double after = test_now_s() - opened[i];
+                printf("trickling client %d closed %.2f s after it connected\n", i, after);
+                /* Never before its head was due (lateness on a loaded machine is no fault). */
+                assert_true(after >= HEAD_TIMEOUT_S - 0.5);
                 open--;
             }
         }
-        double t0 = test_now_s();
-        Reply r = countyd_admin(&srv, "GET", "/v1/admin/status", NULL);
-        double took = test_now_s() - t0;
-        assert_int_equal(r.status, 200);
-        reply_free(&r);
-        if (took > worst_admin) worst_admin = took;
-        admin_requests++;
+        if (open == LORISES) {
+            Reply r = countyd_admin(&srv, "GET", "/v1/admin/status", NULL);
+            assert_int_equal(r.status, 200);
+            reply_free(&r);
+            if (all_open(loris, closed)) answered_while_all_open++;
+        }
         struct timespec pause = {0, 200 * 1000000L};
         nanosleep(&pause, NULL);
     }
-    printf("%d trickling clients, %d closed; %d admin requests meanwhile, the slowest %.3f s\n", LORISES,
-           LORISES - open, admin_requests, worst_admin);
     assert_int_equal(open, 0);
-    for (int i = 0; i < LORISES; i++) {
-        double after = closed_at[i] - opened[i];
-        printf("trickling client %d closed %.2f s after it connected\n", i, after);
-        assert_true(after >= 1.5);
-        /* Well before the client timeout could have (it never fired: bytes kept coming). */
-        assert_true(after < 5.0);
-        close(loris[i]);
-    }
-    assert_true(worst_admin < 1.0);
-    assert_true(log_mentions("had not sent a complete request head within 2 s"));
+    printf("%d trickling clients closed; %d admin requests answered while all of them were connected\n", LORISES,
+           answered_while_all_open);
+    assert_true(answered_while_all_open >= 1);
+    for (int i = 0; i < LORISES; i++) close(loris[i]);
+    assert_true(log_mentions("had not sent a complete request head within 5 s"));
     /* The held kiosk was left alone, and hears of a publish. */
     assert_true(countyd_wait_held(&srv, 1, 5));
     publish_notice("loris");
