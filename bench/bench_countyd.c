@@ -10,9 +10,11 @@
  *     this bench's own on epoll, from 127.0.0.1..8), an admin posts a
  *     notice for the first township, and the time from the publish to
  *     each of its kiosks having the delta (p50/p99/max); the other
- *     township's kiosks must stay held.  With countyd's resident memory and
- *     threads while they wait, an admin request's latency meanwhile and
- *     the machine's load.
+ *     township's kiosks must stay held; after each round the woken kiosks
+ *     poll again at once, and the time until all are held again (with
+ *     countyd's CPU for it and the admin's requests meanwhile) is printed.
+ *     With countyd's resident memory and threads while they wait, an
+ *     admin request's latency meanwhile and the machine's load.
  * Usage: bench_countyd [ITEMS] [KIOSKS].  Prints figures; asserts nothing. */
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -510,13 +512,22 @@ static void fan_out(pid_t pid, int kiosks)
      * each sends its next long-poll on the same connection. */
     double *ms = calloc((size_t)fleet_a * FAN_OUT_ROUNDS, sizeof *ms), cpu = 0;
     double held_from[FAN_OUT_ROUNDS], last[FAN_OUT_ROUNDS], published[FAN_OUT_ROUNDS];
-    int n = 0, ok = 0, early = 0, rounds = 0;
+    /* After each publish the town-a kiosks poll again at once (as their
+     * sync threads do): the time until every one is held again, and the
+     * admin's requests in that window. */
+    double repoll_from[FAN_OUT_ROUNDS], repoll_to[FAN_OUT_ROUNDS];
+    int n = 0, ok = 0, early = 0, rounds = 0, repolls = 0;
     for (; rounds < FAN_OUT_ROUNDS; rounds++) {
         if (rounds > 0) {
             long long since = feed_revision(&fleet[0]);
+            double t1 = monoclock_ms(), repoll_cpu0 = server_cpu_ms(pid);
             for (int i = 0; i < fleet_a; i++) send_long_poll(&fleet[i], i, since, epfd);
-            double t1 = monoclock_ms();
-            while (monoclock_ms() - t1 < 60000 && status_value("long_polls_held") < fleet_size) usleep(20000);
+            while (monoclock_ms() - t1 < 60000 && status_value("long_polls_held") < fleet_size) usleep(5000);
+            repoll_from[repolls] = t1;
+            repoll_to[repolls++] = monoclock_ms();
+            printf("round %d: the %d town-a kiosks polled again, all %d held %.0f ms after the first was sent; "
+                   "countyd used %.0f ms of CPU for it\n",
+                   rounds + 1, fleet_a, fleet_size, monoclock_ms() - t1, server_cpu_ms(pid) - repoll_cpu0);
             usleep(500000);
         }
         held_from[rounds] = rounds ? monoclock_ms() - 500 : t0;
@@ -558,6 +569,7 @@ static void fan_out(pid_t pid, int kiosks)
            fleet_size - fleet_a, still);
     probe_window(probe, "admin status, kiosks held", held_from, published, rounds);
     probe_window(probe, "admin status, kiosks being answered", published, last, rounds);
+    probe_window(probe, "admin status, kiosks polling again", repoll_from, repoll_to, repolls);
     print_server(pid, "after the fan-out");
     for (int i = 0; i < fleet_size; i++)
         if (fleet[i].fd >= 0) close(fleet[i].fd);

@@ -9,6 +9,9 @@
  *   - a kiosk that hangs up during its long-poll is released at once
  *     (countyd's status stops counting it), not at the wait's end;
  *   - the kiosks one publish wakes get one answer, built once;
+ *   - a kiosk given a new token is refused with the old one from the
+ *     moment the new one is issued, while it keeps asking with the old one
+ *     (a countyd that kept credentials in memory must not answer from them);
  *   - countyd's end of a held long-poll has TCP keepalive with the
  *     configured timings (so that a kiosk whose power is cut is found gone). */
 #include "countyd_util.h"
@@ -19,6 +22,8 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <sys/pidfd.h>
 
 static Countyd srv;
@@ -452,6 +457,78 @@ static void held_long_polls_have_tcp_keepalive(void **state)
     check_keepalive_of_a_held_poll("127.0.0.8", 37, 7, 4);
 }
 
+/* A kiosk's content request with this token: its status. */
+static long kiosk_status(const char *id, const char *token)
+{
+    char auth[128], kid[128];
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+    snprintf(kid, sizeof kid, "X-Kiosk-Id: %s", id);
+    const char *headers[] = {auth, kid, NULL};
+    Reply r = countyd_call(&srv, "GET", "/v1/content?since=0", headers, NULL, 0);
+    long status = r.status;
+    reply_free(&r);
+    return status;
+}
+
+/* Asks with the old token, over and over, noting when each request was sent. */
+typedef struct {
+    const char *token;
+    atomic_bool stop;
+    double sent[4096];
+    long status[4096];
+    atomic_int n; /* written by the client, read by the test */
+} OldTokenClient;
+
+static void *ask_with_old_token(void *arg)
+{
+    OldTokenClient *c = arg;
+    for (int i = 0; !atomic_load(&c->stop) && i < 4096; i++) {
+        c->sent[i] = test_now_s();
+        c->status[i] = kiosk_status("hall-9", c->token);
+        atomic_store(&c->n, i + 1);
+    }
+    return NULL;
+}
+
+static void a_new_token_refuses_the_old_one_at_once(void **state)
+{
+    (void)state;
+    relaunch(NULL);
+    char old_token[80], new_token[80];
+    countyd_add_kiosk(&srv, "hall-9", old_token);
+    /* Taken a few times first: a countyd that kept what it checked would have kept it. */
+    for (int i = 0; i < 3; i++) assert_int_equal(kiosk_status("hall-9", old_token), 200);
+    for (int round = 0; round < 5; round++) {
+        static OldTokenClient client;
+        memset(&client, 0, sizeof client);
+        client.token = old_token;
+        pthread_t t;
+        assert_int_equal(pthread_create(&t, NULL, ask_with_old_token, &client), 0);
+        while (client.n < 5) sched_yield();
+        countyd_add_kiosk(&srv, "hall-9", new_token);
+        double issued = test_now_s();
+        /* The old token is refused, the new one taken, from now on. */
+        assert_int_equal(kiosk_status("hall-9", old_token), 401);
+        assert_int_equal(kiosk_status("hall-9", new_token), 200);
+        int after = client.n + 5;
+        while (client.n < after && client.n < 4096) sched_yield();
+        atomic_store(&client.stop, true);
+        pthread_join(t, NULL);
+        int late = 0, before = 0;
+        for (int i = 0; i < client.n; i++) {
+            if (client.sent[i] < issued) before += client.status[i] == 200;
+            else {
+                late++;
+                assert_int_equal(client.status[i], 401);
+            }
+        }
+        printf("round %d: the old token taken %d times before the new one was issued, refused all %d times after\n",
+               round + 1, before, late);
+        assert_true(before >= 1 && late >= 5);
+        memcpy(old_token, new_token, sizeof old_token);
+    }
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -477,6 +554,7 @@ int main(void)
         cmocka_unit_test(a_hung_up_long_poll_is_released_at_once),
         cmocka_unit_test(one_publish_is_answered_from_one_document),
         cmocka_unit_test(held_long_polls_have_tcp_keepalive),
+        cmocka_unit_test(a_new_token_refuses_the_old_one_at_once),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
