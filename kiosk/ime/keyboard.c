@@ -388,9 +388,9 @@ void keyboard_attach(Keyboard *kb, char *buf, size_t size, int max_chars, KbFiel
     kb->pinyin_failed = false;
     kb->hw_failed = false;
     kb->mode = field == KB_FIELD_PHONE ? KB_DIGITS : kb->text_mode;
-    if (kb->mode == KB_PINYIN && !keyboard_mode_available(kb, KB_PINYIN) && !kb->pinyin &&
-        keyboard_mode_available(kb, KB_HANDWRITING))
-        kb->mode = KB_HANDWRITING;
+    /* An engine that cannot open (still deploying is not that) sends the
+     * visitor on to the next way of writing: 拼音, 手写, then ABC. */
+    if (kb->mode == KB_PINYIN && !keyboard_mode_available(kb, KB_PINYIN) && !kb->pinyin) kb->mode = KB_HANDWRITING;
     if (kb->mode == KB_HANDWRITING && !keyboard_mode_available(kb, KB_HANDWRITING)) kb->mode = KB_LATIN;
 }
 
@@ -686,7 +686,12 @@ static void draw_latin_bar(Keyboard *kb, Ui *ui, const Rows *g)
 {
     SDL_Rect bar = row_rect(g, 0);
     int w = g->key_w * 2;
-    draw_note(ui, (SDL_Rect){bar.x, bar.y, bar.w - w - g->gap, bar.h}, kb->caps ? "输入大写字母" : "输入小写字母");
+    /* A visitor sent here because neither Chinese engine opened (their
+     * library or data missing, named in the log) is told so. */
+    const char *note = kb->pinyin_failed && kb->hw_failed ? "中文输入暂不可用，可输入字母"
+                       : kb->caps                         ? "输入大写字母"
+                                                          : "输入小写字母";
+    draw_note(ui, (SDL_Rect){bar.x, bar.y, bar.w - w - g->gap, bar.h}, note);
     ui_button(ui, "kb.caps", (SDL_Rect){bar.x + bar.w - w, bar.y, w, bar.h}, kb->caps ? "小写" : "大写",
               BUTTON_SECONDARY, true);
 }
