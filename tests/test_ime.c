@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -420,6 +421,48 @@ static void test_hw_limits(void **state)
     assert_int_equal(ime_handwriting_stroke_count(hw), IME_HW_MAX_STROKES);
 }
 
+/* kB of the model file's mapping in this process's memory, from
+ * /proc/self/smaps (the line after the mapping's header that says Rss). */
+static long model_resident_kb(void)
+{
+    FILE *f = fopen("/proc/self/smaps", "r");
+    assert_non_null(f);
+    char line[1400];
+    long kb = -1, v;
+    bool in_model = false;
+    while (fgets(line, sizeof line, f)) {
+        if (strchr(line, '-') && strstr(line, cfg.handwriting_model)) in_model = true;
+        else if (in_model && sscanf(line, "Rss: %ld kB", &v) == 1) {
+            kb = kb < 0 ? v : kb + v;
+            in_model = false;
+        }
+    }
+    fclose(f);
+    return kb;
+}
+
+/* A recognition reads the whole 27 MB model; its pages are let go of
+ * after it, so the kiosk's memory with the pad open does not keep them,
+ * and the next recognition (reading them again from the page cache)
+ * gives the same answer. */
+static void test_hw_model_pages_let_go(void **state)
+{
+    (void)state;
+    STROKE({0.15f, 0.4f}, {0.85f, 0.4f});
+    STROKE({0.5f, 0.1f}, {0.5f, 0.4f}, {0.4f, 0.65f}, {0.15f, 0.9f});
+    STROKE({0.5f, 0.4f}, {0.65f, 0.65f}, {0.88f, 0.9f});
+    assert_in_top5("大");
+    long after = model_resident_kb();
+    assert_true(after >= 0); /* the model is mapped */
+    assert_true(after < 1024);
+    ime_handwriting_keep_model_pages(hw, true);
+    assert_in_top5("大");
+    assert_true(model_resident_kb() > 16 * 1024); /* what a recognition reads, kept */
+    ime_handwriting_keep_model_pages(hw, false);
+    assert_in_top5("大");
+    assert_true(model_resident_kb() < 1024);
+}
+
 static void test_hw_missing_model(void **state)
 {
     (void)state;
@@ -460,6 +503,7 @@ int main(void)
         cmocka_unit_test_setup(test_hw_clear_component, reset_input),
         cmocka_unit_test_setup(test_hw_undo_and_clear, reset_input),
         cmocka_unit_test_setup(test_hw_limits, reset_input),
+        cmocka_unit_test_setup(test_hw_model_pages_let_go, reset_input),
         cmocka_unit_test_setup(test_hw_missing_model, reset_input),
     };
     return cmocka_run_group_tests(tests, open_engines, close_engines);

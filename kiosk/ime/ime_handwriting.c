@@ -16,6 +16,7 @@ struct ImeHandwriting {
     zinnia_character_t *character;
     const char *model; /* the model file, mapped read-only */
     size_t model_size;
+    bool keep_pages; /* bench_ime's comparison only */
     int strokes; /* strokes begun so far */
     int points; /* points over all strokes */
 };
@@ -85,8 +86,10 @@ static int map_model(ImeHandwriting *h, const char *path, Err *err)
  * memory with the pad open what it is without it. */
 static void drop_model_pages(const ImeHandwriting *h)
 {
-    if (h->model) madvise((void *)h->model, h->model_size, MADV_DONTNEED);
+    if (h->model && !h->keep_pages) madvise((void *)h->model, h->model_size, MADV_DONTNEED);
 }
+
+void ime_handwriting_keep_model_pages(ImeHandwriting *h, bool keep) { h->keep_pages = keep; }
 
 int ime_handwriting_open(const char *model_path, ImeHandwriting **out, Err *err)
 {

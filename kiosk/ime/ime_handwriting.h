@@ -12,6 +12,7 @@
 #ifndef KIOSK_IME_HANDWRITING_H
 #define KIOSK_IME_HANDWRITING_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "err.h"
@@ -54,5 +55,10 @@ int ime_handwriting_stroke_count(const ImeHandwriting *h);
  * (亻 氵 廾 囗 …) unless the strokes clearly form the component; score
  * stays zinnia's own. */
 int ime_handwriting_recognize(ImeHandwriting *h, ImeHwCandidate *out, int max, int *count, Err *err);
+
+/* Whether the model's pages stay mapped after a recognition (false, what
+ * the kiosk does: they are let go of, ime_handwriting.c says why).  For
+ * bench_ime, which prints what letting them go costs a recognition. */
+void ime_handwriting_keep_model_pages(ImeHandwriting *h, bool keep);
 
 #endif

@@ -292,8 +292,8 @@ size_t ui_rest(Ui *ui, const UiFrames *keep, int n, unsigned ahead_from)
     drop_where(ui, drawn_in_none, &(Keep){keep, n, ahead_from});
     size_t dropped = ui->dropped - before;
     /* Whatever was dropped: the other threads' arena keeps the pages of
-     * what they freed too (librime's first deployment, 10 MB, was kept for
-     * good). */
+     * what they freed too (a PDF page rendered, an import, librime's
+     * deployment). */
     malloc_trim(0);
     ui->dropped = 0;
     return dropped;
