@@ -5,6 +5,7 @@
 #include <microhttpd.h>
 #include <pthread.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -832,12 +833,33 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state, e
     *state = NULL;
 }
 
+/* A kiosk whose power is cut sends no FIN: without keepalive its held
+ * long-poll (a suspended connection, out of libmicrohttpd's timeouts)
+ * would keep its slot until its wait ends.  With it, the kernel probes a
+ * silent peer and, when no probe is answered, fails the socket, which the
+ * watcher sees as a hang-up (EPOLLERR/EPOLLHUP) and releases at once.
+ * Set on each accepted socket rather than on the listening one: Linux does
+ * copy a listener's SO_KEEPALIVE and TCP_KEEP* to the sockets accept()
+ * returns (sk_clone_lock copies the whole socket, and the keepalive timer
+ * is armed for the child), but POSIX does not promise it and the listening
+ * socket is libmicrohttpd's, made inside MHD_start_daemon. */
+static void set_keepalive(const HttpServer *s, int fd)
+{
+    int on = 1;
+    if (setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on) != 0 ||
+        setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &s->conf.keepalive_idle_s, sizeof(int)) != 0 ||
+        setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &s->conf.keepalive_interval_s, sizeof(int)) != 0 ||
+        setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &s->conf.keepalive_probes, sizeof(int)) != 0)
+        log_warn("http: cannot set TCP keepalive on a connection: %s", strerror(errno));
+}
+
 static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
                           enum MHD_ConnectionNotificationCode code)
 {
     HttpServer *s = cls;
     if (code == MHD_CONNECTION_NOTIFY_STARTED) {
         const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        if (ci) set_keepalive(s, ci->connect_fd);
         Conn *c = ci ? calloc(1, sizeof *c) : NULL;
         /* Without its record a connection has only the inactivity timeout. */
         if (!c) return;
@@ -1010,6 +1032,9 @@ int http_start(const HttpConf *conf, HttpServer **out, Err *err)
     pthread_cond_init(&s->work, NULL);
     s->watch_fd = -1;
     if (s->conf.header_timeout_s <= 0) s->conf.header_timeout_s = HTTP_DEFAULT_HEADER_TIMEOUT_S;
+    if (s->conf.keepalive_idle_s <= 0) s->conf.keepalive_idle_s = HTTP_DEFAULT_KEEPALIVE_IDLE_S;
+    if (s->conf.keepalive_interval_s <= 0) s->conf.keepalive_interval_s = HTTP_DEFAULT_KEEPALIVE_INTERVAL_S;
+    if (s->conf.keepalive_probes <= 0) s->conf.keepalive_probes = HTTP_DEFAULT_KEEPALIVE_PROBES;
     /* A couple of event loops (epoll) hold every connection, and do the
      * sending, which is the bulk of the work when thousands of kiosks are
      * answered at once; requests run on a few workers, because SQLite calls

@@ -30,6 +30,12 @@
 #define HTTP_EVENT_THREADS 2
 #define HTTP_MAX_SENDING 128
 #define HTTP_DEFAULT_HEADER_TIMEOUT_S 10
+/* TCP keepalive on every connection: a kiosk whose power is cut never
+ * says goodbye, and its held long-poll would keep its slot until the wait
+ * ends.  Probes after 60 s of silence, every 10 s, 3 unanswered: gone. */
+#define HTTP_DEFAULT_KEEPALIVE_IDLE_S 60
+#define HTTP_DEFAULT_KEEPALIVE_INTERVAL_S 10
+#define HTTP_DEFAULT_KEEPALIVE_PROBES 3
 /* libmicrohttpd's memory per connection: the request line and headers,
  * the chunk of body being read, the answer's headers.  It is what a held
  * long-poll costs above all (libmicrohttpd zeroes the whole of it for each
@@ -77,6 +83,10 @@ typedef struct HttpConf {
     int client_timeout_s; /* a silent client is dropped after this; a request body must arrive within 3x this */
     int header_timeout_s; /* a connection's request head must be complete this long after it opened (or after
                            * its previous answer); HTTP_DEFAULT_HEADER_TIMEOUT_S when 0 */
+    /* TCP keepalive: the first probe after this much silence, then one every
+     * interval; a peer that answers none of `probes` is taken for gone (its
+     * held long-poll released).  The HTTP_DEFAULT_KEEPALIVE_* values when 0. */
+    int keepalive_idle_s, keepalive_interval_s, keepalive_probes;
     /* PEM text of a certificate (chain) and its key: HTTPS (GnuTLS inside
      * libmicrohttpd) when both are set, plain HTTP when both are NULL. */
     const char *tls_cert_pem, *tls_key_pem;

@@ -41,6 +41,7 @@ typedef struct {
     char log_file[1024];
     int log_level;
     int max_connections, max_per_address, client_timeout_s, header_timeout_s, workers;
+    int keepalive_idle_s, keepalive_interval_s, keepalive_probes;
     char add_admin[128];
     char admin_org[128]; /* --org: the new admin's organisation (root) */
     char admin_roles[128]; /* --roles: its roles (all) */
@@ -68,6 +69,9 @@ static void usage(void)
            "                        dropped (default 10)\n"
            "  --header-timeout S    a connection that has not sent a whole request head this long after it\n"
            "                        opened (or after its last answer) is closed (default 10)\n"
+           "  --keepalive-idle S    TCP keepalive: a connection silent this long is probed, 1..7200 (default 60) ...\n"
+           "  --keepalive-interval S  ... every S seconds, 1..600 (default 10) ...\n"
+           "  --keepalive-probes N  ... and closed (a held long-poll released) after N unanswered, 1..20 (default 3)\n"
            "  --tls-cert FILE       serve HTTPS with this PEM certificate (chain) ...\n"
            "  --tls-key FILE        ... and this PEM key (both or neither)\n"
            "  --console-dir DIR     the web console's files (default: console/ beside bin/)\n"
@@ -110,6 +114,9 @@ static const struct {
     {"workers", 1, 64, offsetof(Settings, workers)},
     {"client-timeout", 2, 600, offsetof(Settings, client_timeout_s)},
     {"header-timeout", 1, 600, offsetof(Settings, header_timeout_s)},
+    {"keepalive-idle", 1, 7200, offsetof(Settings, keepalive_idle_s)},
+    {"keepalive-interval", 1, 600, offsetof(Settings, keepalive_interval_s)},
+    {"keepalive-probes", 1, 20, offsetof(Settings, keepalive_probes)},
     {"preview-timeout", 5, 300, offsetof(Settings, app.preview_timeout_s)},
     {"receipt-lookups", 0, 100000, offsetof(Settings, app.receipt_lookups_per_hour)},
 };
@@ -347,6 +354,9 @@ static int serve(Settings *s, Cdb *db)
         .max_per_address = s->max_per_address,
         .client_timeout_s = s->client_timeout_s,
         .header_timeout_s = s->header_timeout_s,
+        .keepalive_idle_s = s->keepalive_idle_s,
+        .keepalive_interval_s = s->keepalive_interval_s,
+        .keepalive_probes = s->keepalive_probes,
     };
     HttpServer *server;
     char *cert = NULL, *key = NULL;
@@ -405,6 +415,9 @@ int main(int argc, char **argv)
         .workers = HTTP_DEFAULT_WORKERS,
         .client_timeout_s = 10,
         .header_timeout_s = HTTP_DEFAULT_HEADER_TIMEOUT_S,
+        .keepalive_idle_s = HTTP_DEFAULT_KEEPALIVE_IDLE_S,
+        .keepalive_interval_s = HTTP_DEFAULT_KEEPALIVE_INTERVAL_S,
+        .keepalive_probes = HTTP_DEFAULT_KEEPALIVE_PROBES,
     };
     case_rules_default(&s.app.case_rules);
     Err err;

@@ -4,6 +4,8 @@
 #include <SDL_image.h>
 #include <SDL_ttf.h>
 #include <malloc.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +85,52 @@ static int check_display(const Config *cfg, Err *err)
     return 0;
 }
 
+/* The fonts need nothing of SDL's video: they open on a thread of their
+ * own while SDL_Init connects to the display (about 4 ms beside SDL_Init's
+ * 12 under Xvfb on the 2-core bench machine; docs/SCREENS.md, start-up).
+ * The store still waits for the display: a kiosk started without one
+ * creates no database. */
+typedef struct FontsOpening {
+    const Config *cfg;
+    Fonts *fonts;
+    Err err;
+    int rc;
+} FontsOpening;
+
+static void *open_fonts(void *arg)
+{
+    FontsOpening *o = arg;
+    o->rc = -1;
+    if (TTF_Init() != 0) err_set(&o->err, "cannot start SDL_ttf: %s", TTF_GetError());
+    else if (fonts_open(o->cfg, &o->fonts, &o->err))
+        err_prefix(&o->err, "the fonts cannot be used, so nothing can be shown: ");
+    else o->rc = 0;
+    return NULL;
+}
+
+/* SDL's video with the fonts opening beside it; the display's failure is
+ * the one told when both fail (without a display nothing else matters).
+ * The fonts are in k->fonts either way (kiosk_close). */
+static int open_display_and_fonts(const Config *cfg, Kiosk *k, Err *err)
+{
+    FontsOpening o = {.cfg = cfg};
+    pthread_t t;
+    bool beside = pthread_create(&t, NULL, open_fonts, &o) == 0;
+    if (!beside) open_fonts(&o);
+    int rc;
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0)
+        rc = err_set(err, "no display: cannot start SDL video: %s", SDL_GetError());
+    else rc = check_display(cfg, err);
+    if (beside) pthread_join(t, NULL);
+    k->fonts = o.fonts;
+    if (rc != 0) return rc;
+    if (o.rc != 0) {
+        *err = o.err;
+        return -1;
+    }
+    return 0;
+}
+
 static int start(const Config *cfg, Kiosk *k, Err *err)
 {
     if (cfg->headless) {
@@ -90,16 +138,13 @@ static int start(const Config *cfg, Kiosk *k, Err *err)
         SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
     }
     input_set_hints();
-    /* The display first: without one nothing else is worth opening. */
-    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0)
-        return err_set(err, "no display: cannot start SDL video: %s", SDL_GetError());
-    if (check_display(cfg, err)) return -1;
+    /* The display first (the fonts open beside it): without one nothing
+     * else is worth opening. */
+    if (open_display_and_fonts(cfg, k, err)) return -1;
     StoreStart opened;
     if (store_open_kiosk(cfg->db_path, &k->store, &opened, err))
         return err_prefix(err, "the database cannot be used: ");
-    if (TTF_Init() != 0) return err_set(err, "cannot start SDL_ttf: %s", TTF_GetError());
     IMG_Init(IMG_INIT_PNG | IMG_INIT_JPG);
-    if (fonts_open(cfg, &k->fonts, err)) return err_prefix(err, "the fonts cannot be used, so nothing can be shown: ");
     if (open_window(cfg, k, err)) return -1;
     if (app_create(cfg, k->store, k->fonts, k->win, k->r, &k->app, err)) return -1;
     screens_register_builtin(k->app);
