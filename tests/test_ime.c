@@ -479,6 +479,24 @@ static void test_hw_missing_model(void **state)
     fclose(f);
     assert_int_equal(ime_handwriting_open(path, &h, &err), -1);
     assert_null(h);
+
+    /* The model's first megabyte with a header that matches its size:
+     * read in parts, it ends inside a character's entry. */
+    FILE *in = fopen(cfg.handwriting_model, "rb");
+    assert_non_null(in);
+    static char head[1 << 20];
+    assert_int_equal(fread(head, 1, sizeof head, in), sizeof head);
+    fclose(in);
+    uint32_t magic = 0xef71821u ^ (uint32_t)sizeof head; /* zinnia's DIC_MAGIC_ID xor the size */
+    memcpy(head, &magic, sizeof magic);
+    snprintf(path, sizeof path, "%s/cut-model", scratch());
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(head, 1, sizeof head, f), sizeof head);
+    fclose(f);
+    assert_int_equal(ime_handwriting_open(path, &h, &err), -1);
+    assert_null(h);
+    assert_non_null(strstr(err.msg, "cut short"));
 }
 
 int main(void)
