@@ -463,6 +463,23 @@ static void test_hw_model_pages_let_go(void **state)
     assert_true(model_resident_kb() < 1024);
 }
 
+/* Closed and opened again (the keyboard's release after
+ * ime_release_minutes, then the next visitor): the parts are made again
+ * from the file and answer as before. */
+static void test_hw_reopen(void **state)
+{
+    (void)state;
+    Err err;
+    ime_handwriting_close(hw);
+    hw = NULL;
+    assert_int_equal(ime_handwriting_open(cfg.handwriting_model, &hw, &err), 0);
+    STROKE({0.2f, 0.2f}, {0.2f, 0.8f});
+    STROKE({0.2f, 0.2f}, {0.8f, 0.2f}, {0.8f, 0.8f});
+    STROKE({0.2f, 0.78f}, {0.8f, 0.78f});
+    assert_in_top5("口");
+    assert_true(model_resident_kb() < 1024);
+}
+
 static void test_hw_missing_model(void **state)
 {
     (void)state;
@@ -522,6 +539,7 @@ int main(void)
         cmocka_unit_test_setup(test_hw_undo_and_clear, reset_input),
         cmocka_unit_test_setup(test_hw_limits, reset_input),
         cmocka_unit_test_setup(test_hw_model_pages_let_go, reset_input),
+        cmocka_unit_test_setup(test_hw_reopen, reset_input),
         cmocka_unit_test_setup(test_hw_missing_model, reset_input),
     };
     return cmocka_run_group_tests(tests, open_engines, close_engines);
