@@ -383,9 +383,16 @@ static SDL_Texture *slide_texture(App *app, SDL_Texture **slot, int access)
  * They are made at the finger's press, whose frame draws little (a pressed
  * button), so that the tap's own frame, which draws the incoming screen,
  * never waits for them; a slide no finger began (the idle return home)
+ * makes them in its first frame.  Not at a press while a visitor's input
+ * is open (the feedback forms, their keyboard, the lookup): there a press
+ * types or chooses and almost never slides, and 16 MB made and dropped at
+ * every key would cost each keystroke 8 ms; the rare slide from there
  * makes them in its first frame. */
+static bool visitor_input_open(const App *app);
+
 static void make_slide_textures(App *app)
 {
+    if (visitor_input_open(app)) return;
     slide_texture(app, &app->snap, SNAP_ACCESS(app));
     slide_texture(app, &app->incoming, SDL_TEXTUREACCESS_TARGET);
 }
