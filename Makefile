@@ -91,8 +91,9 @@ KIOSKCTL_LIBS := $(LIB_sync) $(LIB_kstore) $(LIB_kconfig) $(LIB_proto) $(LIB_com
 COUNTYD_LIBS  := $(LIB_proto) $(LIB_common)
 
 # Packages the kiosk compiles against but opens with dlopen when a screen
-# first needs them (common/dynlib.h), so that bin/kiosk does not link them.
-KIOSK_LAZY_PKGS := rime poppler-glib cairo
+# first needs them (libcurl: the sync thread, at its first connection;
+# common/dynlib.h), so that bin/kiosk does not link them.
+KIOSK_LAZY_PKGS := rime poppler-glib cairo libcurl
 KIOSK_LDLIBS    := $(call pc_libs,$(filter-out $(KIOSK_LAZY_PKGS),$(sort $(kiosk_PKGS) $(sync_PKGS) $(kstore_PKGS) $(kconfig_PKGS) $(proto_PKGS) $(common_PKGS)))) \
                    -lunistring -lpthread -lm -ldl
 KIOSKCTL_LDLIBS := $(call pc_libs,$(sort $(kioskctl_PKGS) $(kstore_PKGS) $(proto_PKGS) $(common_PKGS))) -lunistring -lpthread -lm

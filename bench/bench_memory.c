@@ -1,14 +1,17 @@
 /* bench_memory.c — what the kiosk holds in memory while a visitor reads.
  *
  * Runs the real program (bin/kiosk --headless, SDL's software renderer at
- * 1920x1080 on the dummy video driver) on each headless script below, on a
- * fresh database, fed through a FIFO, and reads /proc/PID/smaps_rollup
+ * 1920x1080 on the dummy video driver) on each headless script below
+ * (without its screenshot lines, copy_file), on a fresh database, fed
+ * through a FIFO, and reads /proc/PID/smaps_rollup
  * every 10 ms while it runs: RSS (pages it has in memory), PSS (shared
  * pages counted by their share, what the kiosk costs the machine) and PSS's
  * anonymous part (benchkiosk.h).  Prints p50/p99/max of the samples in MiB,
  * then the state the script leaves ("at the end": the median of ten
  * samples once the kiosk has done the script's last line and waits for
- * more), and the machine's load before and after.  A figure that grows
+ * more), the same once its screen has been still for 3 s of its clock
+ * ("at rest": what a kiosk holds while nobody touches it, past app.c's
+ * REST_AFTER_MS), and the machine's load before and after.  A figure that grows
  * with the item's length (read.txt reads a long item page by page) is
  * memory not bounded by design. */
 #include <signal.h>
@@ -51,12 +54,17 @@ static void die(const char *what)
     exit(1);
 }
 
+/* The script's lines, without its `screenshot` lines: those are the
+ * tests' own pictures (a 1080p copy of the frame, 8 MB while the PNG is
+ * written), which nothing a visitor does makes, and they would put the
+ * test's peak in the visitor's figures. */
 static void copy_file(FILE *to, const char *path)
 {
     FILE *f = fopen(path, "r");
     if (!f) die("cannot read a script");
     char line[2048];
-    while (fgets(line, sizeof line, f)) fputs(line, to);
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, "screenshot", 10) != 0) fputs(line, to);
     fclose(f);
 }
 
@@ -80,11 +88,12 @@ static void run(const Run *run)
 {
     char dir[] = "/tmp/bench-memory.XXXXXX";
     if (!mkdtemp(dir)) die("mkdtemp failed");
-    char conf[256], shots[256], fifo[256], done[300];
+    char conf[256], shots[256], fifo[256], done[300], rested[300];
     if (!bench_kiosk_config(dir, NULL, conf, sizeof conf)) die("cannot write the config");
     snprintf(shots, sizeof shots, "%s/shots", dir);
     snprintf(fifo, sizeof fifo, "%s/script", dir);
     snprintf(done, sizeof done, "%s/bench-end.json", shots);
+    snprintf(rested, sizeof rested, "%s/bench-rest.json", shots);
     if (mkfifo(fifo, 0600) != 0) die("mkfifo failed");
     pid_t pid = bench_kiosk_headless(conf, fifo, shots);
     signal(SIGPIPE, SIG_IGN);
@@ -94,8 +103,8 @@ static void run(const Run *run)
     fprintf(script, "%sdump bench-end\n", run->then ? run->then : "");
     fflush(script);
     static double rss[MAX_SAMPLES], pss[MAX_SAMPLES], anon[MAX_SAMPLES];
-    double end_rss[10], end_pss[10], end_anon[10];
-    int n = 0, ends = 0, status = 0;
+    double end_rss[10], end_pss[10], end_anon[10], rest_rss[10], rest_pss[10], rest_anon[10];
+    int n = 0, ends = 0, rests = 0, status = 0;
     bool gone = false;
     while (!(gone = waitpid(pid, &status, WNOHANG) == pid) && access(done, F_OK) != 0) {
         n = sample(pid, rss, pss, anon, n);
@@ -103,6 +112,17 @@ static void run(const Run *run)
     }
     while (!gone && ends < 10) {
         ends = sample(pid, end_rss, end_pss, end_anon, ends);
+        nanosleep(&(struct timespec){0, 5 * SAMPLE_NS}, NULL);
+    }
+    /* Only now: the end's samples are taken before the kiosk reads on. */
+    fprintf(script, "wait 3000\ndump bench-rest\n");
+    fflush(script);
+    while (!gone && access(rested, F_OK) != 0) {
+        gone = waitpid(pid, &status, WNOHANG) == pid;
+        nanosleep(&(struct timespec){0, SAMPLE_NS}, NULL);
+    }
+    while (!gone && rests < 10) {
+        rests = sample(pid, rest_rss, rest_pss, rest_anon, rests);
         nanosleep(&(struct timespec){0, 5 * SAMPLE_NS}, NULL);
     }
     fclose(script); /* the end of its script: the kiosk stops */
@@ -114,6 +134,8 @@ static void run(const Run *run)
     bench_print_mib("PSS anon", anon, n);
     printf("    at the end: RSS %.1f  PSS %.1f  PSS anon %.1f MiB\n", median(end_rss, ends), median(end_pss, ends),
            median(end_anon, ends));
+    printf("    at rest:    RSS %.1f  PSS %.1f  PSS anon %.1f MiB\n", median(rest_rss, rests), median(rest_pss, rests),
+           median(rest_anon, rests));
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0) fprintf(stderr, "bench_memory: could not remove %s\n", dir);

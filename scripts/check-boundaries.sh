@@ -12,7 +12,7 @@
 #   - bin/countyd and bin/kioskctl link no SDL, SDL_ttf, SDL_image, librime,
 #     zinnia, poppler or cairo (ldd), and bin/kiosk links none of librime,
 #     zinnia, poppler or cairo (opened when the keyboard or the PDF
-#     view first needs them);
+#     view first needs them) nor libcurl (opened by the sync thread);
 #   - bin/countyd holds no kiosk code: it checks content with proto/, not
 #     with the kiosk's store (no store_* or feed_import_* symbol).
 # Prints one line per violation and exits 1 if there is any.
@@ -51,7 +51,7 @@ done
 # What only one screen needs is opened when that screen first needs it
 # (common/dynlib.h, KIOSK_LAZY_PKGS in the Makefile), never linked.
 if [ -x "$BIN/kiosk" ]; then
-    linked=$(ldd "$BIN/kiosk" | grep -iE 'librime|libzinnia|libpoppler|libcairo' | awk '{print $1}' | tr '\n' ' ')
+    linked=$(ldd "$BIN/kiosk" | grep -iE 'librime|libzinnia|libpoppler|libcairo|libcurl' | awk '{print $1}' | tr '\n' ' ')
     [ -n "$linked" ] && fail "$BIN/kiosk links $linked (they are opened when first needed)"
 fi
 

@@ -1,5 +1,8 @@
 #include "http.h"
 
+/* The calls go through pointers (below), which curl's type-checking macros
+ * for curl_easy_setopt and curl_easy_getinfo cannot wrap. */
+#define CURL_DISABLE_TYPECHECK
 #include <curl/curl.h>
 #include <jansson.h>
 #include <pthread.h>
@@ -9,6 +12,7 @@
 #include <time.h>
 
 #include "bytes.h"
+#include "dynlib.h"
 #include "log.h"
 #include "wire.h"
 #include "monoclock.h"
@@ -41,15 +45,52 @@ struct HttpClient {
     char curl_error[CURL_ERROR_SIZE];
 };
 
-static pthread_once_t global_once = PTHREAD_ONCE_INIT;
-static CURLcode global_rc;
+/* libcurl and the 23 libraries it alone brings (TLS, HTTP/2, IDN, SSH,
+ * LDAP, Kerberos...) are opened with dlopen by the first client, on the
+ * sync thread beside the kiosk's first frame, not by the loader before
+ * main(): about 4 ms of every start (docs/SCREENS.md, start-up).  Every
+ * curl_ call below goes through this table (common/dynlib.h). */
+#define CURL_CALLS(X)                                                                                                  \
+    X(curl_easy_cleanup)                                                                                               \
+    X(curl_easy_getinfo)                                                                                               \
+    X(curl_easy_header)                                                                                                \
+    X(curl_easy_init)                                                                                                  \
+    X(curl_easy_perform)                                                                                               \
+    X(curl_easy_reset)                                                                                                 \
+    X(curl_easy_setopt)                                                                                                \
+    X(curl_easy_strerror)                                                                                              \
+    X(curl_getdate)                                                                                                    \
+    X(curl_global_init)                                                                                                \
+    X(curl_slist_append)                                                                                               \
+    X(curl_slist_free_all)
 
-static void global_init_once(void) { global_rc = curl_global_init(CURL_GLOBAL_DEFAULT); }
+#define CURL_POINTER(name) __typeof__(name) *name;
+static struct {
+    CURL_CALLS(CURL_POINTER)
+} curllib;
+
+static pthread_once_t global_once = PTHREAD_ONCE_INIT;
+static Err global_err;
+static int global_rc = -1;
+
+static void global_init_once(void)
+{
+#define CURL_SYMBOL(name) {#name, &curllib.name},
+    static const DynSym calls[] = {CURL_CALLS(CURL_SYMBOL)};
+    void *lib;
+    if (dynlib_open("libcurl.so.4", "libcurl4", calls, sizeof calls / sizeof calls[0], &lib, &global_err)) return;
+    CURLcode rc = curllib.curl_global_init(CURL_GLOBAL_DEFAULT);
+    if (rc != CURLE_OK) {
+        err_set(&global_err, "%s", curllib.curl_easy_strerror(rc));
+        return;
+    }
+    global_rc = 0;
+}
 
 int http_global_init(Err *err)
 {
     pthread_once(&global_once, global_init_once);
-    if (global_rc != CURLE_OK) return err_set(err, "libcurl cannot start: %s", curl_easy_strerror(global_rc));
+    if (global_rc != 0) return err_set(err, "libcurl cannot start: %s", global_err.msg);
     return 0;
 }
 
@@ -59,11 +100,11 @@ int http_global_init(Err *err)
 static bool body_refused_early(HttpClient *c)
 {
     long status = 0;
-    curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
+    curllib.curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
     c->to_sink = c->sink && status >= 200 && status < 300;
     if (c->sink && !c->to_sink && c->max_bytes > HTTP_ERROR_BODY_MAX) c->max_bytes = HTTP_ERROR_BODY_MAX;
     c->declared = -1;
-    curl_easy_getinfo(c->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &c->declared);
+    curllib.curl_easy_getinfo(c->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &c->declared);
     if (c->declared > (curl_off_t)c->max_bytes) c->too_large = true;
     return c->too_large;
 }
@@ -142,7 +183,7 @@ int http_client_new(const HttpOptions *opt, HttpClient **out, Err *err)
     snprintf(c->auth, sizeof c->auth, "Authorization: Bearer %s", opt->token ? opt->token : "");
     snprintf(c->kiosk, sizeof c->kiosk, "X-Kiosk-Id: %s", opt->kiosk_id ? opt->kiosk_id : "");
     snprintf(c->agent, sizeof c->agent, "%s", opt->user_agent ? opt->user_agent : "dangwu-kiosk");
-    c->curl = curl_easy_init();
+    c->curl = curllib.curl_easy_init();
     if (!c->curl) {
         free(c);
         return err_set(err, "libcurl cannot create a handle");
@@ -154,7 +195,7 @@ int http_client_new(const HttpOptions *opt, HttpClient **out, Err *err)
 void http_client_free(HttpClient *c)
 {
     if (!c) return;
-    curl_easy_cleanup(c->curl);
+    curllib.curl_easy_cleanup(c->curl);
     free(c->buf);
     free(c);
 }
@@ -185,7 +226,7 @@ static void copy_header(CURL *curl, const char *name, char *buf, size_t size)
 {
     struct curl_header *h;
     buf[0] = '\0';
-    if (curl_easy_header(curl, name, 0, CURLH_HEADER, -1, &h) == CURLHE_OK) snprintf(buf, size, "%s", h->value);
+    if (curllib.curl_easy_header(curl, name, 0, CURLH_HEADER, -1, &h) == CURLHE_OK) snprintf(buf, size, "%s", h->value);
 }
 
 /* Retry-After (RFC 9110 10.2.3): a number of seconds or an HTTP date;
@@ -197,7 +238,7 @@ static int retry_after_s(CURL *curl)
     if (!v[0]) return 0;
     int64_t s = -1;
     if (number_parse(v, 0, INT64_MAX, &s) != 0) {
-        time_t at = curl_getdate(v, NULL);
+        time_t at = curllib.curl_getdate(v, NULL);
         if (at != -1) s = (int64_t)(at - time(NULL));
     }
     if (s <= 0) return 0;
@@ -212,52 +253,53 @@ static int configure(HttpClient *c, const HttpRequest *req, struct curl_slist **
     char url[2300];
     if (snprintf(url, sizeof url, "%s%s", c->base_url, req->path) >= (int)sizeof url)
         return err_set(err, "request address too long");
-    curl_easy_reset(h);
+    curllib.curl_easy_reset(h);
     struct curl_slist *l = NULL;
-    l = curl_slist_append(l, c->auth);
-    l = curl_slist_append(l, c->kiosk);
-    l = curl_slist_append(l, "Accept: application/json");
-    l = curl_slist_append(l, "Expect:"); /* no 100-continue round trip */
+    l = curllib.curl_slist_append(l, c->auth);
+    l = curllib.curl_slist_append(l, c->kiosk);
+    l = curllib.curl_slist_append(l, "Accept: application/json");
+    l = curllib.curl_slist_append(l, "Expect:"); /* no 100-continue round trip */
     if (req->body) {
         char type[160];
         snprintf(type, sizeof type, "Content-Type: %s", req->content_type ? req->content_type : "application/json");
-        l = curl_slist_append(l, type);
+        l = curllib.curl_slist_append(l, type);
     }
     if (req->if_none_match && *req->if_none_match) {
         char inm[200];
         snprintf(inm, sizeof inm, "If-None-Match: %s", req->if_none_match);
-        l = curl_slist_append(l, inm);
+        l = curllib.curl_slist_append(l, inm);
     }
     *headers = l;
     if (!l) return err_set(err, "out of memory");
     int stall = c->opt.stall_timeout_s > 0 ? c->opt.stall_timeout_s : 30;
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, l);
-    curl_easy_setopt(h, CURLOPT_USERAGENT, c->agent);
-    curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
-    curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, (long)(c->opt.connect_timeout_s > 0 ? c->opt.connect_timeout_s : 10));
+    curllib.curl_easy_setopt(h, CURLOPT_URL, url);
+    curllib.curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curllib.curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curllib.curl_easy_setopt(h, CURLOPT_HTTPHEADER, l);
+    curllib.curl_easy_setopt(h, CURLOPT_USERAGENT, c->agent);
+    curllib.curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+    curllib.curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+    curllib.curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT,
+                             (long)(c->opt.connect_timeout_s > 0 ? c->opt.connect_timeout_s : 10));
     c->stall_limit_s = stall + (req->wait_s > 0 ? req->wait_s : 0);
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, (long)HTTP_LOW_SPEED_BYTES);
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, (long)c->stall_limit_s);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (c->opt.ca_file && *c->opt.ca_file) curl_easy_setopt(h, CURLOPT_CAINFO, c->opt.ca_file);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, c);
-    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-    curl_easy_setopt(h, CURLOPT_XFERINFODATA, c);
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, c->curl_error);
+    curllib.curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, (long)HTTP_LOW_SPEED_BYTES);
+    curllib.curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, (long)c->stall_limit_s);
+    curllib.curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+    curllib.curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (c->opt.ca_file && *c->opt.ca_file) curllib.curl_easy_setopt(h, CURLOPT_CAINFO, c->opt.ca_file);
+    curllib.curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+    curllib.curl_easy_setopt(h, CURLOPT_WRITEDATA, c);
+    curllib.curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    curllib.curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curllib.curl_easy_setopt(h, CURLOPT_XFERINFODATA, c);
+    curllib.curl_easy_setopt(h, CURLOPT_ERRORBUFFER, c->curl_error);
     if (req->body) {
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, req->body);
-        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
-                         (curl_off_t)(req->body_len ? req->body_len : strlen(req->body)));
+        curllib.curl_easy_setopt(h, CURLOPT_POSTFIELDS, req->body);
+        curllib.curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
+                                 (curl_off_t)(req->body_len ? req->body_len : strlen(req->body)));
     }
     if (req->method && strcmp(req->method, "POST") != 0 && strcmp(req->method, "GET") != 0)
-        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, req->method);
+        curllib.curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, req->method);
     return 0;
 }
 
@@ -279,11 +321,11 @@ int http_send(HttpClient *c, const HttpRequest *req, HttpResponse *resp, Err *er
     c->curl_error[0] = '\0';
     struct curl_slist *headers = NULL;
     if (configure(c, req, &headers, err)) {
-        curl_slist_free_all(headers);
+        curllib.curl_slist_free_all(headers);
         return -1;
     }
-    CURLcode rc = curl_easy_perform(c->curl);
-    curl_slist_free_all(headers);
+    CURLcode rc = curllib.curl_easy_perform(c->curl);
+    curllib.curl_slist_free_all(headers);
     if (rc != CURLE_OK) {
         resp->aborted = rc == CURLE_ABORTED_BY_CALLBACK && !c->stalled && !c->overdue;
         resp->unreachable = network_failure(rc) || c->stalled || c->overdue;
@@ -298,9 +340,9 @@ int http_send(HttpClient *c, const HttpRequest *req, HttpResponse *resp, Err *er
         if (c->too_large)
             return err_set(err, "%s: the answer is larger than the %zu bytes allowed", req->path, c->max_bytes);
         if (c->sink_failed) return err_set(err, "%s: %s", req->path, c->sink_err.msg);
-        return err_set(err, "%s: %s", req->path, c->curl_error[0] ? c->curl_error : curl_easy_strerror(rc));
+        return err_set(err, "%s: %s", req->path, c->curl_error[0] ? c->curl_error : curllib.curl_easy_strerror(rc));
     }
-    curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &resp->status);
+    curllib.curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &resp->status);
     copy_header(c->curl, "ETag", resp->etag, sizeof resp->etag);
     copy_header(c->curl, "Content-Type", resp->content_type, sizeof resp->content_type);
     copy_header(c->curl, "X-Database-Id", resp->database_id, sizeof resp->database_id);

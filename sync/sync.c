@@ -401,9 +401,10 @@ static void *sync_main(void *arg)
     return NULL;
 }
 
+/* libcurl is opened by the thread's first client (http.c), not here: the
+ * UI thread draws its first frame meanwhile. */
 int sync_start(const Config *cfg, SyncNotify notify, void *ctx, SyncThread **out, Err *err)
 {
-    if (http_global_init(err)) return -1;
     if (!started_at) started_at = time(NULL);
     SyncThread *t = calloc(1, sizeof *t);
     if (!t) return err_set(err, "out of memory");

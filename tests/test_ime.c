@@ -296,6 +296,21 @@ static void assert_in_top5(const char *want)
     fail_msg("%s not among %s %s %s %s %s", want, c[0].text, c[1].text, c[2].text, c[3].text, c[4].text);
 }
 
+/* 口 and 大 as a careful hand writes them. */
+static void write_kou(void)
+{
+    STROKE({0.2f, 0.2f}, {0.2f, 0.8f});
+    STROKE({0.2f, 0.2f}, {0.8f, 0.2f}, {0.8f, 0.8f});
+    STROKE({0.2f, 0.78f}, {0.8f, 0.78f});
+}
+
+static void write_da(void)
+{
+    STROKE({0.15f, 0.4f}, {0.85f, 0.4f});
+    STROKE({0.5f, 0.1f}, {0.5f, 0.4f}, {0.4f, 0.65f}, {0.15f, 0.9f});
+    STROKE({0.5f, 0.4f}, {0.65f, 0.65f}, {0.88f, 0.9f});
+}
+
 static void test_hw_yi(void **state)
 {
     (void)state;
@@ -322,18 +337,14 @@ static void test_hw_ren(void **state)
 static void test_hw_kou(void **state)
 {
     (void)state;
-    STROKE({0.2f, 0.2f}, {0.2f, 0.8f});
-    STROKE({0.2f, 0.2f}, {0.8f, 0.2f}, {0.8f, 0.8f});
-    STROKE({0.2f, 0.78f}, {0.8f, 0.78f});
+    write_kou();
     assert_in_top5("口");
 }
 
 static void test_hw_da(void **state)
 {
     (void)state;
-    STROKE({0.15f, 0.4f}, {0.85f, 0.4f});
-    STROKE({0.5f, 0.1f}, {0.5f, 0.4f}, {0.4f, 0.65f}, {0.15f, 0.9f});
-    STROKE({0.5f, 0.4f}, {0.65f, 0.65f}, {0.88f, 0.9f});
+    write_da();
     assert_in_top5("大");
 }
 
@@ -361,14 +372,10 @@ static void test_hw_whole_before_component(void **state)
     STROKE({0.48f, 0.4f}, {0.65f, 0.65f}, {0.9f, 0.9f});
     assert_first("人", "亻");
     ime_handwriting_clear(hw);
-    STROKE({0.15f, 0.4f}, {0.85f, 0.4f});
-    STROKE({0.5f, 0.1f}, {0.5f, 0.4f}, {0.4f, 0.65f}, {0.15f, 0.9f});
-    STROKE({0.5f, 0.4f}, {0.65f, 0.65f}, {0.88f, 0.9f});
+    write_da();
     assert_first("大", "廾");
     ime_handwriting_clear(hw);
-    STROKE({0.2f, 0.2f}, {0.2f, 0.8f});
-    STROKE({0.2f, 0.2f}, {0.8f, 0.2f}, {0.8f, 0.8f});
-    STROKE({0.2f, 0.78f}, {0.8f, 0.78f});
+    write_kou();
     assert_first("口", NULL);
 }
 
@@ -448,9 +455,7 @@ static long model_resident_kb(void)
 static void test_hw_model_pages_let_go(void **state)
 {
     (void)state;
-    STROKE({0.15f, 0.4f}, {0.85f, 0.4f});
-    STROKE({0.5f, 0.1f}, {0.5f, 0.4f}, {0.4f, 0.65f}, {0.15f, 0.9f});
-    STROKE({0.5f, 0.4f}, {0.65f, 0.65f}, {0.88f, 0.9f});
+    write_da();
     assert_in_top5("大");
     long after = model_resident_kb();
     assert_true(after >= 0); /* the model is mapped */
@@ -460,6 +465,21 @@ static void test_hw_model_pages_let_go(void **state)
     assert_true(model_resident_kb() > 16 * 1024); /* what a recognition reads, kept */
     ime_handwriting_keep_model_pages(hw, false);
     assert_in_top5("大");
+    assert_true(model_resident_kb() < 1024);
+}
+
+/* Closed and opened again (the keyboard's release after
+ * ime_release_minutes, then the next visitor): the parts are made again
+ * from the file and answer as before. */
+static void test_hw_reopen(void **state)
+{
+    (void)state;
+    Err err;
+    ime_handwriting_close(hw);
+    hw = NULL;
+    assert_int_equal(ime_handwriting_open(cfg.handwriting_model, &hw, &err), 0);
+    write_kou();
+    assert_in_top5("口");
     assert_true(model_resident_kb() < 1024);
 }
 
@@ -479,6 +499,24 @@ static void test_hw_missing_model(void **state)
     fclose(f);
     assert_int_equal(ime_handwriting_open(path, &h, &err), -1);
     assert_null(h);
+
+    /* The model's first megabyte with a header that matches its size:
+     * read in parts, it ends inside a character's entry. */
+    FILE *in = fopen(cfg.handwriting_model, "rb");
+    assert_non_null(in);
+    static char head[1 << 20];
+    assert_int_equal(fread(head, 1, sizeof head, in), sizeof head);
+    fclose(in);
+    uint32_t magic = 0xef71821u ^ (uint32_t)sizeof head; /* zinnia's DIC_MAGIC_ID xor the size */
+    memcpy(head, &magic, sizeof magic);
+    snprintf(path, sizeof path, "%s/cut-model", scratch());
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(head, 1, sizeof head, f), sizeof head);
+    fclose(f);
+    assert_int_equal(ime_handwriting_open(path, &h, &err), -1);
+    assert_null(h);
+    assert_non_null(strstr(err.msg, "cut short"));
 }
 
 int main(void)
@@ -504,6 +542,7 @@ int main(void)
         cmocka_unit_test_setup(test_hw_undo_and_clear, reset_input),
         cmocka_unit_test_setup(test_hw_limits, reset_input),
         cmocka_unit_test_setup(test_hw_model_pages_let_go, reset_input),
+        cmocka_unit_test_setup(test_hw_reopen, reset_input),
         cmocka_unit_test_setup(test_hw_missing_model, reset_input),
     };
     return cmocka_run_group_tests(tests, open_engines, close_engines);

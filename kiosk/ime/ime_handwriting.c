@@ -1,6 +1,7 @@
 #include "ime_handwriting.h"
 
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,10 +12,21 @@
 
 #include "dynlib.h"
 
-struct ImeHandwriting {
+/* The model is read in this many parts, each a zinnia model of its own
+ * over a run of the file's characters (split_model): a recognition maps
+ * and lets go of one part (3.4 MB) at a time, never the whole 27 MB. */
+#define MODEL_PARTS 8
+
+typedef struct ModelPart {
     zinnia_recognizer_t *recognizer;
+    size_t from, to; /* its bytes in the file, header included */
+} ModelPart;
+
+struct ImeHandwriting {
+    ModelPart part[MODEL_PARTS];
+    int parts;
     zinnia_character_t *character;
-    const char *model; /* the model file, mapped read-only */
+    char *model; /* the model file, mapped private (split_model writes the parts' headers) */
     size_t model_size;
     bool keep_pages; /* bench_ime's comparison only */
     int strokes; /* strokes begun so far */
@@ -60,7 +72,7 @@ static int load_zinnia(Err *err)
 }
 
 /* The model is mapped here rather than by zinnia, so that its pages can
- * be let go after each recognition (drop_model_pages). */
+ * be let go after each recognition (drop_pages). */
 static int map_model(ImeHandwriting *h, const char *path, Err *err)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -70,7 +82,7 @@ static int map_model(ImeHandwriting *h, const char *path, Err *err)
         close(fd);
         return err_set(err, "%s: the handwriting model is empty or unreadable", path);
     }
-    void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    void *p = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
     close(fd);
     if (p == MAP_FAILED) return err_set(err, "%s: cannot map the handwriting model: %m", path);
     h->model = p;
@@ -81,12 +93,91 @@ static int map_model(ImeHandwriting *h, const char *path, Err *err)
 /* A recognition reads the whole 27 MB model (one score per character of
  * GB 2312), and every page read stays in the kiosk's resident memory
  * until the mapping goes.  The file's pages stay in the kernel's page
- * cache, so dropping them from the mapping after each recognition costs
- * the next one only minor faults (bench_ime) and keeps the kiosk's
- * memory with the pad open what it is without it. */
-static void drop_model_pages(const ImeHandwriting *h)
+ * cache, so dropping them from the mapping after each part of each
+ * recognition costs the next one only minor faults (about 4 ms,
+ * bench_ime) and keeps the kiosk's memory with the pad open what it is
+ * without it, but for the one part being read. */
+static void drop_pages(const ImeHandwriting *h, size_t from, size_t to)
 {
-    if (h->model && !h->keep_pages) madvise((void *)h->model, h->model_size, MADV_DONTNEED);
+    if (!h->model || h->keep_pages) return;
+    size_t page = (size_t)sysconf(_SC_PAGESIZE), start = from / page * page;
+    madvise(h->model + start, to - start, MADV_DONTNEED);
+}
+
+static void drop_model_pages(const ImeHandwriting *h) { drop_pages(h, 0, h->model_size); }
+
+/* zinnia's model file (zinnia/recognizer.cpp, DIC_VERSION 1): a header of
+ * three little-endian 32-bit words (DIC_MAGIC_ID xor the file's size, the
+ * version, the number of characters), then per character 16 bytes of its
+ * UTF-8, a float bias and (index, value) pairs of 8 bytes ending with
+ * index -1.  Each character is scored on its own (bias + a dot product),
+ * so parts of the list are models of their own whose results merge by
+ * score into what the whole model answers. */
+#define ZINNIA_MAGIC 0xef71821u
+#define ZINNIA_HEADER 12
+#define ZINNIA_CHAR 20 /* the character and its bias */
+
+static uint32_t get32(const char *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+static void put_header(char *at, size_t size, uint32_t version, uint32_t count)
+{
+    uint32_t w[3] = {ZINNIA_MAGIC ^ (uint32_t)size, version, count};
+    memcpy(at, w, sizeof w);
+}
+
+/* The offset just past the character entry at off; 0 when the file ends
+ * inside it. */
+static size_t entry_end(const char *m, size_t size, size_t off)
+{
+    off += ZINNIA_CHAR;
+    for (; off + 8 <= size; off += 8)
+        if ((int32_t)get32(m + off) == -1) return off + 8;
+    return 0;
+}
+
+/* Opens the model as MODEL_PARTS zinnia models over consecutive runs of
+ * its characters.  Each part's header is written over the 12 bytes before
+ * its first character (the end of the previous part's last entry) in this
+ * private mapping just long enough for zinnia to read it; letting the
+ * pages go afterwards brings back the file's own bytes, which is all a
+ * recognition reads. */
+static int split_model(ImeHandwriting *h, const char *path, Err *err)
+{
+    char *m = h->model;
+    size_t size = h->model_size;
+    if (size < ZINNIA_HEADER || (get32(m) ^ ZINNIA_MAGIC) != size)
+        return err_set(err, "%s: not a zinnia model (its header does not match its size)", path);
+    uint32_t version = get32(m + 4), count = get32(m + 8);
+    if (count == 0) return err_set(err, "%s: the handwriting model holds no character", path);
+    uint32_t per = (count + MODEL_PARTS - 1) / MODEL_PARTS, done = 0;
+    size_t off = ZINNIA_HEADER;
+    h->parts = 0;
+    while (done < count) {
+        uint32_t n = count - done < per ? count - done : per;
+        size_t from = off - ZINNIA_HEADER;
+        for (uint32_t i = 0; i < n; i++)
+            if (!(off = entry_end(m, size, off))) return err_set(err, "%s: the handwriting model is cut short", path);
+        ModelPart *part = &h->part[h->parts++];
+        part->from = from;
+        part->to = off;
+        part->recognizer = zn.recognizer_new();
+        if (!part->recognizer) return err_set(err, "out of memory");
+        put_header(m + from, off - from, version, n);
+        if (!zn.recognizer_open_from_ptr(part->recognizer, m + from, off - from))
+            return err_set(err, "%s: not a zinnia model: %s", path, zn.recognizer_strerror(part->recognizer));
+        done += n;
+    }
+    if (off != size) return err_set(err, "%s: the handwriting model has bytes past its last character", path);
+    /* The headers written go (their copy-on-write pages with the rest),
+     * and the mapping is read-only from now on. */
+    madvise(m, size, MADV_DONTNEED);
+    mprotect(m, size, PROT_READ);
+    return 0;
 }
 
 void ime_handwriting_keep_model_pages(ImeHandwriting *h, bool keep) { h->keep_pages = keep; }
@@ -103,18 +194,12 @@ int ime_handwriting_open(const char *model_path, ImeHandwriting **out, Err *err)
     if (load_zinnia(err)) return -1;
     ImeHandwriting *h = calloc(1, sizeof *h);
     if (!h) return err_set(err, "out of memory");
-    h->recognizer = zn.recognizer_new();
     h->character = zn.character_new();
-    if (!h->recognizer || !h->character) {
+    if (!h->character) {
         ime_handwriting_close(h);
         return err_set(err, "out of memory");
     }
-    if (map_model(h, model_path, err)) {
-        ime_handwriting_close(h);
-        return -1;
-    }
-    if (!zn.recognizer_open_from_ptr(h->recognizer, h->model, h->model_size)) {
-        err_set(err, "%s: not a zinnia model: %s", model_path, zn.recognizer_strerror(h->recognizer));
+    if (map_model(h, model_path, err) || split_model(h, model_path, err)) {
         ime_handwriting_close(h);
         return -1;
     }
@@ -128,7 +213,8 @@ void ime_handwriting_close(ImeHandwriting *h)
 {
     if (!h) return;
     if (h->character) zn.character_destroy(h->character);
-    if (h->recognizer) zn.recognizer_destroy(h->recognizer);
+    for (int i = 0; i < h->parts; i++)
+        if (h->part[i].recognizer) zn.recognizer_destroy(h->part[i].recognizer);
     if (h->model) munmap((void *)h->model, h->model_size);
     free(h);
 }
@@ -228,6 +314,38 @@ static const struct {
     {"乚", 0.5f}, {"亅", 0.5f}, {"丶", 0.5f},
 };
 
+/* Whether a ranks before b in zinnia's own order over the whole model:
+ * higher score first, and on a tie the character later in the file (it
+ * sorts pairs of score and pointer into the file). */
+static bool zinnia_before(float score_a, const char *a, float score_b, const char *b)
+{
+    return score_a != score_b ? score_a > score_b : a > b;
+}
+
+/* Merges a part's best `want` into best[0..*n) (zinnia's order, at most
+ * want kept); at[i] is where best[i] is in the file, the tie-break. */
+static int classify_part(ImeHandwriting *h, const ModelPart *part, int want, ImeHwCandidate *best, const char **at,
+                         int *n, Err *err)
+{
+    zinnia_result_t *result = zn.recognizer_classify(part->recognizer, h->character, (size_t)want);
+    if (!result) return err_set(err, "zinnia could not classify: %s", zn.recognizer_strerror(part->recognizer));
+    int got = (int)zn.result_size(result);
+    for (int i = 0; i < got && i < want; i++) {
+        const char *text = zn.result_value(result, (size_t)i);
+        float score = zn.result_score(result, (size_t)i);
+        int j = *n < want ? (*n)++ : want;
+        for (; j > 0 && zinnia_before(score, text, best[j - 1].score, at[j - 1]); j--) {
+            if (j < want) best[j] = best[j - 1], at[j] = at[j - 1];
+        }
+        if (j >= want) break; /* the rest of this part ranks lower still */
+        best[j].score = score;
+        snprintf(best[j].text, sizeof best[j].text, "%s", text);
+        at[j] = text;
+    }
+    zn.result_destroy(result);
+    return 0;
+}
+
 static float rank_score(const ImeHwCandidate *c)
 {
     for (size_t i = 0; i < sizeof COMPONENTS / sizeof COMPONENTS[0]; i++)
@@ -241,18 +359,14 @@ int ime_handwriting_recognize(ImeHandwriting *h, ImeHwCandidate *out, int max, i
     if (h->strokes == 0 || max <= 0) return 0;
     /* Ask for more than shown, so whole characters just below the cut can
      * come up past the components ranked down. */
-    ImeHwCandidate all[IME_HW_CLASSIFY_MAX];
+    ImeHwCandidate all[IME_HW_CLASSIFY_MAX] = {0};
     int want = max * 2 < IME_HW_CLASSIFY_MAX ? max * 2 : IME_HW_CLASSIFY_MAX;
-    zinnia_result_t *result = zn.recognizer_classify(h->recognizer, h->character, (size_t)want);
-    if (!result) return err_set(err, "zinnia could not classify: %s", zn.recognizer_strerror(h->recognizer));
-    int n = (int)zn.result_size(result);
-    if (n > want) n = want;
-    for (int i = 0; i < n; i++) {
-        snprintf(all[i].text, sizeof all[i].text, "%s", zn.result_value(result, (size_t)i));
-        all[i].score = zn.result_score(result, (size_t)i);
+    const char *at[IME_HW_CLASSIFY_MAX];
+    int n = 0;
+    for (int p = 0; p < h->parts; p++) {
+        if (classify_part(h, &h->part[p], want, all, at, &n, err)) return -1;
+        drop_pages(h, h->part[p].from, h->part[p].to);
     }
-    zn.result_destroy(result);
-    drop_model_pages(h);
     /* A stable insertion sort by rank: few candidates, order kept on ties. */
     for (int i = 1; i < n; i++) {
         ImeHwCandidate c = all[i];

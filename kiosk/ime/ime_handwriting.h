@@ -6,9 +6,11 @@
  * coordinates together with the rectangle of the writing pad; they are
  * scaled into the square the model was trained in (IME_HW_MODEL_SIZE),
  * keeping the aspect ratio, so a character written on a wide pad is not
- * squashed.  The model file is mapped (ime_handwriting.c lets its pages
- * go after each recognition): opening is cheap and needs no deployment
- * step.  libzinnia itself is opened on the first open (common/dynlib.h). */
+ * squashed.  The model file is mapped and read as eight zinnia models
+ * over parts of its characters, whose answers merge into the whole
+ * model's (ime_handwriting.c lets each part's pages go once read): opening
+ * is cheap and needs no deployment step.  libzinnia itself is opened on
+ * the first open (common/dynlib.h). */
 #ifndef KIOSK_IME_HANDWRITING_H
 #define KIOSK_IME_HANDWRITING_H
 

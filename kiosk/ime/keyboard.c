@@ -602,15 +602,17 @@ static void draw_note(Ui *ui, SDL_Rect box, const char *text)
 static int draw_candidates(Ui *ui, const char *prefix, int first, char texts[][IME_CANDIDATE_MAX], int count, int x,
                            int limit, SDL_Rect bar, int gap, int *first_shown)
 {
-    TextSpec spec = {.size = ui_font(ui, 38), .bold = true, .max_lines = 1};
+    /* Measured, not rendered: ui_text_size would cache a texture of each
+     * candidate beside its button's label, and candidates change with
+     * every keystroke (the texture cache keeps what a frame drew for 240
+     * frames).  The button's label is drawn in ui_button's bold 38. */
+    TextStyle style = {.size_px = ui_font(ui, 38), .bold = true, .line_spacing_pct = 135};
     *first_shown = -1;
     int i;
     for (i = 0; i < count && limit - x >= ui_px(ui, MIN_KEY); i++) {
         uint32_t missing;
         if (fonts_missing_glyphs(ui_fonts(ui), texts[i], &missing) > 0) continue;
-        int tw, th;
-        ui_text_size(ui, texts[i], &spec, limit - x, bar.h, &tw, &th);
-        int w = tw + ui_px(ui, 44);
+        int w = text_measure(ui_fonts(ui), texts[i], &style) + ui_px(ui, 44);
         if (w < ui_px(ui, MIN_KEY)) w = ui_px(ui, MIN_KEY);
         if (x + w > limit && *first_shown >= 0) break;
         if (x + w > limit) w = limit - x;

@@ -25,6 +25,12 @@
 #define MAX_DEPTH 16
 #define TRANSITION_MS 200
 #define WARM_AFTER_MS 400 /* a page still that long: the pages beside it are rasterised (warm_neighbours) */
+/* A screen that has presented no frame for this long is at rest (rest()).
+ * Longer than WARM_AFTER_MS and the reader's PREPARE_AFTER_MS, so the
+ * pages a finger or a turn shows next are made before it; short enough
+ * that a kiosk a visitor walked away from holds only its screen within
+ * seconds.  A ticking home screen never rests (it has nothing to drop). */
+#define REST_AFTER_MS 2000
 #define TOAST_MS 3500
 #define FRAME_MS 16
 #define DRIFT_PX 3
@@ -39,6 +45,9 @@ typedef struct Visit {
     const ScreenOps *ops;
     void *st;
     char arg[128];
+    /* Its last frame drawn whole (no clip) and its last frame at all, while
+     * on top: what it shows is in ui.c's cache within these (rest()). */
+    unsigned whole_frame, last_frame;
 } Visit;
 
 struct App {
@@ -102,6 +111,9 @@ struct App {
     AppHousekeeping housekeeping;
     void *housekeeping_ctx;
     int ahead; /* the next screen to lay out ahead (ScreenOps.next); -1: none */
+    uint32_t last_frame_at; /* the clock at the last frame presented */
+    bool rested; /* rest() ran since that frame */
+    unsigned page_frame; /* ui.c's frame when the page shown came (new_page) */
 };
 
 static uint32_t event_type;
@@ -324,6 +336,11 @@ static void draw_toast(App *app)
 static void draw_frame(App *app)
 {
     ui_begin_frame(app->ui, app->drift_x, app->drift_y);
+    if (app->depth) {
+        Visit *top = &app->stack[app->depth - 1];
+        top->last_frame = ui_frame_number(app->ui);
+        if (!ui_frame_clipped(app->ui)) top->whole_frame = top->last_frame;
+    }
     SDL_SetRenderDrawColor(app->r, ui_theme.bg.r, ui_theme.bg.g, ui_theme.bg.b, 255);
     /* Not SDL_RenderClear: it ignores the clip of a partial redraw. */
     SDL_SetRenderDrawBlendMode(app->r, SDL_BLENDMODE_NONE);
@@ -366,9 +383,16 @@ static SDL_Texture *slide_texture(App *app, SDL_Texture **slot, int access)
  * They are made at the finger's press, whose frame draws little (a pressed
  * button), so that the tap's own frame, which draws the incoming screen,
  * never waits for them; a slide no finger began (the idle return home)
+ * makes them in its first frame.  Not at a press while a visitor's input
+ * is open (the feedback forms, their keyboard, the lookup): there a press
+ * types or chooses and almost never slides, and 16 MB made and dropped at
+ * every key would cost each keystroke 8 ms; the rare slide from there
  * makes them in its first frame. */
+static bool visitor_input_open(const App *app);
+
 static void make_slide_textures(App *app)
 {
+    if (visitor_input_open(app)) return;
     slide_texture(app, &app->snap, SNAP_ACCESS(app));
     slide_texture(app, &app->incoming, SDL_TEXTUREACCESS_TARGET);
 }
@@ -386,11 +410,40 @@ static void release_slide_textures_at_rest(App *app)
 
 /* The first frame at this size is on screen: the pages beside it may be
  * laid out ahead once the screen is still (warm_neighbours). */
-static void first_shown(App *app)
+/* A page comes on screen (a slide, new content, a new size): the pages
+ * beside it are to be warmed once it has been still for after_ms, and what
+ * is made ahead for it from now on is kept at rest (rest()). */
+static void new_page(App *app, uint32_t after_ms)
 {
     app->warmed = false;
-    app->warm_at = app->clock + WARM_AFTER_MS;
+    app->warm_at = app->clock + after_ms;
+    app->page_frame = ui_frame_number(app->ui);
 }
+
+/* Nothing has moved for REST_AFTER_MS and no finger is down: the cache
+ * keeps only what the screens on the stack drew in their last frames (the
+ * top one since its last whole frame, and what was made ahead for its page:
+ * the pages beside it warmed for a finger, the reader's next page; a screen
+ * below, what 返回 shows again without rendering anything), and malloc
+ * gives back the pages freed.  What a visitor saw earlier (the pages read
+ * before, the keyboard's candidates once it closed, another item's
+ * pictures) goes now instead of 240 frames later, which a still screen
+ * never draws.  Once per still period; a frame starts another. */
+static void rest(App *app)
+{
+    app->rested = true;
+    UiFrames keep[MAX_DEPTH];
+    for (int i = 0; i < app->depth; i++) {
+        const Visit *v = &app->stack[i];
+        keep[i] = (UiFrames){v->whole_frame, i == app->depth - 1 ? ui_frame_number(app->ui) : v->last_frame};
+    }
+    double t0 = monoclock_ms();
+    size_t dropped = ui_rest(app->ui, keep, app->depth, app->page_frame);
+    log_debug("app: at rest: %zu KiB of textures dropped, %zu KiB kept, in %.2f ms with malloc_trim", dropped >> 10,
+              ui_cache_bytes(app->ui) >> 10, monoclock_ms() - t0);
+}
+
+static void first_shown(App *app) { new_page(app, WARM_AFTER_MS); }
 
 /* While the visitor looks at a page, the pages beside it (ScreenOps.
  * turn_page) are drawn once, clipped to one pixel of the header, so that
@@ -407,12 +460,14 @@ static void warm_neighbours(App *app)
     bool drew = false;
     turn_begin(&app->turn, app->r);
     ui_frame_clip(app->ui, &corner);
+    ui_ahead(app->ui, true);
     for (int dir = 1; dir >= -1; dir -= 2) {
         if (!v->ops->turn_page(app, v->st, dir)) continue;
         draw_frame(app);
         v->ops->turn_page(app, v->st, -dir);
         drew = true;
     }
+    ui_ahead(app->ui, false);
     if (drew) draw_frame(app);
     ui_frame_clip(app->ui, NULL);
 }
@@ -462,8 +517,7 @@ static void start_slide(App *app, int dir, float from, float to, bool chrome_in)
     app->slide_fresh = true;
     app->slide_chrome_in = chrome_in;
     app->slide_empty = false;
-    app->warmed = false;
-    app->warm_at = app->clock + (uint32_t)app->slide_ms + WARM_AFTER_MS;
+    new_page(app, (uint32_t)app->slide_ms + WARM_AFTER_MS);
 }
 
 void app_transition(App *app, int dir)
@@ -485,7 +539,7 @@ static int push(App *app, const ScreenOps *ops, const char *arg)
     void *st = calloc(1, ops->state_size ? ops->state_size : 1);
     if (!st) return -1;
     Visit *v = &app->stack[app->depth];
-    *v = (Visit){ops, st, ""};
+    *v = (Visit){.ops = ops, .st = st};
     snprintf(v->arg, sizeof v->arg, "%s", arg ? arg : "");
     app->depth++;
     if (ops->enter && ops->enter(app, st, v->arg) != 0) {
@@ -561,8 +615,7 @@ static void content_changed(App *app)
     /* The page beside the dragged one may be gone or changed: the drag
      * ends, and the frame shows the page as it is now. */
     stop_drag(app);
-    app->warmed = false;
-    app->warm_at = app->clock + WARM_AFTER_MS;
+    new_page(app, WARM_AFTER_MS);
     app->next_change = -1;
     read_status(app);
     for (int i = 0; i < app->depth; i++) {
@@ -940,6 +993,11 @@ static int step(App *app)
         if (left <= 0) warm_neighbours(app);
         else wake_at(&wake, left);
     }
+    if (!app->rested && app->shown && app->depth && !app->in_transition && !app->drag.on && !app->input.down) {
+        int32_t left = (int32_t)(app->last_frame_at + REST_AFTER_MS - app->clock);
+        if (left <= 0) rest(app);
+        else wake_at(&wake, left);
+    }
     if (app->toast[0]) {
         if (app->clock >= app->toast_until) {
             app->toast[0] = '\0';
@@ -1268,6 +1326,8 @@ void app_render(App *app)
     app->damage_count = 0;
     capture_if_asked(app);
     release_slide_textures_at_rest(app);
+    app->last_frame_at = app->clock;
+    app->rested = false;
 }
 
 /* ---- the watchdog and its test ---------------------------------------- */

@@ -72,6 +72,7 @@ typedef struct TexEntry {
     SDL_Texture *tex;
     int w, h;
     unsigned used; /* the frame it was last drawn in */
+    bool ahead; /* made or last drawn for what comes next (ui_ahead, ui_block_prepare) */
 } TexEntry;
 
 typedef struct ImgEntry {
@@ -79,6 +80,7 @@ typedef struct ImgEntry {
     SDL_Texture *tex; /* NULL when the file could not be read */
     int w, h;
     unsigned used;
+    bool ahead;
 } ImgEntry;
 
 struct Ui {
@@ -101,6 +103,7 @@ struct Ui {
     UiPdf *pdf; /* PDF pages (pdfpage.c), made on first use */
     size_t dropped; /* bytes of textures dropped since the last malloc_trim */
     unsigned cold_blocks; /* body pieces a frame had to render, not found cached */
+    bool ahead; /* ui_ahead: what is drawn now is shown next, not now */
     struct {
         bool on;
         int widgets, tex, img; /* the counts before it */
@@ -222,11 +225,13 @@ static void keep_within_budget(Ui *ui)
     }
 }
 
-void ui_end_frame(Ui *ui)
+/* Drops every text texture and picture whose last use `goes` says to drop. */
+typedef bool (*GoesFn)(const Ui *ui, unsigned used, bool ahead, const void *ctx);
+static void drop_where(Ui *ui, GoesFn goes, const void *ctx)
 {
     int keep = 0;
     for (int i = 0; i < ui->tex_count; i++) {
-        if (stale(ui, ui->tex[i].used)) {
+        if (goes(ui, ui->tex[i].used, ui->tex[i].ahead, ctx)) {
             drop_texture(ui, ui->tex[i].tex, ui->tex[i].w, ui->tex[i].h);
             free(ui->tex[i].key);
             continue;
@@ -236,19 +241,62 @@ void ui_end_frame(Ui *ui)
     ui->tex_count = keep;
     keep = 0;
     for (int i = 0; i < ui->img_count; i++) {
-        if (stale(ui, ui->img[i].used)) {
+        if (goes(ui, ui->img[i].used, ui->img[i].ahead, ctx)) {
             drop_texture(ui, ui->img[i].tex, ui->img[i].w, ui->img[i].h);
             continue;
         }
         ui->img[keep++] = ui->img[i];
     }
     ui->img_count = keep;
+}
+
+static bool stale_use(const Ui *ui, unsigned used, bool ahead, const void *ctx)
+{
+    return (void)ahead, (void)ctx, stale(ui, used);
+}
+
+void ui_end_frame(Ui *ui)
+{
+    drop_where(ui, stale_use, NULL);
     keep_within_budget(ui);
     ui_pdf_end_frame(ui->pdf);
     if (ui->dropped >= TRIM_AFTER_BYTES) {
         malloc_trim(0);
         ui->dropped = 0;
     }
+}
+
+unsigned ui_frame_number(const Ui *ui) { return ui->frame; }
+bool ui_frame_clipped(const Ui *ui) { return ui->frame_clip.w > 0; }
+void ui_ahead(Ui *ui, bool on) { ui->ahead = on; }
+
+typedef struct Keep {
+    const UiFrames *runs;
+    int n;
+    unsigned ahead_from;
+} Keep;
+
+static bool drawn_in_none(const Ui *ui, unsigned used, bool ahead, const void *ctx)
+{
+    (void)ui;
+    const Keep *k = ctx;
+    if (ahead && used >= k->ahead_from) return false;
+    for (int i = 0; i < k->n; i++)
+        if (used >= k->runs[i].from && used <= k->runs[i].to) return false;
+    return true;
+}
+
+size_t ui_rest(Ui *ui, const UiFrames *keep, int n, unsigned ahead_from)
+{
+    size_t before = ui->dropped;
+    drop_where(ui, drawn_in_none, &(Keep){keep, n, ahead_from});
+    size_t dropped = ui->dropped - before;
+    /* Whatever was dropped: the other threads' arena keeps the pages of
+     * what they freed too (a PDF page rendered, an import, librime's
+     * deployment). */
+    malloc_trim(0);
+    ui->dropped = 0;
+    return dropped;
 }
 
 SDL_Renderer *ui_renderer(Ui *ui) { return ui->r; }
@@ -514,6 +562,7 @@ static TexEntry *tex_find(Ui *ui, const char *key)
     for (int i = 0; i < ui->tex_count; i++)
         if (ui->tex[i].hash == h && strcmp(ui->tex[i].key, key) == 0) {
             ui->tex[i].used = ui->frame;
+            ui->tex[i].ahead = ui->ahead;
             return &ui->tex[i];
         }
     return NULL;
@@ -536,7 +585,7 @@ static TexEntry *tex_add(Ui *ui, const char *key, SDL_Texture *t, int w, int h)
         ui->tex_cap = cap;
     }
     TexEntry *e = &ui->tex[ui->tex_count++];
-    *e = (TexEntry){hash_str(key), strdup(key), t, w, h, ui->frame};
+    *e = (TexEntry){hash_str(key), strdup(key), t, w, h, ui->frame, ui->ahead};
     return e;
 }
 #pragma GCC diagnostic pop
@@ -671,7 +720,8 @@ static TexEntry *block_entry(Ui *ui, const char *key, const TextBlock *b, int fi
 
 void ui_block_prepare(Ui *ui, const char *key, const TextBlock *b, int first, int count)
 {
-    block_entry(ui, key, b, first, count, false);
+    TexEntry *e = block_entry(ui, key, b, first, count, false);
+    if (e) e->ahead = true;
 }
 
 unsigned ui_cold_blocks(const Ui *ui) { return ui->cold_blocks; }
@@ -808,6 +858,7 @@ static ImgEntry *image_entry(Ui *ui, const char *sha)
     for (int i = 0; i < ui->img_count; i++)
         if (strcmp(ui->img[i].sha, sha) == 0) {
             ui->img[i].used = ui->frame;
+            ui->img[i].ahead = ui->ahead;
             return &ui->img[i];
         }
     if (ui->rehearsal.on) return NULL; /* a rehearsal warms the font caches, not pictures */
@@ -819,7 +870,7 @@ static ImgEntry *image_entry(Ui *ui, const char *sha)
         ui->img_cap = cap;
     }
     ImgEntry *e = &ui->img[ui->img_count++];
-    *e = (ImgEntry){.used = ui->frame};
+    *e = (ImgEntry){.used = ui->frame, .ahead = ui->ahead};
     snprintf(e->sha, sizeof e->sha, "%s", sha);
     e->tex = load_image(ui, sha, &e->w, &e->h);
     return e;

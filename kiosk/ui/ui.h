@@ -98,6 +98,24 @@ void ui_end_frame(Ui *ui);
  * 1920x1080 (CACHE_BUDGET_BYTES in ui.c says why). */
 size_t ui_cache_bytes(const Ui *ui);
 size_t ui_cache_budget(const Ui *ui);
+/* The frame being drawn, and whether it is drawn clipped (a damage
+ * redraw, a ticker strip, the warming of a neighbour page) rather than
+ * whole. */
+unsigned ui_frame_number(const Ui *ui);
+bool ui_frame_clipped(const Ui *ui);
+/* Frames from..to, both included. */
+typedef struct UiFrames {
+    unsigned from, to;
+} UiFrames;
+/* While on, what is drawn is for what the screen shows next (the pages
+ * beside the one shown, warmed for a finger), not for what it shows now. */
+void ui_ahead(Ui *ui, bool on);
+/* The screen is at rest: every text texture and picture drawn in none of
+ * the n runs of frames is dropped, unless it was made or drawn for what
+ * comes next (ui_ahead, ui_block_prepare) since frame ahead_from; then
+ * malloc gives its free pages back to the system (app.c says when and
+ * which frames).  Returns the bytes dropped. */
+size_t ui_rest(Ui *ui, const UiFrames *keep, int n, unsigned ahead_from);
 /* How many pieces of a text block (a reader page's body) frames have had
  * to render because they were not cached: a page turn that adds one is not
  * a copy of prepared textures (tests/headless/slow-read.txt). */

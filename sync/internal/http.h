@@ -87,7 +87,9 @@ void http_response_free(HttpResponse *resp);
  * description of whatever else came ("HTTP 502, text/html"). */
 void http_describe_error(const HttpResponse *resp, char *buf, size_t size);
 
-/* One-time libcurl set-up; call before any thread starts (idempotent). */
+/* One-time libcurl set-up: opens libcurl (common/dynlib.h) and calls
+ * curl_global_init, which Debian's libcurl (7.88, feature "threadsafe")
+ * allows on any thread; http_client_new calls it (idempotent). */
 int http_global_init(Err *err);
 
 #endif
