@@ -13,7 +13,9 @@
  *     moment the new one is issued, while it keeps asking with the old one
  *     (a countyd that kept credentials in memory must not answer from them);
  *   - countyd's end of a held long-poll has TCP keepalive with the
- *     configured timings (so that a kiosk whose power is cut is found gone). */
+ *     configured timings, and a kiosk that vanishes without a word (its
+ *     socket closed in TCP_REPAIR mode sends nothing) is released by the
+ *     first unanswered probe, not at the end of its wait. */
 #include "countyd_util.h"
 #include "bytes.h"
 
@@ -457,6 +459,33 @@ static void held_long_polls_have_tcp_keepalive(void **state)
     check_keepalive_of_a_held_poll("127.0.0.8", 37, 7, 4);
 }
 
+/* A kiosk that loses power sends no FIN; one that comes back has
+ * forgotten the connection.  TCP_REPAIR mode lets this test close its
+ * socket as silently (it needs CAP_NET_ADMIN); countyd's keepalive probe
+ * is then answered by a reset, and the held long-poll must be let go. */
+static void a_kiosk_gone_without_a_word_is_released(void **state)
+{
+    (void)state;
+    static const char *const options[] = {
+        "--keepalive-idle", "1", "--keepalive-interval", "1", "--keepalive-probes", "2", NULL};
+    relaunch(options);
+    int fd = long_poll_from("127.0.0.10", feed_revision());
+    assert_true(fd >= 0);
+    assert_true(countyd_wait_held(&srv, 1, 30));
+    int on = 1;
+    if (setsockopt(fd, IPPROTO_TCP, TCP_REPAIR, &on, sizeof on) != 0) {
+        printf("skipped: TCP_REPAIR needs CAP_NET_ADMIN (%s)\n", strerror(errno));
+        close(fd);
+        skip();
+    }
+    close(fd);
+    double t0 = test_now_s();
+    /* Its wait is 30 s (countyd_util.h gives --max-wait 30): within 15
+     * only the keepalive probe (after 1 s, answered by a reset) can end it. */
+    assert_true(countyd_wait_held(&srv, 0, 15));
+    printf("a kiosk gone without a word released %.1f s after it vanished (keepalive after 1 s)\n", test_now_s() - t0);
+}
+
 /* A kiosk's content request with this token: its status. */
 static long kiosk_status(const char *id, const char *token)
 {
@@ -555,6 +584,7 @@ int main(void)
         cmocka_unit_test(one_publish_is_answered_from_one_document),
         cmocka_unit_test(held_long_polls_have_tcp_keepalive),
         cmocka_unit_test(a_new_token_refuses_the_old_one_at_once),
+        cmocka_unit_test(a_kiosk_gone_without_a_word_is_released),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
