@@ -84,19 +84,9 @@ dump waiting
 hold 60000
 SCRIPT
 } | fb_script_write term
-rm -f "$T/shots/waiting.json"
-"$BIN"/kiosk --config "$T/kiosk.conf" --headless "$T/term.txt" --shots "$T/shots" > "$T/kiosk.log" 2>&1 &
-pid=$!
-FAIL_LOGS="$T/kiosk.log"
-trap 'kill -9 $pid 2>/dev/null || true' EXIT
-has_dump() { [ -s "$T/shots/waiting.json" ]; }
-retry 600 "the script did not reach 正在保存… within 60 s" has_dump
+kiosk_until_dump "$T/kiosk.conf" "$T/term.txt" "$T/shots" waiting
 [ "$(fb_sql "select count(*) from feedback_outbox where rating >= 4")" = 0 ] || fail "saved while the store was locked"
-kill -TERM $pid
-rc=0
-wait $pid || rc=$?
-trap - EXIT
-[ $rc -eq 0 ] || fail "exit status $rc after SIGTERM, expected 0"
+kiosk_term
 [ "$(fb_sql "select group_concat(rating) from feedback_outbox where rating >= 4 and comment = '公开'")" = "4,5" ] ||
     fail "the submissions being saved at SIGTERM are not in the outbox, once each"
 echo "feedback behind a locked database: ok"

@@ -262,12 +262,19 @@ int app_create(const Config *cfg, Store *store, Fonts *fonts, SDL_Window *win, S
 
 static void stop_drag(App *app);
 
-static void drop_slide_textures(App *app)
+static void free_slide_textures(App *app)
 {
-    stop_drag(app);
     if (app->snap) SDL_DestroyTexture(app->snap);
     if (app->incoming) SDL_DestroyTexture(app->incoming);
     app->snap = app->incoming = NULL;
+}
+
+/* The slide textures gone with whatever used them (a new size, a lost
+ * renderer, the end). */
+static void drop_slide_textures(App *app)
+{
+    stop_drag(app);
+    free_slide_textures(app);
     app->in_transition = false;
 }
 
@@ -403,13 +410,9 @@ static void make_slide_textures(App *app)
 static void release_slide_textures_at_rest(App *app)
 {
     if (app->in_transition || app->drag.on || app->input.down) return;
-    if (app->snap) SDL_DestroyTexture(app->snap);
-    if (app->incoming) SDL_DestroyTexture(app->incoming);
-    app->snap = app->incoming = NULL;
+    free_slide_textures(app);
 }
 
-/* The first frame at this size is on screen: the pages beside it may be
- * laid out ahead once the screen is still (warm_neighbours). */
 /* A page comes on screen (a slide, new content, a new size): the pages
  * beside it are to be warmed once it has been still for after_ms, and what
  * is made ahead for it from now on is kept at rest (rest()). */
@@ -442,8 +445,6 @@ static void rest(App *app)
     log_debug("app: at rest: %zu KiB of textures dropped, %zu KiB kept, in %.2f ms with malloc_trim", dropped >> 10,
               ui_cache_bytes(app->ui) >> 10, monoclock_ms() - t0);
 }
-
-static void first_shown(App *app) { new_page(app, WARM_AFTER_MS); }
 
 /* While the visitor looks at a page, the pages beside it (ScreenOps.
  * turn_page) are drawn once, clipped to one pixel of the header, so that
@@ -1306,7 +1307,7 @@ static void render_whole(App *app)
     turn_end(&app->turn, app->r);
     SDL_RenderPresent(app->r);
     app->dirty = false;
-    if (!app->shown) first_shown(app);
+    if (!app->shown) new_page(app, WARM_AFTER_MS); /* the first frame at this size */
     app->shown = true;
 }
 

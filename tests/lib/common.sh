@@ -135,3 +135,30 @@ kiosk_headless() {
     shift 3
     "$BIN"/kiosk --config "$conf" --headless "$script" --shots "$shots" "$@"
 }
+
+# kiosk_until_dump CONFIG SCRIPT SHOTS NAME: the headless kiosk in the background
+# (its pid in $KIOSK_PID, its log in $T/kiosk.log, killed if the test ends
+# first), returning once its script has reached `dump NAME` (SHOTS/NAME.json
+# written): a state the test can act in, such as a `hold` that follows.
+kiosk_until_dump() {
+    rm -f "$3/$4.json"
+    # the program itself, not kiosk_headless: a function in the background
+    # runs in a subshell, which the SIGTERM would reach instead
+    "$BIN"/kiosk --config "$1" --headless "$2" --shots "$3" > "$T/kiosk.log" 2>&1 &
+    KIOSK_PID=$!
+    FAIL_LOGS="$FAIL_LOGS $T/kiosk.log"
+    trap 'kill -9 $KIOSK_PID 2>/dev/null || true' EXIT
+    retry 600 "the kiosk's script did not reach its dump $4 within 60 s" test -s "$3/$4.json"
+}
+
+# kiosk_term: SIGTERM to the kiosk kiosk_until_dump started; fails unless it
+# is gone within 30 s (whatever its script was doing) with status 0.
+kiosk_term() {
+    kill -TERM $KIOSK_PID
+    retry 300 "the kiosk still runs 30 s after SIGTERM" kiosk_gone
+    rc=0
+    wait $KIOSK_PID || rc=$?
+    trap - EXIT
+    [ $rc -eq 0 ] || fail "exit status $rc after SIGTERM, expected 0"
+}
+kiosk_gone() { ! kill -0 $KIOSK_PID 2>/dev/null; }
